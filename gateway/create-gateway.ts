@@ -1,0 +1,53 @@
+/**
+ * The federated gateway: @apollo/gateway over the checked-in static
+ * supergraph (never runtime introspection), inside Apollo Server 5.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import type { PlatformConfig, SubgraphName } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { formatError } from '../platform/graphql/format-error.js';
+import { schemaPath } from '../platform/paths.js';
+import type { GatewayContext } from './gateway-context.js';
+import { SubgraphDataSource } from './subgraph-data-source.js';
+
+export interface GatewayOptions {
+  config: PlatformConfig;
+  log: Logger;
+  /** Defaults to config.subgraphUrls. */
+  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  supergraphSdl?: string;
+}
+
+export async function createGateway({ config, log, subgraphUrls, supergraphSdl }: GatewayOptions) {
+  const urls = { ...config.subgraphUrls, ...subgraphUrls };
+  const dataSources: SubgraphDataSource[] = [];
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraphSdl ?? readFileSync(schemaPath('supergraph'), 'utf8'),
+    buildService: ({ name }) => {
+      const url = urls[name as SubgraphName];
+      if (!url) throw new Error(`No URL configured for subgraph "${name}"`);
+      const source = new SubgraphDataSource({ name, url, signingSecret: config.internalSigningSecret });
+      dataSources.push(source);
+      return source;
+    },
+    logger: log,
+  });
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    csrfPrevention: true,
+    formatError: (formatted, error) => formatError(formatted, error, log),
+  });
+  await server.start();
+  return {
+    server,
+    urls,
+    stop: async () => {
+      await server.stop();
+      await Promise.all(dataSources.map((source) => source.close()));
+    },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The caller, as Bheem Passport describes them. Built from a verified JWT at
+ * the gateway and carried to subgraphs in a signed header.
+ */
+export type PlatformRole = 'admin' | 'manager' | 'employee' | 'teacher' | 'student';
+
+export interface Viewer {
+  /** Passport subject. */
+  userId: string;
+  companyId: string;
+  roles: readonly string[];
+  name?: string;
+  email?: string;
+  /** The Moodle user id (`mdl_user.id`), which is also the federated `User.id`. */
+  moodleUserId?: string;
+}
+
+/** Claims as they travel in tokens. */
+export interface IdentityClaims {
+  sub: string;
+  company_id: string;
+  roles: string[];
+  name?: string;
+  email?: string;
+  moodle_user_id?: string;
+}
+
+export function viewerFromClaims(claims: Record<string, unknown>): Viewer | null {
+  const { sub, company_id, roles, name, email, moodle_user_id } = claims;
+  if (typeof sub !== 'string' || !sub) return null;
+  if (typeof company_id !== 'string' || !company_id) return null;
+  if (!Array.isArray(roles) || !roles.every((role) => typeof role === 'string')) return null;
+  return {
+    userId: sub,
+    companyId: company_id,
+    roles,
+    name: typeof name === 'string' ? name : undefined,
+    email: typeof email === 'string' ? email : undefined,
+    moodleUserId:
+      typeof moodle_user_id === 'string' || typeof moodle_user_id === 'number' ? String(moodle_user_id) : undefined,
+  };
+}
+
+export function claimsFromViewer(viewer: Viewer): IdentityClaims {
+  return {
+    sub: viewer.userId,
+    company_id: viewer.companyId,
+    roles: [...viewer.roles],
+    ...(viewer.name !== undefined && { name: viewer.name }),
+    ...(viewer.email !== undefined && { email: viewer.email }),
+    ...(viewer.moodleUserId !== undefined && { moodle_user_id: viewer.moodleUserId }),
+  };
+}
+
+export function hasRole(viewer: Viewer, ...roles: PlatformRole[]): boolean {
+  return roles.some((role) => viewer.roles.includes(role));
+}
+
+export const isAdmin = (viewer: Viewer) => viewer.roles.includes('admin');

@@ -1,0 +1,130 @@
+/**
+ * Configuration from the environment, read once and typed. Every variable is
+ * documented in README.md ("Configuration") and `.env.example`.
+ *
+ * With no DATABASE_URL the platform runs in *embedded mode*: an embedded
+ * PostgreSQL under DATA_DIR, HS256 dev tokens, local file storage and LiveKit
+ * dev keys, so that `npm start` needs nothing installed but Node.
+ */
+import path from 'node:path';
+
+export const SUBGRAPH_NAMES = ['academy', 'erp', 'meet', 'calendar', 'documents'] as const;
+export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
+
+const DEFAULT_PORTS: Record<SubgraphName | 'gateway', number> = {
+  gateway: 4000,
+  academy: 4001,
+  erp: 4002,
+  meet: 4003,
+  calendar: 4004,
+  documents: 4005,
+};
+
+/** Secrets that are public on purpose: they only ever sign dev tokens on a laptop. */
+const DEV_SECRETS = {
+  authDevSecret: 'bheem-dev-passport-secret-do-not-use-in-production',
+  internalSigningSecret: 'bheem-dev-gateway-secret-do-not-use-in-production',
+  livekitApiKey: 'devkey',
+  livekitApiSecret: 'secret',
+};
+
+export interface AuthConfig {
+  /** `dev`: HS256 with a shared secret. `jwks`: RS256/ES256 against a JWKS URL. */
+  mode: 'dev' | 'jwks';
+  devSecret: string;
+  jwksUrl?: string;
+  issuer?: string;
+  audience?: string;
+}
+
+export interface PlatformConfig {
+  production: boolean;
+  embedded: boolean;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  ports: Record<SubgraphName | 'gateway', number>;
+  subgraphUrls: Record<SubgraphName, string>;
+  publicUrl: string;
+  auth: AuthConfig;
+  /** HMAC key the gateway signs forwarded identities with (subgraphs verify). */
+  internalSigningSecret: string;
+  /** Off only for local debugging: subgraphs then also accept a user's bearer token. */
+  requireGatewaySignature: boolean;
+  moodle: { schema: string; provision: boolean };
+  livekit: { url: string; apiKey: string; apiSecret: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+function bool(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function int(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
+  return parsed;
+}
+
+export function loadConfig(env: Env = process.env): PlatformConfig {
+  const production = env.NODE_ENV === 'production';
+  const databaseUrl = env.DATABASE_URL || undefined;
+  const embedded = !databaseUrl;
+  const dataDir = path.resolve(env.DATA_DIR ?? '.data');
+
+  const ports = { ...DEFAULT_PORTS };
+  for (const key of Object.keys(ports) as (keyof typeof ports)[]) {
+    const name = `${key.toUpperCase()}_PORT`;
+    ports[key] = int(name, env[name], ports[key]);
+  }
+  const subgraphUrls = Object.fromEntries(
+    SUBGRAPH_NAMES.map((name) => [
+      name,
+      env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${ports[name]}/graphql`,
+    ]),
+  ) as Record<SubgraphName, string>;
+
+  const secret = (name: string, devValue: string): string => {
+    const value = env[name];
+    if (value) return value;
+    if (production) throw new Error(`${name} must be set when NODE_ENV=production`);
+    return devValue;
+  };
+
+  const authMode = (env.AUTH_MODE ?? (env.AUTH_JWKS_URL ? 'jwks' : 'dev')) as AuthConfig['mode'];
+  if (authMode !== 'dev' && authMode !== 'jwks') throw new Error(`AUTH_MODE must be "dev" or "jwks", got "${authMode}"`);
+  if (authMode === 'dev' && production) throw new Error('AUTH_MODE=dev is refused when NODE_ENV=production');
+  if (authMode === 'jwks' && !env.AUTH_JWKS_URL) throw new Error('AUTH_MODE=jwks needs AUTH_JWKS_URL');
+
+  return {
+    production,
+    embedded,
+    databaseUrl,
+    dataDir,
+    logLevel: env.LOG_LEVEL ?? (env.VITEST ? 'silent' : 'info'),
+    ports,
+    subgraphUrls,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`).replace(/\/$/, ''),
+    auth: {
+      mode: authMode,
+      devSecret: secret('AUTH_DEV_SECRET', DEV_SECRETS.authDevSecret),
+      jwksUrl: env.AUTH_JWKS_URL,
+      issuer: env.AUTH_ISSUER ?? (authMode === 'dev' ? 'bheem-passport-dev' : undefined),
+      audience: env.AUTH_AUDIENCE ?? (authMode === 'dev' ? 'bheem-federation' : undefined),
+    },
+    internalSigningSecret: secret('INTERNAL_SIGNING_SECRET', DEV_SECRETS.internalSigningSecret),
+    requireGatewaySignature: bool(env.REQUIRE_GATEWAY_SIGNATURE, true),
+    moodle: {
+      schema: env.MOODLE_SCHEMA ?? (embedded ? 'moodle' : 'public'),
+      provision: bool(env.MOODLE_PROVISION, embedded),
+    },
+    livekit: {
+      url: env.LIVEKIT_URL ?? 'ws://localhost:7880',
+      apiKey: secret('LIVEKIT_API_KEY', DEV_SECRETS.livekitApiKey),
+      apiSecret: secret('LIVEKIT_API_SECRET', DEV_SECRETS.livekitApiSecret),
+    },
+  };
+}

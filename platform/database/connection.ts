@@ -1,0 +1,49 @@
+/**
+ * One pg pool per process and database URL, shared by every Kysely instance
+ * (each subgraph's instance only adds its schema), so a process running
+ * several subgraphs does not multiply connections.
+ */
+import { Kysely, PostgresDialect, WithSchemaPlugin, type KyselyPlugin } from 'kysely';
+import pg from 'pg';
+import { notifyQueryObservers } from './query-observer.js';
+
+// int8 (bigint, Moodle ids) stays a string: ids are GraphQL IDs and must not lose precision.
+// timestamptz is parsed by pg into Date already.
+
+const pools = new Map<string, pg.Pool>();
+
+export interface PoolOptions {
+  max?: number;
+  applicationName?: string;
+}
+
+export function getPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool {
+  let pool = pools.get(databaseUrl);
+  if (!pool) {
+    pool = new pg.Pool({
+      connectionString: databaseUrl,
+      max: options.max ?? Number(process.env.DATABASE_POOL_MAX ?? 10),
+      idleTimeoutMillis: 30_000,
+      connectionTimeoutMillis: 5_000,
+      application_name: options.applicationName ?? 'bheem-federation',
+    });
+    // A broken idle client (server restart) must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    pools.set(databaseUrl, pool);
+  }
+  return pool;
+}
+
+export function createKysely<DB>(databaseUrl: string, schema?: string, plugins: KyselyPlugin[] = []): Kysely<DB> {
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: getPool(databaseUrl) }),
+    plugins: schema ? [new WithSchemaPlugin(schema), ...plugins] : plugins,
+    log: notifyQueryObservers,
+  });
+}
+
+export async function closePools(): Promise<void> {
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.allSettled(all.map((pool) => pool.end()));
+}

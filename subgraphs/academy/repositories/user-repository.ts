@@ -1,0 +1,30 @@
+/** Moodle users who are members of a company. */
+import type { UserModel } from '../models.js';
+import type { AcademyDb } from './academy-db.js';
+
+export class UserRepository {
+  constructor(private readonly db: AcademyDb) {}
+
+  async findByIds(companyId: string, ids: readonly string[]): Promise<UserModel[]> {
+    const numeric = ids.filter((id) => /^\d{1,18}$/.test(id));
+    if (numeric.length === 0) return [];
+    return this.db.moodle
+      .selectFrom('mdl_user as u')
+      .innerJoin('academy.company_users as cu', (join) => join.onRef('cu.user_id', '=', 'u.id').on('cu.company_id', '=', companyId))
+      .where('u.id', 'in', numeric)
+      .where('u.deleted', '=', 0)
+      .select(['u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email'])
+      .execute();
+  }
+
+  /** A user by username or id, with their company and platform roles (for dev tokens). */
+  async findMembership(usernameOrId: string) {
+    return this.db.moodle
+      .selectFrom('mdl_user as u')
+      .innerJoin('academy.company_users as cu', 'cu.user_id', 'u.id')
+      .where((eb) => (/^\d+$/.test(usernameOrId) ? eb('u.id', '=', usernameOrId) : eb('u.username', '=', usernameOrId)))
+      .where('u.deleted', '=', 0)
+      .select(['u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email', 'cu.company_id', 'cu.roles'])
+      .executeTakeFirst();
+  }
+}

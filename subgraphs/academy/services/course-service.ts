@@ -1,0 +1,72 @@
+/**
+ * Who may see which course, and what of it. Per request: the loaders here
+ * batch every lookup of one kind into one SQL statement.
+ */
+import DataLoader from 'dataloader';
+import { forbidden } from '../../../platform/errors.js';
+import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
+import type { CourseModel, CourseRoleName } from '../models.js';
+import type { CourseRepository } from '../repositories/course-repository.js';
+import type { CourseParticipant, EnrolmentRepository } from '../repositories/enrolment-repository.js';
+
+export class CourseService {
+  private readonly courseById: DataLoader<string, CourseModel | null>;
+  private readonly participantsByCourse: DataLoader<string, CourseParticipant[]>;
+  private readonly viewerRoleByCourse: DataLoader<string, CourseRoleName | null>;
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly courses: CourseRepository,
+    enrolments: EnrolmentRepository,
+  ) {
+    this.courseById = rowLoader((ids) => courses.findByIds(viewer.companyId, ids), (course) => course.id);
+    this.participantsByCourse = groupLoader((ids) => enrolments.participantsOfCourses(ids), (row) => row.courseId);
+    const userId = viewer.moodleUserId;
+    this.viewerRoleByCourse = new DataLoader(async (ids) => {
+      if (!userId) return ids.map(() => null);
+      const roles = new Map((await enrolments.rolesOfUser(userId, ids)).map((row) => [row.courseId, row.role]));
+      return ids.map((id) => roles.get(id) ?? null);
+    });
+  }
+
+  /** A course of the caller's company: hidden ones only for admins and the course's own participants. */
+  async getCourse(id: string): Promise<CourseModel | null> {
+    const course = await this.courseById.load(id);
+    if (!course) return null;
+    if (course.visible || isAdmin(this.viewer)) return course;
+    return (await this.viewerRole(course)) ? course : null;
+  }
+
+  async listCourses(): Promise<CourseModel[]> {
+    const courses = await this.courses.listForCompany(this.viewer.companyId, {
+      includeHidden: isAdmin(this.viewer),
+      userId: this.viewer.moodleUserId,
+    });
+    for (const course of courses) this.courseById.prime(course.id, course);
+    return courses;
+  }
+
+  async myCourses(): Promise<CourseModel[]> {
+    if (!this.viewer.moodleUserId) return [];
+    const courses = await this.courses.listEnrolled(this.viewer.companyId, this.viewer.moodleUserId);
+    for (const course of courses) this.courseById.prime(course.id, course);
+    return courses;
+  }
+
+  viewerRole(course: CourseModel): Promise<CourseRoleName | null> {
+    return this.viewerRoleByCourse.load(course.id);
+  }
+
+  async teachers(course: CourseModel): Promise<CourseParticipant[]> {
+    return (await this.participantsByCourse.load(course.id)).filter((row) => row.role === 'TEACHER');
+  }
+
+  /** Students are the course's teachers' and the company admins' business only. */
+  async students(course: CourseModel): Promise<CourseParticipant[]> {
+    if (!isAdmin(this.viewer) && (await this.viewerRole(course)) !== 'TEACHER') {
+      throw forbidden('Only the course\u2019s teachers and company admins may list its students');
+    }
+    return (await this.participantsByCourse.load(course.id)).filter((row) => row.role === 'STUDENT');
+  }
+}

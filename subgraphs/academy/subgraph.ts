@@ -1,0 +1,42 @@
+/**
+ * Academy: Course and User from Moodle's own tables. Moodle's database is
+ * the one schema a subgraph may read that it does not own, by nature.
+ */
+import { createKysely } from '../../platform/database/connection.js';
+import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
+import type { AcademyContext } from './context.js';
+import type { AcademyDatabase } from './database.js';
+import { academyMigrations } from './migrations/index.js';
+import { provisionMoodleTables } from './migrations/provision-moodle-tables.js';
+import { academyDb } from './repositories/academy-db.js';
+import { CourseRepository } from './repositories/course-repository.js';
+import { EnrolmentRepository } from './repositories/enrolment-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
+import { resolvers } from './resolvers/index.js';
+import { seedAcademy } from './seed.js';
+import { CourseService } from './services/course-service.js';
+import { UserService } from './services/user-service.js';
+
+export const academySubgraph: SubgraphModule<AcademyContext> = {
+  name: 'academy',
+  dbSchema: 'academy',
+  migrations: academyMigrations,
+  resolvers,
+  async provision({ config }, db) {
+    if (config.moodle.provision) await provisionMoodleTables(db, config.moodle.schema);
+  },
+  async start({ config, databaseUrl }) {
+    const db = academyDb(createKysely<AcademyDatabase>(databaseUrl), config.moodle.schema);
+    const courseRepository = new CourseRepository(db);
+    const enrolmentRepository = new EnrolmentRepository(db);
+    const userRepository = new UserRepository(db);
+    return {
+      createContext: (base) => ({
+        ...base,
+        courses: new CourseService(base.viewer, courseRepository, enrolmentRepository),
+        users: new UserService(base.viewer, userRepository),
+      }),
+    };
+  },
+  seed: (deps) => seedAcademy(deps),
+};

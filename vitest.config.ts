@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    globalSetup: ['test/global-setup.ts'],
+    include: ['subgraphs/**/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'platform/**/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Files run in parallel, each in its own database cloned from a migrated template.
+    pool: 'forks',
+    maxWorkers: 2,
+    // Tests run against a real server given by DATABASE_URL, with Moodle's tables provisioned as in embedded mode.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MOODLE_SCHEMA: 'moodle', MOODLE_PROVISION: 'true' },
+  },
+});
