@@ -14,8 +14,10 @@ import { createLogger } from '../platform/logger.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 import { ensureInstalledTestTools } from './support/test-tools.js';
 
-export const TEMPLATE_EMPTY = 'bheem_template';
-export const TEMPLATE_SEEDED = 'bheem_template_seeded';
+// Names carry this run's pid, so that several test runs on one machine (and one server) never collide.
+const RUN = `r${process.pid}`;
+const TEMPLATE_EMPTY = `bheem_tpl_${RUN}_empty`;
+const TEMPLATE_SEEDED = `bheem_tpl_${RUN}_seeded`;
 
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
@@ -34,12 +36,27 @@ async function recreate(serverUrl: string, database: string): Promise<void> {
   }
 }
 
-async function dropStaleTestDatabases(serverUrl: string): Promise<void> {
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Databases left by runs that died (their pid is gone) or by this run; never another live run's. */
+async function dropDatabasesOfDeadRuns(serverUrl: string, includeOwn: boolean): Promise<void> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'bheem_test_%'`);
-    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    const { rows } = await client.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname ~ '^bheem_(test|tpl)_r[0-9]+_'`);
+    for (const { datname } of rows) {
+      const pid = Number(datname.match(/_r(\d+)_/)![1]);
+      if ((includeOwn && pid === process.pid) || (pid !== process.pid && !processAlive(pid))) {
+        await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+      }
+    }
   } finally {
     await client.end();
   }
@@ -56,11 +73,11 @@ export default async function setup(project: TestProject) {
   if (process.env.DATABASE_URL) {
     serverUrl = withDatabase(process.env.DATABASE_URL, 'postgres');
   } else {
-    embedded = await startEmbeddedPostgres(`${process.cwd()}/.data/test`);
+    // A cluster of this run's own, thrown away at the end.
+    embedded = await startEmbeddedPostgres(`${process.cwd()}/.data/test/${RUN}`, () => {}, { ephemeral: true });
     serverUrl = embedded.url('postgres');
   }
-  await dropStaleTestDatabases(serverUrl);
-  const config = loadConfig({ ...process.env, DATABASE_URL: serverUrl });
+  await dropDatabasesOfDeadRuns(serverUrl, false);
   const log = createLogger('test-setup', 'warn');
   const modules = await Promise.all(SUBGRAPH_NAMES.filter((name) => SUBGRAPH_MODULES[name]).map((name) => SUBGRAPH_MODULES[name]!()));
   for (const [template, seed] of [[TEMPLATE_EMPTY, false], [TEMPLATE_SEEDED, true]] as const) {
@@ -69,15 +86,17 @@ export default async function setup(project: TestProject) {
     await prepareDatabase({ config: loadConfig({ ...process.env, DATABASE_URL: databaseUrl }), databaseUrl, log }, modules, { seed });
   }
   await closePools(); // a template must have no open connections to be cloned
-  void config;
   project.provide('databaseServerUrl', serverUrl);
+  project.provide('templateDatabases', { empty: TEMPLATE_EMPTY, seeded: TEMPLATE_SEEDED, prefix: `bheem_test_${RUN}_` });
   return async () => {
-    await embedded?.stop();
+    if (embedded) await embedded.stop();
+    else await dropDatabasesOfDeadRuns(serverUrl, true);
   };
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseServerUrl: string;
+    templateDatabases: { empty: string; seeded: string; prefix: string };
   }
 }

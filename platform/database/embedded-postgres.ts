@@ -59,7 +59,11 @@ export async function ensureDatabaseExists(serverUrl: string, database: string):
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void = () => {}): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+  options: { ephemeral?: boolean } = {},
+): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   const databaseDir = path.join(dataDir, 'postgres');
   const stateFile = path.join(dataDir, 'postgres.json');
@@ -105,6 +109,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
     stop: async () => {
       await server.stop();
       rmSync(stateFile, { force: true });
+      if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

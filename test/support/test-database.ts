@@ -30,8 +30,9 @@ export interface TestDatabase {
 }
 
 export async function createTestDatabase(options: { seeded?: boolean } = {}): Promise<TestDatabase> {
-  const name = `bheem_test_${randomBytes(6).toString('hex')}`;
-  const template = options.seeded === false ? 'bheem_template' : 'bheem_template_seeded';
+  const templates = inject('templateDatabases');
+  const name = `${templates.prefix}${randomBytes(6).toString('hex')}`;
+  const template = options.seeded === false ? templates.empty : templates.seeded;
   await admin((client) => client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   return {
     name,
