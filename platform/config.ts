@@ -43,6 +43,10 @@ export interface PlatformConfig {
   databaseUrl?: string;
   dataDir: string;
   logLevel: string;
+  /** Interface services listen on: loopback by default, 0.0.0.0 in containers. */
+  host: string;
+  /** Demo data on an empty database (default: embedded mode only). */
+  seedDemoData: boolean;
   ports: Record<SubgraphName | 'gateway', number>;
   subgraphUrls: Record<SubgraphName, string>;
   publicUrl: string;
@@ -105,6 +109,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     databaseUrl,
     dataDir,
     logLevel: env.LOG_LEVEL ?? (env.VITEST ? 'silent' : 'info'),
+    host: env.HOST ?? '127.0.0.1',
+    seedDemoData: bool(env.SEED_DEMO_DATA, embedded),
     ports,
     subgraphUrls,
     publicUrl: (env.PUBLIC_URL ?? `http://localhost:${ports.gateway}`).replace(/\/$/, ''),

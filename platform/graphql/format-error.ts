@@ -14,7 +14,13 @@ const CLIENT_SAFE_CODES = new Set([
   'DOWNSTREAM_SERVICE_ERROR', 'PAYLOAD_TOO_LARGE', 'INTERNAL_SERVER_ERROR',
 ]);
 
+const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
+  // Apollo prefixes errors thrown while building the context (our auth checks); the prefix tells a client nothing.
+  if (formatted.message.startsWith(CONTEXT_FAILURE_PREFIX)) {
+    formatted = { ...formatted, message: formatted.message.slice(CONTEXT_FAILURE_PREFIX.length) };
+  }
   const code = formatted.extensions?.code as string | undefined;
   if (code && CLIENT_SAFE_CODES.has(code)) return formatted;
   const original = unwrapResolverError(error);

@@ -1,0 +1,16 @@
+# One image for the gateway and every subgraph; docker-compose.yml picks the
+# service with its command. TypeScript runs through tsx (no build step).
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY platform ./platform
+COPY gateway ./gateway
+COPY subgraphs ./subgraphs
+COPY schema ./schema
+COPY scripts ./scripts
+COPY tsconfig.json ./
+USER node
+EXPOSE 4000
+CMD ["node", "--import", "tsx", "gateway/main.ts"]
