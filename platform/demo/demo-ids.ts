@@ -86,3 +86,21 @@ export const DEMO_LIVE_CLASSES = [
 export function demoCompanyId(company: keyof typeof DEMO_COMPANIES): string {
   return DEMO_COMPANIES[company].id;
 }
+
+/** Meet: a class that already took place, with a READY recording and attendance, so demo queries show them. */
+export const DEMO_ENDED_LIVE_CLASS = {
+  id: '0b0e0010-0000-4000-8000-000000000101',
+  course: '101',
+  title: 'Kinematics warm-up (recorded)',
+  hoursAgo: 50,
+  minutes: 60,
+  host: '3',
+  recordingId: '0b0e0011-0000-4000-8000-000000000001',
+  /** Moodle user ids and the minutes they stayed, one entry per interval (Sam left and came back). */
+  attendance: [
+    { user: '3', fromMinute: 0, toMinute: 60 },
+    { user: '5', fromMinute: 2, toMinute: 30 },
+    { user: '5', fromMinute: 35, toMinute: 58 },
+    { user: '6', fromMinute: 5, toMinute: 60 },
+  ],
+} as const;

@@ -45,6 +45,8 @@ export async function startTestPlatform(options: { subgraphs?: SubgraphName[]; g
     const module = await SUBGRAPH_MODULES[name]!();
     subgraphs[name] = await startSubgraph(module, deps, { port: ports[name] ?? 0 });
     ports[name] = subgraphs[name]!.port;
+    // Subgraphs that call each other (CourseAccess → academy) read this shared config object.
+    config.subgraphUrls[name] = subgraphs[name]!.url;
   };
   for (const name of names) await start(name);
   let gateway: RunningGateway | undefined;

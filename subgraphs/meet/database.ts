@@ -1,0 +1,88 @@
+/** Kysely types for meet's own tables (schema `meet`). */
+import type { ColumnType, Generated } from 'kysely';
+
+type BigInt = string; // int8 as returned by pg: exact, never a float
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type LiveClassStatus = 'SCHEDULED' | 'LIVE' | 'ENDED' | 'CANCELLED';
+export type RecordingStatus = 'RECORDING' | 'PROCESSING' | 'READY' | 'FAILED' | 'DELETED';
+
+export interface LiveClassesTable {
+  id: Generated<string>;
+  company_id: string;
+  /** Moodle course id (mdl_course.id). */
+  course_id: BigInt;
+  title: string;
+  description: string | null;
+  scheduled_at: Timestamp;
+  duration_minutes: number;
+  status: Generated<LiveClassStatus>;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  room_name: string;
+  /** Moodle user id of the teacher who holds the class. */
+  host_user_id: BigInt;
+  record: Generated<boolean>;
+  /** When we asked LiveKit for the room (null: not yet, or it has closed since). */
+  room_opened_at: Timestamp | null;
+  /** Passport subject of whoever scheduled it. */
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface RecordingsTable {
+  id: Generated<string>;
+  company_id: string;
+  live_class_id: string;
+  /** Denormalised from the class, so access checks need no join. */
+  course_id: BigInt;
+  egress_id: string;
+  status: Generated<RecordingStatus>;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+  duration_seconds: number | null;
+  size_bytes: BigInt | null;
+  /** `local` (a file under the recordings directory) or `s3`. */
+  storage: string;
+  /** The file's path relative to the recordings directory, or its S3 key. */
+  file_key: string | null;
+  /** Where LiveKit says it wrote the file. */
+  location: string | null;
+  error: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+/** One stay of one participant session in a room: LiveKit's participant sid identifies it. */
+export interface AttendanceTable {
+  id: Generated<string>;
+  company_id: string;
+  live_class_id: string;
+  /** Moodle user id when the identity is one. */
+  user_id: BigInt | null;
+  participant_identity: string;
+  participant_sid: string;
+  /** Null while only the `left` event of this session has been seen. */
+  joined_at: Timestamp | null;
+  left_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+/** LiveKit webhook ids already applied: deliveries are at least once. */
+export interface WebhookEventsTable {
+  id: string;
+  event: string;
+  room_name: string | null;
+  created_at: Timestamp;
+  received_at: CreatedAt;
+}
+
+export interface MeetDatabase {
+  live_classes: LiveClassesTable;
+  recordings: RecordingsTable;
+  attendance: AttendanceTable;
+  webhook_events: WebhookEventsTable;
+}

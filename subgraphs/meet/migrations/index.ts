@@ -1,0 +1,83 @@
+/** Meet's schema (`meet`): live classes, their recordings and attendance, and applied webhooks. */
+import { sql, type Kysely } from 'kysely';
+import type { Migrations } from '../../../platform/database/migrate.js';
+
+export const meetMigrations: Migrations = {
+  '0001-live-classes': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('meet');
+      await schema
+        .createTable('live_classes')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('course_id', 'bigint', (col) => col.notNull())
+        .addColumn('title', 'text', (col) => col.notNull())
+        .addColumn('description', 'text')
+        .addColumn('scheduled_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('duration_minutes', 'integer', (col) => col.notNull().check(sql`duration_minutes BETWEEN 1 AND 1440`))
+        .addColumn('status', 'text', (col) =>
+          col.notNull().defaultTo('SCHEDULED').check(sql`status IN ('SCHEDULED', 'LIVE', 'ENDED', 'CANCELLED')`),
+        )
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('ended_at', 'timestamptz')
+        .addColumn('room_name', 'text', (col) => col.notNull().unique())
+        .addColumn('host_user_id', 'bigint', (col) => col.notNull())
+        .addColumn('record', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('room_opened_at', 'timestamptz')
+        .addColumn('created_by', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('live_classes_course').on('live_classes').columns(['company_id', 'course_id', 'scheduled_at']).execute();
+      // Reconciliation scans the live ones.
+      await schema.createIndex('live_classes_live').on('live_classes').column('status').where(sql.ref('status'), '=', 'LIVE').execute();
+
+      await schema
+        .createTable('recordings')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('live_class_id', 'uuid', (col) => col.notNull().references('meet.live_classes.id').onDelete('cascade'))
+        .addColumn('course_id', 'bigint', (col) => col.notNull())
+        .addColumn('egress_id', 'text', (col) => col.notNull().unique())
+        .addColumn('status', 'text', (col) =>
+          col.notNull().defaultTo('RECORDING').check(sql`status IN ('RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED')`),
+        )
+        .addColumn('started_at', 'timestamptz')
+        .addColumn('ended_at', 'timestamptz')
+        .addColumn('duration_seconds', 'integer')
+        .addColumn('size_bytes', 'bigint')
+        .addColumn('storage', 'text', (col) => col.notNull())
+        .addColumn('file_key', 'text')
+        .addColumn('location', 'text')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('recordings_class').on('recordings').columns(['live_class_id', 'created_at']).execute();
+      await schema.createIndex('recordings_course').on('recordings').columns(['company_id', 'course_id']).execute();
+
+      await schema
+        .createTable('attendance')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('live_class_id', 'uuid', (col) => col.notNull().references('meet.live_classes.id').onDelete('cascade'))
+        .addColumn('user_id', 'bigint')
+        .addColumn('participant_identity', 'text', (col) => col.notNull())
+        .addColumn('participant_sid', 'text', (col) => col.notNull())
+        .addColumn('joined_at', 'timestamptz')
+        .addColumn('left_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('attendance_session', ['live_class_id', 'participant_sid'])
+        .execute();
+
+      await schema
+        .createTable('webhook_events')
+        .addColumn('id', 'text', (col) => col.primaryKey())
+        .addColumn('event', 'text', (col) => col.notNull())
+        .addColumn('room_name', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('received_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+};

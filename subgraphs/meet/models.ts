@@ -1,0 +1,70 @@
+/** What meet's resolvers work with (the codegen mappers point here). */
+import type { LiveClassStatus, RecordingStatus } from './database.js';
+
+export type { LiveClassStatus, RecordingStatus };
+export type CourseRoleName = 'TEACHER' | 'STUDENT';
+
+export interface LiveClassModel {
+  id: string;
+  companyId: string;
+  courseId: string;
+  title: string;
+  description: string | null;
+  scheduledAt: Date;
+  durationMinutes: number;
+  endsAt: Date;
+  status: LiveClassStatus;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  roomName: string;
+  hostUserId: string;
+  record: boolean;
+  roomOpenedAt: Date | null;
+  createdBy: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface RecordingModel {
+  id: string;
+  companyId: string;
+  liveClassId: string;
+  courseId: string;
+  egressId: string;
+  status: RecordingStatus;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationSeconds: number | null;
+  sizeBytes: number | null;
+  storage: string;
+  fileKey: string | null;
+  location: string | null;
+  createdAt: Date;
+}
+
+export interface AttendanceIntervalModel {
+  joinedAt: Date;
+  leftAt: Date | null;
+}
+
+/** One user's presence, aggregated from their intervals. */
+export interface AttendanceModel {
+  userId: string;
+  joinedAt: Date;
+  leftAt: Date | null;
+  secondsPresent: number;
+  intervals: AttendanceIntervalModel[];
+}
+
+/** A Course representation as the gateway sends it (`viewerRole` through @requires). */
+export interface CourseReference {
+  id: string;
+  viewerRole?: CourseRoleName | null;
+}
+
+/** Filters of `liveClasses` lists. */
+export interface LiveClassFilter {
+  status?: readonly LiveClassStatus[] | null;
+  from?: Date | null;
+  to?: Date | null;
+}

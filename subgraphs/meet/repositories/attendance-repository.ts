@@ -1,0 +1,84 @@
+/**
+ * Attendance intervals, one per LiveKit participant session (its sid). The
+ * `joined` and `left` events of a session may arrive in either order, or one
+ * of them not at all: each fills its own column and the reads only count
+ * intervals whose start is known.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { AttendanceTable, MeetDatabase } from '../database.js';
+import { uuidsOnly } from './ids.js';
+
+export type AttendanceRow = Selectable<AttendanceTable>;
+
+export interface SessionFacts {
+  companyId: string;
+  liveClassId: string;
+  identity: string;
+  sid: string;
+  userId: string | null;
+  joinedAt?: Date | null;
+  leftAt?: Date | null;
+}
+
+export class AttendanceRepository {
+  constructor(private readonly db: Kysely<MeetDatabase>) {}
+
+  /** Records what is known of a session; known facts are never overwritten by unknown ones. */
+  async recordSession(facts: SessionFacts): Promise<void> {
+    await this.db
+      .insertInto('attendance')
+      .values({
+        company_id: facts.companyId,
+        live_class_id: facts.liveClassId,
+        participant_identity: facts.identity,
+        participant_sid: facts.sid,
+        user_id: facts.userId,
+        joined_at: facts.joinedAt ?? null,
+        left_at: facts.leftAt ?? null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['live_class_id', 'participant_sid']).doUpdateSet({
+          // The earliest start and the latest end win, whatever the arrival order.
+          joined_at: sql`LEAST(attendance.joined_at, excluded.joined_at)`,
+          left_at: sql`GREATEST(attendance.left_at, excluded.left_at)`,
+        }),
+      )
+      .execute();
+  }
+
+  /** Closes every interval of a class still open (the room is gone). */
+  async closeOpen(liveClassId: string, at: Date, exceptSids: readonly string[] = []): Promise<number> {
+    let query = this.db
+      .updateTable('attendance')
+      .set({ left_at: sql`GREATEST(joined_at, ${at}::timestamptz)` })
+      .where('live_class_id', '=', liveClassId)
+      .where('joined_at', 'is not', null)
+      .where('left_at', 'is', null);
+    if (exceptSids.length) query = query.where('participant_sid', 'not in', [...exceptSids]);
+    const result = await query.executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async listOpenSids(liveClassId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('attendance')
+      .select('participant_sid')
+      .where('live_class_id', '=', liveClassId)
+      .where('left_at', 'is', null)
+      .execute();
+    return rows.map((row) => row.participant_sid);
+  }
+
+  async listByClasses(companyId: string, classIds: readonly string[]): Promise<AttendanceRow[]> {
+    const valid = uuidsOnly(classIds);
+    if (valid.length === 0) return [];
+    return this.db
+      .selectFrom('attendance')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('live_class_id', 'in', valid)
+      .where('joined_at', 'is not', null)
+      .orderBy('joined_at')
+      .execute();
+  }
+}

@@ -1,0 +1,134 @@
+/** Recordings (LiveKit egresses) of live classes. */
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { MeetDatabase, RecordingsTable } from '../database.js';
+import type { RecordingModel } from '../models.js';
+import { moodleIdsOnly, uuidsOnly } from './ids.js';
+
+export function toRecording(row: Selectable<RecordingsTable>): RecordingModel {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    liveClassId: row.live_class_id,
+    courseId: row.course_id,
+    egressId: row.egress_id,
+    status: row.status,
+    startedAt: row.started_at,
+    endedAt: row.ended_at,
+    durationSeconds: row.duration_seconds,
+    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    storage: row.storage,
+    fileKey: row.file_key,
+    location: row.location,
+    createdAt: row.created_at,
+  };
+}
+
+export interface NewRecording {
+  companyId: string;
+  liveClassId: string;
+  courseId: string;
+  egressId: string;
+  storage: string;
+  fileKey: string | null;
+  startedAt: Date | null;
+}
+
+/** Recordings that still run in LiveKit. */
+export const ACTIVE_RECORDING = ['RECORDING', 'PROCESSING'] as const;
+
+export class RecordingRepository {
+  constructor(private readonly db: Kysely<MeetDatabase>) {}
+
+  async findByIds(companyId: string, ids: readonly string[]): Promise<RecordingModel[]> {
+    const valid = uuidsOnly(ids);
+    if (valid.length === 0) return [];
+    const rows = await this.db.selectFrom('recordings').selectAll().where('company_id', '=', companyId).where('id', 'in', valid).execute();
+    return rows.map(toRecording);
+  }
+
+  /** For the download route, whose signature already names the recording. */
+  async findById(id: string): Promise<RecordingModel | null> {
+    if (uuidsOnly([id]).length === 0) return null;
+    const row = await this.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? toRecording(row) : null;
+  }
+
+  async findByEgressForUpdate(egressId: string): Promise<RecordingModel | null> {
+    const row = await this.db.selectFrom('recordings').selectAll().where('egress_id', '=', egressId).forUpdate().executeTakeFirst();
+    return row ? toRecording(row) : null;
+  }
+
+  async listByClasses(companyId: string, classIds: readonly string[]): Promise<RecordingModel[]> {
+    const valid = uuidsOnly(classIds);
+    if (valid.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('live_class_id', 'in', valid)
+      .where('status', '!=', 'DELETED')
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toRecording);
+  }
+
+  async listByCourses(companyId: string, courseIds: readonly string[]): Promise<RecordingModel[]> {
+    const valid = moodleIdsOnly(courseIds);
+    if (valid.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('course_id', 'in', valid)
+      .where('status', '!=', 'DELETED')
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toRecording);
+  }
+
+  async findActiveOfClass(liveClassId: string): Promise<RecordingModel | null> {
+    const row = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('live_class_id', '=', liveClassId)
+      .where('status', 'in', [...ACTIVE_RECORDING])
+      .orderBy('created_at', 'desc')
+      .forUpdate()
+      .executeTakeFirst();
+    return row ? toRecording(row) : null;
+  }
+
+  async listActive(): Promise<RecordingModel[]> {
+    const rows = await this.db.selectFrom('recordings').selectAll().where('status', 'in', [...ACTIVE_RECORDING]).execute();
+    return rows.map(toRecording);
+  }
+
+  async insert(values: NewRecording): Promise<RecordingModel> {
+    const row = await this.db
+      .insertInto('recordings')
+      .values({
+        company_id: values.companyId,
+        live_class_id: values.liveClassId,
+        course_id: values.courseId,
+        egress_id: values.egressId,
+        storage: values.storage,
+        file_key: values.fileKey,
+        started_at: values.startedAt,
+      })
+      // A webhook may have created it first.
+      .onConflict((oc) => oc.column('egress_id').doUpdateSet({ updated_at: new Date() }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRecording(row);
+  }
+
+  async update(id: string, changes: Updateable<RecordingsTable>): Promise<RecordingModel> {
+    const row = await this.db
+      .updateTable('recordings')
+      .set({ ...changes, updated_at: new Date() })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toRecording(row);
+  }
+}

@@ -1,0 +1,8 @@
+import type { CourseResolvers } from '../generated/resolvers-types.js';
+
+/** Course is academy's; meet adds fields. Access comes from `viewerRole`, which the gateway fetched for this caller. */
+export const Course: CourseResolvers = {
+  __resolveReference: (reference) => reference,
+  liveClasses: (course, { status, from, to }, { liveClasses }) => liveClasses.ofCourse(course, { status, from, to }),
+  recordings: (course, _args, { recordings }) => recordings.ofCourse(course),
+};

@@ -1,0 +1,9 @@
+import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { Attendance } from './attendance.js';
+import { Course } from './course.js';
+import { LiveClass } from './live-class.js';
+import { Query } from './query.js';
+import { Recording } from './recording.js';
+
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, LiveClass, Recording, Attendance, Course };

@@ -1,0 +1,9 @@
+import type { LiveClassResolvers } from '../generated/resolvers-types.js';
+
+export const LiveClass: LiveClassResolvers = {
+  __resolveReference: (reference, { liveClasses }) => liveClasses.getLiveClass(reference.id),
+  course: (liveClass) => ({ id: liveClass.courseId }),
+  host: (liveClass) => ({ id: liveClass.hostUserId }),
+  recordings: (liveClass, _args, { recordings }) => recordings.ofClass(liveClass),
+  attendance: (liveClass, _args, { attendance }) => attendance.ofClass(liveClass),
+};

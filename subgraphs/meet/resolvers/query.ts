@@ -1,0 +1,6 @@
+import type { QueryResolvers } from '../generated/resolvers-types.js';
+
+export const Query: QueryResolvers = {
+  liveClass: (_root, { id }, { liveClasses }) => liveClasses.getLiveClass(id),
+  liveClasses: (_root, { courseId, status, from, to }, { liveClasses }) => liveClasses.list(courseId, { status, from, to }),
+};

@@ -1,0 +1,47 @@
+/**
+ * Who may do what with a course's live classes: company admins everything,
+ * the course's teachers teach, its students take part, others nothing.
+ * Roles come from academy through CourseAccess, one batched call per request
+ * (none for admins).
+ */
+import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
+import type { CourseAccess } from '../../../platform/federation/course-access.js';
+import { forbidden, notFound } from '../../../platform/errors.js';
+import type { CourseRoleName } from '../models.js';
+
+export class ClassAccess {
+  constructor(private readonly viewer: Viewer, private readonly courses: CourseAccess) {}
+
+  get isAdmin(): boolean {
+    return isAdmin(this.viewer);
+  }
+
+  /** The caller's role in the course, null if not enrolled (or the course is not visible to them). */
+  async roleIn(courseId: string): Promise<CourseRoleName | null> {
+    return (await this.courses.course(courseId))?.viewerRole ?? null;
+  }
+
+  async mayRead(courseId: string): Promise<boolean> {
+    return this.isAdmin || (await this.roleIn(courseId)) !== null;
+  }
+
+  async mayTeach(courseId: string): Promise<boolean> {
+    return this.isAdmin || (await this.roleIn(courseId)) === 'TEACHER';
+  }
+
+  async requireTeacher(courseId: string): Promise<void> {
+    await this.courses.requireTeacher(courseId);
+  }
+
+  async requireParticipant(courseId: string): Promise<void> {
+    await this.courses.requireParticipant(courseId);
+  }
+
+  /** For a class already found in the caller's company: NOT_FOUND unless readable, FORBIDDEN unless a teacher. */
+  async requireTeacherOfClass(liveClass: { id: string; courseId: string }): Promise<void> {
+    if (this.isAdmin) return;
+    const role = await this.roleIn(liveClass.courseId);
+    if (!role) throw notFound('LiveClass', liveClass.id);
+    if (role !== 'TEACHER') throw forbidden('Only the course\u2019s teachers and company admins may do this');
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Reading live classes: rows of the caller's company only, then only those
+ * of courses the caller may see. Per request, batched: any number of
+ * lookups is one SQL statement per kind plus at most one call to academy.
+ */
+import type DataLoader from 'dataloader';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { mayReadCourse } from '../../../platform/federation/course-access.js';
+import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
+import type { LiveClassRepository } from '../repositories/live-class-repository.js';
+import type { ClassAccess } from './class-access.js';
+
+export class LiveClassService {
+  private readonly classById: DataLoader<string, LiveClassModel | null>;
+  /** One loader per distinct filter, so each filter's lists are still one statement. */
+  private readonly classesByCourse = new Map<string, DataLoader<string, LiveClassModel[]>>();
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly access: ClassAccess,
+    private readonly classes: LiveClassRepository,
+  ) {
+    this.classById = rowLoader((ids) => classes.findByIds(viewer.companyId, ids), (row) => row.id);
+  }
+
+  /** A class of the caller's company, whatever the caller's role (for mutations, which check roles themselves). */
+  findInCompany(id: string): Promise<LiveClassModel | null> {
+    return this.classById.load(id);
+  }
+
+  /** A class the caller may see, or null (also for another company's and for unknown ids). */
+  async getLiveClass(id: string): Promise<LiveClassModel | null> {
+    const liveClass = await this.classById.load(id);
+    if (!liveClass) return null;
+    return (await this.access.mayRead(liveClass.courseId)) ? liveClass : null;
+  }
+
+  /** Course.liveClasses: academy told the gateway the caller's role in this course (@requires). */
+  async ofCourse(course: CourseReference, filter: LiveClassFilter): Promise<LiveClassModel[]> {
+    if (!mayReadCourse(this.viewer, course)) return [];
+    return this.loaderFor(filter).load(course.id);
+  }
+
+  /** Query.liveClasses: one course, or every course the caller may see. */
+  async list(courseId: string | null | undefined, filter: LiveClassFilter): Promise<LiveClassModel[]> {
+    if (courseId) {
+      if (!(await this.access.mayRead(courseId))) return [];
+      return this.loaderFor(filter).load(courseId);
+    }
+    const all = await this.classes.list(this.viewer.companyId, filter);
+    const readable = await Promise.all(all.map((liveClass) => this.access.mayRead(liveClass.courseId)));
+    const visible = all.filter((_, index) => readable[index]);
+    for (const liveClass of visible) this.classById.prime(liveClass.id, liveClass);
+    return visible;
+  }
+
+  private loaderFor(filter: LiveClassFilter): DataLoader<string, LiveClassModel[]> {
+    const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null]);
+    let loader = this.classesByCourse.get(key);
+    if (!loader) {
+      loader = groupLoader((courseIds) => this.classes.list(this.viewer.companyId, filter, courseIds), (row) => row.courseId);
+      this.classesByCourse.set(key, loader);
+    }
+    return loader;
+  }
+}

@@ -1,0 +1,118 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeQueries } from '../../../platform/database/query-observer.js';
+import { DEMO_ENDED_LIVE_CLASS, DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
+import { ENTITIES_QUERY } from '../../../test/support/subgraph-client.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { meetCaller } from './meet-client.js';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false });
+});
+afterAll(() => platform?.stop());
+const call = meetCaller(() => platform);
+
+const [newton, energy, integration, globexPitch] = DEMO_LIVE_CLASSES.map((demo) => demo.id) as [string, string, string, string];
+const ended = DEMO_ENDED_LIVE_CLASS.id;
+const classRefs = (ids: string[]) => ({ representations: ids.map((id) => ({ __typename: 'LiveClass', id })) });
+
+describe('meet reads', () => {
+  it('shows an admin every class of the company, with course and host references', async () => {
+    const { body } = await call('admin', '{ liveClasses { id title status course { id } host { id } roomName } }');
+    expect(body.errors).toBeUndefined();
+    const ids = body.data.liveClasses.map((c: any) => c.id);
+    expect(ids.sort()).toEqual([newton, energy, integration, ended].sort());
+    const first = body.data.liveClasses.find((c: any) => c.id === newton);
+    expect(first).toMatchObject({ status: 'SCHEDULED', course: { id: '101' }, host: { id: '3' } });
+  });
+
+  it('shows a student the classes of the courses they are enrolled in only', async () => {
+    const neil = await call('neil.student', '{ liveClasses { id } liveClass(id: "' + newton + '") { id } }');
+    expect(neil.body.errors).toBeUndefined();
+    expect(neil.body.data.liveClasses.map((c: any) => c.id)).toEqual([integration]);
+    expect(neil.body.data.liveClass).toBeNull();
+    const sam = await call('sam.student', '{ liveClasses(courseId: "101") { id } }');
+    expect(sam.body.data.liveClasses.map((c: any) => c.id).sort()).toEqual([newton, energy, ended].sort());
+  });
+
+  it('shows nothing to a company member enrolled nowhere', async () => {
+    const { body } = await call('emil.employee', `{ liveClasses { id } liveClass(id: "${newton}") { id } }`);
+    expect(body.errors).toBeUndefined();
+    expect(body.data).toEqual({ liveClasses: [], liveClass: null });
+    const course = await call('emil.employee', ENTITIES_QUERY('Course', 'liveClasses { id } recordings { id }'), {
+      representations: [{ __typename: 'Course', id: '101', viewerRole: null }],
+    });
+    expect(course.body.data._entities).toEqual([{ liveClasses: [], recordings: [] }]);
+  });
+
+  it('filters by status and time range', async () => {
+    const endedOnly = await call('admin', '{ liveClasses(status: [ENDED]) { id } }');
+    expect(endedOnly.body.data.liveClasses.map((c: any) => c.id)).toEqual([ended]);
+    const from = new Date(Date.now() + 40 * 3_600_000).toISOString();
+    const to = new Date(Date.now() + 60 * 3_600_000).toISOString();
+    const window = await call('admin', '{ liveClasses(from: $from, to: $to) { id } }'.replace('$from', JSON.stringify(from)).replace('$to', JSON.stringify(to)));
+    expect(window.body.data.liveClasses.map((c: any) => c.id)).toEqual([integration]);
+  });
+
+  it('extends Course with its live classes and recordings for enrolled users', async () => {
+    const { body } = await call('sam.student', ENTITIES_QUERY('Course', 'id liveClasses(status: [SCHEDULED]) { id } recordings { id status url }'), {
+      representations: [{ __typename: 'Course', id: '101', viewerRole: 'STUDENT' }],
+    });
+    expect(body.errors).toBeUndefined();
+    const [course] = body.data._entities;
+    expect(course.liveClasses.map((c: any) => c.id)).toEqual([newton, energy]);
+    expect(course.recordings).toHaveLength(1);
+    expect(course.recordings[0]).toMatchObject({ id: DEMO_ENDED_LIVE_CLASS.recordingId, status: 'READY' });
+    expect(course.recordings[0].url).toMatch(new RegExp(`/recordings/${DEMO_ENDED_LIVE_CLASS.recordingId}\\?expires=\\d+&sig=`));
+  });
+
+  it('shows attendance per user with the sum of their intervals to teachers, and refuses it to students', async () => {
+    const query = `{ liveClass(id: "${ended}") { attendance { user { id } secondsPresent leftAt intervals { joinedAt leftAt } } } }`;
+    const teacher = await call('tara.teacher', query);
+    expect(teacher.body.errors).toBeUndefined();
+    const byUser = Object.fromEntries(teacher.body.data.liveClass.attendance.map((a: any) => [a.user.id, a]));
+    expect(Object.keys(byUser).sort()).toEqual(['3', '5', '6']);
+    expect(byUser['5'].secondsPresent).toBe((28 + 23) * 60);
+    expect(byUser['5'].intervals).toHaveLength(2);
+    expect(byUser['3'].secondsPresent).toBe(60 * 60);
+    const student = await call('sam.student', query);
+    expect(student.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('resolves many LiveClass references with one SQL statement and one academy call', async () => {
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const { body } = await call('sam.student', ENTITIES_QUERY('LiveClass', 'id title'), classRefs([newton, energy, integration, ended, globexPitch, 'not-a-uuid']));
+    stop();
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities.map((c: any) => c?.id ?? null)).toEqual([newton, energy, integration, ended, null, null]);
+    expect(statements.filter((sql) => sql.includes('"live_classes"'))).toHaveLength(1);
+    // Academy runs in this process: one call to it means one statement on mdl_course.
+    expect(statements.filter((sql) => sql.includes('mdl_course'))).toHaveLength(1);
+  });
+
+  it('never shows another company\u2019s classes or recordings, on any path', async () => {
+    const root = await call('globex.admin', `{ liveClass(id: "${newton}") { id } liveClasses { id } }`);
+    expect(root.body.data.liveClass).toBeNull();
+    expect(root.body.data.liveClasses.map((c: any) => c.id)).toEqual([globexPitch]);
+    const entities = await call('globex.admin', ENTITIES_QUERY('LiveClass', 'id'), classRefs([newton, ended]));
+    expect(entities.body.data._entities).toEqual([null, null]);
+    const recording = await call('globex.admin', ENTITIES_QUERY('Recording', 'id url'), {
+      representations: [{ __typename: 'Recording', id: DEMO_ENDED_LIVE_CLASS.recordingId }],
+    });
+    expect(recording.body.data._entities).toEqual([null]);
+    // Even a representation claiming a role in another company's course yields nothing.
+    const nested = await call('gary.student', ENTITIES_QUERY('Course', 'liveClasses { id } recordings { id }'), {
+      representations: [{ __typename: 'Course', id: '101', viewerRole: 'STUDENT' }],
+    });
+    expect(nested.body.data._entities).toEqual([{ liveClasses: [], recordings: [] }]);
+  });
+
+  it('resolves a Recording reference for enrolled users only', async () => {
+    const representations = [{ __typename: 'Recording', id: DEMO_ENDED_LIVE_CLASS.recordingId }];
+    const sita = await call('sita.student', ENTITIES_QUERY('Recording', 'id durationSeconds liveClass { id }'), { representations });
+    expect(sita.body.data._entities).toEqual([{ id: DEMO_ENDED_LIVE_CLASS.recordingId, durationSeconds: 3600, liveClass: { id: ended } }]);
+    const neil = await call('neil.student', ENTITIES_QUERY('Recording', 'id'), { representations });
+    expect(neil.body.data._entities).toEqual([null]);
+  });
+});
