@@ -1,0 +1,56 @@
+/** Kysely types for the `calendar` schema. */
+import type { ColumnType, Generated } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
+
+export interface CalendarEventsTable {
+  id: Generated<string>;
+  company_id: string;
+  /** Set on a RECURRENCE-ID override: the series this row replaces one occurrence of. */
+  parent_id: string | null;
+  /** The replaced occurrence's original start (overrides only). */
+  recurrence_id: Timestamp | null;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start_time: Timestamp;
+  end_time: Timestamp | null;
+  all_day: Generated<boolean>;
+  timezone: Generated<string>;
+  recurrence_rule: string | null;
+  exdates: ColumnType<Date[], Date[] | undefined, Date[]>;
+  rdates: ColumnType<Date[], Date[] | undefined, Date[]>;
+  /** End of the series' last occurrence; null when it repeats forever. Lets range queries skip finished series. */
+  series_until: Timestamp | null;
+  event_type: string;
+  source_module: string | null;
+  entity_type: string | null;
+  entity_id: string | null;
+  /** The Moodle course a live class event belongs to. */
+  course_id: string | null;
+  organizer_id: string | null;
+  is_cancelled: Generated<boolean>;
+  external_id: string | null;
+  last_synced_at: Timestamp | null;
+  metadata: Json;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  sequence: Generated<number>;
+}
+
+export interface EventParticipantsTable {
+  id: Generated<string>;
+  event_id: string;
+  user_id: string | null;
+  external_email: string | null;
+  external_name: string | null;
+  status: Generated<string>;
+  is_organizer: Generated<boolean>;
+  responded_at: Timestamp | null;
+}
+
+export interface CalendarDatabase {
+  'calendar.calendar_events': CalendarEventsTable;
+  'calendar.event_participants': EventParticipantsTable;
+}

@@ -1,0 +1,78 @@
+/**
+ * The `calendar` schema: events (with RECURRENCE-ID overrides as child rows
+ * of their series) and their participants.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Migrations } from '../../../platform/database/migrate.js';
+
+export const calendarMigrations: Migrations = {
+  '0001-events': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('calendar');
+      await schema
+        .createTable('calendar_events')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('parent_id', 'uuid', (col) => col.references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('recurrence_id', 'timestamptz')
+        .addColumn('title', 'text', (col) => col.notNull())
+        .addColumn('description', 'text')
+        .addColumn('location', 'text')
+        .addColumn('start_time', 'timestamptz', (col) => col.notNull())
+        .addColumn('end_time', 'timestamptz')
+        .addColumn('all_day', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('timezone', 'text', (col) => col.notNull().defaultTo('UTC'))
+        .addColumn('recurrence_rule', 'text')
+        .addColumn('exdates', sql`timestamptz[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+        .addColumn('rdates', sql`timestamptz[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+        .addColumn('series_until', 'timestamptz')
+        .addColumn('event_type', 'text', (col) =>
+          col.notNull().check(sql`event_type IN ('MEETING', 'TASK_DEADLINE', 'MILESTONE', 'LEAVE', 'HOLIDAY', 'REMINDER', 'LIVE_CLASS', 'CUSTOM')`),
+        )
+        .addColumn('source_module', 'text')
+        .addColumn('entity_type', 'text')
+        .addColumn('entity_id', 'text')
+        .addColumn('course_id', 'text')
+        .addColumn('organizer_id', 'text')
+        .addColumn('is_cancelled', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('external_id', 'text')
+        .addColumn('last_synced_at', 'timestamptz')
+        .addColumn('metadata', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'::jsonb`))
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('sequence', 'integer', (col) => col.notNull().defaultTo(0))
+        .addCheckConstraint('calendar_events_end_after_start', sql`end_time IS NULL OR end_time >= start_time`)
+        .addCheckConstraint('calendar_events_override_shape', sql`(parent_id IS NULL) = (recurrence_id IS NULL)`)
+        .execute();
+      // One event per source record: event handlers upsert on it, so a redelivered event changes nothing.
+      await schema
+        .createIndex('calendar_events_source')
+        .on('calendar_events')
+        .columns(['company_id', 'source_module', 'entity_type', 'entity_id'])
+        .unique()
+        .where(sql.ref('entity_id'), 'is not', null)
+        .where(sql.ref('parent_id'), 'is', null)
+        .execute();
+      await schema.createIndex('calendar_events_override').on('calendar_events').columns(['parent_id', 'recurrence_id']).unique().where(sql.ref('parent_id'), 'is not', null).execute();
+      await schema.createIndex('calendar_events_company_start').on('calendar_events').columns(['company_id', 'start_time']).execute();
+      await schema.createIndex('calendar_events_course').on('calendar_events').columns(['company_id', 'course_id']).where(sql.ref('course_id'), 'is not', null).execute();
+      await schema.createIndex('calendar_events_external').on('calendar_events').columns(['company_id', 'external_id']).where(sql.ref('external_id'), 'is not', null).execute();
+
+      await schema
+        .createTable('event_participants')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('user_id', 'text')
+        .addColumn('external_email', 'text')
+        .addColumn('external_name', 'text')
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('PENDING').check(sql`status IN ('PENDING', 'ACCEPTED', 'DECLINED', 'TENTATIVE')`))
+        .addColumn('is_organizer', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('responded_at', 'timestamptz')
+        .addCheckConstraint('event_participants_who', sql`user_id IS NOT NULL OR external_email IS NOT NULL OR external_name IS NOT NULL`)
+        .execute();
+      await schema.createIndex('event_participants_event_user').on('event_participants').columns(['event_id', 'user_id']).unique().where(sql.ref('user_id'), 'is not', null).execute();
+      await schema.createIndex('event_participants_user').on('event_participants').columns(['user_id', 'event_id']).where(sql.ref('user_id'), 'is not', null).execute();
+      await sql`CREATE UNIQUE INDEX event_participants_event_email ON calendar.event_participants (event_id, lower(external_email)) WHERE external_email IS NOT NULL`.execute(db);
+    },
+  },
+};

@@ -1,0 +1,60 @@
+/** What calendar's resolvers work with (the codegen mappers point here). */
+import type { CourseRole } from '../../platform/federation/course-access.js';
+
+export const EVENT_TYPES = ['MEETING', 'TASK_DEADLINE', 'MILESTONE', 'LEAVE', 'HOLIDAY', 'REMINDER', 'LIVE_CLASS', 'CUSTOM'] as const;
+export type EventTypeName = (typeof EVENT_TYPES)[number];
+export type ParticipationStatusName = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
+
+export interface CalendarEventModel {
+  id: string;
+  companyId: string;
+  parentId: string | null;
+  recurrenceId: Date | null;
+  title: string;
+  description: string | null;
+  location: string | null;
+  start: Date;
+  end: Date | null;
+  allDay: boolean;
+  timezone: string;
+  recurrenceRule: string | null;
+  exdates: Date[];
+  rdates: Date[];
+  seriesUntil: Date | null;
+  eventType: EventTypeName;
+  sourceModule: string | null;
+  entityType: string | null;
+  entityId: string | null;
+  courseId: string | null;
+  organizerId: string | null;
+  isCancelled: boolean;
+  externalId: string | null;
+  lastSyncedAt: Date | null;
+  metadata: Record<string, unknown>;
+  createdAt: Date;
+  updatedAt: Date;
+  sequence: number;
+}
+
+export interface EventParticipantModel {
+  id: string;
+  eventId: string;
+  userId: string | null;
+  externalEmail: string | null;
+  externalName: string | null;
+  status: ParticipationStatusName;
+  isOrganizer: boolean;
+}
+
+export interface EventOccurrenceModel {
+  event: CalendarEventModel;
+  start: Date;
+  end: Date | null;
+  recurrenceId: Date | null;
+}
+
+/** A Course representation as the gateway sends it, with `viewerRole` through `@requires`. */
+export interface CourseReference {
+  id: string;
+  viewerRole?: CourseRole | null;
+}

@@ -1,0 +1,122 @@
+/**
+ * Expands an event (a single event or an RRULE/RDATE/EXDATE series) into
+ * occurrences. The rule runs on floating wall-clock times in the event's own
+ * zone and each occurrence is then placed in UTC, so 09:00 Europe/Berlin stays
+ * 09:00 local on both sides of a DST change. All-day events are dates and
+ * expand in UTC, where midnight is midnight on every day.
+ */
+import ICAL from 'ical.js';
+import { badInput } from '../../../platform/errors.js';
+import { parseRecurrenceRule } from './recurrence-rule.js';
+import { instantOf, wallTimeIn, type WallTime } from './time-zones.js';
+
+export interface SeriesDefinition {
+  start: Date;
+  end: Date | null;
+  allDay: boolean;
+  timezone: string;
+  recurrenceRule: string | null;
+  exdates: readonly Date[];
+  rdates: readonly Date[];
+}
+
+export interface Occurrence {
+  start: Date;
+  end: Date | null;
+  /** The occurrence's original start for a series, null for a single event. */
+  recurrenceId: Date | null;
+}
+
+/** Guards against rules that produce nothing for a very long time (e.g. the 30th of February). */
+const MAX_STEPS = 200_000;
+const DAY = 86_400_000;
+
+function zoneOf(series: SeriesDefinition): string {
+  return series.allDay ? 'UTC' : series.timezone;
+}
+
+function toFloating(wall: WallTime, isDate: boolean): ICAL.Time {
+  return ICAL.Time.fromData({ ...wall, isDate });
+}
+
+function fromFloating(time: ICAL.Time, zone: string): Date {
+  return instantOf({ year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second }, zone);
+}
+
+export function overlaps(start: Date, end: Date | null, from: Date, to: Date): boolean {
+  const finish = end ?? start;
+  return start < to && (finish > from || start >= from);
+}
+
+/** Walks the rule's occurrence starts in order until `visit` returns false. */
+function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean): void {
+  const zone = zoneOf(series);
+  const recur = parseRecurrenceRule(series.recurrenceRule!);
+  if (recur.until) {
+    // UNTIL is an instant (or a date): compare it as wall time in the series' zone.
+    const until = recur.until;
+    recur.until = until.isDate
+      ? toFloating({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, series.allDay)
+      : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
+    if (series.allDay) recur.until.isDate = true;
+  }
+  const iterator = recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay));
+  for (let steps = 0; steps < MAX_STEPS; steps++) {
+    const next = iterator.next();
+    if (!next) return;
+    if (!visit(fromFloating(next, zone))) return;
+  }
+  throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
+}
+
+function durationOf(series: SeriesDefinition): number | null {
+  if (series.end) return series.end.getTime() - series.start.getTime();
+  return series.allDay ? DAY : null;
+}
+
+/** Occurrences overlapping [from, to), sorted by start. */
+export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date): Occurrence[] {
+  const duration = durationOf(series);
+  const endOf = (start: Date) => (duration === null ? null : new Date(start.getTime() + duration));
+  if (!series.recurrenceRule && series.rdates.length === 0) {
+    const end = series.end ?? (series.allDay ? endOf(series.start) : null);
+    return overlaps(series.start, end, from, to) ? [{ start: series.start, end, recurrenceId: null }] : [];
+  }
+  const excluded = new Set(series.exdates.map((date) => date.getTime()));
+  const starts = new Map<number, Date>();
+  const consider = (start: Date) => {
+    if (!excluded.has(start.getTime()) && overlaps(start, endOf(start), from, to)) starts.set(start.getTime(), start);
+  };
+  if (series.recurrenceRule) {
+    walkRule(series, (start) => {
+      if (start >= to) return false;
+      consider(start);
+      return true;
+    });
+  } else {
+    consider(series.start); // DTSTART is always the first occurrence
+  }
+  for (const rdate of series.rdates) consider(rdate);
+  return [...starts.values()]
+    .sort((a, b) => a.getTime() - b.getTime())
+    .map((start) => ({ start, end: endOf(start), recurrenceId: start }));
+}
+
+/**
+ * When the series' last occurrence ends, or null when it repeats forever.
+ * Stored with the event so that range queries can skip finished series in SQL.
+ */
+export function seriesEnd(series: SeriesDefinition): Date | null {
+  const duration = durationOf(series) ?? 0;
+  let last = series.start;
+  if (series.recurrenceRule) {
+    const recur = parseRecurrenceRule(series.recurrenceRule);
+    if (!recur.count && !recur.until) return null;
+    walkRule(series, (start) => {
+      last = start;
+      return true;
+    });
+  }
+  for (const rdate of series.rdates) if (rdate > last) last = rdate;
+  return new Date(last.getTime() + duration);
+}

@@ -1,0 +1,51 @@
+/**
+ * RRULE validation. ical.js parses leniently (an unknown part or a missing
+ * FREQ yields a rule that silently never repeats), so the parts are checked
+ * here first and every refusal names what is wrong.
+ */
+import ICAL from 'ical.js';
+import { badInput } from '../../../platform/errors.js';
+
+const KNOWN_PARTS = new Set([
+  'FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY',
+  'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST',
+]);
+/** Finer frequencies would let one event expand into millions of occurrences. */
+const FREQUENCIES = new Set(['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
+
+const invalid = (rule: string, why: string) => badInput(`Invalid recurrence rule "${rule}": ${why}`, 'recurrenceRule');
+
+/** The rule's canonical text (no `RRULE:` prefix), or BAD_USER_INPUT saying what is wrong. */
+export function normalizeRecurrenceRule(input: string): string {
+  const rule = input.trim().replace(/^RRULE:/i, '');
+  if (!rule) throw invalid(input, 'it is empty');
+  if (rule.length > 500) throw invalid(rule.slice(0, 40) + '\u2026', 'it is longer than 500 characters');
+  const parts = new Map<string, string>();
+  for (const part of rule.split(';')) {
+    const [name, value, ...rest] = part.split('=');
+    const key = name?.trim().toUpperCase() ?? '';
+    if (!key || value === undefined || value === '' || rest.length > 0) throw invalid(rule, `"${part}" is not NAME=VALUE`);
+    if (!KNOWN_PARTS.has(key)) throw invalid(rule, `unknown part ${key}`);
+    if (parts.has(key)) throw invalid(rule, `${key} appears twice`);
+    parts.set(key, value.trim().toUpperCase());
+  }
+  const freq = parts.get('FREQ');
+  if (!freq) throw invalid(rule, 'FREQ is required');
+  if (!FREQUENCIES.has(freq)) throw invalid(rule, `FREQ must be one of ${[...FREQUENCIES].join(', ')}`);
+  if (parts.has('COUNT') && parts.has('UNTIL')) throw invalid(rule, 'COUNT and UNTIL cannot both be given');
+  for (const key of ['COUNT', 'INTERVAL']) {
+    const value = parts.get(key);
+    if (value !== undefined && !/^[1-9]\d{0,4}$/.test(value)) throw invalid(rule, `${key} must be a whole number from 1 to 99999`);
+  }
+  let parsed: ICAL.Recur;
+  try {
+    parsed = ICAL.Recur.fromString([...parts].map(([key, value]) => `${key}=${value}`).join(';'));
+  } catch (error) {
+    throw invalid(rule, (error as Error).message);
+  }
+  return parsed.toString();
+}
+
+export function parseRecurrenceRule(rule: string): ICAL.Recur {
+  return ICAL.Recur.fromString(normalizeRecurrenceRule(rule));
+}

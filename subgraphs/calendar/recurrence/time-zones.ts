@@ -1,0 +1,78 @@
+/**
+ * IANA time zones through the runtime's own ICU data (Intl), so that no
+ * VTIMEZONE tables have to be shipped: wall-clock time in a zone <-> UTC.
+ */
+import { badInput } from '../../../platform/errors.js';
+
+export interface WallTime {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** The canonical IANA name ("utc" -> "UTC"), or null when the runtime does not know the zone. */
+export function canonicalTimeZone(name: string): string | null {
+  if (!name || name.length > 64) return null;
+  try {
+    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+}
+
+export function requireTimeZone(name: string, field = 'timezone'): string {
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw badInput(`Unknown time zone "${name}": use an IANA name such as Europe/Berlin or UTC`, field);
+  return zone;
+}
+
+export function wallTimeIn(instant: Date, timeZone: string): WallTime {
+  const parts: Record<string, number> = {};
+  for (const part of formatterFor(timeZone).formatToParts(instant)) {
+    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+  }
+  return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute!, second: parts.second! };
+}
+
+const asUtcMillis = (wall: WallTime) => Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+
+/** Milliseconds the zone is ahead of UTC at an instant. */
+function offsetAt(instant: number, timeZone: string): number {
+  return asUtcMillis(wallTimeIn(new Date(instant), timeZone)) - Math.floor(instant / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time names in a zone. Times skipped by a DST jump
+ * (02:30 on a spring-forward night) move forward by the jump, and repeated
+ * times (autumn) take the first, earlier instant, as RFC 5545 prescribes.
+ */
+export function instantOf(wall: WallTime, timeZone: string): Date {
+  const naive = asUtcMillis(wall);
+  const before = offsetAt(naive - 86_400_000, timeZone);
+  const after = offsetAt(naive + 86_400_000, timeZone);
+  // Try the earlier offset first so that repeated wall times resolve to the first instant.
+  for (const offset of before >= after ? [before, after] : [after, before]) {
+    const candidate = naive - offset;
+    if (asUtcMillis(wallTimeIn(new Date(candidate), timeZone)) === naive) return new Date(candidate);
+  }
+  // A skipped wall time: use the offset in force before the gap.
+  return new Date(naive - before);
+}

@@ -1,0 +1,130 @@
+/** Calendar events, always within one company and, for reads, within what the viewer may see. */
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
+import type { CalendarEventModel, EventTypeName } from '../models.js';
+import { visibleTo } from './event-visibility.js';
+
+export type CalendarDb = Kysely<CalendarDatabase> | Transaction<CalendarDatabase>;
+export type EventRow = Selectable<CalendarEventsTable>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const uuidsOnly = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+export function toEvent(row: EventRow): CalendarEventModel {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    parentId: row.parent_id,
+    recurrenceId: row.recurrence_id,
+    title: row.title,
+    description: row.description,
+    location: row.location,
+    start: row.start_time,
+    end: row.end_time,
+    allDay: row.all_day,
+    timezone: row.timezone,
+    recurrenceRule: row.recurrence_rule,
+    exdates: row.exdates ?? [],
+    rdates: row.rdates ?? [],
+    seriesUntil: row.series_until,
+    eventType: row.event_type as EventTypeName,
+    sourceModule: row.source_module,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    courseId: row.course_id,
+    organizerId: row.organizer_id,
+    isCancelled: row.is_cancelled,
+    externalId: row.external_id,
+    lastSyncedAt: row.last_synced_at,
+    metadata: row.metadata ?? {},
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    sequence: row.sequence,
+  };
+}
+
+export class EventRepository {
+  constructor(readonly db: Kysely<CalendarDatabase>) {}
+
+  private visible(viewer: Viewer) {
+    return this.db.selectFrom('calendar.calendar_events as e').selectAll('e').where(visibleTo(viewer));
+  }
+
+  async findVisibleByIds(viewer: Viewer, ids: readonly string[]): Promise<CalendarEventModel[]> {
+    const valid = uuidsOnly(ids);
+    if (valid.length === 0) return [];
+    return (await this.visible(viewer).where('e.id', 'in', valid).execute()).map(toEvent);
+  }
+
+  /**
+   * Series and single events that may have an occurrence in [from, to): a
+   * coarse SQL filter on the stored series bounds (expansion decides), plus
+   * series with an override moved into the range.
+   */
+  async findVisibleInRange(viewer: Viewer, from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<CalendarEventModel[]> {
+    let query = this.visible(viewer)
+      .where('e.parent_id', 'is', null)
+      .where('e.is_cancelled', '=', false)
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('e.start_time', '<', to), eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>=', from)])]),
+          eb(
+            'e.id',
+            'in',
+            eb
+              .selectFrom('calendar.calendar_events as o')
+              .select('o.parent_id')
+              .where('o.parent_id', 'is not', null)
+              .where('o.start_time', '<', to)
+              .where(sql<boolean>`coalesce(o.end_time, o.start_time) >= ${from}`),
+          ),
+        ]),
+      );
+    if (types && types.length > 0) query = query.where('e.event_type', 'in', [...types]);
+    return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
+  }
+
+  /** RECURRENCE-ID overrides of many series, one statement. */
+  async overridesOf(companyId: string, seriesIds: readonly string[]): Promise<CalendarEventModel[]> {
+    if (seriesIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calendar.calendar_events as e')
+      .selectAll('e')
+      .where('e.company_id', '=', companyId)
+      .where('e.parent_id', 'in', [...seriesIds])
+      .orderBy('e.recurrence_id')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** Events derived from other domains' records (a task's deadline, a live class), visible to the viewer. */
+  async findVisibleBySource(viewer: Viewer, entityType: string, entityIds: readonly string[]): Promise<CalendarEventModel[]> {
+    if (entityIds.length === 0) return [];
+    const rows = await this.visible(viewer)
+      .where('e.parent_id', 'is', null)
+      .where('e.entity_type', '=', entityType)
+      .where('e.entity_id', 'in', [...entityIds])
+      .orderBy('e.start_time')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  /** A company's course events (live classes), not cancelled; the caller has checked access to the course. */
+  async findByCourses(companyId: string, courseIds: readonly string[], range?: { from?: Date | null; to?: Date | null }): Promise<CalendarEventModel[]> {
+    if (courseIds.length === 0) return [];
+    let query = this.db
+      .selectFrom('calendar.calendar_events as e')
+      .selectAll('e')
+      .where('e.company_id', '=', companyId)
+      .where('e.parent_id', 'is', null)
+      .where('e.is_cancelled', '=', false)
+      .where('e.course_id', 'in', [...courseIds]);
+    if (range?.to) query = query.where('e.start_time', '<', range.to);
+    if (range?.from) {
+      const from = range.from;
+      query = query.where((eb) => eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>', from)]));
+    }
+    return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
+  }
+}

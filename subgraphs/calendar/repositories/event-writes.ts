@@ -1,0 +1,70 @@
+/** Inserting and changing event rows and their participants (Kysely only; callers decide what). */
+import type { Insertable, Updateable } from 'kysely';
+import type { CalendarEventsTable, EventParticipantsTable } from '../database.js';
+import type { ParticipationStatusName } from '../models.js';
+import { toEvent, type CalendarDb } from './event-repository.js';
+import { toParticipant } from './participant-repository.js';
+
+export type NewEventRow = Insertable<CalendarEventsTable>;
+export type EventChanges = Updateable<CalendarEventsTable>;
+
+export interface NewParticipant {
+  userId?: string | null;
+  externalEmail?: string | null;
+  externalName?: string | null;
+  status?: ParticipationStatusName;
+  isOrganizer?: boolean;
+}
+
+export async function insertEvent(db: CalendarDb, row: NewEventRow, participants: readonly NewParticipant[] = []) {
+  const inserted = await db.insertInto('calendar.calendar_events').values(row).returningAll().executeTakeFirstOrThrow();
+  await replaceParticipants(db, inserted.id, participants);
+  return toEvent(inserted);
+}
+
+export async function updateEventRow(db: CalendarDb, companyId: string, id: string, changes: EventChanges) {
+  const row = await db
+    .updateTable('calendar.calendar_events')
+    .set({ ...changes, updated_at: new Date() })
+    .where('company_id', '=', companyId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toEvent(row) : null;
+}
+
+/**
+ * Sets an event's participants, keeping the answers (status) of those who
+ * stay: rescheduling a class must not forget who already accepted.
+ */
+export async function replaceParticipants(db: CalendarDb, eventId: string, participants: readonly NewParticipant[]) {
+  const existing = (await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', eventId).execute()).map(toParticipant);
+  const keyOf = (p: NewParticipant) => (p.userId ? `u:${p.userId}` : p.externalEmail ? `e:${p.externalEmail.toLowerCase()}` : `n:${p.externalName ?? ''}`);
+  const previous = new Map(existing.map((p) => [keyOf(p), p]));
+  const wanted = new Map(participants.map((p) => [keyOf(p), p]));
+  const gone = existing.filter((p) => !wanted.has(keyOf(p))).map((p) => p.id);
+  if (gone.length > 0) await db.deleteFrom('calendar.event_participants').where('id', 'in', gone).execute();
+  const rows: Insertable<EventParticipantsTable>[] = [];
+  for (const [key, participant] of wanted) {
+    const before = previous.get(key);
+    if (before) {
+      if (before.isOrganizer !== !!participant.isOrganizer || before.externalName !== (participant.externalName ?? before.externalName)) {
+        await db
+          .updateTable('calendar.event_participants')
+          .set({ is_organizer: !!participant.isOrganizer, external_name: participant.externalName ?? before.externalName })
+          .where('id', '=', before.id)
+          .execute();
+      }
+      continue;
+    }
+    rows.push({
+      event_id: eventId,
+      user_id: participant.userId ?? null,
+      external_email: participant.externalEmail ?? null,
+      external_name: participant.externalName ?? null,
+      status: participant.status ?? 'PENDING',
+      is_organizer: !!participant.isOrganizer,
+    });
+  }
+  if (rows.length > 0) await db.insertInto('calendar.event_participants').values(rows).execute();
+}

@@ -1,0 +1,35 @@
+/** Participants of events, always through events of one company. */
+import type { Kysely, Selectable } from 'kysely';
+import type { CalendarDatabase, EventParticipantsTable } from '../database.js';
+import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
+
+export function toParticipant(row: Selectable<EventParticipantsTable>): EventParticipantModel {
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    userId: row.user_id,
+    externalEmail: row.external_email,
+    externalName: row.external_name,
+    status: row.status as ParticipationStatusName,
+    isOrganizer: row.is_organizer,
+  };
+}
+
+export class ParticipantRepository {
+  constructor(private readonly db: Kysely<CalendarDatabase>) {}
+
+  async ofEvents(companyId: string, eventIds: readonly string[]): Promise<EventParticipantModel[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calendar.event_participants as p')
+      .innerJoin('calendar.calendar_events as e', 'e.id', 'p.event_id')
+      .selectAll('p')
+      .where('e.company_id', '=', companyId)
+      .where('p.event_id', 'in', [...eventIds])
+      .orderBy('p.is_organizer', 'desc')
+      .orderBy('p.user_id')
+      .orderBy('p.external_email')
+      .execute();
+    return rows.map(toParticipant);
+  }
+}

@@ -1,0 +1,10 @@
+import { DateTimeScalar, JSONScalar } from '../../../platform/graphql/scalars.js';
+import type { Resolvers } from '../generated/resolvers-types.js';
+import { CalendarEvent } from './calendar-event.js';
+import { Course } from './course.js';
+import { EventParticipant } from './event-participant.js';
+import { LiveClass } from './live-class.js';
+import { Query } from './query.js';
+import { Task } from './task.js';
+
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, CalendarEvent, EventParticipant, Task, LiveClass, Course };

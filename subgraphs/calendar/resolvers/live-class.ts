@@ -1,0 +1,7 @@
+import type { LiveClassResolvers } from '../generated/resolvers-types.js';
+
+/** LiveClass is meet's; the event itself is only shown to those who may see it. */
+export const LiveClass: LiveClassResolvers = {
+  __resolveReference: (reference) => reference,
+  calendarEvent: (liveClass, _args, { events }) => events.eventOfLiveClass(liveClass.id),
+};

@@ -1,0 +1,94 @@
+/**
+ * Reading the calendar: which events the caller may see (the SQL predicate in
+ * event-visibility.ts), their occurrences, participants and the events linked
+ * to other domains' entities. Per request; every lookup of one kind is batched
+ * into one SQL statement by the loaders below.
+ */
+import type DataLoader from 'dataloader';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { mayReadCourse } from '../../../platform/federation/course-access.js';
+import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName } from '../models.js';
+import { expandOccurrences } from '../recurrence/expand-occurrences.js';
+import { occurrencesInRange, seriesOf, sortOccurrences } from '../recurrence/series-occurrences.js';
+import type { EventRepository } from '../repositories/event-repository.js';
+import type { ParticipantRepository } from '../repositories/participant-repository.js';
+import { requireRange } from './date-range.js';
+
+export class CalendarEventService {
+  private readonly eventById: DataLoader<string, CalendarEventModel | null>;
+  private readonly overridesBySeries: DataLoader<string, CalendarEventModel[]>;
+  private readonly participantsByEvent: DataLoader<string, EventParticipantModel[]>;
+  private readonly eventsByTask: DataLoader<string, CalendarEventModel[]>;
+  private readonly eventsByLiveClass: DataLoader<string, CalendarEventModel[]>;
+  private readonly eventsByCourse = new Map<string, DataLoader<string, CalendarEventModel[]>>();
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly events: EventRepository,
+    participants: ParticipantRepository,
+  ) {
+    this.eventById = rowLoader((ids) => events.findVisibleByIds(viewer, ids), (event) => event.id);
+    this.overridesBySeries = groupLoader((ids) => events.overridesOf(viewer.companyId, ids), (event) => event.parentId!);
+    this.participantsByEvent = groupLoader((ids) => participants.ofEvents(viewer.companyId, ids), (row) => row.eventId);
+    this.eventsByTask = groupLoader((ids) => events.findVisibleBySource(viewer, 'task', ids), (event) => event.entityId!);
+    this.eventsByLiveClass = groupLoader((ids) => events.findVisibleBySource(viewer, 'live_class', ids), (event) => event.entityId!);
+  }
+
+  /** An event the caller may see, or null (also for another company's events). */
+  getEvent(id: string): Promise<CalendarEventModel | null> {
+    return this.eventById.load(id);
+  }
+
+  /** Occurrences of every visible, non-cancelled event in [from, to), sorted. */
+  async listOccurrences(from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<EventOccurrenceModel[]> {
+    requireRange(from, to);
+    const series = await this.events.findVisibleInRange(this.viewer, from, to, types);
+    for (const event of series) this.eventById.prime(event.id, event);
+    const overrides = await this.overridesBySeries.loadMany(series.map((event) => event.id));
+    const occurrences = series.flatMap((event, index) => {
+      const own = overrides[index];
+      return occurrencesInRange(event, Array.isArray(own) ? own : [], from, to);
+    });
+    return sortOccurrences(occurrences);
+  }
+
+  async occurrencesOf(event: CalendarEventModel, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
+    requireRange(from, to);
+    if (event.parentId) {
+      // An edited occurrence stands for itself.
+      return occurrencesInRange({ ...event, recurrenceRule: null, rdates: [], exdates: [] }, [], from, to).map((o) => ({ ...o, recurrenceId: event.recurrenceId }));
+    }
+    return occurrencesInRange(event, await this.overridesBySeries.load(event.id), from, to);
+  }
+
+  /** Participants belong to the series; an edited occurrence shows its series' participants. */
+  participants(event: CalendarEventModel): Promise<EventParticipantModel[]> {
+    return this.participantsByEvent.load(event.parentId ?? event.id);
+  }
+
+  eventsOfTask(taskId: string): Promise<CalendarEventModel[]> {
+    return this.eventsByTask.load(taskId);
+  }
+
+  async eventOfLiveClass(liveClassId: string): Promise<CalendarEventModel | null> {
+    return (await this.eventsByLiveClass.load(liveClassId))[0] ?? null;
+  }
+
+  /** A course's events for company admins and the course's participants (checked by academy through `viewerRole`). */
+  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null): Promise<CalendarEventModel[]> {
+    if (!mayReadCourse(this.viewer, course)) return [];
+    if (from && to) requireRange(from, to);
+    const key = `${from?.toISOString() ?? ''}/${to?.toISOString() ?? ''}`;
+    let loader = this.eventsByCourse.get(key);
+    if (!loader) {
+      loader = groupLoader((ids) => this.events.findByCourses(this.viewer.companyId, ids, { from, to }), (event) => event.courseId!);
+      this.eventsByCourse.set(key, loader);
+    }
+    const events = await loader.load(course.id);
+    if (!to) return events;
+    // The SQL filter is coarse for series: keep those with an occurrence in the range.
+    const start = from ?? new Date(0);
+    return events.filter((event) => expandOccurrences(seriesOf(event), start, to).length > 0);
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * An event as services describe it, checked and turned into a row: a known
+ * time zone, a valid RRULE, all-day events on whole days, and the series'
+ * end computed once so that range queries can filter in SQL.
+ */
+import { badInput } from '../../../platform/errors.js';
+import type { EventTypeName } from '../models.js';
+import { seriesEnd } from '../recurrence/expand-occurrences.js';
+import { normalizeRecurrenceRule } from '../recurrence/recurrence-rule.js';
+import { requireTimeZone } from '../recurrence/time-zones.js';
+import type { NewEventRow } from '../repositories/event-writes.js';
+
+export interface EventDraft {
+  companyId: string;
+  title: string;
+  description?: string | null;
+  location?: string | null;
+  start: Date;
+  end?: Date | null;
+  allDay?: boolean | null;
+  timezone?: string | null;
+  recurrenceRule?: string | null;
+  exdates?: readonly Date[];
+  rdates?: readonly Date[];
+  eventType: EventTypeName;
+  sourceModule?: string | null;
+  entityType?: string | null;
+  entityId?: string | null;
+  courseId?: string | null;
+  organizerId?: string | null;
+  externalId?: string | null;
+  metadata?: Record<string, unknown>;
+  parentId?: string | null;
+  recurrenceId?: Date | null;
+  isCancelled?: boolean;
+}
+
+const DAY = 86_400_000;
+export const startOfUtcDay = (date: Date) => new Date(Math.floor(date.getTime() / DAY) * DAY);
+
+/** All-day events are whole UTC days: start at midnight, end (exclusive) at a later midnight. */
+function wholeDays(start: Date, end: Date | null | undefined): { start: Date; end: Date } {
+  const first = startOfUtcDay(start);
+  const last = end ? new Date(Math.ceil(end.getTime() / DAY) * DAY) : new Date(first.getTime() + DAY);
+  return { start: first, end: last > first ? last : new Date(first.getTime() + DAY) };
+}
+
+export function draftToRow(draft: EventDraft): NewEventRow {
+  const title = draft.title.trim();
+  if (!title) throw badInput('An event needs a title', 'title');
+  if (title.length > 500) throw badInput('The title may be at most 500 characters long', 'title');
+  const allDay = !!draft.allDay;
+  const timezone = requireTimeZone(draft.timezone ?? 'UTC');
+  const recurrenceRule = draft.recurrenceRule ? normalizeRecurrenceRule(draft.recurrenceRule) : null;
+  if (draft.end && draft.end < draft.start) throw badInput('An event cannot end before it starts', 'end');
+  const times = allDay ? wholeDays(draft.start, draft.end) : { start: draft.start, end: draft.end ?? null };
+  const toDay = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => (allDay ? startOfUtcDay(date) : date));
+  const exdates = toDay(draft.exdates);
+  const rdates = toDay(draft.rdates);
+  const until = seriesEnd({ start: times.start, end: times.end, allDay, timezone, recurrenceRule, exdates, rdates });
+  return {
+    company_id: draft.companyId,
+    parent_id: draft.parentId ?? null,
+    recurrence_id: draft.recurrenceId ?? null,
+    title,
+    description: draft.description ?? null,
+    location: draft.location ?? null,
+    start_time: times.start,
+    end_time: times.end,
+    all_day: allDay,
+    timezone,
+    recurrence_rule: recurrenceRule,
+    exdates,
+    rdates,
+    series_until: until,
+    event_type: draft.eventType,
+    source_module: draft.sourceModule ?? null,
+    entity_type: draft.entityType ?? null,
+    entity_id: draft.entityId ?? null,
+    course_id: draft.courseId ?? null,
+    organizer_id: draft.organizerId ?? null,
+    external_id: draft.externalId ?? null,
+    metadata: JSON.stringify(draft.metadata ?? {}),
+    is_cancelled: draft.isCancelled ?? false,
+  };
+}

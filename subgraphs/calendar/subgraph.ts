@@ -1,0 +1,34 @@
+/**
+ * Calendar: the unified ERP calendar. Its own events and those derived from
+ * other domains (deadlines, meetings, leave, live classes), recurring series
+ * expanded per IANA time zone, and CalDAV sync.
+ */
+import { createKysely } from '../../platform/database/connection.js';
+import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
+import type { CalendarContext } from './context.js';
+import type { CalendarDatabase } from './database.js';
+import { calendarMigrations } from './migrations/index.js';
+import { EventRepository } from './repositories/event-repository.js';
+import { ParticipantRepository } from './repositories/participant-repository.js';
+import { resolvers } from './resolvers/index.js';
+import { seedCalendar } from './seed.js';
+import { CalendarEventService } from './services/calendar-event-service.js';
+
+export const calendarSubgraph: SubgraphModule<CalendarContext> = {
+  name: 'calendar',
+  dbSchema: 'calendar',
+  migrations: calendarMigrations,
+  resolvers,
+  async start({ databaseUrl }) {
+    const db = createKysely<CalendarDatabase>(databaseUrl);
+    const eventRepository = new EventRepository(db);
+    const participantRepository = new ParticipantRepository(db);
+    return {
+      createContext: (base) => ({
+        ...base,
+        events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
+      }),
+    };
+  },
+  seed: (deps) => seedCalendar(deps),
+};
