@@ -1,6 +1,8 @@
 /**
  * The event backbone's own schema, `events`: the outbox every subgraph
- * publishes into, in the same transaction as its change.
+ * publishes into (in the same transaction as its change), and the state of
+ * its consumers: cursors per consumer group and partition, processed marks,
+ * dead letters, and ids of events received from outside.
  */
 import { sql, type Kysely, type Migration } from 'kysely';
 import type { Migrations } from '../database/migrate.js';
@@ -25,5 +27,89 @@ const createOutbox: Migration = {
   },
 };
 
-export const eventMigrations: Migrations = { '0001-outbox': createOutbox };
+const createConsumerState: Migration = {
+  async up(db: Kysely<any>) {
+    // 0001 ran without a schema, so its table landed on the search path (public): move it where publishEvent writes.
+    await sql`DO $$ BEGIN
+      IF to_regclass('events.outbox') IS NULL AND to_regclass('public.outbox') IS NOT NULL THEN
+        ALTER TABLE public.outbox SET SCHEMA events;
+      END IF;
+    END $$`.execute(db);
+    const schema = db.schema.withSchema('events');
+    // Stored at insert, so an event's partition never changes (not even across a PostgreSQL upgrade).
+    await sql`ALTER TABLE events.outbox ADD COLUMN key_hash integer GENERATED ALWAYS AS (hashtext(entity_key)) STORED`.execute(db);
+    // Consumers read in (txid, position) order: see README.md, "Ordering".
+    await schema.createIndex('outbox_txid_position').on('outbox').columns(['txid', 'position']).execute();
+    await schema.createIndex('outbox_created_at').on('outbox').column('created_at').execute();
+
+    await schema
+      .createTable('consumer_groups')
+      .addColumn('name', 'text', (col) => col.primaryKey())
+      .addColumn('topics', sql`text[]`, (col) => col.notNull())
+      .addColumn('partitions', 'integer', (col) => col.notNull())
+      .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .execute();
+    await schema
+      .createTable('consumer_cursors')
+      .addColumn('group_name', 'text', (col) => col.notNull().references('consumer_groups.name').onDelete('cascade'))
+      .addColumn('partition', 'integer', (col) => col.notNull())
+      // Everything at or before (txid, position) is handled (or dead-lettered).
+      .addColumn('txid', sql`xid8`, (col) => col.notNull())
+      .addColumn('position', 'bigint', (col) => col.notNull())
+      .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('consumer_cursors_pkey', ['group_name', 'partition'])
+      .execute();
+    await schema
+      .createTable('processed')
+      .addColumn('group_name', 'text', (col) => col.notNull())
+      .addColumn('event_id', 'uuid', (col) => col.notNull())
+      .addColumn('processed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('processed_pkey', ['group_name', 'event_id'])
+      .execute();
+    await schema.createIndex('processed_processed_at').on('processed').column('processed_at').execute();
+    await schema
+      .createTable('dead_letters')
+      .addColumn('id', 'bigserial', (col) => col.primaryKey())
+      .addColumn('group_name', 'text', (col) => col.notNull())
+      // A copy of the event, so that pruning the outbox never loses a dead letter.
+      .addColumn('event_id', 'uuid', (col) => col.notNull())
+      .addColumn('position', 'bigint', (col) => col.notNull())
+      .addColumn('topic', 'text', (col) => col.notNull())
+      .addColumn('company_id', 'uuid', (col) => col.notNull())
+      .addColumn('entity_key', 'text', (col) => col.notNull())
+      .addColumn('payload', 'jsonb', (col) => col.notNull())
+      .addColumn('source', 'text', (col) => col.notNull())
+      .addColumn('event_created_at', 'timestamptz', (col) => col.notNull())
+      .addColumn('error', 'text', (col) => col.notNull())
+      .addColumn('attempts', 'integer', (col) => col.notNull())
+      .addColumn('failed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addColumn('replay_requested_at', 'timestamptz')
+      .addColumn('resolved_at', 'timestamptz')
+      .addColumn('resolution', 'text') // 'replayed' | 'discarded'
+      .addUniqueConstraint('dead_letters_group_event', ['group_name', 'event_id'])
+      .execute();
+    await schema
+      .createIndex('dead_letters_open')
+      .on('dead_letters')
+      .columns(['group_name', 'id'])
+      .where(sql.ref('resolved_at'), 'is', null)
+      .execute();
+    await schema
+      .createTable('ingested')
+      .addColumn('sender', 'text', (col) => col.notNull())
+      .addColumn('sender_event_id', 'text', (col) => col.notNull())
+      .addColumn('event_id', 'uuid', (col) => col.notNull())
+      .addColumn('body_sha256', 'text', (col) => col.notNull())
+      .addColumn('received_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('ingested_pkey', ['sender', 'sender_event_id'])
+      .execute();
+    await schema.createIndex('ingested_received_at').on('ingested').column('received_at').execute();
+  },
+};
+
+export const eventMigrations: Migrations = {
+  '0001-outbox': createOutbox,
+  '0002-consumers': createConsumerState,
+};
 export const EVENTS_SCHEMA = 'events';
