@@ -6,7 +6,7 @@ type AnyModule = SubgraphModule<any>;
 
 export const SUBGRAPH_MODULES: Partial<Record<SubgraphName, () => Promise<AnyModule>>> = {
   academy: async () => (await import('./academy/subgraph.js')).academySubgraph,
-  // erp: async () => (await import('./erp/subgraph.js')).erpSubgraph,
+  erp: async () => (await import('./erp/subgraph.js')).erpSubgraph,
   meet: async () => (await import('./meet/subgraph.js')).meetSubgraph,
   calendar: async () => (await import('./calendar/subgraph.js')).calendarSubgraph,
   // documents: async () => (await import('./documents/subgraph.js')).documentsSubgraph,

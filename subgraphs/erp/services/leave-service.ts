@@ -1,0 +1,142 @@
+/**
+ * Leave requests. Any staff member requests leave for themselves and sees
+ * their own requests; admins and managers see the company's and decide on
+ * them (never on their own); the requester or an admin may cancel.
+ */
+import type DataLoader from 'dataloader';
+import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
+import { badInput, conflict, forbidden, notFound } from '../../../platform/errors.js';
+import { rowLoader } from '../../../platform/graphql/loaders.js';
+import type { QueryLeaveRequestsArgs, RequestLeaveInput } from '../generated/resolvers-types.js';
+import type { LeaveRequestModel } from '../models.js';
+import type { ErpDb } from '../repositories/erp-db.js';
+import type { LeaveDecision } from '../repositories/leave-request-repository.js';
+import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
+import { leavePayload } from './event-payloads.js';
+import { publishErpEvent } from './publish-erp-event.js';
+import { endsAfterStart, LIMITS, optionalText, page, recordId, userId } from './validate.js';
+
+const MAX_LEAVE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+export class LeaveService {
+  private readonly leaveById: DataLoader<string, LeaveRequestModel | null>;
+
+  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
+    this.leaveById = rowLoader((ids) => db.read.leaveRequests.findByIds(viewer.companyId, ids), (leave) => leave.id);
+  }
+
+  /** Managers see every request of the company; others only their own. */
+  private maySee(leave: LeaveRequestModel): boolean {
+    return isManager(this.viewer) || leave.employeeId === this.viewer.moodleUserId;
+  }
+
+  async getLeaveRequest(id: string): Promise<LeaveRequestModel | null> {
+    requireStaff(this.viewer);
+    const leave = await this.leaveById.load(id);
+    return leave && this.maySee(leave) ? leave : null;
+  }
+
+  async listLeaveRequests(args: QueryLeaveRequestsArgs): Promise<LeaveRequestModel[]> {
+    requireStaff(this.viewer);
+    const requested = args.employeeId ? userId(args.employeeId, 'employeeId') : undefined;
+    const self = this.viewer.moodleUserId;
+    let employeeId = requested;
+    if (!isManager(this.viewer)) {
+      if (!self || (requested && requested !== self)) return [];
+      employeeId = self;
+    }
+    const requests = await this.db.read.leaveRequests.list(this.viewer.companyId, {
+      statuses: args.status ?? undefined,
+      employeeId,
+      ...page(args.first, args.offset),
+    });
+    for (const leave of requests) this.leaveById.prime(leave.id, leave);
+    return requests;
+  }
+
+  async requestLeave(input: RequestLeaveInput): Promise<LeaveRequestModel> {
+    requireStaff(this.viewer);
+    const employeeId = this.viewer.moodleUserId;
+    if (!employeeId) throw forbidden('Only people with a user id can request leave');
+    endsAfterStart(input.startDate, input.endDate, 'endDate', 'startDate');
+    if (input.endDate.getTime() - input.startDate.getTime() > MAX_LEAVE_DAYS * DAY_MS) {
+      throw badInput(`endDate: a leave request may span at most ${MAX_LEAVE_DAYS} days`, 'endDate');
+    }
+    const reason = optionalText(input.reason, 'reason', LIMITS.reason) ?? null;
+    const companyId = this.viewer.companyId;
+    const leave = await this.db.transaction(async (repositories, trx) => {
+      await repositories.leaveRequests.lockEmployee(companyId, employeeId);
+      const overlapping = await repositories.leaveRequests.findActiveOverlapping(companyId, employeeId, input.startDate, input.endDate);
+      if (overlapping) {
+        throw conflict(`The requested leave overlaps your ${overlapping.status.toLowerCase()} leave ${overlapping.id} (${overlapping.startDate.toISOString()} to ${overlapping.endDate.toISOString()})`);
+      }
+      const created = await repositories.leaveRequests.insert(companyId, {
+        employeeId,
+        startDate: input.startDate,
+        endDate: input.endDate,
+        status: 'PENDING',
+        leaveType: input.leaveType ?? 'ANNUAL',
+        reason,
+      });
+      await publishErpEvent(trx, 'hr.leave.requested', created.id, leavePayload(created, actorOf(this.viewer)));
+      return created;
+    });
+    this.leaveById.prime(leave.id, leave);
+    return leave;
+  }
+
+  approveLeave(id: string, comment: string | null | undefined): Promise<LeaveRequestModel> {
+    return this.decide(id, 'APPROVED', optionalText(comment, 'comment', LIMITS.reason) ?? null);
+  }
+
+  rejectLeave(id: string, reason: string | null | undefined): Promise<LeaveRequestModel> {
+    return this.decide(id, 'REJECTED', optionalText(reason, 'reason', LIMITS.reason) ?? null);
+  }
+
+  private async decide(id: string, status: 'APPROVED' | 'REJECTED', reviewComment: string | null): Promise<LeaveRequestModel> {
+    const verb = status === 'APPROVED' ? 'approve' : 'reject';
+    requireManager(this.viewer, `${verb} leave requests`);
+    recordId(id, 'id');
+    const leave = await this.db.transaction(async (repositories, trx) => {
+      const current = await repositories.leaveRequests.lock(this.viewer.companyId, id);
+      if (!current) throw notFound('Leave request', id);
+      if (current.employeeId === this.viewer.moodleUserId) throw forbidden(`You cannot ${verb} your own leave request`);
+      if (current.status !== 'PENDING') throw conflict(`Leave request ${id} is ${current.status}; only PENDING requests can be ${status.toLowerCase()}`);
+      const decision: LeaveDecision = {
+        status,
+        reviewedBy: this.viewer.moodleUserId ?? null,
+        reviewedAt: new Date(),
+        reviewComment,
+        wasApproved: status === 'APPROVED',
+      };
+      const decided = await repositories.leaveRequests.setStatus(this.viewer.companyId, id, decision);
+      const payload = leavePayload(decided, actorOf(this.viewer));
+      if (status === 'APPROVED') await publishErpEvent(trx, 'hr.leave.approved', id, payload);
+      else await publishErpEvent(trx, 'hr.leave.rejected', id, payload);
+      return decided;
+    });
+    this.leaveById.clear(id).prime(id, leave);
+    return leave;
+  }
+
+  async cancelLeave(id: string): Promise<LeaveRequestModel> {
+    requireStaff(this.viewer);
+    recordId(id, 'id');
+    const leave = await this.db.transaction(async (repositories, trx) => {
+      const current = await repositories.leaveRequests.lock(this.viewer.companyId, id);
+      // Someone else's request the caller may not even see does not exist for them.
+      if (!current || !this.maySee(current)) throw notFound('Leave request', id);
+      if (current.employeeId !== this.viewer.moodleUserId && !isAdmin(this.viewer)) {
+        throw forbidden('Only the requester or an admin may cancel a leave request');
+      }
+      const previous = current.status;
+      if (previous !== 'PENDING' && previous !== 'APPROVED') throw conflict(`Leave request ${id} is ${previous} and cannot be cancelled`);
+      const cancelled = await repositories.leaveRequests.setStatus(this.viewer.companyId, id, { status: 'CANCELLED' });
+      await publishErpEvent(trx, 'hr.leave.cancelled', id, { ...leavePayload(cancelled, actorOf(this.viewer)), previous_status: previous });
+      return cancelled;
+    });
+    this.leaveById.clear(id).prime(id, leave);
+    return leave;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * ERP: Bheem Core's companies, projects, tasks, milestones, sales meetings
+ * and leave requests, in schema `erp`. Every change publishes its domain
+ * event (./events.ts) in the transaction that makes it.
+ */
+import { createKysely } from '../../platform/database/connection.js';
+import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
+import type { ErpContext } from './context.js';
+import type { ErpDatabase } from './database.js';
+import { erpMigrations } from './migrations/index.js';
+import { ErpDb } from './repositories/erp-db.js';
+import { resolvers } from './resolvers/index.js';
+import { seedErp } from './seed.js';
+import { CompanyService } from './services/company-service.js';
+import { LeaveService } from './services/leave-service.js';
+import { MilestoneService } from './services/milestone-service.js';
+import { ProjectService } from './services/project-service.js';
+import { SalesMeetingService } from './services/sales-meeting-service.js';
+import { TaskService } from './services/task-service.js';
+
+export const erpSubgraph: SubgraphModule<ErpContext> = {
+  name: 'erp',
+  dbSchema: 'erp',
+  migrations: erpMigrations,
+  resolvers,
+  async start({ databaseUrl }) {
+    const db = new ErpDb(createKysely<ErpDatabase>(databaseUrl));
+    return {
+      createContext: (base) => ({
+        ...base,
+        companies: new CompanyService(base.viewer, db),
+        projects: new ProjectService(base.viewer, db),
+        tasks: new TaskService(base.viewer, db),
+        milestones: new MilestoneService(base.viewer, db),
+        salesMeetings: new SalesMeetingService(base.viewer, db),
+        leave: new LeaveService(base.viewer, db),
+      }),
+    };
+  },
+  seed: (deps) => seedErp(deps),
+};
