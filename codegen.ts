@@ -35,6 +35,8 @@ const mappers: Record<string, Record<string, string>> = {
     Document: '../models.js#DocumentModel',
     ShareLink: '../models.js#ShareLinkModel',
     Course: '../models.js#CourseReference',
+    Task: '../models.js#EntityReference',
+    Project: '../models.js#EntityReference',
   },
 };
 

@@ -9,5 +9,5 @@ export const SUBGRAPH_MODULES: Partial<Record<SubgraphName, () => Promise<AnyMod
   erp: async () => (await import('./erp/subgraph.js')).erpSubgraph,
   meet: async () => (await import('./meet/subgraph.js')).meetSubgraph,
   calendar: async () => (await import('./calendar/subgraph.js')).calendarSubgraph,
-  // documents: async () => (await import('./documents/subgraph.js')).documentsSubgraph,
+  documents: async () => (await import('./documents/subgraph.js')).documentsSubgraph,
 };

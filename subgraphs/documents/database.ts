@@ -1,0 +1,101 @@
+/** Kysely types for the `documents` schema. */
+import type { ColumnType, Generated } from 'kysely';
+
+type BigIntColumn = ColumnType<string, number | string | bigint, number | string | bigint>; // int8 comes back as a string
+
+export interface DocumentsTable {
+  id: string;
+  company_id: string;
+  filename: string;
+  original_filename: string | null;
+  mime_type: string | null;
+  /** The current version's size, checksum and object (copied from document_versions). */
+  size: BigIntColumn;
+  checksum: string;
+  category: string | null;
+  tags: Generated<string[]>;
+  version: Generated<number>;
+  entity_type: string;
+  entity_id: string;
+  is_archived: Generated<boolean>;
+  deleted_at: Date | null;
+  storage_backend: string;
+  storage_key: string;
+  uploaded_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface DocumentVersionsTable {
+  id: string;
+  document_id: string;
+  company_id: string;
+  version: number;
+  filename: string;
+  original_filename: string | null;
+  mime_type: string | null;
+  size: BigIntColumn;
+  checksum: string;
+  storage_backend: string;
+  storage_key: string;
+  /** Set when this version re-instates an older one (restoreDocumentVersion). */
+  restored_from: number | null;
+  uploaded_by: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface ShareLinksTable {
+  id: string;
+  document_id: string;
+  company_id: string;
+  /** sha256 of the token; the token itself is never stored. */
+  token_hash: string;
+  expires_at: Date;
+  password_hash: string | null;
+  revoked_at: Date | null;
+  download_count: Generated<number>;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface UploadSessionsTable {
+  id: string;
+  company_id: string;
+  /** The document the bytes are for: allocated at request time for a new one. */
+  document_id: string;
+  /** A new version of an existing document rather than a new document. */
+  new_version: Generated<boolean>;
+  entity_type: string;
+  entity_id: string;
+  filename: string;
+  original_filename: string;
+  category: string | null;
+  tags: Generated<string[]>;
+  declared_size: BigIntColumn;
+  declared_checksum: string | null;
+  storage_backend: string;
+  storage_key: string;
+  /** pending → uploading → uploaded → completed. */
+  status: Generated<string>;
+  received_size: BigIntColumn | null;
+  received_checksum: string | null;
+  created_by: string;
+  created_by_user: string | null;
+  expires_at: Date;
+  created_at: Generated<Date>;
+}
+
+export interface CompanyStorageTable {
+  company_id: string;
+  backend: string;
+  /** The company's own upper bound on a file's size (the global one still applies). */
+  max_file_bytes: BigIntColumn | null;
+}
+
+export interface DocumentsDatabase {
+  'documents.documents': DocumentsTable;
+  'documents.document_versions': DocumentVersionsTable;
+  'documents.share_links': ShareLinksTable;
+  'documents.upload_sessions': UploadSessionsTable;
+  'documents.company_storage': CompanyStorageTable;
+}

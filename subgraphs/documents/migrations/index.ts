@@ -1,0 +1,113 @@
+/**
+ * The `documents` schema: documents (with their current version's object
+ * copied in, so lists need no join), every version's own stored object,
+ * share links (token hashes only), pending uploads and per-company storage.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Migrations } from '../../../platform/database/migrate.js';
+
+export const documentsMigrations: Migrations = {
+  '0001-documents': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('documents');
+      await schema
+        .createTable('documents')
+        .addColumn('id', 'uuid', (col) => col.primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('filename', 'text', (col) => col.notNull())
+        .addColumn('original_filename', 'text')
+        .addColumn('mime_type', 'text')
+        .addColumn('size', 'bigint', (col) => col.notNull().check(sql`size >= 0`))
+        .addColumn('checksum', 'text', (col) => col.notNull().check(sql`checksum ~ '^[0-9a-f]{64}$'`))
+        .addColumn('category', 'text')
+        .addColumn('tags', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+        .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1))
+        .addColumn('entity_type', 'text', (col) =>
+          col.notNull().check(sql`entity_type IN ('quote', 'invoice', 'project', 'task', 'employee', 'course')`),
+        )
+        .addColumn('entity_id', 'text', (col) => col.notNull())
+        .addColumn('is_archived', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('deleted_at', 'timestamptz')
+        .addColumn('storage_backend', 'text', (col) => col.notNull().check(sql`storage_backend IN ('local', 'webdav', 's3')`))
+        .addColumn('storage_key', 'text', (col) => col.notNull())
+        .addColumn('uploaded_by', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('documents_entity').on('documents').columns(['company_id', 'entity_type', 'entity_id']).execute();
+      await schema.createIndex('documents_company_created').on('documents').columns(['company_id', 'created_at']).execute();
+      await schema.createIndex('documents_tags').on('documents').using('gin').column('tags').execute();
+      await schema.createIndex('documents_trash').on('documents').column('deleted_at').where(sql.ref('deleted_at'), 'is not', null).execute();
+
+      await schema
+        .createTable('document_versions')
+        .addColumn('id', 'uuid', (col) => col.primaryKey())
+        .addColumn('document_id', 'uuid', (col) => col.notNull().references('documents.documents.id').onDelete('cascade'))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('version', 'integer', (col) => col.notNull().check(sql`version >= 1`))
+        .addColumn('filename', 'text', (col) => col.notNull())
+        .addColumn('original_filename', 'text')
+        .addColumn('mime_type', 'text')
+        .addColumn('size', 'bigint', (col) => col.notNull().check(sql`size >= 0`))
+        .addColumn('checksum', 'text', (col) => col.notNull().check(sql`checksum ~ '^[0-9a-f]{64}$'`))
+        .addColumn('storage_backend', 'text', (col) => col.notNull())
+        .addColumn('storage_key', 'text', (col) => col.notNull())
+        .addColumn('restored_from', 'integer')
+        .addColumn('uploaded_by', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('document_versions_number', ['document_id', 'version'])
+        .execute();
+
+      await schema
+        .createTable('share_links')
+        .addColumn('id', 'uuid', (col) => col.primaryKey())
+        .addColumn('document_id', 'uuid', (col) => col.notNull().references('documents.documents.id').onDelete('cascade'))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('token_hash', 'text', (col) => col.notNull().unique())
+        .addColumn('expires_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('password_hash', 'text')
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('download_count', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('created_by', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('share_links_document').on('share_links').column('document_id').execute();
+
+      await schema
+        .createTable('upload_sessions')
+        .addColumn('id', 'uuid', (col) => col.primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        // The document the bytes are for: allocated here for a new document, an existing one for a new version.
+        .addColumn('document_id', 'uuid', (col) => col.notNull())
+        .addColumn('new_version', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('entity_type', 'text', (col) => col.notNull())
+        .addColumn('entity_id', 'text', (col) => col.notNull())
+        .addColumn('filename', 'text', (col) => col.notNull())
+        .addColumn('original_filename', 'text', (col) => col.notNull())
+        .addColumn('category', 'text')
+        .addColumn('tags', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+        .addColumn('declared_size', 'bigint', (col) => col.notNull())
+        .addColumn('declared_checksum', 'text')
+        .addColumn('storage_backend', 'text', (col) => col.notNull())
+        .addColumn('storage_key', 'text', (col) => col.notNull())
+        .addColumn('status', 'text', (col) =>
+          col.notNull().defaultTo('pending').check(sql`status IN ('pending', 'uploading', 'uploaded', 'completed')`),
+        )
+        .addColumn('received_size', 'bigint')
+        .addColumn('received_checksum', 'text')
+        .addColumn('created_by', 'text', (col) => col.notNull())
+        .addColumn('created_by_user', 'text')
+        .addColumn('expires_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('upload_sessions_expiry').on('upload_sessions').column('expires_at').execute();
+
+      await schema
+        .createTable('company_storage')
+        .addColumn('company_id', 'uuid', (col) => col.primaryKey())
+        .addColumn('backend', 'text', (col) => col.notNull().check(sql`backend IN ('local', 'webdav', 's3')`))
+        .addColumn('max_file_bytes', 'bigint', (col) => col.check(sql`max_file_bytes > 0`))
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,52 @@
+/** What documents' resolvers work with (the codegen mappers point here). */
+import type { StorageBackendName } from '../../platform/config.js';
+import type { CourseRole } from '../../platform/federation/course-access.js';
+
+export const ENTITY_TYPES = ['quote', 'invoice', 'project', 'task', 'employee', 'course'] as const;
+export type EntityType = (typeof ENTITY_TYPES)[number];
+
+/** A document as it is now, or one of its versions (then `id` is the version's id). */
+export interface DocumentModel {
+  id: string;
+  documentId: string;
+  companyId: string;
+  isVersion: boolean;
+  filename: string;
+  originalFilename: string | null;
+  mimeType: string | null;
+  size: number;
+  checksum: string;
+  category: string | null;
+  tags: string[];
+  version: number;
+  entityType: EntityType;
+  entityId: string;
+  isArchived: boolean;
+  deletedAt: Date | null;
+  storageBackend: StorageBackendName;
+  storageKey: string;
+  uploadedBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ShareLinkModel {
+  id: string;
+  documentId: string;
+  expiresAt: Date;
+  hasPassword: boolean;
+  revokedAt: Date | null;
+  downloadCount: number;
+  createdAt: Date;
+}
+
+/** An ERP entity (Task, Project) we only know by id; tenant safety comes from filtering our own rows. */
+export interface EntityReference {
+  id: string;
+}
+
+/** A Course as the gateway hands it to us, with the caller's role required from academy. */
+export interface CourseReference {
+  id: string;
+  viewerRole?: CourseRole | null;
+}

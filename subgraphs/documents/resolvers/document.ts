@@ -1,0 +1,9 @@
+import type { DocumentResolvers } from '../generated/resolvers-types.js';
+
+export const Document: DocumentResolvers = {
+  __resolveReference: (reference, { documents }) => documents.getDocument(reference.id),
+  versions: (document, _args, { documents }) => documents.versions(document),
+  uploadedBy: (document) => (document.uploadedBy ? { id: document.uploadedBy } : null),
+  downloadUrl: (document, _args, { documents }) => documents.downloadUrl(document),
+  shareLinks: async () => [],
+};

@@ -1,0 +1,6 @@
+import type { ProjectResolvers } from '../generated/resolvers-types.js';
+
+export const Project: ProjectResolvers = {
+  __resolveReference: (reference) => ({ id: reference.id }),
+  documents: (project, _args, { documents }) => documents.documentsOfProject(project.id),
+};

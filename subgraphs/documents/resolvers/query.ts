@@ -1,0 +1,6 @@
+import type { QueryResolvers } from '../generated/resolvers-types.js';
+
+export const Query: QueryResolvers = {
+  document: (_root, { id }, { documents }) => documents.getDocument(id),
+  documents: (_root, args, { documents }) => documents.listDocuments(args),
+};

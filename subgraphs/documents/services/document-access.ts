@@ -1,0 +1,72 @@
+/**
+ * Who may read and change documents, by what they are attached to:
+ * - quote, invoice, project, task: company admins, managers and employees;
+ * - employee: admins and managers; the employee may also read their own;
+ * - course: admins and users enrolled in the course may read; admins and the
+ *   course's teachers may change (the course role comes from academy).
+ * The company always comes from the caller's identity.
+ */
+import { hasRole, isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
+import { forbidden, notFound } from '../../../platform/errors.js';
+import type { CourseAccess } from '../../../platform/federation/course-access.js';
+import type { EntityType } from '../models.js';
+
+export interface AttachedTo {
+  companyId?: string;
+  entityType: EntityType;
+  entityId: string;
+}
+
+export class DocumentAccess {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly courses: CourseAccess,
+  ) {}
+
+  get mayReadErp(): boolean {
+    return hasRole(this.viewer, 'admin', 'manager', 'employee');
+  }
+
+  private get isHrReader(): boolean {
+    return hasRole(this.viewer, 'admin', 'manager');
+  }
+
+  async mayRead(target: AttachedTo): Promise<boolean> {
+    if (target.companyId && target.companyId !== this.viewer.companyId) return false;
+    switch (target.entityType) {
+      case 'course':
+        return isAdmin(this.viewer) || !!(await this.courses.course(target.entityId))?.viewerRole;
+      case 'employee':
+        return this.isHrReader || (!!this.viewer.moodleUserId && this.viewer.moodleUserId === target.entityId && this.mayReadErp);
+      default:
+        return this.mayReadErp;
+    }
+  }
+
+  async mayWrite(target: AttachedTo): Promise<boolean> {
+    if (target.companyId && target.companyId !== this.viewer.companyId) return false;
+    switch (target.entityType) {
+      case 'course':
+        return isAdmin(this.viewer) || (await this.courses.course(target.entityId))?.viewerRole === 'TEACHER';
+      case 'employee':
+        return this.isHrReader;
+      default:
+        return this.mayReadErp;
+    }
+  }
+
+  /** Forbidden, or not found for a course the caller cannot see at all (it may be another company's). */
+  async requireWrite(target: AttachedTo): Promise<void> {
+    if (target.entityType === 'course' && !isAdmin(this.viewer) && !(await this.courses.course(target.entityId))) {
+      throw notFound('Course', target.entityId);
+    }
+    if (!(await this.mayWrite(target))) throw forbidden(`You may not change documents of this ${target.entityType}`);
+  }
+
+  /** What a list query must leave out for this caller (course documents are filtered per course afterwards). */
+  listRestrictions(): { excludeEntityTypes: EntityType[]; onlyEmployee?: string | null } {
+    if (!this.mayReadErp) return { excludeEntityTypes: ['quote', 'invoice', 'project', 'task', 'employee'] };
+    if (this.isHrReader) return { excludeEntityTypes: [] };
+    return { excludeEntityTypes: [], onlyEmployee: this.viewer.moodleUserId ?? null };
+  }
+}

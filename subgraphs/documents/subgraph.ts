@@ -1,0 +1,45 @@
+/**
+ * Documents: ERP document management over local disk, WebDAV and S3
+ * storage. Metadata in the `documents` schema; bytes move through signed
+ * URLs under /files/ (served here, forwarded by the gateway).
+ */
+import { createKysely } from '../../platform/database/connection.js';
+import { CourseAccess } from '../../platform/federation/course-access.js';
+import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
+import type { DocumentsContext } from './context.js';
+import type { DocumentsDatabase } from './database.js';
+import { downloadRoute } from './http/download-route.js';
+import { UrlSigner } from './http/url-signer.js';
+import { documentsMigrations } from './migrations/index.js';
+import { DocumentRepository } from './repositories/document-repository.js';
+import { resolvers } from './resolvers/index.js';
+import { seedDocuments } from './seed.js';
+import { DocumentAccess } from './services/document-access.js';
+import { DocumentService } from './services/document-service.js';
+import { createStorageBackends } from './storage/storage-backends.js';
+
+export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
+  name: 'documents',
+  dbSchema: 'documents',
+  migrations: documentsMigrations,
+  resolvers,
+  async start({ config, databaseUrl }) {
+    const db = createKysely<DocumentsDatabase>(databaseUrl);
+    const settings = config.documents;
+    const backends = await createStorageBackends(settings);
+    const signer = new UrlSigner(settings.urlSigningSecret, config.publicUrl);
+    const documentRepository = new DocumentRepository(db);
+    return {
+      createContext: (base) => {
+        const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer));
+        return {
+          ...base,
+          documents: new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds),
+        };
+      },
+      routes: [downloadRoute(signer, documentRepository, backends)],
+      readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
+    };
+  },
+  seed: (deps) => seedDocuments(deps),
+};
