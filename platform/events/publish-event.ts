@@ -2,12 +2,19 @@
  * Publishing a domain event: a row in `events.outbox`, written with the
  * caller's transaction, and a NOTIFY that PostgreSQL delivers only on commit.
  * A rolled-back change therefore publishes nothing.
+ *
+ * The topic must be declared (platform/events/topics/) and the payload must
+ * match its schema: a bad event fails here, in the producer's transaction,
+ * with an error naming every offending field.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { encodeCursor } from './event-cursor.js';
+import { checkEventPayload } from './topic-registry.js';
+import './topics/index.js';
 
 export const EVENTS_CHANNEL = 'bheem_events';
 
-export interface DomainEvent<Payload = Record<string, unknown>> {
+export interface DomainEvent<Payload extends object = Record<string, unknown>> {
   topic: string;
   companyId: string;
   /** The entity the event is about, e.g. a task id. */
@@ -17,13 +24,26 @@ export interface DomainEvent<Payload = Record<string, unknown>> {
   source: string;
 }
 
-export async function publishEvent(trx: Transaction<any> | Kysely<any>, event: DomainEvent): Promise<{ id: string; position: string }> {
-  const result = await sql<{ id: string; position: string }>`
+export interface PublishedRef {
+  id: string;
+  position: string;
+  /** The event's place in the stream (see event-cursor.ts). */
+  cursor: string;
+}
+
+export async function publishEvent<Payload extends object>(
+  trx: Transaction<any> | Kysely<any>,
+  event: DomainEvent<Payload>,
+): Promise<PublishedRef> {
+  checkEventPayload(event.topic, event.payload);
+  if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
+  const result = await sql<{ id: string; position: string; txid: string }>`
     INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
     VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
-    RETURNING id, position`.execute(trx);
+    RETURNING id, position::text AS position, txid::text AS txid`.execute(trx);
   const row = result.rows[0]!;
-  // The payload stays in the table; the notification only says "look" (and where).
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${row.position})`.execute(trx);
-  return row;
+  // The payload stays in the table; the notification only says which topic to look at.
+  // Identical notifications of one transaction fold into one, and a topic name is far below NOTIFY's 8000 bytes.
+  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${event.topic})`.execute(trx);
+  return { id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) };
 }

@@ -1,0 +1,463 @@
+/**
+ * A consumer of a group: durable, at-least-once, and exactly once in effect
+ * for what a handler writes through `context.trx`.
+ *
+ * - Events of a group are split into partitions by entity key (events of one
+ *   entity keep their order). Each process of the group leases its fair
+ *   share of partitions (partition-leases.ts), so two processes share the
+ *   work and never hold the same event at the same time.
+ * - A batch runs in one transaction on the consumer's own connection: each
+ *   handler in a savepoint, then the "processed" marks and the partitions'
+ *   cursors. A crash (or a dropped connection) rolls it all back and the
+ *   lease goes with the session: whoever takes the partition re-reads from
+ *   the cursor, and the event is handled again.
+ * - A failing handler is retried with exponential backoff (its partition
+ *   waits, the others go on); after `maxAttempts`, or at once for a payload
+ *   that fails its schema, the event becomes a dead letter and the
+ *   partition moves on.
+ * - NOTIFY only wakes the loop; the table is the truth, read on start, on
+ *   every reconnect, and every `pollIntervalMs` as a safety net.
+ */
+import { randomInt } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { createKysely } from '../database/connection.js';
+import { createLogger, type Logger } from '../logger.js';
+import { ensureConsumerGroup, loadCursors, markProcessed, saveCursors } from './consumer-groups.js';
+import { recordDeadLetter, replayNotification, toDeadLetter, type DeadLetterRow } from './dead-letters.js';
+import { compareCursors, horizonCursor, maxCursor, type Cursor } from './event-cursor.js';
+import { handleEvent, HandlerTimeoutError, type EventHandler, type Outcome } from './handle-event.js';
+import { openListenConnection, type ListenConnection } from './listen-connection.js';
+import { readGroupBatch } from './outbox-reads.js';
+import { acquirePartitions, countMembers, groupLockKey, joinGroup, releasePartition } from './partition-leases.js';
+import { pruneEvents } from './prune-events.js';
+import { toPublishedEvent } from './published-event.js';
+import type { TopicName, TopicPayload } from './topics/index.js';
+
+export type { EventContext, EventHandler } from './handle-event.js';
+
+export type EventHandlers = { [T in TopicName]?: EventHandler<TopicPayload<T>> };
+
+export interface EventConsumerOptions {
+  databaseUrl: string;
+  /** The consumer group: processes with the same group share its events and its cursor. */
+  group: string;
+  /** One handler per topic; the group takes exactly these topics. */
+  handlers: EventHandlers;
+  /** Partitions of the group (fixed when the group is first created). Default 8. */
+  partitions?: number;
+  /** Where a new group starts: every retained event, or only new ones. Default 'beginning'. */
+  startFrom?: 'beginning' | 'now';
+  /** Events per transaction. Default 100. */
+  batchSize?: number;
+  /** Deliveries of an event before it becomes a dead letter. Default 5. */
+  maxAttempts?: number;
+  /** Delay before the first retry, doubled on each further one. Default 500 ms. */
+  retryDelayMs?: number;
+  /** Longest delay between retries. Default 30 s. */
+  maxRetryDelayMs?: number;
+  /** A handler running longer fails its attempt, and the connection is dropped. Default 60 s. */
+  handlerTimeoutMs?: number;
+  /** Reads the table this often even without notifications. Default 2 s. */
+  pollIntervalMs?: number;
+  /** How often the process counts the group's members and adjusts its leases. Default 2 s. */
+  rebalanceIntervalMs?: number;
+  /** Prunes old processed events (one process at a time). Default: 7 days, checked hourly. `false`: never. */
+  retention?: { maxAgeMs: number; intervalMs?: number } | false;
+  log?: Logger;
+}
+
+export interface EventConsumer {
+  readonly group: string;
+  /** The partitions this process holds right now. */
+  heldPartitions(): number[];
+  stop(): Promise<void>;
+}
+
+const DAY_MS = 86_400_000;
+const MIN_RECHECK_MS = 2;
+const MAX_RECHECK_MS = 100;
+const MIN_RECONNECT_MS = 100;
+const MAX_RECONNECT_MS = 5_000;
+const CURSOR_FLUSH_MS = 5_000;
+
+interface HeldPartition {
+  /** Everything up to here is handled or of no interest (in memory). */
+  cursor: Cursor;
+  /** What the table says. */
+  saved: Cursor;
+  /** A failed event waits for its retry until then. */
+  retryAt: number;
+}
+
+class GroupConsumer implements EventConsumer {
+  readonly group: string;
+  private readonly topics: string[];
+  private readonly handlers: Record<string, EventHandler<any>>;
+  private readonly key: number;
+  private readonly pool: Kysely<any>;
+  private readonly log: Logger;
+  private readonly settings: Required<Omit<EventConsumerOptions, 'log' | 'handlers' | 'group' | 'databaseUrl' | 'retention' | 'startFrom'>>;
+  private readonly retention: { maxAgeMs: number; intervalMs: number } | false;
+  private partitionCount = 0;
+  private connection: ListenConnection | undefined;
+  private readonly held = new Map<number, HeldPartition>();
+  private readonly attempts = new Map<string, { count: number; error: string }>();
+  private wakeRequested = false;
+  private interruptSleep: (() => void) | undefined;
+  private stopping = false;
+  private loop: Promise<void> | undefined;
+  private nextRebalance = 0;
+  private nextFlush = 0;
+  private nextReplayCheck = 0;
+  private nextPrune = 0;
+  private replayRequested = true;
+  private pruning = false;
+  private recheckMs = MIN_RECHECK_MS;
+  private reconnectMs = MIN_RECONNECT_MS;
+
+  constructor(private readonly options: EventConsumerOptions) {
+    this.group = options.group;
+    this.handlers = options.handlers as Record<string, EventHandler<any>>;
+    this.topics = Object.keys(this.handlers).sort();
+    if (this.topics.length === 0) throw new Error(`Consumer group "${this.group}" has no handlers`);
+    this.key = groupLockKey(this.group);
+    this.pool = createKysely(options.databaseUrl);
+    this.log = (options.log ?? createLogger('events')).child({ consumerGroup: this.group });
+    this.settings = {
+      partitions: options.partitions ?? 8,
+      batchSize: options.batchSize ?? 100,
+      maxAttempts: options.maxAttempts ?? 5,
+      retryDelayMs: options.retryDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
+      handlerTimeoutMs: options.handlerTimeoutMs ?? 60_000,
+      pollIntervalMs: options.pollIntervalMs ?? 2_000,
+      rebalanceIntervalMs: options.rebalanceIntervalMs ?? 2_000,
+    };
+    this.retention =
+      options.retention === false ? false : { maxAgeMs: options.retention?.maxAgeMs ?? 7 * DAY_MS, intervalMs: options.retention?.intervalMs ?? 3_600_000 };
+  }
+
+  async start(): Promise<void> {
+    const { partitions } = await ensureConsumerGroup(this.pool, {
+      group: this.group,
+      topics: this.topics,
+      partitions: this.settings.partitions,
+      startFrom: this.options.startFrom ?? 'beginning',
+    });
+    if (partitions !== this.settings.partitions && this.options.partitions !== undefined) {
+      this.log.warn({ partitions, asked: this.options.partitions }, 'the group keeps the number of partitions it was created with');
+    }
+    this.partitionCount = partitions;
+    this.loop = this.run();
+  }
+
+  heldPartitions(): number[] {
+    return [...this.held.keys()].sort((a, b) => a - b);
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake();
+    await this.loop;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection?.isOpen()) {
+      await this.flushCursors(connection.db).catch(() => {});
+      await connection.close();
+    }
+    this.held.clear();
+  }
+
+  private wake(): void {
+    this.wakeRequested = true;
+    this.interruptSleep?.();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    if (this.wakeRequested || this.stopping) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.interruptSleep = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.interruptSleep = undefined;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      if (!this.connection?.isOpen()) {
+        try {
+          await this.connect();
+          this.reconnectMs = MIN_RECONNECT_MS;
+        } catch (error) {
+          this.log.warn({ err: error }, 'cannot reach PostgreSQL; retrying');
+          await this.sleep(this.reconnectMs);
+          this.wakeRequested = false;
+          this.reconnectMs = Math.min(this.reconnectMs * 2, MAX_RECONNECT_MS);
+          continue;
+        }
+      }
+      try {
+        this.wakeRequested = false;
+        const { full, progressed, pending } = await this.cycle(this.connection!.db);
+        if (full) continue;
+        this.recheckMs = progressed || !pending ? MIN_RECHECK_MS : Math.min(this.recheckMs * 2, MAX_RECHECK_MS);
+        await this.sleep(pending ? this.recheckMs : this.untilNextTimer());
+      } catch (error) {
+        if (this.stopping) break;
+        this.log.warn({ err: error }, 'consumer loop failed; reconnecting');
+        await this.dropConnection(error);
+      }
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const connection = await openListenConnection({
+      databaseUrl: this.options.databaseUrl,
+      applicationName: `bheem-events:${this.group}`.slice(0, 63),
+      onNotification: (payload) => {
+        if (payload === replayNotification(this.group)) this.replayRequested = true;
+        else if (!this.topics.includes(payload)) return;
+        this.wake();
+      },
+    });
+    try {
+      await joinGroup(connection.db, this.key);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    this.connection = connection;
+    this.held.clear();
+    this.nextRebalance = 0;
+    this.replayRequested = true;
+    void connection.closed.then(() => this.wake());
+  }
+
+  private async dropConnection(error: unknown): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    this.held.clear();
+    if (!connection) return;
+    if (error instanceof HandlerTimeoutError && connection.isOpen()) {
+      // The hung handler may sit in a query: end its backend, or the transaction (and the leases) would outlive us.
+      await sql`SELECT pg_terminate_backend(${connection.backendPid})`.execute(this.pool).catch(() => {});
+    }
+    await connection.close();
+  }
+
+  private untilNextTimer(): number {
+    const now = Date.now();
+    let next = Math.min(this.nextRebalance, this.nextReplayCheck, this.nextFlush);
+    for (const partition of this.held.values()) if (partition.retryAt > now) next = Math.min(next, partition.retryAt);
+    return Math.max(1, Math.min(next - now, this.settings.pollIntervalMs));
+  }
+
+  private async cycle(db: Kysely<any>): Promise<{ full: boolean; progressed: boolean; pending: boolean }> {
+    const now = Date.now();
+    if (now >= this.nextRebalance) await this.rebalance(db);
+    const batch = await this.processBatch(db);
+    if (this.replayRequested || now >= this.nextReplayCheck) {
+      this.replayRequested = false;
+      this.nextReplayCheck = now + this.settings.pollIntervalMs;
+      await this.processReplays(db);
+    }
+    if (now >= this.nextFlush) {
+      this.nextFlush = now + CURSOR_FLUSH_MS;
+      await this.flushCursors(db);
+    }
+    this.maybePrune(now);
+    return batch;
+  }
+
+  private async rebalance(db: Kysely<any>): Promise<void> {
+    this.nextRebalance = Date.now() + this.settings.rebalanceIntervalMs;
+    const members = await countMembers(db, this.key);
+    const fairShare = Math.ceil(this.partitionCount / Math.max(1, members));
+    if (this.held.size > fairShare) {
+      const extra = this.heldPartitions().slice(fairShare);
+      await this.flushCursors(db, extra);
+      for (const partition of extra) {
+        await releasePartition(db, this.key, partition);
+        this.held.delete(partition);
+      }
+      this.log.debug({ released: extra, members }, 'released partitions to other members');
+    } else if (this.held.size < fairShare) {
+      const acquired = await acquirePartitions(db, {
+        key: this.key,
+        partitions: this.partitionCount,
+        held: this.heldPartitions(),
+        wanted: fairShare - this.held.size,
+        offset: randomInt(this.partitionCount),
+      });
+      if (acquired.length === 0) return;
+      const cursors = await loadCursors(db, this.group, acquired);
+      for (const [partition, cursor] of cursors) this.held.set(partition, { cursor, saved: cursor, retryAt: 0 });
+      this.log.debug({ acquired, members }, 'leased partitions');
+      this.wake();
+    }
+  }
+
+  private retryDelay(attempt: number): number {
+    return Math.min(this.settings.retryDelayMs * 2 ** (attempt - 1), this.settings.maxRetryDelayMs);
+  }
+
+  private async processBatch(db: Kysely<any>): Promise<{ full: boolean; progressed: boolean; pending: boolean }> {
+    const now = Date.now();
+    const ready = new Map<number, Cursor>();
+    for (const [partition, state] of this.held) if (state.retryAt <= now) ready.set(partition, state.cursor);
+    if (ready.size === 0) return { full: false, progressed: false, pending: false };
+
+    const { batchSize, maxAttempts, handlerTimeoutMs } = this.settings;
+    const read = await readGroupBatch(db, {
+      group: this.group,
+      topics: this.topics,
+      partitions: this.partitionCount,
+      cursors: ready,
+      limit: batchSize,
+    });
+    const advanced = new Map<number, Cursor>();
+    const waiting = new Map<number, number>();
+    const settled: string[] = [];
+    if (read.rows.length > 0) {
+      await db.transaction().execute(async (trx) => {
+        const handled: string[] = [];
+        for (const row of read.rows) {
+          if (waiting.has(row.partition)) continue; // keeps the order of an entity's events
+          const event = toPublishedEvent(row);
+          const cursor = { txid: row.txid, position: row.position };
+          if (row.processed) {
+            advanced.set(row.partition, cursor);
+            continue;
+          }
+          const previous = this.attempts.get(event.id);
+          let outcome: Outcome;
+          let attempts: number;
+          if (previous && previous.count >= maxAttempts) {
+            // Its last attempt ended without a verdict (a timeout): it has had its chances.
+            outcome = { kind: 'failed', error: previous.error };
+            attempts = previous.count;
+          } else {
+            attempts = (previous?.count ?? 0) + 1;
+            try {
+              const context = { attempt: attempts, group: this.group, log: this.log };
+              outcome = await handleEvent(trx, event, this.handlers[event.topic]!, context, handlerTimeoutMs);
+            } catch (error) {
+              if (error instanceof HandlerTimeoutError) this.attempts.set(event.id, { count: attempts, error: error.message });
+              throw error;
+            }
+          }
+          if (outcome.kind === 'handled') {
+            handled.push(event.id);
+          } else if (outcome.kind === 'rejected' || attempts >= maxAttempts) {
+            await recordDeadLetter(trx, this.group, event, outcome.error, attempts);
+            this.log.warn({ eventId: event.id, topic: event.topic, attempts, error: outcome.error }, 'event moved to dead letters');
+          } else {
+            this.attempts.set(event.id, { count: attempts, error: outcome.error });
+            waiting.set(row.partition, now + this.retryDelay(attempts));
+            this.log.info({ eventId: event.id, topic: event.topic, attempts, error: outcome.error }, 'handler failed; will retry');
+            continue;
+          }
+          settled.push(event.id);
+          advanced.set(row.partition, cursor);
+        }
+        await markProcessed(trx, this.group, handled);
+        await saveCursors(trx, this.group, advanced);
+      });
+    }
+    // Committed: the in-memory state follows the table.
+    for (const [partition, cursor] of advanced) {
+      const state = this.held.get(partition);
+      if (state) state.cursor = state.saved = cursor;
+    }
+    for (const id of settled) this.attempts.delete(id);
+    for (const [partition, retryAt] of waiting) {
+      const state = this.held.get(partition);
+      if (state) state.retryAt = retryAt;
+    }
+    const full = read.rows.length >= batchSize;
+    if (!full) {
+      // Nothing else below the horizon for these partitions: skip what they have no interest in.
+      for (const partition of ready.keys()) {
+        const state = this.held.get(partition);
+        if (state && !waiting.has(partition)) state.cursor = maxCursor(state.cursor, horizonCursor(read.horizon));
+      }
+    }
+    return { full, progressed: advanced.size > 0, pending: read.pending };
+  }
+
+  /** Dead letters an operator asked to replay: one per transaction, claimed with SKIP LOCKED. */
+  private async processReplays(db: Kysely<any>): Promise<void> {
+    for (let round = 0; round < 100; round += 1) {
+      const replayed = await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<DeadLetterRow>`
+          SELECT id::text AS id, group_name, event_id, position::text AS position, topic, company_id, entity_key, payload, source,
+                 event_created_at, error, attempts, failed_at, replay_requested_at, resolved_at, resolution
+          FROM events.dead_letters
+          WHERE group_name = ${this.group} AND resolved_at IS NULL AND replay_requested_at IS NOT NULL
+          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+        const row = rows[0];
+        if (!row) return false;
+        const { event } = toDeadLetter(row);
+        const done = await sql`SELECT 1 FROM events.processed WHERE group_name = ${this.group} AND event_id = ${event.id}`.execute(trx);
+        const handler = this.handlers[event.topic];
+        const outcome: Outcome =
+          done.rows.length > 0
+            ? { kind: 'handled' }
+            : handler
+              ? await handleEvent(trx, event, handler, { attempt: row.attempts + 1, group: this.group, log: this.log }, this.settings.handlerTimeoutMs)
+              : { kind: 'rejected', error: `group "${this.group}" no longer handles topic "${event.topic}"` };
+        if (outcome.kind === 'handled') {
+          await markProcessed(trx, this.group, [event.id]);
+          await sql`
+            UPDATE events.dead_letters SET resolved_at = now(), resolution = 'replayed', replay_requested_at = NULL
+            WHERE id = ${row.id}`.execute(trx);
+          this.log.info({ eventId: event.id, topic: event.topic }, 'dead letter replayed');
+        } else {
+          await sql`
+            UPDATE events.dead_letters SET error = ${outcome.error}, attempts = attempts + 1, failed_at = now(), replay_requested_at = NULL
+            WHERE id = ${row.id}`.execute(trx);
+          this.log.warn({ eventId: event.id, topic: event.topic, error: outcome.error }, 'dead letter failed again');
+        }
+        return true;
+      });
+      if (!replayed) return;
+    }
+    this.replayRequested = true; // more than one round's worth: go on next cycle
+  }
+
+  /** Cursors moved past events of no interest are written now and then, not on every read. */
+  private async flushCursors(db: Kysely<any>, partitions = this.heldPartitions()): Promise<void> {
+    const moved = new Map<number, Cursor>();
+    for (const partition of partitions) {
+      const state = this.held.get(partition);
+      if (state && compareCursors(state.cursor, state.saved) > 0) moved.set(partition, state.cursor);
+    }
+    if (moved.size === 0) return;
+    await saveCursors(db, this.group, moved);
+    for (const [partition, cursor] of moved) this.held.get(partition)!.saved = cursor;
+  }
+
+  private maybePrune(now: number): void {
+    if (!this.retention || this.pruning || now < this.nextPrune) return;
+    const { maxAgeMs, intervalMs } = this.retention;
+    this.nextPrune = now + intervalMs;
+    this.pruning = true;
+    pruneEvents(this.pool, { maxAgeMs })
+      .then((result) => {
+        if (result.events > 0) this.log.info(result, 'pruned old events');
+      })
+      .catch((error: unknown) => this.log.warn({ err: error }, 'pruning events failed'))
+      .finally(() => {
+        this.pruning = false;
+      });
+  }
+}
+
+export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
+  const consumer = new GroupConsumer(options);
+  await consumer.start();
+  return consumer;
+}

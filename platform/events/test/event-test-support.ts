@@ -1,0 +1,92 @@
+/** Shared by the event backbone's tests: valid payloads, a handled-events table, waiting on conditions. */
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { DEMO_COMPANIES } from '../../demo/demo-ids.js';
+import { publishEvent } from '../publish-event.js';
+
+export const COMPANY_ID = DEMO_COMPANIES.bheem.id;
+
+/** A valid `project.task.created` payload (the ERP contract). */
+export function taskPayload(overrides: Record<string, unknown> = {}) {
+  const now = new Date().toISOString();
+  return {
+    company_id: COMPANY_ID,
+    actor_id: '2',
+    task_id: randomUUID(),
+    task_name: 'Prepare the syllabus',
+    description: null,
+    status: 'TODO',
+    due_date: '2026-03-01T00:00:00.000Z',
+    project_id: randomUUID(),
+    project_name: 'Semester planning',
+    assignee_id: '3',
+    created_at: now,
+    updated_at: now,
+    ...overrides,
+  };
+}
+
+/** Publishes `project.task.created` events, each in its own transaction; returns their ids in order. */
+export async function publishTasks(db: Kysely<any>, count: number, key?: (index: number) => string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const payload = taskPayload();
+    const { id } = await db.transaction().execute((trx) =>
+      publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: key?.(index) ?? payload.task_id, payload, source: 'erp' }),
+    );
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Where handlers record what they did: no unique key, so a double would show. */
+export async function createHandledTable(db: Kysely<any>): Promise<void> {
+  await sql`CREATE TABLE IF NOT EXISTS public.handled (event_id uuid NOT NULL, consumer text NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())`.execute(db);
+}
+
+export async function handledRows(db: Kysely<any>): Promise<{ event_id: string; consumer: string }[]> {
+  const { rows } = await sql<{ event_id: string; consumer: string }>`SELECT event_id, consumer FROM public.handled`.execute(db);
+  return rows;
+}
+
+/** Re-checks a condition on every tick of the event loop's timers until it holds, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+export interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+  reject: (error: unknown) => void;
+}
+
+export function deferred<T = void>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Rejects when the promise does not settle in time. */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

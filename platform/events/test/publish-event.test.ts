@@ -1,0 +1,101 @@
+import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../database/connection.js';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
+import { EVENTS_CHANNEL, publishEvent } from '../publish-event.js';
+import { COMPANY_ID, deferred, taskPayload, within } from './event-test-support.js';
+
+let database: TestDatabase;
+let db: Kysely<any>;
+let listener: pg.Client;
+const notifications: string[] = [];
+let onNotification: ((payload: string) => void) | undefined;
+
+beforeAll(async () => {
+  database = await createTestDatabase({ seeded: false });
+  db = createKysely(database.url);
+  listener = new pg.Client({ connectionString: database.url });
+  await listener.connect();
+  listener.on('notification', (message) => {
+    notifications.push(message.payload ?? '');
+    onNotification?.(message.payload ?? '');
+  });
+  await listener.query(`LISTEN ${EVENTS_CHANNEL}`);
+});
+afterAll(async () => {
+  await listener?.end();
+  await database?.drop();
+});
+
+const outboxCount = async () => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM events.outbox`.execute(db)).rows[0]!.n);
+
+describe('publishEvent', () => {
+  it('writes the event with the change and wakes listeners only when the transaction commits', async () => {
+    const payload = taskPayload();
+    const woken = deferred<string>();
+    onNotification = (topic) => woken.resolve(topic);
+    const published = await db.transaction().execute(async (trx) => {
+      const ref = await publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' });
+      // Not visible outside the transaction before commit.
+      const outside = await sql`SELECT 1 FROM events.outbox WHERE id = ${ref.id}`.execute(db);
+      expect(outside.rows).toHaveLength(0);
+      return ref;
+    });
+    expect(await within(woken.promise, 5_000, 'the notification')).toBe('project.task.created');
+    const { rows } = await sql<any>`SELECT topic, company_id, entity_key, payload, source, created_at FROM events.outbox WHERE id = ${published.id}`.execute(db);
+    expect(rows[0]).toMatchObject({ topic: 'project.task.created', company_id: COMPANY_ID, entity_key: payload.task_id, payload, source: 'erp' });
+    expect(rows[0].created_at).toBeInstanceOf(Date);
+    expect(published.cursor).toMatch(/^\d+:\d+$/);
+  });
+
+  it('publishes nothing, and notifies no one, when the change rolls back', async () => {
+    const before = await outboxCount();
+    notifications.length = 0;
+    await expect(
+      db.transaction().execute(async (trx) => {
+        const payload = taskPayload();
+        await publishEvent(trx, { topic: 'project.task.deleted', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    // A committed event after it: its notification arrives, the rolled-back one's never did.
+    const woken = deferred<void>();
+    onNotification = (topic) => topic === 'project.task.updated' && woken.resolve();
+    const payload = taskPayload({ changed_fields: ['status'] });
+    await db.transaction().execute((trx) =>
+      publishEvent(trx, { topic: 'project.task.updated', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
+    );
+    await within(woken.promise, 5_000, 'the committed notification');
+    expect(notifications).toEqual(['project.task.updated']);
+    expect(await outboxCount()).toBe(before + 1);
+  });
+
+  it('refuses an unknown topic and explains every bad field of a payload, writing nothing', async () => {
+    const before = await outboxCount();
+    await expect(
+      publishEvent(db, { topic: 'project.task.exploded', companyId: COMPANY_ID, key: 'k', payload: {}, source: 'erp' }),
+    ).rejects.toThrow('Unknown event topic "project.task.exploded"');
+    const bad = taskPayload({ task_id: 'not-a-uuid', due_date: 'tomorrow', status: 'LATE' });
+    delete (bad as Record<string, unknown>).task_name;
+    const error = await publishEvent(db, { topic: 'project.task.created', companyId: COMPANY_ID, key: 'k', payload: bad, source: 'erp' }).catch((e) => e);
+    expect(error.name).toBe('PayloadError');
+    expect(error.issues).toEqual([
+      'task_id: expected a UUID, got "not-a-uuid"',
+      'task_name: is required',
+      'status: expected one of TODO, IN_PROGRESS, DONE, CANCELLED, got "LATE"',
+      'due_date: expected an RFC 3339 date-time with offset, got "tomorrow"',
+    ]);
+    expect(await outboxCount()).toBe(before);
+  });
+
+  it('keeps notifications tiny, whatever the payload size', async () => {
+    const woken = deferred<string>();
+    onNotification = (topic) => woken.resolve(topic);
+    const payload = taskPayload({ description: 'x'.repeat(50_000) });
+    await db.transaction().execute((trx) =>
+      publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
+    );
+    expect(await within(woken.promise, 5_000, 'the notification')).toBe('project.task.created');
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * Meet's topics: a live class's lifecycle and its recordings. The ids a
+ * consumer needs to act are required; the rest of the class's snapshot is
+ * typed when present.
+ */
+import { dateTime, decimalId, integer, object, oneOf, optional, string, uuid } from '../payload-schema.js';
+import { defineTopic } from '../topic-registry.js';
+
+const liveClass = object({
+  company_id: uuid(),
+  live_class_id: uuid(),
+  /** Moodle course id. */
+  course_id: decimalId(),
+  title: optional(string()),
+  description: optional(string()),
+  scheduled_at: optional(dateTime()),
+  duration_minutes: optional(integer({ min: 1 })),
+  status: optional(oneOf(['SCHEDULED', 'LIVE', 'ENDED', 'CANCELLED'])),
+  started_at: optional(dateTime()),
+  ended_at: optional(dateTime()),
+  room_name: optional(string()),
+  /** Moodle user id of the teacher holding the class. */
+  host_user_id: optional(decimalId()),
+  actor_id: optional(decimalId()),
+});
+
+const recording = object({
+  company_id: uuid(),
+  recording_id: uuid(),
+  live_class_id: uuid(),
+  course_id: decimalId(),
+  status: optional(oneOf(['RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED'])),
+  duration_seconds: optional(integer({ min: 0 })),
+});
+
+const classKey = (p: { live_class_id: string }) => p.live_class_id;
+const classTopic = (name: string, description: string) => defineTopic(name, { schema: liveClass, keyOf: classKey, description });
+
+export const meetTopics = {
+  'meet.class.scheduled': classTopic('meet.class.scheduled', 'A live class was scheduled.'),
+  'meet.class.updated': classTopic('meet.class.updated', 'A live class changed (title, time, duration...).'),
+  'meet.class.cancelled': classTopic('meet.class.cancelled', 'A live class was cancelled.'),
+  'meet.class.started': classTopic('meet.class.started', 'A live class went live (its room opened).'),
+  'meet.class.ended': classTopic('meet.class.ended', 'A live class ended.'),
+  'meet.recording.ready': defineTopic('meet.recording.ready', {
+    schema: recording,
+    keyOf: (p) => p.recording_id,
+    description: 'A recording finished processing and can be played.',
+  }),
+};
