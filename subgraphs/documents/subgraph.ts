@@ -9,13 +9,19 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
 import { downloadRoute } from './http/download-route.js';
+import { uploadRoute } from './http/upload-route.js';
 import { UrlSigner } from './http/url-signer.js';
+import { cleanupAbandonedUploads } from './jobs/cleanup-uploads.js';
+import { startPeriodicJobs } from './jobs/periodic-jobs.js';
 import { documentsMigrations } from './migrations/index.js';
+import { CompanyStorageRepository } from './repositories/company-storage-repository.js';
 import { DocumentRepository } from './repositories/document-repository.js';
+import { UploadSessionRepository } from './repositories/upload-session-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
+import { UploadService } from './services/upload-service.js';
 import { createStorageBackends } from './storage/storage-backends.js';
 
 export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
@@ -23,22 +29,24 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   dbSchema: 'documents',
   migrations: documentsMigrations,
   resolvers,
-  async start({ config, databaseUrl }) {
+  async start({ config, databaseUrl, log }) {
     const db = createKysely<DocumentsDatabase>(databaseUrl);
     const settings = config.documents;
     const backends = await createStorageBackends(settings);
     const signer = new UrlSigner(settings.urlSigningSecret, config.publicUrl);
     const documentRepository = new DocumentRepository(db);
+    const sessions = new UploadSessionRepository(db);
+    const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage: new CompanyStorageRepository(db) };
+    const stopJobs = startPeriodicJobs(settings.jobIntervalSeconds, { cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log) }, log);
     return {
       createContext: (base) => {
         const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer));
-        return {
-          ...base,
-          documents: new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds),
-        };
+        const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
+        return { ...base, documents, uploads: new UploadService(base.viewer, documents, uploadDeps) };
       },
-      routes: [downloadRoute(signer, documentRepository, backends)],
+      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log)],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
+      stop: stopJobs,
     };
   },
   seed: (deps) => seedDocuments(deps),

@@ -73,6 +73,43 @@ export type Document = {
   versions: Array<Document>;
 };
 
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Checks the uploaded bytes (size, and checksum when one was declared), sniffs
+   * their type, and creates the document (or its new version). Only the caller
+   * who requested the ticket may complete it; completing twice answers the same document.
+   */
+  completeDocumentUpload: Document;
+  /** A ticket to upload a new document's bytes (who may: see Document; course documents: admins and the course's teachers). */
+  requestDocumentUpload: UploadTicket;
+  /** A ticket to upload a new version of a document. */
+  requestDocumentVersionUpload: UploadTicket;
+  /** Makes an old version current again, as a new version (history is never rewritten). */
+  restoreDocumentVersion: Document;
+};
+
+
+export type MutationCompleteDocumentUploadArgs = {
+  uploadId: Scalars['ID']['input'];
+};
+
+
+export type MutationRequestDocumentUploadArgs = {
+  input: RequestDocumentUploadInput;
+};
+
+
+export type MutationRequestDocumentVersionUploadArgs = {
+  input: RequestDocumentVersionUploadInput;
+};
+
+
+export type MutationRestoreDocumentVersionArgs = {
+  documentId: Scalars['ID']['input'];
+  version: Scalars['Int']['input'];
+};
+
 export type Project = {
   __typename?: 'Project';
   /** The project's documents (not archived, not in the trash), for admins, managers and employees. */
@@ -109,6 +146,30 @@ export type QueryDocumentsArgs = {
   tag?: InputMaybe<Scalars['String']['input']>;
 };
 
+export type RequestDocumentUploadInput = {
+  category?: InputMaybe<Scalars['String']['input']>;
+  /** SHA-256 (hex) of the bytes, if the client knows it: completion fails when the stored bytes differ. */
+  checksum?: InputMaybe<Scalars['String']['input']>;
+  /** A uuid for quote, invoice, project and task; a Moodle id for employee and course. */
+  entityId: Scalars['ID']['input'];
+  /** quote, invoice, project, task, employee or course. */
+  entityType: Scalars['String']['input'];
+  filename: Scalars['String']['input'];
+  /** Ignored: the type is sniffed from the stored bytes. */
+  mimeType?: InputMaybe<Scalars['String']['input']>;
+  /** Exact size in bytes; at most the global and the company's limit. */
+  size: Scalars['Float']['input'];
+  tags?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+export type RequestDocumentVersionUploadInput = {
+  checksum?: InputMaybe<Scalars['String']['input']>;
+  documentId: Scalars['ID']['input'];
+  /** The new version's file name; the current one when left out. */
+  filename?: InputMaybe<Scalars['String']['input']>;
+  size: Scalars['Float']['input'];
+};
+
 /** A public link to one document, with a mandatory expiry and an optional password. */
 export type ShareLink = {
   __typename?: 'ShareLink';
@@ -126,6 +187,17 @@ export type Task = {
   /** The task's documents (not archived, not in the trash), for admins, managers and employees. */
   documents: Array<Document>;
   id: Scalars['ID']['output'];
+};
+
+/** Where and until when to PUT a file's bytes (the request body, streamed; no GraphQL, no multipart). */
+export type UploadTicket = {
+  __typename?: 'UploadTicket';
+  expiresAt: Scalars['DateTime']['output'];
+  /** The most bytes the PUT may carry: exactly the declared size. */
+  maxBytes: Scalars['Float']['output'];
+  uploadId: Scalars['ID']['output'];
+  /** PUT the bytes here, then call completeDocumentUpload(uploadId). */
+  uploadUrl: Scalars['String']['output'];
 };
 
 export type User = {
@@ -251,10 +323,14 @@ export type ResolversTypes = ResolversObject<{
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Project: ResolverTypeWrapper<EntityReference>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  RequestDocumentUploadInput: RequestDocumentUploadInput;
+  RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
   ShareLink: ResolverTypeWrapper<ShareLinkModel>;
   Task: ResolverTypeWrapper<EntityReference>;
+  UploadTicket: ResolverTypeWrapper<UploadTicket>;
   User: ResolverTypeWrapper<User>;
 }>;
 
@@ -268,10 +344,14 @@ export type ResolversParentTypes = ResolversObject<{
   Boolean: Scalars['Boolean']['output'];
   Float: Scalars['Float']['output'];
   Int: Scalars['Int']['output'];
+  Mutation: Record<PropertyKey, never>;
   Project: EntityReference;
   Query: Record<PropertyKey, never>;
+  RequestDocumentUploadInput: RequestDocumentUploadInput;
+  RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
   ShareLink: ShareLinkModel;
   Task: EntityReference;
+  UploadTicket: UploadTicket;
   User: User;
 }>;
 
@@ -309,6 +389,13 @@ export type DocumentResolvers<ContextType = DocumentsContext, ParentType extends
   versions?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  completeDocumentUpload?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCompleteDocumentUploadArgs, 'uploadId'>>;
+  requestDocumentUpload?: Resolver<ResolversTypes['UploadTicket'], ParentType, ContextType, RequireFields<MutationRequestDocumentUploadArgs, 'input'>>;
+  requestDocumentVersionUpload?: Resolver<ResolversTypes['UploadTicket'], ParentType, ContextType, RequireFields<MutationRequestDocumentVersionUploadArgs, 'input'>>;
+  restoreDocumentVersion?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationRestoreDocumentVersionArgs, 'documentId' | 'version'>>;
+}>;
+
 export type ProjectResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
@@ -336,6 +423,13 @@ export type TaskResolvers<ContextType = DocumentsContext, ParentType extends Res
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type UploadTicketResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['UploadTicket'] = ResolversParentTypes['UploadTicket']> = ResolversObject<{
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  uploadId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  uploadUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type UserResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -344,10 +438,12 @@ export type Resolvers<ContextType = DocumentsContext> = ResolversObject<{
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Document?: DocumentResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ShareLink?: ShareLinkResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
+  UploadTicket?: UploadTicketResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

@@ -183,6 +183,53 @@ export class DocumentRepository {
     return toDocument(row, versionOf(row));
   }
 
+  /** The document row, locked until the transaction ends (versions are numbered under this lock). */
+  async lockForUpdate(trx: DocumentsTrx, companyId: string, id: string): Promise<Selectable<DocumentsTable> | null> {
+    const [uuid] = uuidsOnly([id]);
+    if (!uuid) return null;
+    const row = await trx
+      .selectFrom('documents.documents')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('id', '=', uuid)
+      .forUpdate()
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  async findVersion(trx: DocumentsTrx, documentId: string, version: number): Promise<Selectable<DocumentVersionsTable> | null> {
+    const row = await trx
+      .selectFrom('documents.document_versions')
+      .selectAll()
+      .where('document_id', '=', documentId)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return row ?? null;
+  }
+
+  /** The next version of a locked document; the document row now describes it. */
+  async appendVersion(trx: DocumentsTrx, document: Selectable<DocumentsTable>, next: NewVersion): Promise<number> {
+    const version = document.version + 1;
+    await trx
+      .insertInto('documents.document_versions')
+      .values({
+        id: next.versionId, document_id: document.id, company_id: document.company_id, version, filename: next.filename,
+        original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size, checksum: next.checksum,
+        storage_backend: next.storageBackend, storage_key: next.storageKey, uploaded_by: next.uploadedBy, restored_from: next.restoredFrom ?? null,
+      })
+      .execute();
+    await trx
+      .updateTable('documents.documents')
+      .set({
+        version, filename: next.filename, original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size,
+        checksum: next.checksum, storage_backend: next.storageBackend, storage_key: next.storageKey, uploaded_by: next.uploadedBy,
+        updated_at: new Date(),
+      })
+      .where('id', '=', document.id)
+      .execute();
+    return version;
+  }
+
   /** A new document and its first version, inside the caller's transaction. */
   async insert(trx: DocumentsTrx, document: NewDocument): Promise<void> {
     await trx
@@ -204,6 +251,19 @@ export class DocumentRepository {
       })
       .execute();
   }
+}
+
+export interface NewVersion {
+  versionId: string;
+  filename: string;
+  originalFilename: string | null;
+  mimeType: string | null;
+  size: number;
+  checksum: string;
+  storageBackend: string;
+  storageKey: string;
+  uploadedBy: string | null;
+  restoredFrom?: number;
 }
 
 export interface NewDocument {

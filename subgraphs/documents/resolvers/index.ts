@@ -2,8 +2,9 @@ import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Course } from './course.js';
 import { Document } from './document.js';
+import { Mutation } from './mutation.js';
 import { Project } from './project.js';
 import { Query } from './query.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Document, Task, Project, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, Task, Project, Course };

@@ -1,0 +1,204 @@
+/**
+ * Uploads in two steps around a signed PUT: a ticket (authorization, limits,
+ * the storage key we choose), then completion, which checks what was stored,
+ * sniffs its type and creates the document or its next version in one
+ * transaction. Nothing exists as a Document until completion succeeds.
+ */
+import { randomUUID } from 'node:crypto';
+import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
+import type { DocumentsConfig } from '../../../platform/config.js';
+import { conflict, notFound, unavailable } from '../../../platform/errors.js';
+import type { UrlSigner } from '../http/url-signer.js';
+import type { DocumentModel } from '../models.js';
+import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
+import type { DocumentRepository } from '../repositories/document-repository.js';
+import type { DocumentsDb } from '../repositories/documents-db.js';
+import type { NewUploadSession, UploadSession, UploadSessionRepository } from '../repositories/upload-session-repository.js';
+import { storageKey, StorageUnavailableError, type StorageBackend } from '../storage/storage-backend.js';
+import type { StorageBackends } from '../storage/storage-backends.js';
+import { SNIFF_BYTES, sniffContentType } from './content-type.js';
+import type { DocumentService } from './document-service.js';
+import { parseEntityType } from './document-service.js';
+import { cleanOriginalFilename, sanitizeFilename } from './filename.js';
+import { parseCategory, parseChecksum, parseEntityId, parseSize, parseTags } from './upload-input.js';
+
+export interface UploadTicket {
+  uploadId: string;
+  uploadUrl: string;
+  expiresAt: Date;
+  maxBytes: number;
+}
+
+export interface UploadServiceDeps {
+  db: DocumentsDb;
+  config: DocumentsConfig;
+  signer: UrlSigner;
+  backends: StorageBackends;
+  documentRepository: DocumentRepository;
+  sessions: UploadSessionRepository;
+  companyStorage: CompanyStorageRepository;
+}
+
+/** What a ticket records besides who asked, when it expires and where the bytes go. */
+type TicketFields = Omit<NewUploadSession, 'id' | 'storage_key' | 'expires_at' | 'company_id' | 'created_by' | 'created_by_user'> & {
+  declared_size: number;
+  document_id: string;
+};
+
+export const UPLOAD_PREFIX = '/files/uploads/';
+
+async function readHead(backend: StorageBackend, key: string, size: number): Promise<Buffer> {
+  if (size === 0) return Buffer.alloc(0);
+  const stream = await backend.get(key, { start: 0, end: Math.min(SNIFF_BYTES, size) - 1 });
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export class UploadService {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly documents: DocumentService,
+    private readonly deps: UploadServiceDeps,
+  ) {}
+
+  /** The backend new files of the caller's company go to, and the largest file it accepts. */
+  private async target(): Promise<{ backend: StorageBackend; limit: number }> {
+    const settings = await this.deps.companyStorage.find(this.viewer.companyId);
+    const name = settings.backend ?? this.deps.config.defaultBackend;
+    if (!this.deps.backends.has(name)) throw unavailable(`The ${name} storage backend is not configured`);
+    const limit = Math.min(this.deps.config.maxUploadBytes, settings.maxFileBytes ?? Number.POSITIVE_INFINITY);
+    return { backend: this.deps.backends.get(name), limit };
+  }
+
+  private async ticket(session: TicketFields): Promise<UploadTicket> {
+    const uploadId = randomUUID();
+    const expiresAt = new Date(Date.now() + this.deps.config.uploadTtlSeconds * 1000);
+    await this.deps.sessions.insert({
+      ...session,
+      id: uploadId,
+      company_id: this.viewer.companyId,
+      storage_key: storageKey(this.viewer.companyId, session.document_id, uploadId),
+      created_by: this.viewer.userId,
+      created_by_user: this.viewer.moodleUserId ?? null,
+      expires_at: expiresAt,
+    });
+    return {
+      uploadId,
+      uploadUrl: this.deps.signer.sign(`${UPLOAD_PREFIX}${uploadId}`, {}, expiresAt),
+      expiresAt,
+      maxBytes: session.declared_size,
+    };
+  }
+
+  async requestUpload(input: {
+    entityType: string; entityId: string; filename: string; size: number; category?: string | null; tags?: readonly string[] | null; checksum?: string | null;
+  }): Promise<UploadTicket> {
+    const entityType = parseEntityType(input.entityType);
+    const entityId = parseEntityId(entityType, input.entityId);
+    const filename = sanitizeFilename(input.filename);
+    const category = parseCategory(input.category);
+    const tags = parseTags(input.tags);
+    const checksum = parseChecksum(input.checksum);
+    await this.documents.access.requireWrite({ entityType, entityId });
+    const { backend, limit } = await this.target();
+    const size = parseSize(input.size, limit);
+    return this.ticket({
+      document_id: randomUUID(), new_version: false, entity_type: entityType, entity_id: entityId, filename,
+      original_filename: cleanOriginalFilename(input.filename), category, tags, declared_size: size, declared_checksum: checksum,
+      storage_backend: backend.name,
+    });
+  }
+
+  async requestVersionUpload(input: { documentId: string; filename?: string | null; size: number; checksum?: string | null }): Promise<UploadTicket> {
+    const document = await this.documents.getDocument(input.documentId);
+    if (!document || document.isVersion) throw notFound('Document', input.documentId);
+    await this.documents.access.requireWrite(document);
+    const filename = input.filename ? sanitizeFilename(input.filename) : document.filename;
+    const checksum = parseChecksum(input.checksum);
+    const { backend, limit } = await this.target();
+    const size = parseSize(input.size, limit);
+    return this.ticket({
+      document_id: document.documentId, new_version: true, entity_type: document.entityType, entity_id: document.entityId, filename,
+      original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
+      category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
+    });
+  }
+
+  async complete(uploadId: string): Promise<DocumentModel> {
+    const session = await this.deps.sessions.find(this.viewer.companyId, uploadId);
+    // Someone else's ticket is as good as no ticket.
+    if (!session || (session.created_by !== this.viewer.userId && !isAdmin(this.viewer))) throw notFound('Upload', uploadId);
+    if (session.status === 'completed') return this.loadCreated(session);
+    if (session.status !== 'uploaded') throw conflict('No bytes have been received for this upload yet: PUT them to the upload URL first');
+    await this.documents.access.requireWrite({ entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id });
+
+    const backend = this.deps.backends.get(session.storage_backend);
+    const declaredSize = Number(session.declared_size);
+    let head: Buffer;
+    try {
+      const stored = await backend.stat(session.storage_key);
+      if (!stored || stored.size !== declaredSize || Number(session.received_size) !== declaredSize) {
+        throw conflict(`The stored file has ${stored?.size ?? 0} bytes, ${declaredSize} were declared`);
+      }
+      if (session.declared_checksum && session.declared_checksum !== session.received_checksum) {
+        throw conflict('The stored bytes do not match the declared checksum');
+      }
+      head = await readHead(backend, session.storage_key, declaredSize);
+    } catch (error) {
+      if (error instanceof StorageUnavailableError) throw unavailable(error.message, { backend: backend.name });
+      throw error;
+    }
+    const mimeType = await sniffContentType(head, session.filename);
+
+    await this.deps.db.transaction().execute(async (trx) => {
+      const locked = await this.deps.sessions.lockUploaded(trx, session.id);
+      if (!locked) return; // completed concurrently: the document exists
+      const fields = {
+        filename: session.filename, originalFilename: session.original_filename, mimeType, size: declaredSize,
+        checksum: session.received_checksum!, storageBackend: backend.name, storageKey: session.storage_key,
+        uploadedBy: this.viewer.moodleUserId ?? null,
+      };
+      if (session.new_version) {
+        const document = await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, session.document_id);
+        if (!document || document.deleted_at) throw notFound('Document', session.document_id);
+        await this.deps.documentRepository.appendVersion(trx, document, { versionId: session.id, ...fields });
+      } else {
+        await this.deps.documentRepository.insert(trx, {
+          id: session.document_id, versionId: session.id, companyId: this.viewer.companyId, category: session.category, tags: session.tags,
+          entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id, ...fields,
+        });
+      }
+      await this.deps.sessions.markCompleted(trx, session.id);
+    });
+    return this.loadCreated(session);
+  }
+
+  private async loadCreated(session: UploadSession): Promise<DocumentModel> {
+    const [document] = await this.deps.documentRepository.findByIds(this.viewer.companyId, [session.document_id]);
+    if (!document) throw notFound('Document', session.document_id);
+    return document;
+  }
+
+  /** A new current version with an old version's bytes (the same stored object: objects are immutable). */
+  async restoreVersion(documentId: string, version: number): Promise<DocumentModel> {
+    const document = await this.documents.getDocument(documentId);
+    if (!document || document.isVersion) throw notFound('Document', documentId);
+    await this.documents.access.requireWrite(document);
+    await this.deps.db.transaction().execute(async (trx) => {
+      const locked = await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, document.documentId);
+      if (!locked || locked.deleted_at) throw notFound('Document', documentId);
+      const old = await this.deps.documentRepository.findVersion(trx, locked.id, version);
+      if (!old) throw notFound('Version', `${version} of document ${documentId}`);
+      if (old.version === locked.version) throw conflict(`Version ${version} is already the current version`);
+      await this.deps.documentRepository.appendVersion(trx, locked, {
+        versionId: randomUUID(), filename: old.filename, originalFilename: old.original_filename, mimeType: old.mime_type,
+        size: Number(old.size), checksum: old.checksum, storageBackend: old.storage_backend, storageKey: old.storage_key,
+        uploadedBy: this.viewer.moodleUserId ?? null, restoredFrom: old.version,
+      });
+    });
+    const [restored] = await this.deps.documentRepository.findByIds(this.viewer.companyId, [document.documentId]);
+    return restored!;
+  }
+}
+

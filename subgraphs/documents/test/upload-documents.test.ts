@@ -1,0 +1,188 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { createLogger } from '../../../platform/logger.js';
+import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import type { DocumentsDatabase } from '../database.js';
+import { cleanupAbandonedUploads } from '../jobs/cleanup-uploads.js';
+import { UploadSessionRepository } from '../repositories/upload-session-repository.js';
+import { createStorageBackends } from '../storage/storage-backends.js';
+import { sha256, startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+
+const MAX = 64 * 1024;
+let docs: DocumentsPlatform;
+let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+beforeAll(async () => {
+  docs = await startDocumentsPlatform({ DOCUMENTS_MAX_UPLOAD_BYTES: String(MAX) });
+  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+});
+afterAll(() => docs?.stop());
+
+const TASK = DEMO_ERP.tasks[1].id;
+// A real 1x1 PNG: its magic number decides its type, whatever the client claims.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+const REQUEST = `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt maxBytes } }`;
+const COMPLETE = `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id filename originalFilename mimeType size checksum version entityType entityId category tags uploadedBy { id } downloadUrl versions { version checksum } } }`;
+
+async function requestUpload(username: string, input: Record<string, unknown>) {
+  const { body } = await docs.call(username, REQUEST, { input: { entityType: 'task', entityId: TASK, ...input } });
+  return body;
+}
+
+function put(url: string, body: Buffer | Readable, headers: Record<string, string> = {}) {
+  return fetch(docs.onService(url), { method: 'PUT', body: body instanceof Readable ? (Readable.toWeb(body) as ReadableStream) : body, headers, duplex: 'half' } as RequestInit);
+}
+
+async function upload(username: string, bytes: Buffer, input: Record<string, unknown> = {}) {
+  const ticket = (await requestUpload(username, { filename: 'file.bin', size: bytes.length, ...input })).data.requestDocumentUpload;
+  const response = await put(ticket.uploadUrl, bytes);
+  expect(response.status).toBe(200);
+  const completed = await docs.call(username, COMPLETE, { id: ticket.uploadId });
+  expect(completed.body.errors).toBeUndefined();
+  return completed.body.data.completeDocumentUpload;
+}
+
+const documentCount = async () => Number((await db.selectFrom('documents.documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('uploads through signed URLs', () => {
+  it('stores the bytes, computes the checksum, sniffs the type and sanitizes the name', async () => {
+    const document = await upload('maya.manager', PNG, {
+      filename: '../../etc/ev\u0000il\u202Egnp.html', mimeType: 'text/html', category: 'design', tags: ['logo', ' logo ', 'brand'],
+      checksum: sha256(PNG),
+    });
+    expect(document).toMatchObject({
+      filename: 'evilgnp.html', originalFilename: '../../etc/evilgnp.html', mimeType: 'image/png', size: PNG.length,
+      checksum: sha256(PNG), version: 1, entityType: 'task', entityId: TASK, category: 'design', tags: ['logo', 'brand'], uploadedBy: { id: '8' },
+    });
+    expect(document.versions).toEqual([{ version: 1, checksum: sha256(PNG) }]);
+    const download = await fetch(docs.onService(document.downloadUrl));
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(PNG);
+    expect(download.headers.get('content-type')).toBe('image/png');
+    const listed = await docs.call('emil.employee', `{ documents(entityType: "task", entityId: "${TASK}") { id } }`);
+    expect(listed.body.data.documents).toEqual([{ id: document.id }]);
+  });
+
+  it('types HTML claimed as an image as plain text, and unknown binary as octet-stream', async () => {
+    const html = await upload('maya.manager', Buffer.from('<html><script>alert(1)</script></html>'), { filename: 'x.png', mimeType: 'image/png' });
+    expect(html.mimeType).toBe('text/plain');
+    const binary = await upload('maya.manager', Buffer.from([0, 1, 2, 3, 255, 254, 0, 7]), { filename: 'blob' });
+    expect(binary.mimeType).toBe('application/octet-stream');
+    const csv = await upload('maya.manager', Buffer.from('a,b\n1,2\n'), { filename: 'numbers.csv' });
+    expect(csv.mimeType).toBe('text/csv');
+  });
+
+  it('creates no document before completion, and none for a ticket without bytes', async () => {
+    const before = await documentCount();
+    const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3 })).data.requestDocumentUpload;
+    const early = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    expect(early.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
+    expect(await documentCount()).toBe(before);
+    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(409);
+    const someoneElse = await docs.call('emil.employee', COMPLETE, { id: ticket.uploadId });
+    expect(someoneElse.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const done = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    const again = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    expect(again.body.data.completeDocumentUpload.id).toBe(done.body.data.completeDocumentUpload.id);
+    expect(await documentCount()).toBe(before + 1);
+  });
+
+  it('enforces the declared size, the global limit and the company limit while streaming', async () => {
+    const tooBig = await requestUpload('maya.manager', { filename: 'big.bin', size: MAX + 1 });
+    expect(tooBig.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    await db.insertInto('documents.company_storage').values({ company_id: DEMO_COMPANIES.globex.id, backend: 'local', max_file_bytes: 1000 }).execute();
+    const overCompany = await docs.call('globex.admin', REQUEST, { input: { entityType: 'task', entityId: DEMO_ERP.tasks[3].id, filename: 'x', size: 1001 } });
+    expect(overCompany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    const ticket = (await requestUpload('maya.manager', { filename: 'a.bin', size: 10 })).data.requestDocumentUpload;
+    // A body without Content-Length (streamed) that runs past the declared size is cut off.
+    const overflow = await put(ticket.uploadUrl, Readable.from([Buffer.alloc(8), Buffer.alloc(8)]));
+    expect(overflow.status).toBe(413);
+    const short = await put(ticket.uploadUrl, Readable.from([Buffer.alloc(4)]));
+    expect(short.status).toBe(400);
+    const [session] = await db.selectFrom('documents.upload_sessions').select(['status', 'storage_key']).where('id', '=', ticket.uploadId).execute();
+    expect(session!.status).toBe('pending');
+    const backends = await createStorageBackends(docs.platform.config.documents);
+    expect(await backends.get('local').exists(session!.storage_key)).toBe(false);
+    expect((await put(ticket.uploadUrl, Buffer.alloc(10, 1))).status).toBe(200);
+  });
+
+  it('refuses bytes that do not match the declared checksum', async () => {
+    const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3, checksum: sha256(Buffer.from('abc')) })).data.requestDocumentUpload;
+    const wrong = await put(ticket.uploadUrl, Buffer.from('abd'));
+    expect(wrong.status).toBe(400);
+    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
+  });
+
+  it('refuses tampered and expired upload URLs', async () => {
+    const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3 })).data.requestDocumentUpload;
+    const tampered = new URL(ticket.uploadUrl);
+    tampered.pathname = tampered.pathname.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    expect((await put(tampered.toString(), Buffer.from('abc'))).status).toBe(403);
+    const expired = new URL(ticket.uploadUrl);
+    expired.searchParams.set('expires', '1000');
+    expect((await put(expired.toString(), Buffer.from('abc'))).status).toBe(403);
+  });
+
+  it('lets only writers ask for tickets', async () => {
+    const student = await requestUpload('sam.student', { filename: 'a.txt', size: 1 });
+    expect(student.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const courseStudent = await docs.call('sam.student', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    expect(courseStudent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const teacher = await docs.call('tara.teacher', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    expect(teacher.body.errors).toBeUndefined();
+    const otherCompany = await docs.call('globex.admin', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    expect(otherCompany.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const employeeFile = await docs.call('emil.employee', REQUEST, { input: { entityType: 'employee', entityId: '9', filename: 'a.txt', size: 1 } });
+    expect(employeeFile.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badId = await requestUpload('maya.manager', { entityId: '42', filename: 'a.txt', size: 1 });
+    expect(badId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const emptyName = await requestUpload('maya.manager', { filename: '/../..', size: 1 });
+    expect(emptyName.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('versions', () => {
+  const VERSION_REQUEST = `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`;
+
+  it('adds versions with their own objects and checksums, and restores an old one as a new version', async () => {
+    const first = Buffer.from('version one');
+    const second = Buffer.from('version two, longer');
+    const document = await upload('maya.manager', first, { filename: 'plan.txt' });
+    const ticket = (await docs.call('emil.employee', VERSION_REQUEST, { input: { documentId: document.id, size: second.length, filename: 'plan v2.txt' } })).body.data
+      .requestDocumentVersionUpload;
+    expect((await put(ticket.uploadUrl, second)).status).toBe(200);
+    const updated = (await docs.call('emil.employee', COMPLETE, { id: ticket.uploadId })).body.data.completeDocumentUpload;
+    expect(updated).toMatchObject({ id: document.id, version: 2, filename: 'plan v2.txt', checksum: sha256(second), size: second.length, uploadedBy: { id: '9' } });
+    expect(updated.versions).toEqual([{ version: 2, checksum: sha256(second) }, { version: 1, checksum: sha256(first) }]);
+
+    const restore = await docs.call('maya.manager', `mutation { restoreDocumentVersion(documentId: "${document.id}", version: 1) { version checksum filename downloadUrl versions { version } } }`);
+    const restored = restore.body.data.restoreDocumentVersion;
+    expect(restored).toMatchObject({ version: 3, checksum: sha256(first), filename: 'plan.txt' });
+    expect(restored.versions.map((v: any) => v.version)).toEqual([3, 2, 1]);
+    expect(Buffer.from(await (await fetch(docs.onService(restored.downloadUrl))).arrayBuffer())).toEqual(first);
+    const missing = await docs.call('maya.manager', `mutation { restoreDocumentVersion(documentId: "${document.id}", version: 9) { version } }`);
+    expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const forbidden = await docs.call('sam.student', VERSION_REQUEST, { input: { documentId: document.id, size: 1 } });
+    expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('abandoned uploads', () => {
+  it('are removed with their bytes by the cleanup job', async () => {
+    const ticket = (await requestUpload('maya.manager', { filename: 'left.txt', size: 4 })).data.requestDocumentUpload;
+    expect((await put(ticket.uploadUrl, Buffer.from('left'))).status).toBe(200);
+    const [session] = await db.selectFrom('documents.upload_sessions').select('storage_key').where('id', '=', ticket.uploadId).execute();
+    const backends = await createStorageBackends(docs.platform.config.documents);
+    expect(await backends.get('local').exists(session!.storage_key)).toBe(true);
+    const sessions = new UploadSessionRepository(db);
+    const log = createLogger('test');
+    expect((await cleanupAbandonedUploads(sessions, backends, log)).removed).toBe(0);
+    const later = new Date(Date.now() + 2 * docs.platform.config.documents.uploadTtlSeconds * 1000);
+    expect((await cleanupAbandonedUploads(sessions, backends, log, { now: later })).removed).toBeGreaterThanOrEqual(1);
+    expect(await backends.get('local').exists(session!.storage_key)).toBe(false);
+    const completed = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    expect(completed.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+});
