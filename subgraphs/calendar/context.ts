@@ -1,6 +1,10 @@
 import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
+import type { EventWriteService } from './services/event-write-service.js';
+import type { FreeBusyService } from './services/free-busy-service.js';
 
 export interface CalendarContext extends BaseContext {
   events: CalendarEventService;
+  eventWrites: EventWriteService;
+  freeBusy: FreeBusyService;
 }

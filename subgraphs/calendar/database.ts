@@ -50,7 +50,16 @@ export interface EventParticipantsTable {
   responded_at: Timestamp | null;
 }
 
+export interface OccurrenceResponsesTable {
+  event_id: string;
+  user_id: string;
+  recurrence_id: Timestamp;
+  status: string;
+  responded_at: Generated<Date>;
+}
+
 export interface CalendarDatabase {
   'calendar.calendar_events': CalendarEventsTable;
   'calendar.event_participants': EventParticipantsTable;
+  'calendar.occurrence_responses': OccurrenceResponsesTable;
 }

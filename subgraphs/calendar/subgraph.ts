@@ -9,25 +9,35 @@ import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
 import { calendarMigrations } from './migrations/index.js';
 import { EventRepository } from './repositories/event-repository.js';
+import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
 import { ParticipantRepository } from './repositories/participant-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedCalendar } from './seed.js';
 import { CalendarEventService } from './services/calendar-event-service.js';
+import { EventWriteService } from './services/event-write-service.js';
+import { FreeBusyService } from './services/free-busy-service.js';
+import { UserDirectory } from './services/user-directory.js';
 
 export const calendarSubgraph: SubgraphModule<CalendarContext> = {
   name: 'calendar',
   dbSchema: 'calendar',
   migrations: calendarMigrations,
   resolvers,
-  async start({ databaseUrl }) {
+  async start({ config, databaseUrl }) {
     const db = createKysely<CalendarDatabase>(databaseUrl);
     const eventRepository = new EventRepository(db);
     const participantRepository = new ParticipantRepository(db);
+    const responseRepository = new OccurrenceResponseRepository(db);
     return {
-      createContext: (base) => ({
-        ...base,
-        events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
-      }),
+      createContext: (base) => {
+        const users = new UserDirectory(config, base.viewer);
+        return {
+          ...base,
+          events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
+          eventWrites: new EventWriteService(base.viewer, db, eventRepository, responseRepository, users),
+          freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users),
+        };
+      },
     };
   },
   seed: (deps) => seedCalendar(deps),

@@ -18,6 +18,13 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A busy interval of one user. */
+export type BusyInterval = {
+  __typename?: 'BusyInterval';
+  end: Scalars['DateTime']['output'];
+  start: Scalars['DateTime']['output'];
+};
+
 /**
  * An event of the caller's company. Who sees which event:
  * - company admins and managers: every event of the company;
@@ -113,6 +120,36 @@ export type CourseRole =
   | 'STUDENT'
   | 'TEACHER';
 
+export type CreateCalendarEventInput = {
+  allDay?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  end?: InputMaybe<Scalars['DateTime']['input']>;
+  /** MEETING, REMINDER or CUSTOM (default); HOLIDAY for admins and managers. Other types come from their source domains. */
+  eventType?: InputMaybe<EventType>;
+  exdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+  /** People outside the company. */
+  externalParticipants?: InputMaybe<Array<ExternalParticipantInput>>;
+  location?: InputMaybe<Scalars['String']['input']>;
+  /** Users of the caller's company (Moodle user ids). */
+  participantIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  rdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+  /** RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10; an invalid rule is refused with the reason. */
+  recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  start: Scalars['DateTime']['input'];
+  /** IANA name, default UTC; an unknown zone is refused. */
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  title: Scalars['String']['input'];
+};
+
+/** Which occurrences of a series a change applies to. */
+export type EditScope =
+  /** The whole series (or the single event). */
+  | 'ALL'
+  /** Only the occurrence named by `occurrence` (a RECURRENCE-ID override, or an EXDATE when cancelling). */
+  | 'THIS'
+  /** The named occurrence and all later ones: the series is split there (UNTIL on the old one, a new series from the occurrence). */
+  | 'THIS_AND_FOLLOWING';
+
 /** One occurrence of an event; for a recurring series, `recurrenceId` is the occurrence's original start. */
 export type EventOccurrence = {
   __typename?: 'EventOccurrence';
@@ -142,11 +179,68 @@ export type EventType =
   | 'REMINDER'
   | 'TASK_DEADLINE';
 
+export type ExternalParticipantInput = {
+  email: Scalars['String']['input'];
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One user's merged busy intervals. */
+export type FreeBusy = {
+  __typename?: 'FreeBusy';
+  busy: Array<BusyInterval>;
+  user: User;
+};
+
 export type LiveClass = {
   __typename?: 'LiveClass';
   /** The class's calendar event, when the caller may see it. */
   calendarEvent: Maybe<CalendarEvent>;
   id: Scalars['ID']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Cancels an event, one occurrence (EXDATE) or the rest of a series (UNTIL); same rights as updateCalendarEvent. */
+  cancelCalendarEvent: CalendarEvent;
+  /** Creates an event organized by the caller, who becomes its first (accepted) participant. */
+  createCalendarEvent: CalendarEvent;
+  /** The caller's answer to an invitation, for the whole event or, with `occurrence`, one occurrence of a series. */
+  respondToEvent: EventParticipant;
+  /**
+   * Changes an event; its organizer and company admins only, and not for events that
+   * follow another domain's record (change the task, meeting, leave or class instead).
+   * `occurrence` (the occurrence's original start, its recurrenceId) is required for
+   * THIS and THIS_AND_FOLLOWING on a series. Returns the changed event: the override
+   * for THIS, the new series for THIS_AND_FOLLOWING.
+   */
+  updateCalendarEvent: CalendarEvent;
+};
+
+
+export type MutationCancelCalendarEventArgs = {
+  id: Scalars['ID']['input'];
+  occurrence?: InputMaybe<Scalars['DateTime']['input']>;
+  scope?: InputMaybe<EditScope>;
+};
+
+
+export type MutationCreateCalendarEventArgs = {
+  input: CreateCalendarEventInput;
+};
+
+
+export type MutationRespondToEventArgs = {
+  eventId: Scalars['ID']['input'];
+  occurrence?: InputMaybe<Scalars['DateTime']['input']>;
+  status: ParticipationStatus;
+};
+
+
+export type MutationUpdateCalendarEventArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateCalendarEventInput;
+  occurrence?: InputMaybe<Scalars['DateTime']['input']>;
+  scope?: InputMaybe<EditScope>;
 };
 
 export type ParticipationStatus =
@@ -164,6 +258,12 @@ export type Query = {
    * Cancelled events are left out. `from` must be before `to`, at most 366 days apart.
    */
   calendarEvents: Array<EventOccurrence>;
+  /**
+   * Busy intervals of users of the caller's company (at most 50) in [from, to), merged:
+   * their non-cancelled events that they organize or have not declined. Deadlines,
+   * milestones, reminders and holidays do not make anyone busy; leave does.
+   */
+  freeBusy: Array<FreeBusy>;
 };
 
 
@@ -178,11 +278,34 @@ export type QueryCalendarEventsArgs = {
   types?: InputMaybe<Array<EventType>>;
 };
 
+
+export type QueryFreeBusyArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  userIds: Array<Scalars['ID']['input']>;
+};
+
 export type Task = {
   __typename?: 'Task';
   /** The task's deadline event(s) the caller may see. */
   calendarEvents: Array<CalendarEvent>;
   id: Scalars['ID']['output'];
+};
+
+/** Only the given fields change; `recurrenceRule: null` makes a series a single event. */
+export type UpdateCalendarEventInput = {
+  allDay?: InputMaybe<Scalars['Boolean']['input']>;
+  description?: InputMaybe<Scalars['String']['input']>;
+  end?: InputMaybe<Scalars['DateTime']['input']>;
+  exdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+  externalParticipants?: InputMaybe<Array<ExternalParticipantInput>>;
+  location?: InputMaybe<Scalars['String']['input']>;
+  participantIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  rdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
+  recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  start?: InputMaybe<Scalars['DateTime']['input']>;
+  timezone?: InputMaybe<Scalars['String']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type User = {
@@ -299,6 +422,7 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  BusyInterval: ResolverTypeWrapper<BusyInterval>;
   CalendarEvent: ResolverTypeWrapper<CalendarEventModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -306,34 +430,51 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Course: ResolverTypeWrapper<CourseReference>;
   CourseRole: CourseRole;
+  CreateCalendarEventInput: CreateCalendarEventInput;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EditScope: EditScope;
   EventOccurrence: ResolverTypeWrapper<EventOccurrenceModel>;
   EventParticipant: ResolverTypeWrapper<EventParticipantModel>;
   EventType: EventType;
+  ExternalParticipantInput: ExternalParticipantInput;
+  FreeBusy: ResolverTypeWrapper<FreeBusy>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LiveClass: ResolverTypeWrapper<Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversTypes['CalendarEvent']> }>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ParticipationStatus: ParticipationStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Task: ResolverTypeWrapper<Omit<Task, 'calendarEvents'> & { calendarEvents: Array<ResolversTypes['CalendarEvent']> }>;
+  UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: ResolverTypeWrapper<User>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  BusyInterval: BusyInterval;
   CalendarEvent: CalendarEventModel;
   Boolean: Scalars['Boolean']['output'];
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Course: CourseReference;
+  CreateCalendarEventInput: CreateCalendarEventInput;
   DateTime: Scalars['DateTime']['output'];
   EventOccurrence: EventOccurrenceModel;
   EventParticipant: EventParticipantModel;
+  ExternalParticipantInput: ExternalParticipantInput;
+  FreeBusy: FreeBusy;
   JSON: Scalars['JSON']['output'];
   LiveClass: Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['LiveClass'];
+  Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Task: Omit<Task, 'calendarEvents'> & { calendarEvents: Array<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['Task'];
+  UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: User;
+}>;
+
+export type BusyIntervalResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['BusyInterval'] = ResolversParentTypes['BusyInterval']> = ResolversObject<{
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type CalendarEventResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalendarEvent'] = ResolversParentTypes['CalendarEvent'], FederationReferenceType extends FederationReferenceTypes['CalendarEvent'] = FederationReferenceTypes['CalendarEvent']> = ResolversObject<{
@@ -390,6 +531,11 @@ export type EventParticipantResolvers<ContextType = CalendarContext, ParentType 
   user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
+export type FreeBusyResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['FreeBusy'] = ResolversParentTypes['FreeBusy']> = ResolversObject<{
+  busy?: Resolver<Array<ResolversTypes['BusyInterval']>, ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -400,9 +546,17 @@ export type LiveClassResolvers<ContextType = CalendarContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MutationResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCancelCalendarEventArgs, 'id' | 'scope'>>;
+  createCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCreateCalendarEventArgs, 'input'>>;
+  respondToEvent?: Resolver<ResolversTypes['EventParticipant'], ParentType, ContextType, RequireFields<MutationRespondToEventArgs, 'eventId' | 'status'>>;
+  updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
+}>;
+
 export type QueryResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
+  freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
 }>;
 
 export type TaskResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
@@ -416,13 +570,16 @@ export type UserResolvers<ContextType = CalendarContext, ParentType extends Reso
 }>;
 
 export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
+  BusyInterval?: BusyIntervalResolvers<ContextType>;
   CalendarEvent?: CalendarEventResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EventOccurrence?: EventOccurrenceResolvers<ContextType>;
   EventParticipant?: EventParticipantResolvers<ContextType>;
+  FreeBusy?: FreeBusyResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LiveClass?: LiveClassResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -75,4 +75,19 @@ export const calendarMigrations: Migrations = {
       await sql`CREATE UNIQUE INDEX event_participants_event_email ON calendar.event_participants (event_id, lower(external_email)) WHERE external_email IS NOT NULL`.execute(db);
     },
   },
+  '0002-occurrence-responses': {
+    async up(db: Kysely<any>) {
+      // An answer for one occurrence of a series ("not this Monday"), beside the series-wide status.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('occurrence_responses')
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('recurrence_id', 'timestamptz', (col) => col.notNull())
+        .addColumn('status', 'text', (col) => col.notNull().check(sql`status IN ('PENDING', 'ACCEPTED', 'DECLINED', 'TENTATIVE')`))
+        .addColumn('responded_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('occurrence_responses_pk', ['event_id', 'user_id', 'recurrence_id'])
+        .execute();
+    },
+  },
 };

@@ -120,3 +120,21 @@ export function seriesEnd(series: SeriesDefinition): Date | null {
   for (const rdate of series.rdates) if (rdate > last) last = rdate;
   return new Date(last.getTime() + duration);
 }
+
+/** How many instances the rule generates before `instant` (EXDATEs included, as COUNT counts them). */
+export function ruleInstancesBefore(series: SeriesDefinition, instant: Date): number {
+  let count = 0;
+  if (!series.recurrenceRule) return series.start < instant ? 1 : 0;
+  walkRule(series, (start) => {
+    if (start >= instant) return false;
+    count++;
+    return true;
+  });
+  return count;
+}
+
+/** Whether the series has an occurrence starting exactly at `instant`. */
+export function hasOccurrenceAt(series: SeriesDefinition, instant: Date): boolean {
+  const probe = expandOccurrences({ ...series, end: series.start }, instant, new Date(instant.getTime() + 1));
+  return probe.some((occurrence) => occurrence.start.getTime() === instant.getTime());
+}

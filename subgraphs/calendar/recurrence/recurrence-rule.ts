@@ -15,7 +15,7 @@ const FREQUENCIES = new Set(['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
 
 const invalid = (rule: string, why: string) => badInput(`Invalid recurrence rule "${rule}": ${why}`, 'recurrenceRule');
 
-/** The rule's canonical text (no `RRULE:` prefix), or BAD_USER_INPUT saying what is wrong. */
+/** The rule's text, upper-cased and without the `RRULE:` prefix, or BAD_USER_INPUT saying what is wrong. */
 export function normalizeRecurrenceRule(input: string): string {
   const rule = input.trim().replace(/^RRULE:/i, '');
   if (!rule) throw invalid(input, 'it is empty');
@@ -37,15 +37,43 @@ export function normalizeRecurrenceRule(input: string): string {
     const value = parts.get(key);
     if (value !== undefined && !/^[1-9]\d{0,4}$/.test(value)) throw invalid(rule, `${key} must be a whole number from 1 to 99999`);
   }
-  let parsed: ICAL.Recur;
+  const canonical = [...parts].map(([key, value]) => `${key}=${value}`).join(';');
   try {
-    parsed = ICAL.Recur.fromString([...parts].map(([key, value]) => `${key}=${value}`).join(';'));
+    ICAL.Recur.fromString(canonical); // the parts' values (BYDAY=XX, UNTIL=soon...)
   } catch (error) {
     throw invalid(rule, (error as Error).message);
   }
-  return parsed.toString();
+  // The caller's order of parts is kept: clients compare rules as text.
+  return canonical;
 }
 
 export function parseRecurrenceRule(rule: string): ICAL.Recur {
   return ICAL.Recur.fromString(normalizeRecurrenceRule(rule));
+}
+
+function partsOf(rule: string): Map<string, string> {
+  return new Map(rule.split(';').map((part) => part.split('=') as [string, string]));
+}
+
+function joinParts(parts: Map<string, string>): string {
+  return [...parts].map(([key, value]) => `${key}=${value}`).join(';');
+}
+
+/** The rule's COUNT, if it has one. */
+export function ruleCount(rule: string): number | null {
+  const count = partsOf(normalizeRecurrenceRule(rule)).get('COUNT');
+  return count ? Number(count) : null;
+}
+
+/** The same rule ending differently: after `count` occurrences, at an instant (UNTIL in UTC), or on a date (all-day). */
+export function withEnding(rule: string, ending: { count: number } | { until: Date; allDay: boolean }): string {
+  const parts = partsOf(normalizeRecurrenceRule(rule));
+  parts.delete('COUNT');
+  parts.delete('UNTIL');
+  if ('count' in ending) parts.set('COUNT', String(ending.count));
+  else {
+    const stamp = ending.until.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    parts.set('UNTIL', ending.allDay ? stamp.slice(0, 8) : stamp);
+  }
+  return joinParts(parts);
 }

@@ -5,7 +5,7 @@
  * series no longer has (the rule changed since) is ignored.
  */
 import type { CalendarEventModel, EventOccurrenceModel } from '../models.js';
-import { expandOccurrences, overlaps, type SeriesDefinition } from './expand-occurrences.js';
+import { expandOccurrences, hasOccurrenceAt, overlaps, type SeriesDefinition } from './expand-occurrences.js';
 
 export function seriesOf(event: Pick<CalendarEventModel, 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule' | 'exdates' | 'rdates'>): SeriesDefinition {
   return {
@@ -26,11 +26,6 @@ export function sortOccurrences(occurrences: EventOccurrenceModel[]): EventOccur
   return occurrences.sort(byStart);
 }
 
-function isOccurrenceOf(series: SeriesDefinition, recurrenceId: Date): boolean {
-  const probe = expandOccurrences({ ...series, end: series.start }, recurrenceId, new Date(recurrenceId.getTime() + 1));
-  return probe.some((occurrence) => occurrence.start.getTime() === recurrenceId.getTime());
-}
-
 export function occurrencesInRange(
   event: CalendarEventModel,
   overrides: readonly CalendarEventModel[],
@@ -45,7 +40,7 @@ export function occurrencesInRange(
     .map((occurrence) => ({ event, ...occurrence }));
   for (const override of overrides) {
     if (override.isCancelled || !overlaps(override.start, override.end, from, to)) continue;
-    if (!isOccurrenceOf(series, override.recurrenceId!)) continue;
+    if (!hasOccurrenceAt(series, override.recurrenceId!)) continue;
     occurrences.push({ event: override, start: override.start, end: override.end, recurrenceId: override.recurrenceId });
   }
   return sortOccurrences(occurrences);

@@ -1,5 +1,5 @@
 /** Calendar events, always within one company and, for reads, within what the viewer may see. */
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
@@ -44,6 +44,30 @@ export function toEvent(row: EventRow): CalendarEventModel {
   };
 }
 
+type EventsScope = ExpressionBuilder<CalendarDatabase & { e: CalendarDatabase['calendar.calendar_events'] }, 'e'>;
+
+/**
+ * Series and single events that may have an occurrence in [from, to): a
+ * coarse filter on the stored series bounds (expansion decides), plus series
+ * with an override moved into the range.
+ */
+export function mayOccurIn(from: Date, to: Date) {
+  return (eb: EventsScope) =>
+    eb.or([
+      eb.and([eb('e.start_time', '<', to), eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>=', from)])]),
+      eb(
+        'e.id',
+        'in',
+        eb
+          .selectFrom('calendar.calendar_events as o')
+          .select('o.parent_id')
+          .where('o.parent_id', 'is not', null)
+          .where('o.start_time', '<', to)
+          .where(sql<boolean>`coalesce(o.end_time, o.start_time) >= ${from}`),
+      ),
+    ]);
+}
+
 export class EventRepository {
   constructor(readonly db: Kysely<CalendarDatabase>) {}
 
@@ -57,30 +81,12 @@ export class EventRepository {
     return (await this.visible(viewer).where('e.id', 'in', valid).execute()).map(toEvent);
   }
 
-  /**
-   * Series and single events that may have an occurrence in [from, to): a
-   * coarse SQL filter on the stored series bounds (expansion decides), plus
-   * series with an override moved into the range.
-   */
+  /** Visible, non-cancelled series and single events that may occur in [from, to). */
   async findVisibleInRange(viewer: Viewer, from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<CalendarEventModel[]> {
     let query = this.visible(viewer)
       .where('e.parent_id', 'is', null)
       .where('e.is_cancelled', '=', false)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('e.start_time', '<', to), eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>=', from)])]),
-          eb(
-            'e.id',
-            'in',
-            eb
-              .selectFrom('calendar.calendar_events as o')
-              .select('o.parent_id')
-              .where('o.parent_id', 'is not', null)
-              .where('o.start_time', '<', to)
-              .where(sql<boolean>`coalesce(o.end_time, o.start_time) >= ${from}`),
-          ),
-        ]),
-      );
+      .where(mayOccurIn(from, to));
     if (types && types.length > 0) query = query.where('e.event_type', 'in', [...types]);
     return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
   }
@@ -126,5 +132,60 @@ export class EventRepository {
       query = query.where((eb) => eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>', from)]));
     }
     return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
+  }
+
+  /** One visible event, locked for the rest of the transaction (writes re-read what they change). */
+  async lockVisible(trx: CalendarDb, viewer: Viewer, id: string): Promise<CalendarEventModel | null> {
+    if (uuidsOnly([id]).length === 0) return null;
+    const row = await trx.selectFrom('calendar.calendar_events as e').selectAll('e').where(visibleTo(viewer)).where('e.id', '=', id).forUpdate().executeTakeFirst();
+    return row ? toEvent(row) : null;
+  }
+
+  async overridesFor(trx: CalendarDb, companyId: string, seriesId: string): Promise<CalendarEventModel[]> {
+    const rows = await trx.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('parent_id', '=', seriesId).execute();
+    return rows.map(toEvent);
+  }
+
+  async deleteEvents(trx: CalendarDb, companyId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await trx.deleteFrom('calendar.calendar_events').where('company_id', '=', companyId).where('id', 'in', [...ids]).execute();
+  }
+
+  /** Moves overrides to another series, shifted in time with it by `shiftMs` (an edited occurrence keeps its place relative to the series). */
+  async reparent(trx: CalendarDb, companyId: string, ids: readonly string[], parentId: string, shiftMs = 0): Promise<void> {
+    if (ids.length === 0) return;
+    await trx
+      .updateTable('calendar.calendar_events')
+      .set(() => {
+        const shifted = (column: string) => sql<Date>`${sql.ref(column)} + make_interval(secs => ${shiftMs / 1000})`;
+        return {
+          parent_id: parentId, recurrence_id: shifted('recurrence_id'), start_time: shifted('start_time'), end_time: shifted('end_time'),
+          series_until: shifted('series_until'), updated_at: new Date(),
+        };
+      })
+      .where('company_id', '=', companyId)
+      .where('id', 'in', [...ids])
+      .execute();
+  }
+
+  /** Non-cancelled series and events of a company that some of the users organize or were invited to, and may occur in [from, to). */
+  async findInvolving(companyId: string, userIds: readonly string[], from: Date, to: Date, excludedTypes: readonly string[]): Promise<CalendarEventModel[]> {
+    if (userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calendar.calendar_events as e')
+      .selectAll('e')
+      .where('e.company_id', '=', companyId)
+      .where('e.parent_id', 'is', null)
+      .where('e.is_cancelled', '=', false)
+      .where('e.event_type', 'not in', [...excludedTypes])
+      .where(mayOccurIn(from, to))
+      .where((eb) =>
+        eb.or([
+          eb('e.organizer_id', 'in', [...userIds]),
+          eb.exists(eb.selectFrom('calendar.event_participants as p').select(sql.lit(1).as('one')).whereRef('p.event_id', '=', 'e.id').where('p.user_id', 'in', [...userIds])),
+        ]),
+      )
+      .execute();
+    return rows.map(toEvent);
   }
 }

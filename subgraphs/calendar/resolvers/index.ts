@@ -4,7 +4,8 @@ import { CalendarEvent } from './calendar-event.js';
 import { Course } from './course.js';
 import { EventParticipant } from './event-participant.js';
 import { LiveClass } from './live-class.js';
+import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, CalendarEvent, EventParticipant, Task, LiveClass, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, CalendarEvent, EventParticipant, Task, LiveClass, Course };

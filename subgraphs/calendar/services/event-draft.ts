@@ -4,7 +4,7 @@
  * end computed once so that range queries can filter in SQL.
  */
 import { badInput } from '../../../platform/errors.js';
-import type { EventTypeName } from '../models.js';
+import type { CalendarEventModel, EventTypeName } from '../models.js';
 import { seriesEnd } from '../recurrence/expand-occurrences.js';
 import { normalizeRecurrenceRule } from '../recurrence/recurrence-rule.js';
 import { requireTimeZone } from '../recurrence/time-zones.js';
@@ -82,5 +82,33 @@ export function draftToRow(draft: EventDraft): NewEventRow {
     external_id: draft.externalId ?? null,
     metadata: JSON.stringify(draft.metadata ?? {}),
     is_cancelled: draft.isCancelled ?? false,
+  };
+}
+
+/** An existing event as a draft, to merge changes into and store again. */
+export function draftOf(event: CalendarEventModel): EventDraft {
+  return {
+    companyId: event.companyId,
+    title: event.title,
+    description: event.description,
+    location: event.location,
+    start: event.start,
+    end: event.end,
+    allDay: event.allDay,
+    timezone: event.timezone,
+    recurrenceRule: event.recurrenceRule,
+    exdates: event.exdates,
+    rdates: event.rdates,
+    eventType: event.eventType,
+    sourceModule: event.sourceModule,
+    entityType: event.entityType,
+    entityId: event.entityId,
+    courseId: event.courseId,
+    organizerId: event.organizerId,
+    externalId: event.externalId,
+    metadata: event.metadata,
+    parentId: event.parentId,
+    recurrenceId: event.recurrenceId,
+    isCancelled: event.isCancelled,
   };
 }

@@ -1,0 +1,36 @@
+/** Per-occurrence answers of participants (one Monday of a weekly series declined). */
+import type { Kysely } from 'kysely';
+import type { CalendarDatabase } from '../database.js';
+import type { ParticipationStatusName } from '../models.js';
+import type { CalendarDb } from './event-repository.js';
+
+export interface OccurrenceResponse {
+  eventId: string;
+  userId: string;
+  recurrenceId: Date;
+  status: ParticipationStatusName;
+}
+
+export class OccurrenceResponseRepository {
+  constructor(private readonly db: Kysely<CalendarDatabase>) {}
+
+  async upsert(db: CalendarDb, response: OccurrenceResponse): Promise<void> {
+    await db
+      .insertInto('calendar.occurrence_responses')
+      .values({ event_id: response.eventId, user_id: response.userId, recurrence_id: response.recurrenceId, status: response.status })
+      .onConflict((oc) => oc.columns(['event_id', 'user_id', 'recurrence_id']).doUpdateSet({ status: response.status, responded_at: new Date() }))
+      .execute();
+  }
+
+  /** Answers of some users to occurrences of some series (callers have scoped the series to a company). */
+  async ofEvents(eventIds: readonly string[], userIds: readonly string[]): Promise<OccurrenceResponse[]> {
+    if (eventIds.length === 0 || userIds.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('calendar.occurrence_responses')
+      .selectAll()
+      .where('event_id', 'in', [...eventIds])
+      .where('user_id', 'in', [...userIds])
+      .execute();
+    return rows.map((row) => ({ eventId: row.event_id, userId: row.user_id, recurrenceId: row.recurrence_id, status: row.status as ParticipationStatusName }));
+  }
+}

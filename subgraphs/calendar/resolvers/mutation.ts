@@ -1,0 +1,8 @@
+import type { MutationResolvers } from '../generated/resolvers-types.js';
+
+export const Mutation: MutationResolvers = {
+  createCalendarEvent: (_root, { input }, { eventWrites }) => eventWrites.create(input),
+  updateCalendarEvent: (_root, { id, input, scope, occurrence }, { eventWrites }) => eventWrites.update(id, input, scope ?? 'ALL', occurrence),
+  cancelCalendarEvent: (_root, { id, scope, occurrence }, { eventWrites }) => eventWrites.cancel(id, scope ?? 'ALL', occurrence),
+  respondToEvent: (_root, { eventId, status, occurrence }, { eventWrites }) => eventWrites.respond(eventId, status, occurrence),
+};

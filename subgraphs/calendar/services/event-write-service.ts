@@ -1,0 +1,264 @@
+/**
+ * Changing the calendar: own events, single-occurrence edits (RECURRENCE-ID
+ * overrides), "this and following" splits, cancellations and RSVPs. Every
+ * change runs in one transaction that re-reads and locks the event, bumps its
+ * SEQUENCE and publishes `calendar.event.changed`.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { hasRole, type Viewer } from '../../../platform/auth/viewer.js';
+import { badInput, forbidden, notFound } from '../../../platform/errors.js';
+import { publishEvent } from '../../../platform/events/publish-event.js';
+import type { CalendarDatabase } from '../database.js';
+import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
+import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
+import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
+import { seriesOf } from '../recurrence/series-occurrences.js';
+import type { EventRepository } from '../repositories/event-repository.js';
+import { insertEvent, replaceParticipants, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
+import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
+import { toParticipant } from '../repositories/participant-repository.js';
+import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
+import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
+import { changesParticipants, checkedExternals, mergeInput, refuseSeriesFields, type EventInput } from './event-input.js';
+import type { UserDirectory } from './user-directory.js';
+
+export type EditScope = 'THIS' | 'THIS_AND_FOLLOWING' | 'ALL';
+type Trx = Transaction<CalendarDatabase>;
+const DAY = 86_400_000;
+
+const isSeries = (event: CalendarEventModel) => !event.parentId && (!!event.recurrenceRule || event.rdates.length > 0);
+const durationOf = (event: CalendarEventModel) => (event.end ? event.end.getTime() - event.start.getTime() : null);
+
+export class EventWriteService {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: Kysely<CalendarDatabase>,
+    private readonly events: EventRepository,
+    private readonly responses: OccurrenceResponseRepository,
+    private readonly users: UserDirectory,
+  ) {}
+
+  async create(input: EventInput & { title: string; start: Date }): Promise<CalendarEventModel> {
+    const eventType = input.eventType ?? 'CUSTOM';
+    if (!OWN_EVENT_TYPES.includes(eventType)) throw badInput(`${eventType} events come from their source domain and cannot be created here`, 'eventType');
+    if (COMPANY_EVENT_TYPES.includes(eventType) && !hasRole(this.viewer, 'admin', 'manager')) throw forbidden(`Only admins and managers may create ${eventType} events`);
+    const organizerId = this.viewer.moodleUserId ?? null;
+    const row = draftToRow(mergeInput({ companyId: this.viewer.companyId, title: input.title, start: input.start, eventType, organizerId }, input));
+    const participants = this.withOrganizer(organizerId, (await this.participantsOf(input)) ?? []);
+    return this.db.transaction().execute(async (trx) => {
+      const event = await insertEvent(trx, row, participants);
+      await this.publish(trx, event, 'created');
+      return event;
+    });
+  }
+
+  async update(id: string, input: EventInput, scope: EditScope, occurrence?: Date | null): Promise<CalendarEventModel> {
+    const invited = await this.participantsOf(input);
+    return this.db.transaction().execute(async (trx) => {
+      const event = await this.lockEditable(trx, id);
+      const participants = invited && this.withOrganizer(event.organizerId, invited);
+      const { target, change } = await this.applyUpdate(trx, event, input, scope, occurrence, participants);
+      await this.publish(trx, target, change);
+      return target;
+    });
+  }
+
+  async cancel(id: string, scope: EditScope, occurrence?: Date | null): Promise<CalendarEventModel> {
+    return this.db.transaction().execute(async (trx) => {
+      const event = await this.lockEditable(trx, id);
+      const cancelled = await this.applyCancel(trx, event, scope, occurrence);
+      await this.publish(trx, cancelled, 'cancelled');
+      return cancelled;
+    });
+  }
+
+  /** The caller's own answer; participants only. */
+  async respond(eventId: string, status: ParticipationStatusName, occurrence?: Date | null): Promise<EventParticipantModel> {
+    const userId = this.viewer.moodleUserId;
+    return this.db.transaction().execute(async (trx) => {
+      const event = await this.events.lockVisible(trx, this.viewer, eventId);
+      if (!event) throw notFound('CalendarEvent', eventId);
+      const seriesId = event.parentId ?? event.id;
+      const row = userId
+        ? await trx.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', seriesId).where('user_id', '=', userId).executeTakeFirst()
+        : undefined;
+      if (!row) throw forbidden('Only participants of the event may answer it');
+      const participant = toParticipant(row);
+      const recurrenceId = event.parentId ? event.recurrenceId! : occurrence;
+      if (recurrenceId && (event.parentId || isSeries(event))) {
+        const series = event.parentId ? await this.events.lockVisible(trx, this.viewer, event.parentId) : event;
+        if (!event.parentId && !hasOccurrenceAt(seriesOf(series!), recurrenceId)) throw badInput(`The event has no occurrence at ${recurrenceId.toISOString()}`, 'occurrence');
+        await this.responses.upsert(trx, { eventId: seriesId, userId: userId!, recurrenceId, status });
+        await updateEventRow(trx, event.companyId, seriesId, {});
+        return { ...participant, status };
+      }
+      await trx.updateTable('calendar.event_participants').set({ status, responded_at: new Date() }).where('id', '=', participant.id).execute();
+      // PARTSTAT changes do not bump SEQUENCE (RFC 5546), but the event changed for sync.
+      await updateEventRow(trx, event.companyId, seriesId, {});
+      return { ...participant, status };
+    });
+  }
+
+  private async lockEditable(trx: Trx, id: string): Promise<CalendarEventModel> {
+    const event = await this.events.lockVisible(trx, this.viewer, id);
+    if (!event) throw notFound('CalendarEvent', id);
+    requireEditable(this.viewer, event);
+    return event;
+  }
+
+  private async applyUpdate(trx: Trx, event: CalendarEventModel, input: EventInput, scope: EditScope, occurrence: Date | null | undefined, participants: NewParticipant[] | undefined) {
+    if (event.parentId) {
+      refuseSeriesFields(input);
+      const target = await this.store(trx, event, mergeInput(draftOf(event), input));
+      await this.touch(trx, event.parentId);
+      return { target, change: 'updated' as const };
+    }
+    if (scope === 'ALL' || !isSeries(event)) return { target: await this.updateAll(trx, event, input, participants), change: 'updated' as const };
+    const at = this.requireOccurrence(occurrence, scope);
+    if (scope === 'THIS') return { target: await this.updateOne(trx, event, input, at), change: 'updated' as const };
+    if (at.getTime() <= event.start.getTime()) return { target: await this.updateAll(trx, event, input, participants), change: 'updated' as const };
+    return { target: await this.split(trx, event, input, at, participants), change: 'split' as const };
+  }
+
+  private async updateAll(trx: Trx, event: CalendarEventModel, input: EventInput, participants: NewParticipant[] | undefined) {
+    let updated = await this.store(trx, event, mergeInput(draftOf(event), input));
+    const timingChanged =
+      updated.start.getTime() !== event.start.getTime() || updated.recurrenceRule !== event.recurrenceRule ||
+      updated.timezone !== event.timezone || updated.allDay !== event.allDay;
+    if (timingChanged && isSeries(updated)) {
+      // Exceptions naming occurrences the series no longer has would silently never apply: drop them.
+      const series = { ...seriesOf(updated), exdates: [] };
+      const overrides = await this.events.overridesFor(trx, event.companyId, event.id);
+      await this.events.deleteEvents(trx, event.companyId, overrides.filter((o) => !hasOccurrenceAt(series, o.recurrenceId!)).map((o) => o.id));
+      const exdates = updated.exdates.filter((date) => hasOccurrenceAt(series, date));
+      if (exdates.length !== updated.exdates.length) updated = await this.store(trx, updated, { ...draftOf(updated), exdates }, false);
+    }
+    if (participants) await replaceParticipants(trx, event.id, participants);
+    return updated;
+  }
+
+  /** THIS: create or change the RECURRENCE-ID override of one occurrence. */
+  private async updateOne(trx: Trx, series: CalendarEventModel, input: EventInput, at: Date) {
+    refuseSeriesFields(input);
+    const existing = (await this.events.overridesFor(trx, series.companyId, series.id)).find((o) => o.recurrenceId!.getTime() === at.getTime());
+    let target: CalendarEventModel;
+    if (existing) {
+      target = await this.store(trx, existing, mergeInput(draftOf(existing), input));
+    } else {
+      if (!hasOccurrenceAt(seriesOf(series), at)) throw badInput(`The series has no occurrence at ${at.toISOString()}`, 'occurrence');
+      const duration = durationOf(series);
+      const base: EventDraft = {
+        ...draftOf(series), recurrenceRule: null, exdates: [], rdates: [], externalId: null,
+        start: at, end: duration === null ? null : new Date(at.getTime() + duration), parentId: series.id, recurrenceId: at,
+      };
+      target = await insertEvent(trx, draftToRow(mergeInput(base, input)));
+    }
+    await this.touch(trx, series.id);
+    return target;
+  }
+
+  /** THIS_AND_FOLLOWING: the old series ends before `at`, a new one starts there with the changes. */
+  private async split(trx: Trx, series: CalendarEventModel, input: EventInput, at: Date, participants: NewParticipant[] | undefined) {
+    const overrides = await this.events.overridesFor(trx, series.companyId, series.id);
+    if (!hasOccurrenceAt(seriesOf(series), at) && !overrides.some((o) => o.recurrenceId!.getTime() === at.getTime())) {
+      throw badInput(`The series has no occurrence at ${at.toISOString()}`, 'occurrence');
+    }
+    const { oldRule, newRule } = this.splitRule(series, at);
+    await this.store(trx, series, {
+      ...draftOf(series), recurrenceRule: oldRule,
+      exdates: series.exdates.filter((date) => date < at), rdates: series.rdates.filter((date) => date < at),
+    });
+    const duration = durationOf(series);
+    const base: EventDraft = {
+      ...draftOf(series), externalId: null, start: at, end: duration === null ? null : new Date(at.getTime() + duration), recurrenceRule: newRule,
+      exdates: series.exdates.filter((date) => date >= at), rdates: series.rdates.filter((date) => date >= at),
+    };
+    const draft = mergeInput(base, input);
+    // Moving the new series (09:00 -> 10:00) moves its exceptions along, so they still name its occurrences.
+    const shift = draft.start.getTime() - at.getTime();
+    const moved = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => new Date(date.getTime() + shift));
+    if (input.exdates === undefined) draft.exdates = moved(draft.exdates);
+    if (input.rdates === undefined) draft.rdates = moved(draft.rdates);
+    const kept = (await trx.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', series.id).execute()).map(toParticipant);
+    const created = await insertEvent(trx, draftToRow(draft), participants ?? kept);
+    await this.events.reparent(trx, series.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id), created.id, shift);
+    return created;
+  }
+
+  private splitRule(series: CalendarEventModel, at: Date): { oldRule: string | null; newRule: string | null } {
+    if (!series.recurrenceRule) return { oldRule: null, newRule: null };
+    const count = ruleCount(series.recurrenceRule);
+    if (count !== null) {
+      const before = ruleInstancesBefore(seriesOf(series), at);
+      return { oldRule: withEnding(series.recurrenceRule, { count: Math.max(before, 1) }), newRule: withEnding(series.recurrenceRule, { count: Math.max(count - before, 1) }) };
+    }
+    const until = series.allDay ? new Date(at.getTime() - DAY) : new Date(at.getTime() - 1000);
+    return { oldRule: withEnding(series.recurrenceRule, { until, allDay: series.allDay }), newRule: series.recurrenceRule };
+  }
+
+  private async applyCancel(trx: Trx, event: CalendarEventModel, scope: EditScope, occurrence: Date | null | undefined) {
+    if (event.parentId) {
+      // Cancelling an edited occurrence removes that occurrence from its series.
+      const series = await this.events.lockVisible(trx, this.viewer, event.parentId);
+      return this.cancelOne(trx, series!, event.recurrenceId!);
+    }
+    if (scope === 'ALL' || !isSeries(event)) return this.store(trx, event, { ...draftOf(event), isCancelled: true });
+    const at = this.requireOccurrence(occurrence, scope);
+    if (scope === 'THIS') return this.cancelOne(trx, event, at);
+    if (at.getTime() <= event.start.getTime()) return this.store(trx, event, { ...draftOf(event), isCancelled: true });
+    const overrides = await this.events.overridesFor(trx, event.companyId, event.id);
+    await this.events.deleteEvents(trx, event.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id));
+    const { oldRule } = this.splitRule(event, at);
+    return this.store(trx, event, {
+      ...draftOf(event), recurrenceRule: oldRule, exdates: event.exdates.filter((d) => d < at), rdates: event.rdates.filter((d) => d < at),
+    });
+  }
+
+  private async cancelOne(trx: Trx, series: CalendarEventModel, at: Date) {
+    const overrides = await this.events.overridesFor(trx, series.companyId, series.id);
+    const override = overrides.find((o) => o.recurrenceId!.getTime() === at.getTime());
+    if (!override && !hasOccurrenceAt(seriesOf(series), at)) throw badInput(`The series has no occurrence at ${at.toISOString()}`, 'occurrence');
+    if (override) await this.events.deleteEvents(trx, series.companyId, [override.id]);
+    return this.store(trx, series, { ...draftOf(series), exdates: [...series.exdates, at] });
+  }
+
+  private requireOccurrence(occurrence: Date | null | undefined, scope: EditScope): Date {
+    if (!occurrence) throw badInput(`scope ${scope} needs \`occurrence\`: the occurrence's recurrenceId`, 'occurrence');
+    return occurrence;
+  }
+
+  /** Stores a whole draft over an event row, with SEQUENCE + 1 unless told otherwise. */
+  private async store(trx: Trx, event: CalendarEventModel, draft: EventDraft, bump = true): Promise<CalendarEventModel> {
+    const row = draftToRow(draft);
+    const updated = await updateEventRow(trx, event.companyId, event.id, { ...row, sequence: event.sequence + (bump ? 1 : 0) });
+    return updated!;
+  }
+
+  /** A series whose override changed is itself changed (its CalDAV resource holds the overrides). */
+  private async touch(trx: Trx, seriesId: string): Promise<void> {
+    await trx.updateTable('calendar.calendar_events').set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: new Date() })).where('id', '=', seriesId).execute();
+  }
+
+  /** The organizer always takes part, first and accepted. */
+  private withOrganizer(organizerId: string | null, invited: NewParticipant[]): NewParticipant[] {
+    const organizer: NewParticipant[] = organizerId ? [{ userId: organizerId, isOrganizer: true, status: 'ACCEPTED' }] : [];
+    return [...organizer, ...invited.filter((p) => !p.userId || p.userId !== organizerId)];
+  }
+
+  /** Invited users of the company (checked with academy) and outsiders; undefined when the input names none. */
+  private async participantsOf(input: EventInput): Promise<NewParticipant[] | undefined> {
+    if (!changesParticipants(input)) return undefined;
+    const userIds = await this.users.requireCompanyUsers(input.participantIds ?? [], 'participantIds');
+    return [
+      ...userIds.map((userId) => ({ userId })),
+      ...checkedExternals(input).map((external) => ({ externalEmail: external.email, externalName: external.name })),
+    ];
+  }
+
+  private async publish(trx: Trx, event: CalendarEventModel, change: 'created' | 'updated' | 'split' | 'cancelled'): Promise<void> {
+    await publishEvent(trx, {
+      topic: 'calendar.event.changed', companyId: event.companyId, key: event.parentId ?? event.id, source: 'calendar',
+      payload: { event_id: event.id, series_id: event.parentId ?? event.id, change, company_id: event.companyId },
+    });
+  }
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { wallTimeIn } from '../recurrence/time-zones.js';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
+});
+afterAll(() => platform?.stop());
+
+async function call(username: string, query: string, variables?: Record<string, unknown>) {
+  const { body } = await callSubgraph({
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
+    query,
+    variables,
+  });
+  return body;
+}
+async function ok(username: string, query: string, variables?: Record<string, unknown>) {
+  const body = await call(username, query, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
+
+const FIELDS = 'id title start end timezone recurrenceRule exdates isCancelled sequence organizer { id } participants { user { id } externalEmail externalName status isOrganizer }';
+const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { ${FIELDS} } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
+  updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { ${FIELDS} } }`;
+const CANCEL = `mutation($id: ID!, $scope: EditScope, $occurrence: DateTime) { cancelCalendarEvent(id: $id, scope: $scope, occurrence: $occurrence) { id isCancelled exdates recurrenceRule } }`;
+const OCCURRENCES = `query($id: ID!, $from: DateTime!, $to: DateTime!) { calendarEvent(id: $id) { occurrences(from: $from, to: $to) { start end recurrenceId event { id title } } } }`;
+const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: $status, occurrence: $occurrence) { user { id } status } }`;
+const FREE_BUSY = `query($users: [ID!]!, $from: DateTime!, $to: DateTime!) { freeBusy(userIds: $users, from: $from, to: $to) { user { id } busy { start end } } }`;
+
+/** A weekly series on Mondays 09:00 Berlin from 2 March 2026 (crosses the 29 March DST change). */
+async function createWeekly(username = 'maya.manager', extra: Record<string, unknown> = {}) {
+  const data = await ok(username, CREATE, {
+    input: {
+      title: 'Planning', start: '2026-03-02T08:00:00Z', end: '2026-03-02T09:00:00Z', timezone: 'Europe/Berlin',
+      recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8', participantIds: ['9', '3'], externalParticipants: [{ email: 'Partner@Example.com', name: 'Pat Partner' }],
+      ...extra,
+    },
+  });
+  return data.createCalendarEvent;
+}
+const occurrencesOf = async (username: string, id: string) =>
+  (await ok(username, OCCURRENCES, { id, from: '2026-02-01T00:00:00Z', to: '2026-06-01T00:00:00Z' })).calendarEvent.occurrences as any[];
+const berlinHour = (iso: string) => wallTimeIn(new Date(iso), 'Europe/Berlin').hour;
+
+describe('own events', () => {
+  it('creates a series organized by the caller, with company users and outsiders as participants', async () => {
+    const event = await createWeekly();
+    expect(event).toMatchObject({ title: 'Planning', timezone: 'Europe/Berlin', recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8', organizer: { id: '8' }, sequence: 0 });
+    expect(event.participants).toEqual([
+      { user: { id: '8' }, externalEmail: null, externalName: null, status: 'ACCEPTED', isOrganizer: true },
+      { user: { id: '3' }, externalEmail: null, externalName: null, status: 'PENDING', isOrganizer: false },
+      { user: { id: '9' }, externalEmail: null, externalName: null, status: 'PENDING', isOrganizer: false },
+      { user: null, externalEmail: 'Partner@Example.com', externalName: 'Pat Partner', status: 'PENDING', isOrganizer: false },
+    ]);
+    const occurrences = await occurrencesOf('emil.employee', event.id);
+    expect(occurrences).toHaveLength(8);
+    expect(occurrences.map((o) => berlinHour(o.start))).toEqual(Array(8).fill(9));
+  });
+
+  it('refuses invalid rules, unknown zones, foreign participants and source-only types with BAD_USER_INPUT', async () => {
+    const base = { title: 'x', start: '2026-03-02T08:00:00Z' };
+    const badRule = await call('emil.employee', CREATE, { input: { ...base, recurrenceRule: 'FREQ=FORTNIGHTLY' } });
+    expect(codeOf(badRule)).toBe('BAD_USER_INPUT');
+    expect(badRule.errors?.[0]?.message).toMatch(/Invalid recurrence rule "FREQ=FORTNIGHTLY": FREQ must be one of/);
+    const badZone = await call('emil.employee', CREATE, { input: { ...base, timezone: 'Europe/Atlantis' } });
+    expect(codeOf(badZone)).toBe('BAD_USER_INPUT');
+    expect(badZone.errors?.[0]?.message).toMatch(/Unknown time zone "Europe\/Atlantis"/);
+    const foreign = await call('emil.employee', CREATE, { input: { ...base, participantIds: ['21'] } });
+    expect(codeOf(foreign)).toBe('BAD_USER_INPUT');
+    expect(foreign.errors?.[0]?.message).toMatch(/Not users of your company: 21/);
+    const sourceType = await call('admin', CREATE, { input: { ...base, eventType: 'TASK_DEADLINE' } });
+    expect(codeOf(sourceType)).toBe('BAD_USER_INPUT');
+    const holiday = await call('emil.employee', CREATE, { input: { ...base, eventType: 'HOLIDAY' } });
+    expect(codeOf(holiday)).toBe('FORBIDDEN');
+    const backwards = await call('emil.employee', CREATE, { input: { ...base, end: '2026-03-01T08:00:00Z' } });
+    expect(codeOf(backwards)).toBe('BAD_USER_INPUT');
+  });
+
+  it('moves one occurrence (THIS) as a RECURRENCE-ID override', async () => {
+    const event = await createWeekly();
+    const third = (await occurrencesOf('maya.manager', event.id))[2];
+    const { updateCalendarEvent: moved } = await ok('maya.manager', UPDATE, {
+      id: event.id, scope: 'THIS', occurrence: third.recurrenceId, input: { title: 'Planning (late)', start: '2026-03-17T15:00:00Z' },
+    });
+    expect(moved.id).not.toBe(event.id);
+    expect(moved).toMatchObject({ title: 'Planning (late)', start: '2026-03-17T15:00:00.000Z', end: '2026-03-17T16:00:00.000Z' });
+    const after = await occurrencesOf('emil.employee', event.id);
+    expect(after).toHaveLength(8);
+    expect(after[2]).toEqual({ start: '2026-03-17T15:00:00.000Z', end: '2026-03-17T16:00:00.000Z', recurrenceId: third.recurrenceId, event: { id: moved.id, title: 'Planning (late)' } });
+    // Participants and rules belong to the series.
+    const refused = await call('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: third.recurrenceId, input: { recurrenceRule: 'FREQ=DAILY' } });
+    expect(codeOf(refused)).toBe('BAD_USER_INPUT');
+    const nowhere = await call('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: '2026-03-18T08:00:00Z', input: { title: 'x' } });
+    expect(codeOf(nowhere)).toBe('BAD_USER_INPUT');
+  });
+
+  it('splits a series for THIS_AND_FOLLOWING: COUNT shared out, the rest moved to 10:00 local, overrides follow', async () => {
+    const event = await createWeekly();
+    const before = await occurrencesOf('maya.manager', event.id);
+    await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: before[6].recurrenceId, input: { title: 'Planning (offsite)' } });
+    const { updateCalendarEvent: next } = await ok('maya.manager', UPDATE, {
+      id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: before[4].recurrenceId, input: { start: '2026-03-30T08:00:00Z', title: 'Planning v2' },
+    });
+    expect(next.id).not.toBe(event.id);
+    expect(next.recurrenceRule).toBe('FREQ=WEEKLY;BYDAY=MO;COUNT=4');
+    expect(next.participants.map((p: any) => p.user?.id ?? p.externalEmail)).toEqual(['8', '3', '9', 'Partner@Example.com']);
+    const old = await occurrencesOf('maya.manager', event.id);
+    expect(old.map((o) => o.start)).toEqual(before.slice(0, 4).map((o) => o.start));
+    const rest = await occurrencesOf('maya.manager', next.id);
+    expect(rest).toHaveLength(4);
+    expect(rest.map((o) => berlinHour(o.start))).toEqual([10, 10, 10, 10]);
+    expect(rest.map((o) => o.event.title)).toEqual(['Planning v2', 'Planning v2', 'Planning (offsite)', 'Planning v2']);
+    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { sequence recurrenceRule } }`, { id: event.id })).calendarEvent)
+      .toEqual({ sequence: 2, recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4' });
+  });
+
+  it('cancels one occurrence (EXDATE), the rest of a series (UNTIL) and whole events', async () => {
+    const event = await createWeekly('maya.manager', { recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO' });
+    const list = await occurrencesOf('maya.manager', event.id);
+    const one = await ok('maya.manager', CANCEL, { id: event.id, scope: 'THIS', occurrence: list[1].recurrenceId });
+    expect(one.cancelCalendarEvent.exdates).toEqual([list[1].recurrenceId]);
+    const rest = await ok('maya.manager', CANCEL, { id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: list[3].recurrenceId });
+    expect(rest.cancelCalendarEvent.recurrenceRule).toBe('FREQ=WEEKLY;BYDAY=MO;UNTIL=20260323T075959Z');
+    expect((await occurrencesOf('maya.manager', event.id)).map((o) => o.start)).toEqual([list[0].start, list[2].start]);
+    const all = await ok('maya.manager', CANCEL, { id: event.id });
+    expect(all.cancelCalendarEvent.isCancelled).toBe(true);
+    expect(await occurrencesOf('maya.manager', event.id)).toEqual([]);
+  });
+
+  it('lets only the organizer and admins change an event, never one that follows an ERP record', async () => {
+    const event = await createWeekly();
+    const participant = await call('emil.employee', UPDATE, { id: event.id, input: { title: 'Mine now' } });
+    expect(codeOf(participant)).toBe('FORBIDDEN');
+    const admin = await ok('admin', UPDATE, { id: event.id, input: { title: 'Renamed by admin', participantIds: ['9'] } });
+    expect(admin.updateCalendarEvent.title).toBe('Renamed by admin');
+    expect(admin.updateCalendarEvent.participants.map((p: any) => p.user?.id ?? null)).toEqual(['8', '9']);
+    const { calendarEvents } = await ok('admin', `{ calendarEvents(from: "${new Date(Date.now() - 86_400_000).toISOString()}", to: "${new Date(Date.now() + 30 * 86_400_000).toISOString()}", types: [TASK_DEADLINE]) { event { id entityId } } }`);
+    const deadline = calendarEvents.find((o: any) => o.event.entityId === DEMO_ERP.tasks[0].id).event;
+    const erp = await call('admin', UPDATE, { id: deadline.id, input: { title: 'Later' } });
+    expect(codeOf(erp)).toBe('FORBIDDEN');
+    expect(erp.errors?.[0]?.message).toMatch(/change it there/);
+  });
+
+  it('never changes another company\u2019s event', async () => {
+    const event = await createWeekly();
+    for (const [query, variables] of [[UPDATE, { id: event.id, input: { title: 'pwned' } }], [CANCEL, { id: event.id }], [RESPOND, { id: event.id, status: 'ACCEPTED' }]] as const) {
+      expect(codeOf(await call('globex.admin', query, variables))).toBe('NOT_FOUND');
+    }
+    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { title isCancelled } }`, { id: event.id })).calendarEvent).toEqual({ title: 'Planning', isCancelled: false });
+  });
+});
+
+describe('answers and free/busy', () => {
+  it('records a participant\u2019s answer for the series or one occurrence, and refuses non-participants', async () => {
+    const event = await createWeekly();
+    expect((await ok('emil.employee', RESPOND, { id: event.id, status: 'ACCEPTED' })).respondToEvent).toEqual({ user: { id: '9' }, status: 'ACCEPTED' });
+    expect(codeOf(await call('admin', RESPOND, { id: event.id, status: 'ACCEPTED' }))).toBe('FORBIDDEN'); // sees it, not invited
+    expect(codeOf(await call('ravi.teacher', RESPOND, { id: event.id, status: 'ACCEPTED' }))).toBe('NOT_FOUND'); // does not even see it
+    expect(codeOf(await call('emil.employee', RESPOND, { id: event.id, status: 'DECLINED', occurrence: '2026-03-03T08:00:00Z' }))).toBe('BAD_USER_INPUT');
+    const participants = (await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { participants { user { id } status } } }`, { id: event.id })).calendarEvent.participants;
+    expect(participants).toContainEqual({ user: { id: '9' }, status: 'ACCEPTED' });
+  });
+
+  it('merges busy intervals per user, leaving out declined occurrences and transparent events', async () => {
+    const range = { from: '2026-09-07T00:00:00Z', to: '2026-09-08T00:00:00Z' };
+    await ok('ravi.teacher', CREATE, { input: { title: 'Standup', start: '2026-09-07T07:30:00Z', end: '2026-09-07T08:30:00Z', participantIds: ['9'] } });
+    await ok('ravi.teacher', CREATE, { input: { title: 'Reminder', start: '2026-09-07T12:00:00Z', end: '2026-09-07T13:00:00Z', eventType: 'REMINDER', participantIds: ['9'] } });
+    const series = (await ok('ravi.teacher', CREATE, { input: {
+      title: 'Sync', start: '2026-08-31T07:00:00Z', end: '2026-08-31T08:00:00Z', recurrenceRule: 'FREQ=WEEKLY;COUNT=4', participantIds: ['9'],
+    } })).createCalendarEvent;
+    const before = (await ok('admin', FREE_BUSY, { users: ['9', '4', '5'], ...range })).freeBusy;
+    expect(before[0]).toEqual({ user: { id: '9' }, busy: [{ start: '2026-09-07T07:00:00.000Z', end: '2026-09-07T08:30:00.000Z' }] });
+    expect(before[1]).toEqual({ user: { id: '4' }, busy: [{ start: '2026-09-07T07:00:00.000Z', end: '2026-09-07T08:30:00.000Z' }] });
+    expect(before[2]).toEqual({ user: { id: '5' }, busy: [] });
+    await ok('emil.employee', RESPOND, { id: series.id, status: 'DECLINED', occurrence: '2026-09-07T07:00:00Z' });
+    const after = (await ok('emil.employee', FREE_BUSY, { users: ['9'], ...range })).freeBusy;
+    expect(after[0].busy).toEqual([{ start: '2026-09-07T07:30:00.000Z', end: '2026-09-07T08:30:00.000Z' }]);
+    expect(codeOf(await call('admin', FREE_BUSY, { users: ['21'], ...range }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await call('admin', FREE_BUSY, { users: ['9'], from: range.to, to: range.from }))).toBe('BAD_USER_INPUT');
+  });
+});
