@@ -10,6 +10,7 @@ import type { Logger } from '../platform/logger.js';
 import { formatError } from '../platform/graphql/format-error.js';
 import { schemaPath } from '../platform/paths.js';
 import type { GatewayContext } from './gateway-context.js';
+import { metricsPlugin } from './gateway-metrics.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 export interface GatewayOptions {
@@ -28,7 +29,13 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     buildService: ({ name }) => {
       const url = urls[name as SubgraphName];
       if (!url) throw new Error(`No URL configured for subgraph "${name}"`);
-      const source = new SubgraphDataSource({ name, url, signingSecret: config.internalSigningSecret });
+      const source = new SubgraphDataSource({
+        name,
+        url,
+        signingSecret: config.internalSigningSecret,
+        timeoutMs: config.gateway.subgraphTimeoutMs,
+        connections: config.gateway.subgraphConnections,
+      });
       dataSources.push(source);
       return source;
     },
@@ -36,10 +43,17 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
   });
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: !config.production,
+    introspection: config.gateway.introspection,
     includeStacktraceInErrorResponses: !config.production,
+    hideSchemaDetailsFromClientErrors: !config.gateway.fieldSuggestions,
     csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Automatic persisted queries would let anyone register operations; the safelist (GATEWAY_SAFELIST_FILE) replaces them.
+    persistedQueries: false,
+    // A second line behind operation-limits.ts, should a document reach Apollo unchecked.
+    maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
     formatError: (formatted, error) => formatError(formatted, error, log),
+    plugins: [metricsPlugin()],
   });
   await server.start();
   return {

@@ -1,10 +1,18 @@
 /** `npm run start:gateway`: the gateway alone, on GATEWAY_PORT, with subgraph URLs from configuration. */
 import { loadConfig } from '../platform/config.js';
 import { onShutdown } from '../platform/bootstrap/shutdown.js';
+import { resolveDatabase } from '../platform/bootstrap/resolve-database.js';
+import { closePools } from '../platform/database/connection.js';
 import { createLogger } from '../platform/logger.js';
 import { startGateway } from './start-gateway.js';
 
 const config = loadConfig();
 const log = createLogger('gateway', config.logLevel);
-const gateway = await startGateway({ config, log, port: config.ports.gateway, host: config.host });
-onShutdown(log, () => gateway.stop());
+// The database holds the shared rate-limit buckets; embedded mode finds the platform's own server.
+const database = config.gateway.rateLimit.store === 'postgres' ? await resolveDatabase(config, log) : undefined;
+const gateway = await startGateway({ config, log, port: config.ports.gateway, host: config.host, databaseUrl: database?.url });
+onShutdown(log, async () => {
+  await gateway.stop();
+  await closePools();
+  await database?.embedded?.stop();
+});

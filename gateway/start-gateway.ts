@@ -1,91 +1,180 @@
 /**
  * The gateway's HTTP server: GraphQL at /graphql (callers must present a
- * Passport token), health endpoints, and /files/* forwarded to the documents
- * service (signed upload and download URLs live on the public origin).
+ * Passport token; see graphql-endpoint.ts for the protections in front of
+ * Apollo), health endpoints, Prometheus /metrics, and /files/* forwarded to
+ * the documents service (signed upload and download URLs live on the public
+ * origin). Starts whatever the state of subgraphs and database: it serves
+ * what it can, and /health/ready says what is missing.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createUserTokenVerifier, bearerToken } from '../platform/auth/user-token.js';
+import { sql } from 'kysely';
+import { createUserTokenVerifier } from '../platform/auth/user-token.js';
 import type { PlatformConfig, SubgraphName } from '../platform/config.js';
-import { unauthenticated } from '../platform/errors.js';
-import { createGraphQLHttpHandler } from '../platform/http/graphql-http.js';
-import { healthRoutes } from '../platform/http/health.js';
+import { createKysely } from '../platform/database/connection.js';
+import { clientIp } from '../platform/http/client-ip.js';
+import { createCors } from '../platform/http/cors.js';
+import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
+import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
 import { findRoute } from '../platform/http/router.js';
 import type { Logger } from '../platform/logger.js';
+import { metricsRoute } from '../platform/observability/metrics.js';
+import { flushTraces, startTracing, tracingEnabled, withServerSpan } from '../platform/observability/tracing.js';
+import { cachedTokenVerifier } from './cached-token-verifier.js';
 import { createGateway } from './create-gateway.js';
-import type { GatewayContext } from './gateway-context.js';
 import { forwardTo } from './forward.js';
+import { gatewayMetrics } from './gateway-metrics.js';
+import { createGraphQLEndpoint, type RequestInfo } from './graphql-endpoint.js';
+import { checkOperationLimits, warmUpOperationLimits, type LimitVerdict } from './operation-limits.js';
+import { createPostgresRateLimiter } from './postgres-rate-limiter.js';
+import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { loadSafelist } from './safelist.js';
+import type { DocumentNode } from 'graphql';
 
 export interface RunningGateway {
   url: string;
   port: number;
   server: http.Server;
+  /** The gateway's operation limits, for other transports (graphql-ws) to apply the same rules. */
+  checkOperationLimits: (operation: string | DocumentNode) => LimitVerdict;
+  /** Stops accepting, lets in-flight requests finish (up to GATEWAY_SHUTDOWN_GRACE_MS), then closes. */
   stop: () => Promise<void>;
 }
 
-export async function startGateway(options: {
+export interface StartGatewayOptions {
   config: PlatformConfig;
   log: Logger;
   port?: number;
   host?: string;
   subgraphUrls?: Partial<Record<SubgraphName, string>>;
-}): Promise<RunningGateway> {
+  /** Defaults to schema/supergraph.graphql. */
+  supergraphSdl?: string;
+  /** Database for rate limits and readiness; defaults to config.databaseUrl. */
+  databaseUrl?: string;
+}
+
+function createRateLimiter(config: PlatformConfig, databaseUrl: string | undefined, log: Logger): RateLimiter | undefined {
+  const { store } = config.gateway.rateLimit;
+  if (store === 'off') return undefined;
+  if (store === 'postgres' && databaseUrl) return createPostgresRateLimiter(databaseUrl, log);
+  if (store === 'postgres') log.warn('GATEWAY_RATE_LIMIT_STORE=postgres without a database: rate limits are per process');
+  return createMemoryRateLimiter();
+}
+
+export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const { config, log } = options;
+  const settings = config.gateway;
+  const databaseUrl = options.databaseUrl ?? config.databaseUrl;
+  startTracing('gateway', config.tracing);
   const gateway = await createGateway(options);
-  const verifyUserToken = createUserTokenVerifier(config.auth);
-
-  const graphql = createGraphQLHttpHandler<GatewayContext>({
+  warmUpOperationLimits();
+  const rateLimiter = createRateLimiter(config, databaseUrl, log);
+  const safelist = settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined;
+  if (safelist) log.info({ operations: safelist.size }, 'safelist mode: only persisted operations run');
+  const graphql = createGraphQLEndpoint({
     server: gateway.server,
-    maxBodyBytes: 1_000_000,
-    context: async (request) => {
-      const token = bearerToken(request.headers.authorization);
-      if (!token) throw unauthenticated();
-      const viewer = await verifyUserToken(token);
-      const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
-      return { viewer, requestId };
-    },
+    config: settings,
+    verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)),
+    rateLimiter,
+    safelist,
   });
+  const cors = createCors(settings.corsOrigins);
 
+  let draining = false;
   const subgraphHealth = (name: SubgraphName) => async () => {
     const url = new URL('/health/live', gateway.urls[name]);
     const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   };
+  const db = databaseUrl ? createKysely(databaseUrl) : undefined;
+  const readiness = (): ReadinessChecks => ({
+    ...(draining && { shutdown: async () => { throw new Error('draining'); } }),
+    ...(db && { database: async () => void (await sql`SELECT 1`.execute(db)) }),
+    ...Object.fromEntries((Object.keys(gateway.urls) as SubgraphName[]).map((name) => [name, subgraphHealth(name)])),
+  });
   const routes = [
-    ...healthRoutes('gateway', () =>
-      Object.fromEntries((Object.keys(gateway.urls) as SubgraphName[]).map((name) => [name, subgraphHealth(name)])),
-    ),
+    ...healthRoutes('gateway', readiness),
+    metricsRoute(),
     { method: 'GET' as const, path: '/files/', handle: forwardTo(gateway.urls.documents) },
     { method: 'PUT' as const, path: '/files/', handle: forwardTo(gateway.urls.documents) },
   ];
 
+  let inFlight = 0;
+  let drained: (() => void) | undefined;
+  const serve = async (request: http.IncomingMessage, response: http.ServerResponse, info: RequestInfo, pathname: string) => {
+    if (pathname === '/graphql') {
+      if (cors.handle(request, response)) return;
+      return graphql(request, response, info);
+    }
+    const route = findRoute(routes, request);
+    if (!route) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
+    return route.handle(request, response);
+  };
+
   const server = http.createServer((request, response) => {
-    const pathname = (request.url ?? '/').split('?')[0];
-    const handler = pathname === '/graphql' ? graphql : findRoute(routes, request)?.handle;
-    if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
-    handler(request, response).catch((error: unknown) => {
-      log.error({ err: error }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
-      else response.destroy();
+    const started = performance.now();
+    const url = request.url ?? '/';
+    const queryIndex = url.indexOf('?');
+    const pathname = queryIndex >= 0 ? url.slice(0, queryIndex) : url;
+    const info: RequestInfo = { requestId: requestIdOf(request), clientIp: clientIp(request, settings.trustProxy) };
+    response.setHeader('x-request-id', info.requestId);
+    if (draining) response.setHeader('connection', 'close');
+    inFlight++;
+    gatewayMetrics.inFlight.inc();
+    response.once('close', () => {
+      inFlight--;
+      gatewayMetrics.inFlight.dec();
+      if (pathname === '/graphql' || response.statusCode >= 500) {
+        const entry = { ...info, method: request.method, path: pathname, status: response.statusCode, ms: Math.round(performance.now() - started) };
+        if (response.statusCode >= 500) log.error(entry, 'request failed');
+        else log.info(entry, 'request');
+      }
+      if (inFlight === 0) drained?.();
+    });
+    const run = () =>
+      serve(request, response, info, pathname).catch((error: unknown) => {
+        log.error({ err: error, requestId: info.requestId }, 'request failed');
+        if (!response.headersSent) sendJson(response, 500, { errors: [{ message: 'Internal error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+        else response.destroy();
+      });
+    if (!tracingEnabled()) return void run();
+    void withServerSpan(`${request.method} ${pathname}`, request, { 'http.request.method': request.method, 'url.path': pathname, 'bheem.request_id': info.requestId }, async (span) => {
+      await run();
+      span.setAttribute('http.response.status_code', response.statusCode);
+      if (info.operationName) span.setAttribute('graphql.operation.name', info.operationName);
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.requestTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}/graphql`;
   log.info({ url }, 'gateway listening');
+
+  let stopping: Promise<void> | undefined;
+  const stop = async () => {
+    draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    if (inFlight > 0) {
+      await Promise.race([
+        new Promise<void>((resolve) => (drained = resolve)),
+        new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref()),
+      ]);
+    }
+    server.closeAllConnections();
+    await closed;
+    await gateway.stop();
+    await rateLimiter?.close();
+    await flushTraces();
+  };
+
   return {
     url,
     port,
     server,
-    stop: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await gateway.stop();
-    },
+    checkOperationLimits: (operation) => checkOperationLimits(operation, settings.limits),
+    stop: () => (stopping ??= stop()),
   };
 }

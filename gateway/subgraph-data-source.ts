@@ -2,14 +2,20 @@
  * How the gateway calls a subgraph: one keep-alive connection pool per
  * subgraph (bounded), a timeout per call, and the caller's identity signed
  * over the exact body (see platform/auth/gateway-signature.ts). A subgraph
- * that is down or slow yields an error naming it, never a crash; mutations
- * are never retried.
+ * that is down or slow yields an error naming it, never a crash, and the
+ * rest of the answer is still served.
+ *
+ * Retries: a query whose request never reached a subgraph (a pooled socket
+ * the subgraph closed, as after its restart) is sent once more; a mutation
+ * never is, since it may have run.
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
 import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signature.js';
+import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
+import { gatewayMetrics } from './gateway-metrics.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -23,6 +29,9 @@ export interface SubgraphDataSourceOptions {
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
 
+/** Failures where the subgraph cannot have received the request, so a query may be sent again. */
+const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
+
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
@@ -33,6 +42,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
       keepAliveTimeout: 30_000,
+      connectTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
       headersTimeout: options.timeoutMs ?? 10_000,
       bodyTimeout: options.timeoutMs ?? 10_000,
     });
@@ -45,25 +55,41 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       headers[IDENTITY_HEADER] = signIdentity(this.options.signingSecret, context.viewer, this.options.name, body);
       headers['x-request-id'] = context.requestId;
     }
+    if (tracingEnabled()) injectTraceHeaders(headers);
+    const started = performance.now();
+    const observe = (outcome: 'ok' | 'error') =>
+      gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
+
     let statusCode: number;
     let text: string;
     try {
-      const response = await this.pool.request({ method: 'POST', path: this.path, headers, body });
-      statusCode = response.statusCode;
-      text = await response.body.text();
+      ({ statusCode, text } = await this.send(headers, body).catch((error: { code?: string }) => {
+        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !/^\s*mutation\b/.test(request.query ?? '');
+        if (!mayRetry) throw error;
+        return this.send(headers, body);
+      }));
     } catch (error) {
+      observe('error');
       throw this.unavailable(`Subgraph "${this.options.name}" is unavailable: ${(error as Error).message}`);
     }
     let parsed: GatewayResponse;
     try {
       parsed = JSON.parse(text) as GatewayResponse;
     } catch {
+      observe('error');
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);
     }
     if (!parsed || (parsed.data === undefined && !parsed.errors)) {
+      observe('error');
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without data or errors`);
     }
+    observe('ok');
     return parsed;
+  }
+
+  private async send(headers: Record<string, string>, body: string): Promise<{ statusCode: number; text: string }> {
+    const response = await this.pool.request({ method: 'POST', path: this.path, headers, body });
+    return { statusCode: response.statusCode, text: await response.body.text() };
   }
 
   private unavailable(message: string): GraphQLError {

@@ -1,7 +1,9 @@
 /**
  * Serves one subgraph: Apollo Server 5 with `buildSubgraphSchema`, behind the
- * platform's small HTTP layer (GraphQL at /graphql, health, the module's own
- * routes). Identity is verified before any resolver runs.
+ * platform's small HTTP layer (GraphQL at /graphql, health, Prometheus
+ * /metrics, the module's own routes). Identity is verified before any
+ * resolver runs. With tracing configured, each request continues the
+ * gateway's trace (W3C traceparent).
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -19,6 +21,9 @@ import { findRoute } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { readSchemaFile } from '../paths.js';
 import { formatError } from '../graphql/format-error.js';
+import { measureRequest } from '../observability/http-metrics.js';
+import { metricsRoute } from '../observability/metrics.js';
+import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
 import { createSubgraphAuthenticator } from './authenticate.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
@@ -36,6 +41,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   listen: { port: number; host?: string } = { port: 0 },
 ): Promise<RunningSubgraph> {
   const { config, log } = deps;
+  startTracing(module.name, config.tracing);
   const runtime = await module.start(deps);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readSchemaFile(module.name)),
@@ -69,17 +75,26 @@ export async function startSubgraph<TContext extends BaseContext>(
       database: async () => void (await sql`SELECT 1`.execute(db)),
       ...runtime.readiness,
     })),
+    metricsRoute(),
     ...(runtime.routes ?? []),
   ];
 
   const server = http.createServer((request, response) => {
-    const pathname = (request.url ?? '/').split('?')[0];
-    const handler = pathname === '/graphql' ? graphql : findRoute(routes, request)?.handle;
+    const pathname = (request.url ?? '/').split('?')[0]!;
+    const route = pathname === '/graphql' ? undefined : findRoute(routes, request);
+    const handler = pathname === '/graphql' ? graphql : route?.handle;
     if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
-    handler(request, response).catch((error: unknown) => {
-      log.error({ err: error }, 'request failed');
-      if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
-      else response.destroy();
+    measureRequest(module.name, route?.path ?? pathname, request, response);
+    const run = () =>
+      handler(request, response).catch((error: unknown) => {
+        log.error({ err: error }, 'request failed');
+        if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
+        else response.destroy();
+      });
+    if (!tracingEnabled()) return void run();
+    void withServerSpan(`${module.name} ${request.method} ${pathname}`, request, { 'bheem.subgraph': module.name, 'url.path': pathname }, async (span) => {
+      await run();
+      span.setAttribute('http.response.status_code', response.statusCode);
     });
   });
   server.keepAliveTimeout = 65_000;

@@ -1,0 +1,84 @@
+/**
+ * The gateway's Prometheus instruments (served at /metrics with the
+ * process's default metrics). Operation names are bounded labels: only
+ * operations that passed validation are named, and at most a few hundred.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import client from 'prom-client';
+import { LATENCY_BUCKETS, boundedLabel, instrument, metricsRegistry } from '../platform/observability/metrics.js';
+import type { GatewayContext } from './gateway-context.js';
+
+const registers = [metricsRegistry];
+
+export const gatewayMetrics = {
+  requests: instrument('bheem_gateway_requests_total', () => new client.Counter({
+    name: 'bheem_gateway_requests_total',
+    help: 'GraphQL requests by operation and outcome (ok, error: answered with errors, refused: stopped before execution)',
+    labelNames: ['operation', 'type', 'outcome'],
+    registers,
+  })),
+  duration: instrument('bheem_gateway_request_duration_seconds', () => new client.Histogram({
+    name: 'bheem_gateway_request_duration_seconds',
+    help: 'GraphQL request latency by operation',
+    labelNames: ['operation', 'type'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })),
+  errors: instrument('bheem_gateway_errors_total', () => new client.Counter({
+    name: 'bheem_gateway_errors_total',
+    help: 'Errors returned to clients, by extensions.code',
+    labelNames: ['code'],
+    registers,
+  })),
+  subgraphFetch: instrument('bheem_gateway_subgraph_fetch_duration_seconds', () => new client.Histogram({
+    name: 'bheem_gateway_subgraph_fetch_duration_seconds',
+    help: 'Latency of gateway calls to subgraphs, by subgraph and outcome (ok, error: unreachable, slow or not GraphQL)',
+    labelNames: ['subgraph', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers,
+  })),
+  activeSubscriptions: instrument('bheem_gateway_active_subscriptions', () => new client.Gauge({
+    name: 'bheem_gateway_active_subscriptions',
+    help: 'Subscriptions currently open through the gateway (any transport)',
+    registers,
+  })),
+  inFlight: instrument('bheem_gateway_in_flight_requests', () => new client.Gauge({
+    name: 'bheem_gateway_in_flight_requests',
+    help: 'HTTP requests being served',
+    registers,
+  })),
+};
+
+const operationLabel = boundedLabel();
+
+/** Counts a request refused before it reached Apollo (limits, rate limits, authentication, size). */
+export function countRefusal(code: string): void {
+  gatewayMetrics.errors.inc({ code });
+  gatewayMetrics.requests.inc({ operation: '(refused)', type: 'unknown', outcome: 'refused' });
+}
+
+/** Per operation: count, latency, and the code of every error in the answer. */
+export function metricsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      const started = performance.now();
+      let operation = '(invalid)';
+      let type = 'unknown';
+      let failed = false;
+      return {
+        async didResolveOperation({ operationName, operation: definition }) {
+          operation = operationLabel(operationName);
+          type = definition?.operation ?? 'unknown';
+        },
+        async didEncounterErrors({ errors }) {
+          failed = true;
+          for (const error of errors) gatewayMetrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+        },
+        async willSendResponse() {
+          gatewayMetrics.duration.observe({ operation, type }, (performance.now() - started) / 1000);
+          gatewayMetrics.requests.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,262 @@
+/**
+ * Operation limits, checked before Apollo parses or validates anything:
+ * Apollo's own validation (OverlappingFieldsCanBeMerged in particular) is
+ * quadratic, so an abusive document must be refused first, and cheaply.
+ *
+ * One parse with a token budget, then one `validate` pass running GraphQL
+ * Armor's rules (depth, aliases, directives, cost; pinned versions) beside
+ * ours (root fields, selections after fragment expansion, list literals).
+ * Verdicts are cached per operation text, so a known operation costs one
+ * map lookup. Transport-neutral: HTTP and WebSocket both call
+ * `checkOperationLimits`.
+ */
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import {
+  GraphQLError,
+  Kind,
+  buildSchema,
+  parse,
+  validate,
+  type ASTVisitor,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
+import type { OperationLimitsConfig } from '../platform/config.js';
+
+export type OperationLimits = OperationLimitsConfig;
+
+export const DEFAULT_OPERATION_LIMITS: OperationLimits = {
+  maxQueryBytes: 64 * 1024,
+  maxTokens: 4000,
+  maxDepth: 12,
+  maxAliases: 30,
+  maxRootFields: 20,
+  maxDirectives: 30,
+  maxCost: 5000,
+  maxRecursiveSelections: 5000,
+  maxListLength: 100,
+};
+
+/** Stable codes of refused operations (`extensions.code`). */
+export const LimitCode = {
+  QUERY_TOO_LARGE: 'QUERY_TOO_LARGE',
+  MAX_TOKENS_EXCEEDED: 'MAX_TOKENS_EXCEEDED',
+  PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
+  MAX_ROOT_FIELDS_EXCEEDED: 'MAX_ROOT_FIELDS_EXCEEDED',
+  MAX_ALIASES_EXCEEDED: 'MAX_ALIASES_EXCEEDED',
+  MAX_DIRECTIVES_EXCEEDED: 'MAX_DIRECTIVES_EXCEEDED',
+  MAX_DEPTH_EXCEEDED: 'MAX_DEPTH_EXCEEDED',
+  MAX_RECURSIVE_SELECTIONS_EXCEEDED: 'MAX_RECURSIVE_SELECTIONS_EXCEEDED',
+  MAX_COST_EXCEEDED: 'MAX_COST_EXCEEDED',
+  LIST_TOO_LONG: 'LIST_TOO_LONG',
+} as const;
+export type LimitCode = (typeof LimitCode)[keyof typeof LimitCode];
+
+export type LimitVerdict =
+  | { ok: true; document: DocumentNode; /** Rate-limit tokens this operation costs: 1 plus its aliases. */ weight: number }
+  | { ok: false; code: LimitCode; message: string; /** HTTP status to answer with. */ status: number };
+
+/** The rules read only the document; validate() merely needs some valid schema to hold. */
+const PLACEHOLDER_SCHEMA = buildSchema('type Query { _: Boolean }');
+const CACHE_SIZE = 2000;
+
+/** Two generations of a map: a bounded cache without per-hit bookkeeping. */
+class VerdictCache {
+  private current = new Map<string, LimitVerdict>();
+  private previous = new Map<string, LimitVerdict>();
+
+  get(key: string): LimitVerdict | undefined {
+    const hit = this.current.get(key);
+    if (hit) return hit;
+    const old = this.previous.get(key);
+    if (old) this.set(key, old);
+    return old;
+  }
+
+  set(key: string, verdict: LimitVerdict): void {
+    if (this.current.size >= CACHE_SIZE) {
+      this.previous = this.current;
+      this.current = new Map();
+    }
+    this.current.set(key, verdict);
+  }
+}
+
+const textCaches = new WeakMap<OperationLimits, VerdictCache>();
+const documentCaches = new WeakMap<OperationLimits, WeakMap<DocumentNode, LimitVerdict>>();
+
+/**
+ * Checks an operation (its text, or a document parsed elsewhere) against
+ * `limits`. Never throws; a refusal names the limit by its stable code.
+ */
+export function checkOperationLimits(input: string | DocumentNode, limits: OperationLimits = DEFAULT_OPERATION_LIMITS): LimitVerdict {
+  if (typeof input !== 'string') {
+    let cache = documentCaches.get(limits);
+    if (!cache) documentCaches.set(limits, (cache = new WeakMap()));
+    let verdict = cache.get(input);
+    if (!verdict) cache.set(input, (verdict = checkDocument(input, limits)));
+    return verdict;
+  }
+  let cache = textCaches.get(limits);
+  if (!cache) textCaches.set(limits, (cache = new VerdictCache()));
+  let verdict = cache.get(input);
+  if (!verdict) cache.set(input, (verdict = checkText(input, limits)));
+  return verdict;
+}
+
+function refuse(code: LimitCode, message: string, status = 400): LimitVerdict {
+  return { ok: false, code, message, status };
+}
+
+function checkText(source: string, limits: OperationLimits): LimitVerdict {
+  // String length counts UTF-16 units; bytes are at least as many, so this pre-check never under-counts much.
+  if (source.length > limits.maxQueryBytes || Buffer.byteLength(source) > limits.maxQueryBytes) {
+    return refuse(LimitCode.QUERY_TOO_LARGE, `Query exceeds ${limits.maxQueryBytes} bytes`, 413);
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/contains more th\w+ \d+ tokens/.test(message)) { // graphql-js says "more that"
+      return refuse(LimitCode.MAX_TOKENS_EXCEEDED, `Query exceeds ${limits.maxTokens} tokens`);
+    }
+    return refuse(LimitCode.PARSE_FAILED, message);
+  }
+  return checkDocument(document, limits);
+}
+
+function checkDocument(document: DocumentNode, limits: OperationLimits): LimitVerdict {
+  let refusal: LimitVerdict | undefined;
+  let aliases = 0;
+  const reject = (code: LimitCode) => (_context: ValidationContext | null, error: GraphQLError) => {
+    refusal ??= refuse(code, error.message.replace(/^Syntax Error: /, ''));
+  };
+  const armor = { propagateOnRejection: false, exposeLimits: true };
+  const rules: ValidationRule[] = [
+    rootFieldsRule(limits.maxRootFields, reject(LimitCode.MAX_ROOT_FIELDS_EXCEEDED)),
+    maxAliasesRule({ ...armor, n: limits.maxAliases, onReject: [reject(LimitCode.MAX_ALIASES_EXCEEDED)], onAccept: [(_c, { n }) => void (aliases += n)] }),
+    maxDirectivesRule({ ...armor, n: limits.maxDirectives, onReject: [reject(LimitCode.MAX_DIRECTIVES_EXCEEDED)] }),
+    // Fragments do not add depth: the depth is that of the data returned.
+    maxDepthRule({ ...armor, n: limits.maxDepth, flattenFragments: true, onReject: [reject(LimitCode.MAX_DEPTH_EXCEEDED)] }),
+    recursiveSelectionsRule(limits.maxRecursiveSelections, reject(LimitCode.MAX_RECURSIVE_SELECTIONS_EXCEEDED)),
+    costLimitRule({ ...armor, maxCost: limits.maxCost, onReject: [reject(LimitCode.MAX_COST_EXCEEDED)] }),
+    listLiteralRule(limits.maxListLength, reject(LimitCode.LIST_TOO_LONG)),
+  ];
+  validate(PLACEHOLDER_SCHEMA, document, rules, { maxErrors: 1 });
+  return refusal ?? { ok: true, document, weight: 1 + aliases };
+}
+
+type Reject = (context: ValidationContext, error: GraphQLError) => void;
+
+/** Fields selected on the root type, through fragments too. */
+function rootFieldsRule(max: number, reject: Reject): ValidationRule {
+  return (context) => ({
+    OperationDefinition(operation) {
+      const count = countRootFields(operation.selectionSet, context, new Set());
+      if (count > max) reject(context, new GraphQLError(`Root fields limit of ${max} exceeded, found ${count}.`));
+    },
+  });
+}
+
+function countRootFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
+  let count = 0;
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    else if (selection.kind === Kind.INLINE_FRAGMENT) count += countRootFields(selection.selectionSet, context, seen);
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      const fragment = context.getFragment(selection.name.value);
+      if (fragment) count += countRootFields(fragment.selectionSet, context, seen);
+    }
+  }
+  return count;
+}
+
+/**
+ * Selections once every fragment is expanded: what execution would visit.
+ * Each fragment's size is computed once, so `...A ...A` nested thirty levels
+ * (2^30 selections) is measured in thirty steps, not expanded.
+ */
+function recursiveSelectionsRule(max: number, reject: Reject): ValidationRule {
+  return (context) => {
+    const sizes = new Map<string, number>();
+    const sizeOf = (selectionSet: SelectionSetNode): number => {
+      let total = 0;
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) total += 1 + (selection.selectionSet ? sizeOf(selection.selectionSet) : 0);
+        else if (selection.kind === Kind.INLINE_FRAGMENT) total += sizeOf(selection.selectionSet);
+        else total += fragmentSize(context.getFragment(selection.name.value));
+        if (total > max) return total; // big enough to refuse; stop counting
+      }
+      return total;
+    };
+    const fragmentSize = (fragment: FragmentDefinitionNode | null | undefined): number => {
+      if (!fragment) return 0;
+      const known = sizes.get(fragment.name.value);
+      if (known !== undefined) return known;
+      sizes.set(fragment.name.value, 0); // a cycle counts nothing more; validation refuses cycles anyway
+      const size = sizeOf(fragment.selectionSet);
+      sizes.set(fragment.name.value, size);
+      return size;
+    };
+    return {
+      OperationDefinition(operation) {
+        const count = sizeOf(operation.selectionSet);
+        if (count > max) reject(context, new GraphQLError(`Selections limit of ${max} exceeded after expanding fragments.`));
+      },
+    } satisfies ASTVisitor;
+  };
+}
+
+function listLiteralRule(max: number, reject: Reject): ValidationRule {
+  return (context) => ({
+    ListValue(node) {
+      if (node.values.length > max) reject(context, new GraphQLError(`List arguments are limited to ${max} items, found ${node.values.length}.`));
+    },
+  });
+}
+
+/**
+ * Runs every rule once on throw-away limits, so that the first real request
+ * (likely an abusive one, under attack) does not pay for JIT compilation.
+ */
+export function warmUpOperationLimits(): void {
+  const limits = { ...DEFAULT_OPERATION_LIMITS, maxDepth: 3 };
+  const deep = `{ ${'a { '.repeat(200)}b${' }'.repeat(200)} }`;
+  const rich = 'query W($v: [ID]) { x: a(l: [1, 2]) @include(if: true) { ...F ... on Q { c } } } fragment F on Q { d { e } }';
+  for (let round = 0; round < 20; round++) {
+    checkOperationLimits(`${deep} # ${round}`, limits);
+    checkOperationLimits(`${rich} # ${round}`, limits);
+  }
+}
+
+/** Lists in variables are arguments too: the same cap applies to every array, however nested. */
+export function checkVariableLists(variables: unknown, limits: OperationLimits = DEFAULT_OPERATION_LIMITS): LimitVerdict | undefined {
+  const visit = (value: unknown, depth: number): number | undefined => {
+    if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+    if (Array.isArray(value)) {
+      if (value.length > limits.maxListLength) return value.length;
+      for (const item of value) {
+        const found = visit(item, depth + 1);
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    }
+    for (const item of Object.values(value)) {
+      const found = visit(item, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const found = visit(variables, 0);
+  return found === undefined
+    ? undefined
+    : refuse(LimitCode.LIST_TOO_LONG, `List arguments are limited to ${limits.maxListLength} items, found ${found}.`);
+}
