@@ -5,11 +5,15 @@
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
-import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
+import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/subgraph-module.js';
 import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
+import { Reconciler } from './jobs/reconciler.js';
+import { LiveKitApi } from './livekit/livekit-api.js';
 import { loadMeetSettings } from './meet-settings.js';
 import { meetMigrations } from './migrations/index.js';
+import { RecordingControl } from './recordings/recording-control.js';
+import { recordingDownloadRoute } from './recordings/recording-download-route.js';
 import { RecordingUrlSigner } from './recordings/recording-url.js';
 import { AttendanceRepository } from './repositories/attendance-repository.js';
 import { LiveClassRepository } from './repositories/live-class-repository.js';
@@ -18,32 +22,54 @@ import { resolvers } from './resolvers/index.js';
 import { seedMeet } from './seed.js';
 import { AttendanceService } from './services/attendance-service.js';
 import { ClassAccess } from './services/class-access.js';
+import { JoinService } from './services/join-service.js';
 import { LiveClassService } from './services/live-class-service.js';
 import { RecordingService } from './services/recording-service.js';
+import { SchedulingService } from './services/scheduling-service.js';
+import { livekitWebhookRoute } from './webhooks/livekit-webhook-route.js';
+import { LiveKitWebhookHandler } from './webhooks/webhook-handler.js';
+
+/** The runtime, plus what tests drive directly: reconciliation on demand. */
+export interface MeetRuntime extends SubgraphRuntime<MeetContext> {
+  reconciler: Reconciler;
+}
+
+export async function startMeet({ config, databaseUrl, log }: Parameters<SubgraphModule['start']>[0]): Promise<MeetRuntime> {
+  const settings = loadMeetSettings(config);
+  const db = createKysely<MeetDatabase>(databaseUrl, 'meet');
+  const classRepository = new LiveClassRepository(db);
+  const recordingRepository = new RecordingRepository(db);
+  const attendanceRepository = new AttendanceRepository(db);
+  const livekit = new LiveKitApi(config, settings);
+  const recordingControl = new RecordingControl(db, livekit);
+  const signer = new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds);
+  const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
+  const reconciler = new Reconciler(db, livekit, settings, log);
+  reconciler.startTimer();
+  return {
+    reconciler,
+    createContext: (base) => {
+      const access = new ClassAccess(base.viewer, new CourseAccess(config, base.viewer));
+      const liveClasses = new LiveClassService(base.viewer, access, classRepository);
+      return {
+        ...base,
+        liveClasses,
+        scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, base.log),
+        joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
+        recordings: new RecordingService(base.viewer, access, recordingRepository, signer, liveClasses, recordingControl),
+        attendance: new AttendanceService(base.viewer, access, attendanceRepository),
+      };
+    },
+    routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(settings.recordingsDir, signer, recordingRepository)],
+    stop: () => reconciler.stop(),
+  };
+}
 
 export const meetSubgraph: SubgraphModule<MeetContext> = {
   name: 'meet',
   dbSchema: 'meet',
   migrations: meetMigrations,
   resolvers,
-  async start({ config, databaseUrl }) {
-    const settings = loadMeetSettings(config);
-    const db = createKysely<MeetDatabase>(databaseUrl, 'meet');
-    const classRepository = new LiveClassRepository(db);
-    const recordingRepository = new RecordingRepository(db);
-    const attendanceRepository = new AttendanceRepository(db);
-    const signer = new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds);
-    return {
-      createContext: (base) => {
-        const access = new ClassAccess(base.viewer, new CourseAccess(config, base.viewer));
-        return {
-          ...base,
-          liveClasses: new LiveClassService(base.viewer, access, classRepository),
-          recordings: new RecordingService(base.viewer, access, recordingRepository, signer),
-          attendance: new AttendanceService(base.viewer, access, attendanceRepository),
-        };
-      },
-    };
-  },
+  start: startMeet,
   seed: (deps) => seedMeet(deps),
 };

@@ -57,6 +57,17 @@ export type CourseRole =
   | 'STUDENT'
   | 'TEACHER';
 
+/** What a client needs to enter a class's LiveKit room. */
+export type JoinTicket = {
+  __typename?: 'JoinTicket';
+  canPublish: Scalars['Boolean']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  livekitUrl: Scalars['String']['output'];
+  roomName: Scalars['String']['output'];
+  /** A LiveKit access token for this room only. */
+  token: Scalars['String']['output'];
+};
+
 /** A scheduled live session of a course, held in its own LiveKit room. */
 export type LiveClass = {
   __typename?: 'LiveClass';
@@ -88,6 +99,60 @@ export type LiveClassStatus =
   | 'ENDED'
   | 'LIVE'
   | 'SCHEDULED';
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  /** Teachers of the course and admins; a SCHEDULED class only. */
+  cancelLiveClass: LiveClass;
+  /** Teachers of the course and admins; ends a LIVE (or opened) class and closes its room. */
+  endLiveClass: LiveClass;
+  /** Enrolled users and admins, inside the join window. */
+  joinLiveClass: JoinTicket;
+  /** Teachers of the course and company admins. */
+  scheduleLiveClass: LiveClass;
+  /** Teachers of the course and admins; the class must be LIVE. */
+  startRecording: Recording;
+  /** Teachers of the course and admins. */
+  stopRecording: Recording;
+  /** Teachers of the course and admins; a SCHEDULED class only (title and description also while LIVE). */
+  updateLiveClass: LiveClass;
+};
+
+
+export type MutationCancelLiveClassArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationEndLiveClassArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationJoinLiveClassArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationScheduleLiveClassArgs = {
+  input: ScheduleLiveClassInput;
+};
+
+
+export type MutationStartRecordingArgs = {
+  liveClassId: Scalars['ID']['input'];
+};
+
+
+export type MutationStopRecordingArgs = {
+  liveClassId: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateLiveClassArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateLiveClassInput;
+};
 
 export type Query = {
   __typename?: 'Query';
@@ -133,6 +198,28 @@ export type RecordingStatus =
   | 'PROCESSING'
   | 'READY'
   | 'RECORDING';
+
+export type ScheduleLiveClassInput = {
+  courseId: Scalars['ID']['input'];
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** 5 to 480. */
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  /** Record automatically when the room starts. */
+  record?: InputMaybe<Scalars['Boolean']['input']>;
+  /** In the future. */
+  scheduledAt: Scalars['DateTime']['input'];
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
+};
+
+/** Fields to change; absent fields stay as they are. */
+export type UpdateLiveClassInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  durationMinutes?: InputMaybe<Scalars['Int']['input']>;
+  record?: InputMaybe<Scalars['Boolean']['input']>;
+  scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
+  title?: InputMaybe<Scalars['String']['input']>;
+};
 
 export type User = {
   __typename?: 'User';
@@ -253,14 +340,18 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CourseRole: CourseRole;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  LiveClass: ResolverTypeWrapper<LiveClassModel>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  JoinTicket: ResolverTypeWrapper<JoinTicket>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  LiveClass: ResolverTypeWrapper<LiveClassModel>;
   LiveClassStatus: LiveClassStatus;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recording: ResolverTypeWrapper<RecordingModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   RecordingStatus: RecordingStatus;
+  ScheduleLiveClassInput: ScheduleLiveClassInput;
+  UpdateLiveClassInput: UpdateLiveClassInput;
   User: ResolverTypeWrapper<User>;
 }>;
 
@@ -272,12 +363,16 @@ export type ResolversParentTypes = ResolversObject<{
   Course: CourseReference;
   ID: Scalars['ID']['output'];
   DateTime: Scalars['DateTime']['output'];
-  LiveClass: LiveClassModel;
-  String: Scalars['String']['output'];
+  JoinTicket: JoinTicket;
   Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
+  LiveClass: LiveClassModel;
+  Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Recording: RecordingModel;
   Float: Scalars['Float']['output'];
+  ScheduleLiveClassInput: ScheduleLiveClassInput;
+  UpdateLiveClassInput: UpdateLiveClassInput;
   User: User;
 }>;
 
@@ -305,6 +400,14 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
   name: 'DateTime';
 }
 
+export type JoinTicketResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['JoinTicket'] = ResolversParentTypes['JoinTicket']> = ResolversObject<{
+  canPublish?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  livekitUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  roomName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type LiveClassResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['LiveClass'] = ResolversParentTypes['LiveClass'], FederationReferenceType extends FederationReferenceTypes['LiveClass'] = FederationReferenceTypes['LiveClass']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['LiveClass']> | FederationReferenceType, FederationReferenceType, ContextType>;
   attendance?: Resolver<Array<ResolversTypes['Attendance']>, ParentType, ContextType>;
@@ -324,6 +427,16 @@ export type LiveClassResolvers<ContextType = MeetContext, ParentType extends Res
   status?: Resolver<ResolversTypes['LiveClassStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  cancelLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationCancelLiveClassArgs, 'id'>>;
+  endLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationEndLiveClassArgs, 'id'>>;
+  joinLiveClass?: Resolver<ResolversTypes['JoinTicket'], ParentType, ContextType, RequireFields<MutationJoinLiveClassArgs, 'id'>>;
+  scheduleLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationScheduleLiveClassArgs, 'input'>>;
+  startRecording?: Resolver<ResolversTypes['Recording'], ParentType, ContextType, RequireFields<MutationStartRecordingArgs, 'liveClassId'>>;
+  stopRecording?: Resolver<ResolversTypes['Recording'], ParentType, ContextType, RequireFields<MutationStopRecordingArgs, 'liveClassId'>>;
+  updateLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationUpdateLiveClassArgs, 'id' | 'input'>>;
 }>;
 
 export type QueryResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -354,7 +467,9 @@ export type Resolvers<ContextType = MeetContext> = ResolversObject<{
   AttendanceInterval?: AttendanceIntervalResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  JoinTicket?: JoinTicketResolvers<ContextType>;
   LiveClass?: LiveClassResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Recording?: RecordingResolvers<ContextType>;
   User?: UserResolvers<ContextType>;

@@ -1,6 +1,6 @@
 /** Recordings (LiveKit egresses) of live classes. */
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { MeetDatabase, RecordingsTable } from '../database.js';
+import type { MeetDatabase, RecordingsTable, RecordingStatus } from '../database.js';
 import type { RecordingModel } from '../models.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
@@ -130,5 +130,17 @@ export class RecordingRepository {
       .returningAll()
       .executeTakeFirstOrThrow();
     return toRecording(row);
+  }
+
+  /** Changes a recording only while it is still in one of `statuses` (a webhook may have moved it on). */
+  async updateWhileIn(id: string, statuses: readonly RecordingStatus[], changes: Updateable<RecordingsTable>): Promise<RecordingModel | null> {
+    const row = await this.db
+      .updateTable('recordings')
+      .set({ ...changes, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('status', 'in', [...statuses])
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRecording(row) : null;
   }
 }

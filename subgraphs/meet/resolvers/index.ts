@@ -3,7 +3,8 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { Attendance } from './attendance.js';
 import { Course } from './course.js';
 import { LiveClass } from './live-class.js';
+import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { Recording } from './recording.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, LiveClass, Recording, Attendance, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course };

@@ -1,0 +1,148 @@
+/**
+ * Reconciliation: webhooks get lost (LiveKit down, meet down, stale
+ * retries), so every MEET_RECONCILE_INTERVAL_SECONDS meet compares its LIVE
+ * classes with LiveKit's rooms and repairs what drifted:
+ * - a LIVE class whose room is gone is ENDED;
+ * - a LIVE class past its scheduled end + MEET_LIVE_GRACE_MINUTES is ENDED,
+ *   whatever LiveKit says (so no class stays LIVE forever, even with
+ *   LiveKit unreachable), and its room closed;
+ * - attendance follows the room's participants: intervals of those gone are
+ *   closed, those present and unknown are opened;
+ * - rooms of classes that ended or were cancelled are deleted.
+ * One replica at a time (a PostgreSQL advisory lock); the others skip.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from '../../../platform/logger.js';
+import type { MeetDatabase } from '../database.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import type { MeetSettings } from '../meet-settings.js';
+import type { LiveClassModel } from '../models.js';
+import { AttendanceRepository } from '../repositories/attendance-repository.js';
+import { isMoodleId } from '../repositories/ids.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { markEnded } from '../services/class-lifecycle.js';
+
+const RECONCILE_LOCK = 4_242_301;
+
+export interface ReconcileReport {
+  /** False when another replica held the lock. */
+  ran: boolean;
+  livekitReachable: boolean;
+  ended: { id: string; reason: string }[];
+  closedIntervals: number;
+  openedIntervals: number;
+  deletedRooms: string[];
+}
+
+export class Reconciler {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<ReconcileReport>;
+
+  constructor(
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly livekit: LiveKitApi,
+    private readonly settings: MeetSettings,
+    private readonly log: Logger,
+  ) {}
+
+  startTimer(): void {
+    if (this.settings.reconcileIntervalSeconds <= 0) return;
+    this.timer = setInterval(() => {
+      this.reconcile().catch((error: unknown) => this.log.error({ err: error }, 'reconciliation failed'));
+    }, this.settings.reconcileIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  reconcile(now = new Date()): Promise<ReconcileReport> {
+    // Overlapping runs in one process share the one in flight.
+    this.running ??= this.lockedRun(now).finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async lockedRun(now: Date): Promise<ReconcileReport> {
+    return this.db.connection().execute(async (connection) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
+      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [] };
+      try {
+        return await this.run(now);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${RECONCILE_LOCK})`.execute(connection);
+      }
+    });
+  }
+
+  private async run(now: Date): Promise<ReconcileReport> {
+    const report: ReconcileReport = { ran: true, livekitReachable: true, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [] };
+    const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
+    let rooms: Set<string> | null = null;
+    try {
+      rooms = new Set((await this.livekit.listRooms()).map((room) => room.name));
+    } catch (error) {
+      report.livekitReachable = false;
+      this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply');
+    }
+
+    for (const liveClass of live) {
+      const overdue = now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
+      if (overdue) {
+        await this.end(liveClass, now, 'overdue', report);
+        if (rooms?.has(liveClass.roomName)) await this.deleteRoom(liveClass.roomName, report);
+        continue;
+      }
+      if (!rooms) continue;
+      const participants = rooms.has(liveClass.roomName) ? await this.livekit.listParticipants(liveClass.roomName).catch(() => undefined) : null;
+      if (participants === undefined) continue; // LiveKit failed for this room: try again next time
+      if (participants === null) {
+        await this.end(liveClass, now, 'room_gone', report);
+        continue;
+      }
+      const attendance = new AttendanceRepository(this.db);
+      const present = participants.filter((participant) => participant.sid);
+      const known = new Set(await attendance.listOpenSids(liveClass.id));
+      for (const participant of present) {
+        if (known.has(participant.sid)) continue;
+        await attendance.recordSession({
+          companyId: liveClass.companyId, liveClassId: liveClass.id, identity: participant.identity, sid: participant.sid,
+          userId: isMoodleId(participant.identity) ? participant.identity : null,
+          joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
+        });
+        report.openedIntervals += 1;
+      }
+      report.closedIntervals += await attendance.closeOpen(liveClass.id, now, present.map((participant) => participant.sid));
+    }
+
+    if (rooms?.size) {
+      const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter(
+        (liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED',
+      );
+      for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
+    }
+    if (report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
+      this.log.info(report, 'reconciliation repaired drift');
+    }
+    return report;
+  }
+
+  private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport): Promise<void> {
+    const ended = await this.db.transaction().execute(async (trx) => {
+      const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
+      if (current?.status !== 'LIVE') return false; // a webhook got there first
+      await markEnded(trx, current, at, reason);
+      return true;
+    });
+    if (ended) report.ended.push({ id: liveClass.id, reason });
+  }
+
+  private async deleteRoom(roomName: string, report: ReconcileReport): Promise<void> {
+    try {
+      if (await this.livekit.deleteRoom(roomName)) report.deletedRooms.push(roomName);
+    } catch (error) {
+      this.log.warn({ err: error, room: roomName }, 'reconciliation: could not delete room');
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * The LiveKit server API meet uses, through livekit-server-sdk's Twirp
+ * clients. Failures become UNAVAILABLE errors naming LiveKit; the two
+ * "already so" answers (room exists, room gone) are not failures.
+ */
+import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type Room } from 'livekit-server-sdk';
+import type { PlatformConfig } from '../../../platform/config.js';
+import { unavailable } from '../../../platform/errors.js';
+import type { MeetSettings } from '../meet-settings.js';
+
+export interface RoomOptions {
+  name: string;
+  /** Seconds LiveKit keeps the room when nobody has joined. */
+  emptyTimeout: number;
+  departureTimeout: number;
+  maxParticipants: number;
+  metadata: string;
+}
+
+async function liveKit<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw unavailable(`LiveKit could not ${what}: ${(error as Error).message}`, { serviceName: 'livekit' });
+  }
+}
+
+const isNotFound = (error: unknown) => error instanceof TwirpError && (error.status === 404 || error.code === 'not_found');
+
+export class LiveKitApi {
+  private readonly rooms: RoomServiceClient;
+  private readonly egress: EgressClient;
+
+  constructor(config: PlatformConfig, settings: MeetSettings) {
+    const { apiKey, apiSecret } = config.livekit;
+    // Failover only applies to LiveKit Cloud; a short timeout keeps a dead server from holding requests.
+    this.rooms = new RoomServiceClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 5 });
+    this.egress = new EgressClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 10 });
+  }
+
+  /** Creates the room, or finds it there already (LiveKit answers an existing room with itself). */
+  createRoom(options: RoomOptions): Promise<Room> {
+    return liveKit(`create room ${options.name}`, () => this.rooms.createRoom(options));
+  }
+
+  /** Deletes the room; true when it existed. */
+  async deleteRoom(name: string): Promise<boolean> {
+    try {
+      await this.rooms.deleteRoom(name);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw unavailable(`LiveKit could not delete room ${name}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  listRooms(names?: string[]): Promise<Room[]> {
+    return liveKit('list rooms', () => this.rooms.listRooms(names));
+  }
+
+  /** Participants of a room; null when the room does not exist. */
+  async listParticipants(room: string): Promise<ParticipantInfo[] | null> {
+    try {
+      return await this.rooms.listParticipants(room);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw unavailable(`LiveKit could not list participants of ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** A room composite recording into one MP4 file at `filepath` (egress's own storage config decides where). */
+  startRoomRecording(roomName: string, filepath: string): Promise<EgressInfo> {
+    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
+    return liveKit(`start recording room ${roomName}`, () => this.egress.startRoomCompositeEgress(roomName, { file }));
+  }
+
+  stopEgress(egressId: string): Promise<EgressInfo> {
+    return liveKit(`stop recording ${egressId}`, () => this.egress.stopEgress(egressId));
+  }
+
+  listEgress(roomName: string): Promise<EgressInfo[]> {
+    return liveKit(`list recordings of ${roomName}`, () => this.egress.listEgress({ roomName }));
+  }
+}

@@ -1,0 +1,42 @@
+/**
+ * GET /recordings/<id>?expires=&sig=: a READY recording's file, for holders
+ * of a signed URL (Recording.url). The signature is the authorization: the
+ * URL was handed to someone allowed to see the recording, and expires soon.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { sendJson } from '../../../platform/http/respond.js';
+import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
+import type { RecordingRepository } from '../repositories/recording-repository.js';
+import { RECORDINGS_PATH, type RecordingUrlSigner } from './recording-url.js';
+
+export function recordingDownloadRoute(recordingsDir: string, signer: RecordingUrlSigner, recordings: RecordingRepository): HttpRoute {
+  const root = path.resolve(recordingsDir);
+  return {
+    method: 'GET',
+    path: RECORDINGS_PATH,
+    handle: async (request, response) => {
+      const url = new URL(request.url ?? '/', 'http://meet.local');
+      const id = decodeURIComponent(url.pathname.slice(RECORDINGS_PATH.length));
+      const refusal = signer.check(id, url.searchParams.get('expires'), url.searchParams.get('sig'));
+      if (refusal) return sendJson(response, 403, { error: `Recording link refused: ${refusal}` });
+      const recording = await recordings.findById(id);
+      if (!recording || recording.status !== 'READY' || !recording.fileKey) return sendJson(response, 404, { error: 'No such recording' });
+      const file = path.resolve(root, recording.fileKey);
+      // A key from LiveKit must never lead outside the recordings directory.
+      if (!file.startsWith(root + path.sep)) return sendJson(response, 404, { error: 'No such recording' });
+      const info = await stat(file).catch(() => null);
+      if (!info?.isFile()) return sendJson(response, 404, { error: 'The recording file is not available' });
+      response.writeHead(200, {
+        'content-type': 'video/mp4',
+        'content-length': info.size,
+        'content-disposition': `inline; filename="${path.basename(file)}"`,
+        'cache-control': 'private, no-store',
+      });
+      if (request.method === 'HEAD') return void response.end();
+      await pipeline(createReadStream(file), response);
+    },
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * Meet's domain events, written to the outbox in the transaction of the
+ * change. Payloads are snake_case, the platform's event contract; academy
+ * (Moodle calendar, notifications) and calendar consume them.
+ *
+ * Topics: meet.class.scheduled, .updated, .cancelled, .started, .ended;
+ * meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
+ * which names the class `live_class_id` and the host `host_user_id`; the
+ * short names `class_id` and `host_id` are carried too).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { publishEvent } from '../../../platform/events/publish-event.js';
+import type { LiveClassModel, RecordingModel } from '../models.js';
+
+export type ClassTopic = 'meet.class.scheduled' | 'meet.class.updated' | 'meet.class.cancelled' | 'meet.class.started' | 'meet.class.ended';
+
+export function classPayload(liveClass: LiveClassModel): Record<string, unknown> {
+  return {
+    class_id: liveClass.id,
+    live_class_id: liveClass.id,
+    course_id: liveClass.courseId,
+    company_id: liveClass.companyId,
+    title: liveClass.title,
+    description: liveClass.description,
+    scheduled_at: liveClass.scheduledAt.toISOString(),
+    duration_minutes: liveClass.durationMinutes,
+    ends_at: liveClass.endsAt.toISOString(),
+    host_id: liveClass.hostUserId,
+    host_user_id: liveClass.hostUserId,
+    room_name: liveClass.roomName,
+    status: liveClass.status,
+    started_at: liveClass.startedAt?.toISOString() ?? null,
+    ended_at: liveClass.endedAt?.toISOString() ?? null,
+  };
+}
+
+export function publishClassEvent(
+  trx: Transaction<any> | Kysely<any>,
+  topic: ClassTopic,
+  liveClass: LiveClassModel,
+  extra: Record<string, unknown> = {},
+) {
+  return publishEvent(trx, { topic, companyId: liveClass.companyId, key: liveClass.id, payload: { ...classPayload(liveClass), ...extra }, source: 'meet' });
+}
+
+export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recording: RecordingModel, liveClass: LiveClassModel) {
+  return publishEvent(trx, {
+    topic: 'meet.recording.ready',
+    companyId: recording.companyId,
+    key: recording.id,
+    payload: {
+      recording_id: recording.id,
+      class_id: recording.liveClassId,
+      live_class_id: recording.liveClassId,
+      status: recording.status,
+      course_id: recording.courseId,
+      company_id: recording.companyId,
+      title: liveClass.title,
+      duration_seconds: recording.durationSeconds,
+      size_bytes: recording.sizeBytes,
+    },
+    source: 'meet',
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The two status changes that LiveKit, teachers and reconciliation all make:
+ * a class goes LIVE, a class ENDS. Each runs inside the caller's transaction
+ * on a locked row and publishes its event there.
+ */
+import type { Transaction } from 'kysely';
+import type { MeetDatabase } from '../database.js';
+import type { LiveClassModel } from '../models.js';
+import { AttendanceRepository } from '../repositories/attendance-repository.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { publishClassEvent } from './class-events.js';
+
+export async function markLive(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, at: Date): Promise<LiveClassModel> {
+  if (liveClass.status !== 'SCHEDULED') return liveClass;
+  const live = await new LiveClassRepository(trx).update(liveClass.id, { status: 'LIVE', started_at: at });
+  await publishClassEvent(trx, 'meet.class.started', live);
+  return live;
+}
+
+/** Ends a LIVE (or opened) class, closing every open attendance interval at the same instant. */
+export async function markEnded(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, at: Date, reason: string): Promise<LiveClassModel> {
+  if (liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED') return liveClass;
+  const endedAt = liveClass.startedAt && at < liveClass.startedAt ? liveClass.startedAt : at;
+  const ended = await new LiveClassRepository(trx).update(liveClass.id, {
+    status: 'ENDED',
+    ended_at: endedAt,
+    started_at: liveClass.startedAt ?? liveClass.roomOpenedAt ?? endedAt,
+    room_opened_at: null,
+  });
+  await new AttendanceRepository(trx).closeOpen(liveClass.id, endedAt);
+  await publishClassEvent(trx, 'meet.class.ended', ended, { reason });
+  return ended;
+}

@@ -1,0 +1,99 @@
+/**
+ * Joining a class: enrolled users and admins, inside the join window
+ * (students from MEET_JOIN_WINDOW_MINUTES before the start, teachers and
+ * admins from MEET_TEACHER_JOIN_WINDOW_MINUTES, until the scheduled end or
+ * for as long as it is LIVE). The first join opens the LiveKit room.
+ */
+import type { Kysely } from 'kysely';
+import type { PlatformConfig } from '../../../platform/config.js';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { forbidden, notFound, platformError, ErrorCode } from '../../../platform/errors.js';
+import type { MeetDatabase } from '../database.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import { mintJoinToken } from '../livekit/join-token.js';
+import type { MeetSettings } from '../meet-settings.js';
+import type { LiveClassModel } from '../models.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import type { ClassAccess } from './class-access.js';
+import type { LiveClassService } from './live-class-service.js';
+import { requireStatus } from './schedule-rules.js';
+
+export interface JoinTicket {
+  token: string;
+  livekitUrl: string;
+  roomName: string;
+  canPublish: boolean;
+  expiresAt: Date;
+}
+
+const MINUTE = 60_000;
+
+export class JoinService {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly access: ClassAccess,
+    private readonly classes: LiveClassService,
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly livekit: LiveKitApi,
+    private readonly config: PlatformConfig,
+    private readonly settings: MeetSettings,
+  ) {}
+
+  async join(id: string, now = new Date()): Promise<JoinTicket> {
+    const liveClass = await this.classes.findInCompany(id);
+    if (!liveClass) throw notFound('LiveClass', id);
+    const role = this.access.isAdmin ? 'TEACHER' : await this.access.roleIn(liveClass.courseId);
+    if (!role) throw forbidden('Only users enrolled in the course (and company admins) may join its live classes');
+    const teacher = role === 'TEACHER';
+    requireStatus(liveClass, ['SCHEDULED', 'LIVE'], 'join');
+    this.requireWindow(liveClass, teacher, now);
+
+    await this.openRoom(liveClass, now);
+    // Valid until shortly after the scheduled end (or, past it while LIVE, for the grace period), never longer than the cap.
+    const until = Math.max(liveClass.endsAt.getTime(), now.getTime()) + this.settings.tokenEndGraceMinutes * MINUTE;
+    const ttlSeconds = Math.max(60, Math.min(this.settings.tokenMaxTtlSeconds, Math.floor((until - now.getTime()) / 1000)));
+    const token = await mintJoinToken({
+      apiKey: this.config.livekit.apiKey,
+      apiSecret: this.config.livekit.apiSecret,
+      roomName: liveClass.roomName,
+      identity: this.viewer.moodleUserId ?? this.viewer.userId,
+      name: this.viewer.name,
+      teacher,
+      ttlSeconds,
+      metadata: { role: teacher ? 'teacher' : 'student', class_id: liveClass.id },
+    });
+    return {
+      token,
+      livekitUrl: this.config.livekit.url,
+      roomName: liveClass.roomName,
+      canPublish: teacher,
+      expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + ttlSeconds * 1000),
+    };
+  }
+
+  private requireWindow(liveClass: LiveClassModel, teacher: boolean, now: Date): void {
+    if (liveClass.status === 'LIVE') return;
+    const lead = teacher ? this.settings.teacherJoinWindowMinutes : this.settings.joinWindowMinutes;
+    const opensAt = new Date(liveClass.scheduledAt.getTime() - lead * MINUTE);
+    if (now < opensAt) {
+      throw platformError(ErrorCode.CONFLICT, `Live class ${liveClass.id} opens for joining at ${opensAt.toISOString()}`, { opensAt: opensAt.toISOString() });
+    }
+    if (now > liveClass.endsAt) {
+      throw platformError(ErrorCode.CONFLICT, `Live class ${liveClass.id} was scheduled to end at ${liveClass.endsAt.toISOString()} and never started`);
+    }
+  }
+
+  /** Creates the room on first join; LiveKit keeps it until the scheduled end even while empty. */
+  private async openRoom(liveClass: LiveClassModel, now: Date): Promise<void> {
+    if (liveClass.roomOpenedAt) return;
+    const untilEnd = Math.ceil((liveClass.endsAt.getTime() - now.getTime()) / 1000);
+    await this.livekit.createRoom({
+      name: liveClass.roomName,
+      emptyTimeout: Math.max(this.settings.roomEmptyTimeoutSeconds, untilEnd),
+      departureTimeout: this.settings.roomDepartureTimeoutSeconds,
+      maxParticipants: this.settings.roomMaxParticipants,
+      metadata: JSON.stringify({ class_id: liveClass.id, course_id: liveClass.courseId, company_id: liveClass.companyId }),
+    });
+    await new LiveClassRepository(this.db).update(liveClass.id, { room_opened_at: now });
+  }
+}

@@ -1,0 +1,44 @@
+/** Academy and meet on a fresh database, meet pointed at a LiveKit double. */
+import { sql } from 'kysely';
+import { createKysely } from '../../../platform/database/connection.js';
+import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { meetCaller } from './meet-client.js';
+
+export interface MeetTestPlatform {
+  platform: TestPlatform;
+  livekit: LiveKitDouble;
+  call: ReturnType<typeof meetCaller>;
+  /** Outbox rows of one topic, oldest first. */
+  outbox: (topic: string) => Promise<{ entity_key: string; company_id: string; payload: any }[]>;
+  /** Raw SQL on the test database (test set-up only, e.g. moving a class into the past). */
+  exec: (query: string) => Promise<any[]>;
+  webhookUrl: string;
+  stop: () => Promise<void>;
+}
+
+export async function startMeetPlatform(env: Record<string, string> = {}): Promise<MeetTestPlatform> {
+  const livekit = await startLiveKitDouble();
+  const platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ...env } });
+  const db = createKysely<any>(platform.database.url);
+  return {
+    platform,
+    livekit,
+    call: meetCaller(() => platform),
+    outbox: async (topic) =>
+      (await sql<any>`SELECT entity_key, company_id, payload FROM events.outbox WHERE topic = ${topic} ORDER BY position`.execute(db)).rows,
+    exec: async (query) => (await sql.raw(query).execute(db)).rows as any[],
+    webhookUrl: platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit'),
+    stop: async () => {
+      await platform.stop();
+      await livekit.stop();
+    },
+  };
+}
+
+export const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+
+export const SCHEDULE = `mutation($input: ScheduleLiveClassInput!) {
+  scheduleLiveClass(input: $input) { id status roomName scheduledAt durationMinutes title description record host { id } course { id } }
+}`;
+export const JOIN = `mutation($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }`;

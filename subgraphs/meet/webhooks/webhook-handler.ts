@@ -1,0 +1,138 @@
+/**
+ * Applies LiveKit's webhooks to meet's tables, once per event id, each in
+ * one transaction with its domain events. Deliveries may repeat and arrive
+ * out of order: status changes only move forward, and a participant's
+ * `left` before its `joined` is stored and completed when the other half
+ * comes (see AttendanceRepository).
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from '../../../platform/logger.js';
+import type { MeetDatabase } from '../database.js';
+import type { LiveClassModel } from '../models.js';
+import type { RecordingControl } from '../recordings/recording-control.js';
+import { isForward, recordingStatusOf } from '../recordings/recording-status.js';
+import { AttendanceRepository } from '../repositories/attendance-repository.js';
+import { isMoodleId } from '../repositories/ids.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { RecordingRepository } from '../repositories/recording-repository.js';
+import { WebhookEventRepository } from '../repositories/webhook-event-repository.js';
+import { publishRecordingReady } from '../services/class-events.js';
+import { markEnded, markLive } from '../services/class-lifecycle.js';
+import type { MeetWebhookEvent } from './livekit-event.js';
+
+export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
+
+interface Applied {
+  outcome: WebhookOutcome;
+  /** A class that just went live and asked to be recorded. */
+  autoRecord?: LiveClassModel;
+}
+
+export class LiveKitWebhookHandler {
+  constructor(
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly recordings: RecordingControl,
+    private readonly log: Logger,
+  ) {}
+
+  async handle(event: MeetWebhookEvent): Promise<WebhookOutcome> {
+    const applied = await this.db.transaction().execute(async (trx): Promise<Applied> => {
+      const fresh = await new WebhookEventRepository(trx).claim(event);
+      if (!fresh) return { outcome: 'duplicate' };
+      return this.apply(trx, event);
+    });
+    // After commit: LiveKit is called outside the transaction, and a failure does not undo the status change.
+    if (applied.autoRecord) {
+      await this.recordings.start(applied.autoRecord).catch((error: unknown) => {
+        this.log.error({ err: error, liveClassId: applied.autoRecord!.id }, 'automatic recording did not start');
+      });
+    }
+    return applied.outcome;
+  }
+
+  private async apply(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
+    if (event.event.startsWith('egress_')) return this.applyEgress(trx, event);
+    if (!event.roomName) return { outcome: 'ignored' };
+    const classes = new LiveClassRepository(trx);
+    const liveClass = await classes.findByRoomForUpdate(event.roomName);
+    if (!liveClass) return { outcome: 'ignored' }; // a room that is not a class of ours
+
+    switch (event.event) {
+      case 'room_started': {
+        if (liveClass.status !== 'SCHEDULED') return { outcome: 'ignored' };
+        const live = await markLive(trx, liveClass, event.createdAt);
+        if (!live.roomOpenedAt) await classes.update(live.id, { room_opened_at: event.createdAt });
+        return { outcome: 'applied', autoRecord: live.record ? live : undefined };
+      }
+      case 'room_finished': {
+        // A room that closes before anyone made the class live (empty timeout) leaves it SCHEDULED, to be opened again.
+        if (liveClass.status === 'SCHEDULED') {
+          await classes.update(liveClass.id, { room_opened_at: null });
+          return { outcome: 'applied' };
+        }
+        if (liveClass.status !== 'LIVE') return { outcome: 'ignored' };
+        await markEnded(trx, liveClass, event.createdAt, 'room_finished');
+        return { outcome: 'applied' };
+      }
+      case 'participant_joined': {
+        if (!event.participant || (liveClass.status !== 'SCHEDULED' && liveClass.status !== 'LIVE')) return { outcome: 'ignored' };
+        // Someone is in the room: the class is live even if room_started was lost.
+        const live = await markLive(trx, liveClass, event.participant.joinedAt ?? event.createdAt);
+        await this.recordSession(trx, live, event, { joinedAt: event.participant.joinedAt ?? event.createdAt });
+        return { outcome: 'applied', autoRecord: live !== liveClass && live.record ? live : undefined };
+      }
+      case 'participant_left':
+      case 'participant_connection_aborted': {
+        if (!event.participant) return { outcome: 'ignored' };
+        // Never past the class's end: closing the class already closed this interval there.
+        const leftAt = liveClass.endedAt && liveClass.endedAt < event.createdAt ? liveClass.endedAt : event.createdAt;
+        await this.recordSession(trx, liveClass, event, { joinedAt: event.participant.joinedAt, leftAt });
+        return { outcome: 'applied' };
+      }
+      default:
+        return { outcome: 'ignored' };
+    }
+  }
+
+  private recordSession(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, event: MeetWebhookEvent, times: { joinedAt?: Date | null; leftAt?: Date | null }) {
+    const participant = event.participant!;
+    return new AttendanceRepository(trx).recordSession({
+      companyId: liveClass.companyId,
+      liveClassId: liveClass.id,
+      identity: participant.identity,
+      sid: participant.sid,
+      userId: isMoodleId(participant.identity) ? participant.identity : null,
+      ...times,
+    });
+  }
+
+  private async applyEgress(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
+    const egress = event.egress;
+    if (!egress?.egressId) return { outcome: 'ignored' };
+    const recordings = new RecordingRepository(trx);
+    let recording = await recordings.findByEgressForUpdate(egress.egressId);
+    const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
+    if (!liveClass) return { outcome: 'ignored' };
+    // Started elsewhere, or our own start's answer was lost: adopt it.
+    recording ??= await recordings.insert({
+      companyId: liveClass.companyId, liveClassId: liveClass.id, courseId: liveClass.courseId,
+      egressId: egress.egressId, storage: 'local', fileKey: null, startedAt: egress.startedAt,
+    });
+    const status = recordingStatusOf(egress.status, egress.file !== null);
+    if (!isForward(recording.status, status)) return { outcome: 'ignored' };
+    const updated = await recordings.update(recording.id, {
+      status,
+      started_at: recording.startedAt ?? egress.startedAt,
+      ended_at: egress.endedAt,
+      error: egress.error || null,
+      ...(egress.file && {
+        file_key: recording.fileKey ?? egress.file.filename,
+        location: egress.file.location || null,
+        size_bytes: String(egress.file.sizeBytes),
+        duration_seconds: egress.file.durationSeconds,
+      }),
+    });
+    if (updated.status === 'READY') await publishRecordingReady(trx, updated, liveClass);
+    return { outcome: 'applied' };
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * A LiveKit server double for tests: a loopback HTTP server speaking
+ * LiveKit's Twirp JSON API for the calls meet makes (RoomService
+ * CreateRoom/ListRooms/ListParticipants/DeleteRoom, Egress
+ * StartRoomCompositeEgress/StopEgress/ListEgress), checking the bearer
+ * token's signature and video grants as LiveKit does (401 unauthenticated,
+ * 403 permission_denied). Tests drive the media side by hand: participants
+ * come and go, egresses complete, rooms vanish.
+ */
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { jwtVerify } from 'jose';
+
+export interface RoomJson {
+  sid: string;
+  name: string;
+  emptyTimeout: number;
+  departureTimeout: number;
+  maxParticipants: number;
+  creationTime: string;
+  metadata: string;
+  numParticipants: number;
+}
+
+export interface ParticipantJson {
+  sid: string;
+  identity: string;
+  name: string;
+  state: 'JOINING' | 'JOINED' | 'ACTIVE' | 'DISCONNECTED';
+  joinedAt: string;
+}
+
+export type EgressStatus = 'EGRESS_STARTING' | 'EGRESS_ACTIVE' | 'EGRESS_ENDING' | 'EGRESS_COMPLETE' | 'EGRESS_FAILED' | 'EGRESS_ABORTED' | 'EGRESS_LIMIT_REACHED';
+
+export interface FileInfoJson {
+  filename: string;
+  startedAt: string;
+  endedAt: string;
+  duration: string;
+  size: string;
+  location: string;
+}
+
+export interface EgressJson {
+  egressId: string;
+  roomId: string;
+  roomName: string;
+  status: EgressStatus;
+  startedAt: string;
+  endedAt: string;
+  updatedAt: string;
+  error: string;
+  fileResults: FileInfoJson[];
+  /** The request as received (for assertions on the output). */
+  roomComposite: Record<string, unknown>;
+}
+
+export interface VideoGrant {
+  roomCreate?: boolean;
+  roomList?: boolean;
+  roomAdmin?: boolean;
+  roomRecord?: boolean;
+  room?: string;
+}
+
+export interface DoubleCall {
+  service: string;
+  method: string;
+  body: Record<string, any>;
+  status: number;
+}
+
+class TwirpError extends Error {
+  constructor(readonly status: number, readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const sid = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
+const nowSeconds = () => String(Math.floor(Date.now() / 1000));
+const nowNanos = () => (BigInt(Date.now()) * 1_000_000n).toString();
+
+export class LiveKitDouble {
+  readonly rooms = new Map<string, RoomJson>();
+  readonly participants = new Map<string, ParticipantJson[]>();
+  readonly egresses = new Map<string, EgressJson>();
+  readonly calls: DoubleCall[] = [];
+  /** Make the next calls fail as if LiveKit were down (HTTP 503). */
+  unavailable = false;
+  private server?: http.Server;
+  url = '';
+
+  constructor(readonly apiKey: string, readonly apiSecret: string) {}
+
+  async start(): Promise<this> {
+    this.server = http.createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server?.close(() => resolve());
+      this.server?.closeAllConnections();
+    });
+  }
+
+  callsTo(method: string): DoubleCall[] {
+    return this.calls.filter((call) => call.method === method);
+  }
+
+  // ---- the media side, driven by tests ----
+
+  /** A participant connects (creating the room if needed, as LiveKit's auto-create does). */
+  addParticipant(roomName: string, identity: string, name = identity): ParticipantJson {
+    const room = this.rooms.get(roomName) ?? this.createRoom({ name: roomName });
+    const participant: ParticipantJson = { sid: sid('PA'), identity, name, state: 'ACTIVE', joinedAt: nowSeconds() };
+    this.participants.set(roomName, [...(this.participants.get(roomName) ?? []), participant]);
+    room.numParticipants += 1;
+    return participant;
+  }
+
+  removeParticipant(roomName: string, identity: string): ParticipantJson | undefined {
+    const list = this.participants.get(roomName) ?? [];
+    const gone = list.find((participant) => participant.identity === identity);
+    this.participants.set(roomName, list.filter((participant) => participant !== gone));
+    const room = this.rooms.get(roomName);
+    if (room && gone) room.numParticipants -= 1;
+    return gone ? { ...gone, state: 'DISCONNECTED' } : undefined;
+  }
+
+  /** The room disappears (timeout, crash) without anyone being told. */
+  dropRoom(roomName: string): RoomJson | undefined {
+    const room = this.rooms.get(roomName);
+    this.rooms.delete(roomName);
+    this.participants.delete(roomName);
+    return room;
+  }
+
+  /** An egress finishes writing its file. */
+  completeEgress(egressId: string, file: { size: number; durationSeconds: number; location?: string }): EgressJson {
+    const egress = this.egresses.get(egressId);
+    if (!egress) throw new Error(`No egress ${egressId}`);
+    const filepath = String((egress.roomComposite.fileOutputs as any[] | undefined)?.[0]?.filepath ?? `${egress.roomName}.mp4`);
+    egress.status = 'EGRESS_COMPLETE';
+    egress.endedAt = nowNanos();
+    egress.updatedAt = egress.endedAt;
+    egress.fileResults = [{
+      filename: filepath,
+      startedAt: egress.startedAt,
+      endedAt: egress.endedAt,
+      duration: (BigInt(file.durationSeconds) * 1_000_000_000n).toString(),
+      size: String(file.size),
+      location: file.location ?? filepath,
+    }];
+    return structuredClone(egress);
+  }
+
+  // ---- the Twirp API ----
+
+  private createRoom(body: Record<string, any>): RoomJson {
+    const existing = this.rooms.get(body.name);
+    if (existing) return existing; // LiveKit answers an existing room with that room
+    const room: RoomJson = {
+      sid: sid('RM'),
+      name: String(body.name),
+      emptyTimeout: Number(body.emptyTimeout ?? 300),
+      departureTimeout: Number(body.departureTimeout ?? 20),
+      maxParticipants: Number(body.maxParticipants ?? 0),
+      creationTime: nowSeconds(),
+      metadata: String(body.metadata ?? ''),
+      numParticipants: 0,
+    };
+    this.rooms.set(room.name, room);
+    return room;
+  }
+
+  private async grantsOf(request: http.IncomingMessage): Promise<VideoGrant> {
+    const header = request.headers.authorization;
+    if (!header?.startsWith('Bearer ')) throw new TwirpError(401, 'unauthenticated', 'authorization header missing');
+    try {
+      const { payload } = await jwtVerify(header.slice(7), new TextEncoder().encode(this.apiSecret), { issuer: this.apiKey, requiredClaims: ['exp'] });
+      return (payload.video ?? {}) as VideoGrant;
+    } catch (error) {
+      throw new TwirpError(401, 'unauthenticated', `invalid token: ${(error as Error).message}`);
+    }
+  }
+
+  private require(ok: boolean | undefined, what: string): void {
+    if (!ok) throw new TwirpError(403, 'permission_denied', `permissions denied: ${what}`);
+  }
+
+  private async dispatch(service: string, method: string, body: Record<string, any>, grant: VideoGrant): Promise<unknown> {
+    switch (`${service}/${method}`) {
+      case 'RoomService/CreateRoom':
+        this.require(grant.roomCreate, 'roomCreate');
+        if (!body.name) throw new TwirpError(400, 'invalid_argument', 'room name is required');
+        return this.createRoom(body);
+      case 'RoomService/ListRooms': {
+        this.require(grant.roomList, 'roomList');
+        const names: string[] = body.names ?? [];
+        return { rooms: [...this.rooms.values()].filter((room) => names.length === 0 || names.includes(room.name)) };
+      }
+      case 'RoomService/DeleteRoom':
+        this.require(grant.roomCreate, 'roomCreate');
+        if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
+        this.dropRoom(body.room);
+        return {};
+      case 'RoomService/ListParticipants':
+        this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
+        if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
+        return { participants: this.participants.get(body.room) ?? [] };
+      case 'Egress/StartRoomCompositeEgress': {
+        this.require(grant.roomRecord, 'roomRecord');
+        if (!this.rooms.has(body.roomName)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
+        const egress: EgressJson = {
+          egressId: sid('EG'), roomId: this.rooms.get(body.roomName)!.sid, roomName: body.roomName, status: 'EGRESS_STARTING',
+          startedAt: nowNanos(), endedAt: '0', updatedAt: nowNanos(), error: '', fileResults: [], roomComposite: body,
+        };
+        this.egresses.set(egress.egressId, egress);
+        return egress;
+      }
+      case 'Egress/StopEgress': {
+        this.require(grant.roomRecord, 'roomRecord');
+        const egress = this.egresses.get(body.egressId);
+        if (!egress) throw new TwirpError(404, 'not_found', 'egress not found');
+        if (!['EGRESS_STARTING', 'EGRESS_ACTIVE'].includes(egress.status)) {
+          throw new TwirpError(412, 'failed_precondition', `egress with status ${egress.status} cannot be stopped`);
+        }
+        egress.status = 'EGRESS_ENDING';
+        egress.updatedAt = nowNanos();
+        return egress;
+      }
+      case 'Egress/ListEgress': {
+        this.require(grant.roomRecord, 'roomRecord');
+        const items = [...this.egresses.values()].filter(
+          (egress) => (!body.roomName || egress.roomName === body.roomName) && (!body.egressId || egress.egressId === body.egressId) &&
+            (!body.active || ['EGRESS_STARTING', 'EGRESS_ACTIVE'].includes(egress.status)),
+        );
+        return { items };
+      }
+      default:
+        throw new TwirpError(404, 'bad_route', `no handler for ${service}/${method}`);
+    }
+  }
+
+  private async handle(request: http.IncomingMessage, response: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(request.url ?? '');
+    let body: Record<string, any> = {};
+    let status = 200;
+    let answer: unknown;
+    try {
+      if (this.unavailable) throw new TwirpError(503, 'unavailable', 'LiveKit double is down');
+      if (request.method !== 'POST' || !match) throw new TwirpError(404, 'bad_route', `no route ${request.method} ${request.url}`);
+      body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      answer = await this.dispatch(match[1]!, match[2]!, body, await this.grantsOf(request));
+    } catch (error) {
+      const twirp = error instanceof TwirpError ? error : new TwirpError(500, 'internal', (error as Error).message);
+      status = twirp.status;
+      answer = { code: twirp.code, msg: twirp.message };
+    }
+    this.calls.push({ service: match?.[1] ?? '?', method: match?.[2] ?? '?', body, status });
+    const payload = JSON.stringify(answer);
+    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
+    response.end(payload);
+  }
+}
+
+export async function startLiveKitDouble(apiKey = 'devkey', apiSecret = 'secret'): Promise<LiveKitDouble> {
+  return new LiveKitDouble(apiKey, apiSecret).start();
+}
