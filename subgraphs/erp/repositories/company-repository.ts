@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { ErpDatabase } from '../database.js';
 import type { CompanyModel } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 
 export class CompanyRepository {
   constructor(private readonly db: Kysely<ErpDatabase>) {}

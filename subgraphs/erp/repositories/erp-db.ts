@@ -44,10 +44,3 @@ export class ErpDb {
     return this.db.transaction().execute((trx) => work(repositoriesOver(trx), trx));
   }
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** ERP ids are UUIDs; anything else can match no row (and must not reach a uuid column). */
-export const isUuid = (value: string) => UUID.test(value);
-
-export const onlyUuids = (ids: readonly string[]) => ids.filter(isUuid);

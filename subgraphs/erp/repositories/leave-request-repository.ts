@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ErpDatabase, LeaveRequestsTable } from '../database.js';
 import type { LeaveRequestModel, LeaveStatusName } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 import type { Page } from './page.js';
 
 function toLeaveRequest(row: Selectable<LeaveRequestsTable>): LeaveRequestModel {

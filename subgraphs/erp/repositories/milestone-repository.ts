@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ErpDatabase, MilestonesTable } from '../database.js';
 import type { MilestoneModel } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 import type { Page } from './page.js';
 
 function toMilestone(row: Selectable<MilestonesTable>): MilestoneModel {

@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ErpDatabase, ProjectsTable } from '../database.js';
 import type { ProjectModel, ProjectStatusName } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 import type { Page } from './page.js';
 
 function toProject(row: Selectable<ProjectsTable>): ProjectModel {

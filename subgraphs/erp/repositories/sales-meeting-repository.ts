@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ErpDatabase, SalesMeetingsTable } from '../database.js';
 import type { SalesMeetingModel, SalesMeetingStatusName } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 import type { Page } from './page.js';
 
 function toMeeting(row: Selectable<SalesMeetingsTable>): SalesMeetingModel {

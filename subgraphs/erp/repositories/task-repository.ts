@@ -2,7 +2,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { ErpDatabase, TasksTable } from '../database.js';
 import type { TaskModel, TaskStatusName } from '../models.js';
-import { onlyUuids } from './erp-db.js';
+import { onlyUuids } from './record-ids.js';
 import type { Page } from './page.js';
 
 function toTask(row: Selectable<TasksTable>): TaskModel {

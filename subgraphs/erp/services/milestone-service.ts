@@ -7,9 +7,9 @@ import type { CreateMilestoneInput, QueryMilestonesArgs, UpdateMilestoneInput } 
 import type { MilestoneModel } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
 import type { MilestoneFields } from '../repositories/milestone-repository.js';
+import { projectOfCompany } from './company-project.js';
 import { actorOf, requireManager, requireStaff } from './erp-access.js';
 import { MILESTONE_FIELDS, milestonePayload } from './event-payloads.js';
-import { projectOfCompany } from './company-project.js';
 import { publishErpEvent } from './publish-erp-event.js';
 import { changedKeys, notNull, optionalText, page, pick, recordId, requiredText, requireSomeField } from './validate.js';
 

@@ -10,9 +10,9 @@ import type { CreateTaskInput, QueryTasksArgs, UpdateTaskInput } from '../genera
 import type { TaskModel } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
 import type { TaskFields } from '../repositories/task-repository.js';
+import { projectOfCompany } from './company-project.js';
 import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
 import { TASK_FIELDS, taskPayload } from './event-payloads.js';
-import { projectOfCompany } from './company-project.js';
 import { publishErpEvent } from './publish-erp-event.js';
 import {
   changedKeys, notNull, optionalText, optionalUserId, page, pick, recordId, requiredText, requireSomeField, userId,

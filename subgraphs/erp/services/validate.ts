@@ -5,7 +5,7 @@
  * these check what the schema cannot say.
  */
 import { badInput } from '../../../platform/errors.js';
-import { isUuid } from '../repositories/erp-db.js';
+import { isUuid } from '../repositories/record-ids.js';
 import type { Page } from '../repositories/page.js';
 
 export const LIMITS = { name: 200, text: 10_000, reason: 2_000, email: 320, location: 500, pageSize: 500 } as const;
