@@ -1,13 +1,12 @@
 /**
  * Changing the calendar: own events, single-occurrence edits (RECURRENCE-ID
  * overrides), "this and following" splits, cancellations and RSVPs. Every
- * change runs in one transaction that re-reads and locks the event, bumps its
- * SEQUENCE and publishes `calendar.event.changed`.
+ * change runs in one transaction that re-reads and locks the event and bumps
+ * its SEQUENCE (CalDAV sync pushes what changed since it last ran).
  */
 import type { Kysely, Transaction } from 'kysely';
 import { hasRole, type Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, forbidden, notFound } from '../../../platform/errors.js';
-import { publishEvent } from '../../../platform/events/publish-event.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
 import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
@@ -46,9 +45,7 @@ export class EventWriteService {
     const row = draftToRow(mergeInput({ companyId: this.viewer.companyId, title: input.title, start: input.start, eventType, organizerId }, input));
     const participants = this.withOrganizer(organizerId, (await this.participantsOf(input)) ?? []);
     return this.db.transaction().execute(async (trx) => {
-      const event = await insertEvent(trx, row, participants);
-      await this.publish(trx, event, 'created');
-      return event;
+      return insertEvent(trx, row, participants);
     });
   }
 
@@ -57,18 +54,14 @@ export class EventWriteService {
     return this.db.transaction().execute(async (trx) => {
       const event = await this.lockEditable(trx, id);
       const participants = invited && this.withOrganizer(event.organizerId, invited);
-      const { target, change } = await this.applyUpdate(trx, event, input, scope, occurrence, participants);
-      await this.publish(trx, target, change);
-      return target;
+      return this.applyUpdate(trx, event, input, scope, occurrence, participants);
     });
   }
 
   async cancel(id: string, scope: EditScope, occurrence?: Date | null): Promise<CalendarEventModel> {
     return this.db.transaction().execute(async (trx) => {
       const event = await this.lockEditable(trx, id);
-      const cancelled = await this.applyCancel(trx, event, scope, occurrence);
-      await this.publish(trx, cancelled, 'cancelled');
-      return cancelled;
+      return this.applyCancel(trx, event, scope, occurrence);
     });
   }
 
@@ -111,13 +104,13 @@ export class EventWriteService {
       refuseSeriesFields(input);
       const target = await this.store(trx, event, mergeInput(draftOf(event), input));
       await this.touch(trx, event.parentId);
-      return { target, change: 'updated' as const };
+      return target;
     }
-    if (scope === 'ALL' || !isSeries(event)) return { target: await this.updateAll(trx, event, input, participants), change: 'updated' as const };
+    if (scope === 'ALL' || !isSeries(event)) return this.updateAll(trx, event, input, participants);
     const at = this.requireOccurrence(occurrence, scope);
-    if (scope === 'THIS') return { target: await this.updateOne(trx, event, input, at), change: 'updated' as const };
-    if (at.getTime() <= event.start.getTime()) return { target: await this.updateAll(trx, event, input, participants), change: 'updated' as const };
-    return { target: await this.split(trx, event, input, at, participants), change: 'split' as const };
+    if (scope === 'THIS') return this.updateOne(trx, event, input, at);
+    if (at.getTime() <= event.start.getTime()) return this.updateAll(trx, event, input, participants);
+    return this.split(trx, event, input, at, participants);
   }
 
   private async updateAll(trx: Trx, event: CalendarEventModel, input: EventInput, participants: NewParticipant[] | undefined) {
@@ -253,12 +246,5 @@ export class EventWriteService {
       ...userIds.map((userId) => ({ userId })),
       ...checkedExternals(input).map((external) => ({ externalEmail: external.email, externalName: external.name })),
     ];
-  }
-
-  private async publish(trx: Trx, event: CalendarEventModel, change: 'created' | 'updated' | 'split' | 'cancelled'): Promise<void> {
-    await publishEvent(trx, {
-      topic: 'calendar.event.changed', companyId: event.companyId, key: event.parentId ?? event.id, source: 'calendar',
-      payload: { event_id: event.id, series_id: event.parentId ?? event.id, change, company_id: event.companyId },
-    });
   }
 }
