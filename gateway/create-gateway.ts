@@ -52,7 +52,13 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     persistedQueries: false,
     // A second line behind operation-limits.ts, should a document reach Apollo unchecked.
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
-    formatError: (formatted, error) => formatError(formatted, error, log),
+    formatError: (formatted, error) => {
+      const safe = formatError(formatted, error, log);
+      // Subgraphs' errors pass through the gateway with their extensions: strip their stack traces too.
+      if (!config.production || !safe.extensions?.stacktrace) return safe;
+      const { stacktrace: _stacktrace, ...extensions } = safe.extensions;
+      return { ...safe, extensions };
+    },
     plugins: [metricsPlugin()],
   });
   await server.start();

@@ -110,7 +110,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
           return refuse(request, response, info, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
         }
         if (Array.isArray(body)) {
-          await rateLimiter?.take([{ key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: Math.max(1, body.length) }]);
+          // Refused, but it still drains the caller's bucket as that many requests would.
+          await rateLimiter?.take([{ key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: Math.min(Math.max(1, body.length), config.rateLimit.ip.burst) }]);
           return refuse(request, response, info, 400, 'BATCHING_NOT_SUPPORTED', 'Batched operations are not accepted: send one operation per request');
         }
         if (body && typeof body === 'object') params = body as Params;
@@ -165,8 +166,9 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
 
     if (rateLimiter) {
       const decision = await rateLimiter.take([
-        { key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: weight },
-        { key: `user:${viewer.companyId}:${viewer.userId}`, ...config.rateLimit.user, cost: weight },
+        // An operation heavier than a whole bucket costs the whole bucket, rather than being refused forever.
+        { key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: Math.min(weight, config.rateLimit.ip.burst) },
+        { key: `user:${viewer.companyId}:${viewer.userId}`, ...config.rateLimit.user, cost: Math.min(weight, config.rateLimit.user.burst) },
       ]);
       if (!decision.allowed) {
         return refuse(request, response, info, 429, 'RATE_LIMITED', `Too many requests: retry in ${decision.retryAfterSeconds} s`, {

@@ -92,7 +92,8 @@ export async function startSubgraph<TContext extends BaseContext>(
         else response.destroy();
       });
     if (!tracingEnabled()) return void run();
-    void withServerSpan(`${module.name} ${request.method} ${pathname}`, request, { 'bheem.subgraph': module.name, 'url.path': pathname }, async (span) => {
+    const attributes = { 'bheem.subgraph': module.name, 'url.path': pathname, 'bheem.request_id': String(request.headers['x-request-id'] ?? '') };
+    void withServerSpan(`${module.name} ${request.method} ${pathname}`, request, attributes, async (span) => {
       await run();
       span.setAttribute('http.response.status_code', response.statusCode);
     });
