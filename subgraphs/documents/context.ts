@@ -1,8 +1,12 @@
 import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentService } from './services/document-service.js';
+import type { LifecycleService } from './services/lifecycle-service.js';
+import type { ShareService } from './services/share-service.js';
 import type { UploadService } from './services/upload-service.js';
 
 export interface DocumentsContext extends BaseContext {
   documents: DocumentService;
   uploads: UploadService;
+  shares: ShareService;
+  lifecycle: LifecycleService;
 }

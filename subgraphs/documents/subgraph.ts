@@ -9,18 +9,24 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
 import { downloadRoute } from './http/download-route.js';
+import { shareRoutes } from './http/share-route.js';
 import { uploadRoute } from './http/upload-route.js';
 import { UrlSigner } from './http/url-signer.js';
 import { cleanupAbandonedUploads } from './jobs/cleanup-uploads.js';
 import { startPeriodicJobs } from './jobs/periodic-jobs.js';
+import { purgeTrash } from './jobs/purge-trash.js';
 import { documentsMigrations } from './migrations/index.js';
 import { CompanyStorageRepository } from './repositories/company-storage-repository.js';
 import { DocumentRepository } from './repositories/document-repository.js';
+import { ShareLinkRepository } from './repositories/share-link-repository.js';
 import { UploadSessionRepository } from './repositories/upload-session-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
+import { LifecycleService } from './services/lifecycle-service.js';
+import { ShareService } from './services/share-service.js';
+import { ShareTokens } from './services/share-tokens.js';
 import { UploadService } from './services/upload-service.js';
 import { createStorageBackends } from './storage/storage-backends.js';
 
@@ -37,14 +43,29 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const documentRepository = new DocumentRepository(db);
     const sessions = new UploadSessionRepository(db);
     const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage: new CompanyStorageRepository(db) };
-    const stopJobs = startPeriodicJobs(settings.jobIntervalSeconds, { cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log) }, log);
+    const shareLinks = new ShareLinkRepository(db);
+    const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
+    const stopJobs = startPeriodicJobs(
+      settings.jobIntervalSeconds,
+      {
+        cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log),
+        purgeTrash: () => purgeTrash(documentRepository, backends, settings.trashRetentionDays, log),
+      },
+      log,
+    );
     return {
       createContext: (base) => {
         const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer));
         const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
-        return { ...base, documents, uploads: new UploadService(base.viewer, documents, uploadDeps) };
+        return {
+          ...base,
+          documents,
+          uploads: new UploadService(base.viewer, documents, uploadDeps),
+          shares: new ShareService(base.viewer, documents, shareLinks, shareTokens),
+          lifecycle: new LifecycleService(base.viewer, documents, documentRepository),
+        };
       },
-      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log)],
+      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends)],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
       stop: stopJobs,
     };

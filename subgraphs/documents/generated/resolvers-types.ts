@@ -75,23 +75,54 @@ export type Document = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Archived documents leave the default lists (see `includeArchived`) but stay readable. */
+  archiveDocument: Document;
   /**
    * Checks the uploaded bytes (size, and checksum when one was declared), sniffs
    * their type, and creates the document (or its new version). Only the caller
    * who requested the ticket may complete it; completing twice answers the same document.
    */
   completeDocumentUpload: Document;
+  /**
+   * A public link that downloads the document's current version and nothing
+   * else, until `expiresAt` (in the future, at most 30 days ahead) or until
+   * revoked. With a password (8 to 200 characters), the link asks for it.
+   */
+  createShareLink: ShareLink;
+  /** Moves the document to the trash: invisible, its links dead, purged with its files after the retention period. */
+  deleteDocument: Document;
   /** A ticket to upload a new document's bytes (who may: see Document; course documents: admins and the course's teachers). */
   requestDocumentUpload: UploadTicket;
   /** A ticket to upload a new version of a document. */
   requestDocumentVersionUpload: UploadTicket;
+  /** Takes a document out of the trash. */
+  restoreDocument: Document;
   /** Makes an old version current again, as a new version (history is never rewritten). */
   restoreDocumentVersion: Document;
+  revokeShareLink: ShareLink;
+  unarchiveDocument: Document;
+};
+
+
+export type MutationArchiveDocumentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
 export type MutationCompleteDocumentUploadArgs = {
   uploadId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateShareLinkArgs = {
+  documentId: Scalars['ID']['input'];
+  expiresAt: Scalars['DateTime']['input'];
+  password?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type MutationDeleteDocumentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -105,9 +136,24 @@ export type MutationRequestDocumentVersionUploadArgs = {
 };
 
 
+export type MutationRestoreDocumentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
 export type MutationRestoreDocumentVersionArgs = {
   documentId: Scalars['ID']['input'];
   version: Scalars['Int']['input'];
+};
+
+
+export type MutationRevokeShareLinkArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationUnarchiveDocumentArgs = {
+  id: Scalars['ID']['input'];
 };
 
 export type Project = {
@@ -128,6 +174,8 @@ export type Query = {
    * with `includeArchived`; documents in the trash never (see `trashedDocuments`).
    */
   documents: Array<Document>;
+  /** Documents in the trash that the caller may change, most recently deleted first. */
+  trashedDocuments: Array<Document>;
 };
 
 
@@ -170,7 +218,11 @@ export type RequestDocumentVersionUploadInput = {
   size: Scalars['Float']['input'];
 };
 
-/** A public link to one document, with a mandatory expiry and an optional password. */
+/**
+ * A public link to one document, with a mandatory expiry and an optional
+ * password (sent as the `X-Share-Password` header, or as the `password` field of
+ * a form POSTed to the URL).
+ */
 export type ShareLink = {
   __typename?: 'ShareLink';
   createdAt: Scalars['DateTime']['output'];
@@ -390,10 +442,16 @@ export type DocumentResolvers<ContextType = DocumentsContext, ParentType extends
 }>;
 
 export type MutationResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  archiveDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationArchiveDocumentArgs, 'id'>>;
   completeDocumentUpload?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCompleteDocumentUploadArgs, 'uploadId'>>;
+  createShareLink?: Resolver<ResolversTypes['ShareLink'], ParentType, ContextType, RequireFields<MutationCreateShareLinkArgs, 'documentId' | 'expiresAt'>>;
+  deleteDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationDeleteDocumentArgs, 'id'>>;
   requestDocumentUpload?: Resolver<ResolversTypes['UploadTicket'], ParentType, ContextType, RequireFields<MutationRequestDocumentUploadArgs, 'input'>>;
   requestDocumentVersionUpload?: Resolver<ResolversTypes['UploadTicket'], ParentType, ContextType, RequireFields<MutationRequestDocumentVersionUploadArgs, 'input'>>;
+  restoreDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationRestoreDocumentArgs, 'id'>>;
   restoreDocumentVersion?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationRestoreDocumentVersionArgs, 'documentId' | 'version'>>;
+  revokeShareLink?: Resolver<ResolversTypes['ShareLink'], ParentType, ContextType, RequireFields<MutationRevokeShareLinkArgs, 'id'>>;
+  unarchiveDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationUnarchiveDocumentArgs, 'id'>>;
 }>;
 
 export type ProjectResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
@@ -405,6 +463,7 @@ export type ProjectResolvers<ContextType = DocumentsContext, ParentType extends 
 export type QueryResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   document?: Resolver<Maybe<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentArgs, 'id'>>;
   documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'includeArchived' | 'limit'>>;
+  trashedDocuments?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
 }>;
 
 export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['ShareLink'] = ResolversParentTypes['ShareLink']> = ResolversObject<{

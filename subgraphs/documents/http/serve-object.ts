@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { sendJson } from '../../../platform/http/respond.js';
-import { ObjectNotFoundError, type StorageBackend } from '../storage/storage-backend.js';
+import { ObjectNotFoundError, type ByteRange, type StorageBackend } from '../storage/storage-backend.js';
 import { parseRange } from './byte-range.js';
 import { contentDisposition } from './content-disposition.js';
 
@@ -27,7 +27,18 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
-export async function serveObject(request: IncomingMessage, response: ServerResponse, backend: StorageBackend, object: ServedObject): Promise<void> {
+export interface ServeOptions {
+  /** Called once a body is about to be sent (not for HEAD, 304 or 416), with the range served if any. */
+  onBody?: (range: ByteRange | undefined) => Promise<void>;
+}
+
+export async function serveObject(
+  request: IncomingMessage,
+  response: ServerResponse,
+  backend: StorageBackend,
+  object: ServedObject,
+  options: ServeOptions = {},
+): Promise<void> {
   const etag = `"${object.checksum}"`;
   const cacheControl = 'private, no-cache';
   const headers: Record<string, string | number> = {
@@ -60,6 +71,7 @@ export async function serveObject(request: IncomingMessage, response: ServerResp
     if (error instanceof ObjectNotFoundError) return sendJson(response, 404, { error: 'The stored file is missing' });
     return sendJson(response, 503, { error: (error as Error).message });
   }
+  if (request.method !== 'HEAD') await options.onBody?.(range.kind === 'range' ? range.range : undefined);
   if (range.kind === 'range') {
     const { start, end } = range.range;
     response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${object.size}`, 'content-length': end - start + 1 });

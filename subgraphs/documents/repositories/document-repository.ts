@@ -230,6 +230,71 @@ export class DocumentRepository {
     return version;
   }
 
+  /** Archive flag and trash date of one document (its current state, never a version). */
+  async setState(companyId: string, id: string, state: { is_archived?: boolean; deleted_at?: Date | null }): Promise<void> {
+    await this.db
+      .updateTable('documents.documents')
+      .set({ ...state, updated_at: new Date() })
+      .where('company_id', '=', companyId)
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async listTrashed(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>, limit = 500): Promise<DocumentModel[]> {
+    let query = this.db
+      .selectFrom('documents.documents as d')
+      .selectAll('d')
+      .where('d.company_id', '=', companyId)
+      .where('d.deleted_at', 'is not', null);
+    if (restrictions.excludeEntityTypes.length > 0) query = query.where('d.entity_type', 'not in', restrictions.excludeEntityTypes);
+    if (restrictions.onlyEmployee !== undefined) query = query.where('d.entity_type', '<>', 'employee');
+    const rows = await query.orderBy('d.deleted_at', 'desc').limit(limit).execute();
+    return rows.map((row) => toDocument(row));
+  }
+
+  /**
+   * Purges one batch of documents that have been in the trash since before
+   * `cutoff`: `removeObjects` gets each document's stored objects and must
+   * succeed before its rows (versions, links) go. Replicas skip each other's rows.
+   */
+  async purgeTrashed(
+    cutoff: Date,
+    removeObjects: (objects: { storage_backend: string; storage_key: string }[]) => Promise<void>,
+    onError: (documentId: string, error: unknown) => void,
+    limit = 50,
+  ): Promise<number> {
+    let purged = 0;
+    const candidates = await this.db
+      .selectFrom('documents.documents')
+      .select('id')
+      .where('deleted_at', '<', cutoff)
+      .limit(limit)
+      .execute();
+    for (const { id } of candidates) {
+      await this.db.transaction().execute(async (trx) => {
+        const locked = await trx
+          .selectFrom('documents.documents')
+          .select('id')
+          .where('id', '=', id)
+          .where('deleted_at', '<', cutoff)
+          .forUpdate()
+          .skipLocked()
+          .executeTakeFirst();
+        if (!locked) return;
+        const objects = await trx
+          .selectFrom('documents.document_versions')
+          .select(['storage_backend', 'storage_key'])
+          .distinct()
+          .where('document_id', '=', id)
+          .execute();
+        await removeObjects(objects);
+        await trx.deleteFrom('documents.documents').where('id', '=', id).execute();
+        purged += 1;
+      }).catch((error: unknown) => onError(id, error));
+    }
+    return purged;
+  }
+
   /** A new document and its first version, inside the caller's transaction. */
   async insert(trx: DocumentsTrx, document: NewDocument): Promise<void> {
     await trx

@@ -5,5 +5,5 @@ export const Document: DocumentResolvers = {
   versions: (document, _args, { documents }) => documents.versions(document),
   uploadedBy: (document) => (document.uploadedBy ? { id: document.uploadedBy } : null),
   downloadUrl: (document, _args, { documents }) => documents.downloadUrl(document),
-  shareLinks: async () => [],
+  shareLinks: (document, _args, { shares }) => shares.linksOf(document),
 };

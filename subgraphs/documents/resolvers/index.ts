@@ -5,6 +5,7 @@ import { Document } from './document.js';
 import { Mutation } from './mutation.js';
 import { Project } from './project.js';
 import { Query } from './query.js';
+import { ShareLink } from './share-link.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, Task, Project, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, ShareLink, Task, Project, Course };

@@ -5,4 +5,10 @@ export const Mutation: MutationResolvers = {
   requestDocumentVersionUpload: (_root, { input }, { uploads }) => uploads.requestVersionUpload(input),
   completeDocumentUpload: (_root, { uploadId }, { uploads }) => uploads.complete(uploadId),
   restoreDocumentVersion: (_root, { documentId, version }, { uploads }) => uploads.restoreVersion(documentId, version),
+  createShareLink: (_root, { documentId, expiresAt, password }, { shares }) => shares.create(documentId, expiresAt, password),
+  revokeShareLink: (_root, { id }, { shares }) => shares.revoke(id),
+  archiveDocument: (_root, { id }, { lifecycle }) => lifecycle.setArchived(id, true),
+  unarchiveDocument: (_root, { id }, { lifecycle }) => lifecycle.setArchived(id, false),
+  deleteDocument: (_root, { id }, { lifecycle }) => lifecycle.trash(id),
+  restoreDocument: (_root, { id }, { lifecycle }) => lifecycle.restore(id),
 };

@@ -3,4 +3,5 @@ import type { QueryResolvers } from '../generated/resolvers-types.js';
 export const Query: QueryResolvers = {
   document: (_root, { id }, { documents }) => documents.getDocument(id),
   documents: (_root, args, { documents }) => documents.listDocuments(args),
+  trashedDocuments: (_root, _args, { lifecycle }) => lifecycle.trashed(),
 };

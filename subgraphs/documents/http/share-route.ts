@@ -1,0 +1,54 @@
+/**
+ * GET (or POST, with a password form) /files/share/<token>: the shared
+ * document's current version, for anyone holding the link, until it expires
+ * or is revoked. The token names one document; nothing else is reachable.
+ * Downloads are counted (a range that starts past byte 0 continues one).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
+import { sendJson } from '../../../platform/http/respond.js';
+import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
+import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import { verifySharePassword } from '../services/share-password.js';
+import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
+import type { StorageBackends } from '../storage/storage-backends.js';
+import { serveObject } from './serve-object.js';
+
+async function passwordOf(request: IncomingMessage): Promise<string | undefined> {
+  const header = request.headers['x-share-password'];
+  if (typeof header === 'string') return header;
+  if (request.method !== 'POST') return undefined;
+  const form = new URLSearchParams((await readBody(request, 16_384)).toString('utf8'));
+  return form.get('password') ?? undefined;
+}
+
+export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends): HttpRoute[] {
+  const handle = async (request: IncomingMessage, response: ServerResponse) => {
+    const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
+    const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
+    if (!link || link.deleted_at) return sendJson(response, 404, { error: 'No such shared document' });
+    if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return sendJson(response, 410, { error: 'This share link has expired or was revoked' });
+    if (link.password_hash) {
+      let password: string | undefined;
+      try {
+        password = await passwordOf(request);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: error.message });
+        throw error;
+      }
+      if (password === undefined) return sendJson(response, 401, { error: 'This share link needs a password', passwordRequired: true });
+      if (!(await verifySharePassword(password, link.password_hash))) return sendJson(response, 403, { error: 'Wrong password' });
+    }
+    await serveObject(
+      request,
+      response,
+      backends.get(link.storage_backend),
+      { storageKey: link.storage_key, size: Number(link.size), checksum: link.checksum, mimeType: link.mime_type, filename: link.filename },
+      { onBody: async (range) => (range && range.start > 0 ? undefined : links.countDownload(link.id)) },
+    );
+  };
+  return [
+    { method: 'GET', path: SHARE_PREFIX, handle },
+    { method: 'POST', path: SHARE_PREFIX, handle },
+  ];
+}

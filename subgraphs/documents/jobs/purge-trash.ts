@@ -1,0 +1,30 @@
+/**
+ * Documents in the trash for longer than the retention period are deleted
+ * for good: their stored objects first (every version's), then their rows.
+ * A backend that fails keeps that document in the trash for the next run.
+ */
+import type { Logger } from '../../../platform/logger.js';
+import type { DocumentRepository } from '../repositories/document-repository.js';
+import type { StorageBackends } from '../storage/storage-backends.js';
+
+export async function purgeTrash(
+  documents: DocumentRepository,
+  backends: StorageBackends,
+  retentionDays: number,
+  log: Logger,
+  now = new Date(),
+): Promise<{ purged: number }> {
+  const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
+  let purged = 0;
+  for (;;) {
+    const batch = await documents.purgeTrashed(
+      cutoff,
+      async (objects) => {
+        for (const object of objects) await backends.get(object.storage_backend).delete(object.storage_key);
+      },
+      (documentId, error) => log.warn({ err: error, documentId }, 'could not purge a document; it stays in the trash'),
+    );
+    purged += batch;
+    if (batch === 0) return { purged };
+  }
+}

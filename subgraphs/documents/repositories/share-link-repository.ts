@@ -1,0 +1,83 @@
+/** Share links: stored by the hash of their token, always within one company except the public lookup. */
+import type { Selectable } from 'kysely';
+import type { ShareLinksTable } from '../database.js';
+import type { ShareLinkModel } from '../models.js';
+import { uuidsOnly, type DocumentsDb } from './documents-db.js';
+
+export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
+  return {
+    id: row.id,
+    documentId: row.document_id,
+    expiresAt: row.expires_at,
+    hasPassword: row.password_hash !== null,
+    revokedAt: row.revoked_at,
+    downloadCount: row.download_count,
+    createdAt: row.created_at,
+  };
+}
+
+export class ShareLinkRepository {
+  constructor(private readonly db: DocumentsDb) {}
+
+  async insert(link: { id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string }): Promise<ShareLinkModel> {
+    const row = await this.db
+      .insertInto('documents.share_links')
+      .values({
+        id: link.id, document_id: link.documentId, company_id: link.companyId, token_hash: link.tokenHash,
+        expires_at: link.expiresAt, password_hash: link.passwordHash, created_by: link.createdBy,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return toShareLink(row);
+  }
+
+  async listForDocuments(companyId: string, documentIds: readonly string[]): Promise<ShareLinkModel[]> {
+    const uuids = uuidsOnly(documentIds);
+    if (uuids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('documents.share_links')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('document_id', 'in', uuids)
+      .orderBy('created_at', 'desc')
+      .execute();
+    return rows.map(toShareLink);
+  }
+
+  async find(companyId: string, id: string): Promise<ShareLinkModel | null> {
+    const [uuid] = uuidsOnly([id]);
+    if (!uuid) return null;
+    const row = await this.db.selectFrom('documents.share_links').selectAll().where('company_id', '=', companyId).where('id', '=', uuid).executeTakeFirst();
+    return row ? toShareLink(row) : null;
+  }
+
+  async revoke(companyId: string, id: string): Promise<ShareLinkModel | null> {
+    const row = await this.db
+      .updateTable('documents.share_links')
+      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(new Date())) }))
+      .where('company_id', '=', companyId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toShareLink(row) : null;
+  }
+
+  /** The public side: a link by its token's hash. The token is the authority, so no company filter. */
+  async findByTokenHash(tokenHash: string) {
+    return (
+      (await this.db
+        .selectFrom('documents.share_links as s')
+        .innerJoin('documents.documents as d', 'd.id', 's.document_id')
+        .where('s.token_hash', '=', tokenHash)
+        .select([
+          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.deleted_at', 'd.storage_backend', 'd.storage_key',
+          'd.size', 'd.checksum', 'd.mime_type', 'd.filename',
+        ])
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  async countDownload(id: string): Promise<void> {
+    await this.db.updateTable('documents.share_links').set((eb) => ({ download_count: eb('download_count', '+', 1) })).where('id', '=', id).execute();
+  }
+}

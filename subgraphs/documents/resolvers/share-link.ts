@@ -1,0 +1,5 @@
+import type { ShareLinkResolvers } from '../generated/resolvers-types.js';
+
+export const ShareLink: ShareLinkResolvers = {
+  url: (link, _args, { shares }) => shares.url(link),
+};

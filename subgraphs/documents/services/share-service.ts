@@ -1,0 +1,58 @@
+/** Creating, listing and revoking share links: for those who may change the document. */
+import { randomUUID } from 'node:crypto';
+import type DataLoader from 'dataloader';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { badInput, notFound } from '../../../platform/errors.js';
+import { groupLoader } from '../../../platform/graphql/loaders.js';
+import type { DocumentModel, ShareLinkModel } from '../models.js';
+import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import type { DocumentService } from './document-service.js';
+import { hashSharePassword } from './share-password.js';
+import { ShareTokens } from './share-tokens.js';
+
+export const MAX_SHARE_DAYS = 30;
+
+export class ShareService {
+  private readonly linksByDocument: DataLoader<string, ShareLinkModel[]>;
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly documents: DocumentService,
+    private readonly links: ShareLinkRepository,
+    private readonly tokens: ShareTokens,
+  ) {
+    this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
+  }
+
+  async linksOf(document: DocumentModel): Promise<ShareLinkModel[]> {
+    if (document.isVersion || !(await this.documents.mayManage(document))) return [];
+    return this.linksByDocument.load(document.documentId);
+  }
+
+  url(link: ShareLinkModel): string {
+    return this.tokens.urlOf(link.id);
+  }
+
+  async create(documentId: string, expiresAt: Date, password: string | null | undefined): Promise<ShareLinkModel> {
+    const document = await this.documents.getDocument(documentId);
+    if (!document || document.isVersion) throw notFound('Document', documentId);
+    await this.documents.access.requireWrite(document);
+    const now = Date.now();
+    if (expiresAt.getTime() <= now) throw badInput('expiresAt must be in the future', 'expiresAt');
+    if (expiresAt.getTime() > now + MAX_SHARE_DAYS * 86_400_000) throw badInput(`expiresAt must be at most ${MAX_SHARE_DAYS} days ahead`, 'expiresAt');
+    if (password != null && (password.length < 8 || password.length > 200)) throw badInput('password must have 8 to 200 characters', 'password');
+    const id = randomUUID();
+    return this.links.insert({
+      id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
+      expiresAt, passwordHash: password == null ? null : await hashSharePassword(password), createdBy: this.viewer.userId,
+    });
+  }
+
+  async revoke(id: string): Promise<ShareLinkModel> {
+    const link = await this.links.find(this.viewer.companyId, id);
+    const document = link && (await this.documents.findReadable(link.documentId));
+    if (!link || !document) throw notFound('ShareLink', id);
+    await this.documents.access.requireWrite(document);
+    return (await this.links.revoke(this.viewer.companyId, link.id))!;
+  }
+}
