@@ -1,0 +1,150 @@
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EgressJson } from '../../../test/livekit/livekit-double.js';
+import { sendWebhook } from '../../../test/livekit/send-webhook.js';
+import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+
+const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-recordings-'));
+let meet: MeetTestPlatform;
+beforeAll(async () => {
+  process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0';
+  process.env.MEET_RECORDINGS_DIR = recordingsDir;
+  meet = await startMeetPlatform();
+});
+afterAll(() => meet?.stop());
+
+const codeOf = (result: { body: any }) => result.body.errors?.[0]?.extensions?.code;
+const hook = (event: string, fields: Record<string, unknown>, options = {}) => sendWebhook(meet.webhookUrl, event, fields, options);
+const seconds = (date: Date) => String(Math.floor(date.getTime() / 1000));
+const room = (name: string) => ({ sid: 'RM_test', name });
+const participant = (identity: string, sid: string, joinedAt?: Date) => ({ sid, identity, state: 'ACTIVE', ...(joinedAt && { joinedAt: seconds(joinedAt) }) });
+const egressInfo = ({ roomComposite: _request, ...info }: EgressJson) => info;
+
+async function scheduleOpened(record = false) {
+  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Optics', scheduledAt: inMinutes(10), record } });
+  const liveClass = body.data.scheduleLiveClass as { id: string; roomName: string };
+  expect((await meet.call('tara.teacher', JOIN, { id: liveClass.id })).body.errors).toBeUndefined();
+  return liveClass;
+}
+const statusOf = async (id: string) => (await meet.call('admin', `{ liveClass(id: "${id}") { status startedAt endedAt } }`)).body.data.liveClass;
+const attendanceOf = async (id: string) =>
+  (await meet.call('tara.teacher', `{ liveClass(id: "${id}") { attendance { user { id } joinedAt leftAt secondsPresent intervals { joinedAt leftAt } } } }`)).body.data.liveClass.attendance;
+
+describe('LiveKit webhooks', () => {
+  it('refuses unsigned, tampered, foreign and stale webhooks, changing nothing', async () => {
+    const liveClass = await scheduleOpened();
+    const fields = { room: room(liveClass.roomName) };
+    expect((await hook('room_started', fields, { unsigned: true })).status).toBe(401);
+    expect((await hook('room_started', fields, { signedBody: '{"event":"room_finished"}' })).status).toBe(401);
+    expect((await hook('room_started', fields, { apiSecret: 'not-the-secret' })).status).toBe(401);
+    expect((await hook('room_started', fields, { apiKey: 'another-key' })).status).toBe(401);
+    const stale = await hook('room_started', fields, { createdAt: new Date(Date.now() - 10 * 60_000) });
+    expect(stale.status).toBe(400);
+    expect(stale.body.error).toMatch(/stale/);
+    expect((await statusOf(liveClass.id)).status).toBe('SCHEDULED');
+    expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(0);
+  });
+
+  it('makes a class LIVE on room_started, once however often the event is delivered', async () => {
+    const liveClass = await scheduleOpened();
+    const first = await hook('room_started', { room: room(liveClass.roomName) });
+    expect(first).toMatchObject({ status: 200, body: { status: 'applied' } });
+    const again = await hook('room_started', { room: room(liveClass.roomName) }, { id: first.id });
+    expect(again).toMatchObject({ status: 200, body: { status: 'duplicate' } });
+    expect((await statusOf(liveClass.id)).status).toBe('LIVE');
+    const events = (await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE' });
+  });
+
+  it('records attendance intervals, whatever order joined and left arrive in', async () => {
+    const liveClass = await scheduleOpened();
+    const t0 = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000); // LiveKit times are whole seconds
+    const r = room(liveClass.roomName);
+    await hook('participant_joined', { room: r, participant: participant('3', 'PA_tara', t0) });
+    // Sam's left arrives before his joined; his later joined adds nothing new.
+    const samJoined = new Date(t0.getTime() + 5_000);
+    await hook('participant_left', { room: r, participant: participant('5', 'PA_sam1', samJoined) });
+    await hook('participant_joined', { room: r, participant: participant('5', 'PA_sam1', samJoined) });
+    // Sita's left carries no join time: stored, invisible until her joined completes it.
+    await hook('participant_left', { room: r, participant: participant('6', 'PA_sita') });
+    expect((await attendanceOf(liveClass.id)).map((a: any) => a.user.id).sort()).toEqual(['3', '5']);
+    await hook('participant_joined', { room: r, participant: participant('6', 'PA_sita', samJoined) });
+
+    expect((await statusOf(liveClass.id)).status).toBe('LIVE'); // someone joined: live even without room_started
+    const byUser = Object.fromEntries((await attendanceOf(liveClass.id)).map((a: any) => [a.user.id, a]));
+    expect(byUser['3'].leftAt).toBeNull();
+    expect(byUser['5'].intervals).toHaveLength(1);
+    expect(byUser['5'].joinedAt).toBe(samJoined.toISOString());
+    expect(byUser['5'].leftAt).not.toBeNull();
+    expect(byUser['6'].intervals).toHaveLength(1);
+    expect(byUser['6'].leftAt).not.toBeNull();
+
+    await hook('room_finished', { room: r });
+    const ended = await statusOf(liveClass.id);
+    expect(ended.status).toBe('ENDED');
+    const after = Object.fromEntries((await attendanceOf(liveClass.id)).map((a: any) => [a.user.id, a]));
+    expect(after['3'].leftAt).toBe(ended.endedAt); // the open interval closed with the class
+    const [event] = (await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === liveClass.id);
+    expect(event!.payload).toMatchObject({ status: 'ENDED', reason: 'room_finished' });
+  });
+
+  it('records a class scheduled with record: true from room_started to a READY recording with a signed URL', async () => {
+    const liveClass = await scheduleOpened(true);
+    await hook('room_started', { room: room(liveClass.roomName) });
+    const egress = [...meet.livekit.egresses.values()].find((candidate) => candidate.roomName === liveClass.roomName);
+    expect(egress).toBeDefined();
+    const filepath = (egress!.roomComposite.fileOutputs as any[])[0].filepath as string;
+    expect(filepath).toMatch(new RegExp(`^${liveClass.roomName}/.+\\.mp4$`));
+
+    const recordingsQuery = `{ liveClass(id: "${liveClass.id}") { recordings { id status durationSeconds sizeBytes url } } }`;
+    expect((await meet.call('sam.student', recordingsQuery)).body.data.liveClass.recordings).toMatchObject([{ status: 'RECORDING', url: null }]);
+
+    await hook('egress_updated', { egressInfo: { ...egressInfo(egress!), status: 'EGRESS_ACTIVE' } });
+    const done = meet.livekit.completeEgress(egress!.egressId, { size: 1234, durationSeconds: 95 });
+    mkdirSync(path.join(recordingsDir, liveClass.roomName), { recursive: true });
+    writeFileSync(path.join(recordingsDir, filepath), 'fake mp4 bytes');
+    await hook('egress_ended', { egressInfo: egressInfo(done) });
+    // A late ACTIVE update must not reopen it.
+    await hook('egress_updated', { egressInfo: { ...egressInfo(done), status: 'EGRESS_ACTIVE' } });
+
+    const [recording] = (await meet.call('sam.student', recordingsQuery)).body.data.liveClass.recordings;
+    expect(recording).toMatchObject({ status: 'READY', durationSeconds: 95, sizeBytes: 1234 });
+    const ready = (await meet.outbox('meet.recording.ready')).filter((row) => row.entity_key === recording.id);
+    expect(ready).toHaveLength(1);
+    expect(ready[0]!.payload).toMatchObject({ recording_id: recording.id, class_id: liveClass.id, duration_seconds: 95 });
+
+    const url = new URL(recording.url);
+    const local = `${meet.platform.subgraphs.meet!.url.replace(/\/graphql$/, '')}${url.pathname}${url.search}`;
+    const download = await fetch(local);
+    expect(download.status).toBe(200);
+    expect(await download.text()).toBe('fake mp4 bytes');
+    const tampered = new URL(local);
+    tampered.searchParams.set('expires', String(Number(tampered.searchParams.get('expires')) + 60));
+    expect((await fetch(tampered)).status).toBe(403);
+    expect((await fetch(local.replace(recording.id, '0b0e0011-0000-4000-8000-000000000001'))).status).toBe(403);
+  });
+
+  it('starts and stops recordings on request, for teachers of a LIVE class', async () => {
+    const liveClass = await scheduleOpened();
+    const start = `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`;
+    const stop = `mutation($id: ID!) { stopRecording(liveClassId: $id) { id status } }`;
+    expect(codeOf(await meet.call('tara.teacher', start, { id: liveClass.id }))).toBe('CONFLICT'); // not live yet
+    await hook('room_started', { room: room(liveClass.roomName) });
+    expect(codeOf(await meet.call('sam.student', start, { id: liveClass.id }))).toBe('FORBIDDEN');
+    const started = await meet.call('tara.teacher', start, { id: liveClass.id });
+    expect(started.body.data.startRecording.status).toBe('RECORDING');
+    expect(codeOf(await meet.call('tara.teacher', start, { id: liveClass.id }))).toBe('CONFLICT');
+    const stopped = await meet.call('tara.teacher', stop, { id: liveClass.id });
+    expect(stopped.body.data.stopRecording).toEqual({ id: started.body.data.startRecording.id, status: 'PROCESSING' });
+    expect(meet.livekit.callsTo('StopEgress').at(-1)!.status).toBe(200);
+    expect(codeOf(await meet.call('tara.teacher', stop, { id: liveClass.id }))).toBe('CONFLICT');
+  });
+
+  it('ignores rooms that are not live classes', async () => {
+    const result = await hook('room_started', { room: room('someone-elses-room') });
+    expect(result).toMatchObject({ status: 200, body: { status: 'ignored' } });
+  });
+});
