@@ -27,6 +27,7 @@ const DEV_SECRETS = {
   livekitApiKey: 'devkey',
   livekitApiSecret: 'secret',
   documentsUrlSecret: 'bheem-dev-documents-url-secret-do-not-use-in-production',
+  calendarCredentialKey: 'bheem-dev-calendar-credential-key-do-not-use-in-production',
 };
 
 export interface AuthConfig {
@@ -88,6 +89,14 @@ export interface PlatformConfig {
   gateway: GatewayConfig;
   /** OpenTelemetry traces, exported by OTLP/HTTP; off (no spans at all) unless an endpoint is set. */
   tracing: TracingConfig;
+  /** Key material (CALENDAR_CREDENTIAL_KEY) from which the AES-256-GCM key encrypting CalDAV app passwords at rest is derived. */
+  calendarCredentialKey: string;
+  calendar: {
+    /** Background CalDAV sync of every account this often (CALENDAR_SYNC_INTERVAL_SECONDS, default 900; 0 = off, the default under tests). */
+    syncIntervalSeconds: number;
+    /** Mirror other domains' events into the calendar (CALENDAR_CONSUME_EVENTS, default on; off under tests unless set). */
+    consumeEvents: boolean;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -165,6 +174,11 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     },
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production),
+    calendarCredentialKey: secret('CALENDAR_CREDENTIAL_KEY', DEV_SECRETS.calendarCredentialKey),
+    calendar: {
+      syncIntervalSeconds: int('CALENDAR_SYNC_INTERVAL_SECONDS', env.CALENDAR_SYNC_INTERVAL_SECONDS, env.VITEST ? 0 : 900),
+      consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, !env.VITEST),
+    },
     tracing: {
       endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
       serviceNamespace: env.OTEL_SERVICE_NAMESPACE ?? 'bheem-federation',
