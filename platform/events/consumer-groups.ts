@@ -63,3 +63,19 @@ export async function markProcessed(db: Kysely<any>, group: string, eventIds: st
     INSERT INTO events.processed (group_name, event_id)
     SELECT ${group}, unnest(${eventIds}::uuid[]) ON CONFLICT DO NOTHING`.execute(db);
 }
+
+/** A batch's outcome in one statement: the handled events' processed marks, and the moved cursors. */
+export async function recordProgress(db: Kysely<any>, group: string, handled: string[], cursors: Map<number, Cursor>): Promise<void> {
+  if (cursors.size === 0) return markProcessed(db, group, handled);
+  const entries = [...cursors.entries()];
+  await sql`
+    WITH marked AS (
+      INSERT INTO events.processed (group_name, event_id)
+      SELECT ${group}, unnest(${handled}::uuid[]) ON CONFLICT DO NOTHING
+    )
+    UPDATE events.consumer_cursors c SET txid = v.txid, position = v.position, updated_at = now()
+    FROM unnest(${entries.map(([partition]) => partition)}::int[],
+                ${entries.map(([, cursor]) => cursor.txid)}::text[]::xid8[],
+                ${entries.map(([, cursor]) => cursor.position)}::bigint[]) AS v(partition, txid, position)
+    WHERE c.group_name = ${group} AND c.partition = v.partition`.execute(db);
+}

@@ -22,10 +22,10 @@ import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createKysely } from '../database/connection.js';
 import { createLogger, type Logger } from '../logger.js';
-import { ensureConsumerGroup, loadCursors, markProcessed, saveCursors } from './consumer-groups.js';
+import { ensureConsumerGroup, loadCursors, markProcessed, recordProgress, saveCursors } from './consumer-groups.js';
 import { recordDeadLetter, replayNotification, toDeadLetter, type DeadLetterRow } from './dead-letters.js';
 import { compareCursors, horizonCursor, maxCursor, type Cursor } from './event-cursor.js';
-import { handleEvent, HandlerTimeoutError, type EventHandler, type Outcome } from './handle-event.js';
+import { handleEvent, HandlerSavepoint, HandlerTimeoutError, type EventHandler, type Outcome } from './handle-event.js';
 import { openListenConnection, type ListenConnection } from './listen-connection.js';
 import { readGroupBatch } from './outbox-reads.js';
 import { acquirePartitions, countMembers, groupLockKey, joinGroup, releasePartition } from './partition-leases.js';
@@ -47,7 +47,11 @@ export interface EventConsumerOptions {
   partitions?: number;
   /** Where a new group starts: every retained event, or only new ones. Default 'beginning'. */
   startFrom?: 'beginning' | 'now';
-  /** Events per transaction. Default 100. */
+  /**
+   * Events per transaction. Default 50: each handler that writes takes a
+   * subtransaction, and past 64 of them in one transaction PostgreSQL's
+   * snapshots overflow and slow down every session.
+   */
   batchSize?: number;
   /** Deliveries of an event before it becomes a dead letter. Default 5. */
   maxAttempts?: number;
@@ -125,7 +129,7 @@ class GroupConsumer implements EventConsumer {
     this.log = (options.log ?? createLogger('events')).child({ consumerGroup: this.group });
     this.settings = {
       partitions: options.partitions ?? 8,
-      batchSize: options.batchSize ?? 100,
+      batchSize: options.batchSize ?? 50,
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 500,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
@@ -323,6 +327,7 @@ class GroupConsumer implements EventConsumer {
     const settled: string[] = [];
     if (read.rows.length > 0) {
       await db.transaction().execute(async (trx) => {
+        const savepoint = new HandlerSavepoint(trx);
         const handled: string[] = [];
         for (const row of read.rows) {
           if (waiting.has(row.partition)) continue; // keeps the order of an entity's events
@@ -343,7 +348,7 @@ class GroupConsumer implements EventConsumer {
             attempts = (previous?.count ?? 0) + 1;
             try {
               const context = { attempt: attempts, group: this.group, log: this.log };
-              outcome = await handleEvent(trx, event, this.handlers[event.topic]!, context, handlerTimeoutMs);
+              outcome = await handleEvent(savepoint, trx, event, this.handlers[event.topic]!, context, handlerTimeoutMs);
             } catch (error) {
               if (error instanceof HandlerTimeoutError) this.attempts.set(event.id, { count: attempts, error: error.message });
               throw error;
@@ -363,8 +368,7 @@ class GroupConsumer implements EventConsumer {
           settled.push(event.id);
           advanced.set(row.partition, cursor);
         }
-        await markProcessed(trx, this.group, handled);
-        await saveCursors(trx, this.group, advanced);
+        await recordProgress(trx, this.group, handled, advanced);
       });
     }
     // Committed: the in-memory state follows the table.
@@ -407,7 +411,7 @@ class GroupConsumer implements EventConsumer {
           done.rows.length > 0
             ? { kind: 'handled' }
             : handler
-              ? await handleEvent(trx, event, handler, { attempt: row.attempts + 1, group: this.group, log: this.log }, this.settings.handlerTimeoutMs)
+              ? await handleEvent(new HandlerSavepoint(trx), trx, event, handler, { attempt: row.attempts + 1, group: this.group, log: this.log }, this.settings.handlerTimeoutMs)
               : { kind: 'rejected', error: `group "${this.group}" no longer handles topic "${event.topic}"` };
         if (outcome.kind === 'handled') {
           await markProcessed(trx, this.group, [event.id]);

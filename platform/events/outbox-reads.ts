@@ -49,26 +49,27 @@ export async function readGroupBatch(
   db: Kysely<any>,
   options: { group: string; topics: string[]; partitions: number; cursors: Map<number, Cursor>; limit: number },
 ): Promise<ReadResult<GroupRow>> {
-  const entries = [...options.cursors.entries()];
-  const lowest = entries.map(([, cursor]) => cursor).reduce((a, b) => (compareCursors(a, b) <= 0 ? a : b));
+  const held = [...options.cursors.keys()];
+  const lowest = [...options.cursors.values()].reduce((a, b) => (compareCursors(a, b) <= 0 ? a : b));
+  // Cursors by partition number (index + 1); partitions not held are filtered out before they are looked at.
+  const txids = Array.from({ length: options.partitions }, (_, partition) => options.cursors.get(partition)?.txid ?? '0');
+  const positions = Array.from({ length: options.partitions }, (_, partition) => options.cursors.get(partition)?.position ?? '0');
+  const partitionOf = PARTITION_OF(options.partitions);
+  // One scan of the (txid, position) index in order, no join: the planner keeps it even for a long backlog.
   const result = await sql<RawResult & GroupRow>`
-    WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
-    c AS (
-      SELECT * FROM unnest(${entries.map(([partition]) => partition)}::int[],
-                           ${entries.map(([, cursor]) => cursor.txid)}::text[]::xid8[],
-                           ${entries.map(([, cursor]) => cursor.position)}::bigint[]) AS c(partition, txid, position)
-    )
+    WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
     SELECT h.horizon::text AS horizon,
            EXISTS (SELECT 1 FROM events.outbox p WHERE p.txid >= h.horizon AND p.topic = ANY(${options.topics}::text[])) AS pending,
            e.*
     FROM h LEFT JOIN LATERAL (
-      SELECT ${EVENT_COLUMNS}, c.partition,
+      SELECT ${EVENT_COLUMNS}, ${partitionOf} AS partition,
              EXISTS (SELECT 1 FROM events.processed d WHERE d.group_name = ${options.group} AND d.event_id = o.id) AS processed
       FROM events.outbox o
-      JOIN c ON c.partition = ${PARTITION_OF(options.partitions)} AND (o.txid, o.position) > (c.txid, c.position)
       WHERE (o.txid, o.position) > (${lowest.txid}::xid8, ${lowest.position}::bigint)
         AND o.txid < h.horizon
         AND o.topic = ANY(${options.topics}::text[])
+        AND ${partitionOf} = ANY(${held}::int[])
+        AND (o.txid, o.position) > ((${txids}::text[]::xid8[])[${partitionOf} + 1], (${positions}::bigint[])[${partitionOf} + 1])
       ORDER BY o.txid, o.position
       LIMIT ${options.limit}
     ) e ON true`.execute(db);
