@@ -5,7 +5,9 @@
  */
 import { execFileSync, execSync } from 'node:child_process';
 
-export const REQUIRED_TOOLS: { command: string; aptPackage: string; usedBy: string }[] = [];
+export const REQUIRED_TOOLS: { command: string; aptPackage: string; usedBy: string }[] = [
+  { command: 'rclone', aptPackage: 'rclone', usedBy: 'documents WebDAV tests' },
+];
 
 function has(command: string): boolean {
   try {
