@@ -90,3 +90,19 @@ export async function within<T>(promise: Promise<T>, ms: number, what: string): 
     clearTimeout(timer);
   }
 }
+
+/** A valid `meet.class.*` payload. */
+export function classPayload(overrides: Record<string, unknown> = {}) {
+  return { company_id: COMPANY_ID, live_class_id: randomUUID(), course_id: '101', title: 'Optics', status: 'LIVE', ...overrides };
+}
+
+/** Takes the next `count` events of an iterator, failing after `timeoutMs`. */
+export async function take<T>(iterator: AsyncIterator<T>, count: number, timeoutMs = 10_000): Promise<T[]> {
+  const taken: T[] = [];
+  while (taken.length < count) {
+    const result = await within(iterator.next(), timeoutMs, `event ${taken.length + 1} of ${count}`);
+    if (result.done) throw new Error(`The iterator ended after ${taken.length} of ${count} events`);
+    taken.push(result.value);
+  }
+  return taken;
+}
