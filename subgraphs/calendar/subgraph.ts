@@ -4,6 +4,7 @@
  * expanded per IANA time zone, and CalDAV sync.
  */
 import { createKysely } from '../../platform/database/connection.js';
+import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
@@ -14,6 +15,7 @@ import { ParticipantRepository } from './repositories/participant-repository.js'
 import { resolvers } from './resolvers/index.js';
 import { seedCalendar } from './seed.js';
 import { CalendarEventService } from './services/calendar-event-service.js';
+import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
 import { FreeBusyService } from './services/free-busy-service.js';
 import { UserDirectory } from './services/user-directory.js';
@@ -23,12 +25,19 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
   dbSchema: 'calendar',
   migrations: calendarMigrations,
   resolvers,
-  async start({ config, databaseUrl }) {
+  async start({ config, databaseUrl, log }) {
     const db = createKysely<CalendarDatabase>(databaseUrl);
     const eventRepository = new EventRepository(db);
     const participantRepository = new ParticipantRepository(db);
     const responseRepository = new OccurrenceResponseRepository(db);
+    // Other domains' records mirrored as events: the platform's consumer, group `calendar`.
+    const consumer = config.calendar.consumeEvents
+      ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
+      : undefined;
     return {
+      stop: async () => {
+        await consumer?.stop();
+      },
       createContext: (base) => {
         const users = new UserDirectory(config, base.viewer);
         return {

@@ -1,0 +1,81 @@
+/**
+ * Events that mirror another domain's record, keyed by the source unique index
+ * (company, source module, entity type, entity id): an upsert that changes
+ * nothing (not even SEQUENCE) when the record did not change, so redelivered
+ * domain events are harmless.
+ */
+import { sql } from 'kysely';
+import type { CalendarDb } from './event-repository.js';
+import { replaceParticipants, type NewEventRow, type NewParticipant } from './event-writes.js';
+
+export interface SourceKey {
+  companyId: string;
+  sourceModule: string;
+  entityType: string;
+  entityId: string;
+}
+
+const MIRRORED_COLUMNS = [
+  'title', 'description', 'location', 'start_time', 'end_time', 'all_day', 'timezone', 'series_until',
+  'event_type', 'course_id', 'organizer_id', 'is_cancelled', 'metadata',
+] as const;
+
+export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, participants: readonly NewParticipant[]): Promise<string> {
+  const changed = sql<boolean>`(${sql.join(MIRRORED_COLUMNS.map((c) => sql.ref(`calendar.calendar_events.${c}`)))}) IS DISTINCT FROM (${sql.join(
+    MIRRORED_COLUMNS.map((c) => sql.ref(`excluded.${c}`)),
+  )})`;
+  await db
+    .insertInto('calendar.calendar_events')
+    .values(row)
+    .onConflict((oc) =>
+      oc
+        .columns(['company_id', 'source_module', 'entity_type', 'entity_id'])
+        .where('entity_id', 'is not', null)
+        .where('parent_id', 'is', null)
+        .doUpdateSet((eb) => ({
+          ...Object.fromEntries(MIRRORED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)])),
+          sequence: sql<number>`calendar.calendar_events.sequence + 1`,
+          updated_at: new Date(),
+        }))
+        .where(changed),
+    )
+    .execute();
+  const { id } = await db
+    .selectFrom('calendar.calendar_events')
+    .select('id')
+    .where('company_id', '=', row.company_id)
+    .where('source_module', '=', row.source_module!)
+    .where('entity_type', '=', row.entity_type!)
+    .where('entity_id', '=', row.entity_id!)
+    .where('parent_id', 'is', null)
+    .executeTakeFirstOrThrow();
+  await replaceParticipants(db, id, participants);
+  return id;
+}
+
+/** Marks a mirrored event cancelled (once); nothing happens when there is none. */
+export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise<void> {
+  await db
+    .updateTable('calendar.calendar_events')
+    .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), updated_at: new Date() }))
+    .where('company_id', '=', key.companyId)
+    .where('source_module', '=', key.sourceModule)
+    .where('entity_type', '=', key.entityType)
+    .where('entity_id', '=', key.entityId)
+    .where('parent_id', 'is', null)
+    .where('is_cancelled', '=', false)
+    .execute();
+}
+
+export async function findSourceEventTitle(db: CalendarDb, key: SourceKey): Promise<{ title: string; start: Date; end: Date | null } | null> {
+  const row = await db
+    .selectFrom('calendar.calendar_events')
+    .select(['title', 'start_time', 'end_time'])
+    .where('company_id', '=', key.companyId)
+    .where('source_module', '=', key.sourceModule)
+    .where('entity_type', '=', key.entityType)
+    .where('entity_id', '=', key.entityId)
+    .where('parent_id', 'is', null)
+    .executeTakeFirst();
+  return row ? { title: row.title, start: row.start_time, end: row.end_time } : null;
+}

@@ -1,0 +1,157 @@
+/**
+ * The calendar's side of the event backbone: records of other domains
+ * (tasks, milestones, sales meetings, leave, live classes) mirrored as
+ * calendar events. Idempotent: an event handled twice leaves one calendar
+ * event, unchanged the second time (see source-event-writes.ts).
+ *
+ * Live classes get the course's teachers and students as participants,
+ * asked of academy with a service identity of the event's company.
+ */
+import type { Transaction } from 'kysely';
+import type { PlatformConfig } from '../../../platform/config.js';
+import type { EventHandlers } from '../../../platform/events/event-consumer.js';
+import { CourseAccess, type CourseParticipants } from '../../../platform/federation/course-access.js';
+import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
+import type { TopicName, TopicPayload } from '../../../platform/events/topics/index.js';
+import type { CalendarDatabase } from '../database.js';
+import type { NewParticipant } from '../repositories/event-writes.js';
+import { cancelSourceEvent, findSourceEventTitle, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
+import { draftToRow, type EventDraft } from './event-draft.js';
+
+/** What a handler sees of a published event. */
+export interface DomainEventInput<T extends TopicName = TopicName> {
+  topic: T;
+  companyId: string;
+  payload: TopicPayload<T>;
+}
+
+export interface DomainEventDeps {
+  /** Teachers and students of a course (academy), for live class participants. */
+  courseParticipants: (companyId: string, courseId: string) => Promise<CourseParticipants | null>;
+}
+
+export function academyCourseParticipants(config: PlatformConfig): DomainEventDeps['courseParticipants'] {
+  return (companyId, courseId) => new CourseAccess(config, serviceViewer('calendar', companyId)).participants(courseId);
+}
+
+/** The topics the calendar follows. */
+export const CALENDAR_TOPICS = [
+  'project.task.created', 'project.task.updated', 'project.task.deleted',
+  'project.milestone.created', 'project.milestone.updated', 'project.milestone.deleted',
+  'sales.meeting.created', 'sales.meeting.updated', 'sales.meeting.cancelled',
+  'hr.leave.approved', 'hr.leave.rejected', 'hr.leave.cancelled',
+  'meet.class.scheduled', 'meet.class.updated', 'meet.class.cancelled',
+] as const satisfies readonly TopicName[];
+
+type Trx = Transaction<CalendarDatabase>;
+const date = (value: string) => new Date(value);
+
+async function mirror(trx: Trx, draft: EventDraft, participants: NewParticipant[]): Promise<void> {
+  await upsertSourceEvent(trx, draftToRow(draft), participants);
+}
+
+async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean) {
+  const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
+  if (deleted || !p.due_date || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  await mirror(
+    trx,
+    { ...source(key), title: `Due: ${p.task_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'TASK_DEADLINE', metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status } },
+    p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : [],
+  );
+}
+
+async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean) {
+  const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
+  if (deleted) return cancelSourceEvent(trx, key);
+  await mirror(trx, { ...source(key), title: `Milestone: ${p.milestone_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'MILESTONE', metadata: { projectId: p.project_id, projectName: p.project_name } }, []);
+}
+
+async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean) {
+  const key: SourceKey = { companyId, sourceModule: 'sales', entityType: 'meeting', entityId: p.meeting_id };
+  if (cancelled || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  const participants: NewParticipant[] = [
+    ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
+    { externalEmail: p.customer_email, externalName: p.customer_name },
+  ];
+  await mirror(
+    trx,
+    { ...source(key), title: `Meeting: ${p.customer_name}`, description: p.description, location: p.location, start: date(p.scheduled_at), end: date(p.end_at), eventType: 'MEETING', organizerId: p.owner_id },
+    participants,
+  );
+}
+
+async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>) {
+  const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
+  if (p.status !== 'APPROVED') return cancelSourceEvent(trx, key);
+  await mirror(
+    trx,
+    { ...source(key), title: 'On leave', start: date(p.start_date), end: date(p.end_date), allDay: true, eventType: 'LEAVE', organizerId: p.employee_id, metadata: { leaveType: p.leave_type } },
+    [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }],
+  );
+}
+
+async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.class.scheduled'>, cancelled: boolean, deps: DomainEventDeps) {
+  const key: SourceKey = { companyId, sourceModule: 'meet', entityType: 'live_class', entityId: p.live_class_id };
+  if (cancelled || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  // An update may carry only what changed: keep what the calendar already knows.
+  const known = await findSourceEventTitle(trx, key);
+  const start = p.scheduled_at ? date(p.scheduled_at) : known?.start;
+  if (!start) return;
+  const minutes = p.duration_minutes ?? (known?.end ? (known.end.getTime() - known.start.getTime()) / 60_000 : 60);
+  const course = await deps.courseParticipants(companyId, p.course_id);
+  const host = p.host_user_id ?? null;
+  const participants: NewParticipant[] = [
+    ...(course?.teachers ?? []).map((t) => ({ userId: t.id, isOrganizer: t.id === host, status: t.id === host ? ('ACCEPTED' as const) : ('PENDING' as const) })),
+    ...(course?.students ?? []).map((s) => ({ userId: s.id })),
+  ];
+  if (host && !participants.some((x) => x.userId === host)) participants.unshift({ userId: host, isOrganizer: true, status: 'ACCEPTED' });
+  await mirror(
+    trx,
+    {
+      ...source(key), title: p.title ?? known?.title ?? 'Live class', description: p.description ?? null, start, end: new Date(start.getTime() + minutes * 60_000),
+      eventType: 'LIVE_CLASS', courseId: p.course_id, organizerId: host, metadata: { courseId: p.course_id, courseName: course?.fullname ?? null },
+    },
+    participants,
+  );
+}
+
+function source(key: SourceKey): Pick<EventDraft, 'companyId' | 'sourceModule' | 'entityType' | 'entityId'> {
+  return { companyId: key.companyId, sourceModule: key.sourceModule, entityType: key.entityType, entityId: key.entityId };
+}
+
+/** Applies one domain event to the calendar, inside the caller's transaction. */
+export async function handleDomainEvent(trx: Trx, event: DomainEventInput, deps: DomainEventDeps): Promise<void> {
+  const { companyId } = event;
+  const payload = event.payload as any;
+  switch (event.topic) {
+    case 'project.task.created':
+    case 'project.task.updated':
+    case 'project.task.deleted':
+      return onTask(trx, companyId, payload, event.topic === 'project.task.deleted');
+    case 'project.milestone.created':
+    case 'project.milestone.updated':
+    case 'project.milestone.deleted':
+      return onMilestone(trx, companyId, payload, event.topic === 'project.milestone.deleted');
+    case 'sales.meeting.created':
+    case 'sales.meeting.updated':
+    case 'sales.meeting.cancelled':
+      return onMeeting(trx, companyId, payload, event.topic === 'sales.meeting.cancelled');
+    case 'hr.leave.approved':
+    case 'hr.leave.rejected':
+    case 'hr.leave.cancelled':
+      return onLeave(trx, companyId, payload);
+    case 'meet.class.scheduled':
+    case 'meet.class.updated':
+    case 'meet.class.cancelled':
+      return onLiveClass(trx, companyId, payload, event.topic === 'meet.class.cancelled', deps);
+    default:
+      return undefined; // not a topic the calendar follows
+  }
+}
+
+/** The handlers for the platform's event consumer (group `calendar`). */
+export function calendarEventHandlers(deps: DomainEventDeps): EventHandlers {
+  const handle = async (event: { topic: string; companyId: string; payload: unknown }, context: { trx: Transaction<any> }) =>
+    handleDomainEvent(context.trx as Trx, event as DomainEventInput, deps);
+  return Object.fromEntries(CALENDAR_TOPICS.map((topic) => [topic, handle])) as EventHandlers;
+}
