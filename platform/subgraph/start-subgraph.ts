@@ -21,6 +21,8 @@ import { findRoute } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { readSchemaFile } from '../paths.js';
 import { formatError } from '../graphql/format-error.js';
+// Registered up front so that every subgraph exposes event lag, even before its first event.
+import '../observability/event-lag.js';
 import { measureRequest } from '../observability/http-metrics.js';
 import { metricsRoute } from '../observability/metrics.js';
 import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
