@@ -7,6 +7,7 @@ import { execFileSync, execSync } from 'node:child_process';
 
 export const REQUIRED_TOOLS: { command: string; aptPackage: string; usedBy: string }[] = [
   { command: 'rclone', aptPackage: 'rclone', usedBy: 'documents WebDAV tests' },
+  { command: 'radicale', aptPackage: 'radicale', usedBy: 'calendar CalDAV tests' },
 ];
 
 function has(command: string): boolean {
