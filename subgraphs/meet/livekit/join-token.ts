@@ -3,6 +3,7 @@
  * room: they publish camera, microphone and screen and administer it.
  * Students watch, listen and chat (data), and publish no media.
  */
+import { decodeJwt } from 'jose';
 import { AccessToken, TrackSource, type VideoGrant } from 'livekit-server-sdk';
 
 export interface JoinTokenRequest {
@@ -31,7 +32,8 @@ export function roomGrant(roomName: string, teacher: boolean): VideoGrant {
   };
 }
 
-export async function mintJoinToken(request: JoinTokenRequest): Promise<string> {
+/** The token and its exact expiry (read back from the token, so the two can never disagree). */
+export async function mintJoinToken(request: JoinTokenRequest): Promise<{ token: string; expiresAt: Date }> {
   const token = new AccessToken(request.apiKey, request.apiSecret, {
     identity: request.identity,
     name: request.name,
@@ -39,5 +41,6 @@ export async function mintJoinToken(request: JoinTokenRequest): Promise<string> 
     metadata: request.metadata ? JSON.stringify(request.metadata) : undefined,
   });
   token.addGrant(roomGrant(request.roomName, request.teacher));
-  return token.toJwt();
+  const jwt = await token.toJwt();
+  return { token: jwt, expiresAt: new Date(decodeJwt(jwt).exp! * 1000) };
 }

@@ -52,7 +52,7 @@ export class JoinService {
     // Valid until shortly after the scheduled end (or, past it while LIVE, for the grace period), never longer than the cap.
     const until = Math.max(liveClass.endsAt.getTime(), now.getTime()) + this.settings.tokenEndGraceMinutes * MINUTE;
     const ttlSeconds = Math.max(60, Math.min(this.settings.tokenMaxTtlSeconds, Math.floor((until - now.getTime()) / 1000)));
-    const token = await mintJoinToken({
+    const { token, expiresAt } = await mintJoinToken({
       apiKey: this.config.livekit.apiKey,
       apiSecret: this.config.livekit.apiSecret,
       roomName: liveClass.roomName,
@@ -67,7 +67,7 @@ export class JoinService {
       livekitUrl: this.config.livekit.url,
       roomName: liveClass.roomName,
       canPublish: teacher,
-      expiresAt: new Date(Math.floor(now.getTime() / 1000) * 1000 + ttlSeconds * 1000),
+      expiresAt,
     };
   }
 

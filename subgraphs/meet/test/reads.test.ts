@@ -91,6 +91,20 @@ describe('meet reads', () => {
     expect(statements.filter((sql) => sql.includes('mdl_course'))).toHaveLength(1);
   });
 
+  it('lists the live classes of many courses in one SQL statement and asks academy nothing', async () => {
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const { body } = await call('sam.student', ENTITIES_QUERY('Course', 'id liveClasses { id } recordings { id }'), {
+      representations: ['101', '102', '103'].map((id) => ({ __typename: 'Course', id, viewerRole: id === '103' ? null : 'STUDENT' })),
+    });
+    stop();
+    expect(body.errors).toBeUndefined();
+    expect(body.data._entities.map((c: any) => c.liveClasses.length)).toEqual([3, 1, 0]);
+    expect(statements.filter((sql) => sql.includes('"live_classes"'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('"recordings"'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('mdl_'))).toHaveLength(0);
+  });
+
   it('never shows another company\u2019s classes or recordings, on any path', async () => {
     const root = await call('globex.admin', `{ liveClass(id: "${newton}") { id } liveClasses { id } }`);
     expect(root.body.data.liveClass).toBeNull();
