@@ -29,6 +29,9 @@ export function getPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool
     });
     // A broken idle client (server restart) must not crash the process; the pool replaces it.
     pool.on('error', () => {});
+    // Nor may a client checked out between two statements (a transaction): pg-pool only listens while it is idle.
+    // Its next query fails, and the caller sees that error.
+    pool.on('connect', (client) => client.on('error', () => {}));
     pools.set(databaseUrl, pool);
   }
   return pool;
