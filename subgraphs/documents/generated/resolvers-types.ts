@@ -19,7 +19,7 @@ export type Scalars = {
 export type Course = {
   __typename?: 'Course';
   /** The course's documents, for company admins and users enrolled in the course; empty for others. */
-  documents: Array<Document>;
+  documents: Maybe<Array<Document>>;
   id: Scalars['ID']['output'];
   viewerRole: Maybe<CourseRole>;
 };
@@ -159,7 +159,7 @@ export type MutationUnarchiveDocumentArgs = {
 export type Project = {
   __typename?: 'Project';
   /** The project's documents (not archived, not in the trash), for admins, managers and employees. */
-  documents: Array<Document>;
+  documents: Maybe<Array<Document>>;
   id: Scalars['ID']['output'];
 };
 
@@ -237,7 +237,7 @@ export type ShareLink = {
 export type Task = {
   __typename?: 'Task';
   /** The task's documents (not archived, not in the trash), for admins, managers and employees. */
-  documents: Array<Document>;
+  documents: Maybe<Array<Document>>;
   id: Scalars['ID']['output'];
 };
 
@@ -409,7 +409,7 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type CourseResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Course'] = ResolversParentTypes['Course'], FederationReferenceType extends FederationReferenceTypes['Course'] = FederationReferenceTypes['Course']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Course']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -456,7 +456,7 @@ export type MutationResolvers<ContextType = DocumentsContext, ParentType extends
 
 export type ProjectResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -478,7 +478,7 @@ export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extend
 
 export type TaskResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Task']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

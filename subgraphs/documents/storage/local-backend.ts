@@ -34,14 +34,16 @@ export class LocalStorageBackend implements StorageBackend {
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const file = this.pathOf(key);
-    await mkdir(path.dirname(file), { recursive: true });
     const partial = `${file}.${randomUUID()}.part`;
     const meter = meteredStream(options.maxBytes);
     try {
+      await mkdir(path.dirname(file), { recursive: true });
       await pipeline(body, meter, createWriteStream(partial, { flags: 'wx' }));
       await rename(partial, file);
     } catch (error) {
-      await rm(partial, { force: true });
+      await rm(partial, { force: true }).catch(() => {});
+      // The disk's failures (full, read-only, missing mount) make the backend unavailable; the body's are the caller's.
+      if ((error as NodeJS.ErrnoException).syscall) throw new StorageUnavailableError(this.name, error);
       throw error;
     }
     return meter.result();

@@ -6,7 +6,9 @@
  */
 import type { DocumentsConfig, StorageBackendName } from '../../../platform/config.js';
 import { LocalStorageBackend } from './local-backend.js';
+import { S3StorageBackend } from './s3-backend.js';
 import type { StorageBackend } from './storage-backend.js';
+import { WebDavStorageBackend } from './webdav-backend.js';
 
 export class StorageBackends {
   private readonly backends = new Map<StorageBackendName, StorageBackend>();
@@ -30,7 +32,10 @@ export class StorageBackends {
   }
 }
 
+/** Every backend the configuration names (local always; WebDAV and S3 when configured). */
 export async function createStorageBackends(config: DocumentsConfig): Promise<StorageBackends> {
   const backends: StorageBackend[] = [new LocalStorageBackend(config.storageDir)];
+  if (config.webdav) backends.push(new WebDavStorageBackend(config.webdav));
+  if (config.s3) backends.push(new S3StorageBackend(config.s3));
   return new StorageBackends(backends);
 }

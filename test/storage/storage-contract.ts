@@ -1,0 +1,130 @@
+/**
+ * The contract every StorageBackend must keep, as a vitest suite to run
+ * against each real backend: round trip with checksum, ranges, size limits,
+ * a large file streamed both ways in bounded memory, and a clear error when
+ * the backend is down.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import {
+  ObjectNotFoundError,
+  ObjectTooLargeError,
+  StorageUnavailableError,
+  storageKey,
+  type StorageBackend,
+} from '../../subgraphs/documents/storage/storage-backend.js';
+
+export interface ContractTarget {
+  backend: () => StorageBackend;
+  /** Makes the backend unreachable (stops its server, points it at nothing). */
+  takeDown: () => Promise<StorageBackend>;
+}
+
+const key = () => storageKey(randomUUID(), randomUUID(), randomUUID());
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** `total` bytes of a repeating pseudo-random pattern, produced as read (never held whole). */
+function generated(total: number, chunkSize = 1024 * 1024): { stream: Readable; sha256: () => string } {
+  const pattern = randomBytes(chunkSize);
+  const hash = createHash('sha256');
+  let produced = 0;
+  const stream = new Readable({
+    read() {
+      if (produced >= total) return void this.push(null);
+      const chunk = pattern.subarray(0, Math.min(chunkSize, total - produced));
+      produced += chunk.length;
+      hash.update(chunk);
+      this.push(Buffer.from(chunk));
+    },
+  });
+  return { stream, sha256: () => hash.digest('hex') };
+}
+
+/** Peak RSS growth over a baseline while `work` runs, sampled every 20 ms. */
+async function peakMemoryGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthBytes: number }> {
+  globalThis.gc?.();
+  const baseline = process.memoryUsage().rss;
+  let peak = baseline;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { result, growthBytes: peak - baseline };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export const LARGE_FILE_BYTES = 200 * 1024 * 1024;
+/** Far below the file size: streaming holds a few parts at most (S3 multipart keeps 4 x 8 MB in flight). */
+export const MEMORY_BUDGET_BYTES = 120 * 1024 * 1024;
+
+export function describeStorageContract(name: string, target: ContractTarget): void {
+  describe(`${name} storage backend`, () => {
+    it('stores and returns the exact bytes, with size and sha256 measured while streaming', async () => {
+      const backend = target.backend();
+      const bytes = randomBytes(300_000);
+      const objectKey = key();
+      const stored = await backend.put(objectKey, Readable.from([bytes.subarray(0, 100_000), bytes.subarray(100_000)]));
+      expect(stored).toEqual({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      expect(await backend.stat(objectKey)).toEqual({ size: bytes.length });
+      expect(await backend.exists(objectKey)).toBe(true);
+      expect(await readAll(await backend.get(objectKey))).toEqual(bytes);
+      await backend.delete(objectKey);
+      expect(await backend.exists(objectKey)).toBe(false);
+      expect(await backend.stat(objectKey)).toBeNull();
+      await expect(backend.get(objectKey)).rejects.toBeInstanceOf(ObjectNotFoundError);
+      await backend.delete(objectKey); // deleting twice is fine
+    });
+
+    it('returns byte ranges', async () => {
+      const backend = target.backend();
+      const bytes = randomBytes(10_000);
+      const objectKey = key();
+      await backend.put(objectKey, Readable.from([bytes]));
+      expect(await readAll(await backend.get(objectKey, { start: 10, end: 19 }))).toEqual(bytes.subarray(10, 20));
+      expect(await readAll(await backend.get(objectKey, { start: 9_990, end: 9_999 }))).toEqual(bytes.subarray(9_990));
+      await backend.delete(objectKey);
+    });
+
+    it('cuts off a body past the size limit and keeps nothing of it', async () => {
+      const backend = target.backend();
+      const objectKey = key();
+      await expect(backend.put(objectKey, Readable.from([randomBytes(600), randomBytes(600)]), { maxBytes: 1000 })).rejects.toBeInstanceOf(ObjectTooLargeError);
+      expect(await backend.exists(objectKey)).toBe(false);
+    });
+
+    it(`streams a ${LARGE_FILE_BYTES / 1024 / 1024} MB file both ways in bounded memory`, { timeout: 240_000 }, async () => {
+      const backend = target.backend();
+      const objectKey = key();
+      const source = generated(LARGE_FILE_BYTES);
+      const upload = await peakMemoryGrowth(() => backend.put(objectKey, source.stream));
+      expect(upload.result).toEqual({ size: LARGE_FILE_BYTES, sha256: source.sha256() });
+      expect(upload.growthBytes).toBeLessThan(MEMORY_BUDGET_BYTES);
+      const download = await peakMemoryGrowth(async () => {
+        const hash = createHash('sha256');
+        let size = 0;
+        for await (const chunk of await backend.get(objectKey)) {
+          hash.update(chunk as Buffer);
+          size += (chunk as Buffer).length;
+        }
+        return { size, sha256: hash.digest('hex') };
+      });
+      expect(download.result).toEqual(upload.result);
+      expect(download.growthBytes).toBeLessThan(MEMORY_BUDGET_BYTES);
+      await backend.delete(objectKey);
+    });
+
+    it('reports a backend that is down as unavailable', async () => {
+      const down = await target.takeDown();
+      await expect(down.put(key(), Readable.from([Buffer.from('hello')]))).rejects.toBeInstanceOf(StorageUnavailableError);
+      await expect(down.check()).rejects.toBeInstanceOf(StorageUnavailableError);
+    });
+  });
+}
