@@ -28,6 +28,7 @@ const DEV_SECRETS = {
   livekitApiSecret: 'secret',
   documentsUrlSecret: 'bheem-dev-documents-url-secret-do-not-use-in-production',
   calendarCredentialKey: 'bheem-dev-calendar-credential-key-do-not-use-in-production',
+  eventIngestSecret: 'bheem-dev-event-ingest-secret-do-not-use-in-production',
 };
 
 export interface AuthConfig {
@@ -85,6 +86,10 @@ export interface PlatformConfig {
   requireGatewaySignature: boolean;
   moodle: { schema: string; provision: boolean };
   livekit: { url: string; apiKey: string; apiSecret: string };
+  /** HMAC key of the event ingestion endpoint, shared with Bheem Core's event bus (EVENT_INGEST_SECRET). */
+  eventIngestSecret: string;
+  /** Processed events older than this many days are pruned (EVENT_RETENTION_DAYS, default 7). */
+  eventRetentionDays: number;
   documents: DocumentsConfig;
   gateway: GatewayConfig;
   /** OpenTelemetry traces, exported by OTLP/HTTP; off (no spans at all) unless an endpoint is set. */
@@ -172,6 +177,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       apiKey: secret('LIVEKIT_API_KEY', DEV_SECRETS.livekitApiKey),
       apiSecret: secret('LIVEKIT_API_SECRET', DEV_SECRETS.livekitApiSecret),
     },
+    eventIngestSecret: secret('EVENT_INGEST_SECRET', DEV_SECRETS.eventIngestSecret),
+    eventRetentionDays: int('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production),
     calendarCredentialKey: secret('CALENDAR_CREDENTIAL_KEY', DEV_SECRETS.calendarCredentialKey),
