@@ -105,7 +105,7 @@ export type Course = {
    * in the course; empty for others. With `from`/`to`, only events with an
    * occurrence in that range.
    */
-  calendarEvents: Array<CalendarEvent>;
+  calendarEvents: Maybe<Array<CalendarEvent>>;
   id: Scalars['ID']['output'];
   viewerRole: Maybe<CourseRole>;
 };
@@ -288,7 +288,7 @@ export type QueryFreeBusyArgs = {
 export type Task = {
   __typename?: 'Task';
   /** The task's deadline event(s) the caller may see. */
-  calendarEvents: Array<CalendarEvent>;
+  calendarEvents: Maybe<Array<CalendarEvent>>;
   id: Scalars['ID']['output'];
 };
 
@@ -443,7 +443,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ParticipationStatus: ParticipationStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Task: ResolverTypeWrapper<Omit<Task, 'calendarEvents'> & { calendarEvents: Array<ResolversTypes['CalendarEvent']> }>;
+  Task: ResolverTypeWrapper<Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversTypes['CalendarEvent']>> }>;
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: ResolverTypeWrapper<User>;
 }>;
@@ -467,7 +467,7 @@ export type ResolversParentTypes = ResolversObject<{
   LiveClass: Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['LiveClass'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
-  Task: Omit<Task, 'calendarEvents'> & { calendarEvents: Array<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['Task'];
+  Task: Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversParentTypes['CalendarEvent']>> } | FederationReferenceTypes['Task'];
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: User;
 }>;
@@ -508,7 +508,7 @@ export type CalendarEventResolvers<ContextType = CalendarContext, ParentType ext
 
 export type CourseResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Course'] = ResolversParentTypes['Course'], FederationReferenceType extends FederationReferenceTypes['Course'] = FederationReferenceTypes['Course']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Course']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  calendarEvents?: Resolver<Array<ResolversTypes['CalendarEvent']>, ParentType, ContextType, Partial<CourseCalendarEventsArgs>>;
+  calendarEvents?: Resolver<Maybe<Array<ResolversTypes['CalendarEvent']>>, ParentType, ContextType, Partial<CourseCalendarEventsArgs>>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
@@ -561,7 +561,7 @@ export type QueryResolvers<ContextType = CalendarContext, ParentType extends Res
 
 export type TaskResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Task']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  calendarEvents?: Resolver<Array<ResolversTypes['CalendarEvent']>, ParentType, ContextType>;
+  calendarEvents?: Resolver<Maybe<Array<ResolversTypes['CalendarEvent']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 

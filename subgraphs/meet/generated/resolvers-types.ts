@@ -39,9 +39,9 @@ export type Course = {
   __typename?: 'Course';
   id: Scalars['ID']['output'];
   /** The course's live classes, by scheduled time; empty for callers neither enrolled nor admin. */
-  liveClasses: Array<LiveClass>;
+  liveClasses: Maybe<Array<LiveClass>>;
   /** Recordings of all the course's live classes, newest first; empty for callers neither enrolled nor admin. */
-  recordings: Array<Recording>;
+  recordings: Maybe<Array<Recording>>;
   viewerRole: Maybe<CourseRole>;
 };
 
@@ -392,8 +392,8 @@ export type AttendanceIntervalResolvers<ContextType = MeetContext, ParentType ex
 export type CourseResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Course'] = ResolversParentTypes['Course'], FederationReferenceType extends FederationReferenceTypes['Course'] = FederationReferenceTypes['Course']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Course']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  liveClasses?: Resolver<Array<ResolversTypes['LiveClass']>, ParentType, ContextType, Partial<CourseLiveClassesArgs>>;
-  recordings?: Resolver<Array<ResolversTypes['Recording']>, ParentType, ContextType>;
+  liveClasses?: Resolver<Maybe<Array<ResolversTypes['LiveClass']>>, ParentType, ContextType, Partial<CourseLiveClassesArgs>>;
+  recordings?: Resolver<Maybe<Array<ResolversTypes['Recording']>>, ParentType, ContextType>;
 }>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
