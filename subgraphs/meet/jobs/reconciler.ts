@@ -8,7 +8,9 @@
  *   LiveKit unreachable), and its room closed;
  * - attendance follows the room's participants: intervals of those gone are
  *   closed, those present and unknown are opened;
- * - rooms of classes that ended or were cancelled are deleted.
+ * - rooms of classes that ended or were cancelled are deleted;
+ * - recordings still RECORDING or PROCESSING take the status LiveKit
+ *   reports for their egress (a lost egress_ended still yields READY).
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
@@ -17,10 +19,13 @@ import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { MeetSettings } from '../meet-settings.js';
 import type { LiveClassModel } from '../models.js';
+import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { RecordingRepository } from '../repositories/recording-repository.js';
 import { markEnded } from '../services/class-lifecycle.js';
+import { toMeetEgress } from '../webhooks/livekit-event.js';
 
 const RECONCILE_LOCK = 4_242_301;
 
@@ -32,6 +37,7 @@ export interface ReconcileReport {
   closedIntervals: number;
   openedIntervals: number;
   deletedRooms: string[];
+  recordingsUpdated: number;
 }
 
 export class Reconciler {
@@ -67,7 +73,7 @@ export class Reconciler {
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
-      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [] };
+      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
       try {
         return await this.run(now);
       } finally {
@@ -77,7 +83,7 @@ export class Reconciler {
   }
 
   private async run(now: Date): Promise<ReconcileReport> {
-    const report: ReconcileReport = { ran: true, livekitReachable: true, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [] };
+    const report: ReconcileReport = { ran: true, livekitReachable: true, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
     const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
     let rooms: Set<string> | null = null;
     try {
@@ -122,10 +128,27 @@ export class Reconciler {
       );
       for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
     }
-    if (report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
+    if (rooms) report.recordingsUpdated = await this.syncRecordings();
+    if (report.recordingsUpdated ||
+      report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
       this.log.info(report, 'reconciliation repaired drift');
     }
     return report;
+  }
+
+  private async syncRecordings(): Promise<number> {
+    const active = await new RecordingRepository(this.db).listActive();
+    if (active.length === 0) return 0;
+    const classes = await new LiveClassRepository(this.db).findByIdsAcrossCompanies([...new Set(active.map((r) => r.liveClassId))]);
+    const tracked = new Set(active.map((recording) => recording.egressId));
+    let updated = 0;
+    for (const liveClass of classes) {
+      const egresses = await this.livekit.listEgress(liveClass.roomName).catch(() => []);
+      for (const egress of egresses.filter((candidate) => tracked.has(candidate.egressId))) {
+        if (await this.db.transaction().execute((trx) => applyEgress(trx, toMeetEgress(egress)))) updated += 1;
+      }
+    }
+    return updated;
   }
 
   private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport): Promise<void> {

@@ -87,6 +87,14 @@ export class LiveClassRepository {
     return rows.map(toLiveClass);
   }
 
+  /** Background work only: classes by id across companies. */
+  async findByIdsAcrossCompanies(ids: readonly string[]): Promise<LiveClassModel[]> {
+    const valid = uuidsOnly(ids);
+    if (valid.length === 0) return [];
+    const rows = await this.db.selectFrom('live_classes').selectAll().where('id', 'in', valid).execute();
+    return rows.map(toLiveClass);
+  }
+
   async listByRoomNames(roomNames: readonly string[]): Promise<LiveClassModel[]> {
     if (roomNames.length === 0) return [];
     const rows = await this.db.selectFrom('live_classes').selectAll().where('room_name', 'in', [...roomNames]).execute();

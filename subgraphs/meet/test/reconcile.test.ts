@@ -90,4 +90,16 @@ describe('reconciliation with LiveKit', () => {
     expect((await reconciler.reconcile()).deletedRooms).toContain(created.roomName);
     expect(meet.livekit.rooms.has(created.roomName)).toBe(false);
   });
+
+  it('completes a recording whose egress_ended webhook was lost', async () => {
+    const created = await liveClass();
+    const started = await meet.call('tara.teacher', `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`, { id: created.id });
+    const egress = [...meet.livekit.egresses.values()].find((candidate) => candidate.roomName === created.roomName)!;
+    meet.livekit.completeEgress(egress.egressId, { size: 2048, durationSeconds: 61 });
+    expect((await reconciler.reconcile()).recordingsUpdated).toBe(1);
+    const recordings = await meet.call('sam.student', `{ liveClass(id: "${created.id}") { recordings { id status durationSeconds sizeBytes } } }`);
+    expect(recordings.body.data.liveClass.recordings).toEqual([{ id: started.body.data.startRecording.id, status: 'READY', durationSeconds: 61, sizeBytes: 2048 }]);
+    expect((await meet.outbox('meet.recording.ready')).filter((row) => row.entity_key === started.body.data.startRecording.id)).toHaveLength(1);
+    expect((await reconciler.reconcile()).recordingsUpdated).toBe(0);
+  });
 });

@@ -1,5 +1,5 @@
 /** The parts of LiveKit's WebhookEvent meet acts on, in plain types (times as Dates, sizes as numbers). */
-import { EgressStatus, type WebhookEvent } from 'livekit-server-sdk';
+import { EgressStatus, type EgressInfo, type WebhookEvent } from 'livekit-server-sdk';
 
 export interface LiveKitEgressFile {
   filename: string;
@@ -8,46 +8,53 @@ export interface LiveKitEgressFile {
   durationSeconds: number;
 }
 
+export interface MeetEgress {
+  egressId: string;
+  roomName: string;
+  status: string;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  error: string;
+  file: LiveKitEgressFile | null;
+}
+
 export interface MeetWebhookEvent {
   id: string;
   event: string;
   createdAt: Date;
   roomName: string | null;
   participant: { sid: string; identity: string; joinedAt: Date | null } | null;
-  egress: { egressId: string; roomName: string; status: string; startedAt: Date | null; endedAt: Date | null; error: string; file: LiveKitEgressFile | null } | null;
+  egress: MeetEgress | null;
 }
 
 const fromSeconds = (value: bigint) => (value > 0n ? new Date(Number(value) * 1000) : null);
 const fromNanos = (value: bigint) => (value > 0n ? new Date(Number(value / 1_000_000n)) : null);
 
+/** An egress as LiveKit reports it (webhook or ListEgress), in meet's terms. */
+export function toMeetEgress(egress: EgressInfo): MeetEgress {
+  const file = egress.fileResults?.[0] ?? (egress.result.case === 'file' ? egress.result.value : undefined);
+  return {
+    egressId: egress.egressId,
+    roomName: egress.roomName,
+    status: EgressStatus[egress.status] ?? 'EGRESS_STARTING',
+    startedAt: fromNanos(egress.startedAt),
+    endedAt: fromNanos(egress.endedAt),
+    error: egress.error,
+    file: file
+      ? { filename: file.filename, location: file.location, sizeBytes: Number(file.size), durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000) }
+      : null,
+  };
+}
+
 export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
-  const egress = event.egressInfo;
-  const file = egress?.fileResults?.[0] ?? (egress?.result.case === 'file' ? egress.result.value : undefined);
   return {
     id: event.id,
     event: event.event,
     createdAt: fromSeconds(event.createdAt) ?? new Date(),
-    roomName: event.room?.name || egress?.roomName || null,
+    roomName: event.room?.name || event.egressInfo?.roomName || null,
     participant: event.participant
       ? { sid: event.participant.sid, identity: event.participant.identity, joinedAt: fromSeconds(event.participant.joinedAt) }
       : null,
-    egress: egress
-      ? {
-          egressId: egress.egressId,
-          roomName: egress.roomName,
-          status: EgressStatus[egress.status] ?? 'EGRESS_STARTING',
-          startedAt: fromNanos(egress.startedAt),
-          endedAt: fromNanos(egress.endedAt),
-          error: egress.error,
-          file: file
-            ? {
-                filename: file.filename,
-                location: file.location,
-                sizeBytes: Number(file.size),
-                durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000),
-              }
-            : null,
-        }
-      : null,
+    egress: event.egressInfo ? toMeetEgress(event.egressInfo) : null,
   };
 }

@@ -10,13 +10,11 @@ import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveClassModel } from '../models.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
-import { isForward, recordingStatusOf } from '../recordings/recording-status.js';
+import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { RecordingRepository } from '../repositories/recording-repository.js';
 import { WebhookEventRepository } from '../repositories/webhook-event-repository.js';
-import { publishRecordingReady } from '../services/class-events.js';
 import { markEnded, markLive } from '../services/class-lifecycle.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
 
@@ -107,32 +105,7 @@ export class LiveKitWebhookHandler {
   }
 
   private async applyEgress(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
-    const egress = event.egress;
-    if (!egress?.egressId) return { outcome: 'ignored' };
-    const recordings = new RecordingRepository(trx);
-    let recording = await recordings.findByEgressForUpdate(egress.egressId);
-    const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
-    if (!liveClass) return { outcome: 'ignored' };
-    // Started elsewhere, or our own start's answer was lost: adopt it.
-    recording ??= await recordings.insert({
-      companyId: liveClass.companyId, liveClassId: liveClass.id, courseId: liveClass.courseId,
-      egressId: egress.egressId, storage: 'local', fileKey: null, startedAt: egress.startedAt,
-    });
-    const status = recordingStatusOf(egress.status, egress.file !== null);
-    if (!isForward(recording.status, status)) return { outcome: 'ignored' };
-    const updated = await recordings.update(recording.id, {
-      status,
-      started_at: recording.startedAt ?? egress.startedAt,
-      ended_at: egress.endedAt,
-      error: egress.error || null,
-      ...(egress.file && {
-        file_key: recording.fileKey ?? egress.file.filename,
-        location: egress.file.location || null,
-        size_bytes: String(egress.file.sizeBytes),
-        duration_seconds: egress.file.durationSeconds,
-      }),
-    });
-    if (updated.status === 'READY') await publishRecordingReady(trx, updated, liveClass);
-    return { outcome: 'applied' };
+    if (!event.egress?.egressId) return { outcome: 'ignored' };
+    return { outcome: (await applyEgress(trx, event.egress)) ? 'applied' : 'ignored' };
   }
 }

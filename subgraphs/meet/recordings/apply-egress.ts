@@ -1,0 +1,42 @@
+/**
+ * Brings a recording row up to what LiveKit says of its egress (from a
+ * webhook or from reconciliation), forward only, publishing
+ * meet.recording.ready when the file is complete. Runs in the caller's
+ * transaction; false when there was nothing to change.
+ */
+import type { Transaction } from 'kysely';
+import type { MeetDatabase } from '../database.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { RecordingRepository } from '../repositories/recording-repository.js';
+import { publishRecordingReady } from '../services/class-events.js';
+import type { MeetEgress } from '../webhooks/livekit-event.js';
+import { isForward, recordingStatusOf } from './recording-status.js';
+
+export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEgress): Promise<boolean> {
+  const recordings = new RecordingRepository(trx);
+  const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
+  if (!liveClass) return false; // not a class of ours
+  // Started elsewhere, or our own start's answer was lost: adopt it.
+  const recording =
+    (await recordings.findByEgressForUpdate(egress.egressId)) ??
+    (await recordings.insert({
+      companyId: liveClass.companyId, liveClassId: liveClass.id, courseId: liveClass.courseId,
+      egressId: egress.egressId, storage: 'local', fileKey: null, startedAt: egress.startedAt,
+    }));
+  const status = recordingStatusOf(egress.status, egress.file !== null);
+  if (!isForward(recording.status, status)) return false;
+  const updated = await recordings.update(recording.id, {
+    status,
+    started_at: recording.startedAt ?? egress.startedAt,
+    ended_at: egress.endedAt,
+    error: egress.error || null,
+    ...(egress.file && {
+      file_key: recording.fileKey ?? egress.file.filename,
+      location: egress.file.location || null,
+      size_bytes: String(egress.file.sizeBytes),
+      duration_seconds: egress.file.durationSeconds,
+    }),
+  });
+  if (updated.status === 'READY') await publishRecordingReady(trx, updated, liveClass);
+  return true;
+}
