@@ -1,0 +1,116 @@
+/**
+ * POST endpoint through which an outside event bus (Bheem Core's) feeds the
+ * platform's topics: signed (ingest-signature.ts), validated against the
+ * topic's schema, and idempotent on the sender's event id. An accepted event
+ * is published exactly as a subgraph would publish it, so consumers and
+ * live subscribers cannot tell the difference. Protocol: README.md,
+ * "Ingestion".
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { createKysely } from '../database/connection.js';
+import { BodyTooLargeError, readBody } from '../http/read-body.js';
+import { sendJson } from '../http/respond.js';
+import { createLogger, type Logger } from '../logger.js';
+import type { HttpRoute } from '../subgraph/subgraph-module.js';
+import { verifyIngestSignature } from './ingest-signature.js';
+import { publishEvent } from './publish-event.js';
+import { checkEventPayload, findTopic, PayloadError } from './topic-registry.js';
+
+export interface EventIngestOptions {
+  databaseUrl: string;
+  /** The shared HMAC secret (config.eventIngestSecret). */
+  secret: string;
+  /** Who sends: the outbox `source`, and the namespace of its event ids. Default 'bheem-core'. */
+  sender?: string;
+  /** Default '/events/ingest'. */
+  path?: string;
+  /** Accepted clock difference, in seconds. Default 300. */
+  toleranceSeconds?: number;
+  /** Default 256 KiB. */
+  maxBodyBytes?: number;
+  log?: Logger;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+class DuplicateEvent extends Error {}
+
+function refuse(response: Parameters<HttpRoute['handle']>[1], status: number, code: string, message: string, details?: unknown) {
+  sendJson(response, status, { error: { code, message, ...(details ? { details } : {}) } });
+}
+
+export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
+  const sender = options.sender ?? 'bheem-core';
+  const db = createKysely<any>(options.databaseUrl);
+  const log = (options.log ?? createLogger('events')).child({ component: 'event-ingest', sender });
+  return {
+    method: 'POST',
+    path: options.path ?? '/events/ingest',
+    async handle(request, response) {
+      let body: Buffer;
+      try {
+        body = await readBody(request, options.maxBodyBytes ?? 256 * 1024);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) return refuse(response, 413, 'PAYLOAD_TOO_LARGE', error.message);
+        throw error;
+      }
+      const signature = verifyIngestSignature(options.secret, request.headers, body, { toleranceSeconds: options.toleranceSeconds });
+      if (!signature.ok) {
+        log.warn({ code: signature.code }, 'refused an event delivery');
+        return refuse(response, 401, signature.code, signature.message);
+      }
+
+      let envelope: Record<string, unknown>;
+      try {
+        envelope = JSON.parse(body.toString('utf8'));
+        if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) throw new Error('not an object');
+      } catch {
+        return refuse(response, 400, 'BAD_REQUEST', 'The body must be a JSON object');
+      }
+      const { id, topic, company_id: companyId, key, payload } = envelope;
+      if (typeof id !== 'string' || id.length === 0 || id.length > 200) return refuse(response, 400, 'BAD_REQUEST', '"id" (the sender\'s event id) must be a string of 1 to 200 characters');
+      if (typeof topic !== 'string') return refuse(response, 400, 'BAD_REQUEST', '"topic" must be a string');
+      const definition = findTopic(topic);
+      if (!definition) return refuse(response, 422, 'UNKNOWN_TOPIC', `Unknown topic "${topic}"`);
+      if (typeof companyId !== 'string' || !UUID.test(companyId)) return refuse(response, 400, 'BAD_REQUEST', '"company_id" must be a UUID');
+      if (key !== undefined && (typeof key !== 'string' || key.length === 0)) return refuse(response, 400, 'BAD_REQUEST', '"key", when given, must be a non-empty string');
+      if (typeof payload === 'object' && payload !== null && 'company_id' in payload && (payload as { company_id: unknown }).company_id !== companyId) {
+        return refuse(response, 422, 'INVALID_PAYLOAD', 'payload.company_id differs from company_id');
+      }
+
+      try {
+        checkEventPayload(topic, payload);
+      } catch (error) {
+        if (error instanceof PayloadError) return refuse(response, 422, 'INVALID_PAYLOAD', error.message, error.issues);
+        throw error;
+      }
+
+      const bodyHash = createHash('sha256').update(body).digest('hex');
+      try {
+        const published = await db.transaction().execute(async (trx) => {
+          const entityKey = key ?? definition.keyOf(payload as never);
+          const ref = await publishEvent(trx, { topic, companyId, key: entityKey, payload: payload as object, source: sender });
+          const recorded = await sql`
+            INSERT INTO events.ingested (sender, sender_event_id, event_id, body_sha256)
+            VALUES (${sender}, ${id}, ${ref.id}, ${bodyHash}) ON CONFLICT DO NOTHING`.execute(trx);
+          // Seen before (perhaps right now, by a concurrent request): undo this publication.
+          if (Number(recorded.numAffectedRows ?? 0) === 0) throw new DuplicateEvent();
+          return ref;
+        });
+        log.info({ senderEventId: id, eventId: published.id, topic }, 'event ingested');
+        return sendJson(response, 202, { eventId: published.id, duplicate: false });
+      } catch (error) {
+        if (!(error instanceof DuplicateEvent)) throw error;
+      }
+      const { rows } = await sql<{ event_id: string; body_sha256: string }>`
+        SELECT event_id, body_sha256 FROM events.ingested WHERE sender = ${sender} AND sender_event_id = ${id}`.execute(db);
+      const first = rows[0]!;
+      if (first.body_sha256 !== bodyHash) {
+        return refuse(response, 409, 'CONFLICT', `Event id "${id}" was already used for a different event`);
+      }
+      // Idempotent: the sender may retry until it sees a success.
+      return sendJson(response, 200, { eventId: first.event_id, duplicate: true });
+    },
+  };
+}
