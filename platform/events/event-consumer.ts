@@ -22,6 +22,8 @@ import { randomInt } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { createKysely } from '../database/connection.js';
 import { createLogger, type Logger } from '../logger.js';
+import { recordEventLag } from '../observability/event-lag.js';
+import { registerEventMetrics } from './event-metrics.js';
 import { ensureConsumerGroup, loadCursors, markProcessed, recordProgress, saveCursors } from './consumer-groups.js';
 import { recordDeadLetter, replayNotification, toDeadLetter, type DeadLetterRow } from './dead-letters.js';
 import { compareCursors, horizonCursor, maxCursor, type Cursor } from './event-cursor.js';
@@ -152,6 +154,7 @@ class GroupConsumer implements EventConsumer {
       this.log.warn({ partitions, asked: this.options.partitions }, 'the group keeps the number of partitions it was created with');
     }
     this.partitionCount = partitions;
+    registerEventMetrics(this.options.databaseUrl);
     this.loop = this.run();
   }
 
@@ -325,6 +328,7 @@ class GroupConsumer implements EventConsumer {
     const advanced = new Map<number, Cursor>();
     const waiting = new Map<number, number>();
     const settled: string[] = [];
+    const handledEvents: { topic: string; createdAt: Date }[] = [];
     if (read.rows.length > 0) {
       await db.transaction().execute(async (trx) => {
         const savepoint = new HandlerSavepoint(trx);
@@ -356,6 +360,7 @@ class GroupConsumer implements EventConsumer {
           }
           if (outcome.kind === 'handled') {
             handled.push(event.id);
+            handledEvents.push(event);
           } else if (outcome.kind === 'rejected' || attempts >= maxAttempts) {
             await recordDeadLetter(trx, this.group, event, outcome.error, attempts);
             this.log.warn({ eventId: event.id, topic: event.topic, attempts, error: outcome.error }, 'event moved to dead letters');
@@ -377,6 +382,7 @@ class GroupConsumer implements EventConsumer {
       if (state) state.cursor = state.saved = cursor;
     }
     for (const id of settled) this.attempts.delete(id);
+    for (const event of handledEvents) recordEventLag(this.group, event.topic, event.createdAt);
     for (const [partition, retryAt] of waiting) {
       const state = this.held.get(partition);
       if (state) state.retryAt = retryAt;
