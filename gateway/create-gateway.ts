@@ -54,10 +54,12 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
     formatError: (formatted, error) => {
       const safe = formatError(formatted, error, log);
-      // Subgraphs' errors pass through the gateway with their extensions: strip their stack traces too.
-      if (!config.production || !safe.extensions?.stacktrace) return safe;
+      if (!config.production || !safe.extensions) return safe;
+      // Subgraphs' errors pass through with their extensions: strip their stack traces, and mask
+      // their unexpected failures (a driver's "connect ECONNREFUSED 10.0.0.5:5432" tells outsiders too much).
       const { stacktrace: _stacktrace, ...extensions } = safe.extensions;
-      return { ...safe, extensions };
+      const masked = extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName !== undefined;
+      return { ...safe, ...(masked && { message: `Internal error in subgraph "${String(extensions.serviceName)}"` }), extensions };
     },
     plugins: [metricsPlugin()],
   });
@@ -65,6 +67,8 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
   return {
     server,
     urls,
+    /** The subgraphs of the supergraph (known once started). */
+    subgraphNames: () => dataSources.map((source) => source.name as SubgraphName),
     stop: async () => {
       await server.stop();
       await Promise.all(dataSources.map((source) => source.close()));

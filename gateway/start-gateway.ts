@@ -91,7 +91,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const readiness = (): ReadinessChecks => ({
     ...(draining && { shutdown: async () => { throw new Error('draining'); } }),
     ...(db && { database: async () => void (await sql`SELECT 1`.execute(db)) }),
-    ...Object.fromEntries((Object.keys(gateway.urls) as SubgraphName[]).map((name) => [name, subgraphHealth(name)])),
+    ...Object.fromEntries(gateway.subgraphNames().map((name) => [name, subgraphHealth(name)])),
   });
   const routes = [
     ...healthRoutes('gateway', readiness),

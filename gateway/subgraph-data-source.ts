@@ -36,7 +36,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
 
+  readonly name: string;
+
   constructor(private readonly options: SubgraphDataSourceOptions) {
+    this.name = options.name;
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
     this.pool = new Pool(url.origin, {

@@ -56,8 +56,9 @@ export function postTo(url: string, body: unknown, headers: Record<string, strin
       });
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
-      // The gateway may close the socket while we are still sending a body it refused.
-      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+      // The gateway may close the socket while we are still sending a body it refused: its answer may still come.
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET') setTimeout(() => reject(error), 200);
+      else reject(error);
     });
     request.end(payload);
   });
