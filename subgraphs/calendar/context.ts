@@ -1,4 +1,5 @@
 import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
+import type { CalDAVAccountService } from './services/caldav-account-service.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
 import type { EventWriteService } from './services/event-write-service.js';
 import type { FreeBusyService } from './services/free-busy-service.js';
@@ -7,4 +8,5 @@ export interface CalendarContext extends BaseContext {
   events: CalendarEventService;
   eventWrites: EventWriteService;
   freeBusy: FreeBusyService;
+  caldavAccounts: CalDAVAccountService;
 }

@@ -58,7 +58,43 @@ export interface OccurrenceResponsesTable {
   responded_at: Generated<Date>;
 }
 
+export interface CaldavAccountsTable {
+  id: Generated<string>;
+  company_id: string;
+  user_id: string;
+  server_url: string;
+  username: string;
+  password_encrypted: string;
+  calendar_url: string;
+  sync_token: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CaldavSyncStatusTable {
+  account_id: string;
+  state: Generated<string>;
+  total: Generated<number>;
+  done: Generated<number>;
+  last_started_at: Timestamp | null;
+  last_success_at: Timestamp | null;
+  last_error: string | null;
+  last_error_at: Timestamp | null;
+}
+
+export interface CaldavResourcesTable {
+  account_id: string;
+  event_id: string;
+  href: string;
+  etag: string | null;
+  /** The event's updated_at that the remote copy matches: newer means ours changed since. */
+  synced_version: Timestamp;
+}
+
 export interface CalendarDatabase {
+  'calendar.caldav_accounts': CaldavAccountsTable;
+  'calendar.caldav_sync_status': CaldavSyncStatusTable;
+  'calendar.caldav_resources': CaldavResourcesTable;
   'calendar.calendar_events': CalendarEventsTable;
   'calendar.event_participants': EventParticipantsTable;
   'calendar.occurrence_responses': OccurrenceResponsesTable;

@@ -10,10 +10,15 @@ import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
 import { calendarMigrations } from './migrations/index.js';
 import { EventRepository } from './repositories/event-repository.js';
+import { CredentialCipher } from './caldav/credentials.js';
+import { startPeriodicSync } from './caldav/periodic-sync.js';
+import { CaldavRepository } from './repositories/caldav-repository.js';
 import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
 import { ParticipantRepository } from './repositories/participant-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedCalendar } from './seed.js';
+import { CalDAVAccountService } from './services/caldav-account-service.js';
+import { CalDAVSyncService } from './services/caldav-sync-service.js';
 import { CalendarEventService } from './services/calendar-event-service.js';
 import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
@@ -34,8 +39,13 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const consumer = config.calendar.consumeEvents
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
       : undefined;
+    const caldavRepository = new CaldavRepository(db);
+    const cipher = new CredentialCipher(config.calendarCredentialKey);
+    const caldavSync = new CalDAVSyncService(db, caldavRepository, eventRepository, participantRepository, cipher, log.child({ component: 'caldav-sync' }));
+    const backgroundSync = config.calendar.syncIntervalSeconds > 0 ? startPeriodicSync(caldavSync, config.calendar.syncIntervalSeconds * 1000) : undefined;
     return {
       stop: async () => {
+        await backgroundSync?.stop();
         await consumer?.stop();
       },
       createContext: (base) => {
@@ -45,6 +55,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
           events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
           eventWrites: new EventWriteService(base.viewer, db, eventRepository, responseRepository, users),
           freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users),
+          caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
         };
       },
     };

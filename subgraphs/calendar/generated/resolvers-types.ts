@@ -26,6 +26,38 @@ export type BusyInterval = {
 };
 
 /**
+ * The caller's calendar on a CalDAV server (Nextcloud, Radicale...). Their events (organized
+ * or invited to) are pushed there and edits made there come back. Conflicts: events that
+ * mirror another domain's record keep our version; own events keep the last modified one.
+ * The app password is stored encrypted and never returned.
+ */
+export type CalDavAccount = {
+  __typename?: 'CalDAVAccount';
+  calendarUrl: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  serverUrl: Scalars['String']['output'];
+  status: CalDavSyncStatus;
+  username: Scalars['String']['output'];
+};
+
+export type CalDavSyncState =
+  | 'FAILED'
+  | 'IDLE'
+  | 'RUNNING';
+
+/** Where a CalDAV sync stands: updated as it runs (total grows as work is found, done counts what is finished). */
+export type CalDavSyncStatus = {
+  __typename?: 'CalDAVSyncStatus';
+  done: Scalars['Int']['output'];
+  lastError: Maybe<Scalars['String']['output']>;
+  lastErrorAt: Maybe<Scalars['DateTime']['output']>;
+  lastStartedAt: Maybe<Scalars['DateTime']['output']>;
+  lastSuccessAt: Maybe<Scalars['DateTime']['output']>;
+  state: CalDavSyncState;
+  total: Scalars['Int']['output'];
+};
+
+/**
  * An event of the caller's company. Who sees which event:
  * - company admins and managers: every event of the company;
  * - everybody else: events they organize or take part in (participants of a live
@@ -202,10 +234,17 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Cancels an event, one occurrence (EXDATE) or the rest of a series (UNTIL); same rights as updateCalendarEvent. */
   cancelCalendarEvent: CalendarEvent;
+  /**
+   * Connects the caller's CalDAV calendar: logs in, finds (or creates) an event calendar.
+   * The URL must not carry credentials; wrong credentials or an unreachable server are BAD_USER_INPUT.
+   */
+  connectCalDAVAccount: CalDavAccount;
   /** Creates an event organized by the caller, who becomes its first (accepted) participant. */
   createCalendarEvent: CalendarEvent;
   /** The caller's answer to an invitation, for the whole event or, with `occurrence`, one occurrence of a series. */
   respondToEvent: EventParticipant;
+  /** Syncs one of the caller's accounts now, both ways, and answers how it ended (FAILED with lastError on failure). */
+  syncCalDAV: CalDavSyncStatus;
   /**
    * Changes an event; its organizer and company admins only, and not for events that
    * follow another domain's record (change the task, meeting, leave or class instead).
@@ -224,6 +263,13 @@ export type MutationCancelCalendarEventArgs = {
 };
 
 
+export type MutationConnectCalDavAccountArgs = {
+  appPassword: Scalars['String']['input'];
+  url: Scalars['String']['input'];
+  username: Scalars['String']['input'];
+};
+
+
 export type MutationCreateCalendarEventArgs = {
   input: CreateCalendarEventInput;
 };
@@ -233,6 +279,11 @@ export type MutationRespondToEventArgs = {
   eventId: Scalars['ID']['input'];
   occurrence?: InputMaybe<Scalars['DateTime']['input']>;
   status: ParticipationStatus;
+};
+
+
+export type MutationSyncCalDavArgs = {
+  accountId: Scalars['ID']['input'];
 };
 
 
@@ -251,6 +302,8 @@ export type ParticipationStatus =
 
 export type Query = {
   __typename?: 'Query';
+  /** The caller's connected CalDAV calendars. */
+  calDAVAccounts: Array<CalDavAccount>;
   /** An event the caller may see (see CalendarEvent), null otherwise. */
   calendarEvent: Maybe<CalendarEvent>;
   /**
@@ -423,11 +476,14 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   BusyInterval: ResolverTypeWrapper<BusyInterval>;
-  CalendarEvent: ResolverTypeWrapper<CalendarEventModel>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CalDAVAccount: ResolverTypeWrapper<CalDavAccount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CalDAVSyncState: CalDavSyncState;
+  CalDAVSyncStatus: ResolverTypeWrapper<CalDavSyncStatus>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  CalendarEvent: ResolverTypeWrapper<CalendarEventModel>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Course: ResolverTypeWrapper<CourseReference>;
   CourseRole: CourseRole;
   CreateCalendarEventInput: CreateCalendarEventInput;
@@ -451,11 +507,13 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   BusyInterval: BusyInterval;
-  CalendarEvent: CalendarEventModel;
-  Boolean: Scalars['Boolean']['output'];
+  CalDAVAccount: CalDavAccount;
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
+  CalDAVSyncStatus: CalDavSyncStatus;
   Int: Scalars['Int']['output'];
+  CalendarEvent: CalendarEventModel;
+  Boolean: Scalars['Boolean']['output'];
   Course: CourseReference;
   CreateCalendarEventInput: CreateCalendarEventInput;
   DateTime: Scalars['DateTime']['output'];
@@ -475,6 +533,24 @@ export type ResolversParentTypes = ResolversObject<{
 export type BusyIntervalResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['BusyInterval'] = ResolversParentTypes['BusyInterval']> = ResolversObject<{
   end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CalDavAccountResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalDAVAccount'] = ResolversParentTypes['CalDAVAccount']> = ResolversObject<{
+  calendarUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  serverUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type CalDavSyncStatusResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalDAVSyncStatus'] = ResolversParentTypes['CalDAVSyncStatus']> = ResolversObject<{
+  done?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lastErrorAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastStartedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  lastSuccessAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['CalDAVSyncState'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
 export type CalendarEventResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalendarEvent'] = ResolversParentTypes['CalendarEvent'], FederationReferenceType extends FederationReferenceTypes['CalendarEvent'] = FederationReferenceTypes['CalendarEvent']> = ResolversObject<{
@@ -548,12 +624,15 @@ export type LiveClassResolvers<ContextType = CalendarContext, ParentType extends
 
 export type MutationResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCancelCalendarEventArgs, 'id' | 'scope'>>;
+  connectCalDAVAccount?: Resolver<ResolversTypes['CalDAVAccount'], ParentType, ContextType, RequireFields<MutationConnectCalDavAccountArgs, 'appPassword' | 'url' | 'username'>>;
   createCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCreateCalendarEventArgs, 'input'>>;
   respondToEvent?: Resolver<ResolversTypes['EventParticipant'], ParentType, ContextType, RequireFields<MutationRespondToEventArgs, 'eventId' | 'status'>>;
+  syncCalDAV?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType, RequireFields<MutationSyncCalDavArgs, 'accountId'>>;
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
 }>;
 
 export type QueryResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  calDAVAccounts?: Resolver<Array<ResolversTypes['CalDAVAccount']>, ParentType, ContextType>;
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
   freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
@@ -571,6 +650,8 @@ export type UserResolvers<ContextType = CalendarContext, ParentType extends Reso
 
 export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   BusyInterval?: BusyIntervalResolvers<ContextType>;
+  CalDAVAccount?: CalDavAccountResolvers<ContextType>;
+  CalDAVSyncStatus?: CalDavSyncStatusResolvers<ContextType>;
   CalendarEvent?: CalendarEventResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -90,4 +90,47 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0003-caldav': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('calendar');
+      // A user's CalDAV calendar; the app password is encrypted (AES-256-GCM, see caldav/credentials.ts).
+      await schema
+        .createTable('caldav_accounts')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('server_url', 'text', (col) => col.notNull())
+        .addColumn('username', 'text', (col) => col.notNull())
+        .addColumn('password_encrypted', 'text', (col) => col.notNull())
+        .addColumn('calendar_url', 'text', (col) => col.notNull())
+        .addColumn('sync_token', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('caldav_accounts_calendar', ['company_id', 'user_id', 'calendar_url'])
+        .execute();
+      // Progress and outcome of the account's sync, updated as it goes.
+      await schema
+        .createTable('caldav_sync_status')
+        .addColumn('account_id', 'uuid', (col) => col.primaryKey().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('state', 'text', (col) => col.notNull().defaultTo('IDLE').check(sql`state IN ('IDLE', 'RUNNING', 'FAILED')`))
+        .addColumn('total', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('done', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('last_started_at', 'timestamptz')
+        .addColumn('last_success_at', 'timestamptz')
+        .addColumn('last_error', 'text')
+        .addColumn('last_error_at', 'timestamptz')
+        .execute();
+      // Which remote object holds which event series, at which ETag, in sync with which version of ours.
+      await schema
+        .createTable('caldav_resources')
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('href', 'text', (col) => col.notNull())
+        .addColumn('etag', 'text')
+        .addColumn('synced_version', 'timestamptz', (col) => col.notNull())
+        .addPrimaryKeyConstraint('caldav_resources_pk', ['account_id', 'event_id'])
+        .addUniqueConstraint('caldav_resources_href', ['account_id', 'href'])
+        .execute();
+    },
+  },
 };

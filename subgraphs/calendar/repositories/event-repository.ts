@@ -188,4 +188,38 @@ export class EventRepository {
       .execute();
     return rows.map(toEvent);
   }
+
+  /** A user's series and single events (organized or invited to), cancelled ones included: what syncs to their CalDAV calendar. */
+  async findForUser(companyId: string, userId: string): Promise<CalendarEventModel[]> {
+    const rows = await this.db
+      .selectFrom('calendar.calendar_events as e')
+      .selectAll('e')
+      .where('e.company_id', '=', companyId)
+      .where('e.parent_id', 'is', null)
+      .where((eb) =>
+        eb.or([
+          eb('e.organizer_id', '=', userId),
+          eb.exists(eb.selectFrom('calendar.event_participants as p').select(sql.lit(1).as('one')).whereRef('p.event_id', '=', 'e.id').where('p.user_id', '=', userId)),
+        ]),
+      )
+      .orderBy('e.start_time')
+      .execute();
+    return rows.map(toEvent);
+  }
+
+  async findInCompany(db: CalendarDb, companyId: string, id: string): Promise<CalendarEventModel | null> {
+    const row = await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+    return row ? toEvent(row) : null;
+  }
+
+  async findByExternalId(companyId: string, externalId: string): Promise<CalendarEventModel | null> {
+    const row = await this.db
+      .selectFrom('calendar.calendar_events')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('external_id', '=', externalId)
+      .where('parent_id', 'is', null)
+      .executeTakeFirst();
+    return row ? toEvent(row) : null;
+  }
 }

@@ -3,5 +3,6 @@ import type { QueryResolvers } from '../generated/resolvers-types.js';
 export const Query: QueryResolvers = {
   calendarEvent: (_root, { id }, { events }) => events.getEvent(id),
   calendarEvents: (_root, { from, to, types }, { events }) => events.listOccurrences(from, to, types),
+  calDAVAccounts: (_root, _args, { caldavAccounts }) => caldavAccounts.list(),
   freeBusy: (_root, { userIds, from, to }, { freeBusy }) => freeBusy.freeBusy(userIds, from, to),
 };

@@ -1,0 +1,138 @@
+/**
+ * The CalDAV operations sync needs, over tsdav: discovery of the user's
+ * calendar, conditional writes (If-None-Match: * to create, If-Match with the
+ * stored ETag to change or delete), RFC 6578 sync-collection and, for servers
+ * without it, an ETag listing. Credentials go in the Authorization header only.
+ */
+import { calendarMultiGet, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
+
+export interface CalDAVCredentials {
+  username: string;
+  password: string;
+}
+
+export interface RemoteItem {
+  href: string;
+  etag: string | null;
+  data?: string;
+}
+
+export type WriteResult = { ok: true; etag: string | null } | { ok: false; status: number };
+
+/** A sync token the server no longer accepts (403/409 with DAV:valid-sync-token). */
+export class InvalidSyncTokenError extends Error {}
+
+export class CalDAVError extends Error {
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
+
+/** ETags are kept bare (no quotes, no weak prefix) and quoted again when sent. */
+export const bareEtag = (etag: unknown): string | null => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
+const quoted = (etag: string) => `"${etag}"`;
+
+export class CalDAVClient {
+  private readonly headers: Record<string, string>;
+
+  constructor(readonly calendarUrl: string, credentials: CalDAVCredentials) {
+    this.headers = getBasicAuthHeaders(credentials);
+  }
+
+  /** Finds the user's first event calendar on the server, creating one named "Bheem" when there is none. */
+  static async discover(serverUrl: string, credentials: CalDAVCredentials): Promise<string> {
+    const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav' });
+    try {
+      await client.login();
+    } catch (error) {
+      throw new CalDAVError(`The CalDAV server at ${serverUrl} refused the login or could not be discovered: ${(error as Error).message}`);
+    }
+    const calendars = await client.fetchCalendars();
+    const existing = calendars.find((calendar) => !calendar.components || calendar.components.includes('VEVENT'));
+    if (existing) return existing.url;
+    const home = client.account?.homeUrl;
+    if (!home) throw new CalDAVError(`The CalDAV server at ${serverUrl} named no calendar home`);
+    const url = new URL('bheem/', home).toString();
+    await client.makeCalendar({ url, props: { displayname: 'Bheem' } });
+    return url;
+  }
+
+  hrefFor(uid: string): string {
+    return new URL(`${encodeURIComponent(uid.replace(/[^A-Za-z0-9@._-]/g, '-'))}.ics`, this.calendarUrl).toString();
+  }
+
+  async create(href: string, ics: string): Promise<WriteResult> {
+    const response = await createObject({ url: href, data: ics, headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' } });
+    await response.arrayBuffer();
+    return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
+  }
+
+  async update(href: string, ics: string, etag: string): Promise<WriteResult> {
+    const response = await updateObject({ url: href, data: ics, etag: quoted(etag), headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8' } });
+    await response.arrayBuffer();
+    return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
+  }
+
+  async delete(href: string, etag: string | null): Promise<WriteResult> {
+    const response = await deleteObject({ url: href, etag: etag ? quoted(etag) : undefined, headers: this.headers });
+    await response.arrayBuffer();
+    if (response.ok || response.status === 404) return { ok: true, etag: null };
+    return { ok: false, status: response.status };
+  }
+
+  /** One object with its current ETag, or null when it is gone. */
+  async get(href: string): Promise<RemoteItem | null> {
+    const response = await fetch(href, { headers: this.headers });
+    const body = await response.text();
+    if (response.status === 404) return null;
+    if (!response.ok) throw new CalDAVError(`GET ${href} answered ${response.status}`, response.status);
+    return { href, etag: bareEtag(response.headers.get('etag')), data: body };
+  }
+
+  /** Data and ETags of some objects, in one calendar-multiget REPORT. */
+  async fetchMany(hrefs: readonly string[]): Promise<RemoteItem[]> {
+    if (hrefs.length === 0) return [];
+    const responses = await calendarMultiGet({
+      url: this.calendarUrl, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls: hrefs.map((href) => new URL(href).pathname), depth: '1', headers: this.headers,
+    });
+    return responses
+      .filter((response) => response.ok !== false && response.props?.calendarData)
+      .map((response) => ({
+        href: new URL(response.href!, this.calendarUrl).toString(),
+        etag: bareEtag(response.props?.getetag),
+        data: String((response.props!.calendarData as { _cdata?: string }) ?._cdata ?? response.props!.calendarData),
+      }));
+  }
+
+  /**
+   * Changes since `token` (RFC 6578): changed members with their ETags, and
+   * removed ones. Without a token: every member. Throws InvalidSyncTokenError
+   * when the server refuses the token, CalDAVError when it cannot sync at all.
+   */
+  async changesSince(token: string | null): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
+    const responses = await syncCollection({ url: this.calendarUrl, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
+    const first = responses[0];
+    // A refusal of the whole request has no multistatus; a 404 inside one is a removed member.
+    const multistatus = (first?.raw as { multistatus?: unknown } | undefined)?.multistatus;
+    if (first && !multistatus && first.status !== undefined && first.status >= 400) {
+      const body = typeof first.raw === 'string' ? first.raw : JSON.stringify(first.raw ?? '');
+      if ((first.status === 403 || first.status === 409) && /valid-?sync-?token/i.test(body)) throw new InvalidSyncTokenError(String(first.status));
+      throw new CalDAVError(`sync-collection answered ${first.status}`, first.status);
+    }
+    const newToken = (first?.raw as { multistatus?: { syncToken?: string } } | undefined)?.multistatus?.syncToken ?? null;
+    const members = responses.filter((response) => response.href && new URL(response.href, this.calendarUrl).toString() !== this.calendarUrl);
+    const removed = members.filter((response) => response.status === 404).map((response) => new URL(response.href!, this.calendarUrl).toString());
+    const changed = members
+      .filter((response) => response.status !== 404)
+      .map((response) => ({ href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag) }));
+    return { token: newToken ? String(newToken) : null, changed, removed };
+  }
+
+  /** Every member with its ETag (PROPFIND Depth 1): the fallback when sync-collection is unsupported. */
+  async listAll(): Promise<RemoteItem[]> {
+    const responses = await propfind({ url: this.calendarUrl, props: { 'd:getetag': {} }, depth: '1', headers: this.headers });
+    return responses
+      .filter((response) => response.href && new URL(response.href, this.calendarUrl).toString() !== this.calendarUrl && response.props?.getetag)
+      .map((response) => ({ href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag) }));
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * CalDAV app passwords at rest: AES-256-GCM with a key derived (HKDF-SHA256)
+ * from CALENDAR_CREDENTIAL_KEY, a fresh IV per value, and the owner bound in
+ * as additional data, so a ciphertext copied to another account's row fails.
+ */
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+export class CredentialCipher {
+  private readonly key: Buffer;
+
+  constructor(keyMaterial: string) {
+    this.key = Buffer.from(hkdfSync('sha256', keyMaterial, 'bheem-calendar', 'caldav-credentials', 32));
+  }
+
+  encrypt(secret: string, owner: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(owner));
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
+    return `${VERSION}:${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64')}`;
+  }
+
+  decrypt(stored: string, owner: string): string {
+    const [version, data] = stored.split(':');
+    if (version !== VERSION || !data) throw new Error('Unknown credential format');
+    const raw = Buffer.from(data, 'base64');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+    decipher.setAAD(Buffer.from(owner));
+    decipher.setAuthTag(raw.subarray(12, 28));
+    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+  }
+}

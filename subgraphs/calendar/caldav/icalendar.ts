@@ -1,0 +1,152 @@
+/**
+ * Our events as iCalendar (RFC 5545) and back, with ical.js. A series and its
+ * RECURRENCE-ID overrides travel as one calendar object (one UID). Timed
+ * events carry their IANA zone as TZID with local wall times, so remote
+ * clients expand them in the same zone; all-day events are VALUE=DATE.
+ */
+import ICAL from 'ical.js';
+import type { CalendarEventModel, EventParticipantModel } from '../models.js';
+import { canonicalTimeZone, instantOf, wallTimeIn } from '../recurrence/time-zones.js';
+
+const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
+
+export const uidOf = (event: Pick<CalendarEventModel, 'id' | 'externalId'>) => event.externalId ?? `${event.id}@bheem`;
+
+/** An event as a remote calendar describes it. */
+export interface RemoteEvent {
+  title: string;
+  description: string | null;
+  location: string | null;
+  start: Date;
+  end: Date | null;
+  allDay: boolean;
+  timezone: string;
+  recurrenceRule: string | null;
+  exdates: Date[];
+  rdates: Date[];
+  recurrenceId: Date | null;
+  lastModified: Date | null;
+  cancelled: boolean;
+}
+
+export interface RemoteObject {
+  uid: string;
+  master: RemoteEvent | null;
+  overrides: RemoteEvent[];
+}
+
+function timeValue(instant: Date, allDay: boolean, zone: string): { time: ICAL.Time; tzid: string | null } {
+  if (allDay) {
+    return { time: ICAL.Time.fromData({ year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate(), isDate: true }), tzid: null };
+  }
+  if (zone === 'UTC') return { time: ICAL.Time.fromJSDate(instant, true), tzid: null };
+  return { time: ICAL.Time.fromData({ ...wallTimeIn(instant, zone), isDate: false }), tzid: zone };
+}
+
+function addTime(component: ICAL.Component, name: string, instant: Date, event: CalendarEventModel): void {
+  const { time, tzid } = timeValue(instant, event.allDay, event.timezone);
+  const property = new ICAL.Property(name, component);
+  property.setValue(time);
+  if (tzid) property.setParameter('tzid', tzid);
+  component.addProperty(property);
+}
+
+function vevent(event: CalendarEventModel, uid: string, participants: readonly EventParticipantModel[]): ICAL.Component {
+  const component = new ICAL.Component('vevent');
+  component.addPropertyWithValue('uid', uid);
+  component.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
+  component.addPropertyWithValue('last-modified', ICAL.Time.fromJSDate(event.updatedAt, true));
+  component.addPropertyWithValue('sequence', event.sequence);
+  if (event.recurrenceId) addTime(component, 'recurrence-id', event.recurrenceId, event);
+  addTime(component, 'dtstart', event.start, event);
+  const end = event.end ?? (event.allDay ? new Date(event.start.getTime() + 86_400_000) : null);
+  if (end) addTime(component, 'dtend', end, event);
+  component.addPropertyWithValue('summary', event.title);
+  if (event.description) component.addPropertyWithValue('description', event.description);
+  if (event.location) component.addPropertyWithValue('location', event.location);
+  if (event.recurrenceRule) component.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.recurrenceRule));
+  for (const date of event.exdates) addTime(component, 'exdate', date, event);
+  for (const date of event.rdates) addTime(component, 'rdate', date, event);
+  component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
+  component.addPropertyWithValue('x-bheem-event-type', event.eventType);
+  if (event.sourceModule) component.addPropertyWithValue('x-bheem-source', `${event.sourceModule}/${event.entityType}/${event.entityId}`);
+  for (const participant of participants) {
+    if (!participant.externalEmail) continue;
+    const attendee = component.addPropertyWithValue('attendee', `mailto:${participant.externalEmail}`);
+    if (participant.externalName) attendee.setParameter('cn', participant.externalName);
+    attendee.setParameter('partstat', participant.status === 'PENDING' ? 'NEEDS-ACTION' : participant.status);
+  }
+  return component;
+}
+
+export function toICalendar(series: CalendarEventModel, overrides: readonly CalendarEventModel[], participants: readonly EventParticipantModel[] = []): string {
+  const calendar = new ICAL.Component('vcalendar');
+  calendar.addPropertyWithValue('prodid', PRODID);
+  calendar.addPropertyWithValue('version', '2.0');
+  const uid = uidOf(series);
+  calendar.addSubcomponent(vevent(series, uid, participants));
+  for (const override of overrides) calendar.addSubcomponent(vevent(override, uid, []));
+  return calendar.toString();
+}
+
+/** A DATE or DATE-TIME property as an instant: TZID read as an IANA zone, floating times as UTC. */
+function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zone: string } {
+  const time = property.getFirstValue() as ICAL.Time;
+  if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC' };
+  const tzid = property.getParameter('tzid');
+  const zone = typeof tzid === 'string' ? canonicalTimeZone(tzid) : null;
+  const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
+  if (zone) return { instant: instantOf(wall, zone), allDay: false, zone };
+  return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC' };
+}
+
+function readTimes(component: ICAL.Component, name: string): Date[] {
+  return component.getAllProperties(name).flatMap((property) =>
+    (property.getValues() as ICAL.Time[]).map((time) => {
+      const single = new ICAL.Property(name);
+      single.setValue(time);
+      const tzid = property.getParameter('tzid');
+      if (typeof tzid === 'string') single.setParameter('tzid', tzid);
+      return readTime(single).instant;
+    }),
+  );
+}
+
+function readEvent(component: ICAL.Component): RemoteEvent {
+  const dtstart = component.getFirstProperty('dtstart');
+  if (!dtstart) throw new Error('VEVENT without DTSTART');
+  const start = readTime(dtstart);
+  const dtend = component.getFirstProperty('dtend');
+  const duration = component.getFirstPropertyValue('duration') as ICAL.Duration | null;
+  const end = dtend ? readTime(dtend).instant : duration ? new Date(start.instant.getTime() + duration.toSeconds() * 1000) : null;
+  const rrule = component.getFirstPropertyValue('rrule') as ICAL.Recur | null;
+  const recurrenceId = component.getFirstProperty('recurrence-id');
+  const lastModified = component.getFirstPropertyValue('last-modified') as ICAL.Time | null;
+  const text = (name: string) => {
+    const value = component.getFirstPropertyValue(name);
+    return typeof value === 'string' && value !== '' ? value : null;
+  };
+  return {
+    title: text('summary') ?? '(no title)',
+    description: text('description'),
+    location: text('location'),
+    start: start.instant,
+    end,
+    allDay: start.allDay,
+    timezone: start.zone,
+    recurrenceRule: rrule ? rrule.toString() : null,
+    exdates: readTimes(component, 'exdate'),
+    rdates: readTimes(component, 'rdate'),
+    recurrenceId: recurrenceId ? readTime(recurrenceId).instant : null,
+    lastModified: lastModified ? lastModified.toJSDate() : null,
+    cancelled: text('status')?.toUpperCase() === 'CANCELLED',
+  };
+}
+
+export function parseICalendar(text: string): RemoteObject {
+  const calendar = new ICAL.Component(ICAL.parse(text));
+  const events = calendar.getAllSubcomponents('vevent');
+  const uid = String(events[0]?.getFirstPropertyValue('uid') ?? '');
+  const parsed = events.map(readEvent);
+  return { uid, master: parsed.find((event) => !event.recurrenceId) ?? null, overrides: parsed.filter((event) => !!event.recurrenceId) };
+}

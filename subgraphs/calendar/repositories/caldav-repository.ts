@@ -1,0 +1,93 @@
+/** CalDAV accounts, their sync status and the remote objects that hold our events. */
+import type { Kysely, Selectable } from 'kysely';
+import type { CaldavAccountsTable, CaldavSyncStatusTable, CalendarDatabase } from '../database.js';
+
+export type CaldavAccountRow = Selectable<CaldavAccountsTable>;
+export type SyncStatusRow = Selectable<CaldavSyncStatusTable>;
+
+export interface CaldavResource {
+  eventId: string;
+  href: string;
+  etag: string | null;
+  syncedVersion: Date;
+}
+
+export class CaldavRepository {
+  constructor(private readonly db: Kysely<CalendarDatabase>) {}
+
+  async upsertAccount(values: Omit<CaldavAccountRow, 'id' | 'created_at' | 'updated_at' | 'sync_token'>): Promise<CaldavAccountRow> {
+    const account = await this.db
+      .insertInto('calendar.caldav_accounts')
+      .values(values)
+      .onConflict((oc) =>
+        oc.columns(['company_id', 'user_id', 'calendar_url']).doUpdateSet({
+          server_url: values.server_url, username: values.username, password_encrypted: values.password_encrypted, sync_token: null, updated_at: new Date(),
+        }),
+      )
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.db.insertInto('calendar.caldav_sync_status').values({ account_id: account.id }).onConflict((oc) => oc.column('account_id').doNothing()).execute();
+    return account;
+  }
+
+  findAccount(companyId: string, id: string): Promise<CaldavAccountRow | undefined> {
+    return this.db.selectFrom('calendar.caldav_accounts').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
+  }
+
+  accountsOf(companyId: string, userId: string): Promise<CaldavAccountRow[]> {
+    return this.db.selectFrom('calendar.caldav_accounts').selectAll().where('company_id', '=', companyId).where('user_id', '=', userId).orderBy('created_at').execute();
+  }
+
+  allAccounts(): Promise<CaldavAccountRow[]> {
+    return this.db.selectFrom('calendar.caldav_accounts').selectAll().orderBy('updated_at').execute();
+  }
+
+  async setSyncToken(accountId: string, token: string | null): Promise<void> {
+    await this.db.updateTable('calendar.caldav_accounts').set({ sync_token: token, updated_at: new Date() }).where('id', '=', accountId).execute();
+  }
+
+  statusOf(accountIds: readonly string[]): Promise<SyncStatusRow[]> {
+    if (accountIds.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('calendar.caldav_sync_status').selectAll().where('account_id', 'in', [...accountIds]).execute();
+  }
+
+  /** Marks a sync as running, unless one already is (and started less than `staleAfterMs` ago). */
+  async claimSync(accountId: string, staleAfterMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('calendar.caldav_sync_status')
+      .set({ state: 'RUNNING', total: 0, done: 0, last_started_at: new Date() })
+      .where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('state', '!=', 'RUNNING'), eb('last_started_at', '<', new Date(Date.now() - staleAfterMs))]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async updateProgress(accountId: string, progress: { total?: number; done?: number }): Promise<void> {
+    await this.db.updateTable('calendar.caldav_sync_status').set(progress).where('account_id', '=', accountId).execute();
+  }
+
+  async finishSync(accountId: string, error: string | null): Promise<void> {
+    await this.db
+      .updateTable('calendar.caldav_sync_status')
+      .set(error ? { state: 'FAILED', last_error: error.slice(0, 2000), last_error_at: new Date() } : { state: 'IDLE', last_success_at: new Date(), last_error: null })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  async resources(accountId: string): Promise<CaldavResource[]> {
+    const rows = await this.db.selectFrom('calendar.caldav_resources').selectAll().where('account_id', '=', accountId).execute();
+    return rows.map((row) => ({ eventId: row.event_id, href: row.href, etag: row.etag, syncedVersion: row.synced_version }));
+  }
+
+  async saveResource(accountId: string, resource: CaldavResource): Promise<void> {
+    await this.db
+      .insertInto('calendar.caldav_resources')
+      .values({ account_id: accountId, event_id: resource.eventId, href: resource.href, etag: resource.etag, synced_version: resource.syncedVersion })
+      .onConflict((oc) => oc.columns(['account_id', 'event_id']).doUpdateSet({ href: resource.href, etag: resource.etag, synced_version: resource.syncedVersion }))
+      .execute();
+  }
+
+  async deleteResource(accountId: string, eventId: string): Promise<void> {
+    await this.db.deleteFrom('calendar.caldav_resources').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
+  }
+}

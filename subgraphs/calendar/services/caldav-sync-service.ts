@@ -1,0 +1,296 @@
+/**
+ * Two-way sync of one user's events with their CalDAV calendar.
+ *
+ * Push first: every event of theirs changed since its last sync (updated_at
+ * newer than the version the remote copy matches) is written with
+ * If-None-Match: * (new) or If-Match: <stored ETag> (known); cancelled events
+ * are deleted there. Then pull: RFC 6578 sync-collection from the stored token
+ * (a refused token means a full resync; a server without sync-collection is
+ * compared ETag by ETag), remote edits applied here, remote deletions cancel.
+ *
+ * Conflicts (412 on push, or a remote change to an event we changed too):
+ * - events that mirror another domain's record (deadlines, sales meetings,
+ *   leave, classes): ours wins, the remote copy is overwritten;
+ * - own events: last modified wins, the remote LAST-MODIFIED against our
+ *   updated_at. A series travels with its overrides (one UID).
+ *
+ * Progress (total/done), last success and last error are written to
+ * caldav_sync_status as the sync goes.
+ */
+import type { Kysely } from 'kysely';
+import type { Logger } from '../../../platform/logger.js';
+import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
+import { CalDAVClient, CalDAVError, InvalidSyncTokenError, type RemoteItem } from '../caldav/caldav-client.js';
+import type { CredentialCipher } from '../caldav/credentials.js';
+import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
+import type { CalendarDatabase } from '../database.js';
+import type { CalendarEventModel } from '../models.js';
+import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
+import type { EventRepository } from '../repositories/event-repository.js';
+import type { ParticipantRepository } from '../repositories/participant-repository.js';
+
+/** A RUNNING status older than this is taken over (a process died mid-sync). */
+const STALE_SYNC_MS = 10 * 60_000;
+
+export interface SyncOutcome {
+  pushed: number;
+  pulled: number;
+  fullResync: boolean;
+}
+
+class AccountSync {
+  private readonly client: CalDAVClient;
+  private readonly byEvent = new Map<string, CaldavResource>();
+  private readonly byHref = new Map<string, CaldavResource>();
+  private total = 0;
+  private done = 0;
+  readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, fullResync: false };
+
+  constructor(
+    private readonly deps: CalDAVSyncService,
+    private readonly account: CaldavAccountRow,
+    password: string,
+    resources: CaldavResource[],
+  ) {
+    this.client = new CalDAVClient(account.calendar_url, { username: account.username, password });
+    for (const resource of resources) this.remember(resource);
+  }
+
+  private remember(resource: CaldavResource) {
+    const previous = this.byEvent.get(resource.eventId);
+    if (previous) this.byHref.delete(previous.href);
+    this.byEvent.set(resource.eventId, resource);
+    this.byHref.set(resource.href, resource);
+  }
+
+  private async forget(resource: CaldavResource) {
+    this.byEvent.delete(resource.eventId);
+    this.byHref.delete(resource.href);
+    await this.deps.caldav.deleteResource(this.account.id, resource.eventId);
+  }
+
+  private async save(resource: CaldavResource) {
+    this.remember(resource);
+    await this.deps.caldav.saveResource(this.account.id, resource);
+  }
+
+  private async progress(total: number, done: number) {
+    this.total += total;
+    this.done += done;
+    await this.deps.caldav.updateProgress(this.account.id, { total: this.total, done: this.done });
+  }
+
+  async run(): Promise<SyncOutcome> {
+    await this.push();
+    await this.pull();
+    return this.outcome;
+  }
+
+  // ---- push ----
+
+  private async push() {
+    const events = await this.deps.events.findForUser(this.account.company_id, this.account.user_id);
+    const dirty = events.filter((event) => {
+      const resource = this.byEvent.get(event.id);
+      return resource ? event.updatedAt > resource.syncedVersion : !event.isCancelled;
+    });
+    await this.progress(dirty.length, 0);
+    for (const event of dirty) {
+      await this.pushEvent(event);
+      this.outcome.pushed++;
+      await this.progress(0, 1);
+    }
+  }
+
+  private async icsOf(event: CalendarEventModel): Promise<string> {
+    const [overrides, participants] = await Promise.all([
+      this.deps.events.overridesOf(event.companyId, [event.id]),
+      this.deps.participants.ofEvents(event.companyId, [event.id]),
+    ]);
+    return toICalendar(event, overrides, participants);
+  }
+
+  private async pushEvent(event: CalendarEventModel): Promise<void> {
+    const resource = this.byEvent.get(event.id);
+    if (event.isCancelled) {
+      if (!resource) return;
+      let result = await this.client.delete(resource.href, resource.etag);
+      // A cancellation here is the newest word on the event: delete whatever version is there.
+      if (!result.ok && result.status === 412) result = await this.client.delete(resource.href, (await this.client.get(resource.href))?.etag ?? null);
+      if (!result.ok) throw new CalDAVError(`DELETE ${resource.href} answered ${result.status}`, result.status);
+      return this.forget(resource);
+    }
+    const ics = await this.icsOf(event);
+    if (!resource) {
+      const href = this.client.hrefFor(uidOf(event));
+      const created = await this.client.create(href, ics);
+      if (created.ok) return this.stored(event, href, created.etag);
+      if (created.status !== 412) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
+      // The UID is already there (a lost mapping): merge as for any conflict.
+      return this.resolveConflict(event, href, ics);
+    }
+    const updated = await this.client.update(resource.href, ics, resource.etag ?? '*');
+    if (updated.ok) return this.stored(event, resource.href, updated.etag);
+    if (updated.status !== 412) throw new CalDAVError(`PUT ${resource.href} answered ${updated.status}`, updated.status);
+    return this.resolveConflict(event, resource.href, ics);
+  }
+
+  /** After a successful write: remember the ETag (asking for it when the server did not say) and mark the event synced. */
+  private async stored(event: CalendarEventModel, href: string, etag: string | null) {
+    const current = etag ?? (await this.client.get(href))?.etag ?? null;
+    await this.deps.markSynced(event);
+    await this.save({ eventId: event.id, href, etag: current, syncedVersion: event.updatedAt });
+  }
+
+  private async resolveConflict(event: CalendarEventModel, href: string, ics: string): Promise<void> {
+    const remote = await this.client.get(href);
+    if (!remote) {
+      const created = await this.client.create(href, ics);
+      if (!created.ok) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
+      return this.stored(event, href, created.etag);
+    }
+    if (!event.sourceModule) {
+      const theirs = parseICalendar(remote.data!);
+      const remoteModified = theirs.master?.lastModified ?? new Date(0);
+      if (remoteModified > event.updatedAt) {
+        const applied = await applyRemoteEdit(this.deps.db, this.deps.events, event, theirs);
+        return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: applied.updatedAt });
+      }
+    }
+    const overwritten = await this.client.update(href, ics, remote.etag ?? '*');
+    if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status} after a conflict`, overwritten.status);
+    return this.stored(event, href, overwritten.etag);
+  }
+
+  // ---- pull ----
+
+  private async changes(): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
+    try {
+      if (this.account.sync_token) return await this.client.changesSince(this.account.sync_token);
+    } catch (error) {
+      if (!(error instanceof InvalidSyncTokenError)) throw error;
+      this.deps.log.info({ accountId: this.account.id }, 'CalDAV sync token refused: full resync');
+    }
+    this.outcome.fullResync = true;
+    let listing: { token: string | null; changed: RemoteItem[] };
+    try {
+      listing = await this.client.changesSince(null);
+    } catch (error) {
+      if (!(error instanceof CalDAVError)) throw error;
+      // No sync-collection on this server: compare every ETag.
+      listing = { token: null, changed: await this.client.listAll() };
+    }
+    const present = new Set(listing.changed.map((item) => item.href));
+    return { ...listing, removed: [...this.byHref.keys()].filter((href) => !present.has(href)) };
+  }
+
+  private async pull() {
+    const { token, changed, removed } = await this.changes();
+    const fresh = changed.filter((item) => !item.etag || item.etag !== this.byHref.get(item.href)?.etag);
+    await this.progress(fresh.length + removed.length, 0);
+    for (const item of await this.client.fetchMany(fresh.map((item) => item.href))) {
+      await this.pullItem(item);
+      this.outcome.pulled++;
+      await this.progress(0, 1);
+    }
+    for (const href of removed) {
+      await this.pullRemoval(href);
+      await this.progress(0, 1);
+    }
+    await this.deps.caldav.setSyncToken(this.account.id, token);
+  }
+
+  private async pullItem(item: RemoteItem) {
+    let remote;
+    try {
+      remote = parseICalendar(item.data!);
+    } catch (error) {
+      this.deps.log.warn({ href: item.href, err: error }, 'unreadable calendar object skipped');
+      return;
+    }
+    const resource = this.byHref.get(item.href);
+    const companyId = this.account.company_id;
+    let event = resource ? await this.deps.events.findInCompany(this.deps.db, companyId, resource.eventId) : await this.deps.events.findByExternalId(companyId, remote.uid);
+    if (!event) {
+      const created = await createFromRemote(this.deps.db, this.deps.events, { companyId, userId: this.account.user_id }, remote);
+      if (created) await this.save({ eventId: created.id, href: item.href, etag: item.etag, syncedVersion: created.updatedAt });
+      return;
+    }
+    if (event.sourceModule) {
+      // Ours wins: put our version back over the remote edit.
+      const overwritten = await this.client.update(item.href, await this.icsOf(event), item.etag ?? '*');
+      if (!overwritten.ok) throw new CalDAVError(`PUT ${item.href} answered ${overwritten.status}`, overwritten.status);
+      return this.stored(event, item.href, overwritten.etag);
+    }
+    const changedHereToo = resource && event.updatedAt > resource.syncedVersion;
+    if (changedHereToo && (remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) return; // ours is newer: the next push sends it
+    event = await applyRemoteEdit(this.deps.db, this.deps.events, event, remote);
+    await this.save({ eventId: event.id, href: item.href, etag: item.etag, syncedVersion: event.updatedAt });
+  }
+
+  private async pullRemoval(href: string) {
+    const resource = this.byHref.get(href);
+    if (!resource) return;
+    const event = await this.deps.events.findInCompany(this.deps.db, this.account.company_id, resource.eventId);
+    await this.forget(resource);
+    // A mirrored record cannot be deleted from a calendar app: the next push puts it back.
+    if (event && !event.sourceModule && !event.isCancelled) await this.deps.cancelFromRemote(event);
+  }
+}
+
+export class CalDAVSyncService {
+  constructor(
+    readonly db: Kysely<CalendarDatabase>,
+    readonly caldav: CaldavRepository,
+    readonly events: EventRepository,
+    readonly participants: ParticipantRepository,
+    private readonly cipher: CredentialCipher,
+    readonly log: Logger,
+  ) {}
+
+  static ownerOf(account: Pick<CaldavAccountRow, 'company_id' | 'user_id'>): string {
+    return `${account.company_id}/${account.user_id}`;
+  }
+
+  /** Syncs one account; null when a sync of it is already running. Failures are recorded in its status and rethrown. */
+  async sync(account: CaldavAccountRow): Promise<SyncOutcome | null> {
+    if (!(await this.caldav.claimSync(account.id, STALE_SYNC_MS))) return null;
+    try {
+      const password = this.cipher.decrypt(account.password_encrypted, CalDAVSyncService.ownerOf(account));
+      const outcome = await new AccountSync(this, account, password, await this.caldav.resources(account.id)).run();
+      await this.caldav.finishSync(account.id, null);
+      return outcome;
+    } catch (error) {
+      await this.caldav.finishSync(account.id, (error as Error).message);
+      throw error;
+    }
+  }
+
+  /** Every account, one after the other (the periodic background sync). */
+  async syncAll(): Promise<void> {
+    for (const account of await this.caldav.allAccounts()) {
+      try {
+        await this.sync(account);
+      } catch (error) {
+        this.log.warn({ accountId: account.id, err: error }, 'CalDAV sync failed');
+      }
+    }
+  }
+
+  async markSynced(event: CalendarEventModel): Promise<void> {
+    // Not through updateEventRow: the sync stamp must not make the event look changed.
+    await this.db
+      .updateTable('calendar.calendar_events')
+      .set({ last_synced_at: new Date(), external_id: event.externalId ?? uidOf(event) })
+      .where('id', '=', event.id)
+      .execute();
+  }
+
+  async cancelFromRemote(event: CalendarEventModel): Promise<void> {
+    await this.db
+      .updateTable('calendar.calendar_events')
+      .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), last_synced_at: new Date() }))
+      .where('id', '=', event.id)
+      .execute();
+  }
+}
