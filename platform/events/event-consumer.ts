@@ -67,7 +67,7 @@ export interface EventConsumerOptions {
   pollIntervalMs?: number;
   /** How often the process counts the group's members and adjusts its leases. Default 2 s. */
   rebalanceIntervalMs?: number;
-  /** Prunes old processed events (one process at a time). Default: 7 days, checked hourly. `false`: never. */
+  /** Prunes old processed events (one process at a time). Default: 7 days (pass config.eventRetentionDays), hourly. `false`: never. */
   retention?: { maxAgeMs: number; intervalMs?: number } | false;
   log?: Logger;
 }

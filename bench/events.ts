@@ -1,0 +1,313 @@
+/**
+ * The event backbone's throughput and latency on this machine:
+ * - events/s published: concurrent producers, one event per transaction
+ *   (insert + NOTIFY + commit), as fast as they go, no consumer running;
+ * - end to end, commit to handler: producers at a steady rate while one,
+ *   then two consumer processes of a group handle every event (each handler
+ *   writes a row through its transaction, as a real one would); p50/p99
+ *   of (handler start - commit returned), and a check that no event was
+ *   handled twice or lost.
+ *
+ *   node --import tsx bench/events.ts
+ *   (BENCH_EVENTS_RATE=2000 BENCH_EVENTS_SECONDS=5 BENCH_EVENTS_PUBLISHERS=32)
+ *
+ * PostgreSQL: DATABASE_URL's server (in a throwaway database), or an
+ * embedded one in a temporary directory, with its default durability.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { sql, type Kysely } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../platform/config.js';
+import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
+import { closePools, createKysely } from '../platform/database/connection.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
+import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
+import { startEventConsumer } from '../platform/events/event-consumer.js';
+import { publishEvent } from '../platform/events/publish-event.js';
+import { createLogger } from '../platform/logger.js';
+
+export interface EndToEndFigures {
+  consumers: number;
+  targetPerSecond: number;
+  publishedPerSecond: number;
+  handledPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  events: number;
+  lost: number;
+  /** Deliveries again of an event already handled (at least once: allowed, but none expected here). */
+  redeliveries: number;
+  /** Events whose handler's write committed twice (exactly once in effect: must be 0). */
+  duplicates: number;
+}
+
+export interface EventsBenchResult {
+  cpus: number;
+  /** One 8 KiB write + fdatasync on the database's disk, in ms: what a durable commit waits for. */
+  diskSyncMs: number;
+  publishers: number;
+  publishedPerSecond: number;
+  oneConsumer: EndToEndFigures;
+  twoConsumers: EndToEndFigures;
+}
+
+// Producers at once: a server's many concurrent requests. PostgreSQL then commits them in groups
+// (one WAL flush for all that are ready), which is what makes durable one-event transactions fast.
+const PUBLISHERS = Number(process.env.BENCH_EVENTS_PUBLISHERS ?? 32);
+const COMPANY_ID = DEMO_COMPANIES.bheem.id;
+const now = () => performance.timeOrigin + performance.now();
+
+function taskPayload() {
+  const at = new Date().toISOString();
+  return {
+    company_id: COMPANY_ID,
+    actor_id: '2',
+    task_id: randomUUID(),
+    task_name: 'Benchmark task',
+    description: null,
+    status: 'TODO',
+    due_date: at,
+    project_id: randomUUID(),
+    project_name: 'Benchmarks',
+    assignee_id: null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
+async function publishOne(db: Kysely<any>): Promise<{ id: string; committedAt: number }> {
+  const payload = taskPayload();
+  const { id } = await db
+    .transaction()
+    .execute((trx) => publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'bench' }));
+  return { id, committedAt: now() };
+}
+
+/** `PUBLISHERS` concurrent producers; at `rate` events/s overall, or as fast as they can when rate is 0. */
+async function publishFor(db: Kysely<any>, seconds: number, rate: number): Promise<{ committed: Map<string, number>; perSecond: number }> {
+  const committed = new Map<string, number>();
+  const start = now();
+  const end = start + seconds * 1000;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: PUBLISHERS }, async () => {
+      for (;;) {
+        const index = next++;
+        const due = rate > 0 ? start + (index * 1000) / rate : now();
+        if (due >= end || now() >= end) return;
+        const wait = due - now();
+        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+        const { id, committedAt } = await publishOne(db);
+        committed.set(id, committedAt);
+      }
+    }),
+  );
+  return { committed, perSecond: committed.size / ((now() - start) / 1000) };
+}
+
+/** How long the disk takes to make a small write durable (a commit waits for one such flush). */
+function measureDiskSync(directory: string): number {
+  const file = path.join(directory, 'fsync-probe');
+  const fd = openSync(file, 'w');
+  const block = Buffer.alloc(8192, 1);
+  const start = now();
+  for (let index = 0; index < 50; index += 1) {
+    writeSync(fd, block);
+    fdatasyncSync(fd);
+  }
+  const perSync = (now() - start) / 50;
+  closeSync(fd);
+  rmSync(file, { force: true });
+  return perSync;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+const round = (value: number) => Math.round(value * 10) / 10;
+
+interface ConsumerChild {
+  child: ChildProcess;
+  held: number[];
+  exited: Promise<void>;
+}
+
+function startConsumerProcess(databaseUrl: string, group: string, onHandled: (batch: [string, number][]) => void): ConsumerChild {
+  const child = fork(fileURLToPath(import.meta.url), ['--consumer', JSON.stringify({ databaseUrl, group })], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const state: ConsumerChild = { child, held: [], exited: new Promise((resolve) => child.on('exit', () => resolve())) };
+  child.on('message', (message: any) => {
+    if (message.type === 'held') state.held = message.partitions;
+    if (message.type === 'handled') onHandled(message.batch);
+  });
+  return state;
+}
+
+async function until(what: string, check: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function endToEnd(
+  db: Kysely<any>,
+  databaseUrl: string,
+  consumers: number,
+  rate: number,
+  seconds: number,
+  print: (line: string) => void,
+): Promise<EndToEndFigures> {
+  const group = `bench-${consumers}`;
+  const handled = new Map<string, number>();
+  let redeliveries = 0;
+  const children = Array.from({ length: consumers }, () =>
+    startConsumerProcess(databaseUrl, group, (batch) => {
+      for (const [id, at] of batch) {
+        if (handled.has(id)) redeliveries += 1;
+        else handled.set(id, at);
+      }
+    }),
+  );
+  try {
+    await until(`${consumers} consumer process(es) holding every partition`, () => {
+      const held = children.map((child) => child.held.length);
+      return held.every((count) => count > 0) && held.reduce((a, b) => a + b, 0) === 8;
+    }, 60_000);
+    print(`  ${consumers} consumer process(es) ready; publishing ${rate} events/s for ${seconds} s`);
+    const started = now();
+    const { committed, perSecond } = await publishFor(db, seconds, rate);
+    await until('every event handled', () => [...committed.keys()].every((id) => handled.has(id)), 60_000).catch((error) => print(`  ${error.message}`));
+    const lastHandled = Math.max(...[...committed.keys()].map((id) => handled.get(id) ?? 0));
+    const latencies = [...committed].filter(([id]) => handled.has(id)).map(([id, at]) => handled.get(id)! - at).sort((a, b) => a - b);
+    const rows = await sql<{ n: number; distinct: number }>`
+      SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct FROM public.bench_handled WHERE consumer_group = ${group}`.execute(db);
+    const figures: EndToEndFigures = {
+      consumers,
+      targetPerSecond: rate,
+      publishedPerSecond: round(perSecond),
+      handledPerSecond: round(handled.size / ((lastHandled - started) / 1000)),
+      p50Ms: round(percentile(latencies, 50)),
+      p99Ms: round(percentile(latencies, 99)),
+      maxMs: round(latencies.at(-1) ?? NaN),
+      events: committed.size,
+      lost: committed.size - latencies.length,
+      redeliveries,
+      duplicates: rows.rows[0]!.n - rows.rows[0]!.distinct,
+    };
+    print(
+      `  ${consumers} consumer(s): ${figures.publishedPerSecond} published/s, ${figures.handledPerSecond} handled/s, ` +
+        `commit→handler p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; lost ${figures.lost}, redelivered ${figures.redeliveries}, doubled ${figures.duplicates}`,
+    );
+    return figures;
+  } finally {
+    for (const { child } of children) if (child.connected) child.disconnect();
+    await Promise.all(children.map((child) => child.exited));
+  }
+}
+
+export async function runEventsBench(print: (line: string) => void = console.log): Promise<EventsBenchResult> {
+  const rate = Number(process.env.BENCH_EVENTS_RATE ?? 2000);
+  const seconds = Number(process.env.BENCH_EVENTS_SECONDS ?? 5);
+  let embedded: EmbeddedServer | undefined;
+  let databaseUrl: string;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  let probeDirectory = os.tmpdir();
+  if (process.env.DATABASE_URL) {
+    const server = new URL(process.env.DATABASE_URL);
+    const name = `bheem_bench_events_${process.pid}`;
+    server.pathname = '/postgres';
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: server.toString() });
+      await client.connect();
+      await client.query(statement).finally(() => client.end());
+    };
+    await admin(`CREATE DATABASE "${name}"`);
+    server.pathname = `/${name}`;
+    databaseUrl = server.toString();
+    dropDatabase = () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } else {
+    print('events: starting an embedded PostgreSQL');
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-events-'));
+    chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach it
+    probeDirectory = dataDir;
+    embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
+    databaseUrl = embedded.url();
+  }
+  try {
+    await prepareDatabase({ config: loadConfig({ DATABASE_URL: databaseUrl }), databaseUrl, log: createLogger('bench', 'warn') }, [], { seed: false });
+    const db = createKysely<any>(databaseUrl);
+    await sql`CREATE TABLE public.bench_handled (consumer_group text NOT NULL, event_id uuid NOT NULL)`.execute(db);
+
+    const diskSyncMs = round(measureDiskSync(probeDirectory));
+    print(`events: ${os.cpus().length} CPUs, load average ${os.loadavg().map(round).join(' ')}; disk flush ${diskSyncMs} ms`);
+    print(`events: publishing as fast as ${PUBLISHERS} producers go for 3 s (one event per transaction)`);
+    await publishFor(db, 0.5, 0); // warm-up
+    const burst = await publishFor(db, 3, 0);
+    print(`  ${round(burst.perSecond)} events/s published`);
+    // The consumers start from now: the burst above is not theirs to handle.
+    const oneConsumer = await endToEnd(db, databaseUrl, 1, rate, seconds, print);
+    const twoConsumers = await endToEnd(db, databaseUrl, 2, rate, seconds, print);
+    return { cpus: os.cpus().length, diskSyncMs, publishers: PUBLISHERS, publishedPerSecond: round(burst.perSecond), oneConsumer, twoConsumers };
+  } finally {
+    await closePools();
+    await dropDatabase?.();
+    await embedded?.stop();
+  }
+}
+
+/** A consumer process of the benchmark: reports (event id, handler start) to the parent in batches. */
+async function runConsumerProcess(options: { databaseUrl: string; group: string }): Promise<void> {
+  let batch: [string, number][] = [];
+  const consumer = await startEventConsumer({
+    databaseUrl: options.databaseUrl,
+    group: options.group,
+    startFrom: 'now',
+    partitions: 8,
+    rebalanceIntervalMs: 200,
+    retention: false,
+    log: createLogger('bench-consumer', 'warn'),
+    handlers: {
+      'project.task.created': async (event, { trx }) => {
+        batch.push([event.id, now()]);
+        await sql`INSERT INTO public.bench_handled (consumer_group, event_id) VALUES (${options.group}, ${event.id})`.execute(trx);
+      },
+    },
+  });
+  let reported = '';
+  const timer = setInterval(() => {
+    const held = consumer.heldPartitions();
+    if (held.join() !== reported) {
+      reported = held.join();
+      process.send?.({ type: 'held', partitions: held });
+    }
+    if (batch.length > 0) {
+      process.send?.({ type: 'handled', batch });
+      batch = [];
+    }
+  }, 20);
+  process.on('disconnect', () => {
+    clearInterval(timer);
+    void consumer.stop().then(() => process.exit(0));
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  if (process.argv[2] === '--consumer') {
+    await runConsumerProcess(JSON.parse(process.argv[3]!));
+  } else {
+    const result = await runEventsBench();
+    console.log(JSON.stringify(result, null, 2));
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Dead letters of the event consumers:
+ *   npm run events:dead-letters -- list [--group <g>] [--all] [--limit <n>] [--json]
+ *   npm run events:dead-letters -- replay (--group <g> | <id>...)
+ *   npm run events:dead-letters -- discard <id>...
+ * A replay hands the events to their group's running consumers again; the
+ * outcome shows in `list --all` (resolution "replayed", or a new error).
+ */
+import { parseArgs } from 'node:util';
+import { withEventsDatabase } from '../platform/events/cli-database.js';
+import { discardDeadLetters, listDeadLetters, requestReplay } from '../platform/events/dead-letters.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    group: { type: 'string', short: 'g' },
+    all: { type: 'boolean', default: false },
+    limit: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const [command, ...ids] = positionals;
+const usage = 'Usage: npm run events:dead-letters -- list [--group g] [--all] [--limit n] [--json] | replay (--group g | <id>...) | discard <id>...';
+
+if (ids.some((id) => !/^\d+$/.test(id))) {
+  console.error(`Dead letter ids are numbers (see "list").\n${usage}`);
+  process.exit(2);
+}
+
+await withEventsDatabase(async (db) => {
+  switch (command) {
+    case 'list': {
+      const letters = await listDeadLetters(db, { group: values.group, includeResolved: values.all, limit: values.limit ? Number(values.limit) : 100 });
+      if (values.json) return console.log(JSON.stringify(letters, null, 2));
+      if (letters.length === 0) return console.log('no dead letters');
+      for (const letter of letters) {
+        const state = letter.resolvedAt ? letter.resolution : letter.replayRequestedAt ? 'replay requested' : 'open';
+        console.log(`#${letter.id}  ${letter.group}  ${letter.event.topic}  event ${letter.event.id} (key ${letter.event.key})  ${state}`);
+        console.log(`    ${letter.attempts} attempt(s), last ${letter.failedAt.toISOString()}: ${letter.error.split('\n')[0]}`);
+      }
+      return;
+    }
+    case 'replay': {
+      if (!values.group && ids.length === 0) throw new Error(usage);
+      const count = await requestReplay(db, { group: values.group, ids: ids.length ? ids : undefined });
+      return console.log(`${count} dead letter(s) handed back to their consumers`);
+    }
+    case 'discard': {
+      if (ids.length === 0) throw new Error(usage);
+      return console.log(`${await discardDeadLetters(db, ids)} dead letter(s) discarded`);
+    }
+    default:
+      console.error(usage);
+      process.exitCode = 2;
+  }
+});
