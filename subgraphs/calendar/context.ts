@@ -1,5 +1,6 @@
 import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
 import type { CalDAVAccountService } from './services/caldav-account-service.js';
+import type { CalendarFeedService } from './services/calendar-feed-service.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
 import type { EventWriteService } from './services/event-write-service.js';
 import type { FreeBusyService } from './services/free-busy-service.js';
@@ -9,4 +10,5 @@ export interface CalendarContext extends BaseContext {
   eventWrites: EventWriteService;
   freeBusy: FreeBusyService;
   caldavAccounts: CalDAVAccountService;
+  feed: CalendarFeedService;
 }

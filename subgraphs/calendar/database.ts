@@ -91,7 +91,15 @@ export interface CaldavResourcesTable {
   synced_version: Timestamp;
 }
 
+export interface FeedTokensTable {
+  token_hash: string;
+  company_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+}
+
 export interface CalendarDatabase {
+  'calendar.feed_tokens': FeedTokensTable;
   'calendar.caldav_accounts': CaldavAccountsTable;
   'calendar.caldav_sync_status': CaldavSyncStatusTable;
   'calendar.caldav_resources': CaldavResourcesTable;

@@ -13,12 +13,14 @@ import { EventRepository } from './repositories/event-repository.js';
 import { CredentialCipher } from './caldav/credentials.js';
 import { startPeriodicSync } from './caldav/periodic-sync.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
+import { FeedTokenRepository } from './repositories/feed-token-repository.js';
 import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
 import { ParticipantRepository } from './repositories/participant-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedCalendar } from './seed.js';
 import { CalDAVAccountService } from './services/caldav-account-service.js';
 import { CalDAVSyncService } from './services/caldav-sync-service.js';
+import { CalendarFeedService } from './services/calendar-feed-service.js';
 import { CalendarEventService } from './services/calendar-event-service.js';
 import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
@@ -43,7 +45,9 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const cipher = new CredentialCipher(config.calendarCredentialKey);
     const caldavSync = new CalDAVSyncService(db, caldavRepository, eventRepository, participantRepository, cipher, log.child({ component: 'caldav-sync' }));
     const backgroundSync = config.calendar.syncIntervalSeconds > 0 ? startPeriodicSync(caldavSync, config.calendar.syncIntervalSeconds * 1000) : undefined;
+    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, config.publicUrl);
     return {
+      routes: [feed.route()],
       stop: async () => {
         await backgroundSync?.stop();
         await consumer?.stop();
@@ -56,6 +60,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
           eventWrites: new EventWriteService(base.viewer, db, eventRepository, responseRepository, users),
           freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
+          feed,
         };
       },
     };

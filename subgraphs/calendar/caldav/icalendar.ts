@@ -79,13 +79,25 @@ function vevent(event: CalendarEventModel, uid: string, participants: readonly E
   return component;
 }
 
-export function toICalendar(series: CalendarEventModel, overrides: readonly CalendarEventModel[], participants: readonly EventParticipantModel[] = []): string {
+function vcalendar(): ICAL.Component {
   const calendar = new ICAL.Component('vcalendar');
   calendar.addPropertyWithValue('prodid', PRODID);
   calendar.addPropertyWithValue('version', '2.0');
-  const uid = uidOf(series);
-  calendar.addSubcomponent(vevent(series, uid, participants));
-  for (const override of overrides) calendar.addSubcomponent(vevent(override, uid, []));
+  return calendar;
+}
+
+export function toICalendar(series: CalendarEventModel, overrides: readonly CalendarEventModel[], participants: readonly EventParticipantModel[] = []): string {
+  return toICalendarFeed([{ series, overrides, participants }]);
+}
+
+/** Many series in one calendar (a subscription feed), each with its overrides under its UID. */
+export function toICalendarFeed(items: readonly { series: CalendarEventModel; overrides: readonly CalendarEventModel[]; participants?: readonly EventParticipantModel[] }[]): string {
+  const calendar = vcalendar();
+  for (const { series, overrides, participants } of items) {
+    const uid = uidOf(series);
+    calendar.addSubcomponent(vevent(series, uid, participants ?? []));
+    for (const override of overrides) calendar.addSubcomponent(vevent(override, uid, []));
+  }
   return calendar.toString();
 }
 

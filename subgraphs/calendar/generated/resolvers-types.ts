@@ -243,6 +243,12 @@ export type Mutation = {
   createCalendarEvent: CalendarEvent;
   /** The caller's answer to an invitation, for the whole event or, with `occurrence`, one occurrence of a series. */
   respondToEvent: EventParticipant;
+  /**
+   * A new secret URL of the caller's iCalendar feed (their events and company holidays,
+   * 90 days back to a year ahead) for calendar apps that subscribe by URL. Every call
+   * replaces the previous URL, which stops working.
+   */
+  rotateCalendarFeedUrl: Scalars['String']['output'];
   /** Syncs one of the caller's accounts now, both ways, and answers how it ended (FAILED with lastError on failure). */
   syncCalDAV: CalDavSyncStatus;
   /**
@@ -627,6 +633,7 @@ export type MutationResolvers<ContextType = CalendarContext, ParentType extends 
   connectCalDAVAccount?: Resolver<ResolversTypes['CalDAVAccount'], ParentType, ContextType, RequireFields<MutationConnectCalDavAccountArgs, 'appPassword' | 'url' | 'username'>>;
   createCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCreateCalendarEventArgs, 'input'>>;
   respondToEvent?: Resolver<ResolversTypes['EventParticipant'], ParentType, ContextType, RequireFields<MutationRespondToEventArgs, 'eventId' | 'status'>>;
+  rotateCalendarFeedUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   syncCalDAV?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType, RequireFields<MutationSyncCalDavArgs, 'accountId'>>;
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
 }>;

@@ -133,4 +133,18 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0004-feed-tokens': {
+    async up(db: Kysely<any>) {
+      // Secret iCalendar feed URLs: only the token's SHA-256 is kept, so the table cannot be read back into URLs.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('feed_tokens')
+        .addColumn('token_hash', 'text', (col) => col.primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addUniqueConstraint('feed_tokens_user', ['company_id', 'user_id'])
+        .execute();
+    },
+  },
 };

@@ -28,11 +28,16 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The canonical IANA name ("utc" -> "UTC"), or null when the runtime does not know the zone. */
+/**
+ * The zone's IANA name as the caller spelled it, with ICU's casing ("utc" ->
+ * "UTC"), or null when the runtime does not know the zone. Aliases are kept
+ * (Asia/Kolkata stays Asia/Kolkata although ICU's canonical name is Asia/Calcutta).
+ */
 export function canonicalTimeZone(name: string): string | null {
   if (!name || name.length > 64) return null;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    return resolved.toLowerCase() === name.toLowerCase() ? resolved : name;
   } catch {
     return null;
   }

@@ -1,0 +1,77 @@
+/**
+ * A personal iCalendar feed (GET /calendar/feed/<token>.ics) for calendar apps
+ * that subscribe by URL. The token is the only credential: 32 random bytes,
+ * stored as a SHA-256, replaced (old URL dead) on every rotation. The feed
+ * holds what the user organizes or takes part in, plus company holidays, from
+ * 90 days back to a year ahead; cancelled events are left out.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { forbidden } from '../../../platform/errors.js';
+import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
+import { toICalendarFeed } from '../caldav/icalendar.js';
+import type { EventRepository } from '../repositories/event-repository.js';
+import type { FeedTokenRepository } from '../repositories/feed-token-repository.js';
+import type { ParticipantRepository } from '../repositories/participant-repository.js';
+
+export const FEED_PATH = '/calendar/feed/';
+const DAY = 86_400_000;
+const hash = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class CalendarFeedService {
+  constructor(
+    private readonly tokens: FeedTokenRepository,
+    private readonly events: EventRepository,
+    private readonly participants: ParticipantRepository,
+    private readonly publicUrl: string,
+  ) {}
+
+  /** A new secret feed URL for the caller; any previous one stops working. */
+  async rotate(viewer: Viewer): Promise<string> {
+    if (!viewer.moodleUserId) throw forbidden('Only users with a calendar of their own have a feed');
+    const token = randomBytes(32).toString('base64url');
+    await this.tokens.replace(viewer.companyId, viewer.moodleUserId, hash(token));
+    return `${this.publicUrl}${FEED_PATH}${token}.ics`;
+  }
+
+  async feedFor(token: string): Promise<string | null> {
+    const owner = await this.tokens.findOwner(hash(token));
+    if (!owner) return null;
+    // As the user sees their own calendar, without role-wide extras: the URL may travel further than the user.
+    const viewer: Viewer = { userId: `feed:${owner.user_id}`, companyId: owner.company_id, roles: [], moodleUserId: owner.user_id };
+    const now = Date.now();
+    const series = await this.events.findVisibleInRange(viewer, new Date(now - 90 * DAY), new Date(now + 366 * DAY));
+    const ids = series.map((event) => event.id);
+    const [overrides, participants] = await Promise.all([this.events.overridesOf(owner.company_id, ids), this.participants.ofEvents(owner.company_id, ids)]);
+    return toICalendarFeed(series.map((event) => ({
+      series: event,
+      overrides: overrides.filter((o) => o.parentId === event.id),
+      participants: participants.filter((p) => p.eventId === event.id),
+    })));
+  }
+
+  route(): HttpRoute {
+    return {
+      method: 'GET',
+      path: FEED_PATH,
+      handle: async (request: IncomingMessage, response: ServerResponse) => {
+        const name = (request.url ?? '').split('?')[0]!.slice(FEED_PATH.length);
+        const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(name)?.[1];
+        const body = token ? await this.feedFor(token) : null;
+        if (body === null) {
+          response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          response.end('No such calendar feed');
+          return;
+        }
+        response.writeHead(200, {
+          'content-type': 'text/calendar; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+          'cache-control': 'private, max-age=300',
+          'content-disposition': 'inline; filename="bheem.ics"',
+        });
+        response.end(request.method === 'HEAD' ? undefined : body);
+      },
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['calendar'], gateway: false });
+});
+afterAll(() => platform?.stop());
+
+async function rotate(username: string): Promise<string> {
+  const { body } = await callSubgraph({
+    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username),
+    query: 'mutation { rotateCalendarFeedUrl }',
+  });
+  expect(body.errors).toBeUndefined();
+  return body.data.rotateCalendarFeedUrl;
+}
+/** The feed as the calendar service serves it (the public URL's path on the service's own origin). */
+const fetchFeed = (url: string) => fetch(new URL(new URL(url).pathname, platform.subgraphs.calendar!.url));
+
+describe('iCalendar feed', () => {
+  it('serves a user\u2019s own events at a secret URL on the public origin', async () => {
+    const url = await rotate('sam.student');
+    expect(url).toMatch(new RegExp(`^${platform.config.publicUrl}/calendar/feed/[A-Za-z0-9_-]{43}\\.ics$`));
+    const response = await fetchFeed(url);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/calendar/);
+    const ics = await response.text();
+    expect(ics).toMatch(/^BEGIN:VCALENDAR/);
+    const summaries = [...ics.matchAll(/^SUMMARY:(.*)$/gm)].map((m) => m[1]!.trim()).sort();
+    expect(summaries).toEqual(DEMO_LIVE_CLASSES.filter((c) => ['101', '102'].includes(c.course)).map((c) => c.title.replace(/,/g, '\\,')).sort());
+  });
+
+  it('includes recurring series with their exceptions', async () => {
+    const ics = await (await fetchFeed(await rotate('emil.employee'))).text();
+    expect(ics).toContain('SUMMARY:Weekly team meeting');
+    expect(ics).toMatch(/RRULE:FREQ=WEEKLY;BYDAY=MO/);
+    expect(ics).toMatch(/EXDATE;TZID=Asia\/Kolkata:\d{8}T100000/);
+    expect(ics).toMatch(/RECURRENCE-ID;TZID=Asia\/Kolkata:\d{8}T100000/);
+    expect(ics).not.toContain('Sunrise School'); // someone else's sales meeting
+  });
+
+  it('stops serving a rotated URL and unknown tokens', async () => {
+    const first = await rotate('tara.teacher');
+    const second = await rotate('tara.teacher');
+    expect(first).not.toBe(second);
+    expect((await fetchFeed(first)).status).toBe(404);
+    expect((await fetchFeed(second)).status).toBe(200);
+    expect((await fetchFeed(`${platform.config.publicUrl}/calendar/feed/not-a-token.ics`)).status).toBe(404);
+  });
+});
