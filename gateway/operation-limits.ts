@@ -119,6 +119,12 @@ function checkText(source: string, limits: OperationLimits): LimitVerdict {
   if (source.length > limits.maxQueryBytes || Buffer.byteLength(source) > limits.maxQueryBytes) {
     return refuse(LimitCode.QUERY_TOO_LARGE, `Query exceeds ${limits.maxQueryBytes} bytes`, 413);
   }
+  // Braces nest at least as deep as selections do: a document nested far beyond the depth
+  // limit is refused by a character scan, before it costs a parse.
+  const nesting = braceNesting(source, limits.maxDepth * 4 + 8);
+  if (nesting > limits.maxDepth * 4 + 8) {
+    return refuse(LimitCode.MAX_DEPTH_EXCEEDED, `Query depth limit of ${limits.maxDepth} exceeded, found more than ${limits.maxDepth * 4 + 8} nested braces.`);
+  }
   let document: DocumentNode;
   try {
     document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
@@ -130,6 +136,29 @@ function checkText(source: string, limits: OperationLimits): LimitVerdict {
     return refuse(LimitCode.PARSE_FAILED, message);
   }
   return checkDocument(document, limits);
+}
+
+/** Deepest `{` nesting outside strings and comments, counting no further than `stopAbove + 1`. */
+function braceNesting(source: string, stopAbove: number): number {
+  let depth = 0;
+  let deepest = 0;
+  for (let i = 0; i < source.length; i++) {
+    const char = source.charCodeAt(i);
+    if (char === 123 /* { */) {
+      if (++depth > deepest && (deepest = depth) > stopAbove) return deepest;
+    } else if (char === 125 /* } */) depth--;
+    else if (char === 35 /* # */) while (i < source.length && source.charCodeAt(i) !== 10) i++;
+    else if (char === 34 /* " */) {
+      if (source.startsWith('"""', i)) {
+        const end = source.indexOf('"""', i + 3);
+        i = end < 0 ? source.length : end + 2;
+      } else {
+        i++;
+        while (i < source.length && source.charCodeAt(i) !== 34 && source.charCodeAt(i) !== 10) i += source.charCodeAt(i) === 92 /* \\ */ ? 2 : 1;
+      }
+    }
+  }
+  return deepest;
 }
 
 function checkDocument(document: DocumentNode, limits: OperationLimits): LimitVerdict {

@@ -146,7 +146,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
   });
   server.keepAliveTimeout = 65_000;
-  server.requestTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}/graphql`;

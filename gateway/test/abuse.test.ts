@@ -100,5 +100,8 @@ describe('abuse suite', () => {
   it('applies the same limits to any transport through checkOperationLimits', () => {
     expect(platform.gateway.checkOperationLimits(nested(40))).toMatchObject({ ok: false, code: 'MAX_DEPTH_EXCEEDED' });
     expect(platform.gateway.checkOperationLimits(NORMAL)).toMatchObject({ ok: true, weight: 1 });
+    // Braces in strings and comments are not nesting.
+    const braces = '{'.repeat(200);
+    expect(platform.gateway.checkOperationLimits(`{ courses(q: "${braces}", b: """${braces}""") { id } } # ${braces}`)).toMatchObject({ ok: true });
   });
 });
