@@ -48,25 +48,62 @@ export function overlaps(start: Date, end: Date | null, from: Date, to: Date): b
   return start < to && (finish > from || start >= from);
 }
 
-/** Walks the rule's occurrence starts in order until `visit` returns false. */
-function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean): void {
+/**
+ * A rule's starts, generated once and kept: ical.js iterators are slow next
+ * to everything else here, and resumable, so each series keeps its iterator
+ * and the starts found so far (LRU, per process), and a later, wider range
+ * only continues where the last one stopped.
+ */
+interface RuleWalk {
+  iterator: ICAL.RecurIterator;
+  zone: string;
+  starts: Date[];
+  done: boolean;
+  steps: number;
+}
+const MAX_CACHED_WALKS = 1000;
+const walks = new Map<string, RuleWalk>();
+
+function walkFor(series: SeriesDefinition): RuleWalk {
   const zone = zoneOf(series);
-  const recur = parseRecurrenceRule(series.recurrenceRule!);
-  if (recur.until) {
-    // UNTIL is an instant (or a date): compare it as wall time in the series' zone.
-    const until = recur.until;
-    recur.until = until.isDate
-      ? toFloating({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, series.allDay)
-      : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
-    if (series.allDay) recur.until.isDate = true;
+  const key = `${series.recurrenceRule}|${series.start.getTime()}|${zone}|${series.allDay}`;
+  let walk = walks.get(key);
+  if (walk) {
+    walks.delete(key); // re-inserted below: most recently used last
+  } else {
+    const recur = parseRecurrenceRule(series.recurrenceRule!);
+    if (recur.until) {
+      // UNTIL is an instant (or a date): compare it as wall time in the series' zone.
+      const until = recur.until;
+      recur.until = until.isDate
+        ? toFloating({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, series.allDay)
+        : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
+      if (series.allDay) recur.until.isDate = true;
+    }
+    walk = { iterator: recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay)), zone, starts: [], done: false, steps: 0 };
+    if (walks.size >= MAX_CACHED_WALKS) walks.delete(walks.keys().next().value!);
   }
-  const iterator = recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay));
-  for (let steps = 0; steps < MAX_STEPS; steps++) {
-    const next = iterator.next();
-    if (!next) return;
-    if (!visit(fromFloating(next, zone))) return;
+  walks.set(key, walk);
+  return walk;
+}
+
+/** Extends the walk until it has a start at or after `until` (or the rule ends). */
+function extendWalk(walk: RuleWalk, series: SeriesDefinition, until: Date | null): void {
+  while (!walk.done && (until === null || walk.starts.length === 0 || walk.starts[walk.starts.length - 1]! < until)) {
+    if (++walk.steps > MAX_STEPS) {
+      throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
+    }
+    const next = walk.iterator.next();
+    if (!next) walk.done = true;
+    else walk.starts.push(fromFloating(next, walk.zone));
   }
-  throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
+}
+
+/** Walks the rule's occurrence starts in order until `visit` returns false. */
+function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean, until: Date | null = null): void {
+  const walk = walkFor(series);
+  extendWalk(walk, series, until);
+  for (const start of walk.starts) if (!visit(start)) return;
 }
 
 function durationOf(series: SeriesDefinition): number | null {
@@ -88,11 +125,15 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
     if (!excluded.has(start.getTime()) && overlaps(start, endOf(start), from, to)) starts.set(start.getTime(), start);
   };
   if (series.recurrenceRule) {
-    walkRule(series, (start) => {
-      if (start >= to) return false;
-      consider(start);
-      return true;
-    });
+    walkRule(
+      series,
+      (start) => {
+        if (start >= to) return false;
+        consider(start);
+        return true;
+      },
+      to,
+    );
   } else {
     consider(series.start); // DTSTART is always the first occurrence
   }
@@ -125,11 +166,15 @@ export function seriesEnd(series: SeriesDefinition): Date | null {
 export function ruleInstancesBefore(series: SeriesDefinition, instant: Date): number {
   let count = 0;
   if (!series.recurrenceRule) return series.start < instant ? 1 : 0;
-  walkRule(series, (start) => {
-    if (start >= instant) return false;
-    count++;
-    return true;
-  });
+  walkRule(
+    series,
+    (start) => {
+      if (start >= instant) return false;
+      count++;
+      return true;
+    },
+    instant,
+  );
   return count;
 }
 

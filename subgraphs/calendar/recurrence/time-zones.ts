@@ -59,9 +59,26 @@ export function wallTimeIn(instant: Date, timeZone: string): WallTime {
 
 const asUtcMillis = (wall: WallTime) => Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
 
-/** Milliseconds the zone is ahead of UTC at an instant. */
+/**
+ * Milliseconds the zone is ahead of UTC at an instant. Cached per quarter
+ * hour: every zone changes its offset on quarter-hour boundaries, so one ICU
+ * call answers a whole bucket (expansion asks thousands of times).
+ */
+const QUARTER_HOUR = 900_000;
+const offsetCache = new Map<string, Map<number, number>>();
+
 function offsetAt(instant: number, timeZone: string): number {
-  return asUtcMillis(wallTimeIn(new Date(instant), timeZone)) - Math.floor(instant / 1000) * 1000;
+  let zoneCache = offsetCache.get(timeZone);
+  if (!zoneCache) offsetCache.set(timeZone, (zoneCache = new Map()));
+  const bucket = Math.floor(instant / QUARTER_HOUR);
+  let offset = zoneCache.get(bucket);
+  if (offset === undefined) {
+    const at = bucket * QUARTER_HOUR;
+    offset = asUtcMillis(wallTimeIn(new Date(at), timeZone)) - at;
+    if (zoneCache.size > 50_000) zoneCache.clear();
+    zoneCache.set(bucket, offset);
+  }
+  return offset;
 }
 
 /**
@@ -73,10 +90,9 @@ export function instantOf(wall: WallTime, timeZone: string): Date {
   const naive = asUtcMillis(wall);
   const before = offsetAt(naive - 86_400_000, timeZone);
   const after = offsetAt(naive + 86_400_000, timeZone);
-  // Try the earlier offset first so that repeated wall times resolve to the first instant.
+  // The larger offset first: of two instants showing the same wall time, it gives the earlier.
   for (const offset of before >= after ? [before, after] : [after, before]) {
-    const candidate = naive - offset;
-    if (asUtcMillis(wallTimeIn(new Date(candidate), timeZone)) === naive) return new Date(candidate);
+    if (offsetAt(naive - offset, timeZone) === offset) return new Date(naive - offset);
   }
   // A skipped wall time: use the offset in force before the gap.
   return new Date(naive - before);
