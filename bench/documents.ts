@@ -29,6 +29,7 @@ import type { DocumentsDatabase } from '../subgraphs/documents/database.js';
 import { storageKey } from '../subgraphs/documents/storage/storage-backend.js';
 import { createStorageBackends } from '../subgraphs/documents/storage/storage-backends.js';
 import { documentsSubgraph } from '../subgraphs/documents/subgraph.js';
+import { putStream } from '../test/storage/streams.js';
 import { startS3Server, startWebDavServer, storageEnv } from '../test/storage/storage-servers.js';
 
 export interface DocumentsBenchRow {
@@ -167,12 +168,8 @@ export async function runDocumentsBench(
           'mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }',
           { input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: `bench-${name}.bin`, size } },
         );
-        const response = await fetch(onService(ticket.uploadUrl), {
-          method: 'PUT',
-          body: Readable.toWeb(generated(size, 'upload via service', print)) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit);
-        if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${await response.text()}`);
+        const response = await putStream(onService(ticket.uploadUrl), generated(size, 'upload via service', print));
+        if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${response.text}`);
         const { completeDocumentUpload } = await callSubgraph<{ completeDocumentUpload: { downloadUrl: string; checksum: string } }>(
           config, 'documents', viewer, `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { downloadUrl checksum } }`,
         );

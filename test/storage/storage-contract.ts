@@ -14,6 +14,7 @@ import {
   storageKey,
   type StorageBackend,
 } from '../../subgraphs/documents/storage/storage-backend.js';
+import { generated, peakMemoryGrowth } from './streams.js';
 
 export interface ContractTarget {
   backend: () => StorageBackend;
@@ -27,38 +28,6 @@ async function readAll(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
-}
-
-/** `total` bytes of a repeating pseudo-random pattern, produced as read (never held whole). */
-function generated(total: number, chunkSize = 1024 * 1024): { stream: Readable; sha256: () => string } {
-  const pattern = randomBytes(chunkSize);
-  const hash = createHash('sha256');
-  let produced = 0;
-  const stream = new Readable({
-    read() {
-      if (produced >= total) return void this.push(null);
-      const chunk = pattern.subarray(0, Math.min(chunkSize, total - produced));
-      produced += chunk.length;
-      hash.update(chunk);
-      this.push(Buffer.from(chunk));
-    },
-  });
-  return { stream, sha256: () => hash.digest('hex') };
-}
-
-/** Peak RSS growth over a baseline while `work` runs, sampled every 20 ms. */
-async function peakMemoryGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthBytes: number }> {
-  globalThis.gc?.();
-  const baseline = process.memoryUsage().rss;
-  let peak = baseline;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
-  try {
-    const result = await work();
-    peak = Math.max(peak, process.memoryUsage().rss);
-    return { result, growthBytes: peak - baseline };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 export const LARGE_FILE_BYTES = 200 * 1024 * 1024;

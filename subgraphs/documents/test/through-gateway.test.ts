@@ -1,0 +1,93 @@
+/**
+ * The documents subgraph behind the real gateway: entity fields planned
+ * across subgraphs (Task and Project from erp, Course with `viewerRole`
+ * required from academy) and file transfers forwarded under /files/.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { MEMORY_BUDGET_BYTES } from '../../../test/storage/storage-contract.js';
+import { generated, peakMemoryGrowth, putStream } from '../../../test/storage/streams.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { DEMO_DOCUMENTS } from '../demo-documents.js';
+import { sha256 } from './documents-platform.js';
+
+let platform: TestPlatform;
+let onGateway: (publicUrl: string) => string;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['academy', 'erp', 'documents'] });
+  platform.config.subgraphUrls.academy = platform.subgraphs.academy!.url;
+  // What PUBLIC_URL does in production: signed URLs name the gateway.
+  const gateway = new URL(platform.gateway!.url.replace('localhost', '127.0.0.1')).origin;
+  onGateway = (publicUrl) => `${gateway}${new URL(publicUrl).pathname}${new URL(publicUrl).search}`;
+});
+afterAll(() => platform?.stop());
+
+const WIREFRAME = DEMO_DOCUMENTS.find((document) => document.filename === 'home-page-wireframe-notes.txt')!;
+const SYLLABUS = DEMO_DOCUMENTS.find((document) => document.filename === 'PHY101 syllabus.pdf')!;
+
+describe('documents through the gateway', () => {
+  it('adds documents to ERP tasks and projects', async () => {
+    const { data, errors } = await platform.query('maya.manager', `{
+      task(id: "${DEMO_ERP.tasks[0].id}") { title documents { filename downloadUrl } }
+      projects { name documents { filename } }
+    }`);
+    expect(errors).toBeUndefined();
+    expect(data.task.documents.map((d: any) => d.filename)).toEqual([WIREFRAME.filename]);
+    const lab = data.projects.find((project: any) => project.name === 'Physics lab equipment');
+    expect(lab.documents.map((d: any) => d.filename)).toEqual(['equipment-budget.csv']);
+    const download = await fetch(onGateway(data.task.documents[0].downloadUrl));
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).toString()).toBe(WIREFRAME.versions[0]!.content);
+  });
+
+  it('shows course documents to the enrolled, with the role academy gives the gateway', async () => {
+    const enrolled = await platform.query('sam.student', '{ course(id: "101") { shortname documents { filename } } }');
+    expect(enrolled.errors).toBeUndefined();
+    expect(enrolled.data.course.documents).toEqual([{ filename: SYLLABUS.filename }]);
+    const notEnrolled = await platform.query('neil.student', '{ course(id: "101") { shortname documents { filename } } }');
+    expect(notEnrolled.data.course).toEqual({ shortname: 'PHY101', documents: [] });
+  });
+
+  it('uploads through the gateway\u2019s /files/ forwarding', async () => {
+    const bytes = Buffer.from('minutes of the kickoff\n');
+    const token = await platform.tokenFor('maya.manager');
+    const requested = await platform.request({
+      token,
+      query: `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`,
+      variables: { input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: 'kickoff.txt', size: bytes.length } },
+    });
+    const ticket = requested.body.data.requestDocumentUpload;
+    const put = await fetch(onGateway(ticket.uploadUrl), { method: 'PUT', body: bytes });
+    expect(put.status).toBe(200);
+    const completed = await platform.request({ token, query: `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { checksum downloadUrl } }` });
+    expect(completed.body.data.completeDocumentUpload.checksum).toBe(sha256(bytes));
+    const download = await fetch(onGateway(completed.body.data.completeDocumentUpload.downloadUrl));
+    expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+  });
+
+  it('streams a large file up and down through gateway and service in bounded memory', { timeout: 120_000 }, async () => {
+    const size = 150 * 1024 * 1024;
+    const token = await platform.tokenFor('maya.manager');
+    const requested = await platform.request({
+      token,
+      query: `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`,
+      variables: { input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename: 'dataset.bin', size } },
+    });
+    const ticket = requested.body.data.requestDocumentUpload;
+    const source = generated(size);
+    const upload = await peakMemoryGrowth(() => putStream(onGateway(ticket.uploadUrl), source.stream));
+    expect(upload.result.status).toBe(200);
+    expect(upload.growthBytes).toBeLessThan(MEMORY_BUDGET_BYTES);
+    const completed = await platform.request({ token, query: `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { size checksum downloadUrl } }` });
+    const document = completed.body.data.completeDocumentUpload;
+    expect(document).toMatchObject({ size, checksum: source.sha256() });
+    const download = await peakMemoryGrowth(async () => {
+      const hash = createHash('sha256');
+      for await (const chunk of (await fetch(onGateway(document.downloadUrl))).body as unknown as AsyncIterable<Uint8Array>) hash.update(chunk);
+      return hash.digest('hex');
+    });
+    expect(download.result).toBe(document.checksum);
+    expect(download.growthBytes).toBeLessThan(MEMORY_BUDGET_BYTES);
+  });
+});
