@@ -24,8 +24,8 @@ import { createKysely } from '../database/connection.js';
 import { createLogger, type Logger } from '../logger.js';
 import { recordEventLag } from '../observability/event-lag.js';
 import { registerEventMetrics } from './event-metrics.js';
-import { ensureConsumerGroup, loadCursors, markProcessed, recordProgress, saveCursors } from './consumer-groups.js';
-import { recordDeadLetter, replayNotification, toDeadLetter, type DeadLetterRow } from './dead-letters.js';
+import { ensureConsumerGroup, loadCursors, recordProgress, saveCursors } from './consumer-groups.js';
+import { recordDeadLetter, replayNotification } from './dead-letters.js';
 import { compareCursors, horizonCursor, maxCursor, type Cursor } from './event-cursor.js';
 import { handleEvent, HandlerSavepoint, HandlerTimeoutError, type EventHandler, type Outcome } from './handle-event.js';
 import { openListenConnection, type ListenConnection } from './listen-connection.js';
@@ -33,7 +33,9 @@ import { readGroupBatch } from './outbox-reads.js';
 import { acquirePartitions, countMembers, groupLockKey, joinGroup, releasePartition } from './partition-leases.js';
 import { pruneEvents } from './prune-events.js';
 import { toPublishedEvent } from './published-event.js';
+import { replayNextDeadLetter } from './replay-dead-letters.js';
 import type { TopicName, TopicPayload } from './topics/index.js';
+import { WakeSignal } from './wake-signal.js';
 
 export type { EventContext, EventHandler } from './handle-event.js';
 
@@ -98,6 +100,7 @@ interface HeldPartition {
 class GroupConsumer implements EventConsumer {
   readonly group: string;
   private readonly topics: string[];
+  private readonly topicSet: Set<string>;
   private readonly handlers: Record<string, EventHandler<any>>;
   private readonly key: number;
   private readonly pool: Kysely<any>;
@@ -108,8 +111,7 @@ class GroupConsumer implements EventConsumer {
   private connection: ListenConnection | undefined;
   private readonly held = new Map<number, HeldPartition>();
   private readonly attempts = new Map<string, { count: number; error: string }>();
-  private wakeRequested = false;
-  private interruptSleep: (() => void) | undefined;
+  private readonly signal = new WakeSignal();
   private stopping = false;
   private loop: Promise<void> | undefined;
   private nextRebalance = 0;
@@ -125,6 +127,7 @@ class GroupConsumer implements EventConsumer {
     this.group = options.group;
     this.handlers = options.handlers as Record<string, EventHandler<any>>;
     this.topics = Object.keys(this.handlers).sort();
+    this.topicSet = new Set(this.topics);
     if (this.topics.length === 0) throw new Error(`Consumer group "${this.group}" has no handlers`);
     this.key = groupLockKey(this.group);
     this.pool = createKysely(options.databaseUrl);
@@ -176,46 +179,28 @@ class GroupConsumer implements EventConsumer {
   }
 
   private wake(): void {
-    this.wakeRequested = true;
-    this.interruptSleep?.();
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    if (this.wakeRequested || this.stopping) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.interruptSleep = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.interruptSleep = undefined;
+    this.signal.wake();
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
-      if (!this.connection?.isOpen()) {
-        try {
-          await this.connect();
-          this.reconnectMs = MIN_RECONNECT_MS;
-        } catch (error) {
-          this.log.warn({ err: error }, 'cannot reach PostgreSQL; retrying');
-          await this.sleep(this.reconnectMs);
-          this.wakeRequested = false;
-          this.reconnectMs = Math.min(this.reconnectMs * 2, MAX_RECONNECT_MS);
-          continue;
-        }
-      }
       try {
-        this.wakeRequested = false;
+        if (!this.connection?.isOpen()) await this.connect();
+        this.signal.consume();
         const { full, progressed, pending } = await this.cycle(this.connection!.db);
+        this.reconnectMs = MIN_RECONNECT_MS;
         if (full) continue;
         this.recheckMs = progressed || !pending ? MIN_RECHECK_MS : Math.min(this.recheckMs * 2, MAX_RECHECK_MS);
-        await this.sleep(pending ? this.recheckMs : this.untilNextTimer());
+        await this.signal.sleep(pending ? this.recheckMs : this.untilNextTimer());
       } catch (error) {
         if (this.stopping) break;
-        this.log.warn({ err: error }, 'consumer loop failed; reconnecting');
+        this.log.warn({ err: error }, 'consumer lost its connection or failed; reconnecting');
         await this.dropConnection(error);
+        if (this.stopping) break;
+        // Backs off while PostgreSQL is away (or the failure repeats), without spinning.
+        this.signal.consume();
+        await this.signal.sleep(this.reconnectMs);
+        this.reconnectMs = Math.min(this.reconnectMs * 2, MAX_RECONNECT_MS);
       }
     }
   }
@@ -226,7 +211,7 @@ class GroupConsumer implements EventConsumer {
       applicationName: `bheem-events:${this.group}`.slice(0, 63),
       onNotification: (payload) => {
         if (payload === replayNotification(this.group)) this.replayRequested = true;
-        else if (!this.topics.includes(payload)) return;
+        else if (!this.topicSet.has(payload)) return;
         this.wake();
       },
     });
@@ -398,44 +383,13 @@ class GroupConsumer implements EventConsumer {
     return { full, progressed: advanced.size > 0, pending: read.pending };
   }
 
-  /** Dead letters an operator asked to replay: one per transaction, claimed with SKIP LOCKED. */
+  /** Dead letters an operator asked to replay (a bounded number per cycle, so new events are not held up). */
   private async processReplays(db: Kysely<any>): Promise<void> {
-    for (let round = 0; round < 100; round += 1) {
-      const replayed = await db.transaction().execute(async (trx) => {
-        const { rows } = await sql<DeadLetterRow>`
-          SELECT id::text AS id, group_name, event_id, position::text AS position, topic, company_id, entity_key, payload, source,
-                 event_created_at, error, attempts, failed_at, replay_requested_at, resolved_at, resolution
-          FROM events.dead_letters
-          WHERE group_name = ${this.group} AND resolved_at IS NULL AND replay_requested_at IS NOT NULL
-          ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
-        const row = rows[0];
-        if (!row) return false;
-        const { event } = toDeadLetter(row);
-        const done = await sql`SELECT 1 FROM events.processed WHERE group_name = ${this.group} AND event_id = ${event.id}`.execute(trx);
-        const handler = this.handlers[event.topic];
-        const outcome: Outcome =
-          done.rows.length > 0
-            ? { kind: 'handled' }
-            : handler
-              ? await handleEvent(new HandlerSavepoint(trx), trx, event, handler, { attempt: row.attempts + 1, group: this.group, log: this.log }, this.settings.handlerTimeoutMs)
-              : { kind: 'rejected', error: `group "${this.group}" no longer handles topic "${event.topic}"` };
-        if (outcome.kind === 'handled') {
-          await markProcessed(trx, this.group, [event.id]);
-          await sql`
-            UPDATE events.dead_letters SET resolved_at = now(), resolution = 'replayed', replay_requested_at = NULL
-            WHERE id = ${row.id}`.execute(trx);
-          this.log.info({ eventId: event.id, topic: event.topic }, 'dead letter replayed');
-        } else {
-          await sql`
-            UPDATE events.dead_letters SET error = ${outcome.error}, attempts = attempts + 1, failed_at = now(), replay_requested_at = NULL
-            WHERE id = ${row.id}`.execute(trx);
-          this.log.warn({ eventId: event.id, topic: event.topic, error: outcome.error }, 'dead letter failed again');
-        }
-        return true;
-      });
-      if (!replayed) return;
+    const options = { group: this.group, handlers: this.handlers, handlerTimeoutMs: this.settings.handlerTimeoutMs, log: this.log };
+    for (let round = 0; round < 20; round += 1) {
+      if (!(await replayNextDeadLetter(db, options))) return;
     }
-    this.replayRequested = true; // more than one round's worth: go on next cycle
+    this.replayRequested = true;
   }
 
   /** Cursors moved past events of no interest are written now and then, not on every read. */

@@ -18,6 +18,7 @@ import { readFeedBatch, readHorizon } from './outbox-reads.js';
 import { toPublishedEvent, type OutboxRow, type PublishedEvent } from './published-event.js';
 import { checkEventPayload, requireTopic } from './topic-registry.js';
 import type { TopicName, TopicPayload } from './topics/index.js';
+import { WakeSignal } from './wake-signal.js';
 
 export interface EventFeedOptions {
   databaseUrl: string;
@@ -147,8 +148,7 @@ class Feed implements EventFeed {
   /** Every event before this was offered to the live subscribers. */
   private head: Cursor | undefined;
   private closing = false;
-  private wakeRequested = false;
-  private interruptSleep: (() => void) | undefined;
+  private readonly signal = new WakeSignal();
   private readonly loop: Promise<void>;
   private readyWaiters: (() => void)[] = [];
   private upToDate = false;
@@ -192,20 +192,7 @@ class Feed implements EventFeed {
   }
 
   private wake(): void {
-    this.wakeRequested = true;
-    this.interruptSleep?.();
-  }
-
-  private async sleep(ms: number): Promise<void> {
-    if (this.wakeRequested || this.closing) return;
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.interruptSleep = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    this.interruptSleep = undefined;
+    this.signal.wake();
   }
 
   private liveTopics(): string[] {
@@ -218,43 +205,41 @@ class Feed implements EventFeed {
     let recheckMs = MIN_RECHECK_MS;
     let reconnectMs = MIN_RECONNECT_MS;
     while (!this.closing) {
-      if (!this.connection?.isOpen()) {
-        try {
-          this.upToDate = false;
-          this.connection = await openListenConnection({
-            databaseUrl: this.options.databaseUrl,
-            applicationName: 'bheem-events:feed',
-            onNotification: (topic) => {
-              for (const subscriber of this.subscribers) if (subscriber.topics.has(topic)) return this.wake();
-            },
-          });
-          void this.connection.closed.then(() => this.wake());
-          reconnectMs = MIN_RECONNECT_MS;
-        } catch (error) {
-          this.log.warn({ err: error }, 'event feed cannot reach PostgreSQL; retrying');
-          await this.sleep(reconnectMs);
-          this.wakeRequested = false;
-          reconnectMs = Math.min(reconnectMs * 2, MAX_RECONNECT_MS);
-          continue;
-        }
-      }
       try {
-        this.wakeRequested = false;
-        const { more, pending } = await this.cycle(this.connection.db);
+        if (!this.connection?.isOpen()) await this.connect();
+        this.signal.consume();
+        const { more, pending } = await this.cycle(this.connection!.db);
+        reconnectMs = MIN_RECONNECT_MS;
         if (!this.upToDate) {
           this.upToDate = true;
           for (const resolve of this.readyWaiters.splice(0)) resolve();
         }
         if (more) continue;
         recheckMs = pending ? Math.min(recheckMs * 2, MAX_RECHECK_MS) : MIN_RECHECK_MS;
-        await this.sleep(pending ? recheckMs : this.pollIntervalMs);
+        await this.signal.sleep(pending ? recheckMs : this.pollIntervalMs);
       } catch (error) {
         if (this.closing) break;
-        this.log.warn({ err: error }, 'event feed read failed; reconnecting');
+        this.log.warn({ err: error }, 'event feed lost its connection or failed; reconnecting');
+        this.upToDate = false;
         await this.connection?.close();
         this.connection = undefined;
+        if (this.closing) break;
+        this.signal.consume();
+        await this.signal.sleep(reconnectMs);
+        reconnectMs = Math.min(reconnectMs * 2, MAX_RECONNECT_MS);
       }
     }
+  }
+
+  private async connect(): Promise<void> {
+    this.connection = await openListenConnection({
+      databaseUrl: this.options.databaseUrl,
+      applicationName: 'bheem-events:feed',
+      onNotification: (topic) => {
+        for (const subscriber of this.subscribers) if (subscriber.topics.has(topic)) return this.wake();
+      },
+    });
+    void this.connection.closed.then(() => this.wake());
   }
 
   private async cycle(db: ListenConnection['db']): Promise<{ more: boolean; pending: boolean }> {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kysely } from 'kysely';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../database/connection.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { createHandledTable, deferred, handledRows, publishTasks, waitFor, within } from './event-test-support.js';
@@ -25,20 +25,24 @@ let database: TestDatabase;
 let db: Kysely<any>;
 let scratch: string;
 const children: ConsumerProcess[] = [];
+// Two processes of one group, for both tests (in this order: the second kills one of them).
+const blockKey = randomUUID();
+let a: ConsumerProcess;
+let b: ConsumerProcess;
 
 beforeAll(async () => {
   database = await createTestDatabase({ seeded: false });
   db = createKysely(database.url);
   await createHandledTable(db);
   scratch = mkdtempSync(path.join(tmpdir(), 'bheem-events-'));
+  a = spawnConsumer('a', { group: 'shared', blockKey });
+  b = spawnConsumer('b', { group: 'shared', blockKey });
 });
-afterEach(async () => {
+afterAll(async () => {
   for (const { child, exited } of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.disconnect();
     await within(exited, 10_000, 'a consumer process to exit');
   }
-});
-afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
   await database?.drop();
 });
@@ -66,11 +70,9 @@ const bothHoldPartitions = (a: ConsumerProcess, b: ConsumerProcess) =>
 
 describe('consumer processes of one group', () => {
   it('share the work, and no event is handled twice', async () => {
-    const a = spawnConsumer('a', { group: 'shared' });
-    const b = spawnConsumer('b', { group: 'shared' });
     await bothHoldPartitions(a, b);
     expect(a.held.filter((partition) => b.held.includes(partition))).toEqual([]);
-    const ids = await publishTasks(db, 200);
+    const ids = await publishTasks(db, 200, undefined, 10);
     const rows = await waitFor('200 handled events', async () => {
       const found = await handledRows(db);
       return found.length >= 200 && found;
@@ -83,10 +85,6 @@ describe('consumer processes of one group', () => {
   });
 
   it('re-delivers the event of a process killed mid-handler, with its effect applied once', async () => {
-    await db.deleteFrom('public.handled').execute();
-    const blockKey = randomUUID();
-    const a = spawnConsumer('a', { group: 'killed', blockKey });
-    const b = spawnConsumer('b', { group: 'killed', blockKey });
     await bothHoldPartitions(a, b);
     const before = await publishTasks(db, 20);
     const [stuck] = await publishTasks(db, 1, () => blockKey);

@@ -26,15 +26,19 @@ export function taskPayload(overrides: Record<string, unknown> = {}) {
   };
 }
 
-/** Publishes `project.task.created` events, each in its own transaction; returns their ids in order. */
-export async function publishTasks(db: Kysely<any>, count: number, key?: (index: number) => string): Promise<string[]> {
+/** Publishes `project.task.created` events, `perTransaction` to a transaction; returns their ids in order. */
+export async function publishTasks(db: Kysely<any>, count: number, key?: (index: number) => string, perTransaction = 1): Promise<string[]> {
   const ids: string[] = [];
-  for (let index = 0; index < count; index += 1) {
-    const payload = taskPayload();
-    const { id } = await db.transaction().execute((trx) =>
-      publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: key?.(index) ?? payload.task_id, payload, source: 'erp' }),
-    );
-    ids.push(id);
+  while (ids.length < count) {
+    const size = Math.min(perTransaction, count - ids.length);
+    await db.transaction().execute(async (trx) => {
+      for (let index = 0; index < size; index += 1) {
+        const payload = taskPayload();
+        const entityKey = key?.(ids.length) ?? payload.task_id;
+        const { id } = await publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: entityKey, payload, source: 'erp' });
+        ids.push(id);
+      }
+    });
   }
   return ids;
 }
