@@ -84,7 +84,12 @@ export interface PlatformConfig {
   internalSigningSecret: string;
   /** Off only for local debugging: subgraphs then also accept a user's bearer token. */
   requireGatewaySignature: boolean;
-  moodle: { schema: string; provision: boolean };
+  /** `url`: Moodle's wwwroot (MOODLE_URL), for links in the notifications academy writes; without it they are site-relative. */
+  moodle: { schema: string; provision: boolean; url?: string };
+  academy: {
+    /** Mirror live classes into Moodle's calendar and notifications (ACADEMY_CONSUME_EVENTS, default on; off under tests unless set). */
+    consumeEvents: boolean;
+  };
   livekit: { url: string; apiKey: string; apiSecret: string };
   /** HMAC key of the event ingestion endpoint, shared with Bheem Core's event bus (EVENT_INGEST_SECRET). */
   eventIngestSecret: string;
@@ -171,6 +176,10 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     moodle: {
       schema: env.MOODLE_SCHEMA ?? (embedded ? 'moodle' : 'public'),
       provision: bool(env.MOODLE_PROVISION, embedded),
+      url: env.MOODLE_URL ? env.MOODLE_URL.replace(/\/$/, '') : undefined,
+    },
+    academy: {
+      consumeEvents: bool(env.ACADEMY_CONSUME_EVENTS, !env.VITEST),
     },
     livekit: {
       url: env.LIVEKIT_URL ?? 'ws://localhost:7880',

@@ -5,6 +5,7 @@
 import { createKysely } from '../../platform/database/connection.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { AcademyContext } from './context.js';
+import { startMoodleCalendarConsumer } from './consumers/moodle-calendar-consumer.js';
 import type { AcademyDatabase } from './database.js';
 import { academyMigrations } from './migrations/index.js';
 import { provisionMoodleTables } from './migrations/provision-moodle-tables.js';
@@ -25,12 +26,17 @@ export const academySubgraph: SubgraphModule<AcademyContext> = {
   async provision({ config }, db) {
     if (config.moodle.provision) await provisionMoodleTables(db, config.moodle.schema);
   },
-  async start({ config, databaseUrl }) {
+  async start({ config, databaseUrl, log }) {
     const db = academyDb(createKysely<AcademyDatabase>(databaseUrl), config.moodle.schema);
+    // Meet's live classes into Moodle's calendar and notifications (ACADEMY_CONSUME_EVENTS).
+    const consumer = config.academy.consumeEvents ? await startMoodleCalendarConsumer({ config, databaseUrl, log }) : undefined;
     const courseRepository = new CourseRepository(db);
     const enrolmentRepository = new EnrolmentRepository(db);
     const userRepository = new UserRepository(db);
     return {
+      stop: async () => {
+        await consumer?.stop();
+      },
       createContext: (base) => ({
         ...base,
         courses: new CourseService(base.viewer, courseRepository, enrolmentRepository),

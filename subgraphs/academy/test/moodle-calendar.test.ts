@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { publishEvent } from '../../../platform/events/publish-event.js';
+import type { PublishedEvent } from '../../../platform/events/published-event.js';
+import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { createLogger } from '../../../platform/logger.js';
+import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { MOODLE_CALENDAR_GROUP, moodleCalendarHandlers } from '../consumers/moodle-calendar-consumer.js';
+
+let livekit: LiveKitDouble;
+let platform: TestPlatform;
+let db: Kysely<any>;
+let moodle: Kysely<any>;
+beforeAll(async () => {
+  livekit = await startLiveKitDouble();
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ACADEMY_CONSUME_EVENTS: 'true' } });
+  db = createKysely<any>(platform.database.url);
+  moodle = db.withSchema(platform.config.moodle.schema);
+});
+afterAll(async () => {
+  await platform?.stop(); // also ends the pool behind `db` (pools are shared per database URL)
+  await livekit?.stop();
+});
+
+const bheem = demoCompanyId('bheem');
+const inMinutes = (minutes: number) => new Date(Math.floor(Date.now() / 60_000) * 60_000 + minutes * 60_000).toISOString();
+const unix = (iso: string) => String(Date.parse(iso) / 1000);
+
+const meet = (user: string, query: string, variables: Record<string, unknown>) =>
+  callSubgraph({ url: platform.subgraphs.meet!.url, audience: 'meet', secret: platform.config.internalSigningSecret, viewer: demoViewer(user), query, variables });
+const SCHEDULE = `mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id scheduledAt } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateLiveClassInput!) { updateLiveClass(id: $id, input: $input) { id } }`;
+const CANCEL = `mutation($id: ID!) { cancelLiveClass(id: $id) { id status } }`;
+
+async function schedule(user: string, input: Record<string, unknown>): Promise<string> {
+  const { body } = await meet(user, SCHEDULE, { input });
+  expect(body.errors).toBeUndefined();
+  return body.data.scheduleLiveClass.id;
+}
+
+/** Polls a condition (the consumer works in the background) until it holds, or fails after the timeout. */
+async function waitFor<T>(check: () => Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+const courseEvents = (liveClassId: string) => moodle.selectFrom('mdl_event').selectAll().where('uuid', '=', liveClassId).execute();
+const notices = async (liveClassId: string, kind: string) =>
+  moodle
+    .selectFrom('mdl_notifications')
+    .selectAll()
+    .where('eventtype', '=', kind)
+    .where(sql<boolean>`customdata::jsonb ->> 'liveclassid' = ${liveClassId}`)
+    .orderBy('useridto')
+    .execute();
+const recipients = (rows: Record<string, any>[]) => rows.map((row) => row.useridto).sort();
+const processed = async (eventId: string) =>
+  (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${eventId}`.execute(db)).rows.length > 0;
+
+function classPayload(liveClassId: string, changes: Record<string, unknown> = {}) {
+  return {
+    company_id: bheem, live_class_id: liveClassId, course_id: '101', title: 'Vectors', description: null,
+    scheduled_at: inMinutes(300), duration_minutes: 30, status: 'SCHEDULED', host_user_id: '3', ...changes,
+  };
+}
+
+async function publish(topic: string, key: string, payload: Record<string, any>, companyId = bheem): Promise<string> {
+  return db.transaction().execute(async (trx) => (await publishEvent(trx, { topic, companyId, key, payload, source: 'meet' })).id);
+}
+
+/** One delivery of an event to the group's handler, outside the backbone (to deliver the very same event twice). */
+async function deliver(topic: 'meet.class.scheduled' | 'meet.class.cancelled', payload: Record<string, any>, event: { id: string }, options: { thenFail?: boolean } = {}) {
+  const handlers = moodleCalendarHandlers({ moodleSchema: platform.config.moodle.schema });
+  const published = { id: event.id, topic, companyId: bheem, key: payload.live_class_id, payload, source: 'meet', createdAt: new Date(), position: '0', cursor: '' } as PublishedEvent<any>;
+  await db.transaction().execute(async (trx) => {
+    await handlers[topic](published, { trx, attempt: 1, group: MOODLE_CALENDAR_GROUP, log: createLogger('test') });
+    if (options.thenFail) throw new Error('crash after the handler');
+  });
+}
+
+describe('live classes in Moodle', () => {
+  it('puts a class scheduled in meet into the course calendar, and notifies the enrolled users but its host', async () => {
+    const scheduledAt = inMinutes(180);
+    const id = await schedule('tara.teacher', { courseId: '101', title: 'Friction & drag', description: 'Bring a ruler\nand a <pen>', scheduledAt, durationMinutes: 45 });
+
+    const [event] = await waitFor(async () => ((await courseEvents(id)).length ? courseEvents(id) : undefined), 'the course event');
+    expect(event).toMatchObject({
+      eventtype: 'course', courseid: '101', userid: '3', name: 'Friction & drag', description: 'Bring a ruler<br>and a &lt;pen&gt;',
+      format: 1, visible: 1, component: 'local_bheem_meet', modulename: '', instance: '0', sequence: '1',
+      timestart: unix(scheduledAt), timesort: unix(scheduledAt), timeduration: '2700',
+    });
+    const sent = await waitFor(async () => ((await notices(id, 'liveclass_scheduled')).length ? notices(id, 'liveclass_scheduled') : undefined), 'notifications');
+    // Course 101: Tara teaches (and scheduled it), Sam and Sita study.
+    expect(recipients(sent)).toEqual(['5', '6']);
+    expect(sent[0]).toMatchObject({
+      useridfrom: '3', component: 'local_bheem_meet', subject: 'Live class scheduled: Friction & drag', smallmessage: 'Live class scheduled: Friction & drag',
+      contexturl: '/course/view.php?id=101', contexturlname: 'Physics 101: Mechanics', fullmessageformat: 2, timeread: null,
+    });
+    expect(sent[0]!.fullmessage).toContain('UTC (45 minutes)');
+    expect(sent[0]!.fullmessagehtml).toContain('&quot;Friction &amp; drag&quot;');
+    expect(Math.abs(Number(sent[0]!.timecreated) - Date.now() / 1000)).toBeLessThan(60);
+  });
+
+  it('moves the same course event when the class is rescheduled, and removes it when cancelled', async () => {
+    const id = await schedule('tara.teacher', { courseId: '101', title: 'Momentum', scheduledAt: inMinutes(240), durationMinutes: 60 });
+    const [created] = await waitFor(async () => ((await courseEvents(id)).length ? courseEvents(id) : undefined), 'the course event');
+
+    const movedTo = inMinutes(24 * 60);
+    expect((await meet('tara.teacher', UPDATE, { id, input: { scheduledAt: movedTo, durationMinutes: 90 } })).body.errors).toBeUndefined();
+    const [moved, ...others] = await waitFor(async () => {
+      const rows = await courseEvents(id);
+      return rows[0]?.sequence === '2' ? rows : undefined;
+    }, 'the moved course event');
+    expect(others).toEqual([]);
+    expect(moved).toMatchObject({ id: created!.id, timestart: unix(movedTo), timeduration: '5400', name: 'Momentum' });
+    const rescheduled = await notices(id, 'liveclass_rescheduled');
+    expect(recipients(rescheduled)).toEqual(['5', '6']);
+    expect(rescheduled[0]!.fullmessage).toContain('instead of');
+
+    // A new title is shown, but it is no reschedule: nobody is notified again.
+    expect((await meet('tara.teacher', UPDATE, { id, input: { title: 'Momentum, revisited' } })).body.errors).toBeUndefined();
+    await waitFor(async () => (await courseEvents(id))[0]?.sequence === '3', 'the renamed course event');
+    expect((await courseEvents(id))[0]!.name).toBe('Momentum, revisited');
+    expect(await notices(id, 'liveclass_rescheduled')).toHaveLength(2);
+
+    expect((await meet('tara.teacher', CANCEL, { id })).body.data.cancelLiveClass.status).toBe('CANCELLED');
+    await waitFor(async () => (await courseEvents(id)).length === 0, 'the course event to go');
+    const cancelled = await waitFor(async () => ((await notices(id, 'liveclass_cancelled')).length ? notices(id, 'liveclass_cancelled') : undefined), 'notifications');
+    expect(recipients(cancelled)).toEqual(['5', '6']);
+    expect(cancelled[0]!.subject).toBe('Live class cancelled: Momentum, revisited');
+  });
+
+  it('tells every teacher and student of the course when a recording is ready, once per recording', async () => {
+    const liveClassId = randomUUID();
+    const recording = { company_id: bheem, recording_id: randomUUID(), live_class_id: liveClassId, course_id: '102', status: 'READY', duration_seconds: 3000, title: 'Series' };
+    const first = await publish('meet.recording.ready', recording.recording_id, recording);
+    await waitFor(() => processed(first), 'the first delivery');
+    const sent = await notices(liveClassId, 'recording_available');
+    // Course 102: Ravi teaches, Sam and Neil study; nobody in particular sends it.
+    expect(recipients(sent)).toEqual(['4', '5', '7']);
+    expect(sent[0]).toMatchObject({ useridfrom: '-10', subject: 'Recording available: Series', contexturl: '/course/view.php?id=102', contexturlname: 'Calculus II' });
+
+    const again = await publish('meet.recording.ready', recording.recording_id, recording);
+    await waitFor(() => processed(again), 'the second delivery');
+    expect(await notices(liveClassId, 'recording_available')).toHaveLength(3);
+  });
+
+  it('leaves one course event and one notification per user when the very same event is delivered twice', async () => {
+    const liveClassId = randomUUID();
+    const payload = classPayload(liveClassId);
+    const scheduled = { id: randomUUID() };
+    await deliver('meet.class.scheduled', payload, scheduled);
+    await deliver('meet.class.scheduled', payload, scheduled);
+    expect(await courseEvents(liveClassId)).toHaveLength(1);
+    expect(recipients(await notices(liveClassId, 'liveclass_scheduled'))).toEqual(['5', '6']);
+
+    const cancelled = { id: randomUUID() };
+    await deliver('meet.class.cancelled', { ...payload, status: 'CANCELLED' }, cancelled);
+    await deliver('meet.class.cancelled', { ...payload, status: 'CANCELLED' }, cancelled);
+    expect(await courseEvents(liveClassId)).toEqual([]);
+    expect(recipients(await notices(liveClassId, 'liveclass_cancelled'))).toEqual(['5', '6']);
+  });
+
+  it('writes nothing when the delivery does not commit', async () => {
+    const liveClassId = randomUUID();
+    await expect(deliver('meet.class.scheduled', classPayload(liveClassId), { id: randomUUID() }, { thenFail: true })).rejects.toThrow('crash after the handler');
+    expect(await courseEvents(liveClassId)).toEqual([]);
+    expect(await notices(liveClassId, 'liveclass_scheduled')).toEqual([]);
+  });
+
+  it("never touches another company's course from a forged event", async () => {
+    const globexClass = await schedule('gina.teacher', { courseId: '201', title: 'Pitch clinic', scheduledAt: inMinutes(600) });
+    const [globexEvent] = await waitFor(async () => ((await courseEvents(globexClass)).length ? courseEvents(globexClass) : undefined), 'the Globex course event');
+    expect(globexEvent!.courseid).toBe('201');
+
+    // Bheem's events naming Globex's course, or Globex's class under Bheem's course.
+    const forgedClass = randomUUID();
+    const forged = [
+      await publish('meet.class.scheduled', forgedClass, classPayload(forgedClass, { course_id: '201' })),
+      await publish('meet.class.cancelled', globexClass, classPayload(globexClass, { course_id: '201', status: 'CANCELLED' })),
+      await publish('meet.class.updated', globexClass, classPayload(globexClass, { course_id: '101', title: 'Hijacked' })),
+      await publish('meet.class.cancelled', globexClass, classPayload(globexClass, { course_id: '101', status: 'CANCELLED' })),
+      await publish('meet.recording.ready', randomUUID(), { company_id: bheem, recording_id: randomUUID(), live_class_id: forgedClass, course_id: '201', status: 'READY' }),
+    ];
+    for (const eventId of forged) await waitFor(() => processed(eventId), 'the forged events to be handled');
+
+    expect(await courseEvents(forgedClass)).toEqual([]);
+    expect(await courseEvents(globexClass)).toEqual([globexEvent]);
+    const globexNotices = await moodle.selectFrom('mdl_notifications').select(['useridto', 'eventtype']).where('useridto', 'in', ['20', '21', '22']).execute();
+    expect(globexNotices).toEqual([{ useridto: '22', eventtype: 'liveclass_scheduled' }]);
+  });
+});
