@@ -10,8 +10,7 @@ import type { Logger } from '../logger.js';
 const CLIENT_SAFE_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE',
-  'DOWNSTREAM_SERVICE_ERROR', 'PAYLOAD_TOO_LARGE', 'INTERNAL_SERVER_ERROR',
+  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', 'PAYLOAD_TOO_LARGE',
 ]);
 
 const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';
@@ -27,11 +26,13 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   if (original instanceof GraphQLError && original.extensions?.code && CLIENT_SAFE_CODES.has(String(original.extensions.code))) {
     return formatted;
   }
-  log.error({ err: original, path: formatted.path }, 'unexpected error');
+  const serviceName = formatted.extensions?.serviceName;
+  log.error({ err: original, path: formatted.path, serviceName }, 'unexpected error');
   return {
     message: 'Internal server error',
     locations: formatted.locations,
     path: formatted.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    // Which subgraph failed is safe to say, and it is what an operator needs first.
+    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(serviceName !== undefined && { serviceName }) },
   };
 }
