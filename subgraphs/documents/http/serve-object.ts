@@ -64,6 +64,15 @@ export async function serveObject(
     response.end();
     return;
   }
+  const status = range.kind === 'range' ? 206 : 200;
+  const length = range.kind === 'range' ? range.range.end - range.range.start + 1 : object.size;
+  const rangeHeaders = range.kind === 'range' ? { 'content-range': `bytes ${range.range.start}-${range.range.end}/${object.size}` } : {};
+  if (request.method === 'HEAD') {
+    // The metadata answers HEAD; no need to open the object on a remote backend.
+    response.writeHead(status, { ...headers, ...rangeHeaders, 'content-length': length });
+    response.end();
+    return;
+  }
   let body;
   try {
     body = await backend.get(object.storageKey, range.kind === 'range' ? range.range : undefined);
@@ -71,17 +80,7 @@ export async function serveObject(
     if (error instanceof ObjectNotFoundError) return sendJson(response, 404, { error: 'The stored file is missing' });
     return sendJson(response, 503, { error: (error as Error).message });
   }
-  if (request.method !== 'HEAD') await options.onBody?.(range.kind === 'range' ? range.range : undefined);
-  if (range.kind === 'range') {
-    const { start, end } = range.range;
-    response.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${end}/${object.size}`, 'content-length': end - start + 1 });
-  } else {
-    response.writeHead(200, { ...headers, 'content-length': object.size });
-  }
-  if (request.method === 'HEAD') {
-    body.destroy();
-    response.end();
-    return;
-  }
+  await options.onBody?.(range.kind === 'range' ? range.range : undefined);
+  response.writeHead(status, { ...headers, ...rangeHeaders, 'content-length': length });
   await pipeline(body, response);
 }

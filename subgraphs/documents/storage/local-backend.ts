@@ -43,7 +43,7 @@ export class LocalStorageBackend implements StorageBackend {
     } catch (error) {
       await rm(partial, { force: true }).catch(() => {});
       // The disk's failures (full, read-only, missing mount) make the backend unavailable; the body's are the caller's.
-      if ((error as NodeJS.ErrnoException).syscall) throw new StorageUnavailableError(this.name, error);
+      if ((error as NodeJS.ErrnoException).path !== undefined) throw new StorageUnavailableError(this.name, error);
       throw error;
     }
     return meter.result();

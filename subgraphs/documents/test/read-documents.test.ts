@@ -95,6 +95,10 @@ describe('downloads through signed URLs', () => {
     expect(response.headers.get('content-disposition')).toBe(
       `attachment; filename="Emil Nair  employment contract.txt"; filename*=UTF-8''Emil%20Nair%20%E2%80%93%20employment%20contract.txt`,
     );
+    const head = await fetch(await downloadUrl('maya.manager', CONTRACT.id), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(bytes.length));
+    expect(await head.text()).toBe('');
     const pdf = await fetch(await downloadUrl('sam.student', SYLLABUS.id));
     expect(pdf.headers.get('content-type')).toBe('application/pdf');
     expect(Buffer.from(await pdf.arrayBuffer()).toString('utf8')).toBe(SYLLABUS.versions[0]!.content);
