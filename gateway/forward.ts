@@ -6,7 +6,7 @@ import { sendJson } from '../platform/http/respond.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
-export function forwardTo(serviceUrl: string) {
+export function forwardTo(serviceUrl: string, serviceName: string) {
   const target = new URL(serviceUrl);
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
@@ -29,7 +29,7 @@ export function forwardTo(serviceUrl: string) {
       response.writeHead(answer.statusCode ?? 502, answerHeaders);
       await pipeline(answer, response);
     } catch (error) {
-      if (!response.headersSent) sendJson(response, 502, { error: `The documents service is unavailable: ${(error as Error).message}` });
+      if (!response.headersSent) sendJson(response, 502, { error: `The ${serviceName} service is unavailable: ${(error as Error).message}` });
       else response.destroy();
     }
   };

@@ -12,6 +12,7 @@ import { ErpDb } from './repositories/erp-db.js';
 import { resolvers } from './resolvers/index.js';
 import { seedErp } from './seed.js';
 import { CompanyService } from './services/company-service.js';
+import { createEventIngestRoute } from '../../platform/events/ingest-route.js';
 import { LeaveService } from './services/leave-service.js';
 import { MilestoneService } from './services/milestone-service.js';
 import { ProjectService } from './services/project-service.js';
@@ -23,9 +24,11 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
   dbSchema: 'erp',
   migrations: erpMigrations,
   resolvers,
-  async start({ databaseUrl }) {
+  async start({ config, databaseUrl, log }) {
     const db = new ErpDb(createKysely<ErpDatabase>(databaseUrl));
     return {
+      // Bheem Core's own event bus feeds the same topics through this signed endpoint.
+      routes: [createEventIngestRoute({ databaseUrl, secret: config.eventIngestSecret, log })],
       createContext: (base) => ({
         ...base,
         companies: new CompanyService(base.viewer, db),
