@@ -37,13 +37,15 @@ export async function publishEvent<Payload extends object>(
 ): Promise<PublishedRef> {
   checkEventPayload(event.topic, event.payload);
   if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
+  // One statement: the row, and a notification that only says which topic to look at (the payload
+  // stays in the table; one transaction's notifications of a topic fold into one; far below 8000 bytes).
   const result = await sql<{ id: string; position: string; txid: string }>`
-    INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
-    VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
-    RETURNING id, position::text AS position, txid::text AS txid`.execute(trx);
+    WITH event AS (
+      INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
+      VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
+      RETURNING id, position, txid, topic
+    )
+    SELECT id, position::text AS position, txid::text AS txid, pg_notify(${EVENTS_CHANNEL}, topic) FROM event`.execute(trx);
   const row = result.rows[0]!;
-  // The payload stays in the table; the notification only says which topic to look at.
-  // Identical notifications of one transaction fold into one, and a topic name is far below NOTIFY's 8000 bytes.
-  await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${event.topic})`.execute(trx);
   return { id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) };
 }
