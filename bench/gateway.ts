@@ -1,0 +1,266 @@
+/**
+ * Our gateway against its peers, side by side in one run: the subgraphs
+ * start once on a seeded database (hundreds of courses, thousands of live
+ * classes, events and documents), then each gateway in turn serves the same
+ * four operations, warmed up, under the same load (50 virtual users by
+ * default), every request a different user and course, every answer checked.
+ * Figures per gateway and operation: requests/s, p50/p95/p99, errors
+ * (wrong answers included) and the gateway's own CPU time per request (user +
+ * system of its processes over the run, from /proc). Plus the lookup at one
+ * virtual user, against calling the owning subgraph directly: the gateway's
+ * overhead without queueing.
+ *
+ *   npm run bench -- --only gateway [--gateways ours,apollo] [--processes 2]
+ *     [--seconds 10] [--warmup 3] [--vus 50] [--operations lookup,coursePage]
+ *
+ * Subgraphs run with REQUIRE_GATEWAY_SIGNATURE=false so that the peers, who
+ * cannot sign our identity header, can forward the caller's bearer token;
+ * ours still signs (so its figures include that cost).
+ */
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { signDevUserToken } from '../platform/auth/user-token.js';
+import { loadConfig, SUBGRAPH_NAMES } from '../platform/config.js';
+import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
+import { closePools } from '../platform/database/connection.js';
+import { freePort } from '../platform/database/embedded-postgres.js';
+import { createLogger } from '../platform/logger.js';
+import { REPO_ROOT } from '../platform/paths.js';
+import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
+import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
+import { GATEWAY_IDS, GATEWAYS, type GatewayId } from './gateway/gateways.js';
+import type { LoadJob } from './gateway/load-worker.js';
+import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
+import { writeSupergraph } from './gateway/peers/supergraph-file.js';
+import { treeCpuSeconds } from './gateway/process-cpu.js';
+import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
+import { seedBenchData } from './gateway/seed-bench-data.js';
+import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
+
+export interface GatewayBenchOptions {
+  gateways: GatewayId[];
+  operations: OperationName[];
+  processes: number;
+  vus: number;
+  seconds: number;
+  warmupSeconds: number;
+  /** Request budget per run (the run also stops at `seconds`). */
+  maxRequests: number;
+  print: (line: string) => void;
+}
+
+export interface GatewayBenchResult {
+  startedAt: string;
+  machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
+  options: Omit<GatewayBenchOptions, 'print'>;
+  data: Record<string, number>;
+  gateways: Record<string, { label: string; notes: string }>;
+  runs: RunFigures[];
+  ratios: ReturnType<typeof ratios>;
+}
+
+/** Environment of the subgraph processes: quiet, no background jobs, and accepting peers' bearer tokens. */
+const SUBGRAPH_ENV = {
+  LOG_LEVEL: 'warn',
+  NODE_ENV: '',
+  REQUIRE_GATEWAY_SIGNATURE: 'false',
+  MOODLE_SCHEMA: 'moodle',
+  MOODLE_PROVISION: 'true',
+  MEET_RECONCILE_INTERVAL_SECONDS: '0',
+  CALENDAR_CONSUME_EVENTS: 'false',
+  CALENDAR_SYNC_INTERVAL_SECONDS: '0',
+  DOCUMENTS_JOB_INTERVAL_SECONDS: '0',
+};
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}): Promise<GatewayBenchResult> {
+  const options: GatewayBenchOptions = {
+    gateways: [...GATEWAY_IDS],
+    operations: [...OPERATION_NAMES],
+    processes: 1,
+    vus: 50,
+    seconds: 10,
+    warmupSeconds: 3,
+    maxRequests: 200_000,
+    print: (line) => console.log(line),
+    ...partial,
+  };
+  const { print } = options;
+  const startedAt = new Date();
+  const loadAverageBefore = os.loadavg().map((value) => round(value));
+  print(`gateway bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageBefore.join(' ')}`);
+  print(`  gateways ${options.gateways.join(', ')}; ${options.processes} process(es) each; ${options.vus} virtual users; ${options.warmupSeconds} s warm-up + ${options.seconds} s per run`);
+
+  const scratch = createScratch();
+  const database = await startDatabase(scratch, print);
+  const services: Service[] = [];
+  try {
+    const env = { ...process.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
+    const config = loadConfig(env);
+    const log = createLogger('bench', 'warn');
+    const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
+    print('gateway bench: migrating a fresh database');
+    await prepareDatabase({ config, databaseUrl: database.url, log }, modules, { seed: false });
+    const now = new Date();
+    const companies = generateBenchData({ ...DEFAULT_BENCH_DATA, now });
+    print('gateway bench: seeding');
+    const counts = await seedBenchData(config, database.url, companies, now, print);
+    await closePools();
+
+    const tokens = await Promise.all(
+      companies.map((company) =>
+        Promise.all(
+          company.admins.map((admin) =>
+            signDevUserToken(config.auth, {
+              userId: `passport-${admin.id}`,
+              companyId: company.id,
+              roles: admin.roles,
+              name: `${admin.firstname} ${admin.lastname}`,
+              email: `${admin.username}@bench.example`,
+              moodleUserId: admin.id,
+            }),
+          ),
+        ),
+      ),
+    );
+    const fixture = buildFixture(companies, tokens, now, config.livekit.url);
+    const fixturePath = path.join(scratch.dir, 'fixture.json');
+    writeFileSync(fixturePath, JSON.stringify(fixture));
+
+    print('gateway bench: starting the five subgraphs');
+    const subgraphs = await startSubgraphs(scratch, database.url, { ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
+    services.push(...subgraphs.services);
+    const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
+    writeSupergraph(supergraphPath, subgraphs.urls);
+
+    const runs: RunFigures[] = [];
+    const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
+      runLoadProcess({ url, operation, fixturePath, vus, seconds, maxRequests: options.maxRequests, direct });
+
+    // The baseline: the owning subgraph called directly, identity signed by the load generator.
+    if (options.operations.includes('lookup')) {
+      const direct = { audience: 'academy', secret: config.internalSigningSecret };
+      await load(subgraphs.urls.academy, 'lookup', options.vus, options.warmupSeconds, direct);
+      const single = await load(subgraphs.urls.academy, 'lookup', 1, Math.max(3, options.seconds / 2), direct);
+      runs.push({ gateway: 'direct', operation: 'lookup', vus: 1, status: 'ok', requests: single.requests, errors: single.errors, errorSamples: single.samples, requestsPerSecond: round(single.requests / single.seconds), latencyMs: single.latencyMs, cpuMsPerRequest: null });
+      print(`  subgraph directly, lookup at 1 VU: p50 ${single.latencyMs.p50} ms, p99 ${single.latencyMs.p99} ms, ${single.errors} errors`);
+    }
+
+    for (const id of options.gateways) {
+      const spec = GATEWAYS[id];
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}/graphql`;
+      print(`gateway bench: ${spec.label}`);
+      const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url });
+      services.push(service);
+      try {
+        const probe = planRequest('lookup', fixture);
+        await waitUntil(service, async () => {
+          const response = await fetch(url, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${probe.token}` },
+            body: JSON.stringify({ query: OPERATIONS.lookup.query, variables: probe.variables }),
+            signal: AbortSignal.timeout(5000),
+          });
+          return response.status < 500 && (await response.text()).includes('"data"');
+        });
+      } catch (error) {
+        const reason = (error as Error).message;
+        print(`  could not run: ${reason}`);
+        for (const operation of options.operations) {
+          runs.push({ gateway: id, operation, vus: options.vus, status: 'failed-to-start', reason, requests: 0, errors: 0, errorSamples: [], requestsPerSecond: 0, latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 }, cpuMsPerRequest: null });
+        }
+        await service.stop();
+        continue;
+      }
+      const pid = service.child.pid!;
+      for (const operation of options.operations) {
+        await load(url, operation, options.vus, options.warmupSeconds);
+        const cpuBefore = treeCpuSeconds(pid);
+        const result = await load(url, operation, options.vus, options.seconds);
+        const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
+        const figures: RunFigures = {
+          gateway: id,
+          operation,
+          vus: options.vus,
+          status: 'ok',
+          requests: result.requests,
+          errors: result.errors,
+          errorSamples: result.samples,
+          requestsPerSecond: round(result.requests / result.seconds, 1),
+          latencyMs: result.latencyMs,
+          cpuMsPerRequest: result.requests > 0 ? round((cpuSeconds * 1000) / result.requests, 3) : null,
+        };
+        runs.push(figures);
+        print(
+          `  ${operation}: ${figures.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} / p95 ${result.latencyMs.p95} / p99 ${result.latencyMs.p99} ms, ${result.errors} errors, ${figures.cpuMsPerRequest} ms CPU/request`,
+        );
+        if (result.samples.length > 0) print(`    first wrong answer: ${result.samples[0]}`);
+      }
+      if (options.operations.includes('lookup')) {
+        const single = await load(url, 'lookup', 1, Math.max(3, options.seconds / 2));
+        runs.push({ gateway: id, operation: 'lookup', vus: 1, status: 'ok', requests: single.requests, errors: single.errors, errorSamples: single.samples, requestsPerSecond: round(single.requests / single.seconds, 1), latencyMs: single.latencyMs, cpuMsPerRequest: null });
+        print(`  lookup at 1 VU: p50 ${single.latencyMs.p50} ms, p99 ${single.latencyMs.p99} ms`);
+      }
+      await service.stop();
+    }
+
+    const result: GatewayBenchResult = {
+      startedAt: startedAt.toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: round(os.totalmem() / 1024 ** 3, 1), node: process.version, loadAverageBefore, loadAverageAfter: os.loadavg().map((value) => round(value)) },
+      options: { gateways: options.gateways, operations: options.operations, processes: options.processes, vus: options.vus, seconds: options.seconds, warmupSeconds: options.warmupSeconds, maxRequests: options.maxRequests },
+      data: { ...counts },
+      gateways: Object.fromEntries(options.gateways.map((id) => [id, { label: GATEWAYS[id].label, notes: GATEWAYS[id].notes }])),
+      runs,
+      ratios: ratios(runs),
+    };
+    for (const line of [...formatTable(runs), ...formatRatios(result.ratios)]) print(line);
+    const file = path.join(REPO_ROOT, 'bench/results', `gateway-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    print('');
+    print(`gateway bench: load average after ${result.machine.loadAverageAfter.join(' ')}; figures in ${path.relative(REPO_ROOT, file)}`);
+    return result;
+  } finally {
+    await Promise.all(services.map((service) => service.stop()));
+    await closePools();
+    await database.stop();
+  }
+}
+
+/** Options from command-line flags (`--gateways a,b --processes 2 ...`). */
+export function gatewayBenchOptions(argv: string[]): Partial<GatewayBenchOptions> {
+  const value = (flag: string) => {
+    const index = argv.indexOf(flag);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const list = <T extends string>(flag: string, allowed: readonly T[]): T[] | undefined => {
+    const raw = value(flag);
+    if (!raw) return undefined;
+    const items = raw.split(',').map((item) => item.trim()) as T[];
+    for (const item of items) if (!allowed.includes(item)) throw new Error(`${flag}: unknown "${item}" (one of ${allowed.join(', ')})`);
+    return items;
+  };
+  const number = (flag: string) => (value(flag) === undefined ? undefined : Number(value(flag)));
+  const options: Partial<GatewayBenchOptions> = {
+    gateways: list('--gateways', GATEWAY_IDS),
+    operations: list('--operations', OPERATION_NAMES),
+    processes: number('--processes'),
+    vus: number('--vus'),
+    seconds: number('--seconds'),
+    warmupSeconds: number('--warmup'),
+  };
+  return Object.fromEntries(Object.entries(options).filter(([, item]) => item !== undefined));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runGatewayBench(gatewayBenchOptions(process.argv.slice(2))).then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

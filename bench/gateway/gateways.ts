@@ -1,0 +1,75 @@
+/**
+ * The gateways under test and how each is started: the same supergraph, the
+ * same subgraph processes, the same number of processes, request logging
+ * off (LOG_LEVEL=warn). Ours signs the caller's identity for the subgraphs
+ * (its real cost); the peers forward the caller's bearer token instead.
+ */
+import { createRequire } from 'node:module';
+import type { SubgraphName } from '../../platform/config.js';
+import { spawnService, type Scratch, type Service } from './services.js';
+
+export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router'] as const;
+export type GatewayId = (typeof GATEWAY_IDS)[number];
+
+export interface GatewaySpec {
+  id: GatewayId;
+  label: string;
+  /** How it is configured, for the report. */
+  notes: string;
+  start: (options: { scratch: Scratch; port: number; processes: number; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string }) => Service;
+}
+
+const require = createRequire(import.meta.url);
+const hiveBin = () => require.resolve('@graphql-hive/gateway/package.json').replace(/package\.json$/, 'dist/bin.js');
+
+const QUIET = { LOG_LEVEL: 'warn', NODE_ENV: '' };
+
+function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
+  return {
+    id,
+    label,
+    notes,
+    start: ({ scratch, port, processes, supergraphPath }) =>
+      spawnService(
+        scratch,
+        `gateway-${id}`,
+        [hiveBin(), 'supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', String(processes), '-c', 'bench/gateway/peers/hive.config.ts', ...flags],
+        { ...QUIET, ...env },
+      ),
+  };
+}
+
+export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
+  ours: {
+    id: 'ours',
+    label: 'ours (Bheem gateway)',
+    notes: 'gateway/main.ts; rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
+    start: ({ scratch, port, processes, subgraphUrls, databaseUrl }) =>
+      spawnService(scratch, 'gateway-ours', ['--import', 'tsx', 'bench/gateway/peers/our-gateway.ts'], {
+        ...QUIET,
+        BENCH_PROCESSES: String(processes),
+        HOST: '127.0.0.1',
+        GATEWAY_PORT: String(port),
+        DATABASE_URL: databaseUrl,
+        GATEWAY_RATE_LIMIT_STORE: 'off',
+        GATEWAY_INTROSPECTION: 'false',
+        GATEWAY_FIELD_SUGGESTIONS: 'false',
+        ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
+      }),
+  },
+  apollo: {
+    id: 'apollo',
+    label: '@apollo/gateway (Apollo Server)',
+    notes: 'default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process',
+    start: ({ scratch, port, processes, supergraphPath }) =>
+      spawnService(scratch, 'gateway-apollo', ['--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
+        ...QUIET,
+        PORT: String(port),
+        BENCH_PROCESSES: String(processes),
+        BENCH_SUPERGRAPH: supergraphPath,
+      }),
+  },
+  hive: hive('hive', 'Hive Gateway', [], {}, 'hive-gateway CLI defaults; propagateHeaders forwards Authorization; --fork for processes'),
+  'hive-jit': hive('hive-jit', 'Hive Gateway --jit', ['--jit'], {}, 'as Hive Gateway, with --jit'),
+  'hive-router': hive('hive-router', 'Hive Gateway + router-runtime', [], { BENCH_HIVE_ROUTER: 'true' }, 'as Hive Gateway, with unifiedGraphHandler of @graphql-hive/router-runtime (Rust query planner)'),
+};

@@ -1,0 +1,97 @@
+/** The gateway benchmark's figures as a table, with ratios of ours to each peer. */
+import { GATEWAYS, type GatewayId } from './gateways.js';
+import { OPERATIONS, type OperationName } from './operations.js';
+
+export interface RunFigures {
+  gateway: GatewayId | 'direct';
+  operation: OperationName;
+  vus: number;
+  /** Whether the gateway ran at all (a peer that cannot start here says why). */
+  status: 'ok' | 'failed-to-start';
+  reason?: string;
+  requests: number;
+  errors: number;
+  errorSamples: string[];
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** User + system CPU of the gateway's processes over the run, per request (ms). */
+  cpuMsPerRequest: number | null;
+}
+
+const pad = (value: string | number, width: number) => String(value).padStart(width);
+const fixed = (value: number | null, digits = 2) => (value === null ? '-' : value.toFixed(digits));
+
+export function formatTable(rows: RunFigures[]): string[] {
+  const lines: string[] = [];
+  const header = `${'gateway'.padEnd(32)} ${pad('req/s', 8)} ${pad('p50 ms', 8)} ${pad('p95 ms', 8)} ${pad('p99 ms', 8)} ${pad('errors', 7)} ${pad('CPU ms/req', 10)}`;
+  for (const operation of Object.keys(OPERATIONS) as OperationName[]) {
+    const ofOperation = rows.filter((row) => row.operation === operation && row.vus > 1);
+    if (ofOperation.length === 0) continue;
+    lines.push('', `${OPERATIONS[operation].title} — ${ofOperation[0]!.vus} virtual users`, header);
+    for (const row of ofOperation) {
+      const label = row.gateway === 'direct' ? 'subgraph directly' : GATEWAYS[row.gateway].label;
+      if (row.status !== 'ok') {
+        lines.push(`${label.padEnd(32)} could not run: ${row.reason}`);
+        continue;
+      }
+      const wrong = row.errors > 0 ? ' WRONG ANSWERS' : '';
+      lines.push(
+        `${label.padEnd(32)} ${pad(Math.round(row.requestsPerSecond), 8)} ${pad(fixed(row.latencyMs.p50), 8)} ${pad(fixed(row.latencyMs.p95), 8)} ${pad(fixed(row.latencyMs.p99), 8)} ${pad(row.errors, 7)} ${pad(fixed(row.cpuMsPerRequest, 3), 10)}${wrong}`,
+      );
+    }
+  }
+  const single = rows.filter((row) => row.vus === 1 && row.status === 'ok');
+  if (single.length > 0) {
+    const direct = single.find((row) => row.gateway === 'direct');
+    lines.push('', 'one-subgraph lookup, 1 virtual user (latency without queueing)', `${'gateway'.padEnd(32)} ${pad('p50 ms', 8)} ${pad('p99 ms', 8)} ${pad('overhead p50', 13)}`);
+    for (const row of single) {
+      const label = row.gateway === 'direct' ? 'subgraph directly' : GATEWAYS[row.gateway].label;
+      const overhead = direct && row !== direct ? fixed(row.latencyMs.p50 - direct.latencyMs.p50) : '';
+      lines.push(`${label.padEnd(32)} ${pad(fixed(row.latencyMs.p50), 8)} ${pad(fixed(row.latencyMs.p99), 8)} ${pad(overhead, 13)}`);
+    }
+  }
+  return lines;
+}
+
+export interface Ratio {
+  operation: OperationName;
+  peer: GatewayId;
+  /** ours / peer: above 1 means ours serves more. */
+  throughput: number | null;
+  /** ours / peer: below 1 means ours costs less CPU per request. */
+  cpuPerRequest: number | null;
+  /** ours / peer p99: below 1 means ours is faster at the tail. */
+  p99: number | null;
+  peerCorrect: boolean;
+}
+
+export function ratios(rows: RunFigures[]): Ratio[] {
+  const result: Ratio[] = [];
+  const loaded = rows.filter((row) => row.vus > 1 && row.status === 'ok');
+  for (const ours of loaded.filter((row) => row.gateway === 'ours')) {
+    for (const peer of loaded.filter((row) => row.operation === ours.operation && row.gateway !== 'ours' && row.gateway !== 'direct')) {
+      const divide = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : Math.round((a / b) * 100) / 100);
+      result.push({
+        operation: ours.operation,
+        peer: peer.gateway as GatewayId,
+        throughput: divide(ours.requestsPerSecond, peer.requestsPerSecond),
+        cpuPerRequest: divide(ours.cpuMsPerRequest, peer.cpuMsPerRequest),
+        p99: divide(ours.latencyMs.p99, peer.latencyMs.p99),
+        peerCorrect: peer.errors === 0,
+      });
+    }
+  }
+  return result;
+}
+
+export function formatRatios(list: Ratio[]): string[] {
+  if (list.length === 0) return [];
+  const lines = ['', 'ours vs each peer (throughput: >1 ours faster; CPU/request and p99: <1 ours cheaper/faster)'];
+  lines.push(`${'operation'.padEnd(14)} ${'peer'.padEnd(32)} ${pad('req/s', 7)} ${pad('CPU/req', 8)} ${pad('p99', 6)}`);
+  for (const ratio of list) {
+    lines.push(
+      `${ratio.operation.padEnd(14)} ${(GATEWAYS[ratio.peer].label + (ratio.peerCorrect ? '' : ' (wrong answers)')).padEnd(32)} ${pad(fixed(ratio.throughput), 7)} ${pad(fixed(ratio.cpuPerRequest), 8)} ${pad(fixed(ratio.p99), 6)}`,
+    );
+  }
+  return lines;
+}

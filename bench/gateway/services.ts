@@ -1,0 +1,132 @@
+/**
+ * The processes the gateway benchmark runs: a throwaway database, the five
+ * subgraphs (once, shared by every gateway), each gateway under test, and
+ * load generators. Every child's output goes to a log file under the run's
+ * scratch directory, named in errors.
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, openSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
+import { freePort, startEmbeddedPostgres } from '../../platform/database/embedded-postgres.js';
+import { REPO_ROOT } from '../../platform/paths.js';
+import type { LoadJob, LoadResult } from './load-worker.js';
+
+export interface Scratch {
+  dir: string;
+  log: (name: string) => number;
+}
+
+export function createScratch(): Scratch {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-gateway-'));
+  chmodSync(dir, 0o755); // as root, an embedded PostgreSQL runs as `postgres` and must reach its data
+  return { dir, log: (name) => openSync(path.join(dir, `${name}.log`), 'a') };
+}
+
+export interface BenchDatabase {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+/** A fresh database: on DATABASE_URL's server when set, else on an embedded PostgreSQL of its own. */
+export async function startDatabase(scratch: Scratch, print: (line: string) => void): Promise<BenchDatabase> {
+  const name = `bheem_bench_gateway_${process.pid}`;
+  if (process.env.DATABASE_URL) {
+    const server = new URL(process.env.DATABASE_URL);
+    server.pathname = '/postgres';
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: server.toString() });
+      await client.connect();
+      await client.query(statement).finally(() => client.end());
+    };
+    await admin(`CREATE DATABASE "${name}"`);
+    server.pathname = `/${name}`;
+    return { url: server.toString(), stop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  }
+  print('gateway bench: starting an embedded PostgreSQL');
+  const embedded = await startEmbeddedPostgres(path.join(scratch.dir, 'postgres'), () => {}, { ephemeral: true });
+  return { url: embedded.url(), stop: () => embedded.stop() };
+}
+
+export interface Service {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  stop: () => Promise<void>;
+}
+
+export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>): Service {
+  const out = scratch.log(name);
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    logFile: path.join(scratch.dir, `${name}.log`),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `probe` until it resolves true; fails when the service exits or the time is up. */
+export async function waitUntil(service: Service, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}; see ${service.logFile}`);
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${service.name} was not ready within ${timeoutMs / 1000} s; see ${service.logFile}`);
+}
+
+export interface Subgraphs {
+  urls: Record<SubgraphName, string>;
+  services: Service[];
+}
+
+/** The five subgraphs as separate processes (scripts/start-subgraph.ts), on the already migrated database. */
+export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>): Promise<Subgraphs> {
+  const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
+  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
+  const shared: Record<string, string> = {
+    ...env,
+    DATABASE_URL: databaseUrl,
+    SKIP_MIGRATIONS: 'true',
+    SEED_DEMO_DATA: 'false',
+    HOST: '127.0.0.1',
+    ...Object.fromEntries(SUBGRAPH_NAMES.flatMap((name) => [[`${name.toUpperCase()}_PORT`, String(ports[name])], [`${name.toUpperCase()}_URL`, urls[name]]])),
+  };
+  const services = SUBGRAPH_NAMES.map((name) => spawnService(scratch, `subgraph-${name}`, ['--import', 'tsx', 'scripts/start-subgraph.ts', name], shared));
+  try {
+    await Promise.all(
+      services.map((service, index) =>
+        waitUntil(service, async () => (await fetch(new URL('/health/ready', urls[SUBGRAPH_NAMES[index]!]), { signal: AbortSignal.timeout(2000) })).ok),
+      ),
+    );
+  } catch (error) {
+    await Promise.all(services.map((service) => service.stop()));
+    throw error;
+  }
+  return { urls, services };
+}
+
+/** One load generator process for one job. */
+export async function runLoadProcess(job: LoadJob): Promise<LoadResult> {
+  const child = fork(path.join(REPO_ROOT, 'bench/gateway/load-worker.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    return await new Promise<LoadResult>((resolve, reject) => {
+      child.once('message', (message: { ok: boolean; result?: LoadResult; error?: string }) => (message.ok ? resolve(message.result!) : reject(new Error(message.error))));
+      child.once('exit', (code) => reject(new Error(`load generator exited with code ${code}`)));
+      child.send(job);
+    });
+  } finally {
+    child.kill();
+  }
+}

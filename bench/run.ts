@@ -1,0 +1,68 @@
+/**
+ * `npm run bench`: every benchmark of the project, one after the other, the
+ * gateway's first. `--only gateway,events` runs some of them; the gateway
+ * benchmark's own flags follow (see bench/gateway.ts). A benchmark whose
+ * file is absent from this checkout is skipped with a note.
+ *
+ *   npm run bench
+ *   npm run bench -- --only gateway --processes 2
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { REPO_ROOT } from '../platform/paths.js';
+
+interface Benchmark {
+  name: string;
+  file: string;
+  run: (module: Record<string, unknown>, argv: string[]) => Promise<unknown>;
+}
+
+const call = (exported: string) => async (module: Record<string, unknown>) => {
+  const run = module[exported];
+  if (typeof run !== 'function') throw new Error(`exports no ${exported}()`);
+  return run();
+};
+
+const BENCHMARKS: Benchmark[] = [
+  {
+    name: 'gateway',
+    file: 'bench/gateway.ts',
+    run: async (module, argv) => {
+      const { runGatewayBench, gatewayBenchOptions } = module as typeof import('./gateway.js');
+      return runGatewayBench(gatewayBenchOptions(argv));
+    },
+  },
+  { name: 'events', file: 'bench/events.ts', run: call('runEventsBench') },
+  { name: 'calendar', file: 'bench/calendar.ts', run: call('runCalendarBench') },
+  { name: 'documents', file: 'bench/documents.ts', run: call('runDocumentsBench') },
+  { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
+];
+
+const argv = process.argv.slice(2);
+const onlyIndex = argv.indexOf('--only');
+const only = onlyIndex >= 0 ? argv[onlyIndex + 1]?.split(',').map((name) => name.trim()) : undefined;
+for (const name of only ?? []) {
+  if (!BENCHMARKS.some((benchmark) => benchmark.name === name)) {
+    console.error(`--only: unknown benchmark "${name}" (one of ${BENCHMARKS.map((benchmark) => benchmark.name).join(', ')})`);
+    process.exit(2);
+  }
+}
+
+let failed = 0;
+for (const benchmark of BENCHMARKS) {
+  if (only && !only.includes(benchmark.name)) continue;
+  const file = path.join(REPO_ROOT, benchmark.file);
+  if (!existsSync(file)) {
+    console.log(`\n== ${benchmark.name}: skipped (${benchmark.file} is not in this checkout)`);
+    continue;
+  }
+  console.log(`\n== ${benchmark.name} (${benchmark.file})`);
+  try {
+    await benchmark.run((await import(pathToFileURL(file).href)) as Record<string, unknown>, argv);
+  } catch (error) {
+    failed++;
+    console.error(`${benchmark.name} failed:`, error);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
