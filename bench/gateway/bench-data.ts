@@ -60,6 +60,8 @@ export interface BenchDataOptions {
   companies: number;
   coursesPerCompany: number;
   adminsPerCompany: number;
+  /** Index of the first company, so that two data sets can share one database without id clashes. */
+  firstCompany?: number;
   /** The instant relative times are taken from (whole hours keep the schedule readable). */
   now: Date;
 }
@@ -95,8 +97,9 @@ export function nextEventsWindow(at: Date): { from: Date; to: Date } {
 export function generateBenchData(options: BenchDataOptions): BenchCompany[] {
   const now = benchEpoch(options.now);
   const companies: BenchCompany[] = [];
-  let counter = 0;
-  for (let c = 0; c < options.companies; c++) {
+  const first = options.firstCompany ?? 0;
+  for (let c = first; c < first + options.companies; c++) {
+    let counter = c * 1_000_000;
     const userBase = 100_000 + c * 1_000;
     const user = (offset: number, username: string, firstname: string, roles: string[]): BenchUser => ({
       id: String(userBase + offset),
