@@ -20,9 +20,9 @@ const now = new Date();
 
 beforeAll(async () => {
   platform = await startTestPlatform({ env: { GATEWAY_RATE_LIMIT_STORE: 'memory' } });
-  [large] = generateBenchData({ companies: 1, coursesPerCompany: 100, adminsPerCompany: 1, now });
-  [small] = generateBenchData({ companies: 1, coursesPerCompany: 1, adminsPerCompany: 1, now, firstCompany: 1 });
-  await seedBenchData(platform.config, platform.database.url, [large!, small!], now);
+  large = generateBenchData({ companies: 1, coursesPerCompany: 100, adminsPerCompany: 1, now })[0]!;
+  small = generateBenchData({ companies: 1, coursesPerCompany: 1, adminsPerCompany: 1, now, firstCompany: 1 })[0]!;
+  await seedBenchData(platform.config, platform.database.url, [large, small], now);
 }, 120_000);
 afterAll(() => platform?.stop());
 
@@ -63,8 +63,8 @@ function expectWithin(perTable: Record<string, number>, budget: Record<string, n
 
 describe('SQL statements per operation', () => {
   it('lists 100 courses with their live classes and next events in one statement per entity type per level', async () => {
-    const fixture = buildFixture([large!], [[await tokenOf(large!)]], now, platform.config.livekit.url);
-    const { response, perTable, total } = await statementsOf(large!, OPERATIONS.courseList.query, fixture.window);
+    const fixture = buildFixture([large], [[await tokenOf(large)]], now, platform.config.livekit.url);
+    const { response, perTable, total } = await statementsOf(large, OPERATIONS.courseList.query, fixture.window);
     expect(response.body.errors).toBeUndefined();
     expect(response.body.data.courses).toHaveLength(100);
     expect(canonical(response.body.data)).toBe(fixture.expected.courseList[0]);
@@ -72,15 +72,15 @@ describe('SQL statements per operation', () => {
     // level 1: their live classes (meet) and events (calendar).
     expectWithin(perTable, { mdl_course: 1, mdl_context: 1, live_classes: 1, calendar_events: 1 });
 
-    const one = await statementsOf(small!, OPERATIONS.courseList.query, fixture.window);
+    const one = await statementsOf(small, OPERATIONS.courseList.query, fixture.window);
     expect(one.response.body.data.courses).toHaveLength(1);
     expect(one.total).toBe(total);
   });
 
   it('serves the course page, three levels deep across four subgraphs, in one statement per entity type per level', async () => {
-    const course = large!.courses[7]!;
-    const fixture = buildFixture([large!], [[await tokenOf(large!)]], now, platform.config.livekit.url);
-    const { response, perTable } = await statementsOf(large!, OPERATIONS.coursePage.query, { id: course.id });
+    const course = large.courses[7]!;
+    const fixture = buildFixture([large], [[await tokenOf(large)]], now, platform.config.livekit.url);
+    const { response, perTable } = await statementsOf(large, OPERATIONS.coursePage.query, { id: course.id });
     expect(response.body.errors).toBeUndefined();
     expect(canonical(response.body.data)).toBe(fixture.expected.coursePage[course.id]);
     expectWithin(perTable, {
