@@ -6,6 +6,7 @@
  * origin). Starts whatever the state of subgraphs and database: it serves
  * what it can, and /health/ready says what is missing.
  */
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
@@ -18,6 +19,7 @@ import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
 import { findRoute } from '../platform/http/router.js';
+import { schemaPath } from '../platform/paths.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
 import { flushTraces, startTracing, tracingEnabled, withServerSpan } from '../platform/observability/tracing.js';
@@ -30,6 +32,7 @@ import { checkOperationLimits, warmUpOperationLimits, type LimitVerdict } from '
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { loadSafelist } from './safelist.js';
+import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
 import type { DocumentNode } from 'graphql';
 
 export interface RunningGateway {
@@ -107,6 +110,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const serve = async (request: http.IncomingMessage, response: http.ServerResponse, info: RequestInfo, pathname: string) => {
+    if (pathname === SSE_PATH) return subscriptions.handleSse(request, response); // subscriptions hook
     if (pathname === '/graphql') {
       if (cors.handle(request, response)) return;
       return graphql(request, response, info);
@@ -150,6 +154,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
+  const subscriptions = startGatewaySubscriptions({
+    server, config, log, subgraphUrls: gateway.urls, supergraphSdl: options.supergraphSdl ?? readFileSync(schemaPath('supergraph'), 'utf8'),
+    verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)), checkLimits: (query) => checkOperationLimits(query, settings.limits),
+  });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}/graphql`;
@@ -158,6 +167,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let stopping: Promise<void> | undefined;
   const stop = async () => {
     draining = true;
+    await subscriptions.close(); // subscriptions hook: clients get 1001 (going away)
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (inFlight > 0) {

@@ -27,6 +27,7 @@ import { measureRequest } from '../observability/http-metrics.js';
 import { metricsRoute } from '../observability/metrics.js';
 import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
 import { createSubgraphAuthenticator } from './authenticate.js';
+import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
 export interface RunningSubgraph {
@@ -101,6 +102,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     });
   });
   server.keepAliveTimeout = 65_000;
+  // Subscriptions: graphql-ws on /graphql, for the gateway (see subscriptions/serve-subscriptions.ts).
+  const subscriptions = serveSubscriptions({ server, schema, audience: module.name, config, databaseUrl: deps.databaseUrl, log, createContext: runtime.createContext });
   await new Promise<void>((resolve) => server.listen(listen.port, listen.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${listen.host && listen.host !== '0.0.0.0' ? listen.host : '127.0.0.1'}:${port}/graphql`;
@@ -112,6 +115,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     port,
     server,
     stop: async () => {
+      await subscriptions.close(); // subscriptions hook
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

@@ -212,6 +212,22 @@ export type ScheduleLiveClassInput = {
   title: Scalars['String']['input'];
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * A live class of a course the caller may see (company admin, or enrolled) as it is
+   * scheduled, goes live (LiveKit's room_started), ends or is cancelled. Optionally only
+   * one course's classes, or one class.
+   */
+  liveClassStatusChanged: LiveClass;
+};
+
+
+export type SubscriptionLiveClassStatusChangedArgs = {
+  courseId?: InputMaybe<Scalars['ID']['input']>;
+  liveClassId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 /** Fields to change; absent fields stay as they are. */
 export type UpdateLiveClassInput = {
   description?: InputMaybe<Scalars['String']['input']>;
@@ -351,6 +367,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   RecordingStatus: RecordingStatus;
   ScheduleLiveClassInput: ScheduleLiveClassInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   UpdateLiveClassInput: UpdateLiveClassInput;
   User: ResolverTypeWrapper<User>;
 }>;
@@ -372,6 +389,7 @@ export type ResolversParentTypes = ResolversObject<{
   Recording: RecordingModel;
   Float: Scalars['Float']['output'];
   ScheduleLiveClassInput: ScheduleLiveClassInput;
+  Subscription: Record<PropertyKey, never>;
   UpdateLiveClassInput: UpdateLiveClassInput;
   User: User;
 }>;
@@ -458,6 +476,10 @@ export type RecordingResolvers<ContextType = MeetContext, ParentType extends Res
   urlExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  liveClassStatusChanged?: SubscriptionResolver<ResolversTypes['LiveClass'], "liveClassStatusChanged", ParentType, ContextType, Partial<SubscriptionLiveClassStatusChangedArgs>>;
+}>;
+
 export type UserResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['User'] = ResolversParentTypes['User']> = ResolversObject<{
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
@@ -472,6 +494,7 @@ export type Resolvers<ContextType = MeetContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Recording?: RecordingResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;
 

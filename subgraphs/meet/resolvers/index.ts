@@ -6,5 +6,6 @@ import { LiveClass } from './live-class.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { Recording } from './recording.js';
+import { Subscription } from './subscription.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course, Subscription };

@@ -1,0 +1,59 @@
+/**
+ * Subscriptions on the gateway's HTTP server: graphql-ws on /graphql, SSE
+ * on /graphql/stream, one engine behind both (subscription-engine.ts).
+ */
+import type http from 'node:http';
+import type { UserTokenVerifier } from '../../platform/auth/user-token.js';
+import type { PlatformConfig } from '../../platform/config.js';
+import type { Logger } from '../../platform/logger.js';
+import type { LimitVerdict } from '../operation-limits.js';
+import { createSseHandler } from './sse-transport.js';
+import { SubscriptionEngine } from './subscription-engine.js';
+import { serveWebSocket } from './websocket-transport.js';
+
+export const SSE_PATH = '/graphql/stream';
+
+export interface GatewaySubscriptionsOptions {
+  server: http.Server;
+  config: PlatformConfig;
+  log: Logger;
+  supergraphSdl: string;
+  subgraphUrls: Partial<Record<string, string>>;
+  verifyUserToken: UserTokenVerifier;
+  checkLimits?: (query: string) => LimitVerdict;
+  /** Events a client may fall behind before it is let go. Default 100. */
+  maxQueuedEvents?: number;
+}
+
+export interface GatewaySubscriptions {
+  engine: SubscriptionEngine;
+  /** Handles SSE_PATH requests. */
+  handleSse: (request: http.IncomingMessage, response: http.ServerResponse) => Promise<void>;
+  /** Closes every client (1001 going away) and the upstream connections. */
+  close: () => Promise<void>;
+}
+
+export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions): GatewaySubscriptions {
+  const log = options.log.child({ component: 'subscriptions' });
+  const engine = new SubscriptionEngine({
+    supergraphSdl: options.supergraphSdl,
+    subgraphUrls: options.subgraphUrls,
+    signingSecret: options.config.internalSigningSecret,
+    log,
+    checkLimits: options.checkLimits,
+    subgraphTimeoutMs: options.config.gateway.subgraphTimeoutMs,
+    maxQueuedEvents: options.maxQueuedEvents,
+  });
+  const websocket = serveWebSocket({ server: options.server, engine, verifyUserToken: options.verifyUserToken, log });
+  const handleSse = createSseHandler({ engine, verifyUserToken: options.verifyUserToken });
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    handleSse,
+    close: () =>
+      (closing ??= (async () => {
+        await websocket.close();
+        await engine.close();
+      })()),
+  };
+}

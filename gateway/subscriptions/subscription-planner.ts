@@ -1,0 +1,83 @@
+/**
+ * Plans subscriptions with the same query planner as the gateway, over the
+ * same supergraph: a plan is a `primary` fetch (streamed from the subgraph
+ * owning the root field) and the `rest` (fields of other subgraphs, run for
+ * every event). Operations are validated against the API schema and their
+ * plans cached by text.
+ */
+import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import { buildOperationContext } from '@apollo/gateway';
+import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+// The API schema is built by federation-internals: validate with its graphql-js instance.
+const { getOperationAST, parse, validate } = graphqlRuntime;
+const badRequest = (message: string) => new graphqlRuntime.GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
+
+type OperationContext = ReturnType<typeof buildOperationContext>;
+
+export interface SubscriptionPlan {
+  /** The fetch streamed from its subgraph. */
+  primary: FetchNode;
+  /** What other subgraphs add to each event; undefined when the owner serves every field. */
+  rest?: PlanNode;
+  document: DocumentNode;
+  operationContext: OperationContext;
+}
+
+export type Planned = { ok: true; plan: SubscriptionPlan } | { ok: false; errors: readonly GraphQLError[] };
+
+const CACHE_SIZE = 500;
+
+export class SubscriptionPlanner {
+  readonly apiSchema: Schema;
+  readonly apiGraphQLSchema: GraphQLSchema;
+  readonly supergraphSchema: GraphQLSchema;
+  private readonly planner: QueryPlanner;
+  private readonly plans = new Map<string, Planned>();
+
+  constructor(supergraphSdl: string) {
+    const supergraph = Supergraph.build(supergraphSdl);
+    this.apiSchema = supergraph.apiSchema();
+    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema();
+    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
+    this.planner = new QueryPlanner(supergraph);
+  }
+
+  plan(query: string, operationName?: string | null): Planned {
+    const key = `${operationName ?? ''}\n${query}`;
+    let planned = this.plans.get(key);
+    if (!planned) {
+      planned = this.build(query, operationName ?? undefined);
+      if (this.plans.size >= CACHE_SIZE) this.plans.clear();
+      this.plans.set(key, planned);
+    }
+    return planned;
+  }
+
+  private build(query: string, operationName: string | undefined): Planned {
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return { ok: false, errors: [error as GraphQLError] };
+    }
+    const errors = validate(this.apiGraphQLSchema, document);
+    if (errors.length > 0) return { ok: false, errors };
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return { ok: false, errors: [badRequest('No operation to run: name one with operationName')] };
+    if (operation.operation !== 'subscription') {
+      return { ok: false, errors: [badRequest('Only subscriptions are served here; send queries and mutations over HTTP')] };
+    }
+    try {
+      const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+      const node = plan.node;
+      if (node?.kind !== 'Subscription') throw new Error('The planner returned no subscription plan');
+      const operationContext = buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: document, operationName });
+      return { ok: true, plan: { primary: node.primary, rest: node.rest, document, operationContext } };
+    } catch (error) {
+      return { ok: false, errors: [error instanceof graphqlRuntime.GraphQLError ? error : badRequest((error as Error).message)] };
+    }
+  }
+}

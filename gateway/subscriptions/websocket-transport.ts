@@ -1,0 +1,124 @@
+/**
+ * graphql-ws (graphql-transport-ws) for clients, on the gateway's /graphql
+ * path beside HTTP. The caller's Passport token comes in `connection_init`
+ * (`{ authorization: "Bearer …" }`): refused → close 4403; the socket is
+ * closed (4401) when the token expires. A client that falls behind is
+ * closed with 4008 (see close-codes.ts); on shutdown every client gets 1001
+ * (going away) and reconnects elsewhere.
+ */
+import type http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ExecutionArgs } from 'graphql';
+import { handleProtocols } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { bearerToken, type UserTokenVerifier } from '../../platform/auth/user-token.js';
+import type { Viewer } from '../../platform/auth/viewer.js';
+import type { Logger } from '../../platform/logger.js';
+import { SubscriptionCloseCode } from './close-codes.js';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import type { SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
+import { onTokenExpiry } from './token-expiry.js';
+
+export interface WebSocketTransportOptions {
+  server: http.Server;
+  engine: SubscriptionEngine;
+  verifyUserToken: UserTokenVerifier;
+  log: Logger;
+  /** Default /graphql. */
+  path?: string;
+  /** Bytes a socket may hold unsent before its client counts as too slow. Default 1 MiB. */
+  maxBufferedBytes?: number;
+  /** Largest client message. Default 64 KiB. */
+  maxPayloadBytes?: number;
+}
+
+export interface WebSocketTransport {
+  clients: () => number;
+  close: () => Promise<void>;
+}
+
+interface Operation {
+  viewer: Viewer;
+  socket: WebSocket;
+  request: SubscribeRequest;
+}
+
+interface Connection {
+  viewer: Viewer;
+  cancelExpiry: () => void;
+}
+
+function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
+  const header = params?.authorization ?? params?.Authorization;
+  return bearerToken(typeof header === 'string' ? header : undefined);
+}
+
+export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTransport {
+  const { server, engine, verifyUserToken, log } = options;
+  const path = options.path ?? '/graphql';
+  const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024, handleProtocols: (protocols) => handleProtocols(protocols) });
+  const connections = new WeakMap<WebSocket, Connection>();
+
+  const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((request.url ?? '/').split('?')[0] !== path) return void socket.destroy();
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  };
+  server.on('upgrade', onUpgrade);
+
+  const disposable = useServer(
+    {
+      onConnect: async (ctx) => {
+        const token = tokenFrom(ctx.connectionParams);
+        if (!token) return false;
+        let viewer: Viewer;
+        try {
+          viewer = await verifyUserToken(token);
+        } catch {
+          return false; // graphql-ws closes with 4403 Forbidden
+        }
+        const socket = ctx.extra.socket;
+        const cancelExpiry = onTokenExpiry(token, () => socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token'));
+        connections.set(socket, { viewer, cancelExpiry });
+        return true;
+      },
+      onClose: (ctx) => connections.get(ctx.extra.socket)?.cancelExpiry(),
+      onSubscribe: (ctx, _id, payload) => {
+        const connection = connections.get(ctx.extra.socket);
+        if (!connection) return;
+        const checked = engine.check(payload);
+        if (!checked.ok) return checked.errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { extensions: error.extensions }));
+        const operation: Operation = { viewer: connection.viewer, socket: ctx.extra.socket, request: payload };
+        return {
+          schema: engine.planner.apiGraphQLSchema,
+          document: checked.plan.document,
+          operationName: payload.operationName,
+          variableValues: payload.variables,
+          contextValue: operation,
+        } satisfies ExecutionArgs;
+      },
+      // Called by graphql-ws right after onSubscribe; it ends the stream (return()) when the client completes or leaves.
+      subscribe: (args) => {
+        const { viewer, socket, request } = args.contextValue as Operation;
+        const subscribed = engine.subscribe(viewer, request, {
+          isBehind: () => socket.bufferedAmount > maxBufferedBytes,
+          onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
+        });
+        return subscribed.ok ? subscribed.stream : ({ errors: subscribed.errors } as never);
+      },
+      execute: () => ({ errors: [{ message: 'Only subscriptions are served over WebSocket' }] }) as never,
+    },
+    wss,
+  );
+
+  return {
+    clients: () => wss.clients.size,
+    close: async () => {
+      server.off('upgrade', onUpgrade);
+      for (const client of wss.clients) client.close(SubscriptionCloseCode.GoingAway, 'Gateway shutting down: reconnect');
+      await disposable.dispose();
+      log.debug('subscription sockets closed');
+    },
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * Subscribing through the gateway as clients do: the graphql-ws client (and
+ * graphql-sse's), with events collected for tests to wait on, by deferred
+ * and timeout, never by sleeping.
+ */
+import { createClient as createSseClient } from 'graphql-sse';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface Subscription<T = any> {
+  events: T[];
+  /** Resolves with the n-th event (1-based), or rejects after `timeoutMs`. */
+  event: (n: number, timeoutMs?: number) => Promise<T>;
+  /** Resolves when the subscription ends: the close code (WebSocket) or the error, if any. */
+  ended: Promise<{ code?: number; reason?: string; error?: unknown }>;
+  dispose: () => void;
+}
+
+function collector<T>() {
+  const events: T[] = [];
+  const waiters: { n: number; resolve: (event: T) => void }[] = [];
+  let markEnded!: (outcome: { code?: number; reason?: string; error?: unknown }) => void;
+  const ended = new Promise<{ code?: number; reason?: string; error?: unknown }>((resolve) => (markEnded = resolve));
+  return {
+    events,
+    ended,
+    markEnded,
+    push(event: T) {
+      events.push(event);
+      for (const waiter of waiters.filter((candidate) => candidate.n === events.length)) waiter.resolve(event);
+    },
+    event(n: number, timeoutMs = 10_000): Promise<T> {
+      if (events.length >= n) return Promise.resolve(events[n - 1]!);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Event ${n} did not arrive within ${timeoutMs} ms (got ${events.length})`)), timeoutMs);
+        waiters.push({ n, resolve: (event) => (clearTimeout(timer), resolve(event)) });
+      });
+    },
+  };
+}
+
+export const wsUrlOf = (httpUrl: string) => httpUrl.replace(/^http/, 'ws').replace('localhost', '127.0.0.1');
+
+/** A graphql-ws client subscription through `url` (the gateway's ws:// /graphql). */
+export function subscribeWs<T = any>(url: string, token: string | undefined, query: string, variables: Record<string, unknown> = {}): Subscription<T> {
+  const events = collector<T>();
+  const client = createClient({
+    url,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: true,
+    connectionParams: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    on: { closed: (event) => events.markEnded({ code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }) },
+  });
+  client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result) => events.push(result as T),
+      error: (error) => events.markEnded({ error, code: (error as CloseEvent)?.code, reason: (error as CloseEvent)?.reason }),
+      complete: () => undefined,
+    },
+  );
+  return { events: events.events, event: events.event, ended: events.ended, dispose: () => void client.dispose() };
+}
+
+/** A graphql-sse client subscription ("distinct connections" mode). */
+export function subscribeSse<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Subscription<T> {
+  const events = collector<T>();
+  const client = createSseClient({ url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+  const unsubscribe = client.subscribe<T>(
+    { query, variables },
+    { next: (result) => events.push(result as T), error: (error) => events.markEnded({ error }), complete: () => events.markEnded({}) },
+  );
+  return { events: events.events, event: events.event, ended: events.ended, dispose: () => (unsubscribe(), client.dispose()) };
+}
+
+/**
+ * A client that speaks graphql-transport-ws by hand and can stop reading its
+ * socket, as a slow consumer on a bad network would.
+ */
+export function rawSubscriber(url: string, token: string, query: string) {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  let messages = 0;
+  let markClosed!: (close: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (markClosed = resolve));
+  let markSubscribed!: () => void;
+  const acknowledged = new Promise<void>((resolve) => (markSubscribed = resolve));
+  socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data));
+    if (message.type === 'connection_ack') {
+      socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
+      markSubscribed();
+    }
+    if (message.type === 'next') messages++;
+  });
+  socket.on('close', (code, reason) => markClosed({ code, reason: String(reason) }));
+  const raw = () => (socket as unknown as { _socket: import('node:net').Socket })._socket;
+  return {
+    acknowledged,
+    closed,
+    messages: () => messages,
+    pause: () => raw().pause(),
+    resume: () => raw().resume(),
+    close: () => socket.terminate(),
+  };
+}
