@@ -37,6 +37,18 @@ export function getPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool
   return pool;
 }
 
+/**
+ * This process's pool to a database, found by the name and port the server
+ * reports (the event backbone sends its post-commit wake-ups through it).
+ */
+export function findPool(database: string, port: number): pg.Pool | undefined {
+  for (const [url, pool] of pools) {
+    const parsed = new URL(url);
+    if (decodeURIComponent(parsed.pathname.slice(1)) === database && Number(parsed.port || 5432) === port) return pool;
+  }
+  return undefined;
+}
+
 export function createKysely<DB>(databaseUrl: string, schema?: string, plugins: KyselyPlugin[] = []): Kysely<DB> {
   return new Kysely<DB>({
     dialect: new PostgresDialect({ pool: getPool(databaseUrl) }),
