@@ -24,8 +24,8 @@ export async function ensureConsumerGroup(
       RETURNING partitions, (xmax = 0) AS created`.execute(trx);
     const { partitions, created } = rows[0]!;
     if (created) {
-      // 'now': past the events of every finished transaction; those still running are delivered.
-      const start = options.startFrom === 'now' ? sql`pg_snapshot_xmin(pg_current_snapshot())` : sql`${START_CURSOR.txid}::xid8`;
+      // 'now': the events of transactions that begin after this one (every transaction id from the snapshot's xmax on).
+      const start = options.startFrom === 'now' ? sql`pg_snapshot_xmax(pg_current_snapshot())` : sql`${START_CURSOR.txid}::xid8`;
       await sql`
         INSERT INTO events.consumer_cursors (group_name, partition, txid, position)
         SELECT ${options.group}, n, ${start}, 0 FROM generate_series(0, ${partitions - 1}::int) AS n

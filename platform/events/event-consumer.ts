@@ -49,7 +49,7 @@ export interface EventConsumerOptions {
   handlers: EventHandlers;
   /** Partitions of the group (fixed when the group is first created). Default 8. */
   partitions?: number;
-  /** Where a new group starts: every retained event, or only new ones. Default 'beginning'. */
+  /** Where a new group starts: every retained event, or those of transactions that begin after it is created. Default 'beginning'. */
   startFrom?: 'beginning' | 'now';
   /**
    * Events per transaction. Default 50: each handler that writes takes a

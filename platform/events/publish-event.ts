@@ -1,7 +1,8 @@
 /**
  * Publishing a domain event: a row in `events.outbox`, written with the
- * caller's transaction, and a NOTIFY that PostgreSQL delivers only on commit.
- * A rolled-back change therefore publishes nothing.
+ * caller's transaction, and a NOTIFY that wakes the readers once that
+ * transaction has committed. A rolled-back change publishes nothing and
+ * wakes no one.
  *
  * The topic must be declared (platform/events/topics/) and the payload must
  * match its schema: a bad event fails here, in the producer's transaction,
@@ -11,6 +12,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import { encodeCursor } from './event-cursor.js';
 import { checkEventPayload } from './topic-registry.js';
 import './topics/index.js';
+import { relayWakeup } from './wakeup-relay.js';
 
 export const EVENTS_CHANNEL = 'bheem_events';
 
@@ -37,15 +39,16 @@ export async function publishEvent<Payload extends object>(
 ): Promise<PublishedRef> {
   checkEventPayload(event.topic, event.payload);
   if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
-  // One statement: the row, and a notification that only says which topic to look at (the payload
-  // stays in the table; one transaction's notifications of a topic fold into one; far below 8000 bytes).
-  const result = await sql<{ id: string; position: string; txid: string }>`
-    WITH event AS (
-      INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
-      VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
-      RETURNING id, position, txid, topic
-    )
-    SELECT id, position::text AS position, txid::text AS txid, pg_notify(${EVENTS_CHANNEL}, topic) FROM event`.execute(trx);
+  const result = await sql<{ id: string; position: string; txid: string; database: string; port: number }>`
+    INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
+    VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
+    RETURNING id, position::text AS position, txid::text AS txid, current_database() AS database, inet_server_port() AS port`.execute(trx);
   const row = result.rows[0]!;
+  // The wake-up only names the topic (the payload stays in the table: far below NOTIFY's 8000 bytes).
+  // It is sent after the commit by the relay (wakeup-relay.ts: a NOTIFY here would serialise commits),
+  // and in the transaction only when this process has no pool of its own to the database.
+  if (!relayWakeup(EVENTS_CHANNEL, row.database, row.port, row.txid, event.topic)) {
+    await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${event.topic})`.execute(trx);
+  }
   return { id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) };
 }

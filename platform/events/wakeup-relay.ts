@@ -1,0 +1,102 @@
+/**
+ * Wake-ups sent after the commit, outside the publishing transaction.
+ *
+ * A NOTIFY inside a transaction makes its commit take a cluster-wide lock
+ * that is held through the commit's WAL flush: every transaction that
+ * notifies commits alone, one disk flush each, and one-event transactions
+ * top out at a few hundred per second. So publishEvent does not notify in
+ * the caller's transaction: it hands (transaction id, topic) to this relay,
+ * which asks PostgreSQL which of those transactions have committed
+ * (`pg_xact_status`) and sends one NOTIFY per topic for them, from a
+ * connection of its own, in the same statement (a transaction without an
+ * id: nothing to flush). Rolled-back transactions wake no one. If the relay
+ * cannot send (or the process dies first), readers still find the events on
+ * their next poll.
+ */
+import type pg from 'pg';
+import { findPool } from '../database/connection.js';
+
+/** A round of status checks and wake-ups at most this often, per database and process... */
+const MIN_INTERVAL_MS = 2;
+/** ...and less often while the only transactions left are long ones. */
+const MAX_INTERVAL_MS = 200;
+
+class WakeupRelay {
+  /** Topics by publishing transaction, until it ends. */
+  private readonly waiting = new Map<string, Set<string>>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private interval = MIN_INTERVAL_MS;
+
+  constructor(
+    private readonly channel: string,
+    private readonly database: string,
+    private readonly port: number,
+  ) {}
+
+  add(txid: string, topic: string): void {
+    let topics = this.waiting.get(txid);
+    if (!topics) this.waiting.set(txid, (topics = new Set()));
+    topics.add(topic);
+    this.interval = MIN_INTERVAL_MS;
+    this.arm();
+  }
+
+  private arm(): void {
+    if (this.timer || this.running || this.waiting.size === 0) return;
+    this.timer = setTimeout(() => void this.round(), this.interval);
+    this.timer.unref(); // a pending wake-up never keeps a process alive
+  }
+
+  private async round(): Promise<void> {
+    this.timer = undefined;
+    const pool: pg.Pool | undefined = findPool(this.database, this.port);
+    if (!pool) {
+      this.waiting.clear();
+      return;
+    }
+    const txids = [...this.waiting.keys()];
+    const pairs = txids.flatMap((txid) => [...this.waiting.get(txid)!].map((topic) => [txid, topic] as const));
+    this.running = true;
+    try {
+      // One statement: which transactions ended, and a notification per topic of those that committed.
+      const { rows } = await pool.query<{ txid: string; status: string | null }>(
+        `WITH status AS (
+           SELECT txid, pg_xact_status(txid::xid8) AS status FROM unnest($2::text[]) AS txid
+         ), woken AS (
+           SELECT pg_notify($1, topic) FROM (
+             SELECT DISTINCT p.topic FROM unnest($3::text[], $4::text[]) AS p(txid, topic)
+             JOIN status s ON s.txid = p.txid WHERE s.status = 'committed' OR s.status IS NULL -- NULL: too old to know
+           ) committed
+         )
+         SELECT txid, status FROM status, (SELECT count(*) FROM woken) AS sent`,
+        [this.channel, txids, pairs.map(([txid]) => txid), pairs.map(([, topic]) => topic)],
+      );
+      let ended = 0;
+      for (const row of rows) {
+        if (row.status === 'in progress') continue;
+        this.waiting.delete(row.txid);
+        ended += 1;
+      }
+      this.interval = ended > 0 ? MIN_INTERVAL_MS : Math.min(this.interval * 2, MAX_INTERVAL_MS);
+    } catch {
+      // The database is away: readers find the events on their next poll.
+      this.waiting.clear();
+    } finally {
+      this.running = false;
+      this.arm();
+    }
+  }
+}
+
+const relays = new Map<string, WakeupRelay>();
+
+/** Arranges the wake-up for an event; false when this process has no pool to that database (notify in the transaction then). */
+export function relayWakeup(channel: string, database: string, port: number, txid: string, topic: string): boolean {
+  if (!findPool(database, port)) return false;
+  const key = `${database}:${port}`;
+  let relay = relays.get(key);
+  if (!relay) relays.set(key, (relay = new WakeupRelay(channel, database, port)));
+  relay.add(txid, topic);
+  return true;
+}
