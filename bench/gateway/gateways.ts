@@ -22,6 +22,9 @@ export interface GatewaySpec {
 const require = createRequire(import.meta.url);
 const hiveBin = () => require.resolve('@graphql-hive/gateway/package.json').replace(/package\.json$/, 'dist/bin.js');
 
+/** BENCH_CPU_PROFILE_DIR=<dir>: our gateway writes a V8 CPU profile there when it stops (for `node --cpu-prof`). */
+const profileFlags = () => (process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : []);
+
 const QUIET = { LOG_LEVEL: 'warn', NODE_ENV: '' };
 
 function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
@@ -45,7 +48,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     label: 'ours (Bheem gateway)',
     notes: 'gateway/main.ts; rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
     start: ({ scratch, port, processes, subgraphUrls, databaseUrl }) =>
-      spawnService(scratch, 'gateway-ours', ['--import', 'tsx', 'bench/gateway/peers/our-gateway.ts'], {
+      spawnService(scratch, 'gateway-ours', ['--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
         ...QUIET,
         BENCH_PROCESSES: String(processes),
         HOST: '127.0.0.1',
