@@ -33,6 +33,15 @@ export interface GatewaySubscriptions {
   close: () => Promise<void>;
 }
 
+const engines = new Set<SubscriptionEngine>();
+
+/** Client subscriptions of every gateway in this process (benchmarks and tests read it). */
+export function activeClientSubscriptions(): number {
+  let clients = 0;
+  for (const engine of engines) clients += engine.stats().clients;
+  return clients;
+}
+
 export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const log = options.log.child({ component: 'subscriptions' });
   const engine = new SubscriptionEngine({
@@ -44,6 +53,7 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
     subgraphTimeoutMs: options.config.gateway.subgraphTimeoutMs,
     maxQueuedEvents: options.maxQueuedEvents,
   });
+  engines.add(engine);
   const websocket = serveWebSocket({ server: options.server, engine, verifyUserToken: options.verifyUserToken, log });
   const handleSse = createSseHandler({ engine, verifyUserToken: options.verifyUserToken });
   let closing: Promise<void> | undefined;
@@ -54,6 +64,7 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
       (closing ??= (async () => {
         await websocket.close();
         await engine.close();
+        engines.delete(engine);
       })()),
   };
 }

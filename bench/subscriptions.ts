@@ -1,0 +1,294 @@
+/**
+ * Subscription fan-out on one gateway process: N concurrent graphql-ws
+ * subscribers (default 10,000, from several client processes so that the
+ * clients are not what is measured), one event raised in the event backbone
+ * and delivered to all, with fields of three subgraphs (meet streams the
+ * event, academy and calendar complete it). Figures: delivery latency
+ * p50/p99 (backbone commit → client receipt, over several events), and the
+ * gateway process's memory per subscriber (RSS and heap, after GC, compared
+ * with before the subscribers came).
+ *
+ * Subscribers use BENCH_SUB_IDENTITIES distinct callers (default 10):
+ * identical subscriptions of one caller share one upstream subscription and
+ * one completion per event, which is what makes fan-out cheap.
+ *
+ *   node --import tsx bench/subscriptions.ts
+ *   (BENCH_SUB_CLIENTS=10000 BENCH_SUB_PROCESSES=4 BENCH_SUB_EVENTS=5 BENCH_SUB_IDENTITIES=10)
+ *
+ * PostgreSQL: DATABASE_URL's server (in a throwaway database), or an
+ * embedded one in a temporary directory.
+ */
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import WebSocket from 'ws';
+import { signDevUserToken } from '../platform/auth/user-token.js';
+import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
+import { loadConfig, type PlatformConfig } from '../platform/config.js';
+import { closePools, createKysely } from '../platform/database/connection.js';
+import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
+import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
+import { publishEvent } from '../platform/events/publish-event.js';
+import { createLogger } from '../platform/logger.js';
+import { startSubgraph, type RunningSubgraph } from '../platform/subgraph/start-subgraph.js';
+import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
+
+const SELF = fileURLToPath(import.meta.url);
+const CLASS = DEMO_LIVE_CLASSES[0];
+const BHEEM = DEMO_COMPANIES.bheem.id;
+const QUERY = `subscription { liveClassStatusChanged(liveClassId: "${CLASS.id}") { id status startedAt course { fullname } calendarEvent { start } } }`;
+
+export interface SubscriptionsBenchResult {
+  subscribers: number;
+  identities: number;
+  clientProcesses: number;
+  events: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  rssPerSubscriberKiB: number;
+  heapPerSubscriberKiB: number;
+}
+
+type ToClients = { type: 'connect'; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
+type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[] };
+type ToGateway = { type: 'memory' } | { type: 'stop' };
+type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number };
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const round = (value: number) => Math.round(value * 10) / 10;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
+
+function request<T>(child: ChildProcess, message: object, type: string): Promise<T> {
+  return new Promise((resolve) => {
+    const onMessage = (answer: { type: string }) => {
+      if (answer.type !== type) return;
+      child.off('message', onMessage);
+      resolve(answer as T);
+    };
+    child.on('message', onMessage);
+    child.send(message);
+  });
+}
+
+function openFileLimit(): number {
+  try {
+    return Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim()) || Infinity;
+  } catch {
+    return Infinity;
+  }
+}
+
+async function throwawayDatabase(print: (line: string) => void): Promise<{ url: string; drop: () => Promise<void>; embedded?: EmbeddedServer }> {
+  if (process.env.DATABASE_URL) {
+    const server = new URL(process.env.DATABASE_URL);
+    const name = `bheem_bench_subscriptions_${process.pid}`;
+    server.pathname = '/postgres';
+    const admin = async (statement: string) => {
+      const client = new pg.Client({ connectionString: server.toString() });
+      await client.connect();
+      await client.query(statement).finally(() => client.end());
+    };
+    await admin(`CREATE DATABASE "${name}"`);
+    server.pathname = `/${name}`;
+    return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  }
+  print('subscriptions: starting an embedded PostgreSQL');
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-subscriptions-'));
+  chmodSync(dataDir, 0o755);
+  const embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
+  return { url: embedded.url(), drop: async () => {}, embedded };
+}
+
+function benchConfig(databaseUrl: string): PlatformConfig {
+  return loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'warn',
+    MOODLE_SCHEMA: 'moodle',
+    MOODLE_PROVISION: 'true',
+    ACADEMY_CONSUME_EVENTS: 'false',
+    CALENDAR_CONSUME_EVENTS: 'false',
+    CALENDAR_SYNC_INTERVAL_SECONDS: '0',
+    MEET_RECONCILE_INTERVAL_SECONDS: '0',
+    GATEWAY_RATE_LIMIT_STORE: 'off',
+  });
+}
+
+export async function runSubscriptionsBench(print: (line: string) => void = console.log): Promise<SubscriptionsBenchResult> {
+  const subscribers = env('BENCH_SUB_CLIENTS', 10_000);
+  const processes = env('BENCH_SUB_PROCESSES', 4);
+  const events = env('BENCH_SUB_EVENTS', 5);
+  const identities = env('BENCH_SUB_IDENTITIES', 10);
+  const limit = openFileLimit();
+  if (limit < subscribers + 1024) {
+    throw new Error(`subscriptions: the open-file limit (ulimit -n = ${limit}) is too low for ${subscribers} sockets; raise it (ulimit -n ${subscribers + 4096}) or set BENCH_SUB_CLIENTS lower`);
+  }
+  const database = await throwawayDatabase(print);
+  const config = benchConfig(database.url);
+  const log = createLogger('bench', 'warn');
+  const deps = { config, databaseUrl: database.url, log };
+  const children: ChildProcess[] = [];
+  const subgraphs: RunningSubgraph[] = [];
+  try {
+    const modules = await Promise.all((['academy', 'meet', 'calendar'] as const).map(async (name) => (await SUBGRAPH_MODULES[name]!())!));
+    await prepareDatabase(deps, modules, { seed: true });
+    for (const module of modules) {
+      const running = await startSubgraph(module, deps);
+      config.subgraphUrls[module.name] = running.url;
+      subgraphs.push(running);
+    }
+
+    // The gateway alone in its process, so that its memory is its own.
+    const gateway = fork(SELF, ['gateway'], {
+      execArgv: ['--import', 'tsx', '--expose-gc'],
+      env: { ...process.env, BENCH_SUB_DATABASE_URL: database.url, BENCH_SUB_URLS: JSON.stringify(config.subgraphUrls) },
+    });
+    children.push(gateway);
+    const { url } = await new Promise<FromGateway & { type: 'listening' }>((resolve) => gateway.once('message', (message) => resolve(message as never)));
+    const before = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
+
+    const tokens = await Promise.all(
+      Array.from({ length: identities }, (_, index) =>
+        signDevUserToken(config.auth, { userId: `bench-${index}`, companyId: BHEEM, roles: ['admin'], name: `Bench ${index}`, moodleUserId: '2' }),
+      ),
+    );
+    print(`subscriptions: ${subscribers} subscribers (${identities} callers) from ${processes} client processes; ${os.cpus().length} CPUs`);
+    const clients = Array.from({ length: processes }, () => fork(SELF, ['clients'], { execArgv: ['--import', 'tsx'] }));
+    children.push(...clients);
+    const share = Math.ceil(subscribers / processes);
+    const started = performance.now();
+    const connected = await Promise.all(
+      clients.map((child, index) =>
+        request<FromClients & { type: 'connected' }>(child, { type: 'connect', url: url.replace('http', 'ws'), tokens, count: Math.min(share, subscribers - index * share), offset: index * share } satisfies ToClients, 'connected'),
+      ),
+    );
+    const failed = connected.reduce((sum, answer) => sum + answer.failed, 0);
+    if (failed > 0) throw new Error(`subscriptions: ${failed} subscribers could not subscribe`);
+    print(`  subscribed in ${round((performance.now() - started) / 1000)} s`);
+
+    const db = createKysely<any>(database.url);
+    const raise = () =>
+      publishEvent(db, { topic: 'meet.class.started', companyId: BHEEM, key: CLASS.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: CLASS.id, course_id: CLASS.course, status: 'LIVE' } });
+    // Warm-up: until one event reaches every subscriber, the upstream subscriptions are not all attached.
+    const delivered = (child: ChildProcess) => new Promise<number[]>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message.times)));
+    for (;;) {
+      const waiting = clients.map(delivered);
+      await raise();
+      const outcome = await Promise.race([Promise.all(waiting).then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+      if (outcome) break;
+      print('  warm-up event did not reach everyone yet; again');
+      for (const child of clients) child.removeAllListeners('message');
+    }
+
+    const latencies: number[] = [];
+    for (let round = 0; round < events; round++) {
+      const waiting = clients.map(delivered);
+      const raisedAt = Date.now();
+      await raise();
+      for (const times of await Promise.all(waiting)) for (const time of times) latencies.push(time - raisedAt);
+    }
+    const after = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
+    latencies.sort((a, b) => a - b);
+    const result: SubscriptionsBenchResult = {
+      subscribers,
+      identities,
+      clientProcesses: processes,
+      events,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      maxMs: latencies[latencies.length - 1]!,
+      rssPerSubscriberKiB: round((after.rss - before.rss) / subscribers / 1024),
+      heapPerSubscriberKiB: round((after.heap - before.heap) / subscribers / 1024),
+    };
+    print(`  ${events} events × ${subscribers} deliveries: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
+    print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
+    print(`  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'}`);
+    for (const child of clients) child.send({ type: 'close' } satisfies ToClients);
+    return result;
+  } finally {
+    for (const child of children) if (child.connected) child.send({ type: 'stop' });
+    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => { child.once('exit', resolve); setTimeout(() => child.kill(), 5_000).unref(); }))));
+    for (const running of subgraphs) await running.stop();
+    await closePools();
+    await database.drop();
+    await database.embedded?.stop();
+  }
+}
+
+/** The gateway's process: serves, and reports its memory after a full GC. */
+async function runGatewayProcess(): Promise<void> {
+  const { startGateway } = await import('../gateway/start-gateway.js');
+  const databaseUrl = process.env.BENCH_SUB_DATABASE_URL!;
+  const config = benchConfig(databaseUrl);
+  const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS!) });
+  const { activeClientSubscriptions } = await import('../gateway/subscriptions/start-subscriptions.js');
+  process.send!({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') } satisfies FromGateway);
+  process.on('message', async (message: ToGateway) => {
+    if (message.type === 'memory') {
+      for (let index = 0; index < 3; index++) (globalThis as { gc?: () => void }).gc?.();
+      const usage = process.memoryUsage();
+      process.send!({ type: 'memory', rss: usage.rss, heap: usage.heapUsed, clients: activeClientSubscriptions() } satisfies FromGateway);
+    } else {
+      await running.stop();
+      process.exit(0);
+    }
+  });
+}
+
+/** A client process: `count` graphql-ws subscribers (the protocol by hand, to keep the client light). */
+function runClientsProcess(): void {
+  const sockets: WebSocket[] = [];
+  let received: number[] = [];
+  let expected = 0;
+  const receive = () => {
+    received.push(Date.now());
+    if (received.length === expected) {
+      process.send!({ type: 'received', times: received } satisfies FromClients);
+      received = [];
+    }
+  };
+  const subscribeOne = (url: string, token: string) =>
+    new Promise<boolean>((resolve) => {
+      const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+      socket.on('message', (data) => {
+        const text = String(data);
+        if (text.startsWith('{"id"') || text.includes('"type":"next"')) return receive();
+        const message = JSON.parse(text) as { type: string };
+        if (message.type === 'connection_ack') {
+          socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
+          resolve(true);
+        } else if (message.type === 'ping') socket.send('{"type":"pong"}');
+      });
+      socket.on('error', () => resolve(false));
+      socket.on('close', () => resolve(false));
+      sockets.push(socket);
+    });
+  process.on('message', async (message: ToClients | ToGateway) => {
+    if (message.type === 'connect') {
+      expected = message.count;
+      let failed = 0;
+      // A bounded number of handshakes at a time: the gateway's accept queue is finite.
+      for (let index = 0; index < message.count; index += 200) {
+        const batch = Array.from({ length: Math.min(200, message.count - index) }, (_, k) => subscribeOne(message.url, message.tokens[(message.offset + index + k) % message.tokens.length]!));
+        failed += (await Promise.all(batch)).filter((ok) => !ok).length;
+      }
+      process.send!({ type: 'connected', failed } satisfies FromClients);
+    } else {
+      for (const socket of sockets) socket.terminate();
+      process.exit(0);
+    }
+  });
+}
+
+const role = process.argv[2];
+if (role === 'gateway') await runGatewayProcess();
+else if (role === 'clients') runClientsProcess();
+else if (process.argv[1] === SELF) {
+  await runSubscriptionsBench();
+  process.exit(0);
+}
