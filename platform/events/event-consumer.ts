@@ -27,12 +27,12 @@ import { registerEventMetrics } from './event-metrics.js';
 import { ensureConsumerGroup, loadCursors, recordProgress, saveCursors } from './consumer-groups.js';
 import { recordDeadLetter, replayNotification } from './dead-letters.js';
 import { compareCursors, horizonCursor, maxCursor, type Cursor } from './event-cursor.js';
-import { handleEvent, HandlerSavepoint, HandlerTimeoutError, type EventHandler, type Outcome } from './handle-event.js';
+import { HandlerFailure, HandlerTimeoutError, IN_FAILED_TRANSACTION, rejectionOf, runHandler, type EventHandler } from './handle-event.js';
 import { openListenConnection, type ListenConnection } from './listen-connection.js';
-import { readGroupBatch } from './outbox-reads.js';
+import { readGroupBatch, type GroupRow } from './outbox-reads.js';
 import { acquirePartitions, countMembers, groupLockKey, joinGroup, releasePartition } from './partition-leases.js';
 import { pruneEvents } from './prune-events.js';
-import { toPublishedEvent } from './published-event.js';
+import { toPublishedEvent, type PublishedEvent } from './published-event.js';
 import { replayNextDeadLetter } from './replay-dead-letters.js';
 import type { TopicName, TopicPayload } from './topics/index.js';
 import { WakeSignal } from './wake-signal.js';
@@ -51,11 +51,7 @@ export interface EventConsumerOptions {
   partitions?: number;
   /** Where a new group starts: every retained event, or those of transactions that begin after it is created. Default 'beginning'. */
   startFrom?: 'beginning' | 'now';
-  /**
-   * Events per transaction. Default 50: each handler that writes takes a
-   * subtransaction, and past 64 of them in one transaction PostgreSQL's
-   * snapshots overflow and slow down every session.
-   */
+  /** Events per transaction. Default 100. */
   batchSize?: number;
   /** Deliveries of an event before it becomes a dead letter. Default 5. */
   maxAttempts?: number;
@@ -87,6 +83,23 @@ const MAX_RECHECK_MS = 100;
 const MIN_RECONNECT_MS = 100;
 const MAX_RECONNECT_MS = 5_000;
 const CURSOR_FLUSH_MS = 5_000;
+
+interface BatchResult {
+  advanced: Map<number, Cursor>;
+  handled: PublishedEvent[];
+  deadLettered: { event: PublishedEvent; attempts: number; error: string }[];
+}
+
+/**
+ * A statement refused because the transaction is already aborted means an
+ * earlier handler caught an SQL error of `trx` and carried on: that one is
+ * to blame (and retried), not the one that ran into it.
+ */
+function blameSwallowedError(error: unknown, previousHandled: PublishedEvent | undefined): unknown {
+  const sqlState = error instanceof HandlerFailure ? error.sqlState : (error as { code?: string })?.code;
+  if (sqlState !== IN_FAILED_TRANSACTION || !previousHandled) return error;
+  return new HandlerFailure(previousHandled, 'the handler caught an SQL error and went on: its transaction was left aborted (let such errors propagate)');
+}
 
 interface HeldPartition {
   /** Everything up to here is handled or of no interest (in memory). */
@@ -134,7 +147,7 @@ class GroupConsumer implements EventConsumer {
     this.log = (options.log ?? createLogger('events')).child({ consumerGroup: this.group });
     this.settings = {
       partitions: options.partitions ?? 8,
-      batchSize: options.batchSize ?? 50,
+      batchSize: options.batchSize ?? 100,
       maxAttempts: options.maxAttempts ?? 5,
       retryDelayMs: options.retryDelayMs ?? 500,
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
@@ -302,72 +315,41 @@ class GroupConsumer implements EventConsumer {
     for (const [partition, state] of this.held) if (state.retryAt <= now) ready.set(partition, state.cursor);
     if (ready.size === 0) return { full: false, progressed: false, pending: false };
 
-    const { batchSize, maxAttempts, handlerTimeoutMs } = this.settings;
-    const read = await readGroupBatch(db, {
-      group: this.group,
-      topics: this.topics,
-      partitions: this.partitionCount,
-      cursors: ready,
-      limit: batchSize,
-    });
-    const advanced = new Map<number, Cursor>();
+    const { batchSize, maxAttempts } = this.settings;
+    const read = await readGroupBatch(db, { group: this.group, topics: this.topics, partitions: this.partitionCount, cursors: ready, limit: batchSize });
     const waiting = new Map<number, number>();
-    const settled: string[] = [];
-    const handledEvents: { topic: string; createdAt: Date }[] = [];
-    if (read.rows.length > 0) {
-      await db.transaction().execute(async (trx) => {
-        const savepoint = new HandlerSavepoint(trx);
-        const handled: string[] = [];
-        for (const row of read.rows) {
-          if (waiting.has(row.partition)) continue; // keeps the order of an entity's events
-          const event = toPublishedEvent(row);
-          const cursor = { txid: row.txid, position: row.position };
-          if (row.processed) {
-            advanced.set(row.partition, cursor);
-            continue;
-          }
-          const previous = this.attempts.get(event.id);
-          let outcome: Outcome;
-          let attempts: number;
-          if (previous && previous.count >= maxAttempts) {
-            // Its last attempt ended without a verdict (a timeout): it has had its chances.
-            outcome = { kind: 'failed', error: previous.error };
-            attempts = previous.count;
-          } else {
-            attempts = (previous?.count ?? 0) + 1;
-            try {
-              const context = { attempt: attempts, group: this.group, log: this.log };
-              outcome = await handleEvent(savepoint, trx, event, this.handlers[event.topic]!, context, handlerTimeoutMs);
-            } catch (error) {
-              if (error instanceof HandlerTimeoutError) this.attempts.set(event.id, { count: attempts, error: error.message });
-              throw error;
-            }
-          }
-          if (outcome.kind === 'handled') {
-            handled.push(event.id);
-            handledEvents.push(event);
-          } else if (outcome.kind === 'rejected' || attempts >= maxAttempts) {
-            await recordDeadLetter(trx, this.group, event, outcome.error, attempts);
-            this.log.warn({ eventId: event.id, topic: event.topic, attempts, error: outcome.error }, 'event moved to dead letters');
-          } else {
-            this.attempts.set(event.id, { count: attempts, error: outcome.error });
-            waiting.set(row.partition, now + this.retryDelay(attempts));
-            this.log.info({ eventId: event.id, topic: event.topic, attempts, error: outcome.error }, 'handler failed; will retry');
-            continue;
-          }
-          settled.push(event.id);
-          advanced.set(row.partition, cursor);
-        }
-        await recordProgress(trx, this.group, handled, advanced);
-      });
+    let done: BatchResult = { advanced: new Map(), handled: [], deadLettered: [] };
+    while (read.rows.length > 0) {
+      try {
+        done = await this.runBatch(db, read.rows, waiting);
+        break;
+      } catch (error) {
+        if (!(error instanceof HandlerFailure)) throw error;
+        // The whole batch rolled back. It runs again without the failed event's partition (whose
+        // later events keep their order behind it): the handlers before it run once more.
+        const { event, reason } = error;
+        const attempts = (this.attempts.get(event.id)?.count ?? 0) + 1;
+        this.attempts.set(event.id, { count: attempts, error: reason });
+        if (attempts < maxAttempts) {
+          const partition = read.rows.find((row) => row.id === event.id)!.partition;
+          waiting.set(partition, now + this.retryDelay(attempts));
+          this.log.info({ eventId: event.id, topic: event.topic, attempts, error: reason }, 'handler failed; will retry');
+        } // otherwise the next run records it as a dead letter
+      }
     }
     // Committed: the in-memory state follows the table.
-    for (const [partition, cursor] of advanced) {
+    for (const [partition, cursor] of done.advanced) {
       const state = this.held.get(partition);
       if (state) state.cursor = state.saved = cursor;
     }
-    for (const id of settled) this.attempts.delete(id);
-    for (const event of handledEvents) recordEventLag(this.group, event.topic, event.createdAt);
+    for (const event of done.handled) {
+      this.attempts.delete(event.id);
+      recordEventLag(this.group, event.topic, event.createdAt);
+    }
+    for (const { event, attempts, error } of done.deadLettered) {
+      this.attempts.delete(event.id);
+      this.log.warn({ eventId: event.id, topic: event.topic, attempts, error }, 'event moved to dead letters');
+    }
     for (const [partition, retryAt] of waiting) {
       const state = this.held.get(partition);
       if (state) state.retryAt = retryAt;
@@ -380,7 +362,52 @@ class GroupConsumer implements EventConsumer {
         if (state && !waiting.has(partition)) state.cursor = maxCursor(state.cursor, horizonCursor(read.horizon));
       }
     }
-    return { full, progressed: advanced.size > 0, pending: read.pending };
+    return { full, progressed: done.advanced.size > 0, pending: read.pending };
+  }
+
+  /**
+   * One transaction: every handler (no savepoints: the common case costs no
+   * extra round trip), dead letters, processed marks and cursors. Throws
+   * HandlerFailure for the first handler that fails.
+   */
+  private async runBatch(db: Kysely<any>, rows: GroupRow[], waiting: Map<number, number>): Promise<BatchResult> {
+    const { maxAttempts, handlerTimeoutMs } = this.settings;
+    return db.transaction().execute(async (trx) => {
+      const result: BatchResult = { advanced: new Map(), handled: [], deadLettered: [] };
+      let previousHandled: PublishedEvent | undefined;
+      for (const row of rows) {
+        if (waiting.has(row.partition)) continue;
+        const event = toPublishedEvent(row);
+        const cursor = { txid: row.txid, position: row.position };
+        if (!row.processed) {
+          const previous = this.attempts.get(event.id);
+          const rejection = rejectionOf(event);
+          if (rejection || (previous && previous.count >= maxAttempts)) {
+            // A payload against its schema cannot get better; a handler that failed every attempt has had its chances.
+            const letter = { event, attempts: rejection ? (previous?.count ?? 0) + 1 : previous!.count, error: rejection ?? previous!.error };
+            await recordDeadLetter(trx, this.group, event, letter.error, letter.attempts);
+            result.deadLettered.push(letter);
+          } else {
+            const attempt = (previous?.count ?? 0) + 1;
+            try {
+              await runHandler(this.handlers[event.topic]!, event, { trx, attempt, group: this.group, log: this.log }, handlerTimeoutMs);
+            } catch (error) {
+              if (error instanceof HandlerTimeoutError) this.attempts.set(event.id, { count: attempt, error: error.message });
+              throw blameSwallowedError(error, previousHandled);
+            }
+            result.handled.push(event);
+            previousHandled = event;
+          }
+        }
+        result.advanced.set(row.partition, cursor);
+      }
+      try {
+        await recordProgress(trx, this.group, result.handled.map((event) => event.id), result.advanced);
+      } catch (error) {
+        throw blameSwallowedError(error, previousHandled);
+      }
+      return result;
+    });
   }
 
   /** Dead letters an operator asked to replay (a bounded number per cycle, so new events are not held up). */

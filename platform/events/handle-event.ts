@@ -1,9 +1,9 @@
 /**
- * One delivery of one event to one handler, inside the batch's transaction:
- * payload checked against its topic, then the handler in a savepoint, so a
- * failing handler leaves no writes behind and the batch goes on.
+ * One delivery of one event to one handler, inside a transaction of the
+ * consumer: the payload checked against its topic (a bad one is rejected,
+ * never retried), then the handler, bounded in time.
  */
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Logger } from '../logger.js';
 import { PayloadError } from './payload-schema.js';
 import type { PublishedEvent } from './published-event.js';
@@ -34,80 +34,51 @@ export class HandlerTimeoutError extends Error {
   }
 }
 
-export type Outcome = { kind: 'handled' } | { kind: 'failed'; error: string } | { kind: 'rejected'; error: string };
+/** A handler threw: the transaction it ran in must be rolled back. */
+export class HandlerFailure extends Error {
+  constructor(
+    readonly event: PublishedEvent,
+    readonly reason: string,
+    /** PostgreSQL's SQLSTATE when the handler failed on a query. */
+    readonly sqlState?: string,
+  ) {
+    super(`Handler for event ${event.id} (${event.topic}) failed: ${reason}`);
+    this.name = 'HandlerFailure';
+  }
+}
 
-function describeError(error: unknown): string {
+/** SQLSTATE of a statement sent into a transaction that an earlier error has aborted. */
+export const IN_FAILED_TRANSACTION = '25P02';
+
+export function describeError(error: unknown): string {
   if (error instanceof Error) return error.stack ?? `${error.name}: ${error.message}`;
   return String(error);
 }
 
-async function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
+/** Why the event cannot be handled at all (unknown topic, payload against its schema), or undefined. */
+export function rejectionOf(event: PublishedEvent): string | undefined {
   try {
-    return await Promise.race([
-      work,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(onTimeout()), ms);
-      }),
-    ]);
+    checkEventPayload(event.topic, event.payload);
+    return undefined;
+  } catch (error) {
+    if (error instanceof PayloadError || error instanceof UnknownTopicError) return error.message;
+    throw error;
+  }
+}
+
+/** Runs the handler; throws HandlerFailure when it throws, HandlerTimeoutError when it runs too long. */
+export async function runHandler(handler: EventHandler<any>, event: PublishedEvent, context: EventContext, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeoutError(event, timeoutMs)), timeoutMs);
+  });
+  try {
+    await Promise.race([handler(event, context), timeout]);
+  } catch (error) {
+    if (error instanceof HandlerTimeoutError) throw error;
+    const sqlState = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
+    throw new HandlerFailure(event, describeError(error), sqlState);
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * The savepoint handlers run in, kept across the events of one batch: one
- * round trip per event ("release, and set again") instead of two.
- */
-export class HandlerSavepoint {
-  private set = false;
-
-  constructor(private readonly trx: Transaction<any>) {}
-
-  async enter(): Promise<void> {
-    if (this.set) return;
-    await sql`SAVEPOINT event_handler`.execute(this.trx);
-    this.set = true;
-  }
-
-  /** Keeps the handler's writes, and sets the savepoint again for the next one. */
-  async keep(): Promise<void> {
-    await sql.raw('RELEASE SAVEPOINT event_handler; SAVEPOINT event_handler').execute(this.trx);
-  }
-
-  /** Drops the handler's writes; the savepoint stays set. */
-  async undo(): Promise<void> {
-    await sql`ROLLBACK TO SAVEPOINT event_handler`.execute(this.trx);
-  }
-}
-
-/**
- * `rejected`: the payload (or topic) is bad, and retrying cannot help.
- * `failed`: the handler threw; its writes are rolled back.
- * Throws HandlerTimeoutError, or whatever the connection throws.
- */
-export async function handleEvent(
-  savepoint: HandlerSavepoint,
-  trx: Transaction<any>,
-  event: PublishedEvent,
-  handler: EventHandler<any>,
-  context: Omit<EventContext, 'trx'>,
-  timeoutMs: number,
-): Promise<Outcome> {
-  try {
-    checkEventPayload(event.topic, event.payload);
-  } catch (error) {
-    if (error instanceof PayloadError || error instanceof UnknownTopicError) return { kind: 'rejected', error: error.message };
-    throw error;
-  }
-  await savepoint.enter();
-  try {
-    await withTimeout(handler(event, { ...context, trx }), timeoutMs, () => new HandlerTimeoutError(event, timeoutMs));
-  } catch (error) {
-    if (error instanceof HandlerTimeoutError) throw error;
-    await savepoint.undo();
-    return { kind: 'failed', error: describeError(error) };
-  }
-  await savepoint.keep();
-  return { kind: 'handled' };
 }

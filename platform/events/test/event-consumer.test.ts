@@ -112,6 +112,35 @@ describe('event consumer', () => {
     expect((await handledBy('poison')).filter((row) => row.event_id === failing)).toHaveLength(1);
   });
 
+  it('blames the handler that swallowed an SQL error, not the next one, and the rest flows', async () => {
+    const sloppyKey = randomUUID();
+    await start({
+      group: 'sloppy',
+      startFrom: 'now',
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlers: {
+        'project.task.created': async (event, { trx }) => {
+          if (event.key === sloppyKey) {
+            await sql`SELECT 1 / 0`.execute(trx).catch(() => {}); // swallowed: the transaction is now aborted
+            return;
+          }
+          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'sloppy')`.execute(trx);
+        },
+      },
+    });
+    const [sloppy] = await publishTasks(db, 1, () => sloppyKey);
+    const others = await publishTasks(db, 5);
+    await waitFor('the others handled and the sloppy one dead-lettered', async () => {
+      const letters = await listDeadLetters(db, { group: 'sloppy' });
+      return (await handledBy('sloppy')).length === 5 && letters.length === 1 && letters;
+    });
+    const [letter] = await listDeadLetters(db, { group: 'sloppy' });
+    expect(letter!.event.id).toBe(sloppy);
+    expect(letter!.error).toContain('caught an SQL error and went on');
+    expect((await handledBy('sloppy')).map((row) => row.event_id).sort()).toEqual([...others].sort());
+  });
+
   it('starts a new group from now when asked, and reports its lag', async () => {
     await publishTasks(db, 5);
     const seen: string[] = [];
