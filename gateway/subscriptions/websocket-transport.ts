@@ -29,6 +29,8 @@ export interface WebSocketTransportOptions {
   path?: string;
   /** Bytes a socket may hold unsent before its client counts as too slow. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** On shutdown, how long clients get to answer the close handshake. Default 2 s. */
+  closeTimeoutMs?: number;
   /** Largest client message. Default 64 KiB. */
   maxPayloadBytes?: number;
 }
@@ -116,7 +118,12 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
     clients: () => wss.clients.size,
     close: async () => {
       server.off('upgrade', onUpgrade);
+      // Going away, and waiting for the close handshakes (bounded): the HTTP server's shutdown
+      // must not cut sockets before their close frame is out, or clients see 1006 instead of 1001.
+      const closed = [...wss.clients].map((client) => new Promise((resolve) => (client.readyState === client.CLOSED ? resolve(undefined) : client.once('close', resolve))));
       for (const client of wss.clients) client.close(SubscriptionCloseCode.GoingAway, 'Gateway shutting down: reconnect');
+      await Promise.race([Promise.all(closed), new Promise((resolve) => setTimeout(resolve, options.closeTimeoutMs ?? 2_000).unref())]);
+      for (const client of wss.clients) client.terminate();
       await disposable.dispose();
       log.debug('subscription sockets closed');
     },

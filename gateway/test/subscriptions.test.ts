@@ -6,7 +6,7 @@
  * the gap delivered in order, none twice), a slow client next to a fast
  * one, and graceful shutdown.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
@@ -57,6 +57,9 @@ async function publishClassEvent(topic: 'meet.class.started' | 'meet.class.ended
 }
 
 describe('federated subscriptions through the gateway', () => {
+  // Each test starts once the previous one's subscriptions are gone upstream, so that counts mean what they say.
+  beforeEach(() => waitUntilSubscribed(0));
+
   it('delivers a webhook-started class with fields of meet, academy and calendar', async () => {
     const subscription = subscribeWs(url, await platform.tokenFor('sam.student'), FEDERATED, { courseId: '101' });
     await waitUntilSubscribed();
