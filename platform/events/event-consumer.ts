@@ -47,6 +47,12 @@ export interface EventConsumerOptions {
   group: string;
   /** One handler per topic; the group takes exactly these topics. */
   handlers: EventHandlers;
+  /**
+   * Lanes of this process: each its own connection, leasing its share of the
+   * partitions like another process would, so handlers that wait on I/O
+   * overlap. Default 1.
+   */
+  concurrency?: number;
   /** Partitions of the group (fixed when the group is first created). Default 8. */
   partitions?: number;
   /** Where a new group starts: every retained event, or those of transactions that begin after it is created. Default 'beginning'. */
@@ -118,7 +124,7 @@ class GroupConsumer implements EventConsumer {
   private readonly key: number;
   private readonly pool: Kysely<any>;
   private readonly log: Logger;
-  private readonly settings: Required<Omit<EventConsumerOptions, 'log' | 'handlers' | 'group' | 'databaseUrl' | 'retention' | 'startFrom'>>;
+  private readonly settings: Required<Omit<EventConsumerOptions, 'log' | 'handlers' | 'group' | 'databaseUrl' | 'retention' | 'startFrom' | 'concurrency'>>;
   private readonly retention: { maxAgeMs: number; intervalMs: number } | false;
   private partitionCount = 0;
   private connection: ListenConnection | undefined;
@@ -448,7 +454,21 @@ class GroupConsumer implements EventConsumer {
 }
 
 export async function startEventConsumer(options: EventConsumerOptions): Promise<EventConsumer> {
-  const consumer = new GroupConsumer(options);
-  await consumer.start();
-  return consumer;
+  const lanes: GroupConsumer[] = [];
+  try {
+    for (let lane = 0; lane < Math.max(1, options.concurrency ?? 1); lane += 1) {
+      const consumer = new GroupConsumer(options);
+      await consumer.start();
+      lanes.push(consumer);
+    }
+  } catch (error) {
+    await Promise.all(lanes.map((lane) => lane.stop()));
+    throw error;
+  }
+  if (lanes.length === 1) return lanes[0]!;
+  return {
+    group: options.group,
+    heldPartitions: () => lanes.flatMap((lane) => lane.heldPartitions()).sort((a, b) => a - b),
+    stop: async () => void (await Promise.all(lanes.map((lane) => lane.stop()))),
+  };
 }

@@ -51,6 +51,26 @@ describe('event consumer', () => {
     expect(processed.rows[0]!.n).toBe(50);
   });
 
+  it('runs several lanes in one process, sharing the partitions like processes do', async () => {
+    const consumer = await start({
+      group: 'lanes',
+      startFrom: 'now',
+      concurrency: 3,
+      handlers: {
+        'project.task.created': async (event, { trx }) => {
+          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'lanes')`.execute(trx);
+        },
+      },
+    });
+    await waitFor('every partition leased', async () => consumer.heldPartitions().join() === '0,1,2,3,4,5,6,7');
+    const ids = await publishTasks(db, 60, undefined, 6);
+    const rows = await waitFor('60 handled events', async () => {
+      const found = await handledBy('lanes');
+      return found.length >= 60 && found;
+    });
+    expect(rows.map((row) => row.event_id).sort()).toEqual([...ids].sort());
+  });
+
   it('keeps the order of one entity’s events', async () => {
     const key = randomUUID();
     const seen: string[] = [];
