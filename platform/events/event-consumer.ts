@@ -214,7 +214,7 @@ class GroupConsumer implements EventConsumer {
       } catch (error) {
         if (this.stopping) break;
         this.log.warn({ err: error }, 'consumer lost its connection or failed; reconnecting');
-        await this.dropConnection(error);
+        await this.dropConnection();
         if (this.stopping) break;
         // Backs off while PostgreSQL is away (or the failure repeats), without spinning.
         this.signal.consume();
@@ -247,16 +247,16 @@ class GroupConsumer implements EventConsumer {
     void connection.closed.then(() => this.wake());
   }
 
-  private async dropConnection(error: unknown): Promise<void> {
+  private async dropConnection(): Promise<void> {
     const connection = this.connection;
     this.connection = undefined;
     this.held.clear();
-    if (!connection) return;
-    if (error instanceof HandlerTimeoutError && connection.isOpen()) {
-      // The hung handler may sit in a query: end its backend, or the transaction (and the leases) would outlive us.
-      await sql`SELECT pg_terminate_backend(${connection.backendPid})`.execute(this.pool).catch(() => {});
-    }
-    await connection.close();
+    await connection?.close();
+  }
+
+  private async terminateBackend(): Promise<void> {
+    const pid = this.connection?.backendPid;
+    if (pid !== undefined) await sql`SELECT pg_terminate_backend(${pid})`.execute(this.pool).catch(() => {});
   }
 
   private untilNextTimer(): number {
@@ -398,7 +398,11 @@ class GroupConsumer implements EventConsumer {
             try {
               await runHandler(this.handlers[event.topic]!, event, { trx, attempt, group: this.group, log: this.log }, handlerTimeoutMs);
             } catch (error) {
-              if (error instanceof HandlerTimeoutError) this.attempts.set(event.id, { count: attempt, error: error.message });
+              if (error instanceof HandlerTimeoutError) {
+                this.attempts.set(event.id, { count: attempt, error: error.message });
+                // The handler may hang in a query on this very connection: end its backend first, or the rollback would wait behind it.
+                await this.terminateBackend();
+              }
               throw blameSwallowedError(error, previousHandled);
             }
             result.handled.push(event);
@@ -418,7 +422,13 @@ class GroupConsumer implements EventConsumer {
 
   /** Dead letters an operator asked to replay (a bounded number per cycle, so new events are not held up). */
   private async processReplays(db: Kysely<any>): Promise<void> {
-    const options = { group: this.group, handlers: this.handlers, handlerTimeoutMs: this.settings.handlerTimeoutMs, log: this.log };
+    const options = {
+      group: this.group,
+      handlers: this.handlers,
+      handlerTimeoutMs: this.settings.handlerTimeoutMs,
+      log: this.log,
+      terminate: () => this.terminateBackend(),
+    };
     for (let round = 0; round < 20; round += 1) {
       if (!(await replayNextDeadLetter(db, options))) return;
     }

@@ -17,6 +17,7 @@ import { openListenConnection, type ListenConnection } from './listen-connection
 import { readFeedBatch, readHorizon } from './outbox-reads.js';
 import { toPublishedEvent, type OutboxRow, type PublishedEvent } from './published-event.js';
 import { checkEventPayload, requireTopic } from './topic-registry.js';
+import './topics/index.js';
 import type { TopicName, TopicPayload } from './topics/index.js';
 import { WakeSignal } from './wake-signal.js';
 

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import { PayloadError } from './payload-schema.js';
 import type { PublishedEvent } from './published-event.js';
 import { checkEventPayload, UnknownTopicError } from './topic-registry.js';
+import './topics/index.js';
 
 export interface EventContext {
   /**

@@ -16,6 +16,7 @@ import type { HttpRoute } from '../subgraph/subgraph-module.js';
 import { verifyIngestSignature } from './ingest-signature.js';
 import { publishEvent } from './publish-event.js';
 import { checkEventPayload, findTopic, PayloadError } from './topic-registry.js';
+import './topics/index.js';
 
 export interface EventIngestOptions {
   databaseUrl: string;

@@ -9,13 +9,15 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
 import { markProcessed } from './consumer-groups.js';
 import { toDeadLetter, type DeadLetterRow } from './dead-letters.js';
-import { HandlerFailure, rejectionOf, runHandler, type EventHandler } from './handle-event.js';
+import { HandlerFailure, HandlerTimeoutError, rejectionOf, runHandler, type EventHandler } from './handle-event.js';
 
 export interface ReplayOptions {
   group: string;
   handlers: Record<string, EventHandler<any>>;
   handlerTimeoutMs: number;
   log: Logger;
+  /** Ends the connection's backend: a handler past its time may hang in a query on it. */
+  terminate: () => Promise<void>;
 }
 
 /** Replays one requested dead letter, if any; false when none was waiting. */
@@ -38,7 +40,12 @@ export async function replayNextDeadLetter(db: Kysely<any>, options: ReplayOptio
         const handler = options.handlers[event.topic];
         const rejection = handler ? rejectionOf(event) : `group "${group}" no longer handles topic "${event.topic}"`;
         if (rejection) throw new HandlerFailure(event, rejection);
-        await runHandler(handler!, event, { trx, attempt: claimed.attempts + 1, group, log }, options.handlerTimeoutMs);
+        try {
+          await runHandler(handler!, event, { trx, attempt: claimed.attempts + 1, group, log }, options.handlerTimeoutMs);
+        } catch (error) {
+          if (error instanceof HandlerTimeoutError) await options.terminate();
+          throw error;
+        }
         await markProcessed(trx, group, [event.id]);
       }
       await sql`

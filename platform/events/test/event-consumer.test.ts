@@ -161,6 +161,35 @@ describe('event consumer', () => {
     expect((await handledBy('sloppy')).map((row) => row.event_id).sort()).toEqual([...others].sort());
   });
 
+  it('gives up on a handler that hangs in a query, ends its session, and the rest flows', async () => {
+    const hangingKey = randomUUID();
+    await start({
+      group: 'hanging',
+      startFrom: 'now',
+      maxAttempts: 2,
+      retryDelayMs: 10,
+      handlerTimeoutMs: 300,
+      handlers: {
+        'project.task.created': async (event, { trx }) => {
+          if (event.key === hangingKey) await sql`SELECT pg_sleep(60)`.execute(trx);
+          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'hanging')`.execute(trx);
+        },
+      },
+    });
+    const [hanging] = await publishTasks(db, 1, () => hangingKey);
+    const others = await publishTasks(db, 5);
+    const [letter] = await waitFor('the hanging event dead-lettered', async () => {
+      const letters = await listDeadLetters(db, { group: 'hanging' });
+      return letters.length === 1 && letters;
+    });
+    expect(letter).toMatchObject({ attempts: 2, event: { id: hanging } });
+    expect(letter!.error).toContain('did not finish within 300 ms');
+    await waitFor('the others handled', async () => (await handledBy('hanging')).length === 5);
+    expect((await handledBy('hanging')).map((row) => row.event_id).sort()).toEqual([...others].sort());
+    const sleeping = await sql`SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(60)%' AND pid <> pg_backend_pid()`.execute(db);
+    expect(sleeping.rows).toHaveLength(0);
+  });
+
   it('starts a new group from now when asked, and reports its lag', async () => {
     await publishTasks(db, 5);
     const seen: string[] = [];
