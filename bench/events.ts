@@ -24,7 +24,7 @@ import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../platform/config.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
-import { closePools, createKysely } from '../platform/database/connection.js';
+import { closePools, createKysely, getPool } from '../platform/database/connection.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
 import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
 import { startEventConsumer } from '../platform/events/event-consumer.js';
@@ -247,6 +247,7 @@ export async function runEventsBench(print: (line: string) => void = console.log
   }
   try {
     await prepareDatabase({ config: loadConfig({ DATABASE_URL: databaseUrl }), databaseUrl, log: createLogger('bench', 'warn') }, [], { seed: false });
+    getPool(databaseUrl, { max: PUBLISHERS }); // one connection per producer
     const db = createKysely<any>(databaseUrl);
     await sql`CREATE TABLE public.bench_handled (consumer_group text NOT NULL, event_id uuid NOT NULL)`.execute(db);
 

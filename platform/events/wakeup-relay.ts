@@ -17,7 +17,7 @@ import type pg from 'pg';
 import { findPool } from '../database/connection.js';
 
 /** A round of status checks and wake-ups at most this often, per database and process... */
-const MIN_INTERVAL_MS = 2;
+const MIN_INTERVAL_MS = 5;
 /** ...and less often while the only transactions left are long ones. */
 const MAX_INTERVAL_MS = 200;
 
