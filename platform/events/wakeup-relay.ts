@@ -25,6 +25,7 @@ class WakeupRelay {
   /** Topics by publishing transaction, until it ends. */
   private readonly waiting = new Map<string, Set<string>>();
   private timer: NodeJS.Timeout | undefined;
+  private timerDueAt = 0;
   private running = false;
   private interval = MIN_INTERVAL_MS;
 
@@ -39,11 +40,17 @@ class WakeupRelay {
     if (!topics) this.waiting.set(txid, (topics = new Set()));
     topics.add(topic);
     this.interval = MIN_INTERVAL_MS;
+    // A round put off for a long transaction comes sooner for this new one.
+    if (this.timer && this.timerDueAt > Date.now() + MIN_INTERVAL_MS) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     this.arm();
   }
 
   private arm(): void {
     if (this.timer || this.running || this.waiting.size === 0) return;
+    this.timerDueAt = Date.now() + this.interval;
     this.timer = setTimeout(() => void this.round(), this.interval);
     this.timer.unref(); // a pending wake-up never keeps a process alive
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,6 +70,38 @@ describe('publishEvent', () => {
     await within(woken.promise, 5_000, 'the committed notification');
     expect(notifications).toEqual(['project.task.updated']);
     expect(await outboxCount()).toBe(before + 1);
+  });
+
+  it('wakes listeners for each commit, even while another publishing transaction stays open', async () => {
+    const release = deferred<void>();
+    const heard = (topic: string) => {
+      const woken = deferred<void>();
+      const previous = onNotification;
+      onNotification = (payload) => {
+        previous?.(payload);
+        if (payload === topic) woken.resolve();
+      };
+      return woken.promise;
+    };
+    const longOneHeard = heard('project.milestone.created');
+    const shortOneHeard = heard('sales.meeting.created');
+    const now = new Date().toISOString();
+    const milestone = { company_id: COMPANY_ID, actor_id: null, milestone_id: randomUUID(), milestone_name: 'Exams', description: null, due_date: now,
+      completed_at: null, project_id: randomUUID(), project_name: 'Semester', created_at: now, updated_at: now };
+    const long = db.transaction().execute(async (trx) => {
+      await publishEvent(trx, { topic: 'project.milestone.created', companyId: COMPANY_ID, key: milestone.milestone_id, payload: milestone, source: 'erp' });
+      await release.promise;
+    });
+    const meeting = { company_id: COMPANY_ID, actor_id: null, meeting_id: randomUUID(), customer_name: 'Initech', customer_email: null, location: null,
+      description: null, scheduled_at: now, end_at: now, owner_id: '8', status: 'SCHEDULED', cancellation_reason: null, created_at: now, updated_at: now };
+    await db.transaction().execute((trx) =>
+      publishEvent(trx, { topic: 'sales.meeting.created', companyId: COMPANY_ID, key: meeting.meeting_id, payload: meeting, source: 'erp' }),
+    );
+    await within(shortOneHeard, 5_000, 'the short transaction’s wake-up');
+    expect(notifications).not.toContain('project.milestone.created');
+    release.resolve();
+    await long;
+    await within(longOneHeard, 5_000, 'the long transaction’s wake-up, after its commit');
   });
 
   it('refuses an unknown topic and explains every bad field of a payload, writing nothing', async () => {
