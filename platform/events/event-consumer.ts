@@ -322,7 +322,7 @@ class GroupConsumer implements EventConsumer {
     if (ready.size === 0) return { full: false, progressed: false, pending: false };
 
     const { batchSize, maxAttempts } = this.settings;
-    const read = await readGroupBatch(db, { group: this.group, topics: this.topics, partitions: this.partitionCount, cursors: ready, limit: batchSize });
+    const read = await readGroupBatch(this.connection!, { group: this.group, topics: this.topics, partitions: this.partitionCount, cursors: ready, limit: batchSize });
     const waiting = new Map<number, number>();
     let done: BatchResult = { advanced: new Map(), handled: [], deadLettered: [] };
     while (read.rows.length > 0) {

@@ -259,7 +259,7 @@ class Feed implements EventFeed {
       this.head = maxCursor(this.head, horizonCursor(await readHorizon(db)));
       return { more, pending };
     }
-    const read = await readFeedBatch(db, { after: this.head, topics, limit: this.pageSize });
+    const read = await readFeedBatch(this.connection!, { after: this.head, topics, limit: this.pageSize });
     for (const row of read.rows) {
       const cursor = { txid: row.txid, position: row.position };
       const event = this.validEvent(row);
@@ -293,7 +293,7 @@ class Feed implements EventFeed {
   /** One page from the table for a subscriber behind the feed; true once it has caught up. */
   private async catchUp(db: ListenConnection['db'], subscriber: Subscriber): Promise<boolean> {
     const after = subscriber.seen ?? this.head!;
-    const read = await readFeedBatch(db, { after, topics: [...subscriber.topics], limit: this.pageSize });
+    const read = await readFeedBatch(this.connection!, { after, topics: [...subscriber.topics], limit: this.pageSize });
     for (const row of read.rows) {
       if (!subscriber.offer(this.validEvent(row), { txid: row.txid, position: row.position })) return false;
     }

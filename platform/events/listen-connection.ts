@@ -6,7 +6,7 @@
  * is gone with it on the server too, and the reader reconnects and catches up
  * from the table.
  */
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { notifyQueryObservers } from '../database/query-observer.js';
 import { EVENTS_CHANNEL } from './publish-event.js';
@@ -14,6 +14,8 @@ import { EVENTS_CHANNEL } from './publish-event.js';
 export interface ListenConnection {
   /** Kysely over this one connection: use it from one async flow at a time. */
   db: Kysely<any>;
+  /** Runs a query as a named prepared statement of this session: planned once, not on every read. */
+  prepared: <Row>(name: string, query: CompiledQuery) => Promise<Row[]>;
   /** The server process id, to terminate a query that hangs. */
   backendPid: number;
   /** Resolves (never rejects) when the connection is lost or closed. */
@@ -63,6 +65,8 @@ export async function openListenConnection(options: {
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as never }), log: notifyQueryObservers });
   return {
     db,
+    prepared: async <Row>(name: string, query: CompiledQuery) =>
+      (await client.query<Row & pg.QueryResultRow>({ name, text: query.sql, values: query.parameters as unknown[] })).rows,
     backendPid: rows[0]!.pid,
     closed,
     isOpen: () => open,

@@ -13,7 +13,11 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { compareCursors, type Cursor } from './event-cursor.js';
+import type { ListenConnection } from './listen-connection.js';
 import type { OutboxRow } from './published-event.js';
+
+/** Reads run on a reader's own connection, as prepared statements (they run hundreds of times a second). */
+export type Reader = Pick<ListenConnection, 'db' | 'prepared'>;
 
 export interface ReadResult<Row> {
   rows: Row[];
@@ -46,7 +50,7 @@ function split<Row>(raw: (RawResult & Partial<Row> & { id: string | null })[]): 
 export const PARTITION_OF = (partitions: number) => sql`(o.key_hash & 2147483647) % ${partitions}`;
 
 export async function readGroupBatch(
-  db: Kysely<any>,
+  reader: Reader,
   options: { group: string; topics: string[]; partitions: number; cursors: Map<number, Cursor>; limit: number },
 ): Promise<ReadResult<GroupRow>> {
   const held = [...options.cursors.keys()];
@@ -56,7 +60,7 @@ export async function readGroupBatch(
   const positions = Array.from({ length: options.partitions }, (_, partition) => options.cursors.get(partition)?.position ?? '0');
   const partitionOf = PARTITION_OF(options.partitions);
   // One scan of the (txid, position) index in order, no join: the planner keeps it even for a long backlog.
-  const result = await sql<RawResult & GroupRow>`
+  const query = sql<RawResult & GroupRow>`
     WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
     SELECT h.horizon::text AS horizon,
            EXISTS (SELECT 1 FROM events.outbox p WHERE p.txid >= h.horizon AND p.topic = ANY(${options.topics}::text[])) AS pending,
@@ -72,15 +76,15 @@ export async function readGroupBatch(
         AND (o.txid, o.position) > ((${txids}::text[]::xid8[])[${partitionOf} + 1], (${positions}::bigint[])[${partitionOf} + 1])
       ORDER BY o.txid, o.position
       LIMIT ${options.limit}
-    ) e ON true`.execute(db);
-  return split<GroupRow>(result.rows as never);
+    ) e ON true`.compile(reader.db);
+  return split<GroupRow>((await reader.prepared('bheem_events_group_batch', query)) as never);
 }
 
 export async function readFeedBatch(
-  db: Kysely<any>,
+  reader: Reader,
   options: { after: Cursor; topics: string[]; limit: number },
 ): Promise<ReadResult<OutboxRow>> {
-  const result = await sql<RawResult & OutboxRow>`
+  const query = sql<RawResult & OutboxRow>`
     WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
     SELECT h.horizon::text AS horizon,
            EXISTS (SELECT 1 FROM events.outbox p WHERE p.txid >= h.horizon AND p.topic = ANY(${options.topics}::text[])) AS pending,
@@ -93,8 +97,8 @@ export async function readFeedBatch(
         AND o.topic = ANY(${options.topics}::text[])
       ORDER BY o.txid, o.position
       LIMIT ${options.limit}
-    ) e ON true`.execute(db);
-  return split<OutboxRow>(result.rows as never);
+    ) e ON true`.compile(reader.db);
+  return split<OutboxRow>((await reader.prepared('bheem_events_feed_batch', query)) as never);
 }
 
 /** The current horizon: where a reader that wants only new events starts. */
