@@ -59,23 +59,31 @@ export async function readGroupBatch(
   const txids = Array.from({ length: options.partitions }, (_, partition) => options.cursors.get(partition)?.txid ?? '0');
   const positions = Array.from({ length: options.partitions }, (_, partition) => options.cursors.get(partition)?.position ?? '0');
   const partitionOf = PARTITION_OF(options.partitions);
-  // One scan of the (txid, position) index in order, no join: the planner keeps it even for a long backlog.
+  // One scan of the (txid, position) index in order, no join: the plan (generic, prepared) stays an index
+  // scan even for a long backlog. The processed marks are looked up for the batch's rows only, one probe
+  // each (a LATERAL with LIMIT cannot become a hash of every mark of the group).
   const query = sql<RawResult & GroupRow>`
     WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
     SELECT h.horizon::text AS horizon,
            EXISTS (SELECT 1 FROM events.outbox p WHERE p.txid >= h.horizon AND p.topic = ANY(${options.topics}::text[])) AS pending,
            e.*
     FROM h LEFT JOIN LATERAL (
-      SELECT ${EVENT_COLUMNS}, ${partitionOf} AS partition,
-             EXISTS (SELECT 1 FROM events.processed d WHERE d.group_name = ${options.group} AND d.event_id = o.id) AS processed
-      FROM events.outbox o
-      WHERE (o.txid, o.position) > (${lowest.txid}::xid8, ${lowest.position}::bigint)
-        AND o.txid < h.horizon
-        AND o.topic = ANY(${options.topics}::text[])
-        AND ${partitionOf} = ANY(${held}::int[])
-        AND (o.txid, o.position) > ((${txids}::text[]::xid8[])[${partitionOf} + 1], (${positions}::bigint[])[${partitionOf} + 1])
-      ORDER BY o.txid, o.position
-      LIMIT ${options.limit}
+      SELECT b.*, d.event_id IS NOT NULL AS processed
+      FROM (
+        SELECT ${EVENT_COLUMNS}, ${partitionOf} AS partition
+        FROM events.outbox o
+        WHERE (o.txid, o.position) > (${lowest.txid}::xid8, ${lowest.position}::bigint)
+          AND o.txid < h.horizon
+          AND o.topic = ANY(${options.topics}::text[])
+          AND ${partitionOf} = ANY(${held}::int[])
+          AND (o.txid, o.position) > ((${txids}::text[]::xid8[])[${partitionOf} + 1], (${positions}::bigint[])[${partitionOf} + 1])
+        ORDER BY o.txid, o.position
+        LIMIT ${options.limit}
+      ) b
+      LEFT JOIN LATERAL (
+        SELECT m.event_id FROM events.processed m WHERE m.group_name = ${options.group} AND m.event_id = b.id LIMIT 1
+      ) d ON true
+      ORDER BY b.txid::xid8, b.position::bigint
     ) e ON true`.compile(reader.db);
   return split<GroupRow>((await reader.prepared('bheem_events_group_batch', query)) as never);
 }
