@@ -4,10 +4,11 @@
  * the payload type of each topic to typed handlers.
  */
 import type { TopicDefinition } from '../topic-registry.js';
+import { calendarTopics } from './calendar-topics.js';
 import { erpTopics } from './erp-topics.js';
 import { meetTopics } from './meet-topics.js';
 
-export const TOPICS = { ...erpTopics, ...meetTopics };
+export const TOPICS = { ...erpTopics, ...meetTopics, ...calendarTopics };
 
 export type TopicName = keyof typeof TOPICS;
 export type TopicPayload<T extends TopicName> = (typeof TOPICS)[T] extends TopicDefinition<infer Payload> ? Payload : never;

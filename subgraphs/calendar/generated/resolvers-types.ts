@@ -344,6 +344,27 @@ export type QueryFreeBusyArgs = {
   userIds: Array<Scalars['ID']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Events as they are created, changed or cancelled (by their organizer, a CalDAV
+   * sync or their source domain), for events the caller may see when the change
+   * happens: the same rules as reading them (see CalendarEvent), so a participant
+   * hears of the event and a non-participant of a private one does not; never of
+   * another company's events. A cancelled event arrives once with `isCancelled: true`.
+   * Optionally only some types, and only events that may have an occurrence in
+   * [from, to) (either bound may be left out).
+   */
+  calendarEventChanged: CalendarEvent;
+};
+
+
+export type SubscriptionCalendarEventChangedArgs = {
+  eventTypes?: InputMaybe<Array<EventType>>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
 export type Task = {
   __typename?: 'Task';
   /** The task's deadline event(s) the caller may see. */
@@ -505,6 +526,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ParticipationStatus: ParticipationStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Task: ResolverTypeWrapper<Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversTypes['CalendarEvent']>> }>;
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: ResolverTypeWrapper<User>;
@@ -531,6 +553,7 @@ export type ResolversParentTypes = ResolversObject<{
   LiveClass: Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['LiveClass'];
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   Task: Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversParentTypes['CalendarEvent']>> } | FederationReferenceTypes['Task'];
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: User;
@@ -645,6 +668,10 @@ export type QueryResolvers<ContextType = CalendarContext, ParentType extends Res
   freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  calendarEventChanged?: SubscriptionResolver<ResolversTypes['CalendarEvent'], "calendarEventChanged", ParentType, ContextType, Partial<SubscriptionCalendarEventChangedArgs>>;
+}>;
+
 export type TaskResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Task']> | FederationReferenceType, FederationReferenceType, ContextType>;
   calendarEvents?: Resolver<Maybe<Array<ResolversTypes['CalendarEvent']>>, ParentType, ContextType>;
@@ -669,6 +696,7 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   LiveClass?: LiveClassResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;

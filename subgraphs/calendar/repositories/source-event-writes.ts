@@ -20,11 +20,17 @@ const MIRRORED_COLUMNS = [
   'event_type', 'course_id', 'organizer_id', 'is_cancelled', 'metadata',
 ] as const;
 
-export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, participants: readonly NewParticipant[]): Promise<string> {
+/** What an upsert did: `change` is null when the record was already mirrored as it is. */
+export interface SourceUpsert {
+  id: string;
+  change: 'created' | 'updated' | null;
+}
+
+export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, participants: readonly NewParticipant[]): Promise<SourceUpsert> {
   const changed = sql<boolean>`(${sql.join(MIRRORED_COLUMNS.map((c) => sql.ref(`calendar.calendar_events.${c}`)))}) IS DISTINCT FROM (${sql.join(
     MIRRORED_COLUMNS.map((c) => sql.ref(`excluded.${c}`)),
   )})`;
-  await db
+  const written = await db
     .insertInto('calendar.calendar_events')
     .values(row)
     .onConflict((oc) =>
@@ -39,7 +45,9 @@ export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, partic
         }))
         .where(changed),
     )
-    .execute();
+    // xmax is 0 on a freshly inserted row version; no row at all: nothing changed.
+    .returning(sql<boolean>`xmax = 0`.as('inserted'))
+    .executeTakeFirst();
   const { id } = await db
     .selectFrom('calendar.calendar_events')
     .select('id')
@@ -50,12 +58,12 @@ export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, partic
     .where('parent_id', 'is', null)
     .executeTakeFirstOrThrow();
   await replaceParticipants(db, id, participants);
-  return id;
+  return { id, change: written ? (written.inserted ? 'created' : 'updated') : null };
 }
 
-/** Marks a mirrored event cancelled (once); nothing happens when there is none. */
-export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise<void> {
-  await db
+/** Marks a mirrored event cancelled (once); nothing happens when there is none. Returns its id when it was cancelled now. */
+export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise<string | undefined> {
+  const cancelled = await db
     .updateTable('calendar.calendar_events')
     .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), updated_at: new Date() }))
     .where('company_id', '=', key.companyId)
@@ -64,7 +72,9 @@ export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise
     .where('entity_id', '=', key.entityId)
     .where('parent_id', 'is', null)
     .where('is_cancelled', '=', false)
-    .execute();
+    .returning('id')
+    .executeTakeFirst();
+  return cancelled?.id;
 }
 
 export async function findSourceEventTitle(db: CalendarDb, key: SourceKey): Promise<{ title: string; start: Date; end: Date | null } | null> {

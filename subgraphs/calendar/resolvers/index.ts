@@ -6,6 +6,7 @@ import { EventParticipant } from './event-participant.js';
 import { LiveClass } from './live-class.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
+import { Subscription } from './subscription.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, CalendarEvent, EventParticipant, Task, LiveClass, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, Subscription, CalendarEvent, EventParticipant, Task, LiveClass, Course };

@@ -40,6 +40,11 @@ export class CalendarEventService {
     return this.eventById.load(id);
   }
 
+  /** An event the caller may see as it is now, bypassing this request's cache (a subscription's context lasts). */
+  async getEventNow(id: string): Promise<CalendarEventModel | null> {
+    return (await this.events.findVisibleByIds(this.viewer, [id]))[0] ?? null;
+  }
+
   /** Occurrences of every visible, non-cancelled event in [from, to), sorted. */
   async listOccurrences(from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<EventOccurrenceModel[]> {
     requireRange(from, to);

@@ -16,6 +16,7 @@ import type { TopicName, TopicPayload } from '../../../platform/events/topics/in
 import type { CalendarDatabase } from '../database.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
 import { cancelSourceEvent, findSourceEventTitle, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
+import { publishCalendarChange } from './calendar-change-events.js';
 import { draftToRow, type EventDraft } from './event-draft.js';
 
 /** What a handler sees of a published event. */
@@ -46,13 +47,20 @@ export const CALENDAR_TOPICS = [
 type Trx = Transaction<CalendarDatabase>;
 const date = (value: string) => new Date(value);
 
+/** Mirrors a record and announces the change (a redelivered, unchanged record announces nothing). */
 async function mirror(trx: Trx, draft: EventDraft, participants: NewParticipant[]): Promise<void> {
-  await upsertSourceEvent(trx, draftToRow(draft), participants);
+  const { id, change } = await upsertSourceEvent(trx, draftToRow(draft), participants);
+  if (change) await publishCalendarChange(trx, draft.companyId, id, change);
+}
+
+async function cancel(trx: Trx, key: SourceKey): Promise<void> {
+  const id = await cancelSourceEvent(trx, key);
+  if (id) await publishCalendarChange(trx, key.companyId, id, 'updated');
 }
 
 async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
-  if (deleted || !p.due_date || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  if (deleted || !p.due_date || p.status === 'CANCELLED') return cancel(trx, key);
   await mirror(
     trx,
     { ...source(key), title: `Due: ${p.task_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'TASK_DEADLINE', metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status } },
@@ -62,13 +70,13 @@ async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task
 
 async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
-  if (deleted) return cancelSourceEvent(trx, key);
+  if (deleted) return cancel(trx, key);
   await mirror(trx, { ...source(key), title: `Milestone: ${p.milestone_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'MILESTONE', metadata: { projectId: p.project_id, projectName: p.project_name } }, []);
 }
 
 async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean) {
   const key: SourceKey = { companyId, sourceModule: 'sales', entityType: 'meeting', entityId: p.meeting_id };
-  if (cancelled || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  if (cancelled || p.status === 'CANCELLED') return cancel(trx, key);
   const participants: NewParticipant[] = [
     ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
     { externalEmail: p.customer_email, externalName: p.customer_name },
@@ -82,7 +90,7 @@ async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.mee
 
 async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>) {
   const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
-  if (p.status !== 'APPROVED') return cancelSourceEvent(trx, key);
+  if (p.status !== 'APPROVED') return cancel(trx, key);
   await mirror(
     trx,
     { ...source(key), title: 'On leave', start: date(p.start_date), end: date(p.end_date), allDay: true, eventType: 'LEAVE', organizerId: p.employee_id, metadata: { leaveType: p.leave_type } },
@@ -92,7 +100,7 @@ async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.ap
 
 async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.class.scheduled'>, cancelled: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'meet', entityType: 'live_class', entityId: p.live_class_id };
-  if (cancelled || p.status === 'CANCELLED') return cancelSourceEvent(trx, key);
+  if (cancelled || p.status === 'CANCELLED') return cancel(trx, key);
   // An update may carry only what changed: keep what the calendar already knows.
   const known = await findSourceEventTitle(trx, key);
   const start = p.scheduled_at ? date(p.scheduled_at) : known?.start;

@@ -17,6 +17,7 @@ import { insertEvent, replaceParticipants, updateEventRow, type NewParticipant }
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import { toParticipant } from '../repositories/participant-repository.js';
 import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
+import { publishCalendarChange } from './calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
 import { changesParticipants, checkedExternals, mergeInput, refuseSeriesFields, type EventInput } from './event-input.js';
 import type { UserDirectory } from './user-directory.js';
@@ -45,7 +46,9 @@ export class EventWriteService {
     const row = draftToRow(mergeInput({ companyId: this.viewer.companyId, title: input.title, start: input.start, eventType, organizerId }, input));
     const participants = this.withOrganizer(organizerId, (await this.participantsOf(input)) ?? []);
     return this.db.transaction().execute(async (trx) => {
-      return insertEvent(trx, row, participants);
+      const created = await insertEvent(trx, row, participants);
+      await publishCalendarChange(trx, created.companyId, created.id, 'created');
+      return created;
     });
   }
 
@@ -54,14 +57,20 @@ export class EventWriteService {
     return this.db.transaction().execute(async (trx) => {
       const event = await this.lockEditable(trx, id);
       const participants = invited && this.withOrganizer(event.organizerId, invited);
-      return this.applyUpdate(trx, event, input, scope, occurrence, participants);
+      const changed = await this.applyUpdate(trx, event, input, scope, occurrence, participants);
+      // A split ends the old series and starts a new one: both changed.
+      if (changed.id !== event.id && !changed.parentId) await publishCalendarChange(trx, event.companyId, event.id, 'updated');
+      await publishCalendarChange(trx, changed.companyId, changed.id, changed.id === event.id || changed.parentId ? 'updated' : 'created');
+      return changed;
     });
   }
 
   async cancel(id: string, scope: EditScope, occurrence?: Date | null): Promise<CalendarEventModel> {
     return this.db.transaction().execute(async (trx) => {
       const event = await this.lockEditable(trx, id);
-      return this.applyCancel(trx, event, scope, occurrence);
+      const cancelled = await this.applyCancel(trx, event, scope, occurrence);
+      await publishCalendarChange(trx, cancelled.companyId, cancelled.id, 'updated');
+      return cancelled;
     });
   }
 

@@ -1,0 +1,54 @@
+/**
+ * Subscription.calendarEventChanged: fed by the event backbone
+ * (calendar.event.* from any calendar replica). Per event: the caller's
+ * company, the arguments' types and range (cheap checks on the payload),
+ * then the event read as it is now under the caller's visibility rules (the
+ * same SQL predicate as Query.calendarEvent), with the event's cursor
+ * attached so that the gateway can resume after it.
+ */
+import { mapEvents } from '../../../platform/subgraph/subscriptions/map-events.js';
+import { withCursor } from '../../../platform/subgraph/subscriptions/event-cursor-tag.js';
+import { subscriptionExtras } from '../../../platform/subgraph/subscriptions/subscription-context.js';
+import { badInput } from '../../../platform/errors.js';
+import type { CalendarContext } from '../context.js';
+import type { SubscriptionCalendarEventChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
+import type { CalendarEventModel } from '../models.js';
+
+const CHANGE_TOPICS = ['calendar.event.created', 'calendar.event.updated', 'calendar.event.cancelled'] as const;
+
+interface EventChanged {
+  eventId: string;
+}
+
+/** Whether a series or single event may have an occurrence in [from, to) (as the range queries' coarse filter). */
+function mayOccurIn(event: CalendarEventModel, from?: Date | null, to?: Date | null): boolean {
+  if (to && event.start.getTime() >= to.getTime()) return false;
+  if (from && event.seriesUntil && event.seriesUntil.getTime() < from.getTime()) return false;
+  return true;
+}
+
+const calendarEventChanged: SubscriptionResolverObject<CalendarEventModel, unknown, CalendarContext, Partial<SubscriptionCalendarEventChangedArgs>> = {
+  subscribe: (_parent, { eventTypes, from, to }, context) => {
+    if (from && to && from.getTime() >= to.getTime()) throw badInput('`from` must be before `to`', 'from');
+    const { events, resumeAfter } = subscriptionExtras(context);
+    const { companyId } = context.viewer;
+    const changes = events.subscribe({
+      topics: [...CHANGE_TOPICS],
+      after: resumeAfter,
+      filter: (event) => event.companyId === companyId && (!eventTypes?.length || eventTypes.includes(event.payload.event_type)),
+    });
+    return mapEvents(changes, async (event) => {
+      const visible = await context.events.getEventNow(event.payload.event_id);
+      if (!visible || !mayOccurIn(visible, from, to)) return undefined;
+      return withCursor<EventChanged>({ eventId: visible.id }, event.cursor);
+    });
+  },
+  resolve: async (payload, _args, context) => {
+    const { eventId } = payload as unknown as EventChanged;
+    const event = await context.events.getEvent(eventId);
+    if (!event) throw new Error(`Calendar event ${eventId} vanished`);
+    return event;
+  },
+};
+
+export const Subscription: SubscriptionResolvers = { calendarEventChanged };
