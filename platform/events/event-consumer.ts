@@ -360,15 +360,14 @@ class GroupConsumer implements EventConsumer {
       const state = this.held.get(partition);
       if (state) state.retryAt = retryAt;
     }
-    const full = read.rows.length >= batchSize;
-    if (!full) {
-      // Nothing else below the horizon for these partitions: skip what they have no interest in.
-      for (const partition of ready.keys()) {
-        const state = this.held.get(partition);
-        if (state && !waiting.has(partition)) state.cursor = maxCursor(state.cursor, horizonCursor(read.horizon));
-      }
+    // Every row up to where the scan stopped (or below the horizon) was seen: the partitions move past
+    // what they have no interest in.
+    const seenTo = read.scannedTo ?? horizonCursor(read.horizon);
+    for (const partition of ready.keys()) {
+      const state = this.held.get(partition);
+      if (state && !waiting.has(partition)) state.cursor = maxCursor(state.cursor, seenTo);
     }
-    return { full, progressed: done.advanced.size > 0, pending: read.pending };
+    return { full: read.scannedTo !== undefined, progressed: done.advanced.size > 0, pending: read.pending };
   }
 
   /**

@@ -270,13 +270,11 @@ class Feed implements EventFeed {
       }
       this.head = cursor;
     }
-    const full = read.rows.length >= this.pageSize;
-    if (!full) {
-      this.head = maxCursor(this.head, horizonCursor(read.horizon));
-      for (const subscriber of this.subscribers) if (!subscriber.catchingUp) subscriber.skipTo(this.head);
-    }
+    // Every row up to where the scan stopped (or below the horizon) was seen.
+    this.head = maxCursor(this.head, read.scannedTo ?? horizonCursor(read.horizon));
+    for (const subscriber of this.subscribers) if (!subscriber.catchingUp) subscriber.skipTo(this.head);
     pending ||= read.pending;
-    return { more: more || full, pending };
+    return { more: more || read.scannedTo !== undefined, pending };
   }
 
   /** The event, or undefined when its payload breaks its topic's schema (logged, and given to no one). */
@@ -297,7 +295,10 @@ class Feed implements EventFeed {
     for (const row of read.rows) {
       if (!subscriber.offer(this.validEvent(row), { txid: row.txid, position: row.position })) return false;
     }
-    if (read.rows.length >= this.pageSize) return false;
+    if (read.scannedTo) {
+      subscriber.skipTo(read.scannedTo);
+      return false;
+    }
     // Everything below this read's horizon is in hand; the live reads start at or before it.
     subscriber.skipTo(horizonCursor(read.horizon));
     subscriber.catchingUp = false;

@@ -108,8 +108,19 @@ const createConsumerState: Migration = {
   },
 };
 
+const tuneOutbox: Migration = {
+  async up(db: Kysely<any>) {
+    // Readers go in (txid, position) order; an index by topic only lured the planner into scanning
+    // every event of a topic on each read while the table was young and its statistics stale.
+    await sql`DROP INDEX IF EXISTS events.outbox_topic_position`.execute(db);
+    // The outbox grows fast and is read hundreds of times a second: keep its statistics fresh.
+    await sql`ALTER TABLE events.outbox SET (autovacuum_analyze_scale_factor = 0.02, autovacuum_analyze_threshold = 1000)`.execute(db);
+  },
+};
+
 export const eventMigrations: Migrations = {
   '0001-outbox': createOutbox,
   '0002-consumers': createConsumerState,
+  '0003-outbox-reads': tuneOutbox,
 };
 export const EVENTS_SCHEMA = 'events';
