@@ -1,4 +1,7 @@
 /**
+ * The calendar's benchmarks: recurrence expansion, then a CalDAV full sync
+ * of 1,000 events against Radicale (bench/calendar-sync.ts).
+ *
  * Recurrence expansion speed: a year of a daily 09:00 Europe/Berlin series
  * (crossing both DST changes) with exceptions (every 7th day excluded, a few
  * extra dates), expanded month by month as calendar views ask for it.
@@ -6,6 +9,7 @@
  *   node --import tsx bench/calendar.ts
  */
 import { pathToFileURL } from 'node:url';
+import { runCalendarSyncBench, type CalendarSyncBenchResult } from './calendar-sync.js';
 import { expandOccurrences, type SeriesDefinition } from '../subgraphs/calendar/recurrence/expand-occurrences.js';
 import { instantOf } from '../subgraphs/calendar/recurrence/time-zones.js';
 
@@ -17,7 +21,15 @@ export interface CalendarBenchResult {
   occurrencesPerSecond: number;
 }
 
-export function runCalendarBench(options: { rounds?: number } = {}): CalendarBenchResult {
+/** Both benchmarks, printed as they go (what `npm run bench` runs). */
+export async function runCalendarBench(print: (line: string) => void = console.log): Promise<{ recurrence: CalendarBenchResult; sync: CalendarSyncBenchResult }> {
+  const recurrence = runRecurrenceBench();
+  print(`calendar: ${recurrence.occurrences} occurrences in ${recurrence.seconds.toFixed(2)} s = ${recurrence.occurrencesPerSecond.toLocaleString('en')} occurrences/s (daily series over a year, with exceptions, expanded month by month)`);
+  const sync = await runCalendarSyncBench(print);
+  return { recurrence, sync };
+}
+
+export function runRecurrenceBench(options: { rounds?: number } = {}): CalendarBenchResult {
   const rounds = options.rounds ?? 20;
   const start = instantOf({ year: 2026, month: 1, day: 1, hour: 9, minute: 0, second: 0 }, 'Europe/Berlin');
   const series: SeriesDefinition = {
@@ -40,6 +52,6 @@ export function runCalendarBench(options: { rounds?: number } = {}): CalendarBen
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const result = runCalendarBench();
-  console.log(`calendar: ${result.occurrences} occurrences in ${result.seconds.toFixed(2)} s = ${result.occurrencesPerSecond.toLocaleString('en')} occurrences/s (daily series over a year, with exceptions, expanded month by month)`);
+  await runCalendarBench();
+  process.exit(0);
 }
