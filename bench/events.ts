@@ -252,8 +252,8 @@ export async function runEventsBench(print: (line: string) => void = console.log
     databaseUrl = embedded.url();
   }
   try {
+    getPool(databaseUrl, { max: PUBLISHERS }); // one connection per producer (before anything opens the pool)
     await prepareDatabase({ config: loadConfig({ DATABASE_URL: databaseUrl }), databaseUrl, log: createLogger('bench', 'warn') }, [], { seed: false });
-    getPool(databaseUrl, { max: PUBLISHERS }); // one connection per producer
     const db = createKysely<any>(databaseUrl);
     await sql`CREATE TABLE public.bench_handled (consumer_group text NOT NULL, event_id uuid NOT NULL)`.execute(db);
 
