@@ -8,6 +8,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvent, updateEventRow } from '../repositories/event-writes.js';
+import { publishCalendarChange } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from '../services/event-draft.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
 
@@ -39,7 +40,9 @@ export async function applyRemoteEdit(db: Kysely<CalendarDatabase>, events: Even
     }
     await replaceOverrides(trx, events, updated, remote);
     // Overrides were rewritten after the series row: stamp the series last, so its updated_at covers them.
-    return (await updateEventRow(trx, event.companyId, event.id, { last_synced_at: new Date() }))!;
+    const stored = (await updateEventRow(trx, event.companyId, event.id, { last_synced_at: new Date() }))!;
+    await publishCalendarChange(trx, event.companyId, event.id, 'updated');
+    return stored;
   });
 }
 
@@ -55,6 +58,8 @@ export async function createFromRemote(
     );
     const created = await insertEvent(trx, { ...draftToRow(draft), last_synced_at: new Date() }, [{ userId: owner.userId, isOrganizer: true, status: 'ACCEPTED' }]);
     await replaceOverrides(trx, events, created, remote);
-    return (await updateEventRow(trx, owner.companyId, created.id, {}))!;
+    const stored = (await updateEventRow(trx, owner.companyId, created.id, {}))!;
+    await publishCalendarChange(trx, owner.companyId, created.id, 'created');
+    return stored;
   });
 }

@@ -28,6 +28,7 @@ import type { CalendarEventModel } from '../models.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
+import { publishCalendarChange } from './calendar-change-events.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
 const STALE_SYNC_MS = 10 * 60_000;
@@ -287,10 +288,13 @@ export class CalDAVSyncService {
   }
 
   async cancelFromRemote(event: CalendarEventModel): Promise<void> {
-    await this.db
-      .updateTable('calendar.calendar_events')
-      .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), last_synced_at: new Date() }))
-      .where('id', '=', event.id)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('calendar.calendar_events')
+        .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), last_synced_at: new Date() }))
+        .where('id', '=', event.id)
+        .execute();
+      await publishCalendarChange(trx, event.companyId, event.id, 'updated');
+    });
   }
 }
