@@ -11,15 +11,11 @@
  * embedded one in a temporary directory. Radicale: `radicale` on PATH
  * (test/caldav/radicale.ts). BENCH_CALDAV_EVENTS sets the count.
  */
-import { chmodSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { loadConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
+import { throwawayDatabase } from './support/throwaway-database.js';
 import { createLogger } from '../platform/logger.js';
 import { startSubgraph } from '../platform/subgraph/start-subgraph.js';
 import { calendarSubgraph } from '../subgraphs/calendar/subgraph.js';
@@ -41,27 +37,6 @@ export interface CalendarSyncBenchResult {
 const PASSWORD = 'bench-app-password';
 const round = (value: number, digits = 2) => Number(value.toFixed(digits));
 const seconds = (began: bigint) => Number(process.hrtime.bigint() - began) / 1e9;
-
-async function throwawayDatabase(print: (line: string) => void): Promise<{ url: string; drop: () => Promise<void>; embedded?: EmbeddedServer }> {
-  if (process.env.DATABASE_URL) {
-    const server = new URL(process.env.DATABASE_URL);
-    const name = `bheem_bench_caldav_${process.pid}`;
-    server.pathname = '/postgres';
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: server.toString() });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE "${name}"`);
-    server.pathname = `/${name}`;
-    return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-  }
-  print('caldav sync: starting an embedded PostgreSQL');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-caldav-'));
-  chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach it
-  const embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
-  return { url: embedded.url(), drop: async () => {}, embedded };
-}
 
 /** Radicale serving every object of a calendar with its data, to a plain client: one REPORT. */
 async function radicaleServeAll(calendarUrl: string, expected: number): Promise<number> {
@@ -104,7 +79,7 @@ async function radicalePutEach(calendarUrl: string, samples: number): Promise<nu
 export async function runCalendarSyncBench(print: (line: string) => void = console.log): Promise<CalendarSyncBenchResult> {
   const count = Number(process.env.BENCH_CALDAV_EVENTS ?? 1000);
   const radicale = await startRadicale([{ username: 'bench', password: PASSWORD }]);
-  const database = await throwawayDatabase(print);
+  const database = await throwawayDatabase('caldav', print);
   const config = loadConfig({ ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'warn', CALENDAR_CONSUME_EVENTS: 'false', CALENDAR_SYNC_INTERVAL_SECONDS: '0' });
   const deps = { config, databaseUrl: database.url, log: createLogger('bench', 'warn') };
   let subgraph: Awaited<ReturnType<typeof startSubgraph>> | undefined;

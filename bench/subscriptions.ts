@@ -19,17 +19,14 @@
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import WebSocket from 'ws';
 import { signDevUserToken } from '../platform/auth/user-token.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { loadConfig, type PlatformConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
+import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
@@ -82,27 +79,6 @@ function openFileLimit(): number {
   }
 }
 
-async function throwawayDatabase(print: (line: string) => void): Promise<{ url: string; drop: () => Promise<void>; embedded?: EmbeddedServer }> {
-  if (process.env.DATABASE_URL) {
-    const server = new URL(process.env.DATABASE_URL);
-    const name = `bheem_bench_subscriptions_${process.pid}`;
-    server.pathname = '/postgres';
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: server.toString() });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE "${name}"`);
-    server.pathname = `/${name}`;
-    return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
-  }
-  print('subscriptions: starting an embedded PostgreSQL');
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-subscriptions-'));
-  chmodSync(dataDir, 0o755);
-  const embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
-  return { url: embedded.url(), drop: async () => {}, embedded };
-}
-
 function benchConfig(databaseUrl: string): PlatformConfig {
   return loadConfig({
     ...process.env,
@@ -127,7 +103,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
   if (limit < subscribers + 1024) {
     throw new Error(`subscriptions: the open-file limit (ulimit -n = ${limit}) is too low for ${subscribers} sockets; raise it (ulimit -n ${subscribers + 4096}) or set BENCH_SUB_CLIENTS lower`);
   }
-  const database = await throwawayDatabase(print);
+  const database = await throwawayDatabase('subscriptions', print);
   const config = benchConfig(database.url);
   const log = createLogger('bench', 'warn');
   const deps = { config, databaseUrl: database.url, log };
