@@ -26,7 +26,8 @@ try {
   });
   process.stdout.write(`${token}\n`);
 } catch (error) {
-  console.error((error as Error).message);
+  const missingTables = (error as { code?: string }).code === '42P01';
+  console.error(missingTables ? 'The database has no demo data yet: run `npm start` (or `npm run migrate`) first.' : (error as Error).message);
   process.exitCode = 1;
 } finally {
   await closePools();
