@@ -18,20 +18,19 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, openSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../platform/config.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { closePools, createKysely, getPool } from '../platform/database/connection.js';
-import { startEmbeddedPostgres, type EmbeddedServer } from '../platform/database/embedded-postgres.js';
 import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
 import { startEventConsumer } from '../platform/events/event-consumer.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
+import { throwawayDatabase } from './support/throwaway-database.js';
 
 export interface EndToEndFigures {
   consumers: number;
@@ -226,31 +225,9 @@ async function endToEnd(
 export async function runEventsBench(print: (line: string) => void = console.log): Promise<EventsBenchResult> {
   const rate = Number(process.env.BENCH_EVENTS_RATE ?? 2000);
   const seconds = Number(process.env.BENCH_EVENTS_SECONDS ?? 5);
-  let embedded: EmbeddedServer | undefined;
-  let databaseUrl: string;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  let probeDirectory = os.tmpdir();
-  if (process.env.DATABASE_URL) {
-    const server = new URL(process.env.DATABASE_URL);
-    const name = `bheem_bench_events_${process.pid}`;
-    server.pathname = '/postgres';
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: server.toString() });
-      await client.connect();
-      await client.query(statement).finally(() => client.end());
-    };
-    await admin(`CREATE DATABASE "${name}"`);
-    server.pathname = `/${name}`;
-    databaseUrl = server.toString();
-    dropDatabase = () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } else {
-    print('events: starting an embedded PostgreSQL');
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-bench-events-'));
-    chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach it
-    probeDirectory = dataDir;
-    embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
-    databaseUrl = embedded.url();
-  }
+  const database = await throwawayDatabase('events', print);
+  const databaseUrl = database.url;
+  const probeDirectory = database.dataDir ?? os.tmpdir();
   try {
     getPool(databaseUrl, { max: PUBLISHERS }); // one connection per producer (before anything opens the pool)
     await prepareDatabase({ config: loadConfig({ DATABASE_URL: databaseUrl }), databaseUrl, log: createLogger('bench', 'warn') }, [], { seed: false });
@@ -270,8 +247,8 @@ export async function runEventsBench(print: (line: string) => void = console.log
     return { cpus: os.cpus().length, handler: HANDLER, diskSyncMs, publishers: PUBLISHERS, publishedPerSecond: round(burst.perSecond), oneConsumer, twoConsumers };
   } finally {
     await closePools();
-    await dropDatabase?.();
-    await embedded?.stop();
+    await database.drop();
+    await database.embedded?.stop();
   }
 }
 

@@ -14,6 +14,8 @@ export interface ThrowawayDatabase {
   /** Drops the database it created on DATABASE_URL's server; nothing to do for an embedded one. */
   drop: () => Promise<void>;
   embedded?: EmbeddedServer;
+  /** The embedded server's data directory (on the disk PostgreSQL flushes to). */
+  dataDir?: string;
 }
 
 export async function throwawayDatabase(label: string, print: (line: string) => void): Promise<ThrowawayDatabase> {
@@ -34,5 +36,5 @@ export async function throwawayDatabase(label: string, print: (line: string) => 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bheem-bench-${label}-`));
   chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as `postgres` and must reach it
   const embedded = await startEmbeddedPostgres(dataDir, () => {}, { ephemeral: true });
-  return { url: embedded.url(), drop: async () => {}, embedded };
+  return { url: embedded.url(), drop: async () => {}, embedded, dataDir };
 }
