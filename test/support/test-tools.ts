@@ -5,14 +5,17 @@
  */
 import { execFileSync, execSync } from 'node:child_process';
 
-export const REQUIRED_TOOLS: { command: string; aptPackage: string; usedBy: string }[] = [
-  { command: 'rclone', aptPackage: 'rclone', usedBy: 'documents WebDAV tests' },
-  { command: 'radicale', aptPackage: 'radicale', usedBy: 'calendar CalDAV tests' },
+/** `probe` is a shell check that succeeds when the package is usable. */
+export const REQUIRED_TOOLS: { probe: string; aptPackage: string; usedBy: string }[] = [
+  { probe: 'command -v rclone', aptPackage: 'rclone', usedBy: 'documents WebDAV tests' },
+  { probe: 'command -v radicale', aptPackage: 'radicale', usedBy: 'calendar CalDAV tests' },
+  // Radicale reads TZIDs through vobject, which needs pytz (only "recommended" by Debian).
+  { probe: "/usr/bin/python3 -c 'import pytz'", aptPackage: 'python3-tz', usedBy: 'Radicale time zones' },
 ];
 
-function has(command: string): boolean {
+function succeeds(probe: string): boolean {
   try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    execFileSync('sh', ['-c', probe], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -20,13 +23,13 @@ function has(command: string): boolean {
 }
 
 export async function ensureInstalledTestTools(): Promise<void> {
-  const missing = REQUIRED_TOOLS.filter((tool) => !has(tool.command));
+  const missing = REQUIRED_TOOLS.filter((tool) => !succeeds(tool.probe));
   if (missing.length === 0) return;
   const packages = [...new Set(missing.map((tool) => tool.aptPackage))].join(' ');
   const command = `apt-get update && apt-get install -y --no-install-recommends ${packages}`;
-  if (process.getuid?.() === 0 && has('apt-get')) {
+  if (process.getuid?.() === 0 && succeeds('command -v apt-get')) {
     execSync(command, { stdio: 'inherit' });
     return;
   }
-  throw new Error(`Tests need ${missing.map((tool) => `${tool.command} (for ${tool.usedBy})`).join(', ')}. Install them with:\n  sudo ${command}`);
+  throw new Error(`Tests need ${missing.map((tool) => `${tool.aptPackage} (for ${tool.usedBy})`).join(', ')}. Install them with:\n  sudo ${command}`);
 }
