@@ -29,8 +29,10 @@ export async function throwawayDatabase(label: string, print: (line: string) => 
       await client.query(statement).finally(() => client.end());
     };
     await admin(`CREATE DATABASE "${name}"`);
-    server.pathname = `/${name}`;
-    return { url: server.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+    // A copy: `admin` (the drop) must stay on the maintenance database.
+    const url = new URL(server);
+    url.pathname = `/${name}`;
+    return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
   }
   print(`${label}: starting an embedded PostgreSQL`);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `bheem-bench-${label}-`));
