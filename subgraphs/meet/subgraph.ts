@@ -10,7 +10,6 @@ import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { LiveKitApi } from './livekit/livekit-api.js';
-import { loadMeetSettings } from './meet-settings.js';
 import { meetMigrations } from './migrations/index.js';
 import { RecordingControl } from './recordings/recording-control.js';
 import { recordingDownloadRoute } from './recordings/recording-download-route.js';
@@ -35,7 +34,7 @@ export interface MeetRuntime extends SubgraphRuntime<MeetContext> {
 }
 
 export async function startMeet({ config, databaseUrl, log }: Parameters<SubgraphModule['start']>[0]): Promise<MeetRuntime> {
-  const settings = loadMeetSettings(config);
+  const settings = config.meet;
   const db = createKysely<MeetDatabase>(databaseUrl, 'meet');
   const classRepository = new LiveClassRepository(db);
   const recordingRepository = new RecordingRepository(db);

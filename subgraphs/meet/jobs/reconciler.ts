@@ -17,7 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
-import type { MeetSettings } from '../meet-settings.js';
+import type { MeetConfig } from '../../../platform/config.js';
 import type { LiveClassModel } from '../models.js';
 import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
@@ -47,7 +47,7 @@ export class Reconciler {
   constructor(
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
-    private readonly settings: MeetSettings,
+    private readonly settings: MeetConfig,
     private readonly log: Logger,
   ) {}
 

@@ -4,9 +4,8 @@
  * "already so" answers (room exists, room gone) are not failures.
  */
 import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type Room } from 'livekit-server-sdk';
-import type { PlatformConfig } from '../../../platform/config.js';
+import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
-import type { MeetSettings } from '../meet-settings.js';
 
 export interface RoomOptions {
   name: string;
@@ -31,7 +30,7 @@ export class LiveKitApi {
   private readonly rooms: RoomServiceClient;
   private readonly egress: EgressClient;
 
-  constructor(config: PlatformConfig, settings: MeetSettings) {
+  constructor(config: PlatformConfig, settings: MeetConfig) {
     const { apiKey, apiSecret } = config.livekit;
     // Failover only applies to LiveKit Cloud; a short timeout keeps a dead server from holding requests.
     this.rooms = new RoomServiceClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 5 });

@@ -5,13 +5,12 @@
  * for as long as it is LIVE). The first join opens the LiveKit room.
  */
 import type { Kysely } from 'kysely';
-import type { PlatformConfig } from '../../../platform/config.js';
+import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { forbidden, notFound, platformError, ErrorCode } from '../../../platform/errors.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import { mintJoinToken } from '../livekit/join-token.js';
-import type { MeetSettings } from '../meet-settings.js';
 import type { LiveClassModel } from '../models.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
@@ -36,7 +35,7 @@ export class JoinService {
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
     private readonly config: PlatformConfig,
-    private readonly settings: MeetSettings,
+    private readonly settings: MeetConfig,
   ) {}
 
   async join(id: string, now = new Date()): Promise<JoinTicket> {

@@ -5,7 +5,6 @@ import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
-import { loadMeetSettings } from '../meet-settings.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
@@ -14,7 +13,7 @@ beforeAll(async () => {
   process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0'; // the tests run it by hand
   meet = await startMeetPlatform();
   const { config } = meet.platform;
-  const settings = loadMeetSettings(config);
+  const settings = config.meet;
   reconciler = new Reconciler(createKysely<MeetDatabase>(meet.platform.database.url, 'meet'), new LiveKitApi(config, settings), settings, createLogger('test'));
 });
 afterAll(async () => {

@@ -6,18 +6,17 @@
  * (replays), and a repeated event id is acknowledged without effect.
  */
 import { WebhookReceiver } from 'livekit-server-sdk';
-import type { PlatformConfig } from '../../../platform/config.js';
+import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
-import type { MeetSettings } from '../meet-settings.js';
 import { toMeetEvent } from './livekit-event.js';
 import type { LiveKitWebhookHandler } from './webhook-handler.js';
 
 export const LIVEKIT_WEBHOOK_PATH = '/webhooks/livekit';
 
-export function livekitWebhookRoute(config: PlatformConfig, settings: MeetSettings, handler: LiveKitWebhookHandler, log: Logger): HttpRoute {
+export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig, handler: LiveKitWebhookHandler, log: Logger): HttpRoute {
   const receiver = new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret);
   return {
     method: 'POST',
