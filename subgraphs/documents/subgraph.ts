@@ -61,8 +61,8 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           ...base,
           documents,
           uploads: new UploadService(base.viewer, documents, uploadDeps),
-          shares: new ShareService(base.viewer, documents, shareLinks, shareTokens),
-          lifecycle: new LifecycleService(base.viewer, documents, documentRepository),
+          shares: new ShareService(base.viewer, documents, shareLinks, shareTokens, db),
+          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db),
         };
       },
       routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends)],

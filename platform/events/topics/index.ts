@@ -5,10 +5,11 @@
  */
 import type { TopicDefinition } from '../topic-registry.js';
 import { calendarTopics } from './calendar-topics.js';
+import { documentsTopics } from './documents-topics.js';
 import { erpTopics } from './erp-topics.js';
 import { meetTopics } from './meet-topics.js';
 
-export const TOPICS = { ...erpTopics, ...meetTopics, ...calendarTopics };
+export const TOPICS = { ...erpTopics, ...meetTopics, ...calendarTopics, ...documentsTopics };
 
 export type TopicName = keyof typeof TOPICS;
 export type TopicPayload<T extends TopicName> = (typeof TOPICS)[T] extends TopicDefinition<infer Payload> ? Payload : never;

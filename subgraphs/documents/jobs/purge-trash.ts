@@ -2,9 +2,11 @@
  * Documents in the trash for longer than the retention period are deleted
  * for good: their stored objects first (every version's), then their rows.
  * A backend that fails keeps that document in the trash for the next run.
+ * Each purge is announced (documents.document.deleted, purged) in its transaction.
  */
 import type { Logger } from '../../../platform/logger.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
+import { publishDocumentEvent } from '../services/document-events.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 
 export async function purgeTrash(
@@ -19,7 +21,9 @@ export async function purgeTrash(
   for (;;) {
     const batch = await documents.purgeTrashed(
       cutoff,
-      async (objects) => {
+      async (objects, trx, document) => {
+        // Announced first: if removing an object fails, the transaction (and the event) rolls back.
+        await publishDocumentEvent(trx, 'documents.document.deleted', document, null, { purged: true });
         for (const object of objects) await backends.get(object.storage_backend).delete(object.storage_key);
       },
       (documentId, error) => log.warn({ err: error, documentId }, 'could not purge a document; it stays in the trash'),

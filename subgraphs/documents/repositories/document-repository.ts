@@ -231,13 +231,20 @@ export class DocumentRepository {
   }
 
   /** Archive flag and trash date of one document (its current state, never a version). */
-  async setState(companyId: string, id: string, state: { is_archived?: boolean; deleted_at?: Date | null }): Promise<void> {
-    await this.db
+  async setState(
+    trx: DocumentsTrx | DocumentsDb,
+    companyId: string,
+    id: string,
+    state: { is_archived?: boolean; deleted_at?: Date | null },
+  ): Promise<Selectable<DocumentsTable> | null> {
+    const row = await trx
       .updateTable('documents.documents')
       .set({ ...state, updated_at: new Date() })
       .where('company_id', '=', companyId)
       .where('id', '=', id)
-      .execute();
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? null;
   }
 
   async listTrashed(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>, limit = 500): Promise<DocumentModel[]> {
@@ -259,7 +266,7 @@ export class DocumentRepository {
    */
   async purgeTrashed(
     cutoff: Date,
-    removeObjects: (objects: { storage_backend: string; storage_key: string }[]) => Promise<void>,
+    removeObjects: (objects: { storage_backend: string; storage_key: string }[], trx: DocumentsTrx, document: Selectable<DocumentsTable>) => Promise<void>,
     onError: (documentId: string, error: unknown) => void,
     limit = 50,
   ): Promise<number> {
@@ -274,7 +281,7 @@ export class DocumentRepository {
       await this.db.transaction().execute(async (trx) => {
         const locked = await trx
           .selectFrom('documents.documents')
-          .select('id')
+          .selectAll()
           .where('id', '=', id)
           .where('deleted_at', '<', cutoff)
           .forUpdate()
@@ -287,7 +294,7 @@ export class DocumentRepository {
           .distinct()
           .where('document_id', '=', id)
           .execute();
-        await removeObjects(objects);
+        await removeObjects(objects, trx, locked);
         await trx.deleteFrom('documents.documents').where('id', '=', id).execute();
         purged += 1;
       }).catch((error: unknown) => onError(id, error));

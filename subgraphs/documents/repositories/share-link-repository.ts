@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { ShareLinksTable } from '../database.js';
 import type { ShareLinkModel } from '../models.js';
-import { uuidsOnly, type DocumentsDb } from './documents-db.js';
+import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 
 export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
   return {
@@ -19,8 +19,11 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
 export class ShareLinkRepository {
   constructor(private readonly db: DocumentsDb) {}
 
-  async insert(link: { id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string }): Promise<ShareLinkModel> {
-    const row = await this.db
+  async insert(
+    trx: DocumentsTrx,
+    link: { id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string },
+  ): Promise<Selectable<ShareLinksTable>> {
+    return trx
       .insertInto('documents.share_links')
       .values({
         id: link.id, document_id: link.documentId, company_id: link.companyId, token_hash: link.tokenHash,
@@ -28,7 +31,6 @@ export class ShareLinkRepository {
       })
       .returningAll()
       .executeTakeFirstOrThrow();
-    return toShareLink(row);
   }
 
   async listForDocuments(companyId: string, documentIds: readonly string[]): Promise<ShareLinkModel[]> {
@@ -51,15 +53,17 @@ export class ShareLinkRepository {
     return row ? toShareLink(row) : null;
   }
 
-  async revoke(companyId: string, id: string): Promise<ShareLinkModel | null> {
-    const row = await this.db
+  /** Revokes a live link; null when it was already revoked (or is not there). */
+  async revoke(trx: DocumentsTrx, companyId: string, id: string): Promise<Selectable<ShareLinksTable> | null> {
+    const row = await trx
       .updateTable('documents.share_links')
-      .set((eb) => ({ revoked_at: eb.fn.coalesce('revoked_at', eb.val(new Date())) }))
+      .set({ revoked_at: new Date() })
       .where('company_id', '=', companyId)
       .where('id', '=', id)
+      .where('revoked_at', 'is', null)
       .returningAll()
       .executeTakeFirst();
-    return row ? toShareLink(row) : null;
+    return row ?? null;
   }
 
   /** The public side: a link by its token's hash. The token is the authority, so no company filter. */

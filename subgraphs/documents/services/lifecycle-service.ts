@@ -3,6 +3,8 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { conflict, notFound } from '../../../platform/errors.js';
 import type { DocumentModel } from '../models.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
+import type { DocumentsDb } from '../repositories/documents-db.js';
+import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 
 export class LifecycleService {
@@ -10,6 +12,7 @@ export class LifecycleService {
     private readonly viewer: Viewer,
     private readonly documents: DocumentService,
     private readonly repository: DocumentRepository,
+    private readonly db: DocumentsDb,
   ) {}
 
   /** The current document (not a version) the caller may change, trash included only when asked. */
@@ -28,13 +31,16 @@ export class LifecycleService {
 
   async setArchived(id: string, archived: boolean): Promise<DocumentModel> {
     const document = await this.writable(id, false);
-    await this.repository.setState(this.viewer.companyId, document.documentId, { is_archived: archived });
+    await this.repository.setState(this.db, this.viewer.companyId, document.documentId, { is_archived: archived });
     return this.reload(document.documentId);
   }
 
   async trash(id: string): Promise<DocumentModel> {
     const document = await this.writable(id, false);
-    await this.repository.setState(this.viewer.companyId, document.documentId, { deleted_at: new Date() });
+    await this.db.transaction().execute(async (trx) => {
+      const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { deleted_at: new Date() });
+      if (row) await publishDocumentEvent(trx, 'documents.document.deleted', row, this.viewer.userId, { purged: false });
+    });
     return this.reload(document.documentId);
   }
 
@@ -42,7 +48,10 @@ export class LifecycleService {
     const document = await this.documents.findReadable(id);
     if (document && !document.isVersion && !document.deletedAt) throw conflict('The document is not in the trash');
     const trashed = await this.writable(id, true);
-    await this.repository.setState(this.viewer.companyId, trashed.documentId, { deleted_at: null });
+    await this.db.transaction().execute(async (trx) => {
+      const row = await this.repository.setState(trx, this.viewer.companyId, trashed.documentId, { deleted_at: null });
+      if (row) await publishDocumentEvent(trx, 'documents.document.restored', row, this.viewer.userId);
+    });
     return this.reload(trashed.documentId);
   }
 

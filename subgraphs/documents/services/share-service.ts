@@ -5,7 +5,9 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound } from '../../../platform/errors.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
-import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import type { DocumentsDb } from '../repositories/documents-db.js';
+import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
+import { publishShareEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
@@ -20,6 +22,7 @@ export class ShareService {
     private readonly documents: DocumentService,
     private readonly links: ShareLinkRepository,
     private readonly tokens: ShareTokens,
+    private readonly db: DocumentsDb,
   ) {
     this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
   }
@@ -42,10 +45,16 @@ export class ShareService {
     if (expiresAt.getTime() > now + MAX_SHARE_DAYS * 86_400_000) throw badInput(`expiresAt must be at most ${MAX_SHARE_DAYS} days ahead`, 'expiresAt');
     if (password != null && (password.length < 8 || password.length > 200)) throw badInput('password must have 8 to 200 characters', 'password');
     const id = randomUUID();
-    return this.links.insert({
-      id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
-      expiresAt, passwordHash: password == null ? null : await hashSharePassword(password), createdBy: this.viewer.userId,
+    const passwordHash = password == null ? null : await hashSharePassword(password);
+    const row = await this.db.transaction().execute(async (trx) => {
+      const inserted = await this.links.insert(trx, {
+        id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
+        expiresAt, passwordHash, createdBy: this.viewer.userId,
+      });
+      await publishShareEvent(trx, 'documents.share.created', { ...inserted, provider: 'documents' }, document, this.viewer.userId);
+      return inserted;
     });
+    return toShareLink(row);
   }
 
   async revoke(id: string): Promise<ShareLinkModel> {
@@ -53,6 +62,11 @@ export class ShareService {
     const document = link && (await this.documents.findReadable(link.documentId));
     if (!link || !document) throw notFound('ShareLink', id);
     await this.documents.access.requireWrite(document);
-    return (await this.links.revoke(this.viewer.companyId, link.id))!;
+    await this.db.transaction().execute(async (trx) => {
+      const revoked = await this.links.revoke(trx, this.viewer.companyId, link.id);
+      // Revoking twice changes nothing and announces nothing.
+      if (revoked) await publishShareEvent(trx, 'documents.share.revoked', { ...revoked, provider: 'documents' }, document, this.viewer.userId);
+    });
+    return (await this.links.find(this.viewer.companyId, link.id))!;
   }
 }

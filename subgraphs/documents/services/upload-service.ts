@@ -17,6 +17,7 @@ import type { NewUploadSession, UploadSession, UploadSessionRepository } from '.
 import { storageKey, StorageUnavailableError, type StorageBackend } from '../storage/storage-backend.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { SNIFF_BYTES, sniffContentType } from './content-type.js';
+import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 import { parseEntityType } from './document-service.js';
 import { cleanOriginalFilename, sanitizeFilename } from './filename.js';
@@ -170,6 +171,9 @@ export class UploadService {
         });
       }
       await this.deps.sessions.markCompleted(trx, session.id);
+      const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, session.document_id))!;
+      if (session.new_version) await publishDocumentEvent(trx, 'documents.document.versioned', row, this.viewer.userId, { restored_from: null });
+      else await publishDocumentEvent(trx, 'documents.document.created', row, this.viewer.userId);
     });
     return this.loadCreated(session);
   }
@@ -196,6 +200,8 @@ export class UploadService {
         size: Number(old.size), checksum: old.checksum, storageBackend: old.storage_backend, storageKey: old.storage_key,
         uploadedBy: this.viewer.moodleUserId ?? null, restoredFrom: old.version,
       });
+      const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, locked.id))!;
+      await publishDocumentEvent(trx, 'documents.document.versioned', row, this.viewer.userId, { restored_from: old.version });
     });
     const [restored] = await this.deps.documentRepository.findByIds(this.viewer.companyId, [document.documentId]);
     return restored!;
