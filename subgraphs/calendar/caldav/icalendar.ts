@@ -2,11 +2,13 @@
  * Our events as iCalendar (RFC 5545) and back, with ical.js. A series and its
  * RECURRENCE-ID overrides travel as one calendar object (one UID). Timed
  * events carry their IANA zone as TZID with local wall times, so remote
- * clients expand them in the same zone; all-day events are VALUE=DATE.
+ * clients expand them in the same zone, and every zone so named is defined
+ * by a VTIMEZONE in the same object; all-day events are VALUE=DATE.
  */
 import ICAL from 'ical.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import { canonicalTimeZone, instantOf, wallTimeIn } from '../recurrence/time-zones.js';
+import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
 
 const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
 
@@ -35,38 +37,44 @@ export interface RemoteObject {
   overrides: RemoteEvent[];
 }
 
-function timeValue(instant: Date, allDay: boolean, zone: string): { time: ICAL.Time; tzid: string | null } {
+/** The zones an object's times name, by TZID: each becomes one VTIMEZONE of the object. */
+type UsedZones = Map<string, ZoneDefinition>;
+
+function timeValue(instant: Date, allDay: boolean, zone: string, used: UsedZones): { time: ICAL.Time; tzid: string | null } {
   if (allDay) {
     return { time: ICAL.Time.fromData({ year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate(), isDate: true }), tzid: null };
   }
-  if (zone === 'UTC') return { time: ICAL.Time.fromJSDate(instant, true), tzid: null };
-  return { time: ICAL.Time.fromData({ ...wallTimeIn(instant, zone), isDate: false }), tzid: zone };
+  const definition = zone === 'UTC' ? null : vtimezoneFor(zone);
+  // A zone we cannot define is written as UTC: the instant stays exact, only the wall-clock rule is lost.
+  if (!definition) return { time: ICAL.Time.fromJSDate(instant, true), tzid: null };
+  used.set(definition.tzid, definition);
+  return { time: ICAL.Time.fromData({ ...wallTimeIn(instant, zone), isDate: false }), tzid: definition.tzid };
 }
 
-function addTime(component: ICAL.Component, name: string, instant: Date, event: CalendarEventModel): void {
-  const { time, tzid } = timeValue(instant, event.allDay, event.timezone);
+function addTime(component: ICAL.Component, name: string, instant: Date, event: CalendarEventModel, used: UsedZones): void {
+  const { time, tzid } = timeValue(instant, event.allDay, event.timezone, used);
   const property = new ICAL.Property(name, component);
   property.setValue(time);
   if (tzid) property.setParameter('tzid', tzid);
   component.addProperty(property);
 }
 
-function vevent(event: CalendarEventModel, uid: string, participants: readonly EventParticipantModel[]): ICAL.Component {
+function vevent(event: CalendarEventModel, uid: string, participants: readonly EventParticipantModel[], used: UsedZones): ICAL.Component {
   const component = new ICAL.Component('vevent');
   component.addPropertyWithValue('uid', uid);
   component.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
   component.addPropertyWithValue('last-modified', ICAL.Time.fromJSDate(event.updatedAt, true));
   component.addPropertyWithValue('sequence', event.sequence);
-  if (event.recurrenceId) addTime(component, 'recurrence-id', event.recurrenceId, event);
-  addTime(component, 'dtstart', event.start, event);
+  if (event.recurrenceId) addTime(component, 'recurrence-id', event.recurrenceId, event, used);
+  addTime(component, 'dtstart', event.start, event, used);
   const end = event.end ?? (event.allDay ? new Date(event.start.getTime() + 86_400_000) : null);
-  if (end) addTime(component, 'dtend', end, event);
+  if (end) addTime(component, 'dtend', end, event, used);
   component.addPropertyWithValue('summary', event.title);
   if (event.description) component.addPropertyWithValue('description', event.description);
   if (event.location) component.addPropertyWithValue('location', event.location);
   if (event.recurrenceRule) component.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.recurrenceRule));
-  for (const date of event.exdates) addTime(component, 'exdate', date, event);
-  for (const date of event.rdates) addTime(component, 'rdate', date, event);
+  for (const date of event.exdates) addTime(component, 'exdate', date, event, used);
+  for (const date of event.rdates) addTime(component, 'rdate', date, event, used);
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
   component.addPropertyWithValue('x-bheem-event-type', event.eventType);
   if (event.sourceModule) component.addPropertyWithValue('x-bheem-source', `${event.sourceModule}/${event.entityType}/${event.entityId}`);
@@ -93,11 +101,16 @@ export function toICalendar(series: CalendarEventModel, overrides: readonly Cale
 /** Many series in one calendar (a subscription feed), each with its overrides under its UID. */
 export function toICalendarFeed(items: readonly { series: CalendarEventModel; overrides: readonly CalendarEventModel[]; participants?: readonly EventParticipantModel[] }[]): string {
   const calendar = vcalendar();
+  const used: UsedZones = new Map();
+  const events: ICAL.Component[] = [];
   for (const { series, overrides, participants } of items) {
     const uid = uidOf(series);
-    calendar.addSubcomponent(vevent(series, uid, participants ?? []));
-    for (const override of overrides) calendar.addSubcomponent(vevent(override, uid, []));
+    events.push(vevent(series, uid, participants ?? [], used));
+    for (const override of overrides) events.push(vevent(override, uid, [], used));
   }
+  // Definitions first, as clients conventionally expect; a copy each, the cached one stays untouched.
+  for (const { component } of used.values()) calendar.addSubcomponent(new ICAL.Component(structuredClone(component.toJSON())));
+  for (const event of events) calendar.addSubcomponent(event);
   return calendar.toString();
 }
 

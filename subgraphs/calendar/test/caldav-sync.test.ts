@@ -93,6 +93,8 @@ describe('CalDAV sync with a real Radicale', () => {
     expect(status.lastSuccessAt).not.toBeNull();
     const remote = await remoteWith('SUMMARY:Lab prep');
     expect(remote?.data).toContain('DTSTART;TZID=Europe/Berlin:20260414T090000');
+    // The zone it names is defined in the object (RFC 5545 3.6.5), and Radicale took it.
+    expect(remote?.data).toMatch(/BEGIN:VTIMEZONE\r\nTZID:Europe\/Berlin\r\n/);
     expect(await remoteWith(`X-BHEEM-SOURCE:project/task/${DEMO_ERP.tasks[2].id}`)).toBeDefined();
     const here = (await ok(EVENT, { id: event.id })).calendarEvent;
     expect(here.externalId).toBe(`${event.id}@bheem`);

@@ -38,6 +38,7 @@ describe('iCalendar feed', () => {
     expect(ics).toContain('SUMMARY:Weekly team meeting');
     expect(ics).toMatch(/RRULE:FREQ=WEEKLY;BYDAY=MO/);
     expect(ics).toMatch(/EXDATE;TZID=Asia\/Kolkata:\d{8}T100000/);
+    expect(ics.match(/BEGIN:VTIMEZONE\r\nTZID:Asia\/Kolkata\r\n/g)).toHaveLength(1);
     expect(ics).toMatch(/RECURRENCE-ID;TZID=Asia\/Kolkata:\d{8}T100000/);
     expect(ics).not.toContain('Sunrise School'); // someone else's sales meeting
   });
