@@ -56,6 +56,19 @@ export interface ShareLinksTable {
   download_count: Generated<number>;
   created_by: string;
   created_at: Generated<Date>;
+  /** documents: served by us under /files/share/; nextcloud: a Nextcloud share (OCS API), served by Nextcloud. */
+  provider: Generated<string>;
+  /** Nextcloud's share id and public URL. */
+  external_id: string | null;
+  external_url: string | null;
+}
+
+export interface SharePasswordFailuresTable {
+  share_id: string;
+  /** The client's address, or '*' for every client of the link. */
+  client: string;
+  window_start: Date;
+  failures: number;
 }
 
 export interface UploadSessionsTable {
@@ -90,6 +103,14 @@ export interface CompanyStorageTable {
   backend: string;
   /** The company's own upper bound on a file's size (the global one still applies). */
   max_file_bytes: BigIntColumn | null;
+  /** New share links of documents on WebDAV are Nextcloud shares (OCS API) made as this account. */
+  nextcloud_shares: Generated<boolean>;
+  nextcloud_url: string | null;
+  nextcloud_username: string | null;
+  /** AES-256-GCM (see share-credentials), bound to the company. */
+  nextcloud_password_encrypted: string | null;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
 }
 
 export interface DocumentsDatabase {
@@ -98,4 +119,5 @@ export interface DocumentsDatabase {
   'documents.share_links': ShareLinksTable;
   'documents.upload_sessions': UploadSessionsTable;
   'documents.company_storage': CompanyStorageTable;
+  'documents.share_password_failures': SharePasswordFailuresTable;
 }

@@ -18,6 +18,7 @@ import { purgeTrash } from './jobs/purge-trash.js';
 import { documentsMigrations } from './migrations/index.js';
 import { CompanyStorageRepository } from './repositories/company-storage-repository.js';
 import { DocumentRepository } from './repositories/document-repository.js';
+import { ShareAttemptRepository } from './repositories/share-attempt-repository.js';
 import { ShareLinkRepository } from './repositories/share-link-repository.js';
 import { UploadSessionRepository } from './repositories/upload-session-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -25,6 +26,7 @@ import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
+import { SharePasswordLimit } from './services/share-password-limit.js';
 import { ShareService } from './services/share-service.js';
 import { ShareTokens } from './services/share-tokens.js';
 import { UploadService } from './services/upload-service.js';
@@ -45,11 +47,13 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage: new CompanyStorageRepository(db) };
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
+    const shareAttempts = new ShareAttemptRepository(db);
     const stopJobs = startPeriodicJobs(
       settings.jobIntervalSeconds,
       {
         cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log),
         purgeTrash: () => purgeTrash(documentRepository, backends, settings.trashRetentionDays, log),
+        pruneShareAttempts: () => shareAttempts.prune(new Date(Date.now() - 86_400_000)),
       },
       log,
     );
@@ -65,7 +69,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db),
         };
       },
-      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends)],
+      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts))],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
       stop: stopJobs,
     };

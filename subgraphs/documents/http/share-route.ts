@@ -3,12 +3,15 @@
  * document's current version, for anyone holding the link, until it expires
  * or is revoked. The token names one document; nothing else is reachable.
  * Downloads are counted (a range that starts past byte 0 continues one).
+ * Wrong passwords are rate-limited per link and client (429 + Retry-After).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientIp } from '../../../platform/http/client-ip.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import type { SharePasswordLimit } from '../services/share-password-limit.js';
 import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
@@ -22,7 +25,7 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
   return form.get('password') ?? undefined;
 }
 
-export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends): HttpRoute[] {
+export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit): HttpRoute[] {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
@@ -37,7 +40,14 @@ export function shareRoutes(links: ShareLinkRepository, backends: StorageBackend
         throw error;
       }
       if (password === undefined) return sendJson(response, 401, { error: 'This share link needs a password', passwordRequired: true });
-      if (!(await verifySharePassword(password, link.password_hash))) return sendJson(response, 403, { error: 'Wrong password' });
+      // Behind the gateway the peer is the gateway: the client is the first X-Forwarded-For address (see share-password-limit.ts).
+      const client = clientIp(request, true);
+      const wait = await limit.retryAfter(link.id, client);
+      if (wait > 0) return sendJson(response, 429, { error: 'Too many wrong passwords for this link: try again later' }, { 'retry-after': String(wait) });
+      if (!(await verifySharePassword(password, link.password_hash))) {
+        await limit.recordFailure(link.id, client);
+        return sendJson(response, 403, { error: 'Wrong password' });
+      }
     }
     await serveObject(
       request,

@@ -110,4 +110,32 @@ export const documentsMigrations: Migrations = {
         .execute();
     },
   },
+  '0002-shares-nextcloud-and-settings': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('documents');
+      // Wrong share passwords per link and client address (and per link, client '*'), in fixed windows.
+      await schema
+        .createTable('share_password_failures')
+        .addColumn('share_id', 'uuid', (col) => col.notNull().references('documents.share_links.id').onDelete('cascade'))
+        .addColumn('client', 'text', (col) => col.notNull())
+        .addColumn('window_start', 'timestamptz', (col) => col.notNull())
+        .addColumn('failures', 'integer', (col) => col.notNull())
+        .addPrimaryKeyConstraint('share_password_failures_pkey', ['share_id', 'client'])
+        .execute();
+      // A link served by us, or a share Nextcloud created (OCS API) and serves itself.
+      await schema
+        .alterTable('share_links')
+        .addColumn('provider', 'text', (col) => col.notNull().defaultTo('documents').check(sql`provider IN ('documents', 'nextcloud')`))
+        .execute();
+      await schema.alterTable('share_links').addColumn('external_id', 'text').execute();
+      await schema.alterTable('share_links').addColumn('external_url', 'text').execute();
+      // The company's Nextcloud account for OCS shares; its app password AES-256-GCM encrypted, never returned.
+      await schema.alterTable('company_storage').addColumn('nextcloud_shares', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+      await schema.alterTable('company_storage').addColumn('nextcloud_url', 'text').execute();
+      await schema.alterTable('company_storage').addColumn('nextcloud_username', 'text').execute();
+      await schema.alterTable('company_storage').addColumn('nextcloud_password_encrypted', 'text').execute();
+      await schema.alterTable('company_storage').addColumn('updated_by', 'text').execute();
+      await schema.alterTable('company_storage').addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`)).execute();
+    },
+  },
 };

@@ -81,6 +81,33 @@ describe('share links', () => {
     await byForm.arrayBuffer();
   });
 
+  it('answer 429 with Retry-After to a client, then to everyone, after too many wrong passwords', async () => {
+    const link = (await docs.call('maya.manager', SHARE, { id: BUDGET.id, expiresAt: inDays(1), password: 'correct horse' })).body.data.createShareLink;
+    const url = docs.onService(link.url);
+    const attempt = (client: string, password: string) => fetch(url, { headers: { 'x-share-password': password, 'x-forwarded-for': client } });
+    for (let i = 0; i < 5; i += 1) expect((await attempt('203.0.113.7', `guess number ${i}`)).status).toBe(403);
+    const refused = await attempt('203.0.113.7', 'guess number 5');
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(800);
+    expect(retryAfter).toBeLessThanOrEqual(900);
+    // Refused before the password is even checked: the right one does not get through either.
+    expect((await attempt('203.0.113.7', 'correct horse')).status).toBe(429);
+    const other = await attempt('198.51.100.1', 'correct horse');
+    expect(other.status).toBe(200);
+    await other.arrayBuffer();
+
+    // Forty-five more guesses from fifteen addresses reach the link's own cap of fifty: now everyone waits.
+    for (let n = 0; n < 15; n += 1) for (let i = 0; i < 3; i += 1) expect((await attempt(`192.0.2.${n}`, `guess ${n}.${i}`)).status).toBe(403);
+    expect((await attempt('198.51.100.2', 'correct horse')).status).toBe(429);
+
+    // Once the window is over, the right password works again.
+    await db.updateTable('documents.share_password_failures').set({ window_start: new Date(Date.now() - 16 * 60_000) }).where('share_id', '=', link.id).execute();
+    const later = await attempt('203.0.113.7', 'correct horse');
+    expect(later.status).toBe(200);
+    await later.arrayBuffer();
+  });
+
   it('need an expiry within 30 days and a writer', async () => {
     const past = await docs.call('maya.manager', SHARE, { id: BUDGET.id, expiresAt: inDays(-1) });
     expect(past.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
