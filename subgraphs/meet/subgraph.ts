@@ -9,6 +9,7 @@ import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/su
 import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
 import { Reconciler } from './jobs/reconciler.js';
+import { RoomOpeningJob } from './jobs/room-opening.js';
 import { LiveKitApi } from './livekit/livekit-api.js';
 import { meetMigrations } from './migrations/index.js';
 import { RecordingControl } from './recordings/recording-control.js';
@@ -28,9 +29,10 @@ import { SchedulingService } from './services/scheduling-service.js';
 import { livekitWebhookRoute } from './webhooks/livekit-webhook-route.js';
 import { LiveKitWebhookHandler } from './webhooks/webhook-handler.js';
 
-/** The runtime, plus what tests drive directly: reconciliation on demand. */
+/** The runtime, plus what tests drive directly: reconciliation and room opening on demand. */
 export interface MeetRuntime extends SubgraphRuntime<MeetContext> {
   reconciler: Reconciler;
+  roomOpening: RoomOpeningJob;
 }
 
 export async function startMeet({ config, databaseUrl, log }: Parameters<SubgraphModule['start']>[0]): Promise<MeetRuntime> {
@@ -45,8 +47,11 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
   const reconciler = new Reconciler(db, livekit, settings, log);
   reconciler.startTimer();
+  const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
+  roomOpening.startTimer();
   return {
     reconciler,
+    roomOpening,
     createContext: (base) => {
       const access = new ClassAccess(base.viewer, new CourseAccess(config, base.viewer));
       const liveClasses = new LiveClassService(base.viewer, access, classRepository);
@@ -60,7 +65,9 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
       };
     },
     routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(settings.recordingsDir, signer, recordingRepository)],
-    stop: () => reconciler.stop(),
+    stop: async () => {
+      await Promise.all([reconciler.stop(), roomOpening.stop()]);
+    },
   };
 }
 

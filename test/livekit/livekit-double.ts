@@ -4,13 +4,16 @@
  * CreateRoom/ListRooms/ListParticipants/DeleteRoom, Egress
  * StartRoomCompositeEgress/StopEgress/ListEgress), checking the bearer
  * token's signature and video grants as LiveKit does (401 unauthenticated,
- * 403 permission_denied). Tests drive the media side by hand: participants
- * come and go, egresses complete, rooms vanish.
+ * 403 permission_denied). Like LiveKit, it announces rooms it creates
+ * (room_started) and deletes (room_finished) to `webhookUrl`, signed, after
+ * answering. Tests drive the media side by hand: participants come and go,
+ * egresses complete, rooms vanish.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
+import { sendWebhook } from './send-webhook.js';
 
 export interface RoomJson {
   sid: string;
@@ -88,6 +91,11 @@ export class LiveKitDouble {
   readonly calls: DoubleCall[] = [];
   /** Make the next calls fail as if LiveKit were down (HTTP 503). */
   unavailable = false;
+  /** Where webhooks go (meet's /webhooks/livekit); none are sent while unset. */
+  webhookUrl?: string;
+  /** Webhooks sent, with meet's answer. */
+  readonly webhooks: { event: string; room: string; status: number; body: any }[] = [];
+  private pending = new Set<Promise<void>>();
   private server?: http.Server;
   url = '';
 
@@ -105,6 +113,20 @@ export class LiveKitDouble {
       this.server?.close(() => resolve());
       this.server?.closeAllConnections();
     });
+  }
+
+  /** Resolves once every webhook sent so far has been answered. */
+  async webhooksSettled(): Promise<void> {
+    while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private announce(event: 'room_started' | 'room_finished', room: RoomJson): void {
+    if (!this.webhookUrl) return;
+    const delivery = sendWebhook(this.webhookUrl, event, { room: { ...room } }, { apiKey: this.apiKey, apiSecret: this.apiSecret })
+      .then(({ status, body }) => void this.webhooks.push({ event, room: room.name, status, body }))
+      .catch((error: Error) => void this.webhooks.push({ event, room: room.name, status: 0, body: error.message }))
+      .finally(() => this.pending.delete(delivery));
+    this.pending.add(delivery);
   }
 
   callsTo(method: string): DoubleCall[] {
@@ -174,6 +196,7 @@ export class LiveKitDouble {
       numParticipants: 0,
     };
     this.rooms.set(room.name, room);
+    this.announce('room_started', room);
     return room;
   }
 
@@ -206,7 +229,7 @@ export class LiveKitDouble {
       case 'RoomService/DeleteRoom':
         this.require(grant.roomCreate, 'roomCreate');
         if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
-        this.dropRoom(body.room);
+        this.announce('room_finished', this.dropRoom(body.room)!);
         return {};
       case 'RoomService/ListParticipants':
         this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);

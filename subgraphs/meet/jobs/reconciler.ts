@@ -2,6 +2,8 @@
  * Reconciliation: webhooks get lost (LiveKit down, meet down, stale
  * retries), so every MEET_RECONCILE_INTERVAL_SECONDS meet compares its LIVE
  * classes with LiveKit's rooms and repairs what drifted:
+ * - a SCHEDULED class whose room holds participants is made LIVE (its
+ *   participant_joined was lost), from the earliest participant's join;
  * - a LIVE class whose room is gone is ENDED;
  * - a LIVE class past its scheduled end + MEET_LIVE_GRACE_MINUTES is ENDED,
  *   whatever LiveKit says (so no class stays LIVE forever, even with
@@ -24,7 +26,7 @@ import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
-import { markEnded } from '../services/class-lifecycle.js';
+import { markEnded, markLive } from '../services/class-lifecycle.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 
 const RECONCILE_LOCK = 4_242_301;
@@ -33,6 +35,7 @@ export interface ReconcileReport {
   /** False when another replica held the lock. */
   ran: boolean;
   livekitReachable: boolean;
+  started: string[];
   ended: { id: string; reason: string }[];
   closedIntervals: number;
   openedIntervals: number;
@@ -73,7 +76,7 @@ export class Reconciler {
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
-      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
+      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
       try {
         return await this.run(now);
       } finally {
@@ -83,16 +86,20 @@ export class Reconciler {
   }
 
   private async run(now: Date): Promise<ReconcileReport> {
-    const report: ReconcileReport = { ran: true, livekitReachable: true, ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
-    const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
+    const report: ReconcileReport = { ran: true, livekitReachable: true, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
     let rooms: Set<string> | null = null;
+    let occupied: string[] = [];
     try {
-      rooms = new Set((await this.livekit.listRooms()).map((room) => room.name));
+      const listed = await this.livekit.listRooms();
+      rooms = new Set(listed.map((room) => room.name));
+      occupied = listed.filter((room) => room.numParticipants > 0).map((room) => room.name);
     } catch (error) {
       report.livekitReachable = false;
       this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply');
     }
 
+    await this.startOccupied(occupied, now, report);
+    const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
     for (const liveClass of live) {
       const overdue = now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
       if (overdue) {
@@ -129,7 +136,7 @@ export class Reconciler {
       for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
     }
     if (rooms) report.recordingsUpdated = await this.syncRecordings();
-    if (report.recordingsUpdated ||
+    if (report.recordingsUpdated || report.started.length ||
       report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
       this.log.info(report, 'reconciliation repaired drift');
     }
@@ -149,6 +156,23 @@ export class Reconciler {
       }
     }
     return updated;
+  }
+
+  /** SCHEDULED classes whose rooms hold participants: LIVE since the earliest join LiveKit reports. */
+  private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport): Promise<void> {
+    const waiting = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => liveClass.status === 'SCHEDULED');
+    for (const liveClass of waiting) {
+      const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
+      if (!participants?.length) continue;
+      const firstJoin = Math.min(...participants.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));
+      const started = await this.db.transaction().execute(async (trx) => {
+        const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
+        if (current?.status !== 'SCHEDULED') return false; // a webhook got there first
+        await markLive(trx, current, new Date(firstJoin));
+        return true;
+      });
+      if (started) report.started.push(liveClass.id);
+    }
   }
 
   private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport): Promise<void> {

@@ -95,6 +95,31 @@ export class LiveClassRepository {
     return rows.map(toLiveClass);
   }
 
+  /** SCHEDULED classes without a room whose window has opened (starting before `opensBefore`) and that have not ended by `now`. */
+  async listDueForRoom(opensBefore: Date, now: Date): Promise<LiveClassModel[]> {
+    const rows = await this.db
+      .selectFrom('live_classes')
+      .selectAll()
+      .where('status', '=', 'SCHEDULED')
+      .where('room_opened_at', 'is', null)
+      .where('scheduled_at', '<=', opensBefore)
+      .where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${now}`)
+      .orderBy('scheduled_at')
+      .execute();
+    return rows.map(toLiveClass);
+  }
+
+  /** Notes the room as open, unless the class moved on (cancelled, ended) meanwhile. */
+  async markRoomOpened(id: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('live_classes')
+      .set({ room_opened_at: at, updated_at: new Date() })
+      .where('id', '=', id)
+      .where('status', 'in', ['SCHEDULED', 'LIVE'])
+      .where('room_opened_at', 'is', null)
+      .execute();
+  }
+
   async listByRoomNames(roomNames: readonly string[]): Promise<LiveClassModel[]> {
     if (roomNames.length === 0) return [];
     const rows = await this.db.selectFrom('live_classes').selectAll().where('room_name', 'in', [...roomNames]).execute();

@@ -24,7 +24,8 @@ export async function markEnded(trx: Transaction<MeetDatabase>, liveClass: LiveC
   const ended = await new LiveClassRepository(trx).update(liveClass.id, {
     status: 'ENDED',
     ended_at: endedAt,
-    started_at: liveClass.startedAt ?? liveClass.roomOpenedAt ?? endedAt,
+    // Rooms open ahead of the class, so an open room is no start: a class nobody joined started when it ended.
+    started_at: liveClass.startedAt ?? endedAt,
     room_opened_at: null,
   });
   await new AttendanceRepository(trx).closeOpen(liveClass.id, endedAt);

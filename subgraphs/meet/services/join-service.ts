@@ -2,7 +2,8 @@
  * Joining a class: enrolled users and admins, inside the join window
  * (students from MEET_JOIN_WINDOW_MINUTES before the start, teachers and
  * admins from MEET_TEACHER_JOIN_WINDOW_MINUTES, until the scheduled end or
- * for as long as it is LIVE). The first join opens the LiveKit room.
+ * for as long as it is LIVE). The room is normally open already
+ * (jobs/room-opening.ts); a join that finds none opens it.
  */
 import type { Kysely } from 'kysely';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
@@ -12,9 +13,9 @@ import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import { mintJoinToken } from '../livekit/join-token.js';
 import type { LiveClassModel } from '../models.js';
-import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
 import type { LiveClassService } from './live-class-service.js';
+import { openRoom } from './room-opening.js';
 import { requireStatus } from './schedule-rules.js';
 
 export interface JoinTicket {
@@ -82,17 +83,9 @@ export class JoinService {
     }
   }
 
-  /** Creates the room on first join; LiveKit keeps it until the scheduled end even while empty. */
+  /** The room-opening job normally created the room already; if not (job off, LiveKit down then), the first join does. */
   private async openRoom(liveClass: LiveClassModel, now: Date): Promise<void> {
     if (liveClass.roomOpenedAt) return;
-    const untilEnd = Math.ceil((liveClass.endsAt.getTime() - now.getTime()) / 1000);
-    await this.livekit.createRoom({
-      name: liveClass.roomName,
-      emptyTimeout: Math.max(this.settings.roomEmptyTimeoutSeconds, untilEnd),
-      departureTimeout: this.settings.roomDepartureTimeoutSeconds,
-      maxParticipants: this.settings.roomMaxParticipants,
-      metadata: JSON.stringify({ class_id: liveClass.id, course_id: liveClass.courseId, company_id: liveClass.companyId }),
-    });
-    await new LiveClassRepository(this.db).update(liveClass.id, { room_opened_at: now });
+    await openRoom(this.db, this.livekit, this.settings, liveClass, now);
   }
 }

@@ -21,6 +21,8 @@ export async function startMeetPlatform(env: Record<string, string> = {}): Promi
   const livekit = await startLiveKitDouble();
   const platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ...env } });
   const db = createKysely<any>(platform.database.url);
+  const webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
+  livekit.webhookUrl = webhookUrl; // LiveKit's own webhooks (room_started on CreateRoom...) reach meet, as configured in LiveKit
   return {
     platform,
     livekit,
@@ -28,8 +30,9 @@ export async function startMeetPlatform(env: Record<string, string> = {}): Promi
     outbox: async (topic) =>
       (await sql<any>`SELECT entity_key, company_id, payload FROM events.outbox WHERE topic = ${topic} ORDER BY position`.execute(db)).rows,
     exec: async (query) => (await sql.raw(query).execute(db)).rows as any[],
-    webhookUrl: platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit'),
+    webhookUrl,
     stop: async () => {
+      await livekit.webhooksSettled();
       await platform.stop();
       await livekit.stop();
     },

@@ -25,7 +25,9 @@ async function liveClass() {
   const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Circuits', scheduledAt: inMinutes(10) } });
   const created = body.data.scheduleLiveClass as { id: string; roomName: string };
   await meet.call('tara.teacher', JOIN, { id: created.id });
-  await sendWebhook(meet.webhookUrl, 'room_started', { room: { sid: 'RM_x', name: created.roomName } });
+  await meet.livekit.webhooksSettled();
+  // LIVE as if its first participant_joined had come (who joined is up to each test).
+  await meet.exec(`UPDATE meet.live_classes SET status = 'LIVE', started_at = now() WHERE id = '${created.id}'`);
   return created;
 }
 const classState = async (id: string) =>
@@ -60,6 +62,21 @@ describe('reconciliation with LiveKit', () => {
     const [sam] = (await classState(created.id)).attendance;
     expect(sam.leftAt).not.toBeNull();
     expect((await classState(created.id)).status).toBe('LIVE');
+  });
+
+  it('makes a SCHEDULED class LIVE when its room holds participants but participant_joined was lost', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Gauss', scheduledAt: inMinutes(10) } });
+    const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await meet.call('tara.teacher', JOIN, { id: created.id });
+    await meet.livekit.webhooksSettled();
+    const sam = meet.livekit.addParticipant(created.roomName, '5');
+    const report = await reconciler.reconcile();
+    expect(report.started).toContain(created.id);
+    const state = await meet.call('admin', `{ liveClass(id: "${created.id}") { status startedAt attendance { user { id } leftAt } } }`);
+    expect(state.body.data.liveClass).toEqual({
+      status: 'LIVE', startedAt: new Date(Number(sam.joinedAt) * 1000).toISOString(), attendance: [{ user: { id: '5' }, leftAt: null }],
+    });
+    expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === created.id)).toHaveLength(1);
   });
 
   it('ends a class LIVE past its end plus grace even while LiveKit is unreachable', async () => {

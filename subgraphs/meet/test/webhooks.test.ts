@@ -26,7 +26,12 @@ async function scheduleOpened(record = false) {
   const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Optics', scheduledAt: inMinutes(10), record } });
   const liveClass = body.data.scheduleLiveClass as { id: string; roomName: string };
   expect((await meet.call('tara.teacher', JOIN, { id: liveClass.id })).body.errors).toBeUndefined();
+  await meet.livekit.webhooksSettled(); // the double's room_started for the room the join opened
   return liveClass;
+}
+/** The teacher arrives in the room: the class goes LIVE. */
+async function teacherJoins(roomName: string) {
+  return hook('participant_joined', { room: room(roomName), participant: participant('3', `PA_${roomName}`, new Date(Math.floor(Date.now() / 1000) * 1000)) });
 }
 const statusOf = async (id: string) => (await meet.call('admin', `{ liveClass(id: "${id}") { status startedAt endedAt } }`)).body.data.liveClass;
 const attendanceOf = async (id: string) =>
@@ -35,28 +40,44 @@ const attendanceOf = async (id: string) =>
 describe('LiveKit webhooks', () => {
   it('refuses unsigned, tampered, foreign and stale webhooks, changing nothing', async () => {
     const liveClass = await scheduleOpened();
-    const fields = { room: room(liveClass.roomName) };
-    expect((await hook('room_started', fields, { unsigned: true })).status).toBe(401);
-    expect((await hook('room_started', fields, { signedBody: '{"event":"room_finished"}' })).status).toBe(401);
-    expect((await hook('room_started', fields, { apiSecret: 'not-the-secret' })).status).toBe(401);
-    expect((await hook('room_started', fields, { apiKey: 'another-key' })).status).toBe(401);
-    const stale = await hook('room_started', fields, { createdAt: new Date(Date.now() - 10 * 60_000) });
+    // Each of these, accepted, would make the class LIVE.
+    const fields = { room: room(liveClass.roomName), participant: participant('3', 'PA_refused') };
+    expect((await hook('participant_joined', fields, { unsigned: true })).status).toBe(401);
+    expect((await hook('participant_joined', fields, { signedBody: '{"event":"room_finished"}' })).status).toBe(401);
+    expect((await hook('participant_joined', fields, { apiSecret: 'not-the-secret' })).status).toBe(401);
+    expect((await hook('participant_joined', fields, { apiKey: 'another-key' })).status).toBe(401);
+    const stale = await hook('participant_joined', fields, { createdAt: new Date(Date.now() - 10 * 60_000) });
     expect(stale.status).toBe(400);
     expect(stale.body.error).toMatch(/stale/);
     expect((await statusOf(liveClass.id)).status).toBe('SCHEDULED');
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(0);
   });
 
-  it('makes a class LIVE on room_started, once however often the event is delivered', async () => {
+  it('keeps a class SCHEDULED when its empty room starts, and makes it LIVE on the first participant, once', async () => {
     const liveClass = await scheduleOpened();
-    const first = await hook('room_started', { room: room(liveClass.roomName) });
+    // The double announced the room the join created, as LiveKit does: an empty room is no class in progress.
+    expect(meet.livekit.webhooks.filter((hook) => hook.room === liveClass.roomName)).toMatchObject([{ event: 'room_started', status: 200, body: { status: 'ignored' } }]);
+    expect((await statusOf(liveClass.id)).status).toBe('SCHEDULED');
+    expect((await hook('room_started', { room: room(liveClass.roomName) })).body.status).toBe('ignored');
+    expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(0);
+
+    const joinedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 20_000);
+    const first = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_first', joinedAt) });
     expect(first).toMatchObject({ status: 200, body: { status: 'applied' } });
-    const again = await hook('room_started', { room: room(liveClass.roomName) }, { id: first.id });
+    const again = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_first', joinedAt) }, { id: first.id });
     expect(again).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    expect((await statusOf(liveClass.id)).status).toBe('LIVE');
+    await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('3', 'PA_second') });
+    expect(await statusOf(liveClass.id)).toMatchObject({ status: 'LIVE', startedAt: joinedAt.toISOString() });
     const events = (await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id);
     expect(events).toHaveLength(1);
-    expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE' });
+    expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE', started_at: joinedAt.toISOString() });
+  });
+
+  it('makes a class LIVE on a room_started whose room already holds participants (participant_joined lost)', async () => {
+    const liveClass = await scheduleOpened();
+    const result = await hook('room_started', { room: { ...room(liveClass.roomName), numParticipants: 2 } });
+    expect(result.body.status).toBe('applied');
+    expect((await statusOf(liveClass.id)).status).toBe('LIVE');
   });
 
   it('records attendance intervals, whatever order joined and left arrive in', async () => {
@@ -91,9 +112,9 @@ describe('LiveKit webhooks', () => {
     expect(event!.payload).toMatchObject({ status: 'ENDED', reason: 'room_finished' });
   });
 
-  it('records a class scheduled with record: true from room_started to a READY recording with a signed URL', async () => {
+  it('records a class scheduled with record: true from its first participant to a READY recording with a signed URL', async () => {
     const liveClass = await scheduleOpened(true);
-    await hook('room_started', { room: room(liveClass.roomName) });
+    await teacherJoins(liveClass.roomName);
     const egress = [...meet.livekit.egresses.values()].find((candidate) => candidate.roomName === liveClass.roomName);
     expect(egress).toBeDefined();
     const filepath = (egress!.roomComposite.fileOutputs as any[])[0].filepath as string;
@@ -132,7 +153,7 @@ describe('LiveKit webhooks', () => {
     const start = `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`;
     const stop = `mutation($id: ID!) { stopRecording(liveClassId: $id) { id status } }`;
     expect(codeOf(await meet.call('tara.teacher', start, { id: liveClass.id }))).toBe('CONFLICT'); // not live yet
-    await hook('room_started', { room: room(liveClass.roomName) });
+    await teacherJoins(liveClass.roomName);
     expect(codeOf(await meet.call('sam.student', start, { id: liveClass.id }))).toBe('FORBIDDEN');
     const started = await meet.call('tara.teacher', start, { id: liveClass.id });
     expect(started.body.data.startRecording.status).toBe('RECORDING');

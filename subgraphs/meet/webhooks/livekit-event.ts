@@ -23,6 +23,8 @@ export interface MeetWebhookEvent {
   event: string;
   createdAt: Date;
   roomName: string | null;
+  /** Participants in the room when the event was sent (LiveKit's Room.numParticipants). */
+  roomParticipants: number;
   participant: { sid: string; identity: string; joinedAt: Date | null } | null;
   egress: MeetEgress | null;
 }
@@ -52,6 +54,7 @@ export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
     event: event.event,
     createdAt: fromSeconds(event.createdAt) ?? new Date(),
     roomName: event.room?.name || event.egressInfo?.roomName || null,
+    roomParticipants: event.room?.numParticipants ?? 0,
     participant: event.participant
       ? { sid: event.participant.sid, identity: event.participant.identity, joinedAt: fromSeconds(event.participant.joinedAt) }
       : null,

@@ -57,9 +57,16 @@ export class LiveKitWebhookHandler {
 
     switch (event.event) {
       case 'room_started': {
-        if (liveClass.status !== 'SCHEDULED') return { outcome: 'ignored' };
+        // The rule for LIVE: someone is in the room. Rooms are opened ahead of the class (jobs/room-opening.ts) and
+        // LiveKit sends room_started on creation, so an empty room is no class in progress; the first participant_joined
+        // makes it LIVE (startedAt = that participant's join). room_started only does when the room already holds
+        // participants (LiveKit auto-created it on a join, or that participant_joined was lost). Reconciliation ends
+        // any LIVE class whose room is gone or whose end plus grace has passed, so LIVE never lasts forever.
+        if (!liveClass.roomOpenedAt && (liveClass.status === 'SCHEDULED' || liveClass.status === 'LIVE')) {
+          await classes.markRoomOpened(liveClass.id, event.createdAt);
+        }
+        if (liveClass.status !== 'SCHEDULED' || event.roomParticipants <= 0) return { outcome: 'ignored' };
         const live = await markLive(trx, liveClass, event.createdAt);
-        if (!live.roomOpenedAt) await classes.update(live.id, { room_opened_at: event.createdAt });
         return { outcome: 'applied', autoRecord: live.record ? live : undefined };
       }
       case 'room_finished': {
