@@ -1,6 +1,9 @@
 /**
  * The federated gateway: @apollo/gateway over the checked-in static
- * supergraph (never runtime introspection), inside Apollo Server 5.
+ * supergraph (never runtime introspection), inside Apollo Server 5. Apollo
+ * Server gets our executor (execution/plan-executor.ts): Apollo's planner
+ * and schema, our execution of the plan; Apollo's executor stays behind it
+ * for what ours leaves out.
  */
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
@@ -9,6 +12,7 @@ import type { PlatformConfig, SubgraphName } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { formatError } from '../platform/graphql/format-error.js';
 import { schemaPath } from '../platform/paths.js';
+import { withPlanExecutor } from './execution/with-plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
 import { metricsPlugin } from './gateway-metrics.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
@@ -24,6 +28,7 @@ export interface GatewayOptions {
 export async function createGateway({ config, log, subgraphUrls, supergraphSdl }: GatewayOptions) {
   const urls = { ...config.subgraphUrls, ...subgraphUrls };
   const dataSources: SubgraphDataSource[] = [];
+  const sourceByName = new Map<string, SubgraphDataSource>();
   const gateway = new ApolloGateway({
     supergraphSdl: supergraphSdl ?? readFileSync(schemaPath('supergraph'), 'utf8'),
     buildService: ({ name }) => {
@@ -37,12 +42,18 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
         connections: config.gateway.subgraphConnections,
       });
       dataSources.push(source);
+      sourceByName.set(name, source);
       return source;
     },
     logger: log,
   });
+  const gatewayWithOurExecutor = withPlanExecutor(gateway, (fetch, variables, context) => {
+    const source = sourceByName.get(fetch.serviceName);
+    if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+    return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
+  });
   const server = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: gatewayWithOurExecutor,
     introspection: config.gateway.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: !config.gateway.fieldSuggestions,

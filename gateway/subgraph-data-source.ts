@@ -51,8 +51,19 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  async process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
+  process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
+    return this.fetch(request.query ?? '', request.variables, request.operationName, context as GatewayContext | undefined, /^\s*mutation\b/.test(request.query ?? ''));
+  }
+
+  /** One GraphQL request to the subgraph, as the gateway's executor sends it (see execution/plan-executor.ts). */
+  async fetch(
+    query: string,
+    variables: Record<string, unknown> | undefined,
+    operationName: string | undefined,
+    context: GatewayContext | undefined,
+    isMutation: boolean,
+  ): Promise<GatewayResponse> {
+    const body = JSON.stringify({ query, variables, operationName });
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (context?.viewer) {
       headers[IDENTITY_HEADER] = signIdentity(this.options.signingSecret, context.viewer, this.options.name, body);
@@ -67,7 +78,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let text: string;
     try {
       ({ statusCode, text } = await this.send(headers, body).catch((error: { code?: string }) => {
-        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !/^\s*mutation\b/.test(request.query ?? '');
+        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation;
         if (!mayRetry) throw error;
         return this.send(headers, body);
       }));

@@ -1,0 +1,101 @@
+/**
+ * A query plan made ready to run many times: each fetch's `requires` turned
+ * into a function building one representation from an entity. Plans that use
+ * what this executor does not run (conditions, @defer, subscriptions, data
+ * rewrites for @interfaceObject/@fromContext) compile to `undefined`, and the
+ * operation goes to @apollo/gateway's own executor instead.
+ */
+import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { GraphQLSchema } from 'graphql';
+import { deepMerge } from './deep-merge.js';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+const { isAbstractType } = graphqlRuntime;
+
+type Json = Record<string, unknown>;
+
+export type Representation = (entity: Json) => Json | null;
+
+export interface CompiledFetch {
+  kind: 'Fetch';
+  serviceName: string;
+  operation: string;
+  operationName: string | undefined;
+  variableUsages: readonly string[];
+  isMutation: boolean;
+  requires?: Representation;
+}
+
+export type CompiledNode =
+  | CompiledFetch
+  | { kind: 'Sequence' | 'Parallel'; nodes: CompiledNode[] }
+  | { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledNode };
+
+/** Whether an object of the data is of a type condition (its __typename, or an implementation of it), as Apollo decides. */
+function typeTest(schema: GraphQLSchema, condition: string): (typename: unknown) => boolean {
+  const type = schema.getType(condition);
+  if (!type || !isAbstractType(type)) return (typename) => typename === condition;
+  const possible = new Set(schema.getPossibleTypes(type).map((candidate) => candidate.name));
+  return (typename) => typeof typename === 'string' && possible.has(typename);
+}
+
+/** The representation of an entity per `requires`; null when one of the inputs is missing (its fetch failed). */
+function compileSelections(schema: GraphQLSchema, selections: readonly QueryPlanSelectionNode[]): Representation {
+  const steps = selections.map((selection): ((source: Json, result: Json) => boolean) => {
+    if (selection.kind === 'InlineFragment') {
+      const inner = compileSelections(schema, selection.selections);
+      const applies = selection.typeCondition ? typeTest(schema, selection.typeCondition) : undefined;
+      return (source, result) => {
+        if (applies && applies(source.__typename)) deepMerge(result, inner(source));
+        return true;
+      };
+    }
+    const responseName = selection.alias ?? selection.name;
+    const inner = selection.selections ? compileSelections(schema, selection.selections) : undefined;
+    return (source, result) => {
+      const value = source[responseName];
+      if (value === undefined || !Object.hasOwn(source, responseName)) return false;
+      if (Array.isArray(value)) result[responseName] = inner ? value.map((item: Json | null) => (item === null ? null : inner(item))) : value;
+      else result[responseName] = inner && value !== null ? inner(value as Json) : value;
+      return true;
+    };
+  });
+  return (source) => {
+    const result: Json = {};
+    for (const step of steps) if (!step(source, result)) return null;
+    return result;
+  };
+}
+
+/** Compiles a plan's root node, or undefined when part of it must run on @apollo/gateway's executor. */
+export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledNode | undefined {
+  switch (node.kind) {
+    case 'Sequence':
+    case 'Parallel': {
+      const nodes = node.nodes.map((child) => compilePlan(child, supergraphSchema, isMutation));
+      return nodes.every((child) => child !== undefined) ? { kind: node.kind, nodes: nodes as CompiledNode[] } : undefined;
+    }
+    case 'Flatten': {
+      const inner = compilePlan(node.node, supergraphSchema, isMutation);
+      return inner && { kind: 'Flatten', path: node.path, node: inner };
+    }
+    case 'Fetch':
+      return compileFetch(node, supergraphSchema, isMutation);
+    default:
+      return undefined; // Condition, Defer, Subscription
+  }
+}
+
+function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledFetch | undefined {
+  if (node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return undefined;
+  return {
+    kind: 'Fetch',
+    serviceName: node.serviceName,
+    operation: node.operation,
+    operationName: node.operationName,
+    variableUsages: node.variableUsages ?? [],
+    // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.
+    isMutation: isMutation && !node.requires,
+    requires: node.requires ? compileSelections(supergraphSchema, node.requires) : undefined,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Merges what a subgraph answered into the data gathered so far, as
+ * @apollo/gateway does: objects field by field, lists of the same length
+ * item by item, anything else replaced. Data is plain JSON from subgraphs.
+ */
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function deepMerge(target: Json, source: Json | null | undefined): Json {
+  if (source === null || source === undefined) return target;
+  for (const key in source) {
+    const value = source[key];
+    if (value === undefined || key === '__proto__') continue;
+    const existing = target[key];
+    if (existing && isObject(value)) {
+      if (isObject(existing)) deepMerge(existing, value);
+      else target[key] = value;
+    } else if (Array.isArray(value) && Array.isArray(existing) && value.length === existing.length) {
+      for (let index = 0; index < value.length; index++) {
+        const item = value[index] as unknown;
+        const current = existing[index] as unknown;
+        if (isObject(current) && isObject(item)) deepMerge(current, item);
+        else existing[index] = item;
+      }
+    } else {
+      target[key] = value;
+    }
+  }
+  return target;
+}

@@ -1,0 +1,129 @@
+/**
+ * The gateway's executor for queries and mutations: the same query planner
+ * as @apollo/gateway (plans cached per operation text and name), but the
+ * plan runs on plain JSON (execute-plan.ts) and the answer is shaped by a
+ * selection shape compiled once per cached plan (shape-response.ts), where
+ * @apollo/gateway rebuilds its operation and walks it per request. What it
+ * does not run itself (@skip/@include, @defer, introspection, plans with
+ * conditions or data rewrites) goes to @apollo/gateway's executor.
+ */
+import { operationFromDocument, type Schema } from '@apollo/federation-internals';
+import type { QueryPlanner } from '@apollo/query-planner';
+import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { compilePlan, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
+import { executePlan, type SubgraphAnswer } from './execute-plan.js';
+import { rootShape, type SelectionShape } from './response-shape.js';
+import { shapeResponse } from './shape-response.js';
+
+const { getVariableValues, visit, BREAK, Kind } = graphqlRuntime;
+
+/** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
+export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
+
+export interface PlanExecutorOptions {
+  planner: QueryPlanner;
+  /** The supergraph as graphql-js (type conditions of `requires`). */
+  supergraphSchema: GraphQLSchema;
+  send: SubgraphSender;
+  /** @apollo/gateway's executor, for what this one does not run. */
+  fallback: GatewayExecutor;
+  /** Cached plans (default 1000). */
+  cacheSize?: number;
+}
+
+interface Compiled {
+  /** Undefined: run by the fallback. */
+  plan?: CompiledNode;
+  shape?: SelectionShape;
+  /** The operation's variables, for coercion checks; undefined when it declares none. */
+  variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
+}
+
+/** What this executor leaves to Apollo's: directives that change the plan per request, introspection, `__proto__` names. */
+function needsFallback(document: DocumentNode): boolean {
+  let found = false;
+  visit(document, {
+    Directive(node) {
+      if (node.name.value === 'skip' || node.name.value === 'include' || node.name.value === 'defer' || node.name.value === 'stream') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type' || node.alias?.value === '__proto__' || node.name.value === '__proto__') {
+        found = true;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+export class PlanExecutor {
+  private readonly cache = new Map<string, Compiled>();
+  private readonly apiSchema: Schema;
+  private readonly cacheSize: number;
+
+  constructor(private readonly options: PlanExecutorOptions) {
+    this.apiSchema = options.planner.supergraph.apiSchema();
+    this.cacheSize = options.cacheSize ?? 1000;
+  }
+
+  readonly executor: GatewayExecutor = async (requestContext) => {
+    const compiled = this.compiled(requestContext);
+    if (!compiled.plan || !compiled.shape) return this.options.fallback(requestContext);
+
+    const variables = requestContext.request.variables ?? {};
+    if (compiled.variableDefinitions?.length) {
+      const coerced = getVariableValues(requestContext.schema, compiled.variableDefinitions, variables);
+      if (coerced.errors) return { errors: coerced.errors };
+    }
+    const run = {
+      variables,
+      errors: [] as GraphQLError[],
+      data: {},
+      send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, requestContext.context),
+    };
+    await executePlan(compiled.plan, run);
+    const shaped = shapeResponse(run.data, compiled.shape);
+    const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
+    // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
+    if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
+    return result;
+  };
+
+  private compiled(requestContext: GatewayGraphQLRequestContext): Compiled {
+    const operationName = requestContext.request.operationName ?? '';
+    const key = `${requestContext.queryHash}\n${operationName}`;
+    let compiled = this.cache.get(key);
+    if (compiled === undefined) {
+      compiled = this.compile(requestContext);
+      if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  private compile({ document, operation, request, schema }: GatewayGraphQLRequestContext): Compiled {
+    if (operation.operation === 'subscription' || needsFallback(document)) return {};
+    let node;
+    try {
+      const planned = this.options.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName: request.operationName ?? undefined }));
+      node = planned.node;
+    } catch {
+      return {}; // Apollo's executor plans it again and reports the failure as it always has
+    }
+    const isMutation = operation.operation === 'mutation';
+    const plan: CompiledNode | undefined = node ? node.kind !== 'Subscription' ? compilePlan(node, this.options.supergraphSchema, isMutation) : undefined : { kind: 'Sequence', nodes: [] };
+    if (!plan) return {};
+    const fragments: Record<string, FragmentDefinitionNode> = {};
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
+    const root = schema.getRootType(operation.operation);
+    if (!root) return {};
+    return { plan, shape: rootShape(root, operation.selectionSet, { schema, fragments }), variableDefinitions: operation.variableDefinitions };
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The operation's selection set, compiled once per cached plan into what
+ * shaping a response needs: per runtime type, the fields to copy in order
+ * (fragments and repeated fields merged as GraphQL's CollectFields does),
+ * each with its wrapped type and a check for leaf values. Compiled lazily:
+ * a type's fields are collected the first time an object of it is shaped.
+ */
+import type { FieldNode, GraphQLCompositeType, GraphQLField, GraphQLObjectType, GraphQLNamedType, GraphQLOutputType, GraphQLSchema, SelectionSetNode, FragmentDefinitionNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+// The API schema comes from Apollo's packages: inspect it with their graphql-js instance.
+const { isAbstractType, isCompositeType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, getNamedType, Kind } = graphqlRuntime;
+
+/** How a value of one (wrapped) type is completed. */
+export interface ValueShape {
+  nonNull: boolean;
+  /** For lists: the items' shape. */
+  item?: ValueShape;
+  /** For composite types: the merged sub-selections. */
+  object?: SelectionShape;
+  /** For leaves: whether a value is valid for the type. */
+  isValid?: (value: unknown) => boolean;
+  /** The named type, for error messages. */
+  typeName: string;
+}
+
+export interface FieldShape {
+  responseName: string;
+  /** `__typename`, answered by the gateway from the object's runtime type. */
+  isTypename: boolean;
+  value: ValueShape;
+}
+
+/** The fields of one selection shape for one runtime type. */
+export interface TypeFields {
+  typeName: string;
+  /** False when the runtime type is unknown or not an object while `__typename` is asked: the object becomes null. */
+  valid: boolean;
+  fields: FieldShape[];
+}
+
+export interface ShapeContext {
+  schema: GraphQLSchema;
+  fragments: Record<string, FragmentDefinitionNode>;
+}
+
+const isInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value);
+
+/** Mirrors @apollo/federation-internals' isValidLeafValue: custom scalars accept anything. */
+function leafCheck(type: GraphQLNamedType): (value: unknown) => boolean {
+  if (isEnumType(type)) {
+    const values = new Set(type.getValues().map((value) => value.name));
+    return (value) => typeof value === 'string' && values.has(value);
+  }
+  switch (type.name) {
+    case 'Boolean':
+      return (value) => typeof value === 'boolean';
+    case 'Int':
+      return isInteger;
+    case 'ID':
+      return (value) => typeof value === 'string' || isInteger(value);
+    case 'Float':
+      return (value) => typeof value === 'number' && Number.isFinite(value);
+    case 'String':
+      return (value) => typeof value === 'string';
+    default:
+      return isScalarType(type) ? () => true : () => false;
+  }
+}
+
+export class SelectionShape {
+  private readonly byType = new Map<string, TypeFields>();
+
+  constructor(
+    readonly type: GraphQLCompositeType,
+    private readonly selectionSets: readonly SelectionSetNode[],
+    private readonly context: ShapeContext,
+  ) {}
+
+  /** The fields for an object whose `__typename` is `typename` (or the static type when the data has none). */
+  fieldsFor(typename: string | undefined): TypeFields | undefined {
+    const key = typename ?? this.type.name;
+    let fields = this.byType.get(key);
+    if (fields === undefined) {
+      const runtime = this.context.schema.getType(key);
+      if (!runtime || !isCompositeType(runtime)) return undefined;
+      fields = this.collect(runtime);
+      this.byType.set(key, fields);
+    }
+    return fields;
+  }
+
+  private applies(condition: string | undefined, runtime: GraphQLCompositeType): boolean {
+    if (condition === undefined || condition === runtime.name) return true;
+    const type = this.context.schema.getType(condition);
+    if (!type || !isAbstractType(type)) return false;
+    // With no __typename in the data, `runtime` may itself be abstract: an interface can implement the condition.
+    return this.context.schema.isSubType(type, runtime as GraphQLObjectType);
+  }
+
+  private collect(runtime: GraphQLCompositeType): TypeFields {
+    const grouped = new Map<string, FieldNode[]>();
+    const visit = (selectionSet: SelectionSetNode) => {
+      for (const selection of selectionSet.selections) {
+        if (selection.kind === Kind.FIELD) {
+          const responseName = selection.alias?.value ?? selection.name.value;
+          const group = grouped.get(responseName);
+          if (group) group.push(selection);
+          else grouped.set(responseName, [selection]);
+        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+          if (this.applies(selection.typeCondition?.name.value, runtime)) visit(selection.selectionSet);
+        } else {
+          const fragment = this.context.fragments[selection.name.value];
+          if (fragment && this.applies(fragment.typeCondition.name.value, runtime)) visit(fragment.selectionSet);
+        }
+      }
+    };
+    for (const selectionSet of this.selectionSets) visit(selectionSet);
+
+    const fields: FieldShape[] = [];
+    for (const [responseName, nodes] of grouped) {
+      const name = nodes[0]!.name.value;
+      if (name === '__typename') {
+        fields.push({ responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
+        continue;
+      }
+      const definition = 'getFields' in runtime ? (runtime.getFields()[name] as GraphQLField<unknown, unknown> | undefined) : undefined;
+      if (!definition) continue; // only on a union without __typename in the data: nothing to shape
+      const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
+      fields.push({ responseName, isTypename: false, value: this.valueShape(definition.type, subSelections) });
+    }
+    // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
+    const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);
+    return { typeName: runtime.name, valid, fields };
+  }
+
+  private valueShape(type: GraphQLOutputType, subSelections: SelectionSetNode[]): ValueShape {
+    const nonNull = isNonNullType(type);
+    const inner = nonNull ? type.ofType : type;
+    const typeName = getNamedType(inner).name;
+    if (isListType(inner)) return { nonNull, typeName, item: this.valueShape(inner.ofType, subSelections) };
+    if (isCompositeType(inner)) return { nonNull, typeName, object: new SelectionShape(inner, subSelections, this.context) };
+    return { nonNull, typeName, isValid: leafCheck(inner) };
+  }
+}
+
+/** The root selection shape of an operation. */
+export function rootShape(root: GraphQLCompositeType, selectionSet: SelectionSetNode, context: ShapeContext): SelectionShape {
+  return new SelectionShape(root, [selectionSet], context);
+}

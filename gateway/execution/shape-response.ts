@@ -1,0 +1,115 @@
+/**
+ * The client's answer from the data merged out of subgraph responses: only
+ * the fields the operation asked, in its order, under its aliases, with
+ * `__typename` from the runtime type, leaf values checked against their
+ * types, and a null where a non-null type has none bubbling up to the
+ * nearest nullable parent (GraphQL's rules). Like @apollo/gateway, the
+ * errors this raises are returned apart: the caller ships them only when
+ * the fetches themselves failed nowhere (see plan-executor.ts).
+ */
+import { GraphQLError } from 'graphql';
+import type { SelectionShape, ValueShape } from './response-shape.js';
+
+type Json = Record<string, unknown>;
+type Path = (string | number)[];
+
+interface ShapingRun {
+  path: Path;
+  errors: GraphQLError[];
+}
+
+function invalidGraphQL(message: string, path: Path): GraphQLError {
+  return new GraphQLError(message, { path: [...path], extensions: { code: 'INVALID_GRAPHQL' } });
+}
+
+function describe(path: Path, typeName: string, parentType: string): string {
+  const last = path[path.length - 1];
+  return typeof last === 'string' ? `field ${parentType}.${last}` : `array element of type ${typeName} at index ${String(last)}`;
+}
+
+/** Completes a non-null input value (`path` ends with its key); null means "no value" (an error may have been recorded). */
+function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, parentType: string): unknown {
+  if (shape.isValid !== undefined) {
+    if (shape.isValid(input)) return input;
+    run.errors.push(invalidGraphQL(`Invalid value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
+    return null;
+  }
+  if (shape.item !== undefined) {
+    if (!Array.isArray(input)) {
+      run.errors.push(invalidGraphQL(`Invalid non-list value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
+      return null;
+    }
+    const item = shape.item;
+    const output = new Array<unknown>(input.length);
+    let nullified = false;
+    for (let index = 0; index < input.length; index++) {
+      const value = input[index] as unknown;
+      run.path.push(index);
+      const before = run.errors.length;
+      const completed = value === null || value === undefined ? null : completeValue(value, item, run, parentType);
+      if (completed === null && item.nonNull) {
+        if (run.errors.length === before) {
+          run.errors.push(invalidGraphQL(`Cannot return null for non-nullable ${describe(run.path, item.typeName, parentType)}.`, run.path));
+        }
+        nullified = true; // the whole list is null; go on to report every item
+      }
+      output[index] = completed;
+      run.path.pop();
+    }
+    return nullified ? null : output;
+  }
+  if (typeof input !== 'object' || Array.isArray(input)) {
+    run.errors.push(invalidGraphQL(`Invalid non-object value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
+    return null;
+  }
+  return completeObject(input as Json, shape.object!, run, parentType);
+}
+
+function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, parentType: string): Json | null {
+  const typename = input.__typename;
+  const type = shape.fieldsFor(typeof typename === 'string' ? typename : undefined);
+  if (type === undefined) {
+    run.errors.push(invalidGraphQL(`Invalid __typename found for object at ${describe(run.path, shape.type.name, parentType)}.`, run.path));
+    return null;
+  }
+  if (!type.valid) return null;
+  const output: Json = {};
+  const fields = type.fields;
+  for (let index = 0; index < fields.length; index++) {
+    const field = fields[index]!;
+    const name = field.responseName;
+    if (field.isTypename) {
+      output[name] = type.typeName;
+      continue;
+    }
+    const value = input[name];
+    let completed: unknown = null;
+    const before = run.errors.length;
+    if (value !== null && value !== undefined) {
+      if (field.value.isValid !== undefined && field.value.isValid(value)) {
+        completed = value; // the common case, without touching the path
+      } else {
+        run.path.push(name);
+        completed = completeValue(value, field.value, run, type.typeName);
+        run.path.pop();
+      }
+    }
+    if (completed === null && field.value.nonNull) {
+      if (run.errors.length === before) {
+        run.path.push(name);
+        run.errors.push(invalidGraphQL(`Cannot return null for non-nullable field ${type.typeName}.${name}.`, run.path));
+        run.path.pop();
+      }
+      return null;
+    }
+    output[name] = completed;
+  }
+  return output;
+}
+
+/** Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. */
+export function shapeResponse(input: Json, root: SelectionShape): { data: Json | null; errors: GraphQLError[] } {
+  const run: ShapingRun = { path: [], errors: [] };
+  const data = completeObject(input, root, run, root.type.name);
+  return { data, errors: run.errors };
+}
