@@ -34,6 +34,8 @@ const mappers: Record<string, Record<string, string>> = {
   documents: {
     Document: '../models.js#DocumentModel',
     ShareLink: '../models.js#ShareLinkModel',
+    DocumentUpload: '../models.js#DocumentUploadModel',
+    CompanyStorageSettings: '../models.js#CompanyStorageSettingsModel',
     Course: '../models.js#CourseReference',
     Task: '../models.js#EntityReference',
     Project: '../models.js#EntityReference',

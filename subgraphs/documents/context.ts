@@ -2,6 +2,7 @@ import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentService } from './services/document-service.js';
 import type { LifecycleService } from './services/lifecycle-service.js';
 import type { ShareService } from './services/share-service.js';
+import type { StorageSettingsService } from './services/storage-settings-service.js';
 import type { UploadService } from './services/upload-service.js';
 
 export interface DocumentsContext extends BaseContext {
@@ -9,4 +10,5 @@ export interface DocumentsContext extends BaseContext {
   uploads: UploadService;
   shares: ShareService;
   lifecycle: LifecycleService;
+  storageSettings: StorageSettingsService;
 }

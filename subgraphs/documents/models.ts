@@ -38,6 +38,31 @@ export interface ShareLinkModel {
   revokedAt: Date | null;
   downloadCount: number;
   createdAt: Date;
+  provider: 'documents' | 'nextcloud';
+  /** Nextcloud's public URL of the share (provider nextcloud). */
+  externalUrl: string | null;
+}
+
+export interface DocumentUploadModel {
+  id: string;
+  status: string;
+  receivedBytes: number;
+  declaredBytes: number;
+  expiresAt: Date;
+  documentId: string;
+}
+
+export interface CompanyStorageSettingsModel {
+  backend: StorageBackendName;
+  isDefault: boolean;
+  maxFileBytes: number | null;
+  effectiveMaxFileBytes: number;
+  availableBackends: StorageBackendName[];
+  nextcloudShares: boolean;
+  nextcloudUrl: string | null;
+  nextcloudUsername: string | null;
+  hasNextcloudAppPassword: boolean;
+  updatedAt: Date | null;
 }
 
 /** An ERP entity (Task, Project) we only know by id; tenant safety comes from filtering our own rows. */

@@ -26,9 +26,11 @@ import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
+import { ShareCredentials } from './services/share-credentials.js';
 import { SharePasswordLimit } from './services/share-password-limit.js';
 import { ShareService } from './services/share-service.js';
 import { ShareTokens } from './services/share-tokens.js';
+import { StorageSettingsService } from './services/storage-settings-service.js';
 import { UploadService } from './services/upload-service.js';
 import { createStorageBackends } from './storage/storage-backends.js';
 
@@ -44,7 +46,9 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const signer = new UrlSigner(settings.urlSigningSecret, config.publicUrl);
     const documentRepository = new DocumentRepository(db);
     const sessions = new UploadSessionRepository(db);
-    const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage: new CompanyStorageRepository(db) };
+    const companyStorage = new CompanyStorageRepository(db);
+    const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage };
+    const shareCredentials = new ShareCredentials(config.calendarCredentialKey);
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
     const shareAttempts = new ShareAttemptRepository(db);
@@ -67,6 +71,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           uploads: new UploadService(base.viewer, documents, uploadDeps),
           shares: new ShareService(base.viewer, documents, shareLinks, shareTokens, db),
           lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db),
+          storageSettings: new StorageSettingsService(base.viewer, companyStorage, settings, backends, shareCredentials),
         };
       },
       routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts))],

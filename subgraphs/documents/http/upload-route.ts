@@ -2,9 +2,12 @@
  * PUT /files/uploads/<uploadId>?expires=&sig= : the bytes of a requested
  * upload, streamed to the storage backend with the checksum computed on the
  * way and the declared size enforced as they arrive. One PUT at a time per
- * upload; a failed PUT leaves nothing stored and may be retried.
+ * upload; a failed PUT leaves nothing stored and may be retried. Bytes
+ * received so far are recorded about twice a second (the `documentUpload`
+ * query reads them) and logged every 128 MiB.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Logger } from '../../../platform/logger.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
@@ -12,6 +15,7 @@ import type { UploadSessionRepository } from '../repositories/upload-session-rep
 import { UPLOAD_PREFIX } from '../services/upload-service.js';
 import { ObjectTooLargeError, StorageUnavailableError } from '../storage/storage-backend.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
+import { uploadProgress } from './upload-progress.js';
 import type { UrlSigner } from './url-signer.js';
 
 /** Answers before the whole body was read: the connection cannot be reused. */
@@ -42,13 +46,21 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
         return refuse(request, response, announced > declared ? 413 : 400, `Content-Length is ${announced}, the upload declared ${declared} bytes`);
       }
       const backend = backends.get(session.storage_backend);
+      const progress = uploadProgress({
+        report: (bytes) => sessions.reportProgress(session.id, bytes),
+        log: (bytes) => log.info({ uploadId: session.id, receivedBytes: bytes, declaredBytes: declared }, 'upload in progress'),
+      });
+      // The request's errors (a client that goes away) reach the backend's pipeline through the counter.
+      pipeline(request, progress, () => {});
       try {
-        const stored = await backend.put(session.storage_key, request, { maxBytes: declared });
+        const stored = await backend.put(session.storage_key, progress, { maxBytes: declared });
+        await progress.settled();
         if (stored.size !== declared) throw new SizeMismatch(stored.size, declared);
         if (session.declared_checksum && stored.sha256 !== session.declared_checksum) throw new ChecksumMismatch();
         await sessions.markUploaded(session.id, stored);
         sendJson(response, 200, { uploadId: session.id, size: stored.size, checksum: stored.sha256 });
       } catch (error) {
+        await progress.settled();
         await backend.delete(session.storage_key).catch((cleanup: unknown) => log.warn({ err: cleanup, key: session.storage_key }, 'could not remove a failed upload'));
         await sessions.release(session.id);
         if (error instanceof ObjectTooLargeError) return refuse(request, response, 413, `The upload declared ${declared} bytes and sent more`);

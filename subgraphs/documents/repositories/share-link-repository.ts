@@ -13,6 +13,8 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
     revokedAt: row.revoked_at,
     downloadCount: row.download_count,
     createdAt: row.created_at,
+    provider: row.provider as ShareLinkModel['provider'],
+    externalUrl: row.external_url,
   };
 }
 

@@ -50,6 +50,16 @@ export class UploadSessionRepository {
       .execute();
   }
 
+  /** Bytes stored so far by the PUT in progress (read by `documentUpload`); the final count comes with markUploaded. */
+  async reportProgress(id: string, receivedBytes: number): Promise<void> {
+    await this.db
+      .updateTable('documents.upload_sessions')
+      .set({ received_size: receivedBytes })
+      .where('id', '=', id)
+      .where('status', '=', 'uploading')
+      .execute();
+  }
+
   /** Back to pending after a failed PUT, so the client can try again. */
   async release(id: string): Promise<void> {
     await this.db

@@ -2,10 +2,11 @@ import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Course } from './course.js';
 import { Document } from './document.js';
+import { DocumentUpload } from './document-upload.js';
 import { Mutation } from './mutation.js';
 import { Project } from './project.js';
 import { Query } from './query.js';
 import { ShareLink } from './share-link.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, ShareLink, Task, Project, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentUpload, ShareLink, Task, Project, Course };

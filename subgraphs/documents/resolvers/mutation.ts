@@ -11,4 +11,5 @@ export const Mutation: MutationResolvers = {
   unarchiveDocument: (_root, { id }, { lifecycle }) => lifecycle.setArchived(id, false),
   deleteDocument: (_root, { id }, { lifecycle }) => lifecycle.trash(id),
   restoreDocument: (_root, { id }, { lifecycle }) => lifecycle.restore(id),
+  setCompanyStorageSettings: (_root, { input }, { storageSettings }) => storageSettings.set(input),
 };

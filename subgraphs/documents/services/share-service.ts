@@ -32,8 +32,9 @@ export class ShareService {
     return this.linksByDocument.load(document.documentId);
   }
 
+  /** Ours under /files/share/, or Nextcloud's own for a Nextcloud share. */
   url(link: ShareLinkModel): string {
-    return this.tokens.urlOf(link.id);
+    return link.externalUrl ?? this.tokens.urlOf(link.id);
   }
 
   async create(documentId: string, expiresAt: Date, password: string | null | undefined): Promise<ShareLinkModel> {

@@ -9,7 +9,7 @@ import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import type { DocumentsConfig } from '../../../platform/config.js';
 import { conflict, notFound, unavailable } from '../../../platform/errors.js';
 import type { UrlSigner } from '../http/url-signer.js';
-import type { DocumentModel } from '../models.js';
+import type { DocumentModel, DocumentUploadModel } from '../models.js';
 import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
 import type { DocumentsDb } from '../repositories/documents-db.js';
@@ -124,6 +124,16 @@ export class UploadService {
       original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
       category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
     });
+  }
+
+  /** A ticket's state and the bytes received so far: for its requester and company admins. */
+  async progress(uploadId: string): Promise<DocumentUploadModel | null> {
+    const session = await this.deps.sessions.find(this.viewer.companyId, uploadId);
+    if (!session || (session.created_by !== this.viewer.userId && !isAdmin(this.viewer))) return null;
+    return {
+      id: session.id, status: session.status, receivedBytes: Number(session.received_size ?? 0), declaredBytes: Number(session.declared_size),
+      expiresAt: session.expires_at, documentId: session.document_id,
+    };
   }
 
   async complete(uploadId: string): Promise<DocumentModel> {
