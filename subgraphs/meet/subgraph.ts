@@ -13,6 +13,7 @@ import { RoomOpeningJob } from './jobs/room-opening.js';
 import { LiveKitApi } from './livekit/livekit-api.js';
 import { meetMigrations } from './migrations/index.js';
 import { RecordingControl } from './recordings/recording-control.js';
+import { RecordingFiles } from './recordings/recording-files.js';
 import { recordingDownloadRoute } from './recordings/recording-download-route.js';
 import { RecordingUrlSigner } from './recordings/recording-url.js';
 import { AttendanceRepository } from './repositories/attendance-repository.js';
@@ -42,8 +43,9 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const recordingRepository = new RecordingRepository(db);
   const attendanceRepository = new AttendanceRepository(db);
   const livekit = new LiveKitApi(config, settings);
-  const recordingControl = new RecordingControl(db, livekit);
   const signer = new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds);
+  const files = new RecordingFiles(settings, signer);
+  const recordingControl = new RecordingControl(db, livekit, files);
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
   const reconciler = new Reconciler(db, livekit, settings, log);
   reconciler.startTimer();
@@ -60,11 +62,11 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
         liveClasses,
         scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, base.log),
         joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
-        recordings: new RecordingService(base.viewer, access, recordingRepository, signer, liveClasses, recordingControl),
+        recordings: new RecordingService(base.viewer, access, recordingRepository, liveClasses, recordingControl),
         attendance: new AttendanceService(base.viewer, access, attendanceRepository),
       };
     },
-    routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(settings.recordingsDir, signer, recordingRepository)],
+    routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository)],
     stop: async () => {
       await Promise.all([reconciler.stop(), roomOpening.stop()]);
     },

@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
+import { uploadToS3 } from './egress-upload.js';
 import { sendWebhook } from './send-webhook.js';
 
 export interface RoomJson {
@@ -161,11 +162,18 @@ export class LiveKitDouble {
     return room;
   }
 
-  /** An egress finishes writing its file. */
-  completeEgress(egressId: string, file: { size: number; durationSeconds: number; location?: string }): EgressJson {
+  /**
+   * An egress finishes writing its file. With an S3 output the double uploads `contents` (a real PutObject
+   * with the credentials egress was given); a local file is the test's to write, egress's directory being its own.
+   */
+  async completeEgress(egressId: string, file: { size?: number; durationSeconds: number; location?: string; contents?: string | Buffer }): Promise<EgressJson> {
     const egress = this.egresses.get(egressId);
     if (!egress) throw new Error(`No egress ${egressId}`);
-    const filepath = String((egress.roomComposite.fileOutputs as any[] | undefined)?.[0]?.filepath ?? `${egress.roomName}.mp4`);
+    const output = (egress.roomComposite.fileOutputs as any[] | undefined)?.[0];
+    const filepath = String(output?.filepath ?? `${egress.roomName}.mp4`);
+    const contents = file.contents ?? `egress ${egressId} of ${egress.roomName}`;
+    let location = file.location ?? filepath;
+    if (output?.s3) location = await uploadToS3(output.s3, filepath, contents);
     egress.status = 'EGRESS_COMPLETE';
     egress.endedAt = nowNanos();
     egress.updatedAt = egress.endedAt;
@@ -174,8 +182,8 @@ export class LiveKitDouble {
       startedAt: egress.startedAt,
       endedAt: egress.endedAt,
       duration: (BigInt(file.durationSeconds) * 1_000_000_000n).toString(),
-      size: String(file.size),
-      location: file.location ?? filepath,
+      size: String(file.size ?? Buffer.byteLength(contents)),
+      location,
     }];
     return structuredClone(egress);
   }

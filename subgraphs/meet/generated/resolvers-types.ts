@@ -104,6 +104,8 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Teachers of the course and admins; a SCHEDULED class only. */
   cancelLiveClass: LiveClass;
+  /** Teachers of the course and admins: deletes the recording's file (S3 or local) and hides it (status DELETED); not while it is still recording. */
+  deleteRecording: Recording;
   /** Teachers of the course and admins; ends a LIVE (or opened) class and closes its room. */
   endLiveClass: LiveClass;
   /** Enrolled users and admins, inside the join window. */
@@ -120,6 +122,11 @@ export type Mutation = {
 
 
 export type MutationCancelLiveClassArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteRecordingArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -449,6 +456,7 @@ export type LiveClassResolvers<ContextType = MeetContext, ParentType extends Res
 
 export type MutationResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationCancelLiveClassArgs, 'id'>>;
+  deleteRecording?: Resolver<ResolversTypes['Recording'], ParentType, ContextType, RequireFields<MutationDeleteRecordingArgs, 'id'>>;
   endLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationEndLiveClassArgs, 'id'>>;
   joinLiveClass?: Resolver<ResolversTypes['JoinTicket'], ParentType, ContextType, RequireFields<MutationJoinLiveClassArgs, 'id'>>;
   scheduleLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationScheduleLiveClassArgs, 'input'>>;

@@ -152,7 +152,7 @@ export class Reconciler {
     for (const liveClass of classes) {
       const egresses = await this.livekit.listEgress(liveClass.roomName).catch(() => []);
       for (const egress of egresses.filter((candidate) => tracked.has(candidate.egressId))) {
-        if (await this.db.transaction().execute((trx) => applyEgress(trx, toMeetEgress(egress)))) updated += 1;
+        if (await this.db.transaction().execute((trx) => applyEgress(trx, toMeetEgress(egress), this.settings.recordingsStorage))) updated += 1;
       }
     }
     return updated;

@@ -3,7 +3,7 @@
  * clients. Failures become UNAVAILABLE errors naming LiveKit; the two
  * "already so" answers (room exists, room gone) are not failures.
  */
-import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type Room } from 'livekit-server-sdk';
+import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type Room, type S3Upload } from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
 
@@ -67,9 +67,9 @@ export class LiveKitApi {
     }
   }
 
-  /** A room composite recording into one MP4 file at `filepath` (egress's own storage config decides where). */
-  startRoomRecording(roomName: string, filepath: string): Promise<EgressInfo> {
-    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath });
+  /** A room composite recording into one MP4 file at `filepath`: a key in `s3`'s bucket, or else under egress's local directory. */
+  startRoomRecording(roomName: string, filepath: string, s3?: S3Upload): Promise<EgressInfo> {
+    const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, ...(s3 && { output: { case: 's3' as const, value: s3 } }) });
     return liveKit(`start recording room ${roomName}`, () => this.egress.startRoomCompositeEgress(roomName, { file }));
   }
 

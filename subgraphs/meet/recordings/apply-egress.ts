@@ -10,9 +10,11 @@ import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import { publishRecordingReady } from '../services/class-events.js';
 import type { MeetEgress } from '../webhooks/livekit-event.js';
+import type { RecordingStorage } from './recording-files.js';
 import { isForward, recordingStatusOf } from './recording-status.js';
 
-export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEgress): Promise<boolean> {
+/** `storage`: where an egress meet did not start itself (adopted here) wrote, i.e. the configured storage. */
+export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEgress, storage: RecordingStorage): Promise<boolean> {
   const recordings = new RecordingRepository(trx);
   const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
   if (!liveClass) return false; // not a class of ours
@@ -21,7 +23,7 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
     (await recordings.findByEgressForUpdate(egress.egressId)) ??
     (await recordings.insert({
       companyId: liveClass.companyId, liveClassId: liveClass.id, courseId: liveClass.courseId,
-      egressId: egress.egressId, storage: 'local', fileKey: null, startedAt: egress.startedAt,
+      egressId: egress.egressId, storage, fileKey: null, startedAt: egress.startedAt,
     }));
   const status = recordingStatusOf(egress.status, egress.file !== null);
   if (!isForward(recording.status, status)) return false;

@@ -1,6 +1,6 @@
 /**
  * Starting and stopping a class's recording in LiveKit (a room composite
- * egress into one MP4 file) and keeping the row that tracks it. Callers
+ * egress into one MP4 file), deleting it, and keeping the row that tracks it. Callers
  * check permissions; this is also what auto-recording uses on room_started.
  */
 import type { Kysely } from 'kysely';
@@ -9,26 +9,40 @@ import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
+import type { RecordingFiles } from './recording-files.js';
 
 export class RecordingControl {
-  constructor(private readonly db: Kysely<MeetDatabase>, private readonly livekit: LiveKitApi) {}
+  constructor(
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly livekit: LiveKitApi,
+    readonly files: RecordingFiles,
+  ) {}
 
   /** Starts recording a LIVE class, unless a recording of it already runs (CONFLICT). */
   async start(liveClass: LiveClassModel): Promise<RecordingModel> {
     const repository = new RecordingRepository(this.db);
     if (await repository.findActiveOfClass(liveClass.id)) throw conflict(`Live class ${liveClass.id} is already being recorded`);
-    // Relative to egress's storage (its local directory, or its S3 bucket) and to MEET_RECORDINGS_DIR, which must be the same place.
+    // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
     const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
-    const egress = await this.livekit.startRoomRecording(liveClass.roomName, fileKey);
+    const egress = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
     return repository.insert({
       companyId: liveClass.companyId,
       liveClassId: liveClass.id,
       courseId: liveClass.courseId,
       egressId: egress.egressId,
-      storage: 'local',
+      storage: this.files.storage,
       fileKey,
       startedAt: new Date(),
     });
+  }
+
+  /** Removes a finished recording's file, then hides the row (DELETED); CONFLICT while egress still writes it. */
+  async delete(recording: RecordingModel): Promise<RecordingModel | null> {
+    if (recording.status === 'RECORDING' || recording.status === 'PROCESSING') {
+      throw conflict(`Recording ${recording.id} is still being recorded: stop it first`);
+    }
+    await this.files.remove(recording);
+    return new RecordingRepository(this.db).updateWhileIn(recording.id, ['READY', 'FAILED'], { status: 'DELETED' });
   }
 
   /** Asks LiveKit to stop; the file becomes READY when egress_ended arrives. */

@@ -10,10 +10,10 @@ import { pipeline } from 'node:stream/promises';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { RecordingRepository } from '../repositories/recording-repository.js';
+import type { RecordingFiles } from './recording-files.js';
 import { RECORDINGS_PATH, type RecordingUrlSigner } from './recording-url.js';
 
-export function recordingDownloadRoute(recordingsDir: string, signer: RecordingUrlSigner, recordings: RecordingRepository): HttpRoute {
-  const root = path.resolve(recordingsDir);
+export function recordingDownloadRoute(files: RecordingFiles, signer: RecordingUrlSigner, recordings: RecordingRepository): HttpRoute {
   return {
     method: 'GET',
     path: RECORDINGS_PATH,
@@ -23,10 +23,9 @@ export function recordingDownloadRoute(recordingsDir: string, signer: RecordingU
       const refusal = signer.check(id, url.searchParams.get('expires'), url.searchParams.get('sig'));
       if (refusal) return sendJson(response, 403, { error: `Recording link refused: ${refusal}` });
       const recording = await recordings.findById(id);
-      if (!recording || recording.status !== 'READY' || !recording.fileKey) return sendJson(response, 404, { error: 'No such recording' });
-      const file = path.resolve(root, recording.fileKey);
-      // A key from LiveKit must never lead outside the recordings directory.
-      if (!file.startsWith(root + path.sep)) return sendJson(response, 404, { error: 'No such recording' });
+      // Local files only (S3 ones are played from presigned S3 URLs); a key from LiveKit must never lead outside the directory.
+      const file = recording?.status === 'READY' && recording.storage !== 's3' && recording.fileKey ? files.localPath(recording.fileKey) : null;
+      if (!file) return sendJson(response, 404, { error: 'No such recording' });
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) return sendJson(response, 404, { error: 'The recording file is not available' });
       response.writeHead(200, {

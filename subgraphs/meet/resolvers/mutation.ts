@@ -8,4 +8,5 @@ export const Mutation: MutationResolvers = {
   joinLiveClass: (_root, { id }, { joins }) => joins.join(id),
   startRecording: (_root, { liveClassId }, { recordings }) => recordings.startRecording(liveClassId),
   stopRecording: (_root, { liveClassId }, { recordings }) => recordings.stopRecording(liveClassId),
+  deleteRecording: (_root, { id }, { recordings }) => recordings.deleteRecording(id),
 };

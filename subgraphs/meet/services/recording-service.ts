@@ -1,6 +1,6 @@
 /**
  * Reading recordings: visible with their class (admins, enrolled users);
- * a download URL only for READY ones, short-lived and signed.
+ * a playable URL only for READY ones, short-lived and signed.
  */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
@@ -8,9 +8,9 @@ import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CourseReference, LiveClassModel, RecordingModel } from '../models.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
-import type { RecordingUrlSigner } from '../recordings/recording-url.js';
+import type { PlayableUrl } from '../recordings/recording-files.js';
 import type { RecordingRepository } from '../repositories/recording-repository.js';
-import { notFound } from '../../../platform/errors.js';
+import { forbidden, notFound } from '../../../platform/errors.js';
 import type { ClassAccess } from './class-access.js';
 import type { LiveClassService } from './live-class-service.js';
 import { requireStatus } from './schedule-rules.js';
@@ -19,13 +19,13 @@ export class RecordingService {
   private readonly recordingById: DataLoader<string, RecordingModel | null>;
   private readonly recordingsByClass: DataLoader<string, RecordingModel[]>;
   private readonly recordingsByCourse: DataLoader<string, RecordingModel[]>;
-  private readonly signed = new Map<string, { url: string; expiresAt: Date }>();
+  /** One URL per recording and request: `url` and `urlExpiresAt` must agree. */
+  private readonly playable = new Map<string, Promise<PlayableUrl | null>>();
 
   constructor(
     private readonly viewer: Viewer,
     private readonly access: ClassAccess,
     recordings: RecordingRepository,
-    private readonly signer: RecordingUrlSigner,
     private readonly classes: LiveClassService,
     private readonly control: RecordingControl,
   ) {
@@ -50,10 +50,10 @@ export class RecordingService {
     return this.recordingsByCourse.load(course.id);
   }
 
-  download(recording: RecordingModel): { url: string; expiresAt: Date } | null {
-    if (recording.status !== 'READY' || !recording.fileKey) return null;
-    let link = this.signed.get(recording.id);
-    if (!link) this.signed.set(recording.id, (link = this.signer.sign(recording.id)));
+  /** A short-lived URL for a READY recording: presigned S3 GET, or meet's signed download route for local files. */
+  download(recording: RecordingModel): Promise<PlayableUrl | null> {
+    let link = this.playable.get(recording.id);
+    if (!link) this.playable.set(recording.id, (link = this.control.files.playableUrl(recording)));
     return link;
   }
 
@@ -66,6 +66,21 @@ export class RecordingService {
 
   async stopRecording(liveClassId: string): Promise<RecordingModel> {
     return this.control.stop(await this.teachableClass(liveClassId));
+  }
+
+  /** Teachers of the course and admins, within their company (others' recordings are NOT_FOUND). */
+  async deleteRecording(id: string): Promise<RecordingModel> {
+    const recording = await this.recordingById.load(id);
+    if (!recording || recording.status === 'DELETED') throw notFound('Recording', id);
+    if (!this.access.isAdmin) {
+      const role = await this.access.roleIn(recording.courseId);
+      if (!role) throw notFound('Recording', id);
+      if (role !== 'TEACHER') throw forbidden('Only the course\u2019s teachers and company admins may delete its recordings');
+    }
+    const deleted = await this.control.delete(recording);
+    if (!deleted) throw notFound('Recording', id); // deleted meanwhile
+    this.recordingById.clear(id).prime(id, deleted);
+    return deleted;
   }
 
   private async teachableClass(id: string): Promise<LiveClassModel> {

@@ -111,7 +111,7 @@ describe('reconciliation with LiveKit', () => {
     const created = await liveClass();
     const started = await meet.call('tara.teacher', `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`, { id: created.id });
     const egress = [...meet.livekit.egresses.values()].find((candidate) => candidate.roomName === created.roomName)!;
-    meet.livekit.completeEgress(egress.egressId, { size: 2048, durationSeconds: 61 });
+    await meet.livekit.completeEgress(egress.egressId, { size: 2048, durationSeconds: 61 });
     expect((await reconciler.reconcile()).recordingsUpdated).toBe(1);
     const recordings = await meet.call('sam.student', `{ liveClass(id: "${created.id}") { recordings { id status durationSeconds sizeBytes } } }`);
     expect(recordings.body.data.liveClass.recordings).toEqual([{ id: started.body.data.startRecording.id, status: 'READY', durationSeconds: 61, sizeBytes: 2048 }]);

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,7 +124,7 @@ describe('LiveKit webhooks', () => {
     expect((await meet.call('sam.student', recordingsQuery)).body.data.liveClass.recordings).toMatchObject([{ status: 'RECORDING', url: null }]);
 
     await hook('egress_updated', { egressInfo: { ...egressInfo(egress!), status: 'EGRESS_ACTIVE' } });
-    const done = meet.livekit.completeEgress(egress!.egressId, { size: 1234, durationSeconds: 95 });
+    const done = await meet.livekit.completeEgress(egress!.egressId, { size: 1234, durationSeconds: 95 });
     mkdirSync(path.join(recordingsDir, liveClass.roomName), { recursive: true });
     writeFileSync(path.join(recordingsDir, filepath), 'fake mp4 bytes');
     await hook('egress_ended', { egressInfo: egressInfo(done) });
@@ -146,6 +146,14 @@ describe('LiveKit webhooks', () => {
     tampered.searchParams.set('expires', String(Number(tampered.searchParams.get('expires')) + 60));
     expect((await fetch(tampered)).status).toBe(403);
     expect((await fetch(local.replace(recording.id, '0b0e0011-0000-4000-8000-000000000001'))).status).toBe(403);
+
+    // Deleting it removes the local file; the signed link then finds nothing.
+    const DELETE = `mutation($id: ID!) { deleteRecording(id: $id) { status } }`;
+    expect(codeOf(await meet.call('sam.student', DELETE, { id: recording.id }))).toBe('FORBIDDEN');
+    expect(existsSync(path.join(recordingsDir, filepath))).toBe(true);
+    expect((await meet.call('tara.teacher', DELETE, { id: recording.id })).body.data.deleteRecording.status).toBe('DELETED');
+    expect(existsSync(path.join(recordingsDir, filepath))).toBe(false);
+    expect((await fetch(local)).status).toBe(404);
   });
 
   it('starts and stops recordings on request, for teachers of a LIVE class', async () => {

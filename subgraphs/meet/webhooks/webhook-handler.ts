@@ -113,6 +113,6 @@ export class LiveKitWebhookHandler {
 
   private async applyEgress(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
     if (!event.egress?.egressId) return { outcome: 'ignored' };
-    return { outcome: (await applyEgress(trx, event.egress)) ? 'applied' : 'ignored' };
+    return { outcome: (await applyEgress(trx, event.egress, this.recordings.files.storage)) ? 'applied' : 'ignored' };
   }
 }

@@ -1,0 +1,42 @@
+/**
+ * The S3 (or MinIO, or any S3-compatible) bucket LiveKit egress uploads
+ * recordings to: the upload settings handed to egress, presigned GETs for
+ * playing, and deletion.
+ */
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3Upload } from 'livekit-server-sdk';
+import type { MeetConfig } from '../../../platform/config.js';
+
+type BucketSettings = NonNullable<MeetConfig['s3']>;
+
+export class RecordingBucket {
+  private readonly client: S3Client;
+
+  constructor(private readonly settings: BucketSettings) {
+    this.client = new S3Client({
+      endpoint: settings.endpoint,
+      region: settings.region,
+      forcePathStyle: settings.forcePathStyle,
+      credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
+      maxAttempts: 2,
+    });
+  }
+
+  /** Where and how egress uploads (it needs its own credentials: it is another process, often another host). */
+  egressUpload(): S3Upload {
+    const { bucket, endpoint, region, accessKeyId, secretAccessKey, forcePathStyle } = this.settings;
+    return new S3Upload({ bucket, endpoint: endpoint ?? '', region, accessKey: accessKeyId ?? '', secret: secretAccessKey ?? '', forcePathStyle });
+  }
+
+  /** A GET URL signed with the bucket's credentials (SigV4 query), valid `ttlSeconds`: the player fetches S3 directly. */
+  presignedGet(key: string, ttlSeconds: number, fileName: string): Promise<string> {
+    const command = new GetObjectCommand({ Bucket: this.settings.bucket, Key: key, ResponseContentType: 'video/mp4', ResponseContentDisposition: `inline; filename="${fileName}"` });
+    return getSignedUrl(this.client, command, { expiresIn: ttlSeconds });
+  }
+
+  /** Removes the object; S3 answers a missing key with success too. */
+  async remove(key: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+  }
+}
