@@ -87,6 +87,18 @@ export class CaldavRepository {
       .execute();
   }
 
+  /** Many at once (a pulled batch), in the caller's transaction. */
+  async saveResources(db: Kysely<CalendarDatabase>, accountId: string, resources: readonly CaldavResource[]): Promise<void> {
+    if (resources.length === 0) return;
+    await db
+      .insertInto('calendar.caldav_resources')
+      .values(resources.map((resource) => ({ account_id: accountId, event_id: resource.eventId, href: resource.href, etag: resource.etag, synced_version: resource.syncedVersion })))
+      .onConflict((oc) =>
+        oc.columns(['account_id', 'event_id']).doUpdateSet((eb) => ({ href: eb.ref('excluded.href'), etag: eb.ref('excluded.etag'), synced_version: eb.ref('excluded.synced_version') })),
+      )
+      .execute();
+  }
+
   async deleteResource(accountId: string, eventId: string): Promise<void> {
     await this.db.deleteFrom('calendar.caldav_resources').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
   }

@@ -92,9 +92,9 @@ export class EventRepository {
   }
 
   /** RECURRENCE-ID overrides of many series, one statement. */
-  async overridesOf(companyId: string, seriesIds: readonly string[]): Promise<CalendarEventModel[]> {
+  async overridesOf(companyId: string, seriesIds: readonly string[], db: CalendarDb = this.db): Promise<CalendarEventModel[]> {
     if (seriesIds.length === 0) return [];
-    const rows = await this.db
+    const rows = await db
       .selectFrom('calendar.calendar_events as e')
       .selectAll('e')
       .where('e.company_id', '=', companyId)
@@ -210,6 +210,24 @@ export class EventRepository {
   async findInCompany(db: CalendarDb, companyId: string, id: string): Promise<CalendarEventModel | null> {
     const row = await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
     return row ? toEvent(row) : null;
+  }
+
+  async findManyInCompany(db: CalendarDb, companyId: string, ids: readonly string[]): Promise<CalendarEventModel[]> {
+    if (ids.length === 0) return [];
+    return (await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', 'in', [...ids]).execute()).map(toEvent);
+  }
+
+  /** Series by the UIDs they carry (external_id), one statement. */
+  async findByExternalIds(db: CalendarDb, companyId: string, externalIds: readonly string[]): Promise<CalendarEventModel[]> {
+    if (externalIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('calendar.calendar_events')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('external_id', 'in', [...externalIds])
+      .where('parent_id', 'is', null)
+      .execute();
+    return rows.map(toEvent);
   }
 
   async findByExternalId(companyId: string, externalId: string): Promise<CalendarEventModel | null> {

@@ -22,6 +22,22 @@ export async function insertEvent(db: CalendarDb, row: NewEventRow, participants
   return toEvent(inserted);
 }
 
+/** Many rows in one statement, each with the same participant (if any): events created in bulk. */
+export async function insertEvents(db: CalendarDb, rows: readonly NewEventRow[], participant?: NewParticipant) {
+  if (rows.length === 0) return [];
+  const inserted = (await db.insertInto('calendar.calendar_events').values([...rows]).returningAll().execute()).map(toEvent);
+  if (participant) {
+    await db
+      .insertInto('calendar.event_participants')
+      .values(inserted.map((event) => ({
+        event_id: event.id, user_id: participant.userId ?? null, external_email: participant.externalEmail ?? null, external_name: participant.externalName ?? null,
+        status: participant.status ?? 'PENDING', is_organizer: !!participant.isOrganizer,
+      })))
+      .execute();
+  }
+  return inserted;
+}
+
 export async function updateEventRow(db: CalendarDb, companyId: string, id: string, changes: EventChanges) {
   const row = await db
     .updateTable('calendar.calendar_events')

@@ -19,8 +19,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
-import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
-import { CalDAVClient, CalDAVError, InvalidSyncTokenError, type RemoteItem } from '../caldav/caldav-client.js';
+import { applyRemoteEdit } from '../caldav/apply-remote.js';
+import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../caldav/credentials.js';
 import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
 import type { CalendarDatabase } from '../database.js';
@@ -29,6 +29,7 @@ import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repo
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { publishCalendarChange } from './calendar-change-events.js';
+import { CalDAVPull, type PullContext } from './caldav-pull.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
 const STALE_SYNC_MS = 10 * 60_000;
@@ -39,17 +40,23 @@ export interface SyncOutcome {
   fullResync: boolean;
 }
 
-class AccountSync {
-  private readonly client: CalDAVClient;
+/** PUTs in flight at once during a push: each to its own href with its own If-Match, so they cannot step on each other. */
+export const PUSH_CONCURRENCY = 4;
+/** Progress is written at most this often (and once at the end): a row update per event would cost more than the event. */
+const PROGRESS_EVERY_MS = 250;
+
+class AccountSync implements PullContext {
+  readonly client: CalDAVClient;
   private readonly byEvent = new Map<string, CaldavResource>();
   private readonly byHref = new Map<string, CaldavResource>();
   private total = 0;
   private done = 0;
+  private progressWritten = 0;
   readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, fullResync: false };
 
   constructor(
-    private readonly deps: CalDAVSyncService,
-    private readonly account: CaldavAccountRow,
+    readonly deps: CalDAVSyncService,
+    readonly account: CaldavAccountRow,
     password: string,
     resources: CaldavResource[],
   ) {
@@ -57,14 +64,22 @@ class AccountSync {
     for (const resource of resources) this.remember(resource);
   }
 
-  private remember(resource: CaldavResource) {
+  resourceAt(href: string): CaldavResource | undefined {
+    return this.byHref.get(href);
+  }
+
+  knownHrefs(): string[] {
+    return [...this.byHref.keys()];
+  }
+
+  remember(resource: CaldavResource) {
     const previous = this.byEvent.get(resource.eventId);
     if (previous) this.byHref.delete(previous.href);
     this.byEvent.set(resource.eventId, resource);
     this.byHref.set(resource.href, resource);
   }
 
-  private async forget(resource: CaldavResource) {
+  async forget(resource: CaldavResource) {
     this.byEvent.delete(resource.eventId);
     this.byHref.delete(resource.href);
     await this.deps.caldav.deleteResource(this.account.id, resource.eventId);
@@ -75,15 +90,22 @@ class AccountSync {
     await this.deps.caldav.saveResource(this.account.id, resource);
   }
 
-  private async progress(total: number, done: number) {
+  async progress(total: number, done: number, force = false) {
     this.total += total;
     this.done += done;
+    if (!force && total === 0 && Date.now() - this.progressWritten < PROGRESS_EVERY_MS) return;
+    this.progressWritten = Date.now();
     await this.deps.caldav.updateProgress(this.account.id, { total: this.total, done: this.done });
+  }
+
+  cancelFromRemote(event: CalendarEventModel): Promise<void> {
+    return this.deps.cancelFromRemote(event);
   }
 
   async run(): Promise<SyncOutcome> {
     await this.push();
-    await this.pull();
+    await new CalDAVPull(this).run();
+    await this.progress(0, 0, true);
     return this.outcome;
   }
 
@@ -96,11 +118,14 @@ class AccountSync {
       return resource ? event.updatedAt > resource.syncedVersion : !event.isCancelled;
     });
     await this.progress(dirty.length, 0);
-    for (const event of dirty) {
-      await this.pushEvent(event);
-      this.outcome.pushed++;
-      await this.progress(0, 1);
-    }
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
+      while (next < dirty.length) {
+        await this.pushEvent(dirty[next++]!);
+        this.outcome.pushed++;
+        await this.progress(0, 1);
+      }
+    }));
   }
 
   private async icsOf(event: CalendarEventModel): Promise<string> {
@@ -154,7 +179,7 @@ class AccountSync {
       const theirs = parseICalendar(remote.data!);
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
-        const applied = await applyRemoteEdit(this.deps.db, this.deps.events, event, theirs);
+        const applied = await this.deps.db.transaction().execute((trx) => applyRemoteEdit(trx, this.deps.events, event, theirs));
         return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: applied.updatedAt });
       }
     }
@@ -163,79 +188,11 @@ class AccountSync {
     return this.stored(event, href, overwritten.etag);
   }
 
-  // ---- pull ----
-
-  private async changes(): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
-    try {
-      if (this.account.sync_token) return await this.client.changesSince(this.account.sync_token);
-    } catch (error) {
-      if (!(error instanceof InvalidSyncTokenError)) throw error;
-      this.deps.log.info({ accountId: this.account.id }, 'CalDAV sync token refused: full resync');
-    }
-    this.outcome.fullResync = true;
-    let listing: { token: string | null; changed: RemoteItem[] };
-    try {
-      listing = await this.client.changesSince(null);
-    } catch (error) {
-      if (!(error instanceof CalDAVError)) throw error;
-      // No sync-collection on this server: compare every ETag.
-      listing = { token: null, changed: await this.client.listAll() };
-    }
-    const present = new Set(listing.changed.map((item) => item.href));
-    return { ...listing, removed: [...this.byHref.keys()].filter((href) => !present.has(href)) };
-  }
-
-  private async pull() {
-    const { token, changed, removed } = await this.changes();
-    const fresh = changed.filter((item) => !item.etag || item.etag !== this.byHref.get(item.href)?.etag);
-    await this.progress(fresh.length + removed.length, 0);
-    for (const item of await this.client.fetchMany(fresh.map((item) => item.href))) {
-      await this.pullItem(item);
-      this.outcome.pulled++;
-      await this.progress(0, 1);
-    }
-    for (const href of removed) {
-      await this.pullRemoval(href);
-      await this.progress(0, 1);
-    }
-    await this.deps.caldav.setSyncToken(this.account.id, token);
-  }
-
-  private async pullItem(item: RemoteItem) {
-    let remote;
-    try {
-      remote = parseICalendar(item.data!);
-    } catch (error) {
-      this.deps.log.warn({ href: item.href, err: error }, 'unreadable calendar object skipped');
-      return;
-    }
-    const resource = this.byHref.get(item.href);
-    const companyId = this.account.company_id;
-    let event = resource ? await this.deps.events.findInCompany(this.deps.db, companyId, resource.eventId) : await this.deps.events.findByExternalId(companyId, remote.uid);
-    if (!event) {
-      const created = await createFromRemote(this.deps.db, this.deps.events, { companyId, userId: this.account.user_id }, remote);
-      if (created) await this.save({ eventId: created.id, href: item.href, etag: item.etag, syncedVersion: created.updatedAt });
-      return;
-    }
-    if (event.sourceModule) {
-      // Ours wins: put our version back over the remote edit.
-      const overwritten = await this.client.update(item.href, await this.icsOf(event), item.etag ?? '*');
-      if (!overwritten.ok) throw new CalDAVError(`PUT ${item.href} answered ${overwritten.status}`, overwritten.status);
-      return this.stored(event, item.href, overwritten.etag);
-    }
-    const changedHereToo = resource && event.updatedAt > resource.syncedVersion;
-    if (changedHereToo && (remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) return; // ours is newer: the next push sends it
-    event = await applyRemoteEdit(this.deps.db, this.deps.events, event, remote);
-    await this.save({ eventId: event.id, href: item.href, etag: item.etag, syncedVersion: event.updatedAt });
-  }
-
-  private async pullRemoval(href: string) {
-    const resource = this.byHref.get(href);
-    if (!resource) return;
-    const event = await this.deps.events.findInCompany(this.deps.db, this.account.company_id, resource.eventId);
-    await this.forget(resource);
-    // A mirrored record cannot be deleted from a calendar app: the next push puts it back.
-    if (event && !event.sourceModule && !event.isCancelled) await this.deps.cancelFromRemote(event);
+  /** Our version back over a remote edit of a mirrored record. */
+  async overwrite(event: CalendarEventModel, href: string, etag: string | null): Promise<void> {
+    const overwritten = await this.client.update(href, await this.icsOf(event), etag ?? '*');
+    if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status}`, overwritten.status);
+    return this.stored(event, href, overwritten.etag);
   }
 }
 

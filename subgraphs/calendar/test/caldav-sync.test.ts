@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
@@ -171,6 +172,40 @@ describe('CalDAV sync with a real Radicale', () => {
     expect(token).not.toContain('0000000000');
     const { calendarEvents } = await ok(`{ calendarEvents(from: "2026-04-25T00:00:00Z", to: "2026-04-28T00:00:00Z") { start end event { title allDay } } }`);
     expect(calendarEvents.find((o: any) => o.event.title === 'Trip')).toEqual({ start: '2026-04-25T00:00:00.000Z', end: '2026-04-27T00:00:00.000Z', event: { title: 'Trip', allDay: true } });
+  });
+
+  it('announces only real changes after a full resync, even when every ETag is new to us', async () => {
+    const announced = async () => (await sql<{ n: number; keys: string[] }>`
+      SELECT count(*)::int AS n, coalesce(array_agg(entity_key), '{}') AS keys FROM events.outbox WHERE topic LIKE 'calendar.event.%'`.execute(db)).rows[0]!;
+    const refuseToken = () => db.updateTable('calendar.caldav_accounts').set({ sync_token: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000' }).where('id', '=', accountId).execute();
+    const labPrep = await db.selectFrom('calendar.calendar_events').select('id').where('title', 'like', 'Lab prep%').executeTakeFirstOrThrow();
+    const deadline = (await remoteWith(`X-BHEEM-SOURCE:project/task/${DEMO_ERP.tasks[2].id}`))!;
+
+    // The token refused, one object edited there: one announcement, for that event.
+    let before = await announced();
+    await refuseToken();
+    let remote = (await remoteWith('SUMMARY:Lab prep'))!;
+    await remotePut(remote.href, touched(remote.data, /SUMMARY:Lab prep[^\r]*/.exec(remote.data)![0], 'SUMMARY:Lab prep (room 4)'), remote.etag);
+    await sync();
+    let after = await announced();
+    expect(after.n - before.n).toBe(1);
+    expect(after.keys.slice(before.n)).toEqual([labPrep.id]);
+
+    // As above, and every stored ETag lost (a server restored from a backup): every object is fetched and compared, one is announced.
+    before = after;
+    await refuseToken();
+    await db.updateTable('calendar.caldav_resources').set({ etag: null }).where('account_id', '=', accountId).execute();
+    remote = (await remoteWith('SUMMARY:Lab prep'))!;
+    await remotePut(remote.href, touched(remote.data, 'SUMMARY:Lab prep (room 4)', 'SUMMARY:Lab prep (room 5)'), remote.etag);
+    const status = await sync();
+    expect(status.total).toBeGreaterThan(5); // all of them were looked at
+    after = await announced();
+    expect(after.keys.slice(before.n)).toEqual([labPrep.id]);
+    expect((await ok(EVENT, { id: labPrep.id })).calendarEvent.title).toBe('Lab prep (room 5)');
+    // Unchanged mirrored records are not written back there either.
+    expect((await remoteWith(`X-BHEEM-SOURCE:project/task/${DEMO_ERP.tasks[2].id}`))!.etag).toBe(deadline.etag);
+    // And the ETags are known again: the next sync has nothing to do.
+    expect((await sync()).total).toBe(0);
   });
 
   it('round-trips a recurring series with an edited occurrence', async () => {

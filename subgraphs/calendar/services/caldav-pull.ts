@@ -1,0 +1,170 @@
+/**
+ * The pull half of a CalDAV sync: what changed there since the stored sync
+ * token (RFC 6578), or everything after a refused token (a full resync),
+ * fetched in calendar-multiget batches (RFC 4791 7.9; the next batch is on
+ * the wire while the previous one is written) and written one transaction per
+ * batch: lookups, new events and resource rows many rows per statement,
+ * progress once per batch.
+ *
+ * Only real changes are written and announced (calendar.event.*): an object
+ * whose ETag we hold is not fetched, and one fetched because its ETag is new
+ * to us but that says what we store (sameAsStored) only has its ETag noted.
+ */
+import type { Transaction } from 'kysely';
+import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
+import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
+import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
+import { sameAsStored } from '../caldav/remote-equality.js';
+import type { CalendarDatabase } from '../database.js';
+import type { CalendarEventModel } from '../models.js';
+import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
+import type { CalDAVSyncService } from './caldav-sync-service.js';
+
+/** Objects per calendar-multiget REPORT and per write transaction. */
+export const PULL_BATCH = 100;
+
+/** What the pull needs of the account's sync in progress. */
+export interface PullContext {
+  readonly deps: CalDAVSyncService;
+  readonly account: CaldavAccountRow;
+  readonly client: CalDAVClient;
+  readonly outcome: { pulled: number; fullResync: boolean };
+  resourceAt(href: string): CaldavResource | undefined;
+  knownHrefs(): string[];
+  remember(resource: CaldavResource): void;
+  forget(resource: CaldavResource): Promise<void>;
+  progress(total: number, done: number): Promise<void>;
+  /** Puts our version of an event back over the remote one (mirrored ERP records). */
+  overwrite(event: CalendarEventModel, href: string, etag: string | null): Promise<void>;
+  cancelFromRemote(event: CalendarEventModel): Promise<void>;
+}
+
+interface Parsed {
+  item: RemoteItem;
+  remote: RemoteObject;
+}
+
+export class CalDAVPull {
+  constructor(private readonly sync: PullContext) {}
+
+  async run(): Promise<void> {
+    const { token, changed, removed } = await this.changes();
+    const fresh = changed.filter((item) => !item.etag || item.etag !== this.sync.resourceAt(item.href)?.etag);
+    await this.sync.progress(fresh.length + removed.length, 0);
+    const batches: string[][] = [];
+    for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH).map((item) => item.href));
+    let next = batches.length > 0 ? this.sync.client.fetchMany(batches[0]!) : null;
+    for (let index = 0; index < batches.length; index++) {
+      const items = await next!;
+      next = index + 1 < batches.length ? this.sync.client.fetchMany(batches[index + 1]!) : null;
+      // Fetched but not written (an error below): the next one's failure must not go unhandled.
+      next?.catch(() => {});
+      await this.applyBatch(items);
+      await this.sync.progress(0, batches[index]!.length);
+    }
+    for (const href of removed) {
+      await this.pullRemoval(href);
+      await this.sync.progress(0, 1);
+    }
+    await this.sync.deps.caldav.setSyncToken(this.sync.account.id, token);
+  }
+
+  private async changes(): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
+    const { account, client, deps } = this.sync;
+    try {
+      if (account.sync_token) return await client.changesSince(account.sync_token);
+    } catch (error) {
+      if (!(error instanceof InvalidSyncTokenError)) throw error;
+      deps.log.info({ accountId: account.id }, 'CalDAV sync token refused: full resync');
+    }
+    this.sync.outcome.fullResync = true;
+    let listing: { token: string | null; changed: RemoteItem[] };
+    try {
+      listing = await client.changesSince(null);
+    } catch (error) {
+      if (!(error instanceof CalDAVError)) throw error;
+      // No sync-collection on this server: compare every ETag.
+      listing = { token: null, changed: await client.listAll() };
+    }
+    const present = new Set(listing.changed.map((item) => item.href));
+    return { ...listing, removed: this.sync.knownHrefs().filter((href) => !present.has(href)) };
+  }
+
+  private parse(items: readonly RemoteItem[]): Parsed[] {
+    return items.flatMap((item) => {
+      try {
+        return [{ item, remote: parseICalendar(item.data!) }];
+      } catch (error) {
+        this.sync.deps.log.warn({ href: item.href, err: error }, 'unreadable calendar object skipped');
+        return [];
+      }
+    });
+  }
+
+  /** One batch in one transaction; mirrored records edited there are put back after it commits. */
+  private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
+    const parsed = this.parse(items);
+    const { deps, account } = this.sync;
+    const overwrites: { event: CalendarEventModel; item: RemoteItem }[] = [];
+    const saved = await deps.db.transaction().execute(async (trx) => {
+      const known = await this.lookUp(trx, parsed);
+      const overrides = await deps.events.overridesOf(account.company_id, [...new Set([...known.values()].map((event) => event.id))], trx);
+      const resources = new Map<string, CaldavResource>();
+      const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
+      const unknown: Parsed[] = [];
+      for (const entry of parsed) {
+        const event = known.get(entry.item.href);
+        if (!event) {
+          unknown.push(entry);
+          continue;
+        }
+        const resource = this.sync.resourceAt(entry.item.href);
+        const synced = resource && resource.eventId === event.id ? resource.syncedVersion : event.updatedAt;
+        if (sameAsStored(event, overrides.filter((override) => override.parentId === event.id), entry.remote)) {
+          keep(event.id, entry.item, synced); // only the ETag is new
+        } else if (event.sourceModule) {
+          overwrites.push({ event, item: entry.item }); // ours wins
+        } else if (resource && event.updatedAt > resource.syncedVersion && (entry.remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) {
+          // Changed here too, and ours is newer: the next push sends it.
+        } else {
+          keep(event.id, entry.item, (await applyRemoteEdit(trx, deps.events, event, entry.remote)).updatedAt);
+        }
+      }
+      const created = await createFromRemote(trx, { companyId: account.company_id, userId: account.user_id }, unknown.map((entry) => entry.remote));
+      for (const { item, remote } of unknown) {
+        const event = created.get(remote.uid);
+        if (event && !resources.has(event.id)) keep(event.id, item, event.updatedAt);
+      }
+      this.sync.outcome.pulled += parsed.length;
+      await deps.caldav.saveResources(trx, account.id, [...resources.values()]);
+      return [...resources.values()];
+    });
+    for (const resource of saved) this.sync.remember(resource);
+    for (const { event, item } of overwrites) await this.sync.overwrite(event, item.href, item.etag);
+  }
+
+  /** The events the batch's objects hold, by href: through our resource rows, else by UID. */
+  private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[]): Promise<Map<string, CalendarEventModel>> {
+    const { deps, account } = this.sync;
+    const byResource = parsed.flatMap(({ item }) => {
+      const resource = this.sync.resourceAt(item.href);
+      return resource ? [[item.href, resource.eventId] as const] : [];
+    });
+    const byId = new Map((await deps.events.findManyInCompany(trx, account.company_id, byResource.map(([, id]) => id))).map((event) => [event.id, event]));
+    const found = new Map<string, CalendarEventModel>();
+    for (const [href, id] of byResource) if (byId.has(id)) found.set(href, byId.get(id)!);
+    const rest = parsed.filter(({ item }) => !found.has(item.href));
+    const byUid = new Map((await deps.events.findByExternalIds(trx, account.company_id, rest.map(({ remote }) => remote.uid))).map((event) => [event.externalId, event]));
+    for (const { item, remote } of rest) if (byUid.has(remote.uid)) found.set(item.href, byUid.get(remote.uid)!);
+    return found;
+  }
+
+  private async pullRemoval(href: string) {
+    const resource = this.sync.resourceAt(href);
+    if (!resource) return;
+    const event = await this.sync.deps.events.findInCompany(this.sync.deps.db, this.sync.account.company_id, resource.eventId);
+    await this.sync.forget(resource);
+    // A mirrored record cannot be deleted from a calendar app: the next push puts it back.
+    if (event && !event.sourceModule && !event.isCancelled) await this.sync.cancelFromRemote(event);
+  }
+}
