@@ -87,3 +87,71 @@ describe('per-company storage backends', () => {
     expect(session.status).toBe('pending');
   });
 });
+
+const SETTINGS = `{ companyStorageSettings { backend isDefault maxFileBytes effectiveMaxFileBytes availableBackends nextcloudShares nextcloudUrl nextcloudUsername hasNextcloudAppPassword updatedAt } }`;
+const SET = `mutation($input: CompanyStorageSettingsInput!) {
+  setCompanyStorageSettings(input: $input) { backend isDefault maxFileBytes nextcloudShares nextcloudUrl nextcloudUsername hasNextcloudAppPassword }
+}`;
+const APP_PASSWORD = 'Zq8-app-password-Xk2';
+
+describe('company storage settings through the API', () => {
+  it('are for company admins only, each seeing their own company', async () => {
+    for (const username of ['maya.manager', 'emil.employee', 'sam.student']) {
+      expect((await docs.call(username, SETTINGS)).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect((await docs.call(username, SET, { input: { backend: 'local' } })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    }
+    const bheem = (await docs.call('admin', SETTINGS)).body.data.companyStorageSettings;
+    expect(bheem).toMatchObject({ backend: 'webdav', isDefault: false, availableBackends: ['local', 'webdav', 's3'], hasNextcloudAppPassword: false });
+    expect((await docs.call('globex.admin', SETTINGS)).body.data.companyStorageSettings.backend).toBe('s3');
+    await docs.call('globex.admin', SET, { input: { backend: 's3', maxFileBytes: 5000 } });
+    expect((await docs.call('admin', SETTINGS)).body.data.companyStorageSettings).toEqual(bheem);
+  });
+
+  it('refuse unknown backends, bad limits and Nextcloud URLs with credentials', async () => {
+    const code = async (input: Record<string, unknown>) => (await docs.call('globex.admin', SET, { input })).body.errors?.[0]?.extensions?.code;
+    expect(await code({ backend: 'ftp' })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'local', maxFileBytes: 0 })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'local', maxFileBytes: 2 * 1024 ** 4 })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://u:p@cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'http://cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://cloud.example.com', nextcloudUsername: 'u' })).toBe('BAD_USER_INPUT');
+  });
+
+  it('keep the Nextcloud app password encrypted and never return it', async () => {
+    const input = { backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://cloud.example.com/', nextcloudUsername: 'bheem-docs', nextcloudAppPassword: APP_PASSWORD };
+    const set = await docs.call('globex.admin', SET, { input });
+    expect(set.body.errors).toBeUndefined();
+    expect(set.body.data.setCompanyStorageSettings).toEqual({
+      backend: 'webdav', isDefault: false, maxFileBytes: null, nextcloudShares: true, nextcloudUrl: 'https://cloud.example.com', nextcloudUsername: 'bheem-docs', hasNextcloudAppPassword: true,
+    });
+    const read = await docs.call('globex.admin', SETTINGS);
+    expect(JSON.stringify(read.body)).not.toContain(APP_PASSWORD);
+    const stored = await db.selectFrom('documents.company_storage').select('nextcloud_password_encrypted').where('company_id', '=', DEMO_COMPANIES.globex.id).executeTakeFirstOrThrow();
+    expect(stored.nextcloud_password_encrypted).toMatch(/^v1:/);
+    expect(stored.nextcloud_password_encrypted).not.toContain(APP_PASSWORD);
+    // No field of the type can carry it.
+    const type = await docs.call('globex.admin', `{ __type(name: "CompanyStorageSettings") { fields { name } } }`);
+    expect(type.body.data.__type.fields.map((f: { name: string }) => f.name).filter((name: string) => /password/i.test(name))).toEqual(['hasNextcloudAppPassword']);
+    // Left out, the stored password stays; for another account, it goes.
+    const kept = await docs.call('globex.admin', SET, { input: { ...input, nextcloudAppPassword: undefined } });
+    expect(kept.body.data.setCompanyStorageSettings.hasNextcloudAppPassword).toBe(true);
+    const otherAccount = await docs.call('globex.admin', SET, { input: { backend: 'webdav', nextcloudUrl: input.nextcloudUrl, nextcloudUsername: 'someone-else' } });
+    expect(otherAccount.body.data.setCompanyStorageSettings).toMatchObject({ nextcloudShares: false, hasNextcloudAppPassword: false });
+  });
+
+  it('send new files to the new backend while existing documents keep theirs', async () => {
+    await docs.call('globex.admin', SET, { input: { backend: 's3' } });
+    const old = await roundTrip('globex.admin', 3);
+    expect(old.storageBackend).toBe('s3');
+    const changed = await docs.call('globex.admin', SET, { input: { backend: 'local', maxFileBytes: 1000 } });
+    expect(changed.body.data.setCompanyStorageSettings).toMatchObject({ backend: 'local', maxFileBytes: 1000 });
+    expect((await roundTrip('globex.admin', 3)).storageBackend).toBe('local');
+    const tooBig = await docs.call('globex.admin', REQUEST, { input: { entityType: 'task', entityId: DEMO_ERP.tasks[3]!.id, filename: 'big.bin', size: 1001 } });
+    expect(tooBig.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const again = (await docs.call('globex.admin', `{ document(id: "${old.id}") { storageBackend downloadUrl } }`)).body.data.document;
+    expect(again.storageBackend).toBe('s3');
+    const download = await fetch(docs.onService(again.downloadUrl));
+    expect(download.status).toBe(200);
+    expect((await download.text()).startsWith('region,revenue')).toBe(true);
+  });
+});
