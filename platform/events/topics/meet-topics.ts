@@ -21,6 +21,7 @@ const liveClass = object({
   room_name: optional(string()),
   /** Moodle user id of the teacher holding the class. */
   host_user_id: optional(decimalId()),
+  /** Moodle user id of whoever made the change; null (or absent, in events queued before it existed) for LiveKit- and job-driven changes. */
   actor_id: optional(decimalId()),
 });
 
@@ -31,6 +32,8 @@ const recording = object({
   course_id: decimalId(),
   status: optional(oneOf(['RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED'])),
   duration_seconds: optional(integer({ min: 0 })),
+  /** As for classes: null when egress finished it (webhook or reconciliation); absent in older events. */
+  actor_id: optional(decimalId()),
 });
 
 const classKey = (p: { live_class_id: string }) => p.live_class_id;

@@ -109,7 +109,8 @@ export class MoodleCalendarService {
     if (!course) return;
     const title = typeof p.title === 'string' && p.title ? p.title : 'Live class';
     const data = customData(course, p.live_class_id, { recordingid: p.recording_id });
-    await this.notify(course, undefined, { kind: 'recording_available', title, courseName: course.fullname }, data, { once: true });
+    // Sent by whoever made it available when the event names them, else by nobody in particular.
+    await this.notify(course, p.actor_id ?? undefined, { kind: 'recording_available', title, courseName: course.fullname }, data, { once: true });
   }
 
   /** The course, if it belongs to the event's company (and the payload agrees on the company). */
@@ -158,7 +159,7 @@ export class MoodleCalendarService {
   }
 }
 
-/** Who caused a class event: the payload's actor, else the host (meet's scheduling sends no actor). */
+/** Who caused a class event: the payload's actor (meet's `actor_id`), else the host (events without an actor, e.g. queued before it existed). */
 function actorOf(p: ClassPayload): string | undefined {
   return p.actor_id ?? p.host_user_id ?? undefined;
 }

@@ -154,6 +154,36 @@ describe('live classes in Moodle', () => {
     expect(await notices(liveClassId, 'recording_available')).toHaveLength(3);
   });
 
+  it('sends notifications from the actor meet names, the host only when an event names none', async () => {
+    // Through meet: the admin (Moodle user 2) moves Tara's class; Tara, the host, is told too.
+    const id = await schedule('tara.teacher', { courseId: '101', title: 'Torque', scheduledAt: inMinutes(200), durationMinutes: 30 });
+    await waitFor(async () => ((await courseEvents(id)).length ? true : undefined), 'the course event');
+    expect((await meet('admin', UPDATE, { id, input: { scheduledAt: inMinutes(400) } })).body.errors).toBeUndefined();
+    const moved = await waitFor(async () => ((await notices(id, 'liveclass_rescheduled')).length ? notices(id, 'liveclass_rescheduled') : undefined), 'notifications');
+    expect(moved.map((row) => row.useridfrom)).toEqual(['2', '2', '2']);
+    expect(recipients(moved)).toEqual(['3', '5', '6']);
+
+    // A cancellation queued before meet sent actors: credited to the host, who is not told of it.
+    const older = randomUUID();
+    const scheduledEvent = await publish('meet.class.scheduled', older, classPayload(older, { actor_id: '4' }));
+    await waitFor(() => processed(scheduledEvent), 'the scheduled event');
+    expect((await notices(older, 'liveclass_scheduled')).map((row) => row.useridfrom)).toEqual(['4', '4', '4']);
+    const cancelEvent = await publish('meet.class.cancelled', older, classPayload(older, { status: 'CANCELLED' }));
+    await waitFor(() => processed(cancelEvent), 'the cancelled event');
+    const cancelled = await notices(older, 'liveclass_cancelled');
+    expect(cancelled.map((row) => row.useridfrom)).toEqual(['3', '3']);
+    expect(recipients(cancelled)).toEqual(['5', '6']);
+
+    // A recording made available by someone: sent by them, and not to them.
+    const liveClassId = randomUUID();
+    const recording = { company_id: bheem, recording_id: randomUUID(), live_class_id: liveClassId, course_id: '101', status: 'READY', title: 'Torque', actor_id: '3' };
+    const readyEvent = await publish('meet.recording.ready', recording.recording_id, recording);
+    await waitFor(() => processed(readyEvent), 'the recording event');
+    const ready = await notices(liveClassId, 'recording_available');
+    expect(ready.map((row) => row.useridfrom)).toEqual(['3', '3']);
+    expect(recipients(ready)).toEqual(['5', '6']);
+  });
+
   it('leaves one course event and one notification per user when the very same event is delivered twice', async () => {
     const liveClassId = randomUUID();
     const payload = classPayload(liveClassId);

@@ -7,6 +7,11 @@
  * meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
  * which names the class `live_class_id` and the host `host_user_id`; the
  * short names `class_id` and `host_id` are carried too).
+ *
+ * `actor_id` is the Moodle user id of whoever made the change (a teacher or
+ * admin through a mutation), null when LiveKit's webhooks or meet's own jobs
+ * made it, or when the user has no Moodle account. Consumers credit the
+ * change to the actor (Moodle notifications' sender), else to the host.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { publishEvent } from '../../../platform/events/publish-event.js';
@@ -14,7 +19,10 @@ import type { LiveClassModel, RecordingModel } from '../models.js';
 
 export type ClassTopic = 'meet.class.scheduled' | 'meet.class.updated' | 'meet.class.cancelled' | 'meet.class.started' | 'meet.class.ended';
 
-export function classPayload(liveClass: LiveClassModel): Record<string, unknown> {
+/** Who made a change: a user's Moodle id, or null for LiveKit and meet's jobs. */
+export type ActorId = string | null;
+
+export function classPayload(liveClass: LiveClassModel, actorId: ActorId): Record<string, unknown> {
   return {
     class_id: liveClass.id,
     live_class_id: liveClass.id,
@@ -31,6 +39,7 @@ export function classPayload(liveClass: LiveClassModel): Record<string, unknown>
     status: liveClass.status,
     started_at: liveClass.startedAt?.toISOString() ?? null,
     ended_at: liveClass.endedAt?.toISOString() ?? null,
+    actor_id: actorId,
   };
 }
 
@@ -38,12 +47,14 @@ export function publishClassEvent(
   trx: Transaction<any> | Kysely<any>,
   topic: ClassTopic,
   liveClass: LiveClassModel,
+  actorId: ActorId,
   extra: Record<string, unknown> = {},
 ) {
-  return publishEvent(trx, { topic, companyId: liveClass.companyId, key: liveClass.id, payload: { ...classPayload(liveClass), ...extra }, source: 'meet' });
+  return publishEvent(trx, { topic, companyId: liveClass.companyId, key: liveClass.id, payload: { ...classPayload(liveClass, actorId), ...extra }, source: 'meet' });
 }
 
-export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recording: RecordingModel, liveClass: LiveClassModel) {
+/** A recording becomes ready when egress says so (webhook or reconciliation): nobody in particular did it unless `actorId` says. */
+export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recording: RecordingModel, liveClass: LiveClassModel, actorId: ActorId = null) {
   return publishEvent(trx, {
     topic: 'meet.recording.ready',
     companyId: recording.companyId,
@@ -58,6 +69,7 @@ export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recor
       title: liveClass.title,
       duration_seconds: recording.durationSeconds,
       size_bytes: recording.sizeBytes,
+      actor_id: actorId,
     },
     source: 'meet',
   });

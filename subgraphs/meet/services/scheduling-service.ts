@@ -66,7 +66,7 @@ export class SchedulingService {
         record: input.record ?? false,
         createdBy: this.viewer.userId,
       });
-      await publishClassEvent(trx, 'meet.class.scheduled', created);
+      await publishClassEvent(trx, 'meet.class.scheduled', created, this.actorId);
       return created;
     });
   }
@@ -86,7 +86,7 @@ export class SchedulingService {
       requireStatus(current, changes.scheduled_at ? ['SCHEDULED'] : ['SCHEDULED', 'LIVE'], 'change');
       if (Object.keys(changes).length === 0) return current;
       const updated = await new LiveClassRepository(trx).update(id, changes);
-      await publishClassEvent(trx, 'meet.class.updated', updated, {
+      await publishClassEvent(trx, 'meet.class.updated', updated, this.actorId, {
         changed: Object.keys(input).filter((key) => (input as Record<string, unknown>)[key] !== undefined),
         previous_scheduled_at: current.scheduledAt.toISOString(),
         previous_duration_minutes: current.durationMinutes,
@@ -101,7 +101,7 @@ export class SchedulingService {
       const current = await this.lock(trx, id);
       requireStatus(current, ['SCHEDULED'], 'cancel');
       const updated = await new LiveClassRepository(trx).update(id, { status: 'CANCELLED', room_opened_at: null });
-      await publishClassEvent(trx, 'meet.class.cancelled', updated);
+      await publishClassEvent(trx, 'meet.class.cancelled', updated, this.actorId);
       return { updated, hadRoom: current.roomOpenedAt !== null };
     });
     if (cancelled.hadRoom) await this.closeRoom(cancelled.updated);
@@ -113,10 +113,15 @@ export class SchedulingService {
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await this.lock(trx, id);
       requireStatus(current, current.roomOpenedAt ? ['SCHEDULED', 'LIVE'] : ['LIVE'], 'end');
-      return markEnded(trx, current, new Date(), 'ended_by_teacher');
+      return markEnded(trx, current, new Date(), 'ended_by_teacher', this.actorId);
     });
     await this.closeRoom(ended);
     return ended;
+  }
+
+  /** The caller, as events name users: their Moodle id (null without a Moodle account). */
+  private get actorId(): string | null {
+    return this.viewer.moodleUserId ?? null;
   }
 
   private async requireTeacherOf(id: string): Promise<LiveClassModel> {

@@ -27,6 +27,7 @@ describe('scheduling live classes', () => {
     expect(events[0]!.payload).toMatchObject({
       class_id: created.id, course_id: '101', company_id: demoCompanyId('bheem'), title: 'Friction and drag', description: 'Bring a ruler',
       scheduled_at: new Date(scheduledAt).toISOString(), duration_minutes: 45, host_id: '3', room_name: created.roomName, status: 'SCHEDULED',
+      actor_id: '3',
     });
     const admin = await schedule('admin', { title: 'Admin-led review' });
     expect(admin.body.data.scheduleLiveClass.host).toEqual({ id: '2' });
@@ -65,7 +66,11 @@ describe('scheduling live classes', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.updateLiveClass).toEqual({ scheduledAt: new Date(newTime).toISOString(), durationMinutes: 90, title: 'Friction' });
     const [event] = (await meet.outbox('meet.class.updated')).filter((row) => row.entity_key === created.id);
-    expect(event!.payload).toMatchObject({ scheduled_at: new Date(newTime).toISOString(), duration_minutes: 90, previous_scheduled_at: created.scheduledAt });
+    expect(event!.payload).toMatchObject({ scheduled_at: new Date(newTime).toISOString(), duration_minutes: 90, previous_scheduled_at: created.scheduledAt, actor_id: '3' });
+    // An admin changing Tara's class is the actor; Tara stays the host.
+    expect((await meet.call('admin', update, { id: created.id, input: { title: 'Friction, again' } })).body.errors).toBeUndefined();
+    const byAdmin = (await meet.outbox('meet.class.updated')).filter((row) => row.entity_key === created.id).at(-1);
+    expect(byAdmin!.payload).toMatchObject({ title: 'Friction, again', actor_id: '2', host_user_id: '3' });
     expect(codeOf(await meet.call('sam.student', update, { id: created.id, input: { title: 'Mine now' } }))).toBe('FORBIDDEN');
     expect(codeOf(await meet.call('tara.teacher', update, { id: created.id, input: { durationMinutes: 1000 } }))).toBe('BAD_USER_INPUT');
   });
@@ -76,7 +81,7 @@ describe('scheduling live classes', () => {
     const cancelled = await mutate('tara.teacher', 'cancelLiveClass', created.id);
     expect(cancelled.body.data.cancelLiveClass.status).toBe('CANCELLED');
     const events = (await meet.outbox('meet.class.cancelled')).filter((row) => row.entity_key === created.id);
-    expect(events.map((event) => event.payload.status)).toEqual(['CANCELLED']);
+    expect(events.map((event) => [event.payload.status, event.payload.actor_id])).toEqual([['CANCELLED', '3']]);
     expect(codeOf(await mutate('tara.teacher', 'cancelLiveClass', created.id))).toBe('CONFLICT');
     expect(codeOf(await mutate('tara.teacher', 'endLiveClass', created.id))).toBe('CONFLICT');
     expect(codeOf(await meet.call('tara.teacher', JOIN, { id: created.id }))).toBe('CONFLICT');
@@ -94,7 +99,7 @@ describe('scheduling live classes', () => {
     expect(meet.livekit.rooms.has(created.roomName)).toBe(false);
     expect(meet.livekit.callsTo('DeleteRoom').at(-1)).toMatchObject({ body: { room: created.roomName }, status: 200 });
     const [event] = (await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === created.id);
-    expect(event!.payload).toMatchObject({ class_id: created.id, status: 'ENDED', reason: 'ended_by_teacher' });
+    expect(event!.payload).toMatchObject({ class_id: created.id, status: 'ENDED', reason: 'ended_by_teacher', actor_id: '3' });
     expect(codeOf(await mutate('tara.teacher', 'cancelLiveClass', created.id))).toBe('CONFLICT');
     expect(codeOf(await mutate('tara.teacher', 'endLiveClass', created.id))).toBe('CONFLICT');
   });

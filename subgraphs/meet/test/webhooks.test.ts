@@ -70,7 +70,8 @@ describe('LiveKit webhooks', () => {
     expect(await statusOf(liveClass.id)).toMatchObject({ status: 'LIVE', startedAt: joinedAt.toISOString() });
     const events = (await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id);
     expect(events).toHaveLength(1);
-    expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE', started_at: joinedAt.toISOString() });
+    // LiveKit made it live, not a user.
+    expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE', started_at: joinedAt.toISOString(), actor_id: null });
   });
 
   it('makes a class LIVE on a room_started whose room already holds participants (participant_joined lost)', async () => {
@@ -109,7 +110,7 @@ describe('LiveKit webhooks', () => {
     const after = Object.fromEntries((await attendanceOf(liveClass.id)).map((a: any) => [a.user.id, a]));
     expect(after['3'].leftAt).toBe(ended.endedAt); // the open interval closed with the class
     const [event] = (await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === liveClass.id);
-    expect(event!.payload).toMatchObject({ status: 'ENDED', reason: 'room_finished' });
+    expect(event!.payload).toMatchObject({ status: 'ENDED', reason: 'room_finished', actor_id: null });
   });
 
   it('records a class scheduled with record: true from its first participant to a READY recording with a signed URL', async () => {
@@ -135,7 +136,7 @@ describe('LiveKit webhooks', () => {
     expect(recording).toMatchObject({ status: 'READY', durationSeconds: 95, sizeBytes: 1234 });
     const ready = (await meet.outbox('meet.recording.ready')).filter((row) => row.entity_key === recording.id);
     expect(ready).toHaveLength(1);
-    expect(ready[0]!.payload).toMatchObject({ recording_id: recording.id, class_id: liveClass.id, duration_seconds: 95 });
+    expect(ready[0]!.payload).toMatchObject({ recording_id: recording.id, class_id: liveClass.id, duration_seconds: 95, actor_id: null });
 
     const url = new URL(recording.url);
     const local = `${meet.platform.subgraphs.meet!.url.replace(/\/graphql$/, '')}${url.pathname}${url.search}`;
