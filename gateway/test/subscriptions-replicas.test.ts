@@ -89,7 +89,9 @@ async function roomOf(gatewayPort: number): Promise<string> {
   });
   return ((await answer.json()) as any).data.liveClass.roomName;
 }
-const hook = (meetPort: number, event: string, room: string) => sendWebhook(`http://127.0.0.1:${meetPort}/webhooks/livekit`, event, { room: { sid: 'RM_r', name: room } });
+// The teacher joining makes the class LIVE (an empty room's room_started does not); its room finishing ends it.
+const hook = (meetPort: number, event: string, room: string) =>
+  sendWebhook(`http://127.0.0.1:${meetPort}/webhooks/livekit`, event, { room: { sid: 'RM_r', name: room }, ...(event === 'participant_joined' && { participant: { sid: 'PA_r', identity: '3' } }) });
 
 /** Until one of the subscriber's events matches (events arrive asynchronously; no sleeping). */
 const arrived = (subscriber: Subscription, id: string, status: string) =>
@@ -109,7 +111,7 @@ describe('subscriptions across replicas', () => {
       .toBe(true);
 
     const room = await roomOf(gateways[0]!);
-    expect((await hook(meets[0]!, 'room_started', room)).status).toBe(200);
+    expect((await hook(meets[0]!, 'participant_joined', room)).status).toBe(200);
     for (const subscriber of subscribers) await arrived(subscriber, NEWTON.id, 'LIVE');
     expect((await hook(meets[1]!, 'room_finished', room)).status).toBe(200);
     for (const subscriber of subscribers) await arrived(subscriber, NEWTON.id, 'ENDED');

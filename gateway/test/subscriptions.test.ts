@@ -63,7 +63,7 @@ describe('federated subscriptions through the gateway', () => {
   it('delivers a webhook-started class with fields of meet, academy and calendar', async () => {
     const subscription = subscribeWs(url, await platform.tokenFor('sam.student'), FEDERATED, { courseId: '101' });
     await waitUntilSubscribed();
-    const hook = await sendWebhook(webhookUrl(), 'room_started', { room: { sid: 'RM_1', name: await roomOf(PHYSICS_NEWTON.id) } });
+    const hook = await sendWebhook(webhookUrl(), 'participant_joined', { room: { sid: 'RM_1', name: await roomOf(PHYSICS_NEWTON.id) }, participant: { sid: 'PA_1', identity: '3' } });
     expect(hook.status).toBe(200);
     const event = await subscription.event(1);
     expect(event.errors).toBeUndefined();
