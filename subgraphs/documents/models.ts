@@ -39,6 +39,8 @@ export interface ShareLinkModel {
   downloadCount: number;
   createdAt: Date;
   provider: 'documents' | 'nextcloud';
+  /** Nextcloud's share id (provider nextcloud). */
+  externalId: string | null;
   /** Nextcloud's public URL of the share (provider nextcloud). */
   externalUrl: string | null;
 }

@@ -26,6 +26,7 @@ import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
+import { NextcloudShareAccounts } from './services/nextcloud-share-accounts.js';
 import { ShareCredentials } from './services/share-credentials.js';
 import { SharePasswordLimit } from './services/share-password-limit.js';
 import { ShareService } from './services/share-service.js';
@@ -49,6 +50,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const companyStorage = new CompanyStorageRepository(db);
     const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage };
     const shareCredentials = new ShareCredentials(config.calendarCredentialKey);
+    const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, shareCredentials, backends);
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
     const shareAttempts = new ShareAttemptRepository(db);
@@ -65,12 +67,13 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       createContext: (base) => {
         const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer));
         const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
+        const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts);
         return {
           ...base,
           documents,
           uploads: new UploadService(base.viewer, documents, uploadDeps),
-          shares: new ShareService(base.viewer, documents, shareLinks, shareTokens, db),
-          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db),
+          shares,
+          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares),
           storageSettings: new StorageSettingsService(base.viewer, companyStorage, settings, backends, shareCredentials),
         };
       },

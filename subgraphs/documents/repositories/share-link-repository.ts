@@ -14,6 +14,7 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
     downloadCount: row.download_count,
     createdAt: row.created_at,
     provider: row.provider as ShareLinkModel['provider'],
+    externalId: row.external_id,
     externalUrl: row.external_url,
   };
 }
@@ -23,13 +24,17 @@ export class ShareLinkRepository {
 
   async insert(
     trx: DocumentsTrx,
-    link: { id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string },
+    link: {
+      id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string;
+      provider?: 'documents' | 'nextcloud'; externalId?: string; externalUrl?: string;
+    },
   ): Promise<Selectable<ShareLinksTable>> {
     return trx
       .insertInto('documents.share_links')
       .values({
         id: link.id, document_id: link.documentId, company_id: link.companyId, token_hash: link.tokenHash,
         expires_at: link.expiresAt, password_hash: link.passwordHash, created_by: link.createdBy,
+        provider: link.provider ?? 'documents', external_id: link.externalId ?? null, external_url: link.externalUrl ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -75,6 +80,8 @@ export class ShareLinkRepository {
         .selectFrom('documents.share_links as s')
         .innerJoin('documents.documents as d', 'd.id', 's.document_id')
         .where('s.token_hash', '=', tokenHash)
+        // Nextcloud serves its own shares: our URL never names them.
+        .where('s.provider', '=', 'documents')
         .select([
           's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.deleted_at', 'd.storage_backend', 'd.storage_key',
           'd.size', 'd.checksum', 'd.mime_type', 'd.filename',

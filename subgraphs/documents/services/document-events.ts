@@ -36,7 +36,7 @@ export async function publishDocumentEvent<T extends DocumentTopic>(
 export async function publishShareEvent(
   trx: DocumentsTrx,
   topic: Extract<TopicName, 'documents.share.created' | 'documents.share.revoked'>,
-  link: Pick<Selectable<ShareLinksTable>, 'id' | 'document_id' | 'company_id' | 'expires_at' | 'password_hash'> & { provider: string },
+  link: Pick<Selectable<ShareLinksTable>, 'id' | 'document_id' | 'company_id' | 'expires_at' | 'password_hash' | 'provider'>,
   document: { entityType: string; entityId: string },
   actorId: string | null,
 ): Promise<void> {

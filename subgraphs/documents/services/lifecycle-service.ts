@@ -6,6 +6,7 @@ import type { DocumentRepository } from '../repositories/document-repository.js'
 import type { DocumentsDb } from '../repositories/documents-db.js';
 import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
+import type { ShareService } from './share-service.js';
 
 export class LifecycleService {
   constructor(
@@ -13,6 +14,7 @@ export class LifecycleService {
     private readonly documents: DocumentService,
     private readonly repository: DocumentRepository,
     private readonly db: DocumentsDb,
+    private readonly shares: ShareService,
   ) {}
 
   /** The current document (not a version) the caller may change, trash included only when asked. */
@@ -37,6 +39,8 @@ export class LifecycleService {
 
   async trash(id: string): Promise<DocumentModel> {
     const document = await this.writable(id, false);
+    // Our links stop with the trash; Nextcloud's must be deleted there (and stay revoked after a restore).
+    await this.shares.revokeNextcloudLinksOf(document);
     await this.db.transaction().execute(async (trx) => {
       const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { deleted_at: new Date() });
       if (row) await publishDocumentEvent(trx, 'documents.document.deleted', row, this.viewer.userId, { purged: false });

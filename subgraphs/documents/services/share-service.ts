@@ -1,13 +1,18 @@
-/** Creating, listing and revoking share links: for those who may change the document. */
+/**
+ * Creating, listing and revoking share links: for those who may change the
+ * document. Links are ours (served under /files/share/), or Nextcloud shares
+ * when the company asks for them and the document is on WebDAV.
+ */
 import { randomUUID } from 'node:crypto';
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
-import { badInput, notFound } from '../../../platform/errors.js';
+import { badInput, notFound, unavailable } from '../../../platform/errors.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
 import type { DocumentsDb } from '../repositories/documents-db.js';
 import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
 import { publishShareEvent } from './document-events.js';
+import type { NextcloudShareAccounts } from './nextcloud-share-accounts.js';
 import type { DocumentService } from './document-service.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
@@ -23,6 +28,7 @@ export class ShareService {
     private readonly links: ShareLinkRepository,
     private readonly tokens: ShareTokens,
     private readonly db: DocumentsDb,
+    private readonly nextcloud: NextcloudShareAccounts,
   ) {
     this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
   }
@@ -47,15 +53,25 @@ export class ShareService {
     if (password != null && (password.length < 8 || password.length > 200)) throw badInput('password must have 8 to 200 characters', 'password');
     const id = randomUUID();
     const passwordHash = password == null ? null : await hashSharePassword(password);
-    const row = await this.db.transaction().execute(async (trx) => {
-      const inserted = await this.links.insert(trx, {
-        id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
-        expiresAt, passwordHash, createdBy: this.viewer.userId,
+    // With Nextcloud shares on, Nextcloud creates and serves the link (an outside effect: before our transaction, undone if it fails).
+    const path = this.nextcloud.pathOf(document);
+    const nextcloud = path ? await this.nextcloud.clientFor(this.viewer.companyId) : null;
+    const external = nextcloud ? await nextcloud.create(path!, expiresAt, password ?? null) : null;
+    try {
+      const row = await this.db.transaction().execute(async (trx) => {
+        const inserted = await this.links.insert(trx, {
+          id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
+          expiresAt, passwordHash, createdBy: this.viewer.userId,
+          ...(external && { provider: 'nextcloud', externalId: external.id, externalUrl: external.url }),
+        });
+        await publishShareEvent(trx, 'documents.share.created', inserted, document, this.viewer.userId);
+        return inserted;
       });
-      await publishShareEvent(trx, 'documents.share.created', { ...inserted, provider: 'documents' }, document, this.viewer.userId);
-      return inserted;
-    });
-    return toShareLink(row);
+      return toShareLink(row);
+    } catch (error) {
+      if (external) await nextcloud!.delete(external.id).catch(() => {});
+      throw error;
+    }
   }
 
   async revoke(id: string): Promise<ShareLinkModel> {
@@ -63,11 +79,26 @@ export class ShareService {
     const document = link && (await this.documents.findReadable(link.documentId));
     if (!link || !document) throw notFound('ShareLink', id);
     await this.documents.access.requireWrite(document);
+    await this.revokeLink(link, document);
+    return (await this.links.find(this.viewer.companyId, link.id))!;
+  }
+
+  /** Nextcloud serves its shares itself: a trashed document's must go there too (ours die with the trash). */
+  async revokeNextcloudLinksOf(document: DocumentModel): Promise<void> {
+    const links = await this.links.listForDocuments(this.viewer.companyId, [document.documentId]);
+    for (const link of links) if (link.provider === 'nextcloud' && !link.revokedAt) await this.revokeLink(link, document);
+  }
+
+  private async revokeLink(link: ShareLinkModel, document: DocumentModel): Promise<void> {
+    if (link.provider === 'nextcloud' && !link.revokedAt) {
+      const nextcloud = await this.nextcloud.clientFor(this.viewer.companyId);
+      if (!nextcloud) throw unavailable('This link is a Nextcloud share and the company has no Nextcloud account configured to revoke it', { backend: 'nextcloud' });
+      await nextcloud.delete(link.externalId!);
+    }
     await this.db.transaction().execute(async (trx) => {
       const revoked = await this.links.revoke(trx, this.viewer.companyId, link.id);
       // Revoking twice changes nothing and announces nothing.
-      if (revoked) await publishShareEvent(trx, 'documents.share.revoked', { ...revoked, provider: 'documents' }, document, this.viewer.userId);
+      if (revoked) await publishShareEvent(trx, 'documents.share.revoked', revoked, document, this.viewer.userId);
     });
-    return (await this.links.find(this.viewer.companyId, link.id))!;
   }
 }

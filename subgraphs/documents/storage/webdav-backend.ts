@@ -33,7 +33,8 @@ export class WebDavStorageBackend implements StorageBackend {
     this.root = `/${settings.root.replace(/^\/+|\/+$/g, '')}`;
   }
 
-  private pathOf(key: string): string {
+  /** The object's path below the server's URL: with Nextcloud, the path in that account's files (its share API takes it). */
+  pathOf(key: string): string {
     assertStorageKey(key);
     return `${this.root}/${key}`;
   }

@@ -1,0 +1,39 @@
+/**
+ * Which share links become Nextcloud shares: those of documents whose
+ * current version is on the WebDAV backend, in companies whose settings turn
+ * Nextcloud shares on with an account (URL, user, encrypted app password).
+ * The WebDAV backend must be that account's files (remote.php/dav/files/<user>),
+ * so that the object's WebDAV path is its path in Nextcloud.
+ */
+import type { DocumentModel } from '../models.js';
+import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
+import type { StorageBackends } from '../storage/storage-backends.js';
+import { WebDavStorageBackend } from '../storage/webdav-backend.js';
+import { NextcloudShares } from './nextcloud-shares.js';
+import type { ShareCredentials } from './share-credentials.js';
+
+export class NextcloudShareAccounts {
+  constructor(
+    private readonly companyStorage: CompanyStorageRepository,
+    private readonly credentials: ShareCredentials,
+    private readonly backends: StorageBackends,
+  ) {}
+
+  /** The company's Nextcloud share client, when its settings ask for Nextcloud shares; null otherwise. */
+  async clientFor(companyId: string): Promise<NextcloudShares | null> {
+    const settings = await this.companyStorage.find(companyId);
+    if (!settings.nextcloudShares || !settings.nextcloudUrl || !settings.nextcloudUsername || !settings.nextcloudPasswordEncrypted) return null;
+    return new NextcloudShares({
+      url: settings.nextcloudUrl,
+      username: settings.nextcloudUsername,
+      appPassword: this.credentials.decrypt(companyId, settings.nextcloudPasswordEncrypted),
+    });
+  }
+
+  /** The document's current object as a path in the Nextcloud account's files; null when it is not on WebDAV. */
+  pathOf(document: DocumentModel): string | null {
+    if (document.storageBackend !== 'webdav' || !this.backends.has('webdav')) return null;
+    const backend = this.backends.get('webdav');
+    return backend instanceof WebDavStorageBackend ? backend.pathOf(document.storageKey) : null;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Share links as Nextcloud shares (OCS Share API) for companies that ask for
+ * them, against a loopback double of the OCS endpoints over the files that
+ * `rclone serve webdav` serves: created and deleted there, remembered here,
+ * announced, and never served by our own share URL.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { startNextcloudOcsDouble, type NextcloudOcsDouble } from '../../../test/storage/nextcloud-ocs-double.js';
+import { startWebDavServer, storageEnv, type StorageServer } from '../../../test/storage/storage-servers.js';
+import type { DocumentsDatabase } from '../database.js';
+import { DEMO_DOCUMENTS } from '../demo-documents.js';
+import { ShareTokens } from '../services/share-tokens.js';
+import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+
+const USERNAME = 'bheem-docs';
+const APP_PASSWORD = 'K7p2-xq9M-app-password';
+let docs: DocumentsPlatform;
+let webdav: StorageServer;
+let nextcloud: NextcloudOcsDouble;
+let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+
+const SET = `mutation($input: CompanyStorageSettingsInput!) { setCompanyStorageSettings(input: $input) { nextcloudShares hasNextcloudAppPassword } }`;
+const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
+  createShareLink(documentId: $id, expiresAt: $expiresAt, password: $password) { id url provider hasPassword expiresAt revokedAt }
+}`;
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+const settings = (appPassword = APP_PASSWORD) => ({
+  backend: 'webdav', nextcloudShares: true, nextcloudUrl: nextcloud.url, nextcloudUsername: USERNAME, nextcloudAppPassword: appPassword,
+});
+
+beforeAll(async () => {
+  webdav = await startWebDavServer();
+  nextcloud = await startNextcloudOcsDouble({ username: USERNAME, appPassword: APP_PASSWORD, filesDirectory: webdav.directory });
+  docs = await startDocumentsPlatform(storageEnv({ webdav }));
+  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  const { body } = await docs.call('admin', SET, { input: settings() });
+  expect(body.data.setCompanyStorageSettings).toEqual({ nextcloudShares: true, hasNextcloudAppPassword: true });
+});
+afterAll(async () => {
+  await db?.destroy();
+  await docs?.stop();
+  await nextcloud?.stop();
+  await webdav?.stop();
+  await webdav?.remove();
+});
+
+async function upload(text: string) {
+  const bytes = Buffer.from(text);
+  const ticket = (await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+    input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'offer.txt', size: bytes.length },
+  })).body.data.requestDocumentUpload;
+  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
+  const { body } = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
+  expect(body.data.completeDocumentUpload.storageBackend).toBe('webdav');
+  return body.data.completeDocumentUpload.id as string;
+}
+
+const linkCount = async () => Number((await db.selectFrom('documents.share_links').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+describe('Nextcloud shares', () => {
+  it('are created through the OCS API, served by Nextcloud, and revoked there', async () => {
+    const documentId = await upload('the offer, as sent');
+    const expiresAt = inDays(5);
+    const created = await docs.call('maya.manager', SHARE, { id: documentId, expiresAt });
+    expect(created.body.errors).toBeUndefined();
+    const link = created.body.data.createShareLink;
+    expect(link).toMatchObject({ provider: 'nextcloud', hasPassword: false, revokedAt: null });
+    expect(link.url).toMatch(new RegExp(`^${nextcloud.url}/s/[0-9a-f]+$`));
+
+    const row = await db.selectFrom('documents.share_links').selectAll().where('id', '=', link.id).executeTakeFirstOrThrow();
+    const share = nextcloud.shares.get(row.external_id!)!;
+    const key = (await db.selectFrom('documents.documents').select('storage_key').where('id', '=', documentId).executeTakeFirstOrThrow()).storage_key;
+    expect(share).toMatchObject({ path: `/bheem/${key}`, shareType: 3, permissions: 1, expireDate: expiresAt.slice(0, 10), password: null });
+    expect(row).toMatchObject({ provider: 'nextcloud', external_url: link.url });
+    expect(nextcloud.requests.every((request) => request.authorized && request.ocsHeader)).toBe(true);
+
+    const download = await fetch(`${link.url}/download`);
+    expect(await download.text()).toBe('the offer, as sent');
+    // Our own share URL never serves a Nextcloud share.
+    const ours = new ShareTokens(docs.platform.config.documents.urlSigningSecret, docs.platform.config.publicUrl).urlOf(link.id);
+    expect((await fetch(docs.onService(ours))).status).toBe(404);
+
+    const revoked = await docs.call('maya.manager', `mutation { revokeShareLink(id: "${link.id}") { revokedAt provider } }`);
+    expect(revoked.body.data.revokeShareLink.revokedAt).not.toBeNull();
+    expect(nextcloud.shares.has(row.external_id!)).toBe(false);
+    expect((await fetch(`${link.url}/download`)).status).toBe(404);
+
+    const { rows } = await sql<{ topic: string; payload: any }>`
+      SELECT topic, payload FROM events.outbox WHERE topic LIKE 'documents.share.%' AND payload->>'share_id' = ${link.id} ORDER BY position`.execute(db);
+    expect(rows.map((event) => [event.topic, event.payload.provider])).toEqual([['documents.share.created', 'nextcloud'], ['documents.share.revoked', 'nextcloud']]);
+  });
+
+  it('pass the password to Nextcloud, whose policy may refuse it, and keep no link then', async () => {
+    const documentId = await upload('priced offer');
+    const before = await linkCount();
+    const weak = await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(2), password: 'nine char' });
+    expect(weak.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(weak.body.errors?.[0]?.message).toMatch(/at least 10 characters/);
+    expect(await linkCount()).toBe(before);
+    const strong = await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(2), password: 'a long passphrase' });
+    expect(strong.body.data.createShareLink).toMatchObject({ provider: 'nextcloud', hasPassword: true });
+    const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', strong.body.data.createShareLink.id).executeTakeFirstOrThrow();
+    expect(nextcloud.shares.get(row.external_id!)!.password).toBe('a long passphrase');
+  });
+
+  it('are deleted in Nextcloud when the document goes to the trash', async () => {
+    const documentId = await upload('to be trashed');
+    const link = (await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) })).body.data.createShareLink;
+    const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', link.id).executeTakeFirstOrThrow();
+    expect(nextcloud.shares.has(row.external_id!)).toBe(true);
+    await docs.call('maya.manager', `mutation { deleteDocument(id: "${documentId}") { id } }`);
+    expect(nextcloud.shares.has(row.external_id!)).toBe(false);
+    const restored = await docs.call('maya.manager', `mutation { restoreDocument(id: "${documentId}") { shareLinks { id revokedAt } } }`);
+    expect(restored.body.data.restoreDocument.shareLinks[0].revokedAt).not.toBeNull();
+  });
+
+  it('leave documents on other backends to our own links', async () => {
+    const local = DEMO_DOCUMENTS.find((document) => document.company === 'bheem' && document.entityType === 'project')!;
+    const link = (await docs.call('maya.manager', SHARE, { id: local.id, expiresAt: inDays(1) })).body.data.createShareLink;
+    expect(link.provider).toBe('documents');
+    expect((await fetch(docs.onService(link.url))).status).toBe(200);
+  });
+
+  it('fail clearly, keeping no link, when Nextcloud refuses the account or is down', async () => {
+    const documentId = await upload('unshareable');
+    const before = await linkCount();
+    await docs.call('admin', SET, { input: settings('not-the-app-password') });
+    const refused = await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) });
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+    expect(refused.body.errors?.[0]?.message).toMatch(/refused the company's account \(bheem-docs\)/);
+    expect(JSON.stringify(refused.body)).not.toContain('not-the-app-password');
+    await docs.call('admin', SET, { input: settings() });
+    await nextcloud.stop();
+    const down = await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) });
+    expect(down.body.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+    expect(down.body.errors?.[0]?.message).toMatch(/Nextcloud cannot be reached/);
+    expect(await linkCount()).toBe(before);
+  });
+});
