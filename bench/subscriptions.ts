@@ -14,11 +14,15 @@
  *
  *   node --import tsx bench/subscriptions.ts
  *   (BENCH_SUB_CLIENTS=10000 BENCH_SUB_PROCESSES=4 BENCH_SUB_EVENTS=5 BENCH_SUB_IDENTITIES=10)
+ *   BENCH_SUB_CPU_PROFILE=/tmp/gateway.cpuprofile: the gateway's CPU profile
+ *   over the measured events only (open it in Chrome DevTools).
  *
  * PostgreSQL: DATABASE_URL's server (in a throwaway database), or an
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -52,8 +56,8 @@ export interface SubscriptionsBenchResult {
 
 type ToClients = { type: 'connect'; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
 type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[] };
-type ToGateway = { type: 'memory' } | { type: 'stop' };
-type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number };
+type ToGateway = { type: 'memory' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
+type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number } | { type: 'profiled' };
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -160,12 +164,18 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       for (const child of clients) child.removeAllListeners('message');
     }
 
+    const profiling = process.env.BENCH_SUB_CPU_PROFILE;
+    if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
     const latencies: number[] = [];
     for (let round = 0; round < events; round++) {
       const waiting = clients.map(delivered);
       const raisedAt = Date.now();
       await raise();
       for (const times of await Promise.all(waiting)) for (const time of times) latencies.push(time - raisedAt);
+    }
+    if (profiling) {
+      await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
+      print(`  gateway CPU profile: ${profiling}`);
     }
     const after = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
     latencies.sort((a, b) => a - b);
@@ -203,8 +213,20 @@ async function runGatewayProcess(): Promise<void> {
   const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS!) });
   const { activeClientSubscriptions } = await import('../gateway/subscriptions/start-subscriptions.js');
   process.send!({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') } satisfies FromGateway);
+  const profiler = new inspector.Session();
   process.on('message', async (message: ToGateway) => {
-    if (message.type === 'memory') {
+    if (message.type === 'profile') {
+      if (message.action === 'start') {
+        profiler.connect();
+        await profiler.post('Profiler.enable');
+        await profiler.post('Profiler.start');
+      } else {
+        const { profile } = await profiler.post('Profiler.stop');
+        writeFileSync(process.env.BENCH_SUB_CPU_PROFILE!, JSON.stringify(profile));
+        profiler.disconnect();
+      }
+      process.send!({ type: 'profiled' } satisfies FromGateway);
+    } else if (message.type === 'memory') {
       for (let index = 0; index < 3; index++) (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
       process.send!({ type: 'memory', rss: usage.rss, heap: usage.heapUsed, clients: activeClientSubscriptions() } satisfies FromGateway);

@@ -1,82 +1,85 @@
 /**
- * One client's subscription as the transports see it: an async iterator of
- * results fed by a shared subscription. The queue is bounded: a client that
- * falls `maxQueued` events behind (or whose socket holds more than its
- * transport allows) is let go through `onTooSlow`, never waited for, so a
- * slow client cannot delay anyone else's events.
+ * One client's subscription as a shared subscription feeds it. Events are
+ * written straight to the client's connection (`deliver`), already
+ * serialized (event-message.ts): no promise, no copy, no JSON per client,
+ * which is what lets one event reach ten thousand sockets quickly.
+ *
+ * The client's queue is what its connection holds unsent: a client whose
+ * transport says it is too far behind (`isBehind`, a bound in bytes or
+ * events) is let go through `onTooSlow`, never waited for, so a slow client
+ * cannot delay anyone else's events.
+ *
+ * It is also an async iterator that yields nothing and ends with the
+ * subscription: graphql-ws learns from it when to send `complete`, and
+ * ends it (return()) when the client completes or leaves.
  */
-import type { ExecutionResult } from 'graphql';
+import type { EventMessage } from './event-message.js';
 
 export interface ClientStreamOptions {
-  maxQueued: number;
-  /** The transport's own backlog check (bytes not yet sent). */
-  isBehind?: () => boolean;
+  /** Writes one event to the client's connection, now. */
+  deliver: (event: EventMessage) => void;
+  /** True when the client's connection holds more unsent than its transport allows. */
+  isBehind: () => boolean;
   /** Called once, when the client has fallen too far behind. */
   onTooSlow: (reason: string) => void;
-  /** Called once, when the client's iteration ends (it left, or was let go). */
+  /** Called once, when the stream ends (completed, the client left, or it was let go). */
   onEnd: () => void;
 }
 
-export class ClientStream implements AsyncIterableIterator<ExecutionResult> {
-  private readonly queue: ExecutionResult[] = [];
-  private waiting: ((step: IteratorResult<ExecutionResult>) => void) | undefined;
+const TOO_SLOW = 'Too slow: the client fell too far behind its events; reconnect to resume';
+
+export class ClientStream implements AsyncIterableIterator<never> {
+  private waiting: ((step: IteratorResult<never>) => void) | undefined;
   private finished = false;
 
   constructor(private readonly options: ClientStreamOptions) {}
 
-  push(result: ExecutionResult): void {
-    if (this.finished) return;
-    if (this.waiting) {
-      const resolve = this.waiting;
-      this.waiting = undefined;
-      return resolve({ value: result, done: false });
-    }
-    if (this.queue.length >= this.options.maxQueued || this.options.isBehind?.()) {
-      this.finish();
-      return this.options.onTooSlow(`Too slow: more than ${this.options.maxQueued} events waiting; reconnect to resume`);
-    }
-    this.queue.push(result);
+  get ended(): boolean {
+    return this.finished;
   }
 
-  /** The upstream ended: the client gets what is queued, then `last` (errors) if any, then the end. */
-  end(last?: ExecutionResult): void {
+  push(event: EventMessage): void {
     if (this.finished) return;
-    if (last) this.queue.push(last);
-    this.finished = true;
-    if (this.queue.length === 0) this.release();
+    if (this.options.isBehind()) {
+      this.finished = true;
+      this.options.onTooSlow(TOO_SLOW);
+      return this.release();
+    }
+    this.options.deliver(event);
   }
 
-  next(): Promise<IteratorResult<ExecutionResult>> {
-    const value = this.queue.shift();
-    if (value) {
-      if (this.finished && this.queue.length === 0) this.release();
-      return Promise.resolve({ value, done: false });
-    }
+  /** The subscription ended: `last` (errors) if any is written, then the stream ends. */
+  end(last?: EventMessage): void {
+    if (this.finished) return;
+    if (last) this.options.deliver(last);
+    this.finish();
+  }
+
+  next(): Promise<IteratorResult<never>> {
     if (this.finished) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
 
-  async return(): Promise<IteratorResult<ExecutionResult>> {
+  async return(): Promise<IteratorResult<never>> {
     this.finish();
     return { value: undefined, done: true };
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<ExecutionResult> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<never> {
     return this;
   }
 
   private finish(): void {
     this.finished = true;
-    this.queue.length = 0;
     this.release();
   }
 
-  private ended = false;
+  private released = false;
   private release(): void {
     this.waiting?.({ value: undefined, done: true });
     this.waiting = undefined;
-    if (this.ended) return;
-    this.ended = true;
+    if (this.released) return;
+    this.released = true;
     this.options.onEnd();
   }
 }

@@ -13,3 +13,6 @@ export const SubscriptionCloseCode = {
   /** The gateway is shutting down: reconnect (to another replica). */
   GoingAway: 1001,
 } as const;
+
+/** extensions.code of the last event an SSE client gets when it is let go for falling behind (4008's counterpart). */
+export const TOO_SLOW_ERROR_CODE = 'SUBSCRIBER_TOO_SLOW';

@@ -2,9 +2,12 @@
  * Clients asking for the same subscription (same operation, variables and
  * caller identity) share one upstream subscription, and each event's `rest`
  * runs once for all of them: what an event looks like depends on nothing
- * else. Events are completed and handed out one at a time, in order; each
- * client has its own bounded queue (client-stream.ts), so the slowest one
- * holds back no one.
+ * else. Results are never shared across identities: what a caller may see
+ * (which events, which fields) depends on who it is.
+ *
+ * Events are completed, serialized once (event-message.ts) and handed out
+ * one at a time, in order; a client whose connection falls too far behind
+ * is let go (client-stream.ts), so the slowest one holds back no one.
  */
 import type { ServiceMap } from '@apollo/gateway';
 import type { ExecutionResult, GraphQLFormattedError } from 'graphql';
@@ -13,9 +16,19 @@ import type { Viewer } from '../../platform/auth/viewer.js';
 import type { Logger } from '../../platform/logger.js';
 import { CURSOR_EXTENSION, IDENTITY_EXTENSION, RESUME_EXTENSION, subscribeBody } from '../../platform/subgraph/subscriptions/subscription-protocol.js';
 import type { ClientStream } from './client-stream.js';
+import { EventMessage } from './event-message.js';
 import { executeEvent, formatErrors } from './execute-event.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.js';
 import type { UpstreamConnection, UpstreamPayload } from './upstream-connection.js';
+
+/**
+ * Clients written to between two turns of the event loop: a big fan-out
+ * lets the other subscriptions' completions (their subgraph answers) and
+ * pings through instead of holding the loop for its whole length.
+ */
+const FAN_OUT_CHUNK = 500;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface SharedSubscriptionOptions {
   planner: SubscriptionPlanner;
@@ -98,16 +111,24 @@ export class SharedSubscription {
         this.options.log.error({ err: error }, 'subscription event could not be completed');
         return { data: null, errors: [{ message: 'The event could not be completed', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never };
       })
-      .then((completed) => {
-        for (const client of [...this.clients]) client.push(completed);
-      });
+      .then((completed) => this.fanOut(new EventMessage(completed)));
+  }
+
+  /** To every client subscribed when the event was completed, in chunks. */
+  private async fanOut(message: EventMessage): Promise<void> {
+    const clients = [...this.clients];
+    for (let start = 0; start < clients.length; start += FAN_OUT_CHUNK) {
+      if (start > 0) await nextTurn();
+      const end = Math.min(clients.length, start + FAN_OUT_CHUNK);
+      for (let index = start; index < end; index++) clients[index]!.push(message);
+    }
   }
 
   /** The upstream ended (refused, or completed): clients get their queued events, then the errors, then the end. */
   private finish(errors?: readonly GraphQLFormattedError[]): void {
     this.delivery = this.delivery.then(() => {
       this.done = true;
-      const last: ExecutionResult | undefined = errors ? { data: null, errors: formatErrors(errors) as never } : undefined;
+      const last = errors ? new EventMessage({ data: null, errors: formatErrors(errors) as never }) : undefined;
       for (const client of [...this.clients]) client.end(last);
       this.clients.clear();
       this.options.onIdle();

@@ -1,54 +1,120 @@
 /**
- * Subscriptions over Server-Sent Events (graphql-sse, "distinct
- * connections" mode: one request per subscription), for clients that
- * cannot open WebSockets. Same engine, same rules as graphql-ws: a Bearer
- * token (401 otherwise), operation limits, a bounded queue (a client too
- * far behind is disconnected), the stream ends when the token expires.
+ * Subscriptions over Server-Sent Events, the graphql-sse protocol's
+ * "distinct connections" mode (one request per subscription: GET with URL
+ * parameters or POST with a JSON body, `accept: text/event-stream`), for
+ * clients that cannot open WebSockets. Same engine, same rules as
+ * graphql-ws: a Bearer token (401 otherwise), operation limits, the stream
+ * ends when the token expires.
+ *
+ * Served by hand rather than through graphql-sse's handler, which pulls
+ * every event into an unbounded queue of its own: here events are written
+ * straight to the response, and the response's unsent backlog is the
+ * client's queue. A client that falls too far behind (more than
+ * `maxQueuedEvents` events since the response last drained, or more than
+ * `maxBufferedBytes` unsent) gets a last event saying so (extensions.code
+ * SUBSCRIBER_TOO_SLOW), the stream completes, and the connection is cut if
+ * the client has not read that far within `closeTimeoutMs`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHandler } from 'graphql-sse/lib/use/http';
 import { bearerToken, type UserTokenVerifier } from '../../platform/auth/user-token.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
+import { sendGraphQLError, sendJson } from '../../platform/http/respond.js';
+import { TOO_SLOW_ERROR_CODE } from './close-codes.js';
+import { EventMessage } from './event-message.js';
+import { readSseParams } from './sse-params.js';
 import type { SubscriptionEngine } from './subscription-engine.js';
 import { onTokenExpiry } from './token-expiry.js';
 
 export interface SseTransportOptions {
   engine: SubscriptionEngine;
   verifyUserToken: UserTokenVerifier;
+  /** Events a response may hold unsent (written since it last drained) before its client counts as too slow. Default 100. */
+  maxQueuedEvents?: number;
   /** Bytes a response may hold unsent before its client counts as too slow. Default 1 MiB. */
   maxBufferedBytes?: number;
+  /** How long a client let go has to read up to the reason before its connection is cut. Default 30 s. */
+  closeTimeoutMs?: number;
+  /** Comment lines keep proxies from timing the stream out. Default 12 s. */
+  keepAliveMs?: number;
 }
 
-const answer = (status: number, statusText: string, code: string, message: string) =>
-  [JSON.stringify({ errors: [{ message, extensions: { code } }] }), { status, statusText, headers: { 'content-type': 'application/json; charset=utf-8' } }] as const;
+const HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  // Proxies such as nginx must not buffer the stream.
+  'x-accel-buffering': 'no',
+};
+/** A comment: flushes the headers through browsers that wait for a body, and keeps the stream alive. */
+const PING = ':\n\n';
+const COMPLETE = 'event: complete\ndata:\n\n';
 
 export function createSseHandler(options: SseTransportOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const { engine, verifyUserToken } = options;
+  const maxQueuedEvents = options.maxQueuedEvents ?? 100;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  return createHandler({
-    onSubscribe: async (request, params) => {
-      const token = bearerToken(request.headers.get('authorization'));
-      let viewer: Viewer;
-      try {
-        if (!token) throw new Error('Authentication required: send a valid Bearer token');
-        viewer = await verifyUserToken(token);
-      } catch (error) {
-        return answer(401, 'Unauthorized', 'UNAUTHENTICATED', (error as Error).message);
-      }
-      const response = request.context.res;
-      const subscribed = engine.subscribe(viewer, { query: params.query as string, variables: params.variables, operationName: params.operationName }, {
-        isBehind: () => response.writableLength > maxBufferedBytes,
-        onTooSlow: () => response.destroy(),
-      });
-      if (!subscribed.ok) return [JSON.stringify({ errors: subscribed.errors }), { status: 400, statusText: 'Bad Request', headers: { 'content-type': 'application/json; charset=utf-8' } }];
-      const { stream } = subscribed;
-      const cancelExpiry = onTokenExpiry(token!, () => stream.end({ data: null, errors: [{ message: 'Token expired: subscribe again with a fresh token', extensions: { code: 'UNAUTHENTICATED' } }] as never }));
-      // In distinct-connections mode graphql-sse does not end the operation when the client leaves: do it here.
-      response.once('close', () => {
-        cancelExpiry();
-        void stream.return();
-      });
-      return stream;
-    },
-  });
+
+  return async (request, response) => {
+    if (request.method !== 'GET' && request.method !== 'POST') {
+      return sendJson(response, 405, { errors: [{ message: 'Subscribe with GET or POST', extensions: { code: 'BAD_REQUEST' } }] }, { allow: 'GET, POST' });
+    }
+    const token = bearerToken(request.headers.authorization);
+    let viewer: Viewer;
+    try {
+      if (!token) throw new Error('Authentication required: send a valid Bearer token');
+      viewer = await verifyUserToken(token);
+    } catch (error) {
+      return sendGraphQLError(response, 401, 'UNAUTHENTICATED', (error as Error).message);
+    }
+    if (!(request.headers.accept ?? '').includes('text/event-stream')) {
+      return sendGraphQLError(response, 406, 'BAD_REQUEST', 'This endpoint streams subscriptions: send accept: text/event-stream');
+    }
+    const params = await readSseParams(request);
+    if (!params.ok) return sendGraphQLError(response, params.status, 'BAD_REQUEST', params.message);
+    const checked = engine.check(params.request);
+    if (!checked.ok) return sendJson(response, 400, { errors: checked.errors });
+
+    response.writeHead(200, HEADERS);
+    response.write(PING);
+    // Events written since the response last drained: the client's queue.
+    let unsent = 0;
+    response.on('drain', () => (unsent = 0));
+    const write = (chunk: string | Buffer) => {
+      if (!response.write(chunk)) unsent++;
+    };
+    let tooSlow = false;
+    const subscribed = engine.subscribe(viewer, params.request, {
+      deliver: (event) => write(event.sseNext()),
+      isBehind: () => unsent >= maxQueuedEvents || response.writableLength > maxBufferedBytes,
+      onTooSlow: (reason) => {
+        tooSlow = true;
+        write(new EventMessage({ errors: [{ message: reason, extensions: { code: TOO_SLOW_ERROR_CODE } }] as never }).sseNext());
+      },
+    });
+    if (!subscribed.ok) {
+      write(new EventMessage({ errors: subscribed.errors as never }).sseNext());
+      return void response.end(COMPLETE);
+    }
+    const { stream } = subscribed;
+    const pinger = setInterval(() => write(PING), options.keepAliveMs ?? 12_000);
+    const cancelExpiry = onTokenExpiry(token!, () =>
+      stream.end(new EventMessage({ data: null, errors: [{ message: 'Token expired: subscribe again with a fresh token', extensions: { code: 'UNAUTHENTICATED' } }] as never })),
+    );
+    response.once('close', () => {
+      clearInterval(pinger);
+      cancelExpiry();
+      void stream.return();
+    });
+    // Ends when the subscription completes, the token expires, the client is let go, or it leaves.
+    await stream.next();
+    clearInterval(pinger);
+    cancelExpiry();
+    if (response.destroyed || response.writableEnded) return;
+    response.end(COMPLETE);
+    if (tooSlow) {
+      const cut = setTimeout(() => response.destroy(), options.closeTimeoutMs ?? 30_000);
+      cut.unref();
+      response.once('close', () => clearTimeout(cut));
+    }
+  };
 }

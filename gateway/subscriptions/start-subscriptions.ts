@@ -21,7 +21,7 @@ export interface GatewaySubscriptionsOptions {
   subgraphUrls: Partial<Record<string, string>>;
   verifyUserToken: UserTokenVerifier;
   checkLimits?: (query: string) => LimitVerdict;
-  /** Events a client may fall behind before it is let go. Default 100. */
+  /** SSE: events a stream may hold unsent before its client is let go. Default 100. */
   maxQueuedEvents?: number;
 }
 
@@ -51,11 +51,10 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
     log,
     checkLimits: options.checkLimits,
     subgraphTimeoutMs: options.config.gateway.subgraphTimeoutMs,
-    maxQueuedEvents: options.maxQueuedEvents,
   });
   engines.add(engine);
   const websocket = serveWebSocket({ server: options.server, engine, verifyUserToken: options.verifyUserToken, log });
-  const handleSse = createSseHandler({ engine, verifyUserToken: options.verifyUserToken });
+  const handleSse = createSseHandler({ engine, verifyUserToken: options.verifyUserToken, maxQueuedEvents: options.maxQueuedEvents });
   let closing: Promise<void> | undefined;
   return {
     engine,

@@ -16,7 +16,7 @@ import type { Logger } from '../../platform/logger.js';
 import { CONNECTION_BODY } from '../../platform/subgraph/subscriptions/subscription-protocol.js';
 import type { LimitVerdict } from '../operation-limits.js';
 import { SubgraphDataSource } from '../subgraph-data-source.js';
-import { ClientStream } from './client-stream.js';
+import { ClientStream, type ClientStreamOptions } from './client-stream.js';
 import { formatErrors } from './execute-event.js';
 import { SharedSubscription } from './shared-subscription.js';
 import { SubscriptionPlanner, type SubscriptionPlan } from './subscription-planner.js';
@@ -31,8 +31,6 @@ export interface SubscriptionEngineOptions {
   checkLimits?: (query: string) => LimitVerdict;
   /** Per call to a subgraph while completing an event. Default 10 s. */
   subgraphTimeoutMs?: number;
-  /** Events a client may fall behind before it is let go. Default 100. */
-  maxQueuedEvents?: number;
   /** graphql-ws connections per subgraph. Default 4. */
   upstreamConnections?: number;
 }
@@ -43,11 +41,8 @@ export interface SubscribeRequest {
   operationName?: string | null;
 }
 
-export interface ClientHooks {
-  /** The transport's own backlog check. */
-  isBehind?: () => boolean;
-  onTooSlow: (reason: string) => void;
-}
+/** How the transport writes to its client, and tells when the client is too far behind (client-stream.ts). */
+export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'>;
 
 export type Subscribed = { ok: true; stream: ClientStream } | { ok: false; errors: GraphQLFormattedError[] };
 
@@ -116,12 +111,7 @@ export class SubscriptionEngine {
       shared.start(this.upstreamFor(subgraph));
     }
     const owner = shared;
-    const stream = new ClientStream({
-      maxQueued: this.options.maxQueuedEvents ?? 100,
-      isBehind: hooks.isBehind,
-      onTooSlow: hooks.onTooSlow,
-      onEnd: () => owner.remove(stream),
-    });
+    const stream = new ClientStream({ ...hooks, onEnd: () => owner.remove(stream) });
     owner.add(stream);
     return { ok: true, stream };
   }

@@ -41,6 +41,7 @@ export interface WebSocketTransport {
 }
 
 interface Operation {
+  id: string;
   viewer: Viewer;
   socket: WebSocket;
   request: SubscribeRequest;
@@ -50,6 +51,9 @@ interface Connection {
   viewer: Viewer;
   cancelExpiry: () => void;
 }
+
+/** ws sends Buffers as binary frames unless told otherwise; graphql-ws messages are text. */
+const TEXT = { binary: false } as const;
 
 function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const header = params?.authorization ?? params?.Authorization;
@@ -86,12 +90,12 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         return true;
       },
       onClose: (ctx) => connections.get(ctx.extra.socket)?.cancelExpiry(),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return;
         const checked = engine.check(payload);
         if (!checked.ok) return checked.errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { extensions: error.extensions }));
-        const operation: Operation = { viewer: connection.viewer, socket: ctx.extra.socket, request: payload };
+        const operation: Operation = { id, viewer: connection.viewer, socket: ctx.extra.socket, request: payload };
         return {
           schema: engine.planner.apiGraphQLSchema,
           document: checked.plan.document,
@@ -101,9 +105,13 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         } satisfies ExecutionArgs;
       },
       // Called by graphql-ws right after onSubscribe; it ends the stream (return()) when the client completes or leaves.
+      // Events skip graphql-ws (a promise chain and a JSON.stringify per client): the `next` message, serialized once
+      // per event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
       subscribe: (args) => {
-        const { viewer, socket, request } = args.contextValue as Operation;
+        const { id, viewer, socket, request } = args.contextValue as Operation;
         const subscribed = engine.subscribe(viewer, request, {
+          deliver: (event) => socket.readyState === socket.OPEN && socket.send(event.graphqlWsNext(id), TEXT),
+          // The client's queue is its socket's unsent bytes.
           isBehind: () => socket.bufferedAmount > maxBufferedBytes,
           onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
         });

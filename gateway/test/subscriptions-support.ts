@@ -5,6 +5,7 @@
  */
 import { createClient as createSseClient } from 'graphql-sse';
 import { createClient } from 'graphql-ws';
+import http from 'node:http';
 import WebSocket from 'ws';
 
 export interface Subscription<T = any> {
@@ -103,5 +104,47 @@ export function rawSubscriber(url: string, token: string, query: string) {
     pause: () => raw().pause(),
     resume: () => raw().resume(),
     close: () => socket.terminate(),
+  };
+}
+
+/**
+ * An SSE subscriber speaking the protocol by hand (POST, `text/event-stream`)
+ * that can stop reading its connection, as a slow consumer would.
+ */
+export function rawSseSubscriber(url: string, token: string, query: string) {
+  const events: { event: string; data: any }[] = [];
+  let markOpen!: () => void;
+  const open = new Promise<void>((resolve) => (markOpen = resolve));
+  let markEnded!: (outcome: { complete: boolean }) => void;
+  const ended = new Promise<{ complete: boolean }>((resolve) => (markEnded = resolve));
+  let response: import('node:http').IncomingMessage | undefined;
+  const request = http.request(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream', 'content-type': 'application/json' } }, (res) => {
+    response = res;
+    markOpen();
+    let buffered = '';
+    res.setEncoding('utf8');
+    res.on('data', (chunk: string) => {
+      buffered += chunk;
+      let end: number;
+      while ((end = buffered.indexOf('\n\n')) >= 0) {
+        const block = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: ?(.*)$/m.exec(block)?.[1];
+        if (event) events.push({ event, data: data ? JSON.parse(data) : null });
+      }
+    });
+    res.on('end', () => markEnded({ complete: events.at(-1)?.event === 'complete' }));
+    res.on('error', () => markEnded({ complete: false }));
+  });
+  request.on('error', () => markEnded({ complete: false }));
+  request.end(JSON.stringify({ query }));
+  return {
+    open,
+    ended,
+    events,
+    nextEvents: () => events.filter((event) => event.event === 'next'),
+    pause: () => response!.socket.pause(),
+    resume: () => response!.socket.resume(),
   };
 }

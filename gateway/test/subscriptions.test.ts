@@ -15,8 +15,8 @@ import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livek
 import { sendWebhook } from '../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { SubscriptionCloseCode } from '../subscriptions/close-codes.js';
-import { rawSubscriber, subscribeSse, subscribeWs, wsUrlOf } from './subscriptions-support.js';
+import { SubscriptionCloseCode, TOO_SLOW_ERROR_CODE } from '../subscriptions/close-codes.js';
+import { rawSseSubscriber, rawSubscriber, subscribeSse, subscribeWs, wsUrlOf } from './subscriptions-support.js';
 
 const [PHYSICS_NEWTON, PHYSICS_ENERGY, CALCULUS] = DEMO_LIVE_CLASSES;
 const BHEEM = DEMO_COMPANIES.bheem.id;
@@ -47,6 +47,7 @@ afterAll(async () => {
   await livekit?.stop();
 });
 
+const sseUrl = () => platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/graphql/stream');
 const webhookUrl = () => platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
 const roomOf = async (id: string) => (await platform.query('admin', `{ liveClass(id: "${id}") { roomName } }`)).data.liveClass.roomName as string;
 const sqlRows = async (query: string) => (await sql.raw(query).execute(db)).rows as any[];
@@ -173,6 +174,34 @@ describe('federated subscriptions through the gateway', () => {
     expect(closed.code).toBe(SubscriptionCloseCode.TooSlow);
     expect(closed.reason).toMatch(/Too slow/);
     expect(slow.messages()).toBeLessThan(count);
+    fast.dispose();
+  });
+
+  it('does not let a slow SSE client delay a fast one: the slow one is told why, then its stream ends', async () => {
+    await sqlRows(`UPDATE meet.live_classes SET description = repeat('x', 60000) WHERE id = '${PHYSICS_ENERGY.id}'`);
+    const token = await platform.tokenFor('admin');
+    const query = `subscription { liveClassStatusChanged(liveClassId: "${PHYSICS_ENERGY.id}") { id description } }`;
+    const fast = subscribeSse(sseUrl(), token, query);
+    await waitUntilSubscribed();
+    const slow = rawSseSubscriber(sseUrl(), token, query);
+    await slow.open;
+    slow.pause();
+    const count = 400;
+    await db.transaction().execute(async (trx) => {
+      for (let index = 0; index < count; index++) {
+        await publishEvent(trx, { topic: 'meet.class.started', companyId: BHEEM, key: PHYSICS_ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' } });
+      }
+    });
+    await fast.event(count, 20_000);
+    expect(fast.events.every((event) => event.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
+    slow.resume();
+    expect(await slow.ended).toEqual({ complete: true });
+    const received = slow.nextEvents();
+    const last = received.at(-1)!.data;
+    expect(last.errors[0]).toMatchObject({ message: expect.stringMatching(/Too slow/), extensions: { code: TOO_SLOW_ERROR_CODE } });
+    const delivered = received.slice(0, -1);
+    expect(delivered.length).toBeLessThan(count);
+    expect(delivered.every((event) => event.data.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
     fast.dispose();
   });
 
