@@ -288,7 +288,12 @@ export type RequestDocumentVersionUploadInput = {
 /**
  * A public link to one document, with a mandatory expiry and an optional
  * password (sent as the `X-Share-Password` header, or as the `password` field of
- * a form POSTed to the URL).
+ * a form POSTed to the URL). After 5 wrong passwords from one address (50 from
+ * all) within 15 minutes, the link answers 429 with Retry-After until the
+ * window ends. Companies with Nextcloud shares turned on get, for documents on
+ * WebDAV, a Nextcloud share instead (provider `nextcloud`): Nextcloud serves it
+ * and asks for its password, it expires by date (the date of `expiresAt`, UTC,
+ * is its expireDate), and it keeps serving the version that was current when it was created.
  */
 export type ShareLink = {
   __typename?: 'ShareLink';

@@ -31,7 +31,7 @@ interface OcsEnvelope {
   ocs?: { meta?: { status?: string; statuscode?: number; message?: string | null }; data?: any };
 }
 
-/** Nextcloud expires links by date: the last UTC day the link should still work. */
+/** Nextcloud expires links by date (expireDate, YYYY-MM-DD): the date of `expiresAt`, in UTC. */
 export function expireDateOf(expiresAt: Date): string {
   return expiresAt.toISOString().slice(0, 10);
 }
