@@ -19,10 +19,14 @@ export class NextcloudShareAccounts {
     private readonly backends: StorageBackends,
   ) {}
 
-  /** The company's Nextcloud share client, when its settings ask for Nextcloud shares; null otherwise. */
-  async clientFor(companyId: string): Promise<NextcloudShares | null> {
+  /**
+   * The company's Nextcloud share client: for new links when its settings ask
+   * for Nextcloud shares, for revoking existing ones whenever the account is
+   * still configured (turning new shares off must not strand live ones). Null otherwise.
+   */
+  async clientFor(companyId: string, purpose: 'create' | 'revoke'): Promise<NextcloudShares | null> {
     const settings = await this.companyStorage.find(companyId);
-    if (!settings.nextcloudShares || !settings.nextcloudUrl || !settings.nextcloudUsername || !settings.nextcloudPasswordEncrypted) return null;
+    if ((purpose === 'create' && !settings.nextcloudShares) || !settings.nextcloudUrl || !settings.nextcloudUsername || !settings.nextcloudPasswordEncrypted) return null;
     return new NextcloudShares({
       url: settings.nextcloudUrl,
       username: settings.nextcloudUsername,

@@ -55,7 +55,7 @@ export class ShareService {
     const passwordHash = password == null ? null : await hashSharePassword(password);
     // With Nextcloud shares on, Nextcloud creates and serves the link (an outside effect: before our transaction, undone if it fails).
     const path = this.nextcloud.pathOf(document);
-    const nextcloud = path ? await this.nextcloud.clientFor(this.viewer.companyId) : null;
+    const nextcloud = path ? await this.nextcloud.clientFor(this.viewer.companyId, 'create') : null;
     const external = nextcloud ? await nextcloud.create(path!, expiresAt, password ?? null) : null;
     try {
       const row = await this.db.transaction().execute(async (trx) => {
@@ -91,7 +91,7 @@ export class ShareService {
 
   private async revokeLink(link: ShareLinkModel, document: DocumentModel): Promise<void> {
     if (link.provider === 'nextcloud' && !link.revokedAt) {
-      const nextcloud = await this.nextcloud.clientFor(this.viewer.companyId);
+      const nextcloud = await this.nextcloud.clientFor(this.viewer.companyId, 'revoke');
       if (!nextcloud) throw unavailable('This link is a Nextcloud share and the company has no Nextcloud account configured to revoke it', { backend: 'nextcloud' });
       await nextcloud.delete(link.externalId!);
     }

@@ -124,6 +124,19 @@ describe('Nextcloud shares', () => {
     expect((await fetch(docs.onService(link.url))).status).toBe(200);
   });
 
+  it('can still be revoked after the company turns new Nextcloud shares off', async () => {
+    const documentId = await upload('shared before the switch');
+    const link = (await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) })).body.data.createShareLink;
+    const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', link.id).executeTakeFirstOrThrow();
+    const off = await docs.call('admin', SET, { input: { ...settings(), nextcloudShares: false, nextcloudAppPassword: undefined } });
+    expect(off.body.data.setCompanyStorageSettings).toEqual({ nextcloudShares: false, hasNextcloudAppPassword: true });
+    expect((await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) })).body.data.createShareLink.provider).toBe('documents');
+    const revoked = await docs.call('maya.manager', `mutation { revokeShareLink(id: "${link.id}") { revokedAt } }`);
+    expect(revoked.body.errors).toBeUndefined();
+    expect(nextcloud.shares.has(row.external_id!)).toBe(false);
+    await docs.call('admin', SET, { input: settings() });
+  });
+
   it('fail clearly, keeping no link, when Nextcloud refuses the account or is down', async () => {
     const documentId = await upload('unshareable');
     const before = await linkCount();
