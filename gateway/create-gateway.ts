@@ -8,10 +8,12 @@
 import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
+import type { GraphQLFormattedError } from 'graphql';
 import type { PlatformConfig, SubgraphName } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { formatError } from '../platform/graphql/format-error.js';
 import { schemaPath } from '../platform/paths.js';
+import { createFastLane } from './fast-lane.js';
 import { withPlanExecutor } from './execution/with-plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
 import { metricsPlugin } from './gateway-metrics.js';
@@ -52,6 +54,15 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
     return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
   });
+  const formatClientError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const safe = formatError(formatted, error, log);
+    if (!config.production || !safe.extensions) return safe;
+    // Subgraphs' errors pass through with their extensions: strip their stack traces, and mask
+    // their unexpected failures (a driver's "connect ECONNREFUSED 10.0.0.5:5432" tells outsiders too much).
+    const { stacktrace: _stacktrace, ...extensions } = safe.extensions;
+    const masked = extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName !== undefined;
+    return { ...safe, ...(masked && { message: `Internal error in subgraph "${String(extensions.serviceName)}"` }), extensions };
+  };
   const server = new ApolloServer<GatewayContext>({
     gateway: gatewayWithOurExecutor,
     introspection: config.gateway.introspection,
@@ -63,21 +74,16 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     persistedQueries: false,
     // A second line behind operation-limits.ts, should a document reach Apollo unchecked.
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
-    formatError: (formatted, error) => {
-      const safe = formatError(formatted, error, log);
-      if (!config.production || !safe.extensions) return safe;
-      // Subgraphs' errors pass through with their extensions: strip their stack traces, and mask
-      // their unexpected failures (a driver's "connect ECONNREFUSED 10.0.0.5:5432" tells outsiders too much).
-      const { stacktrace: _stacktrace, ...extensions } = safe.extensions;
-      const masked = extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName !== undefined;
-      return { ...safe, ...(masked && { message: `Internal error in subgraph "${String(extensions.serviceName)}"` }), extensions };
-    },
+    formatError: formatClientError,
     plugins: [metricsPlugin()],
   });
   await server.start();
+  const planExecutor = gatewayWithOurExecutor.planExecutor;
   return {
     server,
     urls,
+    /** Requests Apollo Server already let through, answered without its pipeline (fast-lane.ts). */
+    fastLane: planExecutor && createFastLane({ executor: planExecutor, formatError: formatClientError, includeStacktrace: !config.production }),
     /** The subgraphs of the supergraph (known once started). */
     subgraphNames: () => dataSources.map((source) => source.name as SubgraphName),
     stop: async () => {

@@ -37,6 +37,11 @@ export const gatewayMetrics = {
     buckets: LATENCY_BUCKETS,
     registers,
   })),
+  fastLane: instrument('bheem_gateway_fast_lane_requests_total', () => new client.Counter({
+    name: 'bheem_gateway_fast_lane_requests_total',
+    help: 'GraphQL requests answered without Apollo Server\'s pipeline (an operation text it already let through; see gateway/fast-lane.ts)',
+    registers,
+  })),
   activeSubscriptions: instrument('bheem_gateway_active_subscriptions', () => new client.Gauge({
     name: 'bheem_gateway_active_subscriptions',
     help: 'Subscriptions currently open through the gateway (any transport)',
@@ -57,26 +62,37 @@ export function countRefusal(code: string): void {
   gatewayMetrics.requests.inc({ operation: '(refused)', type: 'unknown', outcome: 'refused' });
 }
 
+/** Counts the error codes of an answer (as they were before formatting). */
+export function countErrors(errors: readonly { extensions?: Record<string, unknown> }[]): void {
+  for (const error of errors) gatewayMetrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+}
+
+/** Counts an answered operation and its latency since `started` (performance.now()). */
+export function countOperation(operationName: string | null | undefined, type: string, failed: boolean, started: number): void {
+  const operation = operationLabel(operationName);
+  gatewayMetrics.duration.observe({ operation, type }, (performance.now() - started) / 1000);
+  gatewayMetrics.requests.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
+}
+
 /** Per operation: count, latency, and the code of every error in the answer. */
 export function metricsPlugin(): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       const started = performance.now();
-      let operation = '(invalid)';
+      let operation: string | null = '(invalid)';
       let type = 'unknown';
       let failed = false;
       return {
         async didResolveOperation({ operationName, operation: definition }) {
-          operation = operationLabel(operationName);
+          operation = operationName;
           type = definition?.operation ?? 'unknown';
         },
         async didEncounterErrors({ errors }) {
           failed = true;
-          for (const error of errors) gatewayMetrics.errors.inc({ code: String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR') });
+          countErrors(errors);
         },
         async willSendResponse() {
-          gatewayMetrics.duration.observe({ operation, type }, (performance.now() - started) / 1000);
-          gatewayMetrics.requests.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
+          countOperation(operation, type, failed, started);
         },
       };
     },

@@ -10,6 +10,7 @@ import { bearerToken, type UserTokenVerifier } from '../platform/auth/user-token
 import type { Viewer } from '../platform/auth/viewer.js';
 import type { GatewayConfig } from '../platform/config.js';
 import { BodyTooLargeError, readBody } from '../platform/http/read-body.js';
+import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
 import { LimitCode, checkOperationLimits, checkVariableLists } from './operation-limits.js';
@@ -31,6 +32,8 @@ export interface GraphQLEndpointOptions {
   verifyUserToken: UserTokenVerifier;
   rateLimiter?: RateLimiter;
   safelist?: Safelist;
+  /** Answers requests Apollo Server already let through, without its pipeline (fast-lane.ts). */
+  fastLane?: FastLane;
 }
 
 interface Params {
@@ -40,6 +43,8 @@ interface Params {
   extensions?: unknown;
   documentId?: unknown;
 }
+
+type FastLane = ReturnType<typeof createFastLane>;
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 /** Failures the GraphQL over HTTP spec answers with 200 to legacy `application/json` clients. */
@@ -81,7 +86,7 @@ function paramsFromSearch(search: string): Params {
 }
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
-  const { server, config, verifyUserToken, rateLimiter, safelist } = options;
+  const { server, config, verifyUserToken, rateLimiter, safelist, fastLane } = options;
   const limits = config.limits;
 
   return async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<void> => {
@@ -177,11 +182,25 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       }
     }
 
+    const context: GatewayContext = { viewer, requestId: info.requestId };
+    if (fastLane && method === 'POST' && params && typeof params.query === 'string' && params.extensions === undefined && params.documentId === undefined) {
+      const { operationName, variables } = params;
+      const contentType = fastLaneContentType(request.headers.accept);
+      const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
+      if (
+        contentType && isJson &&
+        (operationName === undefined || typeof operationName === 'string') &&
+        (variables === undefined || (typeof variables === 'object' && variables !== null && !Array.isArray(variables)))
+      ) {
+        const lane = { query: params.query, operationName, variables: variables as Record<string, unknown> | undefined, contentType };
+        if (await fastLane(lane, context, response)) return;
+      }
+    }
+
     const headers = new HeaderMap();
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
-    const context: GatewayContext = { viewer, requestId: info.requestId };
     const result = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: async () => context,

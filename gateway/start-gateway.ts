@@ -81,6 +81,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)),
     rateLimiter,
     safelist,
+    fastLane: gateway.fastLane,
   });
   const cors = createCors(settings.corsOrigins);
 

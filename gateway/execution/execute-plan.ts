@@ -8,9 +8,14 @@
  * fields it would have filled stay empty and shaping nulls them.
  */
 import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { CompiledFetch, CompiledNode } from './compiled-plan.js';
 import { deepMerge } from './deep-merge.js';
+
+// Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
+const { GraphQLError } = graphqlRuntime;
+type GraphQLError = InstanceType<typeof GraphQLError>;
 
 type Json = Record<string, unknown>;
 type Path = readonly (string | number)[];

@@ -33,13 +33,21 @@ export interface PlanExecutorOptions {
   cacheSize?: number;
 }
 
-interface Compiled {
-  /** Undefined: run by the fallback. */
-  plan?: CompiledNode;
-  shape?: SelectionShape;
+/** An operation this executor runs. */
+export interface PreparedOperation {
+  plan: CompiledNode;
+  shape: SelectionShape;
+  /** The API schema (variable coercion). */
+  schema: GraphQLSchema;
+  kind: OperationDefinitionNode['operation'];
+  /** The operation's own name (null when anonymous), as Apollo Server names it. */
+  name: string | null;
   /** The operation's variables, for coercion checks; undefined when it declares none. */
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
 }
+
+/** Empty: run by the fallback. */
+type Compiled = PreparedOperation | { plan?: undefined };
 
 /** What this executor leaves to Apollo's: directives that change the plan per request, introspection, `__proto__` names. */
 function needsFallback(document: DocumentNode): boolean {
@@ -65,6 +73,7 @@ function needsFallback(document: DocumentNode): boolean {
 
 export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
+  private readonly byText = new Map<string, PreparedOperation>();
   private readonly apiSchema: Schema;
   private readonly cacheSize: number;
 
@@ -75,18 +84,34 @@ export class PlanExecutor {
 
   readonly executor: GatewayExecutor = async (requestContext) => {
     const compiled = this.compiled(requestContext);
-    if (!compiled.plan || !compiled.shape) return this.options.fallback(requestContext);
+    if (!compiled.plan) return this.options.fallback(requestContext);
+    const variableErrors = this.coerce(compiled, requestContext.request.variables);
+    if (variableErrors) return { errors: variableErrors };
+    return this.run(compiled, requestContext.request.variables, requestContext.context);
+  };
 
-    const variables = requestContext.request.variables ?? {};
-    if (compiled.variableDefinitions?.length) {
-      const coerced = getVariableValues(requestContext.schema, compiled.variableDefinitions, variables);
-      if (coerced.errors) return { errors: coerced.errors };
-    }
+  /**
+   * An operation text that already went through Apollo Server (parsed, validated, resolved) and runs here,
+   * for callers that skip Apollo's pipeline for it (fast-lane.ts).
+   */
+  prepared(query: string, operationName: string | undefined): PreparedOperation | undefined {
+    return this.byText.get(`${operationName ?? ''}\n${query}`);
+  }
+
+  /** The errors of variables that do not coerce to the operation's types, as graphql-js reports them. */
+  coerce(compiled: PreparedOperation, variables: Record<string, unknown> | undefined): readonly GraphQLError[] | undefined {
+    if (!compiled.variableDefinitions?.length) return undefined;
+    return getVariableValues(compiled.schema, compiled.variableDefinitions, variables ?? {}).errors;
+  }
+
+  /** Runs a compiled operation whose variables coerce. */
+  async run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+    const values = variables ?? {};
     const run = {
-      variables,
+      variables: values,
       errors: [] as GraphQLError[],
       data: {},
-      send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, requestContext.context),
+      send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, context),
     };
     await executePlan(compiled.plan, run);
     const shaped = shapeResponse(run.data, compiled.shape);
@@ -94,7 +119,7 @@ export class PlanExecutor {
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
     return result;
-  };
+  }
 
   private compiled(requestContext: GatewayGraphQLRequestContext): Compiled {
     const operationName = requestContext.request.operationName ?? '';
@@ -104,6 +129,14 @@ export class PlanExecutor {
       compiled = this.compile(requestContext);
       if (this.cache.size >= this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, compiled);
+    }
+    if (compiled.plan) {
+      // Apollo Server let this text through (parsed, validated): later requests with it may skip its pipeline.
+      const textKey = `${requestContext.request.operationName ?? ''}\n${requestContext.source}`;
+      if (!this.byText.has(textKey)) {
+        if (this.byText.size >= this.cacheSize) this.byText.delete(this.byText.keys().next().value!);
+        this.byText.set(textKey, compiled);
+      }
     }
     return compiled;
   }
@@ -124,6 +157,13 @@ export class PlanExecutor {
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation);
     if (!root) return {};
-    return { plan, shape: rootShape(root, operation.selectionSet, { schema, fragments }), variableDefinitions: operation.variableDefinitions };
+    return {
+      plan,
+      shape: rootShape(root, operation.selectionSet, { schema, fragments }),
+      schema,
+      kind: operation.operation,
+      name: operation.name?.value ?? null,
+      variableDefinitions: operation.variableDefinitions,
+    };
   }
 }

@@ -7,8 +7,12 @@
  * errors this raises are returned apart: the caller ships them only when
  * the fetches themselves failed nowhere (see plan-executor.ts).
  */
-import { GraphQLError } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { SelectionShape, ValueShape } from './response-shape.js';
+
+// Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
+const { GraphQLError } = graphqlRuntime;
+type GraphQLError = InstanceType<typeof GraphQLError>;
 
 type Json = Record<string, unknown>;
 type Path = (string | number)[];

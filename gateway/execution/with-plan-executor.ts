@@ -7,8 +7,8 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { PlanExecutor, type SubgraphSender } from './plan-executor.js';
 
-export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender): GatewayInterface {
-  return {
+export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender): GatewayInterface & { planExecutor?: PlanExecutor } {
+  const wrapper: GatewayInterface & { planExecutor?: PlanExecutor } = {
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
     stop: () => gateway.stop(),
     load: async (options) => {
@@ -16,7 +16,9 @@ export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender): 
       const planner = gateway.__testing().queryPlanner;
       if (!planner || !loaded.executor) return loaded;
       const executor = new PlanExecutor({ planner, supergraphSchema: planner.supergraph.schema.toGraphQLJSSchema(), fallback: loaded.executor, send });
+      wrapper.planExecutor = executor;
       return { ...loaded, executor: executor.executor };
     },
   };
+  return wrapper;
 }

@@ -1,0 +1,73 @@
+/**
+ * The fast lane past Apollo Server (gateway/fast-lane.ts): once Apollo Server
+ * has let an operation text through, the same text is answered without its
+ * pipeline, and a client sees no difference: same status, media type, cache
+ * header and body, errors included. New texts, bad variables and other
+ * media types still meet Apollo's checks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startGatewayPlatform, type GatewayPlatform, type PostResult } from './support/gateway-platform.js';
+
+let platform: GatewayPlatform;
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  platform = await startGatewayPlatform({ subgraphs: ['academy', 'meet'] });
+  auth = { authorization: `Bearer ${await platform.tokenFor('admin')}` };
+});
+afterAll(() => platform?.stop());
+
+async function fastLaneCount(): Promise<number> {
+  const text = await (await fetch(platform.gateway.url.replace('/graphql', '/metrics'))).text();
+  return Number(/^bheem_gateway_fast_lane_requests_total (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
+/** What a client sees; stack traces (outside production) differ by where the answer was computed. */
+const seen = (result: PostResult) => {
+  const errors = result.body.errors?.map(({ extensions, ...error }) => {
+    const { stacktrace: _stacktrace, ...rest } = (extensions ?? {}) as Record<string, unknown>;
+    return { ...error, extensions: rest };
+  });
+  return { status: result.status, type: result.headers['content-type'], cache: result.headers['cache-control'], body: { ...result.body, errors } };
+};
+
+describe('the fast lane', () => {
+  it('answers a known operation as Apollo Server did, data and errors alike', async () => {
+    const query = 'query Page($id: ID!) { course(id: $id) { id fullname liveClasses { id title status } } }';
+    for (const id of ['101', 'no-such-course']) {
+      const body = { query, variables: { id }, operationName: 'Page' };
+      const before = await fastLaneCount();
+      const first = await platform.post(body, auth);
+      const second = await platform.post(body, auth);
+      expect(seen(second)).toEqual(seen(first));
+      expect(await fastLaneCount()).toBeGreaterThan(before);
+    }
+    const answer = await platform.post({ query, variables: { id: '101' }, operationName: 'Page' }, auth);
+    expect(answer.body.data?.course).toMatchObject({ id: '101', fullname: 'Physics 101: Mechanics' });
+
+    const join = { query: 'mutation Join($id: ID!) { joinLiveClass(id: $id) { roomName } }', variables: { id: '999999' } };
+    const first = await platform.post(join, auth);
+    const second = await platform.post(join, auth);
+    expect(second.body.errors?.length).toBeGreaterThan(0);
+    expect(seen(second)).toEqual(seen(first));
+  });
+
+  it('answers the graphql-response media type when asked for it', async () => {
+    const body = { query: '{ courses { id } }' };
+    const headers = { ...auth, accept: 'application/graphql-response+json' };
+    const first = await platform.post(body, headers);
+    const second = await platform.post(body, headers);
+    expect(seen(second)).toEqual(seen(first));
+    expect(second.headers['content-type']).toBe('application/graphql-response+json; charset=utf-8');
+  });
+
+  it('leaves variables that do not coerce to Apollo Server, which refuses them', async () => {
+    const query = 'query One($id: ID!) { course(id: $id) { id } }';
+    await platform.post({ query, variables: { id: '101' } }, auth);
+    const before = await fastLaneCount();
+    const refused = await platform.post({ query, variables: { id: { not: 'an id' } } }, auth);
+    expect(refused.body.data).toBeUndefined();
+    expect(refused.body.errors?.[0]?.message).toMatch(/\$id/);
+    expect(await fastLaneCount()).toBe(before);
+  });
+});
