@@ -1,8 +1,10 @@
 /**
  * CalDAV full sync against a real Radicale: 1,000 events of one user
- * (created with createCalendarEvent, as the app does) pushed by syncCalDAV,
- * then a full resync that pulls all of them back (sync token and ETags
- * forgotten, as after a token the server refused), compared with
+ * (created with createCalendarEvent, as the app does) pushed by syncCalDAV;
+ * a full pull of all of them by a user of another company connecting the same calendar
+ * (1,000 events new to us: fetched, parsed, inserted, announced); then a
+ * full resync of the first user with sync token and ETags forgotten (every
+ * object fetched and compared, none changed). Both are compared with
  * Radicale's own time to serve those 1,000 objects to a plain HTTP client
  * (one REPORT calendar-query with their data); Radicale's own PUT time,
  * sampled with a plain client, shows how much of the push is the server's.
@@ -26,12 +28,16 @@ export interface CalendarSyncBenchResult {
   events: number;
   createSeconds: number;
   pushSeconds: number;
+  /** A full pull of every event, all new to the puller. */
   pullSeconds: number;
+  /** A full resync (token and ETags forgotten) where nothing changed. */
+  resyncSeconds: number;
   radicaleServeSeconds: number;
   /** Radicale's own time for one PUT by a plain client (sampled), for the push's scale. */
   radicalePutSeconds: number;
   pushRatio: number;
   pullRatio: number;
+  resyncRatio: number;
 }
 
 const PASSWORD = 'bench-app-password';
@@ -113,10 +119,10 @@ export async function runCalendarSyncBench(print: (line: string) => void = conso
     const createSeconds = seconds(createBegan);
 
     const sync = `mutation($id: ID!) { syncCalDAV(accountId: $id) { state total done lastError } }`;
-    const runSync = async (label: string) => {
+    const runSync = async (label: string, id = account.id, as = call) => {
       print(`caldav sync: ${label}`);
       const began = process.hrtime.bigint();
-      const { syncCalDAV: status } = await call(sync, { id: account.id });
+      const { syncCalDAV: status } = await as(sync, { id });
       const took = seconds(began);
       if (status.state !== 'IDLE' || status.done < count) throw new Error(`sync ended ${JSON.stringify(status)}`);
       print(`  ${status.done} of ${status.total} done in ${took.toFixed(2)} s`);
@@ -124,11 +130,25 @@ export async function runCalendarSyncBench(print: (line: string) => void = conso
     };
     const pushSeconds = await runSync(`full push of ${count} events to Radicale (syncCalDAV)`);
 
-    // Forget what we knew of the server (token, ETags): the next sync lists everything and fetches every object.
+    // A user of another company connects the same calendar: every object is new to them (UIDs are matched within a company).
+    const other = demoViewer('gina.teacher');
+    const callOther = async (query: string, variables?: Record<string, unknown>) => {
+      const { body } = await callSubgraph({ url: subgraph!.url, audience: 'calendar', secret: config.internalSigningSecret, viewer: other, query, variables });
+      if (body.errors) throw new Error(`calendar answered: ${JSON.stringify(body.errors)}`);
+      return body.data;
+    };
+    const { connectCalDAVAccount: second } = await callOther(
+      `mutation($url: String!, $password: String!) { connectCalDAVAccount(url: $url, username: "bench", appPassword: $password) { id calendarUrl } }`,
+      { url: radicale.url, password: PASSWORD },
+    );
+    if (second.calendarUrl !== account.calendarUrl) throw new Error(`the second account found ${second.calendarUrl}, not ${account.calendarUrl}`);
+    const pullSeconds = await runSync(`full pull: all ${count} events, new to a second user connecting the same calendar`, second.id, callOther);
+
+    // Forget what we knew of the server (token, ETags): the next sync lists everything, fetches every object and compares it.
     const db = createKysely<any>(database.url);
     await sql`UPDATE calendar.caldav_accounts SET sync_token = NULL WHERE id = ${account.id}`.execute(db);
     await sql`UPDATE calendar.caldav_resources SET etag = NULL WHERE account_id = ${account.id}`.execute(db);
-    const pullSeconds = await runSync(`full resync: pulling all ${count} events back from Radicale`);
+    const resyncSeconds = await runSync(`full resync, nothing changed: all ${count} events fetched back and compared`);
 
     print(`caldav sync: Radicale serving all ${count} events to a plain client (one REPORT calendar-query, best of 3)`);
     const serves: number[] = [];
@@ -141,14 +161,16 @@ export async function runCalendarSyncBench(print: (line: string) => void = conso
       createSeconds: round(createSeconds),
       pushSeconds: round(pushSeconds),
       pullSeconds: round(pullSeconds),
+      resyncSeconds: round(resyncSeconds),
       radicaleServeSeconds: round(radicaleServeSeconds, 3),
       radicalePutSeconds: round(radicalePutSeconds, 4),
       pushRatio: round(pushSeconds / radicaleServeSeconds, 1),
       pullRatio: round(pullSeconds / radicaleServeSeconds, 1),
+      resyncRatio: round(resyncSeconds / radicaleServeSeconds, 1),
     };
     print(
-      `caldav sync: ${count} events: push ${result.pushSeconds} s, full pull ${result.pullSeconds} s; Radicale serves them in ${result.radicaleServeSeconds} s ` +
-        `(push ${result.pushRatio}x, pull ${result.pullRatio}x Radicale's own time); ` +
+      `caldav sync: ${count} events: push ${result.pushSeconds} s, full pull ${result.pullSeconds} s, unchanged full resync ${result.resyncSeconds} s; ` +
+        `Radicale serves them in ${result.radicaleServeSeconds} s (push ${result.pushRatio}x, pull ${result.pullRatio}x, resync ${result.resyncRatio}x Radicale's own time); ` +
         `a plain client's PUT takes Radicale ${round(radicalePutSeconds * 1000, 1)} ms (${round(radicalePutSeconds * count, 1)} s for ${count}); creating them took ${result.createSeconds} s`,
     );
     return result;

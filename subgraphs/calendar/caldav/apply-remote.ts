@@ -10,7 +10,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvents, updateEventRow, type NewEventRow } from '../repositories/event-writes.js';
-import { publishCalendarChange } from '../services/calendar-change-events.js';
+import { publishCalendarChange, publishCalendarChanges } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from '../services/event-draft.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
 
@@ -62,6 +62,6 @@ export async function createFromRemote(trx: Trx, owner: { companyId: string; use
   const created = new Map((await insertEvents(trx, rows, { userId: owner.userId, isOrganizer: true, status: 'ACCEPTED' })).map((event) => [event.externalId!, event]));
   // Overrides and series share the transaction's now() as updated_at: the series is not newer than what it was synced as.
   await insertEvents(trx, [...created.values()].flatMap((series) => wanted.get(series.externalId!)!.overrides.map((override) => overrideRow(series, override))));
-  for (const event of created.values()) await publishCalendarChange(trx, owner.companyId, event.id, 'created');
+  await publishCalendarChanges(trx, owner.companyId, [...created.values()].map((event) => event.id), 'created');
   return created;
 }

@@ -5,6 +5,7 @@
  * without it, an ETag listing. Credentials go in the Authorization header only.
  */
 import { calendarMultiGet, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
+import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar } from './calendar-choice.js';
 
 export interface CalDAVCredentials {
   username: string;
@@ -31,6 +32,7 @@ export class CalDAVError extends Error {
 /** ETags are kept bare (no quotes, no weak prefix) and quoted again when sent. */
 export const bareEtag = (etag: unknown): string | null => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
 const quoted = (etag: string) => `"${etag}"`;
+const dataOf = (props: Record<string, unknown>) => String((props.calendarData as { _cdata?: string })?._cdata ?? props.calendarData);
 
 export class CalDAVClient {
   private readonly headers: Record<string, string>;
@@ -39,21 +41,23 @@ export class CalDAVClient {
     this.headers = getBasicAuthHeaders(credentials);
   }
 
-  /** Finds the user's first event calendar on the server, creating one named "Bheem" when there is none. */
+  /** The calendar to sync with, chosen by the rule in calendar-choice.ts (made when the user has none that holds events). */
   static async discover(serverUrl: string, credentials: CalDAVCredentials): Promise<string> {
+    const named = await calendarNamedBy(serverUrl, getBasicAuthHeaders(credentials));
+    if (named.kind === 'events') return named.url;
+    if (named.kind === 'no-events') throw new CalDAVError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
     const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav' });
     try {
       await client.login();
     } catch (error) {
       throw new CalDAVError(`The CalDAV server at ${serverUrl} refused the login or could not be discovered: ${(error as Error).message}`);
     }
-    const calendars = await client.fetchCalendars();
-    const existing = calendars.find((calendar) => !calendar.components || calendar.components.includes('VEVENT'));
-    if (existing) return existing.url;
+    const chosen = chooseCalendar(await client.fetchCalendars());
+    if (chosen) return chosen;
     const home = client.account?.homeUrl;
     if (!home) throw new CalDAVError(`The CalDAV server at ${serverUrl} named no calendar home`);
     const url = new URL('bheem/', home).toString();
-    await client.makeCalendar({ url, props: { displayname: 'Bheem' } });
+    await client.makeCalendar({ url, props: { displayname: BHEEM_CALENDAR_NAME } });
     return url;
   }
 
@@ -97,20 +101,19 @@ export class CalDAVClient {
     });
     return responses
       .filter((response) => response.ok !== false && response.props?.calendarData)
-      .map((response) => ({
-        href: new URL(response.href!, this.calendarUrl).toString(),
-        etag: bareEtag(response.props?.getetag),
-        data: String((response.props!.calendarData as { _cdata?: string }) ?._cdata ?? response.props!.calendarData),
-      }));
+      .map((response) => ({ href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag), data: dataOf(response.props!) }));
   }
 
   /**
    * Changes since `token` (RFC 6578): changed members with their ETags, and
-   * removed ones. Without a token: every member. Throws InvalidSyncTokenError
+   * removed ones. Without a token: every member. `withData` asks for each
+   * member's calendar-data too (a full resync: one request instead of a
+   * listing and then multigets). Throws InvalidSyncTokenError
    * when the server refuses the token, CalDAVError when it cannot sync at all.
    */
-  async changesSince(token: string | null): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
-    const responses = await syncCollection({ url: this.calendarUrl, props: { 'd:getetag': {} }, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
+  async changesSince(token: string | null, options: { withData?: boolean } = {}): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
+    const props = options.withData ? { 'd:getetag': {}, 'c:calendar-data': {} } : { 'd:getetag': {} };
+    const responses = await syncCollection({ url: this.calendarUrl, props, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
     const first = responses[0];
     // A refusal of the whole request has no multistatus; a 404 inside one is a removed member.
     const multistatus = (first?.raw as { multistatus?: unknown } | undefined)?.multistatus;
@@ -124,7 +127,9 @@ export class CalDAVClient {
     const removed = members.filter((response) => response.status === 404).map((response) => new URL(response.href!, this.calendarUrl).toString());
     const changed = members
       .filter((response) => response.status !== 404)
-      .map((response) => ({ href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag) }));
+      .map((response) => ({
+        href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag), ...(options.withData && response.props?.calendarData ? { data: dataOf(response.props) } : {}),
+      }));
     return { token: newToken ? String(newToken) : null, changed, removed };
   }
 

@@ -1,14 +1,15 @@
 /**
  * The pull half of a CalDAV sync: what changed there since the stored sync
- * token (RFC 6578), or everything after a refused token (a full resync),
- * fetched in calendar-multiget batches (RFC 4791 7.9; the next batch is on
- * the wire while the previous one is written) and written one transaction per
- * batch: lookups, new events and resource rows many rows per statement,
- * progress once per batch.
+ * token (RFC 6578), fetched in calendar-multiget batches (RFC 4791 7.9; the
+ * next batch is on the wire while the previous one is written), or, without
+ * a token (a first or full resync), every object with its data in the one
+ * sync-collection REPORT. Written one transaction per batch of 100 (lookups,
+ * new events, announcements' reads and resource rows many rows per
+ * statement), progress once per batch.
  *
  * Only real changes are written and announced (calendar.event.*): an object
- * whose ETag we hold is not fetched, and one fetched because its ETag is new
- * to us but that says what we store (sameAsStored) only has its ETag noted.
+ * whose ETag we hold is left alone, and one whose ETag is new to us but that
+ * says what we store (sameAsStored) only has its ETag noted.
  */
 import type { Transaction } from 'kysely';
 import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
@@ -51,12 +52,14 @@ export class CalDAVPull {
     const { token, changed, removed } = await this.changes();
     const fresh = changed.filter((item) => !item.etag || item.etag !== this.sync.resourceAt(item.href)?.etag);
     await this.sync.progress(fresh.length + removed.length, 0);
-    const batches: string[][] = [];
-    for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH).map((item) => item.href));
-    let next = batches.length > 0 ? this.sync.client.fetchMany(batches[0]!) : null;
+    const batches: RemoteItem[][] = [];
+    for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH));
+    // Items listed with their data (a full resync) need no fetch.
+    const fetchBatch = (batch: RemoteItem[]) => (batch.every((item) => item.data !== undefined) ? Promise.resolve(batch) : this.sync.client.fetchMany(batch.map((item) => item.href)));
+    let next = batches.length > 0 ? fetchBatch(batches[0]!) : null;
     for (let index = 0; index < batches.length; index++) {
       const items = await next!;
-      next = index + 1 < batches.length ? this.sync.client.fetchMany(batches[index + 1]!) : null;
+      next = index + 1 < batches.length ? fetchBatch(batches[index + 1]!) : null;
       // Fetched but not written (an error below): the next one's failure must not go unhandled.
       next?.catch(() => {});
       await this.applyBatch(items);
@@ -80,7 +83,7 @@ export class CalDAVPull {
     this.sync.outcome.fullResync = true;
     let listing: { token: string | null; changed: RemoteItem[] };
     try {
-      listing = await client.changesSince(null);
+      listing = await client.changesSince(null, { withData: true });
     } catch (error) {
       if (!(error instanceof CalDAVError)) throw error;
       // No sync-collection on this server: compare every ETag.
