@@ -52,3 +52,27 @@ export async function publishEvent<Payload extends object>(
   }
   return { id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) };
 }
+
+/**
+ * Many events in one INSERT (in the given order), for producers that write
+ * in batches: one round trip instead of one per event. Same checks and
+ * wake-ups as publishEvent (one wake-up per topic).
+ */
+export async function publishEvents(trx: Transaction<any> | Kysely<any>, events: readonly DomainEvent<object>[]): Promise<PublishedRef[]> {
+  if (events.length === 0) return [];
+  for (const event of events) {
+    checkEventPayload(event.topic, event.payload);
+    if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
+  }
+  const values = events.map((event) => sql`(${event.topic}, ${event.companyId}::uuid, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})`);
+  const result = await sql<{ id: string; position: string; txid: string; database: string; port: number }>`
+    INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
+    VALUES ${sql.join(values)}
+    RETURNING id, position::text AS position, txid::text AS txid, current_database() AS database, inet_server_port() AS port`.execute(trx);
+  const rows = [...result.rows].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
+  const first = rows[0]!;
+  for (const topic of new Set(events.map((event) => event.topic))) {
+    if (!relayWakeup(EVENTS_CHANNEL, first.database, first.port, first.txid, topic)) await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${topic})`.execute(trx);
+  }
+  return rows.map((row) => ({ id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) }));
+}

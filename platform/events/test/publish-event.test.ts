@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../database/connection.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
-import { EVENTS_CHANNEL, publishEvent } from '../publish-event.js';
+import { EVENTS_CHANNEL, publishEvent, publishEvents } from '../publish-event.js';
 import { COMPANY_ID, deferred, taskPayload, within } from './event-test-support.js';
 
 let database: TestDatabase;
@@ -130,5 +130,28 @@ describe('publishEvent', () => {
       publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
     );
     expect(await within(woken.promise, 5_000, 'the notification')).toBe('project.task.created');
+  });
+
+  it('publishes a batch in one statement, in order, with one wake-up per topic after the commit; a bad payload writes none of it', async () => {
+    const payloads = [taskPayload(), taskPayload(), taskPayload({ changed_fields: ['status'] })];
+    const batch = [
+      { topic: 'project.task.created', companyId: COMPANY_ID, key: payloads[0]!.task_id, payload: payloads[0]!, source: 'erp' },
+      { topic: 'project.task.created', companyId: COMPANY_ID, key: payloads[1]!.task_id, payload: payloads[1]!, source: 'erp' },
+      { topic: 'project.task.updated', companyId: COMPANY_ID, key: payloads[2]!.task_id, payload: payloads[2]!, source: 'erp' },
+    ];
+    const before = await outboxCount();
+    const bad = { ...batch[1]!, payload: taskPayload({ status: 'LATE' }) };
+    await expect(publishEvents(db, [batch[0]!, bad])).rejects.toThrow('status: expected one of');
+    expect(await outboxCount()).toBe(before);
+
+    notifications.length = 0;
+    const woken = deferred<void>();
+    onNotification = (topic) => topic === 'project.task.updated' && woken.resolve();
+    const refs = await db.transaction().execute((trx) => publishEvents(trx, batch));
+    await within(woken.promise, 5_000, 'the batch’s wake-up');
+    expect([...notifications].sort()).toEqual(['project.task.created', 'project.task.updated']);
+    const { rows } = await sql<{ id: string; entity_key: string }>`SELECT id, entity_key FROM events.outbox WHERE id IN (${sql.join(refs.map((ref) => ref.id))}) ORDER BY position`.execute(db);
+    expect(rows.map((row) => row.entity_key)).toEqual(batch.map((event) => event.key));
+    expect(rows.map((row) => row.id)).toEqual(refs.map((ref) => ref.id));
   });
 });

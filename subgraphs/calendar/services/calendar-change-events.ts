@@ -4,7 +4,7 @@
  * participating users, so that a rolled-back write announces nothing.
  */
 import type { Transaction } from 'kysely';
-import { publishEvent } from '../../../platform/events/publish-event.js';
+import { publishEvents } from '../../../platform/events/publish-event.js';
 import type { TopicPayload } from '../../../platform/events/topics/index.js';
 import type { CalendarDatabase } from '../database.js';
 
@@ -15,7 +15,7 @@ export async function publishCalendarChange(trx: Transaction<CalendarDatabase>, 
   await publishCalendarChanges(trx, companyId, [eventId], change);
 }
 
-/** The same for many events (a pulled batch): the events and their users read in one statement each. */
+/** The same for many events (a pulled batch): the events, their users and the outbox rows in one statement each. */
 export async function publishCalendarChanges(trx: Transaction<CalendarDatabase>, companyId: string, eventIds: readonly string[], change: CalendarChange): Promise<void> {
   if (eventIds.length === 0) return;
   const events = await trx.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', 'in', [...eventIds]).execute();
@@ -31,7 +31,7 @@ export async function publishCalendarChanges(trx: Transaction<CalendarDatabase>,
   for (const user of users) byEvent.set(user.event_id, [...(byEvent.get(user.event_id) ?? []), String(user.user_id)]);
   const order = new Map(eventIds.map((id, index) => [id, index]));
   events.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-  for (const event of events) {
+  const published = events.map((event) => {
     const payload: TopicPayload<'calendar.event.created'> = {
       event_id: event.id,
       company_id: event.company_id,
@@ -47,6 +47,7 @@ export async function publishCalendarChanges(trx: Transaction<CalendarDatabase>,
       participant_user_ids: byEvent.get(participantsOf(event)) ?? [],
     };
     const topic = event.is_cancelled ? 'calendar.event.cancelled' : `calendar.event.${change}`;
-    await publishEvent(trx, { topic, companyId, key: event.id, payload, source: 'calendar' });
-  }
+    return { topic, companyId, key: event.id, payload, source: 'calendar' };
+  });
+  await publishEvents(trx, published);
 }
