@@ -24,7 +24,7 @@ import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../caldav/credentials.js';
 import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
 import type { CalendarDatabase } from '../database.js';
-import type { CalendarEventModel } from '../models.js';
+import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
@@ -118,6 +118,7 @@ class AccountSync implements PullContext {
       return resource ? event.updatedAt > resource.syncedVersion : !event.isCancelled;
     });
     await this.progress(dirty.length, 0);
+    await this.prefetch(dirty.filter((event) => !event.isCancelled).map((event) => event.id));
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
       while (next < dirty.length) {
@@ -128,7 +129,23 @@ class AccountSync implements PullContext {
     }));
   }
 
+  /** Overrides and participants of the events about to be pushed, read in two statements rather than two per event. */
+  private prefetched?: { ids: Set<string>; overrides: Map<string, CalendarEventModel[]>; participants: Map<string, EventParticipantModel[]> };
+
+  private async prefetch(ids: string[]) {
+    const [overrides, participants] = await Promise.all([this.deps.events.overridesOf(this.account.company_id, ids), this.deps.participants.ofEvents(this.account.company_id, ids)]);
+    const byKey = <T>(rows: T[], key: (row: T) => string) => {
+      const map = new Map<string, T[]>();
+      for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
+      return map;
+    };
+    this.prefetched = { ids: new Set(ids), overrides: byKey(overrides, (row) => row.parentId!), participants: byKey(participants, (row) => row.eventId) };
+  }
+
   private async icsOf(event: CalendarEventModel): Promise<string> {
+    const prefetched = this.prefetched;
+    // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
+    if (prefetched?.ids.delete(event.id)) return toICalendar(event, prefetched.overrides.get(event.id) ?? [], prefetched.participants.get(event.id) ?? []);
     const [overrides, participants] = await Promise.all([
       this.deps.events.overridesOf(event.companyId, [event.id]),
       this.deps.participants.ofEvents(event.companyId, [event.id]),
