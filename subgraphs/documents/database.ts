@@ -21,6 +21,8 @@ export interface DocumentsTable {
   deleted_at: Date | null;
   storage_backend: string;
   storage_key: string;
+  /** The company's own server the object is on (storage_profiles); null: the server-configured backend. */
+  storage_profile: string | null;
   uploaded_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -38,6 +40,8 @@ export interface DocumentVersionsTable {
   checksum: string;
   storage_backend: string;
   storage_key: string;
+  /** The company's own server the object is on (storage_profiles); null: the server-configured backend. */
+  storage_profile: string | null;
   /** Set when this version re-instates an older one (restoreDocumentVersion). */
   restored_from: number | null;
   uploaded_by: string | null;
@@ -88,6 +92,8 @@ export interface UploadSessionsTable {
   declared_checksum: string | null;
   storage_backend: string;
   storage_key: string;
+  /** The company's own server the object is on (storage_profiles); null: the server-configured backend. */
+  storage_profile: string | null;
   /** pending → uploading → uploaded → completed. */
   status: Generated<string>;
   received_size: BigIntColumn | null;
@@ -111,6 +117,30 @@ export interface CompanyStorageTable {
   nextcloud_password_encrypted: string | null;
   updated_by: string | null;
   updated_at: Generated<Date>;
+  /** New files go to this profile (the company's own server) of `backend`; null: the server-configured one. */
+  storage_profile: string | null;
+}
+
+export interface StorageProfilesTable {
+  id: string;
+  company_id: string;
+  backend: string;
+  settings: ColumnType<StorageProfileSettings, string, string>;
+  secret_encrypted: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+/** What is not secret about a company's own server. */
+export interface StorageProfileSettings {
+  url?: string;
+  username?: string;
+  root?: string;
+  bucket?: string;
+  endpoint?: string;
+  region?: string;
+  accessKeyId?: string;
+  forcePathStyle?: boolean;
 }
 
 export interface DocumentsDatabase {
@@ -120,4 +150,5 @@ export interface DocumentsDatabase {
   'documents.upload_sessions': UploadSessionsTable;
   'documents.company_storage': CompanyStorageTable;
   'documents.share_password_failures': SharePasswordFailuresTable;
+  'documents.storage_profiles': StorageProfilesTable;
 }

@@ -1,6 +1,7 @@
 /** What documents' resolvers work with (the codegen mappers point here). */
 import type { StorageBackendName } from '../../platform/config.js';
 import type { CourseRole } from '../../platform/federation/course-access.js';
+import type { StorageProfileSettings } from './database.js';
 
 export const ENTITY_TYPES = ['quote', 'invoice', 'project', 'task', 'employee', 'course'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -25,6 +26,8 @@ export interface DocumentModel {
   deletedAt: Date | null;
   storageBackend: StorageBackendName;
   storageKey: string;
+  /** The company's own server the object is on; null: the server-configured backend. */
+  storageProfile: string | null;
   uploadedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -57,6 +60,8 @@ export interface DocumentUploadModel {
 export interface CompanyStorageSettingsModel {
   backend: StorageBackendName;
   isDefault: boolean;
+  /** The company's own server (never its secret). */
+  server: (StorageProfileSettings & { hasSecret: boolean; createdAt: Date }) | null;
   maxFileBytes: number | null;
   effectiveMaxFileBytes: number;
   availableBackends: StorageBackendName[];

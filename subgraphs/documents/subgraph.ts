@@ -20,6 +20,7 @@ import { CompanyStorageRepository } from './repositories/company-storage-reposit
 import { DocumentRepository } from './repositories/document-repository.js';
 import { ShareAttemptRepository } from './repositories/share-attempt-repository.js';
 import { ShareLinkRepository } from './repositories/share-link-repository.js';
+import { StorageProfileRepository } from './repositories/storage-profile-repository.js';
 import { UploadSessionRepository } from './repositories/upload-session-repository.js';
 import { resolvers } from './resolvers/index.js';
 import { seedDocuments } from './seed.js';
@@ -27,8 +28,9 @@ import { DocumentAccess } from './services/document-access.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
 import { NextcloudShareAccounts } from './services/nextcloud-share-accounts.js';
-import { ShareCredentials } from './services/share-credentials.js';
+import { CompanySecrets } from './services/company-secrets.js';
 import { SharePasswordLimit } from './services/share-password-limit.js';
+import { StorageProfiles } from './services/storage-profiles.js';
 import { ShareService } from './services/share-service.js';
 import { ShareTokens } from './services/share-tokens.js';
 import { StorageSettingsService } from './services/storage-settings-service.js';
@@ -43,14 +45,17 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   async start({ config, databaseUrl, log }) {
     const db = createKysely<DocumentsDatabase>(databaseUrl);
     const settings = config.documents;
-    const backends = await createStorageBackends(settings);
+    const secrets = new CompanySecrets(config.calendarCredentialKey);
+    const profileRows = new StorageProfileRepository(db);
+    const profiles = new StorageProfiles(profileRows, secrets);
+    const backends = await createStorageBackends(settings, profiles.resolve);
     const signer = new UrlSigner(settings.urlSigningSecret, config.publicUrl);
     const documentRepository = new DocumentRepository(db);
     const sessions = new UploadSessionRepository(db);
     const companyStorage = new CompanyStorageRepository(db);
     const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage };
-    const shareCredentials = new ShareCredentials(config.calendarCredentialKey);
-    const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, shareCredentials, backends);
+    const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, secrets, backends);
+    const storageSettingsDeps = { repository: companyStorage, profileRows, profiles, config: settings, backends, secrets };
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
     const shareAttempts = new ShareAttemptRepository(db);
@@ -74,7 +79,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           uploads: new UploadService(base.viewer, documents, uploadDeps),
           shares,
           lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares),
-          storageSettings: new StorageSettingsService(base.viewer, companyStorage, settings, backends, shareCredentials),
+          storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
         };
       },
       routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts))],

@@ -58,9 +58,10 @@ function scratch(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** A WebDAV server over a scratch directory (`rclone serve webdav`, Debian package rclone). */
-export async function startWebDavServer(directory = scratch('bheem-webdav-')): Promise<StorageServer> {
-  const child = spawn('rclone', ['serve', 'webdav', directory, '--addr', '127.0.0.1:0', '--config', '/dev/null'], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** A WebDAV server over a scratch directory (`rclone serve webdav`, Debian package rclone), with basic auth when given. */
+export async function startWebDavServer(directory = scratch('bheem-webdav-'), auth?: { user: string; pass: string }): Promise<StorageServer> {
+  const credentials = auth ? ['--user', auth.user, '--pass', auth.pass] : [];
+  const child = spawn('rclone', ['serve', 'webdav', directory, '--addr', '127.0.0.1:0', '--config', '/dev/null', ...credentials], { stdio: ['ignore', 'pipe', 'pipe'] });
   const match = await waitForLine(child, /WebDav Server started on \[?(http:\/\/127\.0\.0\.1:\d+)\/?/, 'rclone serve webdav');
   child.removeAllListeners('exit');
   return { url: match[1]!, directory, stop: stopper(child), remove: async () => rmSync(directory, { recursive: true, force: true }) };

@@ -16,6 +16,44 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
+/** A company's own WebDAV or S3 server, without its secret. */
+export type CompanyStorageServer = {
+  __typename?: 'CompanyStorageServer';
+  accessKeyId: Maybe<Scalars['String']['output']>;
+  bucket: Maybe<Scalars['String']['output']>;
+  /** When these settings were saved (each change of server makes a new set; files keep the one they were stored with). */
+  createdAt: Scalars['DateTime']['output'];
+  /** Whether a password or secret key is stored (kept encrypted, never returned). */
+  hasSecret: Scalars['Boolean']['output'];
+  region: Maybe<Scalars['String']['output']>;
+  /** WebDAV: the folder documents go in. */
+  root: Maybe<Scalars['String']['output']>;
+  /** WebDAV: the server's URL; S3: the endpoint (null for AWS). */
+  url: Maybe<Scalars['String']['output']>;
+  /** WebDAV: the account. */
+  username: Maybe<Scalars['String']['output']>;
+};
+
+/** A company's own WebDAV server (Nextcloud: https://<host>/remote.php/dav/files/<user>) or S3 bucket. */
+export type CompanyStorageServerInput = {
+  /** S3: the access key id. */
+  accessKeyId?: InputMaybe<Scalars['String']['input']>;
+  /** S3: the bucket. */
+  bucket?: InputMaybe<Scalars['String']['input']>;
+  /** S3: path-style addressing (default: on with an endpoint, as MinIO wants). */
+  forcePathStyle?: InputMaybe<Scalars['Boolean']['input']>;
+  /** S3: the region (default us-east-1). */
+  region?: InputMaybe<Scalars['String']['input']>;
+  /** WebDAV: the folder documents go in (default /bheem-documents). */
+  root?: InputMaybe<Scalars['String']['input']>;
+  /** The WebDAV password (a Nextcloud app password) or the S3 secret access key; stored encrypted, never returned. Left out: kept when the server is unchanged. */
+  secret?: InputMaybe<Scalars['String']['input']>;
+  /** WebDAV: the server's URL; S3: the endpoint (left out for AWS). https, or http on loopback; no credentials in it. */
+  url?: InputMaybe<Scalars['String']['input']>;
+  /** WebDAV: the account. */
+  username?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A company's storage settings as its admins see them; secrets are never returned. */
 export type CompanyStorageSettings = {
   __typename?: 'CompanyStorageSettings';
@@ -36,11 +74,13 @@ export type CompanyStorageSettings = {
   /** The Nextcloud server (base URL) and the account shares are created as. */
   nextcloudUrl: Maybe<Scalars['String']['output']>;
   nextcloudUsername: Maybe<Scalars['String']['output']>;
+  /** The company's own server for `backend`; null when the server-configured one is used. */
+  server: Maybe<CompanyStorageServer>;
   updatedAt: Maybe<Scalars['DateTime']['output']>;
 };
 
 export type CompanyStorageSettingsInput = {
-  /** local, webdav or s3: one this server is configured with. */
+  /** local, webdav or s3: one this server is configured with, or webdav or s3 with `server`. */
   backend: Scalars['String']['input'];
   /** At most the server's global maximum; null for no company limit. */
   maxFileBytes?: InputMaybe<Scalars['Float']['input']>;
@@ -50,6 +90,8 @@ export type CompanyStorageSettingsInput = {
   /** https URL of the Nextcloud server (http only on loopback); needed with nextcloudShares. */
   nextcloudUrl?: InputMaybe<Scalars['String']['input']>;
   nextcloudUsername?: InputMaybe<Scalars['String']['input']>;
+  /** The company's own server for webdav or s3, checked before it is saved; left out: the server-configured backend. */
+  server?: InputMaybe<CompanyStorageServerInput>;
 };
 
 export type Course = {
@@ -441,10 +483,12 @@ export type FederationReferenceTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  CompanyStorageSettings: ResolverTypeWrapper<CompanyStorageSettingsModel>;
+  CompanyStorageServer: ResolverTypeWrapper<CompanyStorageServer>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CompanyStorageServerInput: CompanyStorageServerInput;
+  CompanyStorageSettings: ResolverTypeWrapper<CompanyStorageSettingsModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   CompanyStorageSettingsInput: CompanyStorageSettingsInput;
   Course: ResolverTypeWrapper<CourseReference>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -466,10 +510,12 @@ export type ResolversTypes = ResolversObject<{
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
-  CompanyStorageSettings: CompanyStorageSettingsModel;
+  CompanyStorageServer: CompanyStorageServer;
   String: Scalars['String']['output'];
-  Float: Scalars['Float']['output'];
   Boolean: Scalars['Boolean']['output'];
+  CompanyStorageServerInput: CompanyStorageServerInput;
+  CompanyStorageSettings: CompanyStorageSettingsModel;
+  Float: Scalars['Float']['output'];
   CompanyStorageSettingsInput: CompanyStorageSettingsInput;
   Course: CourseReference;
   ID: Scalars['ID']['output'];
@@ -488,6 +534,17 @@ export type ResolversParentTypes = ResolversObject<{
   User: User;
 }>;
 
+export type CompanyStorageServerResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['CompanyStorageServer'] = ResolversParentTypes['CompanyStorageServer']> = ResolversObject<{
+  accessKeyId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  bucket?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  hasSecret?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  root?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  username?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type CompanyStorageSettingsResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['CompanyStorageSettings'] = ResolversParentTypes['CompanyStorageSettings']> = ResolversObject<{
   availableBackends?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   backend?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -498,6 +555,7 @@ export type CompanyStorageSettingsResolvers<ContextType = DocumentsContext, Pare
   nextcloudShares?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   nextcloudUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   nextcloudUsername?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  server?: Resolver<Maybe<ResolversTypes['CompanyStorageServer']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 }>;
 
@@ -601,6 +659,7 @@ export type UserResolvers<ContextType = DocumentsContext, ParentType extends Res
 }>;
 
 export type Resolvers<ContextType = DocumentsContext> = ResolversObject<{
+  CompanyStorageServer?: CompanyStorageServerResolvers<ContextType>;
   CompanyStorageSettings?: CompanyStorageSettingsResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -20,7 +20,8 @@ export function downloadRoute(signer: UrlSigner, documents: DocumentRepository, 
       const version = Number(check.params.get('v'));
       const document = Number.isInteger(version) ? await documents.findForTransfer(documentId, version) : null;
       if (!document) return sendJson(response, 404, { error: 'No such document' });
-      await serveObject(request, response, backends.get(document.storageBackend), document);
+      const backend = await backends.of({ storage_backend: document.storageBackend, storage_profile: document.storageProfile });
+      await serveObject(request, response, backend, document);
     },
   };
 }

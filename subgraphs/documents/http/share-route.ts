@@ -52,7 +52,7 @@ export function shareRoutes(links: ShareLinkRepository, backends: StorageBackend
     await serveObject(
       request,
       response,
-      backends.get(link.storage_backend),
+      await backends.of(link),
       { storageKey: link.storage_key, size: Number(link.size), checksum: link.checksum, mimeType: link.mime_type, filename: link.filename },
       { onBody: async (range) => (range && range.start > 0 ? undefined : links.countDownload(link.id)) },
     );

@@ -45,7 +45,7 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
         await sessions.release(session.id);
         return refuse(request, response, announced > declared ? 413 : 400, `Content-Length is ${announced}, the upload declared ${declared} bytes`);
       }
-      const backend = backends.get(session.storage_backend);
+      const backend = await backends.of(session);
       const progress = uploadProgress({
         report: (bytes) => sessions.reportProgress(session.id, bytes),
         log: (bytes) => log.info({ uploadId: session.id, receivedBytes: bytes, declaredBytes: declared }, 'upload in progress'),

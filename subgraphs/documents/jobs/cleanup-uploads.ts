@@ -17,9 +17,10 @@ export async function cleanupAbandonedUploads(
 ): Promise<{ removed: number }> {
   const now = options.now ?? new Date();
   const abandoned = await sessions.deleteAbandoned(now, options.uploadingGraceMs ?? DAY_MS);
-  for (const { storage_backend, storage_key } of abandoned) {
+  for (const object of abandoned) {
+    const { storage_backend, storage_key } = object;
     try {
-      if (backends.has(storage_backend)) await backends.get(storage_backend).delete(storage_key);
+      if (object.storage_profile || backends.has(storage_backend)) await (await backends.of(object)).delete(storage_key);
     } catch (error) {
       log.warn({ err: error, key: storage_key }, 'could not remove the bytes of an abandoned upload');
     }

@@ -24,7 +24,7 @@ export async function purgeTrash(
       async (objects, trx, document) => {
         // Announced first: if removing an object fails, the transaction (and the event) rolls back.
         await publishDocumentEvent(trx, 'documents.document.deleted', document, null, { purged: true });
-        for (const object of objects) await backends.get(object.storage_backend).delete(object.storage_key);
+        for (const object of objects) await (await backends.of(object)).delete(object.storage_key);
       },
       (documentId, error) => log.warn({ err: error, documentId }, 'could not purge a document; it stays in the trash'),
     );

@@ -138,4 +138,27 @@ export const documentsMigrations: Migrations = {
       await schema.alterTable('company_storage').addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`)).execute();
     },
   },
+  '0003-storage-profiles': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('documents');
+      // A company's own WebDAV or S3 server. Never changed once written: objects name the profile they were stored with,
+      // so that a company moving to another server does not orphan its old files.
+      await schema
+        .createTable('storage_profiles')
+        .addColumn('id', 'uuid', (col) => col.primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('backend', 'text', (col) => col.notNull().check(sql`backend IN ('webdav', 's3')`))
+        // URL, user, root, bucket, region...: shown to admins.
+        .addColumn('settings', 'jsonb', (col) => col.notNull())
+        // The password or secret key, AES-256-GCM encrypted, never returned.
+        .addColumn('secret_encrypted', 'text')
+        .addColumn('created_by', 'text', (col) => col.notNull())
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('storage_profiles_company').on('storage_profiles').column('company_id').execute();
+      for (const table of ['documents', 'document_versions', 'upload_sessions', 'company_storage']) {
+        await schema.alterTable(table).addColumn('storage_profile', 'uuid', (col) => col.references('documents.storage_profiles.id')).execute();
+      }
+    },
+  },
 };

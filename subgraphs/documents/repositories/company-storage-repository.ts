@@ -10,6 +10,8 @@ export interface CompanyStorage {
   /** Encrypted (see share-credentials); decrypted only to call Nextcloud. */
   nextcloudPasswordEncrypted: string | null;
   updatedAt: Date | null;
+  /** The company's own server for `backend` (storage_profiles), or null for the server-configured one. */
+  storageProfile: string | null;
 }
 
 export interface CompanyStorageUpdate {
@@ -20,6 +22,7 @@ export interface CompanyStorageUpdate {
   nextcloudUsername: string | null;
   /** undefined keeps the stored one. */
   nextcloudPasswordEncrypted?: string | null;
+  storageProfile: string | null;
   updatedBy: string;
 }
 
@@ -36,13 +39,14 @@ export class CompanyStorageRepository {
       nextcloudUsername: row?.nextcloud_username ?? null,
       nextcloudPasswordEncrypted: row?.nextcloud_password_encrypted ?? null,
       updatedAt: row?.updated_at ?? null,
+      storageProfile: row?.storage_profile ?? null,
     };
   }
 
   async upsert(companyId: string, update: CompanyStorageUpdate): Promise<void> {
     const values = {
       backend: update.backend, max_file_bytes: update.maxFileBytes, nextcloud_shares: update.nextcloudShares, nextcloud_url: update.nextcloudUrl,
-      nextcloud_username: update.nextcloudUsername, updated_by: update.updatedBy, updated_at: new Date(),
+      nextcloud_username: update.nextcloudUsername, storage_profile: update.storageProfile, updated_by: update.updatedBy, updated_at: new Date(),
       ...(update.nextcloudPasswordEncrypted !== undefined && { nextcloud_password_encrypted: update.nextcloudPasswordEncrypted }),
     };
     await this.db

@@ -7,7 +7,7 @@ import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.j
 
 type VersionColumns = Pick<
   Selectable<DocumentVersionsTable>,
-  'id' | 'version' | 'filename' | 'original_filename' | 'mime_type' | 'size' | 'checksum' | 'storage_backend' | 'storage_key' | 'uploaded_by' | 'created_at'
+  'id' | 'version' | 'filename' | 'original_filename' | 'mime_type' | 'size' | 'checksum' | 'storage_backend' | 'storage_key' | 'storage_profile' | 'uploaded_by' | 'created_at'
 >;
 
 export function toDocument(row: Selectable<DocumentsTable>, version?: VersionColumns): DocumentModel {
@@ -31,6 +31,7 @@ export function toDocument(row: Selectable<DocumentsTable>, version?: VersionCol
     deletedAt: row.deleted_at,
     storageBackend: source.storage_backend as StorageBackendName,
     storageKey: source.storage_key,
+    storageProfile: source.storage_profile,
     uploadedBy: source.uploaded_by,
     createdAt: source.created_at,
     updatedAt: row.updated_at,
@@ -41,7 +42,7 @@ export function toDocument(row: Selectable<DocumentsTable>, version?: VersionCol
 const VERSION_COLUMNS = [
   'v.id as v_id', 'v.version as v_version', 'v.filename as v_filename', 'v.original_filename as v_original_filename',
   'v.mime_type as v_mime_type', 'v.size as v_size', 'v.checksum as v_checksum', 'v.storage_backend as v_storage_backend',
-  'v.storage_key as v_storage_key', 'v.uploaded_by as v_uploaded_by', 'v.created_at as v_created_at',
+  'v.storage_key as v_storage_key', 'v.storage_profile as v_storage_profile', 'v.uploaded_by as v_uploaded_by', 'v.created_at as v_created_at',
 ] as const;
 
 type VersionRow = { [K in keyof VersionColumns as `v_${K & string}`]: VersionColumns[K] };
@@ -50,7 +51,7 @@ function versionOf(row: VersionRow): VersionColumns {
   return {
     id: row.v_id, version: row.v_version, filename: row.v_filename, original_filename: row.v_original_filename,
     mime_type: row.v_mime_type, size: row.v_size, checksum: row.v_checksum, storage_backend: row.v_storage_backend,
-    storage_key: row.v_storage_key, uploaded_by: row.v_uploaded_by, created_at: row.v_created_at,
+    storage_key: row.v_storage_key, storage_profile: row.v_storage_profile, uploaded_by: row.v_uploaded_by, created_at: row.v_created_at,
   };
 }
 
@@ -215,14 +216,16 @@ export class DocumentRepository {
       .values({
         id: next.versionId, document_id: document.id, company_id: document.company_id, version, filename: next.filename,
         original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size, checksum: next.checksum,
-        storage_backend: next.storageBackend, storage_key: next.storageKey, uploaded_by: next.uploadedBy, restored_from: next.restoredFrom ?? null,
+        storage_backend: next.storageBackend, storage_key: next.storageKey, storage_profile: next.storageProfile, uploaded_by: next.uploadedBy,
+        restored_from: next.restoredFrom ?? null,
       })
       .execute();
     await trx
       .updateTable('documents.documents')
       .set({
         version, filename: next.filename, original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size,
-        checksum: next.checksum, storage_backend: next.storageBackend, storage_key: next.storageKey, uploaded_by: next.uploadedBy,
+        checksum: next.checksum, storage_backend: next.storageBackend, storage_key: next.storageKey, storage_profile: next.storageProfile,
+        uploaded_by: next.uploadedBy,
         updated_at: new Date(),
       })
       .where('id', '=', document.id)
@@ -266,7 +269,7 @@ export class DocumentRepository {
    */
   async purgeTrashed(
     cutoff: Date,
-    removeObjects: (objects: { storage_backend: string; storage_key: string }[], trx: DocumentsTrx, document: Selectable<DocumentsTable>) => Promise<void>,
+    removeObjects: (objects: { storage_backend: string; storage_key: string; storage_profile: string | null }[], trx: DocumentsTrx, document: Selectable<DocumentsTable>) => Promise<void>,
     onError: (documentId: string, error: unknown) => void,
     limit = 50,
   ): Promise<number> {
@@ -290,7 +293,7 @@ export class DocumentRepository {
         if (!locked) return;
         const objects = await trx
           .selectFrom('documents.document_versions')
-          .select(['storage_backend', 'storage_key'])
+          .select(['storage_backend', 'storage_key', 'storage_profile'])
           .distinct()
           .where('document_id', '=', id)
           .execute();
@@ -311,6 +314,7 @@ export class DocumentRepository {
         mime_type: document.mimeType, size: document.size, checksum: document.checksum, category: document.category,
         tags: document.tags, version: 1, entity_type: document.entityType, entity_id: document.entityId,
         is_archived: document.isArchived ?? false, storage_backend: document.storageBackend, storage_key: document.storageKey,
+        storage_profile: document.storageProfile ?? null,
         uploaded_by: document.uploadedBy,
       })
       .execute();
@@ -319,7 +323,8 @@ export class DocumentRepository {
       .values({
         id: document.versionId, document_id: document.id, company_id: document.companyId, version: 1, filename: document.filename,
         original_filename: document.originalFilename, mime_type: document.mimeType, size: document.size, checksum: document.checksum,
-        storage_backend: document.storageBackend, storage_key: document.storageKey, uploaded_by: document.uploadedBy,
+        storage_backend: document.storageBackend, storage_key: document.storageKey, storage_profile: document.storageProfile ?? null,
+        uploaded_by: document.uploadedBy,
       })
       .execute();
   }
@@ -334,6 +339,7 @@ export interface NewVersion {
   checksum: string;
   storageBackend: string;
   storageKey: string;
+  storageProfile: string | null;
   uploadedBy: string | null;
   restoredFrom?: number;
 }
@@ -354,5 +360,6 @@ export interface NewDocument {
   isArchived?: boolean;
   storageBackend: StorageBackendName;
   storageKey: string;
+  storageProfile?: string | null;
   uploadedBy: string | null;
 }

@@ -83,7 +83,7 @@ export class ShareLinkRepository {
         // Nextcloud serves its own shares: our URL never names them.
         .where('s.provider', '=', 'documents')
         .select([
-          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.deleted_at', 'd.storage_backend', 'd.storage_key',
+          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.deleted_at', 'd.storage_backend', 'd.storage_key', 'd.storage_profile',
           'd.size', 'd.checksum', 'd.mime_type', 'd.filename',
         ])
         .executeTakeFirst()) ?? null

@@ -90,7 +90,7 @@ export class UploadSessionRepository {
    * Removes abandoned sessions and returns what they had stored: unfinished
    * ones past their expiry (an upload still streaming gets `uploadingGraceMs` more).
    */
-  async deleteAbandoned(now: Date, uploadingGraceMs: number, limit = 500): Promise<{ storage_backend: string; storage_key: string }[]> {
+  async deleteAbandoned(now: Date, uploadingGraceMs: number, limit = 500): Promise<{ storage_backend: string; storage_key: string; storage_profile: string | null }[]> {
     const graceCutoff = new Date(now.getTime() - uploadingGraceMs);
     return this.db
       .deleteFrom('documents.upload_sessions')
@@ -108,7 +108,7 @@ export class UploadSessionRepository {
           .forUpdate()
           .skipLocked(),
       )
-      .returning(['storage_backend', 'storage_key'])
+      .returning(['storage_backend', 'storage_key', 'storage_profile'])
       .execute();
   }
 

@@ -10,12 +10,12 @@ import type { CompanyStorageRepository } from '../repositories/company-storage-r
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { WebDavStorageBackend } from '../storage/webdav-backend.js';
 import { NextcloudShares } from './nextcloud-shares.js';
-import type { ShareCredentials } from './share-credentials.js';
+import type { CompanySecrets } from './company-secrets.js';
 
 export class NextcloudShareAccounts {
   constructor(
     private readonly companyStorage: CompanyStorageRepository,
-    private readonly credentials: ShareCredentials,
+    private readonly secrets: CompanySecrets,
     private readonly backends: StorageBackends,
   ) {}
 
@@ -30,14 +30,14 @@ export class NextcloudShareAccounts {
     return new NextcloudShares({
       url: settings.nextcloudUrl,
       username: settings.nextcloudUsername,
-      appPassword: this.credentials.decrypt(companyId, settings.nextcloudPasswordEncrypted),
+      appPassword: this.secrets.decrypt(companyId, 'nextcloud', settings.nextcloudPasswordEncrypted),
     });
   }
 
   /** The document's current object as a path in the Nextcloud account's files; null when it is not on WebDAV. */
-  pathOf(document: DocumentModel): string | null {
-    if (document.storageBackend !== 'webdav' || !this.backends.has('webdav')) return null;
-    const backend = this.backends.get('webdav');
+  async pathOf(document: DocumentModel): Promise<string | null> {
+    if (document.storageBackend !== 'webdav') return null;
+    const backend = await this.backends.of({ storage_backend: document.storageBackend, storage_profile: document.storageProfile });
     return backend instanceof WebDavStorageBackend ? backend.pathOf(document.storageKey) : null;
   }
 }

@@ -54,7 +54,7 @@ export class ShareService {
     const id = randomUUID();
     const passwordHash = password == null ? null : await hashSharePassword(password);
     // With Nextcloud shares on, Nextcloud creates and serves the link (an outside effect: before our transaction, undone if it fails).
-    const path = this.nextcloud.pathOf(document);
+    const path = await this.nextcloud.pathOf(document);
     const nextcloud = path ? await this.nextcloud.clientFor(this.viewer.companyId, 'create') : null;
     const external = nextcloud ? await nextcloud.create(path!, expiresAt, password ?? null) : null;
     try {

@@ -64,12 +64,13 @@ export class UploadService {
   ) {}
 
   /** The backend new files of the caller's company go to, and the largest file it accepts. */
-  private async target(): Promise<{ backend: StorageBackend; limit: number }> {
+  private async target(): Promise<{ backend: StorageBackend; profile: string | null; limit: number }> {
     const settings = await this.deps.companyStorage.find(this.viewer.companyId);
     const name = settings.backend ?? this.deps.config.defaultBackend;
-    if (!this.deps.backends.has(name)) throw unavailable(`The ${name} storage backend is not configured`);
+    const profile = settings.backend ? settings.storageProfile : null;
+    if (!profile && !this.deps.backends.has(name)) throw unavailable(`The ${name} storage backend is not configured`);
     const limit = Math.min(this.deps.config.maxUploadBytes, settings.maxFileBytes ?? Number.POSITIVE_INFINITY);
-    return { backend: this.deps.backends.get(name), limit };
+    return { backend: await this.deps.backends.of({ storage_backend: name, storage_profile: profile }), profile, limit };
   }
 
   private async ticket(session: TicketFields): Promise<UploadTicket> {
@@ -102,9 +103,10 @@ export class UploadService {
     const tags = parseTags(input.tags);
     const checksum = parseChecksum(input.checksum);
     await this.documents.access.requireWrite({ entityType, entityId });
-    const { backend, limit } = await this.target();
+    const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
     return this.ticket({
+      storage_profile: profile,
       document_id: randomUUID(), new_version: false, entity_type: entityType, entity_id: entityId, filename,
       original_filename: cleanOriginalFilename(input.filename), category, tags, declared_size: size, declared_checksum: checksum,
       storage_backend: backend.name,
@@ -117,9 +119,10 @@ export class UploadService {
     await this.documents.access.requireWrite(document);
     const filename = input.filename ? sanitizeFilename(input.filename) : document.filename;
     const checksum = parseChecksum(input.checksum);
-    const { backend, limit } = await this.target();
+    const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
     return this.ticket({
+      storage_profile: profile,
       document_id: document.documentId, new_version: true, entity_type: document.entityType, entity_id: document.entityId, filename,
       original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
       category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
@@ -144,7 +147,7 @@ export class UploadService {
     if (session.status !== 'uploaded') throw conflict('No bytes have been received for this upload yet: PUT them to the upload URL first');
     await this.documents.access.requireWrite({ entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id });
 
-    const backend = this.deps.backends.get(session.storage_backend);
+    const backend = await this.deps.backends.of(session);
     const declaredSize = Number(session.declared_size);
     let head: Buffer;
     try {
@@ -167,7 +170,7 @@ export class UploadService {
       if (!locked) return; // completed concurrently: the document exists
       const fields = {
         filename: session.filename, originalFilename: session.original_filename, mimeType, size: declaredSize,
-        checksum: session.received_checksum!, storageBackend: backend.name, storageKey: session.storage_key,
+        checksum: session.received_checksum!, storageBackend: backend.name, storageKey: session.storage_key, storageProfile: session.storage_profile,
         uploadedBy: this.viewer.moodleUserId ?? null,
       };
       if (session.new_version) {
@@ -207,7 +210,7 @@ export class UploadService {
       if (old.version === locked.version) throw conflict(`Version ${version} is already the current version`);
       await this.deps.documentRepository.appendVersion(trx, locked, {
         versionId: randomUUID(), filename: old.filename, originalFilename: old.original_filename, mimeType: old.mime_type,
-        size: Number(old.size), checksum: old.checksum, storageBackend: old.storage_backend, storageKey: old.storage_key,
+        size: Number(old.size), checksum: old.checksum, storageBackend: old.storage_backend, storageKey: old.storage_key, storageProfile: old.storage_profile,
         uploadedBy: this.viewer.moodleUserId ?? null, restoredFrom: old.version,
       });
       const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, locked.id))!;
