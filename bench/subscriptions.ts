@@ -50,17 +50,24 @@ export interface SubscriptionsBenchResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** CPU time per event, user and system, while the events were delivered. */
+  gatewayCpuMsPerEvent: number;
+  clientsCpuMsPerEvent: number;
   rssPerSubscriberKiB: number;
   heapPerSubscriberKiB: number;
 }
 
 type ToClients = { type: 'connect'; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
-type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[] };
-type ToGateway = { type: 'memory' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
-type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number } | { type: 'profiled' };
+type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[]; cpuMs: number };
+type ToGateway = { type: 'memory' } | { type: 'cpu' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
+type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number } | { type: 'profiled' } | { type: 'cpu'; cpuMs: number };
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
 function request<T>(child: ChildProcess, message: object, type: string): Promise<T> {
@@ -154,12 +161,18 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const raise = () =>
       publishEvent(db, { topic: 'meet.class.started', companyId: BHEEM, key: CLASS.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: CLASS.id, course_id: CLASS.course, status: 'LIVE' } });
     // Warm-up: until one event reaches every subscriber, the upstream subscriptions are not all attached.
-    const delivered = (child: ChildProcess) => new Promise<number[]>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message.times)));
+    const delivered = (child: ChildProcess) =>
+      new Promise<FromClients & { type: 'received' }>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message)));
+    const gatewayCpu = async () => (await request<FromGateway & { type: 'cpu' }>(gateway, { type: 'cpu' } satisfies ToGateway, 'cpu')).cpuMs;
+    let clientsCpu = 0;
     for (;;) {
       const waiting = clients.map(delivered);
       await raise();
-      const outcome = await Promise.race([Promise.all(waiting).then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
-      if (outcome) break;
+      const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+      if (outcome) {
+        clientsCpu = outcome.reduce((sum, message) => sum + message.cpuMs, 0);
+        break;
+      }
       print('  warm-up event did not reach everyone yet; again');
       for (const child of clients) child.removeAllListeners('message');
     }
@@ -167,12 +180,17 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
     if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
     const latencies: number[] = [];
+    const gatewayCpuBefore = await gatewayCpu();
+    const clientsCpuBefore = clientsCpu;
     for (let round = 0; round < events; round++) {
       const waiting = clients.map(delivered);
       const raisedAt = Date.now();
       await raise();
-      for (const times of await Promise.all(waiting)) for (const time of times) latencies.push(time - raisedAt);
+      const answers = await Promise.all(waiting);
+      for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
+      clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
     }
+    const gatewayCpuMs = (await gatewayCpu()) - gatewayCpuBefore;
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
       print(`  gateway CPU profile: ${profiling}`);
@@ -187,10 +205,13 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       maxMs: latencies[latencies.length - 1]!,
+      gatewayCpuMsPerEvent: Math.round(gatewayCpuMs / events),
+      clientsCpuMsPerEvent: Math.round((clientsCpu - clientsCpuBefore) / events),
       rssPerSubscriberKiB: round((after.rss - before.rss) / subscribers / 1024),
       heapPerSubscriberKiB: round((after.heap - before.heap) / subscribers / 1024),
     };
-    print(`  ${events} events × ${subscribers} deliveries: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
+    print(`  ${events} events × ${subscribers} deliveries: min ${latencies[0]} ms, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
+    print(`  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms, client processes ${result.clientsCpuMsPerEvent} ms (load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')})`);
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(`  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'}`);
     for (const child of clients) child.send({ type: 'close' } satisfies ToClients);
@@ -226,6 +247,8 @@ async function runGatewayProcess(): Promise<void> {
         profiler.disconnect();
       }
       process.send!({ type: 'profiled' } satisfies FromGateway);
+    } else if (message.type === 'cpu') {
+      process.send!({ type: 'cpu', cpuMs: cpuMs() } satisfies FromGateway);
     } else if (message.type === 'memory') {
       for (let index = 0; index < 3; index++) (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
@@ -237,6 +260,8 @@ async function runGatewayProcess(): Promise<void> {
   });
 }
 
+const NEXT = Buffer.from('"type":"next"');
+
 /** A client process: `count` graphql-ws subscribers (the protocol by hand, to keep the client light). */
 function runClientsProcess(): void {
   const sockets: WebSocket[] = [];
@@ -245,18 +270,18 @@ function runClientsProcess(): void {
   const receive = () => {
     received.push(Date.now());
     if (received.length === expected) {
-      process.send!({ type: 'received', times: received } satisfies FromClients);
+      process.send!({ type: 'received', times: received, cpuMs: cpuMs() } satisfies FromClients);
       received = [];
     }
   };
   const subscribeOne = (url: string, token: string) =>
     new Promise<boolean>((resolve) => {
-      const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false });
+      // Light on purpose (no UTF-8 check, events recognised without decoding them): the client's CPU is not the gateway's.
+      const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true });
       socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
-      socket.on('message', (data) => {
-        const text = String(data);
-        if (text.startsWith('{"id"') || text.includes('"type":"next"')) return receive();
-        const message = JSON.parse(text) as { type: string };
+      socket.on('message', (data: Buffer) => {
+        if (data.includes(NEXT)) return receive();
+        const message = JSON.parse(String(data)) as { type: string };
         if (message.type === 'connection_ack') {
           socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: QUERY } }));
           resolve(true);

@@ -4,12 +4,31 @@
  * JSON.stringify (and a UTF-8 encoding) per client would cost more than
  * the writes themselves. The graphql-ws `next` message differs between
  * clients only by the subscription id, and clients pick few distinct ids
- * (most say "1"), so each (event, id) pair is encoded once.
+ * (most say "1"), so each (event, id) pair is encoded once, as a whole
+ * WebSocket frame.
  */
 import type { ExecutionResult } from 'graphql';
 
 /** Distinct ids kept per event; past it (clients with odd ids), messages are encoded per client. */
 const MAX_CACHED_IDS = 32;
+
+/** A final, unmasked WebSocket text frame (RFC 6455 §5.2: servers do not mask), header and payload in one buffer. */
+export function textFrame(text: string): Buffer {
+  const length = Buffer.byteLength(text);
+  const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(header + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (header === 2) frame[1] = length;
+  else if (header === 4) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  frame.write(text, header, 'utf8');
+  return frame;
+}
 
 export class EventMessage {
   private json: string | undefined;
@@ -23,14 +42,14 @@ export class EventMessage {
     return (this.json ??= JSON.stringify(this.result));
   }
 
-  /** The graphql-transport-ws `next` message for subscription `id`, UTF-8 encoded. */
-  graphqlWsNext(id: string): Buffer {
-    let message = this.nextMessages.get(id);
-    if (!message) {
-      message = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":${this.payload}}`);
-      if (this.nextMessages.size < MAX_CACHED_IDS) this.nextMessages.set(id, message);
+  /** The graphql-transport-ws `next` message for subscription `id`, as a server's WebSocket text frame. */
+  graphqlWsFrame(id: string): Buffer {
+    let frame = this.nextMessages.get(id);
+    if (!frame) {
+      frame = textFrame(`{"id":${JSON.stringify(id)},"type":"next","payload":${this.payload}}`);
+      if (this.nextMessages.size < MAX_CACHED_IDS) this.nextMessages.set(id, frame);
     }
-    return message;
+    return frame;
   }
 
   /** The Server-Sent Events `next` event (graphql-sse, distinct connections mode). */

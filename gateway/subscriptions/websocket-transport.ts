@@ -55,6 +55,19 @@ interface Connection {
 /** ws sends Buffers as binary frames unless told otherwise; graphql-ws messages are text. */
 const TEXT = { binary: false } as const;
 
+/**
+ * The TCP socket under a ws connection. ws keeps it private, but with no
+ * extension negotiated (no compression: our server offers none) a whole
+ * frame written to it is byte for byte what ws.send would write, minus the
+ * copying, corking and framing per client.
+ */
+function rawSocketOf(socket: WebSocket): Duplex | undefined {
+  // Fixed once the handshake is done (and read once per subscription: the getter allocates).
+  return socket.extensions === '' ? (socket as unknown as { _socket?: Duplex })._socket : undefined;
+}
+
+const frameHeaderLength = (frame: Buffer) => (frame[1]! < 126 ? 2 : frame[1] === 126 ? 4 : 10);
+
 function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const header = params?.authorization ?? params?.Authorization;
   return bearerToken(typeof header === 'string' ? header : undefined);
@@ -64,7 +77,8 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
   const { server, engine, verifyUserToken, log } = options;
   const path = options.path ?? '/graphql';
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 64 * 1024, handleProtocols: (protocols) => handleProtocols(protocols) });
+  // No compression: a deflate per client would undo the one serialization per event (and see rawSocketOf).
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 64 * 1024, handleProtocols: (protocols) => handleProtocols(protocols) });
   const connections = new WeakMap<WebSocket, Connection>();
 
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -105,14 +119,20 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         } satisfies ExecutionArgs;
       },
       // Called by graphql-ws right after onSubscribe; it ends the stream (return()) when the client completes or leaves.
-      // Events skip graphql-ws (a promise chain and a JSON.stringify per client): the `next` message, serialized once
-      // per event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
+      // Events skip graphql-ws (a promise chain and a JSON.stringify per client): the `next` frame, made once per
+      // event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
       subscribe: (args) => {
         const { id, viewer, socket, request } = args.contextValue as Operation;
+        const raw = rawSocketOf(socket);
         const subscribed = engine.subscribe(viewer, request, {
-          deliver: (event) => socket.readyState === socket.OPEN && socket.send(event.graphqlWsNext(id), TEXT),
+          deliver: (event) => {
+            if (socket.readyState !== socket.OPEN) return;
+            const frame = event.graphqlWsFrame(id);
+            if (raw) raw.write(frame);
+            else socket.send(frame.subarray(frameHeaderLength(frame)), TEXT); // ws frames it (should its internals change)
+          },
           // The client's queue is its socket's unsent bytes.
-          isBehind: () => socket.bufferedAmount > maxBufferedBytes,
+          isBehind: () => (raw ? raw.writableLength : socket.bufferedAmount) > maxBufferedBytes,
           onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
         });
         return subscribed.ok ? subscribed.stream : ({ errors: subscribed.errors } as never);
