@@ -45,7 +45,15 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
         await sessions.release(session.id);
         return refuse(request, response, announced > declared ? 413 : 400, `Content-Length is ${announced}, the upload declared ${declared} bytes`);
       }
-      const backend = await backends.of(session);
+      let backend;
+      try {
+        backend = await backends.of(session);
+      } catch (error) {
+        // The company's own server could not be set up (its profile unreadable): nothing was written, the ticket stays usable.
+        await sessions.release(session.id);
+        log.error({ err: error, uploadId: session.id }, 'no storage backend for an upload');
+        return refuse(request, response, 503, 'The storage backend of this upload is unavailable');
+      }
       const progress = uploadProgress({
         report: (bytes) => sessions.reportProgress(session.id, bytes),
         log: (bytes) => log.info({ uploadId: session.id, receivedBytes: bytes, declaredBytes: declared }, 'upload in progress'),
