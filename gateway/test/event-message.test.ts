@@ -5,8 +5,13 @@
  * (7-bit, 16-bit and 64-bit lengths).
  */
 import { describe, expect, it } from 'vitest';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
+import type { ExecutionResult } from 'graphql';
+import type { EventEmitter } from 'node:events';
 import { EventMessage } from '../subscriptions/event-message.js';
+
+// ws's frame parser (exported by ws, not declared by @types/ws).
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => EventEmitter & { write: (chunk: Buffer) => void } };
 
 /** What a WebSocket client reads from `frame`. */
 function readFrame(frame: Buffer): Promise<{ text: string; isBinary: boolean }> {
@@ -31,7 +36,7 @@ describe('EventMessage', () => {
   });
 
   it('writes one Server-Sent Events `next` event', () => {
-    const result = { data: { x: 'line\nbreak' }, errors: [{ message: 'partial' }] };
+    const result = { data: { x: 'line\nbreak' }, errors: [{ message: 'partial' }] } as unknown as ExecutionResult;
     const text = new EventMessage(result).sseNext().toString('utf8');
     expect(text).toMatch(/^event: next\ndata: [^\n]+\n\n$/);
     expect(JSON.parse(text.slice('event: next\ndata: '.length))).toEqual(result);
