@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startS3Server, startWebDavServer, type StorageServer } from '../../../test/storage/storage-servers.js';
+import { createLogger } from '../../../platform/logger.js';
 import type { DocumentsDatabase } from '../database.js';
+import { purgeTrash } from '../jobs/purge-trash.js';
+import { DocumentRepository } from '../repositories/document-repository.js';
+import { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
+import { CompanySecrets } from '../services/company-secrets.js';
+import { StorageProfiles } from '../services/storage-profiles.js';
+import { createStorageBackends } from '../storage/storage-backends.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 const DAV_PASSWORD = 'dav-Secret-7731';
@@ -120,5 +127,16 @@ describe('a company on its own storage server', () => {
       at: new Date(Date.now() + 86_400_000).toISOString(),
     })).body.data.createShareLink;
     expect(await (await fetch(docs.onService(link.url))).text()).toBe('stored in the company bucket');
+
+    // Purging removes every version's object from the server it is on.
+    const davFiles = filesUnder(own.directory).length;
+    await docs.call('admin', `mutation { deleteDocument(id: "${onDav.id}") { id } }`);
+    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', '=', onDav.id).execute();
+    const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.calendarCredentialKey));
+    const backends = await createStorageBackends(docs.platform.config.documents, profiles.resolve);
+    expect((await purgeTrash(new DocumentRepository(db), backends, 30, createLogger('test'))).purged).toBe(1);
+    expect(filesUnder(own.directory)).toHaveLength(davFiles - 1);
+    const versionTwo = await db.selectFrom('documents.document_versions').select('id').where('document_id', '=', onDav.id).execute();
+    expect(versionTwo).toEqual([]);
   });
 });
