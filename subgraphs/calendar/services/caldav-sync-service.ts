@@ -40,7 +40,12 @@ export interface SyncOutcome {
   fullResync: boolean;
 }
 
-/** PUTs in flight at once during a push: each to its own href with its own If-Match, so they cannot step on each other. */
+/**
+ * PUTs in flight at once during a push: each to its own href with its own
+ * If-Match, so they cannot step on each other. Radicale serialises writes,
+ * so against it this gains little (bench: within the noise); servers that
+ * take PUTs in parallel overlap them.
+ */
 export const PUSH_CONCURRENCY = 4;
 /** Progress is written at most this often (and once at the end): a row update per event would cost more than the event. */
 const PROGRESS_EVERY_MS = 250;
