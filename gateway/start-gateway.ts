@@ -101,11 +101,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...healthRoutes('gateway', readiness),
     metricsRoute(),
     // Plain HTTP that lives on the public origin, streamed to the service that owns it.
-    ...(['GET', 'PUT', 'POST'] as const).map((method) => ({ method, path: '/files/', handle: forwardTo(gateway.urls.documents, 'documents') })),
-    { method: 'GET' as const, path: '/recordings/', handle: forwardTo(gateway.urls.meet, 'meet') },
-    { method: 'GET' as const, path: '/calendar/feed/', handle: forwardTo(gateway.urls.calendar, 'calendar') },
-    { method: 'POST' as const, path: '/webhooks/livekit', handle: forwardTo(gateway.urls.meet, 'meet') },
-    { method: 'POST' as const, path: '/events/ingest', handle: forwardTo(gateway.urls.erp, 'erp') },
+    ...(['GET', 'PUT', 'POST'] as const).map((method) => ({ method, path: '/files/', handle: forwardTo(gateway.urls.documents, 'documents', settings.trustProxy) })),
+    { method: 'GET' as const, path: '/recordings/', handle: forwardTo(gateway.urls.meet, 'meet', settings.trustProxy) },
+    { method: 'GET' as const, path: '/calendar/feed/', handle: forwardTo(gateway.urls.calendar, 'calendar', settings.trustProxy) },
+    { method: 'POST' as const, path: '/webhooks/livekit', handle: forwardTo(gateway.urls.meet, 'meet', settings.trustProxy) },
+    { method: 'POST' as const, path: '/events/ingest', handle: forwardTo(gateway.urls.erp, 'erp', settings.trustProxy) },
   ];
 
   let inFlight = 0;

@@ -1,0 +1,59 @@
+/**
+ * The gateway's pass-through routes (files, recordings, feeds, webhooks): the
+ * service behind sees the client's address as the gateway judged it, never an
+ * X-Forwarded-For the client made up (per-address limits count on it).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { forwardTo } from '../forward.js';
+
+async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
+  const server = http.createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe('forwardTo', () => {
+  let service: Awaited<ReturnType<typeof listen>>;
+  beforeAll(async () => {
+    service = await listen((request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ forwardedFor: request.headers['x-forwarded-for'] ?? null, path: request.url }));
+    });
+  });
+  afterAll(() => service.close());
+
+  const through = async (trustProxy: boolean) => {
+    const proxy = await listen(forwardTo(service.url, 'echo', trustProxy));
+    try {
+      const response = await fetch(`${proxy.url}/files/share/abc?x=1`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } });
+      return { status: response.status, body: (await response.json()) as { forwardedFor: string | null; path: string } };
+    } finally {
+      await proxy.close();
+    }
+  };
+
+  it('replaces a client-made X-Forwarded-For with the connecting address when no proxy is trusted', async () => {
+    const { status, body } = await through(false);
+    expect(status).toBe(200);
+    expect(body).toEqual({ forwardedFor: '127.0.0.1', path: '/files/share/abc?x=1' });
+  });
+
+  it('passes the trusted proxy’s client address, alone, when the gateway trusts its proxy', async () => {
+    const { body } = await through(true);
+    expect(body.forwardedFor).toBe('203.0.113.9');
+  });
+
+  it('answers 502 naming the service when it is down', async () => {
+    const proxy = await listen(forwardTo('http://127.0.0.1:1', 'documents', false));
+    try {
+      const response = await fetch(`${proxy.url}/files/x`);
+      expect(response.status).toBe(502);
+      expect(((await response.json()) as { error: string }).error).toMatch(/documents service is unavailable/);
+    } finally {
+      await proxy.close();
+    }
+  });
+});
