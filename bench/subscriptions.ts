@@ -4,9 +4,11 @@
  * clients are not what is measured), one event raised in the event backbone
  * and delivered to all, with fields of three subgraphs (meet streams the
  * event, academy and calendar complete it). Figures: delivery latency
- * p50/p99 (backbone commit → client receipt, over several events), and the
- * gateway process's memory per subscriber (RSS and heap, after GC, compared
- * with before the subscribers came).
+ * p50/p99 (publish → client receipt, over several events), the CPU time
+ * per event of the gateway and of the client processes (on a shared
+ * machine, latency is mostly who gets a core; CPU is the steadier figure),
+ * and the gateway process's memory per subscriber (RSS and heap, after GC,
+ * compared with before the subscribers came).
  *
  * Subscribers use BENCH_SUB_IDENTITIES distinct callers (default 10):
  * identical subscriptions of one caller share one upstream subscription and
