@@ -15,7 +15,7 @@ import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-ru
 import { compilePlan, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
-import { serializeResponse } from './serialize-response.js';
+import { shapeResponse } from './shape-response.js';
 
 const { getVariableValues, visit, BREAK, Kind } = graphqlRuntime;
 
@@ -44,14 +44,6 @@ export interface PreparedOperation {
   name: string | null;
   /** The operation's variables, for coercion checks; undefined when it declares none. */
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
-}
-
-/** What running an operation gives. */
-export interface PlanResult {
-  errors?: GraphQLError[];
-  /** The answer's `data` as JSON text ('null' when a non-null root field had no value). */
-  dataJson: string;
-  extensions?: Record<string, unknown>;
 }
 
 /** Empty: run by the fallback. */
@@ -95,10 +87,7 @@ export class PlanExecutor {
     if (!compiled.plan) return this.options.fallback(requestContext);
     const variableErrors = this.coerce(compiled, requestContext.request.variables);
     if (variableErrors) return { errors: variableErrors };
-    const { errors, dataJson, extensions } = await this.run(compiled, requestContext.request.variables, requestContext.context);
-    const result: GatewayExecutionResult = errors ? { errors, data: JSON.parse(dataJson) as Record<string, unknown> | null } : { data: JSON.parse(dataJson) as Record<string, unknown> | null };
-    if (extensions) result.extensions = extensions;
-    return result;
+    return this.run(compiled, requestContext.request.variables, requestContext.context);
   };
 
   /**
@@ -115,8 +104,8 @@ export class PlanExecutor {
     return getVariableValues(compiled.schema, compiled.variableDefinitions, variables ?? {}).errors;
   }
 
-  /** Runs a compiled operation whose variables coerce: its errors, its `data` as JSON text, its extensions. */
-  async run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<PlanResult> {
+  /** Runs a compiled operation whose variables coerce. */
+  async run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
     const values = variables ?? {};
     const run = {
       variables: values,
@@ -125,13 +114,11 @@ export class PlanExecutor {
       send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, context),
     };
     await executePlan(compiled.plan, run);
-    const shaped = serializeResponse(run.data, compiled.shape);
-    return {
-      errors: run.errors.length > 0 ? run.errors : undefined,
-      dataJson: shaped.json,
-      // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
-      extensions: run.errors.length === 0 && shaped.errors.length > 0 ? { valueCompletion: shaped.errors } : undefined,
-    };
+    const shaped = shapeResponse(run.data, compiled.shape);
+    const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
+    // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
+    if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
+    return result;
   }
 
   private compiled(requestContext: GatewayGraphQLRequestContext): Compiled {

@@ -26,8 +26,6 @@ export interface ValueShape {
 
 export interface FieldShape {
   responseName: string;
-  /** `"responseName":`, as written in the answer's JSON. */
-  key: string;
   /** `__typename`, answered by the gateway from the object's runtime type. */
   isTypename: boolean;
   value: ValueShape;
@@ -36,8 +34,6 @@ export interface FieldShape {
 /** The fields of one selection shape for one runtime type. */
 export interface TypeFields {
   typeName: string;
-  /** The type name as a JSON string (answers to `__typename`). */
-  typeNameJson: string;
   /** False when the runtime type is unknown or not an object while `__typename` is asked: the object becomes null. */
   valid: boolean;
   fields: FieldShape[];
@@ -125,17 +121,17 @@ export class SelectionShape {
     for (const [responseName, nodes] of grouped) {
       const name = nodes[0]!.name.value;
       if (name === '__typename') {
-        fields.push({ responseName, key: `${JSON.stringify(responseName)}:`, isTypename: true, value: { nonNull: true, typeName: 'String' } });
+        fields.push({ responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
         continue;
       }
       const definition = 'getFields' in runtime ? (runtime.getFields()[name] as GraphQLField<unknown, unknown> | undefined) : undefined;
       if (!definition) continue; // only on a union without __typename in the data: nothing to shape
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      fields.push({ responseName, key: `${JSON.stringify(responseName)}:`, isTypename: false, value: this.valueShape(definition.type, subSelections) });
+      fields.push({ responseName, isTypename: false, value: this.valueShape(definition.type, subSelections) });
     }
     // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
     const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);
-    return { typeName: runtime.name, typeNameJson: JSON.stringify(runtime.name), valid, fields };
+    return { typeName: runtime.name, valid, fields };
   }
 
   private valueShape(type: GraphQLOutputType, subSelections: SelectionSetNode[]): ValueShape {
