@@ -122,6 +122,9 @@ function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zo
   const zone = typeof tzid === 'string' ? canonicalTimeZone(tzid) : null;
   const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
   if (zone) return { instant: instantOf(wall, zone), allDay: false, zone };
+  // A TZID that is no IANA name (Outlook's "W. Europe Standard Time") but that the object defines: its VTIMEZONE gives the instant.
+  const defined = time.zone && time.zone !== ICAL.Timezone.localTimezone && time.zone.tzid !== 'floating' && time.zone.tzid !== 'UTC' ? time.zone : null;
+  if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC' };
   return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC' };
 }
 

@@ -7,7 +7,7 @@
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
-import { toICalendar, toICalendarFeed } from '../caldav/icalendar.js';
+import { parseICalendar, toICalendar, toICalendarFeed } from '../caldav/icalendar.js';
 import type { CalendarEventModel } from '../models.js';
 
 const at = (iso: string) => new Date(iso);
@@ -94,6 +94,20 @@ describe('VTIMEZONE in the iCalendar we write', () => {
 
   it('gives ical.js the same UTC instants across DST changes (Berlin, New York, Kolkata)', () => {
     for (const testCase of CASES) expect(expandWithIcalJs(icsOf(testCase))).toEqual(testCase.expected);
+  });
+
+  it('reads times in a zone the object defines under a non-IANA name (Outlook) at their right instants', () => {
+    const outlook = (start: string, end: string) => parseICalendar([
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'BEGIN:VTIMEZONE', 'TZID:W. Europe Standard Time',
+      'BEGIN:STANDARD', 'DTSTART:16011028T030000', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'END:STANDARD',
+      'BEGIN:DAYLIGHT', 'DTSTART:16010325T020000', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'END:DAYLIGHT',
+      'END:VTIMEZONE',
+      'BEGIN:VEVENT', 'UID:outlook-1', 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=W. Europe Standard Time:${start}`, `DTEND;TZID=W. Europe Standard Time:${end}`,
+      'SUMMARY:Outlook meeting', 'END:VEVENT', 'END:VCALENDAR', '',
+    ].join('\r\n')).master!;
+    expect(outlook('20260114T090000', '20260114T100000')).toMatchObject({ start: at('2026-01-14T08:00:00Z'), end: at('2026-01-14T09:00:00Z') });
+    expect(outlook('20260714T090000', '20260714T100000')).toMatchObject({ start: at('2026-07-14T07:00:00Z'), end: at('2026-07-14T08:00:00Z') });
   });
 
   describe('on a real Radicale', () => {
