@@ -20,7 +20,7 @@ export async function ensureConsumerGroup(
   return db.transaction().execute(async (trx) => {
     const { rows } = await sql<{ partitions: number; created: boolean }>`
       INSERT INTO events.consumer_groups (name, topics, partitions) VALUES (${options.group}, ${options.topics}::text[], ${options.partitions})
-      ON CONFLICT (name) DO UPDATE SET topics = EXCLUDED.topics, updated_at = now()
+      ON CONFLICT (name) DO UPDATE SET topics = EXCLUDED.topics, updated_at = now(), last_seen_at = now()
       RETURNING partitions, (xmax = 0) AS created`.execute(trx);
     const { partitions, created } = rows[0]!;
     if (created) {
@@ -64,14 +64,27 @@ export async function markProcessed(db: Kysely<any>, group: string, eventIds: st
     SELECT ${group}, unnest(${eventIds}::uuid[]) ON CONFLICT DO NOTHING`.execute(db);
 }
 
-/** A batch's outcome in one statement: the handled events' processed marks, and the moved cursors. */
-export async function recordProgress(db: Kysely<any>, group: string, handled: string[], cursors: Map<number, Cursor>): Promise<void> {
-  if (cursors.size === 0) return markProcessed(db, group, handled);
-  const entries = [...cursors.entries()];
+/** A process of the group runs: pruning keeps waiting for it (prune-events.ts). */
+export async function touchConsumerGroup(db: Kysely<any>, group: string): Promise<void> {
+  await sql`UPDATE events.consumer_groups SET last_seen_at = now() WHERE name = ${group}`.execute(db);
+}
+
+/**
+ * A batch's outcome in one statement: the handled events' processed marks, the moved cursors, and the
+ * attempt counts of the events it finished (handled or dead-lettered) dropped.
+ */
+export async function recordProgress(
+  db: Kysely<any>,
+  group: string,
+  progress: { handled: string[]; finished: string[]; cursors: Map<number, Cursor> },
+): Promise<void> {
+  const entries = [...progress.cursors.entries()];
   await sql`
     WITH marked AS (
       INSERT INTO events.processed (group_name, event_id)
-      SELECT ${group}, unnest(${handled}::uuid[]) ON CONFLICT DO NOTHING
+      SELECT ${group}, unnest(${progress.handled}::uuid[]) ON CONFLICT DO NOTHING
+    ), counted AS (
+      DELETE FROM events.delivery_attempts WHERE group_name = ${group} AND event_id = ANY(${progress.finished}::uuid[])
     )
     UPDATE events.consumer_cursors c SET txid = v.txid, position = v.position, updated_at = now()
     FROM unnest(${entries.map(([partition]) => partition)}::int[],

@@ -118,9 +118,30 @@ const tuneOutbox: Migration = {
   },
 };
 
+const persistAttempts: Migration = {
+  async up(db: Kysely<any>) {
+    // Deliveries begun per event, counted before its handler runs (and committed on their own): a handler
+    // that kills its process is counted too, and dead-lettered after maxAttempts instead of looping forever.
+    // A row lives until the event is handled or dead-lettered (same transaction).
+    await db.schema
+      .withSchema('events')
+      .createTable('delivery_attempts')
+      .addColumn('group_name', 'text', (col) => col.notNull())
+      .addColumn('event_id', 'uuid', (col) => col.notNull())
+      .addColumn('attempts', 'integer', (col) => col.notNull())
+      .addColumn('error', 'text')
+      .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+      .addPrimaryKeyConstraint('delivery_attempts_pkey', ['group_name', 'event_id'])
+      .execute();
+    // When a process of the group last ran: pruning stops waiting for a group gone for long (prune-events.ts).
+    await sql`ALTER TABLE events.consumer_groups ADD COLUMN last_seen_at timestamptz NOT NULL DEFAULT now()`.execute(db);
+  },
+};
+
 export const eventMigrations: Migrations = {
   '0001-outbox': createOutbox,
   '0002-consumers': createConsumerState,
   '0003-outbox-reads': tuneOutbox,
+  '0004-attempts-and-liveness': persistAttempts,
 };
 export const EVENTS_SCHEMA = 'events';

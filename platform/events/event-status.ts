@@ -5,6 +5,7 @@
  * scripts/events-status.ts and by the metrics (event-metrics.ts).
  */
 import { sql, type Kysely } from 'kysely';
+import { DEFAULT_ABANDONED_AFTER_MS } from './consumer-options.js';
 import { countMembers, groupLockKey } from './partition-leases.js';
 
 export interface ConsumerGroupStatus {
@@ -23,6 +24,10 @@ export interface ConsumerGroupStatus {
   members: number;
   /** When a cursor of the group last moved. */
   lastProgressAt: Date | null;
+  /** When a process of the group last ran (to the minute). */
+  lastSeenAt: Date;
+  /** No process connected, none seen for `abandonedAfterMs`: pruning no longer keeps its events. */
+  abandoned: boolean;
 }
 
 export interface OutboxStatus {
@@ -30,7 +35,8 @@ export interface OutboxStatus {
   oldestCreatedAt: Date | null;
 }
 
-export async function readConsumerStatus(db: Kysely<any>): Promise<ConsumerGroupStatus[]> {
+export async function readConsumerStatus(db: Kysely<any>, options: { abandonedAfterMs?: number } = {}): Promise<ConsumerGroupStatus[]> {
+  const abandonedAfterMs = options.abandonedAfterMs ?? DEFAULT_ABANDONED_AFTER_MS;
   const { rows } = await sql<{
     name: string;
     topics: string[];
@@ -38,11 +44,14 @@ export async function readConsumerStatus(db: Kysely<any>): Promise<ConsumerGroup
     behind: number;
     oldest: Date | null;
     last_progress_at: Date | null;
+    last_seen_at: Date;
+    stale: boolean;
     dead_letters: number;
     replays_pending: number;
     age_seconds: number;
   }>`
-    SELECT g.name, g.topics, g.partitions,
+    SELECT g.name, g.topics, g.partitions, g.last_seen_at,
+           g.last_seen_at < now() - make_interval(secs => ${abandonedAfterMs / 1000}) AS stale,
            coalesce(lag.behind, 0)::int AS behind, lag.oldest,
            coalesce(extract(epoch FROM now() - lag.oldest), 0)::float8 AS age_seconds,
            (SELECT max(c.updated_at) FROM events.consumer_cursors c WHERE c.group_name = g.name) AS last_progress_at,
@@ -60,17 +69,22 @@ export async function readConsumerStatus(db: Kysely<any>): Promise<ConsumerGroup
     ) lag ON true
     ORDER BY g.name`.execute(db);
   return Promise.all(
-    rows.map(async (row) => ({
-      group: row.name,
-      topics: row.topics,
-      partitions: row.partitions,
-      behind: row.behind,
-      oldestAgeSeconds: row.age_seconds,
-      deadLetters: row.dead_letters,
-      replaysPending: row.replays_pending,
-      members: await countMembers(db, groupLockKey(row.name)),
-      lastProgressAt: row.last_progress_at,
-    })),
+    rows.map(async (row) => {
+      const members = await countMembers(db, groupLockKey(row.name));
+      return {
+        group: row.name,
+        topics: row.topics,
+        partitions: row.partitions,
+        behind: row.behind,
+        oldestAgeSeconds: row.age_seconds,
+        deadLetters: row.dead_letters,
+        replaysPending: row.replays_pending,
+        members,
+        lastProgressAt: row.last_progress_at,
+        lastSeenAt: row.last_seen_at,
+        abandoned: row.stale && members === 0,
+      };
+    }),
   );
 }
 

@@ -38,6 +38,10 @@ export interface GroupRow extends OutboxRow {
   partition: number;
   /** The group already recorded this event as processed (a replay or a rewind): skip it. */
   processed: boolean;
+  /** Deliveries of it the group has begun and not finished (delivery-attempts.ts). */
+  attempts: number;
+  /** Why the last of them failed, when it threw (not when its process died). */
+  last_error: string | null;
 }
 
 interface Summary {
@@ -93,7 +97,7 @@ export async function readGroupBatch(
   const partitionOf = PARTITION_OF(options.partitions);
   // The processed marks are probed for the kept rows only, one each (a LATERAL with LIMIT is never a hash of all marks).
   const select = sql`
-    SELECT b.*, d.event_id IS NOT NULL AS processed
+    SELECT b.*, d.event_id IS NOT NULL AS processed, coalesce(a.attempts, 0) AS attempts, a.error AS last_error
     FROM (
       SELECT ${EVENT_COLUMNS}, ${partitionOf} AS partition
       FROM scan o
@@ -104,6 +108,7 @@ export async function readGroupBatch(
     LEFT JOIN LATERAL (
       SELECT m.event_id FROM events.processed m WHERE m.group_name = ${options.group} AND m.event_id = b.id LIMIT 1
     ) d ON true
+    LEFT JOIN events.delivery_attempts a ON a.group_name = ${options.group} AND a.event_id = b.id
     ORDER BY b.txid::xid8, b.position::bigint`;
   const query = scanQuery(lowest, options.limit, select).compile(reader.db);
   return split<GroupRow>((await reader.prepared('bheem_events_group_batch', query)) as never, options.limit);
