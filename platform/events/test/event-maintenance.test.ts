@@ -8,7 +8,8 @@ import { ensureConsumerGroup, saveCursors } from '../consumer-groups.js';
 import { registerEventMetrics } from '../event-metrics.js';
 import { readConsumerStatus } from '../event-status.js';
 import { pruneEvents } from '../prune-events.js';
-import { publishTasks } from './event-test-support.js';
+import { publishEvent } from '../publish-event.js';
+import { classPayload, COMPANY_ID, publishTasks } from './event-test-support.js';
 
 let database: TestDatabase;
 let db: Kysely<any>;
@@ -21,6 +22,15 @@ afterAll(() => database?.drop());
 
 const DAY = 86_400_000;
 const ids = async () => new Set((await sql<{ id: string }>`SELECT id FROM events.outbox`.execute(db)).rows.map((row) => row.id));
+const publishClasses = async (count: number) => {
+  const published: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const payload = classPayload();
+    const { id } = await db.transaction().execute((trx) => publishEvent(trx, { topic: 'meet.class.started', companyId: COMPANY_ID, key: payload.live_class_id, payload, source: 'meet' }));
+    published.push(id);
+  }
+  return published;
+};
 const age = (eventIds: string[], days: number) =>
   sql`UPDATE events.outbox SET created_at = now() - make_interval(days => ${days}) WHERE id = ANY(${eventIds}::uuid[])`.execute(db);
 
@@ -43,6 +53,24 @@ describe('event maintenance', () => {
     const left = await ids();
     for (const id of handled) expect(left.has(id)).toBe(false);
     for (const id of [...owed, ...recent]) expect(left.has(id)).toBe(true);
+  });
+
+  it('stops keeping events for a group no process has run for long, and says so in the status', async () => {
+    await ensureConsumerGroup(db, { group: 'gone-quiet', topics: ['meet.class.started'], partitions: 1, startFrom: 'beginning' });
+    const owed = await publishClasses(3);
+    await age(owed, 10);
+    const prune = () => pruneEvents(db, { maxAgeMs: 7 * DAY, abandonedAfterMs: 14 * DAY });
+
+    // Seen lately: its events are kept, however old.
+    expect(await prune()).toMatchObject({ ran: true, events: 0, abandonedGroups: [] });
+    expect((await readConsumerStatus(db, { abandonedAfterMs: 14 * DAY })).find((group) => group.group === 'gone-quiet')).toMatchObject({ abandoned: false, behind: 3 });
+
+    await sql`UPDATE events.consumer_groups SET last_seen_at = now() - interval '15 days' WHERE name = 'gone-quiet'`.execute(db);
+    const status = (await readConsumerStatus(db, { abandonedAfterMs: 14 * DAY })).find((group) => group.group === 'gone-quiet')!;
+    expect(status).toMatchObject({ abandoned: true, members: 0 });
+    expect(await prune()).toMatchObject({ ran: true, events: 3, abandonedGroups: ['gone-quiet'] });
+    const left = await ids();
+    for (const id of owed) expect(left.has(id)).toBe(false);
   });
 
   it('reports lag per group in the status query and as Prometheus gauges', async () => {
