@@ -47,7 +47,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
-  const reconciler = new Reconciler(db, livekit, settings, log);
+  const reconciler = new Reconciler(db, livekit, recordingControl, settings, log);
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
   roomOpening.startTimer();

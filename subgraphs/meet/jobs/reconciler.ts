@@ -3,14 +3,21 @@
  * retries), so every MEET_RECONCILE_INTERVAL_SECONDS meet compares its LIVE
  * classes with LiveKit's rooms and repairs what drifted:
  * - a SCHEDULED class whose room holds participants is made LIVE (its
- *   participant_joined was lost), from the earliest participant's join;
+ *   participant_joined was lost), from the earliest participant's join,
+ *   and then follows what the webhook would have done (automatic recording,
+ *   services/class-went-live.ts);
+ * - a SCHEDULED class nobody joined is ENDED once its scheduled end +
+ *   MEET_LIVE_GRACE_MINUTES has passed and its room is empty or gone
+ *   (startedAt stays null; not while LiveKit is unreachable, since its room
+ *   might hold people), so it leaves the schedule;
  * - a LIVE class whose room is gone is ENDED;
  * - a LIVE class past its scheduled end + MEET_LIVE_GRACE_MINUTES is ENDED,
  *   whatever LiveKit says (so no class stays LIVE forever, even with
  *   LiveKit unreachable), and its room closed;
  * - attendance follows the room's participants: intervals of those gone are
  *   closed, those present and unknown are opened;
- * - rooms of classes that ended or were cancelled are deleted;
+ * - rooms of classes that ended or were cancelled are deleted (also those
+ *   of classes this run ended);
  * - recordings still RECORDING or PROCESSING take the status LiveKit
  *   reports for their egress (a lost egress_ended still yields READY).
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
@@ -26,7 +33,9 @@ import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
+import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive } from '../services/class-lifecycle.js';
+import { classWentLive } from '../services/class-went-live.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 
 const RECONCILE_LOCK = 4_242_301;
@@ -50,6 +59,7 @@ export class Reconciler {
   constructor(
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
+    private readonly recordings: RecordingControl,
     private readonly settings: MeetConfig,
     private readonly log: Logger,
   ) {}
@@ -98,7 +108,8 @@ export class Reconciler {
       this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply');
     }
 
-    await this.startOccupied(occupied, now, report);
+    const wentLive = await this.startOccupied(occupied, now, report);
+    if (rooms) await this.endUnattended(new Set(occupied), now, report);
     const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
     for (const liveClass of live) {
       const overdue = now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
@@ -136,6 +147,9 @@ export class Reconciler {
       for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
     }
     if (rooms) report.recordingsUpdated = await this.syncRecordings();
+    // After their commits, as the webhook does; not for a class this run already ended as overdue.
+    const ended = new Set(report.ended.map((entry) => entry.id));
+    for (const liveClass of wentLive.filter((candidate) => !ended.has(candidate.id))) await classWentLive(this.recordings, liveClass, this.log);
     if (report.recordingsUpdated || report.started.length ||
       report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
       this.log.info(report, 'reconciliation repaired drift');
@@ -158,8 +172,9 @@ export class Reconciler {
     return updated;
   }
 
-  /** SCHEDULED classes whose rooms hold participants: LIVE since the earliest join LiveKit reports. */
-  private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport): Promise<void> {
+  /** SCHEDULED classes whose rooms hold participants: LIVE since the earliest join LiveKit reports. Returns those made LIVE. */
+  private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport): Promise<LiveClassModel[]> {
+    const madeLive: LiveClassModel[] = [];
     const waiting = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => liveClass.status === 'SCHEDULED');
     for (const liveClass of waiting) {
       const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
@@ -167,18 +182,30 @@ export class Reconciler {
       const firstJoin = Math.min(...participants.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));
       const started = await this.db.transaction().execute(async (trx) => {
         const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-        if (current?.status !== 'SCHEDULED') return false; // a webhook got there first
-        await markLive(trx, current, new Date(firstJoin));
-        return true;
+        if (current?.status !== 'SCHEDULED') return null; // a webhook got there first
+        return markLive(trx, current, new Date(firstJoin));
       });
-      if (started) report.started.push(liveClass.id);
+      if (started) {
+        report.started.push(liveClass.id);
+        madeLive.push(started);
+      }
+    }
+    return madeLive;
+  }
+
+  /** SCHEDULED classes past their end + grace whose room holds nobody (the occupied ones were just made LIVE): ENDED. */
+  private async endUnattended(occupied: Set<string>, now: Date, report: ReconcileReport): Promise<void> {
+    const cutoff = new Date(now.getTime() - this.settings.liveGraceMinutes * 60_000);
+    const unattended = await new LiveClassRepository(this.db).listScheduledEndingBefore(cutoff);
+    for (const liveClass of unattended.filter((candidate) => !occupied.has(candidate.roomName))) {
+      await this.end(liveClass, now, 'unattended', report, 'SCHEDULED');
     }
   }
 
-  private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport): Promise<void> {
+  private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport, from: 'LIVE' | 'SCHEDULED' = 'LIVE'): Promise<void> {
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-      if (current?.status !== 'LIVE') return false; // a webhook got there first
+      if (current?.status !== from) return false; // a webhook or a teacher got there first
       await markEnded(trx, current, at, reason);
       return true;
     });

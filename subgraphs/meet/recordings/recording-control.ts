@@ -1,7 +1,7 @@
 /**
  * Starting and stopping a class's recording in LiveKit (a room composite
  * egress into one MP4 file), deleting it, and keeping the row that tracks it. Callers
- * check permissions; this is also what auto-recording uses on room_started.
+ * check permissions; automatic recording goes through startUnlessActive (services/class-went-live.ts).
  */
 import type { Kysely } from 'kysely';
 import { conflict } from '../../../platform/errors.js';
@@ -20,19 +20,33 @@ export class RecordingControl {
 
   /** Starts recording a LIVE class, unless a recording of it already runs (CONFLICT). */
   async start(liveClass: LiveClassModel): Promise<RecordingModel> {
-    const repository = new RecordingRepository(this.db);
-    if (await repository.findActiveOfClass(liveClass.id)) throw conflict(`Live class ${liveClass.id} is already being recorded`);
-    // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
-    const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
-    const egress = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
-    return repository.insert({
-      companyId: liveClass.companyId,
-      liveClassId: liveClass.id,
-      courseId: liveClass.courseId,
-      egressId: egress.egressId,
-      storage: this.files.storage,
-      fileKey,
-      startedAt: new Date(),
+    const started = await this.startUnlessActive(liveClass);
+    if (!started) throw conflict(`Live class ${liveClass.id} is already being recorded`);
+    return started;
+  }
+
+  /**
+   * Starts recording unless a recording of the class is already RECORDING or PROCESSING (then null): automatic
+   * recording may be asked for by the webhook and by reconciliation, and must start one egress only.
+   */
+  async startUnlessActive(liveClass: LiveClassModel): Promise<RecordingModel | null> {
+    // The check, LiveKit's egress and the row are one step under the lock: two starters cannot both pass the check.
+    return this.db.transaction().execute(async (trx) => {
+      const repository = new RecordingRepository(trx);
+      await repository.lockStartsOfClass(liveClass.id);
+      if (await repository.findActiveOfClass(liveClass.id)) return null;
+      // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
+      const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
+      const egress = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
+      return repository.insert({
+        companyId: liveClass.companyId,
+        liveClassId: liveClass.id,
+        courseId: liveClass.courseId,
+        egressId: egress.egressId,
+        storage: this.files.storage,
+        fileKey,
+        startedAt: new Date(),
+      });
     });
   }
 

@@ -87,6 +87,18 @@ export class LiveClassRepository {
     return rows.map(toLiveClass);
   }
 
+  /** SCHEDULED classes (nobody ever joined) whose scheduled end came before `cutoff`, across companies. */
+  async listScheduledEndingBefore(cutoff: Date): Promise<LiveClassModel[]> {
+    const rows = await this.db
+      .selectFrom('live_classes')
+      .selectAll()
+      .where('status', '=', 'SCHEDULED')
+      .where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) < ${cutoff}`)
+      .orderBy('scheduled_at')
+      .execute();
+    return rows.map(toLiveClass);
+  }
+
   /** Background work only: classes by id across companies. */
   async findByIdsAcrossCompanies(ids: readonly string[]): Promise<LiveClassModel[]> {
     const valid = uuidsOnly(ids);

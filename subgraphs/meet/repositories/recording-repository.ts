@@ -1,8 +1,11 @@
 /** Recordings (LiveKit egresses) of live classes. */
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { MeetDatabase, RecordingsTable, RecordingStatus } from '../database.js';
 import type { RecordingModel } from '../models.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
+
+/** First half of the advisory lock key serialising recording starts (the class id's hash is the second). */
+const RECORDING_START_LOCK = 4_242_302;
 
 export function toRecording(row: Selectable<RecordingsTable>): RecordingModel {
   return {
@@ -44,6 +47,14 @@ export class RecordingRepository {
     if (valid.length === 0) return [];
     const rows = await this.db.selectFrom('recordings').selectAll().where('company_id', '=', companyId).where('id', 'in', valid).execute();
     return rows.map(toRecording);
+  }
+
+  /**
+   * Within a transaction: one starter of a class's recording at a time (a teacher, the webhook and reconciliation may
+   * all try at once), held until commit. An advisory lock, so status changes of the class are not held up meanwhile.
+   */
+  async lockStartsOfClass(liveClassId: string): Promise<void> {
+    await sql`SELECT pg_advisory_xact_lock(${RECORDING_START_LOCK}::int, hashtext(${liveClassId}))`.execute(this.db);
   }
 
   /** For the download route, whose signature already names the recording. */

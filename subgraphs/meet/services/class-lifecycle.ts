@@ -18,15 +18,17 @@ export async function markLive(trx: Transaction<MeetDatabase>, liveClass: LiveCl
   return live;
 }
 
-/** Ends a LIVE (or opened) class, closing every open attendance interval at the same instant. */
+/**
+ * Ends a class, closing every open attendance interval at the same instant. A class that never went LIVE
+ * (nobody joined: ended by its teacher after its start, or by reconciliation after its end) keeps
+ * startedAt null: an open room is no start, and nobody attended.
+ */
 export async function markEnded(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, at: Date, reason: string, actorId: ActorId = null): Promise<LiveClassModel> {
   if (liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED') return liveClass;
   const endedAt = liveClass.startedAt && at < liveClass.startedAt ? liveClass.startedAt : at;
   const ended = await new LiveClassRepository(trx).update(liveClass.id, {
     status: 'ENDED',
     ended_at: endedAt,
-    // Rooms open ahead of the class, so an open room is no start: a class nobody joined started when it ended.
-    started_at: liveClass.startedAt ?? endedAt,
     room_opened_at: null,
   });
   await new AttendanceRepository(trx).closeOpen(liveClass.id, endedAt);

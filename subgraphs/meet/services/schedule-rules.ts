@@ -50,3 +50,15 @@ const WHY_NOT: Record<LiveClassStatus, string> = {
 export function requireStatus(liveClass: LiveClassModel, allowed: readonly LiveClassStatus[], action: string): void {
   if (!allowed.includes(liveClass.status)) throw conflict(`Cannot ${action} live class ${liveClass.id}: ${WHY_NOT[liveClass.status]}`);
 }
+
+/**
+ * Ending a class nobody joined (still SCHEDULED, room open or not): once its start has come, the teacher may close
+ * it (nobody came; it ends with no start). Before its start there is nothing to end: the teacher means to call it
+ * off, which cancelLiveClass does and announces (Moodle notifies the students), so it is refused with that advice
+ * rather than silently turned into a cancel the caller did not ask for.
+ */
+export function requireEndable(liveClass: LiveClassModel, now: Date): void {
+  if (liveClass.status === 'SCHEDULED' && now < liveClass.scheduledAt) {
+    throw conflict(`Cannot end live class ${liveClass.id}: nobody has joined and it has not started yet; use cancelLiveClass to call it off`);
+  }
+}

@@ -16,7 +16,7 @@ import type { ClassAccess } from './class-access.js';
 import { publishClassEvent } from './class-events.js';
 import { markEnded } from './class-lifecycle.js';
 import type { LiveClassService } from './live-class-service.js';
-import { newRoomName, requireStatus, validDescription, validDuration, validStart, validTitle } from './schedule-rules.js';
+import { newRoomName, requireEndable, requireStatus, validDescription, validDuration, validStart, validTitle } from './schedule-rules.js';
 
 export interface ScheduleInput {
   courseId: string;
@@ -112,7 +112,8 @@ export class SchedulingService {
     await this.requireTeacherOf(id);
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await this.lock(trx, id);
-      requireStatus(current, current.roomOpenedAt ? ['SCHEDULED', 'LIVE'] : ['LIVE'], 'end');
+      requireStatus(current, ['SCHEDULED', 'LIVE'], 'end');
+      requireEndable(current, new Date());
       return markEnded(trx, current, new Date(), 'ended_by_teacher', this.actorId);
     });
     await this.closeRoom(ended);

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -5,19 +6,30 @@ import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
+import { RecordingControl } from '../recordings/recording-control.js';
+import { RecordingFiles } from '../recordings/recording-files.js';
+import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
+let recordings: RecordingControl;
+let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0'; // the tests run it by hand
   meet = await startMeetPlatform();
   const { config } = meet.platform;
   const settings = config.meet;
-  reconciler = new Reconciler(createKysely<MeetDatabase>(meet.platform.database.url, 'meet'), new LiveKitApi(config, settings), settings, createLogger('test'));
+  db = createKysely<MeetDatabase>(meet.platform.database.url, 'meet');
+  const livekit = new LiveKitApi(config, settings);
+  const files = new RecordingFiles(settings, new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds));
+  recordings = new RecordingControl(db, livekit, files);
+  reconciler = new Reconciler(db, livekit, recordings, settings, createLogger('test'));
 });
 afterAll(async () => {
   await reconciler?.stop();
+  await db?.destroy();
   await meet?.stop();
 });
 
@@ -117,5 +129,72 @@ describe('reconciliation with LiveKit', () => {
     expect(recordings.body.data.liveClass.recordings).toEqual([{ id: started.body.data.startRecording.id, status: 'READY', durationSeconds: 61, sizeBytes: 2048 }]);
     expect((await meet.outbox('meet.recording.ready')).filter((row) => row.entity_key === started.body.data.startRecording.id)).toHaveLength(1);
     expect((await reconciler.reconcile()).recordingsUpdated).toBe(0);
+  });
+
+  it('ends a SCHEDULED class nobody joined once its end plus grace has passed, with no start, and deletes its empty room', async () => {
+    const schedule = async (title: string) =>
+      (await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), durationMinutes: 60 } })).body.data.scheduleLiveClass as { id: string; roomName: string };
+    const opened = await schedule('Empty room');
+    await meet.call('tara.teacher', JOIN, { id: opened.id }); // the room opens; nobody connects
+    await meet.livekit.webhooksSettled();
+    const roomless = await schedule('No room');
+    const inGrace = await schedule('Within grace');
+    const pastGrace = (id: string) => meet.exec(`UPDATE meet.live_classes SET scheduled_at = now() - interval '2 hours' WHERE id = '${id}'`);
+    await pastGrace(opened.id);
+    await pastGrace(roomless.id);
+    await meet.exec(`UPDATE meet.live_classes SET scheduled_at = now() - interval '80 minutes' WHERE id = '${inGrace.id}'`); // ended 20 minutes ago
+    expect(meet.livekit.rooms.has(opened.roomName)).toBe(true);
+
+    const report = await reconciler.reconcile();
+    expect(report.ended).toEqual(expect.arrayContaining([{ id: opened.id, reason: 'unattended' }, { id: roomless.id, reason: 'unattended' }]));
+    expect(report.ended.map((ended) => ended.id)).not.toContain(inGrace.id);
+    expect(report.deletedRooms).toContain(opened.roomName);
+    expect(meet.livekit.rooms.has(opened.roomName)).toBe(false);
+    for (const { id } of [opened, roomless]) {
+      const state = (await meet.call('admin', `{ liveClass(id: "${id}") { status startedAt endedAt attendance { user { id } } } }`)).body.data.liveClass;
+      expect(state).toMatchObject({ status: 'ENDED', startedAt: null, attendance: [] });
+      expect(state.endedAt).not.toBeNull();
+      const events = (await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === id);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.payload).toMatchObject({ status: 'ENDED', reason: 'unattended', started_at: null, ended_at: state.endedAt, actor_id: null });
+    }
+    expect((await classState(inGrace.id)).status).toBe('SCHEDULED');
+    // LiveKit unreachable: the room might hold people, so a SCHEDULED class is left for a later run.
+    await pastGrace(inGrace.id);
+    meet.livekit.unavailable = true;
+    try {
+      expect((await reconciler.reconcile()).ended.map((ended) => ended.id)).not.toContain(inGrace.id);
+    } finally {
+      meet.livekit.unavailable = false;
+    }
+    expect((await reconciler.reconcile()).ended).toContainEqual({ id: inGrace.id, reason: 'unattended' });
+    expect((await reconciler.reconcile()).ended).toEqual([]);
+  });
+
+  it('starts the automatic recording of a class it makes LIVE, once', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Recorded Gauss', scheduledAt: inMinutes(10), record: true } });
+    const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await meet.call('tara.teacher', JOIN, { id: created.id });
+    await meet.livekit.webhooksSettled();
+    meet.livekit.addParticipant(created.roomName, '3'); // participant_joined lost
+    expect((await reconciler.reconcile()).started).toContain(created.id);
+    const egressesOf = () => [...meet.livekit.egresses.values()].filter((egress) => egress.roomName === created.roomName);
+    expect(egressesOf()).toHaveLength(1);
+    const query = `{ liveClass(id: "${created.id}") { status recordings { status } } }`;
+    expect((await meet.call('sam.student', query)).body.data.liveClass).toEqual({ status: 'LIVE', recordings: [{ status: 'RECORDING' }] });
+    // The webhook arriving late, another run and a teacher's click start no second egress.
+    await sendWebhook(meet.webhookUrl, 'participant_joined', { room: { name: created.roomName }, participant: meet.livekit.addParticipant(created.roomName, '5') });
+    await reconciler.reconcile();
+    const start = await meet.call('tara.teacher', `mutation($id: ID!) { startRecording(liveClassId: $id) { id } }`, { id: created.id });
+    expect(start.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    expect(egressesOf()).toHaveLength(1);
+  });
+
+  it('starts one egress when automatic recording is asked for twice at once', async () => {
+    const created = await liveClass();
+    const [current] = await new LiveClassRepository(db).findByIdsAcrossCompanies([created.id]);
+    const started = await Promise.all([recordings.startUnlessActive(current!), recordings.startUnlessActive(current!)]);
+    expect(started.filter((recording) => recording !== null)).toHaveLength(1);
+    expect([...meet.livekit.egresses.values()].filter((egress) => egress.roomName === created.roomName)).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
@@ -87,14 +88,28 @@ describe('scheduling live classes', () => {
     expect(codeOf(await meet.call('tara.teacher', JOIN, { id: created.id }))).toBe('CONFLICT');
   });
 
-  it('ends an opened class, closes its LiveKit room and publishes meet.class.ended', async () => {
+  it('refuses to end a class nobody joined before its start, pointing to cancelLiveClass, and leaves it and its room alone', async () => {
     const created = (await schedule('tara.teacher', { scheduledAt: inMinutes(10) })).body.data.scheduleLiveClass;
-    expect(codeOf(await mutate('tara.teacher', 'endLiveClass', created.id))).toBe('CONFLICT'); // never opened: cancel it instead
-    expect((await meet.call('tara.teacher', JOIN, { id: created.id })).body.errors).toBeUndefined();
+    expect((await meet.call('tara.teacher', JOIN, { id: created.id })).body.errors).toBeUndefined(); // teachers open early
     expect(meet.livekit.rooms.has(created.roomName)).toBe(true);
-    const ended = await mutate('tara.teacher', 'endLiveClass', created.id);
+    const refused = await mutate('tara.teacher', 'endLiveClass', created.id);
+    expect(codeOf(refused)).toBe('CONFLICT');
+    expect(refused.body.errors?.[0]?.message).toMatch(/nobody has joined.*cancelLiveClass/);
+    expect((await meet.call('tara.teacher', `{ liveClass(id: "${created.id}") { status } }`)).body.data.liveClass.status).toBe('SCHEDULED');
+    expect(meet.livekit.rooms.has(created.roomName)).toBe(true);
+    expect((await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === created.id)).toEqual([]);
+    expect((await mutate('tara.teacher', 'cancelLiveClass', created.id)).body.data.cancelLiveClass.status).toBe('CANCELLED');
+  });
+
+  it('ends a live class, closes its LiveKit room and publishes meet.class.ended', async () => {
+    const created = (await schedule('tara.teacher', { scheduledAt: inMinutes(10) })).body.data.scheduleLiveClass;
+    expect((await meet.call('tara.teacher', JOIN, { id: created.id })).body.errors).toBeUndefined();
+    await meet.livekit.webhooksSettled();
+    const tara = meet.livekit.addParticipant(created.roomName, '3');
+    await sendWebhook(meet.webhookUrl, 'participant_joined', { room: { name: created.roomName }, participant: tara });
+    const ended = await meet.call('tara.teacher', `mutation($id: ID!) { endLiveClass(id: $id) { id status startedAt endedAt } }`, { id: created.id });
     expect(ended.body.errors).toBeUndefined();
-    expect(ended.body.data.endLiveClass.status).toBe('ENDED');
+    expect(ended.body.data.endLiveClass).toMatchObject({ status: 'ENDED', startedAt: new Date(Number(tara.joinedAt) * 1000).toISOString() });
     expect(ended.body.data.endLiveClass.endedAt).toBeTruthy();
     expect(meet.livekit.rooms.has(created.roomName)).toBe(false);
     expect(meet.livekit.callsTo('DeleteRoom').at(-1)).toMatchObject({ body: { room: created.roomName }, status: 200 });
@@ -102,6 +117,16 @@ describe('scheduling live classes', () => {
     expect(event!.payload).toMatchObject({ class_id: created.id, status: 'ENDED', reason: 'ended_by_teacher', actor_id: '3' });
     expect(codeOf(await mutate('tara.teacher', 'cancelLiveClass', created.id))).toBe('CONFLICT');
     expect(codeOf(await mutate('tara.teacher', 'endLiveClass', created.id))).toBe('CONFLICT');
+  });
+
+  it('ends a class nobody joined once its start has passed, with no start time', async () => {
+    const created = (await schedule('tara.teacher', { scheduledAt: inMinutes(10) })).body.data.scheduleLiveClass;
+    await meet.exec(`UPDATE meet.live_classes SET scheduled_at = now() - interval '15 minutes' WHERE id = '${created.id}'`);
+    const ended = await meet.call('tara.teacher', `mutation($id: ID!) { endLiveClass(id: $id) { status startedAt endedAt } }`, { id: created.id });
+    expect(ended.body.errors).toBeUndefined();
+    expect(ended.body.data.endLiveClass).toMatchObject({ status: 'ENDED', startedAt: null });
+    const [event] = (await meet.outbox('meet.class.ended')).filter((row) => row.entity_key === created.id);
+    expect(event!.payload).toMatchObject({ status: 'ENDED', started_at: null, ended_at: ended.body.data.endLiveClass.endedAt, actor_id: '3' });
   });
 
   it('does not let another company touch a class', async () => {

@@ -16,14 +16,15 @@ import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { WebhookEventRepository } from '../repositories/webhook-event-repository.js';
 import { markEnded, markLive } from '../services/class-lifecycle.js';
+import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 
 interface Applied {
   outcome: WebhookOutcome;
-  /** A class that just went live and asked to be recorded. */
-  autoRecord?: LiveClassModel;
+  /** A class this event made LIVE. */
+  wentLive?: LiveClassModel;
 }
 
 export class LiveKitWebhookHandler {
@@ -39,12 +40,8 @@ export class LiveKitWebhookHandler {
       if (!fresh) return { outcome: 'duplicate' };
       return this.apply(trx, event);
     });
-    // After commit: LiveKit is called outside the transaction, and a failure does not undo the status change.
-    if (applied.autoRecord) {
-      await this.recordings.start(applied.autoRecord).catch((error: unknown) => {
-        this.log.error({ err: error, liveClassId: applied.autoRecord!.id }, 'automatic recording did not start');
-      });
-    }
+    // After commit: LiveKit is called outside the transaction (reconciliation does the same when it makes a class LIVE).
+    if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
     return applied.outcome;
   }
 
@@ -67,7 +64,7 @@ export class LiveKitWebhookHandler {
         }
         if (liveClass.status !== 'SCHEDULED' || event.roomParticipants <= 0) return { outcome: 'ignored' };
         const live = await markLive(trx, liveClass, event.createdAt);
-        return { outcome: 'applied', autoRecord: live.record ? live : undefined };
+        return { outcome: 'applied', wentLive: live };
       }
       case 'room_finished': {
         // A room that closes before anyone made the class live (empty timeout) leaves it SCHEDULED, to be opened again.
@@ -84,7 +81,7 @@ export class LiveKitWebhookHandler {
         // Someone is in the room: the class is live even if room_started was lost.
         const live = await markLive(trx, liveClass, event.participant.joinedAt ?? event.createdAt);
         await this.recordSession(trx, live, event, { joinedAt: event.participant.joinedAt ?? event.createdAt });
-        return { outcome: 'applied', autoRecord: live !== liveClass && live.record ? live : undefined };
+        return { outcome: 'applied', wentLive: live !== liveClass ? live : undefined };
       }
       case 'participant_left':
       case 'participant_connection_aborted': {
