@@ -9,6 +9,11 @@
  *   backbone's; BENCH_EVENTS_HANDLER=write makes each one write a row
  *   through its transaction, as a real one would (one more round trip per
  *   event, in sequence, in each consumer).
+ * - CPU time per event of the producing process (this one) and of the
+ *   consumer processes, and the load average of each phase: on a shared
+ *   machine, these say whether the bench's own processes were the limit
+ *   (they are not: at ~2,000 events/s the producer uses well under a core)
+ *   or the CPU everyone shares.
  *
  *   node --import tsx bench/events.ts
  *   (BENCH_EVENTS_RATE=2000 BENCH_EVENTS_SECONDS=5 BENCH_EVENTS_PUBLISHERS=32 BENCH_EVENTS_HANDLER=noop|write)
@@ -46,6 +51,11 @@ export interface EndToEndFigures {
   redeliveries: number;
   /** Events whose processed mark (and handler's write) committed twice: must be 0. */
   duplicates: number;
+  /** CPU time per event of the bench's own producing process, and of all consumer processes together (µs). */
+  producerCpuUsPerEvent: number;
+  consumersCpuUsPerEvent: number;
+  /** 1-minute load average when the phase ended (the machine is shared: figures are only as good as this). */
+  loadAverage: number;
 }
 
 export interface EventsBenchResult {
@@ -140,16 +150,24 @@ const round = (value: number) => Math.round(value * 10) / 10;
 interface ConsumerChild {
   child: ChildProcess;
   held: number[];
+  /** The process's CPU time so far (ms), as last reported. */
+  cpuMs: number;
   exited: Promise<void>;
 }
+
+const cpuMs = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+};
 
 function startConsumerProcess(databaseUrl: string, group: string, onHandled: (batch: [string, number][]) => void): ConsumerChild {
   const child = fork(fileURLToPath(import.meta.url), ['--consumer', JSON.stringify({ databaseUrl, group })], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const state: ConsumerChild = { child, held: [], exited: new Promise((resolve) => child.on('exit', () => resolve())) };
+  const state: ConsumerChild = { child, held: [], cpuMs: 0, exited: new Promise((resolve) => child.on('exit', () => resolve())) };
   child.on('message', (message: any) => {
+    state.cpuMs = message.cpuMs;
     if (message.type === 'held') state.held = message.partitions;
     if (message.type === 'handled') onHandled(message.batch);
   });
@@ -190,8 +208,13 @@ async function endToEnd(
     }, 60_000);
     print(`  ${consumers} consumer process(es) ready; publishing ${rate} events/s for ${seconds} s`);
     const started = now();
+    const producerCpuAtStart = cpuMs();
+    const consumersCpuAtStart = children.reduce((sum, child) => sum + child.cpuMs, 0);
     const { committed, perSecond } = await publishFor(db, seconds, rate);
+    const producerCpu = cpuMs() - producerCpuAtStart;
     await until('every event handled', () => [...committed.keys()].every((id) => handled.has(id)), 60_000).catch((error) => print(`  ${error.message}`));
+    await new Promise((resolve) => setTimeout(resolve, 100)); // the consumers' last CPU reports
+    const consumersCpu = children.reduce((sum, child) => sum + child.cpuMs, 0) - consumersCpuAtStart;
     const lastHandled = Math.max(...[...committed.keys()].map((id) => handled.get(id) ?? 0));
     const latencies = [...committed].filter(([id]) => handled.has(id)).map(([id, at]) => handled.get(id)! - at).sort((a, b) => a - b);
     const rows = await sql<{ n: number; distinct: number }>`
@@ -210,10 +233,14 @@ async function endToEnd(
       lost: committed.size - latencies.length,
       redeliveries,
       duplicates: rows.rows[0]!.n - rows.rows[0]!.distinct,
+      producerCpuUsPerEvent: Math.round((producerCpu * 1000) / committed.size),
+      consumersCpuUsPerEvent: Math.round((consumersCpu * 1000) / committed.size),
+      loadAverage: round(os.loadavg()[0]!),
     };
     print(
       `  ${consumers} consumer(s): ${figures.publishedPerSecond} published/s, ${figures.handledPerSecond} handled/s, ` +
-        `commit→handler p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; lost ${figures.lost}, redelivered ${figures.redeliveries}, doubled ${figures.duplicates}`,
+        `commit→handler p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; lost ${figures.lost}, redelivered ${figures.redeliveries}, doubled ${figures.duplicates}; ` +
+        `CPU per event: producer ${figures.producerCpuUsPerEvent} µs, consumers ${figures.consumersCpuUsPerEvent} µs; load ${figures.loadAverage}`,
     );
     return figures;
   } finally {
@@ -239,8 +266,11 @@ export async function runEventsBench(print: (line: string) => void = console.log
     print(`events: handler ${HANDLER === 'write' ? 'writes a row per event' : 'does nothing (BENCH_EVENTS_HANDLER=write: a row per event)'}`);
     print(`events: publishing as fast as ${PUBLISHERS} producers go for 3 s (one event per transaction)`);
     await publishFor(db, 0.5, 0); // warm-up
+    const burstCpu = cpuMs();
     const burst = await publishFor(db, 3, 0);
-    print(`  ${round(burst.perSecond)} events/s published`);
+    print(
+      `  ${round(burst.perSecond)} events/s published; producer CPU ${Math.round(((cpuMs() - burstCpu) * 1000) / burst.committed.size)} µs per event; load ${round(os.loadavg()[0]!)}`,
+    );
     // The consumers start from now: the burst above is not theirs to handle.
     const oneConsumer = await endToEnd(db, databaseUrl, 1, rate, seconds, print);
     const twoConsumers = await endToEnd(db, databaseUrl, 2, rate, seconds, print);
@@ -275,10 +305,10 @@ async function runConsumerProcess(options: { databaseUrl: string; group: string 
     const held = consumer.heldPartitions();
     if (held.join() !== reported) {
       reported = held.join();
-      process.send?.({ type: 'held', partitions: held });
+      process.send?.({ type: 'held', partitions: held, cpuMs: cpuMs() });
     }
     if (batch.length > 0) {
-      process.send?.({ type: 'handled', batch });
+      process.send?.({ type: 'handled', batch, cpuMs: cpuMs() });
       batch = [];
     }
   }, 20);
