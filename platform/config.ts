@@ -27,7 +27,7 @@ const DEV_SECRETS = {
   livekitApiKey: 'devkey',
   livekitApiSecret: 'secret',
   documentsUrlSecret: 'bheem-dev-documents-url-secret-do-not-use-in-production',
-  calendarCredentialKey: 'bheem-dev-calendar-credential-key-do-not-use-in-production',
+  credentialKey: 'bheem-dev-calendar-credential-key-do-not-use-in-production',
   eventIngestSecret: 'bheem-dev-event-ingest-secret-do-not-use-in-production',
 };
 
@@ -100,8 +100,8 @@ export interface PlatformConfig {
   gateway: GatewayConfig;
   /** OpenTelemetry traces, exported by OTLP/HTTP; off (no spans at all) unless an endpoint is set. */
   tracing: TracingConfig;
-  /** Key material (CALENDAR_CREDENTIAL_KEY) from which the AES-256-GCM key encrypting CalDAV app passwords at rest is derived. */
-  calendarCredentialKey: string;
+  /** Key material (CREDENTIAL_KEY) from which the AES-256-GCM key for secrets at rest (CalDAV app passwords, companies' storage credentials) is derived. */
+  credentialKey: string;
   calendar: {
     /** Background CalDAV sync of every account this often (CALENDAR_SYNC_INTERVAL_SECONDS, default 900; 0 = off, the default under tests). */
     syncIntervalSeconds: number;
@@ -194,7 +194,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     eventRetentionDays: int('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production),
-    calendarCredentialKey: secret('CALENDAR_CREDENTIAL_KEY', DEV_SECRETS.calendarCredentialKey),
+    // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
+    credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
     calendar: {
       syncIntervalSeconds: int('CALENDAR_SYNC_INTERVAL_SECONDS', env.CALENDAR_SYNC_INTERVAL_SECONDS, env.VITEST ? 0 : 900),
       consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, !env.VITEST),
@@ -257,7 +258,7 @@ export interface MeetConfig {
   tokenMaxTtlSeconds: number;
   /** Tokens stay valid this long after the scheduled end. MEET_TOKEN_END_GRACE_MINUTES, default 15. */
   tokenEndGraceMinutes: number;
-  /** A LIVE class is ended this long after its scheduled end, whatever LiveKit says. MEET_LIVE_GRACE_MINUTES, default 30. */
+  /** A LIVE class is ended this long after its scheduled end, whatever LiveKit says, and a class nobody joined leaves the schedule. MEET_LIVE_GRACE_MINUTES, default 30. */
   liveGraceMinutes: number;
   /** LiveKit closes a room nobody joined after this (at least until the scheduled end). MEET_ROOM_EMPTY_TIMEOUT_SECONDS, default 600. */
   roomEmptyTimeoutSeconds: number;

@@ -10,7 +10,7 @@ import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
 import { calendarMigrations } from './migrations/index.js';
 import { EventRepository } from './repositories/event-repository.js';
-import { CredentialCipher } from './caldav/credentials.js';
+import { CredentialCipher } from '../../platform/crypto/credential-cipher.js';
 import { startPeriodicSync } from './caldav/periodic-sync.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
 import { FeedTokenRepository } from './repositories/feed-token-repository.js';
@@ -42,7 +42,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
       : undefined;
     const caldavRepository = new CaldavRepository(db);
-    const cipher = new CredentialCipher(config.calendarCredentialKey);
+    const cipher = new CredentialCipher(config.credentialKey);
     const caldavSync = new CalDAVSyncService(db, caldavRepository, eventRepository, participantRepository, cipher, log.child({ component: 'caldav-sync' }));
     const backgroundSync = config.calendar.syncIntervalSeconds > 0 ? startPeriodicSync(caldavSync, config.calendar.syncIntervalSeconds * 1000) : undefined;
     const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, config.publicUrl);

@@ -45,7 +45,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   async start({ config, databaseUrl, log }) {
     const db = createKysely<DocumentsDatabase>(databaseUrl);
     const settings = config.documents;
-    const secrets = new CompanySecrets(config.calendarCredentialKey);
+    const secrets = new CompanySecrets(config.credentialKey);
     const profileRows = new StorageProfileRepository(db);
     const profiles = new StorageProfiles(profileRows, secrets);
     const backends = await createStorageBackends(settings, profiles.resolve);

@@ -2,7 +2,7 @@
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, forbidden, notFound } from '../../../platform/errors.js';
 import { CalDAVClient } from '../caldav/caldav-client.js';
-import type { CredentialCipher } from '../caldav/credentials.js';
+import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { CaldavAccountRow, CaldavRepository, SyncStatusRow } from '../repositories/caldav-repository.js';
 import { CalDAVSyncService } from './caldav-sync-service.js';
 

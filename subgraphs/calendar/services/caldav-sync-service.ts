@@ -21,7 +21,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
 import { applyRemoteEdit } from '../caldav/apply-remote.js';
 import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
-import type { CredentialCipher } from '../caldav/credentials.js';
+import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';

@@ -5,7 +5,7 @@
  * secret's purpose bound in as additional data, so a value copied to another
  * company's row, another purpose, or a CalDAV account does not decrypt.
  */
-import { CredentialCipher } from '../../calendar/caldav/credentials.js';
+import { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 
 export type SecretPurpose = 'nextcloud' | `storage-profile:${string}`;
 

@@ -132,7 +132,7 @@ describe('a company on its own storage server', () => {
     const davFiles = filesUnder(own.directory).length;
     await docs.call('admin', `mutation { deleteDocument(id: "${onDav.id}") { id } }`);
     await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', '=', onDav.id).execute();
-    const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.calendarCredentialKey));
+    const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.credentialKey));
     const backends = await createStorageBackends(docs.platform.config.documents, profiles.resolve);
     expect((await purgeTrash(new DocumentRepository(db), backends, 30, createLogger('test'))).purged).toBe(1);
     expect(filesUnder(own.directory)).toHaveLength(davFiles - 1);

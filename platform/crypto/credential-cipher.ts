@@ -1,7 +1,8 @@
 /**
- * CalDAV app passwords at rest: AES-256-GCM with a key derived (HKDF-SHA256)
- * from CALENDAR_CREDENTIAL_KEY, a fresh IV per value, and the owner bound in
- * as additional data, so a ciphertext copied to another account's row fails.
+ * Secrets at rest (CalDAV app passwords, companies' storage credentials):
+ * AES-256-GCM with a key derived (HKDF-SHA256) from CREDENTIAL_KEY, a fresh IV
+ * per value, and the owner bound in as additional data, so a ciphertext copied
+ * to another owner's row fails to decrypt.
  */
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 
@@ -11,6 +12,7 @@ export class CredentialCipher {
   private readonly key: Buffer;
 
   constructor(keyMaterial: string) {
+    // Salt and info date from when only the calendar used this; changing them would orphan stored values.
     this.key = Buffer.from(hkdfSync('sha256', keyMaterial, 'bheem-calendar', 'caldav-credentials', 32));
   }
 
