@@ -235,7 +235,9 @@ export type Mutation = {
   /** Cancels an event, one occurrence (EXDATE) or the rest of a series (UNTIL); same rights as updateCalendarEvent. */
   cancelCalendarEvent: CalendarEvent;
   /**
-   * Connects the caller's CalDAV calendar: logs in, finds (or creates) an event calendar.
+   * Connects the caller's CalDAV calendar: logs in and picks the calendar to sync. A URL naming a
+   * calendar selects that calendar (one that cannot hold events is refused); a URL naming the user's
+   * calendar home selects the event calendar named "Bheem", else the first by URL, else creates "Bheem".
    * The URL must not carry credentials; wrong credentials or an unreachable server are BAD_USER_INPUT.
    */
   connectCalDAVAccount: CalDavAccount;
