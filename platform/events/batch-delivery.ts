@@ -5,7 +5,7 @@
  * processed marks, attempt counts and cursors, in one statement.
  *
  * Attempts are counted in the table before the handlers run
- * (delivery-attempts.ts). An event whose delivery began and never finished
+ * (delivery-attempts.ts), committed in the round trip of the batch's BEGIN. An event whose delivery began and never finished
  * without an error (its process or connection died) is suspect, and so is
  * every event of its batch: while any is in sight, events go one per
  * transaction, so that only the one that kills its process keeps counting
@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import { recordEventLag } from '../observability/event-lag.js';
 import { recordProgress } from './consumer-groups.js';
 import { recordDeadLetter } from './dead-letters.js';
-import { beginDeliveries, recordAttemptError } from './delivery-attempts.js';
+import { beginDeliveriesStatement, recordAttemptError } from './delivery-attempts.js';
 import { horizonCursor, type Cursor } from './event-cursor.js';
 import { HandlerFailure, HandlerTimeoutError, IN_FAILED_TRANSACTION, rejectionOf, runHandler, type EventHandler } from './handle-event.js';
 import type { HeldPartitions } from './held-partitions.js';
@@ -106,11 +106,14 @@ export class BatchDelivery {
         const state = attempts.get(row.id)!;
         return !row.processed && !waiting.has(row.partition) && !rejections.has(row.id) && !state.counted && state.count < maxAttempts;
       });
-      for (const [id, count] of await beginDeliveries(connection.db, this.group, toCount.map((row) => row.id))) {
-        Object.assign(attempts.get(id)!, { count, counted: true });
-      }
+      // Counted (and committed) in the round trip of the batch's BEGIN.
+      const counted =
+        toCount.length === 0
+          ? Promise.resolve([])
+          : connection.commitBeforeNextBegin<{ event_id: string; attempts: number }>(beginDeliveriesStatement(this.group, toCount.map((row) => row.id)));
+      counted.catch(() => {}); // a failed BEGIN fails the batch too, and is reported there
       try {
-        done = await this.runBatch(connection.db, rows, waiting, attempts, rejections);
+        done = await this.runBatch(connection.db, rows, waiting, attempts, rejections, counted);
         break;
       } catch (error) {
         if (!(error instanceof HandlerFailure)) throw error;
@@ -147,8 +150,10 @@ export class BatchDelivery {
     waiting: Map<number, number>,
     attempts: Map<string, Attempts>,
     rejections: Map<string, string>,
+    counted: Promise<{ event_id: string; attempts: number }[]>,
   ): Promise<BatchResult> {
     return db.transaction().execute(async (trx) => {
+      for (const row of await counted) Object.assign(attempts.get(row.event_id)!, { count: row.attempts, counted: true });
       const result: BatchResult = { advanced: new Map(), handled: [], deadLettered: [] };
       let previousHandled: PublishedEvent | undefined;
       for (const row of rows) {

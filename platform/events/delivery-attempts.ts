@@ -13,16 +13,21 @@
  */
 import { sql, type Kysely } from 'kysely';
 
-/** Counts one more delivery of each event; returns the counts, this one included. */
-export async function beginDeliveries(db: Kysely<any>, group: string, eventIds: string[]): Promise<Map<string, number>> {
-  if (eventIds.length === 0) return new Map();
-  const { rows } = await sql<{ event_id: string; attempts: number }>`
-    INSERT INTO events.delivery_attempts AS a (group_name, event_id, attempts)
-    SELECT ${group}, id, 1 FROM unnest(${eventIds}::uuid[]) AS id
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/**
+ * The statement that counts one more delivery of each event and returns the counts (`event_id`, `attempts`),
+ * this one included. Without parameters, so that it can share a round trip with the batch's BEGIN
+ * (ListenConnection.commitBeforeNextBegin); ids come from the outbox and are checked anyway.
+ */
+export function beginDeliveriesStatement(group: string, eventIds: string[]): string {
+  for (const id of eventIds) if (!UUID.test(id)) throw new Error(`Not an event id: ${JSON.stringify(id)}`);
+  return `INSERT INTO events.delivery_attempts AS a (group_name, event_id, attempts)
+    SELECT ${literal(group)}, id, 1 FROM unnest(ARRAY[${eventIds.map(literal).join(',')}]::uuid[]) AS id
     WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL
     ON CONFLICT (group_name, event_id) DO UPDATE SET attempts = a.attempts + 1, updated_at = now()
-    RETURNING event_id, attempts`.execute(db);
-  return new Map(rows.map((row) => [row.event_id, row.attempts]));
+    RETURNING event_id::text, attempts`;
 }
 
 /** Why the last delivery failed, for the dead letter that may follow (in another process). */

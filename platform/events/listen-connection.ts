@@ -16,6 +16,13 @@ export interface ListenConnection {
   db: Kysely<any>;
   /** Runs a query as a named prepared statement of this session: planned once, not on every read. */
   prepared: <Row>(name: string, query: CompiledQuery) => Promise<Row[]>;
+  /**
+   * Runs `statement` (no parameters) in a transaction of its own, committed
+   * in the same round trip as the BEGIN of the next transaction on `db`
+   * (`<statement>; COMMIT; BEGIN` in one query): its rows, once that BEGIN
+   * has gone through. Call it right before `db.transaction()`.
+   */
+  commitBeforeNextBegin: <Row>(statement: string) => Promise<Row[]>;
   /** The server process id, to terminate a query that hangs. */
   backendPid: number;
   /** Resolves (never rejects) when the connection is lost or closed. */
@@ -57,9 +64,27 @@ export async function openListenConnection(options: {
     throw error;
   }
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-  // Kysely asks a pool for a connection; this one always hands out the same client.
+  let before: { statement: string; done: (rows: unknown[] | Error) => void } | undefined;
+  // Kysely asks a pool for a connection; this one always hands out the same client, whose BEGIN may carry
+  // a statement to commit first (see commitBeforeNextBegin).
+  const kyselyClient = {
+    query: async (text: unknown, values?: unknown[]) => {
+      if (before === undefined || typeof text !== 'string' || text.toLowerCase() !== 'begin') return client.query(text as never, values as never);
+      const { statement, done } = before;
+      before = undefined;
+      try {
+        const results = (await client.query(`${statement}; COMMIT; BEGIN`)) as unknown as pg.QueryResult[];
+        done(results[0]!.rows);
+        return results.at(-1)!;
+      } catch (error) {
+        done(error as Error);
+        throw error;
+      }
+    },
+    release: () => {},
+  };
   const pool = {
-    connect: async () => Object.assign(client, { release: () => {} }),
+    connect: async () => kyselyClient,
     end: async () => {},
   };
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: pool as never }), log: notifyQueryObservers });
@@ -67,6 +92,10 @@ export async function openListenConnection(options: {
     db,
     prepared: async <Row>(name: string, query: CompiledQuery) =>
       (await client.query<Row & pg.QueryResultRow>({ name, text: query.sql, values: query.parameters as unknown[] })).rows,
+    commitBeforeNextBegin: <Row>(statement: string) =>
+      new Promise<Row[]>((resolve, reject) => {
+        before = { statement, done: (result) => (result instanceof Error ? reject(result) : resolve(result as Row[])) };
+      }),
     backendPid: rows[0]!.pid,
     closed,
     isOpen: () => open,
