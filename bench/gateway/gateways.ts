@@ -25,6 +25,9 @@ const hiveBin = () => require.resolve('@graphql-hive/gateway/package.json').repl
 /** BENCH_CPU_PROFILE_DIR=<dir>: our gateway writes a V8 CPU profile there when it stops (for `node --cpu-prof`). */
 const profileFlags = () => (process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : []);
 
+/** BENCH_OUR_NODE_FLAGS="--max-semi-space-size=64": V8 flags for our gateway's process alone (heap settings take effect only at launch). */
+const ourNodeFlags = () => process.env.BENCH_OUR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+
 const QUIET = { LOG_LEVEL: 'warn', NODE_ENV: '' };
 
 function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
@@ -48,7 +51,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     label: 'ours (Bheem gateway)',
     notes: 'gateway/main.ts; rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
     start: ({ scratch, port, processes, subgraphUrls, databaseUrl }) =>
-      spawnService(scratch, 'gateway-ours', ['--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
+      spawnService(scratch, 'gateway-ours', [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
         ...QUIET,
         BENCH_PROCESSES: String(processes),
         HOST: '127.0.0.1',
