@@ -75,6 +75,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     // A second line behind operation-limits.ts, should a document reach Apollo unchecked.
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
     formatError: formatClientError,
+    // Requests of the fast lane (fast-lane.ts) never reach plugins: what a plugin does, the lane must do too.
     plugins: [metricsPlugin()],
   });
   await server.start();
