@@ -35,6 +35,7 @@ import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
 import { startEventConsumer } from '../platform/events/event-consumer.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
+import { backendCpu, backendCpuSince } from './support/backend-cpu.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 
 export interface EndToEndFigures {
@@ -54,6 +55,8 @@ export interface EndToEndFigures {
   /** CPU time per event of the bench's own producing process, and of all consumer processes together (µs). */
   producerCpuUsPerEvent: number;
   consumersCpuUsPerEvent: number;
+  /** CPU time per event of the PostgreSQL backends of the bench's database (µs), when the server runs on this machine. */
+  databaseCpuUsPerEvent: number | null;
   /** 1-minute load average when the phase ended (the machine is shared: figures are only as good as this). */
   loadAverage: number;
 }
@@ -209,12 +212,14 @@ async function endToEnd(
     print(`  ${consumers} consumer process(es) ready; publishing ${rate} events/s for ${seconds} s`);
     const started = now();
     const producerCpuAtStart = cpuMs();
+    const databaseCpuAtStart = await backendCpu(db);
     const consumersCpuAtStart = children.reduce((sum, child) => sum + child.cpuMs, 0);
     const { committed, perSecond } = await publishFor(db, seconds, rate);
     const producerCpu = cpuMs() - producerCpuAtStart;
     await until('every event handled', () => [...committed.keys()].every((id) => handled.has(id)), 60_000).catch((error) => print(`  ${error.message}`));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the consumers' last CPU reports
     const consumersCpu = children.reduce((sum, child) => sum + child.cpuMs, 0) - consumersCpuAtStart;
+    const databaseCpu = backendCpuSince(databaseCpuAtStart, await backendCpu(db));
     const lastHandled = Math.max(...[...committed.keys()].map((id) => handled.get(id) ?? 0));
     const latencies = [...committed].filter(([id]) => handled.has(id)).map(([id, at]) => handled.get(id)! - at).sort((a, b) => a - b);
     const rows = await sql<{ n: number; distinct: number }>`
@@ -235,12 +240,13 @@ async function endToEnd(
       duplicates: rows.rows[0]!.n - rows.rows[0]!.distinct,
       producerCpuUsPerEvent: Math.round((producerCpu * 1000) / committed.size),
       consumersCpuUsPerEvent: Math.round((consumersCpu * 1000) / committed.size),
+      databaseCpuUsPerEvent: databaseCpu === undefined ? null : Math.round((databaseCpu * 1000) / committed.size),
       loadAverage: round(os.loadavg()[0]!),
     };
     print(
       `  ${consumers} consumer(s): ${figures.publishedPerSecond} published/s, ${figures.handledPerSecond} handled/s, ` +
         `commit→handler p50 ${figures.p50Ms} ms, p99 ${figures.p99Ms} ms, max ${figures.maxMs} ms; lost ${figures.lost}, redelivered ${figures.redeliveries}, doubled ${figures.duplicates}; ` +
-        `CPU per event: producer ${figures.producerCpuUsPerEvent} µs, consumers ${figures.consumersCpuUsPerEvent} µs; load ${figures.loadAverage}`,
+        `CPU per event: producer ${figures.producerCpuUsPerEvent} µs, consumers ${figures.consumersCpuUsPerEvent} µs, database ${figures.databaseCpuUsPerEvent ?? '?'} µs; load ${figures.loadAverage}`,
     );
     return figures;
   } finally {
@@ -267,9 +273,12 @@ export async function runEventsBench(print: (line: string) => void = console.log
     print(`events: publishing as fast as ${PUBLISHERS} producers go for 3 s (one event per transaction)`);
     await publishFor(db, 0.5, 0); // warm-up
     const burstCpu = cpuMs();
+    const burstDatabaseCpu = await backendCpu(db);
     const burst = await publishFor(db, 3, 0);
+    const perEvent = (ms: number | undefined) => (ms === undefined ? '?' : Math.round((ms * 1000) / burst.committed.size));
     print(
-      `  ${round(burst.perSecond)} events/s published; producer CPU ${Math.round(((cpuMs() - burstCpu) * 1000) / burst.committed.size)} µs per event; load ${round(os.loadavg()[0]!)}`,
+      `  ${round(burst.perSecond)} events/s published; CPU per event: producer ${perEvent(cpuMs() - burstCpu)} µs, ` +
+        `database ${perEvent(backendCpuSince(burstDatabaseCpu, await backendCpu(db)))} µs; load ${round(os.loadavg()[0]!)}`,
     );
     // The consumers start from now: the burst above is not theirs to handle.
     const oneConsumer = await endToEnd(db, databaseUrl, 1, rate, seconds, print);

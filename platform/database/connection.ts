@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect, WithSchemaPlugin, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
+import { runMarkedStatementsNamed } from './named-statements.js';
 import { notifyQueryObservers } from './query-observer.js';
 
 // int8 (bigint, Moodle ids) stays a string: ids are GraphQL IDs and must not lose precision.
@@ -31,7 +32,10 @@ export function getPool(databaseUrl: string, options: PoolOptions = {}): pg.Pool
     pool.on('error', () => {});
     // Nor may a client checked out between two statements (a transaction): pg-pool only listens while it is idle.
     // Its next query fails, and the caller sees that error.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+      runMarkedStatementsNamed(client);
+    });
     pools.set(databaseUrl, pool);
   }
   return pool;

@@ -9,12 +9,14 @@
  * with an error naming every offending field.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { namedStatement } from '../database/named-statements.js';
 import { encodeCursor } from './event-cursor.js';
 import { checkEventPayload } from './topic-registry.js';
 import './topics/index.js';
 import { relayWakeup } from './wakeup-relay.js';
 
 export const EVENTS_CHANNEL = 'bheem_events';
+const PUBLISH_STATEMENT = namedStatement('bheem_events_publish');
 
 export interface DomainEvent<Payload extends object = Record<string, unknown>> {
   topic: string;
@@ -39,7 +41,8 @@ export async function publishEvent<Payload extends object>(
 ): Promise<PublishedRef> {
   checkEventPayload(event.topic, event.payload);
   if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
-  const result = await sql<{ id: string; position: string; txid: string; database: string; port: number }>`
+  // A named statement on the pool's connections: planned once per session, not on every publish.
+  const result = await sql<{ id: string; position: string; txid: string; database: string; port: number }>`${sql.raw(PUBLISH_STATEMENT)}
     INSERT INTO events.outbox (topic, company_id, entity_key, payload, source)
     VALUES (${event.topic}, ${event.companyId}, ${event.key}, ${JSON.stringify(event.payload)}::jsonb, ${event.source})
     RETURNING id, position::text AS position, txid::text AS txid, current_database() AS database, inet_server_port() AS port`.execute(trx);
