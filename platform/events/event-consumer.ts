@@ -45,7 +45,8 @@ export interface EventConsumer {
   stop(): Promise<void>;
 }
 
-const MIN_RECHECK_MS = 2;
+// While rows wait above the horizon: look again after this (no sooner than the relay's wake-ups, so batches stay big).
+const MIN_RECHECK_MS = 10;
 const MAX_RECHECK_MS = 100;
 const MIN_RECONNECT_MS = 100;
 const MAX_RECONNECT_MS = 5_000;
