@@ -32,7 +32,6 @@ import { loadConfig } from '../platform/config.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { closePools, createKysely, getPool } from '../platform/database/connection.js';
 import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
-import { startEventConsumer } from '../platform/events/event-consumer.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
 import { backendCpu, backendCpuSince } from './support/backend-cpu.js';
@@ -78,6 +77,7 @@ const PUBLISHERS = Number(process.env.BENCH_EVENTS_PUBLISHERS ?? 32);
 const HANDLER = process.env.BENCH_EVENTS_HANDLER === 'write' ? 'write' : 'noop';
 const COMPANY_ID = DEMO_COMPANIES.bheem.id;
 const now = () => performance.timeOrigin + performance.now();
+const CONSUMER_PROCESS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'support', 'events-consumer-process.ts');
 
 function taskPayload() {
   const at = new Date().toISOString();
@@ -164,7 +164,7 @@ const cpuMs = () => {
 };
 
 function startConsumerProcess(databaseUrl: string, group: string, onHandled: (batch: [string, number][]) => void): ConsumerChild {
-  const child = fork(fileURLToPath(import.meta.url), ['--consumer', JSON.stringify({ databaseUrl, group })], {
+  const child = fork(CONSUMER_PROCESS, [JSON.stringify({ databaseUrl, group, handler: HANDLER })], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -291,47 +291,7 @@ export async function runEventsBench(print: (line: string) => void = console.log
   }
 }
 
-/** A consumer process of the benchmark: reports (event id, handler start) to the parent in batches. */
-async function runConsumerProcess(options: { databaseUrl: string; group: string }): Promise<void> {
-  let batch: [string, number][] = [];
-  const consumer = await startEventConsumer({
-    databaseUrl: options.databaseUrl,
-    group: options.group,
-    startFrom: 'now',
-    partitions: 8,
-    rebalanceIntervalMs: 200,
-    retention: false,
-    log: createLogger('bench-consumer', 'warn'),
-    handlers: {
-      'project.task.created': async (event, { trx }) => {
-        batch.push([event.id, now()]);
-        if (HANDLER === 'write') await sql`INSERT INTO public.bench_handled (consumer_group, event_id) VALUES (${options.group}, ${event.id})`.execute(trx);
-      },
-    },
-  });
-  let reported = '';
-  const timer = setInterval(() => {
-    const held = consumer.heldPartitions();
-    if (held.join() !== reported) {
-      reported = held.join();
-      process.send?.({ type: 'held', partitions: held, cpuMs: cpuMs() });
-    }
-    if (batch.length > 0) {
-      process.send?.({ type: 'handled', batch, cpuMs: cpuMs() });
-      batch = [];
-    }
-  }, 20);
-  process.on('disconnect', () => {
-    clearInterval(timer);
-    void consumer.stop().then(() => process.exit(0));
-  });
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  if (process.argv[2] === '--consumer') {
-    await runConsumerProcess(JSON.parse(process.argv[3]!));
-  } else {
-    const result = await runEventsBench();
-    console.log(JSON.stringify(result, null, 2));
-  }
+  const result = await runEventsBench();
+  console.log(JSON.stringify(result, null, 2));
 }
