@@ -17,7 +17,7 @@ import type pg from 'pg';
 import { findPool } from '../database/connection.js';
 
 /** A round of status checks and wake-ups at most this often, per database and process (readers then read bigger batches: README.md)... */
-const MIN_INTERVAL_MS = 15;
+const MIN_INTERVAL_MS = 10;
 /** ...and less often while the only transactions left are long ones. */
 const MAX_INTERVAL_MS = 200;
 
