@@ -7,6 +7,15 @@
  * dev keys, so that `npm start` needs nothing installed but Node.
  */
 import path from 'node:path';
+import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-config.js';
+import { bool, int, type Env } from './config/env-values.js';
+import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
+import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
+
+export type { DocumentsConfig, StorageBackendName } from './config/documents-config.js';
+export { STORAGE_BACKEND_NAMES } from './config/documents-config.js';
+export type { GatewayConfig, OperationLimitsConfig, RateLimitConfig } from './config/gateway-config.js';
+export type { MeetConfig } from './config/meet-config.js';
 
 export const SUBGRAPH_NAMES = ['academy', 'erp', 'meet', 'calendar', 'documents'] as const;
 export type SubgraphName = (typeof SUBGRAPH_NAMES)[number];
@@ -40,30 +49,10 @@ export interface AuthConfig {
   audience?: string;
 }
 
-export type StorageBackendName = 'local' | 'webdav' | 's3';
-export const STORAGE_BACKEND_NAMES: readonly StorageBackendName[] = ['local', 'webdav', 's3'];
-
-export interface DocumentsConfig {
-  /** Root of the local storage backend (DOCUMENTS_STORAGE_DIR, default <DATA_DIR>/files). */
-  storageDir: string;
-  /** HMAC key of upload, download and share URLs (DOCUMENTS_URL_SECRET; required in production). */
-  urlSigningSecret: string;
-  /** Backend for companies without a row in documents.company_storage (DOCUMENTS_STORAGE_BACKEND, default local). */
-  defaultBackend: StorageBackendName;
-  /** Largest file accepted, whatever the company's own limit (DOCUMENTS_MAX_UPLOAD_BYTES, default 1 GiB). */
-  maxUploadBytes: number;
-  /** Lifetime of signed download URLs (DOCUMENTS_URL_TTL_SECONDS, default 900). */
-  urlTtlSeconds: number;
-  /** Lifetime of an upload ticket (DOCUMENTS_UPLOAD_TTL_SECONDS, default 3600). */
-  uploadTtlSeconds: number;
-  /** Days a deleted document stays in the trash before it is purged (DOCUMENTS_TRASH_RETENTION_DAYS, default 30). */
-  trashRetentionDays: number;
-  /** Period of the cleanup jobs (DOCUMENTS_JOB_INTERVAL_SECONDS, default 600; 0 turns them off). */
-  jobIntervalSeconds: number;
-  /** Nextcloud or any WebDAV server (DOCUMENTS_WEBDAV_URL, _USERNAME, _PASSWORD, _ROOT). */
-  webdav?: { url: string; username?: string; password?: string; root: string };
-  /** S3 or MinIO (DOCUMENTS_S3_BUCKET, _ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE). */
-  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+export interface TracingConfig {
+  /** OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
+  endpoint?: string;
+  serviceNamespace: string;
 }
 
 export interface PlatformConfig {
@@ -108,20 +97,6 @@ export interface PlatformConfig {
     /** Mirror other domains' events into the calendar (CALENDAR_CONSUME_EVENTS, default on; off under tests unless set). */
     consumeEvents: boolean;
   };
-}
-
-type Env = Record<string, string | undefined>;
-
-function bool(value: string | undefined, fallback: boolean): boolean {
-  if (value === undefined || value === '') return fallback;
-  return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
-}
-
-function int(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
-  return parsed;
 }
 
 export function loadConfig(env: Env = process.env): PlatformConfig {
@@ -204,210 +179,5 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),
       serviceNamespace: env.OTEL_SERVICE_NAMESPACE ?? 'bheem-federation',
     },
-  };
-}
-
-function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret: string): DocumentsConfig {
-  const defaultBackend = (env.DOCUMENTS_STORAGE_BACKEND ?? 'local') as StorageBackendName;
-  if (!STORAGE_BACKEND_NAMES.includes(defaultBackend)) {
-    throw new Error(`DOCUMENTS_STORAGE_BACKEND must be one of ${STORAGE_BACKEND_NAMES.join(', ')}, got "${defaultBackend}"`);
-  }
-  return {
-    storageDir: path.resolve(env.DOCUMENTS_STORAGE_DIR || path.join(dataDir, 'files')),
-    urlSigningSecret,
-    defaultBackend,
-    maxUploadBytes: int('DOCUMENTS_MAX_UPLOAD_BYTES', env.DOCUMENTS_MAX_UPLOAD_BYTES, 1024 ** 3),
-    urlTtlSeconds: int('DOCUMENTS_URL_TTL_SECONDS', env.DOCUMENTS_URL_TTL_SECONDS, 900),
-    uploadTtlSeconds: int('DOCUMENTS_UPLOAD_TTL_SECONDS', env.DOCUMENTS_UPLOAD_TTL_SECONDS, 3600),
-    trashRetentionDays: int('DOCUMENTS_TRASH_RETENTION_DAYS', env.DOCUMENTS_TRASH_RETENTION_DAYS, 30),
-    jobIntervalSeconds: int('DOCUMENTS_JOB_INTERVAL_SECONDS', env.DOCUMENTS_JOB_INTERVAL_SECONDS, 600),
-    webdav: env.DOCUMENTS_WEBDAV_URL
-      ? { url: env.DOCUMENTS_WEBDAV_URL, username: env.DOCUMENTS_WEBDAV_USERNAME, password: env.DOCUMENTS_WEBDAV_PASSWORD, root: env.DOCUMENTS_WEBDAV_ROOT ?? '/bheem-documents' }
-      : undefined,
-    s3: env.DOCUMENTS_S3_BUCKET
-      ? {
-          bucket: env.DOCUMENTS_S3_BUCKET,
-          endpoint: env.DOCUMENTS_S3_ENDPOINT,
-          region: env.DOCUMENTS_S3_REGION ?? 'us-east-1',
-          accessKeyId: env.DOCUMENTS_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.DOCUMENTS_S3_SECRET_ACCESS_KEY,
-          // MinIO and other self-hosted servers want path-style addressing.
-          forcePathStyle: bool(env.DOCUMENTS_S3_FORCE_PATH_STYLE, !!env.DOCUMENTS_S3_ENDPOINT),
-        }
-      : undefined,
-  };
-}
-
-/**
- * Meet's knobs (LiveKit's URL and keys are `livekit` above). Variables added
- * with S3 recordings and rooms opened ahead of time:
- *   MEET_RECORDINGS_STORAGE       local | s3 (default: s3 when MEET_S3_BUCKET is set, else local)
- *   MEET_S3_BUCKET, MEET_S3_ENDPOINT, MEET_S3_REGION (default us-east-1),
- *   MEET_S3_ACCESS_KEY_ID, MEET_S3_SECRET_ACCESS_KEY,
- *   MEET_S3_FORCE_PATH_STYLE      (default: on when MEET_S3_ENDPOINT is set)
- *   MEET_ROOM_OPEN_INTERVAL_SECONDS  period of the job opening rooms (default 30; 0 = off, the default under tests)
- */
-export interface MeetConfig {
-  /** LiveKit's HTTP API (Twirp). MEET_LIVEKIT_API_URL, default: LIVEKIT_URL with ws(s) → http(s). */
-  livekitApiUrl: string;
-  /** Students may join this many minutes before the start. MEET_JOIN_WINDOW_MINUTES, default 15. */
-  joinWindowMinutes: number;
-  /** Teachers and admins may open the room this early; rooms are created then. MEET_TEACHER_JOIN_WINDOW_MINUTES, default 60. */
-  teacherJoinWindowMinutes: number;
-  /** Upper bound of a join token's life. MEET_TOKEN_MAX_TTL_SECONDS, default 7200. */
-  tokenMaxTtlSeconds: number;
-  /** Tokens stay valid this long after the scheduled end. MEET_TOKEN_END_GRACE_MINUTES, default 15. */
-  tokenEndGraceMinutes: number;
-  /** A LIVE class is ended this long after its scheduled end, whatever LiveKit says, and a class nobody joined leaves the schedule. MEET_LIVE_GRACE_MINUTES, default 30. */
-  liveGraceMinutes: number;
-  /** LiveKit closes a room nobody joined after this (at least until the scheduled end). MEET_ROOM_EMPTY_TIMEOUT_SECONDS, default 600. */
-  roomEmptyTimeoutSeconds: number;
-  /** ... and a room everyone left after this. MEET_ROOM_DEPARTURE_TIMEOUT_SECONDS, default 600. */
-  roomDepartureTimeoutSeconds: number;
-  /** MEET_ROOM_MAX_PARTICIPANTS, default 200 (0: LiveKit's default, unlimited). */
-  roomMaxParticipants: number;
-  /** Period of the job creating rooms as join windows open. MEET_ROOM_OPEN_INTERVAL_SECONDS, default 30 (0 under tests). */
-  roomOpenIntervalSeconds: number;
-  /** Reconciliation period; 0 turns the timer off. MEET_RECONCILE_INTERVAL_SECONDS, default 60. */
-  reconcileIntervalSeconds: number;
-  /** Webhooks created longer ago are refused as replays. MEET_WEBHOOK_MAX_AGE_SECONDS, default 300. */
-  webhookMaxAgeSeconds: number;
-  /** Where egress writes recordings: its local directory (shared with meet) or an S3 bucket. */
-  recordingsStorage: 'local' | 's3';
-  /** Local recordings' directory. MEET_RECORDINGS_DIR, default DATA_DIR/recordings. */
-  recordingsDir: string;
-  /** Origin of local recording download URLs (the gateway forwards /recordings/*). MEET_RECORDINGS_PUBLIC_URL, default PUBLIC_URL. */
-  recordingsPublicUrl: string;
-  /** Life of a recording download URL (signed route or presigned S3 GET). MEET_RECORDING_URL_TTL_SECONDS, default 900. */
-  recordingUrlTtlSeconds: number;
-  /** The bucket egress uploads to and meet presigns from (MEET_S3_*). */
-  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
-}
-
-function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, livekitUrl: string): MeetConfig {
-  const n = (name: string, fallback: number) => int(name, env[name], fallback);
-  const recordingsStorage = (env.MEET_RECORDINGS_STORAGE || (env.MEET_S3_BUCKET ? 's3' : 'local')) as MeetConfig['recordingsStorage'];
-  if (recordingsStorage !== 'local' && recordingsStorage !== 's3') throw new Error(`MEET_RECORDINGS_STORAGE must be local or s3, got "${recordingsStorage}"`);
-  if (recordingsStorage === 's3' && !env.MEET_S3_BUCKET) throw new Error('MEET_RECORDINGS_STORAGE=s3 needs MEET_S3_BUCKET');
-  return {
-    livekitApiUrl: (env.MEET_LIVEKIT_API_URL || livekitUrl).replace(/^ws(s?):/, 'http$1:'),
-    joinWindowMinutes: n('MEET_JOIN_WINDOW_MINUTES', 15),
-    teacherJoinWindowMinutes: n('MEET_TEACHER_JOIN_WINDOW_MINUTES', 60),
-    tokenMaxTtlSeconds: n('MEET_TOKEN_MAX_TTL_SECONDS', 7200),
-    tokenEndGraceMinutes: n('MEET_TOKEN_END_GRACE_MINUTES', 15),
-    liveGraceMinutes: n('MEET_LIVE_GRACE_MINUTES', 30),
-    roomEmptyTimeoutSeconds: n('MEET_ROOM_EMPTY_TIMEOUT_SECONDS', 600),
-    roomDepartureTimeoutSeconds: n('MEET_ROOM_DEPARTURE_TIMEOUT_SECONDS', 600),
-    roomMaxParticipants: n('MEET_ROOM_MAX_PARTICIPANTS', 200),
-    roomOpenIntervalSeconds: n('MEET_ROOM_OPEN_INTERVAL_SECONDS', env.VITEST ? 0 : 30),
-    reconcileIntervalSeconds: n('MEET_RECONCILE_INTERVAL_SECONDS', 60),
-    webhookMaxAgeSeconds: n('MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
-    recordingsStorage,
-    recordingsDir: path.resolve(env.MEET_RECORDINGS_DIR || path.join(dataDir, 'recordings')),
-    recordingsPublicUrl: (env.MEET_RECORDINGS_PUBLIC_URL || publicUrl).replace(/\/$/, ''),
-    recordingUrlTtlSeconds: n('MEET_RECORDING_URL_TTL_SECONDS', 900),
-    s3: env.MEET_S3_BUCKET
-      ? {
-          bucket: env.MEET_S3_BUCKET,
-          endpoint: env.MEET_S3_ENDPOINT,
-          region: env.MEET_S3_REGION ?? 'us-east-1',
-          accessKeyId: env.MEET_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.MEET_S3_SECRET_ACCESS_KEY,
-          forcePathStyle: bool(env.MEET_S3_FORCE_PATH_STYLE, !!env.MEET_S3_ENDPOINT),
-        }
-      : undefined,
-  };
-}
-
-export interface TracingConfig {
-  /** OTLP/HTTP traces URL (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/traces). */
-  endpoint?: string;
-  serviceNamespace: string;
-}
-
-/** Operation limits, checked at the gateway before any parsing by Apollo (see gateway/operation-limits.ts). */
-export interface OperationLimitsConfig {
-  /** Longest query text, in bytes (GATEWAY_MAX_QUERY_BYTES, default 64 KiB). */
-  maxQueryBytes: number;
-  /** Lexical tokens per document (GATEWAY_MAX_TOKENS, default 4000). */
-  maxTokens: number;
-  /** Nesting of field selections (GATEWAY_MAX_DEPTH, default 12). */
-  maxDepth: number;
-  /** Aliased fields per operation (GATEWAY_MAX_ALIASES, default 30). */
-  maxAliases: number;
-  /** Fields selected on the root type (GATEWAY_MAX_ROOT_FIELDS, default 20). */
-  maxRootFields: number;
-  /** Directives per operation (GATEWAY_MAX_DIRECTIVES, default 30). */
-  maxDirectives: number;
-  /** GraphQL Armor cost (GATEWAY_MAX_COST, default 5000). */
-  maxCost: number;
-  /** Selections once fragments are expanded (GATEWAY_MAX_RECURSIVE_SELECTIONS, default 5000). */
-  maxRecursiveSelections: number;
-  /** Items in a list argument, literal or variable (GATEWAY_MAX_LIST_LENGTH, default 100). */
-  maxListLength: number;
-}
-
-export interface RateLimitConfig {
-  /** `postgres` (shared by all replicas), `memory` (per process) or `off` (GATEWAY_RATE_LIMIT_STORE, default postgres). */
-  store: 'postgres' | 'memory' | 'off';
-  /** Token bucket per user: size and refill per second (GATEWAY_RATE_LIMIT_USER_BURST 300, _USER_PER_SECOND 30). */
-  user: { burst: number; perSecond: number };
-  /** Token bucket per client IP (GATEWAY_RATE_LIMIT_IP_BURST 600, _IP_PER_SECOND 60). */
-  ip: { burst: number; perSecond: number };
-}
-
-export interface GatewayConfig {
-  limits: OperationLimitsConfig;
-  rateLimit: RateLimitConfig;
-  /** Largest request body (GATEWAY_MAX_BODY_BYTES, default 1 MB). */
-  maxBodyBytes: number;
-  /** Schema introspection (GATEWAY_INTROSPECTION, default off in production). */
-  introspection: boolean;
-  /** "Did you mean" hints in validation errors (GATEWAY_FIELD_SUGGESTIONS, default off in production). */
-  fieldSuggestions: boolean;
-  /** Origins allowed by CORS, comma-separated; empty: no CORS headers (GATEWAY_CORS_ORIGINS). */
-  corsOrigins: string[];
-  /** Persisted-operation manifest; when set, only its operations run (GATEWAY_SAFELIST_FILE). */
-  safelistFile?: string;
-  /** Per subgraph call, headers to body (GATEWAY_SUBGRAPH_TIMEOUT_MS, default 10000). */
-  subgraphTimeoutMs: number;
-  /** Keep-alive sockets per subgraph (GATEWAY_SUBGRAPH_CONNECTIONS, default 64). */
-  subgraphConnections: number;
-  /** How long shutdown waits for in-flight requests (GATEWAY_SHUTDOWN_GRACE_MS, default 10000). */
-  shutdownGraceMs: number;
-  /** Take the client IP from X-Forwarded-For (GATEWAY_TRUST_PROXY, default false). */
-  trustProxy: boolean;
-}
-
-function loadGatewayConfig(env: Env, production: boolean): GatewayConfig {
-  const n = (name: string, fallback: number) => int(name, env[name], fallback);
-  const store = (env.GATEWAY_RATE_LIMIT_STORE ?? 'postgres') as RateLimitConfig['store'];
-  if (!['postgres', 'memory', 'off'].includes(store)) throw new Error(`GATEWAY_RATE_LIMIT_STORE must be postgres, memory or off, got "${store}"`);
-  return {
-    limits: {
-      maxQueryBytes: n('GATEWAY_MAX_QUERY_BYTES', 64 * 1024),
-      maxTokens: n('GATEWAY_MAX_TOKENS', 4000),
-      maxDepth: n('GATEWAY_MAX_DEPTH', 12),
-      maxAliases: n('GATEWAY_MAX_ALIASES', 30),
-      maxRootFields: n('GATEWAY_MAX_ROOT_FIELDS', 20),
-      maxDirectives: n('GATEWAY_MAX_DIRECTIVES', 30),
-      maxCost: n('GATEWAY_MAX_COST', 5000),
-      maxRecursiveSelections: n('GATEWAY_MAX_RECURSIVE_SELECTIONS', 5000),
-      maxListLength: n('GATEWAY_MAX_LIST_LENGTH', 100),
-    },
-    rateLimit: {
-      store,
-      user: { burst: n('GATEWAY_RATE_LIMIT_USER_BURST', 300), perSecond: n('GATEWAY_RATE_LIMIT_USER_PER_SECOND', 30) },
-      ip: { burst: n('GATEWAY_RATE_LIMIT_IP_BURST', 600), perSecond: n('GATEWAY_RATE_LIMIT_IP_PER_SECOND', 60) },
-    },
-    maxBodyBytes: n('GATEWAY_MAX_BODY_BYTES', 1_000_000),
-    introspection: bool(env.GATEWAY_INTROSPECTION, !production),
-    fieldSuggestions: bool(env.GATEWAY_FIELD_SUGGESTIONS, !production),
-    corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean),
-    safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
-    subgraphTimeoutMs: n('GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
-    subgraphConnections: n('GATEWAY_SUBGRAPH_CONNECTIONS', 64),
-    shutdownGraceMs: n('GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
-    trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
   };
 }

@@ -1,0 +1,60 @@
+/** The documents subgraph's settings (DOCUMENTS_*). */
+import path from 'node:path';
+import { bool, int, type Env } from './env-values.js';
+
+export type StorageBackendName = 'local' | 'webdav' | 's3';
+export const STORAGE_BACKEND_NAMES: readonly StorageBackendName[] = ['local', 'webdav', 's3'];
+
+export interface DocumentsConfig {
+  /** Root of the local storage backend (DOCUMENTS_STORAGE_DIR, default <DATA_DIR>/files). */
+  storageDir: string;
+  /** HMAC key of upload, download and share URLs (DOCUMENTS_URL_SECRET; required in production). */
+  urlSigningSecret: string;
+  /** Backend for companies without a row in documents.company_storage (DOCUMENTS_STORAGE_BACKEND, default local). */
+  defaultBackend: StorageBackendName;
+  /** Largest file accepted, whatever the company's own limit (DOCUMENTS_MAX_UPLOAD_BYTES, default 1 GiB). */
+  maxUploadBytes: number;
+  /** Lifetime of signed download URLs (DOCUMENTS_URL_TTL_SECONDS, default 900). */
+  urlTtlSeconds: number;
+  /** Lifetime of an upload ticket (DOCUMENTS_UPLOAD_TTL_SECONDS, default 3600). */
+  uploadTtlSeconds: number;
+  /** Days a deleted document stays in the trash before it is purged (DOCUMENTS_TRASH_RETENTION_DAYS, default 30). */
+  trashRetentionDays: number;
+  /** Period of the cleanup jobs (DOCUMENTS_JOB_INTERVAL_SECONDS, default 600; 0 turns them off). */
+  jobIntervalSeconds: number;
+  /** Nextcloud or any WebDAV server (DOCUMENTS_WEBDAV_URL, _USERNAME, _PASSWORD, _ROOT). */
+  webdav?: { url: string; username?: string; password?: string; root: string };
+  /** S3 or MinIO (DOCUMENTS_S3_BUCKET, _ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE). */
+  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+}
+
+export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret: string): DocumentsConfig {
+  const defaultBackend = (env.DOCUMENTS_STORAGE_BACKEND ?? 'local') as StorageBackendName;
+  if (!STORAGE_BACKEND_NAMES.includes(defaultBackend)) {
+    throw new Error(`DOCUMENTS_STORAGE_BACKEND must be one of ${STORAGE_BACKEND_NAMES.join(', ')}, got "${defaultBackend}"`);
+  }
+  return {
+    storageDir: path.resolve(env.DOCUMENTS_STORAGE_DIR || path.join(dataDir, 'files')),
+    urlSigningSecret,
+    defaultBackend,
+    maxUploadBytes: int('DOCUMENTS_MAX_UPLOAD_BYTES', env.DOCUMENTS_MAX_UPLOAD_BYTES, 1024 ** 3),
+    urlTtlSeconds: int('DOCUMENTS_URL_TTL_SECONDS', env.DOCUMENTS_URL_TTL_SECONDS, 900),
+    uploadTtlSeconds: int('DOCUMENTS_UPLOAD_TTL_SECONDS', env.DOCUMENTS_UPLOAD_TTL_SECONDS, 3600),
+    trashRetentionDays: int('DOCUMENTS_TRASH_RETENTION_DAYS', env.DOCUMENTS_TRASH_RETENTION_DAYS, 30),
+    jobIntervalSeconds: int('DOCUMENTS_JOB_INTERVAL_SECONDS', env.DOCUMENTS_JOB_INTERVAL_SECONDS, 600),
+    webdav: env.DOCUMENTS_WEBDAV_URL
+      ? { url: env.DOCUMENTS_WEBDAV_URL, username: env.DOCUMENTS_WEBDAV_USERNAME, password: env.DOCUMENTS_WEBDAV_PASSWORD, root: env.DOCUMENTS_WEBDAV_ROOT ?? '/bheem-documents' }
+      : undefined,
+    s3: env.DOCUMENTS_S3_BUCKET
+      ? {
+          bucket: env.DOCUMENTS_S3_BUCKET,
+          endpoint: env.DOCUMENTS_S3_ENDPOINT,
+          region: env.DOCUMENTS_S3_REGION ?? 'us-east-1',
+          accessKeyId: env.DOCUMENTS_S3_ACCESS_KEY_ID,
+          secretAccessKey: env.DOCUMENTS_S3_SECRET_ACCESS_KEY,
+          // MinIO and other self-hosted servers want path-style addressing.
+          forcePathStyle: bool(env.DOCUMENTS_S3_FORCE_PATH_STYLE, !!env.DOCUMENTS_S3_ENDPOINT),
+        }
+      : undefined,
+  };
+}

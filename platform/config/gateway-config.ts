@@ -1,0 +1,89 @@
+/** The gateway's settings (GATEWAY_*): operation limits, rate limits, HTTP hardening. */
+import { bool, int, type Env } from './env-values.js';
+
+/** Operation limits, checked at the gateway before any parsing by Apollo (see gateway/operation-limits.ts). */
+export interface OperationLimitsConfig {
+  /** Longest query text, in bytes (GATEWAY_MAX_QUERY_BYTES, default 64 KiB). */
+  maxQueryBytes: number;
+  /** Lexical tokens per document (GATEWAY_MAX_TOKENS, default 4000). */
+  maxTokens: number;
+  /** Nesting of field selections (GATEWAY_MAX_DEPTH, default 12). */
+  maxDepth: number;
+  /** Aliased fields per operation (GATEWAY_MAX_ALIASES, default 30). */
+  maxAliases: number;
+  /** Fields selected on the root type (GATEWAY_MAX_ROOT_FIELDS, default 20). */
+  maxRootFields: number;
+  /** Directives per operation (GATEWAY_MAX_DIRECTIVES, default 30). */
+  maxDirectives: number;
+  /** GraphQL Armor cost (GATEWAY_MAX_COST, default 5000). */
+  maxCost: number;
+  /** Selections once fragments are expanded (GATEWAY_MAX_RECURSIVE_SELECTIONS, default 5000). */
+  maxRecursiveSelections: number;
+  /** Items in a list argument, literal or variable (GATEWAY_MAX_LIST_LENGTH, default 100). */
+  maxListLength: number;
+}
+
+export interface RateLimitConfig {
+  /** `postgres` (shared by all replicas), `memory` (per process) or `off` (GATEWAY_RATE_LIMIT_STORE, default postgres). */
+  store: 'postgres' | 'memory' | 'off';
+  /** Token bucket per user: size and refill per second (GATEWAY_RATE_LIMIT_USER_BURST 300, _USER_PER_SECOND 30). */
+  user: { burst: number; perSecond: number };
+  /** Token bucket per client IP (GATEWAY_RATE_LIMIT_IP_BURST 600, _IP_PER_SECOND 60). */
+  ip: { burst: number; perSecond: number };
+}
+
+export interface GatewayConfig {
+  limits: OperationLimitsConfig;
+  rateLimit: RateLimitConfig;
+  /** Largest request body (GATEWAY_MAX_BODY_BYTES, default 1 MB). */
+  maxBodyBytes: number;
+  /** Schema introspection (GATEWAY_INTROSPECTION, default off in production). */
+  introspection: boolean;
+  /** "Did you mean" hints in validation errors (GATEWAY_FIELD_SUGGESTIONS, default off in production). */
+  fieldSuggestions: boolean;
+  /** Origins allowed by CORS, comma-separated; empty: no CORS headers (GATEWAY_CORS_ORIGINS). */
+  corsOrigins: string[];
+  /** Persisted-operation manifest; when set, only its operations run (GATEWAY_SAFELIST_FILE). */
+  safelistFile?: string;
+  /** Per subgraph call, headers to body (GATEWAY_SUBGRAPH_TIMEOUT_MS, default 10000). */
+  subgraphTimeoutMs: number;
+  /** Keep-alive sockets per subgraph (GATEWAY_SUBGRAPH_CONNECTIONS, default 64). */
+  subgraphConnections: number;
+  /** How long shutdown waits for in-flight requests (GATEWAY_SHUTDOWN_GRACE_MS, default 10000). */
+  shutdownGraceMs: number;
+  /** Take the client IP from X-Forwarded-For (GATEWAY_TRUST_PROXY, default false). */
+  trustProxy: boolean;
+}
+
+export function loadGatewayConfig(env: Env, production: boolean): GatewayConfig {
+  const n = (name: string, fallback: number) => int(name, env[name], fallback);
+  const store = (env.GATEWAY_RATE_LIMIT_STORE ?? 'postgres') as RateLimitConfig['store'];
+  if (!['postgres', 'memory', 'off'].includes(store)) throw new Error(`GATEWAY_RATE_LIMIT_STORE must be postgres, memory or off, got "${store}"`);
+  return {
+    limits: {
+      maxQueryBytes: n('GATEWAY_MAX_QUERY_BYTES', 64 * 1024),
+      maxTokens: n('GATEWAY_MAX_TOKENS', 4000),
+      maxDepth: n('GATEWAY_MAX_DEPTH', 12),
+      maxAliases: n('GATEWAY_MAX_ALIASES', 30),
+      maxRootFields: n('GATEWAY_MAX_ROOT_FIELDS', 20),
+      maxDirectives: n('GATEWAY_MAX_DIRECTIVES', 30),
+      maxCost: n('GATEWAY_MAX_COST', 5000),
+      maxRecursiveSelections: n('GATEWAY_MAX_RECURSIVE_SELECTIONS', 5000),
+      maxListLength: n('GATEWAY_MAX_LIST_LENGTH', 100),
+    },
+    rateLimit: {
+      store,
+      user: { burst: n('GATEWAY_RATE_LIMIT_USER_BURST', 300), perSecond: n('GATEWAY_RATE_LIMIT_USER_PER_SECOND', 30) },
+      ip: { burst: n('GATEWAY_RATE_LIMIT_IP_BURST', 600), perSecond: n('GATEWAY_RATE_LIMIT_IP_PER_SECOND', 60) },
+    },
+    maxBodyBytes: n('GATEWAY_MAX_BODY_BYTES', 1_000_000),
+    introspection: bool(env.GATEWAY_INTROSPECTION, !production),
+    fieldSuggestions: bool(env.GATEWAY_FIELD_SUGGESTIONS, !production),
+    corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean),
+    safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
+    subgraphTimeoutMs: n('GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
+    subgraphConnections: n('GATEWAY_SUBGRAPH_CONNECTIONS', 64),
+    shutdownGraceMs: n('GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
+    trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
+  };
+}
