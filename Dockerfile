@@ -13,4 +13,5 @@ COPY scripts ./scripts
 COPY tsconfig.json ./
 USER node
 EXPOSE 4000
-CMD ["node", "--import", "tsx", "gateway/main.ts"]
+# The gateway's V8 flags are those of gateway/node-flags.ts.
+CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/main.ts"]

@@ -16,6 +16,10 @@
  * Subgraphs run with REQUIRE_GATEWAY_SIGNATURE=false so that the peers, who
  * cannot sign our identity header, can forward the caller's bearer token;
  * ours still signs (so its figures include that cost).
+ *
+ * Our gateway runs with production's V8 flags (gateway/node-flags.ts), the
+ * peers with Node's defaults; BENCH_PEER_NODE_FLAGS gives the peers flags too
+ * (e.g. the same as ours), BENCH_OUR_NODE_FLAGS replaces ours.
  */
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -30,7 +34,7 @@ import { createLogger } from '../platform/logger.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
-import { GATEWAY_IDS, GATEWAYS, type GatewayId } from './gateway/gateways.js';
+import { GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
@@ -55,6 +59,8 @@ export interface GatewayBenchResult {
   startedAt: string;
   machine: { cpus: number; model: string; memoryGb: number; node: string; loadAverageBefore: number[]; loadAverageAfter: number[] };
   options: Omit<GatewayBenchOptions, 'print'>;
+  /** V8 flags of our gateway's process (production's, gateway/node-flags.ts) and of the peers'. */
+  nodeFlags: { ours: string[]; peers: string[] };
   data: Record<string, number>;
   gateways: Record<string, { label: string; notes: string }>;
   runs: RunFigures[];
@@ -92,6 +98,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const startedAt = new Date();
   const loadAverageBefore = os.loadavg().map((value) => round(value));
   print(`gateway bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageBefore.join(' ')}`);
+  print(`  node flags: ours ${nodeFlags().ours.join(' ') || '(none)'}; peers ${nodeFlags().peers.join(' ') || '(none)'}`);
   print(`  gateways ${options.gateways.join(', ')}; ${options.processes} process(es) each; ${options.vus} virtual users; ${options.warmupSeconds} s warm-up + ${options.seconds} s per run`);
 
   const scratch = createScratch();
@@ -223,6 +230,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       startedAt: startedAt.toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: round(os.totalmem() / 1024 ** 3, 1), node: process.version, loadAverageBefore, loadAverageAfter: os.loadavg().map((value) => round(value)) },
       options: { gateways: options.gateways, operations: options.operations, processes: options.processes, vus: options.vus, seconds: options.seconds, warmupSeconds: options.warmupSeconds, maxRequests: options.maxRequests },
+      nodeFlags: nodeFlags(),
       data: { ...counts },
       gateways: Object.fromEntries(options.gateways.map((id) => [id, { label: GATEWAYS[id].label, notes: GATEWAYS[id].notes }])),
       runs,

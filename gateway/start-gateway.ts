@@ -134,7 +134,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     response.once('close', () => {
       inFlight--;
       gatewayMetrics.inFlight.dec();
-      if (pathname === '/graphql' || response.statusCode >= 500) {
+      // The entry is built only when it is logged (the benchmark and quiet deployments log at warn).
+      if (response.statusCode >= 500 || (pathname === '/graphql' && log.isLevelEnabled('info'))) {
         const entry = { ...info, method: request.method, path: pathname, status: response.statusCode, ms: Math.round(performance.now() - started) };
         if (response.statusCode >= 500) log.error(entry, 'request failed');
         else log.info(entry, 'request');

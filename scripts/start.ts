@@ -6,6 +6,7 @@
  * everything cleanly.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { GATEWAY_NODE_FLAGS } from '../gateway/node-flags.js';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../platform/config.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { resolveDatabase } from '../platform/bootstrap/resolve-database.js';
@@ -26,7 +27,7 @@ let stopping = false;
 
 function run(name: SubgraphName | 'gateway'): void {
   const script = name === 'gateway' ? 'gateway/main.ts' : 'scripts/start-subgraph.ts';
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...(name === 'gateway' ? [] : [name])], {
+  const child = spawn(process.execPath, [...(name === 'gateway' ? GATEWAY_NODE_FLAGS : []), '--import', 'tsx', script, ...(name === 'gateway' ? [] : [name])], {
     cwd: REPO_ROOT,
     // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
     env: { ...process.env, SKIP_MIGRATIONS: 'true' },

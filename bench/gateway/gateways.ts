@@ -5,6 +5,7 @@
  * (its real cost); the peers forward the caller's bearer token instead.
  */
 import { createRequire } from 'node:module';
+import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import type { SubgraphName } from '../../platform/config.js';
 import { spawnService, type Scratch, type Service } from './services.js';
 
@@ -25,8 +26,16 @@ const hiveBin = () => require.resolve('@graphql-hive/gateway/package.json').repl
 /** BENCH_CPU_PROFILE_DIR=<dir>: our gateway writes a V8 CPU profile there when it stops (for `node --cpu-prof`). */
 const profileFlags = () => (process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROFILE_DIR] : []);
 
-/** BENCH_OUR_NODE_FLAGS="--max-semi-space-size=64": V8 flags for our gateway's process alone (heap settings take effect only at launch). */
-const ourNodeFlags = () => process.env.BENCH_OUR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? [];
+const flagList = (value: string) => value.split(/\s+/).filter(Boolean);
+
+/** Our gateway is launched as in production (gateway/node-flags.ts); BENCH_OUR_NODE_FLAGS="" (or other flags) replaces those. */
+const ourNodeFlags = () => (process.env.BENCH_OUR_NODE_FLAGS === undefined ? [...GATEWAY_NODE_FLAGS] : flagList(process.env.BENCH_OUR_NODE_FLAGS));
+
+/** BENCH_PEER_NODE_FLAGS="--max-semi-space-size=64": the same V8 flags for every peer, to compare like with like (default: none). */
+const peerNodeFlags = () => flagList(process.env.BENCH_PEER_NODE_FLAGS ?? '');
+
+/** The V8 flags each side runs with, for the report. */
+export const nodeFlags = () => ({ ours: ourNodeFlags(), peers: peerNodeFlags() });
 
 const QUIET = { LOG_LEVEL: 'warn', NODE_ENV: '' };
 
@@ -39,7 +48,7 @@ function hive(id: GatewayId, label: string, flags: string[], env: Record<string,
       spawnService(
         scratch,
         `gateway-${id}`,
-        [hiveBin(), 'supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', String(processes), '-c', 'bench/gateway/peers/hive.config.ts', ...flags],
+        [...peerNodeFlags(), hiveBin(), 'supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', String(processes), '-c', 'bench/gateway/peers/hive.config.ts', ...flags],
         { ...QUIET, ...env },
       ),
   };
@@ -49,7 +58,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
   ours: {
     id: 'ours',
     label: 'ours (Bheem gateway)',
-    notes: 'gateway/main.ts; rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
+    notes: 'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
     start: ({ scratch, port, processes, subgraphUrls, databaseUrl }) =>
       spawnService(scratch, 'gateway-ours', [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
         ...QUIET,
@@ -68,7 +77,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     label: '@apollo/gateway (Apollo Server)',
     notes: 'default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process',
     start: ({ scratch, port, processes, supergraphPath }) =>
-      spawnService(scratch, 'gateway-apollo', ['--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
+      spawnService(scratch, 'gateway-apollo', [...peerNodeFlags(), '--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
         ...QUIET,
         PORT: String(port),
         BENCH_PROCESSES: String(processes),
