@@ -1,6 +1,7 @@
 /** The documents subgraph's settings (DOCUMENTS_*). */
 import path from 'node:path';
-import { bool, int, type Env } from './env-values.js';
+import { int, type Env } from './env-values.js';
+import { s3SettingsFromEnv, type S3Settings } from './s3-settings.js';
 
 export type StorageBackendName = 'local' | 'webdav' | 's3';
 export const STORAGE_BACKEND_NAMES: readonly StorageBackendName[] = ['local', 'webdav', 's3'];
@@ -25,7 +26,7 @@ export interface DocumentsConfig {
   /** Nextcloud or any WebDAV server (DOCUMENTS_WEBDAV_URL, _USERNAME, _PASSWORD, _ROOT). */
   webdav?: { url: string; username?: string; password?: string; root: string };
   /** S3 or MinIO (DOCUMENTS_S3_BUCKET, _ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE). */
-  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  s3?: S3Settings;
 }
 
 export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret: string): DocumentsConfig {
@@ -45,16 +46,6 @@ export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret:
     webdav: env.DOCUMENTS_WEBDAV_URL
       ? { url: env.DOCUMENTS_WEBDAV_URL, username: env.DOCUMENTS_WEBDAV_USERNAME, password: env.DOCUMENTS_WEBDAV_PASSWORD, root: env.DOCUMENTS_WEBDAV_ROOT ?? '/bheem-documents' }
       : undefined,
-    s3: env.DOCUMENTS_S3_BUCKET
-      ? {
-          bucket: env.DOCUMENTS_S3_BUCKET,
-          endpoint: env.DOCUMENTS_S3_ENDPOINT,
-          region: env.DOCUMENTS_S3_REGION ?? 'us-east-1',
-          accessKeyId: env.DOCUMENTS_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.DOCUMENTS_S3_SECRET_ACCESS_KEY,
-          // MinIO and other self-hosted servers want path-style addressing.
-          forcePathStyle: bool(env.DOCUMENTS_S3_FORCE_PATH_STYLE, !!env.DOCUMENTS_S3_ENDPOINT),
-        }
-      : undefined,
+    s3: s3SettingsFromEnv(env, 'DOCUMENTS_S3'),
   };
 }

@@ -8,7 +8,8 @@
  *   MEET_ROOM_OPEN_INTERVAL_SECONDS  period of the job opening rooms (default 30; 0 = off, the default under tests)
  */
 import path from 'node:path';
-import { bool, int, type Env } from './env-values.js';
+import { int, type Env } from './env-values.js';
+import { s3SettingsFromEnv, type S3Settings } from './s3-settings.js';
 
 export interface MeetConfig {
   /** LiveKit's HTTP API (Twirp). MEET_LIVEKIT_API_URL, default: LIVEKIT_URL with ws(s) → http(s). */
@@ -44,7 +45,7 @@ export interface MeetConfig {
   /** Life of a recording download URL (signed route or presigned S3 GET). MEET_RECORDING_URL_TTL_SECONDS, default 900. */
   recordingUrlTtlSeconds: number;
   /** The bucket egress uploads to and meet presigns from (MEET_S3_*). */
-  s3?: { bucket: string; endpoint?: string; region: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  s3?: S3Settings;
 }
 
 export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, livekitUrl: string): MeetConfig {
@@ -69,15 +70,6 @@ export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, liv
     recordingsDir: path.resolve(env.MEET_RECORDINGS_DIR || path.join(dataDir, 'recordings')),
     recordingsPublicUrl: (env.MEET_RECORDINGS_PUBLIC_URL || publicUrl).replace(/\/$/, ''),
     recordingUrlTtlSeconds: n('MEET_RECORDING_URL_TTL_SECONDS', 900),
-    s3: env.MEET_S3_BUCKET
-      ? {
-          bucket: env.MEET_S3_BUCKET,
-          endpoint: env.MEET_S3_ENDPOINT,
-          region: env.MEET_S3_REGION ?? 'us-east-1',
-          accessKeyId: env.MEET_S3_ACCESS_KEY_ID,
-          secretAccessKey: env.MEET_S3_SECRET_ACCESS_KEY,
-          forcePathStyle: bool(env.MEET_S3_FORCE_PATH_STYLE, !!env.MEET_S3_ENDPOINT),
-        }
-      : undefined,
+    s3: s3SettingsFromEnv(env, 'MEET_S3'),
   };
 }

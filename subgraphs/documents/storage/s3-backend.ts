@@ -4,9 +4,10 @@
  * flight, never the whole file); an object only appears once complete.
  */
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { DocumentsConfig } from '../../../platform/config.js';
+import type { S3Settings } from '../../../platform/config/s3-settings.js';
+import { createS3Client } from '../../../platform/storage/s3-client.js';
 import { meterBody, statusOf } from './stream-errors.js';
 import {
   assertStorageKey,
@@ -19,8 +20,6 @@ import {
   type StoredObject,
 } from './storage-backend.js';
 
-type S3Settings = NonNullable<DocumentsConfig['s3']>;
-
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
 
@@ -31,13 +30,7 @@ export class S3StorageBackend implements StorageBackend {
 
   constructor(settings: S3Settings) {
     this.bucket = settings.bucket;
-    this.client = new S3Client({
-      endpoint: settings.endpoint,
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
-      maxAttempts: 2,
-    });
+    this.client = createS3Client(settings);
   }
 
   private keyOf(key: string): string {

@@ -3,24 +3,17 @@
  * recordings to: the upload settings handed to egress, presigned GETs for
  * playing, and deletion.
  */
-import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { S3Upload } from 'livekit-server-sdk';
-import type { MeetConfig } from '../../../platform/config.js';
-
-type BucketSettings = NonNullable<MeetConfig['s3']>;
+import type { S3Settings } from '../../../platform/config/s3-settings.js';
+import { createS3Client } from '../../../platform/storage/s3-client.js';
 
 export class RecordingBucket {
   private readonly client: S3Client;
 
-  constructor(private readonly settings: BucketSettings) {
-    this.client = new S3Client({
-      endpoint: settings.endpoint,
-      region: settings.region,
-      forcePathStyle: settings.forcePathStyle,
-      credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
-      maxAttempts: 2,
-    });
+  constructor(private readonly settings: S3Settings) {
+    this.client = createS3Client(settings);
   }
 
   /** Where and how egress uploads (it needs its own credentials: it is another process, often another host). */

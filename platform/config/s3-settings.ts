@@ -1,0 +1,32 @@
+/**
+ * An S3-compatible bucket's settings, read the same way for every service
+ * that stores objects (documents, meet's recordings): <PREFIX>_BUCKET,
+ * _ENDPOINT, _REGION (default us-east-1), _ACCESS_KEY_ID,
+ * _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE (default: on when an endpoint is
+ * set, as MinIO and other self-hosted servers want path-style addressing).
+ */
+import { bool, type Env } from './env-values.js';
+
+export interface S3Settings {
+  bucket: string;
+  endpoint?: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+/** Undefined when <PREFIX>_BUCKET is not set. */
+export function s3SettingsFromEnv(env: Env, prefix: string): S3Settings | undefined {
+  const bucket = env[`${prefix}_BUCKET`];
+  if (!bucket) return undefined;
+  const endpoint = env[`${prefix}_ENDPOINT`] || undefined;
+  return {
+    bucket,
+    endpoint,
+    region: env[`${prefix}_REGION`] || 'us-east-1',
+    accessKeyId: env[`${prefix}_ACCESS_KEY_ID`],
+    secretAccessKey: env[`${prefix}_SECRET_ACCESS_KEY`],
+    forcePathStyle: bool(env[`${prefix}_FORCE_PATH_STYLE`], !!endpoint),
+  };
+}

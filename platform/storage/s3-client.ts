@@ -1,0 +1,15 @@
+/** One way to make an S3 client from settings (documents' backend, meet's recording bucket). */
+import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Settings } from '../config/s3-settings.js';
+
+export function createS3Client(settings: S3Settings): S3Client {
+  return new S3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    // Without keys the SDK's own chain applies (environment, instance role).
+    credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
+    // One retry: a request that fails twice is reported, not retried for a minute.
+    maxAttempts: 2,
+  });
+}
