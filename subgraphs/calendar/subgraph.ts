@@ -5,13 +5,13 @@
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
+import { PeriodicJob } from '../../platform/jobs/periodic-job.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
 import { calendarMigrations } from './migrations/index.js';
 import { EventRepository } from './repositories/event-repository.js';
 import { CredentialCipher } from '../../platform/crypto/credential-cipher.js';
-import { startPeriodicSync } from './caldav/periodic-sync.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
 import { FeedTokenRepository } from './repositories/feed-token-repository.js';
 import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
@@ -44,12 +44,14 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const caldavRepository = new CaldavRepository(db);
     const cipher = new CredentialCipher(config.credentialKey);
     const caldavSync = new CalDAVSyncService(db, caldavRepository, eventRepository, participantRepository, cipher, log.child({ component: 'caldav-sync' }));
-    const backgroundSync = config.calendar.syncIntervalSeconds > 0 ? startPeriodicSync(caldavSync, config.calendar.syncIntervalSeconds * 1000) : undefined;
+    // Every account, every interval; never two rounds at once in one process.
+    const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
+    backgroundSync.start(config.calendar.syncIntervalSeconds * 1000);
     const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, config.publicUrl);
     return {
       routes: [feed.route()],
       stop: async () => {
-        await backgroundSync?.stop();
+        await backgroundSync.stop();
         await consumer?.stop();
       },
       createContext: (base) => {

@@ -1,9 +1,8 @@
-/** Runs background jobs every `intervalSeconds`, one run at a time, never keeping the process alive. */
+/** Documents' background jobs, one after the other every `intervalSeconds`, each failure logged on its own. */
+import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 
 export function startPeriodicJobs(intervalSeconds: number, jobs: Record<string, () => Promise<unknown>>, log: Logger): () => Promise<void> {
-  if (intervalSeconds <= 0) return async () => {};
-  let running: Promise<void> | undefined;
   const runAll = async () => {
     for (const [name, job] of Object.entries(jobs)) {
       try {
@@ -13,12 +12,7 @@ export function startPeriodicJobs(intervalSeconds: number, jobs: Record<string, 
       }
     }
   };
-  const timer = setInterval(() => {
-    running ??= runAll().finally(() => (running = undefined));
-  }, intervalSeconds * 1000);
-  timer.unref();
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+  const periodic = new PeriodicJob('documents jobs', runAll, log);
+  periodic.start(intervalSeconds * 1000);
+  return () => periodic.stop();
 }

@@ -23,6 +23,7 @@
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
+import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
@@ -53,8 +54,7 @@ export interface ReconcileReport {
 }
 
 export class Reconciler {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<ReconcileReport>;
+  private readonly periodic: PeriodicJob<ReconcileReport>;
 
   constructor(
     private readonly db: Kysely<MeetDatabase>,
@@ -62,25 +62,21 @@ export class Reconciler {
     private readonly recordings: RecordingControl,
     private readonly settings: MeetConfig,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.periodic = new PeriodicJob('reconciliation', () => this.lockedRun(new Date()), log);
+  }
 
   startTimer(): void {
-    if (this.settings.reconcileIntervalSeconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.reconcile().catch((error: unknown) => this.log.error({ err: error }, 'reconciliation failed'));
-    }, this.settings.reconcileIntervalSeconds * 1000);
-    this.timer.unref();
+    this.periodic.start(this.settings.reconcileIntervalSeconds * 1000);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
+  /** Overlapping runs in one process share the one in flight; across processes, an advisory lock. */
   reconcile(now = new Date()): Promise<ReconcileReport> {
-    // Overlapping runs in one process share the one in flight.
-    this.running ??= this.lockedRun(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.periodic.run(() => this.lockedRun(now));
   }
 
   private async lockedRun(now: Date): Promise<ReconcileReport> {

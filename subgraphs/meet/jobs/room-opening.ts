@@ -11,6 +11,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { MeetConfig } from '../../../platform/config.js';
+import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
@@ -23,32 +24,27 @@ export interface RoomOpeningReport {
 }
 
 export class RoomOpeningJob {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<RoomOpeningReport>;
+  private readonly periodic: PeriodicJob<RoomOpeningReport>;
 
   constructor(
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
     private readonly settings: MeetConfig,
     private readonly log: Logger,
-  ) {}
-
-  startTimer(): void {
-    if (this.settings.roomOpenIntervalSeconds <= 0) return;
-    this.timer = setInterval(() => {
-      this.run().catch((error: unknown) => this.log.error({ err: error }, 'opening rooms failed'));
-    }, this.settings.roomOpenIntervalSeconds * 1000);
-    this.timer.unref();
+  ) {
+    this.periodic = new PeriodicJob('opening rooms', () => this.openDue(new Date()), log);
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+  startTimer(): void {
+    this.periodic.start(this.settings.roomOpenIntervalSeconds * 1000);
+  }
+
+  stop(): Promise<void> {
+    return this.periodic.stop();
   }
 
   run(now = new Date()): Promise<RoomOpeningReport> {
-    this.running ??= this.openDue(now).finally(() => (this.running = undefined));
-    return this.running;
+    return this.periodic.run(() => this.openDue(now));
   }
 
   private async openDue(now: Date): Promise<RoomOpeningReport> {
