@@ -16,7 +16,7 @@
  *   or the CPU everyone shares.
  *
  *   node --import tsx bench/events.ts
- *   (BENCH_EVENTS_RATE=2000 BENCH_EVENTS_SECONDS=5 BENCH_EVENTS_PUBLISHERS=32 BENCH_EVENTS_HANDLER=noop|write)
+ *   (BENCH_EVENTS_RATE=2000 BENCH_EVENTS_SECONDS=20 BENCH_EVENTS_PUBLISHERS=32 BENCH_EVENTS_HANDLER=noop|write)
  *
  * PostgreSQL: DATABASE_URL's server (in a throwaway database), or an
  * embedded one in a temporary directory, with its default durability.
@@ -257,7 +257,7 @@ async function endToEnd(
 
 export async function runEventsBench(print: (line: string) => void = console.log): Promise<EventsBenchResult> {
   const rate = Number(process.env.BENCH_EVENTS_RATE ?? 2000);
-  const seconds = Number(process.env.BENCH_EVENTS_SECONDS ?? 5);
+  const seconds = Number(process.env.BENCH_EVENTS_SECONDS ?? 20); // "sustained": long enough for GC pauses and WAL flush stalls to land in the run
   const database = await throwawayDatabase('events', print);
   const databaseUrl = database.url;
   const probeDirectory = database.dataDir ?? os.tmpdir();
