@@ -14,6 +14,7 @@ import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema,
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { compilePlan, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
+import { fetchCount, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 
@@ -31,6 +32,8 @@ export interface PlanExecutorOptions {
   fallback: GatewayExecutor;
   /** Cached plans (default 1000). */
   cacheSize?: number;
+  /** Bounds the operations of several fetches running at once (operation-admission.ts); none by default. */
+  admission?: OperationAdmission;
 }
 
 /** An operation this executor runs. */
@@ -44,6 +47,8 @@ export interface PreparedOperation {
   name: string | null;
   /** The operation's variables, for coercion checks; undefined when it declares none. */
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
+  /** Its plan makes several fetches: it waits for admission (operation-admission.ts). */
+  multiFetch: boolean;
 }
 
 /** Empty: run by the fallback. */
@@ -105,7 +110,13 @@ export class PlanExecutor {
   }
 
   /** Runs a compiled operation whose variables coerce. */
-  async run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+  run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+    const { admission } = this.options;
+    if (admission && compiled.multiFetch) return admission.admit(() => this.runNow(compiled, variables, context));
+    return this.runNow(compiled, variables, context);
+  }
+
+  private async runNow(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
     const values = variables ?? {};
     const run = {
       variables: values,
@@ -164,6 +175,7 @@ export class PlanExecutor {
       kind: operation.operation,
       name: operation.name?.value ?? null,
       variableDefinitions: operation.variableDefinitions,
+      multiFetch: fetchCount(plan) > 1,
     };
   }
 }

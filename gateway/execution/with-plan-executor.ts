@@ -5,9 +5,10 @@
  */
 import type { ApolloGateway } from '@apollo/gateway';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { OperationAdmission } from './operation-admission.js';
 import { PlanExecutor, type SubgraphSender } from './plan-executor.js';
 
-export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender): GatewayInterface & { planExecutor?: PlanExecutor } {
+export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender, admission?: OperationAdmission): GatewayInterface & { planExecutor?: PlanExecutor } {
   const wrapper: GatewayInterface & { planExecutor?: PlanExecutor } = {
     onSchemaLoadOrUpdate: (callback) => gateway.onSchemaLoadOrUpdate(callback),
     stop: () => gateway.stop(),
@@ -15,7 +16,7 @@ export function withPlanExecutor(gateway: ApolloGateway, send: SubgraphSender): 
       const loaded = await gateway.load(options);
       const planner = gateway.__testing().queryPlanner;
       if (!planner || !loaded.executor) return loaded;
-      const executor = new PlanExecutor({ planner, supergraphSchema: planner.supergraph.schema.toGraphQLJSSchema(), fallback: loaded.executor, send });
+      const executor = new PlanExecutor({ planner, supergraphSchema: planner.supergraph.schema.toGraphQLJSSchema(), fallback: loaded.executor, send, admission });
       wrapper.planExecutor = executor;
       return { ...loaded, executor: executor.executor };
     },

@@ -49,6 +49,8 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   /** Keep-alive sockets per subgraph (GATEWAY_SUBGRAPH_CONNECTIONS, default 64). */
   subgraphConnections: number;
+  /** Operations of several subgraph fetches running at once; more wait in arrival order (GATEWAY_CONCURRENT_PLANS, default 16; 0: no bound). */
+  concurrentPlans: number;
   /** How long shutdown waits for in-flight requests (GATEWAY_SHUTDOWN_GRACE_MS, default 10000). */
   shutdownGraceMs: number;
   /** Take the client IP from X-Forwarded-For (GATEWAY_TRUST_PROXY, default false). */
@@ -83,6 +85,7 @@ export function loadGatewayConfig(env: Env, production: boolean): GatewayConfig 
     safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
     subgraphTimeoutMs: n('GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
     subgraphConnections: n('GATEWAY_SUBGRAPH_CONNECTIONS', 64),
+    concurrentPlans: n('GATEWAY_CONCURRENT_PLANS', 16),
     shutdownGraceMs: n('GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
     trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
   };

@@ -11,6 +11,7 @@ import { ApolloGateway, LocalGraphQLDataSource } from '@apollo/gateway';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
+import type { OperationAdmission } from '../../execution/operation-admission.js';
 import { withPlanExecutor } from '../../execution/with-plan-executor.js';
 import { graphqlRuntime } from '../../../platform/subgraph/subscriptions/graphql-runtime.js';
 
@@ -55,7 +56,8 @@ export interface LocalFederation {
   products: Product[];
 }
 
-export async function startLocalFederation(): Promise<LocalFederation> {
+/** `admission`: bounds our executor's operations of several fetches (gateway/execution/operation-admission.ts). */
+export async function startLocalFederation(options: { admission?: OperationAdmission } = {}): Promise<LocalFederation> {
   const products: Product[] = [
     { id: 'p1', name: 'Lamp', price: 12.5, status: 'ACTIVE' },
     { id: 'p2', name: 'Desk', price: 99, status: 'RETIRED' },
@@ -124,7 +126,7 @@ export async function startLocalFederation(): Promise<LocalFederation> {
     supergraphSdl: composed.supergraphSdl,
     buildService: ({ name }) => ({ process: ({ request }) => call(name, request.query!, request.variables, request.operationName) }),
   });
-  const gateway = withPlanExecutor(apolloGateway, (fetch, variables) => call(fetch.serviceName, fetch.operation, variables, fetch.operationName));
+  const gateway = withPlanExecutor(apolloGateway, (fetch, variables) => call(fetch.serviceName, fetch.operation, variables, fetch.operationName), options.admission);
   const loaded = (await gateway.load({ apollo: {} })) as { schema: GraphQLSchema; executor: GatewayExecutor };
   const apolloExecutor = (apolloGateway as unknown as { executor: GatewayExecutor }).executor;
 
