@@ -17,7 +17,7 @@ import { createFastLane } from './fast-lane.js';
 import { OperationAdmission } from './execution/operation-admission.js';
 import { withPlanExecutor } from './execution/with-plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
-import { metricsPlugin } from './gateway-metrics.js';
+import { gatewayMetrics, metricsPlugin } from './gateway-metrics.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 
 export interface GatewayOptions {
@@ -54,7 +54,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     const source = sourceByName.get(fetch.serviceName);
     if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
     return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
-  }, new OperationAdmission(config.gateway.concurrentPlans));
+  }, new OperationAdmission(config.gateway.concurrentPlans, (waiting) => gatewayMetrics.operationsWaiting.set(waiting)));
   const formatClientError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const safe = formatError(formatted, error, log);
     if (!config.production || !safe.extensions) return safe;

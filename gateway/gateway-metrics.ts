@@ -52,6 +52,11 @@ export const gatewayMetrics = {
     help: 'HTTP requests being served',
     registers,
   })),
+  operationsWaiting: instrument('bheem_gateway_operations_waiting', () => new client.Gauge({
+    name: 'bheem_gateway_operations_waiting',
+    help: 'Operations of several subgraph fetches waiting for their turn (GATEWAY_CONCURRENT_PLANS)',
+    registers,
+  })),
 };
 
 const operationLabel = boundedLabel();

@@ -20,8 +20,11 @@ export class OperationAdmission {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  /** `limit`: operations at once; 0 lets every operation in. */
-  constructor(readonly limit: number) {
+  /** `limit`: operations at once; 0 lets every operation in. `onWaiting`: told how many wait, on every change. */
+  constructor(
+    readonly limit: number,
+    private readonly onWaiting?: (waiting: number) => void,
+  ) {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`operation admission limit must be a whole number, got ${limit}`);
   }
 
@@ -37,7 +40,12 @@ export class OperationAdmission {
   async admit<T>(operation: () => Promise<T>): Promise<T> {
     if (this.limit === 0) return operation();
     if (this.running < this.limit && this.queue.length === 0) this.running++;
-    else await new Promise<void>((resolve) => this.queue.push(resolve));
+    else {
+      await new Promise<void>((resolve) => {
+        this.queue.push(resolve);
+        this.onWaiting?.(this.queue.length);
+      });
+    }
     try {
       return await operation();
     } finally {
@@ -48,8 +56,10 @@ export class OperationAdmission {
   /** The slot passes to the first waiting operation, or is freed. */
   private next(): void {
     const resume = this.queue.shift();
-    if (resume) resume();
-    else this.running--;
+    if (resume) {
+      this.onWaiting?.(this.queue.length);
+      resume();
+    } else this.running--;
   }
 }
 

@@ -16,7 +16,8 @@ function deferred() {
 
 describe('OperationAdmission', () => {
   it('runs at most `limit` operations at once and starts the others in arrival order', async () => {
-    const admission = new OperationAdmission(2);
+    const reported: number[] = [];
+    const admission = new OperationAdmission(2, (waiting) => reported.push(waiting));
     const gates = Array.from({ length: 5 }, deferred);
     const started: number[] = [];
     let running = 0;
@@ -41,6 +42,8 @@ describe('OperationAdmission', () => {
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(most).toBe(2);
     expect(admission.active).toBe(0);
+    // The metric's feed: three queued one by one, then let go one by one.
+    expect(reported).toEqual([1, 2, 3, 2, 1, 0]);
   });
 
   it('passes the slot on when an operation fails', async () => {
