@@ -27,7 +27,8 @@ export class PeriodicJob<T> {
 
   /** Runs `work` (the job's own by default) now, or joins the run in flight. */
   run(work: () => Promise<T> = this.work): Promise<T> {
-    this.running ??= work().finally(() => (this.running = undefined));
+    // Through an async function: a job that throws before its first await still rejects, never throws in the timer.
+    this.running ??= (async () => work())().finally(() => (this.running = undefined));
     return this.running;
   }
 

@@ -50,6 +50,14 @@ describe('PeriodicJob', () => {
     }
   });
 
+  it('turns a job that throws before its first await into a rejected run', async () => {
+    const job = new PeriodicJob<number>('sync job', (() => {
+      throw new Error('bad settings');
+    }) as () => Promise<number>, log);
+    await expect(job.run()).rejects.toThrow('bad settings');
+    expect(job.isRunning).toBe(false);
+  });
+
   it('stop() waits for the run in flight; an interval of 0 never runs', async () => {
     let done = false;
     const slow = new PeriodicJob('slow job', async () => {
