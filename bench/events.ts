@@ -35,6 +35,7 @@ import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
 import { backendCpu, backendCpuSince } from './support/backend-cpu.js';
+import { ownCpuMs } from './support/process-cpu.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 
 export interface EndToEndFigures {
@@ -158,10 +159,6 @@ interface ConsumerChild {
   exited: Promise<void>;
 }
 
-const cpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 
 function startConsumerProcess(databaseUrl: string, group: string, onHandled: (batch: [string, number][]) => void): ConsumerChild {
   const child = fork(CONSUMER_PROCESS, [JSON.stringify({ databaseUrl, group, handler: HANDLER })], {
@@ -211,11 +208,11 @@ async function endToEnd(
     }, 60_000);
     print(`  ${consumers} consumer process(es) ready; publishing ${rate} events/s for ${seconds} s`);
     const started = now();
-    const producerCpuAtStart = cpuMs();
+    const producerCpuAtStart = ownCpuMs();
     const databaseCpuAtStart = await backendCpu(db);
     const consumersCpuAtStart = children.reduce((sum, child) => sum + child.cpuMs, 0);
     const { committed, perSecond } = await publishFor(db, seconds, rate);
-    const producerCpu = cpuMs() - producerCpuAtStart;
+    const producerCpu = ownCpuMs() - producerCpuAtStart;
     await until('every event handled', () => [...committed.keys()].every((id) => handled.has(id)), 60_000).catch((error) => print(`  ${error.message}`));
     await new Promise((resolve) => setTimeout(resolve, 100)); // the consumers' last CPU reports
     const consumersCpu = children.reduce((sum, child) => sum + child.cpuMs, 0) - consumersCpuAtStart;
@@ -272,12 +269,12 @@ export async function runEventsBench(print: (line: string) => void = console.log
     print(`events: handler ${HANDLER === 'write' ? 'writes a row per event' : 'does nothing (BENCH_EVENTS_HANDLER=write: a row per event)'}`);
     print(`events: publishing as fast as ${PUBLISHERS} producers go for 3 s (one event per transaction)`);
     await publishFor(db, 0.5, 0); // warm-up
-    const burstCpu = cpuMs();
+    const burstCpu = ownCpuMs();
     const burstDatabaseCpu = await backendCpu(db);
     const burst = await publishFor(db, 3, 0);
     const perEvent = (ms: number | undefined) => (ms === undefined ? '?' : Math.round((ms * 1000) / burst.committed.size));
     print(
-      `  ${round(burst.perSecond)} events/s published; CPU per event: producer ${perEvent(cpuMs() - burstCpu)} µs, ` +
+      `  ${round(burst.perSecond)} events/s published; CPU per event: producer ${perEvent(ownCpuMs() - burstCpu)} µs, ` +
         `database ${perEvent(backendCpuSince(burstDatabaseCpu, await backendCpu(db)))} µs; load ${round(os.loadavg()[0]!)}`,
     );
     // The consumers start from now: the burst above is not theirs to handle.

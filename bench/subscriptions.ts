@@ -32,6 +32,7 @@ import { signDevUserToken } from '../platform/auth/user-token.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { loadConfig, type PlatformConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
+import { ownCpuMs } from './support/process-cpu.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
@@ -66,10 +67,6 @@ type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: n
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
-const cpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
 function request<T>(child: ChildProcess, message: object, type: string): Promise<T> {
@@ -250,7 +247,7 @@ async function runGatewayProcess(): Promise<void> {
       }
       process.send!({ type: 'profiled' } satisfies FromGateway);
     } else if (message.type === 'cpu') {
-      process.send!({ type: 'cpu', cpuMs: cpuMs() } satisfies FromGateway);
+      process.send!({ type: 'cpu', cpuMs: ownCpuMs() } satisfies FromGateway);
     } else if (message.type === 'memory') {
       for (let index = 0; index < 3; index++) (globalThis as { gc?: () => void }).gc?.();
       const usage = process.memoryUsage();
@@ -272,7 +269,7 @@ function runClientsProcess(): void {
   const receive = () => {
     received.push(Date.now());
     if (received.length === expected) {
-      process.send!({ type: 'received', times: received, cpuMs: cpuMs() } satisfies FromClients);
+      process.send!({ type: 'received', times: received, cpuMs: ownCpuMs() } satisfies FromClients);
       received = [];
     }
   };

@@ -4,20 +4,8 @@
  * other databases on the same, shared server. Undefined when the server is
  * not on this machine (or /proc cannot be read).
  */
-import { readFileSync } from 'node:fs';
 import { sql, type Kysely } from 'kysely';
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND; // utime + stime
-  } catch {
-    return undefined;
-  }
-}
+import { processCpuMs } from './process-cpu.js';
 
 export type BackendCpu = Map<number, number>;
 

@@ -7,13 +7,10 @@
 import { sql } from 'kysely';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import { createLogger } from '../../platform/logger.js';
+import { ownCpuMs } from './process-cpu.js';
 
 const options = JSON.parse(process.argv[2]!) as { databaseUrl: string; group: string; handler: 'noop' | 'write' };
 const now = () => performance.timeOrigin + performance.now();
-const cpuMs = () => {
-  const usage = process.cpuUsage();
-  return (usage.user + usage.system) / 1000;
-};
 
 let batch: [string, number][] = [];
 const consumer = await startEventConsumer({
@@ -36,10 +33,10 @@ const timer = setInterval(() => {
   const held = consumer.heldPartitions();
   if (held.join() !== reported) {
     reported = held.join();
-    process.send?.({ type: 'held', partitions: held, cpuMs: cpuMs() });
+    process.send?.({ type: 'held', partitions: held, cpuMs: ownCpuMs() });
   }
   if (batch.length > 0) {
-    process.send?.({ type: 'handled', batch, cpuMs: cpuMs() });
+    process.send?.({ type: 'handled', batch, cpuMs: ownCpuMs() });
     batch = [];
   }
 }, 20);

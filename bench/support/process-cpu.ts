@@ -1,8 +1,9 @@
 /**
- * CPU time of a process and all its descendants (a cluster's workers, a
- * CLI's forked children), from /proc: user + system clock ticks of each
- * live process. Read before and after a run, the difference is what those
- * processes spent on it, whatever the other processes on the machine did.
+ * CPU time (user + system) of the benchmarks' processes: this one, any
+ * process by pid, and a process with all its descendants (a cluster's
+ * workers, a CLI's forked children), the others from /proc. Read before and
+ * after a run, the difference is what those processes spent on it, whatever
+ * the other processes on the machine did.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -35,6 +36,18 @@ function readStat(pid: number): Stat | undefined {
   } catch {
     return undefined; // exited meanwhile
   }
+}
+
+/** This process's CPU time so far (ms). */
+export function ownCpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+/** A process's CPU time so far (ms); undefined when it is gone or /proc cannot be read. */
+export function processCpuMs(pid: number): number | undefined {
+  const stat = readStat(pid);
+  return stat && (stat.ticks * 1000) / clockTicks();
 }
 
 /** `root` and every process descending from it. */
