@@ -108,7 +108,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const ports = { ...DEFAULT_PORTS };
   for (const key of Object.keys(ports) as (keyof typeof ports)[]) {
     const name = `${key.toUpperCase()}_PORT`;
-    ports[key] = int(name, env[name], ports[key]);
+    ports[key] = int(env, name, ports[key]);
   }
   const subgraphUrls = Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [
@@ -166,13 +166,13 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     },
     meet: loadMeetConfig(env, dataDir, publicUrl, livekitUrl),
     eventIngestSecret: secret('EVENT_INGEST_SECRET', DEV_SECRETS.eventIngestSecret),
-    eventRetentionDays: int('EVENT_RETENTION_DAYS', env.EVENT_RETENTION_DAYS, 7),
+    eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production),
     // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
     credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
     calendar: {
-      syncIntervalSeconds: int('CALENDAR_SYNC_INTERVAL_SECONDS', env.CALENDAR_SYNC_INTERVAL_SECONDS, env.VITEST ? 0 : 900),
+      syncIntervalSeconds: int(env, 'CALENDAR_SYNC_INTERVAL_SECONDS', env.VITEST ? 0 : 900),
       consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, !env.VITEST),
     },
     tracing: {

@@ -38,11 +38,11 @@ export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret:
     storageDir: path.resolve(env.DOCUMENTS_STORAGE_DIR || path.join(dataDir, 'files')),
     urlSigningSecret,
     defaultBackend,
-    maxUploadBytes: int('DOCUMENTS_MAX_UPLOAD_BYTES', env.DOCUMENTS_MAX_UPLOAD_BYTES, 1024 ** 3),
-    urlTtlSeconds: int('DOCUMENTS_URL_TTL_SECONDS', env.DOCUMENTS_URL_TTL_SECONDS, 900),
-    uploadTtlSeconds: int('DOCUMENTS_UPLOAD_TTL_SECONDS', env.DOCUMENTS_UPLOAD_TTL_SECONDS, 3600),
-    trashRetentionDays: int('DOCUMENTS_TRASH_RETENTION_DAYS', env.DOCUMENTS_TRASH_RETENTION_DAYS, 30),
-    jobIntervalSeconds: int('DOCUMENTS_JOB_INTERVAL_SECONDS', env.DOCUMENTS_JOB_INTERVAL_SECONDS, 600),
+    maxUploadBytes: int(env, 'DOCUMENTS_MAX_UPLOAD_BYTES', 1024 ** 3),
+    urlTtlSeconds: int(env, 'DOCUMENTS_URL_TTL_SECONDS', 900),
+    uploadTtlSeconds: int(env, 'DOCUMENTS_UPLOAD_TTL_SECONDS', 3600),
+    trashRetentionDays: int(env, 'DOCUMENTS_TRASH_RETENTION_DAYS', 30),
+    jobIntervalSeconds: int(env, 'DOCUMENTS_JOB_INTERVAL_SECONDS', 600),
     webdav: env.DOCUMENTS_WEBDAV_URL
       ? { url: env.DOCUMENTS_WEBDAV_URL, username: env.DOCUMENTS_WEBDAV_USERNAME, password: env.DOCUMENTS_WEBDAV_PASSWORD, root: env.DOCUMENTS_WEBDAV_ROOT ?? '/bheem-documents' }
       : undefined,

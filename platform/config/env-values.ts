@@ -6,7 +6,9 @@ export function bool(value: string | undefined, fallback: boolean): boolean {
   return ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
 }
 
-export function int(name: string, value: string | undefined, fallback: number): number {
+/** The whole number in env[name], or `fallback` when it is unset or empty. */
+export function int(env: Env, name: string, fallback: number): number {
+  const value = env[name];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);

@@ -58,35 +58,34 @@ export interface GatewayConfig {
 }
 
 export function loadGatewayConfig(env: Env, production: boolean): GatewayConfig {
-  const n = (name: string, fallback: number) => int(name, env[name], fallback);
   const store = (env.GATEWAY_RATE_LIMIT_STORE ?? 'postgres') as RateLimitConfig['store'];
   if (!['postgres', 'memory', 'off'].includes(store)) throw new Error(`GATEWAY_RATE_LIMIT_STORE must be postgres, memory or off, got "${store}"`);
   return {
     limits: {
-      maxQueryBytes: n('GATEWAY_MAX_QUERY_BYTES', 64 * 1024),
-      maxTokens: n('GATEWAY_MAX_TOKENS', 4000),
-      maxDepth: n('GATEWAY_MAX_DEPTH', 12),
-      maxAliases: n('GATEWAY_MAX_ALIASES', 30),
-      maxRootFields: n('GATEWAY_MAX_ROOT_FIELDS', 20),
-      maxDirectives: n('GATEWAY_MAX_DIRECTIVES', 30),
-      maxCost: n('GATEWAY_MAX_COST', 5000),
-      maxRecursiveSelections: n('GATEWAY_MAX_RECURSIVE_SELECTIONS', 5000),
-      maxListLength: n('GATEWAY_MAX_LIST_LENGTH', 100),
+      maxQueryBytes: int(env, 'GATEWAY_MAX_QUERY_BYTES', 64 * 1024),
+      maxTokens: int(env, 'GATEWAY_MAX_TOKENS', 4000),
+      maxDepth: int(env, 'GATEWAY_MAX_DEPTH', 12),
+      maxAliases: int(env, 'GATEWAY_MAX_ALIASES', 30),
+      maxRootFields: int(env, 'GATEWAY_MAX_ROOT_FIELDS', 20),
+      maxDirectives: int(env, 'GATEWAY_MAX_DIRECTIVES', 30),
+      maxCost: int(env, 'GATEWAY_MAX_COST', 5000),
+      maxRecursiveSelections: int(env, 'GATEWAY_MAX_RECURSIVE_SELECTIONS', 5000),
+      maxListLength: int(env, 'GATEWAY_MAX_LIST_LENGTH', 100),
     },
     rateLimit: {
       store,
-      user: { burst: n('GATEWAY_RATE_LIMIT_USER_BURST', 300), perSecond: n('GATEWAY_RATE_LIMIT_USER_PER_SECOND', 30) },
-      ip: { burst: n('GATEWAY_RATE_LIMIT_IP_BURST', 600), perSecond: n('GATEWAY_RATE_LIMIT_IP_PER_SECOND', 60) },
+      user: { burst: int(env, 'GATEWAY_RATE_LIMIT_USER_BURST', 300), perSecond: int(env, 'GATEWAY_RATE_LIMIT_USER_PER_SECOND', 30) },
+      ip: { burst: int(env, 'GATEWAY_RATE_LIMIT_IP_BURST', 600), perSecond: int(env, 'GATEWAY_RATE_LIMIT_IP_PER_SECOND', 60) },
     },
-    maxBodyBytes: n('GATEWAY_MAX_BODY_BYTES', 1_000_000),
+    maxBodyBytes: int(env, 'GATEWAY_MAX_BODY_BYTES', 1_000_000),
     introspection: bool(env.GATEWAY_INTROSPECTION, !production),
     fieldSuggestions: bool(env.GATEWAY_FIELD_SUGGESTIONS, !production),
     corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean),
     safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
-    subgraphTimeoutMs: n('GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
-    subgraphConnections: n('GATEWAY_SUBGRAPH_CONNECTIONS', 64),
-    concurrentPlans: n('GATEWAY_CONCURRENT_PLANS', 16),
-    shutdownGraceMs: n('GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
+    subgraphTimeoutMs: int(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
+    subgraphConnections: int(env, 'GATEWAY_SUBGRAPH_CONNECTIONS', 64),
+    concurrentPlans: int(env, 'GATEWAY_CONCURRENT_PLANS', 16),
+    shutdownGraceMs: int(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
     trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
   };
 }

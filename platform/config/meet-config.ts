@@ -49,27 +49,26 @@ export interface MeetConfig {
 }
 
 export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, livekitUrl: string): MeetConfig {
-  const n = (name: string, fallback: number) => int(name, env[name], fallback);
   const recordingsStorage = (env.MEET_RECORDINGS_STORAGE || (env.MEET_S3_BUCKET ? 's3' : 'local')) as MeetConfig['recordingsStorage'];
   if (recordingsStorage !== 'local' && recordingsStorage !== 's3') throw new Error(`MEET_RECORDINGS_STORAGE must be local or s3, got "${recordingsStorage}"`);
   if (recordingsStorage === 's3' && !env.MEET_S3_BUCKET) throw new Error('MEET_RECORDINGS_STORAGE=s3 needs MEET_S3_BUCKET');
   return {
     livekitApiUrl: (env.MEET_LIVEKIT_API_URL || livekitUrl).replace(/^ws(s?):/, 'http$1:'),
-    joinWindowMinutes: n('MEET_JOIN_WINDOW_MINUTES', 15),
-    teacherJoinWindowMinutes: n('MEET_TEACHER_JOIN_WINDOW_MINUTES', 60),
-    tokenMaxTtlSeconds: n('MEET_TOKEN_MAX_TTL_SECONDS', 7200),
-    tokenEndGraceMinutes: n('MEET_TOKEN_END_GRACE_MINUTES', 15),
-    liveGraceMinutes: n('MEET_LIVE_GRACE_MINUTES', 30),
-    roomEmptyTimeoutSeconds: n('MEET_ROOM_EMPTY_TIMEOUT_SECONDS', 600),
-    roomDepartureTimeoutSeconds: n('MEET_ROOM_DEPARTURE_TIMEOUT_SECONDS', 600),
-    roomMaxParticipants: n('MEET_ROOM_MAX_PARTICIPANTS', 200),
-    roomOpenIntervalSeconds: n('MEET_ROOM_OPEN_INTERVAL_SECONDS', env.VITEST ? 0 : 30),
-    reconcileIntervalSeconds: n('MEET_RECONCILE_INTERVAL_SECONDS', 60),
-    webhookMaxAgeSeconds: n('MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
+    joinWindowMinutes: int(env, 'MEET_JOIN_WINDOW_MINUTES', 15),
+    teacherJoinWindowMinutes: int(env, 'MEET_TEACHER_JOIN_WINDOW_MINUTES', 60),
+    tokenMaxTtlSeconds: int(env, 'MEET_TOKEN_MAX_TTL_SECONDS', 7200),
+    tokenEndGraceMinutes: int(env, 'MEET_TOKEN_END_GRACE_MINUTES', 15),
+    liveGraceMinutes: int(env, 'MEET_LIVE_GRACE_MINUTES', 30),
+    roomEmptyTimeoutSeconds: int(env, 'MEET_ROOM_EMPTY_TIMEOUT_SECONDS', 600),
+    roomDepartureTimeoutSeconds: int(env, 'MEET_ROOM_DEPARTURE_TIMEOUT_SECONDS', 600),
+    roomMaxParticipants: int(env, 'MEET_ROOM_MAX_PARTICIPANTS', 200),
+    roomOpenIntervalSeconds: int(env, 'MEET_ROOM_OPEN_INTERVAL_SECONDS', env.VITEST ? 0 : 30),
+    reconcileIntervalSeconds: int(env, 'MEET_RECONCILE_INTERVAL_SECONDS', 60),
+    webhookMaxAgeSeconds: int(env, 'MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
     recordingsStorage,
     recordingsDir: path.resolve(env.MEET_RECORDINGS_DIR || path.join(dataDir, 'recordings')),
     recordingsPublicUrl: (env.MEET_RECORDINGS_PUBLIC_URL || publicUrl).replace(/\/$/, ''),
-    recordingUrlTtlSeconds: n('MEET_RECORDING_URL_TTL_SECONDS', 900),
+    recordingUrlTtlSeconds: int(env, 'MEET_RECORDING_URL_TTL_SECONDS', 900),
     s3: s3SettingsFromEnv(env, 'MEET_S3'),
   };
 }
