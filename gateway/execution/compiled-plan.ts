@@ -31,6 +31,13 @@ export type CompiledNode =
   | { kind: 'Sequence' | 'Parallel'; nodes: CompiledNode[] }
   | { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledNode };
 
+/** Fetches a plan makes (at most: a Flatten over an empty list makes none). */
+export function fetchCount(node: CompiledNode): number {
+  if (node.kind === 'Fetch') return 1;
+  if (node.kind === 'Flatten') return fetchCount(node.node);
+  return node.nodes.reduce((sum, child) => sum + fetchCount(child), 0);
+}
+
 /** Whether an object of the data is of a type condition (its __typename, or an implementation of it), as Apollo decides. */
 function typeTest(schema: GraphQLSchema, condition: string): (typename: unknown) => boolean {
   const type = schema.getType(condition);

@@ -62,10 +62,3 @@ export class OperationAdmission {
     } else this.running--;
   }
 }
-
-/** Fetches a plan makes (at most: a Flatten over an empty list makes none). */
-export function fetchCount(node: { kind: string; nodes?: readonly unknown[]; node?: unknown }): number {
-  if (node.kind === 'Fetch') return 1;
-  if (node.kind === 'Flatten') return fetchCount(node.node as typeof node);
-  return (node.nodes ?? []).reduce<number>((sum, child) => sum + fetchCount(child as typeof node), 0);
-}

@@ -12,9 +12,9 @@ import type { QueryPlanner } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
-import { compilePlan, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
+import { compilePlan, fetchCount, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
-import { fetchCount, type OperationAdmission } from './operation-admission.js';
+import type { OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 

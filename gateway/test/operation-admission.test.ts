@@ -5,7 +5,8 @@
  */
 import { setImmediate as tick } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { fetchCount, OperationAdmission } from '../execution/operation-admission.js';
+import { fetchCount, type CompiledNode } from '../execution/compiled-plan.js';
+import { OperationAdmission } from '../execution/operation-admission.js';
 import { startLocalFederation } from './support/local-federation.js';
 
 function deferred() {
@@ -73,9 +74,9 @@ describe('OperationAdmission', () => {
   });
 
   it('counts the fetches of a plan', () => {
-    const fetch = { kind: 'Fetch' };
+    const fetch = { kind: 'Fetch', serviceName: 'catalog', operation: '{ a }', operationName: undefined, variableUsages: [], isMutation: false } satisfies CompiledNode;
     expect(fetchCount(fetch)).toBe(1);
-    expect(fetchCount({ kind: 'Sequence', nodes: [fetch, { kind: 'Parallel', nodes: [{ kind: 'Flatten', node: fetch }, { kind: 'Flatten', node: fetch }] }] })).toBe(3);
+    expect(fetchCount({ kind: 'Sequence', nodes: [fetch, { kind: 'Parallel', nodes: [{ kind: 'Flatten', path: ['items', '@'], node: fetch }, { kind: 'Flatten', path: ['items', '@'], node: fetch }] }] })).toBe(3);
   });
 });
 
