@@ -1,5 +1,5 @@
-# One image for the gateway and every subgraph; docker-compose.yml picks the
-# service with its command. TypeScript runs through tsx (no build step).
+# One image for the gateway (its default command) and every subgraph
+# (docker-compose.yml gives each its command). TypeScript runs through tsx (no build step).
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0
@@ -13,5 +13,5 @@ COPY scripts ./scripts
 COPY tsconfig.json ./
 USER node
 EXPOSE 4000
-# The gateway's V8 flags are those of gateway/node-flags.ts.
+# The gateway's V8 flags are those of gateway/node-flags.ts (gateway/test/node-flags.test.ts checks).
 CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/main.ts"]

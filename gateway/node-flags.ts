@@ -1,8 +1,9 @@
 /**
  * V8 flags the gateway process is launched with, in production and in the
- * benchmark alike (scripts/start.ts, the Dockerfile's CMD, package.json's
- * start:gateway and bench/gateway/gateways.ts spell them out; heap sizes only
- * take effect at launch, so they cannot be set from main.ts).
+ * benchmark alike: scripts/start.ts and bench/gateway/gateways.ts import
+ * them; the Dockerfile's CMD (which docker-compose runs) and package.json's
+ * start:gateway spell them out, checked by gateway/test/node-flags.test.ts.
+ * Heap sizes only take effect at launch, so they cannot be set from main.ts.
  *
  * A bigger young generation: every request allocates its subgraph answers,
  * the merged data and the shaped answer (about 1 MB for the 100-course list),

@@ -1,0 +1,17 @@
+/** The gateway's V8 flags are spelled out where a file cannot import them: they must stay those of gateway/node-flags.ts. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../../platform/paths.js';
+import { GATEWAY_NODE_FLAGS } from '../node-flags.js';
+
+const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
+
+describe('the gateway launch commands', () => {
+  it('carry gateway/node-flags.ts in the Dockerfile and in npm run start:gateway', () => {
+    const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
+    expect(JSON.parse(cmd!)).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts']);
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts['start:gateway']).toBe(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts'].join(' '));
+  });
+});
