@@ -11,9 +11,12 @@ import { createS3Client } from '../../../platform/storage/s3-client.js';
 
 export class RecordingBucket {
   private readonly client: S3Client;
+  /** Signs URLs for browsers: the same bucket under the origin they can reach (signing needs no connection). */
+  private readonly presigner: S3Client;
 
   constructor(private readonly settings: S3Settings) {
     this.client = createS3Client(settings);
+    this.presigner = settings.publicEndpoint ? createS3Client({ ...settings, endpoint: settings.publicEndpoint }) : this.client;
   }
 
   /** Where and how egress uploads (it needs its own credentials: it is another process, often another host). */
@@ -25,7 +28,7 @@ export class RecordingBucket {
   /** A GET URL signed with the bucket's credentials (SigV4 query), valid `ttlSeconds`: the player fetches S3 directly. */
   presignedGet(key: string, ttlSeconds: number, fileName: string): Promise<string> {
     const command = new GetObjectCommand({ Bucket: this.settings.bucket, Key: key, ResponseContentType: 'video/mp4', ResponseContentDisposition: `inline; filename="${fileName}"` });
-    return getSignedUrl(this.client, command, { expiresIn: ttlSeconds });
+    return getSignedUrl(this.presigner, command, { expiresIn: ttlSeconds });
   }
 
   /** Removes the object; S3 answers a missing key with success too. */
