@@ -1,17 +1,28 @@
 # One image for the gateway (its default command) and every subgraph
-# (docker-compose.yml gives each its command). TypeScript runs through tsx (no build step).
-FROM node:20-bookworm-slim
+# (SUBGRAPH=<name> with `node dist/scripts/start-subgraph.js`). Built in two
+# stages: the first compiles TypeScript to dist/ (npm run build), the second
+# holds production dependencies and the compiled output only, on a current LTS
+# Node, as the unprivileged `node` user.
+FROM node:22.21.1-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production HOST=0.0.0.0
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
 COPY platform ./platform
 COPY gateway ./gateway
 COPY subgraphs ./subgraphs
 COPY schema ./schema
 COPY scripts ./scripts
-COPY tsconfig.json ./
+RUN npm run build
+
+FROM node:22.21.1-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production HOST=0.0.0.0
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 USER node
 EXPOSE 4000
+HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 CMD ["node", "dist/scripts/healthcheck.js"]
 # The gateway's V8 flags are those of gateway/node-flags.ts (gateway/test/node-flags.test.ts checks).
-CMD ["node", "--max-semi-space-size=64", "--import", "tsx", "gateway/main.ts"]
+CMD ["node", "--max-semi-space-size=64", "dist/gateway/main.js"]

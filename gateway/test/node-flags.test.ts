@@ -10,7 +10,8 @@ const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
 describe('the gateway launch commands', () => {
   it('carry gateway/node-flags.ts in the Dockerfile and in npm run start:gateway', () => {
     const cmd = /^CMD (\[.*\])$/m.exec(read('Dockerfile'))?.[1];
-    expect(JSON.parse(cmd!)).toEqual(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts']);
+    // The image runs the compiled gateway (npm run build).
+    expect(JSON.parse(cmd!)).toEqual(['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/main.js']);
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['start:gateway']).toBe(['node', ...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts'].join(' '));
   });
