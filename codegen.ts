@@ -18,6 +18,9 @@ const mappers: Record<string, Record<string, string>> = {
     Milestone: '../models.js#MilestoneModel',
     SalesMeeting: '../models.js#SalesMeetingModel',
     LeaveRequest: '../models.js#LeaveRequestModel',
+    Quote: '../models.js#SalesRecordModel',
+    Invoice: '../models.js#SalesRecordModel',
+    Employee: '../models.js#EmployeeModel',
   },
   meet: {
     LiveClass: '../models.js#LiveClassModel',
@@ -39,6 +42,9 @@ const mappers: Record<string, Record<string, string>> = {
     Course: '../models.js#CourseReference',
     Task: '../models.js#EntityReference',
     Project: '../models.js#EntityReference',
+    Quote: '../models.js#EntityReference',
+    Invoice: '../models.js#EntityReference',
+    Employee: '../models.js#EntityReference',
   },
 };
 

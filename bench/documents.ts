@@ -29,6 +29,7 @@ import type { DocumentsDatabase } from '../subgraphs/documents/database.js';
 import { storageKey } from '../subgraphs/documents/storage/storage-backend.js';
 import { createStorageBackends } from '../subgraphs/documents/storage/storage-backends.js';
 import { documentsSubgraph } from '../subgraphs/documents/subgraph.js';
+import { erpSubgraph } from '../subgraphs/erp/subgraph.js';
 import { putStream } from '../test/storage/streams.js';
 import { startS3Server, startWebDavServer, storageEnv } from '../test/storage/storage-servers.js';
 
@@ -138,8 +139,13 @@ export async function runDocumentsBench(
   const deps = { config, databaseUrl: db.url, log };
   const rows: DocumentsBenchRow[] = [];
   let service: Awaited<ReturnType<typeof startSubgraph>> | undefined;
+  let erp: Awaited<ReturnType<typeof startSubgraph>> | undefined;
   try {
+    // erp's demo records: uploads attach to a demo task, which erp confirms exists.
+    await prepareDatabase(deps, [erpSubgraph], { seed: true });
     await prepareDatabase(deps, [documentsSubgraph], { seed: false });
+    erp = await startSubgraph(erpSubgraph, deps);
+    config.subgraphUrls.erp = erp.url;
     service = await startSubgraph(documentsSubgraph, deps);
     config.subgraphUrls.documents = service.url;
     const origin = new URL(service.url).origin;
@@ -192,6 +198,7 @@ export async function runDocumentsBench(
     }
   } finally {
     await service?.stop();
+    await erp?.stop();
     for (const server of [webdav, s3]) {
       await server.stop();
       await server.remove();

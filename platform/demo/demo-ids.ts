@@ -73,6 +73,24 @@ export const DEMO_ERP = {
   leaveRequests: [
     { id: '0b0e0005-0000-4000-8000-000000000001', company: 'bheem', employee: '9', startInDays: 10, days: 3, status: 'APPROVED' },
   ],
+  quotes: [
+    { id: '0b0e0006-0000-4000-8000-000000000001', company: 'bheem', number: 'Q-2026-014', customerName: 'Sunrise School' },
+    { id: '0b0e0006-0000-4000-8000-000000000002', company: 'globex', number: 'GQ-77', customerName: 'Initech' },
+  ],
+  invoices: [
+    { id: '0b0e0007-0000-4000-8000-000000000001', company: 'bheem', number: 'INV-2026-031', customerName: 'Sunrise School', quote: 0 },
+    { id: '0b0e0007-0000-4000-8000-000000000002', company: 'globex', number: 'GINV-12', customerName: 'Initech', quote: 1 },
+  ],
+  /** HR records of staff (Moodle user ids): every demo user with a staff role. */
+  employees: [
+    { id: '2', jobTitle: 'Director' },
+    { id: '3', jobTitle: 'Physics teacher' },
+    { id: '4', jobTitle: 'Mathematics teacher' },
+    { id: '8', jobTitle: 'Operations manager' },
+    { id: '9', jobTitle: 'Web developer' },
+    { id: '20', jobTitle: 'Managing director' },
+    { id: '21', jobTitle: 'Sales trainer' },
+  ],
 } as const;
 
 /** Meet: live classes (UUIDs) on the demo courses. */

@@ -5,6 +5,7 @@
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
+import { EntityReferences } from '../../platform/federation/entity-references.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
@@ -70,7 +71,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     );
     return {
       createContext: (base) => {
-        const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer));
+        const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer), new EntityReferences(config, base.viewer, 'erp'));
         const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
         const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts);
         return {

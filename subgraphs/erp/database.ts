@@ -86,6 +86,27 @@ export interface LeaveRequestsTable {
   updated_at: UpdatedAt;
 }
 
+/** A quote or an invoice (the same shape; invoices may name their quote). */
+export interface SalesRecordsTable {
+  id: Generated<string>;
+  company_id: string;
+  number: string;
+  customer_name: string;
+  created_at: CreatedAt;
+}
+
+export interface InvoicesTable extends SalesRecordsTable {
+  quote_id: string | null;
+}
+
+export interface EmployeesTable {
+  /** The Moodle user id. */
+  id: BigInt;
+  company_id: string;
+  job_title: string | null;
+  created_at: CreatedAt;
+}
+
 export interface ErpDatabase {
   'erp.companies': CompaniesTable;
   'erp.projects': ProjectsTable;
@@ -93,4 +114,7 @@ export interface ErpDatabase {
   'erp.milestones': MilestonesTable;
   'erp.sales_meetings': SalesMeetingsTable;
   'erp.leave_requests': LeaveRequestsTable;
+  'erp.quotes': SalesRecordsTable;
+  'erp.invoices': InvoicesTable;
+  'erp.employees': EmployeesTable;
 }

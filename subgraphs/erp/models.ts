@@ -82,3 +82,19 @@ export interface LeaveRequestModel {
   createdAt: Date;
   updatedAt: Date;
 }
+
+/** A quote or an invoice, as far as other services refer to it. */
+export interface SalesRecordModel {
+  id: string;
+  companyId: string;
+  number: string;
+  customerName: string;
+  createdAt: Date;
+}
+
+export interface EmployeeModel {
+  /** The Moodle user id. */
+  id: string;
+  companyId: string;
+  jobTitle: string | null;
+}

@@ -78,6 +78,19 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
         })
         .execute();
     }
+    for (const quote of DEMO_ERP.quotes) {
+      await trx.insertInto('erp.quotes').values({ id: quote.id, company_id: DEMO_COMPANIES[quote.company].id, number: quote.number, customer_name: quote.customerName }).execute();
+    }
+    for (const invoice of DEMO_ERP.invoices) {
+      await trx
+        .insertInto('erp.invoices')
+        .values({ id: invoice.id, company_id: DEMO_COMPANIES[invoice.company].id, number: invoice.number, customer_name: invoice.customerName, quote_id: DEMO_ERP.quotes[invoice.quote]!.id })
+        .execute();
+    }
+    for (const employee of DEMO_ERP.employees) {
+      const company = DEMO_USERS.find((user) => user.id === employee.id)!.company;
+      await trx.insertInto('erp.employees').values({ id: employee.id, company_id: DEMO_COMPANIES[company].id, job_title: employee.jobTitle }).execute();
+    }
   });
   log.info(
     { projects: DEMO_ERP.projects.length, tasks: DEMO_ERP.tasks.length, milestones: DEMO_ERP.milestones.length, salesMeetings: DEMO_ERP.salesMeetings.length, leaveRequests: DEMO_ERP.leaveRequests.length },

@@ -12,11 +12,13 @@ import { ErpDb } from './repositories/erp-db.js';
 import { resolvers } from './resolvers/index.js';
 import { seedErp } from './seed.js';
 import { CompanyService } from './services/company-service.js';
+import { EmployeeService } from './services/employee-service.js';
 import { createEventIngestRoute } from '../../platform/events/ingest-route.js';
 import { LeaveService } from './services/leave-service.js';
 import { MilestoneService } from './services/milestone-service.js';
 import { ProjectService } from './services/project-service.js';
 import { SalesMeetingService } from './services/sales-meeting-service.js';
+import { SalesRecordService } from './services/sales-record-service.js';
 import { TaskService } from './services/task-service.js';
 
 export const erpSubgraph: SubgraphModule<ErpContext> = {
@@ -37,6 +39,8 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
         milestones: new MilestoneService(base.viewer, db),
         salesMeetings: new SalesMeetingService(base.viewer, db),
         leave: new LeaveService(base.viewer, db),
+        salesRecords: new SalesRecordService(base.viewer, db),
+        employees: new EmployeeService(base.viewer, db),
       }),
     };
   },

@@ -166,6 +166,20 @@ export type DocumentUpload = {
   status: Scalars['String']['output'];
 };
 
+export type Employee = {
+  __typename?: 'Employee';
+  /** The employee's documents (not archived, not in the trash), for admins, managers and the employee themselves; empty for others. */
+  documents: Maybe<Array<Document>>;
+  id: Scalars['ID']['output'];
+};
+
+export type Invoice = {
+  __typename?: 'Invoice';
+  /** The invoice's documents (not archived, not in the trash), for admins, managers and employees. */
+  documents: Maybe<Array<Document>>;
+  id: Scalars['ID']['output'];
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /** Archived documents leave the default lists (see `includeArchived`) but stay readable. */
@@ -301,6 +315,13 @@ export type QueryDocumentsArgs = {
   limit?: InputMaybe<Scalars['Int']['input']>;
   search?: InputMaybe<Scalars['String']['input']>;
   tag?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Quote = {
+  __typename?: 'Quote';
+  /** The quote's documents (not archived, not in the trash), for admins, managers and employees. */
+  documents: Maybe<Array<Document>>;
+  id: Scalars['ID']['output'];
 };
 
 export type RequestDocumentUploadInput = {
@@ -457,7 +478,10 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type FederationTypes = ResolversObject<{
   Course: Course;
   Document: Document;
+  Employee: Employee;
+  Invoice: Invoice;
   Project: Project;
+  Quote: Quote;
   Task: Task;
 }>;
 
@@ -471,9 +495,18 @@ export type FederationReferenceTypes = ResolversObject<{
   Document:
     ( { __typename: 'Document' }
     & GraphQLRecursivePick<FederationTypes['Document'], {"id":true}> );
+  Employee:
+    ( { __typename: 'Employee' }
+    & GraphQLRecursivePick<FederationTypes['Employee'], {"id":true}> );
+  Invoice:
+    ( { __typename: 'Invoice' }
+    & GraphQLRecursivePick<FederationTypes['Invoice'], {"id":true}> );
   Project:
     ( { __typename: 'Project' }
     & GraphQLRecursivePick<FederationTypes['Project'], {"id":true}> );
+  Quote:
+    ( { __typename: 'Quote' }
+    & GraphQLRecursivePick<FederationTypes['Quote'], {"id":true}> );
   Task:
     ( { __typename: 'Task' }
     & GraphQLRecursivePick<FederationTypes['Task'], {"id":true}> );
@@ -497,9 +530,12 @@ export type ResolversTypes = ResolversObject<{
   Document: ResolverTypeWrapper<DocumentModel>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DocumentUpload: ResolverTypeWrapper<DocumentUploadModel>;
+  Employee: ResolverTypeWrapper<EntityReference>;
+  Invoice: ResolverTypeWrapper<EntityReference>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Project: ResolverTypeWrapper<EntityReference>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Quote: ResolverTypeWrapper<EntityReference>;
   RequestDocumentUploadInput: RequestDocumentUploadInput;
   RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
   ShareLink: ResolverTypeWrapper<ShareLinkModel>;
@@ -523,9 +559,12 @@ export type ResolversParentTypes = ResolversObject<{
   Document: DocumentModel;
   Int: Scalars['Int']['output'];
   DocumentUpload: DocumentUploadModel;
+  Employee: EntityReference;
+  Invoice: EntityReference;
   Mutation: Record<PropertyKey, never>;
   Project: EntityReference;
   Query: Record<PropertyKey, never>;
+  Quote: EntityReference;
   RequestDocumentUploadInput: RequestDocumentUploadInput;
   RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
   ShareLink: ShareLinkModel;
@@ -602,6 +641,18 @@ export type DocumentUploadResolvers<ContextType = DocumentsContext, ParentType e
   status?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type EmployeeResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Employee'] = ResolversParentTypes['Employee'], FederationReferenceType extends FederationReferenceTypes['Employee'] = FederationReferenceTypes['Employee']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Employee']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type InvoiceResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Invoice'] = ResolversParentTypes['Invoice'], FederationReferenceType extends FederationReferenceTypes['Invoice'] = FederationReferenceTypes['Invoice']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Invoice']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   archiveDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationArchiveDocumentArgs, 'id'>>;
   completeDocumentUpload?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCompleteDocumentUploadArgs, 'uploadId'>>;
@@ -628,6 +679,12 @@ export type QueryResolvers<ContextType = DocumentsContext, ParentType extends Re
   documentUpload?: Resolver<Maybe<ResolversTypes['DocumentUpload']>, ParentType, ContextType, RequireFields<QueryDocumentUploadArgs, 'id'>>;
   documents?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType, RequireFields<QueryDocumentsArgs, 'includeArchived' | 'limit'>>;
   trashedDocuments?: Resolver<Array<ResolversTypes['Document']>, ParentType, ContextType>;
+}>;
+
+export type QuoteResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Quote'] = ResolversParentTypes['Quote'], FederationReferenceType extends FederationReferenceTypes['Quote'] = FederationReferenceTypes['Quote']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['ShareLink'] = ResolversParentTypes['ShareLink']> = ResolversObject<{
@@ -665,9 +722,12 @@ export type Resolvers<ContextType = DocumentsContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   Document?: DocumentResolvers<ContextType>;
   DocumentUpload?: DocumentUploadResolvers<ContextType>;
+  Employee?: EmployeeResolvers<ContextType>;
+  Invoice?: InvoiceResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Quote?: QuoteResolvers<ContextType>;
   ShareLink?: ShareLinkResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   UploadTicket?: UploadTicketResolvers<ContextType>;

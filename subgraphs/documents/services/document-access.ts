@@ -9,7 +9,13 @@
 import { hasRole, isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import { forbidden, notFound } from '../../../platform/errors.js';
 import type { CourseAccess } from '../../../platform/federation/course-access.js';
+import type { EntityReferences } from '../../../platform/federation/entity-references.js';
 import type { EntityType } from '../models.js';
+
+/** erp's entity type of each kind of record a document attaches to (courses are academy's). */
+const ERP_TYPENAMES: Record<Exclude<EntityType, 'course'>, string> = {
+  quote: 'Quote', invoice: 'Invoice', project: 'Project', task: 'Task', employee: 'Employee',
+};
 
 export interface AttachedTo {
   companyId?: string;
@@ -21,6 +27,7 @@ export class DocumentAccess {
   constructor(
     private readonly viewer: Viewer,
     private readonly courses: CourseAccess,
+    private readonly erpRecords: EntityReferences,
   ) {}
 
   get mayReadErp(): boolean {
@@ -61,6 +68,18 @@ export class DocumentAccess {
       throw notFound('Course', target.entityId);
     }
     if (!(await this.mayWrite(target))) throw forbidden(`You may not change documents of this ${target.entityType}`);
+  }
+
+  /**
+   * requireWrite, and the record must exist in the caller's company: erp is
+   * asked through its `_entities` contract (batched), academy for courses.
+   * For new attachments (uploads, moves); existing ones were checked when made.
+   */
+  async requireAttachable(target: AttachedTo): Promise<void> {
+    await this.requireWrite(target);
+    if (target.entityType === 'course') return; // requireWrite found the course through academy
+    const typename = ERP_TYPENAMES[target.entityType];
+    if (!(await this.erpRecords.exists(typename, target.entityId))) throw notFound(typename, target.entityId);
   }
 
   /** What a list query must leave out for this caller (course documents are filtered per course afterwards). */

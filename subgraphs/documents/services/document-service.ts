@@ -34,7 +34,7 @@ export function parseEntityType(value: string, field = 'entityType'): EntityType
 export class DocumentService {
   private readonly byId: DataLoader<string, DocumentModel | null>;
   private readonly versionsByDocument: DataLoader<string, DocumentModel[]>;
-  private readonly byEntity: Record<'task' | 'project' | 'course', DataLoader<string, DocumentModel[]>>;
+  private readonly byEntity: Record<EntityType, DataLoader<string, DocumentModel[]>>;
 
   constructor(
     private readonly viewer: Viewer,
@@ -48,7 +48,7 @@ export class DocumentService {
     this.versionsByDocument = groupLoader((ids) => repository.versionsOf(companyId, ids), (version) => version.documentId);
     const entityLoader = (type: EntityType) =>
       groupLoader((ids) => repository.listForEntities(companyId, type, ids), (document) => document.entityId);
-    this.byEntity = { task: entityLoader('task'), project: entityLoader('project'), course: entityLoader('course') };
+    this.byEntity = Object.fromEntries(ENTITY_TYPES.map((type) => [type, entityLoader(type)])) as DocumentService['byEntity'];
   }
 
   /** Any document row, trash included, if the caller may read it (for services that act on documents). */
@@ -90,12 +90,9 @@ export class DocumentService {
     return result;
   }
 
-  async documentsOfTask(taskId: string): Promise<DocumentModel[]> {
-    return this.access.mayReadErp ? this.byEntity.task.load(taskId) : [];
-  }
-
-  async documentsOfProject(projectId: string): Promise<DocumentModel[]> {
-    return this.access.mayReadErp ? this.byEntity.project.load(projectId) : [];
+  /** An ERP record's documents (Task.documents, Employee.documents, ...): empty for those who may not read them. */
+  async documentsOf(entityType: Exclude<EntityType, 'course'>, entityId: string): Promise<DocumentModel[]> {
+    return (await this.access.mayRead({ entityType, entityId })) ? this.byEntity[entityType].load(entityId) : [];
   }
 
   /** The course role arrives with the reference (`@requires(fields: "viewerRole")`), signed by the gateway. */

@@ -102,7 +102,7 @@ export class UploadService {
     const category = parseCategory(input.category);
     const tags = parseTags(input.tags);
     const checksum = parseChecksum(input.checksum);
-    await this.documents.access.requireWrite({ entityType, entityId });
+    await this.documents.access.requireAttachable({ entityType, entityId });
     const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
     return this.ticket({

@@ -1,6 +1,6 @@
 /**
- * The documents subgraph with academy beside it (course roles come from
- * academy), called directly with gateway-signed identities. Signed URLs name
+ * The documents subgraph with academy and erp beside it (course roles come
+ * from academy; erp confirms that attached records exist), called directly with gateway-signed identities. Signed URLs name
  * the public origin; `onService` points them at the documents service itself,
  * which is what the gateway's /files/ forwarding does.
  */
@@ -18,9 +18,7 @@ export interface DocumentsPlatform {
 }
 
 export async function startDocumentsPlatform(env: Record<string, string> = {}): Promise<DocumentsPlatform> {
-  const platform = await startTestPlatform({ subgraphs: ['academy', 'documents'], gateway: false, env });
-  // The config object is shared with the running subgraphs: make CourseAccess reach the test's academy.
-  platform.config.subgraphUrls.academy = platform.subgraphs.academy!.url;
+  const platform = await startTestPlatform({ subgraphs: ['academy', 'erp', 'documents'], gateway: false, env });
   const service = new URL(platform.subgraphs.documents!.url).origin;
   return {
     platform,

@@ -49,6 +49,38 @@ describe('documents through the gateway', () => {
     expect(notEnrolled.data.course).toEqual({ shortname: 'PHY101', documents: [] });
   });
 
+  it('adds documents to quotes, invoices and employees', async () => {
+    const token = await platform.tokenFor('maya.manager');
+    for (const [entityType, entityId, filename] of [['quote', DEMO_ERP.quotes[0].id, 'signed quote.txt'], ['invoice', DEMO_ERP.invoices[0].id, 'invoice.txt']]) {
+      const requested = await platform.request({
+        token,
+        query: `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`,
+        variables: { input: { entityType, entityId, filename, size: 2 } },
+      });
+      const ticket = requested.body.data.requestDocumentUpload;
+      expect((await fetch(onGateway(ticket.uploadUrl), { method: 'PUT', body: 'ok' })).status).toBe(200);
+      const completed = await platform.request({ token, query: `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id } }` });
+      expect(completed.body.errors).toBeUndefined();
+    }
+    const records = `{
+      quote(id: "${DEMO_ERP.quotes[0].id}") { number documents { filename } }
+      invoice(id: "${DEMO_ERP.invoices[0].id}") { number documents { filename } }
+      employee(id: "9") { jobTitle documents { filename } }
+    }`;
+    const manager = await platform.query('maya.manager', records);
+    expect(manager.errors).toBeUndefined();
+    expect(manager.data).toEqual({
+      quote: { number: 'Q-2026-014', documents: [{ filename: 'signed quote.txt' }] },
+      invoice: { number: 'INV-2026-031', documents: [{ filename: 'invoice.txt' }] },
+      employee: { jobTitle: 'Web developer', documents: [{ filename: 'Emil Nair \u2013 employment contract.txt' }] },
+    });
+    const himself = await platform.query('emil.employee', '{ employee(id: "9") { documents { filename } } }');
+    expect(himself.data.employee.documents).toEqual([{ filename: 'Emil Nair \u2013 employment contract.txt' }]);
+    // Another company's quote is not there for them, documents or not.
+    const foreign = await platform.query('globex.admin', `{ quote(id: "${DEMO_ERP.quotes[0].id}") { documents { filename } } }`);
+    expect(foreign.data.quote).toBeNull();
+  });
+
   it('uploads through the gateway\u2019s /files/ forwarding', async () => {
     const bytes = Buffer.from('minutes of the kickoff\n');
     const token = await platform.tokenFor('maya.manager');

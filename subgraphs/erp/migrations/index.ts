@@ -118,4 +118,31 @@ export const erpMigrations: Migrations = {
       await schema.createIndex('leave_requests_company_start').on('leave_requests').columns(['company_id', 'start_date']).execute();
     },
   },
+  // Quotes, invoices and employees as far as other services refer to them (documents attach to them):
+  // enough to know that a record exists in a company, its number and customer, an employee's title.
+  '0002-quotes-invoices-employees': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('erp');
+      for (const table of ['quotes', 'invoices']) {
+        await schema
+          .createTable(table)
+          .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+          .addColumn('company_id', 'uuid', (col) => col.notNull())
+          .addColumn('number', 'text', (col) => col.notNull())
+          .addColumn('customer_name', 'text', (col) => col.notNull())
+          .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+          .addUniqueConstraint(`${table}_company_number`, ['company_id', 'number'])
+          .execute();
+      }
+      await schema.alterTable('invoices').addColumn('quote_id', 'uuid').execute();
+      await schema
+        .createTable('employees')
+        .addColumn('id', 'bigint', (col) => col.primaryKey()) // the Moodle user id
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('job_title', 'text')
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('employees_company').on('employees').columns(['company_id', 'id']).execute();
+    },
+  },
 };

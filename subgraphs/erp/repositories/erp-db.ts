@@ -6,10 +6,12 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { ErpDatabase } from '../database.js';
 import { CompanyRepository } from './company-repository.js';
+import { EmployeeRepository } from './employee-repository.js';
 import { LeaveRequestRepository } from './leave-request-repository.js';
 import { MilestoneRepository } from './milestone-repository.js';
 import { ProjectRepository } from './project-repository.js';
 import { SalesMeetingRepository } from './sales-meeting-repository.js';
+import { SalesRecordRepository } from './sales-record-repository.js';
 import { TaskRepository } from './task-repository.js';
 
 export interface ErpRepositories {
@@ -19,6 +21,8 @@ export interface ErpRepositories {
   milestones: MilestoneRepository;
   salesMeetings: SalesMeetingRepository;
   leaveRequests: LeaveRequestRepository;
+  salesRecords: SalesRecordRepository;
+  employees: EmployeeRepository;
 }
 
 function repositoriesOver(db: Kysely<ErpDatabase>): ErpRepositories {
@@ -29,6 +33,8 @@ function repositoriesOver(db: Kysely<ErpDatabase>): ErpRepositories {
     milestones: new MilestoneRepository(db),
     salesMeetings: new SalesMeetingRepository(db),
     leaveRequests: new LeaveRequestRepository(db),
+    salesRecords: new SalesRecordRepository(db),
+    employees: new EmployeeRepository(db),
   };
 }
 

@@ -1,12 +1,15 @@
 import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Company } from './company.js';
+import { Employee } from './employee.js';
+import { Invoice } from './invoice.js';
 import { LeaveRequest } from './leave-request.js';
 import { Milestone } from './milestone.js';
 import { Mutation } from './mutation.js';
 import { Project } from './project.js';
 import { Query } from './query.js';
+import { Quote } from './quote.js';
 import { SalesMeeting } from './sales-meeting.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Company, Project, Task, Milestone, SalesMeeting, LeaveRequest };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Company, Project, Task, Milestone, SalesMeeting, LeaveRequest, Quote, Invoice, Employee };

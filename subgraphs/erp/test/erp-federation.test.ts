@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observeQueries } from '../../../platform/database/query-observer.js';
-import { DEMO_COMPANIES } from '../../../platform/demo/demo-ids.js';
+import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { ENTITIES_QUERY } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { DEMO, erpCaller } from './erp-test-kit.js';
@@ -36,6 +36,9 @@ const ENTITY_TYPES = [
   { typename: 'Milestone', table: 'milestones', own: DEMO.websiteBeta, foreign: DEMO.globexGoLive, selection: 'id name' },
   { typename: 'SalesMeeting', table: 'sales_meetings', own: DEMO.sunriseMeeting, foreign: DEMO.initechMeeting, selection: 'id customerName' },
   { typename: 'LeaveRequest', table: 'leave_requests', own: DEMO.emilLeave, foreign: null, selection: 'id status' },
+  { typename: 'Quote', table: 'quotes', own: DEMO_ERP.quotes[0].id, foreign: DEMO_ERP.quotes[1].id, selection: 'id number' },
+  { typename: 'Invoice', table: 'invoices', own: DEMO_ERP.invoices[0].id, foreign: DEMO_ERP.invoices[1].id, selection: 'id number' },
+  { typename: 'Employee', table: 'employees', own: '9', foreign: '21', selection: 'id jobTitle user { id }' },
 ] as const;
 
 describe('erp _entities contract', () => {
@@ -94,6 +97,13 @@ describe('erp _entities contract', () => {
     expect((await call('emil.employee', query, { representations })).data._entities).toEqual([{ id: DEMO.emilLeave, employee: { id: '9' } }]);
     expect((await call('maya.manager', query, { representations })).data._entities).toEqual([{ id: DEMO.emilLeave, employee: { id: '9' } }]);
     expect((await call('tara.teacher', query, { representations })).data._entities).toEqual([null]);
+  });
+
+  it('resolves an employee for managers, and for that employee only among staff', async () => {
+    const query = ENTITIES_QUERY('Employee', 'id jobTitle');
+    const representations = reps('Employee', ['9', '8']);
+    expect((await call('maya.manager', query, { representations })).data._entities.map((e: any) => e?.id ?? null)).toEqual(['9', '8']);
+    expect((await call('emil.employee', query, { representations })).data._entities.map((e: any) => e?.id ?? null)).toEqual(['9', null]);
   });
 
   it('refuses references to a caller without a staff role', async () => {
