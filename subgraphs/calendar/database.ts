@@ -67,6 +67,9 @@ export interface CaldavAccountsTable {
   password_encrypted: string;
   calendar_url: string;
   sync_token: string | null;
+  /** The owner's Passport subject and roles when they last connected or synced through the API. */
+  owner_subject: string | null;
+  owner_roles: ColumnType<string[], string[] | undefined, string[]>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

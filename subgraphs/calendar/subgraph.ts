@@ -3,6 +3,7 @@
  * other domains (deadlines, meetings, leave, live classes), recurring series
  * expanded per IANA time zone, and CalDAV sync.
  */
+import type { Viewer } from '../../platform/auth/viewer.js';
 import { createKysely } from '../../platform/database/connection.js';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import { PeriodicJob } from '../../platform/jobs/periodic-job.js';
@@ -25,6 +26,7 @@ import { CalendarEventService } from './services/calendar-event-service.js';
 import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
 import { FreeBusyService } from './services/free-busy-service.js';
+import { UserContacts } from './services/user-contacts.js';
 import { UserDirectory } from './services/user-directory.js';
 
 export const calendarSubgraph: SubgraphModule<CalendarContext> = {
@@ -43,11 +45,15 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       : undefined;
     const caldavRepository = new CaldavRepository(db);
     const cipher = new CredentialCipher(config.credentialKey);
-    const caldavSync = new CalDAVSyncService(db, caldavRepository, eventRepository, participantRepository, cipher, log.child({ component: 'caldav-sync' }));
+    const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
+    const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
+    const caldavSync = new CalDAVSyncService(
+      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }),
+    );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
     backgroundSync.start(config.calendar.syncIntervalSeconds * 1000);
-    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, config.publicUrl);
+    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, responseRepository, contacts, config.publicUrl);
     return {
       routes: [feed.route()],
       stop: async () => {
@@ -59,7 +65,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
         return {
           ...base,
           events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
-          eventWrites: new EventWriteService(base.viewer, db, eventRepository, responseRepository, users),
+          eventWrites: writesAs(base.viewer),
           freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
           feed,

@@ -13,6 +13,7 @@ import { insertEvents, updateEventRow, type NewEventRow } from '../repositories/
 import { publishCalendarChange, publishCalendarChanges } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from '../services/event-draft.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
+import { withoutAnswerOnlyOverrides } from './remote-equality.js';
 
 type Trx = Transaction<CalendarDatabase>;
 
@@ -39,8 +40,10 @@ export async function applyRemoteEdit(trx: Trx, events: EventRepository, event: 
     updated = (await updateEventRow(trx, event.companyId, event.id, { ...row, sequence: event.sequence + 1, last_synced_at: new Date() }))!;
   }
   const existing = await events.overridesFor(trx, updated.companyId, updated.id);
+  // Overrides that only carry answers are not edits of the occurrence: they do not become rows.
+  const edits = withoutAnswerOnlyOverrides(updated, existing, remote).overrides;
   await events.deleteEvents(trx, updated.companyId, existing.map((override) => override.id));
-  await insertEvents(trx, remote.overrides.map((override) => overrideRow(updated, override)));
+  await insertEvents(trx, edits.map((override) => overrideRow(updated, override)));
   // Overrides were rewritten after the series row: stamp the series last, so its updated_at covers them.
   const stored = (await updateEventRow(trx, event.companyId, event.id, { last_synced_at: new Date() }))!;
   await publishCalendarChange(trx, event.companyId, event.id, 'updated');

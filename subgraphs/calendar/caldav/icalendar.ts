@@ -6,7 +6,11 @@
  * by a VTIMEZONE in the same object; all-day events are VALUE=DATE.
  */
 import ICAL from 'ical.js';
-import type { CalendarEventModel, EventParticipantModel } from '../models.js';
+import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
+import { hasOccurrenceAt } from '../recurrence/expand-occurrences.js';
+import { seriesOf } from '../recurrence/series-occurrences.js';
+import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
+import { addScheduling, readAttendees, type Contacts, type RemoteAttendee } from './attendees.js';
 import { canonicalTimeZone, instantOf, wallTimeIn } from '../recurrence/time-zones.js';
 import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
 
@@ -29,6 +33,9 @@ export interface RemoteEvent {
   recurrenceId: Date | null;
   lastModified: Date | null;
   cancelled: boolean;
+  /** ORGANIZER's address, lower-cased, without mailto:. */
+  organizer: string | null;
+  attendees: RemoteAttendee[];
 }
 
 export interface RemoteObject {
@@ -59,7 +66,14 @@ function addTime(component: ICAL.Component, name: string, instant: Date, event: 
   component.addProperty(property);
 }
 
-function vevent(event: CalendarEventModel, uid: string, participants: readonly EventParticipantModel[], used: UsedZones): ICAL.Component {
+/** Who takes part, as one VEVENT states it (per-occurrence answers by user id). */
+interface Scheduling {
+  participants: readonly EventParticipantModel[];
+  contacts: Contacts;
+  answers?: ReadonlyMap<string, ParticipationStatusName>;
+}
+
+function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, used: UsedZones): ICAL.Component {
   const component = new ICAL.Component('vevent');
   component.addPropertyWithValue('uid', uid);
   component.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
@@ -78,12 +92,7 @@ function vevent(event: CalendarEventModel, uid: string, participants: readonly E
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
   component.addPropertyWithValue('x-bheem-event-type', event.eventType);
   if (event.sourceModule) component.addPropertyWithValue('x-bheem-source', `${event.sourceModule}/${event.entityType}/${event.entityId}`);
-  for (const participant of participants) {
-    if (!participant.externalEmail) continue;
-    const attendee = component.addPropertyWithValue('attendee', `mailto:${participant.externalEmail}`);
-    if (participant.externalName) attendee.setParameter('cn', participant.externalName);
-    attendee.setParameter('partstat', participant.status === 'PENDING' ? 'NEEDS-ACTION' : participant.status);
-  }
+  addScheduling(component, event.organizerId, scheduling.participants, scheduling.contacts, scheduling.answers);
   return component;
 }
 
@@ -94,20 +103,57 @@ function vcalendar(): ICAL.Component {
   return calendar;
 }
 
-export function toICalendar(series: CalendarEventModel, overrides: readonly CalendarEventModel[], participants: readonly EventParticipantModel[] = []): string {
-  return toICalendarFeed([{ series, overrides, participants }]);
+/** A series with what travels with it under its UID. */
+export interface CalendarObject {
+  series: CalendarEventModel;
+  overrides: readonly CalendarEventModel[];
+  participants?: readonly EventParticipantModel[];
+  /** Per-occurrence answers: each goes out on its occurrence's VEVENT (an override of the series' times when none is stored). */
+  responses?: readonly OccurrenceResponse[];
+}
+
+export function toICalendar(object: CalendarObject, contacts: Contacts = new Map()): string {
+  return toICalendarFeed([object], contacts);
+}
+
+/** Per-occurrence answers by occurrence (ms), each a map of user id to status. */
+function answersByOccurrence(responses: readonly OccurrenceResponse[]): Map<number, Map<string, ParticipationStatusName>> {
+  const byOccurrence = new Map<number, Map<string, ParticipationStatusName>>();
+  for (const response of responses) {
+    const key = response.recurrenceId.getTime();
+    byOccurrence.set(key, (byOccurrence.get(key) ?? new Map()).set(response.userId, response.status));
+  }
+  return byOccurrence;
+}
+
+/** The VEVENTs of one object: the series, its overrides, and an occurrence's copy for each answered occurrence without an override. */
+function veventsOf({ series, overrides, participants = [], responses = [] }: CalendarObject, contacts: Contacts, used: UsedZones): ICAL.Component[] {
+  const uid = uidOf(series);
+  const answers = answersByOccurrence(responses);
+  const scheduling = (at: Date | null): Scheduling => ({ participants, contacts, answers: at ? answers.get(at.getTime()) : undefined });
+  const events = [vevent(series, uid, scheduling(null), used)];
+  for (const override of overrides) {
+    events.push(vevent(override, uid, scheduling(override.recurrenceId), used));
+    answers.delete(override.recurrenceId!.getTime());
+  }
+  const duration = series.end ? series.end.getTime() - series.start.getTime() : null;
+  for (const key of [...answers.keys()].sort((a, b) => a - b)) {
+    const at = new Date(key);
+    if (series.isCancelled || series.exdates.some((date) => date.getTime() === key) || !hasOccurrenceAt(seriesOf(series), at)) continue;
+    const occurrence: CalendarEventModel = {
+      ...series, parentId: series.id, recurrenceId: at, start: at, end: duration === null ? null : new Date(key + duration), recurrenceRule: null, exdates: [], rdates: [],
+    };
+    events.push(vevent(occurrence, uid, scheduling(at), used));
+  }
+  return events;
 }
 
 /** Many series in one calendar (a subscription feed), each with its overrides under its UID. */
-export function toICalendarFeed(items: readonly { series: CalendarEventModel; overrides: readonly CalendarEventModel[]; participants?: readonly EventParticipantModel[] }[]): string {
+export function toICalendarFeed(items: readonly CalendarObject[], contacts: Contacts = new Map(), properties: Record<string, string> = {}): string {
   const calendar = vcalendar();
+  for (const [name, value] of Object.entries(properties)) calendar.addPropertyWithValue(name, value);
   const used: UsedZones = new Map();
-  const events: ICAL.Component[] = [];
-  for (const { series, overrides, participants } of items) {
-    const uid = uidOf(series);
-    events.push(vevent(series, uid, participants ?? [], used));
-    for (const override of overrides) events.push(vevent(override, uid, [], used));
-  }
+  const events = items.flatMap((item) => veventsOf(item, contacts, used));
   // Definitions first, as clients conventionally expect; a copy each, the cached one stays untouched.
   for (const { component } of used.values()) calendar.addSubcomponent(new ICAL.Component(structuredClone(component.toJSON())));
   for (const event of events) calendar.addSubcomponent(event);
@@ -168,6 +214,7 @@ function readEvent(component: ICAL.Component): RemoteEvent {
     recurrenceId: recurrenceId ? readTime(recurrenceId).instant : null,
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
+    ...readAttendees(component),
   };
 }
 

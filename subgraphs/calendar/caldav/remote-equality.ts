@@ -20,7 +20,31 @@ function contentOf(row: NewEventRow): string {
 
 const time = (date: Date | null) => date?.getTime() ?? null;
 
-export function sameAsStored(series: CalendarEventModel, overrides: readonly CalendarEventModel[], remote: RemoteObject): boolean {
+/**
+ * The remote object less the overrides that only restate an occurrence of the
+ * series (what we write, and clients keep, to carry one occurrence's answers):
+ * they change nothing but answers, which are not event content.
+ */
+export function withoutAnswerOnlyOverrides(series: CalendarEventModel, overrides: readonly CalendarEventModel[], remote: RemoteObject): RemoteObject {
+  const stored = new Set(overrides.map((override) => time(override.recurrenceId)));
+  const duration = series.end ? series.end.getTime() - series.start.getTime() : null;
+  const restates = (override: RemoteObject['overrides'][number]) => {
+    try {
+      const at = override.recurrenceId!;
+      const occurrence = draftToRow({
+        ...draftOf(series), parentId: series.id, recurrenceId: at, externalId: null, start: at, end: duration === null ? null : new Date(at.getTime() + duration),
+        recurrenceRule: null, exdates: [], rdates: [],
+      });
+      return contentOf(overrideRow(series, override)) === contentOf(occurrence);
+    } catch {
+      return false;
+    }
+  };
+  return { ...remote, overrides: remote.overrides.filter((override) => stored.has(time(override.recurrenceId)) || !restates(override)) };
+}
+
+export function sameAsStored(series: CalendarEventModel, overrides: readonly CalendarEventModel[], whole: RemoteObject): boolean {
+  const remote = withoutAnswerOnlyOverrides(series, overrides, whole);
   try {
     if (remote.master && contentOf(draftToRow(withRemote(draftOf(series), remote.master))) !== contentOf(draftToRow(draftOf(series)))) return false;
     if (remote.overrides.length !== overrides.length) return false;

@@ -147,4 +147,16 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0005-caldav-owner': {
+    async up(db: Kysely<any>) {
+      // Who the account's owner is, as of their last connect or sync through the API: a background
+      // pull applies remote changes with exactly these rights (the roles come only from their token).
+      await db.schema
+        .withSchema('calendar')
+        .alterTable('caldav_accounts')
+        .addColumn('owner_subject', 'text')
+        .addColumn('owner_roles', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
+        .execute();
+    },
+  },
 };

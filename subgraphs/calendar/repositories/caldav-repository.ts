@@ -22,6 +22,7 @@ export class CaldavRepository {
       .onConflict((oc) =>
         oc.columns(['company_id', 'user_id', 'calendar_url']).doUpdateSet({
           server_url: values.server_url, username: values.username, password_encrypted: values.password_encrypted, sync_token: null, updated_at: new Date(),
+          owner_subject: values.owner_subject, owner_roles: values.owner_roles,
         }),
       )
       .returningAll()
@@ -36,6 +37,16 @@ export class CaldavRepository {
 
   accountsOf(companyId: string, userId: string): Promise<CaldavAccountRow[]> {
     return this.db.selectFrom('calendar.caldav_accounts').selectAll().where('company_id', '=', companyId).where('user_id', '=', userId).orderBy('created_at').execute();
+  }
+
+  /** The owner's identity as their latest API call showed it (roles can change between syncs). */
+  async refreshOwner(accountId: string, owner: { subject: string; roles: readonly string[] }): Promise<CaldavAccountRow | undefined> {
+    return this.db
+      .updateTable('calendar.caldav_accounts')
+      .set({ owner_subject: owner.subject, owner_roles: [...owner.roles] })
+      .where('id', '=', accountId)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   allAccounts(): Promise<CaldavAccountRow[]> {

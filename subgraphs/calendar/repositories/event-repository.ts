@@ -230,6 +230,32 @@ export class EventRepository {
     return rows.map(toEvent);
   }
 
+  /** Events the viewer may see, by id, in the caller's transaction. */
+  async findVisibleIn(db: CalendarDb, viewer: Viewer, ids: readonly string[]): Promise<CalendarEventModel[]> {
+    const valid = uuidsOnly(ids);
+    if (valid.length === 0) return [];
+    return (await db.selectFrom('calendar.calendar_events as e').selectAll('e').where(visibleTo(viewer)).where('e.id', 'in', valid).execute()).map(toEvent);
+  }
+
+  /**
+   * Series the viewer may see by the UIDs they carry, one statement. Should two
+   * carry the same UID (a copy made by someone who could not see the first),
+   * the oldest comes last, so that a map built from the list keeps it.
+   */
+  async findVisibleByExternalIds(db: CalendarDb, viewer: Viewer, externalIds: readonly string[]): Promise<CalendarEventModel[]> {
+    if (externalIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('calendar.calendar_events as e')
+      .selectAll('e')
+      .where(visibleTo(viewer))
+      .where('e.external_id', 'in', [...externalIds])
+      .where('e.parent_id', 'is', null)
+      .orderBy('e.created_at', 'desc')
+      .orderBy('e.id', 'desc')
+      .execute();
+    return rows.map(toEvent);
+  }
+
   async findByExternalId(companyId: string, externalId: string): Promise<CalendarEventModel | null> {
     const row = await this.db
       .selectFrom('calendar.calendar_events')

@@ -84,3 +84,28 @@ export async function replaceParticipants(db: CalendarDb, eventId: string, parti
   }
   if (rows.length > 0) await db.insertInto('calendar.event_participants').values(rows).execute();
 }
+
+/** A series whose override or answers changed is itself changed: SEQUENCE + 1 and a new updated_at (its CalDAV object holds them). */
+export async function touchSeries(db: CalendarDb, companyId: string, seriesId: string): Promise<void> {
+  await db
+    .updateTable('calendar.calendar_events')
+    .set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: new Date() }))
+    .where('company_id', '=', companyId)
+    .where('id', '=', seriesId)
+    .execute();
+}
+
+/** Stamps a pushed event without making it look changed (updated_at untouched) and keeps the UID it went out with. */
+export async function markSynced(db: CalendarDb, companyId: string, id: string, externalId: string): Promise<void> {
+  await db.updateTable('calendar.calendar_events').set({ last_synced_at: new Date(), external_id: externalId }).where('company_id', '=', companyId).where('id', '=', id).execute();
+}
+
+/** Cancelled by its organiser's calendar app (the object deleted there); changed, so other participants' copies are removed too. */
+export async function cancelSynced(db: CalendarDb, companyId: string, id: string): Promise<void> {
+  await db
+    .updateTable('calendar.calendar_events')
+    .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), last_synced_at: new Date(), updated_at: new Date() }))
+    .where('company_id', '=', companyId)
+    .where('id', '=', id)
+    .execute();
+}

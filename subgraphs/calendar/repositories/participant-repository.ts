@@ -1,5 +1,6 @@
 /** Participants of events, always through events of one company. */
 import type { Kysely, Selectable } from 'kysely';
+import type { CalendarDb } from './event-repository.js';
 import type { CalendarDatabase, EventParticipantsTable } from '../database.js';
 import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
 
@@ -31,5 +32,20 @@ export class ParticipantRepository {
       .orderBy('p.external_email')
       .execute();
     return rows.map(toParticipant);
+  }
+
+  /** One user's participation in a series, in the caller's transaction. */
+  async findOwn(db: CalendarDb, seriesId: string, userId: string): Promise<EventParticipantModel | null> {
+    const row = await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', seriesId).where('user_id', '=', userId).executeTakeFirst();
+    return row ? toParticipant(row) : null;
+  }
+
+  /** Every participant of one series, in the caller's transaction (the caller has scoped the series to a company). */
+  async ofSeries(db: CalendarDb, seriesId: string): Promise<EventParticipantModel[]> {
+    return (await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', seriesId).execute()).map(toParticipant);
+  }
+
+  async setStatus(db: CalendarDb, participantId: string, status: ParticipationStatusName): Promise<void> {
+    await db.updateTable('calendar.event_participants').set({ status, responded_at: new Date() }).where('id', '=', participantId).execute();
   }
 }

@@ -81,7 +81,7 @@ export class CalDAVAccountService {
     }
     const owner = { company_id: this.viewer.companyId, user_id: userId };
     const account = await this.caldav.upsertAccount({
-      ...owner, server_url: serverUrl, username, calendar_url: calendarUrl, password_encrypted: this.cipher.encrypt(appPassword, CalDAVSyncService.ownerOf(owner)),
+      ...owner, owner_subject: this.viewer.userId, owner_roles: [...this.viewer.roles], server_url: serverUrl, username, calendar_url: calendarUrl, password_encrypted: this.cipher.encrypt(appPassword, CalDAVSyncService.ownerOf(owner)),
     });
     return (await this.view([account]))[0]!;
   }
@@ -94,8 +94,10 @@ export class CalDAVAccountService {
   /** Runs the sync now; a failure is answered as the FAILED status it left. */
   async syncNow(accountId: string): Promise<SyncStatusView> {
     const userId = this.requireUser();
-    const account = /^[0-9a-f-]{36}$/i.test(accountId) ? await this.caldav.findAccount(this.viewer.companyId, accountId) : undefined;
-    if (!account || account.user_id !== userId) throw notFound('CalDAVAccount', accountId);
+    const found = /^[0-9a-f-]{36}$/i.test(accountId) ? await this.caldav.findAccount(this.viewer.companyId, accountId) : undefined;
+    if (!found || found.user_id !== userId) throw notFound('CalDAVAccount', accountId);
+    // The sync acts with the rights the owner has now.
+    const account = (await this.caldav.refreshOwner(found.id, { subject: this.viewer.userId, roles: this.viewer.roles })) ?? found;
     try {
       await this.sync.sync(account);
     } catch {

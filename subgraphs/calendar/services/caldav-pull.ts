@@ -10,16 +10,25 @@
  * Only real changes are written and announced (calendar.event.*): an object
  * whose ETag we hold is left alone, and one whose ETag is new to us but that
  * says what we store (sameAsStored) only has its ETag noted.
+ *
+ * A change applies only as far as the account's owner may make it through
+ * GraphQL (caldav/remote-rights.ts): objects are matched only to events the
+ * owner can see (an unseen UID makes a new event of theirs), a participant's
+ * copy yields only their answers (through EventWriteService.respond, as the
+ * owner), and whatever is refused is logged and put back from ours.
  */
 import type { Transaction } from 'kysely';
+import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
+import { changedAnswers, remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
-import type { CalendarEventModel } from '../models.js';
+import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
+import type { EventWriteService } from './event-write-service.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
 export const PULL_BATCH = 100;
@@ -30,6 +39,11 @@ export interface PullContext {
   readonly account: CaldavAccountRow;
   readonly client: CalDAVClient;
   readonly outcome: { pulled: number; fullResync: boolean };
+  /** The account's owner, with the roles of their latest API call, and their address (to find their ATTENDEE). */
+  readonly owner: Viewer;
+  readonly ownerEmail: string | null;
+  /** The calendar's write service acting as the owner. */
+  readonly writes: EventWriteService;
   resourceAt(href: string): CaldavResource | undefined;
   knownHrefs(): string[];
   remember(resource: CaldavResource): void;
@@ -43,6 +57,11 @@ export interface PullContext {
 interface Parsed {
   item: RemoteItem;
   remote: RemoteObject;
+}
+
+/** A participant's copy, dealt with after the batch commits: their answers go through the write service. */
+interface Answered extends Parsed {
+  event: CalendarEventModel;
 }
 
 export class CalDAVPull {
@@ -104,14 +123,16 @@ export class CalDAVPull {
     });
   }
 
-  /** One batch in one transaction; mirrored records edited there are put back after it commits. */
+  /** One batch in one transaction; refused edits are put back, and participants' answers applied, after it commits. */
   private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
     const parsed = this.parse(items);
     const { deps, account } = this.sync;
     const overwrites: { event: CalendarEventModel; item: RemoteItem }[] = [];
+    const answered: Answered[] = [];
     const saved = await deps.db.transaction().execute(async (trx) => {
       const known = await this.lookUp(trx, parsed);
-      const overrides = await deps.events.overridesOf(account.company_id, [...new Set([...known.values()].map((event) => event.id))], trx);
+      const ids = [...new Set([...known.values()].map((event) => event.id))];
+      const [overrides, participants] = await Promise.all([deps.events.overridesOf(account.company_id, ids, trx), deps.participants.ofEvents(account.company_id, ids)]);
       const resources = new Map<string, CaldavResource>();
       const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
       const unknown: Parsed[] = [];
@@ -121,11 +142,17 @@ export class CalDAVPull {
           unknown.push(entry);
           continue;
         }
+        const right = this.rightOn(event, participants);
+        if (right === 'answer') {
+          answered.push({ ...entry, event });
+          continue;
+        }
         const resource = this.sync.resourceAt(entry.item.href);
         const synced = resource && resource.eventId === event.id ? resource.syncedVersion : event.updatedAt;
         if (sameAsStored(event, overrides.filter((override) => override.parentId === event.id), entry.remote)) {
           keep(event.id, entry.item, synced); // only the ETag is new
-        } else if (event.sourceModule) {
+        } else if (right !== 'edit') {
+          if (right === 'none') this.refused(event, entry.item, 'the owner may not change this event');
           overwrites.push({ event, item: entry.item }); // ours wins
         } else if (resource && event.updatedAt > resource.syncedVersion && (entry.remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) {
           // Changed here too, and ours is newer: the next push sends it.
@@ -143,7 +170,48 @@ export class CalDAVPull {
       return [...resources.values()];
     });
     for (const resource of saved) this.sync.remember(resource);
+    for (const entry of answered) await this.applyAnswers(entry);
     for (const { event, item } of overwrites) await this.sync.overwrite(event, item.href, item.etag);
+  }
+
+  private rightOn(event: CalendarEventModel, participants: readonly EventParticipantModel[]): RemoteRight {
+    return remoteRight(this.sync.owner, event, participants.filter((p) => p.eventId === event.id));
+  }
+
+  private refused(event: CalendarEventModel, item: RemoteItem, why: string, err?: unknown): void {
+    const { account } = this.sync;
+    this.sync.deps.log.warn({ accountId: account.id, userId: account.user_id, eventId: event.id, href: item.href, err }, `CalDAV change not applied (${why}): ours is put back`);
+  }
+
+  /**
+   * A participant's copy: their own answers (series-wide, then per occurrence)
+   * through the write service as the owner; anything else in it differing
+   * from ours is refused and our version put back over it.
+   */
+  private async applyAnswers({ item, remote, event }: Answered): Promise<void> {
+    const { deps, owner, ownerEmail, writes } = this.sync;
+    const own = await deps.participants.ofEvents(event.companyId, [event.id]);
+    const series = own.find((p) => p.userId === owner.moodleUserId)?.status ?? 'PENDING';
+    const occurrences = (await deps.responses.ofEvents([event.id], [owner.moodleUserId!]));
+    let refusal: unknown = null;
+    for (const answer of changedAnswers(remote, ownerEmail, { series, occurrences })) {
+      try {
+        await writes.respond(event.id, answer.status, answer.occurrence);
+      } catch (error) {
+        refusal = error; // an occurrence the series does not have: put back below
+      }
+    }
+    const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
+    if (!current) return;
+    const overrides = await deps.events.overridesOf(event.companyId, [event.id]);
+    if (!refusal && sameAsStored(current, overrides, remote)) {
+      const resource = { eventId: current.id, href: item.href, etag: item.etag, syncedVersion: current.updatedAt };
+      await deps.caldav.saveResource(this.sync.account.id, resource);
+      this.sync.remember(resource);
+      return;
+    }
+    this.refused(current, item, refusal ? 'an answer was refused' : 'a participant may only answer', refusal ?? undefined);
+    await this.sync.overwrite(current, item.href, item.etag);
   }
 
   /** The events the batch's objects hold, by href: through our resource rows, else by UID. */
@@ -153,21 +221,27 @@ export class CalDAVPull {
       const resource = this.sync.resourceAt(item.href);
       return resource ? [[item.href, resource.eventId] as const] : [];
     });
-    const byId = new Map((await deps.events.findManyInCompany(trx, account.company_id, byResource.map(([, id]) => id))).map((event) => [event.id, event]));
+    const { owner } = this.sync;
+    const byId = new Map((await deps.events.findVisibleIn(trx, owner, byResource.map(([, id]) => id))).map((event) => [event.id, event]));
     const found = new Map<string, CalendarEventModel>();
     for (const [href, id] of byResource) if (byId.has(id)) found.set(href, byId.get(id)!);
     const rest = parsed.filter(({ item }) => !found.has(item.href));
-    const byUid = new Map((await deps.events.findByExternalIds(trx, account.company_id, rest.map(({ remote }) => remote.uid))).map((event) => [event.externalId, event]));
+    // Only events the owner can see: an unseen event's UID makes a new event of the owner's.
+    const byUid = new Map((await deps.events.findVisibleByExternalIds(trx, owner, rest.map(({ remote }) => remote.uid))).map((event) => [event.externalId, event]));
     for (const { item, remote } of rest) if (byUid.has(remote.uid)) found.set(item.href, byUid.get(remote.uid)!);
     return found;
   }
 
+  /** Deleted there: cancelled here when the owner may cancel it; otherwise the next push puts it back. */
   private async pullRemoval(href: string) {
     const resource = this.sync.resourceAt(href);
     if (!resource) return;
-    const event = await this.sync.deps.events.findInCompany(this.sync.deps.db, this.sync.account.company_id, resource.eventId);
+    const { deps, owner } = this.sync;
+    const event = (await deps.events.findVisibleIn(deps.db, owner, [resource.eventId]))[0];
     await this.sync.forget(resource);
-    // A mirrored record cannot be deleted from a calendar app: the next push puts it back.
-    if (event && !event.sourceModule && !event.isCancelled) await this.sync.cancelFromRemote(event);
+    if (!event || event.isCancelled) return;
+    const right = this.rightOn(event, await deps.participants.ofEvents(event.companyId, [event.id]));
+    if (right === 'edit') await this.sync.cancelFromRemote(event);
+    else if (right !== 'mirror') this.refused(event, { href, etag: null }, 'only its organiser or an admin may cancel it');
   }
 }

@@ -18,18 +18,25 @@
  * caldav_sync_status as the sync goes.
  */
 import type { Kysely } from 'kysely';
+import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { Logger } from '../../../platform/logger.js';
 import { applyRemoteEdit } from '../caldav/apply-remote.js';
 import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
+import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
+import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
+import { cancelSynced, markSynced } from '../repositories/event-writes.js';
+import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { CalDAVPull, type PullContext } from './caldav-pull.js';
+import type { EventWriteService } from './event-write-service.js';
+import type { UserContacts } from './user-contacts.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
 const STALE_SYNC_MS = 10 * 60_000;
@@ -58,6 +65,11 @@ class AccountSync implements PullContext {
   private done = 0;
   private progressWritten = 0;
   readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, fullResync: false };
+  readonly owner: Viewer;
+  readonly writes: EventWriteService;
+  ownerEmail: string | null = null;
+  /** Addresses of the users named in what is pushed, the owner's first (read once per sync). */
+  private contacts: Contacts = new Map();
 
   constructor(
     readonly deps: CalDAVSyncService,
@@ -67,6 +79,8 @@ class AccountSync implements PullContext {
   ) {
     this.client = new CalDAVClient(account.calendar_url, { username: account.username, password });
     for (const resource of resources) this.remember(resource);
+    this.owner = CalDAVSyncService.ownerViewer(account);
+    this.writes = deps.writesAs(this.owner);
   }
 
   resourceAt(href: string): CaldavResource | undefined {
@@ -108,6 +122,8 @@ class AccountSync implements PullContext {
   }
 
   async run(): Promise<SyncOutcome> {
+    this.contacts = await this.deps.contacts.of(this.account.company_id, [this.account.user_id]);
+    this.ownerEmail = this.contacts.get(this.account.user_id)?.email ?? null;
     await this.push();
     await new CalDAVPull(this).run();
     await this.progress(0, 0, true);
@@ -123,7 +139,7 @@ class AccountSync implements PullContext {
       return resource ? event.updatedAt > resource.syncedVersion : !event.isCancelled;
     });
     await this.progress(dirty.length, 0);
-    await this.prefetch(dirty.filter((event) => !event.isCancelled).map((event) => event.id));
+    await this.prefetch(dirty.filter((event) => !event.isCancelled));
     let next = 0;
     await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
       while (next < dirty.length) {
@@ -134,28 +150,44 @@ class AccountSync implements PullContext {
     }));
   }
 
-  /** Overrides and participants of the events about to be pushed, read in two statements rather than two per event. */
-  private prefetched?: { ids: Set<string>; overrides: Map<string, CalendarEventModel[]>; participants: Map<string, EventParticipantModel[]> };
+  /** Overrides, participants, answers and addresses of the events about to be pushed, read in a few statements rather than a few per event. */
+  private prefetched?: { ids: Set<string>; overrides: Map<string, CalendarEventModel[]>; participants: Map<string, EventParticipantModel[]>; responses: Map<string, OccurrenceResponse[]> };
 
-  private async prefetch(ids: string[]) {
-    const [overrides, participants] = await Promise.all([this.deps.events.overridesOf(this.account.company_id, ids), this.deps.participants.ofEvents(this.account.company_id, ids)]);
+  private async prefetch(events: CalendarEventModel[]) {
+    const ids = events.map((event) => event.id);
+    const [overrides, participants, responses] = await Promise.all([
+      this.deps.events.overridesOf(this.account.company_id, ids), this.deps.participants.ofEvents(this.account.company_id, ids), this.deps.responses.ofSeries(ids),
+    ]);
+    await this.learnContacts([...events.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
     const byKey = <T>(rows: T[], key: (row: T) => string) => {
       const map = new Map<string, T[]>();
       for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
       return map;
     };
-    this.prefetched = { ids: new Set(ids), overrides: byKey(overrides, (row) => row.parentId!), participants: byKey(participants, (row) => row.eventId) };
+    this.prefetched = {
+      ids: new Set(ids), overrides: byKey(overrides, (row) => row.parentId!), participants: byKey(participants, (row) => row.eventId), responses: byKey(responses, (row) => row.eventId),
+    };
+  }
+
+  private async learnContacts(userIds: (string | null)[]) {
+    const missing = userIds.filter((id): id is string => !!id && !this.contacts.has(id));
+    if (missing.length > 0) this.contacts = new Map([...this.contacts, ...(await this.deps.contacts.of(this.account.company_id, missing))]);
   }
 
   private async icsOf(event: CalendarEventModel): Promise<string> {
     const prefetched = this.prefetched;
     // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
-    if (prefetched?.ids.delete(event.id)) return toICalendar(event, prefetched.overrides.get(event.id) ?? [], prefetched.participants.get(event.id) ?? []);
-    const [overrides, participants] = await Promise.all([
+    if (prefetched?.ids.delete(event.id)) {
+      const id = event.id;
+      return toICalendar({ series: event, overrides: prefetched.overrides.get(id) ?? [], participants: prefetched.participants.get(id) ?? [], responses: prefetched.responses.get(id) ?? [] }, this.contacts);
+    }
+    const [overrides, participants, responses] = await Promise.all([
       this.deps.events.overridesOf(event.companyId, [event.id]),
       this.deps.participants.ofEvents(event.companyId, [event.id]),
+      this.deps.responses.ofSeries([event.id]),
     ]);
-    return toICalendar(event, overrides, participants);
+    await this.learnContacts([event.organizerId, ...participants.map((p) => p.userId)]);
+    return toICalendar({ series: event, overrides, participants, responses }, this.contacts);
   }
 
   private async pushEvent(event: CalendarEventModel): Promise<void> {
@@ -197,7 +229,8 @@ class AccountSync implements PullContext {
       if (!created.ok) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
       return this.stored(event, href, created.etag);
     }
-    if (!event.sourceModule) {
+    // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
+    if (remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id])) === 'edit') {
       const theirs = parseICalendar(remote.data!);
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
@@ -224,9 +257,18 @@ export class CalDAVSyncService {
     readonly caldav: CaldavRepository,
     readonly events: EventRepository,
     readonly participants: ParticipantRepository,
+    readonly responses: OccurrenceResponseRepository,
+    readonly contacts: UserContacts,
+    /** The calendar's write service acting as someone (an account's owner): remote answers go through its rules. */
+    readonly writesAs: (viewer: Viewer) => EventWriteService,
     private readonly cipher: CredentialCipher,
     readonly log: Logger,
   ) {}
+
+  /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */
+  static ownerViewer(account: CaldavAccountRow): Viewer {
+    return { userId: account.owner_subject ?? `caldav-owner:${account.user_id}`, companyId: account.company_id, roles: account.owner_roles, moodleUserId: account.user_id };
+  }
 
   static ownerOf(account: Pick<CaldavAccountRow, 'company_id' | 'user_id'>): string {
     return `${account.company_id}/${account.user_id}`;
@@ -258,21 +300,12 @@ export class CalDAVSyncService {
   }
 
   async markSynced(event: CalendarEventModel): Promise<void> {
-    // Not through updateEventRow: the sync stamp must not make the event look changed.
-    await this.db
-      .updateTable('calendar.calendar_events')
-      .set({ last_synced_at: new Date(), external_id: event.externalId ?? uidOf(event) })
-      .where('id', '=', event.id)
-      .execute();
+    await markSynced(this.db, event.companyId, event.id, event.externalId ?? uidOf(event));
   }
 
   async cancelFromRemote(event: CalendarEventModel): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('calendar.calendar_events')
-        .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), last_synced_at: new Date() }))
-        .where('id', '=', event.id)
-        .execute();
+      await cancelSynced(trx, event.companyId, event.id);
       await publishCalendarChange(trx, event.companyId, event.id, 'updated');
     });
   }

@@ -13,10 +13,14 @@ import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import { toICalendarFeed } from '../caldav/icalendar.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { FeedTokenRepository } from '../repositories/feed-token-repository.js';
+import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
+import type { UserContacts } from './user-contacts.js';
 
 export const FEED_PATH = '/calendar/feed/';
 const DAY = 86_400_000;
+/** The feed's name in calendar apps, how often they should fetch it again (RFC 7986), and that it is published, not an invitation (RFC 5546). */
+const FEED_PROPERTIES = { method: 'PUBLISH', 'x-wr-calname': 'Bheem', name: 'Bheem', 'refresh-interval': 'PT15M', 'x-published-ttl': 'PT15M' };
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export class CalendarFeedService {
@@ -24,6 +28,8 @@ export class CalendarFeedService {
     private readonly tokens: FeedTokenRepository,
     private readonly events: EventRepository,
     private readonly participants: ParticipantRepository,
+    private readonly responses: OccurrenceResponseRepository,
+    private readonly contacts: UserContacts,
     private readonly publicUrl: string,
   ) {}
 
@@ -43,12 +49,16 @@ export class CalendarFeedService {
     const now = Date.now();
     const series = await this.events.findVisibleInRange(viewer, new Date(now - 90 * DAY), new Date(now + 366 * DAY));
     const ids = series.map((event) => event.id);
-    const [overrides, participants] = await Promise.all([this.events.overridesOf(owner.company_id, ids), this.participants.ofEvents(owner.company_id, ids)]);
+    const [overrides, participants, responses] = await Promise.all([
+      this.events.overridesOf(owner.company_id, ids), this.participants.ofEvents(owner.company_id, ids), this.responses.ofSeries(ids),
+    ]);
+    const contacts = await this.contacts.of(owner.company_id, [...series.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
     return toICalendarFeed(series.map((event) => ({
       series: event,
       overrides: overrides.filter((o) => o.parentId === event.id),
       participants: participants.filter((p) => p.eventId === event.id),
-    })));
+      responses: responses.filter((r) => r.eventId === event.id),
+    })), contacts, FEED_PROPERTIES);
   }
 
   route(): HttpRoute {

@@ -13,9 +13,9 @@ import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occur
 import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
-import { insertEvent, replaceParticipants, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
+import { insertEvent, replaceParticipants, touchSeries, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
-import { toParticipant } from '../repositories/participant-repository.js';
+import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
@@ -34,6 +34,7 @@ export class EventWriteService {
     private readonly viewer: Viewer,
     private readonly db: Kysely<CalendarDatabase>,
     private readonly events: EventRepository,
+    private readonly participants: ParticipantRepository,
     private readonly responses: OccurrenceResponseRepository,
     private readonly users: UserDirectory,
   ) {}
@@ -81,11 +82,8 @@ export class EventWriteService {
       const event = await this.events.lockVisible(trx, this.viewer, eventId);
       if (!event) throw notFound('CalendarEvent', eventId);
       const seriesId = event.parentId ?? event.id;
-      const row = userId
-        ? await trx.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', seriesId).where('user_id', '=', userId).executeTakeFirst()
-        : undefined;
-      if (!row) throw forbidden('Only participants of the event may answer it');
-      const participant = toParticipant(row);
+      const participant = userId ? await this.participants.findOwn(trx, seriesId, userId) : null;
+      if (!participant) throw forbidden('Only participants of the event may answer it');
       const recurrenceId = event.parentId ? event.recurrenceId! : occurrence;
       if (recurrenceId && (event.parentId || isSeries(event))) {
         const series = event.parentId ? await this.events.lockVisible(trx, this.viewer, event.parentId) : event;
@@ -94,7 +92,7 @@ export class EventWriteService {
         await updateEventRow(trx, event.companyId, seriesId, {});
         return { ...participant, status };
       }
-      await trx.updateTable('calendar.event_participants').set({ status, responded_at: new Date() }).where('id', '=', participant.id).execute();
+      await this.participants.setStatus(trx, participant.id, status);
       // PARTSTAT changes do not bump SEQUENCE (RFC 5546), but the event changed for sync.
       await updateEventRow(trx, event.companyId, seriesId, {});
       return { ...participant, status };
@@ -181,7 +179,7 @@ export class EventWriteService {
     const moved = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => new Date(date.getTime() + shift));
     if (input.exdates === undefined) draft.exdates = moved(draft.exdates);
     if (input.rdates === undefined) draft.rdates = moved(draft.rdates);
-    const kept = (await trx.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', series.id).execute()).map(toParticipant);
+    const kept = await this.participants.ofSeries(trx, series.id);
     const created = await insertEvent(trx, draftToRow(draft), participants ?? kept);
     await this.events.reparent(trx, series.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id), created.id, shift);
     return created;
@@ -238,7 +236,7 @@ export class EventWriteService {
 
   /** A series whose override changed is itself changed (its CalDAV resource holds the overrides). */
   private async touch(trx: Trx, seriesId: string): Promise<void> {
-    await trx.updateTable('calendar.calendar_events').set((eb) => ({ sequence: eb('sequence', '+', 1), updated_at: new Date() })).where('id', '=', seriesId).execute();
+    await touchSeries(trx, this.viewer.companyId, seriesId);
   }
 
   /** The organizer always takes part, first and accepted. */

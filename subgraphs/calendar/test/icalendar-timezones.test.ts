@@ -51,7 +51,7 @@ function icsOf(testCase: (typeof CASES)[number]): string {
   const overrides = override
     ? [event({ ...series, id: '00000000-0000-4000-8000-0000000000ff', parentId: series.id, recurrenceRule: null, exdates: [], ...override, end: new Date(override.start.getTime() + 3_600_000) })]
     : [];
-  return toICalendar(series, overrides);
+  return toICalendar({ series, overrides });
 }
 
 /** Occurrence starts as ical.js expands the object on its own, from its VTIMEZONE definitions. */
@@ -87,7 +87,7 @@ describe('VTIMEZONE in the iCalendar we write', () => {
   });
 
   it('names a zone alias by the TZID of its definition', () => {
-    const ics = toICalendar(event({ id: '00000000-0000-4000-8000-000000000006', title: 'Alias', start: at('2026-03-28T04:30:00Z'), timezone: 'Asia/Calcutta' }), []);
+    const ics = toICalendar({ series: event({ id: '00000000-0000-4000-8000-000000000006', title: 'Alias', start: at('2026-03-28T04:30:00Z'), timezone: 'Asia/Calcutta' }), overrides: [] });
     expect(ics).toContain('TZID:Asia/Kolkata\r\n');
     expect(ics).toContain('DTSTART;TZID=Asia/Kolkata:20260328T100000');
   });

@@ -1,0 +1,69 @@
+/**
+ * Scheduling properties (RFC 5545 3.8.4.1 and 3.8.4.3, as RFC 6638 clients
+ * read them): the organiser as ORGANIZER, every participant, the organiser
+ * included, as ATTENDEE with PARTSTAT, ROLE and CN. Company users are named
+ * by their e-mail address; one whose address is unknown is left out.
+ */
+import ICAL from 'ical.js';
+import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
+
+export interface Contact {
+  email: string;
+  name: string | null;
+}
+/** Company users' addresses by user id. */
+export type Contacts = ReadonlyMap<string, Contact>;
+
+/** One ATTENDEE as a remote object states it. */
+export interface RemoteAttendee {
+  email: string;
+  name: string | null;
+  /** Null for a PARTSTAT we do not model (DELEGATED, COMPLETED...). */
+  status: ParticipationStatusName | null;
+}
+
+const PARTSTAT: Record<ParticipationStatusName, string> = { PENDING: 'NEEDS-ACTION', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
+const STATUS: Record<string, ParticipationStatusName> = { 'NEEDS-ACTION': 'PENDING', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
+
+const mailto = (email: string) => `mailto:${email}`;
+export const addressOf = (value: unknown) => String(value ?? '').replace(/^mailto:/i, '').trim().toLowerCase();
+
+/**
+ * Adds ORGANIZER and ATTENDEEs. `answers` holds per-occurrence answers (by
+ * user id) that replace the series-wide status on an occurrence's VEVENT.
+ */
+export function addScheduling(
+  component: ICAL.Component,
+  organizerId: string | null,
+  participants: readonly EventParticipantModel[],
+  contacts: Contacts,
+  answers: ReadonlyMap<string, ParticipationStatusName> = new Map(),
+): void {
+  const organizer = organizerId ? contacts.get(organizerId) : undefined;
+  // ATTENDEEs without an ORGANIZER break RFC 5545 3.8.4.3: without one we can name, only outside guests go out, as before.
+  if (organizer) {
+    const property = component.addPropertyWithValue('organizer', mailto(organizer.email));
+    if (organizer.name) property.setParameter('cn', organizer.name);
+  }
+  for (const participant of participants) {
+    const contact = participant.userId ? contacts.get(participant.userId) : participant.externalEmail ? { email: participant.externalEmail, name: participant.externalName } : undefined;
+    if (!contact || (participant.userId && !organizer)) continue;
+    const property = component.addPropertyWithValue('attendee', mailto(contact.email));
+    if (contact.name) property.setParameter('cn', contact.name);
+    property.setParameter('role', participant.isOrganizer ? 'CHAIR' : 'REQ-PARTICIPANT');
+    property.setParameter('cutype', 'INDIVIDUAL');
+    const status = (participant.userId && answers.get(participant.userId)) || participant.status;
+    property.setParameter('partstat', PARTSTAT[status]);
+    if (!participant.isOrganizer && status === 'PENDING') property.setParameter('rsvp', 'TRUE');
+  }
+}
+
+export function readAttendees(component: ICAL.Component): { organizer: string | null; attendees: RemoteAttendee[] } {
+  const organizer = component.getFirstPropertyValue('organizer');
+  const attendees = component.getAllProperties('attendee').map((property) => {
+    const name = property.getParameter('cn');
+    const partstat = String(property.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
+    return { email: addressOf(property.getFirstValue()), name: typeof name === 'string' && name ? name : null, status: STATUS[partstat] ?? null };
+  });
+  return { organizer: organizer ? addressOf(organizer) : null, attendees: attendees.filter((attendee) => attendee.email.includes('@')) };
+}

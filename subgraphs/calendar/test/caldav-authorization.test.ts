@@ -1,0 +1,184 @@
+/**
+ * What comes back from a CalDAV calendar obeys the calendar's rules: the
+ * account's owner may change through CalDAV only what they may change through
+ * GraphQL. Four people sync their own Radicale calendars: the organiser
+ * (tara), a participant (ravi), a student who cannot see the event (neil) and
+ * the company admin.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+
+const PEOPLE = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', admin: 'admin' } as const;
+type Person = keyof typeof PEOPLE;
+const password = (person: Person) => `${person}-app-password`;
+let radicale: RunningRadicale;
+let platform: TestPlatform;
+const accounts = {} as Record<Person, { id: string; calendarUrl: string }>;
+
+async function call(person: Person, query: string, variables?: Record<string, unknown>) {
+  const { body } = await callSubgraph({
+    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(PEOPLE[person]), query, variables,
+  });
+  return body;
+}
+async function ok(person: Person, query: string, variables?: Record<string, unknown>) {
+  const body = await call(person, query, variables);
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+async function sync(person: Person) {
+  const status = (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
+  expect(status).toEqual({ state: 'IDLE', lastError: null });
+}
+
+const auth = (person: Person) => ({ authorization: `Basic ${Buffer.from(`${person}:${password(person)}`).toString('base64')}` });
+async function remoteObjects(person: Person): Promise<{ href: string; etag: string; data: string }[]> {
+  const { calendarUrl } = accounts[person];
+  const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth(person), depth: '1' } });
+  const hrefs = [...(await response.text()).matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
+  return Promise.all(hrefs.map(async (href) => {
+    const got = await fetch(href, { headers: auth(person) });
+    return { href, etag: got.headers.get('etag')!, data: await got.text() };
+  }));
+}
+const remoteWith = async (person: Person, text: string) => (await remoteObjects(person)).find((o) => o.data.includes(text));
+async function remotePut(person: Person, href: string, data: string, etag?: string) {
+  const response = await fetch(href, { method: 'PUT', headers: { ...auth(person), 'content-type': 'text/calendar', ...(etag ? { 'if-match': etag } : {}) }, body: data });
+  expect(response.status).toBeLessThan(300);
+}
+async function remoteDelete(person: Person, href: string) {
+  expect((await fetch(href, { method: 'DELETE', headers: auth(person) })).status).toBeLessThan(300);
+}
+const later = () => new Date(Date.now() + 60_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+/** The object as a calendar app saves it after an edit: newer LAST-MODIFIED. */
+const edited = (data: string, from: string | RegExp, to: string) => data.replace(from, to).replace(/LAST-MODIFIED:\d{8}T\d{6}Z/g, `LAST-MODIFIED:${later()}`);
+
+const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title isCancelled recurrenceRule participants { user { id } status } } }`;
+const titleOf = async (id: string) => (await ok('tara', EVENT, { id })).calendarEvent;
+const RAVI = '4';
+const FIRST = '2026-05-04T08:00:00Z';
+const SECOND = '2026-05-11T08:00:00Z';
+let eventId: string;
+
+beforeAll(async () => {
+  radicale = await startRadicale((Object.keys(PEOPLE) as Person[]).map((person) => ({ username: person, password: password(person) })));
+  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
+  for (const person of Object.keys(PEOPLE) as Person[]) {
+    const { connectCalDAVAccount } = await ok(person, `mutation($url: String!, $username: String!, $password: String!) {
+      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`, { url: radicale.url, username: person, password: password(person) });
+    accounts[person] = connectCalDAVAccount;
+  }
+  const { createCalendarEvent } = await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, { input: {
+    title: 'Curriculum review', start: FIRST, end: '2026-05-04T09:00:00Z', timezone: 'Europe/Berlin', recurrenceRule: 'FREQ=WEEKLY;COUNT=4', participantIds: [RAVI],
+  } });
+  eventId = createCalendarEvent.id;
+  await sync('tara');
+  await sync('ravi');
+});
+afterAll(async () => {
+  await platform?.stop();
+  await radicale?.stop();
+});
+
+describe('CalDAV pull obeys who may change what', () => {
+  it('pushes the organiser and every participant as ATTENDEE with PARTSTAT, ROLE and CN', async () => {
+    const copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    const unfolded = copy.data.replace(/\r\n[ \t]/g, '');
+    expect(unfolded).toMatch(/ORGANIZER;CN=Tara Iyer[^\r]*:mailto:tara\.teacher@bheem\.example/);
+    expect(unfolded).toMatch(/ATTENDEE;[^\r]*PARTSTAT=ACCEPTED[^\r]*:mailto:tara\.teacher@bheem\.example/);
+    const ravi = /ATTENDEE;[^\r]*:mailto:ravi\.teacher@bheem\.example/.exec(unfolded)![0];
+    expect(ravi).toContain('PARTSTAT=NEEDS-ACTION');
+    expect(ravi).toContain('ROLE=REQ-PARTICIPANT');
+    expect(ravi).toContain('CN=Ravi Menon');
+  });
+
+  it('a participant\u2019s rename in their own calendar is not applied and their copy is put back', async () => {
+    const copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    await remotePut('ravi', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Go home'), copy.etag);
+    await sync('ravi');
+    expect((await titleOf(eventId)).title).toBe('Curriculum review');
+    const back = (await remoteObjects('ravi')).find((o) => o.href === copy.href)!;
+    expect(back.data).toContain('SUMMARY:Curriculum review');
+  });
+
+  it('a participant deleting their copy cancels nothing, and the copy comes back', async () => {
+    const copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    await remoteDelete('ravi', copy.href);
+    await sync('ravi');
+    expect((await titleOf(eventId)).isCancelled).toBe(false);
+    await sync('ravi');
+    expect(await remoteWith('ravi', 'SUMMARY:Curriculum review')).toBeDefined();
+  });
+
+  it('a participant\u2019s answer in their own client comes back as their RSVP, for the series and for one occurrence', async () => {
+    let copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    const accept = (data: string) => data.replace(/\r\n[ \t]/g, '').replace(/(ATTENDEE;[^\r]*)PARTSTAT=NEEDS-ACTION([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=ACCEPTED$2');
+    await remotePut('ravi', copy.href, edited(accept(copy.data), /^$/, ''), copy.etag);
+    await sync('ravi');
+    expect((await titleOf(eventId)).participants).toContainEqual({ user: { id: RAVI }, status: 'ACCEPTED' });
+
+    // Declining the second Monday: the client adds an override with RECURRENCE-ID carrying the answer.
+    copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    const unfolded = copy.data.replace(/\r\n[ \t]/g, '');
+    const master = /BEGIN:VEVENT\r\n[\s\S]*?END:VEVENT\r\n/.exec(unfolded)![0];
+    const override = master
+      .replace(/RRULE:[^\r]*\r\n/, '')
+      .replace(/DTSTART;TZID=Europe\/Berlin:20260504T100000/, 'DTSTART;TZID=Europe/Berlin:20260511T100000\r\nRECURRENCE-ID;TZID=Europe/Berlin:20260511T100000')
+      .replace(/DTEND;TZID=Europe\/Berlin:20260504T110000/, 'DTEND;TZID=Europe/Berlin:20260511T110000')
+      .replace(/(ATTENDEE;[^\r]*)PARTSTAT=ACCEPTED([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=DECLINED$2');
+    await remotePut('ravi', copy.href, edited(unfolded.replace('END:VCALENDAR', `${override}END:VCALENDAR`), /^$/, ''), copy.etag);
+    await sync('ravi');
+    const { freeBusy } = await ok('tara', `query($from: DateTime!, $to: DateTime!) { freeBusy(userIds: ["${RAVI}"], from: $from, to: $to) { busy { start end } } }`,
+      { from: '2026-05-01T00:00:00Z', to: '2026-05-31T00:00:00Z' });
+    expect(freeBusy[0].busy.map((b: any) => b.start)).toEqual(['2026-05-04T08:00:00.000Z', '2026-05-18T08:00:00.000Z', '2026-05-25T08:00:00.000Z']);
+    // The organiser's calendar shows that answer on that occurrence after their next sync.
+    await sync('tara');
+    const organisers = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!.data.replace(/\r\n[ \t]/g, '');
+    const second = organisers.split('BEGIN:VEVENT').find((part) => part.includes('RECURRENCE-ID;TZID=Europe/Berlin:20260511T100000'))!;
+    expect(second).toMatch(/PARTSTAT=DECLINED[^\r]*:mailto:ravi\.teacher@bheem\.example/);
+    expect(organisers.split('BEGIN:VEVENT')[1]).toMatch(/PARTSTAT=ACCEPTED[^\r]*:mailto:ravi\.teacher@bheem\.example/);
+    expect(SECOND).toBe('2026-05-11T08:00:00Z');
+    // Still a participant's copy: the title stays ours.
+    expect((await titleOf(eventId)).title).toBe('Curriculum review');
+  });
+
+  it('a student\u2019s object with the UID of an event they cannot see becomes an event of their own', async () => {
+    const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Attacker//EN', 'BEGIN:VEVENT', `UID:${eventId}@bheem`, 'DTSTAMP:20260401T000000Z',
+      `LAST-MODIFIED:${later()}`, 'DTSTART:20260504T080000Z', 'DTEND:20260504T090000Z', 'SUMMARY:Hijacked', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const href = new URL('forged.ics', accounts.neil.calendarUrl).toString();
+    await remotePut('neil', href, forged);
+    await sync('neil');
+    const ours = await titleOf(eventId);
+    expect(ours).toMatchObject({ title: 'Curriculum review', recurrenceRule: 'FREQ=WEEKLY;COUNT=4', isCancelled: false });
+    const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { id title organizer { id } } } }`);
+    expect(calendarEvents.map((o: any) => o.event)).toContainEqual({ id: expect.not.stringMatching(eventId), title: 'Hijacked', organizer: { id: '7' } });
+    // Deleting it there cancels only the student's own copy.
+    await remoteDelete('neil', href);
+    await sync('neil');
+    expect((await titleOf(eventId)).isCancelled).toBe(false);
+  });
+
+  it('the organiser edits and cancels from their calendar', async () => {
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Curriculum review (room 2)'), copy.etag);
+    await sync('tara');
+    expect((await titleOf(eventId)).title).toBe('Curriculum review (room 2)');
+  });
+
+  it('a company admin\u2019s edit of an event they can see applies', async () => {
+    const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Admin//EN', 'BEGIN:VEVENT', `UID:${eventId}@bheem`, 'DTSTAMP:20260401T000000Z',
+      `LAST-MODIFIED:${later()}`, 'DTSTART;TZID=Europe/Berlin:20260504T100000', 'DTEND;TZID=Europe/Berlin:20260504T110000', 'RRULE:FREQ=WEEKLY;COUNT=4',
+      'SUMMARY:Curriculum review (by admin)', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await remotePut('admin', new URL('admin-edit.ics', accounts.admin.calendarUrl).toString(), forged);
+    await sync('admin');
+    expect((await titleOf(eventId)).title).toBe('Curriculum review (by admin)');
+    // And the organiser's delete cancels it.
+    await sync('tara');
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    await remoteDelete('tara', copy.href);
+    await sync('tara');
+    expect((await titleOf(eventId)).isCancelled).toBe(true);
+  });
+});
