@@ -11,6 +11,7 @@ export const REQUIRED_TOOLS: { probe: string; aptPackage: string; usedBy: string
   { probe: 'command -v radicale', aptPackage: 'radicale', usedBy: 'calendar CalDAV tests' },
   // Radicale reads TZIDs through vobject, which needs pytz (only "recommended" by Debian).
   { probe: "/usr/bin/python3 -c 'import pytz'", aptPackage: 'python3-tz', usedBy: 'Radicale time zones' },
+  { probe: 'command -v docker-compose', aptPackage: 'docker-compose', usedBy: 'the docker-compose.yml check (parses it; needs no engine)' },
 ];
 
 function succeeds(probe: string): boolean {
