@@ -36,6 +36,8 @@ export interface MeetConfig {
   reconcileIntervalSeconds: number;
   /** Webhooks created longer ago are refused as replays. MEET_WEBHOOK_MAX_AGE_SECONDS, default 300. */
   webhookMaxAgeSeconds: number;
+  /** Applied webhook ids are kept this long for dedupe, then pruned (never less than twice the max age). MEET_WEBHOOK_RETENTION_HOURS, default 24. */
+  webhookRetentionHours: number;
   /** Where egress writes recordings: its local directory (shared with meet) or an S3 bucket. */
   recordingsStorage: 'local' | 's3';
   /** Local recordings' directory. MEET_RECORDINGS_DIR, default DATA_DIR/recordings. */
@@ -65,6 +67,7 @@ export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, liv
     roomOpenIntervalSeconds: int(env, 'MEET_ROOM_OPEN_INTERVAL_SECONDS', env.VITEST ? 0 : 30),
     reconcileIntervalSeconds: int(env, 'MEET_RECONCILE_INTERVAL_SECONDS', 60),
     webhookMaxAgeSeconds: int(env, 'MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
+    webhookRetentionHours: int(env, 'MEET_WEBHOOK_RETENTION_HOURS', 24),
     recordingsStorage,
     recordingsDir: path.resolve(env.MEET_RECORDINGS_DIR || path.join(dataDir, 'recordings')),
     recordingsPublicUrl: (env.MEET_RECORDINGS_PUBLIC_URL || publicUrl).replace(/\/$/, ''),

@@ -10,6 +10,7 @@ import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { RoomOpeningJob } from './jobs/room-opening.js';
+import { WebhookRetentionJob } from './jobs/webhook-retention.js';
 import { LiveKitApi } from './livekit/livekit-api.js';
 import { meetMigrations } from './migrations/index.js';
 import { RecordingControl } from './recordings/recording-control.js';
@@ -34,6 +35,7 @@ import { LiveKitWebhookHandler } from './webhooks/webhook-handler.js';
 export interface MeetRuntime extends SubgraphRuntime<MeetContext> {
   reconciler: Reconciler;
   roomOpening: RoomOpeningJob;
+  webhookRetention: WebhookRetentionJob;
 }
 
 export async function startMeet({ config, databaseUrl, log }: Parameters<SubgraphModule['start']>[0]): Promise<MeetRuntime> {
@@ -51,9 +53,12 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
   roomOpening.startTimer();
+  const webhookRetention = new WebhookRetentionJob(db, settings, log);
+  webhookRetention.startTimer();
   return {
     reconciler,
     roomOpening,
+    webhookRetention,
     createContext: (base) => {
       const access = new ClassAccess(base.viewer, new CourseAccess(config, base.viewer));
       const liveClasses = new LiveClassService(base.viewer, access, classRepository);
@@ -68,7 +73,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
     },
     routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository)],
     stop: async () => {
-      await Promise.all([reconciler.stop(), roomOpening.stop()]);
+      await Promise.all([reconciler.stop(), roomOpening.stop(), webhookRetention.stop()]);
     },
   };
 }

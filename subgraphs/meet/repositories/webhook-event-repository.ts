@@ -15,4 +15,10 @@ export class WebhookEventRepository {
       .executeTakeFirst();
     return inserted !== undefined;
   }
+
+  /** Forgets events created before `before`; returns how many. */
+  async pruneCreatedBefore(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('webhook_events').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

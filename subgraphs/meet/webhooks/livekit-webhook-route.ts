@@ -1,53 +1,78 @@
 /**
  * POST /webhooks/livekit: LiveKit's signed webhooks. The signature (a JWT
  * signed with our API secret, whose `sha256` claim hashes the body) is
- * checked on the raw bytes before anything is parsed; unsigned or tampered
- * requests get 401, events older than MEET_WEBHOOK_MAX_AGE_SECONDS 400
- * (replays), and a repeated event id is acknowledged without effect.
+ * checked on the raw bytes before anything is parsed: unsigned or tampered
+ * requests get 401. A validly signed body that is not a WebhookEvent gets
+ * 400 (LiveKit's retries cannot fix it), events older than
+ * MEET_WEBHOOK_MAX_AGE_SECONDS 400 (replays), and a repeated event id is
+ * acknowledged without effect. Stale and repeated events are logged.
  */
-import { WebhookReceiver } from 'livekit-server-sdk';
+import { createHash } from 'node:crypto';
+import { TokenVerifier, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
-import { toMeetEvent } from './livekit-event.js';
+import { toMeetEvent, type MeetWebhookEvent } from './livekit-event.js';
 import type { LiveKitWebhookHandler } from './webhook-handler.js';
 
 export const LIVEKIT_WEBHOOK_PATH = '/webhooks/livekit';
 
 export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig, handler: LiveKitWebhookHandler, log: Logger): HttpRoute {
-  const receiver = new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret);
+  const verifier = new TokenVerifier(config.livekit.apiKey, config.livekit.apiSecret);
+  // Parsing only: the signature is verified by `verify` below, on the exact bytes received.
+  const parser = new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret);
+
+  /** Null when signed by our LiveKit over exactly these bytes, else why not. */
+  async function verify(raw: Buffer, token: string | undefined): Promise<string | null> {
+    if (!token) return 'authorization header is empty';
+    try {
+      const claims = await verifier.verify(token);
+      const sha256 = createHash('sha256').update(raw).digest('base64');
+      return claims.sha256 === sha256 ? null : 'sha256 checksum of body does not match';
+    } catch (error) {
+      return (error as Error).message;
+    }
+  }
+
   return {
     method: 'POST',
     path: LIVEKIT_WEBHOOK_PATH,
     handle: async (request, response) => {
-      let raw: string;
+      let raw: Buffer;
       try {
-        raw = (await readBody(request, 1_000_000)).toString('utf8');
+        raw = await readBody(request, 1_000_000);
       } catch (error) {
         if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: error.message });
         throw error;
       }
       // LiveKit sends the bare token; accept a `Bearer ` prefix too.
       const token = request.headers.authorization?.replace(/^Bearer\s+/i, '');
-      let received;
-      try {
-        received = await receiver.receive(raw, token);
-      } catch (error) {
-        log.warn({ err: error }, 'refused a LiveKit webhook');
-        return sendJson(response, 401, { error: `Webhook refused: ${(error as Error).message}` });
+      const refusal = await verify(raw, token);
+      if (refusal) {
+        log.warn({ reason: refusal }, 'refused a LiveKit webhook');
+        return sendJson(response, 401, { error: `Webhook refused: ${refusal}` });
       }
-      const event = toMeetEvent(received);
+      let event: MeetWebhookEvent;
+      try {
+        const received: WebhookEvent = await parser.receive(raw.toString('utf8'), undefined, true);
+        event = toMeetEvent(received);
+      } catch (error) {
+        log.warn({ err: error }, 'signed LiveKit webhook is not a WebhookEvent');
+        return sendJson(response, 400, { error: `Webhook is not a LiveKit WebhookEvent: ${(error as Error).message}` });
+      }
       if (!event.id) return sendJson(response, 400, { error: 'Webhook event has no id' });
       const ageSeconds = (Date.now() - event.createdAt.getTime()) / 1000;
       if (Math.abs(ageSeconds) > settings.webhookMaxAgeSeconds) {
+        log.warn({ event: event.event, id: event.id, room: event.roomName, ageSeconds: Math.round(ageSeconds) }, 'refused a stale LiveKit webhook (replay?)');
         return sendJson(response, 400, {
           error: `Webhook refused: stale event ${event.id}, created ${Math.round(ageSeconds)} s ago (limit ${settings.webhookMaxAgeSeconds} s)`,
         });
       }
       const outcome = await handler.handle(event);
-      log.info({ event: event.event, id: event.id, room: event.roomName, outcome }, 'LiveKit webhook');
+      if (outcome === 'duplicate') log.warn({ event: event.event, id: event.id, room: event.roomName }, 'LiveKit webhook delivered again (retry or replay); not applied twice');
+      else log.info({ event: event.event, id: event.id, room: event.roomName, outcome }, 'LiveKit webhook');
       sendJson(response, 200, { status: outcome });
     },
   };

@@ -1,0 +1,88 @@
+/**
+ * The webhook route's edges: a validly signed body that is no WebhookEvent,
+ * stale and repeated deliveries (refused or acknowledged, and logged), and
+ * the retention of applied webhook ids.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Kysely } from 'kysely';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { sendWebhook, signWebhook } from '../../../test/livekit/send-webhook.js';
+import type { MeetDatabase } from '../database.js';
+import { WebhookRetentionJob } from '../jobs/webhook-retention.js';
+import { LiveKitApi } from '../livekit/livekit-api.js';
+import { RecordingControl } from '../recordings/recording-control.js';
+import { RecordingFiles } from '../recordings/recording-files.js';
+import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import { livekitWebhookRoute } from '../webhooks/livekit-webhook-route.js';
+import { LiveKitWebhookHandler } from '../webhooks/webhook-handler.js';
+import { startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+let db: Kysely<MeetDatabase>;
+let server: http.Server;
+let loggedUrl: string;
+const logged: { level: number; msg: string; [key: string]: unknown }[] = [];
+
+beforeAll(async () => {
+  process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0';
+  meet = await startMeetPlatform();
+  const { config } = meet.platform;
+  db = createKysely<MeetDatabase>(meet.platform.database.url, 'meet');
+  // The same route and handler meet runs, with a logger the test can read.
+  const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, 60));
+  const handler = new LiveKitWebhookHandler(db, new RecordingControl(db, new LiveKitApi(config, config.meet), files), log);
+  const route = livekitWebhookRoute(config, config.meet, handler, log);
+  server = http.createServer((request, response) => void route.handle(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  loggedUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/livekit`;
+});
+afterAll(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  await db?.destroy();
+  await meet?.stop();
+});
+
+/** A body signed exactly as LiveKit signs, whatever it holds. */
+async function postSigned(body: string, url = meet.webhookUrl) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization: await signWebhook(body, 'devkey', 'secret') }, body });
+  return { status: response.status, body: (await response.json()) as { error?: string } };
+}
+
+describe('LiveKit webhook route edges', () => {
+  it('answers a validly signed but malformed body with 400, not 401 or 500', async () => {
+    for (const body of ['not json at all', '[1, 2]', 'null', '{"event": 7}', '{"event": "room_started", "room": "not an object"}', `{"event": "room_started", "id": "EV_big", "createdAt": "99999999999999999999999"}`]) {
+      const answer = await postSigned(body);
+      expect(answer.status, body).toBe(400);
+      expect(answer.body.error, body).toMatch(/not a LiveKit WebhookEvent|stale/);
+    }
+    // A tampered one is still 401.
+    const forged = await fetch(meet.webhookUrl, { method: 'POST', headers: { authorization: await signWebhook('{}', 'devkey', 'secret') }, body: '[1]' });
+    expect(forged.status).toBe(401);
+  });
+
+  it('logs stale and repeated deliveries', async () => {
+    const stale = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } }, { createdAt: new Date(Date.now() - 3_600_000) });
+    expect(stale.status).toBe(400);
+    expect(logged).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/stale/), id: stale.id, level: 40 }));
+    const first = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } });
+    const again = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } }, { id: first.id });
+    expect(again.body.status).toBe('duplicate');
+    expect(logged).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/delivered again/), id: first.id, level: 40 }));
+  });
+
+  it('prunes applied webhook ids past their retention, keeping recent ones', async () => {
+    const recent = await sendWebhook(meet.webhookUrl, 'room_started', { room: { name: 'no-class' } });
+    await meet.exec(`INSERT INTO meet.webhook_events (id, event, created_at) VALUES ('EV_old_one', 'room_started', now() - interval '3 days')`);
+    const job = new WebhookRetentionJob(db, meet.platform.config.meet, pino({ level: 'silent' }));
+    expect(await job.run()).toBeGreaterThanOrEqual(1);
+    const ids = (await meet.exec(`SELECT id FROM meet.webhook_events`)).map((row) => row.id);
+    expect(ids).toContain(recent.id);
+    expect(ids).not.toContain('EV_old_one');
+    // Still deduplicated after the prune.
+    expect((await sendWebhook(meet.webhookUrl, 'room_started', { room: { name: 'no-class' } }, { id: recent.id })).body.status).toBe('duplicate');
+  });
+});
