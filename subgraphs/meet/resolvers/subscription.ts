@@ -1,5 +1,6 @@
 /**
- * Subscription.liveClassStatusChanged: fed by the event backbone (meet.class.*
+ * Subscription.liveClassStatusChanged: a course or class the caller cannot
+ * see is refused when subscribing (NOT_FOUND, or FORBIDDEN when not enrolled). Fed by the event backbone (meet.class.*
  * from any meet replica), so a webhook received anywhere reaches every
  * subscriber. Per event: same company, the arguments' course or class, and a
  * course the caller may see (roles cached for the subscription's life);
@@ -20,7 +21,9 @@ interface ClassChanged {
 }
 
 const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown, MeetContext, Partial<SubscriptionLiveClassStatusChangedArgs>> = {
-  subscribe: (_parent, { courseId, liveClassId }, context) => {
+  subscribe: async (_parent, { courseId, liveClassId }, context) => {
+    // A scope the caller cannot see is refused now, not acknowledged and left silent.
+    await context.liveClasses.requireVisibleScope(courseId, liveClassId);
     const { events, resumeAfter } = subscriptionExtras(context);
     const { companyId } = context.viewer;
     const changes = events.subscribe({

@@ -5,6 +5,7 @@
  */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
+import { badInput, notFound } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
@@ -34,6 +35,19 @@ export class LiveClassService {
     const liveClass = await this.classById.load(id);
     if (!liveClass) return null;
     return (await this.access.mayRead(liveClass.courseId)) ? liveClass : null;
+  }
+
+  /**
+   * A subscription's scope, checked when it starts: the course must be one the caller may read (NOT_FOUND when not
+   * visible, FORBIDDEN when not enrolled), the class one they may see (NOT_FOUND), and the two must agree.
+   */
+  async requireVisibleScope(courseId?: string | null, liveClassId?: string | null): Promise<void> {
+    if (courseId) await this.access.requireParticipant(courseId);
+    if (liveClassId) {
+      const liveClass = await this.getLiveClass(liveClassId);
+      if (!liveClass) throw notFound('LiveClass', liveClassId);
+      if (courseId && liveClass.courseId !== courseId) throw badInput(`Live class ${liveClassId} is not a class of course ${courseId}`, 'liveClassId');
+    }
   }
 
   /** Course.liveClasses: academy told the gateway the caller's role in this course (@requires). */
