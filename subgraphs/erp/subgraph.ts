@@ -11,6 +11,7 @@ import { erpMigrations } from './migrations/index.js';
 import { ErpDb } from './repositories/erp-db.js';
 import { resolvers } from './resolvers/index.js';
 import { seedErp } from './seed.js';
+import { CompanyPeople } from './services/company-people.js';
 import { CompanyService } from './services/company-service.js';
 import { EmployeeService } from './services/employee-service.js';
 import { createEventIngestRoute } from '../../platform/events/ingest-route.js';
@@ -31,17 +32,21 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
     return {
       // Bheem Core's own event bus feeds the same topics through this signed endpoint.
       routes: [createEventIngestRoute({ databaseUrl, secret: config.eventIngestSecret, log })],
-      createContext: (base) => ({
-        ...base,
-        companies: new CompanyService(base.viewer, db),
-        projects: new ProjectService(base.viewer, db),
-        tasks: new TaskService(base.viewer, db),
-        milestones: new MilestoneService(base.viewer, db),
-        salesMeetings: new SalesMeetingService(base.viewer, db),
-        leave: new LeaveService(base.viewer, db),
-        salesRecords: new SalesRecordService(base.viewer, db),
-        employees: new EmployeeService(base.viewer, db),
-      }),
+      createContext: (base) => {
+        // Assignees and owners are checked with academy (users of the caller's company), batched per request.
+        const people = new CompanyPeople(config, base.viewer);
+        return {
+          ...base,
+          companies: new CompanyService(base.viewer, db),
+          projects: new ProjectService(base.viewer, db),
+          tasks: new TaskService(base.viewer, db, people),
+          milestones: new MilestoneService(base.viewer, db),
+          salesMeetings: new SalesMeetingService(base.viewer, db, people),
+          leave: new LeaveService(base.viewer, db),
+          salesRecords: new SalesRecordService(base.viewer, db),
+          employees: new EmployeeService(base.viewer, db),
+        };
+      },
     };
   },
   seed: (deps) => seedErp(deps),

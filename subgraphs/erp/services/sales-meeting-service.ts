@@ -7,6 +7,7 @@ import type { QuerySalesMeetingsArgs, ScheduleSalesMeetingInput, UpdateSalesMeet
 import type { SalesMeetingModel } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
 import type { SalesMeetingFields } from '../repositories/sales-meeting-repository.js';
+import type { CompanyPeople } from './company-people.js';
 import { actorOf, requireManager, requireStaff } from './erp-access.js';
 import { MEETING_FIELDS, meetingPayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
@@ -20,7 +21,7 @@ type MeetingPatch = Partial<Omit<SalesMeetingFields, 'cancellationReason'>>;
 export class SalesMeetingService {
   private readonly meetingById: DataLoader<string, SalesMeetingModel | null>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
+  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly people: CompanyPeople) {
     this.meetingById = rowLoader((ids) => db.read.salesMeetings.findByIds(viewer.companyId, ids), (meeting) => meeting.id);
   }
 
@@ -48,6 +49,7 @@ export class SalesMeetingService {
     const ownerId = optionalUserId(input.ownerId, 'ownerId') ?? this.viewer.moodleUserId;
     if (!ownerId) throw badInput('ownerId is required: the caller has no user id to default to', 'ownerId');
     endsAfterStart(input.scheduledAt, input.endAt, 'endAt', 'scheduledAt');
+    await this.people.requireMember(ownerId, 'ownerId');
     const fields: SalesMeetingFields = {
       customerName: requiredText(input.customerName, 'customerName'),
       customerEmail: optionalEmail(input.customerEmail, 'customerEmail') ?? null,
@@ -85,6 +87,7 @@ export class SalesMeetingService {
       endAt: notNull(input.endAt, 'endAt'),
       status,
     };
+    await this.people.requireMember(patch.ownerId, 'ownerId');
     const meeting = await this.db.transaction(async (repositories, trx) => {
       const current = await repositories.salesMeetings.lock(this.viewer.companyId, id);
       if (!current) throw notFound('Sales meeting', id);

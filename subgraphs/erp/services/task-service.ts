@@ -10,6 +10,7 @@ import type { CreateTaskInput, QueryTasksArgs, UpdateTaskInput } from '../genera
 import type { TaskModel } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
 import type { TaskFields } from '../repositories/task-repository.js';
+import type { CompanyPeople } from './company-people.js';
 import { projectOfCompany } from './company-project.js';
 import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
 import { TASK_FIELDS, taskPayload } from './event-payloads.js';
@@ -22,7 +23,7 @@ export class TaskService {
   private readonly taskById: DataLoader<string, TaskModel | null>;
   private readonly tasksByProject: DataLoader<string, TaskModel[]>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
+  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly people: CompanyPeople) {
     this.taskById = rowLoader((ids) => db.read.tasks.findByIds(viewer.companyId, ids), (task) => task.id);
     this.tasksByProject = groupLoader((ids) => db.read.tasks.findByProjects(viewer.companyId, ids), (task) => task.projectId);
   }
@@ -61,6 +62,7 @@ export class TaskService {
       dueDate: input.dueDate ?? null,
       assigneeId: optionalUserId(input.assigneeId, 'assigneeId') ?? null,
     };
+    await this.people.requireMember(fields.assigneeId, 'assigneeId');
     const task = await this.db.transaction(async (repositories, trx) => {
       const project = await projectOfCompany(repositories, this.viewer.companyId, fields.projectId);
       const created = await repositories.tasks.insert(this.viewer.companyId, fields);
@@ -89,6 +91,7 @@ export class TaskService {
       assigneeId: optionalUserId(input.assigneeId, 'assigneeId'),
       projectId: projectId === undefined ? undefined : recordId(projectId, 'projectId'),
     };
+    await this.people.requireMember(patch.assigneeId, 'assigneeId');
     const task = await this.db.transaction(async (repositories, trx) => {
       const current = await repositories.tasks.lock(this.viewer.companyId, id);
       if (!current) throw notFound('Task', id);

@@ -7,7 +7,8 @@ let platform: TestPlatform;
 let call: ReturnType<typeof erpCaller>;
 let db: ReturnType<typeof erpDatabase>;
 beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['erp'], gateway: false });
+  // academy answers who belongs to the company (assignees, owners).
+  platform = await startTestPlatform({ subgraphs: ['academy', 'erp'], gateway: false });
   call = erpCaller(platform);
   db = erpDatabase(platform);
 });
@@ -275,5 +276,25 @@ describe('refused mutations write nothing', () => {
     const { errors } = await call('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { id } }', { id: own.data.requestLeave.id });
     expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(await db.fingerprint()).toBe(before);
+  });
+
+  it('refuses an assignee or owner who is not a user of the caller’s company (another company’s, unknown)', async () => {
+    const before = await db.fingerprint();
+    const refusals = [
+      call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Foreign', assigneeId: '21' } }), // gina, Globex
+      call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Nobody', assigneeId: '4242' } }),
+      call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '22' } }), // gary, Globex
+      call('maya.manager', 'mutation($input: ScheduleSalesMeetingInput!) { scheduleSalesMeeting(input: $input) { id } }', {
+        input: { customerName: 'Acme', scheduledAt: inDays(3), endAt: inDays(3.1), ownerId: '20' },
+      }),
+      call('maya.manager', 'mutation($id: ID!) { updateSalesMeeting(id: $id, input: { ownerId: "4242" }) { id } }', { id: DEMO.sunriseMeeting }),
+    ];
+    for (const { errors } of await Promise.all(refusals)) {
+      expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect(errors?.[0]?.message).toMatch(/is not a user of your company/);
+    }
+    expect(await db.fingerprint()).toBe(before);
+    // A colleague is still fine.
+    expect((await call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '3' } })).data.updateTask.assignee).toEqual({ id: '3' });
   });
 });
