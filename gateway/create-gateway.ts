@@ -1,60 +1,41 @@
 /**
- * The federated gateway: @apollo/gateway over the checked-in static
- * supergraph (never runtime introspection), inside Apollo Server 5. Apollo
- * Server gets our executor (execution/plan-executor.ts): Apollo's planner
- * and schema, our execution of the plan; Apollo's executor stays behind it
- * for what ours leaves out.
+ * The federated gateway inside Apollo Server 5: any Federation 2
+ * supergraph (GATEWAY_SUPERGRAPH_FILE, default the platform's checked-in
+ * schema/supergraph.graphql; never runtime introspection), reloaded when its
+ * file changes, planned by our planning step and run by our executor
+ * (gateway/supergraph/, gateway/planning/, gateway/execution/).
  */
-import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import type { PlatformConfig, SubgraphName } from '../platform/config.js';
+import type { PlatformConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { formatError } from '../platform/graphql/format-error.js';
 import { schemaPath } from '../platform/paths.js';
 import { createFastLane } from './fast-lane.js';
 import { OperationAdmission } from './execution/operation-admission.js';
-import { withPlanExecutor } from './execution/with-plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics, metricsPlugin } from './gateway-metrics.js';
-import { SubgraphDataSource } from './subgraph-data-source.js';
+import { FederationGateway } from './supergraph/federation-gateway.js';
 
 export interface GatewayOptions {
   config: PlatformConfig;
   log: Logger;
-  /** Defaults to config.subgraphUrls. */
-  subgraphUrls?: Partial<Record<SubgraphName, string>>;
+  /** URLs by subgraph name, over the supergraph's and the environment's. */
+  subgraphUrls?: Partial<Record<string, string>>;
+  /** A supergraph to serve as is (not watched); default GATEWAY_SUPERGRAPH_FILE, else the platform's. */
   supergraphSdl?: string;
 }
 
 export async function createGateway({ config, log, subgraphUrls, supergraphSdl }: GatewayOptions) {
-  const urls = { ...config.subgraphUrls, ...subgraphUrls };
-  const dataSources: SubgraphDataSource[] = [];
-  const sourceByName = new Map<string, SubgraphDataSource>();
-  const gateway = new ApolloGateway({
-    supergraphSdl: supergraphSdl ?? readFileSync(schemaPath('supergraph'), 'utf8'),
-    buildService: ({ name }) => {
-      const url = urls[name as SubgraphName];
-      if (!url) throw new Error(`No URL configured for subgraph "${name}"`);
-      const source = new SubgraphDataSource({
-        name,
-        url,
-        signingSecret: config.internalSigningSecret,
-        timeoutMs: config.gateway.subgraphTimeoutMs,
-        connections: config.gateway.subgraphConnections,
-      });
-      dataSources.push(source);
-      sourceByName.set(name, source);
-      return source;
-    },
-    logger: log,
+  const file = config.gateway.supergraphFile;
+  const gateway = new FederationGateway({
+    config,
+    log,
+    explicit: subgraphUrls,
+    platformSupergraph: supergraphSdl === undefined && file === undefined,
+    supergraph: supergraphSdl !== undefined ? { sdl: supergraphSdl } : { file: file ?? schemaPath('supergraph') },
+    admission: new OperationAdmission(config.gateway.concurrentPlans, (waiting) => gatewayMetrics.operationsWaiting.set(waiting)),
   });
-  const gatewayWithOurExecutor = withPlanExecutor(gateway, (fetch, variables, context) => {
-    const source = sourceByName.get(fetch.serviceName);
-    if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-    return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
-  }, new OperationAdmission(config.gateway.concurrentPlans, (waiting) => gatewayMetrics.operationsWaiting.set(waiting)));
   const formatClientError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const safe = formatError(formatted, error, log);
     if (!config.production || !safe.extensions) return safe;
@@ -65,7 +46,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     return { ...safe, ...(masked && { message: `Internal error in subgraph "${String(extensions.serviceName)}"` }), extensions };
   };
   const server = new ApolloServer<GatewayContext>({
-    gateway: gatewayWithOurExecutor,
+    gateway,
     introspection: config.gateway.introspection,
     includeStacktraceInErrorResponses: !config.production,
     hideSchemaDetailsFromClientErrors: !config.gateway.fieldSuggestions,
@@ -80,17 +61,18 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     plugins: [metricsPlugin()],
   });
   await server.start();
-  const planExecutor = gatewayWithOurExecutor.planExecutor;
   return {
     server,
-    urls,
+    gateway,
+    /** Subgraph URLs by name, of the supergraph serving now. */
+    urls: () => gateway.current.urls,
     /** Requests Apollo Server already let through, answered without its pipeline (fast-lane.ts). */
-    fastLane: planExecutor && createFastLane({ executor: planExecutor, formatError: formatClientError, includeStacktrace: !config.production }),
-    /** The subgraphs of the supergraph (known once started). */
-    subgraphNames: () => dataSources.map((source) => source.name as SubgraphName),
+    fastLane: createFastLane({ executor: gateway.currentExecutor, formatError: formatClientError, includeStacktrace: !config.production }),
+    /** The subgraphs of the supergraph serving now. */
+    subgraphNames: () => Object.keys(gateway.current.urls),
     stop: async () => {
       await server.stop();
-      await Promise.all(dataSources.map((source) => source.close()));
+      await gateway.sources.close();
     },
   };
 }

@@ -20,7 +20,8 @@ const { GraphQLError } = graphqlRuntime;
 type GraphQLError = InstanceType<typeof GraphQLError>;
 
 export interface FastLaneOptions {
-  executor: PlanExecutor;
+  /** The executor of the supergraph serving now (it changes on reload). */
+  executor: () => PlanExecutor;
   /** Apollo Server's formatError, as configured in create-gateway.ts. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   includeStacktrace: boolean;
@@ -59,9 +60,9 @@ export function fastLaneContentType(accept: string | undefined): string | undefi
 }
 
 export function createFastLane(options: FastLaneOptions) {
-  const { executor } = options;
   /** Serves the request and returns true, or returns false having done nothing. */
   return async (request: FastLaneRequest, context: GatewayContext, response: ServerResponse): Promise<boolean> => {
+    const executor = options.executor();
     const prepared = executor.prepared(request.query, request.operationName);
     if (!prepared || executor.coerce(prepared, request.variables)) return false;
     const started = performance.now();

@@ -52,6 +52,12 @@ export const gatewayMetrics = {
     help: 'HTTP requests being served',
     registers,
   })),
+  fallbacks: instrument('bheem_gateway_executor_fallbacks_total', () => new client.Counter({
+    name: 'bheem_gateway_executor_fallbacks_total',
+    help: 'Operations run by @apollo/gateway\'s executor rather than ours, by reason (gateway/execution/apollo-fallback.ts)',
+    labelNames: ['reason'],
+    registers,
+  })),
   operationsWaiting: instrument('bheem_gateway_operations_waiting', () => new client.Gauge({
     name: 'bheem_gateway_operations_waiting',
     help: 'Operations of several subgraph fetches waiting for their turn (GATEWAY_CONCURRENT_PLANS)',

@@ -34,7 +34,12 @@ export interface GraphQLEndpointOptions {
   safelist?: Safelist;
   /** Answers requests Apollo Server already let through, without its pipeline (fast-lane.ts). */
   fastLane?: FastLane;
+  /** Requests without a token run as ANONYMOUS_VIEWER (GATEWAY_ANONYMOUS, never in production). */
+  anonymous?: boolean;
 }
+
+/** Who a request without a token is in anonymous mode: no company, no role. */
+export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ userId: 'anonymous', companyId: 'anonymous', roles: [] });
 
 interface Params {
   query?: unknown;
@@ -48,7 +53,7 @@ type FastLane = ReturnType<typeof createFastLane>;
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 /** Failures the GraphQL over HTTP spec answers with 200 to legacy `application/json` clients. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT']);
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_PLANNING_FAILED']);
 
 function wantsGraphQLResponse(request: IncomingMessage): boolean {
   return request.headers.accept?.includes(GRAPHQL_RESPONSE) ?? false;
@@ -86,7 +91,7 @@ function paramsFromSearch(search: string): Params {
 }
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
-  const { server, config, verifyUserToken, rateLimiter, safelist, fastLane } = options;
+  const { server, config, verifyUserToken, rateLimiter, safelist, fastLane, anonymous } = options;
   const limits = config.limits;
 
   return async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<void> => {
@@ -161,8 +166,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     const token = bearerToken(request.headers.authorization);
     let viewer: Viewer;
     try {
-      if (!token) throw new Error('Authentication required: send a valid Bearer token');
-      viewer = await verifyUserToken(token);
+      if (!token && !anonymous) throw new Error('Authentication required: send a valid Bearer token');
+      viewer = token ? await verifyUserToken(token) : ANONYMOUS_VIEWER;
     } catch (error) {
       await rateLimiter?.take([{ key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: 1 }]);
       return refuse(request, response, info, 401, 'UNAUTHENTICATED', (error as Error).message, { 'www-authenticate': 'Bearer' });

@@ -6,12 +6,11 @@
  * origin). Starts whatever the state of subgraphs and database: it serves
  * what it can, and /health/ready says what is missing.
  */
-import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { createUserTokenVerifier } from '../platform/auth/user-token.js';
-import type { PlatformConfig, SubgraphName } from '../platform/config.js';
+import { SUBGRAPH_NAMES, type PlatformConfig } from '../platform/config.js';
 import { createKysely } from '../platform/database/connection.js';
 import { clientIp } from '../platform/http/client-ip.js';
 import { createCors } from '../platform/http/cors.js';
@@ -19,7 +18,6 @@ import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
 import { findRoute } from '../platform/http/router.js';
-import { schemaPath } from '../platform/paths.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
 import { flushTraces, startTracing, tracingEnabled, withServerSpan } from '../platform/observability/tracing.js';
@@ -32,6 +30,7 @@ import { checkOperationLimits, warmUpOperationLimits, type LimitVerdict } from '
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { loadSafelist } from './safelist.js';
+import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
 import type { DocumentNode } from 'graphql';
 
@@ -39,6 +38,8 @@ export interface RunningGateway {
   url: string;
   port: number;
   server: http.Server;
+  /** The supergraph serving and its reloads (gateway/supergraph/federation-gateway.ts). */
+  federation: FederationGateway;
   /** The gateway's operation limits, for other transports (graphql-ws) to apply the same rules. */
   checkOperationLimits: (operation: string | DocumentNode) => LimitVerdict;
   /** Stops accepting, lets in-flight requests finish (up to GATEWAY_SHUTDOWN_GRACE_MS), then closes. */
@@ -50,8 +51,9 @@ export interface StartGatewayOptions {
   log: Logger;
   port?: number;
   host?: string;
-  subgraphUrls?: Partial<Record<SubgraphName, string>>;
-  /** Defaults to schema/supergraph.graphql. */
+  /** URLs by subgraph name, over the supergraph's and the environment's. */
+  subgraphUrls?: Partial<Record<string, string>>;
+  /** A supergraph served as is; defaults to GATEWAY_SUPERGRAPH_FILE or schema/supergraph.graphql (reloaded on change). */
   supergraphSdl?: string;
   /** Database for rate limits and readiness; defaults to config.databaseUrl. */
   databaseUrl?: string;
@@ -82,12 +84,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     rateLimiter,
     safelist,
     fastLane: gateway.fastLane,
+    anonymous: settings.anonymous,
   });
   const cors = createCors(settings.corsOrigins);
 
   let draining = false;
-  const subgraphHealth = (name: SubgraphName) => async () => {
-    const url = new URL('/health/live', gateway.urls[name]);
+  const subgraphHealth = (name: string) => async () => {
+    const url = new URL('/health/live', gateway.urls()[name]);
     const response = await fetch(url, { signal: AbortSignal.timeout(1500) });
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
   };
@@ -95,17 +98,21 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const readiness = (): ReadinessChecks => ({
     ...(draining && { shutdown: async () => { throw new Error('draining'); } }),
     ...(db && { database: async () => void (await sql`SELECT 1`.execute(db)) }),
-    ...Object.fromEntries(gateway.subgraphNames().map((name) => [name, subgraphHealth(name)])),
+    // The platform's subgraphs answer /health/live; those of another supergraph need not.
+    ...Object.fromEntries(gateway.subgraphNames().filter((name) => (SUBGRAPH_NAMES as readonly string[]).includes(name)).map((name) => [name, subgraphHealth(name)])),
   });
+  // Plain HTTP that lives on the public origin, streamed to the service that owns it (when the supergraph has it).
+  const urls = gateway.urls();
+  const forward = (method: 'GET' | 'PUT' | 'POST', path: string, subgraph: string) =>
+    urls[subgraph] ? [{ method, path, handle: forwardTo(urls[subgraph], subgraph, settings.trustProxy) }] : [];
   const routes = [
     ...healthRoutes('gateway', readiness),
     metricsRoute(),
-    // Plain HTTP that lives on the public origin, streamed to the service that owns it.
-    ...(['GET', 'PUT', 'POST'] as const).map((method) => ({ method, path: '/files/', handle: forwardTo(gateway.urls.documents, 'documents', settings.trustProxy) })),
-    { method: 'GET' as const, path: '/recordings/', handle: forwardTo(gateway.urls.meet, 'meet', settings.trustProxy) },
-    { method: 'GET' as const, path: '/calendar/feed/', handle: forwardTo(gateway.urls.calendar, 'calendar', settings.trustProxy) },
-    { method: 'POST' as const, path: '/webhooks/livekit', handle: forwardTo(gateway.urls.meet, 'meet', settings.trustProxy) },
-    { method: 'POST' as const, path: '/events/ingest', handle: forwardTo(gateway.urls.erp, 'erp', settings.trustProxy) },
+    ...(['GET', 'PUT', 'POST'] as const).flatMap((method) => forward(method, '/files/', 'documents')),
+    ...forward('GET', '/recordings/', 'meet'),
+    ...forward('GET', '/calendar/feed/', 'calendar'),
+    ...forward('POST', '/webhooks/livekit', 'meet'),
+    ...forward('POST', '/events/ingest', 'erp'),
   ];
 
   let inFlight = 0;
@@ -158,9 +165,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   server.keepAliveTimeout = 65_000;
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
-    server, config, log, subgraphUrls: gateway.urls, supergraphSdl: options.supergraphSdl ?? readFileSync(schemaPath('supergraph'), 'utf8'),
+    server, config, log, supergraph: gateway.gateway.current,
     verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)), checkLimits: (query) => checkOperationLimits(query, settings.limits),
   });
+  gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== '0.0.0.0' ? options.host : 'localhost'}:${port}/graphql`;
@@ -189,6 +197,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url,
     port,
     server,
+    federation: gateway.gateway,
     checkOperationLimits: (operation) => checkOperationLimits(operation, settings.limits),
     stop: () => (stopping ??= stop()),
   };

@@ -168,7 +168,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     eventIngestSecret: secret('EVENT_INGEST_SECRET', DEV_SECRETS.eventIngestSecret),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
-    gateway: loadGatewayConfig(env, production),
+    gateway: loadGatewayConfig(env, production, SUBGRAPH_NAMES),
     // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
     credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
     calendar: {

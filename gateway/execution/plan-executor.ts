@@ -1,17 +1,18 @@
 /**
- * The gateway's executor for queries and mutations: the same query planner
- * as @apollo/gateway (plans cached per operation text and name), but the
- * plan runs on plain JSON (execute-plan.ts) and the answer is shaped by a
- * selection shape compiled once per cached plan (shape-response.ts), where
- * @apollo/gateway rebuilds its operation and walks it per request. What it
- * does not run itself (@skip/@include, @defer, introspection, plans with
- * conditions or data rewrites) goes to @apollo/gateway's executor.
+ * The gateway's executor for queries and mutations: plans from our planning
+ * step (gateway/planning/, cached per operation text and name), run on plain
+ * JSON (execute-plan.ts), the answer shaped by a selection shape compiled
+ * once per cached plan (shape-response.ts), where @apollo/gateway rebuilds
+ * its operation and walks it per request. What it does not run itself yet
+ * goes to @apollo/gateway's executor with the same plan (apollo-fallback.ts),
+ * counted.
  */
-import { operationFromDocument, type Schema } from '@apollo/federation-internals';
-import type { QueryPlanner } from '@apollo/query-planner';
+import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import type { OperationPlanner } from '../planning/operation-planner.js';
+import type { FallbackExecutor } from './apollo-fallback.js';
 import { compilePlan, fetchCount, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
 import type { OperationAdmission } from './operation-admission.js';
@@ -24,12 +25,12 @@ const { getVariableValues, visit, BREAK, Kind } = graphqlRuntime;
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
 
 export interface PlanExecutorOptions {
-  planner: QueryPlanner;
+  planner: OperationPlanner;
   /** The supergraph as graphql-js (type conditions of `requires`). */
   supergraphSchema: GraphQLSchema;
   send: SubgraphSender;
   /** @apollo/gateway's executor, for what this one does not run. */
-  fallback: GatewayExecutor;
+  fallback: FallbackExecutor;
   /** Cached plans (default 1000). */
   cacheSize?: number;
   /** Bounds the operations of several fetches running at once (operation-admission.ts); none by default. */
@@ -51,45 +52,41 @@ export interface PreparedOperation {
   multiFetch: boolean;
 }
 
-/** Empty: run by the fallback. */
-type Compiled = PreparedOperation | { plan?: undefined };
+/** Not run here: an answer known in advance (planning failed), or Apollo's executor with this plan. */
+type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQLError[] } | { plan?: undefined; fallback: QueryPlan; reason: string };
 
-/** What this executor leaves to Apollo's: directives that change the plan per request, introspection, `__proto__` names. */
-function needsFallback(document: DocumentNode): boolean {
-  let found = false;
+/** Why this executor leaves an operation to Apollo's (directives that change the plan per request, introspection, `__proto__` names). */
+function fallbackReason(document: DocumentNode): string | undefined {
+  let reason: string | undefined;
   visit(document, {
     Directive(node) {
       if (node.name.value === 'skip' || node.name.value === 'include' || node.name.value === 'defer' || node.name.value === 'stream') {
-        found = true;
+        reason = node.name.value;
         return BREAK;
       }
       return undefined;
     },
     Field(node) {
-      if (node.name.value === '__schema' || node.name.value === '__type' || node.alias?.value === '__proto__' || node.name.value === '__proto__') {
-        found = true;
-        return BREAK;
-      }
-      return undefined;
+      if (node.name.value === '__schema' || node.name.value === '__type') reason = 'introspection';
+      else if (node.alias?.value === '__proto__' || node.name.value === '__proto__') reason = '__proto__';
+      return reason ? BREAK : undefined;
     },
   });
-  return found;
+  return reason;
 }
 
 export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
   private readonly byText = new Map<string, PreparedOperation>();
-  private readonly apiSchema: Schema;
   private readonly cacheSize: number;
 
   constructor(private readonly options: PlanExecutorOptions) {
-    this.apiSchema = options.planner.supergraph.apiSchema();
     this.cacheSize = options.cacheSize ?? 1000;
   }
 
   readonly executor: GatewayExecutor = async (requestContext) => {
     const compiled = this.compiled(requestContext);
-    if (!compiled.plan) return this.options.fallback(requestContext);
+    if (!compiled.plan) return 'errors' in compiled ? { errors: compiled.errors } : this.options.fallback(requestContext, compiled.fallback, compiled.reason);
     const variableErrors = this.coerce(compiled, requestContext.request.variables);
     if (variableErrors) return { errors: variableErrors };
     return this.run(compiled, requestContext.request.variables, requestContext.context);
@@ -153,21 +150,24 @@ export class PlanExecutor {
   }
 
   private compile({ document, operation, request, schema }: GatewayGraphQLRequestContext): Compiled {
-    if (operation.operation === 'subscription' || needsFallback(document)) return {};
-    let node;
-    try {
-      const planned = this.options.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName: request.operationName ?? undefined }));
-      node = planned.node;
-    } catch {
-      return {}; // Apollo's executor plans it again and reports the failure as it always has
+    if (operation.operation === 'subscription') {
+      return { errors: [new graphqlRuntime.GraphQLError('Subscriptions are served over graphql-ws (/graphql) and SSE (/graphql/stream)', { extensions: { code: 'BAD_REQUEST' } })] };
     }
+    let planned: QueryPlan;
+    try {
+      planned = this.options.planner.plan(document, request.operationName ?? undefined);
+    } catch (error) {
+      return { errors: [error as GraphQLError] };
+    }
+    const reason = fallbackReason(document);
+    if (reason) return { fallback: planned, reason };
+    const node = planned.node;
     const isMutation = operation.operation === 'mutation';
-    const plan: CompiledNode | undefined = node ? node.kind !== 'Subscription' ? compilePlan(node, this.options.supergraphSchema, isMutation) : undefined : { kind: 'Sequence', nodes: [] };
-    if (!plan) return {};
+    const plan: CompiledNode | undefined = !node ? { kind: 'Sequence', nodes: [] } : node.kind === 'Subscription' ? undefined : compilePlan(node, this.options.supergraphSchema, isMutation);
+    if (!plan) return { fallback: planned, reason: 'plan-node' };
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
-    const root = schema.getRootType(operation.operation);
-    if (!root) return {};
+    const root = schema.getRootType(operation.operation)!;
     return {
       plan,
       shape: rootShape(root, operation.selectionSet, { schema, fragments }),

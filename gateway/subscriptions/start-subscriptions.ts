@@ -8,7 +8,7 @@ import type { PlatformConfig } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
 import type { LimitVerdict } from '../operation-limits.js';
 import { createSseHandler } from './sse-transport.js';
-import { SubscriptionEngine } from './subscription-engine.js';
+import { SubscriptionEngine, type SubscriptionEngineOptions } from './subscription-engine.js';
 import { serveWebSocket } from './websocket-transport.js';
 
 export const SSE_PATH = '/graphql/stream';
@@ -17,8 +17,8 @@ export interface GatewaySubscriptionsOptions {
   server: http.Server;
   config: PlatformConfig;
   log: Logger;
-  supergraphSdl: string;
-  subgraphUrls: Partial<Record<string, string>>;
+  /** The supergraph serving when subscriptions start (engine.update() follows reloads). */
+  supergraph: SubscriptionEngineOptions['supergraph'];
   verifyUserToken: UserTokenVerifier;
   checkLimits?: (query: string) => LimitVerdict;
   /** SSE: events a stream may hold unsent before its client is let go. Default 100. */
@@ -45,8 +45,7 @@ export function activeClientSubscriptions(): number {
 export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions): GatewaySubscriptions {
   const log = options.log.child({ component: 'subscriptions' });
   const engine = new SubscriptionEngine({
-    supergraphSdl: options.supergraphSdl,
-    subgraphUrls: options.subgraphUrls,
+    supergraph: options.supergraph,
     signingSecret: options.config.internalSigningSecret,
     log,
     checkLimits: options.checkLimits,

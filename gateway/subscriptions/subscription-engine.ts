@@ -19,12 +19,13 @@ import { SubgraphDataSource } from '../subgraph-data-source.js';
 import { ClientStream, type ClientStreamOptions } from './client-stream.js';
 import { formatErrors } from './execute-event.js';
 import { SharedSubscription } from './shared-subscription.js';
+import type { ServingSupergraph } from '../supergraph/serving-supergraph.js';
 import { SubscriptionPlanner, type SubscriptionPlan } from './subscription-planner.js';
 import { UpstreamConnection } from './upstream-connection.js';
 
 export interface SubscriptionEngineOptions {
-  supergraphSdl: string;
-  subgraphUrls: Partial<Record<string, string>>;
+  /** The supergraph serving now and its subgraphs' URLs (update() follows reloads). */
+  supergraph: Pick<ServingSupergraph, 'loaded' | 'urls'>;
   signingSecret: string;
   log: Logger;
   /** The gateway's operation limits (the same as over HTTP). */
@@ -47,20 +48,33 @@ export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'>;
 export type Subscribed = { ok: true; stream: ClientStream } | { ok: false; errors: GraphQLFormattedError[] };
 
 export class SubscriptionEngine {
-  readonly planner: SubscriptionPlanner;
-  private readonly services: ServiceMap = {};
-  private readonly dataSources: SubgraphDataSource[] = [];
+  planner!: SubscriptionPlanner;
+  private services: ServiceMap = {};
+  private urls: Record<string, string> = {};
+  /** By subgraph name and URL: kept across reloads (subscriptions started before one still use theirs). */
+  private readonly dataSources = new Map<string, SubgraphDataSource>();
   private readonly upstreams = new Map<string, UpstreamConnection[]>();
   private readonly shared = new Map<string, SharedSubscription>();
 
   constructor(private readonly options: SubscriptionEngineOptions) {
-    this.planner = new SubscriptionPlanner(options.supergraphSdl);
-    for (const [name, url] of Object.entries(options.subgraphUrls)) {
-      if (!url) continue;
-      const source = new SubgraphDataSource({ name, url, signingSecret: options.signingSecret, timeoutMs: options.subgraphTimeoutMs, connections: 16 });
-      this.dataSources.push(source);
-      this.services[name] = source;
+    this.update(options.supergraph);
+  }
+
+  /** A new supergraph: new subscriptions are planned over it; those running keep the plan, planner and sources they started with. */
+  update(supergraph: Pick<ServingSupergraph, 'loaded' | 'urls'>): void {
+    const services: ServiceMap = {};
+    for (const [name, url] of Object.entries(supergraph.urls)) {
+      const key = `${name}\n${url}`;
+      let source = this.dataSources.get(key);
+      if (!source) {
+        source = new SubgraphDataSource({ name, url, signingSecret: this.options.signingSecret, timeoutMs: this.options.subgraphTimeoutMs, connections: 16 });
+        this.dataSources.set(key, source);
+      }
+      services[name] = source;
     }
+    this.planner = new SubscriptionPlanner(supergraph.loaded);
+    this.services = services;
+    this.urls = supergraph.urls;
   }
 
   /** Client subscriptions and the upstream subscriptions they share. */
@@ -78,7 +92,7 @@ export class SubscriptionEngine {
     const planned = this.planner.plan(request.query, request.operationName);
     if (!planned.ok) return refuse(planned.errors);
     const subgraph = planned.plan.primary.serviceName;
-    if (!this.options.subgraphUrls[subgraph]) return refuse([new GraphQLError(`No URL configured for subgraph "${subgraph}"`)]);
+    if (!this.urls[subgraph]) return refuse([new GraphQLError(`No URL configured for subgraph "${subgraph}"`)]);
     return { ok: true, plan: planned.plan };
   }
 
@@ -117,11 +131,12 @@ export class SubscriptionEngine {
   }
 
   private upstreamFor(subgraph: string): UpstreamConnection {
-    let pool = this.upstreams.get(subgraph);
-    if (!pool) this.upstreams.set(subgraph, (pool = []));
+    const key = `${subgraph}\n${this.urls[subgraph]}`;
+    let pool = this.upstreams.get(key);
+    if (!pool) this.upstreams.set(key, (pool = []));
     const idle = pool.reduce<UpstreamConnection | undefined>((best, connection) => (!best || connection.size < best.size ? connection : best), undefined);
     if (idle && (idle.size === 0 || pool.length >= (this.options.upstreamConnections ?? 4))) return idle;
-    const url = new URL(this.options.subgraphUrls[subgraph]!);
+    const url = new URL(this.urls[subgraph]!);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     const connection = new UpstreamConnection({
       url: url.toString(),
@@ -136,6 +151,6 @@ export class SubscriptionEngine {
     for (const shared of [...this.shared.values()]) shared.close();
     this.shared.clear();
     for (const pool of this.upstreams.values()) for (const connection of pool) connection.close();
-    await Promise.all(this.dataSources.map((source) => source.close()));
+    await Promise.all([...this.dataSources.values()].map((source) => source.close()));
   }
 }

@@ -5,11 +5,14 @@
  * every event). Operations are validated against the API schema and their
  * plans cached by text.
  */
-import { Supergraph, operationFromDocument, type Schema } from '@apollo/federation-internals';
+import type { Schema } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
-import { QueryPlanner, type FetchNode, type PlanNode } from '@apollo/query-planner';
+import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { apolloPlanner } from '../planning/apollo-planner.js';
+import type { OperationPlanner } from '../planning/operation-planner.js';
+import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
 
 // The API schema is built by federation-internals: validate with its graphql-js instance.
 const { getOperationAST, parse, validate } = graphqlRuntime;
@@ -34,15 +37,14 @@ export class SubscriptionPlanner {
   readonly apiSchema: Schema;
   readonly apiGraphQLSchema: GraphQLSchema;
   readonly supergraphSchema: GraphQLSchema;
-  private readonly planner: QueryPlanner;
+  private readonly planner: OperationPlanner;
   private readonly plans = new Map<string, Planned>();
 
-  constructor(supergraphSdl: string) {
-    const supergraph = Supergraph.build(supergraphSdl);
-    this.apiSchema = supergraph.apiSchema();
-    this.apiGraphQLSchema = this.apiSchema.toGraphQLJSSchema();
-    this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
-    this.planner = new QueryPlanner(supergraph);
+  constructor(loaded: LoadedSupergraph) {
+    this.apiSchema = loaded.apiSchema;
+    this.apiGraphQLSchema = loaded.apiGraphQLSchema;
+    this.supergraphSchema = loaded.supergraphGraphQLSchema;
+    this.planner = apolloPlanner(loaded);
   }
 
   plan(query: string, operationName?: string | null): Planned {
@@ -71,7 +73,7 @@ export class SubscriptionPlanner {
       return { ok: false, errors: [badRequest('Only subscriptions are served here; send queries and mutations over HTTP')] };
     }
     try {
-      const plan = this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
+      const plan = this.planner.plan(document, operationName);
       const node = plan.node;
       if (node?.kind !== 'Subscription') throw new Error('The planner returned no subscription plan');
       const operationContext = buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: document, operationName });

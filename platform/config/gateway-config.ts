@@ -55,11 +55,41 @@ export interface GatewayConfig {
   shutdownGraceMs: number;
   /** Take the client IP from X-Forwarded-For (GATEWAY_TRUST_PROXY, default false). */
   trustProxy: boolean;
+  /** The supergraph served, reloaded when it changes (GATEWAY_SUPERGRAPH_FILE); unset: the platform's schema/supergraph.graphql. */
+  supergraphFile?: string;
+  /**
+   * Subgraph URLs set in the environment, by the subgraph's name in the form of an environment variable
+   * (upper case, anything but letters and digits as `_`): GATEWAY_SUBGRAPH_URL_<NAME>, or <NAME>_URL for the
+   * platform's own subgraphs. They override the URL the supergraph's join__Graph gives (see gateway/supergraph/).
+   */
+  subgraphUrls: Record<string, string>;
+  /** No token asked: requests run with no identity (GATEWAY_ANONYMOUS, for federation conformance runs; refused in production). */
+  anonymous: boolean;
 }
 
-export function loadGatewayConfig(env: Env, production: boolean): GatewayConfig {
+/** A subgraph's name as it appears in an environment variable's name. */
+export const envName = (subgraph: string) => subgraph.toUpperCase().replace(/[^A-Z0-9]/g, '_');
+
+const URL_PREFIX = 'GATEWAY_SUBGRAPH_URL_';
+
+/** GATEWAY_SUBGRAPH_URL_<NAME> for any name, and <NAME>_URL for the platform's (the older form, still honoured). */
+function subgraphUrlsFrom(env: Env, platformSubgraphs: readonly string[]): Record<string, string> {
+  const urls: Record<string, string> = {};
+  for (const name of platformSubgraphs) {
+    const value = env[`${envName(name)}_URL`];
+    if (value) urls[envName(name)] = value;
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith(URL_PREFIX) && key.length > URL_PREFIX.length && value) urls[key.slice(URL_PREFIX.length)] = value;
+  }
+  return urls;
+}
+
+export function loadGatewayConfig(env: Env, production: boolean, platformSubgraphs: readonly string[] = []): GatewayConfig {
   const store = (env.GATEWAY_RATE_LIMIT_STORE ?? 'postgres') as RateLimitConfig['store'];
   if (!['postgres', 'memory', 'off'].includes(store)) throw new Error(`GATEWAY_RATE_LIMIT_STORE must be postgres, memory or off, got "${store}"`);
+  const anonymous = bool(env.GATEWAY_ANONYMOUS, false);
+  if (anonymous && production) throw new Error('GATEWAY_ANONYMOUS=true is refused when NODE_ENV=production');
   return {
     limits: {
       maxQueryBytes: int(env, 'GATEWAY_MAX_QUERY_BYTES', 64 * 1024),
@@ -87,5 +117,8 @@ export function loadGatewayConfig(env: Env, production: boolean): GatewayConfig 
     concurrentPlans: int(env, 'GATEWAY_CONCURRENT_PLANS', 16),
     shutdownGraceMs: int(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
     trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
+    supergraphFile: env.GATEWAY_SUPERGRAPH_FILE || undefined,
+    subgraphUrls: subgraphUrlsFrom(env, platformSubgraphs),
+    anonymous,
   };
 }

@@ -12,7 +12,10 @@ import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestCont
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationAdmission } from '../../execution/operation-admission.js';
-import { withPlanExecutor } from '../../execution/with-plan-executor.js';
+import { apolloFallback } from '../../execution/apollo-fallback.js';
+import { PlanExecutor } from '../../execution/plan-executor.js';
+import { apolloPlanner } from '../../planning/apollo-planner.js';
+import { loadSupergraph } from '../../supergraph/load-supergraph.js';
 import { graphqlRuntime } from '../../../platform/subgraph/subscriptions/graphql-runtime.js';
 
 const { parse, getOperationAST, GraphQLError } = graphqlRuntime;
@@ -126,9 +129,20 @@ export async function startLocalFederation(options: { admission?: OperationAdmis
     supergraphSdl: composed.supergraphSdl,
     buildService: ({ name }) => ({ process: ({ request }) => call(name, request.query!, request.variables, request.operationName) }),
   });
-  const gateway = withPlanExecutor(apolloGateway, (fetch, variables) => call(fetch.serviceName, fetch.operation, variables, fetch.operationName), options.admission);
-  const loaded = (await gateway.load({ apollo: {} })) as { schema: GraphQLSchema; executor: GatewayExecutor };
+  await apolloGateway.load();
   const apolloExecutor = (apolloGateway as unknown as { executor: GatewayExecutor }).executor;
+  const supergraph = loadSupergraph(composed.supergraphSdl);
+  const ours = new PlanExecutor({
+    planner: apolloPlanner(supergraph),
+    supergraphSchema: supergraph.supergraphGraphQLSchema,
+    fallback: apolloFallback({
+      services: Object.fromEntries(Object.keys(sources).map((name) => [name, { process: ({ request }) => call(name, request.query!, request.variables, request.operationName) }])),
+      apiSchema: supergraph.apiSchema,
+      supergraphGraphQLSchema: supergraph.supergraphGraphQLSchema,
+    }),
+    send: (fetch, variables) => call(fetch.serviceName, fetch.operation, variables, fetch.operationName),
+    admission: options.admission,
+  });
 
   const requestContext = (query: string, variables: Record<string, unknown> = {}) => {
     const document = parse(query);
@@ -140,14 +154,14 @@ export async function startLocalFederation(options: { admission?: OperationAdmis
       operationName: operation.name?.value ?? null,
       queryHash: createHash('sha256').update(query).digest('hex'),
       source: query,
-      schema: loaded.schema,
+      schema: supergraph.apiGraphQLSchema,
       context: {},
       logger: console,
       metrics: {},
     } as unknown as GatewayGraphQLRequestContext;
   };
   return {
-    ours: (query, variables) => loaded.executor(requestContext(query, variables)),
+    ours: (query, variables) => ours.executor(requestContext(query, variables)),
     apollo: (query, variables) => apolloExecutor(requestContext(query, variables)),
     calls,
     failingReviews,

@@ -1,0 +1,31 @@
+/**
+ * The gateway's planning step, behind an interface of ours: from an
+ * operation (validated against the API schema) to a query plan the executor
+ * runs. Which planner does it (Apollo's, a layer over it, another one) is
+ * decided where the gateway is put together, not in the executor.
+ */
+import type { QueryPlan } from '@apollo/query-planner';
+import type { DocumentNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+export interface OperationPlanner {
+  /** The plan of the named operation (or the only one); throws a PlanningError when there is none. */
+  plan(document: DocumentNode, operationName: string | undefined): QueryPlan;
+}
+
+/**
+ * The planner found no plan (an operation it cannot satisfy over this
+ * supergraph, or a planner bug): no data, a stable code. The operation is the
+ * request's problem as far as the client can act on it, so HTTP 400 for
+ * `application/graphql-response+json` and 200 for `application/json`, as the
+ * GraphQL-over-HTTP spec says of requests that cannot be executed.
+ */
+export class PlanningError extends graphqlRuntime.GraphQLError {
+  constructor(cause: unknown) {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    super(`The operation cannot be planned over this supergraph: ${message}`, {
+      extensions: { code: 'QUERY_PLANNING_FAILED' },
+      originalError: cause instanceof Error ? cause : undefined,
+    });
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * A supergraph made ready to serve: parsed and validated by
+ * @apollo/federation-internals (the same checks @apollo/gateway makes), with
+ * its API schema (what clients see), the supergraph schema (type conditions
+ * of entity fetches) and its subgraphs as join__Graph names them. Any
+ * supergraph composed for Federation 2 will do: nothing here knows the
+ * platform's own subgraphs.
+ */
+import { Supergraph, type Schema } from '@apollo/federation-internals';
+import type { GraphQLSchema } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+export interface LoadedSupergraph {
+  sdl: string;
+  supergraph: Supergraph;
+  /** The API schema, as federation-internals models it (planning). */
+  apiSchema: Schema;
+  /** The same as graphql-js, of Apollo's graphql-js instance (validation, execution, introspection). */
+  apiGraphQLSchema: GraphQLSchema;
+  supergraphGraphQLSchema: GraphQLSchema;
+  /** Each subgraph's name and the URL its join__Graph value gives (possibly empty). */
+  subgraphs: readonly { name: string; url: string }[];
+}
+
+/** Why a supergraph cannot be served; `code` is what clients and logs see. */
+export class SupergraphError extends graphqlRuntime.GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: 'SUPERGRAPH_INVALID' } });
+  }
+}
+
+export function loadSupergraph(sdl: string): LoadedSupergraph {
+  try {
+    const supergraph = Supergraph.build(sdl);
+    supergraph.subgraphs(); // extracts (and so checks) each subgraph's schema, as the planner will
+    const apiSchema = supergraph.apiSchema();
+    return {
+      sdl,
+      supergraph,
+      apiSchema,
+      apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+      supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
+      subgraphs: supergraph.subgraphsMetadata().map(({ name, url }) => ({ name, url })),
+    };
+  } catch (error) {
+    throw new SupergraphError(`The supergraph cannot be served: ${(error as Error).message}`);
+  }
+}

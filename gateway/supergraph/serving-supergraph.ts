@@ -1,0 +1,57 @@
+/**
+ * One supergraph as the gateway serves it: loaded and validated, each
+ * subgraph given its URL and pool, a planner, and our executor over them.
+ * Built whole before it replaces the one serving, so a supergraph that does
+ * not load, or names a subgraph nobody says how to reach, never serves.
+ */
+import type { ServiceMap } from '@apollo/gateway';
+import type { PlatformConfig } from '../../platform/config.js';
+import { apolloFallback } from '../execution/apollo-fallback.js';
+import type { OperationAdmission } from '../execution/operation-admission.js';
+import { PlanExecutor } from '../execution/plan-executor.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { apolloPlanner } from '../planning/apollo-planner.js';
+import type { SubgraphDataSource } from '../subgraph-data-source.js';
+import { loadSupergraph, SupergraphError, type LoadedSupergraph } from './load-supergraph.js';
+import type { SubgraphSources } from './subgraph-sources.js';
+import { subgraphUrl, type UrlSources } from './subgraph-urls.js';
+
+export interface ServingSupergraph {
+  loaded: LoadedSupergraph;
+  /** Subgraph name to URL. */
+  urls: Record<string, string>;
+  executor: PlanExecutor;
+}
+
+export interface ServingOptions extends Omit<UrlSources, 'config'> {
+  config: PlatformConfig;
+  sources: SubgraphSources;
+  admission?: OperationAdmission;
+}
+
+export function serveSupergraph(sdl: string, options: ServingOptions): ServingSupergraph {
+  const loaded = loadSupergraph(sdl);
+  const urls: Record<string, string> = {};
+  const byName = new Map<string, SubgraphDataSource>();
+  const services: ServiceMap = {};
+  for (const subgraph of loaded.subgraphs) {
+    const url = subgraphUrl(subgraph.name, subgraph.url, options);
+    if (!url) throw new SupergraphError(`Subgraph "${subgraph.name}" has no URL: give one in its join__Graph or in GATEWAY_SUBGRAPH_URL_<NAME>`);
+    urls[subgraph.name] = url;
+    const source = options.sources.get(subgraph.name, url);
+    byName.set(subgraph.name, source);
+    services[subgraph.name] = source;
+  }
+  const executor = new PlanExecutor({
+    planner: apolloPlanner(loaded),
+    supergraphSchema: loaded.supergraphGraphQLSchema,
+    fallback: apolloFallback({ services, apiSchema: loaded.apiSchema, supergraphGraphQLSchema: loaded.supergraphGraphQLSchema }),
+    send: (fetch, variables, context) => {
+      const source = byName.get(fetch.serviceName);
+      if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+      return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
+    },
+    admission: options.admission,
+  });
+  return { loaded, urls, executor };
+}
