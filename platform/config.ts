@@ -96,6 +96,10 @@ export interface PlatformConfig {
     syncIntervalSeconds: number;
     /** Mirror other domains' events into the calendar (CALENDAR_CONSUME_EVENTS, default on; off under tests unless set). */
     consumeEvents: boolean;
+    /** Occurrences a series may have in its first year (CALENDAR_MAX_SERIES_OCCURRENCES_PER_YEAR, default 5000). */
+    maxSeriesOccurrencesPerYear: number;
+    /** Occurrences one request may expand in all (CALENDAR_MAX_OCCURRENCES_PER_REQUEST, default 20000). */
+    maxOccurrencesPerRequest: number;
   };
 }
 
@@ -174,6 +178,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     calendar: {
       syncIntervalSeconds: int(env, 'CALENDAR_SYNC_INTERVAL_SECONDS', env.VITEST ? 0 : 900),
       consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, !env.VITEST),
+      maxSeriesOccurrencesPerYear: int(env, 'CALENDAR_MAX_SERIES_OCCURRENCES_PER_YEAR', 5000),
+      maxOccurrencesPerRequest: int(env, 'CALENDAR_MAX_OCCURRENCES_PER_REQUEST', 20_000),
     },
     tracing: {
       endpoint: env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || (env.OTEL_EXPORTER_OTLP_ENDPOINT ? `${env.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces` : undefined),

@@ -11,6 +11,7 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
 import { calendarMigrations } from './migrations/index.js';
+import { OccurrenceBudget, setOccurrenceLimits } from './recurrence/occurrence-limits.js';
 import { EventRepository } from './repositories/event-repository.js';
 import { CredentialCipher } from '../../platform/crypto/credential-cipher.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
@@ -35,6 +36,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
   migrations: calendarMigrations,
   resolvers,
   async start({ config, databaseUrl, log }) {
+    setOccurrenceLimits({ perSeriesYear: config.calendar.maxSeriesOccurrencesPerYear, perRequest: config.calendar.maxOccurrencesPerRequest });
     const db = createKysely<CalendarDatabase>(databaseUrl);
     const eventRepository = new EventRepository(db);
     const participantRepository = new ParticipantRepository(db);
@@ -62,11 +64,13 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       },
       createContext: (base) => {
         const users = new UserDirectory(config, base.viewer);
+        // One budget for every expansion of the request (fields, aliases, free/busy).
+        const budget = new OccurrenceBudget();
         return {
           ...base,
-          events: new CalendarEventService(base.viewer, eventRepository, participantRepository),
+          events: new CalendarEventService(base.viewer, eventRepository, participantRepository, budget),
           eventWrites: writesAs(base.viewer),
-          freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users),
+          freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users, budget),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
           feed,
         };

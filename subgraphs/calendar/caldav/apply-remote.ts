@@ -26,6 +26,18 @@ export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
   };
 }
 
+/** Why a remote object cannot be stored as it is (a rule over the occurrence cap, an unknown zone...), or null. */
+export function unstorable(remote: RemoteObject, companyId: string): Error | null {
+  try {
+    const placeholder: EventDraft = { companyId, title: '', start: new Date(0), eventType: 'CUSTOM' };
+    if (remote.master) draftToRow(withRemote(placeholder, remote.master));
+    for (const override of remote.overrides) draftToRow({ ...withRemote(placeholder, override), recurrenceRule: null, exdates: [], rdates: [] });
+    return null;
+  } catch (error) {
+    return error as Error;
+  }
+}
+
 /** The row of one RECURRENCE-ID override of a series, as the remote describes it. */
 export function overrideRow(series: CalendarEventModel, override: RemoteEvent): NewEventRow {
   const base: EventDraft = { ...draftOf(series), parentId: series.id, recurrenceId: override.recurrenceId, externalId: null };

@@ -17,6 +17,8 @@ const invalid = (rule: string, why: string) => badInput(`Invalid recurrence rule
 
 /** The rule's text, upper-cased and without the `RRULE:` prefix, or BAD_USER_INPUT saying what is wrong. */
 export function normalizeRecurrenceRule(input: string): string {
+  // The grammar (RFC 5545 3.3.10) is printable ASCII: a line break or a control character could end the property in iCalendar output.
+  if (/[^\x20-\x7e]/.test(input)) throw badInput('Invalid recurrence rule: it may hold only printable ASCII characters, no line breaks or control characters', 'recurrenceRule');
   const rule = input.trim().replace(/^RRULE:/i, '');
   if (!rule) throw invalid(input, 'it is empty');
   if (rule.length > 500) throw invalid(rule.slice(0, 40) + '\u2026', 'it is longer than 500 characters');

@@ -19,7 +19,7 @@
  */
 import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
-import { applyRemoteEdit, createFromRemote } from '../caldav/apply-remote.js';
+import { applyRemoteEdit, createFromRemote, unstorable } from '../caldav/apply-remote.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
@@ -115,9 +115,12 @@ export class CalDAVPull {
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
       try {
-        return [{ item, remote: parseICalendar(item.data!) }];
+        const remote = parseICalendar(item.data!);
+        const refusal = unstorable(remote, this.sync.account.company_id);
+        if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
+        return [{ item, remote }];
       } catch (error) {
-        this.sync.deps.log.warn({ href: item.href, err: error }, 'unreadable calendar object skipped');
+        this.sync.deps.log.warn({ href: item.href, err: error }, 'unreadable or refused calendar object skipped');
         return [];
       }
     });

@@ -10,6 +10,7 @@ import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName } from '../models.js';
 import { expandOccurrences } from '../recurrence/expand-occurrences.js';
+import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange, seriesOf, sortOccurrences } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
@@ -27,6 +28,7 @@ export class CalendarEventService {
     private readonly viewer: Viewer,
     private readonly events: EventRepository,
     participants: ParticipantRepository,
+    private readonly budget: OccurrenceBudget,
   ) {
     this.eventById = rowLoader((ids) => events.findVisibleByIds(viewer, ids), (event) => event.id);
     this.overridesBySeries = groupLoader((ids) => events.overridesOf(viewer.companyId, ids), (event) => event.parentId!);
@@ -48,23 +50,30 @@ export class CalendarEventService {
   /** Occurrences of every visible, non-cancelled event in [from, to), sorted. */
   async listOccurrences(from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<EventOccurrenceModel[]> {
     requireRange(from, to);
+    this.budget.check();
     const series = await this.events.findVisibleInRange(this.viewer, from, to, types);
     for (const event of series) this.eventById.prime(event.id, event);
     const overrides = await this.overridesBySeries.loadMany(series.map((event) => event.id));
     const occurrences = series.flatMap((event, index) => {
       const own = overrides[index];
-      return occurrencesInRange(event, Array.isArray(own) ? own : [], from, to);
+      return this.spent(occurrencesInRange(event, Array.isArray(own) ? own : [], from, to));
     });
     return sortOccurrences(occurrences);
   }
 
   async occurrencesOf(event: CalendarEventModel, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
     requireRange(from, to);
+    this.budget.check();
     if (event.parentId) {
       // An edited occurrence stands for itself.
       return occurrencesInRange({ ...event, recurrenceRule: null, rdates: [], exdates: [] }, [], from, to).map((o) => ({ ...o, recurrenceId: event.recurrenceId }));
     }
-    return occurrencesInRange(event, await this.overridesBySeries.load(event.id), from, to);
+    return this.spent(occurrencesInRange(event, await this.overridesBySeries.load(event.id), from, to));
+  }
+
+  private spent<T>(occurrences: T[]): T[] {
+    this.budget.spend(occurrences.length);
+    return occurrences;
   }
 
   /** Participants belong to the series; an edited occurrence shows its series' participants. */
@@ -94,6 +103,7 @@ export class CalendarEventService {
     if (!to) return events;
     // The SQL filter is coarse for series: keep those with an occurrence in the range.
     const start = from ?? new Date(0);
-    return events.filter((event) => expandOccurrences(seriesOf(event), start, to).length > 0);
+    this.budget.check();
+    return events.filter((event) => this.spent(expandOccurrences(seriesOf(event), start, to)).length > 0);
   }
 }

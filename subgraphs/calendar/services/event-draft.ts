@@ -6,6 +6,7 @@
 import { badInput } from '../../../platform/errors.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
 import { seriesEnd } from '../recurrence/expand-occurrences.js';
+import { requireSeriesWithinCap } from '../recurrence/occurrence-limits.js';
 import { normalizeRecurrenceRule } from '../recurrence/recurrence-rule.js';
 import { requireTimeZone } from '../recurrence/time-zones.js';
 import type { NewEventRow } from '../repositories/event-writes.js';
@@ -36,6 +37,7 @@ export interface EventDraft {
 }
 
 const DAY = 86_400_000;
+const MAX_DATES = 1000;
 export const startOfUtcDay = (date: Date) => new Date(Math.floor(date.getTime() / DAY) * DAY);
 
 /** All-day events are whole UTC days: start at midnight, end (exclusive) at a later midnight. */
@@ -57,7 +59,10 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   const toDay = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => (allDay ? startOfUtcDay(date) : date));
   const exdates = toDay(draft.exdates);
   const rdates = toDay(draft.rdates);
-  const until = seriesEnd({ start: times.start, end: times.end, allDay, timezone, recurrenceRule, exdates, rdates });
+  if (exdates.length > MAX_DATES || rdates.length > MAX_DATES) throw badInput(`A series may list at most ${MAX_DATES} exdates and ${MAX_DATES} rdates`, exdates.length > MAX_DATES ? 'exdates' : 'rdates');
+  const series = { start: times.start, end: times.end, allDay, timezone, recurrenceRule, exdates, rdates };
+  requireSeriesWithinCap(series);
+  const until = seriesEnd(series);
   return {
     company_id: draft.companyId,
     parent_id: draft.parentId ?? null,

@@ -6,6 +6,7 @@
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput } from '../../../platform/errors.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
+import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
@@ -42,10 +43,12 @@ export class FreeBusyService {
     private readonly participants: ParticipantRepository,
     private readonly responses: OccurrenceResponseRepository,
     private readonly users: UserDirectory,
+    private readonly budget: OccurrenceBudget,
   ) {}
 
   async freeBusy(userIds: readonly string[], from: Date, to: Date): Promise<{ user: { id: string }; busy: Interval[] }[]> {
     requireRange(from, to);
+    this.budget.check();
     if (userIds.length > MAX_FREE_BUSY_USERS) throw badInput(`Ask for at most ${MAX_FREE_BUSY_USERS} users at a time`, 'userIds');
     const ids = await this.users.requireCompanyUsers(userIds, 'userIds');
     const companyId = this.viewer.companyId;
@@ -64,7 +67,9 @@ export class FreeBusyService {
       const busy: Interval[] = [];
       for (const event of events) {
         if (!this.takesPart(event, participantsOf.get(event.id) ?? [], userId)) continue;
-        for (const occurrence of occurrencesInRange(event, overridesOf.get(event.id) ?? [], from, to)) {
+        const occurrences = occurrencesInRange(event, overridesOf.get(event.id) ?? [], from, to);
+        this.budget.spend(occurrences.length);
+        for (const occurrence of occurrences) {
           if (!occurrence.end || occurrence.end <= occurrence.start) continue;
           if (occurrence.recurrenceId && declined.has(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) continue;
           busy.push({ start: occurrence.start < from ? from : occurrence.start, end: occurrence.end > to ? to : occurrence.end });

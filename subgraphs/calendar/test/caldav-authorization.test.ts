@@ -160,6 +160,15 @@ describe('CalDAV pull obeys who may change what', () => {
     expect((await titleOf(eventId)).isCancelled).toBe(false);
   });
 
+  it('an object over the occurrence cap is skipped without failing the sync', async () => {
+    const hourly = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Attacker//EN', 'BEGIN:VEVENT', 'UID:hourly-1', 'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260504T080000Z', 'DTEND:20260504T081000Z', 'RRULE:FREQ=HOURLY', 'SUMMARY:Every hour', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await remotePut('neil', new URL('hourly.ics', accounts.neil.calendarUrl).toString(), hourly);
+    await sync('neil');
+    const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { title } } }`);
+    expect(calendarEvents.map((o: any) => o.event.title)).not.toContain('Every hour');
+  });
+
   it('the organiser edits and cancels from their calendar', async () => {
     const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
     await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Curriculum review (room 2)'), copy.etag);

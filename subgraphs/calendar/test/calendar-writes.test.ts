@@ -78,6 +78,14 @@ describe('own events', () => {
     const foreign = await call('emil.employee', CREATE, { input: { ...base, participantIds: ['21'] } });
     expect(codeOf(foreign)).toBe('BAD_USER_INPUT');
     expect(foreign.errors?.[0]?.message).toMatch(/Not users of your company: 21/);
+    const unknown = await call('emil.employee', CREATE, { input: { ...base, participantIds: ['4', '99999', '21'] } });
+    expect(unknown.errors?.[0]?.message).toMatch(/Not users of your company: 99999, 21$/);
+    // A line break (or any control character) could end the RRULE property in what we write: refused, not stored.
+    for (const rule of ['FREQ=WEEKLY;UNTIL=20260401T000000Z\r\n\u0000', 'FREQ=DAILY;COUNT=3\r\nATTENDEE:mailto:x@example.com', 'FREQ=DAILY\tCOUNT=2']) {
+      const injected = await call('emil.employee', CREATE, { input: { ...base, recurrenceRule: rule } });
+      expect(codeOf(injected)).toBe('BAD_USER_INPUT');
+      expect(injected.errors?.[0]?.message).toMatch(/printable ASCII/);
+    }
     const sourceType = await call('admin', CREATE, { input: { ...base, eventType: 'TASK_DEADLINE' } });
     expect(codeOf(sourceType)).toBe('BAD_USER_INPUT');
     const holiday = await call('emil.employee', CREATE, { input: { ...base, eventType: 'HOLIDAY' } });
