@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-config.js';
-import { bool, int, type Env } from './config/env-values.js';
+import { bool, int, list, type Env } from './config/env-values.js';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
 import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
 
@@ -71,6 +71,12 @@ export interface PlatformConfig {
   auth: AuthConfig;
   /** HMAC key the gateway signs forwarded identities with (subgraphs verify). */
   internalSigningSecret: string;
+  /**
+   * Keys that were current before a rotation and are still accepted (never
+   * used to sign or encrypt): INTERNAL_SIGNING_SECRET_PREVIOUS and
+   * CREDENTIAL_KEY_PREVIOUS, comma-separated. README, "Operations".
+   */
+  previousKeys: { internalSigning: string[]; credential: string[] };
   /** Off only for local debugging: subgraphs then also accept a user's bearer token. */
   requireGatewaySignature: boolean;
   /** `url`: Moodle's wwwroot (MOODLE_URL), for links in the notifications academy writes; without it they are site-relative. */
@@ -154,6 +160,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       audience: env.AUTH_AUDIENCE ?? (authMode === 'dev' ? 'bheem-federation' : undefined),
     },
     internalSigningSecret: secret('INTERNAL_SIGNING_SECRET', DEV_SECRETS.internalSigningSecret),
+    previousKeys: { internalSigning: list(env.INTERNAL_SIGNING_SECRET_PREVIOUS), credential: list(env.CREDENTIAL_KEY_PREVIOUS) },
     requireGatewaySignature: bool(env.REQUIRE_GATEWAY_SIGNATURE, true),
     moodle: {
       schema: env.MOODLE_SCHEMA ?? (embedded ? 'moodle' : 'public'),

@@ -8,6 +8,7 @@
  */
 import { createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { claimsFromViewer, viewerFromClaims, type Viewer } from './viewer.js';
+import type { PlatformConfig } from '../config.js';
 
 export const IDENTITY_HEADER = 'bheem-identity';
 const ISSUER = 'bheem-gateway';
@@ -41,12 +42,19 @@ export function signIdentity(secret: string, viewer: Viewer, audience: string, b
 
 export type IdentityCheck = { ok: true; viewer: Viewer } | { ok: false; reason: string };
 
-export function verifyIdentity(secret: string, token: string, audience: string, body: string | Buffer): IdentityCheck {
+/**
+ * `secrets`: the current key, then any previous ones still accepted while a
+ * rotation rolls out (a gateway not yet restarted signs with the old key).
+ */
+export function verifyIdentity(secrets: string | readonly string[], token: string, audience: string, body: string | Buffer): IdentityCheck {
   const parts = token.split('.');
   if (parts.length !== 3 || parts[0] !== HEADER_SEGMENT) return { ok: false, reason: 'malformed identity header' };
-  const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
   const given = Buffer.from(parts[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad identity signature' };
+  const signedBy = (secret: string) => {
+    const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  };
+  if (!(typeof secrets === 'string' ? [secrets] : secrets).some(signedBy)) return { ok: false, reason: 'bad identity signature' };
   let payload: Record<string, unknown>;
   try {
     payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
@@ -59,4 +67,9 @@ export function verifyIdentity(secret: string, token: string, audience: string, 
   if (payload.bh !== bodyHash(body)) return { ok: false, reason: 'identity does not match the request body' };
   const viewer = viewerFromClaims(payload);
   return viewer ? { ok: true, viewer } : { ok: false, reason: 'identity lacks claims' };
+}
+
+/** The keys a subgraph accepts identities under: the current one first, then those of a rotation in progress. */
+export function identityKeys(config: Pick<PlatformConfig, 'internalSigningSecret' | 'previousKeys'>): string[] {
+  return [config.internalSigningSecret, ...config.previousKeys.internalSigning];
 }

@@ -14,3 +14,8 @@ export function int(env: Env, name: string, fallback: number): number {
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
   return parsed;
 }
+
+/** The comma-separated entries of a value, trimmed, empty ones dropped. */
+export function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+}

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { PlatformConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
-import { IDENTITY_HEADER, verifyIdentity } from '../auth/gateway-signature.js';
+import { IDENTITY_HEADER, identityKeys, verifyIdentity } from '../auth/gateway-signature.js';
 import { bearerToken, type UserTokenVerifier } from '../auth/user-token.js';
 import type { Viewer } from '../auth/viewer.js';
 
@@ -16,7 +16,7 @@ export function createSubgraphAuthenticator(config: PlatformConfig, audience: st
     if (typeof signed === 'string') {
       // GET requests carry the operation in the query string; sign that instead of a body.
       const signedPayload = request.method === 'POST' ? rawBody : Buffer.from(request.url ?? '');
-      const check = verifyIdentity(config.internalSigningSecret, signed, audience, signedPayload);
+      const check = verifyIdentity(identityKeys(config), signed, audience, signedPayload);
       if (!check.ok) throw unauthenticated(`Request refused: ${check.reason}`);
       return check.viewer;
     }

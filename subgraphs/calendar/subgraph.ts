@@ -46,7 +46,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
       : undefined;
     const caldavRepository = new CaldavRepository(db);
-    const cipher = new CredentialCipher(config.credentialKey);
+    const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
     const caldavSync = new CalDAVSyncService(

@@ -46,7 +46,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   async start({ config, databaseUrl, log }) {
     const db = createKysely<DocumentsDatabase>(databaseUrl);
     const settings = config.documents;
-    const secrets = new CompanySecrets(config.credentialKey);
+    const secrets = new CompanySecrets(config.credentialKey, config.previousKeys.credential);
     const profileRows = new StorageProfileRepository(db);
     const profiles = new StorageProfiles(profileRows, secrets);
     const backends = await createStorageBackends(settings, profiles.resolve);

@@ -35,3 +35,18 @@ describe('secrets at rest', () => {
     expect(loadConfig({ ...production, CREDENTIAL_KEY: 'k' }).credentialKey).toBe('k');
   });
 });
+
+describe('rotating the credential key', () => {
+  it('reads values written under a previous key and writes new ones under the current key only', () => {
+    const before = new CredentialCipher('old key');
+    const stored = before.encrypt('app-password', 'caldav:42');
+    const during = new CredentialCipher('new key', ['older key', 'old key']);
+    expect(during.decrypt(stored, 'caldav:42')).toBe('app-password');
+    expect(() => during.decrypt(stored, 'caldav:43')).toThrow(); // the owner binding holds under every key
+    const rewritten = during.encrypt('app-password', 'caldav:42');
+    expect(new CredentialCipher('new key').decrypt(rewritten, 'caldav:42')).toBe('app-password');
+    expect(() => before.decrypt(rewritten, 'caldav:42')).toThrow();
+    expect(() => new CredentialCipher('new key').decrypt(stored, 'caldav:42')).toThrow(); // once the old key is dropped, its values are gone
+    expect(loadConfig({ CREDENTIAL_KEY_PREVIOUS: 'old key, older key' }).previousKeys.credential).toEqual(['old key', 'older key']);
+  });
+});

@@ -15,7 +15,7 @@ import type http from 'node:http';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { verifyIdentity } from '../../auth/gateway-signature.js';
+import { identityKeys, verifyIdentity } from '../../auth/gateway-signature.js';
 import type { Viewer } from '../../auth/viewer.js';
 import type { PlatformConfig } from '../../config.js';
 import { createEventFeed, type EventFeed } from '../../events/event-feed.js';
@@ -62,7 +62,7 @@ const unauthenticated = (message: string) => [newError(message, 'UNAUTHENTICATED
 
 export function serveSubscriptions<TContext extends BaseContext>(options: ServeSubscriptionsOptions<TContext>): SubscriptionServer {
   const { server, schema, audience, config, log } = options;
-  const secret = config.internalSigningSecret;
+  const keys = identityKeys(config);
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? 1024 * 1024 });
   const documents = new Map<string, DocumentNode | readonly GraphQLError[]>();
   const states = new WeakMap<object, SubscriptionState>();
@@ -100,7 +100,7 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
       onConnect: (ctx) => {
         const identity = (ctx.connectionParams as Record<string, unknown> | undefined)?.identity;
         if (typeof identity !== 'string') return false;
-        const check = verifyIdentity(secret, identity, audience, CONNECTION_BODY);
+        const check = verifyIdentity(keys, identity, audience, CONNECTION_BODY);
         if (!check.ok) log.warn({ reason: check.reason }, 'subscription connection refused');
         return check.ok;
       },
@@ -108,7 +108,7 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
         const extensions = payload.extensions ?? {};
         const identity = extensions[IDENTITY_EXTENSION];
         if (typeof identity !== 'string') return unauthenticated('This subgraph accepts only subscriptions signed by the gateway');
-        const check = verifyIdentity(secret, identity, audience, subscribeBody(payload));
+        const check = verifyIdentity(keys, identity, audience, subscribeBody(payload));
         if (!check.ok) return unauthenticated(`Subscription refused: ${check.reason}`);
         const document = documentOf(payload.query);
         if (!('kind' in document)) return document;

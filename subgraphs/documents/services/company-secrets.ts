@@ -14,8 +14,8 @@ const ownerOf = (companyId: string, purpose: SecretPurpose) => `documents:${purp
 export class CompanySecrets {
   private readonly cipher: CredentialCipher;
 
-  constructor(keyMaterial: string) {
-    this.cipher = new CredentialCipher(keyMaterial);
+  constructor(keyMaterial: string, previousKeyMaterial: readonly string[] = []) {
+    this.cipher = new CredentialCipher(keyMaterial, previousKeyMaterial);
   }
 
   encrypt(companyId: string, purpose: SecretPurpose, secret: string): string {
