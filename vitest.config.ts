@@ -10,6 +10,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     // Tests run against a real server given by DATABASE_URL, with Moodle's tables provisioned as in embedded mode.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MOODLE_SCHEMA: 'moodle', MOODLE_PROVISION: 'true' },
+    // Their protocol peers (Radicale, rclone, s3rver) listen on loopback, which the outbound policy refuses unless allowed.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MOODLE_SCHEMA: 'moodle', MOODLE_PROVISION: 'true', OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128' },
   },
 });

@@ -11,6 +11,7 @@ import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-co
 import { bool, int, list, type Env } from './config/env-values.js';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
 import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
+import { loadOutboundConfig, type OutboundConfig } from './config/outbound-config.js';
 
 export type { DocumentsConfig, StorageBackendName } from './config/documents-config.js';
 export { STORAGE_BACKEND_NAMES } from './config/documents-config.js';
@@ -93,6 +94,8 @@ export interface PlatformConfig {
   eventRetentionDays: number;
   documents: DocumentsConfig;
   gateway: GatewayConfig;
+  /** Connections to addresses users give (CalDAV, companies' storage servers): OUTBOUND_ALLOW_HOSTS, OUTBOUND_ALLOW_PRIVATE. */
+  outbound: OutboundConfig;
   /** OpenTelemetry traces, exported by OTLP/HTTP; off (no spans at all) unless an endpoint is set. */
   tracing: TracingConfig;
   /** Key material (CREDENTIAL_KEY) from which the AES-256-GCM key for secrets at rest (CalDAV app passwords, companies' storage credentials) is derived. */
@@ -180,6 +183,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production, SUBGRAPH_NAMES),
+    outbound: loadOutboundConfig(env, production),
     // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
     credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
     calendar: {

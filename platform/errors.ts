@@ -11,6 +11,10 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   CONFLICT: 'CONFLICT',
   UNAVAILABLE: 'UNAVAILABLE',
+  /** The outbound-connection policy refused a user-given address (platform/http/egress-policy.ts). */
+  OUTBOUND_REFUSED: 'OUTBOUND_REFUSED',
+  /** A user-given server could not be used; one wording whatever the reason, so answers cannot map a network. */
+  REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -22,6 +26,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   UNAVAILABLE: 503,
+  OUTBOUND_REFUSED: 400,
+  REMOTE_UNREACHABLE: 400,
   INTERNAL_SERVER_ERROR: 500,
 };
 

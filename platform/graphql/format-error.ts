@@ -13,6 +13,8 @@ const CLIENT_SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', 'PAYLOAD_TOO_LARGE',
   // The gateway's planner found no plan over its supergraph (gateway/planning/).
   'QUERY_PLANNING_FAILED',
+  // The outbound policy (platform/http/egress-policy.ts).
+  'OUTBOUND_REFUSED', 'REMOTE_UNREACHABLE',
 ]);
 
 const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';

@@ -1,8 +1,10 @@
 /** One way to make an S3 client from settings (documents' backend, meet's recording bucket). */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config/s3-settings.js';
+import type { EgressPolicy } from '../http/egress-policy.js';
 
-export function createS3Client(settings: S3Settings): S3Client {
+/** `egress`: for endpoints users give (a company's own bucket), every connection obeys the outbound policy. */
+export function createS3Client(settings: S3Settings, egress?: EgressPolicy): S3Client {
   return new S3Client({
     endpoint: settings.endpoint,
     region: settings.region,
@@ -11,5 +13,6 @@ export function createS3Client(settings: S3Settings): S3Client {
     credentials: settings.accessKeyId && settings.secretAccessKey ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey } : undefined,
     // One retry: a request that fails twice is reported, not retried for a minute.
     maxAttempts: 2,
+    ...(egress && { requestHandler: egress.agents() }),
   });
 }

@@ -6,6 +6,7 @@
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { createKysely } from '../../platform/database/connection.js';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
+import { EgressPolicy } from '../../platform/http/egress-policy.js';
 import { PeriodicJob } from '../../platform/jobs/periodic-job.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarContext } from './context.js';
@@ -50,7 +51,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
     const caldavSync = new CalDAVSyncService(
-      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }),
+      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound),
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);

@@ -6,6 +6,7 @@
 import { createKysely } from '../../platform/database/connection.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
 import { EntityReferences } from '../../platform/federation/entity-references.js';
+import { EgressPolicy } from '../../platform/http/egress-policy.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
@@ -48,14 +49,16 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const settings = config.documents;
     const secrets = new CompanySecrets(config.credentialKey, config.previousKeys.credential);
     const profileRows = new StorageProfileRepository(db);
-    const profiles = new StorageProfiles(profileRows, secrets);
+    // Companies' own servers (WebDAV, S3, Nextcloud) are addresses users gave.
+    const egress = new EgressPolicy(config.outbound);
+    const profiles = new StorageProfiles(profileRows, secrets, egress);
     const backends = await createStorageBackends(settings, profiles.resolve);
     const signer = new UrlSigner(settings.urlSigningSecret, config.publicUrl);
     const documentRepository = new DocumentRepository(db);
     const sessions = new UploadSessionRepository(db);
     const companyStorage = new CompanyStorageRepository(db);
     const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage };
-    const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, secrets, backends);
+    const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, secrets, backends, egress);
     const storageSettingsDeps = { repository: companyStorage, profileRows, profiles, config: settings, backends, secrets };
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);

@@ -5,6 +5,7 @@
  * without it, an ETag listing. Credentials go in the Authorization header only.
  */
 import { calendarMultiGet, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar } from './calendar-choice.js';
 
 export interface CalDAVCredentials {
@@ -24,10 +25,13 @@ export type WriteResult = { ok: true; etag: string | null } | { ok: false; statu
 export class InvalidSyncTokenError extends Error {}
 
 export class CalDAVError extends Error {
-  constructor(message: string, readonly status?: number) {
-    super(message);
+  constructor(message: string, readonly status?: number, options?: ErrorOptions) {
+    super(message, options);
   }
 }
+
+/** The address names a real calendar that cannot be used: the one discovery failure told apart, since only a CalDAV server can cause it. */
+export class UnusableCalendarError extends CalDAVError {}
 
 /** ETags are kept bare (no quotes, no weak prefix) and quoted again when sent. */
 export const bareEtag = (etag: unknown): string | null => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
@@ -36,21 +40,24 @@ const dataOf = (props: Record<string, unknown>) => String((props.calendarData as
 
 export class CalDAVClient {
   private readonly headers: Record<string, string>;
+  /** Every request goes through the outbound policy: the URLs are the user's, or the server's answers. */
+  private readonly fetch: typeof fetch;
 
-  constructor(readonly calendarUrl: string, credentials: CalDAVCredentials) {
+  constructor(readonly calendarUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy) {
     this.headers = getBasicAuthHeaders(credentials);
+    this.fetch = egress.fetch;
   }
 
   /** The calendar to sync with, chosen by the rule in calendar-choice.ts (made when the user has none that holds events). */
-  static async discover(serverUrl: string, credentials: CalDAVCredentials): Promise<string> {
-    const named = await calendarNamedBy(serverUrl, getBasicAuthHeaders(credentials));
+  static async discover(serverUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy): Promise<string> {
+    const named = await calendarNamedBy(serverUrl, getBasicAuthHeaders(credentials), egress.fetch);
     if (named.kind === 'events') return named.url;
-    if (named.kind === 'no-events') throw new CalDAVError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
-    const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav' });
+    if (named.kind === 'no-events') throw new UnusableCalendarError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
+    const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
     try {
       await client.login();
     } catch (error) {
-      throw new CalDAVError(`The CalDAV server at ${serverUrl} refused the login or could not be discovered: ${(error as Error).message}`);
+      throw new CalDAVError(`The CalDAV server at ${serverUrl} refused the login or could not be discovered: ${(error as Error).message}`, undefined, { cause: error });
     }
     const chosen = chooseCalendar(await client.fetchCalendars());
     if (chosen) return chosen;
@@ -66,19 +73,19 @@ export class CalDAVClient {
   }
 
   async create(href: string, ics: string): Promise<WriteResult> {
-    const response = await createObject({ url: href, data: ics, headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' } });
+    const response = await createObject({ fetch: this.fetch, url: href, data: ics, headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' } });
     await response.arrayBuffer();
     return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
   }
 
   async update(href: string, ics: string, etag: string): Promise<WriteResult> {
-    const response = await updateObject({ url: href, data: ics, etag: quoted(etag), headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8' } });
+    const response = await updateObject({ fetch: this.fetch, url: href, data: ics, etag: quoted(etag), headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8' } });
     await response.arrayBuffer();
     return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
   }
 
   async delete(href: string, etag: string | null): Promise<WriteResult> {
-    const response = await deleteObject({ url: href, etag: etag ? quoted(etag) : undefined, headers: this.headers });
+    const response = await deleteObject({ fetch: this.fetch, url: href, etag: etag ? quoted(etag) : undefined, headers: this.headers });
     await response.arrayBuffer();
     if (response.ok || response.status === 404) return { ok: true, etag: null };
     return { ok: false, status: response.status };
@@ -86,7 +93,7 @@ export class CalDAVClient {
 
   /** One object with its current ETag, or null when it is gone. */
   async get(href: string): Promise<RemoteItem | null> {
-    const response = await fetch(href, { headers: this.headers });
+    const response = await this.fetch(href, { headers: this.headers });
     const body = await response.text();
     if (response.status === 404) return null;
     if (!response.ok) throw new CalDAVError(`GET ${href} answered ${response.status}`, response.status);
@@ -97,7 +104,7 @@ export class CalDAVClient {
   async fetchMany(hrefs: readonly string[]): Promise<RemoteItem[]> {
     if (hrefs.length === 0) return [];
     const responses = await calendarMultiGet({
-      url: this.calendarUrl, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls: hrefs.map((href) => new URL(href).pathname), depth: '1', headers: this.headers,
+      fetch: this.fetch, url: this.calendarUrl, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls: hrefs.map((href) => new URL(href).pathname), depth: '1', headers: this.headers,
     });
     return responses
       .filter((response) => response.ok !== false && response.props?.calendarData)
@@ -113,7 +120,7 @@ export class CalDAVClient {
    */
   async changesSince(token: string | null, options: { withData?: boolean } = {}): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
     const props = options.withData ? { 'd:getetag': {}, 'c:calendar-data': {} } : { 'd:getetag': {} };
-    const responses = await syncCollection({ url: this.calendarUrl, props, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
+    const responses = await syncCollection({ fetch: this.fetch, url: this.calendarUrl, props, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
     const first = responses[0];
     // A refusal of the whole request has no multistatus; a 404 inside one is a removed member.
     const multistatus = (first?.raw as { multistatus?: unknown } | undefined)?.multistatus;
@@ -135,7 +142,7 @@ export class CalDAVClient {
 
   /** Every member with its ETag (PROPFIND Depth 1): the fallback when sync-collection is unsupported. */
   async listAll(): Promise<RemoteItem[]> {
-    const responses = await propfind({ url: this.calendarUrl, props: { 'd:getetag': {} }, depth: '1', headers: this.headers });
+    const responses = await propfind({ fetch: this.fetch, url: this.calendarUrl, props: { 'd:getetag': {} }, depth: '1', headers: this.headers });
     return responses
       .filter((response) => response.href && new URL(response.href, this.calendarUrl).toString() !== this.calendarUrl && response.props?.getetag)
       .map((response) => ({ href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag) }));

@@ -31,10 +31,10 @@ export function chooseCalendar(calendars: readonly CalendarCandidate[]): string 
 export type NamedCalendar = { kind: 'events'; url: string } | { kind: 'no-events'; url: string } | { kind: 'none' };
 
 /** Rule 1: whether `url` itself is a calendar collection (PROPFIND Depth 0), and whether it holds events. */
-export async function calendarNamedBy(url: string, headers: Record<string, string>): Promise<NamedCalendar> {
+export async function calendarNamedBy(url: string, headers: Record<string, string>, fetch: typeof globalThis.fetch): Promise<NamedCalendar> {
   let responses;
   try {
-    responses = await propfind({ url, props: { 'd:resourcetype': {}, 'c:supported-calendar-component-set': {} }, depth: '0', headers });
+    responses = await propfind({ fetch, url, props: { 'd:resourcetype': {}, 'c:supported-calendar-component-set': {} }, depth: '0', headers });
   } catch {
     return { kind: 'none' }; // not a WebDAV resource we may read: discovery reports why
   }

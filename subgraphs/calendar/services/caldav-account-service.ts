@@ -1,7 +1,8 @@
 /** Connecting a user's CalDAV calendar and syncing it on request: each user manages only their own accounts. */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, forbidden, notFound } from '../../../platform/errors.js';
-import { CalDAVClient } from '../caldav/caldav-client.js';
+import { outboundFailure } from '../../../platform/http/egress-policy.js';
+import { CalDAVClient, UnusableCalendarError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { CaldavAccountRow, CaldavRepository, SyncStatusRow } from '../repositories/caldav-repository.js';
 import { CalDAVSyncService } from './caldav-sync-service.js';
@@ -75,9 +76,11 @@ export class CalDAVAccountService {
     if (!username.trim() || !appPassword) throw badInput('username and appPassword are required', 'username');
     let calendarUrl: string;
     try {
-      calendarUrl = await CalDAVClient.discover(serverUrl, { username, password: appPassword });
+      calendarUrl = await CalDAVClient.discover(serverUrl, { username, password: appPassword }, this.sync.egress);
     } catch (error) {
-      throw badInput(`Could not connect to the CalDAV server: ${(error as Error).message}`, 'url');
+      if (error instanceof UnusableCalendarError) throw badInput(error.message, 'url');
+      // One answer whatever went wrong: closed port, another service, refused login (no scanning through this).
+      throw outboundFailure(error, 'CalDAV server', 'url');
     }
     const owner = { company_id: this.viewer.companyId, user_id: userId };
     const account = await this.caldav.upsertAccount({

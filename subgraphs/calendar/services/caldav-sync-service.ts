@@ -19,6 +19,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { Logger } from '../../../platform/logger.js';
 import { applyRemoteEdit } from '../caldav/apply-remote.js';
 import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
@@ -77,7 +78,7 @@ class AccountSync implements PullContext {
     password: string,
     resources: CaldavResource[],
   ) {
-    this.client = new CalDAVClient(account.calendar_url, { username: account.username, password });
+    this.client = new CalDAVClient(account.calendar_url, { username: account.username, password }, deps.egress);
     for (const resource of resources) this.remember(resource);
     this.owner = CalDAVSyncService.ownerViewer(account);
     this.writes = deps.writesAs(this.owner);
@@ -263,6 +264,8 @@ export class CalDAVSyncService {
     readonly writesAs: (viewer: Viewer) => EventWriteService,
     private readonly cipher: CredentialCipher,
     readonly log: Logger,
+    /** The outbound policy every CalDAV request obeys (the server's address is the user's). */
+    readonly egress: EgressPolicy,
   ) {}
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */

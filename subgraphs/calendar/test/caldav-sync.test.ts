@@ -73,7 +73,8 @@ describe('CalDAV sync with a real Radicale', () => {
     const inUrl = await call(CONNECT, { url: radicale.url.replace('http://', `http://tara:${PASSWORD}@`), username: 'tara', password: PASSWORD });
     expect(inUrl.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const wrong = await call(CONNECT, { url: radicale.url, username: 'tara', password: 'nope' });
-    expect(wrong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // A refused login is answered like any other unusable address (outbound policy: no scanning through it).
+    expect(wrong.errors?.[0]?.extensions?.code).toBe('REMOTE_UNREACHABLE');
     const { connectCalDAVAccount: account } = await ok(CONNECT, { url: radicale.url, username: 'tara', password: PASSWORD });
     expect(account).toMatchObject({ username: 'tara', status: { state: 'IDLE' } });
     expect(account.calendarUrl.startsWith(radicale.homeUrl('tara'))).toBe(true);

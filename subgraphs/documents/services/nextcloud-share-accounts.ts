@@ -5,6 +5,7 @@
  * The WebDAV backend must be that account's files (remote.php/dav/files/<user>),
  * so that the object's WebDAV path is its path in Nextcloud.
  */
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { DocumentModel } from '../models.js';
 import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
@@ -17,6 +18,7 @@ export class NextcloudShareAccounts {
     private readonly companyStorage: CompanyStorageRepository,
     private readonly secrets: CompanySecrets,
     private readonly backends: StorageBackends,
+    private readonly egress: EgressPolicy,
   ) {}
 
   /**
@@ -31,7 +33,7 @@ export class NextcloudShareAccounts {
       url: settings.nextcloudUrl,
       username: settings.nextcloudUsername,
       appPassword: this.secrets.decrypt(companyId, 'nextcloud', settings.nextcloudPasswordEncrypted),
-    });
+    }, this.egress);
   }
 
   /** The document's current object as a path in the Nextcloud account's files; null when it is not on WebDAV. */

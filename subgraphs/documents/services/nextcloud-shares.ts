@@ -7,6 +7,7 @@
  * asks for JSON; answers come in the OCS envelope `{ ocs: { meta, data } }`.
  */
 import { badInput, unavailable } from '../../../platform/errors.js';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 
 const SHARES_PATH = '/ocs/v2.php/apps/files_sharing/api/v1/shares';
 const PUBLIC_LINK = 3;
@@ -37,13 +38,17 @@ export function expireDateOf(expiresAt: Date): string {
 }
 
 export class NextcloudShares {
-  constructor(private readonly account: NextcloudAccount) {}
+  constructor(
+    private readonly account: NextcloudAccount,
+    /** The account's URL is an admin's: calls obey the outbound policy. */
+    private readonly egress: EgressPolicy,
+  ) {}
 
   private async call(method: 'POST' | 'DELETE', path: string, form?: URLSearchParams): Promise<{ status: number; envelope: OcsEnvelope }> {
     const auth = Buffer.from(`${this.account.username}:${this.account.appPassword}`).toString('base64');
     let response: Response;
     try {
-      response = await fetch(`${this.account.url}${path}?format=json`, {
+      response = await this.egress.fetch(`${this.account.url}${path}?format=json`, {
         method,
         headers: {
           authorization: `Basic ${auth}`,

@@ -5,6 +5,7 @@
  * storage somewhere else, so objects stored before stay reachable.
  */
 import { randomUUID } from 'node:crypto';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { StorageProfileSettings } from '../database.js';
 import type { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
 import { S3StorageBackend } from '../storage/s3-backend.js';
@@ -18,14 +19,15 @@ export interface NewStorageProfile {
   secret: string | null;
 }
 
-export function buildProfileBackend(backend: string, settings: StorageProfileSettings, secret: string | null): StorageBackend {
+/** Companies' servers are addresses their admins gave: every connection obeys the outbound policy. */
+export function buildProfileBackend(backend: string, settings: StorageProfileSettings, secret: string | null, egress: EgressPolicy): StorageBackend {
   if (backend === 'webdav') {
-    return new WebDavStorageBackend({ url: settings.url!, username: settings.username, password: secret ?? undefined, root: settings.root ?? '/bheem-documents' });
+    return new WebDavStorageBackend({ url: settings.url!, username: settings.username, password: secret ?? undefined, root: settings.root ?? '/bheem-documents' }, egress);
   }
   return new S3StorageBackend({
     bucket: settings.bucket!, endpoint: settings.endpoint, region: settings.region ?? 'us-east-1', accessKeyId: settings.accessKeyId,
     secretAccessKey: secret ?? undefined, forcePathStyle: settings.forcePathStyle ?? !!settings.endpoint,
-  });
+  }, egress);
 }
 
 export class StorageProfiles {
@@ -34,6 +36,7 @@ export class StorageProfiles {
   constructor(
     private readonly repository: StorageProfileRepository,
     private readonly secrets: CompanySecrets,
+    readonly egress: EgressPolicy,
   ) {}
 
   /** The backend of a profile (a ProfileResolver for StorageBackends). */
@@ -51,7 +54,7 @@ export class StorageProfiles {
     const row = await this.repository.find(profileId);
     if (!row) throw new Error(`No storage profile ${profileId}`);
     const secret = row.secret_encrypted ? this.secrets.decrypt(row.company_id, `storage-profile:${row.id}`, row.secret_encrypted) : null;
-    return buildProfileBackend(row.backend, row.settings, secret);
+    return buildProfileBackend(row.backend, row.settings, secret, this.egress);
   }
 
   async create(companyId: string, profile: NewStorageProfile, createdBy: string): Promise<string> {

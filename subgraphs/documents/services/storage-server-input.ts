@@ -29,7 +29,7 @@ export function parseServerUrl(value: string, field: string): string {
   } catch {
     throw badInput(`${field} must be an absolute URL`, field);
   }
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
+  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && (LOOPBACK.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname)));
   if (!secure) throw badInput(`${field} must use https`, field);
   if (url.username || url.password) throw badInput(`${field} must not carry credentials: give them in their own fields`, field);
   if (url.search || url.hash) throw badInput(`${field} must not have a query or fragment`, field);

@@ -8,6 +8,7 @@
 import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import { STORAGE_BACKEND_NAMES, type DocumentsConfig, type StorageBackendName } from '../../../platform/config.js';
 import { badInput, forbidden } from '../../../platform/errors.js';
+import { outboundFailure } from '../../../platform/http/egress-policy.js';
 import type { CompanyStorageSettingsModel } from '../models.js';
 import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
 import type { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
@@ -75,11 +76,10 @@ export class StorageSettingsService {
     const unchanged = existing && existing.backend === backend && sameServer(existing.settings, wanted.settings);
     if (unchanged && wanted.secret === null) return existing.id;
     try {
-      await buildProfileBackend(backend, wanted.settings, wanted.secret).check();
+      await buildProfileBackend(backend, wanted.settings, wanted.secret, this.deps.profiles.egress).check();
     } catch (error) {
-      // Unreachable, refused credentials, a missing bucket: these settings do not work, whatever the reason.
-      const reason = error instanceof StorageUnavailableError ? ((error.cause as Error)?.message ?? error.message) : (error as Error).message;
-      throw badInput(`The ${backend} server cannot be used with these settings: ${reason}`, 'server');
+      // Unreachable, refused credentials, a missing bucket: one answer whatever the reason (no scanning through this).
+      throw outboundFailure(error, `${backend} server`, 'server');
     }
     return this.deps.profiles.create(this.viewer.companyId, wanted, this.viewer.userId);
   }

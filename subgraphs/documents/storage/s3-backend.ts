@@ -4,9 +4,10 @@
  * flight, never the whole file); an object only appears once complete.
  */
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadBucketCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { S3Settings } from '../../../platform/config/s3-settings.js';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { createS3Client } from '../../../platform/storage/s3-client.js';
 import { meterBody, statusOf } from './stream-errors.js';
 import {
@@ -28,9 +29,10 @@ export class S3StorageBackend implements StorageBackend {
   private readonly client: S3Client;
   private readonly bucket: string;
 
-  constructor(settings: S3Settings) {
+  /** `egress` for a company's own bucket (an address a user gave). */
+  constructor(settings: S3Settings, egress?: EgressPolicy) {
     this.bucket = settings.bucket;
-    this.client = createS3Client(settings);
+    this.client = createS3Client(settings, egress);
   }
 
   private keyOf(key: string): string {
@@ -106,7 +108,9 @@ export class S3StorageBackend implements StorageBackend {
 
   async check(): Promise<void> {
     try {
-      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+      // A listing, not HeadBucket: any web server answers HEAD with 200, only S3 names the bucket it listed.
+      const listing = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1 }));
+      if (listing.Name !== this.bucket) throw new Error('The endpoint did not answer as S3');
     } catch (error) {
       throw new StorageUnavailableError(this.name, error);
     }

@@ -8,6 +8,7 @@ import path from 'node:path/posix';
 import { Readable } from 'node:stream';
 import { createClient, type FileStat, type WebDAVClient } from 'webdav';
 import type { DocumentsConfig } from '../../../platform/config.js';
+import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { meterBody, statusOf } from './stream-errors.js';
 import {
   assertStorageKey,
@@ -28,8 +29,9 @@ export class WebDavStorageBackend implements StorageBackend {
   private readonly root: string;
   private readonly knownDirectories = new Set<string>();
 
-  constructor(settings: WebDavSettings) {
-    this.client = createClient(settings.url, { username: settings.username, password: settings.password });
+  /** `egress` for a company's own server (an address a user gave). */
+  constructor(settings: WebDavSettings, egress?: EgressPolicy) {
+    this.client = createClient(settings.url, { username: settings.username, password: settings.password, ...egress?.agents() });
     this.root = `/${settings.root.replace(/^\/+|\/+$/g, '')}`;
   }
 

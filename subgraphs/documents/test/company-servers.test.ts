@@ -18,6 +18,7 @@ import { DocumentRepository } from '../repositories/document-repository.js';
 import { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
 import { CompanySecrets } from '../services/company-secrets.js';
 import { StorageProfiles } from '../services/storage-profiles.js';
+import { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { createStorageBackends } from '../storage/storage-backends.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
@@ -77,8 +78,8 @@ describe('a company on its own storage server', () => {
     const noServer = await docs.call('admin', SET, { input: { backend: 'webdav' } });
     expect(noServer.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const wrongSecret = await docs.call('admin', SET, { input: { backend: 'webdav', server: davServer('not-the-password') } });
-    expect(wrongSecret.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(wrongSecret.body.errors?.[0]?.message).toMatch(/cannot be used with these settings/);
+    expect(wrongSecret.body.errors?.[0]?.extensions?.code).toBe('REMOTE_UNREACHABLE');
+    expect(wrongSecret.body.errors?.[0]?.message).toMatch(/could not be used/);
     const inUrl = await docs.call('admin', SET, { input: { backend: 'webdav', server: { ...davServer(), url: own.url.replace('http://', `http://acme:${DAV_PASSWORD}@`) } } });
     expect(inUrl.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await docs.call('admin', SETTINGS)).body.data.companyStorageSettings).toMatchObject({ backend: 'local', isDefault: true, server: null });
@@ -132,7 +133,7 @@ describe('a company on its own storage server', () => {
     const davFiles = filesUnder(own.directory).length;
     await docs.call('admin', `mutation { deleteDocument(id: "${onDav.id}") { id } }`);
     await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', '=', onDav.id).execute();
-    const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.credentialKey));
+    const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.credentialKey), new EgressPolicy(docs.platform.config.outbound));
     const backends = await createStorageBackends(docs.platform.config.documents, profiles.resolve);
     expect((await purgeTrash(new DocumentRepository(db), backends, 30, createLogger('test'))).purged).toBe(1);
     expect(filesUnder(own.directory)).toHaveLength(davFiles - 1);
