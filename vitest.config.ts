@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
     include: ['subgraphs/**/test/**/*.test.ts', 'gateway/test/**/*.test.ts', 'platform/**/test/**/*.test.ts', 'test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Bounds for a test that hangs, not speed limits: waits inside tests follow progress (events,
+    // conditions), and on a machine at load 30 a healthy file can take minutes.
+    testTimeout: 120_000,
+    hookTimeout: 240_000,
     // Files run in parallel, each in its own database cloned from a migrated template.
     pool: 'forks',
     maxWorkers: 2,

@@ -1,6 +1,7 @@
 /**
  * The abuse suite: hostile operations are refused at the gateway with a
- * stable code, fast, while normal traffic keeps flowing.
+ * stable code, for less than a normal query costs, while normal traffic
+ * keeps flowing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayPlatform, type GatewayPlatform } from './support/gateway-platform.js';
@@ -51,20 +52,25 @@ const ABUSES: { name: string; body: () => unknown; status: number; code: string 
 ];
 
 describe('abuse suite', () => {
-  // Round trips on a shared, busy test machine are noisy: the cost of a refusal is the best of five
-  // (each a new text, never a cached verdict); the median is logged beside it.
-  it.each(ABUSES)('refuses $name with $code in well under 100 ms', async ({ body, status, code }) => {
-    const times: number[] = [];
+  // A refusal must cost less than serving a normal query (no planning, no subgraph call), whatever the
+  // speed of the machine: each is the best of five, taken in turns in the same test, and the refusal
+  // must stay under a few normal queries (a blow-up such as expanding a fragment bomb costs thousands).
+  it.each(ABUSES)('refuses $name with $code, for less than a normal query costs', async ({ body, status, code }) => {
+    const refusals: number[] = [];
+    const normals: number[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       const response = await platform.post(body(), { authorization: `Bearer ${token}` });
       expect(response.status).toBe(status);
       expect(response.body.errors?.[0]?.extensions?.code).toBe(code);
       expect(response.body.data ?? null).toBeNull();
-      times.push(response.ms);
+      refusals.push(response.ms);
+      const normal = await platform.post({ query: fresh(NORMAL) }, { authorization: `Bearer ${token}` });
+      expect(normal.body.errors).toBeUndefined();
+      normals.push(normal.ms);
     }
-    times.sort((a, b) => a - b);
-    console.log(`refused ${code.padEnd(34)} best ${times[0]!.toFixed(1).padStart(5)} ms, median ${times[2]!.toFixed(1).padStart(5)} ms`);
-    expect(times[0]).toBeLessThan(50);
+    const best = (times: number[]) => Math.min(...times);
+    console.log(`refused ${code.padEnd(34)} best ${best(refusals).toFixed(1).padStart(5)} ms, a normal query ${best(normals).toFixed(1).padStart(5)} ms`);
+    expect(best(refusals)).toBeLessThan(3 * best(normals));
   });
 
   it('keeps answering normal traffic while being abused', async () => {

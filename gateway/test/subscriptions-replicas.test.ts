@@ -95,7 +95,7 @@ const hook = (meetPort: number, event: string, room: string) =>
 
 /** Until one of the subscriber's events matches (events arrive asynchronously; no sleeping). */
 const arrived = (subscriber: Subscription, id: string, status: string) =>
-  expect.poll(() => subscriber.events.some((event) => event.data?.liveClassStatusChanged?.id === id && event.data.liveClassStatusChanged.status === status), { timeout: 15_000 }).toBe(true);
+  expect.poll(() => subscriber.events.some((event) => event.data?.liveClassStatusChanged?.id === id && event.data.liveClassStatusChanged.status === status), { timeout: 60_000 }).toBe(true);
 
 describe('subscriptions across replicas', () => {
   it('delivers a webhook received by either meet process to subscribers on both gateways', async () => {
@@ -107,7 +107,7 @@ describe('subscriptions across replicas', () => {
       .poll(async () => {
         await publishEvent(db, { topic: 'meet.class.scheduled', companyId: BHEEM, key: ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: ENERGY.id, course_id: '101', status: 'SCHEDULED' } });
         return subscribers.every((subscriber) => subscriber.events.length > 0);
-      }, { timeout: 20_000, interval: 250 })
+      }, { timeout: 60_000, interval: 250 })
       .toBe(true);
 
     const room = await roomOf(gateways[0]!);

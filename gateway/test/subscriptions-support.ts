@@ -10,8 +10,11 @@ import WebSocket from 'ws';
 
 export interface Subscription<T = any> {
   events: T[];
-  /** Resolves with the n-th event (1-based), or rejects after `timeoutMs`. */
-  event: (n: number, timeoutMs?: number) => Promise<T>;
+  /**
+   * Resolves with the n-th event (1-based). Waits as long as events keep coming: rejects only when
+   * none arrived for `stallMs`, so a loaded machine slows the test down without failing it.
+   */
+  event: (n: number, stallMs?: number) => Promise<T>;
   /** Resolves when the subscription ends: the close code (WebSocket) or the error, if any. */
   ended: Promise<{ code?: number; reason?: string; error?: unknown }>;
   dispose: () => void;
@@ -19,7 +22,7 @@ export interface Subscription<T = any> {
 
 function collector<T>() {
   const events: T[] = [];
-  const waiters: { n: number; resolve: (event: T) => void }[] = [];
+  const waiters: { n: number; resolve: (event: T) => void; progress: () => void }[] = [];
   let markEnded!: (outcome: { code?: number; reason?: string; error?: unknown }) => void;
   const ended = new Promise<{ code?: number; reason?: string; error?: unknown }>((resolve) => (markEnded = resolve));
   return {
@@ -28,13 +31,29 @@ function collector<T>() {
     markEnded,
     push(event: T) {
       events.push(event);
-      for (const waiter of waiters.filter((candidate) => candidate.n === events.length)) waiter.resolve(event);
+      for (const waiter of [...waiters]) {
+        if (waiter.n === events.length) waiter.resolve(event);
+        else waiter.progress();
+      }
     },
-    event(n: number, timeoutMs = 10_000): Promise<T> {
+    event(n: number, stallMs = 15_000): Promise<T> {
       if (events.length >= n) return Promise.resolve(events[n - 1]!);
       return new Promise<T>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`Event ${n} did not arrive within ${timeoutMs} ms (got ${events.length})`)), timeoutMs);
-        waiters.push({ n, resolve: (event) => (clearTimeout(timer), resolve(event)) });
+        const stalled = () => reject(new Error(`Event ${n} did not arrive: no event for ${stallMs} ms (got ${events.length})`));
+        let timer = setTimeout(stalled, stallMs);
+        const waiter = {
+          n,
+          progress: () => {
+            clearTimeout(timer);
+            timer = setTimeout(stalled, stallMs);
+          },
+          resolve: (event: T) => {
+            clearTimeout(timer);
+            waiters.splice(waiters.indexOf(waiter), 1);
+            resolve(event);
+          },
+        };
+        waiters.push(waiter);
       });
     },
   };

@@ -108,8 +108,7 @@ describe('federated subscriptions through the gateway', () => {
     const expired = await platform.tokenFor('admin', { expiresIn: -10 });
     expect((await subscribeWs(url, expired, IDS).ended).code).toBe(4403);
     const shortLived = subscribeWs(url, await platform.tokenFor('admin', { expiresIn: 2 }), IDS);
-    const ended = await Promise.race([shortLived.ended, new Promise((_, reject) => setTimeout(() => reject(new Error('not closed at expiry')), 8_000))]);
-    expect(ended).toMatchObject({ code: SubscriptionCloseCode.TokenExpired });
+    expect(await shortLived.ended).toMatchObject({ code: SubscriptionCloseCode.TokenExpired });
   });
 
   it('applies the operation limits and refuses queries over WebSocket', async () => {
@@ -141,7 +140,7 @@ describe('federated subscriptions through the gateway', () => {
     await publishClassEvent('meet.class.started', PHYSICS_ENERGY, 'LIVE');
     await publishClassEvent('meet.class.ended', CALCULUS, 'ENDED');
     await platform.restartSubgraph('meet');
-    await subscription.event(4, 15_000);
+    await subscription.event(4);
     await publishClassEvent('meet.class.started', PHYSICS_NEWTON, 'LIVE');
     await subscription.event(5);
     expect(subscription.events.map((event) => event.data.liveClassStatusChanged.id)).toEqual([
@@ -167,7 +166,7 @@ describe('federated subscriptions through the gateway', () => {
         await publishEvent(trx, { topic: 'meet.class.started', companyId: BHEEM, key: PHYSICS_ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' } });
       }
     });
-    await fast.event(count, 20_000);
+    await fast.event(count);
     expect(fast.events.every((event) => event.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
     slow.resume();
     const closed = await slow.closed;
@@ -192,7 +191,7 @@ describe('federated subscriptions through the gateway', () => {
         await publishEvent(trx, { topic: 'meet.class.started', companyId: BHEEM, key: PHYSICS_ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' } });
       }
     });
-    await fast.event(count, 20_000);
+    await fast.event(count);
     expect(fast.events.every((event) => event.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
     slow.resume();
     expect(await slow.ended).toEqual({ complete: true });
@@ -213,7 +212,7 @@ describe('federated subscriptions through the gateway', () => {
   });
 });
 
-/** Until meet serves `count` upstream subscriptions (clients of one identity and operation share one). */
+/** Until meet serves `count` upstream subscriptions (clients of one identity and operation share one); the test's timeout bounds it. */
 async function waitUntilSubscribed(count = 1) {
-  await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(count);
+  await expect.poll(() => activeSubscriptions('meet'), { timeout: 60_000 }).toBe(count);
 }

@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const { child, exited } of children.splice(0)) {
     if (child.exitCode === null && child.signalCode === null) child.disconnect();
-    await within(exited, 10_000, 'a consumer process to exit');
+    await within(exited, 60_000, 'a consumer process to exit');
   }
   rmSync(scratch, { recursive: true, force: true });
   await database?.drop();
@@ -66,7 +66,7 @@ function spawnConsumer(name: string, options: { group: string; blockKey?: string
 }
 
 const bothHoldPartitions = (a: ConsumerProcess, b: ConsumerProcess) =>
-  waitFor('both processes to hold partitions', async () => a.held.length > 0 && b.held.length > 0 && a.held.length + b.held.length === 8, 20_000);
+  waitFor('both processes to hold partitions', async () => a.held.length > 0 && b.held.length > 0 && a.held.length + b.held.length === 8);
 
 describe('consumer processes of one group', () => {
   it('share the work, and no event is handled twice', async () => {
@@ -88,7 +88,7 @@ describe('consumer processes of one group', () => {
     await bothHoldPartitions(a, b);
     const before = await publishTasks(db, 20);
     const [stuck] = await publishTasks(db, 1, () => blockKey);
-    const blockedId = await within(Promise.race([a.blocked, b.blocked]), 10_000, 'a handler to block');
+    const blockedId = await within(Promise.race([a.blocked, b.blocked]), 60_000, 'a handler to block');
     expect(blockedId).toBe(stuck);
     const victim = a.handling.includes(stuck!) ? a : b;
     const survivor = victim === a ? b : a;
@@ -99,7 +99,7 @@ describe('consumer processes of one group', () => {
     const rows = await waitFor('every event handled', async () => {
       const found = await handledRows(db);
       return all.every((id) => found.some((row) => row.event_id === id)) && found;
-    }, 20_000);
+    });
     // Handled twice (once by the victim, once more by the survivor), applied once: the victim's write rolled back.
     expect(survivor.handling.filter((id) => id === stuck)).toHaveLength(1);
     expect(victim.handling.filter((id) => id === stuck)).toHaveLength(1);

@@ -34,9 +34,9 @@ async function runConsumer(name: string, options: object, done: () => Promise<bo
   const exited = deferred<NodeJS.Signals | null>();
   let signal: NodeJS.Signals | null | undefined;
   child.on('exit', (_code, exitSignal) => exited.resolve((signal = exitSignal)));
-  await waitFor(`${name} to die or finish its work`, async () => signal !== undefined || (await done()), 30_000);
+  await waitFor(`${name} to die or finish its work`, async () => signal !== undefined || (await done()));
   if (signal === undefined && child.connected) child.disconnect();
-  await within(exited.promise, 10_000, `${name} to exit`);
+  await within(exited.promise, 60_000, `${name} to exit`);
   return { killed: signal === 'SIGKILL', handling };
 }
 

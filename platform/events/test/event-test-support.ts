@@ -53,8 +53,11 @@ export async function handledRows(db: Kysely<any>): Promise<{ event_id: string; 
   return rows;
 }
 
-/** Re-checks a condition on every tick of the event loop's timers until it holds, or fails after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+/**
+ * Re-checks a condition on every tick of the event loop's timers until it holds, or fails after
+ * `timeoutMs`: a bound for a condition that never comes, generous so that a busy machine only slows it.
+ */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {

@@ -43,7 +43,7 @@ describe('publishEvent', () => {
       expect(outside.rows).toHaveLength(0);
       return ref;
     });
-    expect(await within(woken.promise, 5_000, 'the notification')).toBe('project.task.created');
+    expect(await within(woken.promise, 60_000, 'the notification')).toBe('project.task.created');
     const { rows } = await sql<any>`SELECT topic, company_id, entity_key, payload, source, created_at FROM events.outbox WHERE id = ${published.id}`.execute(db);
     expect(rows[0]).toMatchObject({ topic: 'project.task.created', company_id: COMPANY_ID, entity_key: payload.task_id, payload, source: 'erp' });
     expect(rows[0].created_at).toBeInstanceOf(Date);
@@ -67,7 +67,7 @@ describe('publishEvent', () => {
     await db.transaction().execute((trx) =>
       publishEvent(trx, { topic: 'project.task.updated', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
     );
-    await within(woken.promise, 5_000, 'the committed notification');
+    await within(woken.promise, 60_000, 'the committed notification');
     expect(notifications).toEqual(['project.task.updated']);
     expect(await outboxCount()).toBe(before + 1);
   });
@@ -97,11 +97,11 @@ describe('publishEvent', () => {
     await db.transaction().execute((trx) =>
       publishEvent(trx, { topic: 'sales.meeting.created', companyId: COMPANY_ID, key: meeting.meeting_id, payload: meeting, source: 'erp' }),
     );
-    await within(shortOneHeard, 5_000, 'the short transaction’s wake-up');
+    await within(shortOneHeard, 60_000, 'the short transaction’s wake-up');
     expect(notifications).not.toContain('project.milestone.created');
     release.resolve();
     await long;
-    await within(longOneHeard, 5_000, 'the long transaction’s wake-up, after its commit');
+    await within(longOneHeard, 60_000, 'the long transaction’s wake-up, after its commit');
   });
 
   it('refuses an unknown topic and explains every bad field of a payload, writing nothing', async () => {
@@ -129,7 +129,7 @@ describe('publishEvent', () => {
     await db.transaction().execute((trx) =>
       publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
     );
-    expect(await within(woken.promise, 5_000, 'the notification')).toBe('project.task.created');
+    expect(await within(woken.promise, 60_000, 'the notification')).toBe('project.task.created');
   });
 
   it('publishes a batch in one statement, in order, with one wake-up per topic after the commit; a bad payload writes none of it', async () => {
@@ -148,7 +148,7 @@ describe('publishEvent', () => {
     const woken = deferred<void>();
     onNotification = (topic) => topic === 'project.task.updated' && woken.resolve();
     const refs = await db.transaction().execute((trx) => publishEvents(trx, batch));
-    await within(woken.promise, 5_000, 'the batch’s wake-up');
+    await within(woken.promise, 60_000, 'the batch’s wake-up');
     expect([...notifications].sort()).toEqual(['project.task.created', 'project.task.updated']);
     const { rows } = await sql<{ id: string; entity_key: string }>`SELECT id, entity_key FROM events.outbox WHERE id IN (${sql.join(refs.map((ref) => ref.id))}) ORDER BY position`.execute(db);
     expect(rows.map((row) => row.entity_key)).toEqual(batch.map((event) => event.key));

@@ -30,14 +30,17 @@ describe('PeriodicJob', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     let calls = 0;
+    let thirdCall!: () => void;
+    const third = new Promise<void>((resolve) => (thirdCall = resolve));
     const job = new PeriodicJob('flaky job', async () => {
       calls++;
+      if (calls === 3) thirdCall();
       if (calls === 1) throw new Error('database unavailable');
       return calls;
     }, log);
     try {
       job.start(15);
-      for (let waited = 0; calls < 3 && waited < 2000; waited += 15) await sleep(15);
+      await third;
       await job.stop();
       expect(calls).toBeGreaterThanOrEqual(3);
       await sleep(20);

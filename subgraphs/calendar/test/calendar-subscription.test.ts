@@ -38,7 +38,7 @@ async function create(username: string, input: Record<string, unknown>): Promise
 }
 
 /** Until calendar serves `count` upstream subscriptions (one per caller and operation). */
-const waitUntilSubscribed = (count: number) => expect.poll(() => activeSubscriptions('calendar'), { timeout: 10_000 }).toBe(count);
+const waitUntilSubscribed = (count: number) => expect.poll(() => activeSubscriptions('calendar'), { timeout: 60_000 }).toBe(count);
 
 describe('calendarEventChanged through the gateway', () => {
   beforeEach(() => waitUntilSubscribed(0));

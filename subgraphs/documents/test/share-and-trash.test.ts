@@ -81,7 +81,8 @@ describe('share links', () => {
     await byForm.arrayBuffer();
   });
 
-  it('answer 429 with Retry-After to a client, then to everyone, after too many wrong passwords', async () => {
+  // Some sixty scrypt checks (slow by design): on a busy machine this takes minutes, not seconds.
+  it('answer 429 with Retry-After to a client, then to everyone, after too many wrong passwords', { timeout: 300_000 }, async () => {
     const link = (await docs.call('maya.manager', SHARE, { id: BUDGET.id, expiresAt: inDays(1), password: 'correct horse' })).body.data.createShareLink;
     const url = docs.onService(link.url);
     const attempt = (client: string, password: string) => fetch(url, { headers: { 'x-share-password': password, 'x-forwarded-for': client } });
