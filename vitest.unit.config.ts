@@ -1,0 +1,33 @@
+/**
+ * `npm run test:unit`: the tests that need no server (no PostgreSQL, Radicale,
+ * rclone, s3rver or docker-compose), in seconds, for the edit-test loop. No
+ * global setup: a test that needs the database fails here at once (its
+ * `inject('databaseServerUrl')` is undefined) and belongs in the full suite
+ * only. The full suite (`npm test`) runs these too.
+ */
+import { defineConfig } from 'vitest/config';
+
+export const UNIT_TESTS = [
+  'gateway/test/event-message.test.ts',
+  'gateway/test/forward.test.ts',
+  'gateway/test/node-flags.test.ts',
+  'gateway/test/operation-admission.test.ts',
+  'gateway/test/plan-executor.test.ts',
+  'platform/crypto/test/credential-cipher.test.ts',
+  'platform/jobs/test/periodic-job.test.ts',
+  'subgraphs/calendar/test/recurrence.test.ts',
+  'subgraphs/documents/test/filename.test.ts',
+  'subgraphs/meet/test/livekit-double.test.ts',
+  'subgraphs/meet/test/meet-config.test.ts',
+  'subgraphs/meet/test/recording-bucket.test.ts',
+  'test/deploy/kubernetes.test.ts',
+  'test/schema.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: UNIT_TESTS,
+    testTimeout: 120_000,
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+  },
+});
