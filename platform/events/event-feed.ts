@@ -249,7 +249,7 @@ class Feed implements EventFeed {
     if (!this.head) this.head = horizonCursor(await readHorizon(db));
     for (const subscriber of this.subscribers) {
       if (subscriber.catchingUp && !subscriber.full) {
-        const caughtUp = await this.catchUp(db, subscriber);
+        const caughtUp = await this.catchUp(subscriber);
         more ||= !caughtUp;
       }
     }
@@ -289,7 +289,7 @@ class Feed implements EventFeed {
   }
 
   /** One page from the table for a subscriber behind the feed; true once it has caught up. */
-  private async catchUp(db: ListenConnection['db'], subscriber: Subscriber): Promise<boolean> {
+  private async catchUp(subscriber: Subscriber): Promise<boolean> {
     const after = subscriber.seen ?? this.head!;
     const read = await readFeedBatch(this.connection!, { after, topics: [...subscriber.topics], limit: this.pageSize });
     for (const row of read.rows) {

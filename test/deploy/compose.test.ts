@@ -85,6 +85,7 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(services.livekit!.environment!.LIVEKIT_KEYS).toContain('${LIVEKIT_API_SECRET');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: compose's own ${VAR} interpolation, checked verbatim
     expect(services['livekit-egress']!.environment!.EGRESS_CONFIG_BODY).toContain('api_secret: ${LIVEKIT_API_SECRET}');
   });
 

@@ -219,7 +219,7 @@ export class CalDAVPull {
 
   /** The events the batch's objects hold, by href: through our resource rows, else by UID. */
   private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[]): Promise<Map<string, CalendarEventModel>> {
-    const { deps, account } = this.sync;
+    const { deps } = this.sync;
     const byResource = parsed.flatMap(({ item }) => {
       const resource = this.sync.resourceAt(item.href);
       return resource ? [[item.href, resource.eventId] as const] : [];
