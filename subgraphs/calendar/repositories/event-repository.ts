@@ -44,6 +44,12 @@ export function toEvent(row: EventRow): CalendarEventModel {
   };
 }
 
+/** Events of a company by id, in the caller's transaction (rows as stored, whatever their visibility). */
+export async function eventsInCompany(db: CalendarDb, companyId: string, ids: readonly string[]): Promise<CalendarEventModel[]> {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', 'in', [...ids]).execute()).map(toEvent);
+}
+
 type EventsScope = ExpressionBuilder<CalendarDatabase & { e: CalendarDatabase['calendar.calendar_events'] }, 'e'>;
 
 /**
@@ -207,29 +213,6 @@ export class EventRepository {
     return rows.map(toEvent);
   }
 
-  async findInCompany(db: CalendarDb, companyId: string, id: string): Promise<CalendarEventModel | null> {
-    const row = await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', '=', id).executeTakeFirst();
-    return row ? toEvent(row) : null;
-  }
-
-  async findManyInCompany(db: CalendarDb, companyId: string, ids: readonly string[]): Promise<CalendarEventModel[]> {
-    if (ids.length === 0) return [];
-    return (await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', 'in', [...ids]).execute()).map(toEvent);
-  }
-
-  /** Series by the UIDs they carry (external_id), one statement. */
-  async findByExternalIds(db: CalendarDb, companyId: string, externalIds: readonly string[]): Promise<CalendarEventModel[]> {
-    if (externalIds.length === 0) return [];
-    const rows = await db
-      .selectFrom('calendar.calendar_events')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('external_id', 'in', [...externalIds])
-      .where('parent_id', 'is', null)
-      .execute();
-    return rows.map(toEvent);
-  }
-
   /** Events the viewer may see, by id, in the caller's transaction. */
   async findVisibleIn(db: CalendarDb, viewer: Viewer, ids: readonly string[]): Promise<CalendarEventModel[]> {
     const valid = uuidsOnly(ids);
@@ -254,16 +237,5 @@ export class EventRepository {
       .orderBy('e.id', 'desc')
       .execute();
     return rows.map(toEvent);
-  }
-
-  async findByExternalId(companyId: string, externalId: string): Promise<CalendarEventModel | null> {
-    const row = await this.db
-      .selectFrom('calendar.calendar_events')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('external_id', '=', externalId)
-      .where('parent_id', 'is', null)
-      .executeTakeFirst();
-    return row ? toEvent(row) : null;
   }
 }
