@@ -165,6 +165,12 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       const port = await freePort();
       const url = `http://127.0.0.1:${port}/graphql`;
       print(`gateway bench: ${spec.label}`);
+      try {
+        await spec.prepare?.(print);
+      } catch (error) {
+        print(`  could not prepare: ${(error as Error).message}`);
+        continue;
+      }
       const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url });
       services.push(service);
       try {

@@ -7,9 +7,10 @@
 import { createRequire } from 'node:module';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import type { SubgraphName } from '../../platform/config.js';
-import { spawnService, type Scratch, type Service } from './services.js';
+import { ensureGrafbase, GRAFBASE_VERSION, grafbaseBinary, writeGrafbaseConfig } from './peers/grafbase.js';
+import { spawnProgram, spawnService, type Scratch, type Service } from './services.js';
 
-export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router'] as const;
+export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router', 'grafbase'] as const;
 export type GatewayId = (typeof GATEWAY_IDS)[number];
 
 export interface GatewaySpec {
@@ -17,6 +18,8 @@ export interface GatewaySpec {
   label: string;
   /** How it is configured, for the report. */
   notes: string;
+  /** Work before the first start (installing a peer's binary), with progress printed. */
+  prepare?: (print: (line: string) => void) => Promise<void>;
   start: (options: { scratch: Scratch; port: number; processes: number; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string }) => Service;
 }
 
@@ -87,4 +90,12 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
   hive: hive('hive', 'Hive Gateway', [], {}, 'hive-gateway CLI defaults; propagateHeaders forwards Authorization; --fork for processes'),
   'hive-jit': hive('hive-jit', 'Hive Gateway --jit', ['--jit'], {}, 'as Hive Gateway, with --jit'),
   'hive-router': hive('hive-router', 'Hive Gateway + router-runtime', [], { BENCH_HIVE_ROUTER: 'true' }, 'as Hive Gateway, with unifiedGraphHandler of @graphql-hive/router-runtime (Rust query planner)'),
+  grafbase: {
+    id: 'grafbase',
+    label: 'Grafbase (Rust)',
+    notes: `grafbase dev ${GRAFBASE_VERSION} (its CLI's embedded gateway, multi-threaded; --processes does not apply) with a generated grafbase.toml: subgraph URLs and SDL files, Authorization forwarded; dev mode also serves its UI and watches files`,
+    prepare: ensureGrafbase,
+    start: ({ scratch, port, subgraphUrls }) =>
+      spawnProgram(scratch, 'gateway-grafbase', grafbaseBinary(), ['dev', '-c', writeGrafbaseConfig(scratch.dir, subgraphUrls), '--listen-address', `127.0.0.1:${port}`], { RUST_LOG: 'warn' }),
+  },
 };

@@ -36,8 +36,10 @@ export async function startDatabase(scratch: Scratch, print: (line: string) => v
   if (process.env.DATABASE_URL) {
     const server = new URL(process.env.DATABASE_URL);
     server.pathname = '/postgres';
+    // Fixed here: `server` is pointed at the new database below, and DROP DATABASE cannot run from inside it.
+    const adminUrl = server.toString();
     const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: server.toString() });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(statement).finally(() => client.end());
     };
@@ -57,9 +59,15 @@ export interface Service {
   stop: () => Promise<void>;
 }
 
+/** A Node.js process running `args`. */
 export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>): Service {
+  return spawnProgram(scratch, name, process.execPath, args, env);
+}
+
+/** Any program (a peer's own binary), logged and stopped like the Node.js ones. */
+export function spawnProgram(scratch: Scratch, name: string, program: string, args: string[], env: Record<string, string>): Service {
   const out = scratch.log(name);
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(program, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
