@@ -48,6 +48,8 @@ export interface AuthConfig {
   jwksUrl?: string;
   issuer?: string;
   audience?: string;
+  /** Longest lifetime a user token may have, from iat (or now) to exp (AUTH_MAX_TOKEN_TTL_SECONDS, default 86400). */
+  maxTokenTtlSeconds: number;
 }
 
 export interface TracingConfig {
@@ -157,10 +159,12 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     publicUrl,
     auth: {
       mode: authMode,
-      devSecret: secret('AUTH_DEV_SECRET', DEV_SECRETS.authDevSecret),
+      // Only dev mode signs with it: JWKS mode in production must not need one.
+      devSecret: authMode === 'dev' ? secret('AUTH_DEV_SECRET', DEV_SECRETS.authDevSecret) : (env.AUTH_DEV_SECRET ?? ''),
       jwksUrl: env.AUTH_JWKS_URL,
       issuer: env.AUTH_ISSUER ?? (authMode === 'dev' ? 'bheem-passport-dev' : undefined),
       audience: env.AUTH_AUDIENCE ?? (authMode === 'dev' ? 'bheem-federation' : undefined),
+      maxTokenTtlSeconds: int(env, 'AUTH_MAX_TOKEN_TTL_SECONDS', 86_400),
     },
     internalSigningSecret: secret('INTERNAL_SIGNING_SECRET', DEV_SECRETS.internalSigningSecret),
     previousKeys: { internalSigning: list(env.INTERNAL_SIGNING_SECRET_PREVIOUS), credential: list(env.CREDENTIAL_KEY_PREVIOUS) },

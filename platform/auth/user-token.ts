@@ -1,12 +1,29 @@
 /**
  * Verifies Bheem Passport JWTs with `jose`: RS256/ES256 against a JWKS URL in
  * production, HS256 with a dev secret in embedded mode. Issuer, audience and
- * expiry are always checked.
+ * expiry are always checked; a token must carry `exp` and may not live
+ * longer than AUTH_MAX_TOKEN_TTL_SECONDS (a stolen token of no expiry would
+ * work forever). Claims that name rows (company, Moodle user) must have the
+ * shape of their ids, so no service ever meets a malformed one.
  */
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import { claimsFromViewer, viewerFromClaims, type Viewer } from './viewer.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MOODLE_ID = /^[1-9][0-9]{0,17}$/;
+
+/** Why a verified token's lifetime is refused, or undefined. `exp` has been checked against now by jose. */
+function lifetimeProblem(payload: Record<string, unknown>, maxSeconds: number): string | undefined {
+  const { exp, iat } = payload;
+  if (typeof exp !== 'number') return 'Token has no expiry (exp): ask Passport for a token that expires';
+  const now = Math.floor(Date.now() / 1000);
+  // Measured from iat when present, and from now in any case: a backdated iat must not hide a token that lives on.
+  const lifetime = Math.max(exp - now, typeof iat === 'number' ? exp - iat : 0);
+  if (lifetime > maxSeconds) return `Token lives longer than the ${maxSeconds} s allowed: ask Passport for a shorter-lived token`;
+  return undefined;
+}
 
 export type UserTokenVerifier = (token: string) => Promise<Viewer>;
 
@@ -28,8 +45,12 @@ export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw unauthenticated(expired ? 'Token expired: sign in again' : 'Invalid token');
     }
+    const lifetime = lifetimeProblem(payload, auth.maxTokenTtlSeconds);
+    if (lifetime) throw unauthenticated(lifetime);
     const viewer = viewerFromClaims(payload);
     if (!viewer) throw unauthenticated('Token lacks the claims sub, company_id and roles');
+    if (!UUID.test(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
+    if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) throw unauthenticated('Token claim moodle_user_id is not a Moodle user id');
     return viewer;
   };
 }
