@@ -1,21 +1,21 @@
 /**
- * The gateway's /graphql over HTTP, in the order that keeps abuse cheap:
- * body size, batching, safelist, operation limits (cached per text), the
- * caller's token (cached until expiry), rate limits, and only then Apollo.
- * Every refusal is a GraphQL-shaped error with a stable `extensions.code`.
+ * The gateway's /graphql over HTTP: the request is read (http-params.ts),
+ * passed through the pipeline's steps (pipeline/gateway-pipeline.ts:
+ * safelist, operation limits, the caller's token, rate limits), then
+ * answered by the fast lane or by Apollo Server. Every refusal is a
+ * GraphQL-shaped error with a stable `extensions.code`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { bearerToken, type UserTokenVerifier } from '../platform/auth/user-token.js';
-import type { Viewer } from '../platform/auth/viewer.js';
+import { bearerToken } from '../platform/auth/user-token.js';
 import type { GatewayConfig } from '../platform/config.js';
-import { BodyTooLargeError, readBody } from '../platform/http/read-body.js';
 import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
-import { LimitCode, checkOperationLimits, checkVariableLists } from './operation-limits.js';
+import { edgeRequest, runSteps, type Refusal } from './pipeline/edge-request.js';
+import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
+import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { Safelist } from './safelist.js';
 
 /** What a request turned out to be, for the access log. */
 export interface RequestInfo {
@@ -29,24 +29,12 @@ export interface RequestInfo {
 export interface GraphQLEndpointOptions {
   server: ApolloServer<GatewayContext>;
   config: GatewayConfig;
-  verifyUserToken: UserTokenVerifier;
+  /** The steps of HTTP requests, and of those with no operation to check (gateway-pipeline.ts). */
+  pipeline: Pick<GatewayPipeline, 'http' | 'authenticate'>;
+  /** Charged for refused batches before any step runs. */
   rateLimiter?: RateLimiter;
-  safelist?: Safelist;
   /** Answers requests Apollo Server already let through, without its pipeline (fast-lane.ts). */
   fastLane?: FastLane;
-  /** Requests without a token run as ANONYMOUS_VIEWER (GATEWAY_ANONYMOUS, never in production). */
-  anonymous?: boolean;
-}
-
-/** Who a request without a token is in anonymous mode: no company, no role. */
-export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ userId: 'anonymous', companyId: 'anonymous', roles: [] });
-
-interface Params {
-  query?: unknown;
-  variables?: unknown;
-  operationName?: unknown;
-  extensions?: unknown;
-  documentId?: unknown;
 }
 
 type FastLane = ReturnType<typeof createFastLane>;
@@ -59,147 +47,48 @@ function wantsGraphQLResponse(request: IncomingMessage): boolean {
   return request.headers.accept?.includes(GRAPHQL_RESPONSE) ?? false;
 }
 
-function refuse(
-  request: IncomingMessage,
-  response: ServerResponse,
-  info: RequestInfo,
-  status: number,
-  code: string,
-  message: string,
-  headers: Record<string, string> = {},
-): void {
+function refuse(request: IncomingMessage, response: ServerResponse, info: RequestInfo, { status, code, message, headers }: Refusal): void {
   info.code = code;
   countRefusal(code);
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  const type = wantsGraphQLResponse(request) ? GRAPHQL_RESPONSE : 'application/json';
-  response.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(body), ...headers });
+  const graphqlResponse = wantsGraphQLResponse(request);
+  // Parse errors and bad input follow the GraphQL over HTTP spec (200 for legacy JSON clients); limits are always 4xx.
+  const answered = !graphqlResponse && status === 400 && (code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT') ? 200 : status;
+  const type = graphqlResponse ? GRAPHQL_RESPONSE : 'application/json';
+  response.writeHead(answered, { 'content-type': `${type}; charset=utf-8`, 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
 }
 
-function paramsFromSearch(search: string): Params {
-  const query = new URLSearchParams(search);
-  const json = (name: string) => {
-    const value = query.get(name);
-    if (value === null) return undefined;
-    try {
-      return JSON.parse(value) as unknown;
-    } catch {
-      return value; // Apollo answers the malformed parameter
-    }
-  };
-  return { query: query.get('query') ?? undefined, variables: json('variables'), operationName: query.get('operationName') ?? undefined, extensions: json('extensions') };
-}
-
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
-  const { server, config, verifyUserToken, rateLimiter, safelist, fastLane, anonymous } = options;
-  const limits = config.limits;
+  const { server, config, pipeline, rateLimiter, fastLane } = options;
 
   return async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<void> => {
-    const method = (request.method ?? 'GET').toUpperCase();
-    let raw: Buffer;
-    try {
-      raw = method === 'POST' ? await readBody(request, config.maxBodyBytes) : Buffer.alloc(0);
-    } catch (error) {
-      if (!(error instanceof BodyTooLargeError)) throw error;
-      // Do not read the rest of an oversized body: answer and close.
-      response.setHeader('connection', 'close');
-      return refuse(request, response, info, 413, 'PAYLOAD_TOO_LARGE', error.message);
-    }
-
-    const url = request.url ?? '/';
-    const queryIndex = url.indexOf('?');
-    let search = queryIndex >= 0 ? url.slice(queryIndex) : '';
-    let body: unknown = undefined;
-    let params: Params | undefined;
-    if (raw.length > 0) {
-      const contentType = request.headers['content-type'] ?? '';
-      if (contentType.includes('json')) {
-        try {
-          body = JSON.parse(raw.toString('utf8'));
-        } catch {
-          return refuse(request, response, info, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
-        }
-        if (Array.isArray(body)) {
-          // Refused, but it still drains the caller's bucket as that many requests would.
-          await rateLimiter?.take([{ key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: Math.min(Math.max(1, body.length), config.rateLimit.ip.burst) }]);
-          return refuse(request, response, info, 400, 'BATCHING_NOT_SUPPORTED', 'Batched operations are not accepted: send one operation per request');
-        }
-        if (body && typeof body === 'object') params = body as Params;
-      } else {
-        body = raw.toString('utf8');
-      }
-    } else if (method === 'GET') {
-      params = paramsFromSearch(search);
-    }
-
+    const read = await readHttpGraphQLRequest(request, config, rateLimiter, info.clientIp);
+    if ('code' in read) return refuse(request, response, info, read);
+    const { method, params } = read;
+    let { search, body } = read;
     if (params && typeof params.operationName === 'string') info.operationName = params.operationName.slice(0, 100);
 
-    if (safelist && params) {
-      const text = safelist.resolve(params);
-      if (text === undefined) {
-        return refuse(request, response, info, 400, 'PERSISTED_QUERY_NOT_FOUND', 'Only persisted operations of the safelist are accepted here');
-      }
-      if (params.query !== text) {
-        const { documentId: _documentId, extensions, ...rest } = params;
-        const { persistedQuery: _persisted, ...otherExtensions } = (extensions ?? {}) as Record<string, unknown>;
-        params = { ...rest, query: text, ...(Object.keys(otherExtensions).length > 0 && { extensions: otherExtensions }) };
-        if (method === 'GET') search = `?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}`;
-        else body = params;
-      }
-    }
-
-    let weight = 1;
-    if (params && typeof params.query === 'string') {
-      const verdict = checkOperationLimits(params.query, limits);
-      if (!verdict.ok) {
-        // Parse errors follow the GraphQL over HTTP spec (200 for legacy JSON clients); limits are always 4xx.
-        const status = verdict.code === LimitCode.PARSE_FAILED && !wantsGraphQLResponse(request) ? 200 : verdict.status;
-        return refuse(request, response, info, status, verdict.code, verdict.message);
-      }
-      weight = verdict.weight;
-      if (params.variables && typeof params.variables === 'object') {
-        const lists = checkVariableLists(params.variables, limits);
-        if (lists && !lists.ok) return refuse(request, response, info, lists.status, lists.code, lists.message);
-      }
-    }
-
-    const token = bearerToken(request.headers.authorization);
-    let viewer: Viewer;
-    try {
-      if (!token && !anonymous) throw new Error('Authentication required: send a valid Bearer token');
-      viewer = token ? await verifyUserToken(token) : ANONYMOUS_VIEWER;
-    } catch (error) {
-      await rateLimiter?.take([{ key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: 1 }]);
-      return refuse(request, response, info, 401, 'UNAUTHENTICATED', (error as Error).message, { 'www-authenticate': 'Bearer' });
-    }
+    const edge = edgeRequest('http', info.clientIp, bearerToken(request.headers.authorization), params ?? {});
+    // No GraphQL request to check (an empty POST, another media type): only the caller can be, and must be; Apollo answers the rest.
+    const refused = runSteps(params ? pipeline.http : pipeline.authenticate, edge);
+    const refusal = refused instanceof Promise ? await refused : refused;
+    if (refusal) return refuse(request, response, info, refusal);
+    const viewer = edge.viewer!;
     info.userId = viewer.userId;
-
-    if (rateLimiter) {
-      const decision = await rateLimiter.take([
-        // An operation heavier than a whole bucket costs the whole bucket, rather than being refused forever.
-        { key: `ip:${info.clientIp}`, ...config.rateLimit.ip, cost: Math.min(weight, config.rateLimit.ip.burst) },
-        { key: `user:${viewer.companyId}:${viewer.userId}`, ...config.rateLimit.user, cost: Math.min(weight, config.rateLimit.user.burst) },
-      ]);
-      if (!decision.allowed) {
-        return refuse(request, response, info, 429, 'RATE_LIMITED', `Too many requests: retry in ${decision.retryAfterSeconds} s`, {
-          'retry-after': String(decision.retryAfterSeconds),
-        });
-      }
+    if (edge.rewritten && params) {
+      // Absent stays absent: Apollo refuses `variables: undefined` in a body.
+      const entries = Object.entries({ query: edge.query, variables: edge.variables, operationName: edge.operationName, extensions: edge.extensions }).filter(([, v]) => v !== undefined);
+      if (method === 'GET') search = `?${new URLSearchParams(entries.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}`;
+      else body = Object.fromEntries(entries);
     }
 
     const context: GatewayContext = { viewer, requestId: info.requestId };
-    if (fastLane && method === 'POST' && params && typeof params.query === 'string' && params.extensions === undefined && params.documentId === undefined) {
-      const { operationName, variables } = params;
+    if (fastLane && method === 'POST' && typeof edge.query === 'string' && edge.extensions === undefined && edge.documentId === undefined) {
       const contentType = fastLaneContentType(request.headers.accept);
       const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
-      if (
-        contentType && isJson &&
-        (operationName === undefined || typeof operationName === 'string') &&
-        (variables === undefined || (typeof variables === 'object' && variables !== null && !Array.isArray(variables)))
-      ) {
-        const lane = { query: params.query, operationName, variables: variables as Record<string, unknown> | undefined, contentType };
-        if (await fastLane(lane, context, response)) return;
-      }
+      // The operation step checked operationName and variables; null is as good as absent.
+      if (contentType && isJson && await fastLane(edge, contentType, context, response)) return;
     }
 
     const headers = new HeaderMap();

@@ -23,11 +23,13 @@ import {
   type ASTVisitor,
   type DocumentNode,
   type FragmentDefinitionNode,
+  type OperationTypeNode,
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 import type { OperationLimitsConfig } from '../platform/config.js';
+import { CONTROL_CHARACTER_MESSAGE, isAcceptableText } from './pipeline/control-characters.js';
 
 export type OperationLimits = OperationLimitsConfig;
 
@@ -55,11 +57,26 @@ export const LimitCode = {
   MAX_RECURSIVE_SELECTIONS_EXCEEDED: 'MAX_RECURSIVE_SELECTIONS_EXCEEDED',
   MAX_COST_EXCEEDED: 'MAX_COST_EXCEEDED',
   LIST_TOO_LONG: 'LIST_TOO_LONG',
+  /** Control characters in a string (see pipeline/control-characters.ts). */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
 } as const;
 export type LimitCode = (typeof LimitCode)[keyof typeof LimitCode];
 
+/** An operation of a document: its name (null when anonymous) and type. */
+export interface OperationEntry {
+  name: string | null;
+  kind: OperationTypeNode;
+}
+
 export type LimitVerdict =
-  | { ok: true; document: DocumentNode; /** Rate-limit tokens this operation costs: 1 plus its aliases. */ weight: number }
+  | {
+      ok: true;
+      document: DocumentNode;
+      /** Rate-limit tokens this operation costs: 1 plus its aliases (`__typename` ones too). */
+      weight: number;
+      /** The document's operations, for the pipeline to resolve `operationName` before anything runs. */
+      operations: OperationEntry[];
+    }
   | { ok: false; code: LimitCode; message: string; /** HTTP status to answer with. */ status: number };
 
 /** The rules read only the document; validate() merely needs some valid schema to hold. */
@@ -170,16 +187,23 @@ function checkDocument(document: DocumentNode, limits: OperationLimits): LimitVe
   const armor = { propagateOnRejection: false, exposeLimits: true };
   const rules: ValidationRule[] = [
     rootFieldsRule(limits.maxRootFields, reject(LimitCode.MAX_ROOT_FIELDS_EXCEEDED)),
-    maxAliasesRule({ ...armor, n: limits.maxAliases, onReject: [reject(LimitCode.MAX_ALIASES_EXCEEDED)], onAccept: [(_c, { n }) => void (aliases += n)] }),
+    // Every alias counts, `__typename` ones too (Armor lets those through by default): each multiplies the answer.
+    maxAliasesRule({ ...armor, n: limits.maxAliases, allowList: [], onReject: [reject(LimitCode.MAX_ALIASES_EXCEEDED)], onAccept: [(_c, { n }) => void (aliases += n)] }),
     maxDirectivesRule({ ...armor, n: limits.maxDirectives, onReject: [reject(LimitCode.MAX_DIRECTIVES_EXCEEDED)] }),
     // Fragments do not add depth: the depth is that of the data returned.
     maxDepthRule({ ...armor, n: limits.maxDepth, flattenFragments: true, onReject: [reject(LimitCode.MAX_DEPTH_EXCEEDED)] }),
     recursiveSelectionsRule(limits.maxRecursiveSelections, reject(LimitCode.MAX_RECURSIVE_SELECTIONS_EXCEEDED)),
     costLimitRule({ ...armor, maxCost: limits.maxCost, onReject: [reject(LimitCode.MAX_COST_EXCEEDED)] }),
     listLiteralRule(limits.maxListLength, reject(LimitCode.LIST_TOO_LONG)),
+    stringLiteralRule(reject(LimitCode.BAD_USER_INPUT)),
   ];
   validate(PLACEHOLDER_SCHEMA, document, rules, { maxErrors: 1 });
-  return refusal ?? { ok: true, document, weight: 1 + aliases };
+  if (refusal) return refusal;
+  const operations: OperationEntry[] = [];
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.OPERATION_DEFINITION) operations.push({ name: definition.name?.value ?? null, kind: definition.operation });
+  }
+  return { ok: true, document, weight: 1 + aliases, operations };
 }
 
 type Reject = (context: ValidationContext, error: GraphQLError) => void;
@@ -197,7 +221,7 @@ function rootFieldsRule(max: number, reject: Reject): ValidationRule {
 function countRootFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) count += selection.name.value === '__typename' ? 0 : 1;
+    if (selection.kind === Kind.FIELD) count++; // `__typename` too: every selected field counts
     else if (selection.kind === Kind.INLINE_FRAGMENT) count += countRootFields(selection.selectionSet, context, seen);
     else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);
@@ -252,6 +276,14 @@ function listLiteralRule(max: number, reject: Reject): ValidationRule {
   });
 }
 
+function stringLiteralRule(reject: Reject): ValidationRule {
+  return (context) => ({
+    StringValue(node) {
+      if (!isAcceptableText(node.value)) reject(context, new GraphQLError(CONTROL_CHARACTER_MESSAGE));
+    },
+  });
+}
+
 /**
  * Runs every rule once on throw-away limits, so that the first real request
  * (likely an abusive one, under attack) does not pay for JIT compilation.
@@ -266,26 +298,36 @@ export function warmUpOperationLimits(): void {
   }
 }
 
-/** Lists in variables are arguments too: the same cap applies to every array, however nested. */
-export function checkVariableLists(variables: unknown, limits: OperationLimits = DEFAULT_OPERATION_LIMITS): LimitVerdict | undefined {
-  const visit = (value: unknown, depth: number): number | undefined => {
-    if (value === null || typeof value !== 'object' || depth > 32) return undefined;
+/**
+ * Variables obey the rules of literals: every array, however nested, has the
+ * list cap, and every string (object keys too) the text rule. One walk.
+ */
+export function checkVariables(variables: unknown, limits: OperationLimits = DEFAULT_OPERATION_LIMITS): LimitVerdict | undefined {
+  let refusal: LimitVerdict | undefined;
+  const visit = (value: unknown, depth: number): boolean => {
+    if (typeof value === 'string') {
+      if (isAcceptableText(value)) return true;
+      refusal = refuse(LimitCode.BAD_USER_INPUT, CONTROL_CHARACTER_MESSAGE);
+      return false;
+    }
+    if (value === null || typeof value !== 'object') return true;
+    if (depth > 32) {
+      refusal = refuse(LimitCode.BAD_USER_INPUT, 'Variables nest deeper than 32 levels');
+      return false;
+    }
     if (Array.isArray(value)) {
-      if (value.length > limits.maxListLength) return value.length;
-      for (const item of value) {
-        const found = visit(item, depth + 1);
-        if (found !== undefined) return found;
+      if (value.length > limits.maxListLength) {
+        refusal = refuse(LimitCode.LIST_TOO_LONG, `List arguments are limited to ${limits.maxListLength} items, found ${value.length}.`);
+        return false;
       }
-      return undefined;
+      for (const item of value) if (!visit(item, depth + 1)) return false;
+      return true;
     }
-    for (const item of Object.values(value)) {
-      const found = visit(item, depth + 1);
-      if (found !== undefined) return found;
+    for (const key in value) {
+      if (!visit(key, depth + 1) || !visit((value as Record<string, unknown>)[key], depth + 1)) return false;
     }
-    return undefined;
+    return true;
   };
-  const found = visit(variables, 0);
-  return found === undefined
-    ? undefined
-    : refuse(LimitCode.LIST_TOO_LONG, `List arguments are limited to ${limits.maxListLength} items, found ${found}.`);
+  visit(variables, 0);
+  return refusal;
 }

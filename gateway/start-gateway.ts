@@ -29,6 +29,7 @@ import { createGraphQLEndpoint, type RequestInfo } from './graphql-endpoint.js';
 import { checkOperationLimits, warmUpOperationLimits, type LimitVerdict } from './operation-limits.js';
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
+import { createGatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
@@ -77,15 +78,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const rateLimiter = createRateLimiter(config, databaseUrl, log);
   const safelist = settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined;
   if (safelist) log.info({ operations: safelist.size }, 'safelist mode: only persisted operations run');
-  const graphql = createGraphQLEndpoint({
-    server: gateway.server,
-    config: settings,
-    verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)),
-    rateLimiter,
-    safelist,
-    fastLane: gateway.fastLane,
-    anonymous: settings.anonymous,
-  });
+  const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth));
+  const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous });
+  const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane });
   const cors = createCors(settings.corsOrigins);
 
   let draining = false;

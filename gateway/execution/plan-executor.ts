@@ -150,6 +150,8 @@ export class PlanExecutor {
   }
 
   private compile({ document, operation, request, schema }: GatewayGraphQLRequestContext): Compiled {
+    // No operation resolved (several without operationName, or an unknown name): the pipeline refuses these first.
+    if (!operation) return { errors: [new graphqlRuntime.GraphQLError('No operation to run: name one of the document in operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })] };
     if (operation.operation === 'subscription') {
       return { errors: [new graphqlRuntime.GraphQLError('Subscriptions are served over graphql-ws (/graphql) and SSE (/graphql/stream)', { extensions: { code: 'BAD_REQUEST' } })] };
     }

@@ -19,6 +19,19 @@ const CLIENT_SAFE_CODES = new Set([
 
 const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';
 
+/**
+ * PostgreSQL errors a client's text causes, not a bug: a NUL byte
+ * (22021 character_not_in_repertoire, "invalid byte sequence for encoding
+ * UTF8") or a character the database encoding lacks (22P05). The gateway
+ * refuses such text first; this covers every other way in.
+ */
+const INPUT_SQLSTATES = new Set(['22021', '22P05']);
+
+function isInputEncodingError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && INPUT_SQLSTATES.has(code);
+}
+
 export function formatError(formatted: GraphQLFormattedError, error: unknown, log: Logger): GraphQLFormattedError {
   // Apollo prefixes errors thrown while building the context (our auth checks); the prefix tells a client nothing.
   if (formatted.message.startsWith(CONTEXT_FAILURE_PREFIX)) {
@@ -29,6 +42,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   const original = unwrapResolverError(error);
   if (original instanceof GraphQLError && original.extensions?.code && CLIENT_SAFE_CODES.has(String(original.extensions.code))) {
     return formatted;
+  }
+  if (isInputEncodingError(original)) {
+    return { message: 'Text contains characters that cannot be stored (a NUL or an invalid character)', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
   }
   const serviceName = formatted.extensions?.serviceName;
   log.error({ err: original, path: formatted.path, serviceName }, 'unexpected error');
