@@ -12,7 +12,7 @@ import { sql } from 'kysely';
 import { createUserTokenVerifier } from '../platform/auth/user-token.js';
 import { SUBGRAPH_NAMES, type PlatformConfig } from '../platform/config.js';
 import { createKysely } from '../platform/database/connection.js';
-import { clientIp } from '../platform/http/client-ip.js';
+import { clientIp, trustedProxies } from '../platform/http/client-ip.js';
 import { createCors } from '../platform/http/cors.js';
 import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
@@ -82,6 +82,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous });
   const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane });
   const cors = createCors(settings.corsOrigins);
+  const trust = trustedProxies(settings.trustProxy);
 
   let draining = false;
   const subgraphHealth = (name: string) => async () => {
@@ -99,7 +100,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Plain HTTP that lives on the public origin, streamed to the service that owns it (when the supergraph has it).
   const urls = gateway.urls();
   const forward = (method: 'GET' | 'PUT' | 'POST', path: string, subgraph: string) =>
-    urls[subgraph] ? [{ method, path, handle: forwardTo(urls[subgraph], subgraph, settings.trustProxy) }] : [];
+    urls[subgraph] ? [{ method, path, handle: forwardTo(urls[subgraph], subgraph, { trust, timeoutMs: settings.forwardTimeoutMs }) }] : [];
   const routes = [
     ...healthRoutes('gateway', readiness),
     metricsRoute(),
@@ -128,7 +129,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const url = request.url ?? '/';
     const queryIndex = url.indexOf('?');
     const pathname = queryIndex >= 0 ? url.slice(0, queryIndex) : url;
-    const info: RequestInfo = { requestId: requestIdOf(request), clientIp: clientIp(request, settings.trustProxy) };
+    const info: RequestInfo = { requestId: requestIdOf(request), clientIp: clientIp(request, trust) };
     response.setHeader('x-request-id', info.requestId);
     if (draining) response.setHeader('connection', 'close');
     inFlight++;

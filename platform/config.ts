@@ -10,6 +10,7 @@ import path from 'node:path';
 import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-config.js';
 import { bool, int, list, type Env } from './config/env-values.js';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
+import { parseTrustProxy, type TrustProxySetting } from './http/client-ip.js';
 import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
 import { loadOutboundConfig, type OutboundConfig } from './config/outbound-config.js';
 
@@ -82,6 +83,11 @@ export interface PlatformConfig {
   previousKeys: { internalSigning: string[]; credential: string[] };
   /** Off only for local debugging: subgraphs then also accept a user's bearer token. */
   requireGatewaySignature: boolean;
+  /**
+   * Proxies subgraphs trust for a client's address on their plain HTTP routes (share links): the gateway, which
+   * sends the client as it judged it (SUBGRAPH_TRUST_PROXY, default loopback and private ranges; see platform/http/client-ip.ts).
+   */
+  subgraphTrustProxy: TrustProxySetting;
   /** `url`: Moodle's wwwroot (MOODLE_URL), for links in the notifications academy writes; without it they are site-relative. */
   moodle: { schema: string; provision: boolean; url?: string };
   academy: {
@@ -169,6 +175,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     internalSigningSecret: secret('INTERNAL_SIGNING_SECRET', DEV_SECRETS.internalSigningSecret),
     previousKeys: { internalSigning: list(env.INTERNAL_SIGNING_SECRET_PREVIOUS), credential: list(env.CREDENTIAL_KEY_PREVIOUS) },
     requireGatewaySignature: bool(env.REQUIRE_GATEWAY_SIGNATURE, true),
+    subgraphTrustProxy: parseTrustProxy(env.SUBGRAPH_TRUST_PROXY, 'SUBGRAPH_TRUST_PROXY', ['loopback', 'uniquelocal']),
     moodle: {
       schema: env.MOODLE_SCHEMA ?? (embedded ? 'moodle' : 'public'),
       provision: bool(env.MOODLE_PROVISION, embedded),

@@ -32,6 +32,10 @@ export interface EdgeRequest {
   weight: number;
   /** The verified caller (auth step, or the connection's on graphql-ws). */
   viewer: Viewer | undefined;
+  /** The long-lived connection the operation runs on (a graphql-ws socket), for caps per connection. */
+  connection: object | undefined;
+  /** Gives back what steps reserved (a subscription's place in its quotas): call once the operation ends, or if it never starts. */
+  release: (() => void) | undefined;
 }
 
 /** Why a request is refused: a stable `extensions.code`, the HTTP status that goes with it, and headers (retry-after, www-authenticate). */
@@ -49,7 +53,13 @@ export function refusal(status: number, code: string, message: string, headers?:
   return headers ? { status, code, message, headers } : { status, code, message };
 }
 
-export function edgeRequest(transport: Transport, clientIp: string, token: string | undefined, params: { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown; documentId?: unknown }): EdgeRequest {
+export function edgeRequest(
+  transport: Transport,
+  clientIp: string,
+  token: string | undefined,
+  params: { query?: unknown; variables?: unknown; operationName?: unknown; extensions?: unknown; documentId?: unknown },
+  connection?: object,
+): EdgeRequest {
   return {
     transport,
     clientIp,
@@ -63,6 +73,8 @@ export function edgeRequest(transport: Transport, clientIp: string, token: strin
     verdict: undefined,
     weight: 1,
     viewer: undefined,
+    connection,
+    release: undefined,
   };
 }
 

@@ -6,6 +6,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { trustedProxies, type TrustProxySetting } from '../../platform/http/client-ip.js';
 import { forwardTo } from '../forward.js';
 
 async function listen(handler: http.RequestListener): Promise<{ url: string; close: () => Promise<void> }> {
@@ -25,8 +26,8 @@ describe('forwardTo', () => {
   });
   afterAll(() => service.close());
 
-  const through = async (trustProxy: boolean) => {
-    const proxy = await listen(forwardTo(service.url, 'echo', trustProxy));
+  const through = async (trustProxy: TrustProxySetting) => {
+    const proxy = await listen(forwardTo(service.url, 'echo', { trust: trustedProxies(trustProxy), timeoutMs: 5_000 }));
     try {
       const response = await fetch(`${proxy.url}/files/share/abc?x=1`, { headers: { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' } });
       return { status: response.status, body: (await response.json()) as { forwardedFor: string | null; path: string } };
@@ -41,13 +42,15 @@ describe('forwardTo', () => {
     expect(body).toEqual({ forwardedFor: '127.0.0.1', path: '/files/share/abc?x=1' });
   });
 
-  it('passes the trusted proxy’s client address, alone, when the gateway trusts its proxy', async () => {
-    const { body } = await through(true);
-    expect(body.forwardedFor).toBe('203.0.113.9');
+  it('passes the address its trusted proxy saw, alone: the right-most untrusted one, never what the client wrote before it', async () => {
+    // One hop trusted (the peer, 127.0.0.1): the proxy saw 10.0.0.1 connecting; 203.0.113.9 is the client's own word.
+    expect((await through(1)).body.forwardedFor).toBe('10.0.0.1');
+    // 10.0.0.0/8 is a proxy of ours too: its client is 203.0.113.9.
+    expect((await through(['loopback', '10.0.0.0/8'])).body.forwardedFor).toBe('203.0.113.9');
   });
 
   it('answers 502 naming the service when it is down', async () => {
-    const proxy = await listen(forwardTo('http://127.0.0.1:1', 'documents', false));
+    const proxy = await listen(forwardTo('http://127.0.0.1:1', 'documents', { trust: trustedProxies(false), timeoutMs: 5_000 }));
     try {
       const response = await fetch(`${proxy.url}/files/x`);
       expect(response.status).toBe(502);

@@ -20,7 +20,7 @@ function limitedConfig(config: PlatformConfig): PlatformConfig {
     ...config,
     gateway: {
       ...config.gateway,
-      trustProxy: true, // each test speaks from its own address (X-Forwarded-For), so buckets do not mix
+      trustProxy: 1, // each test speaks from its own address (X-Forwarded-For), so buckets do not mix
       // Refill slow enough (one token per 100 s) that a busy test machine cannot refill a bucket mid-test.
       rateLimit: { store: 'postgres', user: { burst: 10, perSecond: 0.01 }, ip: { burst: 20, perSecond: 0.01 } },
     },

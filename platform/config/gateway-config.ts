@@ -1,4 +1,5 @@
 /** The gateway's settings (GATEWAY_*): operation limits, rate limits, HTTP hardening. */
+import { parseTrustProxy, type TrustProxySetting } from '../http/client-ip.js';
 import { bool, int, type Env } from './env-values.js';
 
 /** Operation limits, checked at the gateway before any parsing by Apollo (see gateway/operation-limits.ts). */
@@ -53,8 +54,27 @@ export interface GatewayConfig {
   concurrentPlans: number;
   /** How long shutdown waits for in-flight requests (GATEWAY_SHUTDOWN_GRACE_MS, default 10000). */
   shutdownGraceMs: number;
-  /** Take the client IP from X-Forwarded-For (GATEWAY_TRUST_PROXY, default false). */
-  trustProxy: boolean;
+  /** Proxies in front of the gateway: false, a hop count, or addresses/CIDRs (GATEWAY_TRUST_PROXY, default false); see platform/http/client-ip.ts. */
+  trustProxy: TrustProxySetting;
+  /** Largest answer of one operation, in bytes (GATEWAY_MAX_RESPONSE_BYTES, default 10 MB); also the most read from a subgraph per fetch. */
+  maxResponseBytes: number;
+  /** Longest a request to /graphql may run, subgraph fetches included (GATEWAY_REQUEST_TIMEOUT_MS, default 15000). */
+  requestTimeoutMs: number;
+  /** Operations that may wait for admission (GATEWAY_MAX_QUEUED_PLANS, default 256; 0: no bound); past it, SERVER_BUSY. */
+  maxQueuedPlans: number;
+  /** Idle time allowed to a forwarded request (/files, webhooks...) before it is cut (GATEWAY_FORWARD_TIMEOUT_MS, default 30000). */
+  forwardTimeoutMs: number;
+  /** Subscriptions open at once on one graphql-ws connection (GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, default 50; 0: no cap). */
+  maxSubscriptionsPerConnection: number;
+  /** Subscriptions open at once per user, over every transport (GATEWAY_MAX_SUBSCRIPTIONS_PER_USER, default 200; 0: no cap). */
+  maxSubscriptionsPerUser: number;
+  /**
+   * Where /metrics is served: `public` (the gateway's port), `off`, or a port of its own
+   * (GATEWAY_METRICS_PORT; default: the public port outside production, none in production).
+   */
+  metricsPort: number | 'public' | 'off';
+  /** A bearer token /metrics requires wherever it is served (GATEWAY_METRICS_TOKEN). */
+  metricsToken?: string;
   /** The supergraph served, reloaded when it changes (GATEWAY_SUPERGRAPH_FILE); unset: the platform's schema/supergraph.graphql. */
   supergraphFile?: string;
   /**
@@ -65,6 +85,14 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   /** No token asked: requests run with no identity (GATEWAY_ANONYMOUS, for federation conformance runs; refused in production). */
   anonymous: boolean;
+}
+
+function metricsPort(value: string | undefined, production: boolean): GatewayConfig['metricsPort'] {
+  if (value === undefined || value === '') return production ? 'off' : 'public';
+  if (value === 'public' || value === 'off') return value;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`GATEWAY_METRICS_PORT must be a port, "public" or "off", got "${value}"`);
+  return port;
 }
 
 /** A subgraph's name as it appears in an environment variable's name. */
@@ -116,7 +144,15 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
     subgraphConnections: int(env, 'GATEWAY_SUBGRAPH_CONNECTIONS', 64),
     concurrentPlans: int(env, 'GATEWAY_CONCURRENT_PLANS', 16),
     shutdownGraceMs: int(env, 'GATEWAY_SHUTDOWN_GRACE_MS', 10_000),
-    trustProxy: bool(env.GATEWAY_TRUST_PROXY, false),
+    trustProxy: parseTrustProxy(env.GATEWAY_TRUST_PROXY, 'GATEWAY_TRUST_PROXY', false),
+    maxResponseBytes: int(env, 'GATEWAY_MAX_RESPONSE_BYTES', 10_000_000),
+    requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 15_000),
+    maxQueuedPlans: int(env, 'GATEWAY_MAX_QUEUED_PLANS', 256),
+    forwardTimeoutMs: int(env, 'GATEWAY_FORWARD_TIMEOUT_MS', 30_000),
+    maxSubscriptionsPerConnection: int(env, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION', 50),
+    maxSubscriptionsPerUser: int(env, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_USER', 200),
+    metricsPort: metricsPort(env.GATEWAY_METRICS_PORT, production),
+    metricsToken: env.GATEWAY_METRICS_TOKEN || undefined,
     supergraphFile: env.GATEWAY_SUPERGRAPH_FILE || undefined,
     subgraphUrls: subgraphUrlsFrom(env, platformSubgraphs),
     anonymous,

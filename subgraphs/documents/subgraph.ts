@@ -6,6 +6,7 @@
 import { createKysely } from '../../platform/database/connection.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
 import { EntityReferences } from '../../platform/federation/entity-references.js';
+import { trustedProxies } from '../../platform/http/client-ip.js';
 import { EgressPolicy } from '../../platform/http/egress-policy.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentsContext } from './context.js';
@@ -86,7 +87,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
         };
       },
-      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts))],
+      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy))],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
       stop: stopJobs,
     };

@@ -6,7 +6,7 @@
  * Wrong passwords are rate-limited per link and client (429 + Retry-After).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientIp } from '../../../platform/http/client-ip.js';
+import { clientIp, type TrustedProxies } from '../../../platform/http/client-ip.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
@@ -25,7 +25,8 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
   return form.get('password') ?? undefined;
 }
 
-export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit): HttpRoute[] {
+/** `trust`: the proxies in front of this service (the gateway), as SUBGRAPH_TRUST_PROXY says. */
+export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit, trust: TrustedProxies): HttpRoute[] {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
@@ -40,8 +41,8 @@ export function shareRoutes(links: ShareLinkRepository, backends: StorageBackend
         throw error;
       }
       if (password === undefined) return sendJson(response, 401, { error: 'This share link needs a password', passwordRequired: true });
-      // Behind the gateway the peer is the gateway: the client is the first X-Forwarded-For address (see share-password-limit.ts).
-      const client = clientIp(request, true);
+      // Behind the gateway the peer is the gateway, which sends the client's address as it judged it (see share-password-limit.ts).
+      const client = clientIp(request, trust);
       const wait = await limit.retryAfter(link.id, client);
       if (wait > 0) return sendJson(response, 429, { error: 'Too many wrong passwords for this link: try again later' }, { 'retry-after': String(wait) });
       if (!(await verifySharePassword(password, link.password_hash))) {
