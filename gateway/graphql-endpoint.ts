@@ -12,7 +12,7 @@ import type { GatewayConfig } from '../platform/config.js';
 import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
-import { edgeRequest, runSteps, type Refusal } from './pipeline/edge-request.js';
+import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -72,7 +72,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     const edge = edgeRequest('http', info.clientIp, bearerToken(request.headers.authorization), params ?? {});
     // No GraphQL request to check (an empty POST, another media type): only the caller can be, and must be; Apollo answers the rest.
     const refused = runSteps(params ? pipeline.http : pipeline.authenticate, edge);
-    const refusal = refused instanceof Promise ? await refused : refused;
+    const refusal: StepOutcome = refused instanceof Promise ? await refused : refused;
     if (refusal) return refuse(request, response, info, refusal);
     const viewer = edge.viewer!;
     info.userId = viewer.userId;
