@@ -37,6 +37,7 @@ const mappers: Record<string, Record<string, string>> = {
   documents: {
     Document: '../models.js#DocumentModel',
     ShareLink: '../models.js#ShareLinkModel',
+    DocumentActivity: '../models.js#DocumentActivityModel',
     DocumentUpload: '../models.js#DocumentUploadModel',
     CompanyStorageSettings: '../models.js#CompanyStorageSettingsModel',
     Course: '../models.js#CourseReference',

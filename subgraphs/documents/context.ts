@@ -1,5 +1,7 @@
 import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
+import type { ActivityFeed } from './services/document-activity.js';
 import type { DocumentService } from './services/document-service.js';
+import type { EditService } from './services/edit-service.js';
 import type { LifecycleService } from './services/lifecycle-service.js';
 import type { ShareService } from './services/share-service.js';
 import type { StorageSettingsService } from './services/storage-settings-service.js';
@@ -11,4 +13,6 @@ export interface DocumentsContext extends BaseContext {
   shares: ShareService;
   lifecycle: LifecycleService;
   storageSettings: StorageSettingsService;
+  edits: EditService;
+  activity: ActivityFeed;
 }

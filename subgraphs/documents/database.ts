@@ -26,6 +26,7 @@ export interface DocumentsTable {
   uploaded_by: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  description: string | null;
 }
 
 export interface DocumentVersionsTable {
@@ -102,6 +103,8 @@ export interface UploadSessionsTable {
   created_by_user: string | null;
   expires_at: Date;
   created_at: Generated<Date>;
+  /** A new version's: the version it replaces (completion refuses it when the document moved on). */
+  base_version: number | null;
 }
 
 export interface CompanyStorageTable {
@@ -143,6 +146,27 @@ export interface StorageProfileSettings {
   forcePathStyle?: boolean;
 }
 
+/** What an activity entry says beyond its action (see document-activity.ts). */
+export interface ActivityDetails {
+  version?: number;
+  restoredFrom?: number;
+  shareLinkId?: string;
+  changes?: { field: string; from: string | null; to: string | null }[];
+}
+
+export interface DocumentActivityTable {
+  id: Generated<string>;
+  company_id: string;
+  document_id: string;
+  action: string;
+  /** The identity's user id (null: anyone holding a share link). */
+  actor_id: string | null;
+  /** Their Moodle user id, for User. */
+  actor_user: string | null;
+  details: ColumnType<ActivityDetails, string, string>;
+  created_at: Generated<Date>;
+}
+
 export interface DocumentsDatabase {
   'documents.documents': DocumentsTable;
   'documents.document_versions': DocumentVersionsTable;
@@ -151,4 +175,5 @@ export interface DocumentsDatabase {
   'documents.company_storage': CompanyStorageTable;
   'documents.share_password_failures': SharePasswordFailuresTable;
   'documents.storage_profiles': StorageProfilesTable;
+  'documents.document_activity': DocumentActivityTable;
 }

@@ -18,6 +18,7 @@ export interface DocumentModel {
   size: number;
   checksum: string;
   category: string | null;
+  description: string | null;
   tags: string[];
   version: number;
   entityType: EntityType;
@@ -81,4 +82,17 @@ export interface EntityReference {
 export interface CourseReference {
   id: string;
   viewerRole?: CourseRole | null;
+}
+
+/** One entry of a document's activity trail. */
+export interface DocumentActivityModel {
+  id: string;
+  action: string;
+  /** The actor's Moodle user id (User), when they have one. */
+  actorUser: string | null;
+  createdAt: Date;
+  version: number | null;
+  restoredFrom: number | null;
+  shareLinkId: string | null;
+  changes: { field: string; from: string | null; to: string | null }[];
 }

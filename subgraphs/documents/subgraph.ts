@@ -19,6 +19,7 @@ import { cleanupAbandonedUploads } from './jobs/cleanup-uploads.js';
 import { startPeriodicJobs } from './jobs/periodic-jobs.js';
 import { purgeTrash } from './jobs/purge-trash.js';
 import { documentsMigrations } from './migrations/index.js';
+import { ActivityRepository } from './repositories/activity-repository.js';
 import { CompanyStorageRepository } from './repositories/company-storage-repository.js';
 import { DocumentRepository } from './repositories/document-repository.js';
 import { ShareAttemptRepository } from './repositories/share-attempt-repository.js';
@@ -28,6 +29,8 @@ import { UploadSessionRepository } from './repositories/upload-session-repositor
 import { resolvers } from './resolvers/index.js';
 import { seedDocuments } from './seed.js';
 import { DocumentAccess } from './services/document-access.js';
+import { ActivityFeed, ActivityTrail } from './services/document-activity.js';
+import { EditService } from './services/edit-service.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
 import { NextcloudShareAccounts } from './services/nextcloud-share-accounts.js';
@@ -58,7 +61,9 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const documentRepository = new DocumentRepository(db);
     const sessions = new UploadSessionRepository(db);
     const companyStorage = new CompanyStorageRepository(db);
-    const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage };
+    const activityRows = new ActivityRepository(db);
+    const activity = new ActivityTrail(activityRows);
+    const uploadDeps = { db, config: settings, signer, backends, documentRepository, sessions, companyStorage, activity };
     const nextcloudAccounts = new NextcloudShareAccounts(companyStorage, secrets, backends, egress);
     const storageSettingsDeps = { repository: companyStorage, profileRows, profiles, config: settings, backends, secrets };
     const shareLinks = new ShareLinkRepository(db);
@@ -77,17 +82,23 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       createContext: (base) => {
         const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer), new EntityReferences(config, base.viewer, 'erp'));
         const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
-        const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts);
+        const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts, activity);
         return {
           ...base,
           documents,
           uploads: new UploadService(base.viewer, documents, uploadDeps),
           shares,
-          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares),
+          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares, activity),
+          edits: new EditService(base.viewer, documents, documentRepository, db, activity),
+          activity: new ActivityFeed(base.viewer, documents, activityRows),
           storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
         };
       },
-      routes: [downloadRoute(signer, documentRepository, backends), uploadRoute(signer, sessions, backends, log), ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy))],
+      routes: [
+        downloadRoute(signer, documentRepository, backends),
+        uploadRoute(signer, sessions, backends, log),
+        ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity),
+      ],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
       stop: stopJobs,
     };

@@ -11,6 +11,7 @@ import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import type { ActivityTrail } from '../services/document-activity.js';
 import type { SharePasswordLimit } from '../services/share-password-limit.js';
 import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
@@ -26,7 +27,13 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
 }
 
 /** `trust`: the proxies in front of this service (the gateway), as SUBGRAPH_TRUST_PROXY says. */
-export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit, trust: TrustedProxies): HttpRoute[] {
+export function shareRoutes(
+  links: ShareLinkRepository,
+  backends: StorageBackends,
+  limit: SharePasswordLimit,
+  trust: TrustedProxies,
+  activity: ActivityTrail,
+): HttpRoute[] {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
@@ -55,7 +62,13 @@ export function shareRoutes(links: ShareLinkRepository, backends: StorageBackend
       response,
       await backends.of(link),
       { storageKey: link.storage_key, size: Number(link.size), checksum: link.checksum, mimeType: link.mime_type, filename: link.filename },
-      { onBody: async (range) => (range && range.start > 0 ? undefined : links.countDownload(link.id)) },
+      {
+        onBody: async (range) => {
+          if (range && range.start > 0) return;
+          await links.countDownload(link.id);
+          await activity.sharedDownload(link);
+        },
+      },
     );
   };
   return [

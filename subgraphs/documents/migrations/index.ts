@@ -161,4 +161,25 @@ export const documentsMigrations: Migrations = {
       }
     },
   },
+  '0004-edits-activity-concurrency': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('documents');
+      await schema.alterTable('documents').addColumn('description', 'text').execute();
+      // The version a new version replaces: completion refuses it when another version came first.
+      await schema.alterTable('upload_sessions').addColumn('base_version', 'integer').execute();
+      // Who did what to a document, in the order it happened (the identity orders entries of one instant too).
+      await schema
+        .createTable('document_activity')
+        .addColumn('id', 'bigint', (col) => col.generatedAlwaysAsIdentity().primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('document_id', 'uuid', (col) => col.notNull().references('documents.documents.id').onDelete('cascade'))
+        .addColumn('action', 'text', (col) => col.notNull())
+        .addColumn('actor_id', 'text')
+        .addColumn('actor_user', 'text')
+        .addColumn('details', 'jsonb', (col) => col.notNull().defaultTo(sql`'{}'`))
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('document_activity_document').on('document_activity').columns(['document_id', 'id']).execute();
+    },
+  },
 };

@@ -1,9 +1,10 @@
 /** Documents and their versions, always within one company (except `findForTransfer`, see there). */
-import { sql, type Selectable } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { DocumentsTable, DocumentVersionsTable } from '../database.js';
 import type { DocumentModel, EntityType } from '../models.js';
 import { toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
+import { before, micros } from './keyset.js';
 
 export interface DocumentFilter {
   entityType?: EntityType;
@@ -18,6 +19,20 @@ export interface DocumentFilter {
   onlyEmployee?: string | null;
   limit: number;
 }
+
+/** A row of a page and the key its cursor is made of. */
+export interface Keyed<T> {
+  node: T;
+  key: (string | number)[];
+}
+
+export interface PageWindow {
+  after: (string | number)[] | null;
+  limit: number;
+}
+
+/** What updateDocument and moveDocument may change. */
+export type DocumentEdit = Pick<Updateable<DocumentsTable>, 'filename' | 'tags' | 'category' | 'description' | 'entity_type' | 'entity_id'>;
 
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 
@@ -67,7 +82,7 @@ export class DocumentRepository {
     return rows.map((row) => toDocument(row));
   }
 
-  async list(companyId: string, filter: DocumentFilter): Promise<DocumentModel[]> {
+  private filtered(companyId: string, filter: Omit<DocumentFilter, 'limit'>) {
     let query = this.db
       .selectFrom('documents.documents as d')
       .selectAll('d')
@@ -77,7 +92,8 @@ export class DocumentRepository {
     if (filter.entityType) query = query.where('d.entity_type', '=', filter.entityType);
     if (filter.entityId) query = query.where('d.entity_id', '=', filter.entityId);
     if (filter.category) query = query.where('d.category', '=', filter.category);
-    if (filter.tag) query = query.where(sql<boolean>`${filter.tag} = ANY(d.tags)`);
+    // Tags compare without regard to case, as users type them.
+    if (filter.tag) query = query.where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(d.tags) AS tag WHERE lower(tag) = lower(${filter.tag}))`);
     if (filter.excludeEntityTypes.length > 0) query = query.where('d.entity_type', 'not in', filter.excludeEntityTypes);
     if (filter.onlyEmployee !== undefined) {
       const employee = filter.onlyEmployee;
@@ -93,8 +109,46 @@ export class DocumentRepository {
         eb.or([eb('d.filename', 'ilike', pattern), sql<boolean>`EXISTS (SELECT 1 FROM unnest(d.tags) AS tag WHERE tag ILIKE ${pattern})`]),
       );
     }
-    const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
+    return query;
+  }
+
+  async list(companyId: string, filter: DocumentFilter): Promise<DocumentModel[]> {
+    const rows = await this.filtered(companyId, filter).orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
     return rows.map((row) => toDocument(row));
+  }
+
+  /** One page of `list`, newest first, after a cursor's [created_at micros, id]. */
+  async listPage(companyId: string, filter: Omit<DocumentFilter, 'limit'>, page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+    let query = this.filtered(companyId, filter).select(micros('d.created_at').as('sort_at'));
+    if (page.after) query = query.where(before('d.created_at', 'd.id', page.after));
+    const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toDocument(row), key: [row.sort_at, row.id] }));
+  }
+
+  /** One document's versions, newest first, after a cursor's [version]. */
+  async versionsPage(companyId: string, documentId: string, page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+    let query = this.db
+      .selectFrom('documents.document_versions as v')
+      .innerJoin('documents.documents as d', 'd.id', 'v.document_id')
+      .where('d.company_id', '=', companyId)
+      .where('d.id', '=', documentId)
+      .selectAll('d')
+      .select(VERSION_COLUMNS);
+    if (page.after) query = query.where('v.version', '<', Number(page.after[0]));
+    const rows = await query.orderBy('v.version', 'desc').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toDocument(row, versionOf(row)), key: [row.v_version] }));
+  }
+
+  /** Rename, re-tag, re-categorise, describe or relink a document (never its versions' own names). */
+  async edit(trx: DocumentsTrx, companyId: string, id: string, edit: DocumentEdit): Promise<Selectable<DocumentsTable> | null> {
+    const row = await trx
+      .updateTable('documents.documents')
+      .set({ ...edit, updated_at: new Date() })
+      .where('company_id', '=', companyId)
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirst();
+    return row ?? null;
   }
 
   /** Every version of many documents, newest first. */
@@ -200,7 +254,7 @@ export class DocumentRepository {
     return row ?? null;
   }
 
-  async listTrashed(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>, limit = 500): Promise<DocumentModel[]> {
+  private trashedQuery(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>) {
     let query = this.db
       .selectFrom('documents.documents as d')
       .selectAll('d')
@@ -208,8 +262,20 @@ export class DocumentRepository {
       .where('d.deleted_at', 'is not', null);
     if (restrictions.excludeEntityTypes.length > 0) query = query.where('d.entity_type', 'not in', restrictions.excludeEntityTypes);
     if (restrictions.onlyEmployee !== undefined) query = query.where('d.entity_type', '<>', 'employee');
-    const rows = await query.orderBy('d.deleted_at', 'desc').limit(limit).execute();
+    return query;
+  }
+
+  async listTrashed(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>, limit = 500): Promise<DocumentModel[]> {
+    const rows = await this.trashedQuery(companyId, restrictions).orderBy('d.deleted_at', 'desc').orderBy('d.id').limit(limit).execute();
     return rows.map((row) => toDocument(row));
+  }
+
+  /** One page of the trash, most recently deleted first, after a cursor's [deleted_at micros, id]. */
+  async trashedPage(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>, page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+    let query = this.trashedQuery(companyId, restrictions).select(micros('d.deleted_at').as('sort_at'));
+    if (page.after) query = query.where(before('d.deleted_at', 'd.id', page.after));
+    const rows = await query.orderBy('d.deleted_at', 'desc').orderBy('d.id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toDocument(row), key: [row.sort_at, row.id] }));
   }
 
   /**

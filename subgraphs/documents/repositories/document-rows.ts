@@ -22,6 +22,7 @@ export function toDocument(row: Selectable<DocumentsTable>, version?: VersionCol
     size: Number(source.size),
     checksum: source.checksum,
     category: row.category,
+    description: row.description,
     tags: row.tags,
     version: source.version,
     entityType: row.entity_type as EntityType,

@@ -2,7 +2,9 @@
 import type { Selectable } from 'kysely';
 import type { ShareLinksTable } from '../database.js';
 import type { ShareLinkModel } from '../models.js';
+import type { Keyed, PageWindow } from './document-repository.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
+import { before, micros } from './keyset.js';
 
 export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
   return {
@@ -53,6 +55,19 @@ export class ShareLinkRepository {
     return rows.map(toShareLink);
   }
 
+  /** One document's links a page at a time, newest first, after a cursor's [created_at micros, id]. */
+  async listPage(companyId: string, documentId: string, page: PageWindow): Promise<Keyed<ShareLinkModel>[]> {
+    let query = this.db
+      .selectFrom('documents.share_links as s')
+      .selectAll('s')
+      .select(micros('s.created_at').as('sort_at'))
+      .where('s.company_id', '=', companyId)
+      .where('s.document_id', '=', documentId);
+    if (page.after) query = query.where(before('s.created_at', 's.id', page.after));
+    const rows = await query.orderBy('s.created_at', 'desc').orderBy('s.id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toShareLink(row), key: [row.sort_at, row.id] }));
+  }
+
   async find(companyId: string, id: string): Promise<ShareLinkModel | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;
@@ -73,6 +88,18 @@ export class ShareLinkRepository {
     return row ?? null;
   }
 
+  /** Revokes every live link of a document; the links revoked now. */
+  async revokeAllOf(trx: DocumentsTrx, companyId: string, documentId: string): Promise<Selectable<ShareLinksTable>[]> {
+    return trx
+      .updateTable('documents.share_links')
+      .set({ revoked_at: new Date() })
+      .where('company_id', '=', companyId)
+      .where('document_id', '=', documentId)
+      .where('revoked_at', 'is', null)
+      .returningAll()
+      .execute();
+  }
+
   /** The public side: a link by its token's hash. The token is the authority, so no company filter. */
   async findByTokenHash(tokenHash: string) {
     return (
@@ -83,7 +110,7 @@ export class ShareLinkRepository {
         // Nextcloud serves its own shares: our URL never names them.
         .where('s.provider', '=', 'documents')
         .select([
-          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.deleted_at', 'd.storage_backend', 'd.storage_key', 'd.storage_profile',
+          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.id as document_id', 'd.company_id', 'd.deleted_at', 'd.storage_backend', 'd.storage_key', 'd.storage_profile',
           'd.size', 'd.checksum', 'd.mime_type', 'd.filename',
         ])
         .executeTakeFirst()) ?? null

@@ -6,4 +6,7 @@ export const Document: DocumentResolvers = {
   uploadedBy: (document) => (document.uploadedBy ? { id: document.uploadedBy } : null),
   downloadUrl: (document, _args, { documents }) => documents.downloadUrl(document),
   shareLinks: (document, _args, { shares }) => shares.linksOf(document),
+  versionsConnection: (document, args, { documents }) => documents.versionsPage(document, args),
+  shareLinksConnection: (document, args, { shares }) => shares.linksPage(document, args),
+  activity: (document, args, { activity }) => activity.of(document, args),
 };

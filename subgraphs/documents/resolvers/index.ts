@@ -2,6 +2,7 @@ import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Course } from './course.js';
 import { Document } from './document.js';
+import { DocumentActivity } from './document-activity.js';
 import { DocumentUpload } from './document-upload.js';
 import { Employee } from './employee.js';
 import { Invoice } from './invoice.js';
@@ -12,4 +13,4 @@ import { Quote } from './quote.js';
 import { ShareLink } from './share-link.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentUpload, ShareLink, Task, Project, Quote, Invoice, Employee, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentActivity, DocumentUpload, ShareLink, Task, Project, Quote, Invoice, Employee, Course };

@@ -11,5 +11,7 @@ export const Mutation: MutationResolvers = {
   unarchiveDocument: (_root, { id }, { lifecycle }) => lifecycle.setArchived(id, false),
   deleteDocument: (_root, { id }, { lifecycle }) => lifecycle.trash(id),
   restoreDocument: (_root, { id }, { lifecycle }) => lifecycle.restore(id),
+  updateDocument: (_root, { id, input }, { edits }) => edits.update(id, input),
+  moveDocument: (_root, { id, entityType, entityId }, { edits }) => edits.move(id, entityType, entityId),
   setCompanyStorageSettings: (_root, { input }, { storageSettings }) => storageSettings.set(input),
 };

@@ -7,6 +7,7 @@ import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { UrlSigner } from '../http/url-signer.js';
 import { ENTITY_TYPES, type CourseReference, type DocumentModel, type EntityType } from '../models.js';
@@ -64,30 +65,48 @@ export class DocumentService {
     return document && !document.deletedAt ? document : null;
   }
 
-  async listDocuments(args: DocumentListArgs): Promise<DocumentModel[]> {
-    const limit = args.limit ?? 100;
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit must be between 1 and 500', 'limit');
+  private filter(args: DocumentListArgs) {
     const entityType = args.entityType ? parseEntityType(args.entityType) : undefined;
     if (args.entityId && !entityType) throw badInput('entityId needs an entityType', 'entityId');
-    const documents = await this.repository.list(this.viewer.companyId, {
+    return {
       entityType,
       entityId: args.entityId ?? undefined,
       category: args.category ?? undefined,
       tag: args.tag ?? undefined,
       search: args.search?.trim() || undefined,
       includeArchived: args.includeArchived ?? false,
-      limit,
       ...this.access.listRestrictions(),
-    });
-    return this.readable(documents);
+    };
   }
 
-  /** Keeps what the caller may read; course checks are batched into one call to academy. */
-  private async readable(documents: DocumentModel[]): Promise<DocumentModel[]> {
+  async listDocuments(args: DocumentListArgs): Promise<DocumentModel[]> {
+    const limit = args.limit ?? 100;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit must be between 1 and 500', 'limit');
+    const documents = await this.repository.list(this.viewer.companyId, { ...this.filter(args), limit });
+    const allowed = await this.readable(documents);
+    return documents.filter((_, index) => allowed[index]);
+  }
+
+  async listDocumentsPage(args: DocumentListArgs & PageArgs): Promise<Connection<DocumentModel>> {
+    const filter = this.filter(args);
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    const rows = await this.repository.listPage(this.viewer.companyId, filter, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) => this.readable(documents));
+  }
+
+  async versionsPage(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentModel>> {
+    const { first, after } = pageRequest(args, ['number']);
+    const rows = await this.repository.versionsPage(this.viewer.companyId, document.documentId, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+  }
+
+  /** Which of these the caller may read; course checks are batched into one call to academy. */
+  async readable(documents: DocumentModel[]): Promise<boolean[]> {
     const allowed = await Promise.all(documents.map((document) => this.access.mayRead(document)));
-    const result = documents.filter((_, index) => allowed[index]);
-    for (const document of result) this.byId.prime(document.id, document);
-    return result;
+    documents.forEach((document, index) => {
+      if (allowed[index]) this.byId.prime(document.id, document);
+    });
+    return allowed;
   }
 
   /** An ERP record's documents (Task.documents, Employee.documents, ...): empty for those who may not read them. */

@@ -1,9 +1,11 @@
 /** Archive, trash and restore: for those who may change the document. */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { conflict, notFound } from '../../../platform/errors.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import type { DocumentModel } from '../models.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
 import type { DocumentsDb } from '../repositories/documents-db.js';
+import type { ActivityTrail } from './document-activity.js';
 import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 import type { ShareService } from './share-service.js';
@@ -15,6 +17,7 @@ export class LifecycleService {
     private readonly repository: DocumentRepository,
     private readonly db: DocumentsDb,
     private readonly shares: ShareService,
+    private readonly activity: ActivityTrail,
   ) {}
 
   /** The current document (not a version) the caller may change, trash included only when asked. */
@@ -33,17 +36,24 @@ export class LifecycleService {
 
   async setArchived(id: string, archived: boolean): Promise<DocumentModel> {
     const document = await this.writable(id, false);
-    await this.repository.setState(this.db, this.viewer.companyId, document.documentId, { is_archived: archived });
+    if (document.isArchived === archived) return document;
+    await this.db.transaction().execute(async (trx) => {
+      const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { is_archived: archived });
+      if (row) await this.activity.record(trx, this.viewer, row, archived ? 'archived' : 'unarchived');
+    });
     return this.reload(document.documentId);
   }
 
   async trash(id: string): Promise<DocumentModel> {
     const document = await this.writable(id, false);
-    // Our links stop with the trash; Nextcloud's must be deleted there (and stay revoked after a restore).
+    // Nextcloud's shares must be deleted there; ours are revoked with the trash. Either stays revoked after a restore.
     await this.shares.revokeNextcloudLinksOf(document);
     await this.db.transaction().execute(async (trx) => {
       const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { deleted_at: new Date() });
-      if (row) await publishDocumentEvent(trx, 'documents.document.deleted', row, this.viewer.userId, { purged: false });
+      if (!row) return;
+      await this.shares.revokeAllWithin(trx, document);
+      await publishDocumentEvent(trx, 'documents.document.deleted', row, this.viewer.userId, { purged: false });
+      await this.activity.record(trx, this.viewer, row, 'trashed');
     });
     return this.reload(document.documentId);
   }
@@ -54,9 +64,19 @@ export class LifecycleService {
     const trashed = await this.writable(id, true);
     await this.db.transaction().execute(async (trx) => {
       const row = await this.repository.setState(trx, this.viewer.companyId, trashed.documentId, { deleted_at: null });
-      if (row) await publishDocumentEvent(trx, 'documents.document.restored', row, this.viewer.userId);
+      if (!row) return;
+      await publishDocumentEvent(trx, 'documents.document.restored', row, this.viewer.userId);
+      await this.activity.record(trx, this.viewer, row, 'restored');
     });
     return this.reload(trashed.documentId);
+  }
+
+  async trashedPage(args: PageArgs): Promise<Connection<DocumentModel>> {
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    const rows = await this.repository.trashedPage(this.viewer.companyId, this.documents.access.listRestrictions(), { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) =>
+      Promise.all(documents.map((document) => this.documents.access.mayWrite(document))),
+    );
   }
 
   async trashed(): Promise<DocumentModel[]> {

@@ -7,10 +7,12 @@ import { randomUUID } from 'node:crypto';
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound, unavailable } from '../../../platform/errors.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
-import type { DocumentsDb } from '../repositories/documents-db.js';
+import type { DocumentsDb, DocumentsTrx } from '../repositories/documents-db.js';
 import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
+import type { ActivityTrail } from './document-activity.js';
 import { publishShareEvent } from './document-events.js';
 import type { NextcloudShareAccounts } from './nextcloud-share-accounts.js';
 import type { DocumentService } from './document-service.js';
@@ -29,6 +31,7 @@ export class ShareService {
     private readonly tokens: ShareTokens,
     private readonly db: DocumentsDb,
     private readonly nextcloud: NextcloudShareAccounts,
+    private readonly activity: ActivityTrail,
   ) {
     this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
   }
@@ -36,6 +39,13 @@ export class ShareService {
   async linksOf(document: DocumentModel): Promise<ShareLinkModel[]> {
     if (document.isVersion || !(await this.documents.mayManage(document))) return [];
     return this.linksByDocument.load(document.documentId);
+  }
+
+  async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    if (document.isVersion || !(await this.documents.mayManage(document))) return toConnection([], first, () => [], (row) => row);
+    const rows = await this.links.listPage(this.viewer.companyId, document.documentId, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node);
   }
 
   /** Ours under /files/share/, or Nextcloud's own for a Nextcloud share. */
@@ -65,6 +75,7 @@ export class ShareService {
           ...(external && { provider: 'nextcloud', externalId: external.id, externalUrl: external.url }),
         });
         await publishShareEvent(trx, 'documents.share.created', inserted, document, this.viewer.userId);
+        await this.activity.record(trx, this.viewer, { id: document.documentId, company_id: this.viewer.companyId }, 'shared', { shareLinkId: id });
         return inserted;
       });
       return toShareLink(row);
@@ -98,7 +109,17 @@ export class ShareService {
     await this.db.transaction().execute(async (trx) => {
       const revoked = await this.links.revoke(trx, this.viewer.companyId, link.id);
       // Revoking twice changes nothing and announces nothing.
-      if (revoked) await publishShareEvent(trx, 'documents.share.revoked', revoked, document, this.viewer.userId);
+      if (revoked) await this.revoked(trx, revoked, document);
     });
+  }
+
+  private async revoked(trx: DocumentsTrx, link: Parameters<typeof publishShareEvent>[2], document: DocumentModel): Promise<void> {
+    await publishShareEvent(trx, 'documents.share.revoked', link, document, this.viewer.userId);
+    await this.activity.record(trx, this.viewer, { id: document.documentId, company_id: this.viewer.companyId }, 'share_revoked', { shareLinkId: link.id });
+  }
+
+  /** Every live link of ours of a document that goes to the trash: a restore does not bring them back (share again instead). */
+  async revokeAllWithin(trx: DocumentsTrx, document: DocumentModel): Promise<void> {
+    for (const link of await this.links.revokeAllOf(trx, this.viewer.companyId, document.documentId)) await this.revoked(trx, link, document);
   }
 }

@@ -37,8 +37,20 @@ export function parseCategory(category: string | null | undefined): string | nul
   return category == null || category.trim() === '' ? null : label(category, 'category');
 }
 
+/** Tags are told apart without regard to case: the first spelling of each is kept. */
 export function parseTags(tags: readonly string[] | null | undefined): string[] {
-  const unique = [...new Set((tags ?? []).map((tag) => label(tag, 'tags')))];
-  if (unique.length > MAX_TAGS) throw badInput(`At most ${MAX_TAGS} tags`, 'tags');
-  return unique;
+  const unique = new Map<string, string>();
+  for (const tag of (tags ?? []).map((raw) => label(raw, 'tags'))) if (!unique.has(tag.toLowerCase())) unique.set(tag.toLowerCase(), tag);
+  if (unique.size > MAX_TAGS) throw badInput(`At most ${MAX_TAGS} tags`, 'tags');
+  return [...unique.values()];
+}
+
+const MAX_DESCRIPTION = 2000;
+
+/** Free text: NFC, control characters removed except line breaks and tabs; null or blank clears it. */
+export function parseDescription(description: string | null | undefined): string | null {
+  if (description == null) return null;
+  const text = description.normalize('NFC').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').trim();
+  if (text.length > MAX_DESCRIPTION) throw badInput(`description must have at most ${MAX_DESCRIPTION} characters`, 'description');
+  return text || null;
 }

@@ -17,6 +17,7 @@ import type { NewUploadSession, UploadSession, UploadSessionRepository } from '.
 import { storageKey, StorageUnavailableError, type StorageBackend } from '../storage/storage-backend.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { SNIFF_BYTES, sniffContentType } from './content-type.js';
+import type { ActivityTrail } from './document-activity.js';
 import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 import { parseEntityType } from './document-service.js';
@@ -38,6 +39,7 @@ export interface UploadServiceDeps {
   documentRepository: DocumentRepository;
   sessions: UploadSessionRepository;
   companyStorage: CompanyStorageRepository;
+  activity: ActivityTrail;
 }
 
 /** What a ticket records besides who asked, when it expires and where the bytes go. */
@@ -47,6 +49,9 @@ type TicketFields = Omit<NewUploadSession, 'id' | 'storage_key' | 'expires_at' |
 };
 
 export const UPLOAD_PREFIX = '/files/uploads/';
+
+const staleVersion = (replaces: number, current: number) =>
+  conflict(`This upload replaces version ${replaces}, but version ${current} is current now: look at it, then upload again naming version ${current}`);
 
 async function readHead(backend: StorageBackend, key: string, size: number): Promise<Buffer> {
   if (size === 0) return Buffer.alloc(0);
@@ -113,10 +118,18 @@ export class UploadService {
     });
   }
 
-  async requestVersionUpload(input: { documentId: string; filename?: string | null; size: number; checksum?: string | null }): Promise<UploadTicket> {
+  /**
+   * A new version replaces the version named by `replacesVersion` (the
+   * current one when left out): when another version is completed first,
+   * this one is refused with CONFLICT, at the ticket or at completion.
+   */
+  async requestVersionUpload(input: {
+    documentId: string; filename?: string | null; size: number; checksum?: string | null; replacesVersion?: number | null;
+  }): Promise<UploadTicket> {
     const document = await this.documents.getDocument(input.documentId);
     if (!document || document.isVersion) throw notFound('Document', input.documentId);
     await this.documents.access.requireWrite(document);
+    if (input.replacesVersion != null && input.replacesVersion !== document.version) throw staleVersion(input.replacesVersion, document.version);
     const filename = input.filename ? sanitizeFilename(input.filename) : document.filename;
     const checksum = parseChecksum(input.checksum);
     const { backend, profile, limit } = await this.target();
@@ -126,6 +139,7 @@ export class UploadService {
       document_id: document.documentId, new_version: true, entity_type: document.entityType, entity_id: document.entityId, filename,
       original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
       category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
+      base_version: document.version,
     });
   }
 
@@ -176,6 +190,7 @@ export class UploadService {
       if (session.new_version) {
         const document = await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, session.document_id);
         if (!document || document.deleted_at) throw notFound('Document', session.document_id);
+        if (session.base_version !== null && document.version !== session.base_version) throw staleVersion(session.base_version, document.version);
         await this.deps.documentRepository.appendVersion(trx, document, { versionId: session.id, ...fields });
       } else {
         await this.deps.documentRepository.insert(trx, {
@@ -187,6 +202,7 @@ export class UploadService {
       const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, session.document_id))!;
       if (session.new_version) await publishDocumentEvent(trx, 'documents.document.versioned', row, this.viewer.userId, { restored_from: null });
       else await publishDocumentEvent(trx, 'documents.document.created', row, this.viewer.userId);
+      await this.deps.activity.record(trx, this.viewer, row, session.new_version ? 'versioned' : 'uploaded', { version: row.version });
     });
     return this.loadCreated(session);
   }
@@ -215,6 +231,7 @@ export class UploadService {
       });
       const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, locked.id))!;
       await publishDocumentEvent(trx, 'documents.document.versioned', row, this.viewer.userId, { restored_from: old.version });
+      await this.deps.activity.record(trx, this.viewer, row, 'versioned', { version: row.version, restoredFrom: old.version });
     });
     const [restored] = await this.deps.documentRepository.findByIds(this.viewer.companyId, [document.documentId]);
     return restored!;
