@@ -9,7 +9,7 @@ import type { Transaction } from 'kysely';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import type { EventRepository } from '../repositories/event-repository.js';
-import { insertEvents, updateEventRow, type NewEventRow } from '../repositories/event-writes.js';
+import { insertEvents, insertParticipants, updateEventRow, type NewEventRow, type NewParticipant } from '../repositories/event-writes.js';
 import { publishCalendarChange, publishCalendarChanges } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from '../services/event-draft.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
@@ -67,7 +67,33 @@ export async function applyRemoteEdit(trx: Trx, events: EventRepository, event: 
  * organizer rows and override rows go in one statement each; returns the new
  * series by UID (objects without a series, or whose UID repeats, are left out).
  */
-export async function createFromRemote(trx: Trx, owner: { companyId: string; userId: string }, remotes: readonly RemoteObject[]): Promise<Map<string, CalendarEventModel>> {
+/**
+ * The ATTENDEEs of an imported event as participants: company users matched
+ * by address (`userByEmail`), everyone else an outside guest; the owner is
+ * already its organiser.
+ */
+function importedParticipants(remote: RemoteEvent, ownerEmail: string | null, userByEmail: ReadonlyMap<string, string>, ownerId: string): NewParticipant[] {
+  const seen = new Set<string>([ownerId]);
+  return remote.attendees.flatMap((attendee) => {
+    if (attendee.email === ownerEmail?.toLowerCase()) return [];
+    const userId = userByEmail.get(attendee.email);
+    const key = userId ?? attendee.email;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    const status = attendee.status ?? 'PENDING';
+    return [userId ? { userId, status } : { externalEmail: attendee.email, externalName: attendee.name, status }];
+  });
+}
+
+export interface RemoteOwner {
+  companyId: string;
+  userId: string;
+  email?: string | null;
+  /** Company users by lower-cased address. */
+  userByEmail?: ReadonlyMap<string, string>;
+}
+
+export async function createFromRemote(trx: Trx, owner: RemoteOwner, remotes: readonly RemoteObject[]): Promise<Map<string, CalendarEventModel>> {
   const wanted = new Map<string, RemoteObject>();
   for (const remote of remotes) if (remote.master && !wanted.has(remote.uid)) wanted.set(remote.uid, remote);
   const rows = [...wanted.values()].map((remote) => ({
@@ -75,6 +101,8 @@ export async function createFromRemote(trx: Trx, owner: { companyId: string; use
     last_synced_at: new Date(),
   }));
   const created = new Map((await insertEvents(trx, rows, { userId: owner.userId, isOrganizer: true, status: 'ACCEPTED' })).map((event) => [event.externalId!, event]));
+  await insertParticipants(trx, [...created.values()].flatMap((series) =>
+    importedParticipants(wanted.get(series.externalId!)!.master!, owner.email ?? null, owner.userByEmail ?? new Map(), owner.userId).map((p) => ({ ...p, eventId: series.id }))));
   // Overrides and series share the transaction's now() as updated_at: the series is not newer than what it was synced as.
   await insertEvents(trx, [...created.values()].flatMap((series) => wanted.get(series.externalId!)!.overrides.map((override) => overrideRow(series, override))));
   await publishCalendarChanges(trx, owner.companyId, [...created.values()].map((event) => event.id), 'created');

@@ -151,7 +151,10 @@ function veventsOf({ series, overrides, participants = [], responses = [] }: Cal
 /** Many series in one calendar (a subscription feed), each with its overrides under its UID. */
 export function toICalendarFeed(items: readonly CalendarObject[], contacts: Contacts = new Map(), properties: Record<string, string> = {}): string {
   const calendar = vcalendar();
-  for (const [name, value] of Object.entries(properties)) calendar.addPropertyWithValue(name, value);
+  for (const [name, value] of Object.entries(properties)) {
+    const property = calendar.addPropertyWithValue(name, value);
+    if (name === 'refresh-interval') property.setParameter('value', 'DURATION'); // required by RFC 7986 5.7
+  }
   const used: UsedZones = new Map();
   const events = items.flatMap((item) => veventsOf(item, contacts, used));
   // Definitions first, as clients conventionally expect; a copy each, the cached one stays untouched.

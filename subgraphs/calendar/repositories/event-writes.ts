@@ -38,6 +38,18 @@ export async function insertEvents(db: CalendarDb, rows: readonly NewEventRow[],
   return inserted;
 }
 
+/** Participants of many events in one statement (events imported from a calendar app with their ATTENDEEs). */
+export async function insertParticipants(db: CalendarDb, participants: readonly (NewParticipant & { eventId: string })[]) {
+  if (participants.length === 0) return;
+  await db
+    .insertInto('calendar.event_participants')
+    .values(participants.map((p) => ({
+      event_id: p.eventId, user_id: p.userId ?? null, external_email: p.externalEmail ?? null, external_name: p.externalName ?? null,
+      status: p.status ?? 'PENDING', is_organizer: !!p.isOrganizer,
+    })))
+    .execute();
+}
+
 export async function updateEventRow(db: CalendarDb, companyId: string, id: string, changes: EventChanges) {
   const row = await db
     .updateTable('calendar.calendar_events')

@@ -43,6 +43,20 @@ export class ParticipantRepository {
     return rows.map(toParticipant);
   }
 
+  /** Users the calendar has met in a company (organisers and invited users), at most `limit`: whom an imported ATTENDEE may name. */
+  async knownUserIds(companyId: string, limit = 5000): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('calendar.calendar_events as e')
+      .leftJoin('calendar.event_participants as p', 'p.event_id', 'e.id')
+      .select((eb) => eb.fn.coalesce('p.user_id', 'e.organizer_id').as('user_id'))
+      .where('e.company_id', '=', companyId)
+      .where((eb) => eb.or([eb('p.user_id', 'is not', null), eb('e.organizer_id', 'is not', null)]))
+      .distinct()
+      .limit(limit)
+      .execute();
+    return rows.flatMap((row) => (row.user_id ? [row.user_id] : []));
+  }
+
   /** One user's participation in a series, in the caller's transaction. */
   async findOwn(db: CalendarDb, seriesId: string, userId: string): Promise<EventParticipantModel | null> {
     const row = await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', seriesId).where('user_id', '=', userId).executeTakeFirst();

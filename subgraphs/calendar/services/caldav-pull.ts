@@ -44,6 +44,8 @@ export interface PullContext {
   readonly ownerEmail: string | null;
   /** The calendar's write service acting as the owner. */
   readonly writes: EventWriteService;
+  /** Company users by address, when some of these objects name attendees (read once per sync). */
+  userByEmail(remotes: readonly RemoteObject[]): Promise<ReadonlyMap<string, string>>;
   resourceAt(href: string): CaldavResource | undefined;
   knownHrefs(): string[];
   remember(resource: CaldavResource): void;
@@ -163,7 +165,8 @@ export class CalDAVPull {
           keep(event.id, entry.item, (await applyRemoteEdit(trx, deps.events, event, entry.remote)).updatedAt);
         }
       }
-      const created = await createFromRemote(trx, { companyId: account.company_id, userId: account.user_id }, unknown.map((entry) => entry.remote));
+      const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };
+      const created = await createFromRemote(trx, owner, unknown.map((entry) => entry.remote));
       for (const { item, remote } of unknown) {
         const event = created.get(remote.uid);
         if (event && !resources.has(event.id)) keep(event.id, item, event.updatedAt);

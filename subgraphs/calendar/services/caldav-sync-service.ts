@@ -25,7 +25,7 @@ import { applyRemoteEdit } from '../caldav/apply-remote.js';
 import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
-import { parseICalendar, toICalendar, uidOf } from '../caldav/icalendar.js';
+import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -168,6 +168,18 @@ class AccountSync implements PullContext {
     this.prefetched = {
       ids: new Set(ids), overrides: byKey(overrides, (row) => row.parentId!), participants: byKey(participants, (row) => row.eventId), responses: byKey(responses, (row) => row.eventId),
     };
+  }
+
+  private directory?: Promise<ReadonlyMap<string, string>>;
+
+  userByEmail(remotes: readonly RemoteObject[]): Promise<ReadonlyMap<string, string>> {
+    if (!remotes.some((remote) => remote.master?.attendees.some((a) => a.email !== this.ownerEmail))) return Promise.resolve(new Map());
+    this.directory ??= (async () => {
+      // Academy looks users up by id only: the users the calendar has met in the company are whom an address can name.
+      const contacts = await this.deps.contacts.of(this.account.company_id, await this.deps.participants.knownUserIds(this.account.company_id));
+      return new Map([...contacts].map(([id, contact]) => [contact.email.toLowerCase(), id]));
+    })();
+    return this.directory;
   }
 
   private async learnContacts(userIds: (string | null)[]) {

@@ -176,6 +176,26 @@ describe('CalDAV pull obeys who may change what', () => {
     expect((await titleOf(eventId)).title).toBe('Curriculum review (room 2)');
   });
 
+  it('an event made in the organiser\u2019s app keeps its ATTENDEEs: company users by address, others as guests', async () => {
+    const made = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Thunderbird//EN', 'BEGIN:VEVENT', 'UID:tb-777', 'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260506T120000Z', 'DTEND:20260506T130000Z', 'SUMMARY:Lunch planning', 'ORGANIZER;CN=Tara:mailto:Tara.Teacher@bheem.example',
+      'ATTENDEE;PARTSTAT=ACCEPTED;CN=Tara:mailto:tara.teacher@bheem.example', 'ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Ravi:mailto:RAVI.teacher@bheem.example',
+      'ATTENDEE;PARTSTAT=TENTATIVE;CN=Caterer:mailto:food@caterer.example', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await remotePut('tara', new URL('tb-777.ics', accounts.tara.calendarUrl).toString(), made);
+    await sync('tara');
+    const { calendarEvents } = await ok('tara', `{ calendarEvents(from: "2026-05-06T00:00:00Z", to: "2026-05-07T00:00:00Z") { event { title
+      participants { user { id } externalEmail externalName status isOrganizer } } } }`);
+    const lunch = calendarEvents.find((o: any) => o.event.title === 'Lunch planning').event;
+    expect(lunch.participants).toEqual(expect.arrayContaining([
+      { user: { id: '3' }, externalEmail: null, externalName: null, status: 'ACCEPTED', isOrganizer: true },
+      { user: { id: RAVI }, externalEmail: null, externalName: null, status: 'PENDING', isOrganizer: false },
+      { user: null, externalEmail: 'food@caterer.example', externalName: 'Caterer', status: 'TENTATIVE', isOrganizer: false },
+    ]));
+    expect(lunch.participants).toHaveLength(3);
+    await sync('ravi');
+    expect(await remoteWith('ravi', 'SUMMARY:Lunch planning')).toBeDefined();
+  });
+
   it('a company admin\u2019s edit of an event they can see applies', async () => {
     const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Admin//EN', 'BEGIN:VEVENT', `UID:${eventId}@bheem`, 'DTSTAMP:20260401T000000Z',
       `LAST-MODIFIED:${later()}`, 'DTSTART;TZID=Europe/Berlin:20260504T100000', 'DTEND;TZID=Europe/Berlin:20260504T110000', 'RRULE:FREQ=WEEKLY;COUNT=4',

@@ -5,7 +5,7 @@ import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.
 
 let platform: TestPlatform;
 beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['calendar'], gateway: false });
+  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
 });
 afterAll(() => platform?.stop());
 
@@ -41,6 +41,11 @@ describe('iCalendar feed', () => {
     expect(ics.match(/BEGIN:VTIMEZONE\r\nTZID:Asia\/Kolkata\r\n/g)).toHaveLength(1);
     expect(ics).toMatch(/RECURRENCE-ID;TZID=Asia\/Kolkata:\d{8}T100000/);
     expect(ics).not.toContain('Sunrise School'); // someone else's sales meeting
+    // Named, refreshed every 15 minutes, published (RFC 7986, RFC 5546); colleagues and their answers on every meeting.
+    expect(ics).toMatch(/^BEGIN:VCALENDAR\r\nPRODID:[^\r]*\r\nVERSION:2\.0\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Bheem\r\nNAME:Bheem\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n/);
+    const team = ics.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT').find((part) => part.includes('SUMMARY:Weekly team meeting'))!;
+    expect(team).toMatch(/\r\nORGANIZER;CN=[^\r]*:mailto:[^\r]+@bheem\.example\r\n/);
+    expect(team).toMatch(/\r\nATTENDEE;[^\r]*PARTSTAT=[A-Z-]+[^\r]*:mailto:emil\.employee@bheem\.example\r\n/);
   });
 
   it('stops serving a rotated URL and unknown tokens', async () => {
