@@ -101,6 +101,8 @@ function benchConfig(databaseUrl: string): PlatformConfig {
     CALENDAR_SYNC_INTERVAL_SECONDS: '0',
     MEET_RECONCILE_INTERVAL_SECONDS: '0',
     GATEWAY_RATE_LIMIT_STORE: 'off',
+    // Ten identities hold all the subscribers: a thousand each, past the per-user cap.
+    GATEWAY_MAX_SUBSCRIPTIONS_PER_USER: '0',
   });
 }
 

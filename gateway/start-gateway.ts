@@ -30,6 +30,7 @@ import { checkOperationLimits, warmUpOperationLimits, type LimitVerdict } from '
 import { createPostgresRateLimiter } from './postgres-rate-limiter.js';
 import { createMemoryRateLimiter, type RateLimiter } from './rate-limiter.js';
 import { createGatewayPipeline } from './pipeline/gateway-pipeline.js';
+import { SubscriptionQuota } from './pipeline/subscription-quota.js';
 import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
@@ -79,7 +80,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const safelist = settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined;
   if (safelist) log.info({ operations: safelist.size }, 'safelist mode: only persisted operations run');
   const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth));
-  const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous });
+  const quota = new SubscriptionQuota(settings.maxSubscriptionsPerConnection, settings.maxSubscriptionsPerUser);
+  const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous, subscriptionSteps: [quota.step] });
   const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane });
   const cors = createCors(settings.corsOrigins);
   const trust = trustedProxies(settings.trustProxy);
@@ -162,7 +164,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
     server, config, log, supergraph: gateway.gateway.current,
-    verifyUserToken: cachedTokenVerifier(createUserTokenVerifier(config.auth)), checkLimits: (query) => checkOperationLimits(query, settings.limits),
+    pipeline, trust, checkLimits: (query) => checkOperationLimits(query, settings.limits),
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));

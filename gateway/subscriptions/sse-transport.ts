@@ -3,8 +3,8 @@
  * "distinct connections" mode (one request per subscription: GET with URL
  * parameters or POST with a JSON body, `accept: text/event-stream`), for
  * clients that cannot open WebSockets. Same engine, same rules as
- * graphql-ws: a Bearer token (401 otherwise), operation limits, the stream
- * ends when the token expires.
+ * graphql-ws and HTTP (the pipeline's steps: limits, a Bearer token, rate
+ * limits, caps), the stream ends when the token expires.
  *
  * Served by hand rather than through graphql-sse's handler, which pulls
  * every event into an unbounded queue of its own: here events are written
@@ -16,9 +16,11 @@
  * the client has not read that far within `closeTimeoutMs`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bearerToken, type UserTokenVerifier } from '../../platform/auth/user-token.js';
-import type { Viewer } from '../../platform/auth/viewer.js';
+import { bearerToken } from '../../platform/auth/user-token.js';
+import { clientIp, type TrustedProxies } from '../../platform/http/client-ip.js';
 import { sendGraphQLError, sendJson } from '../../platform/http/respond.js';
+import { edgeRequest, runSteps } from '../pipeline/edge-request.js';
+import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { TOO_SLOW_ERROR_CODE } from './close-codes.js';
 import { EventMessage } from './event-message.js';
 import { readSseParams } from './sse-params.js';
@@ -27,7 +29,9 @@ import { onTokenExpiry } from './token-expiry.js';
 
 export interface SseTransportOptions {
   engine: SubscriptionEngine;
-  verifyUserToken: UserTokenVerifier;
+  pipeline: Pick<GatewayPipeline, 'sse'>;
+  /** The gateway's trusted proxies, for the client's address. */
+  trust: TrustedProxies;
   /** Events a response may hold unsent (written since it last drained) before its client counts as too slow. Default 100. */
   maxQueuedEvents?: number;
   /** Bytes a response may hold unsent before its client counts as too slow. Default 1 MiB. */
@@ -50,7 +54,7 @@ const PING = ':\n\n';
 const COMPLETE = 'event: complete\ndata:\n\n';
 
 export function createSseHandler(options: SseTransportOptions): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
-  const { engine, verifyUserToken } = options;
+  const { engine, pipeline, trust } = options;
   const maxQueuedEvents = options.maxQueuedEvents ?? 100;
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
 
@@ -59,20 +63,23 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
       return sendJson(response, 405, { errors: [{ message: 'Subscribe with GET or POST', extensions: { code: 'BAD_REQUEST' } }] }, { allow: 'GET, POST' });
     }
     const token = bearerToken(request.headers.authorization);
-    let viewer: Viewer;
-    try {
-      if (!token) throw new Error('Authentication required: send a valid Bearer token');
-      viewer = await verifyUserToken(token);
-    } catch (error) {
-      return sendGraphQLError(response, 401, 'UNAUTHENTICATED', (error as Error).message);
-    }
     if (!(request.headers.accept ?? '').includes('text/event-stream')) {
       return sendGraphQLError(response, 406, 'BAD_REQUEST', 'This endpoint streams subscriptions: send accept: text/event-stream');
     }
     const params = await readSseParams(request);
     if (!params.ok) return sendGraphQLError(response, params.status, 'BAD_REQUEST', params.message);
-    const checked = engine.check(params.request);
-    if (!checked.ok) return sendJson(response, 400, { errors: checked.errors });
+    const edge = edgeRequest('sse', clientIp(request, trust), token, params.request);
+    const refusal = await runSteps(pipeline.sse, edge);
+    if (refusal) return sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }, refusal.headers);
+    const viewer = edge.viewer!;
+    const release = edge.release ?? (() => {});
+    // The safelist may have replaced the text the client sent.
+    const subscribeRequest = edge.rewritten ? { ...params.request, query: edge.query as string } : params.request;
+    const checked = engine.check(subscribeRequest);
+    if (!checked.ok) {
+      release();
+      return sendJson(response, 400, { errors: checked.errors });
+    }
 
     response.writeHead(200, HEADERS);
     response.write(PING);
@@ -83,15 +90,17 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
       if (!response.write(chunk)) unsent++;
     };
     let tooSlow = false;
-    const subscribed = engine.subscribe(viewer, params.request, {
+    const subscribed = engine.subscribe(viewer, subscribeRequest, {
       deliver: (event) => write(event.sseNext()),
       isBehind: () => unsent >= maxQueuedEvents || response.writableLength > maxBufferedBytes,
       onTooSlow: (reason) => {
         tooSlow = true;
         write(new EventMessage({ errors: [{ message: reason, extensions: { code: TOO_SLOW_ERROR_CODE } }] as never }).sseNext());
       },
+      onEnd: release,
     });
     if (!subscribed.ok) {
+      release();
       write(new EventMessage({ errors: subscribed.errors as never }).sseNext());
       return void response.end(COMPLETE);
     }

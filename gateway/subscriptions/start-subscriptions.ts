@@ -3,15 +3,16 @@
  * on /graphql/stream, one engine behind both (subscription-engine.ts).
  */
 import type http from 'node:http';
-import type { UserTokenVerifier } from '../../platform/auth/user-token.js';
 import type { PlatformConfig } from '../../platform/config.js';
+import type { TrustedProxies } from '../../platform/http/client-ip.js';
 import type { Logger } from '../../platform/logger.js';
 import type { LimitVerdict } from '../operation-limits.js';
+import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { createSseHandler } from './sse-transport.js';
 import { SubscriptionEngine, type SubscriptionEngineOptions } from './subscription-engine.js';
 import { serveWebSocket } from './websocket-transport.js';
 
-export const SSE_PATH = '/graphql/stream';
+export { SSE_PATH } from '../pipeline/paths.js';
 
 export interface GatewaySubscriptionsOptions {
   server: http.Server;
@@ -19,7 +20,10 @@ export interface GatewaySubscriptionsOptions {
   log: Logger;
   /** The supergraph serving when subscriptions start (engine.update() follows reloads). */
   supergraph: SubscriptionEngineOptions['supergraph'];
-  verifyUserToken: UserTokenVerifier;
+  /** The steps graphql-ws and SSE requests pass (gateway-pipeline.ts): the HTTP path's rules. */
+  pipeline: Pick<GatewayPipeline, 'authenticate' | 'subscribe' | 'sse'>;
+  /** The gateway's trusted proxies, for the client's address. */
+  trust: TrustedProxies;
   checkLimits?: (query: string) => LimitVerdict;
   /** SSE: events a stream may hold unsent before its client is let go. Default 100. */
   maxQueuedEvents?: number;
@@ -52,8 +56,9 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
     subgraphTimeoutMs: options.config.gateway.subgraphTimeoutMs,
   });
   engines.add(engine);
-  const websocket = serveWebSocket({ server: options.server, engine, verifyUserToken: options.verifyUserToken, log });
-  const handleSse = createSseHandler({ engine, verifyUserToken: options.verifyUserToken, maxQueuedEvents: options.maxQueuedEvents });
+  const { pipeline, trust } = options;
+  const websocket = serveWebSocket({ server: options.server, engine, pipeline, trust, log });
+  const handleSse = createSseHandler({ engine, pipeline, trust, maxQueuedEvents: options.maxQueuedEvents });
   let closing: Promise<void> | undefined;
   return {
     engine,

@@ -43,7 +43,10 @@ export interface SubscribeRequest {
 }
 
 /** How the transport writes to its client, and tells when the client is too far behind (client-stream.ts). */
-export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'>;
+export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'> & {
+  /** Called once when the client's stream ends, whatever ended it (gives back its place in the quotas). */
+  onEnd?: () => void;
+};
 
 export type Subscribed = { ok: true; stream: ClientStream } | { ok: false; errors: GraphQLFormattedError[] };
 
@@ -125,7 +128,13 @@ export class SubscriptionEngine {
       shared.start(this.upstreamFor(subgraph));
     }
     const owner = shared;
-    const stream = new ClientStream({ ...hooks, onEnd: () => owner.remove(stream) });
+    const stream = new ClientStream({
+      ...hooks,
+      onEnd: () => {
+        owner.remove(stream);
+        hooks.onEnd?.();
+      },
+    });
     owner.add(stream);
     return { ok: true, stream };
   }

@@ -1,8 +1,11 @@
 /**
  * graphql-ws (graphql-transport-ws) for clients, on the gateway's /graphql
  * path beside HTTP. The caller's Passport token comes in `connection_init`
- * (`{ authorization: "Bearer …" }`): refused → close 4403; the socket is
- * closed (4401) when the token expires. A client that falls behind is
+ * (`{ authorization: "Bearer …" }`): an expired token → close 4401, any
+ * other refusal → 4403; the socket is closed (4401) when the token expires.
+ * Each `subscribe` passes the pipeline's steps (limits, rate limit, caps:
+ * gateway-pipeline.ts) as an HTTP request would; a refusal is an `error`
+ * message with the step's code. A client that falls behind is
  * closed with 4008 (see close-codes.ts); on shutdown every client gets 1001
  * (going away) and reconnects elsewhere.
  */
@@ -12,18 +15,23 @@ import type { ExecutionArgs } from 'graphql';
 import { handleProtocols } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { bearerToken, type UserTokenVerifier } from '../../platform/auth/user-token.js';
+import { bearerToken } from '../../platform/auth/user-token.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
+import { clientIp, type TrustedProxies } from '../../platform/http/client-ip.js';
 import type { Logger } from '../../platform/logger.js';
+import { edgeRequest, runSteps } from '../pipeline/edge-request.js';
+import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { SubscriptionCloseCode } from './close-codes.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
-import { onTokenExpiry } from './token-expiry.js';
+import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
 
 export interface WebSocketTransportOptions {
   server: http.Server;
   engine: SubscriptionEngine;
-  verifyUserToken: UserTokenVerifier;
+  pipeline: Pick<GatewayPipeline, 'authenticate' | 'subscribe'>;
+  /** The gateway's trusted proxies, for the client's address. */
+  trust: TrustedProxies;
   log: Logger;
   /** Default /graphql. */
   path?: string;
@@ -52,12 +60,18 @@ interface Operation {
   viewer: Viewer;
   socket: WebSocket;
   request: SubscribeRequest;
+  /** Gives back the subscription's place in its quotas. */
+  release: () => void;
 }
 
 interface Connection {
   viewer: Viewer;
+  token: string;
+  clientIp: string;
   cancelExpiry: () => void;
 }
+
+const NOTHING = () => {};
 
 /** ws sends Buffers as binary frames unless told otherwise; graphql-ws messages are text. */
 const TEXT = { binary: false } as const;
@@ -81,7 +95,7 @@ function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): strin
 }
 
 export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTransport {
-  const { server, engine, verifyUserToken, log } = options;
+  const { server, engine, pipeline, trust, log } = options;
   const path = options.path ?? '/graphql';
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   // No compression: a deflate per client would undo the one serialization per event (and see rawSocketOf).
@@ -98,30 +112,45 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
     {
       onConnect: async (ctx) => {
         const token = tokenFrom(ctx.connectionParams);
-        if (!token) return false;
-        let viewer: Viewer;
-        try {
-          viewer = await verifyUserToken(token);
-        } catch {
-          return false; // graphql-ws closes with 4403 Forbidden
-        }
         const socket = ctx.extra.socket;
+        const address = clientIp(ctx.extra.request, trust);
+        const edge = edgeRequest('websocket', address, token, {});
+        const refusal = await runSteps(pipeline.authenticate, edge);
+        if (refusal || !edge.viewer || !token) {
+          // Expired, as the connection's own expiry closes it: the client refreshes its token and reconnects.
+          const expiry = token === undefined ? undefined : tokenExpiry(token);
+          if (expiry !== undefined && expiry <= Date.now()) socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token');
+          return false; // graphql-ws closes with 4403 Forbidden (a no-op once closed above)
+        }
         const cancelExpiry = onTokenExpiry(token, () => socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token'));
-        connections.set(socket, { viewer, cancelExpiry });
+        connections.set(socket, { viewer: edge.viewer, token, clientIp: address, cancelExpiry });
         return true;
       },
       onClose: (ctx) => connections.get(ctx.extra.socket)?.cancelExpiry(),
-      onSubscribe: (ctx, id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return;
-        const checked = engine.check(payload);
-        if (!checked.ok) return checked.errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { extensions: error.extensions }));
-        const operation: Operation = { id, viewer: connection.viewer, socket: ctx.extra.socket, request: payload };
+        const refuse = (errors: readonly { message: string; extensions?: Record<string, unknown> }[]) =>
+          errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { extensions: error.extensions }));
+        const socket = ctx.extra.socket;
+        const edge = edgeRequest('websocket', connection.clientIp, connection.token, payload, socket);
+        edge.viewer = connection.viewer;
+        const refusal = await runSteps(pipeline.subscribe, edge);
+        if (refusal) return refuse([{ message: refusal.message, extensions: { code: refusal.code } }]);
+        const release = edge.release ?? NOTHING;
+        // The safelist may have replaced the text the client sent.
+        const request: SubscribeRequest = edge.rewritten ? { ...payload, query: edge.query as string } : payload;
+        const checked = engine.check(request);
+        if (!checked.ok) {
+          release();
+          return refuse(checked.errors);
+        }
+        const operation: Operation = { id, viewer: connection.viewer, socket, request, release };
         return {
           schema: engine.planner.apiGraphQLSchema,
           document: checked.plan.document,
-          operationName: payload.operationName,
-          variableValues: payload.variables,
+          operationName: request.operationName,
+          variableValues: request.variables,
           contextValue: operation,
         } satisfies ExecutionArgs;
       },
@@ -129,7 +158,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
       // Events skip graphql-ws (a promise chain and a JSON.stringify per client): the `next` frame, made once per
       // event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
       subscribe: (args) => {
-        const { id, viewer, socket, request } = args.contextValue as Operation;
+        const { id, viewer, socket, request, release } = args.contextValue as Operation;
         const raw = rawSocketOf(socket);
         const subscribed = engine.subscribe(viewer, request, {
           deliver: (event) => {
@@ -141,7 +170,9 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
           // The client's queue is its socket's unsent bytes.
           isBehind: () => (raw ? raw.writableLength : socket.bufferedAmount) > maxBufferedBytes,
           onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
+          onEnd: release,
         });
+        if (!subscribed.ok) release();
         return subscribed.ok ? subscribed.stream : ({ errors: subscribed.errors } as never);
       },
       execute: () => ({ errors: [{ message: 'Only subscriptions are served over WebSocket' }] }) as never,
