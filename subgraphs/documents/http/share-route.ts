@@ -4,11 +4,11 @@
  * or is revoked. The token names one document; nothing else is reachable.
  * Downloads are counted (a range that starts past byte 0 continues one).
  * Wrong passwords are rate-limited per link and client (429 + Retry-After).
+ * Browsers get refusals as small HTML pages (a password form), others JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp, type TrustedProxies } from '../../../platform/http/client-ip.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
-import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
 import type { ActivityTrail } from '../services/document-activity.js';
@@ -17,6 +17,7 @@ import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { serveObject } from './serve-object.js';
+import { refuseShare } from './share-page.js';
 
 async function passwordOf(request: IncomingMessage): Promise<string | undefined> {
   const header = request.headers['x-share-password'];
@@ -37,24 +38,24 @@ export function shareRoutes(
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
-    if (!link || link.deleted_at) return sendJson(response, 404, { error: 'No such shared document' });
-    if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return sendJson(response, 410, { error: 'This share link has expired or was revoked' });
+    if (!link || link.deleted_at) return refuseShare(request, response, 'missing');
+    if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return refuseShare(request, response, 'gone');
     if (link.password_hash) {
       let password: string | undefined;
       try {
         password = await passwordOf(request);
       } catch (error) {
-        if (error instanceof BodyTooLargeError) return sendJson(response, 413, { error: error.message });
+        if (error instanceof BodyTooLargeError) return refuseShare(request, response, 'too-large');
         throw error;
       }
-      if (password === undefined) return sendJson(response, 401, { error: 'This share link needs a password', passwordRequired: true });
+      if (password === undefined) return refuseShare(request, response, 'password');
       // Behind the gateway the peer is the gateway, which sends the client's address as it judged it (see share-password-limit.ts).
       const client = clientIp(request, trust);
       const wait = await limit.retryAfter(link.id, client);
-      if (wait > 0) return sendJson(response, 429, { error: 'Too many wrong passwords for this link: try again later' }, { 'retry-after': String(wait) });
+      if (wait > 0) return refuseShare(request, response, 'too-many', wait);
       if (!(await verifySharePassword(password, link.password_hash))) {
         await limit.recordFailure(link.id, client);
-        return sendJson(response, 403, { error: 'Wrong password' });
+        return refuseShare(request, response, 'wrong-password');
       }
     }
     await serveObject(

@@ -46,7 +46,6 @@ describe('links to records', () => {
     }
     const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
     const sessions = await db.selectFrom('documents.upload_sessions').select('id').where('entity_id', 'in', cases.map(([, id]) => id)).execute();
-    await db.destroy();
     expect(sessions).toEqual([]);
   });
 });
