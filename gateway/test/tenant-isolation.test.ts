@@ -32,6 +32,10 @@ function demoIds(company: Company): string[] {
     ...DEMO_ERP.milestones.filter((milestone) => projects.includes(DEMO_ERP.projects[milestone.project] as never)).map((milestone) => `Milestone:${milestone.id}`),
     ...DEMO_ERP.salesMeetings.filter((meeting) => meeting.company === company).map((meeting) => `SalesMeeting:${meeting.id}`),
     ...DEMO_ERP.leaveRequests.filter((leave) => leave.company === company).map((leave) => `LeaveRequest:${leave.id}`),
+    ...DEMO_ERP.quotes.filter((quote) => quote.company === company).map((quote) => `Quote:${quote.id}`),
+    ...DEMO_ERP.invoices.filter((invoice) => invoice.company === company).map((invoice) => `Invoice:${invoice.id}`),
+    // An employee's id is their Moodle user id, so their company is their user's.
+    ...DEMO_ERP.employees.filter((employee) => DEMO_USERS.find((user) => user.id === employee.id)?.company === company).map((employee) => `Employee:${employee.id}`),
     ...DEMO_LIVE_CLASSES.filter((live) => DEMO_COURSES.find((course) => course.id === live.course)?.company === company).map((live) => `LiveClass:${live.id}`),
   ];
 }
