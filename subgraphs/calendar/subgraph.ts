@@ -69,7 +69,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
         const budget = new OccurrenceBudget();
         return {
           ...base,
-          events: new CalendarEventService(base.viewer, eventRepository, participantRepository, budget),
+          events: new CalendarEventService(base.viewer, eventRepository, participantRepository, responseRepository, budget),
           eventWrites: writesAs(base.viewer),
           freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users, budget),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),

@@ -187,6 +187,8 @@ export type EventOccurrence = {
   __typename?: 'EventOccurrence';
   end: Maybe<Scalars['DateTime']['output']>;
   event: CalendarEvent;
+  /** Who takes part in this occurrence, each with their answer for it: a per-occurrence answer (respondToEvent with `occurrence`) replaces the series-wide one. */
+  participants: Array<EventParticipant>;
   recurrenceId: Maybe<Scalars['DateTime']['output']>;
   start: Scalars['DateTime']['output'];
 };
@@ -626,6 +628,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 export type EventOccurrenceResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['EventOccurrence'] = ResolversParentTypes['EventOccurrence']> = ResolversObject<{
   end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   event?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType>;
+  participants?: Resolver<Array<ResolversTypes['EventParticipant']>, ParentType, ContextType>;
   recurrenceId?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;

@@ -1,5 +1,5 @@
 /** Per-occurrence answers of participants (one Monday of a weekly series declined). */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { CalendarDatabase } from '../database.js';
 import type { ParticipationStatusName } from '../models.js';
 import type { CalendarDb } from './event-repository.js';
@@ -39,5 +39,15 @@ export class OccurrenceResponseRepository {
     if (eventIds.length === 0) return [];
     const rows = await db.selectFrom('calendar.occurrence_responses').selectAll().where('event_id', 'in', [...eventIds]).orderBy('recurrence_id').execute();
     return rows.map((row) => ({ eventId: row.event_id, userId: row.user_id, recurrenceId: row.recurrence_id, status: row.status as ParticipationStatusName }));
+  }
+
+  /** Answers to occurrences from `at` on move to the series that continues a split one, shifted with it. */
+  async reparent(db: CalendarDb, fromSeriesId: string, toSeriesId: string, at: Date, shiftMs: number): Promise<void> {
+    await db
+      .updateTable('calendar.occurrence_responses')
+      .set((eb) => ({ event_id: toSeriesId, recurrence_id: sql<Date>`${eb.ref('recurrence_id')} + make_interval(secs => ${shiftMs / 1000})` }))
+      .where('event_id', '=', fromSeriesId)
+      .where('recurrence_id', '>=', at)
+      .execute();
   }
 }

@@ -13,6 +13,7 @@ import { expandOccurrences } from '../recurrence/expand-occurrences.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange, seriesOf, sortOccurrences } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
+import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
 
@@ -20,6 +21,7 @@ export class CalendarEventService {
   private readonly eventById: DataLoader<string, CalendarEventModel | null>;
   private readonly overridesBySeries: DataLoader<string, CalendarEventModel[]>;
   private readonly participantsByEvent: DataLoader<string, EventParticipantModel[]>;
+  private readonly responsesBySeries: DataLoader<string, OccurrenceResponse[]>;
   private readonly eventsByTask: DataLoader<string, CalendarEventModel[]>;
   private readonly eventsByLiveClass: DataLoader<string, CalendarEventModel[]>;
   private readonly eventsByCourse = new Map<string, DataLoader<string, CalendarEventModel[]>>();
@@ -28,8 +30,11 @@ export class CalendarEventService {
     private readonly viewer: Viewer,
     private readonly events: EventRepository,
     participants: ParticipantRepository,
+    responses: OccurrenceResponseRepository,
     private readonly budget: OccurrenceBudget,
   ) {
+    // Series ids come from events the viewer sees: the answers are of their company.
+    this.responsesBySeries = groupLoader((ids) => responses.ofSeries(ids), (row) => row.eventId);
     this.eventById = rowLoader((ids) => events.findVisibleByIds(viewer, ids), (event) => event.id);
     this.overridesBySeries = groupLoader((ids) => events.overridesOf(viewer.companyId, ids), (event) => event.parentId!);
     this.participantsByEvent = groupLoader((ids) => participants.ofEvents(viewer.companyId, ids), (row) => row.eventId);
@@ -79,6 +84,15 @@ export class CalendarEventService {
   /** Participants belong to the series; an edited occurrence shows its series' participants. */
   participants(event: CalendarEventModel): Promise<EventParticipantModel[]> {
     return this.participantsByEvent.load(event.parentId ?? event.id);
+  }
+
+  /** Participants of one occurrence, each with their answer for it. */
+  async occurrenceParticipants(occurrence: EventOccurrenceModel): Promise<EventParticipantModel[]> {
+    const seriesId = occurrence.event.parentId ?? occurrence.event.id;
+    const [participants, responses] = await Promise.all([this.participantsByEvent.load(seriesId), occurrence.recurrenceId ? this.responsesBySeries.load(seriesId) : []]);
+    const at = occurrence.recurrenceId?.getTime();
+    const answers = new Map(responses.filter((r) => r.recurrenceId.getTime() === at).map((r) => [r.userId, r.status]));
+    return participants.map((p) => (p.userId && answers.has(p.userId) ? { ...p, status: answers.get(p.userId)! } : p));
   }
 
   eventsOfTask(taskId: string): Promise<CalendarEventModel[]> {

@@ -182,6 +182,8 @@ export class EventWriteService {
     const kept = await this.participants.ofSeries(trx, series.id);
     const created = await insertEvent(trx, draftToRow(draft), participants ?? kept);
     await this.events.reparent(trx, series.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id), created.id, shift);
+    // Answers to the moved occurrences follow them.
+    await this.responses.reparent(trx, series.id, created.id, at, shift);
     return created;
   }
 

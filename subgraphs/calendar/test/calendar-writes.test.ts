@@ -179,6 +179,26 @@ describe('answers and free/busy', () => {
     expect(participants).toContainEqual({ user: { id: '9' }, status: 'ACCEPTED' });
   });
 
+  it('shows each occurrence\u2019s own answers and carries them over when the series is split', async () => {
+    const event = await createWeekly();
+    await ok('emil.employee', RESPOND, { id: event.id, status: 'ACCEPTED' });
+    await ok('emil.employee', RESPOND, { id: event.id, status: 'TENTATIVE', occurrence: '2026-03-09T08:00:00Z' });
+    await ok('emil.employee', RESPOND, { id: event.id, status: 'DECLINED', occurrence: '2026-04-13T07:00:00Z' });
+    const EMIL = `query($id: ID!, $from: DateTime!, $to: DateTime!) { calendarEvent(id: $id) { occurrences(from: $from, to: $to) { start participants { user { id } status } } } }`;
+    const emilOn = async (id: string) => {
+      const { calendarEvent } = await ok('maya.manager', EMIL, { id, from: '2026-03-01T00:00:00Z', to: '2026-05-01T00:00:00Z' });
+      return Object.fromEntries(calendarEvent.occurrences.map((o: any) => [o.start.slice(0, 10), o.participants.find((p: any) => p.user?.id === '9').status]));
+    };
+    expect(await emilOn(event.id)).toEqual({
+      '2026-03-02': 'ACCEPTED', '2026-03-09': 'TENTATIVE', '2026-03-16': 'ACCEPTED', '2026-03-23': 'ACCEPTED',
+      '2026-03-30': 'ACCEPTED', '2026-04-06': 'ACCEPTED', '2026-04-13': 'DECLINED', '2026-04-20': 'ACCEPTED',
+    });
+    // From 30 March on at 10:00 Berlin: the new series' 13 April keeps Emil's answer.
+    const split = (await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: '2026-03-30T07:00:00Z', input: { start: '2026-03-30T08:00:00Z' } })).updateCalendarEvent;
+    expect(await emilOn(split.id)).toEqual({ '2026-03-30': 'ACCEPTED', '2026-04-06': 'ACCEPTED', '2026-04-13': 'DECLINED', '2026-04-20': 'ACCEPTED' });
+    expect(await emilOn(event.id)).toEqual({ '2026-03-02': 'ACCEPTED', '2026-03-09': 'TENTATIVE', '2026-03-16': 'ACCEPTED', '2026-03-23': 'ACCEPTED' });
+  });
+
   it('merges busy intervals per user, leaving out declined occurrences and transparent events', async () => {
     const range = { from: '2026-09-07T00:00:00Z', to: '2026-09-08T00:00:00Z' };
     await ok('ravi.teacher', CREATE, { input: { title: 'Standup', start: '2026-09-07T07:30:00Z', end: '2026-09-07T08:30:00Z', participantIds: ['9'] } });
