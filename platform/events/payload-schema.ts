@@ -8,6 +8,9 @@
  * topic without breaking its consumers (fields are never removed or retyped).
  */
 
+import { parseDateTime } from '../date-time.js';
+import { storableTextProblem } from '../graphql/text-input.js';
+
 export interface Schema<T> {
   /** Returns the value when valid; otherwise appends to `issues` (the return value is then meaningless). */
   check(value: unknown, path: string, issues: string[]): T;
@@ -38,14 +41,14 @@ function fail(issues: string[], path: string, expected: string, value: unknown):
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-// RFC 3339 date-time with an explicit offset, as GraphQL's DateTime and ERP's events carry.
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
 export function string(options: { minLength?: number; maxLength?: number } = {}): Schema<string> {
   const { minLength = 0, maxLength = 100_000 } = options;
   return {
     check(value, path, issues) {
       if (typeof value !== 'string') return fail(issues, path, 'a string', value);
+      // NUL cannot be stored by PostgreSQL: refused here rather than dead-lettered by a consumer.
+      if (storableTextProblem(value)) return fail(issues, path, 'text without control characters', value);
       if (value.length < minLength || value.length > maxLength) {
         return fail(issues, path, `a string of ${minLength} to ${maxLength} characters`, value);
       }
@@ -68,12 +71,17 @@ export function decimalId(): Schema<string> {
   };
 }
 
+/** As GraphQL's DateTime reads it (platform/date-time.ts: a real date, years 1900-2200): a payload a consumer could not use is refused when published or ingested, not dead-lettered later. */
 export function dateTime(): Schema<string> {
   return {
-    check: (value, path, issues) =>
-      typeof value === 'string' && DATE_TIME.test(value) && !Number.isNaN(Date.parse(value))
-        ? value
-        : fail(issues, path, 'an RFC 3339 date-time with offset', value),
+    check(value, path, issues) {
+      try {
+        parseDateTime(value);
+        return value as string;
+      } catch {
+        return fail(issues, path, 'an RFC 3339 date-time with offset', value);
+      }
+    },
   };
 }
 

@@ -1,22 +1,18 @@
 /**
  * DateTime (RFC 3339 with an offset, always answered in UTC) and JSON, shared
- * by every subgraph so the wire format is the same everywhere.
+ * by every subgraph so the wire format is the same everywhere. DateTime
+ * reads through platform/date-time.ts: real calendar dates only, years
+ * 1900 to 2200.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
-
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+import { parseDateTime as parseStrict } from '../date-time.js';
 
 function parseDateTime(value: unknown): Date {
-  if (typeof value !== 'string' || !RFC3339.test(value)) {
-    throw new GraphQLError(`DateTime must be an RFC 3339 date-time with an offset, e.g. 2026-01-31T09:00:00Z; got ${JSON.stringify(value)}`, {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+  try {
+    return parseStrict(value);
+  } catch (error) {
+    throw new GraphQLError(`DateTime ${(error as Error).message}`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
-  const date = new Date(value);
-  if (Number.isNaN(date.getTime())) {
-    throw new GraphQLError(`DateTime ${value} is not a real date`, { extensions: { code: 'BAD_USER_INPUT' } });
-  }
-  return date;
 }
 
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
@@ -24,7 +20,9 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   description: 'An RFC 3339 date-time with an offset; answers are in UTC.',
   serialize(value) {
     const date = value instanceof Date ? value : new Date(value as string | number);
-    if (Number.isNaN(date.getTime())) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`);
+    // Years 0 to 9999 are what RFC 3339 can write (toISOString would write others as ±YYYYYY); inputs are kept to 1900-2200.
+    const year = date.getUTCFullYear();
+    if (Number.isNaN(date.getTime()) || year < 0 || year > 9999) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`);
     return date.toISOString();
   },
   parseValue: parseDateTime,

@@ -21,6 +21,7 @@ import { findRoute } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { readSchemaFile } from '../paths.js';
 import { formatError } from '../graphql/format-error.js';
+import { textInputPlugin } from '../graphql/text-input.js';
 // Registered up front so that every subgraph exposes event lag, even before its first event.
 import '../observability/event-lag.js';
 import { measureRequest } from '../observability/http-metrics.js';
@@ -57,7 +58,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     includeStacktraceInErrorResponses: !config.production,
     formatError: (formatted, error) => formatError(formatted, error, log),
     // Inline traces cost every request; our tracing is OpenTelemetry's.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // Text arguments are checked here, for every subgraph alike (platform/graphql/text-input.ts).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), textInputPlugin()],
     csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
   });
   await apollo.start();

@@ -3,7 +3,9 @@
  * time zone, a valid RRULE, all-day events on whole days, and the series'
  * end computed once so that range queries can filter in SQL.
  */
+import { inDateRange, MAX_YEAR, MIN_YEAR } from '../../../platform/date-time.js';
 import { badInput } from '../../../platform/errors.js';
+import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
 import { seriesEnd } from '../recurrence/expand-occurrences.js';
 import { requireSeriesWithinCap } from '../recurrence/occurrence-limits.js';
@@ -55,6 +57,14 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   const timezone = requireTimeZone(draft.timezone ?? 'UTC');
   const recurrenceRule = draft.recurrenceRule ? normalizeRecurrenceRule(draft.recurrenceRule) : null;
   if (draft.end && draft.end < draft.start) throw badInput('An event cannot end before it starts', 'end');
+  // Drafts also come from CalDAV and other domains' events, which GraphQL's DateTime and text checks never saw.
+  for (const [field, date] of [['start', draft.start], ['end', draft.end], ...(draft.exdates ?? []).map((d) => ['exdates', d] as const), ...(draft.rdates ?? []).map((d) => ['rdates', d] as const)] as const) {
+    if (date && !inDateRange(date)) throw badInput(`${field} must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, field);
+  }
+  for (const [field, text] of [['title', title], ['description', draft.description], ['location', draft.location]] as const) {
+    const problem = text && storableTextProblem(text);
+    if (problem) throw badInput(`${field} ${problem}`, field);
+  }
   const times = allDay ? wholeDays(draft.start, draft.end) : { start: draft.start, end: draft.end ?? null };
   const toDay = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => (allDay ? startOfUtcDay(date) : date));
   const exdates = toDay(draft.exdates);

@@ -47,8 +47,9 @@ const documentCount = async () => Number((await db.selectFrom('documents.documen
 
 describe('uploads through signed URLs', () => {
   it('stores the bytes, computes the checksum, sniffs the type and sanitizes the name', async () => {
+    // A NUL in the name is refused before the service sees it (test/strict-inputs.test.ts).
     const document = await upload('maya.manager', PNG, {
-      filename: '../../etc/ev\u0000il\u202Egnp.html', mimeType: 'text/html', category: 'design', tags: ['logo', ' logo ', 'brand'],
+      filename: '../../etc/evil\u202Egnp.html', mimeType: 'text/html', category: 'design', tags: ['logo', ' logo ', 'brand'],
       checksum: sha256(PNG),
     });
     expect(document).toMatchObject({

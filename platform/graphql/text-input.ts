@@ -1,0 +1,94 @@
+/**
+ * Every text a subgraph receives, checked before any resolver runs: no NUL
+ * (PostgreSQL cannot store it: the insert failed as a 500), no other control
+ * characters, no lone UTF-16 surrogates (not text: they would be stored as
+ * U+FFFD), and no line breaks except in prose (an argument or input field
+ * named like description, notes, message, body, comment, reason, content or summary):
+ * a line break in a one-line value (a title, a recurrence rule, a header-like
+ * value) can end a line of iCalendar, a header or a log entry.
+ *
+ * A subgraph plugin (platform/subgraph/start-subgraph.ts), so every subgraph
+ * gets it on its own, whatever the gateway checked: calls come from the
+ * gateway only, but the same services also take CalDAV, webhooks and ingested
+ * events, which use `textProblem` directly where they read text.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Kind, visit, type DocumentNode } from 'graphql';
+import { badInput } from '../errors.js';
+
+const PROSE = /description|notes?$|message|body|comment|reason|content|summary/i;
+// C0 controls but tab, line feed and carriage return; DEL; C1 controls.
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why `value` cannot be stored as text at all (control characters, lone surrogates), or null. */
+export function storableTextProblem(value: string): string | null {
+  if (CONTROL.test(value)) return 'may not contain control characters';
+  if (LONE_SURROGATE.test(value)) return 'is not valid Unicode text (a lone surrogate)';
+  return null;
+}
+
+/** Why `value` is refused as the text of a field named `name`, or null. */
+export function textProblem(value: string, name: string): string | null {
+  const problem = storableTextProblem(value);
+  if (problem) return problem;
+  if (LINE_BREAK.test(value) && !PROSE.test(name)) return 'may not contain line breaks';
+  return null;
+}
+
+function refuse(name: string, problem: string): never {
+  throw badInput(`${name || 'A text argument'} ${problem}`, name || undefined);
+}
+
+/** Strings anywhere in a JSON value; `name` is the nearest object key (or the argument the value was given to). */
+function checkValue(value: unknown, name: string, depth = 0): void {
+  if (depth > 64) return; // the gateway bounds depth long before this
+  if (typeof value === 'string') {
+    const problem = textProblem(value, name);
+    if (problem) refuse(name, problem);
+  } else if (Array.isArray(value)) {
+    for (const item of value) checkValue(item, name, depth + 1);
+  } else if (value && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) checkValue(item, key, depth + 1);
+  }
+}
+
+/** Literal strings of the document, and for each variable the names of the arguments or fields it is given to. */
+function checkDocument(document: DocumentNode): Map<string, string[]> {
+  const usages = new Map<string, string[]>();
+  const names: string[] = [];
+  visit(document, {
+    Argument: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+    ObjectField: { enter: (node) => void names.push(node.name.value), leave: () => void names.pop() },
+    StringValue(node) {
+      const name = names.at(-1);
+      if (name === undefined) return; // a directive's or default's text outside arguments: ours, not the caller's
+      const problem = textProblem(node.value, name);
+      if (problem) refuse(name, problem);
+    },
+    Variable(node) {
+      const name = names.at(-1);
+      if (name !== undefined) usages.set(node.name.value, [...(usages.get(node.name.value) ?? []), name]);
+    },
+  });
+  return usages;
+}
+
+export function textInputPlugin(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, request }) {
+          const usages = checkDocument(document);
+          for (const [variable, value] of Object.entries(request.variables ?? {})) {
+            // Entity representations are the gateway's, built from our own stored data.
+            if (variable === 'representations') continue;
+            const names = usages.get(variable) ?? [variable];
+            checkValue(value, names.find((name) => PROSE.test(name)) ?? names[0]!);
+          }
+        },
+      };
+    },
+  };
+}
