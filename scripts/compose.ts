@@ -15,4 +15,5 @@ if (outcome.unacceptedHints.length > 0) {
   process.exit(1);
 }
 writeFileSync(schemaPath('supergraph'), outcome.supergraphSdl!);
-console.log(`Wrote ${schemaPath('supergraph')}`);
+writeFileSync(schemaPath('api'), outcome.apiSchemaSdl!);
+console.log(`Wrote ${schemaPath('supergraph')} and ${schemaPath('api')}`);

@@ -17,6 +17,7 @@ describe('schema artefacts', () => {
     expect(outcome.errors).toEqual([]);
     expect(outcome.unacceptedHints).toEqual([]);
     expect(readFileSync(schemaPath('supergraph'), 'utf8'), 'run `npm run compose`').toBe(outcome.supergraphSdl);
+    expect(readFileSync(schemaPath('api'), 'utf8'), 'run `npm run compose`').toBe(outcome.apiSchemaSdl);
   });
 
   it('generated resolver types match the SDL', async () => {

@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { parse, printSchema } from 'graphql';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../config.js';
 import { REPO_ROOT, readSchemaFile } from '../paths.js';
 
@@ -22,6 +22,8 @@ export interface AcceptedHint {
 
 export interface CompositionOutcome {
   supergraphSdl?: string;
+  /** The schema clients see (no federation machinery, @inaccessible removed): what client code generators read. */
+  apiSchemaSdl?: string;
   errors: string[];
   unacceptedHints: string[];
 }
@@ -42,6 +44,7 @@ export function composeSupergraph(): CompositionOutcome {
     .map((hint) => `${hint.definition.code}: ${hint.message}`);
   return {
     supergraphSdl: `# Composed by \`npm run compose\` from schema/<subgraph>.graphql. Do not edit.\n${result.supergraphSdl}`,
+    apiSchemaSdl: `# The API schema of the supergraph, written by \`npm run compose\`. Do not edit.\n${printSchema(result.schema.toAPISchema().toGraphQLJSSchema())}\n`,
     errors: [],
     unacceptedHints,
   };
