@@ -1,0 +1,140 @@
+/* eslint-disable */
+import * as types from './graphql';
+
+
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": typeof types.AttendanceDocument,
+    "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
+    "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
+    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
+    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": typeof types.RespondToEventDocument,
+    "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": typeof types.JoinLiveClassDocument,
+    "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
+    "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
+    "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.EndLiveClassDocument,
+    "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": typeof types.ScheduleLiveClassDocument,
+    "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
+    "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
+    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
+    "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": typeof types.CoursePageDocument,
+    "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
+    "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n": typeof types.CoursesDocument,
+    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": typeof types.WeekDocument,
+    "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
+    "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
+};
+const documents: Documents = {
+    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
+    "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
+    "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
+    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
+    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": types.RespondToEventDocument,
+    "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": types.JoinLiveClassDocument,
+    "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
+    "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
+    "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": types.EndLiveClassDocument,
+    "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": types.ScheduleLiveClassDocument,
+    "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
+    "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
+    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
+    "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": types.CoursePageDocument,
+    "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
+    "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n": types.CoursesDocument,
+    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": types.WeekDocument,
+    "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
+    "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n"): typeof import('./graphql').AttendanceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n"): typeof import('./graphql').RequestDocumentUploadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n"): typeof import('./graphql').CompleteDocumentUploadDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n"): typeof import('./graphql').RespondToEventDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n"): typeof import('./graphql').JoinLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n"): typeof import('./graphql').RescheduleLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n"): typeof import('./graphql').CancelLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n"): typeof import('./graphql').EndLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n"): typeof import('./graphql').ScheduleLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n"): typeof import('./graphql').LiveClassFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n"): typeof import('./graphql').CourseEventFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n"): typeof import('./graphql').DocumentFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n"): typeof import('./graphql').CoursePageDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n"): typeof import('./graphql').LiveClassChangedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n"): typeof import('./graphql').CoursesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n"): typeof import('./graphql').WeekDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n"): typeof import('./graphql').WeekChangedDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n"): typeof import('./graphql').RotateCalendarFeedUrlDocument;
+
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}

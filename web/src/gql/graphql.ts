@@ -1,0 +1,578 @@
+/* eslint-disable */
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+/** Academy's role vocabulary, identical to academy's enum. */
+export type CourseRole =
+  | 'STUDENT'
+  | 'TEACHER';
+
+export type EventType =
+  | 'CUSTOM'
+  | 'HOLIDAY'
+  | 'LEAVE'
+  | 'LIVE_CLASS'
+  | 'MEETING'
+  | 'MILESTONE'
+  | 'REMINDER'
+  | 'TASK_DEADLINE';
+
+export type LiveClassStatus =
+  | 'CANCELLED'
+  | 'ENDED'
+  | 'LIVE'
+  | 'SCHEDULED';
+
+export type ParticipationStatus =
+  | 'ACCEPTED'
+  | 'DECLINED'
+  | 'PENDING'
+  | 'TENTATIVE';
+
+export type RecordingStatus =
+  | 'DELETED'
+  | 'FAILED'
+  | 'PROCESSING'
+  | 'READY'
+  | 'RECORDING';
+
+export type RequestDocumentUploadInput = {
+  category?: string | null | undefined;
+  /** SHA-256 (hex) of the bytes, if the client knows it: completion fails when the stored bytes differ. */
+  checksum?: string | null | undefined;
+  /** A uuid for quote, invoice, project and task; a Moodle id for employee and course. */
+  entityId: string | number;
+  /** quote, invoice, project, task, employee or course. */
+  entityType: string;
+  filename: string;
+  /** Ignored: the type is sniffed from the stored bytes. */
+  mimeType?: string | null | undefined;
+  /** Exact size in bytes; at most the global and the company's limit. */
+  size: number;
+  tags?: Array<string> | null | undefined;
+};
+
+export type ScheduleLiveClassInput = {
+  courseId: string | number;
+  description?: string | null | undefined;
+  /** 5 to 480. */
+  durationMinutes?: number | null | undefined;
+  /** Record automatically when the room starts. */
+  record?: boolean | null | undefined;
+  /** In the future. */
+  scheduledAt: string;
+  /** 1 to 200 characters. */
+  title: string;
+};
+
+/** Fields to change; absent fields stay as they are. */
+export type UpdateLiveClassInput = {
+  description?: string | null | undefined;
+  durationMinutes?: number | null | undefined;
+  record?: boolean | null | undefined;
+  scheduledAt?: string | null | undefined;
+  title?: string | null | undefined;
+};
+
+export type AttendanceQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } }> } | null };
+
+export type RequestDocumentUploadMutationVariables = Exact<{
+  input: RequestDocumentUploadInput;
+}>;
+
+
+export type RequestDocumentUploadMutation = { requestDocumentUpload: { uploadId: string, uploadUrl: string, expiresAt: string } };
+
+export type CompleteDocumentUploadMutationVariables = Exact<{
+  uploadId: string | number;
+}>;
+
+
+export type CompleteDocumentUploadMutation = { completeDocumentUpload: { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> } };
+
+export type CreateShareLinkMutationVariables = Exact<{
+  documentId: string | number;
+  expiresAt: string;
+  password?: string | null | undefined;
+}>;
+
+
+export type CreateShareLinkMutation = { createShareLink: { id: string, url: string, expiresAt: string, hasPassword: boolean } };
+
+export type RespondToEventMutationVariables = Exact<{
+  eventId: string | number;
+  status: ParticipationStatus;
+}>;
+
+
+export type RespondToEventMutation = { respondToEvent: { status: ParticipationStatus } };
+
+export type JoinLiveClassMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type JoinLiveClassMutation = { joinLiveClass: { token: string, livekitUrl: string, roomName: string, canPublish: boolean, expiresAt: string } };
+
+export type RescheduleLiveClassMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateLiveClassInput;
+}>;
+
+
+export type RescheduleLiveClassMutation = { updateLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type CancelLiveClassMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelLiveClassMutation = { cancelLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type EndLiveClassMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type EndLiveClassMutation = { endLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type ScheduleLiveClassMutationVariables = Exact<{
+  input: ScheduleLiveClassInput;
+}>;
+
+
+export type ScheduleLiveClassMutation = { scheduleLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type LiveClassFieldsFragment = { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean };
+
+export type CourseEventFieldsFragment = { id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> };
+
+export type DocumentFieldsFragment = { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> };
+
+export type CoursePageQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CoursePageQuery = { course: { id: string, fullname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean }> | null, recordings: Array<{ id: string, status: RecordingStatus, durationSeconds: number | null, sizeBytes: number | null, url: string | null, createdAt: string, liveClass: { id: string, title: string } }> | null, calendarEvents: Array<{ id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> }> | null, documents: Array<{ id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> }> | null } | null };
+
+export type LiveClassChangedSubscriptionVariables = Exact<{
+  courseId: string | number;
+}>;
+
+
+export type LiveClassChangedSubscription = { liveClassStatusChanged: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type CoursesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type CoursesQuery = { courses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null }> };
+
+export type WeekQueryVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type WeekQuery = { calendarEvents: Array<{ start: string, end: string | null, event: { id: string, title: string, eventType: EventType, allDay: boolean, location: string | null, sourceModule: string | null } }> };
+
+export type WeekChangedSubscriptionVariables = Exact<{
+  from: string;
+  to: string;
+}>;
+
+
+export type WeekChangedSubscription = { calendarEventChanged: { id: string } };
+
+export type RotateCalendarFeedUrlMutationVariables = Exact<{ [key: string]: never; }>;
+
+
+export type RotateCalendarFeedUrlMutation = { rotateCalendarFeedUrl: string };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const LiveClassFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}
+    `, {"fragmentName":"LiveClassFields"}) as unknown as TypedDocumentString<LiveClassFieldsFragment, unknown>;
+export const CourseEventFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CourseEventFields on CalendarEvent {
+  id
+  title
+  start
+  end
+  allDay
+  location
+  eventType
+  isCancelled
+  participants {
+    status
+    isOrganizer
+    user {
+      id
+      fullName
+    }
+  }
+}
+    `, {"fragmentName":"CourseEventFields"}) as unknown as TypedDocumentString<CourseEventFieldsFragment, unknown>;
+export const DocumentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment DocumentFields on Document {
+  id
+  filename
+  mimeType
+  size
+  createdAt
+  downloadUrl
+  version
+  uploadedBy {
+    id
+    fullName
+  }
+  shareLinks {
+    id
+    url
+    expiresAt
+    hasPassword
+    revokedAt
+  }
+}
+    `, {"fragmentName":"DocumentFields"}) as unknown as TypedDocumentString<DocumentFieldsFragment, unknown>;
+export const AttendanceDocument = new TypedDocumentString(`
+    query Attendance($id: ID!) {
+  liveClass(id: $id) {
+    id
+    attendance {
+      user {
+        id
+        fullName
+      }
+      joinedAt
+      leftAt
+      secondsPresent
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<AttendanceQuery, AttendanceQueryVariables>;
+export const RequestDocumentUploadDocument = new TypedDocumentString(`
+    mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {
+  requestDocumentUpload(input: $input) {
+    uploadId
+    uploadUrl
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<RequestDocumentUploadMutation, RequestDocumentUploadMutationVariables>;
+export const CompleteDocumentUploadDocument = new TypedDocumentString(`
+    mutation CompleteDocumentUpload($uploadId: ID!) {
+  completeDocumentUpload(uploadId: $uploadId) {
+    ...DocumentFields
+  }
+}
+    fragment DocumentFields on Document {
+  id
+  filename
+  mimeType
+  size
+  createdAt
+  downloadUrl
+  version
+  uploadedBy {
+    id
+    fullName
+  }
+  shareLinks {
+    id
+    url
+    expiresAt
+    hasPassword
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<CompleteDocumentUploadMutation, CompleteDocumentUploadMutationVariables>;
+export const CreateShareLinkDocument = new TypedDocumentString(`
+    mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {
+  createShareLink(
+    documentId: $documentId
+    expiresAt: $expiresAt
+    password: $password
+  ) {
+    id
+    url
+    expiresAt
+    hasPassword
+  }
+}
+    `) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
+export const RespondToEventDocument = new TypedDocumentString(`
+    mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {
+  respondToEvent(eventId: $eventId, status: $status) {
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RespondToEventMutation, RespondToEventMutationVariables>;
+export const JoinLiveClassDocument = new TypedDocumentString(`
+    mutation JoinLiveClass($id: ID!) {
+  joinLiveClass(id: $id) {
+    token
+    livekitUrl
+    roomName
+    canPublish
+    expiresAt
+  }
+}
+    `) as unknown as TypedDocumentString<JoinLiveClassMutation, JoinLiveClassMutationVariables>;
+export const RescheduleLiveClassDocument = new TypedDocumentString(`
+    mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {
+  updateLiveClass(id: $id, input: $input) {
+    ...LiveClassFields
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}`) as unknown as TypedDocumentString<RescheduleLiveClassMutation, RescheduleLiveClassMutationVariables>;
+export const CancelLiveClassDocument = new TypedDocumentString(`
+    mutation CancelLiveClass($id: ID!) {
+  cancelLiveClass(id: $id) {
+    ...LiveClassFields
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}`) as unknown as TypedDocumentString<CancelLiveClassMutation, CancelLiveClassMutationVariables>;
+export const EndLiveClassDocument = new TypedDocumentString(`
+    mutation EndLiveClass($id: ID!) {
+  endLiveClass(id: $id) {
+    ...LiveClassFields
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}`) as unknown as TypedDocumentString<EndLiveClassMutation, EndLiveClassMutationVariables>;
+export const ScheduleLiveClassDocument = new TypedDocumentString(`
+    mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {
+  scheduleLiveClass(input: $input) {
+    ...LiveClassFields
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}`) as unknown as TypedDocumentString<ScheduleLiveClassMutation, ScheduleLiveClassMutationVariables>;
+export const CoursePageDocument = new TypedDocumentString(`
+    query CoursePage($id: ID!) {
+  course(id: $id) {
+    id
+    fullname
+    summary
+    viewerRole
+    teachers {
+      id
+      fullName
+    }
+    liveClasses {
+      ...LiveClassFields
+    }
+    recordings {
+      id
+      status
+      durationSeconds
+      sizeBytes
+      url
+      createdAt
+      liveClass {
+        id
+        title
+      }
+    }
+    calendarEvents {
+      ...CourseEventFields
+    }
+    documents {
+      ...DocumentFields
+    }
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}
+fragment CourseEventFields on CalendarEvent {
+  id
+  title
+  start
+  end
+  allDay
+  location
+  eventType
+  isCancelled
+  participants {
+    status
+    isOrganizer
+    user {
+      id
+      fullName
+    }
+  }
+}
+fragment DocumentFields on Document {
+  id
+  filename
+  mimeType
+  size
+  createdAt
+  downloadUrl
+  version
+  uploadedBy {
+    id
+    fullName
+  }
+  shareLinks {
+    id
+    url
+    expiresAt
+    hasPassword
+    revokedAt
+  }
+}`) as unknown as TypedDocumentString<CoursePageQuery, CoursePageQueryVariables>;
+export const LiveClassChangedDocument = new TypedDocumentString(`
+    subscription LiveClassChanged($courseId: ID!) {
+  liveClassStatusChanged(courseId: $courseId) {
+    ...LiveClassFields
+  }
+}
+    fragment LiveClassFields on LiveClass {
+  id
+  title
+  description
+  status
+  scheduledAt
+  endsAt
+  durationMinutes
+  startedAt
+  endedAt
+  record
+}`) as unknown as TypedDocumentString<LiveClassChangedSubscription, LiveClassChangedSubscriptionVariables>;
+export const CoursesDocument = new TypedDocumentString(`
+    query Courses {
+  courses {
+    id
+    fullname
+    shortname
+    summary
+    viewerRole
+    teachers {
+      id
+      fullName
+    }
+    liveClasses(status: [SCHEDULED, LIVE]) {
+      id
+      title
+      status
+      scheduledAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
+export const WeekDocument = new TypedDocumentString(`
+    query Week($from: DateTime!, $to: DateTime!) {
+  calendarEvents(from: $from, to: $to) {
+    start
+    end
+    event {
+      id
+      title
+      eventType
+      allDay
+      location
+      sourceModule
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WeekQuery, WeekQueryVariables>;
+export const WeekChangedDocument = new TypedDocumentString(`
+    subscription WeekChanged($from: DateTime!, $to: DateTime!) {
+  calendarEventChanged(from: $from, to: $to) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<WeekChangedSubscription, WeekChangedSubscriptionVariables>;
+export const RotateCalendarFeedUrlDocument = new TypedDocumentString(`
+    mutation RotateCalendarFeedUrl {
+  rotateCalendarFeedUrl
+}
+    `) as unknown as TypedDocumentString<RotateCalendarFeedUrlMutation, RotateCalendarFeedUrlMutationVariables>;
