@@ -5,12 +5,16 @@ import { resolveDatabase } from '../platform/bootstrap/resolve-database.js';
 import { closePools } from '../platform/database/connection.js';
 import { createLogger } from '../platform/logger.js';
 import { startGateway } from './start-gateway.js';
+import { devTokenSource } from './web/dev-token-source.js';
+import { devTokenAllowed } from './web/web-routes.js';
 
 const config = loadConfig();
 const log = createLogger('gateway', config.logLevel);
-// The database holds the shared rate-limit buckets; embedded mode finds the platform's own server.
-const database = config.gateway.rateLimit.store === 'postgres' ? await resolveDatabase(config, log) : undefined;
-const gateway = await startGateway({ config, log, port: config.ports.gateway, host: config.host, databaseUrl: database?.url });
+// The database holds the shared rate-limit buckets (and, embedded, the demo users the explorer's token names); embedded mode finds the platform's own server.
+const database = config.gateway.rateLimit.store === 'postgres' || (config.embedded && devTokenAllowed(config)) ? await resolveDatabase(config, log) : undefined;
+const gateway = await startGateway({
+  config, log, port: config.ports.gateway, host: config.host, databaseUrl: database?.url, devToken: devTokenSource(config, database?.url),
+});
 onShutdown(log, async () => {
   await gateway.stop();
   await closePools();

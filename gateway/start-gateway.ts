@@ -34,6 +34,7 @@ import { SubscriptionQuota } from './pipeline/subscription-quota.js';
 import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
+import { createWebRoutes } from './web/web-routes.js';
 import type { DocumentNode } from 'graphql';
 
 export interface RunningGateway {
@@ -59,6 +60,8 @@ export interface StartGatewayOptions {
   supergraphSdl?: string;
   /** Database for rate limits and readiness; defaults to config.databaseUrl. */
   databaseUrl?: string;
+  /** The demo administrator's dev token for the explorer and the web client (embedded dev mode only). */
+  devToken?: () => Promise<string | undefined>;
 }
 
 function createRateLimiter(config: PlatformConfig, databaseUrl: string | undefined, log: Logger): RateLimiter | undefined {
@@ -103,8 +106,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const urls = gateway.urls();
   const forward = (method: 'GET' | 'PUT' | 'POST', path: string, subgraph: string) =>
     urls[subgraph] ? [{ method, path, handle: forwardTo(urls[subgraph], subgraph, { trust, timeoutMs: settings.forwardTimeoutMs }) }] : [];
+  const web = createWebRoutes({ config, devToken: options.devToken });
   const routes = [
     ...healthRoutes('gateway', readiness),
+    ...web.routes,
     metricsRoute(),
     ...(['GET', 'PUT', 'POST'] as const).flatMap((method) => forward(method, '/files/', 'documents')),
     ...forward('GET', '/recordings/', 'meet'),
@@ -117,6 +122,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let drained: (() => void) | undefined;
   const serve = async (request: http.IncomingMessage, response: http.ServerResponse, info: RequestInfo, pathname: string) => {
     if (pathname === SSE_PATH) return subscriptions.handleSse(request, response); // subscriptions hook
+    if (web.wantsExplorer(request, pathname)) return web.serveExplorer(request, response);
     if (pathname === '/graphql') {
       if (cors.handle(request, response)) return;
       return graphql(request, response, info);

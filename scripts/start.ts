@@ -15,9 +15,18 @@ import { createLogger } from '../platform/logger.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 import { devTokenFor } from './lib/dev-token.js';
+import { ensureWebBuild } from './lib/ensure-web-build.js';
 
 const config = loadConfig();
 const log = createLogger('start', config.logLevel);
+if (config.gateway.explorer || config.gateway.webApp) {
+  try {
+    ensureWebBuild((message) => log.info(message));
+  } catch (error) {
+    // The API does not need the pages: say so, and serve it anyway.
+    log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them');
+  }
+}
 const database = await resolveDatabase(config, log);
 const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
 await prepareDatabase({ config, databaseUrl: database.url, log }, modules, { seed: config.seedDemoData });
@@ -91,9 +100,12 @@ try {
 
 function printBanner(gatewayUrl: string, token: string | undefined): void {
   const query = '{ courses { id fullname teachers { fullName } liveClasses { id title status } calendarEvents { id title } documents { id filename } } }';
+  const origin = new URL(gatewayUrl).origin;
   const lines = [
     '',
     `Bheem Federation is running: ${gatewayUrl}`,
+    ...(config.gateway.explorer ? [`  explorer (GraphiQL, ${token ? 'signed in as the demo administrator' : 'bring a token'}): ${origin}/`] : []),
+    ...(config.gateway.webApp ? [`  web client (course pages, calendar, documents): ${origin}/app/`] : []),
     `  ${database.embedded ? `embedded PostgreSQL on 127.0.0.1:${database.embedded.port} (data in ${config.dataDir})` : 'PostgreSQL from DATABASE_URL'}`,
     `  subgraphs: ${SUBGRAPH_NAMES.map((name) => `${name} :${config.ports[name]}`).join(', ')}`,
   ];

@@ -85,6 +85,10 @@ export interface GatewayConfig {
   subgraphUrls: Record<string, string>;
   /** No token asked: requests run with no identity (GATEWAY_ANONYMOUS, for federation conformance runs; refused in production). */
   anonymous: boolean;
+  /** GraphiQL at / and at GET /graphql for browsers (GATEWAY_EXPLORER, default off in production). */
+  explorer: boolean;
+  /** The reference web client (web/dist) at /app/ (GATEWAY_WEB_APP, default off in production). */
+  webApp: boolean;
 }
 
 function metricsPort(value: string | undefined, production: boolean): GatewayConfig['metricsPort'] {
@@ -156,5 +160,7 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
     supergraphFile: env.GATEWAY_SUPERGRAPH_FILE || undefined,
     subgraphUrls: subgraphUrlsFrom(env, platformSubgraphs),
     anonymous,
+    explorer: bool(env.GATEWAY_EXPLORER, !production),
+    webApp: bool(env.GATEWAY_WEB_APP, !production),
   };
 }

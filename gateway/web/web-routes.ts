@@ -1,0 +1,128 @@
+/**
+ * The gateway's pages for people (off in production unless configured):
+ * the explorer (GraphiQL) at / and at GET /graphql when a browser asks for
+ * HTML, and the reference web client at /app/. Both are static files that
+ * web/ builds (`npm run build --prefix web`, or `npm start` when they are
+ * missing); nothing is fetched from elsewhere, so they work offline. The
+ * explorer page carries the README's example operations and, in embedded
+ * mode only, the demo administrator's dev token.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import type { PlatformConfig } from '../../platform/config.js';
+import { sendJson } from '../../platform/http/respond.js';
+import { REPO_ROOT } from '../../platform/paths.js';
+import type { HttpRoute } from '../../platform/subgraph/subgraph-module.js';
+import { readmeExamples } from './readme-examples.js';
+
+export const WEB_DIST_DIR = path.join(REPO_ROOT, 'web', 'dist');
+export const APP_PREFIX = '/app/';
+
+export interface WebRoutesOptions {
+  config: PlatformConfig;
+  /** The demo administrator's dev token (main.ts gives one in embedded mode only); never shown in production or with real tokens. */
+  devToken?: () => Promise<string | undefined>;
+  distDir?: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json; charset=utf-8',
+};
+
+// Scripts only from the gateway itself; the pages are never framed. (GraphiQL sets inline styles.)
+const PAGE_HEADERS = {
+  'content-security-policy': "script-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+  'cache-control': 'no-cache',
+};
+
+/** A dev token on a page only where tokens are dev tokens anyway: AUTH_MODE=dev, never production (and main.ts: embedded mode). */
+export function devTokenAllowed(config: PlatformConfig): boolean {
+  return config.auth.mode === 'dev' && !config.production;
+}
+
+const missingBuild = (response: ServerResponse) =>
+  sendJson(response, 503, { error: 'The web pages are not built: run `npm run build --prefix web` (npm start does it when web/dist is missing)' });
+
+export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: WebRoutesOptions) {
+  const examples = readmeExamples();
+  const tokenForPage = async () => (devTokenAllowed(config) && devToken ? await devToken().catch(() => undefined) : undefined);
+
+  /** GET / or GET /graphql from a browser (Accept: text/html, no operation in the URL). */
+  const wantsExplorer = (request: IncomingMessage, pathname: string): boolean => {
+    if (!config.gateway.explorer || (request.method !== 'GET' && request.method !== 'HEAD')) return false;
+    if (pathname !== '/' && pathname !== '/graphql') return false;
+    if (pathname === '/graphql' && /[?&]query=/.test(request.url ?? '')) return false;
+    return request.headers.accept?.includes('text/html') ?? false;
+  };
+
+  const serveExplorer = async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let page: string;
+    try {
+      page = await readFile(path.join(distDir, 'explorer.html'), 'utf8');
+    } catch {
+      return missingBuild(response);
+    }
+    // JSON inside <script>: "<" escaped so that no value can close the element.
+    const settings = JSON.stringify({ devToken: await tokenForPage(), examples }).replace(/</g, '\\u003c');
+    const body = page.replace(/(<script id="bheem-explorer-config" type="application\/json">)[\s\S]*?(<\/script>)/, (_, open: string, close: string) => `${open}${settings}${close}`);
+    response.writeHead(200, { ...PAGE_HEADERS, 'content-type': TYPES['.html']!, 'content-length': Buffer.byteLength(body), vary: 'accept' });
+    response.end(body);
+  };
+
+  const serveApp = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent((request.url ?? '/').split('?')[0]!);
+    } catch {
+      return sendJson(response, 400, { error: 'Malformed path' });
+    }
+    if (pathname === `${APP_PREFIX}session.json`) {
+      return sendJson(response, 200, { authMode: config.auth.mode, devToken: await tokenForPage() }, { 'cache-control': 'no-store' });
+    }
+    const relative = path.normalize(pathname.slice(APP_PREFIX.length)).replace(/^(\.\.(\/|\\|$))+/, '');
+    let file = path.join(distDir, relative);
+    if (!file.startsWith(distDir + path.sep) && file !== distDir) return sendJson(response, 404, { error: 'Not found' });
+    let info = await stat(file).catch(() => null);
+    if (!info?.isFile()) {
+      // A file that is not there is a 404; any other path is a page of the app (client-side routing).
+      if (path.extname(relative) !== '' || relative === 'explorer.html') return sendJson(response, 404, { error: 'Not found' });
+      file = path.join(distDir, 'index.html');
+      info = await stat(file).catch(() => null);
+      if (!info) return missingBuild(response);
+    }
+    const immutable = relative.startsWith(`assets${path.sep}`) && file !== path.join(distDir, 'index.html');
+    response.writeHead(200, {
+      ...PAGE_HEADERS,
+      'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+      'content-length': info.size,
+      // Vite names assets by their content hash: they never change under one name.
+      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    if (request.method === 'HEAD') return void response.end();
+    createReadStream(file).pipe(response);
+  };
+
+  const routes: HttpRoute[] = config.gateway.webApp
+    ? [
+        { method: 'GET', path: APP_PREFIX, handle: serveApp },
+        { method: 'GET', path: '/app', handle: async (_request, response) => void response.writeHead(308, { location: APP_PREFIX }).end() },
+      ]
+    : config.gateway.explorer
+      ? // The explorer's scripts and styles live with the app's.
+        [{ method: 'GET', path: `${APP_PREFIX}assets/`, handle: serveApp }]
+      : [];
+
+  return { wantsExplorer, serveExplorer, routes };
+}
