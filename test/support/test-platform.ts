@@ -33,7 +33,18 @@ export interface TestPlatform {
   stop: () => Promise<void>;
 }
 
-export async function startTestPlatform(options: { subgraphs?: SubgraphName[]; gateway?: boolean; seeded?: boolean; env?: Record<string, string> } = {}): Promise<TestPlatform> {
+export interface TestPlatformOptions {
+  subgraphs?: SubgraphName[];
+  gateway?: boolean;
+  seeded?: boolean;
+  env?: Record<string, string>;
+  /** The gateway's port (0, the default: any free one); fixed when PUBLIC_URL must name it before it starts. */
+  gatewayPort?: number;
+  /** The dev token the gateway puts on its explorer and web client pages. */
+  devToken?: () => Promise<string | undefined>;
+}
+
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const database = await createTestDatabase({ seeded: options.seeded });
   const config = loadConfig({ ...process.env, DATABASE_URL: database.url, ...options.env });
   const log = createLogger('test');
@@ -52,7 +63,7 @@ export async function startTestPlatform(options: { subgraphs?: SubgraphName[]; g
   let gateway: RunningGateway | undefined;
   if (options.gateway !== false) {
     const subgraphUrls = Object.fromEntries(names.map((name) => [name, subgraphs[name]!.url]));
-    gateway = await startGateway({ config, log, subgraphUrls });
+    gateway = await startGateway({ config, log, subgraphUrls, port: options.gatewayPort, devToken: options.devToken });
   }
 
   const tokenFor: TestPlatform['tokenFor'] = async (username, overrides = {}) => {

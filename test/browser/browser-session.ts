@@ -1,0 +1,46 @@
+/**
+ * Debian's Chromium driven by playwright-core, as CI has it (.ci/run installs
+ * the `chromium` package). Every page records console errors and uncaught
+ * exceptions, so that a test can assert a page ran cleanly.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { REPO_ROOT } from '../../platform/paths.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts', 'browser');
+
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    // A fresh profile per launch (playwright's temporary user-data-dir); nothing reaches out on its own.
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export interface ConsoleProblem {
+  page: string;
+  text: string;
+}
+
+/** Console errors and page exceptions of every page of a context, but those `allowed` says are expected. */
+export function recordProblems(context: BrowserContext, allowed: (text: string) => boolean = () => false): ConsoleProblem[] {
+  const problems: ConsoleProblem[] = [];
+  const watch = (page: Page) => {
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !allowed(message.text())) problems.push({ page: page.url(), text: message.text() });
+    });
+    page.on('pageerror', (error) => problems.push({ page: page.url(), text: `uncaught: ${error.message}` }));
+  };
+  context.pages().forEach(watch);
+  context.on('page', watch);
+  return problems;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,248 @@
+/**
+ * The explorer and the web client in a real browser (Debian's Chromium)
+ * against the real platform: all five subgraphs and the gateway on one
+ * fresh database, meet pointed at the LiveKit double. One stack and one
+ * browser for the file; each test has its own browser contexts (a student
+ * on a phone-sized screen, a teacher on a desktop one). Screenshots of each
+ * page go to test-artifacts/browser/.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
+import { ensureWebBuild } from '../../scripts/lib/ensure-web-build.js';
+import { startLiveKitDouble, type LiveKitDouble } from '../livekit/livekit-double.js';
+import { sendWebhook } from '../livekit/send-webhook.js';
+import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
+import { launchChromium, PHONE, recordProblems, screenshot, type ConsoleProblem } from './browser-session.js';
+
+let platform: TestPlatform;
+let livekit: LiveKitDouble;
+let browser: Browser;
+let origin: string;
+const contexts: BrowserContext[] = [];
+let problems: ConsoleProblem[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+beforeAll(async () => {
+  ensureWebBuild();
+  livekit = await startLiveKitDouble();
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  platform = await startTestPlatform({
+    gatewayPort: port,
+    // Signed upload and download URLs name the gateway's origin, as PUBLIC_URL does in production.
+    env: { PUBLIC_URL: origin, LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_ROOM_OPEN_INTERVAL_SECONDS: '0', GATEWAY_RATE_LIMIT_STORE: 'memory' },
+    devToken: () => platform.tokenFor('admin'),
+  });
+  livekit.webhookUrl = `${origin}/webhooks/livekit`;
+  browser = await launchChromium();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await livekit?.webhooksSettled();
+  await platform?.stop();
+  await livekit?.stop();
+});
+
+afterEach(async () => {
+  for (const context of contexts.splice(0)) await context.close();
+  const seen = problems;
+  problems = [];
+  expect(seen, 'console errors in the pages').toEqual([]);
+});
+
+/**
+ * A browser context that cannot reach anything but the gateway (a request
+ * elsewhere fails the test: the pages must work offline).
+ */
+async function newContext(options: Parameters<Browser['newContext']>[0] = {}, allowed?: (text: string) => boolean, alsoReachable: string[] = []): Promise<BrowserContext> {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  contexts.push(context);
+  const recorded = recordProblems(context, allowed);
+  const offsite: string[] = [];
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if ([origin, ...alsoReachable, 'data:', 'blob:'].some((allowedStart) => url.startsWith(allowedStart))) return route.continue();
+    offsite.push(url);
+    return route.abort('internetdisconnected');
+  });
+  context.on('close', () => {
+    problems.push(...recorded, ...offsite.map((url) => ({ page: 'network', text: `request off the gateway: ${url}` })));
+  });
+  return context;
+}
+
+/** Signs in through the sign-in page with the keyboard only: label, Tab, Enter. */
+async function signIn(page: Page, username: string, next = '/app/'): Promise<void> {
+  await page.goto(`${origin}/app/sign-in?next=${encodeURIComponent(next.replace(/^\/app/, ''))}`);
+  await page.getByRole('textbox', { name: 'Token', exact: true }).focus();
+  await page.keyboard.insertText(await platform.tokenFor(username));
+  await page.keyboard.press('Tab');
+  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Sign in');
+  await page.keyboard.press('Enter');
+  await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
+}
+
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000);
+const classItem = (page: Page, title: string) => page.getByTestId('live-classes').locator('li', { hasText: title });
+
+describe('the explorer', { timeout: 120_000 }, () => {
+  it('loads with no network, with the README examples as tabs and the dev token, and runs queries and subscriptions', async () => {
+    const context = await newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.locator('.graphiql-container').waitFor();
+    const tabs = page.locator('.graphiql-tab');
+    await expect.poll(() => tabs.count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.locator('.graphiql-query-editor').innerText()).toContain('courses');
+
+    await page.getByRole('button', { name: /execute query/i }).click();
+    await expect.poll(() => page.locator('.graphiql-response').innerText(), { timeout: 15_000 }).toContain('Physics 101: Mechanics');
+    await screenshot(page, 'explorer');
+
+    // The README's subscription, run from the explorer over graphql-ws: a class scheduled elsewhere arrives.
+    await tabs.last().click();
+    await expect.poll(() => page.locator('.graphiql-query-editor').innerText()).toContain('liveClassStatusChanged');
+    await page.getByRole('button', { name: /execute query/i }).click();
+    await screenshot(page, 'explorer-subscription');
+    // Once meet holds it (through the gateway), classes scheduled after it reach it.
+    await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(1);
+    const title = `Explorer check ${Date.now()}`;
+    const scheduled = await platform.query('tara.teacher', 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id } }', {
+      input: { courseId: '101', title, scheduledAt: inMinutes(120).toISOString() },
+    });
+    expect(scheduled.errors).toBeUndefined();
+    await expect.poll(() => page.locator('.graphiql-response').innerText(), { timeout: 15_000 }).toContain(scheduled.data.scheduleLiveClass.id);
+    await screenshot(page, 'explorer-subscription');
+  });
+});
+
+
+describe('the course page', { timeout: 120_000 }, () => {
+  it('shows a class the teacher schedules, and its status going live, on the student\'s open page without reload', async () => {
+    // Joining tries LiveKit at the double's address (an HTTP server, no media): Chromium reports the failed WebSocket itself.
+    const livekitWs = livekit.url.replace(/^http/, 'ws');
+    const fromJoining = (text: string) => text.includes(livekitWs) || text.includes(livekit.url) || text === 'Failed to load resource: net::ERR_FAILED';
+    const student = await (await newContext(PHONE, fromJoining, [livekit.url, livekitWs])).newPage();
+    await signIn(student, 'sam.student', '/app/');
+    await student.getByRole('heading', { name: 'Courses' }).waitFor();
+    await student.getByRole('link', { name: 'Physics 101: Mechanics' }).waitFor();
+    await screenshot(student, 'courses-phone');
+    await student.getByRole('link', { name: 'Physics 101: Mechanics' }).click();
+    await student.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
+    await student.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+    const teacher = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(teacher, 'tara.teacher', '/app/courses/101');
+    await teacher.getByRole('heading', { name: 'Schedule a class' }).waitFor();
+    const title = `Wave optics ${Date.now()}`;
+    await teacher.getByLabel('Title').fill(title);
+    const start = inMinutes(10);
+    const local = new Date(start.getTime() - start.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    await teacher.getByLabel('Starts').fill(local);
+    await teacher.getByLabel('Duration (minutes)').fill('45');
+    await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
+    await teacher.getByRole('status').filter({ hasText: `Scheduled "${title}"` }).waitFor();
+    await screenshot(teacher, 'course-teacher');
+
+    // The student's page, never reloaded, shows the class.
+    await classItem(student, title).waitFor({ timeout: 15_000 });
+    expect(await classItem(student, title).getByTestId('status').innerText()).toBe('SCHEDULED');
+
+    // The teacher enters the room (LiveKit reports it by webhook): the class goes LIVE on the student's page.
+    const classId = await classItem(student, title).getAttribute('data-class-id');
+    const join = await platform.query('tara.teacher', 'mutation($id: ID!) { joinLiveClass(id: $id) { roomName } }', { id: classId });
+    expect(join.errors).toBeUndefined();
+    await livekit.webhooksSettled();
+    const joined = await sendWebhook(`${origin}/webhooks/livekit`, 'participant_joined', {
+      room: { sid: 'RM_browser', name: join.data.joinLiveClass.roomName },
+      participant: { sid: 'PA_browser', identity: '3', state: 'ACTIVE', joinedAt: String(Math.floor(Date.now() / 1000)) },
+    });
+    expect(joined.status).toBe(200);
+    await expect.poll(() => classItem(student, title).getByTestId('status').innerText(), { timeout: 15_000 }).toBe('LIVE');
+    expect(await student.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await screenshot(student, 'course-student-live-phone');
+
+    // Join Now: the API gives a seat; the double is no LiveKit media server, and the page says so.
+    await classItem(student, title).getByRole('button', { name: 'Join Now' }).click();
+    await student.getByText('No LiveKit server answers').waitFor({ timeout: 20_000 });
+    await screenshot(student, 'course-student-join-phone');
+  });
+
+  it('uploads a file from the page with progress, lists it, and downloads the same bytes', async () => {
+    const teacher = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(teacher, 'tara.teacher', '/app/courses/101');
+    await teacher.getByRole('heading', { name: 'Documents' }).waitFor();
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(256 * 1024, 7)]);
+    const filename = `syllabus-${Date.now()}.pdf`;
+    await teacher.getByLabel('File to upload').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: bytes });
+    await teacher.getByRole('button', { name: 'Upload', exact: true }).click();
+    await teacher.getByRole('status').filter({ hasText: `Uploaded ${filename}` }).waitFor({ timeout: 20_000 });
+    const link = teacher.getByTestId('documents').getByRole('link', { name: filename });
+    await link.waitFor();
+    await screenshot(teacher, 'course-documents');
+
+    const [download] = await Promise.all([teacher.waitForEvent('download'), link.click()]);
+    const saved = readFileSync((await download.path())!);
+    expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(bytes).digest('hex'));
+  });
+
+  it('makes a password share link from the page that serves the file only with the password', async () => {
+    const teacher = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(teacher, 'tara.teacher', '/app/courses/101');
+    const documents = teacher.getByTestId('documents');
+    await documents.locator('li').first().waitFor();
+    await documents.locator('li').first().getByRole('button', { name: 'Share' }).click();
+    await teacher.getByLabel(/^Password/).fill('correct horse battery');
+    await teacher.getByRole('button', { name: 'Create link' }).click();
+    const url = await teacher.getByTestId('share-url').innerText();
+    expect(url.startsWith(`${origin}/files/share/`)).toBe(true);
+    await screenshot(teacher, 'course-share-link');
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { 'x-share-password': 'correct horse battery' } })).status).toBe(200);
+  });
+
+  // The documents engineer is building the HTML share page; until it lands the link answers JSON
+  // (401, passwordRequired) and a browser shows no password field. The check, once it does:
+  //   const visitor = await (await newContext(PHONE)).newPage(); await visitor.goto(url);
+  //   await visitor.getByLabel(/password/i).fill('correct horse battery'); ... the download starts.
+  it.todo('opens a password share link in the browser and is asked for the password (needs the documents share page)');
+});
+
+describe('the week calendar', { timeout: 120_000 }, () => {
+  it('shows the week of the unified calendar and makes a feed URL', async () => {
+    const page = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(page, 'tara.teacher', '/app/week');
+    await page.getByRole('heading', { name: 'My week' }).waitFor();
+    await page.getByRole('button', { name: 'Get my feed URL' }).click();
+    const feed = await page.getByLabel('Feed URL (keep it secret)').inputValue();
+    expect(feed).toMatch(/\/calendar\/feed\//);
+    await screenshot(page, 'week');
+    const response = await fetch(feed.replace(/^https?:\/\/[^/]+/, origin));
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('BEGIN:VCALENDAR');
+  });
+
+  it('shows API errors with their code and message', async () => {
+    const page = await (await newContext(PHONE, (text) => /status of 401/.test(text))).newPage();
+    await page.goto(`${origin}/app/sign-in`);
+    await screenshot(page, 'sign-in-phone');
+    await signIn(page, 'sam.student', '/app/courses/999999');
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').innerText()).toMatch(/No such course|[A-Z_]+: /);
+    await screenshot(page, 'course-missing-phone');
+  });
+});
