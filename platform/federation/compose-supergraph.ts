@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse, printSchema } from 'graphql';
+import { printSchema } from '@apollo/federation-internals';
+import { parse } from 'graphql';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../config.js';
 import { REPO_ROOT, readSchemaFile } from '../paths.js';
 
@@ -44,7 +45,7 @@ export function composeSupergraph(): CompositionOutcome {
     .map((hint) => `${hint.definition.code}: ${hint.message}`);
   return {
     supergraphSdl: `# Composed by \`npm run compose\` from schema/<subgraph>.graphql. Do not edit.\n${result.supergraphSdl}`,
-    apiSchemaSdl: `# The API schema of the supergraph, written by \`npm run compose\`. Do not edit.\n${printSchema(result.schema.toAPISchema().toGraphQLJSSchema())}\n`,
+    apiSchemaSdl: `# The API schema of the supergraph, written by \`npm run compose\`. Do not edit.\n${printSchema(result.schema.toAPISchema())}\n`,
     errors: [],
     unacceptedHints,
   };
