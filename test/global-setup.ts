@@ -13,6 +13,7 @@ import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { createLogger } from '../platform/logger.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 import { ensureInstalledTestTools } from './support/test-tools.js';
+import { ensureWebBuild } from '../scripts/lib/ensure-web-build.js';
 
 // Names carry this run's pid, so that several test runs on one machine (and one server) never collide.
 const RUN = `r${process.pid}`;
@@ -69,6 +70,8 @@ export default async function setup(project: TestProject) {
   process.env.MOODLE_SCHEMA ??= 'moodle';
   process.env.MOODLE_PROVISION ??= 'true';
   await ensureInstalledTestTools();
+  // Once for the run, before any file: two test files building web/dist at once would empty each other's output.
+  ensureWebBuild();
   let serverUrl: string;
   if (process.env.DATABASE_URL) {
     serverUrl = withDatabase(process.env.DATABASE_URL, 'postgres');

@@ -7,7 +7,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
 import { createLogger } from '../../platform/logger.js';
-import { ensureWebBuild } from '../../scripts/lib/ensure-web-build.js';
+import { assertWebBuilt } from '../../scripts/lib/ensure-web-build.js';
 import { startGateway, type RunningGateway } from '../start-gateway.js';
 
 const DEV_TOKEN = 'header.eyJzdWIiOiJkZXYifQ.signature';
@@ -35,7 +35,7 @@ function rawStatus(url: string): Promise<number> {
 const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 
 beforeAll(async () => {
-  ensureWebBuild();
+  assertWebBuilt();
   dev = await gatewayWith({});
 }, 120_000);
 afterAll(async () => {

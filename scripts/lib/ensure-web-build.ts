@@ -34,6 +34,12 @@ function run(args: string[]): void {
   if (result.status !== 0) throw new Error(`npm ${args.join(' ')} (in web/) failed`);
 }
 
+/** For tests: the build must be there (test/global-setup.ts made it); never build from inside a test file. */
+export function assertWebBuilt(): void {
+  const reason = webBuildNeeded();
+  if (reason) throw new Error(`${reason}: run npm run --prefix web build (the test run's global setup builds it)`);
+}
+
 export function ensureWebBuild(log: (message: string) => void = console.log): void {
   const reason = webBuildNeeded();
   if (!reason) return;

@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { ensureWebBuild } from '../../scripts/lib/ensure-web-build.js';
+import { assertWebBuilt } from '../../scripts/lib/ensure-web-build.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../livekit/livekit-double.js';
 import { sendWebhook } from '../livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
@@ -36,7 +36,7 @@ function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  ensureWebBuild();
+  assertWebBuilt();
   livekit = await startLiveKitDouble();
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
