@@ -12,7 +12,7 @@ export const REQUIRED_TOOLS: { probe: string; aptPackage: string; usedBy: string
   // Radicale reads TZIDs through vobject, which needs pytz (only "recommended" by Debian).
   { probe: "/usr/bin/python3 -c 'import pytz'", aptPackage: 'python3-tz', usedBy: 'Radicale time zones' },
   { probe: 'command -v docker-compose', aptPackage: 'docker-compose', usedBy: 'the docker-compose.yml check (parses it; needs no engine)' },
-  { probe: 'test -x "${CHROMIUM_PATH:-/usr/bin/chromium}"', aptPackage: 'chromium', usedBy: 'the browser tests (test/browser/)' },
+  { probe: 'test -x "$CHROMIUM_PATH" || test -x /usr/bin/chromium', aptPackage: 'chromium', usedBy: 'the browser tests (test/browser/)' },
 ];
 
 function succeeds(probe: string): boolean {
