@@ -1,12 +1,14 @@
 /**
  * A query plan made ready to run many times: each fetch's `requires` turned
- * into a function building one representation from an entity. Plans that use
- * what this executor does not run (conditions, @defer, subscriptions, data
- * rewrites for @interfaceObject/@fromContext) compile to `undefined`, and the
- * operation goes to @apollo/gateway's own executor instead.
+ * into a function building one representation from an entity, its data
+ * rewrites into functions (data-rewrites.ts). Plans that use what this
+ * executor does not run (@defer, subscriptions, @fromContext's context
+ * rewrites) compile to `undefined`, and the operation goes to
+ * @apollo/gateway's own executor instead.
  */
 import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import { compileRewrites, type Rewrite } from './data-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 
@@ -24,17 +26,31 @@ export interface CompiledFetch {
   variableUsages: readonly string[];
   isMutation: boolean;
   requires?: Representation;
+  /** Applied to each representation (@interfaceObject). */
+  inputRewrite?: Rewrite;
+  /** Applied to each answer before it is merged (@interfaceObject, aliased fields of differing types). */
+  outputRewrite?: Rewrite;
+}
+
+/** @skip/@include on what a fetch cannot decide: the branch to run by a Boolean variable. */
+export interface CompiledCondition {
+  kind: 'Condition';
+  variable: string;
+  ifClause?: CompiledNode;
+  elseClause?: CompiledNode;
 }
 
 export type CompiledNode =
   | CompiledFetch
+  | CompiledCondition
   | { kind: 'Sequence' | 'Parallel'; nodes: CompiledNode[] }
   | { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledNode };
 
-/** Fetches a plan makes (at most: a Flatten over an empty list makes none). */
+/** Fetches a plan makes (at most: a Flatten over an empty list makes none; a condition, its larger branch). */
 export function fetchCount(node: CompiledNode): number {
   if (node.kind === 'Fetch') return 1;
   if (node.kind === 'Flatten') return fetchCount(node.node);
+  if (node.kind === 'Condition') return Math.max(node.ifClause ? fetchCount(node.ifClause) : 0, node.elseClause ? fetchCount(node.elseClause) : 0);
   return node.nodes.reduce((sum, child) => sum + fetchCount(child), 0);
 }
 
@@ -88,13 +104,19 @@ export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isM
     }
     case 'Fetch':
       return compileFetch(node, supergraphSchema, isMutation);
+    case 'Condition': {
+      const ifClause = node.ifClause && compilePlan(node.ifClause, supergraphSchema, isMutation);
+      const elseClause = node.elseClause && compilePlan(node.elseClause, supergraphSchema, isMutation);
+      if ((node.ifClause && !ifClause) || (node.elseClause && !elseClause)) return undefined;
+      return { kind: 'Condition', variable: node.condition, ifClause, elseClause };
+    }
     default:
-      return undefined; // Condition, Defer, Subscription
+      return undefined; // Defer, Subscription
   }
 }
 
 function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledFetch | undefined {
-  if (node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return undefined;
+  if (node.contextRewrites?.length) return undefined;
   return {
     kind: 'Fetch',
     serviceName: node.serviceName,
@@ -104,5 +126,7 @@ function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutati
     // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.
     isMutation: isMutation && !node.requires,
     requires: node.requires ? compileSelections(supergraphSchema, node.requires) : undefined,
+    inputRewrite: compileRewrites(supergraphSchema, node.inputRewrites),
+    outputRewrite: compileRewrites(supergraphSchema, node.outputRewrites),
   };
 }

@@ -27,6 +27,8 @@ export interface SubgraphAnswer {
 
 export interface PlanRun {
   variables: Record<string, unknown>;
+  /** The values of @skip/@include's variables (Condition nodes), defaults applied. */
+  conditions?: Readonly<Record<string, boolean>>;
   errors: GraphQLError[];
   /** The root of the merged data. */
   data: Json;
@@ -84,7 +86,10 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
     for (const error of answer.errors ?? []) {
       run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...cursorPath, ...error.path] : undefined));
     }
-    if (answer.data) for (const entity of entities) deepMerge(entity, answer.data);
+    if (answer.data) {
+      fetch.outputRewrite?.(answer.data);
+      for (const entity of entities) deepMerge(entity, answer.data);
+    }
     return;
   }
 
@@ -93,6 +98,7 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
   for (let index = 0; index < entities.length; index++) {
     const representation = fetch.requires(entities[index]!);
     if (representation && representation.__typename) {
+      fetch.inputRewrite?.(representation);
       representations.push(representation);
       owners.push(index);
     }
@@ -127,6 +133,7 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
     if (!entity) continue;
     const target = entities[owners[index]!]!;
     if (!entity.__typename) entity.__typename = target.__typename;
+    fetch.outputRewrite?.(entity);
     deepMerge(target, entity);
   }
 }
@@ -139,6 +146,11 @@ async function executeNode(node: CompiledNode, path: Path, entities: Json[], run
     case 'Parallel':
       await Promise.all(node.nodes.map((child) => executeNode(child, path, entities, run)));
       return;
+    case 'Condition': {
+      const branch = run.conditions?.[node.variable] ? node.ifClause : node.elseClause;
+      if (branch) await executeNode(branch, path, entities, run);
+      return;
+    }
     case 'Flatten': {
       const below: Json[] = [];
       for (const entity of entities) collect(entity, node.path, 0, below);

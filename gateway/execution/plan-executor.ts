@@ -14,6 +14,9 @@ import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-ru
 import type { OperationPlanner } from '../planning/operation-planner.js';
 import type { FallbackExecutor } from './apollo-fallback.js';
 import { compilePlan, fetchCount, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
+import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
+import { deepMerge } from './deep-merge.js';
+import { compileIntrospection, type Introspection } from './introspection.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
 import type { OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
@@ -40,7 +43,12 @@ export interface PlanExecutorOptions {
 /** An operation this executor runs. */
 export interface PreparedOperation {
   plan: CompiledNode;
+  /** The answer's shape; for an operation with @skip/@include on variables, the one with them all false. */
   shape: SelectionShape;
+  /** @skip/@include on variables: their values per request, and the shape for each combination. */
+  conditional?: { values: (variables: Record<string, unknown>) => Conditions; shape: (conditions: Conditions) => SelectionShape };
+  /** Root `__schema`/`__type`, answered from the API schema. */
+  introspection?: Introspection;
   /** The API schema (variable coercion). */
   schema: GraphQLSchema;
   kind: OperationDefinitionNode['operation'];
@@ -55,20 +63,19 @@ export interface PreparedOperation {
 /** Not run here: an answer known in advance (planning failed), or Apollo's executor with this plan. */
 type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQLError[] } | { plan?: undefined; fallback: QueryPlan; reason: string };
 
-/** Why this executor leaves an operation to Apollo's (directives that change the plan per request, introspection, `__proto__` names). */
+/** Why this executor leaves an operation to Apollo's (@defer and @stream, `__proto__` names). */
 function fallbackReason(document: DocumentNode): string | undefined {
   let reason: string | undefined;
   visit(document, {
     Directive(node) {
-      if (node.name.value === 'skip' || node.name.value === 'include' || node.name.value === 'defer' || node.name.value === 'stream') {
+      if (node.name.value === 'defer' || node.name.value === 'stream') {
         reason = node.name.value;
         return BREAK;
       }
       return undefined;
     },
     Field(node) {
-      if (node.name.value === '__schema' || node.name.value === '__type') reason = 'introspection';
-      else if (node.alias?.value === '__proto__' || node.name.value === '__proto__') reason = '__proto__';
+      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') reason = '__proto__';
       return reason ? BREAK : undefined;
     },
   });
@@ -115,14 +122,27 @@ export class PlanExecutor {
 
   private async runNow(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
     const values = variables ?? {};
+    let shape = compiled.shape;
+    let conditions: Conditions | undefined;
+    if (compiled.conditional) {
+      conditions = compiled.conditional.values(values);
+      shape = compiled.conditional.shape(conditions);
+    }
     const run = {
       variables: values,
+      conditions,
       errors: [] as GraphQLError[],
       data: {},
       send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, context),
     };
-    await executePlan(compiled.plan, run);
-    const shaped = shapeResponse(run.data, compiled.shape);
+    if (compiled.introspection) {
+      const [introspected] = await Promise.all([compiled.introspection(values), executePlan(compiled.plan, run)]);
+      deepMerge(run.data, introspected.data);
+      run.errors.push(...introspected.errors);
+    } else {
+      await executePlan(compiled.plan, run);
+    }
+    const shaped = shapeResponse(run.data, shape);
     const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
@@ -170,9 +190,26 @@ export class PlanExecutor {
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;
+    const variables = conditionVariables(document, operation);
+    const shapeFor = (conditions?: Conditions) => rootShape(root, operation.selectionSet, { schema, fragments, conditions });
+    let conditional: PreparedOperation['conditional'];
+    if (variables.length > 0) {
+      const shapes = new Map<string, SelectionShape>();
+      conditional = {
+        values: (given) => conditionValues(variables, given),
+        shape: (conditions) => {
+          const key = conditionsKey(conditions);
+          let shape = shapes.get(key);
+          if (!shape) shapes.set(key, (shape = shapeFor(conditions)));
+          return shape;
+        },
+      };
+    }
     return {
       plan,
-      shape: rootShape(root, operation.selectionSet, { schema, fragments }),
+      shape: shapeFor(),
+      conditional,
+      introspection: compileIntrospection(schema, document, operation),
       schema,
       kind: operation.operation,
       name: operation.name?.value ?? null,

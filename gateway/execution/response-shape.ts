@@ -7,6 +7,7 @@
  */
 import type { FieldNode, GraphQLCompositeType, GraphQLField, GraphQLObjectType, GraphQLNamedType, GraphQLOutputType, GraphQLSchema, SelectionSetNode, FragmentDefinitionNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { included, type Conditions } from './conditions.js';
 
 // The API schema comes from Apollo's packages: inspect it with their graphql-js instance.
 const { isAbstractType, isCompositeType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, getNamedType, Kind } = graphqlRuntime;
@@ -42,6 +43,8 @@ export interface TypeFields {
 export interface ShapeContext {
   schema: GraphQLSchema;
   fragments: Record<string, FragmentDefinitionNode>;
+  /** The values of @skip/@include's variables this shape is for (conditions.ts). */
+  conditions?: Conditions;
 }
 
 const isInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value);
@@ -66,6 +69,14 @@ function leafCheck(type: GraphQLNamedType): (value: unknown) => boolean {
     default:
       return isScalarType(type) ? () => true : () => false;
   }
+}
+
+/** `__schema` and `__type` of the query type (answered by introspection over the API schema, see introspection.ts). */
+function metaField(name: string, runtime: GraphQLCompositeType, schema: GraphQLSchema) {
+  if (runtime !== schema.getQueryType()) return undefined;
+  if (name === '__schema') return graphqlRuntime.SchemaMetaFieldDef;
+  if (name === '__type') return graphqlRuntime.TypeMetaFieldDef;
+  return undefined;
 }
 
 export class SelectionShape {
@@ -102,6 +113,7 @@ export class SelectionShape {
     const grouped = new Map<string, FieldNode[]>();
     const visit = (selectionSet: SelectionSetNode) => {
       for (const selection of selectionSet.selections) {
+        if (!included(selection.directives, this.context.conditions)) continue;
         if (selection.kind === Kind.FIELD) {
           const responseName = selection.alias?.value ?? selection.name.value;
           const group = grouped.get(responseName);
@@ -124,7 +136,7 @@ export class SelectionShape {
         fields.push({ responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
         continue;
       }
-      const definition = 'getFields' in runtime ? (runtime.getFields()[name] as GraphQLField<unknown, unknown> | undefined) : undefined;
+      const definition = 'getFields' in runtime ? ((runtime.getFields()[name] ?? metaField(name, runtime, this.context.schema)) as GraphQLField<unknown, unknown> | undefined) : undefined;
       if (!definition) continue; // only on a union without __typename in the data: nothing to shape
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({ responseName, isTypename: false, value: this.valueShape(definition.type, subSelections) });

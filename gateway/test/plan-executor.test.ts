@@ -6,6 +6,7 @@
  * data), each time checked against @apollo/gateway's executor as well.
  */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gatewayMetrics } from '../gateway-metrics.js';
 import { startLocalFederation, type LocalFederation } from './support/local-federation.js';
 
 let federation: LocalFederation;
@@ -103,8 +104,41 @@ describe('executing query plans', () => {
     expect(oursCalls).toEqual([]);
   });
 
-  it('leaves @include to @apollo/gateway and still answers', async () => {
-    const answer = await run('query Maybe($with: Boolean!) { product(id: "p1") { name topReview @include(if: $with) { body } } }', { with: false });
-    expect(answer).toEqual({ data: { product: { name: 'Lamp' } } });
+  it('runs @skip/@include itself: Condition nodes, directives inside fetches, defaults, fragments, without falling back', async () => {
+    const before = await fallbacks();
+    const query = `query Maybe($with: Boolean!, $hide: Boolean = true) {
+      product(id: "p1") { name topReview @include(if: $with) { body } price @skip(if: $hide) ...Reviews @include(if: $with) }
+    }
+    fragment Reviews on Product { reviews { stars } }`;
+    expect(await run(query, { with: false })).toEqual({ data: { product: { name: 'Lamp' } } });
+    expect(oursCalls).toEqual(['catalog']);
+    expect(await run(query, { with: true, hide: false })).toEqual({
+      data: { product: { name: 'Lamp', topReview: { body: 'good p1' }, price: 12.5, reviews: [{ stars: 4 }, { stars: 3 }] } },
+    });
+    expect(await run('{ product(id: "p2") { name status @include(if: false) } }')).toEqual({ data: { product: { name: 'Desk' } } });
+    expect(await fallbacks()).toBe(before);
+  });
+
+  it('answers introspection from the API schema beside planned fields, without falling back', async () => {
+    const before = await fallbacks();
+    const answer = await run(`query Look($name: String!) {
+      product(id: "p1") { name }
+      __type(name: $name) { name kind fields { name } }
+      ...Schema
+    }
+    fragment Schema on Query { __schema { queryType { name } mutationType { name } } }`, { name: 'Review' });
+    expect(answer).toEqual({
+      data: {
+        product: { name: 'Lamp' },
+        __type: { name: 'Review', kind: 'OBJECT', fields: [{ name: 'id' }, { name: 'body' }, { name: 'stars' }] },
+        __schema: { queryType: { name: 'Query' }, mutationType: { name: 'Mutation' } },
+      },
+    });
+    expect(await fallbacks()).toBe(before);
   });
 });
+
+async function fallbacks(): Promise<number> {
+  const metric = await gatewayMetrics.fallbacks.get();
+  return metric.values.reduce((sum, value) => sum + value.value, 0);
+}
