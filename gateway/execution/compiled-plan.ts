@@ -58,7 +58,8 @@ export function fetchCount(node: CompiledNode): number {
 function typeTest(schema: GraphQLSchema, condition: string): (typename: unknown) => boolean {
   const type = schema.getType(condition);
   if (!type || !isAbstractType(type)) return (typename) => typename === condition;
-  const possible = new Set(schema.getPossibleTypes(type).map((candidate) => candidate.name));
+  // The abstract type's own name too: what an @interfaceObject subgraph answers for __typename.
+  const possible = new Set([condition, ...schema.getPossibleTypes(type).map((candidate) => candidate.name)]);
   return (typename) => typeof typename === 'string' && possible.has(typename);
 }
 

@@ -1,0 +1,4 @@
+import { runSuite } from './support/run-suite.js';
+import { abstractTypesSuite } from './suites/abstract-types.js';
+
+runSuite(abstractTypesSuite);

@@ -1,0 +1,32 @@
+/**
+ * What a conformance suite is: small subgraphs (SDL and resolvers), and
+ * operations over their supergraph, each with the answer the federation
+ * specification calls for. Kept as data so that the plan-shape test can
+ * plan every operation of every suite too.
+ */
+import type { SubgraphDefinition } from './subgraph-server.js';
+
+export interface ExpectedError {
+  path?: (string | number)[];
+  code?: string;
+}
+
+export interface ConformanceOperation {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  expected: { data: unknown; errors?: ExpectedError[] };
+  /** @apollo/gateway answers otherwise, and is wrong: why (what it answers is then not compared). */
+  apolloWrong?: string;
+  /** We answer otherwise too, for now: why (the test is marked as a known failure). */
+  knownFailure?: string;
+}
+
+export interface ConformanceSuite {
+  name: string;
+  subgraphs: SubgraphDefinition[];
+  operations: ConformanceOperation[];
+}
+
+export const link = (...directives: string[]) =>
+  `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: [${directives.map((name) => `"@${name}"`).join(', ')}])`;
