@@ -75,7 +75,6 @@ export function runSuite(suite: ConformanceSuite): void {
       const test = operation.knownFailure ? it.fails : it;
       test(`${operation.name}${operation.apolloWrong ? ' (Apollo is wrong here)' : ''}${operation.knownFailure ? ` (known failure: ${operation.knownFailure})` : ''}`, async () => {
         const answer = comparable(await ours(operation));
-        if (process.env.CONFORMANCE_DEBUG) console.log(JSON.stringify({ ours: await ours(operation), apollo: await theirs(operation) }));
         expect(answer).toEqual(expectedOf(operation));
         // Twice: the second time by the fast lane (an operation text already let through).
         expect(comparable(await ours(operation))).toEqual(answer);

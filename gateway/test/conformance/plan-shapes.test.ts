@@ -1,0 +1,66 @@
+/**
+ * The plans of every conformance operation use only what our executor
+ * knows: node kinds it runs, and on each node only the fields it reads (or
+ * knowingly ignores). An upgrade of @apollo/query-planner that adds a field
+ * or a kind to these plans fails here, before it changes an answer: the
+ * executor (gateway/execution/compiled-plan.ts) must learn it first.
+ */
+import { describe, expect, it } from 'vitest';
+import { compilePlan } from '../../execution/compiled-plan.js';
+import { apolloPlanner } from '../../planning/apollo-planner.js';
+import { loadSupergraph } from '../../supergraph/load-supergraph.js';
+import { graphqlRuntime } from '../../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { composeSupergraph } from './support/compose.js';
+import { ALL_SUITES } from './suites/all.js';
+
+/** Per node kind, its fields our executor runs or knowingly ignores (`id`, `hasDefers`, the operation's AST: @defer's and tracing's). */
+const KNOWN_FIELDS: Record<string, readonly string[]> = {
+  QueryPlan: ['kind', 'node'],
+  Sequence: ['kind', 'nodes'],
+  Parallel: ['kind', 'nodes'],
+  Flatten: ['kind', 'path', 'node'],
+  Condition: ['kind', 'condition', 'ifClause', 'elseClause'],
+  Fetch: ['kind', 'serviceName', 'id', 'hasDefers', 'variableUsages', 'requires', 'operation', 'operationName', 'operationKind', 'operationDocumentNode', 'inputRewrites', 'outputRewrites'],
+  ValueSetter: ['kind', 'path', 'setValueTo'],
+  KeyRenamer: ['kind', 'path', 'renameKeyTo'],
+  Field: ['kind', 'alias', 'name', 'selections'],
+  InlineFragment: ['kind', 'typeCondition', 'selections'],
+};
+
+/** Every place in a plan whose fields are not all known, as "path: Kind.field". */
+function unknownFields(value: unknown, at: string, into: string[]): string[] {
+  if (Array.isArray(value)) {
+    value.forEach((item, index) => unknownFields(item, `${at}[${index}]`, into));
+    return into;
+  }
+  if (typeof value !== 'object' || value === null) return into;
+  const node = value as Record<string, unknown>;
+  const kind = String(node.kind);
+  const known = KNOWN_FIELDS[kind];
+  if (!known) return [...into, `${at}: kind ${kind}`];
+  for (const [key, child] of Object.entries(node)) {
+    if (child === undefined) continue;
+    if (!known.includes(key)) into.push(`${at}: ${kind}.${key}`);
+    else if (key !== 'operationDocumentNode') unknownFields(child, `${at}.${key}`, into);
+  }
+  return into;
+}
+
+describe('plan shapes of the conformance operations', () => {
+  for (const suite of ALL_SUITES) {
+    it(`${suite.name}: only node kinds and fields our executor knows, and every plan compiles`, () => {
+      const loaded = loadSupergraph(composeSupergraph(suite.subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` }))));
+      const planner = apolloPlanner(loaded);
+      const planned = suite.operations.filter((operation) => !operation.expected.errors?.some((error) => error.code === 'GRAPHQL_VALIDATION_FAILED'));
+      expect(planned.length).toBeGreaterThan(0);
+      for (const operation of planned) {
+        const document = graphqlRuntime.parse(operation.query);
+        const plan = planner.plan(document, undefined);
+        expect(unknownFields(plan, 'plan', []), operation.name).toEqual([]);
+        if (!plan.node) continue;
+        const isMutation = graphqlRuntime.getOperationAST(document)?.operation === 'mutation';
+        expect(plan.node.kind !== 'Subscription' && compilePlan(plan.node, loaded.supergraphGraphQLSchema, isMutation), operation.name).toBeTruthy();
+      }
+    });
+  }
+});

@@ -1,0 +1,113 @@
+/**
+ * @requires (with arguments), @provides and @external. Two cases are
+ * where @apollo/query-planner 2.14 plans wrongly, and so do we for now:
+ * both gateways give the same wrong answer, marked as known failures.
+ */
+import { link, type ConformanceSuite } from '../support/conformance-case.js';
+
+const posts = [
+  { id: 'p1', author: { id: 'a1', name: 'Ann' }, comments: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }], price: { USD: 10, EUR: 9 } },
+  { id: 'p2', author: { id: 'a2', name: 'Raj' }, comments: [{ id: 'c4' }], price: { USD: 20, EUR: 18 } },
+];
+
+export const requiresProvidesSuite: ConformanceSuite = {
+  name: '@requires (with arguments), @provides, @external',
+  subgraphs: [
+    {
+      name: 'posts',
+      typeDefs: `${link('key', 'shareable')}
+        type Query { posts: [Post!]! }
+        type Post @key(fields: "id") { id: ID! comments(limit: Int): [Comment!]! price(currency: String = "USD"): Float! author: Author! @shareable }
+        type Comment @shareable { id: ID! }
+        type Author @key(fields: "id") { id: ID! }`,
+      resolvers: {
+        Query: { posts: () => posts },
+        Post: {
+          __resolveReference: ({ id }: { id: string }) => posts.find((post) => post.id === id),
+          comments: (post: (typeof posts)[number], { limit }: { limit?: number }) => (limit === undefined ? post.comments : post.comments.slice(0, limit)),
+          price: (post: (typeof posts)[number], { currency }: { currency: 'USD' | 'EUR' }) => post.price[currency],
+          author: (post: (typeof posts)[number]) => ({ id: post.author.id }),
+        },
+      },
+    },
+    {
+      name: 'stats',
+      typeDefs: `${link('key', 'external', 'requires', 'shareable')}
+        type Post @key(fields: "id") {
+          id: ID!
+          comments(limit: Int): [Comment!]! @external
+          price(currency: String = "USD"): Float! @external
+          seen: Int! @requires(fields: "comments(limit: 1) { id }")
+          estimate: Float! @requires(fields: "price")
+          estimateEur: Float! @requires(fields: "price(currency: \\"EUR\\")")
+        }
+        type Comment @shareable { id: ID! }`,
+      resolvers: {
+        Post: {
+          __resolveReference: (reference: Record<string, unknown>) => reference,
+          seen: ({ comments }: { comments: unknown[] }) => comments.length,
+          estimate: ({ price }: { price: number }) => price * 2,
+          estimateEur: ({ price }: { price: number }) => price * 2,
+        },
+      },
+    },
+    {
+      name: 'people',
+      typeDefs: `${link('key', 'external', 'provides', 'shareable')}
+        type Query { featured: Post! }
+        type Post @key(fields: "id") { id: ID! author: Author! @provides(fields: "name") @shareable }
+        type Author @key(fields: "id") { id: ID! name: String! @external }`,
+      resolvers: {
+        // The provided name comes with the post: no call to another subgraph for it.
+        Query: { featured: () => ({ id: 'p2', author: { id: 'a2', name: 'Raj (provided)' } }) },
+      },
+    },
+    {
+      name: 'authors',
+      typeDefs: `${link('key', 'shareable')}
+        type Author @key(fields: "id") { id: ID! name: String! @shareable }`,
+      resolvers: { Author: { __resolveReference: ({ id }: { id: string }) => posts.map((post) => post.author).find((author) => author.id === id) } },
+    },
+  ],
+  operations: [
+    {
+      name: '@requires of a field with arguments: the required selection with them',
+      query: '{ posts { id seen } }',
+      expected: { data: { posts: [{ id: 'p1', seen: 1 }, { id: 'p2', seen: 1 }] } },
+    },
+    {
+      name: '@requires with arguments next to the same field asked without them',
+      query: '{ posts { id comments { id } seen } }',
+      expected: {
+        data: {
+          posts: [
+            { id: 'p1', comments: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }], seen: 1 },
+            { id: 'p2', comments: [{ id: 'c4' }], seen: 1 },
+          ],
+        },
+      },
+      knownFailure: 'the planner fetches `comments` once, without the arguments of the @requires, so `seen` counts every comment (3)',
+    },
+    {
+      name: 'two @requires of one field with different arguments',
+      query: '{ posts { estimate estimateEur } }',
+      expected: { data: { posts: [{ estimate: 20, estimateEur: 18 }, { estimate: 40, estimateEur: 36 }] } },
+      knownFailure: 'the planner merges price and price(currency: "EUR") into one fetch of the EUR price: estimate is computed from it too',
+    },
+    {
+      name: '@requires of a field the client also asks',
+      query: '{ posts { price estimate } }',
+      expected: { data: { posts: [{ price: 10, estimate: 20 }, { price: 20, estimate: 40 }] } },
+    },
+    {
+      name: '@provides: the provided field comes from the providing subgraph',
+      query: '{ featured { id author { id name } } }',
+      expected: { data: { featured: { id: 'p2', author: { id: 'a2', name: 'Raj (provided)' } } } },
+    },
+    {
+      name: '@external field reached through its owner elsewhere',
+      query: '{ posts { author { name } } }',
+      expected: { data: { posts: [{ author: { name: 'Ann' } }, { author: { name: 'Raj' } }] } },
+    },
+  ],
+};
