@@ -215,11 +215,29 @@ describe('the course page', { timeout: 120_000 }, () => {
     expect((await fetch(url, { headers: { 'x-share-password': 'correct horse battery' } })).status).toBe(200);
   });
 
-  // The documents engineer is building the HTML share page; until it lands the link answers JSON
-  // (401, passwordRequired) and a browser shows no password field. The check, once it does:
-  //   const visitor = await (await newContext(PHONE)).newPage(); await visitor.goto(url);
-  //   await visitor.getByLabel(/password/i).fill('correct horse battery'); ... the download starts.
-  it.todo('opens a password share link in the browser and is asked for the password (needs the documents share page)');
+  it('opens a password share link in the browser: it asks for the password, then the file downloads', async () => {
+    const teacher = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(teacher, 'tara.teacher', '/app/courses/101');
+    const first = teacher.getByTestId('documents').locator('li').first();
+    await first.waitFor();
+    const filename = await first.getByRole('link').first().innerText();
+    await first.getByRole('button', { name: 'Share' }).click();
+    await teacher.getByLabel(/^Password/).fill('correct horse battery');
+    await teacher.getByRole('button', { name: 'Create link' }).click();
+    const url = await teacher.getByTestId('share-url').innerText();
+
+    // Chromium logs the 401 and 403 answers of the page itself; they are the page's message, not a fault.
+    const visitor = await (await newContext(PHONE, (text) => /status of 40[13]/.test(text))).newPage();
+    await visitor.goto(url);
+    await visitor.getByRole('heading', { name: 'Password required' }).waitFor();
+    await screenshot(visitor, 'share-password-phone');
+    await visitor.getByLabel('Password').fill('not the password');
+    await visitor.getByRole('button', { name: 'Open' }).click();
+    await visitor.getByRole('heading', { name: 'Wrong password' }).waitFor();
+    await visitor.getByLabel('Password').fill('correct horse battery');
+    const [download] = await Promise.all([visitor.waitForEvent('download'), visitor.getByRole('button', { name: 'Open' }).click()]);
+    expect(download.suggestedFilename()).toBe(filename);
+  });
 });
 
 describe('the week calendar', { timeout: 120_000 }, () => {
