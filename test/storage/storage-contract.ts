@@ -7,9 +7,13 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import {
+  numberedName,
   ObjectNotFoundError,
   ObjectTooLargeError,
+  readableKey,
   StorageUnavailableError,
   storageKey,
   type StorageBackend,
@@ -20,6 +24,8 @@ export interface ContractTarget {
   backend: () => StorageBackend;
   /** Makes the backend unreachable (stops its server, points it at nothing). */
   takeDown: () => Promise<StorageBackend>;
+  /** Where a key's folder is on the server's disk, for backends people browse. */
+  folderOf?: (key: string) => string;
 }
 
 const key = () => storageKey(randomUUID(), randomUUID(), randomUUID());
@@ -61,6 +67,47 @@ export function describeStorageContract(name: string, target: ContractTarget): v
       expect(await readAll(await backend.get(objectKey, { start: 9_990, end: 9_999 }))).toEqual(bytes.subarray(9_990));
       await backend.delete(objectKey);
     });
+
+    it('keeps readable keys (company / record / name) with the exact name, and refuses keys that could leave their folder', async () => {
+      const backend = target.backend();
+      const company = randomUUID();
+      for (const name of ['Quote Q-14 #2 (final) 100%.pdf', 'Zeugnis für Émile – 2026.txt', numberedName(`${'a'.repeat(300)}.txt`, 1), numberedName('report.csv', 2)]) {
+        const objectKey = readableKey(company, { entityType: 'task', entityId: randomUUID() }, name);
+        const bytes = randomBytes(1000);
+        await backend.put(objectKey, Readable.from([bytes]));
+        expect(await readAll(await backend.get(objectKey))).toEqual(bytes);
+        await backend.delete(objectKey);
+        expect(await backend.exists(objectKey)).toBe(false);
+      }
+      for (const bad of [
+        `${company}/task-1/..`, `${company}/task-1/.`, `${company}/../etc/passwd`, `${company}/task-1/a/b`, `${company}/task-1/a\\b`,
+        `${company}/task-1/`, `${company}/planet-1/x`, `../${company}/task-1/x`, `${company}/task-1/x\u0000`, `${company}/task-1/con:x`,
+      ]) {
+        await expect(backend.put(bad, Readable.from([Buffer.from('x')])), bad).rejects.toThrow(/Refusing storage key/);
+        await expect(backend.get(bad), bad).rejects.toThrow(/Refusing storage key/);
+      }
+      expect(() => readableKey(company, { entityType: 'task', entityId: 'x' }, '../x')).toThrow(/Refusing storage key/);
+    });
+
+    if (target.folderOf) {
+      it('removes a folder with its last object, and only then', async () => {
+        const backend = target.backend();
+        const company = randomUUID();
+        const record = { entityType: 'project', entityId: randomUUID() };
+        const [first, second] = [readableKey(company, record, 'a.txt'), readableKey(company, record, 'b.txt')];
+        await backend.put(first, Readable.from([Buffer.from('a')]));
+        await backend.put(second, Readable.from([Buffer.from('b')]));
+        await backend.delete(first);
+        expect(existsSync(target.folderOf!(second))).toBe(true);
+        await backend.delete(second);
+        expect(existsSync(target.folderOf!(second))).toBe(false);
+        expect(existsSync(path.dirname(target.folderOf!(second)))).toBe(false); // the company's folder, empty too
+        // And a folder removed under a running backend is made again on the next upload.
+        await backend.put(first, Readable.from([Buffer.from('again')]));
+        expect((await readAll(await backend.get(first))).toString()).toBe('again');
+        await backend.delete(first);
+      });
+    }
 
     it('cuts off a body past the size limit and keeps nothing of it', async () => {
       const backend = target.backend();

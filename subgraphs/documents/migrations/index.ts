@@ -182,4 +182,12 @@ export const documentsMigrations: Migrations = {
       await schema.createIndex('document_activity_document').on('document_activity').columns(['document_id', 'id']).execute();
     },
   },
+  '0005-readable-storage-keys': {
+    async up(db: Kysely<any>) {
+      // WebDAV keys are company / record / file name now: no two uploads may pick the same one on one server.
+      await sql`CREATE UNIQUE INDEX upload_sessions_key ON documents.upload_sessions
+        (storage_backend, coalesce(storage_profile, '00000000-0000-0000-0000-000000000000'::uuid), storage_key)`.execute(db);
+      await db.schema.withSchema('documents').createIndex('document_versions_key').on('document_versions').columns(['storage_backend', 'storage_key']).execute();
+    },
+  },
 };

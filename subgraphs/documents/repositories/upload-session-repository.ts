@@ -13,6 +13,20 @@ export class UploadSessionRepository {
     await this.db.insertInto('documents.upload_sessions').values(session).execute();
   }
 
+  /** Which of these keys an upload or a version already uses on that backend (and company server). */
+  async keysTaken(at: { storage_backend: string; storage_profile: string | null }, keys: string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const sameServer = (table: 'documents.upload_sessions' | 'documents.document_versions') =>
+      this.db
+        .selectFrom(table)
+        .select('storage_key')
+        .where('storage_backend', '=', at.storage_backend)
+        .where((eb) => (at.storage_profile ? eb('storage_profile', '=', at.storage_profile) : eb('storage_profile', 'is', null)))
+        .where('storage_key', 'in', keys);
+    const rows = await sameServer('documents.upload_sessions').union(sameServer('documents.document_versions')).execute();
+    return new Set(rows.map((row) => row.storage_key));
+  }
+
   async find(companyId: string, id: string): Promise<UploadSession | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;

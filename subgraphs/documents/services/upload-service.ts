@@ -14,7 +14,7 @@ import type { CompanyStorageRepository } from '../repositories/company-storage-r
 import type { DocumentRepository } from '../repositories/document-repository.js';
 import type { DocumentsDb } from '../repositories/documents-db.js';
 import type { NewUploadSession, UploadSession, UploadSessionRepository } from '../repositories/upload-session-repository.js';
-import { storageKey, StorageUnavailableError, type StorageBackend } from '../storage/storage-backend.js';
+import { isSafeName, numberedName, readableKey, storageKey, StorageUnavailableError, type StorageBackend } from '../storage/storage-backend.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { SNIFF_BYTES, sniffContentType } from './content-type.js';
 import type { ActivityTrail } from './document-activity.js';
@@ -78,18 +78,46 @@ export class UploadService {
     return { backend: await this.deps.backends.of({ storage_backend: name, storage_profile: profile }), profile, limit };
   }
 
-  private async ticket(session: TicketFields): Promise<UploadTicket> {
+  /**
+   * Where the bytes go. On backends people browse (WebDAV, Nextcloud), a
+   * readable company / record / name, numbered when the name is taken (by an
+   * upload, a version, or a file someone put there); elsewhere uuids.
+   */
+  private async keysFor(session: TicketFields, backend: StorageBackend, uploadId: string): Promise<string[]> {
+    const fallback = storageKey(this.viewer.companyId, session.document_id, uploadId);
+    if (!backend.browsable || !isSafeName(session.filename)) return [fallback];
+    const record = { entityType: session.entity_type, entityId: session.entity_id.toLowerCase() };
+    const candidates = Array.from({ length: 20 }, (_, index) => readableKey(this.viewer.companyId, record, numberedName(session.filename, index + 1)));
+    const taken = await this.deps.sessions.keysTaken({ storage_backend: backend.name, storage_profile: session.storage_profile ?? null }, candidates);
+    const free: string[] = [];
+    for (const key of candidates) {
+      if (free.length === 3) break;
+      if (!taken.has(key) && !(await backend.exists(key).catch(() => true))) free.push(key);
+    }
+    return [...free, fallback];
+  }
+
+  private async ticket(session: TicketFields, backend: StorageBackend): Promise<UploadTicket> {
     const uploadId = randomUUID();
     const expiresAt = new Date(Date.now() + this.deps.config.uploadTtlSeconds * 1000);
-    await this.deps.sessions.insert({
-      ...session,
-      id: uploadId,
-      company_id: this.viewer.companyId,
-      storage_key: storageKey(this.viewer.companyId, session.document_id, uploadId),
-      created_by: this.viewer.userId,
-      created_by_user: this.viewer.moodleUserId ?? null,
-      expires_at: expiresAt,
-    });
+    const keys = await this.keysFor(session, backend, uploadId);
+    for (const [index, key] of keys.entries()) {
+      try {
+        await this.deps.sessions.insert({
+          ...session,
+          id: uploadId,
+          company_id: this.viewer.companyId,
+          storage_key: key,
+          created_by: this.viewer.userId,
+          created_by_user: this.viewer.moodleUserId ?? null,
+          expires_at: expiresAt,
+        });
+        break;
+      } catch (error) {
+        // Another ticket took that name a moment ago (unique index): the next one.
+        if ((error as { code?: string }).code !== '23505' || index === keys.length - 1) throw error;
+      }
+    }
     return {
       uploadId,
       uploadUrl: this.deps.signer.sign(`${UPLOAD_PREFIX}${uploadId}`, {}, expiresAt),
@@ -115,7 +143,7 @@ export class UploadService {
       document_id: randomUUID(), new_version: false, entity_type: entityType, entity_id: entityId, filename,
       original_filename: cleanOriginalFilename(input.filename), category, tags, declared_size: size, declared_checksum: checksum,
       storage_backend: backend.name,
-    });
+    }, backend);
   }
 
   /**
@@ -140,7 +168,7 @@ export class UploadService {
       original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
       category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
       base_version: document.version,
-    });
+    }, backend);
   }
 
   /** A ticket's state and the bytes received so far: for its requester and company admins. */

@@ -25,6 +25,7 @@ type WebDavSettings = NonNullable<DocumentsConfig['webdav']>;
 
 export class WebDavStorageBackend implements StorageBackend {
   readonly name = 'webdav' as const;
+  readonly browsable = true;
   private readonly client: WebDAVClient;
   private readonly root: string;
   private readonly knownDirectories = new Set<string>();
@@ -60,7 +61,11 @@ export class WebDavStorageBackend implements StorageBackend {
     const metered = meterBody(body, options.maxBytes);
     try {
       await this.ensureDirectory(path.dirname(target));
-      await this.client.putFileContents(partial, metered.stream, { overwrite: true });
+      await this.client.putFileContents(partial, metered.stream, { overwrite: true }).catch((error: unknown) => {
+        // 409: the folder is gone (emptied and removed since we made it): forget it, so the next attempt makes it again.
+        if (statusOf(error) === 409) this.knownDirectories.delete(path.dirname(target));
+        throw error;
+      });
       const failure = metered.failure();
       if (failure) throw failure;
       await this.client.moveFile(partial, target, { overwrite: true });
@@ -105,10 +110,29 @@ export class WebDavStorageBackend implements StorageBackend {
   }
 
   async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
     try {
-      await this.client.deleteFile(this.pathOf(key));
+      await this.client.deleteFile(file);
     } catch (error) {
       if (statusOf(error) !== 404) throw this.wrap(error);
+    }
+    await this.removeEmptyFolders(path.dirname(file));
+  }
+
+  /**
+   * The record's folder, then the company's, while they are empty (never the
+   * root). Best effort: a folder that is not empty, or that fails, stays.
+   */
+  private async removeEmptyFolders(directory: string): Promise<void> {
+    for (let folder = directory; folder.startsWith(`${this.root}/`); folder = path.dirname(folder)) {
+      try {
+        const entries = (await this.client.getDirectoryContents(folder)) as FileStat[];
+        if (entries.length > 0) return;
+        await this.client.deleteFile(folder);
+        this.knownDirectories.delete(folder);
+      } catch {
+        return;
+      }
     }
   }
 

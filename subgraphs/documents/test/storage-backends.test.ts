@@ -37,6 +37,7 @@ describeStorageContract('local', {
 
 describeStorageContract('webdav', {
   backend: () => new WebDavStorageBackend({ url: webdav.url, root: '/contract' }),
+  folderOf: (key) => path.join(webdav.directory, 'contract', ...key.split('/').slice(0, -1)),
   takeDown: async () => {
     await webdav.stop();
     return new WebDavStorageBackend({ url: webdav.url, root: '/contract' });
