@@ -35,7 +35,8 @@ import { DEMO_COMPANIES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
 import { backendCpu, backendCpuSince } from './support/backend-cpu.js';
-import { ownCpuMs } from './support/process-cpu.js';
+import { ownCpuMs } from '../platform/process-stats.js';
+import { percentile } from './support/percentile.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 
 export interface EndToEndFigures {
@@ -144,10 +145,6 @@ function measureDiskSync(directory: string): number {
   return perSync;
 }
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 const round = (value: number) => Math.round(value * 10) / 10;
 

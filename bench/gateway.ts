@@ -38,7 +38,7 @@ import { GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gate
 import type { LoadJob } from './gateway/load-worker.js';
 import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
-import { treeCpuSeconds } from './support/process-cpu.js';
+import { treeCpuSeconds } from '../platform/process-stats.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { seedBenchData } from './gateway/seed-bench-data.js';
 import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';

@@ -32,7 +32,8 @@ import { signDevUserToken } from '../platform/auth/user-token.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { loadConfig, type PlatformConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
-import { ownCpuMs } from './support/process-cpu.js';
+import { ownCpuMs } from '../platform/process-stats.js';
+import { percentile } from './support/percentile.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
@@ -67,7 +68,6 @@ type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: n
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))]!;
 
 function request<T>(child: ChildProcess, message: object, type: string): Promise<T> {
   return new Promise((resolve) => {

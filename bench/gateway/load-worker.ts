@@ -14,6 +14,7 @@ import { Pool } from 'undici';
 import { IDENTITY_HEADER, signIdentity } from '../../platform/auth/gateway-signature.js';
 import { viewerFromClaims, type Viewer } from '../../platform/auth/viewer.js';
 import { OPERATIONS, planRequest, type LoadFixture, type OperationName } from './operations.js';
+import { percentile } from '../support/percentile.js';
 
 export interface LoadJob {
   url: string;
@@ -35,10 +36,6 @@ export interface LoadResult {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const viewers = new Map<string, Viewer>();
 function viewerOf(token: string): Viewer {

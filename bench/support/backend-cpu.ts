@@ -5,7 +5,7 @@
  * not on this machine (or /proc cannot be read).
  */
 import { sql, type Kysely } from 'kysely';
-import { processCpuMs } from './process-cpu.js';
+import { processCpuMs } from '../../platform/process-stats.js';
 
 export type BackendCpu = Map<number, number>;
 

@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import { createLogger } from '../../platform/logger.js';
-import { ownCpuMs } from './process-cpu.js';
+import { ownCpuMs } from '../../platform/process-stats.js';
 
 const options = JSON.parse(process.argv[2]!) as { databaseUrl: string; group: string; handler: 'noop' | 'write' };
 const now = () => performance.timeOrigin + performance.now();

@@ -12,19 +12,31 @@ import type { SubgraphDeps, SubgraphModule } from '../subgraph/subgraph-module.j
 
 const MIGRATION_LOCK = 4_242_001;
 
-export async function prepareDatabase(deps: SubgraphDeps, modules: SubgraphModule<any>[], options: { seed: boolean }): Promise<void> {
+/** `onStep` hears each step as it begins (`npm start` prints them). */
+export async function prepareDatabase(
+  deps: SubgraphDeps,
+  modules: SubgraphModule<any>[],
+  options: { seed: boolean; onStep?: (step: string) => void },
+): Promise<void> {
+  const step = options.onStep ?? (() => {});
   const db = createKysely<any>(deps.databaseUrl);
   await db.connection().execute(async (connection) => {
     await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK})`.execute(connection);
     try {
       await sql`CREATE EXTENSION IF NOT EXISTS pgcrypto`.execute(connection);
+      step(`schema ${EVENTS_SCHEMA}`);
       await migrateSchema(connection, EVENTS_SCHEMA, eventMigrations);
       for (const module of modules) {
+        step(`schema ${module.dbSchema} (${module.name})`);
         await module.provision?.(deps, connection);
         await migrateSchema(connection, module.dbSchema, module.migrations);
       }
       if (options.seed) {
-        for (const module of modules) await module.seed?.(deps);
+        for (const module of modules) {
+          if (!module.seed) continue;
+          step(`demo data of ${module.name}`);
+          await module.seed(deps);
+        }
       }
     } finally {
       await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK})`.execute(connection);

@@ -1,29 +1,35 @@
 /**
- * CPU time (user + system) of the benchmarks' processes: this one, any
+ * CPU time (user + system) and resident memory of processes: this one, any
  * process by pid, and a process with all its descendants (a cluster's
- * workers, a CLI's forked children), the others from /proc. Read before and
- * after a run, the difference is what those processes spent on it, whatever
- * the other processes on the machine did.
+ * workers, a CLI's forked children, `npm start`'s whole stack), from /proc
+ * (Linux; elsewhere the readings are undefined or 0). The benchmarks read CPU
+ * before and after a run: the difference is what those processes spent on
+ * it, whatever the other processes on the machine did.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 let ticksPerSecond: number | undefined;
+let pageBytes: number | undefined;
+
+function getconf(name: string, fallback: number): number {
+  try {
+    return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
+  } catch {
+    return fallback;
+  }
+}
 
 function clockTicks(): number {
-  if (ticksPerSecond === undefined) {
-    try {
-      ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      ticksPerSecond = 100;
-    }
-  }
+  ticksPerSecond ??= getconf('CLK_TCK', 100);
   return ticksPerSecond;
 }
 
 interface Stat {
   ppid: number;
   ticks: number;
+  /** Resident set size, in pages. */
+  rssPages: number;
 }
 
 function readStat(pid: number): Stat | undefined {
@@ -31,8 +37,8 @@ function readStat(pid: number): Stat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, rss 24.
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
   } catch {
     return undefined; // exited meanwhile
   }
@@ -77,4 +83,12 @@ export function treeCpuSeconds(root: number): number {
   let ticks = 0;
   for (const pid of processTree(root)) ticks += readStat(pid)?.ticks ?? 0;
   return ticks / clockTicks();
+}
+
+/** Bytes of memory resident in the tree under `root` (shared pages counted in each process). */
+export function treeRssBytes(root: number): number {
+  pageBytes ??= getconf('PAGESIZE', 4096);
+  let pages = 0;
+  for (const pid of processTree(root)) pages += readStat(pid)?.rssPages ?? 0;
+  return pages * pageBytes;
 }
