@@ -1,5 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// Moodle's tables provisioned as in embedded mode, and no periodic job or event consumer acting behind a
+// test's back unless the test turns it on (its platform's `env`). Production code never looks at VITEST.
+const TEST_DEFAULTS = {
+  MOODLE_SCHEMA: 'moodle',
+  MOODLE_PROVISION: 'true',
+  ACADEMY_CONSUME_EVENTS: 'false',
+  CALENDAR_CONSUME_EVENTS: 'false',
+  CALENDAR_SYNC_INTERVAL_SECONDS: '0',
+  MEET_ROOM_OPEN_INTERVAL_SECONDS: '0',
+};
+
 export default defineConfig({
   test: {
     globalSetup: ['test/global-setup.ts'],
@@ -13,6 +24,6 @@ export default defineConfig({
     maxWorkers: 2,
     // Tests run against a real server given by DATABASE_URL, with Moodle's tables provisioned as in embedded mode.
     // Their protocol peers (Radicale, rclone, s3rver) listen on loopback, which the outbound policy refuses unless allowed.
-    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', MOODLE_SCHEMA: 'moodle', MOODLE_PROVISION: 'true', OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128' },
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', OUTBOUND_ALLOW_PRIVATE: '127.0.0.0/8,::1/128', ...TEST_DEFAULTS },
   },
 });

@@ -157,7 +157,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     embedded,
     databaseUrl,
     dataDir,
-    logLevel: env.LOG_LEVEL ?? (env.VITEST ? 'silent' : 'info'),
+    logLevel: env.LOG_LEVEL ?? 'info',
     host: env.HOST ?? '127.0.0.1',
     seedDemoData: bool(env.SEED_DEMO_DATA, embedded),
     ports,
@@ -182,7 +182,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       url: env.MOODLE_URL ? env.MOODLE_URL.replace(/\/$/, '') : undefined,
     },
     academy: {
-      consumeEvents: bool(env.ACADEMY_CONSUME_EVENTS, !env.VITEST),
+      consumeEvents: bool(env.ACADEMY_CONSUME_EVENTS, true),
     },
     livekit: {
       url: livekitUrl,
@@ -198,8 +198,8 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
     credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
     calendar: {
-      syncIntervalSeconds: int(env, 'CALENDAR_SYNC_INTERVAL_SECONDS', env.VITEST ? 0 : 900),
-      consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, !env.VITEST),
+      syncIntervalSeconds: int(env, 'CALENDAR_SYNC_INTERVAL_SECONDS', 900),
+      consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, true),
       maxSeriesOccurrencesPerYear: int(env, 'CALENDAR_MAX_SERIES_OCCURRENCES_PER_YEAR', 5000),
       maxOccurrencesPerRequest: int(env, 'CALENDAR_MAX_OCCURRENCES_PER_REQUEST', 20_000),
     },

@@ -64,7 +64,7 @@ export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, liv
     roomEmptyTimeoutSeconds: int(env, 'MEET_ROOM_EMPTY_TIMEOUT_SECONDS', 600),
     roomDepartureTimeoutSeconds: int(env, 'MEET_ROOM_DEPARTURE_TIMEOUT_SECONDS', 600),
     roomMaxParticipants: int(env, 'MEET_ROOM_MAX_PARTICIPANTS', 200),
-    roomOpenIntervalSeconds: int(env, 'MEET_ROOM_OPEN_INTERVAL_SECONDS', env.VITEST ? 0 : 30),
+    roomOpenIntervalSeconds: int(env, 'MEET_ROOM_OPEN_INTERVAL_SECONDS', 30),
     reconcileIntervalSeconds: int(env, 'MEET_RECONCILE_INTERVAL_SECONDS', 60),
     webhookMaxAgeSeconds: int(env, 'MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
     webhookRetentionHours: int(env, 'MEET_WEBHOOK_RETENTION_HOURS', 24),

@@ -12,8 +12,8 @@
  * last ones, which then costs an event one more attempt than configured.
  */
 import { sql, type Kysely } from 'kysely';
+import { isUuid } from '../ids.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
@@ -22,7 +22,7 @@ const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
  * (ListenConnection.commitBeforeNextBegin); ids come from the outbox and are checked anyway.
  */
 export function beginDeliveriesStatement(group: string, eventIds: string[]): string {
-  for (const id of eventIds) if (!UUID.test(id)) throw new Error(`Not an event id: ${JSON.stringify(id)}`);
+  for (const id of eventIds) if (!isUuid(id)) throw new Error(`Not an event id: ${JSON.stringify(id)}`);
   return `INSERT INTO events.delivery_attempts AS a (group_name, event_id, attempts)
     SELECT ${literal(group)}, id, 1 FROM unnest(ARRAY[${eventIds.map(literal).join(',')}]::uuid[]) AS id
     WHERE set_config('synchronous_commit', 'off', true) IS NOT NULL

@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { createKysely } from '../database/connection.js';
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
+import { isUuid } from '../ids.js';
 import { createLogger, type Logger } from '../logger.js';
 import type { HttpRoute } from '../subgraph/subgraph-module.js';
 import { verifyIngestSignature } from './ingest-signature.js';
@@ -33,7 +34,6 @@ export interface EventIngestOptions {
   log?: Logger;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 class DuplicateEvent extends Error {}
 
@@ -74,7 +74,7 @@ export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
       if (typeof topic !== 'string') return refuse(response, 400, 'BAD_REQUEST', '"topic" must be a string');
       const definition = findTopic(topic);
       if (!definition) return refuse(response, 422, 'UNKNOWN_TOPIC', `Unknown topic "${topic}"`);
-      if (typeof companyId !== 'string' || !UUID.test(companyId)) return refuse(response, 400, 'BAD_REQUEST', '"company_id" must be a UUID');
+      if (!isUuid(companyId)) return refuse(response, 400, 'BAD_REQUEST', '"company_id" must be a UUID');
       if (key !== undefined && (typeof key !== 'string' || key.length === 0)) return refuse(response, 400, 'BAD_REQUEST', '"key", when given, must be a non-empty string');
       if (typeof payload === 'object' && payload !== null && 'company_id' in payload && (payload as { company_id: unknown }).company_id !== companyId) {
         return refuse(response, 422, 'INVALID_PAYLOAD', 'payload.company_id differs from company_id');

@@ -10,6 +10,7 @@
 
 import { parseDateTime } from '../date-time.js';
 import { storableTextProblem } from '../graphql/text-input.js';
+import { isUuid } from '../ids.js';
 
 export interface Schema<T> {
   /** Returns the value when valid; otherwise appends to `issues` (the return value is then meaningless). */
@@ -40,7 +41,6 @@ function fail(issues: string[], path: string, expected: string, value: unknown):
   return undefined as never;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function string(options: { minLength?: number; maxLength?: number } = {}): Schema<string> {
   const { minLength = 0, maxLength = 100_000 } = options;
@@ -59,7 +59,7 @@ export function string(options: { minLength?: number; maxLength?: number } = {})
 
 export function uuid(): Schema<string> {
   return {
-    check: (value, path, issues) => (typeof value === 'string' && UUID.test(value) ? value : fail(issues, path, 'a UUID', value)),
+    check: (value, path, issues) => (isUuid(value) ? value : fail(issues, path, 'a UUID', value)),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Calendar events, always within one company and, for reads, within what the viewer may see. */
 import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { isUuid } from '../../../platform/ids.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
@@ -8,8 +9,7 @@ import { visibleTo } from './event-visibility.js';
 export type CalendarDb = Kysely<CalendarDatabase> | Transaction<CalendarDatabase>;
 export type EventRow = Selectable<CalendarEventsTable>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const uuidsOnly = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+export const uuidsOnly = (ids: readonly string[]) => ids.filter(isUuid);
 
 export function toEvent(row: EventRow): CalendarEventModel {
   return {
