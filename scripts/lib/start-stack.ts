@@ -38,6 +38,7 @@ const progress = (service: string, message: string) => console.log(`[${elapsed()
 const services = new Map<string, ServiceProcess>();
 let embedded: EmbeddedServer | undefined;
 let stopping = false;
+let running = false; // all started: from then on, a service that exits is reported and the rest keeps serving
 
 async function stopAll(): Promise<void> {
   stopping = true;
@@ -63,7 +64,7 @@ function run(name: SubgraphName | 'gateway'): ServiceProcess {
   // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
   const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, SKIP_MIGRATIONS: 'true' } });
   void service.exited.then(() => {
-    if (!stopping) log.error({ service: name }, `${name} ${service.exitDescription}; the rest keeps serving (restart it with npm run start:subgraph -- ${name})`);
+    if (running && !stopping) log.error({ service: name }, `${name} ${service.exitDescription}; the rest keeps serving (restart it with npm run start:subgraph -- ${name})`);
   });
   services.set(name, service);
   progress(name, `starting (pid ${service.child.pid})`);
@@ -101,6 +102,7 @@ async function main(): Promise<void> {
   const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
   await startService('gateway', gatewayUrl);
 
+  running = true;
   const admin = config.auth.mode === 'dev' ? await devTokenFor(config, database.url, 'admin').catch(() => null) : null;
   const seconds = process.uptime();
   const stack = processTree(process.pid);

@@ -1,8 +1,10 @@
 /**
- * The ERP's topics (Bheem Core's names): the contract of
- * subgraphs/erp/events.ts, checked. Bheem Core's own event bus feeds the
- * same topics through the ingestion endpoint, so both producers meet one
- * schema. Every payload is a snapshot of the record after the change.
+ * The ERP's topics (Bheem Core's names) and their payloads: the one
+ * statement of the contract, checked on publish and consume; the payload
+ * types of subgraphs/erp/events.ts are derived from it. Bheem Core's own
+ * event bus feeds the same topics through the ingestion endpoint, so both
+ * producers meet one schema. Every payload is a snapshot of the record
+ * after the change.
  */
 import { array, dateTime, decimalId, extend, nullable, object, oneOf, optional, string, uuid } from '../payload-schema.js';
 import { defineTopic } from '../topic-registry.js';
@@ -89,10 +91,10 @@ const leave = object({
   updated_at: dateTime(),
 });
 
-const projectFields = ['project_name', 'description', 'status', 'start_date', 'due_date'] as const;
-const taskFields = ['task_name', 'description', 'status', 'due_date', 'project_id', 'assignee_id'] as const;
-const milestoneFields = ['milestone_name', 'description', 'due_date', 'completed_at'] as const;
-const meetingFields = ['customer_name', 'customer_email', 'location', 'description', 'scheduled_at', 'end_at', 'owner_id', 'status'] as const;
+export const projectFields = ['project_name', 'description', 'status', 'start_date', 'due_date'] as const;
+export const taskFields = ['task_name', 'description', 'status', 'due_date', 'project_id', 'assignee_id'] as const;
+export const milestoneFields = ['milestone_name', 'description', 'due_date', 'completed_at'] as const;
+export const meetingFields = ['customer_name', 'customer_email', 'location', 'description', 'scheduled_at', 'end_at', 'owner_id', 'status'] as const;
 
 const projectKey = (p: { project_id: string }) => p.project_id;
 const taskKey = (p: { task_id: string }) => p.task_id;
