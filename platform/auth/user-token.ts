@@ -9,9 +9,9 @@
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
+import { isUuid } from '../ids.js';
 import { claimsFromViewer, viewerFromClaims, type Viewer } from './viewer.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MOODLE_ID = /^[1-9][0-9]{0,17}$/;
 
 /** Why a verified token's lifetime is refused, or undefined. `exp` has been checked against now by jose. */
@@ -49,7 +49,7 @@ export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
     if (lifetime) throw unauthenticated(lifetime);
     const viewer = viewerFromClaims(payload);
     if (!viewer) throw unauthenticated('Token lacks the claims sub, company_id and roles');
-    if (!UUID.test(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
+    if (!isUuid(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
     if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) throw unauthenticated('Token claim moodle_user_id is not a Moodle user id');
     return viewer;
   };
