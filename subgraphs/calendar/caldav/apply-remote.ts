@@ -17,12 +17,18 @@ import { withoutAnswerOnlyOverrides } from './remote-equality.js';
 
 type Trx = Transaction<CalendarDatabase>;
 
+/** The remote TZID kept for the round trip (metadata.tzid), or dropped when the remote names an IANA zone again. */
+function withTzid(metadata: Record<string, unknown>, tzid: string | null): Record<string, unknown> {
+  const { tzid: _previous, ...rest } = metadata;
+  return tzid ? { ...rest, tzid } : rest;
+}
+
 export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
   return {
     ...draft,
     title: remote.title, description: remote.description, location: remote.location, start: remote.start, end: remote.end,
     allDay: remote.allDay, timezone: remote.timezone, recurrenceRule: remote.recurrenceRule, exdates: remote.exdates, rdates: remote.rdates,
-    isCancelled: remote.cancelled,
+    isCancelled: remote.cancelled, metadata: withTzid(draft.metadata ?? {}, remote.tzid),
   };
 }
 

@@ -11,7 +11,8 @@ import { hasOccurrenceAt } from '../recurrence/expand-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import { addScheduling, readAttendees, type Contacts, type RemoteAttendee } from './attendees.js';
-import { canonicalTimeZone, instantOf, wallTimeIn } from '../recurrence/time-zones.js';
+import { instantOf, wallTimeIn } from '../recurrence/time-zones.js';
+import { ianaZoneFor } from './remote-zones.js';
 import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
 
 const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
@@ -27,6 +28,8 @@ export interface RemoteEvent {
   end: Date | null;
   allDay: boolean;
   timezone: string;
+  /** The remote TZID when it is not the IANA name we expand in (Outlook's "W. Europe Standard Time"): written back as it came. */
+  tzid: string | null;
   recurrenceRule: string | null;
   exdates: Date[];
   rdates: Date[];
@@ -47,19 +50,22 @@ export interface RemoteObject {
 /** The zones an object's times name, by TZID: each becomes one VTIMEZONE of the object. */
 type UsedZones = Map<string, ZoneDefinition>;
 
-function timeValue(instant: Date, allDay: boolean, zone: string, used: UsedZones): { time: ICAL.Time; tzid: string | null } {
+function timeValue(instant: Date, allDay: boolean, zone: string, used: UsedZones, remoteTzid: string | null): { time: ICAL.Time; tzid: string | null } {
   if (allDay) {
     return { time: ICAL.Time.fromData({ year: instant.getUTCFullYear(), month: instant.getUTCMonth() + 1, day: instant.getUTCDate(), isDate: true }), tzid: null };
   }
   const definition = zone === 'UTC' ? null : vtimezoneFor(zone);
   // A zone we cannot define is written as UTC: the instant stays exact, only the wall-clock rule is lost.
   if (!definition) return { time: ICAL.Time.fromJSDate(instant, true), tzid: null };
-  used.set(definition.tzid, definition);
-  return { time: ICAL.Time.fromData({ ...wallTimeIn(instant, zone), isDate: false }), tzid: definition.tzid };
+  // A TZID that came from a calendar app goes back as it came, defined by the rules of the zone we mapped it to.
+  const tzid = remoteTzid ?? definition.tzid;
+  used.set(tzid, definition);
+  return { time: ICAL.Time.fromData({ ...wallTimeIn(instant, zone), isDate: false }), tzid };
 }
 
 function addTime(component: ICAL.Component, name: string, instant: Date, event: CalendarEventModel, used: UsedZones): void {
-  const { time, tzid } = timeValue(instant, event.allDay, event.timezone, used);
+  const remoteTzid = typeof event.metadata.tzid === 'string' ? event.metadata.tzid : null;
+  const { time, tzid } = timeValue(instant, event.allDay, event.timezone, used, remoteTzid);
   const property = new ICAL.Property(name, component);
   property.setValue(time);
   if (tzid) property.setParameter('tzid', tzid);
@@ -158,23 +164,32 @@ export function toICalendarFeed(items: readonly CalendarObject[], contacts: Cont
   const used: UsedZones = new Map();
   const events = items.flatMap((item) => veventsOf(item, contacts, used));
   // Definitions first, as clients conventionally expect; a copy each, the cached one stays untouched.
-  for (const { component } of used.values()) calendar.addSubcomponent(new ICAL.Component(structuredClone(component.toJSON())));
+  for (const [tzid, { component }] of used) {
+    const copy = new ICAL.Component(structuredClone(component.toJSON()));
+    copy.updatePropertyWithValue('tzid', tzid);
+    calendar.addSubcomponent(copy);
+  }
   for (const event of events) calendar.addSubcomponent(event);
   return calendar.toString();
 }
 
-/** A DATE or DATE-TIME property as an instant: TZID read as an IANA zone, floating times as UTC. */
-function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zone: string } {
+/**
+ * A DATE or DATE-TIME property as an instant: TZID read as an IANA zone (a
+ * Windows name or one defined only by its VTIMEZONE mapped to one, see
+ * remote-zones.ts), floating times as UTC.
+ */
+function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zone: string; tzid: string | null } {
   const time = property.getFirstValue() as ICAL.Time;
-  if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC' };
+  if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC', tzid: null };
   const tzid = property.getParameter('tzid');
-  const zone = typeof tzid === 'string' ? canonicalTimeZone(tzid) : null;
   const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
-  if (zone) return { instant: instantOf(wall, zone), allDay: false, zone };
-  // A TZID that is no IANA name (Outlook's "W. Europe Standard Time") but that the object defines: its VTIMEZONE gives the instant.
+  if (typeof tzid !== 'string') return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC', tzid: null };
   const defined = time.zone && time.zone !== ICAL.Timezone.localTimezone && time.zone.tzid !== 'floating' && time.zone.tzid !== 'UTC' ? time.zone : null;
-  if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC' };
-  return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC' };
+  const zone = ianaZoneFor(tzid, defined, new Date(Date.UTC(time.year, time.month - 1, time.day)));
+  if (zone) return { instant: instantOf(wall, zone), allDay: false, zone, tzid: zone === tzid ? null : tzid };
+  // Defined, but like no zone we know: the instant is still exact, only the series' rule runs in UTC.
+  if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC', tzid: null };
+  return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC', tzid: null };
 }
 
 function readTimes(component: ICAL.Component, name: string): Date[] {
@@ -211,6 +226,7 @@ function readEvent(component: ICAL.Component): RemoteEvent {
     end,
     allDay: start.allDay,
     timezone: start.zone,
+    tzid: start.tzid,
     recurrenceRule: rrule ? rrule.toString() : null,
     exdates: readTimes(component, 'exdate'),
     rdates: readTimes(component, 'rdate'),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { parseICalendar, toICalendar, toICalendarFeed } from '../caldav/icalendar.js';
 import type { CalendarEventModel } from '../models.js';
+import { expandOccurrences } from '../recurrence/expand-occurrences.js';
 
 const at = (iso: string) => new Date(iso);
 
@@ -108,6 +109,35 @@ describe('VTIMEZONE in the iCalendar we write', () => {
     ].join('\r\n')).master!;
     expect(outlook('20260114T090000', '20260114T100000')).toMatchObject({ start: at('2026-01-14T08:00:00Z'), end: at('2026-01-14T09:00:00Z') });
     expect(outlook('20260714T090000', '20260714T100000')).toMatchObject({ start: at('2026-07-14T07:00:00Z'), end: at('2026-07-14T08:00:00Z') });
+  });
+
+  it('expands an Outlook-style series (Windows name, or a name only its VTIMEZONE defines) to the same UTC instants as Europe/Berlin, and writes its TZID back', () => {
+    const vtimezone = (tzid: string) => [
+      'BEGIN:VTIMEZONE', `TZID:${tzid}`,
+      'BEGIN:STANDARD', 'DTSTART:16011028T030000', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'END:STANDARD',
+      'BEGIN:DAYLIGHT', 'DTSTART:16010325T020000', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'END:DAYLIGHT',
+      'END:VTIMEZONE',
+    ];
+    const series = (tzid: string) => parseICalendar([
+      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN', ...(tzid.includes('/') ? [] : vtimezone(tzid)),
+      'BEGIN:VEVENT', `UID:series-${tzid}`, 'DTSTAMP:20260101T000000Z', `DTSTART;TZID=${tzid}:20260316T090000`, `DTEND;TZID=${tzid}:20260316T100000`,
+      'RRULE:FREQ=WEEKLY;COUNT=4', 'EXDATE;TZID=' + tzid + ':20260406T090000', 'SUMMARY:Weekly', 'END:VEVENT', 'END:VCALENDAR', '',
+    ].join('\r\n')).master!;
+    const instants = (remote: ReturnType<typeof series>) =>
+      expandOccurrences({ start: remote.start, end: remote.end, allDay: false, timezone: remote.timezone, recurrenceRule: remote.recurrenceRule, exdates: remote.exdates, rdates: [] },
+        at('2026-03-01T00:00:00Z'), at('2026-05-01T00:00:00Z')).map((o) => o.start.toISOString());
+    const iana = instants(series('Europe/Berlin'));
+    expect(iana).toEqual(['2026-03-16T08:00:00.000Z', '2026-03-23T08:00:00.000Z', '2026-03-30T07:00:00.000Z']);
+    for (const tzid of ['W. Europe Standard Time', 'Customised Central Europe']) {
+      const remote = series(tzid);
+      expect(instants(remote), tzid).toEqual(iana);
+      expect(remote.tzid).toBe(tzid);
+      // Written back under the TZID it came with, defined with the rules of the zone it expands in.
+      const back = toICalendar({ series: event({ id: '00000000-0000-4000-8000-000000000042', title: 'Weekly', start: remote.start, timezone: remote.timezone,
+        recurrenceRule: remote.recurrenceRule, metadata: { tzid } }), overrides: [] });
+      expect(back).toContain(`DTSTART;TZID=${tzid}:20260316T090000`);
+      expect(back).toContain(`BEGIN:VTIMEZONE\r\nTZID:${tzid}\r\n`);
+    }
   });
 
   describe('on a real Radicale', () => {
