@@ -26,6 +26,25 @@ export interface GatewayOptions {
   supergraphSdl?: string;
 }
 
+/** URLs and IP addresses (with or without a port), as drivers and sockets put them in their messages. */
+const INTERNAL_ADDRESS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+|\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9a-f:.]+\](?::\d+)?/gi;
+
+/**
+ * Production messages never name where services live: a subgraph that cannot be reached is named, not its
+ * address or the socket error (`connect ECONNREFUSED 10.0.0.5:4302`, `getaddrinfo ENOTFOUND erp`); any other
+ * message loses its URLs and IP addresses. The full message stays in the log.
+ */
+function withoutInternalAddresses(message: string, extensions: Record<string, unknown>, log: Logger): string {
+  const serviceName = extensions.serviceName;
+  if (extensions.code === 'SUBGRAPH_UNAVAILABLE' && serviceName !== undefined) {
+    log.warn({ serviceName, message }, 'subgraph unavailable');
+    return `Subgraph "${String(serviceName)}" is unavailable`;
+  }
+  const masked = message.replace(INTERNAL_ADDRESS, '[internal address]');
+  if (masked !== message) log.warn({ serviceName, message }, 'error message with an internal address, masked for the client');
+  return masked;
+}
+
 export async function createGateway({ config, log, subgraphUrls, supergraphSdl }: GatewayOptions) {
   const file = config.gateway.supergraphFile;
   const gateway = new FederationGateway({
@@ -34,7 +53,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     explicit: subgraphUrls,
     platformSupergraph: supergraphSdl === undefined && file === undefined,
     supergraph: supergraphSdl !== undefined ? { sdl: supergraphSdl } : { file: file ?? schemaPath('supergraph') },
-    admission: new OperationAdmission(config.gateway.concurrentPlans, (waiting) => gatewayMetrics.operationsWaiting.set(waiting)),
+    admission: new OperationAdmission(config.gateway.concurrentPlans, (waiting) => gatewayMetrics.operationsWaiting.set(waiting), config.gateway.maxQueuedPlans),
   });
   const formatClientError = (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const safe = formatError(formatted, error, log);
@@ -43,7 +62,8 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     // their unexpected failures (a driver's "connect ECONNREFUSED 10.0.0.5:5432" tells outsiders too much).
     const { stacktrace: _stacktrace, ...extensions } = safe.extensions;
     const masked = extensions.code === 'INTERNAL_SERVER_ERROR' && extensions.serviceName !== undefined;
-    return { ...safe, ...(masked && { message: `Internal error in subgraph "${String(extensions.serviceName)}"` }), extensions };
+    if (masked) return { ...safe, message: `Internal error in subgraph "${String(extensions.serviceName)}"`, extensions };
+    return { ...safe, message: withoutInternalAddresses(safe.message, extensions, log), extensions };
   };
   const server = new ApolloServer<GatewayContext>({
     gateway,
@@ -67,7 +87,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     /** Subgraph URLs by name, of the supergraph serving now. */
     urls: () => gateway.current.urls,
     /** Requests Apollo Server already let through, answered without its pipeline (fast-lane.ts). */
-    fastLane: createFastLane({ executor: gateway.currentExecutor, formatError: formatClientError, includeStacktrace: !config.production }),
+    fastLane: createFastLane({ executor: gateway.currentExecutor, formatError: formatClientError, includeStacktrace: !config.production, maxResponseBytes: config.gateway.maxResponseBytes }),
     /** The subgraphs of the supergraph serving now. */
     subgraphNames: () => Object.keys(gateway.current.urls),
     stop: async () => {

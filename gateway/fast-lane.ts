@@ -13,7 +13,9 @@ import type { GraphQLFormattedError } from 'graphql';
 import { graphqlRuntime } from '../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { PlanExecutor } from './execution/plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
-import { countErrors, countOperation, gatewayMetrics } from './gateway-metrics.js';
+import { SERVER_BUSY } from './execution/operation-admission.js';
+import { countErrors, countOperation, countRefusal, gatewayMetrics } from './gateway-metrics.js';
+import { RESPONSE_TOO_LARGE, exceedsBound, tooLargeBody } from './pipeline/response-bound.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
 const { GraphQLError } = graphqlRuntime;
@@ -25,6 +27,8 @@ export interface FastLaneOptions {
   /** Apollo Server's formatError, as configured in create-gateway.ts. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   includeStacktrace: boolean;
+  /** GATEWAY_MAX_RESPONSE_BYTES (pipeline/response-bound.ts); 0: no bound. */
+  maxResponseBytes?: number;
 }
 
 /** A request the pipeline let through (pipeline/operation-step.ts checked the types of operationName and variables). */
@@ -75,8 +79,14 @@ export function createFastLane(options: FastLaneOptions) {
     countOperation(prepared.name, prepared.kind, errors !== undefined, started);
     // A string, encoded by the socket write itself: a Buffer.from first (for a content-length) measured up to
     // ~0.1 ms more in-process on a 114 kB answer with non-ASCII text, an extra pass over it.
-    const body = `${JSON.stringify({ errors: errors && formatErrors(errors, options), data: result.data, extensions: result.extensions })}\n`;
-    response.writeHead(200, { 'cache-control': 'no-store', 'content-type': contentType });
+    let body = `${JSON.stringify({ errors: errors && formatErrors(errors, options), data: result.data, extensions: result.extensions })}\n`;
+    if (options.maxResponseBytes && exceedsBound(body, options.maxResponseBytes)) {
+      body = tooLargeBody(options.maxResponseBytes);
+      countRefusal(RESPONSE_TOO_LARGE);
+    }
+    // Refused for want of room (admission queue full): 503, so that clients and balancers back off.
+    const busy = result.data == null && errors?.length === 1 && errors[0]!.extensions?.code === SERVER_BUSY;
+    response.writeHead(busy ? 503 : 200, busy ? { 'cache-control': 'no-store', 'content-type': contentType, 'retry-after': '1' } : { 'cache-control': 'no-store', 'content-type': contentType });
     response.end(body);
     return true;
   };

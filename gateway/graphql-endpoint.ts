@@ -15,6 +15,8 @@ import { countRefusal } from './gateway-metrics.js';
 import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
+import { requestDeadline } from './pipeline/request-deadline.js';
+import { RESPONSE_TOO_LARGE, exceedsBound, tooLargeBody } from './pipeline/response-bound.js';
 import type { RateLimiter } from './rate-limiter.js';
 
 /** What a request turned out to be, for the access log. */
@@ -83,7 +85,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       else body = Object.fromEntries(entries);
     }
 
-    const context: GatewayContext = { viewer, requestId: info.requestId };
+    const context: GatewayContext = { viewer, requestId: info.requestId, signal: requestDeadline(response, config.requestTimeoutMs) };
     if (fastLane && method === 'POST' && typeof edge.query === 'string' && edge.extensions === undefined && edge.documentId === undefined) {
       const contentType = fastLaneContentType(request.headers.accept);
       const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
@@ -110,6 +112,13 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = status;
     if (result.body.kind === 'complete') {
+      if (exceedsBound(result.body.string, config.maxResponseBytes)) {
+        info.code = RESPONSE_TOO_LARGE;
+        countRefusal(RESPONSE_TOO_LARGE);
+        response.removeHeader('content-length');
+        response.end(tooLargeBody(config.maxResponseBytes));
+        return;
+      }
       response.end(result.body.string);
       return;
     }

@@ -25,6 +25,8 @@ export interface SubgraphDataSourceOptions {
   timeoutMs?: number;
   /** Sockets per subgraph. Default 64. */
   connections?: number;
+  /** Largest answer read from the subgraph per fetch (the rest is not read). Default: no bound. */
+  maxResponseBytes?: number;
 }
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
@@ -48,6 +50,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       connectTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
       headersTimeout: options.timeoutMs ?? 10_000,
       bodyTimeout: options.timeoutMs ?? 10_000,
+      ...(options.maxResponseBytes && { maxResponseSize: options.maxResponseBytes }),
     });
   }
 
@@ -77,14 +80,15 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let statusCode: number;
     let text: string;
     try {
-      ({ statusCode, text } = await this.send(headers, body).catch((error: { code?: string }) => {
-        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation;
+      const signal = context?.signal;
+      ({ statusCode, text } = await this.send(headers, body, signal).catch((error: { code?: string }) => {
+        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
         if (!mayRetry) throw error;
-        return this.send(headers, body);
+        return this.send(headers, body, signal);
       }));
     } catch (error) {
       observe('error');
-      throw this.unavailable(`Subgraph "${this.options.name}" is unavailable: ${(error as Error).message}`);
+      throw this.failed(error, context?.signal);
     }
     let parsed: GatewayResponse;
     try {
@@ -101,9 +105,22 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return parsed;
   }
 
-  private async send(headers: Record<string, string>, body: string): Promise<{ statusCode: number; text: string }> {
-    const response = await this.pool.request({ method: 'POST', path: this.path, headers, body });
+  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<{ statusCode: number; text: string }> {
+    const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
     return { statusCode: response.statusCode, text: await response.body.text() };
+  }
+
+  /** Why a fetch failed, with a stable code: the request's time ran out, its answer was too large, or the subgraph is unavailable. */
+  private failed(error: unknown, signal: AbortSignal | undefined): GraphQLError {
+    const extensions = { serviceName: this.options.name };
+    if (signal?.aborted) {
+      const reason = signal.reason as { code?: string; message?: string } | undefined;
+      return new GraphQLError(`Subgraph "${this.options.name}" was cancelled: ${reason?.message ?? 'the request ended'}`, { extensions: { ...extensions, code: reason?.code ?? 'REQUEST_CANCELLED' } });
+    }
+    if ((error as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
+      return new GraphQLError(`Subgraph "${this.options.name}" answered more than the ${this.options.maxResponseBytes} bytes an operation may return`, { extensions: { ...extensions, code: 'RESPONSE_TOO_LARGE' } });
+    }
+    return this.unavailable(`Subgraph "${this.options.name}" is unavailable: ${(error as Error).message}`);
   }
 
   private unavailable(message: string): GraphQLError {

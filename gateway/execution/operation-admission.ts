@@ -16,14 +16,22 @@
  * and holding them costs throughput (a subgraph serves many of them better
  * than a few).
  */
+/** extensions.code of an operation refused because GATEWAY_MAX_QUEUED_PLANS operations already wait. */
+export const SERVER_BUSY = 'SERVER_BUSY';
+
 export class OperationAdmission {
   private running = 0;
   private readonly queue: (() => void)[] = [];
 
-  /** `limit`: operations at once; 0 lets every operation in. `onWaiting`: told how many wait, on every change. */
+  /**
+   * `limit`: operations at once; 0 lets every operation in. `onWaiting`: told how many wait, on every change.
+   * `maxWaiting`: how many may wait (0: no bound); past it `full` is true and callers refuse rather than queue
+   * without end.
+   */
   constructor(
     readonly limit: number,
     private readonly onWaiting?: (waiting: number) => void,
+    readonly maxWaiting = 0,
   ) {
     if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`operation admission limit must be a whole number, got ${limit}`);
   }
@@ -34,6 +42,11 @@ export class OperationAdmission {
 
   get waiting(): number {
     return this.queue.length;
+  }
+
+  /** No slot free and as many waiting as may: an operation now would be refused (SERVER_BUSY). */
+  get full(): boolean {
+    return this.limit > 0 && this.maxWaiting > 0 && this.running >= this.limit && this.queue.length >= this.maxWaiting;
   }
 
   /** Runs `operation` when its turn comes. */

@@ -18,11 +18,11 @@ import { conditionValues, conditionVariables, conditionsKey, type Conditions } f
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
 import { executePlan, type SubgraphAnswer } from './execute-plan.js';
-import type { OperationAdmission } from './operation-admission.js';
+import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 
-const { getVariableValues, visit, BREAK, Kind } = graphqlRuntime;
+const { getVariableValues, visit, BREAK, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
 /** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
@@ -116,7 +116,11 @@ export class PlanExecutor {
   /** Runs a compiled operation whose variables coerce. */
   run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
     const { admission } = this.options;
-    if (admission && compiled.multiFetch) return admission.admit(() => this.runNow(compiled, variables, context));
+    if (admission && compiled.multiFetch) {
+      // A bounded wait: past GATEWAY_MAX_QUEUED_PLANS waiting, refused at once (the fast lane answers 503).
+      if (admission.full) return Promise.resolve({ errors: [new GraphQLErrorClass('The gateway is busy: retry in a moment', { extensions: { code: SERVER_BUSY, http: { status: 503 } } })] });
+      return admission.admit(() => this.runNow(compiled, variables, context));
+    }
     return this.runNow(compiled, variables, context);
   }
 

@@ -23,6 +23,7 @@ export class SubgraphSources {
         signingSecret: this.config.internalSigningSecret,
         timeoutMs: this.config.gateway.subgraphTimeoutMs,
         connections: this.config.gateway.subgraphConnections,
+        maxResponseBytes: this.config.gateway.maxResponseBytes,
       });
       this.pools.set(key, source);
     }

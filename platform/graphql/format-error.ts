@@ -13,6 +13,8 @@ const CLIENT_SAFE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', 'PAYLOAD_TOO_LARGE',
   // The gateway's planner found no plan over its supergraph (gateway/planning/).
   'QUERY_PLANNING_FAILED',
+  // The gateway's bounds (gateway/pipeline/): time, size, room in the admission queue, a caller gone.
+  'GATEWAY_TIMEOUT', 'CLIENT_CLOSED_REQUEST', 'REQUEST_CANCELLED', 'RESPONSE_TOO_LARGE', 'SERVER_BUSY',
   // The outbound policy (platform/http/egress-policy.ts).
   'OUTBOUND_REFUSED', 'REMOTE_UNREACHABLE',
 ]);

@@ -32,14 +32,22 @@ export interface SubgraphServer {
   received: ReceivedRequest[];
   /** While set, answers wait for it; `arrived` is told of each request that waits. */
   hold: { until: Promise<void>; arrived: () => void } | undefined;
+  /** Requests whose connection closed before their answer was sent (the caller cancelled them); `onCancelled` is told of each. */
+  cancelled: number;
+  onCancelled?: () => void;
   stop: () => Promise<void>;
 }
 
 export async function startSubgraphServer(definition: SubgraphDefinition): Promise<SubgraphServer> {
   const schema = buildSubgraphSchema({ typeDefs: parse(definition.typeDefs), resolvers: definition.resolvers as never });
   const received: ReceivedRequest[] = [];
-  const state: Pick<SubgraphServer, 'hold'> = { hold: undefined };
+  const state: Pick<SubgraphServer, 'hold' | 'cancelled' | 'onCancelled'> = { hold: undefined, cancelled: 0 };
   const server = http.createServer((request, response) => {
+    response.once('close', () => {
+      if (response.writableFinished) return;
+      state.cancelled++;
+      state.onCancelled?.();
+    });
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', async () => {
@@ -52,6 +60,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition): Promi
         await hold.until;
       }
       const result = await execute({ schema, document: parse(query), variableValues: variables, operationName });
+      if (response.destroyed) return;
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(result));
     });

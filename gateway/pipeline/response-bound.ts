@@ -1,0 +1,18 @@
+/**
+ * The largest answer one operation may get (GATEWAY_MAX_RESPONSE_BYTES):
+ * past it the client gets one error, RESPONSE_TOO_LARGE, and `data: null`
+ * (a 2xx, as the GraphQL over HTTP spec wants whenever `data` is present),
+ * never a multi-megabyte body. Subgraph answers are bounded alike as they
+ * are read (subgraph-data-source.ts), so the gateway never holds more.
+ */
+export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
+
+/** True when `body` is over `maxBytes` in UTF-8; measured exactly only when its length could be (a string of n units is n to 3n bytes). */
+export function exceedsBound(body: string, maxBytes: number): boolean {
+  if (maxBytes <= 0 || body.length * 3 <= maxBytes) return false;
+  return body.length > maxBytes || Buffer.byteLength(body) > maxBytes;
+}
+
+export function tooLargeBody(maxBytes: number): string {
+  return `${JSON.stringify({ errors: [{ message: `The answer exceeds the ${maxBytes} bytes an operation may return: ask for fewer fields or items`, extensions: { code: RESPONSE_TOO_LARGE } }], data: null })}\n`;
+}
