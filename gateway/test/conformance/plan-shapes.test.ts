@@ -30,7 +30,7 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
 /** Every place in a plan whose fields are not all known, as "path: Kind.field". */
 function unknownFields(value: unknown, at: string, into: string[]): string[] {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => unknownFields(item, `${at}[${index}]`, into));
+    for (const [index, item] of value.entries()) unknownFields(item, `${at}[${index}]`, into);
     return into;
   }
   if (typeof value !== 'object' || value === null) return into;
