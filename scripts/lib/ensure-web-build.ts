@@ -48,5 +48,5 @@ export function ensureWebBuild(log: (message: string) => void = console.log): vo
     run(['ci', '--no-audit', '--no-fund']);
   }
   log(`Building the explorer and the web client (${reason})...`);
-  run(['run', 'build', '--silent']);
+  run(['run', 'build', '--silent', '--', '--logLevel', 'warn']);
 }

@@ -68,9 +68,20 @@ afterEach(async () => {
  * A browser context that cannot reach anything but the gateway (a request
  * elsewhere fails the test: the pages must work offline).
  */
-async function newContext(options: Parameters<Browser['newContext']>[0] = {}, allowed?: (text: string) => boolean, alsoReachable: string[] = []): Promise<BrowserContext> {
+async function newContext(
+  options: Parameters<Browser['newContext']>[0] = {},
+  allowed?: (text: string) => boolean,
+  alsoReachable: string[] = [],
+  autoSignIn = false,
+): Promise<BrowserContext> {
   const context = await browser.newContext({ acceptDownloads: true, ...options });
   contexts.push(context);
+  // As after a sign-out: tests sign in as the user they need, not as the demo administrator.
+  if (!autoSignIn) {
+    await context.addInitScript(() => {
+      if (location.protocol.startsWith('http')) localStorage.setItem('bheem.signed-out', '1'); // about:blank has no storage
+    });
+  }
   const recorded = recordProblems(context, allowed);
   const offsite: string[] = [];
   await context.route('**/*', (route) => {
@@ -132,6 +143,20 @@ describe('the explorer', { timeout: 120_000 }, () => {
 
 
 describe('the course page', { timeout: 120_000 }, () => {
+  it('opens on the demo courses, signed in as the demo administrator (npm start), until the user signs out', async () => {
+    const page = await (await newContext({ viewport: { width: 1280, height: 900 } }, undefined, [], true)).newPage();
+    await page.goto(`${origin}/app/`);
+    await page.getByRole('link', { name: 'Physics 101: Mechanics' }).waitFor();
+    await page.getByRole('link', { name: 'Calculus II' }).waitFor();
+    await screenshot(page, 'courses-demo-admin');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Continue as the demo administrator' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/sign-in');
+  });
+
+
   it('shows a class the teacher schedules, and its status going live, on the student\'s open page without reload', async () => {
     // Joining tries LiveKit at the double's address (an HTTP server, no media): Chromium reports the failed WebSocket itself.
     const livekitWs = livekit.url.replace(/^http/, 'ws');

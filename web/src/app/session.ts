@@ -12,6 +12,8 @@
 import { computed, ref } from 'vue';
 
 const STORAGE_KEY = 'bheem.token';
+/** Set by an explicit sign-out: the demo administrator's token is then no longer taken on its own. */
+const SIGNED_OUT_KEY = 'bheem.signed-out';
 
 export interface Claims {
   sub: string;
@@ -59,14 +61,20 @@ export function signIn(jwt: string): Claims {
   if (!decoded) throw new Error('This is not a Bheem Passport token (a JWT with a subject)');
   if (decoded.expiresAt && decoded.expiresAt.getTime() <= Date.now()) throw new Error('This token has expired: get a new one');
   localStorage.setItem(STORAGE_KEY, jwt.trim());
+  localStorage.removeItem(SIGNED_OUT_KEY);
   token.value = jwt.trim();
   return decoded;
 }
 
-export function signOut(): void {
+/** `explicit`: the user asked (not an expired or refused token). */
+export function signOut(explicit = false): void {
   localStorage.removeItem(STORAGE_KEY);
+  if (explicit) localStorage.setItem(SIGNED_OUT_KEY, '1');
   token.value = null;
 }
+
+/** In embedded dev mode a first visit is signed in as the demo administrator, until the user signs out. */
+export const mayAutoSignIn = () => localStorage.getItem(SIGNED_OUT_KEY) === null;
 
 export async function gatewaySession(): Promise<GatewaySession | null> {
   try {
