@@ -6,7 +6,9 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
 
-export type LiveClassStatus = 'SCHEDULED' | 'LIVE' | 'ENDED' | 'CANCELLED';
+export type LiveClassStatus = 'SCHEDULED' | 'WAITING' | 'LIVE' | 'ENDED' | 'CANCELLED';
+/** LiveKit's ParticipantInfo.Kind names (OTHER: kinds newer than meet knows). */
+export type ParticipantKind = 'STANDARD' | 'INGRESS' | 'EGRESS' | 'SIP' | 'AGENT' | 'OTHER';
 export type RecordingStatus = 'RECORDING' | 'PROCESSING' | 'READY' | 'FAILED' | 'DELETED';
 
 export interface LiveClassesTable {
@@ -25,6 +27,8 @@ export interface LiveClassesTable {
   /** Moodle user id of the teacher who holds the class. */
   host_user_id: BigInt;
   record: Generated<boolean>;
+  /** LIVE only once the host, a teacher or an admin joins; students before wait (WAITING). */
+  wait_for_moderator: Generated<boolean>;
   /** When we asked LiveKit for the room (null: not yet, or it has closed since). */
   room_opened_at: Timestamp | null;
   /** Passport subject of whoever scheduled it. */
@@ -65,6 +69,7 @@ export interface AttendanceTable {
   user_id: BigInt | null;
   participant_identity: string;
   participant_sid: string;
+  participant_kind: Generated<ParticipantKind>;
   /** Null while only the `left` event of this session has been seen. */
   joined_at: Timestamp | null;
   left_at: Timestamp | null;

@@ -1,7 +1,7 @@
 /** What meet's resolvers work with (the codegen mappers point here). */
-import type { LiveClassStatus, RecordingStatus } from './database.js';
+import type { LiveClassStatus, ParticipantKind, RecordingStatus } from './database.js';
 
-export type { LiveClassStatus, RecordingStatus };
+export type { LiveClassStatus, ParticipantKind, RecordingStatus };
 export type CourseRoleName = 'TEACHER' | 'STUDENT';
 
 export interface LiveClassModel {
@@ -19,6 +19,7 @@ export interface LiveClassModel {
   roomName: string;
   hostUserId: string;
   record: boolean;
+  waitForModerator: boolean;
   roomOpenedAt: Date | null;
   createdBy: string;
   createdAt: Date;
@@ -47,9 +48,12 @@ export interface AttendanceIntervalModel {
   leftAt: Date | null;
 }
 
-/** One user's presence, aggregated from their intervals. */
+/** One participant's presence (a user, or an identity academy cannot resolve), aggregated from their intervals. */
 export interface AttendanceModel {
-  userId: string;
+  /** Moodle user id, when the identity is one. */
+  userId: string | null;
+  identity: string;
+  kind: ParticipantKind;
   joinedAt: Date;
   leftAt: Date | null;
   secondsPresent: number;

@@ -8,6 +8,15 @@
  * (room_started) and deletes (room_finished) to `webhookUrl`, signed, after
  * answering. Tests drive the media side by hand: participants come and go,
  * egresses complete, rooms vanish.
+ *
+ * Participants are ParticipantInfo as LiveKit's protojson writes it: enum
+ * values by name (`state`, `kind`, permission sources), `kind` omitted for
+ * STANDARD (proto3 leaves defaults out), the join token's metadata and
+ * permission (from its video grant). `connect(token)` joins as a client
+ * with that token would and sends participant_joined; an egress joins its
+ * room as an EGRESS participant (identity `EG_…`), as LiveKit's does.
+ * RoomService UpdateParticipant, MutePublishedTrack and RemoveParticipant
+ * change this state (roomAdmin for the room required).
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -27,12 +36,34 @@ export interface RoomJson {
   numParticipants: number;
 }
 
+export type ParticipantKindName = 'STANDARD' | 'INGRESS' | 'EGRESS' | 'SIP' | 'AGENT';
+
+export interface PermissionJson {
+  canSubscribe: boolean;
+  canPublish: boolean;
+  canPublishData: boolean;
+  canPublishSources: string[];
+  canUpdateMetadata?: boolean;
+}
+
+export interface TrackJson {
+  sid: string;
+  type: 'AUDIO' | 'VIDEO';
+  source: 'CAMERA' | 'MICROPHONE' | 'SCREEN_SHARE' | 'SCREEN_SHARE_AUDIO';
+  muted: boolean;
+}
+
 export interface ParticipantJson {
   sid: string;
   identity: string;
   name: string;
   state: 'JOINING' | 'JOINED' | 'ACTIVE' | 'DISCONNECTED';
   joinedAt: string;
+  metadata?: string;
+  permission?: PermissionJson;
+  tracks?: TrackJson[];
+  /** Absent for STANDARD, as protojson leaves out defaults. */
+  kind?: Exclude<ParticipantKindName, 'STANDARD'>;
 }
 
 export type EgressStatus = 'EGRESS_STARTING' | 'EGRESS_ACTIVE' | 'EGRESS_ENDING' | 'EGRESS_COMPLETE' | 'EGRESS_FAILED' | 'EGRESS_ABORTED' | 'EGRESS_LIMIT_REACHED';
@@ -61,6 +92,11 @@ export interface EgressJson {
 }
 
 export interface VideoGrant {
+  roomJoin?: boolean;
+  canPublish?: boolean;
+  canSubscribe?: boolean;
+  canPublishData?: boolean;
+  canPublishSources?: string[];
   roomCreate?: boolean;
   roomList?: boolean;
   roomAdmin?: boolean;
@@ -121,9 +157,9 @@ export class LiveKitDouble {
     while (this.pending.size) await Promise.all([...this.pending]);
   }
 
-  private announce(event: 'room_started' | 'room_finished', room: RoomJson): void {
+  private announce(event: string, room: RoomJson, extra: Record<string, unknown> = {}): void {
     if (!this.webhookUrl) return;
-    const delivery = sendWebhook(this.webhookUrl, event, { room: { ...room } }, { apiKey: this.apiKey, apiSecret: this.apiSecret })
+    const delivery = sendWebhook(this.webhookUrl, event, { room: { ...room }, ...extra }, { apiKey: this.apiKey, apiSecret: this.apiSecret })
       .then(({ status, body }) => void this.webhooks.push({ event, room: room.name, status, body }))
       .catch((error: Error) => void this.webhooks.push({ event, room: room.name, status: 0, body: error.message }))
       .finally(() => this.pending.delete(delivery));
@@ -136,13 +172,51 @@ export class LiveKitDouble {
 
   // ---- the media side, driven by tests ----
 
-  /** A participant connects (creating the room if needed, as LiveKit's auto-create does). */
-  addParticipant(roomName: string, identity: string, name = identity): ParticipantJson {
+  /** A participant connects (creating the room if needed, as LiveKit's auto-create does); no webhook (see `connect`). */
+  addParticipant(roomName: string, identity: string, name = identity, extra: Partial<ParticipantJson> = {}): ParticipantJson {
     const room = this.rooms.get(roomName) ?? this.createRoom({ name: roomName });
-    const participant: ParticipantJson = { sid: sid('PA'), identity, name, state: 'ACTIVE', joinedAt: nowSeconds() };
+    const participant: ParticipantJson = { sid: sid('PA'), identity, name, state: 'ACTIVE', joinedAt: nowSeconds(), ...extra };
     this.participants.set(roomName, [...(this.participants.get(roomName) ?? []), participant]);
     room.numParticipants += 1;
     return participant;
+  }
+
+  /**
+   * A client joins with a join token, as LiveKit admits it: the token must be ours and grant roomJoin; identity,
+   * name, metadata and permission come from it; participant_joined is sent. Optionally publishes tracks.
+   */
+  async connect(token: string, options: { kind?: ParticipantKindName; tracks?: TrackJson['source'][] } = {}): Promise<ParticipantJson> {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(this.apiSecret), { issuer: this.apiKey, requiredClaims: ['exp', 'sub'] });
+    const grant = (payload.video ?? {}) as VideoGrant;
+    if (!grant.roomJoin || !grant.room) throw new Error('token does not grant roomJoin');
+    const permission: PermissionJson = {
+      canSubscribe: grant.canSubscribe ?? true, canPublish: grant.canPublish ?? true, canPublishData: grant.canPublishData ?? true,
+      canPublishSources: grant.canPublishSources ?? [],
+    };
+    const tracks = (options.tracks ?? []).map((source): TrackJson => ({ sid: sid('TR'), source, type: source.endsWith('AUDIO') || source === 'MICROPHONE' ? 'AUDIO' : 'VIDEO', muted: false }));
+    return this.join(grant.room, String(payload.sub), {
+      name: String(payload.name ?? payload.sub), metadata: String(payload.metadata ?? ''), permission, tracks,
+      ...(options.kind && options.kind !== 'STANDARD' && { kind: options.kind }),
+    });
+  }
+
+  /** A participant joins and LiveKit says so (participant_joined). */
+  join(roomName: string, identity: string, extra: Partial<ParticipantJson> = {}): ParticipantJson {
+    const participant = this.addParticipant(roomName, identity, extra.name ?? identity, extra);
+    this.announce('participant_joined', this.rooms.get(roomName)!, { participant: structuredClone(participant) });
+    return participant;
+  }
+
+  /** A participant leaves and LiveKit says so (participant_left). */
+  leave(roomName: string, identity: string): ParticipantJson | undefined {
+    const gone = this.removeParticipant(roomName, identity);
+    const room = this.rooms.get(roomName);
+    if (gone && room) this.announce('participant_left', room, { participant: gone });
+    return gone;
+  }
+
+  participant(roomName: string, identity: string): ParticipantJson | undefined {
+    return this.participants.get(roomName)?.find((candidate) => candidate.identity === identity);
   }
 
   removeParticipant(roomName: string, identity: string): ParticipantJson | undefined {
@@ -239,6 +313,30 @@ export class LiveKitDouble {
         if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
         this.announce('room_finished', this.dropRoom(body.room)!);
         return {};
+      case 'RoomService/UpdateParticipant': {
+        this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
+        const participant = this.participant(body.room, body.identity);
+        if (!participant) throw new TwirpError(404, 'not_found', 'participant does not exist');
+        if (body.metadata) participant.metadata = body.metadata;
+        if (body.name) participant.name = body.name;
+        if (body.permission) participant.permission = { ...participant.permission!, ...body.permission };
+        // LiveKit unpublishes tracks a participant may no longer publish.
+        if (participant.permission && !participant.permission.canPublish) participant.tracks = [];
+        return participant;
+      }
+      case 'RoomService/MutePublishedTrack': {
+        this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
+        const track = this.participant(body.room, body.identity)?.tracks?.find((candidate) => candidate.sid === body.trackSid);
+        if (!track) throw new TwirpError(404, 'not_found', 'track does not exist');
+        track.muted = !!body.muted;
+        return { track };
+      }
+      case 'RoomService/RemoveParticipant': {
+        this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
+        if (!this.participant(body.room, body.identity)) throw new TwirpError(404, 'not_found', 'participant does not exist');
+        this.leave(body.room, body.identity);
+        return {};
+      }
       case 'RoomService/ListParticipants':
         this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
         if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
@@ -251,6 +349,8 @@ export class LiveKitDouble {
           startedAt: nowNanos(), endedAt: '0', updatedAt: nowNanos(), error: '', fileResults: [], roomComposite: body,
         };
         this.egresses.set(egress.egressId, egress);
+        // The recorder joins the room it records, as a hidden participant of kind EGRESS.
+        this.join(body.roomName, egress.egressId, { name: 'Recorder', kind: 'EGRESS', permission: { canSubscribe: true, canPublish: false, canPublishData: false, canPublishSources: [] } });
         return egress;
       }
       case 'Egress/StopEgress': {

@@ -15,7 +15,7 @@ const liveClass = object({
   description: optional(string()),
   scheduled_at: optional(dateTime()),
   duration_minutes: optional(integer({ min: 1 })),
-  status: optional(oneOf(['SCHEDULED', 'LIVE', 'ENDED', 'CANCELLED'])),
+  status: optional(oneOf(['SCHEDULED', 'WAITING', 'LIVE', 'ENDED', 'CANCELLED'])),
   started_at: optional(dateTime()),
   ended_at: optional(dateTime()),
   room_name: optional(string()),
@@ -43,6 +43,7 @@ export const meetTopics = {
   'meet.class.scheduled': classTopic('meet.class.scheduled', 'A live class was scheduled.'),
   'meet.class.updated': classTopic('meet.class.updated', 'A live class changed (title, time, duration...).'),
   'meet.class.cancelled': classTopic('meet.class.cancelled', 'A live class was cancelled.'),
+  'meet.class.waiting': classTopic('meet.class.waiting', 'Students are in a live class\u2019s room, waiting for its host or a teacher (WAITING).'),
   'meet.class.started': classTopic('meet.class.started', 'A live class went live (its room opened).'),
   'meet.class.ended': classTopic('meet.class.ended', 'A live class ended.'),
   'meet.recording.ready': defineTopic('meet.recording.ready', {

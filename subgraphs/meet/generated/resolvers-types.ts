@@ -16,17 +16,21 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-/** One user's presence in a live class: all their intervals in the room. */
+/** One participant's presence in a live class: all their intervals in the room, overlapping ones (two devices) merged. */
 export type Attendance = {
   __typename?: 'Attendance';
+  /** The participant's LiveKit identity, as the room saw it. */
+  identity: Scalars['String']['output'];
   intervals: Array<AttendanceInterval>;
   /** First time the user entered the room. */
   joinedAt: Scalars['DateTime']['output'];
+  kind: ParticipantKind;
   /** Last time the user left the room; null while they are in it. */
   leftAt: Maybe<Scalars['DateTime']['output']>;
   /** Total time in the room over all intervals (an open interval counts until now, or the class end). */
   secondsPresent: Scalars['Int']['output'];
-  user: User;
+  /** The Moodle user; null when the identity is none academy can resolve (a deleted account, a recorder). */
+  user: Maybe<User>;
 };
 
 export type AttendanceInterval = {
@@ -71,7 +75,10 @@ export type JoinTicket = {
 /** A scheduled live session of a course, held in its own LiveKit room. */
 export type LiveClass = {
   __typename?: 'LiveClass';
-  /** Who was in the room and for how long, one entry per user; teachers of the course and admins only. */
+  /**
+   * Who was in the room and for how long, one entry per person (STANDARD participants only). Teachers of
+   * the course and admins see everyone; a student sees their own entry only.
+   */
   attendance: Array<Attendance>;
   course: Course;
   createdAt: Scalars['DateTime']['output'];
@@ -82,23 +89,29 @@ export type LiveClass = {
   endsAt: Scalars['DateTime']['output'];
   host: User;
   id: Scalars['ID']['output'];
-  /** Whether the class is recorded automatically when its room starts. */
+  /** Whether the class is recorded automatically when it goes LIVE. */
   record: Scalars['Boolean']['output'];
   /** Recordings of the class (deleted ones excluded), newest first. */
   recordings: Array<Recording>;
   roomName: Scalars['String']['output'];
   scheduledAt: Scalars['DateTime']['output'];
+  /** Egress recorders, ingress, SIP and agent participants the room held: never attendees. Teachers of the course and admins only. */
+  serviceParticipants: Array<Attendance>;
   startedAt: Maybe<Scalars['DateTime']['output']>;
   status: LiveClassStatus;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** LIVE only when the host, a teacher of the course or an admin joins; students who come first wait (WAITING). */
+  waitForModerator: Scalars['Boolean']['output'];
 };
 
 export type LiveClassStatus =
   | 'CANCELLED'
   | 'ENDED'
   | 'LIVE'
-  | 'SCHEDULED';
+  | 'SCHEDULED'
+  /** Students are in the room, waiting for the host, a teacher or an admin (classes with waitForModerator); not recorded. */
+  | 'WAITING';
 
 export type Mutation = {
   __typename?: 'Mutation';
@@ -161,6 +174,16 @@ export type MutationUpdateLiveClassArgs = {
   input: UpdateLiveClassInput;
 };
 
+/** What a LiveKit participant is (LiveKit's ParticipantInfo.Kind); only STANDARD participants are people attending. */
+export type ParticipantKind =
+  | 'AGENT'
+  | 'EGRESS'
+  | 'INGRESS'
+  /** A kind LiveKit added after meet was written. */
+  | 'OTHER'
+  | 'SIP'
+  | 'STANDARD';
+
 export type Query = {
   __typename?: 'Query';
   /** A live class the caller may see (admin of its company, or enrolled in its course). */
@@ -211,20 +234,23 @@ export type ScheduleLiveClassInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** 5 to 480. */
   durationMinutes?: InputMaybe<Scalars['Int']['input']>;
-  /** Record automatically when the room starts. */
+  /** Record automatically when the class goes LIVE. */
   record?: InputMaybe<Scalars['Boolean']['input']>;
   /** In the future. */
   scheduledAt: Scalars['DateTime']['input'];
   /** 1 to 200 characters. */
   title: Scalars['String']['input'];
+  /** Go LIVE only when the host, a teacher or an admin joins (students before wait). */
+  waitForModerator?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type Subscription = {
   __typename?: 'Subscription';
   /**
    * A live class of a course the caller may see (company admin, or enrolled) as it is
-   * scheduled, goes live (LiveKit's room_started), ends or is cancelled. Optionally only
-   * one course's classes, or one class.
+   * scheduled, changed or rescheduled, has students waiting, goes live, ends or is cancelled,
+   * and when a recording of it is ready. Optionally only one course's classes, or one class;
+   * a course or class the caller cannot see is refused (NOT_FOUND, or FORBIDDEN when not enrolled).
    */
   liveClassStatusChanged: LiveClass;
 };
@@ -242,6 +268,7 @@ export type UpdateLiveClassInput = {
   record?: InputMaybe<Scalars['Boolean']['input']>;
   scheduledAt?: InputMaybe<Scalars['DateTime']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
+  waitForModerator?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 export type User = {
@@ -357,6 +384,7 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Attendance: ResolverTypeWrapper<AttendanceModel>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   AttendanceInterval: ResolverTypeWrapper<AttendanceInterval>;
   Course: ResolverTypeWrapper<CourseReference>;
@@ -365,10 +393,10 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JoinTicket: ResolverTypeWrapper<JoinTicket>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   LiveClass: ResolverTypeWrapper<LiveClassModel>;
   LiveClassStatus: LiveClassStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  ParticipantKind: ParticipantKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Recording: ResolverTypeWrapper<RecordingModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -382,6 +410,7 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Attendance: AttendanceModel;
+  String: Scalars['String']['output'];
   Int: Scalars['Int']['output'];
   AttendanceInterval: AttendanceInterval;
   Course: CourseReference;
@@ -389,7 +418,6 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   JoinTicket: JoinTicket;
   Boolean: Scalars['Boolean']['output'];
-  String: Scalars['String']['output'];
   LiveClass: LiveClassModel;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
@@ -402,11 +430,13 @@ export type ResolversParentTypes = ResolversObject<{
 }>;
 
 export type AttendanceResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Attendance'] = ResolversParentTypes['Attendance']> = ResolversObject<{
+  identity?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   intervals?: Resolver<Array<ResolversTypes['AttendanceInterval']>, ParentType, ContextType>;
   joinedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['ParticipantKind'], ParentType, ContextType>;
   leftAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   secondsPresent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  user?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
 }>;
 
 export type AttendanceIntervalResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['AttendanceInterval'] = ResolversParentTypes['AttendanceInterval']> = ResolversObject<{
@@ -448,10 +478,12 @@ export type LiveClassResolvers<ContextType = MeetContext, ParentType extends Res
   recordings?: Resolver<Array<ResolversTypes['Recording']>, ParentType, ContextType>;
   roomName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scheduledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  serviceParticipants?: Resolver<Array<ResolversTypes['Attendance']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LiveClassStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  waitForModerator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
 export type MutationResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{

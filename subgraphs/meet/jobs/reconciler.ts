@@ -2,15 +2,18 @@
  * Reconciliation: webhooks get lost (LiveKit down, meet down, stale
  * retries), so every MEET_RECONCILE_INTERVAL_SECONDS meet compares its LIVE
  * classes with LiveKit's rooms and repairs what drifted:
- * - a SCHEDULED class whose room holds participants is made LIVE (its
- *   participant_joined was lost), from the earliest participant's join,
- *   and then follows what the webhook would have done (automatic recording,
- *   services/class-went-live.ts);
+ * - a SCHEDULED or WAITING class whose room holds a participant who opens
+ *   it (livekit/participants.ts: a moderator, or any person when the class
+ *   does not wait for one) is made LIVE (its participant_joined was lost),
+ *   from the earliest such join, and then follows what the webhook would
+ *   have done (automatic recording, services/class-went-live.ts); one
+ *   holding only students is made WAITING; recorders, agents, SIP and
+ *   ingress change nothing;
  * - a SCHEDULED class nobody joined is ENDED once its scheduled end +
  *   MEET_LIVE_GRACE_MINUTES has passed and its room is empty or gone
  *   (startedAt stays null; not while LiveKit is unreachable, since its room
  *   might hold people), so it leaves the schedule;
- * - a LIVE class whose room is gone is ENDED;
+ * - a LIVE class whose room is gone is ENDED, a WAITING one SCHEDULED again;
  * - a LIVE class past its scheduled end + MEET_LIVE_GRACE_MINUTES is ENDED,
  *   whatever LiveKit says (so no class stays LIVE forever, even with
  *   LiveKit unreachable), and its room closed;
@@ -35,7 +38,8 @@ import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
-import { markEnded, markLive } from '../services/class-lifecycle.js';
+import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
+import { opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 
@@ -106,9 +110,10 @@ export class Reconciler {
 
     const wentLive = await this.startOccupied(occupied, now, report);
     if (rooms) await this.endUnattended(new Set(occupied), now, report);
-    const live = await new LiveClassRepository(this.db).listInStatus('LIVE');
-    for (const liveClass of live) {
-      const overdue = now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
+    const classes = new LiveClassRepository(this.db);
+    const inRoom = [...(await classes.listInStatus('LIVE')), ...(await classes.listInStatus('WAITING'))];
+    for (const liveClass of inRoom) {
+      const overdue = liveClass.status === 'LIVE' && now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
       if (overdue) {
         await this.end(liveClass, now, 'overdue', report);
         if (rooms?.has(liveClass.roomName)) await this.deleteRoom(liveClass.roomName, report);
@@ -118,7 +123,11 @@ export class Reconciler {
       const participants = rooms.has(liveClass.roomName) ? await this.livekit.listParticipants(liveClass.roomName).catch(() => undefined) : null;
       if (participants === undefined) continue; // LiveKit failed for this room: try again next time
       if (participants === null) {
-        await this.end(liveClass, now, 'room_gone', report);
+        if (liveClass.status === 'LIVE') await this.end(liveClass, now, 'room_gone', report);
+        else await this.db.transaction().execute(async (trx) => {
+          const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
+          if (current) await stopWaiting(trx, current, now);
+        });
         continue;
       }
       const attendance = new AttendanceRepository(this.db);
@@ -128,7 +137,7 @@ export class Reconciler {
         if (known.has(participant.sid)) continue;
         await attendance.recordSession({
           companyId: liveClass.companyId, liveClassId: liveClass.id, identity: participant.identity, sid: participant.sid,
-          userId: isMoodleId(participant.identity) ? participant.identity : null,
+          kind: participantKind(participant), userId: isMoodleId(participant.identity) ? participant.identity : null,
           joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
         });
         report.openedIntervals += 1;
@@ -168,17 +177,26 @@ export class Reconciler {
     return updated;
   }
 
-  /** SCHEDULED classes whose rooms hold participants: LIVE since the earliest join LiveKit reports. Returns those made LIVE. */
+  /**
+   * SCHEDULED and WAITING classes whose rooms hold participants: LIVE since the earliest join of one who opens the class
+   * (the webhook's rule, livekit/participants.ts), else WAITING while people are there. Returns those made LIVE.
+   */
   private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport): Promise<LiveClassModel[]> {
     const madeLive: LiveClassModel[] = [];
-    const waiting = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => liveClass.status === 'SCHEDULED');
-    for (const liveClass of waiting) {
+    const notStarted = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => (NOT_STARTED as readonly string[]).includes(liveClass.status));
+    for (const liveClass of notStarted) {
       const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
-      if (!participants?.length) continue;
-      const firstJoin = Math.min(...participants.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));
+      const people = (participants ?? []).filter((participant) => participantKind(participant) === 'STANDARD');
+      if (!people.length) continue;
+      const openers = people.filter((participant) => opensClass(participant, liveClass));
+      const firstJoin = Math.min(...openers.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));
       const started = await this.db.transaction().execute(async (trx) => {
         const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-        if (current?.status !== 'SCHEDULED') return null; // a webhook got there first
+        if (!current || !(NOT_STARTED as readonly string[]).includes(current.status)) return null; // a webhook got there first
+        if (openers.length === 0) {
+          await markWaiting(trx, current);
+          return null;
+        }
         return markLive(trx, current, new Date(firstJoin));
       });
       if (started) {
@@ -193,12 +211,13 @@ export class Reconciler {
   private async endUnattended(occupied: Set<string>, now: Date, report: ReconcileReport): Promise<void> {
     const cutoff = new Date(now.getTime() - this.settings.liveGraceMinutes * 60_000);
     const unattended = await new LiveClassRepository(this.db).listScheduledEndingBefore(cutoff);
-    for (const liveClass of unattended.filter((candidate) => !occupied.has(candidate.roomName))) {
-      await this.end(liveClass, now, 'unattended', report, 'SCHEDULED');
+    // Students still waiting long after the end: no teacher is coming.
+    for (const liveClass of unattended.filter((candidate) => candidate.status === 'WAITING' || !occupied.has(candidate.roomName))) {
+      await this.end(liveClass, now, 'unattended', report, liveClass.status === 'WAITING' ? 'WAITING' : 'SCHEDULED');
     }
   }
 
-  private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport, from: 'LIVE' | 'SCHEDULED' = 'LIVE'): Promise<void> {
+  private async end(liveClass: LiveClassModel, at: Date, reason: string, report: ReconcileReport, from: 'LIVE' | 'SCHEDULED' | 'WAITING' = 'LIVE'): Promise<void> {
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
       if (current?.status !== from) return false; // a webhook or a teacher got there first

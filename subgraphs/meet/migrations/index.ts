@@ -80,4 +80,17 @@ export const meetMigrations: Migrations = {
         .execute();
     },
   },
+  // Wait for moderator (a class goes LIVE when a teacher arrives; students before wait: WAITING) and participant kinds.
+  '0002-waiting-and-participant-kinds': {
+    async up(db: Kysely<any>) {
+      await sql`ALTER TABLE meet.live_classes DROP CONSTRAINT IF EXISTS live_classes_status_check`.execute(db);
+      await sql`ALTER TABLE meet.live_classes ADD CONSTRAINT live_classes_status_check
+        CHECK (status IN ('SCHEDULED', 'WAITING', 'LIVE', 'ENDED', 'CANCELLED'))`.execute(db);
+      await db.schema.withSchema('meet').alterTable('live_classes')
+        .addColumn('wait_for_moderator', 'boolean', (col) => col.notNull().defaultTo(true)).execute();
+      // LiveKit's ParticipantInfo.Kind: only STANDARD participants are attendees.
+      await db.schema.withSchema('meet').alterTable('attendance')
+        .addColumn('participant_kind', 'text', (col) => col.notNull().defaultTo('STANDARD')).execute();
+    },
+  },
 };

@@ -5,7 +5,7 @@
  * intervals whose start is known.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { AttendanceTable, MeetDatabase } from '../database.js';
+import type { AttendanceTable, MeetDatabase, ParticipantKind } from '../database.js';
 import { uuidsOnly } from './ids.js';
 
 export type AttendanceRow = Selectable<AttendanceTable>;
@@ -15,6 +15,8 @@ export interface SessionFacts {
   liveClassId: string;
   identity: string;
   sid: string;
+  kind: ParticipantKind;
+  /** Moodle user id, for STANDARD participants whose identity is one. */
   userId: string | null;
   joinedAt?: Date | null;
   leftAt?: Date | null;
@@ -32,7 +34,8 @@ export class AttendanceRepository {
         live_class_id: facts.liveClassId,
         participant_identity: facts.identity,
         participant_sid: facts.sid,
-        user_id: facts.userId,
+        participant_kind: facts.kind,
+        user_id: facts.kind === 'STANDARD' ? facts.userId : null,
         joined_at: facts.joinedAt ?? null,
         left_at: facts.leftAt ?? null,
       })

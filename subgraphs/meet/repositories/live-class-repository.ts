@@ -20,6 +20,7 @@ export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
     roomName: row.room_name,
     hostUserId: row.host_user_id,
     record: row.record,
+    waitForModerator: row.wait_for_moderator,
     roomOpenedAt: row.room_opened_at,
     createdBy: row.created_by,
     createdAt: row.created_at,
@@ -37,6 +38,7 @@ export interface NewLiveClass {
   roomName: string;
   hostUserId: string;
   record: boolean;
+  waitForModerator: boolean;
   createdBy: string;
 }
 
@@ -87,12 +89,12 @@ export class LiveClassRepository {
     return rows.map(toLiveClass);
   }
 
-  /** SCHEDULED classes (nobody ever joined) whose scheduled end came before `cutoff`, across companies. */
+  /** SCHEDULED and WAITING classes (no teacher ever came) whose scheduled end came before `cutoff`, across companies. */
   async listScheduledEndingBefore(cutoff: Date): Promise<LiveClassModel[]> {
     const rows = await this.db
       .selectFrom('live_classes')
       .selectAll()
-      .where('status', '=', 'SCHEDULED')
+      .where('status', 'in', ['SCHEDULED', 'WAITING'])
       .where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) < ${cutoff}`)
       .orderBy('scheduled_at')
       .execute();
@@ -127,7 +129,7 @@ export class LiveClassRepository {
       .updateTable('live_classes')
       .set({ room_opened_at: at, updated_at: new Date() })
       .where('id', '=', id)
-      .where('status', 'in', ['SCHEDULED', 'LIVE'])
+      .where('status', 'in', ['SCHEDULED', 'WAITING', 'LIVE'])
       .where('room_opened_at', 'is', null)
       .execute();
   }
@@ -151,6 +153,7 @@ export class LiveClassRepository {
         room_name: values.roomName,
         host_user_id: values.hostUserId,
         record: values.record,
+        wait_for_moderator: values.waitForModerator,
         created_by: values.createdBy,
       })
       .returningAll()

@@ -6,4 +6,5 @@ export const LiveClass: LiveClassResolvers = {
   host: (liveClass) => ({ id: liveClass.hostUserId }),
   recordings: (liveClass, _args, { recordings }) => recordings.ofClass(liveClass),
   attendance: (liveClass, _args, { attendance }) => attendance.ofClass(liveClass),
+  serviceParticipants: (liveClass, _args, { attendance }) => attendance.serviceParticipantsOf(liveClass),
 };

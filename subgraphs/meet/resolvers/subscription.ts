@@ -14,7 +14,14 @@ import type { MeetContext } from '../context.js';
 import type { SubscriptionLiveClassStatusChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { LiveClassModel } from '../models.js';
 
-const STATUS_TOPICS = ['meet.class.scheduled', 'meet.class.started', 'meet.class.ended', 'meet.class.cancelled'] as const;
+/** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready. */
+const STATUS_TOPICS = [
+  'meet.class.scheduled', 'meet.class.updated', 'meet.class.waiting', 'meet.class.started', 'meet.class.ended', 'meet.class.cancelled',
+  'meet.recording.ready',
+] as const;
+
+/** Class and recording events alike name their class and course. */
+const scopeOf = (event: { payload: unknown }) => event.payload as { course_id: string; live_class_id: string };
 
 interface ClassChanged {
   liveClassId: string;
@@ -31,12 +38,12 @@ const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown
       after: resumeAfter,
       filter: (event) =>
         event.companyId === companyId &&
-        (!courseId || event.payload.course_id === courseId) &&
-        (!liveClassId || event.payload.live_class_id === liveClassId),
+        (!courseId || scopeOf(event).course_id === courseId) &&
+        (!liveClassId || scopeOf(event).live_class_id === liveClassId),
     });
     return mapEvents(changes, async (event) => {
       // Visible: of the caller's company (the lookup is filtered by it), and an admin or enrolled in its course.
-      const visible = await context.liveClasses.getLiveClass(event.payload.live_class_id);
+      const visible = await context.liveClasses.getLiveClass(scopeOf(event).live_class_id);
       return visible ? withCursor<ClassChanged>({ liveClassId: visible.id }, event.cursor) : undefined;
     });
   },

@@ -3,7 +3,7 @@
  * change. Payloads are snake_case, the platform's event contract; academy
  * (Moodle calendar, notifications) and calendar consume them.
  *
- * Topics: meet.class.scheduled, .updated, .cancelled, .started, .ended;
+ * Topics: meet.class.scheduled, .updated, .cancelled, .waiting, .started, .ended;
  * meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
  * which names the class `live_class_id` and the host `host_user_id`; the
  * short names `class_id` and `host_id` are carried too).
@@ -17,7 +17,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
 
-export type ClassTopic = 'meet.class.scheduled' | 'meet.class.updated' | 'meet.class.cancelled' | 'meet.class.started' | 'meet.class.ended';
+export type ClassTopic = 'meet.class.scheduled' | 'meet.class.updated' | 'meet.class.cancelled' | 'meet.class.waiting' | 'meet.class.started' | 'meet.class.ended';
 
 /** Who made a change: a user's Moodle id, or null for LiveKit and meet's jobs. */
 export type ActorId = string | null;
@@ -36,6 +36,7 @@ export function classPayload(liveClass: LiveClassModel, actorId: ActorId): Recor
     host_id: liveClass.hostUserId,
     host_user_id: liveClass.hostUserId,
     room_name: liveClass.roomName,
+    wait_for_moderator: liveClass.waitForModerator,
     status: liveClass.status,
     started_at: liveClass.startedAt?.toISOString() ?? null,
     ended_at: liveClass.endedAt?.toISOString() ?? null,

@@ -45,7 +45,7 @@ export class JoinService {
     const role = this.access.isAdmin ? 'TEACHER' : await this.access.roleIn(liveClass.courseId);
     if (!role) throw forbidden('Only users enrolled in the course (and company admins) may join its live classes');
     const teacher = role === 'TEACHER';
-    requireStatus(liveClass, ['SCHEDULED', 'LIVE'], 'join');
+    requireStatus(liveClass, ['SCHEDULED', 'WAITING', 'LIVE'], 'join');
     this.requireWindow(liveClass, teacher, now);
 
     await this.openRoom(liveClass, now);

@@ -41,6 +41,7 @@ export function newRoomName(courseId: string): string {
 
 const WHY_NOT: Record<LiveClassStatus, string> = {
   SCHEDULED: 'it has not started yet',
+  WAITING: 'it has not started yet (students are waiting for a teacher)',
   LIVE: 'it is live',
   ENDED: 'it has ended',
   CANCELLED: 'it was cancelled',
@@ -58,7 +59,7 @@ export function requireStatus(liveClass: LiveClassModel, allowed: readonly LiveC
  * rather than silently turned into a cancel the caller did not ask for.
  */
 export function requireEndable(liveClass: LiveClassModel, now: Date): void {
-  if (liveClass.status === 'SCHEDULED' && now < liveClass.scheduledAt) {
+  if ((liveClass.status === 'SCHEDULED' || liveClass.status === 'WAITING') && now < liveClass.scheduledAt) {
     throw conflict(`Cannot end live class ${liveClass.id}: nobody has joined and it has not started yet; use cancelLiveClass to call it off`);
   }
 }

@@ -25,6 +25,7 @@ export interface ScheduleInput {
   durationMinutes?: number | null;
   description?: string | null;
   record?: boolean | null;
+  waitForModerator?: boolean | null;
 }
 
 export interface UpdateInput {
@@ -33,6 +34,7 @@ export interface UpdateInput {
   scheduledAt?: Date | null;
   durationMinutes?: number | null;
   record?: boolean | null;
+  waitForModerator?: boolean | null;
 }
 
 export class SchedulingService {
@@ -64,6 +66,7 @@ export class SchedulingService {
         roomName: newRoomName(input.courseId),
         hostUserId: host,
         record: input.record ?? false,
+        waitForModerator: input.waitForModerator ?? true,
         createdBy: this.viewer.userId,
       });
       await publishClassEvent(trx, 'meet.class.scheduled', created, this.actorId);
@@ -79,11 +82,12 @@ export class SchedulingService {
       ...(input.durationMinutes != null && { duration_minutes: validDuration(input.durationMinutes) }),
       ...(input.scheduledAt != null && { scheduled_at: validStart(input.scheduledAt) }),
       ...(input.record != null && { record: input.record }),
+      ...(input.waitForModerator != null && { wait_for_moderator: input.waitForModerator }),
     };
     return this.db.transaction().execute(async (trx) => {
       const current = await this.lock(trx, id);
       // A live class can be renamed or extended, not moved.
-      requireStatus(current, changes.scheduled_at ? ['SCHEDULED'] : ['SCHEDULED', 'LIVE'], 'change');
+      requireStatus(current, changes.scheduled_at ? ['SCHEDULED', 'WAITING'] : ['SCHEDULED', 'WAITING', 'LIVE'], 'change');
       if (Object.keys(changes).length === 0) return current;
       const updated = await new LiveClassRepository(trx).update(id, changes);
       await publishClassEvent(trx, 'meet.class.updated', updated, this.actorId, {
@@ -99,7 +103,7 @@ export class SchedulingService {
     await this.requireTeacherOf(id);
     const cancelled = await this.db.transaction().execute(async (trx) => {
       const current = await this.lock(trx, id);
-      requireStatus(current, ['SCHEDULED'], 'cancel');
+      requireStatus(current, ['SCHEDULED', 'WAITING'], 'cancel');
       const updated = await new LiveClassRepository(trx).update(id, { status: 'CANCELLED', room_opened_at: null });
       await publishClassEvent(trx, 'meet.class.cancelled', updated, this.actorId);
       return { updated, hadRoom: current.roomOpenedAt !== null };
@@ -112,7 +116,7 @@ export class SchedulingService {
     await this.requireTeacherOf(id);
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await this.lock(trx, id);
-      requireStatus(current, ['SCHEDULED', 'LIVE'], 'end');
+      requireStatus(current, ['SCHEDULED', 'WAITING', 'LIVE'], 'end');
       requireEndable(current, new Date());
       return markEnded(trx, current, new Date(), 'ended_by_teacher', this.actorId);
     });

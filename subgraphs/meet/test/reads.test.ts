@@ -66,7 +66,7 @@ describe('meet reads', () => {
     expect(course.recordings[0].url).toMatch(new RegExp(`/recordings/${DEMO_ENDED_LIVE_CLASS.recordingId}\\?expires=\\d+&sig=`));
   });
 
-  it('shows attendance per user with the sum of their intervals to teachers, and refuses it to students', async () => {
+  it('shows attendance per user with the sum of their intervals to teachers, and students their own entry only', async () => {
     const query = `{ liveClass(id: "${ended}") { attendance { user { id } secondsPresent leftAt intervals { joinedAt leftAt } } } }`;
     const teacher = await call('tara.teacher', query);
     expect(teacher.body.errors).toBeUndefined();
@@ -76,7 +76,11 @@ describe('meet reads', () => {
     expect(byUser['5'].intervals).toHaveLength(2);
     expect(byUser['3'].secondsPresent).toBe(60 * 60);
     const student = await call('sam.student', query);
-    expect(student.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(student.body.errors).toBeUndefined();
+    expect(student.body.data.liveClass.attendance).toEqual([byUser['5']]);
+    const absent = await call('sita.student', `{ liveClass(id: "${ended}") { attendance { user { id } } serviceParticipants { identity } } }`);
+    expect(absent.body.data.liveClass.attendance).toEqual([{ user: { id: '6' } }]);
+    expect(absent.body.data.liveClass.serviceParticipants).toEqual([]);
   });
 
   it('resolves many LiveClass references with one SQL statement and one academy call', async () => {

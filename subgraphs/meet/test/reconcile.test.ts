@@ -81,13 +81,22 @@ describe('reconciliation with LiveKit', () => {
     const created = body.data.scheduleLiveClass as { id: string; roomName: string };
     await meet.call('tara.teacher', JOIN, { id: created.id });
     await meet.livekit.webhooksSettled();
-    const sam = meet.livekit.addParticipant(created.roomName, '5');
+    meet.livekit.addParticipant(created.roomName, '5');
+    meet.livekit.addParticipant(created.roomName, 'EG_recorder', 'Recorder', { kind: 'EGRESS' });
+    // A student (and a recorder): the class waits for its teacher, as the webhook would have it.
+    expect((await reconciler.reconcile()).started).not.toContain(created.id);
+    const query = `{ liveClass(id: "${created.id}") { status startedAt attendance { user { id } leftAt } serviceParticipants { identity } } }`;
+    expect((await meet.call('admin', query)).body.data.liveClass).toEqual({
+      status: 'WAITING', startedAt: null, attendance: [{ user: { id: '5' }, leftAt: null }], serviceParticipants: [{ identity: 'EG_recorder' }],
+    });
+    const tara = meet.livekit.addParticipant(created.roomName, '3');
     const report = await reconciler.reconcile();
     expect(report.started).toContain(created.id);
-    const state = await meet.call('admin', `{ liveClass(id: "${created.id}") { status startedAt attendance { user { id } leftAt } } }`);
-    expect(state.body.data.liveClass).toEqual({
-      status: 'LIVE', startedAt: new Date(Number(sam.joinedAt) * 1000).toISOString(), attendance: [{ user: { id: '5' }, leftAt: null }],
+    const state = await meet.call('admin', query);
+    expect(state.body.data.liveClass).toMatchObject({
+      status: 'LIVE', startedAt: new Date(Number(tara.joinedAt) * 1000).toISOString(),
     });
+    expect(state.body.data.liveClass.attendance.map((a: any) => a.user.id).sort()).toEqual(['3', '5']);
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === created.id)).toHaveLength(1);
   });
 

@@ -53,32 +53,65 @@ describe('LiveKit webhooks', () => {
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(0);
   });
 
-  it('keeps a class SCHEDULED when its empty room starts, and makes it LIVE on the first participant, once', async () => {
-    const liveClass = await scheduleOpened();
+  it('keeps a class SCHEDULED when its empty room starts, WAITING while only students are in, and LIVE when its teacher comes, once', async () => {
+    const liveClass = await scheduleOpened(true);
     // The double announced the room the join created, as LiveKit does: an empty room is no class in progress.
     expect(meet.livekit.webhooks.filter((hook) => hook.room === liveClass.roomName)).toMatchObject([{ event: 'room_started', status: 200, body: { status: 'ignored' } }]);
     expect((await statusOf(liveClass.id)).status).toBe('SCHEDULED');
     expect((await hook('room_started', { room: room(liveClass.roomName) })).body.status).toBe('ignored');
+    // A room holding someone, but who is not said: a class waiting for its teacher stays as it is.
+    expect((await hook('room_started', { room: { ...room(liveClass.roomName), numParticipants: 1 } })).body.status).toBe('ignored');
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(0);
 
+    // A student first: WAITING, visible to them, not recorded.
+    const studentJoined = new Date(Math.floor(Date.now() / 1000) * 1000 - 40_000);
+    expect((await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_sam', studentJoined) })).body.status).toBe('applied');
+    expect(await statusOf(liveClass.id)).toMatchObject({ status: 'WAITING', startedAt: null });
+    expect((await meet.call('sam.student', `{ liveClass(id: "${liveClass.id}") { status recordings { id } } }`)).body.data.liveClass).toEqual({ status: 'WAITING', recordings: [] });
+    expect([...meet.livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(0);
+    expect((await meet.outbox('meet.class.waiting')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(1);
+
     const joinedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 20_000);
-    const first = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_first', joinedAt) });
+    const first = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('3', 'PA_tara', joinedAt) });
     expect(first).toMatchObject({ status: 200, body: { status: 'applied' } });
-    const again = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_first', joinedAt) }, { id: first.id });
+    const again = await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('3', 'PA_tara', joinedAt) }, { id: first.id });
     expect(again).toMatchObject({ status: 200, body: { status: 'duplicate' } });
-    await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('3', 'PA_second') });
+    await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('6', 'PA_sita') });
     expect(await statusOf(liveClass.id)).toMatchObject({ status: 'LIVE', startedAt: joinedAt.toISOString() });
     const events = (await meet.outbox('meet.class.started')).filter((row) => row.entity_key === liveClass.id);
     expect(events).toHaveLength(1);
     // LiveKit made it live, not a user.
     expect(events[0]!.payload).toMatchObject({ class_id: liveClass.id, status: 'LIVE', started_at: joinedAt.toISOString(), actor_id: null });
+    // Recording starts with the teacher, not before.
+    expect([...meet.livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(1);
   });
 
-  it('makes a class LIVE on a room_started whose room already holds participants (participant_joined lost)', async () => {
-    const liveClass = await scheduleOpened();
-    const result = await hook('room_started', { room: { ...room(liveClass.roomName), numParticipants: 2 } });
+  it('makes a class LIVE on the first participant when it does not wait for a moderator, and on a room_started holding participants', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Open door', scheduledAt: inMinutes(10), waitForModerator: false } });
+    const open = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await hook('participant_joined', { room: room(open.roomName), participant: participant('5', 'PA_open') });
+    expect((await statusOf(open.id)).status).toBe('LIVE');
+    const { body: other } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Open door 2', scheduledAt: inMinutes(10), waitForModerator: false } });
+    const result = await hook('room_started', { room: { ...room(other.data.scheduleLiveClass.roomName), numParticipants: 2 } });
     expect(result.body.status).toBe('applied');
-    expect((await statusOf(liveClass.id)).status).toBe('LIVE');
+    expect((await statusOf(other.data.scheduleLiveClass.id)).status).toBe('LIVE');
+  });
+
+  it('never lets an egress, agent, SIP or ingress participant open a class or count as an attendee', async () => {
+    const liveClass = await scheduleOpened();
+    for (const [kind, identity] of [['EGRESS', 'EG_abc'], ['AGENT', 'agent-1'], ['SIP', 'sip_+4912345'], ['INGRESS', 'IN_cam']] as const) {
+      expect((await hook('participant_joined', { room: room(liveClass.roomName), participant: { ...participant(identity, `PA_${kind}`), kind } })).body.status).toBe('applied');
+    }
+    // An egress of an older LiveKit, without kind: known by its identity.
+    await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('EG_old', 'PA_EG_old') });
+    expect((await statusOf(liveClass.id)).status).toBe('SCHEDULED');
+    const query = `{ liveClass(id: "${liveClass.id}") { attendance { identity } serviceParticipants { identity kind user { id } } } }`;
+    const teacher = (await meet.call('tara.teacher', query)).body.data.liveClass;
+    expect(teacher.attendance).toEqual([]);
+    expect(teacher.serviceParticipants.map((p: any) => [p.kind, p.identity, p.user]).sort()).toEqual(
+      [['AGENT', 'agent-1', null], ['EGRESS', 'EG_abc', null], ['EGRESS', 'EG_old', null], ['INGRESS', 'IN_cam', null], ['SIP', 'sip_+4912345', null]],
+    );
+    expect((await meet.call('sam.student', query)).body.data.liveClass.serviceParticipants).toEqual([]);
   });
 
   it('records attendance intervals, whatever order joined and left arrive in', async () => {

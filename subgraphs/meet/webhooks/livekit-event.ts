@@ -25,7 +25,8 @@ export interface MeetWebhookEvent {
   roomName: string | null;
   /** Participants in the room when the event was sent (LiveKit's Room.numParticipants). */
   roomParticipants: number;
-  participant: { sid: string; identity: string; joinedAt: Date | null } | null;
+  /** `kind` is LiveKit's ParticipantInfo.Kind (see livekit/participants.ts); `metadata` is the join token's. */
+  participant: { sid: string; identity: string; joinedAt: Date | null; kind: number; metadata: string } | null;
   egress: MeetEgress | null;
 }
 
@@ -56,7 +57,10 @@ export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
     roomName: event.room?.name || event.egressInfo?.roomName || null,
     roomParticipants: event.room?.numParticipants ?? 0,
     participant: event.participant
-      ? { sid: event.participant.sid, identity: event.participant.identity, joinedAt: fromSeconds(event.participant.joinedAt) }
+      ? {
+        sid: event.participant.sid, identity: event.participant.identity, joinedAt: fromSeconds(event.participant.joinedAt),
+        kind: event.participant.kind, metadata: event.participant.metadata,
+      }
       : null,
     egress: event.egressInfo ? toMeetEgress(event.egressInfo) : null,
   };

@@ -15,7 +15,8 @@ import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { WebhookEventRepository } from '../repositories/webhook-event-repository.js';
-import { markEnded, markLive } from '../services/class-lifecycle.js';
+import { markEnded, markLive, markWaiting, stopWaiting } from '../services/class-lifecycle.js';
+import { opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
 
@@ -54,22 +55,26 @@ export class LiveKitWebhookHandler {
 
     switch (event.event) {
       case 'room_started': {
-        // The rule for LIVE: someone is in the room. Rooms are opened ahead of the class (jobs/room-opening.ts) and
-        // LiveKit sends room_started on creation, so an empty room is no class in progress; the first participant_joined
-        // makes it LIVE (startedAt = that participant's join). room_started only does when the room already holds
-        // participants (LiveKit auto-created it on a join, or that participant_joined was lost). Reconciliation ends
-        // any LIVE class whose room is gone or whose end plus grace has passed, so LIVE never lasts forever.
-        if (!liveClass.roomOpenedAt && (liveClass.status === 'SCHEDULED' || liveClass.status === 'LIVE')) {
+        // Rooms are opened ahead of the class (jobs/room-opening.ts) and LiveKit sends room_started on creation, so an
+        // empty room is no class in progress; who joins decides (participant_joined). room_started only makes a class
+        // LIVE when its room already holds participants and the class does not wait for a moderator (the count does
+        // not say who they are: reconciliation looks). Reconciliation ends any LIVE class whose room is gone or whose
+        // end plus grace has passed, so LIVE never lasts forever.
+        if (!liveClass.roomOpenedAt && ['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) {
           await classes.markRoomOpened(liveClass.id, event.createdAt);
         }
-        if (liveClass.status !== 'SCHEDULED' || event.roomParticipants <= 0) return { outcome: 'ignored' };
+        if (liveClass.status !== 'SCHEDULED' || event.roomParticipants <= 0 || liveClass.waitForModerator) return { outcome: 'ignored' };
         const live = await markLive(trx, liveClass, event.createdAt);
         return { outcome: 'applied', wentLive: live };
       }
       case 'room_finished': {
-        // A room that closes before anyone made the class live (empty timeout) leaves it SCHEDULED, to be opened again.
+        // A room that closes before anyone made the class live (empty timeout, students left) leaves it SCHEDULED, to be opened again.
         if (liveClass.status === 'SCHEDULED') {
           await classes.update(liveClass.id, { room_opened_at: null });
+          return { outcome: 'applied' };
+        }
+        if (liveClass.status === 'WAITING') {
+          await stopWaiting(trx, liveClass, event.createdAt);
           return { outcome: 'applied' };
         }
         if (liveClass.status !== 'LIVE') return { outcome: 'ignored' };
@@ -77,16 +82,21 @@ export class LiveKitWebhookHandler {
         return { outcome: 'applied' };
       }
       case 'participant_joined': {
-        if (!event.participant || (liveClass.status !== 'SCHEDULED' && liveClass.status !== 'LIVE')) return { outcome: 'ignored' };
-        // Someone is in the room: the class is live even if room_started was lost.
-        const live = await markLive(trx, liveClass, event.participant.joinedAt ?? event.createdAt);
-        await this.recordSession(trx, live, event, { joinedAt: event.participant.joinedAt ?? event.createdAt });
-        return { outcome: 'applied', wentLive: live !== liveClass ? live : undefined };
+        const participant = event.participant;
+        if (!participant || !['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
+        const joinedAt = participant.joinedAt ?? event.createdAt;
+        let current = liveClass;
+        // Recorders, ingress, SIP and agents never open a class; a student before any teacher waits.
+        if (participantKind(participant) === 'STANDARD' && current.status !== 'LIVE') {
+          current = opensClass(participant, current) ? await markLive(trx, current, joinedAt) : await markWaiting(trx, current);
+        }
+        await this.recordSession(trx, current, event, { joinedAt });
+        return { outcome: 'applied', wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined };
       }
       case 'participant_left':
       case 'participant_connection_aborted': {
         if (!event.participant) return { outcome: 'ignored' };
-        // Never past the class's end: closing the class already closed this interval there.
+        // LiveKit's own time of the departure, never past the class's end (closing the class closed this interval there).
         const leftAt = liveClass.endedAt && liveClass.endedAt < event.createdAt ? liveClass.endedAt : event.createdAt;
         await this.recordSession(trx, liveClass, event, { joinedAt: event.participant.joinedAt, leftAt });
         return { outcome: 'applied' };
@@ -103,6 +113,7 @@ export class LiveKitWebhookHandler {
       liveClassId: liveClass.id,
       identity: participant.identity,
       sid: participant.sid,
+      kind: participantKind(participant),
       userId: isMoodleId(participant.identity) ? participant.identity : null,
       ...times,
     });

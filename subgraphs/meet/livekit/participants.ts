@@ -1,0 +1,51 @@
+/**
+ * Who a LiveKit participant is, for meet's rules; the webhook handler and
+ * reconciliation ask the same questions of the same ParticipantInfo, so they
+ * always agree.
+ * - Kind: LiveKit's ParticipantInfo.Kind (an enum number once parsed by
+ *   livekit-server-sdk). Egress recorders, ingress, SIP and agents are not
+ *   people attending; an identity `EG_…` without a kind (older servers) is
+ *   an egress too.
+ * - Moderator: the class's host, or whoever joined with a teacher's token
+ *   (teachers of the course and admins: the token's metadata, which meet
+ *   signs and participants cannot change without canUpdateOwnMetadata).
+ */
+import type { LiveClassModel, ParticipantKind } from '../models.js';
+
+const KINDS: Record<number, ParticipantKind> = { 0: 'STANDARD', 1: 'INGRESS', 2: 'EGRESS', 3: 'SIP', 4: 'AGENT' };
+
+export interface ParticipantFacts {
+  identity: string;
+  kind?: number | string | null;
+  metadata?: string | null;
+}
+
+export function participantKind(participant: ParticipantFacts): ParticipantKind {
+  const { kind } = participant;
+  if (typeof kind === 'string' && Object.values(KINDS).includes(kind as ParticipantKind)) return kind as ParticipantKind;
+  if (typeof kind === 'number' && kind !== 0) return KINDS[kind] ?? 'OTHER';
+  return participant.identity.startsWith('EG_') ? 'EGRESS' : 'STANDARD';
+}
+
+/** The role meet put in the participant's join token ('teacher' or 'student'), if any. */
+export function tokenRole(metadata: string | null | undefined): string | null {
+  if (!metadata) return null;
+  try {
+    const parsed = JSON.parse(metadata) as { role?: unknown };
+    return typeof parsed?.role === 'string' ? parsed.role : null;
+  } catch {
+    return null;
+  }
+}
+
+/** May this participant's arrival make the class LIVE? A person who is its host, a teacher or an admin. */
+export function isModerator(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId'>): boolean {
+  if (participantKind(participant) !== 'STANDARD') return false;
+  return participant.identity === liveClass.hostUserId || tokenRole(participant.metadata) === 'teacher';
+}
+
+/** Does this participant open the class: a moderator, or any person when the class does not wait for one? */
+export function opensClass(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId' | 'waitForModerator'>): boolean {
+  if (participantKind(participant) !== 'STANDARD') return false;
+  return !liveClass.waitForModerator || isModerator(participant, liveClass);
+}

@@ -1,0 +1,94 @@
+/**
+ * Live classes as a teacher expects them, through the gateway, with clients
+ * joining the LiveKit double with the tokens joinLiveClass hands out (so the
+ * webhooks carry the participants' kind and token metadata as LiveKit's do).
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
+import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+
+let livekit: LiveKitDouble;
+let platform: TestPlatform;
+let db: ReturnType<typeof createKysely<any>>;
+beforeAll(async () => {
+  livekit = await startLiveKitDouble();
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
+  livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
+  db = createKysely<any>(platform.database.url);
+});
+afterAll(async () => {
+  await livekit?.webhooksSettled();
+  await db?.destroy();
+  await platform?.stop();
+  await livekit?.stop();
+});
+
+const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
+async function gql(user: string, query: string, variables?: Record<string, unknown>) {
+  const result = await platform.query(user, query, variables);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data;
+}
+async function schedule(input: Record<string, unknown> = {}) {
+  const data = await gql('tara.teacher', `mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id roomName waitForModerator } }`, {
+    input: { courseId: '101', title: 'Waves', scheduledAt: inMinutes(5), record: true, ...input },
+  });
+  return data.scheduleLiveClass as { id: string; roomName: string; waitForModerator: boolean };
+}
+/** The user joins through the API, then connects to the room with the ticket, as a client would. */
+async function enter(user: string, classId: string) {
+  const data = await gql(user, `mutation($id: ID!) { joinLiveClass(id: $id) { token canPublish } }`, { id: classId });
+  const participant = await livekit.connect(data.joinLiveClass.token);
+  await livekit.webhooksSettled();
+  return participant;
+}
+const state = (user: string, id: string) =>
+  gql(user, `query($id: ID!) { liveClass(id: $id) { status startedAt recordings { status } attendance { identity kind user { id fullName } } serviceParticipants { identity kind } } }`, { id });
+
+describe('live classes as a teacher expects them (through the gateway)', () => {
+  it('keeps a class a student enters first WAITING and unrecorded, until the teacher comes', async () => {
+    const liveClass = await schedule();
+    expect(liveClass.waitForModerator).toBe(true);
+    const watching = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor('sam.student'),
+      'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id status } }', { id: liveClass.id });
+    await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(1);
+    await enter('sam.student', liveClass.id);
+    expect(await state('sam.student', liveClass.id)).toMatchObject({ liveClass: { status: 'WAITING', startedAt: null, recordings: [] } });
+    expect([...livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(0);
+    // The student sees it wait on the subscription (events carry the class as it is when delivered).
+    expect((await watching.event(1)).data.liveClassStatusChanged.status).toBe('WAITING');
+
+    await enter('tara.teacher', liveClass.id);
+    const live = (await state('tara.teacher', liveClass.id)).liveClass;
+    expect(live.status).toBe('LIVE');
+    expect(live.recordings).toEqual([{ status: 'RECORDING' }]);
+    // The recorder LiveKit put in the room (kind EGRESS) is no attendee: it is listed apart, for teachers.
+    await livekit.webhooksSettled();
+    const after = (await state('tara.teacher', liveClass.id)).liveClass;
+    expect(after.attendance.map((entry: any) => entry.user.fullName).sort()).toEqual(['Sam Dutta', 'Tara Iyer']);
+    expect(after.serviceParticipants).toEqual([{ identity: expect.stringMatching(/^EG_/), kind: 'EGRESS' }]);
+    const statuses = () => watching.events.map((event: any) => event.data.liveClassStatusChanged.status);
+    await expect.poll(statuses, { timeout: 10_000 }).toContain('LIVE');
+    expect(statuses()[0]).toBe('WAITING');
+    watching.dispose();
+  });
+
+  it('still lists a class one of whose attendees\u2019 Moodle account was deleted, with that entry\u2019s raw identity', async () => {
+    const liveClass = await schedule({ waitForModerator: false, record: false });
+    await enter('sita.student', liveClass.id);
+    await enter('tara.teacher', liveClass.id);
+    await sql`UPDATE moodle.mdl_user SET deleted = 1 WHERE id = 6`.execute(db);
+    try {
+      const result = await platform.query('tara.teacher', `{ course(id: "101") { liveClasses { id attendance { identity user { fullName } } } } }`);
+      expect(result.errors).toBeUndefined();
+      const listed = result.data.course.liveClasses.find((candidate: any) => candidate.id === liveClass.id);
+      expect(listed.attendance).toEqual(expect.arrayContaining([{ identity: '6', user: null }, { identity: '3', user: { fullName: 'Tara Iyer' } }]));
+    } finally {
+      await sql`UPDATE moodle.mdl_user SET deleted = 0 WHERE id = 6`.execute(db);
+    }
+  });
+});
