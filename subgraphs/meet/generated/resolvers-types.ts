@@ -96,7 +96,7 @@ export type LiveClass = {
   roomName: Scalars['String']['output'];
   scheduledAt: Scalars['DateTime']['output'];
   /** Egress recorders, ingress, SIP and agent participants the room held: never attendees. Teachers of the course and admins only. */
-  serviceParticipants: Array<Attendance>;
+  serviceParticipants: Maybe<Array<Attendance>>;
   startedAt: Maybe<Scalars['DateTime']['output']>;
   status: LiveClassStatus;
   title: Scalars['String']['output'];
@@ -478,7 +478,7 @@ export type LiveClassResolvers<ContextType = MeetContext, ParentType extends Res
   recordings?: Resolver<Array<ResolversTypes['Recording']>, ParentType, ContextType>;
   roomName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   scheduledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  serviceParticipants?: Resolver<Array<ResolversTypes['Attendance']>, ParentType, ContextType>;
+  serviceParticipants?: Resolver<Maybe<Array<ResolversTypes['Attendance']>>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LiveClassStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -6,6 +6,7 @@
  */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
+import { forbidden } from '../../../platform/errors.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { AttendanceIntervalModel, AttendanceModel, LiveClassModel } from '../models.js';
 import type { AttendanceRepository, AttendanceRow } from '../repositories/attendance-repository.js';
@@ -67,9 +68,9 @@ export class AttendanceService {
     return me ? people.filter((entry) => entry.userId === me) : [];
   }
 
-  /** Recorders, ingress, SIP and agents that were in the room: teachers and admins only (others get an empty list). */
+  /** Recorders, ingress, SIP and agents that were in the room: teachers and admins only (FORBIDDEN, this field alone, for others). */
   async serviceParticipantsOf(liveClass: LiveClassModel): Promise<AttendanceModel[]> {
-    if (!(await this.access.mayTeach(liveClass.courseId))) return [];
+    if (!(await this.access.mayTeach(liveClass.courseId))) throw forbidden('Service participants are visible to the course\u2019s teachers and company admins only');
     return (await this.summary(liveClass)).filter((entry) => entry.kind !== 'STANDARD');
   }
 

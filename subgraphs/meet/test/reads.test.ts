@@ -80,7 +80,8 @@ describe('meet reads', () => {
     expect(student.body.data.liveClass.attendance).toEqual([byUser['5']]);
     const absent = await call('sita.student', `{ liveClass(id: "${ended}") { attendance { user { id } } serviceParticipants { identity } } }`);
     expect(absent.body.data.liveClass.attendance).toEqual([{ user: { id: '6' } }]);
-    expect(absent.body.data.liveClass.serviceParticipants).toEqual([]);
+    expect(absent.body.data.liveClass.serviceParticipants).toBeNull();
+    expect(absent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('resolves many LiveClass references with one SQL statement and one academy call', async () => {
