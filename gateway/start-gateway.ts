@@ -45,6 +45,8 @@ export interface RunningGateway {
   federation: FederationGateway;
   /** The gateway's operation limits, for other transports (graphql-ws) to apply the same rules. */
   checkOperationLimits: (operation: string | DocumentNode) => LimitVerdict;
+  /** /metrics on a port of its own (GATEWAY_METRICS_PORT), when it has one. */
+  metricsUrl?: string;
   /** Stops accepting, lets in-flight requests finish (up to GATEWAY_SHUTDOWN_GRACE_MS), then closes. */
   stop: () => Promise<void>;
 }
@@ -70,6 +72,17 @@ function createRateLimiter(config: PlatformConfig, databaseUrl: string | undefin
   if (store === 'postgres' && databaseUrl) return createPostgresRateLimiter(databaseUrl, log);
   if (store === 'postgres') log.warn('GATEWAY_RATE_LIMIT_STORE=postgres without a database: rate limits are per process');
   return createMemoryRateLimiter();
+}
+
+/** /metrics alone on its own port (GATEWAY_METRICS_PORT), for a scraper inside the network. */
+async function serveMetrics(port: number, host: string | undefined, token: string | undefined): Promise<{ server: http.Server; url: string }> {
+  const route = metricsRoute({ token });
+  const server = http.createServer((request, response) => {
+    if (request.method !== 'GET' || (request.url ?? '/').split('?')[0] !== '/metrics') return sendJson(response, 404, { error: 'Only GET /metrics here' });
+    route.handle(request, response).catch(() => response.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(port, host ?? '127.0.0.1', resolve));
+  return { server, url: `http://${host && host !== '0.0.0.0' ? host : '127.0.0.1'}:${(server.address() as AddressInfo).port}/metrics` };
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
@@ -110,7 +123,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const routes = [
     ...healthRoutes('gateway', readiness),
     ...web.routes,
-    metricsRoute(),
+    // Off the public port unless configured (GATEWAY_METRICS_PORT): by default only outside production.
+    ...(settings.metricsPort === 'public' ? [metricsRoute({ token: settings.metricsToken })] : []),
     ...(['GET', 'PUT', 'POST'] as const).flatMap((method) => forward(method, '/files/', 'documents')),
     ...forward('GET', '/recordings/', 'meet'),
     ...forward('GET', '/calendar/feed/', 'calendar'),
@@ -179,6 +193,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   log.info({ url }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
+  const metricsServer = typeof settings.metricsPort === 'number' ? await serveMetrics(settings.metricsPort, options.host, settings.metricsToken) : undefined;
+
   const stop = async () => {
     draining = true;
     await subscriptions.close(); // subscriptions hook: clients get 1001 (going away)
@@ -195,10 +211,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await gateway.stop();
     await rateLimiter?.close();
     await flushTraces();
+    if (metricsServer) await new Promise<void>((resolve) => metricsServer.server.close(() => resolve()));
   };
 
   return {
     url,
+    metricsUrl: metricsServer?.url,
     port,
     server,
     federation: gateway.gateway,

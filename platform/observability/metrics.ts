@@ -3,6 +3,7 @@
  * One registry per process: gateway, subgraphs and event consumers register
  * their instruments here once, whatever number of servers a test starts.
  */
+import { timingSafeEqual } from 'node:crypto';
 import client from 'prom-client';
 import type { HttpRoute } from '../subgraph/subgraph-module.js';
 
@@ -33,11 +34,25 @@ export function boundedLabel(max = 300): (value: string | undefined | null) => s
   };
 }
 
-export function metricsRoute(): HttpRoute {
+/** Whether `header` is `Bearer <token>`, compared in constant time. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const expected = Buffer.from(`Bearer ${token}`);
+  const given = Buffer.from(header ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `/metrics`; with `token`, only for `Authorization: Bearer <token>` (operation names are clients' words, counts tell load). */
+export function metricsRoute(options: { token?: string } = {}): HttpRoute {
+  const { token } = options;
   return {
     method: 'GET',
     path: '/metrics',
-    handle: async (_request, response) => {
+    handle: async (request, response) => {
+      if (token !== undefined && !bearerMatches(request.headers.authorization, token)) {
+        response.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' });
+        response.end('metrics need a bearer token\n');
+        return;
+      }
       const body = await metricsRegistry.metrics();
       response.writeHead(200, { 'content-type': metricsRegistry.contentType });
       response.end(body);
