@@ -37,6 +37,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'calendar', file: 'bench/calendar.ts', run: call('runCalendarBench') },
   { name: 'documents', file: 'bench/documents.ts', run: call('runDocumentsBench') },
   { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
+  { name: 'fuzz', file: 'bench/fuzz.ts', run: call('runFuzzBench') },
 ];
 
 const argv = process.argv.slice(2);

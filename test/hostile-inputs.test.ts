@@ -1,0 +1,34 @@
+/**
+ * The property-based hostile-input suite (test/support/hostile-fuzz.ts) at a
+ * fixed seed and a few values per argument: every argument of every root
+ * Query and Mutation field, through the real gateway, as an admin and as a
+ * student. `npm run bench -- --only fuzz` runs the same with more values
+ * (HOSTILE_FUZZ_SEED, HOSTILE_FUZZ_RUNS: values per argument).
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createKysely } from '../platform/database/connection.js';
+import { runHostileFuzz } from './support/hostile-fuzz.js';
+import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
+
+const SEED = Number(process.env.HOSTILE_FUZZ_SEED ?? 20_261_204);
+// Random values per argument, after the fixed examples each type gets (test/support/hostile-fuzz.ts).
+const RUNS = Number(process.env.HOSTILE_FUZZ_RUNS ?? 1);
+
+let platform: TestPlatform;
+let db: ReturnType<typeof createKysely>;
+beforeAll(async () => {
+  // The rate limits would refuse the suite itself: they are the gateway's tests' concern.
+  platform = await startTestPlatform({ env: { GATEWAY_RATE_LIMIT_STORE: 'off' } });
+  db = createKysely(platform.database.url);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await platform?.stop();
+});
+
+it('no hostile argument makes a 5xx or an internal error, and a refused mutation writes nothing', { timeout: 240_000 + 60_000 * RUNS }, async () => {
+  const counts = await runHostileFuzz({ platform, db, seed: SEED, runsPerTarget: RUNS, volatileTables: /share_attempts|webhook_events|rate_limit/ });
+  console.log(`hostile inputs: seed ${SEED}, ${counts.targets} arguments, ${counts.requests} requests, ${counts.refused} refused, ${counts.accepted} accepted`);
+  expect(counts.targets).toBeGreaterThan(100);
+  expect(counts.failures).toEqual([]);
+});
