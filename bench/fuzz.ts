@@ -24,7 +24,7 @@ export async function runFuzzBench(print: (line: string) => void = console.log):
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number>((resolve) => child.on('close', (status) => resolve(status ?? 1)));
   for (const line of output.split('\n')) {
-    if (/hostile inputs:|"target"|"reason"|"value"|"as"|Tests? /.test(line)) print(`fuzz: ${line.trim()}`);
+    if (/hostile inputs:|^\{"target"|Tests? /.test(line.trim())) print(`fuzz: ${line.trim()}`);
   }
   if (code !== 0) throw new Error(`the hostile-input suite failed (seed ${seed}): see the failures above`);
   return { ok: true };
