@@ -4,11 +4,15 @@ import type { CalendarFeedService } from './services/calendar-feed-service.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
 import type { EventWriteService } from './services/event-write-service.js';
 import type { FreeBusyService } from './services/free-busy-service.js';
+import type { MeetingTimeFinder } from './services/meeting-time-finder.js';
+import type { WorkingHoursService } from './services/working-hours-service.js';
 
 export interface CalendarContext extends BaseContext {
   events: CalendarEventService;
   eventWrites: EventWriteService;
   freeBusy: FreeBusyService;
+  meetingTimes: MeetingTimeFinder;
+  workingHours: WorkingHoursService;
   caldavAccounts: CalDAVAccountService;
   feed: CalendarFeedService;
 }

@@ -101,7 +101,17 @@ export interface FeedTokensTable {
   created_at: Generated<Date>;
 }
 
+export interface WorkingHoursTable {
+  company_id: string;
+  user_id: string;
+  timezone: string;
+  days: number[];
+  start_minute: number;
+  end_minute: number;
+}
+
 export interface CalendarDatabase {
+  'calendar.working_hours': WorkingHoursTable;
   'calendar.feed_tokens': FeedTokensTable;
   'calendar.caldav_accounts': CaldavAccountsTable;
   'calendar.caldav_sync_status': CaldavSyncStatusTable;

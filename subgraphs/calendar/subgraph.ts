@@ -28,7 +28,10 @@ import { CalendarEventService } from './services/calendar-event-service.js';
 import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
 import { FreeBusyService } from './services/free-busy-service.js';
+import { MeetingTimeFinder } from './services/meeting-time-finder.js';
 import { UserContacts } from './services/user-contacts.js';
+import { WorkingHoursService } from './services/working-hours-service.js';
+import { WorkingHoursRepository } from './repositories/working-hours-repository.js';
 import { UserDirectory } from './services/user-directory.js';
 
 export const calendarSubgraph: SubgraphModule<CalendarContext> = {
@@ -42,6 +45,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const eventRepository = new EventRepository(db);
     const participantRepository = new ParticipantRepository(db);
     const responseRepository = new OccurrenceResponseRepository(db);
+    const workingHoursRepository = new WorkingHoursRepository(db);
     // Other domains' records mirrored as events: the platform's consumer, group `calendar`.
     const consumer = config.calendar.consumeEvents
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
@@ -67,11 +71,14 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
         const users = new UserDirectory(config, base.viewer);
         // One budget for every expansion of the request (fields, aliases, free/busy).
         const budget = new OccurrenceBudget();
+        const freeBusy = new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users, budget, workingHoursRepository);
         return {
           ...base,
           events: new CalendarEventService(base.viewer, eventRepository, participantRepository, responseRepository, budget),
           eventWrites: writesAs(base.viewer),
-          freeBusy: new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users, budget),
+          freeBusy,
+          meetingTimes: new MeetingTimeFinder(freeBusy, users),
+          workingHours: new WorkingHoursService(base.viewer, workingHoursRepository),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
           feed,
         };

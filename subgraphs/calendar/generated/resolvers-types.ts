@@ -221,15 +221,69 @@ export type ExternalParticipantInput = {
 /** One user's merged busy intervals. */
 export type FreeBusy = {
   __typename?: 'FreeBusy';
+  /** Every status merged: when the user cannot be booked without asking. */
   busy: Array<BusyInterval>;
+  /** Intervals with their status, merged per status. */
+  intervals: Array<FreeBusyInterval>;
   user: User;
+  /** Their working hours (Monday to Friday 09:00-17:00 UTC until they set their own). */
+  workingHours: WorkingHours;
 };
+
+/** An interval of one status. */
+export type FreeBusyInterval = {
+  __typename?: 'FreeBusyInterval';
+  end: Scalars['DateTime']['output'];
+  start: Scalars['DateTime']['output'];
+  status: FreeBusyStatus;
+};
+
+/** How an interval shows in free/busy (iCalendar FBTYPE; FREE intervals are not listed). */
+export type FreeBusyStatus =
+  | 'BUSY'
+  /** Approved leave. */
+  | 'OUT_OF_OFFICE'
+  /** Answered TENTATIVE, for the series or that occurrence. */
+  | 'TENTATIVE';
 
 export type LiveClass = {
   __typename?: 'LiveClass';
   /** The class's calendar event, when the caller may see it. */
   calendarEvent: Maybe<CalendarEvent>;
   id: Scalars['ID']['output'];
+};
+
+/** What rules a time out for an attendee (a TENTATIVE answer does not: it only lowers the score). */
+export type MeetingTimeObstacle =
+  | 'BUSY'
+  | 'OUTSIDE_WORKING_HOURS'
+  | 'OUT_OF_OFFICE';
+
+/** Why candidate times were refused for one required attendee: how many slots each obstacle ruled out. */
+export type MeetingTimeRejection = {
+  __typename?: 'MeetingTimeRejection';
+  reason: MeetingTimeObstacle;
+  slots: Scalars['Int']['output'];
+  user: User;
+};
+
+/** A proposed meeting time: every required attendee is free and within their working hours. */
+export type MeetingTimeSlot = {
+  __typename?: 'MeetingTimeSlot';
+  end: Scalars['DateTime']['output'];
+  /** Higher is better: optional attendees free, no tentative answers in the way, earlier. */
+  score: Scalars['Float']['output'];
+  start: Scalars['DateTime']['output'];
+  /** Optional attendees who cannot come then. */
+  unavailable: Array<User>;
+};
+
+export type MeetingTimeSuggestions = {
+  __typename?: 'MeetingTimeSuggestions';
+  /** Per required attendee and obstacle, the candidate slots it ruled out (most first): why nothing, or little, fits. */
+  rejections: Array<MeetingTimeRejection>;
+  /** Best first; empty when nothing fits. */
+  slots: Array<MeetingTimeSlot>;
 };
 
 export type Mutation = {
@@ -253,6 +307,8 @@ export type Mutation = {
    * replaces the previous URL, which stops working.
    */
   rotateCalendarFeedUrl: Scalars['String']['output'];
+  /** Sets the caller's working hours (free/busy and findMeetingTimes use them). */
+  setWorkingHours: WorkingHours;
   /** Syncs one of the caller's accounts now, both ways, and answers how it ended (FAILED with lastError on failure). */
   syncCalDAV: CalDavSyncStatus;
   /**
@@ -292,6 +348,11 @@ export type MutationRespondToEventArgs = {
 };
 
 
+export type MutationSetWorkingHoursArgs = {
+  input: WorkingHoursInput;
+};
+
+
 export type MutationSyncCalDavArgs = {
   accountId: Scalars['ID']['input'];
 };
@@ -322,6 +383,14 @@ export type Query = {
    */
   calendarEvents: Array<EventOccurrence>;
   /**
+   * Times for a meeting of `durationMinutes` in [from, to) (at most 31 days) when every attendee
+   * (users of the caller's company, at most 50) is free, counting their events, live classes,
+   * approved leave and busy time pulled from their CalDAV calendars, and within their working
+   * hours; candidates start every `stepMinutes` (default 30). Ranked; `rejections` says why
+   * candidates were refused, which is the answer when none fits.
+   */
+  findMeetingTimes: MeetingTimeSuggestions;
+  /**
    * Busy intervals of users of the caller's company (at most 50) in [from, to), merged:
    * their non-cancelled events that they organize or have not declined. Deadlines,
    * milestones, reminders and holidays do not make anyone busy; leave does.
@@ -339,6 +408,17 @@ export type QueryCalendarEventsArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
   types?: InputMaybe<Array<EventType>>;
+};
+
+
+export type QueryFindMeetingTimesArgs = {
+  attendeeIds: Array<Scalars['ID']['input']>;
+  durationMinutes: Scalars['Int']['input'];
+  from: Scalars['DateTime']['input'];
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  optionalAttendeeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
+  stepMinutes?: InputMaybe<Scalars['Int']['input']>;
+  to: Scalars['DateTime']['input'];
 };
 
 
@@ -395,6 +475,26 @@ export type UpdateCalendarEventInput = {
 export type User = {
   __typename?: 'User';
   id: Scalars['ID']['output'];
+};
+
+/** When a user works: days and hours in their own time zone. */
+export type WorkingHours = {
+  __typename?: 'WorkingHours';
+  /** ISO weekdays, 1 = Monday ... 7 = Sunday. */
+  days: Array<Scalars['Int']['output']>;
+  /** Local end of the working day, HH:MM (after start). */
+  end: Scalars['String']['output'];
+  /** Local start of the working day, HH:MM. */
+  start: Scalars['String']['output'];
+  /** IANA zone the hours are in. */
+  timezone: Scalars['String']['output'];
+};
+
+export type WorkingHoursInput = {
+  days: Array<Scalars['Int']['input']>;
+  end: Scalars['String']['input'];
+  start: Scalars['String']['input'];
+  timezone: Scalars['String']['input'];
 };
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
@@ -525,8 +625,15 @@ export type ResolversTypes = ResolversObject<{
   EventType: EventType;
   ExternalParticipantInput: ExternalParticipantInput;
   FreeBusy: ResolverTypeWrapper<FreeBusy>;
+  FreeBusyInterval: ResolverTypeWrapper<FreeBusyInterval>;
+  FreeBusyStatus: FreeBusyStatus;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LiveClass: ResolverTypeWrapper<Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversTypes['CalendarEvent']> }>;
+  MeetingTimeObstacle: MeetingTimeObstacle;
+  MeetingTimeRejection: ResolverTypeWrapper<MeetingTimeRejection>;
+  MeetingTimeSlot: ResolverTypeWrapper<MeetingTimeSlot>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  MeetingTimeSuggestions: ResolverTypeWrapper<MeetingTimeSuggestions>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ParticipationStatus: ParticipationStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -534,6 +641,8 @@ export type ResolversTypes = ResolversObject<{
   Task: ResolverTypeWrapper<Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversTypes['CalendarEvent']>> }>;
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: ResolverTypeWrapper<User>;
+  WorkingHours: ResolverTypeWrapper<WorkingHours>;
+  WorkingHoursInput: WorkingHoursInput;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -553,14 +662,21 @@ export type ResolversParentTypes = ResolversObject<{
   EventParticipant: EventParticipantModel;
   ExternalParticipantInput: ExternalParticipantInput;
   FreeBusy: FreeBusy;
+  FreeBusyInterval: FreeBusyInterval;
   JSON: Scalars['JSON']['output'];
   LiveClass: Omit<LiveClass, 'calendarEvent'> & { calendarEvent?: Maybe<ResolversParentTypes['CalendarEvent']> } | FederationReferenceTypes['LiveClass'];
+  MeetingTimeRejection: MeetingTimeRejection;
+  MeetingTimeSlot: MeetingTimeSlot;
+  Float: Scalars['Float']['output'];
+  MeetingTimeSuggestions: MeetingTimeSuggestions;
   Mutation: Record<PropertyKey, never>;
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   Task: Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversParentTypes['CalendarEvent']>> } | FederationReferenceTypes['Task'];
   UpdateCalendarEventInput: UpdateCalendarEventInput;
   User: User;
+  WorkingHours: WorkingHours;
+  WorkingHoursInput: WorkingHoursInput;
 }>;
 
 export type BusyIntervalResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['BusyInterval'] = ResolversParentTypes['BusyInterval']> = ResolversObject<{
@@ -643,7 +759,15 @@ export type EventParticipantResolvers<ContextType = CalendarContext, ParentType 
 
 export type FreeBusyResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['FreeBusy'] = ResolversParentTypes['FreeBusy']> = ResolversObject<{
   busy?: Resolver<Array<ResolversTypes['BusyInterval']>, ParentType, ContextType>;
+  intervals?: Resolver<Array<ResolversTypes['FreeBusyInterval']>, ParentType, ContextType>;
   user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+  workingHours?: Resolver<ResolversTypes['WorkingHours'], ParentType, ContextType>;
+}>;
+
+export type FreeBusyIntervalResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['FreeBusyInterval'] = ResolversParentTypes['FreeBusyInterval']> = ResolversObject<{
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['FreeBusyStatus'], ParentType, ContextType>;
 }>;
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -656,12 +780,31 @@ export type LiveClassResolvers<ContextType = CalendarContext, ParentType extends
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type MeetingTimeRejectionResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['MeetingTimeRejection'] = ResolversParentTypes['MeetingTimeRejection']> = ResolversObject<{
+  reason?: Resolver<ResolversTypes['MeetingTimeObstacle'], ParentType, ContextType>;
+  slots?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  user?: Resolver<ResolversTypes['User'], ParentType, ContextType>;
+}>;
+
+export type MeetingTimeSlotResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['MeetingTimeSlot'] = ResolversParentTypes['MeetingTimeSlot']> = ResolversObject<{
+  end?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  unavailable?: Resolver<Array<ResolversTypes['User']>, ParentType, ContextType>;
+}>;
+
+export type MeetingTimeSuggestionsResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['MeetingTimeSuggestions'] = ResolversParentTypes['MeetingTimeSuggestions']> = ResolversObject<{
+  rejections?: Resolver<Array<ResolversTypes['MeetingTimeRejection']>, ParentType, ContextType>;
+  slots?: Resolver<Array<ResolversTypes['MeetingTimeSlot']>, ParentType, ContextType>;
+}>;
+
 export type MutationResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCancelCalendarEventArgs, 'id' | 'scope'>>;
   connectCalDAVAccount?: Resolver<ResolversTypes['CalDAVAccount'], ParentType, ContextType, RequireFields<MutationConnectCalDavAccountArgs, 'appPassword' | 'url' | 'username'>>;
   createCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCreateCalendarEventArgs, 'input'>>;
   respondToEvent?: Resolver<ResolversTypes['EventParticipant'], ParentType, ContextType, RequireFields<MutationRespondToEventArgs, 'eventId' | 'status'>>;
   rotateCalendarFeedUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  setWorkingHours?: Resolver<ResolversTypes['WorkingHours'], ParentType, ContextType, RequireFields<MutationSetWorkingHoursArgs, 'input'>>;
   syncCalDAV?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType, RequireFields<MutationSyncCalDavArgs, 'accountId'>>;
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
 }>;
@@ -670,6 +813,7 @@ export type QueryResolvers<ContextType = CalendarContext, ParentType extends Res
   calDAVAccounts?: Resolver<Array<ResolversTypes['CalDAVAccount']>, ParentType, ContextType>;
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
+  findMeetingTimes?: Resolver<ResolversTypes['MeetingTimeSuggestions'], ParentType, ContextType, RequireFields<QueryFindMeetingTimesArgs, 'attendeeIds' | 'durationMinutes' | 'from' | 'to'>>;
   freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
 }>;
 
@@ -687,6 +831,13 @@ export type UserResolvers<ContextType = CalendarContext, ParentType extends Reso
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type WorkingHoursResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['WorkingHours'] = ResolversParentTypes['WorkingHours']> = ResolversObject<{
+  days?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  end?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  start?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   BusyInterval?: BusyIntervalResolvers<ContextType>;
   CalDAVAccount?: CalDavAccountResolvers<ContextType>;
@@ -697,12 +848,17 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   EventOccurrence?: EventOccurrenceResolvers<ContextType>;
   EventParticipant?: EventParticipantResolvers<ContextType>;
   FreeBusy?: FreeBusyResolvers<ContextType>;
+  FreeBusyInterval?: FreeBusyIntervalResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   LiveClass?: LiveClassResolvers<ContextType>;
+  MeetingTimeRejection?: MeetingTimeRejectionResolvers<ContextType>;
+  MeetingTimeSlot?: MeetingTimeSlotResolvers<ContextType>;
+  MeetingTimeSuggestions?: MeetingTimeSuggestionsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
+  WorkingHours?: WorkingHoursResolvers<ContextType>;
 }>;
 

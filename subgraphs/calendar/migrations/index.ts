@@ -159,4 +159,20 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0006-working-hours': {
+    async up(db: Kysely<any>) {
+      // A user's working days and hours in their own zone; absent: Monday to Friday 09:00-17:00 UTC.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('working_hours')
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('timezone', 'text', (col) => col.notNull())
+        .addColumn('days', sql`smallint[]`, (col) => col.notNull())
+        .addColumn('start_minute', 'integer', (col) => col.notNull())
+        .addColumn('end_minute', 'integer', (col) => col.notNull())
+        .addPrimaryKeyConstraint('working_hours_pk', ['company_id', 'user_id'])
+        .execute();
+    },
+  },
 };

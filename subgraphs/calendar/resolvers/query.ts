@@ -5,4 +5,5 @@ export const Query: QueryResolvers = {
   calendarEvents: (_root, { from, to, types }, { events }) => events.listOccurrences(from, to, types),
   calDAVAccounts: (_root, _args, { caldavAccounts }) => caldavAccounts.list(),
   freeBusy: (_root, { userIds, from, to }, { freeBusy }) => freeBusy.freeBusy(userIds, from, to),
+  findMeetingTimes: (_root, args, { meetingTimes }) => meetingTimes.find(args),
 };

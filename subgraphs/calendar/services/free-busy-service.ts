@@ -5,14 +5,16 @@
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput } from '../../../platform/errors.js';
-import type { CalendarEventModel, EventParticipantModel } from '../models.js';
+import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
+import type { WorkingHoursModel, WorkingHoursRepository } from '../repositories/working-hours-repository.js';
 import type { UserDirectory } from './user-directory.js';
+import { DEFAULT_WORKING_HOURS, workingHoursView } from './working-hours.js';
 
 /** Events that mark a day without blocking anyone's time (iCalendar TRANSP:TRANSPARENT). */
 export const TRANSPARENT_TYPES = ['TASK_DEADLINE', 'MILESTONE', 'REMINDER', 'HOLIDAY'] as const;
@@ -36,6 +38,11 @@ export function mergeIntervals(intervals: Interval[]): Interval[] {
   return merged;
 }
 
+export type FreeBusyStatus = 'BUSY' | 'TENTATIVE' | 'OUT_OF_OFFICE';
+export interface StatusInterval extends Interval {
+  status: FreeBusyStatus;
+}
+
 export class FreeBusyService {
   constructor(
     private readonly viewer: Viewer,
@@ -44,13 +51,36 @@ export class FreeBusyService {
     private readonly responses: OccurrenceResponseRepository,
     private readonly users: UserDirectory,
     private readonly budget: OccurrenceBudget,
+    private readonly workingHours: WorkingHoursRepository,
   ) {}
 
-  async freeBusy(userIds: readonly string[], from: Date, to: Date): Promise<{ user: { id: string }; busy: Interval[] }[]> {
+  async freeBusy(userIds: readonly string[], from: Date, to: Date) {
     requireRange(from, to);
-    this.budget.check();
     if (userIds.length > MAX_FREE_BUSY_USERS) throw badInput(`Ask for at most ${MAX_FREE_BUSY_USERS} users at a time`, 'userIds');
     const ids = await this.users.requireCompanyUsers(userIds, 'userIds');
+    const [intervals, hours] = await Promise.all([this.statusIntervals(ids, from, to), this.hoursOf(ids)]);
+    return ids.map((userId) => {
+      const own = intervals.get(userId) ?? [];
+      const perStatus = (['BUSY', 'TENTATIVE', 'OUT_OF_OFFICE'] as const).flatMap((status) =>
+        mergeIntervals(own.filter((i) => i.status === status)).map((i) => ({ ...i, status })));
+      return { user: { id: userId }, busy: mergeIntervals(own), intervals: perStatus.sort((a, b) => a.start.getTime() - b.start.getTime()), workingHours: workingHoursView(hours.get(userId)!) };
+    });
+  }
+
+  /** Working hours of users (checked ones), the default where none are set. */
+  async hoursOf(userIds: readonly string[]): Promise<Map<string, WorkingHoursModel>> {
+    const set = await this.workingHours.ofUsers(this.viewer.companyId, userIds);
+    return new Map(userIds.map((id) => [id, set.get(id) ?? DEFAULT_WORKING_HOURS]));
+  }
+
+  /**
+   * Each user's occupied intervals in [from, to) with their status, unmerged:
+   * occurrences of events they organise or have not declined (series-wide or
+   * for that occurrence); leave is OUT_OF_OFFICE, a TENTATIVE answer TENTATIVE.
+   * The ids must already be checked users of the caller's company.
+   */
+  async statusIntervals(ids: readonly string[], from: Date, to: Date): Promise<Map<string, StatusInterval[]>> {
+    this.budget.check();
     const companyId = this.viewer.companyId;
     const events = await this.events.findInvolving(companyId, ids, from, to, TRANSPARENT_TYPES);
     const eventIds = events.map((event) => event.id);
@@ -59,30 +89,33 @@ export class FreeBusyService {
       this.events.overridesOf(companyId, eventIds),
       this.responses.ofEvents(eventIds, ids),
     ]);
-    const declined = new Set(responses.filter((r) => r.status === 'DECLINED').map((r) => `${r.eventId}/${r.userId}/${r.recurrenceId.getTime()}`));
+    const answered = new Map(responses.map((r) => [`${r.eventId}/${r.userId}/${r.recurrenceId.getTime()}`, r.status]));
     const participantsOf = groupBy(participants, (p) => p.eventId);
     const overridesOf = groupBy(overrides, (o) => o.parentId!);
-
-    return ids.map((userId) => {
-      const busy: Interval[] = [];
-      for (const event of events) {
-        if (!this.takesPart(event, participantsOf.get(event.id) ?? [], userId)) continue;
-        const occurrences = occurrencesInRange(event, overridesOf.get(event.id) ?? [], from, to);
-        this.budget.spend(occurrences.length);
+    const result = new Map<string, StatusInterval[]>(ids.map((id) => [id, []]));
+    for (const event of events) {
+      const occurrences = occurrencesInRange(event, overridesOf.get(event.id) ?? [], from, to);
+      this.budget.spend(occurrences.length);
+      for (const userId of ids) {
+        const series = this.answerOf(event, participantsOf.get(event.id) ?? [], userId);
+        if (!series) continue;
         for (const occurrence of occurrences) {
           if (!occurrence.end || occurrence.end <= occurrence.start) continue;
-          if (occurrence.recurrenceId && declined.has(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) continue;
-          busy.push({ start: occurrence.start < from ? from : occurrence.start, end: occurrence.end > to ? to : occurrence.end });
+          const answer = (occurrence.recurrenceId && answered.get(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) || series;
+          if (answer === 'DECLINED') continue;
+          const status: FreeBusyStatus = event.eventType === 'LEAVE' ? 'OUT_OF_OFFICE' : answer === 'TENTATIVE' ? 'TENTATIVE' : 'BUSY';
+          result.get(userId)!.push({ start: occurrence.start < from ? from : occurrence.start, end: occurrence.end > to ? to : occurrence.end, status });
         }
       }
-      return { user: { id: userId }, busy: mergeIntervals(busy) };
-    });
+    }
+    return result;
   }
 
-  private takesPart(event: CalendarEventModel, participants: EventParticipantModel[], userId: string): boolean {
+  /** The user's series-wide answer, or null when they have no part in the event. */
+  private answerOf(event: CalendarEventModel, participants: EventParticipantModel[], userId: string): ParticipationStatusName | null {
     const own = participants.find((p) => p.userId === userId);
-    if (own) return own.status !== 'DECLINED';
-    return event.organizerId === userId;
+    if (own) return own.status;
+    return event.organizerId === userId ? 'ACCEPTED' : null;
   }
 }
 
