@@ -54,7 +54,7 @@ export const gatewayMetrics = {
   })),
   fallbacks: instrument('bheem_gateway_executor_fallbacks_total', () => new client.Counter({
     name: 'bheem_gateway_executor_fallbacks_total',
-    help: 'Operations run by @apollo/gateway\'s executor rather than ours, by reason (gateway/execution/apollo-fallback.ts)',
+    help: 'Operations our executor does not run, refused with OPERATION_NOT_SUPPORTED (once handed to @apollo/gateway\'s executor), by reason (gateway/execution/unsupported.ts)',
     labelNames: ['reason'],
     registers,
   })),

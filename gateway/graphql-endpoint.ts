@@ -43,7 +43,7 @@ type FastLane = ReturnType<typeof createFastLane>;
 
 const GRAPHQL_RESPONSE = 'application/graphql-response+json';
 /** Failures the GraphQL over HTTP spec answers with 200 to legacy `application/json` clients. */
-const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_PLANNING_FAILED']);
+const REQUEST_ERROR_CODES = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'QUERY_PLANNING_FAILED', 'OPERATION_NOT_SUPPORTED']);
 
 function wantsGraphQLResponse(request: IncomingMessage): boolean {
   return request.headers.accept?.includes(GRAPHQL_RESPONSE) ?? false;

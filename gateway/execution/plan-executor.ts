@@ -3,16 +3,16 @@
  * step (gateway/planning/, cached per operation text and name), run on plain
  * JSON (execute-plan.ts), the answer shaped by a selection shape compiled
  * once per cached plan (shape-response.ts), where @apollo/gateway rebuilds
- * its operation and walks it per request. What it does not run itself yet
- * goes to @apollo/gateway's executor with the same plan (apollo-fallback.ts),
- * counted.
+ * its operation and walks it per request. There is no other executor behind
+ * it: what it does not run (unsupported.ts) is refused with a stable code,
+ * and counted.
  */
 import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { gatewayMetrics } from '../gateway-metrics.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
-import type { FallbackExecutor } from './apollo-fallback.js';
 import { compilePlan, fetchCount, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
@@ -21,8 +21,9 @@ import { executePlan, type SubgraphAnswer } from './execute-plan.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
+import { unsupported, unsupportedReason } from './unsupported.js';
 
-const { getVariableValues, visit, BREAK, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
+const { getVariableValues, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
 /** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
@@ -32,8 +33,6 @@ export interface PlanExecutorOptions {
   /** The supergraph as graphql-js (type conditions of `requires`). */
   supergraphSchema: GraphQLSchema;
   send: SubgraphSender;
-  /** @apollo/gateway's executor, for what this one does not run. */
-  fallback: FallbackExecutor;
   /** Cached plans (default 1000). */
   cacheSize?: number;
   /** Bounds the operations of several fetches running at once (operation-admission.ts); none by default. */
@@ -60,27 +59,8 @@ export interface PreparedOperation {
   multiFetch: boolean;
 }
 
-/** Not run here: an answer known in advance (planning failed), or Apollo's executor with this plan. */
-type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQLError[] } | { plan?: undefined; fallback: QueryPlan; reason: string };
-
-/** Why this executor leaves an operation to Apollo's (@defer and @stream, `__proto__` names). */
-function fallbackReason(document: DocumentNode): string | undefined {
-  let reason: string | undefined;
-  visit(document, {
-    Directive(node) {
-      if (node.name.value === 'defer' || node.name.value === 'stream') {
-        reason = node.name.value;
-        return BREAK;
-      }
-      return undefined;
-    },
-    Field(node) {
-      if (node.alias?.value === '__proto__' || node.name.value === '__proto__') reason = '__proto__';
-      return reason ? BREAK : undefined;
-    },
-  });
-  return reason;
-}
+/** Not run: an answer known in advance (planning failed, or what this executor does not run: `unsupported`, counted). */
+type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQLError[]; unsupported?: string };
 
 export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
@@ -93,7 +73,10 @@ export class PlanExecutor {
 
   readonly executor: GatewayExecutor = async (requestContext) => {
     const compiled = this.compiled(requestContext);
-    if (!compiled.plan) return 'errors' in compiled ? { errors: compiled.errors } : this.options.fallback(requestContext, compiled.fallback, compiled.reason);
+    if (!compiled.plan) {
+      if (compiled.unsupported) gatewayMetrics.fallbacks.inc({ reason: compiled.unsupported });
+      return { errors: compiled.errors };
+    }
     const variableErrors = this.coerce(compiled, requestContext.request.variables);
     if (variableErrors) return { errors: variableErrors };
     return this.run(compiled, requestContext.request.variables, requestContext.context);
@@ -185,12 +168,12 @@ export class PlanExecutor {
     } catch (error) {
       return { errors: [error as GraphQLError] };
     }
-    const reason = fallbackReason(document);
-    if (reason) return { fallback: planned, reason };
+    const reason = unsupportedReason(document);
+    if (reason) return unsupported(reason);
     const node = planned.node;
     const isMutation = operation.operation === 'mutation';
     const plan: CompiledNode | undefined = !node ? { kind: 'Sequence', nodes: [] } : node.kind === 'Subscription' ? undefined : compilePlan(node, this.options.supergraphSchema, isMutation);
-    if (!plan) return { fallback: planned, reason: 'plan-node' };
+    if (!plan) return unsupported('plan');
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;

@@ -4,9 +4,7 @@
  * Built whole before it replaces the one serving, so a supergraph that does
  * not load, or names a subgraph nobody says how to reach, never serves.
  */
-import type { ServiceMap } from '@apollo/gateway';
 import type { PlatformConfig } from '../../platform/config.js';
-import { apolloFallback } from '../execution/apollo-fallback.js';
 import type { OperationAdmission } from '../execution/operation-admission.js';
 import { PlanExecutor } from '../execution/plan-executor.js';
 import type { GatewayContext } from '../gateway-context.js';
@@ -33,19 +31,16 @@ export function serveSupergraph(sdl: string, options: ServingOptions): ServingSu
   const loaded = loadSupergraph(sdl);
   const urls: Record<string, string> = {};
   const byName = new Map<string, SubgraphDataSource>();
-  const services: ServiceMap = {};
   for (const subgraph of loaded.subgraphs) {
     const url = subgraphUrl(subgraph.name, subgraph.url, options);
     if (!url) throw new SupergraphError(`Subgraph "${subgraph.name}" has no URL: give one in its join__Graph or in GATEWAY_SUBGRAPH_URL_<NAME>`);
     urls[subgraph.name] = url;
     const source = options.sources.get(subgraph.name, url);
     byName.set(subgraph.name, source);
-    services[subgraph.name] = source;
   }
   const executor = new PlanExecutor({
     planner: apolloPlanner(loaded),
     supergraphSchema: loaded.supergraphGraphQLSchema,
-    fallback: apolloFallback({ services, apiSchema: loaded.apiSchema, supergraphGraphQLSchema: loaded.supergraphGraphQLSchema }),
     send: (fetch, variables, context) => {
       const source = byName.get(fetch.serviceName);
       if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);

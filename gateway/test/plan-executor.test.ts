@@ -138,6 +138,17 @@ describe('executing query plans', () => {
   });
 });
 
+describe('what our executor does not run', () => {
+  it('refuses it with OPERATION_NOT_SUPPORTED and counts it, with no other executor behind', async () => {
+    const before = await fallbacks();
+    const answer = JSON.parse(JSON.stringify(await federation.ours('{ product(id: "p1") { __proto__: name } }'))) as { data?: unknown; errors?: any[] };
+    expect(answer.data).toBeUndefined();
+    expect(answer.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_SUPPORTED');
+    expect(federation.calls).toEqual([]);
+    expect(await fallbacks()).toBe(before + 1);
+  });
+});
+
 async function fallbacks(): Promise<number> {
   const metric = await gatewayMetrics.fallbacks.get();
   return metric.values.reduce((sum, value) => sum + value.value, 0);

@@ -11,8 +11,8 @@ const CLIENT_SAFE_CODES = new Set([
   'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNAVAILABLE',
   'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', 'PAYLOAD_TOO_LARGE',
-  // The gateway's planner found no plan over its supergraph (gateway/planning/).
-  'QUERY_PLANNING_FAILED',
+  // The gateway's planner found no plan over its supergraph (gateway/planning/), or its executor does not run it.
+  'QUERY_PLANNING_FAILED', 'OPERATION_NOT_SUPPORTED',
   // The gateway's bounds (gateway/pipeline/): time, size, room in the admission queue, a caller gone.
   'GATEWAY_TIMEOUT', 'CLIENT_CLOSED_REQUEST', 'REQUEST_CANCELLED', 'RESPONSE_TOO_LARGE', 'SERVER_BUSY',
   // The outbound policy (platform/http/egress-policy.ts).

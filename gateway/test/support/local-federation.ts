@@ -12,7 +12,6 @@ import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestCont
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLSchema } from 'graphql';
 import type { OperationAdmission } from '../../execution/operation-admission.js';
-import { apolloFallback } from '../../execution/apollo-fallback.js';
 import { PlanExecutor } from '../../execution/plan-executor.js';
 import { apolloPlanner } from '../../planning/apollo-planner.js';
 import { loadSupergraph } from '../../supergraph/load-supergraph.js';
@@ -135,11 +134,6 @@ export async function startLocalFederation(options: { admission?: OperationAdmis
   const ours = new PlanExecutor({
     planner: apolloPlanner(supergraph),
     supergraphSchema: supergraph.supergraphGraphQLSchema,
-    fallback: apolloFallback({
-      services: Object.fromEntries(Object.keys(sources).map((name) => [name, { process: ({ request }) => call(name, request.query!, request.variables, request.operationName) }])),
-      apiSchema: supergraph.apiSchema,
-      supergraphGraphQLSchema: supergraph.supergraphGraphQLSchema,
-    }),
     send: (fetch, variables) => call(fetch.serviceName, fetch.operation, variables, fetch.operationName),
     admission: options.admission,
   });
