@@ -1,25 +1,2 @@
-/**
- * The one `Range: bytes=` form we honour: a single range (first-last,
- * first-, or -suffix). Several ranges are answered with the whole file, which
- * RFC 9110 allows.
- */
-import type { ByteRange } from '../storage/storage-backend.js';
-
-export type RangeRequest = { kind: 'none' } | { kind: 'range'; range: ByteRange } | { kind: 'unsatisfiable' };
-
-export function parseRange(header: string | undefined, size: number): RangeRequest {
-  if (!header) return { kind: 'none' };
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match) return { kind: 'none' };
-  const [, first, last] = match as unknown as [string, string, string];
-  if (first === '' && last === '') return { kind: 'none' };
-  if (first === '') {
-    const suffix = Number(last);
-    if (suffix === 0 || size === 0) return { kind: 'unsatisfiable' };
-    return { kind: 'range', range: { start: Math.max(0, size - suffix), end: size - 1 } };
-  }
-  const start = Number(first);
-  const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (start >= size || end < start) return { kind: 'unsatisfiable' };
-  return { kind: 'range', range: { start, end } };
-}
+/** Range parsing is shared plumbing (platform/http/byte-range.ts). */
+export { parseRange, type RangeRequest } from '../../../platform/http/byte-range.js';

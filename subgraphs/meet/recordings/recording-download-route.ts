@@ -2,11 +2,15 @@
  * GET /recordings/<id>?expires=&sig=: a READY recording's file, for holders
  * of a signed URL (Recording.url). The signature is the authorization: the
  * URL was handed to someone allowed to see the recording, and expires soon.
+ * Byte ranges are served (206, 416) so that players seek and Safari plays
+ * at all; S3 recordings are played from presigned S3 URLs, which S3 serves
+ * with ranges itself.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { parseRange } from '../../../platform/http/byte-range.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { RecordingRepository } from '../repositories/recording-repository.js';
@@ -28,14 +32,28 @@ export function recordingDownloadRoute(files: RecordingFiles, signer: RecordingU
       if (!file) return sendJson(response, 404, { error: 'No such recording' });
       const info = await stat(file).catch(() => null);
       if (!info?.isFile()) return sendJson(response, 404, { error: 'The recording file is not available' });
-      response.writeHead(200, {
+      const headers = {
         'content-type': 'video/mp4',
-        'content-length': info.size,
         'content-disposition': `inline; filename="${path.basename(file)}"`,
         'cache-control': 'private, no-store',
+        'accept-ranges': 'bytes',
+        'last-modified': info.mtime.toUTCString(),
+      };
+      // If-Range naming another version of the file means "send it whole".
+      const ifRange = request.headers['if-range'];
+      const range = parseRange(ifRange && ifRange !== headers['last-modified'] ? undefined : request.headers.range, info.size);
+      if (range.kind === 'unsatisfiable') {
+        response.writeHead(416, { 'content-range': `bytes */${info.size}` });
+        return void response.end();
+      }
+      const part = range.kind === 'range' ? range.range : undefined;
+      response.writeHead(part ? 206 : 200, {
+        ...headers,
+        'content-length': part ? part.end - part.start + 1 : info.size,
+        ...(part && { 'content-range': `bytes ${part.start}-${part.end}/${info.size}` }),
       });
       if (request.method === 'HEAD') return void response.end();
-      await pipeline(createReadStream(file), response);
+      await pipeline(createReadStream(file, part), response);
     },
   };
 }

@@ -3,20 +3,25 @@
  * joining the LiveKit double with the tokens joinLiveClass hands out (so the
  * webhooks carry the participants' kind and token metadata as LiveKit's do).
  */
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
+import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 
+const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-recordings-'));
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<any>>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir } });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
   db = createKysely<any>(platform.database.url);
 });
@@ -58,6 +63,7 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
       'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id status } }', { id: liveClass.id });
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(1);
     await enter('sam.student', liveClass.id);
+    await expect.poll(async () => (await state('sam.student', liveClass.id)).liveClass.status, { timeout: 5_000 }).toBe('WAITING');
     expect(await state('sam.student', liveClass.id)).toMatchObject({ liveClass: { status: 'WAITING', startedAt: null, recordings: [] } });
     expect([...livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(0);
     // The student sees it wait on the subscription (events carry the class as it is when delivered).
@@ -91,5 +97,31 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
     } finally {
       await sql`UPDATE moodle.mdl_user SET deleted = 0 WHERE id = 6`.execute(db);
     }
+  });
+  it('serves a recording\u2019s bytes by range through the gateway (206), so players can seek', async () => {
+    const liveClass = await schedule({ waitForModerator: false });
+    await enter('tara.teacher', liveClass.id);
+    const egress = [...livekit.egresses.values()].find((candidate) => candidate.roomName === liveClass.roomName)!;
+    const done = await livekit.completeEgress(egress.egressId, { durationSeconds: 3, contents: '0123456789abcdef' });
+    const filepath = done.fileResults[0]!.filename;
+    mkdirSync(path.dirname(path.join(recordingsDir, filepath)), { recursive: true });
+    writeFileSync(path.join(recordingsDir, filepath), '0123456789abcdef');
+    const { roomComposite: _request, ...info } = done;
+    await sendWebhook(livekit.webhookUrl!, 'egress_ended', { egressInfo: info });
+    const { liveClass: read } = await gql('sam.student', `query($id: ID!) { liveClass(id: $id) { recordings { status url } } }`, { id: liveClass.id });
+    expect(read.recordings[0].status).toBe('READY');
+    const signed = new URL(read.recordings[0].url);
+    const viaGateway = `${platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '')}${signed.pathname}${signed.search}`;
+    const part = await fetch(viaGateway, { headers: { range: 'bytes=4-9' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe('bytes 4-9/16');
+    expect(await part.text()).toBe('456789');
+    const tail = await fetch(viaGateway, { headers: { range: 'bytes=-3' } });
+    expect([tail.status, await tail.text()]).toEqual([206, 'def']);
+    const beyond = await fetch(viaGateway, { headers: { range: 'bytes=99-' } });
+    expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, 'bytes */16']);
+    await beyond.arrayBuffer();
+    const whole = await fetch(viaGateway);
+    expect([whole.status, whole.headers.get('accept-ranges'), await whole.text()]).toEqual([200, 'bytes', '0123456789abcdef']);
   });
 });
