@@ -58,9 +58,12 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   const recurrenceRule = draft.recurrenceRule ? normalizeRecurrenceRule(draft.recurrenceRule) : null;
   if (draft.end && draft.end < draft.start) throw badInput('An event cannot end before it starts', 'end');
   // Drafts also come from CalDAV and other domains' events, which GraphQL's DateTime and text checks never saw.
-  for (const [field, date] of [['start', draft.start], ['end', draft.end], ...(draft.exdates ?? []).map((d) => ['exdates', d] as const), ...(draft.rdates ?? []).map((d) => ['rdates', d] as const)] as const) {
-    if (date && !inDateRange(date)) throw badInput(`${field} must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, field);
+  // The end is not held to the range: one derived from an in-range date (a deadline's hour, a leave's last day)
+  // may pass 2200 by a little, and refusing it would dead-letter the event that carried it; it stays writable as RFC 3339.
+  for (const [field, date] of [['start', draft.start], ...(draft.exdates ?? []).map((d) => ['exdates', d] as const), ...(draft.rdates ?? []).map((d) => ['rdates', d] as const)] as const) {
+    if (!inDateRange(date)) throw badInput(`${field} must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, field);
   }
+  if (draft.end && draft.end.getUTCFullYear() > 9999) throw badInput('end is too far in the future', 'end');
   for (const [field, text] of [['title', title], ['description', draft.description], ['location', draft.location]] as const) {
     const problem = text && storableTextProblem(text);
     if (problem) throw badInput(`${field} ${problem}`, field);
