@@ -1,6 +1,7 @@
 /**
- * The calendar's benchmarks: recurrence expansion, then a CalDAV full sync
- * of 1,000 events against Radicale (bench/calendar-sync.ts).
+ * The calendar's benchmarks: recurrence expansion, findMeetingTimes' ranking
+ * for 20 attendees over two weeks (bench/meeting-times.ts), then a CalDAV
+ * full sync of 1,000 events against Radicale (bench/calendar-sync.ts).
  *
  * Recurrence expansion speed: a year of a daily 09:00 Europe/Berlin series
  * (crossing both DST changes) with exceptions (every 7th day excluded, a few
@@ -10,6 +11,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { runCalendarSyncBench, type CalendarSyncBenchResult } from './calendar-sync.js';
+import { runMeetingTimesBench } from './meeting-times.js';
 import { expandOccurrences, type SeriesDefinition } from '../subgraphs/calendar/recurrence/expand-occurrences.js';
 import { instantOf } from '../subgraphs/calendar/recurrence/time-zones.js';
 
@@ -25,6 +27,8 @@ export interface CalendarBenchResult {
 export async function runCalendarBench(print: (line: string) => void = console.log): Promise<{ recurrence: CalendarBenchResult; sync: CalendarSyncBenchResult }> {
   const recurrence = runRecurrenceBench();
   print(`calendar: ${recurrence.occurrences} occurrences in ${recurrence.seconds.toFixed(2)} s = ${recurrence.occurrencesPerSecond.toLocaleString('en')} occurrences/s (daily series over a year, with exceptions, expanded month by month)`);
+  const meetingTimes = runMeetingTimesBench();
+  print(`calendar: findMeetingTimes ranking, 20 attendees (5 optional) over two weeks in 15-minute steps: ${meetingTimes.msPerSearch.toFixed(1)} ms per search (${meetingTimes.searches} searches)`);
   const sync = await runCalendarSyncBench(print);
   return { recurrence, sync };
 }

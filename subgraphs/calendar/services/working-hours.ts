@@ -3,7 +3,7 @@
  * everyone else, and whether a time lies within them in the user's zone.
  */
 import { badInput } from '../../../platform/errors.js';
-import { requireTimeZone, wallTimeIn } from '../recurrence/time-zones.js';
+import { instantOf, requireTimeZone, wallTimeIn } from '../recurrence/time-zones.js';
 import type { WorkingHoursModel } from '../repositories/working-hours-repository.js';
 
 export const DEFAULT_WORKING_HOURS: WorkingHoursModel = { timezone: 'UTC', days: [1, 2, 3, 4, 5], startMinute: 9 * 60, endMinute: 17 * 60 };
@@ -38,13 +38,17 @@ export function checkedWorkingHours(input: { timezone: string; days: readonly nu
   return { timezone: requireTimeZone(input.timezone), days, startMinute, endMinute };
 }
 
-/** Whether [start, end) lies within one working day of these hours, read in their zone. */
-export function withinWorkingHours(hours: WorkingHoursModel, start: Date, end: Date): boolean {
-  const from = wallTimeIn(start, hours.timezone);
-  const to = wallTimeIn(new Date(end.getTime() - 1), hours.timezone);
-  if (from.year !== to.year || from.month !== to.month || from.day !== to.day) return false;
-  const weekday = new Date(Date.UTC(from.year, from.month - 1, from.day)).getUTCDay() || 7;
-  const startMinute = from.hour * 60 + from.minute;
-  const endMinute = to.hour * 60 + to.minute + 1;
-  return hours.days.includes(weekday) && startMinute >= hours.startMinute && endMinute <= hours.endMinute;
+/** The working periods (UTC instants) of these hours that touch [from, to): one per working day, computed once per search. */
+export function workingWindows(hours: WorkingHoursModel, from: Date, to: Date): { start: Date; end: Date }[] {
+  const windows: { start: Date; end: Date }[] = [];
+  const first = wallTimeIn(new Date(from.getTime() - 86_400_000), hours.timezone);
+  for (let day = Date.UTC(first.year, first.month - 1, first.day); day <= to.getTime() + 86_400_000; day += 86_400_000) {
+    const date = new Date(day);
+    if (!hours.days.includes(date.getUTCDay() || 7)) continue;
+    const at = (minute: number) =>
+      instantOf({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(minute / 60), minute: minute % 60, second: 0 }, hours.timezone);
+    const window = { start: at(hours.startMinute), end: at(hours.endMinute) };
+    if (window.end > from && window.start < to) windows.push(window);
+  }
+  return windows;
 }
