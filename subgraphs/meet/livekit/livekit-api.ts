@@ -16,10 +16,20 @@ export interface RoomOptions {
   metadata: string;
 }
 
-async function liveKit<T>(what: string, call: () => Promise<T>): Promise<T> {
+/** Refused or unanswered connections: no LiveKit server at the URL (as opposed to LiveKit answering with an error). */
+const unreachable = (error: unknown) => !(error instanceof TwirpError) && /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timed? ?out|abort/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
+
+async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): Promise<T> {
   try {
     return await call();
   } catch (error) {
+    if (url && unreachable(error)) {
+      throw unavailable(
+        `LiveKit could not ${what}: no LiveKit server answered at ${url} (${(error as Error).message}). ` +
+          'For development, run one with `livekit-server --dev` (keys devkey/secret), or point LIVEKIT_URL (or MEET_LIVEKIT_API_URL) at yours.',
+        { serviceName: 'livekit', livekitUrl: url },
+      );
+    }
     throw unavailable(`LiveKit could not ${what}: ${(error as Error).message}`, { serviceName: 'livekit' });
   }
 }
@@ -30,7 +40,10 @@ export class LiveKitApi {
   private readonly rooms: RoomServiceClient;
   private readonly egress: EgressClient;
 
+  private readonly url: string;
+
   constructor(config: PlatformConfig, settings: MeetConfig) {
+    this.url = settings.livekitApiUrl;
     const { apiKey, apiSecret } = config.livekit;
     // Failover only applies to LiveKit Cloud; a short timeout keeps a dead server from holding requests.
     this.rooms = new RoomServiceClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 5 });
@@ -39,7 +52,7 @@ export class LiveKitApi {
 
   /** Creates the room, or finds it there already (LiveKit answers an existing room with itself). */
   createRoom(options: RoomOptions): Promise<Room> {
-    return liveKit(`create room ${options.name}`, () => this.rooms.createRoom(options));
+    return liveKit(`create room ${options.name}`, () => this.rooms.createRoom(options), this.url);
   }
 
   /** Deletes the room; true when it existed. */
