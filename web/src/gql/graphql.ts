@@ -23,7 +23,9 @@ export type LiveClassStatus =
   | 'CANCELLED'
   | 'ENDED'
   | 'LIVE'
-  | 'SCHEDULED';
+  | 'SCHEDULED'
+  /** Students are in the room, waiting for the host, a teacher or an admin (classes with waitForModerator); not recorded. */
+  | 'WAITING';
 
 export type ParticipationStatus =
   | 'ACCEPTED'
@@ -59,12 +61,14 @@ export type ScheduleLiveClassInput = {
   description?: string | null | undefined;
   /** 5 to 480. */
   durationMinutes?: number | null | undefined;
-  /** Record automatically when the room starts. */
+  /** Record automatically when the class goes LIVE. */
   record?: boolean | null | undefined;
   /** In the future. */
   scheduledAt: string;
   /** 1 to 200 characters. */
   title: string;
+  /** Go LIVE only when the host, a teacher or an admin joins (students before wait). */
+  waitForModerator?: boolean | null | undefined;
 };
 
 /** Fields to change; absent fields stay as they are. */
@@ -74,6 +78,7 @@ export type UpdateLiveClassInput = {
   record?: boolean | null | undefined;
   scheduledAt?: string | null | undefined;
   title?: string | null | undefined;
+  waitForModerator?: boolean | null | undefined;
 };
 
 export type AttendanceQueryVariables = Exact<{
@@ -81,7 +86,7 @@ export type AttendanceQueryVariables = Exact<{
 }>;
 
 
-export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } }> } | null };
+export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } | null }> } | null };
 
 export type RequestDocumentUploadMutationVariables = Exact<{
   input: RequestDocumentUploadInput;
