@@ -15,7 +15,7 @@ import * as types from './graphql';
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": typeof types.AttendanceDocument,
+    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": typeof types.AttendanceDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
@@ -36,7 +36,7 @@ type Documents = {
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
 };
 const documents: Documents = {
-    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
+    "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
@@ -60,7 +60,7 @@ const documents: Documents = {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n"): typeof import('./graphql').AttendanceDocument;
+export function graphql(source: "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n"): typeof import('./graphql').AttendanceDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -86,7 +86,7 @@ export type AttendanceQueryVariables = Exact<{
 }>;
 
 
-export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } | null }> } | null };
+export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ identity: string, joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } | null }> } | null };
 
 export type RequestDocumentUploadMutationVariables = Exact<{
   input: RequestDocumentUploadInput;
@@ -280,6 +280,7 @@ export const AttendanceDocument = new TypedDocumentString(`
   liveClass(id: $id) {
     id
     attendance {
+      identity
       user {
         id
         fullName
