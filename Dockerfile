@@ -19,8 +19,8 @@ FROM node:22.21.1-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0
 COPY package.json package-lock.json ./
-# Optional dependencies are left out: they are the embedded PostgreSQL binaries (npm start only)
-# and a canvas renderer pdfjs can do without for text extraction.
+# Optional dependencies are left out: the embedded PostgreSQL binaries (npm start only)
+# are the largest of them.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 USER node
