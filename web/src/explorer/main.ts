@@ -8,6 +8,7 @@
 import { createGraphiQLFetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -39,10 +40,26 @@ const fetcher: typeof http = (params, given) => {
   // GraphiQL introspects before its header editor is ready: the dev token covers that request too.
   if (!authorization && config.devToken) authorization = `Bearer ${config.devToken}`;
   const options = { ...given, headers: { ...given?.headers, ...(authorization && { authorization }) } };
-  const isSubscription = /^\s*subscription\b/m.test(params.query) && (!params.operationName || new RegExp(`subscription\\s+${params.operationName}\\b`).test(params.query));
-  if (!isSubscription) return http(params, options);
-  return createGraphiQLFetcher({ url: endpoint, wsClient: wsClientFor(authorization) })(params, options);
+  const parsed = operationToRun(params.query, params.operationName);
+  // GraphiQL can hand over the operationName and document of the tab open before: name and parse what this tab runs
+  // (the gateway rightly refuses a name the document lacks, and the toolkit picks graphql-ws from the document).
+  const request = { ...params, operationName: parsed ? (parsed.operation.name?.value ?? undefined) : params.operationName };
+  if (parsed?.operation.operation !== 'subscription') return http(request, options);
+  return createGraphiQLFetcher({ url: endpoint, wsClient: wsClientFor(authorization) })(request, { ...options, documentAST: parsed.document });
 };
+
+/** The operation the request names, or the document's only one, with its document; undefined when the text does not parse (the gateway says why). */
+function operationToRun(query: string, name: string | null | undefined): { document: DocumentNode; operation: OperationDefinitionNode } | undefined {
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch {
+    return undefined;
+  }
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
+  const operation = operations.find((candidate) => name && candidate.name?.value === name) ?? (operations.length === 1 ? operations[0] : undefined);
+  return operation && { document, operation };
+}
 
 const defaultTabs = (config.examples ?? []).map(({ query }) => ({ query, headers }));
 
