@@ -65,7 +65,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
       return {
         ...base,
         liveClasses,
-        scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, base.log),
+        scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, recordingControl, base.log),
         joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
         recordings: new RecordingService(base.viewer, access, recordingRepository, liveClasses, recordingControl),
         attendance: new AttendanceService(base.viewer, access, attendanceRepository),

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import { conflict } from '../../../platform/errors.js';
 import type { MeetDatabase } from '../database.js';
+import type { Logger } from '../../../platform/logger.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
@@ -66,5 +67,23 @@ export class RecordingControl {
     if (!active || active.status !== 'RECORDING') throw conflict(`Live class ${liveClass.id} is not being recorded`);
     await this.livekit.stopEgress(active.egressId);
     return (await repository.updateWhileIn(active.id, ['RECORDING'], { status: 'PROCESSING' })) ?? (await repository.findByIds(liveClass.companyId, [active.id]))[0]!;
+  }
+
+  /**
+   * The class ended: stops its running egress rather than trusting LiveKit to end it with the room (an egress can
+   * outlive its room by its own timeouts, recording an empty room). A LiveKit failure is logged; reconciliation
+   * then follows the egress to its end.
+   */
+  async stopForEndedClass(liveClass: LiveClassModel, log: Logger): Promise<RecordingModel | null> {
+    const repository = new RecordingRepository(this.db);
+    const active = await repository.findActiveOfClass(liveClass.id);
+    if (!active || active.status !== 'RECORDING') return null;
+    try {
+      await this.livekit.stopEgress(active.egressId);
+    } catch (error) {
+      log.warn({ err: error, egressId: active.egressId }, 'could not stop the egress of an ended class; reconciliation follows it');
+      return null;
+    }
+    return repository.updateWhileIn(active.id, ['RECORDING'], { status: 'PROCESSING' });
   }
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel } from '../models.js';
+import type { RecordingControl } from '../recordings/recording-control.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
 import { publishClassEvent } from './class-events.js';
@@ -44,6 +45,7 @@ export class SchedulingService {
     private readonly classes: LiveClassService,
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
+    private readonly recordings: RecordingControl,
     private readonly log: Logger,
   ) {}
 
@@ -120,6 +122,8 @@ export class SchedulingService {
       requireEndable(current, new Date());
       return markEnded(trx, current, new Date(), 'ended_by_teacher', this.actorId);
     });
+    // The recording first, so that its file ends where the class did.
+    await this.recordings.stopForEndedClass(ended, this.log);
     await this.closeRoom(ended);
     return ended;
   }

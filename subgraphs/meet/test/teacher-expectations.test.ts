@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
-import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
+import { subscribeWs, wsUrlOf, type Subscription } from '../../../gateway/test/subscriptions-support.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 
@@ -55,15 +55,23 @@ const state = (user: string, id: string) =>
   // serviceParticipants is for teachers (FORBIDDEN to students).
   gql(user, `query($id: ID!) { liveClass(id: $id) { status startedAt recordings { status } attendance { identity kind user { id fullName } } ${user === 'sam.student' ? '' : 'serviceParticipants { identity kind }'} } }`, { id });
 
+/** The statuses the subscription delivered, up to the first `status` (each event awaited as long as events keep coming). */
+async function untilStatus(watching: Subscription, status: string): Promise<string[]> {
+  const seen: string[] = [];
+  for (let n = 1; seen.at(-1) !== status; n += 1) seen.push((await watching.event(n)).data.liveClassStatusChanged.status);
+  return seen;
+}
+
 describe('live classes as a teacher expects them (through the gateway)', () => {
   it('keeps a class a student enters first WAITING and unrecorded, until the teacher comes', async () => {
     const liveClass = await schedule();
     expect(liveClass.waitForModerator).toBe(true);
     const watching = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor('sam.student'),
       'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id status } }', { id: liveClass.id });
-    await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(1);
+    // Waits on state only: the subscription registered in meet, the webhooks applied, the events delivered (the
+    // timeouts bound a hang, a loaded machine only makes this slower).
+    await expect.poll(() => activeSubscriptions('meet'), { timeout: 100_000, interval: 100 }).toBe(1);
     await enter('sam.student', liveClass.id);
-    await expect.poll(async () => (await state('sam.student', liveClass.id)).liveClass.status, { timeout: 5_000 }).toBe('WAITING');
     expect(await state('sam.student', liveClass.id)).toMatchObject({ liveClass: { status: 'WAITING', startedAt: null, recordings: [] } });
     expect([...livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(0);
     // The student sees it wait on the subscription (events carry the class as it is when delivered).
@@ -78,9 +86,7 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
     const after = (await state('tara.teacher', liveClass.id)).liveClass;
     expect(after.attendance.map((entry: any) => entry.user.fullName).sort()).toEqual(['Sam Dutta', 'Tara Iyer']);
     expect(after.serviceParticipants).toEqual([{ identity: expect.stringMatching(/^EG_/), kind: 'EGRESS' }]);
-    const statuses = () => watching.events.map((event: any) => event.data.liveClassStatusChanged.status);
-    await expect.poll(statuses, { timeout: 10_000 }).toContain('LIVE');
-    expect(statuses()[0]).toBe('WAITING');
+    expect(await untilStatus(watching, 'LIVE')).toEqual(['WAITING', 'LIVE']);
     watching.dispose();
   });
 
@@ -123,5 +129,16 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
     await beyond.arrayBuffer();
     const whole = await fetch(viaGateway);
     expect([whole.status, whole.headers.get('accept-ranges'), await whole.text()]).toEqual([200, 'bytes', '0123456789abcdef']);
+  });
+
+  it('stops the class’s running recording in LiveKit when the teacher ends the class', async () => {
+    const liveClass = await schedule({ waitForModerator: false });
+    await enter('tara.teacher', liveClass.id);
+    const egress = [...livekit.egresses.values()].find((candidate) => candidate.roomName === liveClass.roomName)!;
+    expect(egress.status).toBe('EGRESS_STARTING');
+    const { endLiveClass } = await gql('tara.teacher', `mutation($id: ID!) { endLiveClass(id: $id) { status recordings { status } } }`, { id: liveClass.id });
+    expect(endLiveClass).toEqual({ status: 'ENDED', recordings: [{ status: 'PROCESSING' }] });
+    // LiveKit was asked to stop it (StopEgress), not left to end it with the room.
+    expect(livekit.egresses.get(egress.egressId)!.status).toBe('EGRESS_ENDING');
   });
 });
