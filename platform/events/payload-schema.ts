@@ -1,24 +1,22 @@
 /**
- * A small schema language for event payloads (JSON objects): enough to state
- * each topic's contract once, check it on publish and on consume, and derive
- * the payload's TypeScript type from it. Every problem is reported, each with
- * the path of the offending field, so a bad payload explains itself.
+ * Event payload schemas, built on zod: each topic states its contract once,
+ * it is checked on publish and on consume, and the payload's TypeScript type
+ * is inferred from it. The builders below keep the topics' declarations short
+ * and give every problem one plain message with the path of the field, so a
+ * bad payload explains itself ("task_id: expected a UUID, got …").
  *
- * Objects accept fields they do not know: producers may add fields to a
- * topic without breaking its consumers (fields are never removed or retyped).
+ * Objects accept fields they do not know (a consumer reads the fields it was
+ * written for; the rest are left out of what it is given): producers may add
+ * fields to a topic without breaking its consumers. Fields are never removed
+ * or retyped.
  */
-
+import { z } from 'zod';
 import { parseDateTime } from '../date-time.js';
 import { storableTextProblem } from '../graphql/text-input.js';
 import { isUuid } from '../ids.js';
 
-export interface Schema<T> {
-  /** Returns the value when valid; otherwise appends to `issues` (the return value is then meaningless). */
-  check(value: unknown, path: string, issues: string[]): T;
-  readonly optional?: boolean;
-}
-
-export type Infer<S> = S extends Schema<infer T> ? T : never;
+export type Schema<T> = z.ZodType<T>;
+export type Infer<S> = S extends z.ZodType<infer T> ? T : never;
 
 export class PayloadError extends Error {
   constructor(
@@ -36,136 +34,76 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"` : typeof value;
 }
 
-function fail(issues: string[], path: string, expected: string, value: unknown): never {
-  issues.push(`${path || 'payload'}: expected ${expected}, got ${describe(value)}`);
-  return undefined as never;
-}
+/** zod's error option: one message per field, naming what was expected and what came. */
+const expected = (what: string) => ({
+  abort: true,
+  error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : `expected ${what}, got ${describe(issue.input)}`),
+});
 
+/** A value that passes `test`, typed as T. */
+const atom = <T>(what: string, test: (value: unknown) => boolean) => z.custom<T>(test, expected(what));
 
 export function string(options: { minLength?: number; maxLength?: number } = {}): Schema<string> {
   const { minLength = 0, maxLength = 100_000 } = options;
-  return {
-    check(value, path, issues) {
-      if (typeof value !== 'string') return fail(issues, path, 'a string', value);
-      // NUL cannot be stored by PostgreSQL: refused here rather than dead-lettered by a consumer.
-      if (storableTextProblem(value)) return fail(issues, path, 'text without control characters', value);
-      if (value.length < minLength || value.length > maxLength) {
-        return fail(issues, path, `a string of ${minLength} to ${maxLength} characters`, value);
-      }
-      return value;
-    },
-  };
+  return z
+    .string(expected('a string'))
+    // NUL cannot be stored by PostgreSQL: refused here rather than dead-lettered by a consumer.
+    .refine((value) => !storableTextProblem(value), expected('text without control characters'))
+    .refine((value) => value.length >= minLength && value.length <= maxLength, expected(`a string of ${minLength} to ${maxLength} characters`));
 }
 
-export function uuid(): Schema<string> {
-  return {
-    check: (value, path, issues) => (isUuid(value) ? value : fail(issues, path, 'a UUID', value)),
-  };
-}
+export const uuid = () => atom<string>('a UUID', isUuid);
 
 /** An id given as a decimal string (Moodle ids: int8, kept exact). */
-export function decimalId(): Schema<string> {
-  return {
-    check: (value, path, issues) =>
-      typeof value === 'string' && /^[0-9]{1,19}$/.test(value) ? value : fail(issues, path, 'a decimal id string', value),
-  };
-}
+export const decimalId = () => atom<string>('a decimal id string', (value) => typeof value === 'string' && /^[0-9]{1,19}$/.test(value));
 
 /** As GraphQL's DateTime reads it (platform/date-time.ts: a real date, years 1900-2200): a payload a consumer could not use is refused when published or ingested, not dead-lettered later. */
-export function dateTime(): Schema<string> {
-  return {
-    check(value, path, issues) {
-      try {
-        parseDateTime(value);
-        return value as string;
-      } catch {
-        return fail(issues, path, 'an RFC 3339 date-time with offset', value);
-      }
-    },
-  };
-}
+export const dateTime = () =>
+  atom<string>('an RFC 3339 date-time with offset', (value) => {
+    try {
+      parseDateTime(value);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 export function integer(options: { min?: number; max?: number } = {}): Schema<number> {
   const { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = options;
-  return {
-    check: (value, path, issues) =>
-      Number.isInteger(value) && (value as number) >= min && (value as number) <= max
-        ? (value as number)
-        : fail(issues, path, `an integer from ${min} to ${max}`, value),
-  };
+  return atom<number>(`an integer from ${min} to ${max}`, (value) => Number.isInteger(value) && (value as number) >= min && (value as number) <= max);
 }
 
-export function number(): Schema<number> {
-  return {
-    check: (value, path, issues) => (typeof value === 'number' && Number.isFinite(value) ? value : fail(issues, path, 'a number', value)),
-  };
-}
+export const number = () => atom<number>('a number', (value) => typeof value === 'number' && Number.isFinite(value));
+export const boolean = () => atom<boolean>('a boolean', (value) => typeof value === 'boolean');
 
-export function boolean(): Schema<boolean> {
-  return { check: (value, path, issues) => (typeof value === 'boolean' ? value : fail(issues, path, 'a boolean', value)) };
-}
+export const oneOf = <const Values extends readonly string[]>(values: Values) =>
+  atom<Values[number]>(`one of ${values.join(', ')}`, (value) => typeof value === 'string' && values.includes(value));
 
-export function oneOf<const Values extends readonly string[]>(values: Values): Schema<Values[number]> {
-  return {
-    check: (value, path, issues) =>
-      typeof value === 'string' && values.includes(value) ? (value as Values[number]) : fail(issues, path, `one of ${values.join(', ')}`, value),
-  };
-}
+export const nullable = <T>(schema: Schema<T>) => schema.nullable();
 
-export function nullable<T>(schema: Schema<T>): Schema<T | null> {
-  return { check: (value, path, issues) => (value === null ? null : schema.check(value, path, issues)) };
-}
+/** A field that may be absent (or null). */
+export const optional = <T>(schema: Schema<T>) => schema.nullish();
 
-/** A field that may be absent (or null); absent fields are not reported. */
-export function optional<T>(schema: Schema<T>): Schema<T | null | undefined> {
-  return {
-    optional: true,
-    check: (value, path, issues) => (value === undefined || value === null ? value : schema.check(value, path, issues)),
-  };
-}
+export const array = <T>(item: Schema<T>, options: { minItems?: number } = {}) =>
+  z.array(item, expected('an array')).min(options.minItems ?? 0, expected(`at least ${options.minItems} items`));
 
-export function array<T>(item: Schema<T>, options: { minItems?: number } = {}): Schema<T[]> {
-  return {
-    check(value, path, issues) {
-      if (!Array.isArray(value)) return fail(issues, path, 'an array', value);
-      if (value.length < (options.minItems ?? 0)) return fail(issues, path, `at least ${options.minItems} items`, value);
-      return value.map((element, index) => item.check(element, `${path}[${index}]`, issues));
-    },
-  };
-}
-
-type Shape = Record<string, Schema<unknown>>;
-type OptionalKeys<S extends Shape> = { [K in keyof S]: S[K] extends { optional: true } ? K : never }[keyof S];
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
-export type ObjectOf<S extends Shape> = Simplify<
-  { [K in Exclude<keyof S, OptionalKeys<S>>]: Infer<S[K]> } & { [K in OptionalKeys<S>]?: Infer<S[K]> }
->;
-
-export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> & { shape: S } {
-  return {
-    shape,
-    check(value, path, issues) {
-      if (typeof value !== 'object' || value === null || Array.isArray(value)) return fail(issues, path, 'an object', value);
-      const record = value as Record<string, unknown>;
-      for (const [key, field] of Object.entries(shape)) {
-        const fieldPath = path ? `${path}.${key}` : key;
-        if (!(key in record) && !field.optional) issues.push(`${fieldPath}: is required`);
-        else field.check(record[key], fieldPath, issues);
-      }
-      return record as ObjectOf<S>;
-    },
-  };
-}
+export const object = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, expected('an object'));
 
 /** A schema with more fields: `extend(base, { changed_fields: ... })`. */
-export function extend<A extends Shape, B extends Shape>(base: { shape: A }, more: B): Schema<ObjectOf<A & B>> & { shape: A & B } {
-  return object({ ...base.shape, ...more } as A & B);
+export const extend = <A extends z.ZodRawShape, B extends z.ZodRawShape>(base: z.ZodObject<A>, more: B) => base.extend(more);
+
+const fieldPath = (path: PropertyKey[]) =>
+  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+
+/** The problems of a payload, one line each (empty when it is valid). */
+export function payloadIssues(schema: Schema<unknown>, payload: unknown): string[] {
+  const result = schema.safeParse(payload);
+  return result.success ? [] : result.error.issues.map((issue) => `${fieldPath(issue.path) || 'payload'}: ${issue.message}`);
 }
 
 /** Checks a payload against a topic's schema; throws a PayloadError listing every problem. */
 export function validatePayload<T>(topic: string, schema: Schema<T>, payload: unknown): T {
-  const issues: string[] = [];
-  const value = schema.check(payload, '', issues);
-  if (issues.length > 0) throw new PayloadError(topic, issues);
-  return value;
+  const result = schema.safeParse(payload);
+  if (!result.success) throw new PayloadError(topic, payloadIssues(schema, payload));
+  return result.data;
 }

@@ -57,9 +57,11 @@ describe('event lag on /metrics', () => {
     await publishTasks(db, 6);
     await waitFor('6 handled events', async () => handled >= 6);
 
+    // The cursor commits before the consumer records each event's lag: wait for both to show.
     const text = await waitFor('the live group to have caught up in the metrics', async () => {
       const body = await scrape();
-      return sample(body, 'bheem_events_consumer_behind', 'group="live"') === 0 && body;
+      const caughtUp = sample(body, 'bheem_events_consumer_behind', 'group="live"') === 0;
+      return caughtUp && sample(body, 'bheem_event_lag_seconds_count', 'consumer="live",topic="project.task.created"') === 6 && body;
     });
     expect(sample(text, 'bheem_events_consumer_behind', 'group="idle"')).toBe(6);
     expect(sample(text, 'bheem_events_consumer_oldest_age_seconds', 'group="idle"')).toBeGreaterThan(0);
