@@ -39,9 +39,9 @@ function compileOne(schema: GraphQLSchema, rewrite: FetchDataRewrite): Rewrite {
     rewrite.kind === 'ValueSetter'
       ? (object: Json) => void (object[field] = rewrite.setValueTo)
       : (object: Json) => {
-          const value = Object.hasOwn(object, field) ? object[field] : undefined;
-          if (!value) return;
-          object[rewrite.renameKeyTo] = value;
+          // null, 0 and false are renamed too (a required `price` of 0 is still the price).
+          if (!Object.hasOwn(object, field)) return;
+          object[rewrite.renameKeyTo] = object[field];
           delete object[field];
         };
   const apply = (value: unknown, index: number): void => {

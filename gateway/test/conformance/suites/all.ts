@@ -3,6 +3,7 @@ import { abstractTypesSuite } from './abstract-types.js';
 import { keysSuite } from './keys.js';
 import { operationsSuite } from './operations.js';
 import { ownershipSuite } from './ownership.js';
+import { plannerCorrectionsSuite } from './planner-corrections.js';
 import { requiresProvidesSuite } from './requires-provides.js';
 
-export const ALL_SUITES = [keysSuite, abstractTypesSuite, requiresProvidesSuite, ownershipSuite, operationsSuite];
+export const ALL_SUITES = [keysSuite, abstractTypesSuite, requiresProvidesSuite, ownershipSuite, operationsSuite, plannerCorrectionsSuite];

@@ -1,13 +1,14 @@
 /**
- * @requires (with arguments), @provides and @external. Two cases are
- * where @apollo/query-planner 2.14 plans wrongly, and so do we for now:
- * both gateways give the same wrong answer, marked as known failures.
+ * @requires (with arguments), @provides and @external. Three cases are
+ * where @apollo/query-planner 2.14 plans wrongly and our planning layer
+ * corrects its plan (gateway/planning/entity-fetch-correction.ts): marked
+ * `apolloWrong`, with Apollo's wrong answer.
  */
 import { link, type ConformanceSuite } from '../support/conformance-case.js';
 
 const posts = [
-  { id: 'p1', author: { id: 'a1', name: 'Ann' }, comments: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }], price: { USD: 10, EUR: 9 } },
-  { id: 'p2', author: { id: 'a2', name: 'Raj' }, comments: [{ id: 'c4' }], price: { USD: 20, EUR: 18 } },
+  { id: 'p1', author: { id: 'a1', name: 'Ann' }, comments: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }], price: { USD: 10, EUR: 9 }, score: { base: 4 } },
+  { id: 'p2', author: { id: 'a2', name: 'Raj' }, comments: [{ id: 'c4' }], price: { USD: 20, EUR: 18 }, score: { base: 7 } },
 ];
 
 export const requiresProvidesSuite: ConformanceSuite = {
@@ -17,8 +18,9 @@ export const requiresProvidesSuite: ConformanceSuite = {
       name: 'posts',
       typeDefs: `${link('key', 'shareable')}
         type Query { posts: [Post!]! }
-        type Post @key(fields: "id") { id: ID! comments(limit: Int): [Comment!]! price(currency: String = "USD"): Float! author: Author! @shareable }
+        type Post @key(fields: "id") { id: ID! comments(limit: Int): [Comment!]! price(currency: String = "USD"): Float! author: Author! @shareable score: Score! }
         type Comment @shareable { id: ID! }
+        type Score { value(scale: Int = 1): Int! }
         type Author @key(fields: "id") { id: ID! }`,
       resolvers: {
         Query: { posts: () => posts },
@@ -28,6 +30,7 @@ export const requiresProvidesSuite: ConformanceSuite = {
           price: (post: (typeof posts)[number], { currency }: { currency: 'USD' | 'EUR' }) => post.price[currency],
           author: (post: (typeof posts)[number]) => ({ id: post.author.id }),
         },
+        Score: { value: (score: { base: number }, { scale }: { scale: number }) => score.base * scale },
       },
     },
     {
@@ -40,14 +43,18 @@ export const requiresProvidesSuite: ConformanceSuite = {
           seen: Int! @requires(fields: "comments(limit: 1) { id }")
           estimate: Float! @requires(fields: "price")
           estimateEur: Float! @requires(fields: "price(currency: \\"EUR\\")")
+          score: Score! @external
+          rank: Int! @requires(fields: "score { value(scale: 10) }")
         }
-        type Comment @shareable { id: ID! }`,
+        type Comment @shareable { id: ID! }
+        type Score @external { value(scale: Int = 1): Int! }`,
       resolvers: {
         Post: {
           __resolveReference: (reference: Record<string, unknown>) => reference,
           seen: ({ comments }: { comments: unknown[] }) => comments.length,
           estimate: ({ price }: { price: number }) => price * 2,
           estimateEur: ({ price }: { price: number }) => price * 2,
+          rank: ({ score }: { score: { value: number } }) => score.value,
         },
       },
     },
@@ -86,13 +93,35 @@ export const requiresProvidesSuite: ConformanceSuite = {
           ],
         },
       },
-      knownFailure: 'the planner fetches `comments` once, without the arguments of the @requires, so `seen` counts every comment (3)',
+      apolloWrong: {
+        why: '@apollo/query-planner fetches `comments` once, without the arguments of the @requires, so `seen` counts every comment',
+        answer: {
+          data: {
+            posts: [
+              { id: 'p1', comments: [{ id: 'c1' }, { id: 'c2' }, { id: 'c3' }], seen: 3 },
+              { id: 'p2', comments: [{ id: 'c4' }], seen: 1 },
+            ],
+          },
+        },
+      },
     },
     {
       name: 'two @requires of one field with different arguments',
       query: '{ posts { estimate estimateEur } }',
       expected: { data: { posts: [{ estimate: 20, estimateEur: 18 }, { estimate: 40, estimateEur: 36 }] } },
-      knownFailure: 'the planner merges price and price(currency: "EUR") into one fetch of the EUR price: estimate is computed from it too',
+      apolloWrong: {
+        why: '@apollo/query-planner merges price and price(currency: "EUR") into one fetch of the EUR price: estimate is computed from it too',
+        answer: { data: { posts: [{ estimate: 18, estimateEur: 18 }, { estimate: 36, estimateEur: 36 }] } },
+      },
+    },
+    {
+      name: '@requires of a nested field with arguments, the client asking it without them',
+      query: '{ posts { score { value } rank } }',
+      expected: { data: { posts: [{ score: { value: 4 }, rank: 40 }, { score: { value: 7 }, rank: 70 }] } },
+      apolloWrong: {
+        why: '@apollo/query-planner fetches `score { value }` once, without the scale of the @requires: rank is computed from the client\'s value',
+        answer: { data: { posts: [{ score: { value: 4 }, rank: 4 }, { score: { value: 7 }, rank: 7 }] } },
+      },
     },
     {
       name: '@requires of a field the client also asks',

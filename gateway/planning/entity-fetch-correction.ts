@@ -1,0 +1,265 @@
+/**
+ * Corrections of @apollo/query-planner's entity fetches, where its plans
+ * give wrong answers:
+ *
+ * - Fields behind @requires with arguments (`comments(limit: 1) { id }`):
+ *   the planner's `requires` has no arguments, and it fetches the field once
+ *   for everyone (the client's `comments`, another @requires'
+ *   `price(currency: "EUR")`), so the representation carries the wrong
+ *   value. Here each required field that takes arguments is fetched under
+ *   an alias of its own, with the arguments of the @requires, next to where
+ *   the planner fetched it; the representation reads the alias and renames
+ *   it back (a KeyRenamer input rewrite). Fields of one fetch that need the
+ *   same field with different arguments go to separate fetches, run in
+ *   parallel.
+ * - A representation built on a key the target subgraph cannot resolve
+ *   (`@key(..., resolvable: false)` there, another subgraph's key): the
+ *   planner's key is replaced by one the subgraph resolves, and its fields
+ *   are fetched where the entity came from.
+ *
+ * A fetch whose fields come from where this cannot find (no earlier fetch
+ * selects them at that path) is left as the planner made it.
+ */
+import type { FetchDataRewrite, FetchNode, QueryPlanInlineFragmentNode, QueryPlanSelectionNode } from '@apollo/query-planner';
+import type { FieldNode, InlineFragmentNode, SelectionSetNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import type { EntityMetadata } from './entity-metadata.js';
+import { FetchOperation } from './fetch-operation.js';
+import { operationOf, type FetchSite } from './plan-fetches.js';
+
+const { Kind, print } = graphqlRuntime;
+
+type Path = readonly (string | number)[];
+
+/** A required field that takes arguments: fetched under `alias`, renamed back to `name` in the representation. */
+interface AliasedField {
+  typeName: string;
+  /** Fields between the entity and this one. */
+  parentPath: string[];
+  name: string;
+  alias: string;
+  /** The field as the @requires writes it (arguments, sub-selection), aliased. */
+  selection: FieldNode;
+}
+
+/** One field the fetch asks of an entity type, and what its @requires needs. */
+interface AskedField {
+  typeName: string;
+  responseName: string;
+  required?: QueryPlanSelectionNode[];
+  /** The top-level fields of its @requires, as the planner's representation names them. */
+  requiredNames: string[];
+  aliased: AliasedField[];
+}
+
+/** Aliases shared by a whole plan: one per required field and arguments. */
+export class RequiredAliases {
+  private readonly byText = new Map<string, string>();
+  aliasFor(text: string): string {
+    let alias = this.byText.get(text);
+    if (!alias) this.byText.set(text, (alias = `_bheemRequired${this.byText.size}`));
+    return alias;
+  }
+}
+
+class NotCorrectable extends Error {}
+
+/** A selection set as the plan's `requires` writes one; fields that take arguments become their aliases. */
+function toPlanSelections(set: SelectionSetNode, typeName: string, parentPath: string[], context: { metadata: EntityMetadata; aliases: RequiredAliases; aliased: AliasedField[] } | undefined): QueryPlanSelectionNode[] {
+  return set.selections.map((selection): QueryPlanSelectionNode => {
+    if (selection.kind !== Kind.FIELD) throw new NotCorrectable('fragments in a field set');
+    const name = selection.name.value;
+    if (context && context.metadata.takesArguments(typeName, name)) {
+      const withoutAlias: FieldNode = { ...selection, alias: undefined };
+      const alias = context.aliases.aliasFor(print({ ...withoutAlias, selectionSet: undefined }));
+      context.aliased.push({ typeName, parentPath, name, alias, selection: { ...withoutAlias, alias: { kind: Kind.NAME, value: alias } } });
+      return { kind: 'Field', name: alias, selections: selection.selectionSet && toPlanSelections(selection.selectionSet, '', [], undefined) };
+    }
+    const fieldType = context?.metadata.fieldType(typeName, name) ?? '';
+    return { kind: 'Field', name, selections: selection.selectionSet && toPlanSelections(selection.selectionSet, fieldType, [...parentPath, name], context) };
+  });
+}
+
+/** `selections` with fields of one response name (and fragments of one type) merged. */
+function mergeSelections(selections: readonly QueryPlanSelectionNode[]): QueryPlanSelectionNode[] {
+  const merged = new Map<string, QueryPlanSelectionNode>();
+  for (const selection of selections) {
+    const key = selection.kind === 'Field' ? (selection.alias ?? selection.name) : `... on ${selection.typeCondition ?? ''}`;
+    const known = merged.get(key);
+    if (!known) merged.set(key, selection);
+    else if (known.selections || selection.selections) {
+      merged.set(key, { ...known, selections: mergeSelections([...(known.selections ?? []), ...(selection.selections ?? [])]) } as QueryPlanSelectionNode);
+    }
+  }
+  return [...merged.values()];
+}
+
+/** Whether `selections` hold every field of `key` (sub-selections too). */
+function holdsKey(selections: readonly QueryPlanSelectionNode[], key: SelectionSetNode): boolean {
+  return key.selections.every((selection) => {
+    if (selection.kind !== Kind.FIELD) return false;
+    const held = selections.find((candidate) => candidate.kind === 'Field' && candidate.name === selection.name.value);
+    if (!held) return false;
+    return !selection.selectionSet || holdsKey(held.selections ?? [], selection.selectionSet);
+  });
+}
+
+function samePrefix(prefix: Path, path: Path): boolean {
+  return prefix.length <= path.length && prefix.every((element, index) => element === path[index]);
+}
+
+/** Where, in the latest fetch before this one, the objects at `path` are given a field `found` picks: the selection set to add to. */
+function findHolder(earlier: readonly FetchSite[], path: Path, found: (field: FieldNode) => boolean): { site: FetchSite; holder: SelectionSetNode } | undefined {
+  for (let index = earlier.length - 1; index >= 0; index--) {
+    const site = earlier[index]!;
+    if (site.replaced || !samePrefix(site.path, path)) continue;
+    const operation = operationOf(site);
+    const sets = operation.selectionSetsAt(path.slice(site.path.length));
+    const hit = operation.fieldsWithin(sets).find(({ field }) => found(field));
+    if (hit) return { site, holder: hit.holder };
+  }
+  return undefined;
+}
+
+interface TypeCorrection {
+  fragment: QueryPlanInlineFragmentNode;
+  /** The key the representation is built on (the planner's, or one the subgraph resolves). */
+  key: QueryPlanSelectionNode[];
+  keyFixed?: SelectionSetNode;
+}
+
+/** Corrects one entity fetch (see the file's comment); leaves it alone when it needs nothing or cannot be corrected. */
+export function correctEntityFetch(site: FetchSite, earlier: readonly FetchSite[], metadata: EntityMetadata, aliases: RequiredAliases): void {
+  try {
+    correct(site, earlier, metadata, aliases);
+  } catch (error) {
+    if (!(error instanceof NotCorrectable)) throw error;
+  }
+}
+
+function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: EntityMetadata, aliases: RequiredAliases): void {
+  const { fetch } = site;
+  const service = fetch.serviceName;
+  const asked: AskedField[] = [];
+  for (const fragment of entityFragments(operationOf(site))) {
+    const typeName = fragment.typeCondition!.name.value;
+    for (const selection of fragment.selectionSet.selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const required = metadata.requiredBy(service, typeName, selection.name.value);
+      const aliased: AliasedField[] = [];
+      asked.push({
+        typeName,
+        responseName: selection.alias?.value ?? selection.name.value,
+        required: required && toPlanSelections(required, typeName, [], { metadata, aliases, aliased }),
+        requiredNames: required ? required.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : [])) : [],
+        aliased,
+      });
+    }
+  }
+
+  const byType = new Map<string, TypeCorrection>();
+  for (const fragment of fetch.requires ?? []) {
+    if (fragment.kind !== 'InlineFragment' || !fragment.typeCondition) continue;
+    const typeName = fragment.typeCondition;
+    const ofType = asked.filter((field) => field.typeName === typeName);
+    const requiredNames = new Set(ofType.flatMap((field) => field.requiredNames));
+    const hasAliases = ofType.some((field) => field.aliased.length > 0);
+    // The planner's key: its representation minus __typename and the fields @requires asks.
+    const key = fragment.selections.filter((selection) => selection.kind === 'Field' && selection.name !== '__typename' && !requiredNames.has(selection.name));
+    const resolvable = metadata.resolvableKeys(service, typeName);
+    const keyFixed = resolvable.length > 0 && !resolvable.some((candidate) => holdsKey(key, candidate)) ? resolvable[0] : undefined;
+    if (hasAliases || keyFixed) byType.set(typeName, { fragment, key: keyFixed ? toPlanSelections(keyFixed, typeName, [], undefined) : key, keyFixed });
+  }
+  if (byType.size === 0) return;
+
+  // Where each aliased field and each fixed key is fetched from: all found, or nothing changes.
+  const additions: { site: FetchSite; holder: SelectionSetNode; selections: readonly (FieldNode | SelectionSetNode['selections'][number])[] }[] = [];
+  const added = new Set<string>();
+  for (const field of asked) {
+    if (!byType.has(field.typeName)) continue;
+    for (const alias of field.aliased) {
+      const text = `${field.typeName}\n${alias.parentPath.join('.')}\n${print(alias.selection)}`;
+      if (added.has(text)) continue;
+      added.add(text);
+      const found = findHolder(earlier, [...site.path, ...alias.parentPath], (candidate) => candidate.name.value === alias.name);
+      if (!found) return;
+      additions.push({ ...found, selections: [alias.selection] });
+    }
+  }
+  for (const correction of byType.values()) {
+    if (!correction.keyFixed) continue;
+    const names = new Set(['__typename', ...correction.fragment.selections.map((selection) => (selection.kind === 'Field' ? selection.name : ''))]);
+    const found = findHolder(earlier, site.path, (candidate) => names.has(candidate.name.value));
+    if (!found) return;
+    additions.push({ ...found, selections: correction.keyFixed.selections });
+  }
+  for (const { site: provider, holder, selections } of additions) operationOf(provider).add(holder, selections as FieldNode[]);
+
+  const groups = separateConflicts(asked);
+  const fetches = groups.map((group) => correctedFetch(fetch, group, byType, groups.length > 1));
+  if (fetches.length === 1) {
+    site.fetch = Object.assign(fetch, fetches[0]);
+    site.parsed = undefined;
+    return;
+  }
+  site.replaced = true;
+  site.replace({ kind: 'Parallel', nodes: fetches });
+}
+
+/** The inline fragments under `_entities` (one per entity type the fetch asks fields of). */
+function entityFragments(operation: FetchOperation): InlineFragmentNode[] {
+  return operation.roots().flatMap((set) => set.selections.filter((selection): selection is InlineFragmentNode => selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition !== undefined));
+}
+
+/** The asked fields in groups whose representations agree: no group needs one field with two sets of arguments. */
+function separateConflicts(asked: readonly AskedField[]): AskedField[][] {
+  const groups: { fields: AskedField[]; aliasAt: Map<string, string> }[] = [];
+  for (const field of asked) {
+    const places = field.aliased.map((alias) => [`${field.typeName}\n${[...alias.parentPath, alias.name].join('.')}`, alias.alias] as const);
+    let group = groups.find((candidate) => places.every(([place, alias]) => (candidate.aliasAt.get(place) ?? alias) === alias));
+    if (!group) groups.push((group = { fields: [], aliasAt: new Map() }));
+    group.fields.push(field);
+    for (const [place, alias] of places) group.aliasAt.set(place, alias);
+  }
+  return groups.map((group) => group.fields);
+}
+
+/** The fetch for one group: its fields only (when split), representations of the corrected key and aliased fields, renamed back. */
+function correctedFetch(fetch: FetchNode, group: readonly AskedField[], byType: ReadonlyMap<string, TypeCorrection>, split: boolean): FetchNode {
+  const requires = (fetch.requires ?? []).map((fragment) => {
+    if (fragment.kind !== 'InlineFragment' || !fragment.typeCondition) return fragment;
+    const correction = byType.get(fragment.typeCondition);
+    if (!correction) return fragment;
+    const required = group.filter((field) => field.typeName === fragment.typeCondition).flatMap((field) => field.required ?? []);
+    const selections = mergeSelections([{ kind: 'Field', name: '__typename' }, ...correction.key, ...required]);
+    return { ...fragment, selections };
+  });
+  const renames: FetchDataRewrite[] = [];
+  const renamed = new Set<string>();
+  for (const field of group) {
+    for (const alias of field.aliased) {
+      const path = [`... on ${field.typeName}`, ...alias.parentPath, alias.alias];
+      if (renamed.has(path.join('\n'))) continue;
+      renamed.add(path.join('\n'));
+      renames.push({ kind: 'KeyRenamer', path, renameKeyTo: alias.name });
+    }
+  }
+  const inputRewrites = [...renames, ...(fetch.inputRewrites ?? [])];
+  let operation = fetch.operation;
+  if (split) {
+    const own = new FetchOperation(fetch.operation, true);
+    const kept = new Set(group.map((field) => `${field.typeName}\n${field.responseName}`));
+    for (const entity of own.roots()) {
+      const fragments = entity.selections.flatMap((selection) => {
+        if (selection.kind !== Kind.INLINE_FRAGMENT || !selection.typeCondition) return [selection];
+        const typeName = selection.typeCondition.name.value;
+        const selections = selection.selectionSet.selections.filter((inner) => inner.kind !== Kind.FIELD || kept.has(`${typeName}\n${inner.alias?.value ?? inner.name.value}`));
+        // A type none of whose fields this group asks is left out (an empty selection set is no GraphQL).
+        return selections.some((inner) => inner.kind !== Kind.FIELD || inner.name.value !== '__typename') ? [{ ...selection, selectionSet: { ...selection.selectionSet, selections } }] : [];
+      });
+      (entity as { selections: unknown }).selections = fragments;
+    }
+    operation = own.print();
+  }
+  return { ...fetch, operation, operationDocumentNode: undefined, requires, inputRewrites: inputRewrites.length > 0 ? inputRewrites : undefined };
+}

@@ -1,0 +1,4 @@
+import { runSuite } from './support/run-suite.js';
+import { plannerCorrectionsSuite } from './suites/planner-corrections.js';
+
+runSuite(plannerCorrectionsSuite);
