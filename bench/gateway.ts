@@ -39,6 +39,7 @@ import type { LoadJob } from './gateway/load-worker.js';
 import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
 import { treeCpuSeconds } from '../platform/process-stats.js';
+import { cpuPerRequest, startCpuMeter } from './gateway/cpu-meter.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { seedBenchData } from './gateway/seed-bench-data.js';
 import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
@@ -143,6 +144,10 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
     writeSupergraph(supergraphPath, subgraphs.urls);
 
+    const meter = await startCpuMeter(
+      Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])),
+      database.url,
+    );
     const runs: RunFigures[] = [];
     const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
       runLoadProcess({ url, operation, fixturePath, vus, seconds, maxRequests: options.maxRequests, direct });
@@ -204,8 +209,10 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       for (const operation of options.operations) {
         await load(url, operation, options.vus, options.warmupSeconds);
         const cpuBefore = treeCpuSeconds(pid);
+        const wholeBefore = await meter.read(pid);
         const result = await load(url, operation, options.vus, options.seconds);
         const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
+        const wholeRequest = cpuPerRequest(wholeBefore, await meter.read(pid), result.requests);
         const figures: RunFigures = {
           gateway: id,
           operation,
@@ -217,11 +224,13 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
           requestsPerSecond: round(result.requests / result.seconds, 1),
           latencyMs: result.latencyMs,
           cpuMsPerRequest: result.requests > 0 ? round((cpuSeconds * 1000) / result.requests, 3) : null,
+          wholeRequestCpuMs: wholeRequest,
         };
         runs.push(figures);
         print(
           `  ${operation}: ${figures.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} / p95 ${result.latencyMs.p95} / p99 ${result.latencyMs.p99} ms, ${result.errors} errors, ${figures.cpuMsPerRequest} ms CPU/request`,
         );
+        print(`    CPU ms/request of the whole request: ${Object.entries(wholeRequest).map(([role, ms]) => `${role} ${ms}`).join(', ')}`);
         if (result.samples.length > 0) print(`    first wrong answer: ${result.samples[0]}`);
       }
       if (options.operations.includes('lookup')) {
@@ -231,6 +240,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       }
       await service.stop();
     }
+    await meter.close();
 
     const result: GatewayBenchResult = {
       startedAt: startedAt.toISOString(),

@@ -16,6 +16,8 @@ export interface RunFigures {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
   /** User + system CPU of the gateway's processes over the run, per request (ms). */
   cpuMsPerRequest: number | null;
+  /** CPU ms per request of the gateway, each subgraph, PostgreSQL's backends, and their total. */
+  wholeRequestCpuMs?: Record<string, number>;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -40,6 +42,7 @@ export function formatTable(rows: RunFigures[]): string[] {
       );
     }
   }
+  lines.push(...formatWholeRequest(rows));
   const single = rows.filter((row) => row.vus === 1 && row.status === 'ok');
   if (single.length > 0) {
     const direct = single.find((row) => row.gateway === 'direct');
@@ -92,6 +95,22 @@ export function formatRatios(list: Ratio[]): string[] {
     lines.push(
       `${ratio.operation.padEnd(14)} ${(GATEWAYS[ratio.peer].label + (ratio.peerCorrect ? '' : ' (wrong answers)')).padEnd(32)} ${pad(fixed(ratio.throughput), 7)} ${pad(fixed(ratio.cpuPerRequest), 8)} ${pad(fixed(ratio.p99), 6)}`,
     );
+  }
+  return lines;
+}
+
+/** Where each operation's CPU goes: the gateway, every subgraph and PostgreSQL, per request. */
+function formatWholeRequest(rows: RunFigures[]): string[] {
+  const measured = rows.filter((row) => row.vus > 1 && row.status === 'ok' && row.wholeRequestCpuMs);
+  if (measured.length === 0) return [];
+  const roles = Object.keys(measured[0]!.wholeRequestCpuMs!);
+  const lines = ['', 'CPU ms per request of the whole request (gateway, each subgraph, PostgreSQL backends)'];
+  lines.push(`${'operation'.padEnd(14)} ${'gateway'.padEnd(24)} ${roles.map((role) => pad(role === 'gateway' ? 'gw' : role, 9)).join(' ')} ${pad('total/pg', 9)}`);
+  for (const row of measured) {
+    const cpu = row.wholeRequestCpuMs!;
+    const label = row.gateway === 'direct' ? 'subgraph directly' : GATEWAYS[row.gateway].label;
+    const overPostgres = cpu.postgres ? fixed(cpu.total! / cpu.postgres, 1) : '-';
+    lines.push(`${row.operation.padEnd(14)} ${label.slice(0, 24).padEnd(24)} ${roles.map((role) => pad(fixed(cpu[role] ?? null, 2), 9)).join(' ')} ${pad(overPostgres, 9)}`);
   }
   return lines;
 }
