@@ -4,8 +4,8 @@
  * agree, so the ids live here, once.
  */
 export const DEMO_COMPANIES = {
-  bheem: { id: '0b0e0000-0000-4000-8000-000000000001', name: 'Bheem Learning & Co', moodleCategory: '10' },
-  globex: { id: '0b0e0000-0000-4000-8000-000000000002', name: 'Globex Corporation', moodleCategory: '20' },
+  bheem: { id: '0b0e0000-0000-4000-8000-000000000001', name: 'Bheem Learning & Co', moodleCategory: '10', timezone: 'Asia/Kolkata' },
+  globex: { id: '0b0e0000-0000-4000-8000-000000000002', name: 'Globex Corporation', moodleCategory: '20', timezone: 'America/New_York' },
 } as const;
 
 export interface DemoUser {

@@ -2,6 +2,7 @@ import type { BaseContext } from '../../platform/subgraph/subgraph-module.js';
 import type { CalDAVAccountService } from './services/caldav-account-service.js';
 import type { CalendarFeedService } from './services/calendar-feed-service.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
+import type { CompanyTimeZoneService } from './services/company-time-zone-service.js';
 import type { EventWriteService } from './services/event-write-service.js';
 import type { FreeBusyService } from './services/free-busy-service.js';
 import type { MeetingTimeFinder } from './services/meeting-time-finder.js';
@@ -15,4 +16,5 @@ export interface CalendarContext extends BaseContext {
   workingHours: WorkingHoursService;
   caldavAccounts: CalDAVAccountService;
   feed: CalendarFeedService;
+  companyTimeZone: CompanyTimeZoneService;
 }

@@ -37,6 +37,8 @@ export interface CalendarEventsTable {
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
   sequence: Generated<number>;
+  /** A done task or a reached milestone (events that mirror one). */
+  completed: Generated<boolean>;
 }
 
 export interface EventParticipantsTable {
@@ -110,7 +112,14 @@ export interface WorkingHoursTable {
   end_minute: number;
 }
 
+export interface CompanySettingsTable {
+  company_id: string;
+  /** IANA zone the company's dates are in. */
+  timezone: string;
+}
+
 export interface CalendarDatabase {
+  'calendar.company_settings': CompanySettingsTable;
   'calendar.working_hours': WorkingHoursTable;
   'calendar.feed_tokens': FeedTokensTable;
   'calendar.caldav_accounts': CaldavAccountsTable;

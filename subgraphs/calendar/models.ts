@@ -34,6 +34,7 @@ export interface CalendarEventModel {
   createdAt: Date;
   updatedAt: Date;
   sequence: number;
+  completed: boolean;
 }
 
 export interface EventParticipantModel {

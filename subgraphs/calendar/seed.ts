@@ -1,30 +1,27 @@
 /**
  * Demo events for embedded mode, once, on an empty schema: the calendar as the
- * event handlers would have built it from the demo ERP and meet records, plus
+ * event handlers would have built it from the demo ERP and meet records (the
+ * same drafts, at the instants of platform/demo/demo-schedule.ts, in each
+ * company's zone), plus
  * a recurring weekly team meeting (with one skipped and one moved occurrence)
  * in each company.
  */
 import { createKysely } from '../../platform/database/connection.js';
-import { DEMO_COMPANIES, DEMO_COURSES, DEMO_ERP, DEMO_LIVE_CLASSES, demoCompanyId } from '../../platform/demo/demo-ids.js';
+import { DEMO_COMPANIES, DEMO_COURSES, DEMO_ERP, DEMO_LIVE_CLASSES, DEMO_USERS, demoCompanyId } from '../../platform/demo/demo-ids.js';
+import { demoSchedule } from '../../platform/demo/demo-schedule.js';
 import type { SubgraphDeps } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarDatabase } from './database.js';
 import { insertEvent, type NewParticipant } from './repositories/event-writes.js';
-import { draftToRow, startOfUtcDay, type EventDraft } from './services/event-draft.js';
+import { saveCompanyTimeZone } from './repositories/company-settings-repository.js';
+import { leaveDraft, meetingDraft, milestoneDraft, taskDraft } from './services/domain-event-handler.js';
+import { draftToRow, type EventDraft } from './services/event-draft.js';
 import { instantOf, wallTimeIn } from './recurrence/time-zones.js';
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** Where the demo data's relative times ("in 5 days") land, from one `now`. */
-export function demoSchedule(now: Date) {
-  const day = (offset: number) => new Date(startOfUtcDay(now).getTime() + offset * DAY);
-  return {
-    taskDue: (dueInDays: number) => day(dueInDays),
-    meetingStart: (inDays: number) => new Date(day(inDays).getTime() + 10 * HOUR),
-    leaveStart: (startInDays: number) => day(startInDays),
-    classStart: (inHours: number) => new Date(Math.floor((now.getTime() + inHours * HOUR) / HOUR) * HOUR),
-  };
-}
+/** Live classes at whole hours from now, as meet's seed has them. */
+export const demoClassStart = (now: Date, inHours: number) => new Date(Math.floor((now.getTime() + inHours * HOUR) / HOUR) * HOUR);
 
 /** The weekly team meetings: who, where and when (local time). */
 export const DEMO_TEAM_MEETINGS = [
@@ -56,46 +53,45 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
       return insertEvent(trx, draftToRow(draft), participants);
     };
 
+    for (const company of Object.values(DEMO_COMPANIES)) await saveCompanyTimeZone(trx, company.id, company.timezone);
+    const key = (company: keyof typeof DEMO_COMPANIES, sourceModule: string, entityType: string, entityId: string) => ({ companyId: demoCompanyId(company), sourceModule, entityType, entityId });
     for (const task of DEMO_ERP.tasks) {
       const project = DEMO_ERP.projects[task.project]!;
+      const zone = DEMO_COMPANIES[project.company].timezone;
+      const due = at.taskDue(project.company, task.dueInDays).toISOString();
       await add(
-        {
-          companyId: demoCompanyId(project.company), title: `Due: ${task.title}`, start: at.taskDue(task.dueInDays), allDay: true,
-          eventType: 'TASK_DEADLINE', sourceModule: 'project', entityType: 'task', entityId: task.id, metadata: { projectId: project.id },
-        },
+        taskDraft(key(project.company, 'project', 'task', task.id), { task_name: task.title, description: null, status: task.status, due_date: due, project_id: project.id, project_name: project.name }, zone),
         [{ userId: task.assignee, status: 'ACCEPTED' }],
       );
     }
     for (const milestone of DEMO_ERP.milestones) {
       const project = DEMO_ERP.projects[milestone.project]!;
-      await add({
-        companyId: demoCompanyId(project.company), title: `Milestone: ${milestone.name}`, start: at.taskDue(milestone.dueInDays), allDay: true,
-        eventType: 'MILESTONE', sourceModule: 'project', entityType: 'milestone', entityId: milestone.id, metadata: { projectId: project.id },
-      });
+      const due = at.milestoneDue(project.company, milestone.dueInDays).toISOString();
+      await add(milestoneDraft(key(project.company, 'project', 'milestone', milestone.id), {
+        milestone_name: milestone.name, description: null, due_date: due, completed_at: null, project_id: project.id, project_name: project.name,
+      }, DEMO_COMPANIES[project.company].timezone));
     }
     for (const meeting of DEMO_ERP.salesMeetings) {
-      const start = at.meetingStart(meeting.inDays);
+      const start = at.meetingStart(meeting.company, meeting.inDays);
       await add(
-        {
-          companyId: demoCompanyId(meeting.company), title: `Meeting: ${meeting.customerName}`, start, end: new Date(start.getTime() + meeting.hours * HOUR),
-          eventType: 'MEETING', sourceModule: 'sales', entityType: 'meeting', entityId: meeting.id, organizerId: meeting.owner,
-        },
+        meetingDraft(key(meeting.company, 'sales', 'meeting', meeting.id), {
+          customer_name: meeting.customerName, description: null, location: null, scheduled_at: start.toISOString(), end_at: new Date(start.getTime() + meeting.hours * HOUR).toISOString(), owner_id: meeting.owner,
+        }),
         [{ userId: meeting.owner, isOrganizer: true, status: 'ACCEPTED' }, { externalName: meeting.customerName }],
       );
     }
     for (const leave of DEMO_ERP.leaveRequests.filter((request) => request.status === 'APPROVED')) {
-      const start = at.leaveStart(leave.startInDays);
+      const { start, end } = at.leave(leave.company, leave.startInDays, leave.days);
+      const person = DEMO_USERS.find((user) => user.id === leave.employee);
       await add(
-        {
-          companyId: demoCompanyId(leave.company), title: 'On leave', start, end: new Date(start.getTime() + leave.days * DAY), allDay: true,
-          eventType: 'LEAVE', sourceModule: 'hr', entityType: 'leave', entityId: leave.id, organizerId: leave.employee,
-        },
+        leaveDraft(key(leave.company, 'hr', 'leave', leave.id), { employee_id: leave.employee, start_date: start.toISOString(), end_date: end.toISOString(), leave_type: 'ANNUAL' },
+          DEMO_COMPANIES[leave.company].timezone, person ? `${person.firstname} ${person.lastname}` : null),
         [{ userId: leave.employee, isOrganizer: true, status: 'ACCEPTED' }],
       );
     }
     for (const liveClass of DEMO_LIVE_CLASSES) {
       const course = DEMO_COURSES.find((candidate) => candidate.id === liveClass.course)!;
-      const start = at.classStart(liveClass.inHours);
+      const start = demoClassStart(now, liveClass.inHours);
       await add(
         {
           companyId: demoCompanyId(course.company), title: liveClass.title, start, end: new Date(start.getTime() + liveClass.minutes * 60_000),

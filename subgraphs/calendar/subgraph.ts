@@ -25,7 +25,8 @@ import { CalDAVAccountService } from './services/caldav-account-service.js';
 import { CalDAVSyncService } from './services/caldav-sync-service.js';
 import { CalendarFeedService } from './services/calendar-feed-service.js';
 import { CalendarEventService } from './services/calendar-event-service.js';
-import { academyCourseParticipants, calendarEventHandlers } from './services/domain-event-handler.js';
+import { CompanyTimeZoneService } from './services/company-time-zone-service.js';
+import { academyDomainEventDeps, calendarEventHandlers } from './services/domain-event-handler.js';
 import { EventWriteService } from './services/event-write-service.js';
 import { FreeBusyService } from './services/free-busy-service.js';
 import { MeetingTimeFinder } from './services/meeting-time-finder.js';
@@ -48,7 +49,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const workingHoursRepository = new WorkingHoursRepository(db);
     // Other domains' records mirrored as events: the platform's consumer, group `calendar`.
     const consumer = config.calendar.consumeEvents
-      ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers({ courseParticipants: academyCourseParticipants(config) }), log })
+      ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers(academyDomainEventDeps(config)), log })
       : undefined;
     const caldavRepository = new CaldavRepository(db);
     const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
@@ -81,6 +82,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
           workingHours: new WorkingHoursService(base.viewer, workingHoursRepository),
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
           feed,
+          companyTimeZone: new CompanyTimeZoneService(base.viewer, db),
         };
       },
     };

@@ -1,10 +1,12 @@
 /**
  * Demo ERP records for embedded mode, from platform/demo/demo-ids.ts, with
- * dates relative to now. Rows are inserted directly and publish no events:
- * the calendar seeds its own demo events for them.
+ * dates relative to now (platform/demo/demo-schedule.ts, which the calendar's
+ * seed reads too, so both show the same instants). Rows are inserted directly
+ * and publish no events: the calendar seeds its own demo events for them.
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP, DEMO_USERS } from '../../platform/demo/demo-ids.js';
+import { demoSchedule } from '../../platform/demo/demo-schedule.js';
 import type { SubgraphDeps } from '../../platform/subgraph/subgraph-module.js';
 import type { ErpDatabase } from './database.js';
 
@@ -21,10 +23,10 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
   const db = createKysely<ErpDatabase>(databaseUrl);
   const already = await db.selectFrom('erp.companies').select('id').limit(1).executeTakeFirst();
   if (already) return;
-  // Whole hours and days read better in a demo than "now" to the millisecond.
-  const hour = Math.ceil(Date.now() / HOUR_MS) * HOUR_MS;
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
+  const at = demoSchedule(new Date());
   const companyOf = (project: number) => DEMO_COMPANIES[DEMO_ERP.projects[project]!.company].id;
+  const companyKeyOf = (project: number) => DEMO_ERP.projects[project]!.company;
 
   await db.transaction().execute(async (trx) => {
     for (const company of Object.values(DEMO_COMPANIES)) {
@@ -41,7 +43,7 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
         .insertInto('erp.tasks')
         .values({
           id: task.id, company_id: companyOf(task.project), project_id: DEMO_ERP.projects[task.project]!.id, title: task.title,
-          description: null, status: task.status, due_date: new Date(hour + task.dueInDays * DAY_MS), assignee_id: task.assignee,
+          description: null, status: task.status, due_date: at.taskDue(companyKeyOf(task.project), task.dueInDays), assignee_id: task.assignee,
         })
         .execute();
     }
@@ -50,12 +52,12 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
         .insertInto('erp.milestones')
         .values({
           id: milestone.id, company_id: companyOf(milestone.project), project_id: DEMO_ERP.projects[milestone.project]!.id,
-          name: milestone.name, description: null, due_date: new Date(hour + milestone.dueInDays * DAY_MS), completed_at: null,
+          name: milestone.name, description: null, due_date: at.milestoneDue(companyKeyOf(milestone.project), milestone.dueInDays), completed_at: null,
         })
         .execute();
     }
     for (const meeting of DEMO_ERP.salesMeetings) {
-      const start = hour + meeting.inDays * DAY_MS;
+      const start = at.meetingStart(meeting.company, meeting.inDays).getTime();
       await trx
         .insertInto('erp.sales_meetings')
         .values({
@@ -66,13 +68,13 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
         .execute();
     }
     for (const leave of DEMO_ERP.leaveRequests) {
-      const start = today + leave.startInDays * DAY_MS;
+      const { start, end } = at.leave(leave.company, leave.startInDays, leave.days);
       const decided = leave.status === 'APPROVED' || leave.status === 'REJECTED';
       await trx
         .insertInto('erp.leave_requests')
         .values({
-          id: leave.id, company_id: DEMO_COMPANIES[leave.company].id, employee_id: leave.employee, start_date: new Date(start),
-          end_date: new Date(start + leave.days * DAY_MS), status: leave.status, leave_type: 'ANNUAL', reason: null,
+          id: leave.id, company_id: DEMO_COMPANIES[leave.company].id, employee_id: leave.employee, start_date: start,
+          end_date: end, status: leave.status, leave_type: 'ANNUAL', reason: null,
           reviewed_by: decided ? approverIn(leave.company) : null, reviewed_at: decided ? new Date() : null, review_comment: null,
           was_approved: leave.status === 'APPROVED',
         })

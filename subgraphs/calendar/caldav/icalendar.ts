@@ -97,6 +97,8 @@ function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, 
   for (const date of event.rdates) addTime(component, 'rdate', date, event, used);
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
   component.addPropertyWithValue('x-bheem-event-type', event.eventType);
+  // VEVENT has no completed status (RFC 5545 keeps that for VTODO): the SUMMARY says it, and this for programs.
+  if (event.completed) component.addPropertyWithValue('x-bheem-completed', 'TRUE');
   if (event.sourceModule) component.addPropertyWithValue('x-bheem-source', `${event.sourceModule}/${event.entityType}/${event.entityId}`);
   addScheduling(component, event.organizerId, scheduling.participants, scheduling.contacts, scheduling.answers);
   return component;

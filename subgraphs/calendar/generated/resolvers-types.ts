@@ -68,10 +68,16 @@ export type CalDavSyncStatus = {
  *
  * All-day events have `start` at 00:00 UTC of their first day and an exclusive
  * `end` at 00:00 UTC of the day after their last one: they are dates, not instants.
+ * Events of other domains take their dates in the company's time zone
+ * (`companyTimeZone`): a task deadline with a time keeps it (a timed event
+ * without duration); a deadline, milestone or leave given as a date (midnight
+ * there) is an all-day event on that date.
  */
 export type CalendarEvent = {
   __typename?: 'CalendarEvent';
   allDay: Scalars['Boolean']['output'];
+  /** A TASK_DEADLINE whose task is done or a MILESTONE that was reached (its title then says so: "Done: ...", "Milestone reached: ..."); false for every other event. */
+  completed: Scalars['Boolean']['output'];
   createdAt: Scalars['DateTime']['output'];
   description: Maybe<Scalars['String']['output']>;
   end: Maybe<Scalars['DateTime']['output']>;
@@ -124,6 +130,10 @@ export type CalendarEvent = {
  *
  * All-day events have `start` at 00:00 UTC of their first day and an exclusive
  * `end` at 00:00 UTC of the day after their last one: they are dates, not instants.
+ * Events of other domains take their dates in the company's time zone
+ * (`companyTimeZone`): a task deadline with a time keeps it (a timed event
+ * without duration); a deadline, milestone or leave given as a date (midnight
+ * there) is an all-day event on that date.
  */
 export type CalendarEventOccurrencesArgs = {
   from: Scalars['DateTime']['input'];
@@ -307,6 +317,8 @@ export type Mutation = {
    * replaces the previous URL, which stops working.
    */
   rotateCalendarFeedUrl: Scalars['String']['output'];
+  /** Sets the company's time zone (admins): later deadlines, milestones and leave are dated in it. */
+  setCompanyTimeZone: Scalars['String']['output'];
   /** Sets the caller's working hours (free/busy and findMeetingTimes use them). */
   setWorkingHours: WorkingHours;
   /** Syncs one of the caller's accounts now, both ways, and answers how it ended (FAILED with lastError on failure). */
@@ -348,6 +360,11 @@ export type MutationRespondToEventArgs = {
 };
 
 
+export type MutationSetCompanyTimeZoneArgs = {
+  timezone: Scalars['String']['input'];
+};
+
+
 export type MutationSetWorkingHoursArgs = {
   input: WorkingHoursInput;
 };
@@ -382,6 +399,8 @@ export type Query = {
    * Cancelled events are left out. `from` must be before `to`, at most 366 days apart.
    */
   calendarEvents: Array<EventOccurrence>;
+  /** The IANA zone the caller's company dates its records in (UTC until an admin sets one). */
+  companyTimeZone: Scalars['String']['output'];
   /**
    * Times for a meeting of `durationMinutes` in [from, to) (at most 31 days) when every attendee
    * (users of the caller's company, at most 50) is free, counting their events, live classes,
@@ -705,6 +724,7 @@ export type CalDavSyncStatusResolvers<ContextType = CalendarContext, ParentType 
 export type CalendarEventResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalendarEvent'] = ResolversParentTypes['CalendarEvent'], FederationReferenceType extends FederationReferenceTypes['CalendarEvent'] = FederationReferenceTypes['CalendarEvent']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['CalendarEvent']> | FederationReferenceType, FederationReferenceType, ContextType>;
   allDay?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  completed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   end?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -804,6 +824,7 @@ export type MutationResolvers<ContextType = CalendarContext, ParentType extends 
   createCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationCreateCalendarEventArgs, 'input'>>;
   respondToEvent?: Resolver<ResolversTypes['EventParticipant'], ParentType, ContextType, RequireFields<MutationRespondToEventArgs, 'eventId' | 'status'>>;
   rotateCalendarFeedUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  setCompanyTimeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationSetCompanyTimeZoneArgs, 'timezone'>>;
   setWorkingHours?: Resolver<ResolversTypes['WorkingHours'], ParentType, ContextType, RequireFields<MutationSetWorkingHoursArgs, 'input'>>;
   syncCalDAV?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType, RequireFields<MutationSyncCalDavArgs, 'accountId'>>;
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
@@ -813,6 +834,7 @@ export type QueryResolvers<ContextType = CalendarContext, ParentType extends Res
   calDAVAccounts?: Resolver<Array<ResolversTypes['CalDAVAccount']>, ParentType, ContextType>;
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
+  companyTimeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   findMeetingTimes?: Resolver<ResolversTypes['MeetingTimeSuggestions'], ParentType, ContextType, RequireFields<QueryFindMeetingTimesArgs, 'attendeeIds' | 'durationMinutes' | 'from' | 'to'>>;
   freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
 }>;

@@ -175,4 +175,17 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0007-company-zone-and-completion': {
+    async up(db: Kysely<any>) {
+      // The zone a company's dates are in: a deadline given as a date is that day there, not in UTC.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('company_settings')
+        .addColumn('company_id', 'uuid', (col) => col.primaryKey())
+        .addColumn('timezone', 'text', (col) => col.notNull())
+        .execute();
+      // A done task or a reached milestone: shown on its event (and its SUMMARY) rather than hidden.
+      await db.schema.withSchema('calendar').alterTable('calendar_events').addColumn('completed', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+    },
+  },
 };

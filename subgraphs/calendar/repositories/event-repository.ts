@@ -41,6 +41,7 @@ export function toEvent(row: EventRow): CalendarEventModel {
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     sequence: row.sequence,
+    completed: row.completed,
   };
 }
 

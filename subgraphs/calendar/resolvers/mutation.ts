@@ -7,6 +7,7 @@ export const Mutation: MutationResolvers = {
   createCalendarEvent: (_root, { input }, { eventWrites }) => eventWrites.create(input),
   updateCalendarEvent: (_root, { id, input, scope, occurrence }, { eventWrites }) => eventWrites.update(id, input, scope ?? 'ALL', occurrence),
   cancelCalendarEvent: (_root, { id, scope, occurrence }, { eventWrites }) => eventWrites.cancel(id, scope ?? 'ALL', occurrence),
+  setCompanyTimeZone: (_root, { timezone }, { companyTimeZone }) => companyTimeZone.set(timezone),
   setWorkingHours: (_root, { input }, { workingHours }) => workingHours.set(input),
   respondToEvent: (_root, { eventId, status, occurrence }, { eventWrites }) => eventWrites.respond(eventId, status, occurrence),
 };

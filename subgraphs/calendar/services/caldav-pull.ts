@@ -20,6 +20,8 @@
 import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyRemoteEdit, createFromRemote, unstorable } from '../caldav/apply-remote.js';
+import { organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
+import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
@@ -141,6 +143,8 @@ export class CalDAVPull {
       const resources = new Map<string, CaldavResource>();
       const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
       const unknown: Parsed[] = [];
+      const editable = parsed.filter((entry) => known.has(entry.item.href) && this.rightOn(known.get(entry.item.href)!, participants) === 'edit');
+      const addresses = await this.sync.userByEmail(editable.map((entry) => entry.remote));
       for (const entry of parsed) {
         const event = known.get(entry.item.href);
         if (!event) {
@@ -154,7 +158,11 @@ export class CalDAVPull {
         }
         const resource = this.sync.resourceAt(entry.item.href);
         const synced = resource && resource.eventId === event.id ? resource.syncedVersion : event.updatedAt;
-        if (sameAsStored(event, overrides.filter((override) => override.parentId === event.id), entry.remote)) {
+        const current = participants.filter((p) => p.eventId === event.id);
+        // The organiser's (or an admin's) copy also says who is invited.
+        const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
+        const reinvited = invited !== null && !sameParticipants(current, invited);
+        if (!reinvited && sameAsStored(event, overrides.filter((override) => override.parentId === event.id), entry.remote)) {
           keep(event.id, entry.item, synced); // only the ETag is new
         } else if (right !== 'edit') {
           if (right === 'none') this.refused(event, entry.item, 'the owner may not change this event');
@@ -162,6 +170,7 @@ export class CalDAVPull {
         } else if (resource && event.updatedAt > resource.syncedVersion && (entry.remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) {
           // Changed here too, and ours is newer: the next push sends it.
         } else {
+          if (reinvited) await replaceParticipants(trx, event.id, invited);
           keep(event.id, entry.item, (await applyRemoteEdit(trx, deps.events, event, entry.remote)).updatedAt);
         }
       }

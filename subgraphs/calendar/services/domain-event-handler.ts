@@ -5,7 +5,10 @@
  * event, unchanged the second time (see source-event-writes.ts).
  *
  * Live classes get the course's teachers and students as participants,
- * asked of academy with a service identity of the event's company.
+ * asked of academy with a service identity of the event's company; leave is
+ * titled with the person's name, asked the same way. Dates are read in the
+ * company's time zone (see source-dates.ts): a deadline keeps its time unless
+ * the record gives a date only.
  */
 import type { Transaction } from 'kysely';
 import type { PlatformConfig } from '../../../platform/config.js';
@@ -17,7 +20,10 @@ import type { CalendarDatabase } from '../database.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
 import { cancelSourceEvent, findSourceEventTitle, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
 import { publishCalendarChange } from './calendar-change-events.js';
+import { companyTimeZone } from '../repositories/company-settings-repository.js';
 import { draftToRow, type EventDraft } from './event-draft.js';
+import { companyDays, deadlineTimes } from './source-dates.js';
+import { academyUserName, type UserNameLookup } from './user-names.js';
 
 /** What a handler sees of a published event. */
 export interface DomainEventInput<T extends TopicName = TopicName> {
@@ -29,10 +35,17 @@ export interface DomainEventInput<T extends TopicName = TopicName> {
 export interface DomainEventDeps {
   /** Teachers and students of a course (academy), for live class participants. */
   courseParticipants: (companyId: string, courseId: string) => Promise<CourseParticipants | null>;
+  /** A user's full name (academy), for leave titles. */
+  userName: UserNameLookup;
 }
 
 export function academyCourseParticipants(config: PlatformConfig): DomainEventDeps['courseParticipants'] {
   return (companyId, courseId) => new CourseAccess(config, serviceViewer('calendar', companyId)).participants(courseId);
+}
+
+/** What the handlers ask of academy, as the calendar service of the event's company. */
+export function academyDomainEventDeps(config: PlatformConfig): DomainEventDeps {
+  return { courseParticipants: academyCourseParticipants(config), userName: academyUserName(config) };
 }
 
 /** The topics the calendar follows. */
@@ -58,20 +71,55 @@ async function cancel(trx: Trx, key: SourceKey): Promise<void> {
   if (id) await publishCalendarChange(trx, key.companyId, id, 'updated');
 }
 
+/** A task as its deadline event: done tasks stay on the calendar, marked done. */
+export function taskDraft(key: SourceKey, p: TaskFields, zone: string): EventDraft {
+  const completed = p.status === 'DONE';
+  return {
+    ...source(key), ...deadlineTimes(date(p.due_date!), zone), title: `${completed ? 'Done' : 'Due'}: ${p.task_name}`, description: p.description,
+    eventType: 'TASK_DEADLINE', completed, metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status },
+  };
+}
+
+/** A milestone as its event: reached once it has a completion date. */
+export function milestoneDraft(key: SourceKey, p: MilestoneFields, zone: string): EventDraft {
+  const completed = !!p.completed_at;
+  return {
+    ...source(key), ...deadlineTimes(date(p.due_date), zone), title: `${completed ? 'Milestone reached' : 'Milestone'}: ${p.milestone_name}`, description: p.description,
+    eventType: 'MILESTONE', completed, metadata: { projectId: p.project_id, projectName: p.project_name, completedAt: p.completed_at },
+  };
+}
+
+/** Approved leave over whole company-zone days, titled with who is away. */
+export function leaveDraft(key: SourceKey, p: LeaveFields, zone: string, name: string | null): EventDraft {
+  return {
+    ...source(key), ...companyDays(date(p.start_date), date(p.end_date), zone), title: name ? `${name} on leave` : 'On leave',
+    eventType: 'LEAVE', organizerId: p.employee_id, metadata: { leaveType: p.leave_type },
+  };
+}
+
+/** A sales meeting at the instants the ERP holds, with the customer as an outside participant. */
+export function meetingDraft(key: SourceKey, p: MeetingFields): EventDraft {
+  return {
+    ...source(key), title: `Meeting: ${p.customer_name}`, description: p.description, location: p.location, start: date(p.scheduled_at), end: date(p.end_at),
+    eventType: 'MEETING', organizerId: p.owner_id,
+  };
+}
+
+type TaskFields = Pick<TopicPayload<'project.task.created'>, 'task_name' | 'description' | 'status' | 'due_date' | 'project_id' | 'project_name'>;
+type MilestoneFields = Pick<TopicPayload<'project.milestone.created'>, 'milestone_name' | 'description' | 'due_date' | 'completed_at' | 'project_id' | 'project_name'>;
+type LeaveFields = Pick<TopicPayload<'hr.leave.approved'>, 'employee_id' | 'start_date' | 'end_date' | 'leave_type'>;
+type MeetingFields = Pick<TopicPayload<'sales.meeting.created'>, 'customer_name' | 'description' | 'location' | 'scheduled_at' | 'end_at' | 'owner_id'>;
+
 async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
   if (deleted || !p.due_date || p.status === 'CANCELLED') return cancel(trx, key);
-  await mirror(
-    trx,
-    { ...source(key), title: `Due: ${p.task_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'TASK_DEADLINE', metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status } },
-    p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : [],
-  );
+  await mirror(trx, taskDraft(key, p, await companyTimeZone(trx, companyId)), p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : []);
 }
 
 async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
   if (deleted) return cancel(trx, key);
-  await mirror(trx, { ...source(key), title: `Milestone: ${p.milestone_name}`, description: p.description, start: date(p.due_date), allDay: true, eventType: 'MILESTONE', metadata: { projectId: p.project_id, projectName: p.project_name } }, []);
+  await mirror(trx, milestoneDraft(key, p, await companyTimeZone(trx, companyId)), []);
 }
 
 async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean) {
@@ -81,21 +129,14 @@ async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.mee
     ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
     { externalEmail: p.customer_email, externalName: p.customer_name },
   ];
-  await mirror(
-    trx,
-    { ...source(key), title: `Meeting: ${p.customer_name}`, description: p.description, location: p.location, start: date(p.scheduled_at), end: date(p.end_at), eventType: 'MEETING', organizerId: p.owner_id },
-    participants,
-  );
+  await mirror(trx, meetingDraft(key, p), participants);
 }
 
-async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>) {
+async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
   if (p.status !== 'APPROVED') return cancel(trx, key);
-  await mirror(
-    trx,
-    { ...source(key), title: 'On leave', start: date(p.start_date), end: date(p.end_date), allDay: true, eventType: 'LEAVE', organizerId: p.employee_id, metadata: { leaveType: p.leave_type } },
-    [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }],
-  );
+  const name = await deps.userName(companyId, p.employee_id);
+  await mirror(trx, leaveDraft(key, p, await companyTimeZone(trx, companyId), name), [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }]);
 }
 
 async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.class.scheduled'>, cancelled: boolean, deps: DomainEventDeps) {
@@ -147,7 +188,7 @@ export async function handleDomainEvent(trx: Trx, event: DomainEventInput, deps:
     case 'hr.leave.approved':
     case 'hr.leave.rejected':
     case 'hr.leave.cancelled':
-      return onLeave(trx, companyId, payload);
+      return onLeave(trx, companyId, payload, deps);
     case 'meet.class.scheduled':
     case 'meet.class.updated':
     case 'meet.class.cancelled':

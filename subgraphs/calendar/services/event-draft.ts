@@ -36,6 +36,8 @@ export interface EventDraft {
   parentId?: string | null;
   recurrenceId?: Date | null;
   isCancelled?: boolean;
+  /** A done task or reached milestone. */
+  completed?: boolean;
 }
 
 const DAY = 86_400_000;
@@ -100,6 +102,7 @@ export function draftToRow(draft: EventDraft): NewEventRow {
     external_id: draft.externalId ?? null,
     metadata: JSON.stringify(draft.metadata ?? {}),
     is_cancelled: draft.isCancelled ?? false,
+    completed: draft.completed ?? false,
   };
 }
 
@@ -128,5 +131,6 @@ export function draftOf(event: CalendarEventModel): EventDraft {
     parentId: event.parentId,
     recurrenceId: event.recurrenceId,
     isCancelled: event.isCancelled,
+    completed: event.completed,
   };
 }

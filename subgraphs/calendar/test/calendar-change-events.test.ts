@@ -11,7 +11,7 @@ import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import type { CalendarDatabase } from '../database.js';
-import { academyCourseParticipants, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<CalendarDatabase>>;
@@ -62,7 +62,7 @@ describe('calendar.event.* topics', () => {
       company_id: bheem, actor_id: '8', task_id: taskId, task_name: 'Grade essays', description: null, status: 'TODO',
       due_date: '2027-05-20T15:00:00.000Z', project_id: randomUUID(), project_name: 'Term', assignee_id: '9', created_at: stamp, updated_at: stamp,
     };
-    const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, { courseParticipants: academyCourseParticipants(platform.config) }));
+    const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
     await handle({ topic: 'project.task.created', companyId: bheem, payload } as DomainEventInput);
     await handle({ topic: 'project.task.created', companyId: bheem, payload } as DomainEventInput); // redelivered
     await handle({ topic: 'project.task.deleted', companyId: bheem, payload } as DomainEventInput);
@@ -75,7 +75,7 @@ describe('calendar.event.* topics', () => {
     // A transaction that fails after the write publishes nothing.
     const rolledBack = randomUUID();
     await expect(db.transaction().execute(async (trx) => {
-      await handleDomainEvent(trx, { topic: 'project.task.created', companyId: bheem, payload: { ...payload, task_id: rolledBack } } as DomainEventInput, { courseParticipants: async () => null });
+      await handleDomainEvent(trx, { topic: 'project.task.created', companyId: bheem, payload: { ...payload, task_id: rolledBack } } as DomainEventInput, { courseParticipants: async () => null, userName: async () => null });
       throw new Error('later failure');
     })).rejects.toThrow('later failure');
     const { rows: leaked } = await sql`SELECT 1 FROM events.outbox WHERE payload->>'entity_id' = ${rolledBack}`.execute(db);

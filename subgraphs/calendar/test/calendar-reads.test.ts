@@ -137,7 +137,7 @@ describe('calendar entities', () => {
     stop();
     expect(body.errors).toBeUndefined();
     expect(body.data._entities).toHaveLength(100);
-    expect(body.data._entities[0].calendarEvents).toEqual([{ title: 'Due: Draft the new home page', allDay: true, eventType: 'TASK_DEADLINE' }]);
+    expect(body.data._entities[0].calendarEvents).toEqual([{ title: 'Due: Draft the new home page', allDay: false, eventType: 'TASK_DEADLINE' }]); // due at 17:00, a time
     expect(body.data._entities[3].calendarEvents).toEqual([]); // Globex's task
     expect(body.data._entities[50].calendarEvents).toEqual([]);
     expect(statements.filter((sql) => sql.includes('calendar_events'))).toHaveLength(1);

@@ -6,7 +6,7 @@ import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import type { CalendarDatabase } from '../database.js';
-import { academyCourseParticipants, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<CalendarDatabase>>;
@@ -19,7 +19,7 @@ afterAll(() => platform?.stop());
 const bheem = demoCompanyId('bheem');
 const globex = demoCompanyId('globex');
 const handle = (event: DomainEventInput) =>
-  db.transaction().execute((trx) => handleDomainEvent(trx, event, { courseParticipants: academyCourseParticipants(platform.config) }));
+  db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
 
 const eventsOf = (entityId: string) =>
   db.selectFrom('calendar.calendar_events').selectAll().where('entity_id', '=', entityId).execute();
@@ -28,6 +28,11 @@ const participantsOf = async (eventId: string) =>
     .map((p) => ({ user: p.user_id, email: p.external_email, name: p.external_name, status: p.status, organizer: p.is_organizer }));
 
 const stamp = '2026-05-01T10:00:00.000Z';
+async function readAs(username: string, query: string, variables: Record<string, unknown> = {}) {
+  const { body } = await callSubgraph({ url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username), query, variables });
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
 function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
   return {
     company_id: bheem, actor_id: '8', task_id: taskId, task_name: 'Write the report', description: null, status: 'TODO',
@@ -36,26 +41,69 @@ function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
 }
 
 describe('domain events mirrored as calendar events', () => {
-  it('turns a task with a due date into one all-day deadline, however often the event comes', async () => {
+  it('turns a task with a due date into one deadline at its time, however often the event comes', async () => {
     const taskId = randomUUID();
     const created = { topic: 'project.task.created', companyId: bheem, payload: taskPayload(taskId) } as DomainEventInput;
     await handle(created);
     await handle(created);
     const [event, ...others] = await eventsOf(taskId);
     expect(others).toEqual([]);
-    expect(event).toMatchObject({ title: 'Due: Write the report', all_day: true, event_type: 'TASK_DEADLINE', source_module: 'project', entity_type: 'task', sequence: 0, is_cancelled: false });
-    expect(event!.start_time.toISOString()).toBe('2026-05-20T00:00:00.000Z');
-    expect(event!.end_time!.toISOString()).toBe('2026-05-21T00:00:00.000Z');
+    expect(event).toMatchObject({ title: 'Due: Write the report', all_day: false, event_type: 'TASK_DEADLINE', source_module: 'project', entity_type: 'task', sequence: 0, is_cancelled: false, completed: false });
+    expect([event!.start_time.toISOString(), event!.end_time, event!.timezone]).toEqual(['2026-05-20T15:00:00.000Z', null, 'Asia/Kolkata']);
     expect(await participantsOf(event!.id)).toEqual([{ user: '9', email: null, name: null, status: 'ACCEPTED', organizer: false }]);
 
     await handle({ topic: 'project.task.updated', companyId: bheem, payload: { ...taskPayload(taskId, { due_date: '2026-05-22T09:00:00.000Z' }), changed_fields: ['due_date'] } } as DomainEventInput);
     const [moved] = await eventsOf(taskId);
-    expect([moved!.start_time.toISOString(), moved!.sequence]).toEqual(['2026-05-22T00:00:00.000Z', 1]);
+    expect([moved!.start_time.toISOString(), moved!.sequence]).toEqual(['2026-05-22T09:00:00.000Z', 1]);
 
     await handle({ topic: 'project.task.deleted', companyId: bheem, payload: taskPayload(taskId) } as DomainEventInput);
     await handle({ topic: 'project.task.deleted', companyId: bheem, payload: taskPayload(taskId) } as DomainEventInput);
     const [deleted] = await eventsOf(taskId);
     expect([deleted!.is_cancelled, deleted!.sequence]).toEqual([true, 2]);
+  });
+
+  it('dates a deadline in the company\u2019s zone: 20:00Z is 01:30 the next day in Kolkata; a date only is an all-day event on that date', async () => {
+    const late = randomUUID();
+    await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(late, { due_date: '2026-05-20T20:00:00.000Z' }) } as DomainEventInput);
+    const occurrences = await readAs('emil.employee', `query { calendarEvents(from: "2026-05-20T00:00:00Z", to: "2026-05-22T00:00:00Z", types: [TASK_DEADLINE]) { start end event { entityId allDay timezone } } }`);
+    expect(occurrences.calendarEvents.find((o: any) => o.event.entityId === late)).toEqual({ start: '2026-05-20T20:00:00.000Z', end: null, event: { entityId: late, allDay: false, timezone: 'Asia/Kolkata' } });
+
+    // Midnight in Kolkata (18:30Z the day before) is how a date without a time arrives.
+    const dateOnly = randomUUID();
+    await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(dateOnly, { due_date: '2026-05-21T18:30:00.000Z' }) } as DomainEventInput);
+    const [event] = await eventsOf(dateOnly);
+    expect([event!.all_day, event!.start_time.toISOString(), event!.end_time!.toISOString()]).toEqual([true, '2026-05-22T00:00:00.000Z', '2026-05-23T00:00:00.000Z']);
+
+    // Globex dates its records in New York.
+    const globexTask = randomUUID();
+    await handle({ topic: 'project.task.created', companyId: globex, payload: taskPayload(globexTask, { company_id: globex, due_date: '2026-05-21T04:00:00.000Z' }) } as DomainEventInput);
+    expect((await eventsOf(globexTask))[0]!.timezone).toBe('America/New_York');
+  });
+
+  it('shows a done task and a reached milestone as such, in the API and in iCalendar', async () => {
+    const taskId = randomUUID();
+    const due = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000 + 600_000).toISOString(); // within the feed's window
+    await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(taskId, { due_date: due }) } as DomainEventInput);
+    await handle({ topic: 'project.task.updated', companyId: bheem, payload: { ...taskPayload(taskId, { due_date: due, status: 'DONE' }), changed_fields: ['status'] } } as DomainEventInput);
+    const [done] = await eventsOf(taskId);
+    expect([done!.title, done!.completed, done!.is_cancelled]).toEqual(['Done: Write the report', true, false]);
+    const read = await readAs('emil.employee', `query($id: ID!) { calendarEvent(id: $id) { title completed } }`, { id: done!.id });
+    expect(read.calendarEvent).toEqual({ title: 'Done: Write the report', completed: true });
+
+    const milestoneId = randomUUID();
+    const milestone = {
+      company_id: bheem, milestone_id: milestoneId, milestone_name: 'Beta', description: null, due_date: '2026-06-30T18:30:00.000Z', completed_at: null,
+      project_id: randomUUID(), project_name: 'Site', created_at: stamp, updated_at: stamp,
+    };
+    await handle({ topic: 'project.milestone.created', companyId: bheem, payload: milestone } as DomainEventInput);
+    await handle({ topic: 'project.milestone.updated', companyId: bheem, payload: { ...milestone, completed_at: '2026-06-29T10:00:00.000Z', changed_fields: ['completed_at'] } } as DomainEventInput);
+    const [reached] = await eventsOf(milestoneId);
+    expect([reached!.title, reached!.completed, reached!.all_day, reached!.start_time.toISOString()]).toEqual(['Milestone reached: Beta', true, true, '2026-07-01T00:00:00.000Z']);
+    const url = (await readAs('emil.employee', 'mutation { rotateCalendarFeedUrl }')).rotateCalendarFeedUrl;
+    const ics = (await (await fetch(new URL(new URL(url).pathname, platform.subgraphs.calendar!.url))).text()).replace(/\r\n[ \t]/g, '');
+    const vevent = ics.split('BEGIN:VEVENT').find((part) => part.includes(`X-BHEEM-SOURCE:project/task/${taskId}`))!;
+    expect(vevent).toContain('SUMMARY:Done: Write the report\r\n');
+    expect(vevent).toContain('X-BHEEM-COMPLETED:TRUE\r\n');
   });
 
   it('ignores tasks without a due date', async () => {
@@ -83,22 +131,22 @@ describe('domain events mirrored as calendar events', () => {
     expect((await eventsOf(meetingId))[0]!.is_cancelled).toBe(true);
   });
 
-  it('mirrors milestones and approved leave (spanning its days), and removes cancelled leave', async () => {
+  it('mirrors milestones and approved leave (spanning its days in the company\u2019s zone, named after the person), and removes cancelled leave', async () => {
     const milestoneId = randomUUID();
     await handle({ topic: 'project.milestone.created', companyId: bheem, payload: {
-      company_id: bheem, milestone_id: milestoneId, milestone_name: 'Beta', description: null, due_date: '2026-07-01T00:00:00.000Z', completed_at: null,
+      company_id: bheem, milestone_id: milestoneId, milestone_name: 'Beta', description: null, due_date: '2026-06-30T18:30:00.000Z', completed_at: null,
       project_id: randomUUID(), project_name: 'Site', created_at: stamp, updated_at: stamp,
     } } as DomainEventInput);
-    expect((await eventsOf(milestoneId))[0]).toMatchObject({ title: 'Milestone: Beta', event_type: 'MILESTONE', all_day: true });
+    expect((await eventsOf(milestoneId))[0]).toMatchObject({ title: 'Milestone: Beta', event_type: 'MILESTONE', all_day: true, completed: false });
 
     const leaveId = randomUUID();
     const leave = {
-      company_id: bheem, leave_id: leaveId, employee_id: '9', start_date: '2026-08-03T00:00:00.000Z', end_date: '2026-08-06T00:00:00.000Z', status: 'APPROVED',
+      company_id: bheem, leave_id: leaveId, employee_id: '9', start_date: '2026-08-02T18:30:00.000Z', end_date: '2026-08-05T18:30:00.000Z', status: 'APPROVED',
       leave_type: 'ANNUAL', reason: null, reviewed_by: '8', reviewed_at: stamp, review_comment: null, created_at: stamp, updated_at: stamp,
     };
     await handle({ topic: 'hr.leave.approved', companyId: bheem, payload: leave } as DomainEventInput);
     const [event] = await eventsOf(leaveId);
-    expect([event!.event_type, event!.start_time.toISOString(), event!.end_time!.toISOString(), event!.organizer_id]).toEqual(['LEAVE', '2026-08-03T00:00:00.000Z', '2026-08-06T00:00:00.000Z', '9']);
+    expect([event!.title, event!.event_type, event!.start_time.toISOString(), event!.end_time!.toISOString(), event!.organizer_id]).toEqual(['Emil Nair on leave', 'LEAVE', '2026-08-03T00:00:00.000Z', '2026-08-06T00:00:00.000Z', '9']);
     await handle({ topic: 'hr.leave.cancelled', companyId: bheem, payload: { ...leave, status: 'CANCELLED', previous_status: 'APPROVED' } } as DomainEventInput);
     expect((await eventsOf(leaveId))[0]!.is_cancelled).toBe(true);
   });
@@ -134,6 +182,23 @@ describe('domain events mirrored as calendar events', () => {
     expect(await participantsOf(event!.id)).toEqual([]);
   });
 
+  it('agrees with the ERP\u2019s demo records: the same instants for sales meetings, deadlines and leave', async () => {
+    const erp = createKysely<any>(platform.database.url);
+    const meetings = await erp.selectFrom('erp.sales_meetings').select(['id', 'scheduled_at', 'end_at']).execute();
+    const tasks = await erp.selectFrom('erp.tasks').select(['id', 'due_date']).execute();
+    const leave = await erp.selectFrom('erp.leave_requests').select(['id', 'start_date']).where('status', '=', 'APPROVED').execute();
+    expect(meetings.length * tasks.length * leave.length).toBeGreaterThan(0);
+    for (const meeting of meetings) {
+      const [event] = await eventsOf(meeting.id);
+      expect([event!.start_time.toISOString(), event!.end_time!.toISOString()]).toEqual([meeting.scheduled_at.toISOString(), meeting.end_at.toISOString()]);
+    }
+    for (const task of tasks) expect((await eventsOf(task.id))[0]!.start_time.toISOString()).toBe(task.due_date.toISOString());
+    // Leave starts at midnight in Kolkata: its event is that date.
+    const [emil] = await eventsOf(leave[0]!.id);
+    expect(emil!.title).toBe('Emil Nair on leave');
+    expect(emil!.start_time.toISOString().slice(0, 10)).toBe(new Date(leave[0]!.start_date.getTime() + 5.5 * 3_600_000).toISOString().slice(0, 10));
+  });
+
   it('follows the event backbone: a published task appears in the calendar', async () => {
     const taskId = randomUUID();
     await db.transaction().execute((trx) =>
@@ -145,6 +210,6 @@ describe('domain events mirrored as calendar events', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       rows = await eventsOf(taskId);
     }
-    expect(rows.map((row) => [row.event_type, row.start_time.toISOString()])).toEqual([['TASK_DEADLINE', '2026-05-20T00:00:00.000Z']]);
+    expect(rows.map((row) => [row.event_type, row.start_time.toISOString()])).toEqual([['TASK_DEADLINE', '2026-05-20T15:00:00.000Z']]);
   });
 });

@@ -11,7 +11,7 @@ import { startRadicale, type RunningRadicale } from '../../../test/caldav/radica
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import type { CalendarDatabase } from '../database.js';
-import { academyCourseParticipants, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
 let platform: TestPlatform;
 let radicale: RunningRadicale;
@@ -33,7 +33,7 @@ async function ok(username: string, query: string, variables?: Record<string, un
   expect(body.errors).toBeUndefined();
   return body.data;
 }
-const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, { courseParticipants: academyCourseParticipants(platform.config) }));
+const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
 const bheem = demoCompanyId('bheem');
 const stamp = '2026-05-01T10:00:00.000Z';
 

@@ -1,0 +1,45 @@
+/**
+ * An organiser's edit of the ATTENDEE list in their own calendar app: who is
+ * invited follows their copy (people added become participants, people
+ * removed stop being ones), but nobody's answer is theirs to set, so a
+ * participant who stays keeps the answer we hold, and one added starts
+ * PENDING (an outside guest takes the PARTSTAT the organiser's copy gives).
+ * A copy without an ORGANIZER states no scheduling at all (a client that drops
+ * it): the participants are left as they are.
+ */
+import type { EventParticipantModel } from '../models.js';
+import type { NewParticipant } from '../repositories/event-writes.js';
+import type { RemoteEvent } from './icalendar.js';
+
+const keyOf = (p: NewParticipant) => (p.userId ? `u:${p.userId}` : p.externalEmail ? `e:${p.externalEmail.toLowerCase()}` : `n:${p.externalName ?? ''}`);
+
+/** The participants the organiser's copy asks for, or null when it says nothing about them. */
+export function organiserAttendees(
+  remote: RemoteEvent,
+  current: readonly EventParticipantModel[],
+  userByEmail: ReadonlyMap<string, string>,
+): NewParticipant[] | null {
+  if (!remote.organizer) return null;
+  const addressed = new Set(userByEmail.values());
+  const stays = (p: EventParticipantModel): NewParticipant => ({ userId: p.userId, externalEmail: p.externalEmail, externalName: p.externalName, status: p.status, isOrganizer: p.isOrganizer });
+  // The organiser, and anyone our copies could not name (no address known), are not the copy's to remove.
+  const wanted = new Map<string, NewParticipant>();
+  for (const p of current) if (p.isOrganizer || (p.userId ? !addressed.has(p.userId) : !p.externalEmail)) wanted.set(keyOf(p), stays(p));
+  const existing = new Map(current.map((p) => [keyOf(p), p]));
+  for (const attendee of remote.attendees) {
+    if (attendee.email === remote.organizer) continue;
+    const userId = userByEmail.get(attendee.email);
+    const candidate: NewParticipant = userId ? { userId, status: 'PENDING' } : { externalEmail: attendee.email, externalName: attendee.name, status: attendee.status ?? 'PENDING' };
+    const key = keyOf(candidate);
+    if (wanted.has(key)) continue;
+    const before = existing.get(key);
+    wanted.set(key, before ? stays(before) : candidate);
+  }
+  return [...wanted.values()];
+}
+
+/** Whether a list names the same people as the stored participants. */
+export function sameParticipants(current: readonly EventParticipantModel[], wanted: readonly NewParticipant[]): boolean {
+  const have = new Set(current.map(keyOf));
+  return wanted.length === have.size && wanted.every((p) => have.has(keyOf(p)));
+}
