@@ -66,6 +66,9 @@ export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
   private readonly byText = new Map<string, PreparedOperation>();
   private readonly cacheSize: number;
+  /** Operations running now, and who waits for there to be none (idle()). */
+  private inFlight = 0;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly options: PlanExecutorOptions) {
     this.cacheSize = options.cacheSize ?? 1000;
@@ -96,8 +99,24 @@ export class PlanExecutor {
     return getVariableValues(compiled.schema, compiled.variableDefinitions, variables ?? {}).errors;
   }
 
+  /** Resolves once no operation runs here (at once when none does): a replaced supergraph's pools may then close. */
+  idle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private readonly settled = () => {
+    if (--this.inFlight > 0 || this.idleWaiters.length === 0) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  };
+
   /** Runs a compiled operation whose variables coerce. */
   run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+    this.inFlight++;
+    return this.admitted(compiled, variables, context).finally(this.settled);
+  }
+
+  private admitted(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
     const { admission } = this.options;
     if (admission && compiled.multiFetch) {
       // A bounded wait: past GATEWAY_MAX_QUEUED_PLANS waiting, refused at once (the fast lane answers 503).

@@ -3,7 +3,8 @@
  * schema and our executor over the supergraph serving now. A new supergraph
  * (the file changed) is built whole beside the one serving and replaces it
  * only once it loads; a request keeps the supergraph it was validated
- * against (found by its schema), so requests in flight finish on the old one.
+ * against (found by its schema), so requests in flight finish on the old one,
+ * and the connection pools the new one no longer uses are closed after them.
  */
 import { readFileSync } from 'node:fs';
 import type { GatewayExecutor, GatewayInterface, GatewaySchemaLoadOrUpdateCallback } from '@apollo/server-gateway-interface';
@@ -13,6 +14,8 @@ import type { PlanExecutor } from '../execution/plan-executor.js';
 import { serveSupergraph, type ServingOptions, type ServingSupergraph } from './serving-supergraph.js';
 import { SubgraphSources } from './subgraph-sources.js';
 import { watchFile } from './watch-file.js';
+
+const RETIRE_GRACE_MS = 1_000;
 
 export interface FederationGatewayOptions extends Omit<ServingOptions, 'sources'> {
   log: Logger;
@@ -83,8 +86,12 @@ export class FederationGateway implements GatewayInterface {
   }
 
   private install(serving: ServingSupergraph): void {
+    const retired = this.serving;
     this.bySchema.set(serving.loaded.apiGraphQLSchema, serving);
     this.serving = serving;
+    // The pools only the old supergraph used close once its operations in flight have finished (after a grace
+    // for requests Apollo Server validated against it that have not reached its executor yet).
+    if (retired) setTimeout(() => void retired.executor.idle().then(() => this.sources.release(retired.urls)), RETIRE_GRACE_MS).unref();
     for (const listener of this.schemaListeners) listener({ apiSchema: serving.loaded.apiGraphQLSchema, coreSupergraphSdl: serving.loaded.sdl });
     for (const listener of this.servingListeners) listener(serving);
   }

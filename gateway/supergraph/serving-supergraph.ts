@@ -30,16 +30,17 @@ export interface ServingOptions extends Omit<UrlSources, 'config'> {
 export function serveSupergraph(sdl: string, options: ServingOptions): ServingSupergraph {
   const loaded = loadSupergraph(sdl);
   const urls: Record<string, string> = {};
-  const byName = new Map<string, SubgraphDataSource>();
   for (const subgraph of loaded.subgraphs) {
     const url = subgraphUrl(subgraph.name, subgraph.url, options);
     if (!url) throw new SupergraphError(`Subgraph "${subgraph.name}" has no URL: give one in its join__Graph or in GATEWAY_SUBGRAPH_URL_<NAME>`);
     urls[subgraph.name] = url;
-    const source = options.sources.get(subgraph.name, url);
-    byName.set(subgraph.name, source);
   }
+  const planner = apolloPlanner(loaded);
+  // Pools last: nothing above may throw with pools held (federation-gateway.ts releases them when this one retires).
+  const byName = new Map<string, SubgraphDataSource>();
+  for (const [name, url] of Object.entries(urls)) byName.set(name, options.sources.acquire(name, url));
   const executor = new PlanExecutor({
-    planner: apolloPlanner(loaded),
+    planner,
     supergraphSchema: loaded.supergraphGraphQLSchema,
     send: (fetch, variables, context) => {
       const source = byName.get(fetch.serviceName);

@@ -33,6 +33,7 @@ const payrollResolvers = { Employee: { __resolveReference: ({ id }: { id: string
 let hr: SubgraphServer;
 let hrV2: SubgraphServer;
 let payroll: SubgraphServer;
+let payrollMoved: SubgraphServer;
 let directory: string;
 const gateways: RunningGateway[] = [];
 
@@ -40,11 +41,12 @@ beforeAll(async () => {
   hr = await startSubgraphServer({ name: 'hr', typeDefs: HR, resolvers: hrResolvers });
   hrV2 = await startSubgraphServer({ name: 'hr', typeDefs: HR_V2, resolvers: hrResolvers });
   payroll = await startSubgraphServer({ name: 'payroll-eu', typeDefs: PAYROLL, resolvers: payrollResolvers });
+  payrollMoved = await startSubgraphServer({ name: 'payroll-eu', typeDefs: PAYROLL, resolvers: payrollResolvers });
   directory = mkdtempSync(path.join(tmpdir(), 'supergraph-'));
 });
 afterAll(async () => {
   for (const gateway of gateways) await gateway.stop();
-  await Promise.all([hr, hrV2, payroll].map((server) => server?.stop()));
+  await Promise.all([hr, hrV2, payroll, payrollMoved].map((server) => server?.stop()));
   rmSync(directory, { recursive: true, force: true });
 });
 
@@ -122,6 +124,35 @@ describe('reloading the supergraph file', () => {
 
     release();
     expect((await inFlight).body).toEqual({ data: { employees: [{ name: 'Asha', salary: 100 }, { name: 'Bilal', salary: 90 }] } });
+  });
+
+  it('closes the pool of a subgraph the reload moved, once the operation in flight that still uses it has finished', async () => {
+    const file = supergraphFile('moving.graphql', [hr, payroll]);
+    const { gateway, post } = await gatewayWith({ GATEWAY_SUPERGRAPH_FILE: file });
+    expect((await post('{ employees { salary } }')).status).toBe(200);
+    expect(await payroll.connections()).toBeGreaterThan(0);
+
+    // In flight on the old supergraph, held before its fetch to payroll: that fetch comes after the reload.
+    let release!: () => void;
+    let arrived!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    hr.hold = { until: new Promise<void>((resolve) => (release = resolve)), arrived };
+    const inFlight = post('{ employees { name salary } }');
+    await waiting;
+    const reloaded = new Promise<void>((resolve) => gateway.federation.onServing(() => resolve()));
+    supergraphFile('moving.graphql', [hr, payrollMoved]);
+    await reloaded;
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the grace for requests validated before the reload
+    release();
+    hr.hold = undefined;
+    expect((await inFlight).body).toEqual({ data: { employees: [{ name: 'Asha', salary: 100 }, { name: 'Bilal', salary: 90 }] } });
+
+    expect((await post('{ employees { salary } }')).body).toEqual({ data: { employees: [{ salary: 100 }, { salary: 90 }] } });
+    expect(payrollMoved.received.length).toBeGreaterThan(0);
+    // The old payroll pool is closed: its sockets go at once (well before the subgraph's own 5 s keep-alive
+    // would drop them); hr's pool, kept by the new supergraph, stays.
+    await expect.poll(() => payroll.connections(), { timeout: 2_000 }).toBe(0);
+    expect(await hr.connections()).toBeGreaterThan(0);
   });
 
   it('keeps serving the current supergraph when the file turns into one that does not load', async () => {

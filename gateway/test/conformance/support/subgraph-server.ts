@@ -35,6 +35,8 @@ export interface SubgraphServer {
   /** Requests whose connection closed before their answer was sent (the caller cancelled them); `onCancelled` is told of each. */
   cancelled: number;
   onCancelled?: () => void;
+  /** TCP connections open to it now (the gateway's pooled sockets). */
+  connections: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startSubgraphServer(definition: SubgraphDefinition): Promi
     url: `http://127.0.0.1:${port}/graphql`,
     typeDefs: definition.typeDefs,
     received,
+    connections: () => new Promise<number>((resolve, reject) => server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
