@@ -59,7 +59,11 @@ async function failStart(error: unknown): Promise<never> {
   process.exit(1);
 }
 
-function run(name: SubgraphName | 'gateway'): ServiceProcess {
+// In development the five subgraphs share one process (one Node runtime instead of five: about a
+// fifth of the memory); START_SUBGRAPH_PROCESSES=each runs them apart, as production does.
+const subgraphsApart = (process.env.START_SUBGRAPH_PROCESSES ?? 'one') === 'each';
+
+function run(name: string): ServiceProcess {
   const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts'] : ['--import', 'tsx', 'scripts/start-subgraph.ts', name];
   // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
   const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, SKIP_MIGRATIONS: 'true' } });
@@ -75,6 +79,16 @@ async function startService(name: SubgraphName | 'gateway', url: string): Promis
   const since = Date.now();
   await run(name).waitReady(url, limits, (message) => progress(name, message));
   progress(name, `ready on ${new URL(url).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+}
+
+/** The five subgraphs in one process, each on its own port; a line per subgraph as it becomes ready. */
+async function startSubgraphsTogether(): Promise<void> {
+  const since = Date.now();
+  const service = run(SUBGRAPH_NAMES.join(','));
+  for (const name of SUBGRAPH_NAMES) {
+    await service.waitReady(config.subgraphUrls[name], limits, (message) => progress(name, message));
+    progress(name, `ready on ${new URL(config.subgraphUrls[name]).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+  }
 }
 
 async function main(): Promise<void> {
@@ -98,7 +112,8 @@ async function main(): Promise<void> {
   });
   progress('migrations', 'done');
 
-  await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name])));
+  if (subgraphsApart) await Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name])));
+  else await startSubgraphsTogether();
   const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
   await startService('gateway', gatewayUrl);
 
