@@ -17,6 +17,7 @@ export const UNIT_TESTS = [
   'platform/jobs/test/periodic-job.test.ts',
   'subgraphs/calendar/test/recurrence.test.ts',
   'subgraphs/documents/test/filename.test.ts',
+  'subgraphs/documents/test/text-extraction.test.ts',
   'subgraphs/meet/test/livekit-double.test.ts',
   'subgraphs/meet/test/meet-config.test.ts',
   'subgraphs/meet/test/recording-bucket.test.ts',

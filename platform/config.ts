@@ -14,7 +14,7 @@ import { parseTrustProxy, type TrustProxySetting } from './http/client-ip.js';
 import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
 import { loadOutboundConfig, type OutboundConfig } from './config/outbound-config.js';
 
-export type { DocumentsConfig, StorageBackendName } from './config/documents-config.js';
+export type { DocumentSearchConfig, DocumentsConfig, StorageBackendName } from './config/documents-config.js';
 export { STORAGE_BACKEND_NAMES } from './config/documents-config.js';
 export type { GatewayConfig, OperationLimitsConfig, RateLimitConfig } from './config/gateway-config.js';
 export type { MeetConfig } from './config/meet-config.js';

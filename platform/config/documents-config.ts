@@ -1,6 +1,6 @@
 /** The documents subgraph's settings (DOCUMENTS_*). */
 import path from 'node:path';
-import { int, type Env } from './env-values.js';
+import { bool, int, type Env } from './env-values.js';
 import { s3SettingsFromEnv, type S3Settings } from './s3-settings.js';
 
 export type StorageBackendName = 'local' | 'webdav' | 's3';
@@ -27,6 +27,21 @@ export interface DocumentsConfig {
   webdav?: { url: string; username?: string; password?: string; root: string };
   /** S3 or MinIO (DOCUMENTS_S3_BUCKET, _ENDPOINT, _REGION, _ACCESS_KEY_ID, _SECRET_ACCESS_KEY, _FORCE_PATH_STYLE). */
   s3?: S3Settings;
+  search: DocumentSearchConfig;
+}
+
+/** Full-text search inside documents: how the indexer reads files (DOCUMENTS_INDEX_*). */
+export interface DocumentSearchConfig {
+  /** Extract and index documents' text in the background (DOCUMENTS_INDEX_CONTENT, default on; off under tests unless set). */
+  indexContent: boolean;
+  /** Larger files are not read; their names and tags stay searchable (DOCUMENTS_INDEX_MAX_FILE_BYTES, default 50 MiB). */
+  maxFileBytes: number;
+  /** Characters of a document's text kept and indexed (DOCUMENTS_INDEX_MAX_TEXT_CHARS, default 200,000: ~100 pages). */
+  maxTextChars: number;
+  /** One file's extraction gives up after this long and is recorded as failed (DOCUMENTS_INDEX_TIMEOUT_SECONDS, default 30). */
+  timeoutSeconds: number;
+  /** Documents indexed at once by this process (DOCUMENTS_INDEX_CONCURRENCY, default 2). */
+  concurrency: number;
 }
 
 export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret: string): DocumentsConfig {
@@ -47,5 +62,12 @@ export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret:
       ? { url: env.DOCUMENTS_WEBDAV_URL, username: env.DOCUMENTS_WEBDAV_USERNAME, password: env.DOCUMENTS_WEBDAV_PASSWORD, root: env.DOCUMENTS_WEBDAV_ROOT ?? '/bheem-documents' }
       : undefined,
     s3: s3SettingsFromEnv(env, 'DOCUMENTS_S3'),
+    search: {
+      indexContent: bool(env.DOCUMENTS_INDEX_CONTENT, true),
+      maxFileBytes: int(env, 'DOCUMENTS_INDEX_MAX_FILE_BYTES', 50 * 1024 ** 2),
+      maxTextChars: Math.max(1, int(env, 'DOCUMENTS_INDEX_MAX_TEXT_CHARS', 200_000)),
+      timeoutSeconds: Math.max(1, int(env, 'DOCUMENTS_INDEX_TIMEOUT_SECONDS', 30)),
+      concurrency: Math.max(1, int(env, 'DOCUMENTS_INDEX_CONCURRENCY', 2)),
+    },
   };
 }

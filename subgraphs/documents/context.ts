@@ -3,6 +3,7 @@ import type { ActivityFeed } from './services/document-activity.js';
 import type { DocumentService } from './services/document-service.js';
 import type { EditService } from './services/edit-service.js';
 import type { LifecycleService } from './services/lifecycle-service.js';
+import type { SearchSettingsService } from './services/search-settings-service.js';
 import type { ShareService } from './services/share-service.js';
 import type { StorageSettingsService } from './services/storage-settings-service.js';
 import type { UploadService } from './services/upload-service.js';
@@ -15,4 +16,5 @@ export interface DocumentsContext extends BaseContext {
   storageSettings: StorageSettingsService;
   edits: EditService;
   activity: ActivityFeed;
+  searchSettings: SearchSettingsService;
 }

@@ -167,6 +167,34 @@ export interface DocumentActivityTable {
   created_at: Generated<Date>;
 }
 
+/** A company's text search configuration (its language); no row: 'simple'. */
+export interface CompanySearchTable {
+  company_id: string;
+  /** A PostgreSQL text search configuration (regconfig), e.g. simple, english, german. */
+  language: string;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+/** What the indexer found in a document's current version: pending, indexed, empty, unsupported, too_large, failed. */
+export type ContentIndexStatus = 'pending' | 'indexed' | 'empty' | 'unsupported' | 'too_large' | 'failed';
+
+/** One per document (kept by triggers on documents, see migrations/full-text-search.ts). */
+export interface DocumentSearchTable {
+  document_id: string;
+  company_id: string;
+  language: string;
+  /** The extracted text of `content_version`, capped; null until extracted or when there is none. */
+  content: string | null;
+  content_version: number | null;
+  status: Generated<ContentIndexStatus>;
+  /** Why extraction failed or was skipped. */
+  error: string | null;
+  indexed_at: Date | null;
+  /** tsvector, weighted name A, tags B, text C: only ever compared in SQL. */
+  search_vector: ColumnType<string, never, never>;
+}
+
 export interface DocumentsDatabase {
   'documents.documents': DocumentsTable;
   'documents.document_versions': DocumentVersionsTable;
@@ -176,4 +204,6 @@ export interface DocumentsDatabase {
   'documents.share_password_failures': SharePasswordFailuresTable;
   'documents.storage_profiles': StorageProfilesTable;
   'documents.document_activity': DocumentActivityTable;
+  'documents.company_search': CompanySearchTable;
+  'documents.document_search': DocumentSearchTable;
 }

@@ -32,6 +32,29 @@ export interface DocumentModel {
   uploadedBy: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /** Set on the results of a search. */
+  search?: { rank: number; snippet?: SearchSnippetModel | null };
+}
+
+/** A passage of a document's text; `highlights` are where the search's words are in it (UTF-16 offsets). */
+export interface SearchSnippetModel {
+  text: string;
+  highlights: { start: number; length: number }[];
+}
+
+/** How indexing a document's text went (documents.document_search). */
+export interface ContentIndexModel {
+  status: string;
+  version: number | null;
+  error: string | null;
+  indexedAt: Date | null;
+}
+
+export interface CompanySearchSettingsModel {
+  language: string;
+  isDefault: boolean;
+  availableLanguages: string[];
+  updatedAt: Date | null;
 }
 
 export interface ShareLinkModel {

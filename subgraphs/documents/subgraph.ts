@@ -15,7 +15,9 @@ import { downloadRoute } from './http/download-route.js';
 import { shareRoutes } from './http/share-route.js';
 import { uploadRoute } from './http/upload-route.js';
 import { UrlSigner } from './http/url-signer.js';
+import { startSearchIndexConsumer } from './consumers/search-index-consumer.js';
 import { cleanupAbandonedUploads } from './jobs/cleanup-uploads.js';
+import { indexPendingDocuments } from './jobs/index-pending.js';
 import { startPeriodicJobs } from './jobs/periodic-jobs.js';
 import { purgeTrash } from './jobs/purge-trash.js';
 import { documentsMigrations } from './migrations/index.js';
@@ -24,6 +26,7 @@ import { CompanyStorageRepository } from './repositories/company-storage-reposit
 import { DocumentRepository } from './repositories/document-repository.js';
 import { ShareAttemptRepository } from './repositories/share-attempt-repository.js';
 import { ShareLinkRepository } from './repositories/share-link-repository.js';
+import { SearchRepository } from './repositories/search-repository.js';
 import { StorageProfileRepository } from './repositories/storage-profile-repository.js';
 import { UploadSessionRepository } from './repositories/upload-session-repository.js';
 import { resolvers } from './resolvers/index.js';
@@ -35,6 +38,8 @@ import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
 import { NextcloudShareAccounts } from './services/nextcloud-share-accounts.js';
 import { CompanySecrets } from './services/company-secrets.js';
+import { ContentIndexer } from './services/content-indexer.js';
+import { SearchSettingsService } from './services/search-settings-service.js';
 import { SharePasswordLimit } from './services/share-password-limit.js';
 import { StorageProfiles } from './services/storage-profiles.js';
 import { ShareService } from './services/share-service.js';
@@ -69,19 +74,29 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const shareLinks = new ShareLinkRepository(db);
     const shareTokens = new ShareTokens(settings.urlSigningSecret, config.publicUrl);
     const shareAttempts = new ShareAttemptRepository(db);
+    // Documents' text into the search index, in the background (see consumers/search-index-consumer.ts).
+    const searchIndex = new SearchRepository(db);
+    const indexer = new ContentIndexer({ db, search: searchIndex, backends, config: settings.search, log });
+    const indexing = settings.search.indexContent ? await startSearchIndexConsumer({ config, databaseUrl, indexer, log }) : undefined;
+    let stopping = false;
+    // Once at start, whatever is pending (documents from before the indexer, the demo's); then with the periodic jobs.
+    const firstCatchUp = indexing && indexPendingDocuments(searchIndex, indexer, log, { quietSeconds: 0, stopping: () => stopping }).catch((error: unknown) => {
+      log.warn({ err: error }, 'search index catch-up failed');
+    });
     const stopJobs = startPeriodicJobs(
       settings.jobIntervalSeconds,
       {
         cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log),
         purgeTrash: () => purgeTrash(documentRepository, backends, settings.trashRetentionDays, log),
         pruneShareAttempts: () => shareAttempts.prune(new Date(Date.now() - 86_400_000)),
+        ...(indexing ? { indexPendingDocuments: () => indexPendingDocuments(searchIndex, indexer, log, { stopping: () => stopping }) } : {}),
       },
       log,
     );
     return {
       createContext: (base) => {
         const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer), new EntityReferences(config, base.viewer, 'erp'));
-        const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds);
+        const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds, searchIndex);
         const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts, activity);
         return {
           ...base,
@@ -92,6 +107,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           edits: new EditService(base.viewer, documents, documentRepository, db, activity),
           activity: new ActivityFeed(base.viewer, documents, activityRows),
           storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
+          searchSettings: new SearchSettingsService(base.viewer, db, searchIndex),
         };
       },
       routes: [
@@ -100,7 +116,12 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
         ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity),
       ],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
-      stop: stopJobs,
+      stop: async () => {
+        stopping = true;
+        await firstCatchUp;
+        await stopJobs();
+        await indexing?.stop();
+      },
     };
   },
   seed: (deps) => seedDocuments(deps),

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
+import { fullTextSearch } from './full-text-search.js';
 
 export const documentsMigrations: Migrations = {
   '0001-documents': {
@@ -190,4 +191,5 @@ export const documentsMigrations: Migrations = {
       await db.schema.withSchema('documents').createIndex('document_versions_key').on('document_versions').columns(['storage_backend', 'storage_key']).execute();
     },
   },
+  '0006-full-text-search': fullTextSearch,
 };

@@ -5,13 +5,15 @@ import type { DocumentModel, EntityType } from '../models.js';
 import { toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 import { before, micros } from './keyset.js';
+import { searchHits, type SearchTerms } from './search-hits.js';
 
 export interface DocumentFilter {
   entityType?: EntityType;
   entityId?: string;
   category?: string;
   tag?: string;
-  search?: string;
+  /** Words in the name, tags or text (full-text, ranked), or a piece of the name or a tag (see searchHits). */
+  search?: SearchTerms;
   includeArchived: boolean;
   /** Leave out these entity types entirely (roles that may not read them). */
   excludeEntityTypes: EntityType[];
@@ -34,7 +36,14 @@ export interface PageWindow {
 /** What updateDocument and moveDocument may change. */
 export type DocumentEdit = Pick<Updateable<DocumentsTable>, 'filename' | 'tags' | 'category' | 'description' | 'entity_type' | 'entity_id'>;
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+const withRank = (document: DocumentModel, rank: string): DocumentModel => ({ ...document, search: { rank: Number(rank) } });
+
+/** Rows after a search cursor's [rank, micros, id]: lower rank, or the same rank and after [micros, id]. */
+function belowRank(key: (string | number)[]) {
+  const [rank, ...rest] = key as [string, string, string];
+  if (!/^-?\d+(\.\d+)?(e-?\d+)?$/i.test(rank)) return sql<boolean>`false`;
+  return sql<boolean>`(hits.rank < ${rank}::real OR (hits.rank = ${rank}::real AND ${before('d.created_at', 'd.id', rest)}))`;
+}
 
 export class DocumentRepository {
   constructor(private readonly db: DocumentsDb) {}
@@ -103,22 +112,35 @@ export class DocumentRepository {
           : eb.or([eb('d.entity_type', '<>', 'employee'), eb('d.entity_id', '=', employee)]),
       );
     }
-    if (filter.search) {
-      const pattern = likePattern(filter.search);
-      query = query.where((eb) =>
-        eb.or([eb('d.filename', 'ilike', pattern), sql<boolean>`EXISTS (SELECT 1 FROM unnest(d.tags) AS tag WHERE tag ILIKE ${pattern})`]),
-      );
-    }
     return query;
   }
 
+  /** With a search: the documents that match, each with its rank (as text, exact: it goes into cursors). */
+  private searched(companyId: string, filter: Omit<DocumentFilter, 'limit'>, search: SearchTerms) {
+    return this.filtered(companyId, filter)
+      .innerJoin(searchHits(companyId, search), (join) => join.onRef('hits.document_id', '=', 'd.id'))
+      .select(sql<string>`hits.rank::text`.as('search_rank'));
+  }
+
+  /** Newest first; with a search, best match first (then newest first). */
   async list(companyId: string, filter: DocumentFilter): Promise<DocumentModel[]> {
+    if (filter.search) {
+      const rows = await this.searched(companyId, filter, filter.search)
+        .orderBy(sql.ref('hits.rank'), 'desc').orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
+      return rows.map((row) => withRank(toDocument(row), row.search_rank));
+    }
     const rows = await this.filtered(companyId, filter).orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
     return rows.map((row) => toDocument(row));
   }
 
-  /** One page of `list`, newest first, after a cursor's [created_at micros, id]. */
+  /** One page of `list`, newest first, after a cursor's [created_at micros, id]; with a search, after [rank, micros, id]. */
   async listPage(companyId: string, filter: Omit<DocumentFilter, 'limit'>, page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+    if (filter.search) {
+      let query = this.searched(companyId, filter, filter.search).select(micros('d.created_at').as('sort_at'));
+      if (page.after) query = query.where(belowRank(page.after));
+      const rows = await query.orderBy(sql.ref('hits.rank'), 'desc').orderBy('d.created_at', 'desc').orderBy('d.id').limit(page.limit).execute();
+      return rows.map((row) => ({ node: withRank(toDocument(row), row.search_rank), key: [row.search_rank, row.sort_at, row.id] }));
+    }
     let query = this.filtered(companyId, filter).select(micros('d.created_at').as('sort_at'));
     if (page.after) query = query.where(before('d.created_at', 'd.id', page.after));
     const rows = await query.orderBy('d.created_at', 'desc').orderBy('d.id').limit(page.limit).execute();

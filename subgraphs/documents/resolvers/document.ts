@@ -9,4 +9,7 @@ export const Document: DocumentResolvers = {
   versionsConnection: (document, args, { documents }) => documents.versionsPage(document, args),
   shareLinksConnection: (document, args, { shares }) => shares.linksPage(document, args),
   activity: (document, args, { activity }) => activity.of(document, args),
+  searchRank: (document) => document.search?.rank ?? null,
+  searchSnippet: (document) => document.search?.snippet ?? null,
+  contentIndex: async (document, _args, { documents }) => ((await documents.mayManage(document)) ? documents.contentIndex(document) : null),
 };

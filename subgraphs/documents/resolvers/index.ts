@@ -10,7 +10,8 @@ import { Mutation } from './mutation.js';
 import { Project } from './project.js';
 import { Query } from './query.js';
 import { Quote } from './quote.js';
+import { SearchSnippet } from './search-snippet.js';
 import { ShareLink } from './share-link.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentActivity, DocumentUpload, ShareLink, Task, Project, Quote, Invoice, Employee, Course };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentActivity, DocumentUpload, SearchSnippet, ShareLink, Task, Project, Quote, Invoice, Employee, Course };

@@ -14,4 +14,5 @@ export const Mutation: MutationResolvers = {
   updateDocument: (_root, { id, input }, { edits }) => edits.update(id, input),
   moveDocument: (_root, { id, entityType, entityId }, { edits }) => edits.move(id, entityType, entityId),
   setCompanyStorageSettings: (_root, { input }, { storageSettings }) => storageSettings.set(input),
+  setCompanySearchLanguage: (_root, { language }, { searchSettings }) => searchSettings.setLanguage(language),
 };

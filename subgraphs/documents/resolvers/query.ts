@@ -8,4 +8,5 @@ export const Query: QueryResolvers = {
   trashedDocumentsConnection: (_root, args, { lifecycle }) => lifecycle.trashedPage(args),
   documentUpload: (_root, { id }, { uploads }) => uploads.progress(id),
   companyStorageSettings: (_root, _args, { storageSettings }) => storageSettings.get(),
+  companySearchSettings: (_root, _args, { searchSettings }) => searchSettings.get(),
 };

@@ -10,9 +10,12 @@ import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { UrlSigner } from '../http/url-signer.js';
-import { ENTITY_TYPES, type CourseReference, type DocumentModel, type EntityType } from '../models.js';
+import { ENTITY_TYPES, type ContentIndexModel, type CourseReference, type DocumentModel, type EntityType } from '../models.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
+import type { SearchTerms } from '../repositories/search-hits.js';
+import { DEFAULT_SEARCH_LANGUAGE, type SearchRepository } from '../repositories/search-repository.js';
 import type { DocumentAccess } from './document-access.js';
+import { parseHeadline } from './search-snippet.js';
 
 export interface DocumentListArgs {
   entityType?: string | null;
@@ -36,6 +39,8 @@ export class DocumentService {
   private readonly byId: DataLoader<string, DocumentModel | null>;
   private readonly versionsByDocument: DataLoader<string, DocumentModel[]>;
   private readonly byEntity: Record<EntityType, DataLoader<string, DocumentModel[]>>;
+  private readonly indexStates: DataLoader<string, ContentIndexModel | null>;
+  private language?: Promise<string>;
 
   constructor(
     private readonly viewer: Viewer,
@@ -43,6 +48,7 @@ export class DocumentService {
     readonly access: DocumentAccess,
     private readonly signer: UrlSigner,
     private readonly urlTtlSeconds: number,
+    private readonly searchIndex: SearchRepository,
   ) {
     const companyId = viewer.companyId;
     this.byId = rowLoader((ids) => repository.findByIds(companyId, ids), (document) => document.id);
@@ -50,6 +56,7 @@ export class DocumentService {
     const entityLoader = (type: EntityType) =>
       groupLoader((ids) => repository.listForEntities(companyId, type, ids), (document) => document.entityId);
     this.byEntity = Object.fromEntries(ENTITY_TYPES.map((type) => [type, entityLoader(type)])) as DocumentService['byEntity'];
+    this.indexStates = rowLoader((ids) => searchIndex.states(companyId, ids), (state) => state.documentId);
   }
 
   /** Any document row, trash included, if the caller may read it (for services that act on documents). */
@@ -65,33 +72,61 @@ export class DocumentService {
     return document && !document.deletedAt ? document : null;
   }
 
-  private filter(args: DocumentListArgs) {
+  private async filter(args: DocumentListArgs) {
     const entityType = args.entityType ? parseEntityType(args.entityType) : undefined;
     if (args.entityId && !entityType) throw badInput('entityId needs an entityType', 'entityId');
+    const text = args.search?.trim();
+    if (text && text.length > 500) throw badInput('search must be at most 500 characters', 'search');
     return {
       entityType,
       entityId: args.entityId ?? undefined,
       category: args.category ?? undefined,
       tag: args.tag ?? undefined,
-      search: args.search?.trim() || undefined,
+      search: text ? { text, language: await this.searchLanguage() } : undefined,
       includeArchived: args.includeArchived ?? false,
       ...this.access.listRestrictions(),
     };
   }
 
+  /** The company's text search configuration, read once per request. */
+  private searchLanguage(): Promise<string> {
+    this.language ??= this.searchIndex.companyLanguage(this.viewer.companyId).then((setting) => setting?.language ?? DEFAULT_SEARCH_LANGUAGE);
+    return this.language;
+  }
+
   async listDocuments(args: DocumentListArgs): Promise<DocumentModel[]> {
     const limit = args.limit ?? 100;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('limit must be between 1 and 500', 'limit');
-    const documents = await this.repository.list(this.viewer.companyId, { ...this.filter(args), limit });
+    const filter = await this.filter(args);
+    const documents = await this.repository.list(this.viewer.companyId, { ...filter, limit });
     const allowed = await this.readable(documents);
-    return documents.filter((_, index) => allowed[index]);
+    const kept = documents.filter((_, index) => allowed[index]);
+    if (filter.search) await this.addSnippets(kept, filter.search);
+    return kept;
   }
 
+  /** Newest first; with a search, best match first. A cursor belongs to its kind of list (with or without a search). */
   async listDocumentsPage(args: DocumentListArgs & PageArgs): Promise<Connection<DocumentModel>> {
-    const filter = this.filter(args);
-    const { first, after } = pageRequest(args, ['string', 'string']);
+    const filter = await this.filter(args);
+    const { first, after } = pageRequest(args, filter.search ? ['string', 'string', 'string'] : ['string', 'string']);
     const rows = await this.repository.listPage(this.viewer.companyId, filter, { after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) => this.readable(documents));
+    const connection = await toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) => this.readable(documents));
+    if (filter.search) await this.addSnippets(connection.edges.map((edge) => edge.node), filter.search);
+    return connection;
+  }
+
+  /** Search results get their passage of text around the words found (only those the caller may read, one query). */
+  private async addSnippets(documents: DocumentModel[], search: SearchTerms): Promise<void> {
+    const headlines = await this.searchIndex.headlines(this.viewer.companyId, documents.map((document) => document.documentId), search.language, search.text);
+    for (const document of documents) {
+      const headline = headlines.get(document.documentId);
+      document.search = { rank: document.search?.rank ?? 0, snippet: headline ? parseHeadline(headline) : null };
+    }
+  }
+
+  /** How indexing the document's text went (for those who may change it: see Document.contentIndex). */
+  contentIndex(document: DocumentModel): Promise<ContentIndexModel | null> {
+    return this.indexStates.load(document.documentId);
   }
 
   async versionsPage(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentModel>> {
