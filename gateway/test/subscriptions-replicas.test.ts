@@ -10,6 +10,7 @@ import { freePort } from '../../platform/database/embedded-postgres.js';
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
+import { processCpuMs } from '../../platform/process-stats.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
@@ -40,11 +41,23 @@ function start(args: string[], env: Record<string, string>): ChildProcess {
   return child;
 }
 
-/** Until the process answers /health/live (its startup takes seconds: migrations are skipped, tsx compiles). */
-async function live(port: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Until the process answers /health/live (its startup takes seconds: migrations are skipped, tsx
+ * compiles). It may take as long as it keeps using CPU: on a busy machine four processes loading at
+ * once wait for a core, which is slow, not broken. No CPU for 60 s, or 10 minutes in all, fails.
+ */
+async function live(child: ChildProcess, port: number): Promise<void> {
+  const started = Date.now();
+  let progressAt = started;
+  let cpuMs = processCpuMs(child.pid!) ?? 0;
   while ((await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.status !== 200) {
-    if (Date.now() > deadline) throw new Error(`Process on port ${port} did not become live:\n${[...outputs.values()].map((lines) => lines.join('').slice(-2000)).join('\n---\n')}`);
+    const now = Date.now();
+    const cpuNow = processCpuMs(child.pid!) ?? cpuMs;
+    if (cpuNow > cpuMs) progressAt = now;
+    cpuMs = cpuNow;
+    if (child.exitCode !== null || now - progressAt > 60_000 || now - started > 600_000) {
+      throw new Error(`Process on port ${port} did not become live:\n${[...outputs.values()].map((lines) => lines.join('').slice(-2000)).join('\n---\n')}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 200)); // polling interval, not synchronization
   }
 }
@@ -71,8 +84,8 @@ beforeAll(async () => {
     start(['gateway/main.ts'], { ...common, GATEWAY_PORT: String(port), MEET_URL: `http://127.0.0.1:${meets[index]}/graphql`, GATEWAY_RATE_LIMIT_STORE: 'off' });
     gateways.push(port);
   }
-  await Promise.all([...meets, ...gateways].map((port) => live(port)));
-}, 90_000);
+  await Promise.all([...meets, ...gateways].map((port, index) => live(processes[index]!, port)));
+}, 660_000);
 
 afterAll(async () => {
   await Promise.all(processes.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))));
