@@ -33,6 +33,8 @@ const mappers: Record<string, Record<string, string>> = {
     EventParticipant: '../models.js#EventParticipantModel',
     EventOccurrence: '../models.js#EventOccurrenceModel',
     Course: '../models.js#CourseReference',
+    CalDAVAccount: '../models.js#CalDAVAccountModel',
+    CalendarSyncConflict: '../models.js#CalendarSyncConflictModel',
   },
   documents: {
     Document: '../models.js#DocumentModel',

@@ -112,6 +112,32 @@ export interface WorkingHoursTable {
   end_minute: number;
 }
 
+export interface CaldavSyncRunsTable {
+  id: Generated<string>;
+  account_id: string;
+  started_at: Timestamp;
+  finished_at: Generated<Date>;
+  succeeded: boolean;
+  pushed: Generated<number>;
+  pulled: Generated<number>;
+  conflicts: Generated<number>;
+  full_resync: Generated<boolean>;
+  error: string | null;
+}
+
+export interface CaldavConflictsTable {
+  id: Generated<string>;
+  account_id: string;
+  event_id: string;
+  href: string;
+  /** Which side won: CALENDAR (ours) or REMOTE (the server's). */
+  kept: string;
+  reason: string;
+  /** The version that lost, as iCalendar text. */
+  losing_icalendar: string;
+  occurred_at: Generated<Date>;
+}
+
 export interface CompanySettingsTable {
   company_id: string;
   /** IANA zone the company's dates are in. */
@@ -120,6 +146,8 @@ export interface CompanySettingsTable {
 
 export interface CalendarDatabase {
   'calendar.company_settings': CompanySettingsTable;
+  'calendar.caldav_sync_runs': CaldavSyncRunsTable;
+  'calendar.caldav_conflicts': CaldavConflictsTable;
   'calendar.working_hours': WorkingHoursTable;
   'calendar.feed_tokens': FeedTokensTable;
   'calendar.caldav_accounts': CaldavAccountsTable;

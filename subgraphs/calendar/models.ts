@@ -54,6 +54,34 @@ export interface EventOccurrenceModel {
   recurrenceId: Date | null;
 }
 
+/** A connected CalDAV account as the API shows it (its calendars, log and conflicts are resolved per field). */
+export interface CalDAVAccountModel {
+  id: string;
+  serverUrl: string;
+  username: string;
+  calendarUrl: string;
+  status: {
+    state: 'IDLE' | 'RUNNING' | 'FAILED';
+    total: number;
+    done: number;
+    lastStartedAt: Date | null;
+    lastSuccessAt: Date | null;
+    lastError: string | null;
+    lastErrorAt: Date | null;
+  };
+}
+
+/** The losing side of a sync conflict (its event resolved per field, under the read rules). */
+export interface CalendarSyncConflictModel {
+  id: string;
+  eventId: string;
+  href: string;
+  occurredAt: Date;
+  kept: 'CALENDAR' | 'REMOTE';
+  reason: string;
+  losingICalendar: string;
+}
+
 /** A Course representation as the gateway sends it, with `viewerRole` through `@requires`. */
 export interface CourseReference {
   id: string;

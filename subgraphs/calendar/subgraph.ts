@@ -15,6 +15,7 @@ import { calendarMigrations } from './migrations/index.js';
 import { OccurrenceBudget, setOccurrenceLimits } from './recurrence/occurrence-limits.js';
 import { EventRepository } from './repositories/event-repository.js';
 import { CredentialCipher } from '../../platform/crypto/credential-cipher.js';
+import { CaldavLogRepository } from './repositories/caldav-log-repository.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
 import { FeedTokenRepository } from './repositories/feed-token-repository.js';
 import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
@@ -52,11 +53,12 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers(academyDomainEventDeps(config)), log })
       : undefined;
     const caldavRepository = new CaldavRepository(db);
+    const caldavLog = new CaldavLogRepository(db);
     const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
     const caldavSync = new CalDAVSyncService(
-      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound),
+      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound), caldavLog,
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
@@ -80,7 +82,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
           freeBusy,
           meetingTimes: new MeetingTimeFinder(freeBusy, users),
           workingHours: new WorkingHoursService(base.viewer, workingHoursRepository),
-          caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher),
+          caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher, caldavLog),
           feed,
           companyTimeZone: new CompanyTimeZoneService(base.viewer, db),
         };

@@ -6,7 +6,7 @@
  */
 import { calendarMultiGet, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
-import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar } from './calendar-choice.js';
+import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar, holdsEvents } from './calendar-choice.js';
 
 export interface CalDAVCredentials {
   username: string;
@@ -66,6 +66,24 @@ export class CalDAVClient {
     const url = new URL('bheem/', home).toString();
     await client.makeCalendar({ url, props: { displayname: BHEEM_CALENDAR_NAME } });
     return url;
+  }
+
+  /** The calendars of the user's calendar home on the server, by URL, with whether each can hold events. */
+  static async listCalendars(serverUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy): Promise<{ url: string; displayName: string | null; holdsEvents: boolean }[]> {
+    const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
+    try {
+      await client.login();
+    } catch (error) {
+      throw new CalDAVError(`The CalDAV server at ${serverUrl} refused the login or could not be discovered: ${(error as Error).message}`, undefined, { cause: error });
+    }
+    const calendars = await client.fetchCalendars();
+    return calendars
+      .map((calendar) => ({
+        url: calendar.url.endsWith('/') ? calendar.url : `${calendar.url}/`,
+        displayName: typeof calendar.displayName === 'string' && calendar.displayName ? calendar.displayName : null,
+        holdsEvents: holdsEvents(calendar),
+      }))
+      .sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
   }
 
   hrefFor(uid: string): string {

@@ -20,7 +20,7 @@ export interface CalendarCandidate {
 
 export const BHEEM_CALENDAR_NAME = 'Bheem';
 
-const holdsEvents = (calendar: CalendarCandidate) => !calendar.components || calendar.components.length === 0 || calendar.components.includes('VEVENT');
+export const holdsEvents = (calendar: CalendarCandidate) => !calendar.components || calendar.components.length === 0 || calendar.components.includes('VEVENT');
 
 /** Rule 2: the home's calendar to use, or null when none holds events. */
 export function chooseCalendar(calendars: readonly CalendarCandidate[]): string | null {

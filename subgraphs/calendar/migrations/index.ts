@@ -188,4 +188,37 @@ export const calendarMigrations: Migrations = {
       await db.schema.withSchema('calendar').alterTable('calendar_events').addColumn('completed', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
     },
   },
+  '0008-caldav-sync-log-and-conflicts': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('calendar');
+      // One row per finished sync of an account (the latest ones are kept): what the user reads as its log.
+      await schema
+        .createTable('caldav_sync_runs')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('started_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('finished_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addColumn('succeeded', 'boolean', (col) => col.notNull())
+        .addColumn('pushed', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('pulled', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('conflicts', 'integer', (col) => col.notNull().defaultTo(0))
+        .addColumn('full_resync', 'boolean', (col) => col.notNull().defaultTo(false))
+        .addColumn('error', 'text')
+        .execute();
+      await schema.createIndex('caldav_sync_runs_account').on('caldav_sync_runs').columns(['account_id', 'started_at']).execute();
+      // The losing side of a conflict, kept for the user to see (and copy back by hand).
+      await schema
+        .createTable('caldav_conflicts')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('href', 'text', (col) => col.notNull())
+        .addColumn('kept', 'text', (col) => col.notNull().check(sql`kept IN ('CALENDAR', 'REMOTE')`))
+        .addColumn('reason', 'text', (col) => col.notNull())
+        .addColumn('losing_icalendar', 'text', (col) => col.notNull())
+        .addColumn('occurred_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await schema.createIndex('caldav_conflicts_account').on('caldav_conflicts').columns(['account_id', 'occurred_at']).execute();
+    },
+  },
 };

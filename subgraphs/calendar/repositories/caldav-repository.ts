@@ -1,5 +1,5 @@
 /** CalDAV accounts, their sync status and the remote objects that hold our events. */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaldavAccountsTable, CaldavSyncStatusTable, CalendarDatabase } from '../database.js';
 
 export type CaldavAccountRow = Selectable<CaldavAccountsTable>;
@@ -112,5 +112,38 @@ export class CaldavRepository {
 
   async deleteResource(accountId: string, eventId: string): Promise<void> {
     await this.db.deleteFrom('calendar.caldav_resources').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
+  }
+
+  /** The account and everything kept for it (status, resources, log, conflicts). */
+  async deleteAccount(accountId: string): Promise<void> {
+    await this.db.deleteFrom('calendar.caldav_accounts').where('id', '=', accountId).execute();
+  }
+
+  /**
+   * Syncs another calendar of the account from now on: the objects held in the
+   * previous one are forgotten (left there), so the next sync pushes everything anew.
+   */
+  async selectCalendar(accountId: string, calendarUrl: string): Promise<CaldavAccountRow | undefined> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('calendar.caldav_resources').where('account_id', '=', accountId).execute();
+      return trx
+        .updateTable('calendar.caldav_accounts')
+        .set({ calendar_url: calendarUrl, sync_token: null, updated_at: new Date() })
+        .where('id', '=', accountId)
+        .returningAll()
+        .executeTakeFirst();
+    });
+  }
+
+  /** The remote objects of an account that hold events made here (not ones that came from the server): what a disconnect may remove. */
+  async pushedResources(accountId: string): Promise<{ eventId: string; href: string; etag: string | null }[]> {
+    const rows = await this.db
+      .selectFrom('calendar.caldav_resources as r')
+      .innerJoin('calendar.calendar_events as e', 'e.id', 'r.event_id')
+      .select(['r.event_id', 'r.href', 'r.etag'])
+      .where('r.account_id', '=', accountId)
+      .where((eb) => eb.or([eb('e.external_id', 'is', null), eb('e.external_id', '=', sql<string>`e.id::text || '@bheem'`)]))
+      .execute();
+    return rows.map((row) => ({ eventId: row.event_id, href: row.href, etag: row.etag }));
   }
 }

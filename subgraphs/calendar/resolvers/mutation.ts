@@ -3,6 +3,8 @@ import type { MutationResolvers } from '../generated/resolvers-types.js';
 export const Mutation: MutationResolvers = {
   connectCalDAVAccount: (_root, { url, username, appPassword }, { caldavAccounts }) => caldavAccounts.connect(url, username, appPassword),
   rotateCalendarFeedUrl: (_root, _args, { feed, viewer }) => feed.rotate(viewer),
+  selectCalDAVCalendar: (_root, { accountId, calendarUrl }, { caldavAccounts }) => caldavAccounts.selectCalendar(accountId, calendarUrl),
+  disconnectCalDAVAccount: (_root, { accountId, removePushedEvents }, { caldavAccounts }) => caldavAccounts.disconnect(accountId, removePushedEvents),
   syncCalDAV: (_root, { accountId }, { caldavAccounts }) => caldavAccounts.syncNow(accountId),
   createCalendarEvent: (_root, { input }, { eventWrites }) => eventWrites.create(input),
   updateCalendarEvent: (_root, { id, input, scope, occurrence }, { eventWrites }) => eventWrites.update(id, input, scope ?? 'ALL', occurrence),

@@ -56,6 +56,10 @@ export interface PullContext {
   /** Puts our version of an event back over the remote one (mirrored ERP records). */
   overwrite(event: CalendarEventModel, href: string, etag: string | null): Promise<void>;
   cancelFromRemote(event: CalendarEventModel): Promise<void>;
+  /** Keeps the losing side of a conflict (`kept` names the winner). */
+  conflict(event: CalendarEventModel, href: string, kept: 'CALENDAR' | 'REMOTE', losingICalendar: string, reason: string): Promise<void>;
+  /** Our version of an event, as iCalendar. */
+  ourVersion(event: CalendarEventModel): Promise<string>;
 }
 
 interface Parsed {
@@ -119,7 +123,7 @@ export class CalDAVPull {
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
       try {
-        const remote = parseICalendar(item.data!);
+        const remote = parseICalendar(item.data ?? '');
         const refusal = unstorable(remote, this.sync.account.company_id);
         if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
         return [{ item, remote }];
@@ -134,7 +138,8 @@ export class CalDAVPull {
   private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
     const parsed = this.parse(items);
     const { deps, account } = this.sync;
-    const overwrites: { event: CalendarEventModel; item: RemoteItem }[] = [];
+    const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];
+    const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: string }[] = [];
     const answered: Answered[] = [];
     const saved = await deps.db.transaction().execute(async (trx) => {
       const known = await this.lookUp(trx, parsed);
@@ -166,10 +171,13 @@ export class CalDAVPull {
           keep(event.id, entry.item, synced); // only the ETag is new
         } else if (right !== 'edit') {
           if (right === 'none') this.refused(event, entry.item, 'the owner may not change this event');
-          overwrites.push({ event, item: entry.item }); // ours wins
+          overwrites.push({ event, item: entry.item, why: right === 'mirror' ? 'the event follows another domain\u2019s record' : 'the owner may not change this event' }); // ours wins
         } else if (resource && event.updatedAt > resource.syncedVersion && (entry.remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) {
-          // Changed here too, and ours is newer: the next push sends it.
+          // Changed here too, and ours is newer: the next push sends it; theirs is kept as the losing side.
+          await this.sync.conflict(event, entry.item.href, 'CALENDAR', entry.item.data ?? '', 'changed on both sides: ours is newer');
         } else {
+          // Changed here too, but theirs is newer: ours is kept as the losing side.
+          if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersion(event) });
           if (reinvited) await replaceParticipants(trx, event.id, invited);
           keep(event.id, entry.item, (await applyRemoteEdit(trx, deps.events, event, entry.remote)).updatedAt);
         }
@@ -185,8 +193,12 @@ export class CalDAVPull {
       return [...resources.values()];
     });
     for (const resource of saved) this.sync.remember(resource);
+    for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', ours, 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
-    for (const { event, item } of overwrites) await this.sync.overwrite(event, item.href, item.etag);
+    for (const { event, item, why } of overwrites) {
+      await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', why);
+      await this.sync.overwrite(event, item.href, item.etag);
+    }
   }
 
   private rightOn(event: CalendarEventModel, participants: readonly EventParticipantModel[]): RemoteRight {
@@ -226,6 +238,7 @@ export class CalDAVPull {
       return;
     }
     this.refused(current, item, refusal ? 'an answer was refused' : 'a participant may only answer', refusal ?? undefined);
+    await this.sync.conflict(current, item.href, 'CALENDAR', item.data ?? '', refusal ? 'an answer was refused' : 'a participant may only change their own answer');
     await this.sync.overwrite(current, item.href, item.etag);
   }
 

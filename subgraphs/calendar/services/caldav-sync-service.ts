@@ -14,8 +14,12 @@
  * - own events: last modified wins, the remote LAST-MODIFIED against our
  *   updated_at. A series travels with its overrides (one UID).
  *
+ * The losing side of every conflict (and of every remote change refused by
+ * the owner's rights) is kept in caldav_conflicts as iCalendar text.
+ *
  * Progress (total/done), last success and last error are written to
- * caldav_sync_status as the sync goes.
+ * caldav_sync_status as the sync goes; each finished run is logged in
+ * caldav_sync_runs (counts, error).
  */
 import type { Kysely } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
@@ -29,6 +33,7 @@ import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
+import type { CaldavLogRepository } from '../repositories/caldav-log-repository.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { cancelSynced, markSynced } from '../repositories/event-writes.js';
@@ -45,6 +50,7 @@ const STALE_SYNC_MS = 10 * 60_000;
 export interface SyncOutcome {
   pushed: number;
   pulled: number;
+  conflicts: number;
   fullResync: boolean;
 }
 
@@ -65,7 +71,7 @@ class AccountSync implements PullContext {
   private total = 0;
   private done = 0;
   private progressWritten = 0;
-  readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, fullResync: false };
+  readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, conflicts: 0, fullResync: false };
   readonly owner: Viewer;
   readonly writes: EventWriteService;
   ownerEmail: string | null = null;
@@ -120,6 +126,17 @@ class AccountSync implements PullContext {
 
   cancelFromRemote(event: CalendarEventModel): Promise<void> {
     return this.deps.cancelFromRemote(event);
+  }
+
+  /** Keeps the side that lost (`kept` names the winner) where the user can read it. */
+  async conflict(event: CalendarEventModel, href: string, kept: 'CALENDAR' | 'REMOTE', losingICalendar: string, reason: string): Promise<void> {
+    this.outcome.conflicts++;
+    await this.deps.syncLog.recordConflict(this.account.id, { eventId: event.id, href, kept, reason, losingICalendar });
+  }
+
+  /** Our version of an event as we would push it. */
+  ourVersion(event: CalendarEventModel): Promise<string> {
+    return this.icsOf(event);
   }
 
   async run(): Promise<SyncOutcome> {
@@ -247,10 +264,12 @@ class AccountSync implements PullContext {
       const theirs = parseICalendar(remote.data!);
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
+        await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');
         const applied = await this.deps.db.transaction().execute((trx) => applyRemoteEdit(trx, this.deps.events, event, theirs));
         return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: applied.updatedAt });
       }
     }
+    if (remote.data) await this.conflict(event, href, 'CALENDAR', remote.data, event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it');
     const overwritten = await this.client.update(href, ics, remote.etag ?? '*');
     if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status} after a conflict`, overwritten.status);
     return this.stored(event, href, overwritten.etag);
@@ -278,6 +297,7 @@ export class CalDAVSyncService {
     readonly log: Logger,
     /** The outbound policy every CalDAV request obeys (the server's address is the user's). */
     readonly egress: EgressPolicy,
+    readonly syncLog: CaldavLogRepository,
   ) {}
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */
@@ -292,13 +312,19 @@ export class CalDAVSyncService {
   /** Syncs one account; null when a sync of it is already running. Failures are recorded in its status and rethrown. */
   async sync(account: CaldavAccountRow): Promise<SyncOutcome | null> {
     if (!(await this.caldav.claimSync(account.id, STALE_SYNC_MS))) return null;
+    const startedAt = new Date();
+    let run: AccountSync | undefined;
     try {
       const password = this.cipher.decrypt(account.password_encrypted, CalDAVSyncService.ownerOf(account));
-      const outcome = await new AccountSync(this, account, password, await this.caldav.resources(account.id)).run();
+      run = new AccountSync(this, account, password, await this.caldav.resources(account.id));
+      const outcome = await run.run();
       await this.caldav.finishSync(account.id, null);
+      await this.syncLog.recordRun(account.id, { startedAt, succeeded: true, ...outcome, error: null });
       return outcome;
     } catch (error) {
       await this.caldav.finishSync(account.id, (error as Error).message);
+      const counts = run?.outcome ?? { pushed: 0, pulled: 0, conflicts: 0, fullResync: false };
+      await this.syncLog.recordRun(account.id, { startedAt, succeeded: false, ...counts, error: (error as Error).message });
       throw error;
     }
   }
