@@ -11,12 +11,14 @@ import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-co
 import { bool, int, list, type Env } from './config/env-values.js';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
 import { parseTrustProxy, type TrustProxySetting } from './http/client-ip.js';
+import { loadMailConfig, type MailConfig } from './config/mail-config.js';
 import { loadMeetConfig, type MeetConfig } from './config/meet-config.js';
 import { loadOutboundConfig, type OutboundConfig } from './config/outbound-config.js';
 
 export type { DocumentSearchConfig, DocumentsConfig, StorageBackendName } from './config/documents-config.js';
 export { STORAGE_BACKEND_NAMES } from './config/documents-config.js';
 export type { GatewayConfig, OperationLimitsConfig, RateLimitConfig } from './config/gateway-config.js';
+export type { MailConfig } from './config/mail-config.js';
 export type { MeetConfig } from './config/meet-config.js';
 
 export const SUBGRAPH_NAMES = ['academy', 'erp', 'meet', 'calendar', 'documents'] as const;
@@ -93,7 +95,15 @@ export interface PlatformConfig {
   academy: {
     /** Mirror live classes into Moodle's calendar and notifications (ACADEMY_CONSUME_EVENTS, default on; off under tests unless set). */
     consumeEvents: boolean;
+    /** Moodle notifications and mail this many minutes before a live class starts (ACADEMY_REMINDER_MINUTES, default 15; 0 = none). */
+    reminderMinutes: number;
+    /** How often due reminders are looked for (ACADEMY_REMINDER_POLL_SECONDS, default 30; 0 = never, the default under tests). */
+    reminderPollSeconds: number;
+    /** Where a live class opens, for links in notifications, mails and `mdl_event` (the web client: PUBLIC_URL + /app). */
+    classUrlBase: string;
   };
+  /** Outgoing mail (SMTP_URL, MAIL_FROM); no mail without SMTP_URL. */
+  mail: MailConfig;
   livekit: { url: string; apiKey: string; apiSecret: string };
   meet: MeetConfig;
   /** HMAC key of the event ingestion endpoint, shared with Bheem Core's event bus (EVENT_INGEST_SECRET). */
@@ -183,7 +193,11 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     },
     academy: {
       consumeEvents: bool(env.ACADEMY_CONSUME_EVENTS, true),
+      reminderMinutes: int(env, 'ACADEMY_REMINDER_MINUTES', 15),
+      reminderPollSeconds: int(env, 'ACADEMY_REMINDER_POLL_SECONDS', 30),
+      classUrlBase: `${publicUrl}/app`,
     },
+    mail: loadMailConfig(env),
     livekit: {
       url: livekitUrl,
       apiKey: secret('LIVEKIT_API_KEY', DEV_SECRETS.livekitApiKey),

@@ -35,8 +35,19 @@ export interface MdlUser {
   firstname: string;
   lastname: string;
   email: string;
+  /** 1: the user turned notifications off ("Disable notifications"); Moodle then sends no mail and shows no popups. */
+  emailstop: Generated<number>;
+  /** An IANA zone, or '99': the site's (see services/moodle-time-zone.ts). */
+  timezone: Generated<string>;
   timecreated: Generated<BigInt>;
   timemodified: Generated<BigInt>;
+}
+
+/** Moodle's site settings ($CFG), one row per name. */
+export interface MdlConfig {
+  id: Generated<BigInt>;
+  name: string;
+  value: string;
 }
 
 export interface MdlEnrol {
@@ -139,6 +150,25 @@ export interface MdlNotifications {
   customdata: string | null;
 }
 
+/** The notifications message/output/popup shows in Moodle's bell. */
+export interface MdlMessagePopupNotifications {
+  id: Generated<BigInt>;
+  notificationid: BigInt;
+}
+
+/** Academy's own: a reminder due before a live class starts, sent once (`sent_at`). */
+export interface LiveClassReminders {
+  live_class_id: string;
+  company_id: string;
+  course_id: BigInt;
+  title: string;
+  starts_at: Date;
+  duration_minutes: number | null;
+  remind_at: Date;
+  sent_at: Date | null;
+  updated_at: Generated<Date>;
+}
+
 /** Academy's own tenancy: which Moodle course categories and users belong to which company. */
 export interface CompanyCourseCategories {
   company_id: string;
@@ -161,6 +191,9 @@ export interface AcademyDatabase {
   mdl_role_assignments: MdlRoleAssignments;
   mdl_event: MdlEvent;
   mdl_notifications: MdlNotifications;
+  mdl_message_popup_notifications: MdlMessagePopupNotifications;
+  mdl_config: MdlConfig;
+  'academy.live_class_reminders': LiveClassReminders;
   'academy.company_course_categories': CompanyCourseCategories;
   'academy.company_users': CompanyUsers;
 }

@@ -1,13 +1,21 @@
 /**
  * Demo Moodle data for embedded mode: users, courses in two companies'
  * categories, manual enrolments and course-context role assignments, exactly
- * as Moodle stores them.
+ * as Moodle stores them; the site's time zone and a few users' own; and
+ * meet's demo classes as course events (what the event consumer would have
+ * written had meet scheduled them through its API), with their reminders.
  */
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { createKysely } from '../../platform/database/connection.js';
-import { DEMO_COMPANIES, DEMO_COURSES, DEMO_USERS } from '../../platform/demo/demo-ids.js';
+import { DEMO_COMPANIES, DEMO_COURSES, DEMO_ENDED_LIVE_CLASS, DEMO_LIVE_CLASSES, DEMO_USERS, demoCompanyId } from '../../platform/demo/demo-ids.js';
+import type { PlatformConfig } from '../../platform/config.js';
 import type { SubgraphDeps } from '../../platform/subgraph/subgraph-module.js';
 import { MOODLE, type AcademyDatabase } from './database.js';
+import { academyDb } from './repositories/academy-db.js';
+import { MoodleEventRepository } from './repositories/moodle-event-repository.js';
+import { ReminderRepository } from './repositories/reminder-repository.js';
+import { classUrl } from './services/class-links.js';
+import { courseEventDescription } from './services/moodle-calendar-service.js';
 
 const ROLES = [
   { id: '3', shortname: 'editingteacher', archetype: 'editingteacher', name: 'Teacher' },
@@ -15,6 +23,10 @@ const ROLES = [
   { id: '5', shortname: 'student', archetype: 'student', name: 'Student' },
 ];
 const DAY = 86_400;
+const HOUR_MS = 3_600_000;
+/** The site's zone (Moodle's $CFG->timezone) and the users who chose their own; the others keep '99'. */
+const SITE_TIME_ZONE = 'Asia/Kolkata';
+const USER_TIME_ZONES: Record<string, string> = { '6': 'Europe/London', '20': 'Europe/Stockholm', '21': 'Europe/Stockholm', '22': 'Europe/Stockholm' };
 
 export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): Promise<void> {
   const root = createKysely<AcademyDatabase>(databaseUrl);
@@ -43,6 +55,7 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
         .values({
           id: user.id, username: user.username, firstname: user.firstname, lastname: user.lastname,
           email: `${user.username}@${user.company}.example`, auth: 'oauth2', confirmed: 1, mnethostid: '1',
+          timezone: USER_TIME_ZONES[user.id] ?? '99',
           timecreated: String(now), timemodified: String(now),
         })
         .execute();
@@ -89,10 +102,36 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
         await moodle.insertInto('mdl_role_assignments').values({ roleid, contextid: context.id, userid: userId, timemodified: String(now) }).execute();
       }
     }
+    for (const [name, value] of [['timezone', SITE_TIME_ZONE], ['forcetimezone', '99']]) {
+      await moodle.insertInto('mdl_config').values({ name: name!, value: value! }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    }
+    await seedClassEvents(trx, config, now);
     // Explicit ids were inserted: move the sequences past them.
     for (const table of ['mdl_user', 'mdl_course', 'mdl_role']) {
       await sql`SELECT setval(pg_get_serial_sequence(${`${schema}.${table}`}, 'id'), (SELECT max(id) FROM ${sql.table(`${schema}.${table}`)}))`.execute(trx);
     }
   });
   log.info({ users: DEMO_USERS.length, courses: DEMO_COURSES.length }, 'seeded academy demo data');
+}
+
+/** Meet's demo classes in Moodle's calendar, at the times meet's seed gives them (whole hours from now), and their reminders. */
+async function seedClassEvents(trx: Transaction<AcademyDatabase>, config: PlatformConfig, now: number): Promise<void> {
+  const db = academyDb(trx, config.moodle.schema);
+  const events = new MoodleEventRepository(db);
+  const reminders = new ReminderRepository(db);
+  const hour = Math.floor((now * 1000) / HOUR_MS) * HOUR_MS; // as subgraphs/meet/seed.ts
+  const classes = [
+    ...DEMO_LIVE_CLASSES.map((demo) => ({ ...demo, startsAt: hour + demo.inHours * HOUR_MS, description: null })),
+    { ...DEMO_ENDED_LIVE_CLASS, startsAt: hour - DEMO_ENDED_LIVE_CLASS.hoursAgo * HOUR_MS, description: 'Recorded; the recording is available to the course.' },
+  ];
+  for (const demo of classes) {
+    const timestart = Math.floor(demo.startsAt / 1000);
+    const link = classUrl(config.academy.classUrlBase, demo.course, demo.id);
+    await events.insertLiveClassEvent(demo.course, demo.id, demo.host, { name: demo.title, description: courseEventDescription(demo.description, link), timestart, timeduration: demo.minutes * 60 });
+    const remindAt = new Date(demo.startsAt - config.academy.reminderMinutes * 60_000);
+    if (config.academy.reminderMinutes > 0 && remindAt.getTime() > Date.now()) {
+      const course = DEMO_COURSES.find((candidate) => candidate.id === demo.course)!;
+      await reminders.plan({ liveClassId: demo.id, companyId: demoCompanyId(course.company), courseId: demo.course, title: demo.title, startsAt: new Date(demo.startsAt), durationMinutes: demo.minutes, remindAt });
+    }
+  }
 }

@@ -30,4 +30,24 @@ export const academyMigrations: Migrations = {
       await schema.createIndex('company_users_user').on('company_users').column('user_id').execute();
     },
   },
+  '0002-live-class-reminders': {
+    async up(db: Kysely<any>) {
+      // One row per live class: when to remind its course, and whether that was done (sent_at, in the same
+      // transaction as the notifications, so a reminder is sent once whatever restarts or runs twice).
+      await db.schema
+        .withSchema('academy')
+        .createTable('live_class_reminders')
+        .addColumn('live_class_id', 'uuid', (col) => col.primaryKey())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('course_id', 'bigint', (col) => col.notNull())
+        .addColumn('title', 'text', (col) => col.notNull())
+        .addColumn('starts_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('duration_minutes', 'integer')
+        .addColumn('remind_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('sent_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+      await sql`CREATE INDEX live_class_reminders_due ON academy.live_class_reminders (remind_at) WHERE sent_at IS NULL`.execute(db);
+    },
+  },
 };

@@ -19,8 +19,16 @@ const TABLES = (s: string) => [
     deleted SMALLINT NOT NULL DEFAULT 0, suspended SMALLINT NOT NULL DEFAULT 0, mnethostid BIGINT NOT NULL DEFAULT 0,
     username VARCHAR(100) NOT NULL DEFAULT '', firstname VARCHAR(100) NOT NULL DEFAULT '',
     lastname VARCHAR(100) NOT NULL DEFAULT '', email VARCHAR(100) NOT NULL DEFAULT '',
+    emailstop SMALLINT NOT NULL DEFAULT 0, timezone VARCHAR(100) NOT NULL DEFAULT '99',
     timecreated BIGINT NOT NULL DEFAULT 0, timemodified BIGINT NOT NULL DEFAULT 0)`,
+  // Columns added after the first provisioning (a kept .data/ has the table without them).
+  `ALTER TABLE ${s}.mdl_user ADD COLUMN IF NOT EXISTS emailstop SMALLINT NOT NULL DEFAULT 0`,
+  `ALTER TABLE ${s}.mdl_user ADD COLUMN IF NOT EXISTS timezone VARCHAR(100) NOT NULL DEFAULT '99'`,
   `CREATE UNIQUE INDEX IF NOT EXISTS mdl_user_mneuse_uix ON ${s}.mdl_user (mnethostid, username)`,
+  // Site settings ($CFG): academy reads `timezone` and `forcetimezone`.
+  `CREATE TABLE IF NOT EXISTS ${s}.mdl_config (
+    id BIGSERIAL PRIMARY KEY, name VARCHAR(255) NOT NULL DEFAULT '', value TEXT NOT NULL)`,
+  `CREATE UNIQUE INDEX IF NOT EXISTS mdl_conf_nam_uix ON ${s}.mdl_config (name)`,
   `CREATE TABLE IF NOT EXISTS ${s}.mdl_enrol (
     id BIGSERIAL PRIMARY KEY, enrol VARCHAR(20) NOT NULL DEFAULT '', status BIGINT NOT NULL DEFAULT 0,
     courseid BIGINT NOT NULL, sortorder BIGINT NOT NULL DEFAULT 0, roleid BIGINT DEFAULT 0,
@@ -63,6 +71,10 @@ const TABLES = (s: string) => [
     eventtype VARCHAR(100), contexturl TEXT, contexturlname TEXT, timeread BIGINT, timecreated BIGINT NOT NULL,
     customdata TEXT)`,
   `CREATE INDEX IF NOT EXISTS mdl_noti_use2_ix ON ${s}.mdl_notifications (useridto)`,
+  // message/output/popup's list of the notifications its bell shows (message_popup\api::get_popup_notifications).
+  `CREATE TABLE IF NOT EXISTS ${s}.mdl_message_popup_notifications (
+    id BIGSERIAL PRIMARY KEY, notificationid BIGINT NOT NULL)`,
+  `CREATE INDEX IF NOT EXISTS mdl_messpopunoti_not_ix ON ${s}.mdl_message_popup_notifications (notificationid)`,
 ];
 
 export async function provisionMoodleTables(db: Kysely<any>, schema: string): Promise<void> {

@@ -1,16 +1,32 @@
-/** Moodle notifications (`mdl_notifications`): what users see in Moodle's bell and its notification emails. */
+/**
+ * Moodle notifications as Moodle's message_send() leaves them when the popup
+ * processor is on: a row in `mdl_notifications` and one in
+ * `mdl_message_popup_notifications` naming it, which is what the bell
+ * (message_popup\api::get_popup_notifications) reads.
+ */
 import type { Insertable } from 'kysely';
 import type { MdlNotifications } from '../database.js';
 import type { AcademyDb } from './academy-db.js';
 
 export type NewNotification = Insertable<MdlNotifications>;
 
+export interface WrittenNotification {
+  id: string;
+  useridto: string;
+}
+
 export class NotificationRepository {
   constructor(private readonly db: AcademyDb) {}
 
-  async insertMany(rows: readonly NewNotification[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.db.moodle.insertInto('mdl_notifications').values([...rows]).execute();
+  /** Writes the notifications and their popup rows; returns their ids. */
+  async insertMany(rows: readonly NewNotification[]): Promise<WrittenNotification[]> {
+    if (rows.length === 0) return [];
+    const written = await this.db.moodle.insertInto('mdl_notifications').values([...rows]).returning(['id', 'useridto']).execute();
+    await this.db.moodle
+      .insertInto('mdl_message_popup_notifications')
+      .values(written.map((row) => ({ notificationid: row.id })))
+      .execute();
+    return written;
   }
 
   /** Whether a user already got this kind of notification with this `customdata` (its dedupe key); uses Moodle's index on useridto. */
@@ -25,5 +41,19 @@ export class NotificationRepository {
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;
+  }
+
+  /** A notification with what mailing it needs of its recipient, if the recipient is a live member of the company. */
+  async forMail(companyId: string, notificationId: string, useridto: string) {
+    return this.db.moodle
+      .selectFrom('mdl_notifications as n')
+      .innerJoin('mdl_user as u', 'u.id', 'n.useridto')
+      .innerJoin('academy.company_users as cu', (join) => join.onRef('cu.user_id', '=', 'u.id').on('cu.company_id', '=', companyId))
+      .where('n.id', '=', notificationId)
+      .where('n.useridto', '=', useridto)
+      .where('u.deleted', '=', 0)
+      .where('u.suspended', '=', 0)
+      .select(['n.id', 'n.subject', 'n.fullmessage', 'n.fullmessagehtml', 'n.component', 'n.eventtype', 'u.email', 'u.emailstop', 'u.firstname', 'u.lastname'])
+      .executeTakeFirst();
   }
 }

@@ -6,6 +6,10 @@
  * Runs inside the event handler's transaction, so an event's writes commit
  * together with the consumer's "processed" mark, or not at all.
  *
+ * Each class also gets a reminder, due `reminderMinutes` before it starts
+ * (academy.live_class_reminders, sent by jobs/class-reminders.ts), unless it
+ * was scheduled or moved closer to its start than that.
+ *
  * Idempotent on its own, beyond the backbone's dedupe on event ids:
  * notifications follow what changed in `mdl_event` (a course event created,
  * moved, deleted), and a recording notice is sent once per recording (its id
@@ -18,30 +22,29 @@
 import type { Logger } from '../../../platform/logger.js';
 import type { TopicPayload } from '../../../platform/events/topics/index.js';
 import type { CourseModel } from '../models.js';
-import { unixNow, type AcademyDb } from '../repositories/academy-db.js';
+import type { AcademyDb } from '../repositories/academy-db.js';
 import { CourseRepository } from '../repositories/course-repository.js';
-import { EnrolmentRepository } from '../repositories/enrolment-repository.js';
-import { MEET_COMPONENT, MoodleEventRepository, type LiveClassEventFields } from '../repositories/moodle-event-repository.js';
-import { NotificationRepository, type NewNotification } from '../repositories/notification-repository.js';
-import { escapeHtml, liveClassNotice, type LiveClassNoticeFacts } from './live-class-notices.js';
+import { MoodleEventRepository, type LiveClassEventFields } from '../repositories/moodle-event-repository.js';
+import { ReminderRepository } from '../repositories/reminder-repository.js';
+import { classUrl } from './class-links.js';
+import { escapeHtml, type LiveClassNoticeFacts } from './live-class-notices.js';
+import { LiveClassNotifier, MOODLE_NOREPLY_USER, type LiveClassNotifierOptions } from './live-class-notifier.js';
 
 export type ClassPayload = TopicPayload<'meet.class.scheduled'>;
 export type RecordingPayload = TopicPayload<'meet.recording.ready'>;
+export { MOODLE_NOREPLY_USER };
 
-/** Moodle's "noreply" user, the sender of notifications nobody in particular sends. */
-export const MOODLE_NOREPLY_USER = '-10';
-
-export interface MoodleCalendarOptions {
-  /** Moodle's wwwroot; without it, links are site-relative (fine in Moodle's own popover). */
-  moodleUrl?: string;
+export interface MoodleCalendarOptions extends LiveClassNotifierOptions {
+  /** Minutes before a class's start its reminder is due; 0: no reminders. */
+  reminderMinutes: number;
   log: Logger;
 }
 
 export class MoodleCalendarService {
   private readonly courses: CourseRepository;
-  private readonly enrolments: EnrolmentRepository;
   private readonly events: MoodleEventRepository;
-  private readonly notifications: NotificationRepository;
+  private readonly reminders: ReminderRepository;
+  private readonly notifier: LiveClassNotifier;
 
   /** `db` is bound to the handler's transaction. */
   constructor(
@@ -49,12 +52,13 @@ export class MoodleCalendarService {
     private readonly options: MoodleCalendarOptions,
   ) {
     this.courses = new CourseRepository(db);
-    this.enrolments = new EnrolmentRepository(db);
     this.events = new MoodleEventRepository(db);
-    this.notifications = new NotificationRepository(db);
+    this.reminders = new ReminderRepository(db);
+    this.notifier = new LiveClassNotifier(db, options);
   }
 
-  async scheduled(companyId: string, p: ClassPayload): Promise<void> {
+  /** `decidedAt`: when meet made the change (the event's time), which decides whether a reminder is still due. */
+  async scheduled(companyId: string, p: ClassPayload, decidedAt = new Date()): Promise<void> {
     const course = await this.companyCourse(companyId, p);
     if (!course) return;
     const existing = await this.events.findLiveClassEvent(course.id, p.live_class_id);
@@ -63,17 +67,21 @@ export class MoodleCalendarService {
     const fields = this.fieldsOf(p);
     if (!fields) return;
     await this.events.insertLiveClassEvent(course.id, p.live_class_id, p.host_user_id ?? p.actor_id ?? MOODLE_NOREPLY_USER, fields);
-    await this.notify(course, actorOf(p), classFacts('liveclass_scheduled', p, course), customData(course, p.live_class_id));
+    await this.planReminder(companyId, course, p.live_class_id, fields, decidedAt);
+    await this.notifier.notify(companyId, course, actorOf(p), classFacts('liveclass_scheduled', p, course), customData(course, p.live_class_id));
   }
 
-  async updated(companyId: string, p: ClassPayload): Promise<void> {
+  async updated(companyId: string, p: ClassPayload, decidedAt = new Date()): Promise<void> {
     const course = await this.companyCourse(companyId, p);
     if (!course) return;
     const existing = await this.events.findLiveClassEvent(course.id, p.live_class_id);
     if (!existing) {
       // Its "scheduled" was never seen here (e.g. consuming was off): show it from now on, without a notice of a change nobody saw.
       const fields = this.fieldsOf(p);
-      if (fields) await this.events.insertLiveClassEvent(course.id, p.live_class_id, p.host_user_id ?? p.actor_id ?? MOODLE_NOREPLY_USER, fields);
+      if (fields) {
+        await this.events.insertLiveClassEvent(course.id, p.live_class_id, p.host_user_id ?? p.actor_id ?? MOODLE_NOREPLY_USER, fields);
+        await this.planReminder(companyId, course, p.live_class_id, fields, decidedAt);
+      }
       return;
     }
     const before: LiveClassEventFields = {
@@ -87,8 +95,11 @@ export class MoodleCalendarService {
     if (!moved && after.name === before.name && after.description === before.description) return;
     await this.events.updateLiveClassEvent(existing.id, after);
     if (moved) {
+      await this.planReminder(companyId, course, p.live_class_id, after, decidedAt);
       const facts = { ...classFacts('liveclass_rescheduled', p, course), previousStartsAt: new Date(before.timestart * 1000) };
-      await this.notify(course, actorOf(p), facts, customData(course, p.live_class_id));
+      await this.notifier.notify(companyId, course, actorOf(p), facts, customData(course, p.live_class_id));
+    } else if (after.name !== before.name) {
+      await this.reminders.rename(p.live_class_id, after.name);
     }
   }
 
@@ -99,8 +110,9 @@ export class MoodleCalendarService {
     const existing = await this.events.findLiveClassEvent(course.id, p.live_class_id);
     if (!existing) return; // Already removed (a redelivery), or never shown: nobody to tell about it.
     await this.events.delete(existing.id);
+    await this.reminders.remove(p.live_class_id);
     const facts = classFacts('liveclass_cancelled', { ...p, title: p.title ?? existing.name }, course);
-    await this.notify(course, actorOf(p), { ...facts, startsAt: facts.startsAt ?? new Date(Number(existing.timestart) * 1000) }, customData(course, p.live_class_id));
+    await this.notifier.notify(companyId, course, actorOf(p), { ...facts, startsAt: facts.startsAt ?? new Date(Number(existing.timestart) * 1000) }, customData(course, p.live_class_id));
   }
 
   async recordingReady(companyId: string, p: RecordingPayload & { title?: unknown }): Promise<void> {
@@ -110,7 +122,8 @@ export class MoodleCalendarService {
     const title = typeof p.title === 'string' && p.title ? p.title : 'Live class';
     const data = customData(course, p.live_class_id, { recordingid: p.recording_id });
     // Sent by whoever made it available when the event names them, else by nobody in particular.
-    await this.notify(course, p.actor_id ?? undefined, { kind: 'recording_available', title, courseName: course.fullname }, data, { once: true });
+    const facts: LiveClassNoticeFacts = { kind: 'recording_available', liveClassId: p.live_class_id, title, courseName: course.fullname };
+    await this.notifier.notify(companyId, course, p.actor_id ?? undefined, facts, data, { once: true });
   }
 
   /** The course, if it belongs to the event's company (and the payload agrees on the company). */
@@ -120,6 +133,18 @@ export class MoodleCalendarService {
     return course;
   }
 
+  /** A reminder `reminderMinutes` before the start, unless the class was scheduled (or moved) closer to its start than that. */
+  private async planReminder(companyId: string, course: CourseModel, liveClassId: string, fields: LiveClassEventFields, decidedAt: Date): Promise<void> {
+    const startsAt = new Date(fields.timestart * 1000);
+    const remindAt = new Date(startsAt.getTime() - this.options.reminderMinutes * 60_000);
+    if (this.options.reminderMinutes <= 0 || remindAt <= decidedAt) {
+      await this.reminders.remove(liveClassId);
+      return;
+    }
+    const durationMinutes = fields.timeduration > 0 ? Math.round(fields.timeduration / 60) : null;
+    await this.reminders.plan({ liveClassId, companyId, courseId: course.id, title: fields.name, startsAt, durationMinutes, remindAt });
+  }
+
   /** The course event's fields from a payload, falling back to what Moodle has; undefined when the time is unknown. */
   private fieldsOf(p: ClassPayload, current?: LiveClassEventFields): LiveClassEventFields | undefined {
     const timestart = p.scheduled_at ? Math.floor(Date.parse(p.scheduled_at) / 1000) : current?.timestart;
@@ -127,35 +152,13 @@ export class MoodleCalendarService {
       this.options.log.warn({ liveClassId: p.live_class_id }, 'live class event without scheduled_at; no course event');
       return undefined;
     }
+    const link = classUrl(this.options.classUrlBase, p.course_id, p.live_class_id);
     return {
       name: p.title ?? current?.name ?? 'Live class',
-      description: p.description !== undefined ? htmlDescription(p.description) : (current?.description ?? ''),
+      description: p.description !== undefined ? courseEventDescription(p.description, link) : (current?.description ?? courseEventDescription(null, link)),
       timestart,
       timeduration: p.duration_minutes ? p.duration_minutes * 60 : (current?.timeduration ?? 0),
     };
-  }
-
-  /** One notification per teacher and student of the course, but not to whoever caused it. */
-  private async notify(course: CourseModel, actor: string | undefined, facts: LiveClassNoticeFacts, customdata: string, options: { once?: boolean } = {}): Promise<void> {
-    const participants = await this.enrolments.participantsOfCourses([course.id]);
-    const recipients = [...new Set(participants.map((participant) => participant.id))].filter((id) => id !== actor);
-    if (recipients.length === 0) return;
-    if (options.once && (await this.notifications.sentTo(recipients[0]!, MEET_COMPONENT, facts.kind, customdata))) return;
-    const notice = liveClassNotice(facts);
-    const now = String(unixNow());
-    const rows: NewNotification[] = recipients.map((useridto) => ({
-      useridfrom: actor ?? MOODLE_NOREPLY_USER,
-      useridto,
-      ...notice,
-      fullmessageformat: 2, // FORMAT_PLAIN; the HTML body is in fullmessagehtml
-      component: MEET_COMPONENT,
-      eventtype: facts.kind,
-      contexturl: `${this.options.moodleUrl ?? ''}/course/view.php?id=${course.id}`,
-      contexturlname: course.fullname,
-      timecreated: now,
-      customdata,
-    }));
-    await this.notifications.insertMany(rows);
   }
 }
 
@@ -167,6 +170,7 @@ function actorOf(p: ClassPayload): string | undefined {
 function classFacts(kind: LiveClassNoticeFacts['kind'], p: ClassPayload, course: CourseModel): LiveClassNoticeFacts {
   return {
     kind,
+    liveClassId: p.live_class_id,
     title: p.title ?? 'Live class',
     courseName: course.fullname,
     startsAt: p.scheduled_at ? new Date(p.scheduled_at) : undefined,
@@ -175,11 +179,12 @@ function classFacts(kind: LiveClassNoticeFacts['kind'], p: ClassPayload, course:
 }
 
 /** Moodle's `customdata` is JSON; keys are fixed in order so the text is the same for the same facts. */
-function customData(course: CourseModel, liveClassId: string, extra: { recordingid?: string } = {}): string {
+export function customData(course: { id: string }, liveClassId: string, extra: { recordingid?: string } = {}): string {
   return JSON.stringify({ courseid: course.id, liveclassid: liveClassId, ...extra });
 }
 
-/** Meet's descriptions are plain text; the course event's format is HTML. */
-function htmlDescription(text: string | null): string {
-  return text ? escapeHtml(text).replace(/\r?\n/g, '<br>') : '';
+/** The course event's description (format HTML): meet's plain-text description, then a link to the class. */
+export function courseEventDescription(text: string | null, link: string): string {
+  const described = text ? `<p>${escapeHtml(text).replace(/\r?\n/g, '<br>')}</p>` : '';
+  return `${described}<p><a href="${escapeHtml(link)}">Join the live class</a></p>`;
 }

@@ -9,7 +9,7 @@ import { createLogger } from '../../../platform/logger.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { MOODLE_CALENDAR_GROUP, moodleCalendarHandlers } from '../consumers/moodle-calendar-consumer.js';
+import { MOODLE_CALENDAR_GROUP, moodleCalendarHandlers, moodleCalendarOptions } from '../consumers/moodle-calendar-consumer.js';
 
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
@@ -79,7 +79,7 @@ async function publish(topic: string, key: string, payload: Record<string, any>,
 
 /** One delivery of an event to the group's handler, outside the backbone (to deliver the very same event twice). */
 async function deliver(topic: 'meet.class.scheduled' | 'meet.class.cancelled', payload: Record<string, any>, event: { id: string }, options: { thenFail?: boolean } = {}) {
-  const handlers = moodleCalendarHandlers({ moodleSchema: platform.config.moodle.schema });
+  const handlers = moodleCalendarHandlers(moodleCalendarOptions(platform.config));
   const published = { id: event.id, topic, companyId: bheem, key: payload.live_class_id, payload, source: 'meet', createdAt: new Date(), position: '0', cursor: '' } as PublishedEvent<any>;
   await db.transaction().execute(async (trx) => {
     await handlers[topic](published, { trx, attempt: 1, group: MOODLE_CALENDAR_GROUP, log: createLogger('test') });
@@ -94,8 +94,10 @@ describe('live classes in Moodle', () => {
     const id = await schedule('tara.teacher', { courseId: '101', title: 'Friction & drag', description: 'Bring a ruler\nand a <pen>', scheduledAt, durationMinutes: 45 });
 
     const [event] = await waitFor(async () => ((await courseEvents(id)).length ? courseEvents(id) : undefined), 'the course event');
+    const link = `${platform.config.publicUrl}/app/courses/101#class-${id}`;
     expect(event).toMatchObject({
-      eventtype: 'course', courseid: '101', userid: '3', name: 'Friction & drag', description: 'Bring a ruler<br>and a &lt;pen&gt;',
+      eventtype: 'course', courseid: '101', userid: '3', name: 'Friction & drag',
+      description: `<p>Bring a ruler<br>and a &lt;pen&gt;</p><p><a href="${link}">Join the live class</a></p>`,
       format: 1, visible: 1, component: 'local_bheem_meet', modulename: '', instance: '0', sequence: '1',
       timestart: unix(scheduledAt), timesort: unix(scheduledAt), timeduration: '2700',
     });
@@ -103,10 +105,14 @@ describe('live classes in Moodle', () => {
     // Course 101: Tara teaches (and scheduled it), Sam and Sita study.
     expect(recipients(sent)).toEqual(['5', '6']);
     expect(sent[0]).toMatchObject({
-      useridfrom: '3', component: 'local_bheem_meet', subject: 'Live class scheduled: Friction & drag', smallmessage: 'Live class scheduled: Friction & drag',
-      contexturl: '/course/view.php?id=101', contexturlname: 'Physics 101: Mechanics', fullmessageformat: 2, timeread: null,
+      useridfrom: '3', component: 'local_bheem_meet', contexturl: link, contexturlname: 'Friction & drag', fullmessageformat: 2, timeread: null,
     });
-    expect(sent[0]!.fullmessage).toContain('UTC (45 minutes)');
+    expect(sent[0]!.subject).toMatch(/^Live class scheduled: Friction & drag \(\w{3} \d{1,2} \w{3}, \d\d:\d\d\)$/);
+    expect(sent[0]!.smallmessage).toBe(sent[0]!.subject);
+    // Sam keeps the site's zone (Asia/Kolkata in the demo data), Sita chose Europe/London.
+    expect(sent[0]!.fullmessage).toContain('(Asia/Kolkata), for 45 minutes.');
+    expect(sent[1]!.fullmessage).toContain('(Europe/London), for 45 minutes.');
+    expect(sent[0]!.fullmessage).toContain(`Open the live class: ${link}`);
     expect(sent[0]!.fullmessagehtml).toContain('&quot;Friction &amp; drag&quot;');
     // Written between the request and now, however long that took.
     expect(Number(sent[0]!.timecreated)).toBeGreaterThanOrEqual(before);
@@ -150,7 +156,7 @@ describe('live classes in Moodle', () => {
     const sent = await notices(liveClassId, 'recording_available');
     // Course 102: Ravi teaches, Sam and Neil study; nobody in particular sends it.
     expect(recipients(sent)).toEqual(['4', '5', '7']);
-    expect(sent[0]).toMatchObject({ useridfrom: '-10', subject: 'Recording available: Series', contexturl: '/course/view.php?id=102', contexturlname: 'Calculus II' });
+    expect(sent[0]).toMatchObject({ useridfrom: '-10', subject: 'Recording available: Series', contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`, contexturlname: 'Series' });
 
     const again = await publish('meet.recording.ready', recording.recording_id, recording);
     await waitFor(() => processed(again), 'the second delivery');
