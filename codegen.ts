@@ -26,6 +26,9 @@ const mappers: Record<string, Record<string, string>> = {
     LiveClass: '../models.js#LiveClassModel',
     Recording: '../models.js#RecordingModel',
     Attendance: '../models.js#AttendanceModel',
+    RaisedHand: '../models.js#RaisedHandModel',
+    RoomParticipant: '../models.js#RoomParticipantModel',
+    ModerationEntry: '../models.js#ModerationEntryModel',
     Course: '../models.js#CourseReference',
   },
   calendar: {

@@ -15,6 +15,8 @@ export const ErrorCode = {
   OUTBOUND_REFUSED: 'OUTBOUND_REFUSED',
   /** A user-given server could not be used; one wording whatever the reason, so answers cannot map a network. */
   REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
+  /** A live class action needs the user connected to the class's room (LiveKit does not list them there). */
+  NOT_IN_ROOM: 'NOT_IN_ROOM',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -28,6 +30,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   UNAVAILABLE: 503,
   OUTBOUND_REFUSED: 400,
   REMOTE_UNREACHABLE: 400,
+  NOT_IN_ROOM: 409,
   INTERNAL_SERVER_ERROR: 500,
 };
 

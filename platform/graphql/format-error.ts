@@ -17,6 +17,8 @@ const CLIENT_SAFE_CODES = new Set([
   'GATEWAY_TIMEOUT', 'CLIENT_CLOSED_REQUEST', 'REQUEST_CANCELLED', 'RESPONSE_TOO_LARGE', 'SERVER_BUSY',
   // The outbound policy (platform/http/egress-policy.ts).
   'OUTBOUND_REFUSED', 'REMOTE_UNREACHABLE',
+  // Live class moderation (meet): the user is not connected to the class's room.
+  'NOT_IN_ROOM',
 ]);
 
 const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';

@@ -85,9 +85,44 @@ export interface WebhookEventsTable {
   received_at: CreatedAt;
 }
 
+/** One user's standing in one class, as moderators left it (no row: never moderated). */
+export interface ClassParticipantsTable {
+  live_class_id: string;
+  /** Moodle user id (the LiveKit identity meet gives the user). */
+  user_id: BigInt;
+  company_id: string;
+  /** A student asking to speak; cleared when lowered or promoted. */
+  hand_raised_at: Timestamp | null;
+  /** May publish camera and microphone (also when joining again); null once demoted. */
+  promoted_at: Timestamp | null;
+  /** Removed by a moderator: joins are refused until re-admitted. */
+  removed_at: Timestamp | null;
+  updated_at: UpdatedAt;
+}
+
+export type ModerationAction = 'HAND_RAISED' | 'HAND_LOWERED' | 'PROMOTED' | 'DEMOTED' | 'TRACK_MUTED' | 'REMOVED' | 'READMITTED';
+
+/** The audit of moderation: one row per action, never updated. */
+export interface ModerationLogTable {
+  id: Generated<string>;
+  company_id: string;
+  live_class_id: string;
+  action: ModerationAction;
+  /** Moodle user id of who acted; null for meet itself (reconciliation) or a user without one. */
+  actor_user_id: BigInt | null;
+  /** Passport subject of who acted (`service:meet` for reconciliation). */
+  actor_subject: string;
+  target_user_id: BigInt;
+  /** The muted track, or why meet removed someone (`not_enrolled`, `removed`). */
+  detail: string | null;
+  created_at: CreatedAt;
+}
+
 export interface MeetDatabase {
   live_classes: LiveClassesTable;
   recordings: RecordingsTable;
   attendance: AttendanceTable;
   webhook_events: WebhookEventsTable;
+  class_participants: ClassParticipantsTable;
+  moderation_log: ModerationLogTable;
 }

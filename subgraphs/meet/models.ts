@@ -1,7 +1,7 @@
 /** What meet's resolvers work with (the codegen mappers point here). */
-import type { LiveClassStatus, ParticipantKind, RecordingStatus } from './database.js';
+import type { LiveClassStatus, ModerationAction, ParticipantKind, RecordingStatus } from './database.js';
 
-export type { LiveClassStatus, ParticipantKind, RecordingStatus };
+export type { LiveClassStatus, ModerationAction, ParticipantKind, RecordingStatus };
 export type CourseRoleName = 'TEACHER' | 'STUDENT';
 
 export interface LiveClassModel {
@@ -58,6 +58,36 @@ export interface AttendanceModel {
   leftAt: Date | null;
   secondsPresent: number;
   intervals: AttendanceIntervalModel[];
+}
+
+export type TrackSourceName = 'CAMERA' | 'MICROPHONE' | 'SCREEN_SHARE' | 'SCREEN_SHARE_AUDIO' | 'UNKNOWN';
+
+export interface RaisedHandModel {
+  userId: string;
+  raisedAt: Date;
+}
+
+/** A person in a class's LiveKit room (from LiveKit's ParticipantInfo) with meet's moderation state. */
+export interface RoomParticipantModel {
+  identity: string;
+  /** Moodle user id, when the identity is one. */
+  userId: string | null;
+  name: string | null;
+  moderator: boolean;
+  canPublish: boolean;
+  canPublishSources: TrackSourceName[];
+  tracks: { sid: string; source: TrackSourceName; muted: boolean }[];
+  handRaisedAt: Date | null;
+  promoted: boolean;
+}
+
+export interface ModerationEntryModel {
+  id: string;
+  action: ModerationAction;
+  actorUserId: string | null;
+  targetUserId: string;
+  detail: string | null;
+  at: Date;
 }
 
 /** A Course representation as the gateway sends it (`viewerRole` through @requires). */

@@ -9,6 +9,7 @@ import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/su
 import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
 import { Reconciler } from './jobs/reconciler.js';
+import { academyRoster } from './jobs/roster-enforcement.js';
 import { RoomOpeningJob } from './jobs/room-opening.js';
 import { WebhookRetentionJob } from './jobs/webhook-retention.js';
 import { LiveKitApi } from './livekit/livekit-api.js';
@@ -26,6 +27,7 @@ import { AttendanceService } from './services/attendance-service.js';
 import { ClassAccess } from './services/class-access.js';
 import { JoinService } from './services/join-service.js';
 import { LiveClassService } from './services/live-class-service.js';
+import { ModerationService } from './services/moderation-service.js';
 import { RecordingService } from './services/recording-service.js';
 import { SchedulingService } from './services/scheduling-service.js';
 import { livekitWebhookRoute } from './webhooks/livekit-webhook-route.js';
@@ -49,7 +51,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
-  const reconciler = new Reconciler(db, livekit, recordingControl, settings, log);
+  const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, academyRoster(config));
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
   roomOpening.startTimer();
@@ -69,6 +71,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
         joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
         recordings: new RecordingService(base.viewer, access, recordingRepository, liveClasses, recordingControl),
         attendance: new AttendanceService(base.viewer, access, attendanceRepository),
+        moderation: new ModerationService(base.viewer, access, liveClasses, db, livekit),
       };
     },
     routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository)],

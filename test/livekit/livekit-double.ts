@@ -15,8 +15,17 @@
  * permission (from its video grant). `connect(token)` joins as a client
  * with that token would and sends participant_joined; an egress joins its
  * room as an EGRESS participant (identity `EG_…`), as LiveKit's does.
- * RoomService UpdateParticipant, MutePublishedTrack and RemoveParticipant
- * change this state (roomAdmin for the room required).
+ * RoomService GetParticipant, UpdateParticipant, MutePublishedTrack and
+ * RemoveParticipant read and change this state (roomAdmin for the room
+ * required), with LiveKit's semantics: UpdateParticipant's permission
+ * replaces the participant's whole permission (fields the request leaves
+ * out, as protojson does for false and empty, become false and empty) and
+ * unpublishes the tracks it no longer allows (track_unpublished); a token's
+ * `canPublishSources` (lower case in the JWT) reads back as enum names;
+ * MutePublishedTrack refuses to unmute unless `enableRemoteUnmute` (LiveKit's
+ * room.enable_remote_unmute, off by default); RemoveParticipant disconnects
+ * (participant_left). A removed participant may join again: LiveKit keeps no
+ * ban list.
  */
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -128,6 +137,8 @@ export class LiveKitDouble {
   readonly calls: DoubleCall[] = [];
   /** Make the next calls fail as if LiveKit were down (HTTP 503). */
   unavailable = false;
+  /** LiveKit's `room.enable_remote_unmute` (off by default): may MutePublishedTrack unmute? */
+  enableRemoteUnmute = false;
   /** Where webhooks go (meet's /webhooks/livekit); none are sent while unset. */
   webhookUrl?: string;
   /** Webhooks sent, with meet's answer. */
@@ -191,7 +202,8 @@ export class LiveKitDouble {
     if (!grant.roomJoin || !grant.room) throw new Error('token does not grant roomJoin');
     const permission: PermissionJson = {
       canSubscribe: grant.canSubscribe ?? true, canPublish: grant.canPublish ?? true, canPublishData: grant.canPublishData ?? true,
-      canPublishSources: grant.canPublishSources ?? [],
+      // The JWT names sources in lower case ('camera'); ParticipantInfo carries the enum names ('CAMERA').
+      canPublishSources: (grant.canPublishSources ?? []).map((source) => source.toUpperCase()),
     };
     const tracks = (options.tracks ?? []).map((source): TrackJson => ({ sid: sid('TR'), source, type: source.endsWith('AUDIO') || source === 'MICROPHONE' ? 'AUDIO' : 'VIDEO', muted: false }));
     return this.join(grant.room, String(payload.sub), {
@@ -213,6 +225,23 @@ export class LiveKitDouble {
     const room = this.rooms.get(roomName);
     if (gone && room) this.announce('participant_left', room, { participant: gone });
     return gone;
+  }
+
+  /**
+   * A connected client publishes a track, as LiveKit admits it: only with canPublish and, when canPublishSources is
+   * not empty, a source it lists (LiveKit refuses the publication otherwise); track_published is sent.
+   */
+  publishTrack(roomName: string, identity: string, source: TrackJson['source']): TrackJson {
+    const participant = this.participant(roomName, identity);
+    if (!participant) throw new Error(`${identity} is not in room ${roomName}`);
+    const permission = participant.permission;
+    if (permission && (!permission.canPublish || (permission.canPublishSources.length > 0 && !permission.canPublishSources.includes(source)))) {
+      throw new Error(`${identity} may not publish ${source}`);
+    }
+    const track: TrackJson = { sid: sid('TR'), source, type: source.endsWith('AUDIO') || source === 'MICROPHONE' ? 'AUDIO' : 'VIDEO', muted: false };
+    participant.tracks = [...(participant.tracks ?? []), track];
+    this.announce('track_published', this.rooms.get(roomName)!, { participant: structuredClone(participant), track });
+    return track;
   }
 
   participant(roomName: string, identity: string): ParticipantJson | undefined {
@@ -264,6 +293,26 @@ export class LiveKitDouble {
 
   // ---- the Twirp API ----
 
+  /**
+   * LiveKit's ParticipantImpl.SetPermission: the request's permission replaces the participant's (protojson leaves false
+   * and empty fields out, so absent means false or empty), then tracks whose source is no longer allowed are unpublished.
+   */
+  private setPermission(roomName: string, participant: ParticipantJson, requested: Record<string, any>): void {
+    participant.permission = {
+      canSubscribe: !!requested.canSubscribe,
+      canPublish: !!requested.canPublish,
+      canPublishData: !!requested.canPublishData,
+      canPublishSources: [...(requested.canPublishSources ?? [])].map(String),
+      ...(requested.canUpdateMetadata && { canUpdateMetadata: true }),
+    };
+    const allowed = (source: TrackJson['source']) =>
+      participant.permission!.canPublish && (participant.permission!.canPublishSources.length === 0 || participant.permission!.canPublishSources.includes(source));
+    const removed = (participant.tracks ?? []).filter((track) => !allowed(track.source));
+    participant.tracks = (participant.tracks ?? []).filter((track) => allowed(track.source));
+    const room = this.rooms.get(roomName);
+    for (const track of removed) if (room) this.announce('track_unpublished', room, { participant: structuredClone(participant), track });
+  }
+
   private createRoom(body: Record<string, any>): RoomJson {
     const existing = this.rooms.get(body.name);
     if (existing) return existing; // LiveKit answers an existing room with that room
@@ -313,20 +362,27 @@ export class LiveKitDouble {
         if (!this.rooms.has(body.room)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
         this.announce('room_finished', this.dropRoom(body.room)!);
         return {};
+      case 'RoomService/GetParticipant': {
+        this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
+        const participant = this.participant(body.room, body.identity);
+        if (!participant) throw new TwirpError(404, 'not_found', 'participant does not exist');
+        return participant;
+      }
       case 'RoomService/UpdateParticipant': {
         this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
         const participant = this.participant(body.room, body.identity);
         if (!participant) throw new TwirpError(404, 'not_found', 'participant does not exist');
         if (body.metadata) participant.metadata = body.metadata;
         if (body.name) participant.name = body.name;
-        if (body.permission) participant.permission = { ...participant.permission!, ...body.permission };
-        // LiveKit unpublishes tracks a participant may no longer publish.
-        if (participant.permission && !participant.permission.canPublish) participant.tracks = [];
+        if (body.permission) this.setPermission(body.room, participant, body.permission);
         return participant;
       }
       case 'RoomService/MutePublishedTrack': {
         this.require(grant.roomAdmin && grant.room === body.room, `roomAdmin for room ${body.room}`);
-        const track = this.participant(body.room, body.identity)?.tracks?.find((candidate) => candidate.sid === body.trackSid);
+        const participant = this.participant(body.room, body.identity);
+        if (!participant) throw new TwirpError(404, 'not_found', 'participant does not exist');
+        if (!body.muted && !this.enableRemoteUnmute) throw new TwirpError(412, 'failed_precondition', 'remote unmute not enabled');
+        const track = participant.tracks?.find((candidate) => candidate.sid === body.trackSid);
         if (!track) throw new TwirpError(404, 'not_found', 'track does not exist');
         track.muted = !!body.muted;
         return { track };

@@ -46,6 +46,20 @@ export const meetTopics = {
   'meet.class.waiting': classTopic('meet.class.waiting', 'Students are in a live class\u2019s room, waiting for its host or a teacher (WAITING).'),
   'meet.class.started': classTopic('meet.class.started', 'A live class went live (its room opened).'),
   'meet.class.ended': classTopic('meet.class.ended', 'A live class ended.'),
+  'meet.class.moderated': defineTopic('meet.class.moderated', {
+    schema: object({
+      company_id: uuid(),
+      live_class_id: uuid(),
+      course_id: decimalId(),
+      action: oneOf(['HAND_RAISED', 'HAND_LOWERED', 'PROMOTED', 'DEMOTED', 'TRACK_MUTED', 'REMOVED', 'READMITTED']),
+      /** Moodle user id of the participant the action was about. */
+      target_user_id: decimalId(),
+      /** Null when meet itself acted (reconciliation removing a user no longer enrolled). */
+      actor_id: optional(decimalId()),
+    }),
+    keyOf: classKey,
+    description: 'Moderation in a live class: a hand raised or lowered, a participant promoted, demoted, muted, removed or re-admitted.',
+  }),
   'meet.recording.ready': defineTopic('meet.recording.ready', {
     schema: recording,
     keyOf: (p) => p.recording_id,

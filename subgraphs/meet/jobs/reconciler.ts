@@ -22,7 +22,9 @@
  * - rooms of classes that ended or were cancelled are deleted (also those
  *   of classes this run ended);
  * - recordings still RECORDING or PROCESSING take the status LiveKit
- *   reports for their egress (a lost egress_ended still yields READY).
+ *   reports for their egress (a lost egress_ended still yields READY);
+ * - people no longer enrolled in the course (or suspended) and people a
+ *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts).
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
@@ -42,6 +44,7 @@ import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../s
 import { opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
+import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
 
 const RECONCILE_LOCK = 4_242_301;
 
@@ -55,6 +58,8 @@ export interface ReconcileReport {
   openedIntervals: number;
   deletedRooms: string[];
   recordingsUpdated: number;
+  /** Participants removed because they may no longer be in the room. */
+  removedParticipants: RosterRemoval[];
 }
 
 export class Reconciler {
@@ -66,6 +71,8 @@ export class Reconciler {
     private readonly recordings: RecordingControl,
     private readonly settings: MeetConfig,
     private readonly log: Logger,
+    /** Academy's course participants; without it (tests of other concerns) nobody is removed. */
+    private readonly roster?: CourseRoster,
   ) {
     this.periodic = new PeriodicJob('reconciliation', () => this.lockedRun(new Date()), log);
   }
@@ -86,7 +93,7 @@ export class Reconciler {
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
-      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
+      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0, removedParticipants: [] };
       try {
         return await this.run(now);
       } finally {
@@ -96,7 +103,7 @@ export class Reconciler {
   }
 
   private async run(now: Date): Promise<ReconcileReport> {
-    const report: ReconcileReport = { ran: true, livekitReachable: true, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0 };
+    const report: ReconcileReport = { ran: true, livekitReachable: true, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0, removedParticipants: [] };
     let rooms: Set<string> | null = null;
     let occupied: string[] = [];
     try {
@@ -108,6 +115,7 @@ export class Reconciler {
       this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply');
     }
 
+    const enforcement = this.roster && new RosterEnforcement(this.db, this.livekit, this.roster, this.log);
     const wentLive = await this.startOccupied(occupied, now, report);
     if (rooms) await this.endUnattended(new Set(occupied), now, report);
     const classes = new LiveClassRepository(this.db);
@@ -143,6 +151,7 @@ export class Reconciler {
         report.openedIntervals += 1;
       }
       report.closedIntervals += await attendance.closeOpen(liveClass.id, now, present.map((participant) => participant.sid));
+      if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, present)));
     }
 
     if (rooms?.size) {
@@ -156,7 +165,7 @@ export class Reconciler {
     const ended = new Set(report.ended.map((entry) => entry.id));
     for (const liveClass of wentLive.filter((candidate) => !ended.has(candidate.id))) await classWentLive(this.recordings, liveClass, this.log);
     if (report.recordingsUpdated || report.started.length ||
-      report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length) {
+      report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length || report.removedParticipants.length) {
       this.log.info(report, 'reconciliation repaired drift');
     }
     return report;

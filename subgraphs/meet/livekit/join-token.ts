@@ -1,10 +1,12 @@
 /**
  * LiveKit access tokens for one class's room. Teachers (and admins) run the
  * room: they publish camera, microphone and screen and administer it.
- * Students watch, listen and chat (data), and publish no media.
+ * Students watch, listen and chat (data), and publish no media unless a
+ * moderator promoted them (camera and microphone); see permissions.ts.
  */
 import { decodeJwt } from 'jose';
-import { AccessToken, TrackSource, type VideoGrant } from 'livekit-server-sdk';
+import { AccessToken } from 'livekit-server-sdk';
+import { roomGrant, type Standing } from './permissions.js';
 
 export interface JoinTokenRequest {
   apiKey: string;
@@ -13,23 +15,9 @@ export interface JoinTokenRequest {
   /** The Moodle user id (or Passport subject): attendance maps it back to a user. */
   identity: string;
   name?: string;
-  teacher: boolean;
+  standing: Standing;
   ttlSeconds: number;
   metadata?: Record<string, unknown>;
-}
-
-export function roomGrant(roomName: string, teacher: boolean): VideoGrant {
-  return {
-    room: roomName,
-    roomJoin: true,
-    canSubscribe: true,
-    canPublishData: true,
-    canPublish: teacher,
-    ...(teacher && {
-      canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO],
-      roomAdmin: true,
-    }),
-  };
 }
 
 /** The token and its exact expiry (read back from the token, so the two can never disagree). */
@@ -40,7 +28,7 @@ export async function mintJoinToken(request: JoinTokenRequest): Promise<{ token:
     ttl: request.ttlSeconds,
     metadata: request.metadata ? JSON.stringify(request.metadata) : undefined,
   });
-  token.addGrant(roomGrant(request.roomName, request.teacher));
+  token.addGrant(roomGrant(request.roomName, request.standing));
   const jwt = await token.toJwt();
   return { token: jwt, expiresAt: new Date(decodeJwt(jwt).exp! * 1000) };
 }

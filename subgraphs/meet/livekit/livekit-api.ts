@@ -3,7 +3,7 @@
  * clients. Failures become UNAVAILABLE errors naming LiveKit; the two
  * "already so" answers (room exists, room gone) are not failures.
  */
-import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type Room, type S3Upload } from 'livekit-server-sdk';
+import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type ParticipantPermission, type Room, type S3Upload, type TrackInfo } from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
 
@@ -77,6 +77,47 @@ export class LiveKitApi {
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable(`LiveKit could not list participants of ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** One participant of a room; null when the room or the participant is not there. */
+  async getParticipant(room: string, identity: string): Promise<ParticipantInfo | null> {
+    try {
+      return await this.rooms.getParticipant(room, identity);
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw unavailable(`LiveKit could not read participant ${identity} of ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** Replaces the participant's permission (LiveKit unpublishes tracks it no longer allows); null when not in the room. */
+  async setPermission(room: string, identity: string, permission: Partial<ParticipantPermission>): Promise<ParticipantInfo | null> {
+    try {
+      return await this.rooms.updateParticipant(room, identity, { permission });
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw unavailable(`LiveKit could not change the permissions of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** Mutes a published track; null when the participant or the track is not there. */
+  async muteTrack(room: string, identity: string, trackSid: string): Promise<TrackInfo | null> {
+    try {
+      return (await this.rooms.mutePublishedTrack(room, identity, trackSid, true)) ?? null;
+    } catch (error) {
+      if (isNotFound(error)) return null;
+      throw unavailable(`LiveKit could not mute track ${trackSid} of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** Disconnects a participant; false when they were not in the room. */
+  async removeParticipant(room: string, identity: string): Promise<boolean> {
+    try {
+      await this.rooms.removeParticipant(room, identity);
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw unavailable(`LiveKit could not remove ${identity} from ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
     }
   }
 

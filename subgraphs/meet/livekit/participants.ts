@@ -38,6 +38,16 @@ export function tokenRole(metadata: string | null | undefined): string | null {
   }
 }
 
+/** A true flag meet put in the participant's join token metadata (`admin`: joined as a company admin). */
+export function tokenFlag(metadata: string | null | undefined, flag: string): boolean {
+  if (!metadata) return false;
+  try {
+    return (JSON.parse(metadata) as Record<string, unknown> | null)?.[flag] === true;
+  } catch {
+    return false;
+  }
+}
+
 /** May this participant's arrival make the class LIVE? A person who is its host, a teacher or an admin. */
 export function isModerator(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId'>): boolean {
   if (participantKind(participant) !== 'STANDARD') return false;

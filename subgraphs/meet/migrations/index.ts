@@ -93,4 +93,35 @@ export const meetMigrations: Migrations = {
         .addColumn('participant_kind', 'text', (col) => col.notNull().defaultTo('STANDARD')).execute();
     },
   },
+  // Moderation: each user's standing in a class (hand raised, promoted to speak, removed) and the audit of every action.
+  '0003-moderation': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('meet');
+      await schema
+        .createTable('class_participants')
+        .addColumn('live_class_id', 'uuid', (col) => col.notNull().references('meet.live_classes.id').onDelete('cascade'))
+        .addColumn('user_id', 'bigint', (col) => col.notNull())
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('hand_raised_at', 'timestamptz')
+        .addColumn('promoted_at', 'timestamptz')
+        .addColumn('removed_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('class_participants_pkey', ['live_class_id', 'user_id'])
+        .execute();
+      await schema
+        .createTable('moderation_log')
+        .addColumn('id', 'uuid', (col) => col.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('live_class_id', 'uuid', (col) => col.notNull().references('meet.live_classes.id').onDelete('cascade'))
+        .addColumn('action', 'text', (col) => col.notNull())
+        .addColumn('actor_user_id', 'bigint')
+        .addColumn('actor_subject', 'text', (col) => col.notNull())
+        .addColumn('target_user_id', 'bigint', (col) => col.notNull())
+        .addColumn('detail', 'text')
+        // The time of the action itself, so that actions of one transaction keep their order.
+        .addColumn('created_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await schema.createIndex('moderation_log_class').on('moderation_log').columns(['live_class_id', 'created_at']).execute();
+    },
+  },
 };

@@ -3,9 +3,10 @@ import type { Resolvers } from '../generated/resolvers-types.js';
 import { Attendance } from './attendance.js';
 import { Course } from './course.js';
 import { LiveClass } from './live-class.js';
+import { ModerationEntry, RaisedHand, RoomParticipant } from './moderation.js';
 import { Mutation } from './mutation.js';
 import { Query } from './query.js';
 import { Recording } from './recording.js';
 import { Subscription } from './subscription.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course, Subscription };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course, Subscription, RaisedHand, RoomParticipant, ModerationEntry };

@@ -7,4 +7,8 @@ export const LiveClass: LiveClassResolvers = {
   recordings: (liveClass, _args, { recordings }) => recordings.ofClass(liveClass),
   attendance: (liveClass, _args, { attendance }) => attendance.ofClass(liveClass),
   serviceParticipants: (liveClass, _args, { attendance }) => attendance.serviceParticipantsOf(liveClass),
+  raisedHands: (liveClass, _args, { moderation }) => moderation.raisedHandsOf(liveClass),
+  roomParticipants: (liveClass, _args, { moderation }) => moderation.roomParticipantsOf(liveClass),
+  removedParticipants: (liveClass, _args, { moderation }) => moderation.removedOf(liveClass),
+  moderationLog: (liveClass, _args, { moderation }) => moderation.logOf(liveClass),
 };

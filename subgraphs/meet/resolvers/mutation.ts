@@ -9,4 +9,11 @@ export const Mutation: MutationResolvers = {
   startRecording: (_root, { liveClassId }, { recordings }) => recordings.startRecording(liveClassId),
   stopRecording: (_root, { liveClassId }, { recordings }) => recordings.stopRecording(liveClassId),
   deleteRecording: (_root, { id }, { recordings }) => recordings.deleteRecording(id),
+  raiseHand: (_root, { liveClassId }, { moderation }) => moderation.raiseHand(liveClassId),
+  lowerHand: (_root, { liveClassId, userId }, { moderation }) => moderation.lowerHand(liveClassId, userId),
+  promoteParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.promote(liveClassId, userId),
+  demoteParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.demote(liveClassId, userId),
+  muteParticipantTrack: (_root, { liveClassId, userId, trackSid, source }, { moderation }) => moderation.muteTrack(liveClassId, userId, trackSid, source),
+  removeParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.remove(liveClassId, userId),
+  readmitParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.readmit(liveClassId, userId),
 };

@@ -14,10 +14,12 @@ import type { MeetContext } from '../context.js';
 import type { SubscriptionLiveClassStatusChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { LiveClassModel } from '../models.js';
 
-/** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready. */
+/** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready, moderation. */
 const STATUS_TOPICS = [
   'meet.class.scheduled', 'meet.class.updated', 'meet.class.waiting', 'meet.class.started', 'meet.class.ended', 'meet.class.cancelled',
   'meet.recording.ready',
+  // Hands raised and lowered, promotions, removals: teachers' views of the room follow.
+  'meet.class.moderated',
 ] as const;
 
 /** Class and recording events alike name their class and course. */

@@ -3,8 +3,8 @@
  * change. Payloads are snake_case, the platform's event contract; academy
  * (Moodle calendar, notifications) and calendar consume them.
  *
- * Topics: meet.class.scheduled, .updated, .cancelled, .waiting, .started, .ended;
- * meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
+ * Topics: meet.class.scheduled, .updated, .cancelled, .waiting, .started, .ended,
+ * .moderated (services/moderation-service.ts); meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
  * which names the class `live_class_id` and the host `host_user_id`; the
  * short names `class_id` and `host_id` are carried too).
  *

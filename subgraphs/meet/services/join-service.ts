@@ -3,7 +3,9 @@
  * (students from MEET_JOIN_WINDOW_MINUTES before the start, teachers and
  * admins from MEET_TEACHER_JOIN_WINDOW_MINUTES, until the scheduled end or
  * for as long as it is LIVE). The room is normally open already
- * (jobs/room-opening.ts); a join that finds none opens it.
+ * (jobs/room-opening.ts); a join that finds none opens it. A student a
+ * moderator promoted joins able to publish camera and microphone; one a
+ * moderator removed is refused until re-admitted.
  */
 import type { Kysely } from 'kysely';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
@@ -14,9 +16,12 @@ import type { LiveKitApi } from '../livekit/livekit-api.js';
 import { mintJoinToken } from '../livekit/join-token.js';
 import type { LiveClassModel } from '../models.js';
 import type { ClassAccess } from './class-access.js';
+import { isMoodleId } from '../repositories/ids.js';
 import type { LiveClassService } from './live-class-service.js';
 import { openRoom } from './room-opening.js';
 import { requireStatus } from './schedule-rules.js';
+import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
+import type { Standing } from '../livekit/permissions.js';
 
 export interface JoinTicket {
   token: string;
@@ -47,6 +52,8 @@ export class JoinService {
     const teacher = role === 'TEACHER';
     requireStatus(liveClass, ['SCHEDULED', 'WAITING', 'LIVE'], 'join');
     this.requireWindow(liveClass, teacher, now);
+    const identity = this.viewer.moodleUserId ?? this.viewer.userId;
+    const standing = teacher ? 'moderator' : await this.studentStanding(liveClass, identity);
 
     await this.openRoom(liveClass, now);
     // Valid until shortly after the scheduled end (or, past it while LIVE, for the grace period), never longer than the cap.
@@ -56,19 +63,29 @@ export class JoinService {
       apiKey: this.config.livekit.apiKey,
       apiSecret: this.config.livekit.apiSecret,
       roomName: liveClass.roomName,
-      identity: this.viewer.moodleUserId ?? this.viewer.userId,
+      identity,
       name: this.viewer.name,
-      teacher,
+      standing,
       ttlSeconds,
-      metadata: { role: teacher ? 'teacher' : 'student', class_id: liveClass.id },
+      // `admin`: in the room as a company admin, not through enrolment (reconciliation removes only the un-enrolled).
+      metadata: { role: teacher ? 'teacher' : 'student', class_id: liveClass.id, ...(this.access.isAdmin && { admin: true }) },
     });
     return {
       token,
       livekitUrl: this.config.livekit.url,
       roomName: liveClass.roomName,
-      canPublish: teacher,
+      canPublish: standing !== 'listener',
       expiresAt,
     };
+  }
+
+  /** A student's standing: promoted (speaker) or not (listener); removed students are refused. */
+  private async studentStanding(liveClass: LiveClassModel, identity: string): Promise<Standing> {
+    const standing = isMoodleId(identity) ? await new ClassParticipantRepository(this.db).find(liveClass.id, identity) : undefined;
+    if (standing?.removed_at) {
+      throw platformError(ErrorCode.FORBIDDEN, `A moderator removed you from live class ${liveClass.id}; a teacher may re-admit you`, { reason: 'REMOVED' });
+    }
+    return standing?.promoted_at ? 'speaker' : 'listener';
   }
 
   private requireWindow(liveClass: LiveClassModel, teacher: boolean, now: Date): void {

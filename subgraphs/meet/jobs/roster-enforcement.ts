@@ -1,0 +1,94 @@
+/**
+ * Join tokens live up to MEET_TOKEN_MAX_TTL_SECONDS, and LiveKit keeps no ban
+ * list, so a user un-enrolled or suspended in academy (or removed by a
+ * moderator) could stay in, or come back to, a room. Reconciliation asks
+ * academy for each live course's participants (its `_entities` contract, as
+ * a meet service identity) and removes from the room every person who is
+ * neither a participant of the course nor there as a company admin or the
+ * host, and everyone a moderator removed. Each removal is audited (actor:
+ * meet itself). When academy cannot answer, nobody is removed.
+ */
+import type { Kysely } from 'kysely';
+import type { ParticipantInfo } from 'livekit-server-sdk';
+import type { PlatformConfig } from '../../../platform/config.js';
+import { CourseAccess, type CourseParticipants } from '../../../platform/federation/course-access.js';
+import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { MeetDatabase } from '../database.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import { participantKind, tokenFlag } from '../livekit/participants.js';
+import type { LiveClassModel } from '../models.js';
+import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
+import { isMoodleId } from '../repositories/ids.js';
+import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js';
+
+/** A course's teachers and students as academy has them now (active enrolments of users neither deleted nor suspended). */
+export type CourseRoster = (companyId: string, courseId: string) => Promise<CourseParticipants | null>;
+
+export function academyRoster(config: PlatformConfig): CourseRoster {
+  return (companyId, courseId) => new CourseAccess(config, serviceViewer('meet', companyId)).participants(courseId);
+}
+
+export interface RosterRemoval {
+  liveClassId: string;
+  userId: string;
+  reason: 'not_enrolled' | 'removed';
+}
+
+export class RosterEnforcement {
+  /** Rosters read in this run, by company and course. */
+  private readonly rosters = new Map<string, Promise<Set<string> | null>>();
+
+  constructor(
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly livekit: LiveKitApi,
+    private readonly roster: CourseRoster,
+    private readonly log: Logger,
+  ) {}
+
+  /** Removes from the class's room whoever may no longer be there; returns what it removed. */
+  async enforce(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<RosterRemoval[]> {
+    const people = participants.filter(
+      (participant) => participantKind(participant) === 'STANDARD' && isMoodleId(participant.identity) &&
+        participant.identity !== liveClass.hostUserId && !tokenFlag(participant.metadata, 'admin'),
+    );
+    if (people.length === 0) return [];
+    const enrolled = await this.enrolled(liveClass);
+    if (!enrolled) return [];
+    const standing = new ClassParticipantRepository(this.db);
+    const removals: RosterRemoval[] = [];
+    for (const participant of people) {
+      const userId = participant.identity;
+      const reason = !enrolled.has(userId) ? 'not_enrolled' : (await standing.find(liveClass.id, userId))?.removed_at ? 'removed' : null;
+      if (!reason) continue;
+      try {
+        if (!(await this.livekit.removeParticipant(liveClass.roomName, userId))) continue; // gone meanwhile
+      } catch (error) {
+        this.log.warn({ err: error, liveClassId: liveClass.id, userId }, 'reconciliation: could not remove a participant');
+        continue;
+      }
+      await recordModeration(this.db, liveClass, MEET_ITSELF, {
+        action: 'REMOVED', targetUserId: userId, detail: reason,
+        standing: { promoted_at: null, hand_raised_at: null },
+      });
+      removals.push({ liveClassId: liveClass.id, userId, reason });
+    }
+    return removals;
+  }
+
+  private enrolled(liveClass: LiveClassModel): Promise<Set<string> | null> {
+    const key = `${liveClass.companyId}/${liveClass.courseId}`;
+    let roster = this.rosters.get(key);
+    if (!roster) {
+      roster = this.roster(liveClass.companyId, liveClass.courseId).then(
+        (course) => (course ? new Set([...course.teachers, ...course.students].map((user) => user.id)) : null),
+        (error: unknown) => {
+          this.log.warn({ err: error, courseId: liveClass.courseId }, 'reconciliation: academy could not list the course\u2019s participants');
+          return null;
+        },
+      );
+      this.rosters.set(key, roster);
+    }
+    return roster;
+  }
+}

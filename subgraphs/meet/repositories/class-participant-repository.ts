@@ -1,0 +1,47 @@
+/**
+ * Each user's standing in a class as moderators left it: a raised hand, a
+ * promotion to speak, a removal. One row per class and user, created on the
+ * first moderation of that user; each action sets or clears its column.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ClassParticipantsTable, MeetDatabase } from '../database.js';
+import { uuidsOnly } from './ids.js';
+
+export type ClassParticipantRow = Selectable<ClassParticipantsTable>;
+type StandingColumn = 'hand_raised_at' | 'promoted_at' | 'removed_at';
+
+export class ClassParticipantRepository {
+  constructor(private readonly db: Kysely<MeetDatabase>) {}
+
+  /** Sets (a time) or clears (null) columns of one user's standing; a column already set keeps its first time. */
+  async set(companyId: string, liveClassId: string, userId: string, changes: Partial<Record<StandingColumn, Date | null>>): Promise<ClassParticipantRow> {
+    const values = { company_id: companyId, live_class_id: liveClassId, user_id: userId, ...changes };
+    const updates = Object.fromEntries(
+      Object.entries(changes).map(([column, value]) => [column, value === null ? null : sql`COALESCE(class_participants.${sql.ref(column)}, excluded.${sql.ref(column)})`]),
+    );
+    return this.db
+      .insertInto('class_participants')
+      .values(values)
+      .onConflict((oc) => oc.columns(['live_class_id', 'user_id']).doUpdateSet({ ...updates, updated_at: sql`now()` }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async find(liveClassId: string, userId: string): Promise<ClassParticipantRow | undefined> {
+    return this.db.selectFrom('class_participants').selectAll().where('live_class_id', '=', liveClassId).where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  /** Users of a class with any standing (for the reads of many classes at once). */
+  async listByClasses(companyId: string, classIds: readonly string[]): Promise<ClassParticipantRow[]> {
+    const valid = uuidsOnly(classIds);
+    if (valid.length === 0) return [];
+    return this.db
+      .selectFrom('class_participants')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('live_class_id', 'in', valid)
+      .where((eb) => eb.or([eb('hand_raised_at', 'is not', null), eb('promoted_at', 'is not', null), eb('removed_at', 'is not', null)]))
+      .orderBy('updated_at')
+      .execute();
+  }
+}

@@ -1,0 +1,48 @@
+/** The moderation audit: one row per action, written with the change it records and never updated. */
+import type { Kysely, Selectable } from 'kysely';
+import type { MeetDatabase, ModerationAction, ModerationLogTable } from '../database.js';
+import { uuidsOnly } from './ids.js';
+
+export type ModerationLogRow = Selectable<ModerationLogTable>;
+
+export interface ModerationRecord {
+  companyId: string;
+  liveClassId: string;
+  action: ModerationAction;
+  actorUserId: string | null;
+  actorSubject: string;
+  targetUserId: string;
+  detail?: string | null;
+}
+
+export class ModerationLogRepository {
+  constructor(private readonly db: Kysely<MeetDatabase>) {}
+
+  async record(entry: ModerationRecord): Promise<void> {
+    await this.db
+      .insertInto('moderation_log')
+      .values({
+        company_id: entry.companyId,
+        live_class_id: entry.liveClassId,
+        action: entry.action,
+        actor_user_id: entry.actorUserId,
+        actor_subject: entry.actorSubject,
+        target_user_id: entry.targetUserId,
+        detail: entry.detail ?? null,
+      })
+      .execute();
+  }
+
+  async listByClasses(companyId: string, classIds: readonly string[]): Promise<ModerationLogRow[]> {
+    const valid = uuidsOnly(classIds);
+    if (valid.length === 0) return [];
+    return this.db
+      .selectFrom('moderation_log')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('live_class_id', 'in', valid)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .execute();
+  }
+}

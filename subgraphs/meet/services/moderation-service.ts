@@ -1,0 +1,209 @@
+/**
+ * Moderation of a live class's room. Students raise and lower their own
+ * hand; the host, teachers of the course and company admins (moderators)
+ * promote a student to speak (camera and microphone), demote, mute a track,
+ * remove a participant (joins refused until re-admitted) and see the room,
+ * the raised hands and the audit. LiveKit is told first (RoomService), and
+ * only what it did is recorded (services/moderation-record.ts). A user
+ * LiveKit does not list in the room is NOT_IN_ROOM; moderators cannot be
+ * promoted, demoted or removed (they publish by their own token).
+ */
+import type DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { ParticipantInfo } from 'livekit-server-sdk';
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import { badInput, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
+import { groupLoader } from '../../../platform/graphql/loaders.js';
+import type { MeetDatabase } from '../database.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import { isModerator, participantKind } from '../livekit/participants.js';
+import { sourceName, studentPermission } from '../livekit/permissions.js';
+import type { LiveClassModel, ModerationEntryModel, RaisedHandModel, RoomParticipantModel, TrackSourceName } from '../models.js';
+import { ClassParticipantRepository, type ClassParticipantRow } from '../repositories/class-participant-repository.js';
+import { isMoodleId } from '../repositories/ids.js';
+import { ModerationLogRepository, type ModerationLogRow } from '../repositories/moderation-log-repository.js';
+import type { ClassAccess } from './class-access.js';
+import type { LiveClassService } from './live-class-service.js';
+import { recordModeration, type ModerationActor, type ModerationChange } from './moderation-record.js';
+
+const notInRoom = (userId: string, liveClass: LiveClassModel) =>
+  platformError(ErrorCode.NOT_IN_ROOM, `User ${userId} is not in the room of live class ${liveClass.id}`, { userId });
+
+export class ModerationService {
+  private readonly standingByClass: DataLoader<string, ClassParticipantRow[]>;
+  private readonly logByClass: DataLoader<string, ModerationLogRow[]>;
+
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly access: ClassAccess,
+    private readonly classes: LiveClassService,
+    private readonly db: Kysely<MeetDatabase>,
+    private readonly livekit: LiveKitApi,
+  ) {
+    this.standingByClass = groupLoader((ids) => new ClassParticipantRepository(db).listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
+    this.logByClass = groupLoader((ids) => new ModerationLogRepository(db).listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
+  }
+
+  // ---- reads ----
+
+  /** All raised hands for moderators; a student's own (if raised) for anyone else who may see the class. */
+  async raisedHandsOf(liveClass: LiveClassModel): Promise<RaisedHandModel[]> {
+    const hands = (await this.standingByClass.load(liveClass.id))
+      .filter((row) => row.hand_raised_at)
+      .map((row) => ({ userId: row.user_id, raisedAt: row.hand_raised_at! }))
+      .sort((a, b) => a.raisedAt.getTime() - b.raisedAt.getTime());
+    if (await this.access.mayTeach(liveClass.courseId)) return hands;
+    return hands.filter((hand) => hand.userId === this.viewer.moodleUserId);
+  }
+
+  async removedOf(liveClass: LiveClassModel): Promise<{ id: string }[]> {
+    await this.requireModeratorView(liveClass);
+    return (await this.standingByClass.load(liveClass.id)).filter((row) => row.removed_at).map((row) => ({ id: row.user_id }));
+  }
+
+  async logOf(liveClass: LiveClassModel): Promise<ModerationEntryModel[]> {
+    await this.requireModeratorView(liveClass);
+    return (await this.logByClass.load(liveClass.id)).map((row) => ({
+      id: row.id, action: row.action, actorUserId: row.actor_user_id, targetUserId: row.target_user_id, detail: row.detail, at: row.created_at,
+    }));
+  }
+
+  /** The people in the room now (STANDARD participants), as LiveKit lists them; empty while the class has no room. */
+  async roomParticipantsOf(liveClass: LiveClassModel): Promise<RoomParticipantModel[]> {
+    await this.requireModeratorView(liveClass);
+    if (!['WAITING', 'LIVE'].includes(liveClass.status)) return [];
+    const participants = (await this.livekit.listParticipants(liveClass.roomName)) ?? [];
+    const standing = new Map((await this.standingByClass.load(liveClass.id)).map((row) => [row.user_id, row]));
+    return participants.filter((participant) => participantKind(participant) === 'STANDARD').map((participant) => this.view(liveClass, participant, standing.get(participant.identity)));
+  }
+
+  // ---- a student's own hand ----
+
+  async raiseHand(liveClassId: string): Promise<LiveClassModel> {
+    const liveClass = await this.readableClass(liveClassId);
+    const me = this.viewer.moodleUserId;
+    if (this.access.isAdmin || (await this.access.roleIn(liveClass.courseId)) === 'TEACHER') {
+      throw badInput('Moderators of the class speak without raising a hand', 'liveClassId');
+    }
+    if (!me) throw forbidden('Only users with a Moodle account take part in live classes');
+    if (!(await this.livekit.getParticipant(liveClass.roomName, me))) throw notInRoom(me, liveClass);
+    const current = await new ClassParticipantRepository(this.db).find(liveClass.id, me);
+    if (!current?.hand_raised_at) await this.record(liveClass, { action: 'HAND_RAISED', targetUserId: me, standing: { hand_raised_at: new Date() } });
+    return liveClass;
+  }
+
+  /** The caller's own hand, or (moderators) anyone's; lowering a hand that is down changes nothing. */
+  async lowerHand(liveClassId: string, userId?: string | null): Promise<LiveClassModel> {
+    const liveClass = await this.readableClass(liveClassId);
+    const me = this.viewer.moodleUserId;
+    const target = userId ?? me;
+    if (!target) throw badInput('Name the user whose hand to lower', 'userId');
+    if (target !== me) await this.access.requireTeacherOfClass(liveClass);
+    if (!isMoodleId(target)) throw badInput(`User ${target} is not a user id`, 'userId');
+    const current = await new ClassParticipantRepository(this.db).find(liveClass.id, target);
+    if (current?.hand_raised_at) await this.record(liveClass, { action: 'HAND_LOWERED', targetUserId: target, standing: { hand_raised_at: null } });
+    return liveClass;
+  }
+
+  // ---- moderators ----
+
+  async promote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
+    const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
+    await this.requireStudentInRoom(liveClass, target);
+    const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker'));
+    if (!updated) throw notInRoom(target, liveClass);
+    const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: new Date(), hand_raised_at: null } });
+    return this.view(liveClass, updated, row);
+  }
+
+  async demote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
+    const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
+    await this.requireStudentInRoom(liveClass, target);
+    const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('listener'));
+    if (!updated) throw notInRoom(target, liveClass);
+    const row = await this.record(liveClass, { action: 'DEMOTED', targetUserId: target, standing: { promoted_at: null } });
+    return this.view(liveClass, updated, row);
+  }
+
+  async muteTrack(liveClassId: string, userId: string, trackSid?: string | null, source?: TrackSourceName | null): Promise<RoomParticipantModel> {
+    if (!trackSid === !source) throw badInput('Give exactly one of trackSid and source', trackSid ? 'source' : 'trackSid');
+    const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
+    const participant = await this.livekit.getParticipant(liveClass.roomName, target);
+    if (!participant) throw notInRoom(target, liveClass);
+    const track = participant.tracks.find((candidate) => (trackSid ? candidate.sid === trackSid : sourceName(candidate.source) === source));
+    if (!track) throw notFound('Track', trackSid ?? `${source} of user ${target}`);
+    if (!(await this.livekit.muteTrack(liveClass.roomName, target, track.sid))) throw notFound('Track', track.sid);
+    const row = await this.record(liveClass, { action: 'TRACK_MUTED', targetUserId: target, standing: {}, detail: `${sourceName(track.source)} ${track.sid}` });
+    const after = await this.livekit.getParticipant(liveClass.roomName, target);
+    if (!after) throw notInRoom(target, liveClass);
+    return this.view(liveClass, after, row);
+  }
+
+  async remove(liveClassId: string, userId: string): Promise<LiveClassModel> {
+    const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
+    await this.requireStudentInRoom(liveClass, target);
+    if (!(await this.livekit.removeParticipant(liveClass.roomName, target))) throw notInRoom(target, liveClass);
+    await this.record(liveClass, { action: 'REMOVED', targetUserId: target, standing: { removed_at: new Date(), promoted_at: null, hand_raised_at: null } });
+    return liveClass;
+  }
+
+  async readmit(liveClassId: string, userId: string): Promise<LiveClassModel> {
+    const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
+    const current = await new ClassParticipantRepository(this.db).find(liveClass.id, target);
+    if (current?.removed_at) await this.record(liveClass, { action: 'READMITTED', targetUserId: target, standing: { removed_at: null } });
+    return liveClass;
+  }
+
+  // ---- helpers ----
+
+  private get actor(): ModerationActor {
+    return { userId: this.viewer.moodleUserId ?? null, subject: this.viewer.userId };
+  }
+
+  private record(liveClass: LiveClassModel, change: ModerationChange): Promise<ClassParticipantRow> {
+    return recordModeration(this.db, liveClass, this.actor, change);
+  }
+
+  /** A class the caller may see (NOT_FOUND otherwise, also for malformed ids). */
+  private async readableClass(id: string): Promise<LiveClassModel> {
+    const liveClass = await this.classes.getLiveClass(id);
+    if (!liveClass) throw notFound('LiveClass', id);
+    return liveClass;
+  }
+
+  /** A class the caller moderates (NOT_FOUND, FORBIDDEN) and a well-formed target user id (BAD_USER_INPUT). */
+  private async moderatedTarget(liveClassId: string, userId: string): Promise<{ liveClass: LiveClassModel; target: string }> {
+    const liveClass = await this.classes.findInCompany(liveClassId);
+    if (!liveClass) throw notFound('LiveClass', liveClassId);
+    await this.access.requireTeacherOfClass(liveClass);
+    if (!isMoodleId(userId)) throw badInput(`User ${userId} is not a user id`, 'userId');
+    return { liveClass, target: userId };
+  }
+
+  /** The target is in the room (NOT_IN_ROOM) and joined as a student (moderators publish by their own token). */
+  private async requireStudentInRoom(liveClass: LiveClassModel, target: string): Promise<ParticipantInfo> {
+    const participant = await this.livekit.getParticipant(liveClass.roomName, target);
+    if (!participant) throw notInRoom(target, liveClass);
+    if (isModerator(participant, liveClass)) throw badInput(`User ${target} moderates this class: only students are promoted, demoted or removed`, 'userId');
+    return participant;
+  }
+
+  private async requireModeratorView(liveClass: LiveClassModel): Promise<void> {
+    if (!(await this.access.mayTeach(liveClass.courseId))) throw forbidden('Only the course\u2019s teachers and company admins see the room\u2019s moderation');
+  }
+
+  private view(liveClass: LiveClassModel, participant: ParticipantInfo, standing?: ClassParticipantRow): RoomParticipantModel {
+    const permission = participant.permission;
+    return {
+      identity: participant.identity,
+      userId: isMoodleId(participant.identity) ? participant.identity : null,
+      name: participant.name || null,
+      moderator: isModerator(participant, liveClass),
+      canPublish: permission?.canPublish ?? false,
+      canPublishSources: (permission?.canPublishSources ?? []).map(sourceName),
+      tracks: participant.tracks.map((track) => ({ sid: track.sid, source: sourceName(track.source), muted: track.muted })),
+      handRaisedAt: standing?.hand_raised_at ?? null,
+      promoted: !!standing?.promoted_at,
+    };
+  }
+}
