@@ -1,5 +1,5 @@
 /** The double must refuse what LiveKit refuses, or the tests above would prove nothing about grants. */
-import { AccessToken, RoomServiceClient, EgressClient } from 'livekit-server-sdk';
+import { AccessToken, EgressClient, RoomServiceClient, TrackSource } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 
@@ -32,6 +32,29 @@ describe('LiveKit test double', () => {
     expect((await egress.listEgress({ roomName: 'sdk-room' })).map((e) => e.egressId)).toEqual([info.egressId]);
     await rooms.deleteRoom('sdk-room');
     await expect(rooms.deleteRoom('sdk-room')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('changes participants as LiveKit does: permission replaced, disallowed tracks unpublished, no remote unmute', async () => {
+    const rooms = new RoomServiceClient(livekit.url, 'devkey', 'secret');
+    await rooms.createRoom({ name: 'moderated' });
+    const student = new AccessToken('devkey', 'secret', { identity: '7', ttl: 60 });
+    student.addGrant({ room: 'moderated', roomJoin: true, canPublish: true, canPublishSources: [TrackSource.CAMERA, TrackSource.MICROPHONE] });
+    await livekit.connect(await student.toJwt(), { tracks: ['MICROPHONE', 'CAMERA'] });
+    // The token's lower-case sources read back as enum names.
+    expect((await rooms.getParticipant('moderated', '7')).permission?.canPublishSources).toEqual([TrackSource.CAMERA, TrackSource.MICROPHONE]);
+    // Only the microphone: the camera track goes, and what the request leaves out (canSubscribe) becomes false.
+    await rooms.updateParticipant('moderated', '7', { permission: { canPublish: true, canPublishSources: [TrackSource.MICROPHONE] } });
+    expect(livekit.participant('moderated', '7')).toMatchObject({
+      permission: { canPublish: true, canSubscribe: false, canPublishSources: ['MICROPHONE'] }, tracks: [{ source: 'MICROPHONE' }],
+    });
+    const [microphone] = livekit.participant('moderated', '7')!.tracks!;
+    expect((await rooms.mutePublishedTrack('moderated', '7', microphone!.sid, true)).muted).toBe(true);
+    await expect(rooms.mutePublishedTrack('moderated', '7', microphone!.sid, false)).rejects.toMatchObject({ status: 412 });
+    // canPublish false (left out of the JSON, as protojson does) takes publishing back, and every track with it.
+    await rooms.updateParticipant('moderated', '7', { permission: { canSubscribe: true, canPublish: false } });
+    expect(livekit.participant('moderated', '7')).toMatchObject({ permission: { canPublish: false, canSubscribe: true }, tracks: [] });
+    await rooms.removeParticipant('moderated', '7');
+    await expect(rooms.getParticipant('moderated', '7')).rejects.toMatchObject({ status: 404 });
   });
 
   it('answers 401 without a valid token and 403 without the grant, as LiveKit does', async () => {

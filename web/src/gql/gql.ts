@@ -24,6 +24,14 @@ type Documents = {
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.EndLiveClassDocument,
+    "\n  query RoomModeration($id: ID!) {\n    liveClass(id: $id) {\n      id\n      roomParticipants { identity name moderator canPublish promoted handRaisedAt user { id fullName } tracks { sid source muted } }\n    }\n  }\n": typeof types.RoomModerationDocument,
+    "\n  query MyRaisedHand($id: ID!) { liveClass(id: $id) { id raisedHands { raisedAt } } }\n": typeof types.MyRaisedHandDocument,
+    "\n  mutation RaiseHand($id: ID!) { raiseHand(liveClassId: $id) { id raisedHands { raisedAt } } }\n": typeof types.RaiseHandDocument,
+    "\n  mutation LowerHand($id: ID!, $userId: ID) { lowerHand(liveClassId: $id, userId: $userId) { id raisedHands { raisedAt } } }\n": typeof types.LowerHandDocument,
+    "\n  mutation PromoteParticipant($id: ID!, $userId: ID!) { promoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n": typeof types.PromoteParticipantDocument,
+    "\n  mutation DemoteParticipant($id: ID!, $userId: ID!) { demoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n": typeof types.DemoteParticipantDocument,
+    "\n  mutation MuteMicrophone($id: ID!, $userId: ID!) { muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) { identity } }\n": typeof types.MuteMicrophoneDocument,
+    "\n  mutation RemoveParticipant($id: ID!, $userId: ID!) { removeParticipant(liveClassId: $id, userId: $userId) { id } }\n": typeof types.RemoveParticipantDocument,
     "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": typeof types.ScheduleLiveClassDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
@@ -45,6 +53,14 @@ const documents: Documents = {
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": types.EndLiveClassDocument,
+    "\n  query RoomModeration($id: ID!) {\n    liveClass(id: $id) {\n      id\n      roomParticipants { identity name moderator canPublish promoted handRaisedAt user { id fullName } tracks { sid source muted } }\n    }\n  }\n": types.RoomModerationDocument,
+    "\n  query MyRaisedHand($id: ID!) { liveClass(id: $id) { id raisedHands { raisedAt } } }\n": types.MyRaisedHandDocument,
+    "\n  mutation RaiseHand($id: ID!) { raiseHand(liveClassId: $id) { id raisedHands { raisedAt } } }\n": types.RaiseHandDocument,
+    "\n  mutation LowerHand($id: ID!, $userId: ID) { lowerHand(liveClassId: $id, userId: $userId) { id raisedHands { raisedAt } } }\n": types.LowerHandDocument,
+    "\n  mutation PromoteParticipant($id: ID!, $userId: ID!) { promoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n": types.PromoteParticipantDocument,
+    "\n  mutation DemoteParticipant($id: ID!, $userId: ID!) { demoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n": types.DemoteParticipantDocument,
+    "\n  mutation MuteMicrophone($id: ID!, $userId: ID!) { muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) { identity } }\n": types.MuteMicrophoneDocument,
+    "\n  mutation RemoveParticipant($id: ID!, $userId: ID!) { removeParticipant(liveClassId: $id, userId: $userId) { id } }\n": types.RemoveParticipantDocument,
     "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": types.ScheduleLiveClassDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
@@ -93,6 +109,38 @@ export function graphql(source: "\n  mutation CancelLiveClass($id: ID!) { cancel
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n"): typeof import('./graphql').EndLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query RoomModeration($id: ID!) {\n    liveClass(id: $id) {\n      id\n      roomParticipants { identity name moderator canPublish promoted handRaisedAt user { id fullName } tracks { sid source muted } }\n    }\n  }\n"): typeof import('./graphql').RoomModerationDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyRaisedHand($id: ID!) { liveClass(id: $id) { id raisedHands { raisedAt } } }\n"): typeof import('./graphql').MyRaisedHandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RaiseHand($id: ID!) { raiseHand(liveClassId: $id) { id raisedHands { raisedAt } } }\n"): typeof import('./graphql').RaiseHandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation LowerHand($id: ID!, $userId: ID) { lowerHand(liveClassId: $id, userId: $userId) { id raisedHands { raisedAt } } }\n"): typeof import('./graphql').LowerHandDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PromoteParticipant($id: ID!, $userId: ID!) { promoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n"): typeof import('./graphql').PromoteParticipantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DemoteParticipant($id: ID!, $userId: ID!) { demoteParticipant(liveClassId: $id, userId: $userId) { identity } }\n"): typeof import('./graphql').DemoteParticipantDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MuteMicrophone($id: ID!, $userId: ID!) { muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) { identity } }\n"): typeof import('./graphql').MuteMicrophoneDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveParticipant($id: ID!, $userId: ID!) { removeParticipant(liveClassId: $id, userId: $userId) { id } }\n"): typeof import('./graphql').RemoveParticipantDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

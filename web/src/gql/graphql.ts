@@ -71,6 +71,15 @@ export type ScheduleLiveClassInput = {
   waitForModerator?: boolean | null | undefined;
 };
 
+/** A kind of media track (LiveKit's TrackSource). */
+export type TrackSource =
+  | 'CAMERA'
+  | 'MICROPHONE'
+  | 'SCREEN_SHARE'
+  | 'SCREEN_SHARE_AUDIO'
+  /** A source LiveKit added after meet was written, or none given. */
+  | 'UNKNOWN';
+
 /** Fields to change; absent fields stay as they are. */
 export type UpdateLiveClassInput = {
   description?: string | null | undefined;
@@ -147,6 +156,67 @@ export type EndLiveClassMutationVariables = Exact<{
 
 
 export type EndLiveClassMutation = { endLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type RoomModerationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RoomModerationQuery = { liveClass: { id: string, roomParticipants: Array<{ identity: string, name: string | null, moderator: boolean, canPublish: boolean, promoted: boolean, handRaisedAt: string | null, user: { id: string, fullName: string } | null, tracks: Array<{ sid: string, source: TrackSource, muted: boolean }> }> | null } | null };
+
+export type MyRaisedHandQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type MyRaisedHandQuery = { liveClass: { id: string, raisedHands: Array<{ raisedAt: string }> } | null };
+
+export type RaiseHandMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RaiseHandMutation = { raiseHand: { id: string, raisedHands: Array<{ raisedAt: string }> } };
+
+export type LowerHandMutationVariables = Exact<{
+  id: string | number;
+  userId?: string | number | null | undefined;
+}>;
+
+
+export type LowerHandMutation = { lowerHand: { id: string, raisedHands: Array<{ raisedAt: string }> } };
+
+export type PromoteParticipantMutationVariables = Exact<{
+  id: string | number;
+  userId: string | number;
+}>;
+
+
+export type PromoteParticipantMutation = { promoteParticipant: { identity: string } };
+
+export type DemoteParticipantMutationVariables = Exact<{
+  id: string | number;
+  userId: string | number;
+}>;
+
+
+export type DemoteParticipantMutation = { demoteParticipant: { identity: string } };
+
+export type MuteMicrophoneMutationVariables = Exact<{
+  id: string | number;
+  userId: string | number;
+}>;
+
+
+export type MuteMicrophoneMutation = { muteParticipantTrack: { identity: string } };
+
+export type RemoveParticipantMutationVariables = Exact<{
+  id: string | number;
+  userId: string | number;
+}>;
+
+
+export type RemoveParticipantMutation = { removeParticipant: { id: string } };
 
 export type ScheduleLiveClassMutationVariables = Exact<{
   input: ScheduleLiveClassInput;
@@ -413,6 +483,88 @@ export const EndLiveClassDocument = new TypedDocumentString(`
   endedAt
   record
 }`) as unknown as TypedDocumentString<EndLiveClassMutation, EndLiveClassMutationVariables>;
+export const RoomModerationDocument = new TypedDocumentString(`
+    query RoomModeration($id: ID!) {
+  liveClass(id: $id) {
+    id
+    roomParticipants {
+      identity
+      name
+      moderator
+      canPublish
+      promoted
+      handRaisedAt
+      user {
+        id
+        fullName
+      }
+      tracks {
+        sid
+        source
+        muted
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RoomModerationQuery, RoomModerationQueryVariables>;
+export const MyRaisedHandDocument = new TypedDocumentString(`
+    query MyRaisedHand($id: ID!) {
+  liveClass(id: $id) {
+    id
+    raisedHands {
+      raisedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<MyRaisedHandQuery, MyRaisedHandQueryVariables>;
+export const RaiseHandDocument = new TypedDocumentString(`
+    mutation RaiseHand($id: ID!) {
+  raiseHand(liveClassId: $id) {
+    id
+    raisedHands {
+      raisedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RaiseHandMutation, RaiseHandMutationVariables>;
+export const LowerHandDocument = new TypedDocumentString(`
+    mutation LowerHand($id: ID!, $userId: ID) {
+  lowerHand(liveClassId: $id, userId: $userId) {
+    id
+    raisedHands {
+      raisedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LowerHandMutation, LowerHandMutationVariables>;
+export const PromoteParticipantDocument = new TypedDocumentString(`
+    mutation PromoteParticipant($id: ID!, $userId: ID!) {
+  promoteParticipant(liveClassId: $id, userId: $userId) {
+    identity
+  }
+}
+    `) as unknown as TypedDocumentString<PromoteParticipantMutation, PromoteParticipantMutationVariables>;
+export const DemoteParticipantDocument = new TypedDocumentString(`
+    mutation DemoteParticipant($id: ID!, $userId: ID!) {
+  demoteParticipant(liveClassId: $id, userId: $userId) {
+    identity
+  }
+}
+    `) as unknown as TypedDocumentString<DemoteParticipantMutation, DemoteParticipantMutationVariables>;
+export const MuteMicrophoneDocument = new TypedDocumentString(`
+    mutation MuteMicrophone($id: ID!, $userId: ID!) {
+  muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) {
+    identity
+  }
+}
+    `) as unknown as TypedDocumentString<MuteMicrophoneMutation, MuteMicrophoneMutationVariables>;
+export const RemoveParticipantDocument = new TypedDocumentString(`
+    mutation RemoveParticipant($id: ID!, $userId: ID!) {
+  removeParticipant(liveClassId: $id, userId: $userId) {
+    id
+  }
+}
+    `) as unknown as TypedDocumentString<RemoveParticipantMutation, RemoveParticipantMutationVariables>;
 export const ScheduleLiveClassDocument = new TypedDocumentString(`
     mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {
   scheduleLiveClass(input: $input) {
