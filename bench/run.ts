@@ -38,6 +38,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'documents', file: 'bench/documents.ts', run: call('runDocumentsBench') },
   { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
   { name: 'fuzz', file: 'bench/fuzz.ts', run: call('runFuzzBench') },
+  { name: 'amplification', file: 'bench/amplification.ts', run: call('runAmplificationBench') },
 ];
 
 const argv = process.argv.slice(2);

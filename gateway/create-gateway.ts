@@ -15,6 +15,7 @@ import { createFastLane } from './fast-lane.js';
 import { OperationAdmission } from './execution/operation-admission.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics, metricsPlugin } from './gateway-metrics.js';
+import { answerStatusPlugin } from './pipeline/answer-status.js';
 import { FederationGateway } from './supergraph/federation-gateway.js';
 
 export interface GatewayOptions {
@@ -78,7 +79,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
     formatError: formatClientError,
     // Requests of the fast lane (fast-lane.ts) never reach plugins: what a plugin does, the lane must do too.
-    plugins: [metricsPlugin()],
+    plugins: [metricsPlugin(), answerStatusPlugin()],
   });
   await server.start();
   return {

@@ -13,8 +13,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { graphqlRuntime } from '../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { PlanExecutor } from './execution/plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
-import { SERVER_BUSY } from './execution/operation-admission.js';
 import { countErrors, countOperation, countRefusal, gatewayMetrics } from './gateway-metrics.js';
+import { answerHead } from './pipeline/answer-status.js';
 import { RESPONSE_TOO_LARGE, exceedsBound, tooLargeBody } from './pipeline/response-bound.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
@@ -84,9 +84,10 @@ export function createFastLane(options: FastLaneOptions) {
       body = tooLargeBody(options.maxResponseBytes);
       countRefusal(RESPONSE_TOO_LARGE);
     }
-    // Refused for want of room (admission queue full): 503, so that clients and balancers back off.
-    const busy = result.data == null && errors?.length === 1 && errors[0]!.extensions?.code === SERVER_BUSY;
-    response.writeHead(busy ? 503 : 200, busy ? { 'cache-control': 'no-store', 'content-type': contentType, 'retry-after': '1' } : { 'cache-control': 'no-store', 'content-type': contentType });
+    // The same status Apollo Server's path gives (pipeline/answer-status.ts): 503 when refused for want of room.
+    const head = answerHead(result.data, errors);
+    const headers = { 'cache-control': 'no-store', 'content-type': contentType };
+    response.writeHead(head?.status ?? 200, head ? { ...headers, ...head.headers } : headers);
     response.end(body);
     return true;
   };

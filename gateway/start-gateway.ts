@@ -184,7 +184,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
     server, config, log, supergraph: gateway.gateway.current,
-    pipeline, trust, checkLimits: (query) => checkOperationLimits(query, settings.limits),
+    pipeline, trust,
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));

@@ -24,7 +24,8 @@ import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { TOO_SLOW_ERROR_CODE } from './close-codes.js';
 import { EventMessage } from './event-message.js';
 import { readSseParams } from './sse-params.js';
-import type { SubscriptionEngine } from './subscription-engine.js';
+import type { ClientStream } from './client-stream.js';
+import type { Checked, SubscriptionEngine } from './subscription-engine.js';
 import { onTokenExpiry } from './token-expiry.js';
 
 export interface SseTransportOptions {
@@ -68,14 +69,30 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
     }
     const params = await readSseParams(request);
     if (!params.ok) return sendGraphQLError(response, params.status, 'BAD_REQUEST', params.message);
+    // The client may leave while the steps wait (a token check, the rate-limit store): its 'close' is
+    // seen here, not missed, so that a place reserved for it is given back and nothing starts.
+    let gone = false;
+    let onGone = () => void (gone = true);
+    response.once('close', () => onGone());
     const edge = edgeRequest('sse', clientIp(request, trust), token, params.request);
     const refusal = await runSteps(pipeline.sse, edge);
-    if (refusal) return sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }, refusal.headers);
-    const viewer = edge.viewer!;
     const release = edge.release ?? (() => {});
+    if (refusal) {
+      release();
+      return sendJson(response, refusal.status, { errors: [{ message: refusal.message, extensions: { code: refusal.code } }] }, refusal.headers);
+    }
+    const viewer = edge.viewer!;
     // The safelist may have replaced the text the client sent.
     const subscribeRequest = edge.rewritten ? { ...params.request, query: edge.query as string } : params.request;
-    const checked = engine.check(subscribeRequest);
+    // Also when it left before the listener was there (while its body was read).
+    if (gone || response.closed || request.socket.destroyed) return release();
+    let checked: Checked;
+    try {
+      checked = engine.check(subscribeRequest);
+    } catch (error) {
+      release();
+      throw error;
+    }
     if (!checked.ok) {
       release();
       return sendJson(response, 400, { errors: checked.errors });
@@ -90,30 +107,30 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
       if (!response.write(chunk)) unsent++;
     };
     let tooSlow = false;
-    const subscribed = engine.subscribe(viewer, subscribeRequest, {
-      deliver: (event) => write(event.sseNext()),
-      isBehind: () => unsent >= maxQueuedEvents || response.writableLength > maxBufferedBytes,
-      onTooSlow: (reason) => {
-        tooSlow = true;
-        write(new EventMessage({ errors: [{ message: reason, extensions: { code: TOO_SLOW_ERROR_CODE } }] as never }).sseNext());
-      },
-      onEnd: release,
-    });
-    if (!subscribed.ok) {
+    let stream: ClientStream;
+    try {
+      stream = engine.subscribe(viewer, subscribeRequest, checked.plan, {
+        deliver: (event) => write(event.sseNext()),
+        isBehind: () => unsent >= maxQueuedEvents || response.writableLength > maxBufferedBytes,
+        onTooSlow: (reason) => {
+          tooSlow = true;
+          write(new EventMessage({ errors: [{ message: reason, extensions: { code: TOO_SLOW_ERROR_CODE } }] as never }).sseNext());
+        },
+        onEnd: release,
+      });
+    } catch (error) {
       release();
-      write(new EventMessage({ errors: subscribed.errors as never }).sseNext());
-      return void response.end(COMPLETE);
+      throw error;
     }
-    const { stream } = subscribed;
     const pinger = setInterval(() => write(PING), options.keepAliveMs ?? 12_000);
     const cancelExpiry = onTokenExpiry(token!, () =>
       stream.end(new EventMessage({ data: null, errors: [{ message: 'Token expired: subscribe again with a fresh token', extensions: { code: 'UNAUTHENTICATED' } }] as never })),
     );
-    response.once('close', () => {
+    onGone = () => {
       clearInterval(pinger);
       cancelExpiry();
       void stream.return();
-    });
+    };
     // Ends when the subscription completes, the token expires, the client is let go, or it leaves.
     await stream.next();
     clearInterval(pinger);

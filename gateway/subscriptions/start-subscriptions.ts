@@ -6,7 +6,6 @@ import type http from 'node:http';
 import type { PlatformConfig } from '../../platform/config.js';
 import type { TrustedProxies } from '../../platform/http/client-ip.js';
 import type { Logger } from '../../platform/logger.js';
-import type { LimitVerdict } from '../operation-limits.js';
 import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { createSseHandler } from './sse-transport.js';
 import { SubscriptionEngine, type SubscriptionEngineOptions } from './subscription-engine.js';
@@ -24,7 +23,6 @@ export interface GatewaySubscriptionsOptions {
   pipeline: Pick<GatewayPipeline, 'authenticate' | 'subscribe' | 'sse'>;
   /** The gateway's trusted proxies, for the client's address. */
   trust: TrustedProxies;
-  checkLimits?: (query: string) => LimitVerdict;
   /** SSE: events a stream may hold unsent before its client is let go. Default 100. */
   maxQueuedEvents?: number;
 }
@@ -52,7 +50,6 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
     supergraph: options.supergraph,
     signingSecret: options.config.internalSigningSecret,
     log,
-    checkLimits: options.checkLimits,
     subgraphTimeoutMs: options.config.gateway.subgraphTimeoutMs,
   });
   engines.add(engine);

@@ -14,7 +14,6 @@ import { claimsFromViewer, type Viewer } from '../../platform/auth/viewer.js';
 import { serviceViewer } from '../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../platform/logger.js';
 import { CONNECTION_BODY } from '../../platform/subgraph/subscriptions/subscription-protocol.js';
-import type { LimitVerdict } from '../operation-limits.js';
 import { SubgraphDataSource } from '../subgraph-data-source.js';
 import { ClientStream, type ClientStreamOptions } from './client-stream.js';
 import { formatErrors } from './execute-event.js';
@@ -28,8 +27,6 @@ export interface SubscriptionEngineOptions {
   supergraph: Pick<ServingSupergraph, 'loaded' | 'urls'>;
   signingSecret: string;
   log: Logger;
-  /** The gateway's operation limits (the same as over HTTP). */
-  checkLimits?: (query: string) => LimitVerdict;
   /** Per call to a subgraph while completing an event. Default 10 s. */
   subgraphTimeoutMs?: number;
   /** graphql-ws connections per subgraph. Default 4. */
@@ -48,7 +45,7 @@ export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'> & {
   onEnd?: () => void;
 };
 
-export type Subscribed = { ok: true; stream: ClientStream } | { ok: false; errors: GraphQLFormattedError[] };
+export type Checked = { ok: true; plan: SubscriptionPlan } | { ok: false; errors: GraphQLFormattedError[] };
 
 export class SubscriptionEngine {
   planner!: SubscriptionPlanner;
@@ -87,11 +84,13 @@ export class SubscriptionEngine {
     return { clients, upstream: this.shared.size };
   }
 
-  /** Limits, validation and plan: what may be refused before anything starts. */
-  check(request: SubscribeRequest): { ok: true; plan: SubscriptionPlan } | { ok: false; errors: GraphQLFormattedError[] } {
+  /**
+   * Validation and plan: what may be refused before anything starts. The
+   * operation's limits are not checked again here: every transport passes
+   * the pipeline's operation step first (gateway-pipeline.ts).
+   */
+  check(request: SubscribeRequest): Checked {
     const refuse = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) => ({ ok: false as const, errors: formatErrors(errors) });
-    const verdict = this.options.checkLimits?.(request.query);
-    if (verdict && !verdict.ok) return refuse([new GraphQLError(verdict.message, { extensions: { code: verdict.code } })]);
     const planned = this.planner.plan(request.query, request.operationName);
     if (!planned.ok) return refuse(planned.errors);
     const subgraph = planned.plan.primary.serviceName;
@@ -99,10 +98,8 @@ export class SubscriptionEngine {
     return { ok: true, plan: planned.plan };
   }
 
-  subscribe(viewer: Viewer, request: SubscribeRequest, hooks: ClientHooks): Subscribed {
-    const checked = this.check(request);
-    if (!checked.ok) return checked;
-    const { plan } = checked;
+  /** Starts (or joins) the subscription `check` planned: the plan is not made twice. */
+  subscribe(viewer: Viewer, request: SubscribeRequest, plan: SubscriptionPlan, hooks: ClientHooks): ClientStream {
     const subgraph = plan.primary.serviceName;
 
     const variables = request.variables ?? {};
@@ -136,7 +133,7 @@ export class SubscriptionEngine {
       },
     });
     owner.add(stream);
-    return { ok: true, stream };
+    return stream;
   }
 
   private upstreamFor(subgraph: string): UpstreamConnection {

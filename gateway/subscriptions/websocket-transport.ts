@@ -23,7 +23,8 @@ import { edgeRequest, runSteps } from '../pipeline/edge-request.js';
 import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { SubscriptionCloseCode } from './close-codes.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
-import type { SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
+import type { Checked, SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
+import type { SubscriptionPlan } from './subscription-planner.js';
 import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
 
 export interface WebSocketTransportOptions {
@@ -60,6 +61,8 @@ interface Operation {
   viewer: Viewer;
   socket: WebSocket;
   request: SubscribeRequest;
+  /** Planned once, in onSubscribe. */
+  plan: SubscriptionPlan;
   /** Gives back the subscription's place in its quotas. */
   release: () => void;
 }
@@ -136,16 +139,26 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         const edge = edgeRequest('websocket', connection.clientIp, connection.token, payload, socket);
         edge.viewer = connection.viewer;
         const refusal = await runSteps(pipeline.subscribe, edge);
-        if (refusal) return refuse([{ message: refusal.message, extensions: { code: refusal.code } }]);
+        // A place a step reserved before a later one refused is given back at once.
         const release = edge.release ?? NOTHING;
+        if (refusal) {
+          release();
+          return refuse([{ message: refusal.message, extensions: { code: refusal.code } }]);
+        }
         // The safelist may have replaced the text the client sent.
         const request: SubscribeRequest = edge.rewritten ? { ...payload, query: edge.query as string } : payload;
-        const checked = engine.check(request);
+        let checked: Checked;
+        try {
+          checked = engine.check(request);
+        } catch (error) {
+          release();
+          throw error;
+        }
         if (!checked.ok) {
           release();
           return refuse(checked.errors);
         }
-        const operation: Operation = { id, viewer: connection.viewer, socket, request, release };
+        const operation: Operation = { id, viewer: connection.viewer, socket, request, plan: checked.plan, release };
         return {
           schema: engine.planner.apiGraphQLSchema,
           document: checked.plan.document,
@@ -158,22 +171,26 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
       // Events skip graphql-ws (a promise chain and a JSON.stringify per client): the `next` frame, made once per
       // event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
       subscribe: (args) => {
-        const { id, viewer, socket, request, release } = args.contextValue as Operation;
+        const { id, viewer, socket, request, plan, release } = args.contextValue as Operation;
         const raw = rawSocketOf(socket);
-        const subscribed = engine.subscribe(viewer, request, {
-          deliver: (event) => {
-            if (socket.readyState !== socket.OPEN) return;
-            const frame = event.graphqlWsFrame(id);
-            if (raw) raw.write(frame);
-            else socket.send(frame.subarray(frameHeaderLength(frame)), TEXT); // ws frames it (should its internals change)
-          },
-          // The client's queue is its socket's unsent bytes.
-          isBehind: () => (raw ? raw.writableLength : socket.bufferedAmount) > maxBufferedBytes,
-          onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
-          onEnd: release,
-        });
-        if (!subscribed.ok) release();
-        return subscribed.ok ? subscribed.stream : ({ errors: subscribed.errors } as never);
+        try {
+          return engine.subscribe(viewer, request, plan, {
+            deliver: (event) => {
+              if (socket.readyState !== socket.OPEN) return;
+              const frame = event.graphqlWsFrame(id);
+              if (raw) raw.write(frame);
+              else socket.send(frame.subarray(frameHeaderLength(frame)), TEXT); // ws frames it (should its internals change)
+            },
+            // The client's queue is its socket's unsent bytes.
+            isBehind: () => (raw ? raw.writableLength : socket.bufferedAmount) > maxBufferedBytes,
+            onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
+            onEnd: release,
+          });
+        } catch (error) {
+          // graphql-ws only reports the failure: the place onSubscribe took must not stay taken.
+          release();
+          throw error;
+        }
       },
       execute: () => ({ errors: [{ message: 'Only subscriptions are served over WebSocket' }] }) as never,
     },

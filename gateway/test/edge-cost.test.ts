@@ -141,8 +141,8 @@ describe('time and cancellation', () => {
 });
 
 describe('the admission queue', () => {
-  it('refuses with 503 SERVER_BUSY past GATEWAY_MAX_QUEUED_PLANS instead of waiting without end', async () => {
-    const { post } = await gatewayWith({ GATEWAY_CONCURRENT_PLANS: '1', GATEWAY_MAX_QUEUED_PLANS: '1' });
+  it('refuses with 503 SERVER_BUSY past GATEWAY_MAX_QUEUED_PLANS, on the fast lane and through Apollo Server alike', async () => {
+    const { post, url } = await gatewayWith({ GATEWAY_CONCURRENT_PLANS: '1', GATEWAY_MAX_QUEUED_PLANS: '1' });
     const query = '{ items(n: 2) { id more } }';
     expect((await post(query)).body.data.items).toHaveLength(2); // planned and known: the fast lane serves it now
     const held = hold(items);
@@ -155,6 +155,11 @@ describe('the admission queue', () => {
     expect(refused.status).toBe(503);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('SERVER_BUSY');
+    // The same refusal through Apollo Server's path (an accept header the fast lane leaves to Apollo): the same status.
+    const throughApollo = await postTo(url, { query }, { accept: 'application/graphql-response+json, application/json;q=0.9' });
+    expect(throughApollo.body.errors?.[0]?.extensions?.code).toBe('SERVER_BUSY');
+    expect(throughApollo.status).toBe(503);
+    expect(throughApollo.headers['retry-after']).toBe('1');
     held.release();
     expect((await running).body.data.items).toHaveLength(2);
     expect((await queued).body.data.items).toHaveLength(2);

@@ -5,6 +5,7 @@
  * connect included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import WebSocket from 'ws';
 import type { PlatformConfig } from '../../platform/config.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
@@ -25,7 +26,9 @@ beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet', 'calendar'], env: { GATEWAY_RATE_LIMIT_STORE: 'memory', MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
   const subgraphUrls = Object.fromEntries(Object.entries(platform.subgraphs).map(([name, running]) => [name, running!.url]));
   const log = createLogger('edge-subscriptions');
-  capped = await startGateway({ config: withGateway(platform.config, { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerUser: 3 }), log, subgraphUrls });
+  // Rate limits out of the way: the caps are what these tests count.
+  const roomy = { store: 'memory' as const, user: { burst: 100_000, perSecond: 1_000 }, ip: { burst: 100_000, perSecond: 1_000 } };
+  capped = await startGateway({ config: withGateway(platform.config, { maxSubscriptionsPerConnection: 2, maxSubscriptionsPerUser: 3, rateLimit: roomy }), log, subgraphUrls });
   limited = await startGateway({
     config: withGateway(platform.config, { rateLimit: { store: 'memory', user: { burst: 3, perSecond: 0.01 }, ip: { burst: 1000, perSecond: 0.01 } } }),
     log,
@@ -115,6 +118,58 @@ describe('subscription caps', () => {
     expect(await third.errorOf('5')).toBeNull();
     second.close();
     third.close();
+  });
+});
+
+describe('places in the caps are given back', () => {
+  it('after many refused, failed and abandoned subscribes, the user can still open as many as the cap allows', { timeout: 60_000 }, async () => {
+    const user = 'neil.student';
+    const token = await platform.tokenFor(user);
+    const client = await connection(wsUrlOf(capped.url), token);
+    const stranger = 'subscription { liveClassStatusChanged(courseId: "00000000-0000-4000-8000-00000000dead") { id } }';
+    for (let round = 0; round < 4; round++) {
+      // Refused after the caps' step has passed: by validation, as not a subscription, by the subgraph (a scope it cannot see).
+      client.subscribe(`invalid${round}`, 'subscription { noSuchField }');
+      client.subscribe(`query${round}`, '{ courses { id } }');
+      client.subscribe(`unseen${round}`, stranger);
+      for (const id of [`invalid${round}`, `query${round}`, `unseen${round}`]) expect(await client.errorOf(id, 5_000), id).not.toBeNull();
+      // Given up before the gateway answered: completed at once, or the socket closed at once.
+      client.subscribe(`quit${round}`, IDS);
+      client.complete(`quit${round}`);
+      const leaving = await connection(wsUrlOf(capped.url), token);
+      leaving.subscribe(`left${round}`, IDS);
+      leaving.close();
+      // SSE: the client sends its request and leaves at once, while its (fresh, not yet cached) token is checked.
+      const fresh = await platform.tokenFor(user, { expiresIn: 600 + round });
+      const { port } = new URL(capped.url.replace('localhost', '127.0.0.1'));
+      const body = JSON.stringify({ query: IDS });
+      const raw = net.connect(Number(port), '127.0.0.1');
+      await new Promise((resolve) => raw.once('connect', resolve));
+      raw.write(
+        `POST /graphql/stream HTTP/1.1\r\nhost: 127.0.0.1\r\nauthorization: Bearer ${fresh}\r\naccept: text/event-stream\r\n` +
+          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+        () => raw.destroy(),
+      );
+      await new Promise((resolve) => raw.once('close', resolve));
+    }
+    // Whatever is still being torn down is given back shortly: as many as the cap allows (two connections,
+    // two a connection), then the cap again.
+    const fresh = [await connection(wsUrlOf(capped.url), token), await connection(wsUrlOf(capped.url), token)];
+    const deadline = Date.now() + 10_000;
+    for (let i = 0; i < 3; i++) {
+      const on = fresh[i % 2]!;
+      for (let attempt = 0; ; attempt++) {
+        on.subscribe(`open${i}.${attempt}`, IDS);
+        const refused = await on.errorOf(`open${i}.${attempt}`);
+        if (refused === null) break;
+        expect(refused[0]?.extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+        if (Date.now() > deadline) throw new Error(`only ${i} of 3 subscriptions could be opened: places were not given back`);
+      }
+    }
+    fresh[1]!.subscribe('over', IDS);
+    expect((await fresh[1]!.errorOf('over'))?.[0]?.extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
+    for (const socket of fresh) socket.close();
+    client.close();
   });
 });
 

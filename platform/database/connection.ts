@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect, WithSchemaPlugin, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
+import { cancellablePool } from './request-cancellation.js';
 import { runMarkedStatementsNamed } from './named-statements.js';
 import { notifyQueryObservers } from './query-observer.js';
 
@@ -55,7 +56,8 @@ export function findPool(database: string, port: number): pg.Pool | undefined {
 
 export function createKysely<DB>(databaseUrl: string, schema?: string, plugins: KyselyPlugin[] = []): Kysely<DB> {
   return new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: getPool(databaseUrl) }),
+    // Statements of a request its caller gave up on are cancelled (request-cancellation.ts).
+    dialect: new PostgresDialect({ pool: cancellablePool(getPool(databaseUrl)) }),
     plugins: schema ? [new WithSchemaPlugin(schema), ...plugins] : plugins,
     log: notifyQueryObservers,
   });

@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { parse } from 'graphql';
 import { createUserTokenVerifier } from '../auth/user-token.js';
 import { createKysely } from '../database/connection.js';
+import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
 import { healthRoutes } from '../http/health.js';
 import { findRoute } from '../http/router.js';
@@ -37,6 +38,15 @@ export interface RunningSubgraph {
   port: number;
   server: http.Server;
   stop: () => Promise<void>;
+}
+
+/** Fires when the response's connection closes before the answer is out: nobody is waiting for it any more. */
+function callerGone(response: http.ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  response.once('close', () => {
+    if (!response.writableFinished) controller.abort();
+  });
+  return controller.signal;
 }
 
 export async function startSubgraph<TContext extends BaseContext>(
@@ -90,8 +100,10 @@ export async function startSubgraph<TContext extends BaseContext>(
     const handler = pathname === '/graphql' ? graphql : route?.handle;
     if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
     measureRequest(module.name, route?.path ?? pathname, request, response);
+    // A GraphQL request's statements are cancelled when its caller (the gateway) gives up on it.
+    const serve = pathname === '/graphql' ? () => runCancellable(callerGone(response), () => handler(request, response)) : () => handler(request, response);
     const run = () =>
-      handler(request, response).catch((error: unknown) => {
+      serve().catch((error: unknown) => {
         log.error({ err: error }, 'request failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
         else response.destroy();

@@ -1,0 +1,93 @@
+/**
+ * Work nobody waits for stops in PostgreSQL too. A subgraph runs each
+ * GraphQL request inside `runCancellable(signal, …)` (start-subgraph.ts);
+ * the signal fires when the caller's connection closes before the answer
+ * is out: the gateway gave up (its GATEWAY_REQUEST_TIMEOUT_MS passed, or
+ * its own client went away, see gateway/pipeline/request-deadline.ts) and
+ * cut its fetch. Then the statement the request is running is cancelled
+ * (PostgreSQL's cancel request, as libpq's PQcancel sends it, on a
+ * connection of its own, so it needs no place in the pool), and every
+ * later statement of the request fails at once without reaching the server.
+ *
+ * A cancel request stops whatever the backend runs when it arrives, which
+ * could already be another request's statement: a connection that carried
+ * a cancel is therefore never reused (released as broken, the pool opens a
+ * new one).
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { PostgresPool, PostgresPoolClient } from 'kysely';
+import pg from 'pg';
+
+const scope = new AsyncLocalStorage<AbortSignal>();
+
+/** extensions.code of the error an aborted request's statements fail with. */
+export const REQUEST_CANCELLED = 'REQUEST_CANCELLED';
+
+export class RequestCancelledError extends Error {
+  readonly code = REQUEST_CANCELLED;
+  constructor() {
+    super('The request was cancelled: its caller is gone');
+  }
+}
+
+/** Runs `work` with its statements cancelled once `signal` fires. */
+export function runCancellable<T>(signal: AbortSignal, work: () => T): T {
+  return scope.run(signal, work);
+}
+
+/** What pg keeps of a session for cancel requests (left out of its types), and its protocol connection. */
+interface BackendKey {
+  processID: number;
+  secretKey: number;
+}
+interface ProtocolConnection extends NodeJS.EventEmitter {
+  connect(port: number | string, host?: string): void;
+  cancel(processID: number, secretKey: number): void;
+}
+const { Connection } = pg as unknown as { Connection: new () => ProtocolConnection };
+
+/** Sends PostgreSQL's cancel request for what `client`'s backend is running (a failure only means nothing is cancelled). */
+function sendCancel(client: pg.PoolClient): void {
+  const { processID, secretKey } = client as unknown as BackendKey;
+  const { host, port } = client as unknown as pg.Client;
+  const connection = new Connection();
+  connection.on('error', () => {});
+  connection.on('connect', () => connection.cancel(processID, secretKey));
+  // A socket directory, as pg itself connects to one.
+  if (host?.startsWith('/')) connection.connect(`${host}/.s.PGSQL.${port}`);
+  else connection.connect(port, host);
+}
+
+/** `pool` for Kysely, its statements cancelled with the request that runs them (see above). */
+export function cancellablePool(pool: pg.Pool): PostgresPool {
+  return {
+    connect: async () => {
+      const client = await pool.connect();
+      let cancelSent = false;
+      const query = (text: unknown, parameters?: unknown) => {
+        const signal = scope.getStore();
+        const run = () => (parameters === undefined ? client.query(text as never) : client.query(text as string, parameters as unknown[]));
+        if (!signal) return run();
+        if (signal.aborted) return Promise.reject(new RequestCancelledError());
+        const onAbort = () => {
+          cancelSent = true;
+          sendCancel(client);
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const result = run() as unknown;
+        if (!(result instanceof Promise)) {
+          // A cursor (streamed rows): not cancelled here, only its statement.
+          signal.removeEventListener('abort', onAbort);
+          return result;
+        }
+        return result.finally(() => signal.removeEventListener('abort', onAbort));
+      };
+      return {
+        query,
+        // A backend that may still get our cancel request is closed, never handed to another request.
+        release: () => client.release(cancelSent || undefined),
+      } as PostgresPoolClient;
+    },
+    end: () => pool.end(),
+  };
+}
