@@ -92,3 +92,18 @@ export function treeRssBytes(root: number): number {
   for (const pid of processTree(root)) pages += readStat(pid)?.rssPages ?? 0;
   return pages * pageBytes;
 }
+
+/** Proportional set size of one process (shared pages divided among their users), in bytes; 0 when unreadable. */
+function pssBytes(pid: number): number {
+  try {
+    const match = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0; // exited meanwhile, or not Linux
+  }
+}
+
+/** Memory of the tree under `root` with shared pages counted once (PSS): what the stack really holds. */
+export function treePssBytes(root: number): number {
+  return processTree(root).reduce((sum, pid) => sum + pssBytes(pid), 0);
+}

@@ -17,7 +17,7 @@ import { closePools } from '../../platform/database/connection.js';
 import type { EmbeddedServer } from '../../platform/database/embedded-postgres.js';
 import { createLogger } from '../../platform/logger.js';
 import { REPO_ROOT } from '../../platform/paths.js';
-import { processTree, treeRssBytes } from '../../platform/process-stats.js';
+import { processTree, treePssBytes, treeRssBytes } from '../../platform/process-stats.js';
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { devTokenFor } from './dev-token.js';
 import { ensureWebBuild } from './ensure-web-build.js';
@@ -122,7 +122,8 @@ async function main(): Promise<void> {
   const seconds = process.uptime();
   const stack = processTree(process.pid);
   const rssMb = treeRssBytes(process.pid) / 1024 ** 2;
-  const summary = `Started in ${seconds.toFixed(1)} s; the stack is ${stack.length} processes holding ${rssMb.toFixed(0)} MB resident (load average ${loadavg()[0]!.toFixed(1)}).`;
+  const pssMb = treePssBytes(process.pid) / 1024 ** 2;
+  const summary = `Started in ${seconds.toFixed(1)} s; the stack is ${stack.length} processes holding ${pssMb.toFixed(0)} MB (PSS; ${rssMb.toFixed(0)} MB RSS summed, shared pages counted per process) at load average ${loadavg()[0]!.toFixed(1)}.`;
   printBanner(gatewayUrl, database.embedded, admin?.token, summary);
 }
 
