@@ -36,6 +36,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'events', file: 'bench/events.ts', run: call('runEventsBench') },
   { name: 'calendar', file: 'bench/calendar.ts', run: call('runCalendarBench') },
   { name: 'documents', file: 'bench/documents.ts', run: call('runDocumentsBench') },
+  { name: 'documents-search', file: 'bench/documents-search.ts', run: call('runDocumentsSearchBench') },
   { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
   { name: 'fuzz', file: 'bench/fuzz.ts', run: call('runFuzzBench') },
   { name: 'amplification', file: 'bench/amplification.ts', run: call('runAmplificationBench') },
