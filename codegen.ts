@@ -21,6 +21,7 @@ const mappers: Record<string, Record<string, string>> = {
     Quote: '../models.js#SalesRecordModel',
     Invoice: '../models.js#SalesRecordModel',
     Employee: '../models.js#EmployeeModel',
+    Course: '../models.js#CourseReference',
   },
   meet: {
     LiveClass: '../models.js#LiveClassModel',
@@ -30,6 +31,10 @@ const mappers: Record<string, Record<string, string>> = {
     RoomParticipant: '../models.js#RoomParticipantModel',
     ModerationEntry: '../models.js#ModerationEntryModel',
     Course: '../models.js#CourseReference',
+    CourseAttendanceReport: '../services/course-attendance.js#CourseAttendanceReportModel',
+    CourseAttendee: '../services/course-attendance.js#CourseAttendeeModel',
+    ClassPresence: '../services/course-attendance.js#ClassPresenceModel',
+    SignedDownload: '../attendance/attendance-reports.js#SignedDownloadModel',
   },
   calendar: {
     CalendarEvent: '../models.js#CalendarEventModel',

@@ -127,6 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     ...(settings.metricsPort === 'public' ? [metricsRoute({ token: settings.metricsToken })] : []),
     ...(['GET', 'PUT', 'POST'] as const).flatMap((method) => forward(method, '/files/', 'documents')),
     ...forward('GET', '/recordings/', 'meet'),
+    ...forward('GET', '/attendance/', 'meet'),
     ...forward('GET', '/calendar/feed/', 'calendar'),
     ...forward('POST', '/webhooks/livekit', 'meet'),
     ...forward('POST', '/events/ingest', 'erp'),

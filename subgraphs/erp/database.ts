@@ -24,6 +24,8 @@ export interface ProjectsTable {
   status: ProjectStatusName;
   start_date: Timestamp | null;
   due_date: Timestamp | null;
+  /** Moodle course id of the Academy course the project is for. */
+  course_id: BigInt | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -19,8 +19,15 @@ export interface ProjectModel {
   status: ProjectStatusName;
   startDate: Date | null;
   dueDate: Date | null;
+  /** Moodle course id, when the project is linked to an Academy course. */
+  courseId: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** A Course representation (academy's entity) as the gateway sends it. */
+export interface CourseReference {
+  id: string;
 }
 
 export interface TaskModel {

@@ -11,6 +11,7 @@ import { erpMigrations } from './migrations/index.js';
 import { ErpDb } from './repositories/erp-db.js';
 import { resolvers } from './resolvers/index.js';
 import { seedErp } from './seed.js';
+import { CompanyCourses } from './services/company-course.js';
 import { CompanyPeople } from './services/company-people.js';
 import { CompanyService } from './services/company-service.js';
 import { EmployeeService } from './services/employee-service.js';
@@ -38,7 +39,7 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
         return {
           ...base,
           companies: new CompanyService(base.viewer, db),
-          projects: new ProjectService(base.viewer, db),
+          projects: new ProjectService(base.viewer, db, new CompanyCourses(config, base.viewer)),
           tasks: new TaskService(base.viewer, db, people),
           milestones: new MilestoneService(base.viewer, db),
           salesMeetings: new SalesMeetingService(base.viewer, db, people),

@@ -56,6 +56,8 @@ export interface RecordingsTable {
   /** Where LiveKit says it wrote the file. */
   location: string | null;
   error: string | null;
+  /** Visible to students (teachers see unpublished ones too). */
+  published: Generated<boolean>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -73,6 +75,8 @@ export interface AttendanceTable {
   /** Null while only the `left` event of this session has been seen. */
   joined_at: Timestamp | null;
   left_at: Timestamp | null;
+  /** When reconciliation last saw the session in the room: where an interval whose `left` was lost is closed. */
+  last_seen_at: Timestamp | null;
   created_at: CreatedAt;
 }
 

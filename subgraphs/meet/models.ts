@@ -40,6 +40,7 @@ export interface RecordingModel {
   storage: string;
   fileKey: string | null;
   location: string | null;
+  published: boolean;
   createdAt: Date;
 }
 

@@ -1,11 +1,13 @@
 /**
  * Demo live classes for embedded mode: the scheduled ones of DEMO_LIVE_CLASSES
- * and one that already ended, with a READY recording and attendance.
+ * and one that already ended, with a READY recording (its file written to
+ * the local recordings directory, so that its link plays) and attendance.
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COURSES, DEMO_ENDED_LIVE_CLASS, DEMO_LIVE_CLASSES, demoCompanyId } from '../../platform/demo/demo-ids.js';
 import type { SubgraphDeps } from '../../platform/subgraph/subgraph-module.js';
 import type { MeetDatabase } from './database.js';
+import { ensureDemoRecordingFile } from './recordings/demo-recording-file.js';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -16,8 +18,12 @@ function companyOfCourse(courseId: string): string {
   return demoCompanyId(course.company);
 }
 
-export async function seedMeet({ databaseUrl, log }: SubgraphDeps): Promise<void> {
+export async function seedMeet({ config, databaseUrl, log }: SubgraphDeps): Promise<void> {
   const db = createKysely<MeetDatabase>(databaseUrl, 'meet');
+  const ended = DEMO_ENDED_LIVE_CLASS;
+  const demoFileKey = `class-${ended.course}-demo0.mp4`;
+  // Also when the data is kept but the file went (a new DATA_DIR for files only).
+  const demoFileSize = await ensureDemoRecordingFile(config.meet.recordingsDir, demoFileKey, ended.minutes * 60);
   if (await db.selectFrom('live_classes').select('id').limit(1).executeTakeFirst()) return;
   // Whole hours, so that the demo schedule reads naturally.
   const now = Math.floor(Date.now() / HOUR) * HOUR;
@@ -35,7 +41,6 @@ export async function seedMeet({ databaseUrl, log }: SubgraphDeps): Promise<void
         .execute();
     }
 
-    const ended = DEMO_ENDED_LIVE_CLASS;
     const companyId = companyOfCourse(ended.course);
     const start = new Date(now - ended.hoursAgo * HOUR);
     const end = new Date(start.getTime() + ended.minutes * MINUTE);
@@ -53,8 +58,8 @@ export async function seedMeet({ databaseUrl, log }: SubgraphDeps): Promise<void
       .values({
         id: ended.recordingId, company_id: companyId, live_class_id: ended.id, course_id: ended.course,
         egress_id: 'EG_demo0000001', status: 'READY', started_at: start, ended_at: end,
-        duration_seconds: ended.minutes * 60, size_bytes: String(412_000_000), storage: 'local',
-        file_key: `class-${ended.course}-demo0.mp4`, location: `class-${ended.course}-demo0.mp4`,
+        duration_seconds: ended.minutes * 60, size_bytes: String(demoFileSize), storage: 'local',
+        file_key: demoFileKey, location: demoFileKey,
       })
       .execute();
     for (const [index, stay] of ended.attendance.entries()) {

@@ -8,6 +8,8 @@ import { CourseAccess } from '../../platform/federation/course-access.js';
 import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/subgraph-module.js';
 import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
+import { attendanceCsvRoute } from './attendance/attendance-csv-route.js';
+import { AttendanceReports } from './attendance/attendance-reports.js';
 import { Reconciler } from './jobs/reconciler.js';
 import { academyRoster } from './jobs/roster-enforcement.js';
 import { RoomOpeningJob } from './jobs/room-opening.js';
@@ -51,6 +53,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
+  const attendanceReports = new AttendanceReports(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds, classRepository, attendanceRepository);
   const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, academyRoster(config));
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
@@ -62,7 +65,8 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
     roomOpening,
     webhookRetention,
     createContext: (base) => {
-      const access = new ClassAccess(base.viewer, new CourseAccess(config, base.viewer));
+      const courses = new CourseAccess(config, base.viewer);
+      const access = new ClassAccess(base.viewer, courses);
       const liveClasses = new LiveClassService(base.viewer, access, classRepository);
       return {
         ...base,
@@ -70,11 +74,15 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
         scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, recordingControl, base.log),
         joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
         recordings: new RecordingService(base.viewer, access, recordingRepository, liveClasses, recordingControl),
-        attendance: new AttendanceService(base.viewer, access, attendanceRepository),
         moderation: new ModerationService(base.viewer, access, liveClasses, db, livekit),
+        attendance: new AttendanceService(base.viewer, access, attendanceRepository, attendanceReports, courses),
       };
     },
-    routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository)],
+    routes: [
+      livekitWebhookRoute(config, settings, webhooks, log),
+      recordingDownloadRoute(files, signer, recordingRepository),
+      attendanceCsvRoute(config, attendanceReports, log),
+    ],
     stop: async () => {
       await Promise.all([reconciler.stop(), roomOpening.stop(), webhookRetention.stop()]);
     },

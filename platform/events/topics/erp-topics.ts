@@ -27,6 +27,8 @@ const project = object({
   status: oneOf(['PLANNED', 'ACTIVE', 'ON_HOLD', 'COMPLETED', 'CANCELLED']),
   start_date: nullable(dateTime()),
   due_date: nullable(dateTime()),
+  /** The Academy course (Moodle course id) the project is linked to; absent in events of before the link existed. */
+  course_id: optional(nullable(decimalId())),
   created_at: dateTime(),
   updated_at: dateTime(),
 });
@@ -91,7 +93,7 @@ const leave = object({
   updated_at: dateTime(),
 });
 
-export const projectFields = ['project_name', 'description', 'status', 'start_date', 'due_date'] as const;
+export const projectFields = ['project_name', 'description', 'status', 'start_date', 'due_date', 'course_id'] as const;
 export const taskFields = ['task_name', 'description', 'status', 'due_date', 'project_id', 'assignee_id'] as const;
 export const milestoneFields = ['milestone_name', 'description', 'due_date', 'completed_at'] as const;
 export const meetingFields = ['customer_name', 'customer_email', 'location', 'description', 'scheduled_at', 'end_at', 'owner_id', 'status'] as const;

@@ -3,7 +3,7 @@
  * consumer needs to act are required; the rest of the class's snapshot is
  * typed when present.
  */
-import { dateTime, decimalId, integer, object, oneOf, optional, string, uuid } from '../payload-schema.js';
+import { boolean, dateTime, decimalId, integer, object, oneOf, optional, string, uuid } from '../payload-schema.js';
 import { defineTopic } from '../topic-registry.js';
 
 const liveClass = object({
@@ -32,6 +32,8 @@ const recording = object({
   course_id: decimalId(),
   status: optional(oneOf(['RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED'])),
   duration_seconds: optional(integer({ min: 0 })),
+  /** Whether students see it (absent in events queued before publishing existed). */
+  published: optional(boolean()),
   /** As for classes: null when egress finished it (webhook or reconciliation); absent in older events. */
   actor_id: optional(decimalId()),
 });
@@ -64,5 +66,15 @@ export const meetTopics = {
     schema: recording,
     keyOf: (p) => p.recording_id,
     description: 'A recording finished processing and can be played.',
+  }),
+  'meet.recording.published': defineTopic('meet.recording.published', {
+    schema: recording,
+    keyOf: (p) => p.recording_id,
+    description: 'A teacher published a recording: students see it.',
+  }),
+  'meet.recording.unpublished': defineTopic('meet.recording.unpublished', {
+    schema: recording,
+    keyOf: (p) => p.recording_id,
+    description: 'A teacher unpublished a recording: students no longer see it.',
   }),
 };

@@ -145,4 +145,12 @@ export const erpMigrations: Migrations = {
       await schema.createIndex('employees_company').on('employees').columns(['company_id', 'id']).execute();
     },
   },
+  // A project may be for an Academy course (a Moodle course id, checked with academy when set): Course.tasks.
+  '0003-project-course': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('erp');
+      await schema.alterTable('projects').addColumn('course_id', 'bigint').execute();
+      await schema.createIndex('projects_company_course').on('projects').columns(['company_id', 'course_id']).where(sql.ref('course_id'), 'is not', null).execute();
+    },
+  },
 };

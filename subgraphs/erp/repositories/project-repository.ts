@@ -14,12 +14,13 @@ function toProject(row: Selectable<ProjectsTable>): ProjectModel {
     status: row.status,
     startDate: row.start_date,
     dueDate: row.due_date,
+    courseId: row.course_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
 }
 
-export type ProjectFields = Pick<ProjectModel, 'name' | 'description' | 'status' | 'startDate' | 'dueDate'>;
+export type ProjectFields = Pick<ProjectModel, 'name' | 'description' | 'status' | 'startDate' | 'dueDate' | 'courseId'>;
 
 const columns = (fields: Partial<ProjectFields>) => ({
   name: fields.name,
@@ -27,6 +28,7 @@ const columns = (fields: Partial<ProjectFields>) => ({
   status: fields.status,
   start_date: fields.startDate,
   due_date: fields.dueDate,
+  course_id: fields.courseId,
 });
 
 export class ProjectRepository {
@@ -46,6 +48,14 @@ export class ProjectRepository {
     return rows.map(toProject);
   }
 
+  /** Projects linked to any of the courses (Course.tasks). */
+  async findByCourses(companyId: string, courseIds: readonly string[]): Promise<ProjectModel[]> {
+    const ids = courseIds.filter((id) => /^[1-9]\d{0,17}$/.test(id));
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('erp.projects').selectAll().where('company_id', '=', companyId).where('course_id', 'in', ids).execute();
+    return rows.map(toProject);
+  }
+
   /** The row, locked until the transaction ends (serialises concurrent changes). */
   async lock(companyId: string, id: string): Promise<ProjectModel | undefined> {
     const row = await this.db.selectFrom('erp.projects').selectAll().where('company_id', '=', companyId).where('id', '=', id).forUpdate().executeTakeFirst();
@@ -55,7 +65,10 @@ export class ProjectRepository {
   async insert(companyId: string, fields: ProjectFields): Promise<ProjectModel> {
     const row = await this.db
       .insertInto('erp.projects')
-      .values({ company_id: companyId, name: fields.name, description: fields.description, status: fields.status, start_date: fields.startDate, due_date: fields.dueDate })
+      .values({
+        company_id: companyId, name: fields.name, description: fields.description, status: fields.status,
+        start_date: fields.startDate, due_date: fields.dueDate, course_id: fields.courseId,
+      })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toProject(row);

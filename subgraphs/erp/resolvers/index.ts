@@ -1,6 +1,7 @@
 import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 import { Company } from './company.js';
+import { Course } from './course.js';
 import { Employee } from './employee.js';
 import { Invoice } from './invoice.js';
 import { LeaveRequest } from './leave-request.js';
@@ -12,4 +13,4 @@ import { Quote } from './quote.js';
 import { SalesMeeting } from './sales-meeting.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Company, Project, Task, Milestone, SalesMeeting, LeaveRequest, Quote, Invoice, Employee };
+export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Company, Course, Project, Task, Milestone, SalesMeeting, LeaveRequest, Quote, Invoice, Employee };

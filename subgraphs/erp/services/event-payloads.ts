@@ -25,6 +25,7 @@ export function projectPayload(project: ProjectModel, actorId: string | null): P
     status: project.status,
     start_date: isoOrNull(project.startDate),
     due_date: isoOrNull(project.dueDate),
+    course_id: project.courseId,
     created_at: iso(project.createdAt),
     updated_at: iso(project.updatedAt),
   };
@@ -102,12 +103,13 @@ export function leavePayload(leave: LeaveRequestModel, actorId: string | null): 
 }
 
 /** Model field → payload field, for `changed_fields`. */
-export const PROJECT_FIELDS: Record<'name' | 'description' | 'status' | 'startDate' | 'dueDate', ProjectField> = {
+export const PROJECT_FIELDS: Record<'name' | 'description' | 'status' | 'startDate' | 'dueDate' | 'courseId', ProjectField> = {
   name: 'project_name',
   description: 'description',
   status: 'status',
   startDate: 'start_date',
   dueDate: 'due_date',
+  courseId: 'course_id',
 };
 
 export const TASK_FIELDS: Record<'title' | 'description' | 'status' | 'dueDate' | 'projectId' | 'assigneeId', TaskField> = {

@@ -1,4 +1,4 @@
-/** Projects of the caller's company: staff read, admins and managers write. */
+/** Projects of the caller's company: staff read, admins and managers write; a project may be linked to an Academy course. */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { notFound } from '../../../platform/errors.js';
@@ -7,6 +7,7 @@ import type { CreateProjectInput, QueryProjectsArgs, UpdateProjectInput } from '
 import type { ProjectModel } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
 import type { ProjectFields } from '../repositories/project-repository.js';
+import type { CompanyCourses } from './company-course.js';
 import { actorOf, requireManager, requireStaff } from './erp-access.js';
 import { PROJECT_FIELDS, projectPayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
@@ -19,7 +20,7 @@ function checkDates(project: Pick<ProjectFields, 'startDate' | 'dueDate'>): void
 export class ProjectService {
   private readonly projectById: DataLoader<string, ProjectModel | null>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
+  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly courses: CompanyCourses) {
     this.projectById = rowLoader((ids) => db.read.projects.findByIds(viewer.companyId, ids), (project) => project.id);
   }
 
@@ -46,6 +47,7 @@ export class ProjectService {
       status: input.status ?? 'ACTIVE',
       startDate: input.startDate ?? null,
       dueDate: input.dueDate ?? null,
+      courseId: input.courseId ? await this.courses.require(input.courseId) : null,
     };
     checkDates(fields);
     const project = await this.db.transaction(async (repositories, trx) => {
@@ -68,6 +70,8 @@ export class ProjectService {
       status: notNull(input.status, 'status'),
       startDate: input.startDate,
       dueDate: input.dueDate,
+      // null unlinks; a new link is checked with academy.
+      courseId: input.courseId ? await this.courses.require(input.courseId) : input.courseId,
     };
     const project = await this.db.transaction(async (repositories, trx) => {
       const current = await repositories.projects.lock(this.viewer.companyId, id);

@@ -2,7 +2,7 @@
  * Tasks of the caller's company. Staff read; admins and managers write; an
  * employee may move the status of a task assigned to them (and nothing else).
  */
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { forbidden, notFound } from '../../../platform/errors.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
@@ -12,7 +12,7 @@ import type { ErpDb } from '../repositories/erp-db.js';
 import type { TaskFields } from '../repositories/task-repository.js';
 import type { CompanyPeople } from './company-people.js';
 import { projectOfCompany } from './company-project.js';
-import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
+import { actorOf, isManager, isStaff, requireManager, requireStaff } from './erp-access.js';
 import { TASK_FIELDS, taskPayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
 import {
@@ -22,10 +22,17 @@ import {
 export class TaskService {
   private readonly taskById: DataLoader<string, TaskModel | null>;
   private readonly tasksByProject: DataLoader<string, TaskModel[]>;
+  private readonly tasksByCourse: DataLoader<string, TaskModel[]>;
 
   constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly people: CompanyPeople) {
     this.taskById = rowLoader((ids) => db.read.tasks.findByIds(viewer.companyId, ids), (task) => task.id);
     this.tasksByProject = groupLoader((ids) => db.read.tasks.findByProjects(viewer.companyId, ids), (task) => task.projectId);
+    this.tasksByCourse = new DataLoader(async (courseIds) => {
+      const projects = await db.read.projects.findByCourses(viewer.companyId, courseIds);
+      const courseOf = new Map(projects.map((project) => [project.id, project.courseId]));
+      const tasks = await db.read.tasks.findByProjects(viewer.companyId, projects.map((project) => project.id));
+      return courseIds.map((courseId) => tasks.filter((task) => courseOf.get(task.projectId) === courseId));
+    });
   }
 
   getTask(id: string): Promise<TaskModel | null> {
@@ -36,6 +43,11 @@ export class TaskService {
   tasksOfProject(projectId: string): Promise<TaskModel[]> {
     requireStaff(this.viewer);
     return this.tasksByProject.load(projectId);
+  }
+
+  /** Course.tasks: tasks of the company's projects linked to the course; none for callers who are not staff. */
+  tasksOfCourse(courseId: string): Promise<TaskModel[]> {
+    return isStaff(this.viewer) ? this.tasksByCourse.load(courseId) : Promise.resolve([]);
   }
 
   async listTasks(args: QueryTasksArgs): Promise<TaskModel[]> {

@@ -18,7 +18,11 @@
  *   whatever LiveKit says (so no class stays LIVE forever, even with
  *   LiveKit unreachable), and its room closed;
  * - attendance follows the room's participants: intervals of those gone are
- *   closed, those present and unknown are opened;
+ *   closed where they were last seen (LiveKit gives no time of a departure
+ *   whose webhook was lost; the last sight bounds it, where the next tick
+ *   would over-count by up to one interval), those present and unknown are
+ *   opened, those present marked seen; a room gone ends its class at the last
+ *   presence known;
  * - rooms of classes that ended or were cancelled are deleted (also those
  *   of classes this run ended);
  * - recordings still RECORDING or PROCESSING take the status LiveKit
@@ -134,7 +138,9 @@ export class Reconciler {
         if (liveClass.status === 'LIVE') await this.end(liveClass, now, 'room_gone', report);
         else await this.db.transaction().execute(async (trx) => {
           const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-          if (current) await stopWaiting(trx, current, now);
+          if (current?.status !== 'WAITING') return;
+          report.closedIntervals += await new AttendanceRepository(trx).closeDeparted(current.id, now);
+          await stopWaiting(trx, current, now);
         });
         continue;
       }
@@ -150,7 +156,8 @@ export class Reconciler {
         });
         report.openedIntervals += 1;
       }
-      report.closedIntervals += await attendance.closeOpen(liveClass.id, now, present.map((participant) => participant.sid));
+      await attendance.markSeen(liveClass.id, present.map((participant) => participant.sid), now);
+      report.closedIntervals += await attendance.closeDeparted(liveClass.id, now, present.map((participant) => participant.sid));
       if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, present)));
     }
 
@@ -230,7 +237,14 @@ export class Reconciler {
     const ended = await this.db.transaction().execute(async (trx) => {
       const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
       if (current?.status !== from) return false; // a webhook or a teacher got there first
-      await markEnded(trx, current, at, reason);
+      let endedAt = at;
+      if (reason === 'room_gone') {
+        // The room vanished unannounced: everyone left by their last sight, and the class ended with the last of them.
+        const attendance = new AttendanceRepository(trx);
+        report.closedIntervals += await attendance.closeDeparted(current.id, at);
+        endedAt = (await attendance.lastPresence(current.id)) ?? at;
+      }
+      await markEnded(trx, current, endedAt, reason);
       return true;
     });
     if (ended) report.ended.push({ id: liveClass.id, reason });

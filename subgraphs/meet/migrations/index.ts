@@ -124,4 +124,12 @@ export const meetMigrations: Migrations = {
       await schema.createIndex('moderation_log_class').on('moderation_log').columns(['live_class_id', 'created_at']).execute();
     },
   },
+  // Recordings teachers hide from students; the last time reconciliation saw a participant in the room.
+  '0004-published-recordings-and-last-seen': {
+    async up(db: Kysely<any>) {
+      await db.schema.withSchema('meet').alterTable('recordings')
+        .addColumn('published', 'boolean', (col) => col.notNull().defaultTo(true)).execute();
+      await db.schema.withSchema('meet').alterTable('attendance').addColumn('last_seen_at', 'timestamptz').execute();
+    },
+  },
 };

@@ -10,6 +10,7 @@ import type { Logger } from '../../../platform/logger.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
+import { publishRecordingChange } from '../services/class-events.js';
 import type { RecordingFiles } from './recording-files.js';
 
 export class RecordingControl {
@@ -58,6 +59,15 @@ export class RecordingControl {
     }
     await this.files.remove(recording);
     return new RecordingRepository(this.db).updateWhileIn(recording.id, ['READY', 'FAILED'], { status: 'DELETED' });
+  }
+
+  /** Publishes or hides a recording, announcing it (the live class subscription shows it) in the same transaction. */
+  async setPublished(recording: RecordingModel, liveClass: LiveClassModel, published: boolean, actorId: string | null): Promise<RecordingModel | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const changed = await new RecordingRepository(trx).setPublished(recording.companyId, recording.id, published);
+      if (changed) await publishRecordingChange(trx, published ? 'meet.recording.published' : 'meet.recording.unpublished', changed, liveClass, actorId);
+      return changed;
+    });
   }
 
   /** Asks LiveKit to stop; the file becomes READY when egress_ended arrives. */

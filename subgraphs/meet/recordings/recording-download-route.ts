@@ -24,9 +24,12 @@ export function recordingDownloadRoute(files: RecordingFiles, signer: RecordingU
     handle: async (request, response) => {
       const url = new URL(request.url ?? '/', 'http://meet.local');
       const id = decodeURIComponent(url.pathname.slice(RECORDINGS_PATH.length));
-      const refusal = signer.check(id, url.searchParams.get('expires'), url.searchParams.get('sig'));
+      const scope = url.searchParams.get('scope');
+      const refusal = signer.check(id, url.searchParams.get('expires'), url.searchParams.get('sig'), scope);
       if (refusal) return sendJson(response, 403, { error: `Recording link refused: ${refusal}` });
-      const recording = await recordings.findById(id);
+      const found = await recordings.findById(id);
+      // A student's link stops playing as soon as a teacher unpublishes the recording.
+      const recording = found && (found.published || scope === 'any') ? found : null;
       // Local files only (S3 ones are played from presigned S3 URLs); a key from LiveKit must never lead outside the directory.
       const file = recording?.status === 'READY' && recording.storage !== 's3' && recording.fileKey ? files.localPath(recording.fileKey) : null;
       if (!file) return sendJson(response, 404, { error: 'No such recording' });

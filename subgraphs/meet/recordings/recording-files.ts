@@ -11,7 +11,7 @@ import type { MeetConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
 import type { RecordingModel } from '../models.js';
 import { RecordingBucket } from './recording-bucket.js';
-import type { RecordingUrlSigner } from './recording-url.js';
+import type { RecordingLinkScope, RecordingUrlSigner } from './recording-url.js';
 
 export type RecordingStorage = MeetConfig['recordingsStorage'];
 
@@ -36,9 +36,9 @@ export class RecordingFiles {
     return this.storage === 's3' ? this.bucket!.egressUpload() : undefined;
   }
 
-  async playableUrl(recording: RecordingModel, now = Date.now()): Promise<PlayableUrl | null> {
+  async playableUrl(recording: RecordingModel, scope: RecordingLinkScope = 'published', now = Date.now()): Promise<PlayableUrl | null> {
     if (recording.status !== 'READY' || !recording.fileKey) return null;
-    if (recording.storage !== 's3') return this.signer.sign(recording.id, now);
+    if (recording.storage !== 's3') return this.signer.sign(recording.id, now, scope);
     const ttl = this.settings.recordingUrlTtlSeconds;
     const url = await this.requireBucket().presignedGet(recording.fileKey, ttl, path.posix.basename(recording.fileKey));
     return { url, expiresAt: new Date(Math.floor(now / 1000) * 1000 + ttl * 1000) };

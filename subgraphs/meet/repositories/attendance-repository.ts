@@ -62,6 +62,45 @@ export class AttendanceRepository {
     return Number(result.numUpdatedRows);
   }
 
+  /** Reconciliation saw these sessions in the room at `at`. */
+  async markSeen(liveClassId: string, sids: readonly string[], at: Date): Promise<void> {
+    if (sids.length === 0) return;
+    await this.db
+      .updateTable('attendance')
+      .set({ last_seen_at: sql`GREATEST(last_seen_at, ${at}::timestamptz)` })
+      .where('live_class_id', '=', liveClassId)
+      .where('participant_sid', 'in', [...sids])
+      .where('left_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * Closes the open intervals of sessions no longer in the room whose `left` webhook was lost, at the last time they
+   * were known present (reconciliation's last sight, else their join), never later than `at`: presence is not
+   * stretched to the tick that noticed the departure. A `left` webhook arriving later still wins (its time is later).
+   */
+  async closeDeparted(liveClassId: string, at: Date, presentSids: readonly string[] = []): Promise<number> {
+    let query = this.db
+      .updateTable('attendance')
+      .set({ left_at: sql`LEAST(${at}::timestamptz, GREATEST(joined_at, COALESCE(last_seen_at, joined_at)))` })
+      .where('live_class_id', '=', liveClassId)
+      .where('joined_at', 'is not', null)
+      .where('left_at', 'is', null);
+    if (presentSids.length) query = query.where('participant_sid', 'not in', [...presentSids]);
+    return Number((await query.executeTakeFirst()).numUpdatedRows);
+  }
+
+  /** The last moment anyone was known in the class's room (a departure, or a last sight), if any. */
+  async lastPresence(liveClassId: string): Promise<Date | null> {
+    const row = await this.db
+      .selectFrom('attendance')
+      .select(sql<Date | null>`MAX(COALESCE(left_at, last_seen_at, joined_at))`.as('at'))
+      .where('live_class_id', '=', liveClassId)
+      .where('joined_at', 'is not', null)
+      .executeTakeFirst();
+    return row?.at ?? null;
+  }
+
   async listOpenSids(liveClassId: string): Promise<string[]> {
     const rows = await this.db
       .selectFrom('attendance')

@@ -22,6 +22,7 @@ export function toRecording(row: Selectable<RecordingsTable>): RecordingModel {
     storage: row.storage,
     fileKey: row.file_key,
     location: row.location,
+    published: row.published,
     createdAt: row.created_at,
   };
 }
@@ -95,6 +96,19 @@ export class RecordingRepository {
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map(toRecording);
+  }
+
+  /** Publishes or hides a recording that is not deleted; null when there is none. */
+  async setPublished(companyId: string, id: string, published: boolean): Promise<RecordingModel | null> {
+    const row = await this.db
+      .updateTable('recordings')
+      .set({ published, updated_at: new Date() })
+      .where('company_id', '=', companyId)
+      .where('id', '=', id)
+      .where('status', '!=', 'DELETED')
+      .returningAll()
+      .executeTakeFirst();
+    return row ? toRecording(row) : null;
   }
 
   async findActiveOfClass(liveClassId: string): Promise<RecordingModel | null> {

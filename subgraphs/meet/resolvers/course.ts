@@ -5,4 +5,5 @@ export const Course: CourseResolvers = {
   __resolveReference: (reference) => reference,
   liveClasses: (course, { status, from, to }, { liveClasses }) => liveClasses.ofCourse(course, { status, from, to }),
   recordings: (course, _args, { recordings }) => recordings.ofCourse(course),
+  attendanceReport: (course, _args, { attendance }) => attendance.courseReport(course.id),
 };

@@ -11,4 +11,5 @@ export const LiveClass: LiveClassResolvers = {
   roomParticipants: (liveClass, _args, { moderation }) => moderation.roomParticipantsOf(liveClass),
   removedParticipants: (liveClass, _args, { moderation }) => moderation.removedOf(liveClass),
   moderationLog: (liveClass, _args, { moderation }) => moderation.logOf(liveClass),
+  attendanceCsv: (liveClass, _args, { attendance }) => attendance.csvOfClass(liveClass),
 };

@@ -16,4 +16,6 @@ export const Mutation: MutationResolvers = {
   muteParticipantTrack: (_root, { liveClassId, userId, trackSid, source }, { moderation }) => moderation.muteTrack(liveClassId, userId, trackSid, source),
   removeParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.remove(liveClassId, userId),
   readmitParticipant: (_root, { liveClassId, userId }, { moderation }) => moderation.readmit(liveClassId, userId),
+  publishRecording: (_root, { id }, { recordings }) => recordings.setPublished(id, true),
+  unpublishRecording: (_root, { id }, { recordings }) => recordings.setPublished(id, false),
 };

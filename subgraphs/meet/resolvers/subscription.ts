@@ -5,7 +5,10 @@
  * subscriber. Per event: same company, the arguments' course or class, and a
  * course the caller may see (roles cached for the subscription's life);
  * the class is then read as it is now, with the event's cursor attached so
- * that the gateway can resume after it.
+ * that the gateway can resume after it. The calendar mirrors a class after
+ * meet announced it, so its calendar.event.* for a live class is passed on
+ * too: a client sees `calendarEvent` arrive (the scheduling event itself may
+ * carry null) and follow a reschedule.
  */
 import { mapEvents } from '../../../platform/subgraph/subscriptions/map-events.js';
 import { withCursor } from '../../../platform/subgraph/subscriptions/event-cursor-tag.js';
@@ -14,16 +17,31 @@ import type { MeetContext } from '../context.js';
 import type { SubscriptionLiveClassStatusChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { LiveClassModel } from '../models.js';
 
-/** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready, moderation. */
+/** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready or (un)published, moderation. */
 const STATUS_TOPICS = [
   'meet.class.scheduled', 'meet.class.updated', 'meet.class.waiting', 'meet.class.started', 'meet.class.ended', 'meet.class.cancelled',
-  'meet.recording.ready',
+  'meet.recording.ready', 'meet.recording.published', 'meet.recording.unpublished',
   // Hands raised and lowered, promotions, removals: teachers' views of the room follow.
   'meet.class.moderated',
 ] as const;
+/** The calendar's mirror of a class was made or changed. */
+const CALENDAR_TOPICS = ['calendar.event.created', 'calendar.event.updated'] as const;
 
-/** Class and recording events alike name their class and course. */
-const scopeOf = (event: { payload: unknown }) => event.payload as { course_id: string; live_class_id: string };
+interface Scope {
+  liveClassId: string;
+  /** Absent from calendar events: checked on the class itself. */
+  courseId?: string;
+}
+
+/** Class and recording events name their class and course; a calendar event its source record. */
+function scopeOf(event: { topic: string; payload: unknown }): Scope | null {
+  if (event.topic.startsWith('calendar.')) {
+    const payload = event.payload as { source_module: string | null; entity_type: string | null; entity_id: string | null };
+    return payload.source_module === 'meet' && payload.entity_type === 'live_class' && payload.entity_id ? { liveClassId: payload.entity_id } : null;
+  }
+  const payload = event.payload as { course_id: string; live_class_id: string };
+  return { liveClassId: payload.live_class_id, courseId: payload.course_id };
+}
 
 interface ClassChanged {
   liveClassId: string;
@@ -36,17 +54,18 @@ const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown
     const { events, resumeAfter } = subscriptionExtras(context);
     const { companyId } = context.viewer;
     const changes = events.subscribe({
-      topics: [...STATUS_TOPICS],
+      topics: [...STATUS_TOPICS, ...CALENDAR_TOPICS],
       after: resumeAfter,
-      filter: (event) =>
-        event.companyId === companyId &&
-        (!courseId || scopeOf(event).course_id === courseId) &&
-        (!liveClassId || scopeOf(event).live_class_id === liveClassId),
+      filter: (event) => {
+        const scope = scopeOf(event);
+        return !!scope && event.companyId === companyId && (!courseId || !scope.courseId || scope.courseId === courseId) && (!liveClassId || scope.liveClassId === liveClassId);
+      },
     });
     return mapEvents(changes, async (event) => {
       // Visible: of the caller's company (the lookup is filtered by it), and an admin or enrolled in its course.
-      const visible = await context.liveClasses.getLiveClass(scopeOf(event).live_class_id);
-      return visible ? withCursor<ClassChanged>({ liveClassId: visible.id }, event.cursor) : undefined;
+      const visible = await context.liveClasses.getLiveClass(scopeOf(event)!.liveClassId);
+      if (!visible || (courseId && visible.courseId !== courseId)) return undefined;
+      return withCursor<ClassChanged>({ liveClassId: visible.id }, event.cursor);
     });
   },
   resolve: async (payload, _args, context) => {

@@ -2,15 +2,19 @@
  * Attendance: per person, all their intervals in the room. Teachers of the
  * course and company admins see everyone; a student sees their own entry.
  * Egress, ingress, SIP and agent participants are never attendees: they are
- * listed apart (serviceParticipants), for teachers only.
+ * listed apart (serviceParticipants), for teachers only. Teachers and admins
+ * also get a course's report and signed links to CSV exports.
  */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
-import { forbidden } from '../../../platform/errors.js';
+import { forbidden, notFound } from '../../../platform/errors.js';
+import type { CourseAccess } from '../../../platform/federation/course-access.js';
+import type { AttendanceReports, SignedDownloadModel } from '../attendance/attendance-reports.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { AttendanceIntervalModel, AttendanceModel, LiveClassModel } from '../models.js';
 import type { AttendanceRepository, AttendanceRow } from '../repositories/attendance-repository.js';
 import type { ClassAccess } from './class-access.js';
+import type { CourseAttendanceModel } from './course-attendance.js';
 
 /** Overlapping or touching intervals as one (two devices of one user are one presence); an open interval absorbs all after it. */
 export function mergeIntervals(intervals: readonly AttendanceIntervalModel[]): AttendanceIntervalModel[] {
@@ -56,7 +60,13 @@ export function summarizeAttendance(rows: readonly AttendanceRow[], openUntil: D
 export class AttendanceService {
   private readonly rowsByClass: DataLoader<string, AttendanceRow[]>;
 
-  constructor(private readonly viewer: Viewer, private readonly access: ClassAccess, attendance: AttendanceRepository) {
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly access: ClassAccess,
+    attendance: AttendanceRepository,
+    private readonly reports: AttendanceReports,
+    private readonly courses: CourseAccess,
+  ) {
     this.rowsByClass = groupLoader((ids) => attendance.listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
   }
 
@@ -72,6 +82,21 @@ export class AttendanceService {
   async serviceParticipantsOf(liveClass: LiveClassModel): Promise<AttendanceModel[]> {
     if (!(await this.access.mayTeach(liveClass.courseId))) throw forbidden('Service participants are visible to the course\u2019s teachers and company admins only');
     return (await this.summary(liveClass)).filter((entry) => entry.kind !== 'STANDARD');
+  }
+
+  /** LiveClass.attendanceCsv: teachers and admins (FORBIDDEN, this field alone, for others). */
+  async csvOfClass(liveClass: LiveClassModel): Promise<SignedDownloadModel> {
+    if (!(await this.access.mayTeach(liveClass.courseId))) throw forbidden('Attendance exports are for the course\u2019s teachers and company admins');
+    return this.reports.link(this.viewer.companyId, { kind: 'class', id: liveClass.id }, this.viewer.userId);
+  }
+
+  /** Course.attendanceReport: teachers and admins; FORBIDDEN for its students, NOT_FOUND for a course the caller cannot see. */
+  async courseReport(courseId: string): Promise<CourseAttendanceModel & { csv: SignedDownloadModel }> {
+    await this.access.requireTeacher(courseId);
+    const roster = await this.courses.participants(courseId);
+    if (!roster) throw notFound('Course', courseId);
+    const report = await this.reports.courseReport(this.viewer.companyId, courseId, roster);
+    return { ...report, csv: this.reports.link(this.viewer.companyId, { kind: 'course', id: courseId }, this.viewer.userId) };
   }
 
   private async summary(liveClass: LiveClassModel): Promise<AttendanceModel[]> {

@@ -4,7 +4,8 @@
  * (Moodle calendar, notifications) and calendar consume them.
  *
  * Topics: meet.class.scheduled, .updated, .cancelled, .waiting, .started, .ended,
- * .moderated (services/moderation-service.ts); meet.recording.ready (schemas in platform/events/topics/meet-topics.ts,
+ * .moderated (services/moderation-service.ts); meet.recording.ready, .published,
+ * .unpublished (schemas in platform/events/topics/meet-topics.ts,
  * which names the class `live_class_id` and the host `host_user_id`; the
  * short names `class_id` and `host_id` are carried too).
  *
@@ -56,8 +57,14 @@ export function publishClassEvent(
 
 /** A recording becomes ready when egress says so (webhook or reconciliation): nobody in particular did it unless `actorId` says. */
 export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recording: RecordingModel, liveClass: LiveClassModel, actorId: ActorId = null) {
+  return publishRecordingChange(trx, 'meet.recording.ready', recording, liveClass, actorId);
+}
+
+export type RecordingTopic = 'meet.recording.ready' | 'meet.recording.published' | 'meet.recording.unpublished';
+
+export function publishRecordingChange(trx: Transaction<any> | Kysely<any>, topic: RecordingTopic, recording: RecordingModel, liveClass: LiveClassModel, actorId: ActorId) {
   return publishEvent(trx, {
-    topic: 'meet.recording.ready',
+    topic,
     companyId: recording.companyId,
     key: recording.id,
     payload: {
@@ -70,6 +77,7 @@ export function publishRecordingReady(trx: Transaction<any> | Kysely<any>, recor
       title: liveClass.title,
       duration_seconds: recording.durationSeconds,
       size_bytes: recording.sizeBytes,
+      published: recording.published,
       actor_id: actorId,
     },
     source: 'meet',

@@ -1,6 +1,8 @@
 /**
- * Reading recordings: visible with their class (admins, enrolled users);
- * a playable URL only for READY ones, short-lived and signed.
+ * Reading recordings: visible with their class (admins, enrolled users),
+ * students only those published; a playable URL only for READY ones,
+ * short-lived and signed. Teachers of the course and admins publish and
+ * unpublish them (announced on the live class subscription).
  */
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
@@ -36,25 +38,46 @@ export class RecordingService {
 
   async getRecording(id: string): Promise<RecordingModel | null> {
     const recording = await this.recordingById.load(id);
-    if (!recording) return null;
-    return (await this.access.mayRead(recording.courseId)) ? recording : null;
+    if (!recording || !(await this.access.mayRead(recording.courseId))) return null;
+    return recording.published || (await this.access.mayTeach(recording.courseId)) ? recording : null;
   }
 
   /** The class was already checked by whoever resolved it. */
-  ofClass(liveClass: LiveClassModel): Promise<RecordingModel[]> {
-    return this.recordingsByClass.load(liveClass.id);
+  async ofClass(liveClass: LiveClassModel): Promise<RecordingModel[]> {
+    const recordings = await this.recordingsByClass.load(liveClass.id);
+    return (await this.access.mayTeach(liveClass.courseId)) ? recordings : recordings.filter((recording) => recording.published);
   }
 
   async ofCourse(course: CourseReference): Promise<RecordingModel[]> {
     if (!mayReadCourse(this.viewer, course)) return [];
-    return this.recordingsByCourse.load(course.id);
+    const recordings = await this.recordingsByCourse.load(course.id);
+    return this.access.isAdmin || course.viewerRole === 'TEACHER' ? recordings : recordings.filter((recording) => recording.published);
   }
 
-  /** A short-lived URL for a READY recording: presigned S3 GET, or meet's signed download route for local files. */
+  /**
+   * A short-lived URL for a READY recording: presigned S3 GET, or meet's signed download route for local files
+   * (a teacher's link plays it unpublished too, a student's stops when it is unpublished).
+   */
   download(recording: RecordingModel): Promise<PlayableUrl | null> {
     let link = this.playable.get(recording.id);
-    if (!link) this.playable.set(recording.id, (link = this.control.files.playableUrl(recording)));
+    if (!link) {
+      link = this.access.mayTeach(recording.courseId).then((teacher) => this.control.files.playableUrl(recording, teacher ? 'any' : 'published'));
+      this.playable.set(recording.id, link);
+    }
     return link;
+  }
+
+  /** Teachers of the course and admins: shows the recording to students, or hides it from them. */
+  async setPublished(id: string, published: boolean): Promise<RecordingModel> {
+    const recording = await this.recordingById.load(id);
+    if (!recording || recording.status === 'DELETED') throw notFound('Recording', id);
+    await this.requireTeacherOfRecording(recording);
+    if (recording.published === published) return recording;
+    const liveClass = await this.classes.findInCompany(recording.liveClassId);
+    const changed = liveClass && (await this.control.setPublished(recording, liveClass, published, this.viewer.moodleUserId ?? null));
+    if (!changed) throw notFound('Recording', id); // deleted meanwhile
+    this.recordingById.clear(id).prime(id, changed);
+    return changed;
   }
 
   /** Teachers of the course and admins; the class must be LIVE. */
@@ -72,15 +95,19 @@ export class RecordingService {
   async deleteRecording(id: string): Promise<RecordingModel> {
     const recording = await this.recordingById.load(id);
     if (!recording || recording.status === 'DELETED') throw notFound('Recording', id);
-    if (!this.access.isAdmin) {
-      const role = await this.access.roleIn(recording.courseId);
-      if (!role) throw notFound('Recording', id);
-      if (role !== 'TEACHER') throw forbidden('Only the course\u2019s teachers and company admins may delete its recordings');
-    }
+    await this.requireTeacherOfRecording(recording);
     const deleted = await this.control.delete(recording);
     if (!deleted) throw notFound('Recording', id); // deleted meanwhile
     this.recordingById.clear(id).prime(id, deleted);
     return deleted;
+  }
+
+  /** NOT_FOUND for those who cannot see its course, FORBIDDEN for its students. */
+  private async requireTeacherOfRecording(recording: RecordingModel): Promise<void> {
+    if (this.access.isAdmin) return;
+    const role = await this.access.roleIn(recording.courseId);
+    if (!role) throw notFound('Recording', recording.id);
+    if (role !== 'TEACHER') throw forbidden('Only the course\u2019s teachers and company admins may manage its recordings');
   }
 
   private async teachableClass(id: string): Promise<LiveClassModel> {

@@ -86,7 +86,10 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
     const after = (await state('tara.teacher', liveClass.id)).liveClass;
     expect(after.attendance.map((entry: any) => entry.user.fullName).sort()).toEqual(['Sam Dutta', 'Tara Iyer']);
     expect(after.serviceParticipants).toEqual([{ identity: expect.stringMatching(/^EG_/), kind: 'EGRESS' }]);
-    expect(await untilStatus(watching, 'LIVE')).toEqual(['WAITING', 'LIVE']);
+    // Other events may come in between (moderation, the recorder joining): the class waited until it went LIVE.
+    const seen = await untilStatus(watching, 'LIVE');
+    expect(new Set(seen)).toEqual(new Set(['WAITING', 'LIVE']));
+    expect(seen[0]).toBe('WAITING');
     watching.dispose();
   });
 
