@@ -35,6 +35,7 @@ import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
 import { createWebRoutes } from './web/web-routes.js';
+import type { HttpRoute } from '../platform/subgraph/subgraph-module.js';
 import type { DocumentNode } from 'graphql';
 
 export interface RunningGateway {
@@ -117,7 +118,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   // Plain HTTP that lives on the public origin, streamed to the service that owns it (when the supergraph has it).
   const urls = gateway.urls();
-  const forward = (method: 'GET' | 'PUT' | 'POST', path: string, subgraph: string) =>
+  const forward = (method: HttpRoute['method'], path: string, subgraph: string) =>
     urls[subgraph] ? [{ method, path, handle: forwardTo(urls[subgraph], subgraph, { trust, timeoutMs: settings.forwardTimeoutMs }) }] : [];
   const web = createWebRoutes({ config, devToken: options.devToken });
   const routes = [
@@ -126,6 +127,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // Off the public port unless configured (GATEWAY_METRICS_PORT): by default only outside production.
     ...(settings.metricsPort === 'public' ? [metricsRoute({ token: settings.metricsToken })] : []),
     ...(['GET', 'PUT', 'POST'] as const).flatMap((method) => forward(method, '/files/', 'documents')),
+    // Resumable uploads (tus) speak these too.
+    ...(['PATCH', 'DELETE', 'OPTIONS'] as const).flatMap((method) => forward(method, '/files/tus', 'documents')),
+    ...(['PATCH', 'DELETE', 'OPTIONS'] as const).flatMap((method) => forward(method, '/files/tus/', 'documents')),
     ...forward('GET', '/recordings/', 'meet'),
     ...forward('GET', '/attendance/', 'meet'),
     ...forward('GET', '/calendar/feed/', 'calendar'),

@@ -19,6 +19,10 @@ export interface DocumentsConfig {
   urlTtlSeconds: number;
   /** Lifetime of an upload ticket (DOCUMENTS_UPLOAD_TTL_SECONDS, default 3600). */
   uploadTtlSeconds: number;
+  /** Lifetime of a resumable (tus) upload: its token and its staged bytes (DOCUMENTS_RESUMABLE_UPLOAD_TTL_SECONDS, default 86400). */
+  resumableUploadTtlSeconds: number;
+  /** Where resumable uploads are staged until their last byte (DOCUMENTS_RESUMABLE_STAGING_DIR, default <DATA_DIR>/tus-staging). */
+  resumableStagingDir: string;
   /** Days a deleted document stays in the trash before it is purged (DOCUMENTS_TRASH_RETENTION_DAYS, default 30). */
   trashRetentionDays: number;
   /** Period of the cleanup jobs (DOCUMENTS_JOB_INTERVAL_SECONDS, default 600; 0 turns them off). */
@@ -56,6 +60,8 @@ export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret:
     maxUploadBytes: int(env, 'DOCUMENTS_MAX_UPLOAD_BYTES', 1024 ** 3),
     urlTtlSeconds: int(env, 'DOCUMENTS_URL_TTL_SECONDS', 900),
     uploadTtlSeconds: int(env, 'DOCUMENTS_UPLOAD_TTL_SECONDS', 3600),
+    resumableUploadTtlSeconds: int(env, 'DOCUMENTS_RESUMABLE_UPLOAD_TTL_SECONDS', 86_400),
+    resumableStagingDir: path.resolve(env.DOCUMENTS_RESUMABLE_STAGING_DIR || path.join(dataDir, 'tus-staging')),
     trashRetentionDays: int(env, 'DOCUMENTS_TRASH_RETENTION_DAYS', 30),
     jobIntervalSeconds: int(env, 'DOCUMENTS_JOB_INTERVAL_SECONDS', 600),
     webdav: env.DOCUMENTS_WEBDAV_URL

@@ -23,7 +23,7 @@ export interface SubgraphDeps {
 
 /** Plain HTTP routes beside /graphql (webhooks, file transfer). */
 export interface HttpRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'HEAD' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'HEAD' | 'DELETE' | 'OPTIONS';
   /** Matched as a prefix when it ends with `/`, exactly otherwise. */
   path: string;
   handle: (request: IncomingMessage, response: ServerResponse) => Promise<void>;

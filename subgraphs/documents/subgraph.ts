@@ -1,7 +1,7 @@
 /**
  * Documents: ERP document management over local disk, WebDAV and S3
  * storage. Metadata in the `documents` schema; bytes move through signed
- * URLs under /files/ (served here, forwarded by the gateway).
+ * URLs, or resumably by tus, under /files/ (served here, forwarded by the gateway).
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
@@ -13,6 +13,8 @@ import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
 import { downloadRoute } from './http/download-route.js';
 import { shareRoutes } from './http/share-route.js';
+import { TusTokens } from './http/tus-tokens.js';
+import { tusRoutes } from './http/tus-routes.js';
 import { uploadRoute } from './http/upload-route.js';
 import { UrlSigner } from './http/url-signer.js';
 import { startSearchIndexConsumer } from './consumers/search-index-consumer.js';
@@ -36,6 +38,8 @@ import { ActivityFeed, ActivityTrail } from './services/document-activity.js';
 import { EditService } from './services/edit-service.js';
 import { DocumentService } from './services/document-service.js';
 import { LifecycleService } from './services/lifecycle-service.js';
+import { ResumableUploadFinisher } from './services/resumable-upload-finisher.js';
+import { ResumableUploadService } from './services/resumable-upload-service.js';
 import { NextcloudShareAccounts } from './services/nextcloud-share-accounts.js';
 import { CompanySecrets } from './services/company-secrets.js';
 import { ContentIndexer } from './services/content-indexer.js';
@@ -47,6 +51,8 @@ import { ShareTokens } from './services/share-tokens.js';
 import { StorageSettingsService } from './services/storage-settings-service.js';
 import { UploadService } from './services/upload-service.js';
 import { createStorageBackends } from './storage/storage-backends.js';
+import { createTusStaging } from './storage/tus-staging.js';
+import type { Viewer } from '../../platform/auth/viewer.js';
 
 export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   name: 'documents',
@@ -83,10 +89,20 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const firstCatchUp = indexing && indexPendingDocuments(searchIndex, indexer, log, { quietSeconds: 0, stopping: () => stopping }).catch((error: unknown) => {
       log.warn({ err: error }, 'search index catch-up failed');
     });
+    // The services acting for one caller: a GraphQL request's, or the one a resumable upload's token names.
+    const documentsFor = (viewer: Viewer) => {
+      const access = new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp'));
+      return new DocumentService(viewer, documentRepository, access, signer, settings.urlTtlSeconds, searchIndex);
+    };
+    const uploadsFor = (viewer: Viewer) => new UploadService(viewer, documentsFor(viewer), uploadDeps);
+    const tusTokens = new TusTokens(settings.urlSigningSecret);
+    const staging = createTusStaging(settings.resumableStagingDir, settings.resumableUploadTtlSeconds);
+    const finisher = new ResumableUploadFinisher({ sessions, backends, staging, uploadsFor, log });
+    const resumableDeps = { tokens: tusTokens, publicUrl: config.publicUrl, ttlSeconds: settings.resumableUploadTtlSeconds };
     const stopJobs = startPeriodicJobs(
       settings.jobIntervalSeconds,
       {
-        cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log),
+        cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log, { staging }),
         purgeTrash: () => purgeTrash(documentRepository, backends, settings.trashRetentionDays, log),
         pruneShareAttempts: () => shareAttempts.prune(new Date(Date.now() - 86_400_000)),
         ...(indexing ? { indexPendingDocuments: () => indexPendingDocuments(searchIndex, indexer, log, { stopping: () => stopping }) } : {}),
@@ -95,13 +111,14 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     );
     return {
       createContext: (base) => {
-        const access = new DocumentAccess(base.viewer, new CourseAccess(config, base.viewer), new EntityReferences(config, base.viewer, 'erp'));
-        const documents = new DocumentService(base.viewer, documentRepository, access, signer, settings.urlTtlSeconds, searchIndex);
+        const documents = documentsFor(base.viewer);
         const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts, activity);
+        const uploads = new UploadService(base.viewer, documents, uploadDeps);
         return {
           ...base,
           documents,
-          uploads: new UploadService(base.viewer, documents, uploadDeps),
+          uploads,
+          resumableUploads: new ResumableUploadService(base.viewer, uploads, resumableDeps),
           shares,
           lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares, activity),
           edits: new EditService(base.viewer, documents, documentRepository, db, activity),
@@ -113,6 +130,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       routes: [
         downloadRoute(signer, documentRepository, backends),
         uploadRoute(signer, sessions, backends, log),
+        ...tusRoutes({ tokens: tusTokens, sessions, staging, finisher, publicUrl: config.publicUrl, log }),
         ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity),
       ],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),

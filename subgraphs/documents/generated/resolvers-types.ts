@@ -330,6 +330,10 @@ export type Mutation = {
    * who requested the ticket may complete it; completing twice answers the same document.
    */
   completeDocumentUpload: Document;
+  /** A resumable (tus) upload of a new document: authorised and checked as requestDocumentUpload. */
+  createResumableUpload: ResumableUpload;
+  /** A resumable (tus) upload of a new version of a document: authorised and checked as requestDocumentVersionUpload. */
+  createResumableVersionUpload: ResumableUpload;
   /**
    * A public link that downloads the document's current version and nothing
    * else, until `expiresAt` (in the future, at most 30 days ahead) or until
@@ -379,6 +383,16 @@ export type MutationArchiveDocumentArgs = {
 
 export type MutationCompleteDocumentUploadArgs = {
   uploadId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateResumableUploadArgs = {
+  input: RequestDocumentUploadInput;
+};
+
+
+export type MutationCreateResumableVersionUploadArgs = {
+  input: RequestDocumentVersionUploadInput;
 };
 
 
@@ -575,6 +589,30 @@ export type RequestDocumentVersionUploadInput = {
    */
   replacesVersion?: InputMaybe<Scalars['Int']['input']>;
   size: Scalars['Float']['input'];
+};
+
+/**
+ * A resumable upload with the tus protocol 1.0 (extensions: creation,
+ * termination, expiration). Send `token` as the `Upload-Token` header on every
+ * tus request: POST `endpoint` with `Upload-Length` = the declared size to create
+ * the upload, then PATCH the `Location` it answers, resuming after any
+ * interruption from the `Upload-Offset` a HEAD answers. When the last byte
+ * arrives, the file is checked (size, and SHA-256 when declared), stored in the
+ * company's backend and the document (or its new version) created, as
+ * completeDocumentUpload does; the final PATCH answers its id in `Document-Id`.
+ */
+export type ResumableUpload = {
+  __typename?: 'ResumableUpload';
+  /** The tus endpoint (POST here to create the upload). */
+  endpoint: Scalars['String']['output'];
+  /** After it, the token is refused and the bytes received so far are removed. */
+  expiresAt: Scalars['DateTime']['output'];
+  /** The upload's length: exactly the declared size. */
+  maxBytes: Scalars['Float']['output'];
+  /** Authorises the tus requests of this upload, and nothing else, until expiresAt. */
+  token: Scalars['String']['output'];
+  /** The upload, as documentUpload and completeDocumentUpload know it. */
+  uploadId: Scalars['ID']['output'];
 };
 
 /** A passage of a document's text with the words a search found marked. */
@@ -815,6 +853,7 @@ export type ResolversTypes = ResolversObject<{
   Quote: ResolverTypeWrapper<EntityReference>;
   RequestDocumentUploadInput: RequestDocumentUploadInput;
   RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
+  ResumableUpload: ResolverTypeWrapper<ResumableUpload>;
   SearchSnippet: ResolverTypeWrapper<SearchSnippetModel>;
   ShareLink: ResolverTypeWrapper<ShareLinkModel>;
   ShareLinkConnection: ResolverTypeWrapper<Omit<ShareLinkConnection, 'edges'> & { edges: Array<ResolversTypes['ShareLinkEdge']> }>;
@@ -858,6 +897,7 @@ export type ResolversParentTypes = ResolversObject<{
   Quote: EntityReference;
   RequestDocumentUploadInput: RequestDocumentUploadInput;
   RequestDocumentVersionUploadInput: RequestDocumentVersionUploadInput;
+  ResumableUpload: ResumableUpload;
   SearchSnippet: SearchSnippetModel;
   ShareLink: ShareLinkModel;
   ShareLinkConnection: Omit<ShareLinkConnection, 'edges'> & { edges: Array<ResolversParentTypes['ShareLinkEdge']> };
@@ -1010,6 +1050,8 @@ export type InvoiceResolvers<ContextType = DocumentsContext, ParentType extends 
 export type MutationResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   archiveDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationArchiveDocumentArgs, 'id'>>;
   completeDocumentUpload?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationCompleteDocumentUploadArgs, 'uploadId'>>;
+  createResumableUpload?: Resolver<ResolversTypes['ResumableUpload'], ParentType, ContextType, RequireFields<MutationCreateResumableUploadArgs, 'input'>>;
+  createResumableVersionUpload?: Resolver<ResolversTypes['ResumableUpload'], ParentType, ContextType, RequireFields<MutationCreateResumableVersionUploadArgs, 'input'>>;
   createShareLink?: Resolver<ResolversTypes['ShareLink'], ParentType, ContextType, RequireFields<MutationCreateShareLinkArgs, 'documentId' | 'expiresAt'>>;
   deleteDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationDeleteDocumentArgs, 'id'>>;
   moveDocument?: Resolver<ResolversTypes['Document'], ParentType, ContextType, RequireFields<MutationMoveDocumentArgs, 'entityId' | 'entityType' | 'id'>>;
@@ -1052,6 +1094,14 @@ export type QuoteResolvers<ContextType = DocumentsContext, ParentType extends Re
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Quote']> | FederationReferenceType, FederationReferenceType, ContextType>;
   documents?: Resolver<Maybe<Array<ResolversTypes['Document']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type ResumableUploadResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['ResumableUpload'] = ResolversParentTypes['ResumableUpload']> = ResolversObject<{
+  endpoint?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  maxBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  uploadId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type SearchSnippetResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['SearchSnippet'] = ResolversParentTypes['SearchSnippet']> = ResolversObject<{
@@ -1125,6 +1175,7 @@ export type Resolvers<ContextType = DocumentsContext> = ResolversObject<{
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Quote?: QuoteResolvers<ContextType>;
+  ResumableUpload?: ResumableUploadResolvers<ContextType>;
   SearchSnippet?: SearchSnippetResolvers<ContextType>;
   ShareLink?: ShareLinkResolvers<ContextType>;
   ShareLinkConnection?: ShareLinkConnectionResolvers<ContextType>;

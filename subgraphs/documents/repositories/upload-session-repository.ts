@@ -49,10 +49,11 @@ export class UploadSessionRepository {
     return row ?? null;
   }
 
-  async statusOf(id: string): Promise<{ status: string; expires_at: Date } | null> {
+  async statusOf(id: string): Promise<{ status: string; expires_at: Date; declared_size: string } | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;
-    return (await this.db.selectFrom('documents.upload_sessions').select(['status', 'expires_at']).where('id', '=', uuid).executeTakeFirst()) ?? null;
+    const row = await this.db.selectFrom('documents.upload_sessions').select(['status', 'expires_at', 'declared_size']).where('id', '=', uuid).executeTakeFirst();
+    return row ? { ...row, declared_size: String(row.declared_size) } : null;
   }
 
   async markUploaded(id: string, received: { size: number; sha256: string }): Promise<void> {
@@ -104,7 +105,7 @@ export class UploadSessionRepository {
    * Removes abandoned sessions and returns what they had stored: unfinished
    * ones past their expiry (an upload still streaming gets `uploadingGraceMs` more).
    */
-  async deleteAbandoned(now: Date, uploadingGraceMs: number, limit = 500): Promise<{ storage_backend: string; storage_key: string; storage_profile: string | null }[]> {
+  async deleteAbandoned(now: Date, uploadingGraceMs: number, limit = 500): Promise<{ id: string; storage_backend: string; storage_key: string; storage_profile: string | null }[]> {
     const graceCutoff = new Date(now.getTime() - uploadingGraceMs);
     return this.db
       .deleteFrom('documents.upload_sessions')
@@ -122,7 +123,7 @@ export class UploadSessionRepository {
           .forUpdate()
           .skipLocked(),
       )
-      .returning(['storage_backend', 'storage_key', 'storage_profile'])
+      .returning(['id', 'storage_backend', 'storage_key', 'storage_profile'])
       .execute();
   }
 

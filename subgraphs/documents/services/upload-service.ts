@@ -24,12 +24,24 @@ import { parseEntityType } from './document-service.js';
 import { cleanOriginalFilename, sanitizeFilename } from './filename.js';
 import { parseCategory, parseChecksum, parseEntityId, parseSize, parseTags } from './upload-input.js';
 
-export interface UploadTicket {
+/** An upload session opened for the caller: its bytes come by a signed PUT (UploadTicket) or by tus (ResumableUploadService). */
+export interface OpenedUpload {
   uploadId: string;
-  uploadUrl: string;
   expiresAt: Date;
   maxBytes: number;
 }
+
+export interface UploadTicket extends OpenedUpload {
+  uploadUrl: string;
+}
+
+export type NewUploadInput = {
+  entityType: string; entityId: string; filename: string; size: number; category?: string | null; tags?: readonly string[] | null; checksum?: string | null;
+};
+
+export type NewVersionInput = {
+  documentId: string; filename?: string | null; size: number; checksum?: string | null; replacesVersion?: number | null;
+};
 
 export interface UploadServiceDeps {
   db: DocumentsDb;
@@ -97,9 +109,9 @@ export class UploadService {
     return [...free, fallback];
   }
 
-  private async ticket(session: TicketFields, backend: StorageBackend): Promise<UploadTicket> {
+  private async open(session: TicketFields, backend: StorageBackend, ttlSeconds: number): Promise<OpenedUpload> {
     const uploadId = randomUUID();
-    const expiresAt = new Date(Date.now() + this.deps.config.uploadTtlSeconds * 1000);
+    const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
     const keys = await this.keysFor(session, backend, uploadId);
     for (const [index, key] of keys.entries()) {
       try {
@@ -118,17 +130,23 @@ export class UploadService {
         if ((error as { code?: string }).code !== '23505' || index === keys.length - 1) throw error;
       }
     }
-    return {
-      uploadId,
-      uploadUrl: this.deps.signer.sign(`${UPLOAD_PREFIX}${uploadId}`, {}, expiresAt),
-      expiresAt,
-      maxBytes: session.declared_size,
-    };
+    return { uploadId, expiresAt, maxBytes: session.declared_size };
   }
 
-  async requestUpload(input: {
-    entityType: string; entityId: string; filename: string; size: number; category?: string | null; tags?: readonly string[] | null; checksum?: string | null;
-  }): Promise<UploadTicket> {
+  private withUrl(opened: OpenedUpload): UploadTicket {
+    return { ...opened, uploadUrl: this.deps.signer.sign(`${UPLOAD_PREFIX}${opened.uploadId}`, {}, opened.expiresAt) };
+  }
+
+  async requestUpload(input: NewUploadInput): Promise<UploadTicket> {
+    return this.withUrl(await this.openUpload(input, this.deps.config.uploadTtlSeconds));
+  }
+
+  async requestVersionUpload(input: NewVersionInput): Promise<UploadTicket> {
+    return this.withUrl(await this.openVersionUpload(input, this.deps.config.uploadTtlSeconds));
+  }
+
+  /** A new document's upload session, after the same checks whichever way its bytes come. */
+  async openUpload(input: NewUploadInput, ttlSeconds: number): Promise<OpenedUpload> {
     const entityType = parseEntityType(input.entityType);
     const entityId = parseEntityId(entityType, input.entityId);
     const filename = sanitizeFilename(input.filename);
@@ -138,12 +156,12 @@ export class UploadService {
     await this.documents.access.requireAttachable({ entityType, entityId });
     const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
-    return this.ticket({
+    return this.open({
       storage_profile: profile,
       document_id: randomUUID(), new_version: false, entity_type: entityType, entity_id: entityId, filename,
       original_filename: cleanOriginalFilename(input.filename), category, tags, declared_size: size, declared_checksum: checksum,
       storage_backend: backend.name,
-    }, backend);
+    }, backend, ttlSeconds);
   }
 
   /**
@@ -151,9 +169,7 @@ export class UploadService {
    * current one when left out): when another version is completed first,
    * this one is refused with CONFLICT, at the ticket or at completion.
    */
-  async requestVersionUpload(input: {
-    documentId: string; filename?: string | null; size: number; checksum?: string | null; replacesVersion?: number | null;
-  }): Promise<UploadTicket> {
+  async openVersionUpload(input: NewVersionInput, ttlSeconds: number): Promise<OpenedUpload> {
     const document = await this.documents.getDocument(input.documentId);
     if (!document || document.isVersion) throw notFound('Document', input.documentId);
     await this.documents.access.requireWrite(document);
@@ -162,13 +178,13 @@ export class UploadService {
     const checksum = parseChecksum(input.checksum);
     const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
-    return this.ticket({
+    return this.open({
       storage_profile: profile,
       document_id: document.documentId, new_version: true, entity_type: document.entityType, entity_id: document.entityId, filename,
       original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
       category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
       base_version: document.version,
-    }, backend);
+    }, backend, ttlSeconds);
   }
 
   /** A ticket's state and the bytes received so far: for its requester and company admins. */
@@ -186,7 +202,7 @@ export class UploadService {
     // Someone else's ticket is as good as no ticket.
     if (!session || (session.created_by !== this.viewer.userId && !isAdmin(this.viewer))) throw notFound('Upload', uploadId);
     if (session.status === 'completed') return this.loadCreated(session);
-    if (session.status !== 'uploaded') throw conflict('No bytes have been received for this upload yet: PUT them to the upload URL first');
+    if (session.status !== 'uploaded') throw conflict('Not all bytes of this upload have been received yet: PUT them to the upload URL (or PATCH the rest by tus) first');
     await this.documents.access.requireWrite({ entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id });
 
     const backend = await this.deps.backends.of(session);

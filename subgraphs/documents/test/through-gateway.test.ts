@@ -122,4 +122,32 @@ describe('documents through the gateway', () => {
     expect(download.result).toBe(document.checksum);
     expect(download.growthBytes).toBeLessThan(MEMORY_BUDGET_BYTES);
   });
+
+  it('forwards the tus requests of a resumable upload, its Location relative to the public origin', async () => {
+    const token = await platform.tokenFor('maya.manager');
+    const bytes = Buffer.from('resumed through the gateway');
+    const created = await platform.request({
+      token,
+      query: `mutation($input: RequestDocumentUploadInput!) { createResumableUpload(input: $input) { uploadId endpoint token } }`,
+      variables: { input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename: 'resumed.txt', size: bytes.length, checksum: sha256(bytes) } },
+    });
+    const upload = created.body.data.createResumableUpload;
+    const tus = (method: string, url: string, headers: Record<string, string> = {}, body?: Buffer) =>
+      fetch(onGateway(url), { method, body: body && new Uint8Array(body), headers: { 'Tus-Resumable': '1.0.0', 'Upload-Token': upload.token, ...headers } });
+    const options = await fetch(onGateway(upload.endpoint), { method: 'OPTIONS' });
+    expect([options.status, options.headers.get('tus-extension')]).toEqual([204, 'creation,creation-with-upload,termination,expiration']);
+    const posted = await tus('POST', upload.endpoint, { 'Upload-Length': String(bytes.length) });
+    expect(posted.status).toBe(201);
+    const location = posted.headers.get('location')!;
+    expect(location).toBe(`/files/tus/${upload.uploadId}`);
+    const url = new URL(location, upload.endpoint).toString();
+    const octets = { 'Content-Type': 'application/offset+octet-stream' };
+    expect((await tus('PATCH', url, { ...octets, 'Upload-Offset': '0' }, bytes.subarray(0, 10))).status).toBe(204);
+    expect((await tus('HEAD', url)).headers.get('upload-offset')).toBe('10');
+    const last = await tus('PATCH', url, { ...octets, 'Upload-Offset': '10' }, bytes.subarray(10));
+    expect(last.status).toBe(204);
+    const { data } = await platform.query('maya.manager', `{ document(id: "${last.headers.get('document-id')}") { filename checksum downloadUrl } }`);
+    expect(data.document).toMatchObject({ filename: 'resumed.txt', checksum: sha256(bytes) });
+    expect(Buffer.from(await (await fetch(onGateway(data.document.downloadUrl))).arrayBuffer())).toEqual(bytes);
+  });
 });

@@ -1,0 +1,136 @@
+/**
+ * /files/tus: resumable uploads with the tus protocol 1.0 (creation,
+ * termination, expiration), served by @tus/server over a @tus/file-store
+ * staging directory. Every request but OPTIONS carries the upload's token
+ * (Upload-Token header) and may touch only the upload it names; the upload
+ * session's state (pending → uploading → uploaded → completed) is the one a
+ * signed PUT moves, so documentUpload, completeDocumentUpload and the cleanup
+ * job treat both ways alike.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { EVENTS, Server } from '@tus/server';
+import type { FileStore } from '@tus/file-store';
+import { sendJson } from '../../../platform/http/respond.js';
+import type { Logger } from '../../../platform/logger.js';
+import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
+import type { UploadSessionRepository } from '../repositories/upload-session-repository.js';
+import { FinishRefused, type ResumableUploadFinisher } from '../services/resumable-upload-finisher.js';
+import { StorageUnavailableError } from '../storage/storage-backend.js';
+import { TUS_PATH, tusUploadIdOf } from './tus-path.js';
+import type { TusTokens } from './tus-tokens.js';
+
+export const TOKEN_HEADER = 'Upload-Token';
+const DOCUMENT_HEADERS = ['Document-Id', 'Document-Version', 'Document-Sha256'];
+
+export interface TusRouteDeps {
+  tokens: TusTokens;
+  sessions: UploadSessionRepository;
+  staging: FileStore;
+  finisher: ResumableUploadFinisher;
+  /** The public origin (and path, if any) Location headers are relative to. */
+  publicUrl: string;
+  log: Logger;
+}
+
+/** Answers before tus read the body: the connection cannot be reused. */
+function refuse(request: IncomingMessage, response: ServerResponse, status: number, error: string): void {
+  sendJson(response, status, { error }, { connection: 'close', 'tus-resumable': '1.0.0' });
+  request.resume();
+}
+
+const tokenOf = (headers: { get(name: string): string | null }) => headers.get(TOKEN_HEADER) ?? undefined;
+
+export function createTusServer(deps: TusRouteDeps): Server {
+  const { tokens, finisher, log } = deps;
+  const publicPath = new URL(deps.publicUrl).pathname.replace(/\/$/, '');
+  const viewerOf = async (headers: { get(name: string): string | null }) => {
+    const check = await tokens.verify(tokenOf(headers));
+    if (!check.ok) throw { status_code: 401, body: `${check.reason}\n` };
+    return check;
+  };
+  const tus = new Server({
+    path: TUS_PATH,
+    datastore: deps.staging,
+    // Relative to the public origin: right through the gateway, and on the service itself.
+    generateUrl: (_request, { id }) => `${publicPath}${TUS_PATH}/${id}`,
+    // The upload is the session the token names (one tus upload per session).
+    namingFunction: async (request) => (await viewerOf(request.headers)).uploadId,
+    allowedHeaders: [TOKEN_HEADER],
+    exposedHeaders: DOCUMENT_HEADERS,
+    // A finished upload's bytes belong to a document.
+    disableTerminationForFinishedUploads: true,
+    onUploadFinish: async (request, upload) => {
+      const { viewer } = await viewerOf(request.headers);
+      try {
+        const document = await finisher.finish(upload.id, viewer);
+        return { headers: { 'Document-Id': document.documentId, 'Document-Version': document.version, 'Document-Sha256': document.checksum } };
+      } catch (error) {
+        if (error instanceof FinishRefused) throw { status_code: error.status, body: `${error.message}\n` };
+        if (error instanceof StorageUnavailableError) throw { status_code: 503, body: `${error.message}\n` };
+        log.error({ err: error, uploadId: upload.id }, 'storing a resumable upload failed');
+        throw { status_code: 503, body: 'Storing the file failed: send the final PATCH again\n' };
+      }
+    },
+  });
+  // What documentUpload shows while the bytes come (about once a second).
+  tus.on(EVENTS.POST_RECEIVE, (_request, upload) => {
+    deps.sessions.reportProgress(upload.id, upload.offset).catch((error: unknown) => log.warn({ err: error }, 'could not record upload progress'));
+  });
+  return tus;
+}
+
+export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
+  const { tokens, sessions } = deps;
+  const tus = createTusServer(deps);
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const pathname = (request.url ?? '/').split('?')[0]!;
+    const id = tusUploadIdOf(pathname);
+    if (id === null) return refuse(request, response, 404, 'No such upload');
+    // Discovery (and browsers' preflight) needs no token.
+    if (request.method === 'OPTIONS') return tus.handle(request, response);
+    const header = request.headers[TOKEN_HEADER.toLowerCase()];
+    const check = await tokens.verify(typeof header === 'string' ? header : undefined);
+    if (!check.ok) return refuse(request, response, 401, check.reason);
+    if (request.method === 'POST') return create(request, response, id, check.uploadId);
+    if (id === '') return refuse(request, response, 405, 'POST to create an upload; HEAD, PATCH or DELETE its URL');
+    if (id !== check.uploadId) return refuse(request, response, 403, 'This token is for another upload');
+    const session = await sessions.statusOf(id);
+    if (!session) return refuse(request, response, 404, 'No such upload');
+    if (request.method === 'HEAD' && (session.status === 'uploaded' || session.status === 'completed')) {
+      // Stored (and staged bytes removed): a client that lost the final answer sees the upload whole.
+      const size = session.declared_size;
+      response.writeHead(200, { 'tus-resumable': '1.0.0', 'upload-offset': size, 'upload-length': size, 'cache-control': 'no-store' });
+      return void response.end();
+    }
+    if (session.status === 'pending') return refuse(request, response, 404, 'This upload has not been created yet: POST to the endpoint first');
+    await tus.handle(request, response);
+    // Terminated: the session is open again for a new POST with the same token.
+    if (request.method === 'DELETE' && response.statusCode === 204) await sessions.release(id);
+  };
+
+  const create = async (request: IncomingMessage, response: ServerResponse, id: string, uploadId: string) => {
+    if (id !== '') return refuse(request, response, 405, 'POST to the endpoint to create an upload');
+    const session = await sessions.claimForTransfer(uploadId);
+    if (!session) {
+      const current = await sessions.statusOf(uploadId);
+      if (!current) return refuse(request, response, 404, 'No such upload');
+      if (current.status === 'pending') return refuse(request, response, 410, 'The upload has expired');
+      return refuse(request, response, 409, `This upload is already ${current.status}: HEAD its URL to resume`);
+    }
+    const declared = Number(session.declared_size);
+    const length = request.headers['upload-length'];
+    if (Number(length) !== declared || !/^\d+$/.test(String(length))) {
+      await sessions.release(uploadId);
+      return refuse(request, response, Number(length) > declared ? 413 : 400, `Upload-Length must be the declared size, ${declared} bytes`);
+    }
+    await tus.handle(request, response);
+    if (response.statusCode !== 201 && response.statusCode !== 204) await sessions.release(uploadId);
+  };
+
+  const methods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+  return methods.flatMap((method) => [
+    { method, path: TUS_PATH, handle },
+    { method, path: `${TUS_PATH}/`, handle },
+  ]);
+}
