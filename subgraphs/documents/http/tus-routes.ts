@@ -5,7 +5,8 @@
  * (Upload-Token header) and may touch only the upload it names; the upload
  * session's state (pending → uploading → uploaded → completed) is the one a
  * signed PUT moves, so documentUpload, completeDocumentUpload and the cleanup
- * job treat both ways alike.
+ * job treat both ways alike. A terminated upload stays `uploading` with
+ * nothing staged, and its token may create it again.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
@@ -105,27 +106,30 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     }
     if (session.status === 'pending') return refuse(request, response, 404, 'This upload has not been created yet: POST to the endpoint first');
     await tus.handle(request, response);
-    // Terminated: the session is open again for a new POST with the same token.
-    if (request.method === 'DELETE' && response.statusCode === 204) await sessions.release(id);
   };
+
+  const isStaged = (uploadId: string) => deps.staging.getUpload(uploadId).then(() => true, () => false);
 
   const create = async (request: IncomingMessage, response: ServerResponse, id: string, uploadId: string) => {
     if (id !== '') return refuse(request, response, 405, 'POST to the endpoint to create an upload');
-    const session = await sessions.claimForTransfer(uploadId);
-    if (!session) {
-      const current = await sessions.statusOf(uploadId);
-      if (!current) return refuse(request, response, 404, 'No such upload');
+    const claimed = await sessions.claimForTransfer(uploadId);
+    const current = claimed ?? (await sessions.statusOf(uploadId));
+    if (!current) return refuse(request, response, 404, 'No such upload');
+    if (!claimed) {
       if (current.status === 'pending') return refuse(request, response, 410, 'The upload has expired');
-      return refuse(request, response, 409, `This upload is already ${current.status}: HEAD its URL to resume`);
+      // Receiving, with nothing staged (terminated, or its staged bytes expired): it may start again.
+      if (current.status !== 'uploading' || (await isStaged(uploadId))) {
+        return refuse(request, response, 409, `This upload is already ${current.status}: HEAD its URL to resume`);
+      }
     }
-    const declared = Number(session.declared_size);
+    const declared = Number(current.declared_size);
     const length = request.headers['upload-length'];
     if (Number(length) !== declared || !/^\d+$/.test(String(length))) {
-      await sessions.release(uploadId);
+      if (claimed) await sessions.release(uploadId);
       return refuse(request, response, Number(length) > declared ? 413 : 400, `Upload-Length must be the declared size, ${declared} bytes`);
     }
     await tus.handle(request, response);
-    if (response.statusCode !== 201 && response.statusCode !== 204) await sessions.release(uploadId);
+    if (claimed && response.statusCode !== 201 && response.statusCode !== 204) await sessions.release(uploadId);
   };
 
   const methods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'] as const;
