@@ -1,7 +1,7 @@
 /** A document's activity trail: appended in the transaction of each change, read newest first. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ActivityDetails, DocumentActivityTable } from '../database.js';
-import type { DocumentsDb, DocumentsTrx } from './documents-db.js';
+import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 import type { Keyed, PageWindow } from './document-repository.js';
 
 export interface NewActivity {
@@ -27,19 +27,22 @@ export class ActivityRepository {
       .execute();
   }
 
-  /** One page of a document's trail, newest first, after a cursor's [id]. */
-  async page(companyId: string, documentId: string, page: PageWindow): Promise<Keyed<Selectable<DocumentActivityTable>>[]> {
+  /** Documents' trails a page each, newest first, after a cursor's [id]: one query for all of them (pageLoader). */
+  async pages(companyId: string, documentIds: readonly string[], page: PageWindow): Promise<Keyed<Selectable<DocumentActivityTable>>[]> {
+    const ids = uuidsOnly(documentIds);
+    if (ids.length === 0) return [];
     let query = this.db
       .selectFrom('documents.document_activity')
       .selectAll()
+      .select(sql<string>`row_number() over (partition by document_id order by id desc)`.as('page_row'))
       .where('company_id', '=', companyId)
-      .where('document_id', '=', documentId);
+      .where('document_id', 'in', ids);
     if (page.after) {
       const after = String(page.after[0]);
       if (!/^\d{1,19}$/.test(after)) return [];
       query = query.where('id', '<', after);
     }
-    const rows = await query.orderBy('id', 'desc').limit(page.limit).execute();
-    return rows.map((row) => ({ node: row, key: [String(row.id)] }));
+    const rows = await this.db.selectFrom(query.as('p')).selectAll().where('p.page_row', '<=', String(page.limit)).orderBy('p.document_id').orderBy('p.page_row').execute();
+    return rows.map(({ page_row: _row, ...row }) => ({ node: row, key: [String(row.id)] }));
   }
 }

@@ -147,17 +147,20 @@ export class DocumentRepository {
     return rows.map((row) => ({ node: toDocument(row), key: [row.sort_at, row.id] }));
   }
 
-  /** One document's versions, newest first, after a cursor's [version]. */
-  async versionsPage(companyId: string, documentId: string, page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+  /** Documents' versions a page each, newest first, after a cursor's [version]: one query for all of them (pageLoader). */
+  async versionsPages(companyId: string, documentIds: readonly string[], page: PageWindow): Promise<Keyed<DocumentModel>[]> {
+    const ids = uuidsOnly(documentIds);
+    if (ids.length === 0) return [];
     let query = this.db
       .selectFrom('documents.document_versions as v')
       .innerJoin('documents.documents as d', 'd.id', 'v.document_id')
       .where('d.company_id', '=', companyId)
-      .where('d.id', '=', documentId)
+      .where('d.id', 'in', ids)
       .selectAll('d')
-      .select(VERSION_COLUMNS);
+      .select(VERSION_COLUMNS)
+      .select(sql<string>`row_number() over (partition by v.document_id order by v.version desc)`.as('page_row'));
     if (page.after) query = query.where('v.version', '<', Number(page.after[0]));
-    const rows = await query.orderBy('v.version', 'desc').limit(page.limit).execute();
+    const rows = await this.db.selectFrom(query.as('p')).selectAll().where('p.page_row', '<=', String(page.limit)).orderBy('p.id').orderBy('p.page_row').execute();
     return rows.map((row) => ({ node: toDocument(row, versionOf(row)), key: [row.v_version] }));
   }
 

@@ -1,5 +1,5 @@
 /** Share links: stored by the hash of their token, always within one company except the public lookup. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { ShareLinksTable } from '../database.js';
 import type { ShareLinkModel } from '../models.js';
 import type { Keyed, PageWindow } from './document-repository.js';
@@ -55,16 +55,19 @@ export class ShareLinkRepository {
     return rows.map(toShareLink);
   }
 
-  /** One document's links a page at a time, newest first, after a cursor's [created_at micros, id]. */
-  async listPage(companyId: string, documentId: string, page: PageWindow): Promise<Keyed<ShareLinkModel>[]> {
+  /** Documents' links a page each, newest first, after a cursor's [created_at micros, id]: one query for all of them (pageLoader). */
+  async listPages(companyId: string, documentIds: readonly string[], page: PageWindow): Promise<Keyed<ShareLinkModel>[]> {
+    const ids = uuidsOnly(documentIds);
+    if (ids.length === 0) return [];
     let query = this.db
       .selectFrom('documents.share_links as s')
       .selectAll('s')
       .select(micros('s.created_at').as('sort_at'))
+      .select(sql<string>`row_number() over (partition by s.document_id order by s.created_at desc, s.id)`.as('page_row'))
       .where('s.company_id', '=', companyId)
-      .where('s.document_id', '=', documentId);
+      .where('s.document_id', 'in', ids);
     if (page.after) query = query.where(before('s.created_at', 's.id', page.after));
-    const rows = await query.orderBy('s.created_at', 'desc').orderBy('s.id').limit(page.limit).execute();
+    const rows = await this.db.selectFrom(query.as('p')).selectAll().where('p.page_row', '<=', String(page.limit)).orderBy('p.document_id').orderBy('p.page_row').execute();
     return rows.map((row) => ({ node: toShareLink(row), key: [row.sort_at, row.id] }));
   }
 

@@ -5,7 +5,11 @@
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
-import type { ActivityDetails } from '../database.js';
+import type DataLoader from 'dataloader';
+import type { Selectable } from 'kysely';
+import { pageLoader, type PageKey } from '../../../platform/graphql/loaders.js';
+import type { ActivityDetails, DocumentActivityTable } from '../database.js';
+import type { Keyed } from '../repositories/document-repository.js';
 import type { DocumentActivityModel, DocumentModel } from '../models.js';
 import type { ActivityRepository } from '../repositories/activity-repository.js';
 import type { DocumentsTrx } from '../repositories/documents-db.js';
@@ -35,16 +39,21 @@ export class ActivityTrail {
 
 /** Reading a trail: for those who may manage the document (as its share links); an empty page for others. */
 export class ActivityFeed {
+  /** The activity of every document in a list, one query per page shape. */
+  private readonly pages: DataLoader<PageKey, Keyed<Selectable<DocumentActivityTable>>[], string>;
+
   constructor(
-    private readonly viewer: Viewer,
+    viewer: Viewer,
     private readonly documents: DocumentService,
-    private readonly repository: ActivityRepository,
-  ) {}
+    repository: ActivityRepository,
+  ) {
+    this.pages = pageLoader((ids, window) => repository.pages(viewer.companyId, ids, window), (row) => row.node.document_id);
+  }
 
   async of(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentActivityModel>> {
     const { first, after } = pageRequest(args, ['string']);
     if (document.isVersion || !(await this.documents.mayManage(document))) return toConnection([], first, () => [], (row) => row);
-    const rows = await this.repository.page(this.viewer.companyId, document.documentId, { after, limit: first + 1 });
+    const rows = await this.pages.load({ parentId: document.documentId, after, limit: first + 1 });
     return toConnection(rows, first, (row) => row.key, ({ node }) => ({
       id: String(node.id), action: node.action, actorUser: node.actor_user, createdAt: node.created_at, version: node.details.version ?? null,
       restoredFrom: node.details.restoredFrom ?? null, shareLinkId: node.details.shareLinkId ?? null, changes: node.details.changes ?? [],

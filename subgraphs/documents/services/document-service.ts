@@ -8,7 +8,8 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
-import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import { groupLoader, pageLoader, rowLoader, type PageKey } from '../../../platform/graphql/loaders.js';
+import type { Keyed } from '../repositories/document-repository.js';
 import type { UrlSigner } from '../http/url-signer.js';
 import { ENTITY_TYPES, type ContentIndexModel, type CourseReference, type DocumentModel, type EntityType } from '../models.js';
 import type { DocumentRepository } from '../repositories/document-repository.js';
@@ -38,6 +39,8 @@ export function parseEntityType(value: string, field = 'entityType'): EntityType
 export class DocumentService {
   private readonly byId: DataLoader<string, DocumentModel | null>;
   private readonly versionsByDocument: DataLoader<string, DocumentModel[]>;
+  /** versionsConnection of every document in a list, one query per page shape. */
+  private readonly versionPages: DataLoader<PageKey, Keyed<DocumentModel>[], string>;
   private readonly byEntity: Record<EntityType, DataLoader<string, DocumentModel[]>>;
   private readonly indexStates: DataLoader<string, ContentIndexModel | null>;
   private language?: Promise<string>;
@@ -52,6 +55,7 @@ export class DocumentService {
   ) {
     const companyId = viewer.companyId;
     this.byId = rowLoader((ids) => repository.findByIds(companyId, ids), (document) => document.id);
+    this.versionPages = pageLoader((ids, window) => repository.versionsPages(companyId, ids, window), (row) => row.node.documentId);
     this.versionsByDocument = groupLoader((ids) => repository.versionsOf(companyId, ids), (version) => version.documentId);
     const entityLoader = (type: EntityType) =>
       groupLoader((ids) => repository.listForEntities(companyId, type, ids), (document) => document.entityId);
@@ -131,7 +135,7 @@ export class DocumentService {
 
   async versionsPage(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentModel>> {
     const { first, after } = pageRequest(args, ['number']);
-    const rows = await this.repository.versionsPage(this.viewer.companyId, document.documentId, { after, limit: first + 1 });
+    const rows = await this.versionPages.load({ parentId: document.documentId, after, limit: first + 1 });
     return toConnection(rows, first, (row) => row.key, (row) => row.node);
   }
 

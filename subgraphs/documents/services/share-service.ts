@@ -8,7 +8,8 @@ import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound, unavailable } from '../../../platform/errors.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
-import { groupLoader } from '../../../platform/graphql/loaders.js';
+import { groupLoader, pageLoader, type PageKey } from '../../../platform/graphql/loaders.js';
+import type { Keyed } from '../repositories/document-repository.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
 import type { DocumentsDb, DocumentsTrx } from '../repositories/documents-db.js';
 import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
@@ -23,6 +24,8 @@ export const MAX_SHARE_DAYS = 30;
 
 export class ShareService {
   private readonly linksByDocument: DataLoader<string, ShareLinkModel[]>;
+  /** shareLinksConnection of every document in a list, one query per page shape. */
+  private readonly linkPages: DataLoader<PageKey, Keyed<ShareLinkModel>[], string>;
 
   constructor(
     private readonly viewer: Viewer,
@@ -33,6 +36,7 @@ export class ShareService {
     private readonly nextcloud: NextcloudShareAccounts,
     private readonly activity: ActivityTrail,
   ) {
+    this.linkPages = pageLoader((ids, window) => links.listPages(viewer.companyId, ids, window), (row) => row.node.documentId);
     this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
   }
 
@@ -44,7 +48,7 @@ export class ShareService {
   async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
     if (document.isVersion || !(await this.documents.mayManage(document))) return toConnection([], first, () => [], (row) => row);
-    const rows = await this.links.listPage(this.viewer.companyId, document.documentId, { after, limit: first + 1 });
+    const rows = await this.linkPages.load({ parentId: document.documentId, after, limit: first + 1 });
     return toConnection(rows, first, (row) => row.key, (row) => row.node);
   }
 

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { observeQueries } from '../../../platform/database/query-observer.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { MEMORY_BUDGET_BYTES } from '../../../test/storage/storage-contract.js';
 import { generated, peakMemoryGrowth, putStream } from '../../../test/storage/streams.js';
@@ -27,6 +28,30 @@ const WIREFRAME = DEMO_DOCUMENTS.find((document) => document.filename === 'home-
 const SYLLABUS = DEMO_DOCUMENTS.find((document) => document.filename === 'PHY101 syllabus.pdf')!;
 
 describe('documents through the gateway', () => {
+  it('pages every listed document\u2019s versions, share links and activity with one statement each', async () => {
+    const PAGES = 'id versionsConnection(first: 2) { edges { cursor node { version } } pageInfo { hasNextPage endCursor } } shareLinksConnection(first: 2) { edges { node { id } } pageInfo { hasNextPage } } activity(first: 2) { edges { node { action } } pageInfo { hasNextPage endCursor } }';
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const listed = await platform.query('maya.manager', `{ documents { ${PAGES} } }`);
+    stop();
+    expect(listed.errors).toBeUndefined();
+    const documents = listed.data.documents as { id: string }[];
+    expect(documents.length).toBeGreaterThan(3);
+    for (const table of ['"document_versions"', '"share_links"', '"document_activity"']) {
+      expect(statements.filter((sql) => sql.includes(table) && sql.includes('row_number()')), table).toHaveLength(1);
+    }
+    // The same pages as asked one document at a time, next pages included.
+    for (const document of documents) {
+      const alone = await platform.query('maya.manager', `query($id: ID!) { document(id: $id) { ${PAGES} } }`, { id: document.id });
+      expect(alone.data.document).toEqual(document);
+    }
+    const paged = documents.find((document: any) => document.versionsConnection.pageInfo.hasNextPage) as any;
+    if (paged) {
+      const next = await platform.query('maya.manager', `query($id: ID!, $after: String) { document(id: $id) { versionsConnection(first: 2, after: $after) { edges { node { version } } } } }`, { id: paged.id, after: paged.versionsConnection.pageInfo.endCursor });
+      expect(next.data.document.versionsConnection.edges[0].node.version).toBeLessThan(paged.versionsConnection.edges.at(-1).node.version);
+    }
+  });
+
   it('adds documents to ERP tasks and projects', async () => {
     const { data, errors } = await platform.query('maya.manager', `{
       task(id: "${DEMO_ERP.tasks[0].id}") { title documents { filename downloadUrl } }
