@@ -3,6 +3,7 @@ import type { CalDAVAccountService } from './services/caldav-account-service.js'
 import type { CalendarFeedService } from './services/calendar-feed-service.js';
 import type { CalendarEventService } from './services/calendar-event-service.js';
 import type { CompanyTimeZoneService } from './services/company-time-zone-service.js';
+import type { ReminderDefaultsService } from './services/reminder-defaults-service.js';
 import type { EventWriteService } from './services/event-write-service.js';
 import type { FreeBusyService } from './services/free-busy-service.js';
 import type { MeetingTimeFinder } from './services/meeting-time-finder.js';
@@ -17,4 +18,5 @@ export interface CalendarContext extends BaseContext {
   caldavAccounts: CalDAVAccountService;
   feed: CalendarFeedService;
   companyTimeZone: CompanyTimeZoneService;
+  reminderDefaults: ReminderDefaultsService;
 }

@@ -39,6 +39,8 @@ export interface CalendarEventsTable {
   sequence: Generated<number>;
   /** A done task or a reached milestone (events that mirror one). */
   completed: Generated<boolean>;
+  /** The event's own reminders, minutes before each occurrence; null: each person's defaults. */
+  reminder_minutes: number[] | null;
 }
 
 export interface EventParticipantsTable {
@@ -138,6 +140,25 @@ export interface CaldavConflictsTable {
   occurred_at: Generated<Date>;
 }
 
+export interface ReminderDefaultsTable {
+  company_id: string;
+  user_id: string;
+  minutes: number[];
+}
+
+export interface ReminderDeliveriesTable {
+  event_id: string;
+  user_id: string;
+  occurrence_start: Timestamp;
+  minutes_before: number;
+  sent_at: Generated<Date>;
+}
+
+export interface ReminderProgressTable {
+  id: number;
+  sent_until: Timestamp;
+}
+
 export interface CompanySettingsTable {
   company_id: string;
   /** IANA zone the company's dates are in. */
@@ -146,6 +167,9 @@ export interface CompanySettingsTable {
 
 export interface CalendarDatabase {
   'calendar.company_settings': CompanySettingsTable;
+  'calendar.reminder_defaults': ReminderDefaultsTable;
+  'calendar.reminder_deliveries': ReminderDeliveriesTable;
+  'calendar.reminder_progress': ReminderProgressTable;
   'calendar.caldav_sync_runs': CaldavSyncRunsTable;
   'calendar.caldav_conflicts': CaldavConflictsTable;
   'calendar.working_hours': WorkingHoursTable;

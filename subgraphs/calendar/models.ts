@@ -35,6 +35,8 @@ export interface CalendarEventModel {
   updatedAt: Date;
   sequence: number;
   completed: boolean;
+  /** The event's own reminders (minutes before); null: each person's defaults. */
+  reminderMinutes: number[] | null;
 }
 
 export interface EventParticipantModel {

@@ -16,6 +16,9 @@ import { OccurrenceBudget, setOccurrenceLimits } from './recurrence/occurrence-l
 import { EventRepository } from './repositories/event-repository.js';
 import { CredentialCipher } from '../../platform/crypto/credential-cipher.js';
 import { CaldavLogRepository } from './repositories/caldav-log-repository.js';
+import { ReminderRepository } from './repositories/reminder-repository.js';
+import { ReminderDefaultsService } from './services/reminder-defaults-service.js';
+import { ReminderScheduler } from './services/reminder-scheduler.js';
 import { CaldavRepository } from './repositories/caldav-repository.js';
 import { FeedTokenRepository } from './repositories/feed-token-repository.js';
 import { OccurrenceResponseRepository } from './repositories/occurrence-response-repository.js';
@@ -54,20 +57,27 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       : undefined;
     const caldavRepository = new CaldavRepository(db);
     const caldavLog = new CaldavLogRepository(db);
+    const reminderRepository = new ReminderRepository(db);
     const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
     const caldavSync = new CalDAVSyncService(
-      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound), caldavLog,
+      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound), caldavLog, reminderRepository,
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
     backgroundSync.start(config.calendar.syncIntervalSeconds * 1000);
-    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, responseRepository, contacts, config.publicUrl);
+    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, responseRepository, contacts, config.publicUrl, reminderRepository);
+    // Reminders as they fall due, on the event backbone (Subscription.calendarReminder).
+    const reminders = new PeriodicJob('calendar reminders', async () => {
+      await new ReminderScheduler(db, reminderRepository, eventRepository, participantRepository, responseRepository, log.child({ component: 'reminders' })).deliverDue();
+    }, log);
+    reminders.start(config.calendar.reminderIntervalSeconds * 1000);
     return {
       routes: [feed.route()],
       stop: async () => {
         await backgroundSync.stop();
+        await reminders.stop();
         await consumer?.stop();
       },
       createContext: (base) => {
@@ -85,6 +95,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
           caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher, caldavLog),
           feed,
           companyTimeZone: new CompanyTimeZoneService(base.viewer, db),
+          reminderDefaults: new ReminderDefaultsService(base.viewer, reminderRepository),
         };
       },
     };

@@ -79,7 +79,17 @@ interface Scheduling {
   answers?: ReadonlyMap<string, ParticipationStatusName>;
 }
 
-function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, used: UsedZones): ICAL.Component {
+/** A display alarm `minutes` before the start (RFC 5545 3.6.6), as calendar apps show reminders. */
+function valarm(minutes: number, title: string): ICAL.Component {
+  const alarm = new ICAL.Component('valarm');
+  alarm.addPropertyWithValue('action', 'DISPLAY');
+  alarm.addPropertyWithValue('description', title);
+  const trigger = alarm.addPropertyWithValue('trigger', ICAL.Duration.fromSeconds(-minutes * 60));
+  trigger.setParameter('related', 'START');
+  return alarm;
+}
+
+function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, used: UsedZones, alarms: readonly number[] = []): ICAL.Component {
   const component = new ICAL.Component('vevent');
   component.addPropertyWithValue('uid', uid);
   component.addPropertyWithValue('dtstamp', ICAL.Time.fromJSDate(new Date(), true));
@@ -101,6 +111,7 @@ function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, 
   if (event.completed) component.addPropertyWithValue('x-bheem-completed', 'TRUE');
   if (event.sourceModule) component.addPropertyWithValue('x-bheem-source', `${event.sourceModule}/${event.entityType}/${event.entityId}`);
   addScheduling(component, event.organizerId, scheduling.participants, scheduling.contacts, scheduling.answers);
+  for (const minutes of event.reminderMinutes ?? alarms) component.addSubcomponent(valarm(minutes, event.title));
   return component;
 }
 
@@ -118,6 +129,8 @@ export interface CalendarObject {
   participants?: readonly EventParticipantModel[];
   /** Per-occurrence answers: each goes out on its occurrence's VEVENT (an override of the series' times when none is stored). */
   responses?: readonly OccurrenceResponse[];
+  /** The reader's default reminders (minutes before), for events without reminders of their own: VALARMs. */
+  reminders?: readonly number[];
 }
 
 export function toICalendar(object: CalendarObject, contacts: Contacts = new Map()): string {
@@ -135,13 +148,15 @@ function answersByOccurrence(responses: readonly OccurrenceResponse[]): Map<numb
 }
 
 /** The VEVENTs of one object: the series, its overrides, and an occurrence's copy for each answered occurrence without an override. */
-function veventsOf({ series, overrides, participants = [], responses = [] }: CalendarObject, contacts: Contacts, used: UsedZones): ICAL.Component[] {
+function veventsOf({ series, overrides, participants = [], responses = [], reminders = [] }: CalendarObject, contacts: Contacts, used: UsedZones): ICAL.Component[] {
   const uid = uidOf(series);
   const answers = answersByOccurrence(responses);
   const scheduling = (at: Date | null): Scheduling => ({ participants, contacts, answers: at ? answers.get(at.getTime()) : undefined });
-  const events = [vevent(series, uid, scheduling(null), used)];
+  // An override without reminders of its own has the series'.
+  const alarms = series.reminderMinutes ?? reminders;
+  const events = [vevent(series, uid, scheduling(null), used, alarms)];
   for (const override of overrides) {
-    events.push(vevent(override, uid, scheduling(override.recurrenceId), used));
+    events.push(vevent(override, uid, scheduling(override.recurrenceId), used, alarms));
     answers.delete(override.recurrenceId!.getTime());
   }
   const duration = series.end ? series.end.getTime() - series.start.getTime() : null;
@@ -151,7 +166,7 @@ function veventsOf({ series, overrides, participants = [], responses = [] }: Cal
     const occurrence: CalendarEventModel = {
       ...series, parentId: series.id, recurrenceId: at, start: at, end: duration === null ? null : new Date(key + duration), recurrenceRule: null, exdates: [], rdates: [],
     };
-    events.push(vevent(occurrence, uid, scheduling(at), used));
+    events.push(vevent(occurrence, uid, scheduling(at), used, alarms));
   }
   return events;
 }

@@ -163,6 +163,8 @@ export type CalendarEvent = {
   rdates: Array<Scalars['DateTime']['output']>;
   /** An RFC 5545 RRULE value (without the `RRULE:` prefix). */
   recurrenceRule: Maybe<Scalars['String']['output']>;
+  /** The event's own reminders, in minutes before each occurrence, for everyone taking part; null: each person's defaults (defaultReminders). Written as VALARMs to CalDAV and the feed. */
+  reminderMinutes: Maybe<Array<Scalars['Int']['output']>>;
   /** Incremented on every change (iCalendar SEQUENCE). */
   sequence: Scalars['Int']['output'];
   /** The domain the event comes from: sales, project, hr, meet; null for events created in the calendar. */
@@ -195,6 +197,15 @@ export type CalendarEvent = {
 export type CalendarEventOccurrencesArgs = {
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
+};
+
+/** A reminder that is due now: one occurrence of an event, for the caller. */
+export type CalendarReminder = {
+  __typename?: 'CalendarReminder';
+  event: CalendarEvent;
+  minutesBefore: Scalars['Int']['output'];
+  occurrenceStart: Scalars['DateTime']['output'];
+  remindAt: Scalars['DateTime']['output'];
 };
 
 /** A version that lost in a sync, kept so that nothing disappears without a trace. */
@@ -258,6 +269,8 @@ export type CreateCalendarEventInput = {
   rdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
   /** RRULE value, e.g. FREQ=WEEKLY;BYDAY=MO,WE;COUNT=10; an invalid rule is refused with the reason. */
   recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  /** Reminders of the event's own, minutes before each occurrence (0 to 40320, at most 5); left out: each person's defaults. */
+  reminderMinutes?: InputMaybe<Array<Scalars['Int']['input']>>;
   start: Scalars['DateTime']['input'];
   /** IANA name, default UTC; an unknown zone is refused. */
   timezone?: InputMaybe<Scalars['String']['input']>;
@@ -412,6 +425,8 @@ export type Mutation = {
   selectCalDAVCalendar: CalDavAccount;
   /** Sets the company's time zone (admins): later deadlines, milestones and leave are dated in it. */
   setCompanyTimeZone: Scalars['String']['output'];
+  /** Sets the caller's default reminders (minutes before, 0 to 40320, at most 5; [] for none): events without reminders of their own remind them this long before. */
+  setDefaultReminders: Array<Scalars['Int']['output']>;
   /** Sets the caller's working hours (free/busy and findMeetingTimes use them). */
   setWorkingHours: WorkingHours;
   /** Syncs one of the caller's accounts now, both ways, and answers how it ended (FAILED with lastError on failure). */
@@ -470,6 +485,11 @@ export type MutationSetCompanyTimeZoneArgs = {
 };
 
 
+export type MutationSetDefaultRemindersArgs = {
+  minutesBefore: Array<Scalars['Int']['input']>;
+};
+
+
 export type MutationSetWorkingHoursArgs = {
   input: WorkingHoursInput;
 };
@@ -506,6 +526,8 @@ export type Query = {
   calendarEvents: Array<EventOccurrence>;
   /** The IANA zone the caller's company dates its records in (UTC until an admin sets one). */
   companyTimeZone: Scalars['String']['output'];
+  /** The caller's default reminders, minutes before (none until they set some). */
+  defaultReminders: Array<Scalars['Int']['output']>;
   /**
    * Times for a meeting of `durationMinutes` in [from, to) (at most 31 days) when every attendee
    * (users of the caller's company, at most 50) is free, counting their events, live classes,
@@ -564,6 +586,13 @@ export type Subscription = {
    * [from, to) (either bound may be left out).
    */
   calendarEventChanged: CalendarEvent;
+  /**
+   * The caller's reminders as they fall due: for each occurrence of an event they take part in and
+   * have not declined, at each of the event's reminders (else the caller's defaults). Sent once,
+   * also across restarts (a reminder that fell due while the service was down comes late, up to an
+   * hour), fed by the event backbone (calendar.event.reminder).
+   */
+  calendarReminder: CalendarReminder;
 };
 
 
@@ -591,6 +620,8 @@ export type UpdateCalendarEventInput = {
   participantIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   rdates?: InputMaybe<Array<Scalars['DateTime']['input']>>;
   recurrenceRule?: InputMaybe<Scalars['String']['input']>;
+  /** null: back to each person's default reminders. */
+  reminderMinutes?: InputMaybe<Array<Scalars['Int']['input']>>;
   start?: InputMaybe<Scalars['DateTime']['input']>;
   timezone?: InputMaybe<Scalars['String']['input']>;
   title?: InputMaybe<Scalars['String']['input']>;
@@ -741,6 +772,7 @@ export type ResolversTypes = ResolversObject<{
   CalDAVSyncState: CalDavSyncState;
   CalDAVSyncStatus: ResolverTypeWrapper<CalDavSyncStatus>;
   CalendarEvent: ResolverTypeWrapper<CalendarEventModel>;
+  CalendarReminder: ResolverTypeWrapper<Omit<CalendarReminder, 'event'> & { event: ResolversTypes['CalendarEvent'] }>;
   CalendarSyncConflict: ResolverTypeWrapper<CalendarSyncConflictModel>;
   CalendarSyncSide: CalendarSyncSide;
   Course: ResolverTypeWrapper<CourseReference>;
@@ -785,6 +817,7 @@ export type ResolversParentTypes = ResolversObject<{
   CalDAVSyncRun: CalDavSyncRun;
   CalDAVSyncStatus: CalDavSyncStatus;
   CalendarEvent: CalendarEventModel;
+  CalendarReminder: Omit<CalendarReminder, 'event'> & { event: ResolversParentTypes['CalendarEvent'] };
   CalendarSyncConflict: CalendarSyncConflictModel;
   Course: CourseReference;
   CreateCalendarEventInput: CreateCalendarEventInput;
@@ -876,12 +909,20 @@ export type CalendarEventResolvers<ContextType = CalendarContext, ParentType ext
   participants?: Resolver<Array<ResolversTypes['EventParticipant']>, ParentType, ContextType>;
   rdates?: Resolver<Array<ResolversTypes['DateTime']>, ParentType, ContextType>;
   recurrenceRule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reminderMinutes?: Resolver<Maybe<Array<ResolversTypes['Int']>>, ParentType, ContextType>;
   sequence?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   sourceModule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   timezone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type CalendarReminderResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalendarReminder'] = ResolversParentTypes['CalendarReminder']> = ResolversObject<{
+  event?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType>;
+  minutesBefore?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  occurrenceStart?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  remindAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
 export type CalendarSyncConflictResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalendarSyncConflict'] = ResolversParentTypes['CalendarSyncConflict']> = ResolversObject<{
@@ -971,6 +1012,7 @@ export type MutationResolvers<ContextType = CalendarContext, ParentType extends 
   rotateCalendarFeedUrl?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   selectCalDAVCalendar?: Resolver<ResolversTypes['CalDAVAccount'], ParentType, ContextType, RequireFields<MutationSelectCalDavCalendarArgs, 'accountId' | 'calendarUrl'>>;
   setCompanyTimeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType, RequireFields<MutationSetCompanyTimeZoneArgs, 'timezone'>>;
+  setDefaultReminders?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType, RequireFields<MutationSetDefaultRemindersArgs, 'minutesBefore'>>;
   setWorkingHours?: Resolver<ResolversTypes['WorkingHours'], ParentType, ContextType, RequireFields<MutationSetWorkingHoursArgs, 'input'>>;
   syncCalDAV?: Resolver<ResolversTypes['CalDAVSyncStatus'], ParentType, ContextType, RequireFields<MutationSyncCalDavArgs, 'accountId'>>;
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
@@ -981,12 +1023,14 @@ export type QueryResolvers<ContextType = CalendarContext, ParentType extends Res
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
   companyTimeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  defaultReminders?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   findMeetingTimes?: Resolver<ResolversTypes['MeetingTimeSuggestions'], ParentType, ContextType, RequireFields<QueryFindMeetingTimesArgs, 'attendeeIds' | 'durationMinutes' | 'from' | 'to'>>;
   freeBusy?: Resolver<Array<ResolversTypes['FreeBusy']>, ParentType, ContextType, RequireFields<QueryFreeBusyArgs, 'from' | 'to' | 'userIds'>>;
 }>;
 
 export type SubscriptionResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
   calendarEventChanged?: SubscriptionResolver<ResolversTypes['CalendarEvent'], "calendarEventChanged", ParentType, ContextType, Partial<SubscriptionCalendarEventChangedArgs>>;
+  calendarReminder?: SubscriptionResolver<ResolversTypes['CalendarReminder'], "calendarReminder", ParentType, ContextType>;
 }>;
 
 export type TaskResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
@@ -1013,6 +1057,7 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   CalDAVSyncRun?: CalDavSyncRunResolvers<ContextType>;
   CalDAVSyncStatus?: CalDavSyncStatusResolvers<ContextType>;
   CalendarEvent?: CalendarEventResolvers<ContextType>;
+  CalendarReminder?: CalendarReminderResolvers<ContextType>;
   CalendarSyncConflict?: CalendarSyncConflictResolvers<ContextType>;
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;

@@ -221,4 +221,34 @@ export const calendarMigrations: Migrations = {
       await schema.createIndex('caldav_conflicts_account').on('caldav_conflicts').columns(['account_id', 'occurred_at']).execute();
     },
   },
+  '0009-reminders': {
+    async up(db: Kysely<any>) {
+      const schema = db.schema.withSchema('calendar');
+      // An event's own reminders (minutes before each occurrence); null: each person's defaults.
+      await schema.alterTable('calendar_events').addColumn('reminder_minutes', sql`integer[]`).execute();
+      await schema
+        .createTable('reminder_defaults')
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('minutes', sql`integer[]`, (col) => col.notNull())
+        .addPrimaryKeyConstraint('reminder_defaults_pk', ['company_id', 'user_id'])
+        .execute();
+      // One row per reminder sent: the key makes it once, whatever restarts or replicas do.
+      await schema
+        .createTable('reminder_deliveries')
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('user_id', 'text', (col) => col.notNull())
+        .addColumn('occurrence_start', 'timestamptz', (col) => col.notNull())
+        .addColumn('minutes_before', 'integer', (col) => col.notNull())
+        .addColumn('sent_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('reminder_deliveries_pk', ['event_id', 'user_id', 'occurrence_start', 'minutes_before'])
+        .execute();
+      // How far reminders have been sent: a restarted process goes on from here (single row).
+      await schema
+        .createTable('reminder_progress')
+        .addColumn('id', 'smallint', (col) => col.primaryKey().check(sql`id = 1`))
+        .addColumn('sent_until', 'timestamptz', (col) => col.notNull())
+        .execute();
+    },
+  },
 };

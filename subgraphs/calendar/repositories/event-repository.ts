@@ -42,6 +42,7 @@ export function toEvent(row: EventRow): CalendarEventModel {
     updatedAt: row.updated_at,
     sequence: row.sequence,
     completed: row.completed,
+    reminderMinutes: row.reminder_minutes,
   };
 }
 

@@ -10,6 +10,7 @@ export const Mutation: MutationResolvers = {
   updateCalendarEvent: (_root, { id, input, scope, occurrence }, { eventWrites }) => eventWrites.update(id, input, scope ?? 'ALL', occurrence),
   cancelCalendarEvent: (_root, { id, scope, occurrence }, { eventWrites }) => eventWrites.cancel(id, scope ?? 'ALL', occurrence),
   setCompanyTimeZone: (_root, { timezone }, { companyTimeZone }) => companyTimeZone.set(timezone),
+  setDefaultReminders: (_root, { minutesBefore }, { reminderDefaults }) => reminderDefaults.set(minutesBefore),
   setWorkingHours: (_root, { input }, { workingHours }) => workingHours.set(input),
   respondToEvent: (_root, { eventId, status, occurrence }, { eventWrites }) => eventWrites.respond(eventId, status, occurrence),
 };

@@ -14,6 +14,13 @@ import type { CalendarContext } from '../context.js';
 import type { SubscriptionCalendarEventChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
 import type { CalendarEventModel } from '../models.js';
 
+interface CalendarReminderModel {
+  event: CalendarEventModel;
+  occurrenceStart: Date;
+  minutesBefore: number;
+  remindAt: Date;
+}
+
 const CHANGE_TOPICS = ['calendar.event.created', 'calendar.event.updated', 'calendar.event.cancelled'] as const;
 
 interface EventChanged {
@@ -51,4 +58,36 @@ const calendarEventChanged: SubscriptionResolverObject<CalendarEventModel, unkno
   },
 };
 
-export const Subscription: SubscriptionResolvers = { calendarEventChanged };
+interface ReminderDue {
+  eventId: string;
+  occurrenceStart: Date;
+  minutesBefore: number;
+  remindAt: Date;
+}
+
+/** The caller's own reminders (calendar.event.reminder names whom it is for), of events they may still see. */
+const calendarReminder: SubscriptionResolverObject<CalendarReminderModel, unknown, CalendarContext, Record<string, never>> = {
+  subscribe: (_parent, _args, context) => {
+    const { events, resumeAfter } = subscriptionExtras(context);
+    const { companyId, moodleUserId } = context.viewer;
+    const due = events.subscribe({
+      topics: ['calendar.event.reminder'],
+      after: resumeAfter,
+      filter: (event) => !!moodleUserId && event.companyId === companyId && event.payload.user_id === moodleUserId,
+    });
+    return mapEvents(due, async (event) => {
+      const visible = await context.events.getEventNow(event.payload.event_id);
+      if (!visible) return undefined;
+      const { occurrence_start, minutes_before, remind_at } = event.payload;
+      return withCursor<ReminderDue>({ eventId: visible.id, occurrenceStart: new Date(occurrence_start), minutesBefore: minutes_before, remindAt: new Date(remind_at) }, event.cursor);
+    });
+  },
+  resolve: async (payload, _args, context) => {
+    const reminder = payload as unknown as ReminderDue;
+    const event = await context.events.getEvent(reminder.eventId);
+    if (!event) throw new Error(`Calendar event ${reminder.eventId} vanished`);
+    return { event, occurrenceStart: new Date(reminder.occurrenceStart), minutesBefore: reminder.minutesBefore, remindAt: new Date(reminder.remindAt) };
+  },
+};
+
+export const Subscription: SubscriptionResolvers = { calendarEventChanged, calendarReminder };

@@ -34,6 +34,7 @@ import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavLogRepository } from '../repositories/caldav-log-repository.js';
+import type { ReminderRepository } from '../repositories/reminder-repository.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { cancelSynced, markSynced } from '../repositories/event-writes.js';
@@ -77,6 +78,8 @@ class AccountSync implements PullContext {
   ownerEmail: string | null = null;
   /** Addresses of the users named in what is pushed, the owner's first (read once per sync). */
   private contacts: Contacts = new Map();
+  /** The owner's default reminders: VALARMs of events without their own. */
+  private reminders: number[] = [];
 
   constructor(
     readonly deps: CalDAVSyncService,
@@ -142,6 +145,7 @@ class AccountSync implements PullContext {
   async run(): Promise<SyncOutcome> {
     this.contacts = await this.deps.contacts.of(this.account.company_id, [this.account.user_id]);
     this.ownerEmail = this.contacts.get(this.account.user_id)?.email ?? null;
+    this.reminders = (await this.deps.reminders.defaultsOf(this.account.company_id, [this.account.user_id])).get(this.account.user_id) ?? [];
     await this.push();
     await new CalDAVPull(this).run();
     await this.progress(0, 0, true);
@@ -209,7 +213,7 @@ class AccountSync implements PullContext {
     // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
     if (prefetched?.ids.delete(event.id)) {
       const id = event.id;
-      return toICalendar({ series: event, overrides: prefetched.overrides.get(id) ?? [], participants: prefetched.participants.get(id) ?? [], responses: prefetched.responses.get(id) ?? [] }, this.contacts);
+      return toICalendar({ series: event, overrides: prefetched.overrides.get(id) ?? [], participants: prefetched.participants.get(id) ?? [], responses: prefetched.responses.get(id) ?? [], reminders: this.reminders }, this.contacts);
     }
     const [overrides, participants, responses] = await Promise.all([
       this.deps.events.overridesOf(event.companyId, [event.id]),
@@ -217,7 +221,7 @@ class AccountSync implements PullContext {
       this.deps.responses.ofSeries([event.id]),
     ]);
     await this.learnContacts([event.organizerId, ...participants.map((p) => p.userId)]);
-    return toICalendar({ series: event, overrides, participants, responses }, this.contacts);
+    return toICalendar({ series: event, overrides, participants, responses, reminders: this.reminders }, this.contacts);
   }
 
   private async pushEvent(event: CalendarEventModel): Promise<void> {
@@ -298,6 +302,7 @@ export class CalDAVSyncService {
     /** The outbound policy every CalDAV request obeys (the server's address is the user's). */
     readonly egress: EgressPolicy,
     readonly syncLog: CaldavLogRepository,
+    readonly reminders: ReminderRepository,
   ) {}
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */

@@ -15,6 +15,7 @@ import type { EventRepository } from '../repositories/event-repository.js';
 import type { FeedTokenRepository } from '../repositories/feed-token-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
+import type { ReminderRepository } from '../repositories/reminder-repository.js';
 import type { UserContacts } from './user-contacts.js';
 
 export const FEED_PATH = '/calendar/feed/';
@@ -31,6 +32,7 @@ export class CalendarFeedService {
     private readonly responses: OccurrenceResponseRepository,
     private readonly contacts: UserContacts,
     private readonly publicUrl: string,
+    private readonly reminders: ReminderRepository,
   ) {}
 
   /** A new secret feed URL for the caller; any previous one stops working. */
@@ -53,11 +55,13 @@ export class CalendarFeedService {
       this.events.overridesOf(owner.company_id, ids), this.participants.ofEvents(owner.company_id, ids), this.responses.ofSeries(ids),
     ]);
     const contacts = await this.contacts.of(owner.company_id, [...series.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
+    const reminders = (await this.reminders.defaultsOf(owner.company_id, [owner.user_id])).get(owner.user_id) ?? [];
     return toICalendarFeed(series.map((event) => ({
       series: event,
       overrides: overrides.filter((o) => o.parentId === event.id),
       participants: participants.filter((p) => p.eventId === event.id),
       responses: responses.filter((r) => r.eventId === event.id),
+      reminders,
     })), contacts, FEED_PROPERTIES);
   }
 

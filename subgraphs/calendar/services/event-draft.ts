@@ -12,6 +12,7 @@ import { requireSeriesWithinCap } from '../recurrence/occurrence-limits.js';
 import { normalizeRecurrenceRule } from '../recurrence/recurrence-rule.js';
 import { requireTimeZone } from '../recurrence/time-zones.js';
 import type { NewEventRow } from '../repositories/event-writes.js';
+import { checkedReminders } from './reminder-minutes.js';
 
 export interface EventDraft {
   companyId: string;
@@ -38,6 +39,8 @@ export interface EventDraft {
   isCancelled?: boolean;
   /** A done task or reached milestone. */
   completed?: boolean;
+  /** Minutes before each occurrence; null: each person's defaults. */
+  reminderMinutes?: readonly number[] | null;
 }
 
 const DAY = 86_400_000;
@@ -103,6 +106,7 @@ export function draftToRow(draft: EventDraft): NewEventRow {
     metadata: JSON.stringify(draft.metadata ?? {}),
     is_cancelled: draft.isCancelled ?? false,
     completed: draft.completed ?? false,
+    reminder_minutes: draft.reminderMinutes ? checkedReminders(draft.reminderMinutes) : null,
   };
 }
 
@@ -132,5 +136,6 @@ export function draftOf(event: CalendarEventModel): EventDraft {
     recurrenceId: event.recurrenceId,
     isCancelled: event.isCancelled,
     completed: event.completed,
+    reminderMinutes: event.reminderMinutes,
   };
 }

@@ -17,13 +17,14 @@ export interface EventInput {
   exdates?: readonly Date[] | null;
   rdates?: readonly Date[] | null;
   eventType?: EventTypeName | null;
+  reminderMinutes?: readonly number[] | null;
 }
 
 const has = (input: EventInput, key: keyof EventInput) => input[key] !== undefined;
 
 /**
  * Given fields replace the draft's; `null` clears the nullable ones (end,
- * description, location, recurrenceRule, exdates, rdates) and is ignored for
+ * description, location, recurrenceRule, exdates, rdates, reminderMinutes) and is ignored for
  * the others. When only the start moves, the event keeps its duration.
  */
 export function mergeInput(draft: EventDraft, input: EventInput): EventDraft {
@@ -41,6 +42,8 @@ export function mergeInput(draft: EventDraft, input: EventInput): EventDraft {
   if (has(input, 'location')) next.location = input.location ?? null;
   if (has(input, 'exdates')) next.exdates = input.exdates ?? [];
   if (has(input, 'rdates')) next.rdates = input.rdates ?? [];
+  // null: back to each person's defaults.
+  if (has(input, 'reminderMinutes')) next.reminderMinutes = input.reminderMinutes ?? null;
   return next;
 }
 

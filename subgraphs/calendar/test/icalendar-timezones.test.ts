@@ -18,7 +18,7 @@ function event(fields: Partial<CalendarEventModel> & Pick<CalendarEventModel, 'i
     companyId: 'c1', parentId: null, recurrenceId: null, description: null, location: null, end: new Date(fields.start.getTime() + 3_600_000), allDay: false,
     recurrenceRule: null, exdates: [], rdates: [], seriesUntil: null, eventType: 'CUSTOM', sourceModule: null, entityType: null, entityId: null, courseId: null,
     organizerId: null, isCancelled: false, externalId: null, lastSyncedAt: null, metadata: {}, createdAt: at('2026-01-01T00:00:00Z'), updatedAt: at('2026-01-01T00:00:00Z'),
-    sequence: 0, completed: false, ...fields,
+    sequence: 0, completed: false, reminderMinutes: null, ...fields,
   };
 }
 
