@@ -52,7 +52,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const signer = new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds);
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
-  const webhooks = new LiveKitWebhookHandler(db, recordingControl, log);
+  const webhooks = new LiveKitWebhookHandler(db, recordingControl, log, livekit);
   const attendanceReports = new AttendanceReports(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds, classRepository, attendanceRepository);
   const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, academyRoster(config));
   reconciler.startTimer();

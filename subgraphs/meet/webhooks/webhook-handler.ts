@@ -3,7 +3,9 @@
  * one transaction with its domain events. Deliveries may repeat and arrive
  * out of order: status changes only move forward, and a participant's
  * `left` before its `joined` is stored and completed when the other half
- * comes (see AttendanceRepository).
+ * comes (see AttendanceRepository). A user a moderator removed who comes
+ * back with a token minted before (LiveKit keeps no ban list) is removed
+ * again at once, and that is audited.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
@@ -15,6 +17,9 @@ import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { WebhookEventRepository } from '../repositories/webhook-event-repository.js';
+import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js';
 import { markEnded, markLive, markWaiting, stopWaiting } from '../services/class-lifecycle.js';
 import { opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
@@ -26,6 +31,8 @@ interface Applied {
   outcome: WebhookOutcome;
   /** A class this event made LIVE. */
   wentLive?: LiveClassModel;
+  /** A participant a moderator removed from this class, back in its room. */
+  evict?: { liveClass: LiveClassModel; identity: string };
 }
 
 export class LiveKitWebhookHandler {
@@ -33,6 +40,8 @@ export class LiveKitWebhookHandler {
     private readonly db: Kysely<MeetDatabase>,
     private readonly recordings: RecordingControl,
     private readonly log: Logger,
+    /** To remove again users a moderator removed; without it (tests of other concerns) reconciliation does. */
+    private readonly livekit?: LiveKitApi,
   ) {}
 
   async handle(event: MeetWebhookEvent): Promise<WebhookOutcome> {
@@ -43,7 +52,18 @@ export class LiveKitWebhookHandler {
     });
     // After commit: LiveKit is called outside the transaction (reconciliation does the same when it makes a class LIVE).
     if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
+    if (applied.evict) await this.evict(applied.evict.liveClass, applied.evict.identity);
     return applied.outcome;
+  }
+
+  private async evict(liveClass: LiveClassModel, identity: string): Promise<void> {
+    try {
+      if (!(await this.livekit!.removeParticipant(liveClass.roomName, identity))) return;
+      await recordModeration(this.db, liveClass, MEET_ITSELF, { action: 'REMOVED', targetUserId: identity, detail: 'removed', standing: {} });
+    } catch (error) {
+      // Reconciliation tries again.
+      this.log.warn({ err: error, liveClassId: liveClass.id, identity }, 'could not remove a participant a moderator had removed');
+    }
   }
 
   private async apply(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
@@ -91,7 +111,7 @@ export class LiveKitWebhookHandler {
           current = opensClass(participant, current) ? await markLive(trx, current, joinedAt) : await markWaiting(trx, current);
         }
         await this.recordSession(trx, current, event, { joinedAt });
-        return { outcome: 'applied', wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined };
+        return { outcome: 'applied', wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined, evict: await this.removedOne(trx, current, participant.identity) };
       }
       case 'participant_left':
       case 'participant_connection_aborted': {
@@ -104,6 +124,13 @@ export class LiveKitWebhookHandler {
       default:
         return { outcome: 'ignored' };
     }
+  }
+
+  /** The participant, if a moderator removed them from this class (and meet can tell LiveKit). */
+  private async removedOne(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, identity: string): Promise<Applied['evict']> {
+    if (!this.livekit || !isMoodleId(identity)) return undefined;
+    const standing = await new ClassParticipantRepository(trx).find(liveClass.id, identity);
+    return standing?.removed_at ? { liveClass, identity } : undefined;
   }
 
   private recordSession(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, event: MeetWebhookEvent, times: { joinedAt?: Date | null; leftAt?: Date | null }) {
