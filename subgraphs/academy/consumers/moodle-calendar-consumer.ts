@@ -4,8 +4,8 @@
  * handler runs in the backbone's transaction (see
  * platform/events/handle-event.ts), which also commits the group's
  * "processed" mark: all of an event's Moodle writes (and the mail events
- * they publish) land once, or not at all. `meet.class.started` and `.ended`
- * are not followed: the course event stays as it is.
+ * they publish) land once, or not at all. `meet.class.started` is
+ * announced; `.ended` is not followed: the course event stays as it is.
  */
 import type { Transaction } from 'kysely';
 import type { PlatformConfig } from '../../../platform/config.js';
@@ -43,6 +43,7 @@ export function moodleCalendarHandlers(options: MoodleCalendarHandlerOptions) {
     'meet.class.scheduled': (event: PublishedEvent<ClassPayload>, context: EventContext) => service(context).scheduled(event.companyId, event.payload, event.createdAt),
     'meet.class.updated': (event: PublishedEvent<ClassPayload>, context: EventContext) => service(context).updated(event.companyId, event.payload, event.createdAt),
     'meet.class.cancelled': (event: PublishedEvent<ClassPayload>, context: EventContext) => service(context).cancelled(event.companyId, event.payload),
+    'meet.class.started': (event: PublishedEvent<ClassPayload>, context: EventContext) => service(context).started(event.companyId, event.payload),
     'meet.recording.ready': (event: PublishedEvent<RecordingPayload>, context: EventContext) => service(context).recordingReady(event.companyId, event.payload),
   } satisfies EventHandlers;
 }

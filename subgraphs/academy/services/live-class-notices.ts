@@ -5,7 +5,7 @@
  * Moodle decides it, see moodle-time-zone.ts), naming the zone; every notice
  * links to the class.
  */
-export type LiveClassNoticeKind = 'liveclass_scheduled' | 'liveclass_rescheduled' | 'liveclass_cancelled' | 'liveclass_reminder' | 'recording_available';
+export type LiveClassNoticeKind = 'liveclass_scheduled' | 'liveclass_rescheduled' | 'liveclass_cancelled' | 'liveclass_reminder' | 'liveclass_started' | 'recording_available';
 
 export interface LiveClassNoticeFacts {
   kind: LiveClassNoticeKind;
@@ -83,6 +83,8 @@ function lines(facts: LiveClassNoticeFacts, audience: NoticeAudience): { subject
         body: [`The live class "${title}" in ${courseName} starts${minutes ? ` in ${minutes} minute${minutes === 1 ? '' : 's'}` : ' soon'}${startsAt ? `, ${at(startsAt)}` : ''}${length}.`],
       };
     }
+    case 'liveclass_started':
+      return { subject: `Live class started: ${title}`, body: [`The live class "${title}" in ${courseName} is live now${startsAt ? ` (planned for ${at(startsAt)})` : ''}.`] };
     case 'recording_available':
       return { subject: `Recording available: ${title}`, body: [`The recording of the live class "${title}" in ${courseName} is ready to watch.`] };
   }
@@ -90,7 +92,7 @@ function lines(facts: LiveClassNoticeFacts, audience: NoticeAudience): { subject
 
 export function liveClassNotice(facts: LiveClassNoticeFacts, audience: NoticeAudience): LiveClassNotice {
   const { subject, body } = lines(facts, audience);
-  const linkText = facts.kind === 'recording_available' ? 'Watch the recording' : 'Open the live class';
+  const linkText = facts.kind === 'recording_available' ? 'Watch the recording' : facts.kind === 'liveclass_started' ? 'Join the live class' : 'Open the live class';
   const links: [string, string][] = [[linkText, audience.classUrl]];
   if (audience.moodleCourseUrl) links.push(['The course in Moodle', audience.moodleCourseUrl]);
   return {

@@ -6,6 +6,8 @@
  * Runs inside the event handler's transaction, so an event's writes commit
  * together with the consumer's "processed" mark, or not at all.
  *
+ * A class that goes live is announced to its course, once.
+ *
  * Each class also gets a reminder, due `reminderMinutes` before it starts
  * (academy.live_class_reminders, sent by jobs/class-reminders.ts), unless it
  * was scheduled or moved closer to its start than that.
@@ -113,6 +115,17 @@ export class MoodleCalendarService {
     await this.reminders.remove(p.live_class_id);
     const facts = classFacts('liveclass_cancelled', { ...p, title: p.title ?? existing.name }, course);
     await this.notifier.notify(companyId, course, actorOf(p), { ...facts, startsAt: facts.startsAt ?? new Date(Number(existing.timestart) * 1000) }, customData(course, p.live_class_id));
+  }
+
+  /** The class went live: its course is told once (a class that goes live again is not announced again), and its reminder is dropped. */
+  async started(companyId: string, p: ClassPayload): Promise<void> {
+    const course = await this.companyCourse(companyId, p);
+    if (!course) return;
+    await this.reminders.remove(p.live_class_id);
+    const existing = await this.events.findLiveClassEvent(course.id, p.live_class_id);
+    const facts = classFacts('liveclass_started', { ...p, title: p.title ?? existing?.name }, course);
+    // Who opened the room is not told; LiveKit-driven starts name no actor, and the host is the likeliest to have opened it.
+    await this.notifier.notify(companyId, course, actorOf(p), facts, customData(course, p.live_class_id), { once: true });
   }
 
   async recordingReady(companyId: string, p: RecordingPayload & { title?: unknown }): Promise<void> {

@@ -156,6 +156,32 @@ describe("live classes in Moodle's bell and mail", () => {
     }
   });
 
+  it('announces a class that goes live once, in the bell and by mail, and drops its reminder', async () => {
+    const liveClassId = randomUUID();
+    const payload = { company_id: bheem, live_class_id: liveClassId, course_id: '102', title: 'Limits, live', scheduled_at: new Date(Date.now() + 3_600_000).toISOString(), duration_minutes: 45, host_user_id: '4' };
+    const handled = async (eventId: string) => (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${eventId}`.execute(db)).rows.length > 0;
+    const publish = (topic: string, changes: Record<string, unknown>) =>
+      db.transaction().execute((trx) => publishEvent(trx, { topic, companyId: bheem, key: liveClassId, source: 'meet', payload: { ...payload, ...changes } }));
+    const scheduled = await publish('meet.class.scheduled', { actor_id: '4' });
+    await waitFor(() => handled(scheduled.id), 'the scheduled event');
+    expect(await db.selectFrom('academy.live_class_reminders').select('live_class_id').where('live_class_id', '=', liveClassId).execute()).toHaveLength(1);
+
+    // LiveKit made it live (no actor): Ravi hosts it; Sam and Neil study course 102. Reconciliation may say so again.
+    for (let round = 0; round < 2; round++) {
+      const started = await publish('meet.class.started', { status: 'LIVE', started_at: new Date().toISOString(), actor_id: null });
+      await waitFor(() => handled(started.id), 'the started event');
+    }
+    const announced = async (userId: string) => (await popupNotifications(userId)).filter(ofClass(liveClassId, 'liveclass_started'));
+    expect(await announced('5')).toHaveLength(1);
+    expect(await announced('7')).toHaveLength(1);
+    expect(await announced('4')).toEqual([]);
+    expect((await announced('5'))[0]).toMatchObject({ subject: 'Live class started: Limits, live', contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}` });
+    await waitFor(() => mailsAbout('Limits, live', 'Live class started').length >= 2, 'the mails');
+    expect(mailsAbout('Limits, live', 'Live class started').map((mail) => mail.to[0]).sort()).toEqual(['neil.student@bheem.example', 'sam.student@bheem.example']);
+    expect(mailsAbout('Limits, live', 'Live class started')[0]!.text).toContain(`Join the live class: ${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`);
+    expect(await db.selectFrom('academy.live_class_reminders').select('live_class_id').where('live_class_id', '=', liveClassId).execute()).toEqual([]);
+  });
+
   it('reminds the course a set time before the class, once, across restarts', async () => {
     const liveClassId = randomUUID();
     // Starts in 70 s; with ACADEMY_REMINDER_MINUTES=1 its reminder is due in 10 s.
