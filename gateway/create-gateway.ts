@@ -6,12 +6,12 @@
  * (gateway/supergraph/, gateway/planning/, gateway/execution/).
  */
 import { ApolloServer } from '@apollo/server';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { PlatformConfig } from '../platform/config.js';
 import type { Logger } from '../platform/logger.js';
 import { formatError } from '../platform/graphql/format-error.js';
 import { schemaPath } from '../platform/paths.js';
-import { createFastLane } from './fast-lane.js';
+import { createFastLane, formatErrors } from './fast-lane.js';
 import { OperationAdmission } from './execution/operation-admission.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics, metricsPlugin } from './gateway-metrics.js';
@@ -89,6 +89,8 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     urls: () => gateway.current.urls,
     /** Requests Apollo Server already let through, answered without its pipeline (fast-lane.ts). */
     fastLane: createFastLane({ executor: gateway.currentExecutor, formatError: formatClientError, includeStacktrace: !config.production, maxResponseBytes: config.gateway.maxResponseBytes }),
+    /** Errors formatted as Apollo Server formats them (@defer's later payloads). */
+    formatErrors: (errors: readonly GraphQLError[]) => formatErrors(errors, { formatError: formatClientError, includeStacktrace: !config.production }),
     /** The subgraphs of the supergraph serving now. */
     subgraphNames: () => Object.keys(gateway.current.urls),
     stop: async () => {

@@ -39,7 +39,7 @@ export interface FastLaneRequest {
 }
 
 /** As Apollo Server's error normalisation: a code on every error, a stack trace outside production, then formatError. */
-function formatErrors(errors: readonly GraphQLError[], options: FastLaneOptions): GraphQLFormattedError[] {
+export function formatErrors(errors: readonly GraphQLError[], options: Pick<FastLaneOptions, 'formatError' | 'includeStacktrace'>): GraphQLFormattedError[] {
   return errors.map((raw) => {
     const error = raw instanceof GraphQLError ? raw : new GraphQLError((raw as Error).message, { originalError: raw as Error });
     const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };

@@ -1,5 +1,6 @@
 /** What the gateway knows of a request: the verified caller and a request id carried to subgraphs. */
 import type { Viewer } from '../platform/auth/viewer.js';
+import type { IncrementalDelivery } from './execution/incremental.js';
 
 export interface GatewayContext {
   viewer: Viewer;
@@ -9,4 +10,6 @@ export interface GatewayContext {
    * subgraph fetches in flight are cancelled with it (pipeline/request-deadline.ts).
    */
   signal?: AbortSignal;
+  /** Set when the client reads incremental delivery (multipart/mixed, graphql-ws): @defer's later parts go there. */
+  incremental?: IncrementalDelivery;
 }

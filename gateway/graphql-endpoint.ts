@@ -7,12 +7,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { bearerToken } from '../platform/auth/user-token.js';
 import type { GatewayConfig } from '../platform/config.js';
 import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
 import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
+import { acceptsMultipart, writeMultipart } from './incremental-http.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import { requestDeadline } from './pipeline/request-deadline.js';
@@ -37,6 +39,8 @@ export interface GraphQLEndpointOptions {
   rateLimiter?: RateLimiter;
   /** Answers requests Apollo Server already let through, without its pipeline (fast-lane.ts). */
   fastLane?: FastLane;
+  /** Errors as Apollo Server formats them (formatError), for @defer's later payloads (incremental-http.ts). */
+  formatErrors?: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
 }
 
 type FastLane = ReturnType<typeof createFastLane>;
@@ -62,7 +66,7 @@ function refuse(request: IncomingMessage, response: ServerResponse, info: Reques
 }
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
-  const { server, config, pipeline, rateLimiter, fastLane } = options;
+  const { server, config, pipeline, rateLimiter, fastLane, formatErrors = () => [] } = options;
 
   return async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<void> => {
     const read = await readHttpGraphQLRequest(request, config, rateLimiter, info.clientIp);
@@ -86,6 +90,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     }
 
     const context: GatewayContext = { viewer, requestId: info.requestId, signal: requestDeadline(response, config.requestTimeoutMs) };
+    // A client that reads multipart/mixed gets @defer's parts as they come (never the fast lane: its accept is not JSON's).
+    if (acceptsMultipart(request.headers.accept)) context.incremental = {};
     if (fastLane && method === 'POST' && typeof edge.query === 'string' && edge.extensions === undefined && edge.documentId === undefined) {
       const contentType = fastLaneContentType(request.headers.accept);
       const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
@@ -110,6 +116,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       if (answer.data === undefined && code && REQUEST_ERROR_CODES.has(code)) status = 200;
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
+    const rest = context.incremental?.rest;
+    if (rest && result.body.kind === 'complete') return writeMultipart(response, status, result.body.string, rest, formatErrors);
     response.statusCode = status;
     if (result.body.kind === 'complete') {
       if (exceedsBound(result.body.string, config.maxResponseBytes)) {

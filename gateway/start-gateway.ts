@@ -99,7 +99,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth));
   const quota = new SubscriptionQuota(settings.maxSubscriptionsPerConnection, settings.maxSubscriptionsPerUser);
   const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous, subscriptionSteps: [quota.step] });
-  const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane });
+  const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane, formatErrors: gateway.formatErrors });
   const cors = createCors(settings.corsOrigins);
   const trust = trustedProxies(settings.trustProxy);
 

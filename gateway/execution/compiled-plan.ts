@@ -2,9 +2,8 @@
  * A query plan made ready to run many times: each fetch's `requires` turned
  * into a function building one representation from an entity, its data
  * rewrites into functions (data-rewrites.ts). Plans that use what this
- * executor does not run (@defer, subscriptions, @fromContext's context
- * rewrites) compile to `undefined`, and the operation goes to
- * @apollo/gateway's own executor instead.
+ * executor does not run (subscriptions, @fromContext's context rewrites)
+ * compile to `undefined`, and the operation is refused (unsupported.ts).
  */
 import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
@@ -40,9 +39,27 @@ export interface CompiledCondition {
   elseClause?: CompiledNode;
 }
 
+/** One part of an operation @defer puts off: its plan, and what of the data it answers (a selection at `queryPath`). */
+export interface CompiledDeferred {
+  label?: string;
+  /** Response names (and `... on T`) from the root to the objects the part completes; lists crossed implicitly. */
+  queryPath: readonly string[];
+  /** Its selection, as the planner prints it (`{ seen author { name } }`); absent when `node` is a Defer (its primary's). */
+  subselection?: string;
+  node?: CompiledNode;
+}
+
+/** @defer: the primary part (answered first), then the deferred parts, each delivered once its plan has run. */
+export interface CompiledDefer {
+  kind: 'Defer';
+  primary: { subselection?: string; node?: CompiledNode };
+  deferred: CompiledDeferred[];
+}
+
 export type CompiledNode =
   | CompiledFetch
   | CompiledCondition
+  | CompiledDefer
   | { kind: 'Sequence' | 'Parallel'; nodes: CompiledNode[] }
   | { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledNode };
 
@@ -51,7 +68,17 @@ export function fetchCount(node: CompiledNode): number {
   if (node.kind === 'Fetch') return 1;
   if (node.kind === 'Flatten') return fetchCount(node.node);
   if (node.kind === 'Condition') return Math.max(node.ifClause ? fetchCount(node.ifClause) : 0, node.elseClause ? fetchCount(node.elseClause) : 0);
+  if (node.kind === 'Defer') return [node.primary.node, ...node.deferred.map((part) => part.node)].reduce((sum, child) => sum + (child ? fetchCount(child) : 0), 0);
   return node.nodes.reduce((sum, child) => sum + fetchCount(child), 0);
+}
+
+/** Whether a plan has Defer nodes (@defer). */
+export function hasDefer(node: CompiledNode): boolean {
+  if (node.kind === 'Defer') return true;
+  if (node.kind === 'Fetch') return false;
+  if (node.kind === 'Flatten') return hasDefer(node.node);
+  if (node.kind === 'Condition') return (node.ifClause !== undefined && hasDefer(node.ifClause)) || (node.elseClause !== undefined && hasDefer(node.elseClause));
+  return node.nodes.some(hasDefer);
 }
 
 /** Whether an object of the data is of a type condition (its __typename, or an implementation of it), as Apollo decides. */
@@ -111,8 +138,19 @@ export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isM
       if ((node.ifClause && !ifClause) || (node.elseClause && !elseClause)) return undefined;
       return { kind: 'Condition', variable: node.condition, ifClause, elseClause };
     }
+    case 'Defer': {
+      const primary = node.primary.node && compilePlan(node.primary.node, supergraphSchema, isMutation);
+      if (node.primary.node && !primary) return undefined;
+      const deferred: CompiledDeferred[] = [];
+      for (const part of node.deferred) {
+        const inner = part.node && compilePlan(part.node, supergraphSchema, isMutation);
+        if (part.node && !inner) return undefined;
+        deferred.push({ label: part.label, queryPath: part.queryPath, subselection: part.subselection, node: inner });
+      }
+      return { kind: 'Defer', primary: { subselection: node.primary.subselection, node: primary }, deferred };
+    }
     default:
-      return undefined; // Defer, Subscription
+      return undefined; // Subscription
   }
 }
 

@@ -151,6 +151,11 @@ async function executeNode(node: CompiledNode, path: Path, entities: Json[], run
       if (branch) await executeNode(branch, path, entities, run);
       return;
     }
+    case 'Defer':
+      // All in one answer (a client that does not read incremental delivery): the primary part, then the deferred ones.
+      if (node.primary.node) await executeNode(node.primary.node, path, entities, run);
+      await Promise.all(node.deferred.map((part) => part.node && executeNode(part.node, path, entities, run)));
+      return;
     case 'Flatten': {
       const below: Json[] = [];
       for (const entity of entities) collect(entity, node.path, 0, below);
@@ -171,3 +176,6 @@ async function executeNode(node: CompiledNode, path: Path, entities: Json[], run
 export async function executePlan(root: CompiledNode, run: PlanRun): Promise<void> {
   await executeNode(root, [], [run.data], run);
 }
+
+/** Runs part of a plan that starts at the root (a Defer's parts: their Flatten paths are from the root). */
+export const executeFromRoot = executePlan;

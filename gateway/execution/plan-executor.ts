@@ -13,17 +13,20 @@ import type { FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefi
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { gatewayMetrics } from '../gateway-metrics.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
-import { compilePlan, fetchCount, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
+import type { GatewayContext } from '../gateway-context.js';
+import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
+import { deferShapes } from './defer-shapes.js';
+import { rootDefer, runDeferredParts, type DeferShapes, type SubsequentPayload } from './incremental.js';
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
-import { executePlan, type SubgraphAnswer } from './execute-plan.js';
+import { executePlan, type PlanRun, type SubgraphAnswer } from './execute-plan.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 import { unsupported, unsupportedReason } from './unsupported.js';
 
-const { getVariableValues, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
+const { getVariableValues, isAbstractType, isObjectType, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
 /** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
@@ -57,6 +60,8 @@ export interface PreparedOperation {
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
   /** Its plan makes several fetches: it waits for admission (operation-admission.ts). */
   multiFetch: boolean;
+  /** Its plan has Defer nodes (@defer): the shapes of their parts, per @skip/@include values (incremental.ts). */
+  deferShapes?: (conditions: Conditions | undefined) => DeferShapes;
 }
 
 /** Not run: an answer known in advance (planning failed, or what this executor does not run: `unsupported`, counted). */
@@ -141,18 +146,38 @@ export class PlanExecutor {
       data: {},
       send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, context),
     };
+    // @defer for a client that reads incremental delivery: the primary part now, the rest streamed (incremental.ts).
+    const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
+    const defer = delivery ? rootDefer(compiled.plan, conditions) : undefined;
+    const plan = defer ? defer.primary.node : compiled.plan;
+    if (defer) shape = compiled.deferShapes!(conditions)(defer.primary.subselection ?? '{}', []);
     if (compiled.introspection) {
-      const [introspected] = await Promise.all([compiled.introspection(values), executePlan(compiled.plan, run)]);
+      const [introspected] = await Promise.all([compiled.introspection(values), plan && executePlan(plan, run)]);
       deepMerge(run.data, introspected.data);
       run.errors.push(...introspected.errors);
-    } else {
-      await executePlan(compiled.plan, run);
+    } else if (plan) {
+      await executePlan(plan, run);
     }
     const shaped = shapeResponse(run.data, shape);
+    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, compiled.deferShapes!(conditions), compiled.schema);
     const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
     return result;
+  }
+
+  /** Starts the deferred parts of an operation whose primary part is answered; counted in flight until they are done. */
+  private streamDeferred(defer: CompiledDefer, run: PlanRun, shapes: DeferShapes, schema: GraphQLSchema): AsyncIterable<SubsequentPayload> {
+    this.inFlight++;
+    const isOfType = (typename: unknown, condition: string) => {
+      if (typename === condition) return true;
+      const type = schema.getType(condition);
+      const runtime = typeof typename === 'string' ? schema.getType(typename) : undefined;
+      return type !== undefined && isAbstractType(type) && runtime !== undefined && isObjectType(runtime) && schema.isSubType(type, runtime);
+    };
+    const { rest, done } = runDeferredParts(defer, { run, shapes, isOfType });
+    done.catch((error: unknown) => run.errors.push(error as GraphQLError)).finally(this.settled);
+    return rest;
   }
 
   private compiled(requestContext: GatewayGraphQLRequestContext): Compiled {
@@ -221,6 +246,7 @@ export class PlanExecutor {
       name: operation.name?.value ?? null,
       variableDefinitions: operation.variableDefinitions,
       multiFetch: fetchCount(plan) > 1,
+      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
     };
   }
 }

@@ -111,6 +111,13 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
   return output;
 }
 
+/** Shapes one object at `path` of the response (a part @defer put off); null when a non-null field of it has no value. */
+export function shapeObject(input: Json, shape: SelectionShape, path: readonly (string | number)[]): { data: Json | null; errors: GraphQLError[] } {
+  const run: ShapingRun = { path: [...path], errors: [] };
+  const data = completeObject(input, shape, run, shape.type.name);
+  return { data, errors: run.errors };
+}
+
 /** Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. */
 export function shapeResponse(input: Json, root: SelectionShape): { data: Json | null; errors: GraphQLError[] } {
   const run: ShapingRun = { path: [], errors: [] };

@@ -5,8 +5,9 @@
  * when @apollo/gateway's executor took these), which the conformance suite
  * asserts stays at zero.
  *
- * - @defer and @stream: not in the API schema, so validation refuses them
- *   first; kept should a schema ever carry them before the executor does.
+ * - @stream: not in the API schema, so validation refuses it first; kept
+ *   should a schema ever carry it before the executor does. (@defer is
+ *   served: Defer plan nodes, incremental.ts.)
  * - `__proto__` as a response name: plain JSON objects cannot hold it safely.
  * - a plan the executor does not compile: @fromContext's context rewrites
  *   (which @apollo/gateway's executor silently ignored too), or a node kind
@@ -18,7 +19,6 @@ import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-ru
 const { visit, BREAK, GraphQLError } = graphqlRuntime;
 
 const WHAT: Record<string, string> = {
-  defer: '@defer',
   stream: '@stream',
   __proto__: '"__proto__" as a field or alias name',
   plan: 'this operation\'s query plan (it needs @fromContext or another feature this gateway does not execute)',
@@ -29,7 +29,7 @@ export function unsupportedReason(document: DocumentNode): string | undefined {
   let reason: string | undefined;
   visit(document, {
     Directive(node) {
-      if (node.name.value !== 'defer' && node.name.value !== 'stream') return undefined;
+      if (node.name.value !== 'stream') return undefined;
       reason = node.name.value;
       return BREAK;
     },

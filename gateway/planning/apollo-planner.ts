@@ -14,7 +14,8 @@ import { PlanningError, type OperationPlanner } from './operation-planner.js';
 import { correctPlan } from './plan-corrections.js';
 
 export function apolloPlanner(loaded: LoadedSupergraph): OperationPlanner {
-  const planner = new QueryPlanner(loaded.supergraph);
+  // Defer nodes for @defer (gateway/execution/incremental.ts runs them).
+  const planner = new QueryPlanner(loaded.supergraph, { incrementalDelivery: { enableDefer: true } });
   const metadata = new EntityMetadata(loaded.supergraph, loaded.supergraphGraphQLSchema);
   return {
     plan(document, operationName) {

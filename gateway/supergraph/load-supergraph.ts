@@ -38,7 +38,8 @@ export function loadSupergraph(sdl: string): LoadedSupergraph {
       sdl,
       supergraph,
       apiSchema,
-      apiGraphQLSchema: apiSchema.toGraphQLJSSchema(),
+      // @defer is served (execution/incremental.ts): clients see it in the API schema.
+      apiGraphQLSchema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
       subgraphs: supergraph.subgraphsMetadata().map(({ name, url }) => ({ name, url })),
     };

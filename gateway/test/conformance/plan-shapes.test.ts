@@ -12,6 +12,7 @@ import { loadSupergraph } from '../../supergraph/load-supergraph.js';
 import { graphqlRuntime } from '../../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { composeSupergraph } from './support/compose.js';
 import { ALL_SUITES } from './suites/all.js';
+import { requiresProvidesSuite } from './suites/requires-provides.js';
 
 /** Per node kind, its fields our executor runs or knowingly ignores (`id`, `hasDefers`, the operation's AST: @defer's and tracing's). */
 const KNOWN_FIELDS: Record<string, readonly string[]> = {
@@ -23,6 +24,10 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
   Fetch: ['kind', 'serviceName', 'id', 'hasDefers', 'variableUsages', 'requires', 'operation', 'operationName', 'operationKind', 'operationDocumentNode', 'inputRewrites', 'outputRewrites'],
   ValueSetter: ['kind', 'path', 'setValueTo'],
   KeyRenamer: ['kind', 'path', 'renameKeyTo'],
+  Defer: ['kind', 'primary', 'deferred'],
+  // Parts of a Defer, which carry no kind of their own (`depends` is what Apollo's executor orders by; ours runs a part after its primary).
+  DeferPrimary: ['subselection', 'node'],
+  DeferredNode: ['depends', 'label', 'queryPath', 'subselection', 'node'],
   Field: ['kind', 'alias', 'name', 'selections'],
   InlineFragment: ['kind', 'typeCondition', 'selections'],
 };
@@ -35,18 +40,37 @@ function unknownFields(value: unknown, at: string, into: string[]): string[] {
   }
   if (typeof value !== 'object' || value === null) return into;
   const node = value as Record<string, unknown>;
-  const kind = String(node.kind);
+  const kind = node.kind !== undefined ? String(node.kind) : at.endsWith('.primary') ? 'DeferPrimary' : /\.deferred\[\d+\]$/.test(at) ? 'DeferredNode' : 'undefined';
   const known = KNOWN_FIELDS[kind];
   if (!known) return [...into, `${at}: kind ${kind}`];
   for (const [key, child] of Object.entries(node)) {
     if (child === undefined) continue;
     if (!known.includes(key)) into.push(`${at}: ${kind}.${key}`);
-    else if (key !== 'operationDocumentNode') unknownFields(child, `${at}.${key}`, into);
+    else if (key !== 'operationDocumentNode' && key !== 'depends' && key !== 'queryPath') unknownFields(child, `${at}.${key}`, into);
   }
   return into;
 }
 
+/** Operations with @defer (defer.test.ts runs them over the @requires suite's subgraphs). */
+const DEFERRED = [
+  '{ posts { id ... @defer(label: "stats") { seen estimate } } }',
+  '{ posts { id ... @defer(label: "outer") { seen ... @defer(label: "inner") { author { name } } } } }',
+  'query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }',
+  '{ posts { id ...Seen @defer } } fragment Seen on Post { seen }',
+];
+
 describe('plan shapes of the conformance operations', () => {
+  it('@defer: Defer nodes and their parts, only fields our executor knows, and every plan compiles', () => {
+    const loaded = loadSupergraph(composeSupergraph(requiresProvidesSuite.subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` }))));
+    const planner = apolloPlanner(loaded);
+    for (const query of DEFERRED) {
+      const plan = planner.plan(graphqlRuntime.parse(query), undefined);
+      expect(JSON.stringify(plan), query).toContain('"kind":"Defer"');
+      expect(unknownFields(plan, 'plan', []), query).toEqual([]);
+      expect(plan.node?.kind !== 'Subscription' && compilePlan(plan.node!, loaded.supergraphGraphQLSchema, false), query).toBeTruthy();
+    }
+  });
+
   for (const suite of ALL_SUITES) {
     it(`${suite.name}: only node kinds and fields our executor knows, and every plan compiles`, () => {
       const loaded = loadSupergraph(composeSupergraph(suite.subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` }))));

@@ -67,6 +67,12 @@ export const requiresProvidesSuite: ConformanceSuite = {
       resolvers: {
         // The provided name comes with the post: no call to another subgraph for it.
         Query: { featured: () => ({ id: 'p2', author: { id: 'a2', name: 'Raj (provided)' } }) },
+        Post: {
+          __resolveReference: ({ id }: { id: string }) => {
+            const author = posts.find((post) => post.id === id)?.author;
+            return author && { id, author: { id: author.id, name: `${author.name} (provided)` } };
+          },
+        },
       },
     },
     {

@@ -1,0 +1,71 @@
+/**
+ * The shapes of an operation's @defer parts: each Defer plan node names its
+ * part by a selection (`{ seen author { name } }`) of the objects at a path
+ * of response names; the objects' type is found by following that path
+ * through the operation (aliases included). Built once per part and per
+ * combination of @skip/@include values, on first use.
+ */
+import type { FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { conditionsKey, type Conditions } from './conditions.js';
+import type { DeferShapes } from './incremental.js';
+import { SelectionShape } from './response-shape.js';
+
+const { parse, getNamedType, isCompositeType, isObjectType, isInterfaceType, Kind } = graphqlRuntime;
+
+/** The fields of response name `name` in these selection sets (fragments opened), each with the type it is asked on. */
+function fieldsNamed(sets: readonly { set: SelectionSetNode; type: GraphQLCompositeType }[], name: string, schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>) {
+  const found: { field: FieldNode; type: GraphQLCompositeType }[] = [];
+  const visit = (set: SelectionSetNode, type: GraphQLCompositeType) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if ((selection.alias?.value ?? selection.name.value) === name) found.push({ field: selection, type });
+      } else {
+        const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : fragments[selection.name.value];
+        if (!fragment) continue;
+        const condition = fragment.typeCondition ? schema.getType(fragment.typeCondition.name.value) : type;
+        if (condition && isCompositeType(condition)) visit(fragment.selectionSet, condition);
+      }
+    }
+  };
+  for (const { set, type } of sets) visit(set, type);
+  return found;
+}
+
+/** The type of the objects at `queryPath` in the operation. */
+function typeAt(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, queryPath: readonly string[]): GraphQLCompositeType {
+  let type: GraphQLCompositeType = schema.getRootType(operation.operation)!;
+  let sets: { set: SelectionSetNode; type: GraphQLCompositeType }[] = [{ set: operation.selectionSet, type }];
+  for (const element of queryPath) {
+    if (element.startsWith('... on ')) {
+      const condition = schema.getType(element.slice('... on '.length));
+      if (condition && isCompositeType(condition)) type = condition;
+      sets = sets.map(({ set }) => ({ set, type }));
+      continue;
+    }
+    const fields = fieldsNamed(sets, element, schema, fragments);
+    const first = fields[0];
+    const parent = first?.type;
+    const definition = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[first.field.name.value] : undefined;
+    const named = definition && getNamedType(definition.type);
+    if (!named || !isCompositeType(named)) throw new Error(`No object type at ${queryPath.join('.')} of the operation`);
+    type = named;
+    sets = fields.flatMap(({ field }) => (field.selectionSet ? [{ set: field.selectionSet, type }] : []));
+  }
+  return type;
+}
+
+export function deferShapes(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): (conditions: Conditions | undefined) => DeferShapes {
+  const shapes = new Map<string, SelectionShape>();
+  return (conditions) => (subselection, queryPath) => {
+    const key = `${conditions ? conditionsKey(conditions) : ''}\n${queryPath.join('\n')}\n${subselection}`;
+    let shape = shapes.get(key);
+    if (!shape) {
+      const document = parse(`query ${subselection}`, { noLocation: true });
+      const selectionSet = (document.definitions[0] as OperationDefinitionNode).selectionSet;
+      shape = new SelectionShape(typeAt(schema, operation, fragments, queryPath), [selectionSet], { schema, fragments, conditions });
+      shapes.set(key, shape);
+    }
+    return shape;
+  };
+}

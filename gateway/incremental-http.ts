@@ -1,0 +1,44 @@
+/**
+ * @defer over HTTP: incremental delivery as a `multipart/mixed` body
+ * (`deferSpec=20220824`, the format Apollo Client and urql read, as Apollo
+ * Server writes it): each payload a part of its own, JSON, the first with
+ * the initial data and `hasNext: true`, the last with `hasNext: false`. Only
+ * for clients whose Accept names multipart/mixed; the others get one JSON
+ * answer with every part in it.
+ */
+import type { ServerResponse } from 'node:http';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { SubsequentPayload } from './execution/incremental.js';
+
+export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
+const PART_HEADER = '\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
+const END = '\r\n-----\r\n';
+
+/** Whether the client reads incremental delivery over multipart/mixed. */
+export function acceptsMultipart(accept: string | undefined): boolean {
+  return accept !== undefined && /\bmultipart\/mixed\b/i.test(accept);
+}
+
+/** A subsequent payload as JSON, its errors formatted as the initial payload's were. */
+export function serializePayload(payload: SubsequentPayload, formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[]): string {
+  const incremental = payload.incremental?.map(({ errors, ...item }) => (errors?.length ? { ...item, errors: formatErrors(errors) } : item));
+  return JSON.stringify(incremental ? { hasNext: payload.hasNext, incremental } : { hasNext: payload.hasNext });
+}
+
+/** Writes the initial payload (a GraphQL response as JSON text) and then each later one as it comes; ends the body after the last. */
+export async function writeMultipart(
+  response: ServerResponse,
+  status: number,
+  initial: string,
+  rest: AsyncIterable<SubsequentPayload>,
+  formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[],
+): Promise<void> {
+  response.removeHeader('content-length');
+  response.writeHead(status, { 'content-type': MULTIPART_CONTENT_TYPE, 'cache-control': 'no-store' });
+  response.write(`${PART_HEADER}${JSON.stringify({ ...(JSON.parse(initial) as object), hasNext: true })}`);
+  for await (const payload of rest) {
+    if (response.destroyed) return; // the client left: the deferred fetches were cancelled with its request
+    response.write(`${PART_HEADER}${serializePayload(payload, formatErrors)}`);
+  }
+  response.end(END);
+}

@@ -1,0 +1,176 @@
+/**
+ * @defer served by our executor: Defer plan nodes run part by part. A client
+ * whose Accept names multipart/mixed gets incremental delivery (the initial
+ * payload with `hasNext: true`, then each deferred part with its `path` and
+ * `label`, the last with `hasNext: false`), the initial payload sent before
+ * the deferred parts' subgraphs have answered; any other client gets one
+ * JSON answer with every part in it. Over the subgraphs of the @requires
+ * suite (a deferred @requires, nested defers through @provides).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../platform/config.js';
+import { createLogger } from '../../../platform/logger.js';
+import { startGateway, type RunningGateway } from '../../start-gateway.js';
+import { postTo } from '../support/gateway-platform.js';
+import { composeSupergraph } from './support/compose.js';
+import { fallbackCount } from './support/run-suite.js';
+import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { requiresProvidesSuite } from './suites/requires-provides.js';
+
+const MULTIPART = 'multipart/mixed;deferSpec=20220824, application/json';
+
+let servers: SubgraphServer[] = [];
+let gateway: RunningGateway;
+let url: string;
+let fallbacksBefore = 0;
+
+beforeAll(async () => {
+  servers = await Promise.all(requiresProvidesSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
+  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
+  gateway = await startGateway({ config, log: createLogger('defer-test'), supergraphSdl: composeSupergraph(servers) });
+  url = gateway.url.replace('localhost', '127.0.0.1');
+  fallbacksBefore = await fallbackCount();
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(servers.map((server) => server.stop()));
+});
+
+const server = (name: string) => servers.find((candidate) => candidate.name === name)!;
+
+/** The JSON payloads of a multipart/mixed body (boundary "-"), in order. */
+function parts(body: string): unknown[] {
+  return body
+    .split('\r\n---')
+    .filter((part) => part.includes('\r\n\r\n'))
+    .map((part) => JSON.parse(part.slice(part.indexOf('\r\n\r\n') + 4)));
+}
+
+/** Posts an operation accepting multipart/mixed; reads the body as it streams. */
+async function postIncremental(query: string, variables?: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: MULTIPART }, body: JSON.stringify({ query, variables }) });
+  const reader = response.body!.getReader();
+  let text = '';
+  const decoder = new TextDecoder();
+  return {
+    response,
+    /** Reads until `count` payloads have arrived (or the body ends); returns all so far. */
+    async until(count: number): Promise<unknown[]> {
+      while (parts(text).length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return parts(text);
+    },
+    async rest(): Promise<{ payloads: unknown[]; text: string }> {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return { payloads: parts(text), text };
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+  };
+}
+
+describe('@defer', () => {
+  it('is in the API schema clients introspect', async () => {
+    const answer = await postTo(url, { query: '{ __schema { directives { name args { name } } } }' });
+    const directives = (answer.body.data as { __schema: { directives: { name: string; args: { name: string }[] }[] } }).__schema.directives;
+    expect(directives.find((directive) => directive.name === 'defer')?.args.map((arg) => arg.name).sort()).toEqual(['if', 'label']);
+  });
+
+  it('without multipart/mixed in Accept: one answer with every part, by Apollo Server and by the fast lane', async () => {
+    const query = '{ posts { id ... @defer(label: "stats") { seen estimate } } }';
+    const expected = { data: { posts: [{ id: 'p1', seen: 1, estimate: 20 }, { id: 'p2', seen: 1, estimate: 40 }] } };
+    const first = await postTo(url, { query });
+    expect(first.headers['content-type']).toMatch(/^application\/json/);
+    expect(first.body).toEqual(expected);
+    expect((await postTo(url, { query })).body).toEqual(expected);
+  });
+
+  it('over multipart/mixed: the initial payload before the deferred subgraph answers, then the part per list item with path and label', async () => {
+    const stats = server('stats');
+    let release!: () => void;
+    let arrived!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    stats.hold = { until: new Promise<void>((resolve) => (release = resolve)), arrived };
+    try {
+      const stream = await postIncremental('query Seen { posts { id ... @defer(label: "stats") { seen estimate } } }');
+      expect(stream.response.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toBe('multipart/mixed; boundary="-"; deferSpec=20220824');
+      // The stats subgraph holds its answer: the initial payload is already there.
+      expect(await stream.until(1)).toEqual([{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true }]);
+      await waiting;
+      release();
+      const { payloads, text } = await stream.rest();
+      expect(payloads).toEqual([
+        { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+        {
+          hasNext: false,
+          incremental: [
+            { data: { seen: 1, estimate: 20 }, path: ['posts', 0], label: 'stats' },
+            { data: { seen: 1, estimate: 40 }, path: ['posts', 1], label: 'stats' },
+          ],
+        },
+      ]);
+      expect(text.endsWith('\r\n-----\r\n')).toBe(true);
+    } finally {
+      stats.hold = undefined;
+      release?.();
+    }
+  });
+
+  it('nested defers: each part after the one it is in, with its own label and path', async () => {
+    const stream = await postIncremental('{ posts { id ... @defer(label: "outer") { seen ... @defer(label: "inner") { author { name } } } } }');
+    const { payloads } = await stream.rest();
+    expect(payloads).toEqual([
+      { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+      {
+        hasNext: true,
+        incremental: [
+          { data: { seen: 1 }, path: ['posts', 0], label: 'outer' },
+          { data: { seen: 1 }, path: ['posts', 1], label: 'outer' },
+        ],
+      },
+      {
+        hasNext: false,
+        incremental: [
+          // A deferred author is fetched from people, which provides the name.
+          { data: { author: { name: 'Ann (provided)' } }, path: ['posts', 0], label: 'inner' },
+          { data: { author: { name: 'Raj (provided)' } }, path: ['posts', 1], label: 'inner' },
+        ],
+      },
+    ]);
+  });
+
+  it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
+    const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
+    expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(JSON.parse((await off.rest()).text)).toEqual({ data: { posts: [{ id: 'p1', seen: 1 }, { id: 'p2', seen: 1 }] } });
+
+    const spread = await postIncremental('{ posts { id ...Seen @defer } } fragment Seen on Post { seen }');
+    expect((await spread.rest()).payloads).toEqual([
+      { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+      { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['posts', 0] }, { data: { seen: 1 }, path: ['posts', 1] }] },
+    ]);
+  });
+
+  it('a deferred part whose subgraph is down: its error in its payload, the initial data whole', async () => {
+    const stats = server('stats');
+    await stats.stop();
+    try {
+      const { payloads } = await (await postIncremental('{ posts { id ... @defer { seen } } }')).rest();
+      expect(payloads[0]).toEqual({ data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true });
+      const last = payloads[1] as { hasNext: boolean; incremental: { errors?: { extensions: { code: string } }[] }[] };
+      expect(last.hasNext).toBe(false);
+      expect(last.incremental.flatMap((item) => item.errors ?? []).map((error) => error.extensions.code)).toContain('SUBGRAPH_UNAVAILABLE');
+    } finally {
+      servers = servers.filter((candidate) => candidate !== stats);
+    }
+  });
+
+  it('ran on our executor: no fallback', async () => {
+    expect(await fallbackCount()).toBe(fallbacksBefore);
+  });
+});
