@@ -4,7 +4,7 @@ import type { DocumentsTable, DocumentVersionsTable } from '../database.js';
 import type { DocumentModel, EntityType } from '../models.js';
 import { toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
-import { before, micros } from './keyset.js';
+import { before, micros } from '../../../platform/database/keyset.js';
 import { searchHits, type SearchTerms } from './search-hits.js';
 
 export interface DocumentFilter {

@@ -4,7 +4,7 @@ import type { ShareLinksTable } from '../database.js';
 import type { ShareLinkModel } from '../models.js';
 import type { Keyed, PageWindow } from './document-repository.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
-import { before, micros } from './keyset.js';
+import { before, micros } from '../../../platform/database/keyset.js';
 
 export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
   return {

@@ -6,6 +6,7 @@ import type { SignedDownloadModel } from '../attendance/attendance-reports.js';
 import type { MeetContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -55,8 +56,12 @@ export type Course = {
   id: Scalars['ID']['output'];
   /** The course's live classes, by scheduled time; empty for callers neither enrolled nor admin. */
   liveClasses: Maybe<Array<LiveClass>>;
+  /** The course's live classes a page at a time, by scheduled time (see PageInfo); as liveClasses otherwise. */
+  liveClassesConnection: Maybe<LiveClassConnection>;
   /** Recordings of all the course's live classes, newest first (students: published ones); empty for callers neither enrolled nor admin. */
   recordings: Maybe<Array<Recording>>;
+  /** The course's recordings a page at a time, newest first (see PageInfo); as recordings otherwise. */
+  recordingsConnection: Maybe<RecordingConnection>;
   viewerRole: Maybe<CourseRole>;
 };
 
@@ -65,6 +70,21 @@ export type CourseLiveClassesArgs = {
   from?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<Array<LiveClassStatus>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type CourseLiveClassesConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<Array<LiveClassStatus>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type CourseRecordingsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A course's attendance over its live classes that took place (LIVE or ENDED), for its teachers and company admins. */
@@ -159,6 +179,18 @@ export type LiveClass = {
   updatedAt: Scalars['DateTime']['output'];
   /** LIVE only when the host, a teacher of the course or an admin joins; students who come first wait (WAITING). */
   waitForModerator: Scalars['Boolean']['output'];
+};
+
+export type LiveClassConnection = {
+  __typename?: 'LiveClassConnection';
+  edges: Array<LiveClassEdge>;
+  pageInfo: PageInfo;
+};
+
+export type LiveClassEdge = {
+  __typename?: 'LiveClassEdge';
+  cursor: Scalars['String']['output'];
+  node: LiveClass;
 };
 
 export type LiveClassStatus =
@@ -330,6 +362,21 @@ export type MutationUpdateLiveClassArgs = {
   input: UpdateLiveClassInput;
 };
 
+/**
+ * Where a page of a connection ends. Cursors are opaque strings: pass
+ * `endCursor` as `after` for the next page while `hasNextPage`. Lists filtered
+ * by permission after reading may return pages shorter than `first` (even
+ * empty) with `hasNextPage` true: keep paging. Forward only: `hasPreviousPage`
+ * is always false.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
 /** What a LiveKit participant is (LiveKit's ParticipantInfo.Kind); only STANDARD participants are people attending. */
 export type ParticipantKind =
   | 'AGENT'
@@ -346,6 +393,8 @@ export type Query = {
   liveClass: Maybe<LiveClass>;
   /** Live classes the caller may see, by scheduled time: of one course, or of every course the caller may see. */
   liveClasses: Array<LiveClass>;
+  /** liveClasses a page at a time, by scheduled time (see PageInfo). */
+  liveClassesConnection: LiveClassConnection;
 };
 
 
@@ -356,6 +405,16 @@ export type QueryLiveClassArgs = {
 
 export type QueryLiveClassesArgs = {
   courseId?: InputMaybe<Scalars['ID']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
+  status?: InputMaybe<Array<LiveClassStatus>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryLiveClassesConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  courseId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<Array<LiveClassStatus>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
@@ -385,6 +444,18 @@ export type Recording = {
   url: Maybe<Scalars['String']['output']>;
   /** When the URL stops working. */
   urlExpiresAt: Maybe<Scalars['DateTime']['output']>;
+};
+
+export type RecordingConnection = {
+  __typename?: 'RecordingConnection';
+  edges: Array<RecordingEdge>;
+  pageInfo: PageInfo;
+};
+
+export type RecordingEdge = {
+  __typename?: 'RecordingEdge';
+  cursor: Scalars['String']['output'];
+  node: Recording;
 };
 
 export type RecordingStatus =
@@ -579,6 +650,17 @@ export type FederationReferenceTypes = ResolversObject<{
     & ( Record<PropertyKey, never>
         | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
         | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
+        | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}>
         | GraphQLRecursivePick<FederationTypes['Course'], {"viewerRole":true}> ) );
   LiveClass:
     ( { __typename: 'LiveClass' }
@@ -606,15 +688,20 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   JoinTicket: ResolverTypeWrapper<JoinTicket>;
   LiveClass: ResolverTypeWrapper<LiveClassModel>;
+  LiveClassConnection: ResolverTypeWrapper<Omit<LiveClassConnection, 'edges'> & { edges: Array<ResolversTypes['LiveClassEdge']> }>;
+  LiveClassEdge: ResolverTypeWrapper<Omit<LiveClassEdge, 'node'> & { node: ResolversTypes['LiveClass'] }>;
   LiveClassStatus: LiveClassStatus;
   ModerationAction: ModerationAction;
   ModerationEntry: ResolverTypeWrapper<ModerationEntryModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   ParticipantKind: ParticipantKind;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RaisedHand: ResolverTypeWrapper<RaisedHandModel>;
   Recording: ResolverTypeWrapper<RecordingModel>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  RecordingConnection: ResolverTypeWrapper<Omit<RecordingConnection, 'edges'> & { edges: Array<ResolversTypes['RecordingEdge']> }>;
+  RecordingEdge: ResolverTypeWrapper<Omit<RecordingEdge, 'node'> & { node: ResolversTypes['Recording'] }>;
   RecordingStatus: RecordingStatus;
   RoomParticipant: ResolverTypeWrapper<RoomParticipantModel>;
   RoomTrack: ResolverTypeWrapper<RoomTrack>;
@@ -641,12 +728,17 @@ export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   JoinTicket: JoinTicket;
   LiveClass: LiveClassModel;
+  LiveClassConnection: Omit<LiveClassConnection, 'edges'> & { edges: Array<ResolversParentTypes['LiveClassEdge']> };
+  LiveClassEdge: Omit<LiveClassEdge, 'node'> & { node: ResolversParentTypes['LiveClass'] };
   ModerationEntry: ModerationEntryModel;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   RaisedHand: RaisedHandModel;
   Recording: RecordingModel;
   Float: Scalars['Float']['output'];
+  RecordingConnection: Omit<RecordingConnection, 'edges'> & { edges: Array<ResolversParentTypes['RecordingEdge']> };
+  RecordingEdge: Omit<RecordingEdge, 'node'> & { node: ResolversParentTypes['Recording'] };
   RoomParticipant: RoomParticipantModel;
   RoomTrack: RoomTrack;
   ScheduleLiveClassInput: ScheduleLiveClassInput;
@@ -682,7 +774,9 @@ export type CourseResolvers<ContextType = MeetContext, ParentType extends Resolv
   attendanceReport?: Resolver<Maybe<ResolversTypes['CourseAttendanceReport']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   liveClasses?: Resolver<Maybe<Array<ResolversTypes['LiveClass']>>, ParentType, ContextType, Partial<CourseLiveClassesArgs>>;
+  liveClassesConnection?: Resolver<Maybe<ResolversTypes['LiveClassConnection']>, ParentType, ContextType, RequireFields<CourseLiveClassesConnectionArgs, 'first'>>;
   recordings?: Resolver<Maybe<Array<ResolversTypes['Recording']>>, ParentType, ContextType>;
+  recordingsConnection?: Resolver<Maybe<ResolversTypes['RecordingConnection']>, ParentType, ContextType, RequireFields<CourseRecordingsConnectionArgs, 'first'>>;
 }>;
 
 export type CourseAttendanceReportResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['CourseAttendanceReport'] = ResolversParentTypes['CourseAttendanceReport']> = ResolversObject<{
@@ -741,6 +835,16 @@ export type LiveClassResolvers<ContextType = MeetContext, ParentType extends Res
   waitForModerator?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
 
+export type LiveClassConnectionResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['LiveClassConnection'] = ResolversParentTypes['LiveClassConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LiveClassEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type LiveClassEdgeResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['LiveClassEdge'] = ResolversParentTypes['LiveClassEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType>;
+}>;
+
 export type ModerationEntryResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['ModerationEntry'] = ResolversParentTypes['ModerationEntry']> = ResolversObject<{
   action?: Resolver<ResolversTypes['ModerationAction'], ParentType, ContextType>;
   actor?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
@@ -770,9 +874,17 @@ export type MutationResolvers<ContextType = MeetContext, ParentType extends Reso
   updateLiveClass?: Resolver<ResolversTypes['LiveClass'], ParentType, ContextType, RequireFields<MutationUpdateLiveClassArgs, 'id' | 'input'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   liveClass?: Resolver<Maybe<ResolversTypes['LiveClass']>, ParentType, ContextType, RequireFields<QueryLiveClassArgs, 'id'>>;
   liveClasses?: Resolver<Array<ResolversTypes['LiveClass']>, ParentType, ContextType, Partial<QueryLiveClassesArgs>>;
+  liveClassesConnection?: Resolver<ResolversTypes['LiveClassConnection'], ParentType, ContextType, RequireFields<QueryLiveClassesConnectionArgs, 'first'>>;
 }>;
 
 export type RaisedHandResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['RaisedHand'] = ResolversParentTypes['RaisedHand']> = ResolversObject<{
@@ -793,6 +905,16 @@ export type RecordingResolvers<ContextType = MeetContext, ParentType extends Res
   status?: Resolver<ResolversTypes['RecordingStatus'], ParentType, ContextType>;
   url?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   urlExpiresAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+}>;
+
+export type RecordingConnectionResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['RecordingConnection'] = ResolversParentTypes['RecordingConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['RecordingEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type RecordingEdgeResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['RecordingEdge'] = ResolversParentTypes['RecordingEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Recording'], ParentType, ContextType>;
 }>;
 
 export type RoomParticipantResolvers<ContextType = MeetContext, ParentType extends ResolversParentTypes['RoomParticipant'] = ResolversParentTypes['RoomParticipant']> = ResolversObject<{
@@ -836,11 +958,16 @@ export type Resolvers<ContextType = MeetContext> = ResolversObject<{
   DateTime?: GraphQLScalarType;
   JoinTicket?: JoinTicketResolvers<ContextType>;
   LiveClass?: LiveClassResolvers<ContextType>;
+  LiveClassConnection?: LiveClassConnectionResolvers<ContextType>;
+  LiveClassEdge?: LiveClassEdgeResolvers<ContextType>;
   ModerationEntry?: ModerationEntryResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   RaisedHand?: RaisedHandResolvers<ContextType>;
   Recording?: RecordingResolvers<ContextType>;
+  RecordingConnection?: RecordingConnectionResolvers<ContextType>;
+  RecordingEdge?: RecordingEdgeResolvers<ContextType>;
   RoomParticipant?: RoomParticipantResolvers<ContextType>;
   RoomTrack?: RoomTrackResolvers<ContextType>;
   SignedDownload?: SignedDownloadResolvers<ContextType>;

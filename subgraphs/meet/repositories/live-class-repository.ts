@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { LiveClassesTable, LiveClassStatus, MeetDatabase } from '../database.js';
 import type { LiveClassFilter, LiveClassModel } from '../models.js';
+import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
 export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
@@ -81,6 +82,21 @@ export class LiveClassRepository {
     }
     const rows = await query.orderBy('scheduled_at').orderBy('id').execute();
     return rows.map(toLiveClass);
+  }
+
+  /** A page of `list` (one course, or all): by scheduled time, after a cursor's [micros, id]. */
+  async listPage(companyId: string, filter: LiveClassFilter, courseId: string | undefined, page: PageWindow): Promise<KeyedRow<LiveClassModel>[]> {
+    let query = this.db.selectFrom('live_classes').selectAll().select(micros('scheduled_at').as('sort_at')).where('company_id', '=', companyId);
+    if (courseId !== undefined) {
+      if (moodleIdsOnly([courseId]).length === 0) return [];
+      query = query.where('course_id', '=', courseId);
+    }
+    if (filter.status?.length) query = query.where('status', 'in', [...filter.status]);
+    if (filter.to) query = query.where('scheduled_at', '<', filter.to);
+    if (filter.from) query = query.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${filter.from}`);
+    if (page.after) query = query.where(later('scheduled_at', 'id', page.after));
+    const rows = await query.orderBy('scheduled_at').orderBy('id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toLiveClass(row), key: [row.sort_at, row.id] }));
   }
 
   /** Classes in one status across companies (background work). */

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { MeetDatabase, RecordingsTable, RecordingStatus } from '../database.js';
 import type { RecordingModel } from '../models.js';
+import { before, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
 /** First half of the advisory lock key serialising recording starts (the class id's hash is the second). */
@@ -96,6 +97,22 @@ export class RecordingRepository {
       .orderBy('created_at', 'desc')
       .execute();
     return rows.map(toRecording);
+  }
+
+  /** A page of a course's recordings (`publishedOnly` for students), newest first, after a cursor's [micros, id]. */
+  async pageByCourse(companyId: string, courseId: string, publishedOnly: boolean, page: PageWindow): Promise<KeyedRow<RecordingModel>[]> {
+    if (moodleIdsOnly([courseId]).length === 0) return [];
+    let query = this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .select(micros('created_at').as('sort_at'))
+      .where('company_id', '=', companyId)
+      .where('course_id', '=', courseId)
+      .where('status', '!=', 'DELETED');
+    if (publishedOnly) query = query.where('published', '=', true);
+    if (page.after) query = query.where(before('created_at', 'id', page.after));
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toRecording(row), key: [row.sort_at, row.id] }));
   }
 
   /** Publishes or hides a recording that is not deleted; null when there is none. */

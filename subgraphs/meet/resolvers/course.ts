@@ -5,5 +5,7 @@ export const Course: CourseResolvers = {
   __resolveReference: (reference) => reference,
   liveClasses: (course, { status, from, to }, { liveClasses }) => liveClasses.ofCourse(course, { status, from, to }),
   recordings: (course, _args, { recordings }) => recordings.ofCourse(course),
+  liveClassesConnection: (course, { status, from, to, first, after }, { liveClasses }) => liveClasses.pageOfCourse(course, { status, from, to }, { first, after }),
+  recordingsConnection: (course, { first, after }, { recordings }) => recordings.pageOfCourse(course, { first, after }),
   attendanceReport: (course, _args, { attendance }) => attendance.courseReport(course.id),
 };

@@ -7,6 +7,7 @@ import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
 import type { LiveClassRepository } from '../repositories/live-class-repository.js';
@@ -67,6 +68,24 @@ export class LiveClassService {
     const visible = all.filter((_, index) => readable[index]);
     for (const liveClass of visible) this.classById.prime(liveClass.id, liveClass);
     return visible;
+  }
+
+  /** Course.liveClassesConnection: as ofCourse, a page at a time. */
+  async pageOfCourse(course: CourseReference, filter: LiveClassFilter, args: PageArgs): Promise<Connection<LiveClassModel>> {
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    if (!mayReadCourse(this.viewer, course)) return toConnection([], first, () => [], (row) => row);
+    const rows = await this.classes.listPage(this.viewer.companyId, filter, course.id, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+  }
+
+  /** Query.liveClassesConnection: as list, a page at a time (classes of courses the caller may not see are left out of the page). */
+  async listPage(courseId: string | null | undefined, filter: LiveClassFilter, args: PageArgs): Promise<Connection<LiveClassModel>> {
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    if (courseId && !(await this.access.mayRead(courseId))) return toConnection([], first, () => [], (row) => row);
+    const rows = await this.classes.listPage(this.viewer.companyId, filter, courseId ?? undefined, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node, (classes) =>
+      courseId ? Promise.resolve(classes.map(() => true)) : Promise.all(classes.map((liveClass) => this.access.mayRead(liveClass.courseId))),
+    );
   }
 
   private loaderFor(filter: LiveClassFilter): DataLoader<string, LiveClassModel[]> {

@@ -7,6 +7,7 @@
 import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CourseReference, LiveClassModel, RecordingModel } from '../models.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
@@ -27,7 +28,7 @@ export class RecordingService {
   constructor(
     private readonly viewer: Viewer,
     private readonly access: ClassAccess,
-    recordings: RecordingRepository,
+    private readonly recordings: RecordingRepository,
     private readonly classes: LiveClassService,
     private readonly control: RecordingControl,
   ) {
@@ -52,6 +53,15 @@ export class RecordingService {
     if (!mayReadCourse(this.viewer, course)) return [];
     const recordings = await this.recordingsByCourse.load(course.id);
     return this.access.isAdmin || course.viewerRole === 'TEACHER' ? recordings : recordings.filter((recording) => recording.published);
+  }
+
+  /** Course.recordingsConnection: as ofCourse, a page at a time (students' pages hold only published recordings). */
+  async pageOfCourse(course: CourseReference, args: PageArgs): Promise<Connection<RecordingModel>> {
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    if (!mayReadCourse(this.viewer, course)) return toConnection([], first, () => [], (row) => row);
+    const publishedOnly = !(this.access.isAdmin || course.viewerRole === 'TEACHER');
+    const rows = await this.recordings.pageByCourse(this.viewer.companyId, course.id, publishedOnly, { after, limit: first + 1 });
+    return toConnection(rows, first, (row) => row.key, (row) => row.node);
   }
 
   /**
