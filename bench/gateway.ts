@@ -25,7 +25,6 @@ import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { signDevUserToken } from '../platform/auth/user-token.js';
 import { loadConfig, SUBGRAPH_NAMES } from '../platform/config.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { closePools } from '../platform/database/connection.js';
@@ -40,6 +39,7 @@ import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationN
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
 import { treeCpuSeconds } from '../platform/process-stats.js';
 import { cpuPerRequest, startCpuMeter } from './gateway/cpu-meter.js';
+import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { seedBenchData } from './gateway/seed-bench-data.js';
 import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
@@ -68,10 +68,9 @@ export interface GatewayBenchResult {
   ratios: ReturnType<typeof ratios>;
 }
 
-/** Environment of the subgraph processes: quiet, no background jobs, and accepting peers' bearer tokens. */
+/** Environment of the subgraph processes (beside production's): quiet, no background jobs, and accepting peers' bearer tokens. */
 const SUBGRAPH_ENV = {
   LOG_LEVEL: 'warn',
-  NODE_ENV: '',
   REQUIRE_GATEWAY_SIGNATURE: 'false',
   MOODLE_SCHEMA: 'moodle',
   MOODLE_PROVISION: 'true',
@@ -105,8 +104,9 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const scratch = createScratch();
   const database = await startDatabase(scratch, print);
   const services: Service[] = [];
+  const production = await startProductionEnv();
   try {
-    const env = { ...process.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
+    const env = { ...process.env, ...production.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
     const config = loadConfig(env);
     const log = createLogger('bench', 'warn');
     const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
@@ -122,7 +122,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       companies.map((company) =>
         Promise.all(
           company.admins.map((admin) =>
-            signDevUserToken(config.auth, {
+            production.sign({
               userId: `passport-${admin.id}`,
               companyId: company.id,
               roles: admin.roles,
@@ -139,7 +139,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     writeFileSync(fixturePath, JSON.stringify(fixture));
 
     print('gateway bench: starting the five subgraphs');
-    const subgraphs = await startSubgraphs(scratch, database.url, { ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
+    const subgraphs = await startSubgraphs(scratch, database.url, { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
     services.push(...subgraphs.services);
     const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
     writeSupergraph(supergraphPath, subgraphs.urls);
@@ -176,7 +176,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         print(`  could not prepare: ${(error as Error).message}`);
         continue;
       }
-      const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url });
+      const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url, env: production.env });
       services.push(service);
       try {
         const probe = planRequest('lookup', fixture);

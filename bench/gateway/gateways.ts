@@ -20,7 +20,8 @@ export interface GatewaySpec {
   notes: string;
   /** Work before the first start (installing a peer's binary), with progress printed. */
   prepare?: (print: (line: string) => void) => Promise<void>;
-  start: (options: { scratch: Scratch; port: number; processes: number; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string }) => Service;
+  /** `env`: production's (NODE_ENV, the Passport double's JWKS, secrets: bench/gateway/production-env.ts), for every gateway alike. */
+  start: (options: { scratch: Scratch; port: number; processes: number; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string; env: Record<string, string> }) => Service;
 }
 
 const require = createRequire(import.meta.url);
@@ -40,19 +41,19 @@ const peerNodeFlags = () => flagList(process.env.BENCH_PEER_NODE_FLAGS ?? '');
 /** The V8 flags each side runs with, for the report. */
 export const nodeFlags = () => ({ ours: ourNodeFlags(), peers: peerNodeFlags() });
 
-const QUIET = { LOG_LEVEL: 'warn', NODE_ENV: '' };
+const QUIET = { LOG_LEVEL: 'warn' };
 
 function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
   return {
     id,
     label,
     notes,
-    start: ({ scratch, port, processes, supergraphPath }) =>
+    start: ({ scratch, port, processes, supergraphPath, env: production }) =>
       spawnService(
         scratch,
         `gateway-${id}`,
         [...peerNodeFlags(), hiveBin(), 'supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', String(processes), '-c', 'bench/gateway/peers/hive.config.ts', ...flags],
-        { ...QUIET, ...env },
+        { ...production, ...QUIET, ...env },
       ),
   };
 }
@@ -62,8 +63,9 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     id: 'ours',
     label: 'ours (Bheem gateway)',
     notes: 'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
-    start: ({ scratch, port, processes, subgraphUrls, databaseUrl }) =>
+    start: ({ scratch, port, processes, subgraphUrls, databaseUrl, env }) =>
       spawnService(scratch, 'gateway-ours', [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
+        ...env,
         ...QUIET,
         BENCH_PROCESSES: String(processes),
         HOST: '127.0.0.1',
@@ -79,8 +81,9 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     id: 'apollo',
     label: '@apollo/gateway (Apollo Server)',
     notes: 'default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process',
-    start: ({ scratch, port, processes, supergraphPath }) =>
+    start: ({ scratch, port, processes, supergraphPath, env }) =>
       spawnService(scratch, 'gateway-apollo', [...peerNodeFlags(), '--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
+        ...env,
         ...QUIET,
         PORT: String(port),
         BENCH_PROCESSES: String(processes),
