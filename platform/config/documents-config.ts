@@ -23,6 +23,8 @@ export interface DocumentsConfig {
   resumableUploadTtlSeconds: number;
   /** Where resumable uploads are staged until their last byte (DOCUMENTS_RESUMABLE_STAGING_DIR, default <DATA_DIR>/tus-staging). */
   resumableStagingDir: string;
+  /** This replica's address for its peers (DOCUMENTS_INTERNAL_URL, e.g. http://<pod IP>:4005): tus requests of an upload staged here are forwarded to it. */
+  internalUrl?: string;
   /** Days a deleted document stays in the trash before it is purged (DOCUMENTS_TRASH_RETENTION_DAYS, default 30). */
   trashRetentionDays: number;
   /** Period of the cleanup jobs (DOCUMENTS_JOB_INTERVAL_SECONDS, default 600; 0 turns them off). */
@@ -62,6 +64,7 @@ export function loadDocumentsConfig(env: Env, dataDir: string, urlSigningSecret:
     uploadTtlSeconds: int(env, 'DOCUMENTS_UPLOAD_TTL_SECONDS', 3600),
     resumableUploadTtlSeconds: int(env, 'DOCUMENTS_RESUMABLE_UPLOAD_TTL_SECONDS', 86_400),
     resumableStagingDir: path.resolve(env.DOCUMENTS_RESUMABLE_STAGING_DIR || path.join(dataDir, 'tus-staging')),
+    internalUrl: env.DOCUMENTS_INTERNAL_URL?.replace(/\/$/, '') || undefined,
     trashRetentionDays: int(env, 'DOCUMENTS_TRASH_RETENTION_DAYS', 30),
     jobIntervalSeconds: int(env, 'DOCUMENTS_JOB_INTERVAL_SECONDS', 600),
     webdav: env.DOCUMENTS_WEBDAV_URL

@@ -109,6 +109,13 @@ function container(service: Service): Manifest {
     command: service === 'gateway' ? ['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/main.js'] : ['node', 'dist/scripts/start-subgraph.js', service],
     ports: [{ name: 'http', containerPort: PORTS[service] }],
     envFrom: [fromConfig, fromSecret],
+    // Resumable uploads stay on the replica that staged them: the others forward to its pod address.
+    ...(service === 'documents' && {
+      env: [
+        { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+        { name: 'DOCUMENTS_INTERNAL_URL', value: `http://$(POD_IP):${PORTS.documents}` },
+      ],
+    }),
     resources: { requests: { cpu, memory }, limits: { cpu: '1', memory: memoryLimit } },
     // Started when live answers; ready while /health/ready's checks (database, subgraphs) pass.
     startupProbe: probe('/health/live', 2, 60),

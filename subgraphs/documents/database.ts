@@ -105,6 +105,8 @@ export interface UploadSessionsTable {
   created_at: Generated<Date>;
   /** A new version's: the version it replaces (completion refuses it when the document moved on). */
   base_version: number | null;
+  /** A resumable upload's: the internal URL of the replica staging its bytes (DOCUMENTS_INTERNAL_URL). */
+  staged_at: string | null;
 }
 
 export interface CompanyStorageTable {

@@ -130,7 +130,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       routes: [
         downloadRoute(signer, documentRepository, backends),
         uploadRoute(signer, sessions, backends, log),
-        ...tusRoutes({ tokens: tusTokens, sessions, staging, finisher, publicUrl: config.publicUrl, log }),
+        ...tusRoutes({ tokens: tusTokens, sessions, staging, finisher, publicUrl: config.publicUrl, internalUrl: settings.internalUrl, log }),
         ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity),
       ],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),

@@ -6,7 +6,9 @@
  * session's state (pending → uploading → uploaded → completed) is the one a
  * signed PUT moves, so documentUpload, completeDocumentUpload and the cleanup
  * job treat both ways alike. A terminated upload stays `uploading` with
- * nothing staged, and its token may create it again.
+ * nothing staged, and its token may create it again. With several
+ * replicas, each upload's bytes stay on the one that created it: the others
+ * forward its requests there (DOCUMENTS_INTERNAL_URL).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
@@ -17,6 +19,7 @@ import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { UploadSessionRepository } from '../repositories/upload-session-repository.js';
 import { FinishRefused, type ResumableUploadFinisher } from '../services/resumable-upload-finisher.js';
 import { StorageUnavailableError } from '../storage/storage-backend.js';
+import { FORWARDED_HEADER, forwardToReplica } from './replica-forward.js';
 import { TUS_PATH, tusUploadIdOf } from './tus-path.js';
 import type { TusTokens } from './tus-tokens.js';
 
@@ -30,6 +33,8 @@ export interface TusRouteDeps {
   finisher: ResumableUploadFinisher;
   /** The public origin (and path, if any) Location headers are relative to. */
   publicUrl: string;
+  /** This replica's address for its peers; unset with one replica (nothing is forwarded). */
+  internalUrl?: string;
   log: Logger;
 }
 
@@ -98,6 +103,10 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     if (id !== check.uploadId) return refuse(request, response, 403, 'This token is for another upload');
     const session = await sessions.statusOf(id);
     if (!session) return refuse(request, response, 404, 'No such upload');
+    if (elsewhere(request, session.staged_at) && session.status === 'uploading') {
+      if (await forwardToReplica(session.staged_at!, request, response)) return;
+      return refuse(request, response, 410, 'The bytes received so far were lost with the replica that held them: POST to the endpoint to start again');
+    }
     if (request.method === 'HEAD' && (session.status === 'uploaded' || session.status === 'completed')) {
       // Stored (and staged bytes removed): a client that lost the final answer sees the upload whole.
       const size = session.declared_size;
@@ -109,6 +118,9 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
   };
 
   const isStaged = (uploadId: string) => deps.staging.getUpload(uploadId).then(() => true, () => false);
+  /** Staged on another replica (and not already forwarded here by one). */
+  const elsewhere = (request: IncomingMessage, stagedAt: string | null) =>
+    !!deps.internalUrl && !!stagedAt && stagedAt !== deps.internalUrl && !request.headers[FORWARDED_HEADER];
 
   const create = async (request: IncomingMessage, response: ServerResponse, id: string, uploadId: string) => {
     if (id !== '') return refuse(request, response, 405, 'POST to the endpoint to create an upload');
@@ -117,7 +129,9 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     if (!current) return refuse(request, response, 404, 'No such upload');
     if (!claimed) {
       if (current.status === 'pending') return refuse(request, response, 410, 'The upload has expired');
-      // Receiving, with nothing staged (terminated, or its staged bytes expired): it may start again.
+      // On another replica: its answer (409 while it holds bytes); when it is gone, a new start here.
+      if (current.status === 'uploading' && elsewhere(request, current.staged_at) && (await forwardToReplica(current.staged_at!, request, response))) return;
+      // Receiving, with nothing staged (terminated, or its staged bytes expired or lost): it may start again.
       if (current.status !== 'uploading' || (await isStaged(uploadId))) {
         return refuse(request, response, 409, `This upload is already ${current.status}: HEAD its URL to resume`);
       }
@@ -128,6 +142,8 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
       if (claimed) await sessions.release(uploadId);
       return refuse(request, response, Number(length) > declared ? 413 : 400, `Upload-Length must be the declared size, ${declared} bytes`);
     }
+    // Recorded before the answer: the next request may reach another replica at once.
+    if (deps.internalUrl) await sessions.markStaged(uploadId, deps.internalUrl);
     await tus.handle(request, response);
     if (claimed && response.statusCode !== 201 && response.statusCode !== 204) await sessions.release(uploadId);
   };

@@ -192,4 +192,10 @@ export const documentsMigrations: Migrations = {
     },
   },
   '0006-full-text-search': fullTextSearch,
+  '0007-resumable-staging': {
+    async up(db: Kysely<any>) {
+      // The replica whose disk holds a resumable upload's staged bytes (its internal URL): the others forward to it.
+      await db.schema.withSchema('documents').alterTable('upload_sessions').addColumn('staged_at', 'text').execute();
+    },
+  },
 };

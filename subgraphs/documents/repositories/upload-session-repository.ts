@@ -49,11 +49,20 @@ export class UploadSessionRepository {
     return row ?? null;
   }
 
-  async statusOf(id: string): Promise<{ status: string; expires_at: Date; declared_size: string } | null> {
+  async statusOf(id: string): Promise<{ status: string; expires_at: Date; declared_size: string; staged_at: string | null } | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;
-    const row = await this.db.selectFrom('documents.upload_sessions').select(['status', 'expires_at', 'declared_size']).where('id', '=', uuid).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('documents.upload_sessions')
+      .select(['status', 'expires_at', 'declared_size', 'staged_at'])
+      .where('id', '=', uuid)
+      .executeTakeFirst();
     return row ? { ...row, declared_size: String(row.declared_size) } : null;
+  }
+
+  /** A resumable upload's bytes are staged on this replica (its internal URL) from now on. */
+  async markStaged(id: string, replicaUrl: string): Promise<void> {
+    await this.db.updateTable('documents.upload_sessions').set({ staged_at: replicaUrl }).where('id', '=', id).execute();
   }
 
   async markUploaded(id: string, received: { size: number; sha256: string }): Promise<void> {
