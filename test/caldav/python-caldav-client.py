@@ -42,6 +42,7 @@ def describe(event):
             "summary": str(component.get("SUMMARY")),
             "recurrenceId": utc(component.get("RECURRENCE-ID").dt) if component.get("RECURRENCE-ID") else None,
             "organizer": address(organizer) if organizer is not None else None,
+            "alarms": [str(alarm.get("TRIGGER").to_ical(), "ascii") for alarm in component.walk("VALARM")],
             "attendees": [
                 {"email": address(a), "partstat": str(a.params.get("PARTSTAT", "NEEDS-ACTION")), "role": str(a.params.get("ROLE", "")), "cn": str(a.params.get("CN", ""))}
                 for a in attendees

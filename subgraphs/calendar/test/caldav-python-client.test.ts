@@ -48,6 +48,7 @@ interface ClientEvent {
   recurrenceId: string | null;
   organizer: string | null;
   attendees: { email: string; partstat: string; role: string; cn: string }[];
+  alarms: string[];
 }
 /** One run of the python client as `person` on their calendar. */
 async function client(person: Person, command: string, args?: unknown): Promise<ClientEvent[]> {
@@ -65,7 +66,7 @@ beforeAll(async () => {
   }
   eventId = (await ok('maya', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, { input: {
     title: TITLE, start: FIRST, end: '2027-03-01T09:30:00.000Z', timezone: 'Asia/Kolkata', recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
-    participantIds: ['3', '9'], externalParticipants: [{ email: GUEST, name: 'Priya Shah' }],
+    participantIds: ['3', '9'], externalParticipants: [{ email: GUEST, name: 'Priya Shah' }], reminderMinutes: [15],
   } })).createCalendarEvent.id;
   await ok('tara', `mutation($id: ID!) { respondToEvent(eventId: $id, status: ACCEPTED) { status } }`, { id: eventId });
   await ok('emil', `mutation($id: ID!) { respondToEvent(eventId: $id, status: TENTATIVE) { status } }`, { id: eventId });
@@ -93,6 +94,8 @@ describe('a third-party CalDAV client (python caldav) sees and answers our event
       [GUEST]: ['NEEDS-ACTION', 'REQ-PARTICIPANT'],
     });
     expect(master.attendees.find((a) => a.email === GUEST)!.cn).toBe('Priya Shah');
+    // The event's reminder as a VALARM the client shows.
+    expect(master.alarms).toEqual(['-PT15M']);
   });
 
   it('a participant declining one occurrence in their client: that occurrence\u2019s answer, and free in free/busy', async () => {

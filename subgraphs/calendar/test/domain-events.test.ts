@@ -182,6 +182,27 @@ describe('domain events mirrored as calendar events', () => {
     expect(await participantsOf(event!.id)).toEqual([]);
   });
 
+  it('lets company admins set the company\u2019s time zone, and everybody read it', async () => {
+    expect((await readAs('emil.employee', '{ companyTimeZone }')).companyTimeZone).toBe('Asia/Kolkata');
+    const { body } = await callSubgraph({
+      url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer('maya.manager'),
+      query: 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }',
+    });
+    expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const unknown = await callSubgraph({
+      url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer('admin'),
+      query: 'mutation { setCompanyTimeZone(timezone: "Mars/Olympus") }',
+    });
+    expect(unknown.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect((await readAs('admin', 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }')).setCompanyTimeZone).toBe('Europe/Berlin');
+    const berlin = randomUUID();
+    await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(berlin, { due_date: '2026-05-20T22:00:00.000Z' }) } as DomainEventInput);
+    const [event] = await eventsOf(berlin);
+    expect([event!.all_day, event!.start_time.toISOString()]).toEqual([true, '2026-05-21T00:00:00.000Z']); // midnight in Berlin: a date
+    expect((await readAs('globex.admin', '{ companyTimeZone }')).companyTimeZone).toBe('America/New_York');
+    await readAs('admin', 'mutation { setCompanyTimeZone(timezone: "Asia/Kolkata") }');
+  });
+
   it('agrees with the ERP\u2019s demo records: the same instants for sales meetings, deadlines and leave', async () => {
     const erp = createKysely<any>(platform.database.url);
     const meetings = await erp.selectFrom('erp.sales_meetings').select(['id', 'scheduled_at', 'end_at']).execute();
