@@ -297,6 +297,18 @@ export type EventOccurrence = {
   start: Scalars['DateTime']['output'];
 };
 
+export type EventOccurrenceConnection = {
+  __typename?: 'EventOccurrenceConnection';
+  edges: Array<EventOccurrenceEdge>;
+  pageInfo: PageInfo;
+};
+
+export type EventOccurrenceEdge = {
+  __typename?: 'EventOccurrenceEdge';
+  cursor: Scalars['String']['output'];
+  node: EventOccurrence;
+};
+
 /** Someone taking part: a user of the company, or an outsider known by e-mail address and name. */
 export type EventParticipant = {
   __typename?: 'EventParticipant';
@@ -507,6 +519,21 @@ export type MutationUpdateCalendarEventArgs = {
   scope?: InputMaybe<EditScope>;
 };
 
+/**
+ * Where a page of a connection ends. Cursors are opaque strings: pass
+ * `endCursor` as `after` for the next page while `hasNextPage`. Lists filtered
+ * by permission after reading may return pages shorter than `first` (even
+ * empty) with `hasNextPage` true: keep paging. Forward only: `hasPreviousPage`
+ * is always false.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
 export type ParticipationStatus =
   | 'ACCEPTED'
   | 'DECLINED'
@@ -524,6 +551,12 @@ export type Query = {
    * Cancelled events are left out. `from` must be before `to`, at most 366 days apart.
    */
   calendarEvents: Array<EventOccurrence>;
+  /**
+   * calendarEvents a page at a time (see PageInfo), in the same order. The range's occurrences are
+   * still expanded (and counted against the per-request cap) on every page: keep [from, to) to what
+   * is shown.
+   */
+  calendarEventsConnection: EventOccurrenceConnection;
   /** The IANA zone the caller's company dates its records in (UTC until an admin sets one). */
   companyTimeZone: Scalars['String']['output'];
   /** The caller's default reminders, minutes before (none until they set some). */
@@ -551,6 +584,15 @@ export type QueryCalendarEventArgs = {
 
 
 export type QueryCalendarEventsArgs = {
+  from: Scalars['DateTime']['input'];
+  to: Scalars['DateTime']['input'];
+  types?: InputMaybe<Array<EventType>>;
+};
+
+
+export type QueryCalendarEventsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   from: Scalars['DateTime']['input'];
   to: Scalars['DateTime']['input'];
   types?: InputMaybe<Array<EventType>>;
@@ -781,6 +823,8 @@ export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EditScope: EditScope;
   EventOccurrence: ResolverTypeWrapper<EventOccurrenceModel>;
+  EventOccurrenceConnection: ResolverTypeWrapper<Omit<EventOccurrenceConnection, 'edges'> & { edges: Array<ResolversTypes['EventOccurrenceEdge']> }>;
+  EventOccurrenceEdge: ResolverTypeWrapper<Omit<EventOccurrenceEdge, 'node'> & { node: ResolversTypes['EventOccurrence'] }>;
   EventParticipant: ResolverTypeWrapper<EventParticipantModel>;
   EventType: EventType;
   ExternalParticipantInput: ExternalParticipantInput;
@@ -795,6 +839,7 @@ export type ResolversTypes = ResolversObject<{
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   MeetingTimeSuggestions: ResolverTypeWrapper<MeetingTimeSuggestions>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   ParticipationStatus: ParticipationStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -823,6 +868,8 @@ export type ResolversParentTypes = ResolversObject<{
   CreateCalendarEventInput: CreateCalendarEventInput;
   DateTime: Scalars['DateTime']['output'];
   EventOccurrence: EventOccurrenceModel;
+  EventOccurrenceConnection: Omit<EventOccurrenceConnection, 'edges'> & { edges: Array<ResolversParentTypes['EventOccurrenceEdge']> };
+  EventOccurrenceEdge: Omit<EventOccurrenceEdge, 'node'> & { node: ResolversParentTypes['EventOccurrence'] };
   EventParticipant: EventParticipantModel;
   ExternalParticipantInput: ExternalParticipantInput;
   FreeBusy: FreeBusy;
@@ -834,6 +881,7 @@ export type ResolversParentTypes = ResolversObject<{
   Float: Scalars['Float']['output'];
   MeetingTimeSuggestions: MeetingTimeSuggestions;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
   Subscription: Record<PropertyKey, never>;
   Task: Omit<Task, 'calendarEvents'> & { calendarEvents?: Maybe<Array<ResolversParentTypes['CalendarEvent']>> } | FederationReferenceTypes['Task'];
@@ -954,6 +1002,16 @@ export type EventOccurrenceResolvers<ContextType = CalendarContext, ParentType e
   start?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type EventOccurrenceConnectionResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['EventOccurrenceConnection'] = ResolversParentTypes['EventOccurrenceConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['EventOccurrenceEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type EventOccurrenceEdgeResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['EventOccurrenceEdge'] = ResolversParentTypes['EventOccurrenceEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['EventOccurrence'], ParentType, ContextType>;
+}>;
+
 export type EventParticipantResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['EventParticipant'] = ResolversParentTypes['EventParticipant']> = ResolversObject<{
   externalEmail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   externalName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -1018,10 +1076,18 @@ export type MutationResolvers<ContextType = CalendarContext, ParentType extends 
   updateCalendarEvent?: Resolver<ResolversTypes['CalendarEvent'], ParentType, ContextType, RequireFields<MutationUpdateCalendarEventArgs, 'id' | 'input' | 'scope'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type QueryResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   calDAVAccounts?: Resolver<Array<ResolversTypes['CalDAVAccount']>, ParentType, ContextType>;
   calendarEvent?: Resolver<Maybe<ResolversTypes['CalendarEvent']>, ParentType, ContextType, RequireFields<QueryCalendarEventArgs, 'id'>>;
   calendarEvents?: Resolver<Array<ResolversTypes['EventOccurrence']>, ParentType, ContextType, RequireFields<QueryCalendarEventsArgs, 'from' | 'to'>>;
+  calendarEventsConnection?: Resolver<ResolversTypes['EventOccurrenceConnection'], ParentType, ContextType, RequireFields<QueryCalendarEventsConnectionArgs, 'first' | 'from' | 'to'>>;
   companyTimeZone?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   defaultReminders?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
   findMeetingTimes?: Resolver<ResolversTypes['MeetingTimeSuggestions'], ParentType, ContextType, RequireFields<QueryFindMeetingTimesArgs, 'attendeeIds' | 'durationMinutes' | 'from' | 'to'>>;
@@ -1062,6 +1128,8 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   Course?: CourseResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EventOccurrence?: EventOccurrenceResolvers<ContextType>;
+  EventOccurrenceConnection?: EventOccurrenceConnectionResolvers<ContextType>;
+  EventOccurrenceEdge?: EventOccurrenceEdgeResolvers<ContextType>;
   EventParticipant?: EventParticipantResolvers<ContextType>;
   FreeBusy?: FreeBusyResolvers<ContextType>;
   FreeBusyInterval?: FreeBusyIntervalResolvers<ContextType>;
@@ -1071,6 +1139,7 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   MeetingTimeSlot?: MeetingTimeSlotResolvers<ContextType>;
   MeetingTimeSuggestions?: MeetingTimeSuggestionsResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;

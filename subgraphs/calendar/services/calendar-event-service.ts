@@ -16,6 +16,7 @@ import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
+import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
 export class CalendarEventService {
   private readonly eventById: DataLoader<string, CalendarEventModel | null>;
@@ -64,6 +65,17 @@ export class CalendarEventService {
       return this.spent(occurrencesInRange(event, Array.isArray(own) ? own : [], from, to));
     });
     return sortOccurrences(occurrences);
+  }
+
+  /** Query.calendarEventsConnection: listOccurrences a page at a time, after a cursor's [start ms, event id]. */
+  async occurrencesPage(from: Date, to: Date, types: readonly EventTypeName[] | null | undefined, args: PageArgs): Promise<Connection<EventOccurrenceModel>> {
+    const { first, after } = pageRequest(args, ['number', 'string']);
+    const all = await this.listOccurrences(from, to, types);
+    const [at, id] = (after ?? []) as [number?, string?];
+    // The list's own order (series-occurrences.ts): by start, then event id.
+    const start = after ? all.findIndex((o) => o.start.getTime() > at! || (o.start.getTime() === at && o.event.id.localeCompare(id!) > 0)) : 0;
+    const rows = start < 0 ? [] : all.slice(start, start + first + 1);
+    return toConnection(rows, first, (o) => [o.start.getTime(), o.event.id], (o) => o);
   }
 
   async occurrencesOf(event: CalendarEventModel, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
