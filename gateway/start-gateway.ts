@@ -33,6 +33,7 @@ import { createGatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { SubscriptionQuota } from './pipeline/subscription-quota.js';
 import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
+import { socketQueries } from './subscriptions/socket-queries.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
 import { createWebRoutes } from './web/web-routes.js';
 import type { HttpRoute } from '../platform/subgraph/subgraph-module.js';
@@ -190,6 +191,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const subscriptions = startGatewaySubscriptions({
     server, config, log, supergraph: gateway.gateway.current,
     pipeline, trust,
+    queries: socketQueries(() => gateway.gateway.current, settings.introspection),
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));

@@ -9,7 +9,7 @@
  */
 import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import type { FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
+import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { gatewayMetrics } from '../gateway-metrics.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
@@ -26,7 +26,7 @@ import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 import { unsupported, unsupportedReason } from './unsupported.js';
 
-const { getVariableValues, isAbstractType, isObjectType, Kind, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
+const { getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, parse, validate, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
 /** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
@@ -70,6 +70,8 @@ type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQL
 export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
   private readonly byText = new Map<string, PreparedOperation>();
+  /** Operations prepared outside Apollo Server (prepareOutside), apart: they never open the fast lane. */
+  private readonly outside = new Map<string, PreparedOperation>();
   private readonly cacheSize: number;
   /** Operations running now, and who waits for there to be none (idle()). */
   private inFlight = 0;
@@ -96,6 +98,33 @@ export class PlanExecutor {
    */
   prepared(query: string, operationName: string | undefined): PreparedOperation | undefined {
     return this.byText.get(`${operationName ?? ''}\n${query}`);
+  }
+
+  /**
+   * An operation that does not come through Apollo Server (a query over graphql-ws): parsed, validated against
+   * `schema` with `rules` (the caller's: graphql-js's own, and no introspection where it is off), and planned.
+   */
+  prepareOutside(query: string, operationName: string | undefined, schema: GraphQLSchema, rules: readonly ValidationRule[]): PreparedOperation | { errors: readonly GraphQLError[] } {
+    const key = `${operationName ?? ''}\n${query}`;
+    const cached = this.outside.get(key);
+    if (cached) return cached;
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return { errors: [new GraphQLErrorClass((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+    }
+    const invalid = validate(schema, document, rules);
+    if (invalid.length > 0) return { errors: invalid.map((error) => new GraphQLErrorClass(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    const operation = getOperationAST(document, operationName) ?? undefined;
+    const compiled = this.compile({ document, operation, request: { operationName }, schema } as unknown as GatewayGraphQLRequestContext);
+    if (!compiled.plan) {
+      if (compiled.unsupported) gatewayMetrics.fallbacks.inc({ reason: compiled.unsupported });
+      return { errors: compiled.errors };
+    }
+    if (this.outside.size >= this.cacheSize) this.outside.delete(this.outside.keys().next().value!);
+    this.outside.set(key, compiled);
+    return compiled;
   }
 
   /** The errors of variables that do not coerce to the operation's types, as graphql-js reports them. */

@@ -11,7 +11,8 @@
  */
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ExecutionArgs } from 'graphql';
+import { randomUUID } from 'node:crypto';
+import type { ExecutionArgs, ExecutionResult } from 'graphql';
 import { handleProtocols } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -24,7 +25,9 @@ import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { SubscriptionCloseCode } from './close-codes.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { Checked, SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
+import type { SocketQueries } from './socket-queries.js';
 import type { SubscriptionPlan } from './subscription-planner.js';
+import { formatErrors } from './execute-event.js';
 import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
 
 export interface WebSocketTransportOptions {
@@ -49,6 +52,8 @@ export interface WebSocketTransportOptions {
    * a core doing nothing but pinging.
    */
   keepAliveMs?: number;
+  /** Queries over the socket (@defer's parts as `next` messages); without it only subscriptions are served. */
+  queries?: SocketQueries;
 }
 
 export interface WebSocketTransport {
@@ -61,8 +66,10 @@ interface Operation {
   viewer: Viewer;
   socket: WebSocket;
   request: SubscribeRequest;
-  /** Planned once, in onSubscribe. */
-  plan: SubscriptionPlan;
+  /** Planned once, in onSubscribe (a subscription). */
+  plan?: SubscriptionPlan;
+  /** A query (socket-queries.ts), checked in onSubscribe. */
+  query?: (viewer: Viewer, requestId: string) => AsyncGenerator<ExecutionResult>;
   /** Gives back the subscription's place in its quotas. */
   release: () => void;
 }
@@ -91,6 +98,14 @@ function rawSocketOf(socket: WebSocket): Duplex | undefined {
 }
 
 const frameHeaderLength = (frame: Buffer) => (frame[1]! < 126 ? 2 : frame[1] === 126 ? 4 : 10);
+
+async function* releasing(results: AsyncGenerator<ExecutionResult>, release: () => void): AsyncGenerator<ExecutionResult> {
+  try {
+    yield* results;
+  } finally {
+    release();
+  }
+}
 
 function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
   const header = params?.authorization ?? params?.Authorization;
@@ -147,6 +162,21 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         }
         // The safelist may have replaced the text the client sent.
         const request: SubscribeRequest = edge.rewritten ? { ...payload, query: edge.query as string } : payload;
+        const query = options.queries?.check(request);
+        if (query) {
+          if (!query.ok) {
+            release();
+            return refuse(formatErrors(query.errors));
+          }
+          const operation: Operation = { id, viewer: connection.viewer, socket, request, query: query.run, release };
+          return {
+            schema: engine.planner.apiGraphQLSchema,
+            document: graphqlRuntime.parse(request.query),
+            operationName: request.operationName,
+            variableValues: request.variables,
+            contextValue: operation,
+          } satisfies ExecutionArgs;
+        }
         let checked: Checked;
         try {
           checked = engine.check(request);
@@ -174,7 +204,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         const { id, viewer, socket, request, plan, release } = args.contextValue as Operation;
         const raw = rawSocketOf(socket);
         try {
-          return engine.subscribe(viewer, request, plan, {
+          return engine.subscribe(viewer, request, plan!, {
             deliver: (event) => {
               if (socket.readyState !== socket.OPEN) return;
               const frame = event.graphqlWsFrame(id);
@@ -192,7 +222,12 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
           throw error;
         }
       },
-      execute: () => ({ errors: [{ message: 'Only subscriptions are served over WebSocket' }] }) as never,
+      // Queries (socket-queries.ts): each payload a `next`, then `complete`; the quota's place given back at the end.
+      execute: (args) => {
+        const { viewer, query, release } = args.contextValue as Operation;
+        if (!query) return { errors: [{ message: 'Only subscriptions and queries are served over WebSocket' }] } as never;
+        return releasing(query(viewer, `websocket:${randomUUID()}`), release);
+      },
     },
     wss,
     options.keepAliveMs ?? 30_000,

@@ -7,8 +7,12 @@
  * JSON answer with every part in it. Over the subgraphs of the @requires
  * suite (a deferred @requires, nested defers through @provides).
  */
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
+import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
@@ -22,12 +26,14 @@ const MULTIPART = 'multipart/mixed;deferSpec=20220824, application/json';
 let servers: SubgraphServer[] = [];
 let gateway: RunningGateway;
 let url: string;
+let token: string;
 let fallbacksBefore = 0;
 
 beforeAll(async () => {
   servers = await Promise.all(requiresProvidesSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
   const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
   gateway = await startGateway({ config, log: createLogger('defer-test'), supergraphSdl: composeSupergraph(servers) });
+  token = await signDevUserToken(config.auth, demoViewer('admin'));
   url = gateway.url.replace('localhost', '127.0.0.1');
   fallbacksBefore = await fallbackCount();
 });
@@ -154,6 +160,25 @@ describe('@defer', () => {
       { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
       { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['posts', 0] }, { data: { seen: 1 }, path: ['posts', 1] }] },
     ]);
+  });
+
+  it('over graphql-ws: one `next` per payload, then `complete`; an invalid query refused', async () => {
+    const client = createClient({ url: url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const run = (query: string) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const received: unknown[] = [];
+        client.subscribe({ query }, { next: (payload) => void received.push(payload), error: reject, complete: () => resolve(received) });
+      });
+    try {
+      expect(await run('{ posts { id ... @defer(label: "stats") { seen } } }')).toEqual([
+        { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+        { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['posts', 0], label: 'stats' }, { data: { seen: 1 }, path: ['posts', 1], label: 'stats' }] },
+      ]);
+      expect(await run('{ posts { id } }')).toEqual([{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] } }]);
+      await expect(run('{ posts { nope } }')).rejects.toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('a deferred part whose subgraph is down: its error in its payload, the initial data whole', async () => {
