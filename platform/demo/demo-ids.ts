@@ -53,7 +53,8 @@ export const DEMO_COURSES: DemoCourse[] = [
 export const DEMO_ERP = {
   projects: [
     { id: '0b0e0001-0000-4000-8000-000000000001', company: 'bheem', name: 'Campus website relaunch' },
-    { id: '0b0e0001-0000-4000-8000-000000000002', company: 'bheem', name: 'Physics lab equipment' },
+    // Linked to PHY101: its tasks show on the course (Course.tasks).
+    { id: '0b0e0001-0000-4000-8000-000000000002', company: 'bheem', name: 'Physics lab equipment', course: '101' },
     { id: '0b0e0001-0000-4000-8000-000000000003', company: 'globex', name: 'Globex ERP rollout' },
   ],
   tasks: [

@@ -35,7 +35,7 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
     for (const project of DEMO_ERP.projects) {
       await trx
         .insertInto('erp.projects')
-        .values({ id: project.id, company_id: DEMO_COMPANIES[project.company].id, name: project.name, description: null, status: 'ACTIVE', start_date: new Date(today - 14 * DAY_MS), due_date: null })
+        .values({ id: project.id, company_id: DEMO_COMPANIES[project.company].id, name: project.name, description: null, status: 'ACTIVE', start_date: new Date(today - 14 * DAY_MS), due_date: null, course_id: 'course' in project ? project.course : null })
         .execute();
     }
     for (const task of DEMO_ERP.tasks) {

@@ -21,6 +21,8 @@ import { LiveKitApi } from '../livekit/livekit-api.js';
 import { RecordingControl } from '../recordings/recording-control.js';
 import { RecordingFiles } from '../recordings/recording-files.js';
 import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import { seedMeet } from '../seed.js';
+import { DEMO_ENDED_LIVE_CLASS } from '../../../platform/demo/demo-ids.js';
 
 const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-follow-ups-'));
 let livekit: LiveKitDouble;
@@ -83,10 +85,10 @@ const viaGateway = (url: string) => {
   return `${platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '')}${signed.pathname}${signed.search}`;
 };
 /** Events of the subscription, each awaited as long as events keep coming, until one satisfies `done`. */
-async function until<T>(watching: Subscription, done: (event: any) => T | undefined): Promise<T> {
+async function until<T>(watching: Subscription, done: (event: any) => T | null | undefined): Promise<T> {
   for (let n = 1; ; n += 1) {
     const found = done((await watching.event(n)).data.liveClassStatusChanged);
-    if (found !== undefined && found !== false) return found;
+    if (found !== undefined && found !== null && found !== false) return found;
   }
 }
 /** A subscription, once meet serves it (each test ends its own: `closed`). */
@@ -156,5 +158,98 @@ describe('after and around a class (through the gateway)', () => {
     await finishRecording(liveClass.roomName);
     expect(await until(watching, (event) => ofClass(event)?.recordings.some((recording: any) => recording.status === 'READY'))).toBe(true);
     await closed(watching);
+  });
+
+  it('reports each student\u2019s minutes across a course\u2019s classes, and exports class and course attendance as CSV', async () => {
+    const room = (name: string) => ({ sid: `RM_${name}`, name });
+    const person = (identity: string, sid: string, joinedSecondsAgo: number) => ({ sid, identity, state: 'ACTIVE', joinedAt: String(Math.floor(secondsAgo(joinedSecondsAgo).getTime() / 1000)) });
+    const joined = (roomName: string, identity: string, sid: string, ago: number) => sendWebhook(livekit.webhookUrl!, 'participant_joined', { room: room(roomName), participant: person(identity, sid, ago) });
+    const left = (roomName: string, identity: string, sid: string, joinedAgo: number, ago: number) =>
+      sendWebhook(livekit.webhookUrl!, 'participant_left', { room: room(roomName), participant: person(identity, sid, joinedAgo) }, { createdAt: secondsAgo(ago) });
+    const first = await schedule('ravi.teacher', { courseId: '102', title: 'Series' });
+    const second = await schedule('ravi.teacher', { courseId: '102', title: 'Integrals' });
+    await joined(first.roomName, '4', 'PA_ravi1', 240);
+    await joined(first.roomName, '5', 'PA_sam1', 200);
+    await left(first.roomName, '5', 'PA_sam1', 200, 80); // Sam: 120 s
+    await joined(second.roomName, '4', 'PA_ravi2', 200);
+    await joined(second.roomName, '5', 'PA_sam2a', 150);
+    await joined(second.roomName, '5', 'PA_sam2b', 130); // a second device
+    await left(second.roomName, '5', 'PA_sam2a', 150, 100);
+    await left(second.roomName, '5', 'PA_sam2b', 130, 90); // Sam: 150..90 merged, 60 s
+    await joined(second.roomName, 'visitor', 'PA_visitor', 120);
+    await left(second.roomName, 'visitor', 'PA_visitor', 120, 110); // no Moodle account: 10 s
+    for (const liveClass of [first, second]) await gql('ravi.teacher', `mutation($id: ID!) { endLiveClass(id: $id) { id } }`, { id: liveClass.id });
+
+    const REPORT = `{ course(id: "102") { attendanceReport {
+      liveClasses { id }
+      students { user { id fullName } identity enrolled secondsPresent minutesPresent classesAttended classes { liveClass { id } secondsPresent minutesPresent } }
+      csv { url expiresAt } } } }`;
+    const { attendanceReport: report } = (await gql('ravi.teacher', REPORT)).course;
+    expect(report.liveClasses.map((liveClass: any) => liveClass.id).sort()).toEqual([first.id, second.id].sort());
+    expect(report.students).toEqual([
+      {
+        user: { id: '5', fullName: 'Sam Dutta' }, identity: '5', enrolled: true, secondsPresent: 180, minutesPresent: 3, classesAttended: 2,
+        classes: [{ liveClass: { id: first.id }, secondsPresent: 120, minutesPresent: 2 }, { liveClass: { id: second.id }, secondsPresent: 60, minutesPresent: 1 }],
+      },
+      { user: null, identity: 'visitor', enrolled: false, secondsPresent: 10, minutesPresent: 0, classesAttended: 1, classes: [{ liveClass: { id: second.id }, secondsPresent: 10, minutesPresent: 0 }] },
+      // Enrolled, never came: listed with nothing. The teacher is no student.
+      { user: { id: '7', fullName: 'Neil Bose' }, identity: '7', enrolled: true, secondsPresent: 0, minutesPresent: 0, classesAttended: 0, classes: [] },
+    ]);
+
+    const courseCsv = await fetch(viaGateway(report.csv.url));
+    expect([courseCsv.status, courseCsv.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
+    const courseLines = (await courseCsv.text()).trimEnd().split('\r\n');
+    expect(courseLines[0]).toBe('course_id,user_id,identity,full_name,enrolled,class_id,class_title,class_scheduled_at,seconds_present,minutes_present');
+    expect(courseLines.slice(1).map((line) => line.split(',')).map((cells) => [cells[1], cells[5], cells[8]])).toEqual([
+      ['5', first.id, '120'], ['5', second.id, '60'], ['', second.id, '10'], ['7', '', '0'],
+    ]);
+
+    const { liveClass } = await gql('ravi.teacher', `query($id: ID!) { liveClass(id: $id) { attendanceCsv { url } } }`, { id: second.id });
+    const classCsv = await fetch(viaGateway(liveClass.attendanceCsv.url));
+    const classLines = (await classCsv.text()).trimEnd().split('\r\n');
+    expect(classLines[0]).toBe('class_id,class_title,user_id,identity,full_name,joined_at,left_at,seconds_present');
+    expect(classLines.slice(1).map((line) => line.split(',').slice(2, 5).concat(line.split(',')[7]!))).toEqual([
+      ['4', '4', 'Ravi Menon', expect.any(String)], ['5', '5', 'Sam Dutta', '60'], ['', 'visitor', '', '10'],
+    ]);
+
+    // Students get neither; a link whose company was changed is refused.
+    expect(await codeOf('sam.student', `{ course(id: "102") { attendanceReport { csv { url } } } }`)).toBe('FORBIDDEN');
+    expect(await codeOf('sam.student', `query($id: ID!) { liveClass(id: $id) { attendanceCsv { url } } }`, { id: second.id })).toBe('FORBIDDEN');
+    const forged = new URL(viaGateway(liveClass.attendanceCsv.url));
+    forged.searchParams.set('company', '00000000-0000-4000-8000-000000000000');
+    const refused = await fetch(forged);
+    expect([refused.status, (await refused.json()).error]).toEqual([403, 'Attendance link refused: The URL signature is not valid']);
+  });
+
+  it('closes a presence whose participant_left was lost where LiveKit last showed it, not at the tick that noticed', async () => {
+    const liveClass = await schedule('tara.teacher', { title: 'Last sight' });
+    await enter('tara.teacher', liveClass.id);
+    await enter('sam.student', liveClass.id);
+    const seen = new Date(Date.now() + 1_000);
+    await reconciler.reconcile(seen); // both in the room
+    livekit.removeParticipant(liveClass.roomName, '5'); // Sam's connection dropped; LiveKit's webhook never came
+    const noticed = new Date(seen.getTime() + 45_000);
+    await reconciler.reconcile(noticed);
+    const attendance = async () => (await gql('tara.teacher', `query($id: ID!) { liveClass(id: $id) { status endedAt attendance { user { id } leftAt } } }`, { id: liveClass.id })).liveClass;
+    expect((await attendance()).attendance).toEqual([{ user: { id: '3' }, leftAt: null }, { user: { id: '5' }, leftAt: seen.toISOString() }]);
+
+    livekit.dropRoom(liveClass.roomName); // the room vanished unannounced: the class ended with the last presence seen
+    await reconciler.reconcile(new Date(noticed.getTime() + 60_000));
+    expect(await attendance()).toEqual({
+      status: 'ENDED', endedAt: noticed.toISOString(), attendance: [{ user: { id: '3' }, leftAt: noticed.toISOString() }, { user: { id: '5' }, leftAt: seen.toISOString() }],
+    });
+  });
+
+  it('seeds a playable READY recording: its link answers 200 and 206 like a real one', async () => {
+    await seedMeet({ config: platform.config, databaseUrl: platform.database.url, log: createLogger('test') });
+    const { liveClass } = await gql('sam.student', `query($id: ID!) { liveClass(id: $id) { recordings { status url sizeBytes } } }`, { id: DEMO_ENDED_LIVE_CLASS.id });
+    const [recording] = liveClass.recordings;
+    expect(recording.status).toBe('READY');
+    const whole = await fetch(viaGateway(recording.url));
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    expect([whole.status, whole.headers.get('content-type'), bytes.length]).toEqual([200, 'video/mp4', recording.sizeBytes]);
+    expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    const part = await fetch(viaGateway(recording.url), { headers: { range: 'bytes=4-7' } });
+    expect([part.status, await part.text()]).toEqual([206, 'ftyp']);
   });
 });
