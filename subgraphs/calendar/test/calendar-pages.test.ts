@@ -26,13 +26,13 @@ it('pages through what calendarEvents lists, for each role, series included', { 
     const paged: string[] = [];
     let after: string | null = null;
     for (let page = 0; ; page++) {
-      const { data, errors } = await platform.query(
+      const { data, errors }: { data?: any; errors?: unknown } = await platform.query(
         username,
         'query($from: DateTime!, $to: DateTime!, $after: String) { calendarEventsConnection(from: $from, to: $to, first: 3, after: $after) { edges { cursor node { start event { id } } } pageInfo { hasNextPage endCursor } } }',
         { ...RANGE, after },
       );
       expect(errors).toBeUndefined();
-      const connection = data.calendarEventsConnection;
+      const connection: { edges: any[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } = data.calendarEventsConnection;
       expect(connection.edges.length).toBeLessThanOrEqual(3);
       paged.push(...connection.edges.map((edge: any) => key(edge.node)));
       if (!connection.pageInfo.hasNextPage) break;
