@@ -78,6 +78,7 @@ const SUBGRAPH_ENV = {
   CALENDAR_CONSUME_EVENTS: 'false',
   CALENDAR_SYNC_INTERVAL_SECONDS: '0',
   DOCUMENTS_JOB_INTERVAL_SECONDS: '0',
+  DOCUMENTS_INDEX_CONTENT: 'false',
 };
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;

@@ -99,6 +99,7 @@ function benchConfig(databaseUrl: string): PlatformConfig {
     ACADEMY_CONSUME_EVENTS: 'false',
     CALENDAR_CONSUME_EVENTS: 'false',
     CALENDAR_SYNC_INTERVAL_SECONDS: '0',
+    DOCUMENTS_INDEX_CONTENT: 'false',
     MEET_RECONCILE_INTERVAL_SECONDS: '0',
     GATEWAY_RATE_LIMIT_STORE: 'off',
     // Ten identities hold all the subscribers: a thousand each, past the per-user cap.
