@@ -14,9 +14,9 @@ export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="-"; deferSpec=
 const PART_HEADER = '\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
 const END = '\r\n-----\r\n';
 
-/** Whether the client reads incremental delivery over multipart/mixed. */
+/** Whether the client reads incremental delivery over multipart/mixed (checked on every request: a substring, no regex). */
 export function acceptsMultipart(accept: string | undefined): boolean {
-  return accept !== undefined && /\bmultipart\/mixed\b/i.test(accept);
+  return accept !== undefined && (accept.includes('multipart/mixed') || accept.includes('Multipart/Mixed') || accept.includes('MULTIPART/MIXED'));
 }
 
 /** A subsequent payload as JSON, its errors formatted as the initial payload's were. */
