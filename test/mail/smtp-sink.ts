@@ -22,11 +22,17 @@ export interface SmtpSink {
   /** smtp://127.0.0.1:<port>, for SMTP_URL. */
   url: string;
   mails: ReceivedMail[];
+  /** Messages refused so far (see refuseNext). */
+  refused: number;
+  /** Refuses the next n messages with a temporary error (451), as a busy server does. */
+  refuseNext(n: number): void;
   stop(): Promise<void>;
 }
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const mails: ReceivedMail[] = [];
+  let toRefuse = 0;
+  const sink = { refused: 0 };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -35,6 +41,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (toRefuse > 0) {
+          toRefuse -= 1;
+          sink.refused += 1;
+          callback(Object.assign(new Error('Try again later'), { responseCode: 451 }));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString('utf8');
         const envelope = session.envelope;
         mails.push({
@@ -52,7 +64,12 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return Object.assign(sink, {
+    url: `smtp://127.0.0.1:${port}`,
+    mails,
+    refuseNext: (n: number) => void (toRefuse = n),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  });
 }
 
 function parseMessage(raw: string): Pick<ReceivedMail, 'headers' | 'subject' | 'text' | 'html'> {

@@ -141,6 +141,16 @@ describe("live classes in Moodle's bell and mail", () => {
     }
   });
 
+  it('sends a mail again when the SMTP server refuses it for now, and only once when it accepts', async () => {
+    smtp.refuseNext(1);
+    const { body } = await meet('ravi.teacher', SCHEDULE, { input: { courseId: '102', title: 'Series, busy server', scheduledAt: new Date(Date.now() + 9 * 3_600_000).toISOString() } });
+    expect(body.errors).toBeUndefined();
+    // Course 102: Sam and Neil study it; one of their mails is refused first, then retried by the backbone.
+    const mails = await waitFor(() => (mailsAbout('Series, busy server', 'Live class scheduled').length >= 2 ? mailsAbout('Series, busy server', 'Live class scheduled') : undefined), 'both mails');
+    expect(smtp.refused).toBe(1);
+    expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['neil.student@bheem.example', 'sam.student@bheem.example']);
+  });
+
   it('puts a link to the class in the course event, and mirrors the seeded demo classes', async () => {
     const seeded = await moodle.selectFrom('mdl_event').select(['uuid', 'courseid', 'name', 'description']).where('uuid', '=', '0b0e0010-0000-4000-8000-000000000001').execute();
     expect(seeded).toEqual([
