@@ -47,7 +47,7 @@ export class ProjectService {
       status: input.status ?? 'ACTIVE',
       startDate: input.startDate ?? null,
       dueDate: input.dueDate ?? null,
-      courseId: input.courseId ? await this.courses.require(input.courseId) : null,
+      courseId: input.courseId == null ? null : await this.courses.require(input.courseId),
     };
     checkDates(fields);
     const project = await this.db.transaction(async (repositories, trx) => {
@@ -71,7 +71,7 @@ export class ProjectService {
       startDate: input.startDate,
       dueDate: input.dueDate,
       // null unlinks; a new link is checked with academy.
-      courseId: input.courseId ? await this.courses.require(input.courseId) : input.courseId,
+      courseId: input.courseId == null ? input.courseId : await this.courses.require(input.courseId),
     };
     const project = await this.db.transaction(async (repositories, trx) => {
       const current = await repositories.projects.lock(this.viewer.companyId, id);

@@ -45,13 +45,15 @@ describe('projects linked to Academy courses (through the gateway)', () => {
   });
 
   it('refuses a course of another company, an unknown or malformed one (BAD_USER_INPUT), changing nothing', async () => {
-    for (const courseId of ['201', '999999', 'PHY101', '-1']) {
+    for (const courseId of ['201', '999999', 'PHY101', '-1', '']) {
       const error = await errorOf('maya.manager', CREATE, { input: { name: `Refused ${courseId}`, courseId } });
       expect(error?.extensions?.code, courseId).toBe('BAD_USER_INPUT');
     }
     const { createProject: project } = await gql('maya.manager', CREATE, { input: { name: 'Unlinked' } });
-    const refused = await errorOf('maya.manager', `mutation($id: ID!) { updateProject(id: $id, input: { courseId: "201" }) { id } }`, { id: project.id });
-    expect(refused?.extensions?.code).toBe('BAD_USER_INPUT');
+    for (const courseId of ['201', '']) {
+      const refused = await errorOf('maya.manager', `mutation($id: ID!, $courseId: ID) { updateProject(id: $id, input: { courseId: $courseId }) { id } }`, { id: project.id, courseId });
+      expect(refused?.extensions?.code, courseId).toBe('BAD_USER_INPUT');
+    }
     const { projects } = await gql('maya.manager', `{ projects { name course { id } } }`);
     expect(projects.filter((candidate: any) => candidate.name.startsWith('Refused'))).toEqual([]);
     expect(projects.find((candidate: any) => candidate.name === 'Unlinked').course).toBeNull();
