@@ -13,6 +13,8 @@ import { startTestPlatform, type TestPlatform } from './support/test-platform.js
 const SEED = Number(process.env.HOSTILE_FUZZ_SEED ?? 20_261_204);
 // Random values per argument, after the fixed examples each type gets (test/support/hostile-fuzz.ts).
 const RUNS = Number(process.env.HOSTILE_FUZZ_RUNS ?? 1);
+// Operations per root field with every argument valid and hostile content inside.
+const VALID_RUNS = Number(process.env.HOSTILE_FUZZ_VALID_RUNS ?? 2);
 
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely>;
@@ -27,9 +29,14 @@ afterAll(async () => {
 });
 
 it('no hostile argument makes a 5xx or an internal error, and a refused mutation writes nothing', { timeout: 240_000 + 60_000 * RUNS }, async () => {
-  const counts = await runHostileFuzz({ platform, db, seed: SEED, runsPerTarget: RUNS, volatileTables: /share_attempts|webhook_events|rate_limit/ });
-  console.log(`hostile inputs: seed ${SEED}, ${counts.targets} arguments, ${counts.requests} requests, ${counts.refused} refused, ${counts.accepted} accepted`);
+  const counts = await runHostileFuzz({ platform, db, seed: SEED, runsPerTarget: RUNS, validRunsPerField: VALID_RUNS, volatileTables: /share_attempts|webhook_events|rate_limit/ });
+  console.log(
+    `hostile inputs: seed ${SEED}, ${counts.targets} arguments, ${counts.requests} requests, ${counts.refused} refused, ${counts.accepted} accepted; ` +
+      `with every argument valid: ${counts.valid.requests} requests, ${counts.valid.accepted} carried out by a service`,
+  );
   for (const failure of counts.failures.slice(0, 50)) console.log(JSON.stringify({ ...failure, value: JSON.stringify(failure.value)?.slice(0, 80) }));
   expect(counts.targets).toBeGreaterThan(100);
+  // Valid arguments reach the services: most such operations are carried out, not refused at the door.
+  expect(counts.valid.accepted).toBeGreaterThan(counts.valid.requests / 5);
   expect(counts.failures.map((failure) => `${failure.target} as ${failure.as}: ${failure.reason}`)).toEqual([]);
 });

@@ -46,6 +46,8 @@ export interface FuzzCounts {
   requests: number;
   refused: number;
   accepted: number;
+  /** Operations with every argument valid (hostile content inside): how many a service carried out. */
+  valid: { requests: number; accepted: number };
   failures: FuzzFailure[];
 }
 
@@ -177,6 +179,72 @@ function validValue(type: GraphQLInputType, at: { pool: IdPool; name: string; fi
   return VALID_SCALARS[name] ?? 'fuzz';
 }
 
+/**
+ * Text that passes every input rule (no control characters, no line breaks, paired surrogates)
+ * yet has broken things elsewhere: quotes and SQL, markup, template syntax, paths, bidi
+ * overrides, combining marks, emoji sequences, non-Latin scripts.
+ */
+const acceptableText: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    "O'Brien; DROP TABLE x; --",
+    '<script>alert(1)</script>',
+    '${7*7} {{7*7}}',
+    '../../etc/passwd',
+    '\u202eevil',
+    'e\u0301te\u0301 Zu\u0308rich',
+    '👨‍👩‍👧‍👦 family',
+    '日本語のテキスト',
+    'مرحبا',
+    '%00 %s %n',
+    ' padded ',
+    'a'.repeat(120),
+  ),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }).filter((text) => !/[\u0000-\u001f\u007f\u2028\u2029]/.test(text)),
+);
+
+const FIRST_DAY = Date.UTC(2026, 0, 1);
+
+/** Values of `type` that pass validation (shape and input rules), chosen at random: what gets a request past the checks into the service. */
+function validArbitrary(type: GraphQLInputType, at: { pool: IdPool; name: string; field: string }, seen: ReadonlySet<string> = new Set()): fc.Arbitrary<unknown> {
+  if (g.isNonNullType(type)) return validArbitrary(type.ofType, at, seen);
+  if (g.isListType(type)) return fc.array(validArbitrary(type.ofType, at, seen), { minLength: 1, maxLength: 2 });
+  if (g.isEnumType(type)) return fc.constantFrom(...type.getValues().map((value) => value.value));
+  if (g.isInputObjectType(type)) {
+    const below = new Set(seen).add(type.name);
+    const fields = Object.values(type.getFields()).filter((field) => g.isNonNullType(field.type) || !below.has(g.getNamedType(field.type).name));
+    const model: Record<string, fc.Arbitrary<unknown>> = {};
+    for (const field of fields) model[field.name] = validArbitrary(field.type, { ...at, name: field.name }, below);
+    const required = fields.filter((field) => g.isNonNullType(field.type) && field.defaultValue === undefined).map((field) => field.name);
+    return fc.record(model, { requiredKeys: required });
+  }
+  switch ((type as GraphQLNamedType).name) {
+    case 'ID':
+      return fc.constant(idFor(at.pool, at.name, at.field));
+    case 'Int':
+      return fc.integer({ min: 1, max: 60 });
+    case 'Float':
+      return fc.double({ min: 0, max: 1_000, noNaN: true });
+    case 'Boolean':
+      return fc.boolean();
+    case 'DateTime':
+      // Whole minutes in 2026-2027: inside every date rule, and ranges often in order.
+      return fc.integer({ min: 0, max: 2 * 365 * 24 * 60 }).map((minutes) => new Date(FIRST_DAY + minutes * 60_000).toISOString());
+    case 'JSON':
+      return fc.constant({});
+    default:
+      return acceptableText;
+  }
+}
+
+/** The scalar fields of `field`'s type that need no arguments (so that resolvers run, not only __typename). */
+function scalarSelection(field: GraphQLField<unknown, unknown>): string {
+  const type = g.getNamedType(field.type);
+  if (g.isLeafType(type)) return '';
+  if (!g.isObjectType(type)) return ' { __typename }';
+  const leaves = Object.values(type.getFields()).filter((child) => g.isLeafType(g.getNamedType(child.type)) && child.args.every((arg) => !g.isNonNullType(arg.type)));
+  return ` { __typename ${leaves.map((child) => child.name).join(' ')} }`;
+}
+
 /** One id of each type that root queries without required arguments list (as `user` sees them). */
 async function collectIds(platform: TestPlatform, schema: GraphQLSchema, token: string): Promise<IdPool> {
   const pool: IdPool = new Map();
@@ -256,6 +324,8 @@ export interface FuzzOptions {
   users?: string[];
   /** Tables that may change with no mutation involved (background jobs): left out of the comparison. */
   volatileTables?: RegExp;
+  /** Operations per root field with every argument valid (validArbitrary) after the hostile leaves. Default 2. */
+  validRunsPerField?: number;
 }
 
 export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> {
@@ -266,7 +336,7 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
   const schema = loadSupergraph(sdl).apiGraphQLSchema;
   const targets = fuzzTargets(schema);
   const tokens = new Map(await Promise.all(users.map(async (user) => [user, await platform.tokenFor(user)] as const)));
-  const counts: FuzzCounts = { targets: targets.length, requests: 0, refused: 0, accepted: 0, failures: [] };
+  const counts: FuzzCounts = { targets: targets.length, requests: 0, refused: 0, accepted: 0, valid: { requests: 0, accepted: 0 }, failures: [] };
   const pool = await collectIds(platform, schema, tokens.get(users[0]!)!);
   let state = await storedState(db);
   let turn = 0;
@@ -313,6 +383,51 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
     await fc.assert(fc.asyncProperty(hostileValue, check), { seed: seed + index, numRuns: runsPerTarget, endOnFailure: true }).catch(() => {
       // Recorded in counts.failures; the caller reports them all at once.
     });
+  }
+
+  // Every argument valid, hostile content inside: requests that pass the checks and reach the services.
+  const roots = [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const;
+  for (const [kind, root] of roots) {
+    for (const [index, field] of Object.values(root.getFields()).entries()) {
+      const definitions = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
+      const args = field.args.map((arg) => `${arg.name}: $${arg.name}`).join(', ');
+      const query = `${kind} Valid${definitions ? `(${definitions})` : ''} { ${field.name}${args ? `(${args})` : ''}${scalarSelection(field)} }`;
+      const variablesArbitrary = fc.record(Object.fromEntries(field.args.map((arg) => [arg.name, validArbitrary(arg.type, { pool, name: arg.name, field: field.name })])), {
+        requiredKeys: field.args.filter((arg) => g.isNonNullType(arg.type)).map((arg) => arg.name),
+      });
+      const check = async (variables: Record<string, unknown>): Promise<boolean> => {
+        const user = users[turn++ % users.length]!;
+        const fail = (reason: string) => {
+          counts.failures.push({ target: `${kind} ${field.name} (valid arguments)`, value: variables, as: user, reason });
+          return false;
+        };
+        counts.requests++;
+        counts.valid.requests++;
+        let response: Awaited<ReturnType<TestPlatform['request']>>;
+        try {
+          response = await platform.request({ token: tokens.get(user), query, variables });
+        } catch (error) {
+          return fail(`no JSON answer: ${(error as Error).message}`);
+        }
+        const errors = response.body.errors ?? [];
+        if (response.status >= 500) return fail(`HTTP ${response.status}: ${errors[0]?.message}`);
+        const internal = errors.find((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR' || !error.extensions?.code);
+        if (internal) return fail(`${internal.extensions?.code ?? 'no code'}: ${internal.message}`);
+        const refused = errors.length > 0 && (response.body.data as Record<string, unknown> | null | undefined)?.[field.name] == null;
+        if (!refused) counts.valid.accepted++;
+        if (kind !== 'mutation') return true;
+        const after = await storedState(db);
+        const changed = changedTables(state, after).filter((name) => !volatile.test(name));
+        state = after;
+        if (refused && changed.length > 0) return fail(`refused (${errors[0]?.extensions?.code}) but wrote to ${changed.join(', ')}`);
+        return true;
+      };
+      await fc
+        .assert(fc.asyncProperty(variablesArbitrary, check), { seed: seed + 100_000 + index + (kind === 'mutation' ? 50_000 : 0), numRuns: options.validRunsPerField ?? 2, endOnFailure: true })
+        .catch(() => {
+          // Recorded in counts.failures.
+        });
+    }
   }
   return counts;
 }
