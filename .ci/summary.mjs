@@ -12,9 +12,7 @@ try {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-const brokenFiles = report.testResults.filter(
-  (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
-).length;
+const brokenFiles = report.testResults.filter((file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed')).length;
 const passed = report.numPassedTests;
 const failed = report.numFailedTests + brokenFiles;
 const skipped = report.numPendingTests + report.numTodoTests;

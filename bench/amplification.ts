@@ -13,7 +13,9 @@ import { REPO_ROOT } from '../platform/paths.js';
 export async function runAmplificationBench(print: (line: string) => void = console.log): Promise<{ ok: boolean }> {
   const rounds = process.env.BENCH_AMPLIFICATION_ROUNDS ?? '200';
   const child = spawn('npx', ['vitest', 'run', 'test/amplification.test.ts'], {
-    cwd: REPO_ROOT, env: { ...process.env, AMPLIFICATION_ROUNDS: rounds }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, AMPLIFICATION_ROUNDS: rounds },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -70,7 +70,20 @@ async function radicalePutEach(calendarUrl: string, samples: number): Promise<nu
   const began = process.hrtime.bigint();
   for (let n = 0; n < samples; n++) {
     const uid = `bench-plain-${n}@bench`;
-    const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//bench//EN', 'BEGIN:VEVENT', `UID:${uid}`, `DTSTAMP:${stamp}`, `DTSTART:${stamp}`, 'DURATION:PT1H', `SUMMARY:Plain ${n}`, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//bench//EN',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART:${stamp}`,
+      'DURATION:PT1H',
+      `SUMMARY:Plain ${n}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     const response = await fetch(new URL(`${encodeURIComponent(uid)}.ics`, calendarUrl), {
       method: 'PUT',
       headers: { authorization: `Basic ${Buffer.from(`bench:${PASSWORD}`).toString('base64')}`, 'content-type': 'text/calendar; charset=utf-8', 'if-none-match': '*' },
@@ -108,14 +121,16 @@ export async function runCalendarSyncBench(print: (line: string) => void = conso
     const base = Date.UTC(2027, 0, 4, 9);
     let created = 0;
     const createBegan = process.hrtime.bigint();
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (created < count) {
-        const n = created++;
-        const start = new Date(base + n * 3 * 3_600_000);
-        await call(create, { input: { title: `Bench event ${n}`, start, end: new Date(start.getTime() + 3_600_000), eventType: 'MEETING', location: `Room ${n % 20}` } });
-        if ((n + 1) % 250 === 0) print(`  ${n + 1} created`);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (created < count) {
+          const n = created++;
+          const start = new Date(base + n * 3 * 3_600_000);
+          await call(create, { input: { title: `Bench event ${n}`, start, end: new Date(start.getTime() + 3_600_000), eventType: 'MEETING', location: `Room ${n % 20}` } });
+          if ((n + 1) % 250 === 0) print(`  ${n + 1} created`);
+        }
+      }),
+    );
     const createSeconds = seconds(createBegan);
 
     const sync = `mutation($id: ID!) { syncCalDAV(accountId: $id) { state total done lastError } }`;

@@ -26,9 +26,13 @@ export interface CalendarBenchResult {
 /** Both benchmarks, printed as they go (what `npm run bench` runs). */
 export async function runCalendarBench(print: (line: string) => void = console.log): Promise<{ recurrence: CalendarBenchResult; sync: CalendarSyncBenchResult }> {
   const recurrence = runRecurrenceBench();
-  print(`calendar: ${recurrence.occurrences} occurrences in ${recurrence.seconds.toFixed(2)} s = ${recurrence.occurrencesPerSecond.toLocaleString('en')} occurrences/s (daily series over a year, with exceptions, expanded month by month)`);
+  print(
+    `calendar: ${recurrence.occurrences} occurrences in ${recurrence.seconds.toFixed(2)} s = ${recurrence.occurrencesPerSecond.toLocaleString('en')} occurrences/s (daily series over a year, with exceptions, expanded month by month)`,
+  );
   const meetingTimes = runMeetingTimesBench();
-  print(`calendar: findMeetingTimes ranking, 20 attendees (5 optional) over two weeks in 15-minute steps: ${meetingTimes.msPerSearch.toFixed(1)} ms per search (${meetingTimes.searches} searches)`);
+  print(
+    `calendar: findMeetingTimes ranking, 20 attendees (5 optional) over two weeks in 15-minute steps: ${meetingTimes.msPerSearch.toFixed(1)} ms per search (${meetingTimes.searches} searches)`,
+  );
   const sync = await runCalendarSyncBench(print);
   return { recurrence, sync };
 }

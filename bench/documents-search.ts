@@ -111,9 +111,7 @@ const MIME: Record<Kind, string> = {
   odt: 'application/vnd.oasis.opendocument.text',
 };
 
-export async function runDocumentsSearchBench(
-  options: { documents?: number; queries?: number; print?: (line: string) => void } = {},
-): Promise<DocumentsSearchBenchResult> {
+export async function runDocumentsSearchBench(options: { documents?: number; queries?: number; print?: (line: string) => void } = {}): Promise<DocumentsSearchBenchResult> {
   const total = options.documents ?? Number(process.env.BENCH_SEARCH_DOCUMENTS ?? 10_000);
   const perKind = options.queries ?? Number(process.env.BENCH_SEARCH_QUERIES ?? 200);
   const print = options.print ?? ((line: string) => console.log(line));
@@ -164,8 +162,18 @@ export async function runDocumentsSearchBench(
           const inserted = await trx
             .insertInto('documents.documents')
             .values({
-              id: row.id, company_id: companyId, filename: row.filename, original_filename: row.filename, mime_type: MIME[row.kind],
-              size: row.size, checksum: row.checksum, tags: [], entity_type: 'task', entity_id: task, storage_backend: 'local', storage_key: row.key,
+              id: row.id,
+              company_id: companyId,
+              filename: row.filename,
+              original_filename: row.filename,
+              mime_type: MIME[row.kind],
+              size: row.size,
+              checksum: row.checksum,
+              tags: [],
+              entity_type: 'task',
+              entity_id: task,
+              storage_backend: 'local',
+              storage_key: row.key,
               uploaded_by: '8',
             })
             .returningAll()
@@ -173,8 +181,17 @@ export async function runDocumentsSearchBench(
           await trx
             .insertInto('documents.document_versions')
             .values({
-              id: row.versionId, document_id: row.id, company_id: companyId, version: 1, filename: row.filename, mime_type: MIME[row.kind],
-              size: row.size, checksum: row.checksum, storage_backend: 'local', storage_key: row.key, uploaded_by: '8',
+              id: row.versionId,
+              document_id: row.id,
+              company_id: companyId,
+              version: 1,
+              filename: row.filename,
+              mime_type: MIME[row.kind],
+              size: row.size,
+              checksum: row.checksum,
+              storage_backend: 'local',
+              storage_key: row.key,
+              uploaded_by: '8',
             })
             .execute();
           await publishDocumentEvent(trx, 'documents.document.created', inserted, null);
@@ -188,7 +205,15 @@ export async function runDocumentsSearchBench(
     const backends = await createStorageBackends(config.documents);
     const indexer = new ContentIndexer({ db, search, backends, config: config.documents.search, log });
     const indexed = async () =>
-      Number((await db.selectFrom('documents.document_search').select((eb) => eb.fn.countAll().as('n')).where('status', '<>', 'pending').executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await db
+            .selectFrom('documents.document_search')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', '<>', 'pending')
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     print(`indexing with ${config.documents.search.concurrency} lanes (DOCUMENTS_INDEX_CONCURRENCY)...`);
     const started = process.hrtime.bigint();
     consumer = await startSearchIndexConsumer({ config, databaseUrl: database.url, indexer, log });
@@ -206,7 +231,11 @@ export async function runDocumentsSearchBench(
     const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     await consumer.stop();
     consumer = undefined;
-    const outcomes = await db.selectFrom('documents.document_search').select(['status', (eb) => eb.fn.countAll().as('n')]).groupBy('status').execute();
+    const outcomes = await db
+      .selectFrom('documents.document_search')
+      .select(['status', (eb) => eb.fn.countAll().as('n')])
+      .groupBy('status')
+      .execute();
     print(`  outcomes: ${outcomes.map((row) => `${row.status} ${row.n}`).join(', ')}`);
     await sql`ANALYZE documents.document_search`.execute(db);
     await sql`ANALYZE documents.documents`.execute(db);

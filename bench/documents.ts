@@ -116,9 +116,7 @@ async function database(): Promise<{ url: string; drop: () => Promise<void> }> {
   };
 }
 
-export async function runDocumentsBench(
-  options: { megabytes?: number; print?: (line: string) => void } = {},
-): Promise<DocumentsBenchRow[]> {
+export async function runDocumentsBench(options: { megabytes?: number; print?: (line: string) => void } = {}): Promise<DocumentsBenchRow[]> {
   const megabytes = options.megabytes ?? Number(process.env.BENCH_DOCUMENTS_MB ?? 100);
   const print = options.print ?? ((line: string) => console.log(line));
   const size = megabytes * MB;
@@ -170,14 +168,19 @@ export async function runDocumentsBench(
 
       const upload = await timed(async () => {
         const { requestDocumentUpload: ticket } = await callSubgraph<{ requestDocumentUpload: { uploadId: string; uploadUrl: string } }>(
-          config, 'documents', viewer,
+          config,
+          'documents',
+          viewer,
           'mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }',
           { input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: `bench-${name}.bin`, size } },
         );
         const response = await putStream(onService(ticket.uploadUrl), generated(size, 'upload via service', print));
         if (response.status !== 200) throw new Error(`upload answered ${response.status}: ${response.text}`);
         const { completeDocumentUpload } = await callSubgraph<{ completeDocumentUpload: { downloadUrl: string; checksum: string } }>(
-          config, 'documents', viewer, `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { downloadUrl checksum } }`,
+          config,
+          'documents',
+          viewer,
+          `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { downloadUrl checksum } }`,
         );
         return completeDocumentUpload;
       });
@@ -189,9 +192,12 @@ export async function runDocumentsBench(
         throw new Error(`${name}: the bytes read back differ from the bytes written`);
       }
       const row = {
-        backend: name, megabytes,
-        directWrite: rate(directWrite.seconds), serviceUpload: rate(upload.seconds),
-        directRead: rate(directRead.seconds), serviceDownload: rate(download.seconds),
+        backend: name,
+        megabytes,
+        directWrite: rate(directWrite.seconds),
+        serviceUpload: rate(upload.seconds),
+        directRead: rate(directRead.seconds),
+        serviceDownload: rate(download.seconds),
       };
       rows.push(row);
       print(`  ${name}: write ${row.directWrite} MB/s direct, ${row.serviceUpload} MB/s via service; read ${row.directRead} MB/s direct, ${row.serviceDownload} MB/s via service`);

@@ -145,7 +145,6 @@ function measureDiskSync(directory: string): number {
   return perSync;
 }
 
-
 const round = (value: number) => Math.round(value * 10) / 10;
 
 interface ConsumerChild {
@@ -155,7 +154,6 @@ interface ConsumerChild {
   cpuMs: number;
   exited: Promise<void>;
 }
-
 
 function startConsumerProcess(databaseUrl: string, group: string, onHandled: (batch: [string, number][]) => void): ConsumerChild {
   const child = fork(CONSUMER_PROCESS, [JSON.stringify({ databaseUrl, group, handler: HANDLER })], {
@@ -179,14 +177,7 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
   }
 }
 
-async function endToEnd(
-  db: Kysely<any>,
-  databaseUrl: string,
-  consumers: number,
-  rate: number,
-  seconds: number,
-  print: (line: string) => void,
-): Promise<EndToEndFigures> {
+async function endToEnd(db: Kysely<any>, databaseUrl: string, consumers: number, rate: number, seconds: number, print: (line: string) => void): Promise<EndToEndFigures> {
   const group = `bench-${consumers}`;
   const handled = new Map<string, number>();
   let redeliveries = 0;
@@ -199,10 +190,14 @@ async function endToEnd(
     }),
   );
   try {
-    await until(`${consumers} consumer process(es) holding every partition`, () => {
-      const held = children.map((child) => child.held.length);
-      return held.every((count) => count > 0) && held.reduce((a, b) => a + b, 0) === 8;
-    }, 60_000);
+    await until(
+      `${consumers} consumer process(es) holding every partition`,
+      () => {
+        const held = children.map((child) => child.held.length);
+        return held.every((count) => count > 0) && held.reduce((a, b) => a + b, 0) === 8;
+      },
+      60_000,
+    );
     print(`  ${consumers} consumer process(es) ready; publishing ${rate} events/s for ${seconds} s`);
     const started = now();
     const producerCpuAtStart = ownCpuMs();
@@ -215,7 +210,10 @@ async function endToEnd(
     const consumersCpu = children.reduce((sum, child) => sum + child.cpuMs, 0) - consumersCpuAtStart;
     const databaseCpu = backendCpuSince(databaseCpuAtStart, await backendCpu(db));
     const lastHandled = Math.max(...[...committed.keys()].map((id) => handled.get(id) ?? 0));
-    const latencies = [...committed].filter(([id]) => handled.has(id)).map(([id, at]) => handled.get(id)! - at).sort((a, b) => a - b);
+    const latencies = [...committed]
+      .filter(([id]) => handled.has(id))
+      .map(([id, at]) => handled.get(id)! - at)
+      .sort((a, b) => a - b);
     const rows = await sql<{ n: number; distinct: number }>`
       SELECT count(*)::int AS n, count(DISTINCT event_id)::int AS distinct
       FROM ${sql.table(HANDLER === 'write' ? 'public.bench_handled' : 'events.processed')}

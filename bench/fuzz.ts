@@ -19,7 +19,9 @@ export async function runFuzzBench(print: (line: string) => void = console.log):
   const validRuns = process.env.BENCH_FUZZ_VALID_RUNS ?? '20';
   print(`fuzz: seed ${seed}, ${runs} hostile values per argument, ${validRuns} valid operations per field (BENCH_FUZZ_SEED, BENCH_FUZZ_RUNS, BENCH_FUZZ_VALID_RUNS)`);
   const child = spawn('npx', ['vitest', 'run', 'test/hostile-inputs.test.ts', '--reporter', 'verbose'], {
-    cwd: REPO_ROOT, env: { ...process.env, HOSTILE_FUZZ_SEED: seed, HOSTILE_FUZZ_RUNS: runs, HOSTILE_FUZZ_VALID_RUNS: validRuns }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: REPO_ROOT,
+    env: { ...process.env, HOSTILE_FUZZ_SEED: seed, HOSTILE_FUZZ_RUNS: runs, HOSTILE_FUZZ_VALID_RUNS: validRuns },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -100,7 +100,9 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const loadAverageBefore = os.loadavg().map((value) => round(value));
   print(`gateway bench: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAverageBefore.join(' ')}`);
   print(`  node flags: ours ${nodeFlags().ours.join(' ') || '(none)'}; peers ${nodeFlags().peers.join(' ') || '(none)'}`);
-  print(`  gateways ${options.gateways.join(', ')}; ${options.processes} process(es) each; ${options.vus} virtual users; ${options.warmupSeconds} s warm-up + ${options.seconds} s per run`);
+  print(
+    `  gateways ${options.gateways.join(', ')}; ${options.processes} process(es) each; ${options.vus} virtual users; ${options.warmupSeconds} s warm-up + ${options.seconds} s per run`,
+  );
 
   const scratch = createScratch();
   const database = await startDatabase(scratch, print);
@@ -145,10 +147,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
     writeSupergraph(supergraphPath, subgraphs.urls);
 
-    const meter = await startCpuMeter(
-      Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])),
-      database.url,
-    );
+    const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), database.url);
     const runs: RunFigures[] = [];
     const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
       runLoadProcess({ url, operation, fixturePath, vus, seconds, maxRequests: options.maxRequests, direct });
@@ -158,7 +157,18 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       const direct = { audience: 'academy', secret: config.internalSigningSecret };
       await load(subgraphs.urls.academy, 'lookup', options.vus, options.warmupSeconds, direct);
       const single = await load(subgraphs.urls.academy, 'lookup', 1, Math.max(3, options.seconds / 2), direct);
-      runs.push({ gateway: 'direct', operation: 'lookup', vus: 1, status: 'ok', requests: single.requests, errors: single.errors, errorSamples: single.samples, requestsPerSecond: round(single.requests / single.seconds), latencyMs: single.latencyMs, cpuMsPerRequest: null });
+      runs.push({
+        gateway: 'direct',
+        operation: 'lookup',
+        vus: 1,
+        status: 'ok',
+        requests: single.requests,
+        errors: single.errors,
+        errorSamples: single.samples,
+        requestsPerSecond: round(single.requests / single.seconds),
+        latencyMs: single.latencyMs,
+        cpuMsPerRequest: null,
+      });
       print(`  subgraph directly, lookup at 1 VU: p50 ${single.latencyMs.p50} ms, p99 ${single.latencyMs.p99} ms, ${single.errors} errors`);
     }
 
@@ -194,7 +204,19 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         const reason = (error as Error).message;
         print(`  could not run: ${reason}`);
         for (const operation of warmingOnly ? [] : options.operations) {
-          runs.push({ gateway: id, operation, vus: options.vus, status: 'failed-to-start', reason, requests: 0, errors: 0, errorSamples: [], requestsPerSecond: 0, latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 }, cpuMsPerRequest: null });
+          runs.push({
+            gateway: id,
+            operation,
+            vus: options.vus,
+            status: 'failed-to-start',
+            reason,
+            requests: 0,
+            errors: 0,
+            errorSamples: [],
+            requestsPerSecond: 0,
+            latencyMs: { p50: 0, p95: 0, p99: 0, max: 0 },
+            cpuMsPerRequest: null,
+          });
         }
         await service.stop();
         continue;
@@ -231,12 +253,27 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         print(
           `  ${operation}: ${figures.requestsPerSecond} req/s, p50 ${result.latencyMs.p50} / p95 ${result.latencyMs.p95} / p99 ${result.latencyMs.p99} ms, ${result.errors} errors, ${figures.cpuMsPerRequest} ms CPU/request`,
         );
-        print(`    CPU ms/request of the whole request: ${Object.entries(wholeRequest).map(([role, ms]) => `${role} ${ms}`).join(', ')}`);
+        print(
+          `    CPU ms/request of the whole request: ${Object.entries(wholeRequest)
+            .map(([role, ms]) => `${role} ${ms}`)
+            .join(', ')}`,
+        );
         if (result.samples.length > 0) print(`    first wrong answer: ${result.samples[0]}`);
       }
       if (options.operations.includes('lookup')) {
         const single = await load(url, 'lookup', 1, Math.max(3, options.seconds / 2));
-        runs.push({ gateway: id, operation: 'lookup', vus: 1, status: 'ok', requests: single.requests, errors: single.errors, errorSamples: single.samples, requestsPerSecond: round(single.requests / single.seconds, 1), latencyMs: single.latencyMs, cpuMsPerRequest: null });
+        runs.push({
+          gateway: id,
+          operation: 'lookup',
+          vus: 1,
+          status: 'ok',
+          requests: single.requests,
+          errors: single.errors,
+          errorSamples: single.samples,
+          requestsPerSecond: round(single.requests / single.seconds, 1),
+          latencyMs: single.latencyMs,
+          cpuMsPerRequest: null,
+        });
         print(`  lookup at 1 VU: p50 ${single.latencyMs.p50} ms, p99 ${single.latencyMs.p99} ms`);
       }
       await service.stop();
@@ -245,8 +282,23 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
 
     const result: GatewayBenchResult = {
       startedAt: startedAt.toISOString(),
-      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? '?', memoryGb: round(os.totalmem() / 1024 ** 3, 1), node: process.version, loadAverageBefore, loadAverageAfter: os.loadavg().map((value) => round(value)) },
-      options: { gateways: options.gateways, operations: options.operations, processes: options.processes, vus: options.vus, seconds: options.seconds, warmupSeconds: options.warmupSeconds, maxRequests: options.maxRequests },
+      machine: {
+        cpus: os.cpus().length,
+        model: os.cpus()[0]?.model ?? '?',
+        memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+        node: process.version,
+        loadAverageBefore,
+        loadAverageAfter: os.loadavg().map((value) => round(value)),
+      },
+      options: {
+        gateways: options.gateways,
+        operations: options.operations,
+        processes: options.processes,
+        vus: options.vus,
+        seconds: options.seconds,
+        warmupSeconds: options.warmupSeconds,
+        maxRequests: options.maxRequests,
+      },
       nodeFlags: nodeFlags(),
       data: { ...counts },
       gateways: Object.fromEntries(options.gateways.map((id) => [id, { label: GATEWAYS[id].label, notes: GATEWAYS[id].notes }])),

@@ -26,18 +26,22 @@ export function runMeetingTimesBench(options: { searches?: number } = {}): Meeti
   const from = new Date('2027-03-01T00:00:00Z');
   const to = new Date(from.getTime() + 14 * DAY);
   const users = Array.from({ length: 20 }, (_, i) => String(100 + i));
-  const hours = new Map<string, WorkingHoursModel>(users.map((id, i) => [id, { timezone: ZONES[i % 2 === 0 ? 0 : i % ZONES.length]!, days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1020 }]));
-  const intervals = new Map<string, StatusInterval[]>(users.map((id, i) => {
-    const own: StatusInterval[] = [];
-    for (let day = 0; day < 14; day++) {
-      for (let meeting = 0; meeting < 3; meeting++) {
-        const start = new Date(from.getTime() + day * DAY + ((7 + meeting * 3 + ((i + day) % 3)) * HOUR));
-        own.push({ start, end: new Date(start.getTime() + HOUR), status: (i + day + meeting) % 7 === 0 ? 'TENTATIVE' : 'BUSY' });
+  const hours = new Map<string, WorkingHoursModel>(
+    users.map((id, i) => [id, { timezone: ZONES[i % 2 === 0 ? 0 : i % ZONES.length]!, days: [1, 2, 3, 4, 5], startMinute: 540, endMinute: 1020 }]),
+  );
+  const intervals = new Map<string, StatusInterval[]>(
+    users.map((id, i) => {
+      const own: StatusInterval[] = [];
+      for (let day = 0; day < 14; day++) {
+        for (let meeting = 0; meeting < 3; meeting++) {
+          const start = new Date(from.getTime() + day * DAY + (7 + meeting * 3 + ((i + day) % 3)) * HOUR);
+          own.push({ start, end: new Date(start.getTime() + HOUR), status: (i + day + meeting) % 7 === 0 ? 'TENTATIVE' : 'BUSY' });
+        }
       }
-    }
-    if (i === 5) own.push({ start: new Date(from.getTime() + 3 * DAY), end: new Date(from.getTime() + 5 * DAY), status: 'OUT_OF_OFFICE' });
-    return [id, own];
-  }));
+      if (i === 5) own.push({ start: new Date(from.getTime() + 3 * DAY), end: new Date(from.getTime() + 5 * DAY), status: 'OUT_OF_OFFICE' });
+      return [id, own];
+    }),
+  );
   let slotsFound = 0;
   const began = process.hrtime.bigint();
   for (let search = 0; search < searches; search++) {
@@ -50,6 +54,8 @@ export function runMeetingTimesBench(options: { searches?: number } = {}): Meeti
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const result = runMeetingTimesBench();
-  console.log(`calendar: findMeetingTimes ranking, 20 attendees (5 optional) over two weeks in 15-minute steps: ${result.msPerSearch.toFixed(1)} ms per search (${result.searches} searches)`);
+  console.log(
+    `calendar: findMeetingTimes ranking, 20 attendees (5 optional) over two weeks in 15-minute steps: ${result.msPerSearch.toFixed(1)} ms per search (${result.searches} searches)`,
+  );
   process.exit(0);
 }

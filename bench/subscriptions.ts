@@ -114,7 +114,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
   const identities = env('BENCH_SUB_IDENTITIES', 10);
   const limit = openFileLimit();
   if (limit < subscribers + 1024) {
-    throw new Error(`subscriptions: the open-file limit (ulimit -n = ${limit}) is too low for ${subscribers} sockets; raise it (ulimit -n ${subscribers + 4096}) or set BENCH_SUB_CLIENTS lower`);
+    throw new Error(
+      `subscriptions: the open-file limit (ulimit -n = ${limit}) is too low for ${subscribers} sockets; raise it (ulimit -n ${subscribers + 4096}) or set BENCH_SUB_CLIENTS lower`,
+    );
   }
   const database = await throwawayDatabase('subscriptions', print);
   const config = benchConfig(database.url);
@@ -152,7 +154,11 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const started = performance.now();
     const connected = await Promise.all(
       clients.map((child, index) =>
-        request<FromClients & { type: 'connected' }>(child, { type: 'connect', url: url.replace('http', 'ws'), tokens, count: Math.min(share, subscribers - index * share), offset: index * share } satisfies ToClients, 'connected'),
+        request<FromClients & { type: 'connected' }>(
+          child,
+          { type: 'connect', url: url.replace('http', 'ws'), tokens, count: Math.min(share, subscribers - index * share), offset: index * share } satisfies ToClients,
+          'connected',
+        ),
       ),
     );
     const failed = connected.reduce((sum, answer) => sum + answer.failed, 0);
@@ -161,7 +167,13 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
 
     const db = createKysely<any>(database.url);
     const raise = () =>
-      publishEvent(db, { topic: 'meet.class.started', companyId: BHEEM, key: CLASS.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: CLASS.id, course_id: CLASS.course, status: 'LIVE' } });
+      publishEvent(db, {
+        topic: 'meet.class.started',
+        companyId: BHEEM,
+        key: CLASS.id,
+        source: 'meet',
+        payload: { company_id: BHEEM, live_class_id: CLASS.id, course_id: CLASS.course, status: 'LIVE' },
+      });
     // Warm-up: until one event reaches every subscriber, the upstream subscriptions are not all attached.
     const delivered = (child: ChildProcess) =>
       new Promise<FromClients & { type: 'received' }>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message)));
@@ -213,14 +225,28 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       heapPerSubscriberKiB: round((after.heap - before.heap) / subscribers / 1024),
     };
     print(`  ${events} events × ${subscribers} deliveries: min ${latencies[0]} ms, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
-    print(`  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms, client processes ${result.clientsCpuMsPerEvent} ms (load average ${os.loadavg().map((load) => load.toFixed(2)).join(' ')})`);
+    print(
+      `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms, client processes ${result.clientsCpuMsPerEvent} ms (load average ${os
+        .loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')})`,
+    );
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(`  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'}`);
     for (const child of clients) child.send({ type: 'close' } satisfies ToClients);
     return result;
   } finally {
     for (const child of children) if (child.connected) child.send({ type: 'stop' });
-    await Promise.all(children.map((child) => (child.exitCode !== null ? undefined : new Promise((resolve) => { child.once('exit', resolve); setTimeout(() => child.kill(), 5_000).unref(); }))));
+    await Promise.all(
+      children.map((child) =>
+        child.exitCode !== null
+          ? undefined
+          : new Promise((resolve) => {
+              child.once('exit', resolve);
+              setTimeout(() => child.kill(), 5_000).unref();
+            }),
+      ),
+    );
     for (const running of subgraphs) await running.stop();
     await closePools();
     await database.drop();
@@ -299,7 +325,9 @@ function runClientsProcess(): void {
       let failed = 0;
       // A bounded number of handshakes at a time: the gateway's accept queue is finite.
       for (let index = 0; index < message.count; index += 200) {
-        const batch = Array.from({ length: Math.min(200, message.count - index) }, (_, k) => subscribeOne(message.url, message.tokens[(message.offset + index + k) % message.tokens.length]!));
+        const batch = Array.from({ length: Math.min(200, message.count - index) }, (_, k) =>
+          subscribeOne(message.url, message.tokens[(message.offset + index + k) % message.tokens.length]!),
+        );
         failed += (await Promise.all(batch)).filter((ok) => !ok).length;
       }
       process.send!({ type: 'connected', failed } satisfies FromClients);

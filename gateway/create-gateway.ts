@@ -88,7 +88,12 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     /** Subgraph URLs by name, of the supergraph serving now. */
     urls: () => gateway.current.urls,
     /** Requests Apollo Server already let through, answered without its pipeline (fast-lane.ts). */
-    fastLane: createFastLane({ executor: gateway.currentExecutor, formatError: formatClientError, includeStacktrace: !config.production, maxResponseBytes: config.gateway.maxResponseBytes }),
+    fastLane: createFastLane({
+      executor: gateway.currentExecutor,
+      formatError: formatClientError,
+      includeStacktrace: !config.production,
+      maxResponseBytes: config.gateway.maxResponseBytes,
+    }),
     /** Errors formatted as Apollo Server formats them (@defer's later payloads). */
     formatErrors: (errors: readonly GraphQLError[]) => formatErrors(errors, { formatError: formatClientError, includeStacktrace: !config.production }),
     /** The subgraphs of the supergraph serving now. */

@@ -54,7 +54,10 @@ export function forwardTo(serviceUrl: string, serviceName: string, { trust, time
       await pipeline(answer, response);
     } catch (error) {
       // The service's address stays in the logs, never in the answer.
-      if (!response.headersSent) sendJson(response, error instanceof UpstreamTimeout ? 504 : 502, { error: `The ${serviceName} service is unavailable${error instanceof UpstreamTimeout ? `: ${error.message}` : ''}` });
+      if (!response.headersSent)
+        sendJson(response, error instanceof UpstreamTimeout ? 504 : 502, {
+          error: `The ${serviceName} service is unavailable${error instanceof UpstreamTimeout ? `: ${error.message}` : ''}`,
+        });
       else response.destroy();
     }
   };

@@ -11,58 +11,94 @@ import type { GatewayContext } from './gateway-context.js';
 const registers = [metricsRegistry];
 
 export const gatewayMetrics = {
-  requests: instrument('bheem_gateway_requests_total', () => new client.Counter({
-    name: 'bheem_gateway_requests_total',
-    help: 'GraphQL requests by operation and outcome (ok, error: answered with errors, refused: stopped before execution)',
-    labelNames: ['operation', 'type', 'outcome'],
-    registers,
-  })),
-  duration: instrument('bheem_gateway_request_duration_seconds', () => new client.Histogram({
-    name: 'bheem_gateway_request_duration_seconds',
-    help: 'GraphQL request latency by operation',
-    labelNames: ['operation', 'type'],
-    buckets: LATENCY_BUCKETS,
-    registers,
-  })),
-  errors: instrument('bheem_gateway_errors_total', () => new client.Counter({
-    name: 'bheem_gateway_errors_total',
-    help: 'Errors returned to clients, by extensions.code',
-    labelNames: ['code'],
-    registers,
-  })),
-  subgraphFetch: instrument('bheem_gateway_subgraph_fetch_duration_seconds', () => new client.Histogram({
-    name: 'bheem_gateway_subgraph_fetch_duration_seconds',
-    help: 'Latency of gateway calls to subgraphs, by subgraph and outcome (ok, error: unreachable, slow or not GraphQL)',
-    labelNames: ['subgraph', 'outcome'],
-    buckets: LATENCY_BUCKETS,
-    registers,
-  })),
-  fastLane: instrument('bheem_gateway_fast_lane_requests_total', () => new client.Counter({
-    name: 'bheem_gateway_fast_lane_requests_total',
-    help: 'GraphQL requests answered without Apollo Server\'s pipeline (an operation text it already let through; see gateway/fast-lane.ts)',
-    registers,
-  })),
-  activeSubscriptions: instrument('bheem_gateway_active_subscriptions', () => new client.Gauge({
-    name: 'bheem_gateway_active_subscriptions',
-    help: 'Subscriptions currently open through the gateway (any transport)',
-    registers,
-  })),
-  inFlight: instrument('bheem_gateway_in_flight_requests', () => new client.Gauge({
-    name: 'bheem_gateway_in_flight_requests',
-    help: 'HTTP requests being served',
-    registers,
-  })),
-  fallbacks: instrument('bheem_gateway_executor_fallbacks_total', () => new client.Counter({
-    name: 'bheem_gateway_executor_fallbacks_total',
-    help: 'Operations our executor does not run, refused with OPERATION_NOT_SUPPORTED (once handed to @apollo/gateway\'s executor), by reason (gateway/execution/unsupported.ts)',
-    labelNames: ['reason'],
-    registers,
-  })),
-  operationsWaiting: instrument('bheem_gateway_operations_waiting', () => new client.Gauge({
-    name: 'bheem_gateway_operations_waiting',
-    help: 'Operations of several subgraph fetches waiting for their turn (GATEWAY_CONCURRENT_PLANS)',
-    registers,
-  })),
+  requests: instrument(
+    'bheem_gateway_requests_total',
+    () =>
+      new client.Counter({
+        name: 'bheem_gateway_requests_total',
+        help: 'GraphQL requests by operation and outcome (ok, error: answered with errors, refused: stopped before execution)',
+        labelNames: ['operation', 'type', 'outcome'],
+        registers,
+      }),
+  ),
+  duration: instrument(
+    'bheem_gateway_request_duration_seconds',
+    () =>
+      new client.Histogram({
+        name: 'bheem_gateway_request_duration_seconds',
+        help: 'GraphQL request latency by operation',
+        labelNames: ['operation', 'type'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+  ),
+  errors: instrument(
+    'bheem_gateway_errors_total',
+    () =>
+      new client.Counter({
+        name: 'bheem_gateway_errors_total',
+        help: 'Errors returned to clients, by extensions.code',
+        labelNames: ['code'],
+        registers,
+      }),
+  ),
+  subgraphFetch: instrument(
+    'bheem_gateway_subgraph_fetch_duration_seconds',
+    () =>
+      new client.Histogram({
+        name: 'bheem_gateway_subgraph_fetch_duration_seconds',
+        help: 'Latency of gateway calls to subgraphs, by subgraph and outcome (ok, error: unreachable, slow or not GraphQL)',
+        labelNames: ['subgraph', 'outcome'],
+        buckets: LATENCY_BUCKETS,
+        registers,
+      }),
+  ),
+  fastLane: instrument(
+    'bheem_gateway_fast_lane_requests_total',
+    () =>
+      new client.Counter({
+        name: 'bheem_gateway_fast_lane_requests_total',
+        help: "GraphQL requests answered without Apollo Server's pipeline (an operation text it already let through; see gateway/fast-lane.ts)",
+        registers,
+      }),
+  ),
+  activeSubscriptions: instrument(
+    'bheem_gateway_active_subscriptions',
+    () =>
+      new client.Gauge({
+        name: 'bheem_gateway_active_subscriptions',
+        help: 'Subscriptions currently open through the gateway (any transport)',
+        registers,
+      }),
+  ),
+  inFlight: instrument(
+    'bheem_gateway_in_flight_requests',
+    () =>
+      new client.Gauge({
+        name: 'bheem_gateway_in_flight_requests',
+        help: 'HTTP requests being served',
+        registers,
+      }),
+  ),
+  fallbacks: instrument(
+    'bheem_gateway_executor_fallbacks_total',
+    () =>
+      new client.Counter({
+        name: 'bheem_gateway_executor_fallbacks_total',
+        help: "Operations our executor does not run, refused with OPERATION_NOT_SUPPORTED (once handed to @apollo/gateway's executor), by reason (gateway/execution/unsupported.ts)",
+        labelNames: ['reason'],
+        registers,
+      }),
+  ),
+  operationsWaiting: instrument(
+    'bheem_gateway_operations_waiting',
+    () =>
+      new client.Gauge({
+        name: 'bheem_gateway_operations_waiting',
+        help: 'Operations of several subgraph fetches waiting for their turn (GATEWAY_CONCURRENT_PLANS)',
+        registers,
+      }),
+  ),
 };
 
 const operationLabel = boundedLabel();

@@ -84,7 +84,9 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     info.userId = viewer.userId;
     if (edge.rewritten && params) {
       // Absent stays absent: Apollo refuses `variables: undefined` in a body.
-      const entries = Object.entries({ query: edge.query, variables: edge.variables, operationName: edge.operationName, extensions: edge.extensions }).filter(([, v]) => v !== undefined);
+      const entries = Object.entries({ query: edge.query, variables: edge.variables, operationName: edge.operationName, extensions: edge.extensions }).filter(
+        ([, v]) => v !== undefined,
+      );
       if (method === 'GET') search = `?${new URLSearchParams(entries.map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))}`;
       else body = Object.fromEntries(entries);
     }
@@ -96,7 +98,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       const contentType = fastLaneContentType(request.headers.accept);
       const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
       // The operation step checked operationName and variables; null is as good as absent.
-      if (contentType && isJson && await fastLane(edge, contentType, context, response)) return;
+      if (contentType && isJson && (await fastLane(edge, contentType, context, response))) return;
     }
 
     const headers = new HeaderMap();

@@ -13,7 +13,12 @@ const log = createLogger('gateway', config.logLevel);
 // The database holds the shared rate-limit buckets (and, embedded, the demo users the explorer's token names); embedded mode finds the platform's own server.
 const database = config.gateway.rateLimit.store === 'postgres' || (config.embedded && devTokenAllowed(config)) ? await resolveDatabase(config, log) : undefined;
 const gateway = await startGateway({
-  config, log, port: config.ports.gateway, host: config.host, databaseUrl: database?.url, devToken: devTokenSource(config, database?.url),
+  config,
+  log,
+  port: config.ports.gateway,
+  host: config.host,
+  databaseUrl: database?.url,
+  devToken: devTokenSource(config, database?.url),
 });
 onShutdown(log, async () => {
   await gateway.stop();

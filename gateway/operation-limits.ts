@@ -77,7 +77,7 @@ export type LimitVerdict =
       /** The document's operations, for the pipeline to resolve `operationName` before anything runs. */
       operations: OperationEntry[];
     }
-  | { ok: false; code: LimitCode; message: string; /** HTTP status to answer with. */ status: number };
+  | { ok: false; code: LimitCode; message: string /** HTTP status to answer with. */; status: number };
 
 /** The rules read only the document; validate() merely needs some valid schema to hold. */
 const PLACEHOLDER_SCHEMA = buildSchema('type Query { _: Boolean }');
@@ -147,7 +147,8 @@ function checkText(source: string, limits: OperationLimits): LimitVerdict {
     document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
   } catch (error) {
     const message = (error as Error).message;
-    if (/contains more th\w+ \d+ tokens/.test(message)) { // graphql-js says "more that"
+    if (/contains more th\w+ \d+ tokens/.test(message)) {
+      // graphql-js says "more that"
       return refuse(LimitCode.MAX_TOKENS_EXCEEDED, `Query exceeds ${limits.maxTokens} tokens`);
     }
     return refuse(LimitCode.PARSE_FAILED, message);
@@ -221,7 +222,8 @@ function rootFieldsRule(max: number, reject: Reject): ValidationRule {
 function countRootFields(selectionSet: SelectionSetNode, context: ValidationContext, seen: Set<string>): number {
   let count = 0;
   for (const selection of selectionSet.selections) {
-    if (selection.kind === Kind.FIELD) count++; // `__typename` too: every selected field counts
+    if (selection.kind === Kind.FIELD)
+      count++; // `__typename` too: every selected field counts
     else if (selection.kind === Kind.INLINE_FRAGMENT) count += countRootFields(selection.selectionSet, context, seen);
     else if (!seen.has(selection.name.value)) {
       seen.add(selection.name.value);

@@ -112,10 +112,19 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   };
   const db = databaseUrl ? createKysely(databaseUrl) : undefined;
   const readiness = (): ReadinessChecks => ({
-    ...(draining && { shutdown: async () => { throw new Error('draining'); } }),
+    ...(draining && {
+      shutdown: async () => {
+        throw new Error('draining');
+      },
+    }),
     ...(db && { database: async () => void (await sql`SELECT 1`.execute(db)) }),
     // The platform's subgraphs answer /health/live; those of another supergraph need not.
-    ...Object.fromEntries(gateway.subgraphNames().filter((name) => (SUBGRAPH_NAMES as readonly string[]).includes(name)).map((name) => [name, subgraphHealth(name)])),
+    ...Object.fromEntries(
+      gateway
+        .subgraphNames()
+        .filter((name) => (SUBGRAPH_NAMES as readonly string[]).includes(name))
+        .map((name) => [name, subgraphHealth(name)]),
+    ),
   });
   // Plain HTTP that lives on the public origin, streamed to the service that owns it (when the supergraph has it).
   const urls = gateway.urls();
@@ -180,17 +189,26 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         else response.destroy();
       });
     if (!tracingEnabled()) return void run();
-    void withServerSpan(`${request.method} ${pathname}`, request, { 'http.request.method': request.method, 'url.path': pathname, 'bheem.request_id': info.requestId }, async (span) => {
-      await run();
-      span.setAttribute('http.response.status_code', response.statusCode);
-      if (info.operationName) span.setAttribute('graphql.operation.name', info.operationName);
-    });
+    void withServerSpan(
+      `${request.method} ${pathname}`,
+      request,
+      { 'http.request.method': request.method, 'url.path': pathname, 'bheem.request_id': info.requestId },
+      async (span) => {
+        await run();
+        span.setAttribute('http.response.status_code', response.statusCode);
+        if (info.operationName) span.setAttribute('graphql.operation.name', info.operationName);
+      },
+    );
   });
   server.keepAliveTimeout = 65_000;
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
-    server, config, log, supergraph: gateway.gateway.current,
-    pipeline, trust,
+    server,
+    config,
+    log,
+    supergraph: gateway.gateway.current,
+    pipeline,
+    trust,
     queries: socketQueries(() => gateway.gateway.current, settings.introspection),
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
@@ -208,10 +226,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     if (inFlight > 0) {
-      await Promise.race([
-        new Promise<void>((resolve) => (drained = resolve)),
-        new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref()),
-      ]);
+      await Promise.race([new Promise<void>((resolve) => (drained = resolve)), new Promise<void>((resolve) => setTimeout(resolve, settings.shutdownGraceMs).unref())]);
     }
     server.closeAllConnections();
     await closed;

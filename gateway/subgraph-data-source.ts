@@ -74,8 +74,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     if (tracingEnabled()) injectTraceHeaders(headers);
     const started = performance.now();
-    const observe = (outcome: 'ok' | 'error') =>
-      gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
+    const observe = (outcome: 'ok' | 'error') => gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
 
     let statusCode: number;
     let text: string;
@@ -115,10 +114,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const extensions = { serviceName: this.options.name };
     if (signal?.aborted) {
       const reason = signal.reason as { code?: string; message?: string } | undefined;
-      return new GraphQLError(`Subgraph "${this.options.name}" was cancelled: ${reason?.message ?? 'the request ended'}`, { extensions: { ...extensions, code: reason?.code ?? 'REQUEST_CANCELLED' } });
+      return new GraphQLError(`Subgraph "${this.options.name}" was cancelled: ${reason?.message ?? 'the request ended'}`, {
+        extensions: { ...extensions, code: reason?.code ?? 'REQUEST_CANCELLED' },
+      });
     }
     if ((error as { code?: string }).code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-      return new GraphQLError(`Subgraph "${this.options.name}" answered more than the ${this.options.maxResponseBytes} bytes an operation may return`, { extensions: { ...extensions, code: 'RESPONSE_TOO_LARGE' } });
+      return new GraphQLError(`Subgraph "${this.options.name}" answered more than the ${this.options.maxResponseBytes} bytes an operation may return`, {
+        extensions: { ...extensions, code: 'RESPONSE_TOO_LARGE' },
+      });
     }
     return this.unavailable(`Subgraph "${this.options.name}" is unavailable: ${(error as Error).message}`);
   }

@@ -143,12 +143,10 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     const name = `${key.toUpperCase()}_PORT`;
     ports[key] = int(env, name, ports[key]);
   }
-  const subgraphUrls = Object.fromEntries(
-    SUBGRAPH_NAMES.map((name) => [
-      name,
-      env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${ports[name]}/graphql`,
-    ]),
-  ) as Record<SubgraphName, string>;
+  const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
+    SubgraphName,
+    string
+  >;
 
   const secret = (name: string, devValue: string): string => {
     const value = env[name];

@@ -38,15 +38,12 @@ export function platformError(code: ErrorCode, message: string, extra: Record<st
   return new GraphQLError(message, { extensions: { code, ...extra, http: { status: HTTP_STATUS[code] } } });
 }
 
-export const unauthenticated = (message = 'Authentication required: send a valid Bearer token') =>
-  platformError(ErrorCode.UNAUTHENTICATED, message);
+export const unauthenticated = (message = 'Authentication required: send a valid Bearer token') => platformError(ErrorCode.UNAUTHENTICATED, message);
 export const forbidden = (message = 'You are not allowed to do this') => platformError(ErrorCode.FORBIDDEN, message);
 export const notFound = (what: string, id: string) => platformError(ErrorCode.NOT_FOUND, `${what} ${id} was not found`);
-export const badInput = (message: string, field?: string) =>
-  platformError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
+export const badInput = (message: string, field?: string) => platformError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {});
 export const conflict = (message: string) => platformError(ErrorCode.CONFLICT, message);
-export const unavailable = (message: string, extra: Record<string, unknown> = {}) =>
-  platformError(ErrorCode.UNAVAILABLE, message, extra);
+export const unavailable = (message: string, extra: Record<string, unknown> = {}) => platformError(ErrorCode.UNAVAILABLE, message, extra);
 
 export function httpStatusOf(code: string | undefined): number {
   return (code && HTTP_STATUS[code as ErrorCode]) || 500;

@@ -19,5 +19,7 @@ await withEventsDatabase(async (db, config) => {
   const result = await pruneEvents(db, { maxAgeMs: days * 86_400_000, abandonedAfterMs });
   if (!result.ran) return console.log('another process is pruning right now; nothing done');
   for (const group of result.abandonedGroups) console.warn(`warning: consumer group "${group}" is abandoned (no process seen for long): its events were not kept for it`);
-  console.log(`pruned ${result.events} events, ${result.processed} processed marks, ${result.ingested} ingestion ids, ${result.deadLetters} resolved dead letters (older than ${days} days)`);
+  console.log(
+    `pruned ${result.events} events, ${result.processed} processed marks, ${result.ingested} ingestion ids, ${result.deadLetters} resolved dead letters (older than ${days} days)`,
+  );
 });

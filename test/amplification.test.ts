@@ -40,7 +40,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; result: T
   return { ms: performance.now() - started, result };
 }
 
-it('refuses hundreds of aliases over a series\' occurrences with the limit\'s code, and another company stays served', { timeout: 120_000 }, async () => {
+it("refuses hundreds of aliases over a series' occurrences with the limit's code, and another company stays served", { timeout: 120_000 }, async () => {
   const attacker = await platform.tokenFor('emil.employee');
   const other = await platform.tokenFor('globex.admin');
   const otherQuery = () => platform.request({ token: other, query: MONTH });

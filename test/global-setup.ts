@@ -88,7 +88,10 @@ export default async function setup(project: TestProject) {
   await dropDatabasesOfDeadRuns(serverUrl, false);
   const log = createLogger('test-setup', 'warn');
   const modules = await Promise.all(SUBGRAPH_NAMES.filter((name) => SUBGRAPH_MODULES[name]).map((name) => SUBGRAPH_MODULES[name]!()));
-  for (const [template, seed] of [[TEMPLATE_EMPTY, false], [TEMPLATE_SEEDED, true]] as const) {
+  for (const [template, seed] of [
+    [TEMPLATE_EMPTY, false],
+    [TEMPLATE_SEEDED, true],
+  ] as const) {
     await recreate(serverUrl, template);
     const databaseUrl = withDatabase(serverUrl, template);
     await prepareDatabase({ config: loadConfig({ ...process.env, DATABASE_URL: databaseUrl }), databaseUrl, log }, modules, { seed });

@@ -23,9 +23,16 @@ let locker: pg.Client;
 let observer: pg.Client;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['calendar'], env: { GATEWAY_RATE_LIMIT_STORE: 'memory', GATEWAY_REQUEST_TIMEOUT_MS: '120000', GATEWAY_SUBGRAPH_TIMEOUT_MS: '120000' } });
+  platform = await startTestPlatform({
+    subgraphs: ['calendar'],
+    env: { GATEWAY_RATE_LIMIT_STORE: 'memory', GATEWAY_REQUEST_TIMEOUT_MS: '120000', GATEWAY_SUBGRAPH_TIMEOUT_MS: '120000' },
+  });
   const subgraphUrls = { calendar: platform.subgraphs.calendar!.url };
-  impatient = await startGateway({ config: { ...platform.config, gateway: { ...platform.config.gateway, requestTimeoutMs: 500 } }, log: createLogger('cancellation-test'), subgraphUrls });
+  impatient = await startGateway({
+    config: { ...platform.config, gateway: { ...platform.config.gateway, requestTimeoutMs: 500 } },
+    log: createLogger('cancellation-test'),
+    subgraphUrls,
+  });
   locker = new pg.Client({ connectionString: platform.database.url, application_name: 'cancellation-test-locker' });
   observer = new pg.Client({ connectionString: platform.database.url, application_name: 'cancellation-test-observer' });
   await Promise.all([locker.connect(), observer.connect()]);

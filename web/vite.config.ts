@@ -28,7 +28,10 @@ export default defineConfig({
   server: {
     // `npm run dev --prefix web` against a running `npm start`: the API stays same-origin.
     proxy: Object.fromEntries(
-      ['/graphql', '/files', '/recordings', '/calendar', '/app/session.json'].map((path) => [path, { target: process.env.GATEWAY_URL ?? 'http://localhost:4000', ws: path === '/graphql' }]),
+      ['/graphql', '/files', '/recordings', '/calendar', '/app/session.json'].map((path) => [
+        path,
+        { target: process.env.GATEWAY_URL ?? 'http://localhost:4000', ws: path === '/graphql' },
+      ]),
     ),
   },
 });

@@ -21,9 +21,7 @@ export async function startCpuMeter(subgraphPids: Record<string, number>, databa
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   const backendPids = async () =>
-    (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map(
-      (row) => row.pid,
-    );
+    (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((row) => row.pid);
   return {
     async read(gatewayPid) {
       const reading: CpuReading = { gateway: treeCpuSeconds(gatewayPid) * 1000 };

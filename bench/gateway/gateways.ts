@@ -21,7 +21,15 @@ export interface GatewaySpec {
   /** Work before the first start (installing a peer's binary), with progress printed. */
   prepare?: (print: (line: string) => void) => Promise<void>;
   /** `env`: production's (NODE_ENV, the Passport double's JWKS, secrets: bench/gateway/production-env.ts), for every gateway alike. */
-  start: (options: { scratch: Scratch; port: number; processes: number; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string; env: Record<string, string> }) => Service;
+  start: (options: {
+    scratch: Scratch;
+    port: number;
+    processes: number;
+    subgraphUrls: Record<SubgraphName, string>;
+    supergraphPath: string;
+    databaseUrl: string;
+    env: Record<string, string>;
+  }) => Service;
 }
 
 const require = createRequire(import.meta.url);
@@ -52,7 +60,21 @@ function hive(id: GatewayId, label: string, flags: string[], env: Record<string,
       spawnService(
         scratch,
         `gateway-${id}`,
-        [...peerNodeFlags(), hiveBin(), 'supergraph', supergraphPath, '--host', '127.0.0.1', '--port', String(port), '--fork', String(processes), '-c', 'bench/gateway/peers/hive.config.ts', ...flags],
+        [
+          ...peerNodeFlags(),
+          hiveBin(),
+          'supergraph',
+          supergraphPath,
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--fork',
+          String(processes),
+          '-c',
+          'bench/gateway/peers/hive.config.ts',
+          ...flags,
+        ],
         { ...production, ...QUIET, ...env },
       ),
   };
@@ -62,7 +84,8 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
   ours: {
     id: 'ours',
     label: 'ours (Bheem gateway)',
-    notes: 'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
+    notes:
+      'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
     start: ({ scratch, port, processes, subgraphUrls, databaseUrl, env }) =>
       spawnService(scratch, 'gateway-ours', [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
         ...env,
@@ -92,13 +115,21 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
   },
   hive: hive('hive', 'Hive Gateway', [], {}, 'hive-gateway CLI defaults; propagateHeaders forwards Authorization; --fork for processes'),
   'hive-jit': hive('hive-jit', 'Hive Gateway --jit', ['--jit'], {}, 'as Hive Gateway, with --jit'),
-  'hive-router': hive('hive-router', 'Hive Gateway + router-runtime', [], { BENCH_HIVE_ROUTER: 'true' }, 'as Hive Gateway, with unifiedGraphHandler of @graphql-hive/router-runtime (Rust query planner)'),
+  'hive-router': hive(
+    'hive-router',
+    'Hive Gateway + router-runtime',
+    [],
+    { BENCH_HIVE_ROUTER: 'true' },
+    'as Hive Gateway, with unifiedGraphHandler of @graphql-hive/router-runtime (Rust query planner)',
+  ),
   grafbase: {
     id: 'grafbase',
     label: 'Grafbase (Rust)',
     notes: `grafbase dev ${GRAFBASE_VERSION} (its CLI's embedded gateway, multi-threaded; --processes does not apply) with a generated grafbase.toml: subgraph URLs and SDL files, Authorization forwarded; dev mode also serves its UI and watches files`,
     prepare: ensureGrafbase,
     start: ({ scratch, port, subgraphUrls }) =>
-      spawnProgram(scratch, 'gateway-grafbase', grafbaseBinary(), ['dev', '-c', writeGrafbaseConfig(scratch.dir, subgraphUrls), '--listen-address', `127.0.0.1:${port}`], { RUST_LOG: 'warn' }),
+      spawnProgram(scratch, 'gateway-grafbase', grafbaseBinary(), ['dev', '-c', writeGrafbaseConfig(scratch.dir, subgraphUrls), '--listen-address', `127.0.0.1:${port}`], {
+        RUST_LOG: 'warn',
+      }),
   },
 };

@@ -36,7 +36,6 @@ export interface LoadResult {
   latencyMs: { p50: number; p95: number; p99: number; max: number };
 }
 
-
 const viewers = new Map<string, Viewer>();
 function viewerOf(token: string): Viewer {
   let viewer = viewers.get(token);

@@ -185,8 +185,14 @@ export function planRequest(operation: OperationName, fixture: LoadFixture, rand
         check: (body) => {
           const ticket = (body.data as { joinLiveClass?: Record<string, unknown> } | undefined)?.joinLiveClass;
           return (
-            noErrors(body) && !!ticket && ticket.roomName === room && ticket.canPublish === true && ticket.livekitUrl === fixture.livekitUrl &&
-            typeof ticket.token === 'string' && ticket.token.split('.').length === 3 && typeof ticket.expiresAt === 'string'
+            noErrors(body) &&
+            !!ticket &&
+            ticket.roomName === room &&
+            ticket.canPublish === true &&
+            ticket.livekitUrl === fixture.livekitUrl &&
+            typeof ticket.token === 'string' &&
+            ticket.token.split('.').length === 3 &&
+            typeof ticket.expiresAt === 'string'
           );
         },
       };

@@ -31,7 +31,11 @@ async function seedAcademy(db: Kysely<AcademyDatabase>, schema: string, companie
     { shortname: 'editingteacher', archetype: 'editingteacher', name: 'Teacher', sortorder: '3' },
     { shortname: 'student', archetype: 'student', name: 'Student', sortorder: '5' },
   ];
-  await moodle.insertInto('mdl_role').values(roles.map((role) => ({ ...role, description: '' }))).onConflict((oc) => oc.column('shortname').doNothing()).execute();
+  await moodle
+    .insertInto('mdl_role')
+    .values(roles.map((role) => ({ ...role, description: '' })))
+    .onConflict((oc) => oc.column('shortname').doNothing())
+    .execute();
   const roleIds = new Map((await moodle.selectFrom('mdl_role').select(['id', 'shortname']).execute()).map((row) => [row.shortname, row.id]));
   const teacherRole = roleIds.get('editingteacher')!;
   const studentRole = roleIds.get('student')!;
@@ -41,27 +45,53 @@ async function seedAcademy(db: Kysely<AcademyDatabase>, schema: string, companie
   await insertChunked(users, (chunk) =>
     moodle
       .insertInto('mdl_user')
-      .values(chunk.map(({ company, user }) => ({
-        id: user.id, username: user.username, firstname: user.firstname, lastname: user.lastname,
-        email: `${user.username}@bench${company.moodleCategory}.example`, auth: 'oauth2', confirmed: 1, mnethostid: '1',
-        timecreated: time, timemodified: time,
-      })))
+      .values(
+        chunk.map(({ company, user }) => ({
+          id: user.id,
+          username: user.username,
+          firstname: user.firstname,
+          lastname: user.lastname,
+          email: `${user.username}@bench${company.moodleCategory}.example`,
+          auth: 'oauth2',
+          confirmed: 1,
+          mnethostid: '1',
+          timecreated: time,
+          timemodified: time,
+        })),
+      )
       .execute(),
   );
   await insertChunked(users, (chunk) =>
-    db.insertInto('academy.company_users').values(chunk.map(({ company, user }) => ({ company_id: company.id, user_id: user.id, roles: user.roles }))).execute(),
+    db
+      .insertInto('academy.company_users')
+      .values(chunk.map(({ company, user }) => ({ company_id: company.id, user_id: user.id, roles: user.roles })))
+      .execute(),
   );
-  await db.insertInto('academy.company_course_categories').values(companies.map((company) => ({ company_id: company.id, category_id: company.moodleCategory }))).execute();
+  await db
+    .insertInto('academy.company_course_categories')
+    .values(companies.map((company) => ({ company_id: company.id, category_id: company.moodleCategory })))
+    .execute();
 
   const courses = companies.flatMap((company) => company.courses.map((course) => ({ company, course })));
   await insertChunked(courses, (chunk) =>
     moodle
       .insertInto('mdl_course')
-      .values(chunk.map(({ company, course }) => ({
-        id: course.id, category: company.moodleCategory, sortorder: course.id, fullname: course.fullname, shortname: course.shortname,
-        summary: course.summary, summaryformat: 1, startdate: unix(new Date(now.getTime() - 30 * 86_400_000)),
-        enddate: unix(new Date(now.getTime() + 120 * 86_400_000)), visible: 1, timecreated: time, timemodified: time,
-      })))
+      .values(
+        chunk.map(({ company, course }) => ({
+          id: course.id,
+          category: company.moodleCategory,
+          sortorder: course.id,
+          fullname: course.fullname,
+          shortname: course.shortname,
+          summary: course.summary,
+          summaryformat: 1,
+          startdate: unix(new Date(now.getTime() - 30 * 86_400_000)),
+          enddate: unix(new Date(now.getTime() + 120 * 86_400_000)),
+          visible: 1,
+          timecreated: time,
+          timemodified: time,
+        })),
+      )
       .execute(),
   );
   await insertChunked(courses, async (chunk) => {
@@ -74,16 +104,25 @@ async function seedAcademy(db: Kysely<AcademyDatabase>, schema: string, companie
     const contextOf = new Map(contexts.map((row) => [row.instanceid, row.id]));
     const enrols = await moodle
       .insertInto('mdl_enrol')
-      .values(chunk.map(({ course }) => ({ enrol: 'manual', courseid: course.id, status: MOODLE.ENROL_INSTANCE_ENABLED, roleid: studentRole, timecreated: time, timemodified: time })))
+      .values(
+        chunk.map(({ course }) => ({ enrol: 'manual', courseid: course.id, status: MOODLE.ENROL_INSTANCE_ENABLED, roleid: studentRole, timecreated: time, timemodified: time })),
+      )
       .returning(['id', 'courseid'])
       .execute();
     const enrolOf = new Map(enrols.map((row) => [row.courseid, row.id]));
     await moodle
       .insertInto('mdl_user_enrolments')
-      .values(chunk.map(({ course }) => ({
-        enrolid: enrolOf.get(course.id)!, userid: course.teacher.id, status: MOODLE.ENROL_USER_ACTIVE,
-        timestart: unix(new Date(now.getTime() - 30 * 86_400_000)), timeend: '0', timecreated: time, timemodified: time,
-      })))
+      .values(
+        chunk.map(({ course }) => ({
+          enrolid: enrolOf.get(course.id)!,
+          userid: course.teacher.id,
+          status: MOODLE.ENROL_USER_ACTIVE,
+          timestart: unix(new Date(now.getTime() - 30 * 86_400_000)),
+          timeend: '0',
+          timecreated: time,
+          timemodified: time,
+        })),
+      )
       .execute();
     await moodle
       .insertInto('mdl_role_assignments')
@@ -100,28 +139,52 @@ async function seedMeet(db: Kysely<MeetDatabase>, companies: BenchCompany[]): Pr
   await insertChunked(classes, (chunk) =>
     db
       .insertInto('live_classes')
-      .values(chunk.map(({ company, course, liveClass }) => {
-        const started = liveClass.status === 'SCHEDULED' ? null : liveClass.scheduledAt;
-        return {
-          id: liveClass.id, company_id: company.id, course_id: course.id, title: liveClass.title, description: null,
-          scheduled_at: liveClass.scheduledAt, duration_minutes: liveClass.durationMinutes, status: liveClass.status,
-          started_at: started, ended_at: liveClass.status === 'ENDED' ? liveClass.event.end : null,
-          room_name: liveClass.roomName, host_user_id: liveClass.host.id, record: liveClass.status === 'ENDED',
-          room_opened_at: started, created_by: `passport-${liveClass.host.id}`,
-        };
-      }))
+      .values(
+        chunk.map(({ company, course, liveClass }) => {
+          const started = liveClass.status === 'SCHEDULED' ? null : liveClass.scheduledAt;
+          return {
+            id: liveClass.id,
+            company_id: company.id,
+            course_id: course.id,
+            title: liveClass.title,
+            description: null,
+            scheduled_at: liveClass.scheduledAt,
+            duration_minutes: liveClass.durationMinutes,
+            status: liveClass.status,
+            started_at: started,
+            ended_at: liveClass.status === 'ENDED' ? liveClass.event.end : null,
+            room_name: liveClass.roomName,
+            host_user_id: liveClass.host.id,
+            record: liveClass.status === 'ENDED',
+            room_opened_at: started,
+            created_by: `passport-${liveClass.host.id}`,
+          };
+        }),
+      )
       .execute(),
   );
   const recorded = classes.filter(({ liveClass }) => liveClass.recording);
   await insertChunked(recorded, (chunk) =>
     db
       .insertInto('recordings')
-      .values(chunk.map(({ company, course, liveClass }) => ({
-        id: liveClass.recording!.id, company_id: company.id, live_class_id: liveClass.id, course_id: course.id,
-        egress_id: `EG_${liveClass.recording!.id}`, status: 'READY', started_at: liveClass.scheduledAt, ended_at: liveClass.event.end,
-        duration_seconds: liveClass.recording!.durationSeconds, size_bytes: String(100_000_000), storage: 'local',
-        file_key: `${liveClass.roomName}.mp4`, location: `${liveClass.roomName}.mp4`, created_at: liveClass.recording!.createdAt,
-      })))
+      .values(
+        chunk.map(({ company, course, liveClass }) => ({
+          id: liveClass.recording!.id,
+          company_id: company.id,
+          live_class_id: liveClass.id,
+          course_id: course.id,
+          egress_id: `EG_${liveClass.recording!.id}`,
+          status: 'READY',
+          started_at: liveClass.scheduledAt,
+          ended_at: liveClass.event.end,
+          duration_seconds: liveClass.recording!.durationSeconds,
+          size_bytes: String(100_000_000),
+          storage: 'local',
+          file_key: `${liveClass.roomName}.mp4`,
+          location: `${liveClass.roomName}.mp4`,
+          created_at: liveClass.recording!.createdAt,
+        })),
+      )
       .execute(),
   );
 }
@@ -131,22 +194,48 @@ async function seedCalendar(db: Kysely<CalendarDatabase>, companies: BenchCompan
   await insertChunked(classes, (chunk) =>
     db
       .insertInto('calendar.calendar_events')
-      .values(chunk.map(({ company, course, liveClass }) => ({
-        id: liveClass.event.id, company_id: company.id, parent_id: null, recurrence_id: null, title: liveClass.event.title,
-        description: null, location: null, start_time: liveClass.event.start, end_time: liveClass.event.end, all_day: false,
-        timezone: 'UTC', recurrence_rule: null, series_until: null, event_type: 'LIVE_CLASS', source_module: 'meet',
-        entity_type: 'live_class', entity_id: liveClass.id, course_id: course.id, organizer_id: liveClass.host.id,
-        external_id: null, last_synced_at: null, metadata: JSON.stringify({ courseId: course.id }),
-      })))
+      .values(
+        chunk.map(({ company, course, liveClass }) => ({
+          id: liveClass.event.id,
+          company_id: company.id,
+          parent_id: null,
+          recurrence_id: null,
+          title: liveClass.event.title,
+          description: null,
+          location: null,
+          start_time: liveClass.event.start,
+          end_time: liveClass.event.end,
+          all_day: false,
+          timezone: 'UTC',
+          recurrence_rule: null,
+          series_until: null,
+          event_type: 'LIVE_CLASS',
+          source_module: 'meet',
+          entity_type: 'live_class',
+          entity_id: liveClass.id,
+          course_id: course.id,
+          organizer_id: liveClass.host.id,
+          external_id: null,
+          last_synced_at: null,
+          metadata: JSON.stringify({ courseId: course.id }),
+        })),
+      )
       .execute(),
   );
   await insertChunked(classes, (chunk) =>
     db
       .insertInto('calendar.event_participants')
-      .values(chunk.map(({ liveClass }) => ({
-        event_id: liveClass.event.id, user_id: liveClass.host.id, external_email: null, external_name: null,
-        status: 'ACCEPTED', is_organizer: true, responded_at: null,
-      })))
+      .values(
+        chunk.map(({ liveClass }) => ({
+          event_id: liveClass.event.id,
+          user_id: liveClass.host.id,
+          external_email: null,
+          external_name: null,
+          status: 'ACCEPTED',
+          is_organizer: true,
+          responded_at: null,
+        })),
+      )
       .execute(),
   );
 }
@@ -154,17 +243,32 @@ async function seedCalendar(db: Kysely<CalendarDatabase>, companies: BenchCompan
 async function seedDocuments(db: Kysely<DocumentsDatabase>, companies: BenchCompany[]): Promise<void> {
   const documents = companies.flatMap((company) => company.courses.flatMap((course) => course.documents.map((document) => ({ company, course, document }))));
   const common = (companyId: string, document: (typeof documents)[number]['document']) => ({
-    filename: document.filename, original_filename: document.filename, mime_type: 'application/pdf', size: document.size,
-    checksum: '0'.repeat(64), storage_backend: 'local', storage_key: storageKey(companyId, document.id, document.versionId),
-    uploaded_by: document.uploadedBy.id, created_at: document.createdAt,
+    filename: document.filename,
+    original_filename: document.filename,
+    mime_type: 'application/pdf',
+    size: document.size,
+    checksum: '0'.repeat(64),
+    storage_backend: 'local',
+    storage_key: storageKey(companyId, document.id, document.versionId),
+    uploaded_by: document.uploadedBy.id,
+    created_at: document.createdAt,
   });
   await insertChunked(documents, (chunk) =>
     db
       .insertInto('documents.documents')
-      .values(chunk.map(({ company, course, document }) => ({
-        id: document.id, company_id: company.id, category: 'handout', tags: [], version: 1, entity_type: 'course',
-        entity_id: course.id, is_archived: false, ...common(company.id, document),
-      })))
+      .values(
+        chunk.map(({ company, course, document }) => ({
+          id: document.id,
+          company_id: company.id,
+          category: 'handout',
+          tags: [],
+          version: 1,
+          entity_type: 'course',
+          entity_id: course.id,
+          is_archived: false,
+          ...common(company.id, document),
+        })),
+      )
       .execute(),
   );
   await insertChunked(documents, (chunk) =>
@@ -185,7 +289,13 @@ export interface SeedCounts {
 }
 
 /** Inserts `companies` into a database migrated for all five subgraphs; `print` reports progress. */
-export async function seedBenchData(config: PlatformConfig, databaseUrl: string, companies: BenchCompany[], now: Date, print: (line: string) => void = () => {}): Promise<SeedCounts> {
+export async function seedBenchData(
+  config: PlatformConfig,
+  databaseUrl: string,
+  companies: BenchCompany[],
+  now: Date,
+  print: (line: string) => void = () => {},
+): Promise<SeedCounts> {
   const courses = companies.flatMap((company) => company.courses);
   const counts: SeedCounts = {
     courses: courses.length,
@@ -200,7 +310,9 @@ export async function seedBenchData(config: PlatformConfig, databaseUrl: string,
     await run();
     print(`  seeded ${label} (${Math.round(performance.now() - started)} ms)`);
   };
-  await step(`academy: ${counts.users} users, ${counts.courses} courses with enrolments`, () => seedAcademy(createKysely<AcademyDatabase>(databaseUrl), config.moodle.schema, companies, now));
+  await step(`academy: ${counts.users} users, ${counts.courses} courses with enrolments`, () =>
+    seedAcademy(createKysely<AcademyDatabase>(databaseUrl), config.moodle.schema, companies, now),
+  );
   await step(`meet: ${counts.liveClasses} live classes, ${counts.recordings} recordings`, () => seedMeet(createKysely<MeetDatabase>(databaseUrl, 'meet'), companies));
   await step(`calendar: ${counts.calendarEvents} events`, () => seedCalendar(createKysely<CalendarDatabase>(databaseUrl), companies));
   await step(`documents: ${counts.documents} documents`, () => seedDocuments(createKysely<DocumentsDatabase>(databaseUrl), companies));

@@ -109,7 +109,12 @@ export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env:
     SKIP_MIGRATIONS: 'true',
     SEED_DEMO_DATA: 'false',
     HOST: '127.0.0.1',
-    ...Object.fromEntries(SUBGRAPH_NAMES.flatMap((name) => [[`${name.toUpperCase()}_PORT`, String(ports[name])], [`${name.toUpperCase()}_URL`, urls[name]]])),
+    ...Object.fromEntries(
+      SUBGRAPH_NAMES.flatMap((name) => [
+        [`${name.toUpperCase()}_PORT`, String(ports[name])],
+        [`${name.toUpperCase()}_URL`, urls[name]],
+      ]),
+    ),
   };
   const services = SUBGRAPH_NAMES.map((name) => spawnService(scratch, `subgraph-${name}`, ['--import', 'tsx', 'scripts/start-subgraph.ts', name], shared));
   try {

@@ -50,7 +50,10 @@ export function conditionValues(variables: readonly ConditionVariable[], given: 
 }
 
 /** A cache key of one combination of values. */
-export const conditionsKey = (conditions: Conditions) => Object.values(conditions).map((value) => (value ? '1' : '0')).join('');
+export const conditionsKey = (conditions: Conditions) =>
+  Object.values(conditions)
+    .map((value) => (value ? '1' : '0'))
+    .join('');
 
 /** Whether a field or fragment with these directives is part of the answer. */
 export function included(directives: readonly DirectiveNode[] | undefined, conditions: Conditions | undefined): boolean {

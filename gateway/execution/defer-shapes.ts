@@ -14,7 +14,12 @@ import { SelectionShape } from './response-shape.js';
 const { parse, getNamedType, isCompositeType, isObjectType, isInterfaceType, Kind } = graphqlRuntime;
 
 /** The fields of response name `name` in these selection sets (fragments opened), each with the type it is asked on. */
-function fieldsNamed(sets: readonly { set: SelectionSetNode; type: GraphQLCompositeType }[], name: string, schema: GraphQLSchema, fragments: Record<string, FragmentDefinitionNode>) {
+function fieldsNamed(
+  sets: readonly { set: SelectionSetNode; type: GraphQLCompositeType }[],
+  name: string,
+  schema: GraphQLSchema,
+  fragments: Record<string, FragmentDefinitionNode>,
+) {
   const found: { field: FieldNode; type: GraphQLCompositeType }[] = [];
   const visit = (set: SelectionSetNode, type: GraphQLCompositeType) => {
     for (const selection of set.selections) {
@@ -55,7 +60,11 @@ function typeAt(schema: GraphQLSchema, operation: OperationDefinitionNode, fragm
   return type;
 }
 
-export function deferShapes(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>): (conditions: Conditions | undefined) => DeferShapes {
+export function deferShapes(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+): (conditions: Conditions | undefined) => DeferShapes {
   const shapes = new Map<string, SelectionShape>();
   return (conditions) => (subselection, queryPath) => {
     const key = `${conditions ? conditionsKey(conditions) : ''}\n${queryPath.join('\n')}\n${subselection}`;

@@ -104,7 +104,12 @@ export class PlanExecutor {
    * An operation that does not come through Apollo Server (a query over graphql-ws): parsed, validated against
    * `schema` with `rules` (the caller's: graphql-js's own, and no introspection where it is off), and planned.
    */
-  prepareOutside(query: string, operationName: string | undefined, schema: GraphQLSchema, rules: readonly ValidationRule[]): PreparedOperation | { errors: readonly GraphQLError[] } {
+  prepareOutside(
+    query: string,
+    operationName: string | undefined,
+    schema: GraphQLSchema,
+    rules: readonly ValidationRule[],
+  ): PreparedOperation | { errors: readonly GraphQLError[] } {
     const key = `${operationName ?? ''}\n${query}`;
     const cached = this.outside.get(key);
     if (cached) return cached;
@@ -115,7 +120,8 @@ export class PlanExecutor {
       return { errors: [new GraphQLErrorClass((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
     }
     const invalid = validate(schema, document, rules);
-    if (invalid.length > 0) return { errors: invalid.map((error) => new GraphQLErrorClass(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+    if (invalid.length > 0)
+      return { errors: invalid.map((error) => new GraphQLErrorClass(error.message, { nodes: error.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
     const operation = getOperationAST(document, operationName) ?? undefined;
     const compiled = this.compile({ document, operation, request: { operationName }, schema } as unknown as GatewayGraphQLRequestContext);
     if (!compiled.plan) {
@@ -154,7 +160,8 @@ export class PlanExecutor {
     const { admission } = this.options;
     if (admission && compiled.multiFetch) {
       // A bounded wait: past GATEWAY_MAX_QUEUED_PLANS waiting, refused at once (the fast lane answers 503).
-      if (admission.full) return Promise.resolve({ errors: [new GraphQLErrorClass('The gateway is busy: retry in a moment', { extensions: { code: SERVER_BUSY, http: { status: 503 } } })] });
+      if (admission.full)
+        return Promise.resolve({ errors: [new GraphQLErrorClass('The gateway is busy: retry in a moment', { extensions: { code: SERVER_BUSY, http: { status: 503 } } })] });
       return admission.admit(() => this.runNow(compiled, variables, context));
     }
     return this.runNow(compiled, variables, context);
@@ -231,9 +238,14 @@ export class PlanExecutor {
 
   private compile({ document, operation, request, schema }: GatewayGraphQLRequestContext): Compiled {
     // No operation resolved (several without operationName, or an unknown name): the pipeline refuses these first.
-    if (!operation) return { errors: [new graphqlRuntime.GraphQLError('No operation to run: name one of the document in operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })] };
+    if (!operation)
+      return {
+        errors: [new graphqlRuntime.GraphQLError('No operation to run: name one of the document in operationName', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })],
+      };
     if (operation.operation === 'subscription') {
-      return { errors: [new graphqlRuntime.GraphQLError('Subscriptions are served over graphql-ws (/graphql) and SSE (/graphql/stream)', { extensions: { code: 'BAD_REQUEST' } })] };
+      return {
+        errors: [new graphqlRuntime.GraphQLError('Subscriptions are served over graphql-ws (/graphql) and SSE (/graphql/stream)', { extensions: { code: 'BAD_REQUEST' } })],
+      };
     }
     let planned: QueryPlan;
     try {
@@ -245,7 +257,11 @@ export class PlanExecutor {
     if (reason) return unsupported(reason);
     const node = planned.node;
     const isMutation = operation.operation === 'mutation';
-    const plan: CompiledNode | undefined = !node ? { kind: 'Sequence', nodes: [] } : node.kind === 'Subscription' ? undefined : compilePlan(node, this.options.supergraphSchema, isMutation);
+    const plan: CompiledNode | undefined = !node
+      ? { kind: 'Sequence', nodes: [] }
+      : node.kind === 'Subscription'
+        ? undefined
+        : compilePlan(node, this.options.supergraphSchema, isMutation);
     if (!plan) return unsupported('plan');
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;

@@ -5,7 +5,17 @@
  * each with its wrapped type and a check for leaf values. Compiled lazily:
  * a type's fields are collected the first time an object of it is shaped.
  */
-import type { FieldNode, GraphQLCompositeType, GraphQLField, GraphQLObjectType, GraphQLNamedType, GraphQLOutputType, GraphQLSchema, SelectionSetNode, FragmentDefinitionNode } from 'graphql';
+import type {
+  FieldNode,
+  GraphQLCompositeType,
+  GraphQLField,
+  GraphQLObjectType,
+  GraphQLNamedType,
+  GraphQLOutputType,
+  GraphQLSchema,
+  SelectionSetNode,
+  FragmentDefinitionNode,
+} from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { included, type Conditions } from './conditions.js';
 
@@ -136,7 +146,8 @@ export class SelectionShape {
         fields.push({ responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
         continue;
       }
-      const definition = 'getFields' in runtime ? ((runtime.getFields()[name] ?? metaField(name, runtime, this.context.schema)) as GraphQLField<unknown, unknown> | undefined) : undefined;
+      const definition =
+        'getFields' in runtime ? ((runtime.getFields()[name] ?? metaField(name, runtime, this.context.schema)) as GraphQLField<unknown, unknown> | undefined) : undefined;
       if (!definition) continue; // only on a union without __typename in the data: nothing to shape
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({ responseName, isTypename: false, value: this.valueShape(definition.type, subSelections) });

@@ -21,7 +21,7 @@ const { visit, BREAK, GraphQLError } = graphqlRuntime;
 const WHAT: Record<string, string> = {
   stream: '@stream',
   __proto__: '"__proto__" as a field or alias name',
-  plan: 'this operation\'s query plan (it needs @fromContext or another feature this gateway does not execute)',
+  plan: "this operation's query plan (it needs @fromContext or another feature this gateway does not execute)",
 };
 
 /** Why the document cannot run here, if it cannot. */

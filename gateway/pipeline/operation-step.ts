@@ -21,7 +21,11 @@ const BAD_VARIABLES = refusal(400, 'BAD_REQUEST', 'variables must be a JSON obje
 function pick(operations: readonly OperationEntry[], operationName: string | undefined): OperationEntry | Refusal {
   if (operationName === undefined) {
     if (operations.length === 1) return operations[0]!;
-    return refusal(400, 'OPERATION_RESOLUTION_FAILURE', operations.length === 0 ? 'The document has no operation to run' : 'The document has several operations: name the one to run in operationName');
+    return refusal(
+      400,
+      'OPERATION_RESOLUTION_FAILURE',
+      operations.length === 0 ? 'The document has no operation to run' : 'The document has several operations: name the one to run in operationName',
+    );
   }
   for (const operation of operations) if (operation.name === operationName) return operation;
   return refusal(400, 'OPERATION_RESOLUTION_FAILURE', `Unknown operation named "${operationName.slice(0, 100)}"`);

@@ -20,7 +20,8 @@ export class RequestCancelled extends Error {
 
 export function requestDeadline(response: ServerResponse, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
-  const timer = timeoutMs > 0 ? setTimeout(() => controller.abort(new RequestCancelled('GATEWAY_TIMEOUT', `the request took longer than the ${timeoutMs} ms allowed`)), timeoutMs) : undefined;
+  const timer =
+    timeoutMs > 0 ? setTimeout(() => controller.abort(new RequestCancelled('GATEWAY_TIMEOUT', `the request took longer than the ${timeoutMs} ms allowed`)), timeoutMs) : undefined;
   response.once('close', () => {
     clearTimeout(timer);
     if (!response.writableFinished) controller.abort(new RequestCancelled('CLIENT_CLOSED_REQUEST', 'the caller went away'));

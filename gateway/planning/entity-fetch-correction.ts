@@ -65,7 +65,12 @@ export class RequiredAliases {
 class NotCorrectable extends Error {}
 
 /** A selection set as the plan's `requires` writes one; fields that take arguments become their aliases. */
-function toPlanSelections(set: SelectionSetNode, typeName: string, parentPath: string[], context: { metadata: EntityMetadata; aliases: RequiredAliases; aliased: AliasedField[] } | undefined): QueryPlanSelectionNode[] {
+function toPlanSelections(
+  set: SelectionSetNode,
+  typeName: string,
+  parentPath: string[],
+  context: { metadata: EntityMetadata; aliases: RequiredAliases; aliased: AliasedField[] } | undefined,
+): QueryPlanSelectionNode[] {
   return set.selections.map((selection): QueryPlanSelectionNode => {
     if (selection.kind !== Kind.FIELD) throw new NotCorrectable('fragments in a field set');
     const name = selection.name.value;
@@ -208,7 +213,9 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
 
 /** The inline fragments under `_entities` (one per entity type the fetch asks fields of). */
 function entityFragments(operation: FetchOperation): InlineFragmentNode[] {
-  return operation.roots().flatMap((set) => set.selections.filter((selection): selection is InlineFragmentNode => selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition !== undefined));
+  return operation
+    .roots()
+    .flatMap((set) => set.selections.filter((selection): selection is InlineFragmentNode => selection.kind === Kind.INLINE_FRAGMENT && selection.typeCondition !== undefined));
 }
 
 /** The asked fields in groups whose representations agree: no group needs one field with two sets of arguments. */
@@ -255,7 +262,9 @@ function correctedFetch(fetch: FetchNode, group: readonly AskedField[], byType: 
         const typeName = selection.typeCondition.name.value;
         const selections = selection.selectionSet.selections.filter((inner) => inner.kind !== Kind.FIELD || kept.has(`${typeName}\n${inner.alias?.value ?? inner.name.value}`));
         // A type none of whose fields this group asks is left out (an empty selection set is no GraphQL).
-        return selections.some((inner) => inner.kind !== Kind.FIELD || inner.name.value !== '__typename') ? [{ ...selection, selectionSet: { ...selection.selectionSet, selections } }] : [];
+        return selections.some((inner) => inner.kind !== Kind.FIELD || inner.name.value !== '__typename')
+          ? [{ ...selection, selectionSet: { ...selection.selectionSet, selections } }]
+          : [];
       });
       (entity as { selections: unknown }).selections = fragments;
     }

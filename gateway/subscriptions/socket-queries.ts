@@ -51,7 +51,13 @@ export function socketQueries(serving: () => ServingSupergraph, introspection: b
   };
 }
 
-async function* runQuery(serving: ServingSupergraph, prepared: PreparedOperation, variables: Record<string, unknown> | undefined, viewer: Viewer, requestId: string): AsyncGenerator<ExecutionResult> {
+async function* runQuery(
+  serving: ServingSupergraph,
+  prepared: PreparedOperation,
+  variables: Record<string, unknown> | undefined,
+  viewer: Viewer,
+  requestId: string,
+): AsyncGenerator<ExecutionResult> {
   // Cancelled when the client completes the operation or leaves (graphql-ws returns the generator).
   const cancel = new AbortController();
   const context: GatewayContext = { viewer, requestId, signal: cancel.signal, incremental: {} };

@@ -93,10 +93,13 @@ export class UpstreamConnection {
       if (this.subscriptions.size === 0) return; // reopened on the next subscribe
       const delay = Math.min((this.options.minBackoffMs ?? 100) * 2 ** this.attempt++, this.options.maxBackoffMs ?? 5_000);
       this.options.log.warn({ url: this.options.url, code, reason: String(reason), retryInMs: delay }, 'upstream subscription connection lost; reconnecting');
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = undefined;
-        this.open();
-      }, delay * (0.75 + Math.random() / 2));
+      this.retryTimer = setTimeout(
+        () => {
+          this.retryTimer = undefined;
+          this.open();
+        },
+        delay * (0.75 + Math.random() / 2),
+      );
       this.retryTimer.unref();
     });
   }

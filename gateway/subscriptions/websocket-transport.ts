@@ -117,7 +117,12 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
   const path = options.path ?? '/graphql';
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
   // No compression: a deflate per client would undo the one serialization per event (and see rawSocketOf).
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: options.maxPayloadBytes ?? 64 * 1024, handleProtocols: (protocols) => handleProtocols(protocols) });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: options.maxPayloadBytes ?? 64 * 1024,
+    handleProtocols: (protocols) => handleProtocols(protocols),
+  });
   const connections = new WeakMap<WebSocket, Connection>();
 
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -80,10 +80,7 @@ describe('abuse suite', () => {
       return response.body.data.courses.length as number;
     };
     const abuse = ABUSES.flatMap((abuse) => Array.from({ length: 3 }, () => abuse.body()));
-    const results = await Promise.all([
-      ...abuse.map((payload) => platform.post(payload, { authorization: `Bearer ${token}` })),
-      ...Array.from({ length: 30 }, normal),
-    ]);
+    const results = await Promise.all([...abuse.map((payload) => platform.post(payload, { authorization: `Bearer ${token}` })), ...Array.from({ length: 30 }, normal)]);
     const refused = results.slice(0, abuse.length) as { status: number }[];
     expect(refused.every((result) => result.status >= 200)).toBe(true);
     expect(results.slice(abuse.length)).toEqual(Array(30).fill(3));

@@ -70,7 +70,14 @@ describe('any supergraph by configuration', () => {
     const { post } = await gatewayWith({ GATEWAY_SUPERGRAPH_FILE: file });
     const answer = await post('{ employees { id name salary } }');
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: { employees: [{ id: 'e1', name: 'Asha', salary: 100 }, { id: 'e2', name: 'Bilal', salary: 90 }] } });
+    expect(answer.body).toEqual({
+      data: {
+        employees: [
+          { id: 'e1', name: 'Asha', salary: 100 },
+          { id: 'e2', name: 'Bilal', salary: 90 },
+        ],
+      },
+    });
     const call = payroll.received.at(-1)!;
     const identity = verifyIdentity(loadConfig().internalSigningSecret, String(call.headers[IDENTITY_HEADER]), 'payroll-eu', call.body);
     expect(identity).toMatchObject({ ok: true, viewer: { userId: 'anonymous' } });
@@ -123,7 +130,14 @@ describe('reloading the supergraph file', () => {
     expect(fresh.body).toEqual({ data: { employees: [{ title: 'Engineer' }, { title: 'Designer' }] } });
 
     release();
-    expect((await inFlight).body).toEqual({ data: { employees: [{ name: 'Asha', salary: 100 }, { name: 'Bilal', salary: 90 }] } });
+    expect((await inFlight).body).toEqual({
+      data: {
+        employees: [
+          { name: 'Asha', salary: 100 },
+          { name: 'Bilal', salary: 90 },
+        ],
+      },
+    });
   });
 
   it('closes the pool of a subgraph the reload moved, once the operation in flight that still uses it has finished', async () => {
@@ -145,7 +159,14 @@ describe('reloading the supergraph file', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500)); // past the grace for requests validated before the reload
     release();
     hr.hold = undefined;
-    expect((await inFlight).body).toEqual({ data: { employees: [{ name: 'Asha', salary: 100 }, { name: 'Bilal', salary: 90 }] } });
+    expect((await inFlight).body).toEqual({
+      data: {
+        employees: [
+          { name: 'Asha', salary: 100 },
+          { name: 'Bilal', salary: 90 },
+        ],
+      },
+    });
 
     expect((await post('{ employees { salary } }')).body).toEqual({ data: { employees: [{ salary: 100 }, { salary: 90 }] } });
     expect(payrollMoved.received.length).toBeGreaterThan(0);

@@ -61,7 +61,11 @@ describe('the IP rate limit behind a proxy', () => {
     platform = await startGatewayPlatform({ subgraphs: ['academy'] });
     const config = {
       ...platform.config,
-      gateway: { ...platform.config.gateway, trustProxy: 1 as const, rateLimit: { store: 'memory' as const, user: { burst: 1000, perSecond: 0.01 }, ip: { burst: 5, perSecond: 0.01 } } },
+      gateway: {
+        ...platform.config.gateway,
+        trustProxy: 1 as const,
+        rateLimit: { store: 'memory' as const, user: { burst: 1000, perSecond: 0.01 }, ip: { burst: 5, perSecond: 0.01 } },
+      },
     };
     url = (await platform.startAnotherGateway({ config })).url.replace('localhost', '127.0.0.1');
   });

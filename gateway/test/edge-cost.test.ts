@@ -129,7 +129,12 @@ describe('time and cancellation', () => {
     const seen = items.cancelled;
     try {
       const controller = new AbortController();
-      const pending = fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ items(n: 2) { id } }' }), signal: controller.signal }).catch(() => undefined);
+      const pending = fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ items(n: 2) { id } }' }),
+        signal: controller.signal,
+      }).catch(() => undefined);
       await held.arrived;
       controller.abort();
       await pending;

@@ -30,8 +30,7 @@ afterAll(async () => {
 });
 
 const auth = () => ({ authorization: `Bearer ${token}` });
-const tasksTitled = async (fragment: string) =>
-  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM erp.tasks WHERE title LIKE ${`%${fragment}%`}`.execute(db)).rows[0]!.n);
+const tasksTitled = async (fragment: string) => Number((await sql<{ n: string }>`SELECT count(*) AS n FROM erp.tasks WHERE title LIKE ${`%${fragment}%`}`.execute(db)).rows[0]!.n);
 
 /** Raw bytes to the gateway, for bodies JSON.stringify cannot make. */
 function postRaw(body: Buffer, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {

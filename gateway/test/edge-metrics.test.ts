@@ -9,7 +9,11 @@ import type { PlatformConfig } from '../../platform/config.js';
 import { startGatewayPlatform, type GatewayPlatform } from './support/gateway-platform.js';
 
 let platform: GatewayPlatform;
-const withGateway = (gateway: Partial<PlatformConfig['gateway']>, production = false): PlatformConfig => ({ ...platform.config, production, gateway: { ...platform.config.gateway, ...gateway } });
+const withGateway = (gateway: Partial<PlatformConfig['gateway']>, production = false): PlatformConfig => ({
+  ...platform.config,
+  production,
+  gateway: { ...platform.config.gateway, ...gateway },
+});
 const metricsOf = (url: string) => url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/metrics');
 
 beforeAll(async () => {

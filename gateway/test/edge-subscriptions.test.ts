@@ -107,7 +107,12 @@ describe('subscription caps', () => {
     first.subscribe('1', IDS);
     first.subscribe('2', IDS);
     second.subscribe('3', IDS);
-    for (const [client, id] of [[first, '1'], [first, '2'], [second, '3']] as const) expect(await client.errorOf(id)).toBeNull();
+    for (const [client, id] of [
+      [first, '1'],
+      [first, '2'],
+      [second, '3'],
+    ] as const)
+      expect(await client.errorOf(id)).toBeNull();
     second.subscribe('4', IDS);
     expect((await second.errorOf('4'))?.[0]?.extensions?.code).toBe('TOO_MANY_SUBSCRIPTIONS');
     // Leaving gives the places back.

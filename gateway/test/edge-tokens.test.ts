@@ -32,7 +32,15 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
   jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
   platform = await startGatewayPlatform({ subgraphs: ['academy'], env: { AUTH_MAX_TOKEN_TTL_SECONDS: '3600' } });
-  const jwksConfig = loadConfig({ ...process.env, DATABASE_URL: platform.database.url, AUTH_JWKS_URL: jwksUrl, AUTH_ISSUER: 'https://passport.test', AUTH_AUDIENCE: 'bheem', AUTH_MAX_TOKEN_TTL_SECONDS: '3600', GATEWAY_RATE_LIMIT_STORE: 'memory' });
+  const jwksConfig = loadConfig({
+    ...process.env,
+    DATABASE_URL: platform.database.url,
+    AUTH_JWKS_URL: jwksUrl,
+    AUTH_ISSUER: 'https://passport.test',
+    AUTH_AUDIENCE: 'bheem',
+    AUTH_MAX_TOKEN_TTL_SECONDS: '3600',
+    GATEWAY_RATE_LIMIT_STORE: 'memory',
+  });
   const jwksGateway = await platform.startAnotherGateway({ config: jwksConfig });
   jwksGatewayUrl = jwksGateway.url.replace('localhost', '127.0.0.1');
 });

@@ -39,10 +39,7 @@ describe('federated queries through the gateway', () => {
   });
 
   it('goes from a live class to its course and its calendar event', async () => {
-    const { data, errors } = await platform.query(
-      'tara.teacher',
-      '{ course(id: "101") { liveClasses { id title course { fullname } calendarEvent { start } } } }',
-    );
+    const { data, errors } = await platform.query('tara.teacher', '{ course(id: "101") { liveClasses { id title course { fullname } calendarEvent { start } } } }');
     expect(errors).toBeUndefined();
     const seeded = DEMO_LIVE_CLASSES.find((liveClass) => liveClass.course === '101')!;
     const liveClass = data.course.liveClasses.find((candidate: any) => candidate.id === seeded.id);

@@ -62,10 +62,12 @@ describe('OperationAdmission', () => {
     const admission = new OperationAdmission(0);
     const gate = deferred();
     let running = 0;
-    const all = Array.from({ length: 50 }, () => admission.admit(async () => {
-      running++;
-      await gate.promise;
-    }));
+    const all = Array.from({ length: 50 }, () =>
+      admission.admit(async () => {
+        running++;
+        await gate.promise;
+      }),
+    );
     await tick();
     expect(running).toBe(50);
     gate.resolve();
@@ -76,7 +78,21 @@ describe('OperationAdmission', () => {
   it('counts the fetches of a plan', () => {
     const fetch = { kind: 'Fetch', serviceName: 'catalog', operation: '{ a }', operationName: undefined, variableUsages: [], isMutation: false } satisfies CompiledNode;
     expect(fetchCount(fetch)).toBe(1);
-    expect(fetchCount({ kind: 'Sequence', nodes: [fetch, { kind: 'Parallel', nodes: [{ kind: 'Flatten', path: ['items', '@'], node: fetch }, { kind: 'Flatten', path: ['items', '@'], node: fetch }] }] })).toBe(3);
+    expect(
+      fetchCount({
+        kind: 'Sequence',
+        nodes: [
+          fetch,
+          {
+            kind: 'Parallel',
+            nodes: [
+              { kind: 'Flatten', path: ['items', '@'], node: fetch },
+              { kind: 'Flatten', path: ['items', '@'], node: fetch },
+            ],
+          },
+        ],
+      }),
+    ).toBe(3);
   });
 });
 

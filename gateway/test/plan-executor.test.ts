@@ -34,18 +34,32 @@ describe('executing query plans', () => {
   it('answers aliases, __typename and entity fields from two subgraphs in the order asked', async () => {
     const answer = await run('{ first: product(id: "p1") { kind: __typename label: name price reviews { stars id } id } }');
     expect(answer.errors).toBeUndefined();
-    expect(answer.data).toEqual({ first: { kind: 'Product', label: 'Lamp', price: 12.5, reviews: [{ stars: 4, id: 'p1-r1' }, { stars: 3, id: 'p1-r2' }], id: 'p1' } });
+    expect(answer.data).toEqual({
+      first: {
+        kind: 'Product',
+        label: 'Lamp',
+        price: 12.5,
+        reviews: [
+          { stars: 4, id: 'p1-r1' },
+          { stars: 3, id: 'p1-r2' },
+        ],
+        id: 'p1',
+      },
+    });
     expect(Object.keys(answer.data.first)).toEqual(['kind', 'label', 'price', 'reviews', 'id']);
     expect(oursCalls).toEqual(['catalog', 'reviews']);
   });
 
   it('applies fragments on interfaces and unions by the runtime type', async () => {
-    const answer = await run(`
+    const answer = await run(
+      `
       query Mixed($text: String!) {
         search(text: $text) { __typename ... on Product { name topReview { body } } ... on Seller { name rating } }
         items { id ...ItemName ... on Seller { rating } }
       }
-      fragment ItemName on Item { name ... on Product { status } }`, { text: 'a' });
+      fragment ItemName on Item { name ... on Product { status } }`,
+      { text: 'a' },
+    );
     expect(answer.errors).toBeUndefined();
     expect(answer.data).toEqual({
       search: [
@@ -121,12 +135,15 @@ describe('executing query plans', () => {
 
   it('answers introspection from the API schema beside planned fields, without falling back', async () => {
     const before = await fallbacks();
-    const answer = await run(`query Look($name: String!) {
+    const answer = await run(
+      `query Look($name: String!) {
       product(id: "p1") { name }
       __type(name: $name) { name kind fields { name } }
       ...Schema
     }
-    fragment Schema on Query { __schema { queryType { name } mutationType { name } } }`, { name: 'Review' });
+    fragment Schema on Query { __schema { queryType { name } mutationType { name } } }`,
+      { name: 'Review' },
+    );
     expect(answer).toEqual({
       data: {
         product: { name: 'Lamp' },

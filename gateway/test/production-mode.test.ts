@@ -101,7 +101,10 @@ describe('production mode', () => {
   it('runs only persisted operations in safelist mode', async () => {
     const body = 'query MyCourses { myCourses { id fullname } }';
     const manifest = path.join(manifestDir, 'manifest.json');
-    writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'my-courses-v1', name: 'MyCourses', type: 'query', body }] }));
+    writeFileSync(
+      manifest,
+      JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'my-courses-v1', name: 'MyCourses', type: 'query', body }] }),
+    );
     const safelisted = await platform.startAnotherGateway({ config: productionConfig(platform.config, { safelistFile: manifest }) });
     const url = safelisted.url.replace('localhost', '127.0.0.1');
     const tara = { authorization: `Bearer ${await platform.tokenFor('tara.teacher')}` };

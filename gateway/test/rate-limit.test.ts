@@ -80,7 +80,11 @@ describe('rate limits', () => {
 
     const batchIp = '10.0.0.6';
     const headers = await as('admin', batchIp);
-    const batch = await postTo(url(replicaA), Array.from({ length: 30 }, () => ({ query: QUERY })), headers);
+    const batch = await postTo(
+      url(replicaA),
+      Array.from({ length: 30 }, () => ({ query: QUERY })),
+      headers,
+    );
     expect(batch.body.errors?.[0]?.extensions?.code).toBe('BATCHING_NOT_SUPPORTED');
     expect((await postTo(url(replicaA), { query: QUERY }, headers)).status).toBe(429);
   });

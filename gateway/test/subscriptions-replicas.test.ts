@@ -104,11 +104,16 @@ async function roomOf(gatewayPort: number): Promise<string> {
 }
 // The teacher joining makes the class LIVE (an empty room's room_started does not); its room finishing ends it.
 const hook = (meetPort: number, event: string, room: string) =>
-  sendWebhook(`http://127.0.0.1:${meetPort}/webhooks/livekit`, event, { room: { sid: 'RM_r', name: room }, ...(event === 'participant_joined' && { participant: { sid: 'PA_r', identity: '3' } }) });
+  sendWebhook(`http://127.0.0.1:${meetPort}/webhooks/livekit`, event, {
+    room: { sid: 'RM_r', name: room },
+    ...(event === 'participant_joined' && { participant: { sid: 'PA_r', identity: '3' } }),
+  });
 
 /** Until one of the subscriber's events matches (events arrive asynchronously; no sleeping). */
 const arrived = (subscriber: Subscription, id: string, status: string) =>
-  expect.poll(() => subscriber.events.some((event) => event.data?.liveClassStatusChanged?.id === id && event.data.liveClassStatusChanged.status === status), { timeout: 60_000 }).toBe(true);
+  expect
+    .poll(() => subscriber.events.some((event) => event.data?.liveClassStatusChanged?.id === id && event.data.liveClassStatusChanged.status === status), { timeout: 60_000 })
+    .toBe(true);
 
 describe('subscriptions across replicas', () => {
   it('delivers a webhook received by either meet process to subscribers on both gateways', async () => {
@@ -117,10 +122,19 @@ describe('subscriptions across replicas', () => {
     // Attached upstream once an event reaches both: publish markers (as any meet replica would) until then.
     const db = createKysely<any>(platform.database.url);
     await expect
-      .poll(async () => {
-        await publishEvent(db, { topic: 'meet.class.scheduled', companyId: BHEEM, key: ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: ENERGY.id, course_id: '101', status: 'SCHEDULED' } });
-        return subscribers.every((subscriber) => subscriber.events.length > 0);
-      }, { timeout: 60_000, interval: 250 })
+      .poll(
+        async () => {
+          await publishEvent(db, {
+            topic: 'meet.class.scheduled',
+            companyId: BHEEM,
+            key: ENERGY.id,
+            source: 'meet',
+            payload: { company_id: BHEEM, live_class_id: ENERGY.id, course_id: '101', status: 'SCHEDULED' },
+          });
+          return subscribers.every((subscriber) => subscriber.events.length > 0);
+        },
+        { timeout: 60_000, interval: 250 },
+      )
       .toBe(true);
 
     const room = await roomOf(gateways[0]!);

@@ -54,7 +54,13 @@ const sqlRows = async (query: string) => (await sql.raw(query).execute(db)).rows
 
 /** A meet.class.* event straight into the backbone, as any meet replica would publish it. */
 async function publishClassEvent(topic: 'meet.class.started' | 'meet.class.ended' | 'meet.class.scheduled', liveClass: { id: string; course: string }, status: string) {
-  await publishEvent(db, { topic, companyId: BHEEM, key: liveClass.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: liveClass.id, course_id: liveClass.course, status } });
+  await publishEvent(db, {
+    topic,
+    companyId: BHEEM,
+    key: liveClass.id,
+    source: 'meet',
+    payload: { company_id: BHEEM, live_class_id: liveClass.id, course_id: liveClass.course, status },
+  });
 }
 
 describe('federated subscriptions through the gateway', () => {
@@ -64,7 +70,10 @@ describe('federated subscriptions through the gateway', () => {
   it('delivers a webhook-started class with fields of meet, academy and calendar', async () => {
     const subscription = subscribeWs(url, await platform.tokenFor('sam.student'), FEDERATED, { courseId: '101' });
     await waitUntilSubscribed();
-    const hook = await sendWebhook(webhookUrl(), 'participant_joined', { room: { sid: 'RM_1', name: await roomOf(PHYSICS_NEWTON.id) }, participant: { sid: 'PA_1', identity: '3' } });
+    const hook = await sendWebhook(webhookUrl(), 'participant_joined', {
+      room: { sid: 'RM_1', name: await roomOf(PHYSICS_NEWTON.id) },
+      participant: { sid: 'PA_1', identity: '3' },
+    });
     expect(hook.status).toBe(200);
     const event = await subscription.event(1);
     expect(event.errors).toBeUndefined();
@@ -93,7 +102,10 @@ describe('federated subscriptions through the gateway', () => {
     // Globex's admin saw neither; a later event of Globex's own reaches it.
     const globexClass = DEMO_LIVE_CLASSES[3];
     await publishEvent(db, {
-      topic: 'meet.class.scheduled', companyId: DEMO_COMPANIES.globex.id, key: globexClass.id, source: 'meet',
+      topic: 'meet.class.scheduled',
+      companyId: DEMO_COMPANIES.globex.id,
+      key: globexClass.id,
+      source: 'meet',
       payload: { company_id: DEMO_COMPANIES.globex.id, live_class_id: globexClass.id, course_id: globexClass.course, status: 'SCHEDULED' },
     });
     expect((await globex.event(1)).data.liveClassStatusChanged.id).toBe(globexClass.id);
@@ -121,7 +133,9 @@ describe('federated subscriptions through the gateway', () => {
   });
 
   it('serves the same subscriptions over SSE', async () => {
-    const sse = subscribeSse(platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/graphql/stream'), await platform.tokenFor('tara.teacher'), FEDERATED, { courseId: '101' });
+    const sse = subscribeSse(platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/graphql/stream'), await platform.tokenFor('tara.teacher'), FEDERATED, {
+      courseId: '101',
+    });
     await waitUntilSubscribed();
     await publishClassEvent('meet.class.started', PHYSICS_ENERGY, 'LIVE');
     const event = await sse.event(1);
@@ -143,9 +157,7 @@ describe('federated subscriptions through the gateway', () => {
     await subscription.event(4);
     await publishClassEvent('meet.class.started', PHYSICS_NEWTON, 'LIVE');
     await subscription.event(5);
-    expect(subscription.events.map((event) => event.data.liveClassStatusChanged.id)).toEqual([
-      PHYSICS_NEWTON.id, CALCULUS.id, PHYSICS_ENERGY.id, CALCULUS.id, PHYSICS_NEWTON.id,
-    ]);
+    expect(subscription.events.map((event) => event.data.liveClassStatusChanged.id)).toEqual([PHYSICS_NEWTON.id, CALCULUS.id, PHYSICS_ENERGY.id, CALCULUS.id, PHYSICS_NEWTON.id]);
     expect(subscription.events.every((event) => !event.errors)).toBe(true);
     subscription.dispose();
   });
@@ -163,7 +175,13 @@ describe('federated subscriptions through the gateway', () => {
     const count = 400;
     await db.transaction().execute(async (trx) => {
       for (let index = 0; index < count; index++) {
-        await publishEvent(trx, { topic: 'meet.class.started', companyId: BHEEM, key: PHYSICS_ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' } });
+        await publishEvent(trx, {
+          topic: 'meet.class.started',
+          companyId: BHEEM,
+          key: PHYSICS_ENERGY.id,
+          source: 'meet',
+          payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' },
+        });
       }
     });
     await fast.event(count);
@@ -188,7 +206,13 @@ describe('federated subscriptions through the gateway', () => {
     const count = 400;
     await db.transaction().execute(async (trx) => {
       for (let index = 0; index < count; index++) {
-        await publishEvent(trx, { topic: 'meet.class.started', companyId: BHEEM, key: PHYSICS_ENERGY.id, source: 'meet', payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' } });
+        await publishEvent(trx, {
+          topic: 'meet.class.started',
+          companyId: BHEEM,
+          key: PHYSICS_ENERGY.id,
+          source: 'meet',
+          payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' },
+        });
       }
     });
     await fast.event(count);

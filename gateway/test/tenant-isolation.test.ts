@@ -102,7 +102,12 @@ describe('tenant isolation', () => {
 
   it('refuses direct subgraph calls without the gateway’s signature, _entities included', async () => {
     for (const [name, running] of Object.entries(platform.subgraphs)) {
-      const response = await callSubgraph({ url: running!.url, audience: name, secret: platform.config.internalSigningSecret, query: '{ _entities(representations: [{ __typename: "Course", id: "101" }]) { __typename } }' });
+      const response = await callSubgraph({
+        url: running!.url,
+        audience: name,
+        secret: platform.config.internalSigningSecret,
+        query: '{ _entities(representations: [{ __typename: "Course", id: "101" }]) { __typename } }',
+      });
       expect(response.status, name).toBe(401);
       expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     }
@@ -161,7 +166,14 @@ describe('roles', () => {
         const call = entitiesCall(subgraph, type, id);
         if (!call.query.includes(` ${field} `)) continue; // served by another subgraph
         const query = `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${type} { ${field} { __typename } } } }`;
-        const student = await callSubgraph({ url: running.url, audience: subgraph, secret: platform.config.internalSigningSecret, viewer: demoViewer('sam.student'), query, variables: call.variables });
+        const student = await callSubgraph({
+          url: running.url,
+          audience: subgraph,
+          secret: platform.config.internalSigningSecret,
+          viewer: demoViewer('sam.student'),
+          query,
+          variables: call.variables,
+        });
         expect(student.body.data?._entities?.[0]?.[field] ?? null, `sam.student reads ${type}.${field} on ${subgraph}`).toBeNull();
         checked++;
       }

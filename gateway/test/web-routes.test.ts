@@ -25,10 +25,12 @@ function rawStatus(url: string): Promise<number> {
   const { host, pathname } = new URL(url);
   const path = url.slice(url.indexOf(host) + host.length) || pathname;
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: Number(host.split(':')[1]), path }, (response) => {
-      response.resume();
-      resolve(response.statusCode!);
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port: Number(host.split(':')[1]), path }, (response) => {
+        response.resume();
+        resolve(response.statusCode!);
+      })
+      .on('error', reject);
   });
 }
 
@@ -67,10 +69,33 @@ describe('the explorer', () => {
   });
 
   it('is off in production, and when turned on there carries no dev token', async () => {
-    const production = await gatewayWith({ NODE_ENV: 'production', AUTH_MODE: 'jwks', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', INTERNAL_SIGNING_SECRET: 's', AUTH_DEV_SECRET: 's', DOCUMENTS_URL_SECRET: 's', CREDENTIAL_KEY: 's', EVENT_INGEST_SECRET: 's', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' });
+    const production = await gatewayWith({
+      NODE_ENV: 'production',
+      AUTH_MODE: 'jwks',
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      INTERNAL_SIGNING_SECRET: 's',
+      AUTH_DEV_SECRET: 's',
+      DOCUMENTS_URL_SECRET: 's',
+      CREDENTIAL_KEY: 's',
+      EVENT_INGEST_SECRET: 's',
+      LIVEKIT_API_KEY: 'k',
+      LIVEKIT_API_SECRET: 's',
+    });
     expect((await fetch(`${production}/`, { headers: html })).status).toBe(404);
     expect((await fetch(`${production}/app/`, { headers: html })).status).toBe(404);
-    const turnedOn = await gatewayWith({ NODE_ENV: 'production', GATEWAY_EXPLORER: 'true', AUTH_MODE: 'jwks', AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks', INTERNAL_SIGNING_SECRET: 's', AUTH_DEV_SECRET: 's', DOCUMENTS_URL_SECRET: 's', CREDENTIAL_KEY: 's', EVENT_INGEST_SECRET: 's', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' });
+    const turnedOn = await gatewayWith({
+      NODE_ENV: 'production',
+      GATEWAY_EXPLORER: 'true',
+      AUTH_MODE: 'jwks',
+      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
+      INTERNAL_SIGNING_SECRET: 's',
+      AUTH_DEV_SECRET: 's',
+      DOCUMENTS_URL_SECRET: 's',
+      CREDENTIAL_KEY: 's',
+      EVENT_INGEST_SECRET: 's',
+      LIVEKIT_API_KEY: 'k',
+      LIVEKIT_API_SECRET: 's',
+    });
     const page = await (await fetch(`${turnedOn}/`, { headers: html })).text();
     expect(page).toContain('bheem-explorer-config');
     expect(page).not.toContain(DEV_TOKEN);

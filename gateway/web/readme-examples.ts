@@ -31,7 +31,10 @@ export function parseExamples(markdown: string): ExampleOperation[] {
 /** "Courses with their teachers, live classes..." -> CoursesWithTheirTeachers */
 function operationName(text: string): string {
   const words = text.replace(/\(.*?\)/g, '').match(/[A-Za-z0-9]+/g) ?? ['Example'];
-  const name = words.slice(0, 4).map((word) => word[0]!.toUpperCase() + word.slice(1)).join('');
+  const name = words
+    .slice(0, 4)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
   return /^[0-9]/.test(name) ? `Op${name}` : name;
 }
 

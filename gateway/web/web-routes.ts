@@ -76,7 +76,10 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: We
     }
     // JSON inside <script>: "<" escaped so that no value can close the element.
     const settings = JSON.stringify({ devToken: await tokenForPage(), examples }).replace(/</g, '\\u003c');
-    const body = page.replace(/(<script id="bheem-explorer-config" type="application\/json">)[\s\S]*?(<\/script>)/, (_, open: string, close: string) => `${open}${settings}${close}`);
+    const body = page.replace(
+      /(<script id="bheem-explorer-config" type="application\/json">)[\s\S]*?(<\/script>)/,
+      (_, open: string, close: string) => `${open}${settings}${close}`,
+    );
     response.writeHead(200, { ...PAGE_HEADERS, 'content-type': TYPES['.html']!, 'content-length': Buffer.byteLength(body), vary: 'accept' });
     response.end(body);
   };

@@ -36,8 +36,7 @@ export function viewerFromClaims(claims: Record<string, unknown>): Viewer | null
     roles,
     name: typeof name === 'string' ? name : undefined,
     email: typeof email === 'string' ? email : undefined,
-    moodleUserId:
-      typeof moodle_user_id === 'string' || typeof moodle_user_id === 'number' ? String(moodle_user_id) : undefined,
+    moodleUserId: typeof moodle_user_id === 'string' || typeof moodle_user_id === 'number' ? String(moodle_user_id) : undefined,
   };
 }
 

@@ -13,11 +13,7 @@ import type { SubgraphDeps, SubgraphModule } from '../subgraph/subgraph-module.j
 const MIGRATION_LOCK = 4_242_001;
 
 /** `onStep` hears each step as it begins (`npm start` prints them). */
-export async function prepareDatabase(
-  deps: SubgraphDeps,
-  modules: SubgraphModule<any>[],
-  options: { seed: boolean; onStep?: (step: string) => void },
-): Promise<void> {
+export async function prepareDatabase(deps: SubgraphDeps, modules: SubgraphModule<any>[], options: { seed: boolean; onStep?: (step: string) => void }): Promise<void> {
   const step = options.onStep ?? (() => {});
   const db = createKysely<any>(deps.databaseUrl);
   await db.connection().execute(async (connection) => {

@@ -17,5 +17,8 @@ export function int(env: Env, name: string, fallback: number): number {
 
 /** The comma-separated entries of a value, trimmed, empty ones dropped. */
 export function list(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
 }

@@ -142,7 +142,10 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
     maxBodyBytes: int(env, 'GATEWAY_MAX_BODY_BYTES', 1_000_000),
     introspection: bool(env.GATEWAY_INTROSPECTION, !production),
     fieldSuggestions: bool(env.GATEWAY_FIELD_SUGGESTIONS, !production),
-    corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '').split(',').map((origin) => origin.trim().replace(/\/$/, '')).filter(Boolean),
+    corsOrigins: (env.GATEWAY_CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim().replace(/\/$/, ''))
+      .filter(Boolean),
     safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
     subgraphTimeoutMs: int(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
     subgraphConnections: int(env, 'GATEWAY_SUBGRAPH_CONNECTIONS', 64),

@@ -11,7 +11,11 @@ export interface OutboundConfig {
   requireHttps: boolean;
 }
 
-const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 
 export function loadOutboundConfig(env: Env, production: boolean): OutboundConfig {
   const allowPrivate = list(env.OUTBOUND_ALLOW_PRIVATE);

@@ -82,11 +82,7 @@ function stopPostmaster(databaseDir: string): void {
   }
 }
 
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  log: (message: string) => void = () => {},
-  options: { ephemeral?: boolean } = {},
-): Promise<EmbeddedServer> {
+export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void = () => {}, options: { ephemeral?: boolean } = {}): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   const databaseDir = path.join(dataDir, 'postgres');
   const stateFile = path.join(dataDir, 'postgres.json');
@@ -113,7 +109,10 @@ export async function startEmbeddedPostgres(
     // PostgreSQL refuses to run as root; as root the package runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
-      '-c', 'max_connections=300', '-c', 'listen_addresses=127.0.0.1',
+      '-c',
+      'max_connections=300',
+      '-c',
+      'listen_addresses=127.0.0.1',
       // Ephemeral clusters are thrown away; durability only slows them down.
       ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
     ],

@@ -43,7 +43,16 @@ export interface DemoCourse {
 }
 
 export const DEMO_COURSES: DemoCourse[] = [
-  { id: '101', company: 'bheem', shortname: 'PHY101', fullname: 'Physics 101: Mechanics', summary: 'Motion, forces and energy.', visible: true, teachers: ['3'], students: ['5', '6'] },
+  {
+    id: '101',
+    company: 'bheem',
+    shortname: 'PHY101',
+    fullname: 'Physics 101: Mechanics',
+    summary: 'Motion, forces and energy.',
+    visible: true,
+    teachers: ['3'],
+    students: ['5', '6'],
+  },
   { id: '102', company: 'bheem', shortname: 'MAT201', fullname: 'Calculus II', summary: 'Integration and series.', visible: true, teachers: ['4'], students: ['5', '7'] },
   { id: '103', company: 'bheem', shortname: 'CHE110-DRAFT', fullname: 'Chemistry (draft)', summary: 'Not yet published.', visible: false, teachers: ['3'], students: [] },
   { id: '201', company: 'globex', shortname: 'GLX-SALES', fullname: 'Globex Sales Onboarding', summary: 'How Globex sells.', visible: true, teachers: ['21'], students: ['22'] },
@@ -71,9 +80,7 @@ export const DEMO_ERP = {
     { id: '0b0e0004-0000-4000-8000-000000000001', company: 'bheem', customerName: 'Sunrise School', inDays: 2, hours: 1, owner: '8' },
     { id: '0b0e0004-0000-4000-8000-000000000002', company: 'globex', customerName: 'Initech', inDays: 4, hours: 1, owner: '20' },
   ],
-  leaveRequests: [
-    { id: '0b0e0005-0000-4000-8000-000000000001', company: 'bheem', employee: '9', startInDays: 10, days: 3, status: 'APPROVED' },
-  ],
+  leaveRequests: [{ id: '0b0e0005-0000-4000-8000-000000000001', company: 'bheem', employee: '9', startInDays: 10, days: 3, status: 'APPROVED' }],
   quotes: [
     { id: '0b0e0006-0000-4000-8000-000000000001', company: 'bheem', number: 'Q-2026-014', customerName: 'Sunrise School' },
     { id: '0b0e0006-0000-4000-8000-000000000002', company: 'globex', number: 'GQ-77', customerName: 'Initech' },

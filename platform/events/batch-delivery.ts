@@ -110,7 +110,12 @@ export class BatchDelivery {
       const counted =
         toCount.length === 0
           ? Promise.resolve([])
-          : connection.commitBeforeNextBegin<{ event_id: string; attempts: number }>(beginDeliveriesStatement(this.group, toCount.map((row) => row.id)));
+          : connection.commitBeforeNextBegin<{ event_id: string; attempts: number }>(
+              beginDeliveriesStatement(
+                this.group,
+                toCount.map((row) => row.id),
+              ),
+            );
       counted.catch(() => {}); // a failed BEGIN fails the batch too, and is reported there
       try {
         done = await this.runBatch(connection.db, rows, waiting, attempts, rejections, counted);

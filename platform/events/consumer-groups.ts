@@ -73,11 +73,7 @@ export async function touchConsumerGroup(db: Kysely<any>, group: string): Promis
  * A batch's outcome in one statement: the handled events' processed marks, the moved cursors, and the
  * attempt counts of the events it finished (handled or dead-lettered) dropped.
  */
-export async function recordProgress(
-  db: Kysely<any>,
-  group: string,
-  progress: { handled: string[]; finished: string[]; cursors: Map<number, Cursor> },
-): Promise<void> {
+export async function recordProgress(db: Kysely<any>, group: string, progress: { handled: string[]; finished: string[]; cursors: Map<number, Cursor> }): Promise<void> {
   const entries = [...progress.cursors.entries()];
   await sql`
     WITH marked AS (

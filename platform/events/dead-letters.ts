@@ -67,13 +67,7 @@ export function toDeadLetter(row: DeadLetterRow): DeadLetter {
   };
 }
 
-export async function recordDeadLetter(
-  trx: Transaction<any>,
-  group: string,
-  event: PublishedEvent,
-  error: string,
-  attempts: number,
-): Promise<void> {
+export async function recordDeadLetter(trx: Transaction<any>, group: string, event: PublishedEvent, error: string, attempts: number): Promise<void> {
   await sql`
     INSERT INTO events.dead_letters
       (group_name, event_id, position, topic, company_id, entity_key, payload, source, event_created_at, error, attempts)
@@ -84,10 +78,7 @@ export async function recordDeadLetter(
       replay_requested_at = NULL, resolved_at = NULL, resolution = NULL`.execute(trx);
 }
 
-export async function listDeadLetters(
-  db: Kysely<any>,
-  options: { group?: string; includeResolved?: boolean; limit?: number } = {},
-): Promise<DeadLetter[]> {
+export async function listDeadLetters(db: Kysely<any>, options: { group?: string; includeResolved?: boolean; limit?: number } = {}): Promise<DeadLetter[]> {
   const result = await sql<DeadLetterRow>`
     SELECT id::text AS id, group_name, event_id, position::text AS position, topic, company_id, entity_key, payload, source,
            event_created_at, error, attempts, failed_at, replay_requested_at, resolved_at, resolution

@@ -89,12 +89,7 @@ const createConsumerState: Migration = {
       .addColumn('resolution', 'text') // 'replayed' | 'discarded'
       .addUniqueConstraint('dead_letters_group_event', ['group_name', 'event_id'])
       .execute();
-    await schema
-      .createIndex('dead_letters_open')
-      .on('dead_letters')
-      .columns(['group_name', 'id'])
-      .where(sql.ref('resolved_at'), 'is', null)
-      .execute();
+    await schema.createIndex('dead_letters_open').on('dead_letters').columns(['group_name', 'id']).where(sql.ref('resolved_at'), 'is', null).execute();
     await schema
       .createTable('ingested')
       .addColumn('sender', 'text', (col) => col.notNull())

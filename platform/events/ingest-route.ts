@@ -34,7 +34,6 @@ export interface EventIngestOptions {
   log?: Logger;
 }
 
-
 class DuplicateEvent extends Error {}
 
 function refuse(response: Parameters<HttpRoute['handle']>[1], status: number, code: string, message: string, details?: unknown) {
@@ -70,7 +69,8 @@ export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
         return refuse(response, 400, 'BAD_REQUEST', 'The body must be a JSON object');
       }
       const { id, topic, company_id: companyId, key, payload } = envelope;
-      if (typeof id !== 'string' || id.length === 0 || id.length > 200) return refuse(response, 400, 'BAD_REQUEST', '"id" (the sender\'s event id) must be a string of 1 to 200 characters');
+      if (typeof id !== 'string' || id.length === 0 || id.length > 200)
+        return refuse(response, 400, 'BAD_REQUEST', '"id" (the sender\'s event id) must be a string of 1 to 200 characters');
       if (typeof topic !== 'string') return refuse(response, 400, 'BAD_REQUEST', '"topic" must be a string');
       const definition = findTopic(topic);
       if (!definition) return refuse(response, 422, 'UNKNOWN_TOPIC', `Unknown topic "${topic}"`);

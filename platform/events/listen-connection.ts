@@ -31,11 +31,7 @@ export interface ListenConnection {
   close: () => Promise<void>;
 }
 
-export async function openListenConnection(options: {
-  databaseUrl: string;
-  applicationName: string;
-  onNotification: (payload: string) => void;
-}): Promise<ListenConnection> {
+export async function openListenConnection(options: { databaseUrl: string; applicationName: string; onNotification: (payload: string) => void }): Promise<ListenConnection> {
   const client = new pg.Client({
     connectionString: options.databaseUrl,
     application_name: options.applicationName,

@@ -79,9 +79,7 @@ function scanQuery(after: Cursor, limit: number, select: RawBuilder<unknown>) {
 
 function split<Row>(raw: (Summary & Partial<Row> & { id: string | null })[], limit: number): ReadResult<Row> {
   const { horizon, pending, scanned, last_scanned: lastScanned } = raw[0]!;
-  const rows = raw
-    .filter((row) => row.id !== null)
-    .map(({ horizon: _h, pending: _p, scanned: _s, last_scanned: _l, ...row }) => row as unknown as Row);
+  const rows = raw.filter((row) => row.id !== null).map(({ horizon: _h, pending: _p, scanned: _s, last_scanned: _l, ...row }) => row as unknown as Row);
   return { rows, horizon, pending, scannedTo: scanned >= limit && lastScanned ? decodeCursor(lastScanned) : undefined };
 }
 
@@ -114,10 +112,7 @@ export async function readGroupBatch(
   return split<GroupRow>((await reader.prepared('bheem_events_group_batch', query)) as never, options.limit);
 }
 
-export async function readFeedBatch(
-  reader: Reader,
-  options: { after: Cursor; topics: string[]; limit: number },
-): Promise<ReadResult<OutboxRow>> {
+export async function readFeedBatch(reader: Reader, options: { after: Cursor; topics: string[]; limit: number }): Promise<ReadResult<OutboxRow>> {
   const select = sql`
     SELECT ${EVENT_COLUMNS} FROM scan o
     WHERE o.topic = ANY(${options.topics}::text[])

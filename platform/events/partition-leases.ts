@@ -35,10 +35,7 @@ export async function countMembers(db: Kysely<any>, key: number): Promise<number
 }
 
 /** Tries partitions in turn, starting at `offset`, and leases up to `wanted` of those not held. */
-export async function acquirePartitions(
-  db: Kysely<any>,
-  options: { key: number; partitions: number; held: number[]; wanted: number; offset: number },
-): Promise<number[]> {
+export async function acquirePartitions(db: Kysely<any>, options: { key: number; partitions: number; held: number[]; wanted: number; offset: number }): Promise<number[]> {
   if (options.wanted <= 0) return [];
   // The lock function runs row by row and the scan stops at the LIMIT: we take no more than we want.
   const result = await sql<{ partition: number }>`

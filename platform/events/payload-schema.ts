@@ -45,11 +45,13 @@ const atom = <T>(what: string, test: (value: unknown) => boolean) => z.custom<T>
 
 export function string(options: { minLength?: number; maxLength?: number } = {}): Schema<string> {
   const { minLength = 0, maxLength = 100_000 } = options;
-  return z
-    .string(expected('a string'))
-    // NUL cannot be stored by PostgreSQL: refused here rather than dead-lettered by a consumer.
-    .refine((value) => !storableTextProblem(value), expected('text without control characters'))
-    .refine((value) => value.length >= minLength && value.length <= maxLength, expected(`a string of ${minLength} to ${maxLength} characters`));
+  return (
+    z
+      .string(expected('a string'))
+      // NUL cannot be stored by PostgreSQL: refused here rather than dead-lettered by a consumer.
+      .refine((value) => !storableTextProblem(value), expected('text without control characters'))
+      .refine((value) => value.length >= minLength && value.length <= maxLength, expected(`a string of ${minLength} to ${maxLength} characters`))
+  );
 }
 
 export const uuid = () => atom<string>('a UUID', isUuid);
@@ -92,8 +94,7 @@ export const object = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(sh
 /** A schema with more fields: `extend(base, { changed_fields: ... })`. */
 export const extend = <A extends z.ZodRawShape, B extends z.ZodRawShape>(base: z.ZodObject<A>, more: B) => base.extend(more);
 
-const fieldPath = (path: PropertyKey[]) =>
-  path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
+const fieldPath = (path: PropertyKey[]) => path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 
 /** The problems of a payload, one line each (empty when it is valid). */
 export function payloadIssues(schema: Schema<unknown>, payload: unknown): string[] {

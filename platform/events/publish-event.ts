@@ -35,10 +35,7 @@ export interface PublishedRef {
   cursor: string;
 }
 
-export async function publishEvent<Payload extends object>(
-  trx: Transaction<any> | Kysely<any>,
-  event: DomainEvent<Payload>,
-): Promise<PublishedRef> {
+export async function publishEvent<Payload extends object>(trx: Transaction<any> | Kysely<any>, event: DomainEvent<Payload>): Promise<PublishedRef> {
   checkEventPayload(event.topic, event.payload);
   if (!event.key) throw new Error(`An event of topic "${event.topic}" needs the key of its entity`);
   // A named statement on the pool's connections: planned once per session, not on every publish.

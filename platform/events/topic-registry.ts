@@ -27,10 +27,7 @@ export class UnknownTopicError extends Error {
   }
 }
 
-export function defineTopic<Payload>(
-  name: string,
-  definition: { schema: Schema<Payload>; keyOf: (payload: Payload) => string; description: string },
-): TopicDefinition<Payload> {
+export function defineTopic<Payload>(name: string, definition: { schema: Schema<Payload>; keyOf: (payload: Payload) => string; description: string }): TopicDefinition<Payload> {
   if (!TOPIC_NAME_PATTERN.test(name) || name.length > MAX_TOPIC_LENGTH) throw new Error(`Invalid topic name "${name}"`);
   const existing = registry.get(name);
   if (existing && existing.schema !== definition.schema) throw new Error(`Topic "${name}" is defined twice`);

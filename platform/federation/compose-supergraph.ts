@@ -35,9 +35,7 @@ export function loadAcceptedHints(): AcceptedHint[] {
 }
 
 export function composeSupergraph(): CompositionOutcome {
-  const result = composeServices(
-    SUBGRAPH_NAMES.map((name) => ({ name, url: PLACEHOLDER_URL(name), typeDefs: parse(readSchemaFile(name)) })),
-  );
+  const result = composeServices(SUBGRAPH_NAMES.map((name) => ({ name, url: PLACEHOLDER_URL(name), typeDefs: parse(readSchemaFile(name)) })));
   if (result.errors) return { errors: result.errors.map((error) => error.message), unacceptedHints: [] };
   const accepted = loadAcceptedHints();
   const unacceptedHints = result.hints

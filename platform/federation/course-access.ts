@@ -38,7 +38,10 @@ const PARTICIPANTS_QUERY = `query CourseParticipants($representations: [_Any!]!)
 export class CourseAccess {
   private readonly facts: DataLoader<string, CourseFacts | null>;
 
-  constructor(private readonly config: PlatformConfig, private readonly viewer: Viewer) {
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly viewer: Viewer,
+  ) {
     this.facts = new DataLoader(async (ids) => {
       const { _entities } = await callSubgraph<{ _entities: (CourseFacts | null)[] }>(config, 'academy', viewer, FACTS_QUERY, {
         representations: ids.map((id) => ({ __typename: 'Course', id })),

@@ -38,9 +38,7 @@ export function decodeCursor(cursor: string, shape: ('string' | 'number')[]): Cu
     key = null;
   }
   const valid =
-    Array.isArray(key) &&
-    key.length === shape.length &&
-    key.every((value, index) => typeof value === shape[index] && (typeof value !== 'string' || value.length <= 100));
+    Array.isArray(key) && key.length === shape.length && key.every((value, index) => typeof value === shape[index] && (typeof value !== 'string' || value.length <= 100));
   if (!valid) throw badInput('after is not a cursor of this list', 'after');
   return key as CursorKey;
 }

@@ -8,15 +8,32 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../logger.js';
 
 const CLIENT_SAFE_CODES = new Set([
-  'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT', 'UNAVAILABLE',
-  'GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'SUBGRAPH_UNAVAILABLE', 'PAYLOAD_TOO_LARGE',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'UNAVAILABLE',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'SUBGRAPH_UNAVAILABLE',
+  'PAYLOAD_TOO_LARGE',
   // The gateway's planner found no plan over its supergraph (gateway/planning/), or its executor does not run it.
-  'QUERY_PLANNING_FAILED', 'OPERATION_NOT_SUPPORTED',
+  'QUERY_PLANNING_FAILED',
+  'OPERATION_NOT_SUPPORTED',
   // The gateway's bounds (gateway/pipeline/): time, size, room in the admission queue, a caller gone.
-  'GATEWAY_TIMEOUT', 'CLIENT_CLOSED_REQUEST', 'REQUEST_CANCELLED', 'RESPONSE_TOO_LARGE', 'SERVER_BUSY',
+  'GATEWAY_TIMEOUT',
+  'CLIENT_CLOSED_REQUEST',
+  'REQUEST_CANCELLED',
+  'RESPONSE_TOO_LARGE',
+  'SERVER_BUSY',
   // The outbound policy (platform/http/egress-policy.ts).
-  'OUTBOUND_REFUSED', 'REMOTE_UNREACHABLE',
+  'OUTBOUND_REFUSED',
+  'REMOTE_UNREACHABLE',
   // Live class moderation (meet): the user is not connected to the class's room.
   'NOT_IN_ROOM',
 ]);
@@ -48,7 +65,12 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     return formatted;
   }
   if (isInputEncodingError(original)) {
-    return { message: 'Text contains characters that cannot be stored (a NUL or an invalid character)', locations: formatted.locations, path: formatted.path, extensions: { code: 'BAD_USER_INPUT' } };
+    return {
+      message: 'Text contains characters that cannot be stored (a NUL or an invalid character)',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'BAD_USER_INPUT' },
+    };
   }
   const serviceName = formatted.extensions?.serviceName;
   log.error({ err: original, path: formatted.path, serviceName }, 'unexpected error');

@@ -6,10 +6,7 @@
  */
 import DataLoader from 'dataloader';
 
-export function rowLoader<Row, Key extends string = string>(
-  fetch: (keys: readonly Key[]) => Promise<readonly Row[]>,
-  keyOf: (row: Row) => string,
-): DataLoader<Key, Row | null> {
+export function rowLoader<Row, Key extends string = string>(fetch: (keys: readonly Key[]) => Promise<readonly Row[]>, keyOf: (row: Row) => string): DataLoader<Key, Row | null> {
   return new DataLoader<Key, Row | null>(async (keys) => {
     const byKey = new Map<string, Row>();
     for (const row of await fetch(keys)) byKey.set(keyOf(row), row);
@@ -17,10 +14,7 @@ export function rowLoader<Row, Key extends string = string>(
   });
 }
 
-export function groupLoader<Row, Key extends string = string>(
-  fetch: (keys: readonly Key[]) => Promise<readonly Row[]>,
-  groupOf: (row: Row) => string,
-): DataLoader<Key, Row[]> {
+export function groupLoader<Row, Key extends string = string>(fetch: (keys: readonly Key[]) => Promise<readonly Row[]>, groupOf: (row: Row) => string): DataLoader<Key, Row[]> {
   return new DataLoader<Key, Row[]>(async (keys) => {
     const groups = new Map<string, Row[]>();
     for (const row of await fetch(keys)) {

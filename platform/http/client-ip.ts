@@ -27,7 +27,10 @@ export function parseTrustProxy(value: string | undefined, name: string, fallbac
   if (/^(false|off|no)$/i.test(text)) return false;
   if (/^(true|on|yes)$/i.test(text)) return 1;
   if (/^\d+$/.test(text)) return Number(text) === 0 ? false : Number(text);
-  const list = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const list = text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   try {
     proxyaddr.compile(list);
   } catch (error) {

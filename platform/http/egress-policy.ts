@@ -140,8 +140,9 @@ export class EgressPolicy {
   }
 
   private guard<T extends http.Agent>(agent: T, protocol: string): T {
-    const create = (agent as unknown as { createConnection: (options: Record<string, unknown>, callback: (error: Error | null, socket?: net.Socket) => void) => net.Socket | undefined })
-      .createConnection.bind(agent);
+    const create = (
+      agent as unknown as { createConnection: (options: Record<string, unknown>, callback: (error: Error | null, socket?: net.Socket) => void) => net.Socket | undefined }
+    ).createConnection.bind(agent);
     Object.assign(agent, {
       createConnection: (options: Record<string, unknown>, callback: (error: Error | null, socket?: net.Socket) => void) => {
         const hostname = String(options.hostname ?? options.host ?? 'localhost');

@@ -7,9 +7,7 @@ export function findRoute(routes: readonly HttpRoute[], request: IncomingMessage
   const pathname = queryIndex >= 0 ? url.slice(0, queryIndex) : url;
   const method = request.method === 'HEAD' ? 'GET' : request.method;
   return routes.find(
-    (route) =>
-      (route.method === request.method || route.method === method) &&
-      (route.path.endsWith('/') ? pathname.startsWith(route.path) : pathname === route.path),
+    (route) => (route.method === request.method || route.method === method) && (route.path.endsWith('/') ? pathname.startsWith(route.path) : pathname === route.path),
   );
 }
 

@@ -5,9 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SignatureCheck =
-  | { ok: true; path: string; params: URLSearchParams; expiresAt: Date }
-  | { ok: false; reason: string };
+export type SignatureCheck = { ok: true; path: string; params: URLSearchParams; expiresAt: Date } | { ok: false; reason: string };
 
 export class UrlSigner {
   constructor(

@@ -44,12 +44,7 @@ const tracer = () => trace.getTracer('bheem-federation');
  * Runs `handle` inside a server span continuing the caller's trace (from
  * `traceparent`). Only call when `tracingEnabled()`.
  */
-export async function withServerSpan<T>(
-  name: string,
-  request: IncomingMessage,
-  attributes: Attributes,
-  handle: (span: Span) => Promise<T>,
-): Promise<T> {
+export async function withServerSpan<T>(name: string, request: IncomingMessage, attributes: Attributes, handle: (span: Span) => Promise<T>): Promise<T> {
   const parent = propagation.extract(ROOT_CONTEXT, request.headers);
   const span = tracer().startSpan(name, { kind: SpanKind.SERVER, attributes }, parent);
   try {

@@ -24,10 +24,6 @@ export function createSubgraphAuthenticator(config: PlatformConfig, audience: st
       const token = bearerToken(request.headers.authorization);
       if (token) return verifyUserToken(token);
     }
-    throw unauthenticated(
-      config.requireGatewaySignature
-        ? 'This subgraph accepts only requests signed by the gateway'
-        : 'Authentication required: send a Bearer token',
-    );
+    throw unauthenticated(config.requireGatewaySignature ? 'This subgraph accepts only requests signed by the gateway' : 'Authentication required: send a Bearer token');
   };
 }

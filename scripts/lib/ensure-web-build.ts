@@ -25,7 +25,11 @@ export function webBuildNeeded(): string | null {
   const built = path.join(WEB, 'dist', 'index.html');
   if (!existsSync(built) || !existsSync(path.join(WEB, 'dist', 'explorer.html'))) return 'web/dist is missing';
   const builtAt = statSync(built).mtimeMs;
-  const newest = Math.max(...SOURCES.map((name) => path.join(WEB, name)).filter(existsSync).map(newestMtime));
+  const newest = Math.max(
+    ...SOURCES.map((name) => path.join(WEB, name))
+      .filter(existsSync)
+      .map(newestMtime),
+  );
   return newest > builtAt ? 'web/ changed since web/dist was built' : null;
 }
 
@@ -44,7 +48,7 @@ export function ensureWebBuild(log: (message: string) => void = console.log): vo
   const reason = webBuildNeeded();
   if (!reason) return;
   if (!existsSync(path.join(WEB, 'node_modules', '.bin', 'vite'))) {
-    log('Installing the web client\'s dependencies (npm ci in web/, once)...');
+    log("Installing the web client's dependencies (npm ci in web/, once)...");
     run(['ci', '--no-audit', '--no-fund']);
   }
   log(`Building the explorer and the web client (${reason})...`);

@@ -65,7 +65,12 @@ export class ServiceProcess {
   private output(chunk: Buffer, to: NodeJS.WriteStream): void {
     to.write(chunk);
     this.outputAt = Date.now();
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim()));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim()),
+    );
     this.lines.splice(0, Math.max(0, this.lines.length - KEPT_LINES));
   }
 

@@ -135,7 +135,10 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (signalled) process.exit(1);
     signalled = true;
     console.error('\nStopping Bheem Federation...');
-    stopAll().then(() => process.exit(0), () => process.exit(1));
+    stopAll().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   });
 }
 // Whatever escapes (a library's stray rejection included) ends the start with a reason, not a bare `undefined`.

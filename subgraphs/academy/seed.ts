@@ -44,8 +44,7 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
         .onConflict((oc) => oc.column('shortname').doNothing())
         .execute();
     }
-    const roleId = async (shortname: string) =>
-      (await moodle.selectFrom('mdl_role').select('id').where('shortname', '=', shortname).executeTakeFirstOrThrow()).id;
+    const roleId = async (shortname: string) => (await moodle.selectFrom('mdl_role').select('id').where('shortname', '=', shortname).executeTakeFirstOrThrow()).id;
     const teacherRole = await roleId('editingteacher');
     const studentRole = await roleId('student');
 
@@ -53,16 +52,20 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
       await moodle
         .insertInto('mdl_user')
         .values({
-          id: user.id, username: user.username, firstname: user.firstname, lastname: user.lastname,
-          email: `${user.username}@${user.company}.example`, auth: 'oauth2', confirmed: 1, mnethostid: '1',
+          id: user.id,
+          username: user.username,
+          firstname: user.firstname,
+          lastname: user.lastname,
+          email: `${user.username}@${user.company}.example`,
+          auth: 'oauth2',
+          confirmed: 1,
+          mnethostid: '1',
           timezone: USER_TIME_ZONES[user.id] ?? '99',
-          timecreated: String(now), timemodified: String(now),
+          timecreated: String(now),
+          timemodified: String(now),
         })
         .execute();
-      await trx
-        .insertInto('academy.company_users')
-        .values({ company_id: DEMO_COMPANIES[user.company].id, user_id: user.id, roles: user.roles })
-        .execute();
+      await trx.insertInto('academy.company_users').values({ company_id: DEMO_COMPANIES[user.company].id, user_id: user.id, roles: user.roles }).execute();
     }
 
     for (const company of Object.values(DEMO_COMPANIES)) {
@@ -73,10 +76,18 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
       await moodle
         .insertInto('mdl_course')
         .values({
-          id: course.id, category: DEMO_COMPANIES[course.company].moodleCategory, sortorder: String(index + 1),
-          fullname: course.fullname, shortname: course.shortname, summary: course.summary, summaryformat: 1,
-          startdate: String(now - 30 * DAY), enddate: String(now + 120 * DAY), visible: course.visible ? 1 : 0,
-          timecreated: String(now), timemodified: String(now),
+          id: course.id,
+          category: DEMO_COMPANIES[course.company].moodleCategory,
+          sortorder: String(index + 1),
+          fullname: course.fullname,
+          shortname: course.shortname,
+          summary: course.summary,
+          summaryformat: 1,
+          startdate: String(now - 30 * DAY),
+          enddate: String(now + 120 * DAY),
+          visible: course.visible ? 1 : 0,
+          timecreated: String(now),
+          timemodified: String(now),
         })
         .execute();
       const context = await moodle
@@ -84,26 +95,45 @@ export async function seedAcademy({ config, databaseUrl, log }: SubgraphDeps): P
         .values({ contextlevel: MOODLE.CONTEXT_COURSE, instanceid: course.id, depth: 3, path: null })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await moodle.updateTable('mdl_context').set({ path: `/1/${context.id}` }).where('id', '=', context.id).execute();
+      await moodle
+        .updateTable('mdl_context')
+        .set({ path: `/1/${context.id}` })
+        .where('id', '=', context.id)
+        .execute();
       const enrol = await moodle
         .insertInto('mdl_enrol')
         .values({ enrol: 'manual', courseid: course.id, status: MOODLE.ENROL_INSTANCE_ENABLED, roleid: studentRole, timecreated: String(now), timemodified: String(now) })
         .returning('id')
         .executeTakeFirstOrThrow();
-      const participants = [
-        ...course.teachers.map((userId) => ({ userId, roleid: teacherRole })),
-        ...course.students.map((userId) => ({ userId, roleid: studentRole })),
-      ];
+      const participants = [...course.teachers.map((userId) => ({ userId, roleid: teacherRole })), ...course.students.map((userId) => ({ userId, roleid: studentRole }))];
       for (const { userId, roleid } of participants) {
         await moodle
           .insertInto('mdl_user_enrolments')
-          .values({ enrolid: enrol.id, userid: userId, status: MOODLE.ENROL_USER_ACTIVE, timestart: String(now - 30 * DAY), timeend: '0', timecreated: String(now), timemodified: String(now) })
+          .values({
+            enrolid: enrol.id,
+            userid: userId,
+            status: MOODLE.ENROL_USER_ACTIVE,
+            timestart: String(now - 30 * DAY),
+            timeend: '0',
+            timecreated: String(now),
+            timemodified: String(now),
+          })
           .execute();
-        await moodle.insertInto('mdl_role_assignments').values({ roleid, contextid: context.id, userid: userId, timemodified: String(now) }).execute();
+        await moodle
+          .insertInto('mdl_role_assignments')
+          .values({ roleid, contextid: context.id, userid: userId, timemodified: String(now) })
+          .execute();
       }
     }
-    for (const [name, value] of [['timezone', SITE_TIME_ZONE], ['forcetimezone', '99']]) {
-      await moodle.insertInto('mdl_config').values({ name: name!, value: value! }).onConflict((oc) => oc.column('name').doNothing()).execute();
+    for (const [name, value] of [
+      ['timezone', SITE_TIME_ZONE],
+      ['forcetimezone', '99'],
+    ]) {
+      await moodle
+        .insertInto('mdl_config')
+        .values({ name: name!, value: value! })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
     }
     await seedClassEvents(trx, config, now);
     // Explicit ids were inserted: move the sequences past them.
@@ -127,11 +157,24 @@ async function seedClassEvents(trx: Transaction<AcademyDatabase>, config: Platfo
   for (const demo of classes) {
     const timestart = Math.floor(demo.startsAt / 1000);
     const link = classUrl(config.academy.classUrlBase, demo.course, demo.id);
-    await events.insertLiveClassEvent(demo.course, demo.id, demo.host, { name: demo.title, description: courseEventDescription(demo.description, link), timestart, timeduration: demo.minutes * 60 });
+    await events.insertLiveClassEvent(demo.course, demo.id, demo.host, {
+      name: demo.title,
+      description: courseEventDescription(demo.description, link),
+      timestart,
+      timeduration: demo.minutes * 60,
+    });
     const remindAt = new Date(demo.startsAt - config.academy.reminderMinutes * 60_000);
     if (config.academy.reminderMinutes > 0 && remindAt.getTime() > Date.now()) {
       const course = DEMO_COURSES.find((candidate) => candidate.id === demo.course)!;
-      await reminders.plan({ liveClassId: demo.id, companyId: demoCompanyId(course.company), courseId: demo.course, title: demo.title, startsAt: new Date(demo.startsAt), durationMinutes: demo.minutes, remindAt });
+      await reminders.plan({
+        liveClassId: demo.id,
+        companyId: demoCompanyId(course.company),
+        courseId: demo.course,
+        title: demo.title,
+        startsAt: new Date(demo.startsAt),
+        durationMinutes: demo.minutes,
+        remindAt,
+      });
     }
   }
 }

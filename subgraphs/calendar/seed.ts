@@ -54,28 +54,53 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
     };
 
     for (const company of Object.values(DEMO_COMPANIES)) await saveCompanyTimeZone(trx, company.id, company.timezone);
-    const key = (company: keyof typeof DEMO_COMPANIES, sourceModule: string, entityType: string, entityId: string) => ({ companyId: demoCompanyId(company), sourceModule, entityType, entityId });
+    const key = (company: keyof typeof DEMO_COMPANIES, sourceModule: string, entityType: string, entityId: string) => ({
+      companyId: demoCompanyId(company),
+      sourceModule,
+      entityType,
+      entityId,
+    });
     for (const task of DEMO_ERP.tasks) {
       const project = DEMO_ERP.projects[task.project]!;
       const zone = DEMO_COMPANIES[project.company].timezone;
       const due = at.taskDue(project.company, task.dueInDays).toISOString();
       await add(
-        taskDraft(key(project.company, 'project', 'task', task.id), { task_name: task.title, description: null, status: task.status, due_date: due, project_id: project.id, project_name: project.name }, zone),
+        taskDraft(
+          key(project.company, 'project', 'task', task.id),
+          { task_name: task.title, description: null, status: task.status, due_date: due, project_id: project.id, project_name: project.name },
+          zone,
+        ),
         [{ userId: task.assignee, status: 'ACCEPTED' }],
       );
     }
     for (const milestone of DEMO_ERP.milestones) {
       const project = DEMO_ERP.projects[milestone.project]!;
       const due = at.milestoneDue(project.company, milestone.dueInDays).toISOString();
-      await add(milestoneDraft(key(project.company, 'project', 'milestone', milestone.id), {
-        milestone_name: milestone.name, description: null, due_date: due, completed_at: null, project_id: project.id, project_name: project.name,
-      }, DEMO_COMPANIES[project.company].timezone));
+      await add(
+        milestoneDraft(
+          key(project.company, 'project', 'milestone', milestone.id),
+          {
+            milestone_name: milestone.name,
+            description: null,
+            due_date: due,
+            completed_at: null,
+            project_id: project.id,
+            project_name: project.name,
+          },
+          DEMO_COMPANIES[project.company].timezone,
+        ),
+      );
     }
     for (const meeting of DEMO_ERP.salesMeetings) {
       const start = at.meetingStart(meeting.company, meeting.inDays);
       await add(
         meetingDraft(key(meeting.company, 'sales', 'meeting', meeting.id), {
-          customer_name: meeting.customerName, description: null, location: null, scheduled_at: start.toISOString(), end_at: new Date(start.getTime() + meeting.hours * HOUR).toISOString(), owner_id: meeting.owner,
+          customer_name: meeting.customerName,
+          description: null,
+          location: null,
+          scheduled_at: start.toISOString(),
+          end_at: new Date(start.getTime() + meeting.hours * HOUR).toISOString(),
+          owner_id: meeting.owner,
         }),
         [{ userId: meeting.owner, isOrganizer: true, status: 'ACCEPTED' }, { externalName: meeting.customerName }],
       );
@@ -84,8 +109,12 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
       const { start, end } = at.leave(leave.company, leave.startInDays, leave.days);
       const person = DEMO_USERS.find((user) => user.id === leave.employee);
       await add(
-        leaveDraft(key(leave.company, 'hr', 'leave', leave.id), { employee_id: leave.employee, start_date: start.toISOString(), end_date: end.toISOString(), leave_type: 'ANNUAL' },
-          DEMO_COMPANIES[leave.company].timezone, person ? `${person.firstname} ${person.lastname}` : null),
+        leaveDraft(
+          key(leave.company, 'hr', 'leave', leave.id),
+          { employee_id: leave.employee, start_date: start.toISOString(), end_date: end.toISOString(), leave_type: 'ANNUAL' },
+          DEMO_COMPANIES[leave.company].timezone,
+          person ? `${person.firstname} ${person.lastname}` : null,
+        ),
         [{ userId: leave.employee, isOrganizer: true, status: 'ACCEPTED' }],
       );
     }
@@ -94,12 +123,24 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
       const start = demoClassStart(now, liveClass.inHours);
       await add(
         {
-          companyId: demoCompanyId(course.company), title: liveClass.title, start, end: new Date(start.getTime() + liveClass.minutes * 60_000),
-          eventType: 'LIVE_CLASS', sourceModule: 'meet', entityType: 'live_class', entityId: liveClass.id, courseId: course.id,
-          organizerId: liveClass.host, metadata: { courseId: course.id },
+          companyId: demoCompanyId(course.company),
+          title: liveClass.title,
+          start,
+          end: new Date(start.getTime() + liveClass.minutes * 60_000),
+          eventType: 'LIVE_CLASS',
+          sourceModule: 'meet',
+          entityType: 'live_class',
+          entityId: liveClass.id,
+          courseId: course.id,
+          organizerId: liveClass.host,
+          metadata: { courseId: course.id },
         },
         [
-          ...course.teachers.map((userId) => ({ userId, isOrganizer: userId === liveClass.host, status: userId === liveClass.host ? ('ACCEPTED' as const) : ('PENDING' as const) })),
+          ...course.teachers.map((userId) => ({
+            userId,
+            isOrganizer: userId === liveClass.host,
+            status: userId === liveClass.host ? ('ACCEPTED' as const) : ('PENDING' as const),
+          })),
           ...course.students.map((userId) => ({ userId })),
         ],
       );
@@ -109,8 +150,15 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
       const companyId = DEMO_COMPANIES[team.company].id;
       const series = await add(
         {
-          companyId, title: 'Weekly team meeting', start, end: new Date(start.getTime() + HOUR), timezone: team.timezone,
-          recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO', exdates: [new Date(start.getTime() + 5 * WEEK)], eventType: 'CUSTOM', organizerId: team.organizer,
+          companyId,
+          title: 'Weekly team meeting',
+          start,
+          end: new Date(start.getTime() + HOUR),
+          timezone: team.timezone,
+          recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO',
+          exdates: [new Date(start.getTime() + 5 * WEEK)],
+          eventType: 'CUSTOM',
+          organizerId: team.organizer,
         },
         [{ userId: team.organizer, isOrganizer: true, status: 'ACCEPTED' }, ...team.attendees.map((userId) => ({ userId }))],
       );
@@ -118,8 +166,15 @@ export async function seedCalendar({ databaseUrl, log }: SubgraphDeps): Promise<
       const moved = new Date(start.getTime() + 6 * WEEK);
       const movedStart = new Date(moved.getTime() + DAY + HOUR);
       await add({
-        companyId, title: 'Weekly team meeting (moved to Tuesday)', start: movedStart, end: new Date(movedStart.getTime() + HOUR), timezone: team.timezone,
-        eventType: 'CUSTOM', organizerId: team.organizer, parentId: series.id, recurrenceId: moved,
+        companyId,
+        title: 'Weekly team meeting (moved to Tuesday)',
+        start: movedStart,
+        end: new Date(movedStart.getTime() + HOUR),
+        timezone: team.timezone,
+        eventType: 'CUSTOM',
+        organizerId: team.organizer,
+        parentId: series.id,
+        recurrenceId: moved,
       });
     }
   });

@@ -62,16 +62,31 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
     const caldavSync = new CalDAVSyncService(
-      db, caldavRepository, eventRepository, participantRepository, responseRepository, contacts, writesAs, cipher, log.child({ component: 'caldav-sync' }), new EgressPolicy(config.outbound), caldavLog, reminderRepository,
+      db,
+      caldavRepository,
+      eventRepository,
+      participantRepository,
+      responseRepository,
+      contacts,
+      writesAs,
+      cipher,
+      log.child({ component: 'caldav-sync' }),
+      new EgressPolicy(config.outbound),
+      caldavLog,
+      reminderRepository,
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
     backgroundSync.start(config.calendar.syncIntervalSeconds * 1000);
     const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, responseRepository, contacts, config.publicUrl, reminderRepository);
     // Reminders as they fall due, on the event backbone (Subscription.calendarReminder).
-    const reminders = new PeriodicJob('calendar reminders', async () => {
-      await new ReminderScheduler(db, reminderRepository, eventRepository, participantRepository, responseRepository, log.child({ component: 'reminders' })).deliverDue();
-    }, log);
+    const reminders = new PeriodicJob(
+      'calendar reminders',
+      async () => {
+        await new ReminderScheduler(db, reminderRepository, eventRepository, participantRepository, responseRepository, log.child({ component: 'reminders' })).deliverDue();
+      },
+      log,
+    );
     reminders.start(config.calendar.reminderIntervalSeconds * 1000);
     return {
       routes: [feed.route()],

@@ -31,19 +31,36 @@ export async function seedDocuments({ config, databaseUrl, log }: SubgraphDeps):
         const bytes = Buffer.from(version.content, 'utf8');
         const stored = await backend.put(key, Readable.from([bytes]));
         const values = {
-          filename, original_filename: demo.filename, mime_type: await sniffContentType(bytes, filename), size: stored.size,
-          checksum: stored.sha256, storage_backend: 'local', storage_key: key, uploaded_by: demo.uploadedBy,
+          filename,
+          original_filename: demo.filename,
+          mime_type: await sniffContentType(bytes, filename),
+          size: stored.size,
+          checksum: stored.sha256,
+          storage_backend: 'local',
+          storage_key: key,
+          uploaded_by: demo.uploadedBy,
         };
         if (number === 1) {
           await trx
             .insertInto('documents.documents')
             .values({
-              id: demo.id, company_id: companyId, category: demo.category, tags: demo.tags, version: 1,
-              entity_type: demo.entityType, entity_id: demo.entityId, is_archived: demo.archived ?? false, ...values,
+              id: demo.id,
+              company_id: companyId,
+              category: demo.category,
+              tags: demo.tags,
+              version: 1,
+              entity_type: demo.entityType,
+              entity_id: demo.entityId,
+              is_archived: demo.archived ?? false,
+              ...values,
             })
             .execute();
         } else {
-          await trx.updateTable('documents.documents').set({ ...values, version: number, updated_at: new Date() }).where('id', '=', demo.id).execute();
+          await trx
+            .updateTable('documents.documents')
+            .set({ ...values, version: number, updated_at: new Date() })
+            .where('id', '=', demo.id)
+            .execute();
         }
         await trx
           .insertInto('documents.document_versions')

@@ -86,9 +86,11 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const indexing = settings.search.indexContent ? await startSearchIndexConsumer({ config, databaseUrl, indexer, log }) : undefined;
     let stopping = false;
     // Once at start, whatever is pending (documents from before the indexer, the demo's); then with the periodic jobs.
-    const firstCatchUp = indexing && indexPendingDocuments(searchIndex, indexer, log, { quietSeconds: 0, stopping: () => stopping }).catch((error: unknown) => {
-      log.warn({ err: error }, 'search index catch-up failed');
-    });
+    const firstCatchUp =
+      indexing &&
+      indexPendingDocuments(searchIndex, indexer, log, { quietSeconds: 0, stopping: () => stopping }).catch((error: unknown) => {
+        log.warn({ err: error }, 'search index catch-up failed');
+      });
     // The services acting for one caller: a GraphQL request's, or the one a resumable upload's token names.
     const documentsFor = (viewer: Viewer) => {
       const access = new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp'));

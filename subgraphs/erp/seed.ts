@@ -35,15 +35,30 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
     for (const project of DEMO_ERP.projects) {
       await trx
         .insertInto('erp.projects')
-        .values({ id: project.id, company_id: DEMO_COMPANIES[project.company].id, name: project.name, description: null, status: 'ACTIVE', start_date: new Date(today - 14 * DAY_MS), due_date: null, course_id: 'course' in project ? project.course : null })
+        .values({
+          id: project.id,
+          company_id: DEMO_COMPANIES[project.company].id,
+          name: project.name,
+          description: null,
+          status: 'ACTIVE',
+          start_date: new Date(today - 14 * DAY_MS),
+          due_date: null,
+          course_id: 'course' in project ? project.course : null,
+        })
         .execute();
     }
     for (const task of DEMO_ERP.tasks) {
       await trx
         .insertInto('erp.tasks')
         .values({
-          id: task.id, company_id: companyOf(task.project), project_id: DEMO_ERP.projects[task.project]!.id, title: task.title,
-          description: null, status: task.status, due_date: at.taskDue(companyKeyOf(task.project), task.dueInDays), assignee_id: task.assignee,
+          id: task.id,
+          company_id: companyOf(task.project),
+          project_id: DEMO_ERP.projects[task.project]!.id,
+          title: task.title,
+          description: null,
+          status: task.status,
+          due_date: at.taskDue(companyKeyOf(task.project), task.dueInDays),
+          assignee_id: task.assignee,
         })
         .execute();
     }
@@ -51,8 +66,13 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
       await trx
         .insertInto('erp.milestones')
         .values({
-          id: milestone.id, company_id: companyOf(milestone.project), project_id: DEMO_ERP.projects[milestone.project]!.id,
-          name: milestone.name, description: null, due_date: at.milestoneDue(companyKeyOf(milestone.project), milestone.dueInDays), completed_at: null,
+          id: milestone.id,
+          company_id: companyOf(milestone.project),
+          project_id: DEMO_ERP.projects[milestone.project]!.id,
+          name: milestone.name,
+          description: null,
+          due_date: at.milestoneDue(companyKeyOf(milestone.project), milestone.dueInDays),
+          completed_at: null,
         })
         .execute();
     }
@@ -61,9 +81,17 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
       await trx
         .insertInto('erp.sales_meetings')
         .values({
-          id: meeting.id, company_id: DEMO_COMPANIES[meeting.company].id, customer_name: meeting.customerName, customer_email: null,
-          location: null, description: null, owner_id: meeting.owner, scheduled_at: new Date(start), end_at: new Date(start + meeting.hours * HOUR_MS),
-          status: 'SCHEDULED', cancellation_reason: null,
+          id: meeting.id,
+          company_id: DEMO_COMPANIES[meeting.company].id,
+          customer_name: meeting.customerName,
+          customer_email: null,
+          location: null,
+          description: null,
+          owner_id: meeting.owner,
+          scheduled_at: new Date(start),
+          end_at: new Date(start + meeting.hours * HOUR_MS),
+          status: 'SCHEDULED',
+          cancellation_reason: null,
         })
         .execute();
     }
@@ -73,9 +101,17 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
       await trx
         .insertInto('erp.leave_requests')
         .values({
-          id: leave.id, company_id: DEMO_COMPANIES[leave.company].id, employee_id: leave.employee, start_date: start,
-          end_date: end, status: leave.status, leave_type: 'ANNUAL', reason: null,
-          reviewed_by: decided ? approverIn(leave.company) : null, reviewed_at: decided ? new Date() : null, review_comment: null,
+          id: leave.id,
+          company_id: DEMO_COMPANIES[leave.company].id,
+          employee_id: leave.employee,
+          start_date: start,
+          end_date: end,
+          status: leave.status,
+          leave_type: 'ANNUAL',
+          reason: null,
+          reviewed_by: decided ? approverIn(leave.company) : null,
+          reviewed_at: decided ? new Date() : null,
+          review_comment: null,
           was_approved: leave.status === 'APPROVED',
         })
         .execute();
@@ -86,7 +122,13 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
     for (const invoice of DEMO_ERP.invoices) {
       await trx
         .insertInto('erp.invoices')
-        .values({ id: invoice.id, company_id: DEMO_COMPANIES[invoice.company].id, number: invoice.number, customer_name: invoice.customerName, quote_id: DEMO_ERP.quotes[invoice.quote]!.id })
+        .values({
+          id: invoice.id,
+          company_id: DEMO_COMPANIES[invoice.company].id,
+          number: invoice.number,
+          customer_name: invoice.customerName,
+          quote_id: DEMO_ERP.quotes[invoice.quote]!.id,
+        })
         .execute();
     }
     for (const employee of DEMO_ERP.employees) {
@@ -95,7 +137,13 @@ export async function seedErp({ databaseUrl, log }: SubgraphDeps): Promise<void>
     }
   });
   log.info(
-    { projects: DEMO_ERP.projects.length, tasks: DEMO_ERP.tasks.length, milestones: DEMO_ERP.milestones.length, salesMeetings: DEMO_ERP.salesMeetings.length, leaveRequests: DEMO_ERP.leaveRequests.length },
+    {
+      projects: DEMO_ERP.projects.length,
+      tasks: DEMO_ERP.tasks.length,
+      milestones: DEMO_ERP.milestones.length,
+      salesMeetings: DEMO_ERP.salesMeetings.length,
+      leaveRequests: DEMO_ERP.leaveRequests.length,
+    },
     'seeded erp demo data',
   );
 }

@@ -33,9 +33,16 @@ export async function seedMeet({ config, databaseUrl, log }: SubgraphDeps): Prom
       await trx
         .insertInto('live_classes')
         .values({
-          id: demo.id, company_id: companyOfCourse(demo.course), course_id: demo.course, title: demo.title,
-          description: null, scheduled_at: new Date(now + demo.inHours * HOUR), duration_minutes: demo.minutes,
-          room_name: `class-${demo.course}-demo${index + 1}`, host_user_id: demo.host, record: index === 0,
+          id: demo.id,
+          company_id: companyOfCourse(demo.course),
+          course_id: demo.course,
+          title: demo.title,
+          description: null,
+          scheduled_at: new Date(now + demo.inHours * HOUR),
+          duration_minutes: demo.minutes,
+          room_name: `class-${demo.course}-demo${index + 1}`,
+          host_user_id: demo.host,
+          record: index === 0,
           created_by: `passport-${demo.host}`,
         })
         .execute();
@@ -47,27 +54,50 @@ export async function seedMeet({ config, databaseUrl, log }: SubgraphDeps): Prom
     await trx
       .insertInto('live_classes')
       .values({
-        id: ended.id, company_id: companyId, course_id: ended.course, title: ended.title,
-        description: 'Recorded; the recording is available to the course.', scheduled_at: start,
-        duration_minutes: ended.minutes, status: 'ENDED', started_at: start, ended_at: end,
-        room_name: `class-${ended.course}-demo0`, host_user_id: ended.host, record: true, created_by: `passport-${ended.host}`,
+        id: ended.id,
+        company_id: companyId,
+        course_id: ended.course,
+        title: ended.title,
+        description: 'Recorded; the recording is available to the course.',
+        scheduled_at: start,
+        duration_minutes: ended.minutes,
+        status: 'ENDED',
+        started_at: start,
+        ended_at: end,
+        room_name: `class-${ended.course}-demo0`,
+        host_user_id: ended.host,
+        record: true,
+        created_by: `passport-${ended.host}`,
       })
       .execute();
     await trx
       .insertInto('recordings')
       .values({
-        id: ended.recordingId, company_id: companyId, live_class_id: ended.id, course_id: ended.course,
-        egress_id: 'EG_demo0000001', status: 'READY', started_at: start, ended_at: end,
-        duration_seconds: ended.minutes * 60, size_bytes: String(demoFileSize), storage: 'local',
-        file_key: demoFileKey, location: demoFileKey,
+        id: ended.recordingId,
+        company_id: companyId,
+        live_class_id: ended.id,
+        course_id: ended.course,
+        egress_id: 'EG_demo0000001',
+        status: 'READY',
+        started_at: start,
+        ended_at: end,
+        duration_seconds: ended.minutes * 60,
+        size_bytes: String(demoFileSize),
+        storage: 'local',
+        file_key: demoFileKey,
+        location: demoFileKey,
       })
       .execute();
     for (const [index, stay] of ended.attendance.entries()) {
       await trx
         .insertInto('attendance')
         .values({
-          company_id: companyId, live_class_id: ended.id, user_id: stay.user, participant_identity: stay.user,
-          participant_sid: `PA_demo${index}`, joined_at: new Date(start.getTime() + stay.fromMinute * MINUTE),
+          company_id: companyId,
+          live_class_id: ended.id,
+          user_id: stay.user,
+          participant_identity: stay.user,
+          participant_sid: `PA_demo${index}`,
+          joined_at: new Date(start.getTime() + stay.fromMinute * MINUTE),
           left_at: new Date(start.getTime() + stay.toMinute * MINUTE),
         })
         .execute();

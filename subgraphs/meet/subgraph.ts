@@ -53,7 +53,13 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
   const webhooks = new LiveKitWebhookHandler(db, recordingControl, log, livekit);
-  const attendanceReports = new AttendanceReports(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds, classRepository, attendanceRepository);
+  const attendanceReports = new AttendanceReports(
+    config.internalSigningSecret,
+    settings.recordingsPublicUrl,
+    settings.recordingUrlTtlSeconds,
+    classRepository,
+    attendanceRepository,
+  );
   const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, academyRoster(config));
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
@@ -78,11 +84,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
         attendance: new AttendanceService(base.viewer, access, attendanceRepository, attendanceReports, courses),
       };
     },
-    routes: [
-      livekitWebhookRoute(config, settings, webhooks, log),
-      recordingDownloadRoute(files, signer, recordingRepository),
-      attendanceCsvRoute(config, attendanceReports, log),
-    ],
+    routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository), attendanceCsvRoute(config, attendanceReports, log)],
     stop: async () => {
       await Promise.all([reconciler.stop(), roomOpening.stop(), webhookRetention.stop()]);
     },

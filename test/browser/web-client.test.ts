@@ -141,7 +141,6 @@ describe('the explorer', { timeout: 120_000 }, () => {
   });
 });
 
-
 describe('the course page', { timeout: 120_000 }, () => {
   it('opens on the demo courses, signed in as the demo administrator (npm start), until the user signs out', async () => {
     const page = await (await newContext({ viewport: { width: 1280, height: 900 } }, undefined, [], true)).newPage();
@@ -156,8 +155,7 @@ describe('the course page', { timeout: 120_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/app/sign-in');
   });
 
-
-  it('shows a class the teacher schedules, and its status going live, on the student\'s open page without reload', async () => {
+  it("shows a class the teacher schedules, and its status going live, on the student's open page without reload", async () => {
     // Joining tries LiveKit at the double's address (an HTTP server, no media): Chromium reports the failed WebSocket itself.
     const livekitWs = livekit.url.replace(/^http/, 'ws');
     const fromJoining = (text: string) => text.includes(livekitWs) || text.includes(livekit.url) || text === 'Failed to load resource: net::ERR_FAILED';
@@ -180,7 +178,10 @@ describe('the course page', { timeout: 120_000 }, () => {
     await teacher.getByLabel('Starts').fill(local);
     await teacher.getByLabel('Duration (minutes)').fill('45');
     await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
-    await teacher.getByRole('status').filter({ hasText: `Scheduled "${title}"` }).waitFor();
+    await teacher
+      .getByRole('status')
+      .filter({ hasText: `Scheduled "${title}"` })
+      .waitFor();
     await screenshot(teacher, 'course-teacher');
 
     // The student's page, never reloaded, shows the class.
@@ -215,7 +216,10 @@ describe('the course page', { timeout: 120_000 }, () => {
     const filename = `syllabus-${Date.now()}.pdf`;
     await teacher.getByLabel('File to upload').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: bytes });
     await teacher.getByRole('button', { name: 'Upload', exact: true }).click();
-    await teacher.getByRole('status').filter({ hasText: `Uploaded ${filename}` }).waitFor({ timeout: 60_000 });
+    await teacher
+      .getByRole('status')
+      .filter({ hasText: `Uploaded ${filename}` })
+      .waitFor({ timeout: 60_000 });
     const link = teacher.getByTestId('documents').getByRole('link', { name: filename });
     await link.waitFor();
     await screenshot(teacher, 'course-documents');

@@ -57,12 +57,21 @@ export async function startRadicale(users: RadicaleUser[]): Promise<RunningRadic
   await writeFile(
     path.join(dir, 'config'),
     [
-      '[server]', `hosts = 127.0.0.1:${port}`,
-      '[auth]', 'type = htpasswd', `htpasswd_filename = ${path.join(dir, 'users')}`, 'htpasswd_encryption = plain', 'delay = 0',
-      '[storage]', `filesystem_folder = ${path.join(dir, 'collections')}`,
-      '[rights]', 'type = owner_only',
-      '[web]', 'type = none',
-      '[logging]', 'level = warning',
+      '[server]',
+      `hosts = 127.0.0.1:${port}`,
+      '[auth]',
+      'type = htpasswd',
+      `htpasswd_filename = ${path.join(dir, 'users')}`,
+      'htpasswd_encryption = plain',
+      'delay = 0',
+      '[storage]',
+      `filesystem_folder = ${path.join(dir, 'collections')}`,
+      '[rights]',
+      'type = owner_only',
+      '[web]',
+      'type = none',
+      '[logging]',
+      'level = warning',
     ].join('\n') + '\n',
   );
   let log = '';

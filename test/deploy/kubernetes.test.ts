@@ -42,7 +42,10 @@ async function validate(manifest: Manifest): Promise<void> {
 /** RFC 6901 pointer lookup, as kustomize's JSON 6902 patches resolve `path`. */
 function pointerExists(document: unknown, pointer: string): boolean {
   let node: any = document;
-  for (const token of pointer.split('/').slice(1).map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))) {
+  for (const token of pointer
+    .split('/')
+    .slice(1)
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))) {
     if (node === null || typeof node !== 'object' || !(token in node)) return false;
     node = node[token];
   }
@@ -78,7 +81,10 @@ describe('Kubernetes manifests', () => {
       expect(container.resources.requests.memory && container.resources.limits.memory, name).toBeTruthy();
       expect(container.securityContext.runAsNonRoot, name).toBe(true);
       for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget']) {
-        expect(documents.some((manifest) => manifest.kind === kind && manifest.metadata.name === name), `${kind} ${name}`).toBe(true);
+        expect(
+          documents.some((manifest) => manifest.kind === kind && manifest.metadata.name === name),
+          `${kind} ${name}`,
+        ).toBe(true);
       }
     }
     const job = documents.find((manifest) => manifest.kind === 'Job')!;

@@ -121,7 +121,11 @@ export interface DoubleCall {
 }
 
 class TwirpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -147,7 +151,10 @@ export class LiveKitDouble {
   private server?: http.Server;
   url = '';
 
-  constructor(readonly apiKey: string, readonly apiSecret: string) {}
+  constructor(
+    readonly apiKey: string,
+    readonly apiSecret: string,
+  ) {}
 
   async start(): Promise<this> {
     this.server = http.createServer((request, response) => void this.handle(request, response));
@@ -201,13 +208,20 @@ export class LiveKitDouble {
     const grant = (payload.video ?? {}) as VideoGrant;
     if (!grant.roomJoin || !grant.room) throw new Error('token does not grant roomJoin');
     const permission: PermissionJson = {
-      canSubscribe: grant.canSubscribe ?? true, canPublish: grant.canPublish ?? true, canPublishData: grant.canPublishData ?? true,
+      canSubscribe: grant.canSubscribe ?? true,
+      canPublish: grant.canPublish ?? true,
+      canPublishData: grant.canPublishData ?? true,
       // The JWT names sources in lower case ('camera'); ParticipantInfo carries the enum names ('CAMERA').
       canPublishSources: (grant.canPublishSources ?? []).map((source) => source.toUpperCase()),
     };
-    const tracks = (options.tracks ?? []).map((source): TrackJson => ({ sid: sid('TR'), source, type: source.endsWith('AUDIO') || source === 'MICROPHONE' ? 'AUDIO' : 'VIDEO', muted: false }));
+    const tracks = (options.tracks ?? []).map(
+      (source): TrackJson => ({ sid: sid('TR'), source, type: source.endsWith('AUDIO') || source === 'MICROPHONE' ? 'AUDIO' : 'VIDEO', muted: false }),
+    );
     return this.join(grant.room, String(payload.sub), {
-      name: String(payload.name ?? payload.sub), metadata: String(payload.metadata ?? ''), permission, tracks,
+      name: String(payload.name ?? payload.sub),
+      metadata: String(payload.metadata ?? ''),
+      permission,
+      tracks,
       ...(options.kind && options.kind !== 'STANDARD' && { kind: options.kind }),
     });
   }
@@ -251,7 +265,10 @@ export class LiveKitDouble {
   removeParticipant(roomName: string, identity: string): ParticipantJson | undefined {
     const list = this.participants.get(roomName) ?? [];
     const gone = list.find((participant) => participant.identity === identity);
-    this.participants.set(roomName, list.filter((participant) => participant !== gone));
+    this.participants.set(
+      roomName,
+      list.filter((participant) => participant !== gone),
+    );
     const room = this.rooms.get(roomName);
     if (room && gone) room.numParticipants -= 1;
     return gone ? { ...gone, state: 'DISCONNECTED' } : undefined;
@@ -280,14 +297,16 @@ export class LiveKitDouble {
     egress.status = 'EGRESS_COMPLETE';
     egress.endedAt = nowNanos();
     egress.updatedAt = egress.endedAt;
-    egress.fileResults = [{
-      filename: filepath,
-      startedAt: egress.startedAt,
-      endedAt: egress.endedAt,
-      duration: (BigInt(file.durationSeconds) * 1_000_000_000n).toString(),
-      size: String(file.size ?? Buffer.byteLength(contents)),
-      location,
-    }];
+    egress.fileResults = [
+      {
+        filename: filepath,
+        startedAt: egress.startedAt,
+        endedAt: egress.endedAt,
+        duration: (BigInt(file.durationSeconds) * 1_000_000_000n).toString(),
+        size: String(file.size ?? Buffer.byteLength(contents)),
+        location,
+      },
+    ];
     return structuredClone(egress);
   }
 
@@ -401,12 +420,24 @@ export class LiveKitDouble {
         this.require(grant.roomRecord, 'roomRecord');
         if (!this.rooms.has(body.roomName)) throw new TwirpError(404, 'not_found', 'requested room does not exist');
         const egress: EgressJson = {
-          egressId: sid('EG'), roomId: this.rooms.get(body.roomName)!.sid, roomName: body.roomName, status: 'EGRESS_STARTING',
-          startedAt: nowNanos(), endedAt: '0', updatedAt: nowNanos(), error: '', fileResults: [], roomComposite: body,
+          egressId: sid('EG'),
+          roomId: this.rooms.get(body.roomName)!.sid,
+          roomName: body.roomName,
+          status: 'EGRESS_STARTING',
+          startedAt: nowNanos(),
+          endedAt: '0',
+          updatedAt: nowNanos(),
+          error: '',
+          fileResults: [],
+          roomComposite: body,
         };
         this.egresses.set(egress.egressId, egress);
         // The recorder joins the room it records, as a hidden participant of kind EGRESS.
-        this.join(body.roomName, egress.egressId, { name: 'Recorder', kind: 'EGRESS', permission: { canSubscribe: true, canPublish: false, canPublishData: false, canPublishSources: [] } });
+        this.join(body.roomName, egress.egressId, {
+          name: 'Recorder',
+          kind: 'EGRESS',
+          permission: { canSubscribe: true, canPublish: false, canPublishData: false, canPublishSources: [] },
+        });
         return egress;
       }
       case 'Egress/StopEgress': {
@@ -423,7 +454,9 @@ export class LiveKitDouble {
       case 'Egress/ListEgress': {
         this.require(grant.roomRecord, 'roomRecord');
         const items = [...this.egresses.values()].filter(
-          (egress) => (!body.roomName || egress.roomName === body.roomName) && (!body.egressId || egress.egressId === body.egressId) &&
+          (egress) =>
+            (!body.roomName || egress.roomName === body.roomName) &&
+            (!body.egressId || egress.egressId === body.egressId) &&
             (!body.active || ['EGRESS_STARTING', 'EGRESS_ACTIVE'].includes(egress.status)),
         );
         return { items };

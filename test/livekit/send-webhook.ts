@@ -36,12 +36,7 @@ export async function signWebhook(body: string, apiKey: string, apiSecret: strin
 }
 
 /** POSTs one webhook; returns the HTTP status and parsed answer, and the event id. */
-export async function sendWebhook(
-  url: string,
-  event: string,
-  fields: Record<string, unknown>,
-  options: WebhookOptions = {},
-): Promise<{ status: number; body: any; id: string }> {
+export async function sendWebhook(url: string, event: string, fields: Record<string, unknown>, options: WebhookOptions = {}): Promise<{ status: number; body: any; id: string }> {
   const body = webhookBody(event, fields, options);
   const headers: Record<string, string> = { 'content-type': 'application/webhook+json' };
   if (!options.unsigned) {

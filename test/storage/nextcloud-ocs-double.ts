@@ -86,13 +86,25 @@ export async function startNextcloudOcsDouble(options: { username: string; appPa
       const password = form.get('password');
       if (password !== null && password.length < 10) return ocs(response, 400, 'Password needs to be at least 10 characters long.', []);
       const share: DoubleShare = {
-        id: String(nextId++), token: randomBytes(8).toString('hex'), path: sharePath, shareType, permissions: Number(form.get('permissions') ?? 1),
-        expireDate, password,
+        id: String(nextId++),
+        token: randomBytes(8).toString('hex'),
+        path: sharePath,
+        shareType,
+        permissions: Number(form.get('permissions') ?? 1),
+        expireDate,
+        password,
       };
       shares.set(share.id, share);
       return ocs(response, 200, 'OK', {
-        id: share.id, share_type: 3, uid_owner: options.username, permissions: share.permissions, path: share.path, item_type: 'file',
-        token: share.token, url: `${origin}/s/${share.token}`, expiration: expireDate ? `${expireDate} 00:00:00` : null,
+        id: share.id,
+        share_type: 3,
+        uid_owner: options.username,
+        permissions: share.permissions,
+        path: share.path,
+        item_type: 'file',
+        token: share.token,
+        url: `${origin}/s/${share.token}`,
+        expiration: expireDate ? `${expireDate} 00:00:00` : null,
         password: password ? '***' : null,
       });
     }

@@ -80,8 +80,16 @@ export function describeStorageContract(name: string, target: ContractTarget): v
         expect(await backend.exists(objectKey)).toBe(false);
       }
       for (const bad of [
-        `${company}/task-1/..`, `${company}/task-1/.`, `${company}/../etc/passwd`, `${company}/task-1/a/b`, `${company}/task-1/a\\b`,
-        `${company}/task-1/`, `${company}/planet-1/x`, `../${company}/task-1/x`, `${company}/task-1/x\u0000`, `${company}/task-1/con:x`,
+        `${company}/task-1/..`,
+        `${company}/task-1/.`,
+        `${company}/../etc/passwd`,
+        `${company}/task-1/a/b`,
+        `${company}/task-1/a\\b`,
+        `${company}/task-1/`,
+        `${company}/planet-1/x`,
+        `../${company}/task-1/x`,
+        `${company}/task-1/x\u0000`,
+        `${company}/task-1/con:x`,
       ]) {
         await expect(backend.put(bad, Readable.from([Buffer.from('x')])), bad).rejects.toThrow(/Refusing storage key/);
         await expect(backend.get(bad), bad).rejects.toThrow(/Refusing storage key/);

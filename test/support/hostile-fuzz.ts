@@ -386,7 +386,10 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
   }
 
   // Every argument valid, hostile content inside: requests that pass the checks and reach the services.
-  const roots = [['query', schema.getQueryType()!], ['mutation', schema.getMutationType()!]] as const;
+  const roots = [
+    ['query', schema.getQueryType()!],
+    ['mutation', schema.getMutationType()!],
+  ] as const;
   for (const [kind, root] of roots) {
     for (const [index, field] of Object.values(root.getFields()).entries()) {
       const definitions = field.args.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ');
@@ -423,7 +426,11 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
         return true;
       };
       await fc
-        .assert(fc.asyncProperty(variablesArbitrary, check), { seed: seed + 100_000 + index + (kind === 'mutation' ? 50_000 : 0), numRuns: options.validRunsPerField ?? 2, endOnFailure: true })
+        .assert(fc.asyncProperty(variablesArbitrary, check), {
+          seed: seed + 100_000 + index + (kind === 'mutation' ? 50_000 : 0),
+          numRuns: options.validRunsPerField ?? 2,
+          endOnFailure: true,
+        })
         .catch(() => {
           // Recorded in counts.failures.
         });

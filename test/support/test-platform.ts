@@ -25,7 +25,13 @@ export interface TestPlatform {
   /** A dev token for a demo user (by username), optionally with other roles. */
   tokenFor: (username: string, overrides?: { roles?: string[]; companyId?: string; expiresIn?: number }) => Promise<string>;
   /** POSTs to a URL (the gateway's by default) and returns status and parsed body. */
-  request: <T = any>(options: { token?: string; query: string; variables?: Record<string, unknown>; url?: string; headers?: Record<string, string> }) => Promise<{ status: number; body: GraphQLResponse<T> }>;
+  request: <T = any>(options: {
+    token?: string;
+    query: string;
+    variables?: Record<string, unknown>;
+    url?: string;
+    headers?: Record<string, string>;
+  }) => Promise<{ status: number; body: GraphQLResponse<T> }>;
   /** A query through the gateway as a demo user. */
   query: <T = any>(username: string, query: string, variables?: Record<string, unknown>) => Promise<GraphQLResponse<T>>;
   stopSubgraph: (name: SubgraphName) => Promise<void>;

@@ -7,9 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { schemaPath } from '../../../platform/paths.js';
 
 export function supergraphWithUrls(urls: Record<string, string>): string {
-  return readFileSync(schemaPath('supergraph'), 'utf8').replace(
-    /@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g,
-    (whole, name: string) => (urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole),
+  return readFileSync(schemaPath('supergraph'), 'utf8').replace(/@join__graph\(name: "([^"]+)", url: "[^"]*"\)/g, (whole, name: string) =>
+    urls[name] ? `@join__graph(name: "${name}", url: "${urls[name]}")` : whole,
   );
 }
 

@@ -83,12 +83,24 @@ describe('@defer', () => {
   it('is in the API schema clients introspect', async () => {
     const answer = await postTo(url, { query: '{ __schema { directives { name args { name } } } }' });
     const directives = (answer.body.data as { __schema: { directives: { name: string; args: { name: string }[] }[] } }).__schema.directives;
-    expect(directives.find((directive) => directive.name === 'defer')?.args.map((arg) => arg.name).sort()).toEqual(['if', 'label']);
+    expect(
+      directives
+        .find((directive) => directive.name === 'defer')
+        ?.args.map((arg) => arg.name)
+        .sort(),
+    ).toEqual(['if', 'label']);
   });
 
   it('without multipart/mixed in Accept: one answer with every part, by Apollo Server and by the fast lane', async () => {
     const query = '{ posts { id ... @defer(label: "stats") { seen estimate } } }';
-    const expected = { data: { posts: [{ id: 'p1', seen: 1, estimate: 20 }, { id: 'p2', seen: 1, estimate: 40 }] } };
+    const expected = {
+      data: {
+        posts: [
+          { id: 'p1', seen: 1, estimate: 20 },
+          { id: 'p2', seen: 1, estimate: 40 },
+        ],
+      },
+    };
     const first = await postTo(url, { query });
     expect(first.headers['content-type']).toMatch(/^application\/json/);
     expect(first.body).toEqual(expected);
@@ -153,12 +165,25 @@ describe('@defer', () => {
   it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
     const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
     expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(JSON.parse((await off.rest()).text)).toEqual({ data: { posts: [{ id: 'p1', seen: 1 }, { id: 'p2', seen: 1 }] } });
+    expect(JSON.parse((await off.rest()).text)).toEqual({
+      data: {
+        posts: [
+          { id: 'p1', seen: 1 },
+          { id: 'p2', seen: 1 },
+        ],
+      },
+    });
 
     const spread = await postIncremental('{ posts { id ...Seen @defer } } fragment Seen on Post { seen }');
     expect((await spread.rest()).payloads).toEqual([
       { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
-      { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['posts', 0] }, { data: { seen: 1 }, path: ['posts', 1] }] },
+      {
+        hasNext: false,
+        incremental: [
+          { data: { seen: 1 }, path: ['posts', 0] },
+          { data: { seen: 1 }, path: ['posts', 1] },
+        ],
+      },
     ]);
   });
 
@@ -172,7 +197,13 @@ describe('@defer', () => {
     try {
       expect(await run('{ posts { id ... @defer(label: "stats") { seen } } }')).toEqual([
         { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
-        { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['posts', 0], label: 'stats' }, { data: { seen: 1 }, path: ['posts', 1], label: 'stats' }] },
+        {
+          hasNext: false,
+          incremental: [
+            { data: { seen: 1 }, path: ['posts', 0], label: 'stats' },
+            { data: { seen: 1 }, path: ['posts', 1], label: 'stats' },
+          ],
+        },
       ]);
       expect(await run('{ posts { id } }')).toEqual([{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] } }]);
       await expect(run('{ posts { nope } }')).rejects.toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);

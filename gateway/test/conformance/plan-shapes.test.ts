@@ -21,7 +21,20 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
   Parallel: ['kind', 'nodes'],
   Flatten: ['kind', 'path', 'node'],
   Condition: ['kind', 'condition', 'ifClause', 'elseClause'],
-  Fetch: ['kind', 'serviceName', 'id', 'hasDefers', 'variableUsages', 'requires', 'operation', 'operationName', 'operationKind', 'operationDocumentNode', 'inputRewrites', 'outputRewrites'],
+  Fetch: [
+    'kind',
+    'serviceName',
+    'id',
+    'hasDefers',
+    'variableUsages',
+    'requires',
+    'operation',
+    'operationName',
+    'operationKind',
+    'operationDocumentNode',
+    'inputRewrites',
+    'outputRewrites',
+  ],
   ValueSetter: ['kind', 'path', 'setValueTo'],
   KeyRenamer: ['kind', 'path', 'renameKeyTo'],
   Defer: ['kind', 'primary', 'deferred'],
@@ -75,7 +88,9 @@ describe('plan shapes of the conformance operations', () => {
     it(`${suite.name}: only node kinds and fields our executor knows, and every plan compiles`, () => {
       const loaded = loadSupergraph(composeSupergraph(suite.subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` }))));
       const planner = apolloPlanner(loaded);
-      const planned = suite.operations.filter((operation) => !operation.expected.errors?.some((error) => error.code === 'GRAPHQL_VALIDATION_FAILED' || error.code === 'QUERY_PLANNING_FAILED'));
+      const planned = suite.operations.filter(
+        (operation) => !operation.expected.errors?.some((error) => error.code === 'GRAPHQL_VALIDATION_FAILED' || error.code === 'QUERY_PLANNING_FAILED'),
+      );
       expect(planned.length).toBeGreaterThan(0);
       for (const operation of planned) {
         const document = graphqlRuntime.parse(operation.query);

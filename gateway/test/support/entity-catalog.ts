@@ -57,8 +57,7 @@ export function readCatalog(supergraphSdl: string) {
   const schema = buildASTSchema(document, { assumeValidSDL: true });
   const queryType = schema.getQueryType()!;
   const hasRequiredArgs = (field: GraphQLField<unknown, unknown>) => field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined);
-  const entityFieldsOf = (type: GraphQLObjectType) =>
-    Object.values(type.getFields()).filter((field) => entities.has(getNamedType(field.type).name) && !hasRequiredArgs(field));
+  const entityFieldsOf = (type: GraphQLObjectType) => Object.values(type.getFields()).filter((field) => entities.has(getNamedType(field.type).name) && !hasRequiredArgs(field));
 
   return {
     entities: [...entities.values()],
@@ -78,7 +77,9 @@ export function readCatalog(supergraphSdl: string) {
       const select = (type: GraphQLObjectType, depth: number): string =>
         depth === 0
           ? 'id __typename'
-          : `id __typename ${entityFieldsOf(type).map((field) => `${field.name} { ${select(getNamedType(field.type) as GraphQLObjectType, depth - 1)} }`).join(' ')}`;
+          : `id __typename ${entityFieldsOf(type)
+              .map((field) => `${field.name} { ${select(getNamedType(field.type) as GraphQLObjectType, depth - 1)} }`)
+              .join(' ')}`;
       return `{ ${lists.map((field) => `${field.name} { ${select(getNamedType(field.type) as GraphQLObjectType, 2)} }`).join(' ')} }`;
     })(),
   };
@@ -111,7 +112,10 @@ function subgraphFields(subgraph: SubgraphName, typename: string) {
     if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) leaves.add(definition.name.value);
     if (definition.kind === Kind.ENUM_TYPE_DEFINITION) {
       leaves.add(definition.name.value);
-      enums.set(definition.name.value, (definition.values ?? []).map((value) => value.name.value));
+      enums.set(
+        definition.name.value,
+        (definition.values ?? []).map((value) => value.name.value),
+      );
     }
     if ((definition.kind === Kind.OBJECT_TYPE_DEFINITION || definition.kind === Kind.OBJECT_TYPE_EXTENSION) && definition.name.value === typename) {
       fields.push(...(definition.fields ?? []));
@@ -137,7 +141,9 @@ export function entitiesCall(subgraph: SubgraphName, typename: string, id: strin
   const selections: string[] = [];
   for (const field of fields) {
     const requires = directive(field, 'requires');
-    for (const required of String(requires ? argument(requires, 'fields') : '').split(/\s+/).filter(Boolean)) {
+    for (const required of String(requires ? argument(requires, 'fields') : '')
+      .split(/\s+/)
+      .filter(Boolean)) {
       const requiredField = fields.find((candidate) => candidate.name.value === required);
       representation[required] = requiredField ? (enums.get(namedType(requiredField.type))?.[0] ?? null) : null;
     }

@@ -17,9 +17,7 @@ import { startGateway, type RunningGateway, type StartGatewayOptions } from '../
 export const REGISTERED_SUBGRAPHS: SubgraphName[] = SUBGRAPH_NAMES.filter((name) => SUBGRAPH_MODULES[name]);
 
 export function composeFor(urls: Partial<Record<SubgraphName, string>>): string {
-  const result = composeServices(
-    (Object.entries(urls) as [SubgraphName, string][]).map(([name, url]) => ({ name, url, typeDefs: parse(readSchemaFile(name)) })),
-  );
+  const result = composeServices((Object.entries(urls) as [SubgraphName, string][]).map(([name, url]) => ({ name, url, typeDefs: parse(readSchemaFile(name)) })));
   if (result.errors) throw new Error(`Composition failed:\n${result.errors.map((error) => error.message).join('\n')}`);
   return result.supergraphSdl;
 }

@@ -42,7 +42,12 @@ type Product @key(fields: "id") { id: ID! reviews: [Review!]! topReview: Review 
 type Review { id: ID! body: String! stars: Int! }
 `;
 
-interface Product { id: string; name: string; price: number; status: string }
+interface Product {
+  id: string;
+  name: string;
+  price: number;
+  status: string;
+}
 
 export interface LocalFederation {
   /** Runs through our executor. */

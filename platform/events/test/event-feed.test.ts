@@ -29,17 +29,14 @@ async function openFeed(): Promise<EventFeed> {
 
 async function classStarted(companyId: string = DEMO_COMPANIES.bheem.id): Promise<string> {
   const payload = classPayload({ company_id: companyId });
-  const { id } = await db.transaction().execute((trx) =>
-    publishEvent(trx, { topic: 'meet.class.started', companyId, key: payload.live_class_id, payload, source: 'meet' }),
-  );
+  const { id } = await db.transaction().execute((trx) => publishEvent(trx, { topic: 'meet.class.started', companyId, key: payload.live_class_id, payload, source: 'meet' }));
   return id;
 }
 
 describe('live event feed', () => {
   it('gives subscribers on every replica each committed event of their topics that passes their filter', async () => {
     const [replicaA, replicaB] = [await openFeed(), await openFeed()];
-    const ofBheem = (feed: EventFeed) =>
-      feed.subscribe({ topics: ['meet.class.started'], filter: (event) => event.companyId === DEMO_COMPANIES.bheem.id });
+    const ofBheem = (feed: EventFeed) => feed.subscribe({ topics: ['meet.class.started'], filter: (event) => event.companyId === DEMO_COMPANIES.bheem.id });
     const onA = ofBheem(replicaA);
     const onB = ofBheem(replicaB);
     const expected: string[] = [];

@@ -26,13 +26,14 @@ const publishClasses = async (count: number) => {
   const published: string[] = [];
   for (let index = 0; index < count; index += 1) {
     const payload = classPayload();
-    const { id } = await db.transaction().execute((trx) => publishEvent(trx, { topic: 'meet.class.started', companyId: COMPANY_ID, key: payload.live_class_id, payload, source: 'meet' }));
+    const { id } = await db
+      .transaction()
+      .execute((trx) => publishEvent(trx, { topic: 'meet.class.started', companyId: COMPANY_ID, key: payload.live_class_id, payload, source: 'meet' }));
     published.push(id);
   }
   return published;
 };
-const age = (eventIds: string[], days: number) =>
-  sql`UPDATE events.outbox SET created_at = now() - make_interval(days => ${days}) WHERE id = ANY(${eventIds}::uuid[])`.execute(db);
+const age = (eventIds: string[], days: number) => sql`UPDATE events.outbox SET created_at = now() - make_interval(days => ${days}) WHERE id = ANY(${eventIds}::uuid[])`.execute(db);
 
 describe('event maintenance', () => {
   it('prunes old events every group has passed, and keeps those a group still owes', async () => {

@@ -42,8 +42,7 @@ function envelope(overrides: Record<string, unknown> = {}) {
   return JSON.stringify({ id: `core-${randomUUID()}`, topic: 'project.task.created', company_id: COMPANY_ID, payload: taskPayload(), ...overrides });
 }
 
-const outboxRows = async (source = 'bheem-core') =>
-  (await sql<any>`SELECT id, topic, entity_key, payload, source FROM events.outbox WHERE source = ${source}`.execute(db)).rows;
+const outboxRows = async (source = 'bheem-core') => (await sql<any>`SELECT id, topic, entity_key, payload, source FROM events.outbox WHERE source = ${source}`.execute(db)).rows;
 
 describe('event ingestion endpoint', () => {
   it('publishes a signed event of a known topic, keyed by its entity, exactly as a subgraph would', async () => {

@@ -85,9 +85,9 @@ describe('a PostgreSQL restart', () => {
       while (publishing) {
         try {
           const payload = taskPayload();
-          const { id } = await db.transaction().execute((trx) =>
-            publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
-          );
+          const { id } = await db
+            .transaction()
+            .execute((trx) => publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }));
           confirmed.push(id);
         } catch {
           failures += 1;

@@ -64,9 +64,7 @@ describe('publishEvent', () => {
     const woken = deferred<void>();
     onNotification = (topic) => topic === 'project.task.updated' && woken.resolve();
     const payload = taskPayload({ changed_fields: ['status'] });
-    await db.transaction().execute((trx) =>
-      publishEvent(trx, { topic: 'project.task.updated', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
-    );
+    await db.transaction().execute((trx) => publishEvent(trx, { topic: 'project.task.updated', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }));
     await within(woken.promise, 60_000, 'the committed notification');
     expect(notifications).toEqual(['project.task.updated']);
     expect(await outboxCount()).toBe(before + 1);
@@ -86,17 +84,40 @@ describe('publishEvent', () => {
     const longOneHeard = heard('project.milestone.created');
     const shortOneHeard = heard('sales.meeting.created');
     const now = new Date().toISOString();
-    const milestone = { company_id: COMPANY_ID, actor_id: null, milestone_id: randomUUID(), milestone_name: 'Exams', description: null, due_date: now,
-      completed_at: null, project_id: randomUUID(), project_name: 'Semester', created_at: now, updated_at: now };
+    const milestone = {
+      company_id: COMPANY_ID,
+      actor_id: null,
+      milestone_id: randomUUID(),
+      milestone_name: 'Exams',
+      description: null,
+      due_date: now,
+      completed_at: null,
+      project_id: randomUUID(),
+      project_name: 'Semester',
+      created_at: now,
+      updated_at: now,
+    };
     const long = db.transaction().execute(async (trx) => {
       await publishEvent(trx, { topic: 'project.milestone.created', companyId: COMPANY_ID, key: milestone.milestone_id, payload: milestone, source: 'erp' });
       await release.promise;
     });
-    const meeting = { company_id: COMPANY_ID, actor_id: null, meeting_id: randomUUID(), customer_name: 'Initech', customer_email: null, location: null,
-      description: null, scheduled_at: now, end_at: now, owner_id: '8', status: 'SCHEDULED', cancellation_reason: null, created_at: now, updated_at: now };
-    await db.transaction().execute((trx) =>
-      publishEvent(trx, { topic: 'sales.meeting.created', companyId: COMPANY_ID, key: meeting.meeting_id, payload: meeting, source: 'erp' }),
-    );
+    const meeting = {
+      company_id: COMPANY_ID,
+      actor_id: null,
+      meeting_id: randomUUID(),
+      customer_name: 'Initech',
+      customer_email: null,
+      location: null,
+      description: null,
+      scheduled_at: now,
+      end_at: now,
+      owner_id: '8',
+      status: 'SCHEDULED',
+      cancellation_reason: null,
+      created_at: now,
+      updated_at: now,
+    };
+    await db.transaction().execute((trx) => publishEvent(trx, { topic: 'sales.meeting.created', companyId: COMPANY_ID, key: meeting.meeting_id, payload: meeting, source: 'erp' }));
     await within(shortOneHeard, 60_000, 'the short transaction’s wake-up');
     expect(notifications).not.toContain('project.milestone.created');
     release.resolve();
@@ -106,9 +127,9 @@ describe('publishEvent', () => {
 
   it('refuses an unknown topic and explains every bad field of a payload, writing nothing', async () => {
     const before = await outboxCount();
-    await expect(
-      publishEvent(db, { topic: 'project.task.exploded', companyId: COMPANY_ID, key: 'k', payload: {}, source: 'erp' }),
-    ).rejects.toThrow('Unknown event topic "project.task.exploded"');
+    await expect(publishEvent(db, { topic: 'project.task.exploded', companyId: COMPANY_ID, key: 'k', payload: {}, source: 'erp' })).rejects.toThrow(
+      'Unknown event topic "project.task.exploded"',
+    );
     const bad = taskPayload({ task_id: 'not-a-uuid', due_date: 'tomorrow', status: 'LATE' });
     delete (bad as Record<string, unknown>).task_name;
     const error = await publishEvent(db, { topic: 'project.task.created', companyId: COMPANY_ID, key: 'k', payload: bad, source: 'erp' }).catch((e) => e);
@@ -126,9 +147,7 @@ describe('publishEvent', () => {
     const woken = deferred<string>();
     onNotification = (topic) => woken.resolve(topic);
     const payload = taskPayload({ description: 'x'.repeat(50_000) });
-    await db.transaction().execute((trx) =>
-      publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }),
-    );
+    await db.transaction().execute((trx) => publishEvent(trx, { topic: 'project.task.created', companyId: COMPANY_ID, key: payload.task_id, payload, source: 'erp' }));
     expect(await within(woken.promise, 60_000, 'the notification')).toBe('project.task.created');
   });
 
@@ -150,7 +169,10 @@ describe('publishEvent', () => {
     const refs = await db.transaction().execute((trx) => publishEvents(trx, batch));
     await within(woken.promise, 60_000, 'the batch’s wake-up');
     expect([...notifications].sort()).toEqual(['project.task.created', 'project.task.updated']);
-    const { rows } = await sql<{ id: string; entity_key: string }>`SELECT id, entity_key FROM events.outbox WHERE id IN (${sql.join(refs.map((ref) => ref.id))}) ORDER BY position`.execute(db);
+    const { rows } = await sql<{
+      id: string;
+      entity_key: string;
+    }>`SELECT id, entity_key FROM events.outbox WHERE id IN (${sql.join(refs.map((ref) => ref.id))}) ORDER BY position`.execute(db);
     expect(rows.map((row) => row.entity_key)).toEqual(batch.map((event) => event.key));
     expect(rows.map((row) => row.id)).toEqual(refs.map((ref) => ref.id));
   });

@@ -43,9 +43,21 @@ const shareChange = object({
 const byDocument = (payload: { document_id: string }) => payload.document_id;
 
 export const documentsTopics = {
-  'documents.document.created': defineTopic('documents.document.created', { schema: documentChange, keyOf: byDocument, description: 'A document was uploaded (its first version).' }),
-  'documents.document.versioned': defineTopic('documents.document.versioned', { schema: documentVersioned, keyOf: byDocument, description: 'A document got a new current version (uploaded or restored from an older one).' }),
-  'documents.document.deleted': defineTopic('documents.document.deleted', { schema: documentDeleted, keyOf: byDocument, description: 'A document was moved to the trash, or purged for good.' }),
+  'documents.document.created': defineTopic('documents.document.created', {
+    schema: documentChange,
+    keyOf: byDocument,
+    description: 'A document was uploaded (its first version).',
+  }),
+  'documents.document.versioned': defineTopic('documents.document.versioned', {
+    schema: documentVersioned,
+    keyOf: byDocument,
+    description: 'A document got a new current version (uploaded or restored from an older one).',
+  }),
+  'documents.document.deleted': defineTopic('documents.document.deleted', {
+    schema: documentDeleted,
+    keyOf: byDocument,
+    description: 'A document was moved to the trash, or purged for good.',
+  }),
   'documents.document.restored': defineTopic('documents.document.restored', { schema: documentChange, keyOf: byDocument, description: 'A document was taken out of the trash.' }),
   'documents.share.created': defineTopic('documents.share.created', { schema: shareChange, keyOf: byDocument, description: 'A share link to a document was created.' }),
   'documents.share.revoked': defineTopic('documents.share.revoked', { schema: shareChange, keyOf: byDocument, description: 'A share link to a document was revoked.' }),

@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 const refusal = async (promise: Promise<unknown>) => {
-  const error = await promise.then(() => null, (caught: unknown) => caught);
+  const error = await promise.then(
+    () => null,
+    (caught: unknown) => caught,
+  );
   expect(error, 'the request was expected to be refused').not.toBeNull();
   return isOutboundRefusal(error);
 };
@@ -39,8 +42,28 @@ const refusal = async (promise: Promise<unknown>) => {
 describe('outbound policy', () => {
   it('lets only public unicast addresses through by default', () => {
     const strict = policy();
-    for (const address of ['127.0.0.1', '10.0.0.5', '172.16.1.1', '192.168.1.1', '100.64.0.1', '169.254.169.254', '224.0.0.1', '0.0.0.0', '255.255.255.255',
-      '::1', '::', 'fe80::1', 'fc00::1', 'fd12::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::7f00:1', '2002:7f00:1::1', 'ff02::1', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '10.0.0.5',
+      '172.16.1.1',
+      '192.168.1.1',
+      '100.64.0.1',
+      '169.254.169.254',
+      '224.0.0.1',
+      '0.0.0.0',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fc00::1',
+      'fd12::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::7f00:1',
+      '2002:7f00:1::1',
+      'ff02::1',
+      'not-an-ip',
+    ]) {
       expect(strict.addressAllowed(address), address).toBe(false);
     }
     for (const address of ['8.8.8.8', '1.1.1.1', '2001:4860:4860::8888', '::ffff:8.8.8.8']) expect(strict.addressAllowed(address), address).toBe(true);

@@ -9,11 +9,15 @@ describe('PeriodicJob', () => {
   it('joins the run in flight instead of starting a second one', async () => {
     let runs = 0;
     let finish!: () => void;
-    const job = new PeriodicJob('test job', async () => {
-      runs++;
-      await new Promise<void>((resolve) => (finish = resolve));
-      return runs;
-    }, log);
+    const job = new PeriodicJob(
+      'test job',
+      async () => {
+        runs++;
+        await new Promise<void>((resolve) => (finish = resolve));
+        return runs;
+      },
+      log,
+    );
     const first = job.run();
     const second = job.run();
     expect(job.isRunning).toBe(true);
@@ -32,12 +36,16 @@ describe('PeriodicJob', () => {
     let calls = 0;
     let thirdCall!: () => void;
     const third = new Promise<void>((resolve) => (thirdCall = resolve));
-    const job = new PeriodicJob('flaky job', async () => {
-      calls++;
-      if (calls === 3) thirdCall();
-      if (calls === 1) throw new Error('database unavailable');
-      return calls;
-    }, log);
+    const job = new PeriodicJob(
+      'flaky job',
+      async () => {
+        calls++;
+        if (calls === 3) thirdCall();
+        if (calls === 1) throw new Error('database unavailable');
+        return calls;
+      },
+      log,
+    );
     try {
       job.start(15);
       await third;
@@ -54,27 +62,39 @@ describe('PeriodicJob', () => {
   });
 
   it('turns a job that throws before its first await into a rejected run', async () => {
-    const job = new PeriodicJob<number>('sync job', (() => {
-      throw new Error('bad settings');
-    }) as () => Promise<number>, log);
+    const job = new PeriodicJob<number>(
+      'sync job',
+      (() => {
+        throw new Error('bad settings');
+      }) as () => Promise<number>,
+      log,
+    );
     await expect(job.run()).rejects.toThrow('bad settings');
     expect(job.isRunning).toBe(false);
   });
 
   it('stop() waits for the run in flight; an interval of 0 never runs', async () => {
     let done = false;
-    const slow = new PeriodicJob('slow job', async () => {
-      await sleep(80);
-      done = true;
-    }, log);
+    const slow = new PeriodicJob(
+      'slow job',
+      async () => {
+        await sleep(80);
+        done = true;
+      },
+      log,
+    );
     void slow.run();
     await slow.stop();
     expect(done).toBe(true);
 
     let ran = false;
-    const never = new PeriodicJob('disabled job', async () => {
-      ran = true;
-    }, log);
+    const never = new PeriodicJob(
+      'disabled job',
+      async () => {
+        ran = true;
+      },
+      log,
+    );
     never.start(0);
     await sleep(40);
     await never.stop();

@@ -49,7 +49,13 @@ export function moodleCalendarHandlers(options: MoodleCalendarHandlerOptions) {
 }
 
 export function moodleCalendarOptions(config: PlatformConfig): MoodleCalendarHandlerOptions {
-  return { moodleSchema: config.moodle.schema, classUrlBase: config.academy.classUrlBase, moodleUrl: config.moodle.url, reminderMinutes: config.academy.reminderMinutes, mail: config.mail.smtpUrl !== undefined };
+  return {
+    moodleSchema: config.moodle.schema,
+    classUrlBase: config.academy.classUrlBase,
+    moodleUrl: config.moodle.url,
+    reminderMinutes: config.academy.reminderMinutes,
+    mail: config.mail.smtpUrl !== undefined,
+  };
 }
 
 export function startMoodleCalendarConsumer(deps: { config: PlatformConfig; databaseUrl: string; log: Logger }): Promise<EventConsumer> {

@@ -24,9 +24,7 @@ export class CourseRepository {
   private companyCourses(companyId: string) {
     return this.db.moodle
       .selectFrom('mdl_course as c')
-      .innerJoin('academy.company_course_categories as ccc', (join) =>
-        join.onRef('ccc.category_id', '=', 'c.category').on('ccc.company_id', '=', companyId),
-      )
+      .innerJoin('academy.company_course_categories as ccc', (join) => join.onRef('ccc.category_id', '=', 'c.category').on('ccc.company_id', '=', companyId))
       .selectAll('c');
   }
 
@@ -43,9 +41,7 @@ export class CourseRepository {
     if (!options.includeHidden) {
       const userId = options.userId;
       query = query.where((eb) =>
-        userId
-          ? eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', activeEnrolmentsOf(this.db, userId).select('e.courseid'))])
-          : eb('c.visible', '=', 1),
+        userId ? eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', activeEnrolmentsOf(this.db, userId).select('e.courseid'))]) : eb('c.visible', '=', 1),
       );
     }
     const rows = await query.orderBy('c.sortorder').orderBy('c.id').execute();

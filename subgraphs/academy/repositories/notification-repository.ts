@@ -21,7 +21,11 @@ export class NotificationRepository {
   /** Writes the notifications and their popup rows; returns their ids. */
   async insertMany(rows: readonly NewNotification[]): Promise<WrittenNotification[]> {
     if (rows.length === 0) return [];
-    const written = await this.db.moodle.insertInto('mdl_notifications').values([...rows]).returning(['id', 'useridto']).execute();
+    const written = await this.db.moodle
+      .insertInto('mdl_notifications')
+      .values([...rows])
+      .returning(['id', 'useridto'])
+      .execute();
     await this.db.moodle
       .insertInto('mdl_message_popup_notifications')
       .values(written.map((row) => ({ notificationid: row.id })))

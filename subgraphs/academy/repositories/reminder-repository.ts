@@ -43,7 +43,12 @@ export class ReminderRepository {
 
   /** A new title for a reminder not sent yet. */
   async rename(liveClassId: string, title: string): Promise<void> {
-    await this.db.moodle.updateTable('academy.live_class_reminders').set({ title, updated_at: sql`now()` }).where('live_class_id', '=', liveClassId).where('sent_at', 'is', null).execute();
+    await this.db.moodle
+      .updateTable('academy.live_class_reminders')
+      .set({ title, updated_at: sql`now()` })
+      .where('live_class_id', '=', liveClassId)
+      .where('sent_at', 'is', null)
+      .execute();
   }
 
   async remove(liveClassId: string): Promise<void> {

@@ -31,7 +31,11 @@ export class UserRepository {
   /** Each user's own `timezone` setting (raw: '99' is the site's), for writing times as Moodle would show them. */
   async timeZones(ids: readonly string[]): Promise<Map<string, string>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.moodle.selectFrom('mdl_user').select(['id', 'timezone']).where('id', 'in', [...ids]).execute();
+    const rows = await this.db.moodle
+      .selectFrom('mdl_user')
+      .select(['id', 'timezone'])
+      .where('id', 'in', [...ids])
+      .execute();
     return new Map(rows.map((row) => [row.id, row.timezone]));
   }
 }

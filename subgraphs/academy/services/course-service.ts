@@ -20,8 +20,14 @@ export class CourseService {
     private readonly courses: CourseRepository,
     enrolments: EnrolmentRepository,
   ) {
-    this.courseById = rowLoader((ids) => courses.findByIds(viewer.companyId, ids), (course) => course.id);
-    this.participantsByCourse = groupLoader((ids) => enrolments.participantsOfCourses(ids), (row) => row.courseId);
+    this.courseById = rowLoader(
+      (ids) => courses.findByIds(viewer.companyId, ids),
+      (course) => course.id,
+    );
+    this.participantsByCourse = groupLoader(
+      (ids) => enrolments.participantsOfCourses(ids),
+      (row) => row.courseId,
+    );
     const userId = viewer.moodleUserId;
     this.viewerRoleByCourse = new DataLoader(async (ids) => {
       if (!userId) return ids.map(() => null);

@@ -80,7 +80,9 @@ function lines(facts: LiveClassNoticeFacts, audience: NoticeAudience): { subject
       const minutes = startsAt ? Math.max(1, Math.round((startsAt.getTime() - audience.now.getTime()) / 60_000)) : undefined;
       return {
         subject: `Live class starting soon: ${title}${brief(startsAt)}`,
-        body: [`The live class "${title}" in ${courseName} starts${minutes ? ` in ${minutes} minute${minutes === 1 ? '' : 's'}` : ' soon'}${startsAt ? `, ${at(startsAt)}` : ''}${length}.`],
+        body: [
+          `The live class "${title}" in ${courseName} starts${minutes ? ` in ${minutes} minute${minutes === 1 ? '' : 's'}` : ' soon'}${startsAt ? `, ${at(startsAt)}` : ''}${length}.`,
+        ],
       };
     }
     case 'liveclass_started':

@@ -48,7 +48,14 @@ export class LiveClassNotifier {
   }
 
   /** One notification per teacher and student of the course, but not to whoever caused it. Returns how many were written. */
-  async notify(companyId: string, course: CourseModel, actor: string | undefined, facts: LiveClassNoticeFacts, customdata: string, options: { once?: boolean } = {}): Promise<number> {
+  async notify(
+    companyId: string,
+    course: CourseModel,
+    actor: string | undefined,
+    facts: LiveClassNoticeFacts,
+    customdata: string,
+    options: { once?: boolean } = {},
+  ): Promise<number> {
     const participants = await this.enrolments.participantsOfCourses([course.id]);
     const recipients = [...new Set(participants.map((participant) => participant.id))].filter((id) => id !== actor);
     if (recipients.length === 0) return 0;

@@ -114,7 +114,13 @@ export class MoodleCalendarService {
     await this.events.delete(existing.id);
     await this.reminders.remove(p.live_class_id);
     const facts = classFacts('liveclass_cancelled', { ...p, title: p.title ?? existing.name }, course);
-    await this.notifier.notify(companyId, course, actorOf(p), { ...facts, startsAt: facts.startsAt ?? new Date(Number(existing.timestart) * 1000) }, customData(course, p.live_class_id));
+    await this.notifier.notify(
+      companyId,
+      course,
+      actorOf(p),
+      { ...facts, startsAt: facts.startsAt ?? new Date(Number(existing.timestart) * 1000) },
+      customData(course, p.live_class_id),
+    );
   }
 
   /** The class went live: its course is told once (a class that goes live again is not announced again), and its reminder is dropped. */

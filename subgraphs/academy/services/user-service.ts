@@ -8,8 +8,14 @@ import type { UserRepository } from '../repositories/user-repository.js';
 export class UserService {
   private readonly userById: DataLoader<string, UserModel | null>;
 
-  constructor(private readonly viewer: Viewer, users: UserRepository) {
-    this.userById = rowLoader((ids) => users.findByIds(viewer.companyId, ids), (user) => user.id);
+  constructor(
+    private readonly viewer: Viewer,
+    users: UserRepository,
+  ) {
+    this.userById = rowLoader(
+      (ids) => users.findByIds(viewer.companyId, ids),
+      (user) => user.id,
+    );
   }
 
   getUser(id: string): Promise<UserModel | null> {

@@ -90,18 +90,28 @@ describe('academy subgraph', () => {
     expect(unsigned.status).toBe(401);
     expect(unsigned.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const tampered = await callSubgraph({
-      url: platform.subgraphs.academy!.url, audience: 'academy', secret: platform.config.internalSigningSecret,
-      viewer: demoViewer('sam.student'), query: '{ courses { id } }', signedBody: '{"query":"{ me { id } }"}',
+      url: platform.subgraphs.academy!.url,
+      audience: 'academy',
+      secret: platform.config.internalSigningSecret,
+      viewer: demoViewer('sam.student'),
+      query: '{ courses { id } }',
+      signedBody: '{"query":"{ me { id } }"}',
     });
     expect(tampered.status).toBe(401);
     const otherAudience = await callSubgraph({
-      url: platform.subgraphs.academy!.url, audience: 'erp', secret: platform.config.internalSigningSecret,
-      viewer: demoViewer('admin'), query: '{ courses { id } }',
+      url: platform.subgraphs.academy!.url,
+      audience: 'erp',
+      secret: platform.config.internalSigningSecret,
+      viewer: demoViewer('admin'),
+      query: '{ courses { id } }',
     });
     expect(otherAudience.status).toBe(401);
     const wrongKey = await callSubgraph({
-      url: platform.subgraphs.academy!.url, audience: 'academy', secret: 'not-the-secret',
-      viewer: demoViewer('admin'), query: '{ courses { id } }',
+      url: platform.subgraphs.academy!.url,
+      audience: 'academy',
+      secret: 'not-the-secret',
+      viewer: demoViewer('admin'),
+      query: '{ courses { id } }',
     });
     expect(wrongKey.status).toBe(401);
   });

@@ -31,7 +31,14 @@ beforeAll(async () => {
     subgraphs: ['academy', 'meet'],
     gateway: false,
     // Reminders a minute before the start; the reminder job is off until a test turns it on (it restarts academy).
-    env: { LIVEKIT_URL: livekit.url, ACADEMY_CONSUME_EVENTS: 'true', SMTP_URL: smtp.url, MAIL_FROM: 'Bheem Academy <academy@bheem.example>', ACADEMY_REMINDER_MINUTES: '1', ACADEMY_REMINDER_POLL_SECONDS: '0' },
+    env: {
+      LIVEKIT_URL: livekit.url,
+      ACADEMY_CONSUME_EVENTS: 'true',
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'Bheem Academy <academy@bheem.example>',
+      ACADEMY_REMINDER_MINUTES: '1',
+      ACADEMY_REMINDER_POLL_SECONDS: '0',
+    },
   });
   db = createKysely<any>(platform.database.url);
   moodle = db.withSchema(platform.config.moodle.schema);
@@ -95,7 +102,14 @@ describe("live classes in Moodle's bell and mail", () => {
 
     // Sam (site zone, Asia/Kolkata in the demo data) and Sita (Europe/London) study course 101; Tara scheduled it.
     const [samTop] = await waitFor(async () => ((await popupNotifications('5')).some(ofClass(id, 'liveclass_scheduled')) ? popupNotifications('5') : undefined), "Sam's bell");
-    expect(samTop).toMatchObject({ useridfrom: '3', component: 'local_bheem_meet', eventtype: 'liveclass_scheduled', contexturl: link, contexturlname: 'Waves & sound', timeread: null });
+    expect(samTop).toMatchObject({
+      useridfrom: '3',
+      component: 'local_bheem_meet',
+      eventtype: 'liveclass_scheduled',
+      contexturl: link,
+      contexturlname: 'Waves & sound',
+      timeread: null,
+    });
     expect(samTop!.fullmessage).toContain(`at ${clock(scheduledAt, 'Asia/Kolkata')} (Asia/Kolkata), for 50 minutes`);
     expect(samTop!.fullmessagehtml).toContain(`<a href="${link}">Open the live class</a>`);
     const [sitaTop] = await popupNotifications('6');
@@ -105,10 +119,15 @@ describe("live classes in Moodle's bell and mail", () => {
     expect((await popupNotifications('3')).some(ofClass(id, 'liveclass_scheduled'))).toBe(false);
 
     // One mail each, through the SMTP server, with the class link and the local time.
-    const mails = await waitFor(() => (mailsAbout('Waves & sound', 'Live class scheduled').length >= 2 ? mailsAbout('Waves & sound', 'Live class scheduled') : undefined), 'the mails');
+    const mails = await waitFor(
+      () => (mailsAbout('Waves & sound', 'Live class scheduled').length >= 2 ? mailsAbout('Waves & sound', 'Live class scheduled') : undefined),
+      'the mails',
+    );
     const [sam] = mailTo(mails, 'sam.student@bheem.example');
     const [sita] = mailTo(mails, 'sita.student@bheem.example');
-    expect(sam!.subject).toBe(`Live class scheduled: Waves & sound (${new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'short', day: 'numeric', month: 'short' }).format(scheduledAt)}, ${clock(scheduledAt, 'Asia/Kolkata')})`);
+    expect(sam!.subject).toBe(
+      `Live class scheduled: Waves & sound (${new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'short', day: 'numeric', month: 'short' }).format(scheduledAt)}, ${clock(scheduledAt, 'Asia/Kolkata')})`,
+    );
     expect(sam!.text).toContain(`at ${clock(scheduledAt, 'Asia/Kolkata')} (Asia/Kolkata)`);
     expect(sam!.text).toContain(link);
     expect(sam!.html).toContain(`href="${link}"`);
@@ -143,10 +162,15 @@ describe("live classes in Moodle's bell and mail", () => {
 
   it('sends a mail again when the SMTP server refuses it for now, and only once when it accepts', async () => {
     smtp.refuseNext(1);
-    const { body } = await meet('ravi.teacher', SCHEDULE, { input: { courseId: '102', title: 'Series, busy server', scheduledAt: new Date(Date.now() + 9 * 3_600_000).toISOString() } });
+    const { body } = await meet('ravi.teacher', SCHEDULE, {
+      input: { courseId: '102', title: 'Series, busy server', scheduledAt: new Date(Date.now() + 9 * 3_600_000).toISOString() },
+    });
     expect(body.errors).toBeUndefined();
     // Course 102: Sam and Neil study it; one of their mails is refused first, then retried by the backbone.
-    const mails = await waitFor(() => (mailsAbout('Series, busy server', 'Live class scheduled').length >= 2 ? mailsAbout('Series, busy server', 'Live class scheduled') : undefined), 'both mails');
+    const mails = await waitFor(
+      () => (mailsAbout('Series, busy server', 'Live class scheduled').length >= 2 ? mailsAbout('Series, busy server', 'Live class scheduled') : undefined),
+      'both mails',
+    );
     expect(smtp.refused).toBe(1);
     expect(mails.map((mail) => mail.to[0]).sort()).toEqual(['neil.student@bheem.example', 'sam.student@bheem.example']);
   });
@@ -155,21 +179,36 @@ describe("live classes in Moodle's bell and mail", () => {
     const seeded = await moodle.selectFrom('mdl_event').select(['uuid', 'courseid', 'name', 'description']).where('uuid', '=', '0b0e0010-0000-4000-8000-000000000001').execute();
     expect(seeded).toEqual([
       {
-        uuid: '0b0e0010-0000-4000-8000-000000000001', courseid: '101', name: 'Newton\u2019s laws, live',
+        uuid: '0b0e0010-0000-4000-8000-000000000001',
+        courseid: '101',
+        name: 'Newton\u2019s laws, live',
         description: `<p><a href="${platform.config.publicUrl}/app/courses/101#class-0b0e0010-0000-4000-8000-000000000001">Join the live class</a></p>`,
       },
     ]);
     const meetClasses = await db.withSchema('meet').selectFrom('live_classes').select(['id', 'scheduled_at', 'duration_minutes']).execute();
     const events = await moodle.selectFrom('mdl_event').select(['uuid', 'timestart', 'timeduration']).where('component', '=', 'local_bheem_meet').execute();
     for (const liveClass of meetClasses.filter((row) => row.id.startsWith('0b0e0010-'))) {
-      expect(events.find((event) => event.uuid === liveClass.id)).toEqual({ uuid: liveClass.id, timestart: String(liveClass.scheduled_at.getTime() / 1000), timeduration: String(liveClass.duration_minutes * 60) });
+      expect(events.find((event) => event.uuid === liveClass.id)).toEqual({
+        uuid: liveClass.id,
+        timestart: String(liveClass.scheduled_at.getTime() / 1000),
+        timeduration: String(liveClass.duration_minutes * 60),
+      });
     }
   });
 
   it('announces a class that goes live once, in the bell and by mail, and drops its reminder', async () => {
     const liveClassId = randomUUID();
-    const payload = { company_id: bheem, live_class_id: liveClassId, course_id: '102', title: 'Limits, live', scheduled_at: new Date(Date.now() + 3_600_000).toISOString(), duration_minutes: 45, host_user_id: '4' };
-    const handled = async (eventId: string) => (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${eventId}`.execute(db)).rows.length > 0;
+    const payload = {
+      company_id: bheem,
+      live_class_id: liveClassId,
+      course_id: '102',
+      title: 'Limits, live',
+      scheduled_at: new Date(Date.now() + 3_600_000).toISOString(),
+      duration_minutes: 45,
+      host_user_id: '4',
+    };
+    const handled = async (eventId: string) =>
+      (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${eventId}`.execute(db)).rows.length > 0;
     const publish = (topic: string, changes: Record<string, unknown>) =>
       db.transaction().execute((trx) => publishEvent(trx, { topic, companyId: bheem, key: liveClassId, source: 'meet', payload: { ...payload, ...changes } }));
     const scheduled = await publish('meet.class.scheduled', { actor_id: '4' });
@@ -185,9 +224,16 @@ describe("live classes in Moodle's bell and mail", () => {
     expect(await announced('5')).toHaveLength(1);
     expect(await announced('7')).toHaveLength(1);
     expect(await announced('4')).toEqual([]);
-    expect((await announced('5'))[0]).toMatchObject({ subject: 'Live class started: Limits, live', contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}` });
+    expect((await announced('5'))[0]).toMatchObject({
+      subject: 'Live class started: Limits, live',
+      contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`,
+    });
     await waitFor(() => mailsAbout('Limits, live', 'Live class started').length >= 2, 'the mails');
-    expect(mailsAbout('Limits, live', 'Live class started').map((mail) => mail.to[0]).sort()).toEqual(['neil.student@bheem.example', 'sam.student@bheem.example']);
+    expect(
+      mailsAbout('Limits, live', 'Live class started')
+        .map((mail) => mail.to[0])
+        .sort(),
+    ).toEqual(['neil.student@bheem.example', 'sam.student@bheem.example']);
     expect(mailsAbout('Limits, live', 'Live class started')[0]!.text).toContain(`Join the live class: ${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`);
     expect(await db.selectFrom('academy.live_class_reminders').select('live_class_id').where('live_class_id', '=', liveClassId).execute()).toEqual([]);
   });
@@ -198,11 +244,26 @@ describe("live classes in Moodle's bell and mail", () => {
     const startsAt = new Date(Math.ceil(Date.now() / 1000) * 1000 + 70_000); // whole seconds, as Moodle keeps times
     const published = await db.transaction().execute((trx) =>
       publishEvent(trx, {
-        topic: 'meet.class.scheduled', companyId: bheem, key: liveClassId, source: 'meet',
-        payload: { company_id: bheem, live_class_id: liveClassId, course_id: '101', title: 'Doppler effect', scheduled_at: startsAt.toISOString(), duration_minutes: 30, host_user_id: '3', actor_id: '3' },
+        topic: 'meet.class.scheduled',
+        companyId: bheem,
+        key: liveClassId,
+        source: 'meet',
+        payload: {
+          company_id: bheem,
+          live_class_id: liveClassId,
+          course_id: '101',
+          title: 'Doppler effect',
+          scheduled_at: startsAt.toISOString(),
+          duration_minutes: 30,
+          host_user_id: '3',
+          actor_id: '3',
+        },
       }),
     );
-    await waitFor(async () => (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${published.id}`.execute(db)).rows.length > 0, 'the scheduled event');
+    await waitFor(
+      async () => (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${published.id}`.execute(db)).rows.length > 0,
+      'the scheduled event',
+    );
     const reminder = await db.selectFrom('academy.live_class_reminders').selectAll().where('live_class_id', '=', liveClassId).executeTakeFirstOrThrow();
     expect(reminder.remind_at.getTime()).toBe(startsAt.getTime() - 60_000);
     expect(reminder.sent_at).toBeNull();
@@ -218,7 +279,9 @@ describe("live classes in Moodle's bell and mail", () => {
     await platform.restartSubgraph('academy');
     const [samReminder] = await waitFor(async () => ((await reminders('5')).length ? reminders('5') : undefined), "Sam's reminder");
     expect(samReminder).toMatchObject({ useridfrom: '-10', contexturl: `${platform.config.publicUrl}/app/courses/101#class-${liveClassId}` });
-    expect(samReminder!.subject).toBe(`Live class starting soon: Doppler effect (${new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'short', day: 'numeric', month: 'short' }).format(startsAt)}, ${clock(startsAt, 'Asia/Kolkata')})`);
+    expect(samReminder!.subject).toBe(
+      `Live class starting soon: Doppler effect (${new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Kolkata', weekday: 'short', day: 'numeric', month: 'short' }).format(startsAt)}, ${clock(startsAt, 'Asia/Kolkata')})`,
+    );
     expect(samReminder!.fullmessage).toMatch(/starts in \d+ minutes?, /);
     const reminderMails = () => mailsAbout('Doppler effect', 'Live class starting soon');
     await waitFor(() => reminderMails().length >= 3, 'the reminder mails');
@@ -230,6 +293,10 @@ describe("live classes in Moodle's bell and mail", () => {
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // three polls of the restarted job
     for (const userId of ['3', '5', '6']) expect(await reminders(userId)).toHaveLength(1);
     expect((await db.selectFrom('academy.live_class_reminders').select('sent_at').where('live_class_id', '=', liveClassId).executeTakeFirstOrThrow()).sent_at).not.toBeNull();
-    expect(reminderMails().map((mail) => mail.to[0]).sort()).toEqual(['sam.student@bheem.example', 'sita.student@bheem.example', 'tara.teacher@bheem.example']);
+    expect(
+      reminderMails()
+        .map((mail) => mail.to[0])
+        .sort(),
+    ).toEqual(['sam.student@bheem.example', 'sita.student@bheem.example', 'tara.teacher@bheem.example']);
   });
 });

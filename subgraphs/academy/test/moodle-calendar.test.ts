@@ -68,8 +68,16 @@ const processed = async (eventId: string) =>
 
 function classPayload(liveClassId: string, changes: Record<string, unknown> = {}) {
   return {
-    company_id: bheem, live_class_id: liveClassId, course_id: '101', title: 'Vectors', description: null,
-    scheduled_at: inMinutes(300), duration_minutes: 30, status: 'SCHEDULED', host_user_id: '3', ...changes,
+    company_id: bheem,
+    live_class_id: liveClassId,
+    course_id: '101',
+    title: 'Vectors',
+    description: null,
+    scheduled_at: inMinutes(300),
+    duration_minutes: 30,
+    status: 'SCHEDULED',
+    host_user_id: '3',
+    ...changes,
   };
 }
 
@@ -80,7 +88,17 @@ async function publish(topic: string, key: string, payload: Record<string, any>,
 /** One delivery of an event to the group's handler, outside the backbone (to deliver the very same event twice). */
 async function deliver(topic: 'meet.class.scheduled' | 'meet.class.cancelled', payload: Record<string, any>, event: { id: string }, options: { thenFail?: boolean } = {}) {
   const handlers = moodleCalendarHandlers(moodleCalendarOptions(platform.config));
-  const published = { id: event.id, topic, companyId: bheem, key: payload.live_class_id, payload, source: 'meet', createdAt: new Date(), position: '0', cursor: '' } as PublishedEvent<any>;
+  const published = {
+    id: event.id,
+    topic,
+    companyId: bheem,
+    key: payload.live_class_id,
+    payload,
+    source: 'meet',
+    createdAt: new Date(),
+    position: '0',
+    cursor: '',
+  } as PublishedEvent<any>;
   await db.transaction().execute(async (trx) => {
     await handlers[topic](published, { trx, attempt: 1, group: MOODLE_CALENDAR_GROUP, log: createLogger('test') });
     if (options.thenFail) throw new Error('crash after the handler');
@@ -96,16 +114,31 @@ describe('live classes in Moodle', () => {
     const [event] = await waitFor(async () => ((await courseEvents(id)).length ? courseEvents(id) : undefined), 'the course event');
     const link = `${platform.config.publicUrl}/app/courses/101#class-${id}`;
     expect(event).toMatchObject({
-      eventtype: 'course', courseid: '101', userid: '3', name: 'Friction & drag',
+      eventtype: 'course',
+      courseid: '101',
+      userid: '3',
+      name: 'Friction & drag',
       description: `<p>Bring a ruler<br>and a &lt;pen&gt;</p><p><a href="${link}">Join the live class</a></p>`,
-      format: 1, visible: 1, component: 'local_bheem_meet', modulename: '', instance: '0', sequence: '1',
-      timestart: unix(scheduledAt), timesort: unix(scheduledAt), timeduration: '2700',
+      format: 1,
+      visible: 1,
+      component: 'local_bheem_meet',
+      modulename: '',
+      instance: '0',
+      sequence: '1',
+      timestart: unix(scheduledAt),
+      timesort: unix(scheduledAt),
+      timeduration: '2700',
     });
     const sent = await waitFor(async () => ((await notices(id, 'liveclass_scheduled')).length ? notices(id, 'liveclass_scheduled') : undefined), 'notifications');
     // Course 101: Tara teaches (and scheduled it), Sam and Sita study.
     expect(recipients(sent)).toEqual(['5', '6']);
     expect(sent[0]).toMatchObject({
-      useridfrom: '3', component: 'local_bheem_meet', contexturl: link, contexturlname: 'Friction & drag', fullmessageformat: 2, timeread: null,
+      useridfrom: '3',
+      component: 'local_bheem_meet',
+      contexturl: link,
+      contexturlname: 'Friction & drag',
+      fullmessageformat: 2,
+      timeread: null,
     });
     expect(sent[0]!.subject).toMatch(/^Live class scheduled: Friction & drag \(\w{3} \d{1,2} \w{3}, \d\d:\d\d\)$/);
     expect(sent[0]!.smallmessage).toBe(sent[0]!.subject);
@@ -156,7 +189,12 @@ describe('live classes in Moodle', () => {
     const sent = await notices(liveClassId, 'recording_available');
     // Course 102: Ravi teaches, Sam and Neil study; nobody in particular sends it.
     expect(recipients(sent)).toEqual(['4', '5', '7']);
-    expect(sent[0]).toMatchObject({ useridfrom: '-10', subject: 'Recording available: Series', contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`, contexturlname: 'Series' });
+    expect(sent[0]).toMatchObject({
+      useridfrom: '-10',
+      subject: 'Recording available: Series',
+      contexturl: `${platform.config.publicUrl}/app/courses/102#class-${liveClassId}`,
+      contexturlname: 'Series',
+    });
 
     const again = await publish('meet.recording.ready', recording.recording_id, recording);
     await waitFor(() => processed(again), 'the second delivery');

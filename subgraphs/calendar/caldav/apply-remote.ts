@@ -26,9 +26,18 @@ function withTzid(metadata: Record<string, unknown>, tzid: string | null): Recor
 export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
   return {
     ...draft,
-    title: remote.title, description: remote.description, location: remote.location, start: remote.start, end: remote.end,
-    allDay: remote.allDay, timezone: remote.timezone, recurrenceRule: remote.recurrenceRule, exdates: remote.exdates, rdates: remote.rdates,
-    isCancelled: remote.cancelled, metadata: withTzid(draft.metadata ?? {}, remote.tzid),
+    title: remote.title,
+    description: remote.description,
+    location: remote.location,
+    start: remote.start,
+    end: remote.end,
+    allDay: remote.allDay,
+    timezone: remote.timezone,
+    recurrenceRule: remote.recurrenceRule,
+    exdates: remote.exdates,
+    rdates: remote.rdates,
+    isCancelled: remote.cancelled,
+    metadata: withTzid(draft.metadata ?? {}, remote.tzid),
   };
 }
 
@@ -60,8 +69,15 @@ export async function applyRemoteEdit(trx: Trx, events: EventRepository, event: 
   const existing = await events.overridesFor(trx, updated.companyId, updated.id);
   // Overrides that only carry answers are not edits of the occurrence: they do not become rows.
   const edits = withoutAnswerOnlyOverrides(updated, existing, remote).overrides;
-  await events.deleteEvents(trx, updated.companyId, existing.map((override) => override.id));
-  await insertEvents(trx, edits.map((override) => overrideRow(updated, override)));
+  await events.deleteEvents(
+    trx,
+    updated.companyId,
+    existing.map((override) => override.id),
+  );
+  await insertEvents(
+    trx,
+    edits.map((override) => overrideRow(updated, override)),
+  );
   // Overrides were rewritten after the series row: stamp the series last, so its updated_at covers them.
   const stored = (await updateEventRow(trx, event.companyId, event.id, { last_synced_at: new Date() }))!;
   await publishCalendarChange(trx, event.companyId, event.id, 'updated');
@@ -103,14 +119,28 @@ export async function createFromRemote(trx: Trx, owner: RemoteOwner, remotes: re
   const wanted = new Map<string, RemoteObject>();
   for (const remote of remotes) if (remote.master && !wanted.has(remote.uid)) wanted.set(remote.uid, remote);
   const rows = [...wanted.values()].map((remote) => ({
-    ...draftToRow(withRemote({ companyId: owner.companyId, title: '', start: remote.master!.start, eventType: 'CUSTOM', organizerId: owner.userId, externalId: remote.uid }, remote.master!)),
+    ...draftToRow(
+      withRemote({ companyId: owner.companyId, title: '', start: remote.master!.start, eventType: 'CUSTOM', organizerId: owner.userId, externalId: remote.uid }, remote.master!),
+    ),
     last_synced_at: new Date(),
   }));
   const created = new Map((await insertEvents(trx, rows, { userId: owner.userId, isOrganizer: true, status: 'ACCEPTED' })).map((event) => [event.externalId!, event]));
-  await insertParticipants(trx, [...created.values()].flatMap((series) =>
-    importedParticipants(wanted.get(series.externalId!)!.master!, owner.email ?? null, owner.userByEmail ?? new Map(), owner.userId).map((p) => ({ ...p, eventId: series.id }))));
+  await insertParticipants(
+    trx,
+    [...created.values()].flatMap((series) =>
+      importedParticipants(wanted.get(series.externalId!)!.master!, owner.email ?? null, owner.userByEmail ?? new Map(), owner.userId).map((p) => ({ ...p, eventId: series.id })),
+    ),
+  );
   // Overrides and series share the transaction's now() as updated_at: the series is not newer than what it was synced as.
-  await insertEvents(trx, [...created.values()].flatMap((series) => wanted.get(series.externalId!)!.overrides.map((override) => overrideRow(series, override))));
-  await publishCalendarChanges(trx, owner.companyId, [...created.values()].map((event) => event.id), 'created');
+  await insertEvents(
+    trx,
+    [...created.values()].flatMap((series) => wanted.get(series.externalId!)!.overrides.map((override) => overrideRow(series, override))),
+  );
+  await publishCalendarChanges(
+    trx,
+    owner.companyId,
+    [...created.values()].map((event) => event.id),
+    'created',
+  );
   return created;
 }

@@ -26,7 +26,11 @@ const PARTSTAT: Record<ParticipationStatusName, string> = { PENDING: 'NEEDS-ACTI
 const STATUS: Record<string, ParticipationStatusName> = { 'NEEDS-ACTION': 'PENDING', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
 
 const mailto = (email: string) => `mailto:${email}`;
-export const addressOf = (value: unknown) => String(value ?? '').replace(/^mailto:/i, '').trim().toLowerCase();
+export const addressOf = (value: unknown) =>
+  String(value ?? '')
+    .replace(/^mailto:/i, '')
+    .trim()
+    .toLowerCase();
 
 /**
  * Adds ORGANIZER and ATTENDEEs. `answers` holds per-occurrence answers (by
@@ -46,7 +50,11 @@ export function addScheduling(
     if (organizer.name) property.setParameter('cn', organizer.name);
   }
   for (const participant of participants) {
-    const contact = participant.userId ? contacts.get(participant.userId) : participant.externalEmail ? { email: participant.externalEmail, name: participant.externalName } : undefined;
+    const contact = participant.userId
+      ? contacts.get(participant.userId)
+      : participant.externalEmail
+        ? { email: participant.externalEmail, name: participant.externalName }
+        : undefined;
     if (!contact || (participant.userId && !organizer)) continue;
     const property = component.addPropertyWithValue('attendee', mailto(contact.email));
     if (contact.name) property.setParameter('cn', contact.name);

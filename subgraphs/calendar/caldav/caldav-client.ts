@@ -25,7 +25,11 @@ export type WriteResult = { ok: true; etag: string | null } | { ok: false; statu
 export class InvalidSyncTokenError extends Error {}
 
 export class CalDAVError extends Error {
-  constructor(message: string, readonly status?: number, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
   }
 }
@@ -43,7 +47,11 @@ export class CalDAVClient {
   /** Every request goes through the outbound policy: the URLs are the user's, or the server's answers. */
   private readonly fetch: typeof fetch;
 
-  constructor(readonly calendarUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy) {
+  constructor(
+    readonly calendarUrl: string,
+    credentials: CalDAVCredentials,
+    egress: EgressPolicy,
+  ) {
     this.headers = getBasicAuthHeaders(credentials);
     this.fetch = egress.fetch;
   }
@@ -52,7 +60,8 @@ export class CalDAVClient {
   static async discover(serverUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy): Promise<string> {
     const named = await calendarNamedBy(serverUrl, getBasicAuthHeaders(credentials), egress.fetch);
     if (named.kind === 'events') return named.url;
-    if (named.kind === 'no-events') throw new UnusableCalendarError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
+    if (named.kind === 'no-events')
+      throw new UnusableCalendarError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
     const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
     try {
       await client.login();
@@ -69,7 +78,11 @@ export class CalDAVClient {
   }
 
   /** The calendars of the user's calendar home on the server, by URL, with whether each can hold events. */
-  static async listCalendars(serverUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy): Promise<{ url: string; displayName: string | null; holdsEvents: boolean }[]> {
+  static async listCalendars(
+    serverUrl: string,
+    credentials: CalDAVCredentials,
+    egress: EgressPolicy,
+  ): Promise<{ url: string; displayName: string | null; holdsEvents: boolean }[]> {
     const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
     try {
       await client.login();
@@ -91,13 +104,24 @@ export class CalDAVClient {
   }
 
   async create(href: string, ics: string): Promise<WriteResult> {
-    const response = await createObject({ fetch: this.fetch, url: href, data: ics, headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' } });
+    const response = await createObject({
+      fetch: this.fetch,
+      url: href,
+      data: ics,
+      headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8', 'If-None-Match': '*' },
+    });
     await response.arrayBuffer();
     return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
   }
 
   async update(href: string, ics: string, etag: string): Promise<WriteResult> {
-    const response = await updateObject({ fetch: this.fetch, url: href, data: ics, etag: quoted(etag), headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8' } });
+    const response = await updateObject({
+      fetch: this.fetch,
+      url: href,
+      data: ics,
+      etag: quoted(etag),
+      headers: { ...this.headers, 'content-type': 'text/calendar; charset=utf-8' },
+    });
     await response.arrayBuffer();
     return response.ok ? { ok: true, etag: bareEtag(response.headers.get('etag')) } : { ok: false, status: response.status };
   }
@@ -122,7 +146,12 @@ export class CalDAVClient {
   async fetchMany(hrefs: readonly string[]): Promise<RemoteItem[]> {
     if (hrefs.length === 0) return [];
     const responses = await calendarMultiGet({
-      fetch: this.fetch, url: this.calendarUrl, props: { 'd:getetag': {}, 'c:calendar-data': {} }, objectUrls: hrefs.map((href) => new URL(href).pathname), depth: '1', headers: this.headers,
+      fetch: this.fetch,
+      url: this.calendarUrl,
+      props: { 'd:getetag': {}, 'c:calendar-data': {} },
+      objectUrls: hrefs.map((href) => new URL(href).pathname),
+      depth: '1',
+      headers: this.headers,
     });
     return responses
       .filter((response) => response.ok !== false && response.props?.calendarData)
@@ -153,7 +182,9 @@ export class CalDAVClient {
     const changed = members
       .filter((response) => response.status !== 404)
       .map((response) => ({
-        href: new URL(response.href!, this.calendarUrl).toString(), etag: bareEtag(response.props?.getetag), ...(options.withData && response.props?.calendarData ? { data: dataOf(response.props) } : {}),
+        href: new URL(response.href!, this.calendarUrl).toString(),
+        etag: bareEtag(response.props?.getetag),
+        ...(options.withData && response.props?.calendarData ? { data: dataOf(response.props) } : {}),
       }));
     return { token: newToken ? String(newToken) : null, changed, removed };
   }

@@ -41,7 +41,9 @@ export async function calendarNamedBy(url: string, headers: Record<string, strin
   const own = responses.find((response) => response.ok !== false && response.props?.resourcetype);
   if (!own || !Object.keys(own.props!.resourcetype as object).includes('calendar')) return { kind: 'none' };
   const set = (own.props!.supportedCalendarComponentSet as { comp?: unknown } | undefined)?.comp;
-  const components = (Array.isArray(set) ? set : set ? [set] : []).map((comp) => (comp as { _attributes?: { name?: string } })?._attributes?.name).filter((name): name is string => !!name);
+  const components = (Array.isArray(set) ? set : set ? [set] : [])
+    .map((comp) => (comp as { _attributes?: { name?: string } })?._attributes?.name)
+    .filter((name): name is string => !!name);
   const calendarUrl = new URL(own.href ?? url, url).toString();
   const normalized = calendarUrl.endsWith('/') ? calendarUrl : `${calendarUrl}/`;
   return holdsEvents({ url: normalized, components }) ? { kind: 'events', url: normalized } : { kind: 'no-events', url: normalized };

@@ -164,7 +164,14 @@ function veventsOf({ series, overrides, participants = [], responses = [], remin
     const at = new Date(key);
     if (series.isCancelled || series.exdates.some((date) => date.getTime() === key) || !hasOccurrenceAt(seriesOf(series), at)) continue;
     const occurrence: CalendarEventModel = {
-      ...series, parentId: series.id, recurrenceId: at, start: at, end: duration === null ? null : new Date(key + duration), recurrenceRule: null, exdates: [], rdates: [],
+      ...series,
+      parentId: series.id,
+      recurrenceId: at,
+      start: at,
+      end: duration === null ? null : new Date(key + duration),
+      recurrenceRule: null,
+      exdates: [],
+      rdates: [],
     };
     events.push(vevent(occurrence, uid, scheduling(at), used, alarms));
   }

@@ -14,14 +14,16 @@ import type { RemoteEvent } from './icalendar.js';
 const keyOf = (p: NewParticipant) => (p.userId ? `u:${p.userId}` : p.externalEmail ? `e:${p.externalEmail.toLowerCase()}` : `n:${p.externalName ?? ''}`);
 
 /** The participants the organiser's copy asks for, or null when it says nothing about them. */
-export function organiserAttendees(
-  remote: RemoteEvent,
-  current: readonly EventParticipantModel[],
-  userByEmail: ReadonlyMap<string, string>,
-): NewParticipant[] | null {
+export function organiserAttendees(remote: RemoteEvent, current: readonly EventParticipantModel[], userByEmail: ReadonlyMap<string, string>): NewParticipant[] | null {
   if (!remote.organizer) return null;
   const addressed = new Set(userByEmail.values());
-  const stays = (p: EventParticipantModel): NewParticipant => ({ userId: p.userId, externalEmail: p.externalEmail, externalName: p.externalName, status: p.status, isOrganizer: p.isOrganizer });
+  const stays = (p: EventParticipantModel): NewParticipant => ({
+    userId: p.userId,
+    externalEmail: p.externalEmail,
+    externalName: p.externalName,
+    status: p.status,
+    isOrganizer: p.isOrganizer,
+  });
   // The organiser, and anyone our copies could not name (no address known), are not the copy's to remove.
   const wanted = new Map<string, NewParticipant>();
   for (const p of current) if (p.isOrganizer || (p.userId ? !addressed.has(p.userId) : !p.externalEmail)) wanted.set(keyOf(p), stays(p));

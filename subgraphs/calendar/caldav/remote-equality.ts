@@ -32,8 +32,15 @@ export function withoutAnswerOnlyOverrides(series: CalendarEventModel, overrides
     try {
       const at = override.recurrenceId!;
       const occurrence = draftToRow({
-        ...draftOf(series), parentId: series.id, recurrenceId: at, externalId: null, start: at, end: duration === null ? null : new Date(at.getTime() + duration),
-        recurrenceRule: null, exdates: [], rdates: [],
+        ...draftOf(series),
+        parentId: series.id,
+        recurrenceId: at,
+        externalId: null,
+        start: at,
+        end: duration === null ? null : new Date(at.getTime() + duration),
+        recurrenceRule: null,
+        exdates: [],
+        rdates: [],
       });
       return contentOf(overrideRow(series, override)) === contentOf(occurrence);
     } catch {

@@ -53,7 +53,13 @@ export const calendarMigrations: Migrations = {
         .where(sql.ref('entity_id'), 'is not', null)
         .where(sql.ref('parent_id'), 'is', null)
         .execute();
-      await schema.createIndex('calendar_events_override').on('calendar_events').columns(['parent_id', 'recurrence_id']).unique().where(sql.ref('parent_id'), 'is not', null).execute();
+      await schema
+        .createIndex('calendar_events_override')
+        .on('calendar_events')
+        .columns(['parent_id', 'recurrence_id'])
+        .unique()
+        .where(sql.ref('parent_id'), 'is not', null)
+        .execute();
       await schema.createIndex('calendar_events_company_start').on('calendar_events').columns(['company_id', 'start_time']).execute();
       await schema.createIndex('calendar_events_course').on('calendar_events').columns(['company_id', 'course_id']).where(sql.ref('course_id'), 'is not', null).execute();
       await schema.createIndex('calendar_events_external').on('calendar_events').columns(['company_id', 'external_id']).where(sql.ref('external_id'), 'is not', null).execute();
@@ -70,7 +76,13 @@ export const calendarMigrations: Migrations = {
         .addColumn('responded_at', 'timestamptz')
         .addCheckConstraint('event_participants_who', sql`user_id IS NOT NULL OR external_email IS NOT NULL OR external_name IS NOT NULL`)
         .execute();
-      await schema.createIndex('event_participants_event_user').on('event_participants').columns(['event_id', 'user_id']).unique().where(sql.ref('user_id'), 'is not', null).execute();
+      await schema
+        .createIndex('event_participants_event_user')
+        .on('event_participants')
+        .columns(['event_id', 'user_id'])
+        .unique()
+        .where(sql.ref('user_id'), 'is not', null)
+        .execute();
       await schema.createIndex('event_participants_user').on('event_participants').columns(['user_id', 'event_id']).where(sql.ref('user_id'), 'is not', null).execute();
       await sql`CREATE UNIQUE INDEX event_participants_event_email ON calendar.event_participants (event_id, lower(external_email)) WHERE external_email IS NOT NULL`.execute(db);
     },
@@ -185,7 +197,11 @@ export const calendarMigrations: Migrations = {
         .addColumn('timezone', 'text', (col) => col.notNull())
         .execute();
       // A done task or a reached milestone: shown on its event (and its SUMMARY) rather than hidden.
-      await db.schema.withSchema('calendar').alterTable('calendar_events').addColumn('completed', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+      await db.schema
+        .withSchema('calendar')
+        .alterTable('calendar_events')
+        .addColumn('completed', 'boolean', (col) => col.notNull().defaultTo(false))
+        .execute();
     },
   },
   '0008-caldav-sync-log-and-conflicts': {

@@ -138,9 +138,7 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
     consider(series.start); // DTSTART is always the first occurrence
   }
   for (const rdate of series.rdates) consider(rdate);
-  return [...starts.values()]
-    .sort((a, b) => a.getTime() - b.getTime())
-    .map((start) => ({ start, end: endOf(start), recurrenceId: start }));
+  return [...starts.values()].sort((a, b) => a.getTime() - b.getTime()).map((start) => ({ start, end: endOf(start), recurrenceId: start }));
 }
 
 /**

@@ -7,8 +7,20 @@ import ICAL from 'ical.js';
 import { badInput } from '../../../platform/errors.js';
 
 const KNOWN_PARTS = new Set([
-  'FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY',
-  'BYMONTHDAY', 'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST',
+  'FREQ',
+  'UNTIL',
+  'COUNT',
+  'INTERVAL',
+  'BYSECOND',
+  'BYMINUTE',
+  'BYHOUR',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
 ]);
 /** Finer frequencies would let one event expand into millions of occurrences. */
 const FREQUENCIES = new Set(['HOURLY', 'DAILY', 'WEEKLY', 'MONTHLY', 'YEARLY']);
@@ -74,7 +86,10 @@ export function withEnding(rule: string, ending: { count: number } | { until: Da
   parts.delete('UNTIL');
   if ('count' in ending) parts.set('COUNT', String(ending.count));
   else {
-    const stamp = ending.until.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    const stamp = ending.until
+      .toISOString()
+      .replace(/[-:]/g, '')
+      .replace(/\.\d{3}/, '');
     parts.set('UNTIL', ending.allDay ? stamp.slice(0, 8) : stamp);
   }
   return joinParts(parts);

@@ -19,19 +19,13 @@ export function seriesOf(event: Pick<CalendarEventModel, 'start' | 'end' | 'allD
   };
 }
 
-const byStart = (a: EventOccurrenceModel, b: EventOccurrenceModel) =>
-  a.start.getTime() - b.start.getTime() || a.event.id.localeCompare(b.event.id);
+const byStart = (a: EventOccurrenceModel, b: EventOccurrenceModel) => a.start.getTime() - b.start.getTime() || a.event.id.localeCompare(b.event.id);
 
 export function sortOccurrences(occurrences: EventOccurrenceModel[]): EventOccurrenceModel[] {
   return occurrences.sort(byStart);
 }
 
-export function occurrencesInRange(
-  event: CalendarEventModel,
-  overrides: readonly CalendarEventModel[],
-  from: Date,
-  to: Date,
-): EventOccurrenceModel[] {
+export function occurrencesInRange(event: CalendarEventModel, overrides: readonly CalendarEventModel[], from: Date, to: Date): EventOccurrenceModel[] {
   if (event.isCancelled) return [];
   const series = seriesOf(event);
   const replaced = new Set(overrides.map((override) => override.recurrenceId!.getTime()));

@@ -34,8 +34,14 @@ export class CaldavLogRepository {
     await this.db
       .insertInto('calendar.caldav_sync_runs')
       .values({
-        account_id: accountId, started_at: run.startedAt, succeeded: run.succeeded, pushed: run.pushed, pulled: run.pulled, conflicts: run.conflicts,
-        full_resync: run.fullResync, error: run.error?.slice(0, 2000) ?? null,
+        account_id: accountId,
+        started_at: run.startedAt,
+        succeeded: run.succeeded,
+        pushed: run.pushed,
+        pulled: run.pulled,
+        conflicts: run.conflicts,
+        full_resync: run.fullResync,
+        error: run.error?.slice(0, 2000) ?? null,
       })
       .execute();
     await this.trim('calendar.caldav_sync_runs', 'started_at', accountId, KEEP_RUNS);
@@ -50,7 +56,14 @@ export class CaldavLogRepository {
   }
 
   runsOf(accountId: string, limit: number): Promise<SyncRunRow[]> {
-    return this.db.selectFrom('calendar.caldav_sync_runs').selectAll().where('account_id', '=', accountId).orderBy('started_at', 'desc').orderBy('finished_at', 'desc').limit(limit).execute();
+    return this.db
+      .selectFrom('calendar.caldav_sync_runs')
+      .selectAll()
+      .where('account_id', '=', accountId)
+      .orderBy('started_at', 'desc')
+      .orderBy('finished_at', 'desc')
+      .limit(limit)
+      .execute();
   }
 
   conflictsOf(accountId: string, limit: number): Promise<ConflictRow[]> {

@@ -21,13 +21,22 @@ export class CaldavRepository {
       .values(values)
       .onConflict((oc) =>
         oc.columns(['company_id', 'user_id', 'calendar_url']).doUpdateSet({
-          server_url: values.server_url, username: values.username, password_encrypted: values.password_encrypted, sync_token: null, updated_at: new Date(),
-          owner_subject: values.owner_subject, owner_roles: values.owner_roles,
+          server_url: values.server_url,
+          username: values.username,
+          password_encrypted: values.password_encrypted,
+          sync_token: null,
+          updated_at: new Date(),
+          owner_subject: values.owner_subject,
+          owner_roles: values.owner_roles,
         }),
       )
       .returningAll()
       .executeTakeFirstOrThrow();
-    await this.db.insertInto('calendar.caldav_sync_status').values({ account_id: account.id }).onConflict((oc) => oc.column('account_id').doNothing()).execute();
+    await this.db
+      .insertInto('calendar.caldav_sync_status')
+      .values({ account_id: account.id })
+      .onConflict((oc) => oc.column('account_id').doNothing())
+      .execute();
     return account;
   }
 
@@ -59,7 +68,11 @@ export class CaldavRepository {
 
   statusOf(accountIds: readonly string[]): Promise<SyncStatusRow[]> {
     if (accountIds.length === 0) return Promise.resolve([]);
-    return this.db.selectFrom('calendar.caldav_sync_status').selectAll().where('account_id', 'in', [...accountIds]).execute();
+    return this.db
+      .selectFrom('calendar.caldav_sync_status')
+      .selectAll()
+      .where('account_id', 'in', [...accountIds])
+      .execute();
   }
 
   /** Marks a sync as running, unless one already is (and started less than `staleAfterMs` ago). */
@@ -103,9 +116,13 @@ export class CaldavRepository {
     if (resources.length === 0) return;
     await db
       .insertInto('calendar.caldav_resources')
-      .values(resources.map((resource) => ({ account_id: accountId, event_id: resource.eventId, href: resource.href, etag: resource.etag, synced_version: resource.syncedVersion })))
+      .values(
+        resources.map((resource) => ({ account_id: accountId, event_id: resource.eventId, href: resource.href, etag: resource.etag, synced_version: resource.syncedVersion })),
+      )
       .onConflict((oc) =>
-        oc.columns(['account_id', 'event_id']).doUpdateSet((eb) => ({ href: eb.ref('excluded.href'), etag: eb.ref('excluded.etag'), synced_version: eb.ref('excluded.synced_version') })),
+        oc
+          .columns(['account_id', 'event_id'])
+          .doUpdateSet((eb) => ({ href: eb.ref('excluded.href'), etag: eb.ref('excluded.etag'), synced_version: eb.ref('excluded.synced_version') })),
       )
       .execute();
   }

@@ -49,7 +49,14 @@ export function toEvent(row: EventRow): CalendarEventModel {
 /** Events of a company by id, in the caller's transaction (rows as stored, whatever their visibility). */
 export async function eventsInCompany(db: CalendarDb, companyId: string, ids: readonly string[]): Promise<CalendarEventModel[]> {
   if (ids.length === 0) return [];
-  return (await db.selectFrom('calendar.calendar_events').selectAll().where('company_id', '=', companyId).where('id', 'in', [...ids]).execute()).map(toEvent);
+  return (
+    await db
+      .selectFrom('calendar.calendar_events')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('id', 'in', [...ids])
+      .execute()
+  ).map(toEvent);
 }
 
 type EventsScope = ExpressionBuilder<CalendarDatabase & { e: CalendarDatabase['calendar.calendar_events'] }, 'e'>;
@@ -91,10 +98,7 @@ export class EventRepository {
 
   /** Visible, non-cancelled series and single events that may occur in [from, to). */
   async findVisibleInRange(viewer: Viewer, from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<CalendarEventModel[]> {
-    let query = this.visible(viewer)
-      .where('e.parent_id', 'is', null)
-      .where('e.is_cancelled', '=', false)
-      .where(mayOccurIn(from, to));
+    let query = this.visible(viewer).where('e.parent_id', 'is', null).where('e.is_cancelled', '=', false).where(mayOccurIn(from, to));
     if (types && types.length > 0) query = query.where('e.event_type', 'in', [...types]);
     return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
   }
@@ -156,7 +160,11 @@ export class EventRepository {
 
   async deleteEvents(trx: CalendarDb, companyId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
-    await trx.deleteFrom('calendar.calendar_events').where('company_id', '=', companyId).where('id', 'in', [...ids]).execute();
+    await trx
+      .deleteFrom('calendar.calendar_events')
+      .where('company_id', '=', companyId)
+      .where('id', 'in', [...ids])
+      .execute();
   }
 
   /** Moves overrides to another series, shifted in time with it by `shiftMs` (an edited occurrence keeps its place relative to the series). */
@@ -167,8 +175,12 @@ export class EventRepository {
       .set(() => {
         const shifted = (column: string) => sql<Date>`${sql.ref(column)} + make_interval(secs => ${shiftMs / 1000})`;
         return {
-          parent_id: parentId, recurrence_id: shifted('recurrence_id'), start_time: shifted('start_time'), end_time: shifted('end_time'),
-          series_until: shifted('series_until'), updated_at: new Date(),
+          parent_id: parentId,
+          recurrence_id: shifted('recurrence_id'),
+          start_time: shifted('start_time'),
+          end_time: shifted('end_time'),
+          series_until: shifted('series_until'),
+          updated_at: new Date(),
         };
       })
       .where('company_id', '=', companyId)
@@ -190,7 +202,13 @@ export class EventRepository {
       .where((eb) =>
         eb.or([
           eb('e.organizer_id', 'in', [...userIds]),
-          eb.exists(eb.selectFrom('calendar.event_participants as p').select(sql.lit(1).as('one')).whereRef('p.event_id', '=', 'e.id').where('p.user_id', 'in', [...userIds])),
+          eb.exists(
+            eb
+              .selectFrom('calendar.event_participants as p')
+              .select(sql.lit(1).as('one'))
+              .whereRef('p.event_id', '=', 'e.id')
+              .where('p.user_id', 'in', [...userIds]),
+          ),
         ]),
       )
       .execute();

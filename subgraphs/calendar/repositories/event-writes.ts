@@ -25,14 +25,26 @@ export async function insertEvent(db: CalendarDb, row: NewEventRow, participants
 /** Many rows in one statement, each with the same participant (if any): events created in bulk. */
 export async function insertEvents(db: CalendarDb, rows: readonly NewEventRow[], participant?: NewParticipant) {
   if (rows.length === 0) return [];
-  const inserted = (await db.insertInto('calendar.calendar_events').values([...rows]).returningAll().execute()).map(toEvent);
+  const inserted = (
+    await db
+      .insertInto('calendar.calendar_events')
+      .values([...rows])
+      .returningAll()
+      .execute()
+  ).map(toEvent);
   if (participant) {
     await db
       .insertInto('calendar.event_participants')
-      .values(inserted.map((event) => ({
-        event_id: event.id, user_id: participant.userId ?? null, external_email: participant.externalEmail ?? null, external_name: participant.externalName ?? null,
-        status: participant.status ?? 'PENDING', is_organizer: !!participant.isOrganizer,
-      })))
+      .values(
+        inserted.map((event) => ({
+          event_id: event.id,
+          user_id: participant.userId ?? null,
+          external_email: participant.externalEmail ?? null,
+          external_name: participant.externalName ?? null,
+          status: participant.status ?? 'PENDING',
+          is_organizer: !!participant.isOrganizer,
+        })),
+      )
       .execute();
   }
   return inserted;
@@ -43,10 +55,16 @@ export async function insertParticipants(db: CalendarDb, participants: readonly 
   if (participants.length === 0) return;
   await db
     .insertInto('calendar.event_participants')
-    .values(participants.map((p) => ({
-      event_id: p.eventId, user_id: p.userId ?? null, external_email: p.externalEmail ?? null, external_name: p.externalName ?? null,
-      status: p.status ?? 'PENDING', is_organizer: !!p.isOrganizer,
-    })))
+    .values(
+      participants.map((p) => ({
+        event_id: p.eventId,
+        user_id: p.userId ?? null,
+        external_email: p.externalEmail ?? null,
+        external_name: p.externalName ?? null,
+        status: p.status ?? 'PENDING',
+        is_organizer: !!p.isOrganizer,
+      })),
+    )
     .execute();
 }
 

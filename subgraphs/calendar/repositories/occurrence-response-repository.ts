@@ -37,7 +37,12 @@ export class OccurrenceResponseRepository {
   /** Every participant's answers to occurrences of some series (callers have scoped the series to a company). */
   async ofSeries(eventIds: readonly string[], db: CalendarDb = this.db): Promise<OccurrenceResponse[]> {
     if (eventIds.length === 0) return [];
-    const rows = await db.selectFrom('calendar.occurrence_responses').selectAll().where('event_id', 'in', [...eventIds]).orderBy('recurrence_id').execute();
+    const rows = await db
+      .selectFrom('calendar.occurrence_responses')
+      .selectAll()
+      .where('event_id', 'in', [...eventIds])
+      .orderBy('recurrence_id')
+      .execute();
     return rows.map((row) => ({ eventId: row.event_id, userId: row.user_id, recurrenceId: row.recurrence_id, status: row.status as ParticipationStatusName }));
   }
 

@@ -20,7 +20,12 @@ export function toParticipant(row: Selectable<EventParticipantsTable>): EventPar
 export async function participantUserIds(db: CalendarDb, eventIds: readonly string[]): Promise<Map<string, string[]>> {
   const byEvent = new Map<string, string[]>();
   if (eventIds.length === 0) return byEvent;
-  const rows = await db.selectFrom('calendar.event_participants').select(['event_id', 'user_id']).where('event_id', 'in', [...eventIds]).where('user_id', 'is not', null).execute();
+  const rows = await db
+    .selectFrom('calendar.event_participants')
+    .select(['event_id', 'user_id'])
+    .where('event_id', 'in', [...eventIds])
+    .where('user_id', 'is not', null)
+    .execute();
   for (const row of rows) byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), String(row.user_id)]);
   return byEvent;
 }

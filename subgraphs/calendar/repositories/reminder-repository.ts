@@ -16,7 +16,12 @@ export class ReminderRepository {
 
   async defaultsOf(companyId: string, userIds: readonly string[]): Promise<Map<string, number[]>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('calendar.reminder_defaults').selectAll().where('company_id', '=', companyId).where('user_id', 'in', [...userIds]).execute();
+    const rows = await this.db
+      .selectFrom('calendar.reminder_defaults')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('user_id', 'in', [...userIds])
+      .execute();
     return new Map(rows.map((row) => [row.user_id, row.minutes]));
   }
 
@@ -55,7 +60,11 @@ export class ReminderRepository {
   }
 
   async setSentUntil(db: CalendarDb, at: Date): Promise<void> {
-    await db.insertInto('calendar.reminder_progress').values({ id: 1, sent_until: at }).onConflict((oc) => oc.column('id').doUpdateSet({ sent_until: at })).execute();
+    await db
+      .insertInto('calendar.reminder_progress')
+      .values({ id: 1, sent_until: at })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ sent_until: at }))
+      .execute();
   }
 
   /** Records a reminder as sent; false when it already was (by this process before a restart, or by another replica). */

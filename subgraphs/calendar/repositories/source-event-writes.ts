@@ -16,8 +16,20 @@ export interface SourceKey {
 }
 
 const MIRRORED_COLUMNS = [
-  'title', 'description', 'location', 'start_time', 'end_time', 'all_day', 'timezone', 'series_until',
-  'event_type', 'course_id', 'organizer_id', 'is_cancelled', 'metadata', 'completed',
+  'title',
+  'description',
+  'location',
+  'start_time',
+  'end_time',
+  'all_day',
+  'timezone',
+  'series_until',
+  'event_type',
+  'course_id',
+  'organizer_id',
+  'is_cancelled',
+  'metadata',
+  'completed',
 ] as const;
 
 /** What an upsert did: `change` is null when the record was already mirrored as it is. */

@@ -15,7 +15,12 @@ export class WorkingHoursRepository {
 
   async ofUsers(companyId: string, userIds: readonly string[]): Promise<Map<string, WorkingHoursModel>> {
     if (userIds.length === 0) return new Map();
-    const rows = await this.db.selectFrom('calendar.working_hours').selectAll().where('company_id', '=', companyId).where('user_id', 'in', [...userIds]).execute();
+    const rows = await this.db
+      .selectFrom('calendar.working_hours')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('user_id', 'in', [...userIds])
+      .execute();
     return new Map(rows.map((row) => [row.user_id, { timezone: row.timezone, days: row.days, startMinute: row.start_minute, endMinute: row.end_minute }]));
   }
 

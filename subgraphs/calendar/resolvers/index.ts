@@ -11,4 +11,18 @@ import { Query } from './query.js';
 import { Subscription } from './subscription.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, JSON: JSONScalar, Query, Mutation, Subscription, CalendarEvent, EventOccurrence, EventParticipant, Task, LiveClass, Course, CalDAVAccount, CalendarSyncConflict };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  JSON: JSONScalar,
+  Query,
+  Mutation,
+  Subscription,
+  CalendarEvent,
+  EventOccurrence,
+  EventParticipant,
+  Task,
+  LiveClass,
+  Course,
+  CalDAVAccount,
+  CalendarSyncConflict,
+};

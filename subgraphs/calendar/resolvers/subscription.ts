@@ -79,7 +79,10 @@ const calendarReminder: SubscriptionResolverObject<CalendarReminderModel, unknow
       const visible = await context.events.getEventNow(event.payload.event_id);
       if (!visible) return undefined;
       const { occurrence_start, minutes_before, remind_at } = event.payload;
-      return withCursor<ReminderDue>({ eventId: visible.id, occurrenceStart: new Date(occurrence_start), minutesBefore: minutes_before, remindAt: new Date(remind_at) }, event.cursor);
+      return withCursor<ReminderDue>(
+        { eventId: visible.id, occurrenceStart: new Date(occurrence_start), minutesBefore: minutes_before, remindAt: new Date(remind_at) },
+        event.cursor,
+      );
     });
   },
   resolve: async (payload, _args, context) => {

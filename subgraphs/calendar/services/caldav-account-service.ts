@@ -132,14 +132,27 @@ export class CalDAVAccountService {
   async syncLog(accountId: string, limit: number): Promise<SyncRunView[]> {
     const rows = await this.log.runsOf((await this.own(accountId)).id, clampLimit(limit));
     return rows.map((row) => ({
-      startedAt: row.started_at, finishedAt: row.finished_at, succeeded: row.succeeded, pushed: row.pushed, pulled: row.pulled, conflicts: row.conflicts, fullResync: row.full_resync, error: row.error,
+      startedAt: row.started_at,
+      finishedAt: row.finished_at,
+      succeeded: row.succeeded,
+      pushed: row.pushed,
+      pulled: row.pulled,
+      conflicts: row.conflicts,
+      fullResync: row.full_resync,
+      error: row.error,
     }));
   }
 
   async conflicts(accountId: string, limit: number): Promise<CalendarSyncConflictModel[]> {
     const rows = await this.log.conflictsOf((await this.own(accountId)).id, clampLimit(limit));
     return rows.map((row) => ({
-      id: row.id, eventId: row.event_id, href: row.href, occurredAt: row.occurred_at, kept: row.kept as CalendarSyncConflictModel['kept'], reason: row.reason, losingICalendar: row.losing_icalendar,
+      id: row.id,
+      eventId: row.event_id,
+      href: row.href,
+      occurredAt: row.occurred_at,
+      kept: row.kept as CalendarSyncConflictModel['kept'],
+      reason: row.reason,
+      losingICalendar: row.losing_icalendar,
     }));
   }
 
@@ -151,7 +164,11 @@ export class CalDAVAccountService {
   private async view(accounts: CaldavAccountRow[]): Promise<CalDAVAccountView[]> {
     const statuses = new Map((await this.caldav.statusOf(accounts.map((a) => a.id))).map((row) => [row.account_id, row]));
     return accounts.map((account) => ({
-      id: account.id, serverUrl: account.server_url, username: account.username, calendarUrl: account.calendar_url, status: statusView(statuses.get(account.id)),
+      id: account.id,
+      serverUrl: account.server_url,
+      username: account.username,
+      calendarUrl: account.calendar_url,
+      status: statusView(statuses.get(account.id)),
     }));
   }
 
@@ -169,7 +186,13 @@ export class CalDAVAccountService {
     }
     const owner = { company_id: this.viewer.companyId, user_id: userId };
     const account = await this.caldav.upsertAccount({
-      ...owner, owner_subject: this.viewer.userId, owner_roles: [...this.viewer.roles], server_url: serverUrl, username, calendar_url: calendarUrl, password_encrypted: this.cipher.encrypt(appPassword, CalDAVSyncService.ownerOf(owner)),
+      ...owner,
+      owner_subject: this.viewer.userId,
+      owner_roles: [...this.viewer.roles],
+      server_url: serverUrl,
+      username,
+      calendar_url: calendarUrl,
+      password_encrypted: this.cipher.encrypt(appPassword, CalDAVSyncService.ownerOf(owner)),
     });
     return (await this.view([account]))[0]!;
   }

@@ -82,7 +82,8 @@ export class CalDAVPull {
     const batches: RemoteItem[][] = [];
     for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH));
     // Items listed with their data (a full resync) need no fetch.
-    const fetchBatch = (batch: RemoteItem[]) => (batch.every((item) => item.data !== undefined) ? Promise.resolve(batch) : this.sync.client.fetchMany(batch.map((item) => item.href)));
+    const fetchBatch = (batch: RemoteItem[]) =>
+      batch.every((item) => item.data !== undefined) ? Promise.resolve(batch) : this.sync.client.fetchMany(batch.map((item) => item.href));
     let next = batches.length > 0 ? fetchBatch(batches[0]!) : null;
     for (let index = 0; index < batches.length; index++) {
       const items = await next!;
@@ -167,7 +168,14 @@ export class CalDAVPull {
         // The organiser's (or an admin's) copy also says who is invited.
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
-        if (!reinvited && sameAsStored(event, overrides.filter((override) => override.parentId === event.id), entry.remote)) {
+        if (
+          !reinvited &&
+          sameAsStored(
+            event,
+            overrides.filter((override) => override.parentId === event.id),
+            entry.remote,
+          )
+        ) {
           keep(event.id, entry.item, synced); // only the ETag is new
         } else if (right !== 'edit') {
           if (right === 'none') this.refused(event, entry.item, 'the owner may not change this event');
@@ -183,7 +191,11 @@ export class CalDAVPull {
         }
       }
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };
-      const created = await createFromRemote(trx, owner, unknown.map((entry) => entry.remote));
+      const created = await createFromRemote(
+        trx,
+        owner,
+        unknown.map((entry) => entry.remote),
+      );
       for (const { item, remote } of unknown) {
         const event = created.get(remote.uid);
         if (event && !resources.has(event.id)) keep(event.id, item, event.updatedAt);
@@ -202,7 +214,11 @@ export class CalDAVPull {
   }
 
   private rightOn(event: CalendarEventModel, participants: readonly EventParticipantModel[]): RemoteRight {
-    return remoteRight(this.sync.owner, event, participants.filter((p) => p.eventId === event.id));
+    return remoteRight(
+      this.sync.owner,
+      event,
+      participants.filter((p) => p.eventId === event.id),
+    );
   }
 
   private refused(event: CalendarEventModel, item: RemoteItem, why: string, err?: unknown): void {
@@ -219,7 +235,7 @@ export class CalDAVPull {
     const { deps, owner, ownerEmail, writes } = this.sync;
     const own = await deps.participants.ofEvents(event.companyId, [event.id]);
     const series = own.find((p) => p.userId === owner.moodleUserId)?.status ?? 'PENDING';
-    const occurrences = (await deps.responses.ofEvents([event.id], [owner.moodleUserId!]));
+    const occurrences = await deps.responses.ofEvents([event.id], [owner.moodleUserId!]);
     let refusal: unknown = null;
     for (const answer of changedAnswers(remote, ownerEmail, { series, occurrences })) {
       try {
@@ -250,12 +266,28 @@ export class CalDAVPull {
       return resource ? [[item.href, resource.eventId] as const] : [];
     });
     const { owner } = this.sync;
-    const byId = new Map((await deps.events.findVisibleIn(trx, owner, byResource.map(([, id]) => id))).map((event) => [event.id, event]));
+    const byId = new Map(
+      (
+        await deps.events.findVisibleIn(
+          trx,
+          owner,
+          byResource.map(([, id]) => id),
+        )
+      ).map((event) => [event.id, event]),
+    );
     const found = new Map<string, CalendarEventModel>();
     for (const [href, id] of byResource) if (byId.has(id)) found.set(href, byId.get(id)!);
     const rest = parsed.filter(({ item }) => !found.has(item.href));
     // Only events the owner can see: an unseen event's UID makes a new event of the owner's.
-    const byUid = new Map((await deps.events.findVisibleByExternalIds(trx, owner, rest.map(({ remote }) => remote.uid))).map((event) => [event.externalId, event]));
+    const byUid = new Map(
+      (
+        await deps.events.findVisibleByExternalIds(
+          trx,
+          owner,
+          rest.map(({ remote }) => remote.uid),
+        )
+      ).map((event) => [event.externalId, event]),
+    );
     for (const { item, remote } of rest) if (byUid.has(remote.uid)) found.set(item.href, byUid.get(remote.uid)!);
     return found;
   }

@@ -163,22 +163,31 @@ class AccountSync implements PullContext {
     await this.progress(dirty.length, 0);
     await this.prefetch(dirty.filter((event) => !event.isCancelled));
     let next = 0;
-    await Promise.all(Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
-      while (next < dirty.length) {
-        await this.pushEvent(dirty[next++]!);
-        this.outcome.pushed++;
-        await this.progress(0, 1);
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
+        while (next < dirty.length) {
+          await this.pushEvent(dirty[next++]!);
+          this.outcome.pushed++;
+          await this.progress(0, 1);
+        }
+      }),
+    );
   }
 
   /** Overrides, participants, answers and addresses of the events about to be pushed, read in a few statements rather than a few per event. */
-  private prefetched?: { ids: Set<string>; overrides: Map<string, CalendarEventModel[]>; participants: Map<string, EventParticipantModel[]>; responses: Map<string, OccurrenceResponse[]> };
+  private prefetched?: {
+    ids: Set<string>;
+    overrides: Map<string, CalendarEventModel[]>;
+    participants: Map<string, EventParticipantModel[]>;
+    responses: Map<string, OccurrenceResponse[]>;
+  };
 
   private async prefetch(events: CalendarEventModel[]) {
     const ids = events.map((event) => event.id);
     const [overrides, participants, responses] = await Promise.all([
-      this.deps.events.overridesOf(this.account.company_id, ids), this.deps.participants.ofEvents(this.account.company_id, ids), this.deps.responses.ofSeries(ids),
+      this.deps.events.overridesOf(this.account.company_id, ids),
+      this.deps.participants.ofEvents(this.account.company_id, ids),
+      this.deps.responses.ofSeries(ids),
     ]);
     await this.learnContacts([...events.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
     const byKey = <T>(rows: T[], key: (row: T) => string) => {
@@ -187,7 +196,10 @@ class AccountSync implements PullContext {
       return map;
     };
     this.prefetched = {
-      ids: new Set(ids), overrides: byKey(overrides, (row) => row.parentId!), participants: byKey(participants, (row) => row.eventId), responses: byKey(responses, (row) => row.eventId),
+      ids: new Set(ids),
+      overrides: byKey(overrides, (row) => row.parentId!),
+      participants: byKey(participants, (row) => row.eventId),
+      responses: byKey(responses, (row) => row.eventId),
     };
   }
 
@@ -213,7 +225,16 @@ class AccountSync implements PullContext {
     // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
     if (prefetched?.ids.delete(event.id)) {
       const id = event.id;
-      return toICalendar({ series: event, overrides: prefetched.overrides.get(id) ?? [], participants: prefetched.participants.get(id) ?? [], responses: prefetched.responses.get(id) ?? [], reminders: this.reminders }, this.contacts);
+      return toICalendar(
+        {
+          series: event,
+          overrides: prefetched.overrides.get(id) ?? [],
+          participants: prefetched.participants.get(id) ?? [],
+          responses: prefetched.responses.get(id) ?? [],
+          reminders: this.reminders,
+        },
+        this.contacts,
+      );
     }
     const [overrides, participants, responses] = await Promise.all([
       this.deps.events.overridesOf(event.companyId, [event.id]),
@@ -273,7 +294,14 @@ class AccountSync implements PullContext {
         return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: applied.updatedAt });
       }
     }
-    if (remote.data) await this.conflict(event, href, 'CALENDAR', remote.data, event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it');
+    if (remote.data)
+      await this.conflict(
+        event,
+        href,
+        'CALENDAR',
+        remote.data,
+        event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it',
+      );
     const overwritten = await this.client.update(href, ics, remote.etag ?? '*');
     if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status} after a conflict`, overwritten.status);
     return this.stored(event, href, overwritten.etag);

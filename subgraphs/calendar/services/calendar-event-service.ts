@@ -35,12 +35,30 @@ export class CalendarEventService {
     private readonly budget: OccurrenceBudget,
   ) {
     // Series ids come from events the viewer sees: the answers are of their company.
-    this.responsesBySeries = groupLoader((ids) => responses.ofSeries(ids), (row) => row.eventId);
-    this.eventById = rowLoader((ids) => events.findVisibleByIds(viewer, ids), (event) => event.id);
-    this.overridesBySeries = groupLoader((ids) => events.overridesOf(viewer.companyId, ids), (event) => event.parentId!);
-    this.participantsByEvent = groupLoader((ids) => participants.ofEvents(viewer.companyId, ids), (row) => row.eventId);
-    this.eventsByTask = groupLoader((ids) => events.findVisibleBySource(viewer, 'task', ids), (event) => event.entityId!);
-    this.eventsByLiveClass = groupLoader((ids) => events.findVisibleBySource(viewer, 'live_class', ids), (event) => event.entityId!);
+    this.responsesBySeries = groupLoader(
+      (ids) => responses.ofSeries(ids),
+      (row) => row.eventId,
+    );
+    this.eventById = rowLoader(
+      (ids) => events.findVisibleByIds(viewer, ids),
+      (event) => event.id,
+    );
+    this.overridesBySeries = groupLoader(
+      (ids) => events.overridesOf(viewer.companyId, ids),
+      (event) => event.parentId!,
+    );
+    this.participantsByEvent = groupLoader(
+      (ids) => participants.ofEvents(viewer.companyId, ids),
+      (row) => row.eventId,
+    );
+    this.eventsByTask = groupLoader(
+      (ids) => events.findVisibleBySource(viewer, 'task', ids),
+      (event) => event.entityId!,
+    );
+    this.eventsByLiveClass = groupLoader(
+      (ids) => events.findVisibleBySource(viewer, 'live_class', ids),
+      (event) => event.entityId!,
+    );
   }
 
   /** An event the caller may see, or null (also for another company's events). */
@@ -75,7 +93,12 @@ export class CalendarEventService {
     // The list's own order (series-occurrences.ts): by start, then event id.
     const start = after ? all.findIndex((o) => o.start.getTime() > at! || (o.start.getTime() === at && o.event.id.localeCompare(id!) > 0)) : 0;
     const rows = start < 0 ? [] : all.slice(start, start + first + 1);
-    return toConnection(rows, first, (o) => [o.start.getTime(), o.event.id], (o) => o);
+    return toConnection(
+      rows,
+      first,
+      (o) => [o.start.getTime(), o.event.id],
+      (o) => o,
+    );
   }
 
   async occurrencesOf(event: CalendarEventModel, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
@@ -122,7 +145,10 @@ export class CalendarEventService {
     const key = `${from?.toISOString() ?? ''}/${to?.toISOString() ?? ''}`;
     let loader = this.eventsByCourse.get(key);
     if (!loader) {
-      loader = groupLoader((ids) => this.events.findByCourses(this.viewer.companyId, ids, { from, to }), (event) => event.courseId!);
+      loader = groupLoader(
+        (ids) => this.events.findByCourses(this.viewer.companyId, ids, { from, to }),
+        (event) => event.courseId!,
+      );
       this.eventsByCourse.set(key, loader);
     }
     const events = await loader.load(course.id);

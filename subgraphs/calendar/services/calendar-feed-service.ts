@@ -52,17 +52,23 @@ export class CalendarFeedService {
     const series = await this.events.findVisibleInRange(viewer, new Date(now - 90 * DAY), new Date(now + 366 * DAY));
     const ids = series.map((event) => event.id);
     const [overrides, participants, responses] = await Promise.all([
-      this.events.overridesOf(owner.company_id, ids), this.participants.ofEvents(owner.company_id, ids), this.responses.ofSeries(ids),
+      this.events.overridesOf(owner.company_id, ids),
+      this.participants.ofEvents(owner.company_id, ids),
+      this.responses.ofSeries(ids),
     ]);
     const contacts = await this.contacts.of(owner.company_id, [...series.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
     const reminders = (await this.reminders.defaultsOf(owner.company_id, [owner.user_id])).get(owner.user_id) ?? [];
-    return toICalendarFeed(series.map((event) => ({
-      series: event,
-      overrides: overrides.filter((o) => o.parentId === event.id),
-      participants: participants.filter((p) => p.eventId === event.id),
-      responses: responses.filter((r) => r.eventId === event.id),
-      reminders,
-    })), contacts, FEED_PROPERTIES);
+    return toICalendarFeed(
+      series.map((event) => ({
+        series: event,
+        overrides: overrides.filter((o) => o.parentId === event.id),
+        participants: participants.filter((p) => p.eventId === event.id),
+        responses: responses.filter((r) => r.eventId === event.id),
+        reminders,
+      })),
+      contacts,
+      FEED_PROPERTIES,
+    );
   }
 
   route(): HttpRoute {

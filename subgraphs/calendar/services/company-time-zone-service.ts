@@ -7,7 +7,10 @@ import { requireTimeZone } from '../recurrence/time-zones.js';
 import { companyTimeZone, saveCompanyTimeZone } from '../repositories/company-settings-repository.js';
 
 export class CompanyTimeZoneService {
-  constructor(private readonly viewer: Viewer, private readonly db: Kysely<CalendarDatabase>) {}
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: Kysely<CalendarDatabase>,
+  ) {}
 
   get(): Promise<string> {
     return companyTimeZone(this.db, this.viewer.companyId);

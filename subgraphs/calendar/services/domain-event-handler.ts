@@ -50,11 +50,21 @@ export function academyDomainEventDeps(config: PlatformConfig): DomainEventDeps 
 
 /** The topics the calendar follows. */
 export const CALENDAR_TOPICS = [
-  'project.task.created', 'project.task.updated', 'project.task.deleted',
-  'project.milestone.created', 'project.milestone.updated', 'project.milestone.deleted',
-  'sales.meeting.created', 'sales.meeting.updated', 'sales.meeting.cancelled',
-  'hr.leave.approved', 'hr.leave.rejected', 'hr.leave.cancelled',
-  'meet.class.scheduled', 'meet.class.updated', 'meet.class.cancelled',
+  'project.task.created',
+  'project.task.updated',
+  'project.task.deleted',
+  'project.milestone.created',
+  'project.milestone.updated',
+  'project.milestone.deleted',
+  'sales.meeting.created',
+  'sales.meeting.updated',
+  'sales.meeting.cancelled',
+  'hr.leave.approved',
+  'hr.leave.rejected',
+  'hr.leave.cancelled',
+  'meet.class.scheduled',
+  'meet.class.updated',
+  'meet.class.cancelled',
 ] as const satisfies readonly TopicName[];
 
 type Trx = Transaction<CalendarDatabase>;
@@ -75,8 +85,13 @@ async function cancel(trx: Trx, key: SourceKey): Promise<void> {
 export function taskDraft(key: SourceKey, p: TaskFields, zone: string): EventDraft {
   const completed = p.status === 'DONE';
   return {
-    ...source(key), ...deadlineTimes(date(p.due_date!), zone), title: `${completed ? 'Done' : 'Due'}: ${p.task_name}`, description: p.description,
-    eventType: 'TASK_DEADLINE', completed, metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status },
+    ...source(key),
+    ...deadlineTimes(date(p.due_date!), zone),
+    title: `${completed ? 'Done' : 'Due'}: ${p.task_name}`,
+    description: p.description,
+    eventType: 'TASK_DEADLINE',
+    completed,
+    metadata: { projectId: p.project_id, projectName: p.project_name, status: p.status },
   };
 }
 
@@ -84,24 +99,39 @@ export function taskDraft(key: SourceKey, p: TaskFields, zone: string): EventDra
 export function milestoneDraft(key: SourceKey, p: MilestoneFields, zone: string): EventDraft {
   const completed = !!p.completed_at;
   return {
-    ...source(key), ...deadlineTimes(date(p.due_date), zone), title: `${completed ? 'Milestone reached' : 'Milestone'}: ${p.milestone_name}`, description: p.description,
-    eventType: 'MILESTONE', completed, metadata: { projectId: p.project_id, projectName: p.project_name, completedAt: p.completed_at },
+    ...source(key),
+    ...deadlineTimes(date(p.due_date), zone),
+    title: `${completed ? 'Milestone reached' : 'Milestone'}: ${p.milestone_name}`,
+    description: p.description,
+    eventType: 'MILESTONE',
+    completed,
+    metadata: { projectId: p.project_id, projectName: p.project_name, completedAt: p.completed_at },
   };
 }
 
 /** Approved leave over whole company-zone days, titled with who is away. */
 export function leaveDraft(key: SourceKey, p: LeaveFields, zone: string, name: string | null): EventDraft {
   return {
-    ...source(key), ...companyDays(date(p.start_date), date(p.end_date), zone), title: name ? `${name} on leave` : 'On leave',
-    eventType: 'LEAVE', organizerId: p.employee_id, metadata: { leaveType: p.leave_type },
+    ...source(key),
+    ...companyDays(date(p.start_date), date(p.end_date), zone),
+    title: name ? `${name} on leave` : 'On leave',
+    eventType: 'LEAVE',
+    organizerId: p.employee_id,
+    metadata: { leaveType: p.leave_type },
   };
 }
 
 /** A sales meeting at the instants the ERP holds, with the customer as an outside participant. */
 export function meetingDraft(key: SourceKey, p: MeetingFields): EventDraft {
   return {
-    ...source(key), title: `Meeting: ${p.customer_name}`, description: p.description, location: p.location, start: date(p.scheduled_at), end: date(p.end_at),
-    eventType: 'MEETING', organizerId: p.owner_id,
+    ...source(key),
+    title: `Meeting: ${p.customer_name}`,
+    description: p.description,
+    location: p.location,
+    start: date(p.scheduled_at),
+    end: date(p.end_at),
+    eventType: 'MEETING',
+    organizerId: p.owner_id,
   };
 }
 
@@ -157,8 +187,15 @@ async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.cl
   await mirror(
     trx,
     {
-      ...source(key), title: p.title ?? known?.title ?? 'Live class', description: p.description ?? null, start, end: new Date(start.getTime() + minutes * 60_000),
-      eventType: 'LIVE_CLASS', courseId: p.course_id, organizerId: host, metadata: { courseId: p.course_id, courseName: course?.fullname ?? null },
+      ...source(key),
+      title: p.title ?? known?.title ?? 'Live class',
+      description: p.description ?? null,
+      start,
+      end: new Date(start.getTime() + minutes * 60_000),
+      eventType: 'LIVE_CLASS',
+      courseId: p.course_id,
+      organizerId: host,
+      metadata: { courseId: p.course_id, courseName: course?.fullname ?? null },
     },
     participants,
   );

@@ -65,11 +65,19 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   // Drafts also come from CalDAV and other domains' events, which GraphQL's DateTime and text checks never saw.
   // The end is not held to the range: one derived from an in-range date (a deadline's hour, a leave's last day)
   // may pass 2200 by a little, and refusing it would dead-letter the event that carried it; it stays writable as RFC 3339.
-  for (const [field, date] of [['start', draft.start], ...(draft.exdates ?? []).map((d) => ['exdates', d] as const), ...(draft.rdates ?? []).map((d) => ['rdates', d] as const)] as const) {
+  for (const [field, date] of [
+    ['start', draft.start],
+    ...(draft.exdates ?? []).map((d) => ['exdates', d] as const),
+    ...(draft.rdates ?? []).map((d) => ['rdates', d] as const),
+  ] as const) {
     if (!inDateRange(date)) throw badInput(`${field} must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, field);
   }
   if (draft.end && draft.end.getUTCFullYear() > 9999) throw badInput('end is too far in the future', 'end');
-  for (const [field, text] of [['title', title], ['description', draft.description], ['location', draft.location]] as const) {
+  for (const [field, text] of [
+    ['title', title],
+    ['description', draft.description],
+    ['location', draft.location],
+  ] as const) {
     const problem = text && storableTextProblem(text);
     if (problem) throw badInput(`${field} ${problem}`, field);
   }
@@ -77,7 +85,8 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   const toDay = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => (allDay ? startOfUtcDay(date) : date));
   const exdates = toDay(draft.exdates);
   const rdates = toDay(draft.rdates);
-  if (exdates.length > MAX_DATES || rdates.length > MAX_DATES) throw badInput(`A series may list at most ${MAX_DATES} exdates and ${MAX_DATES} rdates`, exdates.length > MAX_DATES ? 'exdates' : 'rdates');
+  if (exdates.length > MAX_DATES || rdates.length > MAX_DATES)
+    throw badInput(`A series may list at most ${MAX_DATES} exdates and ${MAX_DATES} rdates`, exdates.length > MAX_DATES ? 'exdates' : 'rdates');
   const series = { start: times.start, end: times.end, allDay, timezone, recurrenceRule, exdates, rdates };
   requireSeriesWithinCap(series);
   const until = seriesEnd(series);

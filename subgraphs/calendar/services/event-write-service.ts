@@ -106,7 +106,14 @@ export class EventWriteService {
     return event;
   }
 
-  private async applyUpdate(trx: Trx, event: CalendarEventModel, input: EventInput, scope: EditScope, occurrence: Date | null | undefined, participants: NewParticipant[] | undefined) {
+  private async applyUpdate(
+    trx: Trx,
+    event: CalendarEventModel,
+    input: EventInput,
+    scope: EditScope,
+    occurrence: Date | null | undefined,
+    participants: NewParticipant[] | undefined,
+  ) {
     if (event.parentId) {
       refuseSeriesFields(input);
       const target = await this.store(trx, event, mergeInput(draftOf(event), input));
@@ -123,13 +130,19 @@ export class EventWriteService {
   private async updateAll(trx: Trx, event: CalendarEventModel, input: EventInput, participants: NewParticipant[] | undefined) {
     let updated = await this.store(trx, event, mergeInput(draftOf(event), input));
     const timingChanged =
-      updated.start.getTime() !== event.start.getTime() || updated.recurrenceRule !== event.recurrenceRule ||
-      updated.timezone !== event.timezone || updated.allDay !== event.allDay;
+      updated.start.getTime() !== event.start.getTime() ||
+      updated.recurrenceRule !== event.recurrenceRule ||
+      updated.timezone !== event.timezone ||
+      updated.allDay !== event.allDay;
     if (timingChanged && isSeries(updated)) {
       // Exceptions naming occurrences the series no longer has would silently never apply: drop them.
       const series = { ...seriesOf(updated), exdates: [] };
       const overrides = await this.events.overridesFor(trx, event.companyId, event.id);
-      await this.events.deleteEvents(trx, event.companyId, overrides.filter((o) => !hasOccurrenceAt(series, o.recurrenceId!)).map((o) => o.id));
+      await this.events.deleteEvents(
+        trx,
+        event.companyId,
+        overrides.filter((o) => !hasOccurrenceAt(series, o.recurrenceId!)).map((o) => o.id),
+      );
       const exdates = updated.exdates.filter((date) => hasOccurrenceAt(series, date));
       if (exdates.length !== updated.exdates.length) updated = await this.store(trx, updated, { ...draftOf(updated), exdates }, false);
     }
@@ -148,8 +161,15 @@ export class EventWriteService {
       if (!hasOccurrenceAt(seriesOf(series), at)) throw badInput(`The series has no occurrence at ${at.toISOString()}`, 'occurrence');
       const duration = durationOf(series);
       const base: EventDraft = {
-        ...draftOf(series), recurrenceRule: null, exdates: [], rdates: [], externalId: null,
-        start: at, end: duration === null ? null : new Date(at.getTime() + duration), parentId: series.id, recurrenceId: at,
+        ...draftOf(series),
+        recurrenceRule: null,
+        exdates: [],
+        rdates: [],
+        externalId: null,
+        start: at,
+        end: duration === null ? null : new Date(at.getTime() + duration),
+        parentId: series.id,
+        recurrenceId: at,
       };
       target = await insertEvent(trx, draftToRow(mergeInput(base, input)));
     }
@@ -165,13 +185,20 @@ export class EventWriteService {
     }
     const { oldRule, newRule } = this.splitRule(series, at);
     await this.store(trx, series, {
-      ...draftOf(series), recurrenceRule: oldRule,
-      exdates: series.exdates.filter((date) => date < at), rdates: series.rdates.filter((date) => date < at),
+      ...draftOf(series),
+      recurrenceRule: oldRule,
+      exdates: series.exdates.filter((date) => date < at),
+      rdates: series.rdates.filter((date) => date < at),
     });
     const duration = durationOf(series);
     const base: EventDraft = {
-      ...draftOf(series), externalId: null, start: at, end: duration === null ? null : new Date(at.getTime() + duration), recurrenceRule: newRule,
-      exdates: series.exdates.filter((date) => date >= at), rdates: series.rdates.filter((date) => date >= at),
+      ...draftOf(series),
+      externalId: null,
+      start: at,
+      end: duration === null ? null : new Date(at.getTime() + duration),
+      recurrenceRule: newRule,
+      exdates: series.exdates.filter((date) => date >= at),
+      rdates: series.rdates.filter((date) => date >= at),
     };
     const draft = mergeInput(base, input);
     // Moving the new series (09:00 -> 10:00) moves its exceptions along, so they still name its occurrences.
@@ -181,7 +208,13 @@ export class EventWriteService {
     if (input.rdates === undefined) draft.rdates = moved(draft.rdates);
     const kept = await this.participants.ofSeries(trx, series.id);
     const created = await insertEvent(trx, draftToRow(draft), participants ?? kept);
-    await this.events.reparent(trx, series.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id), created.id, shift);
+    await this.events.reparent(
+      trx,
+      series.companyId,
+      overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id),
+      created.id,
+      shift,
+    );
     // Answers to the moved occurrences follow them.
     await this.responses.reparent(trx, series.id, created.id, at, shift);
     return created;
@@ -209,10 +242,17 @@ export class EventWriteService {
     if (scope === 'THIS') return this.cancelOne(trx, event, at);
     if (at.getTime() <= event.start.getTime()) return this.store(trx, event, { ...draftOf(event), isCancelled: true });
     const overrides = await this.events.overridesFor(trx, event.companyId, event.id);
-    await this.events.deleteEvents(trx, event.companyId, overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id));
+    await this.events.deleteEvents(
+      trx,
+      event.companyId,
+      overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id),
+    );
     const { oldRule } = this.splitRule(event, at);
     return this.store(trx, event, {
-      ...draftOf(event), recurrenceRule: oldRule, exdates: event.exdates.filter((d) => d < at), rdates: event.rdates.filter((d) => d < at),
+      ...draftOf(event),
+      recurrenceRule: oldRule,
+      exdates: event.exdates.filter((d) => d < at),
+      rdates: event.rdates.filter((d) => d < at),
     });
   }
 
@@ -251,9 +291,6 @@ export class EventWriteService {
   private async participantsOf(input: EventInput): Promise<NewParticipant[] | undefined> {
     if (!changesParticipants(input)) return undefined;
     const userIds = await this.users.requireCompanyUsers(input.participantIds ?? [], 'participantIds');
-    return [
-      ...userIds.map((userId) => ({ userId })),
-      ...checkedExternals(input).map((external) => ({ externalEmail: external.email, externalName: external.name })),
-    ];
+    return [...userIds.map((userId) => ({ userId })), ...checkedExternals(input).map((external) => ({ externalEmail: external.email, externalName: external.name }))];
   }
 }

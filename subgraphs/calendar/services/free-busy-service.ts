@@ -62,8 +62,14 @@ export class FreeBusyService {
     return ids.map((userId) => {
       const own = intervals.get(userId) ?? [];
       const perStatus = (['BUSY', 'TENTATIVE', 'OUT_OF_OFFICE'] as const).flatMap((status) =>
-        mergeIntervals(own.filter((i) => i.status === status)).map((i) => ({ ...i, status })));
-      return { user: { id: userId }, busy: mergeIntervals(own), intervals: perStatus.sort((a, b) => a.start.getTime() - b.start.getTime()), workingHours: workingHoursView(hours.get(userId)!) };
+        mergeIntervals(own.filter((i) => i.status === status)).map((i) => ({ ...i, status })),
+      );
+      return {
+        user: { id: userId },
+        busy: mergeIntervals(own),
+        intervals: perStatus.sort((a, b) => a.start.getTime() - b.start.getTime()),
+        workingHours: workingHoursView(hours.get(userId)!),
+      };
     });
   }
 

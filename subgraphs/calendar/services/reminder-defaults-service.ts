@@ -5,7 +5,10 @@ import type { ReminderRepository } from '../repositories/reminder-repository.js'
 import { checkedReminders } from './reminder-minutes.js';
 
 export class ReminderDefaultsService {
-  constructor(private readonly viewer: Viewer, private readonly reminders: ReminderRepository) {}
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly reminders: ReminderRepository,
+  ) {}
 
   async get(): Promise<number[]> {
     if (!this.viewer.moodleUserId) return [];

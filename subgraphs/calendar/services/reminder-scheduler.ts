@@ -57,10 +57,18 @@ export class ReminderScheduler {
       for (const reminder of due) {
         if (!(await this.reminders.claim(trx, reminder))) continue;
         published.push({
-          topic: 'calendar.event.reminder', companyId: reminder.companyId, key: reminder.eventId, source: 'calendar',
+          topic: 'calendar.event.reminder',
+          companyId: reminder.companyId,
+          key: reminder.eventId,
+          source: 'calendar',
           payload: {
-            event_id: reminder.eventId, company_id: reminder.companyId, user_id: reminder.userId, title: reminder.title,
-            occurrence_start: reminder.occurrenceStart.toISOString(), minutes_before: reminder.minutesBefore, remind_at: reminder.remindAt.toISOString(),
+            event_id: reminder.eventId,
+            company_id: reminder.companyId,
+            user_id: reminder.userId,
+            title: reminder.title,
+            occurrence_start: reminder.occurrenceStart.toISOString(),
+            minutes_before: reminder.minutesBefore,
+            remind_at: reminder.remindAt.toISOString(),
           },
         });
       }
@@ -88,7 +96,12 @@ export class ReminderScheduler {
         const own = participants.filter((p) => p.eventId === event.id && p.userId);
         const people = new Map(own.map((p) => [p.userId!, p.status]));
         if (event.organizerId && !people.has(event.organizerId)) people.set(event.organizerId, 'ACCEPTED');
-        for (const occurrence of occurrencesInRange(event, overrides.filter((o) => o.parentId === event.id), from, horizon)) {
+        for (const occurrence of occurrencesInRange(
+          event,
+          overrides.filter((o) => o.parentId === event.id),
+          from,
+          horizon,
+        )) {
           if (occurrence.start < from) continue;
           for (const [userId, series] of people) {
             const answer = (occurrence.recurrenceId && answered.get(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) || series;

@@ -14,7 +14,10 @@ const CONTACTS_QUERY = `query UserContacts($representations: [_Any!]!) {
 }`;
 
 export class UserContacts {
-  constructor(private readonly config: PlatformConfig, private readonly log: Logger) {}
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly log: Logger,
+  ) {}
 
   /** Users without an address are left out; when academy cannot answer, nobody is (the objects go out without them). */
   async of(companyId: string, ids: readonly (string | null)[]): Promise<Contacts> {
@@ -23,7 +26,11 @@ export class UserContacts {
     if (unique.length === 0) return contacts;
     try {
       const { _entities } = await callSubgraph<{ _entities: ({ id: string; fullName: string; email: string | null } | null)[] }>(
-        this.config, 'academy', serviceViewer('calendar', companyId), CONTACTS_QUERY, { representations: unique.map((id) => ({ __typename: 'User', id })) },
+        this.config,
+        'academy',
+        serviceViewer('calendar', companyId),
+        CONTACTS_QUERY,
+        { representations: unique.map((id) => ({ __typename: 'User', id })) },
       );
       for (const user of _entities) if (user?.email) contacts.set(user.id, { email: user.email, name: user.fullName || null });
     } catch (error) {

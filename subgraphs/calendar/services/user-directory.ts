@@ -12,7 +12,10 @@ const USERS_QUERY = `query CompanyUsers($representations: [_Any!]!) {
 }`;
 
 export class UserDirectory {
-  constructor(private readonly config: PlatformConfig, private readonly viewer: Viewer) {}
+  constructor(
+    private readonly config: PlatformConfig,
+    private readonly viewer: Viewer,
+  ) {}
 
   /** Refuses (BAD_USER_INPUT) any id that is not a user of the caller's company. */
   async requireCompanyUsers(ids: readonly string[], field: string): Promise<string[]> {

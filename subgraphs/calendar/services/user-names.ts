@@ -16,7 +16,11 @@ export type UserNameLookup = (companyId: string, userId: string) => Promise<stri
 export function academyUserName(config: PlatformConfig): UserNameLookup {
   return async (companyId, userId) => {
     const { _entities } = await callSubgraph<{ _entities: ({ id: string; fullName: string | null } | null)[] }>(
-      config, 'academy', serviceViewer('calendar', companyId), NAME_QUERY, { representations: [{ __typename: 'User', id: userId }] },
+      config,
+      'academy',
+      serviceViewer('calendar', companyId),
+      NAME_QUERY,
+      { representations: [{ __typename: 'User', id: userId }] },
     );
     return _entities[0]?.fullName?.trim() || null;
   };

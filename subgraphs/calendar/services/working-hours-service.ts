@@ -5,7 +5,10 @@ import type { WorkingHoursRepository } from '../repositories/working-hours-repos
 import { checkedWorkingHours, workingHoursView, type WorkingHoursView } from './working-hours.js';
 
 export class WorkingHoursService {
-  constructor(private readonly viewer: Viewer, private readonly hours: WorkingHoursRepository) {}
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly hours: WorkingHoursRepository,
+  ) {}
 
   async set(input: { timezone: string; days: readonly number[]; start: string; end: string }): Promise<WorkingHoursView> {
     if (!this.viewer.moodleUserId) throw forbidden('Only users with a calendar of their own have working hours');

@@ -26,12 +26,16 @@ export interface WorkingHoursView {
 }
 
 export const workingHoursView = (hours: WorkingHoursModel): WorkingHoursView => ({
-  timezone: hours.timezone, days: hours.days, start: hhmm(hours.startMinute), end: hhmm(hours.endMinute),
+  timezone: hours.timezone,
+  days: hours.days,
+  start: hhmm(hours.startMinute),
+  end: hhmm(hours.endMinute),
 });
 
 export function checkedWorkingHours(input: { timezone: string; days: readonly number[]; start: string; end: string }): WorkingHoursModel {
   const days = [...new Set(input.days)].sort();
-  if (days.length === 0 || days.some((day) => !Number.isInteger(day) || day < 1 || day > 7)) throw badInput('days are ISO weekdays, 1 (Monday) to 7 (Sunday), at least one', 'days');
+  if (days.length === 0 || days.some((day) => !Number.isInteger(day) || day < 1 || day > 7))
+    throw badInput('days are ISO weekdays, 1 (Monday) to 7 (Sunday), at least one', 'days');
   const startMinute = minuteOf(input.start, 'start');
   const endMinute = minuteOf(input.end, 'end');
   if (endMinute <= startMinute) throw badInput('end must be after start', 'end');
@@ -46,7 +50,10 @@ export function workingWindows(hours: WorkingHoursModel, from: Date, to: Date): 
     const date = new Date(day);
     if (!hours.days.includes(date.getUTCDay() || 7)) continue;
     const at = (minute: number) =>
-      instantOf({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(minute / 60), minute: minute % 60, second: 0 }, hours.timezone);
+      instantOf(
+        { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: Math.floor(minute / 60), minute: minute % 60, second: 0 },
+        hours.timezone,
+      );
     const window = { start: at(hours.startMinute), end: at(hours.endMinute) };
     if (window.end > from && window.start < to) windows.push(window);
   }

@@ -17,7 +17,12 @@ const accounts = {} as Record<Person, { id: string; calendarUrl: string }>;
 
 async function call(person: Person, query: string, variables?: Record<string, unknown>) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(PEOPLE[person]), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(PEOPLE[person]),
+    query,
+    variables,
   });
   return body;
 }
@@ -26,24 +31,34 @@ async function ok(person: Person, query: string, variables?: Record<string, unkn
   expect(body.errors).toBeUndefined();
   return body.data;
 }
-const sync = async (person: Person) =>
-  (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
+const sync = async (person: Person) => (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
 const connect = async (person: Person) =>
-  (await ok(person, `mutation($url: String!, $username: String!, $password: String!) {
-    connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`, { url: radicale.url, username: person, password: password(person) })).connectCalDAVAccount;
+  (
+    await ok(
+      person,
+      `mutation($url: String!, $username: String!, $password: String!) {
+    connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
+      { url: radicale.url, username: person, password: password(person) },
+    )
+  ).connectCalDAVAccount;
 
 const auth = (person: Person) => ({ authorization: `Basic ${Buffer.from(`${person}:${password(person)}`).toString('base64')}` });
 async function remoteObjects(person: Person, calendarUrl = accounts[person].calendarUrl): Promise<{ href: string; etag: string; data: string }[]> {
   const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth(person), depth: '1' } });
   const hrefs = [...(await response.text()).matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(hrefs.map(async (href) => {
-    const got = await fetch(href, { headers: auth(person) });
-    return { href, etag: got.headers.get('etag')!, data: await got.text() };
-  }));
+  return Promise.all(
+    hrefs.map(async (href) => {
+      const got = await fetch(href, { headers: auth(person) });
+      return { href, etag: got.headers.get('etag')!, data: await got.text() };
+    }),
+  );
 }
-const summaries = async (person: Person, calendarUrl?: string) =>
-  (await remoteObjects(person, calendarUrl)).map((o) => /SUMMARY:([^\r\n]*)/.exec(o.data)?.[1]).sort();
-const later = () => new Date(Date.now() + 60_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const summaries = async (person: Person, calendarUrl?: string) => (await remoteObjects(person, calendarUrl)).map((o) => /SUMMARY:([^\r\n]*)/.exec(o.data)?.[1]).sort();
+const later = () =>
+  new Date(Date.now() + 60_000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 beforeAll(async () => {
   radicale = await startRadicale((Object.keys(PEOPLE) as Person[]).map((person) => ({ username: person, password: password(person) })));
@@ -74,11 +89,16 @@ describe('CalDAV account hygiene', () => {
     // Tara renames her copy of a task deadline (a mirrored ERP record): ours is put back, hers kept.
     const copy = (await remoteObjects('tara')).find((o) => o.data.includes('SUMMARY:Due: Order oscilloscopes'))!;
     const renamed = copy.data.replace('SUMMARY:Due: Order oscilloscopes', 'SUMMARY:Oscilloscopes done by phone').replace(/LAST-MODIFIED:\d{8}T\d{6}Z/, `LAST-MODIFIED:${later()}`);
-    expect((await fetch(copy.href, { method: 'PUT', headers: { ...auth('tara'), 'content-type': 'text/calendar', 'if-match': copy.etag }, body: renamed })).status).toBeLessThan(300);
+    expect((await fetch(copy.href, { method: 'PUT', headers: { ...auth('tara'), 'content-type': 'text/calendar', 'if-match': copy.etag }, body: renamed })).status).toBeLessThan(
+      300,
+    );
     await sync('tara');
     expect(await summaries('tara')).toContain('Due: Order oscilloscopes');
-    const { calDAVAccounts } = await ok('tara', `{ calDAVAccounts { syncLog(limit: 1) { conflicts }
-      conflicts { eventId event { title } href kept reason losingICalendar occurredAt } } }`);
+    const { calDAVAccounts } = await ok(
+      'tara',
+      `{ calDAVAccounts { syncLog(limit: 1) { conflicts }
+      conflicts { eventId event { title } href kept reason losingICalendar occurredAt } } }`,
+    );
     expect(calDAVAccounts[0].syncLog[0].conflicts).toBe(1);
     const [conflict] = calDAVAccounts[0].conflicts;
     expect(conflict).toMatchObject({ event: { title: 'Due: Order oscilloscopes' }, href: copy.href, kept: 'CALENDAR' });
@@ -88,20 +108,29 @@ describe('CalDAV account hygiene', () => {
 
   it('lists the account\u2019s calendars and syncs the one the user picks', async () => {
     const work = new URL('work/', radicale.homeUrl('tara')).toString();
-    const made = await fetch(work, { method: 'MKCALENDAR', headers: { ...auth('tara'), 'content-type': 'application/xml' }, body:
-      '<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Work</D:displayname></D:prop></D:set></C:mkcalendar>' });
+    const made = await fetch(work, {
+      method: 'MKCALENDAR',
+      headers: { ...auth('tara'), 'content-type': 'application/xml' },
+      body: '<?xml version="1.0"?><C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"><D:set><D:prop><D:displayname>Work</D:displayname></D:prop></D:set></C:mkcalendar>',
+    });
     expect(made.status).toBe(201);
     const list = `{ calDAVAccounts { calendarUrl calendars { url displayName holdsEvents selected } } }`;
     const [before] = (await ok('tara', list)).calDAVAccounts;
     expect(before.calendars).toContainEqual({ url: work, displayName: 'Work', holdsEvents: true, selected: false });
     expect(before.calendars.filter((c: any) => c.selected).map((c: any) => c.url)).toEqual([before.calendarUrl]);
 
-    const unknown = await call('tara', `mutation($id: ID!, $url: String!) { selectCalDAVCalendar(accountId: $id, calendarUrl: $url) { id } }`, { id: accounts.tara.id, url: `${radicale.url}maya/` });
+    const unknown = await call('tara', `mutation($id: ID!, $url: String!) { selectCalDAVCalendar(accountId: $id, calendarUrl: $url) { id } }`, {
+      id: accounts.tara.id,
+      url: `${radicale.url}maya/`,
+    });
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const notMine = await call('maya', `mutation($id: ID!, $url: String!) { selectCalDAVCalendar(accountId: $id, calendarUrl: $url) { id } }`, { id: accounts.tara.id, url: work });
     expect(notMine.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 
-    const { selectCalDAVCalendar } = await ok('tara', `mutation($id: ID!, $url: String!) { selectCalDAVCalendar(accountId: $id, calendarUrl: $url) { calendarUrl } }`, { id: accounts.tara.id, url: work });
+    const { selectCalDAVCalendar } = await ok('tara', `mutation($id: ID!, $url: String!) { selectCalDAVCalendar(accountId: $id, calendarUrl: $url) { calendarUrl } }`, {
+      id: accounts.tara.id,
+      url: work,
+    });
     expect(selectCalDAVCalendar.calendarUrl).toBe(work);
     await sync('tara');
     expect(await summaries('tara', work)).toContain('Lab inventory');
@@ -109,8 +138,20 @@ describe('CalDAV account hygiene', () => {
   });
 
   it('disconnects removing what was pushed (events from the server stay), or leaving everything', async () => {
-    const own = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Phone//EN', 'BEGIN:VEVENT', 'UID:phone-1', 'DTSTAMP:20270101T000000Z',
-      'DTSTART:20270203T090000Z', 'DTEND:20270203T100000Z', 'SUMMARY:Dentist', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const own = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Phone//EN',
+      'BEGIN:VEVENT',
+      'UID:phone-1',
+      'DTSTAMP:20270101T000000Z',
+      'DTSTART:20270203T090000Z',
+      'DTEND:20270203T100000Z',
+      'SUMMARY:Dentist',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     await fetch(new URL('phone-1.ics', accounts.tara.calendarUrl), { method: 'PUT', headers: { ...auth('tara'), 'content-type': 'text/calendar' }, body: own });
     await sync('tara');
     expect(await summaries('tara')).toEqual(expect.arrayContaining(['Dentist', 'Lab inventory']));

@@ -19,7 +19,12 @@ const accounts = {} as Record<Person, { id: string; calendarUrl: string }>;
 
 async function call(person: Person, query: string, variables?: Record<string, unknown>) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(PEOPLE[person]), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(PEOPLE[person]),
+    query,
+    variables,
   });
   return body;
 }
@@ -38,10 +43,12 @@ async function remoteObjects(person: Person): Promise<{ href: string; etag: stri
   const { calendarUrl } = accounts[person];
   const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth(person), depth: '1' } });
   const hrefs = [...(await response.text()).matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(hrefs.map(async (href) => {
-    const got = await fetch(href, { headers: auth(person) });
-    return { href, etag: got.headers.get('etag')!, data: await got.text() };
-  }));
+  return Promise.all(
+    hrefs.map(async (href) => {
+      const got = await fetch(href, { headers: auth(person) });
+      return { href, etag: got.headers.get('etag')!, data: await got.text() };
+    }),
+  );
 }
 const remoteWith = async (person: Person, text: string) => (await remoteObjects(person)).find((o) => o.data.includes(text));
 async function remotePut(person: Person, href: string, data: string, etag?: string) {
@@ -51,7 +58,11 @@ async function remotePut(person: Person, href: string, data: string, etag?: stri
 async function remoteDelete(person: Person, href: string) {
   expect((await fetch(href, { method: 'DELETE', headers: auth(person) })).status).toBeLessThan(300);
 }
-const later = () => new Date(Date.now() + 60_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const later = () =>
+  new Date(Date.now() + 60_000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 /** The object as a calendar app saves it after an edit: newer LAST-MODIFIED. */
 const edited = (data: string, from: string | RegExp, to: string) => data.replace(from, to).replace(/LAST-MODIFIED:\d{8}T\d{6}Z/g, `LAST-MODIFIED:${later()}`);
 
@@ -66,13 +77,24 @@ beforeAll(async () => {
   radicale = await startRadicale((Object.keys(PEOPLE) as Person[]).map((person) => ({ username: person, password: password(person) })));
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
   for (const person of Object.keys(PEOPLE) as Person[]) {
-    const { connectCalDAVAccount } = await ok(person, `mutation($url: String!, $username: String!, $password: String!) {
-      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`, { url: radicale.url, username: person, password: password(person) });
+    const { connectCalDAVAccount } = await ok(
+      person,
+      `mutation($url: String!, $username: String!, $password: String!) {
+      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
+      { url: radicale.url, username: person, password: password(person) },
+    );
     accounts[person] = connectCalDAVAccount;
   }
-  const { createCalendarEvent } = await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, { input: {
-    title: 'Curriculum review', start: FIRST, end: '2026-05-04T09:00:00Z', timezone: 'Europe/Berlin', recurrenceRule: 'FREQ=WEEKLY;COUNT=4', participantIds: [RAVI],
-  } });
+  const { createCalendarEvent } = await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
+    input: {
+      title: 'Curriculum review',
+      start: FIRST,
+      end: '2026-05-04T09:00:00Z',
+      timezone: 'Europe/Berlin',
+      recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
+      participantIds: [RAVI],
+    },
+  });
   eventId = createCalendarEvent.id;
   await sync('tara');
   await sync('ravi');
@@ -130,8 +152,10 @@ describe('CalDAV pull obeys who may change what', () => {
       .replace(/(ATTENDEE;[^\r]*)PARTSTAT=ACCEPTED([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=DECLINED$2');
     await remotePut('ravi', copy.href, edited(unfolded.replace('END:VCALENDAR', `${override}END:VCALENDAR`), /^$/, ''), copy.etag);
     await sync('ravi');
-    const { freeBusy } = await ok('tara', `query($from: DateTime!, $to: DateTime!) { freeBusy(userIds: ["${RAVI}"], from: $from, to: $to) { busy { start end } } }`,
-      { from: '2026-05-01T00:00:00Z', to: '2026-05-31T00:00:00Z' });
+    const { freeBusy } = await ok('tara', `query($from: DateTime!, $to: DateTime!) { freeBusy(userIds: ["${RAVI}"], from: $from, to: $to) { busy { start end } } }`, {
+      from: '2026-05-01T00:00:00Z',
+      to: '2026-05-31T00:00:00Z',
+    });
     expect(freeBusy[0].busy.map((b: any) => b.start)).toEqual(['2026-05-04T08:00:00.000Z', '2026-05-18T08:00:00.000Z', '2026-05-25T08:00:00.000Z']);
     // The organiser's calendar shows that answer on that occurrence after their next sync.
     await sync('tara');
@@ -145,8 +169,21 @@ describe('CalDAV pull obeys who may change what', () => {
   });
 
   it('a student\u2019s object with the UID of an event they cannot see becomes an event of their own', async () => {
-    const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Attacker//EN', 'BEGIN:VEVENT', `UID:${eventId}@bheem`, 'DTSTAMP:20260401T000000Z',
-      `LAST-MODIFIED:${later()}`, 'DTSTART:20260504T080000Z', 'DTEND:20260504T090000Z', 'SUMMARY:Hijacked', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const forged = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Attacker//EN',
+      'BEGIN:VEVENT',
+      `UID:${eventId}@bheem`,
+      'DTSTAMP:20260401T000000Z',
+      `LAST-MODIFIED:${later()}`,
+      'DTSTART:20260504T080000Z',
+      'DTEND:20260504T090000Z',
+      'SUMMARY:Hijacked',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     const href = new URL('forged.ics', accounts.neil.calendarUrl).toString();
     await remotePut('neil', href, forged);
     await sync('neil');
@@ -161,8 +198,21 @@ describe('CalDAV pull obeys who may change what', () => {
   });
 
   it('an object over the occurrence cap is skipped without failing the sync', async () => {
-    const hourly = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Attacker//EN', 'BEGIN:VEVENT', 'UID:hourly-1', 'DTSTAMP:20260401T000000Z',
-      'DTSTART:20260504T080000Z', 'DTEND:20260504T081000Z', 'RRULE:FREQ=HOURLY', 'SUMMARY:Every hour', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const hourly = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Attacker//EN',
+      'BEGIN:VEVENT',
+      'UID:hourly-1',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260504T080000Z',
+      'DTEND:20260504T081000Z',
+      'RRULE:FREQ=HOURLY',
+      'SUMMARY:Every hour',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     await remotePut('neil', new URL('hourly.ics', accounts.neil.calendarUrl).toString(), hourly);
     await sync('neil');
     const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { title } } }`);
@@ -177,29 +227,61 @@ describe('CalDAV pull obeys who may change what', () => {
   });
 
   it('an event made in the organiser\u2019s app keeps its ATTENDEEs: company users by address, others as guests', async () => {
-    const made = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Thunderbird//EN', 'BEGIN:VEVENT', 'UID:tb-777', 'DTSTAMP:20260401T000000Z',
-      'DTSTART:20260506T120000Z', 'DTEND:20260506T130000Z', 'SUMMARY:Lunch planning', 'ORGANIZER;CN=Tara:mailto:Tara.Teacher@bheem.example',
-      'ATTENDEE;PARTSTAT=ACCEPTED;CN=Tara:mailto:tara.teacher@bheem.example', 'ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Ravi:mailto:RAVI.teacher@bheem.example',
-      'ATTENDEE;PARTSTAT=TENTATIVE;CN=Caterer:mailto:food@caterer.example', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const made = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Thunderbird//EN',
+      'BEGIN:VEVENT',
+      'UID:tb-777',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260506T120000Z',
+      'DTEND:20260506T130000Z',
+      'SUMMARY:Lunch planning',
+      'ORGANIZER;CN=Tara:mailto:Tara.Teacher@bheem.example',
+      'ATTENDEE;PARTSTAT=ACCEPTED;CN=Tara:mailto:tara.teacher@bheem.example',
+      'ATTENDEE;PARTSTAT=NEEDS-ACTION;CN=Ravi:mailto:RAVI.teacher@bheem.example',
+      'ATTENDEE;PARTSTAT=TENTATIVE;CN=Caterer:mailto:food@caterer.example',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     await remotePut('tara', new URL('tb-777.ics', accounts.tara.calendarUrl).toString(), made);
     await sync('tara');
-    const { calendarEvents } = await ok('tara', `{ calendarEvents(from: "2026-05-06T00:00:00Z", to: "2026-05-07T00:00:00Z") { event { title
-      participants { user { id } externalEmail externalName status isOrganizer } } } }`);
+    const { calendarEvents } = await ok(
+      'tara',
+      `{ calendarEvents(from: "2026-05-06T00:00:00Z", to: "2026-05-07T00:00:00Z") { event { title
+      participants { user { id } externalEmail externalName status isOrganizer } } } }`,
+    );
     const lunch = calendarEvents.find((o: any) => o.event.title === 'Lunch planning').event;
-    expect(lunch.participants).toEqual(expect.arrayContaining([
-      { user: { id: '3' }, externalEmail: null, externalName: null, status: 'ACCEPTED', isOrganizer: true },
-      { user: { id: RAVI }, externalEmail: null, externalName: null, status: 'PENDING', isOrganizer: false },
-      { user: null, externalEmail: 'food@caterer.example', externalName: 'Caterer', status: 'TENTATIVE', isOrganizer: false },
-    ]));
+    expect(lunch.participants).toEqual(
+      expect.arrayContaining([
+        { user: { id: '3' }, externalEmail: null, externalName: null, status: 'ACCEPTED', isOrganizer: true },
+        { user: { id: RAVI }, externalEmail: null, externalName: null, status: 'PENDING', isOrganizer: false },
+        { user: null, externalEmail: 'food@caterer.example', externalName: 'Caterer', status: 'TENTATIVE', isOrganizer: false },
+      ]),
+    );
     expect(lunch.participants).toHaveLength(3);
     await sync('ravi');
     expect(await remoteWith('ravi', 'SUMMARY:Lunch planning')).toBeDefined();
   });
 
   it('a company admin\u2019s edit of an event they can see applies', async () => {
-    const forged = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Admin//EN', 'BEGIN:VEVENT', `UID:${eventId}@bheem`, 'DTSTAMP:20260401T000000Z',
-      `LAST-MODIFIED:${later()}`, 'DTSTART;TZID=Europe/Berlin:20260504T100000', 'DTEND;TZID=Europe/Berlin:20260504T110000', 'RRULE:FREQ=WEEKLY;COUNT=4',
-      'SUMMARY:Curriculum review (by admin)', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    const forged = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Admin//EN',
+      'BEGIN:VEVENT',
+      `UID:${eventId}@bheem`,
+      'DTSTAMP:20260401T000000Z',
+      `LAST-MODIFIED:${later()}`,
+      'DTSTART;TZID=Europe/Berlin:20260504T100000',
+      'DTEND;TZID=Europe/Berlin:20260504T110000',
+      'RRULE:FREQ=WEEKLY;COUNT=4',
+      'SUMMARY:Curriculum review (by admin)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     await remotePut('admin', new URL('admin-edit.ics', accounts.admin.calendarUrl).toString(), forged);
     await sync('admin');
     expect((await titleOf(eventId)).title).toBe('Curriculum review (by admin)');

@@ -41,7 +41,10 @@ async function makeCalendar(username: string, path: string, name: string, compon
 
 async function connect(viewer: string, url: string, username: string) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(viewer),
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(viewer),
     query: `mutation($url: String!, $username: String!, $password: String!) { connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { calendarUrl } }`,
     variables: { url, username, password: PASSWORD },
   });

@@ -33,7 +33,12 @@ let eventId: string;
 
 async function ok(person: Person, query: string, variables?: Record<string, unknown>) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(PEOPLE[person]), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(PEOPLE[person]),
+    query,
+    variables,
   });
   expect(body.errors).toBeUndefined();
   return body.data;
@@ -61,13 +66,29 @@ beforeAll(async () => {
   radicale = await startRadicale((['maya', 'tara'] as Person[]).map((person) => ({ username: person, password: password(person) })));
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
   for (const person of ['maya', 'tara'] as Person[]) {
-    accounts[person] = (await ok(person, `mutation($url: String!, $username: String!, $password: String!) {
-      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`, { url: radicale.url, username: person, password: password(person) })).connectCalDAVAccount;
+    accounts[person] = (
+      await ok(
+        person,
+        `mutation($url: String!, $username: String!, $password: String!) {
+      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
+        { url: radicale.url, username: person, password: password(person) },
+      )
+    ).connectCalDAVAccount;
   }
-  eventId = (await ok('maya', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, { input: {
-    title: TITLE, start: FIRST, end: '2027-03-01T09:30:00.000Z', timezone: 'Asia/Kolkata', recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
-    participantIds: ['3', '9'], externalParticipants: [{ email: GUEST, name: 'Priya Shah' }], reminderMinutes: [15],
-  } })).createCalendarEvent.id;
+  eventId = (
+    await ok('maya', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
+      input: {
+        title: TITLE,
+        start: FIRST,
+        end: '2027-03-01T09:30:00.000Z',
+        timezone: 'Asia/Kolkata',
+        recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
+        participantIds: ['3', '9'],
+        externalParticipants: [{ email: GUEST, name: 'Priya Shah' }],
+        reminderMinutes: [15],
+      },
+    })
+  ).createCalendarEvent.id;
   await ok('tara', `mutation($id: ID!) { respondToEvent(eventId: $id, status: ACCEPTED) { status } }`, { id: eventId });
   await ok('emil', `mutation($id: ID!) { respondToEvent(eventId: $id, status: TENTATIVE) { status } }`, { id: eventId });
 }, 120_000);
@@ -102,8 +123,12 @@ describe('a third-party CalDAV client (python caldav) sees and answers our event
     await sync('tara');
     await client('tara', 'decline', { summary: TITLE, occurrence: SECOND, email: 'tara.teacher@bheem.example' });
     await sync('tara');
-    const { calendarEvent } = await ok('maya', `query($id: ID!) { calendarEvent(id: $id) {
-      occurrences(from: "2027-03-01T00:00:00Z", to: "2027-03-16T00:00:00Z") { start participants { user { id } status } } } }`, { id: eventId });
+    const { calendarEvent } = await ok(
+      'maya',
+      `query($id: ID!) { calendarEvent(id: $id) {
+      occurrences(from: "2027-03-01T00:00:00Z", to: "2027-03-16T00:00:00Z") { start participants { user { id } status } } } }`,
+      { id: eventId },
+    );
     const taraOn = (start: string) => calendarEvent.occurrences.find((o: any) => o.start === start).participants.find((p: any) => p.user?.id === '3').status;
     expect([taraOn(FIRST), taraOn(SECOND)]).toEqual(['ACCEPTED', 'DECLINED']);
     const { freeBusy } = await ok('maya', `query { freeBusy(userIds: ["3"], from: "2027-03-01T00:00:00Z", to: "2027-03-29T00:00:00Z") { busy { start } } }`);

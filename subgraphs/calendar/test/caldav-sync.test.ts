@@ -25,7 +25,12 @@ afterAll(async () => {
 
 async function call(query: string, variables?: Record<string, unknown>, username = 'tara.teacher') {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
+    query,
+    variables,
   });
   return body;
 }
@@ -54,17 +59,23 @@ async function remoteObjects(): Promise<{ href: string; etag: string; data: stri
   const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth, depth: '1' } });
   const xml = await response.text();
   const hrefs = [...xml.matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(hrefs.map(async (href) => {
-    const got = await fetch(href, { headers: auth });
-    return { href, etag: got.headers.get('etag')!, data: await got.text() };
-  }));
+  return Promise.all(
+    hrefs.map(async (href) => {
+      const got = await fetch(href, { headers: auth });
+      return { href, etag: got.headers.get('etag')!, data: await got.text() };
+    }),
+  );
 }
 const remoteWith = async (text: string) => (await remoteObjects()).find((o) => o.data.includes(text));
 async function remotePut(href: string, data: string, etag?: string) {
   const response = await fetch(href, { method: 'PUT', headers: { ...auth, 'content-type': 'text/calendar', ...(etag ? { 'if-match': etag } : {}) }, body: data });
   expect(response.status).toBeLessThan(300);
 }
-const stamp = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const stamp = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 const touched = (data: string, from: string, to: string, lastModified = new Date(Date.now() + 60_000)) =>
   data.replace(from, to).replace(/LAST-MODIFIED:\d{8}T\d{6}Z/g, `LAST-MODIFIED:${stamp(lastModified)}`);
 
@@ -89,7 +100,9 @@ describe('CalDAV sync with a real Radicale', () => {
   });
 
   it('pushes the user\u2019s events: created here, visible there', async () => {
-    const { createCalendarEvent: event } = await ok(CREATE, { input: { title: 'Lab prep', start: '2026-04-14T07:00:00Z', end: '2026-04-14T08:00:00Z', timezone: 'Europe/Berlin' } });
+    const { createCalendarEvent: event } = await ok(CREATE, {
+      input: { title: 'Lab prep', start: '2026-04-14T07:00:00Z', end: '2026-04-14T08:00:00Z', timezone: 'Europe/Berlin' },
+    });
     const status = await sync();
     expect(status.total).toBeGreaterThan(3); // the new event, Tara's deadline, classes and team meetings
     expect(status.lastSuccessAt).not.toBeNull();
@@ -109,8 +122,18 @@ describe('CalDAV sync with a real Radicale', () => {
     const remote = (await remoteWith('SUMMARY:Lab prep'))!;
     await remotePut(remote.href, touched(remote.data, 'SUMMARY:Lab prep', 'SUMMARY:Lab prep (bring goggles)'), remote.etag);
     const made = [
-      'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Phone//EN', 'BEGIN:VEVENT', 'UID:phone-123', 'DTSTAMP:20260401T000000Z',
-      'DTSTART;TZID=America/New_York:20260420T090000', 'DTEND;TZID=America/New_York:20260420T093000', 'SUMMARY:Dentist', 'END:VEVENT', 'END:VCALENDAR', '',
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Phone//EN',
+      'BEGIN:VEVENT',
+      'UID:phone-123',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART;TZID=America/New_York:20260420T090000',
+      'DTEND;TZID=America/New_York:20260420T093000',
+      'SUMMARY:Dentist',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
     ].join('\r\n');
     await remotePut(new URL('phone-123.ics', calendarUrl).toString(), made);
     await sync();
@@ -164,21 +187,45 @@ describe('CalDAV sync with a real Radicale', () => {
   });
 
   it('falls back to a full resync when the server refuses the sync token', async () => {
-    await db.updateTable('calendar.caldav_accounts').set({ sync_token: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000' }).where('id', '=', accountId).execute();
-    const made = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Phone//EN', 'BEGIN:VEVENT', 'UID:phone-456', 'DTSTAMP:20260401T000000Z',
-      'DTSTART;VALUE=DATE:20260425', 'DTEND;VALUE=DATE:20260427', 'SUMMARY:Trip', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+    await db
+      .updateTable('calendar.caldav_accounts')
+      .set({ sync_token: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000' })
+      .where('id', '=', accountId)
+      .execute();
+    const made = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Phone//EN',
+      'BEGIN:VEVENT',
+      'UID:phone-456',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART;VALUE=DATE:20260425',
+      'DTEND;VALUE=DATE:20260427',
+      'SUMMARY:Trip',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
     await remotePut(new URL('phone-456.ics', calendarUrl).toString(), made);
     await sync();
     const token = (await db.selectFrom('calendar.caldav_accounts').select('sync_token').where('id', '=', accountId).executeTakeFirstOrThrow()).sync_token;
     expect(token).not.toContain('0000000000');
     const { calendarEvents } = await ok(`{ calendarEvents(from: "2026-04-25T00:00:00Z", to: "2026-04-28T00:00:00Z") { start end event { title allDay } } }`);
-    expect(calendarEvents.find((o: any) => o.event.title === 'Trip')).toEqual({ start: '2026-04-25T00:00:00.000Z', end: '2026-04-27T00:00:00.000Z', event: { title: 'Trip', allDay: true } });
+    expect(calendarEvents.find((o: any) => o.event.title === 'Trip')).toEqual({
+      start: '2026-04-25T00:00:00.000Z',
+      end: '2026-04-27T00:00:00.000Z',
+      event: { title: 'Trip', allDay: true },
+    });
   });
 
   it('announces only real changes after a full resync, even when every ETag is new to us', async () => {
-    const announced = async () => (await sql<{ n: number; keys: string[] }>`
-      SELECT count(*)::int AS n, coalesce(array_agg(entity_key), '{}') AS keys FROM events.outbox WHERE topic LIKE 'calendar.event.%'`.execute(db)).rows[0]!;
-    const refuseToken = () => db.updateTable('calendar.caldav_accounts').set({ sync_token: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000' }).where('id', '=', accountId).execute();
+    const announced = async () =>
+      (
+        await sql<{ n: number; keys: string[] }>`
+      SELECT count(*)::int AS n, coalesce(array_agg(entity_key), '{}') AS keys FROM events.outbox WHERE topic LIKE 'calendar.event.%'`.execute(db)
+      ).rows[0]!;
+    const refuseToken = () =>
+      db.updateTable('calendar.caldav_accounts').set({ sync_token: 'http://radicale.org/ns/sync/0000000000000000000000000000000000000000' }).where('id', '=', accountId).execute();
     const labPrep = await db.selectFrom('calendar.calendar_events').select('id').where('title', 'like', 'Lab prep%').executeTakeFirstOrThrow();
     const deadline = (await remoteWith(`X-BHEEM-SOURCE:project/task/${DEMO_ERP.tasks[2].id}`))!;
 
@@ -210,13 +257,21 @@ describe('CalDAV sync with a real Radicale', () => {
   });
 
   it('round-trips a recurring series with an edited occurrence', async () => {
-    const { createCalendarEvent: series } = await ok(CREATE, { input: {
-      title: 'Office hours', start: '2026-03-02T15:00:00Z', end: '2026-03-02T16:00:00Z', timezone: 'Europe/Berlin', recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6',
-      exdates: ['2026-03-09T15:00:00Z'],
-    } });
+    const { createCalendarEvent: series } = await ok(CREATE, {
+      input: {
+        title: 'Office hours',
+        start: '2026-03-02T15:00:00Z',
+        end: '2026-03-02T16:00:00Z',
+        timezone: 'Europe/Berlin',
+        recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=6',
+        exdates: ['2026-03-09T15:00:00Z'],
+      },
+    });
     const before = (await ok(EVENT, { id: series.id })).calendarEvent.occurrences;
-    await ok(`mutation($id: ID!, $at: DateTime!) { updateCalendarEvent(id: $id, scope: THIS, occurrence: $at, input: { title: "Office hours (room 2)" }) { id } }`,
-      { id: series.id, at: before[2].recurrenceId });
+    await ok(`mutation($id: ID!, $at: DateTime!) { updateCalendarEvent(id: $id, scope: THIS, occurrence: $at, input: { title: "Office hours (room 2)" }) { id } }`, {
+      id: series.id,
+      at: before[2].recurrenceId,
+    });
     await sync();
     const remote = (await remoteWith('SUMMARY:Office hours'))!;
     expect(remote.data).toMatch(/RRULE:FREQ=WEEKLY;(BYDAY=MO;COUNT=6|COUNT=6;BYDAY=MO)/);

@@ -31,7 +31,12 @@ async function published(entityKey: string): Promise<{ topic: string; payload: a
 
 async function ok(username: string, query: string, variables: Record<string, unknown>) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
+    query,
+    variables,
   });
   expect(body.errors).toBeUndefined();
   return body.data;
@@ -47,8 +52,15 @@ describe('calendar.event.* topics', () => {
     const rows = await published(event.id);
     expect(rows.map((row) => row.topic)).toEqual(['calendar.event.created', 'calendar.event.updated', 'calendar.event.cancelled']);
     expect(rows[0]!.payload).toMatchObject({
-      event_id: event.id, company_id: bheem, event_type: 'MEETING', source_module: null, title: 'Parents evening',
-      start: '2027-02-01T17:00:00.000Z', end: '2027-02-01T19:00:00.000Z', is_cancelled: false, organizer_id: '3',
+      event_id: event.id,
+      company_id: bheem,
+      event_type: 'MEETING',
+      source_module: null,
+      title: 'Parents evening',
+      start: '2027-02-01T17:00:00.000Z',
+      end: '2027-02-01T19:00:00.000Z',
+      is_cancelled: false,
+      organizer_id: '3',
     });
     expect([...rows[0]!.payload.participant_user_ids].sort()).toEqual(['3', '4', '8']);
     expect(rows[1]!.payload.title).toBe('Parents evening (hall)');
@@ -59,8 +71,18 @@ describe('calendar.event.* topics', () => {
     const taskId = randomUUID();
     const stamp = '2026-05-01T10:00:00.000Z';
     const payload = {
-      company_id: bheem, actor_id: '8', task_id: taskId, task_name: 'Grade essays', description: null, status: 'TODO',
-      due_date: '2027-05-20T15:00:00.000Z', project_id: randomUUID(), project_name: 'Term', assignee_id: '9', created_at: stamp, updated_at: stamp,
+      company_id: bheem,
+      actor_id: '8',
+      task_id: taskId,
+      task_name: 'Grade essays',
+      description: null,
+      status: 'TODO',
+      due_date: '2027-05-20T15:00:00.000Z',
+      project_id: randomUUID(),
+      project_name: 'Term',
+      assignee_id: '9',
+      created_at: stamp,
+      updated_at: stamp,
     };
     const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
     await handle({ topic: 'project.task.created', companyId: bheem, payload } as DomainEventInput);
@@ -74,10 +96,15 @@ describe('calendar.event.* topics', () => {
 
     // A transaction that fails after the write publishes nothing.
     const rolledBack = randomUUID();
-    await expect(db.transaction().execute(async (trx) => {
-      await handleDomainEvent(trx, { topic: 'project.task.created', companyId: bheem, payload: { ...payload, task_id: rolledBack } } as DomainEventInput, { courseParticipants: async () => null, userName: async () => null });
-      throw new Error('later failure');
-    })).rejects.toThrow('later failure');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await handleDomainEvent(trx, { topic: 'project.task.created', companyId: bheem, payload: { ...payload, task_id: rolledBack } } as DomainEventInput, {
+          courseParticipants: async () => null,
+          userName: async () => null,
+        });
+        throw new Error('later failure');
+      }),
+    ).rejects.toThrow('later failure');
     const { rows: leaked } = await sql`SELECT 1 FROM events.outbox WHERE payload->>'entity_id' = ${rolledBack}`.execute(db);
     expect(leaked).toEqual([]);
   });

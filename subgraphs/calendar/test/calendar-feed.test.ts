@@ -11,7 +11,10 @@ afterAll(() => platform?.stop());
 
 async function rotate(username: string): Promise<string> {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username),
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
     query: 'mutation { rotateCalendarFeedUrl }',
   });
   expect(body.errors).toBeUndefined();
@@ -30,7 +33,11 @@ describe('iCalendar feed', () => {
     const ics = await response.text();
     expect(ics).toMatch(/^BEGIN:VCALENDAR/);
     const summaries = [...ics.matchAll(/^SUMMARY:(.*)$/gm)].map((m) => m[1]!.trim()).sort();
-    expect(summaries).toEqual(DEMO_LIVE_CLASSES.filter((c) => ['101', '102'].includes(c.course)).map((c) => c.title.replace(/,/g, '\\,')).sort());
+    expect(summaries).toEqual(
+      DEMO_LIVE_CLASSES.filter((c) => ['101', '102'].includes(c.course))
+        .map((c) => c.title.replace(/,/g, '\\,'))
+        .sort(),
+    );
   });
 
   it('includes recurring series with their exceptions', async () => {
@@ -43,7 +50,10 @@ describe('iCalendar feed', () => {
     expect(ics).not.toContain('Sunrise School'); // someone else's sales meeting
     // Named, refreshed every 15 minutes, published (RFC 7986, RFC 5546); colleagues and their answers on every meeting.
     expect(ics).toMatch(/^BEGIN:VCALENDAR\r\nPRODID:[^\r]*\r\nVERSION:2\.0\r\nMETHOD:PUBLISH\r\nX-WR-CALNAME:Bheem\r\nNAME:Bheem\r\nREFRESH-INTERVAL;VALUE=DURATION:PT15M\r\n/);
-    const team = ics.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT').find((part) => part.includes('SUMMARY:Weekly team meeting'))!;
+    const team = ics
+      .replace(/\r\n[ \t]/g, '')
+      .split('BEGIN:VEVENT')
+      .find((part) => part.includes('SUMMARY:Weekly team meeting'))!;
     expect(team).toMatch(/\r\nORGANIZER;CN=[^\r]*:mailto:[^\r]+@bheem\.example\r\n/);
     expect(team).toMatch(/\r\nATTENDEE;[^\r]*PARTSTAT=[A-Z-]+[^\r]*:mailto:emil\.employee@bheem\.example\r\n/);
   });

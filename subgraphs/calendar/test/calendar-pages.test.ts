@@ -22,7 +22,9 @@ it('pages through what calendarEvents lists, for each role, series included', { 
   });
   expect(created.errors).toBeUndefined();
   for (const username of ['admin', 'emil.employee', 'sam.student']) {
-    const all = (await platform.query(username, 'query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start event { id } } }', RANGE)).data.calendarEvents.map(key);
+    const all = (
+      await platform.query(username, 'query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start event { id } } }', RANGE)
+    ).data.calendarEvents.map(key);
     const paged: string[] = [];
     let after: string | null = null;
     for (let page = 0; ; page++) {
@@ -42,6 +44,10 @@ it('pages through what calendarEvents lists, for each role, series included', { 
     expect(paged, username).toEqual(all);
     if (username === 'emil.employee') expect(all.filter((entry: string) => entry.startsWith(created.data.createCalendarEvent.id))).toHaveLength(7);
   }
-  const bad = await platform.query('admin', 'query($from: DateTime!, $to: DateTime!) { calendarEventsConnection(from: $from, to: $to, after: "bm9wZQ") { edges { cursor } } }', RANGE);
+  const bad = await platform.query(
+    'admin',
+    'query($from: DateTime!, $to: DateTime!) { calendarEventsConnection(from: $from, to: $to, after: "bm9wZQ") { edges { cursor } } }',
+    RANGE,
+  );
   expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 });

@@ -40,7 +40,12 @@ describe('calendar reads', () => {
     for (const username of ['admin', 'maya.manager']) {
       const list = await occurrences(username);
       expect(typesOf(list)).toEqual(['CUSTOM', 'LEAVE', 'LIVE_CLASS', 'MEETING', 'MILESTONE', 'TASK_DEADLINE']);
-      expect(entityIdsOf(list, 'TASK_DEADLINE')).toEqual(DEMO_ERP.tasks.slice(0, 3).map((task) => task.id).sort());
+      expect(entityIdsOf(list, 'TASK_DEADLINE')).toEqual(
+        DEMO_ERP.tasks
+          .slice(0, 3)
+          .map((task) => task.id)
+          .sort(),
+      );
       expect(entityIdsOf(list, 'LIVE_CLASS')).toHaveLength(3);
       const starts = list.map((o) => Date.parse(o.start));
       expect(starts).toEqual([...starts].sort((a, b) => a - b));
@@ -53,13 +58,21 @@ describe('calendar reads', () => {
     expect(entityIdsOf(list, 'TASK_DEADLINE')).toHaveLength(3);
     const tara = await occurrences('tara.teacher');
     expect(typesOf(tara)).toEqual(['CUSTOM', 'LIVE_CLASS', 'MILESTONE', 'TASK_DEADLINE']);
-    expect(entityIdsOf(tara, 'LIVE_CLASS')).toEqual(DEMO_LIVE_CLASSES.filter((c) => c.course === '101').map((c) => c.id).sort());
+    expect(entityIdsOf(tara, 'LIVE_CLASS')).toEqual(
+      DEMO_LIVE_CLASSES.filter((c) => c.course === '101')
+        .map((c) => c.id)
+        .sort(),
+    );
   });
 
   it('shows a student the live classes of their courses only', async () => {
     const list = await occurrences('sam.student');
     expect(typesOf(list)).toEqual(['LIVE_CLASS']);
-    expect(entityIdsOf(list, 'LIVE_CLASS')).toEqual(DEMO_LIVE_CLASSES.filter((c) => ['101', '102'].includes(c.course)).map((c) => c.id).sort());
+    expect(entityIdsOf(list, 'LIVE_CLASS')).toEqual(
+      DEMO_LIVE_CLASSES.filter((c) => ['101', '102'].includes(c.course))
+        .map((c) => c.id)
+        .sort(),
+    );
     const neil = await occurrences('neil.student');
     expect(entityIdsOf(neil, 'LIVE_CLASS')).toEqual(DEMO_LIVE_CLASSES.filter((c) => c.course === '102').map((c) => c.id));
   });
@@ -87,13 +100,24 @@ describe('calendar reads', () => {
 
   it('answers one event with its participants and occurrences', async () => {
     const [meeting] = (await occurrences('admin', ['MEETING'])).map((o) => o.event);
-    const { body } = await call('admin', `query($id: ID!) { calendarEvent(id: $id) {
+    const { body } = await call(
+      'admin',
+      `query($id: ID!) { calendarEvent(id: $id) {
       title allDay sourceModule organizer { id } isCancelled sequence metadata
       participants { user { id } externalName status isOrganizer }
       occurrences(from: "2000-01-01T00:00:00Z", to: "2000-02-01T00:00:00Z") { start }
-    } }`, { id: meeting.id });
+    } }`,
+      { id: meeting.id },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.calendarEvent).toMatchObject({ title: 'Meeting: Sunrise School', allDay: false, sourceModule: 'sales', organizer: { id: '8' }, isCancelled: false, occurrences: [] });
+    expect(body.data.calendarEvent).toMatchObject({
+      title: 'Meeting: Sunrise School',
+      allDay: false,
+      sourceModule: 'sales',
+      organizer: { id: '8' },
+      isCancelled: false,
+      occurrences: [],
+    });
     expect(body.data.calendarEvent.participants).toEqual([
       { user: { id: '8' }, externalName: null, status: 'ACCEPTED', isOrganizer: true },
       { user: null, externalName: 'Sunrise School', status: 'PENDING', isOrganizer: false },
@@ -167,11 +191,18 @@ describe('calendar entities', () => {
   });
 
   it('filters Course.calendarEvents by range', async () => {
-    const { body } = await call('admin', ENTITIES_QUERY('Course', 'calendarEvents(from: $from, to: $to) { title }').replace('query($representations: [_Any!]!)', 'query($representations: [_Any!]!, $from: DateTime, $to: DateTime)'), {
-      representations: [{ __typename: 'Course', id: '101', viewerRole: null }],
-      from: new Date(Date.now() + 48 * 3_600_000).toISOString(),
-      to: new Date(Date.now() + 100 * 3_600_000).toISOString(),
-    });
+    const { body } = await call(
+      'admin',
+      ENTITIES_QUERY('Course', 'calendarEvents(from: $from, to: $to) { title }').replace(
+        'query($representations: [_Any!]!)',
+        'query($representations: [_Any!]!, $from: DateTime, $to: DateTime)',
+      ),
+      {
+        representations: [{ __typename: 'Course', id: '101', viewerRole: null }],
+        from: new Date(Date.now() + 48 * 3_600_000).toISOString(),
+        to: new Date(Date.now() + 100 * 3_600_000).toISOString(),
+      },
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data._entities[0].calendarEvents).toEqual([{ title: DEMO_LIVE_CLASSES[1].title }]);
   });
@@ -191,7 +222,9 @@ describe('tenant isolation', () => {
     expect(entities.body.data._entities.every((e: any) => e === null)).toBe(true);
     const task = await call('globex.admin', ENTITIES_QUERY('Task', 'calendarEvents { id }'), { representations: [{ __typename: 'Task', id: DEMO_ERP.tasks[0].id }] });
     expect(task.body.data._entities[0].calendarEvents).toEqual([]);
-    const liveClass = await call('globex.admin', ENTITIES_QUERY('LiveClass', 'calendarEvent { id }'), { representations: [{ __typename: 'LiveClass', id: DEMO_LIVE_CLASSES[0].id }] });
+    const liveClass = await call('globex.admin', ENTITIES_QUERY('LiveClass', 'calendarEvent { id }'), {
+      representations: [{ __typename: 'LiveClass', id: DEMO_LIVE_CLASSES[0].id }],
+    });
     expect(liveClass.body.data._entities[0].calendarEvent).toBeNull();
     // Even with a role in the representation, a course of another company has no events here.
     const course = await call('globex.admin', ENTITIES_QUERY('Course', 'calendarEvents { id }'), { representations: [{ __typename: 'Course', id: '101', viewerRole: 'TEACHER' }] });

@@ -55,7 +55,10 @@ describe('calendarEventChanged through the gateway', () => {
     const first = await sam.event(1);
     expect(first.errors).toBeUndefined();
     expect(first.data.calendarEventChanged).toMatchObject({
-      id: meeting, title: 'Lab safety briefing', eventType: 'MEETING', isCancelled: false,
+      id: meeting,
+      title: 'Lab safety briefing',
+      eventType: 'MEETING',
+      isCancelled: false,
       organizer: { id: '3', fullName: 'Tara Iyer' },
     });
     expect(first.data.calendarEventChanged.participants.map((p: any) => p.user.id).sort()).toEqual(['3', '5']);

@@ -28,7 +28,8 @@ async function ok(username: string, query: string, variables?: Record<string, un
 }
 const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
 
-const FIELDS = 'id title start end timezone recurrenceRule exdates isCancelled sequence organizer { id } participants { user { id } externalEmail externalName status isOrganizer }';
+const FIELDS =
+  'id title start end timezone recurrenceRule exdates isCancelled sequence organizer { id } participants { user { id } externalEmail externalName status isOrganizer }';
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
   updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { ${FIELDS} } }`;
@@ -41,8 +42,13 @@ const FREE_BUSY = `query($users: [ID!]!, $from: DateTime!, $to: DateTime!) { fre
 async function createWeekly(username = 'maya.manager', extra: Record<string, unknown> = {}) {
   const data = await ok(username, CREATE, {
     input: {
-      title: 'Planning', start: '2026-03-02T08:00:00Z', end: '2026-03-02T09:00:00Z', timezone: 'Europe/Berlin',
-      recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8', participantIds: ['9', '3'], externalParticipants: [{ email: 'Partner@Example.com', name: 'Pat Partner' }],
+      title: 'Planning',
+      start: '2026-03-02T08:00:00Z',
+      end: '2026-03-02T09:00:00Z',
+      timezone: 'Europe/Berlin',
+      recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8',
+      participantIds: ['9', '3'],
+      externalParticipants: [{ email: 'Partner@Example.com', name: 'Pat Partner' }],
       ...extra,
     },
   });
@@ -99,13 +105,21 @@ describe('own events', () => {
     const event = await createWeekly();
     const third = (await occurrencesOf('maya.manager', event.id))[2];
     const { updateCalendarEvent: moved } = await ok('maya.manager', UPDATE, {
-      id: event.id, scope: 'THIS', occurrence: third.recurrenceId, input: { title: 'Planning (late)', start: '2026-03-17T15:00:00Z' },
+      id: event.id,
+      scope: 'THIS',
+      occurrence: third.recurrenceId,
+      input: { title: 'Planning (late)', start: '2026-03-17T15:00:00Z' },
     });
     expect(moved.id).not.toBe(event.id);
     expect(moved).toMatchObject({ title: 'Planning (late)', start: '2026-03-17T15:00:00.000Z', end: '2026-03-17T16:00:00.000Z' });
     const after = await occurrencesOf('emil.employee', event.id);
     expect(after).toHaveLength(8);
-    expect(after[2]).toEqual({ start: '2026-03-17T15:00:00.000Z', end: '2026-03-17T16:00:00.000Z', recurrenceId: third.recurrenceId, event: { id: moved.id, title: 'Planning (late)' } });
+    expect(after[2]).toEqual({
+      start: '2026-03-17T15:00:00.000Z',
+      end: '2026-03-17T16:00:00.000Z',
+      recurrenceId: third.recurrenceId,
+      event: { id: moved.id, title: 'Planning (late)' },
+    });
     // Participants and rules belong to the series.
     const refused = await call('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: third.recurrenceId, input: { recurrenceRule: 'FREQ=DAILY' } });
     expect(codeOf(refused)).toBe('BAD_USER_INPUT');
@@ -118,7 +132,10 @@ describe('own events', () => {
     const before = await occurrencesOf('maya.manager', event.id);
     await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: before[6].recurrenceId, input: { title: 'Planning (offsite)' } });
     const { updateCalendarEvent: next } = await ok('maya.manager', UPDATE, {
-      id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: before[4].recurrenceId, input: { start: '2026-03-30T08:00:00Z', title: 'Planning v2' },
+      id: event.id,
+      scope: 'THIS_AND_FOLLOWING',
+      occurrence: before[4].recurrenceId,
+      input: { start: '2026-03-30T08:00:00Z', title: 'Planning v2' },
     });
     expect(next.id).not.toBe(event.id);
     expect(next.recurrenceRule).toBe('FREQ=WEEKLY;BYDAY=MO;COUNT=4');
@@ -129,8 +146,10 @@ describe('own events', () => {
     expect(rest).toHaveLength(4);
     expect(rest.map((o) => berlinHour(o.start))).toEqual([10, 10, 10, 10]);
     expect(rest.map((o) => o.event.title)).toEqual(['Planning v2', 'Planning v2', 'Planning (offsite)', 'Planning v2']);
-    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { sequence recurrenceRule } }`, { id: event.id })).calendarEvent)
-      .toEqual({ sequence: 2, recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4' });
+    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { sequence recurrenceRule } }`, { id: event.id })).calendarEvent).toEqual({
+      sequence: 2,
+      recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=4',
+    });
   });
 
   it('cancels one occurrence (EXDATE), the rest of a series (UNTIL) and whole events', async () => {
@@ -153,7 +172,10 @@ describe('own events', () => {
     const admin = await ok('admin', UPDATE, { id: event.id, input: { title: 'Renamed by admin', participantIds: ['9'] } });
     expect(admin.updateCalendarEvent.title).toBe('Renamed by admin');
     expect(admin.updateCalendarEvent.participants.map((p: any) => p.user?.id ?? null)).toEqual(['8', '9']);
-    const { calendarEvents } = await ok('admin', `{ calendarEvents(from: "${new Date(Date.now() - 86_400_000).toISOString()}", to: "${new Date(Date.now() + 30 * 86_400_000).toISOString()}", types: [TASK_DEADLINE]) { event { id entityId } } }`);
+    const { calendarEvents } = await ok(
+      'admin',
+      `{ calendarEvents(from: "${new Date(Date.now() - 86_400_000).toISOString()}", to: "${new Date(Date.now() + 30 * 86_400_000).toISOString()}", types: [TASK_DEADLINE]) { event { id entityId } } }`,
+    );
     const deadline = calendarEvents.find((o: any) => o.event.entityId === DEMO_ERP.tasks[0].id).event;
     const erp = await call('admin', UPDATE, { id: deadline.id, input: { title: 'Later' } });
     expect(codeOf(erp)).toBe('FORBIDDEN');
@@ -162,10 +184,17 @@ describe('own events', () => {
 
   it('never changes another company\u2019s event', async () => {
     const event = await createWeekly();
-    for (const [query, variables] of [[UPDATE, { id: event.id, input: { title: 'pwned' } }], [CANCEL, { id: event.id }], [RESPOND, { id: event.id, status: 'ACCEPTED' }]] as const) {
+    for (const [query, variables] of [
+      [UPDATE, { id: event.id, input: { title: 'pwned' } }],
+      [CANCEL, { id: event.id }],
+      [RESPOND, { id: event.id, status: 'ACCEPTED' }],
+    ] as const) {
       expect(codeOf(await call('globex.admin', query, variables))).toBe('NOT_FOUND');
     }
-    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { title isCancelled } }`, { id: event.id })).calendarEvent).toEqual({ title: 'Planning', isCancelled: false });
+    expect((await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { title isCancelled } }`, { id: event.id })).calendarEvent).toEqual({
+      title: 'Planning',
+      isCancelled: false,
+    });
   });
 });
 
@@ -176,7 +205,8 @@ describe('answers and free/busy', () => {
     expect(codeOf(await call('admin', RESPOND, { id: event.id, status: 'ACCEPTED' }))).toBe('FORBIDDEN'); // sees it, not invited
     expect(codeOf(await call('ravi.teacher', RESPOND, { id: event.id, status: 'ACCEPTED' }))).toBe('NOT_FOUND'); // does not even see it
     expect(codeOf(await call('emil.employee', RESPOND, { id: event.id, status: 'DECLINED', occurrence: '2026-03-03T08:00:00Z' }))).toBe('BAD_USER_INPUT');
-    const participants = (await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { participants { user { id } status } } }`, { id: event.id })).calendarEvent.participants;
+    const participants = (await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { participants { user { id } status } } }`, { id: event.id })).calendarEvent
+      .participants;
     expect(participants).toContainEqual({ user: { id: '9' }, status: 'ACCEPTED' });
   });
 
@@ -191,11 +221,18 @@ describe('answers and free/busy', () => {
       return Object.fromEntries(calendarEvent.occurrences.map((o: any) => [o.start.slice(0, 10), o.participants.find((p: any) => p.user?.id === '9').status]));
     };
     expect(await emilOn(event.id)).toEqual({
-      '2026-03-02': 'ACCEPTED', '2026-03-09': 'TENTATIVE', '2026-03-16': 'ACCEPTED', '2026-03-23': 'ACCEPTED',
-      '2026-03-30': 'ACCEPTED', '2026-04-06': 'ACCEPTED', '2026-04-13': 'DECLINED', '2026-04-20': 'ACCEPTED',
+      '2026-03-02': 'ACCEPTED',
+      '2026-03-09': 'TENTATIVE',
+      '2026-03-16': 'ACCEPTED',
+      '2026-03-23': 'ACCEPTED',
+      '2026-03-30': 'ACCEPTED',
+      '2026-04-06': 'ACCEPTED',
+      '2026-04-13': 'DECLINED',
+      '2026-04-20': 'ACCEPTED',
     });
     // From 30 March on at 10:00 Berlin: the new series' 13 April keeps Emil's answer.
-    const split = (await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: '2026-03-30T07:00:00Z', input: { start: '2026-03-30T08:00:00Z' } })).updateCalendarEvent;
+    const split = (await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS_AND_FOLLOWING', occurrence: '2026-03-30T07:00:00Z', input: { start: '2026-03-30T08:00:00Z' } }))
+      .updateCalendarEvent;
     expect(await emilOn(split.id)).toEqual({ '2026-03-30': 'ACCEPTED', '2026-04-06': 'ACCEPTED', '2026-04-13': 'DECLINED', '2026-04-20': 'ACCEPTED' });
     expect(await emilOn(event.id)).toEqual({ '2026-03-02': 'ACCEPTED', '2026-03-09': 'TENTATIVE', '2026-03-16': 'ACCEPTED', '2026-03-23': 'ACCEPTED' });
   });
@@ -204,9 +241,17 @@ describe('answers and free/busy', () => {
     const range = { from: '2026-09-07T00:00:00Z', to: '2026-09-08T00:00:00Z' };
     await ok('ravi.teacher', CREATE, { input: { title: 'Standup', start: '2026-09-07T07:30:00Z', end: '2026-09-07T08:30:00Z', participantIds: ['9'] } });
     await ok('ravi.teacher', CREATE, { input: { title: 'Reminder', start: '2026-09-07T12:00:00Z', end: '2026-09-07T13:00:00Z', eventType: 'REMINDER', participantIds: ['9'] } });
-    const series = (await ok('ravi.teacher', CREATE, { input: {
-      title: 'Sync', start: '2026-08-31T07:00:00Z', end: '2026-08-31T08:00:00Z', recurrenceRule: 'FREQ=WEEKLY;COUNT=4', participantIds: ['9'],
-    } })).createCalendarEvent;
+    const series = (
+      await ok('ravi.teacher', CREATE, {
+        input: {
+          title: 'Sync',
+          start: '2026-08-31T07:00:00Z',
+          end: '2026-08-31T08:00:00Z',
+          recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
+          participantIds: ['9'],
+        },
+      })
+    ).createCalendarEvent;
     const before = (await ok('admin', FREE_BUSY, { users: ['9', '4', '5'], ...range })).freeBusy;
     expect(before[0]).toEqual({ user: { id: '9' }, busy: [{ start: '2026-09-07T07:00:00.000Z', end: '2026-09-07T08:30:00.000Z' }] });
     expect(before[1]).toEqual({ user: { id: '4' }, busy: [{ start: '2026-09-07T07:00:00.000Z', end: '2026-09-07T08:30:00.000Z' }] });

@@ -18,25 +18,46 @@ afterAll(() => platform?.stop());
 
 const bheem = demoCompanyId('bheem');
 const globex = demoCompanyId('globex');
-const handle = (event: DomainEventInput) =>
-  db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
+const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
 
-const eventsOf = (entityId: string) =>
-  db.selectFrom('calendar.calendar_events').selectAll().where('entity_id', '=', entityId).execute();
+const eventsOf = (entityId: string) => db.selectFrom('calendar.calendar_events').selectAll().where('entity_id', '=', entityId).execute();
 const participantsOf = async (eventId: string) =>
-  (await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', eventId).orderBy('user_id').orderBy('external_email').execute())
-    .map((p) => ({ user: p.user_id, email: p.external_email, name: p.external_name, status: p.status, organizer: p.is_organizer }));
+  (await db.selectFrom('calendar.event_participants').selectAll().where('event_id', '=', eventId).orderBy('user_id').orderBy('external_email').execute()).map((p) => ({
+    user: p.user_id,
+    email: p.external_email,
+    name: p.external_name,
+    status: p.status,
+    organizer: p.is_organizer,
+  }));
 
 const stamp = '2026-05-01T10:00:00.000Z';
 async function readAs(username: string, query: string, variables: Record<string, unknown> = {}) {
-  const { body } = await callSubgraph({ url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username), query, variables });
+  const { body } = await callSubgraph({
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
+    query,
+    variables,
+  });
   expect(body.errors).toBeUndefined();
   return body.data;
 }
 function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
   return {
-    company_id: bheem, actor_id: '8', task_id: taskId, task_name: 'Write the report', description: null, status: 'TODO',
-    due_date: '2026-05-20T15:00:00.000Z', project_id: randomUUID(), project_name: 'Reports', assignee_id: '9', created_at: stamp, updated_at: stamp, ...changes,
+    company_id: bheem,
+    actor_id: '8',
+    task_id: taskId,
+    task_name: 'Write the report',
+    description: null,
+    status: 'TODO',
+    due_date: '2026-05-20T15:00:00.000Z',
+    project_id: randomUUID(),
+    project_name: 'Reports',
+    assignee_id: '9',
+    created_at: stamp,
+    updated_at: stamp,
+    ...changes,
   };
 }
 
@@ -48,11 +69,24 @@ describe('domain events mirrored as calendar events', () => {
     await handle(created);
     const [event, ...others] = await eventsOf(taskId);
     expect(others).toEqual([]);
-    expect(event).toMatchObject({ title: 'Due: Write the report', all_day: false, event_type: 'TASK_DEADLINE', source_module: 'project', entity_type: 'task', sequence: 0, is_cancelled: false, completed: false });
+    expect(event).toMatchObject({
+      title: 'Due: Write the report',
+      all_day: false,
+      event_type: 'TASK_DEADLINE',
+      source_module: 'project',
+      entity_type: 'task',
+      sequence: 0,
+      is_cancelled: false,
+      completed: false,
+    });
     expect([event!.start_time.toISOString(), event!.end_time, event!.timezone]).toEqual(['2026-05-20T15:00:00.000Z', null, 'Asia/Kolkata']);
     expect(await participantsOf(event!.id)).toEqual([{ user: '9', email: null, name: null, status: 'ACCEPTED', organizer: false }]);
 
-    await handle({ topic: 'project.task.updated', companyId: bheem, payload: { ...taskPayload(taskId, { due_date: '2026-05-22T09:00:00.000Z' }), changed_fields: ['due_date'] } } as DomainEventInput);
+    await handle({
+      topic: 'project.task.updated',
+      companyId: bheem,
+      payload: { ...taskPayload(taskId, { due_date: '2026-05-22T09:00:00.000Z' }), changed_fields: ['due_date'] },
+    } as DomainEventInput);
     const [moved] = await eventsOf(taskId);
     expect([moved!.start_time.toISOString(), moved!.sequence]).toEqual(['2026-05-22T09:00:00.000Z', 1]);
 
@@ -65,8 +99,15 @@ describe('domain events mirrored as calendar events', () => {
   it('dates a deadline in the company\u2019s zone: 20:00Z is 01:30 the next day in Kolkata; a date only is an all-day event on that date', async () => {
     const late = randomUUID();
     await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(late, { due_date: '2026-05-20T20:00:00.000Z' }) } as DomainEventInput);
-    const occurrences = await readAs('emil.employee', `query { calendarEvents(from: "2026-05-20T00:00:00Z", to: "2026-05-22T00:00:00Z", types: [TASK_DEADLINE]) { start end event { entityId allDay timezone } } }`);
-    expect(occurrences.calendarEvents.find((o: any) => o.event.entityId === late)).toEqual({ start: '2026-05-20T20:00:00.000Z', end: null, event: { entityId: late, allDay: false, timezone: 'Asia/Kolkata' } });
+    const occurrences = await readAs(
+      'emil.employee',
+      `query { calendarEvents(from: "2026-05-20T00:00:00Z", to: "2026-05-22T00:00:00Z", types: [TASK_DEADLINE]) { start end event { entityId allDay timezone } } }`,
+    );
+    expect(occurrences.calendarEvents.find((o: any) => o.event.entityId === late)).toEqual({
+      start: '2026-05-20T20:00:00.000Z',
+      end: null,
+      event: { entityId: late, allDay: false, timezone: 'Asia/Kolkata' },
+    });
 
     // Midnight in Kolkata (18:30Z the day before) is how a date without a time arrives.
     const dateOnly = randomUUID();
@@ -76,7 +117,11 @@ describe('domain events mirrored as calendar events', () => {
 
     // Globex dates its records in New York.
     const globexTask = randomUUID();
-    await handle({ topic: 'project.task.created', companyId: globex, payload: taskPayload(globexTask, { company_id: globex, due_date: '2026-05-21T04:00:00.000Z' }) } as DomainEventInput);
+    await handle({
+      topic: 'project.task.created',
+      companyId: globex,
+      payload: taskPayload(globexTask, { company_id: globex, due_date: '2026-05-21T04:00:00.000Z' }),
+    } as DomainEventInput);
     expect((await eventsOf(globexTask))[0]!.timezone).toBe('America/New_York');
   });
 
@@ -84,7 +129,11 @@ describe('domain events mirrored as calendar events', () => {
     const taskId = randomUUID();
     const due = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 7 * 86_400_000 + 600_000).toISOString(); // within the feed's window
     await handle({ topic: 'project.task.created', companyId: bheem, payload: taskPayload(taskId, { due_date: due }) } as DomainEventInput);
-    await handle({ topic: 'project.task.updated', companyId: bheem, payload: { ...taskPayload(taskId, { due_date: due, status: 'DONE' }), changed_fields: ['status'] } } as DomainEventInput);
+    await handle({
+      topic: 'project.task.updated',
+      companyId: bheem,
+      payload: { ...taskPayload(taskId, { due_date: due, status: 'DONE' }), changed_fields: ['status'] },
+    } as DomainEventInput);
     const [done] = await eventsOf(taskId);
     expect([done!.title, done!.completed, done!.is_cancelled]).toEqual(['Done: Write the report', true, false]);
     const read = await readAs('emil.employee', `query($id: ID!) { calendarEvent(id: $id) { title completed } }`, { id: done!.id });
@@ -92,11 +141,23 @@ describe('domain events mirrored as calendar events', () => {
 
     const milestoneId = randomUUID();
     const milestone = {
-      company_id: bheem, milestone_id: milestoneId, milestone_name: 'Beta', description: null, due_date: '2026-06-30T18:30:00.000Z', completed_at: null,
-      project_id: randomUUID(), project_name: 'Site', created_at: stamp, updated_at: stamp,
+      company_id: bheem,
+      milestone_id: milestoneId,
+      milestone_name: 'Beta',
+      description: null,
+      due_date: '2026-06-30T18:30:00.000Z',
+      completed_at: null,
+      project_id: randomUUID(),
+      project_name: 'Site',
+      created_at: stamp,
+      updated_at: stamp,
     };
     await handle({ topic: 'project.milestone.created', companyId: bheem, payload: milestone } as DomainEventInput);
-    await handle({ topic: 'project.milestone.updated', companyId: bheem, payload: { ...milestone, completed_at: '2026-06-29T10:00:00.000Z', changed_fields: ['completed_at'] } } as DomainEventInput);
+    await handle({
+      topic: 'project.milestone.updated',
+      companyId: bheem,
+      payload: { ...milestone, completed_at: '2026-06-29T10:00:00.000Z', changed_fields: ['completed_at'] },
+    } as DomainEventInput);
     const [reached] = await eventsOf(milestoneId);
     expect([reached!.title, reached!.completed, reached!.all_day, reached!.start_time.toISOString()]).toEqual(['Milestone reached: Beta', true, true, '2026-07-01T00:00:00.000Z']);
     const url = (await readAs('emil.employee', 'mutation { rotateCalendarFeedUrl }')).rotateCalendarFeedUrl;
@@ -115,9 +176,20 @@ describe('domain events mirrored as calendar events', () => {
   it('mirrors sales meetings with the customer as an outside participant, and their cancellation', async () => {
     const meetingId = randomUUID();
     const payload = {
-      company_id: bheem, actor_id: '8', meeting_id: meetingId, customer_name: 'Acme School', customer_email: 'head@acme.example', location: 'Acme HQ',
-      description: null, scheduled_at: '2026-06-01T09:00:00.000Z', end_at: '2026-06-01T10:30:00.000Z', owner_id: '8', status: 'SCHEDULED',
-      cancellation_reason: null, created_at: stamp, updated_at: stamp,
+      company_id: bheem,
+      actor_id: '8',
+      meeting_id: meetingId,
+      customer_name: 'Acme School',
+      customer_email: 'head@acme.example',
+      location: 'Acme HQ',
+      description: null,
+      scheduled_at: '2026-06-01T09:00:00.000Z',
+      end_at: '2026-06-01T10:30:00.000Z',
+      owner_id: '8',
+      status: 'SCHEDULED',
+      cancellation_reason: null,
+      created_at: stamp,
+      updated_at: stamp,
     };
     await handle({ topic: 'sales.meeting.created', companyId: bheem, payload } as DomainEventInput);
     const [event] = await eventsOf(meetingId);
@@ -133,50 +205,111 @@ describe('domain events mirrored as calendar events', () => {
 
   it('mirrors milestones and approved leave (spanning its days in the company\u2019s zone, named after the person), and removes cancelled leave', async () => {
     const milestoneId = randomUUID();
-    await handle({ topic: 'project.milestone.created', companyId: bheem, payload: {
-      company_id: bheem, milestone_id: milestoneId, milestone_name: 'Beta', description: null, due_date: '2026-06-30T18:30:00.000Z', completed_at: null,
-      project_id: randomUUID(), project_name: 'Site', created_at: stamp, updated_at: stamp,
-    } } as DomainEventInput);
+    await handle({
+      topic: 'project.milestone.created',
+      companyId: bheem,
+      payload: {
+        company_id: bheem,
+        milestone_id: milestoneId,
+        milestone_name: 'Beta',
+        description: null,
+        due_date: '2026-06-30T18:30:00.000Z',
+        completed_at: null,
+        project_id: randomUUID(),
+        project_name: 'Site',
+        created_at: stamp,
+        updated_at: stamp,
+      },
+    } as DomainEventInput);
     expect((await eventsOf(milestoneId))[0]).toMatchObject({ title: 'Milestone: Beta', event_type: 'MILESTONE', all_day: true, completed: false });
 
     const leaveId = randomUUID();
     const leave = {
-      company_id: bheem, leave_id: leaveId, employee_id: '9', start_date: '2026-08-02T18:30:00.000Z', end_date: '2026-08-05T18:30:00.000Z', status: 'APPROVED',
-      leave_type: 'ANNUAL', reason: null, reviewed_by: '8', reviewed_at: stamp, review_comment: null, created_at: stamp, updated_at: stamp,
+      company_id: bheem,
+      leave_id: leaveId,
+      employee_id: '9',
+      start_date: '2026-08-02T18:30:00.000Z',
+      end_date: '2026-08-05T18:30:00.000Z',
+      status: 'APPROVED',
+      leave_type: 'ANNUAL',
+      reason: null,
+      reviewed_by: '8',
+      reviewed_at: stamp,
+      review_comment: null,
+      created_at: stamp,
+      updated_at: stamp,
     };
     await handle({ topic: 'hr.leave.approved', companyId: bheem, payload: leave } as DomainEventInput);
     const [event] = await eventsOf(leaveId);
-    expect([event!.title, event!.event_type, event!.start_time.toISOString(), event!.end_time!.toISOString(), event!.organizer_id]).toEqual(['Emil Nair on leave', 'LEAVE', '2026-08-03T00:00:00.000Z', '2026-08-06T00:00:00.000Z', '9']);
+    expect([event!.title, event!.event_type, event!.start_time.toISOString(), event!.end_time!.toISOString(), event!.organizer_id]).toEqual([
+      'Emil Nair on leave',
+      'LEAVE',
+      '2026-08-03T00:00:00.000Z',
+      '2026-08-06T00:00:00.000Z',
+      '9',
+    ]);
     await handle({ topic: 'hr.leave.cancelled', companyId: bheem, payload: { ...leave, status: 'CANCELLED', previous_status: 'APPROVED' } } as DomainEventInput);
     expect((await eventsOf(leaveId))[0]!.is_cancelled).toBe(true);
   });
 
   it('gives a scheduled live class the course\u2019s teachers and students (asked of academy), and keeps what an update leaves out', async () => {
     const classId = randomUUID();
-    const scheduled = { company_id: bheem, live_class_id: classId, course_id: '101', title: 'Vectors, live', scheduled_at: '2026-06-10T08:00:00.000Z', duration_minutes: 45, status: 'SCHEDULED', host_user_id: '3' };
+    const scheduled = {
+      company_id: bheem,
+      live_class_id: classId,
+      course_id: '101',
+      title: 'Vectors, live',
+      scheduled_at: '2026-06-10T08:00:00.000Z',
+      duration_minutes: 45,
+      status: 'SCHEDULED',
+      host_user_id: '3',
+    };
     await handle({ topic: 'meet.class.scheduled', companyId: bheem, payload: scheduled } as DomainEventInput);
     const [event] = await eventsOf(classId);
     expect(event).toMatchObject({ event_type: 'LIVE_CLASS', course_id: '101', organizer_id: '3', title: 'Vectors, live' });
     expect(event!.end_time!.toISOString()).toBe('2026-06-10T08:45:00.000Z');
-    expect((await participantsOf(event!.id)).map((p) => [p.user, p.organizer])).toEqual([['3', true], ['5', false], ['6', false]]);
+    expect((await participantsOf(event!.id)).map((p) => [p.user, p.organizer])).toEqual([
+      ['3', true],
+      ['5', false],
+      ['6', false],
+    ]);
     // Sam (a student of the course) now sees it; Neil (not enrolled) does not.
-    const seen = async (username: string) => (await callSubgraph({
-      url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username),
-      query: `query($id: ID!) { calendarEvent(id: $id) { id } }`, variables: { id: event!.id },
-    })).body.data.calendarEvent;
+    const seen = async (username: string) =>
+      (
+        await callSubgraph({
+          url: platform.subgraphs.calendar!.url,
+          audience: 'calendar',
+          secret: platform.config.internalSigningSecret,
+          viewer: demoViewer(username),
+          query: `query($id: ID!) { calendarEvent(id: $id) { id } }`,
+          variables: { id: event!.id },
+        })
+      ).body.data.calendarEvent;
     expect(await seen('sam.student')).toEqual({ id: event!.id });
     expect(await seen('neil.student')).toBeNull();
 
-    await handle({ topic: 'meet.class.updated', companyId: bheem, payload: { company_id: bheem, live_class_id: classId, course_id: '101', title: 'Vectors and matrices, live' } } as DomainEventInput);
+    await handle({
+      topic: 'meet.class.updated',
+      companyId: bheem,
+      payload: { company_id: bheem, live_class_id: classId, course_id: '101', title: 'Vectors and matrices, live' },
+    } as DomainEventInput);
     const [renamed] = await eventsOf(classId);
-    expect([renamed!.title, renamed!.start_time.toISOString(), renamed!.end_time!.toISOString()]).toEqual(['Vectors and matrices, live', '2026-06-10T08:00:00.000Z', '2026-06-10T08:45:00.000Z']);
+    expect([renamed!.title, renamed!.start_time.toISOString(), renamed!.end_time!.toISOString()]).toEqual([
+      'Vectors and matrices, live',
+      '2026-06-10T08:00:00.000Z',
+      '2026-06-10T08:45:00.000Z',
+    ]);
     await handle({ topic: 'meet.class.cancelled', companyId: bheem, payload: { ...scheduled, status: 'CANCELLED' } } as DomainEventInput);
     expect((await eventsOf(classId))[0]!.is_cancelled).toBe(true);
   });
 
   it('keeps events in the company they were published for: another company\u2019s course gives no participants', async () => {
     const classId = randomUUID();
-    await handle({ topic: 'meet.class.scheduled', companyId: globex, payload: { company_id: globex, live_class_id: classId, course_id: '101', title: 'Sneaky', scheduled_at: '2026-06-10T08:00:00.000Z', duration_minutes: 30 } } as DomainEventInput);
+    await handle({
+      topic: 'meet.class.scheduled',
+      companyId: globex,
+      payload: { company_id: globex, live_class_id: classId, course_id: '101', title: 'Sneaky', scheduled_at: '2026-06-10T08:00:00.000Z', duration_minutes: 30 },
+    } as DomainEventInput);
     const [event] = await eventsOf(classId);
     expect(event!.company_id).toBe(globex);
     expect(await participantsOf(event!.id)).toEqual([]);
@@ -185,12 +318,18 @@ describe('domain events mirrored as calendar events', () => {
   it('lets company admins set the company\u2019s time zone, and everybody read it', async () => {
     expect((await readAs('emil.employee', '{ companyTimeZone }')).companyTimeZone).toBe('Asia/Kolkata');
     const { body } = await callSubgraph({
-      url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer('maya.manager'),
+      url: platform.subgraphs.calendar!.url,
+      audience: 'calendar',
+      secret: platform.config.internalSigningSecret,
+      viewer: demoViewer('maya.manager'),
       query: 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }',
     });
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const unknown = await callSubgraph({
-      url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer('admin'),
+      url: platform.subgraphs.calendar!.url,
+      audience: 'calendar',
+      secret: platform.config.internalSigningSecret,
+      viewer: demoViewer('admin'),
       query: 'mutation { setCompanyTimeZone(timezone: "Mars/Olympus") }',
     });
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -222,9 +361,7 @@ describe('domain events mirrored as calendar events', () => {
 
   it('follows the event backbone: a published task appears in the calendar', async () => {
     const taskId = randomUUID();
-    await db.transaction().execute((trx) =>
-      publishEvent(trx, { topic: 'project.task.created', companyId: bheem, key: taskId, source: 'erp', payload: taskPayload(taskId) }),
-    );
+    await db.transaction().execute((trx) => publishEvent(trx, { topic: 'project.task.created', companyId: bheem, key: taskId, source: 'erp', payload: taskPayload(taskId) }));
     const deadline = Date.now() + 60_000; // a bound for a task that never comes; a busy machine only slows it
     let rows = await eventsOf(taskId);
     while (rows.length === 0 && Date.now() < deadline) {

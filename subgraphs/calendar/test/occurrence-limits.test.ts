@@ -14,7 +14,12 @@ afterAll(() => platform?.stop());
 
 async function call(username: string, query: string, variables?: Record<string, unknown>) {
   const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url, audience: 'calendar', secret: platform.config.internalSigningSecret, viewer: demoViewer(username), query, variables,
+    url: platform.subgraphs.calendar!.url,
+    audience: 'calendar',
+    secret: platform.config.internalSigningSecret,
+    viewer: demoViewer(username),
+    query,
+    variables,
   });
   return body;
 }
@@ -34,7 +39,9 @@ describe('occurrence caps', () => {
     const working = await call('emil.employee', CREATE, { input: { ...base, recurrenceRule: 'FREQ=HOURLY;BYHOUR=9,10,11,12,13,14,15,16,17;BYDAY=MO,TU,WE,TH,FR' } });
     expect(working.errors).toBeUndefined();
     const id = working.data.createCalendarEvent.id;
-    const one = await call('emil.employee', `query($id: ID!) { calendarEvent(id: $id) { occurrences(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { start } } }`, { id });
+    const one = await call('emil.employee', `query($id: ID!) { calendarEvent(id: $id) { occurrences(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { start } } }`, {
+      id,
+    });
     expect(one.data.calendarEvent.occurrences.length).toBeGreaterThan(2000);
     const aliases = Array.from({ length: 12 }, (_, i) => `a${i}: occurrences(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { start }`).join(' ');
     const many = await call('emil.employee', `query($id: ID!) { calendarEvent(id: $id) { ${aliases} } }`, { id });

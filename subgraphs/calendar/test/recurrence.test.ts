@@ -33,7 +33,10 @@ describe('expansion across DST', () => {
   it('follows America/New_York, whose change falls on another date than Europe\u2019s', () => {
     const daily = series({ start: local('America/New_York', 2026, 3, 6, 17, 30), timezone: 'America/New_York', recurrenceRule: 'FREQ=DAILY;COUNT=4' });
     expect(starts(daily, '2026-03-01T00:00:00Z', '2026-04-01T00:00:00Z')).toEqual([
-      '2026-03-06T22:30:00.000Z', '2026-03-07T22:30:00.000Z', '2026-03-08T21:30:00.000Z', '2026-03-09T21:30:00.000Z',
+      '2026-03-06T22:30:00.000Z',
+      '2026-03-07T22:30:00.000Z',
+      '2026-03-08T21:30:00.000Z',
+      '2026-03-09T21:30:00.000Z',
     ]);
   });
 
@@ -65,7 +68,11 @@ describe('rules, exceptions and all-day series', () => {
       rdates: [new Date('2026-02-14T15:00:00Z')],
     });
     expect(starts(lastWeekday, '2026-01-01T00:00:00Z', '2026-12-31T00:00:00Z')).toEqual([
-      '2026-01-30T15:00:00.000Z', '2026-02-14T15:00:00.000Z', '2026-02-27T15:00:00.000Z', '2026-04-30T15:00:00.000Z', '2026-05-29T15:00:00.000Z',
+      '2026-01-30T15:00:00.000Z',
+      '2026-02-14T15:00:00.000Z',
+      '2026-02-27T15:00:00.000Z',
+      '2026-04-30T15:00:00.000Z',
+      '2026-05-29T15:00:00.000Z',
     ]);
   });
 
@@ -80,10 +87,18 @@ describe('rules, exceptions and all-day series', () => {
   });
 
   it('expands all-day series as whole days, whatever the zone', () => {
-    const yearly = series({ start: new Date('2024-02-29T00:00:00Z'), end: new Date('2024-03-01T00:00:00Z'), allDay: true, timezone: 'Pacific/Auckland', recurrenceRule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1;COUNT=3' });
+    const yearly = series({
+      start: new Date('2024-02-29T00:00:00Z'),
+      end: new Date('2024-03-01T00:00:00Z'),
+      allDay: true,
+      timezone: 'Pacific/Auckland',
+      recurrenceRule: 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1;COUNT=3',
+    });
     const found = expandOccurrences(yearly, new Date('2024-01-01T00:00:00Z'), new Date('2027-01-01T00:00:00Z'));
     expect(found.map((o) => [o.start.toISOString().slice(0, 10), o.end!.getTime() - o.start.getTime()])).toEqual([
-      ['2024-02-29', DAY], ['2025-02-28', DAY], ['2026-02-28', DAY],
+      ['2024-02-29', DAY],
+      ['2025-02-28', DAY],
+      ['2026-02-28', DAY],
     ]);
     expect(seriesEnd(yearly)!.toISOString()).toBe('2026-03-01T00:00:00.000Z');
   });

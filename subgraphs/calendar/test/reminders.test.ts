@@ -33,9 +33,22 @@ async function ok(username: string, query: string, variables?: Record<string, un
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id reminderMinutes } }`;
 /** A scheduler as a freshly started process would have it. */
 const scheduler = () =>
-  new ReminderScheduler(db, new ReminderRepository(db), new EventRepository(db), new ParticipantRepository(db), new OccurrenceResponseRepository(db), createLogger('reminders-test', 'silent'));
+  new ReminderScheduler(
+    db,
+    new ReminderRepository(db),
+    new EventRepository(db),
+    new ParticipantRepository(db),
+    new OccurrenceResponseRepository(db),
+    createLogger('reminders-test', 'silent'),
+  );
 const sentFor = async (eventId: string) =>
-  (await db.selectFrom('events.outbox' as any).select(['payload']).where('topic', '=', 'calendar.event.reminder').execute())
+  (
+    await db
+      .selectFrom('events.outbox' as any)
+      .select(['payload'])
+      .where('topic', '=', 'calendar.event.reminder')
+      .execute()
+  )
     .map((row: any) => row.payload)
     .filter((payload: any) => payload.event_id === eventId)
     .map((payload: any) => [payload.user_id, payload.minutes_before, payload.occurrence_start])
@@ -56,9 +69,12 @@ describe('reminders', () => {
 
   it('writes VALARMs to the feed: the event\u2019s own reminders, else the reader\u2019s defaults', async () => {
     const soon = new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + 3 * 86_400_000);
-    const plain = (await ok('tara.teacher', CREATE, { input: { title: 'Plain review', start: soon.toISOString(), end: at(soon.toISOString(), 3600).toISOString() } })).createCalendarEvent;
+    const plain = (await ok('tara.teacher', CREATE, { input: { title: 'Plain review', start: soon.toISOString(), end: at(soon.toISOString(), 3600).toISOString() } }))
+      .createCalendarEvent;
     expect(plain.reminderMinutes).toBeNull();
-    const own = (await ok('tara.teacher', CREATE, { input: { title: 'Own review', start: soon.toISOString(), end: at(soon.toISOString(), 3600).toISOString(), reminderMinutes: [45] } })).createCalendarEvent;
+    const own = (
+      await ok('tara.teacher', CREATE, { input: { title: 'Own review', start: soon.toISOString(), end: at(soon.toISOString(), 3600).toISOString(), reminderMinutes: [45] } })
+    ).createCalendarEvent;
     expect(own.reminderMinutes).toEqual([45]);
     const url = (await ok('tara.teacher', 'mutation { rotateCalendarFeedUrl }')).rotateCalendarFeedUrl;
     const ics = (await (await fetch(new URL(new URL(url).pathname, platform.subgraphs.calendar!.url))).text()).replace(/\r\n[ \t]/g, '');
@@ -68,15 +84,25 @@ describe('reminders', () => {
     expect(vevent('Plain review')).toContain('BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Plain review\r\n');
     expect(triggers(vevent('Own review'))).toEqual(['-PT45M']);
     // Clearing the event's own reminders brings the defaults back.
-    const { updateCalendarEvent } = await ok('tara.teacher', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { reminderMinutes: null }) { reminderMinutes } }`, { id: own.id });
+    const { updateCalendarEvent } = await ok('tara.teacher', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { reminderMinutes: null }) { reminderMinutes } }`, {
+      id: own.id,
+    });
     expect(updateCalendarEvent.reminderMinutes).toBeNull();
   });
 
   it('notifies each participant who has not declined at the reminder time, once, across restarts', async () => {
     const START = '2027-06-01T10:00:00.000Z'; // a Tuesday: no demo meeting near
-    const { id } = (await ok('maya.manager', CREATE, { input: {
-      title: 'Budget call', start: START, end: '2027-06-01T11:00:00.000Z', participantIds: ['3', '9', '5'], reminderMinutes: [15],
-    } })).createCalendarEvent;
+    const { id } = (
+      await ok('maya.manager', CREATE, {
+        input: {
+          title: 'Budget call',
+          start: START,
+          end: '2027-06-01T11:00:00.000Z',
+          participantIds: ['3', '9', '5'],
+          reminderMinutes: [15],
+        },
+      })
+    ).createCalendarEvent;
     await ok('emil.employee', `mutation($id: ID!) { respondToEvent(eventId: $id, status: DECLINED) { status } }`, { id });
 
     const url = wsUrlOf(platform.gateway!.url);
@@ -89,7 +115,11 @@ describe('reminders', () => {
     expect(await sentFor(id)).toEqual([]);
     const first = scheduler();
     await first.deliverDue(at(reminderTime, 20));
-    const expected = [['3', 15, START], ['5', 15, START], ['8', 15, START]];
+    const expected = [
+      ['3', 15, START],
+      ['5', 15, START],
+      ['8', 15, START],
+    ];
     expect(await sentFor(id)).toEqual(expected);
     expect((await tara.event(1)).data.calendarReminder).toEqual({ event: { id, title: 'Budget call' }, occurrenceStart: START, minutesBefore: 15, remindAt: reminderTime });
 
@@ -99,13 +129,17 @@ describe('reminders', () => {
     expect(await sentFor(id)).toEqual(expected);
     // Even when the progress row is lost, the deliveries' keys hold.
     await db.deleteFrom('calendar.reminder_progress').execute();
-    await db.insertInto('calendar.reminder_progress').values({ id: 1, sent_until: at(reminderTime, -600) }).execute();
+    await db
+      .insertInto('calendar.reminder_progress')
+      .values({ id: 1, sent_until: at(reminderTime, -600) })
+      .execute();
     await scheduler().deliverDue(at(reminderTime, 70));
     expect(await sentFor(id)).toEqual(expected);
 
     // Fell due while nothing ran: a restarted process sends it late (within the hour), once.
     const LATER = '2027-06-02T10:00:00.000Z';
-    const { id: later } = (await ok('maya.manager', CREATE, { input: { title: 'Follow-up', start: LATER, end: '2027-06-02T10:30:00.000Z', reminderMinutes: [30] } })).createCalendarEvent;
+    const { id: later } = (await ok('maya.manager', CREATE, { input: { title: 'Follow-up', start: LATER, end: '2027-06-02T10:30:00.000Z', reminderMinutes: [30] } }))
+      .createCalendarEvent;
     await scheduler().deliverDue(at(LATER, -45 * 60));
     await scheduler().deliverDue(at(LATER, -10 * 60));
     expect(await sentFor(later)).toEqual([['8', 30, LATER]]);

@@ -7,6 +7,11 @@ function encodeRfc8187(value: string): string {
 }
 
 export function contentDisposition(filename: string, type: 'attachment' | 'inline' = 'attachment'): string {
-  const ascii = filename.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\%]/g, '_').trim() || 'download';
+  const ascii =
+    filename
+      .normalize('NFKD')
+      .replace(/[^\x20-\x7e]/g, '')
+      .replace(/["\\%]/g, '_')
+      .trim() || 'download';
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encodeRfc8187(filename)}`;
 }

@@ -32,13 +32,7 @@ export interface ServeOptions {
   onBody?: (range: ByteRange | undefined) => Promise<void>;
 }
 
-export async function serveObject(
-  request: IncomingMessage,
-  response: ServerResponse,
-  backend: StorageBackend,
-  object: ServedObject,
-  options: ServeOptions = {},
-): Promise<void> {
+export async function serveObject(request: IncomingMessage, response: ServerResponse, backend: StorageBackend, object: ServedObject, options: ServeOptions = {}): Promise<void> {
   const etag = `"${object.checksum}"`;
   const cacheControl = 'private, no-cache';
   const headers: Record<string, string | number> = {

@@ -28,13 +28,7 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
 }
 
 /** `trust`: the proxies in front of this service (the gateway), as SUBGRAPH_TRUST_PROXY says. */
-export function shareRoutes(
-  links: ShareLinkRepository,
-  backends: StorageBackends,
-  limit: SharePasswordLimit,
-  trust: TrustedProxies,
-  activity: ActivityTrail,
-): HttpRoute[] {
+export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit, trust: TrustedProxies, activity: ActivityTrail): HttpRoute[] {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;

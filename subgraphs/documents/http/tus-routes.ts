@@ -117,10 +117,13 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     await tus.handle(request, response);
   };
 
-  const isStaged = (uploadId: string) => deps.staging.getUpload(uploadId).then(() => true, () => false);
+  const isStaged = (uploadId: string) =>
+    deps.staging.getUpload(uploadId).then(
+      () => true,
+      () => false,
+    );
   /** Staged on another replica (and not already forwarded here by one). */
-  const elsewhere = (request: IncomingMessage, stagedAt: string | null) =>
-    !!deps.internalUrl && !!stagedAt && stagedAt !== deps.internalUrl && !request.headers[FORWARDED_HEADER];
+  const elsewhere = (request: IncomingMessage, stagedAt: string | null) => !!deps.internalUrl && !!stagedAt && stagedAt !== deps.internalUrl && !request.headers[FORWARDED_HEADER];
 
   const create = async (request: IncomingMessage, response: ServerResponse, id: string, uploadId: string) => {
     if (id !== '') return refuse(request, response, 405, 'POST to the endpoint to create an upload');

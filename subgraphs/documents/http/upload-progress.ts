@@ -34,7 +34,9 @@ export function uploadProgress({ intervalMs = 500, logEveryBytes = 128 * 1024 * 
       if (!inFlight && now - lastReport >= intervalMs) {
         lastReport = now;
         // Progress is advisory: a failed report must not fail the upload.
-        inFlight = report(bytes).catch(() => {}).finally(() => (inFlight = undefined));
+        inFlight = report(bytes)
+          .catch(() => {})
+          .finally(() => (inFlight = undefined));
       }
       callback(null, chunk);
     },

@@ -9,13 +9,7 @@ import type { DocumentRepository } from '../repositories/document-repository.js'
 import { publishDocumentEvent } from '../services/document-events.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 
-export async function purgeTrash(
-  documents: DocumentRepository,
-  backends: StorageBackends,
-  retentionDays: number,
-  log: Logger,
-  now = new Date(),
-): Promise<{ purged: number }> {
+export async function purgeTrash(documents: DocumentRepository, backends: StorageBackends, retentionDays: number, log: Logger, now = new Date()): Promise<{ purged: number }> {
   const cutoff = new Date(now.getTime() - retentionDays * 86_400_000);
   let purged = 0;
   for (;;) {

@@ -23,9 +23,7 @@ export const documentsMigrations: Migrations = {
         .addColumn('category', 'text')
         .addColumn('tags', sql`text[]`, (col) => col.notNull().defaultTo(sql`'{}'`))
         .addColumn('version', 'integer', (col) => col.notNull().defaultTo(1))
-        .addColumn('entity_type', 'text', (col) =>
-          col.notNull().check(sql`entity_type IN ('quote', 'invoice', 'project', 'task', 'employee', 'course')`),
-        )
+        .addColumn('entity_type', 'text', (col) => col.notNull().check(sql`entity_type IN ('quote', 'invoice', 'project', 'task', 'employee', 'course')`))
         .addColumn('entity_id', 'text', (col) => col.notNull())
         .addColumn('is_archived', 'boolean', (col) => col.notNull().defaultTo(false))
         .addColumn('deleted_at', 'timestamptz')
@@ -91,9 +89,7 @@ export const documentsMigrations: Migrations = {
         .addColumn('declared_checksum', 'text')
         .addColumn('storage_backend', 'text', (col) => col.notNull())
         .addColumn('storage_key', 'text', (col) => col.notNull())
-        .addColumn('status', 'text', (col) =>
-          col.notNull().defaultTo('pending').check(sql`status IN ('pending', 'uploading', 'uploaded', 'completed')`),
-        )
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('pending').check(sql`status IN ('pending', 'uploading', 'uploaded', 'completed')`))
         .addColumn('received_size', 'bigint')
         .addColumn('received_checksum', 'text')
         .addColumn('created_by', 'text', (col) => col.notNull())
@@ -131,12 +127,18 @@ export const documentsMigrations: Migrations = {
       await schema.alterTable('share_links').addColumn('external_id', 'text').execute();
       await schema.alterTable('share_links').addColumn('external_url', 'text').execute();
       // The company's Nextcloud account for OCS shares; its app password AES-256-GCM encrypted, never returned.
-      await schema.alterTable('company_storage').addColumn('nextcloud_shares', 'boolean', (col) => col.notNull().defaultTo(false)).execute();
+      await schema
+        .alterTable('company_storage')
+        .addColumn('nextcloud_shares', 'boolean', (col) => col.notNull().defaultTo(false))
+        .execute();
       await schema.alterTable('company_storage').addColumn('nextcloud_url', 'text').execute();
       await schema.alterTable('company_storage').addColumn('nextcloud_username', 'text').execute();
       await schema.alterTable('company_storage').addColumn('nextcloud_password_encrypted', 'text').execute();
       await schema.alterTable('company_storage').addColumn('updated_by', 'text').execute();
-      await schema.alterTable('company_storage').addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`)).execute();
+      await schema
+        .alterTable('company_storage')
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
     },
   },
   '0003-storage-profiles': {
@@ -158,7 +160,10 @@ export const documentsMigrations: Migrations = {
         .execute();
       await schema.createIndex('storage_profiles_company').on('storage_profiles').column('company_id').execute();
       for (const table of ['documents', 'document_versions', 'upload_sessions', 'company_storage']) {
-        await schema.alterTable(table).addColumn('storage_profile', 'uuid', (col) => col.references('documents.storage_profiles.id')).execute();
+        await schema
+          .alterTable(table)
+          .addColumn('storage_profile', 'uuid', (col) => col.references('documents.storage_profiles.id'))
+          .execute();
       }
     },
   },

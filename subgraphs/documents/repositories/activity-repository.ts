@@ -21,8 +21,12 @@ export class ActivityRepository {
     await (trx ?? this.db)
       .insertInto('documents.document_activity')
       .values({
-        company_id: entry.companyId, document_id: entry.documentId, action: entry.action, actor_id: entry.actorId,
-        actor_user: entry.actorUser, details: JSON.stringify(entry.details ?? {}),
+        company_id: entry.companyId,
+        document_id: entry.documentId,
+        action: entry.action,
+        actor_id: entry.actorId,
+        actor_user: entry.actorUser,
+        details: JSON.stringify(entry.details ?? {}),
       })
       .execute();
   }

@@ -45,8 +45,14 @@ export class CompanyStorageRepository {
 
   async upsert(companyId: string, update: CompanyStorageUpdate): Promise<void> {
     const values = {
-      backend: update.backend, max_file_bytes: update.maxFileBytes, nextcloud_shares: update.nextcloudShares, nextcloud_url: update.nextcloudUrl,
-      nextcloud_username: update.nextcloudUsername, storage_profile: update.storageProfile, updated_by: update.updatedBy, updated_at: new Date(),
+      backend: update.backend,
+      max_file_bytes: update.maxFileBytes,
+      nextcloud_shares: update.nextcloudShares,
+      nextcloud_url: update.nextcloudUrl,
+      nextcloud_username: update.nextcloudUsername,
+      storage_profile: update.storageProfile,
+      updated_by: update.updatedBy,
+      updated_at: new Date(),
       ...(update.nextcloudPasswordEncrypted !== undefined && { nextcloud_password_encrypted: update.nextcloudPasswordEncrypted }),
     };
     await this.db

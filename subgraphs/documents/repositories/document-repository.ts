@@ -92,11 +92,7 @@ export class DocumentRepository {
   }
 
   private filtered(companyId: string, filter: Omit<DocumentFilter, 'limit'>) {
-    let query = this.db
-      .selectFrom('documents.documents as d')
-      .selectAll('d')
-      .where('d.company_id', '=', companyId)
-      .where('d.deleted_at', 'is', null);
+    let query = this.db.selectFrom('documents.documents as d').selectAll('d').where('d.company_id', '=', companyId).where('d.deleted_at', 'is', null);
     if (!filter.includeArchived) query = query.where('d.is_archived', '=', false);
     if (filter.entityType) query = query.where('d.entity_type', '=', filter.entityType);
     if (filter.entityId) query = query.where('d.entity_id', '=', filter.entityId);
@@ -106,11 +102,7 @@ export class DocumentRepository {
     if (filter.excludeEntityTypes.length > 0) query = query.where('d.entity_type', 'not in', filter.excludeEntityTypes);
     if (filter.onlyEmployee !== undefined) {
       const employee = filter.onlyEmployee;
-      query = query.where((eb) =>
-        employee === null
-          ? eb('d.entity_type', '<>', 'employee')
-          : eb.or([eb('d.entity_type', '<>', 'employee'), eb('d.entity_id', '=', employee)]),
-      );
+      query = query.where((eb) => (employee === null ? eb('d.entity_type', '<>', 'employee') : eb.or([eb('d.entity_type', '<>', 'employee'), eb('d.entity_id', '=', employee)])));
     }
     return query;
   }
@@ -126,7 +118,11 @@ export class DocumentRepository {
   async list(companyId: string, filter: DocumentFilter): Promise<DocumentModel[]> {
     if (filter.search) {
       const rows = await this.searched(companyId, filter, filter.search)
-        .orderBy(sql.ref('hits.rank'), 'desc').orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
+        .orderBy(sql.ref('hits.rank'), 'desc')
+        .orderBy('d.created_at', 'desc')
+        .orderBy('d.id')
+        .limit(filter.limit)
+        .execute();
       return rows.map((row) => withRank(toDocument(row), row.search_rank));
     }
     const rows = await this.filtered(companyId, filter).orderBy('d.created_at', 'desc').orderBy('d.id').limit(filter.limit).execute();
@@ -217,23 +213,12 @@ export class DocumentRepository {
   async lockForUpdate(trx: DocumentsTrx, companyId: string, id: string): Promise<Selectable<DocumentsTable> | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;
-    const row = await trx
-      .selectFrom('documents.documents')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('id', '=', uuid)
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await trx.selectFrom('documents.documents').selectAll().where('company_id', '=', companyId).where('id', '=', uuid).forUpdate().executeTakeFirst();
     return row ?? null;
   }
 
   async findVersion(trx: DocumentsTrx, documentId: string, version: number): Promise<Selectable<DocumentVersionsTable> | null> {
-    const row = await trx
-      .selectFrom('documents.document_versions')
-      .selectAll()
-      .where('document_id', '=', documentId)
-      .where('version', '=', version)
-      .executeTakeFirst();
+    const row = await trx.selectFrom('documents.document_versions').selectAll().where('document_id', '=', documentId).where('version', '=', version).executeTakeFirst();
     return row ?? null;
   }
 
@@ -243,17 +228,34 @@ export class DocumentRepository {
     await trx
       .insertInto('documents.document_versions')
       .values({
-        id: next.versionId, document_id: document.id, company_id: document.company_id, version, filename: next.filename,
-        original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size, checksum: next.checksum,
-        storage_backend: next.storageBackend, storage_key: next.storageKey, storage_profile: next.storageProfile, uploaded_by: next.uploadedBy,
+        id: next.versionId,
+        document_id: document.id,
+        company_id: document.company_id,
+        version,
+        filename: next.filename,
+        original_filename: next.originalFilename,
+        mime_type: next.mimeType,
+        size: next.size,
+        checksum: next.checksum,
+        storage_backend: next.storageBackend,
+        storage_key: next.storageKey,
+        storage_profile: next.storageProfile,
+        uploaded_by: next.uploadedBy,
         restored_from: next.restoredFrom ?? null,
       })
       .execute();
     await trx
       .updateTable('documents.documents')
       .set({
-        version, filename: next.filename, original_filename: next.originalFilename, mime_type: next.mimeType, size: next.size,
-        checksum: next.checksum, storage_backend: next.storageBackend, storage_key: next.storageKey, storage_profile: next.storageProfile,
+        version,
+        filename: next.filename,
+        original_filename: next.originalFilename,
+        mime_type: next.mimeType,
+        size: next.size,
+        checksum: next.checksum,
+        storage_backend: next.storageBackend,
+        storage_key: next.storageKey,
+        storage_profile: next.storageProfile,
         uploaded_by: next.uploadedBy,
         updated_at: new Date(),
       })
@@ -280,11 +282,7 @@ export class DocumentRepository {
   }
 
   private trashedQuery(companyId: string, restrictions: Pick<DocumentFilter, 'excludeEntityTypes' | 'onlyEmployee'>) {
-    let query = this.db
-      .selectFrom('documents.documents as d')
-      .selectAll('d')
-      .where('d.company_id', '=', companyId)
-      .where('d.deleted_at', 'is not', null);
+    let query = this.db.selectFrom('documents.documents as d').selectAll('d').where('d.company_id', '=', companyId).where('d.deleted_at', 'is not', null);
     if (restrictions.excludeEntityTypes.length > 0) query = query.where('d.entity_type', 'not in', restrictions.excludeEntityTypes);
     if (restrictions.onlyEmployee !== undefined) query = query.where('d.entity_type', '<>', 'employee');
     return query;
@@ -310,38 +308,33 @@ export class DocumentRepository {
    */
   async purgeTrashed(
     cutoff: Date,
-    removeObjects: (objects: { storage_backend: string; storage_key: string; storage_profile: string | null }[], trx: DocumentsTrx, document: Selectable<DocumentsTable>) => Promise<void>,
+    removeObjects: (
+      objects: { storage_backend: string; storage_key: string; storage_profile: string | null }[],
+      trx: DocumentsTrx,
+      document: Selectable<DocumentsTable>,
+    ) => Promise<void>,
     onError: (documentId: string, error: unknown) => void,
     limit = 50,
   ): Promise<number> {
     let purged = 0;
-    const candidates = await this.db
-      .selectFrom('documents.documents')
-      .select('id')
-      .where('deleted_at', '<', cutoff)
-      .limit(limit)
-      .execute();
+    const candidates = await this.db.selectFrom('documents.documents').select('id').where('deleted_at', '<', cutoff).limit(limit).execute();
     for (const { id } of candidates) {
-      await this.db.transaction().execute(async (trx) => {
-        const locked = await trx
-          .selectFrom('documents.documents')
-          .selectAll()
-          .where('id', '=', id)
-          .where('deleted_at', '<', cutoff)
-          .forUpdate()
-          .skipLocked()
-          .executeTakeFirst();
-        if (!locked) return;
-        const objects = await trx
-          .selectFrom('documents.document_versions')
-          .select(['storage_backend', 'storage_key', 'storage_profile'])
-          .distinct()
-          .where('document_id', '=', id)
-          .execute();
-        await removeObjects(objects, trx, locked);
-        await trx.deleteFrom('documents.documents').where('id', '=', id).execute();
-        purged += 1;
-      }).catch((error: unknown) => onError(id, error));
+      await this.db
+        .transaction()
+        .execute(async (trx) => {
+          const locked = await trx.selectFrom('documents.documents').selectAll().where('id', '=', id).where('deleted_at', '<', cutoff).forUpdate().skipLocked().executeTakeFirst();
+          if (!locked) return;
+          const objects = await trx
+            .selectFrom('documents.document_versions')
+            .select(['storage_backend', 'storage_key', 'storage_profile'])
+            .distinct()
+            .where('document_id', '=', id)
+            .execute();
+          await removeObjects(objects, trx, locked);
+          await trx.deleteFrom('documents.documents').where('id', '=', id).execute();
+          purged += 1;
+        })
+        .catch((error: unknown) => onError(id, error));
     }
     return purged;
   }
@@ -351,10 +344,21 @@ export class DocumentRepository {
     await trx
       .insertInto('documents.documents')
       .values({
-        id: document.id, company_id: document.companyId, filename: document.filename, original_filename: document.originalFilename,
-        mime_type: document.mimeType, size: document.size, checksum: document.checksum, category: document.category,
-        tags: document.tags, version: 1, entity_type: document.entityType, entity_id: document.entityId,
-        is_archived: document.isArchived ?? false, storage_backend: document.storageBackend, storage_key: document.storageKey,
+        id: document.id,
+        company_id: document.companyId,
+        filename: document.filename,
+        original_filename: document.originalFilename,
+        mime_type: document.mimeType,
+        size: document.size,
+        checksum: document.checksum,
+        category: document.category,
+        tags: document.tags,
+        version: 1,
+        entity_type: document.entityType,
+        entity_id: document.entityId,
+        is_archived: document.isArchived ?? false,
+        storage_backend: document.storageBackend,
+        storage_key: document.storageKey,
         storage_profile: document.storageProfile ?? null,
         uploaded_by: document.uploadedBy,
       })
@@ -362,12 +366,20 @@ export class DocumentRepository {
     await trx
       .insertInto('documents.document_versions')
       .values({
-        id: document.versionId, document_id: document.id, company_id: document.companyId, version: 1, filename: document.filename,
-        original_filename: document.originalFilename, mime_type: document.mimeType, size: document.size, checksum: document.checksum,
-        storage_backend: document.storageBackend, storage_key: document.storageKey, storage_profile: document.storageProfile ?? null,
+        id: document.versionId,
+        document_id: document.id,
+        company_id: document.companyId,
+        version: 1,
+        filename: document.filename,
+        original_filename: document.originalFilename,
+        mime_type: document.mimeType,
+        size: document.size,
+        checksum: document.checksum,
+        storage_backend: document.storageBackend,
+        storage_key: document.storageKey,
+        storage_profile: document.storageProfile ?? null,
         uploaded_by: document.uploadedBy,
       })
       .execute();
   }
 }
-

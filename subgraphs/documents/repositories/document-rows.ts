@@ -40,18 +40,36 @@ export function toDocument(row: Selectable<DocumentsTable>, version?: VersionCol
 
 /** A version's columns, prefixed `v_` beside the document's own in joined rows. */
 export const VERSION_COLUMNS = [
-  'v.id as v_id', 'v.version as v_version', 'v.filename as v_filename', 'v.original_filename as v_original_filename',
-  'v.mime_type as v_mime_type', 'v.size as v_size', 'v.checksum as v_checksum', 'v.storage_backend as v_storage_backend',
-  'v.storage_key as v_storage_key', 'v.storage_profile as v_storage_profile', 'v.uploaded_by as v_uploaded_by', 'v.created_at as v_created_at',
+  'v.id as v_id',
+  'v.version as v_version',
+  'v.filename as v_filename',
+  'v.original_filename as v_original_filename',
+  'v.mime_type as v_mime_type',
+  'v.size as v_size',
+  'v.checksum as v_checksum',
+  'v.storage_backend as v_storage_backend',
+  'v.storage_key as v_storage_key',
+  'v.storage_profile as v_storage_profile',
+  'v.uploaded_by as v_uploaded_by',
+  'v.created_at as v_created_at',
 ] as const;
 
 export type VersionRow = { [K in keyof VersionColumns as `v_${K & string}`]: VersionColumns[K] };
 
 export function versionOf(row: VersionRow): VersionColumns {
   return {
-    id: row.v_id, version: row.v_version, filename: row.v_filename, original_filename: row.v_original_filename,
-    mime_type: row.v_mime_type, size: row.v_size, checksum: row.v_checksum, storage_backend: row.v_storage_backend,
-    storage_key: row.v_storage_key, storage_profile: row.v_storage_profile, uploaded_by: row.v_uploaded_by, created_at: row.v_created_at,
+    id: row.v_id,
+    version: row.v_version,
+    filename: row.v_filename,
+    original_filename: row.v_original_filename,
+    mime_type: row.v_mime_type,
+    size: row.v_size,
+    checksum: row.v_checksum,
+    storage_backend: row.v_storage_backend,
+    storage_key: row.v_storage_key,
+    storage_profile: row.v_storage_profile,
+    uploaded_by: row.v_uploaded_by,
+    created_at: row.v_created_at,
   };
 }
 

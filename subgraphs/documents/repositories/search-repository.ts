@@ -53,16 +53,20 @@ export class SearchRepository {
       .selectFrom('documents.documents as d')
       .innerJoin('documents.document_search as s', 's.document_id', 'd.id')
       .where('d.id', '=', uuid)
-      .select([
-        'd.id', 'd.company_id', 'd.version', 'd.mime_type', 'd.size', 'd.storage_backend', 'd.storage_key', 'd.storage_profile',
-        's.status', 's.content_version',
-      ])
+      .select(['d.id', 'd.company_id', 'd.version', 'd.mime_type', 'd.size', 'd.storage_backend', 'd.storage_key', 'd.storage_profile', 's.status', 's.content_version'])
       .executeTakeFirst();
     if (!row) return null;
     return {
-      documentId: row.id, companyId: row.company_id, version: row.version, mimeType: row.mime_type, size: Number(row.size),
-      storageBackend: row.storage_backend, storageKey: row.storage_key, storageProfile: row.storage_profile,
-      status: row.status, contentVersion: row.content_version,
+      documentId: row.id,
+      companyId: row.company_id,
+      version: row.version,
+      mimeType: row.mime_type,
+      size: Number(row.size),
+      storageBackend: row.storage_backend,
+      storageKey: row.storage_key,
+      storageProfile: row.storage_profile,
+      status: row.status,
+      contentVersion: row.content_version,
     };
   }
 
@@ -73,12 +77,7 @@ export class SearchRepository {
    * reading its name and writing the vector.
    */
   async storeContent(trx: DocumentsTrx, documentId: string, version: number, outcome: ContentOutcome): Promise<boolean> {
-    const current = await trx
-      .selectFrom('documents.documents')
-      .select('version')
-      .where('id', '=', documentId)
-      .forShare()
-      .executeTakeFirst();
+    const current = await trx.selectFrom('documents.documents').select('version').where('id', '=', documentId).forShare().executeTakeFirst();
     if (!current || current.version !== version) return false;
     await sql`UPDATE documents.document_search AS s
       SET content = ${outcome.text}, content_version = ${version}, status = ${outcome.status}, error = ${outcome.error}, indexed_at = now(),

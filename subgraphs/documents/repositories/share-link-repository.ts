@@ -27,16 +27,31 @@ export class ShareLinkRepository {
   async insert(
     trx: DocumentsTrx,
     link: {
-      id: string; documentId: string; companyId: string; tokenHash: string; expiresAt: Date; passwordHash: string | null; createdBy: string;
-      provider?: 'documents' | 'nextcloud'; externalId?: string; externalUrl?: string;
+      id: string;
+      documentId: string;
+      companyId: string;
+      tokenHash: string;
+      expiresAt: Date;
+      passwordHash: string | null;
+      createdBy: string;
+      provider?: 'documents' | 'nextcloud';
+      externalId?: string;
+      externalUrl?: string;
     },
   ): Promise<Selectable<ShareLinksTable>> {
     return trx
       .insertInto('documents.share_links')
       .values({
-        id: link.id, document_id: link.documentId, company_id: link.companyId, token_hash: link.tokenHash,
-        expires_at: link.expiresAt, password_hash: link.passwordHash, created_by: link.createdBy,
-        provider: link.provider ?? 'documents', external_id: link.externalId ?? null, external_url: link.externalUrl ?? null,
+        id: link.id,
+        document_id: link.documentId,
+        company_id: link.companyId,
+        token_hash: link.tokenHash,
+        expires_at: link.expiresAt,
+        password_hash: link.passwordHash,
+        created_by: link.createdBy,
+        provider: link.provider ?? 'documents',
+        external_id: link.externalId ?? null,
+        external_url: link.externalUrl ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -113,14 +128,30 @@ export class ShareLinkRepository {
         // Nextcloud serves its own shares: our URL never names them.
         .where('s.provider', '=', 'documents')
         .select([
-          's.id', 's.expires_at', 's.revoked_at', 's.password_hash', 'd.id as document_id', 'd.company_id', 'd.deleted_at', 'd.storage_backend', 'd.storage_key', 'd.storage_profile',
-          'd.size', 'd.checksum', 'd.mime_type', 'd.filename',
+          's.id',
+          's.expires_at',
+          's.revoked_at',
+          's.password_hash',
+          'd.id as document_id',
+          'd.company_id',
+          'd.deleted_at',
+          'd.storage_backend',
+          'd.storage_key',
+          'd.storage_profile',
+          'd.size',
+          'd.checksum',
+          'd.mime_type',
+          'd.filename',
         ])
         .executeTakeFirst()) ?? null
     );
   }
 
   async countDownload(id: string): Promise<void> {
-    await this.db.updateTable('documents.share_links').set((eb) => ({ download_count: eb('download_count', '+', 1) })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('documents.share_links')
+      .set((eb) => ({ download_count: eb('download_count', '+', 1) }))
+      .where('id', '=', id)
+      .execute();
   }
 }

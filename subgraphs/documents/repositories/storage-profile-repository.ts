@@ -12,12 +12,23 @@ export class StorageProfileRepository {
     return (await this.db.selectFrom('documents.storage_profiles').selectAll().where('id', '=', id).executeTakeFirst()) ?? null;
   }
 
-  async insert(profile: { id: string; companyId: string; backend: 'webdav' | 's3'; settings: StorageProfileSettings; secretEncrypted: string | null; createdBy: string }): Promise<void> {
+  async insert(profile: {
+    id: string;
+    companyId: string;
+    backend: 'webdav' | 's3';
+    settings: StorageProfileSettings;
+    secretEncrypted: string | null;
+    createdBy: string;
+  }): Promise<void> {
     await this.db
       .insertInto('documents.storage_profiles')
       .values({
-        id: profile.id, company_id: profile.companyId, backend: profile.backend, settings: JSON.stringify(profile.settings),
-        secret_encrypted: profile.secretEncrypted, created_by: profile.createdBy,
+        id: profile.id,
+        company_id: profile.companyId,
+        backend: profile.backend,
+        settings: JSON.stringify(profile.settings),
+        secret_encrypted: profile.secretEncrypted,
+        created_by: profile.createdBy,
       })
       .execute();
   }

@@ -52,11 +52,7 @@ export class UploadSessionRepository {
   async statusOf(id: string): Promise<{ status: string; expires_at: Date; declared_size: string; staged_at: string | null } | null> {
     const [uuid] = uuidsOnly([id]);
     if (!uuid) return null;
-    const row = await this.db
-      .selectFrom('documents.upload_sessions')
-      .select(['status', 'expires_at', 'declared_size', 'staged_at'])
-      .where('id', '=', uuid)
-      .executeTakeFirst();
+    const row = await this.db.selectFrom('documents.upload_sessions').select(['status', 'expires_at', 'declared_size', 'staged_at']).where('id', '=', uuid).executeTakeFirst();
     return row ? { ...row, declared_size: String(row.declared_size) } : null;
   }
 
@@ -76,12 +72,7 @@ export class UploadSessionRepository {
 
   /** Bytes stored so far by the PUT in progress (read by `documentUpload`); the final count comes with markUploaded. */
   async reportProgress(id: string, receivedBytes: number): Promise<void> {
-    await this.db
-      .updateTable('documents.upload_sessions')
-      .set({ received_size: receivedBytes })
-      .where('id', '=', id)
-      .where('status', '=', 'uploading')
-      .execute();
+    await this.db.updateTable('documents.upload_sessions').set({ received_size: receivedBytes }).where('id', '=', id).where('status', '=', 'uploading').execute();
   }
 
   /** Back to pending after a failed PUT, so the client can try again. */
@@ -96,13 +87,7 @@ export class UploadSessionRepository {
 
   /** Locks an uploaded session for completion; null when another completion got there first. */
   async lockUploaded(trx: DocumentsTrx, id: string): Promise<UploadSession | null> {
-    const row = await trx
-      .selectFrom('documents.upload_sessions')
-      .selectAll()
-      .where('id', '=', id)
-      .where('status', '=', 'uploaded')
-      .forUpdate()
-      .executeTakeFirst();
+    const row = await trx.selectFrom('documents.upload_sessions').selectAll().where('id', '=', id).where('status', '=', 'uploaded').forUpdate().executeTakeFirst();
     return row ?? null;
   }
 
@@ -123,10 +108,7 @@ export class UploadSessionRepository {
           .selectFrom('documents.upload_sessions')
           .select('id')
           .where((w) =>
-            w.or([
-              w.and([w('status', 'in', ['pending', 'uploaded']), w('expires_at', '<', now)]),
-              w.and([w('status', '=', 'uploading'), w('expires_at', '<', graceCutoff)]),
-            ]),
+            w.or([w.and([w('status', 'in', ['pending', 'uploaded']), w('expires_at', '<', now)]), w.and([w('status', '=', 'uploading'), w('expires_at', '<', graceCutoff)])]),
           )
           .limit(limit)
           .forUpdate()
@@ -138,11 +120,7 @@ export class UploadSessionRepository {
 
   /** Completed sessions are bookkeeping only (their object now belongs to a document). */
   async deleteCompletedBefore(cutoff: Date): Promise<number> {
-    const result = await this.db
-      .deleteFrom('documents.upload_sessions')
-      .where('status', '=', 'completed')
-      .where('created_at', '<', cutoff)
-      .executeTakeFirst();
+    const result = await this.db.deleteFrom('documents.upload_sessions').where('status', '=', 'completed').where('created_at', '<', cutoff).executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 }

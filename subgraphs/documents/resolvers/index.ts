@@ -14,4 +14,19 @@ import { SearchSnippet } from './search-snippet.js';
 import { ShareLink } from './share-link.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Document, DocumentActivity, DocumentUpload, SearchSnippet, ShareLink, Task, Project, Quote, Invoice, Employee, Course };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Document,
+  DocumentActivity,
+  DocumentUpload,
+  SearchSnippet,
+  ShareLink,
+  Task,
+  Project,
+  Quote,
+  Invoice,
+  Employee,
+  Course,
+};

@@ -34,9 +34,7 @@ async function readAll(stream: Readable, limit: number): Promise<Buffer> {
 }
 
 export class ContentIndexer {
-  constructor(
-    private readonly deps: { db: DocumentsDb; search: SearchRepository; backends: StorageBackends; config: DocumentSearchConfig; log: Logger },
-  ) {}
+  constructor(private readonly deps: { db: DocumentsDb; search: SearchRepository; backends: StorageBackends; config: DocumentSearchConfig; log: Logger }) {}
 
   /**
    * Indexes the document's current version, in `trx` when given (an event's

@@ -14,7 +14,11 @@ import type { EntityType } from '../models.js';
 
 /** erp's entity type of each kind of record a document attaches to (courses are academy's). */
 const ERP_TYPENAMES: Record<Exclude<EntityType, 'course'>, string> = {
-  quote: 'Quote', invoice: 'Invoice', project: 'Project', task: 'Task', employee: 'Employee',
+  quote: 'Quote',
+  invoice: 'Invoice',
+  project: 'Project',
+  task: 'Task',
+  employee: 'Employee',
 };
 
 export interface AttachedTo {

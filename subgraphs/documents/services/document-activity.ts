@@ -16,7 +16,18 @@ import type { DocumentsTrx } from '../repositories/documents-db.js';
 import type { DocumentService } from './document-service.js';
 
 export const ACTIVITY_ACTIONS = [
-  'uploaded', 'versioned', 'renamed', 'updated', 'moved', 'shared', 'share_revoked', 'downloaded', 'archived', 'unarchived', 'trashed', 'restored',
+  'uploaded',
+  'versioned',
+  'renamed',
+  'updated',
+  'moved',
+  'shared',
+  'share_revoked',
+  'downloaded',
+  'archived',
+  'unarchived',
+  'trashed',
+  'restored',
 ] as const;
 export type ActivityAction = (typeof ACTIVITY_ACTIONS)[number];
 
@@ -25,14 +36,24 @@ export class ActivityTrail {
 
   record(trx: DocumentsTrx, viewer: Viewer | null, document: { id: string; company_id: string }, action: ActivityAction, details?: ActivityDetails): Promise<void> {
     return this.repository.record(trx, {
-      companyId: document.company_id, documentId: document.id, action, actorId: viewer?.userId ?? null, actorUser: viewer?.moodleUserId ?? null, details,
+      companyId: document.company_id,
+      documentId: document.id,
+      action,
+      actorId: viewer?.userId ?? null,
+      actorUser: viewer?.moodleUserId ?? null,
+      details,
     });
   }
 
   /** A whole download through one of our share links (by whoever holds it). */
   sharedDownload(link: { id: string; document_id: string; company_id: string }): Promise<void> {
     return this.repository.record(null, {
-      companyId: link.company_id, documentId: link.document_id, action: 'downloaded', actorId: null, actorUser: null, details: { shareLinkId: link.id },
+      companyId: link.company_id,
+      documentId: link.document_id,
+      action: 'downloaded',
+      actorId: null,
+      actorUser: null,
+      details: { shareLinkId: link.id },
     });
   }
 }
@@ -47,16 +68,36 @@ export class ActivityFeed {
     private readonly documents: DocumentService,
     repository: ActivityRepository,
   ) {
-    this.pages = pageLoader((ids, window) => repository.pages(viewer.companyId, ids, window), (row) => row.node.document_id);
+    this.pages = pageLoader(
+      (ids, window) => repository.pages(viewer.companyId, ids, window),
+      (row) => row.node.document_id,
+    );
   }
 
   async of(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentActivityModel>> {
     const { first, after } = pageRequest(args, ['string']);
-    if (document.isVersion || !(await this.documents.mayManage(document))) return toConnection([], first, () => [], (row) => row);
+    if (document.isVersion || !(await this.documents.mayManage(document)))
+      return toConnection(
+        [],
+        first,
+        () => [],
+        (row) => row,
+      );
     const rows = await this.pages.load({ parentId: document.documentId, after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, ({ node }) => ({
-      id: String(node.id), action: node.action, actorUser: node.actor_user, createdAt: node.created_at, version: node.details.version ?? null,
-      restoredFrom: node.details.restoredFrom ?? null, shareLinkId: node.details.shareLinkId ?? null, changes: node.details.changes ?? [],
-    }));
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      ({ node }) => ({
+        id: String(node.id),
+        action: node.action,
+        actorUser: node.actor_user,
+        createdAt: node.created_at,
+        version: node.details.version ?? null,
+        restoredFrom: node.details.restoredFrom ?? null,
+        shareLinkId: node.details.shareLinkId ?? null,
+        changes: node.details.changes ?? [],
+      }),
+    );
   }
 }

@@ -16,8 +16,16 @@ type Extra<T extends DocumentTopic> = Omit<TopicPayload<T>, keyof TopicPayload<'
 
 function documentPayload(row: Selectable<DocumentsTable>, actorId: string | null): TopicPayload<'documents.document.created'> {
   return {
-    document_id: row.id, company_id: row.company_id, entity_type: row.entity_type, entity_id: row.entity_id, actor_id: actorId,
-    filename: row.filename, version: row.version, size: Number(row.size), checksum: row.checksum, mime_type: row.mime_type,
+    document_id: row.id,
+    company_id: row.company_id,
+    entity_type: row.entity_type,
+    entity_id: row.entity_id,
+    actor_id: actorId,
+    filename: row.filename,
+    version: row.version,
+    size: Number(row.size),
+    checksum: row.checksum,
+    mime_type: row.mime_type,
     storage_backend: row.storage_backend,
   };
 }
@@ -41,8 +49,15 @@ export async function publishShareEvent(
   actorId: string | null,
 ): Promise<void> {
   const payload: TopicPayload<'documents.share.created'> = {
-    share_id: link.id, document_id: link.document_id, company_id: link.company_id, entity_type: document.entityType, entity_id: document.entityId,
-    actor_id: actorId, expires_at: link.expires_at.toISOString(), has_password: link.password_hash !== null, provider: link.provider,
+    share_id: link.id,
+    document_id: link.document_id,
+    company_id: link.company_id,
+    entity_type: document.entityType,
+    entity_id: document.entityId,
+    actor_id: actorId,
+    expires_at: link.expires_at.toISOString(),
+    has_password: link.password_hash !== null,
+    provider: link.provider,
   };
   await publishEvent(trx, { topic, companyId: link.company_id, key: link.document_id, payload, source: DOCUMENTS_EVENT_SOURCE });
 }

@@ -54,13 +54,28 @@ export class DocumentService {
     private readonly searchIndex: SearchRepository,
   ) {
     const companyId = viewer.companyId;
-    this.byId = rowLoader((ids) => repository.findByIds(companyId, ids), (document) => document.id);
-    this.versionPages = pageLoader((ids, window) => repository.versionsPages(companyId, ids, window), (row) => row.node.documentId);
-    this.versionsByDocument = groupLoader((ids) => repository.versionsOf(companyId, ids), (version) => version.documentId);
+    this.byId = rowLoader(
+      (ids) => repository.findByIds(companyId, ids),
+      (document) => document.id,
+    );
+    this.versionPages = pageLoader(
+      (ids, window) => repository.versionsPages(companyId, ids, window),
+      (row) => row.node.documentId,
+    );
+    this.versionsByDocument = groupLoader(
+      (ids) => repository.versionsOf(companyId, ids),
+      (version) => version.documentId,
+    );
     const entityLoader = (type: EntityType) =>
-      groupLoader((ids) => repository.listForEntities(companyId, type, ids), (document) => document.entityId);
+      groupLoader(
+        (ids) => repository.listForEntities(companyId, type, ids),
+        (document) => document.entityId,
+      );
     this.byEntity = Object.fromEntries(ENTITY_TYPES.map((type) => [type, entityLoader(type)])) as DocumentService['byEntity'];
-    this.indexStates = rowLoader((ids) => searchIndex.states(companyId, ids), (state) => state.documentId);
+    this.indexStates = rowLoader(
+      (ids) => searchIndex.states(companyId, ids),
+      (state) => state.documentId,
+    );
   }
 
   /** Any document row, trash included, if the caller may read it (for services that act on documents). */
@@ -114,14 +129,29 @@ export class DocumentService {
     const filter = await this.filter(args);
     const { first, after } = pageRequest(args, filter.search ? ['string', 'string', 'string'] : ['string', 'string']);
     const rows = await this.repository.listPage(this.viewer.companyId, filter, { after, limit: first + 1 });
-    const connection = await toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) => this.readable(documents));
-    if (filter.search) await this.addSnippets(connection.edges.map((edge) => edge.node), filter.search);
+    const connection = await toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+      (documents) => this.readable(documents),
+    );
+    if (filter.search)
+      await this.addSnippets(
+        connection.edges.map((edge) => edge.node),
+        filter.search,
+      );
     return connection;
   }
 
   /** Search results get their passage of text around the words found (only those the caller may read, one query). */
   private async addSnippets(documents: DocumentModel[], search: SearchTerms): Promise<void> {
-    const headlines = await this.searchIndex.headlines(this.viewer.companyId, documents.map((document) => document.documentId), search.language, search.text);
+    const headlines = await this.searchIndex.headlines(
+      this.viewer.companyId,
+      documents.map((document) => document.documentId),
+      search.language,
+      search.text,
+    );
     for (const document of documents) {
       const headline = headlines.get(document.documentId);
       document.search = { rank: document.search?.rank ?? 0, snippet: headline ? parseHeadline(headline) : null };
@@ -136,7 +166,12 @@ export class DocumentService {
   async versionsPage(document: DocumentModel, args: PageArgs): Promise<Connection<DocumentModel>> {
     const { first, after } = pageRequest(args, ['number']);
     const rows = await this.versionPages.load({ parentId: document.documentId, after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+    );
   }
 
   /** Which of these the caller may read; course checks are batched into one call to academy. */

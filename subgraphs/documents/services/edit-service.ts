@@ -59,7 +59,10 @@ export class EditService {
     };
     const document = await this.writable(id);
     const current: Record<string, string | null> = {
-      filename: document.filename, tags: document.tags.join(', '), category: document.category, description: document.description,
+      filename: document.filename,
+      tags: document.tags.join(', '),
+      category: document.category,
+      description: document.description,
     };
     const changes: Change[] = Object.entries(edit)
       .map(([field, value]) => ({ field, from: current[field] ?? null, to: Array.isArray(value) ? value.join(', ') : ((value as string | null) ?? null) }))

@@ -30,7 +30,11 @@ export function cleanOriginalFilename(raw: string): string {
 /** A safe file name: last path segment only, no controls or reserved characters, NFC, at most 255 bytes (extension kept). */
 export function sanitizeFilename(raw: string): string {
   const base = cleanOriginalFilename(raw).split(/[\\/]/).pop() ?? '';
-  let name = base.replace(RESERVED, '_').replace(/\s+/g, ' ').trim().replace(/^[.\s]+|[.\s]+$/g, '');
+  let name = base
+    .replace(RESERVED, '_')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^[.\s]+|[.\s]+$/g, '');
   if (!name) throw badInput('The file name is empty once path and control characters are removed', 'filename');
   if (WINDOWS_DEVICE.test(name)) name = `_${name}`;
   if (Buffer.byteLength(name) > MAX_FILENAME_BYTES) {

@@ -74,8 +74,12 @@ export class LifecycleService {
   async trashedPage(args: PageArgs): Promise<Connection<DocumentModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
     const rows = await this.repository.trashedPage(this.viewer.companyId, this.documents.access.listRestrictions(), { after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node, (documents) =>
-      Promise.all(documents.map((document) => this.documents.access.mayWrite(document))),
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+      (documents) => Promise.all(documents.map((document) => this.documents.access.mayWrite(document))),
     );
   }
 

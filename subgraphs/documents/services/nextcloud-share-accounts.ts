@@ -29,11 +29,14 @@ export class NextcloudShareAccounts {
   async clientFor(companyId: string, purpose: 'create' | 'revoke'): Promise<NextcloudShares | null> {
     const settings = await this.companyStorage.find(companyId);
     if ((purpose === 'create' && !settings.nextcloudShares) || !settings.nextcloudUrl || !settings.nextcloudUsername || !settings.nextcloudPasswordEncrypted) return null;
-    return new NextcloudShares({
-      url: settings.nextcloudUrl,
-      username: settings.nextcloudUsername,
-      appPassword: this.secrets.decrypt(companyId, 'nextcloud', settings.nextcloudPasswordEncrypted),
-    }, this.egress);
+    return new NextcloudShares(
+      {
+        url: settings.nextcloudUrl,
+        username: settings.nextcloudUsername,
+        appPassword: this.secrets.decrypt(companyId, 'nextcloud', settings.nextcloudPasswordEncrypted),
+      },
+      this.egress,
+    );
   }
 
   /** The document's current object as a path in the Nextcloud account's files; null when it is not on WebDAV. */

@@ -77,7 +77,8 @@ export class NextcloudShares {
     const reason = meta?.message || `HTTP ${status}${meta?.statuscode ? `, OCS ${meta.statuscode}` : ''}`;
     // A password Nextcloud's policy refuses, or an expiry it does not allow, is the caller's to fix.
     if (status === 400 || meta?.statuscode === 400) return badInput(`Nextcloud refused to ${action}: ${reason}`);
-    if (status === 401 || meta?.statuscode === 997) return unavailable(`Nextcloud refused the company's account (${this.account.username}): check its app password`, { backend: 'nextcloud' });
+    if (status === 401 || meta?.statuscode === 997)
+      return unavailable(`Nextcloud refused the company's account (${this.account.username}): check its app password`, { backend: 'nextcloud' });
     return unavailable(`Nextcloud could not ${action}: ${reason}`, { backend: 'nextcloud' });
   }
 

@@ -36,8 +36,14 @@ export class ShareService {
     private readonly nextcloud: NextcloudShareAccounts,
     private readonly activity: ActivityTrail,
   ) {
-    this.linkPages = pageLoader((ids, window) => links.listPages(viewer.companyId, ids, window), (row) => row.node.documentId);
-    this.linksByDocument = groupLoader((ids) => links.listForDocuments(viewer.companyId, ids), (link) => link.documentId);
+    this.linkPages = pageLoader(
+      (ids, window) => links.listPages(viewer.companyId, ids, window),
+      (row) => row.node.documentId,
+    );
+    this.linksByDocument = groupLoader(
+      (ids) => links.listForDocuments(viewer.companyId, ids),
+      (link) => link.documentId,
+    );
   }
 
   async linksOf(document: DocumentModel): Promise<ShareLinkModel[]> {
@@ -47,9 +53,20 @@ export class ShareService {
 
   async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
-    if (document.isVersion || !(await this.documents.mayManage(document))) return toConnection([], first, () => [], (row) => row);
+    if (document.isVersion || !(await this.documents.mayManage(document)))
+      return toConnection(
+        [],
+        first,
+        () => [],
+        (row) => row,
+      );
     const rows = await this.linkPages.load({ parentId: document.documentId, after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+    );
   }
 
   /** Ours under /files/share/, or Nextcloud's own for a Nextcloud share. */
@@ -74,8 +91,13 @@ export class ShareService {
     try {
       const row = await this.db.transaction().execute(async (trx) => {
         const inserted = await this.links.insert(trx, {
-          id, documentId: document.documentId, companyId: this.viewer.companyId, tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
-          expiresAt, passwordHash, createdBy: this.viewer.userId,
+          id,
+          documentId: document.documentId,
+          companyId: this.viewer.companyId,
+          tokenHash: ShareTokens.hash(this.tokens.tokenOf(id)),
+          expiresAt,
+          passwordHash,
+          createdBy: this.viewer.userId,
           ...(external && { provider: 'nextcloud', externalId: external.id, externalUrl: external.url }),
         });
         await publishShareEvent(trx, 'documents.share.created', inserted, document, this.viewer.userId);

@@ -24,10 +24,17 @@ export function buildProfileBackend(backend: string, settings: StorageProfileSet
   if (backend === 'webdav') {
     return new WebDavStorageBackend({ url: settings.url!, username: settings.username, password: secret ?? undefined, root: settings.root ?? '/bheem-documents' }, egress);
   }
-  return new S3StorageBackend({
-    bucket: settings.bucket!, endpoint: settings.endpoint, region: settings.region ?? 'us-east-1', accessKeyId: settings.accessKeyId,
-    secretAccessKey: secret ?? undefined, forcePathStyle: settings.forcePathStyle ?? !!settings.endpoint,
-  }, egress);
+  return new S3StorageBackend(
+    {
+      bucket: settings.bucket!,
+      endpoint: settings.endpoint,
+      region: settings.region ?? 'us-east-1',
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: secret ?? undefined,
+      forcePathStyle: settings.forcePathStyle ?? !!settings.endpoint,
+    },
+    egress,
+  );
 }
 
 export class StorageProfiles {
@@ -60,7 +67,11 @@ export class StorageProfiles {
   async create(companyId: string, profile: NewStorageProfile, createdBy: string): Promise<string> {
     const id = randomUUID();
     await this.repository.insert({
-      id, companyId, backend: profile.backend, settings: profile.settings, createdBy,
+      id,
+      companyId,
+      backend: profile.backend,
+      settings: profile.settings,
+      createdBy,
       secretEncrypted: profile.secret === null ? null : this.secrets.encrypt(companyId, `storage-profile:${id}`, profile.secret),
     });
     return id;

@@ -56,7 +56,10 @@ export class StorageSettingsService {
       backend: (stored.backend ?? config.defaultBackend) as StorageBackendName,
       isDefault: stored.backend === null,
       server: profile && {
-        ...profile.settings, url: profile.settings.url ?? profile.settings.endpoint, hasSecret: profile.secret_encrypted !== null, createdAt: profile.created_at,
+        ...profile.settings,
+        url: profile.settings.url ?? profile.settings.endpoint,
+        hasSecret: profile.secret_encrypted !== null,
+        createdAt: profile.created_at,
       },
       maxFileBytes: stored.maxFileBytes,
       effectiveMaxFileBytes: Math.min(config.maxUploadBytes, stored.maxFileBytes ?? Number.POSITIVE_INFINITY),
@@ -114,7 +117,13 @@ export class StorageSettingsService {
     }
     const storageProfile = input.server ? await this.storageProfile(backend, input.server, stored.storageProfile) : null;
     await this.deps.repository.upsert(this.viewer.companyId, {
-      backend, storageProfile, maxFileBytes, nextcloudShares, nextcloudUrl, nextcloudUsername, updatedBy: this.viewer.userId,
+      backend,
+      storageProfile,
+      maxFileBytes,
+      nextcloudShares,
+      nextcloudUrl,
+      nextcloudUsername,
+      updatedBy: this.viewer.userId,
       nextcloudPasswordEncrypted: password != null ? this.deps.secrets.encrypt(this.viewer.companyId, 'nextcloud', password) : keepsPassword ? undefined : null,
     });
     return this.get();

@@ -28,7 +28,10 @@ export function parseChecksum(checksum: string | null | undefined): string | nul
 }
 
 function label(value: string, field: string): string {
-  const text = value.normalize('NFC').replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim();
+  const text = value
+    .normalize('NFC')
+    .replace(/[\u0000-\u001f\u007f-\u009f]/g, '')
+    .trim();
   if (!text || text.length > MAX_LABEL) throw badInput(`${field} must have 1 to ${MAX_LABEL} characters`, field);
   return text;
 }
@@ -50,7 +53,10 @@ const MAX_DESCRIPTION = 2000;
 /** Free text: NFC, control characters removed except line breaks and tabs; null or blank clears it. */
 export function parseDescription(description: string | null | undefined): string | null {
   if (description == null) return null;
-  const text = description.normalize('NFC').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '').trim();
+  const text = description
+    .normalize('NFC')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, '')
+    .trim();
   if (text.length > MAX_DESCRIPTION) throw badInput(`description must have at most ${MAX_DESCRIPTION} characters`, 'description');
   return text || null;
 }

@@ -36,11 +36,21 @@ export interface UploadTicket extends OpenedUpload {
 }
 
 export type NewUploadInput = {
-  entityType: string; entityId: string; filename: string; size: number; category?: string | null; tags?: readonly string[] | null; checksum?: string | null;
+  entityType: string;
+  entityId: string;
+  filename: string;
+  size: number;
+  category?: string | null;
+  tags?: readonly string[] | null;
+  checksum?: string | null;
 };
 
 export type NewVersionInput = {
-  documentId: string; filename?: string | null; size: number; checksum?: string | null; replacesVersion?: number | null;
+  documentId: string;
+  filename?: string | null;
+  size: number;
+  checksum?: string | null;
+  replacesVersion?: number | null;
 };
 
 export interface UploadServiceDeps {
@@ -156,12 +166,24 @@ export class UploadService {
     await this.documents.access.requireAttachable({ entityType, entityId });
     const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
-    return this.open({
-      storage_profile: profile,
-      document_id: randomUUID(), new_version: false, entity_type: entityType, entity_id: entityId, filename,
-      original_filename: cleanOriginalFilename(input.filename), category, tags, declared_size: size, declared_checksum: checksum,
-      storage_backend: backend.name,
-    }, backend, ttlSeconds);
+    return this.open(
+      {
+        storage_profile: profile,
+        document_id: randomUUID(),
+        new_version: false,
+        entity_type: entityType,
+        entity_id: entityId,
+        filename,
+        original_filename: cleanOriginalFilename(input.filename),
+        category,
+        tags,
+        declared_size: size,
+        declared_checksum: checksum,
+        storage_backend: backend.name,
+      },
+      backend,
+      ttlSeconds,
+    );
   }
 
   /**
@@ -178,13 +200,25 @@ export class UploadService {
     const checksum = parseChecksum(input.checksum);
     const { backend, profile, limit } = await this.target();
     const size = parseSize(input.size, limit);
-    return this.open({
-      storage_profile: profile,
-      document_id: document.documentId, new_version: true, entity_type: document.entityType, entity_id: document.entityId, filename,
-      original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
-      category: document.category, tags: document.tags, declared_size: size, declared_checksum: checksum, storage_backend: backend.name,
-      base_version: document.version,
-    }, backend, ttlSeconds);
+    return this.open(
+      {
+        storage_profile: profile,
+        document_id: document.documentId,
+        new_version: true,
+        entity_type: document.entityType,
+        entity_id: document.entityId,
+        filename,
+        original_filename: input.filename ? cleanOriginalFilename(input.filename) : (document.originalFilename ?? document.filename),
+        category: document.category,
+        tags: document.tags,
+        declared_size: size,
+        declared_checksum: checksum,
+        storage_backend: backend.name,
+        base_version: document.version,
+      },
+      backend,
+      ttlSeconds,
+    );
   }
 
   /** A ticket's state and the bytes received so far: for its requester and company admins. */
@@ -192,8 +226,12 @@ export class UploadService {
     const session = await this.deps.sessions.find(this.viewer.companyId, uploadId);
     if (!session || (session.created_by !== this.viewer.userId && !isAdmin(this.viewer))) return null;
     return {
-      id: session.id, status: session.status, receivedBytes: Number(session.received_size ?? 0), declaredBytes: Number(session.declared_size),
-      expiresAt: session.expires_at, documentId: session.document_id,
+      id: session.id,
+      status: session.status,
+      receivedBytes: Number(session.received_size ?? 0),
+      declaredBytes: Number(session.declared_size),
+      expiresAt: session.expires_at,
+      documentId: session.document_id,
     };
   }
 
@@ -227,8 +265,14 @@ export class UploadService {
       const locked = await this.deps.sessions.lockUploaded(trx, session.id);
       if (!locked) return; // completed concurrently: the document exists
       const fields = {
-        filename: session.filename, originalFilename: session.original_filename, mimeType, size: declaredSize,
-        checksum: session.received_checksum!, storageBackend: backend.name, storageKey: session.storage_key, storageProfile: session.storage_profile,
+        filename: session.filename,
+        originalFilename: session.original_filename,
+        mimeType,
+        size: declaredSize,
+        checksum: session.received_checksum!,
+        storageBackend: backend.name,
+        storageKey: session.storage_key,
+        storageProfile: session.storage_profile,
         uploadedBy: this.viewer.moodleUserId ?? null,
       };
       if (session.new_version) {
@@ -238,8 +282,14 @@ export class UploadService {
         await this.deps.documentRepository.appendVersion(trx, document, { versionId: session.id, ...fields });
       } else {
         await this.deps.documentRepository.insert(trx, {
-          id: session.document_id, versionId: session.id, companyId: this.viewer.companyId, category: session.category, tags: session.tags,
-          entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id, ...fields,
+          id: session.document_id,
+          versionId: session.id,
+          companyId: this.viewer.companyId,
+          category: session.category,
+          tags: session.tags,
+          entityType: session.entity_type as DocumentModel['entityType'],
+          entityId: session.entity_id,
+          ...fields,
         });
       }
       await this.deps.sessions.markCompleted(trx, session.id);
@@ -269,9 +319,17 @@ export class UploadService {
       if (!old) throw notFound('Version', `${version} of document ${documentId}`);
       if (old.version === locked.version) throw conflict(`Version ${version} is already the current version`);
       await this.deps.documentRepository.appendVersion(trx, locked, {
-        versionId: randomUUID(), filename: old.filename, originalFilename: old.original_filename, mimeType: old.mime_type,
-        size: Number(old.size), checksum: old.checksum, storageBackend: old.storage_backend, storageKey: old.storage_key, storageProfile: old.storage_profile,
-        uploadedBy: this.viewer.moodleUserId ?? null, restoredFrom: old.version,
+        versionId: randomUUID(),
+        filename: old.filename,
+        originalFilename: old.original_filename,
+        mimeType: old.mime_type,
+        size: Number(old.size),
+        checksum: old.checksum,
+        storageBackend: old.storage_backend,
+        storageKey: old.storage_key,
+        storageProfile: old.storage_profile,
+        uploadedBy: this.viewer.moodleUserId ?? null,
+        restoredFrom: old.version,
       });
       const row = (await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, locked.id))!;
       await publishDocumentEvent(trx, 'documents.document.versioned', row, this.viewer.userId, { restored_from: old.version });
@@ -281,4 +339,3 @@ export class UploadService {
     return restored!;
   }
 }
-

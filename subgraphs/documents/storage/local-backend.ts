@@ -10,15 +10,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { meteredStream } from './metered-stream.js';
-import {
-  assertStorageKey,
-  ObjectNotFoundError,
-  StorageUnavailableError,
-  type ByteRange,
-  type PutOptions,
-  type StorageBackend,
-  type StoredObject,
-} from './storage-backend.js';
+import { assertStorageKey, ObjectNotFoundError, StorageUnavailableError, type ByteRange, type PutOptions, type StorageBackend, type StoredObject } from './storage-backend.js';
 
 const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 

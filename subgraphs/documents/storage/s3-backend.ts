@@ -74,9 +74,7 @@ export class S3StorageBackend implements StorageBackend {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     try {
-      const answer = await this.client.send(
-        new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
-      );
+      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
       return answer.Body as Readable;
     } catch (error) {
       if (statusOf(error) === 404) throw new ObjectNotFoundError(key);

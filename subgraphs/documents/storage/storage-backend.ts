@@ -53,7 +53,10 @@ export class ObjectNotFoundError extends Error {
 }
 
 export class StorageUnavailableError extends Error {
-  constructor(readonly backend: StorageBackendName, cause: unknown) {
+  constructor(
+    readonly backend: StorageBackendName,
+    cause: unknown,
+  ) {
     super(`The ${backend} storage backend is unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
@@ -106,7 +109,6 @@ export function numberedName(filename: string, n: number): string {
 export function assertStorageKey(key: string): void {
   if (KEY_PATTERN.test(key)) return;
   const segments = key.split('/');
-  const readable =
-    segments.length === 3 && new RegExp(`^${UUID}$`).test(segments[0]!) && RECORD_SEGMENT.test(segments[1]!) && isSafeName(segments[2]!);
+  const readable = segments.length === 3 && new RegExp(`^${UUID}$`).test(segments[0]!) && RECORD_SEGMENT.test(segments[1]!) && isSafeName(segments[2]!);
   if (!readable) throw new Error(`Refusing storage key ${JSON.stringify(key)}`);
 }

@@ -51,10 +51,16 @@ const s3Server = () => ({ url: bucket.url, bucket: 'acme-files', accessKeyId: 'S
 async function upload(text: string, documentId?: string) {
   const bytes = Buffer.from(text);
   const ticket = documentId
-    ? (await docs.call('admin', `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, { input: { documentId, size: bytes.length } })).body.data.requestDocumentVersionUpload
-    : (await docs.call('admin', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-        input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'ledger.txt', size: bytes.length },
-      })).body.data.requestDocumentUpload;
+    ? (
+        await docs.call('admin', `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
+          input: { documentId, size: bytes.length },
+        })
+      ).body.data.requestDocumentVersionUpload
+    : (
+        await docs.call('admin', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+          input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'ledger.txt', size: bytes.length },
+        })
+      ).body.data.requestDocumentUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
   const { body } = await docs.call('admin', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
   expect(body.errors).toBeUndefined();
@@ -70,7 +76,9 @@ async function read(documentId: string, version?: number): Promise<string> {
 }
 
 const filesUnder = (directory: string): string[] =>
-  readdirSync(directory, { recursive: true, withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+  readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.join(entry.parentPath, entry.name));
 
 describe('a company on its own storage server', () => {
   it('is set up by admins only, after the server was checked, and the secret never comes back', async () => {
@@ -87,7 +95,8 @@ describe('a company on its own storage server', () => {
     const set = await docs.call('admin', SET, { input: { backend: 'webdav', server: davServer() } });
     expect(set.body.errors).toBeUndefined();
     expect(set.body.data.setCompanyStorageSettings).toEqual({
-      backend: 'webdav', server: { url: own.url, username: 'acme', root: '/erp-files', bucket: null, hasSecret: true },
+      backend: 'webdav',
+      server: { url: own.url, username: 'acme', root: '/erp-files', bucket: null, hasSecret: true },
     });
     const shown = await docs.call('admin', SETTINGS);
     expect(shown.body.data.companyStorageSettings).toMatchObject({ availableBackends: ['local'], isDefault: false });
@@ -124,15 +133,21 @@ describe('a company on its own storage server', () => {
     expect(await read(onDav.id, 2)).toBe('version two, in the bucket');
     expect(await read(onS3.id)).toBe('stored in the company bucket');
     expect(await read(onLocal.id)).toBe('stored on this server');
-    const link = (await docs.call('admin', `mutation($at: DateTime!) { createShareLink(documentId: "${onS3.id}", expiresAt: $at) { url } }`, {
-      at: new Date(Date.now() + 86_400_000).toISOString(),
-    })).body.data.createShareLink;
+    const link = (
+      await docs.call('admin', `mutation($at: DateTime!) { createShareLink(documentId: "${onS3.id}", expiresAt: $at) { url } }`, {
+        at: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+    ).body.data.createShareLink;
     expect(await (await fetch(docs.onService(link.url))).text()).toBe('stored in the company bucket');
 
     // Purging removes every version's object from the server it is on.
     const davFiles = filesUnder(own.directory).length;
     await docs.call('admin', `mutation { deleteDocument(id: "${onDav.id}") { id } }`);
-    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', '=', onDav.id).execute();
+    await db
+      .updateTable('documents.documents')
+      .set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) })
+      .where('id', '=', onDav.id)
+      .execute();
     const profiles = new StorageProfiles(new StorageProfileRepository(db), new CompanySecrets(docs.platform.config.credentialKey), new EgressPolicy(docs.platform.config.outbound));
     const backends = await createStorageBackends(docs.platform.config.documents, profiles.resolve);
     expect((await purgeTrash(new DocumentRepository(db), backends, 30, createLogger('test'))).purged).toBe(1);

@@ -58,7 +58,15 @@ async function roundTrip(username: string, taskIndex: number) {
   return document;
 }
 
-const documentCount = async () => Number((await db.selectFrom('documents.documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const documentCount = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('documents.documents')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('per-company storage backends', () => {
   it('stores each company\u2019s files on its own backend and reads them back from it', async () => {
@@ -112,8 +120,12 @@ describe('company storage settings through the API', () => {
     expect(await code({ backend: 'ftp' })).toBe('BAD_USER_INPUT');
     expect(await code({ backend: 'local', maxFileBytes: 0 })).toBe('BAD_USER_INPUT');
     expect(await code({ backend: 'local', maxFileBytes: 2 * 1024 ** 4 })).toBe('BAD_USER_INPUT');
-    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://u:p@cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe('BAD_USER_INPUT');
-    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'http://cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe('BAD_USER_INPUT');
+    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://u:p@cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe(
+      'BAD_USER_INPUT',
+    );
+    expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'http://cloud.example.com', nextcloudUsername: 'u', nextcloudAppPassword: 'p' })).toBe(
+      'BAD_USER_INPUT',
+    );
     expect(await code({ backend: 'webdav', nextcloudShares: true, nextcloudUrl: 'https://cloud.example.com', nextcloudUsername: 'u' })).toBe('BAD_USER_INPUT');
   });
 
@@ -122,11 +134,21 @@ describe('company storage settings through the API', () => {
     const set = await docs.call('globex.admin', SET, { input });
     expect(set.body.errors).toBeUndefined();
     expect(set.body.data.setCompanyStorageSettings).toEqual({
-      backend: 'webdav', isDefault: false, maxFileBytes: null, nextcloudShares: true, nextcloudUrl: 'https://cloud.example.com', nextcloudUsername: 'bheem-docs', hasNextcloudAppPassword: true,
+      backend: 'webdav',
+      isDefault: false,
+      maxFileBytes: null,
+      nextcloudShares: true,
+      nextcloudUrl: 'https://cloud.example.com',
+      nextcloudUsername: 'bheem-docs',
+      hasNextcloudAppPassword: true,
     });
     const read = await docs.call('globex.admin', SETTINGS);
     expect(JSON.stringify(read.body)).not.toContain(APP_PASSWORD);
-    const stored = await db.selectFrom('documents.company_storage').select('nextcloud_password_encrypted').where('company_id', '=', DEMO_COMPANIES.globex.id).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('documents.company_storage')
+      .select('nextcloud_password_encrypted')
+      .where('company_id', '=', DEMO_COMPANIES.globex.id)
+      .executeTakeFirstOrThrow();
     expect(stored.nextcloud_password_encrypted).toMatch(/^v1:/);
     expect(stored.nextcloud_password_encrypted).not.toContain(APP_PASSWORD);
     // No field of the type can carry it.

@@ -46,10 +46,16 @@ async function ok(query: string, variables?: Record<string, unknown>) {
 async function upload(text: string, documentId?: string) {
   const bytes = Buffer.from(text);
   const ticket = documentId
-    ? (await ok(`mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, { input: { documentId, size: bytes.length } })).requestDocumentVersionUpload
-    : (await ok(`mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-        input: { entityType: 'task', entityId: TASK, filename: 'minutes.txt', size: bytes.length },
-      })).requestDocumentUpload;
+    ? (
+        await ok(`mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
+          input: { documentId, size: bytes.length },
+        })
+      ).requestDocumentVersionUpload
+    : (
+        await ok(`mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+          input: { entityType: 'task', entityId: TASK, filename: 'minutes.txt', size: bytes.length },
+        })
+      ).requestDocumentUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
   return (await ok(`mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version } }`, { id: ticket.uploadId })).completeDocumentUpload;
 }
@@ -59,9 +65,11 @@ describe('documents events', () => {
     const document = await upload('first');
     await upload('second, longer', document.id);
     await ok(`mutation { restoreDocumentVersion(documentId: "${document.id}", version: 1) { version } }`);
-    const link = (await ok(`mutation($at: DateTime!) { createShareLink(documentId: "${document.id}", expiresAt: $at, password: "long enough") { id } }`, {
-      at: new Date(Date.now() + 86_400_000).toISOString(),
-    })).createShareLink;
+    const link = (
+      await ok(`mutation($at: DateTime!) { createShareLink(documentId: "${document.id}", expiresAt: $at, password: "long enough") { id } }`, {
+        at: new Date(Date.now() + 86_400_000).toISOString(),
+      })
+    ).createShareLink;
     await ok(`mutation { revokeShareLink(id: "${link.id}") { id } }`);
     await ok(`mutation { revokeShareLink(id: "${link.id}") { id } }`); // a second revocation changes nothing
     await ok(`mutation { deleteDocument(id: "${document.id}") { id } }`);
@@ -69,8 +77,13 @@ describe('documents events', () => {
 
     const events = await published(document.id);
     expect(events.map((event) => event.topic)).toEqual([
-      'documents.document.created', 'documents.document.versioned', 'documents.document.versioned', 'documents.share.created',
-      'documents.share.revoked', 'documents.document.deleted', 'documents.document.restored',
+      'documents.document.created',
+      'documents.document.versioned',
+      'documents.document.versioned',
+      'documents.share.created',
+      'documents.share.revoked',
+      'documents.document.deleted',
+      'documents.document.restored',
     ]);
     const bheem = DEMO_COMPANIES.bheem.id;
     for (const event of events) {
@@ -89,7 +102,11 @@ describe('documents events', () => {
   it('announce a purge with its transaction, and nothing when the purge fails', async () => {
     const document = await upload('to purge');
     await ok(`mutation { deleteDocument(id: "${document.id}") { id } }`);
-    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) }).where('id', '=', document.id).execute();
+    await db
+      .updateTable('documents.documents')
+      .set({ deleted_at: new Date(Date.now() - 400 * 86_400_000) })
+      .where('id', '=', document.id)
+      .execute();
     const repository = new DocumentRepository(db);
     const log = createLogger('test');
     // A disk that cannot be reached: removing the objects fails, the purge rolls back with its event.

@@ -50,7 +50,8 @@ describe('updateDocument and moveDocument', () => {
     const document = await upload('maya.manager', 'draft.txt', 'first draft', { tags: ['Budget', 'budget', 'Q3'], category: 'report' });
     expect(document.tags).toEqual(['Budget', 'Q3']);
     const { body } = await docs.call('emil.employee', UPDATE, {
-      id: document.id, input: { filename: '../final.txt', tags: ['Final', 'FINAL', 'q3'], category: null, description: 'Signed off.\nBy Emil' },
+      id: document.id,
+      input: { filename: '../final.txt', tags: ['Final', 'FINAL', 'q3'], category: null, description: 'Signed off.\nBy Emil' },
     });
     expect(body.errors).toBeUndefined();
     expect(body.data.updateDocument).toMatchObject({ filename: 'final.txt', tags: ['Final', 'q3'], category: null, description: 'Signed off.\nBy Emil', version: 1 });
@@ -122,9 +123,12 @@ describe('activity trail and share links after the trash', () => {
     await docs.call('emil.employee', UPDATE, { id: document.id, input: { filename: 'contract-signed.txt' } });
     await docs.call('maya.manager', UPDATE, { id: document.id, input: { tags: ['legal'] } });
     await docs.call('maya.manager', MOVE, { id: document.id, type: 'task', entity: OTHER_TASK });
-    const link = (await docs.call('maya.manager', `mutation($id: ID!, $at: DateTime!) { createShareLink(documentId: $id, expiresAt: $at) { id url } }`, {
-      id: document.id, at: inDays(3),
-    })).body.data.createShareLink;
+    const link = (
+      await docs.call('maya.manager', `mutation($id: ID!, $at: DateTime!) { createShareLink(documentId: $id, expiresAt: $at) { id url } }`, {
+        id: document.id,
+        at: inDays(3),
+      })
+    ).body.data.createShareLink;
     expect((await fetch(docs.onService(link.url))).status).toBe(200);
     await docs.call('maya.manager', `mutation { deleteDocument(id: "${document.id}") { id } }`);
     await docs.call('maya.manager', `mutation { restoreDocument(id: "${document.id}") { id } }`);
@@ -183,7 +187,8 @@ describe('cursor pagination', () => {
 
     const document = await upload('maya.manager', 'many.txt', 'v1');
     for (const version of [1, 2, 3]) {
-      const next = (await ticket('maya.manager', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: version })).body.data.requestDocumentVersionUpload;
+      const next = (await ticket('maya.manager', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: version })).body.data
+        .requestDocumentVersionUpload;
       await put(next.uploadUrl, `v${version + 1}`);
       await complete('maya.manager', next.uploadId);
     }
@@ -200,7 +205,9 @@ describe('cursor pagination', () => {
     const links = `query($id: ID!, $after: String) { document(id: $id) { shareLinks { id } shareLinksConnection(first: 2, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } } }`;
     const firstLinks = (await docs.call('maya.manager', links, { id: document.id })).body.data.document;
     const restLinks = (await docs.call('maya.manager', links, { id: document.id, after: firstLinks.shareLinksConnection.pageInfo.endCursor })).body.data.document;
-    expect([...firstLinks.shareLinksConnection.edges, ...restLinks.shareLinksConnection.edges].map((edge: any) => edge.node.id)).toEqual(firstLinks.shareLinks.map((l: any) => l.id));
+    expect([...firstLinks.shareLinksConnection.edges, ...restLinks.shareLinksConnection.edges].map((edge: any) => edge.node.id)).toEqual(
+      firstLinks.shareLinks.map((l: any) => l.id),
+    );
 
     const trashed = [await upload('maya.manager', 't1.txt', 'a'), await upload('maya.manager', 't2.txt', 'b'), await upload('maya.manager', 't3.txt', 'c')];
     for (const item of trashed) await docs.call('maya.manager', `mutation { deleteDocument(id: "${item.id}") { id } }`);

@@ -26,17 +26,21 @@ async function ok(who: string, query: string, variables?: Record<string, unknown
 }
 
 async function upload(who: string, filename: string, bytes: Buffer, target: { entityType: string; entityId: string } = { entityType: 'task', entityId: TASK }) {
-  const ticket = (await ok(who, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { ...target, filename, size: bytes.length },
-  })).requestDocumentUpload;
+  const ticket = (
+    await ok(who, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+      input: { ...target, filename, size: bytes.length },
+    })
+  ).requestDocumentUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
   return (await ok(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version mimeType } }`, { id: ticket.uploadId })).completeDocumentUpload;
 }
 
 async function uploadVersion(who: string, documentId: string, bytes: Buffer) {
-  const ticket = (await ok(who, `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { documentId, size: bytes.length },
-  })).requestDocumentVersionUpload;
+  const ticket = (
+    await ok(who, `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
+      input: { documentId, size: bytes.length },
+    })
+  ).requestDocumentVersionUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
   return (await ok(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version } }`, { id: ticket.uploadId })).completeDocumentUpload;
 }
@@ -71,7 +75,12 @@ describe('full-text search', () => {
   });
 
   it('finds PDF, DOCX, ODT and text documents by a word inside, with the word highlighted', async () => {
-    for (const [word, document] of [['axolotl', pdf], ['marimba', docx], ['kestrel', odt], ['quokka', text]] as const) {
+    for (const [word, document] of [
+      ['axolotl', pdf],
+      ['marimba', docx],
+      ['kestrel', odt],
+      ['quokka', text],
+    ] as const) {
       const hits = await search('emil.employee', word);
       expect(ids(hits)).toEqual([document.id]);
       expect(hits[0].searchRank).toBeGreaterThan(0);
@@ -149,7 +158,11 @@ describe('full-text search', () => {
     expect(state.status).toBe('failed');
     expect(state.error).toBeTruthy();
     expect(ids(await search('maya.manager', 'ibex'))).toEqual([broken.id]);
-    const image = await upload('maya.manager', 'logo.png', Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'));
+    const image = await upload(
+      'maya.manager',
+      'logo.png',
+      Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64'),
+    );
     expect((await indexed('maya.manager', image.id)).status).toBe('unsupported');
   });
 
@@ -162,7 +175,9 @@ describe('full-text search', () => {
     const unknown = await docs.call('admin', `mutation { setCompanySearchLanguage(language: "klingon") { language } }`);
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await ok('admin', `{ companySearchSettings { language isDefault availableLanguages } }`)).companySearchSettings).toMatchObject({
-      language: 'simple', isDefault: true, availableLanguages: expect.arrayContaining(['simple', 'english', 'german']),
+      language: 'simple',
+      isDefault: true,
+      availableLanguages: expect.arrayContaining(['simple', 'english', 'german']),
     });
     const set = (await ok('admin', `mutation { setCompanySearchLanguage(language: "english") { language isDefault } }`)).setCompanySearchLanguage;
     expect(set).toEqual({ language: 'english', isDefault: false });

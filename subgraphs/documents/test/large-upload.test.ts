@@ -59,9 +59,11 @@ function download(url: string): Promise<{ status: number; size: number; sha256: 
 }
 
 async function roundTrip(label: string, bytes: number) {
-  const ticket = (await ok('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl maxBytes } }`, {
-    input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${label}.bin`, size: bytes },
-  })).requestDocumentUpload;
+  const ticket = (
+    await ok('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl maxBytes } }`, {
+      input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${label}.bin`, size: bytes },
+    })
+  ).requestDocumentUpload;
   expect(ticket.maxBytes).toBe(bytes);
   const source = generated(bytes);
   const samples: { status: string; receivedBytes: number }[] = [];
@@ -74,7 +76,9 @@ async function roundTrip(label: string, bytes: number) {
     samples.push(upload);
     console.log(`${label}: ${upload.status} ${(upload.receivedBytes / 1024 ** 2).toFixed(0)} / ${(upload.declaredBytes / 1024 ** 2).toFixed(0)} MiB`);
   }, 1000);
-  const upload = await peakMemoryGrowth(() => putStream(docs.onService(ticket.uploadUrl), source.stream, { 'content-length': String(bytes) })).finally(() => clearInterval(progress));
+  const upload = await peakMemoryGrowth(() => putStream(docs.onService(ticket.uploadUrl), source.stream, { 'content-length': String(bytes) })).finally(() =>
+    clearInterval(progress),
+  );
   const uploadSeconds = (Date.now() - started) / 1000;
   expect(upload.result.status).toBe(200);
   const expected = source.sha256();
@@ -86,7 +90,8 @@ async function roundTrip(label: string, bytes: number) {
   const after = (await ok('maya.manager', `{ documentUpload(id: "${ticket.uploadId}") { status receivedBytes } }`)).documentUpload;
   expect(after).toEqual({ status: 'uploaded', receivedBytes: bytes });
 
-  const document = (await ok('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id size checksum storageBackend downloadUrl } }`)).completeDocumentUpload;
+  const document = (await ok('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id size checksum storageBackend downloadUrl } }`))
+    .completeDocumentUpload;
   expect(document).toMatchObject({ size: bytes, checksum: expected });
   const readStarted = Date.now();
   const read = await peakMemoryGrowth(() => download(docs.onService(document.downloadUrl)));

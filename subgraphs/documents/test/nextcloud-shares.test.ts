@@ -28,7 +28,11 @@ const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
 }`;
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const settings = (appPassword = APP_PASSWORD) => ({
-  backend: 'webdav', nextcloudShares: true, nextcloudUrl: nextcloud.url, nextcloudUsername: USERNAME, nextcloudAppPassword: appPassword,
+  backend: 'webdav',
+  nextcloudShares: true,
+  nextcloudUrl: nextcloud.url,
+  nextcloudUsername: USERNAME,
+  nextcloudAppPassword: appPassword,
 });
 
 beforeAll(async () => {
@@ -49,16 +53,26 @@ afterAll(async () => {
 
 async function upload(text: string) {
   const bytes = Buffer.from(text);
-  const ticket = (await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'offer.txt', size: bytes.length },
-  })).body.data.requestDocumentUpload;
+  const ticket = (
+    await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+      input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'offer.txt', size: bytes.length },
+    })
+  ).body.data.requestDocumentUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
   const { body } = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
   expect(body.data.completeDocumentUpload.storageBackend).toBe('webdav');
   return body.data.completeDocumentUpload.id as string;
 }
 
-const linkCount = async () => Number((await db.selectFrom('documents.share_links').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const linkCount = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('documents.share_links')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('Nextcloud shares', () => {
   it('are created through the OCS API, served by Nextcloud, and revoked there', async () => {
@@ -90,7 +104,10 @@ describe('Nextcloud shares', () => {
 
     const { rows } = await sql<{ topic: string; payload: any }>`
       SELECT topic, payload FROM events.outbox WHERE topic LIKE 'documents.share.%' AND payload->>'share_id' = ${link.id} ORDER BY position`.execute(db);
-    expect(rows.map((event) => [event.topic, event.payload.provider])).toEqual([['documents.share.created', 'nextcloud'], ['documents.share.revoked', 'nextcloud']]);
+    expect(rows.map((event) => [event.topic, event.payload.provider])).toEqual([
+      ['documents.share.created', 'nextcloud'],
+      ['documents.share.revoked', 'nextcloud'],
+    ]);
   });
 
   it('pass the password to Nextcloud, whose policy may refuse it, and keep no link then', async () => {

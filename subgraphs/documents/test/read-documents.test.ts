@@ -163,9 +163,7 @@ describe('federation contract', () => {
     });
     stop();
     expect(tasks.body.data._entities.map((task: any) => task.documents.map((d: any) => d.filename))).toEqual([[WIREFRAME.filename], [], [], []]);
-    expect(courses.body.data._entities.map((course: any) => course.documents.map((d: any) => d.filename))).toEqual([
-      [SYLLABUS.filename], [FORMULAS.filename], [],
-    ]);
+    expect(courses.body.data._entities.map((course: any) => course.documents.map((d: any) => d.filename))).toEqual([[SYLLABUS.filename], [FORMULAS.filename], []]);
     expect(statements.filter((sql) => sql.includes('"documents"."documents"'))).toHaveLength(2);
     const projects = await docs.call('sam.student', ENTITIES_QUERY('Project', 'documents { id }'), {
       representations: [{ __typename: 'Project', id: DEMO_ERP.projects[0].id }],

@@ -19,14 +19,16 @@ afterAll(() => docs?.stop());
 const REQUEST = `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId } }`;
 const UNKNOWN = '0b0e00ff-0000-4000-8000-0000000000ff';
 
-const request = (who: string, entityType: string, entityId: string) =>
-  docs.call(who, REQUEST, { input: { entityType, entityId, filename: 'note.txt', size: 5 } });
+const request = (who: string, entityType: string, entityId: string) => docs.call(who, REQUEST, { input: { entityType, entityId, filename: 'note.txt', size: 5 } });
 
 describe('links to records', () => {
   it('accepts records of the caller\u2019s own company, of every kind', async () => {
     for (const [type, id] of [
-      ['quote', DEMO_ERP.quotes[0].id], ['invoice', DEMO_ERP.invoices[0].id], ['project', DEMO_ERP.projects[0].id],
-      ['task', DEMO_ERP.tasks[0].id], ['employee', '9'],
+      ['quote', DEMO_ERP.quotes[0].id],
+      ['invoice', DEMO_ERP.invoices[0].id],
+      ['project', DEMO_ERP.projects[0].id],
+      ['task', DEMO_ERP.tasks[0].id],
+      ['employee', '9'],
     ] as const) {
       const { body } = await request('maya.manager', type, id);
       expect(body.errors, `${type} ${id}`).toBeUndefined();
@@ -36,16 +38,32 @@ describe('links to records', () => {
 
   it('refuses ids that do not exist, and another company\u2019s records, as NOT_FOUND', async () => {
     const cases = [
-      ['quote', UNKNOWN], ['quote', DEMO_ERP.quotes[1].id], ['invoice', UNKNOWN], ['invoice', DEMO_ERP.invoices[1].id],
-      ['project', UNKNOWN], ['project', DEMO_ERP.projects[2].id], ['task', UNKNOWN], ['task', DEMO_ERP.tasks[3].id],
-      ['employee', '999999'], ['employee', '21'], ['employee', '5'], // 21: globex staff; 5: a student, no HR record
+      ['quote', UNKNOWN],
+      ['quote', DEMO_ERP.quotes[1].id],
+      ['invoice', UNKNOWN],
+      ['invoice', DEMO_ERP.invoices[1].id],
+      ['project', UNKNOWN],
+      ['project', DEMO_ERP.projects[2].id],
+      ['task', UNKNOWN],
+      ['task', DEMO_ERP.tasks[3].id],
+      ['employee', '999999'],
+      ['employee', '21'],
+      ['employee', '5'], // 21: globex staff; 5: a student, no HR record
     ] as const;
     for (const [type, id] of cases) {
       const { body } = await request('maya.manager', type, id);
       expect(body.errors?.[0]?.extensions?.code, `${type} ${id}`).toBe('NOT_FOUND');
     }
     const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
-    const sessions = await db.selectFrom('documents.upload_sessions').select('id').where('entity_id', 'in', cases.map(([, id]) => id)).execute();
+    const sessions = await db
+      .selectFrom('documents.upload_sessions')
+      .select('id')
+      .where(
+        'entity_id',
+        'in',
+        cases.map(([, id]) => id),
+      )
+      .execute();
     expect(sessions).toEqual([]);
   });
 });

@@ -153,7 +153,9 @@ describe('a 200 MB resumable upload, interrupted and resumed', () => {
       const documentId = result.lastResponse.getHeader('Document-Id');
       expect(result.lastResponse.getHeader('Document-Sha256')).toBe(expected);
 
-      const { document } = await ok('maya.manager', `query($id: ID!) { document(id: $id) { id filename size checksum storageBackend tags version downloadUrl } }`, { id: documentId });
+      const { document } = await ok('maya.manager', `query($id: ID!) { document(id: $id) { id filename size checksum storageBackend tags version downloadUrl } }`, {
+        id: documentId,
+      });
       expect(document).toMatchObject({ filename: `${backend}-large.bin`, size: LARGE, checksum: expected, storageBackend: backend, tags: ['tus'], version: 1 });
       const progress = (await ok('maya.manager', `{ documentUpload(id: "${upload.uploadId}") { status receivedBytes } }`)).documentUpload;
       expect(progress).toEqual({ status: 'completed', receivedBytes: LARGE });
@@ -225,7 +227,7 @@ describe('who may upload', () => {
     expect(tooLarge.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('refuses tus requests without the upload token, with another upload\'s or another company\'s, or an expired one', async () => {
+  it("refuses tus requests without the upload token, with another upload's or another company's, or an expired one", async () => {
     const mine = await createResumable('maya.manager', { filename: 'mine.bin', size: 8 });
     const location = await createTus(mine, 8);
     expect((await tus('PATCH', location, { 'Upload-Offset': '0' }, Buffer.from('12345678'))).status).toBe(401);
@@ -322,7 +324,13 @@ describe('several replicas', () => {
     });
     const directory = mkdtempSync(path.join(os.tmpdir(), 'bheem-tus-replica-'));
     const url = `http://127.0.0.1:${port}`;
-    const env = { ...process.env, ...storageEnv({ webdav, s3 }), DATABASE_URL: docs.platform.database.url, DOCUMENTS_RESUMABLE_STAGING_DIR: directory, DOCUMENTS_INTERNAL_URL: url };
+    const env = {
+      ...process.env,
+      ...storageEnv({ webdav, s3 }),
+      DATABASE_URL: docs.platform.database.url,
+      DOCUMENTS_RESUMABLE_STAGING_DIR: directory,
+      DOCUMENTS_INTERNAL_URL: url,
+    };
     const config = loadConfig(env);
     config.subgraphUrls = { ...docs.platform.config.subgraphUrls };
     const running = await startSubgraph(documentsSubgraph, { config, databaseUrl: docs.platform.database.url, log: createLogger('test') }, { port });

@@ -27,9 +27,11 @@ const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
 
 async function uploadText(username: string, text: string, filename: string) {
   const bytes = Buffer.from(text);
-  const ticket = (await docs.call(username, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename, size: bytes.length },
-  })).body.data.requestDocumentUpload;
+  const ticket = (
+    await docs.call(username, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+      input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename, size: bytes.length },
+    })
+  ).body.data.requestDocumentUpload;
   expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
   return (await docs.call(username, `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`)).body.data.completeDocumentUpload;
 }
@@ -103,7 +105,11 @@ describe('share links', () => {
     expect((await attempt('198.51.100.2', 'correct horse')).status).toBe(429);
 
     // Once the window is over, the right password works again.
-    await db.updateTable('documents.share_password_failures').set({ window_start: new Date(Date.now() - 16 * 60_000) }).where('share_id', '=', link.id).execute();
+    await db
+      .updateTable('documents.share_password_failures')
+      .set({ window_start: new Date(Date.now() - 16 * 60_000) })
+      .where('share_id', '=', link.id)
+      .execute();
     const later = await attempt('203.0.113.7', 'correct horse');
     expect(later.status).toBe(200);
     await later.arrayBuffer();
@@ -165,7 +171,11 @@ describe('archive, trash and purge', () => {
 
     expect((await purgeTrash(repository, backends, retention, log)).purged).toBe(0);
     // Only the first document has been in the trash long enough.
-    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) }).where('id', '=', document.id).execute();
+    await db
+      .updateTable('documents.documents')
+      .set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) })
+      .where('id', '=', document.id)
+      .execute();
     expect((await purgeTrash(repository, backends, retention, log)).purged).toBe(1);
     expect(await backends.get('local').exists(key)).toBe(false);
     expect(await db.selectFrom('documents.document_versions').select('id').where('document_id', '=', document.id).execute()).toEqual([]);

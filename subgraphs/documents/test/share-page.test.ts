@@ -31,9 +31,13 @@ const PASSWORD = 'correct horse battery';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 async function share(password: string | null) {
-  const { body } = await docs.call('maya.manager', `mutation($id: ID!, $at: DateTime!, $password: String) {
+  const { body } = await docs.call(
+    'maya.manager',
+    `mutation($id: ID!, $at: DateTime!, $password: String) {
     createShareLink(documentId: $id, expiresAt: $at, password: $password) { id url }
-  }`, { id: BUDGET.id, at: inDays(2), password });
+  }`,
+    { id: BUDGET.id, at: inDays(2), password },
+  );
   expect(body.errors).toBeUndefined();
   return { id: body.data.createShareLink.id as string, url: docs.onService(body.data.createShareLink.url) };
 }
@@ -87,7 +91,11 @@ describe('share links in a browser', () => {
     await docs.call('maya.manager', `mutation { revokeShareLink(id: "${revoked.id}") { id } }`);
     const expired = await share(PASSWORD);
     const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
-    await db.updateTable('documents.share_links').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', expired.id).execute();
+    await db
+      .updateTable('documents.share_links')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('id', '=', expired.id)
+      .execute();
     const page = await browser.newPage();
     for (const url of [revoked.url, expired.url]) {
       const response = await page.goto(url);

@@ -8,7 +8,10 @@ import { parseHeadline, snippetHtml } from '../services/search-snippet.js';
 import { sampleDocx, sampleOdt, samplePdf } from './sample-files.js';
 
 const limits = (overrides: Partial<ExtractionLimits> = {}): ExtractionLimits => ({
-  maxChars: 10_000, deadline: Date.now() + 60_000, maxUnpackedBytes: 1024 ** 2, ...overrides,
+  maxChars: 10_000,
+  deadline: Date.now() + 60_000,
+  maxUnpackedBytes: 1024 ** 2,
+  ...overrides,
 });
 
 /** What the indexer does: the type sniffed from the bytes, then the text. */
@@ -65,7 +68,13 @@ describe('text extraction', () => {
 describe('search snippets', () => {
   it('turn headline markers into ranges and escaped HTML', () => {
     const snippet = parseHeadline('the \u0002<fox>\u0003 and the \u0002fox\u0003!');
-    expect(snippet).toEqual({ text: 'the <fox> and the fox!', highlights: [{ start: 4, length: 5 }, { start: 18, length: 3 }] });
+    expect(snippet).toEqual({
+      text: 'the <fox> and the fox!',
+      highlights: [
+        { start: 4, length: 5 },
+        { start: 18, length: 3 },
+      ],
+    });
     expect(snippetHtml(snippet)).toBe('the <mark>&lt;fox&gt;</mark> and the <mark>fox</mark>!');
   });
 });

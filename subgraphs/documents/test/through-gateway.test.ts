@@ -29,7 +29,8 @@ const SYLLABUS = DEMO_DOCUMENTS.find((document) => document.filename === 'PHY101
 
 describe('documents through the gateway', () => {
   it('pages every listed document\u2019s versions, share links and activity with one statement each', async () => {
-    const PAGES = 'id versionsConnection(first: 2) { edges { cursor node { version } } pageInfo { hasNextPage endCursor } } shareLinksConnection(first: 2) { edges { node { id } } pageInfo { hasNextPage } } activity(first: 2) { edges { node { action } } pageInfo { hasNextPage endCursor } }';
+    const PAGES =
+      'id versionsConnection(first: 2) { edges { cursor node { version } } pageInfo { hasNextPage endCursor } } shareLinksConnection(first: 2) { edges { node { id } } pageInfo { hasNextPage } } activity(first: 2) { edges { node { action } } pageInfo { hasNextPage endCursor } }';
     const statements: string[] = [];
     const stop = observeQueries((sql) => statements.push(sql));
     const listed = await platform.query('maya.manager', `{ documents { ${PAGES} } }`);
@@ -38,7 +39,10 @@ describe('documents through the gateway', () => {
     const documents = listed.data.documents as { id: string }[];
     expect(documents.length).toBeGreaterThan(3);
     for (const table of ['"document_versions"', '"share_links"', '"document_activity"']) {
-      expect(statements.filter((sql) => sql.includes(table) && sql.includes('row_number()')), table).toHaveLength(1);
+      expect(
+        statements.filter((sql) => sql.includes(table) && sql.includes('row_number()')),
+        table,
+      ).toHaveLength(1);
     }
     // The same pages as asked one document at a time, next pages included.
     for (const document of documents) {
@@ -47,16 +51,23 @@ describe('documents through the gateway', () => {
     }
     const paged = documents.find((document: any) => document.versionsConnection.pageInfo.hasNextPage) as any;
     if (paged) {
-      const next = await platform.query('maya.manager', `query($id: ID!, $after: String) { document(id: $id) { versionsConnection(first: 2, after: $after) { edges { node { version } } } } }`, { id: paged.id, after: paged.versionsConnection.pageInfo.endCursor });
+      const next = await platform.query(
+        'maya.manager',
+        `query($id: ID!, $after: String) { document(id: $id) { versionsConnection(first: 2, after: $after) { edges { node { version } } } } }`,
+        { id: paged.id, after: paged.versionsConnection.pageInfo.endCursor },
+      );
       expect(next.data.document.versionsConnection.edges[0].node.version).toBeLessThan(paged.versionsConnection.edges.at(-1).node.version);
     }
   });
 
   it('adds documents to ERP tasks and projects', async () => {
-    const { data, errors } = await platform.query('maya.manager', `{
+    const { data, errors } = await platform.query(
+      'maya.manager',
+      `{
       task(id: "${DEMO_ERP.tasks[0].id}") { title documents { filename downloadUrl } }
       projects { name documents { filename } }
-    }`);
+    }`,
+    );
     expect(errors).toBeUndefined();
     expect(data.task.documents.map((d: any) => d.filename)).toEqual([WIREFRAME.filename]);
     const lab = data.projects.find((project: any) => project.name === 'Physics lab equipment');
@@ -76,7 +87,10 @@ describe('documents through the gateway', () => {
 
   it('adds documents to quotes, invoices and employees', async () => {
     const token = await platform.tokenFor('maya.manager');
-    for (const [entityType, entityId, filename] of [['quote', DEMO_ERP.quotes[0].id, 'signed quote.txt'], ['invoice', DEMO_ERP.invoices[0].id, 'invoice.txt']]) {
+    for (const [entityType, entityId, filename] of [
+      ['quote', DEMO_ERP.quotes[0].id, 'signed quote.txt'],
+      ['invoice', DEMO_ERP.invoices[0].id, 'invoice.txt'],
+    ]) {
       const requested = await platform.request({
         token,
         query: `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`,

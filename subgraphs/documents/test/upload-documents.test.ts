@@ -43,18 +43,38 @@ async function upload(username: string, bytes: Buffer, input: Record<string, unk
   return completed.body.data.completeDocumentUpload;
 }
 
-const documentCount = async () => Number((await db.selectFrom('documents.documents').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const documentCount = async () =>
+  Number(
+    (
+      await db
+        .selectFrom('documents.documents')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('uploads through signed URLs', () => {
   it('stores the bytes, computes the checksum, sniffs the type and sanitizes the name', async () => {
     // A NUL in the name is refused before the service sees it (test/strict-inputs.test.ts).
     const document = await upload('maya.manager', PNG, {
-      filename: '../../etc/evil\u202Egnp.html', mimeType: 'text/html', category: 'design', tags: ['logo', ' logo ', 'brand'],
+      filename: '../../etc/evil\u202Egnp.html',
+      mimeType: 'text/html',
+      category: 'design',
+      tags: ['logo', ' logo ', 'brand'],
       checksum: sha256(PNG),
     });
     expect(document).toMatchObject({
-      filename: 'evilgnp.html', originalFilename: '../../etc/evilgnp.html', mimeType: 'image/png', size: PNG.length,
-      checksum: sha256(PNG), version: 1, entityType: 'task', entityId: TASK, category: 'design', tags: ['logo', 'brand'], uploadedBy: { id: '8' },
+      filename: 'evilgnp.html',
+      originalFilename: '../../etc/evilgnp.html',
+      mimeType: 'image/png',
+      size: PNG.length,
+      checksum: sha256(PNG),
+      version: 1,
+      entityType: 'task',
+      entityId: TASK,
+      category: 'design',
+      tags: ['logo', 'brand'],
+      uploadedBy: { id: '8' },
     });
     expect(document.versions).toEqual([{ version: 1, checksum: sha256(PNG) }]);
     const download = await fetch(docs.onService(document.downloadUrl));
@@ -156,9 +176,15 @@ describe('versions', () => {
     expect((await put(ticket.uploadUrl, second)).status).toBe(200);
     const updated = (await docs.call('emil.employee', COMPLETE, { id: ticket.uploadId })).body.data.completeDocumentUpload;
     expect(updated).toMatchObject({ id: document.id, version: 2, filename: 'plan v2.txt', checksum: sha256(second), size: second.length, uploadedBy: { id: '9' } });
-    expect(updated.versions).toEqual([{ version: 2, checksum: sha256(second) }, { version: 1, checksum: sha256(first) }]);
+    expect(updated.versions).toEqual([
+      { version: 2, checksum: sha256(second) },
+      { version: 1, checksum: sha256(first) },
+    ]);
 
-    const restore = await docs.call('maya.manager', `mutation { restoreDocumentVersion(documentId: "${document.id}", version: 1) { version checksum filename downloadUrl versions { version } } }`);
+    const restore = await docs.call(
+      'maya.manager',
+      `mutation { restoreDocumentVersion(documentId: "${document.id}", version: 1) { version checksum filename downloadUrl versions { version } } }`,
+    );
     const restored = restore.body.data.restoreDocumentVersion;
     expect(restored).toMatchObject({ version: 3, checksum: sha256(first), filename: 'plan.txt' });
     expect(restored.versions.map((v: any) => v.version)).toEqual([3, 2, 1]);

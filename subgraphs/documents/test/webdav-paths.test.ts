@@ -62,7 +62,11 @@ describe('readable WebDAV paths', () => {
     const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
     for (const id of [first, second]) await docs.call('maya.manager', `mutation { deleteDocument(id: "${id}") { id } }`);
     const retention = docs.platform.config.documents.trashRetentionDays;
-    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) }).where('id', 'in', [first, second]).execute();
+    await db
+      .updateTable('documents.documents')
+      .set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) })
+      .where('id', 'in', [first, second])
+      .execute();
     const backends = await createStorageBackends(docs.platform.config.documents);
     expect((await purgeTrash(new DocumentRepository(db), backends, retention, createLogger('test'))).purged).toBe(2);
     expect(readdirSync(folder())).toEqual(['Budget 2026 (2).csv']);
@@ -81,7 +85,11 @@ describe('readable WebDAV paths', () => {
     await docs.call('maya.manager', `mutation { deleteDocument(id: "${id}") { id } }`);
     const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
     const retention = docs.platform.config.documents.trashRetentionDays;
-    await db.updateTable('documents.documents').set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) }).where('id', '=', id).execute();
+    await db
+      .updateTable('documents.documents')
+      .set({ deleted_at: new Date(Date.now() - (retention + 1) * 86_400_000) })
+      .where('id', '=', id)
+      .execute();
     await purgeTrash(new DocumentRepository(db), await createStorageBackends(docs.platform.config.documents), retention, createLogger('test'));
     expect(existsSync(taskFolder)).toBe(false);
     expect(existsSync(folder())).toBe(true); // another record's folder, still holding a file

@@ -9,8 +9,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
 
-const oneOf = (column: string, values: string[]) =>
-  sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
+const oneOf = (column: string, values: string[]) => sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
 
 export const erpMigrations: Migrations = {
   '0001-erp-records': {

@@ -66,8 +66,13 @@ export class ProjectRepository {
     const row = await this.db
       .insertInto('erp.projects')
       .values({
-        company_id: companyId, name: fields.name, description: fields.description, status: fields.status,
-        start_date: fields.startDate, due_date: fields.dueDate, course_id: fields.courseId,
+        company_id: companyId,
+        name: fields.name,
+        description: fields.description,
+        status: fields.status,
+        start_date: fields.startDate,
+        due_date: fields.dueDate,
+        course_id: fields.courseId,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

@@ -9,7 +9,10 @@ import { requireStaff } from './erp-access.js';
 export class CompanyService {
   private readonly companyById: DataLoader<string, CompanyModel | null>;
 
-  constructor(private readonly viewer: Viewer, db: ErpDb) {
+  constructor(
+    private readonly viewer: Viewer,
+    db: ErpDb,
+  ) {
     // Only the caller's company is ever asked for: other ids match nothing, without a query of their own.
     this.companyById = rowLoader(
       (ids) => db.read.companies.findByIds(ids.filter((id) => id === viewer.companyId)),

@@ -9,8 +9,14 @@ import { isManager, requireStaff } from './erp-access.js';
 export class EmployeeService {
   private readonly employeeById: DataLoader<string, EmployeeModel | null>;
 
-  constructor(private readonly viewer: Viewer, db: ErpDb) {
-    this.employeeById = rowLoader((ids) => db.read.employees.findByIds(viewer.companyId, ids), (employee) => employee.id);
+  constructor(
+    private readonly viewer: Viewer,
+    db: ErpDb,
+  ) {
+    this.employeeById = rowLoader(
+      (ids) => db.read.employees.findByIds(viewer.companyId, ids),
+      (employee) => employee.id,
+    );
   }
 
   async getEmployee(id: string): Promise<EmployeeModel | null> {

@@ -128,10 +128,7 @@ export const MILESTONE_FIELDS: Record<'name' | 'description' | 'dueDate' | 'comp
   completedAt: 'completed_at',
 };
 
-export const MEETING_FIELDS: Record<
-  'customerName' | 'customerEmail' | 'location' | 'description' | 'scheduledAt' | 'endAt' | 'ownerId' | 'status',
-  MeetingField
-> = {
+export const MEETING_FIELDS: Record<'customerName' | 'customerEmail' | 'location' | 'description' | 'scheduledAt' | 'endAt' | 'ownerId' | 'status', MeetingField> = {
   customerName: 'customer_name',
   customerEmail: 'customer_email',
   location: 'location',

@@ -22,8 +22,14 @@ const DAY_MS = 86_400_000;
 export class LeaveService {
   private readonly leaveById: DataLoader<string, LeaveRequestModel | null>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
-    this.leaveById = rowLoader((ids) => db.read.leaveRequests.findByIds(viewer.companyId, ids), (leave) => leave.id);
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: ErpDb,
+  ) {
+    this.leaveById = rowLoader(
+      (ids) => db.read.leaveRequests.findByIds(viewer.companyId, ids),
+      (leave) => leave.id,
+    );
   }
 
   /** Managers see every request of the company; others only their own. */
@@ -69,7 +75,9 @@ export class LeaveService {
       await repositories.leaveRequests.lockEmployee(companyId, employeeId);
       const overlapping = await repositories.leaveRequests.findActiveOverlapping(companyId, employeeId, input.startDate, input.endDate);
       if (overlapping) {
-        throw conflict(`The requested leave overlaps your ${overlapping.status.toLowerCase()} leave ${overlapping.id} (${overlapping.startDate.toISOString()} to ${overlapping.endDate.toISOString()})`);
+        throw conflict(
+          `The requested leave overlaps your ${overlapping.status.toLowerCase()} leave ${overlapping.id} (${overlapping.startDate.toISOString()} to ${overlapping.endDate.toISOString()})`,
+        );
       }
       const created = await repositories.leaveRequests.insert(companyId, {
         employeeId,

@@ -19,9 +19,18 @@ export class MilestoneService {
   private readonly milestoneById: DataLoader<string, MilestoneModel | null>;
   private readonly milestonesByProject: DataLoader<string, MilestoneModel[]>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb) {
-    this.milestoneById = rowLoader((ids) => db.read.milestones.findByIds(viewer.companyId, ids), (milestone) => milestone.id);
-    this.milestonesByProject = groupLoader((ids) => db.read.milestones.findByProjects(viewer.companyId, ids), (milestone) => milestone.projectId);
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: ErpDb,
+  ) {
+    this.milestoneById = rowLoader(
+      (ids) => db.read.milestones.findByIds(viewer.companyId, ids),
+      (milestone) => milestone.id,
+    );
+    this.milestonesByProject = groupLoader(
+      (ids) => db.read.milestones.findByProjects(viewer.companyId, ids),
+      (milestone) => milestone.projectId,
+    );
   }
 
   getMilestone(id: string): Promise<MilestoneModel | null> {

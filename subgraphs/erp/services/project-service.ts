@@ -20,8 +20,15 @@ function checkDates(project: Pick<ProjectFields, 'startDate' | 'dueDate'>): void
 export class ProjectService {
   private readonly projectById: DataLoader<string, ProjectModel | null>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly courses: CompanyCourses) {
-    this.projectById = rowLoader((ids) => db.read.projects.findByIds(viewer.companyId, ids), (project) => project.id);
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: ErpDb,
+    private readonly courses: CompanyCourses,
+  ) {
+    this.projectById = rowLoader(
+      (ids) => db.read.projects.findByIds(viewer.companyId, ids),
+      (project) => project.id,
+    );
   }
 
   getProject(id: string): Promise<ProjectModel | null> {

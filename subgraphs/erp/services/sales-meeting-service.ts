@@ -12,8 +12,20 @@ import { actorOf, requireManager, requireStaff } from './erp-access.js';
 import { MEETING_FIELDS, meetingPayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
 import {
-  changedKeys, endsAfterStart, LIMITS, merged, notNull, optionalEmail, optionalText, optionalUserId, page, pick, recordId,
-  requiredText, requireSomeField, userId,
+  changedKeys,
+  endsAfterStart,
+  LIMITS,
+  merged,
+  notNull,
+  optionalEmail,
+  optionalText,
+  optionalUserId,
+  page,
+  pick,
+  recordId,
+  requiredText,
+  requireSomeField,
+  userId,
 } from './validate.js';
 
 type MeetingPatch = Partial<Omit<SalesMeetingFields, 'cancellationReason'>>;
@@ -21,8 +33,15 @@ type MeetingPatch = Partial<Omit<SalesMeetingFields, 'cancellationReason'>>;
 export class SalesMeetingService {
   private readonly meetingById: DataLoader<string, SalesMeetingModel | null>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly people: CompanyPeople) {
-    this.meetingById = rowLoader((ids) => db.read.salesMeetings.findByIds(viewer.companyId, ids), (meeting) => meeting.id);
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: ErpDb,
+    private readonly people: CompanyPeople,
+  ) {
+    this.meetingById = rowLoader(
+      (ids) => db.read.salesMeetings.findByIds(viewer.companyId, ids),
+      (meeting) => meeting.id,
+    );
   }
 
   getSalesMeeting(id: string): Promise<SalesMeetingModel | null> {

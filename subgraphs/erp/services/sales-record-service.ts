@@ -10,9 +10,15 @@ export class SalesRecordService {
   private readonly quoteById: DataLoader<string, SalesRecordModel | null>;
   private readonly invoiceById: DataLoader<string, SalesRecordModel | null>;
 
-  constructor(private readonly viewer: Viewer, db: ErpDb) {
+  constructor(
+    private readonly viewer: Viewer,
+    db: ErpDb,
+  ) {
     const loader = (table: 'erp.quotes' | 'erp.invoices') =>
-      rowLoader<SalesRecordModel>((ids) => db.read.salesRecords.findByIds(table, viewer.companyId, ids), (row) => row.id);
+      rowLoader<SalesRecordModel>(
+        (ids) => db.read.salesRecords.findByIds(table, viewer.companyId, ids),
+        (row) => row.id,
+      );
     this.quoteById = loader('erp.quotes');
     this.invoiceById = loader('erp.invoices');
   }

@@ -15,22 +15,33 @@ import { projectOfCompany } from './company-project.js';
 import { actorOf, isManager, isStaff, requireManager, requireStaff } from './erp-access.js';
 import { TASK_FIELDS, taskPayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
-import {
-  changedKeys, notNull, optionalText, optionalUserId, page, pick, recordId, requiredText, requireSomeField, userId,
-} from './validate.js';
+import { changedKeys, notNull, optionalText, optionalUserId, page, pick, recordId, requiredText, requireSomeField, userId } from './validate.js';
 
 export class TaskService {
   private readonly taskById: DataLoader<string, TaskModel | null>;
   private readonly tasksByProject: DataLoader<string, TaskModel[]>;
   private readonly tasksByCourse: DataLoader<string, TaskModel[]>;
 
-  constructor(private readonly viewer: Viewer, private readonly db: ErpDb, private readonly people: CompanyPeople) {
-    this.taskById = rowLoader((ids) => db.read.tasks.findByIds(viewer.companyId, ids), (task) => task.id);
-    this.tasksByProject = groupLoader((ids) => db.read.tasks.findByProjects(viewer.companyId, ids), (task) => task.projectId);
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly db: ErpDb,
+    private readonly people: CompanyPeople,
+  ) {
+    this.taskById = rowLoader(
+      (ids) => db.read.tasks.findByIds(viewer.companyId, ids),
+      (task) => task.id,
+    );
+    this.tasksByProject = groupLoader(
+      (ids) => db.read.tasks.findByProjects(viewer.companyId, ids),
+      (task) => task.projectId,
+    );
     this.tasksByCourse = new DataLoader(async (courseIds) => {
       const projects = await db.read.projects.findByCourses(viewer.companyId, courseIds);
       const courseOf = new Map(projects.map((project) => [project.id, project.courseId]));
-      const tasks = await db.read.tasks.findByProjects(viewer.companyId, projects.map((project) => project.id));
+      const tasks = await db.read.tasks.findByProjects(
+        viewer.companyId,
+        projects.map((project) => project.id),
+      );
       return courseIds.map((courseId) => tasks.filter((task) => courseOf.get(task.projectId) === courseId));
     });
   }

@@ -51,7 +51,10 @@ describe('projects linked to Academy courses (through the gateway)', () => {
     }
     const { createProject: project } = await gql('maya.manager', CREATE, { input: { name: 'Unlinked' } });
     for (const courseId of ['201', '']) {
-      const refused = await errorOf('maya.manager', `mutation($id: ID!, $courseId: ID) { updateProject(id: $id, input: { courseId: $courseId }) { id } }`, { id: project.id, courseId });
+      const refused = await errorOf('maya.manager', `mutation($id: ID!, $courseId: ID) { updateProject(id: $id, input: { courseId: $courseId }) { id } }`, {
+        id: project.id,
+        courseId,
+      });
       expect(refused?.extensions?.code, courseId).toBe('BAD_USER_INPUT');
     }
     const { projects } = await gql('maya.manager', `{ projects { name course { id } } }`);

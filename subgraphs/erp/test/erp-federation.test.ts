@@ -45,9 +45,7 @@ describe('erp _entities contract', () => {
   for (const type of ENTITY_TYPES) {
     it(`resolves ${type.typename} references in order, in one SQL statement, null for unknown and foreign ids`, async () => {
       const ids = [type.own, UNKNOWN, 'not-a-uuid', ...(type.foreign ? [type.foreign] : []), type.own];
-      const { result, count } = await statementsOn(type.table, () =>
-        call('admin', ENTITIES_QUERY(type.typename, type.selection), { representations: reps(type.typename, ids) }),
-      );
+      const { result, count } = await statementsOn(type.table, () => call('admin', ENTITIES_QUERY(type.typename, type.selection), { representations: reps(type.typename, ids) }));
       expect(result.errors).toBeUndefined();
       const entities = result.data._entities;
       expect(entities.map((entity: any) => entity?.id ?? null)).toEqual(ids.map((id) => (id === type.own ? id : null)));
@@ -79,9 +77,7 @@ describe('erp _entities contract', () => {
   });
 
   it('loads nested project tasks, milestones and back-references without N+1', async () => {
-    const { result, count: tasks } = await statementsOn('tasks', () =>
-      call('admin', '{ projects { id tasks { id project { id } } milestones { id project { name } } } }'),
-    );
+    const { result, count: tasks } = await statementsOn('tasks', () => call('admin', '{ projects { id tasks { id project { id } } milestones { id project { name } } } }'));
     expect(result.errors).toBeUndefined();
     expect(result.data.projects).toHaveLength(2);
     expect(tasks).toBe(1);
@@ -116,17 +112,24 @@ describe('erp _entities contract', () => {
 
 describe('erp tenant isolation', () => {
   it('never returns another company\u2019s records from root fields', async () => {
-    const { data, errors } = await call('globex.admin', `query($t: ID!, $p: ID!, $m: ID!, $s: ID!, $l: ID!) {
+    const { data, errors } = await call(
+      'globex.admin',
+      `query($t: ID!, $p: ID!, $m: ID!, $s: ID!, $l: ID!) {
       task(id: $t) { id } project(id: $p) { id } milestone(id: $m) { id } salesMeeting(id: $s) { id } leaveRequest(id: $l) { id }
-    }`, { t: DEMO.homePageTask, p: DEMO.websiteProject, m: DEMO.websiteBeta, s: DEMO.sunriseMeeting, l: DEMO.emilLeave });
+    }`,
+      { t: DEMO.homePageTask, p: DEMO.websiteProject, m: DEMO.websiteBeta, s: DEMO.sunriseMeeting, l: DEMO.emilLeave },
+    );
     expect(errors).toBeUndefined();
     expect(data).toEqual({ task: null, project: null, milestone: null, salesMeeting: null, leaveRequest: null });
   });
 
   it('lists only the caller\u2019s company records', async () => {
-    const { data } = await call('globex.admin', `{
+    const { data } = await call(
+      'globex.admin',
+      `{
       projects { id tasks { id } milestones { id } } tasks { id } milestones { id } salesMeetings { id } leaveRequests { id } myCompany { id }
-    }`);
+    }`,
+    );
     expect(data.projects).toEqual([{ id: DEMO.globexProject, tasks: [{ id: DEMO.globexTask }], milestones: [{ id: DEMO.globexGoLive }] }]);
     expect(data.tasks).toEqual([{ id: DEMO.globexTask }]);
     expect(data.milestones).toEqual([{ id: DEMO.globexGoLive }]);
@@ -142,10 +145,14 @@ describe('erp tenant isolation', () => {
       const { data } = await call('globex.admin', ENTITIES_QUERY(type.typename, 'id'), { representations: reps(type.typename, [type.own]) });
       expect(data._entities, type.typename).toEqual([null]);
     }
-    const nested = await call('globex.admin', `query($representations: [_Any!]!) { _entities(representations: $representations) {
+    const nested = await call(
+      'globex.admin',
+      `query($representations: [_Any!]!) { _entities(representations: $representations) {
       ... on Project { id tasks { id } milestones { id } }
       ... on Task { id project { id } }
-    } }`, { representations: [...reps('Project', [DEMO.websiteProject]), ...reps('Task', [DEMO.homePageTask, DEMO.globexTask])] });
+    } }`,
+      { representations: [...reps('Project', [DEMO.websiteProject]), ...reps('Task', [DEMO.homePageTask, DEMO.globexTask])] },
+    );
     expect(nested.data._entities).toEqual([null, null, { id: DEMO.globexTask, project: { id: DEMO.globexProject } }]);
   });
 

@@ -15,9 +15,12 @@ const ids = (list: { id: string }[]) => list.map((item) => item.id);
 
 describe('erp queries', () => {
   it('shows a manager the company projects with their tasks (by due date) and milestones', async () => {
-    const { data, errors } = await call('maya.manager', `{
+    const { data, errors } = await call(
+      'maya.manager',
+      `{
       projects { id name status tasks { id title status dueDate project { id } assignee { id } } milestones { id name project { name } } }
-    }`);
+    }`,
+    );
     expect(errors).toBeUndefined();
     expect(data.projects.map((project: any) => project.name)).toEqual(['Campus website relaunch', 'Physics lab equipment']);
     const [website, lab] = data.projects;
@@ -44,7 +47,8 @@ describe('erp queries', () => {
     const later = await call('emil.employee', 'query($after: DateTime) { tasks(dueAfter: $after) { id } }', { after: inDays(6) });
     expect(ids(later.data.tasks)).toEqual([DEMO.cataloguePagesTask]);
     const window = await call('emil.employee', 'query($a: DateTime, $b: DateTime) { tasks(dueAfter: $a, dueBefore: $b, first: 1, offset: 1) { id } }', {
-      a: inDays(1), b: inDays(13),
+      a: inDays(1),
+      b: inDays(13),
     });
     expect(ids(window.data.tasks)).toEqual([DEMO.homePageTask]);
   });
@@ -105,15 +109,25 @@ describe('erp queries', () => {
 
   it('refuses every read to a caller without a staff role', async () => {
     const reads = [
-      '{ myCompany { id } }', '{ projects { id } }', `{ project(id: "${DEMO.websiteProject}") { id } }`, '{ tasks { id } }',
-      `{ task(id: "${DEMO.homePageTask}") { id } }`, '{ milestones { id } }', `{ milestone(id: "${DEMO.websiteBeta}") { id } }`,
-      '{ salesMeetings { id } }', `{ salesMeeting(id: "${DEMO.sunriseMeeting}") { id } }`, '{ leaveRequests { id } }',
+      '{ myCompany { id } }',
+      '{ projects { id } }',
+      `{ project(id: "${DEMO.websiteProject}") { id } }`,
+      '{ tasks { id } }',
+      `{ task(id: "${DEMO.homePageTask}") { id } }`,
+      '{ milestones { id } }',
+      `{ milestone(id: "${DEMO.websiteBeta}") { id } }`,
+      '{ salesMeetings { id } }',
+      `{ salesMeeting(id: "${DEMO.sunriseMeeting}") { id } }`,
+      '{ leaveRequests { id } }',
       `{ leaveRequest(id: "${DEMO.emilLeave}") { id } }`,
     ];
     for (const query of reads) {
       const { data, errors } = await call('sam.student', query);
       expect(errors?.[0]?.extensions?.code, query).toBe('FORBIDDEN');
-      expect(Object.values(data ?? {}).every((value) => value === null), query).toBe(true);
+      expect(
+        Object.values(data ?? {}).every((value) => value === null),
+        query,
+      ).toBe(true);
     }
   });
 

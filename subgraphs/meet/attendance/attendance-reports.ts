@@ -43,7 +43,10 @@ export class AttendanceReports {
 
   async courseReport(companyId: string, courseId: string, roster: CourseRoster): Promise<CourseAttendanceModel> {
     const classes = await this.classes.list(companyId, { status: ['LIVE', 'ENDED'] }, [courseId]);
-    const rows = await this.attendance.listByClasses(companyId, classes.map((liveClass) => liveClass.id));
+    const rows = await this.attendance.listByClasses(
+      companyId,
+      classes.map((liveClass) => liveClass.id),
+    );
     return courseAttendance(courseId, classes, rows, roster);
   }
 

@@ -97,7 +97,18 @@ export class Reconciler {
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
-      if (!rows[0]?.locked) return { ran: false, livekitReachable: false, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0, removedParticipants: [] };
+      if (!rows[0]?.locked)
+        return {
+          ran: false,
+          livekitReachable: false,
+          started: [],
+          ended: [],
+          closedIntervals: 0,
+          openedIntervals: 0,
+          deletedRooms: [],
+          recordingsUpdated: 0,
+          removedParticipants: [],
+        };
       try {
         return await this.run(now);
       } finally {
@@ -107,7 +118,17 @@ export class Reconciler {
   }
 
   private async run(now: Date): Promise<ReconcileReport> {
-    const report: ReconcileReport = { ran: true, livekitReachable: true, started: [], ended: [], closedIntervals: 0, openedIntervals: 0, deletedRooms: [], recordingsUpdated: 0, removedParticipants: [] };
+    const report: ReconcileReport = {
+      ran: true,
+      livekitReachable: true,
+      started: [],
+      ended: [],
+      closedIntervals: 0,
+      openedIntervals: 0,
+      deletedRooms: [],
+      recordingsUpdated: 0,
+      removedParticipants: [],
+    };
     let rooms: Set<string> | null = null;
     let occupied: string[] = [];
     try {
@@ -136,12 +157,13 @@ export class Reconciler {
       if (participants === undefined) continue; // LiveKit failed for this room: try again next time
       if (participants === null) {
         if (liveClass.status === 'LIVE') await this.end(liveClass, now, 'room_gone', report);
-        else await this.db.transaction().execute(async (trx) => {
-          const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-          if (current?.status !== 'WAITING') return;
-          report.closedIntervals += await new AttendanceRepository(trx).closeDeparted(current.id, now);
-          await stopWaiting(trx, current, now);
-        });
+        else
+          await this.db.transaction().execute(async (trx) => {
+            const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
+            if (current?.status !== 'WAITING') return;
+            report.closedIntervals += await new AttendanceRepository(trx).closeDeparted(current.id, now);
+            await stopWaiting(trx, current, now);
+          });
         continue;
       }
       const attendance = new AttendanceRepository(this.db);
@@ -150,29 +172,46 @@ export class Reconciler {
       for (const participant of present) {
         if (known.has(participant.sid)) continue;
         await attendance.recordSession({
-          companyId: liveClass.companyId, liveClassId: liveClass.id, identity: participant.identity, sid: participant.sid,
-          kind: participantKind(participant), userId: isMoodleId(participant.identity) ? participant.identity : null,
+          companyId: liveClass.companyId,
+          liveClassId: liveClass.id,
+          identity: participant.identity,
+          sid: participant.sid,
+          kind: participantKind(participant),
+          userId: isMoodleId(participant.identity) ? participant.identity : null,
           joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
         });
         report.openedIntervals += 1;
       }
-      await attendance.markSeen(liveClass.id, present.map((participant) => participant.sid), now);
-      report.closedIntervals += await attendance.closeDeparted(liveClass.id, now, present.map((participant) => participant.sid));
+      await attendance.markSeen(
+        liveClass.id,
+        present.map((participant) => participant.sid),
+        now,
+      );
+      report.closedIntervals += await attendance.closeDeparted(
+        liveClass.id,
+        now,
+        present.map((participant) => participant.sid),
+      );
       if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, present)));
     }
 
     if (rooms?.size) {
-      const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter(
-        (liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED',
-      );
+      const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter((liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED');
       for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
     }
     if (rooms) report.recordingsUpdated = await this.syncRecordings();
     // After their commits, as the webhook does; not for a class this run already ended as overdue.
     const ended = new Set(report.ended.map((entry) => entry.id));
     for (const liveClass of wentLive.filter((candidate) => !ended.has(candidate.id))) await classWentLive(this.recordings, liveClass, this.log);
-    if (report.recordingsUpdated || report.started.length ||
-      report.ended.length || report.closedIntervals || report.openedIntervals || report.deletedRooms.length || report.removedParticipants.length) {
+    if (
+      report.recordingsUpdated ||
+      report.started.length ||
+      report.ended.length ||
+      report.closedIntervals ||
+      report.openedIntervals ||
+      report.deletedRooms.length ||
+      report.removedParticipants.length
+    ) {
       this.log.info(report, 'reconciliation repaired drift');
     }
     return report;

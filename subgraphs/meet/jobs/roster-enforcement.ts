@@ -49,8 +49,11 @@ export class RosterEnforcement {
   /** Removes from the class's room whoever may no longer be there; returns what it removed. */
   async enforce(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<RosterRemoval[]> {
     const people = participants.filter(
-      (participant) => participantKind(participant) === 'STANDARD' && isMoodleId(participant.identity) &&
-        participant.identity !== liveClass.hostUserId && !tokenFlag(participant.metadata, 'admin'),
+      (participant) =>
+        participantKind(participant) === 'STANDARD' &&
+        isMoodleId(participant.identity) &&
+        participant.identity !== liveClass.hostUserId &&
+        !tokenFlag(participant.metadata, 'admin'),
     );
     if (people.length === 0) return [];
     const enrolled = await this.enrolled(liveClass);
@@ -68,7 +71,9 @@ export class RosterEnforcement {
         continue;
       }
       await recordModeration(this.db, liveClass, MEET_ITSELF, {
-        action: 'REMOVED', targetUserId: userId, detail: reason,
+        action: 'REMOVED',
+        targetUserId: userId,
+        detail: reason,
         standing: { promoted_at: null, hand_raised_at: null },
       });
       removals.push({ liveClassId: liveClass.id, userId, reason });

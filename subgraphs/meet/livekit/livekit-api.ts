@@ -3,7 +3,19 @@
  * clients. Failures become UNAVAILABLE errors naming LiveKit; the two
  * "already so" answers (room exists, room gone) are not failures.
  */
-import { EgressClient, EncodedFileOutput, EncodedFileType, RoomServiceClient, TwirpError, type EgressInfo, type ParticipantInfo, type ParticipantPermission, type Room, type S3Upload, type TrackInfo } from 'livekit-server-sdk';
+import {
+  EgressClient,
+  EncodedFileOutput,
+  EncodedFileType,
+  RoomServiceClient,
+  TwirpError,
+  type EgressInfo,
+  type ParticipantInfo,
+  type ParticipantPermission,
+  type Room,
+  type S3Upload,
+  type TrackInfo,
+} from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
 
@@ -17,7 +29,9 @@ export interface RoomOptions {
 }
 
 /** Refused or unanswered connections: no LiveKit server at the URL (as opposed to LiveKit answering with an error). */
-const unreachable = (error: unknown) => !(error instanceof TwirpError) && /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timed? ?out|abort/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
+const unreachable = (error: unknown) =>
+  !(error instanceof TwirpError) &&
+  /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timed? ?out|abort/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
 
 async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): Promise<T> {
   try {

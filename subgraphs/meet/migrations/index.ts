@@ -15,9 +15,7 @@ export const meetMigrations: Migrations = {
         .addColumn('description', 'text')
         .addColumn('scheduled_at', 'timestamptz', (col) => col.notNull())
         .addColumn('duration_minutes', 'integer', (col) => col.notNull().check(sql`duration_minutes BETWEEN 1 AND 1440`))
-        .addColumn('status', 'text', (col) =>
-          col.notNull().defaultTo('SCHEDULED').check(sql`status IN ('SCHEDULED', 'LIVE', 'ENDED', 'CANCELLED')`),
-        )
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('SCHEDULED').check(sql`status IN ('SCHEDULED', 'LIVE', 'ENDED', 'CANCELLED')`))
         .addColumn('started_at', 'timestamptz')
         .addColumn('ended_at', 'timestamptz')
         .addColumn('room_name', 'text', (col) => col.notNull().unique())
@@ -39,9 +37,7 @@ export const meetMigrations: Migrations = {
         .addColumn('live_class_id', 'uuid', (col) => col.notNull().references('meet.live_classes.id').onDelete('cascade'))
         .addColumn('course_id', 'bigint', (col) => col.notNull())
         .addColumn('egress_id', 'text', (col) => col.notNull().unique())
-        .addColumn('status', 'text', (col) =>
-          col.notNull().defaultTo('RECORDING').check(sql`status IN ('RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED')`),
-        )
+        .addColumn('status', 'text', (col) => col.notNull().defaultTo('RECORDING').check(sql`status IN ('RECORDING', 'PROCESSING', 'READY', 'FAILED', 'DELETED')`))
         .addColumn('started_at', 'timestamptz')
         .addColumn('ended_at', 'timestamptz')
         .addColumn('duration_seconds', 'integer')
@@ -86,11 +82,17 @@ export const meetMigrations: Migrations = {
       await sql`ALTER TABLE meet.live_classes DROP CONSTRAINT IF EXISTS live_classes_status_check`.execute(db);
       await sql`ALTER TABLE meet.live_classes ADD CONSTRAINT live_classes_status_check
         CHECK (status IN ('SCHEDULED', 'WAITING', 'LIVE', 'ENDED', 'CANCELLED'))`.execute(db);
-      await db.schema.withSchema('meet').alterTable('live_classes')
-        .addColumn('wait_for_moderator', 'boolean', (col) => col.notNull().defaultTo(true)).execute();
+      await db.schema
+        .withSchema('meet')
+        .alterTable('live_classes')
+        .addColumn('wait_for_moderator', 'boolean', (col) => col.notNull().defaultTo(true))
+        .execute();
       // LiveKit's ParticipantInfo.Kind: only STANDARD participants are attendees.
-      await db.schema.withSchema('meet').alterTable('attendance')
-        .addColumn('participant_kind', 'text', (col) => col.notNull().defaultTo('STANDARD')).execute();
+      await db.schema
+        .withSchema('meet')
+        .alterTable('attendance')
+        .addColumn('participant_kind', 'text', (col) => col.notNull().defaultTo('STANDARD'))
+        .execute();
     },
   },
   // Moderation: each user's standing in a class (hand raised, promoted to speak, removed) and the audit of every action.
@@ -127,8 +129,11 @@ export const meetMigrations: Migrations = {
   // Recordings teachers hide from students; the last time reconciliation saw a participant in the room.
   '0004-published-recordings-and-last-seen': {
     async up(db: Kysely<any>) {
-      await db.schema.withSchema('meet').alterTable('recordings')
-        .addColumn('published', 'boolean', (col) => col.notNull().defaultTo(true)).execute();
+      await db.schema
+        .withSchema('meet')
+        .alterTable('recordings')
+        .addColumn('published', 'boolean', (col) => col.notNull().defaultTo(true))
+        .execute();
       await db.schema.withSchema('meet').alterTable('attendance').addColumn('last_seen_at', 'timestamptz').execute();
     },
   },

@@ -22,8 +22,13 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
   const recording =
     (await recordings.findByEgressForUpdate(egress.egressId)) ??
     (await recordings.insert({
-      companyId: liveClass.companyId, liveClassId: liveClass.id, courseId: liveClass.courseId,
-      egressId: egress.egressId, storage, fileKey: null, startedAt: egress.startedAt,
+      companyId: liveClass.companyId,
+      liveClassId: liveClass.id,
+      courseId: liveClass.courseId,
+      egressId: egress.egressId,
+      storage,
+      fileKey: null,
+      startedAt: egress.startedAt,
     }));
   const status = recordingStatusOf(egress.status, egress.file !== null);
   if (!isForward(recording.status, status)) return false;

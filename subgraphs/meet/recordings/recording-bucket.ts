@@ -27,7 +27,12 @@ export class RecordingBucket {
 
   /** A GET URL signed with the bucket's credentials (SigV4 query), valid `ttlSeconds`: the player fetches S3 directly. */
   presignedGet(key: string, ttlSeconds: number, fileName: string): Promise<string> {
-    const command = new GetObjectCommand({ Bucket: this.settings.bucket, Key: key, ResponseContentType: 'video/mp4', ResponseContentDisposition: `inline; filename="${fileName}"` });
+    const command = new GetObjectCommand({
+      Bucket: this.settings.bucket,
+      Key: key,
+      ResponseContentType: 'video/mp4',
+      ResponseContentDisposition: `inline; filename="${fileName}"`,
+    });
     return getSignedUrl(this.presigner, command, { expiresIn: ttlSeconds });
   }
 

@@ -25,7 +25,10 @@ export class RecordingFiles {
   private readonly bucket?: RecordingBucket;
   private readonly root: string;
 
-  constructor(private readonly settings: MeetConfig, private readonly signer: RecordingUrlSigner) {
+  constructor(
+    private readonly settings: MeetConfig,
+    private readonly signer: RecordingUrlSigner,
+  ) {
     this.storage = settings.recordingsStorage;
     this.bucket = settings.s3 ? new RecordingBucket(settings.s3) : undefined;
     this.root = path.resolve(settings.recordingsDir);
@@ -56,9 +59,10 @@ export class RecordingFiles {
     try {
       if (recording.storage === 's3') return await this.requireBucket().remove(recording.fileKey);
       const file = this.localPath(recording.fileKey);
-      if (file) await unlink(file).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ENOENT') throw error;
-      });
+      if (file)
+        await unlink(file).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
     } catch (error) {
       throw unavailable(`The recording's file could not be deleted: ${(error as Error).message}`, { serviceName: recording.storage === 's3' ? 's3' : 'storage' });
     }

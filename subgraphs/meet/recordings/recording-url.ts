@@ -16,7 +16,11 @@ export type RecordingLinkScope = 'published' | 'any';
 export class RecordingUrlSigner {
   private readonly key: Buffer;
 
-  constructor(secret: string, private readonly publicOrigin: string, private readonly ttlSeconds: number) {
+  constructor(
+    secret: string,
+    private readonly publicOrigin: string,
+    private readonly ttlSeconds: number,
+  ) {
     this.key = createHmac('sha256', secret).update('meet:recording-url:v1').digest();
   }
 

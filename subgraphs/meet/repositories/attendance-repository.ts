@@ -102,12 +102,7 @@ export class AttendanceRepository {
   }
 
   async listOpenSids(liveClassId: string): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom('attendance')
-      .select('participant_sid')
-      .where('live_class_id', '=', liveClassId)
-      .where('left_at', 'is', null)
-      .execute();
+    const rows = await this.db.selectFrom('attendance').select('participant_sid').where('live_class_id', '=', liveClassId).where('left_at', 'is', null).execute();
     return rows.map((row) => row.participant_sid);
   }
 

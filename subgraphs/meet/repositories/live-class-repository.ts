@@ -152,7 +152,11 @@ export class LiveClassRepository {
 
   async listByRoomNames(roomNames: readonly string[]): Promise<LiveClassModel[]> {
     if (roomNames.length === 0) return [];
-    const rows = await this.db.selectFrom('live_classes').selectAll().where('room_name', 'in', [...roomNames]).execute();
+    const rows = await this.db
+      .selectFrom('live_classes')
+      .selectAll()
+      .where('room_name', 'in', [...roomNames])
+      .execute();
     return rows.map(toLiveClass);
   }
 

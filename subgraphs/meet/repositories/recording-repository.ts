@@ -141,7 +141,11 @@ export class RecordingRepository {
   }
 
   async listActive(): Promise<RecordingModel[]> {
-    const rows = await this.db.selectFrom('recordings').selectAll().where('status', 'in', [...ACTIVE_RECORDING]).execute();
+    const rows = await this.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('status', 'in', [...ACTIVE_RECORDING])
+      .execute();
     return rows.map(toRecording);
   }
 

@@ -11,5 +11,16 @@ import { Recording } from './recording.js';
 import { Subscription } from './subscription.js';
 
 export const resolvers: Resolvers = {
-  DateTime: DateTimeScalar, Query, Mutation, LiveClass, Recording, Attendance, Course, CourseAttendee, Subscription, RaisedHand, RoomParticipant, ModerationEntry,
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  LiveClass,
+  Recording,
+  Attendance,
+  Course,
+  CourseAttendee,
+  Subscription,
+  RaisedHand,
+  RoomParticipant,
+  ModerationEntry,
 };

@@ -19,8 +19,15 @@ import type { LiveClassModel } from '../models.js';
 
 /** Every change a client shows: scheduled, changed or rescheduled, students waiting, live, ended, cancelled, a recording ready or (un)published, moderation. */
 const STATUS_TOPICS = [
-  'meet.class.scheduled', 'meet.class.updated', 'meet.class.waiting', 'meet.class.started', 'meet.class.ended', 'meet.class.cancelled',
-  'meet.recording.ready', 'meet.recording.published', 'meet.recording.unpublished',
+  'meet.class.scheduled',
+  'meet.class.updated',
+  'meet.class.waiting',
+  'meet.class.started',
+  'meet.class.ended',
+  'meet.class.cancelled',
+  'meet.recording.ready',
+  'meet.recording.published',
+  'meet.recording.unpublished',
   // Hands raised and lowered, promotions, removals: teachers' views of the room follow.
   'meet.class.moderated',
 ] as const;

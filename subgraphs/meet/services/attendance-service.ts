@@ -67,7 +67,10 @@ export class AttendanceService {
     private readonly reports: AttendanceReports,
     private readonly courses: CourseAccess,
   ) {
-    this.rowsByClass = groupLoader((ids) => attendance.listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
+    this.rowsByClass = groupLoader(
+      (ids) => attendance.listByClasses(viewer.companyId, ids),
+      (row) => row.live_class_id,
+    );
   }
 
   /** The people of a class: all for its teachers and admins, the caller's own entry for anyone else who may see the class. */

@@ -10,7 +10,10 @@ import { forbidden, notFound } from '../../../platform/errors.js';
 import type { CourseRoleName } from '../models.js';
 
 export class ClassAccess {
-  constructor(private readonly viewer: Viewer, private readonly courses: CourseAccess) {}
+  constructor(
+    private readonly viewer: Viewer,
+    private readonly courses: CourseAccess,
+  ) {}
 
   get isAdmin(): boolean {
     return isAdmin(this.viewer);

@@ -45,13 +45,7 @@ export function classPayload(liveClass: LiveClassModel, actorId: ActorId): Recor
   };
 }
 
-export function publishClassEvent(
-  trx: Transaction<any> | Kysely<any>,
-  topic: ClassTopic,
-  liveClass: LiveClassModel,
-  actorId: ActorId,
-  extra: Record<string, unknown> = {},
-) {
+export function publishClassEvent(trx: Transaction<any> | Kysely<any>, topic: ClassTopic, liveClass: LiveClassModel, actorId: ActorId, extra: Record<string, unknown> = {}) {
   return publishEvent(trx, { topic, companyId: liveClass.companyId, key: liveClass.id, payload: { ...classPayload(liveClass, actorId), ...extra }, source: 'meet' });
 }
 

@@ -46,7 +46,13 @@ export interface CourseRoster {
 /** The classes a report counts: those that went LIVE (a class nobody opened has no attendance to report). */
 export const tookPlace = (liveClass: LiveClassModel) => liveClass.startedAt !== null && (liveClass.status === 'LIVE' || liveClass.status === 'ENDED');
 
-export function courseAttendance(courseId: string, classes: readonly LiveClassModel[], rows: readonly AttendanceRow[], roster: CourseRoster, now = new Date()): CourseAttendanceModel {
+export function courseAttendance(
+  courseId: string,
+  classes: readonly LiveClassModel[],
+  rows: readonly AttendanceRow[],
+  roster: CourseRoster,
+  now = new Date(),
+): CourseAttendanceModel {
   const counted = classes.filter(tookPlace).sort((a, b) => a.scheduledAt.getTime() - b.scheduledAt.getTime());
   const teachers = new Set(roster.teachers.map((teacher) => teacher.id));
   const attendees = new Map<string, CourseAttendeeModel>();
@@ -58,7 +64,10 @@ export function courseAttendance(courseId: string, classes: readonly LiveClassMo
   };
   for (const student of roster.students) attendee(student.id, student.id, student.fullName, true);
   for (const liveClass of counted) {
-    const people = summarizeAttendance(rows.filter((row) => row.live_class_id === liveClass.id), liveClass.endedAt ?? now).filter((entry) => entry.kind === 'STANDARD');
+    const people = summarizeAttendance(
+      rows.filter((row) => row.live_class_id === liveClass.id),
+      liveClass.endedAt ?? now,
+    ).filter((entry) => entry.kind === 'STANDARD');
     for (const person of people) {
       if (person.userId && teachers.has(person.userId)) continue;
       const entry = attendee(person.userId, person.identity, null, false);

@@ -23,7 +23,10 @@ export class LiveClassService {
     private readonly access: ClassAccess,
     private readonly classes: LiveClassRepository,
   ) {
-    this.classById = rowLoader((ids) => classes.findByIds(viewer.companyId, ids), (row) => row.id);
+    this.classById = rowLoader(
+      (ids) => classes.findByIds(viewer.companyId, ids),
+      (row) => row.id,
+    );
   }
 
   /** A class of the caller's company, whatever the caller's role (for mutations, which check roles themselves). */
@@ -73,18 +76,39 @@ export class LiveClassService {
   /** Course.liveClassesConnection: as ofCourse, a page at a time. */
   async pageOfCourse(course: CourseReference, filter: LiveClassFilter, args: PageArgs): Promise<Connection<LiveClassModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
-    if (!mayReadCourse(this.viewer, course)) return toConnection([], first, () => [], (row) => row);
+    if (!mayReadCourse(this.viewer, course))
+      return toConnection(
+        [],
+        first,
+        () => [],
+        (row) => row,
+      );
     const rows = await this.classes.listPage(this.viewer.companyId, filter, course.id, { after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+    );
   }
 
   /** Query.liveClassesConnection: as list, a page at a time (classes of courses the caller may not see are left out of the page). */
   async listPage(courseId: string | null | undefined, filter: LiveClassFilter, args: PageArgs): Promise<Connection<LiveClassModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
-    if (courseId && !(await this.access.mayRead(courseId))) return toConnection([], first, () => [], (row) => row);
+    if (courseId && !(await this.access.mayRead(courseId)))
+      return toConnection(
+        [],
+        first,
+        () => [],
+        (row) => row,
+      );
     const rows = await this.classes.listPage(this.viewer.companyId, filter, courseId ?? undefined, { after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node, (classes) =>
-      courseId ? Promise.resolve(classes.map(() => true)) : Promise.all(classes.map((liveClass) => this.access.mayRead(liveClass.courseId))),
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+      (classes) => (courseId ? Promise.resolve(classes.map(() => true)) : Promise.all(classes.map((liveClass) => this.access.mayRead(liveClass.courseId)))),
     );
   }
 
@@ -92,7 +116,10 @@ export class LiveClassService {
     const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null]);
     let loader = this.classesByCourse.get(key);
     if (!loader) {
-      loader = groupLoader((courseIds) => this.classes.list(this.viewer.companyId, filter, courseIds), (row) => row.courseId);
+      loader = groupLoader(
+        (courseIds) => this.classes.list(this.viewer.companyId, filter, courseIds),
+        (row) => row.courseId,
+      );
       this.classesByCourse.set(key, loader);
     }
     return loader;

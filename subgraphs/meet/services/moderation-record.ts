@@ -32,16 +32,25 @@ export async function recordModeration(db: Kysely<MeetDatabase>, liveClass: Live
   return db.transaction().execute(async (trx) => {
     const row = await new ClassParticipantRepository(trx).set(liveClass.companyId, liveClass.id, change.targetUserId, change.standing);
     await new ModerationLogRepository(trx).record({
-      companyId: liveClass.companyId, liveClassId: liveClass.id, action: change.action,
-      actorUserId: actor.userId, actorSubject: actor.subject, targetUserId: change.targetUserId, detail: change.detail,
+      companyId: liveClass.companyId,
+      liveClassId: liveClass.id,
+      action: change.action,
+      actorUserId: actor.userId,
+      actorSubject: actor.subject,
+      targetUserId: change.targetUserId,
+      detail: change.detail,
     });
     await publishEvent(trx, {
       topic: 'meet.class.moderated',
       companyId: liveClass.companyId,
       key: liveClass.id,
       payload: {
-        company_id: liveClass.companyId, live_class_id: liveClass.id, course_id: liveClass.courseId,
-        action: change.action, target_user_id: change.targetUserId, actor_id: actor.userId,
+        company_id: liveClass.companyId,
+        live_class_id: liveClass.id,
+        course_id: liveClass.courseId,
+        action: change.action,
+        target_user_id: change.targetUserId,
+        actor_id: actor.userId,
       },
       source: 'meet',
     });

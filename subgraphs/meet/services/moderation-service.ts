@@ -40,8 +40,14 @@ export class ModerationService {
     private readonly db: Kysely<MeetDatabase>,
     private readonly livekit: LiveKitApi,
   ) {
-    this.standingByClass = groupLoader((ids) => new ClassParticipantRepository(db).listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
-    this.logByClass = groupLoader((ids) => new ModerationLogRepository(db).listByClasses(viewer.companyId, ids), (row) => row.live_class_id);
+    this.standingByClass = groupLoader(
+      (ids) => new ClassParticipantRepository(db).listByClasses(viewer.companyId, ids),
+      (row) => row.live_class_id,
+    );
+    this.logByClass = groupLoader(
+      (ids) => new ModerationLogRepository(db).listByClasses(viewer.companyId, ids),
+      (row) => row.live_class_id,
+    );
   }
 
   // ---- reads ----
@@ -64,7 +70,12 @@ export class ModerationService {
   async logOf(liveClass: LiveClassModel): Promise<ModerationEntryModel[]> {
     await this.requireModeratorView(liveClass);
     return (await this.logByClass.load(liveClass.id)).map((row) => ({
-      id: row.id, action: row.action, actorUserId: row.actor_user_id, targetUserId: row.target_user_id, detail: row.detail, at: row.created_at,
+      id: row.id,
+      action: row.action,
+      actorUserId: row.actor_user_id,
+      targetUserId: row.target_user_id,
+      detail: row.detail,
+      at: row.created_at,
     }));
   }
 
@@ -74,7 +85,9 @@ export class ModerationService {
     if (!['WAITING', 'LIVE'].includes(liveClass.status)) return [];
     const participants = (await this.livekit.listParticipants(liveClass.roomName)) ?? [];
     const standing = new Map((await this.standingByClass.load(liveClass.id)).map((row) => [row.user_id, row]));
-    return participants.filter((participant) => participantKind(participant) === 'STANDARD').map((participant) => this.view(liveClass, participant, standing.get(participant.identity)));
+    return participants
+      .filter((participant) => participantKind(participant) === 'STANDARD')
+      .map((participant) => this.view(liveClass, participant, standing.get(participant.identity)));
   }
 
   // ---- a student's own hand ----

@@ -32,9 +32,18 @@ export class RecordingService {
     private readonly classes: LiveClassService,
     private readonly control: RecordingControl,
   ) {
-    this.recordingById = rowLoader((ids) => recordings.findByIds(viewer.companyId, ids), (row) => row.id);
-    this.recordingsByClass = groupLoader((ids) => recordings.listByClasses(viewer.companyId, ids), (row) => row.liveClassId);
-    this.recordingsByCourse = groupLoader((ids) => recordings.listByCourses(viewer.companyId, ids), (row) => row.courseId);
+    this.recordingById = rowLoader(
+      (ids) => recordings.findByIds(viewer.companyId, ids),
+      (row) => row.id,
+    );
+    this.recordingsByClass = groupLoader(
+      (ids) => recordings.listByClasses(viewer.companyId, ids),
+      (row) => row.liveClassId,
+    );
+    this.recordingsByCourse = groupLoader(
+      (ids) => recordings.listByCourses(viewer.companyId, ids),
+      (row) => row.courseId,
+    );
   }
 
   async getRecording(id: string): Promise<RecordingModel | null> {
@@ -58,10 +67,21 @@ export class RecordingService {
   /** Course.recordingsConnection: as ofCourse, a page at a time (students' pages hold only published recordings). */
   async pageOfCourse(course: CourseReference, args: PageArgs): Promise<Connection<RecordingModel>> {
     const { first, after } = pageRequest(args, ['string', 'string']);
-    if (!mayReadCourse(this.viewer, course)) return toConnection([], first, () => [], (row) => row);
+    if (!mayReadCourse(this.viewer, course))
+      return toConnection(
+        [],
+        first,
+        () => [],
+        (row) => row,
+      );
     const publishedOnly = !(this.access.isAdmin || course.viewerRole === 'TEACHER');
     const rows = await this.recordings.pageByCourse(this.viewer.companyId, course.id, publishedOnly, { after, limit: first + 1 });
-    return toConnection(rows, first, (row) => row.key, (row) => row.node);
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+    );
   }
 
   /**

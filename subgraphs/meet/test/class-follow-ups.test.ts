@@ -93,8 +93,12 @@ async function until<T>(watching: Subscription, done: (event: any) => T | null |
 }
 /** A subscription, once meet serves it (each test ends its own: `closed`). */
 async function subscribed(user: string, variables: Record<string, unknown>, fields: string) {
-  const watching = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor(user),
-    `subscription($courseId: ID, $id: ID) { liveClassStatusChanged(courseId: $courseId, liveClassId: $id) { ${fields} } }`, variables);
+  const watching = subscribeWs(
+    wsUrlOf(platform.gateway!.url),
+    await platform.tokenFor(user),
+    `subscription($courseId: ID, $id: ID) { liveClassStatusChanged(courseId: $courseId, liveClassId: $id) { ${fields} } }`,
+    variables,
+  );
   await expect.poll(() => activeSubscriptions('meet'), { timeout: 100_000, interval: 100 }).toBe(1);
   return watching;
 }
@@ -162,8 +166,14 @@ describe('after and around a class (through the gateway)', () => {
 
   it('reports each student\u2019s minutes across a course\u2019s classes, and exports class and course attendance as CSV', async () => {
     const room = (name: string) => ({ sid: `RM_${name}`, name });
-    const person = (identity: string, sid: string, joinedSecondsAgo: number) => ({ sid, identity, state: 'ACTIVE', joinedAt: String(Math.floor(secondsAgo(joinedSecondsAgo).getTime() / 1000)) });
-    const joined = (roomName: string, identity: string, sid: string, ago: number) => sendWebhook(livekit.webhookUrl!, 'participant_joined', { room: room(roomName), participant: person(identity, sid, ago) });
+    const person = (identity: string, sid: string, joinedSecondsAgo: number) => ({
+      sid,
+      identity,
+      state: 'ACTIVE',
+      joinedAt: String(Math.floor(secondsAgo(joinedSecondsAgo).getTime() / 1000)),
+    });
+    const joined = (roomName: string, identity: string, sid: string, ago: number) =>
+      sendWebhook(livekit.webhookUrl!, 'participant_joined', { room: room(roomName), participant: person(identity, sid, ago) });
     const left = (roomName: string, identity: string, sid: string, joinedAgo: number, ago: number) =>
       sendWebhook(livekit.webhookUrl!, 'participant_left', { room: room(roomName), participant: person(identity, sid, joinedAgo) }, { createdAt: secondsAgo(ago) });
     const first = await schedule('ravi.teacher', { courseId: '102', title: 'Series' });
@@ -188,10 +198,26 @@ describe('after and around a class (through the gateway)', () => {
     expect(report.liveClasses.map((liveClass: any) => liveClass.id).sort()).toEqual([first.id, second.id].sort());
     expect(report.students).toEqual([
       {
-        user: { id: '5', fullName: 'Sam Dutta' }, identity: '5', enrolled: true, secondsPresent: 180, minutesPresent: 3, classesAttended: 2,
-        classes: [{ liveClass: { id: first.id }, secondsPresent: 120, minutesPresent: 2 }, { liveClass: { id: second.id }, secondsPresent: 60, minutesPresent: 1 }],
+        user: { id: '5', fullName: 'Sam Dutta' },
+        identity: '5',
+        enrolled: true,
+        secondsPresent: 180,
+        minutesPresent: 3,
+        classesAttended: 2,
+        classes: [
+          { liveClass: { id: first.id }, secondsPresent: 120, minutesPresent: 2 },
+          { liveClass: { id: second.id }, secondsPresent: 60, minutesPresent: 1 },
+        ],
       },
-      { user: null, identity: 'visitor', enrolled: false, secondsPresent: 10, minutesPresent: 0, classesAttended: 1, classes: [{ liveClass: { id: second.id }, secondsPresent: 10, minutesPresent: 0 }] },
+      {
+        user: null,
+        identity: 'visitor',
+        enrolled: false,
+        secondsPresent: 10,
+        minutesPresent: 0,
+        classesAttended: 1,
+        classes: [{ liveClass: { id: second.id }, secondsPresent: 10, minutesPresent: 0 }],
+      },
       // Enrolled, never came: listed with nothing. The teacher is no student.
       { user: { id: '7', fullName: 'Neil Bose' }, identity: '7', enrolled: true, secondsPresent: 0, minutesPresent: 0, classesAttended: 0, classes: [] },
     ]);
@@ -200,8 +226,16 @@ describe('after and around a class (through the gateway)', () => {
     expect([courseCsv.status, courseCsv.headers.get('content-type')]).toEqual([200, 'text/csv; charset=utf-8']);
     const courseLines = (await courseCsv.text()).trimEnd().split('\r\n');
     expect(courseLines[0]).toBe('course_id,user_id,identity,full_name,enrolled,class_id,class_title,class_scheduled_at,seconds_present,minutes_present');
-    expect(courseLines.slice(1).map((line) => line.split(',')).map((cells) => [cells[1], cells[5], cells[8]])).toEqual([
-      ['5', first.id, '120'], ['5', second.id, '60'], ['', second.id, '10'], ['7', '', '0'],
+    expect(
+      courseLines
+        .slice(1)
+        .map((line) => line.split(','))
+        .map((cells) => [cells[1], cells[5], cells[8]]),
+    ).toEqual([
+      ['5', first.id, '120'],
+      ['5', second.id, '60'],
+      ['', second.id, '10'],
+      ['7', '', '0'],
     ]);
 
     const { liveClass } = await gql('ravi.teacher', `query($id: ID!) { liveClass(id: $id) { attendanceCsv { url } } }`, { id: second.id });
@@ -209,7 +243,9 @@ describe('after and around a class (through the gateway)', () => {
     const classLines = (await classCsv.text()).trimEnd().split('\r\n');
     expect(classLines[0]).toBe('class_id,class_title,user_id,identity,full_name,joined_at,left_at,seconds_present');
     expect(classLines.slice(1).map((line) => line.split(',').slice(2, 5).concat(line.split(',')[7]!))).toEqual([
-      ['4', '4', 'Ravi Menon', expect.any(String)], ['5', '5', 'Sam Dutta', '60'], ['', 'visitor', '', '10'],
+      ['4', '4', 'Ravi Menon', expect.any(String)],
+      ['5', '5', 'Sam Dutta', '60'],
+      ['', 'visitor', '', '10'],
     ]);
 
     // Students get neither; a link whose company was changed is refused.
@@ -230,13 +266,22 @@ describe('after and around a class (through the gateway)', () => {
     livekit.removeParticipant(liveClass.roomName, '5'); // Sam's connection dropped; LiveKit's webhook never came
     const noticed = new Date(seen.getTime() + 45_000);
     await reconciler.reconcile(noticed);
-    const attendance = async () => (await gql('tara.teacher', `query($id: ID!) { liveClass(id: $id) { status endedAt attendance { user { id } leftAt } } }`, { id: liveClass.id })).liveClass;
-    expect((await attendance()).attendance).toEqual([{ user: { id: '3' }, leftAt: null }, { user: { id: '5' }, leftAt: seen.toISOString() }]);
+    const attendance = async () =>
+      (await gql('tara.teacher', `query($id: ID!) { liveClass(id: $id) { status endedAt attendance { user { id } leftAt } } }`, { id: liveClass.id })).liveClass;
+    expect((await attendance()).attendance).toEqual([
+      { user: { id: '3' }, leftAt: null },
+      { user: { id: '5' }, leftAt: seen.toISOString() },
+    ]);
 
     livekit.dropRoom(liveClass.roomName); // the room vanished unannounced: the class ended with the last presence seen
     await reconciler.reconcile(new Date(noticed.getTime() + 60_000));
     expect(await attendance()).toEqual({
-      status: 'ENDED', endedAt: noticed.toISOString(), attendance: [{ user: { id: '3' }, leftAt: noticed.toISOString() }, { user: { id: '5' }, leftAt: seen.toISOString() }],
+      status: 'ENDED',
+      endedAt: noticed.toISOString(),
+      attendance: [
+        { user: { id: '3' }, leftAt: noticed.toISOString() },
+        { user: { id: '5' }, leftAt: seen.toISOString() },
+      ],
     });
   });
 

@@ -44,7 +44,12 @@ describe('joining a live class', () => {
     const decoded = decodeJwt(body.data.joinLiveClass.token) as any;
     expect(decoded.sub).toBe('3');
     expect(decoded.video).toMatchObject({
-      room: liveClass.roomName, roomJoin: true, roomAdmin: true, canPublish: true, canSubscribe: true, canPublishData: true,
+      room: liveClass.roomName,
+      roomJoin: true,
+      roomAdmin: true,
+      canPublish: true,
+      canSubscribe: true,
+      canPublishData: true,
       canPublishSources: ['camera', 'microphone', 'screen_share', 'screen_share_audio'],
     });
     expect(decoded.video.roomCreate).toBeUndefined();
@@ -92,7 +97,9 @@ describe('joining a live class', () => {
 
   it('lets a LIVE class be joined past its scheduled end', async () => {
     const liveClass = await scheduleIn(10);
-    await meet.exec(`UPDATE meet.live_classes SET status = 'LIVE', started_at = now() - interval '70 minutes', scheduled_at = now() - interval '70 minutes', room_opened_at = now() WHERE id = '${liveClass.id}'`);
+    await meet.exec(
+      `UPDATE meet.live_classes SET status = 'LIVE', started_at = now() - interval '70 minutes', scheduled_at = now() - interval '70 minutes', room_opened_at = now() WHERE id = '${liveClass.id}'`,
+    );
     const { body } = await join('sam.student', liveClass.id);
     expect(body.errors).toBeUndefined();
     const ttl = decodeJwt(body.data.joinLiveClass.token).exp! - Math.floor(Date.now() / 1000);

@@ -45,7 +45,8 @@ describe('LiveKit test double', () => {
     // Only the microphone: the camera track goes, and what the request leaves out (canSubscribe) becomes false.
     await rooms.updateParticipant('moderated', '7', { permission: { canPublish: true, canPublishSources: [TrackSource.MICROPHONE] } });
     expect(livekit.participant('moderated', '7')).toMatchObject({
-      permission: { canPublish: true, canSubscribe: false, canPublishSources: ['MICROPHONE'] }, tracks: [{ source: 'MICROPHONE' }],
+      permission: { canPublish: true, canSubscribe: false, canPublishSources: ['MICROPHONE'] },
+      tracks: [{ source: 'MICROPHONE' }],
     });
     const [microphone] = livekit.participant('moderated', '7')!.tracks!;
     expect((await rooms.mutePublishedTrack('moderated', '7', microphone!.sid, true)).muted).toBe(true);

@@ -8,9 +8,18 @@ describe("meet's configuration (config.meet)", () => {
   it('keeps the MEET_* variables and their defaults', () => {
     const meet = meetOf({ LIVEKIT_URL: 'wss://live.example', PUBLIC_URL: 'https://bheem.example/' });
     expect(meet).toMatchObject({
-      livekitApiUrl: 'https://live.example', joinWindowMinutes: 15, teacherJoinWindowMinutes: 60, tokenMaxTtlSeconds: 7200,
-      roomEmptyTimeoutSeconds: 600, roomMaxParticipants: 200, reconcileIntervalSeconds: 60, webhookMaxAgeSeconds: 300,
-      recordingsStorage: 'local', recordingsDir: path.resolve('/srv/bheem/recordings'), recordingsPublicUrl: 'https://bheem.example', recordingUrlTtlSeconds: 900,
+      livekitApiUrl: 'https://live.example',
+      joinWindowMinutes: 15,
+      teacherJoinWindowMinutes: 60,
+      tokenMaxTtlSeconds: 7200,
+      roomEmptyTimeoutSeconds: 600,
+      roomMaxParticipants: 200,
+      reconcileIntervalSeconds: 60,
+      webhookMaxAgeSeconds: 300,
+      recordingsStorage: 'local',
+      recordingsDir: path.resolve('/srv/bheem/recordings'),
+      recordingsPublicUrl: 'https://bheem.example',
+      recordingUrlTtlSeconds: 900,
     });
     expect(meet.s3).toBeUndefined();
     const tuned = meetOf({ MEET_JOIN_WINDOW_MINUTES: '5', MEET_ROOM_MAX_PARTICIPANTS: '30', MEET_ROOM_OPEN_INTERVAL_SECONDS: '45', MEET_LIVEKIT_API_URL: 'http://10.0.0.5:7880' });

@@ -27,8 +27,7 @@ export async function startMeetPlatform(env: Record<string, string> = {}): Promi
     platform,
     livekit,
     call: meetCaller(() => platform),
-    outbox: async (topic) =>
-      (await sql<any>`SELECT entity_key, company_id, payload FROM events.outbox WHERE topic = ${topic} ORDER BY position`.execute(db)).rows,
+    outbox: async (topic) => (await sql<any>`SELECT entity_key, company_id, payload FROM events.outbox WHERE topic = ${topic} ORDER BY position`.execute(db)).rows,
     exec: async (query) => (await sql.raw(query).execute(db)).rows as any[],
     webhookUrl,
     stop: async () => {

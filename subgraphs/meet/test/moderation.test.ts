@@ -93,7 +93,12 @@ describe('live class moderation (through the gateway)', () => {
     const promoted = (await gql('tara.teacher', PROMOTE, { c: liveClass.id, u: '5' })).promoteParticipant;
     expect(promoted).toMatchObject({ identity: '5', canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'], promoted: true, handRaisedAt: null });
     // LiveKit's own state: the token holder may now publish camera and microphone, nothing else.
-    expect(livekit.participant(liveClass.roomName, '5')!.permission).toEqual({ canSubscribe: true, canPublish: true, canPublishData: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+    expect(livekit.participant(liveClass.roomName, '5')!.permission).toEqual({
+      canSubscribe: true,
+      canPublish: true,
+      canPublishData: true,
+      canPublishSources: ['CAMERA', 'MICROPHONE'],
+    });
     expect(livekit.callsTo('UpdateParticipant').at(-1)).toMatchObject({ status: 200, body: { room: liveClass.roomName, identity: '5' } });
     expect(() => livekit.publishTrack(liveClass.roomName, '5', 'SCREEN_SHARE')).toThrow(/may not publish/);
     const microphone = livekit.publishTrack(liveClass.roomName, '5', 'MICROPHONE');
@@ -113,14 +118,18 @@ describe('live class moderation (through the gateway)', () => {
     expect((await gql('sam.student', JOIN, { id: liveClass.id })).joinLiveClass.canPublish).toBe(false);
 
     // The room as the teacher sees it, and the audit, newest first, for teachers only.
-    const room = (await gql('tara.teacher', `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity moderator canPublish user { id } } } }`, { id: liveClass.id })).liveClass;
+    const room = (await gql('tara.teacher', `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity moderator canPublish user { id } } } }`, { id: liveClass.id }))
+      .liveClass;
     expect(room.roomParticipants).toEqual([
       { identity: '3', moderator: true, canPublish: true, user: { id: '3' } },
       { identity: '5', moderator: false, canPublish: false, user: { id: '5' } },
     ]);
     const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
     expect(log.map((entry: any) => [entry.action, entry.actor?.id, entry.target.id])).toEqual([
-      ['DEMOTED', '3', '5'], ['TRACK_MUTED', '3', '5'], ['PROMOTED', '3', '5'], ['HAND_RAISED', '5', '5'],
+      ['DEMOTED', '3', '5'],
+      ['TRACK_MUTED', '3', '5'],
+      ['PROMOTED', '3', '5'],
+      ['HAND_RAISED', '5', '5'],
     ]);
     expect(log[1].detail).toBe(`MICROPHONE ${microphone.sid}`);
     expect(log[0].target.fullName).toBe('Sam Dutta');
@@ -149,7 +158,9 @@ describe('live class moderation (through the gateway)', () => {
     await enter('sita.student', liveClass.id);
     const log = (await gql('admin', LOG, { id: liveClass.id })).liveClass.moderationLog;
     expect(log.map((entry: any) => [entry.action, entry.actor?.id ?? null, entry.target.id, entry.detail])).toEqual([
-      ['READMITTED', '3', '6', null], ['REMOVED', null, '6', 'removed'], ['REMOVED', '3', '6', null],
+      ['READMITTED', '3', '6', null],
+      ['REMOVED', null, '6', 'removed'],
+      ['REMOVED', '3', '6', null],
     ]);
     expect(log.every((entry: any) => Date.parse(entry.at) > Date.now() - 600_000)).toBe(true);
   });
@@ -184,8 +195,12 @@ describe('live class moderation (through the gateway)', () => {
     await enter('tara.teacher', liveClass.id);
     await enter('sam.student', liveClass.id);
     const before = activeSubscriptions('meet');
-    const watching = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor('tara.teacher'),
-      'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id raisedHands { user { id } } } }', { id: liveClass.id });
+    const watching = subscribeWs(
+      wsUrlOf(platform.gateway!.url),
+      await platform.tokenFor('tara.teacher'),
+      'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id raisedHands { user { id } } } }',
+      { id: liveClass.id },
+    );
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(before + 1);
     await gql('sam.student', RAISE, { c: liveClass.id });
     expect((await watching.event(1)).data.liveClassStatusChanged.raisedHands).toEqual([{ user: { id: '5' } }]);
@@ -212,7 +227,12 @@ describe('live class moderation (through the gateway)', () => {
       await sql`UPDATE moodle.mdl_user SET suspended = 0 WHERE id = 6`.execute(db);
       await reconciler.stop();
     }
-    expect(livekit.participants.get(liveClass.roomName)!.map((participant) => participant.identity).sort()).toEqual(['2', '3', '5']);
+    expect(
+      livekit.participants
+        .get(liveClass.roomName)!
+        .map((participant) => participant.identity)
+        .sort(),
+    ).toEqual(['2', '3', '5']);
     const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
     expect(log).toEqual([{ action: 'REMOVED', actor: null, target: { id: '6', fullName: 'Sita Kapoor' }, detail: 'not_enrolled', at: expect.any(String) }]);
   });

@@ -16,7 +16,13 @@ afterAll(() => platform?.stop());
 const PAGE = 'edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage endCursor }';
 
 /** Every id of a connection, one `first`-sized page at a time; `pick` finds the connection in the answer. */
-async function pageThrough(username: string, query: string, pick: (data: any) => any, first: number, variables: Record<string, unknown> = {}): Promise<{ ids: string[]; pages: number }> {
+async function pageThrough(
+  username: string,
+  query: string,
+  pick: (data: any) => any,
+  first: number,
+  variables: Record<string, unknown> = {},
+): Promise<{ ids: string[]; pages: number }> {
   const ids: string[] = [];
   let after: string | null = null;
   let pages = 0;
@@ -38,7 +44,12 @@ describe('live classes a page at a time', () => {
   it('Query.liveClassesConnection pages through what liveClasses lists, for each role', async () => {
     for (const username of ['admin', 'sam.student', 'neil.student', 'tara.teacher']) {
       const all = (await platform.query(username, '{ liveClasses { id } }')).data.liveClasses.map((liveClass: any) => liveClass.id);
-      const paged = await pageThrough(username, `query($first: Int, $after: String) { liveClassesConnection(first: $first, after: $after) { ${PAGE} } }`, (data) => data.liveClassesConnection, 1);
+      const paged = await pageThrough(
+        username,
+        `query($first: Int, $after: String) { liveClassesConnection(first: $first, after: $after) { ${PAGE} } }`,
+        (data) => data.liveClassesConnection,
+        1,
+      );
       expect(paged.ids, username).toEqual(all);
     }
   });
@@ -46,10 +57,20 @@ describe('live classes a page at a time', () => {
   it('Course.liveClassesConnection pages through the course\u2019s classes, with the same filters', async () => {
     const course = (await platform.query('sam.student', '{ course(id: "101") { liveClasses { id } } }')).data.course;
     expect(course.liveClasses.length).toBeGreaterThan(1);
-    const paged = await pageThrough('sam.student', `query($first: Int, $after: String) { course(id: "101") { liveClassesConnection(first: $first, after: $after) { ${PAGE} } } }`, (data) => data.course.liveClassesConnection, 2);
+    const paged = await pageThrough(
+      'sam.student',
+      `query($first: Int, $after: String) { course(id: "101") { liveClassesConnection(first: $first, after: $after) { ${PAGE} } } }`,
+      (data) => data.course.liveClassesConnection,
+      2,
+    );
     expect(paged.ids).toEqual(course.liveClasses.map((liveClass: any) => liveClass.id));
     expect(paged.pages).toBeGreaterThan(1);
-    const scheduled = (await platform.query('sam.student', '{ course(id: "101") { liveClasses(status: [SCHEDULED]) { id } liveClassesConnection(status: [SCHEDULED], first: 50) { edges { node { id } } } } }')).data.course;
+    const scheduled = (
+      await platform.query(
+        'sam.student',
+        '{ course(id: "101") { liveClasses(status: [SCHEDULED]) { id } liveClassesConnection(status: [SCHEDULED], first: 50) { edges { node { id } } } } }',
+      )
+    ).data.course;
     expect(scheduled.liveClassesConnection.edges.map((edge: any) => edge.node.id)).toEqual(scheduled.liveClasses.map((liveClass: any) => liveClass.id));
     // Not enrolled: empty, as the list.
     const outsider = await platform.query('neil.student', '{ course(id: "101") { liveClassesConnection { edges { node { id } } pageInfo { hasNextPage } } } }');
@@ -61,8 +82,16 @@ describe('live classes a page at a time', () => {
     for (const username of ['admin', 'sam.student']) {
       const courses = (await platform.query(username, '{ liveClasses { course { id } } }')).data.liveClasses.map((liveClass: any) => liveClass.course.id);
       for (const courseId of new Set<string>(courses)) {
-        const all = (await platform.query(username, 'query($id: ID!) { course(id: $id) { recordings { id } } }', { id: courseId })).data.course.recordings.map((recording: any) => recording.id);
-        const paged = await pageThrough(username, `query($id: ID!, $first: Int, $after: String) { course(id: $id) { recordingsConnection(first: $first, after: $after) { ${PAGE} } } }`, (data) => data.course.recordingsConnection, 1, { id: courseId });
+        const all = (await platform.query(username, 'query($id: ID!) { course(id: $id) { recordings { id } } }', { id: courseId })).data.course.recordings.map(
+          (recording: any) => recording.id,
+        );
+        const paged = await pageThrough(
+          username,
+          `query($id: ID!, $first: Int, $after: String) { course(id: $id) { recordingsConnection(first: $first, after: $after) { ${PAGE} } } }`,
+          (data) => data.course.recordingsConnection,
+          1,
+          { id: courseId },
+        );
         expect(paged.ids, `${username} ${courseId}`).toEqual(all);
         seen += all.length;
       }

@@ -42,8 +42,7 @@ async function liveClass() {
   await meet.exec(`UPDATE meet.live_classes SET status = 'LIVE', started_at = now() WHERE id = '${created.id}'`);
   return created;
 }
-const classState = async (id: string) =>
-  (await meet.call('admin', `{ liveClass(id: "${id}") { status endedAt attendance { user { id } leftAt } } }`)).body.data.liveClass;
+const classState = async (id: string) => (await meet.call('admin', `{ liveClass(id: "${id}") { status endedAt attendance { user { id } leftAt } } }`)).body.data.liveClass;
 
 describe('reconciliation with LiveKit', () => {
   it('ends a LIVE class whose room_finished webhook was lost, closing its attendance', async () => {
@@ -89,14 +88,18 @@ describe('reconciliation with LiveKit', () => {
     expect((await reconciler.reconcile()).started).not.toContain(created.id);
     const query = `{ liveClass(id: "${created.id}") { status startedAt attendance { user { id } leftAt } serviceParticipants { identity } } }`;
     expect((await meet.call('admin', query)).body.data.liveClass).toEqual({
-      status: 'WAITING', startedAt: null, attendance: [{ user: { id: '5' }, leftAt: null }], serviceParticipants: [{ identity: 'EG_recorder' }],
+      status: 'WAITING',
+      startedAt: null,
+      attendance: [{ user: { id: '5' }, leftAt: null }],
+      serviceParticipants: [{ identity: 'EG_recorder' }],
     });
     const tara = meet.livekit.addParticipant(created.roomName, '3');
     const report = await reconciler.reconcile();
     expect(report.started).toContain(created.id);
     const state = await meet.call('admin', query);
     expect(state.body.data.liveClass).toMatchObject({
-      status: 'LIVE', startedAt: new Date(Number(tara.joinedAt) * 1000).toISOString(),
+      status: 'LIVE',
+      startedAt: new Date(Number(tara.joinedAt) * 1000).toISOString(),
     });
     expect(state.body.data.liveClass.attendance.map((a: any) => a.user.id).sort()).toEqual(['3', '5']);
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === created.id)).toHaveLength(1);
@@ -144,7 +147,10 @@ describe('reconciliation with LiveKit', () => {
 
   it('ends a SCHEDULED class nobody joined once its end plus grace has passed, with no start, and deletes its empty room', async () => {
     const schedule = async (title: string) =>
-      (await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), durationMinutes: 60 } })).body.data.scheduleLiveClass as { id: string; roomName: string };
+      (await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), durationMinutes: 60 } })).body.data.scheduleLiveClass as {
+        id: string;
+        roomName: string;
+      };
     const opened = await schedule('Empty room');
     await meet.call('tara.teacher', JOIN, { id: opened.id }); // the room opens; nobody connects
     await meet.livekit.webhooksSettled();
@@ -157,7 +163,12 @@ describe('reconciliation with LiveKit', () => {
     expect(meet.livekit.rooms.has(opened.roomName)).toBe(true);
 
     const report = await reconciler.reconcile();
-    expect(report.ended).toEqual(expect.arrayContaining([{ id: opened.id, reason: 'unattended' }, { id: roomless.id, reason: 'unattended' }]));
+    expect(report.ended).toEqual(
+      expect.arrayContaining([
+        { id: opened.id, reason: 'unattended' },
+        { id: roomless.id, reason: 'unattended' },
+      ]),
+    );
     expect(report.ended.map((ended) => ended.id)).not.toContain(inGrace.id);
     expect(report.deletedRooms).toContain(opened.roomName);
     expect(meet.livekit.rooms.has(opened.roomName)).toBe(false);

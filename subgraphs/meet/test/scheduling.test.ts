@@ -26,8 +26,16 @@ describe('scheduling live classes', () => {
     expect(events).toHaveLength(1);
     expect(events[0]!.company_id).toBe(demoCompanyId('bheem'));
     expect(events[0]!.payload).toMatchObject({
-      class_id: created.id, course_id: '101', company_id: demoCompanyId('bheem'), title: 'Friction and drag', description: 'Bring a ruler',
-      scheduled_at: new Date(scheduledAt).toISOString(), duration_minutes: 45, host_id: '3', room_name: created.roomName, status: 'SCHEDULED',
+      class_id: created.id,
+      course_id: '101',
+      company_id: demoCompanyId('bheem'),
+      title: 'Friction and drag',
+      description: 'Bring a ruler',
+      scheduled_at: new Date(scheduledAt).toISOString(),
+      duration_minutes: 45,
+      host_id: '3',
+      room_name: created.roomName,
+      status: 'SCHEDULED',
       actor_id: '3',
     });
     const admin = await schedule('admin', { title: 'Admin-led review' });

@@ -21,7 +21,10 @@ let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<any>>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir } });
+  platform = await startTestPlatform({
+    subgraphs: ['academy', 'meet'],
+    env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir },
+  });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
   db = createKysely<any>(platform.database.url);
 });
@@ -53,7 +56,11 @@ async function enter(user: string, classId: string) {
 }
 const state = (user: string, id: string) =>
   // serviceParticipants is for teachers (FORBIDDEN to students).
-  gql(user, `query($id: ID!) { liveClass(id: $id) { status startedAt recordings { status } attendance { identity kind user { id fullName } } ${user === 'sam.student' ? '' : 'serviceParticipants { identity kind }'} } }`, { id });
+  gql(
+    user,
+    `query($id: ID!) { liveClass(id: $id) { status startedAt recordings { status } attendance { identity kind user { id fullName } } ${user === 'sam.student' ? '' : 'serviceParticipants { identity kind }'} } }`,
+    { id },
+  );
 
 /** The statuses the subscription delivered, up to the first `status` (each event awaited as long as events keep coming). */
 async function untilStatus(watching: Subscription, status: string): Promise<string[]> {
@@ -66,8 +73,12 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
   it('keeps a class a student enters first WAITING and unrecorded, until the teacher comes', async () => {
     const liveClass = await schedule();
     expect(liveClass.waitForModerator).toBe(true);
-    const watching = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor('sam.student'),
-      'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id status } }', { id: liveClass.id });
+    const watching = subscribeWs(
+      wsUrlOf(platform.gateway!.url),
+      await platform.tokenFor('sam.student'),
+      'subscription($id: ID) { liveClassStatusChanged(liveClassId: $id) { id status } }',
+      { id: liveClass.id },
+    );
     // Waits on state only: the subscription registered in meet, the webhooks applied, the events delivered (the
     // timeouts bound a hang, a loaded machine only makes this slower).
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 100_000, interval: 100 }).toBe(1);
@@ -102,7 +113,12 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
       const result = await platform.query('tara.teacher', `{ course(id: "101") { liveClasses { id attendance { identity user { fullName } } } } }`);
       expect(result.errors).toBeUndefined();
       const listed = result.data.course.liveClasses.find((candidate: any) => candidate.id === liveClass.id);
-      expect(listed.attendance).toEqual(expect.arrayContaining([{ identity: '6', user: null }, { identity: '3', user: { fullName: 'Tara Iyer' } }]));
+      expect(listed.attendance).toEqual(
+        expect.arrayContaining([
+          { identity: '6', user: null },
+          { identity: '3', user: { fullName: 'Tara Iyer' } },
+        ]),
+      );
     } finally {
       await sql`UPDATE moodle.mdl_user SET deleted = 0 WHERE id = 6`.execute(db);
     }

@@ -54,7 +54,14 @@ async function postSigned(body: string, url = meet.webhookUrl) {
 
 describe('LiveKit webhook route edges', () => {
   it('answers a validly signed but malformed body with 400, not 401 or 500', async () => {
-    for (const body of ['not json at all', '[1, 2]', 'null', '{"event": 7}', '{"event": "room_started", "room": "not an object"}', `{"event": "room_started", "id": "EV_big", "createdAt": "99999999999999999999999"}`]) {
+    for (const body of [
+      'not json at all',
+      '[1, 2]',
+      'null',
+      '{"event": 7}',
+      '{"event": "room_started", "room": "not an object"}',
+      `{"event": "room_started", "id": "EV_big", "createdAt": "99999999999999999999999"}`,
+    ]) {
       const answer = await postSigned(body);
       expect(answer.status, body).toBe(400);
       expect(answer.body.error, body).toMatch(/not a LiveKit WebhookEvent|stale/);

@@ -35,7 +35,8 @@ async function teacherJoins(roomName: string) {
 }
 const statusOf = async (id: string) => (await meet.call('admin', `{ liveClass(id: "${id}") { status startedAt endedAt } }`)).body.data.liveClass;
 const attendanceOf = async (id: string) =>
-  (await meet.call('tara.teacher', `{ liveClass(id: "${id}") { attendance { user { id } joinedAt leftAt secondsPresent intervals { joinedAt leftAt } } } }`)).body.data.liveClass.attendance;
+  (await meet.call('tara.teacher', `{ liveClass(id: "${id}") { attendance { user { id } joinedAt leftAt secondsPresent intervals { joinedAt leftAt } } } }`)).body.data.liveClass
+    .attendance;
 
 describe('LiveKit webhooks', () => {
   it('refuses unsigned, tampered, foreign and stale webhooks, changing nothing', async () => {
@@ -67,7 +68,10 @@ describe('LiveKit webhooks', () => {
     const studentJoined = new Date(Math.floor(Date.now() / 1000) * 1000 - 40_000);
     expect((await hook('participant_joined', { room: room(liveClass.roomName), participant: participant('5', 'PA_sam', studentJoined) })).body.status).toBe('applied');
     expect(await statusOf(liveClass.id)).toMatchObject({ status: 'WAITING', startedAt: null });
-    expect((await meet.call('sam.student', `{ liveClass(id: "${liveClass.id}") { status recordings { id } } }`)).body.data.liveClass).toEqual({ status: 'WAITING', recordings: [] });
+    expect((await meet.call('sam.student', `{ liveClass(id: "${liveClass.id}") { status recordings { id } } }`)).body.data.liveClass).toEqual({
+      status: 'WAITING',
+      recordings: [],
+    });
     expect([...meet.livekit.egresses.values()].filter((egress) => egress.roomName === liveClass.roomName)).toHaveLength(0);
     expect((await meet.outbox('meet.class.waiting')).filter((row) => row.entity_key === liveClass.id)).toHaveLength(1);
 
@@ -99,7 +103,12 @@ describe('LiveKit webhooks', () => {
 
   it('never lets an egress, agent, SIP or ingress participant open a class or count as an attendee', async () => {
     const liveClass = await scheduleOpened();
-    for (const [kind, identity] of [['EGRESS', 'EG_abc'], ['AGENT', 'agent-1'], ['SIP', 'sip_+4912345'], ['INGRESS', 'IN_cam']] as const) {
+    for (const [kind, identity] of [
+      ['EGRESS', 'EG_abc'],
+      ['AGENT', 'agent-1'],
+      ['SIP', 'sip_+4912345'],
+      ['INGRESS', 'IN_cam'],
+    ] as const) {
       expect((await hook('participant_joined', { room: room(liveClass.roomName), participant: { ...participant(identity, `PA_${kind}`), kind } })).body.status).toBe('applied');
     }
     // An egress of an older LiveKit, without kind: known by its identity.
@@ -108,9 +117,13 @@ describe('LiveKit webhooks', () => {
     const query = `{ liveClass(id: "${liveClass.id}") { attendance { identity } serviceParticipants { identity kind user { id } } } }`;
     const teacher = (await meet.call('tara.teacher', query)).body.data.liveClass;
     expect(teacher.attendance).toEqual([]);
-    expect(teacher.serviceParticipants.map((p: any) => [p.kind, p.identity, p.user]).sort()).toEqual(
-      [['AGENT', 'agent-1', null], ['EGRESS', 'EG_abc', null], ['EGRESS', 'EG_old', null], ['INGRESS', 'IN_cam', null], ['SIP', 'sip_+4912345', null]],
-    );
+    expect(teacher.serviceParticipants.map((p: any) => [p.kind, p.identity, p.user]).sort()).toEqual([
+      ['AGENT', 'agent-1', null],
+      ['EGRESS', 'EG_abc', null],
+      ['EGRESS', 'EG_old', null],
+      ['INGRESS', 'IN_cam', null],
+      ['SIP', 'sip_+4912345', null],
+    ]);
     expect((await meet.call('sam.student', query)).body.data.liveClass).toEqual({ attendance: [], serviceParticipants: null });
   });
 

@@ -43,9 +43,7 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
     startedAt: fromNanos(egress.startedAt),
     endedAt: fromNanos(egress.endedAt),
     error: egress.error,
-    file: file
-      ? { filename: file.filename, location: file.location, sizeBytes: Number(file.size), durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000) }
-      : null,
+    file: file ? { filename: file.filename, location: file.location, sizeBytes: Number(file.size), durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000) } : null,
   };
 }
 
@@ -58,9 +56,12 @@ export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
     roomParticipants: event.room?.numParticipants ?? 0,
     participant: event.participant
       ? {
-        sid: event.participant.sid, identity: event.participant.identity, joinedAt: fromSeconds(event.participant.joinedAt),
-        kind: event.participant.kind, metadata: event.participant.metadata,
-      }
+          sid: event.participant.sid,
+          identity: event.participant.identity,
+          joinedAt: fromSeconds(event.participant.joinedAt),
+          kind: event.participant.kind,
+          metadata: event.participant.metadata,
+        }
       : null,
     egress: event.egressInfo ? toMeetEgress(event.egressInfo) : null,
   };

@@ -111,7 +111,11 @@ export class LiveKitWebhookHandler {
           current = opensClass(participant, current) ? await markLive(trx, current, joinedAt) : await markWaiting(trx, current);
         }
         await this.recordSession(trx, current, event, { joinedAt });
-        return { outcome: 'applied', wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined, evict: await this.removedOne(trx, current, participant.identity) };
+        return {
+          outcome: 'applied',
+          wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined,
+          evict: await this.removedOne(trx, current, participant.identity),
+        };
       }
       case 'participant_left':
       case 'participant_connection_aborted': {

@@ -20,7 +20,9 @@ interface ExplorerConfig {
 
 const config = JSON.parse(document.getElementById('bheem-explorer-config')?.textContent || '{}') as ExplorerConfig;
 const endpoint = new URL('/graphql', location.href).toString();
-const headers = config.devToken ? JSON.stringify({ authorization: `Bearer ${config.devToken}` }, null, 2) : '{\n  "authorization": "Bearer <token of npm run -s token -- --user admin>"\n}';
+const headers = config.devToken
+  ? JSON.stringify({ authorization: `Bearer ${config.devToken}` }, null, 2)
+  : '{\n  "authorization": "Bearer <token of npm run -s token -- --user admin>"\n}';
 
 // One graphql-ws connection per authorization header, since the token is sent once per connection.
 const wsClients = new Map<string, Client>();

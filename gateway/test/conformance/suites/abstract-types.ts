@@ -55,7 +55,14 @@ export const abstractTypesSuite: ConformanceSuite = {
     {
       name: 'a field of an @interfaceObject on every implementation (input rewrite: __typename set to the interface)',
       query: '{ media { __typename id stars ... on Book { pages } } }',
-      expected: { data: { media: [{ __typename: 'Book', id: 'b1', stars: 5, pages: 412 }, { __typename: 'Movie', id: 'v1', stars: 3 }] } },
+      expected: {
+        data: {
+          media: [
+            { __typename: 'Book', id: 'b1', stars: 5, pages: 412 },
+            { __typename: 'Movie', id: 'v1', stars: 3 },
+          ],
+        },
+      },
     },
     {
       name: 'from an @interfaceObject to the implementation fields (its __typename found by the owner)',
@@ -71,7 +78,15 @@ export const abstractTypesSuite: ConformanceSuite = {
       name: 'fragments on the interface and on implementations, __typename at every level',
       query: `{ __typename media { ...Named ... on Movie { __typename minutes } } }
         fragment Named on Media { __typename title }`,
-      expected: { data: { __typename: 'Query', media: [{ __typename: 'Book', title: 'Dune' }, { __typename: 'Movie', title: 'Alien', minutes: 117 }] } },
+      expected: {
+        data: {
+          __typename: 'Query',
+          media: [
+            { __typename: 'Book', title: 'Dune' },
+            { __typename: 'Movie', title: 'Alien', minutes: 117 },
+          ],
+        },
+      },
     },
   ],
 };

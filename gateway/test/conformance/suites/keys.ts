@@ -62,7 +62,15 @@ export const keysSuite: ConformanceSuite = {
     {
       name: 'joins by a second key (email) from another subgraph',
       query: '{ users { id unread } }',
-      expected: { data: { users: [{ id: 'u1', unread: 8 }, { id: 'u2', unread: 8 }, { id: 'u3', unread: 8 }] } },
+      expected: {
+        data: {
+          users: [
+            { id: 'u1', unread: 8 },
+            { id: 'u2', unread: 8 },
+            { id: 'u3', unread: 8 },
+          ],
+        },
+      },
     },
     {
       name: 'joins by a compound key with a nested field',
@@ -86,7 +94,13 @@ export const keysSuite: ConformanceSuite = {
       name: 'an entity whose subgraph fails: its field null, the error at its path, the rest answered',
       query: '{ users { id seat } }',
       expected: {
-        data: { users: [{ id: 'u1', seat: 'o1-u1' }, { id: 'u2', seat: 'o1-u2' }, { id: 'u3', seat: null }] },
+        data: {
+          users: [
+            { id: 'u1', seat: 'o1-u1' },
+            { id: 'u2', seat: 'o1-u2' },
+            { id: 'u3', seat: null },
+          ],
+        },
         errors: [{ path: ['users', 2], code: 'UNAVAILABLE' }],
       },
     },

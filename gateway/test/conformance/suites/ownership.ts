@@ -43,7 +43,14 @@ export const ownershipSuite: ConformanceSuite = {
     {
       name: '@override: the field comes from its new owner',
       query: '{ products { id stock } }',
-      expected: { data: { products: [{ id: 'p1', stock: 7 }, { id: 'p2', stock: 0 }] } },
+      expected: {
+        data: {
+          products: [
+            { id: 'p1', stock: 7 },
+            { id: 'p2', stock: 0 },
+          ],
+        },
+      },
     },
     {
       name: '@inaccessible: the field is not in the API schema',

@@ -68,7 +68,11 @@ export const plannerCorrectionsSuite: ConformanceSuite = {
         type Query { asset: Asset }`,
       resolvers: {
         Query: { asset: () => ({ __typename: 'Asset', id: 'a1' }) },
-        Asset: { __resolveReference: () => { throw new Error('Asset has no implementation here'); } },
+        Asset: {
+          __resolveReference: () => {
+            throw new Error('Asset has no implementation here');
+          },
+        },
       },
     },
     {

@@ -86,7 +86,14 @@ export const requiresProvidesSuite: ConformanceSuite = {
     {
       name: '@requires of a field with arguments: the required selection with them',
       query: '{ posts { id seen } }',
-      expected: { data: { posts: [{ id: 'p1', seen: 1 }, { id: 'p2', seen: 1 }] } },
+      expected: {
+        data: {
+          posts: [
+            { id: 'p1', seen: 1 },
+            { id: 'p2', seen: 1 },
+          ],
+        },
+      },
     },
     {
       name: '@requires with arguments next to the same field asked without them',
@@ -114,25 +121,60 @@ export const requiresProvidesSuite: ConformanceSuite = {
     {
       name: 'two @requires of one field with different arguments',
       query: '{ posts { estimate estimateEur } }',
-      expected: { data: { posts: [{ estimate: 20, estimateEur: 18 }, { estimate: 40, estimateEur: 36 }] } },
+      expected: {
+        data: {
+          posts: [
+            { estimate: 20, estimateEur: 18 },
+            { estimate: 40, estimateEur: 36 },
+          ],
+        },
+      },
       apolloWrong: {
         why: '@apollo/query-planner merges price and price(currency: "EUR") into one fetch of the EUR price: estimate is computed from it too',
-        answer: { data: { posts: [{ estimate: 18, estimateEur: 18 }, { estimate: 36, estimateEur: 36 }] } },
+        answer: {
+          data: {
+            posts: [
+              { estimate: 18, estimateEur: 18 },
+              { estimate: 36, estimateEur: 36 },
+            ],
+          },
+        },
       },
     },
     {
       name: '@requires of a nested field with arguments, the client asking it without them',
       query: '{ posts { score { value } rank } }',
-      expected: { data: { posts: [{ score: { value: 4 }, rank: 40 }, { score: { value: 7 }, rank: 70 }] } },
+      expected: {
+        data: {
+          posts: [
+            { score: { value: 4 }, rank: 40 },
+            { score: { value: 7 }, rank: 70 },
+          ],
+        },
+      },
       apolloWrong: {
-        why: '@apollo/query-planner fetches `score { value }` once, without the scale of the @requires: rank is computed from the client\'s value',
-        answer: { data: { posts: [{ score: { value: 4 }, rank: 4 }, { score: { value: 7 }, rank: 7 }] } },
+        why: "@apollo/query-planner fetches `score { value }` once, without the scale of the @requires: rank is computed from the client's value",
+        answer: {
+          data: {
+            posts: [
+              { score: { value: 4 }, rank: 4 },
+              { score: { value: 7 }, rank: 7 },
+            ],
+          },
+        },
       },
     },
     {
       name: '@requires of a field the client also asks',
       query: '{ posts { price estimate } }',
-      expected: { data: { posts: [{ price: 10, estimate: 20 }, { price: 20, estimate: 40 }] } },
+      expected: {
+        data: {
+          posts: [
+            { price: 10, estimate: 20 },
+            { price: 20, estimate: 40 },
+          ],
+        },
+      },
     },
     {
       name: '@provides: the provided field comes from the providing subgraph',
