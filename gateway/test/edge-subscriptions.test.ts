@@ -133,9 +133,9 @@ describe('places in the caps are given back', () => {
     const client = await connection(wsUrlOf(capped.url), token);
     const stranger = 'subscription { liveClassStatusChanged(courseId: "00000000-0000-4000-8000-00000000dead") { id } }';
     for (let round = 0; round < 4; round++) {
-      // Refused after the caps' step has passed: by validation, as not a subscription, by the subgraph (a scope it cannot see).
+      // Refused after the caps' step has passed: by validation, as a mutation (served over HTTP only), by the subgraph (a scope it cannot see).
       client.subscribe(`invalid${round}`, 'subscription { noSuchField }');
-      client.subscribe(`query${round}`, '{ courses { id } }');
+      client.subscribe(`query${round}`, 'mutation { __typename }');
       client.subscribe(`unseen${round}`, stranger);
       for (const id of [`invalid${round}`, `query${round}`, `unseen${round}`]) expect(await client.errorOf(id, 5_000), id).not.toBeNull();
       // Given up before the gateway answered: completed at once, or the socket closed at once.

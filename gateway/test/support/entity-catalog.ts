@@ -148,7 +148,9 @@ export function entitiesCall(subgraph: SubgraphName, typename: string, id: strin
       representation[required] = requiredField ? (enums.get(namedType(requiredField.type))?.[0] ?? null) : null;
     }
     if (directive(field, 'external') || field.arguments?.some((arg) => arg.type.kind === Kind.NON_NULL_TYPE && !arg.defaultValue)) continue;
-    selections.push(leaves.has(namedType(field.type)) ? field.name.value : `${field.name.value} { __typename }`);
+    const type = namedType(field.type);
+    // A connection is always an object: what it carries is its edges.
+    selections.push(leaves.has(type) ? field.name.value : type.endsWith('Connection') ? `${field.name.value} { edges { __typename } }` : `${field.name.value} { __typename }`);
   }
   return {
     query: `query($representations: [_Any!]!) { _entities(representations: $representations) { ... on ${typename} { ${selections.join(' ')} } } }`,
@@ -156,8 +158,10 @@ export function entitiesCall(subgraph: SubgraphName, typename: string, id: strin
   };
 }
 
-/** True when an entity answer carries anything beyond its key: a field with a value or a non-empty list. */
+/** True when an entity answer carries anything beyond its key: a field with a value, a non-empty list, a connection with edges. */
 export function carriesData(entity: Record<string, unknown> | null | undefined): boolean {
   if (!entity) return false;
-  return Object.entries(entity).some(([key, value]) => key !== 'id' && key !== '__typename' && value !== null && !(Array.isArray(value) && value.length === 0));
+  const empty = (value: unknown) =>
+    value === null || (Array.isArray(value) && value.length === 0) || (typeof value === 'object' && 'edges' in value && (value as { edges: unknown[] }).edges.length === 0);
+  return Object.entries(entity).some(([key, value]) => key !== 'id' && key !== '__typename' && !empty(value));
 }
