@@ -37,7 +37,6 @@ import { GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gate
 import type { LoadJob } from './gateway/load-worker.js';
 import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
-import { treeCpuSeconds } from '../platform/process-stats.js';
 import { cpuPerRequest, startCpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
@@ -231,10 +230,8 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       const pid = service.child.pid!;
       for (const operation of options.operations) {
         await load(url, operation, options.vus, options.warmupSeconds);
-        const cpuBefore = treeCpuSeconds(pid);
         const wholeBefore = await meter.read(pid);
         const result = await load(url, operation, options.vus, options.seconds);
-        const cpuSeconds = treeCpuSeconds(pid) - cpuBefore;
         const wholeRequest = cpuPerRequest(wholeBefore, await meter.read(pid), result.requests);
         const figures: RunFigures = {
           gateway: id,
@@ -246,7 +243,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
           errorSamples: result.samples,
           requestsPerSecond: round(result.requests / result.seconds, 1),
           latencyMs: result.latencyMs,
-          cpuMsPerRequest: result.requests > 0 ? round((cpuSeconds * 1000) / result.requests, 3) : null,
+          cpuMsPerRequest: result.requests > 0 ? wholeRequest.gateway! : null,
           wholeRequestCpuMs: wholeRequest,
         };
         runs.push(figures);

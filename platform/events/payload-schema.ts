@@ -96,15 +96,18 @@ export const extend = <A extends z.ZodRawShape, B extends z.ZodRawShape>(base: z
 
 const fieldPath = (path: PropertyKey[]) => path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${String(key)}` : String(key)), '');
 
+/** One line per problem, each with the path of its field. */
+const describeIssues = (error: z.ZodError) => error.issues.map((issue) => `${fieldPath(issue.path) || 'payload'}: ${issue.message}`);
+
 /** The problems of a payload, one line each (empty when it is valid). */
 export function payloadIssues(schema: Schema<unknown>, payload: unknown): string[] {
   const result = schema.safeParse(payload);
-  return result.success ? [] : result.error.issues.map((issue) => `${fieldPath(issue.path) || 'payload'}: ${issue.message}`);
+  return result.success ? [] : describeIssues(result.error);
 }
 
 /** Checks a payload against a topic's schema; throws a PayloadError listing every problem. */
 export function validatePayload<T>(topic: string, schema: Schema<T>, payload: unknown): T {
   const result = schema.safeParse(payload);
-  if (!result.success) throw new PayloadError(topic, payloadIssues(schema, payload));
+  if (!result.success) throw new PayloadError(topic, describeIssues(result.error));
   return result.data;
 }
