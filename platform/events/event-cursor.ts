@@ -38,7 +38,7 @@ export function maxCursor(a: Cursor, b: Cursor): Cursor {
   return compareCursors(a, b) >= 0 ? a : b;
 }
 
-/** Everything written by transactions below `horizon` (a snapshot's xmin) is before this cursor. */
+/** Everything written by transactions below `horizon` (visibility-horizon.ts) is before this cursor. */
 export function horizonCursor(horizon: string): Cursor {
   return { txid: horizon, position: '0' };
 }

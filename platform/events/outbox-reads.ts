@@ -2,8 +2,9 @@
  * The two reads of the outbox: a consumer group's next batch over the
  * partitions it holds, and the live feed's next batch. Both read in
  * (txid, position) order and only rows written by transactions below the
- * statement's snapshot xmin: every such transaction has ended, so no row can
- * later appear before what was read (README.md, "Ordering").
+ * statement's visibility horizon (visibility-horizon.ts): every such
+ * transaction has ended, so no row can later appear before what was read
+ * (README.md, "Ordering").
  *
  * Each read scans the next `limit` rows of the stream, in index order, and
  * keeps those of interest (topics, partitions, cursors): the plan is an
@@ -19,6 +20,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { compareCursors, decodeCursor, type Cursor } from './event-cursor.js';
 import type { ListenConnection } from './listen-connection.js';
 import type { OutboxRow } from './published-event.js';
+import { VISIBILITY_HORIZON } from './visibility-horizon.js';
 
 /** Reads run on a reader's own connection, as prepared statements (they run hundreds of times a second). */
 export type Reader = Pick<ListenConnection, 'db' | 'prepared'>;
@@ -28,7 +30,7 @@ export interface ReadResult<Row> {
   rows: Row[];
   /** The scan reached its limit and stopped here: rows may follow. Undefined: it reached the horizon. */
   scannedTo: Cursor | undefined;
-  /** The snapshot xmin of the read: below it, every row was scanned (when `scannedTo` is undefined). */
+  /** The visibility horizon of the read: below it, every row was scanned (when `scannedTo` is undefined). */
   horizon: string;
   /** Committed rows wait above the horizon. */
   pending: boolean;
@@ -62,7 +64,7 @@ export const PARTITION_OF = (partitions: number) => sql`(o.key_hash & 2147483647
  */
 function scanQuery(after: Cursor, limit: number, select: RawBuilder<unknown>) {
   return sql`
-    WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
+    WITH h AS (SELECT ${VISIBILITY_HORIZON} AS horizon),
     scan AS MATERIALIZED (
       SELECT o.* FROM events.outbox o, h
       WHERE (o.txid, o.position) > (${after.txid}::xid8, ${after.position}::bigint) AND o.txid < h.horizon
@@ -123,6 +125,6 @@ export async function readFeedBatch(reader: Reader, options: { after: Cursor; to
 
 /** The current horizon: where a reader that wants only new events starts. */
 export async function readHorizon(db: Kysely<any>): Promise<string> {
-  const result = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(db);
+  const result = await sql<{ horizon: string }>`SELECT ${VISIBILITY_HORIZON}::text AS horizon`.execute(db);
   return result.rows[0]!.horizon;
 }
