@@ -33,7 +33,7 @@ import { createLogger } from '../platform/logger.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
-import { GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
+import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { writeSupergraph } from './gateway/peers/supergraph-file.js';
@@ -84,7 +84,7 @@ const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 
 
 export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}): Promise<GatewayBenchResult> {
   const options: GatewayBenchOptions = {
-    gateways: [...GATEWAY_IDS],
+    gateways: [...DEFAULT_GATEWAY_IDS],
     operations: [...OPERATION_NAMES],
     processes: 1,
     vus: 50,

@@ -4,14 +4,37 @@
  * off (LOG_LEVEL=warn). Ours signs the caller's identity for the subgraphs
  * (its real cost); the peers forward the caller's bearer token instead.
  */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import type { SubgraphName } from '../../platform/config.js';
 import { ensureGrafbase, GRAFBASE_VERSION, grafbaseBinary, writeGrafbaseConfig } from './peers/grafbase.js';
 import { spawnProgram, spawnService, type Scratch, type Service } from './services.js';
 
-export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router', 'grafbase'] as const;
+export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router', 'grafbase', 'ours-baseline'] as const;
 export type GatewayId = (typeof GATEWAY_IDS)[number];
+/** What a bare `npm run bench` compares: every peer, not the baseline (it needs a second checkout). */
+export const DEFAULT_GATEWAY_IDS = GATEWAY_IDS.filter((id) => id !== 'ours-baseline');
+
+/**
+ * BENCH_BASELINE_ROOT=<a checkout of another commit, with its node_modules>:
+ * `ours-baseline` runs that checkout's gateway beside today's, same flags and
+ * environment, so that a change is measured A/B in one run on one machine.
+ */
+const baselineRoot = () => {
+  const root = process.env.BENCH_BASELINE_ROOT;
+  if (!root) throw new Error('ours-baseline needs BENCH_BASELINE_ROOT, a checkout of the commit to compare with (git worktree add <dir> <commit>, then npm ci there)');
+  return path.resolve(root);
+};
+const baselineCommit = () => {
+  try {
+    return execFileSync('git', ['-C', baselineRoot(), 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown commit';
+  }
+};
 
 export interface GatewaySpec {
   id: GatewayId;
@@ -80,15 +103,19 @@ function hive(id: GatewayId, label: string, flags: string[], env: Record<string,
   };
 }
 
-export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
-  ours: {
-    id: 'ours',
-    label: 'ours (Bheem gateway)',
-    notes:
-      'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch',
-    start: ({ scratch, port, processes, subgraphUrls, databaseUrl, env }) =>
-      spawnService(scratch, 'gateway-ours', [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), 'bench/gateway/peers/our-gateway.ts'], {
+/** Our gateway from the checkout at `root` (this one, or the baseline's). */
+const startOurs =
+  (name: string, root?: () => string, extraEnv: Record<string, string> = {}): GatewaySpec['start'] =>
+  ({ scratch, port, processes, subgraphUrls, databaseUrl, env }) => {
+    const cwd = root?.();
+    const entry = 'bench/gateway/peers/our-gateway.ts';
+    return spawnService(
+      scratch,
+      name,
+      [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), cwd ? path.join(cwd, entry) : entry],
+      {
         ...env,
+        ...extraEnv,
         ...QUIET,
         BENCH_PROCESSES: String(processes),
         HOST: '127.0.0.1',
@@ -98,7 +125,26 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
         GATEWAY_INTROSPECTION: 'false',
         GATEWAY_FIELD_SUGGESTIONS: 'false',
         ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
-      }),
+      },
+      cwd,
+    );
+  };
+
+const OURS_NOTES =
+  'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch';
+
+export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
+  ours: { id: 'ours', label: 'ours (Bheem gateway)', notes: OURS_NOTES, start: startOurs('gateway-ours') },
+  'ours-baseline': {
+    id: 'ours-baseline',
+    get label() {
+      return `ours at ${baselineCommit()}`;
+    },
+    get notes() {
+      return `${OURS_NOTES}; the checkout at BENCH_BASELINE_ROOT (${process.env.BENCH_BASELINE_ROOT ?? 'unset'}), its own supergraph file`;
+    },
+    // Checkouts before 2026-12-05 demanded a dev-token secret in production even when verifying by JWKS.
+    start: startOurs('gateway-ours-baseline', baselineRoot, { AUTH_DEV_SECRET: randomBytes(32).toString('base64url') }),
   },
   apollo: {
     id: 'apollo',

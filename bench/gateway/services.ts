@@ -60,14 +60,14 @@ export interface Service {
 }
 
 /** A Node.js process running `args`. */
-export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>): Service {
-  return spawnProgram(scratch, name, process.execPath, args, env);
+export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Service {
+  return spawnProgram(scratch, name, process.execPath, args, env, cwd);
 }
 
 /** Any program (a peer's own binary), logged and stopped like the Node.js ones. */
-export function spawnProgram(scratch: Scratch, name: string, program: string, args: string[], env: Record<string, string>): Service {
+export function spawnProgram(scratch: Scratch, name: string, program: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Service {
   const out = scratch.log(name);
-  const child = spawn(program, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(program, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
