@@ -4,16 +4,15 @@
  * meet process reaches the subscribers of both gateways (the event backbone
  * feeds every replica; nothing is in-memory only).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../platform/database/embedded-postgres.js';
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
-import { processCpuMs } from '../../platform/process-stats.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
+import { ServiceProcess, StartError } from '../../scripts/lib/service-process.js';
 import { subscribeWs, type Subscription } from './subscriptions-support.js';
 
 const [NEWTON, ENERGY] = DEMO_LIVE_CLASSES;
@@ -22,43 +21,28 @@ const QUERY = `subscription { liveClassStatusChanged(courseId: "101") { id statu
 
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
-const processes: ChildProcess[] = [];
-const outputs = new Map<ChildProcess, string[]>();
+const processes: ServiceProcess[] = [];
 
-function start(args: string[], env: Record<string, string>): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+function start(name: string, args: string[], env: Record<string, string>): ServiceProcess {
+  const service = new ServiceProcess(name, ['--import', 'tsx', ...args], {
+    cwd: process.cwd(),
     env: { ...process.env, LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  // Kept for the failure message should the process not come up.
-  const output: string[] = [];
-  child.stdout!.on('data', (chunk) => output.push(String(chunk)));
-  child.stderr!.on('data', (chunk) => output.push(String(chunk)));
-  child.once('exit', (code, signal) => output.push(`[exited: ${code ?? signal}]`));
-  child.once('error', (error) => output.push(`[spawn error: ${error.message}]`));
-  outputs.set(child, output);
-  processes.push(child);
-  return child;
+  processes.push(service);
+  return service;
 }
 
 /**
- * Until the process answers /health/live (its startup takes seconds: migrations are skipped, tsx
- * compiles). It may take as long as it keeps using CPU: on a busy machine four processes loading at
- * once wait for a core, which is slow, not broken. No CPU for 60 s, or 10 minutes in all, fails.
+ * Until the process answers /health/live (the gateway is never ready: most subgraphs do not run). Its
+ * startup takes seconds (tsx compiles); on a busy machine four processes loading at once wait for a
+ * core, which is slow, not broken: no progress for 60 s, or 10 minutes in all, fails.
  */
-async function live(child: ChildProcess, port: number): Promise<void> {
-  const started = Date.now();
-  let progressAt = started;
-  let cpuMs = processCpuMs(child.pid!) ?? 0;
-  while ((await fetch(`http://127.0.0.1:${port}/health/live`).catch(() => undefined))?.status !== 200) {
-    const now = Date.now();
-    const cpuNow = processCpuMs(child.pid!) ?? cpuMs;
-    if (cpuNow > cpuMs) progressAt = now;
-    cpuMs = cpuNow;
-    if (child.exitCode !== null || now - progressAt > 60_000 || now - started > 600_000) {
-      throw new Error(`Process on port ${port} did not become live:\n${[...outputs.values()].map((lines) => lines.join('').slice(-2000)).join('\n---\n')}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200)); // polling interval, not synchronization
+async function live(service: ServiceProcess, port: number): Promise<void> {
+  try {
+    await service.waitReady(`http://127.0.0.1:${port}`, { stallMs: 60_000, totalMs: 600_000 }, () => {}, '/health/live');
+  } catch (error) {
+    if (error instanceof StartError) throw new Error(`${error.message}:\n${error.lastLines.join('\n')}`);
+    throw error;
   }
 }
 
@@ -76,19 +60,24 @@ beforeAll(async () => {
   };
   for (let index = 0; index < 2; index++) {
     const port = await freePort();
-    start(['scripts/start-subgraph.ts', 'meet'], { ...common, MEET_PORT: String(port), SKIP_MIGRATIONS: 'true', MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+    start(`meet ${index}`, ['scripts/start-subgraph.ts', 'meet'], { ...common, MEET_PORT: String(port), SKIP_MIGRATIONS: 'true', MEET_RECONCILE_INTERVAL_SECONDS: '0' });
     meets.push(port);
   }
   for (let index = 0; index < 2; index++) {
     const port = await freePort();
-    start(['gateway/main.ts'], { ...common, GATEWAY_PORT: String(port), MEET_URL: `http://127.0.0.1:${meets[index]}/graphql`, GATEWAY_RATE_LIMIT_STORE: 'off' });
+    start(`gateway ${index}`, ['gateway/main.ts'], {
+      ...common,
+      GATEWAY_PORT: String(port),
+      MEET_URL: `http://127.0.0.1:${meets[index]}/graphql`,
+      GATEWAY_RATE_LIMIT_STORE: 'off',
+    });
     gateways.push(port);
   }
   await Promise.all([...meets, ...gateways].map((port, index) => live(processes[index]!, port)));
 }, 660_000);
 
 afterAll(async () => {
-  await Promise.all(processes.map((child) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', () => resolve()), child.kill('SIGTERM'))))));
+  await Promise.all(processes.map((service) => service.stop(10_000)));
   await platform?.stop();
   await livekit?.stop();
 });

@@ -74,8 +74,11 @@ export class ServiceProcess {
     this.lines.splice(0, Math.max(0, this.lines.length - KEPT_LINES));
   }
 
-  /** Until `url`'s /health/ready answers 200; `onWaiting` hears how it goes every 15 s. */
-  async waitReady(url: string, limits: ReadinessLimits, onWaiting: (message: string) => void): Promise<void> {
+  /**
+   * Until `url`'s /health/ready (or `probe`) answers 200; `onWaiting` hears how it goes every 15 s.
+   * `/health/live` suits a service started without all it depends on (a test's partial stack).
+   */
+  async waitReady(url: string, limits: ReadinessLimits, onWaiting: (message: string) => void, probe = '/health/ready'): Promise<void> {
     const started = Date.now();
     let progressAt = started;
     let cpuMs = processCpuMs(this.child.pid!) ?? 0;
@@ -84,7 +87,7 @@ export class ServiceProcess {
     for (;;) {
       if (!this.running) throw new StartError(this.name, `${this.exitDescription} during start-up`, this.lastLines);
       try {
-        const response = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(5_000) });
+        const response = await fetch(new URL(probe, url), { signal: AbortSignal.timeout(5_000) });
         if (response.ok) return;
         state = `listening, not ready (${response.status}: ${(await response.text()).slice(0, 200)})`;
       } catch {
