@@ -7,10 +7,9 @@
  * production, so the bench signs its own.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { SignJWT } from 'jose';
 import { claimsFromViewer, type Viewer } from '../../platform/auth/viewer.js';
+import { startJwksServer } from '../../test/support/jwks-server.js';
 
 export interface ProductionEnv {
   /** Environment of every gateway and subgraph process. */
@@ -25,16 +24,12 @@ const AUDIENCE = 'bheem-federation';
 const secret = () => randomBytes(32).toString('base64url');
 
 export async function startProductionEnv(): Promise<ProductionEnv> {
-  const { publicKey, privateKey } = await generateKeyPair('ES256');
-  const jwks = JSON.stringify({ keys: [{ ...(await exportJWK(publicKey)), kid: 'bench', alg: 'ES256', use: 'sig' }] });
-  const server = http.createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(jwks));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`;
+  const passport = await startJwksServer({ alg: 'ES256', kid: 'bench' });
   return {
     env: {
       NODE_ENV: 'production',
       AUTH_MODE: 'jwks',
-      AUTH_JWKS_URL: jwksUrl,
+      AUTH_JWKS_URL: passport.url,
       AUTH_ISSUER: ISSUER,
       AUTH_AUDIENCE: AUDIENCE,
       INTERNAL_SIGNING_SECRET: secret(),
@@ -46,13 +41,13 @@ export async function startProductionEnv(): Promise<ProductionEnv> {
     },
     sign: (viewer, ttlSeconds = 6 * 3600) =>
       new SignJWT({ ...claimsFromViewer(viewer) })
-        .setProtectedHeader({ alg: 'ES256', kid: 'bench', typ: 'JWT' })
+        .setProtectedHeader({ ...passport.header, typ: 'JWT' })
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setSubject(viewer.userId)
         .setIssuedAt()
         .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
-        .sign(privateKey),
-    stop: () => new Promise((resolve) => server.close(() => resolve())),
+        .sign(passport.privateKey),
+    stop: passport.stop,
   };
 }

@@ -4,38 +4,27 @@
  * (RS256 against a real JWKS endpoint) modes alike. Production in JWKS
  * mode needs no dev secret.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair, type CryptoKey } from 'jose';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
 import { DEMO_COMPANIES } from '../../platform/demo/demo-ids.js';
+import { startJwksServer, type JwksServer } from '../../test/support/jwks-server.js';
 import { postTo, startGatewayPlatform, type GatewayPlatform } from './support/gateway-platform.js';
 
 let platform: GatewayPlatform;
-let jwksServer: http.Server;
-let jwksUrl: string;
-let privateKey: CryptoKey;
+let passport: JwksServer;
 let jwksGatewayUrl: string;
 
 const CLAIMS = { company_id: DEMO_COMPANIES.bheem.id, roles: ['admin'], moodle_user_id: '2' };
 const QUERY = { query: '{ courses { id } }' };
 
 beforeAll(async () => {
-  const pair = await generateKeyPair('RS256');
-  privateKey = pair.privateKey;
-  const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  jwksServer = http.createServer((_request, response) => {
-    response.writeHead(200, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
-  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/jwks.json`;
+  passport = await startJwksServer({ alg: 'RS256', kid: 'k1' });
   platform = await startGatewayPlatform({ subgraphs: ['academy'], env: { AUTH_MAX_TOKEN_TTL_SECONDS: '3600' } });
   const jwksConfig = loadConfig({
     ...process.env,
     DATABASE_URL: platform.database.url,
-    AUTH_JWKS_URL: jwksUrl,
+    AUTH_JWKS_URL: passport.url,
     AUTH_ISSUER: 'https://passport.test',
     AUTH_AUDIENCE: 'bheem',
     AUTH_MAX_TOKEN_TTL_SECONDS: '3600',
@@ -46,7 +35,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await platform?.stop();
-  jwksServer?.close();
+  await passport?.stop();
 });
 
 type Lifetime = { exp?: number; iat?: number };
@@ -60,10 +49,10 @@ function devToken({ exp, iat }: Lifetime): Promise<string> {
 }
 
 function jwksToken({ exp, iat }: Lifetime): Promise<string> {
-  let jwt = new SignJWT(CLAIMS).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://passport.test').setAudience('bheem').setSubject('passport-2');
+  let jwt = new SignJWT(CLAIMS).setProtectedHeader(passport.header).setIssuer('https://passport.test').setAudience('bheem').setSubject('passport-2');
   if (iat !== undefined) jwt = jwt.setIssuedAt(iat);
   if (exp !== undefined) jwt = jwt.setExpirationTime(exp);
-  return jwt.sign(privateKey);
+  return jwt.sign(passport.privateKey);
 }
 
 describe.each([
