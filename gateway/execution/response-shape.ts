@@ -17,6 +17,7 @@ import type {
   FragmentDefinitionNode,
 } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { oneByte } from '../supergraph/one-byte-names.js';
 import { included, type Conditions } from './conditions.js';
 
 // The API schema comes from Apollo's packages: inspect it with their graphql-js instance.
@@ -125,7 +126,8 @@ export class SelectionShape {
       for (const selection of selectionSet.selections) {
         if (!included(selection.directives, this.context.conditions)) continue;
         if (selection.kind === Kind.FIELD) {
-          const responseName = selection.alias?.value ?? selection.name.value;
+          // One-byte keys keep the answer one-byte even when the operation's text is not (one-byte-names.ts).
+          const responseName = oneByte(selection.alias?.value ?? selection.name.value);
           const group = grouped.get(responseName);
           if (group) group.push(selection);
           else grouped.set(responseName, [selection]);
@@ -154,7 +156,7 @@ export class SelectionShape {
     }
     // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
     const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);
-    return { typeName: runtime.name, valid, fields };
+    return { typeName: oneByte(runtime.name), valid, fields };
   }
 
   private valueShape(type: GraphQLOutputType, subSelections: SelectionSetNode[]): ValueShape {

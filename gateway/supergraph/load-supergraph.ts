@@ -9,6 +9,7 @@
 import { Supergraph, type Schema } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { internOneByteNames } from './one-byte-names.js';
 
 export interface LoadedSupergraph {
   sdl: string;
@@ -29,7 +30,11 @@ export class SupergraphError extends graphqlRuntime.GraphQLError {
   }
 }
 
+/** One-byte copies of the names of the supergraph loading now, held until its schemas hold them (one-byte-names.ts). */
+let _heldNames: object | undefined;
+
 export function loadSupergraph(sdl: string): LoadedSupergraph {
+  _heldNames = internOneByteNames(sdl);
   try {
     const supergraph = Supergraph.build(sdl);
     supergraph.subgraphs(); // extracts (and so checks) each subgraph's schema, as the planner will
@@ -45,5 +50,7 @@ export function loadSupergraph(sdl: string): LoadedSupergraph {
     };
   } catch (error) {
     throw new SupergraphError(`The supergraph cannot be served: ${(error as Error).message}`);
+  } finally {
+    _heldNames = undefined;
   }
 }
