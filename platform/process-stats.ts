@@ -56,18 +56,24 @@ export function processCpuMs(pid: number): number | undefined {
   return stat && (stat.ticks * 1000) / clockTicks();
 }
 
-/** `root` and every process descending from it. */
-export function processTree(root: number): number[] {
+/** Every process's stat, and the children of each, from one scan of /proc. */
+function scanProcesses(): { stats: Map<number, Stat>; children: Map<number, number[]> } {
+  const stats = new Map<number, Stat>();
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
     const stat = readStat(pid);
     if (!stat) continue;
+    stats.set(pid, stat);
     const siblings = children.get(stat.ppid) ?? [];
     siblings.push(pid);
     children.set(stat.ppid, siblings);
   }
+  return { stats, children };
+}
+
+function descendantsOf(root: number, children: Map<number, number[]>): number[] {
   const tree: number[] = [];
   const queue = [root];
   while (queue.length > 0) {
@@ -78,11 +84,16 @@ export function processTree(root: number): number[] {
   return tree;
 }
 
-/** Seconds of CPU (user + system) the tree under `root` has used so far. */
-export function treeCpuSeconds(root: number): number {
-  let ticks = 0;
-  for (const pid of processTree(root)) ticks += readStat(pid)?.ticks ?? 0;
-  return ticks / clockTicks();
+/** `root` and every process descending from it. */
+export function processTree(root: number): number[] {
+  return descendantsOf(root, scanProcesses().children);
+}
+
+/** Seconds of CPU (user + system) the tree under each root has used so far, from one scan of /proc. */
+export function treesCpuSeconds(roots: Record<string, number>): Record<string, number> {
+  const { stats, children } = scanProcesses();
+  const ticksOf = (root: number) => descendantsOf(root, children).reduce((sum, pid) => sum + (stats.get(pid)?.ticks ?? 0), 0);
+  return Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, ticksOf(root) / clockTicks()]));
 }
 
 /** Bytes of memory resident in the tree under `root` (shared pages counted in each process). */

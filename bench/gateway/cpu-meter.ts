@@ -7,7 +7,7 @@
  * so the subgraphs' pools are kept open (they are, between runs).
  */
 import pg from 'pg';
-import { processCpuMs, treeCpuSeconds } from '../../platform/process-stats.js';
+import { processCpuMs, treesCpuSeconds } from '../../platform/process-stats.js';
 
 export type CpuReading = Record<string, number>;
 
@@ -24,8 +24,9 @@ export async function startCpuMeter(subgraphPids: Record<string, number>, databa
     (await client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()')).rows.map((row) => row.pid);
   return {
     async read(gatewayPid) {
-      const reading: CpuReading = { gateway: treeCpuSeconds(gatewayPid) * 1000 };
-      for (const [name, pid] of Object.entries(subgraphPids)) reading[name] = treeCpuSeconds(pid) * 1000;
+      // One scan of /proc for every tree (each scan reads every process's stat).
+      const seconds = treesCpuSeconds({ gateway: gatewayPid, ...subgraphPids });
+      const reading: CpuReading = Object.fromEntries(Object.entries(seconds).map(([role, cpuSeconds]) => [role, cpuSeconds * 1000]));
       reading.postgres = (await backendPids()).reduce((sum, pid) => sum + (processCpuMs(pid) ?? 0), 0);
       return reading;
     },
