@@ -99,6 +99,15 @@ export interface Subgraphs {
   services: Service[];
 }
 
+/**
+ * BENCH_CPU_PROFILE_DIR=<dir>: each subgraph writes V8 CPU profiles into `<dir>/subgraph-<name>/` when it stops
+ * (`node --cpu-prof`: one file per thread; the largest is the main thread's, the other tsx's loader).
+ */
+const subgraphProfileFlags = (name: SubgraphName) => {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, `subgraph-${name}`)] : [];
+};
+
 /** The five subgraphs as separate processes (scripts/start-subgraph.ts), on the already migrated database. */
 export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>): Promise<Subgraphs> {
   const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
@@ -116,7 +125,9 @@ export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env:
       ]),
     ),
   };
-  const services = SUBGRAPH_NAMES.map((name) => spawnService(scratch, `subgraph-${name}`, ['--import', 'tsx', 'scripts/start-subgraph.ts', name], shared));
+  const services = SUBGRAPH_NAMES.map((name) =>
+    spawnService(scratch, `subgraph-${name}`, ['--import', 'tsx', ...subgraphProfileFlags(name), 'scripts/start-subgraph.ts', name], shared),
+  );
   try {
     await Promise.all(
       services.map((service, index) =>
