@@ -83,6 +83,29 @@ export function mayOccurIn(from: Date, to: Date) {
     ]);
 }
 
+/**
+ * Events that may still occur at or after `from`. A single event (no rule, no
+ * RDATE) must overlap it, as expansion decides (overlaps() in
+ * expand-occurrences.ts; an all-day event without an end lasts a day, another
+ * one is an instant):
+ * past one-off events, most rows of a course, stay in the database. A series
+ * is kept by its stored end (null: it repeats forever), and expansion decides.
+ */
+export function mayOccurFrom(from: Date) {
+  return (eb: EventsScope) =>
+    eb.or([
+      eb.and([
+        eb('e.recurrence_rule', 'is', null),
+        sql<boolean>`cardinality(e.rdates) = 0`,
+        eb.or([eb('e.start_time', '>=', from), sql<boolean>`coalesce(e.end_time, CASE WHEN e.all_day THEN e.start_time + interval '1 day' END) > ${from}`]),
+      ]),
+      eb.and([
+        eb.or([eb('e.recurrence_rule', 'is not', null), sql<boolean>`cardinality(e.rdates) > 0`]),
+        eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>=', from)]),
+      ]),
+    ]);
+}
+
 export class EventRepository {
   constructor(readonly db: Kysely<CalendarDatabase>) {}
 
@@ -139,10 +162,7 @@ export class EventRepository {
       .where('e.is_cancelled', '=', false)
       .where('e.course_id', 'in', [...courseIds]);
     if (range?.to) query = query.where('e.start_time', '<', range.to);
-    if (range?.from) {
-      const from = range.from;
-      query = query.where((eb) => eb.or([eb('e.series_until', 'is', null), eb('e.series_until', '>', from)]));
-    }
+    if (range?.from) query = query.where(mayOccurFrom(range.from));
     return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
   }
 
