@@ -9,7 +9,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { sql } from 'kysely';
 import { parse } from 'graphql';
@@ -67,9 +72,18 @@ export async function startSubgraph<TContext extends BaseContext>(
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
     formatError: (formatted, error) => formatError(formatted, error, log),
-    // Inline traces cost every request; our tracing is OpenTelemetry's.
-    // Text arguments are checked here, for every subgraph alike (platform/graphql/text-input.ts).
-    plugins: [ApolloServerPluginInlineTraceDisabled(), textInputPlugin()],
+    // Apollo's default plugins cost every request for nothing here: inline traces (our tracing is OpenTelemetry's);
+    // cache control, whose willResolveField hook wraps every resolver of the schema, while no type or field carries
+    // a cache hint and nothing caches subgraph answers (they go out as `no-store`, below); usage and schema
+    // reporting (no Apollo Studio, whatever APOLLO_KEY says). Text arguments are checked here, for every subgraph
+    // alike (platform/graphql/text-input.ts).
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
+      textInputPlugin(),
+    ],
     csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
   });
   await apollo.start();
@@ -100,6 +114,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     const handler = pathname === '/graphql' ? graphql : route?.handle;
     if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
     measureRequest(module.name, route?.path ?? pathname, request, response);
+    // What Apollo's cache-control plugin answered for every operation without hints.
+    if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
     // A GraphQL request's statements are cancelled when its caller (the gateway) gives up on it.
     const serve = pathname === '/graphql' ? () => runCancellable(callerGone(response), () => handler(request, response)) : () => handler(request, response);
     const run = () =>
