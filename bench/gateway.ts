@@ -41,6 +41,7 @@ import { cpuPerRequest, startCpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { seedBenchData } from './gateway/seed-bench-data.js';
+import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
 import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
 
 export interface GatewayBenchOptions {
@@ -231,8 +232,10 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       for (const operation of options.operations) {
         await load(url, operation, options.vus, options.warmupSeconds);
         const wholeBefore = await meter.read(pid);
+        const requestsBefore = await readSubgraphRequests(subgraphs.urls);
         const result = await load(url, operation, options.vus, options.seconds);
         const wholeRequest = cpuPerRequest(wholeBefore, await meter.read(pid), result.requests);
+        const subgraphRequests = requestsPerOperation(requestsBefore, await readSubgraphRequests(subgraphs.urls), result.requests);
         const figures: RunFigures = {
           gateway: id,
           operation,
@@ -245,6 +248,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
           latencyMs: result.latencyMs,
           cpuMsPerRequest: result.requests > 0 ? wholeRequest.gateway! : null,
           wholeRequestCpuMs: wholeRequest,
+          subgraphRequests,
         };
         runs.push(figures);
         print(
@@ -253,6 +257,11 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         print(
           `    CPU ms/request of the whole request: ${Object.entries(wholeRequest)
             .map(([role, ms]) => `${role} ${ms}`)
+            .join(', ')}`,
+        );
+        print(
+          `    subgraph requests per operation: ${Object.entries(subgraphRequests)
+            .map(([name, count]) => `${name} ${count}`)
             .join(', ')}`,
         );
         if (result.samples.length > 0) print(`    first wrong answer: ${result.samples[0]}`);

@@ -18,6 +18,8 @@ export interface RunFigures {
   cpuMsPerRequest: number | null;
   /** CPU ms per request of the gateway, each subgraph, PostgreSQL's backends, and their total. */
   wholeRequestCpuMs?: Record<string, number>;
+  /** Requests each subgraph served per operation (bench/gateway/subgraph-requests.ts). */
+  subgraphRequests?: Record<string, number>;
 }
 
 const pad = (value: string | number, width: number) => String(value).padStart(width);
@@ -42,7 +44,7 @@ export function formatTable(rows: RunFigures[]): string[] {
       );
     }
   }
-  lines.push(...formatWholeRequest(rows));
+  lines.push(...formatWholeRequest(rows), ...formatSubgraphRequests(rows));
   const single = rows.filter((row) => row.vus === 1 && row.status === 'ok');
   if (single.length > 0) {
     const direct = single.find((row) => row.gateway === 'direct');
@@ -111,6 +113,20 @@ function formatWholeRequest(rows: RunFigures[]): string[] {
     const label = row.gateway === 'direct' ? 'subgraph directly' : GATEWAYS[row.gateway].label;
     const overPostgres = cpu.postgres ? fixed(cpu.total! / cpu.postgres, 1) : '-';
     lines.push(`${row.operation.padEnd(14)} ${label.slice(0, 24).padEnd(24)} ${roles.map((role) => pad(fixed(cpu[role] ?? null, 2), 9)).join(' ')} ${pad(overPostgres, 9)}`);
+  }
+  return lines;
+}
+
+/** How many requests each subgraph served per operation: what planning, batching and merging cost upstream. */
+function formatSubgraphRequests(rows: RunFigures[]): string[] {
+  const measured = rows.filter((row) => row.vus > 1 && row.status === 'ok' && row.subgraphRequests);
+  if (measured.length === 0) return [];
+  const names = Object.keys(measured[0]!.subgraphRequests!);
+  const lines = ['', 'subgraph requests per operation'];
+  lines.push(`${'operation'.padEnd(14)} ${'gateway'.padEnd(24)} ${names.map((name) => pad(name, 9)).join(' ')}`);
+  for (const row of measured) {
+    const label = row.gateway === 'direct' ? 'subgraph directly' : GATEWAYS[row.gateway].label;
+    lines.push(`${row.operation.padEnd(14)} ${label.slice(0, 24).padEnd(24)} ${names.map((name) => pad(fixed(row.subgraphRequests![name] ?? null, 3), 9)).join(' ')}`);
   }
   return lines;
 }
