@@ -53,6 +53,16 @@ export const gatewayMetrics = {
         registers,
       }),
   ),
+  subgraphRequestsMerged: instrument(
+    'bheem_gateway_subgraph_requests_merged_total',
+    () =>
+      new client.Counter({
+        name: 'bheem_gateway_subgraph_requests_merged_total',
+        help: 'Subgraph queries not sent because one with the same identity and body was in flight: they shared its answer (gateway/in-flight-requests.ts)',
+        labelNames: ['subgraph'],
+        registers,
+      }),
+  ),
   fastLane: instrument(
     'bheem_gateway_fast_lane_requests_total',
     () =>

@@ -8,6 +8,14 @@
  * Retries: a query whose request never reached a subgraph (a pooled socket
  * the subgraph closed, as after its restart) is sent once more; a mutation
  * never is, since it may have run.
+ *
+ * Merging: a query whose identity header and body are byte-identical to one
+ * already in flight to the same subgraph (the same person, within the same
+ * second of signing, asking the same thing) waits for that request's answer
+ * instead of sending another (in-flight-requests.ts). The identity is part
+ * of the key, so nothing is shared across people or companies; mutations
+ * are never merged. The merged caller's request id and trace headers do not
+ * reach the subgraph (the first caller's do).
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
@@ -16,6 +24,7 @@ import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signatur
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
+import { InFlightRequests } from './in-flight-requests.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -30,6 +39,7 @@ export interface SubgraphDataSourceOptions {
 }
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
+type RawAnswer = { statusCode: number; text: string };
 
 /** Failures where the subgraph cannot have received the request, so a query may be sent again. */
 const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -37,6 +47,7 @@ const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly inFlight = new InFlightRequests<RawAnswer>();
 
   readonly name: string;
 
@@ -80,11 +91,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let text: string;
     try {
       const signal = context?.signal;
-      ({ statusCode, text } = await this.send(headers, body, signal).catch((error: { code?: string }) => {
-        const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
-        if (!mayRetry) throw error;
-        return this.send(headers, body, signal);
-      }));
+      if (isMutation) ({ statusCode, text } = await this.exchange(headers, body, signal, true));
+      else {
+        const exchange = (upstream: AbortSignal) => this.exchange(headers, body, upstream, false);
+        const { result, merged } = this.inFlight.run(`${headers[IDENTITY_HEADER] ?? ''}\n${body}`, signal, exchange);
+        if (merged) gatewayMetrics.subgraphRequestsMerged.inc({ subgraph: this.options.name });
+        ({ statusCode, text } = await result);
+      }
     } catch (error) {
       observe('error');
       throw this.failed(error, context?.signal);
@@ -104,7 +117,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return parsed;
   }
 
-  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<{ statusCode: number; text: string }> {
+  /** Sends the request, and a query once more when it never reached the subgraph. */
+  private exchange(headers: Record<string, string>, body: string, signal: AbortSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
+    return this.send(headers, body, signal).catch((error: { code?: string }) => {
+      const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
+      if (!mayRetry) throw error;
+      return this.send(headers, body, signal);
+    });
+  }
+
+  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
     const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
     return { statusCode: response.statusCode, text: await response.body.text() };
   }

@@ -1,0 +1,62 @@
+/**
+ * Identical requests in flight at the same time share one upstream request:
+ * the first starts it, the others that come under the same key before it is
+ * answered wait for that same answer. Each caller still leaves on its own
+ * signal; the upstream request is cancelled only when every caller has left.
+ * What is shared is the raw answer (text): every caller parses its own copy,
+ * so no caller sees another's changes to the data.
+ */
+interface Shared<T> {
+  result: Promise<T>;
+  controller: AbortController;
+  /** Callers waiting for it (those without a signal never leave early). */
+  waiting: number;
+}
+
+export class InFlightRequests<T> {
+  private readonly shared = new Map<string, Shared<T>>();
+
+  /** Joins the request under `key` if one is in flight (`merged`), else starts it with `start`. */
+  run(key: string, signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): { result: Promise<T>; merged: boolean } {
+    let entry = this.shared.get(key);
+    const merged = entry !== undefined;
+    if (!entry) {
+      const controller = new AbortController();
+      const created: Shared<T> = { controller, waiting: 0, result: start(controller.signal) };
+      const forget = () => {
+        if (this.shared.get(key) === created) this.shared.delete(key);
+      };
+      created.result.then(forget, forget);
+      this.shared.set(key, (entry = created));
+    }
+    entry.waiting++;
+    return { result: this.wait(key, entry, signal), merged };
+  }
+
+  /** In flight now (tests). */
+  get size(): number {
+    return this.shared.size;
+  }
+
+  private wait(key: string, entry: Shared<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return entry.result;
+    const leave = () => {
+      if (--entry.waiting > 0) return;
+      // Nobody waits any more: cancel upstream, and let no later caller join a cancelled request.
+      if (this.shared.get(key) === entry) this.shared.delete(key);
+      entry.controller.abort(signal.reason);
+    };
+    if (signal.aborted) {
+      leave();
+      return Promise.reject(signal.reason);
+    }
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => {
+        reject(signal.reason);
+        leave();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      entry.result.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  }
+}
