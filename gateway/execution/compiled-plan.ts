@@ -56,8 +56,16 @@ export interface CompiledDefer {
   deferred: CompiledDeferred[];
 }
 
+/** Entity fetches of one operation text (each under its Flatten path) sent as one request: merge-entity-fetches.ts. */
+export interface CompiledBatch {
+  kind: 'Batch';
+  serviceName: string;
+  parts: { path: readonly (string | number)[]; fetch: CompiledFetch }[];
+}
+
 export type CompiledNode =
   | CompiledFetch
+  | CompiledBatch
   | CompiledCondition
   | CompiledDefer
   | { kind: 'Sequence' | 'Parallel'; nodes: CompiledNode[] }
@@ -65,7 +73,7 @@ export type CompiledNode =
 
 /** Fetches a plan makes (at most: a Flatten over an empty list makes none; a condition, its larger branch). */
 export function fetchCount(node: CompiledNode): number {
-  if (node.kind === 'Fetch') return 1;
+  if (node.kind === 'Fetch' || node.kind === 'Batch') return 1;
   if (node.kind === 'Flatten') return fetchCount(node.node);
   if (node.kind === 'Condition') return Math.max(node.ifClause ? fetchCount(node.ifClause) : 0, node.elseClause ? fetchCount(node.elseClause) : 0);
   if (node.kind === 'Defer') return [node.primary.node, ...node.deferred.map((part) => part.node)].reduce((sum, child) => sum + (child ? fetchCount(child) : 0), 0);
@@ -75,7 +83,7 @@ export function fetchCount(node: CompiledNode): number {
 /** Whether a plan has Defer nodes (@defer). */
 export function hasDefer(node: CompiledNode): boolean {
   if (node.kind === 'Defer') return true;
-  if (node.kind === 'Fetch') return false;
+  if (node.kind === 'Fetch' || node.kind === 'Batch') return false;
   if (node.kind === 'Flatten') return hasDefer(node.node);
   if (node.kind === 'Condition') return (node.ifClause !== undefined && hasDefer(node.ifClause)) || (node.elseClause !== undefined && hasDefer(node.elseClause));
   return node.nodes.some(hasDefer);

@@ -10,7 +10,7 @@
 import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
 import type { GraphQLFormattedError } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
-import type { CompiledFetch, CompiledNode } from './compiled-plan.js';
+import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan.js';
 import { deepMerge } from './deep-merge.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
@@ -75,14 +75,19 @@ function asGraphQLError(error: unknown): GraphQLError {
   return new GraphQLError(cause.message, { originalError: cause });
 }
 
-async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Json[], run: PlanRun): Promise<void> {
+/** The operation's variables a fetch uses. */
+function variablesOf(fetch: CompiledFetch, run: PlanRun): Json {
   const variables: Json = {};
   for (const name of fetch.variableUsages) {
     const value = run.variables[name];
     if (value !== undefined && Object.hasOwn(run.variables, name)) variables[name] = value;
   }
+  return variables;
+}
+
+async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Json[], run: PlanRun): Promise<void> {
   if (!fetch.requires) {
-    const answer = await run.send(fetch, variables);
+    const answer = await run.send(fetch, variablesOf(fetch, run));
     for (const error of answer.errors ?? []) {
       run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...cursorPath, ...error.path] : undefined));
     }
@@ -92,49 +97,112 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
     }
     return;
   }
+  const part = entityPart(fetch, cursorPath, entities);
+  if (part) await fetchEntities([part], run);
+}
 
+/** An entity fetch's share of a request: the entities under its path and their representations. */
+interface EntityPart {
+  fetch: CompiledFetch;
+  cursorPath: Path;
+  entities: Json[];
+  representations: Json[];
+  /** For each representation, the index of its entity. */
+  owners: number[];
+}
+
+function entityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[]): EntityPart | undefined {
   const representations: Json[] = [];
   const owners: number[] = [];
   for (let index = 0; index < entities.length; index++) {
-    const representation = fetch.requires(entities[index]!);
+    const representation = fetch.requires!(entities[index]!);
     if (representation && representation.__typename) {
       fetch.inputRewrite?.(representation);
       representations.push(representation);
       owners.push(index);
     }
   }
-  if (representations.length === 0) return;
+  return representations.length === 0 ? undefined : { fetch, cursorPath, entities, representations, owners };
+}
+
+/**
+ * One `_entities` request for the parts (one, or several of one operation text merged by
+ * merge-entity-fetches.ts): their representations one after the other, the answer split back.
+ */
+async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promise<void> {
+  const fetch = parts[0]!.fetch;
+  const variables = variablesOf(fetch, run);
   if (Object.hasOwn(variables, 'representations')) throw new Error('Variables cannot contain key "representations"');
+  const representations = parts.length === 1 ? parts[0]!.representations : parts.flatMap((part) => part.representations);
   variables.representations = representations;
   const answer = await run.send(fetch, variables);
+  // Where each part's representations start.
+  const offsets: number[] = [];
+  let total = 0;
+  for (const part of parts) {
+    offsets.push(total);
+    total += part.representations.length;
+  }
+  const partAt = (position: number) => {
+    let index = parts.length - 1;
+    while (index > 0 && offsets[index]! > position) index--;
+    return index;
+  };
   if (answer.errors?.length) {
     // An entity's error path starts ["_entities", i, ...]: say instead where that entity is in the response.
-    let entityPaths: (string | number)[][] | undefined;
+    const entityPaths = new Map<EntityPart, (string | number)[][]>();
     for (const error of answer.errors) {
-      let path: Path | undefined = error.path ? [...cursorPath, ...error.path] : undefined;
       const position = error.path?.[1];
-      if (typeof position === 'number') {
-        if (!entityPaths) {
-          entityPaths = [];
-          collect(run.data, cursorPath, 0, [], entityPaths, []);
-        }
-        path = [...(entityPaths[owners[position] ?? -1] ?? []), ...error.path!.slice(2)];
+      if (typeof position !== 'number') {
+        // Not about one entity: each part's fetch failed with it, as when they were sent apart.
+        for (const part of parts) run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...part.cursorPath, ...error.path] : undefined));
+        continue;
       }
-      run.errors.push(downstreamError(error, fetch.serviceName, path));
+      const partIndex = partAt(position);
+      const part = parts[partIndex]!;
+      let paths = entityPaths.get(part);
+      if (!paths) {
+        paths = [];
+        collect(run.data, part.cursorPath, 0, [], paths, []);
+        entityPaths.set(part, paths);
+      }
+      const owner = part.owners[position - offsets[partIndex]!] ?? -1;
+      run.errors.push(downstreamError(error, fetch.serviceName, [...(paths[owner] ?? []), ...error.path!.slice(2)]));
     }
   }
   const data = answer.data;
   if (!data) return;
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
-  if (received.length !== representations.length) throw new Error(`Expected "data._entities" to contain ${representations.length} elements`);
-  for (let index = 0; index < received.length; index++) {
-    const entity = received[index] as Json | null;
-    if (!entity) continue;
-    const target = entities[owners[index]!]!;
-    if (!entity.__typename) entity.__typename = target.__typename;
-    fetch.outputRewrite?.(entity);
-    deepMerge(target, entity);
+  if (received.length !== total) throw new Error(`Expected "data._entities" to contain ${total} elements`);
+  parts.forEach((part, partIndex) => {
+    const offset = offsets[partIndex]!;
+    for (let index = 0; index < part.representations.length; index++) {
+      const entity = received[offset + index] as Json | null;
+      if (!entity) continue;
+      const target = part.entities[part.owners[index]!]!;
+      if (!entity.__typename) entity.__typename = target.__typename;
+      part.fetch.outputRewrite?.(entity);
+      deepMerge(target, entity);
+    }
+  });
+}
+
+/** Entity fetches of one operation text at one point of the plan, sent as one request (merge-entity-fetches.ts). */
+async function executeBatch(node: CompiledBatch, path: Path, entities: Json[], run: PlanRun): Promise<void> {
+  const parts: EntityPart[] = [];
+  for (const { path: below, fetch } of node.parts) {
+    const found: Json[] = [];
+    for (const entity of entities) collect(entity, below, 0, found);
+    const part = found.length > 0 ? entityPart(fetch, [...path, ...below], found) : undefined;
+    if (part) parts.push(part);
+  }
+  if (parts.length === 0) return;
+  try {
+    await fetchEntities(parts, run);
+  } catch (error) {
+    // Each part's fetch fails with it, as when they were sent apart.
+    for (const _part of parts) run.errors.push(asGraphQLError(error));
   }
 }
 
@@ -162,6 +230,9 @@ async function executeNode(node: CompiledNode, path: Path, entities: Json[], run
       if (below.length > 0) await executeNode(node.node, [...path, ...node.path], below, run);
       return;
     }
+    case 'Batch':
+      await executeBatch(node, path, entities, run);
+      return;
     case 'Fetch':
       if (entities.length === 0) return;
       try {

@@ -21,6 +21,7 @@ import { conditionValues, conditionVariables, conditionsKey, type Conditions } f
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
 import { executePlan, type PlanRun, type SubgraphAnswer } from './execute-plan.js';
+import { mergeEntityFetches } from './merge-entity-fetches.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
@@ -40,6 +41,8 @@ export interface PlanExecutorOptions {
   cacheSize?: number;
   /** Bounds the operations of several fetches running at once (operation-admission.ts); none by default. */
   admission?: OperationAdmission;
+  /** Entity fetches of one operation text in parallel branches sent as one request (merge-entity-fetches.ts). Default true. */
+  mergeEntityFetches?: boolean;
 }
 
 /** An operation this executor runs. */
@@ -263,6 +266,7 @@ export class PlanExecutor {
         ? undefined
         : compilePlan(node, this.options.supergraphSchema, isMutation);
     if (!plan) return unsupported('plan');
+    const merged = this.options.mergeEntityFetches === false ? plan : mergeEntityFetches(plan);
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;
@@ -282,7 +286,7 @@ export class PlanExecutor {
       };
     }
     return {
-      plan,
+      plan: merged,
       shape: shapeFor(),
       conditional,
       introspection: compileIntrospection(schema, document, operation),
@@ -290,7 +294,7 @@ export class PlanExecutor {
       kind: operation.operation,
       name: operation.name?.value ?? null,
       variableDefinitions: operation.variableDefinitions,
-      multiFetch: fetchCount(plan) > 1,
+      multiFetch: fetchCount(merged) > 1,
       deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
     };
   }

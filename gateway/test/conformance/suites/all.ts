@@ -1,9 +1,10 @@
 /** Every conformance suite, for tests that look at all of them at once (plan-shapes.test.ts). */
 import { abstractTypesSuite } from './abstract-types.js';
 import { keysSuite } from './keys.js';
+import { mergedFetchesSuite } from './merged-fetches.js';
 import { operationsSuite } from './operations.js';
 import { ownershipSuite } from './ownership.js';
 import { plannerCorrectionsSuite } from './planner-corrections.js';
 import { requiresProvidesSuite } from './requires-provides.js';
 
-export const ALL_SUITES = [keysSuite, abstractTypesSuite, requiresProvidesSuite, ownershipSuite, operationsSuite, plannerCorrectionsSuite];
+export const ALL_SUITES = [keysSuite, abstractTypesSuite, requiresProvidesSuite, ownershipSuite, operationsSuite, plannerCorrectionsSuite, mergedFetchesSuite];

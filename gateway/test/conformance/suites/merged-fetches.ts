@@ -1,0 +1,131 @@
+/**
+ * Entity fetches the plan sends apart that our executor sends as one
+ * request (gateway/execution/merge-entity-fetches.ts): the same user lookup
+ * at the end of two parallel branches (documents' uploaders, classes'
+ * hosts), entities failing in either part, a part with no entities, and
+ * lookups of different selections (not merged). Answers must be Apollo's.
+ */
+import { GraphQLError } from 'graphql';
+import { link, type ConformanceSuite } from '../support/conformance-case.js';
+
+const names: Record<string, string> = { u1: 'Ada', u2: 'Bo', u3: 'Cy' };
+const course = (id: string) => ({ id });
+
+export const mergedFetchesSuite: ConformanceSuite = {
+  name: 'entity fetches of parallel branches merged into one request',
+  subgraphs: [
+    {
+      name: 'catalog',
+      typeDefs: `${link('key')}
+        type Query { course(id: ID!): Course courses: [Course!]! }
+        type Course @key(fields: "id") { id: ID! title: String! }`,
+      resolvers: {
+        Query: { course: (_: unknown, { id }: { id: string }) => course(id), courses: () => [course('c1'), course('c2'), course('empty')] },
+        Course: { __resolveReference: ({ id }: { id: string }) => course(id), title: ({ id }: { id: string }) => `Course ${id}` },
+      },
+    },
+    {
+      name: 'files',
+      typeDefs: `${link('key')}
+        type Course @key(fields: "id") { id: ID! documents: [Document!]! }
+        type Document { id: ID! uploadedBy: User }
+        type User @key(fields: "id", resolvable: false) { id: ID! }`,
+      resolvers: {
+        Course: {
+          __resolveReference: ({ id }: { id: string }) => course(id),
+          documents: ({ id }: { id: string }) =>
+            id === 'empty'
+              ? []
+              : [
+                  { id: `${id}-d1`, uploadedBy: { id: 'u1' } },
+                  { id: `${id}-d2`, uploadedBy: { id: 'broken' } },
+                ],
+        },
+      },
+    },
+    {
+      name: 'classes',
+      typeDefs: `${link('key')}
+        type Course @key(fields: "id") { id: ID! classes: [Class!]! }
+        type Class { id: ID! host: User }
+        type User @key(fields: "id", resolvable: false) { id: ID! }`,
+      resolvers: {
+        Course: {
+          __resolveReference: ({ id }: { id: string }) => course(id),
+          classes: ({ id }: { id: string }) => [
+            { id: `${id}-k1`, host: { id: 'u2' } },
+            { id: `${id}-k2`, host: { id: 'u1' } },
+            { id: `${id}-k3`, host: { id: 'u9' } },
+          ],
+        },
+      },
+    },
+    {
+      name: 'people',
+      typeDefs: `${link('key')}
+        type User @key(fields: "id") { id: ID! name: String! email: String }`,
+      resolvers: {
+        User: {
+          // Async, so that a failing user fails alone (a synchronous throw fails the whole `_entities`).
+          __resolveReference: async ({ id }: { id: string }) => {
+            if (id === 'broken') throw new GraphQLError('directory unavailable', { extensions: { code: 'UNAVAILABLE' } });
+            return names[id] ? { id } : null;
+          },
+          name: ({ id }: { id: string }) => names[id],
+          email: ({ id }: { id: string }) => `${id}@x.test`,
+        },
+      },
+    },
+  ],
+  operations: [
+    {
+      name: 'users behind two branches in one request, an unknown one null, a failing one of the second part with its error at its own path',
+      query: '{ course(id: "c1") { id documents { id uploadedBy { id name } } classes { id host { id name } } } }',
+      expected: {
+        data: {
+          course: {
+            id: 'c1',
+            documents: [
+              { id: 'c1-d1', uploadedBy: { id: 'u1', name: 'Ada' } },
+              { id: 'c1-d2', uploadedBy: null },
+            ],
+            classes: [
+              { id: 'c1-k1', host: { id: 'u2', name: 'Bo' } },
+              { id: 'c1-k2', host: { id: 'u1', name: 'Ada' } },
+              { id: 'c1-k3', host: null },
+            ],
+          },
+        },
+        errors: [{ path: ['course', 'documents', 1, 'uploadedBy'], code: 'UNAVAILABLE' }],
+      },
+    },
+    {
+      name: 'over a list of courses, one of them without documents, the root fields of the catalog beside',
+      query: '{ courses { id title documents { uploadedBy { name } } classes { host { name } } } }',
+      expected: {
+        data: {
+          courses: ['c1', 'c2', 'empty'].map((id) => ({
+            id,
+            title: `Course ${id}`,
+            documents: id === 'empty' ? [] : [{ uploadedBy: { name: 'Ada' } }, { uploadedBy: null }],
+            classes: [{ host: { name: 'Bo' } }, { host: { name: 'Ada' } }, { host: null }],
+          })),
+        },
+        errors: ['c1', 'c2'].map((_, index) => ({ path: ['courses', index, 'documents', 1, 'uploadedBy'], code: 'UNAVAILABLE' })),
+      },
+    },
+    {
+      name: 'different selections of one entity type stay two requests, each answered',
+      query: '{ course(id: "c2") { documents { uploadedBy { name } } classes { host { email } } } }',
+      expected: {
+        data: {
+          course: {
+            documents: [{ uploadedBy: { name: 'Ada' } }, { uploadedBy: null }],
+            classes: [{ host: { email: 'u2@x.test' } }, { host: { email: 'u1@x.test' } }, { host: { email: null } }],
+          },
+        },
+        errors: [{ path: ['course', 'documents', 1, 'uploadedBy'], code: 'UNAVAILABLE' }],
+      },
+    },
+  ],
+};
