@@ -15,6 +15,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
 import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
 import { acceptsMultipart, writeMultipart } from './incremental-http.js';
+import { answerParts, type InitialPayload } from './incremental-parts.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import { requestDeadline } from './pipeline/request-deadline.js';
@@ -119,7 +120,14 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     const rest = context.incremental?.rest;
-    if (rest && result.body.kind === 'complete') return writeMultipart(response, status, result.body.string, rest, formatErrors);
+    if (rest && result.body.kind === 'complete') {
+      const onTooLarge = () => {
+        info.code = RESPONSE_TOO_LARGE;
+        countRefusal(RESPONSE_TOO_LARGE);
+      };
+      const initial = JSON.parse(result.body.string) as InitialPayload;
+      return writeMultipart(response, status, answerParts(initial, rest, { formatErrors, maxBytes: config.maxResponseBytes, onTooLarge }));
+    }
     response.statusCode = status;
     if (result.body.kind === 'complete') {
       if (exceedsBound(result.body.string, config.maxResponseBytes)) {

@@ -7,8 +7,7 @@
  * answer with every part in it.
  */
 import type { ServerResponse } from 'node:http';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
-import type { SubsequentPayload } from './execution/incremental.js';
+import type { AnswerPart } from './incremental-parts.js';
 
 export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
 const PART_HEADER = '\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
@@ -19,26 +18,13 @@ export function acceptsMultipart(accept: string | undefined): boolean {
   return accept !== undefined && (accept.includes('multipart/mixed') || accept.includes('Multipart/Mixed') || accept.includes('MULTIPART/MIXED'));
 }
 
-/** A subsequent payload as JSON, its errors formatted as the initial payload's were. */
-export function serializePayload(payload: SubsequentPayload, formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[]): string {
-  const incremental = payload.incremental?.map(({ errors, ...item }) => (errors?.length ? { ...item, errors: formatErrors(errors) } : item));
-  return JSON.stringify(incremental ? { hasNext: payload.hasNext, incremental } : { hasNext: payload.hasNext });
-}
-
-/** Writes the initial payload (a GraphQL response as JSON text) and then each later one as it comes; ends the body after the last. */
-export async function writeMultipart(
-  response: ServerResponse,
-  status: number,
-  initial: string,
-  rest: AsyncIterable<SubsequentPayload>,
-  formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[],
-): Promise<void> {
+/** Writes each part as it comes (incremental-parts.ts: the initial payload first); ends the body after the last. */
+export async function writeMultipart(response: ServerResponse, status: number, parts: AsyncIterable<AnswerPart>): Promise<void> {
   response.removeHeader('content-length');
   response.writeHead(status, { 'content-type': MULTIPART_CONTENT_TYPE, 'cache-control': 'no-store' });
-  response.write(`${PART_HEADER}${JSON.stringify({ ...(JSON.parse(initial) as object), hasNext: true })}`);
-  for await (const payload of rest) {
+  for await (const part of parts) {
     if (response.destroyed) return; // the client left: the deferred fetches were cancelled with its request
-    response.write(`${PART_HEADER}${serializePayload(payload, formatErrors)}`);
+    response.write(`${PART_HEADER}${part.text}`);
   }
   response.end(END);
 }

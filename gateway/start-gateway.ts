@@ -33,7 +33,8 @@ import { createGatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { SubscriptionQuota } from './pipeline/subscription-quota.js';
 import { loadSafelist } from './safelist.js';
 import type { FederationGateway } from './supergraph/federation-gateway.js';
-import { socketQueries } from './subscriptions/socket-queries.js';
+import { streamedQueries } from './subscriptions/streamed-queries.js';
+import { acceptsOnlyEventStream } from './subscriptions/sse-params.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
 import { createWebRoutes } from './web/web-routes.js';
 import type { HttpRoute } from '../platform/subgraph/subgraph-module.js';
@@ -154,6 +155,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     if (web.wantsExplorer(request, pathname)) return web.serveExplorer(request, response);
     if (pathname === '/graphql') {
       if (cors.handle(request, response)) return;
+      // A graphql-sse client pointed at /graphql: served as on SSE_PATH.
+      if (acceptsOnlyEventStream(request.headers.accept)) return subscriptions.handleSse(request, response);
       return graphql(request, response, info);
     }
     const route = findRoute(routes, request);
@@ -209,7 +212,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     supergraph: gateway.gateway.current,
     pipeline,
     trust,
-    queries: socketQueries(() => gateway.gateway.current, settings.introspection),
+    queries: streamedQueries({
+      serving: () => gateway.gateway.current,
+      introspection: settings.introspection,
+      formatErrors: gateway.formatErrors,
+      maxResponseBytes: settings.maxResponseBytes,
+    }),
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));

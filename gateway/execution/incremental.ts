@@ -153,3 +153,36 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
   );
   return { rest: queue, done };
 }
+
+/**
+ * The payloads as the transport reads them, with `finished` called once when their reading ends: the last
+ * payload read, the transport stopped reading (`early`: its client left, or a part was too large), or
+ * `signal` aborted (the client went away while the transport waited for a part).
+ */
+export function whenDelivered(rest: AsyncIterable<SubsequentPayload>, signal: AbortSignal | undefined, finished: (early: boolean) => void): AsyncIterable<SubsequentPayload> {
+  let ended = false;
+  const end = (early: boolean) => {
+    if (ended) return;
+    ended = true;
+    signal?.removeEventListener('abort', onAbort);
+    finished(early);
+  };
+  const onAbort = () => end(true);
+  if (signal?.aborted) end(true);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const iterator = rest[Symbol.asyncIterator]();
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: async () => {
+        const result = await iterator.next();
+        if (result.done) end(false);
+        return result;
+      },
+      return: async () => {
+        end(true);
+        await iterator.return?.();
+        return { value: undefined, done: true };
+      },
+    }),
+  };
+}

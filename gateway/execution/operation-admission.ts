@@ -51,7 +51,20 @@ export class OperationAdmission {
 
   /** Runs `operation` when its turn comes. */
   async admit<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.limit === 0) return operation();
+    const release = await this.acquire();
+    try {
+      return await operation();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * A slot, once its turn comes; the function returned gives it back (a second call does nothing). For an
+   * operation that outlives its promise: an incremental answer holds its slot until its last part is sent.
+   */
+  async acquire(): Promise<() => void> {
+    if (this.limit === 0) return () => {};
     if (this.running < this.limit && this.queue.length === 0) this.running++;
     else {
       await new Promise<void>((resolve) => {
@@ -59,11 +72,12 @@ export class OperationAdmission {
         this.onWaiting?.(this.queue.length);
       });
     }
-    try {
-      return await operation();
-    } finally {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       this.next();
-    }
+    };
   }
 
   /** The slot passes to the first waiting operation, or is freed. */

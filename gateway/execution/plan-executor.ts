@@ -16,7 +16,7 @@ import type { OperationPlanner } from '../planning/operation-planner.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { deferShapes } from './defer-shapes.js';
-import { rootDefer, runDeferredParts, type DeferShapes, type SubsequentPayload } from './incremental.js';
+import { rootDefer, runDeferredParts, whenDelivered, type DeferShapes, type SubsequentPayload } from './incremental.js';
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
@@ -165,7 +165,16 @@ export class PlanExecutor {
       // A bounded wait: past GATEWAY_MAX_QUEUED_PLANS waiting, refused at once (the fast lane answers 503).
       if (admission.full)
         return Promise.resolve({ errors: [new GraphQLErrorClass('The gateway is busy: retry in a moment', { extensions: { code: SERVER_BUSY, http: { status: 503 } } })] });
-      return admission.admit(() => this.runNow(compiled, variables, context));
+      return admission.acquire().then(async (release) => {
+        try {
+          return await this.runNow(compiled, variables, context);
+        } finally {
+          // An incremental answer keeps its slot until its last part is sent or its client has gone.
+          const delivery = (context as GatewayContext | undefined)?.incremental;
+          if (delivery?.rest) delivery.rest = whenDelivered(delivery.rest, (context as GatewayContext).signal, release);
+          else release();
+        }
+      });
     }
     return this.runNow(compiled, variables, context);
   }
@@ -198,16 +207,22 @@ export class PlanExecutor {
       await executePlan(plan, run);
     }
     const shaped = shapeResponse(run.data, shape);
-    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, compiled.deferShapes!(conditions), compiled.schema);
+    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled.deferShapes!(conditions), compiled.schema);
     const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
     return result;
   }
 
-  /** Starts the deferred parts of an operation whose primary part is answered; counted in flight until they are done. */
-  private streamDeferred(defer: CompiledDefer, run: PlanRun, shapes: DeferShapes, schema: GraphQLSchema): AsyncIterable<SubsequentPayload> {
+  /**
+   * Starts the deferred parts of an operation whose primary part is answered; counted in flight until they are
+   * done. Their fetches are cancelled when the transport stops reading before the last part (too large a part).
+   */
+  private streamDeferred(defer: CompiledDefer, primary: PlanRun, context: GatewayContext, shapes: DeferShapes, schema: GraphQLSchema): AsyncIterable<SubsequentPayload> {
     this.inFlight++;
+    const stop = new AbortController();
+    const deferredContext: GatewayContext = { ...context, signal: context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal };
+    const run: PlanRun = { ...primary, send: (fetch, fetchVariables) => this.options.send(fetch, fetchVariables, deferredContext) };
     const isOfType = (typename: unknown, condition: string) => {
       if (typename === condition) return true;
       const type = schema.getType(condition);
@@ -216,7 +231,9 @@ export class PlanExecutor {
     };
     const { rest, done } = runDeferredParts(defer, { run, shapes, isOfType });
     done.catch((error: unknown) => run.errors.push(error as GraphQLError)).finally(this.settled);
-    return rest;
+    return whenDelivered(rest, undefined, (early) => {
+      if (early) stop.abort(Object.assign(new Error('the answer was ended before its deferred parts'), { code: 'REQUEST_CANCELLED' }));
+    });
   }
 
   private compiled(requestContext: GatewayGraphQLRequestContext): Compiled {

@@ -2,7 +2,8 @@
  * The largest answer one operation may get (GATEWAY_MAX_RESPONSE_BYTES):
  * past it the client gets one error, RESPONSE_TOO_LARGE, and `data: null`
  * (a 2xx, as the GraphQL over HTTP spec wants whenever `data` is present),
- * never a multi-megabyte body. Subgraph answers are bounded alike as they
+ * never a multi-megabyte body. An incremental answer (@defer) counts the
+ * bytes of all its parts (incremental-parts.ts). Subgraph answers are bounded alike as they
  * are read (subgraph-data-source.ts), so the gateway never holds more.
  */
 export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
@@ -13,6 +14,8 @@ export function exceedsBound(body: string, maxBytes: number): boolean {
   return body.length > maxBytes || Buffer.byteLength(body) > maxBytes;
 }
 
+export const tooLargeMessage = (maxBytes: number) => `The answer exceeds the ${maxBytes} bytes an operation may return: ask for fewer fields or items`;
+
 export function tooLargeBody(maxBytes: number): string {
-  return `${JSON.stringify({ errors: [{ message: `The answer exceeds the ${maxBytes} bytes an operation may return: ask for fewer fields or items`, extensions: { code: RESPONSE_TOO_LARGE } }], data: null })}\n`;
+  return `${JSON.stringify({ errors: [{ message: tooLargeMessage(maxBytes), extensions: { code: RESPONSE_TOO_LARGE } }], data: null })}\n`;
 }

@@ -12,6 +12,12 @@ const MAX_BODY_BYTES = 64 * 1024;
 
 export type SseParams = { ok: true; request: SubscribeRequest } | { ok: false; status: number; message: string };
 
+/** A client that reads Server-Sent Events and names no other format (graphql-sse, EventSource): what /graphql streams to. */
+export function acceptsOnlyEventStream(accept: string | undefined): boolean {
+  if (accept === undefined || !accept.toLowerCase().includes('text/event-stream')) return false;
+  return accept.split(',').every((type) => type.trim().toLowerCase().startsWith('text/event-stream'));
+}
+
 const refuse = (message: string, status = 400): SseParams => ({ ok: false, status, message });
 
 function fromObject(params: Record<string, unknown>): SseParams {

@@ -6,6 +6,10 @@
  * graphql-ws and HTTP (the pipeline's steps: limits, a Bearer token, rate
  * limits, caps), the stream ends when the token expires.
  *
+ * Queries (and mutations, by POST) are streamed too (streamed-queries.ts):
+ * one `next` event per part of the answer, @defer's parts included, then
+ * `complete`; cancelled when the client leaves or the request's time is up.
+ *
  * Served by hand rather than through graphql-sse's handler, which pulls
  * every event into an unbounded queue of its own: here events are written
  * straight to the response, and the response's unsent backlog is the
@@ -15,16 +19,21 @@
  * SUBSCRIBER_TOO_SLOW), the stream completes, and the connection is cut if
  * the client has not read that far within `closeTimeoutMs`.
  */
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bearerToken } from '../../platform/auth/user-token.js';
 import { clientIp, type TrustedProxies } from '../../platform/http/client-ip.js';
 import { sendGraphQLError, sendJson } from '../../platform/http/respond.js';
+import type { Viewer } from '../../platform/auth/viewer.js';
 import { edgeRequest, runSteps } from '../pipeline/edge-request.js';
+import { requestDeadline } from '../pipeline/request-deadline.js';
 import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { TOO_SLOW_ERROR_CODE } from './close-codes.js';
 import { EventMessage } from './event-message.js';
+import { formatErrors } from './execute-event.js';
 import { readSseParams } from './sse-params.js';
 import type { ClientStream } from './client-stream.js';
+import type { RunQuery, StreamedQueries } from './streamed-queries.js';
 import type { Checked, SubscriptionEngine } from './subscription-engine.js';
 import { onTokenExpiry } from './token-expiry.js';
 
@@ -41,6 +50,10 @@ export interface SseTransportOptions {
   closeTimeoutMs?: number;
   /** Comment lines keep proxies from timing the stream out. Default 12 s. */
   keepAliveMs?: number;
+  /** Queries and mutations (streamed-queries.ts); without it only subscriptions are served. */
+  queries?: StreamedQueries;
+  /** GATEWAY_REQUEST_TIMEOUT_MS, for queries (pipeline/request-deadline.ts). Default 15 s. */
+  requestTimeoutMs?: number;
 }
 
 const HEADERS = {
@@ -65,7 +78,7 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
     }
     const token = bearerToken(request.headers.authorization);
     if (!(request.headers.accept ?? '').includes('text/event-stream')) {
-      return sendGraphQLError(response, 406, 'BAD_REQUEST', 'This endpoint streams subscriptions: send accept: text/event-stream');
+      return sendGraphQLError(response, 406, 'BAD_REQUEST', 'This endpoint streams operations: send accept: text/event-stream');
     }
     const params = await readSseParams(request);
     if (!params.ok) return sendGraphQLError(response, params.status, 'BAD_REQUEST', params.message);
@@ -86,6 +99,12 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
     const subscribeRequest = edge.rewritten ? { ...params.request, query: edge.query as string } : params.request;
     // Also when it left before the listener was there (while its body was read).
     if (gone || response.closed || request.socket.destroyed) return release();
+    const query = options.queries?.check(subscribeRequest, { mutations: request.method === 'POST' });
+    if (query && !query.ok) {
+      release();
+      return sendJson(response, query.status ?? 400, { errors: formatErrors(query.errors) }, query.status === 405 ? { allow: 'POST' } : undefined);
+    }
+    if (query) return streamAnswer(response, query.run, edge.viewer!, options.requestTimeoutMs ?? 15_000).finally(release);
     let checked: Checked;
     try {
       checked = engine.check(subscribeRequest);
@@ -143,4 +162,16 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
       response.once('close', () => clearTimeout(cut));
     }
   };
+}
+
+/** A query's answer, each part a `next` event, then `complete`. */
+async function streamAnswer(response: ServerResponse, run: RunQuery, viewer: Viewer, timeoutMs: number): Promise<void> {
+  const signal = requestDeadline(response, timeoutMs);
+  response.writeHead(200, HEADERS);
+  const requestId = response.getHeader('x-request-id');
+  for await (const part of run(viewer, typeof requestId === 'string' ? requestId : `sse:${randomUUID()}`, signal)) {
+    if (response.destroyed) return; // the client left: returning the parts cancels what still runs
+    response.write(`event: next\ndata: ${part.text}\n\n`);
+  }
+  if (!response.destroyed) response.end(COMPLETE);
 }

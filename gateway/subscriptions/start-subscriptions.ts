@@ -7,7 +7,7 @@ import type { PlatformConfig } from '../../platform/config.js';
 import type { TrustedProxies } from '../../platform/http/client-ip.js';
 import type { Logger } from '../../platform/logger.js';
 import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
-import type { SocketQueries } from './socket-queries.js';
+import type { StreamedQueries } from './streamed-queries.js';
 import { createSseHandler } from './sse-transport.js';
 import { SubscriptionEngine, type SubscriptionEngineOptions } from './subscription-engine.js';
 import { serveWebSocket } from './websocket-transport.js';
@@ -24,8 +24,8 @@ export interface GatewaySubscriptionsOptions {
   pipeline: Pick<GatewayPipeline, 'authenticate' | 'subscribe' | 'sse'>;
   /** The gateway's trusted proxies, for the client's address. */
   trust: TrustedProxies;
-  /** Queries over graphql-ws (socket-queries.ts), run by the supergraph serving now. */
-  queries?: SocketQueries;
+  /** Queries over graphql-ws and SSE (streamed-queries.ts), run by the supergraph serving now. */
+  queries?: StreamedQueries;
   /** SSE: events a stream may hold unsent before its client is let go. Default 100. */
   maxQueuedEvents?: number;
 }
@@ -58,7 +58,14 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
   engines.add(engine);
   const { pipeline, trust } = options;
   const websocket = serveWebSocket({ server: options.server, engine, pipeline, trust, log, queries: options.queries });
-  const handleSse = createSseHandler({ engine, pipeline, trust, maxQueuedEvents: options.maxQueuedEvents });
+  const handleSse = createSseHandler({
+    engine,
+    pipeline,
+    trust,
+    maxQueuedEvents: options.maxQueuedEvents,
+    queries: options.queries,
+    requestTimeoutMs: options.config.gateway.requestTimeoutMs,
+  });
   let closing: Promise<void> | undefined;
   return {
     engine,

@@ -25,7 +25,7 @@ import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
 import { SubscriptionCloseCode } from './close-codes.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { Checked, SubscribeRequest, SubscriptionEngine } from './subscription-engine.js';
-import type { SocketQueries } from './socket-queries.js';
+import type { RunQuery, StreamedQueries } from './streamed-queries.js';
 import type { SubscriptionPlan } from './subscription-planner.js';
 import { formatErrors } from './execute-event.js';
 import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
@@ -53,7 +53,7 @@ export interface WebSocketTransportOptions {
    */
   keepAliveMs?: number;
   /** Queries over the socket (@defer's parts as `next` messages); without it only subscriptions are served. */
-  queries?: SocketQueries;
+  queries?: StreamedQueries;
 }
 
 export interface WebSocketTransport {
@@ -68,8 +68,8 @@ interface Operation {
   request: SubscribeRequest;
   /** Planned once, in onSubscribe (a subscription). */
   plan?: SubscriptionPlan;
-  /** A query (socket-queries.ts), checked in onSubscribe. */
-  query?: (viewer: Viewer, requestId: string) => AsyncGenerator<ExecutionResult>;
+  /** A query (streamed-queries.ts), checked in onSubscribe. */
+  query?: RunQuery;
   /** Gives back the subscription's place in its quotas. */
   release: () => void;
 }
@@ -99,9 +99,10 @@ function rawSocketOf(socket: WebSocket): Duplex | undefined {
 
 const frameHeaderLength = (frame: Buffer) => (frame[1]! < 126 ? 2 : frame[1] === 126 ? 4 : 10);
 
-async function* releasing(results: AsyncGenerator<ExecutionResult>, release: () => void): AsyncGenerator<ExecutionResult> {
+/** Each part of the answer as a `next` payload; the quota's place given back at the end. */
+async function* releasing(parts: ReturnType<RunQuery>, release: () => void): AsyncGenerator<ExecutionResult> {
   try {
-    yield* results;
+    for await (const part of parts) yield part.payload as ExecutionResult;
   } finally {
     release();
   }
@@ -227,7 +228,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
           throw error;
         }
       },
-      // Queries (socket-queries.ts): each payload a `next`, then `complete`; the quota's place given back at the end.
+      // Queries (streamed-queries.ts): each payload a `next`, then `complete`; the quota's place given back at the end.
       execute: (args) => {
         const { viewer, query, release } = args.contextValue as Operation;
         if (!query) return { errors: [{ message: 'Only subscriptions and queries are served over WebSocket' }] } as never;

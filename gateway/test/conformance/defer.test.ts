@@ -7,6 +7,7 @@
  * JSON answer with every part in it. Over the subgraphs of the @requires
  * suite (a deferred @requires, nested defers through @provides).
  */
+import { createClient as createSseClient } from 'graphql-sse';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,6 +18,7 @@ import { createLogger } from '../../../platform/logger.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
 import { composeSupergraph } from './support/compose.js';
+import { link } from './support/conformance-case.js';
 import { fallbackCount } from './support/run-suite.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
 import { requiresProvidesSuite } from './suites/requires-provides.js';
@@ -29,8 +31,17 @@ let url: string;
 let token: string;
 let fallbacksBefore = 0;
 
+/** A mutation whose answer defers fields of other subgraphs. */
+const votes = {
+  name: 'votes',
+  typeDefs: `${link('key')}
+    type Mutation { like(id: ID!): Post! }
+    type Post @key(fields: "id") { id: ID! }`,
+  resolvers: { Mutation: { like: (_: unknown, { id }: { id: string }) => ({ id }) } },
+};
+
 beforeAll(async () => {
-  servers = await Promise.all(requiresProvidesSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
+  servers = await Promise.all([...requiresProvidesSuite.subgraphs, votes].map((definition) => startSubgraphServer(definition)));
   const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
   gateway = await startGateway({ config, log: createLogger('defer-test'), supergraphSdl: composeSupergraph(servers) });
   token = await signDevUserToken(config.auth, demoViewer('admin'));
@@ -73,6 +84,49 @@ async function postIncremental(query: string, variables?: Record<string, unknown
       for (;;) {
         const { value, done } = await reader.read();
         if (done) return { payloads: parts(text), text };
+        text += decoder.decode(value, { stream: true });
+      }
+    },
+  };
+}
+
+/** The events of a text/event-stream body, in order (`data` parsed when there is some). */
+function sseEvents(body: string): { event: string; data: unknown }[] {
+  return body
+    .split('\n\n')
+    .filter((block) => block.includes('event: '))
+    .map((block) => {
+      const data = /^data: ?(.*)$/m.exec(block)?.[1];
+      return { event: /^event: (.*)$/m.exec(block)![1]!, data: data ? JSON.parse(data) : null };
+    });
+}
+
+/** An operation over SSE (graphql-sse's distinct connections mode) by hand: POST of JSON, or GET with URL parameters. */
+async function sseRequest(query: string, options: { path?: string; method?: 'GET' | 'POST'; signal?: AbortSignal } = {}) {
+  const target = url.replace(/\/graphql$/, options.path ?? '/graphql/stream');
+  const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
+  const response =
+    options.method === 'GET'
+      ? await fetch(`${target}?${new URLSearchParams({ query })}`, { headers, signal: options.signal })
+      : await fetch(target, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: options.signal });
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  return {
+    response,
+    /** Reads until `count` events have arrived (or the body ends). */
+    async until(count: number) {
+      while (sseEvents(text).length < count) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      return sseEvents(text);
+    },
+    async rest() {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return sseEvents(text);
         text += decoder.decode(value, { stream: true });
       }
     },
@@ -210,6 +264,70 @@ describe('@defer', () => {
     } finally {
       await client.dispose();
     }
+  });
+
+  it('over SSE: `next` with the initial payload before the deferred subgraph answers, then each part, then `complete`: the parts of multipart/mixed', async () => {
+    const query = '{ posts { id ... @defer(label: "outer") { seen ... @defer(label: "inner") { author { name } } } } }';
+    const multipart = (await (await postIncremental(query)).rest()).payloads;
+    expect(multipart).toHaveLength(3);
+
+    const stats = server('stats');
+    let release!: () => void;
+    let arrived!: () => void;
+    const waiting = new Promise<void>((resolve) => (arrived = resolve));
+    stats.hold = { until: new Promise<void>((resolve) => (release = resolve)), arrived };
+    try {
+      const stream = await sseRequest(query);
+      expect(stream.response.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      expect(await stream.until(1)).toEqual([{ event: 'next', data: multipart[0] }]);
+      await waiting;
+      release();
+      expect(await stream.rest()).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
+    } finally {
+      stats.hold = undefined;
+      release?.();
+    }
+  });
+
+  it("over SSE: one `next` and `complete` without @defer; GET as POST; graphql-sse's client on /graphql", async () => {
+    const plain = { event: 'next', data: { data: { posts: [{ id: 'p1' }, { id: 'p2' }] } } };
+    expect(await (await sseRequest('{ posts { id } }')).rest()).toEqual([plain, { event: 'complete', data: null }]);
+    expect(await (await sseRequest('{ posts { id } }', { method: 'GET' })).rest()).toEqual([plain, { event: 'complete', data: null }]);
+
+    const client = createSseClient({ url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
+    try {
+      const received = await new Promise<unknown[]>((resolve, reject) => {
+        const results: unknown[] = [];
+        client.subscribe({ query: '{ posts { id ... @defer { seen } } }' }, { next: (result) => void results.push(result), error: reject, complete: () => resolve(results) });
+      });
+      expect(received).toEqual([
+        { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+        {
+          hasNext: false,
+          incremental: [
+            { data: { seen: 1 }, path: ['posts', 0] },
+            { data: { seen: 1 }, path: ['posts', 1] },
+          ],
+        },
+      ]);
+    } finally {
+      client.dispose();
+    }
+  });
+
+  it('mutations over SSE as over HTTP: POST streams their deferred parts, GET is refused with 405', async () => {
+    const mutation = 'mutation { like(id: "p1") { id ... @defer(label: "stats") { seen } } }';
+    const multipart = (await (await postIncremental(mutation)).rest()).payloads;
+    expect(multipart).toEqual([
+      { data: { like: { id: 'p1' } }, hasNext: true },
+      { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['like'], label: 'stats' }] },
+    ]);
+    expect(await (await sseRequest(mutation)).rest()).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
+
+    const refused = await fetch(`${url.replace(/\/graphql$/, '/graphql/stream')}?${new URLSearchParams({ query: mutation })}`, { headers: { accept: 'text/event-stream' } });
+    expect(refused.status).toBe(405);
+    expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 
   it('a deferred part whose subgraph is down: its error in its payload, the initial data whole', async () => {
