@@ -17,13 +17,12 @@ import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
+import { incrementalClient, type SseOptions } from './support/incremental-client.js';
 import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
 import { fallbackCount } from './support/run-suite.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
 import { requiresProvidesSuite } from './suites/requires-provides.js';
-
-const MULTIPART = 'multipart/mixed;deferSpec=20220824, application/json';
 
 let servers: SubgraphServer[] = [];
 let gateway: RunningGateway;
@@ -55,83 +54,8 @@ afterAll(async () => {
 
 const server = (name: string) => servers.find((candidate) => candidate.name === name)!;
 
-/** The JSON payloads of a multipart/mixed body (boundary "-"), in order. */
-function parts(body: string): unknown[] {
-  return body
-    .split('\r\n---')
-    .filter((part) => part.includes('\r\n\r\n'))
-    .map((part) => JSON.parse(part.slice(part.indexOf('\r\n\r\n') + 4)));
-}
-
-/** Posts an operation accepting multipart/mixed; reads the body as it streams. */
-async function postIncremental(query: string, variables?: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', accept: MULTIPART }, body: JSON.stringify({ query, variables }) });
-  const reader = response.body!.getReader();
-  let text = '';
-  const decoder = new TextDecoder();
-  return {
-    response,
-    /** Reads until `count` payloads have arrived (or the body ends); returns all so far. */
-    async until(count: number): Promise<unknown[]> {
-      while (parts(text).length < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-      return parts(text);
-    },
-    async rest(): Promise<{ payloads: unknown[]; text: string }> {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return { payloads: parts(text), text };
-        text += decoder.decode(value, { stream: true });
-      }
-    },
-  };
-}
-
-/** The events of a text/event-stream body, in order (`data` parsed when there is some). */
-function sseEvents(body: string): { event: string; data: unknown }[] {
-  return body
-    .split('\n\n')
-    .filter((block) => block.includes('event: '))
-    .map((block) => {
-      const data = /^data: ?(.*)$/m.exec(block)?.[1];
-      return { event: /^event: (.*)$/m.exec(block)![1]!, data: data ? JSON.parse(data) : null };
-    });
-}
-
-/** An operation over SSE (graphql-sse's distinct connections mode) by hand: POST of JSON, or GET with URL parameters. */
-async function sseRequest(query: string, options: { path?: string; method?: 'GET' | 'POST'; signal?: AbortSignal } = {}) {
-  const target = url.replace(/\/graphql$/, options.path ?? '/graphql/stream');
-  const headers = { accept: 'text/event-stream', authorization: `Bearer ${token}` };
-  const response =
-    options.method === 'GET'
-      ? await fetch(`${target}?${new URLSearchParams({ query })}`, { headers, signal: options.signal })
-      : await fetch(target, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: options.signal });
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  return {
-    response,
-    /** Reads until `count` events have arrived (or the body ends). */
-    async until(count: number) {
-      while (sseEvents(text).length < count) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-      return sseEvents(text);
-    },
-    async rest() {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return sseEvents(text);
-        text += decoder.decode(value, { stream: true });
-      }
-    },
-  };
-}
+const postIncremental = (query: string, variables?: Record<string, unknown>) => incrementalClient(url, token).multipart(query, variables);
+const sseRequest = (query: string, options?: SseOptions) => incrementalClient(url, token).sse(query, options);
 
 describe('@defer', () => {
   it('is in the API schema clients introspect', async () => {
@@ -175,7 +99,7 @@ describe('@defer', () => {
       expect(await stream.until(1)).toEqual([{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true }]);
       await waiting;
       release();
-      const { payloads, text } = await stream.rest();
+      const { items: payloads, text } = await stream.rest();
       expect(payloads).toEqual([
         { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
         {
@@ -195,7 +119,7 @@ describe('@defer', () => {
 
   it('nested defers: each part after the one it is in, with its own label and path', async () => {
     const stream = await postIncremental('{ posts { id ... @defer(label: "outer") { seen ... @defer(label: "inner") { author { name } } } } }');
-    const { payloads } = await stream.rest();
+    const { items: payloads } = await stream.rest();
     expect(payloads).toEqual([
       { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
       {
@@ -229,7 +153,7 @@ describe('@defer', () => {
     });
 
     const spread = await postIncremental('{ posts { id ...Seen @defer } } fragment Seen on Post { seen }');
-    expect((await spread.rest()).payloads).toEqual([
+    expect((await spread.rest()).items).toEqual([
       { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
       {
         hasNext: false,
@@ -268,7 +192,7 @@ describe('@defer', () => {
 
   it('over SSE: `next` with the initial payload before the deferred subgraph answers, then each part, then `complete`: the parts of multipart/mixed', async () => {
     const query = '{ posts { id ... @defer(label: "outer") { seen ... @defer(label: "inner") { author { name } } } } }';
-    const multipart = (await (await postIncremental(query)).rest()).payloads;
+    const multipart = (await (await postIncremental(query)).rest()).items;
     expect(multipart).toHaveLength(3);
 
     const stats = server('stats');
@@ -283,7 +207,7 @@ describe('@defer', () => {
       expect(await stream.until(1)).toEqual([{ event: 'next', data: multipart[0] }]);
       await waiting;
       release();
-      expect(await stream.rest()).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
+      expect((await stream.rest()).items).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
     } finally {
       stats.hold = undefined;
       release?.();
@@ -292,8 +216,8 @@ describe('@defer', () => {
 
   it("over SSE: one `next` and `complete` without @defer; GET as POST; graphql-sse's client on /graphql", async () => {
     const plain = { event: 'next', data: { data: { posts: [{ id: 'p1' }, { id: 'p2' }] } } };
-    expect(await (await sseRequest('{ posts { id } }')).rest()).toEqual([plain, { event: 'complete', data: null }]);
-    expect(await (await sseRequest('{ posts { id } }', { method: 'GET' })).rest()).toEqual([plain, { event: 'complete', data: null }]);
+    expect((await (await sseRequest('{ posts { id } }')).rest()).items).toEqual([plain, { event: 'complete', data: null }]);
+    expect((await (await sseRequest('{ posts { id } }', { method: 'GET' })).rest()).items).toEqual([plain, { event: 'complete', data: null }]);
 
     const client = createSseClient({ url, headers: { authorization: `Bearer ${token}` }, retryAttempts: 0 });
     try {
@@ -318,12 +242,12 @@ describe('@defer', () => {
 
   it('mutations over SSE as over HTTP: POST streams their deferred parts, GET is refused with 405', async () => {
     const mutation = 'mutation { like(id: "p1") { id ... @defer(label: "stats") { seen } } }';
-    const multipart = (await (await postIncremental(mutation)).rest()).payloads;
+    const multipart = (await (await postIncremental(mutation)).rest()).items;
     expect(multipart).toEqual([
       { data: { like: { id: 'p1' } }, hasNext: true },
       { hasNext: false, incremental: [{ data: { seen: 1 }, path: ['like'], label: 'stats' }] },
     ]);
-    expect(await (await sseRequest(mutation)).rest()).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
+    expect((await (await sseRequest(mutation)).rest()).items).toEqual([...multipart.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
 
     const refused = await fetch(`${url.replace(/\/graphql$/, '/graphql/stream')}?${new URLSearchParams({ query: mutation })}`, { headers: { accept: 'text/event-stream' } });
     expect(refused.status).toBe(405);
@@ -334,7 +258,7 @@ describe('@defer', () => {
     const stats = server('stats');
     await stats.stop();
     try {
-      const { payloads } = await (await postIncremental('{ posts { id ... @defer { seen } } }')).rest();
+      const { items: payloads } = await (await postIncremental('{ posts { id ... @defer { seen } } }')).rest();
       expect(payloads[0]).toEqual({ data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true });
       const last = payloads[1] as { hasNext: boolean; incremental: { errors?: { extensions: { code: string } }[] }[] };
       expect(last.hasNext).toBe(false);
