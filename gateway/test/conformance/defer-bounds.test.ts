@@ -21,8 +21,15 @@ import { requiresProvidesSuite } from './suites/requires-provides.js';
 
 const DEFERRED = '{ posts { id ... @defer(label: "stats") { seen estimate } } }';
 const INITIAL = { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true };
-/** Bytes of the initial payload as sent: the bound below lets it through, and not the deferred part after it. */
-const INITIAL_BYTES = Buffer.byteLength(JSON.stringify(INITIAL));
+const PART = {
+  hasNext: false,
+  incremental: [
+    { data: { seen: 1, estimate: 20 }, path: ['posts', 0], label: 'stats' },
+    { data: { seen: 1, estimate: 40 }, path: ['posts', 1], label: 'stats' },
+  ],
+};
+/** Each part alone is within this bound (the subgraphs' answers too), the two together are not. */
+const BOUND = Buffer.byteLength(JSON.stringify(INITIAL)) + Buffer.byteLength(JSON.stringify(PART)) - 1;
 
 let servers: SubgraphServer[] = [];
 const gateways: RunningGateway[] = [];
@@ -99,7 +106,7 @@ describe('admission of an incremental answer', () => {
 describe('the response-size bound over an incremental answer', () => {
   let url: string;
   beforeAll(async () => {
-    url = await gatewayWith({ GATEWAY_MAX_RESPONSE_BYTES: String(INITIAL_BYTES + 40) });
+    url = await gatewayWith({ GATEWAY_MAX_RESPONSE_BYTES: String(BOUND) });
   });
 
   const tooLarge = {
@@ -107,7 +114,12 @@ describe('the response-size bound over an incremental answer', () => {
     incremental: [{ data: null, path: ['posts', 0], label: 'stats', errors: [{ message: expect.stringContaining('exceeds'), extensions: { code: 'RESPONSE_TOO_LARGE' } }] }],
   };
 
-  it('over multipart/mixed: the part past the bound ends the answer with RESPONSE_TOO_LARGE', async () => {
+  it('answers in full within the bound', async () => {
+    const unbounded = await gatewayWith({ GATEWAY_MAX_RESPONSE_BYTES: String(BOUND + 1) });
+    expect((await (await incrementalClient(unbounded, token).multipart(DEFERRED)).rest()).items).toEqual([INITIAL, PART]);
+  });
+
+  it('over multipart/mixed: the part that takes the answer past the bound ends it with RESPONSE_TOO_LARGE', async () => {
     const { items, text } = await (await incrementalClient(url, token).multipart(DEFERRED)).rest();
     expect(items).toEqual([INITIAL, tooLarge]);
     expect(text.endsWith('\r\n-----\r\n')).toBe(true);
