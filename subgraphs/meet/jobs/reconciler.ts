@@ -68,6 +68,8 @@ export interface ReconcileReport {
 
 export class Reconciler {
   private readonly periodic: PeriodicJob<ReconcileReport>;
+  /** Whether the last run reached LiveKit: its loss and return are logged once each, not every tick (dev runs without LiveKit). */
+  private livekitReachable: boolean | undefined;
 
   constructor(
     private readonly db: Kysely<MeetDatabase>,
@@ -135,10 +137,12 @@ export class Reconciler {
       const listed = await this.livekit.listRooms();
       rooms = new Set(listed.map((room) => room.name));
       occupied = listed.filter((room) => room.numParticipants > 0).map((room) => room.name);
+      if (this.livekitReachable === false) this.log.info('reconciliation: LiveKit reachable again');
     } catch (error) {
       report.livekitReachable = false;
-      this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply');
+      if (this.livekitReachable !== false) this.log.warn({ err: error }, 'reconciliation: LiveKit unreachable, only time limits apply (said once, until it is back)');
     }
+    this.livekitReachable = report.livekitReachable;
 
     const enforcement = this.roster && new RosterEnforcement(this.db, this.livekit, this.roster, this.log);
     const wentLive = await this.startOccupied(occupied, now, report);

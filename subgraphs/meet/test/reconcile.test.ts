@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -117,6 +118,22 @@ describe('reconciliation with LiveKit', () => {
       meet.livekit.unavailable = false;
     }
     expect((await classState(created.id)).status).toBe('ENDED');
+  });
+
+  it('says once that LiveKit is unreachable, and once that it is back, not on every run', async () => {
+    const logged: { level: number; msg: string }[] = [];
+    const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
+    const { config } = meet.platform;
+    const watched = new Reconciler(db, new LiveKitApi(config, config.meet), recordings, config.meet, log);
+    const livekitLines = () => logged.filter((line) => line.msg.includes('LiveKit')).map((line) => line.msg.split(',')[0]);
+    meet.livekit.unavailable = true;
+    try {
+      for (let run = 0; run < 3; run++) expect((await watched.reconcile()).livekitReachable).toBe(false);
+    } finally {
+      meet.livekit.unavailable = false;
+    }
+    for (let run = 0; run < 2; run++) expect((await watched.reconcile()).livekitReachable).toBe(true);
+    expect(livekitLines()).toEqual(['reconciliation: LiveKit unreachable', 'reconciliation: LiveKit reachable again']);
   });
 
   it('deletes rooms LiveKit still holds for classes that ended', async () => {
