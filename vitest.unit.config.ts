@@ -24,6 +24,7 @@ export const UNIT_TESTS = [
   'subgraphs/meet/test/recording-bucket.test.ts',
   'test/deploy/kubernetes.test.ts',
   'test/schema.test.ts',
+  'test/start/compiled-cache.test.ts',
 ];
 
 export default defineConfig({
