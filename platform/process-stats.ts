@@ -28,6 +28,8 @@ function clockTicks(): number {
 interface Stat {
   ppid: number;
   ticks: number;
+  /** CPU time of its children that have exited and been waited for (clock ticks). */
+  reapedTicks: number;
   /** Resident set size, in pages. */
   rssPages: number;
 }
@@ -37,8 +39,8 @@ function readStat(pid: number): Stat | undefined {
     const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, rss 24.
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), rssPages: Number(fields[21]) };
+    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, rss 24.
+    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), reapedTicks: Number(fields[13]) + Number(fields[14]), rssPages: Number(fields[21]) };
   } catch {
     return undefined; // exited meanwhile
   }
@@ -89,10 +91,14 @@ export function processTree(root: number): number[] {
   return descendantsOf(root, scanProcesses().children);
 }
 
-/** Seconds of CPU (user + system) the tree under each root has used so far, from one scan of /proc. */
-export function treesCpuSeconds(roots: Record<string, number>): Record<string, number> {
+/**
+ * Seconds of CPU (user + system) the tree under each root has used so far, from one scan of /proc;
+ * `reaped`: with its processes that have already exited (a build, initdb, a database backend that ended).
+ */
+export function treesCpuSeconds(roots: Record<string, number>, options: { reaped?: boolean } = {}): Record<string, number> {
   const { stats, children } = scanProcesses();
-  const ticksOf = (root: number) => descendantsOf(root, children).reduce((sum, pid) => sum + (stats.get(pid)?.ticks ?? 0), 0);
+  const ticksOf = (root: number) =>
+    descendantsOf(root, children).reduce((sum, pid) => sum + (stats.get(pid)?.ticks ?? 0) + (options.reaped ? (stats.get(pid)?.reapedTicks ?? 0) : 0), 0);
   return Object.fromEntries(Object.entries(roots).map(([name, root]) => [name, ticksOf(root) / clockTicks()]));
 }
 

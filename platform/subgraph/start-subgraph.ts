@@ -134,7 +134,14 @@ export async function startSubgraph<TContext extends BaseContext>(
   server.keepAliveTimeout = 65_000;
   // Subscriptions: graphql-ws on /graphql, for the gateway (see subscriptions/serve-subscriptions.ts).
   const subscriptions = serveSubscriptions({ server, schema, audience: module.name, config, databaseUrl: deps.databaseUrl, log, createContext: runtime.createContext });
-  await new Promise<void>((resolve) => server.listen(listen.port, listen.host ?? '127.0.0.1', resolve));
+  // A port in use (EADDRINUSE) fails the start with the reason, rather than as an uncaught 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${listen.host && listen.host !== '0.0.0.0' ? listen.host : '127.0.0.1'}:${port}/graphql`;
   log.info({ url }, `${module.name} subgraph listening`);

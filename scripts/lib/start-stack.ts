@@ -1,13 +1,15 @@
 /**
- * `npm start` (entered through scripts/start.ts): starts (or reuses) the
- * database, migrates and seeds it once, then runs the five subgraphs and the
- * gateway as separate processes, as in production, printing a line per step
- * and per service. Ends with what a new user needs (the URL, an admin token,
+ * `npm start` (entered through scripts/start.mjs): starts (or reuses) the
+ * database, migrates and seeds it once, then runs the five subgraphs (in this
+ * process, or one process each with START_SUBGRAPH_PROCESSES=each, as in
+ * production) and the gateway (a process of its own, loading while the
+ * database is migrated), printing a line per step and per service. Ends with what a new user needs (the URL, an admin token,
  * a query to paste) and the stack's start-up time and memory. Ctrl-C stops
  * everything cleanly. A failed start names the service, why, and its last
  * log lines.
  */
 import { loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import { prepareDatabase } from '../../platform/bootstrap/prepare-database.js';
 import { resolveDatabase } from '../../platform/bootstrap/resolve-database.js';
@@ -17,7 +19,9 @@ import { closePools } from '../../platform/database/connection.js';
 import type { EmbeddedServer } from '../../platform/database/embedded-postgres.js';
 import { createLogger } from '../../platform/logger.js';
 import { REPO_ROOT } from '../../platform/paths.js';
-import { processTree, treePssBytes, treeRssBytes } from '../../platform/process-stats.js';
+import { processTree, treesCpuSeconds, treePssBytes, treeRssBytes } from '../../platform/process-stats.js';
+import type { RunningSubgraph } from '../../platform/subgraph/start-subgraph.js';
+import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { devTokenFor } from './dev-token.js';
 import { ensureWebBuild } from './ensure-web-build.js';
@@ -36,6 +40,7 @@ const elapsed = () => `${process.uptime().toFixed(1).padStart(5)} s`;
 const progress = (service: string, message: string) => console.log(`[${elapsed()}] ${service.padEnd(10)} ${message}`);
 
 const services = new Map<string, ServiceProcess>();
+const subgraphsHere: RunningSubgraph[] = [];
 let embedded: EmbeddedServer | undefined;
 let stopping = false;
 let running = false; // all started: from then on, a service that exits is reported and the rest keeps serving
@@ -43,15 +48,16 @@ let running = false; // all started: from then on, a service that exits is repor
 async function stopAll(): Promise<void> {
   stopping = true;
   await Promise.all([...services.values()].map((service) => service.stop(10_000)));
+  await Promise.all(subgraphsHere.map((subgraph) => subgraph.stop()));
   await closePools();
   await embedded?.stop();
 }
 
-/** A failed start: what failed and why, the lines that matter, then everything stopped. */
+/** A failed start (or, once started, a failure in this process): what failed and why, the lines that matter, then everything stopped. */
 async function failStart(error: unknown): Promise<never> {
   const service = error instanceof StartError ? error.service : 'start-up';
   const reason = error instanceof Error ? error.message : `failed with a non-error value: ${String(error)}`;
-  console.error(`\nStart-up failed: ${reason}`);
+  console.error(`\n${running ? 'Bheem Federation stopped' : 'Start-up failed'}: ${reason}`);
   const lines = error instanceof StartError ? error.lastLines : [];
   if (lines.length > 0) console.error(`Last lines of ${service}:\n  ${lines.join('\n  ')}`);
   if (error instanceof Error && !(error instanceof StartError) && error.stack) log.debug({ err: error }, 'start-up failed');
@@ -59,12 +65,17 @@ async function failStart(error: unknown): Promise<never> {
   process.exit(1);
 }
 
-// In development the five subgraphs share one process (one Node runtime instead of five: about a
-// fifth of the memory); START_SUBGRAPH_PROCESSES=each runs them apart, as production does.
+// In development the five subgraphs run in this process (one Node runtime instead of five, and it has loaded
+// them already to migrate); START_SUBGRAPH_PROCESSES=each runs them apart, as production does.
 const subgraphsApart = (process.env.START_SUBGRAPH_PROCESSES ?? 'one') === 'each';
 
+// `npm start` runs this file compiled (scripts/start.mjs): the services it launches run compiled too, from the
+// same build. Run from the sources (node --import tsx scripts/lib/start-stack.ts), it launches the sources.
+const compiled = import.meta.url.endsWith('.js');
+const entry = (file: string): string[] => (compiled ? [fileURLToPath(new URL(`../../${file}.js`, import.meta.url))] : ['--import', 'tsx', `${file}.ts`]);
+
 function run(name: string): ServiceProcess {
-  const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, '--import', 'tsx', 'gateway/main.ts'] : ['--import', 'tsx', 'scripts/start-subgraph.ts', name];
+  const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...entry('gateway/main')] : [...entry('scripts/start-subgraph'), name];
   // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
   const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, SKIP_MIGRATIONS: 'true' } });
   void service.exited.then(() => {
@@ -81,15 +92,33 @@ async function startService(name: SubgraphName | 'gateway', url: string): Promis
   progress(name, `ready on ${new URL(url).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
 }
 
-/** The five subgraphs in one process, each on its own port; a line per subgraph as it becomes ready. */
-async function startSubgraphsTogether(): Promise<void> {
+// Their server (Apollo Server, the HTTP layer) loads with their code, while PostgreSQL starts.
+const subgraphServerLoaded = subgraphsApart ? Promise.resolve(undefined as never) : import('../../platform/subgraph/start-subgraph.js');
+subgraphServerLoaded.catch(() => {}); // reported where awaited
+
+/** The five subgraphs in this process, each on its own port with its own pools and logger; a line per subgraph as it becomes ready. */
+async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: string): Promise<void> {
   const since = Date.now();
-  const service = run(SUBGRAPH_NAMES.join(','));
-  for (const name of SUBGRAPH_NAMES) {
-    await service.waitReady(config.subgraphUrls[name], limits, (message) => progress(name, message));
-    progress(name, `ready on ${new URL(config.subgraphUrls[name]).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
-  }
+  const { startSubgraph } = await subgraphServerLoaded;
+  progress('subgraphs', `starting in this process (pid ${process.pid})`);
+  await Promise.all(
+    modules.map(async (module) => {
+      const deps = { config, databaseUrl, log: createLogger(module.name, config.logLevel) };
+      try {
+        subgraphsHere.push(await startSubgraph(module, deps, { port: config.ports[module.name], host: config.host }));
+      } catch (error) {
+        throw new StartError(module.name, `did not start: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      // What a separate process is waited for: its readiness checks (database, storage) pass.
+      const ready = await fetch(new URL('/health/ready', config.subgraphUrls[module.name]));
+      if (!ready.ok) throw new StartError(module.name, `is listening but not ready (${ready.status}: ${(await ready.text()).slice(0, 300)})`);
+      progress(module.name, `ready on ${new URL(config.subgraphUrls[module.name]).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
+    }),
+  );
 }
+
+/** Milliseconds since `since`, for the progress lines. */
+const msSince = (since: number) => `${(Date.now() - since).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
   if (config.gateway.explorer || config.gateway.webApp) {
@@ -100,23 +129,38 @@ async function main(): Promise<void> {
       log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them');
     }
   }
+  // The subgraphs' code loads while PostgreSQL starts (a process of its own).
+  const loadingSince = Date.now();
+  const modulesLoaded = Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
+  Promise.all([modulesLoaded, subgraphServerLoaded]).then(
+    () => progress('subgraphs', `code loaded (${msSince(loadingSince)})`),
+    () => {}, // reported where awaited
+  );
   progress('database', config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL, data in ${config.dataDir}`);
   const database = await resolveDatabase(config, log);
   embedded = database.embedded;
-  progress('database', embedded ? `ready on 127.0.0.1:${embedded.port}` : 'reachable');
+  progress('database', `${embedded ? `ready on 127.0.0.1:${embedded.port}` : 'reachable'} (${msSince(loadingSince)})`);
 
-  const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
+  // The gateway reads the supergraph from its file and needs neither the migrations nor the subgraphs to load:
+  // it loads meanwhile (two cores, two processes), and reports ready once the subgraphs answer.
+  const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
+  const gatewayReady = startService('gateway', gatewayUrl);
+  gatewayReady.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
+
+  const modules = await modulesLoaded;
+  const migratingSince = Date.now();
+  const steps: { step: string; at: number }[] = [];
   await prepareDatabase({ config, databaseUrl: database.url, log }, modules, {
     seed: config.seedDemoData,
-    onStep: (step) => progress('migrations', step),
+    onStep: (step) => {
+      steps.push({ step, at: Date.now() });
+      progress('migrations', step);
+    },
   });
-  progress('migrations', 'done');
+  const took = steps.map(({ step, at }, i) => `${step.replace(/ \(.*\)$/, '')} ${(steps[i + 1]?.at ?? Date.now()) - at}`);
+  progress('migrations', `done (${msSince(migratingSince)}; ms per step: ${took.join(', ')})`);
 
-  // The gateway reads the supergraph from its file, so it loads while the subgraphs do (two cores, two
-  // processes); it reports ready once they answer.
-  const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
-  const subgraphsReady = subgraphsApart ? Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name]))) : startSubgraphsTogether();
-  const gatewayReady = startService('gateway', gatewayUrl);
+  const subgraphsReady = subgraphsApart ? Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name]))) : startSubgraphsHere(modules, database.url);
   await Promise.all([subgraphsReady, gatewayReady]);
 
   running = true;
@@ -125,7 +169,9 @@ async function main(): Promise<void> {
   const stack = processTree(process.pid);
   const rssMb = treeRssBytes(process.pid) / 1024 ** 2;
   const pssMb = treePssBytes(process.pid) / 1024 ** 2;
-  const summary = `Started in ${seconds.toFixed(1)} s; the stack is ${stack.length} processes holding ${pssMb.toFixed(0)} MB (PSS; ${rssMb.toFixed(0)} MB RSS summed, shared pages counted per process) at load average ${loadavg()[0]!.toFixed(1)}.`;
+  // CPU time is what the start costs whatever else the machine runs; the seconds depend on that load.
+  const cpuSeconds = treesCpuSeconds({ stack: process.pid }, { reaped: true }).stack!;
+  const summary = `Started in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU) at load average ${loadavg()[0]!.toFixed(1)}; the stack is ${stack.length} processes holding ${pssMb.toFixed(0)} MB (PSS; ${rssMb.toFixed(0)} MB RSS summed, shared pages counted per process).`;
   printBanner(gatewayUrl, database.embedded, admin?.token, summary);
 }
 
