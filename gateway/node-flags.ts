@@ -1,6 +1,6 @@
 /**
  * V8 flags the gateway process is launched with, in production and in the
- * benchmark alike: scripts/start.ts and bench/gateway/gateways.ts import
+ * benchmark alike: scripts/lib/start-stack.ts and bench/gateway/gateways.ts import
  * them; the Dockerfile's CMD (which docker-compose runs) and package.json's
  * start:gateway spell them out, checked by gateway/test/node-flags.test.ts.
  * Heap sizes only take effect at launch, so they cannot be set from main.ts.
