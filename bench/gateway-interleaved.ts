@@ -1,0 +1,168 @@
+/**
+ * A/B(/C...) of our gateway across checkouts, interleaved: every checkout's
+ * gateway runs at once over the same subgraphs, and short load runs go to
+ * each in turn, round after round, so that a shared machine's changing load
+ * falls on all alike. Prints each round's gateway CPU ms/request and the
+ * ratio to the first checkout, then the sums.
+ *
+ *   BENCH_AB_ROOTS=/wt/base,/wt/x,. node --import tsx bench/gateway-interleaved.ts \
+ *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, SUBGRAPH_NAMES } from '../platform/config.js';
+import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
+import { closePools } from '../platform/database/connection.js';
+import { freePort } from '../platform/database/embedded-postgres.js';
+import { createLogger } from '../platform/logger.js';
+import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
+import { writeFileSync } from 'node:fs';
+import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
+import { GATEWAYS } from './gateway/gateways.js';
+import { buildFixture, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
+import { writeSupergraph } from './gateway/peers/supergraph-file.js';
+import { startCpuMeter } from './gateway/cpu-meter.js';
+import { startProductionEnv } from './gateway/production-env.js';
+import { seedBenchData } from './gateway/seed-bench-data.js';
+import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, fallback: string) => {
+  const index = argv.indexOf(name);
+  return index >= 0 ? argv[index + 1]! : fallback;
+};
+const rounds = Number(arg('--rounds', '4'));
+const seconds = Number(arg('--seconds', '3'));
+const vus = Number(arg('--vus', '8'));
+const operations = arg('--operations', 'lookup,courseList').split(',') as OperationName[];
+const roots = (process.env.BENCH_AB_ROOTS ?? '')
+  .split(',')
+  .filter(Boolean)
+  .map((root) => path.resolve(root));
+if (roots.length < 2) throw new Error('BENCH_AB_ROOTS: two or more checkouts, the first the reference');
+
+const SUBGRAPH_ENV = {
+  LOG_LEVEL: 'warn',
+  REQUIRE_GATEWAY_SIGNATURE: 'false',
+  MOODLE_SCHEMA: 'moodle',
+  MOODLE_PROVISION: 'true',
+  MEET_RECONCILE_INTERVAL_SECONDS: '0',
+  CALENDAR_CONSUME_EVENTS: 'false',
+  CALENDAR_SYNC_INTERVAL_SECONDS: '0',
+  DOCUMENTS_JOB_INTERVAL_SECONDS: '0',
+  DOCUMENTS_INDEX_CONTENT: 'false',
+};
+const print = (line: string) => console.log(line);
+const load = os.loadavg;
+
+const scratch = createScratch();
+const database = await startDatabase(scratch, print);
+const services: Service[] = [];
+const production = await startProductionEnv();
+try {
+  const env = { ...process.env, ...production.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
+  const config = loadConfig(env);
+  const log = createLogger('bench', 'warn');
+  const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
+  await prepareDatabase({ config, databaseUrl: database.url, log }, modules, { seed: false });
+  const now = new Date();
+  const companies = generateBenchData({ ...DEFAULT_BENCH_DATA, now });
+  await seedBenchData(config, database.url, companies, now, print);
+  await closePools();
+  const tokens = await Promise.all(
+    companies.map((company) =>
+      Promise.all(
+        company.admins.map((admin) =>
+          production.sign({
+            userId: `passport-${admin.id}`,
+            companyId: company.id,
+            roles: admin.roles,
+            name: `${admin.firstname} ${admin.lastname}`,
+            email: `${admin.username}@bench.example`,
+            moodleUserId: admin.id,
+          }),
+        ),
+      ),
+    ),
+  );
+  const fixture = buildFixture(companies, tokens, now, config.livekit.url);
+  const fixturePath = path.join(scratch.dir, 'fixture.json');
+  writeFileSync(fixturePath, JSON.stringify(fixture));
+  const subgraphs = await startSubgraphs(scratch, database.url, { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
+  services.push(...subgraphs.services);
+  const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
+  writeSupergraph(supergraphPath, subgraphs.urls);
+  const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), database.url);
+  const run = (url: string, operation: OperationName, s: number) => runLoadProcess({ url, operation, fixturePath, vus, seconds: s, maxRequests: 200_000 });
+
+  const gateways: { label: string; url: string; pid: number }[] = [];
+  for (const [index, root] of roots.entries()) {
+    const port = await freePort();
+    process.env.BENCH_BASELINE_ROOT = root;
+    const service = GATEWAYS['ours-baseline'].start({
+      scratch,
+      port,
+      processes: 1,
+      subgraphUrls: subgraphs.urls,
+      supergraphPath,
+      databaseUrl: database.url,
+      env: production.env,
+    });
+    services.push(service);
+    const url = `http://127.0.0.1:${port}/graphql`;
+    const probe = planRequest('lookup', fixture);
+    await waitUntil(service, async () => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${probe.token}` },
+        body: JSON.stringify({ query: OPERATIONS.lookup.query, variables: probe.variables }),
+        signal: AbortSignal.timeout(5000),
+      });
+      return response.status < 500 && (await response.text()).includes('"data"');
+    });
+    gateways.push({ label: `${index}:${path.basename(root)}`, url, pid: service.child.pid! });
+    print(`started ${gateways.at(-1)!.label}`);
+  }
+  // Warm every gateway (JIT, caches) and the subgraphs before measuring.
+  for (const gateway of gateways) for (const operation of operations) await run(gateway.url, operation, 2);
+
+  const sums = new Map<string, { cpu: number; requests: number }>();
+  for (let round = 0; round < rounds; round++) {
+    // Alternate the order each round: neither side always runs first.
+    const order = round % 2 === 0 ? gateways : [...gateways].reverse();
+    for (const operation of operations) {
+      const perGateway = new Map<string, number>();
+      for (const gateway of order) {
+        const before = await meter.read(gateway.pid);
+        const result = await run(gateway.url, operation, seconds);
+        const after = await meter.read(gateway.pid);
+        const cpu = after.gateway! - before.gateway!;
+        const key = `${operation} ${gateway.label}`;
+        const sum = sums.get(key) ?? { cpu: 0, requests: 0 };
+        sum.cpu += cpu;
+        sum.requests += result.requests;
+        sums.set(key, sum);
+        perGateway.set(gateway.label, result.requests > 0 ? cpu / result.requests : Number.NaN);
+      }
+      const reference = perGateway.get(gateways[0]!.label)!;
+      print(
+        `round ${round + 1} ${operation} (load ${load()[0]!.toFixed(1)}): ${gateways.map((g) => `${g.label} ${perGateway.get(g.label)!.toFixed(3)} (${(perGateway.get(g.label)! / reference).toFixed(2)})`).join('  ')}`,
+      );
+    }
+  }
+  for (const operation of operations) {
+    const reference = sums.get(`${operation} ${gateways[0]!.label}`)!;
+    print(
+      `sum ${operation}: ${gateways
+        .map((g) => {
+          const sum = sums.get(`${operation} ${g.label}`)!;
+          return `${g.label} ${(sum.cpu / sum.requests).toFixed(3)} ms/req over ${sum.requests} (${(sum.cpu / sum.requests / (reference.cpu / reference.requests)).toFixed(2)})`;
+        })
+        .join('  ')}`,
+    );
+  }
+} finally {
+  await Promise.allSettled(services.map((service) => service.stop()));
+  await database.stop?.();
+}
+process.exit(0);
