@@ -168,18 +168,18 @@ describe('after and around a class (through the gateway)', () => {
     // Every time is relative to one instant: reading the clock per webhook let a
     // second boundary fall between a join and its leave (61 s for 60 s).
     const anchor = secondsAgo(0).getTime();
-    const before = (seconds: number) => new Date(anchor - seconds * 1000);
+    const beforeAnchor = (seconds: number) => new Date(anchor - seconds * 1000);
     const room = (name: string) => ({ sid: `RM_${name}`, name });
     const person = (identity: string, sid: string, joinedSecondsAgo: number) => ({
       sid,
       identity,
       state: 'ACTIVE',
-      joinedAt: String(Math.floor(before(joinedSecondsAgo).getTime() / 1000)),
+      joinedAt: String(Math.floor(beforeAnchor(joinedSecondsAgo).getTime() / 1000)),
     });
     const joined = (roomName: string, identity: string, sid: string, ago: number) =>
       sendWebhook(livekit.webhookUrl!, 'participant_joined', { room: room(roomName), participant: person(identity, sid, ago) });
     const left = (roomName: string, identity: string, sid: string, joinedAgo: number, ago: number) =>
-      sendWebhook(livekit.webhookUrl!, 'participant_left', { room: room(roomName), participant: person(identity, sid, joinedAgo) }, { createdAt: before(ago) });
+      sendWebhook(livekit.webhookUrl!, 'participant_left', { room: room(roomName), participant: person(identity, sid, joinedAgo) }, { createdAt: beforeAnchor(ago) });
     const first = await schedule('ravi.teacher', { courseId: '102', title: 'Series' });
     const second = await schedule('ravi.teacher', { courseId: '102', title: 'Integrals' });
     await joined(first.roomName, '4', 'PA_ravi1', 240);
