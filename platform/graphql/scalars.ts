@@ -15,14 +15,18 @@ function parseDateTime(value: unknown): Date {
   }
 }
 
+// Years 0 to 9999 are what RFC 3339 can write (toISOString would write others as ±YYYYYY); inputs are kept to 1900-2200.
+// Compared as instants: every timestamp of every answer passes here, and getUTCFullYear costs a calendar computation.
+const FIRST_WRITABLE = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_WRITABLE = Date.parse('9999-12-31T23:59:59.999Z');
+
 export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'An RFC 3339 date-time with an offset; answers are in UTC.',
   serialize(value) {
     const date = value instanceof Date ? value : new Date(value as string | number);
-    // Years 0 to 9999 are what RFC 3339 can write (toISOString would write others as ±YYYYYY); inputs are kept to 1900-2200.
-    const year = date.getUTCFullYear();
-    if (Number.isNaN(date.getTime()) || year < 0 || year > 9999) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`);
+    const time = date.getTime();
+    if (!(time >= FIRST_WRITABLE && time <= LAST_WRITABLE)) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`); // NaN too
     return date.toISOString();
   },
   parseValue: parseDateTime,
