@@ -7,39 +7,26 @@
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
+import { endToEndHeaders, relayExchange } from '../../../platform/http/relay-exchange.js';
 
 /** Marks a forwarded request: the replica receiving it handles it itself, never forwards it again. */
 export const FORWARDED_HEADER = 'x-bheem-tus-forwarded';
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 const CONNECT_TIMEOUT_MS = 5000;
 
 export async function forwardToReplica(replicaUrl: string, request: IncomingMessage, response: ServerResponse): Promise<boolean> {
   const target = new URL(replicaUrl);
-  const headers = Object.fromEntries(Object.entries(request.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
   const upstream = http.request({
     hostname: target.hostname,
     port: target.port,
     method: request.method,
     path: request.url,
-    headers: { ...headers, host: target.host, [FORWARDED_HEADER]: '1' },
+    headers: { ...endToEndHeaders(request.headers), host: target.host, [FORWARDED_HEADER]: '1' },
   });
   // Only connecting is bounded: storing a large file after the last PATCH may keep the answer a while.
   const connecting = setTimeout(() => upstream.destroy(new Error('the replica did not answer the connection')), CONNECT_TIMEOUT_MS);
   upstream.once('socket', (socket) => (socket.connecting ? socket.once('connect', () => clearTimeout(connecting)) : clearTimeout(connecting)));
-  response.once('close', () => {
-    if (!response.writableFinished) upstream.destroy();
-  });
-  const answered = new Promise<IncomingMessage>((resolve, reject) => {
-    upstream.once('response', resolve);
-    upstream.once('error', reject);
-  });
-  answered.catch(() => {});
   try {
-    await pipeline(request, upstream);
-    const answer = await answered;
-    response.writeHead(answer.statusCode ?? 502, Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !HOP_BY_HOP.has(name))));
-    await pipeline(answer, response);
+    await relayExchange(request, upstream, response);
     return true;
   } catch {
     if (response.headersSent) {
