@@ -66,6 +66,19 @@ export interface ReconcileReport {
   removedParticipants: RosterRemoval[];
 }
 
+/** A run that changed nothing yet. */
+const emptyReport = (): ReconcileReport => ({
+  ran: true,
+  livekitReachable: true,
+  started: [],
+  ended: [],
+  closedIntervals: 0,
+  openedIntervals: 0,
+  deletedRooms: [],
+  recordingsUpdated: 0,
+  removedParticipants: [],
+});
+
 export class Reconciler {
   private readonly periodic: PeriodicJob<ReconcileReport>;
   /** Whether the last run reached LiveKit: its loss and return are logged once each, not every tick (dev runs without LiveKit). */
@@ -99,18 +112,7 @@ export class Reconciler {
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
-      if (!rows[0]?.locked)
-        return {
-          ran: false,
-          livekitReachable: false,
-          started: [],
-          ended: [],
-          closedIntervals: 0,
-          openedIntervals: 0,
-          deletedRooms: [],
-          recordingsUpdated: 0,
-          removedParticipants: [],
-        };
+      if (!rows[0]?.locked) return { ...emptyReport(), ran: false, livekitReachable: false };
       try {
         return await this.run(now);
       } finally {
@@ -120,17 +122,7 @@ export class Reconciler {
   }
 
   private async run(now: Date): Promise<ReconcileReport> {
-    const report: ReconcileReport = {
-      ran: true,
-      livekitReachable: true,
-      started: [],
-      ended: [],
-      closedIntervals: 0,
-      openedIntervals: 0,
-      deletedRooms: [],
-      recordingsUpdated: 0,
-      removedParticipants: [],
-    };
+    const report = emptyReport();
     let rooms: Set<string> | null = null;
     let occupied: string[] = [];
     try {
