@@ -2,7 +2,7 @@
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { DocumentsTable, DocumentVersionsTable } from '../database.js';
 import type { DocumentModel, EntityType } from '../models.js';
-import { toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
+import { fileColumns, toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 import { before, micros } from '../../../platform/database/keyset.js';
 import { searchHits, type SearchTerms } from './search-hits.js';
@@ -232,15 +232,7 @@ export class DocumentRepository {
         document_id: document.id,
         company_id: document.company_id,
         version,
-        filename: next.filename,
-        original_filename: next.originalFilename,
-        mime_type: next.mimeType,
-        size: next.size,
-        checksum: next.checksum,
-        storage_backend: next.storageBackend,
-        storage_key: next.storageKey,
-        storage_profile: next.storageProfile,
-        uploaded_by: next.uploadedBy,
+        ...fileColumns(next),
         restored_from: next.restoredFrom ?? null,
       })
       .execute();
@@ -248,15 +240,7 @@ export class DocumentRepository {
       .updateTable('documents.documents')
       .set({
         version,
-        filename: next.filename,
-        original_filename: next.originalFilename,
-        mime_type: next.mimeType,
-        size: next.size,
-        checksum: next.checksum,
-        storage_backend: next.storageBackend,
-        storage_key: next.storageKey,
-        storage_profile: next.storageProfile,
-        uploaded_by: next.uploadedBy,
+        ...fileColumns(next),
         updated_at: new Date(),
       })
       .where('id', '=', document.id)
@@ -346,21 +330,13 @@ export class DocumentRepository {
       .values({
         id: document.id,
         company_id: document.companyId,
-        filename: document.filename,
-        original_filename: document.originalFilename,
-        mime_type: document.mimeType,
-        size: document.size,
-        checksum: document.checksum,
+        ...fileColumns(document),
         category: document.category,
         tags: document.tags,
         version: 1,
         entity_type: document.entityType,
         entity_id: document.entityId,
         is_archived: document.isArchived ?? false,
-        storage_backend: document.storageBackend,
-        storage_key: document.storageKey,
-        storage_profile: document.storageProfile ?? null,
-        uploaded_by: document.uploadedBy,
       })
       .execute();
     await trx
@@ -370,15 +346,7 @@ export class DocumentRepository {
         document_id: document.id,
         company_id: document.companyId,
         version: 1,
-        filename: document.filename,
-        original_filename: document.originalFilename,
-        mime_type: document.mimeType,
-        size: document.size,
-        checksum: document.checksum,
-        storage_backend: document.storageBackend,
-        storage_key: document.storageKey,
-        storage_profile: document.storageProfile ?? null,
-        uploaded_by: document.uploadedBy,
+        ...fileColumns(document),
       })
       .execute();
   }

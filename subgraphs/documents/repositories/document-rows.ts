@@ -87,6 +87,26 @@ export interface NewVersion {
   restoredFrom?: number;
 }
 
+/** What describes a stored file: a document row and each of its versions hold it alike. */
+type StoredFile = Pick<NewVersion, 'filename' | 'originalFilename' | 'mimeType' | 'size' | 'checksum' | 'storageBackend' | 'storageKey' | 'uploadedBy'> & {
+  storageProfile?: string | null;
+};
+
+/** The columns of a stored file, as both tables name them. */
+export function fileColumns(file: StoredFile) {
+  return {
+    filename: file.filename,
+    original_filename: file.originalFilename,
+    mime_type: file.mimeType,
+    size: file.size,
+    checksum: file.checksum,
+    storage_backend: file.storageBackend,
+    storage_key: file.storageKey,
+    storage_profile: file.storageProfile ?? null,
+    uploaded_by: file.uploadedBy,
+  };
+}
+
 export interface NewDocument {
   id: string;
   versionId: string;
