@@ -5,6 +5,11 @@
  *
  * Upstream, a few graphql-ws connections per subgraph (least loaded first)
  * carry every subscription, each with its caller's signed identity.
+ *
+ * A reloaded supergraph (update()) plans the subscriptions that start after
+ * it; those running keep theirs to the end. The pools (upstream connections,
+ * HTTP sources for `rest`) of a subgraph URL the new supergraph no longer
+ * has close once the last subscription started before the reload ends.
  */
 import type { ServiceMap } from '@apollo/gateway';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
@@ -47,6 +52,15 @@ export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'> & {
 
 export type Checked = { ok: true; plan: SubscriptionPlan } | { ok: false; errors: GraphQLFormattedError[] };
 
+/** A supergraph's subgraph pools, by name and URL, and how many shared subscriptions started on it still run. */
+interface Generation {
+  id: number;
+  keys: Set<string>;
+  live: number;
+}
+
+const poolKey = (name: string, url: string) => `${name}\n${url}`;
+
 export class SubscriptionEngine {
   planner!: SubscriptionPlanner;
   private services: ServiceMap = {};
@@ -55,6 +69,9 @@ export class SubscriptionEngine {
   private readonly dataSources = new Map<string, SubgraphDataSource>();
   private readonly upstreams = new Map<string, UpstreamConnection[]>();
   private readonly shared = new Map<string, SharedSubscription>();
+  /** The pools' keys of the supergraph serving, and of replaced ones whose subscriptions still run. */
+  private generation: Generation | undefined;
+  private readonly retired = new Set<Generation>();
 
   constructor(private readonly options: SubscriptionEngineOptions) {
     this.update(options.supergraph);
@@ -64,7 +81,7 @@ export class SubscriptionEngine {
   update(supergraph: Pick<ServingSupergraph, 'loaded' | 'urls'>): void {
     const services: ServiceMap = {};
     for (const [name, url] of Object.entries(supergraph.urls)) {
-      const key = `${name}\n${url}`;
+      const key = poolKey(name, url);
       let source = this.dataSources.get(key);
       if (!source) {
         source = new SubgraphDataSource({ name, url, signingSecret: this.options.signingSecret, timeoutMs: this.options.subgraphTimeoutMs, connections: 16 });
@@ -75,6 +92,26 @@ export class SubscriptionEngine {
     this.planner = new SubscriptionPlanner(supergraph.loaded);
     this.services = services;
     this.urls = supergraph.urls;
+    if (this.generation) this.retired.add(this.generation);
+    this.generation = { id: (this.generation?.id ?? 0) + 1, keys: new Set(Object.entries(supergraph.urls).map(([name, url]) => poolKey(name, url))), live: 0 };
+    this.closeUnused();
+  }
+
+  /** Closes the pools no supergraph uses: not the one serving, nor a replaced one with subscriptions still running. */
+  private closeUnused(): void {
+    for (const generation of this.retired) if (generation.live === 0) this.retired.delete(generation);
+    const used = new Set(this.generation!.keys);
+    for (const generation of this.retired) for (const key of generation.keys) used.add(key);
+    for (const [key, source] of this.dataSources) {
+      if (used.has(key)) continue;
+      this.dataSources.delete(key);
+      void source.close();
+    }
+    for (const [key, pool] of this.upstreams) {
+      if (used.has(key)) continue;
+      this.upstreams.delete(key);
+      for (const connection of pool) connection.close();
+    }
   }
 
   /** Client subscriptions and the upstream subscriptions they share. */
@@ -103,10 +140,15 @@ export class SubscriptionEngine {
     const subgraph = plan.primary.serviceName;
 
     const variables = request.variables ?? {};
-    const key = JSON.stringify([request.operationName ?? null, request.query, variables, claimsFromViewer(viewer)]);
+    // Per supergraph: a client arriving after a reload does not join a subscription planned on the one before.
+    const key = JSON.stringify([this.generation!.id, request.operationName ?? null, request.query, variables, claimsFromViewer(viewer)]);
     let shared = this.shared.get(key);
     if (!shared) {
       const requestId = `subscription:${randomUUID()}`;
+      // Counted in the supergraph it starts on: that one's pools stay open until it ends.
+      const generation = this.generation!;
+      generation.live++;
+      let ended = false;
       shared = new SharedSubscription({
         planner: this.planner,
         plan,
@@ -118,6 +160,10 @@ export class SubscriptionEngine {
         log: this.options.log.child({ requestId }),
         onIdle: () => {
           if (this.shared.get(key) === created) this.shared.delete(key);
+          if (ended) return;
+          ended = true;
+          generation.live--;
+          if (this.retired.has(generation)) this.closeUnused();
         },
       });
       const created = shared;
@@ -137,7 +183,7 @@ export class SubscriptionEngine {
   }
 
   private upstreamFor(subgraph: string): UpstreamConnection {
-    const key = `${subgraph}\n${this.urls[subgraph]}`;
+    const key = poolKey(subgraph, this.urls[subgraph]!);
     let pool = this.upstreams.get(key);
     if (!pool) this.upstreams.set(key, (pool = []));
     const idle = pool.reduce<UpstreamConnection | undefined>((best, connection) => (!best || connection.size < best.size ? connection : best), undefined);
