@@ -38,11 +38,13 @@ it('reads every instant as PostgreSQL counts it, in any session zone', async () 
 });
 
 it('leaves the rare forms to pg', async () => {
-  await client.query(`SET TIME ZONE 'Europe/Amsterdam'`);
+  // Monrovia kept an offset with seconds until 1972, so every tz database keeps it as a zone of its own
+  // (Amsterdam's, used before, is a link to Brussels in newer ones: no seconds in 1900 there).
+  await client.query(`SET TIME ZONE 'Africa/Monrovia'`);
   const { rows } = await client.query<{ text: string }>(
     `SELECT ts::text AS text FROM (VALUES ('1900-06-01 12:00:00+00'::timestamptz), ('infinity'), ('-infinity'), ('0044-03-15 12:00:00+00 BC'), ('0099-01-01 00:00:00+00'), ('12345-01-01 00:00:00+00')) AS t(ts)`,
   );
-  expect(rows[0]!.text).toMatch(/\+00:19:32$/); // Amsterdam's local mean time, an offset with seconds
+  expect(rows[0]!.text).toMatch(/-00:43:08$/); // Monrovia Mean Time, an offset with seconds
   for (const { text } of rows) expect(parseTimestamptz(text), text).toEqual(pgParse(text));
   await client.query('RESET TIME ZONE');
 });
