@@ -24,7 +24,7 @@ import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signatur
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
-import { InFlightRequests } from './in-flight-requests.js';
+import { InFlightRequests, type UpstreamCancel } from './in-flight-requests.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -93,7 +93,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const signal = context?.signal;
       if (isMutation) ({ statusCode, text } = await this.exchange(headers, body, signal, true));
       else {
-        const exchange = (upstream: AbortSignal) => this.exchange(headers, body, upstream, false);
+        const exchange = (upstream: UpstreamCancel) => this.exchange(headers, body, upstream, false);
         const { result, merged } = this.inFlight.run(`${headers[IDENTITY_HEADER] ?? ''}\n${body}`, signal, exchange);
         if (merged) gatewayMetrics.subgraphRequestsMerged.inc({ subgraph: this.options.name });
         ({ statusCode, text } = await result);
@@ -118,7 +118,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   /** Sends the request, and a query once more when it never reached the subgraph. */
-  private exchange(headers: Record<string, string>, body: string, signal: AbortSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
+  private exchange(headers: Record<string, string>, body: string, signal: AbortSignal | UpstreamCancel | undefined, isMutation: boolean): Promise<RawAnswer> {
     return this.send(headers, body, signal).catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;
@@ -126,7 +126,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | undefined): Promise<RawAnswer> {
+  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | UpstreamCancel | undefined): Promise<RawAnswer> {
     const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
     return { statusCode: response.statusCode, text: await response.body.text() };
   }
