@@ -8,23 +8,14 @@
  *   BENCH_AB_ROOTS=/wt/base,/wt/x,. node --import tsx bench/gateway-interleaved.ts \
  *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList
  */
+import { startBenchStack } from './gateway/bench-stack.js';
 import os from 'node:os';
 import path from 'node:path';
-import { loadConfig, SUBGRAPH_NAMES } from '../platform/config.js';
-import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
-import { closePools } from '../platform/database/connection.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
-import { createLogger } from '../platform/logger.js';
-import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
-import { writeFileSync } from 'node:fs';
-import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
 import { GATEWAYS } from './gateway/gateways.js';
-import { buildFixture, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
-import { writeSupergraph } from './gateway/peers/supergraph-file.js';
-import { startCpuMeter } from './gateway/cpu-meter.js';
+import { OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
 import { startProductionEnv } from './gateway/production-env.js';
-import { seedBenchData } from './gateway/seed-bench-data.js';
-import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
+import { createScratch, runLoadProcess, startDatabase, waitUntil, type Service } from './gateway/services.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -41,17 +32,6 @@ const roots = (process.env.BENCH_AB_ROOTS ?? '')
   .map((root) => path.resolve(root));
 if (roots.length < 2) throw new Error('BENCH_AB_ROOTS: two or more checkouts, the first the reference');
 
-const SUBGRAPH_ENV = {
-  LOG_LEVEL: 'warn',
-  REQUIRE_GATEWAY_SIGNATURE: 'false',
-  MOODLE_SCHEMA: 'moodle',
-  MOODLE_PROVISION: 'true',
-  MEET_RECONCILE_INTERVAL_SECONDS: '0',
-  CALENDAR_CONSUME_EVENTS: 'false',
-  CALENDAR_SYNC_INTERVAL_SECONDS: '0',
-  DOCUMENTS_JOB_INTERVAL_SECONDS: '0',
-  DOCUMENTS_INDEX_CONTENT: 'false',
-};
 const print = (line: string) => console.log(line);
 const load = os.loadavg;
 
@@ -60,39 +40,8 @@ const database = await startDatabase(scratch, print);
 const services: Service[] = [];
 const production = await startProductionEnv();
 try {
-  const env = { ...process.env, ...production.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
-  const config = loadConfig(env);
-  const log = createLogger('bench', 'warn');
-  const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
-  await prepareDatabase({ config, databaseUrl: database.url, log }, modules, { seed: false });
-  const now = new Date();
-  const companies = generateBenchData({ ...DEFAULT_BENCH_DATA, now });
-  await seedBenchData(config, database.url, companies, now, print);
-  await closePools();
-  const tokens = await Promise.all(
-    companies.map((company) =>
-      Promise.all(
-        company.admins.map((admin) =>
-          production.sign({
-            userId: `passport-${admin.id}`,
-            companyId: company.id,
-            roles: admin.roles,
-            name: `${admin.firstname} ${admin.lastname}`,
-            email: `${admin.username}@bench.example`,
-            moodleUserId: admin.id,
-          }),
-        ),
-      ),
-    ),
-  );
-  const fixture = buildFixture(companies, tokens, now, config.livekit.url);
-  const fixturePath = path.join(scratch.dir, 'fixture.json');
-  writeFileSync(fixturePath, JSON.stringify(fixture));
-  const subgraphs = await startSubgraphs(scratch, database.url, { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
+  const { fixture, fixturePath, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print);
   services.push(...subgraphs.services);
-  const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
-  writeSupergraph(supergraphPath, subgraphs.urls);
-  const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), database.url);
   const run = (url: string, operation: OperationName, s: number) => runLoadProcess({ url, operation, fixturePath, vus, seconds: s, maxRequests: 200_000 });
 
   const gateways: { label: string; url: string; pid: number }[] = [];

@@ -21,28 +21,22 @@
  * peers with Node's defaults; BENCH_PEER_NODE_FLAGS gives the peers flags too
  * (e.g. the same as ours), BENCH_OUR_NODE_FLAGS replaces ours.
  */
+import { startBenchStack } from './gateway/bench-stack.js';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { loadConfig, SUBGRAPH_NAMES } from '../platform/config.js';
-import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
 import { closePools } from '../platform/database/connection.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
-import { createLogger } from '../platform/logger.js';
 import { REPO_ROOT } from '../platform/paths.js';
-import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
-import { DEFAULT_BENCH_DATA, generateBenchData } from './gateway/bench-data.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
-import { buildFixture, OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
-import { writeSupergraph } from './gateway/peers/supergraph-file.js';
-import { cpuPerRequest, startCpuMeter } from './gateway/cpu-meter.js';
+import { OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
+import { cpuPerRequest, } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
-import { seedBenchData } from './gateway/seed-bench-data.js';
 import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
-import { createScratch, runLoadProcess, startDatabase, startSubgraphs, waitUntil, type Service } from './gateway/services.js';
+import { createScratch, runLoadProcess, startDatabase, waitUntil, type Service } from './gateway/services.js';
 
 export interface GatewayBenchOptions {
   gateways: GatewayId[];
@@ -67,19 +61,6 @@ export interface GatewayBenchResult {
   runs: RunFigures[];
   ratios: ReturnType<typeof ratios>;
 }
-
-/** Environment of the subgraph processes (beside production's): quiet, no background jobs, and accepting peers' bearer tokens. */
-const SUBGRAPH_ENV = {
-  LOG_LEVEL: 'warn',
-  REQUIRE_GATEWAY_SIGNATURE: 'false',
-  MOODLE_SCHEMA: 'moodle',
-  MOODLE_PROVISION: 'true',
-  MEET_RECONCILE_INTERVAL_SECONDS: '0',
-  CALENDAR_CONSUME_EVENTS: 'false',
-  CALENDAR_SYNC_INTERVAL_SECONDS: '0',
-  DOCUMENTS_JOB_INTERVAL_SECONDS: '0',
-  DOCUMENTS_INDEX_CONTENT: 'false',
-};
 
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
@@ -109,45 +90,8 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const services: Service[] = [];
   const production = await startProductionEnv();
   try {
-    const env = { ...process.env, ...production.env, ...SUBGRAPH_ENV, DATABASE_URL: database.url, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') };
-    const config = loadConfig(env);
-    const log = createLogger('bench', 'warn');
-    const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
-    print('gateway bench: migrating a fresh database');
-    await prepareDatabase({ config, databaseUrl: database.url, log }, modules, { seed: false });
-    const now = new Date();
-    const companies = generateBenchData({ ...DEFAULT_BENCH_DATA, now });
-    print('gateway bench: seeding');
-    const counts = await seedBenchData(config, database.url, companies, now, print);
-    await closePools();
-
-    const tokens = await Promise.all(
-      companies.map((company) =>
-        Promise.all(
-          company.admins.map((admin) =>
-            production.sign({
-              userId: `passport-${admin.id}`,
-              companyId: company.id,
-              roles: admin.roles,
-              name: `${admin.firstname} ${admin.lastname}`,
-              email: `${admin.username}@bench.example`,
-              moodleUserId: admin.id,
-            }),
-          ),
-        ),
-      ),
-    );
-    const fixture = buildFixture(companies, tokens, now, config.livekit.url);
-    const fixturePath = path.join(scratch.dir, 'fixture.json');
-    writeFileSync(fixturePath, JSON.stringify(fixture));
-
-    print('gateway bench: starting the five subgraphs');
-    const subgraphs = await startSubgraphs(scratch, database.url, { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: path.join(scratch.dir, 'files') });
+    const { config, counts, fixture, fixturePath, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print);
     services.push(...subgraphs.services);
-    const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
-    writeSupergraph(supergraphPath, subgraphs.urls);
-
-    const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), database.url);
     const runs: RunFigures[] = [];
     const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
       runLoadProcess({ url, operation, fixturePath, vus, seconds, maxRequests: options.maxRequests, direct });
