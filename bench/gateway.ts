@@ -32,7 +32,7 @@ import { REPO_ROOT } from '../platform/paths.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import { OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
-import { cpuPerRequest, } from './gateway/cpu-meter.js';
+import { cpuPerRequest } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
