@@ -30,12 +30,15 @@ export function generatedSha256(total: number): string {
   return hash.digest('hex');
 }
 
-/** tus-js-client's FileReader over the generated file of `total` bytes. */
-const generatedFile = (total: number) => ({
+/** tus-js-client's FileReader over the generated file of `total` bytes; `onRead` hears the end of each slice handed out. */
+const generatedFile = (total: number, onRead: (end: number) => void) => ({
   openFile: async () => ({
     size: total,
     // Never `done`: the size is declared, and the upload ends when the server's offset reaches it.
-    slice: async (start: number, end: number) => ({ value: generatedSlice(start, Math.min(end, total)), done: false }),
+    slice: async (start: number, end: number) => {
+      onRead(Math.min(end, total));
+      return { value: generatedSlice(start, Math.min(end, total)), done: false };
+    },
     close: () => {},
   }),
 });
@@ -43,8 +46,13 @@ const generatedFile = (total: number) => ({
 export interface ResumedUpload {
   /** The final PATCH's answer. */
   lastResponse: HttpResponse;
-  /** Where each interruption happened (bytes sent) and where the server said to resume (Upload-Offset of the HEAD after it). */
-  interruptions: { sentAt: number; resumedFrom: number }[];
+  /**
+   * Where each interruption happened (bytes sent), where the server said to resume (Upload-Offset of the
+   * HEAD after it), and the most of the file the client had read by then. tus-js-client's progress events
+   * can arrive late (a report of the previous request while the next one is already on its way), so the
+   * server may rightly hold more than `sentAt`, never more than `readBeforeResume`.
+   */
+  interruptions: { sentAt: number; resumedFrom: number; readBeforeResume: number }[];
 }
 
 /**
@@ -56,13 +64,16 @@ export function uploadInterrupted(options: { endpoint: string; token: string; to
   const pending = [...options.interruptAt].sort((a, b) => a - b);
   const interruptions: ResumedUpload['interruptions'] = [];
   let lastLogged = 0;
+  let mostRead = 0;
   return new Promise((resolve, reject) => {
     const upload: Upload = new Upload(Buffer.alloc(0), {
       endpoint: options.endpoint,
       headers: { 'Upload-Token': options.token },
       chunkSize: options.chunkSize,
       uploadSize: total,
-      fileReader: generatedFile(total),
+      fileReader: generatedFile(total, (end) => {
+        mostRead = Math.max(mostRead, end);
+      }),
       storeFingerprintForResuming: false,
       retryDelays: [200, 500, 1000],
       onProgress: (sent) => {
@@ -72,7 +83,7 @@ export function uploadInterrupted(options: { endpoint: string; token: string; to
         }
         if (pending.length > 0 && sent >= pending[0]!) {
           pending.shift();
-          interruptions.push({ sentAt: sent, resumedFrom: -1 });
+          interruptions.push({ sentAt: sent, resumedFrom: -1, readBeforeResume: -1 });
           console.log(`${label}: connection cut at ${(sent / MB).toFixed(1)} MB sent`);
           // Cut the request in flight, then start again as a client would after a network error.
           void upload.abort().then(() => setTimeout(() => upload.start(), 100));
@@ -82,6 +93,7 @@ export function uploadInterrupted(options: { endpoint: string; token: string; to
         const last = interruptions.at(-1);
         if (request.getMethod() === 'HEAD' && last && last.resumedFrom === -1) {
           last.resumedFrom = Number(response.getHeader('Upload-Offset'));
+          last.readBeforeResume = mostRead;
           console.log(`${label}: resuming from the server's Upload-Offset ${last.resumedFrom} (${(last.resumedFrom / MB).toFixed(1)} MB)`);
         }
       },
