@@ -73,7 +73,7 @@ export default async function setup(project: TestProject) {
   // Once for the run, before any file: two test files building web/dist at once would empty each other's output.
   // A failure (no network for web/'s first npm ci) fails only the tests that need the pages, with this reason.
   try {
-    ensureWebBuild();
+    await ensureWebBuild();
   } catch (error) {
     console.error(`web/dist could not be built, so the browser and page tests will fail: ${(error as Error).message}`);
   }

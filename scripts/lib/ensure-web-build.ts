@@ -6,7 +6,7 @@
  * Kept out of the root's postinstall so that `npm ci` of the root (the
  * container image, the other tests) never pays for a browser build.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../platform/paths.js';
@@ -33,9 +33,13 @@ export function webBuildNeeded(): string | null {
   return newest > builtAt ? 'web/ changed since web/dist was built' : null;
 }
 
-function run(args: string[]): void {
-  const result = spawnSync('npm', args, { cwd: WEB, stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error(`npm ${args.join(' ')} (in web/) failed`);
+/** npm in web/, asynchronously: `npm start` starts PostgreSQL and loads the services meanwhile. */
+function run(args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('npm', args, { cwd: WEB, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`npm ${args.join(' ')} (in web/) failed (${signal ?? `exit ${code}`})`))));
+  });
 }
 
 /** For tests: the build must be there (test/global-setup.ts made it); never build from inside a test file. */
@@ -44,13 +48,15 @@ export function assertWebBuilt(): void {
   if (reason) throw new Error(`${reason}: run npm run --prefix web build (the test run's global setup builds it)`);
 }
 
-export function ensureWebBuild(log: (message: string) => void = console.log): void {
+export async function ensureWebBuild(log: (message: string) => void = console.log): Promise<void> {
   const reason = webBuildNeeded();
   if (!reason) return;
   if (!existsSync(path.join(WEB, 'node_modules', '.bin', 'vite'))) {
     log("Installing the web client's dependencies (npm ci in web/, once)...");
-    run(['ci', '--no-audit', '--no-fund']);
+    await run(['ci', '--no-audit', '--no-fund']);
   }
+  const since = Date.now();
   log(`Building the explorer and the web client (${reason})...`);
-  run(['run', 'build', '--silent', '--', '--logLevel', 'warn']);
+  await run(['run', 'build', '--silent', '--', '--logLevel', 'warn']);
+  log(`built (${Date.now() - since} ms)`);
 }

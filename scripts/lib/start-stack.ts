@@ -121,14 +121,12 @@ async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: s
 const msSince = (since: number) => `${(Date.now() - since).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
-  if (config.gateway.explorer || config.gateway.webApp) {
-    try {
-      ensureWebBuild((message) => progress('web', message));
-    } catch (error) {
-      // The API does not need the pages: say so, and serve it anyway.
-      log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them');
-    }
-  }
+  // Built (when its sources changed, or on a new clone) while PostgreSQL starts and the services load; awaited
+  // before the banner, so the pages are there when the token is printed. The API does not need them: a failed
+  // build is said, and the API served anyway.
+  const webBuilt = (config.gateway.explorer || config.gateway.webApp ? ensureWebBuild((message) => progress('web', message)) : Promise.resolve()).catch((error: unknown) =>
+    log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them'),
+  );
   // The subgraphs' code loads while PostgreSQL starts (a process of its own).
   const loadingSince = Date.now();
   const modulesLoaded = Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
@@ -161,7 +159,7 @@ async function main(): Promise<void> {
   progress('migrations', `done (${msSince(migratingSince)}; ms per step: ${took.join(', ')})`);
 
   const subgraphsReady = subgraphsApart ? Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name]))) : startSubgraphsHere(modules, database.url);
-  await Promise.all([subgraphsReady, gatewayReady]);
+  await Promise.all([subgraphsReady, gatewayReady, webBuilt]);
 
   running = true;
   const admin = config.auth.mode === 'dev' ? await devTokenFor(config, database.url, 'admin').catch(() => null) : null;
