@@ -1,10 +1,11 @@
 /**
  * What every gateway benchmark stands on: a migrated database seeded with
  * the bench data, a token per seeded admin from the Passport double, the
- * fixture the load generator reads, the five subgraphs started as separate
- * processes, the supergraph file over them, and a CPU meter of the
- * subgraphs and PostgreSQL. Used by bench/gateway.ts and
- * bench/gateway-interleaved.ts alike.
+ * fixture the load generator reads (prepareBenchData), then the five
+ * subgraphs started as separate processes, the supergraph file over them,
+ * and a CPU meter of the subgraphs and PostgreSQL (startBenchSubgraphs).
+ * Used by bench/gateway.ts, bench/gateway-interleaved.ts and
+ * bench/subgraphs-interleaved.ts (which starts subgraphs per checkout).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ import { buildFixture } from './operations.js';
 import { writeSupergraph } from './peers/supergraph-file.js';
 import type { ProductionEnv } from './production-env.js';
 import { seedBenchData } from './seed-bench-data.js';
-import { startSubgraphs, type Scratch } from './services.js';
+import { startSubgraphs, type Scratch, type SubgraphCheckout } from './services.js';
 
 /** Environment of the subgraph processes (beside production's): quiet, no background jobs, and accepting peers' bearer tokens. */
 const SUBGRAPH_ENV = {
@@ -34,9 +35,11 @@ const SUBGRAPH_ENV = {
   DOCUMENTS_INDEX_CONTENT: 'false',
 };
 
-export async function startBenchStack(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void) {
+/** The seeded database, tokens and fixture; `subgraphEnv` is what every subgraph process of the bench runs with. */
+export async function prepareBenchData(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void) {
   const files = path.join(scratch.dir, 'files');
-  const config = loadConfig({ ...process.env, ...production.env, ...SUBGRAPH_ENV, DATABASE_URL: databaseUrl, DOCUMENTS_STORAGE_DIR: files });
+  const subgraphEnv = { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: files };
+  const config = loadConfig({ ...process.env, ...subgraphEnv, DATABASE_URL: databaseUrl });
   const modules = await Promise.all(SUBGRAPH_NAMES.map((name) => SUBGRAPH_MODULES[name]!()));
   print('gateway bench: migrating a fresh database');
   await prepareDatabase({ config, databaseUrl, log: createLogger('bench', 'warn') }, modules, { seed: false });
@@ -65,11 +68,20 @@ export async function startBenchStack(scratch: Scratch, databaseUrl: string, pro
   const fixture = buildFixture(companies, tokens, now, config.livekit.url);
   const fixturePath = path.join(scratch.dir, 'fixture.json');
   writeFileSync(fixturePath, JSON.stringify(fixture));
+  return { config, counts, fixture, fixturePath, subgraphEnv };
+}
 
-  print('gateway bench: starting the five subgraphs');
-  const subgraphs = await startSubgraphs(scratch, databaseUrl, { ...production.env, ...SUBGRAPH_ENV, DOCUMENTS_STORAGE_DIR: files });
-  const supergraphPath = path.join(scratch.dir, 'supergraph.graphql');
+/** The five subgraphs of one checkout (this one by default) on `databaseUrl`, the supergraph over them, and the CPU meter. */
+export async function startBenchSubgraphs(scratch: Scratch, databaseUrl: string, subgraphEnv: Record<string, string>, print: (line: string) => void, checkout?: SubgraphCheckout) {
+  print(`gateway bench: starting the five subgraphs${checkout ? ` of ${checkout.root}` : ''}`);
+  const subgraphs = await startSubgraphs(scratch, databaseUrl, subgraphEnv, checkout);
+  const supergraphPath = path.join(scratch.dir, `${checkout?.label ?? ''}supergraph.graphql`);
   writeSupergraph(supergraphPath, subgraphs.urls);
   const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), databaseUrl);
-  return { config, counts, fixture, fixturePath, subgraphs, supergraphPath, meter };
+  return { subgraphs, supergraphPath, meter };
+}
+
+export async function startBenchStack(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void) {
+  const data = await prepareBenchData(scratch, databaseUrl, production, print);
+  return { ...data, ...(await startBenchSubgraphs(scratch, databaseUrl, data.subgraphEnv, print)) };
 }

@@ -52,6 +52,28 @@ export async function startDatabase(scratch: Scratch, print: (line: string) => v
   return { url: embedded.url(), stop: () => embedded.stop() };
 }
 
+/**
+ * A copy of `url`'s database under the name `<its name>_<suffix>` (CREATE DATABASE ... TEMPLATE: nothing
+ * may be connected to the original meanwhile), dropped by the returned stop.
+ */
+export async function copyDatabase(url: string, suffix: string): Promise<BenchDatabase> {
+  const source = new URL(url);
+  const original = decodeURIComponent(source.pathname.slice(1));
+  const name = `${original}_${suffix}`;
+  // Run from `template1`: a session in the original would make it unusable as a template.
+  const adminUrl = new URL(url);
+  adminUrl.pathname = '/template1';
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl.toString() });
+    await client.connect();
+    await client.query(statement).finally(() => client.end());
+  };
+  await admin(`CREATE DATABASE "${name}" TEMPLATE "${original}"`);
+  const copy = new URL(url);
+  copy.pathname = `/${name}`;
+  return { url: copy.toString(), stop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+}
+
 export interface Service {
   name: string;
   child: ChildProcess;
@@ -103,13 +125,19 @@ export interface Subgraphs {
  * BENCH_CPU_PROFILE_DIR=<dir>: each subgraph writes V8 CPU profiles into `<dir>/subgraph-<name>/` when it stops
  * (`node --cpu-prof`: one file per thread; the largest is the main thread's, the other tsx's loader).
  */
-const subgraphProfileFlags = (name: SubgraphName) => {
+const subgraphProfileFlags = (name: string) => {
   const dir = process.env.BENCH_CPU_PROFILE_DIR;
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, `subgraph-${name}`)] : [];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, name)] : [];
 };
 
-/** The five subgraphs as separate processes (scripts/start-subgraph.ts), on the already migrated database. */
-export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>): Promise<Subgraphs> {
+/** Another checkout whose subgraphs to run (its own code and node_modules); `label` prefixes its log and profile names. */
+export interface SubgraphCheckout {
+  root: string;
+  label: string;
+}
+
+/** The five subgraphs as separate processes (scripts/start-subgraph.ts of `checkout`, else this one), on the already migrated database. */
+export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>, checkout?: SubgraphCheckout): Promise<Subgraphs> {
   const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const shared: Record<string, string> = {
@@ -125,9 +153,11 @@ export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env:
       ]),
     ),
   };
-  const services = SUBGRAPH_NAMES.map((name) =>
-    spawnService(scratch, `subgraph-${name}`, ['--import', 'tsx', ...subgraphProfileFlags(name), 'scripts/start-subgraph.ts', name], shared),
-  );
+  const root = checkout?.root ?? REPO_ROOT;
+  const services = SUBGRAPH_NAMES.map((name) => {
+    const label = `${checkout?.label ?? ''}subgraph-${name}`;
+    return spawnService(scratch, label, ['--import', 'tsx', ...subgraphProfileFlags(label), 'scripts/start-subgraph.ts', name], shared, root);
+  });
   try {
     await Promise.all(
       services.map((service, index) =>

@@ -1,0 +1,53 @@
+/**
+ * A/B(/C...) of the whole request across checkouts: each checkout runs its
+ * own five subgraphs and its own gateway, on its own copy of one seeded
+ * database (so that PostgreSQL's backends are counted per checkout), and
+ * short load runs go to each in turn, round after round
+ * (bench/gateway/interleave.ts). Prints per round and summed the CPU
+ * ms/request of the gateway, each subgraph, PostgreSQL's backends and the
+ * total, with ratios to the first checkout. For subgraph code: the
+ * supergraph is this checkout's, so the checkouts must share their SDL.
+ *
+ *   BENCH_AB_ROOTS=/wt/base,. node --import tsx bench/subgraphs-interleaved.ts \
+ *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList
+ * BENCH_CPU_PROFILE_DIR=<dir> profiles every subgraph (`<dir>/<index>-subgraph-<name>/`).
+ */
+import { SUBGRAPH_NAMES } from '../platform/config.js';
+import { prepareBenchData, startBenchSubgraphs } from './gateway/bench-stack.js';
+import type { CpuMeter } from './gateway/cpu-meter.js';
+import { checkoutLabel, interleave, interleaveOptions, startGatewayAt, type Contender } from './gateway/interleave.js';
+import { startProductionEnv } from './gateway/production-env.js';
+import { copyDatabase, createScratch, startDatabase, type BenchDatabase, type Service } from './gateway/services.js';
+
+const options = interleaveOptions(process.argv.slice(2));
+const print = (line: string) => console.log(line);
+
+const scratch = createScratch();
+const database = await startDatabase(scratch, print);
+const copies: BenchDatabase[] = [];
+const services: Service[] = [];
+const meters: CpuMeter[] = [];
+const production = await startProductionEnv();
+try {
+  const { fixture, fixturePath, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
+  for (const index of options.roots.keys()) copies.push(await copyDatabase(database.url, `ab${index}`));
+  const contenders: Contender[] = [];
+  for (const [index, root] of options.roots.entries()) {
+    const databaseUrl = copies[index]!.url;
+    const { subgraphs, supergraphPath, meter } = await startBenchSubgraphs(scratch, databaseUrl, subgraphEnv, print, { root, label: `${index}-` });
+    services.push(...subgraphs.services);
+    meters.push(meter);
+    const { service, url } = await startGatewayAt(root, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl, env: production.env, fixture });
+    services.push(service);
+    const pid = service.child.pid!;
+    contenders.push({ label: checkoutLabel(root, index), url, read: () => meter.read(pid) });
+    print(`started ${contenders.at(-1)!.label}`);
+  }
+  await interleave(contenders, { ...options, fixturePath, roles: ['gateway', ...SUBGRAPH_NAMES, 'postgres', 'total'], print });
+} finally {
+  await Promise.allSettled(meters.map((meter) => meter.close()));
+  await Promise.allSettled(services.map((service) => service.stop()));
+  for (const copy of copies) await copy.stop().catch(() => {});
+  await database.stop?.();
+}
+process.exit(0);
