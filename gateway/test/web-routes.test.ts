@@ -69,7 +69,8 @@ describe('the explorer', () => {
   });
 
   it('is off in production, and when turned on there carries no dev token', async () => {
-    const production = await gatewayWith({
+    // A production configuration: the explorer is off unless turned on.
+    const production = {
       NODE_ENV: 'production',
       AUTH_MODE: 'jwks',
       AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
@@ -80,22 +81,11 @@ describe('the explorer', () => {
       EVENT_INGEST_SECRET: 's',
       LIVEKIT_API_KEY: 'k',
       LIVEKIT_API_SECRET: 's',
-    });
-    expect((await fetch(`${production}/`, { headers: html })).status).toBe(404);
-    expect((await fetch(`${production}/app/`, { headers: html })).status).toBe(404);
-    const turnedOn = await gatewayWith({
-      NODE_ENV: 'production',
-      GATEWAY_EXPLORER: 'true',
-      AUTH_MODE: 'jwks',
-      AUTH_JWKS_URL: 'http://127.0.0.1:9/jwks',
-      INTERNAL_SIGNING_SECRET: 's',
-      AUTH_DEV_SECRET: 's',
-      DOCUMENTS_URL_SECRET: 's',
-      CREDENTIAL_KEY: 's',
-      EVENT_INGEST_SECRET: 's',
-      LIVEKIT_API_KEY: 'k',
-      LIVEKIT_API_SECRET: 's',
-    });
+    };
+    const off = await gatewayWith(production);
+    expect((await fetch(`${off}/`, { headers: html })).status).toBe(404);
+    expect((await fetch(`${off}/app/`, { headers: html })).status).toBe(404);
+    const turnedOn = await gatewayWith({ ...production, GATEWAY_EXPLORER: 'true' });
     const page = await (await fetch(`${turnedOn}/`, { headers: html })).text();
     expect(page).toContain('bheem-explorer-config');
     expect(page).not.toContain(DEV_TOKEN);

@@ -341,6 +341,37 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
   let state = await storedState(db);
   let turn = 0;
 
+  /**
+   * Sends one operation and checks what every answer must hold: JSON, no 5xx,
+   * no internal error and, for a refused mutation, no write. Returns the broken
+   * rule, if any; `answered` hears whether an answer that got that far was a refusal.
+   */
+  const send = async (
+    user: string,
+    operation: { query: string; variables: Record<string, unknown>; field: string; mutation: boolean },
+    answered: (refused: boolean) => void,
+  ): Promise<string | undefined> => {
+    counts.requests++;
+    let response: Awaited<ReturnType<TestPlatform['request']>>;
+    try {
+      response = await platform.request({ token: tokens.get(user), query: operation.query, variables: operation.variables });
+    } catch (error) {
+      return `no JSON answer: ${(error as Error).message}`;
+    }
+    const errors = response.body.errors ?? [];
+    if (response.status >= 500) return `HTTP ${response.status}: ${errors[0]?.message}`;
+    const internal = errors.find((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR' || !error.extensions?.code);
+    if (internal) return `${internal.extensions?.code ?? 'no code'}: ${internal.message}`;
+    const refused = errors.length > 0 && (response.body.data as Record<string, unknown> | null | undefined)?.[operation.field] == null;
+    answered(refused);
+    if (!operation.mutation) return undefined;
+    const after = await storedState(db);
+    const changed = changedTables(state, after).filter((name) => !volatile.test(name));
+    state = after;
+    if (refused && changed.length > 0) return `refused (${errors[0]?.extensions?.code}) but wrote to ${changed.join(', ')}`;
+    return undefined;
+  };
+
   for (const [index, target] of targets.entries()) {
     const root = target.operation === 'query' ? schema.getQueryType()! : schema.getMutationType()!;
     const field = root.getFields()[target.field]!;
@@ -352,31 +383,13 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
       const variables = Object.fromEntries(
         field.args.map((arg) => [arg.name, arg.name === argName ? withHostile(validValue(arg.type, at(arg), below), below, hostile) : validValue(arg.type, at(arg))]),
       );
-      const label = `${target.operation} ${target.field}(${target.path.join('.')}: ${target.type})`;
-      const fail = (reason: string) => {
-        counts.failures.push({ target: label, value: hostile, as: user, reason });
-        return false;
-      };
-      counts.requests++;
-      let response: Awaited<ReturnType<TestPlatform['request']>>;
-      try {
-        response = await platform.request({ token: tokens.get(user), query, variables });
-      } catch (error) {
-        return fail(`no JSON answer: ${(error as Error).message}`);
-      }
-      const errors = response.body.errors ?? [];
-      if (response.status >= 500) return fail(`HTTP ${response.status}: ${errors[0]?.message}`);
-      const internal = errors.find((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR' || !error.extensions?.code);
-      if (internal) return fail(`${internal.extensions?.code ?? 'no code'}: ${internal.message}`);
-      const refused = errors.length > 0 && (response.body.data as Record<string, unknown> | null | undefined)?.[target.field] == null;
-      if (refused) counts.refused++;
-      else counts.accepted++;
-      if (target.operation !== 'mutation') return true;
-      const after = await storedState(db);
-      const changed = changedTables(state, after).filter((name) => !volatile.test(name));
-      state = after;
-      if (refused && changed.length > 0) return fail(`refused (${errors[0]?.extensions?.code}) but wrote to ${changed.join(', ')}`);
-      return true;
+      const reason = await send(user, { query, variables, field: target.field, mutation: target.operation === 'mutation' }, (refused) => {
+        if (refused) counts.refused++;
+        else counts.accepted++;
+      });
+      if (reason === undefined) return true;
+      counts.failures.push({ target: `${target.operation} ${target.field}(${target.path.join('.')}: ${target.type})`, value: hostile, as: user, reason });
+      return false;
     };
     for (const example of examplesFor(target.type)) await check(example);
     // One seed per target: adding a field elsewhere does not change what this one gets.
@@ -400,30 +413,13 @@ export async function runHostileFuzz(options: FuzzOptions): Promise<FuzzCounts> 
       });
       const check = async (variables: Record<string, unknown>): Promise<boolean> => {
         const user = users[turn++ % users.length]!;
-        const fail = (reason: string) => {
-          counts.failures.push({ target: `${kind} ${field.name} (valid arguments)`, value: variables, as: user, reason });
-          return false;
-        };
-        counts.requests++;
         counts.valid.requests++;
-        let response: Awaited<ReturnType<TestPlatform['request']>>;
-        try {
-          response = await platform.request({ token: tokens.get(user), query, variables });
-        } catch (error) {
-          return fail(`no JSON answer: ${(error as Error).message}`);
-        }
-        const errors = response.body.errors ?? [];
-        if (response.status >= 500) return fail(`HTTP ${response.status}: ${errors[0]?.message}`);
-        const internal = errors.find((error) => error.extensions?.code === 'INTERNAL_SERVER_ERROR' || !error.extensions?.code);
-        if (internal) return fail(`${internal.extensions?.code ?? 'no code'}: ${internal.message}`);
-        const refused = errors.length > 0 && (response.body.data as Record<string, unknown> | null | undefined)?.[field.name] == null;
-        if (!refused) counts.valid.accepted++;
-        if (kind !== 'mutation') return true;
-        const after = await storedState(db);
-        const changed = changedTables(state, after).filter((name) => !volatile.test(name));
-        state = after;
-        if (refused && changed.length > 0) return fail(`refused (${errors[0]?.extensions?.code}) but wrote to ${changed.join(', ')}`);
-        return true;
+        const reason = await send(user, { query, variables, field: field.name, mutation: kind === 'mutation' }, (refused) => {
+          if (!refused) counts.valid.accepted++;
+        });
+        if (reason === undefined) return true;
+        counts.failures.push({ target: `${kind} ${field.name} (valid arguments)`, value: variables, as: user, reason });
+        return false;
       };
       await fc
         .assert(fc.asyncProperty(variablesArbitrary, check), {

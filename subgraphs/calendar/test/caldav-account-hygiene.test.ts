@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 
 const PEOPLE = { tara: 'tara.teacher', maya: 'maya.manager' } as const;
 type Person = keyof typeof PEOPLE;
@@ -15,22 +15,9 @@ let radicale: RunningRadicale;
 let platform: TestPlatform;
 const accounts = {} as Record<Person, { id: string; calendarUrl: string }>;
 
-async function call(person: Person, query: string, variables?: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(PEOPLE[person]),
-    query,
-    variables,
-  });
-  return body;
-}
-async function ok(person: Person, query: string, variables?: Record<string, unknown>) {
-  const body = await call(person, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const call = async (person: Person, query: string, variables?: Record<string, unknown>) => (await calendar(PEOPLE[person], query, variables)).body;
+const ok = async (person: Person, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(PEOPLE[person], query, variables));
 const sync = async (person: Person) => (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
 const connect = async (person: Person) =>
   (

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { subgraphCaller } from '../../../test/support/subgraph-caller.js';
 
 const PASSWORD = 'choice-app-password';
 const USERS = ['tara', 'ravi', 'sam'];
@@ -39,15 +39,13 @@ async function makeCalendar(username: string, path: string, name: string, compon
   return url;
 }
 
+const calendar = subgraphCaller(() => platform, 'calendar');
 async function connect(viewer: string, url: string, username: string) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(viewer),
-    query: `mutation($url: String!, $username: String!, $password: String!) { connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { calendarUrl } }`,
-    variables: { url, username, password: PASSWORD },
-  });
+  const { body } = await calendar(
+    viewer,
+    `mutation($url: String!, $username: String!, $password: String!) { connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { calendarUrl } }`,
+    { url, username, password: PASSWORD },
+  );
   return body;
 }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../../platform/paths.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 
 const PEOPLE = { maya: 'maya.manager', tara: 'tara.teacher', emil: 'emil.employee' } as const;
 type Person = keyof typeof PEOPLE;
@@ -31,18 +31,8 @@ let platform: TestPlatform;
 const accounts = {} as Partial<Record<Person, { id: string; calendarUrl: string }>>;
 let eventId: string;
 
-async function ok(person: Person, query: string, variables?: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(PEOPLE[person]),
-    query,
-    variables,
-  });
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const ok = async (person: Person, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(PEOPLE[person], query, variables));
 async function sync(person: Person) {
   const status = (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person]!.id })).syncCalDAV;
   expect(status).toEqual({ state: 'IDLE', lastError: null });

@@ -4,7 +4,7 @@ import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 
 const PASSWORD = 'tara-app-password';
@@ -23,22 +23,9 @@ afterAll(async () => {
   await radicale?.stop();
 });
 
-async function call(query: string, variables?: Record<string, unknown>, username = 'tara.teacher') {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  return body;
-}
-async function ok(query: string, variables?: Record<string, unknown>, username?: string) {
-  const body = await call(query, variables, username);
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const call = async (query: string, variables?: Record<string, unknown>, username = 'tara.teacher') => (await calendar(username, query, variables)).body;
+const ok = async (query: string, variables?: Record<string, unknown>, username = 'tara.teacher') => dataOf(await calendar(username, query, variables));
 const CONNECT = `mutation($url: String!, $username: String!, $password: String!) {
   connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl username status { state } } }`;
 const SYNC = `mutation($id: ID!) { syncCalDAV(accountId: $id) { state total done lastSuccessAt lastError } }`;

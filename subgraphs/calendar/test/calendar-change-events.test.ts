@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
@@ -29,18 +29,8 @@ async function published(entityKey: string): Promise<{ topic: string; payload: a
   return rows;
 }
 
-async function ok(username: string, query: string, variables: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const ok = async (username: string, query: string, variables: Record<string, unknown>) => dataOf(await calendar(username, query, variables));
 
 describe('calendar.event.* topics', () => {
   it('announces a created, changed and cancelled own event with its participants', async () => {

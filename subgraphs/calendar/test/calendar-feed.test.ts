@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -9,17 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-async function rotate(username: string): Promise<string> {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query: 'mutation { rotateCalendarFeedUrl }',
-  });
-  expect(body.errors).toBeUndefined();
-  return body.data.rotateCalendarFeedUrl;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const rotate = async (username: string): Promise<string> => dataOf(await calendar(username, 'mutation { rotateCalendarFeedUrl }')).rotateCalendarFeedUrl;
 /** The feed as the calendar service serves it (the public URL's path on the service's own origin). */
 const fetchFeed = (url: string) => fetch(new URL(new URL(url).pathname, platform.subgraphs.calendar!.url));
 

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observeQueries } from '../../../platform/database/query-observer.js';
 import { DEMO_ERP, DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer, ENTITIES_QUERY } from '../../../test/support/subgraph-client.js';
+import { subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import { ENTITIES_QUERY } from '../../../test/support/subgraph-client.js';
 import { wallTimeIn } from '../recurrence/time-zones.js';
 
 let platform: TestPlatform;
@@ -11,15 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-const call = (username: string, query: string, variables?: Record<string, unknown>) =>
-  callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
+const call = subgraphCaller(() => platform, 'calendar');
 
 const DAY = 86_400_000;
 const window = () => ({ from: new Date(Date.now() - 60 * DAY).toISOString(), to: new Date(Date.now() + 60 * DAY).toISOString() });

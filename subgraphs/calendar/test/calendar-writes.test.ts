@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import { wallTimeIn } from '../recurrence/time-zones.js';
 
 let platform: TestPlatform;
@@ -10,22 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-async function call(username: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  return body;
-}
-async function ok(username: string, query: string, variables?: Record<string, unknown>) {
-  const body = await call(username, query, variables);
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const call = async (username: string, query: string, variables?: Record<string, unknown>) => (await calendar(username, query, variables)).body;
+const ok = async (username: string, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(username, query, variables));
 const codeOf = (body: any) => body.errors?.[0]?.extensions?.code;
 
 const FIELDS =

@@ -4,7 +4,7 @@ import { createKysely } from '../../../platform/database/connection.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
@@ -31,18 +31,8 @@ const participantsOf = async (eventId: string) =>
   }));
 
 const stamp = '2026-05-01T10:00:00.000Z';
-async function readAs(username: string, query: string, variables: Record<string, unknown> = {}) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const readAs = async (username: string, query: string, variables: Record<string, unknown> = {}) => dataOf(await calendar(username, query, variables));
 function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
   return {
     company_id: bheem,
@@ -58,6 +48,21 @@ function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
     created_at: stamp,
     updated_at: stamp,
     ...changes,
+  };
+}
+
+function milestonePayload(milestoneId: string) {
+  return {
+    company_id: bheem,
+    milestone_id: milestoneId,
+    milestone_name: 'Beta',
+    description: null,
+    due_date: '2026-06-30T18:30:00.000Z',
+    completed_at: null,
+    project_id: randomUUID(),
+    project_name: 'Site',
+    created_at: stamp,
+    updated_at: stamp,
   };
 }
 
@@ -140,18 +145,7 @@ describe('domain events mirrored as calendar events', () => {
     expect(read.calendarEvent).toEqual({ title: 'Done: Write the report', completed: true });
 
     const milestoneId = randomUUID();
-    const milestone = {
-      company_id: bheem,
-      milestone_id: milestoneId,
-      milestone_name: 'Beta',
-      description: null,
-      due_date: '2026-06-30T18:30:00.000Z',
-      completed_at: null,
-      project_id: randomUUID(),
-      project_name: 'Site',
-      created_at: stamp,
-      updated_at: stamp,
-    };
+    const milestone = milestonePayload(milestoneId);
     await handle({ topic: 'project.milestone.created', companyId: bheem, payload: milestone } as DomainEventInput);
     await handle({
       topic: 'project.milestone.updated',
@@ -205,22 +199,7 @@ describe('domain events mirrored as calendar events', () => {
 
   it('mirrors milestones and approved leave (spanning its days in the company\u2019s zone, named after the person), and removes cancelled leave', async () => {
     const milestoneId = randomUUID();
-    await handle({
-      topic: 'project.milestone.created',
-      companyId: bheem,
-      payload: {
-        company_id: bheem,
-        milestone_id: milestoneId,
-        milestone_name: 'Beta',
-        description: null,
-        due_date: '2026-06-30T18:30:00.000Z',
-        completed_at: null,
-        project_id: randomUUID(),
-        project_name: 'Site',
-        created_at: stamp,
-        updated_at: stamp,
-      },
-    } as DomainEventInput);
+    await handle({ topic: 'project.milestone.created', companyId: bheem, payload: milestonePayload(milestoneId) } as DomainEventInput);
     expect((await eventsOf(milestoneId))[0]).toMatchObject({ title: 'Milestone: Beta', event_type: 'MILESTONE', all_day: true, completed: false });
 
     const leaveId = randomUUID();
@@ -274,17 +253,7 @@ describe('domain events mirrored as calendar events', () => {
       ['6', false],
     ]);
     // Sam (a student of the course) now sees it; Neil (not enrolled) does not.
-    const seen = async (username: string) =>
-      (
-        await callSubgraph({
-          url: platform.subgraphs.calendar!.url,
-          audience: 'calendar',
-          secret: platform.config.internalSigningSecret,
-          viewer: demoViewer(username),
-          query: `query($id: ID!) { calendarEvent(id: $id) { id } }`,
-          variables: { id: event!.id },
-        })
-      ).body.data.calendarEvent;
+    const seen = async (username: string) => (await calendar(username, `query($id: ID!) { calendarEvent(id: $id) { id } }`, { id: event!.id })).body.data.calendarEvent;
     expect(await seen('sam.student')).toEqual({ id: event!.id });
     expect(await seen('neil.student')).toBeNull();
 
@@ -317,21 +286,9 @@ describe('domain events mirrored as calendar events', () => {
 
   it('lets company admins set the company\u2019s time zone, and everybody read it', async () => {
     expect((await readAs('emil.employee', '{ companyTimeZone }')).companyTimeZone).toBe('Asia/Kolkata');
-    const { body } = await callSubgraph({
-      url: platform.subgraphs.calendar!.url,
-      audience: 'calendar',
-      secret: platform.config.internalSigningSecret,
-      viewer: demoViewer('maya.manager'),
-      query: 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }',
-    });
+    const { body } = await calendar('maya.manager', 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }');
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const unknown = await callSubgraph({
-      url: platform.subgraphs.calendar!.url,
-      audience: 'calendar',
-      secret: platform.config.internalSigningSecret,
-      viewer: demoViewer('admin'),
-      query: 'mutation { setCompanyTimeZone(timezone: "Mars/Olympus") }',
-    });
+    const unknown = await calendar('admin', 'mutation { setCompanyTimeZone(timezone: "Mars/Olympus") }');
     expect(unknown.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect((await readAs('admin', 'mutation { setCompanyTimeZone(timezone: "Europe/Berlin") }')).setCompanyTimeZone).toBe('Europe/Berlin');
     const berlin = randomUUID();

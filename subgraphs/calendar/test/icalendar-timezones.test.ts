@@ -115,6 +115,25 @@ function expandWithIcalJs(ics: string): string[] {
   return starts.sort();
 }
 
+/** Central European rules (UTC+1, summer UTC+2) under any TZID, as Outlook writes them. */
+const centralEuropeVTimezone = (tzid: string) => [
+  'BEGIN:VTIMEZONE',
+  `TZID:${tzid}`,
+  'BEGIN:STANDARD',
+  'DTSTART:16011028T030000',
+  'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'END:STANDARD',
+  'BEGIN:DAYLIGHT',
+  'DTSTART:16010325T020000',
+  'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'END:DAYLIGHT',
+  'END:VTIMEZONE',
+];
+
 describe('VTIMEZONE in the iCalendar we write', () => {
   it('defines each zone it names, once, with the TZID the times use', () => {
     for (const testCase of CASES) {
@@ -159,21 +178,7 @@ describe('VTIMEZONE in the iCalendar we write', () => {
           'BEGIN:VCALENDAR',
           'VERSION:2.0',
           'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
-          'BEGIN:VTIMEZONE',
-          'TZID:W. Europe Standard Time',
-          'BEGIN:STANDARD',
-          'DTSTART:16011028T030000',
-          'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
-          'TZOFFSETFROM:+0200',
-          'TZOFFSETTO:+0100',
-          'END:STANDARD',
-          'BEGIN:DAYLIGHT',
-          'DTSTART:16010325T020000',
-          'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
-          'TZOFFSETFROM:+0100',
-          'TZOFFSETTO:+0200',
-          'END:DAYLIGHT',
-          'END:VTIMEZONE',
+          ...centralEuropeVTimezone('W. Europe Standard Time'),
           'BEGIN:VEVENT',
           'UID:outlook-1',
           'DTSTAMP:20260101T000000Z',
@@ -190,30 +195,13 @@ describe('VTIMEZONE in the iCalendar we write', () => {
   });
 
   it('expands an Outlook-style series (Windows name, or a name only its VTIMEZONE defines) to the same UTC instants as Europe/Berlin, and writes its TZID back', () => {
-    const vtimezone = (tzid: string) => [
-      'BEGIN:VTIMEZONE',
-      `TZID:${tzid}`,
-      'BEGIN:STANDARD',
-      'DTSTART:16011028T030000',
-      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
-      'TZOFFSETFROM:+0200',
-      'TZOFFSETTO:+0100',
-      'END:STANDARD',
-      'BEGIN:DAYLIGHT',
-      'DTSTART:16010325T020000',
-      'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
-      'TZOFFSETFROM:+0100',
-      'TZOFFSETTO:+0200',
-      'END:DAYLIGHT',
-      'END:VTIMEZONE',
-    ];
     const series = (tzid: string) =>
       parseICalendar(
         [
           'BEGIN:VCALENDAR',
           'VERSION:2.0',
           'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
-          ...(tzid.includes('/') ? [] : vtimezone(tzid)),
+          ...(tzid.includes('/') ? [] : centralEuropeVTimezone(tzid)),
           'BEGIN:VEVENT',
           `UID:series-${tzid}`,
           'DTSTAMP:20260101T000000Z',

@@ -9,7 +9,7 @@ import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 
@@ -26,18 +26,8 @@ afterAll(async () => {
   await radicale?.stop();
 });
 
-async function ok(username: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const ok = async (username: string, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(username, query, variables));
 const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
 const bheem = demoCompanyId('bheem');
 const stamp = '2026-05-01T10:00:00.000Z';

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
+import { subgraphCaller } from '../../../test/support/subgraph-caller.js';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -12,17 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => platform?.stop());
 
-async function call(username: string, query: string, variables?: Record<string, unknown>) {
-  const { body } = await callSubgraph({
-    url: platform.subgraphs.calendar!.url,
-    audience: 'calendar',
-    secret: platform.config.internalSigningSecret,
-    viewer: demoViewer(username),
-    query,
-    variables,
-  });
-  return body;
-}
+const calendar = subgraphCaller(() => platform, 'calendar');
+const call = async (username: string, query: string, variables?: Record<string, unknown>) => (await calendar(username, query, variables)).body;
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const base = { title: 'Ping', start: '2026-01-05T09:00:00Z', end: '2026-01-05T09:10:00Z' };
 

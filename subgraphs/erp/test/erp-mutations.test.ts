@@ -266,7 +266,15 @@ describe('erp mutations publish their domain event in the same transaction', () 
 
 describe('refused mutations write nothing', () => {
   const future = { startDate: '2032-05-01T00:00:00Z', endDate: '2032-05-03T00:00:00Z' };
-  const cases: { name: string; user: string; query: string; variables?: Record<string, unknown>; code: string; field?: string }[] = [
+  type Refusal = { name: string; user: string; query: string; variables?: Record<string, unknown>; code: string; field?: string };
+  const onEmilsLeave = (name: string, user: string, decision: 'approveLeave' | 'rejectLeave' | 'cancelLeave', code: string): Refusal => ({
+    name,
+    user,
+    query: `mutation($id: ID!) { ${decision}(id: $id) { id } }`,
+    variables: { id: DEMO.emilLeave },
+    code,
+  });
+  const cases: Refusal[] = [
     { name: 'a student creating a task', user: 'sam.student', query: CREATE_TASK, variables: { input: { projectId: DEMO.websiteProject, title: 'x' } }, code: 'FORBIDDEN' },
     { name: 'an employee creating a task', user: 'emil.employee', query: CREATE_TASK, variables: { input: { projectId: DEMO.websiteProject, title: 'x' } }, code: 'FORBIDDEN' },
     { name: 'a blank title', user: 'admin', query: CREATE_TASK, variables: { input: { projectId: DEMO.websiteProject, title: '   ' } }, code: 'BAD_USER_INPUT', field: 'title' },
@@ -431,48 +439,12 @@ describe('refused mutations write nothing', () => {
       variables: { input: { startDate: inDays(11), endDate: inDays(20) } },
       code: 'CONFLICT',
     },
-    {
-      name: 'an employee approving leave',
-      user: 'tara.teacher',
-      query: 'mutation($id: ID!) { approveLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'FORBIDDEN',
-    },
-    {
-      name: 'approving leave that is already approved',
-      user: 'admin',
-      query: 'mutation($id: ID!) { approveLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'CONFLICT',
-    },
-    {
-      name: 'an employee rejecting leave',
-      user: 'tara.teacher',
-      query: 'mutation($id: ID!) { rejectLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'FORBIDDEN',
-    },
-    {
-      name: 'an employee cancelling a colleague\u2019s leave',
-      user: 'tara.teacher',
-      query: 'mutation($id: ID!) { cancelLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'NOT_FOUND',
-    },
-    {
-      name: 'a manager cancelling an employee\u2019s leave',
-      user: 'maya.manager',
-      query: 'mutation($id: ID!) { cancelLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'FORBIDDEN',
-    },
-    {
-      name: 'another company\u2019s admin approving leave',
-      user: 'globex.admin',
-      query: 'mutation($id: ID!) { approveLeave(id: $id) { id } }',
-      variables: { id: DEMO.emilLeave },
-      code: 'NOT_FOUND',
-    },
+    onEmilsLeave('an employee approving leave', 'tara.teacher', 'approveLeave', 'FORBIDDEN'),
+    onEmilsLeave('approving leave that is already approved', 'admin', 'approveLeave', 'CONFLICT'),
+    onEmilsLeave('an employee rejecting leave', 'tara.teacher', 'rejectLeave', 'FORBIDDEN'),
+    onEmilsLeave('an employee cancelling a colleague\u2019s leave', 'tara.teacher', 'cancelLeave', 'NOT_FOUND'),
+    onEmilsLeave('a manager cancelling an employee\u2019s leave', 'maya.manager', 'cancelLeave', 'FORBIDDEN'),
+    onEmilsLeave('another company\u2019s admin approving leave', 'globex.admin', 'approveLeave', 'NOT_FOUND'),
     { name: 'an employee creating a project', user: 'emil.employee', query: 'mutation { createProject(input: { name: "x" }) { id } }', code: 'FORBIDDEN' },
     {
       name: 'a project due before it starts',

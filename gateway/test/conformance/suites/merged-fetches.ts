@@ -7,9 +7,20 @@
  */
 import { GraphQLError } from 'graphql';
 import { link, type ConformanceSuite } from '../support/conformance-case.js';
+import type { SubgraphDefinition } from '../support/subgraph-server.js';
 
 const names: Record<string, string> = { u1: 'Ada', u2: 'Bo', u3: 'Cy' };
 const course = (id: string) => ({ id });
+
+/** A subgraph adding to Course a list of items, each naming a user that only `people` resolves. */
+const courseItemsNamingUsers = (name: string, list: { field: string; type: string; user: string }, items: (courseId: string) => unknown[]): SubgraphDefinition => ({
+  name,
+  typeDefs: `${link('key')}
+        type Course @key(fields: "id") { id: ID! ${list.field}: [${list.type}!]! }
+        type ${list.type} { id: ID! ${list.user}: User }
+        type User @key(fields: "id", resolvable: false) { id: ID! }`,
+  resolvers: { Course: { __resolveReference: ({ id }: { id: string }) => course(id), [list.field]: ({ id }: { id: string }) => items(id) } },
+});
 
 export const mergedFetchesSuite: ConformanceSuite = {
   name: 'entity fetches of parallel branches merged into one request',
@@ -24,42 +35,19 @@ export const mergedFetchesSuite: ConformanceSuite = {
         Course: { __resolveReference: ({ id }: { id: string }) => course(id), title: ({ id }: { id: string }) => `Course ${id}` },
       },
     },
-    {
-      name: 'files',
-      typeDefs: `${link('key')}
-        type Course @key(fields: "id") { id: ID! documents: [Document!]! }
-        type Document { id: ID! uploadedBy: User }
-        type User @key(fields: "id", resolvable: false) { id: ID! }`,
-      resolvers: {
-        Course: {
-          __resolveReference: ({ id }: { id: string }) => course(id),
-          documents: ({ id }: { id: string }) =>
-            id === 'empty'
-              ? []
-              : [
-                  { id: `${id}-d1`, uploadedBy: { id: 'u1' } },
-                  { id: `${id}-d2`, uploadedBy: { id: 'broken' } },
-                ],
-        },
-      },
-    },
-    {
-      name: 'classes',
-      typeDefs: `${link('key')}
-        type Course @key(fields: "id") { id: ID! classes: [Class!]! }
-        type Class { id: ID! host: User }
-        type User @key(fields: "id", resolvable: false) { id: ID! }`,
-      resolvers: {
-        Course: {
-          __resolveReference: ({ id }: { id: string }) => course(id),
-          classes: ({ id }: { id: string }) => [
-            { id: `${id}-k1`, host: { id: 'u2' } },
-            { id: `${id}-k2`, host: { id: 'u1' } },
-            { id: `${id}-k3`, host: { id: 'u9' } },
+    courseItemsNamingUsers('files', { field: 'documents', type: 'Document', user: 'uploadedBy' }, (id) =>
+      id === 'empty'
+        ? []
+        : [
+            { id: `${id}-d1`, uploadedBy: { id: 'u1' } },
+            { id: `${id}-d2`, uploadedBy: { id: 'broken' } },
           ],
-        },
-      },
-    },
+    ),
+    courseItemsNamingUsers('classes', { field: 'classes', type: 'Class', user: 'host' }, (id) => [
+      { id: `${id}-k1`, host: { id: 'u2' } },
+      { id: `${id}-k2`, host: { id: 'u1' } },
+      { id: `${id}-k3`, host: { id: 'u9' } },
+    ]),
     {
       name: 'people',
       typeDefs: `${link('key')}
