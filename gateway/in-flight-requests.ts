@@ -6,30 +6,11 @@
  * What is shared is the raw answer (text): every caller parses its own copy,
  * so no caller sees another's changes to the data.
  */
-import { EventEmitter } from 'node:events';
-
-/**
- * Cancels a shared upstream request. undici takes an EventEmitter with
- * `aborted` and `reason` as a request's signal, as well as an AbortSignal,
- * for a fraction of the cost: an AbortController and its EventTarget
- * listener per subgraph fetch were half of what one-fetch operations cost
- * more than before merging existed (bench/README-results.md).
- */
-export class UpstreamCancel extends EventEmitter {
-  aborted = false;
-  reason: unknown;
-
-  abort(reason: unknown): void {
-    if (this.aborted) return;
-    this.aborted = true;
-    this.reason = reason;
-    this.emit('abort');
-  }
-}
+import { Cancellation, type CancelSignal } from './cancellation.js';
 
 interface Shared<T> {
   result: Promise<T>;
-  controller: UpstreamCancel;
+  controller: Cancellation;
   /** Callers waiting for it (those without a signal never leave early). */
   waiting: number;
 }
@@ -38,11 +19,11 @@ export class InFlightRequests<T> {
   private readonly shared = new Map<string, Shared<T>>();
 
   /** Joins the request under `key` if one is in flight (`merged`), else starts it with `start`. */
-  run(key: string, signal: AbortSignal | undefined, start: (signal: UpstreamCancel) => Promise<T>): { result: Promise<T>; merged: boolean } {
+  run(key: string, signal: CancelSignal | undefined, start: (signal: Cancellation) => Promise<T>): { result: Promise<T>; merged: boolean } {
     let entry = this.shared.get(key);
     const merged = entry !== undefined;
     if (!entry) {
-      const controller = new UpstreamCancel();
+      const controller = new Cancellation();
       const created: Shared<T> = { controller, waiting: 0, result: start(controller) };
       const forget = () => {
         if (this.shared.get(key) === created) this.shared.delete(key);
@@ -59,7 +40,7 @@ export class InFlightRequests<T> {
     return this.shared.size;
   }
 
-  private wait(key: string, entry: Shared<T>, signal: AbortSignal | undefined): Promise<T> {
+  private wait(key: string, entry: Shared<T>, signal: CancelSignal | undefined): Promise<T> {
     if (!signal) return entry.result;
     const leave = () => {
       if (--entry.waiting > 0) return;

@@ -24,7 +24,8 @@ import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signatur
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
-import { InFlightRequests, type UpstreamCancel } from './in-flight-requests.js';
+import type { CancelSignal } from './cancellation.js';
+import { InFlightRequests } from './in-flight-requests.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -93,7 +94,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       const signal = context?.signal;
       if (isMutation) ({ statusCode, text } = await this.exchange(headers, body, signal, true));
       else {
-        const exchange = (upstream: UpstreamCancel) => this.exchange(headers, body, upstream, false);
+        const exchange = (upstream: CancelSignal) => this.exchange(headers, body, upstream, false);
         const { result, merged } = this.inFlight.run(`${headers[IDENTITY_HEADER] ?? ''}\n${body}`, signal, exchange);
         if (merged) gatewayMetrics.subgraphRequestsMerged.inc({ subgraph: this.options.name });
         ({ statusCode, text } = await result);
@@ -118,7 +119,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   /** Sends the request, and a query once more when it never reached the subgraph. */
-  private exchange(headers: Record<string, string>, body: string, signal: AbortSignal | UpstreamCancel | undefined, isMutation: boolean): Promise<RawAnswer> {
+  private exchange(headers: Record<string, string>, body: string, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
     return this.send(headers, body, signal).catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;
@@ -126,13 +127,13 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  private async send(headers: Record<string, string>, body: string, signal: AbortSignal | UpstreamCancel | undefined): Promise<RawAnswer> {
+  private async send(headers: Record<string, string>, body: string, signal: CancelSignal | undefined): Promise<RawAnswer> {
     const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
     return { statusCode: response.statusCode, text: await response.body.text() };
   }
 
   /** Why a fetch failed, with a stable code: the request's time ran out, its answer was too large, or the subgraph is unavailable. */
-  private failed(error: unknown, signal: AbortSignal | undefined): GraphQLError {
+  private failed(error: unknown, signal: CancelSignal | undefined): GraphQLError {
     const extensions = { serviceName: this.options.name };
     if (signal?.aborted) {
       const reason = signal.reason as { code?: string; message?: string } | undefined;

@@ -11,6 +11,7 @@
  * (execute-plan.ts runs a Defer as primary, then the rest).
  */
 import type { GraphQLError } from 'graphql';
+import type { CancelSignal } from '../cancellation.js';
 import type { CompiledDefer, CompiledDeferred, CompiledNode } from './compiled-plan.js';
 import type { Conditions } from './conditions.js';
 import { executePlan, type PlanRun } from './execute-plan.js';
@@ -159,7 +160,7 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
  * payload read, the transport stopped reading (`early`: its client left, or a part was too large), or
  * `signal` aborted (the client went away while the transport waited for a part).
  */
-export function whenDelivered(rest: AsyncIterable<SubsequentPayload>, signal: AbortSignal | undefined, finished: (early: boolean) => void): AsyncIterable<SubsequentPayload> {
+export function whenDelivered(rest: AsyncIterable<SubsequentPayload>, signal: CancelSignal | undefined, finished: (early: boolean) => void): AsyncIterable<SubsequentPayload> {
   let ended = false;
   const end = (early: boolean) => {
     if (ended) return;

@@ -12,6 +12,7 @@ import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestCont
 import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { gatewayMetrics } from '../gateway-metrics.js';
+import { Cancellation } from '../cancellation.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
@@ -220,8 +221,9 @@ export class PlanExecutor {
    */
   private streamDeferred(defer: CompiledDefer, primary: PlanRun, context: GatewayContext, shapes: DeferShapes, schema: GraphQLSchema): AsyncIterable<SubsequentPayload> {
     this.inFlight++;
-    const stop = new AbortController();
-    const deferredContext: GatewayContext = { ...context, signal: context.signal ? AbortSignal.any([context.signal, stop.signal]) : stop.signal };
+    // Aborted with the request, or alone when the transport stops reading before the last part.
+    const stop = new Cancellation(context.signal);
+    const deferredContext: GatewayContext = { ...context, signal: stop };
     const run: PlanRun = { ...primary, send: (fetch, fetchVariables) => this.options.send(fetch, fetchVariables, deferredContext) };
     const isOfType = (typename: unknown, condition: string) => {
       if (typename === condition) return true;

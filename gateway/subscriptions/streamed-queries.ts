@@ -14,6 +14,7 @@ import type { GraphQLError, GraphQLFormattedError, ValidationRule } from 'graphq
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { PreparedOperation } from '../execution/plan-executor.js';
+import { Cancellation, type CancelSignal } from '../cancellation.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { countRefusal } from '../gateway-metrics.js';
 import { answerParts, type AnswerPart } from '../incremental-parts.js';
@@ -24,7 +25,7 @@ import type { SubscribeRequest } from './subscription-engine.js';
 const { getOperationAST, parse, specifiedRules, NoSchemaIntrospectionCustomRule, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
 /** Runs the operation; `signal` (the client left, the request's time is up) cancels its fetches. */
-export type RunQuery = (viewer: Viewer, requestId: string, signal?: AbortSignal) => AsyncGenerator<AnswerPart>;
+export type RunQuery = (viewer: Viewer, requestId: string, signal?: CancelSignal) => AsyncGenerator<AnswerPart>;
 
 export type StreamedQuery = { ok: true; run: RunQuery } | { ok: false; status?: number; errors: GraphQLError[] };
 
@@ -72,12 +73,11 @@ async function* runQuery(
   serving: ServingSupergraph,
   prepared: PreparedOperation,
   variables: Record<string, unknown> | undefined,
-  caller: { viewer: Viewer; requestId: string; signal?: AbortSignal },
+  caller: { viewer: Viewer; requestId: string; signal?: CancelSignal },
 ): AsyncGenerator<AnswerPart> {
   // Cancelled when the client completes the operation or leaves (the transport returns the generator), or by its signal.
-  const cancel = new AbortController();
-  const signal = caller.signal ? AbortSignal.any([caller.signal, cancel.signal]) : cancel.signal;
-  const context: GatewayContext = { viewer: caller.viewer, requestId: caller.requestId, signal, incremental: {} };
+  const cancel = new Cancellation(caller.signal);
+  const context: GatewayContext = { viewer: caller.viewer, requestId: caller.requestId, signal: cancel, incremental: {} };
   try {
     const result = await serving.executor.run(prepared, variables, context);
     const errors = result.errors?.length ? options.formatErrors(result.errors) : undefined;
