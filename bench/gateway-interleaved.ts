@@ -11,6 +11,7 @@
  */
 import { startBenchStack } from './gateway/bench-stack.js';
 import { checkoutLabel, interleave, interleaveOptions, startGatewayAt, type Contender } from './gateway/interleave.js';
+import type { CpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { createScratch, startDatabase, type Service } from './gateway/services.js';
 
@@ -21,21 +22,28 @@ const scratch = createScratch();
 const database = await startDatabase(scratch, print);
 const services: Service[] = [];
 const production = await startProductionEnv();
+let meter: CpuMeter | undefined;
 try {
-  const { fixture, fixturePath, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print);
+  const stack = await startBenchStack(scratch, database.url, production, print);
+  const { fixture, fixturePath, subgraphs, supergraphPath } = stack;
+  meter = stack.meter;
   services.push(...subgraphs.services);
   const contenders: Contender[] = [];
   for (const [index, root] of options.roots.entries()) {
     const { service, url } = await startGatewayAt(root, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url, env: production.env, fixture });
     services.push(service);
     const pid = service.child.pid!;
-    contenders.push({ label: checkoutLabel(root, index), url, read: async () => ({ gateway: (await meter.read(pid)).gateway! }) });
+    contenders.push({ label: checkoutLabel(root, index), url, read: async () => ({ gateway: (await stack.meter.read(pid)).gateway! }) });
     print(`started ${contenders.at(-1)!.label}`);
   }
   await interleave(contenders, { ...options, fixturePath, roles: ['gateway'], print });
-  await meter.close();
 } finally {
+  // Whatever is connected to the scratch database closes before it is dropped, however the run ended:
+  // DROP DATABASE ... WITH (FORCE) ends the sessions still there, and a client of this process told so
+  // (57P01) throws an unhandled 'error' that kills the process, hiding how the run went.
   await Promise.allSettled(services.map((service) => service.stop()));
-  await database.stop?.();
+  await meter?.close();
+  await production.stop();
+  await database.stop();
 }
 process.exit(0);

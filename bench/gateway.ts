@@ -32,7 +32,7 @@ import { REPO_ROOT } from '../platform/paths.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import { OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
-import { cpuPerRequest } from './gateway/cpu-meter.js';
+import { cpuPerRequest, type CpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
@@ -89,8 +89,11 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const database = await startDatabase(scratch, print);
   const services: Service[] = [];
   const production = await startProductionEnv();
+  let meter: CpuMeter | undefined;
   try {
-    const { config, counts, fixture, fixturePath, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print);
+    const stack = await startBenchStack(scratch, database.url, production, print);
+    const { config, counts, fixture, fixturePath, subgraphs, supergraphPath } = stack;
+    meter = stack.meter;
     services.push(...subgraphs.services);
     const runs: RunFigures[] = [];
     const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
@@ -228,7 +231,6 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       }
       await service.stop();
     }
-    await meter.close();
 
     const result: GatewayBenchResult = {
       startedAt: startedAt.toISOString(),
@@ -262,8 +264,12 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     print(`gateway bench: load average after ${result.machine.loadAverageAfter.join(' ')}; figures in ${path.relative(REPO_ROOT, file)}`);
     return result;
   } finally {
+    // Every connection to the scratch database closes before it is dropped, however the run ended
+    // (see bench/gateway-interleaved.ts).
     await Promise.all(services.map((service) => service.stop()));
+    await meter?.close();
     await closePools();
+    await production.stop();
     await database.stop();
   }
 }
