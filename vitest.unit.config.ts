@@ -25,6 +25,7 @@ export const UNIT_TESTS = [
   'test/deploy/kubernetes.test.ts',
   'test/schema.test.ts',
   'test/start/compiled-cache.test.ts',
+  'test/start/escaped-errors.test.ts',
 ];
 
 export default defineConfig({

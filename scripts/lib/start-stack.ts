@@ -25,6 +25,7 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { devTokenFor } from './dev-token.js';
 import { ensureWebBuild } from './ensure-web-build.js';
+import { describeEscape, type EscapedError, onEscapedError, runAsService } from './escaped-errors.js';
 import { type ReadinessLimits, ServiceProcess, StartError } from './service-process.js';
 
 const config = loadConfig();
@@ -53,15 +54,24 @@ async function stopAll(): Promise<void> {
   await embedded?.stop();
 }
 
-/** A failed start (or, once started, a failure in this process): what failed and why, the lines that matter, then everything stopped. */
-async function failStart(error: unknown): Promise<never> {
+/** How long stopping may take after a failure before the process exits anyway (a supervisor is waiting to restart it). */
+const STOP_AFTER_FAILURE_MS = 20_000;
+
+/**
+ * A failed start (or, once started, a failure in this process; `escaped` when it escaped from the code that
+ * runs here: which subgraph, and its stack): what failed and why, the lines that matter, then everything
+ * stopped and exit code 1.
+ */
+async function failStart(error: unknown, escaped?: EscapedError): Promise<never> {
   const service = error instanceof StartError ? error.service : 'start-up';
   const reason = error instanceof Error ? error.message : `failed with a non-error value: ${String(error)}`;
-  console.error(`\n${running ? 'Bheem Federation stopped' : 'Start-up failed'}: ${reason}`);
+  const [headline, ...frames] = escaped ? describeEscape(escaped) : [reason];
+  console.error(`\n${running ? 'Bheem Federation stopped' : 'Start-up failed'}: ${headline}`);
+  for (const frame of frames) console.error(frame);
   const lines = error instanceof StartError ? error.lastLines : [];
   if (lines.length > 0) console.error(`Last lines of ${service}:\n  ${lines.join('\n  ')}`);
   if (error instanceof Error && !(error instanceof StartError) && error.stack) log.debug({ err: error }, 'start-up failed');
-  await stopAll().catch(() => {});
+  await Promise.race([stopAll().catch(() => {}), new Promise((resolve) => setTimeout(resolve, STOP_AFTER_FAILURE_MS).unref())]);
   process.exit(1);
 }
 
@@ -105,7 +115,8 @@ async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: s
     modules.map(async (module) => {
       const deps = { config, databaseUrl, log: createLogger(module.name, config.logLevel) };
       try {
-        subgraphsHere.push(await startSubgraph(module, deps, { port: config.ports[module.name], host: config.host }));
+        // Started as its own service: an error that later escapes from its requests, jobs or pools names it.
+        subgraphsHere.push(await runAsService(module.name, () => startSubgraph(module, deps, { port: config.ports[module.name], host: config.host })));
       } catch (error) {
         throw new StartError(module.name, `did not start: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -185,9 +196,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
-// Whatever escapes (a library's stray rejection included) ends the start with a reason, not a bare `undefined`.
-process.on('unhandledRejection', (reason) => void failStart(reason));
-process.on('uncaughtException', (error) => void failStart(error));
+// Whatever escapes (a library's stray rejection included) ends the stack with where it came from and why, not a
+// bare `undefined`, and exit code 1: in-process subgraphs share one process, and a supervisor restarts it whole.
+onEscapedError((escaped) => void failStart(escaped.error, escaped));
 
 await main().catch(failStart);
 
