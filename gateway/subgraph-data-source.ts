@@ -9,18 +9,19 @@
  * the subgraph closed, as after its restart) is sent once more; a mutation
  * never is, since it may have run.
  *
- * Merging: a query whose identity header and body are byte-identical to one
- * already in flight to the same subgraph (the same person, within the same
- * second of signing, asking the same thing) waits for that request's answer
- * instead of sending another (in-flight-requests.ts). The identity is part
- * of the key, so nothing is shared across people or companies; mutations
- * are never merged. The merged caller's request id and trace headers do not
- * reach the subgraph (the first caller's do).
+ * Merging: a query whose body is byte-identical to one already in flight to
+ * the same subgraph, for a caller whose identity claims are byte-identical
+ * too (the same person asking the same thing: their identity headers would
+ * differ only in the second they were signed in), waits for that request's
+ * answer instead of sending another (in-flight-requests.ts). The identity
+ * is part of the key, so nothing is shared across people or companies;
+ * mutations are never merged. The merged caller's request id and trace
+ * headers do not reach the subgraph (the first caller's do).
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool } from 'undici';
-import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signature.js';
+import { IDENTITY_HEADER, signIdentity, signedIdentityKey } from '../platform/auth/gateway-signature.js';
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
@@ -79,43 +80,53 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     isMutation: boolean,
   ): Promise<GatewayResponse> {
     const body = JSON.stringify({ query, variables, operationName });
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (context?.viewer) {
-      headers[IDENTITY_HEADER] = signIdentity(this.options.signingSecret, context.viewer, this.options.name, body);
-      headers['x-request-id'] = context.requestId;
-    }
-    if (tracingEnabled()) injectTraceHeaders(headers);
     const started = performance.now();
-    const observe = (outcome: 'ok' | 'error') => gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
 
     let statusCode: number;
     let text: string;
     try {
       const signal = context?.signal;
-      if (isMutation) ({ statusCode, text } = await this.exchange(headers, body, signal, true));
+      if (isMutation) ({ statusCode, text } = await this.exchange(this.headers(body, context), body, signal, true));
       else {
-        const exchange = (upstream: CancelSignal) => this.exchange(headers, body, upstream, false);
-        const { result, merged } = this.inFlight.run(`${headers[IDENTITY_HEADER] ?? ''}\n${body}`, signal, exchange);
+        // Keyed by whom the identity names, not by its header: one signed a second later must still merge.
+        const key = context?.viewer ? `${signedIdentityKey(context.viewer)}\n${body}` : `\n${body}`;
+        // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
+        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(this.headers(body, context), body, upstream, false));
         if (merged) gatewayMetrics.subgraphRequestsMerged.inc({ subgraph: this.options.name });
         ({ statusCode, text } = await result);
       }
     } catch (error) {
-      observe('error');
+      this.observe('error', started);
       throw this.failed(error, context?.signal);
     }
     let parsed: GatewayResponse;
     try {
       parsed = JSON.parse(text) as GatewayResponse;
     } catch {
-      observe('error');
+      this.observe('error', started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);
     }
     if (!parsed || (parsed.data === undefined && !parsed.errors)) {
-      observe('error');
+      this.observe('error', started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without data or errors`);
     }
-    observe('ok');
+    this.observe('ok', started);
     return parsed;
+  }
+
+  private observe(outcome: 'ok' | 'error', started: number): void {
+    gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
+  }
+
+  /** A request's headers: the caller's identity signed over the exact body, its request id, the trace context. */
+  private headers(body: string, context: GatewayContext | undefined): Record<string, string> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (context?.viewer) {
+      headers[IDENTITY_HEADER] = signIdentity(this.options.signingSecret, context.viewer, this.options.name, body);
+      headers['x-request-id'] = context.requestId;
+    }
+    if (tracingEnabled()) injectTraceHeaders(headers);
+    return headers;
   }
 
   /** Sends the request, and a query once more when it never reached the subgraph. */

@@ -23,8 +23,19 @@ export function bodyHash(body: string | Buffer): string {
   return hash('sha256', body, 'base64url'); // one-shot: no Hash object per request
 }
 
-/** The viewer's claims as JSON without the closing brace, once per viewer (verified viewers are cached per token). */
+/** Verified viewers are cached per token (gateway/cached-token-verifier.ts): their claims' JSON is kept with them. */
 const claimsJson = new WeakMap<Viewer, string>();
+
+/**
+ * Who an identity header names: the viewer's claims as JSON without the closing brace, built once per
+ * viewer. Two viewers with the same key get headers for one body and audience that differ only in the
+ * second they were signed in (`iat`, `exp`).
+ */
+export function signedIdentityKey(viewer: Viewer): string {
+  let claims = claimsJson.get(viewer);
+  if (claims === undefined) claimsJson.set(viewer, (claims = JSON.stringify(claimsFromViewer(viewer)).slice(0, -1)));
+  return claims;
+}
 
 /**
  * Signs synchronously with node:crypto rather than jose: this runs once per
@@ -33,9 +44,7 @@ const claimsJson = new WeakMap<Viewer, string>();
  */
 export function signIdentity(secret: string, viewer: Viewer, audience: string, body: string | Buffer): string {
   const now = Math.floor(Date.now() / 1000);
-  let claims = claimsJson.get(viewer);
-  if (claims === undefined) claimsJson.set(viewer, (claims = JSON.stringify(claimsFromViewer(viewer)).slice(0, -1)));
-  const payload = `${claims},"iss":"${ISSUER}","aud":${JSON.stringify(audience)},"iat":${now},"exp":${now + TTL_SECONDS},"bh":"${bodyHash(body)}"}`;
+  const payload = `${signedIdentityKey(viewer)},"iss":"${ISSUER}","aud":${JSON.stringify(audience)},"iat":${now},"exp":${now + TTL_SECONDS},"bh":"${bodyHash(body)}"}`;
   const signingInput = `${HEADER_SEGMENT}.${base64url(payload)}`;
   return `${signingInput}.${createHmac('sha256', secret).update(signingInput).digest('base64url')}`;
 }
