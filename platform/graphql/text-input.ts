@@ -75,18 +75,28 @@ function checkDocument(document: DocumentNode): Map<string, string[]> {
   return usages;
 }
 
+// Per parsed document (Apollo Server and the subgraph's fast path keep one per operation text): its literals
+// pass or fail alike every time, and what it gives each variable to does not change.
+const usagesOfDocument = new WeakMap<DocumentNode, Map<string, string[]>>();
+
+/** Refuses (BAD_USER_INPUT) a request whose literal strings or variables carry text that may not be stored. */
+export function checkTextInput(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
+  let usages = usagesOfDocument.get(document);
+  if (!usages) usagesOfDocument.set(document, (usages = checkDocument(document)));
+  for (const [variable, value] of Object.entries(variables ?? {})) {
+    // Entity representations are the gateway's, built from our own stored data.
+    if (variable === 'representations') continue;
+    const names = usages.get(variable) ?? [variable];
+    checkValue(value, names.find((name) => PROSE.test(name)) ?? names[0]!);
+  }
+}
+
 export function textInputPlugin(): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ document, request }) {
-          const usages = checkDocument(document);
-          for (const [variable, value] of Object.entries(request.variables ?? {})) {
-            // Entity representations are the gateway's, built from our own stored data.
-            if (variable === 'representations') continue;
-            const names = usages.get(variable) ?? [variable];
-            checkValue(value, names.find((name) => PROSE.test(name)) ?? names[0]!);
-          }
+          checkTextInput(document, request.variables);
         },
       };
     },
