@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { FastPath } from '../subgraph/fast-path.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { sendGraphQLError } from './respond.js';
 
@@ -13,6 +14,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Builds the per-request context; throw a GraphQLError to refuse the request. */
   context: (request: IncomingMessage, rawBody: Buffer) => Promise<TContext>;
   maxBodyBytes?: number;
+  /** Serves the requests it can past Apollo Server's pipeline (platform/subgraph/fast-path.ts). */
+  fastPath?: FastPath;
 }
 
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
@@ -44,6 +47,27 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         body = rawBody.toString('utf8');
       }
     }
+    let context = () => options.context(request, rawBody);
+    const fast = options.fastPath?.prepare(request.method, body, request.headers);
+    if (fast) {
+      let contextValue: TContext | undefined;
+      try {
+        contextValue = await context();
+      } catch (error) {
+        // Apollo Server answers a context that failed, as it would have had it built the context itself.
+        context = () => Promise.reject(error);
+      }
+      if (contextValue) {
+        const answer = await options.fastPath!.execute(fast, contextValue);
+        if (answer) {
+          response.writeHead(answer.status, answer.headers);
+          response.end(answer.body);
+          return;
+        }
+        const built = contextValue;
+        context = () => Promise.resolve(built);
+      }
+    }
     const result = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: (request.method ?? 'GET').toUpperCase(),
@@ -51,7 +75,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         search: queryIndex >= 0 ? url.slice(queryIndex) : '',
         body,
       },
-      context: () => options.context(request, rawBody),
+      context,
     });
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;

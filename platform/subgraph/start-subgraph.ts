@@ -17,7 +17,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { sql } from 'kysely';
-import { parse } from 'graphql';
+import { parse, type GraphQLFormattedError } from 'graphql';
 import { createUserTokenVerifier } from '../auth/user-token.js';
 import { createKysely } from '../database/connection.js';
 import { runCancellable } from '../database/request-cancellation.js';
@@ -34,6 +34,7 @@ import { measureRequest } from '../observability/http-metrics.js';
 import { metricsRoute } from '../observability/metrics.js';
 import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
 import { createSubgraphAuthenticator } from './authenticate.js';
+import { createFastPath } from './fast-path.js';
 import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
@@ -66,12 +67,14 @@ export async function startSubgraph<TContext extends BaseContext>(
     typeDefs: parse(readSchemaFile(module.name)),
     resolvers: module.resolvers as never,
   });
+  const formatErrorLogged = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, log);
+  const fastPath = createFastPath({ service: module.name, schema, formatError: formatErrorLogged, includeStacktrace: !config.production });
   const apollo = new ApolloServer<TContext>({
     schema,
     // Subgraphs sit behind the gateway: no landing page, traces or introspection for outsiders.
     introspection: !config.production,
     includeStacktraceInErrorResponses: !config.production,
-    formatError: (formatted, error) => formatError(formatted, error, log),
+    formatError: formatErrorLogged,
     // Apollo's default plugins cost every request for nothing here: inline traces (our tracing is OpenTelemetry's);
     // cache control, whose willResolveField hook wraps every resolver of the schema, while no type or field carries
     // a cache hint and nothing caches subgraph answers (they go out as `no-store`, below); usage and schema
@@ -83,6 +86,8 @@ export async function startSubgraph<TContext extends BaseContext>(
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
       textInputPlugin(),
+      // Texts that reach execution are served past this pipeline next time (fast-path.ts).
+      fastPath.plugin,
     ],
     csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
   });
@@ -92,6 +97,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   const graphql = createGraphQLHttpHandler<TContext>({
     server: apollo,
     maxBodyBytes: 5_000_000,
+    fastPath,
     context: async (request, rawBody) => {
       const viewer = await authenticate(request, rawBody);
       const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();

@@ -1,0 +1,158 @@
+/**
+ * A subgraph's fast path past Apollo Server's request pipeline, for what its
+ * traffic is: the gateway POSTing the same few operation texts (entity
+ * fetches, root fields) with new variables. A text that Apollo Server has
+ * already parsed, validated and resolved to an operation (recorded by the
+ * plugin below) is executed here with graphql-js directly, the same schema,
+ * context, text checks and error formatting, and answered as Apollo would
+ * answer it: status, media type and body. Apollo's pipeline costs every
+ * request its plugins' hooks, a hash of the text, media-type negotiation
+ * twice and their promises, for small entity fetches a fair share of the work.
+ *
+ * Anything else goes through Apollo Server as before, having run nothing:
+ * a new or invalid text, extensions, another media type, variables that do
+ * not coerce (graphql-js runs no resolver then), a text refused by the text
+ * checks (Apollo refuses it the same way).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import client from 'prom-client';
+import { checkTextInput } from '../graphql/text-input.js';
+import { instrument, metricsRegistry } from '../observability/metrics.js';
+import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
+
+// Errors of Apollo's graphql-js instance, as the schema's execution raises them.
+const { GraphQLError, execute } = graphqlRuntime;
+
+const served = instrument(
+  'bheem_subgraph_fast_path_requests_total',
+  () =>
+    new client.Counter({
+      name: 'bheem_subgraph_fast_path_requests_total',
+      help: "GraphQL requests a subgraph answered past Apollo Server's pipeline, by service",
+      labelNames: ['service'],
+      registers: [metricsRegistry],
+    }),
+);
+
+/** Operation texts remembered; the gateway sends a few dozen distinct ones. Beyond, the oldest is forgotten. */
+const MAX_DOCUMENTS = 1000;
+
+export interface FastPathOptions {
+  service: string;
+  schema: GraphQLSchema;
+  /** Apollo Server's formatError, as configured for the subgraph. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  includeStacktrace: boolean;
+}
+
+export interface FastAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a fast request needs before its context exists, or undefined to leave it to Apollo Server. */
+export interface FastRequest {
+  document: DocumentNode;
+  variables: Record<string, unknown> | undefined;
+  operationName: string | undefined;
+  contentType: string;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/** The media type Apollo Server answers these accept headers with; others are negotiated by Apollo. */
+function contentTypeFor(accept: string | undefined): string | undefined {
+  if (accept === undefined || accept === '*/*' || accept === 'application/json') return JSON_TYPE;
+  if (accept === 'application/graphql-response+json') return 'application/graphql-response+json; charset=utf-8';
+  return undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function createFastPath(options: FastPathOptions) {
+  const documents = new Map<string, DocumentNode>();
+  const servedHere = served.labels({ service: options.service });
+
+  /** Records each text Apollo Server let through to execution (parsed, valid, its operation found). */
+  const plugin: ApolloServerPlugin = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ source, document, operation }) {
+          if (!operation || operation.operation === 'subscription' || documents.has(source)) return;
+          if (documents.size >= MAX_DOCUMENTS) documents.delete(documents.keys().next().value!);
+          documents.set(source, document);
+        },
+      };
+    },
+  };
+
+  /** As Apollo Server's error normalisation: a code on every error, extensions.http as the answer's status, a stack trace outside production, then formatError. */
+  function formatErrors(errors: readonly unknown[]): { formatted: GraphQLFormattedError[]; status: number | undefined; headers: Record<string, string> } {
+    let status: number | undefined;
+    const headers: Record<string, string> = {};
+    const formatted = errors.map((raw) => {
+      const error = raw instanceof GraphQLError ? raw : new GraphQLError((raw as Error).message, { originalError: raw as Error });
+      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+      const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+      if (isRecord(http) && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
+        if (typeof http.status === 'number') status = http.status;
+        if (http.headers instanceof Map) for (const [name, value] of http.headers) headers[name] = String(value);
+        delete extensions.http;
+      }
+      if (options.includeStacktrace) extensions.stacktrace = error.stack?.split('\n');
+      try {
+        return options.formatError({ ...error.toJSON(), extensions }, error);
+      } catch {
+        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+    });
+    return { formatted, status, headers };
+  }
+
+  return {
+    plugin,
+
+    /** The request's prepared form when this path may serve it (a parsed JSON POST body and its accept header), else undefined. */
+    prepare(method: string | undefined, body: unknown, headers: IncomingHttpHeaders): FastRequest | undefined {
+      if (method !== 'POST' || !isRecord(body) || typeof body.query !== 'string') return undefined;
+      if (body.extensions !== undefined && body.extensions !== null) return undefined;
+      const { variables, operationName } = body;
+      if (variables !== undefined && variables !== null && !isRecord(variables)) return undefined;
+      if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return undefined;
+      const contentType = contentTypeFor(headers.accept);
+      const document = contentType && documents.get(body.query);
+      if (!document) return undefined;
+      return { document, variables: variables ?? undefined, operationName: operationName ?? undefined, contentType: contentType! };
+    },
+
+    /** Executes it with `contextValue`, or returns undefined having run no resolver (Apollo Server answers then). */
+    async execute(request: FastRequest, contextValue: object): Promise<FastAnswer | undefined> {
+      try {
+        checkTextInput(request.document, request.variables);
+      } catch {
+        return undefined;
+      }
+      const result = await execute({
+        schema: options.schema,
+        document: request.document,
+        contextValue,
+        variableValues: request.variables,
+        operationName: request.operationName,
+      });
+      // No data at all: the variables did not coerce or the operation name matched nothing; nothing ran.
+      if (result.data === undefined) return undefined;
+      const errors = result.errors?.length ? formatErrors(result.errors) : undefined;
+      servedHere.inc();
+      return {
+        status: errors?.status ?? 200,
+        headers: { ...errors?.headers, 'content-type': request.contentType },
+        body: `${JSON.stringify({ errors: errors?.formatted, data: result.data, extensions: result.extensions })}\n`,
+      };
+    },
+  };
+}
+
+export type FastPath = ReturnType<typeof createFastPath>;
