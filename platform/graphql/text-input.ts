@@ -13,7 +13,7 @@
  * events, which use `textProblem` directly where they read text.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { Kind, visit, type DocumentNode } from 'graphql';
+import { visit, type DocumentNode } from 'graphql';
 import { badInput } from '../errors.js';
 
 const PROSE = /description|notes?$|message|body|comment|reason|content|summary/i;
