@@ -5,10 +5,9 @@
  * scratch directory, named in errors.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, openSync } from 'node:fs';
+import { chmodSync, mkdtempSync, openSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
 import { freePort, startEmbeddedPostgres } from '../../platform/database/embedded-postgres.js';
@@ -131,16 +130,6 @@ const subgraphProfileFlags = (name: string) => {
   return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, name)] : [];
 };
 
-/**
- * The V8 flags a checkout launches its subgraphs with in production (platform/subgraph/node-flags.ts; none
- * in checkouts from before that file), so that an A/B of checkouts compares them as each would run.
- */
-async function subgraphNodeFlags(root: string): Promise<string[]> {
-  const file = path.join(root, 'platform/subgraph/node-flags.ts');
-  if (!existsSync(file)) return [];
-  return [...((await import(pathToFileURL(file).href)) as { SUBGRAPH_NODE_FLAGS: readonly string[] }).SUBGRAPH_NODE_FLAGS];
-}
-
 /** Another checkout whose subgraphs to run (its own code and node_modules); `label` prefixes its log and profile names. */
 export interface SubgraphCheckout {
   root: string;
@@ -165,10 +154,9 @@ export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env:
     ),
   };
   const root = checkout?.root ?? REPO_ROOT;
-  const nodeFlags = await subgraphNodeFlags(root);
   const services = SUBGRAPH_NAMES.map((name) => {
     const label = `${checkout?.label ?? ''}subgraph-${name}`;
-    return spawnService(scratch, label, [...nodeFlags, '--import', 'tsx', ...subgraphProfileFlags(label), 'scripts/start-subgraph.ts', name], shared, root);
+    return spawnService(scratch, label, ['--import', 'tsx', ...subgraphProfileFlags(label), 'scripts/start-subgraph.ts', name], shared, root);
   });
   try {
     await Promise.all(
