@@ -1,8 +1,9 @@
 /** Moodle courses, always within one company's course categories. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
+import { preparedQuery } from '../../../platform/database/prepared-query.js';
 import type { MdlCourse } from '../database.js';
 import type { CourseModel } from '../models.js';
-import { fromUnixSeconds, type AcademyDb } from './academy-db.js';
+import { fromUnixSeconds, unixNow, type AcademyDb } from './academy-db.js';
 import { activeEnrolmentsOf } from './enrolment-repository.js';
 
 function toCourse(row: Selectable<MdlCourse>): CourseModel {
@@ -18,8 +19,45 @@ function toCourse(row: Selectable<MdlCourse>): CourseModel {
   };
 }
 
+const isMoodleId = (id: string) => /^\d{1,18}$/.test(id);
+
+interface CompanyParams {
+  companyId: string;
+}
+interface UserParams extends CompanyParams {
+  userId: string;
+  now: string;
+}
+
 export class CourseRepository {
-  constructor(private readonly db: AcademyDb) {}
+  private readonly byIds;
+  private readonly all;
+  private readonly visible;
+  private readonly visibleOrEnrolled;
+  private readonly enrolled;
+
+  constructor(private readonly db: AcademyDb) {
+    // Hot reads (every course page and list), each built once and run as a prepared statement.
+    this.byIds = preparedQuery(db.moodle, 'academy_courses_by_ids', (p: CompanyParams & { ids: readonly string[] }) =>
+      this.companyCourses(p.companyId).where('c.id', '=', sql<string>`any(${p.ids})`),
+    );
+    this.all = preparedQuery(db.moodle, 'academy_courses_all', (p: CompanyParams) => this.companyCourses(p.companyId).orderBy('c.sortorder').orderBy('c.id'));
+    this.visible = preparedQuery(db.moodle, 'academy_courses_visible', (p: CompanyParams) =>
+      this.companyCourses(p.companyId).where('c.visible', '=', 1).orderBy('c.sortorder').orderBy('c.id'),
+    );
+    this.visibleOrEnrolled = preparedQuery(db.moodle, 'academy_courses_visible_or_enrolled', (p: UserParams) =>
+      this.companyCourses(p.companyId)
+        .where((eb) => eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', activeEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))]))
+        .orderBy('c.sortorder')
+        .orderBy('c.id'),
+    );
+    this.enrolled = preparedQuery(db.moodle, 'academy_courses_enrolled', (p: UserParams) =>
+      this.companyCourses(p.companyId)
+        .where('c.id', 'in', activeEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
+        .orderBy('c.sortorder')
+        .orderBy('c.id'),
+    );
+  }
 
   private companyCourses(companyId: string) {
     return this.db.moodle
@@ -29,31 +67,23 @@ export class CourseRepository {
   }
 
   async findByIds(companyId: string, ids: readonly string[]): Promise<CourseModel[]> {
-    const numeric = ids.filter((id) => /^\d{1,18}$/.test(id));
+    const numeric = ids.filter(isMoodleId);
     if (numeric.length === 0) return [];
-    const rows = await this.companyCourses(companyId).where('c.id', 'in', numeric).execute();
-    return rows.map(toCourse);
+    return (await this.byIds({ companyId, ids: numeric })).map(toCourse);
   }
 
   /** All of a company's courses (admins), or its visible ones plus those the user is enrolled in. */
   async listForCompany(companyId: string, options: { includeHidden: boolean; userId?: string }): Promise<CourseModel[]> {
-    let query = this.companyCourses(companyId);
-    if (!options.includeHidden) {
-      const userId = options.userId;
-      query = query.where((eb) =>
-        userId ? eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', activeEnrolmentsOf(this.db, userId).select('e.courseid'))]) : eb('c.visible', '=', 1),
-      );
-    }
-    const rows = await query.orderBy('c.sortorder').orderBy('c.id').execute();
+    const { userId } = options;
+    const rows = options.includeHidden
+      ? await this.all({ companyId })
+      : userId
+        ? await this.visibleOrEnrolled({ companyId, userId, now: String(unixNow()) })
+        : await this.visible({ companyId });
     return rows.map(toCourse);
   }
 
   async listEnrolled(companyId: string, userId: string): Promise<CourseModel[]> {
-    const rows = await this.companyCourses(companyId)
-      .where('c.id', 'in', activeEnrolmentsOf(this.db, userId).select('e.courseid'))
-      .orderBy('c.sortorder')
-      .orderBy('c.id')
-      .execute();
-    return rows.map(toCourse);
+    return (await this.enrolled({ companyId, userId, now: String(unixNow()) })).map(toCourse);
   }
 }

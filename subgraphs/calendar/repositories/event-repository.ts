@@ -4,7 +4,8 @@ import { isUuid } from '../../../platform/ids.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
-import { visibleTo } from './event-visibility.js';
+import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
+import { visibilityForm, visibleTo, viewerOfForm } from './event-visibility.js';
 
 export type CalendarDb = Kysely<CalendarDatabase> | Transaction<CalendarDatabase>;
 export type EventRow = Selectable<CalendarEventsTable>;
@@ -106,8 +107,43 @@ export function mayOccurFrom(from: Date) {
     ]);
 }
 
+interface SourceParams {
+  companyId: string;
+  userId: string;
+  entityType: string;
+  entityIds: readonly string[];
+}
+
+interface CourseParams {
+  companyId: string;
+  courseIds: readonly string[];
+  from: Date;
+  to: Date;
+}
+
 export class EventRepository {
-  constructor(readonly db: Kysely<CalendarDatabase>) {}
+  /** Events by source record, one prepared statement per form of the visibility predicate. */
+  private readonly bySource = new Map<string, PreparedQuery<SourceParams, EventRow>>();
+  /** Course events, by which of `from` (1) and `to` (2) bound them. */
+  private readonly byCourses: PreparedQuery<CourseParams, EventRow>[];
+
+  constructor(readonly db: Kysely<CalendarDatabase>) {
+    this.byCourses = [0, 1, 2, 3].map((bounds) =>
+      preparedQuery(db, `calendar_course_events_${bounds}`, (p: CourseParams) => {
+        let query = db
+          .selectFrom('calendar.calendar_events as e')
+          .selectAll('e')
+          .where('e.company_id', '=', p.companyId)
+          .where('e.parent_id', 'is', null)
+          .where('e.is_cancelled', '=', false)
+          .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
+          .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
+        if (bounds & 2) query = query.where('e.start_time', '<', p.to);
+        if (bounds & 1) query = query.where(mayOccurFrom(p.from));
+        return query.orderBy('e.start_time').orderBy('e.id');
+      }),
+    );
+  }
 
   private visible(viewer: Viewer) {
     return this.db.selectFrom('calendar.calendar_events as e').selectAll('e').where(visibleTo(viewer));
@@ -142,28 +178,33 @@ export class EventRepository {
   /** Events derived from other domains' records (a task's deadline, a live class), visible to the viewer. */
   async findVisibleBySource(viewer: Viewer, entityType: string, entityIds: readonly string[]): Promise<CalendarEventModel[]> {
     if (entityIds.length === 0) return [];
-    const rows = await this.visible(viewer)
-      .where('e.parent_id', 'is', null)
-      .where('e.entity_type', '=', entityType)
-      .where('e.entity_id', 'in', [...entityIds])
-      .orderBy('e.start_time')
-      .execute();
+    const form = visibilityForm(viewer);
+    let query = this.bySource.get(form);
+    if (!query) {
+      query = preparedQuery(this.db, `calendar_events_by_source_${form}`, (p: SourceParams) =>
+        this.db
+          .selectFrom('calendar.calendar_events as e')
+          .selectAll('e')
+          .where(visibleTo(viewerOfForm(viewer, p.companyId, p.userId)))
+          .where('e.parent_id', 'is', null)
+          .where('e.entity_type', '=', p.entityType)
+          .where('e.entity_id', 'is not', null) // the partial index's predicate, provable in a generic plan
+          .where('e.entity_id', '=', sql<string>`any(${p.entityIds})`)
+          .orderBy('e.start_time'),
+      );
+      this.bySource.set(form, query);
+    }
+    const rows = await query({ companyId: viewer.companyId, userId: viewer.moodleUserId ?? '', entityType, entityIds });
     return rows.map(toEvent);
   }
 
   /** A company's course events (live classes), not cancelled; the caller has checked access to the course. */
   async findByCourses(companyId: string, courseIds: readonly string[], range?: { from?: Date | null; to?: Date | null }): Promise<CalendarEventModel[]> {
     if (courseIds.length === 0) return [];
-    let query = this.db
-      .selectFrom('calendar.calendar_events as e')
-      .selectAll('e')
-      .where('e.company_id', '=', companyId)
-      .where('e.parent_id', 'is', null)
-      .where('e.is_cancelled', '=', false)
-      .where('e.course_id', 'in', [...courseIds]);
-    if (range?.to) query = query.where('e.start_time', '<', range.to);
-    if (range?.from) query = query.where(mayOccurFrom(range.from));
-    return (await query.orderBy('e.start_time').orderBy('e.id').execute()).map(toEvent);
+    const from = range?.from ?? null;
+    const to = range?.to ?? null;
+    const rows = await this.byCourses[(from ? 1 : 0) + (to ? 2 : 0)]!({ companyId, courseIds, from: from!, to: to! });
+    return rows.map(toEvent);
   }
 
   /** One visible event, locked for the rest of the transaction (writes re-read what they change). */

@@ -17,6 +17,20 @@ export const EMPLOYEE_WIDE_TYPES = ['TASK_DEADLINE', 'MILESTONE'] as const;
 /** Event types everybody in the company sees. */
 export const COMPANY_WIDE_TYPES = ['HOLIDAY'] as const;
 
+/**
+ * What decides the predicate's form, not its values: a prepared statement
+ * (platform/database/prepared-query.ts) keeps one per form.
+ */
+export function visibilityForm(viewer: Viewer): string {
+  if (seesWholeCompany(viewer)) return 'company';
+  return `${hasRole(viewer, 'employee') ? 'employee' : 'member'}${viewer.moodleUserId ? '_user' : ''}`;
+}
+
+/** A viewer of the same form whose company and user are a prepared query's stand-ins. */
+export function viewerOfForm(viewer: Viewer, companyId: string, moodleUserId: string): Viewer {
+  return { userId: '', roles: viewer.roles, companyId, moodleUserId: viewer.moodleUserId ? moodleUserId : undefined };
+}
+
 export function visibleTo(viewer: Viewer) {
   return (eb: EventsScope): Expression<SqlBool> => {
     const company = eb('e.company_id', '=', viewer.companyId);

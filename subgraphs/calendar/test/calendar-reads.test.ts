@@ -180,7 +180,7 @@ describe('calendar entities', () => {
     expect(courses.body.errors).toBeUndefined();
     expect(courses.body.data._entities.map((c: any) => c.calendarEvents.length)).toEqual([2, 1, 0]);
     expect(statements.filter((sql) => sql.includes('calendar_events') && sql.includes('"entity_type"'))).toHaveLength(1);
-    expect(statements.filter((sql) => sql.includes('calendar_events') && sql.includes('"course_id" in'))).toHaveLength(1);
+    expect(statements.filter((sql) => sql.includes('calendar_events') && sql.includes('"course_id" = any('))).toHaveLength(1);
   });
 
   it('filters Course.calendarEvents by range', async () => {

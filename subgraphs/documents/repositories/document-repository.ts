@@ -5,6 +5,7 @@ import type { DocumentModel, EntityType } from '../models.js';
 import { fileColumns, toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 import { before, micros } from '../../../platform/database/keyset.js';
+import { preparedQuery } from '../../../platform/database/prepared-query.js';
 import { searchHits, type SearchTerms } from './search-hits.js';
 
 export interface DocumentFilter {
@@ -45,8 +46,30 @@ function belowRank(key: (string | number)[]) {
   return sql<boolean>`(hits.rank < ${rank}::real OR (hits.rank = ${rank}::real AND ${before('d.created_at', 'd.id', rest)}))`;
 }
 
+interface EntitiesParams {
+  companyId: string;
+  entityType: EntityType;
+  entityIds: readonly string[];
+}
+
 export class DocumentRepository {
-  constructor(private readonly db: DocumentsDb) {}
+  /** Every entity's document list (Course.documents, Task.documents, ...): built once, run as a prepared statement. */
+  private readonly forEntities;
+
+  constructor(private readonly db: DocumentsDb) {
+    this.forEntities = preparedQuery(db, 'documents_for_entities', (p: EntitiesParams) =>
+      db
+        .selectFrom('documents.documents')
+        .selectAll()
+        .where('company_id', '=', p.companyId)
+        .where('entity_type', '=', p.entityType)
+        .where('entity_id', '=', sql<string>`any(${p.entityIds})`)
+        .where('is_archived', '=', false)
+        .where('deleted_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .orderBy('id'),
+    );
+  }
 
   /**
    * Documents and document versions by id, in one statement: a document id
@@ -77,17 +100,7 @@ export class DocumentRepository {
   /** Live (not archived, not deleted) documents of many entities of one type. */
   async listForEntities(companyId: string, entityType: EntityType, entityIds: readonly string[]): Promise<DocumentModel[]> {
     if (entityIds.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('documents.documents')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('entity_type', '=', entityType)
-      .where('entity_id', 'in', [...entityIds])
-      .where('is_archived', '=', false)
-      .where('deleted_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .orderBy('id')
-      .execute();
+    const rows = await this.forEntities({ companyId, entityType, entityIds });
     return rows.map((row) => toDocument(row));
   }
 
