@@ -107,6 +107,43 @@ export function mayOccurFrom(from: Date) {
     ]);
 }
 
+/**
+ * Fields of CalendarEvent answered from LEAN_EVENT_COLUMNS alone: a course's
+ * event list asking for no other (the course list, the course page) reads
+ * those columns only, 14 of 31, no JSON and no bookkeeping timestamps.
+ */
+export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
+  '__typename',
+  'id',
+  'title',
+  'start',
+  'end',
+  'allDay',
+  'timezone',
+  'recurrenceRule',
+  'exdates',
+  'rdates',
+  'eventType',
+]);
+
+/** Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (toEvent reads []). */
+const LEAN_EVENT_COLUMNS = [
+  'e.id',
+  'e.company_id',
+  'e.parent_id',
+  'e.recurrence_id',
+  'e.course_id',
+  'e.title',
+  'e.start_time',
+  'e.end_time',
+  'e.all_day',
+  'e.timezone',
+  'e.recurrence_rule',
+  'e.event_type',
+  sql<Date[]>`nullif(e.exdates, '{}')`.as('exdates'),
+  sql<Date[]>`nullif(e.rdates, '{}')`.as('rdates'),
+] as const;
+
 interface SourceParams {
   companyId: string;
   userId: string;
@@ -124,22 +161,22 @@ interface CourseParams {
 export class EventRepository {
   /** Events by source record, one prepared statement per form of the visibility predicate. */
   private readonly bySource = new Map<string, PreparedQuery<SourceParams, EventRow>>();
-  /** Course events, by which of `from` (1) and `to` (2) bound them. */
+  /** Course events, by which of `from` (1) and `to` (2) bound them and whether lean columns (4) do. */
   private readonly byCourses: PreparedQuery<CourseParams, EventRow>[];
 
   constructor(readonly db: Kysely<CalendarDatabase>) {
-    this.byCourses = [0, 1, 2, 3].map((bounds) =>
-      preparedQuery(db, `calendar_course_events_${bounds}`, (p: CourseParams) => {
-        let query = db
-          .selectFrom('calendar.calendar_events as e')
-          .selectAll('e')
+    this.byCourses = [0, 1, 2, 3, 4, 5, 6, 7].map((form) =>
+      preparedQuery(db, `calendar_course_events_${form}`, (p: CourseParams) => {
+        const events = db.selectFrom('calendar.calendar_events as e');
+        // Lean rows lack the other columns: their models answer LEAN_EVENT_FIELDS only.
+        let query = ((form & 4 ? events.select(LEAN_EVENT_COLUMNS) : events.selectAll('e')) as ReturnType<typeof events.selectAll<'e'>>)
           .where('e.company_id', '=', p.companyId)
           .where('e.parent_id', 'is', null)
           .where('e.is_cancelled', '=', false)
           .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
           .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
-        if (bounds & 2) query = query.where('e.start_time', '<', p.to);
-        if (bounds & 1) query = query.where(mayOccurFrom(p.from));
+        if (form & 2) query = query.where('e.start_time', '<', p.to);
+        if (form & 1) query = query.where(mayOccurFrom(p.from));
         return query.orderBy('e.start_time').orderBy('e.id');
       }),
     );
@@ -198,12 +235,15 @@ export class EventRepository {
     return rows.map(toEvent);
   }
 
-  /** A company's course events (live classes), not cancelled; the caller has checked access to the course. */
-  async findByCourses(companyId: string, courseIds: readonly string[], range?: { from?: Date | null; to?: Date | null }): Promise<CalendarEventModel[]> {
+  /**
+   * A company's course events (live classes), not cancelled; the caller has checked access to the course.
+   * `lean`: models answering LEAN_EVENT_FIELDS only.
+   */
+  async findByCourses(companyId: string, courseIds: readonly string[], range?: { from?: Date | null; to?: Date | null }, lean = false): Promise<CalendarEventModel[]> {
     if (courseIds.length === 0) return [];
     const from = range?.from ?? null;
     const to = range?.to ?? null;
-    const rows = await this.byCourses[(from ? 1 : 0) + (to ? 2 : 0)]!({ companyId, courseIds, from: from!, to: to! });
+    const rows = await this.byCourses[(from ? 1 : 0) + (to ? 2 : 0) + (lean ? 4 : 0)]!({ companyId, courseIds, from: from!, to: to! });
     return rows.map(toEvent);
   }
 

@@ -12,11 +12,16 @@ import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventPa
 import { expandOccurrences } from '../recurrence/expand-occurrences.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange, seriesOf, sortOccurrences } from '../recurrence/series-occurrences.js';
-import type { EventRepository } from '../repositories/event-repository.js';
+import { LEAN_EVENT_FIELDS, type EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
+
+function onlyLeanFields(fields: ReadonlySet<string>): boolean {
+  for (const field of fields) if (!LEAN_EVENT_FIELDS.has(field)) return false;
+  return true;
+}
 
 export class CalendarEventService {
   private readonly eventById: DataLoader<string, CalendarEventModel | null>;
@@ -138,15 +143,19 @@ export class CalendarEventService {
     return (await this.eventsByLiveClass.load(liveClassId))[0] ?? null;
   }
 
-  /** A course's events for company admins and the course's participants (checked by academy through `viewerRole`). */
-  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null): Promise<CalendarEventModel[]> {
+  /**
+   * A course's events for company admins and the course's participants (checked by academy through `viewerRole`).
+   * `fields`: those asked of each event; when all are LEAN_EVENT_FIELDS, only their columns are read.
+   */
+  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null, fields?: ReadonlySet<string>): Promise<CalendarEventModel[]> {
     if (!mayReadCourse(this.viewer, course)) return [];
     if (from && to) requireRange(from, to);
-    const key = `${from?.toISOString() ?? ''}/${to?.toISOString() ?? ''}`;
+    const lean = !!fields && onlyLeanFields(fields);
+    const key = `${from?.getTime() ?? ''}/${to?.getTime() ?? ''}/${lean}`;
     let loader = this.eventsByCourse.get(key);
     if (!loader) {
       loader = groupLoader(
-        (ids) => this.events.findByCourses(this.viewer.companyId, ids, { from, to }),
+        (ids) => this.events.findByCourses(this.viewer.companyId, ids, { from, to }, lean),
         (event) => event.courseId!,
       );
       this.eventsByCourse.set(key, loader);

@@ -199,6 +199,29 @@ describe('calendar entities', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data._entities[0].calendarEvents).toEqual([{ title: DEMO_LIVE_CLASSES[1].title }]);
   });
+  it('reads lean columns for Course.calendarEvents only when every asked field has them', async () => {
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const representations = [{ __typename: 'Course', id: '101', viewerRole: 'STUDENT' }];
+    const lean = await call('sam.student', ENTITIES_QUERY('Course', 'calendarEvents { ...Shown }').concat(' fragment Shown on CalendarEvent { id title start }'), {
+      representations,
+    });
+    const full = await call('sam.student', ENTITIES_QUERY('Course', 'calendarEvents { id title start ... on CalendarEvent { organizer { id } createdAt } }'), { representations });
+    stop();
+    expect(lean.body.errors).toBeUndefined();
+    expect(full.body.errors).toBeUndefined();
+    const courseEvents = statements.filter((sql) => sql.includes('"course_id" = any('));
+    expect(courseEvents).toHaveLength(2);
+    expect(courseEvents[0]).not.toContain('"metadata"');
+    expect(courseEvents[1]).toContain('"e".*');
+    const shown = (body: any) => body.data._entities[0].calendarEvents.map((e: any) => ({ id: e.id, title: e.title, start: e.start }));
+    expect(shown(lean.body)).toEqual(shown(full.body));
+    expect(full.body.data._entities[0].calendarEvents.length).toBeGreaterThan(0);
+    for (const event of full.body.data._entities[0].calendarEvents) {
+      expect(event.organizer?.id).toMatch(/^\d+$/);
+      expect(Date.parse(event.createdAt)).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('tenant isolation', () => {
