@@ -19,13 +19,13 @@ function expiryOf(token: string): number {
   }
 }
 
-export function cachedTokenVerifier(verify: UserTokenVerifier): UserTokenVerifier {
+/** A remembered token's viewer comes back as is, not in a promise: the auth step then costs none (pipeline/edge-request.ts). */
+export type CachedTokenVerifier = (token: string) => Viewer | Promise<Viewer>;
+
+export function cachedTokenVerifier(verify: UserTokenVerifier): CachedTokenVerifier {
   let current = new Map<string, { viewer: Viewer; expiresAt: number }>();
   let previous = new Map<string, { viewer: Viewer; expiresAt: number }>();
-  return async (token) => {
-    const hit = current.get(token) ?? previous.get(token);
-    if (hit && hit.expiresAt > Date.now()) return hit.viewer;
-    const viewer = await verify(token);
+  const remember = (token: string, viewer: Viewer) => {
     const expiresAt = expiryOf(token);
     if (expiresAt > Date.now()) {
       if (current.size >= MAX_ENTRIES) {
@@ -35,5 +35,10 @@ export function cachedTokenVerifier(verify: UserTokenVerifier): UserTokenVerifie
       current.set(token, { viewer, expiresAt });
     }
     return viewer;
+  };
+  return (token) => {
+    const hit = current.get(token) ?? previous.get(token);
+    if (hit && hit.expiresAt > Date.now()) return hit.viewer;
+    return verify(token).then((viewer) => remember(token, viewer));
   };
 }

@@ -11,10 +11,10 @@
  * A rule belongs in a step here, not in a transport, so that no way in
  * skips it.
  */
-import type { UserTokenVerifier } from '../../platform/auth/user-token.js';
 import type { GatewayConfig } from '../../platform/config.js';
 import type { RateLimiter } from '../rate-limiter.js';
 import type { Safelist } from '../safelist.js';
+import type { CachedTokenVerifier } from '../cached-token-verifier.js';
 import { authStep } from './auth-step.js';
 import type { Step } from './edge-request.js';
 import { operationStep } from './operation-step.js';
@@ -23,7 +23,7 @@ import { safelistStep } from './safelist-step.js';
 
 export interface GatewayPipelineOptions {
   config: GatewayConfig;
-  verifyUserToken: UserTokenVerifier;
+  verifyUserToken: CachedTokenVerifier;
   rateLimiter?: RateLimiter;
   safelist?: Safelist;
   /** Requests without a token run as the anonymous viewer (GATEWAY_ANONYMOUS, never in production). */
