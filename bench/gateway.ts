@@ -31,12 +31,13 @@ import { freePort } from '../platform/database/embedded-postgres.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
-import { OPERATION_NAMES, OPERATIONS, planRequest, type OperationName } from './gateway/operations.js';
+import { waitUntilAnswering } from './gateway/gateway-ready.js';
+import { OPERATION_NAMES, type OperationName } from './gateway/operations.js';
 import { cpuPerRequest, type CpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
-import { createScratch, runLoadProcess, startDatabase, waitUntil, type Service } from './gateway/services.js';
+import { createScratch, runLoadProcess, startDatabase, type Service } from './gateway/services.js';
 
 export interface GatewayBenchOptions {
   gateways: GatewayId[];
@@ -137,16 +138,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url, env: production.env });
       services.push(service);
       try {
-        const probe = planRequest('lookup', fixture);
-        await waitUntil(service, async () => {
-          const response = await fetch(url, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: `Bearer ${probe.token}` },
-            body: JSON.stringify({ query: OPERATIONS.lookup.query, variables: probe.variables }),
-            signal: AbortSignal.timeout(5000),
-          });
-          return response.status < 500 && (await response.text()).includes('"data"');
-        });
+        await waitUntilAnswering(service, url, fixture);
       } catch (error) {
         const reason = (error as Error).message;
         print(`  could not run: ${reason}`);

@@ -13,8 +13,9 @@ import { freePort } from '../../platform/database/embedded-postgres.js';
 import type { SubgraphName } from '../../platform/config.js';
 import type { CpuReading } from './cpu-meter.js';
 import { GATEWAYS } from './gateways.js';
-import { OPERATIONS, planRequest, type LoadFixture, type OperationName } from './operations.js';
-import { runLoadProcess, waitUntil, type Scratch, type Service } from './services.js';
+import { waitUntilAnswering } from './gateway-ready.js';
+import type { LoadFixture, OperationName } from './operations.js';
+import { runLoadProcess, type Scratch, type Service } from './services.js';
 
 export interface InterleaveOptions {
   rounds: number;
@@ -58,16 +59,7 @@ export async function startGatewayAt(
   process.env.BENCH_BASELINE_ROOT = root;
   const service = GATEWAYS['ours-baseline'].start({ ...options, port, processes: 1 });
   const url = `http://127.0.0.1:${port}/graphql`;
-  const probe = planRequest('lookup', options.fixture);
-  await waitUntil(service, async () => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${probe.token}` },
-      body: JSON.stringify({ query: OPERATIONS.lookup.query, variables: probe.variables }),
-      signal: AbortSignal.timeout(5000),
-    });
-    return response.status < 500 && (await response.text()).includes('"data"');
-  });
+  await waitUntilAnswering(service, url, options.fixture);
   return { service, url };
 }
 

@@ -173,17 +173,7 @@ describe('federated subscriptions through the gateway', () => {
     await slow.acknowledged;
     slow.pause();
     const count = 400;
-    await db.transaction().execute(async (trx) => {
-      for (let index = 0; index < count; index++) {
-        await publishEvent(trx, {
-          topic: 'meet.class.started',
-          companyId: BHEEM,
-          key: PHYSICS_ENERGY.id,
-          source: 'meet',
-          payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' },
-        });
-      }
-    });
+    await publishStartedInOneTransaction(count);
     await fast.event(count);
     expect(fast.events.every((event) => event.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
     slow.resume();
@@ -204,17 +194,7 @@ describe('federated subscriptions through the gateway', () => {
     await slow.open;
     slow.pause();
     const count = 400;
-    await db.transaction().execute(async (trx) => {
-      for (let index = 0; index < count; index++) {
-        await publishEvent(trx, {
-          topic: 'meet.class.started',
-          companyId: BHEEM,
-          key: PHYSICS_ENERGY.id,
-          source: 'meet',
-          payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' },
-        });
-      }
-    });
+    await publishStartedInOneTransaction(count);
     await fast.event(count);
     expect(fast.events.every((event) => event.data.liveClassStatusChanged.description.length === 60000)).toBe(true);
     slow.resume();
@@ -237,6 +217,21 @@ describe('federated subscriptions through the gateway', () => {
 });
 
 /** Until meet serves `count` upstream subscriptions (clients of one identity and operation share one); the test's timeout bounds it. */
+/** `count` start events of the physics class, committed together: they reach subscribers as one burst. */
+async function publishStartedInOneTransaction(count: number) {
+  await db.transaction().execute(async (trx) => {
+    for (let index = 0; index < count; index++) {
+      await publishEvent(trx, {
+        topic: 'meet.class.started',
+        companyId: BHEEM,
+        key: PHYSICS_ENERGY.id,
+        source: 'meet',
+        payload: { company_id: BHEEM, live_class_id: PHYSICS_ENERGY.id, course_id: '101' },
+      });
+    }
+  });
+}
+
 async function waitUntilSubscribed(count = 1) {
   await expect.poll(() => activeSubscriptions('meet'), { timeout: 60_000 }).toBe(count);
 }

@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<CalendarDatabase>>;
@@ -59,21 +60,7 @@ describe('calendar.event.* topics', () => {
 
   it('announces a mirrored record once per change, and nothing when a refused write rolls back', async () => {
     const taskId = randomUUID();
-    const stamp = '2026-05-01T10:00:00.000Z';
-    const payload = {
-      company_id: bheem,
-      actor_id: '8',
-      task_id: taskId,
-      task_name: 'Grade essays',
-      description: null,
-      status: 'TODO',
-      due_date: '2027-05-20T15:00:00.000Z',
-      project_id: randomUUID(),
-      project_name: 'Term',
-      assignee_id: '9',
-      created_at: stamp,
-      updated_at: stamp,
-    };
+    const payload = taskPayload(taskId, { task_name: 'Grade essays', due_date: '2027-05-20T15:00:00.000Z', project_name: 'Term' });
     const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
     await handle({ topic: 'project.task.created', companyId: bheem, payload } as DomainEventInput);
     await handle({ topic: 'project.task.created', companyId: bheem, payload } as DomainEventInput); // redelivered

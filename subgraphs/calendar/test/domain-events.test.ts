@@ -7,6 +7,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { leavePayload, milestonePayload, stamp, taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
 let db: ReturnType<typeof createKysely<CalendarDatabase>>;
@@ -30,42 +31,8 @@ const participantsOf = async (eventId: string) =>
     organizer: p.is_organizer,
   }));
 
-const stamp = '2026-05-01T10:00:00.000Z';
 const calendar = subgraphCaller(() => platform, 'calendar');
 const readAs = async (username: string, query: string, variables: Record<string, unknown> = {}) => dataOf(await calendar(username, query, variables));
-function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
-  return {
-    company_id: bheem,
-    actor_id: '8',
-    task_id: taskId,
-    task_name: 'Write the report',
-    description: null,
-    status: 'TODO',
-    due_date: '2026-05-20T15:00:00.000Z',
-    project_id: randomUUID(),
-    project_name: 'Reports',
-    assignee_id: '9',
-    created_at: stamp,
-    updated_at: stamp,
-    ...changes,
-  };
-}
-
-function milestonePayload(milestoneId: string) {
-  return {
-    company_id: bheem,
-    milestone_id: milestoneId,
-    milestone_name: 'Beta',
-    description: null,
-    due_date: '2026-06-30T18:30:00.000Z',
-    completed_at: null,
-    project_id: randomUUID(),
-    project_name: 'Site',
-    created_at: stamp,
-    updated_at: stamp,
-  };
-}
-
 describe('domain events mirrored as calendar events', () => {
   it('turns a task with a due date into one deadline at its time, however often the event comes', async () => {
     const taskId = randomUUID();
@@ -203,21 +170,7 @@ describe('domain events mirrored as calendar events', () => {
     expect((await eventsOf(milestoneId))[0]).toMatchObject({ title: 'Milestone: Beta', event_type: 'MILESTONE', all_day: true, completed: false });
 
     const leaveId = randomUUID();
-    const leave = {
-      company_id: bheem,
-      leave_id: leaveId,
-      employee_id: '9',
-      start_date: '2026-08-02T18:30:00.000Z',
-      end_date: '2026-08-05T18:30:00.000Z',
-      status: 'APPROVED',
-      leave_type: 'ANNUAL',
-      reason: null,
-      reviewed_by: '8',
-      reviewed_at: stamp,
-      review_comment: null,
-      created_at: stamp,
-      updated_at: stamp,
-    };
+    const leave = leavePayload(leaveId);
     await handle({ topic: 'hr.leave.approved', companyId: bheem, payload: leave } as DomainEventInput);
     const [event] = await eventsOf(leaveId);
     expect([event!.title, event!.event_type, event!.start_time.toISOString(), event!.end_time!.toISOString(), event!.organizer_id]).toEqual([

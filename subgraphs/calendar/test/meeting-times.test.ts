@@ -12,6 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
+import { leavePayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
 let radicale: RunningRadicale;
@@ -30,7 +31,6 @@ const calendar = subgraphCaller(() => platform, 'calendar');
 const ok = async (username: string, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(username, query, variables));
 const handle = (event: DomainEventInput) => db.transaction().execute((trx) => handleDomainEvent(trx, event, academyDomainEventDeps(platform.config)));
 const bheem = demoCompanyId('bheem');
-const stamp = '2026-05-01T10:00:00.000Z';
 
 const FIND = `query($ids: [ID!]!, $optional: [ID!]) { findMeetingTimes(attendeeIds: $ids, optionalAttendeeIds: $optional, durationMinutes: 60,
   from: "2027-09-13T00:00:00Z", to: "2027-09-14T00:00:00Z", limit: 50) { slots { start end score unavailable { id } } rejections { user { id } reason slots } } }`;
@@ -111,21 +111,7 @@ describe('findMeetingTimes', () => {
     await handle({
       topic: 'hr.leave.approved',
       companyId: bheem,
-      payload: {
-        company_id: bheem,
-        leave_id: randomUUID(),
-        employee_id: '9',
-        start_date: '2027-09-13T00:00:00.000Z',
-        end_date: '2027-09-13T00:00:00.000Z',
-        status: 'APPROVED',
-        leave_type: 'ANNUAL',
-        reason: null,
-        reviewed_by: '8',
-        reviewed_at: stamp,
-        review_comment: null,
-        created_at: stamp,
-        updated_at: stamp,
-      },
+      payload: leavePayload(randomUUID(), { start_date: '2027-09-13T00:00:00.000Z', end_date: '2027-09-13T00:00:00.000Z' }),
     } as DomainEventInput);
     const withEmil = await starts(['3', '4', '9']);
     expect(withEmil.slots).toEqual([]);
