@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import * as caldav from './caldav-client.js';
 
 const PEOPLE = { tara: 'tara.teacher', maya: 'maya.manager' } as const;
 type Person = keyof typeof PEOPLE;
@@ -19,27 +20,10 @@ const calendar = subgraphCaller(() => platform, 'calendar');
 const call = async (person: Person, query: string, variables?: Record<string, unknown>) => (await calendar(PEOPLE[person], query, variables)).body;
 const ok = async (person: Person, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(PEOPLE[person], query, variables));
 const sync = async (person: Person) => (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
-const connect = async (person: Person) =>
-  (
-    await ok(
-      person,
-      `mutation($url: String!, $username: String!, $password: String!) {
-    connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
-      { url: radicale.url, username: person, password: password(person) },
-    )
-  ).connectCalDAVAccount;
+const connect = async (person: Person) => (await ok(person, caldav.CONNECT_CALDAV, { url: radicale.url, username: person, password: password(person) })).connectCalDAVAccount;
 
-const auth = (person: Person) => ({ authorization: `Basic ${Buffer.from(`${person}:${password(person)}`).toString('base64')}` });
-async function remoteObjects(person: Person, calendarUrl = accounts[person].calendarUrl): Promise<{ href: string; etag: string; data: string }[]> {
-  const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth(person), depth: '1' } });
-  const hrefs = [...(await response.text()).matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(
-    hrefs.map(async (href) => {
-      const got = await fetch(href, { headers: auth(person) });
-      return { href, etag: got.headers.get('etag')!, data: await got.text() };
-    }),
-  );
-}
+const auth = (person: Person) => caldav.basicAuth(person, password(person));
+const remoteObjects = (person: Person, calendarUrl = accounts[person].calendarUrl) => caldav.remoteObjects(calendarUrl, auth(person));
 const summaries = async (person: Person, calendarUrl?: string) => (await remoteObjects(person, calendarUrl)).map((o) => /SUMMARY:([^\r\n]*)/.exec(o.data)?.[1]).sort();
 const later = () =>
   new Date(Date.now() + 60_000)

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import * as caldav from './caldav-client.js';
 
 const PEOPLE = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', admin: 'admin' } as const;
 type Person = keyof typeof PEOPLE;
@@ -18,33 +19,17 @@ let platform: TestPlatform;
 const accounts = {} as Record<Person, { id: string; calendarUrl: string }>;
 
 const calendar = subgraphCaller(() => platform, 'calendar');
-const call = async (person: Person, query: string, variables?: Record<string, unknown>) => (await calendar(PEOPLE[person], query, variables)).body;
 const ok = async (person: Person, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(PEOPLE[person], query, variables));
 async function sync(person: Person) {
   const status = (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts[person].id })).syncCalDAV;
   expect(status).toEqual({ state: 'IDLE', lastError: null });
 }
 
-const auth = (person: Person) => ({ authorization: `Basic ${Buffer.from(`${person}:${password(person)}`).toString('base64')}` });
-async function remoteObjects(person: Person): Promise<{ href: string; etag: string; data: string }[]> {
-  const { calendarUrl } = accounts[person];
-  const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth(person), depth: '1' } });
-  const hrefs = [...(await response.text()).matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(
-    hrefs.map(async (href) => {
-      const got = await fetch(href, { headers: auth(person) });
-      return { href, etag: got.headers.get('etag')!, data: await got.text() };
-    }),
-  );
-}
+const auth = (person: Person) => caldav.basicAuth(person, password(person));
+const remoteObjects = (person: Person) => caldav.remoteObjects(accounts[person].calendarUrl, auth(person));
 const remoteWith = async (person: Person, text: string) => (await remoteObjects(person)).find((o) => o.data.includes(text));
-async function remotePut(person: Person, href: string, data: string, etag?: string) {
-  const response = await fetch(href, { method: 'PUT', headers: { ...auth(person), 'content-type': 'text/calendar', ...(etag ? { 'if-match': etag } : {}) }, body: data });
-  expect(response.status).toBeLessThan(300);
-}
-async function remoteDelete(person: Person, href: string) {
-  expect((await fetch(href, { method: 'DELETE', headers: auth(person) })).status).toBeLessThan(300);
-}
+const remotePut = (person: Person, href: string, data: string, etag?: string) => caldav.remotePut(href, data, auth(person), etag);
+const remoteDelete = (person: Person, href: string) => caldav.remoteDelete(href, auth(person));
 const later = () =>
   new Date(Date.now() + 60_000)
     .toISOString()
@@ -64,12 +49,7 @@ beforeAll(async () => {
   radicale = await startRadicale((Object.keys(PEOPLE) as Person[]).map((person) => ({ username: person, password: password(person) })));
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
   for (const person of Object.keys(PEOPLE) as Person[]) {
-    const { connectCalDAVAccount } = await ok(
-      person,
-      `mutation($url: String!, $username: String!, $password: String!) {
-      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
-      { url: radicale.url, username: person, password: password(person) },
-    );
+    const { connectCalDAVAccount } = await ok(person, caldav.CONNECT_CALDAV, { url: radicale.url, username: person, password: password(person) });
     accounts[person] = connectCalDAVAccount;
   }
   const { createCalendarEvent } = await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {

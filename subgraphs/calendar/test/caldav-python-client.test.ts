@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../../../platform/paths.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import * as caldav from './caldav-client.js';
 
 const PEOPLE = { maya: 'maya.manager', tara: 'tara.teacher', emil: 'emil.employee' } as const;
 type Person = keyof typeof PEOPLE;
@@ -56,14 +57,7 @@ beforeAll(async () => {
   radicale = await startRadicale((['maya', 'tara'] as Person[]).map((person) => ({ username: person, password: password(person) })));
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
   for (const person of ['maya', 'tara'] as Person[]) {
-    accounts[person] = (
-      await ok(
-        person,
-        `mutation($url: String!, $username: String!, $password: String!) {
-      connectCalDAVAccount(url: $url, username: $username, appPassword: $password) { id calendarUrl } }`,
-        { url: radicale.url, username: person, password: password(person) },
-      )
-    ).connectCalDAVAccount;
+    accounts[person] = (await ok(person, caldav.CONNECT_CALDAV, { url: radicale.url, username: person, password: password(person) })).connectCalDAVAccount;
   }
   eventId = (
     await ok('maya', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {

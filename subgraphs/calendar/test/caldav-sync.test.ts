@@ -5,6 +5,7 @@ import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import * as caldav from './caldav-client.js';
 import type { CalendarDatabase } from '../database.js';
 
 const PASSWORD = 'tara-app-password';
@@ -40,24 +41,10 @@ const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title isCancelled exte
   occurrences(from: "2026-01-01T00:00:00Z", to: "2026-12-31T00:00:00Z") { start recurrenceId event { title } } } }`;
 
 // The user's calendar app, speaking plain CalDAV.
-const auth = { authorization: `Basic ${Buffer.from(`tara:${PASSWORD}`).toString('base64')}` };
+const auth = caldav.basicAuth('tara', PASSWORD);
 let calendarUrl: string;
-async function remoteObjects(): Promise<{ href: string; etag: string; data: string }[]> {
-  const response = await fetch(calendarUrl, { method: 'PROPFIND', headers: { ...auth, depth: '1' } });
-  const xml = await response.text();
-  const hrefs = [...xml.matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => new URL(m[1]!, calendarUrl).toString());
-  return Promise.all(
-    hrefs.map(async (href) => {
-      const got = await fetch(href, { headers: auth });
-      return { href, etag: got.headers.get('etag')!, data: await got.text() };
-    }),
-  );
-}
-const remoteWith = async (text: string) => (await remoteObjects()).find((o) => o.data.includes(text));
-async function remotePut(href: string, data: string, etag?: string) {
-  const response = await fetch(href, { method: 'PUT', headers: { ...auth, 'content-type': 'text/calendar', ...(etag ? { 'if-match': etag } : {}) }, body: data });
-  expect(response.status).toBeLessThan(300);
-}
+const remoteWith = async (text: string) => (await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes(text));
+const remotePut = (href: string, data: string, etag?: string) => caldav.remotePut(href, data, auth, etag);
 const stamp = (date: Date) =>
   date
     .toISOString()
@@ -135,7 +122,7 @@ describe('CalDAV sync with a real Radicale', () => {
     const dentist = (await remoteWith('SUMMARY:Dentist'))!;
     const { calendarEvents } = await ok(`{ calendarEvents(from: "2026-04-20T00:00:00Z", to: "2026-04-21T00:00:00Z") { event { id title } } }`);
     const dentistHere = calendarEvents.find((o: any) => o.event.title === 'Dentist').event;
-    expect((await fetch(dentist.href, { method: 'DELETE', headers: auth })).status).toBeLessThan(300);
+    await caldav.remoteDelete(dentist.href, auth);
     await sync();
     expect((await ok(EVENT, { id: dentistHere.id })).calendarEvent.isCancelled).toBe(true);
 
