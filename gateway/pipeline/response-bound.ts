@@ -8,10 +8,19 @@
  */
 export const RESPONSE_TOO_LARGE = 'RESPONSE_TOO_LARGE';
 
-/** True when `body` is over `maxBytes` in UTF-8; measured exactly only when its length could be (a string of n units is n to 3n bytes). */
-export function exceedsBound(body: string, maxBytes: number): boolean {
-  if (maxBytes <= 0 || body.length * 3 <= maxBytes) return false;
-  return body.length > maxBytes || Buffer.byteLength(body) > maxBytes;
+/**
+ * True when `body` (one string, or its chunks: answer-chunks.ts) is over `maxBytes` in UTF-8; measured exactly
+ * only when its length could be (a string of n units is n to 3n bytes).
+ */
+export function exceedsBound(body: string | readonly string[], maxBytes: number): boolean {
+  const parts = typeof body === 'string' ? [body] : body;
+  let length = 0;
+  for (const part of parts) length += part.length;
+  if (maxBytes <= 0 || length * 3 <= maxBytes) return false;
+  if (length > maxBytes) return true;
+  let bytes = 0;
+  for (const part of parts) bytes += Buffer.byteLength(part);
+  return bytes > maxBytes;
 }
 
 export const tooLargeMessage = (maxBytes: number) => `The answer exceeds the ${maxBytes} bytes an operation may return: ask for fewer fields or items`;

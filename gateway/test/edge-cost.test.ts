@@ -18,7 +18,9 @@ import { postTo } from './support/gateway-platform.js';
 const LINK = 'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])';
 const ITEMS = `${LINK}\ntype Query { items(n: Int!): [Item!]! }\ntype Item @key(fields: "id") { id: ID! text: String! }`;
 const EXTRA = `${LINK}\ntype Item @key(fields: "id") { id: ID! more: String! }`;
-const itemResolvers = { Query: { items: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_, i) => ({ id: `i${i}`, text: 'x'.repeat(100) })) } };
+// One item's text outside Latin-1: an answer with it is a two-byte string (gateway/answer-chunks.ts).
+const itemText = (i: number) => (i === 7 ? `${'x'.repeat(98)}\u{1F393}` : 'x'.repeat(100));
+const itemResolvers = { Query: { items: (_: unknown, { n }: { n: number }) => Array.from({ length: n }, (_, i) => ({ id: `i${i}`, text: itemText(i) })) } };
 const extraResolvers = { Item: { __resolveReference: ({ id }: { id: string }) => ({ id, more: 'm'.repeat(100) }) } };
 
 let items: SubgraphServer;
@@ -96,6 +98,18 @@ describe('response size', () => {
       expect(large.body.data ?? null).toBeNull();
       expect(large.body.errors?.[0]?.extensions?.code).toBe('RESPONSE_TOO_LARGE');
     }
+  });
+
+  it('answers a large answer on the fast lane, written in chunks, as Apollo Server does', async () => {
+    const { post } = await gatewayWith({});
+    const query = '{ items(n: 400) { id text more } }';
+    const [first, second] = [await post(query), await post(query)];
+    expect(second.status).toBe(200);
+    expect(second.body).toEqual(first.body);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    const answered = second.body.data.items as { id: string; text: string; more: string }[];
+    expect(answered).toHaveLength(400);
+    expect(answered.every((item, i) => item.id === `i${i}` && item.text === itemText(i) && item.more === 'm'.repeat(100))).toBe(true);
   });
 
   it('stops reading a subgraph answer past the bound', async () => {
