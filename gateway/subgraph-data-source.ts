@@ -27,6 +27,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
 import type { CancelSignal } from './cancellation.js';
 import { InFlightRequests } from './in-flight-requests.js';
+import { answerText } from './subgraph-answer-text.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -140,7 +141,8 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
   private async send(headers: Record<string, string>, body: string, signal: CancelSignal | undefined): Promise<RawAnswer> {
     const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
-    return { statusCode: response.statusCode, text: await response.body.text() };
+    // Decoded one-byte whatever characters it holds (subgraph-answer-text.ts).
+    return { statusCode: response.statusCode, text: answerText(Buffer.from(await response.body.arrayBuffer())) };
   }
 
   /** Why a fetch failed, with a stable code: the request's time ran out, its answer was too large, or the subgraph is unavailable. */

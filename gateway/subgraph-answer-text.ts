@@ -1,0 +1,54 @@
+/**
+ * A subgraph's answer bytes (UTF-8 JSON) as the text JSON.parse reads, kept
+ * a one-byte string. One character past Latin-1 (an emoji in a live class's
+ * title) makes the decoded text two-byte, twice its length in memory: an
+ * 87 kB answer became a 174 kB string, over the 128 kB past which V8
+ * allocates a string in its large-object space, and decoding it took
+ * ~1.1 ms in-process against ~0.02 ms for the same answer in ASCII.
+ * Such characters only occur inside JSON strings, where `\uXXXX` escapes
+ * say the same: they are written so (UTF-16 units, as JSON.parse reads
+ * them) and the rest is decoded as before. JSON.parse then makes two-byte
+ * strings only of the values that hold them.
+ */
+import { isAscii } from 'node:buffer';
+
+const HEX = '0123456789abcdef';
+
+function escapeUnit(unit: number): string {
+  return `\\u${HEX[(unit >> 12) & 15]}${HEX[(unit >> 8) & 15]}${HEX[(unit >> 4) & 15]}${HEX[unit & 15]}`;
+}
+
+/** The code point of the UTF-8 sequence at `index` of `length` bytes (a well-formed one: invalid bytes are left to the decoder). */
+function codePoint(bytes: Uint8Array, index: number, length: number): number {
+  if (length === 2) return ((bytes[index]! & 0x1f) << 6) | (bytes[index + 1]! & 0x3f);
+  if (length === 3) return ((bytes[index]! & 0x0f) << 12) | ((bytes[index + 1]! & 0x3f) << 6) | (bytes[index + 2]! & 0x3f);
+  return ((bytes[index]! & 0x07) << 18) | ((bytes[index + 1]! & 0x3f) << 12) | ((bytes[index + 2]! & 0x3f) << 6) | (bytes[index + 3]! & 0x3f);
+}
+
+const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
+
+export function answerText(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString('latin1');
+  const parts: string[] = [];
+  let from = 0;
+  for (let index = 0; index < bytes.length; index++) {
+    const lead = bytes[index]!;
+    // 0xc2-0xc3 lead U+0080-U+00FF (Latin-1, one-byte); 0xc4-0xdf, 0xe0-0xef, 0xf0-0xf4 lead what is past it.
+    if (lead < 0xc4 || lead > 0xf4) continue;
+    const length = lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+    let wellFormed = true;
+    for (let next = 1; next < length; next++) if (!isContinuation(bytes[index + next])) wellFormed = false;
+    if (!wellFormed) continue;
+    const point = codePoint(bytes, index, length);
+    // Overlong forms and surrogates are not valid UTF-8: left to the decoder, which replaces them.
+    if (point < 0x100 || (point >= 0xd800 && point <= 0xdfff) || point > 0x10ffff) continue;
+    parts.push(bytes.toString('utf8', from, index));
+    if (point < 0x10000) parts.push(escapeUnit(point));
+    else parts.push(escapeUnit(0xd800 + ((point - 0x10000) >> 10)) + escapeUnit(0xdc00 + ((point - 0x10000) & 0x3ff)));
+    index += length - 1;
+    from = index + 1;
+  }
+  if (from === 0) return bytes.toString('utf8');
+  parts.push(bytes.toString('utf8', from));
+  return parts.join('');
+}

@@ -1,0 +1,48 @@
+/**
+ * A subgraph's answer bytes decoded for JSON.parse (gateway/subgraph-answer-text.ts):
+ * characters past Latin-1 become `\uXXXX` escapes, so the text stays one-byte,
+ * and what JSON.parse reads from it is what it reads from the plain decoding,
+ * malformed UTF-8 included.
+ */
+import { describe, expect, it } from 'vitest';
+import { answerText } from '../subgraph-answer-text.js';
+
+const parsedAlike = (bytes: Buffer) => expect(JSON.parse(answerText(bytes))).toEqual(JSON.parse(bytes.toString('utf8')));
+
+describe('the text of a subgraph answer', () => {
+  it('reads ASCII and Latin-1 as they are', () => {
+    for (const text of ['{"data":{"a":"plain"}}', '{"data":{"a":"Caf\u00e9 cr\u00e8me \u00ff"}}']) {
+      expect(answerText(Buffer.from(text))).toBe(text);
+    }
+  });
+
+  it('escapes characters past Latin-1, in two, three and four bytes', () => {
+    const text = '{"data":{"title":"\u0100 \u03a9 \u20ac \uffff \u{1F393} \u{10FFFF} end","\u{1F393}key":["\u00e9\u4e2d"]}}';
+    const decoded = answerText(Buffer.from(text));
+    expect(decoded).not.toMatch(/[^\x00-\xff]/);
+    expect(decoded).toContain('\\ud83c\\udf93');
+    expect(JSON.parse(decoded)).toEqual(JSON.parse(text));
+  });
+
+  it('leaves malformed UTF-8 to the decoder, as before', () => {
+    const head = Buffer.from('{"data":{"a":"');
+    const tail = Buffer.from('"}}');
+    const malformed = [
+      [0xe2, 0x82], // truncated three-byte sequence
+      [0xf0, 0x9f, 0x8e], // truncated four-byte sequence
+      [0xed, 0xa0, 0x80], // an encoded surrogate
+      [0xe0, 0x80, 0x80], // an overlong NUL
+      [0xf4, 0x90, 0x80, 0x80], // past U+10FFFF
+      [0xc4], // a lead byte alone
+      [0xc4, 0x80, 0x80], // a stray continuation after a good sequence
+    ];
+    for (const bytes of malformed) parsedAlike(Buffer.concat([head, Buffer.from(bytes), Buffer.from('x\u{1F393}'), tail]));
+  });
+
+  it('decodes a large answer with one emoji to the same data', () => {
+    const items = Array.from({ length: 2000 }, (_, index) => ({ id: String(index), title: index === 1500 ? 'Live \u{1F393}' : 'Live class' }));
+    const bytes = Buffer.from(JSON.stringify({ data: { _entities: [{ liveClasses: items }] } }));
+    parsedAlike(bytes);
+    expect(answerText(bytes)).not.toMatch(/[^\x00-\xff]/);
+  });
+});
