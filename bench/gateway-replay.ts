@@ -11,12 +11,14 @@
  *     node --import tsx bench/gateway-replay.ts record /tmp/replay.json
  *   replay: the same operations against the saved answers, for N seconds each:
  *     node --import tsx [--cpu-prof] bench/gateway-replay.ts replay /tmp/replay.json [seconds] [operations]
- *   BENCH_REPLAY_EMOJI=1 puts one non-Latin-1 character into every course's shortname (a two-byte answer).
+ *   BENCH_REPLAY_EMOJI=1 puts an emoji into every course's shortname and every title (one character past Latin-1
+ *   is enough to make a string two-byte). BENCH_REPLAY_WHOLE=1 decodes and writes as before answer-chunks.ts.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
 import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { answerChunks } from '../gateway/answer-chunks.js';
+import { answerText } from '../gateway/subgraph-answer-text.js';
 import type { SubgraphAnswer } from '../gateway/execution/execute-plan.js';
 import type { PreparedOperation } from '../gateway/execution/plan-executor.js';
 import { PlanExecutor } from '../gateway/execution/plan-executor.js';
@@ -47,12 +49,13 @@ if ((mode !== 'record' && mode !== 'replay') || !file) {
   process.exit(2);
 }
 
-type Sender = (service: string, body: string) => Promise<string>;
+type Sender = (service: string, body: string) => Promise<Buffer>;
 
 // Each step its own function, so that a CPU profile of a replay tells them apart.
 const requestBody = (query: string, variables: Record<string, unknown>, operationName: string | undefined) => JSON.stringify({ query, variables, operationName });
-const parseAnswer = (text: string) => JSON.parse(text) as SubgraphAnswer;
-/** As fast-lane.ts writes it (BENCH_REPLAY_WHOLE=1: one string, as it did before answer-chunks.ts), encoded as the socket does. */
+/** As subgraph-data-source.ts reads an answer (BENCH_REPLAY_WHOLE=1: decoded as it was before subgraph-answer-text.ts). */
+const parseAnswer = (bytes: Buffer) => JSON.parse(process.env.BENCH_REPLAY_WHOLE === '1' ? bytes.toString('utf8') : answerText(bytes)) as SubgraphAnswer;
+/** As fast-lane.ts writes it (BENCH_REPLAY_WHOLE=1: one string, as before answer-chunks.ts), encoded as the socket does. */
 const encodeAnswer = (result: GatewayExecutionResult) => {
   const answer = { errors: result.errors, data: result.data, extensions: result.extensions };
   if (process.env.BENCH_REPLAY_WHOLE === '1') return Buffer.from(`${JSON.stringify(answer)}\n`);
@@ -110,7 +113,7 @@ if (mode === 'record') {
       });
       const text = await response.body.text();
       recording.answers[`${token}\n${service}\n${body}`] = text;
-      return text;
+      return Buffer.from(text);
     });
     // Seeded choices: every company's course list, and course pages of several companies.
     let seed = 7;
@@ -138,9 +141,9 @@ const recording = JSON.parse(readFileSync(file, 'utf8')) as Recording;
 const seconds = Number(rest[0] ?? 5);
 const operations = (rest[1] ?? 'courseList,coursePage').split(',') as OperationName[];
 const emoji = process.env.BENCH_REPLAY_EMOJI === '1';
-// With the emoji: every shortname in the answers, and in the expected data, gets one.
-const withEmoji = (text: string) => (emoji ? text.replace(/"shortname":"/g, '"shortname":"\u{1F393}') : text);
-const answers = new Map(Object.entries(recording.answers).map(([key, text]) => [key, withEmoji(text)]));
+// Every one, in the answers and the expected data alike (one is enough to make a string two-byte).
+const withEmoji = (text: string) => (emoji ? text.replace(/"(shortname|title)":"/g, '"$1":"\u{1F393}') : text);
+const answers = new Map(Object.entries(recording.answers).map(([key, text]) => [key, Buffer.from(withEmoji(text))]));
 let token = '';
 const run = executorOver(recording.supergraph, async (service, body) => {
   const text = answers.get(`${token}\n${service}\n${body}`);
