@@ -13,6 +13,10 @@
  * a new or invalid text, extensions, another media type, variables that do
  * not coerce (graphql-js runs no resolver then), a text refused by the text
  * checks (Apollo refuses it the same way).
+ *
+ * Apollo Server's plugins do not run for fast requests: a plugin added to
+ * the subgraph's server with per-request work must have that work done here
+ * too (the text-input checks are).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
