@@ -9,56 +9,62 @@ import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 const bheem = demoCompanyId('bheem');
 export const stamp = '2026-05-01T10:00:00.000Z';
 
+/** A record of Bheem's as every ERP payload carries it: the company, its own fields, the times it was written, then what a test changes. */
+const ofBheem = (fields: Record<string, unknown>, changes: Record<string, unknown>) => ({
+  company_id: bheem,
+  ...fields,
+  created_at: stamp,
+  updated_at: stamp,
+  ...changes,
+});
+
 export function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
-  return {
-    company_id: bheem,
-    actor_id: '8',
-    task_id: taskId,
-    task_name: 'Write the report',
-    description: null,
-    status: 'TODO',
-    due_date: '2026-05-20T15:00:00.000Z',
-    project_id: randomUUID(),
-    project_name: 'Reports',
-    assignee_id: '9',
-    created_at: stamp,
-    updated_at: stamp,
-    ...changes,
-  };
+  return ofBheem(
+    {
+      actor_id: '8',
+      task_id: taskId,
+      task_name: 'Write the report',
+      description: null,
+      status: 'TODO',
+      due_date: '2026-05-20T15:00:00.000Z',
+      project_id: randomUUID(),
+      project_name: 'Reports',
+      assignee_id: '9',
+    },
+    changes,
+  );
 }
 
 export function milestonePayload(milestoneId: string, changes: Record<string, unknown> = {}) {
-  return {
-    company_id: bheem,
-    milestone_id: milestoneId,
-    milestone_name: 'Beta',
-    description: null,
-    due_date: '2026-06-30T18:30:00.000Z',
-    completed_at: null,
-    project_id: randomUUID(),
-    project_name: 'Site',
-    created_at: stamp,
-    updated_at: stamp,
-    ...changes,
-  };
+  return ofBheem(
+    {
+      milestone_id: milestoneId,
+      milestone_name: 'Beta',
+      description: null,
+      due_date: '2026-06-30T18:30:00.000Z',
+      completed_at: null,
+      project_id: randomUUID(),
+      project_name: 'Site',
+    },
+    changes,
+  );
 }
 
 /** Emil's approved annual leave. */
 export function leavePayload(leaveId: string, changes: Record<string, unknown> = {}) {
-  return {
-    company_id: bheem,
-    leave_id: leaveId,
-    employee_id: '9',
-    start_date: '2026-08-02T18:30:00.000Z',
-    end_date: '2026-08-05T18:30:00.000Z',
-    status: 'APPROVED',
-    leave_type: 'ANNUAL',
-    reason: null,
-    reviewed_by: '8',
-    reviewed_at: stamp,
-    review_comment: null,
-    created_at: stamp,
-    updated_at: stamp,
-    ...changes,
-  };
+  return ofBheem(
+    {
+      leave_id: leaveId,
+      employee_id: '9',
+      start_date: '2026-08-02T18:30:00.000Z',
+      end_date: '2026-08-05T18:30:00.000Z',
+      status: 'APPROVED',
+      leave_type: 'ANNUAL',
+      reason: null,
+      reviewed_by: '8',
+      reviewed_at: stamp,
+      review_comment: null,
+    },
+    changes,
+  );
 }
