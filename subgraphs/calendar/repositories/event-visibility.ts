@@ -31,6 +31,7 @@ export function viewerOfForm(viewer: Viewer, companyId: string, moodleUserId: st
   return { userId: '', roles: viewer.roles, companyId, moodleUserId: viewer.moodleUserId ? moodleUserId : undefined };
 }
 
+/** The predicate; a branch added here that reads another property of the viewer must show in visibilityForm too. */
 export function visibleTo(viewer: Viewer) {
   return (eb: EventsScope): Expression<SqlBool> => {
     const company = eb('e.company_id', '=', viewer.companyId);
