@@ -23,7 +23,12 @@ export function recordingDownloadRoute(files: RecordingFiles, signer: RecordingU
     path: RECORDINGS_PATH,
     handle: async (request, response) => {
       const url = new URL(request.url ?? '/', 'http://meet.local');
-      const id = decodeURIComponent(url.pathname.slice(RECORDINGS_PATH.length));
+      let id: string;
+      try {
+        id = decodeURIComponent(url.pathname.slice(RECORDINGS_PATH.length));
+      } catch {
+        return sendJson(response, 400, { error: 'Recording link refused: malformed path' }); // not percent-encoding (`%ZZ`)
+      }
       const scope = url.searchParams.get('scope');
       const refusal = signer.check(id, url.searchParams.get('expires'), url.searchParams.get('sig'), scope);
       if (refusal) return sendJson(response, 403, { error: `Recording link refused: ${refusal}` });

@@ -300,5 +300,10 @@ describe('after and around a class (through the gateway)', () => {
     expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
     const part = await fetch(viaGateway(recording.url), { headers: { range: 'bytes=4-7' } });
     expect([part.status, await part.text()]).toEqual([206, 'ftyp']);
+    // A path that is not percent-encoding (`%ZZ`, a cut `%E0%A4`) is a client's error, not a 500.
+    for (const id of ['%ZZ', '%E0%A4', `${DEMO_ENDED_LIVE_CLASS.recordingId}%`]) {
+      const malformed = await fetch(viaGateway(recording.url).replace(/\/recordings\/[^?]+/, `/recordings/${id}`));
+      expect([malformed.status, await malformed.json()], id).toEqual([400, { error: 'Recording link refused: malformed path' }]);
+    }
   });
 });
