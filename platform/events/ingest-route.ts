@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { createKysely } from '../database/connection.js';
+import { storableTextProblem } from '../graphql/text-input.js';
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { sendJson } from '../http/respond.js';
 import { isUuid } from '../ids.js';
@@ -71,11 +72,16 @@ export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
       const { id, topic, company_id: companyId, key, payload } = envelope;
       if (typeof id !== 'string' || id.length === 0 || id.length > 200)
         return refuse(response, 400, 'BAD_REQUEST', '"id" (the sender\'s event id) must be a string of 1 to 200 characters');
+      // Stored as text (events.ingested, the outbox's key): PostgreSQL refuses NUL, and a lone surrogate would be stored changed.
+      const idProblem = storableTextProblem(id);
+      if (idProblem) return refuse(response, 400, 'BAD_REQUEST', `"id" ${idProblem}`);
       if (typeof topic !== 'string') return refuse(response, 400, 'BAD_REQUEST', '"topic" must be a string');
       const definition = findTopic(topic);
       if (!definition) return refuse(response, 422, 'UNKNOWN_TOPIC', `Unknown topic "${topic}"`);
       if (!isUuid(companyId)) return refuse(response, 400, 'BAD_REQUEST', '"company_id" must be a UUID');
       if (key !== undefined && (typeof key !== 'string' || key.length === 0)) return refuse(response, 400, 'BAD_REQUEST', '"key", when given, must be a non-empty string');
+      const keyProblem = typeof key === 'string' ? storableTextProblem(key) : null;
+      if (keyProblem) return refuse(response, 400, 'BAD_REQUEST', `"key" ${keyProblem}`);
       if (typeof payload === 'object' && payload !== null && 'company_id' in payload && (payload as { company_id: unknown }).company_id !== companyId) {
         return refuse(response, 422, 'INVALID_PAYLOAD', 'payload.company_id differs from company_id');
       }

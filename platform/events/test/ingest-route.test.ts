@@ -103,4 +103,15 @@ describe('event ingestion endpoint', () => {
     expect(await deliver(notJson, signIngestRequest(SECRET, notJson))).toMatchObject({ status: 400 });
     expect((await outboxRows()).length).toBe(before);
   });
+
+  it('refuses with 400 an event id or key PostgreSQL cannot store as text, publishing nothing', async () => {
+    const before = (await outboxRows()).length;
+    for (const overrides of [{ id: 'core-\u0000' }, { key: 'task\u0000' }, { id: 'core-\ud800' }, { key: 'task-\udc00' }, { id: 'core-\u001b[31m' }]) {
+      const body = envelope(overrides);
+      const answer = await deliver(body, signIngestRequest(SECRET, body));
+      expect(answer, JSON.stringify(overrides)).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+      expect(answer.body.error.message).toMatch(/^"(id|key)" (may not contain control characters|is not valid Unicode text)/);
+    }
+    expect((await outboxRows()).length).toBe(before);
+  });
 });
