@@ -71,6 +71,35 @@ describe('LiveKit webhook route edges', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('refuses with 400, writing nothing, a signed event whose text or times PostgreSQL cannot store', async () => {
+    // class-101-demo2 is a demo class's room: these reach the queries on it, not only the event id's claim.
+    const now = String(Math.floor(Date.now() / 1000));
+    const room = { name: 'class-101-demo2' };
+    const egressInfo = { egressId: 'EG_nul', roomName: 'class-101-demo2', status: 'EGRESS_COMPLETE', fileResults: [{ filename: 'a\u0000.mp4', location: 'x', size: '10' }] };
+    const cases: [string, Record<string, unknown>][] = [
+      ['NUL in the event id', { event: 'room_started', room, id: 'EV_nul\u0000', createdAt: now }],
+      ['NUL in the room name', { event: 'room_started', room: { name: 'class-101-demo2\u0000' }, id: 'EV_room_nul', createdAt: now }],
+      ['a lone surrogate in the event id (protobuf refuses it)', { event: 'room_started', room, id: 'EV_lone\ud800', createdAt: now }],
+      ['createdAt past year 9999', { event: 'room_started', room, id: 'EV_far', createdAt: '99999999999999999' }],
+      ['NUL in a participant identity', { event: 'participant_joined', room, participant: { identity: '4\u0000', sid: 'PA_nul' }, id: 'EV_who_nul', createdAt: now }],
+      [
+        'a participant joinedAt past year 9999',
+        { event: 'participant_joined', room, participant: { identity: '4', sid: 'PA_far', joinedAt: '99999999999999' }, id: 'EV_join_far', createdAt: now },
+      ],
+      ['NUL in an egress file name', { event: 'egress_ended', egressInfo, id: 'EV_file_nul', createdAt: now }],
+    ];
+    for (const [what, event] of cases) {
+      const answer = await postSigned(JSON.stringify(event));
+      expect(answer.status, what).toBe(400);
+      expect(answer.body.error, what).toMatch(/not a LiveKit WebhookEvent: .*(control characters|invalid UTF8|out of range)/);
+    }
+    expect(await meet.exec(`SELECT id FROM meet.webhook_events WHERE id IN ('EV_room_nul', 'EV_far', 'EV_who_nul', 'EV_join_far', 'EV_file_nul') OR id LIKE 'EV\\_lone%'`)).toEqual(
+      [],
+    );
+    expect(await meet.exec(`SELECT id FROM meet.recordings WHERE egress_id = 'EG_nul'`)).toEqual([]);
+    expect(await meet.exec(`SELECT id FROM meet.attendance WHERE participant_sid IN ('PA_nul', 'PA_far')`)).toEqual([]);
+  });
+
   it('logs stale and repeated deliveries', async () => {
     const stale = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } }, { createdAt: new Date(Date.now() - 3_600_000) });
     expect(stale.status).toBe(400);

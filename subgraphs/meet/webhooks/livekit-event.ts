@@ -1,5 +1,6 @@
 /** The parts of LiveKit's WebhookEvent meet acts on, in plain types (times as Dates, sizes as numbers). */
 import { EgressStatus, type EgressInfo, type WebhookEvent } from 'livekit-server-sdk';
+import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 
 export interface LiveKitEgressFile {
   filename: string;
@@ -30,37 +31,64 @@ export interface MeetWebhookEvent {
   egress: MeetEgress | null;
 }
 
-const fromSeconds = (value: bigint) => (value > 0n ? new Date(Number(value) * 1000) : null);
-const fromNanos = (value: bigint) => (value > 0n ? new Date(Number(value / 1_000_000n)) : null);
+/** A value meet cannot store: the event is refused (400) rather than failing in PostgreSQL (500). */
+export class UnstorableEventError extends Error {}
+
+/** A time PostgreSQL can store (years 1..9999 are far past anything LiveKit sends), else UnstorableEventError. */
+function date(milliseconds: number, field: string): Date {
+  const value = new Date(milliseconds);
+  const year = value.getUTCFullYear();
+  if (Number.isNaN(year) || year < 1 || year > 9999) throw new UnstorableEventError(`${field} is out of range`);
+  return value;
+}
+
+const fromSeconds = (value: bigint, field: string) => (value > 0n ? date(Number(value) * 1000, field) : null);
+const fromNanos = (value: bigint, field: string) => (value > 0n ? date(Number(value / 1_000_000n), field) : null);
+
+/** Text as PostgreSQL stores it (no NUL, no other control character, no lone surrogate), else UnstorableEventError. */
+function text(value: string, field: string): string {
+  const problem = storableTextProblem(value);
+  if (problem) throw new UnstorableEventError(`${field} ${problem}`);
+  return value;
+}
 
 /** An egress as LiveKit reports it (webhook or ListEgress), in meet's terms. */
 export function toMeetEgress(egress: EgressInfo): MeetEgress {
   const file = egress.fileResults?.[0] ?? (egress.result.case === 'file' ? egress.result.value : undefined);
   return {
-    egressId: egress.egressId,
-    roomName: egress.roomName,
+    egressId: text(egress.egressId, 'egressInfo.egressId'),
+    roomName: text(egress.roomName, 'egressInfo.roomName'),
     status: EgressStatus[egress.status] ?? 'EGRESS_STARTING',
-    startedAt: fromNanos(egress.startedAt),
-    endedAt: fromNanos(egress.endedAt),
-    error: egress.error,
-    file: file ? { filename: file.filename, location: file.location, sizeBytes: Number(file.size), durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000) } : null,
+    startedAt: fromNanos(egress.startedAt, 'egressInfo.startedAt'),
+    endedAt: fromNanos(egress.endedAt, 'egressInfo.endedAt'),
+    error: text(egress.error, 'egressInfo.error'),
+    file: file
+      ? {
+          filename: text(file.filename, 'egressInfo.file.filename'),
+          location: text(file.location, 'egressInfo.file.location'),
+          sizeBytes: Number(file.size),
+          durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000),
+        }
+      : null,
   };
 }
 
+/** The event in meet's terms; UnstorableEventError for text or times meet could not store. */
 export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
+  const roomName = event.room?.name || event.egressInfo?.roomName || null;
   return {
-    id: event.id,
-    event: event.event,
-    createdAt: fromSeconds(event.createdAt) ?? new Date(),
-    roomName: event.room?.name || event.egressInfo?.roomName || null,
+    id: text(event.id, 'id'),
+    event: text(event.event, 'event'),
+    createdAt: fromSeconds(event.createdAt, 'createdAt') ?? new Date(),
+    roomName: roomName === null ? null : text(roomName, 'room.name'),
     roomParticipants: event.room?.numParticipants ?? 0,
     participant: event.participant
       ? {
-          sid: event.participant.sid,
-          identity: event.participant.identity,
-          joinedAt: fromSeconds(event.participant.joinedAt),
+          sid: text(event.participant.sid, 'participant.sid'),
+          identity: text(event.participant.identity, 'participant.identity'),
+          joinedAt: fromSeconds(event.participant.joinedAt, 'participant.joinedAt'),
           kind: event.participant.kind,
-          metadata: event.participant.metadata,
+          metadata: text(event.participant.metadata, 'participant.metadata'),
         }
       : null,
     egress: event.egressInfo ? toMeetEgress(event.egressInfo) : null,
