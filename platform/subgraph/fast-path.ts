@@ -14,12 +14,13 @@
  * not coerce (graphql-js runs no resolver then), a text refused by the text
  * checks (Apollo refuses it the same way).
  *
- * Apollo Server's plugins do not run for fast requests: a plugin added to
- * the subgraph's server with per-request work must have that work done here
- * too (the text-input checks are).
+ * Apollo Server's plugins do not run for fast requests: a plugin of the
+ * subgraph's server with per-request hooks must have that work done here too
+ * and be named in `accountedFor` (the text-input checks are), or
+ * checkPlugins refuses the server at start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import client from 'prom-client';
 import { checkTextInput } from '../graphql/text-input.js';
@@ -49,6 +50,8 @@ export interface FastPathOptions {
   /** Apollo Server's formatError, as configured for the subgraph. */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
   includeStacktrace: boolean;
+  /** Plugins of the subgraph's server whose per-request work execute() does itself (the text-input checks). */
+  accountedFor: readonly ApolloServerPlugin[];
 }
 
 export interface FastAnswer {
@@ -72,6 +75,20 @@ function contentTypeFor(accept: string | undefined): string | undefined {
   if (accept === undefined || accept === '*/*' || accept === 'application/json') return JSON_TYPE;
   if (accept === 'application/graphql-response+json') return 'application/graphql-response+json; charset=utf-8';
   return undefined;
+}
+
+/** Apollo Server's plugin hooks that run for a request; none of them runs for a fast one. */
+const PER_REQUEST_HOOKS = ['requestDidStart', 'contextCreationDidFail', 'invalidRequestWasReceived', 'unexpectedErrorProcessingRequest'] as const;
+
+/**
+ * Every plugin a started server runs, the ones Apollo Server adds by default included (cache control, inline
+ * traces, landing page...): Apollo keeps them in `internals.plugins`, which is not public API, so a version
+ * that moves them fails here rather than leaving the check blind.
+ */
+export function installedPlugins(server: ApolloServer<any>): readonly ApolloServerPlugin[] {
+  const plugins = (server as unknown as { internals?: { plugins?: unknown } }).internals?.plugins;
+  if (!Array.isArray(plugins)) throw new Error("Apollo Server's plugins are not where fast-path.ts reads them (internals.plugins): check it against this version");
+  return plugins as ApolloServerPlugin[];
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -118,6 +135,21 @@ export function createFastPath(options: FastPathOptions) {
 
   return {
     plugin,
+
+    /** Throws unless each of the server's plugins with per-request hooks is this path's own or in `accountedFor`. */
+    checkPlugins(plugins: readonly ApolloServerPlugin[]): void {
+      const unaccounted = plugins.filter(
+        (candidate) => candidate !== plugin && !options.accountedFor.includes(candidate) && PER_REQUEST_HOOKS.some((hook) => typeof candidate[hook] === 'function'),
+      );
+      if (unaccounted.length === 0) return;
+      const described = unaccounted.map((candidate) => {
+        const id = (candidate as { __internal_plugin_id__?: string }).__internal_plugin_id__;
+        return `${id ? `Apollo's ${id}` : 'a plugin'} (${PER_REQUEST_HOOKS.filter((hook) => typeof candidate[hook] === 'function').join(', ')})`;
+      });
+      throw new Error(
+        `${options.service}: the fast path skips Apollo Server's plugins, and ${described.join('; ')} would not run for its requests: do that work in fast-path.ts and name the plugin in accountedFor, or disable it`,
+      );
+    },
 
     /** The request's prepared form when this path may serve it (a parsed JSON POST body and its accept header), else undefined. */
     prepare(method: string | undefined, body: unknown, headers: IncomingHttpHeaders): FastRequest | undefined {

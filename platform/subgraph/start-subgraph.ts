@@ -34,7 +34,7 @@ import { measureRequest } from '../observability/http-metrics.js';
 import { metricsRoute } from '../observability/metrics.js';
 import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
 import { createSubgraphAuthenticator } from './authenticate.js';
-import { createFastPath } from './fast-path.js';
+import { createFastPath, installedPlugins } from './fast-path.js';
 import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
@@ -68,7 +68,9 @@ export async function startSubgraph<TContext extends BaseContext>(
     resolvers: module.resolvers as never,
   });
   const formatErrorLogged = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, log);
-  const fastPath = createFastPath({ service: module.name, schema, formatError: formatErrorLogged, includeStacktrace: !config.production });
+  const textInput = textInputPlugin();
+  // The fast path runs the text checks itself (checkTextInput).
+  const fastPath = createFastPath({ service: module.name, schema, formatError: formatErrorLogged, includeStacktrace: !config.production, accountedFor: [textInput] });
   const apollo = new ApolloServer<TContext>({
     schema,
     // Subgraphs sit behind the gateway: no landing page, traces or introspection for outsiders.
@@ -85,13 +87,15 @@ export async function startSubgraph<TContext extends BaseContext>(
       ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      textInputPlugin(),
+      textInput,
       // Texts that reach execution are served past this pipeline next time (fast-path.ts).
       fastPath.plugin,
     ],
     csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
   });
   await apollo.start();
+  // With Apollo's defaults now added: any plugin with per-request work must be accounted for by the fast path.
+  fastPath.checkPlugins(installedPlugins(apollo));
 
   const authenticate = createSubgraphAuthenticator(config, module.name, createUserTokenVerifier(config.auth));
   const graphql = createGraphQLHttpHandler<TContext>({
