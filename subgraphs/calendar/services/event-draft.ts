@@ -72,7 +72,8 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   ] as const) {
     if (!inDateRange(date)) throw badInput(`${field} must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, field);
   }
-  if (draft.end && draft.end.getUTCFullYear() > 9999) throw badInput('end is too far in the future', 'end');
+  // Written so that an Invalid Date (a CalDAV DURATION past what a Date holds: NaN fails every comparison) is refused too.
+  if (draft.end && !(draft.end.getUTCFullYear() <= 9999)) throw badInput('end is too far in the future', 'end');
   for (const [field, text] of [
     ['title', title],
     ['description', draft.description],

@@ -186,6 +186,24 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(calendarEvents.map((o: any) => o.event.title)).not.toContain('Every hour');
   });
 
+  it('an object whose DURATION ends past any date is skipped, and the rest of the sync applies', async () => {
+    const object = (uid: string, lines: string[]) =>
+      ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Attacker//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260401T000000Z', ...lines, 'END:VEVENT', 'END:VCALENDAR', ''].join(
+        '\r\n',
+      );
+    // 99,999,999 weeks from 2026 is past what a Date holds: its end was an Invalid Date, and the insert failed the whole sync.
+    await remotePut(
+      'neil',
+      new URL('endless.ics', accounts.neil.calendarUrl).toString(),
+      object('endless-1', ['DTSTART:20260505T080000Z', 'DURATION:P99999999W', 'SUMMARY:Endless']),
+    );
+    await remotePut('neil', new URL('fine.ics', accounts.neil.calendarUrl).toString(), object('fine-1', ['DTSTART:20260505T100000Z', 'DURATION:PT1H', 'SUMMARY:Fine one']));
+    await sync('neil');
+    const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-05T00:00:00Z", to: "2026-05-06T00:00:00Z") { event { title } } }`);
+    expect(calendarEvents.map((o: any) => o.event.title)).toContain('Fine one');
+    expect(calendarEvents.map((o: any) => o.event.title)).not.toContain('Endless');
+  });
+
   it('the organiser edits and cancels from their calendar', async () => {
     const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
     await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Curriculum review (room 2)'), copy.etag);
