@@ -10,7 +10,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
-import { graphqlRuntime } from '../platform/subgraph/subscriptions/graphql-runtime.js';
+import { formatErrors } from '../platform/graphql/normalize-errors.js';
 import { answerChunks } from './answer-chunks.js';
 import type { PlanExecutor } from './execution/plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -18,9 +18,7 @@ import { countErrors, countOperation, countRefusal, gatewayMetrics } from './gat
 import { answerHead } from './pipeline/answer-status.js';
 import { RESPONSE_TOO_LARGE, exceedsBound, tooLargeBody } from './pipeline/response-bound.js';
 
-// Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
-const { GraphQLError } = graphqlRuntime;
-type GraphQLError = InstanceType<typeof GraphQLError>;
+export { formatErrors };
 
 export interface FastLaneOptions {
   /** The executor of the supergraph serving now (it changes on reload). */
@@ -37,20 +35,6 @@ export interface FastLaneRequest {
   query: unknown;
   operationName: unknown;
   variables: unknown;
-}
-
-/** As Apollo Server's error normalisation: a code on every error, a stack trace outside production, then formatError. */
-export function formatErrors(errors: readonly GraphQLError[], options: Pick<FastLaneOptions, 'formatError' | 'includeStacktrace'>): GraphQLFormattedError[] {
-  return errors.map((raw) => {
-    const error = raw instanceof GraphQLError ? raw : new GraphQLError((raw as Error).message, { originalError: raw as Error });
-    const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
-    if (options.includeStacktrace) extensions.stacktrace = error.stack?.split('\n');
-    try {
-      return options.formatError({ ...error.toJSON(), extensions }, error);
-    } catch {
-      return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-    }
-  });
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';

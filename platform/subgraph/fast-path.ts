@@ -23,12 +23,12 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import client from 'prom-client';
+import { normalizeErrors } from '../graphql/normalize-errors.js';
 import { checkTextInput } from '../graphql/text-input.js';
 import { instrument, metricsRegistry } from '../observability/metrics.js';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 
-// Errors of Apollo's graphql-js instance, as the schema's execution raises them.
-const { GraphQLError, execute } = graphqlRuntime;
+const { execute } = graphqlRuntime;
 
 const served = instrument(
   'bheem_subgraph_fast_path_requests_total',
@@ -110,29 +110,6 @@ export function createFastPath(options: FastPathOptions) {
     },
   };
 
-  /** As Apollo Server's error normalisation: a code on every error, extensions.http as the answer's status, a stack trace outside production, then formatError. */
-  function formatErrors(errors: readonly unknown[]): { formatted: GraphQLFormattedError[]; status: number | undefined; headers: Record<string, string> } {
-    let status: number | undefined;
-    const headers: Record<string, string> = {};
-    const formatted = errors.map((raw) => {
-      const error = raw instanceof GraphQLError ? raw : new GraphQLError((raw as Error).message, { originalError: raw as Error });
-      const extensions: Record<string, unknown> = { ...error.extensions, code: error.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
-      const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
-      if (isRecord(http) && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
-        if (typeof http.status === 'number') status = http.status;
-        if (http.headers instanceof Map) for (const [name, value] of http.headers) headers[name] = String(value);
-        delete extensions.http;
-      }
-      if (options.includeStacktrace) extensions.stacktrace = error.stack?.split('\n');
-      try {
-        return options.formatError({ ...error.toJSON(), extensions }, error);
-      } catch {
-        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-      }
-    });
-    return { formatted, status, headers };
-  }
-
   return {
     plugin,
 
@@ -180,7 +157,7 @@ export function createFastPath(options: FastPathOptions) {
       });
       // No data at all: the variables did not coerce or the operation name matched nothing; nothing ran.
       if (result.data === undefined) return undefined;
-      const errors = result.errors?.length ? formatErrors(result.errors) : undefined;
+      const errors = result.errors?.length ? normalizeErrors(result.errors, options) : undefined;
       servedHere.inc();
       return {
         status: errors?.status ?? 200,
