@@ -106,7 +106,7 @@ export function spawnProgram(scratch: Scratch, name: string, program: string, ar
 }
 
 /** Polls `probe` until it resolves true; fails when the service exits or the time is up. */
-export async function waitUntil(service: Service, probe: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+export async function waitUntil(service: Service, probe: () => Promise<boolean>, timeoutMs = Number(process.env.BENCH_READY_TIMEOUT_MS ?? 90_000)): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (service.child.exitCode !== null) throw new Error(`${service.name} exited with code ${service.child.exitCode}; see ${service.logFile}`);
