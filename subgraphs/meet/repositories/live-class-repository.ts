@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { LiveClassesTable, LiveClassStatus, MeetDatabase } from '../database.js';
 import type { LiveClassFilter, LiveClassModel } from '../models.js';
 import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
+import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
 export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
@@ -29,6 +30,39 @@ export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
   };
 }
 
+/**
+ * Fields of LiveClass answered from LEAN_CLASS_COLUMNS alone (and the
+ * recordings, which need the id and the course): a course's class list asking
+ * for no other (the course list, the course page) reads those columns only,
+ * 8 of 17, none of the five bookkeeping timestamps.
+ */
+export const LEAN_CLASS_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'course', 'title', 'scheduledAt', 'durationMinutes', 'status', 'host', 'recordings']);
+
+const LEAN_CLASS_COLUMNS = ['id', 'company_id', 'course_id', 'title', 'scheduled_at', 'duration_minutes', 'status', 'host_user_id'] as const;
+type LeanClassRow = Pick<Selectable<LiveClassesTable>, (typeof LEAN_CLASS_COLUMNS)[number]>;
+
+/** A model answering LEAN_CLASS_FIELDS only: the other fields are absent (a type stretched for one read path). */
+function toLeanLiveClass(row: LeanClassRow): LiveClassModel {
+  return {
+    id: row.id,
+    companyId: row.company_id,
+    courseId: row.course_id,
+    title: row.title,
+    scheduledAt: row.scheduled_at,
+    durationMinutes: row.duration_minutes,
+    status: row.status,
+    hostUserId: row.host_user_id,
+  } as LiveClassModel;
+}
+
+interface ListParams {
+  companyId: string;
+  courseIds: readonly string[];
+  statuses: readonly LiveClassStatus[];
+  from: Date;
+  to: Date;
+}
+
 export interface NewLiveClass {
   companyId: string;
   courseId: string;
@@ -44,13 +78,45 @@ export interface NewLiveClass {
 }
 
 export class LiveClassRepository {
+  /** Hot reads (entity fetches of every course list and page), built once on first use: repositories of transactions never run them. */
+  private byIds?: PreparedQuery<{ companyId: string; ids: readonly string[] }, Selectable<LiveClassesTable>>;
+  /** Classes of some courses, by which of status (1), `from` (2) and `to` (4) filter them and whether lean columns (8) do. */
+  private readonly ofCourses: PreparedQuery<ListParams, LeanClassRow>[] = [];
+
   constructor(private readonly db: Kysely<MeetDatabase>) {}
 
   async findByIds(companyId: string, ids: readonly string[]): Promise<LiveClassModel[]> {
     const valid = uuidsOnly(ids);
     if (valid.length === 0) return [];
-    const rows = await this.db.selectFrom('live_classes').selectAll().where('company_id', '=', companyId).where('id', 'in', valid).execute();
-    return rows.map(toLiveClass);
+    this.byIds ??= preparedQuery(this.db, 'meet_classes_by_ids', (p: { companyId: string; ids: readonly string[] }) =>
+      this.db.selectFrom('live_classes').selectAll().where('company_id', '=', p.companyId).where('id', '=', sql<string>`any(${p.ids}::uuid[])`),
+    );
+    return (await this.byIds({ companyId, ids: valid })).map(toLiveClass);
+  }
+
+  /**
+   * Classes of some courses of one company (Course.liveClasses of an entity fetch), by scheduled time, as one prepared
+   * statement per form of the filter. `lean`: models answering LEAN_CLASS_FIELDS only.
+   */
+  async listOfCourses(companyId: string, courseIds: readonly string[], filter: LiveClassFilter, lean = false): Promise<LiveClassModel[]> {
+    const valid = moodleIdsOnly(courseIds);
+    if (valid.length === 0) return [];
+    const statuses = filter.status?.length ? filter.status : null;
+    const form = (statuses ? 1 : 0) + (filter.from ? 2 : 0) + (filter.to ? 4 : 0) + (lean ? 8 : 0);
+    const query = (this.ofCourses[form] ??= preparedQuery(this.db, `meet_course_classes_${form}`, (p: ListParams) => {
+      const classes = this.db.selectFrom('live_classes');
+      // Lean rows lack the other columns: their models answer LEAN_CLASS_FIELDS only.
+      let query = ((form & 8 ? classes.select(LEAN_CLASS_COLUMNS) : classes.selectAll()) as ReturnType<typeof classes.selectAll>)
+        .where('company_id', '=', p.companyId)
+        .where('course_id', '=', sql<string>`any(${p.courseIds}::bigint[])`);
+      if (form & 1) query = query.where('status', '=', sql<LiveClassStatus>`any(${p.statuses}::text[])`);
+      // A class overlaps [from, to) when it starts before `to` and ends after `from`.
+      if (form & 4) query = query.where('scheduled_at', '<', p.to);
+      if (form & 2) query = query.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${p.from}`);
+      return query.orderBy('scheduled_at').orderBy('id');
+    }));
+    const rows = await query({ companyId, courseIds: valid, statuses: statuses ?? [], from: filter.from!, to: filter.to! });
+    return rows.map(lean ? toLeanLiveClass : (toLiveClass as (row: LeanClassRow) => LiveClassModel));
   }
 
   /** Locks the row for a state change (within a transaction). */

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { MeetDatabase, RecordingsTable, RecordingStatus } from '../database.js';
 import type { RecordingModel } from '../models.js';
 import { before, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
+import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
 /** First half of the advisory lock key serialising recording starts (the class id's hash is the second). */
@@ -41,14 +42,36 @@ export interface NewRecording {
 /** Recordings that still run in LiveKit. */
 export const ACTIVE_RECORDING = ['RECORDING', 'PROCESSING'] as const;
 
+interface ByIdsParams {
+  companyId: string;
+  ids: readonly string[];
+}
+
 export class RecordingRepository {
+  /** Hot reads (entity fetches of every course page), built once on first use: repositories of transactions never run them. */
+  private prepared?: Record<'byIds' | 'byClasses' | 'byCourses', PreparedQuery<ByIdsParams, Selectable<RecordingsTable>>>;
+
   constructor(private readonly db: Kysely<MeetDatabase>) {}
+
+  private get reads() {
+    const db = this.db;
+    const live = (p: ByIdsParams) => db.selectFrom('recordings').selectAll().where('company_id', '=', p.companyId);
+    this.prepared ??= {
+      byIds: preparedQuery(db, 'meet_recordings_by_ids', (p: ByIdsParams) => live(p).where('id', '=', sql<string>`any(${p.ids}::uuid[])`)),
+      byClasses: preparedQuery(db, 'meet_recordings_of_classes', (p: ByIdsParams) =>
+        live(p).where('live_class_id', '=', sql<string>`any(${p.ids}::uuid[])`).where('status', '!=', 'DELETED').orderBy('created_at', 'desc'),
+      ),
+      byCourses: preparedQuery(db, 'meet_recordings_of_courses', (p: ByIdsParams) =>
+        live(p).where('course_id', '=', sql<string>`any(${p.ids}::bigint[])`).where('status', '!=', 'DELETED').orderBy('created_at', 'desc'),
+      ),
+    };
+    return this.prepared;
+  }
 
   async findByIds(companyId: string, ids: readonly string[]): Promise<RecordingModel[]> {
     const valid = uuidsOnly(ids);
     if (valid.length === 0) return [];
-    const rows = await this.db.selectFrom('recordings').selectAll().where('company_id', '=', companyId).where('id', 'in', valid).execute();
-    return rows.map(toRecording);
+    return (await this.reads.byIds({ companyId, ids: valid })).map(toRecording);
   }
 
   /**
@@ -74,29 +97,13 @@ export class RecordingRepository {
   async listByClasses(companyId: string, classIds: readonly string[]): Promise<RecordingModel[]> {
     const valid = uuidsOnly(classIds);
     if (valid.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('recordings')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('live_class_id', 'in', valid)
-      .where('status', '!=', 'DELETED')
-      .orderBy('created_at', 'desc')
-      .execute();
-    return rows.map(toRecording);
+    return (await this.reads.byClasses({ companyId, ids: valid })).map(toRecording);
   }
 
   async listByCourses(companyId: string, courseIds: readonly string[]): Promise<RecordingModel[]> {
     const valid = moodleIdsOnly(courseIds);
     if (valid.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('recordings')
-      .selectAll()
-      .where('company_id', '=', companyId)
-      .where('course_id', 'in', valid)
-      .where('status', '!=', 'DELETED')
-      .orderBy('created_at', 'desc')
-      .execute();
-    return rows.map(toRecording);
+    return (await this.reads.byCourses({ companyId, ids: valid })).map(toRecording);
   }
 
   /** A page of a course's recordings (`publishedOnly` for students), newest first, after a cursor's [micros, id]. */

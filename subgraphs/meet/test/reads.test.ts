@@ -66,6 +66,45 @@ describe('meet reads', () => {
     expect(course.recordings[0].url).toMatch(new RegExp(`/recordings/${DEMO_ENDED_LIVE_CLASS.recordingId}\\?expires=\\d+&sig=`));
   });
 
+  it('answers a course’s classes from lean rows when the fields asked allow it, and alike from whole rows', async () => {
+    const leanFields = 'id title scheduledAt durationMinutes status course { id } host { id } recordings { id status }';
+    const otherFields = ['description', 'endsAt', 'startedAt', 'endedAt', 'roomName', 'record', 'waitForModerator', 'createdAt', 'updatedAt'];
+    const course = { representations: [{ __typename: 'Course', id: '101', viewerRole: null }] };
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const lean = await call('admin', ENTITIES_QUERY('Course', `liveClasses { ${leanFields} }`), course);
+    const whole = await call('admin', ENTITIES_QUERY('Course', `liveClasses { ${leanFields} ${otherFields.join(' ')} }`), course);
+    stop();
+    expect(lean.body.errors).toBeUndefined();
+    expect(whole.body.errors).toBeUndefined();
+    const [leanRead, wholeRead] = statements.filter((sql) => sql.includes('"live_classes"'));
+    expect(leanRead).not.toContain('room_name');
+    expect(wholeRead).toContain('*');
+    const classes = whole.body.data._entities[0].liveClasses;
+    expect(classes.length).toBeGreaterThan(1);
+    const leanOnly = ({ id, title, scheduledAt, durationMinutes, status, course, host, recordings }: any) => ({
+      id,
+      title,
+      scheduledAt,
+      durationMinutes,
+      status,
+      course,
+      host,
+      recordings,
+    });
+    expect(lean.body.data._entities[0].liveClasses).toEqual(classes.map(leanOnly));
+    // Each other field, asked beside lean ones, answers as the whole rows do (a lean read would lack its column).
+    for (const field of otherFields) {
+      const one = await call('admin', ENTITIES_QUERY('Course', `liveClasses { id ${field} }`), course);
+      expect(one.body.errors, field).toBeUndefined();
+      expect(one.body.data._entities[0].liveClasses, field).toEqual(classes.map((c: any) => ({ id: c.id, [field]: c[field] })));
+    }
+    // The whole rows answer as a class read by id does.
+    const byId = await call('admin', `{ ${classes.map((c: any, index: number) => `c${index}: liveClass(id: "${c.id}") { ${leanFields} ${otherFields.join(' ')} }`).join(' ')} }`);
+    expect(byId.body.errors).toBeUndefined();
+    expect(classes).toEqual(classes.map((_: unknown, index: number) => byId.body.data[`c${index}`]));
+  });
+
   it('shows attendance per user with the sum of their intervals to teachers, and students their own entry only', async () => {
     const query = `{ liveClass(id: "${ended}") { attendance { user { id } secondsPresent leftAt intervals { joinedAt leftAt } } } }`;
     const teacher = await call('tara.teacher', query);
