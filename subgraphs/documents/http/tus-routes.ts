@@ -127,6 +127,10 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
 
   const create = async (request: IncomingMessage, response: ServerResponse, id: string, uploadId: string) => {
     if (id !== '') return refuse(request, response, 405, 'POST to the endpoint to create an upload');
+    // Extensions we do not offer (OPTIONS lists those we do): @tus/server would answer 501, a server error for a client's choice.
+    if (request.headers['upload-defer-length'] !== undefined || request.headers['upload-concat'] !== undefined) {
+      return refuse(request, response, 400, 'Upload-Defer-Length and Upload-Concat are not supported: send Upload-Length, the declared size');
+    }
     const claimed = await sessions.claimForTransfer(uploadId);
     const current = claimed ?? (await sessions.statusOf(uploadId));
     if (!current) return refuse(request, response, 404, 'No such upload');
