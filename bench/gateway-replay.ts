@@ -11,6 +11,7 @@
  *     node --import tsx bench/gateway-replay.ts record /tmp/replay.json
  *   replay: the same operations against the saved answers, for N seconds each:
  *     node --import tsx [--cpu-prof] bench/gateway-replay.ts replay /tmp/replay.json [seconds] [operations]
+ *   BENCH_REPLAY_REQUESTS=N runs N requests of each operation instead of `seconds` (instruction counts).
  *   BENCH_REPLAY_EMOJI=1 puts an emoji into every course's shortname and every title (one character past Latin-1
  *   is enough to make a string two-byte). BENCH_REPLAY_WHOLE=1 decodes and writes as before answer-chunks.ts.
  */
@@ -166,7 +167,9 @@ for (const operation of operations) {
   let bytes = 0;
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  while (performance.now() - started < seconds * 1000) {
+  // BENCH_REPLAY_REQUESTS=N: exactly N requests (for instruction counts, e.g. under callgrind), not `seconds`.
+  const fixed = Number(process.env.BENCH_REPLAY_REQUESTS ?? 0);
+  while (fixed > 0 ? count < fixed : performance.now() - started < seconds * 1000) {
     for (const recorded of requests) {
       token = recorded.token;
       bytes += (await run(operation, recorded.variables)).length;
