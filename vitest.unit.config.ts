@@ -13,6 +13,7 @@ export const UNIT_TESTS = [
   'gateway/test/node-flags.test.ts',
   'gateway/test/operation-admission.test.ts',
   'gateway/test/plan-executor.test.ts',
+  'gateway/test/shape-response.test.ts',
   'platform/crypto/test/credential-cipher.test.ts',
   'platform/jobs/test/periodic-job.test.ts',
   'subgraphs/academy/test/moodle-time-zone.test.ts',

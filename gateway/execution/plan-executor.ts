@@ -207,7 +207,8 @@ export class PlanExecutor {
     } else if (plan) {
       await executePlan(plan, run);
     }
-    const shaped = shapeResponse(run.data, shape);
+    // The answer may share the merged data's objects, unless deferred parts will still merge into them.
+    const shaped = shapeResponse(run.data, shape, defer === undefined);
     if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled.deferShapes!(conditions), compiled.schema);
     const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.

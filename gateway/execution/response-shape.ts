@@ -49,6 +49,8 @@ export interface TypeFields {
   /** False when the runtime type is unknown or not an object while `__typename` is asked: the object becomes null. */
   valid: boolean;
   fields: FieldShape[];
+  /** Every field a leaf or `__typename`: an input object already in this form can be the answer's own (shape-response.ts). */
+  leaves: boolean;
 }
 
 export interface ShapeContext {
@@ -156,7 +158,8 @@ export class SelectionShape {
     }
     // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
     const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);
-    return { typeName: oneByte(runtime.name), valid, fields };
+    const leaves = fields.every((field) => field.isTypename || field.value.isValid !== undefined);
+    return { typeName: oneByte(runtime.name), valid, fields, leaves };
   }
 
   private valueShape(type: GraphQLOutputType, subSelections: SelectionSetNode[]): ValueShape {

@@ -8,7 +8,7 @@
  * the fetches themselves failed nowhere (see plan-executor.ts).
  */
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
-import type { SelectionShape, ValueShape } from './response-shape.js';
+import type { SelectionShape, TypeFields, ValueShape } from './response-shape.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
 const { GraphQLError } = graphqlRuntime;
@@ -20,6 +20,8 @@ type Path = (string | number)[];
 interface ShapingRun {
   path: Path;
   errors: GraphQLError[];
+  /** Whether the answer may share the input's objects and lists that are already in its form (see inShape). */
+  reuse: boolean;
 }
 
 function invalidGraphQL(message: string, path: Path): GraphQLError {
@@ -44,7 +46,8 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
       return null;
     }
     const item = shape.item;
-    const output = new Array<unknown>(input.length);
+    // Reusing, the input list itself while every item completes to itself: a copy only from the first that does not.
+    let output = run.reuse ? undefined : new Array<unknown>(input.length);
     let nullified = false;
     for (let index = 0; index < input.length; index++) {
       const value = input[index] as unknown;
@@ -57,16 +60,38 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
         }
         nullified = true; // the whole list is null; go on to report every item
       }
-      output[index] = completed;
+      if (output === undefined && completed !== value) output = input.slice(0, index);
+      if (output !== undefined) output[index] = completed;
       run.path.pop();
     }
-    return nullified ? null : output;
+    return nullified ? null : (output ?? input);
   }
   if (typeof input !== 'object' || Array.isArray(input)) {
     run.errors.push(invalidGraphQL(`Invalid non-object value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
     return null;
   }
   return completeObject(input as Json, shape.object!, run, parentType);
+}
+
+/**
+ * Whether an object of leaves is already its own answer: its keys exactly the fields' response names in their
+ * order, `__typename` the runtime type's, each leaf valid or a null where the type allows one. Such objects (the
+ * live classes of a course list, as their subgraph wrote them) are not copied: nothing in them would change.
+ */
+function inShape(input: Json, type: TypeFields): boolean {
+  const fields = type.fields;
+  let index = 0;
+  for (const key in input) {
+    const field = fields[index++];
+    if (field === undefined || key !== field.responseName) return false;
+    const value = input[key];
+    if (field.isTypename) {
+      if (value !== type.typeName) return false;
+    } else if (value === null) {
+      if (field.value.nonNull) return false;
+    } else if (value === undefined || !field.value.isValid!(value)) return false;
+  }
+  return index === fields.length;
 }
 
 function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, parentType: string): Json | null {
@@ -77,6 +102,7 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
     return null;
   }
   if (!type.valid) return null;
+  if (run.reuse && type.leaves && inShape(input, type)) return input;
   const output: Json = {};
   const fields = type.fields;
   for (let index = 0; index < fields.length; index++) {
@@ -113,14 +139,18 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
 
 /** Shapes one object at `path` of the response (a part @defer put off); null when a non-null field of it has no value. */
 export function shapeObject(input: Json, shape: SelectionShape, path: readonly (string | number)[]): { data: Json | null; errors: GraphQLError[] } {
-  const run: ShapingRun = { path: [...path], errors: [] };
+  const run: ShapingRun = { path: [...path], errors: [], reuse: false };
   const data = completeObject(input, shape, run, shape.type.name);
   return { data, errors: run.errors };
 }
 
-/** Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. */
-export function shapeResponse(input: Json, root: SelectionShape): { data: Json | null; errors: GraphQLError[] } {
-  const run: ShapingRun = { path: [], errors: [] };
+/**
+ * Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. With `reuse`,
+ * the answer shares the input's objects and lists already in their answer's form: only for input that nothing
+ * changes afterwards (not the primary part of @defer, whose deferred fetches merge into the same objects).
+ */
+export function shapeResponse(input: Json, root: SelectionShape, reuse = false): { data: Json | null; errors: GraphQLError[] } {
+  const run: ShapingRun = { path: [], errors: [], reuse };
   const data = completeObject(input, root, run, root.type.name);
   return { data, errors: run.errors };
 }
