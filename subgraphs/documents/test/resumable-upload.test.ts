@@ -252,7 +252,8 @@ describe('who may upload', () => {
     expect((await tus('POST', mine.endpoint, { 'Upload-Token': mine.token, 'Upload-Length': '8' })).status).toBe(409);
     expect((await tus('POST', colleague.endpoint, { 'Upload-Token': colleague.token, 'Upload-Length': '9' })).status).toBe(413);
     // Extensions we do not offer (a deferred length, concatenation) are the client's error, not a 5xx; the upload may still be created.
-    for (const extension of [{ 'Upload-Defer-Length': '1' }, { 'Upload-Concat': 'partial' }, { 'Upload-Concat': 'final;/files/tus/a /files/tus/b' }]) {
+    const extensions: Record<string, string>[] = [{ 'Upload-Defer-Length': '1' }, { 'Upload-Concat': 'partial' }, { 'Upload-Concat': 'final;/files/tus/a /files/tus/b' }];
+    for (const extension of extensions) {
       const refused = await tus('POST', colleague.endpoint, { 'Upload-Token': colleague.token, 'Upload-Length': '8', ...extension });
       expect([refused.status, refused.text], JSON.stringify(extension)).toEqual([
         400,
