@@ -7,10 +7,17 @@
  * bench/subgraphs-interleaved.ts gives each checkout its own subgraphs too.
  *
  *   BENCH_AB_ROOTS=/wt/base,/wt/x,. node --import tsx bench/gateway-interleaved.ts \
- *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList
+ *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList [--form dist|tsx]
+ *
+ * Each gateway runs compiled as production runs it (its checkout's own build,
+ * bench/gateway/checkout-code.ts), or through tsx where a checkout has no build
+ * script or its entry ends in `@tsx` (`BENCH_AB_ROOTS=.@tsx,.@dist`: one checkout
+ * both ways); the subgraphs are this checkout's, compiled.
  */
 import { startBenchStack } from './gateway/bench-stack.js';
-import { checkoutLabel, interleave, interleaveOptions, startGatewayAt, type Contender } from './gateway/interleave.js';
+import { REPO_ROOT } from '../platform/paths.js';
+import { checkoutCode } from './gateway/checkout-code.js';
+import { checkoutLabel, interleave, interleaveOptions, prepareCheckouts, startGatewayAt, type Contender } from './gateway/interleave.js';
 import type { CpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { createScratch, startDatabase, type Service } from './gateway/services.js';
@@ -18,22 +25,32 @@ import { createScratch, startDatabase, type Service } from './gateway/services.j
 const options = interleaveOptions(process.argv.slice(2));
 const print = (line: string) => console.log(line);
 
+const codes = await prepareCheckouts(options.checkouts, print);
+const subgraphCode = await checkoutCode(REPO_ROOT, 'dist', print);
+print(`the subgraphs run ${subgraphCode.description}`);
 const scratch = createScratch();
 const database = await startDatabase(scratch, print);
 const services: Service[] = [];
 const production = await startProductionEnv();
 let meter: CpuMeter | undefined;
 try {
-  const stack = await startBenchStack(scratch, database.url, production, print);
+  const stack = await startBenchStack(scratch, database.url, production, print, subgraphCode);
   const { fixture, fixturePath, subgraphs, supergraphPath } = stack;
   meter = stack.meter;
   services.push(...subgraphs.services);
   const contenders: Contender[] = [];
-  for (const [index, root] of options.roots.entries()) {
-    const { service, url } = await startGatewayAt(root, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url, env: production.env, fixture });
+  for (const [index, checkout] of options.checkouts.entries()) {
+    const { service, url } = await startGatewayAt(codes[index]!, `gateway-${index}`, {
+      scratch,
+      subgraphUrls: subgraphs.urls,
+      supergraphPath,
+      databaseUrl: database.url,
+      env: production.env,
+      fixture,
+    });
     services.push(service);
     const pid = service.child.pid!;
-    contenders.push({ label: checkoutLabel(root, index), url, read: async () => ({ gateway: (await stack.meter.read(pid)).gateway! }) });
+    contenders.push({ label: checkoutLabel(checkout, index), url, read: async () => ({ gateway: (await stack.meter.read(pid)).gateway! }) });
     print(`started ${contenders.at(-1)!.label}`);
   }
   await interleave(contenders, { ...options, fixturePath, roles: ['gateway'], print });

@@ -96,13 +96,17 @@ if (mode === 'record') {
   const { startProductionEnv } = await import('./gateway/production-env.js');
   const { createScratch, startDatabase } = await import('./gateway/services.js');
   const { planRequest } = await import('./gateway/operations.js');
+  const { checkoutCode } = await import('./gateway/checkout-code.js');
+  const { REPO_ROOT } = await import('../platform/paths.js');
   const print = (line: string) => console.log(line);
+  // The subgraphs answer as production's compiled ones do (their answers are what is recorded).
+  const code = await checkoutCode(REPO_ROOT, 'dist', print);
   const scratch = createScratch();
   const database = await startDatabase(scratch, print);
   const production = await startProductionEnv();
   let services: { stop: () => Promise<void> }[] = [];
   try {
-    const { fixture, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print);
+    const { fixture, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print, code);
     services = subgraphs.services;
     const recording: Recording = { supergraph: readFileSync(supergraphPath, 'utf8'), requests: [], answers: {} };
     let token = '';

@@ -12,6 +12,13 @@
  *
  *   npm run bench -- --only gateway [--gateways ours,apollo] [--processes 2]
  *     [--seconds 10] [--warmup 3] [--vus 50] [--operations lookup,coursePage]
+ *     [--form dist|tsx]
+ *
+ * Our gateway and the subgraphs run compiled, as production runs them
+ * (`--form dist`, the default: the checkout compiled once per version of its
+ * sources as `npm run build` does, `node <build>/gateway/main.js`,
+ * bench/gateway/checkout-code.ts); `--form tsx` runs the TypeScript through
+ * tsx instead. The report says which form ran.
  *
  * Subgraphs run with REQUIRE_GATEWAY_SIGNATURE=false so that the peers, who
  * cannot sign our identity header, can forward the caller's bearer token;
@@ -33,6 +40,7 @@ import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId }
 import type { LoadJob } from './gateway/load-worker.js';
 import { waitUntilAnswering } from './gateway/gateway-ready.js';
 import { OPERATION_NAMES, type OperationName } from './gateway/operations.js';
+import { checkoutCode, parseForm, type CodeForm } from './gateway/checkout-code.js';
 import { cpuPerRequest, type CpuMeter } from './gateway/cpu-meter.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
@@ -48,6 +56,8 @@ export interface GatewayBenchOptions {
   warmupSeconds: number;
   /** Request budget per run (the run also stops at `seconds`). */
   maxRequests: number;
+  /** Our gateway's and the subgraphs' form: compiled as production (`dist`) or `tsx`. */
+  form: CodeForm;
   print: (line: string) => void;
 }
 
@@ -57,6 +67,8 @@ export interface GatewayBenchResult {
   options: Omit<GatewayBenchOptions, 'print'>;
   /** V8 flags of our gateway's process (production's, gateway/node-flags.ts) and of the peers'. */
   nodeFlags: { ours: string[]; peers: string[] };
+  /** What ran for our code (the subgraphs and our gateway): its form, and how. */
+  code: { form: CodeForm; description: string };
   data: Record<string, number>;
   gateways: Record<string, { label: string; notes: string }>;
   runs: RunFigures[];
@@ -74,6 +86,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     seconds: 10,
     warmupSeconds: 3,
     maxRequests: 200_000,
+    form: 'dist',
     print: (line) => console.log(line),
     ...partial,
   };
@@ -86,13 +99,17 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     `  gateways ${options.gateways.join(', ')}; ${options.processes} process(es) each; ${options.vus} virtual users; ${options.warmupSeconds} s warm-up + ${options.seconds} s per run`,
   );
 
+  // Compiled before anything starts (at most once per version of the sources), so that a build error ends the run at once.
+  const code = await checkoutCode(REPO_ROOT, options.form, print);
+  print(`  our gateway and the subgraphs run ${code.description}`);
+
   const scratch = createScratch();
   const database = await startDatabase(scratch, print);
   const services: Service[] = [];
   const production = await startProductionEnv();
   let meter: CpuMeter | undefined;
   try {
-    const stack = await startBenchStack(scratch, database.url, production, print);
+    const stack = await startBenchStack(scratch, database.url, production, print, code);
     const { config, counts, fixture, fixturePath, subgraphs, supergraphPath } = stack;
     meter = stack.meter;
     services.push(...subgraphs.services);
@@ -130,12 +147,21 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
       const url = `http://127.0.0.1:${port}/graphql`;
       print(`gateway bench: ${spec.label}`);
       try {
-        await spec.prepare?.(print);
+        await spec.prepare?.(print, options.form);
       } catch (error) {
         print(`  could not prepare: ${(error as Error).message}`);
         continue;
       }
-      const service = spec.start({ scratch, port, processes: options.processes, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl: database.url, env: production.env });
+      const service = await spec.start({
+        scratch,
+        port,
+        processes: options.processes,
+        subgraphUrls: subgraphs.urls,
+        supergraphPath,
+        databaseUrl: database.url,
+        env: production.env,
+        form: options.form,
+      });
       services.push(service);
       try {
         await waitUntilAnswering(service, url, fixture);
@@ -242,8 +268,10 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         seconds: options.seconds,
         warmupSeconds: options.warmupSeconds,
         maxRequests: options.maxRequests,
+        form: options.form,
       },
       nodeFlags: nodeFlags(),
+      code: { form: code.form, description: code.description },
       data: { ...counts },
       gateways: Object.fromEntries(options.gateways.map((id) => [id, { label: GATEWAYS[id].label, notes: GATEWAYS[id].notes }])),
       runs,
@@ -253,6 +281,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     const file = path.join(REPO_ROOT, 'bench/results', `gateway-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`);
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     print('');
+    print(`gateway bench: our gateway and the subgraphs ran ${code.description}`);
     print(`gateway bench: load average after ${result.machine.loadAverageAfter.join(' ')}; figures in ${path.relative(REPO_ROOT, file)}`);
     return result;
   } finally {
@@ -287,6 +316,7 @@ export function gatewayBenchOptions(argv: string[]): Partial<GatewayBenchOptions
     vus: number('--vus'),
     seconds: number('--seconds'),
     warmupSeconds: number('--warmup'),
+    form: value('--form') === undefined ? undefined : parseForm(value('--form')),
   };
   return Object.fromEntries(Object.entries(options).filter(([, item]) => item !== undefined));
 }

@@ -6,6 +6,9 @@
  *
  *   npm run bench
  *   npm run bench -- --only gateway --processes 2
+ *
+ * `--only profile` (never part of a bare run) profiles the gateway and one
+ * subgraph under the course list and prints a summary (bench/profile.ts).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -16,6 +19,8 @@ interface Benchmark {
   name: string;
   file: string;
   run: (module: Record<string, unknown>, argv: string[]) => Promise<unknown>;
+  /** Runs only when named in --only (not part of a bare `npm run bench`). */
+  onDemand?: boolean;
 }
 
 const call = (exported: string) => async (module: Record<string, unknown>) => {
@@ -31,6 +36,15 @@ const BENCHMARKS: Benchmark[] = [
     run: async (module, argv) => {
       const { runGatewayBench, gatewayBenchOptions } = module as typeof import('./gateway.js');
       return runGatewayBench(gatewayBenchOptions(argv));
+    },
+  },
+  {
+    name: 'profile',
+    file: 'bench/profile.ts',
+    onDemand: true,
+    run: async (module, argv) => {
+      const { runProfileBench, profileBenchOptions } = module as typeof import('./profile.js');
+      return runProfileBench(profileBenchOptions(argv));
     },
   },
   { name: 'events', file: 'bench/events.ts', run: call('runEventsBench') },
@@ -54,7 +68,7 @@ for (const name of only ?? []) {
 
 let failed = 0;
 for (const benchmark of BENCHMARKS) {
-  if (only && !only.includes(benchmark.name)) continue;
+  if (only ? !only.includes(benchmark.name) : benchmark.onDemand) continue;
   const file = path.join(REPO_ROOT, benchmark.file);
   if (!existsSync(file)) {
     console.log(`\n== ${benchmark.name}: skipped (${benchmark.file} is not in this checkout)`);

@@ -9,19 +9,24 @@
  * supergraph is this checkout's, so the checkouts must share their SDL.
  *
  *   BENCH_AB_ROOTS=/wt/base,. node --import tsx bench/subgraphs-interleaved.ts \
- *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList
+ *     --rounds 4 --seconds 3 --vus 8 --operations lookup,courseList [--form dist|tsx]
+ * Each checkout's gateway and subgraphs run compiled as production runs them
+ * (its own build, bench/gateway/checkout-code.ts), or through tsx where it has
+ * no build script or its entry ends in `@tsx` (`BENCH_AB_ROOTS=.@tsx,.@dist`:
+ * one checkout both ways).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles every subgraph (`<dir>/<index>-subgraph-<name>/`).
  */
 import { SUBGRAPH_NAMES } from '../platform/config.js';
 import { prepareBenchData, startBenchSubgraphs } from './gateway/bench-stack.js';
 import type { CpuMeter } from './gateway/cpu-meter.js';
-import { checkoutLabel, interleave, interleaveOptions, startGatewayAt, type Contender } from './gateway/interleave.js';
+import { checkoutLabel, interleave, interleaveOptions, prepareCheckouts, startGatewayAt, type Contender } from './gateway/interleave.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { copyDatabase, createScratch, startDatabase, type BenchDatabase, type Service } from './gateway/services.js';
 
 const options = interleaveOptions(process.argv.slice(2));
 const print = (line: string) => console.log(line);
 
+const codes = await prepareCheckouts(options.checkouts, print);
 const scratch = createScratch();
 const database = await startDatabase(scratch, print);
 const copies: BenchDatabase[] = [];
@@ -30,17 +35,18 @@ const meters: CpuMeter[] = [];
 const production = await startProductionEnv();
 try {
   const { fixture, fixturePath, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
-  for (const index of options.roots.keys()) copies.push(await copyDatabase(database.url, `ab${index}`));
+  for (const index of options.checkouts.keys()) copies.push(await copyDatabase(database.url, `ab${index}`));
   const contenders: Contender[] = [];
-  for (const [index, root] of options.roots.entries()) {
+  for (const [index, checkout] of options.checkouts.entries()) {
     const databaseUrl = copies[index]!.url;
-    const { subgraphs, supergraphPath, meter } = await startBenchSubgraphs(scratch, databaseUrl, subgraphEnv, print, { root, label: `${index}-` });
+    const code = codes[index]!;
+    const { subgraphs, supergraphPath, meter } = await startBenchSubgraphs(scratch, databaseUrl, subgraphEnv, print, { code, label: `${index}-` });
     services.push(...subgraphs.services);
     meters.push(meter);
-    const { service, url } = await startGatewayAt(root, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl, env: production.env, fixture });
+    const { service, url } = await startGatewayAt(code, `${index}-gateway`, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl, env: production.env, fixture });
     services.push(service);
     const pid = service.child.pid!;
-    contenders.push({ label: checkoutLabel(root, index), url, read: () => meter.read(pid) });
+    contenders.push({ label: checkoutLabel(checkout, index), url, read: () => meter.read(pid) });
     print(`started ${contenders.at(-1)!.label}`);
   }
   await interleave(contenders, { ...options, fixturePath, roles: ['gateway', ...SUBGRAPH_NAMES, 'postgres', 'total'], print });

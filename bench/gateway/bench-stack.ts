@@ -18,6 +18,7 @@ import { DEFAULT_BENCH_DATA, generateBenchData } from './bench-data.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { buildFixture } from './operations.js';
 import { writeSupergraph } from './peers/supergraph-file.js';
+import type { CheckoutCode } from './checkout-code.js';
 import type { ProductionEnv } from './production-env.js';
 import { seedBenchData } from './seed-bench-data.js';
 import { startSubgraphs, type Scratch, type SubgraphCheckout } from './services.js';
@@ -71,17 +72,18 @@ export async function prepareBenchData(scratch: Scratch, databaseUrl: string, pr
   return { config, counts, fixture, fixturePath, subgraphEnv };
 }
 
-/** The five subgraphs of one checkout (this one by default) on `databaseUrl`, the supergraph over them, and the CPU meter. */
-export async function startBenchSubgraphs(scratch: Scratch, databaseUrl: string, subgraphEnv: Record<string, string>, print: (line: string) => void, checkout?: SubgraphCheckout) {
-  print(`gateway bench: starting the five subgraphs${checkout ? ` of ${checkout.root}` : ''}`);
+/** The five subgraphs of one checkout, in its form, on `databaseUrl`, the supergraph over them, and the CPU meter. */
+export async function startBenchSubgraphs(scratch: Scratch, databaseUrl: string, subgraphEnv: Record<string, string>, print: (line: string) => void, checkout: SubgraphCheckout) {
+  print(`gateway bench: starting the five subgraphs of ${checkout.code.root}, ${checkout.code.form === 'dist' ? 'compiled' : 'through tsx'}`);
   const subgraphs = await startSubgraphs(scratch, databaseUrl, subgraphEnv, checkout);
-  const supergraphPath = path.join(scratch.dir, `${checkout?.label ?? ''}supergraph.graphql`);
+  const supergraphPath = path.join(scratch.dir, `${checkout.label}supergraph.graphql`);
   writeSupergraph(supergraphPath, subgraphs.urls);
   const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), databaseUrl);
   return { subgraphs, supergraphPath, meter };
 }
 
-export async function startBenchStack(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void) {
+/** The data, then the subgraphs of `code`'s checkout (this one, compiled, for bench/gateway.ts). */
+export async function startBenchStack(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void, code: CheckoutCode) {
   const data = await prepareBenchData(scratch, databaseUrl, production, print);
-  return { ...data, ...(await startBenchSubgraphs(scratch, databaseUrl, data.subgraphEnv, print)) };
+  return { ...data, ...(await startBenchSubgraphs(scratch, databaseUrl, data.subgraphEnv, print, { code, label: '' })) };
 }

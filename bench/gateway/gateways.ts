@@ -10,6 +10,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import type { SubgraphName } from '../../platform/config.js';
+import { REPO_ROOT } from '../../platform/paths.js';
+import { checkoutCode, type CheckoutCode, type CodeForm } from './checkout-code.js';
 import { ensureGrafbase, GRAFBASE_VERSION, grafbaseBinary, writeGrafbaseConfig } from './peers/grafbase.js';
 import { spawnProgram, spawnService, type Scratch, type Service } from './services.js';
 
@@ -41,18 +43,9 @@ export interface GatewaySpec {
   label: string;
   /** How it is configured, for the report. */
   notes: string;
-  /** Work before the first start (installing a peer's binary), with progress printed. */
-  prepare?: (print: (line: string) => void) => Promise<void>;
-  /** `env`: production's (NODE_ENV, the Passport double's JWKS, secrets: bench/gateway/production-env.ts), for every gateway alike. */
-  start: (options: {
-    scratch: Scratch;
-    port: number;
-    processes: number;
-    subgraphUrls: Record<SubgraphName, string>;
-    supergraphPath: string;
-    databaseUrl: string;
-    env: Record<string, string>;
-  }) => Service;
+  /** Work before the first start (installing a peer's binary, compiling ours), with progress printed. */
+  prepare?: (print: (line: string) => void, form: CodeForm) => Promise<void>;
+  start: (options: GatewayStartOptions) => Service | Promise<Service>;
 }
 
 const require = createRequire(import.meta.url);
@@ -63,8 +56,9 @@ const profileFlags = () => (process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '
 
 const flagList = (value: string) => value.split(/\s+/).filter(Boolean);
 
-/** Our gateway is launched as in production (gateway/node-flags.ts); BENCH_OUR_NODE_FLAGS="" (or other flags) replaces those. */
-const ourNodeFlags = () => (process.env.BENCH_OUR_NODE_FLAGS === undefined ? [...GATEWAY_NODE_FLAGS] : flagList(process.env.BENCH_OUR_NODE_FLAGS));
+/** Our gateway is launched as in production (its checkout's gateway/node-flags.ts); BENCH_OUR_NODE_FLAGS="" (or other flags) replaces those. */
+const ourNodeFlags = (production: readonly string[] = GATEWAY_NODE_FLAGS) =>
+  process.env.BENCH_OUR_NODE_FLAGS === undefined ? [...production] : flagList(process.env.BENCH_OUR_NODE_FLAGS);
 
 /** BENCH_PEER_NODE_FLAGS="--max-semi-space-size=64": the same V8 flags for every peer, to compare like with like (default: none). */
 const peerNodeFlags = () => flagList(process.env.BENCH_PEER_NODE_FLAGS ?? '');
@@ -103,38 +97,66 @@ function hive(id: GatewayId, label: string, flags: string[], env: Record<string,
   };
 }
 
-/** Our gateway from the checkout at `root` (this one, or the baseline's). */
-const startOurs =
-  (name: string, root?: () => string, extraEnv: Record<string, string> = {}): GatewaySpec['start'] =>
-  ({ scratch, port, processes, subgraphUrls, databaseUrl, env }) => {
-    const cwd = root?.();
-    const entry = 'bench/gateway/peers/our-gateway.ts';
-    return spawnService(
-      scratch,
-      name,
-      [...ourNodeFlags(), '--import', 'tsx', ...profileFlags(), cwd ? path.join(cwd, entry) : entry],
-      {
-        ...env,
-        ...extraEnv,
-        ...QUIET,
-        BENCH_PROCESSES: String(processes),
-        HOST: '127.0.0.1',
-        GATEWAY_PORT: String(port),
-        DATABASE_URL: databaseUrl,
-        GATEWAY_RATE_LIMIT_STORE: 'off',
-        GATEWAY_INTROSPECTION: 'false',
-        GATEWAY_FIELD_SUGGESTIONS: 'false',
-        ...Object.fromEntries(Object.entries(subgraphUrls).map(([name, url]) => [`${name.toUpperCase()}_URL`, url])),
-      },
-      cwd,
-    );
-  };
+/** What every start of a gateway is given. */
+export interface GatewayStartOptions {
+  scratch: Scratch;
+  port: number;
+  processes: number;
+  subgraphUrls: Record<SubgraphName, string>;
+  supergraphPath: string;
+  databaseUrl: string;
+  /** Production's environment (NODE_ENV, the Passport double's JWKS, secrets: bench/gateway/production-env.ts), for every gateway alike. */
+  env: Record<string, string>;
+  /** Our gateway's form: compiled as production runs it (`dist`), or `tsx` (bench/gateway/checkout-code.ts). */
+  form: CodeForm;
+}
+
+/** Our gateway of `code`'s checkout, as production launches it (its own node flags, unless BENCH_OUR_NODE_FLAGS). */
+export function startOurGateway(
+  code: CheckoutCode,
+  name: string,
+  { scratch, port, processes, subgraphUrls, databaseUrl, env, cpuProfileDir }: Omit<GatewayStartOptions, 'form'> & { cpuProfileDir?: string },
+  extraEnv: Record<string, string> = {},
+): Service {
+  const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : profileFlags();
+  return spawnService(
+    scratch,
+    name,
+    [...ourNodeFlags(code.gatewayNodeFlags), ...profile, ...code.gatewayEntry(processes)],
+    {
+      ...env,
+      ...extraEnv,
+      ...QUIET,
+      BENCH_PROCESSES: String(processes),
+      HOST: '127.0.0.1',
+      GATEWAY_PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      GATEWAY_RATE_LIMIT_STORE: 'off',
+      GATEWAY_INTROSPECTION: 'false',
+      GATEWAY_FIELD_SUGGESTIONS: 'false',
+      ...Object.fromEntries(Object.entries(subgraphUrls).map(([subgraph, url]) => [`${subgraph.toUpperCase()}_URL`, url])),
+    },
+    code.root,
+  );
+}
+
+/** Checkouts before 2026-12-05 demanded a dev-token secret in production even when verifying by JWKS. */
+export const OTHER_CHECKOUT_ENV = () => ({ AUTH_DEV_SECRET: randomBytes(32).toString('base64url') });
+
+/** The spec of our gateway from the checkout at `root` (this one, or the baseline's). */
+const ours = (name: string, root: () => string, extraEnv: () => Record<string, string> = () => ({})): Pick<GatewaySpec, 'prepare' | 'start'> => ({
+  prepare: async (print, form) => {
+    const code = await checkoutCode(root(), form, print);
+    print(`  ${path.basename(code.root)} runs ${code.description}`);
+  },
+  start: async (options) => startOurGateway(await checkoutCode(root(), options.form, () => {}), name, options, extraEnv()),
+});
 
 const OURS_NOTES =
-  'gateway/main.ts with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch';
+  'gateway/main.ts compiled as `npm run build` does (unless --form tsx), with the production V8 flags (gateway/node-flags.ts); rate limiter off (GATEWAY_RATE_LIMIT_STORE=off), introspection and suggestions off; signs an identity per subgraph fetch';
 
 export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
-  ours: { id: 'ours', label: 'ours (Bheem gateway)', notes: OURS_NOTES, start: startOurs('gateway-ours') },
+  ours: { id: 'ours', label: 'ours (Bheem gateway)', notes: OURS_NOTES, ...ours('gateway-ours', () => REPO_ROOT) },
   'ours-baseline': {
     id: 'ours-baseline',
     get label() {
@@ -143,8 +165,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     get notes() {
       return `${OURS_NOTES}; the checkout at BENCH_BASELINE_ROOT (${process.env.BENCH_BASELINE_ROOT ?? 'unset'}), its own supergraph file`;
     },
-    // Checkouts before 2026-12-05 demanded a dev-token secret in production even when verifying by JWKS.
-    start: startOurs('gateway-ours-baseline', baselineRoot, { AUTH_DEV_SECRET: randomBytes(32).toString('base64url') }),
+    ...ours('gateway-ours-baseline', baselineRoot, OTHER_CHECKOUT_ENV),
   },
   apollo: {
     id: 'apollo',

@@ -12,10 +12,18 @@ import path from 'node:path';
 import { freePort } from '../../platform/database/embedded-postgres.js';
 import type { SubgraphName } from '../../platform/config.js';
 import type { CpuReading } from './cpu-meter.js';
-import { GATEWAYS } from './gateways.js';
+import { REPO_ROOT } from '../../platform/paths.js';
+import { checkoutCode, parseForm, type CheckoutCode, type CodeForm } from './checkout-code.js';
+import { OTHER_CHECKOUT_ENV, startOurGateway } from './gateways.js';
 import { waitUntilAnswering } from './gateway-ready.js';
 import type { LoadFixture, OperationName } from './operations.js';
 import { runLoadProcess, type Scratch, type Service } from './services.js';
+
+/** One side of an A/B: a checkout, and the form its code runs in. */
+export interface Checkout {
+  root: string;
+  form: CodeForm;
+}
 
 export interface InterleaveOptions {
   rounds: number;
@@ -23,41 +31,67 @@ export interface InterleaveOptions {
   vus: number;
   operations: OperationName[];
   /** BENCH_AB_ROOTS, resolved: the first is the reference. */
-  roots: string[];
+  checkouts: Checkout[];
 }
 
-/** `--rounds 4 --seconds 3 --vus 8 --operations lookup,courseList` and BENCH_AB_ROOTS=<a>,<b>[,...]. */
+/**
+ * `--rounds 4 --seconds 3 --vus 8 --operations lookup,courseList [--form dist|tsx]` and
+ * BENCH_AB_ROOTS=<a>,<b>[,...]: checkouts, each compiled as production runs it (`--form`'s default,
+ * dist) unless it ends in `@tsx` (or `@dist`): `BENCH_AB_ROOTS=.@tsx,.@dist` measures one checkout both ways.
+ */
 export function interleaveOptions(argv: string[], env = process.env): InterleaveOptions {
   const arg = (name: string, fallback: string) => {
     const index = argv.indexOf(name);
     return index >= 0 ? argv[index + 1]! : fallback;
   };
-  const roots = (env.BENCH_AB_ROOTS ?? '')
+  const form = parseForm(arg('--form', 'dist'));
+  const checkouts = (env.BENCH_AB_ROOTS ?? '')
     .split(',')
     .filter(Boolean)
-    .map((root) => path.resolve(root));
-  if (roots.length < 2) throw new Error('BENCH_AB_ROOTS: two or more checkouts, the first the reference');
+    .map((entry) => {
+      const [, root, suffix] = /^(.*?)(?:@(\w+))?$/.exec(entry)!;
+      return { root: path.resolve(root!), form: suffix === undefined ? form : parseForm(suffix, `BENCH_AB_ROOTS (${entry})`) };
+    });
+  if (checkouts.length < 2) throw new Error('BENCH_AB_ROOTS: two or more checkouts, the first the reference');
   return {
     rounds: Number(arg('--rounds', '4')),
     seconds: Number(arg('--seconds', '3')),
     vus: Number(arg('--vus', '8')),
     operations: arg('--operations', 'lookup,courseList').split(',') as OperationName[],
-    roots,
+    checkouts,
   };
 }
 
-/** A label per checkout: its index and folder name. */
-export const checkoutLabel = (root: string, index: number) => `${index}:${path.basename(root)}`;
+/** A label per checkout: its index, folder name and form. */
+export const checkoutLabel = ({ root, form }: Checkout, index: number) => `${index}:${path.basename(root)}/${form}`;
 
-/** Our gateway from the checkout at `root`, started and answering a lookup. */
+/** Every checkout's code in its form, compiled first where asked (once each), with what will run printed. */
+export async function prepareCheckouts(checkouts: Checkout[], print: (line: string) => void): Promise<CheckoutCode[]> {
+  const codes: CheckoutCode[] = [];
+  for (const [index, checkout] of checkouts.entries()) {
+    const code = await checkoutCode(checkout.root, checkout.form, print);
+    print(`${checkoutLabel(checkout, index)} runs ${code.description}`);
+    codes.push(code);
+  }
+  return codes;
+}
+
+/** Our gateway of `code`'s checkout, started and answering a lookup. */
 export async function startGatewayAt(
-  root: string,
-  options: { scratch: Scratch; subgraphUrls: Record<SubgraphName, string>; supergraphPath: string; databaseUrl: string; env: Record<string, string>; fixture: LoadFixture },
+  code: CheckoutCode,
+  name: string,
+  options: {
+    scratch: Scratch;
+    subgraphUrls: Record<SubgraphName, string>;
+    supergraphPath: string;
+    databaseUrl: string;
+    env: Record<string, string>;
+    fixture: LoadFixture;
+    cpuProfileDir?: string;
+  },
 ): Promise<{ service: Service; url: string }> {
   const port = await freePort();
-  // `ours-baseline` reads its checkout from here when it starts.
-  process.env.BENCH_BASELINE_ROOT = root;
-  const service = GATEWAYS['ours-baseline'].start({ ...options, port, processes: 1 });
+  const service = startOurGateway(code, name, { ...options, port, processes: 1 }, code.root === REPO_ROOT ? {} : OTHER_CHECKOUT_ENV());
   const url = `http://127.0.0.1:${port}/graphql`;
   await waitUntilAnswering(service, url, options.fixture);
   return { service, url };

@@ -12,6 +12,7 @@ import pg from 'pg';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
 import { freePort, startEmbeddedPostgres } from '../../platform/database/embedded-postgres.js';
 import { REPO_ROOT } from '../../platform/paths.js';
+import type { CheckoutCode } from './checkout-code.js';
 import type { LoadJob, LoadResult } from './load-worker.js';
 
 export interface Scratch {
@@ -78,8 +79,12 @@ export interface Service {
   name: string;
   child: ChildProcess;
   logFile: string;
-  stop: () => Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs` (a profiled process needs longer: it writes its profile as it exits). */
+  stop: (graceMs?: number) => Promise<void>;
 }
+
+/** How long a stopping service may take before it is killed: longer when profiles are written (a busy machine takes its time). */
+const defaultGraceMs = () => (process.env.BENCH_CPU_PROFILE_DIR ? 120_000 : 10_000);
 
 /** A Node.js process running `args`. */
 export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Service {
@@ -95,10 +100,10 @@ export function spawnProgram(scratch: Scratch, name: string, program: string, ar
     name,
     child,
     logFile: path.join(scratch.dir, `${name}.log`),
-    stop: async () => {
+    stop: async (graceMs = defaultGraceMs()) => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },
@@ -123,21 +128,24 @@ export interface Subgraphs {
 
 /**
  * BENCH_CPU_PROFILE_DIR=<dir>: each subgraph writes V8 CPU profiles into `<dir>/subgraph-<name>/` when it stops
- * (`node --cpu-prof`: one file per thread; the largest is the main thread's, the other tsx's loader).
+ * (`node --cpu-prof`: one file per thread; the largest is the main thread's, under tsx the other is its loader's).
  */
-const subgraphProfileFlags = (name: string) => {
+const subgraphProfileFlags = (label: string, only?: SubgraphCheckout['cpuProfile'], name?: string) => {
+  if (only) return only.subgraphs.includes(name!) ? ['--cpu-prof', '--cpu-prof-dir', path.join(only.dir, label)] : [];
   const dir = process.env.BENCH_CPU_PROFILE_DIR;
-  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, name)] : [];
+  return dir ? ['--cpu-prof', '--cpu-prof-dir', path.join(dir, label)] : [];
 };
 
-/** Another checkout whose subgraphs to run (its own code and node_modules); `label` prefixes its log and profile names. */
+/** The checkout whose subgraphs to run (its own code and node_modules) and in which form; `label` prefixes its log and profile names. */
 export interface SubgraphCheckout {
-  root: string;
+  code: CheckoutCode;
   label: string;
+  /** Profile these subgraphs only, into `<dir>/<label>subgraph-<name>/` (instead of BENCH_CPU_PROFILE_DIR's every one). */
+  cpuProfile?: { dir: string; subgraphs: string[] };
 }
 
-/** The five subgraphs as separate processes (scripts/start-subgraph.ts of `checkout`, else this one), on the already migrated database. */
-export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>, checkout?: SubgraphCheckout): Promise<Subgraphs> {
+/** The five subgraphs as separate processes (scripts/start-subgraph of `checkout`), on the already migrated database, as production starts them. */
+export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>, checkout: SubgraphCheckout): Promise<Subgraphs> {
   const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
   const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
   const shared: Record<string, string> = {
@@ -153,10 +161,10 @@ export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env:
       ]),
     ),
   };
-  const root = checkout?.root ?? REPO_ROOT;
+  const { code } = checkout;
   const services = SUBGRAPH_NAMES.map((name) => {
-    const label = `${checkout?.label ?? ''}subgraph-${name}`;
-    return spawnService(scratch, label, ['--import', 'tsx', ...subgraphProfileFlags(label), 'scripts/start-subgraph.ts', name], shared, root);
+    const label = `${checkout.label}subgraph-${name}`;
+    return spawnService(scratch, label, [...subgraphProfileFlags(label, checkout.cpuProfile, name), ...code.subgraphEntry(name)], shared, code.root);
   });
   try {
     await Promise.all(
