@@ -176,7 +176,8 @@ export async function runProfileBench(partial: Partial<ProfileBenchOptions> = {}
         (side, index) =>
           `  ${side.heading}: ${side.root}, ${codes[index]!.form === 'dist' ? 'compiled' : 'tsx'}; ${side.requests} requests, ${side.errors} errors; CPU ms/request (from /proc, profiler on): gateway ${(side.cpuMs.gateway / side.requests).toFixed(2)}, ${subgraph} ${(side.cpuMs.subgraph / side.requests).toFixed(2)}`,
       ),
-      "  Busy self time inside the load runs (idle left out): share of the process's busy time, and µs per request.",
+      "  Self time of the main thread's busy (not idle) samples inside the load runs: share, and µs per request. On a loaded",
+      '  machine a busy sample includes time spent waiting for a core: compare shares there, and the CPU ms from /proc above.',
     ];
     for (const [role, dirOf] of [
       ['gateway', (index: number) => path.join(profileDir, `${index}-gateway`)],

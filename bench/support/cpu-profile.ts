@@ -53,6 +53,10 @@ export function mainThreadProfile(dir: string): string | undefined {
 }
 
 const PG = new Set(['pg', 'pg-protocol', 'pg-types', 'pg-pool', 'pg-int8', 'pg-connection-string', 'postgres-date', 'postgres-array', 'postgres-interval', 'postgres-bytea']);
+/** Native bindings that write to a socket (stream_base_commons calls them). */
+const SOCKET_WRITES = /^(writev|writeBuffer|write(Utf8|Latin1|Ascii|Ucs2)String|createWriteWrap|shutdown)$/;
+/** Native string and buffer coding. */
+const TEXT_CODING = /^(decode|encode|encodeInto|decodeUTF8|(utf8|latin1|ascii|ucs2|hex|base64)(Slice|Write)|byteLengthUtf8|compare|copy|fill|indexOfString)$/;
 const STREAMS = /^node:(net|stream|internal\/(stream_base_commons|streams\/|net|child_process|js_stream_socket))/;
 
 /** Our code's place in a checkout or its compiled build: `gateway/execution/plan.ts` → `gateway/execution/plan`. */
@@ -62,7 +66,13 @@ const OURS = /\/((?:gateway|platform|scripts|bench|subgraphs)\/[^?#]*?)\.(?:[cm]
 export function areaOf({ functionName, url }: Pick<CallFrame, 'functionName' | 'url'>): string {
   if (functionName === '(garbage collector)') return 'GC';
   if (functionName === '(program)') return 'V8 (program: compiler, runtime)';
-  if (url === '') return /^(JSON\.)?(parse|stringify)$/.test(functionName) ? 'JSON' : 'native (other builtins)';
+  if (url === '') {
+    if (/^(JSON\.)?(parse|stringify)$/.test(functionName)) return 'JSON';
+    if (SOCKET_WRITES.test(functionName)) return 'node: net, streams';
+    if (TEXT_CODING.test(functionName)) return 'native: text coding (Buffer, TextDecoder)';
+    if (functionName === 'runMicrotasks') return 'native: promise jobs (runMicrotasks)';
+    return 'native: other builtins';
+  }
   const modules = url.lastIndexOf('node_modules/');
   if (modules >= 0) {
     const parts = url.slice(modules + 'node_modules/'.length).split('/');
@@ -80,6 +90,10 @@ export function areaOf({ functionName, url }: Pick<CallFrame, 'functionName' | '
     if (STREAMS.test(url)) return 'node: net, streams';
     if (/^node:(internal\/)?async_hooks|^node:internal\/async_local_storage/.test(url)) return 'node: async_hooks';
     if (/^node:internal\/(modules|process\/pre_execution)/.test(url)) return 'node: module loading';
+    if (/^node:(internal\/)?crypto/.test(url)) return 'node: crypto';
+    if (/^node:(buffer|internal\/buffer|internal\/encoding|string_decoder)/.test(url)) return 'node: buffer, text coding';
+    if (/^node:(timers|internal\/timers|internal\/process\/task_queues)/.test(url)) return 'node: timers, next ticks';
+    if (/^node:(events|internal\/event_target)/.test(url)) return 'node: events';
     return 'node: other';
   }
   const ours = OURS.exec(url);
@@ -145,6 +159,9 @@ export interface Column {
   requests?: number;
 }
 
+/** Width of a row's label. */
+const LABEL = 72;
+
 const share = (micros: number, summary: ProfileSummary) => (summary.busyMicros > 0 ? (100 * micros) / summary.busyMicros : 0);
 
 /**
@@ -166,16 +183,16 @@ export function formatSummaries(columns: Column[], options: { topFunctions?: num
     return `  ${before > 0 ? (after / before).toFixed(2).padStart(5) : '    -'}`;
   };
   const header = (title: string) =>
-    `${title.padEnd(58)}${columns.map((column) => column.heading.slice(0, width).padStart(width + 2)).join('')}${compare ? `  ${perRequest ? 'after/before per req' : 'share after/before'}` : ''}`;
+    `${title.padEnd(LABEL + 2)}${columns.map((column) => column.heading.slice(0, width).padStart(width + 2)).join('')}${compare ? `  ${perRequest ? 'after/before per req' : 'share after/before'}` : ''}`;
 
   lines.push(
-    `  busy ms in the windows: ${columns.map((column) => `${column.heading} ${(column.summary.busyMicros / 1000).toFixed(0)} ms (${column.summary.samples} samples${perRequest ? `, ${column.requests} requests, ${(column.summary.busyMicros / 1000 / column.requests!).toFixed(2)} ms/request` : ''})`).join('; ')}`,
+    `  busy (not idle) ms in the load runs: ${columns.map((column) => `${column.heading} ${(column.summary.busyMicros / 1000).toFixed(0)} ms (${column.summary.samples} samples${perRequest ? `, ${column.requests} requests, ${(column.summary.busyMicros / 1000 / column.requests!).toFixed(2)} ms/request` : ''})`).join('; ')}`,
   );
   const table = (title: string, keys: string[], value: (column: Column, key: string) => number, label: (key: string) => string) => {
     lines.push(header(title));
     for (const key of keys) {
       const values = columns.map((column) => value(column, key));
-      lines.push(`  ${label(key).slice(0, 56).padEnd(56)}${columns.map((column, index) => `  ${cell(values[index]!, column)}`).join('')}${ratio(values)}`);
+      lines.push(`  ${label(key).slice(0, LABEL).padEnd(LABEL)}${columns.map((column, index) => `  ${cell(values[index]!, column)}`).join('')}${ratio(values)}`);
     }
   };
   const ranked = (maps: Map<string, number>[], top: number) => {
@@ -207,7 +224,7 @@ export function formatSummaries(columns: Column[], options: { topFunctions?: num
     (key) => {
       const entry = columns.map((column) => column.summary.byFunction.get(key)).find(Boolean)!;
       const name = key.slice(0, key.length - entry.where.replace(/\.[cm]?[jt]s:\d+$/, '').length).trim() || key;
-      return `${name} [${entry.area.replace(/^(ours|package|node): /, '')}] ${entry.where}`;
+      return `${name} ${entry.where || `[${entry.area}]`}`;
     },
   );
   return lines;
