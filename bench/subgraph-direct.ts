@@ -13,7 +13,9 @@
  *
  *   BENCH_AB_ROOTS=/wt/base,. node --import tsx bench/subgraph-direct.ts \
  *     --rounds 4 --seconds 3 --vus 4 --operations courseList,coursePage,joinLiveClass
- * Meet runs alone (the bench's callers are admins, whose access it does not ask academy about).
+ * Meet runs alone (the bench's callers are admins, whose access it does not ask academy about),
+ * compiled as production runs it, or through tsx for a checkout with no build script or whose
+ * entry ends in `@tsx` (bench/gateway/checkout-code.ts).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-meet/`).
  */
 import os from 'node:os';
@@ -23,7 +25,8 @@ import { SUBGRAPH_NAMES } from '../platform/config.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
 import { prepareBenchData } from './gateway/bench-stack.js';
 import { startCpuMeter, type CpuMeter } from './gateway/cpu-meter.js';
-import { checkoutLabel, interleaveOptions } from './gateway/interleave.js';
+import type { CheckoutCode } from './gateway/checkout-code.js';
+import { checkoutLabel, interleaveOptions, prepareCheckouts } from './gateway/interleave.js';
 import type { LoadFixture } from './gateway/operations.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { copyDatabase, createScratch, spawnService, startDatabase, waitUntil, type BenchDatabase, type Scratch, type Service } from './gateway/services.js';
@@ -99,8 +102,8 @@ async function load(url: string, requests: DirectRequest[], seconds: number, vus
   return done;
 }
 
-/** Meet alone from the checkout at `root` (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
-async function startMeet(scratch: Scratch, root: string, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
+/** Meet alone from `code`'s checkout (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
+async function startMeet(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== 'meet').map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:9/graphql']));
@@ -108,14 +111,15 @@ async function startMeet(scratch: Scratch, root: string, label: string, database
   const service = spawnService(
     scratch,
     label,
-    ['--import', 'tsx', ...profile, 'scripts/start-subgraph.ts', 'meet'],
+    [...profile, ...code.subgraphEntry('meet')],
     { ...env, ...others, DATABASE_URL: databaseUrl, SKIP_MIGRATIONS: 'true', SEED_DEMO_DATA: 'false', HOST: '127.0.0.1', MEET_PORT: String(port), MEET_URL: url },
-    root,
+    code.root,
   );
   await waitUntil(service, async () => (await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) })).ok);
   return { service, url };
 }
 
+const codes = await prepareCheckouts(options.checkouts, print);
 const scratch = createScratch();
 const database = await startDatabase(scratch, print);
 const copies: BenchDatabase[] = [];
@@ -125,16 +129,16 @@ const production = await startProductionEnv();
 try {
   const { fixture, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
   const contenders: { label: string; url: string; pid: number; meter: CpuMeter }[] = [];
-  for (const [index, root] of options.roots.entries()) {
+  for (const [index, checkout] of options.checkouts.entries()) {
     const copy = await copyDatabase(database.url, `ab${index}`);
     copies.push(copy);
-    print(`starting meet of ${root}`);
-    const { service, url } = await startMeet(scratch, root, `${index}-subgraph-meet`, copy.url, subgraphEnv);
+    print(`starting meet of ${checkout.root}`);
+    const { service, url } = await startMeet(scratch, codes[index]!, `${index}-subgraph-meet`, copy.url, subgraphEnv);
     services.push(service);
     const pid = service.child.pid!;
     const meter = await startCpuMeter({ meet: pid }, copy.url);
     meters.push(meter);
-    contenders.push({ label: checkoutLabel(root, index), url, pid, meter });
+    contenders.push({ label: checkoutLabel(checkout, index), url, pid, meter });
   }
   const answers = new Map<string, string>();
   const requests = Object.fromEntries(operations.map((operation) => [operation, requestsOf(fixture, operation)])) as Record<DirectOperation, DirectRequest[]>;
