@@ -80,12 +80,33 @@ function checkDocument(document: DocumentNode): Map<string, string[]> {
 const usagesOfDocument = new WeakMap<DocumentNode, Map<string, string[]>>();
 
 /** Refuses (BAD_USER_INPUT) a request whose literal strings or variables carry text that may not be stored. */
+/**
+ * Each `_entities` representation names its type and, as every key of ours is `id`, an id that is a string (or a
+ * number) of storable text. Anything else (an array, an object, null, a NUL) reached the repositories' batched SQL
+ * and failed the whole batch with INTERNAL_SERVER_ERROR, the valid representations with it.
+ */
+function checkRepresentations(value: unknown): void {
+  if (!Array.isArray(value)) return; // not a list: GraphQL's own coercion refuses it
+  for (const representation of value) {
+    if (!representation || typeof representation !== 'object' || Array.isArray(representation)) throw badInput('A representation must be an object', 'representations');
+    const { __typename: typename, id } = representation as { __typename?: unknown; id?: unknown };
+    if (typeof typename !== 'string') throw badInput('A representation needs its __typename', 'representations');
+    if (id === undefined || (typeof id === 'number' && Number.isFinite(id))) continue;
+    if (typeof id !== 'string') throw badInput(`A representation's id must be a string, not ${id === null ? 'null' : Array.isArray(id) ? 'a list' : typeof id}`, 'representations');
+    const problem = storableTextProblem(id);
+    if (problem) throw badInput(`A representation's id ${problem}`, 'representations');
+  }
+}
+
 export function checkTextInput(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
   let usages = usagesOfDocument.get(document);
   if (!usages) usagesOfDocument.set(document, (usages = checkDocument(document)));
   for (const [variable, value] of Object.entries(variables ?? {})) {
-    // Entity representations are the gateway's, built from our own stored data.
-    if (variable === 'representations') continue;
+    // Entity representations are the gateway's, built from our own stored data: only their keys' shape is checked.
+    if (variable === 'representations') {
+      checkRepresentations(value);
+      continue;
+    }
     const names = usages.get(variable) ?? [variable];
     checkValue(value, names.find((name) => PROSE.test(name)) ?? names[0]!);
   }

@@ -170,6 +170,24 @@ describe('federation contract', () => {
     });
     expect(projects.body.data._entities).toEqual([{ documents: [] }]);
   });
+
+  it('refuses a representation whose id is no string with BAD_USER_INPUT, not an internal error', async () => {
+    // A list, an object, null or a NUL as the id reached the batched SQL and failed every representation of the batch.
+    for (const id of [['101'], { a: 1 }, null, true, '101\u0000']) {
+      const { body } = await docs.call('sam.student', ENTITIES_QUERY('Course', 'id documents { filename }'), {
+        representations: [
+          { __typename: 'Course', id: '101', viewerRole: 'STUDENT' },
+          { __typename: 'Course', id, viewerRole: 'STUDENT' },
+        ],
+      });
+      expect(
+        body.errors?.map((error) => error.extensions?.code),
+        JSON.stringify(id),
+      ).toEqual(['BAD_USER_INPUT']);
+    }
+    const missingType = await docs.call('sam.student', ENTITIES_QUERY('Course', 'id'), { representations: [{ id: '101' }] });
+    expect(missingType.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });
 
 describe('tenant isolation', () => {
