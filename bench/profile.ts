@@ -15,7 +15,7 @@
  * the same run, each checkout with its own five subgraphs, gateway and copy of
  * one seeded database (as bench/subgraphs-interleaved.ts), the load runs
  * interleaved round by round, and prints the two summaries side by side with
- * after/before per request. About 2 minutes on a quiet 2-core machine with a
+ * after/before per request. About 2 minutes expected on a quiet 2-core machine with a
  * baseline. The profiles and the summary stay in the folder printed at the end
  * (open a .cpuprofile in Chrome DevTools' Performance panel for the call tree).
  *
