@@ -20,7 +20,7 @@
  */
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { IDENTITY_HEADER, signIdentity, signedIdentityKey } from '../platform/auth/gateway-signature.js';
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -47,9 +47,73 @@ type RawAnswer = { statusCode: number; text: string };
 /** Failures where the subgraph cannot have received the request, so a query may be sent again. */
 const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
 
+/**
+ * One subgraph answer read whole, through undici's dispatch API: the bytes
+ * collected into one Buffer, the status kept, the headers left as undici read
+ * them. Pool.request wraps the same exchange in a Readable body, an async
+ * iterator and its promises, which the gateway never needs: it parses the
+ * whole answer at once (bench/README-results.md). The request's signal
+ * aborts the exchange, before the connection or during it, as
+ * Pool.request's `signal` does.
+ */
+class AnswerCollector implements Dispatcher.DispatchHandler {
+  private statusCode = 0;
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private abort: ((reason?: Error) => void) | undefined = undefined;
+  private readonly onAbort: (() => void) | undefined = undefined;
+
+  constructor(
+    private readonly resolve: (answer: RawAnswer) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly signal: CancelSignal | undefined,
+  ) {
+    if (signal && !signal.aborted) {
+      this.onAbort = () => this.abort?.(signal.reason as Error);
+      signal.addEventListener('abort', this.onAbort, { once: true });
+    }
+  }
+
+  onConnect(abort: (reason?: Error) => void): void {
+    // Cancelled before a connection was found for it: it is never sent.
+    if (this.signal?.aborted) return abort(this.signal.reason as Error);
+    this.abort = abort;
+  }
+
+  onHeaders(statusCode: number): boolean {
+    // 1xx informational answers come before the real one.
+    if (statusCode >= 200) this.statusCode = statusCode;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return true;
+  }
+
+  onComplete(): void {
+    this.stopListening();
+    const { chunks } = this;
+    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.length);
+    // Decoded one-byte whatever characters it holds (subgraph-answer-text.ts).
+    this.resolve({ statusCode: this.statusCode, text: answerText(bytes) });
+  }
+
+  onError(error: Error): void {
+    this.stopListening();
+    this.reject(error);
+  }
+
+  private stopListening(): void {
+    if (this.onAbort) this.signal!.removeEventListener('abort', this.onAbort);
+  }
+}
+
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly pool: Pool;
   private readonly path: string;
+  private readonly origin: string;
   private readonly inFlight = new InFlightRequests<RawAnswer>();
 
   readonly name: string;
@@ -58,6 +122,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     this.name = options.name;
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
+    this.origin = url.origin;
     this.pool = new Pool(url.origin, {
       connections: options.connections ?? 64,
       keepAliveTimeout: 30_000,
@@ -139,10 +204,10 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     });
   }
 
-  private async send(headers: Record<string, string>, body: string, signal: CancelSignal | undefined): Promise<RawAnswer> {
-    const response = await this.pool.request({ method: 'POST', path: this.path, headers, body, signal });
-    // Decoded one-byte whatever characters it holds (subgraph-answer-text.ts).
-    return { statusCode: response.statusCode, text: answerText(Buffer.from(await response.body.arrayBuffer())) };
+  private send(headers: Record<string, string>, body: string, signal: CancelSignal | undefined): Promise<RawAnswer> {
+    return new Promise<RawAnswer>((resolve, reject) => {
+      this.pool.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal));
+    });
   }
 
   /** Why a fetch failed, with a stable code: the request's time ran out, its answer was too large, or the subgraph is unavailable. */

@@ -5,6 +5,7 @@
  * header and body, errors included. New texts, bad variables and other
  * media types still meet Apollo's checks.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayPlatform, type GatewayPlatform, type PostResult } from './support/gateway-platform.js';
 
@@ -30,6 +31,25 @@ const seen = (result: PostResult) => {
   });
   return { status: result.status, type: result.headers['content-type'], cache: result.headers['cache-control'], body: { ...result.body, errors } };
 };
+
+/** The answer's head and its bytes as they came over the wire. */
+function rawPost(body: unknown, headers: Record<string, string>): Promise<{ headers: http.IncomingHttpHeaders; bytes: Buffer }> {
+  const payload = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      platform.gateway.url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => resolve({ headers: response.headers, bytes: Buffer.concat(chunks) }));
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
 
 describe('the fast lane', () => {
   it('answers a known operation as Apollo Server did, data and errors alike', async () => {
@@ -69,5 +89,27 @@ describe('the fast lane', () => {
     expect(refused.body.data).toBeUndefined();
     expect(refused.body.errors?.[0]?.message).toMatch(/\$id/);
     expect(await fastLaneCount()).toBe(before);
+  });
+
+  it('sends the length of its answer in bytes, not chunked, small, large and not ASCII alike', async () => {
+    // Large: past the answer's chunks (answer-chunks.ts, 16 kB characters each), several of them, with characters past ASCII
+    // and past Latin-1 in them: each failed join's error names the id it was given.
+    const id = 'salle-été-☕-'.repeat(3000);
+    const joins = Array.from({ length: 8 }, (_, i) => `j${i}: joinLiveClass(id: $id) { roomName }`).join(' ');
+    const operations = [
+      { query: 'query Small($id: ID!) { course(id: $id) { id fullname } }', variables: { id: '101' } },
+      { query: `query Many { ${Array.from({ length: 15 }, (_, i) => `c${i}: courses { id shortname fullname summary }`).join(' ')} }` },
+      { query: `mutation Joins($id: ID!) { ${joins} }`, variables: { id } },
+    ];
+    for (const operation of operations) {
+      await platform.post(operation, auth);
+      const before = await fastLaneCount();
+      const { headers, bytes } = await rawPost(operation, auth);
+      expect(await fastLaneCount()).toBe(before + 1);
+      expect(headers['transfer-encoding']).toBeUndefined();
+      expect(headers['content-length']).toBe(String(bytes.length));
+      expect(JSON.parse(bytes.toString('utf8'))).toBeTypeOf('object');
+      if (operation.variables?.id === id) expect(bytes.length).toBeGreaterThan(64_000);
+    }
   });
 });

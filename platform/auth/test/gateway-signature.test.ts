@@ -1,0 +1,35 @@
+/**
+ * The identity header's HMAC (platform/auth/gateway-signature.ts signs with
+ * two one-shot hashes over pads computed once per key): the same signature
+ * node:crypto's createHmac gives, for short keys, keys of exactly one block,
+ * keys longer than a block (hashed first) and keys that are not ASCII.
+ */
+import { createHmac } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { signIdentity, verifyIdentity } from '../gateway-signature.js';
+import type { Viewer } from '../viewer.js';
+
+const viewer: Viewer = { userId: '7', companyId: '00000000-0000-4000-8000-000000000001', roles: ['teacher'], name: 'Tara', email: 'tara@example.com' };
+const body = '{"query":"{ courses { id } }","variables":{"title":"Équipe ☕"}}';
+const secrets = ['k', 'a-signing-secret-of-some-length', 'x'.repeat(64), 'y'.repeat(65), 'z'.repeat(200), 'clé-secrète-ü☕'];
+
+describe('the identity header signature', () => {
+  it('is the HMAC-SHA256 createHmac computes, for every kind of key', () => {
+    for (const secret of secrets) {
+      for (const audience of ['meet', 'academy']) {
+        const token = signIdentity(secret, viewer, audience, body);
+        const [header, payload, signature] = token.split('.');
+        expect(signature).toBe(createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url'));
+        expect(verifyIdentity(secret, token, audience, body).ok).toBe(true);
+      }
+    }
+  });
+
+  it('differs per key: two keys in one process sign apart', () => {
+    const first = signIdentity('first key', viewer, 'meet', body);
+    const second = signIdentity('second key', viewer, 'meet', body);
+    expect(verifyIdentity('first key', first, 'meet', body).ok).toBe(true);
+    expect(verifyIdentity('first key', second, 'meet', body)).toEqual({ ok: false, reason: 'bad identity signature' });
+    expect(verifyIdentity('second key', second, 'meet', body).ok).toBe(true);
+  });
+});
