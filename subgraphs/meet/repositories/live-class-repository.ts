@@ -31,28 +31,37 @@ export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
 }
 
 /**
- * Fields of LiveClass answered from LEAN_CLASS_COLUMNS alone (and the
- * recordings, which need the id and the course): a course's class list asking
- * for no other (the course list, the course page) reads those columns only,
- * 8 of 17, none of the five bookkeeping timestamps.
+ * The optional columns of a lean class row, each under its model's name: a
+ * course's class list asking only for fields answered from these (and from
+ * the id and the course, always read) reads just the columns those fields
+ * need: the course list 4 of 17 (id, course, title, scheduledAt), the course
+ * page 7, none of the five bookkeeping timestamps; rows are the models, not
+ * copied. Any other field asked reads whole rows.
  */
-export const LEAN_CLASS_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'course', 'title', 'scheduledAt', 'durationMinutes', 'status', 'host', 'recordings']);
+const LEAN_CLASS_COLUMNS = ['title', 'scheduled_at as scheduledAt', 'duration_minutes as durationMinutes', 'status', 'host_user_id as hostUserId'] as const;
 
-const LEAN_CLASS_COLUMNS = ['id', 'company_id', 'course_id', 'title', 'scheduled_at', 'duration_minutes', 'status', 'host_user_id'] as const;
-type LeanClassRow = Pick<Selectable<LiveClassesTable>, (typeof LEAN_CLASS_COLUMNS)[number]>;
+/** Which LEAN_CLASS_COLUMNS (bits) each field answered from lean rows needs; recordings need the id and the course only. */
+const LEAN_FIELD_COLUMNS: Readonly<Record<string, number>> = {
+  __typename: 0,
+  id: 0,
+  course: 0,
+  recordings: 0,
+  title: 1,
+  scheduledAt: 2,
+  durationMinutes: 4,
+  status: 8,
+  host: 16,
+};
 
-/** A model answering LEAN_CLASS_FIELDS only: the other fields are absent (a type stretched for one read path). */
-function toLeanLiveClass(row: LeanClassRow): LiveClassModel {
-  return {
-    id: row.id,
-    companyId: row.company_id,
-    courseId: row.course_id,
-    title: row.title,
-    scheduledAt: row.scheduled_at,
-    durationMinutes: row.duration_minutes,
-    status: row.status,
-    hostUserId: row.host_user_id,
-  } as LiveClassModel;
+/** The lean columns (bits of LEAN_CLASS_COLUMNS) answering every field of `fields`, or null when only whole rows do. */
+export function leanClassColumns(fields: ReadonlySet<string>): number | null {
+  let columns = 0;
+  for (const field of fields) {
+    const bits = LEAN_FIELD_COLUMNS[field];
+    if (bits === undefined) return null;
+    columns |= bits;
+  }
+  return columns;
 }
 
 interface ListParams {
@@ -80,8 +89,8 @@ export interface NewLiveClass {
 export class LiveClassRepository {
   /** Hot reads (entity fetches of every course list and page), built once on first use: repositories of transactions never run them. */
   private byIds?: PreparedQuery<{ companyId: string; ids: readonly string[] }, Selectable<LiveClassesTable>>;
-  /** Classes of some courses, by which of status (1), `from` (2) and `to` (4) filter them and whether lean columns (8) do. */
-  private readonly ofCourses: PreparedQuery<ListParams, LeanClassRow>[] = [];
+  /** Classes of some courses, by which of status (1), `from` (2) and `to` (4) filter them and which lean columns are read. */
+  private readonly ofCourses = new Map<string, PreparedQuery<ListParams, LiveClassModel | Selectable<LiveClassesTable>>>();
 
   constructor(private readonly db: Kysely<MeetDatabase>) {}
 
@@ -96,27 +105,33 @@ export class LiveClassRepository {
 
   /**
    * Classes of some courses of one company (Course.liveClasses of an entity fetch), by scheduled time, as one prepared
-   * statement per form of the filter. `lean`: models answering LEAN_CLASS_FIELDS only.
+   * statement per form of the filter and set of columns. `leanColumns` (leanClassColumns): models holding the id, the
+   * course and those columns only; null: whole models.
    */
-  async listOfCourses(companyId: string, courseIds: readonly string[], filter: LiveClassFilter, lean = false): Promise<LiveClassModel[]> {
+  async listOfCourses(companyId: string, courseIds: readonly string[], filter: LiveClassFilter, leanColumns: number | null = null): Promise<LiveClassModel[]> {
     const valid = moodleIdsOnly(courseIds);
     if (valid.length === 0) return [];
     const statuses = filter.status?.length ? filter.status : null;
-    const form = (statuses ? 1 : 0) + (filter.from ? 2 : 0) + (filter.to ? 4 : 0) + (lean ? 8 : 0);
-    const query = (this.ofCourses[form] ??= preparedQuery(this.db, `meet_course_classes_${form}`, (p: ListParams) => {
-      const classes = this.db.selectFrom('live_classes');
-      // Lean rows lack the other columns: their models answer LEAN_CLASS_FIELDS only.
-      let query = ((form & 8 ? classes.select(LEAN_CLASS_COLUMNS) : classes.selectAll()) as ReturnType<typeof classes.selectAll>)
-        .where('company_id', '=', p.companyId)
-        .where('course_id', '=', sql<string>`any(${p.courseIds}::bigint[])`);
-      if (form & 1) query = query.where('status', '=', sql<LiveClassStatus>`any(${p.statuses}::text[])`);
-      // A class overlaps [from, to) when it starts before `to` and ends after `from`.
-      if (form & 4) query = query.where('scheduled_at', '<', p.to);
-      if (form & 2) query = query.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${p.from}`);
-      return query.orderBy('scheduled_at').orderBy('id');
-    }));
+    const form = (statuses ? 1 : 0) + (filter.from ? 2 : 0) + (filter.to ? 4 : 0);
+    const name = `meet_course_classes_${form}_${leanColumns ?? 'all'}`;
+    let query = this.ofCourses.get(name);
+    if (!query) {
+      query = preparedQuery(this.db, name, (p: ListParams) => {
+        const from = this.db.selectFrom('live_classes');
+        const columns = LEAN_CLASS_COLUMNS.filter((_, bit) => (leanColumns ?? 0) & (1 << bit));
+        // Lean rows lack the other columns: their models answer the fields leanClassColumns granted them for only.
+        let classes = (leanColumns === null ? from.selectAll() : from.select(['id', 'course_id as courseId', ...columns])) as ReturnType<typeof from.selectAll>;
+        classes = classes.where('company_id', '=', p.companyId).where('course_id', '=', sql<string>`any(${p.courseIds}::bigint[])`);
+        if (form & 1) classes = classes.where('status', '=', sql<LiveClassStatus>`any(${p.statuses}::text[])`);
+        // A class overlaps [from, to) when it starts before `to` and ends after `from`.
+        if (form & 4) classes = classes.where('scheduled_at', '<', p.to);
+        if (form & 2) classes = classes.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${p.from}`);
+        return classes.orderBy('scheduled_at').orderBy('id');
+      });
+      this.ofCourses.set(name, query);
+    }
     const rows = await query({ companyId, courseIds: valid, statuses: statuses ?? [], from: filter.from!, to: filter.to! });
-    return rows.map(lean ? toLeanLiveClass : (toLiveClass as (row: LeanClassRow) => LiveClassModel));
+    return leanColumns === null ? (rows as Selectable<LiveClassesTable>[]).map(toLiveClass) : (rows as LiveClassModel[]);
   }
 
   /** Locks the row for a state change (within a transaction). */

@@ -10,13 +10,8 @@ import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
-import { LEAN_CLASS_FIELDS, type LiveClassRepository } from '../repositories/live-class-repository.js';
+import { leanClassColumns, type LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
-
-function onlyLeanFields(fields: ReadonlySet<string>): boolean {
-  for (const field of fields) if (!LEAN_CLASS_FIELDS.has(field)) return false;
-  return true;
-}
 
 export class LiveClassService {
   private readonly classById: DataLoader<string, LiveClassModel | null>;
@@ -61,11 +56,11 @@ export class LiveClassService {
 
   /**
    * Course.liveClasses: academy told the gateway the caller's role in this course (@requires).
-   * `fields`: those asked of each class; when all are LEAN_CLASS_FIELDS, only their columns are read.
+   * `fields`: those asked of each class; when lean rows answer them all (leanClassColumns), only their columns are read.
    */
   async ofCourse(course: CourseReference, filter: LiveClassFilter, fields?: ReadonlySet<string>): Promise<LiveClassModel[]> {
     if (!mayReadCourse(this.viewer, course)) return [];
-    return this.loaderFor(filter, !!fields && onlyLeanFields(fields)).load(course.id);
+    return this.loaderFor(filter, fields ? leanClassColumns(fields) : null).load(course.id);
   }
 
   /** Query.liveClasses: one course, or every course the caller may see. */
@@ -120,12 +115,12 @@ export class LiveClassService {
     );
   }
 
-  private loaderFor(filter: LiveClassFilter, lean = false): DataLoader<string, LiveClassModel[]> {
-    const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null, lean]);
+  private loaderFor(filter: LiveClassFilter, leanColumns: number | null = null): DataLoader<string, LiveClassModel[]> {
+    const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null, leanColumns]);
     let loader = this.classesByCourse.get(key);
     if (!loader) {
       loader = groupLoader(
-        (courseIds) => this.classes.listOfCourses(this.viewer.companyId, courseIds, filter, lean),
+        (courseIds) => this.classes.listOfCourses(this.viewer.companyId, courseIds, filter, leanColumns),
         (row) => row.courseId,
       );
       this.classesByCourse.set(key, loader);
