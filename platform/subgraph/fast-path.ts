@@ -20,8 +20,9 @@
  * checkPlugins refuses the server at start.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { createRequire } from 'node:module';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import client from 'prom-client';
 import { normalizeErrors } from '../graphql/normalize-errors.js';
 import { checkTextInput } from '../graphql/text-input.js';
@@ -29,6 +30,9 @@ import { instrument, metricsRegistry } from '../observability/metrics.js';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 
 const { execute } = graphqlRuntime;
+// graphql-jit as CommonJS, so that it shares Apollo's graphql-js instance (graphql-runtime.ts).
+const jit = createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit');
+type CompiledQuery = import('graphql-jit').CompiledQuery;
 
 const served = instrument(
   'bheem_subgraph_fast_path_requests_total',
@@ -52,6 +56,13 @@ export interface FastPathOptions {
   includeStacktrace: boolean;
   /** Plugins of the subgraph's server whose per-request work execute() does itself (the text-input checks). */
   accountedFor: readonly ApolloServerPlugin[];
+  /**
+   * What executes a known text: graphql-jit's query compiled once per text and operation name (the default), or
+   * graphql-js's execute. The same answers (test/fast-path-engines.test.ts), but for the order of errors; the compiled query reads plain
+   * properties inline and builds no resolve info or promise per field, which graphql-js does for every field of
+   * every entity.
+   */
+  engine?: 'jit' | 'graphql-js';
 }
 
 export interface FastAnswer {
@@ -110,6 +121,19 @@ export function createFastPath(options: FastPathOptions) {
     },
   };
 
+  /** Compiled queries by document and operation name; undefined when graphql-jit refuses it (Apollo Server answers then). */
+  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | undefined>>();
+  function compiledQuery(document: DocumentNode, operationName: string | undefined): CompiledQuery | undefined {
+    let byName = compiled.get(document);
+    if (!byName) compiled.set(document, (byName = new Map()));
+    const key = operationName ?? '';
+    if (!byName.has(key)) {
+      const made = jit.compileQuery(options.schema, document, operationName);
+      byName.set(key, jit.isCompiledQuery(made) ? made : undefined);
+    }
+    return byName.get(key);
+  }
+
   return {
     plugin,
 
@@ -148,13 +172,14 @@ export function createFastPath(options: FastPathOptions) {
       } catch {
         return undefined;
       }
-      const result = await execute({
-        schema: options.schema,
-        document: request.document,
-        contextValue,
-        variableValues: request.variables,
-        operationName: request.operationName,
-      });
+      let result: ExecutionResult;
+      if (options.engine === 'graphql-js') {
+        result = await execute({ schema: options.schema, document: request.document, contextValue, variableValues: request.variables, operationName: request.operationName });
+      } else {
+        const compiled = compiledQuery(request.document, request.operationName);
+        if (!compiled) return undefined;
+        result = await compiled.query(undefined, contextValue, request.variables);
+      }
       // No data at all: the variables did not coerce or the operation name matched nothing; nothing ran.
       if (result.data === undefined) return undefined;
       const errors = result.errors?.length ? normalizeErrors(result.errors, options) : undefined;
