@@ -59,13 +59,17 @@ try {
   const log = createLogger('bench', 'warn');
   const deps = { config, databaseUrl: database.url, log };
   const services = (servicesArg ?? 'academy,meet,calendar,documents').split(',');
-  const subgraphs = new Map<string, { schema: GraphQLSchema; createContext: (base: BaseContext) => object; fastPath: ReturnType<typeof createFastPath> }>();
+  const subgraphs = new Map<
+    string,
+    { schema: GraphQLSchema; createContext: (base: BaseContext) => object; fastPath: ReturnType<typeof createFastPath>; jsPath: ReturnType<typeof createFastPath> }
+  >();
   for (const name of ['academy', 'meet', 'calendar', 'documents'] as const) {
     const module = await SUBGRAPH_MODULES[name]!();
     const runtime = await module.start(deps);
     const schema = buildSubgraphSchema({ typeDefs: parse(readSchemaFile(name)), resolvers: module.resolvers as never });
     const fastPath = createFastPath({ service: name, schema, formatError: (formatted) => formatted, includeStacktrace: false, accountedFor: [] });
-    subgraphs.set(name, { schema, createContext: runtime.createContext as never, fastPath });
+    const jsPath = createFastPath({ service: name, schema, formatError: (formatted) => formatted, includeStacktrace: false, accountedFor: [], engine: 'graphql-js' });
+    subgraphs.set(name, { schema, createContext: runtime.createContext as never, fastPath, jsPath });
   }
   const contextOf = (service: string, viewer: Viewer) => subgraphs.get(service)!.createContext({ viewer, requestId: 'bench', log });
 
@@ -132,7 +136,17 @@ try {
     if (!answer) throw new Error(`fast path refused a ${request.service} request`);
     return answer.body;
   };
-  const engines = { 'graphql-js': reference, 'fast path': fast };
+  const viaJs = async (request: Recorded) => {
+    const answer = await subgraphs
+      .get(request.service)!
+      .jsPath.execute(
+        { document: request.document, variables: request.variables, operationName: request.operationName, contentType: 'application/json' },
+        contextOf(request.service, request.viewer),
+      );
+    return answer!.body;
+  };
+  // BENCH_ENGINES=1: the fast path's two engines against each other (graphql-js's engine as the reference).
+  const engines = process.env.BENCH_ENGINES ? { 'graphql-js': viaJs, 'fast path': fast } : { 'graphql-js': reference, 'fast path': fast };
   // BENCH_PROFILE_DIR=<dir>: a CPU profile of each service's fast path alone, after the rounds.
   const profileDir = process.env.BENCH_PROFILE_DIR;
   const session = profileDir ? new Session() : undefined;
