@@ -3,9 +3,10 @@
  * traffic is: the gateway POSTing the same few operation texts (entity
  * fetches, root fields) with new variables. A text that Apollo Server has
  * already parsed, validated and resolved to an operation (recorded by the
- * plugin below) is executed here with graphql-js directly, the same schema,
- * context, text checks and error formatting, and answered as Apollo would
- * answer it: status, media type and body. Apollo's pipeline costs every
+ * plugin below) is executed here directly, as a graphql-jit query compiled
+ * once per text (so only texts sent at least twice are compiled), with the
+ * same schema, context, text checks and error formatting, and answered as
+ * Apollo would answer it: status, media type and body. Apollo's pipeline costs every
  * request its plugins' hooks, a hash of the text, media-type negotiation
  * twice and their promises, for small entity fetches a fair share of the work.
  *
