@@ -126,6 +126,11 @@ export class BatchDelivery {
         // later events keep their order behind it): the handlers before it run once more.
         const { event, reason } = error;
         const state = attempts.get(event.id)!;
+        if (error.rejected) {
+          // Refused by its handler: the next run records the dead letter (this try is counted already).
+          rejections.set(event.id, reason);
+          continue;
+        }
         Object.assign(state, { counted: false, error: reason });
         await recordAttemptError(connection.db, this.group, event.id, reason);
         if (state.count < maxAttempts) {
@@ -168,8 +173,8 @@ export class BatchDelivery {
           const state = attempts.get(row.id)!;
           const rejection = rejections.get(row.id);
           if (rejection || !state.counted) {
-            // A payload against its schema cannot get better; an event whose deliveries all failed (or died) has had its chances.
-            const letter = { event, attempts: rejection ? state.count + 1 : state.count, error: rejection ?? state.error ?? DIED };
+            // A payload against its schema (or refused by its handler) cannot get better; an event whose deliveries all failed (or died) has had its chances.
+            const letter = { event, attempts: rejection && !state.counted ? state.count + 1 : state.count, error: rejection ?? state.error ?? DIED };
             await recordDeadLetter(trx, this.group, event, letter.error, letter.attempts);
             result.deadLettered.push(letter);
           } else {

@@ -35,6 +35,18 @@ export class HandlerTimeoutError extends Error {
   }
 }
 
+/**
+ * Thrown by a handler that refuses the event for good (it asks for what the
+ * sender may not do, which no retry changes): the event becomes a dead letter
+ * at once, with this message as its error, and its partition moves on.
+ */
+export class EventRejected extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventRejected';
+  }
+}
+
 /** A handler threw: the transaction it ran in must be rolled back. */
 export class HandlerFailure extends Error {
   constructor(
@@ -42,6 +54,8 @@ export class HandlerFailure extends Error {
     readonly reason: string,
     /** PostgreSQL's SQLSTATE when the handler failed on a query. */
     readonly sqlState?: string,
+    /** The handler refused the event (EventRejected): a dead letter now, no retry. */
+    readonly rejected = false,
   ) {
     super(`Handler for event ${event.id} (${event.topic}) failed: ${reason}`);
     this.name = 'HandlerFailure';
@@ -77,6 +91,7 @@ export async function runHandler(handler: EventHandler<any>, event: PublishedEve
     await Promise.race([handler(event, context), timeout]);
   } catch (error) {
     if (error instanceof HandlerTimeoutError) throw error;
+    if (error instanceof EventRejected) throw new HandlerFailure(event, error.message, undefined, true);
     const sqlState = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
     throw new HandlerFailure(event, describeError(error), sqlState);
   } finally {

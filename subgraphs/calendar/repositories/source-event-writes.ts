@@ -101,3 +101,18 @@ export async function findSourceEventTitle(db: CalendarDb, key: SourceKey): Prom
     .executeTakeFirst();
   return row ? { title: row.title, start: row.start_time, end: row.end_time } : null;
 }
+
+/** The users a mirrored event already names (participants and organizer): none when there is no such event. */
+export async function sourceEventUserIds(db: CalendarDb, key: SourceKey): Promise<string[]> {
+  const rows = await db
+    .selectFrom('calendar.calendar_events as e')
+    .leftJoin('calendar.event_participants as p', 'p.event_id', 'e.id')
+    .select(['e.organizer_id', 'p.user_id'])
+    .where('e.company_id', '=', key.companyId)
+    .where('e.source_module', '=', key.sourceModule)
+    .where('e.entity_type', '=', key.entityType)
+    .where('e.entity_id', '=', key.entityId)
+    .where('e.parent_id', 'is', null)
+    .execute();
+  return [...new Set(rows.flatMap((row) => [row.organizer_id, row.user_id]).filter((id): id is string => !!id))];
+}

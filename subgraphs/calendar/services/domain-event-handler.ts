@@ -6,23 +6,31 @@
  *
  * Live classes get the course's teachers and students as participants,
  * asked of academy with a service identity of the event's company; leave is
- * titled with the person's name, asked the same way. Dates are read in the
+ * titled with the person's name, asked the same way. A person an event names
+ * (assignee, meeting owner, employee on leave, class host) must be a user of
+ * the event's company, as through GraphQL, where naming anyone else is
+ * refused: an event naming someone else is refused whole (EventRejected, a
+ * dead letter saying who), and the calendar keeps what it had. People the
+ * mirrored event already names pass unasked (a user who left since does not
+ * block the next change of the record). Dates are read in the
  * company's time zone (see source-dates.ts): a deadline keeps its time unless
  * the record gives a date only.
  */
 import type { Transaction } from 'kysely';
 import type { PlatformConfig } from '../../../platform/config.js';
 import type { EventHandlers } from '../../../platform/events/event-consumer.js';
+import { EventRejected } from '../../../platform/events/handle-event.js';
 import { CourseAccess, type CourseParticipants } from '../../../platform/federation/course-access.js';
 import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { TopicName, TopicPayload } from '../../../platform/events/topics/index.js';
 import type { CalendarDatabase } from '../database.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
-import { cancelSourceEvent, findSourceEventTitle, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
+import { cancelSourceEvent, findSourceEventTitle, sourceEventUserIds, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { companyTimeZone } from '../repositories/company-settings-repository.js';
 import { draftToRow, type EventDraft } from './event-draft.js';
 import { companyDays, deadlineTimes } from './source-dates.js';
+import { academyCompanyOutsiders, type CompanyOutsiders } from './user-directory.js';
 import { academyUserName, type UserNameLookup } from './user-names.js';
 
 /** What a handler sees of a published event. */
@@ -37,6 +45,8 @@ export interface DomainEventDeps {
   courseParticipants: (companyId: string, courseId: string) => Promise<CourseParticipants | null>;
   /** A user's full name (academy), for leave titles. */
   userName: UserNameLookup;
+  /** Of some user ids, those that are not users of the company (academy). */
+  outsiders: CompanyOutsiders;
 }
 
 export function academyCourseParticipants(config: PlatformConfig): DomainEventDeps['courseParticipants'] {
@@ -45,7 +55,7 @@ export function academyCourseParticipants(config: PlatformConfig): DomainEventDe
 
 /** What the handlers ask of academy, as the calendar service of the event's company. */
 export function academyDomainEventDeps(config: PlatformConfig): DomainEventDeps {
-  return { courseParticipants: academyCourseParticipants(config), userName: academyUserName(config) };
+  return { courseParticipants: academyCourseParticipants(config), userName: academyUserName(config), outsiders: academyCompanyOutsiders(config) };
 }
 
 /** The topics the calendar follows. */
@@ -70,8 +80,29 @@ export const CALENDAR_TOPICS = [
 type Trx = Transaction<CalendarDatabase>;
 const date = (value: string) => new Date(value);
 
+/**
+ * Refuses the event when it names a user (participant or organizer) who is not one of its company's;
+ * `vouched` ids come from academy's own answers for the company, and ids the mirrored event already names pass.
+ */
+async function requireCompanyPeople(trx: Trx, draft: EventDraft, participants: NewParticipant[], deps: DomainEventDeps, vouched: readonly string[]): Promise<void> {
+  const named = new Set(participants.flatMap((p) => (p.userId ? [p.userId] : [])));
+  if (draft.organizerId) named.add(draft.organizerId);
+  for (const id of vouched) named.delete(id);
+  if (named.size === 0) return;
+  const key: SourceKey = { companyId: draft.companyId, sourceModule: draft.sourceModule!, entityType: draft.entityType!, entityId: draft.entityId! };
+  for (const id of await sourceEventUserIds(trx, key)) named.delete(id);
+  if (named.size === 0) return;
+  const outsiders = await deps.outsiders(draft.companyId, [...named]);
+  if (outsiders.length === 0) return;
+  const who = outsiders.map((id) => `user ${JSON.stringify(id)}`).join(', ');
+  throw new EventRejected(
+    `${who} ${outsiders.length === 1 ? 'is not a user' : 'are not users'} of the event\u2019s company (${draft.companyId}): not mirrored, as GraphQL refuses naming them`,
+  );
+}
+
 /** Mirrors a record and announces the change (a redelivered, unchanged record announces nothing). */
-async function mirror(trx: Trx, draft: EventDraft, participants: NewParticipant[]): Promise<void> {
+async function mirror(trx: Trx, draft: EventDraft, participants: NewParticipant[], deps: DomainEventDeps, vouched: readonly string[] = []): Promise<void> {
+  await requireCompanyPeople(trx, draft, participants, deps, vouched);
   const { id, change } = await upsertSourceEvent(trx, draftToRow(draft), participants);
   if (change) await publishCalendarChange(trx, draft.companyId, id, change);
 }
@@ -140,33 +171,33 @@ type MilestoneFields = Pick<TopicPayload<'project.milestone.created'>, 'mileston
 type LeaveFields = Pick<TopicPayload<'hr.leave.approved'>, 'employee_id' | 'start_date' | 'end_date' | 'leave_type'>;
 type MeetingFields = Pick<TopicPayload<'sales.meeting.created'>, 'customer_name' | 'description' | 'location' | 'scheduled_at' | 'end_at' | 'owner_id'>;
 
-async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean) {
+async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
   if (deleted || !p.due_date || p.status === 'CANCELLED') return cancel(trx, key);
-  await mirror(trx, taskDraft(key, p, await companyTimeZone(trx, companyId)), p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : []);
+  await mirror(trx, taskDraft(key, p, await companyTimeZone(trx, companyId)), p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : [], deps);
 }
 
-async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean) {
+async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
   if (deleted) return cancel(trx, key);
-  await mirror(trx, milestoneDraft(key, p, await companyTimeZone(trx, companyId)), []);
+  await mirror(trx, milestoneDraft(key, p, await companyTimeZone(trx, companyId)), [], deps);
 }
 
-async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean) {
+async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'sales', entityType: 'meeting', entityId: p.meeting_id };
   if (cancelled || p.status === 'CANCELLED') return cancel(trx, key);
   const participants: NewParticipant[] = [
     ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
     { externalEmail: p.customer_email, externalName: p.customer_name },
   ];
-  await mirror(trx, meetingDraft(key, p), participants);
+  await mirror(trx, meetingDraft(key, p), participants, deps);
 }
 
 async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
   if (p.status !== 'APPROVED') return cancel(trx, key);
   const name = await deps.userName(companyId, p.employee_id);
-  await mirror(trx, leaveDraft(key, p, await companyTimeZone(trx, companyId), name), [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }]);
+  await mirror(trx, leaveDraft(key, p, await companyTimeZone(trx, companyId), name), [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }], deps);
 }
 
 async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.class.scheduled'>, cancelled: boolean, deps: DomainEventDeps) {
@@ -198,6 +229,8 @@ async function onLiveClass(trx: Trx, companyId: string, p: TopicPayload<'meet.cl
       metadata: { courseId: p.course_id, courseName: course?.fullname ?? null },
     },
     participants,
+    deps,
+    [...(course?.teachers ?? []), ...(course?.students ?? [])].map((person) => person.id),
   );
 }
 
@@ -213,15 +246,15 @@ export async function handleDomainEvent(trx: Trx, event: DomainEventInput, deps:
     case 'project.task.created':
     case 'project.task.updated':
     case 'project.task.deleted':
-      return onTask(trx, companyId, payload, event.topic === 'project.task.deleted');
+      return onTask(trx, companyId, payload, event.topic === 'project.task.deleted', deps);
     case 'project.milestone.created':
     case 'project.milestone.updated':
     case 'project.milestone.deleted':
-      return onMilestone(trx, companyId, payload, event.topic === 'project.milestone.deleted');
+      return onMilestone(trx, companyId, payload, event.topic === 'project.milestone.deleted', deps);
     case 'sales.meeting.created':
     case 'sales.meeting.updated':
     case 'sales.meeting.cancelled':
-      return onMeeting(trx, companyId, payload, event.topic === 'sales.meeting.cancelled');
+      return onMeeting(trx, companyId, payload, event.topic === 'sales.meeting.cancelled', deps);
     case 'hr.leave.approved':
     case 'hr.leave.rejected':
     case 'hr.leave.cancelled':

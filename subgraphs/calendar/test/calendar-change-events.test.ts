@@ -78,6 +78,7 @@ describe('calendar.event.* topics', () => {
         await handleDomainEvent(trx, { topic: 'project.task.created', companyId: bheem, payload: { ...payload, task_id: rolledBack } } as DomainEventInput, {
           courseParticipants: async () => null,
           userName: async () => null,
+          outsiders: async () => [],
         });
         throw new Error('later failure');
       }),

@@ -92,7 +92,7 @@ describe('domain events mirrored as calendar events', () => {
     await handle({
       topic: 'project.task.created',
       companyId: globex,
-      payload: taskPayload(globexTask, { company_id: globex, due_date: '2026-05-21T04:00:00.000Z' }),
+      payload: taskPayload(globexTask, { company_id: globex, due_date: '2026-05-21T04:00:00.000Z', assignee_id: '21' }), // Gina, of Globex
     } as DomainEventInput);
     expect((await eventsOf(globexTask))[0]!.timezone).toBe('America/New_York');
   });

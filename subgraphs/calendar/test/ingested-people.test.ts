@@ -1,0 +1,110 @@
+/**
+ * Events that Bheem Core feeds in (POST /events/ingest) and the calendar
+ * mirrors: a person they name as assignee, owner or employee must be a user
+ * of the event's company, as through GraphQL. An event naming anyone else is
+ * refused whole (a dead letter saying why), and the calendar stores nothing.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createKysely } from '../../../platform/database/connection.js';
+import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { leavePayload, stamp, taskPayload } from './domain-event-payloads.js';
+
+let platform: TestPlatform;
+let db: ReturnType<typeof createKysely<any>>;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['academy', 'erp', 'calendar'], gateway: false, env: { CALENDAR_CONSUME_EVENTS: 'true' } });
+  db = createKysely<any>(platform.database.url);
+});
+afterAll(async () => {
+  await db?.destroy();
+  await platform?.stop();
+});
+
+const bheem = demoCompanyId('bheem');
+
+async function ingest(topic: string, payload: Record<string, unknown>): Promise<string> {
+  const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });
+  const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
+    body,
+  });
+  expect(response.status).toBe(202);
+  return ((await response.json()) as { eventId: string }).eventId;
+}
+
+/** Waits until the calendar's consumer has finished the event: handled, or a dead letter (its error). */
+async function outcome(eventId: string): Promise<{ handled: boolean; error: string | null }> {
+  for (;;) {
+    const letter = (await sql<{ error: string }>`SELECT error FROM events.dead_letters WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows[0];
+    if (letter) return { handled: false, error: letter.error };
+    const handled = (await sql`SELECT 1 FROM events.processed WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows.length > 0;
+    if (handled) return { handled: true, error: null };
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const participantsOf = async (entityId: string) =>
+  (
+    await db
+      .selectFrom('calendar.calendar_events as e')
+      .innerJoin('calendar.event_participants as p', 'p.event_id', 'e.id')
+      .select(['p.user_id', 'e.organizer_id'])
+      .where('e.entity_id', '=', entityId)
+      .orderBy('p.user_id')
+      .execute()
+  ).map((row) => [row.user_id, row.organizer_id]);
+const eventsOf = async (entityId: string) => (await db.selectFrom('calendar.calendar_events').select('id').where('entity_id', '=', entityId).execute()).length;
+
+function meetingPayload(meetingId: string, ownerId: string) {
+  return {
+    company_id: bheem,
+    meeting_id: meetingId,
+    customer_name: 'Initech',
+    customer_email: 'buyer@initech.example',
+    location: null,
+    description: null,
+    scheduled_at: '2026-05-20T09:00:00.000Z',
+    end_at: '2026-05-20T10:00:00.000Z',
+    owner_id: ownerId,
+    status: 'SCHEDULED',
+    cancellation_reason: null,
+    created_at: stamp,
+    updated_at: stamp,
+  };
+}
+
+describe('people named by ingested events', () => {
+  it('mirrors a task assigned to a user of the event\u2019s company', async () => {
+    const taskId = randomUUID();
+    expect(await outcome(await ingest('project.task.created', taskPayload(taskId, { assignee_id: '9' })))).toEqual({ handled: true, error: null });
+    expect(await participantsOf(taskId)).toEqual([['9', null]]);
+  });
+
+  it('refuses a task assigned, a meeting owned or leave taken by a user of another company (or nobody): a dead letter, nothing stored', async () => {
+    const cases = [
+      { topic: 'project.task.created', id: randomUUID(), payload: (id: string) => taskPayload(id, { assignee_id: '20' }) }, // Globex's admin
+      { topic: 'sales.meeting.created', id: randomUUID(), payload: (id: string) => meetingPayload(id, '21') },
+      { topic: 'hr.leave.approved', id: randomUUID(), payload: (id: string) => leavePayload(id, { employee_id: '22' }) },
+      { topic: 'project.task.created', id: randomUUID(), payload: (id: string) => taskPayload(id, { assignee_id: '987654' }) }, // no such user
+    ];
+    for (const { topic, id, payload } of cases) {
+      const { handled, error } = await outcome(await ingest(topic, payload(id)));
+      expect({ topic, handled }).toEqual({ topic, handled: false });
+      expect(error).toMatch(/is not a user of the event\u2019s company/);
+      expect({ topic, stored: await eventsOf(id) }).toEqual({ topic, stored: 0 });
+    }
+  });
+
+  it('refuses reassigning a mirrored task to another company\u2019s user, and keeps the task as it was', async () => {
+    const taskId = randomUUID();
+    await outcome(await ingest('project.task.created', taskPayload(taskId, { assignee_id: '9' })));
+    const moved = await outcome(await ingest('project.task.updated', { ...taskPayload(taskId, { assignee_id: '20' }), changed_fields: ['assignee_id'] }));
+    expect(moved.handled).toBe(false);
+    expect(await participantsOf(taskId)).toEqual([['9', null]]);
+  });
+});
