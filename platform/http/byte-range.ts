@@ -1,8 +1,10 @@
 /**
  * The one `Range: bytes=` form we honour: a single range (first-last,
  * first-, or -suffix). Several ranges are answered with the whole file, which
- * RFC 9110 allows. Shared by every route that serves files (documents'
- * downloads, meet's recordings).
+ * RFC 9110 allows; an invalid one (a last position before the first) is
+ * ignored, as RFC 9110 §14.2 requires: the whole file, not a 416. Shared by
+ * every route that serves files (documents' signed downloads and share links,
+ * meet's recordings).
  */
 
 /** Inclusive byte offsets, as in a Content-Range. */
@@ -25,7 +27,8 @@ export function parseRange(header: string | undefined, size: number): RangeReque
     return { kind: 'range', range: { start: Math.max(0, size - suffix), end: size - 1 } };
   }
   const start = Number(first);
+  if (last !== '' && Number(last) < start) return { kind: 'none' }; // invalid, not unsatisfiable
   const end = last === '' ? size - 1 : Math.min(Number(last), size - 1);
-  if (start >= size || end < start) return { kind: 'unsatisfiable' };
+  if (start >= size) return { kind: 'unsatisfiable' };
   return { kind: 'range', range: { start, end } };
 }

@@ -104,7 +104,7 @@ describe('downloads through signed URLs', () => {
     expect(Buffer.from(await pdf.arrayBuffer()).toString('utf8')).toBe(SYLLABUS.versions[0]!.content);
   });
 
-  it('answers byte ranges with 206 and impossible ones with 416', async () => {
+  it('answers byte ranges with 206, impossible ones with 416, and ignores invalid ones', async () => {
     const url = await downloadUrl('maya.manager', BUDGET.id);
     const content = Buffer.from(BUDGET.versions[0]!.content);
     const partial = await fetch(url, { headers: { range: 'bytes=5-12' } });
@@ -116,6 +116,9 @@ describe('downloads through signed URLs', () => {
     const beyond = await fetch(url, { headers: { range: `bytes=${content.length}-` } });
     expect(beyond.status).toBe(416);
     expect(beyond.headers.get('content-range')).toBe(`bytes */${content.length}`);
+    // A last position before the first is no valid range at all: the header is ignored (RFC 9110 §14.2).
+    const inverted = await fetch(url, { headers: { range: 'bytes=3-1' } });
+    expect([inverted.status, inverted.headers.get('content-range'), Buffer.from(await inverted.arrayBuffer())]).toEqual([200, null, content]);
     const cached = await fetch(url, { headers: { 'if-none-match': `"${sha256(content)}"` } });
     expect(cached.status).toBe(304);
   });

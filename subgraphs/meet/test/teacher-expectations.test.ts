@@ -146,6 +146,8 @@ describe('live classes as a teacher expects them (through the gateway)', () => {
     const beyond = await fetch(viaGateway, { headers: { range: 'bytes=99-' } });
     expect([beyond.status, beyond.headers.get('content-range')]).toEqual([416, 'bytes */16']);
     await beyond.arrayBuffer();
+    const inverted = await fetch(viaGateway, { headers: { range: 'bytes=9-4' } }); // invalid: ignored (RFC 9110 §14.2)
+    expect([inverted.status, inverted.headers.get('content-range'), await inverted.text()]).toEqual([200, null, '0123456789abcdef']);
     const whole = await fetch(viaGateway);
     expect([whole.status, whole.headers.get('accept-ranges'), await whole.text()]).toEqual([200, 'bytes', '0123456789abcdef']);
   });
