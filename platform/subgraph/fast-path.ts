@@ -33,6 +33,12 @@ import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 const { execute } = graphqlRuntime;
 // graphql-jit as CommonJS, so that it shares Apollo's graphql-js instance (graphql-runtime.ts).
 const jit = createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit');
+// Apollo Server's own media-type negotiation (the package has no types of its own here).
+const Negotiator = createRequire(import.meta.url)('negotiator') as new (request: {
+  headers: { accept: string };
+}) => {
+  mediaType(available: string[]): string | undefined;
+};
 type CompiledQuery = import('graphql-jit').CompiledQuery;
 
 const served = instrument(
@@ -82,11 +88,29 @@ export interface FastRequest {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
-/** The media type Apollo Server answers these accept headers with; others are negotiated by Apollo. */
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+// Apollo Server's third choice for a single result: left to Apollo, as is an accept header it would refuse (406).
+const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
+const negotiated = new Map<string, string | undefined>([
+  ['*/*', JSON_TYPE],
+  ['application/json', JSON_TYPE],
+  ['application/graphql-response+json', GRAPHQL_RESPONSE_TYPE],
+]);
+
+/**
+ * The media type Apollo Server answers an accept header with for a single result, negotiated as Apollo does
+ * (the same package, the same three candidates in its order), once per header text: other gateways send lists
+ * with parameters and weights (`application/graphql-response+json; charset=utf-8, application/json;
+ * charset=utf-8`), and their requests deserve the fast path as much as ours.
+ */
 function contentTypeFor(accept: string | undefined): string | undefined {
-  if (accept === undefined || accept === '*/*' || accept === 'application/json') return JSON_TYPE;
-  if (accept === 'application/graphql-response+json') return 'application/graphql-response+json; charset=utf-8';
-  return undefined;
+  if (accept === undefined || accept === '') return JSON_TYPE;
+  if (negotiated.has(accept)) return negotiated.get(accept);
+  const preferred = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
+  const type = preferred === JSON_TYPE || preferred === GRAPHQL_RESPONSE_TYPE ? preferred : undefined;
+  // A gateway sends one or two header texts: bounded against a caller who sends a new one each time.
+  if (negotiated.size < 64) negotiated.set(accept, type);
+  return type;
 }
 
 /** Apollo Server's plugin hooks that run for a request; none of them runs for a fast one. */

@@ -59,6 +59,23 @@ describe('subgraph fast path', () => {
     expect(fast).toBe(2);
   });
 
+  it("answers another gateway's accept lists as Apollo Server did, past it", async () => {
+    const lists = [
+      ['application/graphql-response+json; charset=utf-8, application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8'],
+      ['application/json;q=0.9, application/graphql-response+json', 'application/graphql-response+json; charset=utf-8'],
+      ['application/json, */*;q=0.1', 'application/json; charset=utf-8'],
+    ] as const;
+    for (const [index, [accept, contentType]] of lists.entries()) {
+      const { first, fast } = await sameAnswers({ query: '{ liveClasses { id title } }' }, 3, accept);
+      expect(first.contentType).toBe(contentType);
+      expect(fast).toBe(index === 0 ? 2 : 3); // the first request of the text goes through Apollo Server
+    }
+    // Refused by Apollo Server (406): left to it every time.
+    const refused = await sameAnswers({ query: '{ liveClasses { id title } }' }, 2, 'text/html');
+    expect(refused.first.status).toBe(406);
+    expect(refused.fast).toBe(0);
+  });
+
   it("formats a resolver's error, its code and HTTP status, as Apollo Server did", async () => {
     const { first, fast } = await sameAnswers({
       query: 'mutation Cancel($id: ID!) { cancelLiveClass(id: $id) { id } }',
