@@ -79,7 +79,6 @@ function checkDocument(document: DocumentNode): Map<string, string[]> {
 // pass or fail alike every time, and what it gives each variable to does not change.
 const usagesOfDocument = new WeakMap<DocumentNode, Map<string, string[]>>();
 
-/** Refuses (BAD_USER_INPUT) a request whose literal strings or variables carry text that may not be stored. */
 /**
  * Each `_entities` representation names its type and, as every key of ours is `id`, an id that is a string (or a
  * number) of storable text. Anything else (an array, an object, null, a NUL) reached the repositories' batched SQL
@@ -98,6 +97,7 @@ function checkRepresentations(value: unknown): void {
   }
 }
 
+/** Refuses (BAD_USER_INPUT) a request whose literal strings or variables carry text that may not be stored. */
 export function checkTextInput(document: DocumentNode, variables: Record<string, unknown> | null | undefined): void {
   let usages = usagesOfDocument.get(document);
   if (!usages) usagesOfDocument.set(document, (usages = checkDocument(document)));
