@@ -32,9 +32,10 @@ import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 
 const { execute } = graphqlRuntime;
 // graphql-jit as CommonJS, so that it shares Apollo's graphql-js instance (graphql-runtime.ts).
-const jit = createRequire(import.meta.url)('graphql-jit') as typeof import('graphql-jit');
+const require = createRequire(import.meta.url);
+const jit = require('graphql-jit') as typeof import('graphql-jit');
 // Apollo Server's own media-type negotiation (the package has no types of its own here).
-const Negotiator = createRequire(import.meta.url)('negotiator') as new (request: {
+const Negotiator = require('negotiator') as new (request: {
   headers: { accept: string };
 }) => {
   mediaType(available: string[]): string | undefined;
