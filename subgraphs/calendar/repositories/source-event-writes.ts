@@ -4,7 +4,8 @@
  * nothing (not even SEQUENCE) when the record did not change, so redelivered
  * domain events are harmless.
  */
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { CalendarDatabase } from '../database.js';
 import type { CalendarDb } from './event-repository.js';
 import { replaceParticipants, type NewEventRow, type NewParticipant } from './event-writes.js';
 
@@ -13,6 +14,18 @@ export interface SourceKey {
   sourceModule: string;
   entityType: string;
   entityId: string;
+}
+
+/** The mirrored event of `key` (never an occurrence override, which has a parent); columns qualified so joins stay unambiguous. */
+function whereSourceKey(key: SourceKey) {
+  return (eb: ExpressionBuilder<CalendarDatabase, 'calendar.calendar_events'>) =>
+    eb.and([
+      eb('calendar.calendar_events.company_id', '=', key.companyId),
+      eb('calendar.calendar_events.source_module', '=', key.sourceModule),
+      eb('calendar.calendar_events.entity_type', '=', key.entityType),
+      eb('calendar.calendar_events.entity_id', '=', key.entityId),
+      eb('calendar.calendar_events.parent_id', 'is', null),
+    ]);
 }
 
 const MIRRORED_COLUMNS = [
@@ -63,11 +76,7 @@ export async function upsertSourceEvent(db: CalendarDb, row: NewEventRow, partic
   const { id } = await db
     .selectFrom('calendar.calendar_events')
     .select('id')
-    .where('company_id', '=', row.company_id)
-    .where('source_module', '=', row.source_module!)
-    .where('entity_type', '=', row.entity_type!)
-    .where('entity_id', '=', row.entity_id!)
-    .where('parent_id', 'is', null)
+    .where(whereSourceKey({ companyId: row.company_id, sourceModule: row.source_module!, entityType: row.entity_type!, entityId: row.entity_id! }))
     .executeTakeFirstOrThrow();
   await replaceParticipants(db, id, participants);
   return { id, change: written ? (written.inserted ? 'created' : 'updated') : null };
@@ -78,11 +87,7 @@ export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise
   const cancelled = await db
     .updateTable('calendar.calendar_events')
     .set((eb) => ({ is_cancelled: true, sequence: eb('sequence', '+', 1), updated_at: new Date() }))
-    .where('company_id', '=', key.companyId)
-    .where('source_module', '=', key.sourceModule)
-    .where('entity_type', '=', key.entityType)
-    .where('entity_id', '=', key.entityId)
-    .where('parent_id', 'is', null)
+    .where(whereSourceKey(key))
     .where('is_cancelled', '=', false)
     .returning('id')
     .executeTakeFirst();
@@ -90,29 +95,17 @@ export async function cancelSourceEvent(db: CalendarDb, key: SourceKey): Promise
 }
 
 export async function findSourceEventTitle(db: CalendarDb, key: SourceKey): Promise<{ title: string; start: Date; end: Date | null } | null> {
-  const row = await db
-    .selectFrom('calendar.calendar_events')
-    .select(['title', 'start_time', 'end_time'])
-    .where('company_id', '=', key.companyId)
-    .where('source_module', '=', key.sourceModule)
-    .where('entity_type', '=', key.entityType)
-    .where('entity_id', '=', key.entityId)
-    .where('parent_id', 'is', null)
-    .executeTakeFirst();
+  const row = await db.selectFrom('calendar.calendar_events').select(['title', 'start_time', 'end_time']).where(whereSourceKey(key)).executeTakeFirst();
   return row ? { title: row.title, start: row.start_time, end: row.end_time } : null;
 }
 
 /** The users a mirrored event already names (participants and organizer): none when there is no such event. */
 export async function sourceEventUserIds(db: CalendarDb, key: SourceKey): Promise<string[]> {
   const rows = await db
-    .selectFrom('calendar.calendar_events as e')
-    .leftJoin('calendar.event_participants as p', 'p.event_id', 'e.id')
-    .select(['e.organizer_id', 'p.user_id'])
-    .where('e.company_id', '=', key.companyId)
-    .where('e.source_module', '=', key.sourceModule)
-    .where('e.entity_type', '=', key.entityType)
-    .where('e.entity_id', '=', key.entityId)
-    .where('e.parent_id', 'is', null)
+    .selectFrom('calendar.calendar_events')
+    .leftJoin('calendar.event_participants as p', 'p.event_id', 'calendar.calendar_events.id')
+    .select(['calendar.calendar_events.organizer_id', 'p.user_id'])
+    .where(whereSourceKey(key))
     .execute();
   return [...new Set(rows.flatMap((row) => [row.organizer_id, row.user_id]).filter((id): id is string => !!id))];
 }
