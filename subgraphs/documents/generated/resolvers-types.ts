@@ -628,8 +628,9 @@ export type SearchSnippet = {
 
 /**
  * A public link to one document, with a mandatory expiry and an optional
- * password (sent as the `X-Share-Password` header, or as the `password` field of
- * a form POSTed to the URL). After 5 wrong passwords from one address (50 from
+ * password (sent as the `X-Share-Password` header, its bytes UTF-8, or Latin-1
+ * when they are not valid UTF-8; or as the `password` field of a form POSTed to
+ * the URL). After 5 wrong passwords from one address (50 from
  * all) within 15 minutes, the link answers 429 with Retry-After until the
  * window ends. Companies with Nextcloud shares turned on get, for documents on
  * WebDAV, a Nextcloud share instead (provider `nextcloud`): Nextcloud serves it

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp, type TrustedProxies } from '../../../platform/http/client-ip.js';
+import { headerText } from '../../../platform/http/header-text.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
@@ -21,7 +22,8 @@ import { refuseShare } from './share-page.js';
 
 async function passwordOf(request: IncomingMessage): Promise<string | undefined> {
   const header = request.headers['x-share-password'];
-  if (typeof header === 'string') return header;
+  // UTF-8 bytes (what curl and browsers send) or, failing that, Latin-1: see header-text.ts.
+  if (typeof header === 'string') return headerText(header);
   if (request.method !== 'POST') return undefined;
   const form = new URLSearchParams((await readBody(request, 16_384)).toString('utf8'));
   return form.get('password') ?? undefined;

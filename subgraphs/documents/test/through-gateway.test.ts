@@ -189,4 +189,35 @@ describe('documents through the gateway', () => {
     expect(data.document).toMatchObject({ filename: 'resumed.txt', checksum: sha256(bytes) });
     expect(Buffer.from(await (await fetch(onGateway(data.document.downloadUrl))).arrayBuffer())).toEqual(bytes);
   });
+
+  it('takes a share password in X-Share-Password as UTF-8 bytes, and Latin-1 bytes still', async () => {
+    const token = await platform.tokenFor('maya.manager');
+    // What curl or a browser's fetch puts on the wire for a header: the password's bytes; Node hands them over one character per byte.
+    const wire = (password: string, encoding: BufferEncoding) => Buffer.from(password, encoding).toString('latin1');
+    for (const password of ['Pässwörd€', '我的密码很安全的啊', 'café crème']) {
+      const created = await platform.request({
+        token,
+        query: `mutation($id: ID!, $expiresAt: DateTime!, $password: String) { createShareLink(documentId: $id, expiresAt: $expiresAt, password: $password) { url } }`,
+        variables: { id: WIREFRAME.id, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), password },
+      });
+      const url = onGateway(created.body.data.createShareLink.url);
+      const byHeader = await fetch(url, { headers: { 'x-share-password': wire(password, 'utf8') } });
+      expect([password, byHeader.status]).toEqual([password, 200]);
+      await byHeader.arrayBuffer();
+      const byForm = await fetch(url, { method: 'POST', body: new URLSearchParams({ password }) });
+      expect([password, byForm.status]).toEqual([password, 200]);
+      await byForm.arrayBuffer();
+    }
+    // A Latin-1-only password sent as Latin-1 bytes (not valid UTF-8) is read as Latin-1, as before.
+    const latin1 = await platform.request({
+      token,
+      query: `mutation($id: ID!, $expiresAt: DateTime!) { createShareLink(documentId: $id, expiresAt: $expiresAt, password: "naïve façade") { url } }`,
+      variables: { id: WIREFRAME.id, expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    });
+    const url = onGateway(latin1.body.data.createShareLink.url);
+    const old = await fetch(url, { headers: { 'x-share-password': wire('naïve façade', 'latin1') } });
+    expect(old.status).toBe(200);
+    await old.arrayBuffer();
+    expect((await fetch(url, { headers: { 'x-share-password': wire('naive facade', 'latin1') } })).status).toBe(403);
+  });
 });
