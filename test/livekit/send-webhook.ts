@@ -10,8 +10,10 @@ import { SignJWT } from 'jose';
 export interface WebhookOptions {
   apiKey?: string;
   apiSecret?: string;
-  /** Event creation time; defaults to now. */
-  createdAt?: Date;
+  /** Event creation time; defaults to now. Null leaves it out, as protojson does for 0. */
+  createdAt?: Date | null;
+  /** The token's `nbf` (LiveKit's signing time; it sets no `iat`); defaults to now. Null leaves it out. */
+  signedAt?: Date | null;
   id?: string;
   /** Sign this body instead of the one sent (tampering tests). */
   signedBody?: string;
@@ -21,18 +23,19 @@ export interface WebhookOptions {
 }
 
 export function webhookBody(event: string, fields: Record<string, unknown>, options: WebhookOptions = {}): string {
+  const id = options.id ?? `EV_${randomBytes(8).toString('hex')}`;
+  if (options.createdAt === null) return JSON.stringify({ event, ...fields, id });
   const createdAt = Math.floor((options.createdAt ?? new Date()).getTime() / 1000);
-  return JSON.stringify({ event, ...fields, id: options.id ?? `EV_${randomBytes(8).toString('hex')}`, createdAt: String(createdAt) });
+  return JSON.stringify({ event, ...fields, id, createdAt: String(createdAt) });
 }
 
-export async function signWebhook(body: string, apiKey: string, apiSecret: string, ttlSeconds = 300): Promise<string> {
+/** LiveKit's webhook token: `nbf` the signing time, `exp` five minutes later (`ttlSeconds` after `signedAt`). */
+export async function signWebhook(body: string, apiKey: string, apiSecret: string, ttlSeconds = 300, signedAt: Date | null = new Date()): Promise<string> {
   const sha256 = createHash('sha256').update(body).digest('base64');
-  return new SignJWT({ sha256 })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setIssuer(apiKey)
-    .setNotBefore(new Date())
-    .setExpirationTime(`${ttlSeconds}s`)
-    .sign(new TextEncoder().encode(apiSecret));
+  const from = signedAt ?? new Date();
+  const token = new SignJWT({ sha256 }).setProtectedHeader({ alg: 'HS256' }).setIssuer(apiKey);
+  if (signedAt) token.setNotBefore(signedAt);
+  return token.setExpirationTime(new Date(from.getTime() + ttlSeconds * 1000)).sign(new TextEncoder().encode(apiSecret));
 }
 
 /** POSTs one webhook; returns the HTTP status and parsed answer, and the event id. */
@@ -40,7 +43,7 @@ export async function sendWebhook(url: string, event: string, fields: Record<str
   const body = webhookBody(event, fields, options);
   const headers: Record<string, string> = { 'content-type': 'application/webhook+json' };
   if (!options.unsigned) {
-    headers.authorization = await signWebhook(options.signedBody ?? body, options.apiKey ?? 'devkey', options.apiSecret ?? 'secret', options.tokenTtlSeconds);
+    headers.authorization = await signWebhook(options.signedBody ?? body, options.apiKey ?? 'devkey', options.apiSecret ?? 'secret', options.tokenTtlSeconds, options.signedAt);
   }
   const response = await fetch(url, { method: 'POST', headers, body });
   return { status: response.status, body: await response.json().catch(() => null), id: JSON.parse(body).id };

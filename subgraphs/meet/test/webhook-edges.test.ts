@@ -52,6 +52,13 @@ async function postSigned(body: string, url = meet.webhookUrl) {
   return { status: response.status, body: (await response.json()) as { error?: string } };
 }
 
+/** Signed as LiveKit signs, its token's nbf at `signedAt` (valid two hours from then). */
+async function postSignedAt(body: string, signedAt: Date) {
+  const authorization = await signWebhook(body, 'devkey', 'secret', 7_200, signedAt);
+  const response = await fetch(meet.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/webhook+json', authorization }, body });
+  return { status: response.status, body: (await response.json()) as { error?: string } };
+}
+
 describe('LiveKit webhook route edges', () => {
   it('answers a validly signed but malformed body with 400, not 401 or 500', async () => {
     for (const body of [
@@ -108,6 +115,25 @@ describe('LiveKit webhook route edges', () => {
     const again = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } }, { id: first.id });
     expect(again.body.status).toBe('duplicate');
     expect(logged).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/delivered again/), id: first.id, level: 40 }));
+  });
+
+  it('dates an event without createdAt by its token\u2019s signing time, and judges its age by it', async () => {
+    // LiveKit always sets createdAt (the notifier stamps it) and signs with nbf = now, exp = nbf + 5 min; 0 or absent is not LiveKit's.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    const room = { room: { name: 'no-class' } };
+    const stale = await sendWebhook(meet.webhookUrl, 'room_started', room, { createdAt: null, signedAt: hourAgo, tokenTtlSeconds: 7_200 });
+    expect([stale.status, stale.body.error]).toEqual([400, expect.stringMatching(/stale event/)]);
+    const zero = await postSignedAt(JSON.stringify({ event: 'room_started', ...room, id: 'EV_zero_old', createdAt: '0' }), hourAgo);
+    expect([zero.status, zero.body.error]).toEqual([400, expect.stringMatching(/stale event/)]);
+    const undated = await sendWebhook(meet.webhookUrl, 'room_started', room, { createdAt: null, signedAt: null });
+    expect([undated.status, undated.body.error]).toEqual([400, expect.stringMatching(/no createdAt/)]);
+    expect(await meet.exec(`SELECT id FROM meet.webhook_events WHERE id IN ('${stale.id}', 'EV_zero_old', '${undated.id}')`)).toEqual([]);
+
+    const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 30_000);
+    const fresh = await sendWebhook(meet.webhookUrl, 'room_started', room, { createdAt: null, signedAt });
+    expect(fresh.status).toBe(200);
+    const [row] = await meet.exec(`SELECT created_at FROM meet.webhook_events WHERE id = '${fresh.id}'`);
+    expect(row.created_at).toEqual(signedAt);
   });
 
   it('prunes applied webhook ids past their retention, keeping recent ones', async () => {

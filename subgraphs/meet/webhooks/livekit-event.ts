@@ -73,13 +73,19 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
   };
 }
 
-/** The event in meet's terms; UnstorableEventError for text or times meet could not store. */
-export function toMeetEvent(event: WebhookEvent): MeetWebhookEvent {
+/**
+ * The event in meet's terms; UnstorableEventError for text or times meet could not store.
+ * `signedAt` (the token's nbf or iat) dates an event whose createdAt is 0 or absent, so its
+ * age is still judged; LiveKit always stamps createdAt, so an event dated by neither is refused.
+ */
+export function toMeetEvent(event: WebhookEvent, signedAt: Date | null): MeetWebhookEvent {
   const roomName = event.room?.name || event.egressInfo?.roomName || null;
+  const createdAt = fromSeconds(event.createdAt, 'createdAt') ?? signedAt;
+  if (!createdAt) throw new UnstorableEventError('event has no createdAt, and its token no nbf or iat to date it by');
   return {
     id: text(event.id, 'id'),
     event: text(event.event, 'event'),
-    createdAt: fromSeconds(event.createdAt, 'createdAt') ?? new Date(),
+    createdAt,
     roomName: roomName === null ? null : text(roomName, 'room.name'),
     roomParticipants: event.room?.numParticipants ?? 0,
     participant: event.participant

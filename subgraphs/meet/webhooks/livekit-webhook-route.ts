@@ -5,7 +5,9 @@
  * requests get 401. A validly signed body that is not a WebhookEvent gets
  * 400 (LiveKit's retries cannot fix it), events older than
  * MEET_WEBHOOK_MAX_AGE_SECONDS 400 (replays), and a repeated event id is
- * acknowledged without effect. Stale and repeated events are logged.
+ * acknowledged without effect. Stale and repeated events are logged. An
+ * event without createdAt (LiveKit always sets it) is dated, and its age
+ * judged, by its token's nbf (LiveKit's signing time) or iat; with neither, 400.
  */
 import { createHash } from 'node:crypto';
 import { TokenVerifier, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
@@ -24,15 +26,17 @@ export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig
   // Parsing only: the signature is verified by `verify` below, on the exact bytes received.
   const parser = new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret);
 
-  /** Null when signed by our LiveKit over exactly these bytes, else why not. */
-  async function verify(raw: Buffer, token: string | undefined): Promise<string | null> {
-    if (!token) return 'authorization header is empty';
+  /** When signed by our LiveKit over exactly these bytes, the signing time (nbf, else iat; null if neither), else why not. */
+  async function verify(raw: Buffer, token: string | undefined): Promise<{ signedAt: Date | null } | { refusal: string }> {
+    if (!token) return { refusal: 'authorization header is empty' };
     try {
       const claims = await verifier.verify(token);
       const sha256 = createHash('sha256').update(raw).digest('base64');
-      return claims.sha256 === sha256 ? null : 'sha256 checksum of body does not match';
+      if (claims.sha256 !== sha256) return { refusal: 'sha256 checksum of body does not match' };
+      const seconds = claims.nbf ?? claims.iat;
+      return { signedAt: typeof seconds === 'number' && seconds > 0 ? new Date(seconds * 1000) : null };
     } catch (error) {
-      return (error as Error).message;
+      return { refusal: (error as Error).message };
     }
   }
 
@@ -49,15 +53,15 @@ export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig
       }
       // LiveKit sends the bare token; accept a `Bearer ` prefix too.
       const token = request.headers.authorization?.replace(/^Bearer\s+/i, '');
-      const refusal = await verify(raw, token);
-      if (refusal) {
-        log.warn({ reason: refusal }, 'refused a LiveKit webhook');
-        return sendJson(response, 401, { error: `Webhook refused: ${refusal}` });
+      const signed = await verify(raw, token);
+      if ('refusal' in signed) {
+        log.warn({ reason: signed.refusal }, 'refused a LiveKit webhook');
+        return sendJson(response, 401, { error: `Webhook refused: ${signed.refusal}` });
       }
       let event: MeetWebhookEvent;
       try {
         const received: WebhookEvent = await parser.receive(raw.toString('utf8'), undefined, true);
-        event = toMeetEvent(received);
+        event = toMeetEvent(received, signed.signedAt);
       } catch (error) {
         log.warn({ err: error }, 'signed LiveKit webhook is not a WebhookEvent');
         return sendJson(response, 400, { error: `Webhook is not a LiveKit WebhookEvent: ${(error as Error).message}` });
