@@ -33,6 +33,7 @@ describe('areaOf', () => {
     ['run', 'file:///w/.data/bench-cache/compiled/0123/gateway/execution/plan-executor.js', 'ours: gateway'],
     ['eventsOfCourse', 'file:///work/wt/x/subgraphs/calendar/services/events.ts', 'ours: subgraphs/calendar'],
     ['preparedQuery', 'file:///w/.data/bench-cache/compiled/0123/platform/database/prepared-query.js', 'ours: platform'],
+    ['resolve', 'file:///w/node_modules/.cache/bheem-start/0123/subgraphs/meet/resolvers/query.js', 'ours: subgraphs/meet'],
   ])('%s at %s is %s', (name, url, area) => {
     expect(areaOf(frame(name, url))).toBe(area);
   });

@@ -62,6 +62,13 @@ const STREAMS = /^node:(net|stream|internal\/(stream_base_commons|streams\/|net|
 /** Our code's place in a checkout or its compiled build: `gateway/execution/plan.ts` → `gateway/execution/plan`. */
 const OURS = /\/((?:gateway|platform|scripts|bench|subgraphs)\/[^?#]*?)\.(?:[cm]?[jt]s)$/;
 
+/** Where a package's file is (`pg/lib/result.js`), none for our code: our compiled copy lives in node_modules/.cache/bheem-start/<hash>/ (scripts/lib/compiled-cache.mjs). */
+function packageFile(url: string): string | undefined {
+  if (url.includes('/node_modules/.cache/bheem-start/')) return undefined;
+  const modules = url.lastIndexOf('node_modules/');
+  return modules >= 0 ? url.slice(modules + 'node_modules/'.length) : undefined;
+}
+
 /** The area a frame's self time belongs to. */
 export function areaOf({ functionName, url }: Pick<CallFrame, 'functionName' | 'url'>): string {
   if (functionName === '(garbage collector)') return 'GC';
@@ -73,9 +80,9 @@ export function areaOf({ functionName, url }: Pick<CallFrame, 'functionName' | '
     if (functionName === 'runMicrotasks') return 'native: promise jobs (runMicrotasks)';
     return 'native: other builtins';
   }
-  const modules = url.lastIndexOf('node_modules/');
-  if (modules >= 0) {
-    const parts = url.slice(modules + 'node_modules/'.length).split('/');
+  const inPackage = packageFile(url);
+  if (inPackage !== undefined) {
+    const parts = inPackage.split('/');
     const name = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
     if (name === 'graphql') return 'graphql-js';
     if (name === 'undici') return 'undici';
@@ -107,8 +114,7 @@ export function areaOf({ functionName, url }: Pick<CallFrame, 'functionName' | '
 /** Where a frame is, short: a package's path, or our file relative to its checkout or build. */
 function whereOf({ url, lineNumber }: CallFrame): string {
   if (url === '') return '';
-  const modules = url.lastIndexOf('node_modules/');
-  const file = modules >= 0 ? url.slice(modules + 'node_modules/'.length) : (OURS.exec(url)?.[1] ?? url.replace(/^file:\/\//, ''));
+  const file = packageFile(url) ?? OURS.exec(url)?.[1] ?? url.replace(/^file:\/\//, '');
   return `${file}:${lineNumber + 1}`;
 }
 
