@@ -22,6 +22,8 @@ export default defineConfig({
     // conditions), and on a machine at load 30 a healthy file can take minutes.
     testTimeout: 120_000,
     hookTimeout: 240_000,
+    // expect.poll's own default (1 s) is a speed limit: a page that takes 2 s to render at load 27 is not broken.
+    expect: { poll: { timeout: 30_000 } },
     // Files run in parallel, each in its own database cloned from a migrated template.
     pool: 'forks',
     maxWorkers: 2,
