@@ -80,11 +80,24 @@ function walkFor(series: SeriesDefinition): RuleWalk {
         : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
       if (series.allDay) recur.until.isDate = true;
     }
-    walk = { iterator: recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay)), zone, starts: [], done: false, steps: 0 };
+    walk = { iterator: ruleStep(series, () => recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay))), zone, starts: [], done: false, steps: 0 };
     if (walks.size >= MAX_CACHED_WALKS) walks.delete(walks.keys().next().value!);
   }
   walks.set(key, walk);
   return walk;
+}
+
+/**
+ * ical.js checks some combinations only when it iterates (BYYEARDAY with BYMONTH, BYWEEKNO with
+ * BYMONTHDAY, a YEARLY rule with no day before year 20000, a repeated occurrence) and throws a
+ * plain Error: that is the rule's fault, refused as bad input like any other invalid rule.
+ */
+function ruleStep<T>(series: SeriesDefinition, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    throw badInput(`The recurrence rule ${series.recurrenceRule} cannot be expanded: ${(error as Error).message}`, 'recurrenceRule');
+  }
 }
 
 /** Extends the walk until it has a start at or after `until` (or the rule ends). */
@@ -93,7 +106,7 @@ function extendWalk(walk: RuleWalk, series: SeriesDefinition, until: Date | null
     if (++walk.steps > MAX_STEPS) {
       throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
     }
-    const next = walk.iterator.next();
+    const next = ruleStep(series, () => walk.iterator.next());
     if (!next) walk.done = true;
     else walk.starts.push(fromFloating(next, walk.zone));
   }
