@@ -266,5 +266,8 @@ export function parseICalendar(text: string): RemoteObject {
   const events = calendar.getAllSubcomponents('vevent');
   const uid = String(events[0]?.getFirstPropertyValue('uid') ?? '');
   const parsed = events.map(readEvent);
-  return { uid, master: parsed.find((event) => !event.recurrenceId) ?? null, overrides: parsed.filter((event) => !!event.recurrenceId) };
+  // One override per occurrence (RFC 5545 allows one VEVENT per RECURRENCE-ID): of repeats, the last written wins.
+  const overrides = new Map<number, RemoteEvent>();
+  for (const event of parsed) if (event.recurrenceId) overrides.set(event.recurrenceId.getTime(), event);
+  return { uid, master: parsed.find((event) => !event.recurrenceId) ?? null, overrides: [...overrides.values()] };
 }

@@ -204,6 +204,45 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(calendarEvents.map((o: any) => o.event.title)).not.toContain('Endless');
   });
 
+  it('an object repeating a RECURRENCE-ID keeps its last override, and the rest of the sync applies', async () => {
+    // RFC 5545 allows one VEVENT per RECURRENCE-ID; a second one broke the unique override index and failed every later sync of the account.
+    const vevent = (lines: string[]) => ['BEGIN:VEVENT', 'UID:twins-1', 'DTSTAMP:20260401T000000Z', ...lines, 'END:VEVENT'];
+    const twins = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Attacker//EN',
+      ...vevent(['DTSTART:20260507T080000Z', 'DTEND:20260507T090000Z', 'RRULE:FREQ=DAILY;COUNT=3', 'SUMMARY:Twins']),
+      ...vevent(['RECURRENCE-ID:20260508T080000Z', 'DTSTART:20260508T120000Z', 'DTEND:20260508T130000Z', 'SUMMARY:Twin A']),
+      ...vevent(['RECURRENCE-ID:20260508T080000Z', 'DTSTART:20260508T140000Z', 'DTEND:20260508T150000Z', 'SUMMARY:Twin B']),
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    await remotePut('neil', new URL('twins.ics', accounts.neil.calendarUrl).toString(), twins);
+    const fine = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//App//EN',
+      'BEGIN:VEVENT',
+      'UID:fine-2',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260507T160000Z',
+      'DURATION:PT1H',
+      'SUMMARY:Fine two',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ];
+    await remotePut('neil', new URL('fine-2.ics', accounts.neil.calendarUrl).toString(), fine.join('\r\n'));
+    await sync('neil');
+    await sync('neil');
+    const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-07T00:00:00Z", to: "2026-05-10T00:00:00Z") { start event { title } } }`);
+    const seen = calendarEvents.map((o: any) => `${o.start} ${o.event.title}`);
+    expect(seen).toEqual(
+      expect.arrayContaining(['2026-05-07T08:00:00.000Z Twins', '2026-05-08T14:00:00.000Z Twin B', '2026-05-09T08:00:00.000Z Twins', '2026-05-07T16:00:00.000Z Fine two']),
+    );
+    expect(seen.filter((line: string) => line.includes('Twin'))).toHaveLength(3);
+  });
+
   it('the organiser edits and cancels from their calendar', async () => {
     const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
     await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Curriculum review (room 2)'), copy.etag);
