@@ -102,8 +102,9 @@ describe('subgraph work is cancelled with the request', () => {
       expect(Date.now() - started).toBeLessThan(5_000);
       await until('the statement to be cancelled', async () => ((await subgraphStatements()).length === 0 ? true : undefined), 5_000);
     });
-    // The subgraph serves the next request normally (no connection left broken in the pool).
-    const after = await platform.request({ url: impatient.url.replace('localhost', '127.0.0.1'), token, query: QUERY });
+    // The subgraph serves the next request normally (no connection left broken in the pool). Asked through
+    // the patient gateway: on a busy machine an unlocked read can take longer than the impatient one's 500 ms.
+    const after = await platform.request({ token, query: QUERY });
     expect(after.body.errors).toBeUndefined();
   });
 });
