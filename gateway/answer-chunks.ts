@@ -12,8 +12,15 @@
  * The text is JSON.stringify's, byte for byte: only `data` is taken apart,
  * down the lists of objects and the objects too large for one chunk, and
  * everything else is stringified whole.
+ *
+ * An answer holding subgraph text (execution/raw-json.ts) names the objects
+ * and lists that hold it (`spliced`): those are written key by key and item
+ * by item, the text copied in, and the rest stringified as above.
  */
+import { RawJson } from './execution/raw-json.js';
+
 type Json = Record<string, unknown>;
+type Spliced = ReadonlySet<object> | undefined;
 
 /** Characters a chunk is closed at; one piece may pass it by up to twice that, so a chunk stays under 100 kB two-byte. */
 export const CHUNK = 16_384;
@@ -39,13 +46,29 @@ class Chunks {
 }
 
 /** A list of objects is taken apart (addList); another value only when its text is over a chunk. */
-function addValue(value: unknown, into: Chunks, inList: boolean): void {
+function addValue(value: unknown, into: Chunks, inList: boolean, spliced: Spliced): void {
+  if (spliced !== undefined) {
+    if (value instanceof RawJson) return into.add(value.text());
+    if (typeof value === 'object' && value !== null && spliced.has(value)) {
+      return Array.isArray(value) ? addItems(value, into, spliced) : addObject(value as Json, into, spliced);
+    }
+  }
   if (Array.isArray(value) && value.length > 1 && isContainer(value[0])) return addList(value, into);
   const text = JSON.stringify(value) as string | undefined;
   if (text === undefined) return into.add(inList ? 'null' : ''); // a function or undefined: as JSON.stringify leaves it
   if (text.length <= 2 * CHUNK || !isContainer(value)) into.add(text);
   else if (Array.isArray(value)) addList(value, into);
-  else addObject(value as Json, into);
+  else addObject(value as Json, into, undefined);
+}
+
+/** A list holding subgraph text: item by item. */
+function addItems(list: readonly unknown[], into: Chunks, spliced: Spliced): void {
+  into.add('[');
+  for (let index = 0; index < list.length; index++) {
+    if (index > 0) into.add(',');
+    addValue(list[index], into, true, spliced);
+  }
+  into.add(']');
 }
 
 /**
@@ -59,7 +82,7 @@ function addList(list: readonly unknown[], into: Chunks): void {
   for (let start = 0; start < list.length; start += run) {
     if (start > 0) into.add(',');
     if (run === 1) {
-      addValue(list[start], into, true);
+      addValue(list[start], into, true, undefined);
       continue;
     }
     const items = list.slice(start, start + run);
@@ -68,13 +91,13 @@ function addList(list: readonly unknown[], into: Chunks): void {
     else
       for (let index = 0; index < items.length; index++) {
         if (index > 0) into.add(',');
-        addValue(items[index], into, true);
+        addValue(items[index], into, true, undefined);
       }
   }
   into.add(']');
 }
 
-function addObject(object: Json, into: Chunks): void {
+function addObject(object: Json, into: Chunks, spliced: Spliced): void {
   into.add('{');
   let first = true;
   for (const key of Object.keys(object)) {
@@ -82,21 +105,24 @@ function addObject(object: Json, into: Chunks): void {
     if (value === undefined || typeof value === 'function' || typeof value === 'symbol') continue;
     into.add(first ? `${JSON.stringify(key)}:` : `,${JSON.stringify(key)}:`);
     first = false;
-    addValue(value, into, false);
+    addValue(value, into, false, spliced);
   }
   into.add('}');
 }
 
-/** `{ errors, data, extensions }` as JSON.stringify writes it, then a newline, in chunks of about CHUNK characters. */
-export function answerChunks(answer: { errors?: unknown; data?: unknown; extensions?: unknown }): string[] {
+/**
+ * `{ errors, data, extensions }` as JSON.stringify writes it, then a newline, in chunks of about CHUNK characters;
+ * `spliced`: the containers of `data` holding subgraph text (plan-executor.ts's SplicedResult).
+ */
+export function answerChunks(answer: { errors?: unknown; data?: unknown; extensions?: unknown }, spliced?: ReadonlySet<object>): string[] {
   const into = new Chunks();
   const { errors, data, extensions } = answer;
   const head = errors === undefined ? '{' : `{"errors":${JSON.stringify(errors)}`;
   if (data === undefined) into.add(head);
   else {
     into.add(head === '{' ? '{"data":' : `${head},"data":`);
-    if (isContainer(data) && !Array.isArray(data)) addObject(data as Json, into);
-    else addValue(data, into, false);
+    if (isContainer(data) && !Array.isArray(data)) addObject(data as Json, into, spliced);
+    else addValue(data, into, false, spliced);
   }
   if (extensions !== undefined) into.add(`${head === '{' && data === undefined ? '' : ','}"extensions":${JSON.stringify(extensions)}`);
   into.add('}\n');

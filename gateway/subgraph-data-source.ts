@@ -26,6 +26,7 @@ import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tr
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
 import type { CancelSignal } from './cancellation.js';
+import type { AnswerReader } from './execution/execute-plan.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { answerText } from './subgraph-answer-text.js';
 
@@ -137,13 +138,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return this.fetch(request.query ?? '', request.variables, request.operationName, context as GatewayContext | undefined, /^\s*mutation\b/.test(request.query ?? ''));
   }
 
-  /** One GraphQL request to the subgraph, as the gateway's executor sends it (see execution/plan-executor.ts). */
+  /**
+   * One GraphQL request to the subgraph, as the gateway's executor sends it (see execution/plan-executor.ts); `read`
+   * is tried on the answer's text before JSON.parse (execution/entity-answer-reader.ts).
+   */
   async fetch(
     query: string,
     variables: Record<string, unknown> | undefined,
     operationName: string | undefined,
     context: GatewayContext | undefined,
     isMutation: boolean,
+    read?: AnswerReader,
   ): Promise<GatewayResponse> {
     const body = JSON.stringify({ query, variables, operationName });
     const started = performance.now();
@@ -167,7 +172,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     let parsed: GatewayResponse;
     try {
-      parsed = JSON.parse(text) as GatewayResponse;
+      parsed = ((read && read(text)) ?? JSON.parse(text)) as GatewayResponse;
     } catch {
       this.observe('error', started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);

@@ -25,6 +25,8 @@ export interface CompiledFetch {
   variableUsages: readonly string[];
   isMutation: boolean;
   requires?: Representation;
+  /** Every response name `requires` reads (pass-through-fields.ts keeps such fields parsed). */
+  requiredNames?: readonly string[];
   /** Applied to each representation (@interfaceObject). */
   inputRewrite?: Rewrite;
   /** Applied to each answer before it is merged (@interfaceObject, aliased fields of differing types). */
@@ -126,6 +128,14 @@ function compileSelections(schema: GraphQLSchema, selections: readonly QueryPlan
   };
 }
 
+function responseNames(selections: readonly QueryPlanSelectionNode[], into: string[] = []): string[] {
+  for (const selection of selections) {
+    if (selection.kind === 'Field') into.push(selection.alias ?? selection.name);
+    if (selection.selections) responseNames(selection.selections, into);
+  }
+  return into;
+}
+
 /** Compiles a plan's root node, or undefined when part of it must run on @apollo/gateway's executor. */
 export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledNode | undefined {
   switch (node.kind) {
@@ -173,6 +183,7 @@ function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutati
     // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.
     isMutation: isMutation && !node.requires,
     requires: node.requires ? compileSelections(supergraphSchema, node.requires) : undefined,
+    requiredNames: node.requires ? responseNames(node.requires) : undefined,
     inputRewrite: compileRewrites(supergraphSchema, node.inputRewrites),
     outputRewrite: compileRewrites(supergraphSchema, node.outputRewrites),
   };

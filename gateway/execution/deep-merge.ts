@@ -1,8 +1,12 @@
 /**
  * Merges what a subgraph answered into the data gathered so far, as
  * @apollo/gateway does: objects field by field, lists of the same length
- * item by item, anything else replaced. Data is plain JSON from subgraphs.
+ * item by item, anything else replaced. Data is plain JSON from subgraphs,
+ * where a value kept as text (raw-json.ts) is parsed before anything merges
+ * into it or it into anything.
  */
+import { RawJson } from './raw-json.js';
+
 type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -10,9 +14,17 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 export function deepMerge(target: Json, source: Json | null | undefined): Json {
   if (source === null || source === undefined) return target;
   for (const key in source) {
-    const value = source[key];
+    let value = source[key];
     if (value === undefined || key === '__proto__') continue;
-    const existing = target[key];
+    let existing = target[key];
+    if (value instanceof RawJson) {
+      if (existing === undefined) {
+        target[key] = value;
+        continue;
+      }
+      value = value.value();
+    }
+    if (existing instanceof RawJson) target[key] = existing = existing.value();
     if (existing && isObject(value)) {
       if (isObject(existing)) deepMerge(existing, value);
       else target[key] = value;

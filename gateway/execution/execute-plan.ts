@@ -12,6 +12,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan.js';
 import { deepMerge } from './deep-merge.js';
+import { readEntityAnswer, type PassThroughShape } from './entity-answer-reader.js';
+import { shapeAt, type SelectionShape } from './response-shape.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
 const { GraphQLError } = graphqlRuntime;
@@ -32,8 +34,14 @@ export interface PlanRun {
   errors: GraphQLError[];
   /** The root of the merged data. */
   data: Json;
-  send: (fetch: CompiledFetch, variables: Json) => Promise<SubgraphAnswer>;
+  /** `read`, when given, may read the answer's text in place of JSON.parse (undefined: it does not qualify). */
+  send: (fetch: CompiledFetch, variables: Json, read?: AnswerReader) => Promise<SubgraphAnswer>;
+  /** Entity fields the answer may take as their subgraph wrote them (pass-through-fields.ts), checked against `shape`. */
+  splice?: { shape: SelectionShape; fields: ReadonlyMap<CompiledFetch, readonly string[]> };
 }
+
+/** Reads a subgraph's answer text in place of JSON.parse, or returns undefined for the caller to parse it. */
+export type AnswerReader = (text: string) => SubgraphAnswer | undefined;
 
 /** The objects at `path` below `value` ('@' crossing a list), nulls left out; with `paths`, where each one is. */
 function collect(value: unknown, path: Path, index: number, into: Json[], paths?: (string | number)[][], at?: (string | number)[]): void {
@@ -135,7 +143,7 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promis
   if (Object.hasOwn(variables, 'representations')) throw new Error('Variables cannot contain key "representations"');
   const representations = parts.length === 1 ? parts[0]!.representations : parts.flatMap((part) => part.representations);
   variables.representations = representations;
-  const answer = await run.send(fetch, variables);
+  const answer = await run.send(fetch, variables, parts.length === 1 ? spliceReader(parts[0]!, run) : undefined);
   // Where each part's representations start.
   const offsets: number[] = [];
   let total = 0;
@@ -186,6 +194,21 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promis
       deepMerge(target, entity);
     }
   });
+}
+
+/** For one entity fetch whose fields may stay text (pass-through-fields.ts): a reader of its answer checking them. */
+function spliceReader(part: EntityPart, run: PlanRun): AnswerReader | undefined {
+  const names = run.splice?.fields.get(part.fetch);
+  const objects = names && shapeAt(run.splice!.shape, part.cursorPath);
+  if (!objects) return undefined;
+  const passThrough: PassThroughShape = (index, name) => {
+    if (!names!.includes(name)) return undefined;
+    const target = part.entities[part.owners[index] ?? -1];
+    if (target === undefined) return undefined;
+    const typename = target.__typename;
+    return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.responseName === name)?.value;
+  };
+  return (text) => readEntityAnswer(text, passThrough);
 }
 
 /** Entity fetches of one operation text at one point of the plan, sent as one request (merge-entity-fetches.ts). */

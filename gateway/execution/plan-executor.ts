@@ -21,8 +21,9 @@ import { rootDefer, runDeferredParts, whenDelivered, type DeferShapes, type Subs
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
-import { executePlan, type PlanRun, type SubgraphAnswer } from './execute-plan.js';
+import { executePlan, type AnswerReader, type PlanRun, type SubgraphAnswer } from './execute-plan.js';
 import { mergeEntityFetches } from './merge-entity-fetches.js';
+import { passThroughFields } from './pass-through-fields.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
@@ -30,8 +31,14 @@ import { unsupported, unsupportedReason } from './unsupported.js';
 
 const { getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, parse, validate, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
-/** Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id). */
-export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown) => Promise<SubgraphAnswer>;
+/**
+ * Sends one fetch of a plan to its subgraph, with the caller's context (identity, request id); `read`, when given,
+ * is tried on the answer's text before JSON.parse (execute-plan.ts).
+ */
+export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown, read?: AnswerReader) => Promise<SubgraphAnswer>;
+
+/** An answer whose `data` may hold subgraph text (raw-json.ts): `spliced` names the objects and lists holding it. */
+export type SplicedResult = GatewayExecutionResult & { spliced?: ReadonlySet<object> };
 
 export interface PlanExecutorOptions {
   planner: OperationPlanner;
@@ -64,6 +71,8 @@ export interface PreparedOperation {
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
   /** Its plan makes several fetches: it waits for admission (operation-admission.ts). */
   multiFetch: boolean;
+  /** Entity fields an answer may take as their subgraph wrote them (pass-through-fields.ts). */
+  passThrough: ReadonlyMap<CompiledFetch, readonly string[]>;
   /** Its plan has Defer nodes (@defer): the shapes of their parts, per @skip/@include values (incremental.ts). */
   deferShapes?: (conditions: Conditions | undefined) => DeferShapes;
 }
@@ -154,13 +163,16 @@ export class PlanExecutor {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   };
 
-  /** Runs a compiled operation whose variables coerce. */
-  run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+  /**
+   * Runs a compiled operation whose variables coerce. With `splice`, the answer's data may hold subgraph text
+   * (raw-json.ts): only for a caller that writes it with answer-chunks.ts, given the result's `spliced`.
+   */
+  run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown, splice = false): Promise<SplicedResult> {
     this.inFlight++;
-    return this.admitted(compiled, variables, context).finally(this.settled);
+    return this.admitted(compiled, variables, context, splice).finally(this.settled);
   }
 
-  private admitted(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+  private admitted(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown, splice: boolean): Promise<SplicedResult> {
     const { admission } = this.options;
     if (admission && compiled.multiFetch) {
       // A bounded wait: past GATEWAY_MAX_QUEUED_PLANS waiting, refused at once (the fast lane answers 503).
@@ -168,7 +180,7 @@ export class PlanExecutor {
         return Promise.resolve({ errors: [new GraphQLErrorClass('The gateway is busy: retry in a moment', { extensions: { code: SERVER_BUSY, http: { status: 503 } } })] });
       return admission.acquire().then(async (release) => {
         try {
-          return await this.runNow(compiled, variables, context);
+          return await this.runNow(compiled, variables, context, splice);
         } finally {
           // An incremental answer keeps its slot until its last part is sent or its client has gone.
           const delivery = (context as GatewayContext | undefined)?.incremental;
@@ -177,10 +189,10 @@ export class PlanExecutor {
         }
       });
     }
-    return this.runNow(compiled, variables, context);
+    return this.runNow(compiled, variables, context, splice);
   }
 
-  private async runNow(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown): Promise<GatewayExecutionResult> {
+  private async runNow(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown, splice: boolean): Promise<SplicedResult> {
     const values = variables ?? {};
     let shape = compiled.shape;
     let conditions: Conditions | undefined;
@@ -188,12 +200,13 @@ export class PlanExecutor {
       conditions = compiled.conditional.values(values);
       shape = compiled.conditional.shape(conditions);
     }
-    const run = {
+    const run: PlanRun = {
       variables: values,
       conditions,
       errors: [] as GraphQLError[],
       data: {},
-      send: (fetch: CompiledFetch, fetchVariables: Record<string, unknown>) => this.options.send(fetch, fetchVariables, context),
+      send: (fetch, fetchVariables, read) => this.options.send(fetch, fetchVariables, context, read),
+      splice: splice && compiled.passThrough.size > 0 ? { shape, fields: compiled.passThrough } : undefined,
     };
     // @defer for a client that reads incremental delivery: the primary part now, the rest streamed (incremental.ts).
     const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
@@ -210,7 +223,8 @@ export class PlanExecutor {
     // The answer may share the merged data's objects, unless deferred parts will still merge into them.
     const shaped = shapeResponse(run.data, shape, defer === undefined);
     if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled.deferShapes!(conditions), compiled.schema);
-    const result: GatewayExecutionResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
+    const result: SplicedResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
+    if (shaped.spliced) result.spliced = shaped.spliced;
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
     return result;
@@ -316,6 +330,7 @@ export class PlanExecutor {
       variableDefinitions: operation.variableDefinitions,
       multiFetch: fetchCount(merged) > 1,
       deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
+      passThrough: passThroughFields(merged),
     };
   }
 }

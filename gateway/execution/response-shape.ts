@@ -176,3 +176,30 @@ export class SelectionShape {
 export function rootShape(root: GraphQLCompositeType, selectionSet: SelectionSetNode, context: ShapeContext): SelectionShape {
   return new SelectionShape(root, [selectionSet], context);
 }
+
+/**
+ * The selection shape of the objects at a Flatten path of the plan (response names, '@' crossing a list), or
+ * undefined when the path does not name fields of the shape or crosses an abstract type (its fields vary by type).
+ */
+export function shapeAt(root: SelectionShape, path: readonly (string | number)[]): SelectionShape | undefined {
+  let selection = root;
+  let value: ValueShape | undefined;
+  for (const segment of path) {
+    if (segment === '@') {
+      if (value?.item === undefined) return undefined;
+      value = value.item;
+      continue;
+    }
+    if (value !== undefined) {
+      while (value.item !== undefined) value = value.item; // a field name applying to each item, as collect() allows
+      if (value.object === undefined) return undefined;
+      selection = value.object;
+    }
+    if (typeof segment !== 'string' || !isObjectType(selection.type)) return undefined;
+    value = selection.fieldsFor(undefined)?.fields.find((field) => field.responseName === segment)?.value;
+    if (value === undefined) return undefined;
+  }
+  if (value === undefined) return selection;
+  while (value.item !== undefined) value = value.item;
+  return value.object;
+}

@@ -8,6 +8,7 @@
  * the fetches themselves failed nowhere (see plan-executor.ts).
  */
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { RawJson } from './raw-json.js';
 import type { SelectionShape, TypeFields, ValueShape } from './response-shape.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
@@ -22,6 +23,14 @@ interface ShapingRun {
   errors: GraphQLError[];
   /** Whether the answer may share the input's objects and lists that are already in its form (see inShape). */
   reuse: boolean;
+  /** Values kept as text taken into the answer so far. */
+  raw: number;
+  /** The answer's objects and lists that hold such text, at any depth (answer-chunks.ts writes those by hand). */
+  spliced?: Set<object>;
+}
+
+function markSpliced(run: ShapingRun, value: object): void {
+  (run.spliced ??= new Set()).add(value);
 }
 
 function invalidGraphQL(message: string, path: Path): GraphQLError {
@@ -35,6 +44,14 @@ function describe(path: Path, typeName: string, parentType: string): string {
 
 /** Completes a non-null input value (`path` ends with its key); null means "no value" (an error may have been recorded). */
 function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, parentType: string): unknown {
+  if (input instanceof RawJson) {
+    // Checked against this very shape as it was read (entity-answer-reader.ts); else shaped as JSON.parse makes it.
+    if (run.reuse && input.shape === shape) {
+      run.raw++;
+      return input;
+    }
+    input = input.value();
+  }
   if (shape.isValid !== undefined) {
     if (shape.isValid(input)) return input;
     run.errors.push(invalidGraphQL(`Invalid value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
@@ -49,6 +66,7 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
     // Reusing, the input list itself while every item completes to itself: a copy only from the first that does not.
     let output = run.reuse ? undefined : new Array<unknown>(input.length);
     let nullified = false;
+    const rawBefore = run.raw;
     for (let index = 0; index < input.length; index++) {
       const value = input[index] as unknown;
       run.path.push(index);
@@ -64,7 +82,10 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
       if (output !== undefined) output[index] = completed;
       run.path.pop();
     }
-    return nullified ? null : (output ?? input);
+    if (nullified) return null;
+    const list = output ?? input;
+    if (run.raw !== rawBefore) markSpliced(run, list);
+    return list;
   }
   if (typeof input !== 'object' || Array.isArray(input)) {
     run.errors.push(invalidGraphQL(`Invalid non-object value found for ${describe(run.path, shape.typeName, parentType)}.`, run.path));
@@ -104,6 +125,7 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
   if (!type.valid) return null;
   if (run.reuse && type.leaves && inShape(input, type)) return input;
   const output: Json = {};
+  const rawBefore = run.raw;
   const fields = type.fields;
   for (let index = 0; index < fields.length; index++) {
     const field = fields[index]!;
@@ -134,12 +156,13 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
     }
     output[name] = completed;
   }
+  if (run.raw !== rawBefore) markSpliced(run, output);
   return output;
 }
 
 /** Shapes one object at `path` of the response (a part @defer put off); null when a non-null field of it has no value. */
 export function shapeObject(input: Json, shape: SelectionShape, path: readonly (string | number)[]): { data: Json | null; errors: GraphQLError[] } {
-  const run: ShapingRun = { path: [...path], errors: [], reuse: false };
+  const run: ShapingRun = { path: [...path], errors: [], reuse: false, raw: 0 };
   const data = completeObject(input, shape, run, shape.type.name);
   return { data, errors: run.errors };
 }
@@ -147,10 +170,11 @@ export function shapeObject(input: Json, shape: SelectionShape, path: readonly (
 /**
  * Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. With `reuse`,
  * the answer shares the input's objects and lists already in their answer's form: only for input that nothing
- * changes afterwards (not the primary part of @defer, whose deferred fetches merge into the same objects).
+ * changes afterwards (not the primary part of @defer, whose deferred fetches merge into the same objects), and
+ * it takes values kept as text (raw-json.ts) as they are, naming in `spliced` the containers that hold them.
  */
-export function shapeResponse(input: Json, root: SelectionShape, reuse = false): { data: Json | null; errors: GraphQLError[] } {
-  const run: ShapingRun = { path: [], errors: [], reuse };
+export function shapeResponse(input: Json, root: SelectionShape, reuse = false): { data: Json | null; errors: GraphQLError[]; spliced?: ReadonlySet<object> } {
+  const run: ShapingRun = { path: [], errors: [], reuse, raw: 0 };
   const data = completeObject(input, root, run, root.type.name);
-  return { data, errors: run.errors };
+  return { data, errors: run.errors, spliced: run.spliced };
 }

@@ -42,10 +42,10 @@ export function serveSupergraph(sdl: string, options: ServingOptions): ServingSu
   const executor = new PlanExecutor({
     planner,
     supergraphSchema: loaded.supergraphGraphQLSchema,
-    send: (fetch, variables, context) => {
+    send: (fetch, variables, context, read) => {
       const source = byName.get(fetch.serviceName);
       if (!source) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-      return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation);
+      return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation, read);
     },
     admission: options.admission,
   });

@@ -1,0 +1,194 @@
+/**
+ * Reads an `_entities` answer whose fields the client's answer takes as
+ * they are, without parsing those fields: a list of objects of leaves (the
+ * live classes of each course) is checked in its text against the shape it
+ * has in the client's answer (the fields asked, in order, each value valid
+ * for its type, as shape-response.ts's inShape decides) and kept as a
+ * RawJson slice, which the answer's writer copies. Everything else of the
+ * answer is parsed with JSON.parse, slice by slice.
+ *
+ * Only text in the form JSON.stringify writes qualifies, so that the copied
+ * slice is byte for byte what stringifying the parsed value would give:
+ * `{"data":{"_entities":[...]}}` with nothing else (no errors, no
+ * extensions), no whitespace but at the end, no backslash anywhere (no escapes: a quote in
+ * a title, or a character past Latin-1 that subgraph-answer-text.ts wrote
+ * as `\uXXXX`), no control character, numbers as String(number) writes
+ * them. Anything else returns undefined and the caller parses the whole
+ * answer as before; a list not in its shape is parsed alone and shaped as
+ * before. Invalid JSON anywhere throws inside and returns undefined too, so
+ * that the caller's JSON.parse reports it as it always has.
+ */
+import { RawJson } from './raw-json.js';
+import type { TypeFields, ValueShape } from './response-shape.js';
+
+type Json = Record<string, unknown>;
+
+const HEAD = '{"data":{"_entities":[';
+const TAIL = ']}}';
+const WHITESPACE = [0x20, 0x0a, 0x0d, 0x09];
+const CONTROL = /[\u0000-\u001f]/;
+const NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+
+const QUOTE = 34;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+
+/** For the field `name` of the entity at `index`: the shape its value has in the client's answer, when it may stay text. */
+export type PassThroughShape = (index: number, name: string) => ValueShape | undefined;
+
+class Invalid extends Error {}
+
+/** Where the JSON value at `at` ends (its validity is left to JSON.parse of the slice). */
+function skipValue(text: string, at: number): number {
+  const first = text.charCodeAt(at);
+  if (first === QUOTE) return stringEnd(text, at);
+  if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
+    let index = at;
+    for (; index < text.length; index++) {
+      const code = text.charCodeAt(index);
+      if (code === COMMA || code === CLOSE_BRACE || code === CLOSE_BRACKET) break;
+    }
+    return index;
+  }
+  let depth = 0;
+  for (let index = at; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === QUOTE) index = stringEnd(text, index) - 1;
+    else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
+    else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
+      if (--depth === 0) return index + 1;
+    }
+  }
+  throw new Invalid();
+}
+
+/** Past the closing quote of the string at `at` (the text has no backslash). */
+function stringEnd(text: string, at: number): number {
+  const close = text.indexOf('"', at + 1);
+  if (close < 0) throw new Invalid();
+  return close + 1;
+}
+
+/** The object shape of the items of a list of objects of leaves, when its static type decides it (not abstract). */
+function leafItems(shape: ValueShape): TypeFields | undefined {
+  const item = shape.item;
+  if (item === undefined || item.object === undefined) return undefined;
+  const type = item.object.fieldsFor(undefined);
+  if (type === undefined || !type.valid || !type.leaves || type.typeName !== item.object.type.name) return undefined;
+  return type;
+}
+
+/** Where a valid leaf value at `at` for `field` ends, or -1 (not valid there, or not in JSON.stringify's form). */
+function leafEnd(text: string, at: number, shape: ValueShape): number {
+  const first = text.charCodeAt(at);
+  if (first === QUOTE) {
+    const end = stringEnd(text, at);
+    // Every string is a valid String or ID (and custom scalars take anything); an enum's must be one of its values.
+    if (shape.typeName === 'String' || shape.typeName === 'ID') return end;
+    return shape.isValid!(text.slice(at + 1, end - 1)) ? end : -1;
+  }
+  if (text.startsWith('null', at)) return shape.nonNull ? -1 : at + 4;
+  if (text.startsWith('true', at)) return shape.isValid!(true) ? at + 4 : -1;
+  if (text.startsWith('false', at)) return shape.isValid!(false) ? at + 5 : -1;
+  NUMBER.lastIndex = at;
+  if (!NUMBER.test(text)) return -1;
+  const written = text.slice(at, NUMBER.lastIndex);
+  const value = Number(written);
+  return String(value) === written && shape.isValid!(value) ? NUMBER.lastIndex : -1;
+}
+
+/** Where the list at `at` ends when it is in its answer's shape (items in `type`'s form, or null where allowed), or -1. */
+function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields): number {
+  if (text.charCodeAt(at) !== OPEN_BRACKET) return -1;
+  let index = at + 1;
+  if (text.charCodeAt(index) === CLOSE_BRACKET) return index + 1;
+  const fields = type.fields;
+  for (;;) {
+    if (text.startsWith('null', index)) {
+      if (shape.item!.nonNull) return -1;
+      index += 4;
+    } else {
+      if (text.charCodeAt(index) !== OPEN_BRACE) return -1;
+      index++;
+      for (let position = 0; position < fields.length; position++) {
+        const field = fields[position]!;
+        const name = field.responseName;
+        if (position > 0 && text.charCodeAt(index++) !== COMMA) return -1;
+        if (text.charCodeAt(index) !== QUOTE || !text.startsWith(name, index + 1) || text.charCodeAt(index + 1 + name.length) !== QUOTE) return -1;
+        index += name.length + 2;
+        if (text.charCodeAt(index++) !== COLON) return -1;
+        if (field.isTypename) {
+          if (text.charCodeAt(index) !== QUOTE || !text.startsWith(type.typeName, index + 1) || text.charCodeAt(index + 1 + type.typeName.length) !== QUOTE) return -1;
+          index += type.typeName.length + 2;
+        } else {
+          index = leafEnd(text, index, field.value);
+          if (index < 0) return -1;
+        }
+      }
+      if (text.charCodeAt(index++) !== CLOSE_BRACE) return -1;
+    }
+    const next = text.charCodeAt(index++);
+    if (next === CLOSE_BRACKET) return index;
+    if (next !== COMMA) return -1;
+  }
+}
+
+function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[]): number {
+  if (text.startsWith('null', at)) {
+    into.push(null);
+    return at + 4;
+  }
+  if (text.charCodeAt(at) !== OPEN_BRACE) throw new Invalid();
+  const entity: Json = {};
+  into.push(entity);
+  let position = at + 1;
+  if (text.charCodeAt(position) === CLOSE_BRACE) return position + 1;
+  for (;;) {
+    const keyEnd = stringEnd(text, position);
+    const key = text.slice(position + 1, keyEnd - 1);
+    // A key JSON.parse would make an own property of, where assigning it would not.
+    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON) throw new Invalid();
+    const valueAt = keyEnd + 1;
+    const shape = passThrough(index, key);
+    const type = shape && leafItems(shape);
+    let end = type ? listEnd(text, valueAt, shape!, type) : -1;
+    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!);
+    else {
+      end = skipValue(text, valueAt);
+      entity[key] = JSON.parse(text.slice(valueAt, end));
+    }
+    const next = text.charCodeAt(end);
+    if (next === CLOSE_BRACE) return end + 1;
+    if (next !== COMMA) throw new Invalid();
+    position = end + 1;
+  }
+}
+
+/** The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above). */
+export function readEntityAnswer(answer: string, passThrough: PassThroughShape): { data: { _entities: unknown[] } } | undefined {
+  // The whitespace JSON allows after the value (subgraphs end their answer with a newline).
+  let length = answer.length;
+  while (length > 0 && WHITESPACE.includes(answer.charCodeAt(length - 1))) length--;
+  const text = length === answer.length ? answer : answer.slice(0, length);
+  if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || text.includes('\\') || CONTROL.test(text)) return undefined;
+  const entities: unknown[] = [];
+  const last = text.length - TAIL.length;
+  try {
+    let at = HEAD.length;
+    if (at < last) {
+      for (let index = 0; ; index++) {
+        at = readEntity(text, at, index, passThrough, entities);
+        if (at === last) break;
+        if (text.charCodeAt(at++) !== COMMA) return undefined;
+      }
+    }
+    if (at !== last) return undefined;
+  } catch {
+    return undefined;
+  }
+  return { data: { _entities: entities } };
+}
