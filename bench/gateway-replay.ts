@@ -14,14 +14,14 @@
  *   BENCH_REPLAY_REQUESTS=N runs N requests of each operation instead of `seconds` (instruction counts).
  *   BENCH_REPLAY_EMOJI=1 puts an emoji into every course's shortname and every title (one character past Latin-1
  *   is enough to make a string two-byte). BENCH_REPLAY_WHOLE=1 decodes and writes as before answer-chunks.ts.
+ *   BENCH_REPLAY_SPLICE=0 parses every subgraph answer whole (no text kept, execution/raw-json.ts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'undici';
-import type { GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { answerChunks } from '../gateway/answer-chunks.js';
 import { answerText } from '../gateway/subgraph-answer-text.js';
-import type { SubgraphAnswer } from '../gateway/execution/execute-plan.js';
-import type { PreparedOperation } from '../gateway/execution/plan-executor.js';
+import type { AnswerReader, SubgraphAnswer } from '../gateway/execution/execute-plan.js';
+import type { PreparedOperation, SplicedResult } from '../gateway/execution/plan-executor.js';
 import { PlanExecutor } from '../gateway/execution/plan-executor.js';
 import { apolloPlanner } from '../gateway/planning/apollo-planner.js';
 import { loadSupergraph } from '../gateway/supergraph/load-supergraph.js';
@@ -55,12 +55,15 @@ type Sender = (service: string, body: string) => Promise<Buffer>;
 // Each step its own function, so that a CPU profile of a replay tells them apart.
 const requestBody = (query: string, variables: Record<string, unknown>, operationName: string | undefined) => JSON.stringify({ query, variables, operationName });
 /** As subgraph-data-source.ts reads an answer (BENCH_REPLAY_WHOLE=1: decoded as it was before subgraph-answer-text.ts). */
-const parseAnswer = (bytes: Buffer) => JSON.parse(process.env.BENCH_REPLAY_WHOLE === '1' ? bytes.toString('utf8') : answerText(bytes)) as SubgraphAnswer;
+const parseAnswer = (bytes: Buffer, read?: AnswerReader) => {
+  const text = process.env.BENCH_REPLAY_WHOLE === '1' ? bytes.toString('utf8') : answerText(bytes);
+  return (read?.(text) ?? JSON.parse(text)) as SubgraphAnswer;
+};
 /** As fast-lane.ts writes it (BENCH_REPLAY_WHOLE=1: one string, as before answer-chunks.ts), encoded as the socket does. */
-const encodeAnswer = (result: GatewayExecutionResult) => {
+const encodeAnswer = (result: SplicedResult) => {
   const answer = { errors: result.errors, data: result.data, extensions: result.extensions };
   if (process.env.BENCH_REPLAY_WHOLE === '1') return Buffer.from(`${JSON.stringify(answer)}\n`);
-  const chunks = answerChunks(answer);
+  const chunks = answerChunks(answer, result.spliced);
   return chunks.length === 1 ? Buffer.from(chunks[0]!) : Buffer.concat(chunks.map((chunk) => Buffer.from(chunk)));
 };
 
@@ -69,9 +72,9 @@ function executorOver(supergraph: string, send: Sender) {
   const executor = new PlanExecutor({
     planner: apolloPlanner(loaded),
     supergraphSchema: loaded.supergraphGraphQLSchema,
-    send: async (fetch, variables) => {
-      // As subgraph-data-source.ts: the body stringified, the answer parsed.
-      return parseAnswer(await send(fetch.serviceName, requestBody(fetch.operation, variables, fetch.operationName)));
+    send: async (fetch, variables, _context, read) => {
+      // As subgraph-data-source.ts: the body stringified, the answer read or parsed.
+      return parseAnswer(await send(fetch.serviceName, requestBody(fetch.operation, variables, fetch.operationName)), read);
     },
   });
   const prepared = new Map<OperationName, PreparedOperation>();
@@ -86,7 +89,8 @@ function executorOver(supergraph: string, send: Sender) {
   };
   /** One request as the fast lane answers it: run, the body stringified, encoded as the socket write does. */
   return async (name: OperationName, variables: Record<string, unknown>): Promise<Buffer> => {
-    return encodeAnswer(await executor.run(prepare(name), variables, undefined));
+    // As fast-lane.ts runs it: the answer may hold subgraph text (BENCH_REPLAY_SPLICE=0: never).
+    return encodeAnswer(await executor.run(prepare(name), variables, undefined, process.env.BENCH_REPLAY_SPLICE !== '0'));
   };
 }
 
