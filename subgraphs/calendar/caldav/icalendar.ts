@@ -251,7 +251,8 @@ function readEvent(component: ICAL.Component): RemoteEvent {
     allDay: start.allDay,
     timezone: start.zone,
     tzid: start.tzid,
-    recurrenceRule: rrule ? rrule.toString() : null,
+    // ical.js writes COUNT=0 back as no COUNT at all (an endless series): keep it, for the rule check to refuse as GraphQL does.
+    recurrenceRule: rrule ? (rrule.count === 0 ? `${rrule.toString()};COUNT=0` : rrule.toString()) : null,
     exdates: readTimes(component, 'exdate'),
     rdates: readTimes(component, 'rdate'),
     recurrenceId: recurrenceId ? readTime(recurrenceId).instant : null,

@@ -243,6 +243,27 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(seen.filter((line: string) => line.includes('Twin'))).toHaveLength(3);
   });
 
+  it('an object with COUNT=0 is skipped as GraphQL refuses it, not made an endless series', async () => {
+    const zero = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//App//EN',
+      'BEGIN:VEVENT',
+      'UID:count-zero-1',
+      'DTSTAMP:20260401T000000Z',
+      'DTSTART:20260512T080000Z',
+      'DURATION:PT1H',
+    ];
+    await remotePut(
+      'neil',
+      new URL('count-zero.ics', accounts.neil.calendarUrl).toString(),
+      [...zero, 'RRULE:FREQ=DAILY;COUNT=0', 'SUMMARY:Zero times', 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n'),
+    );
+    await sync('neil');
+    const { calendarEvents } = await ok('neil', `{ calendarEvents(from: "2026-05-12T00:00:00Z", to: "2026-06-12T00:00:00Z") { event { title } } }`);
+    expect(calendarEvents.filter((o: any) => o.event.title === 'Zero times')).toEqual([]);
+  });
+
   it('the organiser edits and cancels from their calendar', async () => {
     const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
     await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Curriculum review', 'SUMMARY:Curriculum review (room 2)'), copy.etag);
