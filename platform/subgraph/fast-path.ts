@@ -210,10 +210,12 @@ export function createFastPath(options: FastPathOptions) {
       if (result.data === undefined) return undefined;
       const errors = result.errors?.length ? normalizeErrors(result.errors, options) : undefined;
       servedHere.inc();
+      const body = `${JSON.stringify({ errors: errors?.formatted, data: result.data, extensions: result.extensions })}\n`;
       return {
         status: errors?.status ?? 200,
-        headers: { ...errors?.headers, 'content-type': request.contentType },
-        body: `${JSON.stringify({ errors: errors?.formatted, data: result.data, extensions: result.extensions })}\n`,
+        // Framed by length as Apollo's answers are: node writes head and body together, not as chunks framed apart.
+        headers: { ...errors?.headers, 'content-type': request.contentType, 'content-length': String(Buffer.byteLength(body)) },
+        body,
       };
     },
   };
