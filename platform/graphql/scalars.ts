@@ -6,6 +6,7 @@
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { parseDateTime as parseStrict } from '../date-time.js';
+import { utcIso } from './utc-iso.js';
 
 function parseDateTime(value: unknown): Date {
   try {
@@ -27,7 +28,7 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
     const date = value instanceof Date ? value : new Date(value as string | number);
     const time = date.getTime();
     if (!(time >= FIRST_WRITABLE && time <= LAST_WRITABLE)) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`); // NaN too
-    return date.toISOString();
+    return utcIso(time); // toISOString's text, written in JavaScript (utc-iso.ts)
   },
   parseValue: parseDateTime,
   parseLiteral(ast) {
