@@ -28,7 +28,8 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-it('no hostile argument makes a 5xx or an internal error, and a refused mutation writes nothing', { timeout: 240_000 + 60_000 * RUNS }, async () => {
+// A bound for a hang, not a speed limit: about a minute on a quiet machine, over five at load 30 (where 300 s failed it).
+it('no hostile argument makes a 5xx or an internal error, and a refused mutation writes nothing', { timeout: 900_000 + 60_000 * RUNS }, async () => {
   const counts = await runHostileFuzz({ platform, db, seed: SEED, runsPerTarget: RUNS, validRunsPerField: VALID_RUNS, volatileTables: /share_attempts|webhook_events|rate_limit/ });
   console.log(
     `hostile inputs: seed ${SEED}, ${counts.targets} arguments, ${counts.requests} requests, ${counts.refused} refused, ${counts.accepted} accepted; ` +
