@@ -81,6 +81,17 @@ describe('recurrence rules', () => {
     const { data } = await asAdmin(`{ calendarEvents(from: "2027-03-01T00:00:00Z", to: "2027-03-02T00:00:00Z") { event { title } } }`);
     expect(data.calendarEvents.filter((occurrence: { event: { title: string } }) => occurrence.event.title === 'Odd rule')).toEqual([]);
   });
+
+  it('stores long daily series (UNTIL in year 9999, COUNT=99999) and reads them, without walking them to their end', async () => {
+    for (const recurrenceRule of ['FREQ=DAILY;UNTIL=99991231T000000Z', 'FREQ=DAILY;COUNT=99999']) {
+      const body = await asAdmin(CREATE_EVENT, { input: { title: 'Long series', start: '2027-04-01T10:00:00Z', timezone: 'Europe/Berlin', recurrenceRule } });
+      expect([recurrenceRule, body.errors]).toEqual([recurrenceRule, undefined]);
+      const read = await asAdmin(`query($id: ID!) { calendarEvent(id: $id) { occurrences(from: "2027-04-01T00:00:00Z", to: "2027-04-04T00:00:00Z") { start } } }`, {
+        id: body.data.createCalendarEvent.id,
+      });
+      expect(read.data.calendarEvent.occurrences).toHaveLength(3);
+    }
+  });
 });
 
 describe('text arguments', () => {

@@ -100,16 +100,19 @@ function ruleStep<T>(series: SeriesDefinition, step: () => T): T {
   }
 }
 
+/** One more start of the walk (or its end). */
+function stepWalk(walk: RuleWalk, series: SeriesDefinition): void {
+  if (++walk.steps > MAX_STEPS) {
+    throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
+  }
+  const next = ruleStep(series, () => walk.iterator.next());
+  if (!next) walk.done = true;
+  else walk.starts.push(fromFloating(next, walk.zone));
+}
+
 /** Extends the walk until it has a start at or after `until` (or the rule ends). */
 function extendWalk(walk: RuleWalk, series: SeriesDefinition, until: Date | null): void {
-  while (!walk.done && (until === null || walk.starts.length === 0 || walk.starts[walk.starts.length - 1]! < until)) {
-    if (++walk.steps > MAX_STEPS) {
-      throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
-    }
-    const next = ruleStep(series, () => walk.iterator.next());
-    if (!next) walk.done = true;
-    else walk.starts.push(fromFloating(next, walk.zone));
-  }
+  while (!walk.done && (until === null || walk.starts.length === 0 || walk.starts[walk.starts.length - 1]! < until)) stepWalk(walk, series);
 }
 
 /** Walks the rule's occurrence starts in order until `visit` returns false. */
@@ -155,8 +158,16 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
 }
 
 /**
+ * Past this many starts seriesEnd stops walking: a daily rule with COUNT=99999 or UNTIL in
+ * year 9999 took the whole service for many seconds (and UNTIL 9999 ended refused), on a write.
+ */
+const SERIES_END_STEPS = 5000;
+
+/**
  * When the series' last occurrence ends, or null when it repeats forever.
- * Stored with the event so that range queries can skip finished series in SQL.
+ * Stored with the event so that range queries can skip finished series in SQL: for a long
+ * series an upper bound does as well (its UNTIL and a day for floating and date forms), or
+ * null (COUNT) when walking to the end would take too long.
  */
 export function seriesEnd(series: SeriesDefinition): Date | null {
   const duration = durationOf(series) ?? 0;
@@ -164,10 +175,11 @@ export function seriesEnd(series: SeriesDefinition): Date | null {
   if (series.recurrenceRule) {
     const recur = parseRecurrenceRule(series.recurrenceRule);
     if (!recur.count && !recur.until) return null;
-    walkRule(series, (start) => {
-      last = start;
-      return true;
-    });
+    const walk = walkFor(series);
+    while (!walk.done && walk.steps < SERIES_END_STEPS) stepWalk(walk, series);
+    if (walk.done) last = walk.starts[walk.starts.length - 1] ?? series.start;
+    else if (recur.until) last = new Date(Math.max(series.start.getTime(), recur.until.toJSDate().getTime() + DAY));
+    else return null;
   }
   for (const rdate of series.rdates) if (rdate > last) last = rdate;
   return new Date(last.getTime() + duration);
