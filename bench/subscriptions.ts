@@ -14,8 +14,19 @@
  * identical subscriptions of one caller share one upstream subscription and
  * one completion per event, which is what makes fan-out cheap.
  *
+ * The gateway runs as production runs it: compiled (bench/gateway/checkout-code.ts),
+ * with gateway/node-flags.ts's flags (and --expose-gc, for the memory reading),
+ * NODE_ENV=production, callers' tokens from a Passport double. The subgraphs
+ * only complete the events and run in this process from the sources.
+ *
  *   node --import tsx bench/subscriptions.ts
  *   (BENCH_SUB_CLIENTS=10000 BENCH_SUB_PROCESSES=4 BENCH_SUB_EVENTS=5 BENCH_SUB_IDENTITIES=10)
+ *   BENCH_SUB_CLIENT=light|ws: the subscribers' client (default light: a
+ *   hand-written reader, bench/support/light-subscriber.ts; ws: the `ws`
+ *   package's client, heavier, what this bench used before 2026-12-05).
+ *   BENCH_SUB_FORM=dist|tsx: the gateway compiled (default) or transpiled by tsx.
+ *   BENCH_SUB_GATEWAY=<checkout>: another checkout's gateway (/work/wt/base, say)
+ *   under this bench, for A/B comparisons with the same instrument.
  *   BENCH_SUB_CPU_PROFILE=/tmp/gateway.cpuprofile: the gateway's CPU profile
  *   over the measured events only (open it in Chrome DevTools).
  *
@@ -23,16 +34,19 @@
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import inspector from 'node:inspector/promises';
+import type net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { signDevUserToken } from '../platform/auth/user-token.js';
 import { prepareDatabase } from '../platform/bootstrap/prepare-database.js';
-import { loadConfig, type PlatformConfig } from '../platform/config.js';
+import { loadConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
+import { REPO_ROOT } from '../platform/paths.js';
 import { ownCpuMs } from '../platform/process-stats.js';
+import { checkoutCode, parseForm, type CheckoutCode } from './gateway/checkout-code.js';
+import { startProductionEnv } from './gateway/production-env.js';
+import { lightSubscriber } from './support/light-subscriber.js';
 import { percentile } from './support/percentile.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
@@ -42,11 +56,18 @@ import { startSubgraph, type RunningSubgraph } from '../platform/subgraph/start-
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
 
 const SELF = fileURLToPath(import.meta.url);
+const GATEWAY_PROCESS = path.join(path.dirname(SELF), 'support/subscriptions-gateway.mjs');
 const CLASS = DEMO_LIVE_CLASSES[0];
 const BHEEM = DEMO_COMPANIES.bheem.id;
 const QUERY = `subscription { liveClassStatusChanged(liveClassId: "${CLASS.id}") { id status startedAt course { fullname } calendarEvent { start } } }`;
 
+type ClientKind = 'light' | 'ws';
+
 export interface SubscriptionsBenchResult {
+  /** The subscribers' client: the measuring instrument, not the gateway. */
+  client: ClientKind;
+  /** How the gateway ran (compiled or transpiled, which checkout). */
+  gateway: string;
   subscribers: number;
   identities: number;
   clientProcesses: number;
@@ -56,15 +77,21 @@ export interface SubscriptionsBenchResult {
   maxMs: number;
   /** CPU time per event, user and system, while the events were delivered. */
   gatewayCpuMsPerEvent: number;
+  /** Of which in the kernel (the writes to the sockets, and on loopback the receiving side's TCP work). */
+  gatewaySystemMsPerEvent: number;
   clientsCpuMsPerEvent: number;
   rssPerSubscriberKiB: number;
   heapPerSubscriberKiB: number;
 }
 
-type ToClients = { type: 'connect'; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
+type ToClients = { type: 'connect'; client: ClientKind; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
 type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[]; cpuMs: number };
 type ToGateway = { type: 'memory' } | { type: 'cpu' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
-type FromGateway = { type: 'listening'; url: string } | { type: 'memory'; rss: number; heap: number; clients: number } | { type: 'profiled' } | { type: 'cpu'; cpuMs: number };
+type FromGateway =
+  | { type: 'listening'; url: string }
+  | { type: 'memory'; rss: number; heap: number; clients: number }
+  | { type: 'profiled' }
+  | { type: 'cpu'; userMs: number; systemMs: number };
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -89,9 +116,12 @@ function openFileLimit(): number {
   }
 }
 
-function benchConfig(databaseUrl: string): PlatformConfig {
-  return loadConfig({
+/** The environment of the gateway (plus NODE_ENV=production) and of the subgraphs here (whose only part is completing events). */
+function benchEnv(databaseUrl: string, secrets: Record<string, string>): Record<string, string | undefined> {
+  const { NODE_ENV: _production, ...shared } = secrets;
+  return {
     ...process.env,
+    ...shared,
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'warn',
     MOODLE_SCHEMA: 'moodle',
@@ -104,14 +134,19 @@ function benchConfig(databaseUrl: string): PlatformConfig {
     GATEWAY_RATE_LIMIT_STORE: 'off',
     // Ten identities hold all the subscribers: a thousand each, past the per-user cap.
     GATEWAY_MAX_SUBSCRIPTIONS_PER_USER: '0',
-  });
+  };
 }
+
+/** Where the gateway's modules are: the compiled build's folder, or the checkout's sources. */
+const codeFolder = (code: CheckoutCode) => (code.form === 'dist' ? path.dirname(path.dirname(code.gatewayEntry(1).at(-1)!)) : code.root);
 
 export async function runSubscriptionsBench(print: (line: string) => void = console.log): Promise<SubscriptionsBenchResult> {
   const subscribers = env('BENCH_SUB_CLIENTS', 10_000);
   const processes = env('BENCH_SUB_PROCESSES', 4);
   const events = env('BENCH_SUB_EVENTS', 5);
   const identities = env('BENCH_SUB_IDENTITIES', 10);
+  const client: ClientKind = process.env.BENCH_SUB_CLIENT === 'ws' ? 'ws' : 'light';
+  const code = await checkoutCode(process.env.BENCH_SUB_GATEWAY ?? REPO_ROOT, parseForm(process.env.BENCH_SUB_FORM, 'BENCH_SUB_FORM'), print);
   const limit = openFileLimit();
   if (limit < subscribers + 1024) {
     throw new Error(
@@ -119,7 +154,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     );
   }
   const database = await throwawayDatabase('subscriptions', print);
-  const config = benchConfig(database.url);
+  const production = await startProductionEnv();
+  const shared = benchEnv(database.url, production.env);
+  const config = loadConfig(shared);
   const log = createLogger('bench', 'warn');
   const deps = { config, databaseUrl: database.url, log };
   const children: ChildProcess[] = [];
@@ -134,9 +171,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     }
 
     // The gateway alone in its process, so that its memory is its own.
-    const gateway = fork(SELF, ['gateway'], {
-      execArgv: ['--import', 'tsx', '--expose-gc'],
-      env: { ...process.env, BENCH_SUB_DATABASE_URL: database.url, BENCH_SUB_URLS: JSON.stringify(config.subgraphUrls) },
+    const gateway = fork(GATEWAY_PROCESS, [], {
+      execArgv: [...code.gatewayNodeFlags, '--expose-gc', ...(code.form === 'tsx' ? ['--import', 'tsx'] : [])],
+      env: { ...shared, NODE_ENV: 'production', BENCH_SUB_CODE: codeFolder(code), BENCH_SUB_URLS: JSON.stringify(config.subgraphUrls) },
     });
     children.push(gateway);
     const { url } = await new Promise<FromGateway & { type: 'listening' }>((resolve) => gateway.once('message', (message) => resolve(message as never)));
@@ -144,10 +181,11 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
 
     const tokens = await Promise.all(
       Array.from({ length: identities }, (_, index) =>
-        signDevUserToken(config.auth, { userId: `bench-${index}`, companyId: BHEEM, roles: ['admin'], name: `Bench ${index}`, moodleUserId: '2' }),
+        production.sign({ userId: `bench-${index}`, companyId: BHEEM, roles: ['admin'], name: `Bench ${index}`, moodleUserId: '2' }),
       ),
     );
-    print(`subscriptions: ${subscribers} subscribers (${identities} callers) from ${processes} client processes; ${os.cpus().length} CPUs`);
+    print(`subscriptions: ${subscribers} subscribers (${identities} callers) from ${processes} client processes (${client} client); ${os.cpus().length} CPUs`);
+    print(`  gateway: ${code.description}, node ${code.gatewayNodeFlags.join(' ')}`);
     const clients = Array.from({ length: processes }, () => fork(SELF, ['clients'], { execArgv: ['--import', 'tsx'] }));
     children.push(...clients);
     const share = Math.ceil(subscribers / processes);
@@ -156,7 +194,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       clients.map((child, index) =>
         request<FromClients & { type: 'connected' }>(
           child,
-          { type: 'connect', url: url.replace('http', 'ws'), tokens, count: Math.min(share, subscribers - index * share), offset: index * share } satisfies ToClients,
+          { type: 'connect', client, url: url.replace('http', 'ws'), tokens, count: Math.min(share, subscribers - index * share), offset: index * share } satisfies ToClients,
           'connected',
         ),
       ),
@@ -177,7 +215,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     // Warm-up: until one event reaches every subscriber, the upstream subscriptions are not all attached.
     const delivered = (child: ChildProcess) =>
       new Promise<FromClients & { type: 'received' }>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message)));
-    const gatewayCpu = async () => (await request<FromGateway & { type: 'cpu' }>(gateway, { type: 'cpu' } satisfies ToGateway, 'cpu')).cpuMs;
+    const gatewayCpu = () => request<FromGateway & { type: 'cpu' }>(gateway, { type: 'cpu' } satisfies ToGateway, 'cpu');
     let clientsCpu = 0;
     for (;;) {
       const waiting = clients.map(delivered);
@@ -204,7 +242,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
       clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
     }
-    const gatewayCpuMs = (await gatewayCpu()) - gatewayCpuBefore;
+    const gatewayCpuAfter = await gatewayCpu();
+    const gatewaySystemMs = gatewayCpuAfter.systemMs - gatewayCpuBefore.systemMs;
+    const gatewayCpuMs = gatewayCpuAfter.userMs - gatewayCpuBefore.userMs + gatewaySystemMs;
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
       print(`  gateway CPU profile: ${profiling}`);
@@ -212,6 +252,8 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const after = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
     latencies.sort((a, b) => a - b);
     const result: SubscriptionsBenchResult = {
+      client,
+      gateway: `${code.form} ${code.root}`,
       subscribers,
       identities,
       clientProcesses: processes,
@@ -220,13 +262,14 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       p99Ms: percentile(latencies, 99),
       maxMs: latencies[latencies.length - 1]!,
       gatewayCpuMsPerEvent: Math.round(gatewayCpuMs / events),
+      gatewaySystemMsPerEvent: Math.round(gatewaySystemMs / events),
       clientsCpuMsPerEvent: Math.round((clientsCpu - clientsCpuBefore) / events),
       rssPerSubscriberKiB: round((after.rss - before.rss) / subscribers / 1024),
       heapPerSubscriberKiB: round((after.heap - before.heap) / subscribers / 1024),
     };
     print(`  ${events} events × ${subscribers} deliveries: min ${latencies[0]} ms, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
     print(
-      `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms, client processes ${result.clientsCpuMsPerEvent} ms (load average ${os
+      `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms (system ${result.gatewaySystemMsPerEvent}), ${client} client processes ${result.clientsCpuMsPerEvent} ms (load average ${os
         .loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')})`,
@@ -251,48 +294,15 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     await closePools();
     await database.drop();
     await database.embedded?.stop();
+    await production.stop();
   }
-}
-
-/** The gateway's process: serves, and reports its memory after a full GC. */
-async function runGatewayProcess(): Promise<void> {
-  const { startGateway } = await import('../gateway/start-gateway.js');
-  const databaseUrl = process.env.BENCH_SUB_DATABASE_URL!;
-  const config = benchConfig(databaseUrl);
-  const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS!) });
-  const { activeClientSubscriptions } = await import('../gateway/subscriptions/start-subscriptions.js');
-  process.send!({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') } satisfies FromGateway);
-  const profiler = new inspector.Session();
-  process.on('message', async (message: ToGateway) => {
-    if (message.type === 'profile') {
-      if (message.action === 'start') {
-        profiler.connect();
-        await profiler.post('Profiler.enable');
-        await profiler.post('Profiler.start');
-      } else {
-        const { profile } = await profiler.post('Profiler.stop');
-        writeFileSync(process.env.BENCH_SUB_CPU_PROFILE!, JSON.stringify(profile));
-        profiler.disconnect();
-      }
-      process.send!({ type: 'profiled' } satisfies FromGateway);
-    } else if (message.type === 'cpu') {
-      process.send!({ type: 'cpu', cpuMs: ownCpuMs() } satisfies FromGateway);
-    } else if (message.type === 'memory') {
-      for (let index = 0; index < 3; index++) (globalThis as { gc?: () => void }).gc?.();
-      const usage = process.memoryUsage();
-      process.send!({ type: 'memory', rss: usage.rss, heap: usage.heapUsed, clients: activeClientSubscriptions() } satisfies FromGateway);
-    } else {
-      await running.stop();
-      process.exit(0);
-    }
-  });
 }
 
 const NEXT = Buffer.from('"type":"next"');
 
 /** A client process: `count` graphql-ws subscribers (the protocol by hand, to keep the client light). */
 function runClientsProcess(): void {
-  const sockets: WebSocket[] = [];
+  const sockets: (WebSocket | net.Socket)[] = [];
   let received: number[] = [];
   let expected = 0;
   const receive = () => {
@@ -302,7 +312,12 @@ function runClientsProcess(): void {
       received = [];
     }
   };
-  const subscribeOne = (url: string, token: string) =>
+  const subscribeLight = (url: string, token: string) => {
+    const { socket, subscribed } = lightSubscriber({ url, token, query: QUERY, onNext: receive });
+    sockets.push(socket);
+    return subscribed;
+  };
+  const subscribeWs = (url: string, token: string) =>
     new Promise<boolean>((resolve) => {
       // Light on purpose (no UTF-8 check, events recognised without decoding them): the client's CPU is not the gateway's.
       const socket = new WebSocket(url, 'graphql-transport-ws', { perMessageDeflate: false, skipUTF8Validation: true });
@@ -322,6 +337,7 @@ function runClientsProcess(): void {
   process.on('message', async (message: ToClients | ToGateway) => {
     if (message.type === 'connect') {
       expected = message.count;
+      const subscribeOne = message.client === 'light' ? subscribeLight : subscribeWs;
       let failed = 0;
       // A bounded number of handshakes at a time: the gateway's accept queue is finite.
       for (let index = 0; index < message.count; index += 200) {
@@ -332,15 +348,14 @@ function runClientsProcess(): void {
       }
       process.send!({ type: 'connected', failed } satisfies FromClients);
     } else {
-      for (const socket of sockets) socket.terminate();
+      for (const socket of sockets) 'terminate' in socket ? socket.terminate() : socket.destroy();
       process.exit(0);
     }
   });
 }
 
 const role = process.argv[2];
-if (role === 'gateway') await runGatewayProcess();
-else if (role === 'clients') runClientsProcess();
+if (role === 'clients') runClientsProcess();
 else if (process.argv[1] === SELF) {
   await runSubscriptionsBench();
   process.exit(0);

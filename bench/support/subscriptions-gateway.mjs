@@ -1,0 +1,52 @@
+/**
+ * The gateway's process in bench/subscriptions.ts, in plain JavaScript so
+ * that it can run the compiled build as production does (`node <flags>
+ * dist/…`, no TypeScript loader), or the sources under `--import tsx`.
+ * BENCH_SUB_CODE: the folder holding gateway/ and platform/ (a compiled
+ * build, or a checkout's sources); the configuration is the environment's.
+ * Answers the bench's messages: its CPU (user and system), its memory
+ * after a full GC, a V8 CPU profile of the measured events.
+ */
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const code = process.env.BENCH_SUB_CODE;
+const load = (file) => import(pathToFileURL(path.join(code, file)).href);
+const [{ startGateway }, { loadConfig }, { createLogger }, { activeClientSubscriptions }] = await Promise.all([
+  load('gateway/start-gateway.js'),
+  load('platform/config.js'),
+  load('platform/logger.js'),
+  load('gateway/subscriptions/start-subscriptions.js'),
+]);
+
+const config = loadConfig(process.env);
+const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS) });
+process.send({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') });
+
+const profiler = new inspector.Session();
+process.on('message', async (message) => {
+  if (message.type === 'profile') {
+    if (message.action === 'start') {
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    } else {
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(process.env.BENCH_SUB_CPU_PROFILE, JSON.stringify(profile));
+      profiler.disconnect();
+    }
+    process.send({ type: 'profiled' });
+  } else if (message.type === 'cpu') {
+    const { user, system } = process.cpuUsage();
+    process.send({ type: 'cpu', userMs: user / 1000, systemMs: system / 1000 });
+  } else if (message.type === 'memory') {
+    for (let index = 0; index < 3; index++) globalThis.gc?.();
+    const usage = process.memoryUsage();
+    process.send({ type: 'memory', rss: usage.rss, heap: usage.heapUsed, clients: activeClientSubscriptions() });
+  } else {
+    await running.stop();
+    process.exit(0);
+  }
+});
