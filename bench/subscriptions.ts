@@ -84,8 +84,8 @@ export interface SubscriptionsBenchResult {
   heapPerSubscriberKiB: number;
 }
 
-type ToClients = { type: 'connect'; client: ClientKind; url: string; tokens: string[]; count: number; offset: number } | { type: 'close' };
-type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[]; cpuMs: number };
+type ToClients = { type: 'connect'; client: ClientKind; url: string; tokens: string[]; count: number; offset: number } | { type: 'drain'; events: number } | { type: 'close' };
+type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[]; cpuMs: number } | { type: 'drained'; cpuMs: number };
 type ToGateway = { type: 'memory' } | { type: 'cpu' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
 type FromGateway =
   | { type: 'listening'; url: string }
@@ -216,18 +216,19 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const delivered = (child: ChildProcess) =>
       new Promise<FromClients & { type: 'received' }>((resolve) => child.once('message', (message: FromClients) => message.type === 'received' && resolve(message)));
     const gatewayCpu = () => request<FromGateway & { type: 'cpu' }>(gateway, { type: 'cpu' } satisfies ToGateway, 'cpu');
-    let clientsCpu = 0;
+    let raised = 0;
     for (;;) {
       const waiting = clients.map(delivered);
       await raise();
+      raised++;
       const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
-      if (outcome) {
-        clientsCpu = outcome.reduce((sum, message) => sum + message.cpuMs, 0);
-        break;
-      }
+      if (outcome) break;
       print('  warm-up event did not reach everyone yet; again');
       for (const child of clients) child.removeAllListeners('message');
     }
+    // Every warm-up event fully received (a late one would otherwise count in the first measured event).
+    const drained = await Promise.all(clients.map((child) => request<FromClients & { type: 'drained' }>(child, { type: 'drain', events: raised } satisfies ToClients, 'drained')));
+    let clientsCpu = drained.reduce((sum, message) => sum + message.cpuMs, 0);
 
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
     if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
@@ -305,12 +306,20 @@ function runClientsProcess(): void {
   const sockets: (WebSocket | net.Socket)[] = [];
   let received: number[] = [];
   let expected = 0;
+  let total = 0;
+  let drain: { frames: number; done: () => void } | undefined;
   const receive = () => {
     received.push(Date.now());
+    total++;
     if (received.length === expected) {
       process.send!({ type: 'received', times: received, cpuMs: ownCpuMs() } satisfies FromClients);
       received = [];
     }
+    if (drain && total >= drain.frames) drain.done();
+  };
+  const drained = () => {
+    drain = undefined;
+    process.send!({ type: 'drained', cpuMs: ownCpuMs() } satisfies FromClients);
   };
   const subscribeLight = (url: string, token: string) => {
     const { socket, subscribed } = lightSubscriber({ url, token, query: QUERY, onNext: receive });
@@ -347,6 +356,9 @@ function runClientsProcess(): void {
         failed += (await Promise.all(batch)).filter((ok) => !ok).length;
       }
       process.send!({ type: 'connected', failed } satisfies FromClients);
+    } else if (message.type === 'drain') {
+      drain = { frames: message.events * expected, done: drained };
+      if (total >= drain.frames) drained();
     } else {
       for (const socket of sockets) 'terminate' in socket ? socket.terminate() : socket.destroy();
       process.exit(0);
