@@ -96,22 +96,16 @@ function executorOver(supergraph: string, send: Sender) {
 
 if (mode === 'record') {
   const os = await import('node:os');
-  const { startBenchStack } = await import('./gateway/bench-stack.js');
-  const { startProductionEnv } = await import('./gateway/production-env.js');
-  const { createScratch, startDatabase } = await import('./gateway/services.js');
+  const { withBenchStack } = await import('./gateway/with-bench-stack.js');
   const { planRequest } = await import('./gateway/operations.js');
   const { checkoutCode } = await import('./gateway/checkout-code.js');
   const { REPO_ROOT } = await import('../platform/paths.js');
   const print = (line: string) => console.log(line);
   // The subgraphs answer as production's compiled ones do (their answers are what is recorded).
   const code = await checkoutCode(REPO_ROOT, 'dist', print);
-  const scratch = createScratch();
-  const database = await startDatabase(scratch, print);
-  const production = await startProductionEnv();
-  let services: { stop: () => Promise<void> }[] = [];
-  try {
-    const { fixture, subgraphs, supergraphPath, meter } = await startBenchStack(scratch, database.url, production, print, code);
-    services = subgraphs.services;
+  await withBenchStack(print, async (stack) => {
+    const { fixture } = stack.data;
+    const { subgraphs, supergraphPath, meter } = await stack.startSubgraphs(stack.database.url, { code, label: '' });
     const recording: Recording = { supergraph: readFileSync(supergraphPath, 'utf8'), requests: [], answers: {} };
     let token = '';
     const run = executorOver(recording.supergraph, async (service, body) => {
@@ -139,10 +133,7 @@ if (mode === 'record') {
     writeFileSync(file, JSON.stringify(recording));
     await meter.close();
     print(`recorded ${recording.requests.length} requests, ${Object.keys(recording.answers).length} subgraph answers into ${file} (load ${os.loadavg()[0]!.toFixed(1)})`);
-  } finally {
-    await Promise.allSettled(services.map((service) => service.stop()));
-    await database.stop();
-  }
+  });
   process.exit(0);
 }
 

@@ -28,12 +28,10 @@
  * peers with Node's defaults; BENCH_PEER_NODE_FLAGS gives the peers flags too
  * (e.g. the same as ours), BENCH_OUR_NODE_FLAGS replaces ours.
  */
-import { startBenchStack } from './gateway/bench-stack.js';
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closePools } from '../platform/database/connection.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
@@ -41,11 +39,11 @@ import type { LoadJob } from './gateway/load-worker.js';
 import { waitUntilAnswering } from './gateway/gateway-ready.js';
 import { OPERATION_NAMES, type OperationName } from './gateway/operations.js';
 import { checkoutCode, parseForm, type CodeForm } from './gateway/checkout-code.js';
-import { cpuPerRequest, type CpuMeter } from './gateway/cpu-meter.js';
-import { startProductionEnv } from './gateway/production-env.js';
+import { cpuPerRequest } from './gateway/cpu-meter.js';
 import { formatRatios, formatTable, ratios, type RunFigures } from './gateway/report.js';
 import { readSubgraphRequests, requestsPerOperation } from './gateway/subgraph-requests.js';
-import { createScratch, runLoadProcess, startDatabase, type Service } from './gateway/services.js';
+import { runLoadProcess } from './gateway/services.js';
+import { withBenchStack } from './gateway/with-bench-stack.js';
 
 export interface GatewayBenchOptions {
   gateways: GatewayId[];
@@ -103,16 +101,10 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const code = await checkoutCode(REPO_ROOT, options.form, print);
   print(`  our gateway and the subgraphs run ${code.description}`);
 
-  const scratch = createScratch();
-  const database = await startDatabase(scratch, print);
-  const services: Service[] = [];
-  const production = await startProductionEnv();
-  let meter: CpuMeter | undefined;
-  try {
-    const stack = await startBenchStack(scratch, database.url, production, print, code);
-    const { config, counts, fixture, fixturePath, subgraphs, supergraphPath } = stack;
-    meter = stack.meter;
-    services.push(...subgraphs.services);
+  return withBenchStack(print, async (stack) => {
+    const { scratch, database, production, services } = stack;
+    const { config, counts, fixture, fixturePath } = stack.data;
+    const { subgraphs, supergraphPath, meter } = await stack.startSubgraphs(database.url, { code, label: '' });
     const runs: RunFigures[] = [];
     const load = (url: string, operation: OperationName, vus: number, seconds: number, direct?: LoadJob['direct']) =>
       runLoadProcess({ url, operation, fixturePath, vus, seconds, maxRequests: options.maxRequests, direct });
@@ -284,15 +276,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     print(`gateway bench: our gateway and the subgraphs ran ${code.description}`);
     print(`gateway bench: load average after ${result.machine.loadAverageAfter.join(' ')}; figures in ${path.relative(REPO_ROOT, file)}`);
     return result;
-  } finally {
-    // Every connection to the scratch database closes before it is dropped, however the run ended
-    // (see bench/gateway-interleaved.ts).
-    await Promise.all(services.map((service) => service.stop()));
-    await meter?.close();
-    await closePools();
-    await production.stop();
-    await database.stop();
-  }
+  });
 }
 
 /** Options from command-line flags (`--gateways a,b --processes 2 ...`). */

@@ -29,13 +29,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../platform/config.js';
 import { REPO_ROOT } from '../platform/paths.js';
-import { prepareBenchData, startBenchSubgraphs } from './gateway/bench-stack.js';
 import { parseForm, type CodeForm } from './gateway/checkout-code.js';
 import type { CpuMeter } from './gateway/cpu-meter.js';
 import { prepareCheckouts, startGatewayAt } from './gateway/interleave.js';
 import { OPERATION_NAMES, type OperationName } from './gateway/operations.js';
-import { startProductionEnv } from './gateway/production-env.js';
-import { copyDatabase, createScratch, runLoadProcess, startDatabase, type BenchDatabase, type Service } from './gateway/services.js';
+import { runLoadProcess, type Service } from './gateway/services.js';
+import { withBenchStack } from './gateway/with-bench-stack.js';
 import { formatSummaries, mainThreadProfile, readProfile, summarizeProfile, type Column, type Window } from './support/cpu-profile.js';
 
 export interface ProfileBenchOptions {
@@ -112,32 +111,31 @@ export async function runProfileBench(partial: Partial<ProfileBenchOptions> = {}
     print,
   );
   const profileDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-profile-'));
-  const scratch = createScratch();
-  const database = await startDatabase(scratch, print);
-  const copies: BenchDatabase[] = [];
-  const production = await startProductionEnv();
   const services = () => sides.flatMap((side) => [...(side.gateway ? [side.gateway] : []), ...side.subgraphs]);
-  try {
-    const { fixture, fixturePath, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
-    for (const index of sides.keys()) copies.push(await copyDatabase(database.url, `profile${index}`));
+  return withBenchStack(print, async (stack) => {
+    const { scratch } = stack;
+    const { fixture, fixturePath } = stack.data;
+    const copies = [];
+    for (const index of sides.keys()) copies.push(await stack.copyDatabase(`profile${index}`));
     for (const [index, side] of sides.entries()) {
       const databaseUrl = copies[index]!.url;
-      const stack = await startBenchSubgraphs(scratch, databaseUrl, subgraphEnv, print, {
+      const started = await stack.startSubgraphs(databaseUrl, {
         code: codes[index]!,
         label: `${index}-`,
         cpuProfile: { dir: profileDir, subgraphs: [subgraph] },
       });
-      side.subgraphs = stack.subgraphs.services;
-      side.meter = stack.meter;
+      side.subgraphs = started.subgraphs.services;
+      side.meter = started.meter;
       const { service, url } = await startGatewayAt(codes[index]!, `${index}-gateway`, {
         scratch,
-        subgraphUrls: stack.subgraphs.urls,
-        supergraphPath: stack.supergraphPath,
+        subgraphUrls: started.subgraphs.urls,
+        supergraphPath: started.supergraphPath,
         databaseUrl,
-        env: production.env,
+        env: stack.production.env,
         fixture,
         cpuProfileDir: path.join(profileDir, `${index}-gateway`),
       });
+      stack.services.push(service);
       side.gateway = service;
       side.url = url;
     }
@@ -196,13 +194,7 @@ export async function runProfileBench(partial: Partial<ProfileBenchOptions> = {}
     lines.push('', `profile: profiles and this summary in ${profileDir} (${((Date.now() - started) / 1000).toFixed(0)} s in all)`);
     for (const line of lines) print(line);
     return lines;
-  } finally {
-    await Promise.allSettled(sides.map((side) => side.meter?.close()));
-    await Promise.allSettled(services().map((service) => service.stop()));
-    for (const copy of copies) await copy.stop().catch(() => {});
-    await production.stop();
-    await database.stop();
-  }
+  });
 }
 
 /** Options from command-line flags. */

@@ -23,13 +23,12 @@ import path from 'node:path';
 import { request } from 'undici';
 import { SUBGRAPH_NAMES } from '../platform/config.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
-import { prepareBenchData } from './gateway/bench-stack.js';
 import { startCpuMeter, type CpuMeter } from './gateway/cpu-meter.js';
 import type { CheckoutCode } from './gateway/checkout-code.js';
 import { checkoutLabel, interleaveOptions, prepareCheckouts } from './gateway/interleave.js';
 import type { LoadFixture } from './gateway/operations.js';
-import { startProductionEnv } from './gateway/production-env.js';
-import { copyDatabase, createScratch, spawnService, startDatabase, waitUntil, type BenchDatabase, type Scratch, type Service } from './gateway/services.js';
+import { spawnService, waitUntil, type Scratch, type Service } from './gateway/services.js';
+import { withBenchStack } from './gateway/with-bench-stack.js';
 
 /** What the gateway sends meet, by operation (texts as its planner writes them). */
 const MEET_QUERIES = {
@@ -120,24 +119,17 @@ async function startMeet(scratch: Scratch, code: CheckoutCode, label: string, da
 }
 
 const codes = await prepareCheckouts(options.checkouts, print);
-const scratch = createScratch();
-const database = await startDatabase(scratch, print);
-const copies: BenchDatabase[] = [];
-const services: Service[] = [];
-const meters: CpuMeter[] = [];
-const production = await startProductionEnv();
-try {
-  const { fixture, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
+await withBenchStack(print, async (stack) => {
+  const { fixture, subgraphEnv } = stack.data;
   const contenders: { label: string; url: string; pid: number; meter: CpuMeter }[] = [];
   for (const [index, checkout] of options.checkouts.entries()) {
-    const copy = await copyDatabase(database.url, `ab${index}`);
-    copies.push(copy);
+    const copy = await stack.copyDatabase(`ab${index}`);
     print(`starting meet of ${checkout.root}`);
-    const { service, url } = await startMeet(scratch, codes[index]!, `${index}-subgraph-meet`, copy.url, subgraphEnv);
-    services.push(service);
+    const { service, url } = await startMeet(stack.scratch, codes[index]!, `${index}-subgraph-meet`, copy.url, subgraphEnv);
+    stack.services.push(service);
     const pid = service.child.pid!;
     const meter = await startCpuMeter({ meet: pid }, copy.url);
-    meters.push(meter);
+    stack.meters.push(meter);
     contenders.push({ label: checkoutLabel(checkout, index), url, pid, meter });
   }
   const answers = new Map<string, string>();
@@ -181,10 +173,5 @@ try {
     print(`sum ${operation} requests: ${contenders.map((c) => `${c.label} ${figures.get(c.label)!.requests}`).join('  ')}`);
     show(`sum ${operation} ms/req`, figures);
   }
-} finally {
-  await Promise.allSettled(meters.map((meter) => meter.close()));
-  await Promise.allSettled(services.map((service) => service.stop()));
-  for (const copy of copies) await copy.stop().catch(() => {});
-  await database.stop?.();
-}
+});
 process.exit(0);

@@ -17,43 +17,35 @@
  * BENCH_CPU_PROFILE_DIR=<dir> profiles every subgraph (`<dir>/<index>-subgraph-<name>/`).
  */
 import { SUBGRAPH_NAMES } from '../platform/config.js';
-import { prepareBenchData, startBenchSubgraphs } from './gateway/bench-stack.js';
-import type { CpuMeter } from './gateway/cpu-meter.js';
 import { checkoutLabel, interleave, interleaveOptions, prepareCheckouts, startGatewayAt, type Contender } from './gateway/interleave.js';
-import { startProductionEnv } from './gateway/production-env.js';
-import { copyDatabase, createScratch, startDatabase, type BenchDatabase, type Service } from './gateway/services.js';
+import { withBenchStack } from './gateway/with-bench-stack.js';
 
 const options = interleaveOptions(process.argv.slice(2));
 const print = (line: string) => console.log(line);
 
 const codes = await prepareCheckouts(options.checkouts, print);
-const scratch = createScratch();
-const database = await startDatabase(scratch, print);
-const copies: BenchDatabase[] = [];
-const services: Service[] = [];
-const meters: CpuMeter[] = [];
-const production = await startProductionEnv();
-try {
-  const { fixture, fixturePath, subgraphEnv } = await prepareBenchData(scratch, database.url, production, print);
-  for (const index of options.checkouts.keys()) copies.push(await copyDatabase(database.url, `ab${index}`));
+await withBenchStack(print, async (stack) => {
+  const { fixture, fixturePath } = stack.data;
+  const copies = [];
+  for (const index of options.checkouts.keys()) copies.push(await stack.copyDatabase(`ab${index}`));
   const contenders: Contender[] = [];
   for (const [index, checkout] of options.checkouts.entries()) {
     const databaseUrl = copies[index]!.url;
     const code = codes[index]!;
-    const { subgraphs, supergraphPath, meter } = await startBenchSubgraphs(scratch, databaseUrl, subgraphEnv, print, { code, label: `${index}-` });
-    services.push(...subgraphs.services);
-    meters.push(meter);
-    const { service, url } = await startGatewayAt(code, `${index}-gateway`, { scratch, subgraphUrls: subgraphs.urls, supergraphPath, databaseUrl, env: production.env, fixture });
-    services.push(service);
+    const { subgraphs, supergraphPath, meter } = await stack.startSubgraphs(databaseUrl, { code, label: `${index}-` });
+    const { service, url } = await startGatewayAt(code, `${index}-gateway`, {
+      scratch: stack.scratch,
+      subgraphUrls: subgraphs.urls,
+      supergraphPath,
+      databaseUrl,
+      env: stack.production.env,
+      fixture,
+    });
+    stack.services.push(service);
     const pid = service.child.pid!;
     contenders.push({ label: checkoutLabel(checkout, index), url, read: () => meter.read(pid) });
     print(`started ${contenders.at(-1)!.label}`);
   }
   await interleave(contenders, { ...options, fixturePath, roles: ['gateway', ...SUBGRAPH_NAMES, 'postgres', 'total'], print });
-} finally {
-  await Promise.allSettled(meters.map((meter) => meter.close()));
-  await Promise.allSettled(services.map((service) => service.stop()));
-  for (const copy of copies) await copy.stop().catch(() => {});
-  await database.stop?.();
-}
+});
 process.exit(0);

@@ -4,8 +4,7 @@
  * fixture the load generator reads (prepareBenchData), then the five
  * subgraphs started as separate processes, the supergraph file over them,
  * and a CPU meter of the subgraphs and PostgreSQL (startBenchSubgraphs).
- * Used by bench/gateway.ts, bench/gateway-interleaved.ts and
- * bench/subgraphs-interleaved.ts (which starts subgraphs per checkout).
+ * A bench run holds them through with-bench-stack.ts.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +17,6 @@ import { DEFAULT_BENCH_DATA, generateBenchData } from './bench-data.js';
 import { startCpuMeter } from './cpu-meter.js';
 import { buildFixture } from './operations.js';
 import { writeSupergraph } from './peers/supergraph-file.js';
-import type { CheckoutCode } from './checkout-code.js';
 import type { ProductionEnv } from './production-env.js';
 import { seedBenchData } from './seed-bench-data.js';
 import { startSubgraphs, type Scratch, type SubgraphCheckout } from './services.js';
@@ -80,10 +78,4 @@ export async function startBenchSubgraphs(scratch: Scratch, databaseUrl: string,
   writeSupergraph(supergraphPath, subgraphs.urls);
   const meter = await startCpuMeter(Object.fromEntries(SUBGRAPH_NAMES.map((name, index) => [name, subgraphs.services[index]!.child.pid!])), databaseUrl);
   return { subgraphs, supergraphPath, meter };
-}
-
-/** The data, then the subgraphs of `code`'s checkout (this one, compiled, for bench/gateway.ts). */
-export async function startBenchStack(scratch: Scratch, databaseUrl: string, production: ProductionEnv, print: (line: string) => void, code: CheckoutCode) {
-  const data = await prepareBenchData(scratch, databaseUrl, production, print);
-  return { ...data, ...(await startBenchSubgraphs(scratch, databaseUrl, data.subgraphEnv, print, { code, label: '' })) };
 }
