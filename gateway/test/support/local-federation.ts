@@ -50,8 +50,8 @@ interface Product {
 }
 
 export interface LocalFederation {
-  /** Runs through our executor. */
-  ours: (query: string, variables?: Record<string, unknown>) => Promise<GatewayExecutionResult>;
+  /** Runs through our executor; `context` as the gateway's (its `incremental` for @defer delivered in parts). */
+  ours: (query: string, variables?: Record<string, unknown>, context?: object) => Promise<GatewayExecutionResult>;
   /** Runs through @apollo/gateway's own executor. */
   apollo: (query: string, variables?: Record<string, unknown>) => Promise<GatewayExecutionResult>;
   /** Subgraph calls made, by subgraph name. */
@@ -143,7 +143,7 @@ export async function startLocalFederation(options: { admission?: OperationAdmis
     admission: options.admission,
   });
 
-  const requestContext = (query: string, variables: Record<string, unknown> = {}) => {
+  const requestContext = (query: string, variables: Record<string, unknown> = {}, context: object = {}) => {
     const document = parse(query);
     const operation = getOperationAST(document)!;
     return {
@@ -154,13 +154,13 @@ export async function startLocalFederation(options: { admission?: OperationAdmis
       queryHash: createHash('sha256').update(query).digest('hex'),
       source: query,
       schema: supergraph.apiGraphQLSchema,
-      context: {},
+      context,
       logger: console,
       metrics: {},
     } as unknown as GatewayGraphQLRequestContext;
   };
   return {
-    ours: (query, variables) => ours.executor(requestContext(query, variables)),
+    ours: (query, variables, context) => ours.executor(requestContext(query, variables, context)),
     apollo: (query, variables) => apolloExecutor(requestContext(query, variables)),
     calls,
     failingReviews,
