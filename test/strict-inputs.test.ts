@@ -65,7 +65,7 @@ describe('DateTime', () => {
 });
 
 describe('recurrence rules', () => {
-  it('refuses with BAD_USER_INPUT, storing nothing, rules that ical.js parses but will not iterate', async () => {
+  it('refuses with BAD_USER_INPUT, storing nothing, rules that ical.js parses but will not iterate or finds nothing in', async () => {
     // Each parses part by part; ical.js throws only when the iterator starts (BYYEARDAY with BYMONTH, BYWEEKNO with BYMONTHDAY, ...).
     for (const recurrenceRule of [
       'FREQ=YEARLY;BYYEARDAY=366;BYMONTH=12',
@@ -73,6 +73,9 @@ describe('recurrence rules', () => {
       'FREQ=MONTHLY;BYWEEKNO=3',
       'FREQ=WEEKLY;BYMONTHDAY=2',
       'FREQ=DAILY;BYYEARDAY=5',
+      // Iterates, but finds nothing: the event would never show.
+      'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=0',
+      'FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1,-0',
     ]) {
       const body = await asAdmin(CREATE_EVENT, { input: { title: 'Odd rule', start: '2027-03-01T10:00:00Z', recurrenceRule } });
       expect([recurrenceRule, body.errors?.[0]?.extensions?.code]).toEqual([recurrenceRule, 'BAD_USER_INPUT']);

@@ -51,6 +51,14 @@ export function normalizeRecurrenceRule(input: string): string {
     const value = parts.get(key);
     if (value !== undefined && !/^[1-9]\d{0,4}$/.test(value)) throw invalid(rule, `${key} must be a whole number from 1 to 99999`);
   }
+  // RFC 5545 3.3.10: a BYSETPOS entry is 1..366 or -366..-1; ical.js takes 0 and then finds no occurrence at all (an event that never shows).
+  if (
+    parts
+      .get('BYSETPOS')
+      ?.split(',')
+      .some((position) => Number(position) === 0)
+  )
+    throw invalid(rule, 'BYSETPOS values must not be 0');
   const canonical = [...parts].map(([key, value]) => `${key}=${value}`).join(';');
   try {
     ICAL.Recur.fromString(canonical); // the parts' values (BYDAY=XX, UNTIL=soon...)
