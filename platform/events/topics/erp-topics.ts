@@ -6,7 +6,7 @@
  * producers meet one schema. Every payload is a snapshot of the record
  * after the change.
  */
-import { array, dateTime, decimalId, extend, nullable, object, oneOf, optional, string, uuid } from '../payload-schema.js';
+import { array, dateTime, decimalId, extend, nullable, object, oneOf, optional, string, uuid, type Schema } from '../payload-schema.js';
 import { defineTopic } from '../topic-registry.js';
 
 const base = {
@@ -98,6 +98,10 @@ export const taskFields = ['task_name', 'description', 'status', 'due_date', 'pr
 export const milestoneFields = ['milestone_name', 'description', 'due_date', 'completed_at'] as const;
 export const meetingFields = ['customer_name', 'customer_email', 'location', 'description', 'scheduled_at', 'end_at', 'owner_id', 'status'] as const;
 
+/** A record's `.updated` topic: its snapshot after the change (`schema` with changedFields), changed_fields naming what changed. */
+const updatedTopic = <Payload>(name: string, schema: Schema<Payload>, keyOf: (payload: Payload) => string, what: string) =>
+  defineTopic(name, { schema, keyOf, description: `${what} changed; changed_fields names what changed.` });
+
 const projectKey = (p: { project_id: string }) => p.project_id;
 const taskKey = (p: { task_id: string }) => p.task_id;
 const milestoneKey = (p: { milestone_id: string }) => p.milestone_id;
@@ -106,31 +110,15 @@ const leaveKey = (p: { leave_id: string }) => p.leave_id;
 
 export const erpTopics = {
   'project.project.created': defineTopic('project.project.created', { schema: project, keyOf: projectKey, description: 'A project was created.' }),
-  'project.project.updated': defineTopic('project.project.updated', {
-    schema: extend(project, changedFields(projectFields)),
-    keyOf: projectKey,
-    description: 'A project changed; changed_fields names what changed.',
-  }),
+  'project.project.updated': updatedTopic('project.project.updated', extend(project, changedFields(projectFields)), projectKey, 'A project'),
   'project.task.created': defineTopic('project.task.created', { schema: task, keyOf: taskKey, description: 'A task was created.' }),
-  'project.task.updated': defineTopic('project.task.updated', {
-    schema: extend(task, changedFields(taskFields)),
-    keyOf: taskKey,
-    description: 'A task changed; changed_fields names what changed.',
-  }),
+  'project.task.updated': updatedTopic('project.task.updated', extend(task, changedFields(taskFields)), taskKey, 'A task'),
   'project.task.deleted': defineTopic('project.task.deleted', { schema: task, keyOf: taskKey, description: 'A task was deleted (payload: as it was).' }),
   'project.milestone.created': defineTopic('project.milestone.created', { schema: milestone, keyOf: milestoneKey, description: 'A milestone was created.' }),
-  'project.milestone.updated': defineTopic('project.milestone.updated', {
-    schema: extend(milestone, changedFields(milestoneFields)),
-    keyOf: milestoneKey,
-    description: 'A milestone changed; changed_fields names what changed.',
-  }),
+  'project.milestone.updated': updatedTopic('project.milestone.updated', extend(milestone, changedFields(milestoneFields)), milestoneKey, 'A milestone'),
   'project.milestone.deleted': defineTopic('project.milestone.deleted', { schema: milestone, keyOf: milestoneKey, description: 'A milestone was deleted (payload: as it was).' }),
   'sales.meeting.created': defineTopic('sales.meeting.created', { schema: meeting, keyOf: meetingKey, description: 'A sales meeting was scheduled.' }),
-  'sales.meeting.updated': defineTopic('sales.meeting.updated', {
-    schema: extend(meeting, changedFields(meetingFields)),
-    keyOf: meetingKey,
-    description: 'A sales meeting changed; changed_fields names what changed.',
-  }),
+  'sales.meeting.updated': updatedTopic('sales.meeting.updated', extend(meeting, changedFields(meetingFields)), meetingKey, 'A sales meeting'),
   'sales.meeting.cancelled': defineTopic('sales.meeting.cancelled', { schema: meeting, keyOf: meetingKey, description: 'A sales meeting was cancelled.' }),
   'hr.leave.requested': defineTopic('hr.leave.requested', { schema: leave, keyOf: leaveKey, description: 'An employee requested leave.' }),
   'hr.leave.approved': defineTopic('hr.leave.approved', { schema: leave, keyOf: leaveKey, description: 'A leave request was approved.' }),
