@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../test/support/tes
 import { listDeadLetters, requestReplay } from '../dead-letters.js';
 import { startEventConsumer, type EventConsumer, type EventConsumerOptions } from '../event-consumer.js';
 import { readConsumerStatus } from '../event-status.js';
-import { COMPANY_ID, createHandledTable, handledRows, publishTasks, waitFor } from './event-test-support.js';
+import { COMPANY_ID, createHandledTable, handledRows, markHandled, publishTasks, waitFor } from './event-test-support.js';
 
 let database: TestDatabase;
 let db: Kysely<any>;
@@ -37,7 +37,7 @@ describe('event consumer', () => {
       group: 'once',
       handlers: {
         'project.task.created': async (event, { trx }) => {
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'once')`.execute(trx);
+          await markHandled(trx, event.id, 'once');
         },
       },
     });
@@ -58,7 +58,7 @@ describe('event consumer', () => {
       concurrency: 3,
       handlers: {
         'project.task.created': async (event, { trx }) => {
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'lanes')`.execute(trx);
+          await markHandled(trx, event.id, 'lanes');
         },
       },
     });
@@ -93,7 +93,7 @@ describe('event consumer', () => {
         'project.task.created': async (event, { trx, attempt }) => {
           attempts.set(event.id, attempt);
           if (event.key === failingKey && brokenDependency) throw new Error('the calendar server said 503');
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'poison')`.execute(trx);
+          await markHandled(trx, event.id, 'poison');
         },
       },
     });
@@ -145,7 +145,7 @@ describe('event consumer', () => {
             await sql`SELECT 1 / 0`.execute(trx).catch(() => {}); // swallowed: the transaction is now aborted
             return;
           }
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'sloppy')`.execute(trx);
+          await markHandled(trx, event.id, 'sloppy');
         },
       },
     });
@@ -172,7 +172,7 @@ describe('event consumer', () => {
       handlers: {
         'project.task.created': async (event, { trx }) => {
           if (event.key === hangingKey) await sql`SELECT pg_sleep(60)`.execute(trx);
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'hanging')`.execute(trx);
+          await markHandled(trx, event.id, 'hanging');
         },
       },
     });

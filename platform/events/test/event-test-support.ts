@@ -48,6 +48,11 @@ export async function createHandledTable(db: Kysely<any>): Promise<void> {
   await sql`CREATE TABLE IF NOT EXISTS public.handled (event_id uuid NOT NULL, consumer text NOT NULL, handled_at timestamptz NOT NULL DEFAULT now())`.execute(db);
 }
 
+/** A handler's record of handling `eventId`, in its transaction (`trx`). */
+export async function markHandled(trx: Kysely<any>, eventId: string, consumer: string): Promise<void> {
+  await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${eventId}, ${consumer})`.execute(trx);
+}
+
 export async function handledRows(db: Kysely<any>): Promise<{ event_id: string; consumer: string }[]> {
   const { rows } = await sql<{ event_id: string; consumer: string }>`SELECT event_id, consumer FROM public.handled`.execute(db);
   return rows;

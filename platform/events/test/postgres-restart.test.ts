@@ -18,7 +18,7 @@ import { createEventFeed, type EventFeed } from '../event-feed.js';
 import { startEventConsumer, type EventConsumer } from '../event-consumer.js';
 import { publishEvent } from '../publish-event.js';
 import type { PublishedEvent } from '../published-event.js';
-import { COMPANY_ID, createHandledTable, handledRows, taskPayload, waitFor } from './event-test-support.js';
+import { COMPANY_ID, createHandledTable, handledRows, markHandled, taskPayload, waitFor } from './event-test-support.js';
 
 let dataDir: string;
 let server: EmbeddedPostgresServer;
@@ -65,7 +65,7 @@ describe('a PostgreSQL restart', () => {
       retention: false,
       handlers: {
         'project.task.created': async (event, { trx }) => {
-          await sql`INSERT INTO public.handled (event_id, consumer) VALUES (${event.id}, 'restart')`.execute(trx);
+          await markHandled(trx, event.id, 'restart');
         },
       },
     });
