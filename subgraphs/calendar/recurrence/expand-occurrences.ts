@@ -7,6 +7,7 @@
  */
 import ICAL from 'ical.js';
 import { badInput } from '../../../platform/errors.js';
+import { alignedStart } from './aligned-start.js';
 import { parseRecurrenceRule } from './recurrence-rule.js';
 import { instantOf, wallTimeIn, type WallTime } from './time-zones.js';
 
@@ -62,7 +63,31 @@ interface RuleWalk {
   steps: number;
 }
 const MAX_CACHED_WALKS = 1000;
+let totalSteps = 0;
+
+/** Iterator steps taken by this process so far (for tests that bound the work of an expansion). */
+export function recurrenceSteps(): number {
+  return totalSteps;
+}
 const walks = new Map<string, RuleWalk>();
+
+/** The rule with UNTIL as wall time in the series' zone, as the walk compares it. */
+function ruleOf(series: SeriesDefinition, zone: string): ICAL.Recur {
+  const recur = parseRecurrenceRule(series.recurrenceRule!);
+  if (recur.until) {
+    // UNTIL is an instant (or a date): compare it as wall time in the series' zone.
+    const until = recur.until;
+    recur.until = until.isDate
+      ? toFloating({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, series.allDay)
+      : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
+    if (series.allDay) recur.until.isDate = true;
+  }
+  return recur;
+}
+
+function newWalk(series: SeriesDefinition, recur: ICAL.Recur, zone: string, start: WallTime): RuleWalk {
+  return { iterator: ruleStep(series, () => recur.iterator(toFloating(start, series.allDay))), zone, starts: [], done: false, steps: 0 };
+}
 
 function walkFor(series: SeriesDefinition): RuleWalk {
   const zone = zoneOf(series);
@@ -71,20 +96,28 @@ function walkFor(series: SeriesDefinition): RuleWalk {
   if (walk) {
     walks.delete(key); // re-inserted below: most recently used last
   } else {
-    const recur = parseRecurrenceRule(series.recurrenceRule!);
-    if (recur.until) {
-      // UNTIL is an instant (or a date): compare it as wall time in the series' zone.
-      const until = recur.until;
-      recur.until = until.isDate
-        ? toFloating({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, series.allDay)
-        : toFloating(wallTimeIn(until.toJSDate(), zone), series.allDay);
-      if (series.allDay) recur.until.isDate = true;
-    }
-    walk = { iterator: ruleStep(series, () => recur.iterator(toFloating(wallTimeIn(series.start, zone), series.allDay))), zone, starts: [], done: false, steps: 0 };
+    walk = newWalk(series, ruleOf(series, zone), zone, wallTimeIn(series.start, zone));
     if (walks.size >= MAX_CACHED_WALKS) walks.delete(walks.keys().next().value!);
   }
   walks.set(key, walk);
   return walk;
+}
+
+/**
+ * For a range far after DTSTART, a walk started near `cutoff` (the earliest start that can still
+ * overlap the range) rather than the cached one from DTSTART; null when the rule is not provably
+ * regular or the cached walk has already got that far.
+ */
+function jumpWalk(series: SeriesDefinition, cutoff: Date): RuleWalk | null {
+  const zone = zoneOf(series);
+  const recur = ruleOf(series, zone);
+  const start = alignedStart(recur, wallTimeIn(series.start, zone), wallTimeIn(cutoff, zone));
+  if (!start) return null;
+  const startFloating = toFloating(start, series.allDay);
+  if (recur.until && startFloating.compare(recur.until) > 0) return null; // the rule has ended: the full walk stops at UNTIL
+  const cached = walks.get(`${series.recurrenceRule}|${series.start.getTime()}|${zone}|${series.allDay}`);
+  if (cached && cached.starts.length > 0 && cached.starts[cached.starts.length - 1]! >= fromFloating(startFloating, zone)) return null;
+  return newWalk(series, recur, zone, start);
 }
 
 /**
@@ -102,6 +135,7 @@ function ruleStep<T>(series: SeriesDefinition, step: () => T): T {
 
 /** One more start of the walk (or its end). */
 function stepWalk(walk: RuleWalk, series: SeriesDefinition): void {
+  totalSteps++;
   if (++walk.steps > MAX_STEPS) {
     throw badInput(`The recurrence rule ${series.recurrenceRule} produces too few occurrences to expand`, 'recurrenceRule');
   }
@@ -115,9 +149,9 @@ function extendWalk(walk: RuleWalk, series: SeriesDefinition, until: Date | null
   while (!walk.done && (until === null || walk.starts.length === 0 || walk.starts[walk.starts.length - 1]! < until)) stepWalk(walk, series);
 }
 
-/** Walks the rule's occurrence starts in order until `visit` returns false. */
-function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean, until: Date | null = null): void {
-  const walk = walkFor(series);
+/** Walks the rule's occurrence starts in order until `visit` returns false (from a later aligned start when `jump` is given). */
+function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean, until: Date | null = null, jump: RuleWalk | null = null): void {
+  const walk = jump ?? walkFor(series);
   extendWalk(walk, series, until);
   for (const start of walk.starts) if (!visit(start)) return;
 }
@@ -127,8 +161,11 @@ function durationOf(series: SeriesDefinition): number | null {
   return series.allDay ? DAY : null;
 }
 
-/** Occurrences overlapping [from, to), sorted by start. */
-export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date): Occurrence[] {
+/**
+ * Occurrences overlapping [from, to), sorted by start. Far after DTSTART a regular rule is walked from an
+ * aligned start near `from` (`fullWalk` turns that off, for tests comparing both).
+ */
+export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date, options: { fullWalk?: boolean } = {}): Occurrence[] {
   const duration = durationOf(series);
   const endOf = (start: Date) => (duration === null ? null : new Date(start.getTime() + duration));
   if (!series.recurrenceRule && series.rdates.length === 0) {
@@ -141,6 +178,7 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
     if (!excluded.has(start.getTime()) && overlaps(start, endOf(start), from, to)) starts.set(start.getTime(), start);
   };
   if (series.recurrenceRule) {
+    const cutoff = new Date(from.getTime() - Math.max(duration ?? 0, 0));
     walkRule(
       series,
       (start) => {
@@ -149,6 +187,7 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
         return true;
       },
       to,
+      options.fullWalk ? null : jumpWalk(series, cutoff),
     );
   } else {
     consider(series.start); // DTSTART is always the first occurrence
