@@ -89,9 +89,12 @@ function newWalk(series: SeriesDefinition, recur: ICAL.Recur, zone: string, star
   return { iterator: ruleStep(series, () => recur.iterator(toFloating(start, series.allDay))), zone, starts: [], done: false, steps: 0 };
 }
 
+/** A cached walk's key: the same rule from the same start, zone and form walks the same. */
+const walkKey = (series: SeriesDefinition, zone: string) => `${series.recurrenceRule}|${series.start.getTime()}|${zone}|${series.allDay}`;
+
 function walkFor(series: SeriesDefinition): RuleWalk {
   const zone = zoneOf(series);
-  const key = `${series.recurrenceRule}|${series.start.getTime()}|${zone}|${series.allDay}`;
+  const key = walkKey(series, zone);
   let walk = walks.get(key);
   if (walk) {
     walks.delete(key); // re-inserted below: most recently used last
@@ -110,12 +113,14 @@ function walkFor(series: SeriesDefinition): RuleWalk {
  */
 function jumpWalk(series: SeriesDefinition, cutoff: Date): RuleWalk | null {
   const zone = zoneOf(series);
+  // Checked first, before the rule is parsed again: on every read of a window the cached walk has reached.
+  const cached = walks.get(walkKey(series, zone));
+  if (cached && (cached.done || (cached.starts.length > 0 && cached.starts[cached.starts.length - 1]! >= cutoff))) return null;
   const recur = ruleOf(series, zone);
   const start = alignedStart(recur, wallTimeIn(series.start, zone), wallTimeIn(cutoff, zone));
   if (!start) return null;
   const startFloating = toFloating(start, series.allDay);
   if (recur.until && startFloating.compare(recur.until) > 0) return null; // the rule has ended: the full walk stops at UNTIL
-  const cached = walks.get(`${series.recurrenceRule}|${series.start.getTime()}|${zone}|${series.allDay}`);
   if (cached && cached.starts.length > 0 && cached.starts[cached.starts.length - 1]! >= fromFloating(startFloating, zone)) return null;
   return newWalk(series, recur, zone, start);
 }
