@@ -92,7 +92,9 @@ export async function applyRemoteEdit(trx: Trx, events: EventRepository, event: 
 /**
  * The ATTENDEEs of an imported event as participants: company users matched
  * by address (`userByEmail`), everyone else an outside guest; the owner is
- * already its organiser.
+ * already its organiser. A company user's answer is theirs alone to give
+ * (respondToEvent): they start PENDING whatever PARTSTAT the organiser's copy
+ * says, as on an edit (organiser-attendees.ts); a guest takes the copy's.
  */
 function importedParticipants(remote: RemoteEvent, ownerEmail: string | null, userByEmail: ReadonlyMap<string, string>, ownerId: string): NewParticipant[] {
   const seen = new Set<string>([ownerId]);
@@ -102,8 +104,7 @@ function importedParticipants(remote: RemoteEvent, ownerEmail: string | null, us
     const key = userId ?? attendee.email;
     if (seen.has(key)) return [];
     seen.add(key);
-    const status = attendee.status ?? 'PENDING';
-    return [userId ? { userId, status } : { externalEmail: attendee.email, externalName: attendee.name, status }];
+    return [userId ? { userId, status: 'PENDING' } : { externalEmail: attendee.email, externalName: attendee.name, status: attendee.status ?? 'PENDING' }];
   });
 }
 

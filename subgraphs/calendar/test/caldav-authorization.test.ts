@@ -310,6 +310,40 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(await remoteWith('ravi', 'SUMMARY:Lunch planning')).toBeDefined();
   });
 
+  it('an event made in the organiser\u2019s app does not answer for the company users it invites', async () => {
+    // Only a participant answers for themself (respondToEvent): PARTSTAT=ACCEPTED or DECLINED in the organiser's copy is not Ravi's answer.
+    for (const [uid, partstat] of [
+      ['tb-accepted', 'ACCEPTED'],
+      ['tb-declined', 'DECLINED'],
+    ] as const) {
+      const made = [
+        'BEGIN:VCALENDAR',
+        'VERSION:2.0',
+        'PRODID:-//Thunderbird//EN',
+        'BEGIN:VEVENT',
+        `UID:${uid}`,
+        'DTSTAMP:20260401T000000Z',
+        'DTSTART:20260507T120000Z',
+        'DTEND:20260507T130000Z',
+        `SUMMARY:Answered for Ravi ${partstat}`,
+        'ORGANIZER;CN=Tara:mailto:tara.teacher@bheem.example',
+        `ATTENDEE;PARTSTAT=${partstat};CN=Ravi:mailto:ravi.teacher@bheem.example`,
+        'END:VEVENT',
+        'END:VCALENDAR',
+        '',
+      ].join('\r\n');
+      await remotePut('tara', new URL(`${uid}.ics`, accounts.tara.calendarUrl).toString(), made);
+    }
+    await sync('tara');
+    const { calendarEvents } = await ok(
+      'tara',
+      `{ calendarEvents(from: "2026-05-07T00:00:00Z", to: "2026-05-08T00:00:00Z") { event { title participants { user { id } status } } } }`,
+    );
+    const ravisStatus = (title: string) => calendarEvents.find((o: any) => o.event.title === title).event.participants.find((p: any) => p.user?.id === RAVI)?.status;
+    expect(ravisStatus('Answered for Ravi ACCEPTED')).toBe('PENDING');
+    expect(ravisStatus('Answered for Ravi DECLINED')).toBe('PENDING');
+  });
+
   it('a company admin\u2019s edit of an event they can see applies', async () => {
     const forged = [
       'BEGIN:VCALENDAR',
