@@ -9,9 +9,9 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName } from '../models.js';
-import { expandOccurrences } from '../recurrence/expand-occurrences.js';
+import { occurrenceCount } from '../recurrence/expand-occurrences.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
-import { occurrencesInRange, seriesOf, sortOccurrences } from '../recurrence/series-occurrences.js';
+import { occurrencesInRange, sortOccurrences } from '../recurrence/series-occurrences.js';
 import { LEAN_EVENT_FIELDS, type EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
@@ -165,6 +165,10 @@ export class CalendarEventService {
     // The SQL filter is coarse for series: keep those with an occurrence in the range.
     const start = from ?? new Date(0);
     this.budget.check();
-    return events.filter((event) => this.spent(expandOccurrences(seriesOf(event), start, to)).length > 0);
+    return events.filter((event) => {
+      const count = occurrenceCount(event, start, to);
+      this.budget.spend(count);
+      return count > 0;
+    });
   }
 }

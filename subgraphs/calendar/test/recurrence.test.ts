@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandOccurrences, ruleInstancesBefore, seriesEnd, type SeriesDefinition } from '../recurrence/expand-occurrences.js';
+import { expandOccurrences, occurrenceCount, ruleInstancesBefore, seriesEnd, type SeriesDefinition } from '../recurrence/expand-occurrences.js';
 import { normalizeRecurrenceRule, withEnding } from '../recurrence/recurrence-rule.js';
 import { canonicalTimeZone, instantOf, wallTimeIn } from '../recurrence/time-zones.js';
 
@@ -143,5 +143,29 @@ describe('validation', () => {
     expect(canonicalTimeZone('Asia/Kolkata')).toBe('Asia/Kolkata'); // not ICU's Asia/Calcutta
     expect(canonicalTimeZone('Mars/Olympus_Mons')).toBeNull();
     expect(canonicalTimeZone('')).toBeNull();
+  });
+});
+
+describe('occurrenceCount', () => {
+  it('counts what expandOccurrences returns, single events at every edge of the range included', () => {
+    const from = new Date('2026-06-10T00:00:00Z');
+    const to = new Date('2026-06-11T00:00:00Z');
+    const at = (offset: number) => new Date(from.getTime() + offset);
+    const cases: SeriesDefinition[] = [];
+    for (const offset of [-DAY - 1, -DAY, -DAY + 1, -HOUR, -1, 0, 1, HOUR, DAY - 1, DAY, DAY + 1]) {
+      cases.push(series({ start: at(offset) })); // an hour long
+      cases.push(series({ start: at(offset), end: null })); // a moment
+      cases.push(series({ start: at(offset), end: at(offset) })); // zero length
+      cases.push(series({ start: at(offset), end: null, allDay: true })); // a day
+      cases.push(series({ start: at(offset), end: at(offset + 2 * HOUR), allDay: true }));
+    }
+    cases.push(series({ start: at(-3 * DAY), recurrenceRule: 'FREQ=DAILY;COUNT=5' }));
+    cases.push(series({ start: at(-3 * DAY), rdates: [at(HOUR), at(2 * DAY)] }));
+    cases.push(series({ start: at(HOUR), recurrenceRule: 'FREQ=HOURLY;COUNT=30', exdates: [at(2 * HOUR)] }));
+    const counts = cases.map((definition) => occurrenceCount(definition, from, to));
+    expect(counts).toEqual(cases.map((definition) => expandOccurrences(definition, from, to).length));
+    expect(counts.filter((count) => count === 1).length).toBeGreaterThan(10);
+    expect(counts.filter((count) => count === 0).length).toBeGreaterThan(10);
+    expect(counts.slice(-3)).toEqual([1, 1, 22]);
   });
 });
