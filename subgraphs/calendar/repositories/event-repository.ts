@@ -126,22 +126,26 @@ export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
   'eventType',
 ]);
 
-/** Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (toEvent reads []). */
+/**
+ * The lean columns under their model's names: the rows are the models (no copy into a model of 31 fields,
+ * most undefined). Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (findByCourses
+ * puts [] in their place).
+ */
 const LEAN_EVENT_COLUMNS = [
   'e.id',
-  'e.company_id',
-  'e.parent_id',
-  'e.recurrence_id',
-  'e.course_id',
+  'e.company_id as companyId',
+  'e.parent_id as parentId',
+  'e.recurrence_id as recurrenceId',
+  'e.course_id as courseId',
   'e.title',
-  'e.start_time',
-  'e.end_time',
-  'e.all_day',
+  'e.start_time as start',
+  'e.end_time as end',
+  'e.all_day as allDay',
   'e.timezone',
-  'e.recurrence_rule',
-  'e.event_type',
-  sql<Date[]>`nullif(e.exdates, '{}')`.as('exdates'),
-  sql<Date[]>`nullif(e.rdates, '{}')`.as('rdates'),
+  'e.recurrence_rule as recurrenceRule',
+  'e.event_type as eventType',
+  sql<Date[] | null>`nullif(e.exdates, '{}')`.as('exdates'),
+  sql<Date[] | null>`nullif(e.rdates, '{}')`.as('rdates'),
 ] as const;
 
 interface SourceParams {
@@ -150,6 +154,17 @@ interface SourceParams {
   entityType: string;
   entityIds: readonly string[];
 }
+
+/** A course event as LEAN_EVENT_COLUMNS read it. */
+type LeanEventRow = Pick<
+  CalendarEventModel,
+  'id' | 'companyId' | 'parentId' | 'recurrenceId' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule'
+> & {
+  /** An EventTypeName: the column's check constraint (toEvent casts it alike). */
+  eventType: string;
+  exdates: Date[] | null;
+  rdates: Date[] | null;
+};
 
 interface CourseParams {
   companyId: string;
@@ -161,25 +176,25 @@ interface CourseParams {
 export class EventRepository {
   /** Events by source record, one prepared statement per form of the visibility predicate. */
   private readonly bySource = new Map<string, PreparedQuery<SourceParams, EventRow>>();
-  /** Course events, by which of `from` (1) and `to` (2) bound them and whether lean columns (4) do. */
+  /** Course events, by which of `from` (1) and `to` (2) bound them: whole rows, and lean ones (LEAN_EVENT_COLUMNS). */
   private readonly byCourses: PreparedQuery<CourseParams, EventRow>[];
+  private readonly leanByCourses: PreparedQuery<CourseParams, LeanEventRow>[];
 
   constructor(readonly db: Kysely<CalendarDatabase>) {
-    this.byCourses = [0, 1, 2, 3, 4, 5, 6, 7].map((form) =>
-      preparedQuery(db, `calendar_course_events_${form}`, (p: CourseParams) => {
-        const events = db.selectFrom('calendar.calendar_events as e');
-        // Lean rows lack the other columns: their models answer LEAN_EVENT_FIELDS only.
-        let query = ((form & 4 ? events.select(LEAN_EVENT_COLUMNS) : events.selectAll('e')) as ReturnType<typeof events.selectAll<'e'>>)
-          .where('e.company_id', '=', p.companyId)
-          .where('e.parent_id', 'is', null)
-          .where('e.is_cancelled', '=', false)
-          .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
-          .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
-        if (form & 2) query = query.where('e.start_time', '<', p.to);
-        if (form & 1) query = query.where(mayOccurFrom(p.from));
-        return query.orderBy('e.start_time').orderBy('e.id');
-      }),
-    );
+    const ofCourses = (form: number, p: CourseParams) => {
+      let query = db
+        .selectFrom('calendar.calendar_events as e')
+        .where('e.company_id', '=', p.companyId)
+        .where('e.parent_id', 'is', null)
+        .where('e.is_cancelled', '=', false)
+        .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
+        .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
+      if (form & 2) query = query.where('e.start_time', '<', p.to);
+      if (form & 1) query = query.where(mayOccurFrom(p.from));
+      return query.orderBy('e.start_time').orderBy('e.id');
+    };
+    this.byCourses = [0, 1, 2, 3].map((form) => preparedQuery(db, `calendar_course_events_${form}`, (p: CourseParams) => ofCourses(form, p).selectAll('e')));
+    this.leanByCourses = [0, 1, 2, 3].map((form) => preparedQuery(db, `calendar_course_events_lean_${form}`, (p: CourseParams) => ofCourses(form, p).select(LEAN_EVENT_COLUMNS)));
   }
 
   private visible(viewer: Viewer) {
@@ -243,8 +258,16 @@ export class EventRepository {
     if (courseIds.length === 0) return [];
     const from = range?.from ?? null;
     const to = range?.to ?? null;
-    const rows = await this.byCourses[(from ? 1 : 0) + (to ? 2 : 0) + (lean ? 4 : 0)]!({ companyId, courseIds, from: from!, to: to! });
-    return rows.map(toEvent);
+    const form = (from ? 1 : 0) + (to ? 2 : 0);
+    const params = { companyId, courseIds, from: from!, to: to! };
+    if (!lean) return (await this.byCourses[form]!(params)).map(toEvent);
+    const rows = await this.leanByCourses[form]!(params);
+    for (const row of rows) {
+      row.exdates ??= [];
+      row.rdates ??= [];
+    }
+    // Lean models: they answer LEAN_EVENT_FIELDS only (the caller asked for no other).
+    return rows as CalendarEventModel[];
   }
 
   /** One visible event, locked for the rest of the transaction (writes re-read what they change). */
