@@ -1,8 +1,9 @@
 /**
  * Streams a stored object as an HTTP answer: the sniffed type, an attachment
  * disposition, the checksum as a strong ETag (304 on If-None-Match), single
- * byte ranges (206, 416), HEAD, and no buffering. Used by signed downloads
- * and share links alike.
+ * byte ranges (206, 416), HEAD, and no buffering; the bytes held to the
+ * stored size and checksum (verified-body.ts). Used by signed downloads and
+ * share links alike.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -10,6 +11,7 @@ import { sendJson } from '../../../platform/http/respond.js';
 import { ObjectNotFoundError, type ByteRange, type StorageBackend } from '../storage/storage-backend.js';
 import { parseRange } from './byte-range.js';
 import { contentDisposition } from './content-disposition.js';
+import { verifiedBody } from './verified-body.js';
 
 export interface ServedObject {
   storageKey: string;
@@ -76,5 +78,6 @@ export async function serveObject(request: IncomingMessage, response: ServerResp
   }
   await options.onBody?.(range.kind === 'range' ? range.range : undefined);
   response.writeHead(status, { ...headers, ...rangeHeaders, 'content-length': length });
-  await pipeline(body, response);
+  // Exactly `length` bytes, and a whole file only if its checksum holds: else the answer is cut (and the failure logged).
+  await pipeline(body, verifiedBody(length, range.kind === 'range' ? null : object.checksum), response);
 }
