@@ -16,7 +16,9 @@
  * Meet runs alone (the bench's callers are admins, whose access it does not ask academy about),
  * compiled as production runs it, or through tsx for a checkout with no build script or whose
  * entry ends in `@tsx` (bench/gateway/checkout-code.ts).
- * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-meet/`).
+ * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
+ * entity fetches (courseList, coursePage).
+ * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -26,19 +28,29 @@ import { freePort } from '../platform/database/embedded-postgres.js';
 import { startCpuMeter, type CpuMeter } from './gateway/cpu-meter.js';
 import type { CheckoutCode } from './gateway/checkout-code.js';
 import { checkoutLabel, interleaveOptions, prepareCheckouts } from './gateway/interleave.js';
-import type { LoadFixture } from './gateway/operations.js';
+import type { LoadFixture, OperationName } from './gateway/operations.js';
 import { spawnService, waitUntil, type Scratch, type Service } from './gateway/services.js';
 import { withBenchStack } from './gateway/with-bench-stack.js';
 
 /** What the gateway sends meet, by operation (texts as its planner writes them). */
-const MEET_QUERIES = {
+const MEET_QUERIES: Partial<Record<OperationName, string>> = {
   courseList:
     'query CourseList__meet__2($representations:[_Any!]!){_entities(representations:$representations){...on Course{liveClasses(status:[LIVE SCHEDULED]){id title scheduledAt}}}}',
   coursePage:
     'query CoursePage__meet__4($representations:[_Any!]!){_entities(representations:$representations){...on Course{liveClasses{__typename id title status scheduledAt host{__typename id}recordings{id status durationSeconds}}recordings{id status liveClass{id title}}}}}',
   joinLiveClass: 'mutation Join__meet__0($id:ID!){joinLiveClass(id:$id){roomName canPublish livekitUrl token expiresAt}}',
-} as const;
-type DirectOperation = keyof typeof MEET_QUERIES;
+};
+/** What the gateway sends calendar for a course's events (the course page's calendarEvent of each class is left out). */
+const CALENDAR_QUERIES: Partial<Record<OperationName, string>> = {
+  courseList:
+    'query CourseList__calendar__3($representations:[_Any!]!$from:DateTime!$to:DateTime!){_entities(representations:$representations){...on Course{calendarEvents(from:$from to:$to){id title start}}}}',
+  coursePage: 'query CoursePage__calendar__5($representations:[_Any!]!){_entities(representations:$representations){...on Course{calendarEvents{id title start eventType}}}}',
+};
+/** The subgraph run alone: meet (default) or calendar (BENCH_DIRECT_SUBGRAPH); either asks academy nothing for the bench's admins. */
+const SUBGRAPH = (process.env.BENCH_DIRECT_SUBGRAPH ?? 'meet') as 'meet' | 'calendar';
+if (SUBGRAPH !== 'meet' && SUBGRAPH !== 'calendar') throw new Error(`BENCH_DIRECT_SUBGRAPH: "${SUBGRAPH}" is not meet or calendar`);
+const QUERIES = SUBGRAPH === 'meet' ? MEET_QUERIES : CALENDAR_QUERIES;
+type DirectOperation = OperationName;
 
 interface DirectRequest {
   token: string;
@@ -50,17 +62,18 @@ interface DirectRequest {
 const course = (id: string) => ({ __typename: 'Course', id, viewerRole: null });
 
 function requestsOf(fixture: LoadFixture, operation: DirectOperation): DirectRequest[] {
+  const query = QUERIES[operation];
+  if (!query) throw new Error(`${SUBGRAPH} has no direct form of ${operation}`);
   const requests: DirectRequest[] = [];
   for (const company of fixture.companies) {
     company.courses.forEach((id, index) => {
       const token = company.tokens[index % company.tokens.length]!;
-      if (operation === 'coursePage')
-        requests.push({ token, body: JSON.stringify({ query: MEET_QUERIES.coursePage, variables: { representations: [course(id)] } }), compare: true });
-      if (operation === 'joinLiveClass')
-        requests.push({ token, body: JSON.stringify({ query: MEET_QUERIES.joinLiveClass, variables: { id: company.liveClassOf[id] } }), compare: false });
+      if (operation === 'coursePage') requests.push({ token, body: JSON.stringify({ query, variables: { representations: [course(id)] } }), compare: true });
+      if (operation === 'joinLiveClass') requests.push({ token, body: JSON.stringify({ query, variables: { id: company.liveClassOf[id] } }), compare: false });
     });
     if (operation === 'courseList') {
-      const body = JSON.stringify({ query: MEET_QUERIES.courseList, variables: { representations: company.courses.map(course) } });
+      const variables = { representations: company.courses.map(course), ...(SUBGRAPH === 'calendar' && fixture.window) };
+      const body = JSON.stringify({ query, variables });
       for (const token of company.tokens) requests.push({ token, body, compare: true });
     }
   }
@@ -101,17 +114,26 @@ async function load(url: string, requests: DirectRequest[], seconds: number, vus
   return done;
 }
 
-/** Meet alone from `code`'s checkout (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
-async function startMeet(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
+/** The subgraph alone from `code`'s checkout (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
+async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== 'meet').map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:9/graphql']));
+  const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== SUBGRAPH).map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:9/graphql']));
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.join(process.env.BENCH_CPU_PROFILE_DIR, label)] : [];
   const service = spawnService(
     scratch,
     label,
-    [...profile, ...code.subgraphEntry('meet')],
-    { ...env, ...others, DATABASE_URL: databaseUrl, SKIP_MIGRATIONS: 'true', SEED_DEMO_DATA: 'false', HOST: '127.0.0.1', MEET_PORT: String(port), MEET_URL: url },
+    [...profile, ...code.subgraphEntry(SUBGRAPH)],
+    {
+      ...env,
+      ...others,
+      DATABASE_URL: databaseUrl,
+      SKIP_MIGRATIONS: 'true',
+      SEED_DEMO_DATA: 'false',
+      HOST: '127.0.0.1',
+      [`${SUBGRAPH.toUpperCase()}_PORT`]: String(port),
+      [`${SUBGRAPH.toUpperCase()}_URL`]: url,
+    },
     code.root,
   );
   await waitUntil(service, async () => (await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) })).ok);
@@ -124,8 +146,8 @@ await withBenchStack(print, async (stack) => {
   const contenders: { label: string; url: string; pid: number; meter: CpuMeter }[] = [];
   for (const [index, checkout] of options.checkouts.entries()) {
     const copy = await stack.copyDatabase(`ab${index}`);
-    print(`starting meet of ${checkout.root}`);
-    const { service, url } = await startMeet(stack.scratch, codes[index]!, `${index}-subgraph-meet`, copy.url, subgraphEnv);
+    print(`starting ${SUBGRAPH} of ${checkout.root}`);
+    const { service, url } = await startAlone(stack.scratch, codes[index]!, `${index}-subgraph-${SUBGRAPH}`, copy.url, subgraphEnv);
     stack.services.push(service);
     const pid = service.child.pid!;
     const meter = await startCpuMeter({ meet: pid }, copy.url);
@@ -136,6 +158,7 @@ await withBenchStack(print, async (stack) => {
   const requests = Object.fromEntries(operations.map((operation) => [operation, requestsOf(fixture, operation)])) as Record<DirectOperation, DirectRequest[]>;
   for (const contender of contenders) for (const operation of operations) await load(contender.url, requests[operation], 2, options.vus, answers);
 
+  // The subgraph's figures are kept under `meet` whichever it is, and printed under its name.
   const roles = ['meet', 'postgres', 'total'] as const;
   const sums = new Map<string, { meet: number; postgres: number; requests: number }>();
   const show = (prefix: string, figures: Map<string, { meet: number; postgres: number; requests: number }>) => {
@@ -143,7 +166,7 @@ await withBenchStack(print, async (stack) => {
     const perRequest = (f: { meet: number; postgres: number; requests: number }, role: (typeof roles)[number]) => (role === 'total' ? f.meet + f.postgres : f[role]) / f.requests;
     for (const role of roles)
       print(
-        `${prefix} ${role}: ${contenders
+        `${prefix} ${role === 'meet' ? SUBGRAPH : role}: ${contenders
           .map((c) => {
             const value = perRequest(figures.get(c.label)!, role);
             return `${c.label} ${value.toFixed(3)} (${(value / perRequest(reference, role)).toFixed(2)})`;
