@@ -4,7 +4,7 @@
  * stored ETag to change or delete), RFC 6578 sync-collection and, for servers
  * without it, an ETag listing. Credentials go in the Authorization header only.
  */
-import { calendarMultiGet, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
+import { calendarMultiGet, calendarQuery, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar, holdsEvents } from './calendar-choice.js';
 
@@ -41,6 +41,8 @@ export class UnusableCalendarError extends CalDAVError {}
 export const bareEtag = (etag: unknown): string | null => (etag ? String(etag).replace(/^W\//, '').replace(/^"|"$/g, '') : null);
 const quoted = (etag: string) => `"${etag}"`;
 const dataOf = (props: Record<string, unknown>) => String((props.calendarData as { _cdata?: string })?._cdata ?? props.calendarData);
+/** The UID of an object's first component, unfolded (RFC 5545 3.1), without parsing the rest. */
+const uidIn = (ics: string) => /^UID:(.*)$/m.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? null;
 
 export class CalDAVClient {
   private readonly headers: Record<string, string>;
@@ -140,6 +142,29 @@ export class CalDAVClient {
     if (response.status === 404) return null;
     if (!response.ok) throw new CalDAVError(`GET ${href} answered ${response.status}`, response.status);
     return { href, etag: bareEtag(response.headers.get('etag')), data: body };
+  }
+
+  /**
+   * Where the calendar holds the object of `uid`, if anywhere (a calendar-query REPORT on UID, RFC 4791 7.8.6):
+   * an app may store it under a name of its own, and a collection holds one object per UID (no-uid-conflict).
+   */
+  async hrefOfUid(uid: string): Promise<string | null> {
+    const responses = await calendarQuery({
+      fetch: this.fetch,
+      url: this.calendarUrl,
+      props: { 'd:getetag': {}, 'c:calendar-data': {} },
+      filters: {
+        'comp-filter': {
+          _attributes: { name: 'VCALENDAR' },
+          'comp-filter': { _attributes: { name: 'VEVENT' }, 'prop-filter': { _attributes: { name: 'UID' }, 'text-match': { _attributes: { collation: 'i;octet' }, _text: uid } } },
+        },
+      },
+      depth: '1',
+      headers: this.headers,
+    });
+    // text-match is a substring match: only an object whose UID is exactly this one.
+    const exact = responses.find((response) => response.ok !== false && response.href && response.props?.calendarData && uidIn(dataOf(response.props)) === uid);
+    return exact ? new URL(exact.href!, this.calendarUrl).toString() : null;
   }
 
   /** Data and ETags of some objects, in one calendar-multiget REPORT. */

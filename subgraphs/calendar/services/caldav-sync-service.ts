@@ -260,9 +260,11 @@ class AccountSync implements PullContext {
       const href = this.client.hrefFor(uidOf(event));
       const created = await this.client.create(href, ics);
       if (created.ok) return this.stored(event, href, created.etag);
-      if (created.status !== 412) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
+      // 409: the calendar holds this UID under another name (an app's own naming, a copy moved from another calendar).
+      const elsewhere = created.status === 409 ? await this.client.hrefOfUid(uidOf(event)) : null;
+      if (created.status !== 412 && !elsewhere) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
       // The UID is already there (a lost mapping): merge as for any conflict.
-      return this.resolveConflict(event, href, ics);
+      return this.resolveConflict(event, elsewhere ?? href, ics);
     }
     const updated = await this.client.update(resource.href, ics, resource.etag ?? '*');
     if (updated.ok) return this.stored(event, resource.href, updated.etag);
