@@ -10,16 +10,20 @@
  * Only text in the form JSON.stringify writes qualifies, so that the copied
  * slice is byte for byte what stringifying the parsed value would give:
  * `{"data":{"_entities":[...]}}` with nothing else (no errors, no
- * extensions), no whitespace but at the end, no backslash anywhere (no escapes: a quote in
- * a title, or a character past Latin-1 that subgraph-answer-text.ts wrote
- * as `\uXXXX`), no control character, numbers as String(number) writes
- * them. Anything else returns undefined and the caller parses the whole
- * answer as before; a list not in its shape is parsed alone and shaped as
- * before. Invalid JSON anywhere throws inside and returns undefined too, so
- * that the caller's JSON.parse reports it as it always has.
+ * extensions), no whitespace but at the end, no control character, numbers
+ * as String(number) writes them, and in the copied lists no escape but the
+ * `\uXXXX` ones subgraph-answer-text.ts writes for characters past Latin-1,
+ * which the writer turns back into the characters (wide-escapes.ts). Any
+ * other escape (a quote in a title) keeps its list parsed; one in a key,
+ * the whole answer. Anything else returns undefined and the caller parses
+ * the whole answer as before; a list not in its shape is parsed alone and
+ * shaped as before. Invalid JSON anywhere throws inside and returns
+ * undefined too, so that the caller's JSON.parse reports it as it always
+ * has.
  */
 import { RawJson } from './raw-json.js';
 import type { TypeFields, ValueShape } from './response-shape.js';
+import { Backslashes } from './wide-escapes.js';
 
 type Json = Record<string, unknown>;
 
@@ -43,9 +47,9 @@ export type PassThroughShape = (index: number, name: string) => ValueShape | und
 class Invalid extends Error {}
 
 /** Where the JSON value at `at` ends (its validity is left to JSON.parse of the slice). */
-function skipValue(text: string, at: number): number {
+function skipValue(text: string, at: number, escapes: Backslashes | undefined): number {
   const first = text.charCodeAt(at);
-  if (first === QUOTE) return stringEnd(text, at);
+  if (first === QUOTE) return stringEnd(text, at, escapes);
   if (first !== OPEN_BRACE && first !== OPEN_BRACKET) {
     let index = at;
     for (; index < text.length; index++) {
@@ -57,7 +61,7 @@ function skipValue(text: string, at: number): number {
   let depth = 0;
   for (let index = at; index < text.length; index++) {
     const code = text.charCodeAt(index);
-    if (code === QUOTE) index = stringEnd(text, index) - 1;
+    if (code === QUOTE) index = stringEnd(text, index, escapes) - 1;
     else if (code === OPEN_BRACE || code === OPEN_BRACKET) depth++;
     else if (code === CLOSE_BRACE || code === CLOSE_BRACKET) {
       if (--depth === 0) return index + 1;
@@ -66,11 +70,11 @@ function skipValue(text: string, at: number): number {
   throw new Invalid();
 }
 
-/** Past the closing quote of the string at `at` (the text has no backslash). */
-function stringEnd(text: string, at: number): number {
-  const close = text.indexOf('"', at + 1);
-  if (close < 0) throw new Invalid();
-  return close + 1;
+/** Past the closing quote of the string at `at` (`escapes`: the text's backslashes, when it has any). */
+function stringEnd(text: string, at: number, escapes: Backslashes | undefined): number {
+  const end = escapes ? escapes.stringEnd(at) : text.indexOf('"', at + 1) + 1;
+  if (end <= 0) throw new Invalid();
+  return end;
 }
 
 /** The object shape of the items of a list of objects of leaves, when its static type decides it (not abstract). */
@@ -83,10 +87,15 @@ function leafItems(shape: ValueShape): TypeFields | undefined {
 }
 
 /** Where a valid leaf value at `at` for `field` ends, or -1 (not valid there, or not in JSON.stringify's form). */
-function leafEnd(text: string, at: number, shape: ValueShape): number {
+function leafEnd(text: string, at: number, shape: ValueShape, escapes: Backslashes | undefined): number {
   const first = text.charCodeAt(at);
   if (first === QUOTE) {
-    const end = stringEnd(text, at);
+    const end = stringEnd(text, at, escapes);
+    if (escapes?.has(at, end)) {
+      if (!escapes.onlyWide(at, end)) return -1;
+      if (shape.typeName === 'String' || shape.typeName === 'ID') return end;
+      return shape.isValid!(JSON.parse(text.slice(at, end))) ? end : -1;
+    }
     // Every string is a valid String or ID (and custom scalars take anything); an enum's must be one of its values.
     if (shape.typeName === 'String' || shape.typeName === 'ID') return end;
     return shape.isValid!(text.slice(at + 1, end - 1)) ? end : -1;
@@ -102,7 +111,7 @@ function leafEnd(text: string, at: number, shape: ValueShape): number {
 }
 
 /** Where the list at `at` ends when it is in its answer's shape (items in `type`'s form, or null where allowed), or -1. */
-function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields): number {
+function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields, escapes: Backslashes | undefined): number {
   if (text.charCodeAt(at) !== OPEN_BRACKET) return -1;
   let index = at + 1;
   if (text.charCodeAt(index) === CLOSE_BRACKET) return index + 1;
@@ -125,7 +134,7 @@ function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields):
           if (text.charCodeAt(index) !== QUOTE || !text.startsWith(type.typeName, index + 1) || text.charCodeAt(index + 1 + type.typeName.length) !== QUOTE) return -1;
           index += type.typeName.length + 2;
         } else {
-          index = leafEnd(text, index, field.value);
+          index = leafEnd(text, index, field.value, escapes);
           if (index < 0) return -1;
         }
       }
@@ -137,7 +146,7 @@ function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields):
   }
 }
 
-function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[]): number {
+function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined): number {
   if (text.startsWith('null', at)) {
     into.push(null);
     return at + 4;
@@ -148,17 +157,17 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
   let position = at + 1;
   if (text.charCodeAt(position) === CLOSE_BRACE) return position + 1;
   for (;;) {
-    const keyEnd = stringEnd(text, position);
+    const keyEnd = stringEnd(text, position, escapes);
     const key = text.slice(position + 1, keyEnd - 1);
-    // A key JSON.parse would make an own property of, where assigning it would not.
-    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON) throw new Invalid();
+    // A key JSON.parse would make an own property of, where assigning it would not; one it would unescape.
+    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON || escapes?.has(position, keyEnd)) throw new Invalid();
     const valueAt = keyEnd + 1;
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
-    let end = type ? listEnd(text, valueAt, shape!, type) : -1;
-    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!);
+    let end = type ? listEnd(text, valueAt, shape!, type, escapes) : -1;
+    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false);
     else {
-      end = skipValue(text, valueAt);
+      end = skipValue(text, valueAt, escapes);
       entity[key] = JSON.parse(text.slice(valueAt, end));
     }
     const next = text.charCodeAt(end);
@@ -174,14 +183,16 @@ export function readEntityAnswer(answer: string, passThrough: PassThroughShape):
   let length = answer.length;
   while (length > 0 && WHITESPACE.includes(answer.charCodeAt(length - 1))) length--;
   const text = length === answer.length ? answer : answer.slice(0, length);
-  if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || text.includes('\\') || CONTROL.test(text)) return undefined;
+  if (!text.startsWith(HEAD) || !text.endsWith(TAIL) || CONTROL.test(text)) return undefined;
+  const backslashes = new Backslashes(text);
+  const escapes = backslashes.any ? backslashes : undefined;
   const entities: unknown[] = [];
   const last = text.length - TAIL.length;
   try {
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities);
+        at = readEntity(text, at, index, passThrough, entities, escapes);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }

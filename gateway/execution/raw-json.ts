@@ -9,6 +9,7 @@
  * toJSON and writes the same bytes as the text.
  */
 import type { ValueShape } from './response-shape.js';
+import { unescapeWide } from './wide-escapes.js';
 
 export class RawJson {
   constructor(
@@ -17,16 +18,19 @@ export class RawJson {
     private readonly end: number,
     /** The answer's shape this text was checked against: shaping takes it as it is only for that shape. */
     readonly shape: ValueShape,
+    /** Whether the text holds `\uXXXX` escapes of characters past Latin-1 (wide-escapes.ts). */
+    private readonly escaped = false,
   ) {}
 
-  /** The JSON text, as JSON.stringify writes the parsed value (the reader accepts only such text). */
+  /** The JSON text, as JSON.stringify writes the parsed value (the reader accepts only text that turns into it). */
   text(): string {
-    return this.source.slice(this.start, this.end);
+    const slice = this.source.slice(this.start, this.end);
+    return this.escaped ? unescapeWide(slice) : slice;
   }
 
   /** The value, as JSON.parse makes it: a fresh copy each call. */
   value(): unknown {
-    return JSON.parse(this.text());
+    return JSON.parse(this.source.slice(this.start, this.end));
   }
 
   toJSON(): unknown {

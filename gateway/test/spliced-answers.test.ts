@@ -6,12 +6,15 @@
  * @skip, abstract types, nulls where allowed and where not, invalid leaves,
  * subgraph errors, and answers not in JSON.stringify's form (whitespace,
  * escapes, numbers written otherwise, keys in another order) that must be
- * parsed instead. Where the text qualifies, the test also sees that it was
- * kept (so that it cannot pass with the splice never taken).
+ * parsed instead, and characters past Latin-1 (escaped by
+ * subgraph-answer-text.ts, as every subgraph answer is read). Where the text
+ * qualifies, the test also sees that it was kept (so that it cannot pass with
+ * the splice never taken).
  */
 import { composeServices } from '@apollo/composition';
 import { describe, expect, it } from 'vitest';
 import { answerChunks } from '../answer-chunks.js';
+import { answerText } from '../subgraph-answer-text.js';
 import type { AnswerReader } from '../execution/execute-plan.js';
 import { PlanExecutor, type PreparedOperation } from '../execution/plan-executor.js';
 import { apolloPlanner } from '../planning/apollo-planner.js';
@@ -45,8 +48,8 @@ const supergraph = loadSupergraph(composed.supergraphSdl!);
 /** What the catalog answers (its root fields), and what the reviews subgraph answers for its entities. */
 interface Answers {
   catalog: string;
-  /** The `_entities` answer's text for the representations asked. */
-  reviews: (representations: { __typename: string; id: string }[]) => string;
+  /** The `_entities` answer's text (or bytes) for the representations asked. */
+  reviews: (representations: { __typename: string; id: string }[]) => string | Buffer;
 }
 
 let answers: Answers;
@@ -56,8 +59,9 @@ function executor(splice: boolean) {
     planner: apolloPlanner(supergraph),
     supergraphSchema: supergraph.supergraphGraphQLSchema,
     send: async (fetch, variables, _context, read?: AnswerReader) => {
-      const text = fetch.serviceName === 'catalog' ? answers.catalog : answers.reviews(variables.representations as never);
-      // As subgraph-data-source.ts: the reader first, JSON.parse when it declines.
+      const answer = fetch.serviceName === 'catalog' ? answers.catalog : answers.reviews(variables.representations as never);
+      // As subgraph-data-source.ts: the bytes decoded, the reader first, JSON.parse when it declines.
+      const text = answerText(typeof answer === 'string' ? Buffer.from(answer) : answer);
       return (splice && read ? read(text) : undefined) ?? JSON.parse(text);
     },
   });
@@ -79,6 +83,7 @@ async function same(query: string, variables: Record<string, unknown> = {}) {
   const expected = await bytes(parsed, query, variables, false);
   expect(expected.kept).toBe(false);
   expect(text).toBe(expected.text);
+  expect((text as string & { isWellFormed(): boolean }).isWellFormed()).toBe(true);
   return { text, kept, answer: JSON.parse(text) as { data?: unknown; errors?: unknown[] } };
 }
 
@@ -198,5 +203,55 @@ describe('answers holding subgraph text', () => {
     answers = { catalog: PRODUCTS, reviews: entities((id) => `{"reviews":[${review(id)}]}`) };
     // Two selections of one list: merged by the planner into one fetch, and still the same bytes.
     await same('{ products { id reviews { id } again: reviews { stars } } }');
+  });
+
+  it('keeps lists with characters past Latin-1 as text, written as those characters', async () => {
+    const titles = ['Réunion 🎓 du cours', '中文课程', 'Ärger, Öl, Übung', '🎓🎓', 'Ω', 'ā', 'end 𝄞'];
+    for (const title of titles) {
+      // As the subgraph writes it (raw UTF-8); the gateway reads the wide characters as escapes.
+      answers = { catalog: PRODUCTS, reviews: entities((id) => `{"reviews":[{"id":"${id}","body":${JSON.stringify(title)},"stars":4}]}`) };
+      const result = await same(LIST);
+      expect(result.kept, title).toBe(true);
+      expect(JSON.stringify(result.answer), title).toContain(JSON.stringify(title));
+    }
+    // Escapes the subgraph wrote itself, upper-case hex too; a character the decoder replaced (an invalid byte).
+    answers.reviews = entities((id) => `{"reviews":[{"id":"${id}","body":"\\u4E2D\\u6587 \\ud83c\\udf93","stars":4}]}`);
+    expect((await same(LIST)).kept).toBe(true);
+    answers.reviews = (representations) => {
+      const parts = representations.map((representation) =>
+        Buffer.concat([Buffer.from(`{"reviews":[{"id":"${representation.id}","body":"bad `), Buffer.from([0xff, 0xe4, 0xb8]), Buffer.from(' 中","stars":4}]}')]),
+      );
+      return Buffer.concat([Buffer.from('{"data":{"_entities":['), ...parts.flatMap((part, index) => (index > 0 ? [Buffer.from(','), part] : [part])), Buffer.from(']}}')]);
+    };
+    expect((await same(LIST)).kept).toBe(true);
+  });
+
+  it('parses what escapes other than those of wide characters, wherever they are', async () => {
+    answers = { catalog: PRODUCTS, reviews: () => '' };
+    const cases: [string, (id: string) => string][] = [
+      ['a lone high surrogate', (id) => `{"reviews":[{"id":"${id}","body":"x \\ud800 y","stars":4}]}`],
+      ['a lone low surrogate', (id) => `{"reviews":[{"id":"${id}","body":"x \\udc00","stars":4}]}`],
+      ['a high surrogate before a non-surrogate', (id) => `{"reviews":[{"id":"${id}","body":"\\ud83c\\u4e2d","stars":4}]}`],
+      ['a pair in the wrong order', (id) => `{"reviews":[{"id":"${id}","body":"\\udf93\\ud83c","stars":4}]}`],
+      ['a high surrogate at the end', (id) => `{"reviews":[{"id":"${id}","body":"a\\ud83c","stars":4}]}`],
+      ['a quote beside a wide character', (id) => `{"reviews":[{"id":"${id}","body":"🎓 say \\"hi\\"","stars":4}]}`],
+      ['an escaped backslash before u', (id) => `{"reviews":[{"id":"${id}","body":"🎓 \\\\u4e2d","stars":4}]}`],
+      ['an escaped backslash at the end', (id) => `{"reviews":[{"id":"${id}","body":"中\\\\","stars":4}]}`],
+      ['a Latin-1 character escaped', (id) => `{"reviews":[{"id":"${id}","body":"中 caf\\u00e9","stars":4}]}`],
+      ['a short escape', (id) => `{"reviews":[{"id":"${id}","body":"中 \\u4e","stars":4}]}`],
+      ['a wide character in an enum', (id) => `{"reviews":[{"id":"${id}","body":"b","stars":4,"kind":"G\\u4e2dD"}]}`],
+    ];
+    for (const [name, entity] of cases) {
+      answers.reviews = entities(entity);
+      const query = name.includes('enum') ? '{ products { id reviews { id body stars kind } } }' : LIST;
+      expect((await same(query)).kept, name).toBe(false);
+    }
+    // An escape in a key: JSON.parse reads the key unescaped; the whole answer is parsed.
+    answers.reviews = entities((id) => `{"revi\\u0065ws":[{"id":"${id}","body":"中","stars":4}]}`);
+    expect((await same(LIST)).kept).toBe(false);
+    // A list not in its form, with escaped quotes and wide characters, skipped to keep the one after it.
+    answers.reviews = entities((id) => `{"reviews":[{"stars":4,"id":"${id} \\"]}","body":"中"}],"maybe":[{"id":"🎓 ${id}"},null]}`);
+    const mixed = await same('{ products { id reviews { id body stars } maybe { id } } }');
+    expect(mixed.kept).toBe(true);
   });
 });
