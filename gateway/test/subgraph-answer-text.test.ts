@@ -45,4 +45,34 @@ describe('the text of a subgraph answer', () => {
     parsedAlike(bytes);
     expect(answerText(bytes)).not.toMatch(/[^\x00-\xff]/);
   });
+
+  it('decodes well-formed answers of any characters as the byte-by-byte reading does', () => {
+    // Code points from every UTF-8 length: ASCII, Latin-1, two-byte past it, three-byte, four-byte.
+    const ranges = [
+      [0x20, 0x7f],
+      [0x80, 0xff],
+      [0x100, 0x7ff],
+      [0x800, 0xd7ff],
+      [0xe000, 0xffff],
+      [0x10000, 0x10ffff],
+    ];
+    let seed = 11;
+    const random = (limit: number) => (seed = (seed * 16807) % 2147483647) % limit;
+    for (let round = 0; round < 200; round++) {
+      const characters = Array.from({ length: 40 }, () => {
+        const [low, high] = ranges[random(ranges.length)]!;
+        return String.fromCodePoint(low! + random(high! - low! + 1));
+      });
+      const text = JSON.stringify({ data: { title: characters.join('') } });
+      const decoded = answerText(Buffer.from(text));
+      expect(decoded).not.toMatch(/[^\x00-\xff]/);
+      // What the byte-by-byte reading writes: the same text with every character past Latin-1 escaped.
+      const escaped = text.replace(/[^\x00-\xff]/gu, (character) =>
+        character.length === 1
+          ? `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+          : `\\u${character.charCodeAt(0).toString(16)}\\u${character.charCodeAt(1).toString(16)}`,
+      );
+      expect(decoded).toBe(escaped);
+    }
+  });
 });
