@@ -18,6 +18,7 @@ import { CURSOR_EXTENSION, IDENTITY_EXTENSION, RESUME_EXTENSION, subscribeBody }
 import type { ClientStream } from './client-stream.js';
 import { EventMessage } from './event-message.js';
 import { executeEvent, formatErrors } from './execute-event.js';
+import { fanOutTimings, wallClockMs } from './fan-out-timings.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.js';
 import type { UpstreamConnection, UpstreamPayload } from './upstream-connection.js';
 
@@ -105,23 +106,26 @@ export class SharedSubscription {
     const cursor = event.extensions?.[CURSOR_EXTENSION];
     if (typeof cursor === 'string') this.lastCursor = cursor;
     const { extensions: _extensions, ...result } = event;
+    const receivedAt = fanOutTimings.hasSubscribers ? wallClockMs() : 0;
     this.delivery = this.delivery
       .then(() => executeEvent(this.options, result))
       .catch((error: Error): ExecutionResult => {
         this.options.log.error({ err: error }, 'subscription event could not be completed');
         return { data: null, errors: [{ message: 'The event could not be completed', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never };
       })
-      .then((completed) => this.fanOut(new EventMessage(completed)));
+      .then((completed) => this.fanOut(new EventMessage(completed), receivedAt));
   }
 
-  /** To every client subscribed when the event was completed, in chunks. */
-  private async fanOut(message: EventMessage): Promise<void> {
+  /** To every client subscribed when the event was completed, in chunks; timed when received at (fan-out-timings.ts). */
+  private async fanOut(message: EventMessage, receivedAt: number): Promise<void> {
+    const completedAt = receivedAt && wallClockMs();
     const clients = [...this.clients];
     for (let start = 0; start < clients.length; start += FAN_OUT_CHUNK) {
       if (start > 0) await nextTurn();
       const end = Math.min(clients.length, start + FAN_OUT_CHUNK);
       for (let index = start; index < end; index++) clients[index]!.push(message);
     }
+    if (receivedAt) fanOutTimings.publish({ receivedAt, completedAt, writtenAt: wallClockMs(), clients: clients.length });
   }
 
   /** The upstream ended (refused, or completed): clients get their queued events, then the errors, then the end. */

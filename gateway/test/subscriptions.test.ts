@@ -6,7 +6,8 @@
  * the gap delivered in order, none twice), a slow client next to a fast
  * one, and graceful shutdown.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import diagnostics from 'node:diagnostics_channel';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
 import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
@@ -16,6 +17,7 @@ import { sendWebhook } from '../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { SubscriptionCloseCode, TOO_SLOW_ERROR_CODE } from '../subscriptions/close-codes.js';
+import { FAN_OUT_TIMINGS_CHANNEL, type FanOutTimings } from '../subscriptions/fan-out-timings.js';
 import { rawSseSubscriber, rawSubscriber, subscribeSse, subscribeWs, wsUrlOf } from './subscriptions-support.js';
 
 const [PHYSICS_NEWTON, PHYSICS_ENERGY, CALCULUS] = DEMO_LIVE_CLASSES;
@@ -112,6 +114,30 @@ describe('federated subscriptions through the gateway', () => {
     expect(sita.events).toHaveLength(1);
     expect(neil.events).toHaveLength(1);
     for (const subscription of [sita, neil, globex, admin]) subscription.dispose();
+  });
+
+  it('times each event through the fan-out on its diagnostics channel while someone listens', async () => {
+    const timings: FanOutTimings[] = [];
+    const listen = (timing: unknown) => timings.push(timing as FanOutTimings);
+    diagnostics.subscribe(FAN_OUT_TIMINGS_CHANNEL, listen);
+    try {
+      const subscription = subscribeWs(url, await platform.tokenFor('admin'), IDS);
+      await waitUntilSubscribed();
+      const publishedAt = Date.now();
+      await publishClassEvent('meet.class.scheduled', CALCULUS, 'SCHEDULED');
+      await subscription.event(1);
+      await vi.waitFor(() => expect(timings).toHaveLength(1));
+      const [timing] = timings;
+      expect(timing!.clients).toBe(1);
+      // Date.now() has whole milliseconds, the timings fractions of one.
+      expect(timing!.receivedAt).toBeGreaterThan(publishedAt - 1);
+      expect(timing!.completedAt).toBeGreaterThanOrEqual(timing!.receivedAt);
+      expect(timing!.writtenAt).toBeGreaterThanOrEqual(timing!.completedAt);
+      expect(timing!.writtenAt).toBeLessThan(Date.now() + 1);
+      subscription.dispose();
+    } finally {
+      diagnostics.unsubscribe(FAN_OUT_TIMINGS_CHANNEL, listen);
+    }
   });
 
   it('refuses a missing or invalid token with 4403, an expired one with 4401, and closes the socket when the token expires (4401)', async () => {
