@@ -29,6 +29,16 @@
  *   under this bench, for A/B comparisons with the same instrument.
  *   BENCH_SUB_CPU_PROFILE=/tmp/gateway.cpuprofile: the gateway's CPU profile
  *   over the measured events only (open it in Chrome DevTools).
+ *   BENCH_SUB_GATEWAY_FLAGS="--trace-gc --perf-basic-prof": more node flags
+ *   for the gateway (--perf-basic-prof names JIT code for `perf record -p`).
+ *   BENCH_SUB_SETTLE=0: no full GC of the gateway before the measured events.
+ *   BENCH_SUB_CLIENT_POLICY=batch: the client processes under SCHED_BATCH
+ *   (Linux, chrt): a woken client no longer preempts the gateway, as clients
+ *   on other hosts never do; they keep their share of the cores.
+ *
+ * Also printed: where an event's time goes (the gateway's fan-out timings,
+ * gateway/subscriptions/fan-out-timings.ts, beside the clients' receipts)
+ * and the gateway's GC pauses during the measured events.
  *
  * PostgreSQL: DATABASE_URL's server (in a throwaway database), or an
  * embedded one in a temporary directory.
@@ -48,6 +58,8 @@ import { checkoutCode, parseForm, type CheckoutCode } from './gateway/checkout-c
 import { startProductionEnv } from './gateway/production-env.js';
 import { lightSubscriber } from './support/light-subscriber.js';
 import { percentile } from './support/percentile.js';
+import { eventPath, type EventPath, type RaisedEvent } from './support/event-path.js';
+import type { FanOutTimings } from '../gateway/subscriptions/fan-out-timings.js';
 import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
@@ -80,18 +92,34 @@ export interface SubscriptionsBenchResult {
   /** Of which in the kernel (the writes to the sockets, and on loopback the receiving side's TCP work). */
   gatewaySystemMsPerEvent: number;
   clientsCpuMsPerEvent: number;
+  /** The gateway's GC pauses during the measured events: how many, and their time per event (major GCs apart). */
+  gatewayGcPauses: number;
+  gatewayGcMsPerEvent: number;
+  gatewayMajorGcMsPerEvent: number;
+  /** Where an event's time went, ms after the publish (medians over the measured events). */
+  path: EventPath;
+  /** Whether the gateway's heap was settled (a full GC) before the measured events. */
+  settled: boolean;
   rssPerSubscriberKiB: number;
   heapPerSubscriberKiB: number;
 }
 
 type ToClients = { type: 'connect'; client: ClientKind; url: string; tokens: string[]; count: number; offset: number } | { type: 'drain'; events: number } | { type: 'close' };
 type FromClients = { type: 'connected'; failed: number } | { type: 'received'; times: number[]; cpuMs: number } | { type: 'drained'; cpuMs: number };
-type ToGateway = { type: 'memory' } | { type: 'cpu' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
+type ToGateway = { type: 'memory' } | { type: 'cpu' } | { type: 'settle' } | { type: 'profile'; action: 'start' | 'stop' } | { type: 'stop' };
 type FromGateway =
   | { type: 'listening'; url: string }
   | { type: 'memory'; rss: number; heap: number; clients: number }
   | { type: 'profiled' }
-  | { type: 'cpu'; userMs: number; systemMs: number };
+  | { type: 'settled' }
+  | { type: 'cpu'; userMs: number; systemMs: number; gc: GcPauses; timings: FanOutTimings[] };
+
+/** The gateway's main-thread GC pauses so far (bench/support/subscriptions-gateway.mjs). */
+interface GcPauses {
+  count: number;
+  ms: number;
+  majorMs: number;
+}
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
@@ -172,7 +200,12 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
 
     // The gateway alone in its process, so that its memory is its own.
     const gateway = fork(GATEWAY_PROCESS, [], {
-      execArgv: [...code.gatewayNodeFlags, '--expose-gc', ...(code.form === 'tsx' ? ['--import', 'tsx'] : [])],
+      execArgv: [
+        ...code.gatewayNodeFlags,
+        '--expose-gc',
+        ...(process.env.BENCH_SUB_GATEWAY_FLAGS?.split(' ').filter(Boolean) ?? []),
+        ...(code.form === 'tsx' ? ['--import', 'tsx'] : []),
+      ],
       env: { ...shared, NODE_ENV: 'production', BENCH_SUB_CODE: codeFolder(code), BENCH_SUB_URLS: JSON.stringify(config.subgraphUrls) },
     });
     children.push(gateway);
@@ -188,6 +221,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     print(`  gateway: ${code.description}, node ${code.gatewayNodeFlags.join(' ')}`);
     const clients = Array.from({ length: processes }, () => fork(SELF, ['clients'], { execArgv: ['--import', 'tsx'] }));
     children.push(...clients);
+    if (process.env.BENCH_SUB_CLIENT_POLICY === 'batch') {
+      for (const child of clients) execFileSync('chrt', ['--all-tasks', '--batch', '-p', '0', String(child.pid)]);
+      print('  client processes under SCHED_BATCH (BENCH_SUB_CLIENT_POLICY=batch): they do not preempt the gateway on wake-up');
+    }
     const share = Math.ceil(subscribers / processes);
     const started = performance.now();
     const connected = await Promise.all(
@@ -229,10 +266,16 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     // Every warm-up event fully received (a late one would otherwise count in the first measured event).
     const drained = await Promise.all(clients.map((child) => request<FromClients & { type: 'drained' }>(child, { type: 'drain', events: raised } satisfies ToClients, 'drained')));
     let clientsCpu = drained.reduce((sum, message) => sum + message.cpuMs, 0);
+    // The subscribers' connection burst leaves the gateway a debt of young objects to copy and an old
+    // generation past its limit; a gateway whose clients came over minutes has paid it before an event.
+    // Paid here (a full GC) unless BENCH_SUB_SETTLE=0, so that the events carry only their own GC.
+    const settled = process.env.BENCH_SUB_SETTLE !== '0';
+    if (settled) await request(gateway, { type: 'settle' } satisfies ToGateway, 'settled');
 
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
     if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
     const latencies: number[] = [];
+    const raisedEvents: RaisedEvent[] = [];
     const gatewayCpuBefore = await gatewayCpu();
     const clientsCpuBefore = clientsCpu;
     for (let round = 0; round < events; round++) {
@@ -241,11 +284,13 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       await raise();
       const answers = await Promise.all(waiting);
       for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
+      raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
       clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
     }
     const gatewayCpuAfter = await gatewayCpu();
     const gatewaySystemMs = gatewayCpuAfter.systemMs - gatewayCpuBefore.systemMs;
     const gatewayCpuMs = gatewayCpuAfter.userMs - gatewayCpuBefore.userMs + gatewaySystemMs;
+    const gcDuring = (key: keyof GcPauses) => gatewayCpuAfter.gc[key] - gatewayCpuBefore.gc[key];
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
       print(`  gateway CPU profile: ${profiling}`);
@@ -265,6 +310,11 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       gatewayCpuMsPerEvent: Math.round(gatewayCpuMs / events),
       gatewaySystemMsPerEvent: Math.round(gatewaySystemMs / events),
       clientsCpuMsPerEvent: Math.round((clientsCpu - clientsCpuBefore) / events),
+      gatewayGcPauses: gcDuring('count'),
+      gatewayGcMsPerEvent: round(gcDuring('ms') / events),
+      gatewayMajorGcMsPerEvent: round(gcDuring('majorMs') / events),
+      path: eventPath(raisedEvents, gatewayCpuAfter.timings),
+      settled,
       rssPerSubscriberKiB: round((after.rss - before.rss) / subscribers / 1024),
       heapPerSubscriberKiB: round((after.heap - before.heap) / subscribers / 1024),
     };
@@ -274,6 +324,15 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
         .loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')})`,
+    );
+    const { path: way } = result;
+    print(
+      `  where an event's time goes, ms after the publish (median of ${events} events; first–last of the gateway's ${way.sharedSubscriptions} shared subscriptions): ` +
+        `event at the gateway ${way.receivedFirst}–${way.receivedLast}, completed ${way.completedFirst}–${way.completedLast}, ` +
+        `last frame written ${way.writtenFirst}–${way.writtenLast}; clients' receipts ${way.receiptFirst}–${way.receiptLast}`,
+    );
+    print(
+      `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? 'settled by a full GC before them' : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
     );
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(`  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'}`);

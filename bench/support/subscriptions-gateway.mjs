@@ -5,11 +5,15 @@
  * BENCH_SUB_CODE: the folder holding gateway/ and platform/ (a compiled
  * build, or a checkout's sources); the configuration is the environment's.
  * Answers the bench's messages: its CPU (user and system), its memory
- * after a full GC, a V8 CPU profile of the measured events.
+ * after a full GC, a V8 CPU profile of the measured events, its GC pauses
+ * (count and time, major ones apart), a full GC on demand ('settle'), and
+ * the fan-out timings of each event (gateway/subscriptions/fan-out-timings.ts).
  */
+import diagnostics from 'node:diagnostics_channel';
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const code = process.env.BENCH_SUB_CODE;
@@ -24,6 +28,20 @@ const [{ startGateway }, { loadConfig }, { createLogger }, { activeClientSubscri
 const config = loadConfig(process.env);
 const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS) });
 process.send({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') });
+
+// GC pauses on the main thread, as V8 reports them (incremental marking steps and helper threads not included).
+const gcPauses = { count: 0, ms: 0, majorMs: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcPauses.count++;
+    gcPauses.ms += entry.duration;
+    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcPauses.majorMs += entry.duration;
+  }
+}).observe({ entryTypes: ['gc'] });
+
+// The channel is found by name: nothing of the gateway's code to import for it.
+let timings = [];
+diagnostics.subscribe('bheem:gateway:subscription-fan-out', (timing) => timings.push(timing));
 
 const profiler = new inspector.Session();
 process.on('message', async (message) => {
@@ -40,7 +58,11 @@ process.on('message', async (message) => {
     process.send({ type: 'profiled' });
   } else if (message.type === 'cpu') {
     const { user, system } = process.cpuUsage();
-    process.send({ type: 'cpu', userMs: user / 1000, systemMs: system / 1000 });
+    process.send({ type: 'cpu', userMs: user / 1000, systemMs: system / 1000, gc: { ...gcPauses }, timings });
+    timings = [];
+  } else if (message.type === 'settle') {
+    for (let index = 0; index < 2; index++) globalThis.gc?.();
+    process.send({ type: 'settled' });
   } else if (message.type === 'memory') {
     for (let index = 0; index < 3; index++) globalThis.gc?.();
     const usage = process.memoryUsage();
