@@ -22,7 +22,7 @@
  * has.
  */
 import { RawJson } from './raw-json.js';
-import type { TypeFields, ValueShape } from './response-shape.js';
+import { acceptsAnything, type TypeFields, type ValueShape } from './response-shape.js';
 import { Backslashes } from './wide-escapes.js';
 
 type Json = Record<string, unknown>;
@@ -96,8 +96,8 @@ function leafEnd(text: string, at: number, shape: ValueShape, escapes: Backslash
       if (shape.typeName === 'String' || shape.typeName === 'ID') return end;
       return shape.isValid!(JSON.parse(text.slice(at, end))) ? end : -1;
     }
-    // Every string is a valid String or ID (and custom scalars take anything); an enum's must be one of its values.
-    if (shape.typeName === 'String' || shape.typeName === 'ID') return end;
+    // Every string is a valid String, ID or custom scalar; an enum's must be one of its values.
+    if (shape.typeName === 'String' || shape.typeName === 'ID' || shape.isValid === acceptsAnything) return end;
     return shape.isValid!(text.slice(at + 1, end - 1)) ? end : -1;
   }
   if (text.startsWith('null', at)) return shape.nonNull ? -1 : at + 4;

@@ -60,6 +60,9 @@ export interface ShapeContext {
   conditions?: Conditions;
 }
 
+/** The check of custom scalars: any value (entity-answer-reader.ts then need not read a string to check it). */
+export const acceptsAnything = (_value: unknown) => true;
+
 const isInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value);
 
 /** Mirrors @apollo/federation-internals' isValidLeafValue: custom scalars accept anything. */
@@ -80,7 +83,7 @@ function leafCheck(type: GraphQLNamedType): (value: unknown) => boolean {
     case 'String':
       return (value) => typeof value === 'string';
     default:
-      return isScalarType(type) ? () => true : () => false;
+      return isScalarType(type) ? acceptsAnything : () => false;
   }
 }
 
