@@ -4,7 +4,7 @@ import { preparedQuery } from '../../../platform/database/prepared-query.js';
 import type { MdlCourse } from '../database.js';
 import type { CourseModel } from '../models.js';
 import { fromUnixSeconds, unixNow, type AcademyDb } from './academy-db.js';
-import { activeEnrolmentsOf } from './enrolment-repository.js';
+import { enterableEnrolmentsOf } from './enrolment-repository.js';
 
 function toCourse(row: Selectable<MdlCourse>): CourseModel {
   return {
@@ -47,13 +47,13 @@ export class CourseRepository {
     );
     this.visibleOrEnrolled = preparedQuery(db.moodle, 'academy_courses_visible_or_enrolled', (p: UserParams) =>
       this.companyCourses(p.companyId)
-        .where((eb) => eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', activeEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))]))
+        .where((eb) => eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))]))
         .orderBy('c.sortorder')
         .orderBy('c.id'),
     );
     this.enrolled = preparedQuery(db.moodle, 'academy_courses_enrolled', (p: UserParams) =>
       this.companyCourses(p.companyId)
-        .where('c.id', 'in', activeEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
+        .where('c.id', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
         .orderBy('c.sortorder')
         .orderBy('c.id'),
     );

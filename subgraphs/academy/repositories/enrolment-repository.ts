@@ -10,16 +10,48 @@ import type { CourseRoleName, UserModel } from '../models.js';
 import { preparedQuery } from '../../../platform/database/prepared-query.js';
 import { unixNow, type AcademyDb } from './academy-db.js';
 
-/** Active enrolments of one user at `now` (unix seconds): `e.courseid` is selectable. */
-export function activeEnrolmentsOf(db: AcademyDb, userId: string, now: string) {
+/**
+ * Active enrolments of one user at `now` (unix seconds): `e.courseid` is selectable.
+ * A suspended or deleted account has none: Moodle refuses it at login.
+ */
+function activeEnrolmentsOf(db: AcademyDb, userId: string, now: string) {
   return db.moodle
     .selectFrom('mdl_user_enrolments as ue')
     .innerJoin('mdl_enrol as e', 'e.id', 'ue.enrolid')
+    .innerJoin('mdl_user as eu', 'eu.id', 'ue.userid')
     .where('ue.userid', '=', userId)
+    .where('eu.deleted', '=', 0)
+    .where('eu.suspended', '=', 0)
     .where('ue.status', '=', MOODLE.ENROL_USER_ACTIVE)
     .where('e.status', '=', MOODLE.ENROL_INSTANCE_ENABLED)
     .where('ue.timestart', '<=', now)
     .where((eb) => eb.or([eb('ue.timeend', '=', '0'), eb('ue.timeend', '>', now)]));
+}
+
+/**
+ * The active enrolments whose course the user may enter: a visible course, or
+ * a hidden one where they hold a teacher role (Moodle gives
+ * moodle/course:viewhiddencourses to teachers, not to students).
+ */
+export function enterableEnrolmentsOf(db: AcademyDb, userId: string, now: string) {
+  return activeEnrolmentsOf(db, userId, now)
+    .innerJoin('mdl_course as ec', 'ec.id', 'e.courseid')
+    .where((eb) =>
+      eb.or([
+        eb('ec.visible', '=', 1),
+        eb.exists(
+          eb
+            .selectFrom('mdl_context as tctx')
+            .innerJoin('mdl_role_assignments as tra', 'tra.contextid', 'tctx.id')
+            .innerJoin('mdl_role as tr', 'tr.id', 'tra.roleid')
+            .whereRef('tctx.instanceid', '=', 'e.courseid')
+            .where('tctx.contextlevel', '=', MOODLE.CONTEXT_COURSE)
+            .where('tra.userid', '=', userId)
+            .where('tr.shortname', 'in', [...MOODLE.TEACHER_ROLES])
+            .select('tra.id'),
+        ),
+      ]),
+    );
 }
 
 export interface CourseParticipant extends UserModel {
@@ -78,7 +110,7 @@ export class EnrolmentRepository {
         .innerJoin('mdl_role as r', 'r.id', 'ra.roleid')
         .where('ctx.contextlevel', '=', MOODLE.CONTEXT_COURSE)
         .where('ctx.instanceid', '=', sql<string>`any(${p.courseIds})`)
-        .where('ctx.instanceid', 'in', activeEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
+        .where('ctx.instanceid', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
         .where('r.shortname', 'in', [...MOODLE.TEACHER_ROLES, ...MOODLE.STUDENT_ROLES])
         .groupBy('ctx.instanceid')
         .select(['ctx.instanceid as courseId', roleCase.as('role')]),
