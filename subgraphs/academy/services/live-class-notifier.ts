@@ -1,5 +1,6 @@
 /**
- * Tells a course's teachers and students about one of its live classes, as
+ * Tells a course's teachers and students (teachers only, for a hidden
+ * course) about one of its live classes, as
  * Moodle's message_send() would with the popup processor on: one
  * `mdl_notifications` row per recipient with its `mdl_message_popup_notifications`
  * row, worded in the recipient's time zone and linking to the class. When
@@ -57,7 +58,9 @@ export class LiveClassNotifier {
     options: { once?: boolean } = {},
   ): Promise<number> {
     const participants = await this.enrolments.participantsOfCourses([course.id]);
-    const recipients = [...new Set(participants.map((participant) => participant.id))].filter((id) => id !== actor);
+    // A hidden course is its teachers' alone in Moodle (moodle/course:viewhiddencourses): students are not told of it.
+    const addressees = course.visible ? participants : participants.filter((participant) => participant.role === 'TEACHER');
+    const recipients = [...new Set(addressees.map((participant) => participant.id))].filter((id) => id !== actor);
     if (recipients.length === 0) return 0;
     if (options.once && (await this.notifications.sentTo(recipients[0]!, MEET_COMPONENT, facts.kind, customdata))) return 0;
 

@@ -4,18 +4,24 @@
  * students); a suspended or deleted account takes part in nothing; an
  * enrolment counts only while it, its instance and its time window are
  * active. Each state is written into Moodle's tables and undone after.
+ * Moodle's bell follows the same rule: a class of a hidden course is
+ * announced to its teachers only.
  */
-import type { Kysely } from 'kysely';
+import { randomUUID } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
+import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { publishEvent } from '../../../platform/events/publish-event.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { MOODLE_CALENDAR_GROUP } from '../consumers/moodle-calendar-consumer.js';
 
 let platform: TestPlatform;
 let db: Kysely<any>;
 let moodle: Kysely<any>;
 beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['academy'], gateway: false });
+  platform = await startTestPlatform({ subgraphs: ['academy'], gateway: false, env: { ACADEMY_CONSUME_EVENTS: 'true' } });
   db = createKysely<any>(platform.database.url);
   moodle = db.withSchema(platform.config.moodle.schema);
 });
@@ -128,7 +134,43 @@ describe('academy over what Moodle stores', () => {
       }
     });
   }
+  it('tells only the teachers of a hidden course about a class scheduled in it', async () => {
+    const undoTeacher = await enrol('4', '103', 'teacher');
+    const undoStudent = await enrol('6', '103', 'student');
+    try {
+      const liveClassId = randomUUID();
+      const payload = {
+        company_id: demoCompanyId('bheem'),
+        live_class_id: liveClassId,
+        course_id: '103',
+        title: 'Titration',
+        description: null,
+        scheduled_at: new Date(Date.now() + 5 * 3_600_000).toISOString(),
+        duration_minutes: 30,
+        status: 'SCHEDULED',
+        host_user_id: '3',
+        actor_id: '3',
+      };
+      const eventId = await db
+        .transaction()
+        .execute(async (trx) => (await publishEvent(trx, { topic: 'meet.class.scheduled', companyId: payload.company_id, key: liveClassId, payload, source: 'meet' })).id);
+      await waitFor(async () => (await sql`SELECT 1 FROM events.processed WHERE group_name = ${MOODLE_CALENDAR_GROUP} AND event_id = ${eventId}`.execute(db)).rows.length > 0);
+      const rows = await moodle.selectFrom('mdl_notifications').select('useridto').where(sql<boolean>`customdata::jsonb ->> 'liveclassid' = ${liveClassId}`).execute();
+      expect(rows.map((row) => row.useridto)).toEqual(['4']);
+    } finally {
+      await undoStudent();
+      await undoTeacher();
+    }
+  });
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting for the event to be handled');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
 
 async function enrolmentOfSamIn101() {
   const enrol = await moodle.selectFrom('mdl_enrol').select('id').where('courseid', '=', '101').executeTakeFirstOrThrow();
