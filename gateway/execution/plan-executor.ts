@@ -27,6 +27,7 @@ import { passThroughFields } from './pass-through-fields.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
+import { stringVariables, stringsCoerce, type StringVariables } from './string-variables.js';
 import { unsupported, unsupportedReason } from './unsupported.js';
 
 const { getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, parse, validate, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
@@ -69,6 +70,8 @@ export interface PreparedOperation {
   name: string | null;
   /** The operation's variables, for coercion checks; undefined when it declares none. */
   variableDefinitions?: OperationDefinitionNode['variableDefinitions'];
+  /** Its variables when all are IDs or Strings without defaults: their coercion is checked without graphql-js (string-variables.ts). */
+  stringVariables?: StringVariables;
   /** Its plan makes several fetches: it waits for admission (operation-admission.ts). */
   multiFetch: boolean;
   /** Entity fields an answer may take as their subgraph wrote them (pass-through-fields.ts). */
@@ -149,6 +152,7 @@ export class PlanExecutor {
   /** The errors of variables that do not coerce to the operation's types, as graphql-js reports them. */
   coerce(compiled: PreparedOperation, variables: Record<string, unknown> | undefined): readonly GraphQLError[] | undefined {
     if (!compiled.variableDefinitions?.length) return undefined;
+    if (compiled.stringVariables && stringsCoerce(compiled.stringVariables, variables)) return undefined;
     return getVariableValues(compiled.schema, compiled.variableDefinitions, variables ?? {}).errors;
   }
 
@@ -328,6 +332,7 @@ export class PlanExecutor {
       kind: operation.operation,
       name: operation.name?.value ?? null,
       variableDefinitions: operation.variableDefinitions,
+      stringVariables: stringVariables(schema, operation.variableDefinitions),
       multiFetch: fetchCount(merged) > 1,
       deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
       passThrough: passThroughFields(merged),
