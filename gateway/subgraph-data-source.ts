@@ -48,6 +48,12 @@ type RawAnswer = { statusCode: number; text: string };
 /** Failures where the subgraph cannot have received the request, so a query may be sent again. */
 const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
 
+/** Every request's first headers, as undici's flat list of names and values. */
+const FIXED_HEADERS = ['content-type', 'application/json', 'accept', 'application/json'] as const;
+
+const OK = 'ok';
+const ERROR = 'error';
+
 /**
  * One subgraph answer read whole, through undici's dispatch API: the bytes
  * collected into one Buffer, the status kept, the headers left as undici read
@@ -116,11 +122,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly path: string;
   private readonly origin: string;
   private readonly inFlight = new InFlightRequests<RawAnswer>();
+  /** This subgraph's labels, made once: prom-client reads them per observation. */
+  private readonly okLabels: { subgraph: string; outcome: typeof OK };
+  private readonly errorLabels: { subgraph: string; outcome: typeof ERROR };
+  private readonly mergedCounter: { inc: () => void };
 
   readonly name: string;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     this.name = options.name;
+    this.okLabels = { subgraph: options.name, outcome: OK };
+    this.errorLabels = { subgraph: options.name, outcome: ERROR };
+    this.mergedCounter = gatewayMetrics.subgraphRequestsMerged.labels({ subgraph: options.name });
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
     this.origin = url.origin;
@@ -157,59 +170,69 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let text: string;
     try {
       const signal = context?.signal;
-      if (isMutation) ({ statusCode, text } = await this.exchange(this.headers(body, context), body, signal, true));
+      if (isMutation) ({ statusCode, text } = await this.exchange(body, context, signal, true));
       else {
         // Keyed by whom the identity names, not by its header: one signed a second later must still merge.
         const key = context?.viewer ? `${signedIdentityKey(context.viewer)}\n${body}` : `\n${body}`;
         // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
-        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(this.headers(body, context), body, upstream, false));
-        if (merged) gatewayMetrics.subgraphRequestsMerged.inc({ subgraph: this.options.name });
+        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(body, context, upstream, false));
+        if (merged) this.mergedCounter.inc();
         ({ statusCode, text } = await result);
       }
     } catch (error) {
-      this.observe('error', started);
+      this.observe(ERROR, started);
       throw this.failed(error, context?.signal);
     }
     let parsed: GatewayResponse;
     try {
       parsed = ((read && read(text)) ?? JSON.parse(text)) as GatewayResponse;
     } catch {
-      this.observe('error', started);
+      this.observe(ERROR, started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);
     }
     if (!parsed || (parsed.data === undefined && !parsed.errors)) {
-      this.observe('error', started);
+      this.observe(ERROR, started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without data or errors`);
     }
-    this.observe('ok', started);
+    this.observe(OK, started);
     return parsed;
   }
 
-  private observe(outcome: 'ok' | 'error', started: number): void {
-    gatewayMetrics.subgraphFetch.observe({ subgraph: this.options.name, outcome }, (performance.now() - started) / 1000);
+  private observe(outcome: typeof OK | typeof ERROR, started: number): void {
+    gatewayMetrics.subgraphFetch.observe(outcome === OK ? this.okLabels : this.errorLabels, (performance.now() - started) / 1000);
   }
 
-  /** A request's headers: the caller's identity signed over the exact body, its request id, the trace context. */
-  private headers(body: string, context: GatewayContext | undefined): Record<string, string> {
-    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-    if (context?.viewer) {
-      headers[IDENTITY_HEADER] = signIdentity(this.options.signingSecret, context.viewer, this.options.name, body);
-      headers['x-request-id'] = context.requestId;
+  /**
+   * A request's headers as undici's flat list (names lower-case, as undici would make them): the caller's
+   * identity signed over the exact body, its request id, the trace context.
+   */
+  private headers(body: Buffer, context: GatewayContext | undefined): string[] {
+    const headers = context?.viewer
+      ? [...FIXED_HEADERS, IDENTITY_HEADER, signIdentity(this.options.signingSecret, context.viewer, this.options.name, body), 'x-request-id', context.requestId]
+      : [...FIXED_HEADERS];
+    if (tracingEnabled()) {
+      const trace: Record<string, string> = {};
+      injectTraceHeaders(trace);
+      for (const [name, value] of Object.entries(trace)) headers.push(name, value);
     }
-    if (tracingEnabled()) injectTraceHeaders(headers);
     return headers;
   }
 
-  /** Sends the request, and a query once more when it never reached the subgraph. */
-  private exchange(headers: Record<string, string>, body: string, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
-    return this.send(headers, body, signal).catch((error: { code?: string }) => {
+  /**
+   * Sends the request, and a query once more when it never reached the subgraph. The body is encoded once, for
+   * the signature and the socket alike (undici sends a Buffer as it is, where it would encode a string again).
+   */
+  private exchange(body: string, context: GatewayContext | undefined, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
+    const bytes = Buffer.from(body);
+    const headers = this.headers(bytes, context);
+    return this.send(headers, bytes, signal).catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;
-      return this.send(headers, body, signal);
+      return this.send(headers, bytes, signal);
     });
   }
 
-  private send(headers: Record<string, string>, body: string, signal: CancelSignal | undefined): Promise<RawAnswer> {
+  private send(headers: string[], body: Buffer, signal: CancelSignal | undefined): Promise<RawAnswer> {
     return new Promise<RawAnswer>((resolve, reject) => {
       this.pool.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal));
     });
