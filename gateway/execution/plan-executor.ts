@@ -85,7 +85,13 @@ type Compiled = PreparedOperation | { plan?: undefined; errors: readonly GraphQL
 
 export class PlanExecutor {
   private readonly cache = new Map<string, Compiled>();
-  private readonly byText = new Map<string, PreparedOperation>();
+  /**
+   * By operation text, then operationName ('' when none): the text the request brought, whose hash V8 has kept
+   * since the operation step looked it up, is the key as it is (a key joining name and text was a new string,
+   * copied and hashed whole, per request).
+   */
+  private readonly byText = new Map<string, Map<string, PreparedOperation>>();
+  private byTextSize = 0;
   /** Operations prepared outside Apollo Server (prepareOutside), apart: they never open the fast lane. */
   private readonly outside = new Map<string, PreparedOperation>();
   private readonly cacheSize: number;
@@ -113,7 +119,7 @@ export class PlanExecutor {
    * for callers that skip Apollo's pipeline for it (fast-lane.ts).
    */
   prepared(query: string, operationName: string | undefined): PreparedOperation | undefined {
-    return this.byText.get(`${operationName ?? ''}\n${query}`);
+    return this.byText.get(query)?.get(operationName ?? '');
   }
 
   /**
@@ -268,10 +274,18 @@ export class PlanExecutor {
     }
     if (compiled.plan) {
       // Apollo Server let this text through (parsed, validated): later requests with it may skip its pipeline.
-      const textKey = `${requestContext.request.operationName ?? ''}\n${requestContext.source}`;
-      if (!this.byText.has(textKey)) {
-        if (this.byText.size >= this.cacheSize) this.byText.delete(this.byText.keys().next().value!);
-        this.byText.set(textKey, compiled);
+      const source = requestContext.source;
+      const name = requestContext.request.operationName ?? '';
+      if (!this.byText.get(source)?.has(name)) {
+        if (this.byTextSize >= this.cacheSize) {
+          const [oldest, names] = this.byText.entries().next().value!;
+          this.byText.delete(oldest);
+          this.byTextSize -= names.size;
+        }
+        let names = this.byText.get(source);
+        if (!names) this.byText.set(source, (names = new Map()));
+        names.set(name, compiled);
+        this.byTextSize++;
       }
     }
     return compiled;

@@ -72,6 +72,26 @@ describe('the fast lane', () => {
     expect(seen(second)).toEqual(seen(first));
   });
 
+  it('keeps apart the operations of one document: each name runs its own, fast lane or not', async () => {
+    const query = 'query Names { courses { id } } query One($id: ID!) { course(id: $id) { id fullname } }';
+    const one = { query, variables: { id: '101' }, operationName: 'One' };
+    const names = { query, operationName: 'Names' };
+    await platform.post(one, auth);
+    const before = await fastLaneCount();
+    expect((await platform.post(one, auth)).body.data).toEqual({ course: { id: '101', fullname: 'Physics 101: Mechanics' } });
+    expect(await fastLaneCount()).toBe(before + 1);
+    // The same text under the other name: Apollo Server's first, then the fast lane's, each its own operation.
+    for (const lane of [before + 1, before + 2]) {
+      const answer = await platform.post(names, auth);
+      expect(answer.body.data?.courses).toEqual(expect.arrayContaining([{ id: '101' }]));
+      expect(await fastLaneCount()).toBe(lane);
+    }
+    // Without a name the document has two operations: refused, never run as either.
+    const unnamed = await platform.post({ query, variables: { id: '101' } }, auth);
+    expect(unnamed.body.data).toBeUndefined();
+    expect(unnamed.body.errors?.[0]?.extensions?.code).toBe('OPERATION_RESOLUTION_FAILURE');
+  });
+
   it('answers the graphql-response media type when asked for it', async () => {
     const body = { query: '{ courses { id } }' };
     const headers = { ...auth, accept: 'application/graphql-response+json' };
