@@ -327,9 +327,11 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     );
     const { path: way } = result;
     print(
-      `  where an event's time goes, ms after the publish (median of ${events} events; first–last of the gateway's ${way.sharedSubscriptions} shared subscriptions): ` +
-        `event at the gateway ${way.receivedFirst}–${way.receivedLast}, completed ${way.completedFirst}–${way.completedLast}, ` +
-        `last frame written ${way.writtenFirst}–${way.writtenLast}; clients' receipts ${way.receiptFirst}–${way.receiptLast}`,
+      way.sharedSubscriptions > 0
+        ? `  where an event's time goes, ms after the publish (median of ${events} events; first–last of the gateway's ${way.sharedSubscriptions} shared subscriptions): ` +
+            `event at the gateway ${way.receivedFirst}–${way.receivedLast}, completed ${way.completedFirst}–${way.completedLast}, ` +
+            `last frame written ${way.writtenFirst}–${way.writtenLast}; clients' receipts ${way.receiptFirst}–${way.receiptLast}`
+        : `  clients' receipts ${way.receiptFirst}–${way.receiptLast} ms after the publish (median of ${events} events); this gateway publishes no fan-out timings`,
     );
     print(
       `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? 'settled by a full GC before them' : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,

@@ -56,7 +56,7 @@ export function eventPath(events: readonly RaisedEvent[], timings: readonly FanO
   const medianOf = (key: Exclude<keyof (typeof perEvent)[number], 'count'>) =>
     median(perEvent.filter((event) => event.count > 0 || key.startsWith('receipt')).map((event) => event[key]));
   return {
-    sharedSubscriptions: median(perEvent.map((event) => event.count)),
+    sharedSubscriptions: median(perEvent.map((event) => event.count)) || 0,
     receivedFirst: medianOf('receivedFirst'),
     receivedLast: medianOf('receivedLast'),
     completedFirst: medianOf('completedFirst'),
