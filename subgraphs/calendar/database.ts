@@ -165,7 +165,18 @@ export interface CompanySettingsTable {
   timezone: string;
 }
 
+/** The newest version of a mirrored record seen (see repositories/source-versions.ts). */
+export interface SourceVersionsTable {
+  company_id: string;
+  source_module: string;
+  entity_type: string;
+  entity_id: string;
+  updated_at: Timestamp;
+  removed: boolean;
+}
+
 export interface CalendarDatabase {
+  'calendar.source_versions': SourceVersionsTable;
   'calendar.company_settings': CompanySettingsTable;
   'calendar.reminder_defaults': ReminderDefaultsTable;
   'calendar.reminder_deliveries': ReminderDeliveriesTable;

@@ -267,4 +267,20 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0010-source-versions': {
+    async up(db: Kysely<any>) {
+      // The newest version (the source's updated_at) of each mirrored record seen, and whether it removed the record.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('source_versions')
+        .addColumn('company_id', 'uuid', (col) => col.notNull())
+        .addColumn('source_module', 'text', (col) => col.notNull())
+        .addColumn('entity_type', 'text', (col) => col.notNull())
+        .addColumn('entity_id', 'text', (col) => col.notNull())
+        .addColumn('updated_at', 'timestamptz', (col) => col.notNull())
+        .addColumn('removed', 'boolean', (col) => col.notNull())
+        .addPrimaryKeyConstraint('source_versions_pk', ['company_id', 'source_module', 'entity_type', 'entity_id'])
+        .execute();
+    },
+  },
 };

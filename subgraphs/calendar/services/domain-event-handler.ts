@@ -14,7 +14,8 @@
  * mirrored event already names pass unasked (a user who left since does not
  * block the next change of the record). Dates are read in the
  * company's time zone (see source-dates.ts): a deadline keeps its time unless
- * the record gives a date only.
+ * the record gives a date only. ERP records are mirrored newest version
+ * first: an event older than what was seen is ignored (source-versions.ts).
  */
 import type { Transaction } from 'kysely';
 import type { PlatformConfig } from '../../../platform/config.js';
@@ -25,6 +26,7 @@ import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { TopicName, TopicPayload } from '../../../platform/events/topics/index.js';
 import type { CalendarDatabase } from '../database.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
+import { acceptSourceVersion } from '../repositories/source-versions.js';
 import { cancelSourceEvent, findSourceEventTitle, sourceEventUserIds, upsertSourceEvent, type SourceKey } from '../repositories/source-event-writes.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { companyTimeZone } from '../repositories/company-settings-repository.js';
@@ -173,19 +175,24 @@ type MeetingFields = Pick<TopicPayload<'sales.meeting.created'>, 'customer_name'
 
 async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
-  if (deleted || !p.due_date || p.status === 'CANCELLED') return cancel(trx, key);
+  const removes = deleted || !p.due_date || p.status === 'CANCELLED';
+  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
+  if (removes) return cancel(trx, key);
   await mirror(trx, taskDraft(key, p, await companyTimeZone(trx, companyId)), p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : [], deps);
 }
 
 async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
+  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), deleted))) return;
   if (deleted) return cancel(trx, key);
   await mirror(trx, milestoneDraft(key, p, await companyTimeZone(trx, companyId)), [], deps);
 }
 
 async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'sales', entityType: 'meeting', entityId: p.meeting_id };
-  if (cancelled || p.status === 'CANCELLED') return cancel(trx, key);
+  const removes = cancelled || p.status === 'CANCELLED';
+  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
+  if (removes) return cancel(trx, key);
   const participants: NewParticipant[] = [
     ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
     { externalEmail: p.customer_email, externalName: p.customer_name },
@@ -195,7 +202,9 @@ async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.mee
 
 async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
-  if (p.status !== 'APPROVED') return cancel(trx, key);
+  const removes = p.status !== 'APPROVED';
+  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
+  if (removes) return cancel(trx, key);
   const name = await deps.userName(companyId, p.employee_id);
   await mirror(trx, leaveDraft(key, p, await companyTimeZone(trx, companyId), name), [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }], deps);
 }
