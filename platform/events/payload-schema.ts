@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { parseDateTime } from '../date-time.js';
 import { storableTextProblem } from '../graphql/text-input.js';
 import { isUuid } from '../ids.js';
+import { storableJsonProblem } from './storable-json.js';
 
 export type Schema<T> = z.ZodType<T>;
 export type Infer<S> = S extends z.ZodType<infer T> ? T : never;
@@ -107,6 +108,9 @@ export function payloadIssues(schema: Schema<unknown>, payload: unknown): string
 
 /** Checks a payload against a topic's schema; throws a PayloadError listing every problem. */
 export function validatePayload<T>(topic: string, schema: Schema<T>, payload: unknown): T {
+  // Fields the schema does not name are stored as they came: they too must be storable.
+  const unstorable = storableJsonProblem(payload);
+  if (unstorable) throw new PayloadError(topic, [unstorable]);
   const result = schema.safeParse(payload);
   if (!result.success) throw new PayloadError(topic, describeIssues(result.error));
   return result.data;

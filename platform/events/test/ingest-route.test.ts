@@ -114,4 +114,21 @@ describe('event ingestion endpoint', () => {
     }
     expect((await outboxRows()).length).toBe(before);
   });
+
+  it('refuses with 422 a payload with extra fields PostgreSQL cannot store, or nested thousands deep, publishing nothing', async () => {
+    const before = (await outboxRows()).length;
+    const withExtra = (extra: string) => envelope().replace('"payload":{', `"payload":{"extra":${extra},`);
+    const cases = {
+      'NUL in an extra string': withExtra('"a\\u0000b"'),
+      'NUL in an extra key': withExtra('{"a\\u0000":1}'),
+      'a lone surrogate': withExtra('"\\ud800"'),
+      'arrays 60,000 deep': withExtra(`${'['.repeat(60_000)}${']'.repeat(60_000)}`),
+      'objects 30,000 deep': withExtra(`${'{"a":'.repeat(30_000)}1${'}'.repeat(30_000)}`),
+    };
+    for (const [what, body] of Object.entries(cases)) {
+      const answer = await deliver(body, signIngestRequest(SECRET, body));
+      expect({ what, status: answer.status, code: answer.body.error?.code }).toEqual({ what, status: 422, code: 'INVALID_PAYLOAD' });
+    }
+    expect((await outboxRows()).length).toBe(before);
+  });
 });
