@@ -80,8 +80,8 @@ function checkDocument(document: DocumentNode): Map<string, string[]> {
 const usagesOfDocument = new WeakMap<DocumentNode, Map<string, string[]>>();
 
 /**
- * Each `_entities` representation names its type and, as every key of ours is `id`, an id that is a string (or a
- * number) of storable text. Anything else (an array, an object, null, a NUL) reached the repositories' batched SQL
+ * Each `_entities` representation names its type and, as every key of ours is `id`, an id that is a string of
+ * storable text (or an integer). Anything else (an array, an object, null, a NUL) reached the repositories' batched SQL
  * and failed the whole batch with INTERNAL_SERVER_ERROR, the valid representations with it.
  */
 function checkRepresentations(value: unknown): void {
@@ -90,7 +90,10 @@ function checkRepresentations(value: unknown): void {
     if (!representation || typeof representation !== 'object' || Array.isArray(representation)) throw badInput('A representation must be an object', 'representations');
     const { __typename: typename, id } = representation as { __typename?: unknown; id?: unknown };
     if (typeof typename !== 'string') throw badInput('A representation needs its __typename', 'representations');
-    if (id === undefined || (typeof id === 'number' && Number.isFinite(id))) continue;
+    // An ID is a string or an integer: a fraction (or a missing id) failed ID's serializer as an internal error.
+    if (id === undefined) throw badInput('A representation needs its id', 'representations');
+    if (typeof id === 'number' && Number.isSafeInteger(id)) continue;
+    if (typeof id === 'number') throw badInput(`A representation's id must be a string or an integer, not ${id}`, 'representations');
     if (typeof id !== 'string') throw badInput(`A representation's id must be a string, not ${id === null ? 'null' : Array.isArray(id) ? 'a list' : typeof id}`, 'representations');
     const problem = storableTextProblem(id);
     if (problem) throw badInput(`A representation's id ${problem}`, 'representations');
