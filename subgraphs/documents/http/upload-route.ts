@@ -7,7 +7,7 @@
  * query reads them) and logged every 128 MiB.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream';
+import { finished } from 'node:stream';
 import type { Logger } from '../../../platform/logger.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
@@ -58,8 +58,10 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
         report: (bytes) => sessions.reportProgress(session.id, bytes),
         log: (bytes) => log.info({ uploadId: session.id, receivedBytes: bytes, declaredBytes: declared }, 'upload in progress'),
       });
-      // The request's errors (a client that goes away) reach the backend's pipeline through the counter.
-      pipeline(request, progress, () => {});
+      // A client that goes away fails the backend's pipeline through the counter. Not the other way round
+      // (as pipeline() would): a failing backend must leave the request alive, to be drained and answered.
+      request.pipe(progress);
+      finished(request, (error) => error && progress.destroy(error));
       try {
         const stored = await backend.put(session.storage_key, progress, { maxBytes: declared });
         await progress.settled();
@@ -73,10 +75,10 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
         await sessions.release(session.id);
         if (error instanceof ObjectTooLargeError) return refuse(request, response, 413, `The upload declared ${declared} bytes and sent more`);
         if (error instanceof SizeMismatch || error instanceof ChecksumMismatch) return refuse(request, response, 400, error.message);
-        if (error instanceof StorageUnavailableError) return refuse(request, response, 503, error.message);
+        if (error instanceof StorageUnavailableError) return refuse(request, response, 503, `${error.message}; the upload may be retried`);
         if (request.destroyed || request.readableAborted) return; // the client went away
         log.error({ err: error, uploadId: session.id }, 'upload failed');
-        return refuse(request, response, 503, `Storing the file failed: ${(error as Error).message}`);
+        return refuse(request, response, 503, `Storing the file failed (${(error as Error).message}); the upload may be retried`);
       }
     },
   };
