@@ -161,6 +161,11 @@ function walkRule(series: SeriesDefinition, visit: (start: Date) => boolean, unt
   for (const start of walk.starts) if (!visit(start)) return;
 }
 
+/** A single event's end: its own, a day after its start when it is all-day, else none. */
+function singleEnd(series: SeriesDefinition): Date | null {
+  return series.end ?? (series.allDay ? new Date(series.start.getTime() + DAY) : null);
+}
+
 function durationOf(series: SeriesDefinition): number | null {
   if (series.end) return series.end.getTime() - series.start.getTime();
   return series.allDay ? DAY : null;
@@ -174,7 +179,7 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
   const duration = durationOf(series);
   const endOf = (start: Date) => (duration === null ? null : new Date(start.getTime() + duration));
   if (!series.recurrenceRule && series.rdates.length === 0) {
-    const end = series.end ?? (series.allDay ? endOf(series.start) : null);
+    const end = singleEnd(series);
     return overlaps(series.start, end, from, to) ? [{ start: series.start, end, recurrenceId: null }] : [];
   }
   const excluded = new Set(series.exdates.map((date) => date.getTime()));
@@ -208,10 +213,7 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
  */
 export function occurrenceCount(series: SeriesDefinition, from: Date, to: Date): number {
   if (series.recurrenceRule || series.rdates.length > 0) return expandOccurrences(series, from, to).length;
-  // As overlaps() on expandOccurrences' single-event end: its own end, a day for an all-day event, else its start.
-  const start = series.start.getTime();
-  const finish = series.end ? series.end.getTime() : series.allDay ? start + DAY : start;
-  return start < to.getTime() && (finish > from.getTime() || start >= from.getTime()) ? 1 : 0;
+  return overlaps(series.start, singleEnd(series), from, to) ? 1 : 0;
 }
 
 /**

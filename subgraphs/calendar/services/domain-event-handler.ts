@@ -173,26 +173,31 @@ type MilestoneFields = Pick<TopicPayload<'project.milestone.created'>, 'mileston
 type LeaveFields = Pick<TopicPayload<'hr.leave.approved'>, 'employee_id' | 'start_date' | 'end_date' | 'leave_type'>;
 type MeetingFields = Pick<TopicPayload<'sales.meeting.created'>, 'customer_name' | 'description' | 'location' | 'scheduled_at' | 'end_at' | 'owner_id'>;
 
+/**
+ * Whether this version of a mirrored ERP record is to be written: false for one older than a version seen
+ * (source-versions.ts), and for a removal, which is applied here.
+ */
+async function updateToWrite(trx: Trx, key: SourceKey, updatedAt: string, removes: boolean): Promise<boolean> {
+  if (!(await acceptSourceVersion(trx, key, date(updatedAt), removes))) return false;
+  if (removes) await cancel(trx, key);
+  return !removes;
+}
+
 async function onTask(trx: Trx, companyId: string, p: TopicPayload<'project.task.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'task', entityId: p.task_id };
-  const removes = deleted || !p.due_date || p.status === 'CANCELLED';
-  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
-  if (removes) return cancel(trx, key);
+  if (!(await updateToWrite(trx, key, p.updated_at, deleted || !p.due_date || p.status === 'CANCELLED'))) return;
   await mirror(trx, taskDraft(key, p, await companyTimeZone(trx, companyId)), p.assignee_id ? [{ userId: p.assignee_id, status: 'ACCEPTED' }] : [], deps);
 }
 
 async function onMilestone(trx: Trx, companyId: string, p: TopicPayload<'project.milestone.created'>, deleted: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'project', entityType: 'milestone', entityId: p.milestone_id };
-  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), deleted))) return;
-  if (deleted) return cancel(trx, key);
+  if (!(await updateToWrite(trx, key, p.updated_at, deleted))) return;
   await mirror(trx, milestoneDraft(key, p, await companyTimeZone(trx, companyId)), [], deps);
 }
 
 async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.meeting.created'>, cancelled: boolean, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'sales', entityType: 'meeting', entityId: p.meeting_id };
-  const removes = cancelled || p.status === 'CANCELLED';
-  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
-  if (removes) return cancel(trx, key);
+  if (!(await updateToWrite(trx, key, p.updated_at, cancelled || p.status === 'CANCELLED'))) return;
   const participants: NewParticipant[] = [
     ...(p.owner_id ? [{ userId: p.owner_id, isOrganizer: true, status: 'ACCEPTED' as const }] : []),
     { externalEmail: p.customer_email, externalName: p.customer_name },
@@ -202,9 +207,7 @@ async function onMeeting(trx: Trx, companyId: string, p: TopicPayload<'sales.mee
 
 async function onLeave(trx: Trx, companyId: string, p: TopicPayload<'hr.leave.approved'>, deps: DomainEventDeps) {
   const key: SourceKey = { companyId, sourceModule: 'hr', entityType: 'leave', entityId: p.leave_id };
-  const removes = p.status !== 'APPROVED';
-  if (!(await acceptSourceVersion(trx, key, date(p.updated_at), removes))) return;
-  if (removes) return cancel(trx, key);
+  if (!(await updateToWrite(trx, key, p.updated_at, p.status !== 'APPROVED'))) return;
   const name = await deps.userName(companyId, p.employee_id);
   await mirror(trx, leaveDraft(key, p, await companyTimeZone(trx, companyId), name), [{ userId: p.employee_id, isOrganizer: true, status: 'ACCEPTED' }], deps);
 }
