@@ -77,6 +77,8 @@ export interface AttendanceTable {
   left_at: Timestamp | null;
   /** When reconciliation last saw the session in the room: where an interval whose `left` was lost is closed. */
   last_seen_at: Timestamp | null;
+  /** `left_at` is meet's inference (the class ended, reconciliation no longer saw it), not LiveKit's participant_left. */
+  left_inferred: Generated<boolean>;
   created_at: CreatedAt;
 }
 

@@ -137,4 +137,14 @@ export const meetMigrations: Migrations = {
       await db.schema.withSchema('meet').alterTable('attendance').addColumn('last_seen_at', 'timestamptz').execute();
     },
   },
+  // An interval meet closed itself (class end, reconciliation) rather than by LiveKit's participant_left: a later left corrects it.
+  '0005-attendance-left-inferred': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .withSchema('meet')
+        .alterTable('attendance')
+        .addColumn('left_inferred', 'boolean', (col) => col.notNull().defaultTo(false))
+        .execute();
+    },
+  },
 };

@@ -2,7 +2,9 @@
  * Attendance intervals, one per LiveKit participant session (its sid). The
  * `joined` and `left` events of a session may arrive in either order, or one
  * of them not at all: each fills its own column and the reads only count
- * intervals whose start is known.
+ * intervals whose start is known. An interval meet closed itself (the class
+ * ended, reconciliation lost sight of it) is marked inferred: LiveKit's own
+ * `left`, delivered later, replaces that time, earlier or not.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { AttendanceTable, MeetDatabase, ParticipantKind } from '../database.js';
@@ -25,7 +27,7 @@ export interface SessionFacts {
 export class AttendanceRepository {
   constructor(private readonly db: Kysely<MeetDatabase>) {}
 
-  /** Records what is known of a session; known facts are never overwritten by unknown ones. */
+  /** Records what is known of a session; known facts are never overwritten by unknown ones, inferred ones are. */
   async recordSession(facts: SessionFacts): Promise<void> {
     await this.db
       .insertInto('attendance')
@@ -41,19 +43,26 @@ export class AttendanceRepository {
       })
       .onConflict((oc) =>
         oc.columns(['live_class_id', 'participant_sid']).doUpdateSet({
-          // The earliest start and the latest end win, whatever the arrival order.
+          // The earliest start and the latest end win, whatever the arrival order; LiveKit's end beats meet's guess.
           joined_at: sql`LEAST(attendance.joined_at, excluded.joined_at)`,
-          left_at: sql`GREATEST(attendance.left_at, excluded.left_at)`,
+          left_at: sql`CASE WHEN excluded.left_at IS NOT NULL AND attendance.left_inferred THEN excluded.left_at
+            ELSE GREATEST(attendance.left_at, excluded.left_at) END`,
+          left_inferred: sql`attendance.left_inferred AND excluded.left_at IS NULL`,
         }),
       )
       .execute();
+  }
+
+  /** A session LiveKit says never became active (participant_connection_aborted): it was no presence. */
+  async forgetSession(liveClassId: string, sid: string): Promise<void> {
+    await this.db.deleteFrom('attendance').where('live_class_id', '=', liveClassId).where('participant_sid', '=', sid).execute();
   }
 
   /** Closes every interval of a class still open (the room is gone). */
   async closeOpen(liveClassId: string, at: Date, exceptSids: readonly string[] = []): Promise<number> {
     let query = this.db
       .updateTable('attendance')
-      .set({ left_at: sql`GREATEST(joined_at, ${at}::timestamptz)` })
+      .set({ left_at: sql`GREATEST(joined_at, ${at}::timestamptz)`, left_inferred: true })
       .where('live_class_id', '=', liveClassId)
       .where('joined_at', 'is not', null)
       .where('left_at', 'is', null);
@@ -82,7 +91,7 @@ export class AttendanceRepository {
   async closeDeparted(liveClassId: string, at: Date, presentSids: readonly string[] = []): Promise<number> {
     let query = this.db
       .updateTable('attendance')
-      .set({ left_at: sql`LEAST(${at}::timestamptz, GREATEST(joined_at, COALESCE(last_seen_at, joined_at)))` })
+      .set({ left_at: sql`LEAST(${at}::timestamptz, GREATEST(joined_at, COALESCE(last_seen_at, joined_at)))`, left_inferred: true })
       .where('live_class_id', '=', liveClassId)
       .where('joined_at', 'is not', null)
       .where('left_at', 'is', null);

@@ -88,6 +88,9 @@ export class LiveKitWebhookHandler {
         return { outcome: 'applied', wentLive: live };
       }
       case 'room_finished': {
+        // LiveKit delivers webhooks concurrently and retries late: the finish of a room closed before this class went LIVE
+        // (students waited, left, the room closed; the teacher then opened a new one) is no end of it.
+        if (liveClass.startedAt && event.createdAt < liveClass.startedAt) return { outcome: 'ignored' };
         // A room that closes before anyone made the class live (empty timeout, students left) leaves it SCHEDULED, to be opened again.
         if (liveClass.status === 'SCHEDULED') {
           await classes.update(liveClass.id, { room_opened_at: null });
@@ -117,8 +120,14 @@ export class LiveKitWebhookHandler {
           evict: await this.removedOne(trx, current, participant.identity),
         };
       }
-      case 'participant_left':
       case 'participant_connection_aborted': {
+        // Sent instead of participant_left for a session that never became active (and so had no participant_joined):
+        // nobody was present; a session reconciliation saw while it was still connecting is forgotten.
+        if (!event.participant) return { outcome: 'ignored' };
+        await new AttendanceRepository(trx).forgetSession(liveClass.id, event.participant.sid);
+        return { outcome: 'applied' };
+      }
+      case 'participant_left': {
         if (!event.participant) return { outcome: 'ignored' };
         // LiveKit's own time of the departure, never past the class's end (closing the class closed this interval there).
         const leftAt = liveClass.endedAt && liveClass.endedAt < event.createdAt ? liveClass.endedAt : event.createdAt;
