@@ -221,7 +221,7 @@ export type ModerationEntry = {
   /** Who acted; null when meet itself did (reconciliation removing a user no longer enrolled). */
   actor: Maybe<User>;
   at: Scalars['DateTime']['output'];
-  /** The muted track (`MICROPHONE TR_…`), or why meet removed the user (`not_enrolled`, `removed`). */
+  /** The muted track (`MICROPHONE TR_…`), or why meet removed the user (`not_enrolled`, `not_teacher`, `removed`). */
   detail: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   target: User;

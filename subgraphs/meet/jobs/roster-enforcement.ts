@@ -5,8 +5,11 @@
  * academy for each live course's participants (its `_entities` contract, as
  * a meet service identity) and removes from the room every person who is
  * neither a participant of the course nor there as a company admin or the
- * host, and everyone a moderator removed. Each removal is audited (actor:
- * meet itself). When academy cannot answer, nobody is removed.
+ * host, everyone a moderator removed, and everyone holding a teacher's token
+ * (room admin, every source) who is no longer a teacher of the course (Moodle
+ * changed their role mid-class): joining again gives them a student's token.
+ * Each removal is audited (actor: meet itself). When academy cannot answer,
+ * nobody is removed.
  */
 import type { Kysely } from 'kysely';
 import type { ParticipantInfo } from 'livekit-server-sdk';
@@ -16,7 +19,7 @@ import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
-import { participantKind, tokenFlag } from '../livekit/participants.js';
+import { participantKind, tokenFlag, tokenRole } from '../livekit/participants.js';
 import type { LiveClassModel } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
@@ -32,12 +35,12 @@ export function academyRoster(config: PlatformConfig): CourseRoster {
 export interface RosterRemoval {
   liveClassId: string;
   userId: string;
-  reason: 'not_enrolled' | 'removed';
+  reason: 'not_enrolled' | 'not_teacher' | 'removed';
 }
 
 export class RosterEnforcement {
-  /** Rosters read in this run, by company and course. */
-  private readonly rosters = new Map<string, Promise<Set<string> | null>>();
+  /** Rosters read in this run, by company and course: who may be in the room, and who of them may moderate it. */
+  private readonly rosters = new Map<string, Promise<{ enrolled: Set<string>; teachers: Set<string> } | null>>();
 
   constructor(
     private readonly db: Kysely<MeetDatabase>,
@@ -56,13 +59,19 @@ export class RosterEnforcement {
         !tokenFlag(participant.metadata, 'admin'),
     );
     if (people.length === 0) return [];
-    const enrolled = await this.enrolled(liveClass);
-    if (!enrolled) return [];
+    const roster = await this.enrolled(liveClass);
+    if (!roster) return [];
     const standing = new ClassParticipantRepository(this.db);
     const removals: RosterRemoval[] = [];
     for (const participant of people) {
       const userId = participant.identity;
-      const reason = !enrolled.has(userId) ? 'not_enrolled' : (await standing.find(liveClass.id, userId))?.removed_at ? 'removed' : null;
+      const reason = !roster.enrolled.has(userId)
+        ? 'not_enrolled'
+        : tokenRole(participant.metadata) === 'teacher' && !roster.teachers.has(userId)
+          ? 'not_teacher'
+          : (await standing.find(liveClass.id, userId))?.removed_at
+            ? 'removed'
+            : null;
       if (!reason) continue;
       try {
         if (!(await this.livekit.removeParticipant(liveClass.roomName, userId))) continue; // gone meanwhile
@@ -81,12 +90,13 @@ export class RosterEnforcement {
     return removals;
   }
 
-  private enrolled(liveClass: LiveClassModel): Promise<Set<string> | null> {
+  private enrolled(liveClass: LiveClassModel): Promise<{ enrolled: Set<string>; teachers: Set<string> } | null> {
     const key = `${liveClass.companyId}/${liveClass.courseId}`;
     let roster = this.rosters.get(key);
     if (!roster) {
       roster = this.roster(liveClass.companyId, liveClass.courseId).then(
-        (course) => (course ? new Set([...course.teachers, ...course.students].map((user) => user.id)) : null),
+        (course) =>
+          course ? { enrolled: new Set([...course.teachers, ...course.students].map((user) => user.id)), teachers: new Set(course.teachers.map((user) => user.id)) } : null,
         (error: unknown) => {
           this.log.warn({ err: error, courseId: liveClass.courseId }, 'reconciliation: academy could not list the course\u2019s participants');
           return null;

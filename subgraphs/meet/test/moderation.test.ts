@@ -236,4 +236,39 @@ describe('live class moderation (through the gateway)', () => {
     const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
     expect(log).toEqual([{ action: 'REMOVED', actor: null, target: { id: '6', fullName: 'Sita Kapoor' }, detail: 'not_enrolled', at: expect.any(String) }]);
   });
+
+  it('reconciliation takes a teacher’s token out of the room once Moodle made them a student mid-class; they come back as one', async () => {
+    const { config } = platform;
+    const api = new LiveKitApi(config, config.meet);
+    const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
+    const reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+    const liveClass = await schedule();
+    await enter('tara.teacher', liveClass.id);
+    // Sita is made a teacher of the course in Moodle, and joins as one (room admin, every source).
+    const assignment = sql`FROM moodle.mdl_role_assignments ra USING moodle.mdl_context c
+      WHERE ra.contextid = c.id AND c.contextlevel = 50 AND c.instanceid = 101 AND ra.userid = 6 AND ra.roleid = (SELECT id FROM moodle.mdl_role WHERE shortname = 'editingteacher')`;
+    await sql`INSERT INTO moodle.mdl_role_assignments (roleid, contextid, userid)
+      SELECT r.id, c.id, 6 FROM moodle.mdl_role r, moodle.mdl_context c WHERE r.shortname = 'editingteacher' AND c.contextlevel = 50 AND c.instanceid = 101`.execute(db);
+    try {
+      expect((await gql('sita.student', JOIN, { id: liveClass.id })).joinLiveClass.canPublish).toBe(true);
+      const asTeacher = await enter('sita.student', liveClass.id);
+      expect(JSON.parse(asTeacher.metadata!).role).toBe('teacher');
+      expect((await reconciler.reconcile()).removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([]);
+      // Moodle takes the teacher role back mid-class: she stays enrolled, as a student.
+      await sql`DELETE ${assignment}`.execute(db);
+      const report = await reconciler.reconcile();
+      expect(report.removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([{ liveClassId: liveClass.id, userId: '6', reason: 'not_teacher' }]);
+      expect(livekit.participant(liveClass.roomName, '6')).toBeUndefined();
+      // Joining again hands her a student's token, which stays.
+      const asStudent = await enter('sita.student', liveClass.id);
+      expect(JSON.parse(asStudent.metadata!).role).toBe('student');
+      expect(asStudent.permission!.canPublish).toBe(false);
+      expect((await reconciler.reconcile()).removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([]);
+    } finally {
+      await sql`DELETE ${assignment}`.execute(db);
+      await reconciler.stop();
+    }
+    const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
+    expect(log).toEqual([{ action: 'REMOVED', actor: null, target: { id: '6', fullName: 'Sita Kapoor' }, detail: 'not_teacher', at: expect.any(String) }]);
+  });
 });
