@@ -7,6 +7,7 @@
  */
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { endAfterUnreadBody } from './unread-body.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
 
@@ -15,7 +16,11 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
   return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name)));
 }
 
-/** Streams `request` into `upstream`, then its answer into `response`; rejects when either way fails. */
+/**
+ * Streams `request` into `upstream`, and the upstream's answer into `response` as soon as it comes: an upstream
+ * may refuse before it took the whole body (a bad signature, a wrong size) and close. Rejects when the upstream
+ * fails before answering, or when the answer cannot be relayed.
+ */
 export async function relayExchange(request: IncomingMessage, upstream: ClientRequest, response: ServerResponse): Promise<void> {
   // The caller left before its answer was through: nothing is waiting for the service's work.
   response.once('close', () => {
@@ -23,13 +28,27 @@ export async function relayExchange(request: IncomingMessage, upstream: ClientRe
   });
   const answered = new Promise<IncomingMessage>((resolve, reject) => {
     upstream.once('response', resolve);
-    upstream.once('error', reject);
+    // Kept for the exchange's whole life: sending the rest of a refused body fails (EPIPE) after the answer came.
+    upstream.on('error', reject);
   });
   // When sending the request fails, the caller handles the error; this keeps the
   // same rejection from also surfacing as unhandled (which would end the process).
   answered.catch(() => {});
-  await pipeline(request, upstream);
+  // Not pipeline(): when sending fails after the upstream answered, pipeline would destroy the caller's
+  // connection, which has yet to carry that answer (a 502 or a cut socket instead of the service's 4xx).
+  request.pipe(upstream);
+  request.on('error', (error) => upstream.destroy(error));
   const answer = await answered;
+  // Answered before the whole body came: the rest is not sent on, and the caller's connection closes once it came in.
+  const early = !request.complete;
+  if (early) {
+    request.unpipe(upstream);
+    endAfterUnreadBody(request, response);
+  }
   response.writeHead(answer.statusCode ?? 502, endToEndHeaders(answer.headers));
-  await pipeline(answer, response);
+  try {
+    await pipeline(answer, response);
+  } finally {
+    if (early) upstream.destroy();
+  }
 }

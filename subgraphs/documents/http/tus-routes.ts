@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
 import type { FileStore } from '@tus/file-store';
 import { sendJson } from '../../../platform/http/respond.js';
+import { endAfterUnreadBody } from '../../../platform/http/unread-body.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { UploadSessionRepository } from '../repositories/upload-session-repository.js';
@@ -38,10 +39,10 @@ export interface TusRouteDeps {
   log: Logger;
 }
 
-/** Answers before tus read the body: the connection cannot be reused. */
+/** Answers before tus read the body: the connection closes once it came in (see unread-body.ts). */
 function refuse(request: IncomingMessage, response: ServerResponse, status: number, error: string): void {
+  endAfterUnreadBody(request, response);
   sendJson(response, status, { error }, { connection: 'close', 'tus-resumable': '1.0.0' });
-  request.resume();
 }
 
 const tokenOf = (headers: { get(name: string): string | null }) => headers.get(TOKEN_HEADER) ?? undefined;

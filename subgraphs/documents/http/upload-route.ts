@@ -10,6 +10,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream';
 import type { Logger } from '../../../platform/logger.js';
 import { sendJson } from '../../../platform/http/respond.js';
+import { endAfterUnreadBody } from '../../../platform/http/unread-body.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { UploadSessionRepository } from '../repositories/upload-session-repository.js';
 import { UPLOAD_PREFIX } from '../services/upload-service.js';
@@ -18,10 +19,10 @@ import type { StorageBackends } from '../storage/storage-backends.js';
 import { uploadProgress } from './upload-progress.js';
 import type { UrlSigner } from './url-signer.js';
 
-/** Answers before the whole body was read: the connection cannot be reused. */
+/** Answers before the whole body was read: the connection closes once it came in (see unread-body.ts). */
 function refuse(request: IncomingMessage, response: ServerResponse, status: number, error: string): void {
+  endAfterUnreadBody(request, response);
   sendJson(response, status, { error }, { connection: 'close' });
-  request.resume();
 }
 
 export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository, backends: StorageBackends, log: Logger): HttpRoute {

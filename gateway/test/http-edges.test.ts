@@ -1,0 +1,63 @@
+/**
+ * The plain HTTP ways in (files, webhooks, feeds, health), at the protocol's
+ * edges, through the real gateway and the real services behind it: a
+ * refusal sent before a large body was read reaches the client as the
+ * service's 4xx, not as a 502 of the gateway; a known path asked with a
+ * method it does not serve answers 405 with Allow.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../platform/demo/demo-ids.js';
+import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
+
+let platform: TestPlatform;
+let gateway: string;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['academy', 'erp', 'documents'], env: { GATEWAY_RATE_LIMIT_STORE: 'off' } });
+  gateway = new URL(platform.gateway!.url.replace('localhost', '127.0.0.1')).origin;
+});
+afterAll(() => platform?.stop());
+
+/** The public URL's path and query on the gateway (what PUBLIC_URL names in production). */
+const onGateway = (publicUrl: string) => `${gateway}${new URL(publicUrl).pathname}${new URL(publicUrl).search}`;
+
+async function uploadTicket(size: number): Promise<{ uploadId: string; uploadUrl: string }> {
+  const { data, errors } = await platform.query('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+    input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename: 'edge.bin', size },
+  });
+  expect(errors).toBeUndefined();
+  return data.requestDocumentUpload;
+}
+
+const answerOf = async (response: Response) => ({ status: response.status, body: await response.text() });
+
+describe('a refusal before the body was read', () => {
+  // Larger than the sockets' buffers: the service answers and closes while the gateway is still sending.
+  const LARGE = 16 * 1024 * 1024;
+
+  it('reaches the client as the service gave it, for a signed PUT with a bad signature or a wrong size', async () => {
+    const ticket = await uploadTicket(LARGE);
+    const forged = onGateway(ticket.uploadUrl).replace(/sig=[^&]+/, 'sig=forged');
+    expect(await answerOf(await fetch(forged, { method: 'PUT', body: Buffer.alloc(LARGE) }))).toEqual({
+      status: 403,
+      body: JSON.stringify({ error: 'The URL signature is not valid' }),
+    });
+    const small = await uploadTicket(10);
+    expect(await answerOf(await fetch(onGateway(small.uploadUrl), { method: 'PUT', body: Buffer.alloc(LARGE) }))).toEqual({
+      status: 413,
+      body: JSON.stringify({ error: `Content-Length is ${LARGE}, the upload declared 10 bytes` }),
+    });
+    // The ticket is still good, and the gateway still serves.
+    const put = await fetch(onGateway(small.uploadUrl), { method: 'PUT', body: Buffer.alloc(10) });
+    expect(put.status).toBe(200);
+  });
+
+  it('reaches the client as the service gave it, for a tus PATCH with a token for nothing', async () => {
+    const patch = await fetch(`${gateway}/files/tus/00000000-0000-4000-8000-000000000000`, {
+      method: 'PATCH',
+      headers: { 'tus-resumable': '1.0.0', 'upload-token': 'not-a-token', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: Buffer.alloc(LARGE),
+    });
+    expect(patch.status).toBe(401);
+    expect(await patch.json()).toHaveProperty('error');
+  });
+});
