@@ -36,7 +36,7 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
     status,
     started_at: recording.startedAt ?? egress.startedAt,
     ended_at: egress.endedAt,
-    error: egress.error || null,
+    error: egress.error || (status === 'FAILED' && !egress.file ? `egress ended ${egress.status} without a file` : null),
     ...(egress.file && {
       file_key: recording.fileKey ?? egress.file.filename,
       location: egress.file.location || null,

@@ -12,9 +12,9 @@ export function recordingStatusOf(egressStatus: string, hasFile: boolean): Recor
       return 'RECORDING';
     case 'EGRESS_ENDING':
       return 'PROCESSING';
+    // READY means a file to play: an egress that ended with segments (HLS) or streams only left none (recordings
+    // meet starts always write a file; one started elsewhere may not). The time limit stops an egress cleanly.
     case 'EGRESS_COMPLETE':
-      return 'READY';
-    // The time limit stops an egress cleanly: its file is complete.
     case 'EGRESS_LIMIT_REACHED':
       return hasFile ? 'READY' : 'FAILED';
     default:
