@@ -17,10 +17,13 @@ import { withoutAnswerOnlyOverrides } from './remote-equality.js';
 
 type Trx = Transaction<CalendarDatabase>;
 
-/** The remote TZID kept for the round trip (metadata.tzid), or dropped when the remote names an IANA zone again. */
-function withTzid(metadata: Record<string, unknown>, tzid: string | null): Record<string, unknown> {
-  const { tzid: _previous, ...rest } = metadata;
-  return tzid ? { ...rest, tzid } : rest;
+/**
+ * What the remote says that our columns do not hold, kept for the round trip: its TZID when it is not
+ * the IANA name we expand in (metadata.tzid), and whether it shows as free (metadata.transparent).
+ */
+function withRemoteMetadata(metadata: Record<string, unknown>, remote: RemoteEvent): Record<string, unknown> {
+  const { tzid: _tzid, transparent: _transparent, ...rest } = metadata;
+  return { ...rest, ...(remote.tzid ? { tzid: remote.tzid } : {}), ...(remote.transparent ? { transparent: true } : {}) };
 }
 
 export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
@@ -37,7 +40,7 @@ export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
     exdates: remote.exdates,
     rdates: remote.rdates,
     isCancelled: remote.cancelled,
-    metadata: withTzid(draft.metadata ?? {}, remote.tzid),
+    metadata: withRemoteMetadata(draft.metadata ?? {}, remote),
   };
 }
 
@@ -56,7 +59,7 @@ export function unstorable(remote: RemoteObject, companyId: string): Error | nul
 /** The row of one RECURRENCE-ID override of a series, as the remote describes it. */
 export function overrideRow(series: CalendarEventModel, override: RemoteEvent): NewEventRow {
   const base: EventDraft = { ...draftOf(series), parentId: series.id, recurrenceId: override.recurrenceId, externalId: null };
-  return draftToRow({ ...withRemote(base, override), recurrenceRule: null, exdates: [], rdates: [] });
+  return { ...draftToRow({ ...withRemote(base, override), recurrenceRule: null, exdates: [], rdates: [] }), sequence: override.sequence };
 }
 
 /** Our own event takes the remote version; returns it as stored (its updated_at is the new synced version). */
@@ -64,7 +67,7 @@ export async function applyRemoteEdit(trx: Trx, events: EventRepository, event: 
   let updated = event;
   if (remote.master) {
     const row = draftToRow(withRemote(draftOf(event), remote.master));
-    updated = (await updateEventRow(trx, event.companyId, event.id, { ...row, sequence: event.sequence + 1, last_synced_at: new Date() }))!;
+    updated = (await updateEventRow(trx, event.companyId, event.id, { ...row, sequence: Math.max(event.sequence + 1, remote.master.sequence), last_synced_at: new Date() }))!;
   }
   const existing = await events.overridesFor(trx, updated.companyId, updated.id);
   // Overrides that only carry answers are not edits of the occurrence: they do not become rows.
@@ -123,6 +126,7 @@ export async function createFromRemote(trx: Trx, owner: RemoteOwner, remotes: re
     ...draftToRow(
       withRemote({ companyId: owner.companyId, title: '', start: remote.master!.start, eventType: 'CUSTOM', organizerId: owner.userId, externalId: remote.uid }, remote.master!),
     ),
+    sequence: remote.master!.sequence,
     last_synced_at: new Date(),
   }));
   const created = new Map((await insertEvents(trx, rows, { userId: owner.userId, isOrganizer: true, status: 'ACCEPTED' })).map((event) => [event.externalId!, event]));

@@ -14,6 +14,7 @@ import { addScheduling, readAttendees, type Contacts, type RemoteAttendee } from
 import { instantOf, wallTimeIn } from '../recurrence/time-zones.js';
 import { ianaZoneFor } from './remote-zones.js';
 import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
+import { isTransparent } from '../services/event-transparency.js';
 
 const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
 
@@ -36,6 +37,10 @@ export interface RemoteEvent {
   recurrenceId: Date | null;
   lastModified: Date | null;
   cancelled: boolean;
+  /** Shown as free there (TRANSP:TRANSPARENT, or Outlook's busy status FREE): it blocks nobody's time. */
+  transparent: boolean;
+  /** The app's SEQUENCE: ours continues from it, so what we write next supersedes what the app wrote. */
+  sequence: number;
   /** ORGANIZER's address, lower-cased, without mailto:. */
   organizer: string | null;
   attendees: RemoteAttendee[];
@@ -106,6 +111,7 @@ function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, 
   for (const date of event.exdates) addTime(component, 'exdate', date, event, used);
   for (const date of event.rdates) addTime(component, 'rdate', date, event, used);
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
+  component.addPropertyWithValue('transp', isTransparent(event) ? 'TRANSPARENT' : 'OPAQUE');
   component.addPropertyWithValue('x-bheem-event-type', event.eventType);
   // VEVENT has no completed status (RFC 5545 keeps that for VTODO): the SUMMARY says it, and this for programs.
   if (event.completed) component.addPropertyWithValue('x-bheem-completed', 'TRUE');
@@ -216,9 +222,17 @@ function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zo
   return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC', tzid: null };
 }
 
-function readTimes(component: ICAL.Component, name: string): Date[] {
+/**
+ * EXDATE or RDATE instants. A PERIOD (RDATE, RFC 5545 3.8.5.2) counts by its
+ * start; a DATE of a timed series stands for that day's occurrence, at the
+ * series' wall time in its zone.
+ */
+function readTimes(component: ICAL.Component, name: string, start: ReturnType<typeof readTime>): Date[] {
+  const wall = start.allDay ? null : wallTimeIn(start.instant, start.zone);
   return component.getAllProperties(name).flatMap((property) =>
-    (property.getValues() as ICAL.Time[]).map((time) => {
+    (property.getValues() as (ICAL.Time | ICAL.Period)[]).map((value) => {
+      const time = value instanceof ICAL.Period ? value.start : value;
+      if (time.isDate && wall) return instantOf({ ...wall, year: time.year, month: time.month, day: time.day }, start.zone);
       const single = new ICAL.Property(name);
       single.setValue(time);
       const tzid = property.getParameter('tzid');
@@ -226,6 +240,12 @@ function readTimes(component: ICAL.Component, name: string): Date[] {
       return readTime(single).instant;
     }),
   );
+}
+
+/** SEQUENCE as a non-negative integer our column holds (a missing or malformed one is 0). */
+function sequenceOf(component: ICAL.Component): number {
+  const value = Number(component.getFirstPropertyValue('sequence'));
+  return Number.isInteger(value) && value > 0 ? Math.min(value, 2 ** 31 - 2) : 0;
 }
 
 function readEvent(component: ICAL.Component): RemoteEvent {
@@ -253,11 +273,13 @@ function readEvent(component: ICAL.Component): RemoteEvent {
     tzid: start.tzid,
     // ical.js writes COUNT=0 back as no COUNT at all (an endless series): keep it, for the rule check to refuse as GraphQL does.
     recurrenceRule: rrule ? (rrule.count === 0 ? `${rrule.toString()};COUNT=0` : rrule.toString()) : null,
-    exdates: readTimes(component, 'exdate'),
-    rdates: readTimes(component, 'rdate'),
+    exdates: readTimes(component, 'exdate', start),
+    rdates: readTimes(component, 'rdate', start),
     recurrenceId: recurrenceId ? readTime(recurrenceId).instant : null,
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
+    transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',
+    sequence: sequenceOf(component),
     ...readAttendees(component),
   };
 }

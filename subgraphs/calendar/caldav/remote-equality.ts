@@ -8,6 +8,7 @@
 import type { CalendarEventModel } from '../models.js';
 import type { NewEventRow } from '../repositories/event-writes.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
+import { isTransparent } from '../services/event-transparency.js';
 import { overrideRow, withRemote } from './apply-remote.js';
 import type { RemoteObject } from './icalendar.js';
 
@@ -15,7 +16,9 @@ const CONTENT = ['title', 'description', 'location', 'start_time', 'end_time', '
 
 function contentOf(row: NewEventRow): string {
   const plain = (value: unknown): unknown => (value instanceof Date ? value.getTime() : Array.isArray(value) ? value.map(plain) : (value ?? null));
-  return JSON.stringify(CONTENT.map((column) => plain(row[column])));
+  // Whether it shows as free, as we would write it (draftToRow gives metadata as JSON text).
+  const transparent = isTransparent({ eventType: row.event_type, metadata: JSON.parse(String(row.metadata ?? '{}')) });
+  return JSON.stringify([...CONTENT.map((column) => plain(row[column])), transparent]);
 }
 
 const time = (date: Date | null) => date?.getTime() ?? null;

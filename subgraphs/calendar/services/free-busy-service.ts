@@ -12,12 +12,11 @@ import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
+import { isTransparent, TRANSPARENT_TYPES } from './event-transparency.js';
 import type { WorkingHoursModel, WorkingHoursRepository } from '../repositories/working-hours-repository.js';
 import type { UserDirectory } from './user-directory.js';
 import { DEFAULT_WORKING_HOURS, workingHoursView } from './working-hours.js';
 
-/** Events that mark a day without blocking anyone's time (iCalendar TRANSP:TRANSPARENT). */
-export const TRANSPARENT_TYPES = ['TASK_DEADLINE', 'MILESTONE', 'REMINDER', 'HOLIDAY'] as const;
 export const MAX_FREE_BUSY_USERS = 50;
 
 export interface Interval {
@@ -106,7 +105,7 @@ export class FreeBusyService {
         const series = this.answerOf(event, participantsOf.get(event.id) ?? [], userId);
         if (!series) continue;
         for (const occurrence of occurrences) {
-          if (!occurrence.end || occurrence.end <= occurrence.start) continue;
+          if (!occurrence.end || occurrence.end <= occurrence.start || isTransparent(occurrence.event)) continue;
           const answer = (occurrence.recurrenceId && answered.get(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) || series;
           if (answer === 'DECLINED') continue;
           const status: FreeBusyStatus = event.eventType === 'LEAVE' ? 'OUT_OF_OFFICE' : answer === 'TENTATIVE' ? 'TENTATIVE' : 'BUSY';

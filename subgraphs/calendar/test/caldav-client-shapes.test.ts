@@ -1,0 +1,252 @@
+/**
+ * Objects shaped as the calendar apps people already run write them (Outlook,
+ * Apple Calendar, Google Calendar, Thunderbird), put into the user's real
+ * Radicale calendar: what Bheem shows of them after a sync, and what those
+ * apps read back after Bheem pushes its own change.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import { parseICalendar } from '../caldav/icalendar.js';
+import * as caldav from './caldav-client.js';
+
+const PASSWORD = 'tara-app-password';
+const TARA = '3';
+let radicale: RunningRadicale;
+let platform: TestPlatform;
+let accountId: string;
+let calendarUrl: string;
+
+const calendar = subgraphCaller(() => platform, 'calendar');
+const ok = async (query: string, variables?: Record<string, unknown>) => dataOf(await calendar('tara.teacher', query, variables));
+const auth = caldav.basicAuth('tara', PASSWORD);
+const remoteWith = async (text: string) => (await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes(text));
+const put = (name: string, lines: string[]) => caldav.remotePut(new URL(name, calendarUrl).toString(), [...lines, ''].join('\r\n'), auth);
+async function sync() {
+  const status = (await ok(`mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accountId })).syncCalDAV;
+  expect(status).toEqual({ state: 'IDLE', lastError: null });
+}
+const eventTitled = async (title: string, from: string, to: string) =>
+  (await ok(`query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end event { id title } } }`, { from, to })).calendarEvents.filter(
+    (o: any) => o.event.title === title,
+  );
+const rename = (id: string, title: string) => ok(`mutation($id: ID!, $title: String!) { updateCalendarEvent(id: $id, input: { title: $title }) { id } }`, { id, title });
+/** The first VEVENT (the series) of an object's text. */
+const master = (data: string) => data.split('BEGIN:VEVENT')[1]!.split('END:VEVENT')[0]!;
+const vcalendar = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example Corp.//Groupware 9.1//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
+
+beforeAll(async () => {
+  radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
+  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
+  const { connectCalDAVAccount } = await ok(caldav.CONNECT_CALDAV, { url: radicale.url, username: 'tara', password: PASSWORD });
+  accountId = connectCalDAVAccount.id;
+  calendarUrl = connectCalDAVAccount.calendarUrl;
+  await sync();
+});
+afterAll(async () => {
+  await platform?.stop();
+  await radicale?.stop();
+});
+
+const WINDOWS_BERLIN = [
+  'BEGIN:VTIMEZONE',
+  'TZID:W. Europe Standard Time',
+  'BEGIN:STANDARD',
+  'DTSTART:16010101T030000',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10',
+  'END:STANDARD',
+  'BEGIN:DAYLIGHT',
+  'DTSTART:16010101T020000',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3',
+  'END:DAYLIGHT',
+  'END:VTIMEZONE',
+];
+
+describe('objects written by other calendar apps', () => {
+  it('an Outlook series at SEQUENCE:7 goes back, after an edit here, with a higher SEQUENCE', async () => {
+    // Outlook counts every change it makes in SEQUENCE; scheduling clients drop an update whose SEQUENCE is not higher than theirs.
+    await put('outlook-budget.ics', [
+      'BEGIN:VCALENDAR',
+      'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'VERSION:2.0',
+      ...WINDOWS_BERLIN,
+      'BEGIN:VEVENT',
+      'UID:040000008200E00074C5B7101A82E0080000000030A1B2C3D4E5F601000000000000000010000000',
+      'DTSTAMP:20260301T100000Z',
+      'LAST-MODIFIED:20260301T100000Z',
+      'SEQUENCE:7',
+      'DTSTART;TZID=W. Europe Standard Time:20260324T090000',
+      'DTEND;TZID=W. Europe Standard Time:20260324T093000',
+      'RRULE:FREQ=WEEKLY;COUNT=3;BYDAY=TU',
+      'SUMMARY:Budget sync',
+      'X-MICROSOFT-CDO-BUSYSTATUS:BUSY',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:040000008200E00074C5B7101A82E0080000000030A1B2C3D4E5F601000000000000000010000000',
+      'DTSTAMP:20260301T100000Z',
+      'LAST-MODIFIED:20260301T100000Z',
+      'SEQUENCE:9',
+      'RECURRENCE-ID;TZID=W. Europe Standard Time:20260331T090000',
+      'DTSTART;TZID=W. Europe Standard Time:20260331T140000',
+      'DTEND;TZID=W. Europe Standard Time:20260331T143000',
+      'SUMMARY:Budget sync (moved)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await sync();
+    const [first] = await eventTitled('Budget sync', '2026-03-23T00:00:00Z', '2026-04-10T00:00:00Z');
+    expect(first.start).toBe('2026-03-24T08:00:00.000Z'); // CET; the moved one is after the change to CEST
+    expect((await eventTitled('Budget sync (moved)', '2026-03-23T00:00:00Z', '2026-04-10T00:00:00Z'))[0].start).toBe('2026-03-31T12:00:00.000Z');
+    await rename(first.event.id, 'Budget sync (Q2)');
+    await sync();
+    const data = (await remoteWith('SUMMARY:Budget sync (Q2)'))!.data;
+    expect(Number(/SEQUENCE:(\d+)/.exec(master(data))![1])).toBeGreaterThan(7);
+    const override = data.split('BEGIN:VEVENT').find((part) => part.includes('RECURRENCE-ID'))!;
+    expect(Number(/SEQUENCE:(\d+)/.exec(override)![1])).toBeGreaterThanOrEqual(9);
+    expect(master(data)).toContain('DTSTART;TZID=W. Europe Standard Time:20260324T090000');
+  });
+
+  it('events shown as free there (TRANSP, Outlook\u2019s busy status) do not make the user busy, and stay free after a push', async () => {
+    // Apple: an all-day event marked "show as free"; Outlook: a timed one whose busy status is Free; Google: a plain busy one.
+    await put('apple-conference.ics', [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Apple Inc.//macOS 15.1//EN',
+      'CALSCALE:GREGORIAN',
+      'BEGIN:VEVENT',
+      'UID:7F1C2B9A-3D4E-4F50-9A8B-1C2D3E4F5A6B',
+      'DTSTAMP:20260501T080000Z',
+      'CREATED:20260501T080000Z',
+      'DTSTART;VALUE=DATE:20260601',
+      'DTEND;VALUE=DATE:20260603',
+      'SUMMARY:Physics conference',
+      'TRANSP:TRANSPARENT',
+      'X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await put('outlook-free.ics', [
+      'BEGIN:VCALENDAR',
+      'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'VERSION:2.0',
+      ...WINDOWS_BERLIN,
+      'BEGIN:VEVENT',
+      'UID:040000008200E00074C5B7101A82E00800000000FREE0000000000000000000000000000000000000',
+      'DTSTAMP:20260501T080000Z',
+      'DTSTART;TZID=W. Europe Standard Time:20260602T150000',
+      'DTEND;TZID=W. Europe Standard Time:20260602T160000',
+      'SUMMARY:Optional reading hour',
+      'X-MICROSOFT-CDO-BUSYSTATUS:FREE',
+      'X-MICROSOFT-CDO-ALLDAYEVENT:FALSE',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await put('google-busy.ics', [
+      'BEGIN:VCALENDAR',
+      'PRODID:-//Google Inc//Google Calendar 70.9054//EN',
+      'VERSION:2.0',
+      'BEGIN:VEVENT',
+      'UID:2k9v3c8f7l1m0n4b6q5r@google.com',
+      'DTSTAMP:20260501T080000Z',
+      'DTSTART:20260602T100000Z',
+      'DTEND:20260602T110000Z',
+      'SUMMARY:Faculty meeting',
+      'TRANSP:OPAQUE',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await sync();
+    const FREE_BUSY = `query { freeBusy(userIds: ["${TARA}"], from: "2026-06-01T00:00:00Z", to: "2026-06-03T00:00:00Z") { busy { start end } } }`;
+    expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([{ start: '2026-06-02T10:00:00.000Z', end: '2026-06-02T11:00:00.000Z' }]);
+    // Shown all the same.
+    expect(await eventTitled('Physics conference', '2026-06-01T00:00:00Z', '2026-06-03T00:00:00Z')).toHaveLength(1);
+
+    // Renamed here: what goes back still says free, and the user is still free.
+    const [conference] = await eventTitled('Physics conference', '2026-06-01T00:00:00Z', '2026-06-03T00:00:00Z');
+    await rename(conference.event.id, 'Physics conference (Leipzig)');
+    const [reading] = await eventTitled('Optional reading hour', '2026-06-01T00:00:00Z', '2026-06-03T00:00:00Z');
+    await rename(reading.event.id, 'Optional reading hour (room 2)');
+    await sync();
+    expect(master((await remoteWith('SUMMARY:Physics conference (Leipzig)'))!.data)).toContain('TRANSP:TRANSPARENT');
+    expect(master((await remoteWith('SUMMARY:Optional reading hour (room 2)'))!.data)).toContain('TRANSP:TRANSPARENT');
+    expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([{ start: '2026-06-02T10:00:00.000Z', end: '2026-06-02T11:00:00.000Z' }]);
+
+    // Made busy there: busy here.
+    const apple = (await remoteWith('SUMMARY:Physics conference (Leipzig)'))!;
+    await caldav.remotePut(apple.href, apple.data.replace('TRANSP:TRANSPARENT', 'TRANSP:OPAQUE'), auth, apple.etag);
+    await sync();
+    expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([{ start: '2026-06-01T00:00:00.000Z', end: '2026-06-03T00:00:00.000Z' }]);
+
+    // A deadline, which makes nobody busy here, is pushed as free too.
+    expect(master((await remoteWith(`X-BHEEM-SOURCE:project/task/${DEMO_ERP.tasks[2].id}`))!.data)).toContain('TRANSP:TRANSPARENT');
+  });
+
+  it('reads EXDATE dates and RDATEs of a timed series, and a Google series with a cancelled instance in another zone', async () => {
+    const series = (uid: string, title: string, extra: string[]) => [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Example Corp.//Groupware 9.1//EN',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20260601T080000Z',
+      'DTSTART;TZID=Europe/Berlin:20260706T090000',
+      'DTEND;TZID=Europe/Berlin:20260706T100000',
+      `SUMMARY:${title}`,
+      ...extra,
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ];
+    await put('rdates.ics', series('rdates-1', 'Lab rota', ['RDATE:20260711T080000Z,20260712T080000Z']));
+    // An EXDATE given as a DATE removes that day's occurrence of a timed series.
+    await put('exdate-day.ics', series('exdate-day-1', 'Reading group', ['RRULE:FREQ=DAILY;COUNT=4', 'EXDATE;VALUE=DATE:20260707']));
+    // Google: an instance cancelled by an override whose RECURRENCE-ID is in another zone than the series.
+    await put('google-cancelled.ics', [
+      ...series('gcal-cancel-1@google.com', 'Tutorial', ['RRULE:FREQ=DAILY;COUNT=3', 'SEQUENCE:2']).slice(0, -1),
+      'BEGIN:VEVENT',
+      'UID:gcal-cancel-1@google.com',
+      'DTSTAMP:20260601T080000Z',
+      'RECURRENCE-ID;TZID=America/New_York:20260707T030000',
+      'DTSTART;TZID=America/New_York:20260707T030000',
+      'DTEND;TZID=America/New_York:20260707T040000',
+      'SUMMARY:Tutorial',
+      'STATUS:CANCELLED',
+      'SEQUENCE:3',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await sync();
+    const starts = async (title: string) => (await eventTitled(title, '2026-07-01T00:00:00Z', '2026-07-20T00:00:00Z')).map((o: any) => o.start);
+    expect(await starts('Lab rota')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-11T08:00:00.000Z', '2026-07-12T08:00:00.000Z']);
+    expect(await starts('Reading group')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-08T07:00:00.000Z', '2026-07-09T07:00:00.000Z']);
+    expect(await starts('Tutorial')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-08T07:00:00.000Z']);
+    const FREE_BUSY = `query { freeBusy(userIds: ["${TARA}"], from: "2026-07-07T00:00:00Z", to: "2026-07-08T00:00:00Z") { busy { start end } } }`;
+    expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([]);
+  });
+
+  it('reads what Radicale refuses or rewrites but other servers keep: an RDATE PERIOD, an EXDATE DATE of a timed series', () => {
+    // RFC 5545 3.8.5.2: an RDATE may be a PERIOD (start/end or start/duration): its start counts (the object was skipped whole).
+    // An EXDATE DATE removes that day's occurrence (it removed none): Radicale rewrites it to DTSTART's TZID, Nextcloud keeps it.
+    const { master: event } = parseICalendar(
+      vcalendar(
+        'BEGIN:VEVENT',
+        'UID:periods-1',
+        'DTSTAMP:20260601T080000Z',
+        'DTSTART;TZID=Europe/Berlin:20260706T090000',
+        'DURATION:PT1H',
+        'RRULE:FREQ=DAILY;COUNT=4',
+        'EXDATE;VALUE=DATE:20260707,20260708',
+        'RDATE;VALUE=PERIOD:20260711T080000Z/PT1H,20260712T080000Z/20260712T090000Z',
+        'SUMMARY:Lab rota',
+        'END:VEVENT',
+      ),
+    );
+    expect(event!.exdates.map((date) => date.toISOString())).toEqual(['2026-07-07T07:00:00.000Z', '2026-07-08T07:00:00.000Z']);
+    expect(event!.rdates.map((date) => date.toISOString())).toEqual(['2026-07-11T08:00:00.000Z', '2026-07-12T08:00:00.000Z']);
+  });
+});
