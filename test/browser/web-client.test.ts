@@ -8,104 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { assertWebBuilt } from '../../scripts/lib/ensure-web-build.js';
-import { startLiveKitDouble, type LiveKitDouble } from '../livekit/livekit-double.js';
 import { sendWebhook } from '../livekit/send-webhook.js';
-import { startTestPlatform, type TestPlatform } from '../support/test-platform.js';
-import { launchChromium, PHONE, recordProblems, screenshot, type ConsoleProblem } from './browser-session.js';
+import { PHONE, screenshot } from './browser-session.js';
+import { useWebClientStack } from './web-client-stack.js';
 
-let platform: TestPlatform;
-let livekit: LiveKitDouble;
-let browser: Browser;
-let origin: string;
-const contexts: BrowserContext[] = [];
-let problems: ConsoleProblem[] = [];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
-
-beforeAll(async () => {
-  assertWebBuilt();
-  livekit = await startLiveKitDouble();
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  platform = await startTestPlatform({
-    gatewayPort: port,
-    // Signed upload and download URLs name the gateway's origin, as PUBLIC_URL does in production.
-    env: { PUBLIC_URL: origin, LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_ROOM_OPEN_INTERVAL_SECONDS: '0', GATEWAY_RATE_LIMIT_STORE: 'memory' },
-    devToken: () => platform.tokenFor('admin'),
-  });
-  livekit.webhookUrl = `${origin}/webhooks/livekit`;
-  browser = await launchChromium();
-}, 180_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await livekit?.webhooksSettled();
-  await platform?.stop();
-  await livekit?.stop();
-});
-
-afterEach(async () => {
-  for (const context of contexts.splice(0)) await context.close();
-  const seen = problems;
-  problems = [];
-  expect(seen, 'console errors in the pages').toEqual([]);
-});
-
-/**
- * A browser context that cannot reach anything but the gateway (a request
- * elsewhere fails the test: the pages must work offline).
- */
-async function newContext(
-  options: Parameters<Browser['newContext']>[0] = {},
-  allowed?: (text: string) => boolean,
-  alsoReachable: string[] = [],
-  autoSignIn = false,
-): Promise<BrowserContext> {
-  const context = await browser.newContext({ acceptDownloads: true, ...options });
-  contexts.push(context);
-  // As after a sign-out: tests sign in as the user they need, not as the demo administrator.
-  if (!autoSignIn) {
-    await context.addInitScript(() => {
-      if (location.protocol.startsWith('http')) localStorage.setItem('bheem.signed-out', '1'); // about:blank has no storage
-    });
-  }
-  const recorded = recordProblems(context, allowed);
-  const offsite: string[] = [];
-  await context.route('**/*', (route) => {
-    const url = route.request().url();
-    if ([origin, ...alsoReachable, 'data:', 'blob:'].some((allowedStart) => url.startsWith(allowedStart))) return route.continue();
-    offsite.push(url);
-    return route.abort('internetdisconnected');
-  });
-  context.on('close', () => {
-    problems.push(...recorded, ...offsite.map((url) => ({ page: 'network', text: `request off the gateway: ${url}` })));
-  });
-  return context;
-}
-
-/** Signs in through the sign-in page with the keyboard only: label, Tab, Enter. */
-async function signIn(page: Page, username: string, next = '/app/'): Promise<void> {
-  await page.goto(`${origin}/app/sign-in?next=${encodeURIComponent(next.replace(/^\/app/, ''))}`);
-  await page.getByRole('textbox', { name: 'Token', exact: true }).focus();
-  await page.keyboard.insertText(await platform.tokenFor(username));
-  await page.keyboard.press('Tab');
-  await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Sign in');
-  await page.keyboard.press('Enter');
-  await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
-}
+const stack = useWebClientStack();
+const newContext: typeof stack.newContext = (...args) => stack.newContext(...args);
+const signIn = (page: Page, username: string, next?: string) => stack.signIn(page, username, next);
 
 const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000);
 const classItem = (page: Page, title: string) => page.getByTestId('live-classes').locator('li', { hasText: title });
@@ -114,7 +26,7 @@ describe('the explorer', { timeout: 120_000 }, () => {
   it('loads with no network, with the README examples as tabs and the dev token, and runs queries and subscriptions', async () => {
     const context = await newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await page.goto(`${stack.origin}/`, { waitUntil: 'load' });
     await page.locator('.graphiql-container').waitFor();
     const tabs = page.locator('.graphiql-tab');
     await expect.poll(() => tabs.count()).toBeGreaterThanOrEqual(4);
@@ -132,7 +44,7 @@ describe('the explorer', { timeout: 120_000 }, () => {
     // Once meet holds it (through the gateway), classes scheduled after it reach it.
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 30_000 }).toBe(1);
     const title = `Explorer check ${Date.now()}`;
-    const scheduled = await platform.query('tara.teacher', 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id } }', {
+    const scheduled = await stack.platform.query('tara.teacher', 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id } }', {
       input: { courseId: '101', title, scheduledAt: inMinutes(120).toISOString() },
     });
     expect(scheduled.errors).toBeUndefined();
@@ -144,7 +56,7 @@ describe('the explorer', { timeout: 120_000 }, () => {
 describe('the course page', { timeout: 120_000 }, () => {
   it('opens on the demo courses, signed in as the demo administrator (npm start), until the user signs out', async () => {
     const page = await (await newContext({ viewport: { width: 1280, height: 900 } }, undefined, [], true)).newPage();
-    await page.goto(`${origin}/app/`);
+    await page.goto(`${stack.origin}/app/`);
     await page.getByRole('link', { name: 'Physics 101: Mechanics' }).waitFor();
     await page.getByRole('link', { name: 'Calculus II' }).waitFor();
     await screenshot(page, 'courses-demo-admin');
@@ -157,9 +69,9 @@ describe('the course page', { timeout: 120_000 }, () => {
 
   it("shows a class the teacher schedules, and its status going live, on the student's open page without reload", async () => {
     // Joining tries LiveKit at the double's address (an HTTP server, no media): Chromium reports the failed WebSocket itself.
-    const livekitWs = livekit.url.replace(/^http/, 'ws');
-    const fromJoining = (text: string) => text.includes(livekitWs) || text.includes(livekit.url) || text === 'Failed to load resource: net::ERR_FAILED';
-    const student = await (await newContext(PHONE, fromJoining, [livekit.url, livekitWs])).newPage();
+    const livekitWs = stack.livekit.url.replace(/^http/, 'ws');
+    const fromJoining = (text: string) => text.includes(livekitWs) || text.includes(stack.livekit.url) || text === 'Failed to load resource: net::ERR_FAILED';
+    const student = await (await newContext(PHONE, fromJoining, [stack.livekit.url, livekitWs])).newPage();
     await signIn(student, 'sam.student', '/app/');
     await student.getByRole('heading', { name: 'Courses' }).waitFor();
     await student.getByRole('link', { name: 'Physics 101: Mechanics' }).waitFor();
@@ -190,10 +102,10 @@ describe('the course page', { timeout: 120_000 }, () => {
 
     // The teacher enters the room (LiveKit reports it by webhook): the class goes LIVE on the student's page.
     const classId = await classItem(student, title).getAttribute('data-class-id');
-    const join = await platform.query('tara.teacher', 'mutation($id: ID!) { joinLiveClass(id: $id) { roomName } }', { id: classId });
+    const join = await stack.platform.query('tara.teacher', 'mutation($id: ID!) { joinLiveClass(id: $id) { roomName } }', { id: classId });
     expect(join.errors).toBeUndefined();
-    await livekit.webhooksSettled();
-    const joined = await sendWebhook(`${origin}/webhooks/livekit`, 'participant_joined', {
+    await stack.livekit.webhooksSettled();
+    const joined = await sendWebhook(`${stack.origin}/webhooks/livekit`, 'participant_joined', {
       room: { sid: 'RM_browser', name: join.data.joinLiveClass.roomName },
       participant: { sid: 'PA_browser', identity: '3', state: 'ACTIVE', joinedAt: String(Math.floor(Date.now() / 1000)) },
     });
@@ -238,7 +150,7 @@ describe('the course page', { timeout: 120_000 }, () => {
     await teacher.getByLabel(/^Password/).fill('correct horse battery');
     await teacher.getByRole('button', { name: 'Create link' }).click();
     const url = await teacher.getByTestId('share-url').innerText();
-    expect(url.startsWith(`${origin}/files/share/`)).toBe(true);
+    expect(url.startsWith(`${stack.origin}/files/share/`)).toBe(true);
     await screenshot(teacher, 'course-share-link');
     expect((await fetch(url)).status).toBe(401);
     expect((await fetch(url, { headers: { 'x-share-password': 'correct horse battery' } })).status).toBe(200);
@@ -278,14 +190,14 @@ describe('the week calendar', { timeout: 120_000 }, () => {
     const feed = await page.getByLabel('Feed URL (keep it secret)').inputValue();
     expect(feed).toMatch(/\/calendar\/feed\//);
     await screenshot(page, 'week');
-    const response = await fetch(feed.replace(/^https?:\/\/[^/]+/, origin));
+    const response = await fetch(feed.replace(/^https?:\/\/[^/]+/, stack.origin));
     expect(response.status).toBe(200);
     expect(await response.text()).toContain('BEGIN:VCALENDAR');
   });
 
   it('shows API errors with their code and message', async () => {
     const page = await (await newContext(PHONE, (text) => /status of 401/.test(text))).newPage();
-    await page.goto(`${origin}/app/sign-in`);
+    await page.goto(`${stack.origin}/app/sign-in`);
     await screenshot(page, 'sign-in-phone');
     await signIn(page, 'sam.student', '/app/courses/999999');
     await page.getByRole('alert').waitFor();
