@@ -3,9 +3,15 @@
  * queries and mutations over HTTP to /graphql, subscriptions over graphql-ws
  * on the same URL with the token in connection_init. Errors are thrown as
  * ApiError with the API's own `extensions.code`, for the page to show.
+ *
+ * A dropped WebSocket is retried without end (at most 30 s apart), and the
+ * subscriptions resubscribe; what changed while it was down was never sent,
+ * so `liveUpdatesInterrupted` lets pages say so and a subscription's
+ * `onResumed` lets them read their data again. A token refused over the
+ * socket (4401 expired, 4403 refused) ends the session as a 401 does.
  */
 import { createClient, type Client } from 'graphql-ws';
-import { watch } from 'vue';
+import { computed, ref, watch } from 'vue';
 import type { TypedDocumentString } from '../gql/graphql';
 import { signOut, token } from './session';
 
@@ -65,41 +71,92 @@ export async function request<TResult, TVariables>(
   return body.data;
 }
 
+/** graphql-ws close codes of a token the gateway no longer takes. */
+const SESSION_ENDED_CODES = [4401, 4403];
+const MAX_RETRY_WAIT_MS = 30_000;
+
 let client: Client | null = null;
+const running = ref(0);
+const socketDown = ref(false);
+const resumedListeners = new Set<() => void>();
+/** The socket dropped while subscriptions run: they are being retried, and what is on screen may be stale. */
+export const liveUpdatesInterrupted = computed(() => socketDown.value && running.value > 0);
+
 // A new token means a new connection: the server reads the token once, in connection_init.
 watch(token, () => {
   void client?.dispose();
   client = null;
+  socketDown.value = false;
 });
+
+/** Exponential from 1 s with jitter, as graphql-ws's own, but capped: a long outage is noticed within 30 s of its end. */
+function retryWait(retries: number): Promise<void> {
+  const wait = Math.min(1000 * 2 ** retries, MAX_RETRY_WAIT_MS) + 300 + Math.random() * 2700;
+  return new Promise((resolve) => setTimeout(resolve, wait));
+}
 
 function wsClient(): Client {
   client ??= createClient({
     url: endpoint.replace(/^http/, 'ws'),
     connectionParams: () => (token.value ? { authorization: `Bearer ${token.value}` } : {}),
     retryAttempts: Number.POSITIVE_INFINITY,
+    retryWait,
     shouldRetry: () => true,
+    on: {
+      closed: (event) => {
+        const code = (event as { code?: number }).code;
+        if (code !== 1000 && !SESSION_ENDED_CODES.includes(code ?? 0)) socketDown.value = true;
+      },
+      connected: (_socket, _payload, wasRetry) => {
+        socketDown.value = false;
+        if (wasRetry) for (const listener of resumedListeners) listener();
+      },
+    },
   });
   return client;
 }
 
-/** Runs a subscription until the returned function is called. */
+/**
+ * Runs a subscription until the returned function is called. `onResumed`:
+ * the connection came back after a drop (the subscription runs again), for
+ * the page to read again what it may have missed.
+ */
 export function subscribe<TResult, TVariables>(
   operation: TypedDocumentString<TResult, TVariables>,
   variables: TVariables,
   onData: (data: TResult) => void,
   onError: (error: ApiError) => void,
+  onResumed?: () => void,
 ): () => void {
-  return wsClient().subscribe<TResult>(
+  let ended = false;
+  const resumed = () => onResumed?.();
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    running.value--;
+    resumedListeners.delete(resumed);
+  };
+  running.value++;
+  resumedListeners.add(resumed);
+  const unsubscribe = wsClient().subscribe<TResult>(
     { query: operation.toString(), variables: variables as Record<string, unknown> },
     {
       next: (result) => {
         if (result.errors?.length) onError(firstError(result.errors as GraphQLErrorShape[]));
         else if (result.data) onData(result.data);
       },
-      error: (error) => onError(error instanceof Error ? new ApiError('SUBSCRIPTION_ERROR', error.message) : new ApiError('SUBSCRIPTION_CLOSED', closeReason(error))),
-      complete: () => {},
+      error: (error) => {
+        end();
+        if (SESSION_ENDED_CODES.includes((error as { code?: number })?.code ?? 0)) return signOut();
+        onError(error instanceof Error ? new ApiError('SUBSCRIPTION_ERROR', error.message) : new ApiError('SUBSCRIPTION_CLOSED', closeReason(error)));
+      },
+      complete: end,
     },
   );
+  return () => {
+    end();
+    unsubscribe();
+  };
 }
 
 function closeReason(event: unknown): string {

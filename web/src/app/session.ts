@@ -62,12 +62,19 @@ export function signIn(jwt: string): Claims {
   if (decoded.expiresAt && decoded.expiresAt.getTime() <= Date.now()) throw new Error('This token has expired: get a new one');
   localStorage.setItem(STORAGE_KEY, jwt.trim());
   localStorage.removeItem(SIGNED_OUT_KEY);
+  sessionEnded.value = null;
   token.value = jwt.trim();
   return decoded;
 }
 
+/** Why the user was signed out without asking (an expired or refused token), for the sign-in page to say. */
+export const sessionEnded = ref<string | null>(null);
+
 /** `explicit`: the user asked (not an expired or refused token). */
 export function signOut(explicit = false): void {
+  if (!token.value) return;
+  const expired = claims.value?.expiresAt !== undefined && claims.value.expiresAt.getTime() <= Date.now();
+  sessionEnded.value = explicit ? null : expired ? 'Your session has expired: sign in again to continue.' : 'Your sign-in was refused: sign in again to continue.';
   localStorage.removeItem(STORAGE_KEY);
   if (explicit) localStorage.setItem(SIGNED_OUT_KEY, '1');
   token.value = null;

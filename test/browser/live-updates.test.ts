@@ -1,0 +1,95 @@
+/**
+ * The course page's live updates when the WebSocket drops and comes back,
+ * and when the token expires under an open page. The student's socket runs
+ * through the test (playwright's routeWebSocket, connected to the real
+ * gateway), which can cut it and refuse new ones for a while, as a network
+ * outage does.
+ */
+import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, screenshot } from './browser-session.js';
+import { useWebClientStack } from './web-client-stack.js';
+
+const stack = useWebClientStack();
+
+/** The context's GraphQL sockets through the test: `cut()` drops them all and refuses new ones until `restore()`. */
+async function cuttableSockets(context: BrowserContext) {
+  const open: WebSocketRoute[] = [];
+  let down = false;
+  await context.routeWebSocket(/\/graphql$/, (socket) => {
+    if (down) return void socket.close({ code: 1012, reason: 'test: network down' });
+    const server = socket.connectToServer();
+    open.push(socket, server);
+  });
+  return {
+    cut: async () => {
+      down = true;
+      for (const socket of open.splice(0)) await socket.close({ code: 1012, reason: 'test: network down' });
+    },
+    restore: () => {
+      down = false;
+    },
+  };
+}
+
+async function scheduleClass(title: string): Promise<string> {
+  const scheduled = await stack.platform.query('tara.teacher', 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id } }', {
+    input: { courseId: '101', title, scheduledAt: new Date(Date.now() + 3 * 3600_000).toISOString() },
+  });
+  expect(scheduled.errors).toBeUndefined();
+  return scheduled.data.scheduleLiveClass.id;
+}
+
+const statusOf = (page: Page, id: string) => page.locator(`li[data-class-id="${id}"]`).getByTestId('status');
+
+async function openCourseAsStudent(token?: string): Promise<{ page: Page; sockets: Awaited<ReturnType<typeof cuttableSockets>> }> {
+  const context = await stack.newContext(PHONE);
+  const sockets = await cuttableSockets(context);
+  const page = await context.newPage();
+  await stack.signIn(page, 'sam.student', '/app/courses/101', token);
+  await page.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
+  await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+  // The subscription is live: a class scheduled now shows.
+  const first = await scheduleClass(`Before the outage ${Date.now()}`);
+  await statusOf(page, first).waitFor({ timeout: 30_000 });
+  return { page, sockets };
+}
+
+describe('live updates of the course page', { timeout: 180_000 }, () => {
+  it('after a dropped WebSocket, shows what changed while it was down, and follows new changes again', async () => {
+    const { page, sockets } = await openCourseAsStudent();
+    const cancelled = await scheduleClass(`Cancelled during the outage ${Date.now()}`);
+    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 30_000 }).toBe('SCHEDULED');
+
+    // The page's socket is closed when cut() returns: what happens now never reaches it through the old socket.
+    await sockets.cut();
+    const cancel = await stack.platform.query('tara.teacher', 'mutation($id: ID!) { cancelLiveClass(id: $id) { status } }', { id: cancelled });
+    expect(cancel.errors).toBeUndefined();
+    sockets.restore();
+
+    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 60_000 }).toBe('CANCELLED');
+    const after = await scheduleClass(`After the outage ${Date.now()}`);
+    await expect.poll(() => statusOf(page, after).innerText(), { timeout: 30_000 }).toBe('SCHEDULED');
+    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+  });
+
+  it('says while the connection is down that live updates are interrupted, and stops saying it once back', async () => {
+    const { page, sockets } = await openCourseAsStudent();
+    await sockets.cut();
+    const notice = page.getByRole('status').filter({ hasText: 'Live updates are interrupted' });
+    await notice.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'course-live-updates-interrupted-phone');
+    sockets.restore();
+    await notice.waitFor({ state: 'detached', timeout: 60_000 });
+  });
+
+  it('sends the user to sign in, saying the session expired, when the token expires under an open page', async () => {
+    const token = await stack.platform.tokenFor('sam.student', { expiresIn: 30 });
+    const { page } = await openCourseAsStudent(token);
+    // The gateway closes the socket (4401) when the token expires; nothing else happens on the page.
+    await page.waitForURL((url) => url.pathname === '/app/sign-in', { timeout: 90_000 });
+    expect(new URL(page.url()).searchParams.get('next')).toBe('/courses/101');
+    await page.getByRole('alert').filter({ hasText: 'Your session has expired' }).waitFor();
+    await screenshot(page, 'sign-in-session-expired-phone');
+  });
+});
