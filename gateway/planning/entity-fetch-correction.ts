@@ -9,7 +9,10 @@
  *   value. Here each required field that takes arguments is fetched under
  *   an alias of its own, with the arguments of the @requires, next to where
  *   the planner fetched it; the representation reads the alias and renames
- *   it back (a KeyRenamer input rewrite). Fields of one fetch that need the
+ *   it back (a KeyRenamer input rewrite). Where the planner already fetches
+ *   it under its own name with exactly those arguments, it is read there:
+ *   a copy would miss the fields later fetches add to its objects (a
+ *   sub-selection another subgraph resolves). Fields of one fetch that need the
  *   same field with different arguments go to separate fetches, run in
  *   parallel.
  * - A representation built on a key the target subgraph cannot resolve
@@ -40,6 +43,11 @@ interface AliasedField {
   alias: string;
   /** The field as the @requires writes it (arguments, sub-selection), aliased. */
   selection: FieldNode;
+  /**
+   * The planner already fetches it under its own name with these arguments: read where it is,
+   * neither copied nor renamed (the fetches that complete its objects go on working on it).
+   */
+  inPlace?: boolean;
 }
 
 /** One field the fetch asks of an entity type, and what its @requires needs. */
@@ -83,6 +91,24 @@ function toPlanSelections(
     const fieldType = context?.metadata.fieldType(typeName, name) ?? '';
     return { kind: 'Field', name, selections: selection.selectionSet && toPlanSelections(selection.selectionSet, fieldType, [...parentPath, name], context) };
   });
+}
+
+/** A field's name and arguments as text (no alias, no sub-selection): two fields alike fetch the same value. */
+function fieldCall(field: FieldNode): string {
+  return print({ ...field, alias: undefined, selectionSet: undefined });
+}
+
+/** `selections` with the aliases of fields read in place (see AliasedField.inPlace) back to their names. */
+function unaliased(selections: QueryPlanSelectionNode[], aliased: readonly AliasedField[]): QueryPlanSelectionNode[] {
+  const names = new Map(aliased.filter((alias) => alias.inPlace).map((alias) => [alias.alias, alias.name]));
+  if (names.size === 0) return selections;
+  const rename = (nodes: QueryPlanSelectionNode[]): QueryPlanSelectionNode[] =>
+    nodes.map((node) =>
+      node.kind === 'Field'
+        ? { ...node, name: names.get(node.name) ?? node.name, selections: node.selections && rename(node.selections) }
+        : { ...node, selections: rename(node.selections) },
+    );
+  return rename(selections);
 }
 
 /** `selections` with fields of one response name (and fragments of one type) merged. */
@@ -179,17 +205,25 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
 
   // Where each aliased field and each fixed key is fetched from: all found, or nothing changes.
   const additions: { site: FetchSite; holder: SelectionSetNode; selections: readonly (FieldNode | SelectionSetNode['selections'][number])[] }[] = [];
-  const added = new Set<string>();
+  const added = new Map<string, boolean>();
   for (const field of asked) {
     if (!byType.has(field.typeName)) continue;
     for (const alias of field.aliased) {
       const text = `${field.typeName}\n${alias.parentPath.join('.')}\n${print(alias.selection)}`;
-      if (added.has(text)) continue;
-      added.add(text);
-      const found = findHolder(earlier, [...site.path, ...alias.parentPath], (candidate) => candidate.name.value === alias.name);
+      const known = added.get(text);
+      if (known !== undefined) {
+        alias.inPlace = known;
+        continue;
+      }
+      const at = [...site.path, ...alias.parentPath];
+      alias.inPlace = findHolder(earlier, at, (candidate) => !candidate.alias && fieldCall(candidate) === fieldCall(alias.selection)) !== undefined;
+      added.set(text, alias.inPlace);
+      if (alias.inPlace) continue;
+      const found = findHolder(earlier, at, (candidate) => candidate.name.value === alias.name);
       if (!found) return;
       additions.push({ ...found, selections: [alias.selection] });
     }
+    if (field.required) field.required = unaliased(field.required, field.aliased);
   }
   for (const correction of byType.values()) {
     if (!correction.keyFixed) continue;
@@ -245,6 +279,7 @@ function correctedFetch(fetch: FetchNode, group: readonly AskedField[], byType: 
   const renamed = new Set<string>();
   for (const field of group) {
     for (const alias of field.aliased) {
+      if (alias.inPlace) continue;
       const path = [`... on ${field.typeName}`, ...alias.parentPath, alias.alias];
       if (renamed.has(path.join('\n'))) continue;
       renamed.add(path.join('\n'));

@@ -5,6 +5,16 @@ import { mergedFetchesSuite } from './merged-fetches.js';
 import { operationsSuite } from './operations.js';
 import { ownershipSuite } from './ownership.js';
 import { plannerCorrectionsSuite } from './planner-corrections.js';
+import { requiresLocalArgumentsSuite } from './requires-local-arguments.js';
 import { requiresProvidesSuite } from './requires-provides.js';
 
-export const ALL_SUITES = [keysSuite, abstractTypesSuite, requiresProvidesSuite, ownershipSuite, operationsSuite, plannerCorrectionsSuite, mergedFetchesSuite];
+export const ALL_SUITES = [
+  keysSuite,
+  abstractTypesSuite,
+  requiresProvidesSuite,
+  requiresLocalArgumentsSuite,
+  ownershipSuite,
+  operationsSuite,
+  plannerCorrectionsSuite,
+  mergedFetchesSuite,
+];

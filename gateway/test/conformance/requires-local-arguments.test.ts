@@ -1,0 +1,4 @@
+import { runSuite } from './support/run-suite.js';
+import { requiresLocalArgumentsSuite } from './suites/requires-local-arguments.js';
+
+runSuite(requiresLocalArgumentsSuite);
