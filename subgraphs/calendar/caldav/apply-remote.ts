@@ -19,11 +19,17 @@ type Trx = Transaction<CalendarDatabase>;
 
 /**
  * What the remote says that our columns do not hold, kept for the round trip: its TZID when it is not
- * the IANA name we expand in (metadata.tzid), and whether it shows as free (metadata.transparent).
+ * the IANA name we expand in (metadata.tzid), whether it shows as free (metadata.transparent), and
+ * whether its times were floating (metadata.floating).
  */
 function withRemoteMetadata(metadata: Record<string, unknown>, remote: RemoteEvent): Record<string, unknown> {
-  const { tzid: _tzid, transparent: _transparent, ...rest } = metadata;
-  return { ...rest, ...(remote.tzid ? { tzid: remote.tzid } : {}), ...(remote.transparent ? { transparent: true } : {}) };
+  const { tzid: _tzid, transparent: _transparent, floating: _floating, ...rest } = metadata;
+  return {
+    ...rest,
+    ...(remote.tzid ? { tzid: remote.tzid } : {}),
+    ...(remote.transparent ? { transparent: true } : {}),
+    ...(remote.floating ? { floating: true } : {}),
+  };
 }
 
 export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {

@@ -31,6 +31,8 @@ export interface RemoteEvent {
   timezone: string;
   /** The remote TZID when it is not the IANA name we expand in (Outlook's "W. Europe Standard Time"): written back as it came. */
   tzid: string | null;
+  /** Floating times (no TZID, no Z): read in the owner's zone, written back floating. */
+  floating: boolean;
   recurrenceRule: string | null;
   exdates: Date[];
   rdates: Date[];
@@ -70,7 +72,11 @@ function timeValue(instant: Date, allDay: boolean, zone: string, used: UsedZones
 
 function addTime(component: ICAL.Component, name: string, instant: Date, event: CalendarEventModel, used: UsedZones): void {
   const remoteTzid = typeof event.metadata.tzid === 'string' ? event.metadata.tzid : null;
-  const { time, tzid } = timeValue(instant, event.allDay, event.timezone, used, remoteTzid);
+  // Floating as it came: the same wall time, without a zone.
+  const { time, tzid } =
+    event.metadata.floating === true && !event.allDay
+      ? { time: ICAL.Time.fromData({ ...wallTimeIn(instant, event.timezone), isDate: false }), tzid: null }
+      : timeValue(instant, event.allDay, event.timezone, used, remoteTzid);
   const property = new ICAL.Property(name, component);
   property.setValue(time);
   if (tzid) property.setParameter('tzid', tzid);
@@ -203,23 +209,36 @@ export function toICalendarFeed(items: readonly CalendarObject[], contacts: Cont
   return calendar.toString();
 }
 
+/** A time as read: its instant, and the zone (and remote TZID) its series expands in. */
+interface ReadTime {
+  instant: Date;
+  allDay: boolean;
+  zone: string;
+  tzid: string | null;
+  floating: boolean;
+}
+
 /**
  * A DATE or DATE-TIME property as an instant: TZID read as an IANA zone (a
  * Windows name or one defined only by its VTIMEZONE mapped to one, see
- * remote-zones.ts), floating times as UTC.
+ * remote-zones.ts). Floating times (RFC 5545 3.3.5: the same wall time in
+ * any zone) and a TZID nobody defines are wall times of `localZone`, the
+ * zone the account's owner works in.
  */
-function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zone: string; tzid: string | null } {
+function readTime(property: ICAL.Property, localZone: string): ReadTime {
   const time = property.getFirstValue() as ICAL.Time;
-  if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC', tzid: null };
+  if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC', tzid: null, floating: false };
   const tzid = property.getParameter('tzid');
   const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
-  if (typeof tzid !== 'string') return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC', tzid: null };
+  const utc = time.zone?.tzid === 'UTC';
+  if (typeof tzid !== 'string') return { instant: instantOf(wall, utc ? 'UTC' : localZone), allDay: false, zone: utc ? 'UTC' : localZone, tzid: null, floating: !utc };
   const defined = time.zone && time.zone !== ICAL.Timezone.localTimezone && time.zone.tzid !== 'floating' && time.zone.tzid !== 'UTC' ? time.zone : null;
   const zone = ianaZoneFor(tzid, defined, new Date(Date.UTC(time.year, time.month - 1, time.day)));
-  if (zone) return { instant: instantOf(wall, zone), allDay: false, zone, tzid: zone === tzid ? null : tzid };
+  if (zone) return { instant: instantOf(wall, zone), allDay: false, zone, tzid: zone === tzid ? null : tzid, floating: false };
   // Defined, but like no zone we know: the instant is still exact, only the series' rule runs in UTC.
-  if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC', tzid: null };
-  return { instant: instantOf(wall, 'UTC'), allDay: false, zone: 'UTC', tzid: null };
+  if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC', tzid: null, floating: false };
+  // Defined nowhere: the owner's wall time, and the TZID goes back as it came (defined by the owner's zone).
+  return { instant: instantOf(wall, localZone), allDay: false, zone: localZone, tzid: localZone === 'UTC' ? null : tzid, floating: false };
 }
 
 /**
@@ -227,7 +246,7 @@ function readTime(property: ICAL.Property): { instant: Date; allDay: boolean; zo
  * start; a DATE of a timed series stands for that day's occurrence, at the
  * series' wall time in its zone.
  */
-function readTimes(component: ICAL.Component, name: string, start: ReturnType<typeof readTime>): Date[] {
+function readTimes(component: ICAL.Component, name: string, start: ReadTime, localZone: string): Date[] {
   const wall = start.allDay ? null : wallTimeIn(start.instant, start.zone);
   return component.getAllProperties(name).flatMap((property) =>
     (property.getValues() as (ICAL.Time | ICAL.Period)[]).map((value) => {
@@ -237,7 +256,7 @@ function readTimes(component: ICAL.Component, name: string, start: ReturnType<ty
       single.setValue(time);
       const tzid = property.getParameter('tzid');
       if (typeof tzid === 'string') single.setParameter('tzid', tzid);
-      return readTime(single).instant;
+      return readTime(single, localZone).instant;
     }),
   );
 }
@@ -248,13 +267,15 @@ function sequenceOf(component: ICAL.Component): number {
   return Number.isInteger(value) && value > 0 ? Math.min(value, 2 ** 31 - 2) : 0;
 }
 
-function readEvent(component: ICAL.Component): RemoteEvent {
+function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
   const dtstart = component.getFirstProperty('dtstart');
   if (!dtstart) throw new Error('VEVENT without DTSTART');
-  const start = readTime(dtstart);
+  const start = readTime(dtstart, localZone);
   const dtend = component.getFirstProperty('dtend');
   const duration = component.getFirstPropertyValue('duration') as ICAL.Duration | null;
-  const end = dtend ? readTime(dtend).instant : duration ? new Date(start.instant.getTime() + duration.toSeconds() * 1000) : null;
+  const stated = dtend ? readTime(dtend, localZone).instant : duration ? new Date(start.instant.getTime() + duration.toSeconds() * 1000) : null;
+  // An end before the start (RFC 5545 forbids it, apps still write it): a moment at the start, shown rather than skipped.
+  const end = stated && stated < start.instant ? start.instant : stated;
   const rrule = component.getFirstPropertyValue('rrule') as ICAL.Recur | null;
   const recurrenceId = component.getFirstProperty('recurrence-id');
   const lastModified = component.getFirstPropertyValue('last-modified') as ICAL.Time | null;
@@ -271,11 +292,12 @@ function readEvent(component: ICAL.Component): RemoteEvent {
     allDay: start.allDay,
     timezone: start.zone,
     tzid: start.tzid,
+    floating: start.floating,
     // ical.js writes COUNT=0 back as no COUNT at all (an endless series): keep it, for the rule check to refuse as GraphQL does.
     recurrenceRule: rrule ? (rrule.count === 0 ? `${rrule.toString()};COUNT=0` : rrule.toString()) : null,
-    exdates: readTimes(component, 'exdate', start),
-    rdates: readTimes(component, 'rdate', start),
-    recurrenceId: recurrenceId ? readTime(recurrenceId).instant : null,
+    exdates: readTimes(component, 'exdate', start, localZone),
+    rdates: readTimes(component, 'rdate', start, localZone),
+    recurrenceId: recurrenceId ? readTime(recurrenceId, localZone).instant : null,
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',
@@ -284,11 +306,12 @@ function readEvent(component: ICAL.Component): RemoteEvent {
   };
 }
 
-export function parseICalendar(text: string): RemoteObject {
+/** A calendar object; `localZone` places its floating times (see readTime). */
+export function parseICalendar(text: string, localZone = 'UTC'): RemoteObject {
   const calendar = new ICAL.Component(ICAL.parse(text));
   const events = calendar.getAllSubcomponents('vevent');
   const uid = String(events[0]?.getFirstPropertyValue('uid') ?? '');
-  const parsed = events.map(readEvent);
+  const parsed = events.map((event) => readEvent(event, localZone));
   // One override per occurrence (RFC 5545 allows one VEVENT per RECURRENCE-ID): of repeats, the last written wins.
   const overrides = new Map<number, RemoteEvent>();
   for (const event of parsed) if (event.recurrenceId) overrides.set(event.recurrenceId.getTime(), event);

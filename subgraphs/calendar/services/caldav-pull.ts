@@ -44,6 +44,8 @@ export interface PullContext {
   /** The account's owner, with the roles of their latest API call, and their address (to find their ATTENDEE). */
   readonly owner: Viewer;
   readonly ownerEmail: string | null;
+  /** The zone the owner works in: where their app's floating times are (ownerTimeZone). */
+  readonly localZone: string;
   /** The calendar's write service acting as the owner. */
   readonly writes: EventWriteService;
   /** Company users by address, when some of these objects name attendees (read once per sync). */
@@ -124,7 +126,7 @@ export class CalDAVPull {
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
       try {
-        const remote = parseICalendar(item.data ?? '');
+        const remote = parseICalendar(item.data ?? '', this.sync.localZone);
         const refusal = unstorable(remote, this.sync.account.company_id);
         if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
         return [{ item, remote }];

@@ -42,6 +42,7 @@ import type { OccurrenceResponse, OccurrenceResponseRepository } from '../reposi
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { CalDAVPull, type PullContext } from './caldav-pull.js';
+import { ownerTimeZone } from './owner-time-zone.js';
 import type { EventWriteService } from './event-write-service.js';
 import type { UserContacts } from './user-contacts.js';
 
@@ -76,6 +77,7 @@ class AccountSync implements PullContext {
   readonly owner: Viewer;
   readonly writes: EventWriteService;
   ownerEmail: string | null = null;
+  localZone = 'UTC';
   /** Addresses of the users named in what is pushed, the owner's first (read once per sync). */
   private contacts: Contacts = new Map();
   /** The owner's default reminders: VALARMs of events without their own. */
@@ -146,6 +148,7 @@ class AccountSync implements PullContext {
     this.contacts = await this.deps.contacts.of(this.account.company_id, [this.account.user_id]);
     this.ownerEmail = this.contacts.get(this.account.user_id)?.email ?? null;
     this.reminders = (await this.deps.reminders.defaultsOf(this.account.company_id, [this.account.user_id])).get(this.account.user_id) ?? [];
+    this.localZone = await ownerTimeZone(this.deps.db, this.account.company_id, this.account.user_id);
     await this.push();
     await new CalDAVPull(this).run();
     await this.progress(0, 0, true);
@@ -288,7 +291,7 @@ class AccountSync implements PullContext {
     }
     // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
     if (remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id])) === 'edit') {
-      const theirs = parseICalendar(remote.data!);
+      const theirs = parseICalendar(remote.data!, this.localZone);
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');

@@ -229,6 +229,52 @@ describe('objects written by other calendar apps', () => {
     expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([]);
   });
 
+  it('reads floating times and a TZID nobody defines in the owner\u2019s zone, writes them back as they came, and shows an event ending before it starts', async () => {
+    await ok(`mutation { setWorkingHours(input: { timezone: "Europe/Berlin", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }) { timezone } }`);
+    const object = (uid: string, title: string, times: string[], extra: string[] = []) => [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Apple Inc.//iPhone OS 18.1//EN',
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      'DTSTAMP:20260801T080000Z',
+      ...times,
+      `SUMMARY:${title}`,
+      ...extra,
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ];
+    // Apple: a floating time (no TZID, no Z) is 09:00 wherever the user is.
+    await put(
+      'apple-floating.ics',
+      object(
+        'A1B2C3D4-FLOAT',
+        'Morning run',
+        ['DTSTART:20260810T090000', 'DTEND:20260810T100000'],
+        ['LOCATION:Stadtpark', 'X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-APPLE-RADIUS=70;X-TITLE=Stadtpark:geo:53.59,10.03'],
+      ),
+    );
+    await put('unknown-zone.ics', object('unknown-zone-1', 'Site visit', ['DTSTART;TZID=Office local time:20260811T090000', 'DTEND;TZID=Office local time:20260811T100000']));
+    await put('backwards.ics', object('backwards-1', 'Backwards', ['DTSTART:20260812T090000Z', 'DTEND:20260812T080000Z']));
+    await sync();
+    const [run] = await eventTitled('Morning run', '2026-08-01T00:00:00Z', '2026-08-20T00:00:00Z');
+    expect(run.start).toBe('2026-08-10T07:00:00.000Z'); // 09:00 in Berlin, where tara works
+    const [visit] = await eventTitled('Site visit', '2026-08-01T00:00:00Z', '2026-08-20T00:00:00Z');
+    expect(visit.start).toBe('2026-08-11T07:00:00.000Z');
+    // RFC 5545 wants DTEND after DTSTART; shown as a moment rather than dropped.
+    expect(await eventTitled('Backwards', '2026-08-01T00:00:00Z', '2026-08-20T00:00:00Z')).toEqual([
+      { start: '2026-08-12T09:00:00.000Z', end: '2026-08-12T09:00:00.000Z', event: expect.objectContaining({ title: 'Backwards' }) },
+    ]);
+
+    await rename(run.event.id, 'Morning run (long)');
+    await rename(visit.event.id, 'Site visit (plant 2)');
+    await sync();
+    expect(master((await remoteWith('SUMMARY:Morning run (long)'))!.data)).toContain('DTSTART:20260810T090000\r\n');
+    const site = (await remoteWith('SUMMARY:Site visit (plant 2)'))!.data;
+    expect(master(site)).toContain('DTSTART;TZID=Office local time:20260811T090000');
+    expect(site).toContain('TZID:Office local time');
+  });
+
   it('reads what Radicale refuses or rewrites but other servers keep: an RDATE PERIOD, an EXDATE DATE of a timed series', () => {
     // RFC 5545 3.8.5.2: an RDATE may be a PERIOD (start/end or start/duration): its start counts (the object was skipped whole).
     // An EXDATE DATE removes that day's occurrence (it removed none): Radicale rewrites it to DTSTART's TZID, Nextcloud keeps it.
