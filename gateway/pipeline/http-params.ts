@@ -59,8 +59,8 @@ export async function readHttpGraphQLRequest(
     raw = method === 'POST' ? await readBody(request, config.maxBodyBytes) : Buffer.alloc(0);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
-    // Do not read the rest of an oversized body: answer and close.
-    return refusal(413, 'PAYLOAD_TOO_LARGE', error.message, { connection: 'close' });
+    // The rest of the body is dropped for a while, then the connection cut (read-body.ts): closed at once, it could lose this answer.
+    return refusal(413, 'PAYLOAD_TOO_LARGE', error.message);
   }
   const url = request.url ?? '/';
   const queryIndex = url.indexOf('?');

@@ -61,3 +61,33 @@ describe('a refusal before the body was read', () => {
     expect(await patch.json()).toHaveProperty('error');
   });
 });
+
+describe('a body past its limit', () => {
+  /** A body without Content-Length (chunked): its size shows only as it comes. */
+  const chunked = (bytes: number) =>
+    new ReadableStream({
+      start(controller) {
+        for (let sent = 0; sent < bytes; sent += 65_536) controller.enqueue(new Uint8Array(65_536));
+        controller.close();
+      },
+    });
+
+  it('answers 413 with a message, chunked as with a Content-Length, on the service and through the gateway', async () => {
+    const erp = new URL(platform.subgraphs.erp!.url).origin;
+    for (const origin of [erp, gateway]) {
+      const response = await fetch(`${origin}/events/ingest`, { method: 'POST', body: chunked(4 * 1024 * 1024), duplex: 'half' } as RequestInit).catch(
+        (error: Error & { cause?: { code?: string } }) => ({ status: error.cause?.code ?? error.message, json: async () => null }),
+      );
+      expect([origin, response.status, await response.json()]).toEqual([origin, 413, { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body exceeds 262144 bytes' } }]);
+    }
+    const token = await platform.tokenFor('maya.manager');
+    const graphql = await fetch(`${gateway}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: chunked(4 * 1024 * 1024),
+      duplex: 'half',
+    } as RequestInit).catch((error: Error & { cause?: { code?: string } }) => ({ status: error.cause?.code ?? error.message, json: async () => null }));
+    expect([graphql.status, (await graphql.json())?.errors?.[0]?.extensions?.code]).toEqual([413, 'PAYLOAD_TOO_LARGE']);
+    expect((await fetch(`${gateway}/health/live`)).status).toBe(200);
+  });
+});

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { LINGER_MS } from './unread-body.js';
 
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
@@ -12,15 +13,31 @@ function prematureClose(): Error {
 }
 
 /**
+ * The rest of a body past its limit is read and dropped, for LINGER_MS at most, then the connection is cut:
+ * cut at once, TCP resets it and a client still sending loses the 413 the caller answers (unread-body.ts).
+ */
+function dropRest(request: IncomingMessage): void {
+  request.resume();
+  if (request.complete) return;
+  const timer = setTimeout(() => request.destroy(), LINGER_MS);
+  request.once('end', () => clearTimeout(timer));
+  request.once('close', () => clearTimeout(timer));
+}
+
+/**
  * Reads a whole request body, refusing (and not buffering) anything past `limit`.
  * Listeners rather than `for await`: the stream's async iterator, its promises
  * and its destroy at the end measured a few per cent of the gateway's CPU on a
- * one-fetch operation. As with the iterator, a body past the limit destroys
- * the request, and a request that errs or closes before its end rejects.
+ * one-fetch operation. A body past the limit rejects, its rest dropped
+ * (dropRest); as with the iterator, a request that errs or closes before its
+ * end rejects.
  */
 export function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
-  if (declared > limit) return Promise.reject(new BodyTooLargeError(limit));
+  if (declared > limit) {
+    dropRest(request);
+    return Promise.reject(new BodyTooLargeError(limit));
+  }
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -34,7 +51,7 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        request.destroy();
+        dropRest(request);
         reject(new BodyTooLargeError(limit));
         return;
       }
