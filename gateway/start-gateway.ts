@@ -17,7 +17,7 @@ import { createCors } from '../platform/http/cors.js';
 import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
-import { findRoute } from '../platform/http/router.js';
+import { findRoute, refuseUnrouted } from '../platform/http/router.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
 import { flushTraces, startTracing, tracingEnabled, withServerSpan } from '../platform/observability/tracing.js';
@@ -160,7 +160,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       return graphql(request, response, info);
     }
     const route = findRoute(routes, request);
-    if (!route) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
+    if (!route) return refuseUnrouted(routes, request, response, pathname);
     return route.handle(request, response);
   };
 

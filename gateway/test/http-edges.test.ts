@@ -91,3 +91,29 @@ describe('a body past its limit', () => {
     expect((await fetch(`${gateway}/health/live`)).status).toBe(200);
   });
 });
+
+describe('a method a path is not served with', () => {
+  it('answers 405 with Allow on the services and the gateway, 404 for a path nobody serves', async () => {
+    const documents = new URL(platform.subgraphs.documents!.url).origin;
+    const erp = new URL(platform.subgraphs.erp!.url).origin;
+    const cases: [string, string, string][] = [
+      [`${documents}/files/download/x`, 'DELETE', 'GET, HEAD'],
+      [`${documents}/files/share/x`, 'PUT', 'GET, HEAD, POST'],
+      [`${documents}/files/uploads/x`, 'GET', 'PUT'],
+      [`${documents}/files/tus/x`, 'GET', 'DELETE, HEAD, OPTIONS, PATCH, POST'],
+      [`${documents}/health/live`, 'OPTIONS', 'GET, HEAD'],
+      [`${erp}/events/ingest`, 'GET', 'POST'],
+      [`${gateway}/health/ready`, 'POST', 'GET, HEAD'],
+      [`${gateway}/events/ingest`, 'PUT', 'POST'],
+      [`${gateway}/files/share/x`, 'DELETE', 'GET, HEAD, POST, PUT'],
+    ];
+    for (const [url, method, allow] of cases) {
+      const response = await fetch(url, { method });
+      const body = (await response.json()) as { error: string };
+      expect([url, method, response.status, response.headers.get('allow')]).toEqual([url, method, 405, allow]);
+      expect(body.error).toBe(`${method} is not served at ${new URL(url).pathname}: use ${allow}`);
+    }
+    const nowhere = await fetch(`${gateway}/nowhere`, { method: 'DELETE' });
+    expect([nowhere.status, nowhere.headers.get('allow')]).toEqual([404, null]);
+  });
+});

@@ -23,7 +23,7 @@ import { createKysely } from '../database/connection.js';
 import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
 import { healthRoutes } from '../http/health.js';
-import { findRoute } from '../http/router.js';
+import { findRoute, refuseUnrouted } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { readSchemaFile } from '../paths.js';
 import { formatError } from '../graphql/format-error.js';
@@ -122,7 +122,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     const pathname = (request.url ?? '/').split('?')[0]!;
     const route = pathname === '/graphql' ? undefined : findRoute(routes, request);
     const handler = pathname === '/graphql' ? graphql : route?.handle;
-    if (!handler) return sendJson(response, 404, { error: `No route for ${request.method} ${pathname}` });
+    if (!handler) return refuseUnrouted(routes, request, response, pathname);
     measureRequest(module.name, route?.path ?? pathname, request, response);
     // What Apollo's cache-control plugin answered for every operation without hints.
     if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
