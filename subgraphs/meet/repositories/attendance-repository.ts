@@ -22,6 +22,8 @@ export interface SessionFacts {
   userId: string | null;
   joinedAt?: Date | null;
   leftAt?: Date | null;
+  /** `leftAt` is meet's inference (the room was already gone), not LiveKit's participant_left. */
+  leftInferred?: boolean;
 }
 
 export class AttendanceRepository {
@@ -40,14 +42,18 @@ export class AttendanceRepository {
         user_id: facts.kind === 'STANDARD' ? facts.userId : null,
         joined_at: facts.joinedAt ?? null,
         left_at: facts.leftAt ?? null,
+        left_inferred: facts.leftAt ? (facts.leftInferred ?? false) : false,
       })
       .onConflict((oc) =>
         oc.columns(['live_class_id', 'participant_sid']).doUpdateSet({
-          // The earliest start and the latest end win, whatever the arrival order; LiveKit's end beats meet's guess.
+          // The earliest start and the latest end win, whatever the arrival order; LiveKit's end beats meet's guess,
+          // and a guess never replaces an end already known.
           joined_at: sql`LEAST(attendance.joined_at, excluded.joined_at)`,
-          left_at: sql`CASE WHEN excluded.left_at IS NOT NULL AND attendance.left_inferred THEN excluded.left_at
+          left_at: sql`CASE WHEN excluded.left_at IS NULL OR (excluded.left_inferred AND attendance.left_at IS NOT NULL) THEN attendance.left_at
+            WHEN attendance.left_at IS NULL OR attendance.left_inferred THEN excluded.left_at
             ELSE GREATEST(attendance.left_at, excluded.left_at) END`,
-          left_inferred: sql`attendance.left_inferred AND excluded.left_at IS NULL`,
+          left_inferred: sql`CASE WHEN excluded.left_at IS NULL OR (excluded.left_inferred AND attendance.left_at IS NOT NULL) THEN attendance.left_inferred
+            ELSE excluded.left_inferred END`,
         }),
       )
       .execute();

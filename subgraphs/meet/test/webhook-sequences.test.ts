@@ -60,6 +60,25 @@ describe('LiveKit webhook sequences', () => {
     expect(sam.secondsPresent).toBe(20);
   });
 
+  it('keeps a participant_joined delivered after room_finished, up to the room’s end, and its later left corrects that', async () => {
+    const liveClass = await scheduleOpened();
+    const ago = clock();
+    const r = room(liveClass.roomName);
+    await hook('participant_joined', { room: r, participant: participant('3', 'PA_t5', ago(120)) }, ago(120));
+    await hook('room_finished', { room: r }, ago(10));
+    // Sita's joined (sent at ago(100)) arrives only now; her left may never come.
+    expect((await hook('participant_joined', { room: r, participant: participant('6', 'PA_late', ago(100)) }, ago(100))).body.status).toBe('applied');
+    expect((await attendanceOf(liveClass.id))['6']!.intervals).toEqual([{ joinedAt: ago(100).toISOString(), leftAt: ago(10).toISOString() }]);
+    await hook('participant_left', { room: r, participant: participant('6', 'PA_late', ago(100)) }, ago(40));
+    expect((await attendanceOf(liveClass.id))['6']!.intervals).toEqual([{ joinedAt: ago(100).toISOString(), leftAt: ago(40).toISOString() }]);
+    // A join into a room reopened after the end (an old token) is no attendance of this class.
+    expect((await hook('participant_joined', { room: room(liveClass.roomName, 'RM_after'), participant: participant('5', 'PA_after', ago(5)) }, ago(5))).body.status).toBe(
+      'ignored',
+    );
+    expect((await attendanceOf(liveClass.id))['5']).toBeUndefined();
+    expect((await statusOf(liveClass.id)).status).toBe('ENDED');
+  });
+
   it('counts no attendance for a connection LiveKit aborted before it became active', async () => {
     const liveClass = await scheduleOpened();
     const ago = clock();

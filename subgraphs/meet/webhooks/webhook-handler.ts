@@ -3,7 +3,8 @@
  * one transaction with its domain events. Deliveries may repeat and arrive
  * out of order: status changes only move forward, and a participant's
  * `left` before its `joined` is stored and completed when the other half
- * comes (see AttendanceRepository). A user a moderator removed who comes
+ * comes (see AttendanceRepository); a `joined` delivered after the class
+ * ended counts up to its end, until its own `left` says better. A user a moderator removed who comes
  * back with a token minted before (LiveKit keeps no ban list) is removed
  * again at once, and that is audited.
  */
@@ -106,8 +107,14 @@ export class LiveKitWebhookHandler {
       }
       case 'participant_joined': {
         const participant = event.participant;
-        if (!participant || !['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
+        if (!participant) return { outcome: 'ignored' };
         const joinedAt = participant.joinedAt ?? event.createdAt;
+        if (liveClass.status === 'ENDED' && liveClass.endedAt && joinedAt < liveClass.endedAt) {
+          // Delivered after room_finished: a presence in the class's room, until its end at the latest (its left may follow).
+          await this.recordSession(trx, liveClass, event, { joinedAt, leftAt: liveClass.endedAt, leftInferred: true });
+          return { outcome: 'applied' };
+        }
+        if (!['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
         let current = liveClass;
         // Recorders, ingress, SIP and agents never open a class; a student before any teacher waits.
         if (participantKind(participant) === 'STANDARD' && current.status !== 'LIVE') {
@@ -146,7 +153,12 @@ export class LiveKitWebhookHandler {
     return standing?.removed_at ? { liveClass, identity } : undefined;
   }
 
-  private recordSession(trx: Transaction<MeetDatabase>, liveClass: LiveClassModel, event: MeetWebhookEvent, times: { joinedAt?: Date | null; leftAt?: Date | null }) {
+  private recordSession(
+    trx: Transaction<MeetDatabase>,
+    liveClass: LiveClassModel,
+    event: MeetWebhookEvent,
+    times: { joinedAt?: Date | null; leftAt?: Date | null; leftInferred?: boolean },
+  ) {
     const participant = event.participant!;
     return new AttendanceRepository(trx).recordSession({
       companyId: liveClass.companyId,
