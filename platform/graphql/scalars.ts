@@ -25,8 +25,8 @@ export const DateTimeScalar = new GraphQLScalarType<Date, string>({
   name: 'DateTime',
   description: 'An RFC 3339 date-time with an offset; answers are in UTC.',
   serialize(value) {
-    const date = value instanceof Date ? value : new Date(value as string | number);
-    const time = date.getTime();
+    // Whole milliseconds (a timestamp read as such, epoch-millis.ts) are what a Date of them would hold: no Date built.
+    const time = value instanceof Date ? value.getTime() : typeof value === 'number' && Number.isInteger(value) ? value : new Date(value as string | number).getTime();
     if (!(time >= FIRST_WRITABLE && time <= LAST_WRITABLE)) throw new GraphQLError(`Cannot serialize ${String(value)} as DateTime`); // NaN too
     return utcIso(time); // toISOString's text, written in JavaScript (utc-iso.ts)
   },

@@ -17,3 +17,13 @@ it('refuses what RFC 3339 cannot write', () => {
     expect(() => serialize(value), String(value)).toThrow(/Cannot serialize/);
   }
 });
+
+it('writes whole milliseconds without a Date as it writes their Date, and anything else through a Date as before', () => {
+  for (const time of [0, -1, 1_796_442_891_123, Date.parse('0000-01-01T00:00:00.000Z'), Date.parse('9999-12-31T23:59:59.999Z')]) {
+    expect(serialize(time)).toBe(serialize(new Date(time)));
+  }
+  expect(serialize(1.9)).toBe('1970-01-01T00:00:00.001Z'); // Date keeps whole milliseconds
+  for (const time of [Date.parse('9999-12-31T23:59:59.999Z') + 1, Date.parse('0000-01-01T00:00:00.000Z') - 1, Number.POSITIVE_INFINITY, Number.NaN]) {
+    expect(() => serialize(time), String(time)).toThrow(/Cannot serialize/);
+  }
+});

@@ -4,6 +4,7 @@ import type { LiveClassesTable, LiveClassStatus, MeetDatabase } from '../databas
 import type { LiveClassFilter, LiveClassModel } from '../models.js';
 import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
+import { epochMillis, type EpochMillis } from '../../../platform/database/epoch-millis.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
 
 export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
@@ -36,9 +37,14 @@ export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
  * the id and the course, always read) reads just the columns those fields
  * need: the course list 4 of 17 (id, course, title, scheduledAt), the course
  * page 7, none of the five bookkeeping timestamps; rows are the models, not
- * copied. Any other field asked reads whole rows.
+ * copied. Any other field asked reads whole rows. `scheduledAt` is read as
+ * milliseconds (epoch-millis.ts), which the DateTime scalar writes without a
+ * Date: the only field lean rows answer from it is `scheduledAt` itself.
  */
-const LEAN_CLASS_COLUMNS = ['title', 'scheduled_at as scheduledAt', 'duration_minutes as durationMinutes', 'status', 'host_user_id as hostUserId'] as const;
+const LEAN_CLASS_COLUMNS = ['title', epochMillis('scheduled_at').as('scheduledAt'), 'duration_minutes as durationMinutes', 'status', 'host_user_id as hostUserId'] as const;
+
+/** A lean row: the model's fields read, `scheduledAt` as milliseconds since the epoch. */
+type LeanLiveClass = Partial<Omit<LiveClassModel, 'scheduledAt'>> & Pick<LiveClassModel, 'id' | 'courseId'> & { scheduledAt?: EpochMillis };
 
 /** Which LEAN_CLASS_COLUMNS (bits) each field answered from lean rows needs; recordings need the id and the course only. */
 const LEAN_FIELD_COLUMNS: Readonly<Record<string, number>> = {
@@ -90,7 +96,7 @@ export class LiveClassRepository {
   /** Hot reads (entity fetches of every course list and page), built once on first use: repositories of transactions never run them. */
   private byIds?: PreparedQuery<{ companyId: string; ids: readonly string[] }, Selectable<LiveClassesTable>>;
   /** Classes of some courses, by which of status (1), `from` (2) and `to` (4) filter them and which lean columns are read. */
-  private readonly ofCourses = new Map<string, PreparedQuery<ListParams, LiveClassModel | Selectable<LiveClassesTable>>>();
+  private readonly ofCourses = new Map<string, PreparedQuery<ListParams, LeanLiveClass | Selectable<LiveClassesTable>>>();
 
   constructor(private readonly db: Kysely<MeetDatabase>) {}
 
@@ -131,7 +137,9 @@ export class LiveClassRepository {
       this.ofCourses.set(name, query);
     }
     const rows = await query({ companyId, courseIds: valid, statuses: statuses ?? [], from: filter.from!, to: filter.to! });
-    return leanColumns === null ? (rows as Selectable<LiveClassesTable>[]).map(toLiveClass) : (rows as LiveClassModel[]);
+    if (leanColumns === null) return (rows as Selectable<LiveClassesTable>[]).map(toLiveClass);
+    // Lean rows stand for models only for the fields leanClassColumns granted them (scheduledAt as milliseconds).
+    return rows as unknown as LiveClassModel[];
   }
 
   /** Locks the row for a state change (within a transaction). */

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observeQueries } from '../../../platform/database/query-observer.js';
 import { DEMO_ENDED_LIVE_CLASS, DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
@@ -104,6 +105,27 @@ describe('meet reads', () => {
     const byId = await call('admin', `{ ${classes.map((c: any, index: number) => `c${index}: liveClass(id: "${c.id}") { ${leanFields} ${otherFields.join(' ')} }`).join(' ')} }`);
     expect(byId.body.errors).toBeUndefined();
     expect(classes).toEqual(classes.map((_: unknown, index: number) => byId.body.data[`c${index}`]));
+  });
+
+  it('answers scheduledAt of lean rows (read as text) as whole rows (read as a Date) do, to the millisecond', async () => {
+    const client = new pg.Client({ connectionString: platform.database.url });
+    await client.connect();
+    try {
+      // Microseconds are truncated, as pg's Date parser truncates them.
+      await client.query(`UPDATE meet.live_classes SET scheduled_at = date_trunc('second', scheduled_at) + interval '0.999999 second' WHERE id = $1`, [newton]);
+      await client.query(`UPDATE meet.live_classes SET scheduled_at = date_trunc('second', scheduled_at) + interval '0.000456 second' WHERE id = $1`, [energy]);
+    } finally {
+      await client.end();
+    }
+    const course = { representations: [{ __typename: 'Course', id: '101', viewerRole: null }] };
+    const lean = await call('admin', ENTITIES_QUERY('Course', 'liveClasses { id scheduledAt }'), course);
+    const whole = await call('admin', ENTITIES_QUERY('Course', 'liveClasses { id scheduledAt roomName }'), course);
+    expect(lean.body.errors).toBeUndefined();
+    const wholeClasses = whole.body.data._entities[0].liveClasses.map(({ id, scheduledAt }: any) => ({ id, scheduledAt }));
+    expect(lean.body.data._entities[0].liveClasses).toEqual(wholeClasses);
+    const at = Object.fromEntries(wholeClasses.map((c: any) => [c.id, c.scheduledAt]));
+    expect(at[newton]).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.999Z$/);
+    expect(at[energy]).toMatch(/\.000Z$/);
   });
 
   it('shows attendance per user with the sum of their intervals to teachers, and students their own entry only', async () => {
