@@ -100,6 +100,27 @@ function valarm(minutes: number, title: string): ICAL.Component {
   return alarm;
 }
 
+/**
+ * The rule with UNTIL in the form RFC 5545 3.3.10 asks by DTSTART's (a DATE
+ * for an all-day series, local time for a floating one, else UTC), at the
+ * last instant our expansion takes (expand-occurrences.ts): a DATE given for
+ * a timed series is the end of that day in the series' zone. As stored, a
+ * reader taking the DATE as midnight would end the series a day early.
+ */
+function writtenRule(event: CalendarEventModel, rule: string): ICAL.Recur {
+  const recur = ICAL.Recur.fromString(rule);
+  const until = recur.until;
+  if (!until) return recur;
+  if (event.allDay) {
+    const day = until.isDate ? until : ICAL.Time.fromJSDate(until.toJSDate(), true);
+    recur.until = ICAL.Time.fromData({ year: day.year, month: day.month, day: day.day, isDate: true });
+    return recur;
+  }
+  const last = until.isDate ? instantOf({ year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 }, event.timezone) : until.toJSDate();
+  recur.until = event.metadata.floating === true ? ICAL.Time.fromData({ ...wallTimeIn(last, event.timezone), isDate: false }) : ICAL.Time.fromJSDate(last, true);
+  return recur;
+}
+
 function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, used: UsedZones, alarms: readonly number[] = []): ICAL.Component {
   const component = new ICAL.Component('vevent');
   component.addPropertyWithValue('uid', uid);
@@ -113,7 +134,7 @@ function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, 
   component.addPropertyWithValue('summary', event.title);
   if (event.description) component.addPropertyWithValue('description', event.description);
   if (event.location) component.addPropertyWithValue('location', event.location);
-  if (event.recurrenceRule) component.addPropertyWithValue('rrule', ICAL.Recur.fromString(event.recurrenceRule));
+  if (event.recurrenceRule) component.addPropertyWithValue('rrule', writtenRule(event, event.recurrenceRule));
   for (const date of event.exdates) addTime(component, 'exdate', date, event, used);
   for (const date of event.rdates) addTime(component, 'rdate', date, event, used);
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');

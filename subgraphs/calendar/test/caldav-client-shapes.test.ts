@@ -110,6 +110,12 @@ describe('objects written by other calendar apps', () => {
     const override = data.split('BEGIN:VEVENT').find((part) => part.includes('RECURRENCE-ID'))!;
     expect(Number(/SEQUENCE:(\d+)/.exec(override)![1])).toBeGreaterThanOrEqual(9);
     expect(master(data)).toContain('DTSTART;TZID=W. Europe Standard Time:20260324T090000');
+
+  });
+    await sync();
+    const after = (await remoteWith('SUMMARY:Budget sync (room 4)'))!.data;
+    const moved = after.split('BEGIN:VEVENT').find((part) => part.includes('SUMMARY:Budget sync (room 4)'))!;
+    expect(Number(/SEQUENCE:(\d+)/.exec(moved)![1])).toBeGreaterThanOrEqual(Number(/SEQUENCE:(\d+)/.exec(master(after))![1]));
   });
 
   it('events shown as free there (TRANSP, Outlook\u2019s busy status) do not make the user busy, and stay free after a push', async () => {
@@ -273,6 +279,34 @@ describe('objects written by other calendar apps', () => {
     const site = (await remoteWith('SUMMARY:Site visit (plant 2)'))!.data;
     expect(master(site)).toContain('DTSTART;TZID=Office local time:20260811T090000');
     expect(site).toContain('TZID:Office local time');
+  });
+
+  it('writes UNTIL in the form RFC 5545 asks by DTSTART\u2019s: UTC for a zoned series, a DATE for an all-day one', async () => {
+    // A DATE UNTIL on a zoned series includes that day here; written as it came, strict readers end the series a day early.
+    await ok(`mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
+      input: { title: 'Exam week', start: '2026-09-07T07:00:00Z', end: '2026-09-07T08:00:00Z', timezone: 'Europe/Berlin', recurrenceRule: 'FREQ=DAILY;UNTIL=20260911' },
+    });
+    expect(await eventTitled('Exam week', '2026-09-01T00:00:00Z', '2026-09-20T00:00:00Z')).toHaveLength(5);
+    await put('allday-until.ics', [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Example Corp.//Groupware 9.1//EN',
+      'BEGIN:VEVENT',
+      'UID:allday-until-1',
+      'DTSTAMP:20260801T080000Z',
+      'DTSTART;VALUE=DATE:20260914',
+      'RRULE:FREQ=DAILY;UNTIL=20260916T220000Z',
+      'SUMMARY:Open days',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await sync();
+    const openDays = await eventTitled('Open days', '2026-09-01T00:00:00Z', '2026-09-20T00:00:00Z');
+    expect(openDays).toHaveLength(3);
+    await rename(openDays[0].event.id, 'Open days (campus)');
+    await sync();
+    expect(master((await remoteWith('SUMMARY:Exam week'))!.data)).toMatch(/RRULE:FREQ=DAILY;UNTIL=20260911T215959Z\r\n/);
+    expect(master((await remoteWith('SUMMARY:Open days (campus)'))!.data)).toMatch(/RRULE:FREQ=DAILY;UNTIL=20260916\r\n/);
   });
 
   it('reads what Radicale refuses or rewrites but other servers keep: an RDATE PERIOD, an EXDATE DATE of a timed series', () => {
