@@ -171,7 +171,8 @@ export class EventWriteService {
         parentId: series.id,
         recurrenceId: at,
       };
-      target = await insertEvent(trx, draftToRow(mergeInput(base, input)));
+      // As new as the series it leaves (clients drop an occurrence's update older than what they hold).
+      target = await insertEvent(trx, { ...draftToRow(mergeInput(base, input)), sequence: series.sequence + 1 });
     }
     await this.touch(trx, series.id);
     return target;

@@ -111,7 +111,10 @@ describe('objects written by other calendar apps', () => {
     expect(Number(/SEQUENCE:(\d+)/.exec(override)![1])).toBeGreaterThanOrEqual(9);
     expect(master(data)).toContain('DTSTART;TZID=W. Europe Standard Time:20260324T090000');
 
-  });
+    // One occurrence changed here for the first time: its VEVENT is no older than the series it leaves.
+    await ok(`mutation($id: ID!) { updateCalendarEvent(id: $id, scope: THIS, occurrence: "2026-04-07T07:00:00Z", input: { title: "Budget sync (room 4)" }) { id } }`, {
+      id: first.event.id,
+    });
     await sync();
     const after = (await remoteWith('SUMMARY:Budget sync (room 4)'))!.data;
     const moved = after.split('BEGIN:VEVENT').find((part) => part.includes('SUMMARY:Budget sync (room 4)'))!;
