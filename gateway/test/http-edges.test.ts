@@ -5,6 +5,7 @@
  * service's 4xx, not as a 502 of the gateway; a known path asked with a
  * method it does not serve answers 405 with Allow.
  */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
@@ -115,5 +116,36 @@ describe('a method a path is not served with', () => {
     }
     const nowhere = await fetch(`${gateway}/nowhere`, { method: 'DELETE' });
     expect([nowhere.status, nowhere.headers.get('allow')]).toEqual([404, null]);
+  });
+});
+
+describe('a signed URL', () => {
+  /** Sent as written: fetch would resolve the dot segments before sending. */
+  const rawRequest = (url: string, method: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const target = new URL(url);
+      const path = url.slice(target.origin.length);
+      const request = http.request({ host: target.hostname, port: target.port, method, path, headers: method === 'PUT' ? { 'content-length': 0 } : {} }, (response) => {
+        let body = '';
+        response.on('data', (chunk) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode!, body }));
+      });
+      request.on('error', reject);
+      request.end();
+    });
+
+  it('opens only the route it was signed for, whatever dot segments lead from another', async () => {
+    const documents = new URL(platform.subgraphs.documents!.url).origin;
+    const ticket = await uploadTicket(3);
+    const upload = new URL(ticket.uploadUrl);
+    const { data } = await platform.query('maya.manager', `{ documents { downloadUrl } }`);
+    const download = new URL(data.documents[0].downloadUrl);
+    const refused = { status: 403, body: JSON.stringify({ error: 'The URL signature is not valid' }) };
+    for (const origin of [documents, gateway]) {
+      // The upload's signature, for GET on the download route; the download's, for PUT on the upload route.
+      expect(await rawRequest(`${origin}/files/download/..${upload.pathname.slice('/files'.length)}${upload.search}`, 'GET')).toEqual(refused);
+      expect(await rawRequest(`${origin}/files/download/%2e%2e${upload.pathname.slice('/files'.length)}${upload.search}`, 'GET')).toEqual(refused);
+      expect(await rawRequest(`${origin}/files/uploads/..${download.pathname.slice('/files'.length)}${download.search}`, 'PUT')).toEqual(refused);
+    }
   });
 });

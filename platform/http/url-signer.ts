@@ -32,6 +32,10 @@ export class UrlSigner {
   /** Checks a request URL (path and query, as node:http gives it). */
   verify(requestUrl: string, now = new Date()): SignatureCheck {
     const url = new URL(requestUrl, 'http://local');
+    // The path the router saw, not the URL parser's: dot segments (`..`, `%2e%2e`) would let another route's signature through.
+    const queryIndex = requestUrl.indexOf('?');
+    const signedPath = queryIndex >= 0 ? requestUrl.slice(0, queryIndex) : requestUrl;
+    if (url.pathname !== signedPath) return { ok: false, reason: 'The URL signature is not valid' };
     const given = url.searchParams.get('sig');
     const expires = Number(url.searchParams.get('expires'));
     if (!given || !Number.isInteger(expires)) return { ok: false, reason: 'The URL is not signed' };
