@@ -19,6 +19,7 @@ type Documents = {
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
+    "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": typeof types.DocumentDownloadUrlDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": typeof types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": typeof types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
@@ -48,6 +49,7 @@ const documents: Documents = {
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
+    "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": types.DocumentDownloadUrlDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
@@ -89,6 +91,10 @@ export function graphql(source: "\n  mutation CompleteDocumentUpload($uploadId: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n"): typeof import('./graphql').DocumentDownloadUrlDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

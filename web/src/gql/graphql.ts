@@ -120,6 +120,13 @@ export type CreateShareLinkMutationVariables = Exact<{
 
 export type CreateShareLinkMutation = { createShareLink: { id: string, url: string, expiresAt: string, hasPassword: boolean } };
 
+export type DocumentDownloadUrlQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DocumentDownloadUrlQuery = { document: { id: string, downloadUrl: string } | null };
+
 export type RespondToEventMutationVariables = Exact<{
   eventId: string | number;
   status: ParticipationStatus;
@@ -411,6 +418,14 @@ export const CreateShareLinkDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
+export const DocumentDownloadUrlDocument = new TypedDocumentString(`
+    query DocumentDownloadUrl($id: ID!) {
+  document(id: $id) {
+    id
+    downloadUrl
+  }
+}
+    `) as unknown as TypedDocumentString<DocumentDownloadUrlQuery, DocumentDownloadUrlQueryVariables>;
 export const RespondToEventDocument = new TypedDocumentString(`
     mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {
   respondToEvent(eventId: $eventId, status: $status) {
