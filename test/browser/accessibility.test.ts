@@ -1,0 +1,84 @@
+/**
+ * Keyboard use, names and narrow screens, checked by hand-written rules
+ * (no axe dependency): every visible form control has a label, every button
+ * and link a name; no page scrolls sideways on a 320 px screen; focus is not
+ * lost when a teacher's inline form closes.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './browser-session.js';
+import { useWebClientStack } from './web-client-stack.js';
+
+const stack = useWebClientStack();
+const NARROW = { viewport: { width: 320, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+/** What the rules find wrong on the page as it is now, one line each. */
+function problemsOf(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = [];
+    const visible = (element: Element) => (element as HTMLElement).offsetParent !== null || element.getClientRects().length > 0;
+    const describe = (element: Element) => `${element.tagName.toLowerCase()}${element.id ? `#${element.id}` : ''} "${(element.textContent ?? '').trim().slice(0, 40)}"`;
+    for (const control of document.querySelectorAll('input:not([type=hidden]), textarea, select')) {
+      if (!visible(control)) continue;
+      const named = (control as HTMLInputElement).labels?.length || control.getAttribute('aria-label') || control.getAttribute('aria-labelledby');
+      if (!named) problems.push(`form control without a label: ${describe(control)}`);
+    }
+    for (const element of document.querySelectorAll('button, a[href]')) {
+      if (!visible(element)) continue;
+      if (!(element.textContent ?? '').trim() && !element.getAttribute('aria-label')) problems.push(`${element.tagName.toLowerCase()} without a name: ${element.outerHTML.slice(0, 80)}`);
+    }
+    if (document.documentElement.scrollWidth > window.innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} px wide on a ${window.innerWidth} px screen`);
+    return problems;
+  });
+}
+
+async function scheduleClass(title: string): Promise<string> {
+  const scheduled = await stack.platform.query('tara.teacher', 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id } }', {
+    input: { courseId: '101', title, scheduledAt: new Date(Date.now() + 3 * 3600_000).toISOString() },
+  });
+  expect(scheduled.errors).toBeUndefined();
+  return scheduled.data.scheduleLiveClass.id;
+}
+
+const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.textContent?.trim() ?? ''}`.trim());
+
+describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
+  it("names every control and fits a 320 px screen on the teacher's pages", async () => {
+    await scheduleClass(`A class with a rather long title that has to wrap on a narrow phone screen ${Date.now()}`);
+    const page = await (await stack.newContext(NARROW)).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/');
+    await page.getByRole('link', { name: 'Physics 101: Mechanics' }).waitFor();
+    expect(await problemsOf(page), 'courses').toEqual([]);
+    await page.goto(`${stack.origin}/app/courses/101`);
+    await page.getByRole('heading', { name: 'Schedule a class' }).waitFor();
+    await page.getByTestId('documents').locator('li').first().waitFor({ state: 'attached' }).catch(() => {});
+    expect(await problemsOf(page), 'course').toEqual([]);
+    await page.getByTestId('live-classes').getByRole('button', { name: 'Reschedule' }).first().click();
+    expect(await problemsOf(page), 'course, rescheduling').toEqual([]);
+    await screenshot(page, 'course-teacher-320');
+    await page.goto(`${stack.origin}/app/week`);
+    await page.getByRole('heading', { name: 'My week' }).waitFor();
+    expect(await problemsOf(page), 'week').toEqual([]);
+    await page.goto(`${stack.origin}/app/sign-in`);
+    expect(await problemsOf(page), 'sign-in').toEqual([]);
+  });
+
+  it('keeps the focus where the user was when the reschedule form closes, by keyboard', async () => {
+    const title = `Keyboard class ${Date.now()}`;
+    const id = await scheduleClass(title);
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const item = page.locator(`li[data-class-id="${id}"]`);
+    const reschedule = item.getByRole('button', { name: 'Reschedule' });
+    await reschedule.focus();
+    await page.keyboard.press('Enter');
+    await item.getByLabel('New start').waitFor();
+    // Into the form it opened...
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe(`when-${id}`);
+    await item.getByRole('button', { name: 'Close' }).focus();
+    await page.keyboard.press('Enter');
+    await item.getByLabel('New start').waitFor({ state: 'detached' });
+    // ...and back to the button that opened it, not to the top of the page.
+    await expect.poll(() => focused(page)).toBe('button Reschedule');
+  });
+});
