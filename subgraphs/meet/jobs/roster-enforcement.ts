@@ -4,10 +4,12 @@
  * moderator) could stay in, or come back to, a room. Reconciliation asks
  * academy for each live course's participants (its `_entities` contract, as
  * a meet service identity) and removes from the room every person who is
- * neither a participant of the course nor there as a company admin or the
- * host, everyone a moderator removed, and everyone holding a teacher's token
- * (room admin, every source) who is no longer a teacher of the course (Moodle
+ * neither a participant of the course nor there as a company admin,
+ * everyone a moderator removed, and everyone holding a teacher's token (room
+ * admin, every source) who is no longer a teacher of the course (Moodle
  * changed their role mid-class): joining again gives them a student's token.
+ * The class's host gets no exemption: joinLiveClass asks Moodle about the
+ * host like anyone else, and so does reconciliation.
  * Each removal is audited (actor: meet itself). When academy cannot answer,
  * nobody is removed.
  */
@@ -52,11 +54,7 @@ export class RosterEnforcement {
   /** Removes from the class's room whoever may no longer be there; returns what it removed. */
   async enforce(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<RosterRemoval[]> {
     const people = participants.filter(
-      (participant) =>
-        participantKind(participant) === 'STANDARD' &&
-        isMoodleId(participant.identity) &&
-        participant.identity !== liveClass.hostUserId &&
-        !tokenFlag(participant.metadata, 'admin'),
+      (participant) => participantKind(participant) === 'STANDARD' && isMoodleId(participant.identity) && !tokenFlag(participant.metadata, 'admin'),
     );
     if (people.length === 0) return [];
     const roster = await this.enrolled(liveClass);

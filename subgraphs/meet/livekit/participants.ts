@@ -48,10 +48,15 @@ export function tokenFlag(metadata: string | null | undefined, flag: string): bo
   }
 }
 
-/** May this participant's arrival make the class LIVE? A person who is its host, a teacher or an admin. */
+/**
+ * May this participant's arrival make the class LIVE? A person whose token says teacher (teachers and admins). The
+ * host counts by identity only with a token that names no role (not one meet minted): joinLiveClass gives a host
+ * Moodle made a student a student's token, and that is what they are.
+ */
 export function isModerator(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId'>): boolean {
   if (participantKind(participant) !== 'STANDARD') return false;
-  return participant.identity === liveClass.hostUserId || tokenRole(participant.metadata) === 'teacher';
+  const role = tokenRole(participant.metadata);
+  return role === 'teacher' || (role === null && participant.identity === liveClass.hostUserId);
 }
 
 /** Does this participant open the class: a moderator, or any person when the class does not wait for one? */

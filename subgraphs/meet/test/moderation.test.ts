@@ -271,4 +271,48 @@ describe('live class moderation (through the gateway)', () => {
     const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
     expect(log).toEqual([{ action: 'REMOVED', actor: null, target: { id: '6', fullName: 'Sita Kapoor' }, detail: 'not_teacher', at: expect.any(String) }]);
   });
+
+  it('reconciliation holds the class’s host to the same rules as joinLiveClass: demoted, then suspended, they are removed', async () => {
+    const { config } = platform;
+    const api = new LiveKitApi(config, config.meet);
+    const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
+    const reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+    const liveClass = await schedule(); // Tara (3) schedules it: she is its host
+    const host = await enter('tara.teacher', liveClass.id);
+    expect(JSON.parse(host.metadata!).role).toBe('teacher');
+    await enter('sam.student', liveClass.id);
+    const role = (shortname: string) => sql`(SELECT id FROM moodle.mdl_role WHERE shortname = ${shortname})`;
+    const taraInCourse = sql`userid = 3 AND contextid = (SELECT id FROM moodle.mdl_context WHERE contextlevel = 50 AND instanceid = 101)`;
+    try {
+      expect((await reconciler.reconcile()).removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([]);
+      // Moodle makes the host a student of the course mid-class: her teacher token (room admin) goes.
+      await sql`UPDATE moodle.mdl_role_assignments SET roleid = ${role('student')} WHERE ${taraInCourse} AND roleid = ${role('editingteacher')}`.execute(db);
+      const demoted = await reconciler.reconcile();
+      expect(demoted.removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([{ liveClassId: liveClass.id, userId: '3', reason: 'not_teacher' }]);
+      expect(livekit.participant(liveClass.roomName, '3')).toBeUndefined();
+      // joinLiveClass hands the host a student's token now, which reconciliation leaves alone.
+      const asStudent = await enter('tara.teacher', liveClass.id);
+      expect(JSON.parse(asStudent.metadata!).role).toBe('student');
+      expect(asStudent.permission!.canPublish).toBe(false);
+      expect((await reconciler.reconcile()).removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([]);
+      // Being the host no longer makes her a moderator: an admin may promote her like any student.
+      expect((await gql('admin', PROMOTE, { c: liveClass.id, u: '3' })).promoteParticipant).toMatchObject({ identity: '3', canPublish: true, promoted: true });
+      // Suspended, the host is no participant of the course at all (joinLiveClass refuses her too).
+      await sql`UPDATE moodle.mdl_user SET suspended = 1 WHERE id = 3`.execute(db);
+      const suspended = await reconciler.reconcile();
+      expect(suspended.removedParticipants.filter((removal) => removal.liveClassId === liveClass.id)).toEqual([{ liveClassId: liveClass.id, userId: '3', reason: 'not_enrolled' }]);
+      expect(livekit.participant(liveClass.roomName, '3')).toBeUndefined();
+      expect(livekit.participant(liveClass.roomName, '5')).toBeDefined();
+    } finally {
+      await sql`UPDATE moodle.mdl_user SET suspended = 0 WHERE id = 3`.execute(db);
+      await sql`UPDATE moodle.mdl_role_assignments SET roleid = ${role('editingteacher')} WHERE ${taraInCourse} AND roleid = ${role('student')}`.execute(db);
+      await reconciler.stop();
+    }
+    const log = (await gql('tara.teacher', LOG, { id: liveClass.id })).liveClass.moderationLog;
+    expect(log.map((entry: { action: string; detail: string | null; target: { id: string } }) => [entry.action, entry.target.id, entry.detail])).toEqual([
+      ['REMOVED', '3', 'not_enrolled'],
+      ['PROMOTED', '3', null],
+      ['REMOVED', '3', 'not_teacher'],
+    ]);
+  });
 });
