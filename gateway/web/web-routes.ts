@@ -7,10 +7,10 @@
  * explorer page carries the README's example operations and, in embedded
  * mode only, the demo administrator's dev token.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { PlatformConfig } from '../../platform/config.js';
 import { sendJson } from '../../platform/http/respond.js';
 import { REPO_ROOT } from '../../platform/paths.js';
@@ -97,24 +97,33 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: We
     const relative = path.normalize(pathname.slice(APP_PREFIX.length)).replace(/^(\.\.(\/|\\|$))+/, '');
     let file = path.join(distDir, relative);
     if (!file.startsWith(distDir + path.sep) && file !== distDir) return sendJson(response, 404, { error: 'Not found' });
-    let info = await stat(file).catch(() => null);
-    if (!info?.isFile()) {
+    let opened = await openRegularFile(file);
+    if (!opened) {
       // A file that is not there is a 404; any other path is a page of the app (client-side routing).
       if (path.extname(relative) !== '' || relative === 'explorer.html') return sendJson(response, 404, { error: 'Not found' });
       file = path.join(distDir, 'index.html');
-      info = await stat(file).catch(() => null);
-      if (!info) return missingBuild(response);
+      opened = await openRegularFile(file);
+      if (!opened) return missingBuild(response);
     }
+    const { handle, size } = opened;
     const immutable = relative.startsWith(`assets${path.sep}`) && file !== path.join(distDir, 'index.html');
     response.writeHead(200, {
       ...PAGE_HEADERS,
       'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
-      'content-length': info.size,
+      'content-length': size,
       // Vite names assets by their content hash: they never change under one name.
       'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });
-    if (request.method === 'HEAD') return void response.end();
-    createReadStream(file).pipe(response);
+    if (request.method === 'HEAD') {
+      await handle.close();
+      return void response.end();
+    }
+    // Read through the handle opened above: a rebuild of web/ that deletes the file meanwhile leaves these bytes
+    // readable. A read that fails or comes up short (the file truncated in place) cuts the answer rather than
+    // leaving the client waiting for the bytes announced.
+    const body = handle.createReadStream();
+    await pipeline(body, response).catch(() => {});
+    if (body.bytesRead !== size) response.destroy();
   };
 
   const routes: HttpRoute[] = config.gateway.webApp
@@ -128,4 +137,14 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: We
       : [];
 
   return { wantsExplorer, serveExplorer, routes };
+}
+
+/** The file opened with its size, or null when it is not a regular file (or is gone). */
+async function openRegularFile(file: string): Promise<{ handle: FileHandle; size: number } | null> {
+  const handle = await open(file, 'r').catch(() => null);
+  if (!handle) return null;
+  const info = await handle.stat().catch(() => null);
+  if (info?.isFile()) return { handle, size: info.size };
+  await handle.close();
+  return null;
 }
