@@ -11,6 +11,7 @@
 import type { ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import { formatErrors } from '../platform/graphql/normalize-errors.js';
+import { giveBackAnswerBuffer, takeAnswerBuffer } from './answer-buffers.js';
 import { answerChunks } from './answer-chunks.js';
 import type { PlanExecutor } from './execution/plan-executor.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -74,15 +75,29 @@ export function createFastLane(options: FastLaneOptions) {
     const head = answerHead(result.data, errors);
     // With its length known, the head and a one-chunk body leave in one write: without it, Node frames the
     // body in chunked encoding (measuring each chunk all the same), four buffers to one writev per answer.
+    // A chunk of as many bytes as characters is ASCII, so its Latin-1 bytes are its UTF-8 ones: the socket then
+    // copies it into a buffer of its length, where for UTF-8 it reserves three bytes a character (the 100 kB course
+    // list took a fresh 300 kB allocation a write, and its page faults: bench/README-results.md).
     let length = 0;
-    for (const chunk of body) length += Buffer.byteLength(chunk);
+    const encodings: BufferEncoding[] = [];
+    for (const chunk of body) {
+      const bytes = Buffer.byteLength(chunk);
+      length += bytes;
+      encodings.push(bytes === chunk.length ? 'latin1' : 'utf8');
+    }
     const headers = { 'cache-control': 'no-store', 'content-type': contentType, 'content-length': String(length) };
     response.writeHead(head?.status ?? 200, head ? { ...headers, ...head.headers } : headers);
-    if (body.length === 1) response.end(body[0]);
+    const buffer = takeAnswerBuffer(length);
+    if (buffer) {
+      // A large answer: copied into a kept buffer, given back once the socket is done with it (answer-buffers.ts).
+      let offset = 0;
+      for (let index = 0; index < body.length; index++) offset += buffer.write(body[index]!, offset, encodings[index]!);
+      response.end(buffer.subarray(0, offset), () => giveBackAnswerBuffer(buffer));
+    } else if (body.length === 1) response.end(body[0], encodings[0]!);
     else {
       // One write to the socket for all the chunks (end() uncorks).
       response.cork();
-      for (const chunk of body) response.write(chunk);
+      for (let index = 0; index < body.length; index++) response.write(body[index]!, encodings[index]!);
       response.end();
     }
     return true;

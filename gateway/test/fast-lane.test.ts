@@ -51,6 +51,29 @@ function rawPost(body: unknown, headers: Record<string, string>): Promise<{ head
   });
 }
 
+/** Like rawPost, the client reading nothing for `pauseMs` once the head has come. */
+function slowPost(body: unknown, headers: Record<string, string>, pauseMs: number): Promise<Buffer> {
+  const payload = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      platform.gateway.url,
+      { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.pause();
+        setTimeout(() => {
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve(Buffer.concat(chunks)));
+          response.resume();
+        }, pauseMs);
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
 describe('the fast lane', () => {
   it('answers a known operation as Apollo Server did, data and errors alike', async () => {
     const query = 'query Page($id: ID!) { course(id: $id) { id fullname liveClasses { id title status } } }';
@@ -129,7 +152,39 @@ describe('the fast lane', () => {
       expect(headers['transfer-encoding']).toBeUndefined();
       expect(headers['content-length']).toBe(String(bytes.length));
       expect(JSON.parse(bytes.toString('utf8'))).toBeTypeOf('object');
-      if (operation.variables?.id === id) expect(bytes.length).toBeGreaterThan(64_000);
+      if (operation.variables?.id === id) {
+        expect(bytes.length).toBeGreaterThan(64_000);
+        // Every character as UTF-8, whichever encoding each chunk was written in.
+        expect(bytes.toString('utf8')).toContain(JSON.stringify(id).slice(1, -1));
+        expect(Buffer.from(bytes.toString('utf8')).equals(bytes)).toBe(true);
+      }
     }
+  });
+
+  it('keeps each large answer its own while others are written, a slow reader among them', async () => {
+    // The fast lane writes large answers from buffers it reuses (answer-buffers.ts): one still being sent must not be
+    // written over by the next answer.
+    const operation = (tag: string) => ({
+      query: `mutation Joins($id: ID!) { ${Array.from({ length: 8 }, (_, i) => `j${i}: joinLiveClass(id: $id) { roomName }`).join(' ')} }`,
+      variables: { id: `${tag}-été-☕-`.repeat(3000) },
+    });
+    // Every error names the id it was given: its own, whole, and no other's.
+    const expectOwnAnswer = (bytes: Buffer, tag: string) => {
+      const answer = JSON.parse(bytes.toString('utf8')) as { errors?: { message: string }[] };
+      expect(answer.errors?.length).toBeGreaterThan(0);
+      for (const error of answer.errors!) expect(error.message).toContain(operation(tag).variables.id);
+      const pieces = bytes.toString('utf8').split('-été-☕-');
+      expect(pieces.slice(0, -1).every((piece) => piece.endsWith(tag))).toBe(true);
+    };
+    await platform.post(operation('warm'), auth);
+    const slow = slowPost(operation('slow'), auth, 300);
+    const others = await Promise.all(['a', 'b', 'c', 'd', 'e', 'f'].map((tag) => rawPost(operation(tag), auth)));
+    for (const [index, { headers, bytes }] of others.entries()) {
+      const tag = ['a', 'b', 'c', 'd', 'e', 'f'][index]!;
+      expect(headers['content-length']).toBe(String(bytes.length));
+      expect(bytes.length).toBeGreaterThan(64_000);
+      expectOwnAnswer(bytes, tag);
+    }
+    expectOwnAnswer(await slow, 'slow');
   });
 });
