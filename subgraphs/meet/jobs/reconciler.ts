@@ -17,6 +17,8 @@
  * - a LIVE class past its scheduled end + MEET_LIVE_GRACE_MINUTES is ENDED,
  *   whatever LiveKit says (so no class stays LIVE forever, even with
  *   LiveKit unreachable), and its room closed;
+ * - only ACTIVE participants are present (livekit/participants.ts: those
+ *   still connecting have had no participant_joined and open nothing);
  * - attendance follows the room's participants: intervals of those gone are
  *   closed where they were last seen (LiveKit gives no time of a departure
  *   whose webhook was lost; the last sight bounds it, where the next tick
@@ -45,7 +47,7 @@ import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
-import { opensClass, participantKind } from '../livekit/participants.js';
+import { isPresent, opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
@@ -163,7 +165,9 @@ export class Reconciler {
         continue;
       }
       const attendance = new AttendanceRepository(this.db);
-      const present = participants.filter((participant) => participant.sid);
+      // Sessions still connecting are not there yet (no participant_joined either), but may be removed from the room.
+      const sessions = participants.filter((participant) => participant.sid);
+      const present = sessions.filter(isPresent);
       const known = new Set(await attendance.listOpenSids(liveClass.id));
       for (const participant of present) {
         if (known.has(participant.sid)) continue;
@@ -188,7 +192,7 @@ export class Reconciler {
         now,
         present.map((participant) => participant.sid),
       );
-      if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, present)));
+      if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, sessions)));
     }
 
     if (rooms?.size) {
@@ -237,7 +241,7 @@ export class Reconciler {
     const notStarted = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => (NOT_STARTED as readonly string[]).includes(liveClass.status));
     for (const liveClass of notStarted) {
       const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
-      const people = (participants ?? []).filter((participant) => participantKind(participant) === 'STANDARD');
+      const people = (participants ?? []).filter((participant) => participantKind(participant) === 'STANDARD' && isPresent(participant));
       if (!people.length) continue;
       const openers = people.filter((participant) => opensClass(participant, liveClass));
       const firstJoin = Math.min(...openers.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));

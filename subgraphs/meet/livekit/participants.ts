@@ -27,6 +27,16 @@ export function participantKind(participant: ParticipantFacts): ParticipantKind 
   return participant.identity.startsWith('EG_') ? 'EGRESS' : 'STANDARD';
 }
 
+/**
+ * Is this session in the room as LiveKit's webhooks see it? ListParticipants also lists sessions still connecting
+ * (JOINING: signalling only; JOINED: offer received), and participant_joined is sent only once a session turns
+ * ACTIVE (ICE connected); one that never does ends in participant_connection_aborted, with no attendance. So only
+ * ACTIVE counts (ParticipantInfo.State, an enum number once parsed by livekit-server-sdk).
+ */
+export function isPresent(participant: { state?: number | string | null }): boolean {
+  return participant.state === 2 || participant.state === 'ACTIVE';
+}
+
 /** The role meet put in the participant's join token ('teacher' or 'student'), if any. */
 export function tokenRole(metadata: string | null | undefined): string | null {
   if (!metadata) return null;

@@ -78,6 +78,27 @@ describe('reconciliation with LiveKit', () => {
     expect((await classState(created.id)).status).toBe('LIVE');
   });
 
+  it('counts only ACTIVE participants as present, as participant_joined does: those still connecting open nothing', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Ampère', scheduledAt: inMinutes(10) } });
+    const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await meet.call('tara.teacher', JOIN, { id: created.id });
+    await meet.livekit.webhooksSettled();
+    // LiveKit lists sessions still connecting (JOINING: signalling only, JOINED: offer received, no media yet).
+    const tara = meet.livekit.addParticipant(created.roomName, '3', 'Tara', { state: 'JOINING' });
+    const sam = meet.livekit.addParticipant(created.roomName, '5', 'Sam', { state: 'JOINED' });
+    const first = await reconciler.reconcile();
+    expect(first.started).not.toContain(created.id);
+    const query = `{ liveClass(id: "${created.id}") { status startedAt attendance { user { id } leftAt } } }`;
+    expect((await meet.call('admin', query)).body.data.liveClass).toEqual({ status: 'SCHEDULED', startedAt: null, attendance: [] });
+    // Tara's session never becomes active (connection aborted): no trace of it.
+    meet.livekit.removeParticipant(created.roomName, '3');
+    // Sam's does (ICE connected): from now on Sam is present, and waits for a teacher.
+    sam.state = 'ACTIVE';
+    expect((await reconciler.reconcile()).started).not.toContain(created.id);
+    expect((await meet.call('admin', query)).body.data.liveClass).toEqual({ status: 'WAITING', startedAt: null, attendance: [{ user: { id: '5' }, leftAt: null }] });
+    expect(tara.state).toBe('JOINING');
+  });
+
   it('makes a SCHEDULED class LIVE when its room holds participants but participant_joined was lost', async () => {
     const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Gauss', scheduledAt: inMinutes(10) } });
     const created = body.data.scheduleLiveClass as { id: string; roomName: string };
