@@ -1,6 +1,11 @@
 /** Dates and sizes as a reader expects them, in the browser's locale and time zone. */
+
+/** The browser's IANA zone, in which <input type="datetime-local"> values are read. */
+export const browserTimeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/** With the zone's name: a class's time is read by people in other zones, and by one who travels. */
 export function formatDateTime(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '';
+  return iso ? new Date(iso).toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }) : '';
 }
 
 export function formatTime(iso: string | null | undefined): string {
