@@ -18,9 +18,12 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
   const recordings = new RecordingRepository(trx);
   const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
   if (!liveClass) return false; // not a class of ours
+  const known = await recordings.findByEgressForUpdate(egress.egressId);
+  // An egress records one room for life: a known one said to be of another class's room (or company's) is not believed.
+  if (known && known.liveClassId !== liveClass.id) return false;
   // Started elsewhere, or our own start's answer was lost: adopt it.
   const recording =
-    (await recordings.findByEgressForUpdate(egress.egressId)) ??
+    known ??
     (await recordings.insert({
       companyId: liveClass.companyId,
       liveClassId: liveClass.id,

@@ -66,4 +66,17 @@ describe('egress outcomes', () => {
     expect(recording!.status).not.toBe('READY');
     expect(await readyEvents(id)).toHaveLength(0);
   });
+
+  it('leaves a recording alone when an egress names another class’s room than its own', async () => {
+    const first = await liveClass();
+    const second = await liveClass();
+    await hook('egress_started', { egressInfo: egress(first.roomName, 'EG_crossed', { status: 'EGRESS_ACTIVE' }) });
+    expect((await recordingsOf(first.id)).map((recording) => recording.status)).toEqual(['RECORDING']);
+    // The same egress id, now said to be of the second class's room: LiveKit never moves an egress between rooms.
+    const file = { filename: `${second.roomName}/x.mp4`, location: `/out/${second.roomName}/x.mp4`, size: '4096', duration: `${60n * 1_000_000_000n}` };
+    await hook('egress_ended', { egressInfo: egress(second.roomName, 'EG_crossed', { status: 'EGRESS_COMPLETE', endedAt: nanos(new Date()), fileResults: [file] }) });
+    expect((await recordingsOf(first.id)).map((recording) => recording.status)).toEqual(['RECORDING']);
+    expect(await recordingsOf(second.id)).toEqual([]);
+    expect([...(await readyEvents(first.id)), ...(await readyEvents(second.id))]).toEqual([]);
+  });
 });
