@@ -112,6 +112,13 @@ export interface PlatformConfig {
   eventRetentionDays: number;
   documents: DocumentsConfig;
   gateway: GatewayConfig;
+  /** Time bounds on receiving a request, gateway and subgraphs alike (platform/http/request-time-bounds.ts). */
+  http: {
+    /** Longest time an ordinary request may take to arrive, body included (HTTP_REQUEST_TIMEOUT_MS, default 300000; 0 = none). */
+    requestTimeoutMs: number;
+    /** Longest silence in an upload's body under /files/ (HTTP_UPLOAD_IDLE_TIMEOUT_MS, default 60000); no total bound. */
+    uploadIdleTimeoutMs: number;
+  };
   /** Connections to addresses users give (CalDAV, companies' storage servers): OUTBOUND_ALLOW_HOSTS, OUTBOUND_ALLOW_PRIVATE. */
   outbound: OutboundConfig;
   /** OpenTelemetry traces, exported by OTLP/HTTP; off (no spans at all) unless an endpoint is set. */
@@ -208,6 +215,10 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production, SUBGRAPH_NAMES),
+    http: {
+      requestTimeoutMs: int(env, 'HTTP_REQUEST_TIMEOUT_MS', 300_000),
+      uploadIdleTimeoutMs: int(env, 'HTTP_UPLOAD_IDLE_TIMEOUT_MS', 60_000),
+    },
     outbound: loadOutboundConfig(env, production),
     // CALENDAR_CREDENTIAL_KEY is the older name, from when only CalDAV passwords were stored.
     credentialKey: env.CALENDAR_CREDENTIAL_KEY && !env.CREDENTIAL_KEY ? env.CALENDAR_CREDENTIAL_KEY : secret('CREDENTIAL_KEY', DEV_SECRETS.credentialKey),
