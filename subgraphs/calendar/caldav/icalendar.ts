@@ -18,6 +18,9 @@ import { isTransparent } from '../services/event-transparency.js';
 
 const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
 
+/** The property that marks a VALARM as one of ours (the reminders Bheem writes). */
+export const BHEEM_ALARM = 'x-bheem-reminder';
+
 export const uidOf = (event: Pick<CalendarEventModel, 'id' | 'externalId'>) => event.externalId ?? `${event.id}@bheem`;
 
 /** An event as a remote calendar describes it. */
@@ -97,6 +100,8 @@ function valarm(minutes: number, title: string): ICAL.Component {
   alarm.addPropertyWithValue('description', title);
   const trigger = alarm.addPropertyWithValue('trigger', ICAL.Duration.fromSeconds(-minutes * 60));
   trigger.setParameter('related', 'START');
+  // Marks the alarm as ours: a write over the server's copy replaces ours and keeps the apps' (merge-server-copy.ts).
+  alarm.addPropertyWithValue(BHEEM_ALARM, 'TRUE');
   return alarm;
 }
 
@@ -280,6 +285,12 @@ function readTimes(component: ICAL.Component, name: string, start: ReadTime, loc
       return readTime(single, localZone).instant;
     }),
   );
+}
+
+/** The occurrence a VEVENT overrides (its RECURRENCE-ID as an instant, ms), or null for the series itself. */
+export function recurrenceInstantOf(component: ICAL.Component, localZone: string): number | null {
+  const recurrenceId = component.getFirstProperty('recurrence-id');
+  return recurrenceId ? readTime(recurrenceId, localZone).instant.getTime() : null;
 }
 
 /** SEQUENCE as a non-negative integer our column holds (a missing or malformed one is 0). */

@@ -26,10 +26,11 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { Logger } from '../../../platform/logger.js';
 import { applyRemoteEdit } from '../caldav/apply-remote.js';
-import { CalDAVClient, CalDAVError } from '../caldav/caldav-client.js';
+import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
+import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -63,6 +64,8 @@ export interface SyncOutcome {
  * take PUTs in parallel overlap them.
  */
 export const PUSH_CONCURRENCY = 4;
+/** Writes over a server copy that keeps changing under us (412 each time) give up after this many tries. */
+const WRITE_ATTEMPTS = 3;
 /** Progress is written at most this often (and once at the end): a row update per event would cost more than the event. */
 const PROGRESS_EVERY_MS = 250;
 
@@ -269,10 +272,32 @@ class AccountSync implements PullContext {
       // The UID is already there (a lost mapping): merge as for any conflict.
       return this.resolveConflict(event, elsewhere ?? href, ics);
     }
-    const updated = await this.client.update(resource.href, ics, resource.etag ?? '*');
+    // The server's copy, to keep what other apps set on it; changed since we last synced it (or gone): a conflict.
+    const current = await this.client.get(resource.href);
+    if (!current || (resource.etag && current.etag !== resource.etag)) return this.resolveConflict(event, resource.href, ics, current);
+    const updated = await this.client.update(resource.href, this.mergedWith(ics, current), current.etag ?? '*');
     if (updated.ok) return this.stored(event, resource.href, updated.etag);
     if (updated.status !== 412) throw new CalDAVError(`PUT ${resource.href} answered ${updated.status}`, updated.status);
     return this.resolveConflict(event, resource.href, ics);
+  }
+
+  /** Our version with what the server's copy holds that Bheem does not model (merge-server-copy.ts). */
+  private mergedWith(ics: string, current: RemoteItem): string {
+    return current.data ? mergeWithServerCopy(ics, current.data, this.localZone) : ics;
+  }
+
+  /**
+   * Our version over the object at `href` as the server holds it (`current`,
+   * null when gone: created anew), merged with it and written If-Match its
+   * ETag; a 412 means it changed in between: fetched and merged again.
+   */
+  private async writeOver(event: CalendarEventModel, href: string, ics: string, current: RemoteItem | null): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const written = current ? await this.client.update(href, this.mergedWith(ics, current), current.etag ?? '*') : await this.client.create(href, ics);
+      if (written.ok) return this.stored(event, href, written.etag);
+      if (written.status !== 412 || attempt === WRITE_ATTEMPTS) throw new CalDAVError(`PUT ${href} answered ${written.status}`, written.status);
+      current = await this.client.get(href);
+    }
   }
 
   /** After a successful write: remember the ETag (asking for it when the server did not say) and mark the event synced. */
@@ -282,13 +307,10 @@ class AccountSync implements PullContext {
     await this.save({ eventId: event.id, href, etag: current, syncedVersion: event.updatedAt });
   }
 
-  private async resolveConflict(event: CalendarEventModel, href: string, ics: string): Promise<void> {
-    const remote = await this.client.get(href);
-    if (!remote) {
-      const created = await this.client.create(href, ics);
-      if (!created.ok) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
-      return this.stored(event, href, created.etag);
-    }
+  /** `fetched`: the server's copy when the caller has just read it. */
+  private async resolveConflict(event: CalendarEventModel, href: string, ics: string, fetched?: RemoteItem | null): Promise<void> {
+    const remote = fetched === undefined ? await this.client.get(href) : fetched;
+    if (!remote) return this.writeOver(event, href, ics, null);
     // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
     if (remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id])) === 'edit') {
       const theirs = parseICalendar(remote.data!, this.localZone);
@@ -307,16 +329,13 @@ class AccountSync implements PullContext {
         remote.data,
         event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it',
       );
-    const overwritten = await this.client.update(href, ics, remote.etag ?? '*');
-    if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status} after a conflict`, overwritten.status);
-    return this.stored(event, href, overwritten.etag);
+    return this.writeOver(event, href, ics, remote);
   }
 
-  /** Our version back over a remote edit of a mirrored record. */
-  async overwrite(event: CalendarEventModel, href: string, etag: string | null): Promise<void> {
-    const overwritten = await this.client.update(href, await this.icsOf(event), etag ?? '*');
-    if (!overwritten.ok) throw new CalDAVError(`PUT ${href} answered ${overwritten.status}`, overwritten.status);
-    return this.stored(event, href, overwritten.etag);
+  /** Our version back over a remote edit of a mirrored record (what the app added to it stays, see merge-server-copy.ts). */
+  async overwrite(event: CalendarEventModel, href: string, _etag: string | null): Promise<void> {
+    const ics = await this.icsOf(event);
+    return this.writeOver(event, href, ics, await this.client.get(href));
   }
 }
 

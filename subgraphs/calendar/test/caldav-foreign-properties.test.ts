@@ -1,0 +1,139 @@
+/**
+ * What another calendar app set on an event survives Bheem's edit of it: an
+ * object written as Apple Calendar and Thunderbird write them (structured
+ * location, travel time, snooze, class, categories, their own reminders, an
+ * override with its own properties) is pulled, its time and title changed
+ * through GraphQL, and pushed back. The server's copy keeps all of it, with
+ * Bheem's changes in place. It once lost every property Bheem does not model.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
+import * as caldav from './caldav-client.js';
+
+const PASSWORD = 'tara-app-password';
+let radicale: RunningRadicale;
+let platform: TestPlatform;
+let accountId: string;
+let calendarUrl: string;
+
+const calendar = subgraphCaller(() => platform, 'calendar');
+const ok = async (query: string, variables?: Record<string, unknown>) => dataOf(await calendar('tara.teacher', query, variables));
+const auth = caldav.basicAuth('tara', PASSWORD);
+const unfolded = (data: string) => data.replace(/\r\n[ \t]/g, '');
+async function sync() {
+  const status = (await ok(`mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accountId })).syncCalDAV;
+  expect(status).toEqual({ state: 'IDLE', lastError: null });
+}
+
+beforeAll(async () => {
+  radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
+  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
+  const { connectCalDAVAccount } = await ok(caldav.CONNECT_CALDAV, { url: radicale.url, username: 'tara', password: PASSWORD });
+  accountId = connectCalDAVAccount.id;
+  calendarUrl = connectCalDAVAccount.calendarUrl;
+  await sync();
+});
+afterAll(async () => {
+  await platform?.stop();
+  await radicale?.stop();
+});
+
+const APP_SERIES = [
+  'CLASS:PRIVATE',
+  'CATEGORIES:Work,Planning',
+  'PRIORITY:1',
+  'URL:https://intranet.example/planning',
+  'COLOR:teal',
+  'CONFERENCE;FEATURE=VIDEO;VALUE=URI:https://meet.example/planning',
+  'ATTACH;FMTTYPE=application/pdf:https://files.example/agenda.pdf',
+  // Apple writes geo:<lat>,<lon>; Radicale itself stores such a value cut at the comma, so one coordinate here.
+  'X-APPLE-STRUCTURED-LOCATION;VALUE=URI;X-TITLE=Room 4:geo:52.52',
+  'X-APPLE-TRAVEL-DURATION;VALUE=DURATION:PT15M',
+  'X-MOZ-LASTACK:20260501T070000Z',
+  'X-MOZ-SNOOZE-TIME:20260504T074500Z',
+];
+
+it('keeps what the apps set (properties, reminders, an override\u2019s own) when Bheem pushes its edit', async () => {
+  await caldav.remotePut(
+    new URL('apple-planning.ics', calendarUrl).toString(),
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Apple Inc.//macOS 14.4//EN',
+      'X-WR-CALNAME:Work',
+      'BEGIN:VEVENT',
+      'UID:apple-planning-1',
+      'DTSTAMP:20260401T080000Z',
+      'LAST-MODIFIED:20260401T080000Z',
+      'CREATED:20260401T080000Z',
+      'DTSTART:20260504T080000Z',
+      'DTEND:20260504T090000Z',
+      'RRULE:FREQ=WEEKLY;COUNT=3',
+      'SUMMARY:Planning',
+      ...APP_SERIES,
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      'DESCRIPTION:Phone reminder',
+      'TRIGGER:-PT10M',
+      'X-WR-ALARMUID:phone-alarm-1',
+      'END:VALARM',
+      'BEGIN:VALARM',
+      'ACTION:AUDIO',
+      'TRIGGER;VALUE=DATE-TIME:20260503T180000Z',
+      'X-WR-ALARMUID:phone-alarm-2',
+      'END:VALARM',
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:apple-planning-1',
+      'DTSTAMP:20260401T080000Z',
+      'LAST-MODIFIED:20260401T080000Z',
+      'RECURRENCE-ID:20260511T080000Z',
+      'DTSTART:20260511T100000Z',
+      'DTEND:20260511T110000Z',
+      'SUMMARY:Planning (late)',
+      'X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC',
+      'CATEGORIES:Moved',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n'),
+    auth,
+  );
+  await sync();
+  const { calendarEvents } = await ok(`{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { id title } } }`);
+  const planning = calendarEvents.find((o: any) => o.event.title === 'Planning').event;
+
+  const pushed = async () => unfolded((await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes('UID:apple-planning-1'))!.data);
+
+  // Renamed here: the series and its override (its own VEVENT under the UID) keep what the app set.
+  await ok(`mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Planning (Q2)" }) { id } }`, { id: planning.id });
+  await sync();
+  const [renamed, override] = (await pushed()).split('BEGIN:VEVENT').slice(1);
+  expect(renamed).toContain('SUMMARY:Planning (Q2)\r\n');
+  for (const line of APP_SERIES) expect(renamed).toContain(`${line}\r\n`);
+  expect(override).toContain('RECURRENCE-ID:20260511T080000Z\r\n');
+  expect(override).toContain('SUMMARY:Planning (late)\r\n');
+  expect(override).toContain('X-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\n');
+  expect(override).toContain('CATEGORIES:Moved\r\n');
+  expect(override).not.toContain('X-APPLE-TRAVEL-DURATION');
+
+  // Moved an hour later and renamed again here.
+  await ok(`mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`, {
+    id: planning.id,
+    input: { title: 'Planning (Q3)', start: '2026-05-04T09:00:00Z', end: '2026-05-04T10:00:00Z' },
+  });
+  await sync();
+  const data = await pushed();
+  const series = data.split('BEGIN:VEVENT')[1]!;
+  // Bheem's edit is there.
+  expect(series).toContain('SUMMARY:Planning (Q3)\r\n');
+  expect(series).toContain('DTSTART:20260504T090000Z\r\n');
+  // What the apps set is there too, once each, as they wrote it.
+  for (const line of [...APP_SERIES, 'CREATED:20260401T080000Z']) expect(series.split(`${line}\r\n`)).toHaveLength(2);
+  expect(data).toContain('X-WR-CALNAME:Work\r\n');
+  // The phone's reminders, once each: the relative one moves with the event, the absolute one stays where it was set.
+  expect(series.split('BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Phone reminder\r\nTRIGGER:-PT10M\r\nX-WR-ALARMUID:phone-alarm-1\r\n')).toHaveLength(2);
+  expect(series.split('TRIGGER;VALUE=DATE-TIME:20260503T180000Z\r\nX-WR-ALARMUID:phone-alarm-2\r\n')).toHaveLength(2);
+});
