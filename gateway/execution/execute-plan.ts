@@ -206,7 +206,7 @@ function spliceReader(part: EntityPart, run: PlanRun): AnswerReader | undefined 
     const target = part.entities[part.owners[index] ?? -1];
     if (target === undefined) return undefined;
     const typename = target.__typename;
-    return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.responseName === name)?.value;
+    return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.source === name)?.value;
   };
   return (text) => readEntityAnswer(text, passThrough);
 }

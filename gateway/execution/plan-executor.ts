@@ -7,13 +7,12 @@
  * it: what it does not run (unsupported.ts) is refused with a stable code,
  * and counted.
  */
-import type { QueryPlan } from '@apollo/query-planner';
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { gatewayMetrics } from '../gateway-metrics.js';
 import { Cancellation } from '../cancellation.js';
-import type { OperationPlanner } from '../planning/operation-planner.js';
+import type { OperationPlanner, PlannedOperation } from '../planning/operation-planner.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { deferShapes } from './defer-shapes.js';
@@ -302,7 +301,7 @@ export class PlanExecutor {
         errors: [new graphqlRuntime.GraphQLError('Subscriptions are served over graphql-ws (/graphql) and SSE (/graphql/stream)', { extensions: { code: 'BAD_REQUEST' } })],
       };
     }
-    let planned: QueryPlan;
+    let planned: PlannedOperation;
     try {
       planned = this.options.planner.plan(document, request.operationName ?? undefined);
     } catch (error) {
@@ -323,7 +322,7 @@ export class PlanExecutor {
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;
     const variables = conditionVariables(document, operation);
-    const shapeFor = (conditions?: Conditions) => rootShape(root, operation.selectionSet, { schema, fragments, conditions });
+    const shapeFor = (conditions?: Conditions) => rootShape(root, operation.selectionSet, { schema, fragments, conditions, readFrom: planned.readFrom });
     let conditional: PreparedOperation['conditional'];
     if (variables.length > 0) {
       const shapes = new Map<string, SelectionShape>();

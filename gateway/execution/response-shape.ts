@@ -38,6 +38,8 @@ export interface ValueShape {
 
 export interface FieldShape {
   responseName: string;
+  /** Its key in the merged data: the response name, or the alias planning gave the field (ShapeContext.readFrom). */
+  source: string;
   /** `__typename`, answered by the gateway from the object's runtime type. */
   isTypename: boolean;
   value: ValueShape;
@@ -49,7 +51,10 @@ export interface TypeFields {
   /** False when the runtime type is unknown or not an object while `__typename` is asked: the object becomes null. */
   valid: boolean;
   fields: FieldShape[];
-  /** Every field a leaf or `__typename`: an input object already in this form can be the answer's own (shape-response.ts). */
+  /**
+   * Every field a leaf or `__typename`, read under its response name: an input object already in this form can be
+   * the answer's own (shape-response.ts).
+   */
   leaves: boolean;
 }
 
@@ -58,6 +63,8 @@ export interface ShapeContext {
   fragments: Record<string, FragmentDefinitionNode>;
   /** The values of @skip/@include's variables this shape is for (conditions.ts). */
   conditions?: Conditions;
+  /** The operation's fields the plan answers under an alias of ours (client-argument-aliases.ts): that alias. */
+  readFrom?: ReadonlyMap<FieldNode, string>;
 }
 
 /** The check of custom scalars: any value (entity-answer-reader.ts then need not read a string to check it). */
@@ -150,18 +157,20 @@ export class SelectionShape {
     for (const [responseName, nodes] of grouped) {
       const name = nodes[0]!.name.value;
       if (name === '__typename') {
-        fields.push({ responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
+        fields.push({ responseName, source: responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
         continue;
       }
       const definition =
         'getFields' in runtime ? ((runtime.getFields()[name] ?? metaField(name, runtime, this.context.schema)) as GraphQLField<unknown, unknown> | undefined) : undefined;
       if (!definition) continue; // only on a union without __typename in the data: nothing to shape
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
-      fields.push({ responseName, isTypename: false, value: this.valueShape(definition.type, subSelections) });
+      // The fields of one response name share name and arguments (validation): aliased alike.
+      const alias = this.context.readFrom?.get(nodes[0]!);
+      fields.push({ responseName, source: alias === undefined ? responseName : oneByte(alias), isTypename: false, value: this.valueShape(definition.type, subSelections) });
     }
     // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
     const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);
-    const leaves = fields.every((field) => field.isTypename || field.value.isValid !== undefined);
+    const leaves = fields.every((field) => field.isTypename || (field.value.isValid !== undefined && field.source === field.responseName));
     return { typeName: oneByte(runtime.name), valid, fields, leaves };
   }
 
@@ -181,7 +190,7 @@ export function rootShape(root: GraphQLCompositeType, selectionSet: SelectionSet
 }
 
 /**
- * The selection shape of the objects at a Flatten path of the plan (response names, '@' crossing a list), or
+ * The selection shape of the objects at a Flatten path of the plan (keys of the data, '@' crossing a list), or
  * undefined when the path does not name fields of the shape or crosses an abstract type (its fields vary by type).
  */
 export function shapeAt(root: SelectionShape, path: readonly (string | number)[]): SelectionShape | undefined {
@@ -199,7 +208,7 @@ export function shapeAt(root: SelectionShape, path: readonly (string | number)[]
       selection = value.object;
     }
     if (typeof segment !== 'string' || !isObjectType(selection.type)) return undefined;
-    value = selection.fieldsFor(undefined)?.fields.find((field) => field.responseName === segment)?.value;
+    value = selection.fieldsFor(undefined)?.fields.find((field) => field.source === segment)?.value;
     if (value === undefined) return undefined;
   }
   if (value === undefined) return selection;

@@ -134,7 +134,7 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
       output[name] = type.typeName;
       continue;
     }
-    const value = input[name];
+    const value = input[field.source];
     let completed: unknown = null;
     const before = run.errors.length;
     if (value !== null && value !== undefined) {

@@ -5,12 +5,17 @@
  * decided where the gateway is put together, not in the executor.
  */
 import type { QueryPlan } from '@apollo/query-planner';
-import type { DocumentNode } from 'graphql';
+import type { DocumentNode, FieldNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+
+export interface PlannedOperation extends QueryPlan {
+  /** Fields of the client's document the plan answers under another key (client-argument-aliases.ts): that key. */
+  readFrom?: ReadonlyMap<FieldNode, string>;
+}
 
 export interface OperationPlanner {
   /** The plan of the named operation (or the only one); throws a PlanningError when there is none. */
-  plan(document: DocumentNode, operationName: string | undefined): QueryPlan;
+  plan(document: DocumentNode, operationName: string | undefined): PlannedOperation;
 }
 
 /**

@@ -16,7 +16,8 @@ import { requiresProvidesSuite } from './suites/requires-provides.js';
 
 /** Per node kind, its fields our executor runs or knowingly ignores (`id`, `hasDefers`, the operation's AST: @defer's and tracing's). */
 const KNOWN_FIELDS: Record<string, readonly string[]> = {
-  QueryPlan: ['kind', 'node'],
+  // `readFrom`: ours, the client's fields planned under an alias (planning/client-argument-aliases.ts).
+  QueryPlan: ['kind', 'node', 'readFrom'],
   Sequence: ['kind', 'nodes'],
   Parallel: ['kind', 'nodes'],
   Flatten: ['kind', 'path', 'node'],

@@ -5,6 +5,7 @@ import { mergedFetchesSuite } from './merged-fetches.js';
 import { operationsSuite } from './operations.js';
 import { ownershipSuite } from './ownership.js';
 import { plannerCorrectionsSuite } from './planner-corrections.js';
+import { requiresClientArgumentsSuite } from './requires-client-arguments.js';
 import { requiresLocalArgumentsSuite } from './requires-local-arguments.js';
 import { requiresProvidesSuite } from './requires-provides.js';
 
@@ -13,6 +14,7 @@ export const ALL_SUITES = [
   abstractTypesSuite,
   requiresProvidesSuite,
   requiresLocalArgumentsSuite,
+  requiresClientArgumentsSuite,
   ownershipSuite,
   operationsSuite,
   plannerCorrectionsSuite,

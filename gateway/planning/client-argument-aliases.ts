@@ -1,0 +1,88 @@
+/**
+ * Apollo's query planner merges a client's field with the one a @requires
+ * adds when they share a response name, and keeps the @requires' arguments:
+ * a client asking `tracks(first: 1)` next to a field that requires
+ * `tracks(first: 3) { artist }` would get three tracks. Before planning,
+ * such a client field is given an alias of ours, which the planner keeps
+ * apart; shaping the answer reads the field there and writes the client's
+ * response name (response-shape.ts, by `readFrom`). Done once per planned
+ * operation; operations asking no such field are planned unchanged.
+ */
+import type { Supergraph } from '@apollo/federation-internals';
+import type { ArgumentNode, DocumentNode, FieldNode, SelectionSetNode } from 'graphql';
+import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { parseFieldSet } from './entity-metadata.js';
+
+const { Kind, print, visit } = graphqlRuntime;
+
+/** Names no client is expected to use (the planner's own aliases have another form). */
+const ALIAS_PREFIX = '_bheemAsked_';
+
+/** Field name to the argument lists (as printed) the supergraph's @requires ask it with, at any depth. */
+export type RequiredArguments = ReadonlyMap<string, ReadonlySet<string>>;
+
+function argumentsText(argumentNodes: readonly ArgumentNode[] | undefined): string {
+  if (!argumentNodes?.length) return '';
+  return argumentNodes
+    .map((argument) => `${argument.name.value}: ${print(argument.value)}`)
+    .sort()
+    .join(', ');
+}
+
+export function requiredArguments(supergraph: Supergraph): RequiredArguments {
+  const found = new Map<string, Set<string>>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind !== Kind.FIELD) continue;
+      const text = argumentsText(selection.arguments);
+      if (text) {
+        let texts = found.get(selection.name.value);
+        if (!texts) found.set(selection.name.value, (texts = new Set()));
+        texts.add(text);
+      }
+      if (selection.selectionSet) collect(selection.selectionSet);
+    }
+  };
+  for (const subgraph of supergraph.subgraphs()) {
+    for (const application of subgraph.metadata().requiresDirective().applications()) {
+      collect(parseFieldSet(String(application.arguments().fields)));
+    }
+  }
+  return found;
+}
+
+export interface AliasedOperation {
+  /** The operation the planner is given. */
+  document: DocumentNode;
+  /** The client's fields (nodes of its own document) that the plan answers under an alias: where to read them. */
+  readFrom: ReadonlyMap<FieldNode, string>;
+}
+
+/**
+ * The client's fields a @requires asks by the same name with other arguments, aliased; undefined when there are
+ * none. Decided by field name and arguments alone, whatever the type: an alias too many costs nothing but the
+ * fetch's own field. Left out: subscriptions and @defer, whose parts are shaped from the planner's selections.
+ */
+export function aliasClientArguments(document: DocumentNode, required: RequiredArguments): AliasedOperation | undefined {
+  if (required.size === 0) return undefined;
+  const readFrom = new Map<FieldNode, string>();
+  let excluded = false;
+  const aliased = visit(document, {
+    OperationDefinition(node) {
+      if (node.operation === 'subscription') excluded = true;
+    },
+    Directive(node) {
+      if (node.name.value === 'defer') excluded = true;
+    },
+    Field(node) {
+      const asked = required.get(node.name.value);
+      if (!asked || (node.alias && node.alias.value !== node.name.value)) return undefined;
+      const text = argumentsText(node.arguments);
+      if (asked.size === 1 && asked.has(text)) return undefined;
+      const alias = `${ALIAS_PREFIX}${node.name.value}`;
+      readFrom.set(node, alias);
+      return { ...node, alias: { kind: Kind.NAME, value: alias } };
+    },
+  });
+  return excluded || readFrom.size === 0 ? undefined : { document: aliased, readFrom };
+}

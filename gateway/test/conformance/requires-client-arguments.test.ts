@@ -1,0 +1,4 @@
+import { runSuite } from './support/run-suite.js';
+import { requiresClientArgumentsSuite } from './suites/requires-client-arguments.js';
+
+runSuite(requiresClientArgumentsSuite);
