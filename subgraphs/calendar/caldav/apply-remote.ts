@@ -20,15 +20,16 @@ type Trx = Transaction<CalendarDatabase>;
 /**
  * What the remote says that our columns do not hold, kept for the round trip: its TZID when it is not
  * the IANA name we expand in (metadata.tzid), whether it shows as free (metadata.transparent), and
- * whether its times were floating (metadata.floating).
+ * whether its times were floating (metadata.floating), and its CLASS when not PUBLIC (metadata.class).
  */
 function withRemoteMetadata(metadata: Record<string, unknown>, remote: RemoteEvent): Record<string, unknown> {
-  const { tzid: _tzid, transparent: _transparent, floating: _floating, ...rest } = metadata;
+  const { tzid: _tzid, transparent: _transparent, floating: _floating, class: _class, ...rest } = metadata;
   return {
     ...rest,
     ...(remote.tzid ? { tzid: remote.tzid } : {}),
     ...(remote.transparent ? { transparent: true } : {}),
     ...(remote.floating ? { floating: true } : {}),
+    ...(remote.classification ? { class: remote.classification } : {}),
   };
 }
 

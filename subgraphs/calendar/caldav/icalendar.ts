@@ -15,6 +15,7 @@ import { instantOf, wallTimeIn } from '../recurrence/time-zones.js';
 import { ianaZoneFor } from './remote-zones.js';
 import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
 import { isTransparent } from '../services/event-transparency.js';
+import { classOf } from '../services/event-privacy.js';
 
 const PRODID = '-//Bheem//Bheem Federation Calendar//EN';
 
@@ -44,6 +45,8 @@ export interface RemoteEvent {
   cancelled: boolean;
   /** Shown as free there (TRANSP:TRANSPARENT, or Outlook's busy status FREE): it blocks nobody's time. */
   transparent: boolean;
+  /** CLASS other than PUBLIC (PRIVATE, CONFIDENTIAL, or an x-name), upper-case: others see only the busy time (services/event-privacy.ts). */
+  classification: string | null;
   /** The app's SEQUENCE: ours continues from it, so what we write next supersedes what the app wrote. */
   sequence: number;
   /** ORGANIZER's address, lower-cased, without mailto:. */
@@ -144,6 +147,8 @@ function vevent(event: CalendarEventModel, uid: string, scheduling: Scheduling, 
   for (const date of event.rdates) addTime(component, 'rdate', date, event, used);
   component.addPropertyWithValue('status', event.isCancelled ? 'CANCELLED' : 'CONFIRMED');
   component.addPropertyWithValue('transp', isTransparent(event) ? 'TRANSPARENT' : 'OPAQUE');
+  const classification = classOf(event);
+  if (classification) component.addPropertyWithValue('class', classification);
   component.addPropertyWithValue('x-bheem-event-type', event.eventType);
   // VEVENT has no completed status (RFC 5545 keeps that for VTODO): the SUMMARY says it, and this for programs.
   if (event.completed) component.addPropertyWithValue('x-bheem-completed', 'TRUE');
@@ -299,6 +304,11 @@ function sequenceOf(component: ICAL.Component): number {
   return Number.isInteger(value) && value > 0 ? Math.min(value, 2 ** 31 - 2) : 0;
 }
 
+function classificationOf(value: string | null): string | null {
+  const upper = value?.trim().toUpperCase();
+  return upper && upper !== 'PUBLIC' ? upper : null;
+}
+
 function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
   const dtstart = component.getFirstProperty('dtstart');
   if (!dtstart) throw new Error('VEVENT without DTSTART');
@@ -333,6 +343,7 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',
+    classification: classificationOf(text('class')),
     sequence: sequenceOf(component),
     ...readAttendees(component),
   };

@@ -9,6 +9,7 @@ import type { CalendarEventModel } from '../models.js';
 import type { NewEventRow } from '../repositories/event-writes.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
 import { isTransparent } from '../services/event-transparency.js';
+import { classOf } from '../services/event-privacy.js';
 import { overrideRow, withRemote } from './apply-remote.js';
 import type { RemoteObject } from './icalendar.js';
 
@@ -17,8 +18,10 @@ const CONTENT = ['title', 'description', 'location', 'start_time', 'end_time', '
 function contentOf(row: NewEventRow): string {
   const plain = (value: unknown): unknown => (value instanceof Date ? value.getTime() : Array.isArray(value) ? value.map(plain) : (value ?? null));
   // Whether it shows as free, as we would write it (draftToRow gives metadata as JSON text).
-  const transparent = isTransparent({ eventType: row.event_type, metadata: JSON.parse(String(row.metadata ?? '{}')) });
-  return JSON.stringify([...CONTENT.map((column) => plain(row[column])), transparent]);
+  const metadata = JSON.parse(String(row.metadata ?? '{}'));
+  const transparent = isTransparent({ eventType: row.event_type, metadata });
+  // Its CLASS too: marked private there, it must be withheld here.
+  return JSON.stringify([...CONTENT.map((column) => plain(row[column])), transparent, classOf({ metadata })]);
 }
 
 const time = (date: Date | null) => date?.getTime() ?? null;

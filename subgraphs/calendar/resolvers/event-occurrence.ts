@@ -1,5 +1,6 @@
 import type { EventOccurrenceResolvers } from '../generated/resolvers-types.js';
 
 export const EventOccurrence: EventOccurrenceResolvers = {
-  participants: (occurrence, _args, { events }) => events.occurrenceParticipants(occurrence),
+  // Withheld as the event's own participants are (services/event-privacy.ts).
+  participants: async (occurrence, _args, { events }) => ((await events.withholds(occurrence.event)) ? [] : events.occurrenceParticipants(occurrence)),
 };

@@ -16,6 +16,7 @@ import { LEAN_EVENT_FIELDS, type EventRepository } from '../repositories/event-r
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
+import { classOf, withheldFrom } from './event-privacy.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
 function onlyLeanFields(fields: ReadonlySet<string>): boolean {
@@ -124,6 +125,12 @@ export class CalendarEventService {
   /** Participants belong to the series; an edited occurrence shows its series' participants. */
   participants(event: CalendarEventModel): Promise<EventParticipantModel[]> {
     return this.participantsByEvent.load(event.parentId ?? event.id);
+  }
+
+  /** Whether the caller sees only the busy time of a private or confidential event (event-privacy.ts). */
+  async withholds(event: CalendarEventModel): Promise<boolean> {
+    if (!classOf(event)) return false;
+    return withheldFrom(this.viewer, event, await this.participants(event));
   }
 
   /** Participants of one occurrence, each with their answer for it. */
