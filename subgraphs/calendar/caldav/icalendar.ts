@@ -282,6 +282,8 @@ function readTimes(component: ICAL.Component, name: string, start: ReadTime, loc
   return component.getAllProperties(name).flatMap((property) =>
     (property.getValues() as (ICAL.Time | ICAL.Period)[]).map((value) => {
       const time = value instanceof ICAL.Period ? value.start : value;
+      // An all-day series (Outlook's, written as DATE-TIMEs): the value's own date.
+      if (start.allDay && !time.isDate) return new Date(Date.UTC(time.year, time.month - 1, time.day));
       if (time.isDate && wall) return instantOf({ ...wall, year: time.year, month: time.month, day: time.day }, start.zone);
       const single = new ICAL.Property(name);
       single.setValue(time);
@@ -304,6 +306,27 @@ function sequenceOf(component: ICAL.Component): number {
   return Number.isInteger(value) && value > 0 ? Math.min(value, 2 ** 31 - 2) : 0;
 }
 
+/** A DATE-TIME's own wall date as an all-day date (00:00 UTC). */
+function dateOf(property: ICAL.Property): Date {
+  const time = property.getFirstValue() as ICAL.Time;
+  return new Date(Date.UTC(time.year, time.month - 1, time.day));
+}
+
+/**
+ * Outlook writes an all-day event as DATE-TIMEs from midnight to midnight in
+ * its zone, flagged X-MICROSOFT-CDO-ALLDAYEVENT:TRUE: those wall dates, as
+ * the all-day event Outlook shows. Flagged but not at midnight: the times.
+ */
+function outlookAllDay(component: ICAL.Component, start: ReadTime, end: Date | null): { start: ReadTime; end: Date | null } | null {
+  if (start.allDay || String(component.getFirstPropertyValue('x-microsoft-cdo-alldayevent') ?? '').toUpperCase() !== 'TRUE') return null;
+  const first = wallTimeIn(start.instant, start.zone);
+  const last = end ? wallTimeIn(end, start.zone) : null;
+  const atMidnight = (wall: typeof first) => wall.hour === 0 && wall.minute === 0 && wall.second === 0;
+  if (!atMidnight(first) || (last && !atMidnight(last))) return null;
+  const day = (wall: typeof first) => new Date(Date.UTC(wall.year, wall.month - 1, wall.day));
+  return { start: { instant: day(first), allDay: true, zone: 'UTC', tzid: null, floating: false }, end: last ? day(last) : null };
+}
+
 function classificationOf(value: string | null): string | null {
   const upper = value?.trim().toUpperCase();
   return upper && upper !== 'PUBLIC' ? upper : null;
@@ -312,10 +335,13 @@ function classificationOf(value: string | null): string | null {
 function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
   const dtstart = component.getFirstProperty('dtstart');
   if (!dtstart) throw new Error('VEVENT without DTSTART');
-  const start = readTime(dtstart, localZone);
+  const timed = readTime(dtstart, localZone);
   const dtend = component.getFirstProperty('dtend');
   const duration = component.getFirstPropertyValue('duration') as ICAL.Duration | null;
-  const stated = dtend ? readTime(dtend, localZone).instant : duration ? new Date(start.instant.getTime() + duration.toSeconds() * 1000) : null;
+  const timedEnd = dtend ? readTime(dtend, localZone).instant : duration ? new Date(timed.instant.getTime() + duration.toSeconds() * 1000) : null;
+  const outlook = outlookAllDay(component, timed, timedEnd);
+  const start = outlook?.start ?? timed;
+  const stated = outlook ? outlook.end : timedEnd;
   // An end before the start (RFC 5545 forbids it, apps still write it): a moment at the start, shown rather than skipped.
   const end = stated && stated < start.instant ? start.instant : stated;
   const rrule = component.getFirstPropertyValue('rrule') as ICAL.Recur | null;
@@ -339,7 +365,7 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     recurrenceRule: rrule ? (rrule.count === 0 ? `${rrule.toString()};COUNT=0` : rrule.toString()) : null,
     exdates: readTimes(component, 'exdate', start, localZone),
     rdates: readTimes(component, 'rdate', start, localZone),
-    recurrenceId: recurrenceId ? readTime(recurrenceId, localZone).instant : null,
+    recurrenceId: recurrenceId ? (outlook ? dateOf(recurrenceId) : readTime(recurrenceId, localZone).instant) : null,
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',

@@ -121,6 +121,34 @@ describe('objects written by other calendar apps', () => {
     expect(Number(/SEQUENCE:(\d+)/.exec(moved)![1])).toBeGreaterThanOrEqual(Number(/SEQUENCE:(\d+)/.exec(master(after))![1]));
   });
 
+  it('an Outlook all-day event (midnight to midnight in its zone, X-MICROSOFT-CDO-ALLDAYEVENT) is all-day on its dates', async () => {
+    // Outlook writes all-day events as DATE-TIMEs at local midnight, flagged; read as times they would be a 48-hour event shifted by the zone.
+    await put('outlook-offsite.ics', [
+      'BEGIN:VCALENDAR',
+      'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+      'VERSION:2.0',
+      ...WINDOWS_BERLIN,
+      'BEGIN:VEVENT',
+      'UID:040000008200E00074C5B7101A82E00800000000AA11BB22CC33DD4401000000000000000010000000',
+      'DTSTAMP:20260601T100000Z',
+      'DTSTART;TZID=W. Europe Standard Time:20260715T000000',
+      'DTEND;TZID=W. Europe Standard Time:20260717T000000',
+      'SUMMARY:Team offsite',
+      'X-MICROSOFT-CDO-ALLDAYEVENT:TRUE',
+      'X-MICROSOFT-CDO-BUSYSTATUS:OOF',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ]);
+    await sync();
+    const found = await ok(`query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end event { title allDay } } }`, {
+      from: '2026-07-13T00:00:00Z',
+      to: '2026-07-20T00:00:00Z',
+    });
+    expect(found.calendarEvents.filter((o: any) => o.event.title === 'Team offsite')).toEqual([
+      { start: '2026-07-15T00:00:00.000Z', end: '2026-07-17T00:00:00.000Z', event: { title: 'Team offsite', allDay: true } },
+    ]);
+  });
+
   it('events shown as free there (TRANSP, Outlook\u2019s busy status) do not make the user busy, and stay free after a push', async () => {
     // Apple: an all-day event marked "show as free"; Outlook: a timed one whose busy status is Free; Google: a plain busy one.
     await put('apple-conference.ics', [
