@@ -41,6 +41,7 @@ const OWNED = new Set([
   'rdate',
   'status',
   'transp',
+  'class',
   'organizer',
   'attendee',
 ]);
