@@ -25,9 +25,11 @@ function problemsOf(page: Page): Promise<string[]> {
     }
     for (const element of document.querySelectorAll('button, a[href]')) {
       if (!visible(element)) continue;
-      if (!(element.textContent ?? '').trim() && !element.getAttribute('aria-label')) problems.push(`${element.tagName.toLowerCase()} without a name: ${element.outerHTML.slice(0, 80)}`);
+      if (!(element.textContent ?? '').trim() && !element.getAttribute('aria-label'))
+        problems.push(`${element.tagName.toLowerCase()} without a name: ${element.outerHTML.slice(0, 80)}`);
     }
-    if (document.documentElement.scrollWidth > window.innerWidth) problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} px wide on a ${window.innerWidth} px screen`);
+    if (document.documentElement.scrollWidth > window.innerWidth)
+      problems.push(`scrolls sideways: ${document.documentElement.scrollWidth} px wide on a ${window.innerWidth} px screen`);
     return problems;
   });
 }
@@ -51,7 +53,12 @@ describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
     expect(await problemsOf(page), 'courses').toEqual([]);
     await page.goto(`${stack.origin}/app/courses/101`);
     await page.getByRole('heading', { name: 'Schedule a class' }).waitFor();
-    await page.getByTestId('documents').locator('li').first().waitFor({ state: 'attached' }).catch(() => {});
+    await page
+      .getByTestId('documents')
+      .locator('li')
+      .first()
+      .waitFor({ state: 'attached' })
+      .catch(() => {});
     expect(await problemsOf(page), 'course').toEqual([]);
     await page.getByTestId('live-classes').getByRole('button', { name: 'Reschedule' }).first().click();
     expect(await problemsOf(page), 'course, rescheduling').toEqual([]);

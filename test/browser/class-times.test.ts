@@ -20,7 +20,10 @@ describe('class times across time zones', { timeout: 180_000 }, () => {
     await teacher.getByLabel('Title').fill(title);
     await starts.fill('2027-01-15T09:30');
     await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
-    await teacher.getByRole('status').filter({ hasText: `Scheduled "${title}"` }).waitFor({ timeout: 30_000 });
+    await teacher
+      .getByRole('status')
+      .filter({ hasText: `Scheduled "${title}"` })
+      .waitFor({ timeout: 30_000 });
 
     const listed = await stack.platform.query('tara.teacher', '{ course(id: "101") { liveClasses { title scheduledAt } } }');
     const scheduled = listed.data.course.liveClasses.find((item: { title: string }) => item.title === title);
