@@ -4,11 +4,11 @@ import { classOf, WITHHELD_TITLE } from '../services/event-privacy.js';
 export const CalendarEvent: CalendarEventResolvers = {
   __resolveReference: (reference, { events }) => events.getEvent(reference.id),
   // A private or confidential event shows others only its busy time (services/event-privacy.ts).
-  title: async (event, _args, { events }) => ((await events.withholds(event)) ? WITHHELD_TITLE : event.title),
-  description: async (event, _args, { events }) => ((await events.withholds(event)) ? null : event.description),
-  location: async (event, _args, { events }) => ((await events.withholds(event)) ? null : event.location),
-  metadata: async (event, _args, { events }) => ((await events.withholds(event)) ? { class: classOf(event) } : event.metadata),
+  title: (event, _args, { events }) => events.unlessWithheld(event, () => event.title, WITHHELD_TITLE),
+  description: (event, _args, { events }) => events.unlessWithheld(event, () => event.description, null),
+  location: (event, _args, { events }) => events.unlessWithheld(event, () => event.location, null),
+  metadata: (event, _args, { events }) => events.unlessWithheld(event, () => event.metadata, { class: classOf(event) }),
   organizer: (event) => (event.organizerId ? { id: event.organizerId } : null),
-  participants: async (event, _args, { events }) => ((await events.withholds(event)) ? [] : events.participants(event)),
+  participants: (event, _args, { events }) => events.unlessWithheld(event, () => events.participants(event), []),
   occurrences: (event, { from, to }, { events }) => events.occurrencesOf(event, from, to),
 };

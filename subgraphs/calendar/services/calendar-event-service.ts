@@ -127,10 +127,14 @@ export class CalendarEventService {
     return this.participantsByEvent.load(event.parentId ?? event.id);
   }
 
-  /** Whether the caller sees only the busy time of a private or confidential event (event-privacy.ts). */
-  async withholds(event: CalendarEventModel): Promise<boolean> {
-    if (!classOf(event)) return false;
-    return withheldFrom(this.viewer, event, await this.participants(event));
+  /**
+   * `shown()` for a caller who may see the event's details, `withheld` when it is private or confidential to
+   * someone else (event-privacy.ts). Synchronous for an event without a CLASS, nearly all of them: a field
+   * resolver returning a promise for every event of a list would cost each list its promise jobs.
+   */
+  unlessWithheld<T>(event: CalendarEventModel, shown: () => T | Promise<T>, withheld: T): T | Promise<T> {
+    if (!classOf(event)) return shown();
+    return this.participants(event).then((participants) => (withheldFrom(this.viewer, event, participants) ? withheld : shown()));
   }
 
   /** Participants of one occurrence, each with their answer for it. */
