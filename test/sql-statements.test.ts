@@ -33,7 +33,9 @@ async function tokenOf(company: BenchCompany): Promise<string> {
 
 /** The table a statement reads or writes first: its entity type ("moodle"."mdl_course" → mdl_course). */
 function mainTable(statement: string): string {
-  const match = /\b(?:from|into|update)\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(statement);
+  // `extract(epoch from column)` names a column, not a table (meet's lean rows read times as milliseconds).
+  const tables = statement.replace(/\bextract\s*\(\s*\w+\s+from\b/gi, 'extract(');
+  const match = /\b(?:from|into|update)\s+(?:"?\w+"?\.)?"?(\w+)"?/i.exec(tables);
   return match?.[1] ?? '?';
 }
 
