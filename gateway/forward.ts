@@ -2,7 +2,10 @@
  * Streams a request to another service and its answer back, untouched (no
  * buffering: files can be large). The upstream gets `timeoutMs` of silence
  * at most (a stalled service cannot hold the caller's connection, 504), and
- * is cut when the caller goes away.
+ * is cut when the caller goes away. A silence while the caller is still
+ * sending, with nothing waiting on the service, is the caller's: its own
+ * bounds answer it (408 after HTTP_UPLOAD_IDLE_TIMEOUT_MS for an upload,
+ * request-time-bounds.ts), as the service would, and not a 504 first.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,7 +34,11 @@ export function forwardTo(serviceUrl: string, serviceName: string, { trust, time
       headers: { ...endToEndHeaders(request.headers), host: target.host, 'x-forwarded-for': clientIp(request, trust) },
       timeout: timeoutMs,
     });
-    upstream.once('timeout', () => upstream.destroy(new UpstreamTimeout(`no answer within ${timeoutMs} ms`)));
+    upstream.on('timeout', () => {
+      // The timer starts again with the next byte either way.
+      if (!request.complete && !upstream.writableNeedDrain) return;
+      upstream.destroy(new UpstreamTimeout(`no answer within ${timeoutMs} ms`));
+    });
     try {
       await relayExchange(request, upstream, response);
     } catch (error) {
