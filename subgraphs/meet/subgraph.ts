@@ -52,7 +52,8 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
   const signer = new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds);
   const files = new RecordingFiles(settings, signer);
   const recordingControl = new RecordingControl(db, livekit, files);
-  const webhooks = new LiveKitWebhookHandler(db, recordingControl, log, livekit);
+  const roster = academyRoster(config);
+  const webhooks = new LiveKitWebhookHandler(db, recordingControl, log, livekit, roster);
   const attendanceReports = new AttendanceReports(
     config.internalSigningSecret,
     settings.recordingsPublicUrl,
@@ -60,7 +61,7 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
     classRepository,
     attendanceRepository,
   );
-  const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, academyRoster(config));
+  const reconciler = new Reconciler(db, livekit, recordingControl, settings, log, roster);
   reconciler.startTimer();
   const roomOpening = new RoomOpeningJob(db, livekit, settings, log);
   roomOpening.startTimer();

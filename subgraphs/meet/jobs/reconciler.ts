@@ -47,7 +47,7 @@ import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
-import { isPresent, opensClass, participantKind } from '../livekit/participants.js';
+import { isPresent, needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
@@ -139,7 +139,7 @@ export class Reconciler {
     this.livekitReachable = report.livekitReachable;
 
     const enforcement = this.roster && new RosterEnforcement(this.db, this.livekit, this.roster, this.log);
-    const wentLive = await this.startOccupied(occupied, now, report);
+    const wentLive = await this.startOccupied(occupied, now, report, enforcement);
     if (rooms) await this.endUnattended(new Set(occupied), now, report);
     const classes = new LiveClassRepository(this.db);
     const inRoom = [...(await classes.listInStatus('LIVE')), ...(await classes.listInStatus('WAITING'))];
@@ -236,14 +236,16 @@ export class Reconciler {
    * SCHEDULED and WAITING classes whose rooms hold participants: LIVE since the earliest join of one who opens the class
    * (the webhook's rule, livekit/participants.ts), else WAITING while people are there. Returns those made LIVE.
    */
-  private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport): Promise<LiveClassModel[]> {
+  private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport, enforcement?: RosterEnforcement): Promise<LiveClassModel[]> {
     const madeLive: LiveClassModel[] = [];
     const notStarted = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => (NOT_STARTED as readonly string[]).includes(liveClass.status));
     for (const liveClass of notStarted) {
       const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
       const people = (participants ?? []).filter((participant) => participantKind(participant) === 'STANDARD' && isPresent(participant));
       if (!people.length) continue;
-      const openers = people.filter((participant) => opensClass(participant, liveClass));
+      // Tokens naming no role count as Moodle's say: the course's teachers, asked of academy only for them.
+      const teachers = liveClass.waitForModerator && enforcement && people.some(needsMoodleRole) ? (await enforcement.rosterOf(liveClass))?.teachers : null;
+      const openers = people.filter((participant) => opensClass(participant, liveClass, teachers));
       const firstJoin = Math.min(...openers.map((participant) => (participant.joinedAt > 0n ? Number(participant.joinedAt) * 1000 : now.getTime())));
       const started = await this.db.transaction().execute(async (trx) => {
         const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);

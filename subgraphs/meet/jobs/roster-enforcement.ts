@@ -57,7 +57,7 @@ export class RosterEnforcement {
       (participant) => participantKind(participant) === 'STANDARD' && isMoodleId(participant.identity) && !tokenFlag(participant.metadata, 'admin'),
     );
     if (people.length === 0) return [];
-    const roster = await this.enrolled(liveClass);
+    const roster = await this.rosterOf(liveClass);
     if (!roster) return [];
     const standing = new ClassParticipantRepository(this.db);
     const removals: RosterRemoval[] = [];
@@ -88,7 +88,8 @@ export class RosterEnforcement {
     return removals;
   }
 
-  private enrolled(liveClass: LiveClassModel): Promise<{ enrolled: Set<string>; teachers: Set<string> } | null> {
+  /** Who may be in the class's room, and who of them teaches the course; null when academy cannot say. Once per course a run. */
+  rosterOf(liveClass: LiveClassModel): Promise<{ enrolled: Set<string>; teachers: Set<string> } | null> {
     const key = `${liveClass.companyId}/${liveClass.courseId}`;
     let roster = this.rosters.get(key);
     if (!roster) {

@@ -6,11 +6,13 @@
  *   livekit-server-sdk). Egress recorders, ingress, SIP and agents are not
  *   people attending; an identity `EG_…` without a kind (older servers) is
  *   an egress too.
- * - Moderator: the class's host, or whoever joined with a teacher's token
- *   (teachers of the course and admins: the token's metadata, which meet
- *   signs and participants cannot change without canUpdateOwnMetadata).
+ * - Moderator: whoever joined with a teacher's token (teachers of the
+ *   course and admins: the token's metadata, which meet signs and
+ *   participants cannot change without canUpdateOwnMetadata); with a token
+ *   naming no role, a teacher of the course as Moodle has it now.
  */
 import type { LiveClassModel, ParticipantKind } from '../models.js';
+import { isMoodleId } from '../repositories/ids.js';
 
 const KINDS: Record<number, ParticipantKind> = { 0: 'STANDARD', 1: 'INGRESS', 2: 'EGRESS', 3: 'SIP', 4: 'AGENT' };
 
@@ -59,18 +61,27 @@ export function tokenFlag(metadata: string | null | undefined, flag: string): bo
 }
 
 /**
- * May this participant's arrival make the class LIVE? A person whose token says teacher (teachers and admins). The
- * host counts by identity only with a token that names no role (not one meet minted): joinLiveClass gives a host
- * Moodle made a student a student's token, and that is what they are.
+ * Does a token naming no role (minted before meet carried roles, or by an integrator with the API key) leave this
+ * person's standing to Moodle? Then the caller asks academy for the course's teachers (`isModerator`'s `teachers`).
  */
-export function isModerator(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId'>): boolean {
+export function needsMoodleRole(participant: ParticipantFacts): boolean {
+  return participantKind(participant) === 'STANDARD' && tokenRole(participant.metadata) === null && isMoodleId(participant.identity);
+}
+
+/**
+ * Does this person moderate the class (and so open it)? Whoever holds a teacher's token (teachers and admins, as
+ * joinLiveClass decided); a token naming no role counts as Moodle's say (`teachers`: the course's teachers, asked of
+ * academy; unknown, nobody). Being the class's host is no role: joinLiveClass gives a host Moodle made a student a
+ * student's token, and a token without a role decides no differently.
+ */
+export function isModerator(participant: ParticipantFacts, teachers?: ReadonlySet<string> | null): boolean {
   if (participantKind(participant) !== 'STANDARD') return false;
   const role = tokenRole(participant.metadata);
-  return role === 'teacher' || (role === null && participant.identity === liveClass.hostUserId);
+  return role === 'teacher' || (role === null && !!teachers?.has(participant.identity));
 }
 
 /** Does this participant open the class: a moderator, or any person when the class does not wait for one? */
-export function opensClass(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'hostUserId' | 'waitForModerator'>): boolean {
+export function opensClass(participant: ParticipantFacts, liveClass: Pick<LiveClassModel, 'waitForModerator'>, teachers?: ReadonlySet<string> | null): boolean {
   if (participantKind(participant) !== 'STANDARD') return false;
-  return !liveClass.waitForModerator || isModerator(participant, liveClass);
+  return !liveClass.waitForModerator || isModerator(participant, teachers);
 }

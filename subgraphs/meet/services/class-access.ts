@@ -10,6 +10,9 @@ import { forbidden, notFound } from '../../../platform/errors.js';
 import type { CourseRoleName } from '../models.js';
 
 export class ClassAccess {
+  /** Per request: a course's teachers, asked once. */
+  private readonly teachers = new Map<string, Promise<ReadonlySet<string>>>();
+
   constructor(
     private readonly viewer: Viewer,
     private readonly courses: CourseAccess,
@@ -38,6 +41,16 @@ export class ClassAccess {
 
   async requireParticipant(courseId: string): Promise<void> {
     await this.courses.requireParticipant(courseId);
+  }
+
+  /** Moodle's teachers of the course (user ids); needs a caller who may list its participants (teacher or admin). */
+  async teachersOf(courseId: string): Promise<ReadonlySet<string>> {
+    let teachers = this.teachers.get(courseId);
+    if (!teachers) {
+      teachers = this.courses.participants(courseId).then((course) => new Set(course?.teachers.map((teacher) => teacher.id)));
+      this.teachers.set(courseId, teachers);
+    }
+    return teachers;
   }
 
   /** For a class already found in the caller's company: NOT_FOUND unless readable, FORBIDDEN unless a teacher. */

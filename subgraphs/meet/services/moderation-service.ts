@@ -16,7 +16,7 @@ import { badInput, ErrorCode, forbidden, notFound, platformError } from '../../.
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { MeetDatabase } from '../database.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
-import { isModerator, participantKind } from '../livekit/participants.js';
+import { isModerator, needsMoodleRole, participantKind } from '../livekit/participants.js';
 import { sourceName, studentPermission } from '../livekit/permissions.js';
 import type { LiveClassModel, ModerationEntryModel, RaisedHandModel, RoomParticipantModel, TrackSourceName } from '../models.js';
 import { ClassParticipantRepository, type ClassParticipantRow } from '../repositories/class-participant-repository.js';
@@ -85,9 +85,9 @@ export class ModerationService {
     if (!['WAITING', 'LIVE'].includes(liveClass.status)) return [];
     const participants = (await this.livekit.listParticipants(liveClass.roomName)) ?? [];
     const standing = new Map((await this.standingByClass.load(liveClass.id)).map((row) => [row.user_id, row]));
-    return participants
-      .filter((participant) => participantKind(participant) === 'STANDARD')
-      .map((participant) => this.view(liveClass, participant, standing.get(participant.identity)));
+    const people = participants.filter((participant) => participantKind(participant) === 'STANDARD');
+    const teachers = await this.teachersFor(liveClass, people);
+    return people.map((participant) => this.view(participant, teachers, standing.get(participant.identity)));
   }
 
   // ---- a student's own hand ----
@@ -126,7 +126,7 @@ export class ModerationService {
     const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker'));
     if (!updated) throw notInRoom(target, liveClass);
     const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: new Date(), hand_raised_at: null } });
-    return this.view(liveClass, updated, row);
+    return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
   }
 
   async demote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
@@ -135,7 +135,7 @@ export class ModerationService {
     const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('listener'));
     if (!updated) throw notInRoom(target, liveClass);
     const row = await this.record(liveClass, { action: 'DEMOTED', targetUserId: target, standing: { promoted_at: null } });
-    return this.view(liveClass, updated, row);
+    return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
   }
 
   async muteTrack(liveClassId: string, userId: string, trackSid?: string | null, source?: TrackSourceName | null): Promise<RoomParticipantModel> {
@@ -149,7 +149,7 @@ export class ModerationService {
     const row = await this.record(liveClass, { action: 'TRACK_MUTED', targetUserId: target, standing: {}, detail: `${sourceName(track.source)} ${track.sid}` });
     const after = await this.livekit.getParticipant(liveClass.roomName, target);
     if (!after) throw notInRoom(target, liveClass);
-    return this.view(liveClass, after, row);
+    return this.view(after, await this.teachersFor(liveClass, [after]), row);
   }
 
   async remove(liveClassId: string, userId: string): Promise<LiveClassModel> {
@@ -197,7 +197,8 @@ export class ModerationService {
   private async requireStudentInRoom(liveClass: LiveClassModel, target: string): Promise<ParticipantInfo> {
     const participant = await this.livekit.getParticipant(liveClass.roomName, target);
     if (!participant) throw notInRoom(target, liveClass);
-    if (isModerator(participant, liveClass)) throw badInput(`User ${target} moderates this class: only students are promoted, demoted or removed`, 'userId');
+    if (isModerator(participant, await this.teachersFor(liveClass, [participant])))
+      throw badInput(`User ${target} moderates this class: only students are promoted, demoted or removed`, 'userId');
     return participant;
   }
 
@@ -205,13 +206,18 @@ export class ModerationService {
     if (!(await this.access.mayTeach(liveClass.courseId))) throw forbidden('Only the course\u2019s teachers and company admins see the room\u2019s moderation');
   }
 
-  private view(liveClass: LiveClassModel, participant: ParticipantInfo, standing?: ClassParticipantRow): RoomParticipantModel {
+  /** Moodle's teachers of the class's course, asked of academy only when someone's token names no role (see isModerator). */
+  private async teachersFor(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<ReadonlySet<string> | null> {
+    return participants.some(needsMoodleRole) ? this.access.teachersOf(liveClass.courseId) : null;
+  }
+
+  private view(participant: ParticipantInfo, teachers: ReadonlySet<string> | null, standing?: ClassParticipantRow): RoomParticipantModel {
     const permission = participant.permission;
     return {
       identity: participant.identity,
       userId: isMoodleId(participant.identity) ? participant.identity : null,
       name: participant.name || null,
-      moderator: isModerator(participant, liveClass),
+      moderator: isModerator(participant, teachers),
       canPublish: permission?.canPublish ?? false,
       canPublishSources: (permission?.canPublishSources ?? []).map(sourceName),
       tracks: participant.tracks.map((track) => ({ sid: track.sid, source: sourceName(track.source), muted: track.muted })),

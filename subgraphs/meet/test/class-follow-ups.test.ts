@@ -17,6 +17,7 @@ import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
+import { academyRoster } from '../jobs/roster-enforcement.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
 import { RecordingControl } from '../recordings/recording-control.js';
 import { RecordingFiles } from '../recordings/recording-files.js';
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const { config } = platform;
   const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
   const api = new LiveKitApi(config, config.meet);
-  reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'));
+  reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
 });
 afterAll(async () => {
   await livekit?.webhooksSettled();

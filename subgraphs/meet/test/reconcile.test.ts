@@ -6,6 +6,7 @@ import { createLogger } from '../../../platform/logger.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
+import { academyRoster } from '../jobs/roster-enforcement.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
 import { RecordingControl } from '../recordings/recording-control.js';
 import { RecordingFiles } from '../recordings/recording-files.js';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   const livekit = new LiveKitApi(config, settings);
   const files = new RecordingFiles(settings, new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds));
   recordings = new RecordingControl(db, livekit, files);
-  reconciler = new Reconciler(db, livekit, recordings, settings, createLogger('test'));
+  reconciler = new Reconciler(db, livekit, recordings, settings, createLogger('test'), academyRoster(config));
 });
 afterAll(async () => {
   await reconciler?.stop();

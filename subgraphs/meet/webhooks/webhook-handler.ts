@@ -21,8 +21,9 @@ import { WebhookEventRepository } from '../repositories/webhook-event-repository
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js';
-import { markEnded, markLive, markWaiting, stopWaiting } from '../services/class-lifecycle.js';
-import { opensClass, participantKind } from '../livekit/participants.js';
+import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
+import { needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
+import type { CourseRoster } from '../jobs/roster-enforcement.js';
 import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
 
@@ -43,13 +44,17 @@ export class LiveKitWebhookHandler {
     private readonly log: Logger,
     /** To remove again users a moderator removed; without it (tests of other concerns) reconciliation does. */
     private readonly livekit?: LiveKitApi,
+    /** Moodle's teachers of a course, for tokens naming no role; without it such a token moderates nothing. */
+    private readonly roster?: CourseRoster,
   ) {}
 
   async handle(event: MeetWebhookEvent): Promise<WebhookOutcome> {
+    // Asked before the transaction, so no class row stays locked while academy answers.
+    const teachers = await this.teachersForRoleless(event);
     const applied = await this.db.transaction().execute(async (trx): Promise<Applied> => {
       const fresh = await new WebhookEventRepository(trx).claim(event);
       if (!fresh) return { outcome: 'duplicate' };
-      return this.apply(trx, event);
+      return this.apply(trx, event, teachers);
     });
     // After commit: LiveKit is called outside the transaction (reconciliation does the same when it makes a class LIVE).
     if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
@@ -67,7 +72,24 @@ export class LiveKitWebhookHandler {
     }
   }
 
-  private async apply(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
+  /**
+   * The course's teachers as Moodle has them, when a person whose token names no role joins a class not yet LIVE
+   * (livekit/participants.ts); null when academy cannot say (the person then waits, and reconciliation asks again).
+   */
+  private async teachersForRoleless(event: MeetWebhookEvent): Promise<ReadonlySet<string> | null> {
+    if (event.event !== 'participant_joined' || !event.participant || !event.roomName || !this.roster || !needsMoodleRole(event.participant)) return null;
+    const [liveClass] = await new LiveClassRepository(this.db).listByRoomNames([event.roomName]);
+    if (!liveClass || !(NOT_STARTED as readonly string[]).includes(liveClass.status) || !liveClass.waitForModerator) return null;
+    try {
+      const course = await this.roster(liveClass.companyId, liveClass.courseId);
+      return new Set(course?.teachers.map((teacher) => teacher.id));
+    } catch (error) {
+      this.log.warn({ err: error, liveClassId: liveClass.id }, 'academy could not say whether a participant without a role teaches the course');
+      return null;
+    }
+  }
+
+  private async apply(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent, teachers: ReadonlySet<string> | null): Promise<Applied> {
     if (event.event.startsWith('egress_')) return this.applyEgress(trx, event);
     if (!event.roomName) return { outcome: 'ignored' };
     const classes = new LiveClassRepository(trx);
@@ -118,7 +140,7 @@ export class LiveKitWebhookHandler {
         let current = liveClass;
         // Recorders, ingress, SIP and agents never open a class; a student before any teacher waits.
         if (participantKind(participant) === 'STANDARD' && current.status !== 'LIVE') {
-          current = opensClass(participant, current) ? await markLive(trx, current, joinedAt) : await markWaiting(trx, current);
+          current = opensClass(participant, current, teachers) ? await markLive(trx, current, joinedAt) : await markWaiting(trx, current);
         }
         await this.recordSession(trx, current, event, { joinedAt });
         return {
