@@ -162,6 +162,7 @@ async function seedClassEvents(trx: Transaction<AcademyDatabase>, config: Platfo
       description: courseEventDescription(demo.description, link),
       timestart,
       timeduration: demo.minutes * 60,
+      location: link,
     });
     const remindAt = new Date(demo.startsAt - config.academy.reminderMinutes * 60_000);
     if (config.academy.reminderMinutes > 0 && remindAt.getTime() > Date.now()) {

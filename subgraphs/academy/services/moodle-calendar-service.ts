@@ -91,10 +91,12 @@ export class MoodleCalendarService {
       description: existing.description,
       timestart: Number(existing.timestart),
       timeduration: Number(existing.timeduration),
+      location: existing.location ?? '',
     };
     const after = this.fieldsOf(p, before)!;
     const moved = after.timestart !== before.timestart || after.timeduration !== before.timeduration;
-    if (!moved && after.name === before.name && after.description === before.description) return;
+    const unchanged = after.name === before.name && after.description === before.description && after.location === before.location;
+    if (!moved && unchanged && existing.component === null) return;
     await this.events.updateLiveClassEvent(existing.id, after);
     if (moved) {
       await this.planReminder(companyId, course, p.live_class_id, after, decidedAt);
@@ -177,6 +179,7 @@ export class MoodleCalendarService {
       description: p.description !== undefined ? courseEventDescription(p.description, link) : (current?.description ?? courseEventDescription(null, link)),
       timestart,
       timeduration: p.duration_minutes ? p.duration_minutes * 60 : (current?.timeduration ?? 0),
+      location: link,
     };
   }
 }

@@ -186,7 +186,7 @@ describe("live classes in Moodle's bell and mail", () => {
       },
     ]);
     const meetClasses = await db.withSchema('meet').selectFrom('live_classes').select(['id', 'scheduled_at', 'duration_minutes']).execute();
-    const events = await moodle.selectFrom('mdl_event').select(['uuid', 'timestart', 'timeduration']).where('component', '=', 'local_bheem_meet').execute();
+    const events = await moodle.selectFrom('mdl_event').select(['uuid', 'timestart', 'timeduration']).where('eventtype', '=', 'course').execute();
     for (const liveClass of meetClasses.filter((row) => row.id.startsWith('0b0e0010-'))) {
       expect(events.find((event) => event.uuid === liveClass.id)).toEqual({
         uuid: liveClass.id,
