@@ -35,8 +35,9 @@ export function forwardTo(serviceUrl: string, serviceName: string, { trust, time
       timeout: timeoutMs,
     });
     upstream.on('timeout', () => {
+      // Flowing: being read, nothing held up by the service (not waiting for its 100 Continue, no backpressure).
       // The timer starts again with the next byte either way.
-      if (!request.complete && !upstream.writableNeedDrain) return;
+      if (!request.complete && request.readableFlowing === true) return;
       upstream.destroy(new UpstreamTimeout(`no answer within ${timeoutMs} ms`));
     });
     try {

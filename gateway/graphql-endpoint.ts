@@ -10,6 +10,8 @@ import { HeaderMap, type ApolloServer } from '@apollo/server';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { bearerToken } from '../platform/auth/user-token.js';
 import type { GatewayConfig } from '../platform/config.js';
+import { awaitingContinue } from '../platform/http/expect-continue.js';
+import { endAfterUnreadBody } from '../platform/http/unread-body.js';
 import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
@@ -69,7 +71,17 @@ function refuse(request: IncomingMessage, response: ServerResponse, info: Reques
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
   const { server, config, pipeline, rateLimiter, fastLane, formatErrors = () => [] } = options;
 
+  /** A caller without a valid token learns it before it sends its body, not after (RFC 9110 §10.1.1). */
+  const refusedBeforeBody = async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<boolean> => {
+    const refusal = await runSteps(pipeline.authenticate, edgeRequest('http', info.clientIp, bearerToken(request.headers.authorization), {}));
+    if (!refusal) return false;
+    endAfterUnreadBody(request, response);
+    refuse(request, response, info, refusal);
+    return true;
+  };
+
   return async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<void> => {
+    if (awaitingContinue(request) && (await refusedBeforeBody(request, response, info))) return;
     const read = await readHttpGraphQLRequest(request, config, rateLimiter, info.clientIp);
     if ('code' in read) return refuse(request, response, info, read);
     const { method, params } = read;

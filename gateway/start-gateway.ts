@@ -18,6 +18,7 @@ import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
 import { boundRequestTime } from '../platform/http/request-time-bounds.js';
+import { continueWhenRead } from '../platform/http/expect-continue.js';
 import { findRoute, refuseUnrouted } from '../platform/http/router.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
@@ -207,6 +208,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   server.keepAliveTimeout = 65_000;
   // Ordinary requests arrive within a total time, uploads may take as long as their bytes keep coming.
   boundRequestTime(server, config.http);
+  // Expect: 100-continue is answered once a route reads the body: a refusal comes in its place.
+  continueWhenRead(server);
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
     server,

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { withholdContinue } from './expect-continue.js';
 import { LINGER_MS } from './unread-body.js';
 
 export class BodyTooLargeError extends Error {
@@ -17,6 +18,7 @@ function prematureClose(): Error {
  * cut at once, TCP resets it and a client still sending loses the 413 the caller answers (unread-body.ts).
  */
 function dropRest(request: IncomingMessage): void {
+  withholdContinue(request);
   request.resume();
   if (request.complete) return;
   const timer = setTimeout(() => request.destroy(), LINGER_MS);

@@ -7,6 +7,7 @@
  */
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
+import { awaitingContinue } from './expect-continue.js';
 import { endAfterUnreadBody } from './unread-body.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
@@ -36,7 +37,10 @@ export async function relayExchange(request: IncomingMessage, upstream: ClientRe
   answered.catch(() => {});
   // Not pipeline(): when sending fails after the upstream answered, pipeline would destroy the caller's
   // connection, which has yet to carry that answer (a 502 or a cut socket instead of the service's 4xx).
-  request.pipe(upstream);
+  // A caller waiting for 100 Continue (Expect travels on) waits for the upstream's: the body is read, and the
+  // caller's 100 sent (expect-continue.ts), once the upstream asks for it; its refusal comes in its place.
+  if (awaitingContinue(request)) upstream.once('continue', () => request.pipe(upstream));
+  else request.pipe(upstream);
   request.on('error', (error) => upstream.destroy(error));
   const answer = await answered;
   // Answered before the whole body came: the rest is not sent on, and the caller's connection closes once it came in.

@@ -8,6 +8,7 @@
  * yet: it sees a reset or a 502 instead of the 4xx and its message.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { withholdContinue } from './expect-continue.js';
 
 /** Long enough for a peer to read the answer and stop sending; short enough that a refused upload does not keep a socket. */
 export const LINGER_MS = 2000;
@@ -15,6 +16,8 @@ export const LINGER_MS = 2000;
 /** Call before answering: `response.end()` takes effect when the body has come in, or after `lingerMs`. */
 export function endAfterUnreadBody(request: IncomingMessage, response: ServerResponse, lingerMs = LINGER_MS): void {
   if (request.complete) return;
+  // A client waiting for 100 Continue gets this answer instead, and need not send its body.
+  withholdContinue(request);
   // The connection cannot carry another request: what is left of this one is not read as a request.
   response.setHeader('connection', 'close');
   request.resume();
