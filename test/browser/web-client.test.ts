@@ -146,7 +146,7 @@ describe('the course page', { timeout: 120_000 }, () => {
     await signIn(teacher, 'tara.teacher', '/app/courses/101');
     const documents = teacher.getByTestId('documents');
     await documents.locator('li').first().waitFor();
-    await documents.locator('li').first().getByRole('button', { name: 'Share' }).click();
+    await documents.locator('li').first().getByRole('button', { name: 'Share', exact: true }).click();
     await teacher.getByLabel(/^Password/).fill('correct horse battery');
     await teacher.getByRole('button', { name: 'Create link' }).click();
     const url = await teacher.getByTestId('share-url').innerText();
@@ -162,7 +162,7 @@ describe('the course page', { timeout: 120_000 }, () => {
     const first = teacher.getByTestId('documents').locator('li').first();
     await first.waitFor();
     const filename = await first.getByRole('link').first().innerText();
-    await first.getByRole('button', { name: 'Share' }).click();
+    await first.getByRole('button', { name: 'Share', exact: true }).click();
     await teacher.getByLabel(/^Password/).fill('correct horse battery');
     await teacher.getByRole('button', { name: 'Create link' }).click();
     const url = await teacher.getByTestId('share-url').innerText();

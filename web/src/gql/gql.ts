@@ -18,9 +18,9 @@ type Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": typeof types.AttendanceDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
-    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": typeof types.DocumentDownloadUrlDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": typeof types.RespondToEventDocument,
+    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": typeof types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
@@ -34,6 +34,7 @@ type Documents = {
     "\n  mutation MuteMicrophone($id: ID!, $userId: ID!) { muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) { identity } }\n": typeof types.MuteMicrophoneDocument,
     "\n  mutation RemoveParticipant($id: ID!, $userId: ID!) { removeParticipant(liveClassId: $id, userId: $userId) { id } }\n": typeof types.RemoveParticipantDocument,
     "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": typeof types.ScheduleLiveClassDocument,
+    "\n  mutation RevokeShareLink($id: ID!) { revokeShareLink(id: $id) { id revokedAt } }\n": typeof types.RevokeShareLinkDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
@@ -43,14 +44,15 @@ type Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
+    "\n  query DocumentShareLinks($id: ID!, $after: String) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt }\n      activity(first: 50, after: $after) {\n        edges { node { action shareLinkId actor { id fullName } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
 };
 const documents: Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
-    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": types.DocumentDownloadUrlDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": types.RespondToEventDocument,
+    "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
@@ -64,6 +66,7 @@ const documents: Documents = {
     "\n  mutation MuteMicrophone($id: ID!, $userId: ID!) { muteParticipantTrack(liveClassId: $id, userId: $userId, source: MICROPHONE) { identity } }\n": types.MuteMicrophoneDocument,
     "\n  mutation RemoveParticipant($id: ID!, $userId: ID!) { removeParticipant(liveClassId: $id, userId: $userId) { id } }\n": types.RemoveParticipantDocument,
     "\n  mutation ScheduleLiveClass($input: ScheduleLiveClassInput!) {\n    scheduleLiveClass(input: $input) { ...LiveClassFields }\n  }\n": types.ScheduleLiveClassDocument,
+    "\n  mutation RevokeShareLink($id: ID!) { revokeShareLink(id: $id) { id revokedAt } }\n": types.RevokeShareLinkDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
@@ -73,6 +76,7 @@ const documents: Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
+    "\n  query DocumentShareLinks($id: ID!, $after: String) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt }\n      activity(first: 50, after: $after) {\n        edges { node { action shareLinkId actor { id fullName } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n": types.DocumentShareLinksDocument,
 };
 
 /**
@@ -90,15 +94,15 @@ export function graphql(source: "\n  mutation CompleteDocumentUpload($uploadId: 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
 export function graphql(source: "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n"): typeof import('./graphql').DocumentDownloadUrlDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n"): typeof import('./graphql').RespondToEventDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -154,6 +158,10 @@ export function graphql(source: "\n  mutation ScheduleLiveClass($input: Schedule
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  mutation RevokeShareLink($id: ID!) { revokeShareLink(id: $id) { id revokedAt } }\n"): typeof import('./graphql').RevokeShareLinkDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n"): typeof import('./graphql').LiveClassFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -187,6 +195,10 @@ export function graphql(source: "\n  subscription WeekChanged($from: DateTime!, 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n"): typeof import('./graphql').RotateCalendarFeedUrlDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DocumentShareLinks($id: ID!, $after: String) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt }\n      activity(first: 50, after: $after) {\n        edges { node { action shareLinkId actor { id fullName } } }\n        pageInfo { hasNextPage endCursor }\n      }\n    }\n  }\n"): typeof import('./graphql').DocumentShareLinksDocument;
 
 
 export function graphql(source: string) {

@@ -111,15 +111,6 @@ export type CompleteDocumentUploadMutationVariables = Exact<{
 
 export type CompleteDocumentUploadMutation = { completeDocumentUpload: { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> } };
 
-export type CreateShareLinkMutationVariables = Exact<{
-  documentId: string | number;
-  expiresAt: string;
-  password?: string | null | undefined;
-}>;
-
-
-export type CreateShareLinkMutation = { createShareLink: { id: string, url: string, expiresAt: string, hasPassword: boolean } };
-
 export type DocumentDownloadUrlQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -134,6 +125,15 @@ export type RespondToEventMutationVariables = Exact<{
 
 
 export type RespondToEventMutation = { respondToEvent: { status: ParticipationStatus } };
+
+export type CreateShareLinkMutationVariables = Exact<{
+  documentId: string | number;
+  expiresAt: string;
+  password?: string | null | undefined;
+}>;
+
+
+export type CreateShareLinkMutation = { createShareLink: { id: string, url: string, expiresAt: string, hasPassword: boolean } };
 
 export type JoinLiveClassMutationVariables = Exact<{
   id: string | number;
@@ -232,6 +232,13 @@ export type ScheduleLiveClassMutationVariables = Exact<{
 
 export type ScheduleLiveClassMutation = { scheduleLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
 
+export type RevokeShareLinkMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RevokeShareLinkMutation = { revokeShareLink: { id: string, revokedAt: string | null } };
+
 export type LiveClassFieldsFragment = { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean };
 
 export type CourseEventFieldsFragment = { id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> };
@@ -277,6 +284,14 @@ export type RotateCalendarFeedUrlMutationVariables = Exact<{ [key: string]: neve
 
 
 export type RotateCalendarFeedUrlMutation = { rotateCalendarFeedUrl: string };
+
+export type DocumentShareLinksQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string }>, activity: { edges: Array<{ node: { action: string, shareLinkId: string | null, actor: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -404,20 +419,6 @@ export const CompleteDocumentUploadDocument = new TypedDocumentString(`
     revokedAt
   }
 }`) as unknown as TypedDocumentString<CompleteDocumentUploadMutation, CompleteDocumentUploadMutationVariables>;
-export const CreateShareLinkDocument = new TypedDocumentString(`
-    mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {
-  createShareLink(
-    documentId: $documentId
-    expiresAt: $expiresAt
-    password: $password
-  ) {
-    id
-    url
-    expiresAt
-    hasPassword
-  }
-}
-    `) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
 export const DocumentDownloadUrlDocument = new TypedDocumentString(`
     query DocumentDownloadUrl($id: ID!) {
   document(id: $id) {
@@ -433,6 +434,20 @@ export const RespondToEventDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RespondToEventMutation, RespondToEventMutationVariables>;
+export const CreateShareLinkDocument = new TypedDocumentString(`
+    mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {
+  createShareLink(
+    documentId: $documentId
+    expiresAt: $expiresAt
+    password: $password
+  ) {
+    id
+    url
+    expiresAt
+    hasPassword
+  }
+}
+    `) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
 export const JoinLiveClassDocument = new TypedDocumentString(`
     mutation JoinLiveClass($id: ID!) {
   joinLiveClass(id: $id) {
@@ -598,6 +613,14 @@ export const ScheduleLiveClassDocument = new TypedDocumentString(`
   endedAt
   record
 }`) as unknown as TypedDocumentString<ScheduleLiveClassMutation, ScheduleLiveClassMutationVariables>;
+export const RevokeShareLinkDocument = new TypedDocumentString(`
+    mutation RevokeShareLink($id: ID!) {
+  revokeShareLink(id: $id) {
+    id
+    revokedAt
+  }
+}
+    `) as unknown as TypedDocumentString<RevokeShareLinkMutation, RevokeShareLinkMutationVariables>;
 export const CoursePageDocument = new TypedDocumentString(`
     query CoursePage($id: ID!) {
   course(id: $id) {
@@ -749,3 +772,35 @@ export const RotateCalendarFeedUrlDocument = new TypedDocumentString(`
   rotateCalendarFeedUrl
 }
     `) as unknown as TypedDocumentString<RotateCalendarFeedUrlMutation, RotateCalendarFeedUrlMutationVariables>;
+export const DocumentShareLinksDocument = new TypedDocumentString(`
+    query DocumentShareLinks($id: ID!, $after: String) {
+  document(id: $id) {
+    id
+    shareLinks {
+      id
+      url
+      expiresAt
+      hasPassword
+      revokedAt
+      downloadCount
+      createdAt
+    }
+    activity(first: 50, after: $after) {
+      edges {
+        node {
+          action
+          shareLinkId
+          actor {
+            id
+            fullName
+          }
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DocumentShareLinksQuery, DocumentShareLinksQueryVariables>;

@@ -1,0 +1,101 @@
+/**
+ * A document's share links on the course page, as the teacher who owns the
+ * document manages them: links made earlier (by anyone who may change it) are
+ * listed with their expiry, maker and downloads; one is copied and revoked,
+ * and the revoked link stops working on the real share route. Made with the
+ * keyboard, the Share form gives the focus back to its button when it closes.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useWebClientStack } from './web-client-stack.js';
+
+const stack = useWebClientStack();
+const SYLLABUS = 'PHY101 syllabus.pdf';
+
+async function syllabusId(): Promise<string> {
+  const result = await stack.platform.query('tara.teacher', '{ course(id: "101") { documents { id filename } } }');
+  const found = result.data.course.documents.find((doc: { filename: string }) => doc.filename === SYLLABUS);
+  expect(found, 'the demo syllabus of course 101').toBeTruthy();
+  return found.id;
+}
+
+async function createLink(username: string, documentId: string, days: number): Promise<{ id: string; url: string; expiresAt: string }> {
+  const created = await stack.platform.query(
+    username,
+    'mutation($documentId: ID!, $expiresAt: DateTime!) { createShareLink(documentId: $documentId, expiresAt: $expiresAt) { id url expiresAt } }',
+    { documentId, expiresAt: new Date(Date.now() + days * 86_400_000).toISOString() },
+  );
+  expect(created.errors).toBeUndefined();
+  return created.data.createShareLink;
+}
+
+const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.textContent?.trim() ?? ''}`.trim());
+
+describe('share links of a course document', { timeout: 180_000 }, () => {
+  it('lists the links made earlier, copies one and revokes it, after which the link answers 410', async () => {
+    const documentId = await syllabusId();
+    const link = await createLink('admin', documentId, 3);
+    expect((await fetch(link.url)).status).toBe(200); // one download through the link
+
+    const context = await stack.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.origin });
+    const page = await context.newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: SYLLABUS }).first();
+    await doc.getByRole('button', { name: /^Share links/ }).click();
+    const row = doc.locator(`[data-share-link-id="${link.id}"]`);
+    await row.waitFor();
+    await expect.poll(() => row.innerText()).toContain('Asha Rao');
+    expect(await row.innerText()).toContain('1 download');
+    expect(await row.locator('time').first().getAttribute('datetime')).toBe(new Date(link.expiresAt).toISOString());
+
+    await row.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(link.url);
+    await expect.poll(() => row.innerText()).toContain('Copied');
+
+    page.once('dialog', (dialog) => void dialog.accept());
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.innerText()).toContain('Revoked');
+    expect(await row.getByRole('button', { name: 'Revoke' }).count()).toBe(0);
+    expect(await row.getByRole('button', { name: 'Copy link' }).count()).toBe(0);
+    expect((await fetch(link.url)).status).toBe(410);
+  });
+
+  it('creates a link with the keyboard, lists it, and gives the focus back to Share when the form closes', async () => {
+    await syllabusId();
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: SYLLABUS }).first();
+    await doc.getByRole('button', { name: 'Share', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    // Into the form it opened...
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toBe('Expires in (days)');
+    await page.keyboard.press('Enter');
+    const url = await doc.getByTestId('share-url').innerText();
+    expect((await fetch(url)).status).toBe(200);
+    // ...and back to the button that opened it when it closes on success.
+    await expect.poll(() => focused(page)).toBe('button Share');
+
+    // Closed without making a link (Escape): the focus is back on Share as well.
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toBe('Expires in (days)');
+    await page.keyboard.press('Escape');
+    await doc.getByLabel('Expires in (days)').waitFor({ state: 'detached' });
+    await expect.poll(() => focused(page)).toBe('button Share');
+
+    // The new link is in the list, made by the teacher.
+    await doc.getByRole('button', { name: /^Share links/ }).click();
+    const row = doc.locator('[data-share-link-id]', { hasText: 'Tara Iyer' }).first();
+    await row.waitFor();
+    expect(await row.innerText()).toContain('1 download'); // the fetch above
+  });
+
+  it('shows a student neither Share nor Upload', async () => {
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'sam.student', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: SYLLABUS }).first();
+    await doc.waitFor();
+    expect(await doc.getByRole('button', { name: /^Share/ }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Upload', exact: true }).count()).toBe(0);
+  });
+});
