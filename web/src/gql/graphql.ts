@@ -164,6 +164,13 @@ export type EndLiveClassMutationVariables = Exact<{
 
 export type EndLiveClassMutation = { endLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
 
+export type RecordingUrlsQueryVariables = Exact<{
+  liveClassId: string | number;
+}>;
+
+
+export type RecordingUrlsQuery = { liveClass: { id: string, recordings: Array<{ id: string, url: string | null, urlExpiresAt: string | null }> } | null };
+
 export type RoomModerationQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -250,7 +257,7 @@ export type CoursePageQueryVariables = Exact<{
 }>;
 
 
-export type CoursePageQuery = { course: { id: string, fullname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean }> | null, recordings: Array<{ id: string, status: RecordingStatus, durationSeconds: number | null, sizeBytes: number | null, url: string | null, createdAt: string, liveClass: { id: string, title: string } }> | null, calendarEvents: Array<{ id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> }> | null, documents: Array<{ id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> }> | null } | null };
+export type CoursePageQuery = { course: { id: string, fullname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean }> | null, recordings: Array<{ id: string, status: RecordingStatus, durationSeconds: number | null, sizeBytes: number | null, url: string | null, urlExpiresAt: string | null, createdAt: string, liveClass: { id: string, title: string } }> | null, calendarEvents: Array<{ id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> }> | null, documents: Array<{ id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> }> | null } | null };
 
 export type LiveClassChangedSubscriptionVariables = Exact<{
   courseId: string | number;
@@ -513,6 +520,18 @@ export const EndLiveClassDocument = new TypedDocumentString(`
   endedAt
   record
 }`) as unknown as TypedDocumentString<EndLiveClassMutation, EndLiveClassMutationVariables>;
+export const RecordingUrlsDocument = new TypedDocumentString(`
+    query RecordingUrls($liveClassId: ID!) {
+  liveClass(id: $liveClassId) {
+    id
+    recordings {
+      id
+      url
+      urlExpiresAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<RecordingUrlsQuery, RecordingUrlsQueryVariables>;
 export const RoomModerationDocument = new TypedDocumentString(`
     query RoomModeration($id: ID!) {
   liveClass(id: $id) {
@@ -641,6 +660,7 @@ export const CoursePageDocument = new TypedDocumentString(`
       durationSeconds
       sizeBytes
       url
+      urlExpiresAt
       createdAt
       liveClass {
         id
