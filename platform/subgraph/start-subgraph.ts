@@ -37,6 +37,7 @@ import { metricsRoute } from '../observability/metrics.js';
 import { startTracing, tracingEnabled, withServerSpan } from '../observability/tracing.js';
 import { createSubgraphAuthenticator } from './authenticate.js';
 import { createFastPath, installedPlugins } from './fast-path.js';
+import { resolveEntitiesPromptly } from './prompt-entities.js';
 import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
@@ -69,6 +70,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     typeDefs: parse(readSchemaFile(module.name)),
     resolvers: module.resolvers as never,
   });
+  // Entities whose references resolve at once are answered without a promise each (prompt-entities.ts).
+  resolveEntitiesPromptly(schema);
   const formatErrorLogged = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, log);
   const textInput = textInputPlugin();
   // The fast path runs the text checks itself (checkTextInput).
