@@ -8,10 +8,12 @@ import pg from 'pg';
 import { cancellablePool } from './request-cancellation.js';
 import { runMarkedStatementsNamed } from './named-statements.js';
 import { notifyQueryObservers } from './query-observer.js';
+import { keepInt8AsText } from './int8-text.js';
 import { useFastTimestamptzParser } from './timestamptz.js';
 
 // int8 (bigint, Moodle ids) stays a string: ids are GraphQL IDs and must not lose precision.
 // timestamptz is parsed into Date, by character positions rather than pg's regular expressions.
+keepInt8AsText();
 useFastTimestamptzParser();
 
 const pools = new Map<string, pg.Pool>();
