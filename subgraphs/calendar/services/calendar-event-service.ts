@@ -19,10 +19,19 @@ import { requireRange } from './date-range.js';
 import { classOf, withheldFrom } from './event-privacy.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
+/** Every course of a fetch hands in the same set (selectedFields keeps one per field nodes). */
+const leanSets = new WeakMap<ReadonlySet<string>, boolean>();
 function onlyLeanFields(fields: ReadonlySet<string>): boolean {
-  for (const field of fields) if (!LEAN_EVENT_FIELDS.has(field)) return false;
-  return true;
+  let lean = leanSets.get(fields);
+  if (lean === undefined) {
+    lean = [...fields].every((field) => LEAN_EVENT_FIELDS.has(field));
+    leanSets.set(fields, lean);
+  }
+  return lean;
 }
+
+/** The same instant, or both absent alike (as the loaders' keys tell them apart). */
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => a === b || (!!a && !!b && a.getTime() === b.getTime());
 
 export class CalendarEventService {
   private readonly eventById: DataLoader<string, CalendarEventModel | null>;
@@ -32,6 +41,7 @@ export class CalendarEventService {
   private readonly eventsByTask: DataLoader<string, CalendarEventModel[]>;
   private readonly eventsByLiveClass: DataLoader<string, CalendarEventModel[]>;
   private readonly eventsByCourse = new Map<string, DataLoader<string, CalendarEventModel[]>>();
+  private lastCourseEvents: { from: Date | null | undefined; to: Date | null | undefined; lean: boolean; loader: DataLoader<string, CalendarEventModel[]> } | undefined;
 
   constructor(
     private readonly viewer: Viewer,
@@ -162,6 +172,26 @@ export class CalendarEventService {
     if (!mayReadCourse(this.viewer, course)) return [];
     if (from && to) requireRange(from, to);
     const lean = !!fields && onlyLeanFields(fields);
+    const events = await this.courseEventsLoader(from, to, lean).load(course.id);
+    if (!to) return events;
+    // The SQL filter is coarse for series: keep those with an occurrence in the range (the list itself when all have).
+    const start = from ?? new Date(0);
+    this.budget.check();
+    let kept: CalendarEventModel[] | undefined;
+    for (let index = 0; index < events.length; index++) {
+      const event = events[index]!;
+      const count = occurrenceCount(event, start, to);
+      this.budget.spend(count);
+      if (count === 0) kept ??= events.slice(0, index);
+      else kept?.push(event);
+    }
+    return kept ?? events;
+  }
+
+  /** The loader of courses' events for one range and column set; the courses of a fetch ask alike, so the last one is kept at hand. */
+  private courseEventsLoader(from: Date | null | undefined, to: Date | null | undefined, lean: boolean): DataLoader<string, CalendarEventModel[]> {
+    const last = this.lastCourseEvents;
+    if (last && last.lean === lean && sameTime(last.from, from) && sameTime(last.to, to)) return last.loader;
     const key = `${from?.getTime() ?? ''}/${to?.getTime() ?? ''}/${lean}`;
     let loader = this.eventsByCourse.get(key);
     if (!loader) {
@@ -171,15 +201,7 @@ export class CalendarEventService {
       );
       this.eventsByCourse.set(key, loader);
     }
-    const events = await loader.load(course.id);
-    if (!to) return events;
-    // The SQL filter is coarse for series: keep those with an occurrence in the range.
-    const start = from ?? new Date(0);
-    this.budget.check();
-    return events.filter((event) => {
-      const count = occurrenceCount(event, start, to);
-      this.budget.spend(count);
-      return count > 0;
-    });
+    this.lastCourseEvents = { from, to, lean, loader };
+    return loader;
   }
 }

@@ -61,14 +61,22 @@ const LEAN_FIELD_COLUMNS: Readonly<Record<string, number>> = {
 
 /** The lean columns (bits of LEAN_CLASS_COLUMNS) answering every field of `fields`, or null when only whole rows do. */
 export function leanClassColumns(fields: ReadonlySet<string>): number | null {
-  let columns = 0;
+  // Every course of a fetch hands in the same set (selectedFields keeps one per field nodes).
+  const known = leanColumnsOf.get(fields);
+  if (known !== undefined) return known;
+  let columns: number | null = 0;
   for (const field of fields) {
     const bits = LEAN_FIELD_COLUMNS[field];
-    if (bits === undefined) return null;
+    if (bits === undefined) {
+      columns = null;
+      break;
+    }
     columns |= bits;
   }
+  leanColumnsOf.set(fields, columns);
   return columns;
 }
+const leanColumnsOf = new WeakMap<ReadonlySet<string>, number | null>();
 
 interface ListParams {
   companyId: string;

@@ -17,6 +17,7 @@ export class LiveClassService {
   private readonly classById: DataLoader<string, LiveClassModel | null>;
   /** One loader per distinct filter, so each filter's lists are still one statement. */
   private readonly classesByCourse = new Map<string, DataLoader<string, LiveClassModel[]>>();
+  private lastLoader: { filter: LiveClassFilter; leanColumns: number | null; loader: DataLoader<string, LiveClassModel[]> } | undefined;
 
   constructor(
     private readonly viewer: Viewer,
@@ -116,8 +117,13 @@ export class LiveClassService {
   }
 
   private loaderFor(filter: LiveClassFilter, leanColumns: number | null = null): DataLoader<string, LiveClassModel[]> {
+    // Each course of an entity fetch asks with the same filter (its own copy of the arguments): the last loader is
+    // found without building the key again.
+    const last = this.lastLoader;
+    if (last && last.leanColumns === leanColumns && sameFilter(last.filter, filter)) return last.loader;
     const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null, leanColumns]);
     let loader = this.classesByCourse.get(key);
+    this.lastLoader = undefined;
     if (!loader) {
       loader = groupLoader(
         (courseIds) => this.classes.listOfCourses(this.viewer.companyId, courseIds, filter, leanColumns),
@@ -125,6 +131,17 @@ export class LiveClassService {
       );
       this.classesByCourse.set(key, loader);
     }
+    this.lastLoader = { filter, leanColumns, loader };
     return loader;
   }
+}
+
+const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => a === b || (!!a && !!b && a.getTime() === b.getTime());
+
+/** Whether two filters name the same classes (statuses in the same order, as the loader's key would have them). */
+function sameFilter(a: LiveClassFilter, b: LiveClassFilter): boolean {
+  if (!sameTime(a.from, b.from) || !sameTime(a.to, b.to)) return false;
+  if (a.status === b.status) return true;
+  if (!a.status || !b.status || a.status.length !== b.status.length) return false;
+  return a.status.every((status, index) => status === b.status![index]);
 }
