@@ -6,7 +6,8 @@
  * comes (see AttendanceRepository); a `joined` delivered after the class
  * ended counts up to its end, until its own `left` says better. A user a moderator removed who comes
  * back with a token minted before (LiveKit keeps no ban list) is removed
- * again at once, and that is audited.
+ * again at once, and that is audited; so is a student's publishing meet never allowed, taken back
+ * (webhooks/unauthorised-publishing.ts).
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
@@ -26,6 +27,7 @@ import { needsMoodleRole, opensClass, participantKind } from '../livekit/partici
 import type { CourseRoster } from '../jobs/roster-enforcement.js';
 import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
+import { publishedUnallowed, takeBackPublishing } from './unauthorised-publishing.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -35,6 +37,8 @@ interface Applied {
   wentLive?: LiveClassModel;
   /** A participant a moderator removed from this class, back in its room. */
   evict?: { liveClass: LiveClassModel; identity: string };
+  /** A student who published without a moderator's leave (webhooks/unauthorised-publishing.ts). */
+  silence?: { liveClass: LiveClassModel; identity: string };
 }
 
 export class LiveKitWebhookHandler {
@@ -59,6 +63,10 @@ export class LiveKitWebhookHandler {
     // After commit: LiveKit is called outside the transaction (reconciliation does the same when it makes a class LIVE).
     if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
     if (applied.evict) await this.evict(applied.evict.liveClass, applied.evict.identity);
+    if (applied.silence) {
+      if (this.livekit) await takeBackPublishing(this.db, this.livekit, applied.silence.liveClass, applied.silence.identity, this.log);
+      else this.log.warn(applied.silence, 'a student published without being promoted');
+    }
     return applied.outcome;
   }
 
@@ -73,13 +81,15 @@ export class LiveKitWebhookHandler {
   }
 
   /**
-   * The course's teachers as Moodle has them, when a person whose token names no role joins a class not yet LIVE
-   * (livekit/participants.ts); null when academy cannot say (the person then waits, and reconciliation asks again).
+   * The course's teachers as Moodle has them, when a person whose token names no role (livekit/participants.ts) joins
+   * a class not yet LIVE, or publishes; null when academy cannot say (the person then waits, and reconciliation asks
+   * again; their publishing is taken back, and a teacher may publish again on joining with meet's token).
    */
   private async teachersForRoleless(event: MeetWebhookEvent): Promise<ReadonlySet<string> | null> {
-    if (event.event !== 'participant_joined' || !event.participant || !event.roomName || !this.roster || !needsMoodleRole(event.participant)) return null;
+    const joining = event.event === 'participant_joined';
+    if ((!joining && event.event !== 'track_published') || !event.participant || !event.roomName || !this.roster || !needsMoodleRole(event.participant)) return null;
     const [liveClass] = await new LiveClassRepository(this.db).listByRoomNames([event.roomName]);
-    if (!liveClass || !(NOT_STARTED as readonly string[]).includes(liveClass.status) || !liveClass.waitForModerator) return null;
+    if (!liveClass || (joining && (!(NOT_STARTED as readonly string[]).includes(liveClass.status) || !liveClass.waitForModerator))) return null;
     try {
       const course = await this.roster(liveClass.companyId, liveClass.courseId);
       return new Set(course?.teachers.map((teacher) => teacher.id));
@@ -148,6 +158,12 @@ export class LiveKitWebhookHandler {
           wentLive: current.status === 'LIVE' && current !== liveClass ? current : undefined,
           evict: await this.removedOne(trx, current, participant.identity),
         };
+      }
+      case 'track_published': {
+        const participant = event.participant;
+        if (!participant || !['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
+        if (!(await publishedUnallowed(trx, liveClass, participant, teachers))) return { outcome: 'ignored' };
+        return { outcome: 'applied', silence: { liveClass, identity: participant.identity } };
       }
       case 'participant_connection_aborted': {
         // Sent instead of participant_left for a session that never became active (and so had no participant_joined):

@@ -1,0 +1,79 @@
+/**
+ * A student publishes only once a moderator promoted them; joinLiveClass's
+ * token lets them publish nothing, and LiveKit holds them to it. When
+ * LiveKit nonetheless says (track_published) that someone meet never let
+ * publish did (a token naming no role, minted by an integrator; a
+ * permission changed through LiveKit's API behind meet's back), meet takes
+ * publishing back as a demotion does (LiveKit unpublishes the tracks), logs
+ * it and audits it. Through the LiveKit double and its signed webhooks.
+ */
+import { AccessToken } from 'livekit-server-sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+beforeAll(async () => {
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+});
+afterAll(() => meet?.stop());
+
+async function liveClass() {
+  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Prisms', scheduledAt: inMinutes(10) } });
+  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+  await enter('tara.teacher', created.id);
+  return created;
+}
+async function enter(user: string, classId: string) {
+  const { body } = await meet.call(user, JOIN, { id: classId });
+  const participant = await meet.livekit.connect(body.data.joinLiveClass.token);
+  await meet.livekit.webhooksSettled();
+  return participant;
+}
+/** An integrator's token: identity and room, publishing allowed, no role. */
+async function roleless(identity: string, roomName: string): Promise<string> {
+  const { apiKey, apiSecret } = meet.platform.config.livekit;
+  const token = new AccessToken(apiKey, apiSecret, { identity, ttl: 600 });
+  token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
+  return token.toJwt();
+}
+async function publish(roomName: string, identity: string, source: 'CAMERA' | 'MICROPHONE') {
+  meet.livekit.publishTrack(roomName, identity, source);
+  await meet.livekit.webhooksSettled();
+}
+const LOG = `query($id: ID!) { liveClass(id: $id) { moderationLog { action actor { id } target { id } detail } } }`;
+const moderationLog = async (id: string) => (await meet.call('tara.teacher', LOG, { id })).body.data.liveClass.moderationLog;
+
+describe('publishing meet never allowed', () => {
+  it('is taken back from a student whose token names no role, and audited', async () => {
+    const { id, roomName } = await liveClass();
+    await meet.livekit.connect(await roleless('5', roomName));
+    await meet.livekit.webhooksSettled();
+    await publish(roomName, '5', 'CAMERA');
+    const sam = meet.livekit.participant(roomName, '5')!;
+    expect(sam.permission).toMatchObject({ canPublish: false, canPublishSources: [] });
+    expect(sam.tracks).toEqual([]);
+    expect(await moderationLog(id)).toEqual([{ action: 'DEMOTED', actor: null, target: { id: '5' }, detail: 'unauthorised_publish' }]);
+  });
+
+  it('is taken back from a student whose permission was changed behind meet\u2019s back', async () => {
+    const { id, roomName } = await liveClass();
+    const sita = await enter('sita.student', id);
+    expect(JSON.parse(sita.metadata!).role).toBe('student');
+    sita.permission = { ...sita.permission!, canPublish: true, canPublishSources: [] };
+    await publish(roomName, '6', 'MICROPHONE');
+    expect(meet.livekit.participant(roomName, '6')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
+    expect((await moderationLog(id)).map((entry: { action: string; detail: string }) => [entry.action, entry.detail])).toEqual([['DEMOTED', 'unauthorised_publish']]);
+  });
+
+  it('is left alone for teachers and for students a moderator promoted', async () => {
+    const { id, roomName } = await liveClass();
+    await publish(roomName, '3', 'CAMERA');
+    await enter('sam.student', id);
+    const promoted = await meet.call('tara.teacher', `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted } }`, { c: id, u: '5' });
+    expect(promoted.body.data.promoteParticipant.promoted).toBe(true);
+    await publish(roomName, '5', 'MICROPHONE');
+    expect(meet.livekit.participant(roomName, '3')!.tracks).toHaveLength(1);
+    expect(meet.livekit.participant(roomName, '5')!.tracks).toHaveLength(1);
+    expect((await moderationLog(id)).map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
+  });
+});
