@@ -12,7 +12,6 @@ import { outboundFailure } from '../../../platform/http/egress-policy.js';
 import type { CompanyStorageSettingsModel } from '../models.js';
 import type { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
 import type { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
-import { StorageUnavailableError } from '../storage/storage-backend.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import type { CompanySecrets } from './company-secrets.js';
 import { parseServerUrl, parseStorageServer, sameServer, type StorageServerInput } from './storage-server-input.js';
