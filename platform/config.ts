@@ -110,6 +110,8 @@ export interface PlatformConfig {
   eventIngestSecret: string;
   /** Processed events older than this many days are pruned (EVENT_RETENTION_DAYS, default 7). */
   eventRetentionDays: number;
+  /** How long a subscription trusts what it read of its caller's access (course roles) before reading it again (SUBSCRIPTION_ACCESS_RECHECK_SECONDS, default 10). */
+  subscriptionAccessRecheckSeconds: number;
   documents: DocumentsConfig;
   gateway: GatewayConfig;
   /** Time bounds on receiving a request, gateway and subgraphs alike (platform/http/request-time-bounds.ts). */
@@ -213,6 +215,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     meet: loadMeetConfig(env, dataDir, publicUrl, livekitUrl),
     eventIngestSecret: secret('EVENT_INGEST_SECRET', DEV_SECRETS.eventIngestSecret),
     eventRetentionDays: int(env, 'EVENT_RETENTION_DAYS', 7),
+    subscriptionAccessRecheckSeconds: int(env, 'SUBSCRIPTION_ACCESS_RECHECK_SECONDS', 10),
     documents: loadDocumentsConfig(env, dataDir, secret('DOCUMENTS_URL_SECRET', DEV_SECRETS.documentsUrlSecret)),
     gateway: loadGatewayConfig(env, production, SUBGRAPH_NAMES),
     http: {

@@ -93,6 +93,7 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
   };
 
   const freshContext = (base: BaseContext) => options.createContext({ ...base, requestId: randomUUID() });
+  const recheckMs = config.subscriptionAccessRecheckSeconds * 1000;
 
   const disposable = useServer(
     {
@@ -121,7 +122,12 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
         const base: BaseContext = { viewer, requestId, log: log.child({ requestId }) };
         const contextValue = options.createContext(base);
         const resumeAfter = typeof extensions[RESUME_EXTENSION] === 'string' ? (extensions[RESUME_EXTENSION] as string) : undefined;
-        attachSubscriptionExtras(contextValue, { events: eventFeed(), resumeAfter });
+        let current = { context: contextValue as object, at: Date.now() };
+        const currentContext = () => {
+          if (Date.now() - current.at >= recheckMs) current = { context: freshContext(base), at: Date.now() };
+          return current.context;
+        };
+        attachSubscriptionExtras(contextValue, { events: eventFeed(), resumeAfter, currentContext });
         states.set(contextValue, { base });
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue } satisfies ExecutionArgs;
       },
@@ -132,11 +138,21 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
         if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
         const { base } = states.get(args.contextValue as object)!;
         active.set(audience, activeSubscriptions(audience) + 1);
+        let counting = true;
+        const uncount = () => {
+          if (counting) active.set(audience, activeSubscriptions(audience) - 1);
+          counting = false;
+        };
         const events = source as AsyncIterableIterator<unknown>;
         const counted: AsyncIterableIterator<unknown> = {
-          next: () => events.next(),
+          // A stream that ends by itself (its resolver ended it) is not returned by graphql-ws: uncounted here.
+          next: async () => {
+            const step = await events.next();
+            if (step.done) uncount();
+            return step;
+          },
           return: async () => {
-            active.set(audience, activeSubscriptions(audience) - 1);
+            uncount();
             counted.return = async () => ({ value: undefined, done: true });
             return (await events.return?.()) ?? { value: undefined, done: true };
           },

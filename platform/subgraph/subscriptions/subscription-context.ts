@@ -10,6 +10,11 @@ export interface SubscriptionExtras {
   events: EventFeed;
   /** Resume after this backbone cursor (the last event the gateway received), or from now. */
   resumeAfter?: string;
+  /**
+   * The context to check an event's access with: the subscription's own while its caches (the caller's course
+   * roles) are recent, a fresh one for the same caller once they are older than SUBSCRIPTION_ACCESS_RECHECK_SECONDS.
+   */
+  currentContext: () => object;
 }
 
 const extrasByContext = new WeakMap<object, SubscriptionExtras>();

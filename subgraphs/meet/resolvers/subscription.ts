@@ -3,8 +3,10 @@
  * see is refused when subscribing (NOT_FOUND, or FORBIDDEN when not enrolled). Fed by the event backbone (meet.class.*
  * from any meet replica), so a webhook received anywhere reaches every
  * subscriber. Per event: same company, the arguments' course or class, and a
- * course the caller may see (roles cached for the subscription's life);
- * the class is then read as it is now, with the event's cursor attached so
+ * course the caller may see (roles read again once they are older than
+ * SUBSCRIPTION_ACCESS_RECHECK_SECONDS); a caller no longer enrolled in the
+ * course subscribed to gets one last FORBIDDEN and the stream ends.
+ * The class is then read as it is now, with the event's cursor attached so
  * that the gateway can resume after it. The calendar mirrors a class after
  * meet announced it, so its calendar.event.* for a live class is passed on
  * too: a client sees `calendarEvent` arrive (the scheduling event itself may
@@ -12,6 +14,7 @@
  */
 import { mapEvents } from '../../../platform/subgraph/subscriptions/map-events.js';
 import { withCursor } from '../../../platform/subgraph/subscriptions/event-cursor-tag.js';
+import { forbidden } from '../../../platform/errors.js';
 import { subscriptionExtras } from '../../../platform/subgraph/subscriptions/subscription-context.js';
 import type { MeetContext } from '../context.js';
 import type { SubscriptionLiveClassStatusChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
@@ -52,13 +55,15 @@ function scopeOf(event: { topic: string; payload: unknown }): Scope | null {
 
 interface ClassChanged {
   liveClassId: string;
+  /** The caller lost access to the subscription's course: this event says so, and is the last. */
+  revoked?: true;
 }
 
 const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown, MeetContext, Partial<SubscriptionLiveClassStatusChangedArgs>> = {
   subscribe: async (_parent, { courseId, liveClassId }, context) => {
     // A scope the caller cannot see is refused now, not acknowledged and left silent.
     await context.liveClasses.requireVisibleScope(courseId, liveClassId);
-    const { events, resumeAfter } = subscriptionExtras(context);
+    const { events, resumeAfter, currentContext } = subscriptionExtras(context);
     const { companyId } = context.viewer;
     const changes = events.subscribe({
       topics: [...STATUS_TOPICS, ...CALENDAR_TOPICS],
@@ -69,14 +74,20 @@ const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown
       },
     });
     return mapEvents(changes, async (event) => {
+      const { liveClasses } = currentContext() as MeetContext;
+      if (courseId && !(await liveClasses.mayFollowCourse(courseId))) {
+        await changes.return?.();
+        return withCursor<ClassChanged>({ liveClassId: scopeOf(event)!.liveClassId, revoked: true }, event.cursor);
+      }
       // Visible: of the caller's company (the lookup is filtered by it), and an admin or enrolled in its course.
-      const visible = await context.liveClasses.getLiveClass(scopeOf(event)!.liveClassId);
+      const visible = await liveClasses.getLiveClass(scopeOf(event)!.liveClassId);
       if (!visible || (courseId && visible.courseId !== courseId)) return undefined;
       return withCursor<ClassChanged>({ liveClassId: visible.id }, event.cursor);
     });
   },
   resolve: async (payload, _args, context) => {
-    const { liveClassId } = payload as unknown as ClassChanged;
+    const { liveClassId, revoked } = payload as unknown as ClassChanged;
+    if (revoked) throw forbidden('You are no longer enrolled in this course: the subscription has ended');
     const liveClass = await context.liveClasses.findInCompany(liveClassId);
     if (!liveClass) throw new Error(`Live class ${liveClassId} vanished`);
     return liveClass;

@@ -42,6 +42,11 @@ export class LiveClassService {
     return (await this.access.mayRead(liveClass.courseId)) ? liveClass : null;
   }
 
+  /** Whether the caller may still follow a course's classes (a subscription's scope, checked again as it runs). */
+  mayFollowCourse(courseId: string): Promise<boolean> {
+    return this.access.mayRead(courseId);
+  }
+
   /**
    * A subscription's scope, checked when it starts: the course must be one the caller may read (NOT_FOUND when not
    * visible, FORBIDDEN when not enrolled), the class one they may see (NOT_FOUND), and the two must agree.

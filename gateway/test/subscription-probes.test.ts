@@ -1,0 +1,224 @@
+/**
+ * The subscription way in probed as an outside check would: tokens that
+ * expire mid-stream or belong to another company, no token, malformed
+ * protocol messages, ten thousand subscribes on one socket, courses the
+ * caller is not enrolled in, and a caller unenrolled mid-stream; over
+ * graphql-ws and SSE. None may take the gateway down, leave a subscription
+ * running upstream, or answer with an internal error.
+ */
+import http from 'node:http';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createKysely } from '../../platform/database/connection.js';
+import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
+import { publishEvent } from '../../platform/events/publish-event.js';
+import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
+import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
+import { SubscriptionCloseCode } from '../subscriptions/close-codes.js';
+import { subscribeSse, subscribeWs, wsUrlOf, type Subscription } from './subscriptions-support.js';
+
+const PHYSICS = DEMO_LIVE_CLASSES[0]!; // course 101: sam and sita enrolled; neil is not
+const BHEEM = DEMO_COMPANIES.bheem.id;
+const OF_PHYSICS = 'subscription { liveClassStatusChanged(courseId: "101") { id status } }';
+
+let platform: TestPlatform;
+let db: ReturnType<typeof createKysely<any>>;
+let url: string;
+let sseUrl: string;
+
+beforeAll(async () => {
+  // Access read again for every event: an unenrolment shows at the next one (10 s by default).
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { SUBSCRIPTION_ACCESS_RECHECK_SECONDS: '0' } });
+  db = createKysely<any>(platform.database.url);
+  url = wsUrlOf(platform.gateway!.url);
+  sseUrl = platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/graphql/stream');
+}, 120_000);
+afterAll(async () => {
+  await db?.destroy();
+  await platform?.stop();
+});
+
+const upstream = (count: number, timeout = 30_000) => expect.poll(() => activeSubscriptions('meet'), { timeout, interval: 20 }).toBe(count);
+
+async function publishPhysicsEvent(status: string) {
+  await publishEvent(db, {
+    topic: 'meet.class.updated',
+    companyId: BHEEM,
+    key: PHYSICS.id,
+    source: 'meet',
+    payload: { company_id: BHEEM, live_class_id: PHYSICS.id, course_id: PHYSICS.course, status },
+  });
+}
+
+/** A graphql-transport-ws socket by hand: every message and the close. */
+function rawSocket(token?: string) {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  const messages: any[] = [];
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const acknowledged = new Promise<void>((resolve) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(String(data));
+      messages.push(message);
+      if (message.type === 'connection_ack') resolve();
+    });
+  });
+  const opened = new Promise<void>((resolve) => socket.on('open', () => resolve()));
+  socket.on('error', () => {});
+  const init = async () => {
+    await opened;
+    socket.send(JSON.stringify({ type: 'connection_init', payload: token ? { authorization: `Bearer ${token}` } : {} }));
+  };
+  return { socket, messages, closed, acknowledged, opened, init };
+}
+
+/** The code of a refused subscription: its first event's error, or the error it ended with. */
+async function refusalOf(subscription: Subscription): Promise<string | undefined> {
+  try {
+    const outcome: any = await Promise.race([subscription.event(1).then((event) => ({ event })), subscription.ended.then((ended) => ({ ended }))]);
+    return outcome.event?.errors?.[0]?.extensions?.code ?? outcome.ended?.error?.[0]?.extensions?.code;
+  } finally {
+    subscription.dispose();
+  }
+}
+
+/** A plain query still answers: the gateway is up and not stuck. */
+async function gatewayAnswers() {
+  const answer = await platform.query('admin', '{ __typename }');
+  expect(answer).toEqual({ data: { __typename: 'Query' } });
+}
+
+describe('probing the subscription way in', () => {
+  beforeEach(() => upstream(0));
+
+  it('closes with 4401 when the token expires mid-subscription, and ends it upstream', async () => {
+    const subscription = subscribeWs(url, await platform.tokenFor('sam.student', { expiresIn: 3 }), OF_PHYSICS);
+    await upstream(1);
+    expect((await subscription.ended).code).toBe(SubscriptionCloseCode.TokenExpired);
+    await upstream(0, 3000);
+  });
+
+  it("refuses another company's course, and a course the caller is not enrolled in, with nothing left upstream", async () => {
+    expect(await refusalOf(subscribeWs(url, await platform.tokenFor('globex.admin'), OF_PHYSICS))).toBe('NOT_FOUND');
+    expect(await refusalOf(subscribeWs(url, await platform.tokenFor('neil.student'), OF_PHYSICS))).toBe('FORBIDDEN');
+    // A token naming another company than the user's own: Bheem's course is not found from Globex.
+    expect(await refusalOf(subscribeWs(url, await platform.tokenFor('sam.student', { companyId: DEMO_COMPANIES.globex.id }), OF_PHYSICS))).toBe('NOT_FOUND');
+    await upstream(0, 3000);
+  });
+
+  it('closes with 4403 a connection_init without a token', async () => {
+    const client = rawSocket();
+    await client.init();
+    expect((await client.closed).code).toBe(4403);
+  });
+
+  it('closes a socket sending malformed messages with a 4400-range or size code, never an internal error, and serves others meanwhile', async () => {
+    const token = await platform.tokenFor('sam.student');
+    const malformed: (string | Buffer)[] = [
+      'not json',
+      '{"type":"nope"}',
+      '{"type":"subscribe","payload":{"query":"subscription { liveClassStatusChanged { id } }"}}', // no id
+      '{"id":"1","type":"subscribe"}', // no payload
+      '{"id":"1","type":"subscribe","payload":{"query":42}}',
+      '[]',
+      'null',
+      Buffer.from([0xff, 0xfe, 0x00]),
+      JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { liveClassStatusChanged { id } } #${'x'.repeat(70_000)}` } }),
+    ];
+    for (const message of malformed) {
+      const client = rawSocket(token);
+      await client.init();
+      await client.acknowledged;
+      client.socket.send(message);
+      const { code } = await client.closed;
+      expect([4400, 1007, 1009], `closed with ${code} after ${String(message).slice(0, 60)}`).toContain(code);
+    }
+    // Before connection_init: graphql-ws's own 4401 (Unauthorized).
+    const early = rawSocket(token);
+    await early.opened;
+    early.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: OF_PHYSICS } }));
+    expect((await early.closed).code).not.toBe(1011);
+    await gatewayAnswers();
+    await upstream(0, 3000);
+  });
+
+  it('caps 10,000 subscribes on one socket, stays responsive, and releases them all when the socket closes', { timeout: 120_000 }, async () => {
+    const client = rawSocket(await platform.tokenFor('sam.student'));
+    await client.init();
+    await client.acknowledged;
+    for (let id = 1; id <= 10_000; id++) client.socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: OF_PHYSICS } }));
+    // Refused past the cap, each with its own error.
+    await expect.poll(() => client.messages.filter((message) => message.type === 'error').length, { timeout: 60_000 }).toBeGreaterThanOrEqual(10_000 - 50);
+    const codes = new Set(client.messages.filter((message) => message.type === 'error').map((message) => message.payload[0]?.extensions?.code));
+    // The connection's cap, or the caller's rate limit first: a 429's code either way.
+    for (const code of codes) expect(['TOO_MANY_SUBSCRIPTIONS', 'RATE_LIMITED']).toContain(code);
+    // All the same operation and caller: one upstream subscription.
+    await upstream(1);
+    await gatewayAnswers();
+    client.socket.close(1000);
+    await upstream(0, 3000);
+    // The caller's places are given back: a new socket subscribes again.
+    const again = subscribeWs(url, await platform.tokenFor('sam.student'), OF_PHYSICS);
+    await upstream(1);
+    again.dispose();
+  });
+
+  it('ends the stream with FORBIDDEN when the caller is unenrolled mid-subscription, and delivers nothing after', async () => {
+    const sita = subscribeWs(url, await platform.tokenFor('sita.student'), OF_PHYSICS);
+    await upstream(1);
+    await publishPhysicsEvent('SCHEDULED');
+    expect((await sita.event(1)).data.liveClassStatusChanged.id).toBe(PHYSICS.id);
+    await sql`DELETE FROM moodle.mdl_user_enrolments WHERE userid = 6 AND enrolid IN (SELECT id FROM moodle.mdl_enrol WHERE courseid = 101)`.execute(db);
+    await publishPhysicsEvent('SCHEDULED');
+    const second = await sita.event(2);
+    expect(second.data ?? null).toBeNull();
+    expect(second.errors[0].extensions.code).toBe('FORBIDDEN');
+    await upstream(0, 3000);
+    await publishPhysicsEvent('SCHEDULED');
+    await gatewayAnswers();
+    expect(sita.events).toHaveLength(2);
+  });
+});
+
+describe('probing SSE the same way', () => {
+  beforeEach(() => upstream(0));
+
+  const ssePost = (headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = http.request(sseUrl, { method: 'POST', headers: { accept: 'text/event-stream', 'content-type': 'application/json', ...headers } }, async (response) => {
+        let text = '';
+        for await (const chunk of response) text += chunk;
+        resolve({ status: response.statusCode ?? 0, text });
+      });
+      request.on('error', reject);
+      request.end(body);
+    });
+
+  it('answers 401 without a token and 400 to malformed bodies, never a 500', async () => {
+    expect((await ssePost({}, JSON.stringify({ query: OF_PHYSICS }))).status).toBe(401);
+    const authorization = `Bearer ${await platform.tokenFor('sam.student')}`;
+    for (const body of ['not json', '[]', 'null', '{"query":42}', '{}', JSON.stringify({ query: OF_PHYSICS, variables: 'x' })]) {
+      const { status } = await ssePost({ authorization }, body).catch((error) => ({ status: String(error) as unknown as number }));
+      expect(status, body).toBeGreaterThanOrEqual(400);
+      expect(status, body).toBeLessThan(500);
+    }
+  });
+
+  it("refuses another company's course and one the caller is not enrolled in", async () => {
+    expect(await refusalOf(subscribeSse(sseUrl, await platform.tokenFor('globex.admin'), OF_PHYSICS))).toBe('NOT_FOUND');
+    expect(await refusalOf(subscribeSse(sseUrl, await platform.tokenFor('neil.student'), OF_PHYSICS))).toBe('FORBIDDEN');
+    await upstream(0, 3000);
+  });
+
+  it('ends the stream when the caller is unenrolled mid-subscription', async () => {
+    const sam = subscribeSse(sseUrl, await platform.tokenFor('sam.student'), OF_PHYSICS);
+    await upstream(1);
+    await publishPhysicsEvent('SCHEDULED');
+    expect((await sam.event(1)).data.liveClassStatusChanged.id).toBe(PHYSICS.id);
+    await sql`DELETE FROM moodle.mdl_user_enrolments WHERE userid = 5 AND enrolid IN (SELECT id FROM moodle.mdl_enrol WHERE courseid = 101)`.execute(db);
+    await publishPhysicsEvent('SCHEDULED');
+    expect((await sam.event(2)).errors[0].extensions.code).toBe('FORBIDDEN');
+    await sam.ended;
+    await upstream(0, 3000);
+  });
+});
