@@ -2,7 +2,9 @@
  * The app's only way to the API: operations typed by codegen (src/gql/),
  * queries and mutations over HTTP to /graphql, subscriptions over graphql-ws
  * on the same URL with the token in connection_init. Errors are thrown as
- * ApiError with the API's own `extensions.code`, for the page to show.
+ * ApiError with the API's own `extensions.code` and a message in words, for
+ * the page to show: a failing network (offline, no answer within
+ * REQUEST_TIMEOUT_MS, a gateway or proxy answering without GraphQL) included.
  *
  * A dropped WebSocket is retried without end (at most 30 s apart), and the
  * subscriptions resubscribe; what changed while it was down was never sent,
@@ -38,6 +40,23 @@ function firstError(errors: GraphQLErrorShape[]): ApiError {
   return new ApiError(error?.extensions?.code ?? 'UNKNOWN', error?.message ?? 'Unknown error', error?.path);
 }
 
+/** A request without an answer by then is given up: a hung connection must not leave a button waiting forever. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Why fetch threw, in words: the browser's own text ("Failed to fetch") tells a user nothing. */
+function unreachable(error: unknown): ApiError {
+  if ((error as Error)?.name === 'TimeoutError') return new ApiError('TIMEOUT', `The server did not answer within ${REQUEST_TIMEOUT_MS / 1000} seconds. Try again in a moment.`);
+  if (!navigator.onLine) return new ApiError('OFFLINE', 'You are offline. Check your connection, then try again.');
+  return new ApiError('NETWORK_ERROR', 'The server could not be reached. Check your connection, then try again.');
+}
+
+/** An answer that is not GraphQL: from the gateway's host or a proxy in front of it, not from the API. */
+function notGraphQL(response: Response): ApiError {
+  const code = `HTTP_${response.status}`;
+  if (response.status >= 500) return new ApiError(code, `The server had a problem (HTTP ${response.status}). Try again in a moment.`);
+  return new ApiError(code, `The server refused the request (HTTP ${response.status}). Reload the page and try again.`);
+}
+
 export async function request<TResult, TVariables>(
   operation: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
@@ -52,22 +71,23 @@ export async function request<TResult, TVariables>(
         ...(token.value && { authorization: `Bearer ${token.value}` }),
       },
       body: JSON.stringify({ query: operation.toString(), variables }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   } catch (error) {
-    throw new ApiError('NETWORK_ERROR', `The API cannot be reached: ${(error as Error).message}`);
+    throw unreachable(error);
   }
   let body: { data?: TResult | null; errors?: GraphQLErrorShape[] };
   try {
     body = (await response.json()) as typeof body;
-  } catch {
-    throw new ApiError(`HTTP_${response.status}`, `The API answered ${response.status} ${response.statusText} without GraphQL`);
+  } catch (error) {
+    throw (error as Error)?.name === 'TimeoutError' ? unreachable(error) : notGraphQL(response);
   }
   if (body.errors?.length) {
     const error = firstError(body.errors);
     if (error.code === 'UNAUTHENTICATED') signOut();
     throw error;
   }
-  if (!body.data) throw new ApiError(`HTTP_${response.status}`, 'The API answered without data');
+  if (!body.data) throw notGraphQL(response);
   return body.data;
 }
 
