@@ -1,7 +1,8 @@
 /**
  * Times of live classes as a teacher in India enters them and a student in
  * New York reads them: the form says in which zone its time is read, the API
- * gets the instant, and listed times name their zone.
+ * gets the instant, and listed times name their zone. A time the clocks skip
+ * (the hour summer time begins) is refused in words, not moved.
  */
 import { describe, expect, it } from 'vitest';
 import { useWebClientStack } from './web-client-stack.js';
@@ -34,5 +35,21 @@ describe('class times across time zones', { timeout: 180_000 }, () => {
     const item = student.getByTestId('live-classes').locator('li', { hasText: title });
     await item.waitFor({ timeout: 30_000 });
     expect(await item.innerText()).toMatch(/Jan 14, 2027, 11:00\sPM EST/);
+  });
+
+  it('refuses a start in the hour that summer time skips, in words, instead of moving it', async () => {
+    const teacher = await (await stack.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Berlin', locale: 'en-GB' })).newPage();
+    await stack.signIn(teacher, 'tara.teacher', '/app/courses/101');
+    await teacher.getByRole('heading', { name: 'Schedule a class' }).waitFor();
+    const title = `Berlin spring forward ${Date.now()}`;
+    await teacher.getByLabel('Title').fill(title);
+    // 28 March 2027 in Berlin: 02:00 CET is followed by 03:00 CEST; 02:30 never happens there.
+    await teacher.getByLabel(/^Starts/).fill('2027-03-28T02:30');
+    await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
+    const alert = teacher.getByRole('region', { name: 'Schedule a class' }).getByRole('alert');
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.innerText()).toMatch(/02:30 does not exist in Europe\/Berlin/);
+    const listed = await stack.platform.query('tara.teacher', '{ course(id: "101") { liveClasses { title } } }');
+    expect(listed.data.course.liveClasses.map((item: { title: string }) => item.title)).not.toContain(title);
   });
 });

@@ -34,3 +34,16 @@ export function toLocalInput(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
+
+/**
+ * The instant an <input type="datetime-local"> value names in the browser's
+ * zone. A time the zone skips (the hour summer time begins) is refused:
+ * Date would move it an hour without a word.
+ */
+export function fromLocalInput(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error('Enter a date and a time.');
+  if (toLocalInput(date) !== value.slice(0, 16))
+    throw new Error(`${value.slice(11, 16)} does not exist in ${browserTimeZone} on ${value.slice(0, 10)}: the clocks move forward then. Choose another time.`);
+  return date;
+}
