@@ -41,6 +41,8 @@ export interface RemoteEvent {
   exdates: Date[];
   rdates: Date[];
   recurrenceId: Date | null;
+  /** RECURRENCE-ID;RANGE=THISANDFUTURE (RFC 5545 3.8.4.4): the change holds for this occurrence and every later one. */
+  thisAndFuture?: boolean;
   lastModified: Date | null;
   cancelled: boolean;
   /** Shown as free there (TRANSP:TRANSPARENT, or Outlook's busy status FREE): it blocks nobody's time. */
@@ -366,6 +368,7 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     exdates: readTimes(component, 'exdate', start, localZone),
     rdates: readTimes(component, 'rdate', start, localZone),
     recurrenceId: recurrenceId ? (outlook ? dateOf(recurrenceId) : readTime(recurrenceId, localZone).instant) : null,
+    thisAndFuture: String(recurrenceId?.getParameter('range') ?? '').toUpperCase() === 'THISANDFUTURE',
     lastModified: lastModified ? lastModified.toJSDate() : null,
     cancelled: text('status')?.toUpperCase() === 'CANCELLED',
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',

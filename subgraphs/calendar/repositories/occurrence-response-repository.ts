@@ -47,6 +47,22 @@ export class OccurrenceResponseRepository {
   }
 
   /** Answers to occurrences from `at` on move to the series that continues a split one, shifted with it. */
+  /** The series' answers, each moved to the occurrence `place` names for it (null: dropped), rewritten together so none collides on the way. */
+  async move(db: CalendarDb, seriesId: string, place: (recurrenceId: Date) => Date | null): Promise<void> {
+    const rows = await db.selectFrom('calendar.occurrence_responses').selectAll().where('event_id', '=', seriesId).execute();
+    const seen = new Set<string>();
+    const moved = rows.flatMap((row) => {
+      const to = place(row.recurrence_id);
+      const key = `${row.user_id}/${to?.getTime()}`;
+      if (!to || seen.has(key)) return [];
+      seen.add(key);
+      return [{ ...row, recurrence_id: to }];
+    });
+    if (moved.length === rows.length && moved.every((row, index) => row.recurrence_id.getTime() === rows[index]!.recurrence_id.getTime())) return;
+    await db.deleteFrom('calendar.occurrence_responses').where('event_id', '=', seriesId).execute();
+    if (moved.length > 0) await db.insertInto('calendar.occurrence_responses').values(moved).execute();
+  }
+
   async reparent(db: CalendarDb, fromSeriesId: string, toSeriesId: string, at: Date, shiftMs: number): Promise<void> {
     await db
       .updateTable('calendar.occurrence_responses')

@@ -19,18 +19,22 @@
  */
 import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
+import { applyFollowing } from '../caldav/apply-following.js';
 import { applyRemoteEdit, createFromRemote, unstorable } from '../caldav/apply-remote.js';
+import { overridesFollowingMaster } from '../caldav/moved-master.js';
 import { organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
 import { changedAnswers, remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
+import { splitThisAndFuture, type FollowingSeries } from '../caldav/this-and-future.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
+import { moveAnswers } from './moved-series.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
 export const PULL_BATCH = 100;
@@ -62,11 +66,26 @@ export interface PullContext {
   conflict(event: CalendarEventModel, href: string, kept: 'CALENDAR' | 'REMOTE', losingICalendar: string, reason: string): Promise<void>;
   /** Our version of an event, as iCalendar. */
   ourVersion(event: CalendarEventModel): Promise<string>;
+  /** Writes an event the pull made (the rest of a split series) to the server at once. */
+  pushNow(event: CalendarEventModel): Promise<void>;
 }
 
 interface Parsed {
   item: RemoteItem;
+  /** The object up to its first RANGE=THISANDFUTURE occurrence; the rest of the series in `following`. */
   remote: RemoteObject;
+  following: FollowingSeries[];
+}
+
+/**
+ * An object applied here that goes back rewritten: split by the app's
+ * RANGE=THISANDFUTURE (the rest pushed as its own series), or with overrides
+ * the app left behind its moved series.
+ */
+interface Rewrite {
+  event: CalendarEventModel;
+  item: RemoteItem;
+  following: CalendarEventModel[];
 }
 
 /** A participant's copy, dealt with after the batch commits: their answers go through the write service. */
@@ -126,10 +145,12 @@ export class CalDAVPull {
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
       try {
-        const remote = parseICalendar(item.data ?? '', this.sync.localZone);
-        const refusal = unstorable(remote, this.sync.account.company_id);
-        if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
-        return [{ item, remote }];
+        const { remote, following } = splitThisAndFuture(parseICalendar(item.data ?? '', this.sync.localZone));
+        for (const object of [remote, ...following.map((rest) => rest.remote)]) {
+          const refusal = unstorable(object, this.sync.account.company_id);
+          if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
+        }
+        return [{ item, remote, following }];
       } catch (error) {
         this.sync.deps.log.warn({ href: item.href, err: error }, 'unreadable or refused calendar object skipped');
         return [];
@@ -144,6 +165,7 @@ export class CalDAVPull {
     const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];
     const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: string }[] = [];
     const answered: Answered[] = [];
+    const rewrites: Rewrite[] = [];
     const saved = await deps.db.transaction().execute(async (trx) => {
       const known = await this.lookUp(trx, parsed);
       const ids = [...new Set([...known.values()].map((event) => event.id))];
@@ -172,6 +194,7 @@ export class CalDAVPull {
         const reinvited = invited !== null && !sameParticipants(current, invited);
         if (
           !reinvited &&
+          entry.following.length === 0 &&
           sameAsStored(
             event,
             overrides.filter((override) => override.parentId === event.id),
@@ -189,7 +212,13 @@ export class CalDAVPull {
           // Changed here too, but theirs is newer: ours is kept as the losing side.
           if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersion(event) });
           if (reinvited) await replaceParticipants(trx, event.id, invited);
-          keep(event.id, entry.item, (await applyRemoteEdit(trx, deps.events, event, entry.remote)).updatedAt);
+          const { remote, moved } = overridesFollowingMaster(event, entry.remote);
+          const stored = await applyRemoteEdit(trx, deps.events, event, remote);
+          keep(event.id, entry.item, stored.updatedAt);
+          // Answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
+          await moveAnswers(trx, deps.responses, event, stored);
+          const following = await this.applyFollowing(trx, stored, entry.following);
+          if (moved || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }
       }
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };
@@ -198,9 +227,11 @@ export class CalDAVPull {
         owner,
         unknown.map((entry) => entry.remote),
       );
-      for (const { item, remote } of unknown) {
+      for (const { item, remote, following } of unknown) {
         const event = created.get(remote.uid);
-        if (event && !resources.has(event.id)) keep(event.id, item, event.updatedAt);
+        if (!event || resources.has(event.id)) continue;
+        keep(event.id, item, event.updatedAt);
+        if (following.length > 0) rewrites.push({ event, item, following: await this.applyFollowing(trx, event, following) });
       }
       this.sync.outcome.pulled += parsed.length;
       await deps.caldav.saveResources(trx, account.id, [...resources.values()]);
@@ -209,10 +240,24 @@ export class CalDAVPull {
     for (const resource of saved) this.sync.remember(resource);
     for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', ours, 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
+    for (const rewrite of rewrites) await this.rewrite(rewrite);
     for (const { event, item, why } of overwrites) {
       await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', why);
       await this.sync.overwrite(event, item.href, item.etag);
     }
+  }
+
+  private async applyFollowing(trx: Transaction<CalendarDatabase>, source: CalendarEventModel, following: readonly FollowingSeries[]): Promise<CalendarEventModel[]> {
+    if (following.length === 0) return [];
+    const { deps, owner } = this.sync;
+    const existing = (db: Transaction<CalendarDatabase>, uids: readonly string[]) => deps.events.findVisibleByExternalIds(db, owner, uids);
+    return applyFollowing(trx, { events: deps.events, participants: deps.participants, responses: deps.responses, existing }, source, following);
+  }
+
+  /** Ours back over the app's object (no RANGE left for apps that cannot read it, overrides on their occurrences); a split's rest pushed as its own. */
+  private async rewrite({ event, item, following }: Rewrite): Promise<void> {
+    await this.sync.overwrite(event, item.href, item.etag);
+    for (const rest of following) await this.sync.pushNow(rest);
   }
 
   private rightOn(event: CalendarEventModel, participants: readonly EventParticipantModel[]): RemoteRight {

@@ -147,6 +147,11 @@ class AccountSync implements PullContext {
     return this.icsOf(event);
   }
 
+  async pushNow(event: CalendarEventModel): Promise<void> {
+    await this.pushEvent(event);
+    this.outcome.pushed++;
+  }
+
   async run(): Promise<SyncOutcome> {
     this.contacts = await this.deps.contacts.of(this.account.company_id, [this.account.user_id]);
     this.ownerEmail = this.contacts.get(this.account.user_id)?.email ?? null;

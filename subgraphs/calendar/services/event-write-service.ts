@@ -11,6 +11,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
 import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
 import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
+import { occurrenceMover, timingChanged } from '../recurrence/moved-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvent, replaceParticipants, touchSeries, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
@@ -19,6 +20,7 @@ import type { ParticipantRepository } from '../repositories/participant-reposito
 import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
+import { moveAnswers, moveOverrides } from './moved-series.js';
 import { changesParticipants, checkedExternals, mergeInput, refuseSeriesFields, type EventInput } from './event-input.js';
 import type { UserDirectory } from './user-directory.js';
 
@@ -129,22 +131,15 @@ export class EventWriteService {
 
   private async updateAll(trx: Trx, event: CalendarEventModel, input: EventInput, participants: NewParticipant[] | undefined) {
     let updated = await this.store(trx, event, mergeInput(draftOf(event), input));
-    const timingChanged =
-      updated.start.getTime() !== event.start.getTime() ||
-      updated.recurrenceRule !== event.recurrenceRule ||
-      updated.timezone !== event.timezone ||
-      updated.allDay !== event.allDay;
-    if (timingChanged && isSeries(updated)) {
-      // Exceptions naming occurrences the series no longer has would silently never apply: drop them.
-      const series = { ...seriesOf(updated), exdates: [] };
-      const overrides = await this.events.overridesFor(trx, event.companyId, event.id);
-      await this.events.deleteEvents(
-        trx,
-        event.companyId,
-        overrides.filter((o) => !hasOccurrenceAt(series, o.recurrenceId!)).map((o) => o.id),
-      );
-      const exdates = updated.exdates.filter((date) => hasOccurrenceAt(series, date));
-      if (exdates.length !== updated.exdates.length) updated = await this.store(trx, updated, { ...draftOf(updated), exdates }, false);
+    if (isSeries(updated) && timingChanged(seriesOf(event), seriesOf(updated))) {
+      // What was said of single occurrences follows them (moved-series.ts); what names none of the moved series' goes.
+      await moveOverrides(trx, this.events, event, updated);
+      await moveAnswers(trx, this.responses, event, updated);
+      const place = occurrenceMover(seriesOf(event), seriesOf(updated));
+      const kept = { ...seriesOf(updated), exdates: [] };
+      const exdates = input.exdates != null ? updated.exdates.filter((date) => hasOccurrenceAt(kept, date)) : updated.exdates.flatMap((date) => place(date) ?? []);
+      const same = exdates.length === updated.exdates.length && exdates.every((date, index) => date.getTime() === updated.exdates[index]!.getTime());
+      if (!same) updated = await this.store(trx, updated, { ...draftOf(updated), exdates }, false);
     }
     if (participants) await replaceParticipants(trx, event.id, participants);
     return updated;

@@ -1,0 +1,51 @@
+/**
+ * Where a series' occurrences went when its start moved. Thunderbird moves a
+ * series' exceptions with it (RECURRENCE-IDs, EXDATEs and RDATEs follow
+ * DTSTART by the same difference), and so do we: an edited or declined
+ * Monday 10:00 of a series moved to 11:00 is its Monday 11:00. The move is
+ * one of wall-clock time in the series' zone, so an occurrence past a DST
+ * change keeps its local time. Outlook instead warns that a series' exceptions
+ * are lost when its pattern changes; no dialog asks here, so nothing is lost
+ * that can follow.
+ */
+import { hasOccurrenceAt, type SeriesDefinition } from './expand-occurrences.js';
+import { instantOf, wallTimeIn } from './time-zones.js';
+
+const zoneOf = (series: SeriesDefinition) => (series.allDay ? 'UTC' : series.timezone);
+
+function wallMs(instant: Date, zone: string): number {
+  const wall = wallTimeIn(instant, zone);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second);
+}
+
+function fromWallMs(ms: number, zone: string): Date {
+  const wall = new Date(ms);
+  return instantOf(
+    { year: wall.getUTCFullYear(), month: wall.getUTCMonth() + 1, day: wall.getUTCDate(), hour: wall.getUTCHours(), minute: wall.getUTCMinutes(), second: wall.getUTCSeconds() },
+    zone,
+  );
+}
+
+/**
+ * For an occurrence of `before` (by its RECURRENCE-ID): the same occurrence
+ * of `after`, moved as the start moved; or, when `after` has no occurrence
+ * there, the same instant if `after` still has it; else null (gone).
+ * `keepFirst` asks for the unmoved instant first: an app's own overrides
+ * that it already moved with the series.
+ */
+export function occurrenceMover(before: SeriesDefinition, after: SeriesDefinition, keepFirst = false): (at: Date) => Date | null {
+  const target = { ...after, exdates: [] };
+  const delta = wallMs(after.start, zoneOf(after)) - wallMs(before.start, zoneOf(before));
+  return (at) => {
+    const stays = hasOccurrenceAt(target, at);
+    if (keepFirst && stays) return at;
+    const moved = delta === 0 ? at : fromWallMs(wallMs(at, zoneOf(before)) + delta, zoneOf(after));
+    if (hasOccurrenceAt(target, moved)) return moved;
+    return stays ? at : null;
+  };
+}
+
+/** Whether the occurrences of a series may have moved: its start, zone, rule or all-day flag changed. */
+export function timingChanged(before: SeriesDefinition, after: SeriesDefinition): boolean {
+  return before.start.getTime() !== after.start.getTime() || before.recurrenceRule !== after.recurrenceRule || before.timezone !== after.timezone || before.allDay !== after.allDay;
+}

@@ -1,0 +1,242 @@
+/**
+ * Edits of a whole series, or of its rest, made in calendar apps and here:
+ * "this and following" as Apple writes it (RECURRENCE-ID;RANGE=THISANDFUTURE,
+ * RFC 5545 3.8.4.4) and as Nextcloud and Thunderbird write it (UNTIL on the
+ * series, a new series under a new UID), and a series moved with its edited
+ * occurrences. The organiser (tara) and a participant (ravi) sync their own
+ * Radicale calendars.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseICalendar } from '../caldav/icalendar.js';
+import { splitThisAndFuture } from '../caldav/this-and-future.js';
+import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type CalDAVHarness } from './caldav-harness.js';
+
+let h: CalDAVHarness;
+beforeAll(async () => {
+  h = await startCalDAVHarness(['tara', 'ravi']);
+}, 120_000);
+afterAll(async () => {
+  await h?.stop();
+});
+
+const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
+const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
+const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) {
+  start recurrenceId participants { user { id } status } event { id title location } } }`;
+
+/** A weekly series of six Mondays at 10:00 Berlin time (08:00Z in summer, 09:00Z in winter), ravi invited and accepting, synced to both calendars. */
+async function weeklySeries(title: string, firstMonday: string, utcHour = '08'): Promise<string> {
+  const { createCalendarEvent } = await h.ok('tara', CREATE, {
+    input: {
+      title,
+      start: `${firstMonday}T${utcHour}:00:00Z`,
+      end: `${firstMonday}T${String(Number(utcHour) + 1).padStart(2, '0')}:00:00Z`,
+      timezone: 'Europe/Berlin',
+      recurrenceRule: 'FREQ=WEEKLY;COUNT=6',
+      participantIds: [USER_IDS.ravi],
+    },
+  });
+  await h.ok('ravi', RESPOND, { id: createCalendarEvent.id, status: 'ACCEPTED' });
+  await h.sync('tara');
+  await h.sync('ravi');
+  return createCalendarEvent.id;
+}
+
+/** Occurrences of events titled `prefix…` in [from, to), as the user sees them. */
+async function occurrencesOf(person: 'tara' | 'ravi', prefix: string, from: string, to: string) {
+  const { calendarEvents } = await h.ok(person, OCCURRENCES, { from, to });
+  return (calendarEvents as any[]).filter((o) => o.event.title.startsWith(prefix));
+}
+
+/** The override VEVENT an app writes for the occurrence at `localStamp` (Berlin), from the series' own VEVENT. */
+function overrideOf(master: string, recurrenceId: string, changes: { start: string; end: string; summary: [string, string] }): string {
+  return master
+    .replace(/RRULE:[^\r]*\r\n/, '')
+    .replace(/DTSTART;TZID=Europe\/Berlin:\d{8}T\d{6}/, `DTSTART;TZID=Europe/Berlin:${changes.start}\r\n${recurrenceId}`)
+    .replace(/DTEND;TZID=Europe\/Berlin:\d{8}T\d{6}/, `DTEND;TZID=Europe/Berlin:${changes.end}`)
+    .replace(changes.summary[0], changes.summary[1]);
+}
+
+describe('this and following, edited in a calendar app', () => {
+  it('RANGE=THISANDFUTURE (Apple): that occurrence and every later one change, the earlier ones stay', async () => {
+    await weeklySeries('Optics lab', '2026-06-01');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Optics lab'))!;
+    const text = unfolded(copy.data);
+    const master = veventsOf(text)[0]!;
+    const future = overrideOf(master, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260615T100000', {
+      start: '20260615T110000',
+      end: '20260615T123000',
+      summary: ['SUMMARY:Optics lab', 'SUMMARY:Optics lab (room 4)'],
+    });
+    await h.remotePut('tara', copy.href, editedByApp(text.replace('END:VCALENDAR', `${future}END:VCALENDAR`)), copy.etag);
+    await h.sync('tara');
+
+    const seen = await occurrencesOf('tara', 'Optics lab', '2026-05-25T00:00:00Z', '2026-08-01T00:00:00Z');
+    expect(seen.map((o) => [o.start, o.event.title])).toEqual([
+      ['2026-06-01T08:00:00.000Z', 'Optics lab'],
+      ['2026-06-08T08:00:00.000Z', 'Optics lab'],
+      ['2026-06-15T09:00:00.000Z', 'Optics lab (room 4)'],
+      ['2026-06-22T09:00:00.000Z', 'Optics lab (room 4)'],
+      ['2026-06-29T09:00:00.000Z', 'Optics lab (room 4)'],
+      ['2026-07-06T09:00:00.000Z', 'Optics lab (room 4)'],
+    ]);
+    // Ravi still takes part in the changed ones, with his answer.
+    expect(seen[3].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
+
+    // Both calendars end up with the form every app reads: the series up to then, and the rest as its own series.
+    await h.sync('tara');
+    await h.sync('ravi');
+    for (const person of ['tara', 'ravi'] as const) {
+      const objects = (await h.remoteObjects(person)).filter((o) => o.data.includes('SUMMARY:Optics lab'));
+      expect(objects.some((o) => o.data.includes('RANGE='))).toBe(false);
+      const rest = objects.find((o) => o.data.includes('SUMMARY:Optics lab (room 4)'))!;
+      expect(unfolded(rest.data)).toContain('DTSTART;TZID=Europe/Berlin:20260615T110000');
+      expect(unfolded(rest.data)).toMatch(/RRULE:FREQ=WEEKLY;COUNT=4/);
+      const first = objects.find((o) => o !== rest)!;
+      expect(unfolded(first.data)).toMatch(/RRULE:FREQ=WEEKLY;COUNT=2/);
+    }
+    expect((await occurrencesOf('ravi', 'Optics lab', '2026-05-25T00:00:00Z', '2026-08-01T00:00:00Z')).map((o) => o.start)).toEqual(seen.map((o) => o.start));
+    // Nothing is left to do.
+    expect((await h.sync('tara')).total).toBe(0);
+  });
+
+  it('UNTIL and a new UID (Nextcloud, Thunderbird): the series ends, the new one goes on, nothing is doubled', async () => {
+    const id = await weeklySeries('Acoustics lab', '2026-09-07');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Acoustics lab'))!;
+    const text = unfolded(copy.data);
+    const master = veventsOf(text)[0]!;
+    const ended = text.replace('RRULE:FREQ=WEEKLY;COUNT=6', 'RRULE:FREQ=WEEKLY;UNTIL=20260920T215959Z');
+    await h.remotePut('tara', copy.href, editedByApp(ended), copy.etag);
+    const rest = master
+      .replace(/UID:[^\r]*/, 'UID:nextcloud-split-1')
+      .replace('RRULE:FREQ=WEEKLY;COUNT=6', 'RRULE:FREQ=WEEKLY;COUNT=4')
+      .replace(/DTSTART;TZID=Europe\/Berlin:\d{8}T\d{6}/, 'DTSTART;TZID=Europe/Berlin:20260921T110000')
+      .replace(/DTEND;TZID=Europe\/Berlin:\d{8}T\d{6}/, 'DTEND;TZID=Europe/Berlin:20260921T120000')
+      .replace('SUMMARY:Acoustics lab', 'SUMMARY:Acoustics lab (hall)');
+    const vtimezone = /BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE\r\n/.exec(text)![0];
+    await h.remotePut('tara', 'nextcloud-split-1.ics', `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Nextcloud calendar v4//EN\r\n${vtimezone}${rest}END:VCALENDAR\r\n`);
+    await h.sync('tara');
+
+    const seen = await occurrencesOf('tara', 'Acoustics lab', '2026-09-01T00:00:00Z', '2026-11-01T00:00:00Z');
+    expect(seen.map((o) => [o.start, o.event.title])).toEqual([
+      ['2026-09-07T08:00:00.000Z', 'Acoustics lab'],
+      ['2026-09-14T08:00:00.000Z', 'Acoustics lab'],
+      ['2026-09-21T09:00:00.000Z', 'Acoustics lab (hall)'],
+      ['2026-09-28T09:00:00.000Z', 'Acoustics lab (hall)'],
+      ['2026-10-05T09:00:00.000Z', 'Acoustics lab (hall)'],
+      ['2026-10-12T09:00:00.000Z', 'Acoustics lab (hall)'],
+    ]);
+    expect(seen[0].event.id).toBe(id);
+    await h.sync('ravi');
+    expect((await occurrencesOf('ravi', 'Acoustics lab', '2026-09-01T00:00:00Z', '2026-11-01T00:00:00Z')).map((o) => o.start)).toEqual(seen.map((o) => o.start));
+  });
+
+  it('a RANGE override naming no occurrence of the series changes no other occurrence and fails nothing', async () => {
+    await weeklySeries('Optics seminar', '2026-11-02');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Optics seminar'))!;
+    const text = unfolded(copy.data);
+    const master = veventsOf(text)[0]!;
+    const stray = overrideOf(master, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20261104T100000', {
+      start: '20261104T110000',
+      end: '20261104T120000',
+      summary: ['SUMMARY:Optics seminar', 'SUMMARY:Optics seminar (moved)'],
+    });
+    await h.remotePut('tara', copy.href, editedByApp(text.replace('END:VCALENDAR', `${stray}END:VCALENDAR`)), copy.etag);
+    await h.sync('tara');
+    const seen = await occurrencesOf('tara', 'Optics seminar', '2026-11-01T00:00:00Z', '2026-12-31T00:00:00Z');
+    expect(seen.map((o) => o.event.title)).toEqual(Array(6).fill('Optics seminar'));
+  });
+
+  it('two RANGE overrides make three series; one on an object without its series is read as one occurrence', () => {
+    const vevent = (lines: string[]) => ['BEGIN:VEVENT', 'UID:apple-1', 'DTSTAMP:20260101T000000Z', ...lines, 'END:VEVENT'];
+    const object = (events: string[][]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Apple Inc.//iCal//EN', ...events.flat(), 'END:VCALENDAR', ''].join('\r\n');
+    const series = vevent(['DTSTART:20260105T090000Z', 'DTEND:20260105T100000Z', 'RRULE:FREQ=DAILY;COUNT=10', 'SUMMARY:Standup']);
+    const from = (day: string, hour: string, title: string) =>
+      vevent([`RECURRENCE-ID;RANGE=THISANDFUTURE:202601${day}T090000Z`, `DTSTART:202601${day}T${hour}0000Z`, `DTEND:202601${day}T${hour}3000Z`, `SUMMARY:${title}`]);
+    const { remote, following } = splitThisAndFuture(parseICalendar(object([series, from('12', '10', 'Late standup'), from('08', '08', 'Early standup')])));
+    expect(remote.master?.recurrenceRule).toBe('FREQ=DAILY;COUNT=3');
+    expect(
+      following.map((rest) => [
+        rest.remote.uid,
+        rest.remote.master?.start.toISOString(),
+        rest.remote.master?.end?.toISOString(),
+        rest.remote.master?.recurrenceRule,
+        rest.remote.master?.title,
+      ]),
+    ).toEqual([
+      ['apple-1-from-20260108T090000Z', '2026-01-08T08:00:00.000Z', '2026-01-08T08:30:00.000Z', 'FREQ=DAILY;COUNT=4', 'Early standup'],
+      ['apple-1-from-20260112T090000Z', '2026-01-12T10:00:00.000Z', '2026-01-12T10:30:00.000Z', 'FREQ=DAILY;COUNT=3', 'Late standup'],
+    ]);
+    const alone = splitThisAndFuture(parseICalendar(object([from('08', '08', 'Early standup')])));
+    expect(alone.following).toEqual([]);
+    expect(alone.remote.overrides.map((o) => [o.recurrenceId?.toISOString(), o.thisAndFuture])).toEqual([['2026-01-08T09:00:00.000Z', false]]);
+  });
+});
+
+describe('a series moved keeps its edited occurrences', () => {
+  const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
+    updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
+  const CANCEL = `mutation($id: ID!, $occurrence: DateTime) { cancelCalendarEvent(id: $id, scope: THIS, occurrence: $occurrence) { id } }`;
+  const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
+
+  /** Six Mondays from 15 March 2027 at 10:00 Berlin (over the change to summer time); the 2nd in room 9, ravi out on the 3rd, the 4th cancelled. */
+  async function editedSeries(title: string): Promise<string> {
+    const id = await weeklySeries(title, '2027-03-15', '09');
+    await h.ok('tara', UPDATE, { id, input: { location: 'Room 9' }, scope: 'THIS', occurrence: '2027-03-22T09:00:00Z' });
+    await h.ok('ravi', DECLINE_ONE, { id, occurrence: '2027-03-29T08:00:00Z' });
+    await h.ok('tara', CANCEL, { id, occurrence: '2027-04-05T08:00:00Z' });
+    await h.sync('tara');
+    await h.sync('ravi');
+    return id;
+  }
+
+  async function expectMovedToEleven(title: string) {
+    const seen = await occurrencesOf('tara', title, '2027-03-01T00:00:00Z', '2027-05-01T00:00:00Z');
+    // 11:00 Berlin: 10:00Z before the change to summer time, 09:00Z after; the cancelled Monday stays cancelled.
+    expect(seen.map((o) => [o.start, o.event.location])).toEqual([
+      ['2027-03-15T10:00:00.000Z', null],
+      ['2027-03-22T10:00:00.000Z', 'Room 9'],
+      ['2027-03-29T09:00:00.000Z', null],
+      ['2027-04-12T09:00:00.000Z', null],
+      ['2027-04-19T09:00:00.000Z', null],
+    ]);
+    expect(seen[2].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'DECLINED' });
+    expect(seen[3].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
+  }
+
+  /** Both calendars: the override and the EXDATE name the moved occurrences (11:00 Berlin). */
+  async function expectCopiesMoved(title: string) {
+    await h.sync('tara');
+    await h.sync('ravi');
+    for (const person of ['tara', 'ravi'] as const) {
+      const data = unfolded((await h.remoteWith(person, `SUMMARY:${title}`))!.data);
+      const [series, ...overrides] = veventsOf(data);
+      expect(series).toContain('DTSTART;TZID=Europe/Berlin:20270315T110000');
+      expect(series).toContain('EXDATE;TZID=Europe/Berlin:20270405T110000');
+      const room = overrides.find((o) => o.includes('LOCATION:Room 9'))!;
+      expect(room).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20270322T110000');
+      expect(overrides.every((o) => /RECURRENCE-ID;TZID=Europe\/Berlin:\d{8}T110000/.test(o))).toBe(true);
+    }
+  }
+
+  it('moved here (10:00 to 11:00): the edited occurrence, the declined one and the cancelled one move with it', async () => {
+    const id = await editedSeries('Mechanics lab');
+    await h.ok('tara', UPDATE, { id, input: { start: '2027-03-15T10:00:00Z' }, scope: 'ALL' });
+    await expectMovedToEleven('Mechanics lab');
+    await expectCopiesMoved('Mechanics lab');
+  });
+
+  it('moved in an app that leaves its overrides behind: they follow the series, and the app\u2019s copy is put right', async () => {
+    await editedSeries('Statics lab');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Statics lab'))!;
+    const [series] = veventsOf(copy.data);
+    const moved = series!
+      .replace('DTSTART;TZID=Europe/Berlin:20270315T100000', 'DTSTART;TZID=Europe/Berlin:20270315T110000')
+      .replace('DTEND;TZID=Europe/Berlin:20270315T110000', 'DTEND;TZID=Europe/Berlin:20270315T120000')
+      .replace('EXDATE;TZID=Europe/Berlin:20270405T100000', 'EXDATE;TZID=Europe/Berlin:20270405T110000');
+    await h.remotePut('tara', copy.href, editedByApp(unfolded(copy.data).replace(series!, moved)), copy.etag);
+    await h.sync('tara');
+    await expectMovedToEleven('Statics lab');
+    await expectCopiesMoved('Statics lab');
+  });
+});
