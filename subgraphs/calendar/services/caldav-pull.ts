@@ -59,8 +59,8 @@ export interface PullContext {
   remember(resource: CaldavResource): void;
   forget(resource: CaldavResource): Promise<void>;
   progress(total: number, done: number): Promise<void>;
-  /** Puts our version of an event back over the remote one (mirrored ERP records). */
-  overwrite(event: CalendarEventModel, href: string, etag: string | null): Promise<void>;
+  /** Puts our version of an event back over the remote one the pull has just read (`read`: its text and ETag). */
+  overwrite(event: CalendarEventModel, read: RemoteItem): Promise<void>;
   cancelFromRemote(event: CalendarEventModel): Promise<void>;
   /** Keeps the losing side of a conflict (`kept` names the winner). */
   conflict(event: CalendarEventModel, href: string, kept: 'CALENDAR' | 'REMOTE', losingICalendar: string, reason: string): Promise<void>;
@@ -243,7 +243,7 @@ export class CalDAVPull {
     for (const rewrite of rewrites) await this.rewrite(rewrite);
     for (const { event, item, why } of overwrites) {
       await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', why);
-      await this.sync.overwrite(event, item.href, item.etag);
+      await this.sync.overwrite(event, item);
     }
   }
 
@@ -256,7 +256,7 @@ export class CalDAVPull {
 
   /** Ours back over the app's object (no RANGE left for apps that cannot read it, overrides on their occurrences); a split's rest pushed as its own. */
   private async rewrite({ event, item, following }: Rewrite): Promise<void> {
-    await this.sync.overwrite(event, item.href, item.etag);
+    await this.sync.overwrite(event, item);
     for (const rest of following) await this.sync.pushNow(rest);
   }
 
@@ -302,7 +302,7 @@ export class CalDAVPull {
     }
     this.refused(current, item, refusal ? 'an answer was refused' : 'a participant may only answer', refusal ?? undefined);
     await this.sync.conflict(current, item.href, 'CALENDAR', item.data ?? '', refusal ? 'an answer was refused' : 'a participant may only change their own answer');
-    await this.sync.overwrite(current, item.href, item.etag);
+    await this.sync.overwrite(current, item);
   }
 
   /** The events the batch's objects hold, by href: through our resource rows, else by UID. */

@@ -337,10 +337,16 @@ class AccountSync implements PullContext {
     return this.writeOver(event, href, ics, remote);
   }
 
-  /** Our version back over a remote edit of a mirrored record (what the app added to it stays, see merge-server-copy.ts). */
-  async overwrite(event: CalendarEventModel, href: string, _etag: string | null): Promise<void> {
+  /**
+   * Our version back over a remote copy the pull has just read (what the app
+   * added to it stays, see merge-server-copy.ts): that copy is the base of the
+   * merge and its ETag the If-Match, without reading it again; a 412 (changed
+   * since) reads it anew (writeOver).
+   */
+  async overwrite(event: CalendarEventModel, read: RemoteItem): Promise<void> {
     const ics = await this.icsOf(event);
-    return this.writeOver(event, href, ics, await this.client.get(href));
+    const current = read.data !== undefined && read.etag ? read : await this.client.get(read.href);
+    return this.writeOver(event, read.href, ics, current);
   }
 }
 
