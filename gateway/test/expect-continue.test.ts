@@ -115,6 +115,15 @@ describe('Expect: 100-continue on the gateway', () => {
     expect(await exchange(gateway, 'PUT', pathOf(url), {}, Buffer.alloc(9))).toMatchObject({ statuses: [413], bodySent: false });
   });
 
+  it('answers a bodiless GET that expects 100 as any other, through the relay too', async () => {
+    const url = await uploadUrl(8);
+    const download = `/files/download/${'0'.repeat(8)}${url.search}`;
+    for (const path of ['/health/live', download]) {
+      const answer = await exchange(gateway, 'GET', path, { 'content-length': '0' }, Buffer.alloc(0));
+      expect(answer.statuses.at(-1), path).toBeLessThan(500);
+    }
+  });
+
   it('asks for the body with 100 Continue when the route takes it, then answers', async () => {
     const answer = await exchange(gateway, 'POST', '/graphql', { ...json, authorization: `Bearer ${token}` }, query);
     expect(answer).toMatchObject({ statuses: [100, 200], bodySent: true });

@@ -204,6 +204,13 @@ describe('probing SSE the same way', () => {
     }
   });
 
+  it('ends the stream when the token expires mid-subscription, and ends it upstream', async () => {
+    const sam = subscribeSse(sseUrl, await platform.tokenFor('sam.student', { expiresIn: 3 }), OF_PHYSICS);
+    await upstream(1);
+    await sam.ended;
+    await upstream(0, 3000);
+  });
+
   it("refuses another company's course and one the caller is not enrolled in", async () => {
     expect(await refusalOf(subscribeSse(sseUrl, await platform.tokenFor('globex.admin'), OF_PHYSICS))).toBe('NOT_FOUND');
     expect(await refusalOf(subscribeSse(sseUrl, await platform.tokenFor('neil.student'), OF_PHYSICS))).toBe('FORBIDDEN');

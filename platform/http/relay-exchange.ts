@@ -39,7 +39,8 @@ export async function relayExchange(request: IncomingMessage, upstream: ClientRe
   // connection, which has yet to carry that answer (a 502 or a cut socket instead of the service's 4xx).
   // A caller waiting for 100 Continue (Expect travels on) waits for the upstream's: the body is read, and the
   // caller's 100 sent (expect-continue.ts), once the upstream asks for it; its refusal comes in its place.
-  if (awaitingContinue(request)) upstream.once('continue', () => request.pipe(upstream));
+  // A body already in whole (or none: a GET that expects 100 all the same) goes on at once.
+  if (awaitingContinue(request) && !request.complete) upstream.once('continue', () => request.pipe(upstream));
   else request.pipe(upstream);
   request.on('error', (error) => upstream.destroy(error));
   const answer = await answered;
