@@ -6,7 +6,11 @@ import type { CourseModel } from '../models.js';
 import { fromUnixSeconds, unixNow, type AcademyDb } from './academy-db.js';
 import { enterableEnrolmentsOf } from './enrolment-repository.js';
 
-function toCourse(row: Selectable<MdlCourse>): CourseModel {
+/** The columns a course model is made of: Moodle's mdl_course has many more (and summaries of any length), none of them read. */
+const COURSE_COLUMNS = ['c.id', 'c.category', 'c.shortname', 'c.fullname', 'c.summary', 'c.startdate', 'c.enddate', 'c.visible'] as const;
+type CourseRow = Pick<Selectable<MdlCourse>, 'id' | 'category' | 'shortname' | 'fullname' | 'summary' | 'startdate' | 'enddate' | 'visible'>;
+
+function toCourse(row: CourseRow): CourseModel {
   return {
     id: row.id,
     categoryId: row.category,
@@ -63,7 +67,7 @@ export class CourseRepository {
     return this.db.moodle
       .selectFrom('mdl_course as c')
       .innerJoin('academy.company_course_categories as ccc', (join) => join.onRef('ccc.category_id', '=', 'c.category').on('ccc.company_id', '=', companyId))
-      .selectAll('c');
+      .select(COURSE_COLUMNS);
   }
 
   async findByIds(companyId: string, ids: readonly string[]): Promise<CourseModel[]> {
