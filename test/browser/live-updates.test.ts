@@ -7,6 +7,7 @@
  */
 import type { BrowserContext, Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { PHONE, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
@@ -14,17 +15,21 @@ const stack = useWebClientStack();
 
 /** The context's GraphQL sockets through the test: `cut()` drops them all and refuses new ones until `restore()`. */
 async function cuttableSockets(context: BrowserContext) {
-  const open: WebSocketRoute[] = [];
   let down = false;
+  const open: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
   await context.routeWebSocket(/\/graphql$/, (socket) => {
     if (down) return void socket.close({ code: 1012, reason: 'test: network down' });
-    const server = socket.connectToServer();
-    open.push(socket, server);
+    open.push({ page: socket, server: socket.connectToServer() });
   });
   return {
     cut: async () => {
       down = true;
-      for (const socket of open.splice(0)) await socket.close({ code: 1012, reason: 'test: network down' });
+      for (const { page, server } of open.splice(0)) {
+        await page.close({ code: 1012, reason: 'test: network down' });
+        // The browser's real socket to the gateway: a browser closes one only with 1000 or 3000-4999, and
+        // ignores other codes without a word (with 1012 the gateway kept serving it, and meet its subscription).
+        await server.close({ code: 1000, reason: 'test: network down' });
+      }
     },
     restore: () => {
       down = false;
@@ -63,6 +68,8 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
 
     // The page's socket is closed when cut() returns: what happens now never reaches it through the old socket.
     await sockets.cut();
+    // Closed at the gateway too: meet no longer serves the student's subscription.
+    await expect.poll(() => activeSubscriptions('meet'), { timeout: 10_000 }).toBe(0);
     const cancel = await stack.platform.query('tara.teacher', 'mutation($id: ID!) { cancelLiveClass(id: $id) { status } }', { id: cancelled });
     expect(cancel.errors).toBeUndefined();
     sockets.restore();
