@@ -42,9 +42,102 @@ function cutOff(request: IncomingMessage, response: ServerResponse): void {
   sendJson(response, 408, { error: 'The request took too long to arrive' }, { connection: 'close' });
 }
 
+/**
+ * Ordinary requests whose bodies are still arriving, watched by one sweep per server rather than a timer and
+ * two listeners each (about a microsecond and a half per request, on the gateway and on every subgraph). An
+ * entry leaves as soon as its request is in (or gone, or answered): at each new request the oldest two are
+ * looked at, the finished dropped and a still-arriving one moved to the back, so that under load a finished
+ * request is held only until the next one comes, not until a sweep (which would keep it past a scavenge or
+ * two and promote it to the old space). The periodic sweep cuts the late and releases the rest when no
+ * request comes. Time is counted in sweeps, not read per request: a clock read costs a system call on
+ * some virtual machines (0.7 µs on the bench's).
+ */
+class ArrivingRequests {
+  private requests: (IncomingMessage | undefined)[] = [];
+  private responses: (ServerResponse | undefined)[] = [];
+  /** The sweep each entry came after. */
+  private stamps: number[] = [];
+  private head = 0;
+  private sweeps = 0;
+  /** Sweeps after which an entry is surely past the bound (each comes at least `intervalMs` after the last). */
+  private readonly expiresAfter: number;
+
+  constructor(timeoutMs: number, intervalMs: number) {
+    this.expiresAfter = Math.ceil(timeoutMs / intervalMs) + 1;
+  }
+
+  add(request: IncomingMessage, response: ServerResponse): void {
+    this.requests.push(request);
+    this.responses.push(response);
+    this.stamps.push(this.sweeps);
+    for (let looked = 0; looked < 2 && this.head < this.requests.length - 1; looked++) {
+      const index = this.head++;
+      const request = this.requests[index];
+      if (request && !settled(request, this.responses[index]!)) {
+        this.requests.push(this.requests[index]);
+        this.responses.push(this.responses[index]);
+        this.stamps.push(this.stamps[index]!);
+      }
+      this.requests[index] = undefined;
+      this.responses[index] = undefined;
+    }
+    if (this.head >= 64 && this.head * 2 >= this.requests.length) this.compact();
+  }
+
+  /** Cuts the requests past their deadline and forgets the finished ones. */
+  sweep(): void {
+    this.sweeps++;
+    for (let index = this.head; index < this.requests.length; index++) {
+      const request = this.requests[index];
+      const response = this.responses[index];
+      if (!request || !response) continue;
+      if (settled(request, response)) {
+        this.requests[index] = undefined;
+        this.responses[index] = undefined;
+      } else if (this.sweeps - this.stamps[index]! >= this.expiresAfter) {
+        this.requests[index] = undefined;
+        this.responses[index] = undefined;
+        cutOff(request, response);
+      }
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    let kept = 0;
+    for (let index = this.head; index < this.requests.length; index++) {
+      if (!this.requests[index]) continue;
+      this.requests[kept] = this.requests[index];
+      this.responses[kept] = this.responses[index];
+      this.stamps[kept] = this.stamps[index]!;
+      kept++;
+    }
+    this.requests.length = kept;
+    this.responses.length = kept;
+    this.stamps.length = kept;
+    this.head = 0;
+  }
+}
+
+/** In, gone, or answered (the old per-request timer was cleared on the response's close). */
+function settled(request: IncomingMessage, response: ServerResponse): boolean {
+  return request.complete || request.destroyed || response.closed;
+}
+
+/** How often the sweep looks: a late request is cut within two of these (a quarter of its bound, at most a second) past it. */
+function sweepInterval(timeoutMs: number): number {
+  return Math.min(1000, Math.max(50, Math.floor(timeoutMs / 4)));
+}
+
 export function boundRequestTime(server: Server, bounds: RequestTimeBounds): void {
   // Node's bound is replaced, not added to: it would cut uploads at the same total time.
   server.requestTimeout = 0;
+  const intervalMs = sweepInterval(bounds.requestTimeoutMs);
+  const arriving = bounds.requestTimeoutMs > 0 ? new ArrivingRequests(bounds.requestTimeoutMs, intervalMs) : undefined;
+  if (arriving) {
+    const sweeper = setInterval(() => arriving.sweep(), intervalMs).unref();
+    server.once('close', () => clearInterval(sweeper));
+  }
   // Runs before the server's own handler, whatever that does with the request.
   server.prependListener('request', (request: IncomingMessage, response: ServerResponse) => {
     if (request.complete) return;
@@ -56,10 +149,6 @@ export function boundRequestTime(server: Server, bounds: RequestTimeBounds): voi
       request.once('end', () => request.socket.setTimeout(0));
       return;
     }
-    if (bounds.requestTimeoutMs <= 0) return;
-    const timer = setTimeout(() => cutOff(request, response), bounds.requestTimeoutMs);
-    const clear = () => clearTimeout(timer);
-    request.once('end', clear);
-    response.once('close', clear);
+    arriving?.add(request, response);
   });
 }
