@@ -41,7 +41,9 @@ type Documents = {
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": typeof types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
-    "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n": typeof types.CoursesDocument,
+    "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
+    "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
+    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -74,7 +76,9 @@ const documents: Documents = {
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
-    "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n": types.CoursesDocument,
+    "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
+    "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
+    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -188,7 +192,15 @@ export function graphql(source: "\n  subscription LiveClassChanged($courseId: ID
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Courses {\n    courses {\n      id\n      fullname\n      shortname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n    }\n  }\n"): typeof import('./graphql').CoursesDocument;
+export function graphql(source: "\n  query MyCourses { myCourses { ...CourseCardFields } }\n"): typeof import('./graphql').MyCoursesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Courses { courses { ...CourseCardFields } }\n"): typeof import('./graphql').CoursesDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n"): typeof import('./graphql').CourseCardFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

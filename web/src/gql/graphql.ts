@@ -266,10 +266,17 @@ export type LiveClassChangedSubscriptionVariables = Exact<{
 
 export type LiveClassChangedSubscription = { liveClassStatusChanged: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
 
+export type MyCoursesQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyCoursesQuery = { myCourses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null }> };
+
 export type CoursesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type CoursesQuery = { courses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null }> };
+
+export type CourseCardFieldsFragment = { id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -374,6 +381,25 @@ export const DocumentFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DocumentFields"}) as unknown as TypedDocumentString<DocumentFieldsFragment, unknown>;
+export const CourseCardFieldsFragmentDoc = new TypedDocumentString(`
+    fragment CourseCardFields on Course {
+  id
+  fullname
+  shortname
+  summary
+  viewerRole
+  teachers {
+    id
+    fullName
+  }
+  liveClasses(status: [SCHEDULED, LIVE]) {
+    id
+    title
+    status
+    scheduledAt
+  }
+}
+    `, {"fragmentName":"CourseCardFields"}) as unknown as TypedDocumentString<CourseCardFieldsFragment, unknown>;
 export const AttendanceDocument = new TypedDocumentString(`
     query Attendance($id: ID!) {
   liveClass(id: $id) {
@@ -743,27 +769,52 @@ export const LiveClassChangedDocument = new TypedDocumentString(`
   endedAt
   record
 }`) as unknown as TypedDocumentString<LiveClassChangedSubscription, LiveClassChangedSubscriptionVariables>;
+export const MyCoursesDocument = new TypedDocumentString(`
+    query MyCourses {
+  myCourses {
+    ...CourseCardFields
+  }
+}
+    fragment CourseCardFields on Course {
+  id
+  fullname
+  shortname
+  summary
+  viewerRole
+  teachers {
+    id
+    fullName
+  }
+  liveClasses(status: [SCHEDULED, LIVE]) {
+    id
+    title
+    status
+    scheduledAt
+  }
+}`) as unknown as TypedDocumentString<MyCoursesQuery, MyCoursesQueryVariables>;
 export const CoursesDocument = new TypedDocumentString(`
     query Courses {
   courses {
-    id
-    fullname
-    shortname
-    summary
-    viewerRole
-    teachers {
-      id
-      fullName
-    }
-    liveClasses(status: [SCHEDULED, LIVE]) {
-      id
-      title
-      status
-      scheduledAt
-    }
+    ...CourseCardFields
   }
 }
-    `) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
+    fragment CourseCardFields on Course {
+  id
+  fullname
+  shortname
+  summary
+  viewerRole
+  teachers {
+    id
+    fullName
+  }
+  liveClasses(status: [SCHEDULED, LIVE]) {
+    id
+    title
+    status
+    scheduledAt
+  }
+}`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
 export const WeekDocument = new TypedDocumentString(`
     query Week($from: DateTime!, $to: DateTime!) {
   calendarEvents(from: $from, to: $to) {

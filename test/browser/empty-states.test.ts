@@ -1,0 +1,29 @@
+/**
+ * The pages with nothing to show: a user in no course (an employee), and a
+ * course with no classes, recordings, events or documents (the draft course,
+ * which only its teacher sees). Each says so in words, with no error.
+ */
+import { describe, expect, it } from 'vitest';
+import { useWebClientStack } from './web-client-stack.js';
+
+const stack = useWebClientStack();
+
+describe('empty states', { timeout: 180_000 }, () => {
+  it('tells a user in no course so, on the courses page and the week', async () => {
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'emil.employee', '/app/');
+    await page.getByText('You are not enrolled in any course.').waitFor();
+    await page.goto(`${stack.origin}/app/week`);
+    await page.getByRole('heading', { name: 'My week' }).waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+
+  it('shows an empty course with a word for each empty part', async () => {
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/103');
+    await page.getByRole('heading', { name: 'Chemistry (draft)' }).waitFor();
+    for (const text of ['No upcoming classes.', 'No recordings yet.', 'No upcoming events.', 'No documents yet.']) await page.getByText(text).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+  });
+});
