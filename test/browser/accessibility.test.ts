@@ -88,4 +88,22 @@ describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
     // ...and back to the button that opened it, not to the top of the page.
     await expect.poll(() => focused(page)).toBe('button Reschedule');
   });
+
+  it('fits a 320 px screen with a long file name, its Share form and its share links open', async () => {
+    const page = await (await stack.newContext(NARROW)).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const filename = `lecture-notes-week-one-kinematics-and-projectile-motion-final-revised-${Date.now()}.pdf`;
+    await page.getByLabel('File to upload').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n') });
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
+    await doc.waitFor({ timeout: 60_000 });
+    await doc.getByRole('button', { name: 'Share', exact: true }).click();
+    await doc.getByRole('button', { name: 'Create link' }).click();
+    await doc.getByTestId('share-url').waitFor();
+    await doc.getByRole('button', { name: 'Share', exact: true }).click();
+    await doc.getByRole('button', { name: /^Share links/ }).click();
+    await doc.locator('[data-share-link-id]').first().waitFor();
+    await screenshot(page, 'course-share-links-320');
+    expect(await problemsOf(page), 'course, sharing').toEqual([]);
+  });
 });
