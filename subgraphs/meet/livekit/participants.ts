@@ -3,9 +3,10 @@
  * reconciliation ask the same questions of the same ParticipantInfo, so they
  * always agree.
  * - Kind: LiveKit's ParticipantInfo.Kind (an enum number once parsed by
- *   livekit-server-sdk). Egress recorders, ingress, SIP and agents are not
- *   people attending; an identity `EG_…` without a kind (older servers) is
- *   an egress too.
+ *   livekit-server-sdk; a webhook's name as sent, since the SDK reads a
+ *   name it does not know as 0, STANDARD). Egress recorders, ingress, SIP,
+ *   agents and kinds newer than the SDK are not people attending; an
+ *   identity `EG_…` without a kind (older servers) is an egress too.
  * - Moderator: whoever joined with a teacher's token (teachers of the
  *   course and admins: the token's metadata, which meet signs and
  *   participants cannot change without canUpdateOwnMetadata); with a token
@@ -24,7 +25,8 @@ export interface ParticipantFacts {
 
 export function participantKind(participant: ParticipantFacts): ParticipantKind {
   const { kind } = participant;
-  if (typeof kind === 'string' && Object.values(KINDS).includes(kind as ParticipantKind)) return kind as ParticipantKind;
+  // A name the installed protocol does not know (a newer LiveKit's kind) is some service, not a person.
+  if (typeof kind === 'string') return Object.values(KINDS).includes(kind as ParticipantKind) ? (kind as ParticipantKind) : 'OTHER';
   if (typeof kind === 'number' && kind !== 0) return KINDS[kind] ?? 'OTHER';
   return participant.identity.startsWith('EG_') ? 'EGRESS' : 'STANDARD';
 }

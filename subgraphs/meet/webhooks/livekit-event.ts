@@ -26,8 +26,8 @@ export interface MeetWebhookEvent {
   roomName: string | null;
   /** Participants in the room when the event was sent (LiveKit's Room.numParticipants). */
   roomParticipants: number;
-  /** `kind` is LiveKit's ParticipantInfo.Kind (see livekit/participants.ts); `metadata` is the join token's. */
-  participant: { sid: string; identity: string; joinedAt: Date | null; kind: number; metadata: string } | null;
+  /** `kind` is LiveKit's ParticipantInfo.Kind, a name when sent as one (see livekit/participants.ts); `metadata` is the join token's. */
+  participant: { sid: string; identity: string; joinedAt: Date | null; kind: number | string; metadata: string } | null;
   egress: MeetEgress | null;
 }
 
@@ -75,10 +75,11 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
 
 /**
  * The event in meet's terms; UnstorableEventError for text or times meet could not store.
+ * `sentKind`: the participant's `kind` as the JSON body has it (a number or a name).
  * `signedAt` (the token's nbf or iat) dates an event whose createdAt is 0 or absent, so its
  * age is still judged; LiveKit always stamps createdAt, so an event dated by neither is refused.
  */
-export function toMeetEvent(event: WebhookEvent, signedAt: Date | null): MeetWebhookEvent {
+export function toMeetEvent(event: WebhookEvent, signedAt: Date | null, sentKind?: unknown): MeetWebhookEvent {
   const roomName = event.room?.name || event.egressInfo?.roomName || null;
   const createdAt = fromSeconds(event.createdAt, 'createdAt') ?? signedAt;
   if (!createdAt) throw new UnstorableEventError('event has no createdAt, and its token no nbf or iat to date it by');
@@ -93,7 +94,8 @@ export function toMeetEvent(event: WebhookEvent, signedAt: Date | null): MeetWeb
           sid: text(event.participant.sid, 'participant.sid'),
           identity: text(event.participant.identity, 'participant.identity'),
           joinedAt: fromSeconds(event.participant.joinedAt, 'participant.joinedAt'),
-          kind: event.participant.kind,
+          // The name as sent: the SDK reads a name it does not know as 0 (STANDARD), a person.
+          kind: typeof sentKind === 'string' ? text(sentKind, 'participant.kind') : event.participant.kind,
           metadata: text(event.participant.metadata, 'participant.metadata'),
         }
       : null,

@@ -60,8 +60,9 @@ export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig
       }
       let event: MeetWebhookEvent;
       try {
-        const received: WebhookEvent = await parser.receive(raw.toString('utf8'), undefined, true);
-        event = toMeetEvent(received, signed.signedAt);
+        const body = raw.toString('utf8');
+        const received: WebhookEvent = await parser.receive(body, undefined, true);
+        event = toMeetEvent(received, signed.signedAt, (JSON.parse(body) as { participant?: { kind?: unknown } } | null)?.participant?.kind);
       } catch (error) {
         log.warn({ err: error }, 'signed LiveKit webhook is not a WebhookEvent');
         return sendJson(response, 400, { error: `Webhook is not a LiveKit WebhookEvent: ${(error as Error).message}` });
