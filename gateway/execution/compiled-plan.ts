@@ -1,12 +1,15 @@
 /**
  * A query plan made ready to run many times: each fetch's `requires` turned
  * into a function building one representation from an entity, its data
- * rewrites into functions (data-rewrites.ts). Plans that use what this
- * executor does not run (subscriptions, @fromContext's context rewrites)
- * compile to `undefined`, and the operation is refused (unsupported.ts).
+ * rewrites into functions (data-rewrites.ts), its @fromContext context
+ * rewrites into a reader of each entity's ancestors (context-rewrites.ts).
+ * Plans that use what this executor does not run (subscriptions, a node
+ * kind it does not know) compile to `undefined`, and the operation is
+ * refused (unsupported.ts).
  */
 import type { FetchNode, PlanNode, QueryPlanSelectionNode } from '@apollo/query-planner';
 import type { GraphQLSchema } from 'graphql';
+import { compileContextRewrites, type ContextInputs } from './context-rewrites.js';
 import { compileRewrites, type Rewrite } from './data-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
@@ -31,6 +34,8 @@ export interface CompiledFetch {
   inputRewrite?: Rewrite;
   /** Applied to each answer before it is merged (@interfaceObject, aliased fields of differing types). */
   outputRewrite?: Rewrite;
+  /** @fromContext: variables whose values are read from each entity's ancestors (not in `variableUsages`). */
+  context?: ContextInputs;
 }
 
 /** @skip/@include on what a fetch cannot decide: the branch to run by a Boolean variable. */
@@ -172,19 +177,22 @@ export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isM
   }
 }
 
-function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledFetch | undefined {
-  if (node.contextRewrites?.length) return undefined;
+function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledFetch {
+  const context = compileContextRewrites(supergraphSchema, node.contextRewrites);
+  const requiredNames = node.requires ? responseNames(node.requires) : undefined;
   return {
     kind: 'Fetch',
     serviceName: node.serviceName,
     operation: node.operation,
     operationName: node.operationName,
-    variableUsages: node.variableUsages ?? [],
+    // A contextual variable is never the client's (one of that name in its request is not sent).
+    variableUsages: context ? (node.variableUsages ?? []).filter((name) => !context.names.includes(name)) : (node.variableUsages ?? []),
     // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.
     isMutation: isMutation && !node.requires,
     requires: node.requires ? compileSelections(supergraphSchema, node.requires) : undefined,
-    requiredNames: node.requires ? responseNames(node.requires) : undefined,
+    requiredNames: context ? [...(requiredNames ?? []), ...context.fields] : requiredNames,
     inputRewrite: compileRewrites(supergraphSchema, node.inputRewrites),
     outputRewrite: compileRewrites(supergraphSchema, node.outputRewrites),
+    context,
   };
 }

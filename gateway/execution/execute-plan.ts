@@ -5,12 +5,15 @@
  * path; what a subgraph answers is merged into those same objects. A fetch
  * that fails records its error (the path naming where in the response, the
  * extensions naming the subgraph) and the rest of the plan still runs: the
- * fields it would have filled stay empty and shaping nulls them.
+ * fields it would have filled stay empty and shaping nulls them. A fetch
+ * with @fromContext variables sends one request per set of values its
+ * entities' ancestors give (context-rewrites.ts).
  */
 import { ERRORS, errorCodeDef } from '@apollo/federation-internals';
 import type { GraphQLFormattedError } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan.js';
+import { ancestries } from './context-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { readEntityAnswer, type PassThroughShape } from './entity-answer-reader.js';
 import { shapeAt, type SelectionShape } from './response-shape.js';
@@ -36,6 +39,8 @@ export interface PlanRun {
   data: Json;
   /** `read`, when given, may read the answer's text in place of JSON.parse (undefined: it does not qualify). */
   send: (fetch: CompiledFetch, variables: Json, read?: AnswerReader) => Promise<SubgraphAnswer>;
+  /** Aliases planning gave the client's fields (client-argument-aliases.ts), to the client's response names. */
+  clientNames?: ReadonlyMap<string, string>;
   /** Entity fields the answer may take as their subgraph wrote them (pass-through-fields.ts), checked against `shape`. */
   splice?: { shape: SelectionShape; fields: ReadonlyMap<CompiledFetch, readonly string[]> };
 }
@@ -69,7 +74,10 @@ function collect(value: unknown, path: Path, index: number, into: Json[], paths?
   at?.pop();
 }
 
-function downstreamError(error: GraphQLFormattedError, serviceName: string, path: Path | undefined): GraphQLError {
+function downstreamError(error: GraphQLFormattedError, serviceName: string, at: Path | undefined, run: PlanRun): GraphQLError {
+  // A field planned under an alias of ours is named in the path as the client named it.
+  const names = run.clientNames;
+  const path = names && at ? at.map((key) => (typeof key === 'string' ? (names.get(key) ?? key) : key)) : at;
   const message = error.message || `Error while fetching subquery from service "${serviceName}"`;
   const options = { originalError: error as Error, path, extensions: { ...error.extensions, serviceName } };
   const known = errorCodeDef(error);
@@ -97,7 +105,7 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
   if (!fetch.requires) {
     const answer = await run.send(fetch, variablesOf(fetch, run));
     for (const error of answer.errors ?? []) {
-      run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...cursorPath, ...error.path] : undefined));
+      run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...cursorPath, ...error.path] : undefined, run));
     }
     if (answer.data) {
       fetch.outputRewrite?.(answer.data);
@@ -105,8 +113,34 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
     }
     return;
   }
+  if (fetch.context) return fetchInContexts(fetch, cursorPath, entities, run);
   const part = entityPart(fetch, cursorPath, entities);
   if (part) await fetchEntities([part], run);
+}
+
+/** @fromContext: the entities grouped by the values their ancestors give, one request per group, all at once. */
+async function fetchInContexts(fetch: CompiledFetch, cursorPath: Path, entities: Json[], run: PlanRun): Promise<void> {
+  const context = fetch.context!;
+  const found = ancestries(run.data, cursorPath);
+  const groups = new Map<string, { values: Json; members: number[] }>();
+  entities.forEach((entity, index) => {
+    const ancestry = found.get(entity);
+    const values = ancestry ? context.values(ancestry) : {};
+    // Absent and null differ: a variable left out lets the subgraph's default apply.
+    const key = JSON.stringify(context.names.map((name) => (Object.hasOwn(values, name) ? [values[name]] : [])));
+    const group = groups.get(key);
+    if (group) group.members.push(index);
+    else groups.set(key, { values, members: [index] });
+  });
+  const parts: EntityPart[] = [];
+  for (const { values, members } of groups.values()) {
+    const part = entityPart(fetch, cursorPath, members.length === entities.length ? entities : members.map((index) => entities[index]!));
+    if (!part) continue;
+    // Owners as indexes of all the entities under the path, as error paths count them.
+    if (part.entities !== entities) part.owners = part.owners.map((owner) => members[owner]!);
+    parts.push({ ...part, entities, contextValues: values });
+  }
+  await Promise.all(parts.map((part) => fetchEntities([part], run)));
 }
 
 /** An entity fetch's share of a request: the entities under its path and their representations. */
@@ -117,6 +151,8 @@ interface EntityPart {
   representations: Json[];
   /** For each representation, the index of its entity. */
   owners: number[];
+  /** @fromContext: the values of its contextual variables. */
+  contextValues?: Json;
 }
 
 function entityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[]): EntityPart | undefined {
@@ -141,6 +177,7 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promis
   const fetch = parts[0]!.fetch;
   const variables = variablesOf(fetch, run);
   if (Object.hasOwn(variables, 'representations')) throw new Error('Variables cannot contain key "representations"');
+  if (parts[0]!.contextValues) Object.assign(variables, parts[0]!.contextValues);
   const representations = parts.length === 1 ? parts[0]!.representations : parts.flatMap((part) => part.representations);
   variables.representations = representations;
   const answer = await run.send(fetch, variables, parts.length === 1 ? spliceReader(parts[0]!, run) : undefined);
@@ -163,7 +200,7 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promis
       const position = error.path?.[1];
       if (typeof position !== 'number') {
         // Not about one entity: each part's fetch failed with it, as when they were sent apart.
-        for (const part of parts) run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...part.cursorPath, ...error.path] : undefined));
+        for (const part of parts) run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...part.cursorPath, ...error.path] : undefined, run));
         continue;
       }
       const partIndex = partAt(position);
@@ -175,7 +212,7 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promis
         entityPaths.set(part, paths);
       }
       const owner = part.owners[position - offsets[partIndex]!] ?? -1;
-      run.errors.push(downstreamError(error, fetch.serviceName, [...(paths[owner] ?? []), ...error.path!.slice(2)]));
+      run.errors.push(downstreamError(error, fetch.serviceName, [...(paths[owner] ?? []), ...error.path!.slice(2)], run));
     }
   }
   const data = answer.data;

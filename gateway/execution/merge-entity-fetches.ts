@@ -19,9 +19,12 @@ import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan
 type EntityFlatten = { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledFetch };
 type Mergeable = EntityFlatten | CompiledBatch;
 
-/** Fetches with the same key may share a request: one subgraph, one operation text (names aside), entities only. */
+/**
+ * Fetches with the same key may share a request: one subgraph, one operation text (names aside), entities only;
+ * not @fromContext's, whose variables depend on their entities.
+ */
 function batchKey(fetch: CompiledFetch): string | undefined {
-  if (!fetch.requires || fetch.isMutation) return undefined;
+  if (!fetch.requires || fetch.isMutation || fetch.context) return undefined;
   const head = fetch.operationName ? `query ${fetch.operationName}` : 'query';
   if (!fetch.operation.startsWith(head)) return undefined;
   return `${fetch.serviceName}\n${fetch.operation.slice(head.length)}`;

@@ -8,7 +8,7 @@
  * and counted.
  */
 import type { GatewayExecutionResult, GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
-import type { DocumentNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
+import type { DocumentNode, FieldNode, FragmentDefinitionNode, GraphQLError, GraphQLSchema, OperationDefinitionNode, ValidationRule } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { gatewayMetrics } from '../gateway-metrics.js';
 import { Cancellation } from '../cancellation.js';
@@ -28,6 +28,13 @@ import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 import { stringVariables, stringsCoerce, type StringVariables } from './string-variables.js';
 import { unsupported, unsupportedReason } from './unsupported.js';
+
+/** Our alias of each client field planned under one, to the client's response name. */
+function clientNames(readFrom: ReadonlyMap<FieldNode, string>): ReadonlyMap<string, string> {
+  const names = new Map<string, string>();
+  for (const [field, alias] of readFrom) names.set(alias, field.alias?.value ?? field.name.value);
+  return names;
+}
 
 const { getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, parse, validate, GraphQLError: GraphQLErrorClass } = graphqlRuntime;
 
@@ -73,6 +80,8 @@ export interface PreparedOperation {
   stringVariables?: StringVariables;
   /** Its plan makes several fetches: it waits for admission (operation-admission.ts). */
   multiFetch: boolean;
+  /** Aliases planning gave the client's fields (client-argument-aliases.ts), to the client's response names: error paths. */
+  clientNames?: ReadonlyMap<string, string>;
   /** Entity fields an answer may take as their subgraph wrote them (pass-through-fields.ts). */
   passThrough: ReadonlyMap<CompiledFetch, readonly string[]>;
   /** Its plan has Defer nodes (@defer): the shapes of their parts, per @skip/@include values (incremental.ts). */
@@ -216,6 +225,7 @@ export class PlanExecutor {
       data: {},
       send: (fetch, fetchVariables, read) => this.options.send(fetch, fetchVariables, context, read),
       splice: splice && compiled.passThrough.size > 0 ? { shape, fields: compiled.passThrough } : undefined,
+      clientNames: compiled.clientNames,
     };
     // @defer for a client that reads incremental delivery: the primary part now, the rest streamed (incremental.ts).
     const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
@@ -349,6 +359,7 @@ export class PlanExecutor {
       multiFetch: fetchCount(merged) > 1,
       deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
       passThrough: passThroughFields(merged),
+      clientNames: planned.readFrom && clientNames(planned.readFrom),
     };
   }
 }

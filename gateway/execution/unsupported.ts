@@ -9,9 +9,8 @@
  *   should a schema ever carry it before the executor does. (@defer is
  *   served: Defer plan nodes, incremental.ts.)
  * - `__proto__` as a response name: plain JSON objects cannot hold it safely.
- * - a plan the executor does not compile: @fromContext's context rewrites
- *   (which @apollo/gateway's executor silently ignored too), or a node kind
- *   a newer planner adds (plan-shapes.test.ts catches those first).
+ * - a plan the executor does not compile: a node kind a newer planner adds
+ *   (plan-shapes.test.ts catches those first).
  */
 import type { DocumentNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
@@ -21,7 +20,7 @@ const { visit, BREAK, GraphQLError } = graphqlRuntime;
 const WHAT: Record<string, string> = {
   stream: '@stream',
   __proto__: '"__proto__" as a field or alias name',
-  plan: "this operation's query plan (it needs @fromContext or another feature this gateway does not execute)",
+  plan: "this operation's query plan (it needs a feature this gateway does not execute)",
 };
 
 /** Why the document cannot run here, if it cannot. */

@@ -7,8 +7,12 @@
  * apart; shaping the answer reads the field there and writes the client's
  * response name (response-shape.ts, by `readFrom`). Done once per planned
  * operation; operations asking no such field are planned unchanged.
+ *
+ * The same for a client alias named like a field a @fromContext reads on an
+ * ancestor (`currency: id` where a context is `$store { currency }`): the
+ * planner would ask the context field alone under that name.
  */
-import type { Supergraph } from '@apollo/federation-internals';
+import { isFederationDirectiveDefinedInSchema, parseContext, type Supergraph } from '@apollo/federation-internals';
 import type { ArgumentNode, DocumentNode, FieldNode, SelectionSetNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { parseFieldSet } from './entity-metadata.js';
@@ -51,6 +55,27 @@ export function requiredArguments(supergraph: Supergraph): RequiredArguments {
   return found;
 }
 
+/** Field names the supergraph's @fromContext selections read on ancestors. */
+export function contextFieldNames(supergraph: Supergraph): ReadonlySet<string> {
+  const names = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) collect(selection.selectionSet);
+    }
+  };
+  for (const subgraph of supergraph.subgraphs()) {
+    const directive = subgraph.metadata().fromContextDirective();
+    if (!isFederationDirectiveDefinedInSchema(directive)) continue;
+    for (const application of directive.applications()) {
+      // `$store { currency }` gives ` { currency }`; `$listing ... on Gallery { city }`, the fragment alone.
+      const selection = parseContext(String(application.arguments().field)).selection?.trim();
+      if (selection) collect(parseFieldSet(selection.startsWith('{') ? selection.slice(1, selection.lastIndexOf('}')) : selection));
+    }
+  }
+  return names;
+}
+
 export interface AliasedOperation {
   /** The operation the planner is given. */
   document: DocumentNode;
@@ -63,10 +88,15 @@ export interface AliasedOperation {
  * none. Decided by field name and arguments alone, whatever the type: an alias too many costs nothing but the
  * fetch's own field. Left out: subscriptions and @defer, whose parts are shaped from the planner's selections.
  */
-export function aliasClientArguments(document: DocumentNode, required: RequiredArguments): AliasedOperation | undefined {
-  if (required.size === 0) return undefined;
+export function aliasClientArguments(document: DocumentNode, required: RequiredArguments, contextFields: ReadonlySet<string>): AliasedOperation | undefined {
+  if (required.size === 0 && contextFields.size === 0) return undefined;
   const readFrom = new Map<FieldNode, string>();
   let excluded = false;
+  const aliasOf = (node: FieldNode, responseName: string): FieldNode => {
+    const alias = `${ALIAS_PREFIX}${responseName}`;
+    readFrom.set(node, alias);
+    return { ...node, alias: { kind: Kind.NAME, value: alias } };
+  };
   const aliased = visit(document, {
     OperationDefinition(node) {
       if (node.operation === 'subscription') excluded = true;
@@ -75,13 +105,13 @@ export function aliasClientArguments(document: DocumentNode, required: RequiredA
       if (node.name.value === 'defer') excluded = true;
     },
     Field(node) {
+      const alias = node.alias?.value;
+      if (alias !== undefined && alias !== node.name.value && contextFields.has(alias)) return aliasOf(node, alias);
       const asked = required.get(node.name.value);
       if (!asked || (node.alias && node.alias.value !== node.name.value)) return undefined;
       const text = argumentsText(node.arguments);
       if (asked.size === 1 && asked.has(text)) return undefined;
-      const alias = `${ALIAS_PREFIX}${node.name.value}`;
-      readFrom.set(node, alias);
-      return { ...node, alias: { kind: Kind.NAME, value: alias } };
+      return aliasOf(node, node.name.value);
     },
   });
   return excluded || readFrom.size === 0 ? undefined : { document: aliased, readFrom };

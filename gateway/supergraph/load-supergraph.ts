@@ -6,7 +6,7 @@
  * supergraph composed for Federation 2 will do: nothing here knows the
  * platform's own subgraphs.
  */
-import { Supergraph, type Schema } from '@apollo/federation-internals';
+import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { internOneByteNames } from './one-byte-names.js';
@@ -30,13 +30,20 @@ export class SupergraphError extends graphqlRuntime.GraphQLError {
   }
 }
 
+/**
+ * The features a supergraph may use `for: SECURITY` or `EXECUTION`: Apollo's defaults, and @context/@fromContext
+ * (the executor runs their context rewrites). @authenticated, @requiresScopes and @policy stay refused: serving
+ * them without enforcing them would answer what they forbid.
+ */
+const SUPPORTED_FEATURES = new Set([...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, 'https://specs.apollo.dev/context/v0.1']);
+
 /** One-byte copies of the names of the supergraph loading now, held until its schemas hold them (one-byte-names.ts). */
 let _heldNames: object | undefined;
 
 export function loadSupergraph(sdl: string): LoadedSupergraph {
   _heldNames = internOneByteNames(sdl);
   try {
-    const supergraph = Supergraph.build(sdl);
+    const supergraph = Supergraph.build(sdl, { supportedFeatures: SUPPORTED_FEATURES });
     supergraph.subgraphs(); // extracts (and so checks) each subgraph's schema, as the planner will
     const apiSchema = supergraph.apiSchema();
     return {

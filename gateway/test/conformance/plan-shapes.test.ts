@@ -35,6 +35,7 @@ const KNOWN_FIELDS: Record<string, readonly string[]> = {
     'operationDocumentNode',
     'inputRewrites',
     'outputRewrites',
+    'contextRewrites',
   ],
   ValueSetter: ['kind', 'path', 'setValueTo'],
   KeyRenamer: ['kind', 'path', 'renameKeyTo'],

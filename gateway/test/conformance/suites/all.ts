@@ -1,5 +1,6 @@
 /** Every conformance suite, for tests that look at all of them at once (plan-shapes.test.ts). */
 import { abstractTypesSuite } from './abstract-types.js';
+import { contextsSuite } from './contexts.js';
 import { keysSuite } from './keys.js';
 import { mergedFetchesSuite } from './merged-fetches.js';
 import { operationsSuite } from './operations.js';
@@ -19,4 +20,5 @@ export const ALL_SUITES = [
   operationsSuite,
   plannerCorrectionsSuite,
   mergedFetchesSuite,
+  contextsSuite,
 ];

@@ -22,7 +22,7 @@ export const requiresClientArgumentsSuite: ConformanceSuite = {
       typeDefs: `${link('key')}
         type Query { playlists: [Playlist!]! }
         type Playlist @key(fields: "id") { id: ID! length(unit: String!): Int! }
-        type Track @key(fields: "id") { id: ID! artist: String! }`,
+        type Track @key(fields: "id") { id: ID! artist: String! lyrics: String }`,
       resolvers: {
         Query: { playlists: () => playlists.map(({ id }) => ({ id })) },
         Playlist: {
@@ -32,7 +32,13 @@ export const requiresClientArgumentsSuite: ConformanceSuite = {
             return unit === 'min' ? seconds / 60 : seconds;
           },
         },
-        Track: { __resolveReference: ({ id }: { id: string }) => ({ id, artist: artists[id] }) },
+        Track: {
+          __resolveReference: ({ id }: { id: string }) => ({ id, artist: artists[id] }),
+          lyrics: ({ id }: { id: string }) => {
+            if (id === 't1') throw new Error('lyrics withheld');
+            return `la ${id}`;
+          },
+        },
       },
     },
     {
@@ -153,6 +159,38 @@ export const requiresClientArgumentsSuite: ConformanceSuite = {
               { summary: '120 s', length: 120 },
             ],
           },
+        },
+      },
+    },
+    {
+      name: 'an error inside the client field: its path names the client field, not our alias',
+      query: '{ playlists { headliner tracks(first: 1) { id lyrics } } }',
+      expected: {
+        data: {
+          playlists: [
+            { headliner: 'Ella', tracks: [{ id: 't1', lyrics: null }] },
+            { headliner: 'Dizzy', tracks: [{ id: 't5', lyrics: 'la t5' }] },
+          ],
+        },
+        errors: [{ path: ['playlists', 0, 'tracks', 0, 'lyrics'] }],
+      },
+      apolloWrong: {
+        why,
+        answer: {
+          data: {
+            playlists: [
+              {
+                headliner: 'Ella',
+                tracks: [
+                  { id: 't1', lyrics: null },
+                  { id: 't2', lyrics: 'la t2' },
+                  { id: 't3', lyrics: 'la t3' },
+                ],
+              },
+              { headliner: 'Dizzy', tracks: ['t5', 't6', 't7'].map((id) => ({ id, lyrics: `la ${id}` })) },
+            ],
+          },
+          errors: [{ path: ['playlists', 0, 'tracks', 0, 'lyrics'] }],
         },
       },
     },

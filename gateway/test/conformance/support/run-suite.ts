@@ -45,6 +45,7 @@ export function runSuite(suite: ConformanceSuite): void {
     let servers: SubgraphServer[] = [];
     let gateway: RunningGateway;
     let apollo: ApolloServer;
+    let apolloRefusal: Error | undefined;
     let fallbacksBefore = 0;
 
     beforeAll(async () => {
@@ -53,11 +54,15 @@ export function runSuite(suite: ConformanceSuite): void {
       const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
       gateway = await startGateway({ config, log: createLogger('conformance'), supergraphSdl });
       apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
-      await apollo.start();
+      apolloRefusal = await apollo.start().then(
+        () => undefined,
+        (error: Error) => error,
+      );
+      if (apolloRefusal && !suite.apolloRefuses) throw apolloRefusal;
       fallbacksBefore = await fallbackCount();
     });
     afterAll(async () => {
-      await apollo?.stop();
+      if (!apolloRefusal) await apollo?.stop();
       await gateway?.stop();
       await Promise.all(servers.map((server) => server.stop()));
     });
@@ -76,10 +81,18 @@ export function runSuite(suite: ConformanceSuite): void {
         expect(answer).toEqual(expectedOf(operation.expected));
         // Twice: the second time by the fast lane (an operation text already let through).
         expect(comparable(await ours(operation))).toEqual(answer);
+        if (suite.apolloRefuses) return;
         const apolloAnswer = comparable(await theirs(operation));
         if (!operation.apolloWrong) return expect(apolloAnswer).toEqual(answer);
         expect(apolloAnswer, operation.apolloWrong.why).toEqual(expectedOf(operation.apolloWrong.answer));
         expect(apolloAnswer).not.toEqual(answer);
+      });
+    }
+
+    if (suite.apolloRefuses) {
+      const { why, message } = suite.apolloRefuses;
+      it(`@apollo/gateway refuses the supergraph (${why})`, () => {
+        expect(apolloRefusal?.message).toMatch(message);
       });
     }
 
