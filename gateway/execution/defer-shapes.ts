@@ -3,7 +3,9 @@
  * part by a selection (`{ seen author { name } }`) of the objects at a path
  * of response names; the objects' type is found by following that path
  * through the operation (aliases included). Built once per part and per
- * combination of @skip/@include values, on first use.
+ * combination of @skip/@include values, on first use. The planner prints
+ * the fields planning aliased (client-argument-aliases.ts) under our alias:
+ * they are read there and answered under the client's response name.
  */
 import type { FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
@@ -11,7 +13,7 @@ import { conditionsKey, type Conditions } from './conditions.js';
 import type { DeferShapes } from './incremental.js';
 import { SelectionShape } from './response-shape.js';
 
-const { parse, getNamedType, isCompositeType, isObjectType, isInterfaceType, Kind } = graphqlRuntime;
+const { parse, getNamedType, isCompositeType, isObjectType, isInterfaceType, Kind, visit } = graphqlRuntime;
 
 /** The fields of response name `name` in these selection sets (fragments opened), each with the type it is asked on. */
 function fieldsNamed(
@@ -60,10 +62,28 @@ function typeAt(schema: GraphQLSchema, operation: OperationDefinitionNode, fragm
   return type;
 }
 
+/** A planner's selection with our aliases given back the client's response names, and where each such field is read. */
+function clientNamed(selectionSet: SelectionSetNode, clientNames: ReadonlyMap<string, string>) {
+  const readFrom = new Map<FieldNode, string>();
+  const renamed: SelectionSetNode = visit(selectionSet, {
+    // On leave: the node returned is the one the finished tree holds.
+    leave(node) {
+      if (node.kind !== Kind.FIELD || !node.alias) return undefined;
+      const clientName = clientNames.get(node.alias.value);
+      if (clientName === undefined) return undefined;
+      const field: FieldNode = { ...node, alias: { kind: Kind.NAME, value: clientName } };
+      readFrom.set(field, node.alias.value);
+      return field;
+    },
+  });
+  return { selectionSet: renamed, readFrom };
+}
+
 export function deferShapes(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
+  clientNames?: ReadonlyMap<string, string>,
 ): (conditions: Conditions | undefined) => DeferShapes {
   const shapes = new Map<string, SelectionShape>();
   return (conditions) => (subselection, queryPath) => {
@@ -71,8 +91,10 @@ export function deferShapes(
     let shape = shapes.get(key);
     if (!shape) {
       const document = parse(`query ${subselection}`, { noLocation: true });
-      const selectionSet = (document.definitions[0] as OperationDefinitionNode).selectionSet;
-      shape = new SelectionShape(typeAt(schema, operation, fragments, queryPath), [selectionSet], { schema, fragments, conditions });
+      const printed = (document.definitions[0] as OperationDefinitionNode).selectionSet;
+      const { selectionSet, readFrom } = clientNames ? clientNamed(printed, clientNames) : { selectionSet: printed, readFrom: undefined };
+      const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
+      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet], { schema, fragments, conditions, readFrom });
       shapes.set(key, shape);
     }
     return shape;

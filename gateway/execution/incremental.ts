@@ -83,8 +83,16 @@ class PayloadQueue implements AsyncIterable<SubsequentPayload> {
   }
 }
 
-/** The objects at `queryPath` below the root, each with its path in the response (list indices included). */
-function objectsAt(data: Json, queryPath: readonly string[], isOfType: (typename: unknown, condition: string) => boolean): { object: Json; path: (string | number)[] }[] {
+/**
+ * The objects at `queryPath` below the root, each with its path in the response (list indices included), fields
+ * planned under an alias of ours (`clientNames`) named as the client names them.
+ */
+function objectsAt(
+  data: Json,
+  queryPath: readonly string[],
+  isOfType: (typename: unknown, condition: string) => boolean,
+  clientNames: ReadonlyMap<string, string> | undefined,
+): { object: Json; path: (string | number)[] }[] {
   let found: { object: Json; path: (string | number)[] }[] = [{ object: data, path: [] }];
   const spread = (value: unknown, path: (string | number)[], into: typeof found) => {
     if (Array.isArray(value)) {
@@ -97,7 +105,8 @@ function objectsAt(data: Json, queryPath: readonly string[], isOfType: (typename
       const condition = element.slice('... on '.length);
       for (const entry of found) if (isOfType(entry.object.__typename, condition)) next.push(entry);
     } else {
-      for (const { object, path } of found) spread(object[element], [...path, element], next);
+      const responseName = clientNames?.get(element) ?? element;
+      for (const { object, path } of found) spread(object[element], [...path, responseName], next);
     }
     found = next;
   }
@@ -129,7 +138,7 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
     const node = nested ? nested.primary.node : part.node;
     if (node) await executePlan(node, run);
     const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath);
-    const items = objectsAt(run.data, part.queryPath, context.isOfType).map(({ object, path }): IncrementalItem => {
+    const items = objectsAt(run.data, part.queryPath, context.isOfType, run.clientNames).map(({ object, path }): IncrementalItem => {
       const shaped = shapeObject(object, shape, path);
       return { data: shaped.data, path, ...(part.label !== undefined && { label: part.label }) };
     });

@@ -346,6 +346,7 @@ export class PlanExecutor {
         },
       };
     }
+    const names = planned.readFrom && clientNames(planned.readFrom);
     return {
       plan: merged,
       shape: shapeFor(),
@@ -357,9 +358,9 @@ export class PlanExecutor {
       variableDefinitions: operation.variableDefinitions,
       stringVariables: stringVariables(schema, operation.variableDefinitions),
       multiFetch: fetchCount(merged) > 1,
-      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments) : undefined,
+      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names) : undefined,
       passThrough: passThroughFields(merged),
-      clientNames: planned.readFrom && clientNames(planned.readFrom),
+      clientNames: names,
     };
   }
 }

@@ -86,7 +86,7 @@ export interface AliasedOperation {
 /**
  * The client's fields a @requires asks by the same name with other arguments, aliased; undefined when there are
  * none. Decided by field name and arguments alone, whatever the type: an alias too many costs nothing but the
- * fetch's own field. Left out: subscriptions and @defer, whose parts are shaped from the planner's selections.
+ * fetch's own field. Left out: subscriptions, whose events @apollo/gateway's executor shapes by the client's document.
  */
 export function aliasClientArguments(document: DocumentNode, required: RequiredArguments, contextFields: ReadonlySet<string>): AliasedOperation | undefined {
   if (required.size === 0 && contextFields.size === 0) return undefined;
@@ -100,9 +100,6 @@ export function aliasClientArguments(document: DocumentNode, required: RequiredA
   const aliased = visit(document, {
     OperationDefinition(node) {
       if (node.operation === 'subscription') excluded = true;
-    },
-    Directive(node) {
-      if (node.name.value === 'defer') excluded = true;
     },
     Field(node) {
       const alias = node.alias?.value;

@@ -3,7 +3,9 @@
  * same supergraph: a plan is a `primary` fetch (streamed from the subgraph
  * owning the root field) and the `rest` (fields of other subgraphs, run for
  * every event). Operations are validated against the API schema and their
- * plans cached by text.
+ * plans cached by text. Events run on @apollo/gateway's executor
+ * (execute-event.ts), which ignores @fromContext's context rewrites: plans
+ * with them are refused rather than answered without their arguments.
  */
 import type { Schema } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
@@ -19,6 +21,24 @@ const { getOperationAST, parse, validate } = graphqlRuntime;
 const badRequest = (message: string) => new graphqlRuntime.GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
 
 type OperationContext = ReturnType<typeof buildOperationContext>;
+
+/** Whether a plan sends @fromContext's contextual arguments. */
+function usesContexts(node: PlanNode | undefined): boolean {
+  if (!node) return false;
+  switch (node.kind) {
+    case 'Fetch':
+      return (node.contextRewrites?.length ?? 0) > 0;
+    case 'Flatten':
+      return usesContexts(node.node);
+    case 'Sequence':
+    case 'Parallel':
+      return node.nodes.some(usesContexts);
+    case 'Condition':
+      return usesContexts(node.ifClause) || usesContexts(node.elseClause);
+    case 'Defer':
+      return usesContexts(node.primary.node) || node.deferred.some((part) => usesContexts(part.node));
+  }
+}
 
 export interface SubscriptionPlan {
   /** The fetch streamed from its subgraph. */
@@ -76,6 +96,10 @@ export class SubscriptionPlanner {
       const plan = this.planner.plan(document, operationName);
       const node = plan.node;
       if (node?.kind !== 'Subscription') throw new Error('The planner returned no subscription plan');
+      if (usesContexts(node.primary) || usesContexts(node.rest)) {
+        const refusal = new graphqlRuntime.GraphQLError('This gateway does not execute @fromContext in subscriptions', { extensions: { code: 'OPERATION_NOT_SUPPORTED' } });
+        return { ok: false, errors: [refusal] };
+      }
       const operationContext = buildOperationContext({ schema: this.apiGraphQLSchema, operationDocument: document, operationName });
       return { ok: true, plan: { primary: node.primary, rest: node.rest, document, operationContext } };
     } catch (error) {
