@@ -1,9 +1,12 @@
 /**
  * An organiser's edit of the ATTENDEE list in their own calendar app: who is
  * invited follows their copy (people added become participants, people
- * removed stop being ones), but nobody's answer is theirs to set, so a
- * participant who stays keeps the answer we hold, and one added starts
- * PENDING (an outside guest takes the PARTSTAT the organiser's copy gives).
+ * removed stop being ones), but no company user's answer is theirs to set,
+ * so one who stays keeps the answer we hold, and one added starts PENDING.
+ * An outside guest answers the organiser by mail (an iTIP REPLY), and the
+ * organiser's server records it on the guest's ATTENDEE in her copy
+ * (Nextcloud: PARTSTAT with SCHEDULE-STATUS=2.0): a guest takes the PARTSTAT
+ * the organiser's copy gives, when added and after.
  * A copy without an ORGANIZER states no scheduling at all (a client that drops
  * it): the participants are left as they are.
  */
@@ -35,13 +38,23 @@ export function organiserAttendees(remote: RemoteEvent, current: readonly EventP
     const key = keyOf(candidate);
     if (wanted.has(key)) continue;
     const before = existing.get(key);
-    wanted.set(key, before ? stays(before) : candidate);
+    const guestAnswer = !userId && attendee.status ? { status: attendee.status } : {};
+    wanted.set(key, before ? { ...stays(before), ...guestAnswer } : candidate);
   }
   return [...wanted.values()];
 }
 
-/** Whether a list names the same people as the stored participants. */
+/** Whether a list names the same people as the stored participants, the guests with the same answers. */
 export function sameParticipants(current: readonly EventParticipantModel[], wanted: readonly NewParticipant[]): boolean {
-  const have = new Set(current.map(keyOf));
-  return wanted.length === have.size && wanted.every((p) => have.has(keyOf(p)));
+  const have = new Map(current.map((p) => [keyOf(p), p]));
+  return wanted.length === have.size && wanted.every((p) => have.has(keyOf(p)) && (!!p.userId || (p.status ?? 'PENDING') === have.get(keyOf(p))!.status));
+}
+
+/** Whether the organiser's copy gives a company user (not herself) an answer other than the one they gave: it goes back right. */
+export function misstatesAnswers(remote: RemoteEvent, current: readonly EventParticipantModel[], userByEmail: ReadonlyMap<string, string>): boolean {
+  return remote.attendees.some((attendee) => {
+    const userId = userByEmail.get(attendee.email);
+    const participant = userId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
+    return !!participant && !!attendee.status && attendee.status !== participant.status;
+  });
 }

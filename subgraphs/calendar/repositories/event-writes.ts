@@ -94,10 +94,12 @@ export async function replaceParticipants(db: CalendarDb, eventId: string, parti
   for (const [key, participant] of wanted) {
     const before = previous.get(key);
     if (before) {
-      if (before.isOrganizer !== !!participant.isOrganizer || before.externalName !== (participant.externalName ?? before.externalName)) {
+      // A guest's answer as given (their reply, recorded by the organiser's server); a company user's is theirs alone (respond).
+      const status = !participant.userId && participant.status ? participant.status : before.status;
+      if (before.isOrganizer !== !!participant.isOrganizer || before.externalName !== (participant.externalName ?? before.externalName) || status !== before.status) {
         await db
           .updateTable('calendar.event_participants')
-          .set({ is_organizer: !!participant.isOrganizer, external_name: participant.externalName ?? before.externalName })
+          .set({ is_organizer: !!participant.isOrganizer, external_name: participant.externalName ?? before.externalName, status })
           .where('id', '=', before.id)
           .execute();
       }

@@ -22,12 +22,12 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
 import { applyRemoteEdit, createFromRemote, unstorable } from '../caldav/apply-remote.js';
 import { overridesFollowingMaster } from '../caldav/moved-master.js';
-import { organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
+import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
-import { changedAnswers, remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
+import { remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
 import { splitThisAndFuture, type FollowingSeries } from '../caldav/this-and-future.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -35,6 +35,7 @@ import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-re
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
 import { moveAnswers } from './moved-series.js';
+import { takeOwnAnswers } from './own-answers.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
 export const PULL_BATCH = 100;
@@ -192,8 +193,11 @@ export class CalDAVPull {
         // The organiser's (or an admin's) copy also says who is invited.
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
+        // A company user's answer in the organiser's copy is not hers to give: ours goes back over it.
+        const misstated = right === 'edit' && !!entry.remote.master && misstatesAnswers(entry.remote.master, current, addresses);
         if (
           !reinvited &&
+          !misstated &&
           entry.following.length === 0 &&
           sameAsStored(
             event,
@@ -218,7 +222,7 @@ export class CalDAVPull {
           // Answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
           await moveAnswers(trx, deps.responses, event, stored);
           const following = await this.applyFollowing(trx, stored, entry.following);
-          if (moved || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
+          if (moved || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }
       }
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };
@@ -280,17 +284,8 @@ export class CalDAVPull {
    */
   private async applyAnswers({ item, remote, event }: Answered): Promise<void> {
     const { deps, owner, ownerEmail, writes } = this.sync;
-    const own = await deps.participants.ofEvents(event.companyId, [event.id]);
-    const series = own.find((p) => p.userId === owner.moodleUserId)?.status ?? 'PENDING';
-    const occurrences = await deps.responses.ofEvents([event.id], [owner.moodleUserId!]);
-    let refusal: unknown = null;
-    for (const answer of changedAnswers(remote, ownerEmail, { series, occurrences })) {
-      try {
-        await writes.respond(event.id, answer.status, answer.occurrence);
-      } catch (error) {
-        refusal = error; // an occurrence the series does not have: put back below
-      }
-    }
+    // An occurrence the series does not have is refused: put back below.
+    const refusal = await takeOwnAnswers({ owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses }, event, remote);
     const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
     if (!current) return;
     const overrides = await deps.events.overridesOf(event.companyId, [event.id]);

@@ -45,6 +45,7 @@ import { publishCalendarChange } from './calendar-change-events.js';
 import { CalDAVPull, type PullContext } from './caldav-pull.js';
 import { ownerTimeZone } from './owner-time-zone.js';
 import type { EventWriteService } from './event-write-service.js';
+import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
@@ -316,8 +317,11 @@ class AccountSync implements PullContext {
   private async resolveConflict(event: CalendarEventModel, href: string, ics: string, fetched?: RemoteItem | null): Promise<void> {
     const remote = fetched === undefined ? await this.client.get(href) : fetched;
     if (!remote) return this.writeOver(event, href, ics, null);
+    const right = remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id]));
+    // A participant's answer given in their app is theirs, even when the event changed here meanwhile: taken, then ours goes out with it.
+    if (right === 'answer' && remote.data) return this.answeredThere(event, href, remote);
     // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
-    if (remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id])) === 'edit') {
+    if (right === 'edit') {
       const theirs = parseICalendar(remote.data!, this.localZone);
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
@@ -335,6 +339,23 @@ class AccountSync implements PullContext {
         event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it',
       );
     return this.writeOver(event, href, ics, remote);
+  }
+
+  private async answeredThere(event: CalendarEventModel, href: string, remote: RemoteItem): Promise<void> {
+    let theirs: RemoteObject | null = null;
+    try {
+      theirs = parseICalendar(remote.data!, this.localZone);
+    } catch (error) {
+      this.deps.log.warn({ href, err: error }, 'unreadable calendar object: ours is written over it');
+    }
+    if (theirs)
+      await takeOwnAnswers(
+        { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses },
+        event,
+        theirs,
+      );
+    const current = (await this.deps.events.findVisibleIn(this.deps.db, this.owner, [event.id]))[0] ?? event;
+    return this.writeOver(current, href, await this.icsOf(current), remote);
   }
 
   /**
