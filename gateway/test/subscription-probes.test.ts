@@ -19,6 +19,7 @@ import { SubscriptionCloseCode } from '../subscriptions/close-codes.js';
 import { subscribeSse, subscribeWs, wsUrlOf, type Subscription } from './subscriptions-support.js';
 
 const PHYSICS = DEMO_LIVE_CLASSES[0]!; // course 101: sam and sita enrolled; neil is not
+const CALCULUS = DEMO_LIVE_CLASSES[2]!; // course 102: sam and neil enrolled
 const BHEEM = DEMO_COMPANIES.bheem.id;
 const OF_PHYSICS = 'subscription { liveClassStatusChanged(courseId: "101") { id status } }';
 
@@ -41,15 +42,16 @@ afterAll(async () => {
 
 const upstream = (count: number, timeout = 30_000) => expect.poll(() => activeSubscriptions('meet'), { timeout, interval: 20 }).toBe(count);
 
-async function publishPhysicsEvent(status: string) {
+async function publishClassEvent(liveClass: { id: string; course: string }, status: string) {
   await publishEvent(db, {
     topic: 'meet.class.updated',
     companyId: BHEEM,
-    key: PHYSICS.id,
+    key: liveClass.id,
     source: 'meet',
-    payload: { company_id: BHEEM, live_class_id: PHYSICS.id, course_id: PHYSICS.course, status },
+    payload: { company_id: BHEEM, live_class_id: liveClass.id, course_id: liveClass.course, status },
   });
 }
+const publishPhysicsEvent = (status: string) => publishClassEvent(PHYSICS, status);
 
 /** A graphql-transport-ws socket by hand: every message and the close. */
 function rawSocket(token?: string) {
@@ -177,6 +179,20 @@ describe('probing the subscription way in', () => {
     await publishPhysicsEvent('SCHEDULED');
     await gatewayAnswers();
     expect(sita.events).toHaveLength(2);
+  });
+
+  it('ends a subscription to one class the same way when the caller is unenrolled from its course', async () => {
+    const neil = subscribeWs(url, await platform.tokenFor('neil.student'), `subscription { liveClassStatusChanged(liveClassId: "${CALCULUS.id}") { id status } }`);
+    await upstream(1);
+    await publishClassEvent(CALCULUS, 'SCHEDULED');
+    expect((await neil.event(1)).data.liveClassStatusChanged.id).toBe(CALCULUS.id);
+    await sql`DELETE FROM moodle.mdl_user_enrolments WHERE userid = 7 AND enrolid IN (SELECT id FROM moodle.mdl_enrol WHERE courseid = 102)`.execute(db);
+    await publishClassEvent(CALCULUS, 'SCHEDULED');
+    const second = await neil.event(2);
+    expect(second.data ?? null).toBeNull();
+    expect(second.errors[0].extensions.code).toBe('FORBIDDEN');
+    await neil.ended;
+    await upstream(0, 3000);
   });
 });
 

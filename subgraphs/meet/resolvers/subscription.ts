@@ -5,7 +5,8 @@
  * subscriber. Per event: same company, the arguments' course or class, and a
  * course the caller may see (roles read again once they are older than
  * SUBSCRIPTION_ACCESS_RECHECK_SECONDS); a caller no longer enrolled in the
- * course subscribed to gets one last FORBIDDEN and the stream ends.
+ * course subscribed to, or in the course of the class subscribed to, gets
+ * one last FORBIDDEN and the stream ends.
  * The class is then read as it is now, with the event's cursor attached so
  * that the gateway can resume after it. The calendar mirrors a class after
  * meet announced it, so its calendar.event.* for a live class is passed on
@@ -55,14 +56,15 @@ function scopeOf(event: { topic: string; payload: unknown }): Scope | null {
 
 interface ClassChanged {
   liveClassId: string;
-  /** The caller lost access to the subscription's course: this event says so, and is the last. */
+  /** The caller lost access to the subscription's course (named, or its class's): this event says so, and is the last. */
   revoked?: true;
 }
 
 const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown, MeetContext, Partial<SubscriptionLiveClassStatusChangedArgs>> = {
   subscribe: async (_parent, { courseId, liveClassId }, context) => {
     // A scope the caller cannot see is refused now, not acknowledged and left silent.
-    await context.liveClasses.requireVisibleScope(courseId, liveClassId);
+    // The course followed: the one named, or the named class's (so that both kinds of scope end alike on unenrolment).
+    const followedCourse = await context.liveClasses.requireVisibleScope(courseId, liveClassId);
     const { events, resumeAfter, currentContext } = subscriptionExtras(context);
     const { companyId } = context.viewer;
     const changes = events.subscribe({
@@ -75,7 +77,7 @@ const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown
     });
     return mapEvents(changes, async (event) => {
       const { liveClasses } = currentContext() as MeetContext;
-      if (courseId && !(await liveClasses.mayFollowCourse(courseId))) {
+      if (followedCourse && !(await liveClasses.mayFollowCourse(followedCourse))) {
         await changes.return?.();
         return withCursor<ClassChanged>({ liveClassId: scopeOf(event)!.liveClassId, revoked: true }, event.cursor);
       }

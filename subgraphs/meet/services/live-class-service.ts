@@ -50,14 +50,15 @@ export class LiveClassService {
   /**
    * A subscription's scope, checked when it starts: the course must be one the caller may read (NOT_FOUND when not
    * visible, FORBIDDEN when not enrolled), the class one they may see (NOT_FOUND), and the two must agree.
+   * Returns the course the subscription follows (the class's when only a class is named), null for all courses.
    */
-  async requireVisibleScope(courseId?: string | null, liveClassId?: string | null): Promise<void> {
+  async requireVisibleScope(courseId?: string | null, liveClassId?: string | null): Promise<string | null> {
     if (courseId) await this.access.requireParticipant(courseId);
-    if (liveClassId) {
-      const liveClass = await this.getLiveClass(liveClassId);
-      if (!liveClass) throw notFound('LiveClass', liveClassId);
-      if (courseId && liveClass.courseId !== courseId) throw badInput(`Live class ${liveClassId} is not a class of course ${courseId}`, 'liveClassId');
-    }
+    if (!liveClassId) return courseId ?? null;
+    const liveClass = await this.getLiveClass(liveClassId);
+    if (!liveClass) throw notFound('LiveClass', liveClassId);
+    if (courseId && liveClass.courseId !== courseId) throw badInput(`Live class ${liveClassId} is not a class of course ${courseId}`, 'liveClassId');
+    return liveClass.courseId;
   }
 
   /**
