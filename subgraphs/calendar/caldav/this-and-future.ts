@@ -13,6 +13,7 @@
  */
 import ICAL from 'ical.js';
 import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
+import { withWeekdayMoved } from '../recurrence/moved-weekday.js';
 import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
@@ -46,14 +47,15 @@ function untilOf(rule: string): { at: Date; isDate: boolean } | null {
   return until.isDate ? { at: new Date(Date.UTC(until.year, until.month - 1, until.day)), isDate: true } : { at: until.toJSDate(), isDate: false };
 }
 
-/** The series' rule up to `at`, and from there on (its end moved with the occurrences). */
+/** The series' rule up to `at`, and from there on: its end moved with the occurrences, on the weekday the first of them moved to. */
 function splitRules(series: RemoteEvent, at: Date, shiftMs: number): { before: string | null; following: string | null } {
   const rule = series.recurrenceRule;
   if (!rule) return { before: null, following: null };
+  const onMovedDay = (following: string) => withWeekdayMoved(following, at, new Date(at.getTime() + shiftMs), series);
   const count = ruleCount(rule);
   if (count !== null) {
     const before = ruleInstancesBefore(seriesOf(series), at);
-    return { before: withEnding(rule, { count: Math.max(before, 1) }), following: withEnding(rule, { count: Math.max(count - before, 1) }) };
+    return { before: withEnding(rule, { count: Math.max(before, 1) }), following: onMovedDay(withEnding(rule, { count: Math.max(count - before, 1) })) };
   }
   const end = series.allDay ? new Date(at.getTime() - DAY) : new Date(at.getTime() - 1000);
   const until = untilOf(rule);
@@ -62,7 +64,7 @@ function splitRules(series: RemoteEvent, at: Date, shiftMs: number): { before: s
     : until.isDate
       ? withEnding(rule, { until: new Date(until.at.getTime() + Math.round(shiftMs / DAY) * DAY), allDay: true })
       : withEnding(rule, { until: new Date(until.at.getTime() + shiftMs), allDay: false });
-  return { before: withEnding(rule, { until: end, allDay: series.allDay }), following };
+  return { before: withEnding(rule, { until: end, allDay: series.allDay }), following: onMovedDay(following) };
 }
 
 export function splitThisAndFuture(object: RemoteObject): SplitObject {

@@ -20,8 +20,8 @@
 import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
-import { applyRemoteEdit, createFromRemote, unstorable } from '../caldav/apply-remote.js';
-import { overridesFollowingMaster } from '../caldav/moved-master.js';
+import { createFromRemote, unstorable } from '../caldav/apply-remote.js';
+import { applyMovedRemoteEdit } from '../caldav/moved-master.js';
 import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
@@ -34,7 +34,6 @@ import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
-import { moveAnswers } from './moved-series.js';
 import { takeOwnAnswers } from './own-answers.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
@@ -216,11 +215,9 @@ export class CalDAVPull {
           // Changed here too, but theirs is newer: ours is kept as the losing side.
           if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersion(event) });
           if (reinvited) await replaceParticipants(trx, event.id, invited);
-          const { remote, moved } = overridesFollowingMaster(event, entry.remote);
-          const stored = await applyRemoteEdit(trx, deps.events, event, remote);
+          // Overrides and answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
+          const { stored, moved } = await applyMovedRemoteEdit(trx, deps, event, entry.remote);
           keep(event.id, entry.item, stored.updatedAt);
-          // Answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
-          await moveAnswers(trx, deps.responses, event, stored);
           const following = await this.applyFollowing(trx, stored, entry.following);
           if (moved || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }

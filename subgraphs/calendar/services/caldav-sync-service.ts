@@ -25,12 +25,12 @@ import type { Kysely } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { Logger } from '../../../platform/logger.js';
-import { applyRemoteEdit } from '../caldav/apply-remote.js';
 import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
+import { applyMovedRemoteEdit } from '../caldav/moved-master.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -326,8 +326,10 @@ class AccountSync implements PullContext {
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');
-        const applied = await this.deps.db.transaction().execute((trx) => applyRemoteEdit(trx, this.deps.events, event, theirs));
-        return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: applied.updatedAt });
+        // Taken as a pull takes it: overrides the app left behind its moved series follow it, and its copy is put right.
+        const { stored, moved } = await this.deps.db.transaction().execute((trx) => applyMovedRemoteEdit(trx, this.deps, event, theirs));
+        if (moved) return this.writeOver(stored, href, await this.icsOf(stored), remote);
+        return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: stored.updatedAt });
       }
     }
     if (remote.data)

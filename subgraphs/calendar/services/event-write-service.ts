@@ -12,6 +12,7 @@ import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName
 import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
 import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
 import { occurrenceMover, timingChanged } from '../recurrence/moved-occurrences.js';
+import { withWeekdayMoved } from '../recurrence/moved-weekday.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvent, replaceParticipants, touchSeries, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
@@ -197,6 +198,8 @@ export class EventWriteService {
       rdates: series.rdates.filter((date) => date >= at),
     };
     const draft = mergeInput(base, input);
+    // Moved to another weekday, the new series goes on on that day (unless the input gives its own rule).
+    if (input.recurrenceRule === undefined && draft.recurrenceRule) draft.recurrenceRule = withWeekdayMoved(draft.recurrenceRule, at, draft.start, draft);
     // Moving the new series (09:00 -> 10:00) moves its exceptions along, so they still name its occurrences.
     const shift = draft.start.getTime() - at.getTime();
     const moved = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => new Date(date.getTime() + shift));

@@ -4,7 +4,8 @@
  * RFC 5545 3.8.4.4) and as Nextcloud and Thunderbird write it (UNTIL on the
  * series, a new series under a new UID), and a series moved with its edited
  * occurrences. The organiser (tara) and a participant (ravi) sync their own
- * Radicale calendars.
+ * Radicale calendars (the platform's requests through the harness's proxy,
+ * so that an app can write between two of them).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseICalendar } from '../caldav/icalendar.js';
@@ -13,26 +14,28 @@ import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type Ca
 
 let h: CalDAVHarness;
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara', 'ravi']);
+  h = await startCalDAVHarness(['tara', 'ravi'], { countRequests: true });
 }, 120_000);
 afterAll(async () => {
   await h?.stop();
 });
 
+const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
+  updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
 const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) {
   start recurrenceId participants { user { id } status } event { id title location } } }`;
 
 /** A weekly series of six Mondays at 10:00 Berlin time (08:00Z in summer, 09:00Z in winter), ravi invited and accepting, synced to both calendars. */
-async function weeklySeries(title: string, firstMonday: string, utcHour = '08'): Promise<string> {
+async function weeklySeries(title: string, firstMonday: string, utcHour = '08', recurrenceRule = 'FREQ=WEEKLY;COUNT=6'): Promise<string> {
   const { createCalendarEvent } = await h.ok('tara', CREATE, {
     input: {
       title,
       start: `${firstMonday}T${utcHour}:00:00Z`,
       end: `${firstMonday}T${String(Number(utcHour) + 1).padStart(2, '0')}:00:00Z`,
       timezone: 'Europe/Berlin',
-      recurrenceRule: 'FREQ=WEEKLY;COUNT=6',
+      recurrenceRule,
       participantIds: [USER_IDS.ravi],
     },
   });
@@ -173,9 +176,61 @@ describe('this and following, edited in a calendar app', () => {
   });
 });
 
+describe('this and following moved to another weekday (a BYDAY=MO series, as Nextcloud writes weekly ones)', () => {
+  const MONDAYS = 'FREQ=WEEKLY;BYDAY=MO;COUNT=6';
+
+  /** Both calendars hold the rest of the series on Tuesdays, and ravi sees what tara sees. */
+  async function expectRestOnTuesdays(title: string, seen: { start: string }[]) {
+    await h.sync('tara');
+    await h.sync('ravi');
+    for (const person of ['tara', 'ravi'] as const) {
+      const rest = (await h.remoteObjects(person)).find((o) => o.data.includes(`SUMMARY:${title} (Tuesdays)`))!;
+      expect(unfolded(rest.data)).toMatch(/RRULE:FREQ=WEEKLY;(BYDAY=TU;COUNT=4|COUNT=4;BYDAY=TU)\r\n/);
+    }
+    expect((await occurrencesOf('ravi', title, '2027-06-01T00:00:00Z', '2027-11-01T00:00:00Z')).map((o) => o.start)).toEqual(seen.map((o) => o.start));
+  }
+
+  it('here (GraphQL THIS_AND_FOLLOWING): the new series goes on on Tuesdays', async () => {
+    const id = await weeklySeries('Thermo lab', '2027-06-07', '08', MONDAYS);
+    const input = { start: '2027-06-22T08:00:00Z', title: 'Thermo lab (Tuesdays)' };
+    await h.ok('tara', UPDATE, { id, input, scope: 'THIS_AND_FOLLOWING', occurrence: '2027-06-21T08:00:00Z' });
+    const seen = await occurrencesOf('tara', 'Thermo lab', '2027-06-01T00:00:00Z', '2027-08-01T00:00:00Z');
+    expect(seen.map((o) => o.start)).toEqual([
+      '2027-06-07T08:00:00.000Z',
+      '2027-06-14T08:00:00.000Z',
+      '2027-06-22T08:00:00.000Z',
+      '2027-06-29T08:00:00.000Z',
+      '2027-07-06T08:00:00.000Z',
+      '2027-07-13T08:00:00.000Z',
+    ]);
+    await expectRestOnTuesdays('Thermo lab', seen);
+  });
+
+  it('in an app (RANGE=THISANDFUTURE moved to Tuesday): the split-off series goes on on Tuesdays', async () => {
+    await weeklySeries('Optics studio', '2027-09-06', '08', MONDAYS);
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Optics studio'))!;
+    const text = unfolded(copy.data);
+    const future = overrideOf(veventsOf(text)[0]!, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20270920T100000', {
+      start: '20270921T100000',
+      end: '20270921T110000',
+      summary: ['SUMMARY:Optics studio', 'SUMMARY:Optics studio (Tuesdays)'],
+    });
+    await h.remotePut('tara', copy.href, editedByApp(text.replace('END:VCALENDAR', `${future}END:VCALENDAR`)), copy.etag);
+    await h.sync('tara');
+    const seen = await occurrencesOf('tara', 'Optics studio', '2027-09-01T00:00:00Z', '2027-11-01T00:00:00Z');
+    expect(seen.map((o) => o.start)).toEqual([
+      '2027-09-06T08:00:00.000Z',
+      '2027-09-13T08:00:00.000Z',
+      '2027-09-21T08:00:00.000Z',
+      '2027-09-28T08:00:00.000Z',
+      '2027-10-05T08:00:00.000Z',
+      '2027-10-12T08:00:00.000Z',
+    ]);
+    await expectRestOnTuesdays('Optics studio', seen);
+  });
+});
+
 describe('a series moved keeps its edited occurrences', () => {
-  const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
-    updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
   const CANCEL = `mutation($id: ID!, $occurrence: DateTime) { cancelCalendarEvent(id: $id, scope: THIS, occurrence: $occurrence) { id } }`;
   const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
 
@@ -226,17 +281,42 @@ describe('a series moved keeps its edited occurrences', () => {
     await expectCopiesMoved('Mechanics lab');
   });
 
-  it('moved in an app that leaves its overrides behind: they follow the series, and the app\u2019s copy is put right', async () => {
-    await editedSeries('Statics lab');
-    const copy = (await h.remoteWith('tara', 'SUMMARY:Statics lab'))!;
+  /** The copy as an app saves it after moving the series to 11:00 and leaving its overrides at 10:00. */
+  function movedInApp(copy: { data: string }): string {
     const [series] = veventsOf(copy.data);
     const moved = series!
       .replace('DTSTART;TZID=Europe/Berlin:20270315T100000', 'DTSTART;TZID=Europe/Berlin:20270315T110000')
       .replace('DTEND;TZID=Europe/Berlin:20270315T110000', 'DTEND;TZID=Europe/Berlin:20270315T120000')
       .replace('EXDATE;TZID=Europe/Berlin:20270405T100000', 'EXDATE;TZID=Europe/Berlin:20270405T110000');
-    await h.remotePut('tara', copy.href, editedByApp(unfolded(copy.data).replace(series!, moved)), copy.etag);
+    return editedByApp(unfolded(copy.data).replace(series!, moved));
+  }
+
+  it('moved in an app that leaves its overrides behind: they follow the series, and the app\u2019s copy is put right', async () => {
+    await editedSeries('Statics lab');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Statics lab'))!;
+    await h.remotePut('tara', copy.href, movedInApp(copy), copy.etag);
     await h.sync('tara');
     await expectMovedToEleven('Statics lab');
     await expectCopiesMoved('Statics lab');
+  });
+
+  it('moved in an app just before our PUT of an edit made here (412): the app\u2019s newer move is taken as a pull takes it', async () => {
+    const id = await editedSeries('Dynamics lab');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Dynamics lab'))!;
+    await h.ok('tara', UPDATE, { id, input: { description: 'Bring goggles' }, scope: 'ALL' });
+    let appSaved = false;
+    h.beforeRequest = async (request) => {
+      if (appSaved || request.method !== 'PUT' || request.path !== new URL(copy.href).pathname) return;
+      appSaved = true;
+      await h.remotePut('tara', copy.href, movedInApp(copy), copy.etag);
+    };
+    try {
+      await h.sync('tara');
+    } finally {
+      h.beforeRequest = null;
+    }
+    expect(appSaved).toBe(true);
+    await expectMovedToEleven('Dynamics lab');
+    await expectCopiesMoved('Dynamics lab');
   });
 });
