@@ -14,13 +14,12 @@
  * nobody is removed.
  */
 import type { Kysely } from 'kysely';
-import type { ParticipantInfo } from 'livekit-server-sdk';
 import type { PlatformConfig } from '../../../platform/config.js';
 import { CourseAccess, type CourseParticipants } from '../../../platform/federation/course-access.js';
 import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import type { LiveKitApi } from '../livekit/livekit-api.js';
+import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
 import { participantKind, tokenFlag, tokenRole } from '../livekit/participants.js';
 import type { LiveClassModel } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
@@ -52,7 +51,7 @@ export class RosterEnforcement {
   ) {}
 
   /** Removes from the class's room whoever may no longer be there; returns what it removed. */
-  async enforce(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<RosterRemoval[]> {
+  async enforce(liveClass: LiveClassModel, participants: readonly ListedParticipant[]): Promise<RosterRemoval[]> {
     const people = participants.filter(
       (participant) => participantKind(participant) === 'STANDARD' && isMoodleId(participant.identity) && !tokenFlag(participant.metadata, 'admin'),
     );

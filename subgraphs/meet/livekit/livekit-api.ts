@@ -2,15 +2,20 @@
  * The LiveKit server API meet uses, through livekit-server-sdk's Twirp
  * clients. Failures become UNAVAILABLE errors naming LiveKit; the two
  * "already so" answers (room exists, room gone) are not failures.
+ *
+ * Participants are read from LiveKit's JSON by meet, through the SDK's own
+ * Twirp transport: the SDK's parser drops a `kind` name it does not know (a
+ * newer server's) and leaves 0, STANDARD, a person. Such a kind is kept as
+ * the name sent, as the webhook route does, so that both read it as OTHER.
  */
 import {
   EgressClient,
   EncodedFileOutput,
   EncodedFileType,
+  ParticipantInfo,
   RoomServiceClient,
   TwirpError,
   type EgressInfo,
-  type ParticipantInfo,
   type ParticipantPermission,
   type Room,
   type S3Upload,
@@ -50,6 +55,21 @@ async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): P
 
 const isNotFound = (error: unknown) => error instanceof TwirpError && (error.status === 404 || error.code === 'not_found');
 
+/** A participant as LiveKit listed it; `kind` is the name sent when the SDK has no number for it (see participants.ts). */
+export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
+
+/** The SDK's Twirp transport (private to RoomServiceClient): its URL, auth, timeout and TwirpErrors, with the JSON left to us. */
+interface TwirpTransport {
+  request(service: string, method: string, data: unknown, headers: Record<string, string>, timeout?: number): Promise<unknown>;
+}
+
+function toListedParticipant(json: unknown): ListedParticipant {
+  const info: ListedParticipant = ParticipantInfo.fromJson(json as never, { ignoreUnknownFields: true });
+  const sent = (json as { kind?: unknown } | null)?.kind;
+  if (typeof sent === 'string' && info.kind === 0 && sent !== 'STANDARD') info.kind = sent;
+  return info;
+}
+
 export class LiveKitApi {
   private readonly rooms: RoomServiceClient;
   private readonly egress: EgressClient;
@@ -84,10 +104,16 @@ export class LiveKitApi {
     return liveKit('list rooms', () => this.rooms.listRooms(names));
   }
 
+  private async roomService(method: string, room: string, body: Record<string, unknown>): Promise<unknown> {
+    const transport = (this.rooms as unknown as { rpc: TwirpTransport }).rpc;
+    return transport.request('RoomService', method, { room, ...body }, await this.rooms.authHeader({ roomAdmin: true, room }));
+  }
+
   /** Participants of a room; null when the room does not exist. */
-  async listParticipants(room: string): Promise<ParticipantInfo[] | null> {
+  async listParticipants(room: string): Promise<ListedParticipant[] | null> {
     try {
-      return await this.rooms.listParticipants(room);
+      const answer = (await this.roomService('ListParticipants', room, {})) as { participants?: unknown[] } | null;
+      return (answer?.participants ?? []).map(toListedParticipant);
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable(`LiveKit could not list participants of ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
@@ -95,9 +121,9 @@ export class LiveKitApi {
   }
 
   /** One participant of a room; null when the room or the participant is not there. */
-  async getParticipant(room: string, identity: string): Promise<ParticipantInfo | null> {
+  async getParticipant(room: string, identity: string): Promise<ListedParticipant | null> {
     try {
-      return await this.rooms.getParticipant(room, identity);
+      return toListedParticipant(await this.roomService('GetParticipant', room, { identity }));
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable(`LiveKit could not read participant ${identity} of ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });

@@ -10,12 +10,11 @@
  */
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import type { ParticipantInfo } from 'livekit-server-sdk';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { MeetDatabase } from '../database.js';
-import type { LiveKitApi } from '../livekit/livekit-api.js';
+import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
 import { isModerator, needsMoodleRole, participantKind } from '../livekit/participants.js';
 import { sourceName, studentPermission } from '../livekit/permissions.js';
 import type { LiveClassModel, ModerationEntryModel, RaisedHandModel, RoomParticipantModel, TrackSourceName } from '../models.js';
@@ -194,7 +193,7 @@ export class ModerationService {
   }
 
   /** The target is in the room (NOT_IN_ROOM) and joined as a student (moderators publish by their own token). */
-  private async requireStudentInRoom(liveClass: LiveClassModel, target: string): Promise<ParticipantInfo> {
+  private async requireStudentInRoom(liveClass: LiveClassModel, target: string): Promise<ListedParticipant> {
     const participant = await this.livekit.getParticipant(liveClass.roomName, target);
     if (!participant) throw notInRoom(target, liveClass);
     if (isModerator(participant, await this.teachersFor(liveClass, [participant])))
@@ -207,11 +206,11 @@ export class ModerationService {
   }
 
   /** Moodle's teachers of the class's course, asked of academy only when someone's token names no role (see isModerator). */
-  private async teachersFor(liveClass: LiveClassModel, participants: readonly ParticipantInfo[]): Promise<ReadonlySet<string> | null> {
+  private async teachersFor(liveClass: LiveClassModel, participants: readonly ListedParticipant[]): Promise<ReadonlySet<string> | null> {
     return participants.some(needsMoodleRole) ? this.access.teachersOf(liveClass.courseId) : null;
   }
 
-  private view(participant: ParticipantInfo, teachers: ReadonlySet<string> | null, standing?: ClassParticipantRow): RoomParticipantModel {
+  private view(participant: ListedParticipant, teachers: ReadonlySet<string> | null, standing?: ClassParticipantRow): RoomParticipantModel {
     const permission = participant.permission;
     return {
       identity: participant.identity,

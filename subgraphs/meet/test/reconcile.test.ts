@@ -128,6 +128,30 @@ describe('reconciliation with LiveKit', () => {
     expect((await meet.outbox('meet.class.started')).filter((row) => row.entity_key === created.id)).toHaveLength(1);
   });
 
+  it('reads a participant kind newer than the SDK knows as OTHER, no person, as the webhooks do', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Bridges', scheduledAt: inMinutes(10) } });
+    const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await meet.call('tara.teacher', JOIN, { id: created.id });
+    await meet.livekit.webhooksSettled();
+    // As a newer LiveKit's protojson writes them: a kind name, and a kind number, the installed protocol has not heard of.
+    meet.livekit.addParticipant(created.roomName, 'bridge_1', 'Bridge', { kind: 'SOME_FUTURE_KIND' as never });
+    meet.livekit.addParticipant(created.roomName, 'bridge_2', 'Bridge', { kind: 9 as never });
+    await reconciler.reconcile();
+    const query = `{ liveClass(id: "${created.id}") { status attendance { identity } serviceParticipants { identity kind } } }`;
+    // No person in the room: nobody is waiting for the teacher.
+    expect((await meet.call('admin', query)).body.data.liveClass.status).toBe('SCHEDULED');
+    meet.livekit.addParticipant(created.roomName, '3');
+    await reconciler.reconcile();
+    await reconciler.reconcile(); // the run after the class went LIVE records who is in its room
+    const state = (await meet.call('admin', query)).body.data.liveClass;
+    expect(state.status).toBe('LIVE');
+    expect(state.attendance).toEqual([{ identity: '3' }]);
+    expect(state.serviceParticipants.map((p: { identity: string; kind: string }) => [p.identity, p.kind]).sort()).toEqual([
+      ['bridge_1', 'OTHER'],
+      ['bridge_2', 'OTHER'],
+    ]);
+  });
+
   it('ends a class LIVE past its end plus grace even while LiveKit is unreachable', async () => {
     const created = await liveClass();
     await meet.exec(`UPDATE meet.live_classes SET scheduled_at = now() - interval '3 hours' WHERE id = '${created.id}'`);
