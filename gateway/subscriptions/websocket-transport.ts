@@ -1,8 +1,10 @@
 /**
  * graphql-ws (graphql-transport-ws) for clients, on the gateway's /graphql
  * path beside HTTP. The caller's Passport token comes in `connection_init`
- * (`{ authorization: "Bearer …" }`): an expired token → close 4401, any
- * other refusal → 4403; the socket is closed (4401) when the token expires.
+ * (`{ authorization: "Bearer …" }`): an expired token → close 4440, any
+ * other refusal → 4403; the socket is closed (4440) when the token expires.
+ * A `subscribe` before `connection_ack` gets graphql-ws's 4401, as the
+ * protocol says (close-codes.ts).
  * Each `subscribe` passes the pipeline's steps (limits, rate limit, caps:
  * gateway-pipeline.ts) as an HTTP request would; a refusal is an `error`
  * message with the step's code. A client that falls behind is

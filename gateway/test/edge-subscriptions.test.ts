@@ -1,7 +1,7 @@
 /**
  * Subscriptions obey the HTTP path's rules (the same pipeline steps): the
  * rate limits, caps per connection and per user with a stable code, odd
- * input refused, and 4401 for any expired token, one already expired at
+ * input refused, and 4440 for any expired token, one already expired at
  * connect included.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -199,9 +199,9 @@ describe('the pipeline on graphql-ws', () => {
     client.close();
   });
 
-  it('closes with 4401 when the token is already expired at connect', async () => {
+  it('closes with 4440 when the token is already expired at connect', async () => {
     const expired = await platform.tokenFor('admin', { expiresIn: -10 });
-    expect((await subscribeWs(wsUrlOf(capped.url), expired, IDS).ended).code).toBe(4401);
+    expect((await subscribeWs(wsUrlOf(capped.url), expired, IDS).ended).code).toBe(4440);
     // A token that is not one at all stays 4403 (forbidden).
     expect((await subscribeWs(wsUrlOf(capped.url), 'not-a-token', IDS).ended).code).toBe(4403);
   });

@@ -140,11 +140,11 @@ describe('federated subscriptions through the gateway', () => {
     }
   });
 
-  it('refuses a missing or invalid token with 4403, an expired one with 4401, and closes the socket when the token expires (4401)', async () => {
+  it('refuses a missing or invalid token with 4403, an expired one with 4440, and closes the socket when the token expires (4440)', async () => {
     expect((await subscribeWs(url, undefined, IDS).ended).code).toBe(4403);
     expect((await subscribeWs(url, 'not-a-token', IDS).ended).code).toBe(4403);
     const expired = await platform.tokenFor('admin', { expiresIn: -10 });
-    expect((await subscribeWs(url, expired, IDS).ended).code).toBe(4401);
+    expect((await subscribeWs(url, expired, IDS).ended).code).toBe(4440);
     const shortLived = subscribeWs(url, await platform.tokenFor('admin', { expiresIn: 2 }), IDS);
     expect(await shortLived.ended).toMatchObject({ code: SubscriptionCloseCode.TokenExpired });
   });

@@ -90,10 +90,29 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
     await notice.waitFor({ state: 'detached', timeout: 60_000 });
   });
 
+  it('only stops live updates, without signing out, when the socket is closed for subscribing before connection_ack', async () => {
+    const context = await stack.newContext(PHONE);
+    // The page's first message is preceded by a subscribe: the gateway closes with the protocol's 4401.
+    await context.routeWebSocket(/\/graphql$/, (socket) => {
+      const server = socket.connectToServer();
+      let first = true;
+      socket.onMessage((message) => {
+        if (first) server.send(JSON.stringify({ id: 'early', type: 'subscribe', payload: { query: 'subscription { liveClassStatusChanged { id } }' } }));
+        first = false;
+        server.send(message);
+      });
+    });
+    const page = await context.newPage();
+    await stack.signIn(page, 'sam.student', '/app/courses/101');
+    await page.getByRole('alert').filter({ hasText: 'Live updates stopped (4401' }).waitFor({ timeout: 30_000 });
+    expect(new URL(page.url()).pathname).toBe('/app/courses/101');
+    await page.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
+  });
+
   it('sends the user to sign in, saying the session expired, when the token expires under an open page', async () => {
     const token = await stack.platform.tokenFor('sam.student', { expiresIn: 30 });
     const { page } = await openCourseAsStudent(token);
-    // The gateway closes the socket (4401) when the token expires; nothing else happens on the page.
+    // The gateway closes the socket (4440) when the token expires; nothing else happens on the page.
     await page.waitForURL((url) => url.pathname === '/app/sign-in', { timeout: 90_000 });
     expect(new URL(page.url()).searchParams.get('next')).toBe('/courses/101');
     await page.getByRole('alert').filter({ hasText: 'Your session has expired' }).waitFor();

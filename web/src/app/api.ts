@@ -10,7 +10,9 @@
  * subscriptions resubscribe; what changed while it was down was never sent,
  * so `liveUpdatesInterrupted` lets pages say so and a subscription's
  * `onResumed` lets them read their data again. A token refused over the
- * socket (4401 expired, 4403 refused) ends the session as a 401 does.
+ * socket (4440 expired, 4403 refused) ends the session as a 401 does; any
+ * other close (4401 included: the protocol's "subscribed before
+ * connection_ack", a client fault) only stops the live updates.
  */
 import { createClient, type Client } from 'graphql-ws';
 import { computed, ref, watch } from 'vue';
@@ -91,8 +93,9 @@ export async function request<TResult, TVariables>(
   return body.data;
 }
 
-/** graphql-ws close codes of a token the gateway no longer takes. */
-const SESSION_ENDED_CODES = [4401, 4403];
+/** The gateway's close codes for a token it no longer takes (gateway/subscriptions/close-codes.ts): not retried. */
+const SESSION_ENDED_CODES = [4440, 4403];
+const sessionEnded = (event: unknown) => SESSION_ENDED_CODES.includes((event as { code?: number })?.code ?? 0);
 const MAX_RETRY_WAIT_MS = 30_000;
 
 let client: Client | null = null;
@@ -121,11 +124,11 @@ function wsClient(): Client {
     connectionParams: () => (token.value ? { authorization: `Bearer ${token.value}` } : {}),
     retryAttempts: Number.POSITIVE_INFINITY,
     retryWait,
-    shouldRetry: () => true,
+    // Everything but an ended session (graphql-ws itself never retries its fatal codes, 4401 among them).
+    shouldRetry: (event) => !sessionEnded(event),
     on: {
       closed: (event) => {
-        const code = (event as { code?: number }).code;
-        if (code !== 1000 && !SESSION_ENDED_CODES.includes(code ?? 0)) socketDown.value = true;
+        if ((event as { code?: number }).code !== 1000 && !sessionEnded(event)) socketDown.value = true;
       },
       connected: (_socket, _payload, wasRetry) => {
         socketDown.value = false;
@@ -167,7 +170,7 @@ export function subscribe<TResult, TVariables>(
       },
       error: (error) => {
         end();
-        if (SESSION_ENDED_CODES.includes((error as { code?: number })?.code ?? 0)) return signOut();
+        if (sessionEnded(error)) return signOut();
         onError(error instanceof Error ? new ApiError('SUBSCRIPTION_ERROR', error.message) : new ApiError('SUBSCRIPTION_CLOSED', closeReason(error)));
       },
       complete: end,
