@@ -60,6 +60,8 @@ export interface ShareLinksTable {
   revoked_at: Date | null;
   download_count: Generated<number>;
   created_by: string;
+  /** The maker's Moodle user id (the User entity's id); null when the token had none or, for older links, the activity log did not name one. */
+  created_by_user: string | null;
   created_at: Generated<Date>;
   /** documents: served by us under /files/share/; nextcloud: a Nextcloud share (OCS API), served by Nextcloud. */
   provider: Generated<string>;

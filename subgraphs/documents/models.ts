@@ -65,6 +65,8 @@ export interface ShareLinkModel {
   revokedAt: Date | null;
   downloadCount: number;
   createdAt: Date;
+  /** The maker's Moodle user id, resolved to a User through federation; null when unknown. */
+  createdByUser: string | null;
   provider: 'documents' | 'nextcloud';
   /** Nextcloud's share id (provider nextcloud). */
   externalId: string | null;

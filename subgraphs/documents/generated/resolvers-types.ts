@@ -640,6 +640,8 @@ export type SearchSnippet = {
 export type ShareLink = {
   __typename?: 'ShareLink';
   createdAt: Scalars['DateTime']['output'];
+  /** Who made the link. Null when unknown: made with a token naming no Moodle user, or before makers were kept with links and absent from the document's activity. */
+  createdBy: Maybe<User>;
   /** Downloads served by us; always 0 for a Nextcloud share (Nextcloud serves it). */
   downloadCount: Scalars['Int']['output'];
   expiresAt: Scalars['DateTime']['output'];
@@ -1113,6 +1115,7 @@ export type SearchSnippetResolvers<ContextType = DocumentsContext, ParentType ex
 
 export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extends ResolversParentTypes['ShareLink'] = ResolversParentTypes['ShareLink']> = ResolversObject<{
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  createdBy?: Resolver<Maybe<ResolversTypes['User']>, ParentType, ContextType>;
   downloadCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   hasPassword?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
+import { shareLinkMakers } from './share-link-makers.js';
 import { fullTextSearch } from './full-text-search.js';
 
 export const documentsMigrations: Migrations = {
@@ -203,4 +204,5 @@ export const documentsMigrations: Migrations = {
       await db.schema.withSchema('documents').alterTable('upload_sessions').addColumn('staged_at', 'text').execute();
     },
   },
+  '0008-share-link-makers': shareLinkMakers,
 };

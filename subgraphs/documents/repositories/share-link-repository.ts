@@ -15,6 +15,7 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
     revokedAt: row.revoked_at,
     downloadCount: row.download_count,
     createdAt: row.created_at,
+    createdByUser: row.created_by_user,
     provider: row.provider as ShareLinkModel['provider'],
     externalId: row.external_id,
     externalUrl: row.external_url,
@@ -34,6 +35,7 @@ export class ShareLinkRepository {
       expiresAt: Date;
       passwordHash: string | null;
       createdBy: string;
+      createdByUser: string | null;
       provider?: 'documents' | 'nextcloud';
       externalId?: string;
       externalUrl?: string;
@@ -49,6 +51,7 @@ export class ShareLinkRepository {
         expires_at: link.expiresAt,
         password_hash: link.passwordHash,
         created_by: link.createdBy,
+        created_by_user: link.createdByUser,
         provider: link.provider ?? 'documents',
         external_id: link.externalId ?? null,
         external_url: link.externalUrl ?? null,

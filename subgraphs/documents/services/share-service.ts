@@ -98,6 +98,7 @@ export class ShareService {
           expiresAt,
           passwordHash,
           createdBy: this.viewer.userId,
+          createdByUser: this.viewer.moodleUserId ?? null,
           ...(external && { provider: 'nextcloud', externalId: external.id, externalUrl: external.url }),
         });
         await publishShareEvent(trx, 'documents.share.created', inserted, document, this.viewer.userId);

@@ -301,11 +301,10 @@ export type RotateCalendarFeedUrlMutation = { rotateCalendarFeedUrl: string };
 
 export type DocumentShareLinksQueryVariables = Exact<{
   id: string | number;
-  after?: string | null | undefined;
 }>;
 
 
-export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string }>, activity: { edges: Array<{ node: { action: string, shareLinkId: string | null, actor: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } } | null };
+export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string, createdBy: { id: string, fullName: string } | null }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -844,7 +843,7 @@ export const RotateCalendarFeedUrlDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<RotateCalendarFeedUrlMutation, RotateCalendarFeedUrlMutationVariables>;
 export const DocumentShareLinksDocument = new TypedDocumentString(`
-    query DocumentShareLinks($id: ID!, $after: String) {
+    query DocumentShareLinks($id: ID!) {
   document(id: $id) {
     id
     shareLinks {
@@ -855,21 +854,9 @@ export const DocumentShareLinksDocument = new TypedDocumentString(`
       revokedAt
       downloadCount
       createdAt
-    }
-    activity(first: 50, after: $after) {
-      edges {
-        node {
-          action
-          shareLinkId
-          actor {
-            id
-            fullName
-          }
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
+      createdBy {
+        id
+        fullName
       }
     }
   }
