@@ -6,28 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
-import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import { parseICalendar } from '../caldav/icalendar.js';
-import * as caldav from './caldav-client.js';
+import { startCalDAVHarness, USER_IDS, type CalDAVHarness } from './caldav-harness.js';
 
-const PASSWORD = 'tara-app-password';
-const TARA = '3';
-let radicale: RunningRadicale;
-let platform: TestPlatform;
-let accountId: string;
-let calendarUrl: string;
-
-const calendar = subgraphCaller(() => platform, 'calendar');
-const ok = async (query: string, variables?: Record<string, unknown>) => dataOf(await calendar('tara.teacher', query, variables));
-const auth = caldav.basicAuth('tara', PASSWORD);
-const remoteWith = async (text: string) => (await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes(text));
-const put = (name: string, lines: string[]) => caldav.remotePut(new URL(name, calendarUrl).toString(), [...lines, ''].join('\r\n'), auth);
-async function sync() {
-  const status = (await ok(`mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accountId })).syncCalDAV;
-  expect(status).toEqual({ state: 'IDLE', lastError: null });
-}
+let h: CalDAVHarness;
+const ok = (query: string, variables?: Record<string, unknown>) => h.ok('tara', query, variables);
+const remoteWith = (text: string) => h.remoteWith('tara', text);
+const put = (name: string, lines: string[]) => h.remotePut('tara', name, [...lines, ''].join('\r\n'));
+const sync = () => h.sync('tara');
 const eventTitled = async (title: string, from: string, to: string) =>
   (await ok(`query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end event { id title } } }`, { from, to })).calendarEvents.filter(
     (o: any) => o.event.title === title,
@@ -38,16 +24,11 @@ const master = (data: string) => data.split('BEGIN:VEVENT')[1]!.split('END:VEVEN
 const vcalendar = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example Corp.//Groupware 9.1//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 
 beforeAll(async () => {
-  radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
-  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  const { connectCalDAVAccount } = await ok(caldav.CONNECT_CALDAV, { url: radicale.url, username: 'tara', password: PASSWORD });
-  accountId = connectCalDAVAccount.id;
-  calendarUrl = connectCalDAVAccount.calendarUrl;
+  h = await startCalDAVHarness(['tara']);
   await sync();
 });
 afterAll(async () => {
-  await platform?.stop();
-  await radicale?.stop();
+  await h?.stop();
 });
 
 const WINDOWS_BERLIN = [
@@ -199,7 +180,7 @@ describe('objects written by other calendar apps', () => {
       'END:VCALENDAR',
     ]);
     await sync();
-    const FREE_BUSY = `query { freeBusy(userIds: ["${TARA}"], from: "2026-06-01T00:00:00Z", to: "2026-06-03T00:00:00Z") { busy { start end } } }`;
+    const FREE_BUSY = `query { freeBusy(userIds: ["${USER_IDS.tara}"], from: "2026-06-01T00:00:00Z", to: "2026-06-03T00:00:00Z") { busy { start end } } }`;
     expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([{ start: '2026-06-02T10:00:00.000Z', end: '2026-06-02T11:00:00.000Z' }]);
     // Shown all the same.
     expect(await eventTitled('Physics conference', '2026-06-01T00:00:00Z', '2026-06-03T00:00:00Z')).toHaveLength(1);
@@ -216,7 +197,7 @@ describe('objects written by other calendar apps', () => {
 
     // Made busy there: busy here.
     const apple = (await remoteWith('SUMMARY:Physics conference (Leipzig)'))!;
-    await caldav.remotePut(apple.href, apple.data.replace('TRANSP:TRANSPARENT', 'TRANSP:OPAQUE'), auth, apple.etag);
+    await h.remotePut('tara', apple.href, apple.data.replace('TRANSP:TRANSPARENT', 'TRANSP:OPAQUE'), apple.etag);
     await sync();
     expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([{ start: '2026-06-01T00:00:00.000Z', end: '2026-06-03T00:00:00.000Z' }]);
 
@@ -262,7 +243,7 @@ describe('objects written by other calendar apps', () => {
     expect(await starts('Lab rota')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-11T08:00:00.000Z', '2026-07-12T08:00:00.000Z']);
     expect(await starts('Reading group')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-08T07:00:00.000Z', '2026-07-09T07:00:00.000Z']);
     expect(await starts('Tutorial')).toEqual(['2026-07-06T07:00:00.000Z', '2026-07-08T07:00:00.000Z']);
-    const FREE_BUSY = `query { freeBusy(userIds: ["${TARA}"], from: "2026-07-07T00:00:00Z", to: "2026-07-08T00:00:00Z") { busy { start end } } }`;
+    const FREE_BUSY = `query { freeBusy(userIds: ["${USER_IDS.tara}"], from: "2026-07-07T00:00:00Z", to: "2026-07-08T00:00:00Z") { busy { start end } } }`;
     expect((await ok(FREE_BUSY)).freeBusy[0].busy).toEqual([]);
   });
 

@@ -7,37 +7,15 @@
  * Bheem's changes in place. It once lost every property Bheem does not model.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
-import * as caldav from './caldav-client.js';
+import { startCalDAVHarness, unfolded, type CalDAVHarness } from './caldav-harness.js';
 
-const PASSWORD = 'tara-app-password';
-let radicale: RunningRadicale;
-let platform: TestPlatform;
-let accountId: string;
-let calendarUrl: string;
-
-const calendar = subgraphCaller(() => platform, 'calendar');
-const ok = async (query: string, variables?: Record<string, unknown>) => dataOf(await calendar('tara.teacher', query, variables));
-const auth = caldav.basicAuth('tara', PASSWORD);
-const unfolded = (data: string) => data.replace(/\r\n[ \t]/g, '');
-async function sync() {
-  const status = (await ok(`mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accountId })).syncCalDAV;
-  expect(status).toEqual({ state: 'IDLE', lastError: null });
-}
-
+let h: CalDAVHarness;
 beforeAll(async () => {
-  radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
-  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  const { connectCalDAVAccount } = await ok(caldav.CONNECT_CALDAV, { url: radicale.url, username: 'tara', password: PASSWORD });
-  accountId = connectCalDAVAccount.id;
-  calendarUrl = connectCalDAVAccount.calendarUrl;
-  await sync();
+  h = await startCalDAVHarness(['tara']);
+  await h.sync('tara');
 });
 afterAll(async () => {
-  await platform?.stop();
-  await radicale?.stop();
+  await h?.stop();
 });
 
 const APP_SERIES = [
@@ -56,8 +34,9 @@ const APP_SERIES = [
 ];
 
 it('keeps what the apps set (properties, reminders, an override\u2019s own) when Bheem pushes its edit', async () => {
-  await caldav.remotePut(
-    new URL('apple-planning.ics', calendarUrl).toString(),
+  await h.remotePut(
+    'tara',
+    'apple-planning.ics',
     [
       'BEGIN:VCALENDAR',
       'VERSION:2.0',
@@ -99,17 +78,16 @@ it('keeps what the apps set (properties, reminders, an override\u2019s own) when
       'END:VCALENDAR',
       '',
     ].join('\r\n'),
-    auth,
   );
-  await sync();
-  const { calendarEvents } = await ok(`{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { id title } } }`);
+  await h.sync('tara');
+  const { calendarEvents } = await h.ok('tara', `{ calendarEvents(from: "2026-05-04T00:00:00Z", to: "2026-05-05T00:00:00Z") { event { id title } } }`);
   const planning = calendarEvents.find((o: any) => o.event.title === 'Planning').event;
 
-  const pushed = async () => unfolded((await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes('UID:apple-planning-1'))!.data);
+  const pushed = async () => unfolded((await h.remoteWith('tara', 'UID:apple-planning-1'))!.data);
 
   // Renamed here: the series and its override (its own VEVENT under the UID) keep what the app set.
-  await ok(`mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Planning (Q2)" }) { id } }`, { id: planning.id });
-  await sync();
+  await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Planning (Q2)" }) { id } }`, { id: planning.id });
+  await h.sync('tara');
   const [renamed, override] = (await pushed()).split('BEGIN:VEVENT').slice(1);
   expect(renamed).toContain('SUMMARY:Planning (Q2)\r\n');
   for (const line of APP_SERIES) expect(renamed).toContain(`${line}\r\n`);
@@ -120,11 +98,11 @@ it('keeps what the apps set (properties, reminders, an override\u2019s own) when
   expect(override).not.toContain('X-APPLE-TRAVEL-DURATION');
 
   // Moved an hour later and renamed again here.
-  await ok(`mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`, {
+  await h.ok('tara', `mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`, {
     id: planning.id,
     input: { title: 'Planning (Q3)', start: '2026-05-04T09:00:00Z', end: '2026-05-04T10:00:00Z' },
   });
-  await sync();
+  await h.sync('tara');
   const data = await pushed();
   const series = data.split('BEGIN:VEVENT')[1]!;
   // Bheem's edit is there.

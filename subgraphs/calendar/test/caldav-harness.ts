@@ -16,9 +16,9 @@ import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import * as caldav from './caldav-client.js';
 
-/** Demo users by the short names tests give them (platform/demo/demo-ids.ts). */
-export const DEMO_USERS = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', admin: 'admin' } as const;
-export const USER_IDS = { tara: '3', ravi: '4', neil: '7', admin: '2' } as const;
+/** Demo users by the short names tests give them (platform/demo/demo-ids.ts): teachers, a student, a manager and an admin. */
+export const DEMO_USERS = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', maya: 'maya.manager', admin: 'admin' } as const;
+export const USER_IDS = { tara: '3', ravi: '4', neil: '7', maya: '8', admin: '2' } as const;
 export type Person = keyof typeof DEMO_USERS;
 
 export interface CalDAVRequest {
@@ -29,6 +29,7 @@ export interface CalDAVRequest {
 export interface CalDAVHarness {
   readonly platform: TestPlatform;
   readonly radicale: RunningRadicale;
+  /** The CalDAV accounts of the people the harness was started with (anyone else may still call GraphQL). */
   readonly accounts: Record<Person, { id: string; calendarUrl: string }>;
   /** Requests the platform sent to Radicale (only with `countRequests`). */
   readonly requests: CalDAVRequest[];
@@ -66,6 +67,7 @@ async function countingProxy(target: string, seen: CalDAVRequest[], before: () =
   return { url: `http://127.0.0.1:${port}/`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** `people`: whose calendar app is connected (a Radicale user and an account each). */
 export async function startCalDAVHarness(people: readonly Person[], options: { countRequests?: boolean } = {}): Promise<CalDAVHarness> {
   const radicale = await startRadicale(people.map((person) => ({ username: person, password: password(person) })));
   const requests: CalDAVRequest[] = [];

@@ -5,38 +5,22 @@
  * busy time, on every way out. The class travels back with Bheem's pushes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
-import * as caldav from './caldav-client.js';
+import { startCalDAVHarness, USER_IDS, type CalDAVHarness, type Person } from './caldav-harness.js';
 
-const PASSWORD = 'tara-app-password';
-const TARA = '3';
-let radicale: RunningRadicale;
-let platform: TestPlatform;
-let accountId: string;
-let calendarUrl: string;
-
-const calendar = subgraphCaller(() => platform, 'calendar');
-const as = async (user: string, query: string, variables?: Record<string, unknown>) => dataOf(await calendar(user, query, variables));
-const auth = caldav.basicAuth('tara', PASSWORD);
-const put = (name: string, lines: string[]) => caldav.remotePut(new URL(name, calendarUrl).toString(), [...lines, ''].join('\r\n'), auth);
-async function sync() {
-  const status = (await as('tara.teacher', `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accountId })).syncCalDAV;
-  expect(status).toEqual({ state: 'IDLE', lastError: null });
-}
+let h: CalDAVHarness;
+const put = (name: string, lines: string[]) => h.remotePut('tara', name, [...lines, ''].join('\r\n'));
 const FROM = '2026-07-01T00:00:00Z';
 const TO = '2026-07-10T00:00:00Z';
 const EVENT_FIELDS = 'id externalId title description location metadata participants { externalEmail externalName }';
-const occurrences = async (user: string) =>
+const occurrences = async (user: Person) =>
   (
-    await as(user, `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end participants { externalEmail } event { ${EVENT_FIELDS} } } }`, {
+    await h.ok(user, `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end participants { externalEmail } event { ${EVENT_FIELDS} } } }`, {
       from: FROM,
       to: TO,
     })
   ).calendarEvents.filter((o: any) => o.event.externalId?.endsWith('@nextcloud'));
-const entity = async (user: string, id: string) =>
-  (await as(user, `query($r: [_Any!]!) { _entities(representations: $r) { ... on CalendarEvent { ${EVENT_FIELDS} } } }`, { r: [{ __typename: 'CalendarEvent', id }] }))
+const entity = async (user: Person, id: string) =>
+  (await h.ok(user, `query($r: [_Any!]!) { _entities(representations: $r) { ... on CalendarEvent { ${EVENT_FIELDS} } } }`, { r: [{ __typename: 'CalendarEvent', id }] }))
     ._entities[0];
 
 const object = (uid: string, klass: string, day: string) => [
@@ -59,23 +43,18 @@ const object = (uid: string, klass: string, day: string) => [
 ];
 
 beforeAll(async () => {
-  radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
-  platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  const { connectCalDAVAccount } = await as('tara.teacher', caldav.CONNECT_CALDAV, { url: radicale.url, username: 'tara', password: PASSWORD });
-  accountId = connectCalDAVAccount.id;
-  calendarUrl = connectCalDAVAccount.calendarUrl;
+  h = await startCalDAVHarness(['tara']);
   await put('private.ics', object('private-1@nextcloud', 'PRIVATE', '02'));
   await put('confidential.ics', object('confidential-1@nextcloud', 'CONFIDENTIAL', '03'));
-  await sync();
+  await h.sync('tara');
 });
 afterAll(async () => {
-  await platform?.stop();
-  await radicale?.stop();
+  await h?.stop();
 });
 
 describe('private and confidential events of a synced calendar', () => {
   it('the owner sees them in full', async () => {
-    const own = await occurrences('tara.teacher');
+    const own = await occurrences('tara');
     expect(own.map((o: any) => o.event.title)).toEqual(['Therapy session PRIVATE', 'Therapy session CONFIDENTIAL']);
     for (const o of own) {
       expect(o.event.description).toBe('Dr. Weiss, second floor');
@@ -85,7 +64,7 @@ describe('private and confidential events of a synced calendar', () => {
   });
 
   it('admins and managers see only a busy time: no title, description, location or attendees', async () => {
-    for (const user of ['admin', 'maya.manager']) {
+    for (const user of ['admin', 'maya'] as const) {
       const seen = await occurrences(user);
       expect(seen.map((o: any) => [o.start, o.end])).toEqual([
         ['2026-07-02T09:00:00.000Z', '2026-07-02T10:00:00.000Z'],
@@ -105,8 +84,8 @@ describe('private and confidential events of a synced calendar', () => {
 
   it('free/busy still counts them as busy', async () => {
     const [tara] = (
-      await as('admin', `query($u: [ID!]!, $from: DateTime!, $to: DateTime!) { freeBusy(userIds: $u, from: $from, to: $to) { busy { start end } } }`, {
-        u: [TARA],
+      await h.ok('admin', `query($u: [ID!]!, $from: DateTime!, $to: DateTime!) { freeBusy(userIds: $u, from: $from, to: $to) { busy { start end } } }`, {
+        u: [USER_IDS.tara],
         from: FROM,
         to: TO,
       })
@@ -120,10 +99,10 @@ describe('private and confidential events of a synced calendar', () => {
   });
 
   it('a change made here goes back to the calendar with its CLASS', async () => {
-    const [own] = await occurrences('tara.teacher');
-    await as('tara.teacher', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Therapy (moved room)" }) { id } }`, { id: own.event.id });
-    await sync();
-    const pushed = (await caldav.remoteObjects(calendarUrl, auth)).find((o) => o.data.includes('SUMMARY:Therapy (moved room)'))!;
+    const [own] = await occurrences('tara');
+    await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Therapy (moved room)" }) { id } }`, { id: own.event.id });
+    await h.sync('tara');
+    const pushed = (await h.remoteWith('tara', 'SUMMARY:Therapy (moved room)'))!;
     expect(pushed.data).toMatch(/^CLASS:PRIVATE\r?$/m);
     expect((await occurrences('admin'))[0].event.title).toBe('Busy');
   });
