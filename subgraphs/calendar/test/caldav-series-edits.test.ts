@@ -22,6 +22,7 @@ afterAll(async () => {
 
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
   updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
+const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
 const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) {
@@ -232,7 +233,6 @@ describe('this and following moved to another weekday (a BYDAY=MO series, as Nex
 
 describe('a series moved keeps its edited occurrences', () => {
   const CANCEL = `mutation($id: ID!, $occurrence: DateTime) { cancelCalendarEvent(id: $id, scope: THIS, occurrence: $occurrence) { id } }`;
-  const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
 
   /** Six Mondays from 15 March 2027 at 10:00 Berlin (over the change to summer time); the 2nd in room 9, ravi out on the 3rd, the 4th cancelled. */
   async function editedSeries(title: string): Promise<string> {
@@ -318,5 +318,63 @@ describe('a series moved keeps its edited occurrences', () => {
     expect(appSaved).toBe(true);
     await expectMovedToEleven('Dynamics lab');
     await expectCopiesMoved('Dynamics lab');
+  });
+});
+
+describe('the organiser\u2019s app changes what was answered or edited here', () => {
+  /** The organiser's copy as an app saves it with the series' VEVENT changed by `edit` and the overrides `keep` accepts. */
+  async function editInApp(title: string, edit: (series: string) => string, keep: (override: string) => boolean = () => true) {
+    const copy = (await h.remoteWith('tara', `SUMMARY:${title}`))!;
+    const [series, ...overrides] = veventsOf(copy.data);
+    const text = unfolded(copy.data);
+    const head = text.slice(0, text.indexOf('BEGIN:VEVENT'));
+    const events = [edit(series!), ...overrides.filter(keep)].join('');
+    await h.remotePut('tara', copy.href, editedByApp(`${head}${events}END:VCALENDAR\r\n`), copy.etag);
+    await h.sync('tara');
+    await h.sync('ravi');
+  }
+
+  it('an occurrence ravi declined, deleted there (EXDATE): gone for both, in both calendars', async () => {
+    const id = await weeklySeries('Chemistry lab', '2027-05-03');
+    await h.ok('ravi', DECLINE_ONE, { id, occurrence: '2027-05-17T08:00:00Z' });
+    await h.sync('tara');
+    await h.sync('ravi');
+    await editInApp(
+      'Chemistry lab',
+      (series) => series.replace('END:VEVENT', 'EXDATE;TZID=Europe/Berlin:20270517T100000\r\nEND:VEVENT'),
+      (override) => !override.includes('RECURRENCE-ID;TZID=Europe/Berlin:20270517T100000'),
+    );
+    for (const person of ['tara', 'ravi'] as const) {
+      const seen = await occurrencesOf(person, 'Chemistry lab', '2027-05-01T00:00:00Z', '2027-07-01T00:00:00Z');
+      expect(seen.map((o) => o.start)).toEqual(['2027-05-03', '2027-05-10', '2027-05-24', '2027-05-31', '2027-06-07'].map((day) => `${day}T08:00:00.000Z`));
+      const data = unfolded((await h.remoteWith(person, 'SUMMARY:Chemistry lab'))!.data);
+      expect(data).toContain('EXDATE;TZID=Europe/Berlin:20270517T100000');
+      expect(data).not.toContain('RECURRENCE-ID;TZID=Europe/Berlin:20270517T100000');
+    }
+  });
+
+  it('a series made all-day there keeps its edited occurrence and ravi\u2019s answer to another, on their days', async () => {
+    const id = await weeklySeries('Field trip', '2027-10-04');
+    await h.ok('tara', UPDATE, { id, input: { location: 'Quarry' }, scope: 'THIS', occurrence: '2027-10-11T08:00:00Z' });
+    await h.ok('ravi', DECLINE_ONE, { id, occurrence: '2027-10-18T08:00:00Z' });
+    await h.sync('tara');
+    await h.sync('ravi');
+    // As Thunderbird writes it: DATE values, the overrides' RECURRENCE-IDs left as they were.
+    await editInApp('Field trip', (series) =>
+      series.replace('DTSTART;TZID=Europe/Berlin:20271004T100000', 'DTSTART;VALUE=DATE:20271004').replace('DTEND;TZID=Europe/Berlin:20271004T110000', 'DTEND;VALUE=DATE:20271005'),
+    );
+    for (const person of ['tara', 'ravi'] as const) {
+      const seen = await occurrencesOf(person, 'Field trip', '2027-10-01T00:00:00Z', '2027-11-15T00:00:00Z');
+      expect(seen.map((o) => [o.start, o.event.location])).toEqual([
+        ['2027-10-04T00:00:00.000Z', null],
+        ['2027-10-11T00:00:00.000Z', 'Quarry'],
+        ['2027-10-18T00:00:00.000Z', null],
+        ['2027-10-25T00:00:00.000Z', null],
+        ['2027-11-01T00:00:00.000Z', null],
+        ['2027-11-08T00:00:00.000Z', null],
+      ]);
+      expect(seen[2].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'DECLINED' });
+      expect(seen[3].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
+    }
   });
 });
