@@ -53,10 +53,8 @@ function cutOff(request: IncomingMessage, response: ServerResponse): void {
  * some virtual machines (0.7 µs on the bench's).
  */
 class ArrivingRequests {
-  private requests: (IncomingMessage | undefined)[] = [];
-  private responses: (ServerResponse | undefined)[] = [];
-  /** The sweep each entry came after. */
-  private stamps: number[] = [];
+  /** Oldest first from `head`; a slot is emptied when its entry leaves or moves to the back. */
+  private entries: (ArrivingRequest | undefined)[] = [];
   private head = 0;
   private sweeps = 0;
   /** Sweeps after which an entry is surely past the bound (each comes at least `intervalMs` after the last). */
@@ -67,60 +65,54 @@ class ArrivingRequests {
   }
 
   add(request: IncomingMessage, response: ServerResponse): void {
-    this.requests.push(request);
-    this.responses.push(response);
-    this.stamps.push(this.sweeps);
-    for (let looked = 0; looked < 2 && this.head < this.requests.length - 1; looked++) {
+    const { entries } = this;
+    entries.push({ request, response, sweep: this.sweeps });
+    for (let looked = 0; looked < 2 && this.head < entries.length - 1; looked++) {
       const index = this.head++;
-      const request = this.requests[index];
-      if (request && !settled(request, this.responses[index]!)) {
-        this.requests.push(this.requests[index]);
-        this.responses.push(this.responses[index]);
-        this.stamps.push(this.stamps[index]!);
-      }
-      this.requests[index] = undefined;
-      this.responses[index] = undefined;
+      const entry = entries[index];
+      entries[index] = undefined;
+      if (entry && !settled(entry)) entries.push(entry);
     }
-    if (this.head >= 64 && this.head * 2 >= this.requests.length) this.compact();
+    if (this.head >= 64 && this.head * 2 >= entries.length) this.compact();
   }
 
   /** Cuts the requests past their deadline and forgets the finished ones. */
   sweep(): void {
     this.sweeps++;
-    for (let index = this.head; index < this.requests.length; index++) {
-      const request = this.requests[index];
-      const response = this.responses[index];
-      if (!request || !response) continue;
-      if (settled(request, response)) {
-        this.requests[index] = undefined;
-        this.responses[index] = undefined;
-      } else if (this.sweeps - this.stamps[index]! >= this.expiresAfter) {
-        this.requests[index] = undefined;
-        this.responses[index] = undefined;
-        cutOff(request, response);
+    const { entries } = this;
+    for (let index = this.head; index < entries.length; index++) {
+      const entry = entries[index];
+      if (!entry) continue;
+      if (settled(entry)) entries[index] = undefined;
+      else if (this.sweeps - entry.sweep >= this.expiresAfter) {
+        entries[index] = undefined;
+        cutOff(entry.request, entry.response);
       }
     }
     this.compact();
   }
 
   private compact(): void {
+    const { entries } = this;
     let kept = 0;
-    for (let index = this.head; index < this.requests.length; index++) {
-      if (!this.requests[index]) continue;
-      this.requests[kept] = this.requests[index];
-      this.responses[kept] = this.responses[index];
-      this.stamps[kept] = this.stamps[index]!;
-      kept++;
+    for (let index = this.head; index < entries.length; index++) {
+      const entry = entries[index];
+      if (entry) entries[kept++] = entry;
     }
-    this.requests.length = kept;
-    this.responses.length = kept;
-    this.stamps.length = kept;
+    entries.length = kept;
     this.head = 0;
   }
 }
 
+interface ArrivingRequest {
+  request: IncomingMessage;
+  response: ServerResponse;
+  /** The sweep it came after. */
+  sweep: number;
+}
+
 /** In, gone, or answered (the old per-request timer was cleared on the response's close). */
-function settled(request: IncomingMessage, response: ServerResponse): boolean {
+function settled({ request, response }: ArrivingRequest): boolean {
   return request.complete || request.destroyed || response.closed;
 }
 
