@@ -13,9 +13,6 @@ import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { MdlEvent } from '../database.js';
 import { unixNow, type AcademyDb } from './academy-db.js';
 
-/** The component of our notifications (their message provider); course events name none (see above). */
-export const MEET_COMPONENT = 'local_bheem_meet';
-
 export interface LiveClassEventFields {
   name: string;
   description: string;

@@ -3,12 +3,25 @@
  * processor is on: a row in `mdl_notifications` and one in
  * `mdl_message_popup_notifications` naming it, which is what the bell
  * (message_popup\api::get_popup_notifications) reads.
+ *
+ * Each names the message provider it came through (component, eventtype).
+ * No plugin of ours is installed in Moodle, so they come through one of
+ * core's (lib/db/messages.php): `moodle`/`coursecontentupdated`, "Course
+ * content updated", the provider Moodle's own notices of new or changed
+ * course content use. Every Moodle has it, a user's notification
+ * preferences list it, and the bell shows it as it shows Moodle's own (its
+ * popup gives activity modules, `mod_*`, their icon, and anything else
+ * core's marker). Which notice it is (scheduled, reminder, ...) is in
+ * `customdata`, Moodle's JSON for a notification's extra facts.
  */
 import type { Insertable } from 'kysely';
 import type { MdlNotifications } from '../database.js';
 import type { AcademyDb } from './academy-db.js';
 
 export type NewNotification = Insertable<MdlNotifications>;
+
+/** The core message provider live-class notices come through (see above). */
+export const NOTICE_PROVIDER = { component: 'moodle', eventtype: 'coursecontentupdated' } as const;
 
 export interface WrittenNotification {
   id: string;

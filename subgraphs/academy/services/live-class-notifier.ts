@@ -11,9 +11,8 @@ import type { DomainEvent } from '../../../platform/events/publish-event.js';
 import type { CourseModel } from '../models.js';
 import { unixNow, type AcademyDb } from '../repositories/academy-db.js';
 import { EnrolmentRepository } from '../repositories/enrolment-repository.js';
-import { MEET_COMPONENT } from '../repositories/moodle-event-repository.js';
 import { MoodleConfigRepository } from '../repositories/moodle-config-repository.js';
-import { NotificationRepository, type NewNotification } from '../repositories/notification-repository.js';
+import { NOTICE_PROVIDER, NotificationRepository, type NewNotification } from '../repositories/notification-repository.js';
 import { UserRepository } from '../repositories/user-repository.js';
 import { classUrl } from './class-links.js';
 import { liveClassNotice, type LiveClassNoticeFacts } from './live-class-notices.js';
@@ -62,7 +61,9 @@ export class LiveClassNotifier {
     const addressees = course.visible ? participants : participants.filter((participant) => participant.role === 'TEACHER');
     const recipients = [...new Set(addressees.map((participant) => participant.id))].filter((id) => id !== actor);
     if (recipients.length === 0) return 0;
-    if (options.once && (await this.notifications.sentTo(recipients[0]!, MEET_COMPONENT, facts.kind, customdata))) return 0;
+    // Which notice this is travels in customdata (the provider is core's, the same for all): also the dedupe key.
+    const noticeData = JSON.stringify({ ...(JSON.parse(customdata) as object), notice: facts.kind });
+    if (options.once && (await this.notifications.sentTo(recipients[0]!, NOTICE_PROVIDER.component, NOTICE_PROVIDER.eventtype, noticeData))) return 0;
 
     const [site, userZones] = await Promise.all([this.site.timeZones(), this.users.timeZones(recipients)]);
     const audience = {
@@ -81,12 +82,11 @@ export class LiveClassNotifier {
         useridto,
         ...notice,
         fullmessageformat: 2, // FORMAT_PLAIN; the HTML body is in fullmessagehtml
-        component: MEET_COMPONENT,
-        eventtype: facts.kind,
+        ...NOTICE_PROVIDER,
         contexturl: audience.classUrl,
         contexturlname: facts.title,
         timecreated: now,
-        customdata,
+        customdata: noticeData,
       };
     });
     const written = await this.notifications.insertMany(rows);

@@ -58,7 +58,7 @@ const notices = async (liveClassId: string, kind: string) =>
   moodle
     .selectFrom('mdl_notifications')
     .selectAll()
-    .where('eventtype', '=', kind)
+    .where(sql<boolean>`customdata::jsonb ->> 'notice' = ${kind}`)
     .where(sql<boolean>`customdata::jsonb ->> 'liveclassid' = ${liveClassId}`)
     .orderBy('useridto')
     .execute();
@@ -135,7 +135,8 @@ describe('live classes in Moodle', () => {
     expect(recipients(sent)).toEqual(['5', '6']);
     expect(sent[0]).toMatchObject({
       useridfrom: '3',
-      component: 'local_bheem_meet',
+      component: 'moodle',
+      eventtype: 'coursecontentupdated',
       contexturl: link,
       contexturlname: 'Friction & drag',
       fullmessageformat: 2,
@@ -273,7 +274,11 @@ describe('live classes in Moodle', () => {
 
     expect(await courseEvents(forgedClass)).toEqual([]);
     expect(await courseEvents(globexClass)).toEqual([globexEvent]);
-    const globexNotices = await moodle.selectFrom('mdl_notifications').select(['useridto', 'eventtype']).where('useridto', 'in', ['20', '21', '22']).execute();
-    expect(globexNotices).toEqual([{ useridto: '22', eventtype: 'liveclass_scheduled' }]);
+    const globexNotices = await moodle
+      .selectFrom('mdl_notifications')
+      .select(['useridto', sql<string>`customdata::jsonb ->> 'notice'`.as('notice')])
+      .where('useridto', 'in', ['20', '21', '22'])
+      .execute();
+    expect(globexNotices).toEqual([{ useridto: '22', notice: 'liveclass_scheduled' }]);
   });
 });
