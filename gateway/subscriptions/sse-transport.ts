@@ -18,6 +18,17 @@
  * `maxBufferedBytes` unsent) gets a last event saying so (extensions.code
  * SUBSCRIBER_TOO_SLOW), the stream completes, and the connection is cut if
  * the client has not read that far within `closeTimeoutMs`.
+ *
+ * Liveness: SSE gives the client no way to answer, so a gone peer shows
+ * only in TCP. A comment line every `keepAliveMs` (which also keeps proxies
+ * from timing the stream out); a stream whose bytes have waited unsent for
+ * `stallTimeoutMs` (its reader stopped, its buffers are full) is cut; and
+ * TCP keep-alive probes (after `keepAliveMs` idle) end the connection of a
+ * host that stopped answering between writes. What none of these bounds: a
+ * host gone while a write was in flight is given up by the kernel's
+ * retransmissions (net.ipv4.tcp_retries2, about 15 min by default), and a
+ * proxy that keeps reading but stops forwarding looks alive to the gateway
+ * (its own send timeout, nginx's proxy_send_timeout, ends it).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -48,8 +59,10 @@ export interface SseTransportOptions {
   maxBufferedBytes?: number;
   /** How long a client let go has to read up to the reason before its connection is cut. Default 30 s. */
   closeTimeoutMs?: number;
-  /** Comment lines keep proxies from timing the stream out. Default 12 s. */
+  /** Comment lines keep proxies from timing the stream out; also the TCP keep-alive idle time. Default 12 s. */
   keepAliveMs?: number;
+  /** How long written bytes may wait unsent (the client reads nothing) before the stream is cut. Default 30 s. */
+  stallTimeoutMs?: number;
   /** Queries and mutations (streamed-queries.ts); without it only subscriptions are served. */
   queries?: StreamedQueries;
   /** GATEWAY_REQUEST_TIMEOUT_MS, for queries (pipeline/request-deadline.ts). Default 15 s. */
@@ -141,7 +154,17 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
       release();
       throw error;
     }
-    const pinger = setInterval(() => write(PING), options.keepAliveMs ?? 12_000);
+    const keepAliveMs = options.keepAliveMs ?? 12_000;
+    const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
+    request.socket.setKeepAlive(true, keepAliveMs);
+    // Since when bytes have waited unsent with no drain: the reader is stalled, or gone behind full buffers.
+    let stalledSince: number | undefined;
+    response.on('drain', () => (stalledSince = undefined));
+    const pinger = setInterval(() => {
+      if (response.writableLength === 0) stalledSince = undefined;
+      else if ((stalledSince ??= Date.now()) <= Date.now() - stallTimeoutMs) return void response.destroy();
+      write(PING);
+    }, keepAliveMs);
     const cancelExpiry = onTokenExpiry(token!, () =>
       stream.end(new EventMessage({ data: null, errors: [{ message: 'Token expired: subscribe again with a fresh token', extensions: { code: 'UNAUTHENTICATED' } }] as never })),
     );

@@ -57,12 +57,24 @@ export function startGatewaySubscriptions(options: GatewaySubscriptionsOptions):
   });
   engines.add(engine);
   const { pipeline, trust } = options;
-  const websocket = serveWebSocket({ server: options.server, engine, pipeline, trust, log, queries: options.queries });
+  const { wsPingIntervalMs, wsPongTimeoutMs, ssePingIntervalMs, sseStallTimeoutMs } = options.config.gateway;
+  const websocket = serveWebSocket({
+    server: options.server,
+    engine,
+    pipeline,
+    trust,
+    log,
+    queries: options.queries,
+    pingIntervalMs: wsPingIntervalMs,
+    pongTimeoutMs: wsPongTimeoutMs,
+  });
   const handleSse = createSseHandler({
     engine,
     pipeline,
     trust,
     maxQueuedEvents: options.maxQueuedEvents,
+    keepAliveMs: ssePingIntervalMs,
+    stallTimeoutMs: sseStallTimeoutMs,
     queries: options.queries,
     requestTimeoutMs: options.config.gateway.requestTimeoutMs,
   });

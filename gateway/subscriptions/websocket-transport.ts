@@ -30,6 +30,7 @@ import type { Checked, SubscribeRequest, SubscriptionEngine } from './subscripti
 import type { RunQuery, StreamedQueries } from './streamed-queries.js';
 import type { SubscriptionPlan } from './subscription-planner.js';
 import { formatErrors } from './execute-event.js';
+import { keepSocketAlive } from './socket-liveness.js';
 import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
 
 export interface WebSocketTransportOptions {
@@ -48,12 +49,13 @@ export interface WebSocketTransportOptions {
   /** Largest client message. Default 64 KiB. */
   maxPayloadBytes?: number;
   /**
-   * How often each client is pinged (and dropped when it does not answer
-   * within as long). Default 30 s: a ping is a write and a read per client,
-   * so with 10,000 clients graphql-ws's 12 s default costs a few percent of
-   * a core doing nothing but pinging.
+   * How often each client is pinged. Default 30 s: a ping is a write and a
+   * read per client, so with 10,000 clients graphql-ws's 12 s default costs
+   * a few percent of a core doing nothing but pinging.
    */
-  keepAliveMs?: number;
+  pingIntervalMs?: number;
+  /** How long a ping may go unanswered before the client counts as gone (socket-liveness.ts). Default 10 s. */
+  pongTimeoutMs?: number;
   /** Queries over the socket (@defer's parts as `next` messages); without it only subscriptions are served. */
   queries?: StreamedQueries;
 }
@@ -127,10 +129,14 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
     handleProtocols: (protocols) => handleProtocols(protocols),
   });
   const connections = new WeakMap<WebSocket, Connection>();
+  const liveness = { intervalMs: options.pingIntervalMs ?? 30_000, timeoutMs: options.pongTimeoutMs ?? 10_000 };
 
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((request.url ?? '/').split('?')[0] !== path) return void socket.destroy();
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      keepSocketAlive(ws, liveness);
+      wss.emit('connection', ws, request);
+    });
   };
   server.on('upgrade', onUpgrade);
 
@@ -238,7 +244,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
       },
     },
     wss,
-    options.keepAliveMs ?? 30_000,
+    0, // graphql-ws's own keep-alive (a pong wait as long as the interval) is replaced by socket-liveness.ts
   );
 
   return {

@@ -64,6 +64,14 @@ export interface GatewayConfig {
   maxQueuedPlans: number;
   /** Idle time allowed to a forwarded request (/files, webhooks...) before it is cut (GATEWAY_FORWARD_TIMEOUT_MS, default 30000). */
   forwardTimeoutMs: number;
+  /** graphql-ws: how often each client is pinged (GATEWAY_WS_PING_INTERVAL_MS, default 30000; 0: never). */
+  wsPingIntervalMs: number;
+  /** graphql-ws: how long a ping may go unanswered before the socket is dropped (GATEWAY_WS_PONG_TIMEOUT_MS, default 10000). */
+  wsPongTimeoutMs: number;
+  /** SSE: how often a comment line is written to each stream (GATEWAY_SSE_PING_INTERVAL_MS, default 12000). */
+  ssePingIntervalMs: number;
+  /** SSE: how long written bytes may wait unsent, the client reading nothing, before it counts as gone (GATEWAY_SSE_STALL_TIMEOUT_MS, default 30000). */
+  sseStallTimeoutMs: number;
   /** Subscriptions open at once on one graphql-ws connection (GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, default 50; 0: no cap). */
   maxSubscriptionsPerConnection: number;
   /** Subscriptions open at once per user, over every transport (GATEWAY_MAX_SUBSCRIPTIONS_PER_USER, default 200; 0: no cap). */
@@ -156,6 +164,10 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
     requestTimeoutMs: int(env, 'GATEWAY_REQUEST_TIMEOUT_MS', 15_000),
     maxQueuedPlans: int(env, 'GATEWAY_MAX_QUEUED_PLANS', 256),
     forwardTimeoutMs: int(env, 'GATEWAY_FORWARD_TIMEOUT_MS', 30_000),
+    wsPingIntervalMs: int(env, 'GATEWAY_WS_PING_INTERVAL_MS', 30_000),
+    wsPongTimeoutMs: int(env, 'GATEWAY_WS_PONG_TIMEOUT_MS', 10_000),
+    ssePingIntervalMs: int(env, 'GATEWAY_SSE_PING_INTERVAL_MS', 12_000),
+    sseStallTimeoutMs: int(env, 'GATEWAY_SSE_STALL_TIMEOUT_MS', 30_000),
     maxSubscriptionsPerConnection: int(env, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION', 50),
     maxSubscriptionsPerUser: int(env, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_USER', 200),
     metricsPort: metricsPort(env.GATEWAY_METRICS_PORT, production),
