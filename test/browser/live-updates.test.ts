@@ -45,7 +45,8 @@ async function scheduleClass(title: string): Promise<string> {
   return scheduled.data.scheduleLiveClass.id;
 }
 
-const statusOf = (page: Page, id: string) => page.locator(`li[data-class-id="${id}"]`).getByTestId('status');
+/** The status badge's words, as the page shows them. */
+const statusOf = (page: Page, id: string) => page.locator(`li[data-class-id="${id}"]`).getByTestId('status').locator('.badge');
 
 async function openCourseAsStudent(token?: string): Promise<{ page: Page; sockets: Awaited<ReturnType<typeof cuttableSockets>> }> {
   const context = await stack.newContext(PHONE);
@@ -64,7 +65,7 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
   it('after a dropped WebSocket, shows what changed while it was down, and follows new changes again', async () => {
     const { page, sockets } = await openCourseAsStudent();
     const cancelled = await scheduleClass(`Cancelled during the outage ${Date.now()}`);
-    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 30_000 }).toBe('SCHEDULED');
+    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 30_000 }).toBe('Scheduled');
 
     // The page's socket is closed when cut() returns: what happens now never reaches it through the old socket.
     await sockets.cut();
@@ -74,9 +75,9 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
     expect(cancel.errors).toBeUndefined();
     sockets.restore();
 
-    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 60_000 }).toBe('CANCELLED');
+    await expect.poll(() => statusOf(page, cancelled).innerText(), { timeout: 60_000 }).toBe('Cancelled');
     const after = await scheduleClass(`After the outage ${Date.now()}`);
-    await expect.poll(() => statusOf(page, after).innerText(), { timeout: 30_000 }).toBe('SCHEDULED');
+    await expect.poll(() => statusOf(page, after).innerText(), { timeout: 30_000 }).toBe('Scheduled');
     expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
   });
 

@@ -98,7 +98,7 @@ describe('the course page', { timeout: 120_000 }, () => {
 
     // The student's page, never reloaded, shows the class.
     await classItem(student, title).waitFor({ timeout: 30_000 });
-    expect(await classItem(student, title).getByTestId('status').innerText()).toBe('SCHEDULED');
+    expect(await classItem(student, title).getByTestId('status').locator('.badge').innerText()).toBe('Scheduled');
 
     // The teacher enters the room (LiveKit reports it by webhook): the class goes LIVE on the student's page.
     const classId = await classItem(student, title).getAttribute('data-class-id');
@@ -110,7 +110,7 @@ describe('the course page', { timeout: 120_000 }, () => {
       participant: { sid: 'PA_browser', identity: '3', state: 'ACTIVE', joinedAt: String(Math.floor(Date.now() / 1000)) },
     });
     expect(joined.status).toBe(200);
-    await expect.poll(() => classItem(student, title).getByTestId('status').innerText(), { timeout: 30_000 }).toBe('LIVE');
+    await expect.poll(() => classItem(student, title).getByTestId('status').locator('.badge').innerText(), { timeout: 30_000 }).toBe('Live now');
     expect(await student.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
     await screenshot(student, 'course-student-live-phone');
 

@@ -43,7 +43,7 @@ type Documents = {
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
-    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
+    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -78,7 +78,7 @@ const documents: Documents = {
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
-    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
+    "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -200,7 +200,7 @@ export function graphql(source: "\n  query Courses { courses { ...CourseCardFiel
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, LIVE]) { id title status scheduledAt }\n  }\n"): typeof import('./graphql').CourseCardFieldsFragmentDoc;
+export function graphql(source: "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n"): typeof import('./graphql').CourseCardFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

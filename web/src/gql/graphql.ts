@@ -269,14 +269,14 @@ export type LiveClassChangedSubscription = { liveClassStatusChanged: { id: strin
 export type MyCoursesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type MyCoursesQuery = { myCourses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null }> };
+export type MyCoursesQuery = { myCourses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string, startedAt: string | null }> | null }> };
 
 export type CoursesQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type CoursesQuery = { courses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null }> };
+export type CoursesQuery = { courses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string, startedAt: string | null }> | null }> };
 
-export type CourseCardFieldsFragment = { id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string }> | null };
+export type CourseCardFieldsFragment = { id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string, startedAt: string | null }> | null };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -391,11 +391,12 @@ export const CourseCardFieldsFragmentDoc = new TypedDocumentString(`
     id
     fullName
   }
-  liveClasses(status: [SCHEDULED, LIVE]) {
+  liveClasses(status: [SCHEDULED, WAITING, LIVE]) {
     id
     title
     status
     scheduledAt
+    startedAt
   }
 }
     `, {"fragmentName":"CourseCardFields"}) as unknown as TypedDocumentString<CourseCardFieldsFragment, unknown>;
@@ -784,11 +785,12 @@ export const MyCoursesDocument = new TypedDocumentString(`
     id
     fullName
   }
-  liveClasses(status: [SCHEDULED, LIVE]) {
+  liveClasses(status: [SCHEDULED, WAITING, LIVE]) {
     id
     title
     status
     scheduledAt
+    startedAt
   }
 }`) as unknown as TypedDocumentString<MyCoursesQuery, MyCoursesQueryVariables>;
 export const CoursesDocument = new TypedDocumentString(`
@@ -807,11 +809,12 @@ export const CoursesDocument = new TypedDocumentString(`
     id
     fullName
   }
-  liveClasses(status: [SCHEDULED, LIVE]) {
+  liveClasses(status: [SCHEDULED, WAITING, LIVE]) {
     id
     title
     status
     scheduledAt
+    startedAt
   }
 }`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
 export const WeekDocument = new TypedDocumentString(`
