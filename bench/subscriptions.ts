@@ -8,7 +8,10 @@
  * per event of the gateway and of the client processes (on a shared
  * machine, latency is mostly who gets a core; CPU is the steadier figure),
  * and the gateway process's memory per subscriber (RSS and heap, after GC,
- * compared with before the subscribers came).
+ * compared with before the subscribers came). Per delivery (one subscriber,
+ * one event): the gateway's write and read system calls and bytes written
+ * (Linux's /proc/<pid>/io) and its context switches, the counts that say
+ * whether each subscriber costs one write, whatever the load.
  *
  * Subscribers use BENCH_SUB_IDENTITIES distinct callers (default 10):
  * identical subscriptions of one caller share one upstream subscription and
@@ -98,6 +101,11 @@ export interface SubscriptionsBenchResult {
   gatewayMajorGcMsPerEvent: number;
   /** Where an event's time went, ms after the publish (medians over the measured events). */
   path: EventPath;
+  /**
+   * Per delivery (one subscriber, one event), while the events were delivered: the gateway's write and
+   * read system calls and bytes written (Linux's /proc/<pid>/io; NaN elsewhere), and its context switches.
+   */
+  perDelivery: { writeSyscalls: number; readSyscalls: number; bytesWritten: number; voluntarySwitches: number; involuntarySwitches: number };
   /** Whether the gateway's heap was settled (a full GC) before the measured events. */
   settled: boolean;
   rssPerSubscriberKiB: number;
@@ -112,7 +120,19 @@ type FromGateway =
   | { type: 'memory'; rss: number; heap: number; clients: number }
   | { type: 'profiled' }
   | { type: 'settled' }
-  | { type: 'cpu'; userMs: number; systemMs: number; gc: GcPauses; timings: FanOutTimings[] };
+  | { type: 'cpu'; userMs: number; systemMs: number; gc: GcPauses; timings: FanOutTimings[]; syscalls?: Syscalls; contextSwitches: ContextSwitches };
+
+/** The gateway's read and write system calls and bytes written so far (Linux only). */
+interface Syscalls {
+  reads: number;
+  writes: number;
+  writtenBytes: number;
+}
+
+interface ContextSwitches {
+  voluntary: number;
+  involuntary: number;
+}
 
 /** The gateway's main-thread GC pauses so far (bench/support/subscriptions-gateway.mjs). */
 interface GcPauses {
@@ -291,6 +311,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const gatewaySystemMs = gatewayCpuAfter.systemMs - gatewayCpuBefore.systemMs;
     const gatewayCpuMs = gatewayCpuAfter.userMs - gatewayCpuBefore.userMs + gatewaySystemMs;
     const gcDuring = (key: keyof GcPauses) => gatewayCpuAfter.gc[key] - gatewayCpuBefore.gc[key];
+    const deliveries = events * subscribers;
+    const perDelivery = (after: number | undefined, before: number | undefined) => Math.round((((after ?? Number.NaN) - (before ?? Number.NaN)) / deliveries) * 100) / 100;
+    const syscallsDuring = (key: keyof Syscalls) => perDelivery(gatewayCpuAfter.syscalls?.[key], gatewayCpuBefore.syscalls?.[key]);
+    const switchesDuring = (key: keyof ContextSwitches) => perDelivery(gatewayCpuAfter.contextSwitches[key], gatewayCpuBefore.contextSwitches[key]);
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
       print(`  gateway CPU profile: ${profiling}`);
@@ -313,6 +337,13 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       gatewayGcPauses: gcDuring('count'),
       gatewayGcMsPerEvent: round(gcDuring('ms') / events),
       gatewayMajorGcMsPerEvent: round(gcDuring('majorMs') / events),
+      perDelivery: {
+        writeSyscalls: syscallsDuring('writes'),
+        readSyscalls: syscallsDuring('reads'),
+        bytesWritten: Math.round(syscallsDuring('writtenBytes')),
+        voluntarySwitches: switchesDuring('voluntary'),
+        involuntarySwitches: switchesDuring('involuntary'),
+      },
       path: eventPath(raisedEvents, gatewayCpuAfter.timings),
       settled,
       rssPerSubscriberKiB: round((after.rss - before.rss) / subscribers / 1024),
@@ -324,6 +355,11 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
         .loadavg()
         .map((load) => load.toFixed(2))
         .join(' ')})`,
+    );
+    const { perDelivery: each } = result;
+    print(
+      `  gateway per delivery (one subscriber, one event): ${each.writeSyscalls} write and ${each.readSyscalls} read system calls, ${each.bytesWritten} bytes written, ` +
+        `${each.voluntarySwitches} voluntary and ${each.involuntarySwitches} involuntary context switches`,
     );
     const { path: way } = result;
     print(

@@ -10,7 +10,7 @@
  * the fan-out timings of each event (gateway/subscriptions/fan-out-timings.ts).
  */
 import diagnostics from 'node:diagnostics_channel';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import path from 'node:path';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
@@ -43,6 +43,17 @@ new PerformanceObserver((list) => {
 let timings = [];
 diagnostics.subscribe('bheem:gateway:subscription-fan-out', (timing) => timings.push(timing));
 
+/** The process's read and write system calls and bytes written so far (Linux's /proc/self/io: the read and write families, sockets included), or nothing elsewhere. */
+function syscalls() {
+  try {
+    const io = readFileSync('/proc/self/io', 'utf8');
+    const count = (name) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+    return { reads: count('syscr'), writes: count('syscw'), writtenBytes: count('wchar') };
+  } catch {
+    return undefined;
+  }
+}
+
 const profiler = new inspector.Session();
 process.on('message', async (message) => {
   if (message.type === 'profile') {
@@ -57,8 +68,16 @@ process.on('message', async (message) => {
     }
     process.send({ type: 'profiled' });
   } else if (message.type === 'cpu') {
-    const { user, system } = process.cpuUsage();
-    process.send({ type: 'cpu', userMs: user / 1000, systemMs: system / 1000, gc: { ...gcPauses }, timings });
+    const { userCPUTime, systemCPUTime, voluntaryContextSwitches, involuntaryContextSwitches } = process.resourceUsage();
+    process.send({
+      type: 'cpu',
+      userMs: userCPUTime / 1000,
+      systemMs: systemCPUTime / 1000,
+      gc: { ...gcPauses },
+      timings,
+      syscalls: syscalls(),
+      contextSwitches: { voluntary: voluntaryContextSwitches, involuntary: involuntaryContextSwitches },
+    });
     timings = [];
   } else if (message.type === 'settle') {
     for (let index = 0; index < 2; index++) globalThis.gc?.();
