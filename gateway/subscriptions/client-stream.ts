@@ -15,15 +15,20 @@
  */
 import type { EventMessage } from './event-message.js';
 
-export interface ClientStreamOptions {
+/**
+ * How a transport writes to its client. An object whose methods the
+ * stream calls (a class instance, say), kept as given: a delivery is then
+ * one object and its methods per client, where an object of closures per
+ * client cost the fan-out about 1.5 µs more per delivery (bench/socket-writes.mjs's
+ * notes in bench/README-results.md, session 13).
+ */
+export interface ClientSink {
   /** Writes one event to the client's connection, now. */
-  deliver: (event: EventMessage) => void;
+  deliver(event: EventMessage): void;
   /** True when the client's connection holds more unsent than its transport allows. */
-  isBehind: () => boolean;
+  isBehind(): boolean;
   /** Called once, when the client has fallen too far behind. */
-  onTooSlow: (reason: string) => void;
-  /** Called once, when the stream ends (completed, the client left, or it was let go). */
-  onEnd: () => void;
+  onTooSlow(reason: string): void;
 }
 
 const TOO_SLOW = 'Too slow: the client fell too far behind its events; reconnect to resume';
@@ -32,7 +37,11 @@ export class ClientStream implements AsyncIterableIterator<never> {
   private waiting: ((step: IteratorResult<never>) => void) | undefined;
   private finished = false;
 
-  constructor(private readonly options: ClientStreamOptions) {}
+  /** `onEnd` is called once, when the stream ends (completed, the client left, or it was let go). */
+  constructor(
+    private readonly sink: ClientSink,
+    private readonly onEnd: () => void,
+  ) {}
 
   get ended(): boolean {
     return this.finished;
@@ -40,18 +49,18 @@ export class ClientStream implements AsyncIterableIterator<never> {
 
   push(event: EventMessage): void {
     if (this.finished) return;
-    if (this.options.isBehind()) {
+    if (this.sink.isBehind()) {
       this.finished = true;
-      this.options.onTooSlow(TOO_SLOW);
+      this.sink.onTooSlow(TOO_SLOW);
       return this.release();
     }
-    this.options.deliver(event);
+    this.sink.deliver(event);
   }
 
   /** The subscription ended: `last` (errors) if any is written, then the stream ends. */
   end(last?: EventMessage): void {
     if (this.finished) return;
-    if (last) this.options.deliver(last);
+    if (last) this.sink.deliver(last);
     this.finish();
   }
 
@@ -80,6 +89,6 @@ export class ClientStream implements AsyncIterableIterator<never> {
     this.waiting = undefined;
     if (this.released) return;
     this.released = true;
-    this.options.onEnd();
+    this.onEnd();
   }
 }

@@ -20,7 +20,7 @@ import { serviceViewer } from '../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../platform/logger.js';
 import { CONNECTION_BODY } from '../../platform/subgraph/subscriptions/subscription-protocol.js';
 import { SubgraphDataSource } from '../subgraph-data-source.js';
-import { ClientStream, type ClientStreamOptions } from './client-stream.js';
+import { ClientStream, type ClientSink } from './client-stream.js';
 import { formatErrors } from './execute-event.js';
 import { SharedSubscription } from './shared-subscription.js';
 import type { ServingSupergraph } from '../supergraph/serving-supergraph.js';
@@ -44,11 +44,11 @@ export interface SubscribeRequest {
   operationName?: string | null;
 }
 
-/** How the transport writes to its client, and tells when the client is too far behind (client-stream.ts). */
-export type ClientHooks = Omit<ClientStreamOptions, 'onEnd'> & {
+/** How the transport writes to its client, and tells when the client is too far behind (client-stream.ts); kept as given, never copied. */
+export interface ClientHooks extends ClientSink {
   /** Called once when the client's stream ends, whatever ended it (gives back its place in the quotas). */
-  onEnd?: () => void;
-};
+  onEnd?(): void;
+}
 
 export type Checked = { ok: true; plan: SubscriptionPlan } | { ok: false; errors: GraphQLFormattedError[] };
 
@@ -171,12 +171,9 @@ export class SubscriptionEngine {
       shared.start(this.upstreamFor(subgraph));
     }
     const owner = shared;
-    const stream = new ClientStream({
-      ...hooks,
-      onEnd: () => {
-        owner.remove(stream);
-        hooks.onEnd?.();
-      },
+    const stream = new ClientStream(hooks, () => {
+      owner.remove(stream);
+      hooks.onEnd?.();
     });
     owner.add(stream);
     return stream;

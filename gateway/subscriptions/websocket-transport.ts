@@ -32,6 +32,7 @@ import type { SubscriptionPlan } from './subscription-planner.js';
 import { formatErrors } from './execute-event.js';
 import { keepSocketAlive } from './socket-liveness.js';
 import { onTokenExpiry, tokenExpiry } from './token-expiry.js';
+import { WebSocketSink } from './websocket-sink.js';
 
 export interface WebSocketTransportOptions {
   server: http.Server;
@@ -87,22 +88,6 @@ interface Connection {
 
 const NOTHING = () => {};
 
-/** ws sends Buffers as binary frames unless told otherwise; graphql-ws messages are text. */
-const TEXT = { binary: false } as const;
-
-/**
- * The TCP socket under a ws connection. ws keeps it private, but with no
- * extension negotiated (no compression: our server offers none) a whole
- * frame written to it is byte for byte what ws.send would write, minus the
- * copying, corking and framing per client.
- */
-function rawSocketOf(socket: WebSocket): Duplex | undefined {
-  // Fixed once the handshake is done (and read once per subscription: the getter allocates).
-  return socket.extensions === '' ? (socket as unknown as { _socket?: Duplex })._socket : undefined;
-}
-
-const frameHeaderLength = (frame: Buffer) => (frame[1]! < 126 ? 2 : frame[1] === 126 ? 4 : 10);
-
 /** Each part of the answer as a `next` payload; the quota's place given back at the end. */
 async function* releasing(parts: ReturnType<RunQuery>, release: () => void): AsyncGenerator<ExecutionResult> {
   try {
@@ -121,7 +106,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
   const { server, engine, pipeline, trust, log } = options;
   const path = options.path ?? '/graphql';
   const maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
-  // No compression: a deflate per client would undo the one serialization per event (and see rawSocketOf).
+  // No compression: a deflate per client would undo the one serialization per event (and see websocket-sink.ts).
   const wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -216,20 +201,8 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
       // event and id, is written straight to the socket; graphql-ws still sends `complete` when the stream ends.
       subscribe: (args) => {
         const { id, viewer, socket, request, plan, release } = args.contextValue as Operation;
-        const raw = rawSocketOf(socket);
         try {
-          return engine.subscribe(viewer, request, plan!, {
-            deliver: (event) => {
-              if (socket.readyState !== socket.OPEN) return;
-              const frame = event.graphqlWsFrame(id);
-              if (raw) raw.write(frame);
-              else socket.send(frame.subarray(frameHeaderLength(frame)), TEXT); // ws frames it (should its internals change)
-            },
-            // The client's queue is its socket's unsent bytes.
-            isBehind: () => (raw ? raw.writableLength : socket.bufferedAmount) > maxBufferedBytes,
-            onTooSlow: (reason) => socket.close(SubscriptionCloseCode.TooSlow, reason),
-            onEnd: release,
-          });
+          return engine.subscribe(viewer, request, plan!, new WebSocketSink(socket, id, maxBufferedBytes, release));
         } catch (error) {
           // graphql-ws only reports the failure: the place onSubscribe took must not stay taken.
           release();
