@@ -46,6 +46,8 @@ const vus = Number(arg('--vus', '8'));
 const gatewayIds = arg('--gateways', 'ours,grafbase').split(',');
 const withStrace = args.includes('--strace');
 const withPerf = args.includes('--perf');
+/** BENCH_PERF_EVENT=page-faults (or another perf event) samples that instead of cycles. */
+const perfEvent = process.env.BENCH_PERF_EVENT ? ['-e', process.env.BENCH_PERF_EVENT, '-c', '1'] : ['-F', '1999'];
 const hold = args.includes('--hold');
 const print = (line: string) => console.log(line);
 
@@ -162,7 +164,7 @@ await withBenchStack(print, async (stack) => {
   if (withPerf) {
     for (const gateway of gateways) {
       const output = path.join(stack.scratch.dir, `perf-${gateway.id}.data`);
-      const perf = spawn('perf', ['record', '-F', '1999', ...(process.env.BENCH_PERF_CALLGRAPH === '1' ? ['-g'] : []), '-p', String(gateway.pid), '-o', output], {
+      const perf = spawn('perf', ['record', ...perfEvent, ...(process.env.BENCH_PERF_CALLGRAPH === '1' ? ['-g'] : []), '-p', String(gateway.pid), '-o', output], {
         stdio: 'ignore',
       });
       await new Promise((resolve) => setTimeout(resolve, 1500));
