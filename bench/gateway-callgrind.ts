@@ -1,0 +1,198 @@
+/**
+ * Instructions per request of the whole gateway process (HTTP in and out, the
+ * token, the identity signatures, metrics, the executor): our compiled gateway
+ * under valgrind's callgrind, its subgraphs a stub answering each fetch with a
+ * fixed answer, so that only the gateway's work is counted. Instrumentation is
+ * off through start-up and warm-up and on for exactly N requests, then dumped:
+ * the dump's total over N is the instructions per request.
+ *
+ *   node --import tsx bench/gateway-callgrind.ts [--root <checkout>] [--operation lookup|joinLiveClass]
+ *     [--requests 1000] [--warmup 2000] [--vus 4] [--out /tmp/cg.out] [--dry]
+ *
+ * The measured requests' dump is `<out>.1`. `--dry`: the same without valgrind (checks the harness).
+ * `--root`: the checkout whose gateway runs (compiled by its own cache, as
+ * bench/gateway/checkout-code.ts does; default this one). The gateway runs with
+ * `--perf-basic-prof`, so that bench/support/callgrind-names.ts can name the
+ * JIT's code in the dump (callgrind knows only native symbols). Every answer is
+ * checked. V8's optimizing compiler may still be at work after a short warm-up
+ * (31 % of a lookup's count after 2 000 requests, bench/README-results.md):
+ * warm up long, and compare builds over more than one run.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Pool } from 'undici';
+import { SUBGRAPH_NAMES } from '../platform/config.js';
+import { checkoutCode } from './gateway/checkout-code.js';
+import { startProductionEnv } from './gateway/production-env.js';
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string', default: '.' },
+    operation: { type: 'string', default: 'lookup' },
+    requests: { type: 'string', default: '1000' },
+    warmup: { type: 'string', default: '2000' },
+    vus: { type: 'string', default: '4' },
+    out: { type: 'string', default: '/tmp/callgrind.gateway.out' },
+    /** Without valgrind: the same requests, to check the harness quickly. */
+    dry: { type: 'boolean', default: false },
+  },
+});
+const requests = Number(values.requests);
+const warmup = Number(values.warmup);
+const vus = Number(values.vus);
+const root = path.resolve(values.root!);
+
+/** The bench's operations (bench/gateway/operations.ts), each with the one subgraph answer it needs. */
+const CASES = {
+  lookup: {
+    query: 'query CourseLookup($id: ID!) { course(id: $id) { id shortname fullname summary } }',
+    answer: { data: { course: { id: '42', shortname: 'ALG-1', fullname: 'Algebra one', summary: 'Groups, rings and fields' } } },
+  },
+  joinLiveClass: {
+    query: 'mutation Join($id: ID!) { joinLiveClass(id: $id) { roomName canPublish livekitUrl token expiresAt } }',
+    answer: {
+      data: {
+        joinLiveClass: {
+          roomName: 'company-1-class-42',
+          canPublish: false,
+          livekitUrl: 'wss://livekit.bench.invalid',
+          token: 'x'.repeat(400),
+          expiresAt: '2026-12-06T06:00:00.000Z',
+        },
+      },
+    },
+  },
+} as const;
+const operation = CASES[values.operation as keyof typeof CASES];
+if (!operation) throw new Error(`--operation: one of ${Object.keys(CASES).join(', ')}`);
+const answerText = JSON.stringify(operation.answer);
+const expected = JSON.stringify(operation.answer);
+
+// Every subgraph at one stub: whatever it is asked, the operation's answer (read whole first, as a subgraph does).
+let fetches = 0;
+const stub = http.createServer((request, response) => {
+  request.resume();
+  request.on('end', () => {
+    fetches++;
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answerText) });
+    response.end(answerText);
+  });
+});
+// Valgrind slows the gateway down: an idle pooled socket must not be closed under it (a mutation is not sent twice).
+stub.keepAliveTimeout = 3_600_000;
+await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+const stubPort = (stub.address() as AddressInfo).port;
+
+const production = await startProductionEnv();
+/** A fixed UUID per number (tokens' subjects and companies are UUIDs). */
+const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const tokens = await Promise.all(
+  Array.from({ length: 200 }, (_, index) =>
+    production.sign({
+      userId: uuid(index),
+      companyId: uuid(1_000 + (index % 4)),
+      roles: ['admin'],
+      name: `User ${index}`,
+      email: `u${index}@bench.invalid`,
+      moodleUserId: String(index + 2),
+    }),
+  ),
+);
+
+const code = await checkoutCode(root, 'dist', (line) => console.log(line));
+/** Valgrind names its control pipes after HOST too: callgrind_control must be given the same. */
+const GATEWAY_HOST = '127.0.0.1';
+const port = 20_000 + Math.floor(Math.random() * 20_000);
+const underValgrind = values.dry ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${values.out}`];
+const valgrind = spawn(
+  underValgrind[0] ?? 'node',
+  [...underValgrind.slice(1), ...(underValgrind.length ? ['node'] : []), ...code.gatewayNodeFlags, '--perf-basic-prof', ...code.gatewayEntry(1)],
+  {
+    cwd: code.root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      ...production.env,
+      LOG_LEVEL: 'warn',
+      HOST: GATEWAY_HOST,
+      // Valgrind slows everything down some fifty times: no fetch may be cut for taking long.
+      GATEWAY_REQUEST_TIMEOUT_MS: '3600000',
+      GATEWAY_SUBGRAPH_TIMEOUT_MS: '3600000',
+      GATEWAY_PORT: String(port),
+      GATEWAY_RATE_LIMIT_STORE: 'off',
+      GATEWAY_INTROSPECTION: 'false',
+      GATEWAY_FIELD_SUGGESTIONS: 'false',
+      DATABASE_URL: '',
+      ...Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, `http://127.0.0.1:${stubPort}/${name}/graphql`])),
+    },
+  },
+);
+const gatewayPid = valgrind.pid!;
+// The gateway does not outlive the driver, whatever ends it.
+process.on('exit', () => valgrind.kill('SIGKILL'));
+
+const client = new Pool(`http://127.0.0.1:${port}`, { connections: vus });
+const started = Date.now();
+for (;;) {
+  try {
+    const { statusCode, body } = await client.request({ path: '/health/live', method: 'GET' });
+    await body.dump();
+    if (statusCode === 200) break;
+  } catch {}
+  if (valgrind.exitCode !== null) throw new Error('the gateway exited');
+  if (Date.now() - started > 900_000) throw new Error('the gateway was not live within 900 s');
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+console.log(`gateway live after ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+let sent = 0;
+async function drive(count: number): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      next++;
+      const token = tokens[sent++ % tokens.length]!;
+      const { statusCode, body } = await client.request({
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: operation.query, variables: { id: String(sent % 400) } }),
+      });
+      const text = await body.text();
+      if (statusCode !== 200 || text.trimEnd() !== expected) throw new Error(`a wrong answer (${statusCode}): ${text.slice(0, 300)}`);
+    }
+  };
+  await Promise.all(Array.from({ length: vus }, worker));
+}
+
+const callgrindControl = (...args: string[]) =>
+  values.dry ? '' : execFileSync('callgrind_control', [...args, String(gatewayPid)], { encoding: 'utf8', env: { ...process.env, HOST: GATEWAY_HOST } });
+await drive(warmup);
+console.log(`warmed up with ${warmup} requests (${fetches} subgraph fetches)`);
+callgrindControl('--instr=on');
+const fetchesBefore = fetches;
+await drive(requests);
+callgrindControl('--dump');
+callgrindControl('--instr=off');
+const measuredFetches = fetches - fetchesBefore;
+
+await client.close();
+valgrind.kill('SIGTERM');
+await new Promise((resolve) => valgrind.once('exit', resolve));
+await production.stop();
+stub.close();
+
+if (values.dry) {
+  console.log(`dry run: ${requests} requests answered right (${measuredFetches} subgraph fetches)`);
+  process.exit(0);
+}
+// The dump asked for is part 1, `<out>.1` (the final one, at exit, holds what ran after it).
+const dump = `${values.out}.1`;
+const totals = Number(/^totals: (\d+)/m.exec(readFileSync(dump, 'utf8'))?.[1] ?? Number.NaN);
+console.log(
+  `${values.operation}: ${requests} requests (${measuredFetches} subgraph fetches), ${(totals / requests / 1000).toFixed(1)} k instructions per request (${dump}; JIT names: /tmp/perf-${gatewayPid}.map)`,
+);
