@@ -8,15 +8,9 @@
  * own times moved as far (recurrence/moved-occurrences.ts). The app's copy
  * is then rewritten.
  */
-import type { Transaction } from 'kysely';
-import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import { occurrenceMover, timingChanged } from '../recurrence/moved-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
-import type { EventRepository } from '../repositories/event-repository.js';
-import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
-import { moveAnswers } from '../services/moved-series.js';
-import { applyRemoteEdit } from './apply-remote.js';
 import type { RemoteObject } from './icalendar.js';
 
 /** The object with its stray overrides following the series from where we stored it; `moved` when any did. */
@@ -37,21 +31,4 @@ export function overridesFollowingMaster(stored: CalendarEventModel, remote: Rem
     return { ...override, recurrenceId: to, start: shift(override.start), end: override.end && shift(override.end) };
   });
   return { remote: moved ? { ...remote, overrides } : remote, moved };
-}
-
-/**
- * The editor's copy taken over ours (a pull, or a push that lost a conflict
- * to it): stray overrides and answers to single occurrences follow the moved
- * series. `moved`: the app's copy names the old occurrences and must be put right.
- */
-export async function applyMovedRemoteEdit(
-  trx: Transaction<CalendarDatabase>,
-  deps: { events: EventRepository; responses: OccurrenceResponseRepository },
-  event: CalendarEventModel,
-  remote: RemoteObject,
-): Promise<{ stored: CalendarEventModel; moved: boolean }> {
-  const placed = overridesFollowingMaster(event, remote);
-  const stored = await applyRemoteEdit(trx, deps.events, event, placed.remote);
-  await moveAnswers(trx, deps.responses, event, stored);
-  return { stored, moved: placed.moved };
 }

@@ -21,7 +21,7 @@ import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
 import { createFromRemote, unstorable } from '../caldav/apply-remote.js';
-import { applyMovedRemoteEdit } from '../caldav/moved-master.js';
+import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
@@ -216,10 +216,11 @@ export class CalDAVPull {
           if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersion(event) });
           if (reinvited) await replaceParticipants(trx, event.id, invited);
           // Overrides and answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
-          const { stored, moved } = await applyMovedRemoteEdit(trx, deps, event, entry.remote);
+          const editedHere = resource && event.updatedAt > resource.syncedVersion ? resource.syncedVersion : null;
+          const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere);
           keep(event.id, entry.item, stored.updatedAt);
           const following = await this.applyFollowing(trx, stored, entry.following);
-          if (moved || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
+          if (rewrite || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }
       }
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };

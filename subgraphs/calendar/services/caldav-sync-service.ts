@@ -30,7 +30,7 @@ import type { CredentialCipher } from '../../../platform/crypto/credential-ciphe
 import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
-import { applyMovedRemoteEdit } from '../caldav/moved-master.js';
+import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -326,9 +326,10 @@ class AccountSync implements PullContext {
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');
-        // Taken as a pull takes it: overrides the app left behind its moved series follow it, and its copy is put right.
-        const { stored, moved } = await this.deps.db.transaction().execute((trx) => applyMovedRemoteEdit(trx, this.deps, event, theirs));
-        if (moved) return this.writeOver(stored, href, await this.icsOf(stored), remote);
+        // Taken as a pull takes it (apply-editors-copy.ts), the app's copy put right where it lacks what stays of ours.
+        const editedHere = this.byEvent.get(event.id)?.syncedVersion ?? null;
+        const { stored, rewrite } = await this.deps.db.transaction().execute((trx) => applyEditorsCopy(trx, this.deps, event, theirs, editedHere));
+        if (rewrite) return this.writeOver(stored, href, await this.icsOf(stored), remote);
         return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: stored.updatedAt });
       }
     }

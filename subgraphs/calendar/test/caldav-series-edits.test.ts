@@ -353,6 +353,28 @@ describe('the organiser\u2019s app changes what was answered or edited here', ()
     }
   });
 
+  it('the series renamed there while an occurrence was edited here: the newer rename and the occurrence\u2019s edit both stay', async () => {
+    const id = await weeklySeries('Biology lab', '2027-05-03');
+    await h.ok('tara', UPDATE, { id, input: { location: 'Greenhouse' }, scope: 'THIS', occurrence: '2027-05-17T08:00:00Z' });
+    // The app renames the series (a minute later than the edit here) before the next sync.
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Biology lab'))!;
+    await h.remotePut('tara', copy.href, editedByApp(copy.data, /SUMMARY:Biology lab/g, 'SUMMARY:Biology lab (wing B)'), copy.etag);
+    await h.sync('tara');
+    await h.sync('ravi');
+    for (const person of ['tara', 'ravi'] as const) {
+      const seen = await occurrencesOf(person, 'Biology lab', '2027-05-01T00:00:00Z', '2027-07-01T00:00:00Z');
+      expect(seen.map((o) => [o.start, o.event.title, o.event.location])).toEqual(
+        ['2027-05-03', '2027-05-10', '2027-05-17', '2027-05-24', '2027-05-31', '2027-06-07'].map((day) => [
+          `${day}T08:00:00.000Z`,
+          'Biology lab (wing B)',
+          day === '2027-05-17' ? 'Greenhouse' : null,
+        ]),
+      );
+      const data = unfolded((await h.remoteWith(person, 'SUMMARY:Biology lab (wing B)'))!.data);
+      expect(veventsOf(data).find((o) => o.includes('RECURRENCE-ID;TZID=Europe/Berlin:20270517T100000'))).toContain('LOCATION:Greenhouse');
+    }
+  });
+
   it('a series made all-day there keeps its edited occurrence and ravi\u2019s answer to another, on their days', async () => {
     const id = await weeklySeries('Field trip', '2027-10-04');
     await h.ok('tara', UPDATE, { id, input: { location: 'Quarry' }, scope: 'THIS', occurrence: '2027-10-11T08:00:00Z' });
