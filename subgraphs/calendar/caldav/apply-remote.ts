@@ -6,6 +6,8 @@
  * statement).
  */
 import type { Transaction } from 'kysely';
+import { inDateRange, MAX_YEAR, MIN_YEAR } from '../../../platform/date-time.js';
+import { badInput } from '../../../platform/errors.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import type { EventRepository } from '../repositories/event-repository.js';
@@ -51,12 +53,23 @@ export function withRemote(draft: EventDraft, remote: RemoteEvent): EventDraft {
   };
 }
 
-/** Why a remote object cannot be stored as it is (a rule over the occurrence cap, an unknown zone...), or null. */
+/**
+ * Why a remote object cannot be stored as it is (a rule over the occurrence cap, an unknown zone...), or null.
+ * Also one that could be stored but not announced: calendar.event.* carry the end, and event payloads hold
+ * dates to the years GraphQL takes (platform/date-time.ts), so an end past them (a DURATION of centuries)
+ * would fail the whole batch at publishing.
+ */
 export function unstorable(remote: RemoteObject, companyId: string): Error | null {
   try {
     const placeholder: EventDraft = { companyId, title: '', start: new Date(0), eventType: 'CUSTOM' };
-    if (remote.master) draftToRow(withRemote(placeholder, remote.master));
-    for (const override of remote.overrides) draftToRow({ ...withRemote(placeholder, override), recurrenceRule: null, exdates: [], rdates: [] });
+    const drafts = [
+      ...(remote.master ? [withRemote(placeholder, remote.master)] : []),
+      ...remote.overrides.map((override): EventDraft => ({ ...withRemote(placeholder, override), recurrenceRule: null, exdates: [], rdates: [] })),
+    ];
+    for (const draft of drafts) {
+      draftToRow(draft);
+      if (draft.end && !inDateRange(draft.end)) throw badInput(`end must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`, 'end');
+    }
     return null;
   } catch (error) {
     return error as Error;
