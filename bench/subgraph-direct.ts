@@ -9,7 +9,9 @@
  * with ratios to the first checkout. Every answer of a read is compared
  * across checkouts (byte for byte, by request): a difference fails the run.
  * Far more requests per second of machine than through the whole stack, so
- * steadier ratios on a loaded machine.
+ * steadier ratios on a loaded machine. Each request carries the identity
+ * header the gateway would sign for it (not the caller's token), so the
+ * subgraph checks it as it checks the gateway's.
  *
  *   BENCH_AB_ROOTS=/wt/base,. node --import tsx bench/subgraph-direct.ts \
  *     --rounds 4 --seconds 3 --vus 4 --operations courseList,coursePage,joinLiveClass
@@ -19,18 +21,25 @@
  * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
  * entity fetches (courseList, coursePage).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
+ * BENCH_CALLGRIND_DIR=<dir> runs it under callgrind instead and counts the instructions of `--rounds`
+ * requests per checkout and operation after `--warmup` requests (300; bench/support/callgrind.ts), the
+ * dumps left in <dir> (`npx tsx bench/support/callgrind-areas.ts <dump>` says where they go). Steady
+ * at any load: the figure to compare on a busy machine.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { request } from 'undici';
+import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signature.js';
+import { viewerFromClaims } from '../platform/auth/viewer.js';
 import { SUBGRAPH_NAMES } from '../platform/config.js';
 import { freePort } from '../platform/database/embedded-postgres.js';
 import { startCpuMeter, type CpuMeter } from './gateway/cpu-meter.js';
 import type { CheckoutCode } from './gateway/checkout-code.js';
 import { checkoutLabel, interleaveOptions, prepareCheckouts } from './gateway/interleave.js';
 import type { LoadFixture, OperationName } from './gateway/operations.js';
-import { spawnService, waitUntil, type Scratch, type Service } from './gateway/services.js';
+import { spawnProgram, waitUntil, type Scratch, type Service } from './gateway/services.js';
 import { withBenchStack } from './gateway/with-bench-stack.js';
+import { callgrindArgs, countInstructions } from './support/callgrind.js';
 
 /** What the gateway sends meet, by operation (texts as its planner writes them). */
 const MEET_QUERIES: Partial<Record<OperationName, string>> = {
@@ -51,6 +60,8 @@ const SUBGRAPH = (process.env.BENCH_DIRECT_SUBGRAPH ?? 'meet') as 'meet' | 'cale
 if (SUBGRAPH !== 'meet' && SUBGRAPH !== 'calendar') throw new Error(`BENCH_DIRECT_SUBGRAPH: "${SUBGRAPH}" is not meet or calendar`);
 const QUERIES = SUBGRAPH === 'meet' ? MEET_QUERIES : CALENDAR_QUERIES;
 type DirectOperation = OperationName;
+/** BENCH_CALLGRIND_DIR: the subgraph under callgrind, instructions per request counted in place of CPU time. */
+const CALLGRIND_DIR = process.env.BENCH_CALLGRIND_DIR && path.resolve(process.env.BENCH_CALLGRIND_DIR);
 
 interface DirectRequest {
   token: string;
@@ -85,20 +96,36 @@ const options = interleaveOptions(argv);
 const operations = options.operations as unknown as DirectOperation[];
 const print = (line: string) => console.log(line);
 
-/** `vus` loops sending `requests` round-robin to `url` for `seconds`; every answer 200 without errors, reads the same everywhere. */
-async function load(url: string, requests: DirectRequest[], seconds: number, vus: number, answers: Map<string, string>): Promise<number> {
-  const until = Date.now() + seconds * 1000;
+/** The secret the gateway signs identities with; every request carries one, as the gateway's do. */
+let signingSecret = '';
+let requestCount = 0;
+
+/** What the gateway sends a subgraph (subgraph-data-source.ts): the caller's identity signed for this body, not their token. */
+function headersOf(item: DirectRequest): Record<string, string> {
+  const viewer = viewerFromClaims(JSON.parse(Buffer.from(item.token.split('.')[1]!, 'base64url').toString('utf8')));
+  if (!viewer) throw new Error('a bench token without the claims of a viewer');
+  return {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    // Under callgrind a request may wait longer than the gateway's 60 s before the subgraph reads it.
+    [IDENTITY_HEADER]: signIdentity(signingSecret, viewer, SUBGRAPH, item.body, CALLGRIND_DIR ? 3600 : undefined),
+    'x-request-id': `direct-${requestCount++}`,
+  };
+}
+
+/**
+ * `vus` loops sending `requests` round-robin to `url` for `seconds` (or, given `count`, until that many are sent);
+ * every answer 200 without errors, reads the same everywhere.
+ */
+async function load(url: string, requests: DirectRequest[], seconds: number, vus: number, answers: Map<string, string>, count = Number.POSITIVE_INFINITY): Promise<number> {
+  const until = Number.isFinite(count) ? Number.POSITIVE_INFINITY : Date.now() + seconds * 1000;
   let next = 0;
   let done = 0;
   await Promise.all(
     Array.from({ length: vus }, async () => {
-      while (Date.now() < until) {
+      while (Date.now() < until && next < count) {
         const item = requests[next++ % requests.length]!;
-        const response = await request(url, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${item.token}` },
-          body: item.body,
-        });
+        const response = await request(url, { method: 'POST', headers: headersOf(item), body: item.body });
         const text = await response.body.text();
         if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`${response.statusCode}: ${text.slice(0, 500)}`);
         if (item.compare) {
@@ -114,35 +141,51 @@ async function load(url: string, requests: DirectRequest[], seconds: number, vus
   return done;
 }
 
+async function settle(attempt: () => Promise<unknown>, tries = 20): Promise<void> {
+  for (let left = tries; ; left--) {
+    try {
+      return void (await attempt());
+    } catch (error) {
+      if (left <= 1) throw error;
+    }
+  }
+}
+
+const SERVICE_HOST = '127.0.0.1';
+
 /** The subgraph alone from `code`'s checkout (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
 async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
   const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== SUBGRAPH).map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:9/graphql']));
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.join(process.env.BENCH_CPU_PROFILE_DIR, label)] : [];
-  const service = spawnService(
+  const args = [...profile, ...code.subgraphEntry(SUBGRAPH)];
+  const service = spawnProgram(
     scratch,
     label,
-    [...profile, ...code.subgraphEntry(SUBGRAPH)],
+    CALLGRIND_DIR ? 'valgrind' : process.execPath,
+    CALLGRIND_DIR ? [...callgrindArgs(CALLGRIND_DIR, label.replace(/\W/g, '_')), ...args] : args,
     {
       ...env,
       ...others,
       DATABASE_URL: databaseUrl,
       SKIP_MIGRATIONS: 'true',
       SEED_DEMO_DATA: 'false',
-      HOST: '127.0.0.1',
+      HOST: SERVICE_HOST,
       [`${SUBGRAPH.toUpperCase()}_PORT`]: String(port),
       [`${SUBGRAPH.toUpperCase()}_URL`]: url,
     },
     code.root,
   );
-  await waitUntil(service, async () => (await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) })).ok);
+  const readyWithin = CALLGRIND_DIR ? 900_000 : undefined;
+  await waitUntil(service, async () => (await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) })).ok, readyWithin);
   return { service, url };
 }
 
 const codes = await prepareCheckouts(options.checkouts, print);
 await withBenchStack(print, async (stack) => {
-  const { fixture, subgraphEnv } = stack.data;
+  const { fixture, subgraphEnv, config } = stack.data;
+  signingSecret = config.internalSigningSecret;
   const contenders: { label: string; url: string; pid: number; meter: CpuMeter }[] = [];
   for (const [index, checkout] of options.checkouts.entries()) {
     const copy = await stack.copyDatabase(`ab${index}`);
@@ -156,7 +199,31 @@ await withBenchStack(print, async (stack) => {
   }
   const answers = new Map<string, string>();
   const requests = Object.fromEntries(operations.map((operation) => [operation, requestsOf(fixture, operation)])) as Record<DirectOperation, DirectRequest[]>;
+  // Under callgrind, first code runs slowly enough for a pool's connection to time out (5 s): tried again until it answers.
+  if (CALLGRIND_DIR)
+    for (const contender of contenders)
+      for (const operation of operations) await settle(() => load(contender.url, requests[operation], 0, options.vus, new Map(), 4 * options.vus));
   for (const contender of contenders) for (const operation of operations) await load(contender.url, requests[operation], 2, options.vus, answers);
+  if (CALLGRIND_DIR) {
+    // Warmed with `--warmup` requests each (at a few times native speed), then `rounds` requests counted per checkout and operation.
+    const warmup = argv.includes('--warmup') ? Number(argv[argv.indexOf('--warmup') + 1]) : 300;
+    for (const contender of contenders) for (const operation of operations) await load(contender.url, requests[operation], 0, options.vus, answers, warmup);
+    for (const operation of operations) {
+      const line: string[] = [];
+      let reference: number | undefined;
+      for (const contender of contenders) {
+        let done = 0;
+        const { instructions, file } = await countInstructions(CALLGRIND_DIR, contender.pid, SERVICE_HOST, async () => {
+          done = await load(contender.url, requests[operation], 0, options.vus, answers, options.rounds);
+        });
+        const perRequest = instructions / done;
+        reference ??= perRequest;
+        line.push(`${contender.label} ${(perRequest / 1e6).toFixed(2)} M (${(perRequest / reference).toFixed(3)}) ${path.basename(file)}`);
+      }
+      print(`callgrind ${SUBGRAPH} ${operation}, instructions per request over ${options.rounds}: ${line.join('  ')}`);
+    }
+    return;
+  }
 
   // The subgraph's figures are kept under `meet` whichever it is, and printed under its name.
   const roles = ['meet', 'postgres', 'total'] as const;
