@@ -42,12 +42,13 @@ describe('selfCosts', () => {
 });
 
 describe('summarize', () => {
-  it('names compiled JavaScript from the perf map of the dump pid, and sorts it into areas', () => {
+  it('names compiled JavaScript from the perf map, and sorts it into areas', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'callgrind-areas-'));
     const dump = path.join(dir, 'meet.out.4242.1');
     writeFileSync(dump, DUMP);
-    writeFileSync('/tmp/perf-4242.map', '1000 100 JS:*parseDataRowMessage /app/node_modules/pg-protocol/dist/parser.js:228:29\n');
-    const summary = summarize(dump);
+    const perfMap = path.join(dir, 'perf-4242.map');
+    writeFileSync(perfMap, '1000 100 JS:*parseDataRowMessage /app/node_modules/pg-protocol/dist/parser.js:228:29\n');
+    const summary = summarize(dump, perfMap);
     expect(summary.total).toBe(642);
     expect(summary.functions.get('JS:*parseDataRowMessage /app/node_modules/pg-protocol/dist/parser.js:228:29')).toBe(40);
     expect(summary.functions.get('JIT code, unnamed')).toBe(2);

@@ -120,10 +120,12 @@ interface Summary {
   functions: Map<string, number>;
 }
 
-export function summarize(dump: string): Summary {
+/** `perfMap`: where V8 wrote the process's map, by default `/tmp/perf-<the dump's pid>.map`. */
+export function summarize(dump: string, perfMap?: string): Summary {
   const text = readFileSync(dump, 'utf8');
   const pid = /\.out\.(\d+)/.exec(path.basename(dump))?.[1] ?? /^pid: (\d+)/m.exec(text)?.[1];
-  const symbols = pid ? readPerfMap(`/tmp/perf-${pid}.map`) : [];
+  const mapFile = perfMap ?? (pid ? `/tmp/perf-${pid}.map` : undefined);
+  const symbols = mapFile ? readPerfMap(mapFile) : [];
   const functions = new Map<string, number>();
   for (const [name, cost] of selfCosts(text)) {
     const named = nameJit(name, symbols);
