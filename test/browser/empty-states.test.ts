@@ -19,6 +19,19 @@ describe('empty states', { timeout: 180_000 }, () => {
     expect(await page.getByRole('alert').count()).toBe(0);
   });
 
+  it('offers a user in no course, on a narrow phone, the way to their week from the empty courses page', async () => {
+    const page = await (await stack.newContext({ viewport: { width: 320, height: 640 }, isMobile: true, hasTouch: true })).newPage();
+    await stack.signIn(page, 'emil.employee', '/app/');
+    const empty = page.locator('main').getByText('You are not enrolled in any course.');
+    await empty.waitFor();
+    const link = empty.getByRole('link', { name: 'your week' });
+    await link.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'My week' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/app/week');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  });
+
   it('shows an empty course with a word for each empty part', async () => {
     const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await stack.signIn(page, 'tara.teacher', '/app/courses/103');
