@@ -1,5 +1,5 @@
 # One image for the gateway (its default command) and every subgraph
-# (SUBGRAPH=<name> with `node dist/scripts/start-subgraph.js`). Built in two
+# (SUBGRAPH=<name> with `node --max-semi-space-size=64 dist/scripts/start-subgraph.js`). Built in two
 # stages: the first compiles TypeScript to dist/ (npm run build), the second
 # holds production dependencies and the compiled output only, on a current LTS
 # Node, as the unprivileged `node` user.

@@ -34,7 +34,7 @@ export interface CheckoutCode {
   gatewayNodeFlags: readonly string[];
   /** Node arguments after the flags: the gateway's entry, or `processes` of it under node:cluster. */
   gatewayEntry: (processes: number) => string[];
-  /** Node arguments after the flags: one subgraph's entry. */
+  /** Node arguments: the checkout's subgraph V8 flags (platform/subgraph/node-flags.ts), then one subgraph's entry. */
   subgraphEntry: (name: string) => string[];
 }
 
@@ -72,8 +72,16 @@ async function nodeFlagsOf(file: string): Promise<readonly string[]> {
   return module.GATEWAY_NODE_FLAGS ?? [];
 }
 
+/** A checkout's subgraph V8 flags (platform/subgraph/node-flags.ts; none before 2026-12-06). */
+async function subgraphNodeFlagsOf(file: string): Promise<readonly string[]> {
+  if (!existsSync(file)) return [];
+  const module = (await import(pathToFileURL(file).href)) as { SUBGRAPH_NODE_FLAGS?: readonly string[] };
+  return module.SUBGRAPH_NODE_FLAGS ?? [];
+}
+
 async function transpiled(root: string, why: string): Promise<CheckoutCode> {
   const flags = await nodeFlagsOf(path.join(root, 'gateway/node-flags.ts'));
+  const subgraphFlags = await subgraphNodeFlagsOf(path.join(root, 'platform/subgraph/node-flags.ts'));
   return {
     root,
     form: 'tsx',
@@ -81,7 +89,7 @@ async function transpiled(root: string, why: string): Promise<CheckoutCode> {
     gatewayNodeFlags: flags,
     // The checkout's wrapper runs gateway/main.ts, or several under node:cluster (BENCH_PROCESSES).
     gatewayEntry: () => ['--import', 'tsx', path.join(root, existsSync(path.join(root, OUR_GATEWAY)) ? OUR_GATEWAY : 'gateway/main.ts')],
-    subgraphEntry: (name) => ['--import', 'tsx', path.join(root, 'scripts/start-subgraph.ts'), name],
+    subgraphEntry: (name) => [...subgraphFlags, '--import', 'tsx', path.join(root, 'scripts/start-subgraph.ts'), name],
   };
 }
 
@@ -103,6 +111,7 @@ async function compiled(root: string, print: (line: string) => void): Promise<Ch
   const name = path.relative(process.cwd(), outDir);
   if (!built) print(`bench: compiled build of ${root} is up to date (${name})`);
   const flags = await nodeFlagsOf(path.join(outDir, 'gateway/node-flags.js'));
+  const subgraphFlags = await subgraphNodeFlagsOf(path.join(outDir, 'platform/subgraph/node-flags.js'));
   return {
     root,
     form: 'dist',
@@ -110,6 +119,6 @@ async function compiled(root: string, print: (line: string) => void): Promise<Ch
     gatewayNodeFlags: flags,
     // Alone, main.js as the image runs it; several under node:cluster (BENCH_PROCESSES) through a wrapper in plain JavaScript.
     gatewayEntry: (processes) => [...(processes > 1 ? [CLUSTER] : []), path.join(outDir, 'gateway/main.js')],
-    subgraphEntry: (subgraph) => [path.join(outDir, 'scripts/start-subgraph.js'), subgraph],
+    subgraphEntry: (subgraph) => [...subgraphFlags, path.join(outDir, 'scripts/start-subgraph.js'), subgraph],
   };
 }

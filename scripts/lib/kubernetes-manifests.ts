@@ -11,6 +11,7 @@
  */
 import { stringify } from 'yaml';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
+import { SUBGRAPH_NODE_FLAGS } from '../../platform/subgraph/node-flags.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
 
 export const PART_OF_LABEL = 'app.kubernetes.io/part-of';
@@ -26,11 +27,13 @@ const PORTS: Record<Service, number> = { gateway: 4000, academy: 4001, erp: 4002
 /** Requests: the measured steady RSS and a share of a core; limits: twice the memory, a whole core. */
 const RESOURCES: Record<Service, { cpu: string; memory: string; memoryLimit: string }> = {
   gateway: { cpu: '250m', memory: '192Mi', memoryLimit: '512Mi' },
-  academy: { cpu: '100m', memory: '160Mi', memoryLimit: '384Mi' },
-  erp: { cpu: '50m', memory: '128Mi', memoryLimit: '320Mi' },
-  meet: { cpu: '100m', memory: '160Mi', memoryLimit: '384Mi' },
-  calendar: { cpu: '100m', memory: '160Mi', memoryLimit: '384Mi' },
-  documents: { cpu: '100m', memory: '192Mi', memoryLimit: '512Mi' },
+  // Subgraph limits leave room for the 64 MB semi-spaces of platform/subgraph/node-flags.ts (meet's RSS under the
+  // bench's course list: 267 MB at most without them, 349 MB with).
+  academy: { cpu: '100m', memory: '160Mi', memoryLimit: '512Mi' },
+  erp: { cpu: '50m', memory: '128Mi', memoryLimit: '448Mi' },
+  meet: { cpu: '100m', memory: '160Mi', memoryLimit: '512Mi' },
+  calendar: { cpu: '100m', memory: '160Mi', memoryLimit: '512Mi' },
+  documents: { cpu: '100m', memory: '192Mi', memoryLimit: '640Mi' },
 };
 
 /** Settings that are not secret, with the values a cluster usually wants; every one is documented in the README. */
@@ -106,7 +109,7 @@ function container(service: Service): Manifest {
   return {
     name: service,
     image: IMAGE,
-    command: service === 'gateway' ? ['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/main.js'] : ['node', 'dist/scripts/start-subgraph.js', service],
+    command: service === 'gateway' ? ['node', ...GATEWAY_NODE_FLAGS, 'dist/gateway/main.js'] : ['node', ...SUBGRAPH_NODE_FLAGS, 'dist/scripts/start-subgraph.js', service],
     ports: [{ name: 'http', containerPort: PORTS[service] }],
     envFrom: [fromConfig, fromSecret],
     // Resumable uploads stay on the replica that staged them: the others forward to its pod address.

@@ -11,6 +11,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
+import { SUBGRAPH_NODE_FLAGS } from '../../platform/subgraph/node-flags.js';
 import { prepareDatabase } from '../../platform/bootstrap/prepare-database.js';
 import { resolveDatabase } from '../../platform/bootstrap/resolve-database.js';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
@@ -85,7 +86,7 @@ const compiled = import.meta.url.endsWith('.js');
 const entry = (file: string): string[] => (compiled ? [fileURLToPath(new URL(`../../${file}.js`, import.meta.url))] : ['--import', 'tsx', `${file}.ts`]);
 
 function run(name: string): ServiceProcess {
-  const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...entry('gateway/main')] : [...entry('scripts/start-subgraph'), name];
+  const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...entry('gateway/main')] : [...SUBGRAPH_NODE_FLAGS, ...entry('scripts/start-subgraph'), name];
   // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
   const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, SKIP_MIGRATIONS: 'true' } });
   void service.exited.then(() => {
