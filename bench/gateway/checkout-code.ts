@@ -66,22 +66,16 @@ export function parseForm(value: string | undefined, flag = '--form'): CodeForm 
   return value as CodeForm;
 }
 
-async function nodeFlagsOf(file: string): Promise<readonly string[]> {
+/** A checkout's V8 flags exported as `name` from `file` (gateway/node-flags.ts; platform/subgraph/node-flags.ts, none before 2026-12-06). */
+async function nodeFlagsOf(file: string, name: 'GATEWAY_NODE_FLAGS' | 'SUBGRAPH_NODE_FLAGS'): Promise<readonly string[]> {
   if (!existsSync(file)) return [];
-  const module = (await import(pathToFileURL(file).href)) as { GATEWAY_NODE_FLAGS?: readonly string[] };
-  return module.GATEWAY_NODE_FLAGS ?? [];
-}
-
-/** A checkout's subgraph V8 flags (platform/subgraph/node-flags.ts; none before 2026-12-06). */
-async function subgraphNodeFlagsOf(file: string): Promise<readonly string[]> {
-  if (!existsSync(file)) return [];
-  const module = (await import(pathToFileURL(file).href)) as { SUBGRAPH_NODE_FLAGS?: readonly string[] };
-  return module.SUBGRAPH_NODE_FLAGS ?? [];
+  const module = (await import(pathToFileURL(file).href)) as Record<string, readonly string[] | undefined>;
+  return module[name] ?? [];
 }
 
 async function transpiled(root: string, why: string): Promise<CheckoutCode> {
-  const flags = await nodeFlagsOf(path.join(root, 'gateway/node-flags.ts'));
-  const subgraphFlags = await subgraphNodeFlagsOf(path.join(root, 'platform/subgraph/node-flags.ts'));
+  const flags = await nodeFlagsOf(path.join(root, 'gateway/node-flags.ts'), 'GATEWAY_NODE_FLAGS');
+  const subgraphFlags = await nodeFlagsOf(path.join(root, 'platform/subgraph/node-flags.ts'), 'SUBGRAPH_NODE_FLAGS');
   return {
     root,
     form: 'tsx',
@@ -110,8 +104,8 @@ async function compiled(root: string, print: (line: string) => void): Promise<Ch
   const { outDir, built } = await cache.compiledServices(root, (line) => print(`bench: ${root}: ${line}`));
   const name = path.relative(process.cwd(), outDir);
   if (!built) print(`bench: compiled build of ${root} is up to date (${name})`);
-  const flags = await nodeFlagsOf(path.join(outDir, 'gateway/node-flags.js'));
-  const subgraphFlags = await subgraphNodeFlagsOf(path.join(outDir, 'platform/subgraph/node-flags.js'));
+  const flags = await nodeFlagsOf(path.join(outDir, 'gateway/node-flags.js'), 'GATEWAY_NODE_FLAGS');
+  const subgraphFlags = await nodeFlagsOf(path.join(outDir, 'platform/subgraph/node-flags.js'), 'SUBGRAPH_NODE_FLAGS');
   return {
     root,
     form: 'dist',
