@@ -1,10 +1,18 @@
 /**
- * What another calendar app set on an event survives Bheem's edit of it: an
- * object written as Apple Calendar and Thunderbird write them (structured
- * location, travel time, snooze, class, categories, their own reminders, an
- * override with its own properties) is pulled, its time and title changed
- * through GraphQL, and pushed back. The server's copy keeps all of it, with
- * Bheem's changes in place. It once lost every property Bheem does not model.
+ * Objects other calendar apps PUT on the CalDAV server, on one harness.
+ *
+ * What another app set on an event survives Bheem's edit of it: an object
+ * written as Apple Calendar and Thunderbird write them (structured location,
+ * travel time, snooze, class, categories, their own reminders, an override
+ * with its own properties) is pulled, its time and title changed through
+ * GraphQL, and pushed back. The server's copy keeps all of it, with Bheem's
+ * changes in place. It once lost every property Bheem does not model.
+ *
+ * An object Bheem cannot keep is skipped (and logged), the rest of the
+ * calendar is still pulled, and the account's sync does not fail. Found by
+ * probing: an event whose DURATION carried its end past the years events can
+ * be announced in (1900-2200) failed the whole account's sync at publishing
+ * calendar.event.created.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startCalDAVHarness, unfolded, type CalDAVHarness } from './caldav-harness.js';
@@ -114,4 +122,18 @@ it('keeps what the apps set (properties, reminders, an override\u2019s own) when
   // The phone's reminders, once each: the relative one moves with the event, the absolute one stays where it was set.
   expect(series.split('BEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Phone reminder\r\nTRIGGER:-PT10M\r\nX-WR-ALARMUID:phone-alarm-1\r\n')).toHaveLength(2);
   expect(series.split('TRIGGER;VALUE=DATE-TIME:20260503T180000Z\r\nX-WR-ALARMUID:phone-alarm-2\r\n')).toHaveLength(2);
+});
+
+const object = (uid: string, lines: string[]) =>
+  ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Probe//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260501T070000Z', ...lines, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+
+it('skips an event ending past the years it could be announced in, and pulls the others', async () => {
+  await h.remotePut('tara', 'far-end.ics', object('far-end', ['DTSTART:20260510T100000Z', 'DURATION:P99999W', 'SUMMARY:Never ends']));
+  await h.remotePut('tara', 'plain.ics', object('plain', ['DTSTART:20260511T100000Z', 'DTEND:20260511T110000Z', 'SUMMARY:Plain meeting']));
+  // The harness's sync expects the account IDLE with no error.
+  await h.sync('tara');
+  const { calendarEvents } = await h.ok('tara', '{ calendarEvents(from: "2026-05-09T00:00:00Z", to: "2026-05-12T00:00:00Z") { event { title } } }');
+  const titles = calendarEvents.map((occurrence: { event: { title: string } }) => occurrence.event.title);
+  expect(titles).toContain('Plain meeting');
+  expect(titles).not.toContain('Never ends');
 });
