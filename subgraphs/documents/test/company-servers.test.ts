@@ -8,11 +8,9 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startS3Server, startWebDavServer, type StorageServer } from '../../../test/storage/storage-servers.js';
 import { createLogger } from '../../../platform/logger.js';
-import type { DocumentsDatabase } from '../database.js';
 import { purgeTrash } from '../jobs/purge-trash.js';
 import { DocumentRepository } from '../repositories/document-repository.js';
 import { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
@@ -26,16 +24,15 @@ const DAV_PASSWORD = 'dav-Secret-7731';
 let docs: DocumentsPlatform;
 let own: StorageServer;
 let bucket: StorageServer;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 
 beforeAll(async () => {
   [own, bucket] = await Promise.all([startWebDavServer(undefined, { user: 'acme', pass: DAV_PASSWORD }), startS3Server('acme-files')]);
   // Only the local backend is configured on this server: the company brings its own.
   docs = await startDocumentsPlatform();
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 });
 afterAll(async () => {
-  await db?.destroy();
   await docs?.stop();
   for (const server of [own, bucket]) {
     await server?.stop();

@@ -4,21 +4,19 @@
  * leaving a Document behind.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startS3Server, startWebDavServer, storageEnv, type StorageServer } from '../../../test/storage/storage-servers.js';
-import type { DocumentsDatabase } from '../database.js';
 import { sha256, startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
 let webdav: StorageServer;
 let s3: StorageServer;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 
 beforeAll(async () => {
   [webdav, s3] = await Promise.all([startWebDavServer(), startS3Server('documents')]);
   docs = await startDocumentsPlatform(storageEnv({ webdav, s3, bucket: 'documents' }));
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
   await db
     .insertInto('documents.company_storage')
     .values([

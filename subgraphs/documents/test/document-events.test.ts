@@ -6,10 +6,8 @@
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { createLogger } from '../../../platform/logger.js';
-import type { DocumentsDatabase } from '../database.js';
 import { purgeTrash } from '../jobs/purge-trash.js';
 import { DocumentRepository } from '../repositories/document-repository.js';
 import { publishDocumentEvent } from '../services/document-events.js';
@@ -18,13 +16,12 @@ import { StorageBackends } from '../storage/storage-backends.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 beforeAll(async () => {
   docs = await startDocumentsPlatform();
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 });
 afterAll(async () => {
-  await db?.destroy();
   await docs?.stop();
 });
 

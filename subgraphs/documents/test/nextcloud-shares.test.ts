@@ -6,11 +6,9 @@
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startNextcloudOcsDouble, type NextcloudOcsDouble } from '../../../test/storage/nextcloud-ocs-double.js';
 import { startWebDavServer, storageEnv, type StorageServer } from '../../../test/storage/storage-servers.js';
-import type { DocumentsDatabase } from '../database.js';
 import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { ShareTokens } from '../services/share-tokens.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
@@ -20,7 +18,7 @@ const APP_PASSWORD = 'K7p2-xq9M-app-password';
 let docs: DocumentsPlatform;
 let webdav: StorageServer;
 let nextcloud: NextcloudOcsDouble;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 
 const SET = `mutation($input: CompanyStorageSettingsInput!) { setCompanyStorageSettings(input: $input) { nextcloudShares hasNextcloudAppPassword } }`;
 const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
@@ -39,12 +37,11 @@ beforeAll(async () => {
   webdav = await startWebDavServer();
   nextcloud = await startNextcloudOcsDouble({ username: USERNAME, appPassword: APP_PASSWORD, filesDirectory: webdav.directory });
   docs = await startDocumentsPlatform(storageEnv({ webdav }));
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
   const { body } = await docs.call('admin', SET, { input: settings() });
   expect(body.data.setCompanyStorageSettings).toEqual({ nextcloudShares: true, hasNextcloudAppPassword: true });
 });
 afterAll(async () => {
-  await db?.destroy();
   await docs?.stop();
   await nextcloud?.stop();
   await webdav?.stop();

@@ -5,9 +5,7 @@
  * NOT_FOUND, and nothing is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
-import type { DocumentsDatabase } from '../database.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
@@ -54,7 +52,7 @@ describe('links to records', () => {
       const { body } = await request('maya.manager', type, id);
       expect(body.errors?.[0]?.extensions?.code, `${type} ${id}`).toBe('NOT_FOUND');
     }
-    const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+    const { db } = docs;
     const sessions = await db
       .selectFrom('documents.upload_sessions')
       .select('id')

@@ -12,13 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../platform/config.js';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startSubgraph } from '../../../platform/subgraph/start-subgraph.js';
 import { startS3Server, startWebDavServer, storageEnv, type StorageServer } from '../../../test/storage/storage-servers.js';
 import { peakMemoryGrowth } from '../../../test/storage/streams.js';
-import type { DocumentsDatabase } from '../database.js';
 import { TusTokens } from '../http/tus-tokens.js';
 import { cleanupAbandonedUploads } from '../jobs/cleanup-uploads.js';
 import { UploadSessionRepository } from '../repositories/upload-session-repository.js';
@@ -42,16 +40,15 @@ let docs: DocumentsPlatform;
 let webdav: StorageServer;
 let s3: StorageServer;
 let stagingDir: string;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 
 beforeAll(async () => {
   stagingDir = mkdtempSync(path.join(os.tmpdir(), 'bheem-tus-'));
   [webdav, s3] = await Promise.all([startWebDavServer(), startS3Server('documents')]);
   docs = await startDocumentsPlatform({ ...storageEnv({ webdav, s3 }), DOCUMENTS_RESUMABLE_STAGING_DIR: stagingDir });
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 }, 120_000);
 afterAll(async () => {
-  await db?.destroy();
   await docs?.stop();
   for (const server of [webdav, s3]) {
     await server?.stop();

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { createLogger } from '../../../platform/logger.js';
-import type { DocumentsDatabase } from '../database.js';
 import { purgeTrash } from '../jobs/purge-trash.js';
 import { DocumentRepository } from '../repositories/document-repository.js';
 import { createStorageBackends } from '../storage/storage-backends.js';
@@ -10,10 +8,10 @@ import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { sha256, startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 beforeAll(async () => {
   docs = await startDocumentsPlatform();
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 });
 afterAll(() => docs?.stop());
 

@@ -5,18 +5,16 @@
  * one (null, still listed) where the log has none.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_USERS } from '../../../platform/demo/demo-ids.js';
-import type { DocumentsDatabase } from '../database.js';
 import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { backfillShareLinkMakers } from '../migrations/share-link-makers.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 beforeAll(async () => {
   docs = await startDocumentsPlatform();
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 });
 afterAll(() => docs?.stop());
 

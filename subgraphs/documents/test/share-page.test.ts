@@ -7,8 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
-import type { DocumentsDatabase } from '../database.js';
 import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
@@ -90,7 +88,7 @@ describe('share links in a browser', () => {
     const revoked = await share(null);
     await docs.call('maya.manager', `mutation { revokeShareLink(id: "${revoked.id}") { id } }`);
     const expired = await share(PASSWORD);
-    const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+    const { db } = docs;
     await db
       .updateTable('documents.share_links')
       .set({ expires_at: new Date(Date.now() - 1000) })

@@ -1,9 +1,7 @@
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
-import type { DocumentsDatabase } from '../database.js';
 import { cleanupAbandonedUploads } from '../jobs/cleanup-uploads.js';
 import { UploadSessionRepository } from '../repositories/upload-session-repository.js';
 import { createStorageBackends } from '../storage/storage-backends.js';
@@ -11,10 +9,10 @@ import { sha256, startDocumentsPlatform, type DocumentsPlatform } from './docume
 
 const MAX = 64 * 1024;
 let docs: DocumentsPlatform;
-let db: ReturnType<typeof createKysely<DocumentsDatabase>>;
+let db: DocumentsPlatform['db'];
 beforeAll(async () => {
   docs = await startDocumentsPlatform({ DOCUMENTS_MAX_UPLOAD_BYTES: String(MAX) });
-  db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+  db = docs.db;
 });
 afterAll(() => docs?.stop());
 

@@ -7,11 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startWebDavServer, storageEnv, type StorageServer } from '../../../test/storage/storage-servers.js';
-import type { DocumentsDatabase } from '../database.js';
 import { purgeTrash } from '../jobs/purge-trash.js';
 import { DocumentRepository } from '../repositories/document-repository.js';
 import { createStorageBackends } from '../storage/storage-backends.js';
@@ -59,7 +57,7 @@ describe('readable WebDAV paths', () => {
     expect(readdirSync(path.join(webdav.directory, 'bheem'))).toEqual([DEMO_COMPANIES.bheem.id]);
 
     // Purging both documents removes what is ours and leaves the folder to the file someone else put there.
-    const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+    const { db } = docs;
     for (const id of [first, second]) await docs.call('maya.manager', `mutation { deleteDocument(id: "${id}") { id } }`);
     const retention = docs.platform.config.documents.trashRetentionDays;
     await db
@@ -83,7 +81,7 @@ describe('readable WebDAV paths', () => {
     const taskFolder = path.join(webdav.directory, 'bheem', DEMO_COMPANIES.bheem.id, `task-${lonely}`);
     expect(readdirSync(taskFolder)).toEqual(['only.txt']);
     await docs.call('maya.manager', `mutation { deleteDocument(id: "${id}") { id } }`);
-    const db = createKysely<DocumentsDatabase>(docs.platform.database.url);
+    const { db } = docs;
     const retention = docs.platform.config.documents.trashRetentionDays;
     await db
       .updateTable('documents.documents')
