@@ -156,7 +156,8 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
     }
     const keepAliveMs = options.keepAliveMs ?? 12_000;
     const stallTimeoutMs = options.stallTimeoutMs ?? 30_000;
-    request.socket.setKeepAlive(true, keepAliveMs);
+    // Node gives the kernel whole seconds, and below one second leaves the system's idle time (two hours).
+    request.socket.setKeepAlive(true, Math.max(1_000, keepAliveMs));
     // Since when bytes have waited unsent with no drain: the reader is stalled, or gone behind full buffers.
     let stalledSince: number | undefined;
     response.on('drain', () => (stalledSince = undefined));

@@ -128,10 +128,12 @@ export function rawSubscriber(url: string, token: string, query: string) {
 
 /**
  * An SSE subscriber speaking the protocol by hand (POST, `text/event-stream`)
- * that can stop reading its connection, as a slow consumer would.
+ * that can stop reading its connection, as a slow consumer would. `pings`
+ * holds when each comment line (the gateway's keep-alive) arrived.
  */
 export function rawSseSubscriber(url: string, token: string, query: string) {
   const events: { event: string; data: any }[] = [];
+  const pings: number[] = [];
   let markOpen!: () => void;
   const open = new Promise<void>((resolve) => (markOpen = resolve));
   let markEnded!: (outcome: { complete: boolean }) => void;
@@ -148,6 +150,7 @@ export function rawSseSubscriber(url: string, token: string, query: string) {
       while ((end = buffered.indexOf('\n\n')) >= 0) {
         const block = buffered.slice(0, end);
         buffered = buffered.slice(end + 2);
+        if (block.startsWith(':')) pings.push(performance.now());
         const event = /^event: (.*)$/m.exec(block)?.[1];
         const data = /^data: ?(.*)$/m.exec(block)?.[1];
         if (event) events.push({ event, data: data ? JSON.parse(data) : null });
@@ -162,8 +165,12 @@ export function rawSseSubscriber(url: string, token: string, query: string) {
     open,
     ended,
     events,
+    pings,
     nextEvents: () => events.filter((event) => event.event === 'next'),
+    /** The client's end of the connection, once open. */
+    localPort: () => response!.socket.localPort!,
     pause: () => response!.socket.pause(),
     resume: () => response!.socket.resume(),
+    close: () => request.destroy(),
   };
 }
