@@ -21,6 +21,7 @@ export const UNIT_TESTS = [
   'subgraphs/documents/test/filename.test.ts',
   'subgraphs/documents/test/text-extraction.test.ts',
   'subgraphs/meet/test/livekit-double.test.ts',
+  'subgraphs/meet/test/livekit-transport.test.ts',
   'subgraphs/meet/test/meet-config.test.ts',
   'subgraphs/meet/test/recording-bucket.test.ts',
   'test/bench-callgrind.test.ts',

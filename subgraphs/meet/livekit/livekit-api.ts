@@ -7,6 +7,8 @@
  * Twirp transport: the SDK's parser drops a `kind` name it does not know (a
  * newer server's) and leaves 0, STANDARD, a person. Such a kind is kept as
  * the name sent, as the webhook route does, so that both read it as OTHER.
+ * That transport is private to RoomServiceClient; see twirpTransportOf for
+ * why it is still the way, and what happens when an SDK no longer has it.
  */
 import {
   EgressClient,
@@ -59,8 +61,30 @@ const isNotFound = (error: unknown) => error instanceof TwirpError && (error.sta
 export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
 
 /** The SDK's Twirp transport (private to RoomServiceClient): its URL, auth, timeout and TwirpErrors, with the JSON left to us. */
-interface TwirpTransport {
+export interface TwirpTransport {
   request(service: string, method: string, data: unknown, headers: Record<string, string>, timeout?: number): Promise<unknown>;
+}
+
+/**
+ * RoomServiceClient's Twirp transport, its private `rpc`. No public way
+ * keeps a kind name the SDK does not know: the client's methods parse the
+ * answer themselves (protobuf-es fromJson, ignoreUnknownFields), and
+ * protobuf-es's JSON reader has no option for it (ignoring unknown fields
+ * drops such a name, not ignoring them throws on it). A fetch of our own
+ * would give up the SDK's URL handling, timeout, LiveKit Cloud's region
+ * failover and its TwirpErrors. An SDK without this transport fails meet's
+ * start here, with the reason (livekit-transport.test.ts sees it first),
+ * rather than every participant read failing as if LiveKit were down.
+ */
+export function twirpTransportOf(client: RoomServiceClient): TwirpTransport {
+  const rpc = (client as unknown as { rpc?: Partial<TwirpTransport> }).rpc;
+  if (typeof rpc?.request !== 'function') {
+    throw new Error(
+      "livekit-server-sdk's RoomServiceClient no longer has the Twirp transport (rpc.request) that meet reads participants through: " +
+        'adapt subgraphs/meet/livekit/livekit-api.ts to this SDK',
+    );
+  }
+  return rpc as TwirpTransport;
 }
 
 function toListedParticipant(json: unknown): ListedParticipant {
@@ -72,6 +96,7 @@ function toListedParticipant(json: unknown): ListedParticipant {
 
 export class LiveKitApi {
   private readonly rooms: RoomServiceClient;
+  private readonly roomsTransport: TwirpTransport;
   private readonly egress: EgressClient;
 
   private readonly url: string;
@@ -81,6 +106,7 @@ export class LiveKitApi {
     const { apiKey, apiSecret } = config.livekit;
     // Failover only applies to LiveKit Cloud; a short timeout keeps a dead server from holding requests.
     this.rooms = new RoomServiceClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 5 });
+    this.roomsTransport = twirpTransportOf(this.rooms);
     this.egress = new EgressClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 10 });
   }
 
@@ -105,8 +131,7 @@ export class LiveKitApi {
   }
 
   private async roomService(method: string, room: string, body: Record<string, unknown>): Promise<unknown> {
-    const transport = (this.rooms as unknown as { rpc: TwirpTransport }).rpc;
-    return transport.request('RoomService', method, { room, ...body }, await this.rooms.authHeader({ roomAdmin: true, room }));
+    return this.roomsTransport.request('RoomService', method, { room, ...body }, await this.rooms.authHeader({ roomAdmin: true, room }));
   }
 
   /** Participants of a room; null when the room does not exist. */
