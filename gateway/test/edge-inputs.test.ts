@@ -8,24 +8,22 @@ import { SignJWT } from 'jose';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IDENTITY_HEADER, signIdentity } from '../../platform/auth/gateway-signature.js';
-import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../platform/demo/demo-ids.js';
 import { isAcceptableText } from '../pipeline/control-characters.js';
 import { startGatewayPlatform, type GatewayPlatform } from './support/gateway-platform.js';
 
 let platform: GatewayPlatform;
 let token: string;
-let db: ReturnType<typeof createKysely<any>>;
+let db: GatewayPlatform['db'];
 const PROJECT = DEMO_ERP.projects[0].id;
 const CREATE_TASK = 'mutation($input: CreateTaskInput!) { createTask(input: $input) { id title } }';
 
 beforeAll(async () => {
   platform = await startGatewayPlatform({ subgraphs: ['academy', 'erp'] });
   token = await platform.tokenFor('admin');
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
 });
 

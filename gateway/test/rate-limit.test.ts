@@ -6,7 +6,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlatformConfig } from '../../platform/config.js';
-import { createKysely } from '../../platform/database/connection.js';
 import type { RunningGateway } from '../start-gateway.js';
 import { postTo, startGatewayPlatform, type GatewayPlatform } from './support/gateway-platform.js';
 
@@ -55,7 +54,7 @@ describe('rate limits', () => {
     for (let i = 0; i < 5; i++) expect((await postTo(url(replicaA), { query: QUERY }, headers)).status).toBe(200);
     for (let i = 0; i < 5; i++) expect((await postTo(url(replicaB), { query: QUERY }, headers)).status).toBe(200);
     expect((await postTo(url(replicaB), { query: QUERY }, headers)).status).toBe(429);
-    const db = createKysely<any>(platform.database.url);
+    const { db } = platform;
     const { rows } = await sql<{ key: string }>`SELECT key FROM gateway.rate_limit_buckets WHERE key LIKE 'user:%'`.execute(db);
     expect(rows.length).toBeGreaterThan(0);
   });

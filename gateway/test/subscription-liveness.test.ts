@@ -17,7 +17,6 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
@@ -166,7 +165,7 @@ describe('SSE keep-alive and stall cut', () => {
 
   it('cuts a client that stops reading once its bytes have waited unsent for the stall timeout, and ends its subscription upstream', async () => {
     // Over the process's pool, which the platform's stop closes (destroying it here would end it under the subgraphs).
-    const db = createKysely<any>(platform.database.url);
+    const { db } = platform;
     await sql`UPDATE meet.live_classes SET description = repeat('x', ${DESCRIPTION}) WHERE id = ${PHYSICS_ENERGY.id}`.execute(db);
     // Enough events to fill the connection's kernel buffers and leave some with the gateway, well under its
     // too-slow bounds (100 events or 1 MiB held): only the stall can end this stream.

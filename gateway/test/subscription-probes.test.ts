@@ -10,7 +10,6 @@ import http from 'node:http';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
@@ -24,19 +23,18 @@ const BHEEM = DEMO_COMPANIES.bheem.id;
 const OF_PHYSICS = 'subscription { liveClassStatusChanged(courseId: "101") { id status } }';
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<any>>;
+let db: TestPlatform['db'];
 let url: string;
 let sseUrl: string;
 
 beforeAll(async () => {
   // Access read again for every event: an unenrolment shows at the next one (10 s by default).
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { SUBSCRIPTION_ACCESS_RECHECK_SECONDS: '0' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   url = wsUrlOf(platform.gateway!.url);
   sseUrl = platform.gateway!.url.replace('localhost', '127.0.0.1').replace(/\/graphql$/, '/graphql/stream');
 }, 120_000);
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
 });
 

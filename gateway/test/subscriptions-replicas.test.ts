@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../platform/database/embedded-postgres.js';
-import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livekit-double.js';
@@ -109,7 +108,7 @@ describe('subscriptions across replicas', () => {
     const token = await platform.tokenFor('sam.student');
     const subscribers: Subscription[] = gateways.map((port) => subscribeWs(`ws://127.0.0.1:${port}/graphql`, token, QUERY));
     // Attached upstream once an event reaches both: publish markers (as any meet replica would) until then.
-    const db = createKysely<any>(platform.database.url);
+    const { db } = platform;
     await expect
       .poll(
         async () => {

@@ -9,7 +9,6 @@
 import diagnostics from 'node:diagnostics_channel';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { sql } from 'kysely';
-import { createKysely } from '../../platform/database/connection.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../platform/events/publish-event.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livekit-double.js';
@@ -35,13 +34,13 @@ const IDS = 'subscription { liveClassStatusChanged { id status } }';
 
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<any>>;
+let db: TestPlatform['db'];
 let url: string;
 
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet', 'calendar'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   url = wsUrlOf(platform.gateway!.url);
 });
 afterAll(async () => {

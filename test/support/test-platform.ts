@@ -10,6 +10,8 @@ import { startSubgraph, type RunningSubgraph } from '../../platform/subgraph/sta
 import { startGateway, type RunningGateway } from '../../gateway/start-gateway.js';
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { DEMO_COMPANIES, DEMO_USERS } from '../../platform/demo/demo-ids.js';
+import type { Kysely } from 'kysely';
+import { createKysely } from '../../platform/database/connection.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse<T = any> {
@@ -20,6 +22,12 @@ export interface GraphQLResponse<T = any> {
 export interface TestPlatform {
   config: PlatformConfig;
   database: TestDatabase;
+  /**
+   * The test's own hand on that database, over this process's one pool for
+   * it, the subgraphs' (connection.ts): `stop` closes it. A test never
+   * destroys it, which would end that pool under the running subgraphs.
+   */
+  db: Kysely<any>;
   subgraphs: Partial<Record<SubgraphName, RunningSubgraph>>;
   gateway?: RunningGateway;
   /** A dev token for a demo user (by username), optionally with other roles. */
@@ -101,6 +109,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   return {
     config,
     database,
+    db: createKysely<any>(database.url),
     subgraphs,
     gateway,
     tokenFor,

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { startSmtpSink, type SmtpSink } from '../../../test/mail/smtp-sink.js';
@@ -23,11 +22,10 @@ beforeAll(async () => {
     gateway: false,
     env: { ACADEMY_CONSUME_EVENTS: 'true', SMTP_URL: smtp.url, MAIL_FROM: 'Bheem Academy <academy@bheem.example>' },
   });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   moodle = db.withSchema(platform.config.moodle.schema);
 });
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
   await smtp?.stop();
 });

@@ -10,7 +10,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
@@ -22,11 +21,10 @@ let db: Kysely<any>;
 let moodle: Kysely<any>;
 beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy'], gateway: false, env: { ACADEMY_CONSUME_EVENTS: 'true' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   moodle = db.withSchema(platform.config.moodle.schema);
 });
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
 });
 

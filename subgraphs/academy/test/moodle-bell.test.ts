@@ -8,7 +8,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -40,7 +39,7 @@ beforeAll(async () => {
       ACADEMY_REMINDER_POLL_SECONDS: '0',
     },
   });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   moodle = db.withSchema(platform.config.moodle.schema);
 });
 afterAll(async () => {

@@ -8,7 +8,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
@@ -19,7 +18,7 @@ let db: Kysely<any>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ACADEMY_CONSUME_EVENTS: 'true' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
   await platform?.stop();

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import type { PublishedEvent } from '../../../platform/events/published-event.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
@@ -18,11 +17,11 @@ let moodle: Kysely<any>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ACADEMY_CONSUME_EVENTS: 'true' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
   moodle = db.withSchema(platform.config.moodle.schema);
 });
 afterAll(async () => {
-  await platform?.stop(); // also ends the pool behind `db` (pools are shared per database URL)
+  await platform?.stop(); // also closes `db`
   await livekit?.stop();
 });
 

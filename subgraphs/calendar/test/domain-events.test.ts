@@ -253,7 +253,7 @@ describe('domain events mirrored as calendar events', () => {
   });
 
   it('agrees with the ERP\u2019s demo records: the same instants for sales meetings, deadlines and leave', async () => {
-    const erp = createKysely<any>(platform.database.url);
+    const erp = platform.db;
     const meetings = await erp.selectFrom('erp.sales_meetings').select(['id', 'scheduled_at', 'end_at']).execute();
     const tasks = await erp.selectFrom('erp.tasks').select(['id', 'due_date']).execute();
     const leave = await erp.selectFrom('erp.leave_requests').select(['id', 'start_date']).where('status', '=', 'APPROVED').execute();

@@ -7,20 +7,18 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { leavePayload, stamp, taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<any>>;
+let db: TestPlatform['db'];
 beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy', 'erp', 'calendar'], gateway: false, env: { CALENDAR_CONSUME_EVENTS: 'true' } });
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
 });
 

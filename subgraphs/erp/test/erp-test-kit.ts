@@ -3,8 +3,7 @@
  * the gateway does), reading erp's rows of `events.outbox`, and a
  * fingerprint of everything erp stores (to prove a refused mutation changed nothing).
  */
-import { sql, type Kysely } from 'kysely';
-import { createKysely } from '../../../platform/database/connection.js';
+import { sql } from 'kysely';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import type { GraphQLResponse, TestPlatform } from '../../../test/support/test-platform.js';
@@ -56,7 +55,7 @@ export interface OutboxRow {
 const ERP_TABLES = ['companies', 'projects', 'tasks', 'milestones', 'sales_meetings', 'leave_requests'];
 
 export function erpDatabase(platform: TestPlatform) {
-  const db: Kysely<any> = createKysely<any>(platform.database.url);
+  const { db } = platform;
   return {
     db,
     /** The newest outbox position now; pass it to `eventsSince`. */

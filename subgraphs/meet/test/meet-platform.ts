@@ -1,6 +1,5 @@
 /** Academy and meet on a fresh database, meet pointed at a LiveKit double. */
 import { sql } from 'kysely';
-import { createKysely } from '../../../platform/database/connection.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { meetCaller } from './meet-client.js';
@@ -20,7 +19,7 @@ export interface MeetTestPlatform {
 export async function startMeetPlatform(env: Record<string, string> = {}): Promise<MeetTestPlatform> {
   const livekit = await startLiveKitDouble();
   const platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ...env } });
-  const db = createKysely<any>(platform.database.url);
+  const { db } = platform;
   const webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
   livekit.webhookUrl = webhookUrl; // LiveKit's own webhooks (room_started on CreateRoom...) reach meet, as configured in LiveKit
   return {

@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { subscribeWs, wsUrlOf, type Subscription } from '../../../gateway/test/subscriptions-support.js';
@@ -18,7 +17,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-recordings-'));
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<any>>;
+let db: TestPlatform['db'];
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({
@@ -26,11 +25,10 @@ beforeAll(async () => {
     env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir },
   });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
-  db = createKysely<any>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
   await livekit?.webhooksSettled();
-  await db?.destroy();
   await platform?.stop();
   await livekit?.stop();
 });
