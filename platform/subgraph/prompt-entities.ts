@@ -24,11 +24,16 @@ type ResolveReference = (reference: Reference, context: unknown, info: unknown) 
 
 const isThenable = (value: unknown): value is PromiseLike<unknown> => typeof (value as { then?: unknown } | null)?.then === 'function';
 
-/** What Apollo's `maybeAddTypeNameToPossibleReturn` does with a resolved value, without its await. */
+/**
+ * What Apollo's `maybeAddTypeNameToPossibleReturn` does with a resolved value, without its await. A value with its
+ * own `__typename` already the type's (a reference handed back as it came, as most are) is left alone: Apollo's
+ * defineProperty would change nothing there, and it is a call into the runtime per entity.
+ */
 function withTypename(value: unknown, typename: string): unknown {
   if (value !== null && typeof value === 'object') {
     if ('__typename' in value && (value as Reference).__typename !== typename) return { ...value, __typename: typename };
-    Object.defineProperty(value, '__typename', { value: typename });
+    // Here any `__typename` it has is the type's: only one of its own needs no defining.
+    if (!Object.hasOwn(value, '__typename')) Object.defineProperty(value, '__typename', { value: typename });
   }
   return value;
 }

@@ -18,6 +18,8 @@ const typeDefs = parse(`
   type Course @key(fields: "id") { id: ID! title: String }
   type Room @key(fields: "id") { id: ID! name: String }
   type Frozen @key(fields: "id") { id: ID! }
+  type Sealed @key(fields: "id") { id: ID! }
+  type Inherited @key(fields: "id") { id: ID! }
   interface Node @key(fields: "id") { id: ID! }
   type Page implements Node @key(fields: "id") { id: ID! }
   type Query { ping: Boolean }
@@ -27,6 +29,10 @@ const resolvers = {
   Room: { __resolveReference: async (reference: { id: string }) => ({ id: reference.id, name: `Room ${reference.id}` }) },
   // An object that cannot take a `__typename`: Apollo's resolver fails this entity alone.
   Frozen: { __resolveReference: (reference: { id: string }) => Object.freeze({ id: reference.id }) },
+  // Frozen with its own `__typename` already the type's: Apollo's defineProperty changes nothing, the entity is answered.
+  Sealed: { __resolveReference: (reference: { id: string }) => Object.freeze({ id: reference.id, __typename: 'Sealed' }) },
+  // Frozen, its `__typename` only inherited: Apollo's defineProperty fails, this entity alone.
+  Inherited: { __resolveReference: (reference: { id: string }) => Object.freeze(Object.assign(Object.create({ __typename: 'Inherited' }), { id: reference.id })) },
   Node: { __resolveReference: (reference: { id: string }) => ({ id: reference.id, __typename: 'Page' }) },
 };
 
@@ -37,7 +43,9 @@ const schemas = () => {
   return { apollo, prompt };
 };
 
-const query = parse('query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Course { title } ... on Room { name } ... on Node { id } } }');
+const query = parse(
+  'query($r: [_Any!]!) { _entities(representations: $r) { __typename ... on Course { title } ... on Room { name } ... on Node { id } ... on Sealed { id } ... on Inherited { id } } }',
+);
 const run = async (schema: GraphQLSchema, representations: unknown[]) => JSON.stringify(await execute({ schema, document: query, variableValues: { r: representations } }));
 
 describe('_entities with prompt references', () => {
@@ -53,6 +61,11 @@ describe('_entities with prompt references', () => {
         { __typename: 'Course', id: '1' },
         { __typename: 'Frozen', id: '2' },
         { __typename: 'Course', id: '3' },
+      ],
+      [
+        { __typename: 'Sealed', id: '4' },
+        { __typename: 'Inherited', id: '5' },
+        { __typename: 'Course', id: '6' },
       ],
       [
         { __typename: 'Node', id: '7' },
