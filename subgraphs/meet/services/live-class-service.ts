@@ -65,7 +65,8 @@ export class LiveClassService {
    * Course.liveClasses: academy told the gateway the caller's role in this course (@requires).
    * `fields`: those asked of each class; when lean rows answer them all (leanClassColumns), only their columns are read.
    */
-  async ofCourse(course: CourseReference, filter: LiveClassFilter, fields?: ReadonlySet<string>): Promise<LiveClassModel[]> {
+  ofCourse(course: CourseReference, filter: LiveClassFilter, fields?: ReadonlySet<string>): Promise<LiveClassModel[]> | LiveClassModel[] {
+    // Not async: the loader's promise is handed on as it is, not wrapped in one more (each course of a fetch asks).
     if (!mayReadCourse(this.viewer, course)) return [];
     return this.loaderFor(filter, fields ? leanClassColumns(fields) : null).load(course.id);
   }
