@@ -17,8 +17,10 @@
 import { createClient, type Client } from 'graphql-ws';
 import { computed, ref, watch } from 'vue';
 import type { TypedDocumentString } from '../gql/graphql';
+import { errorInWords } from './error-words';
 import { signOut, token } from './session';
 
+/** `message` is for the user to read (error-words.ts); `code` is the API's `extensions.code` (or the client's own). */
 export class ApiError extends Error {
   constructor(
     readonly code: string,
@@ -37,9 +39,10 @@ interface GraphQLErrorShape {
 
 const endpoint = new URL('/graphql', location.href).toString();
 
-function firstError(errors: GraphQLErrorShape[]): ApiError {
+function firstError(errors: GraphQLErrorShape[], retryAfterSeconds?: number): ApiError {
   const [error] = errors;
-  return new ApiError(error?.extensions?.code ?? 'UNKNOWN', error?.message ?? 'Unknown error', error?.path);
+  const code = error?.extensions?.code ?? 'UNKNOWN';
+  return new ApiError(code, errorInWords(code, error?.message ?? '', retryAfterSeconds), error?.path);
 }
 
 /** A request without an answer by then is given up: a hung connection must not leave a button waiting forever. */
@@ -55,9 +58,12 @@ function unreachable(error: unknown): ApiError {
 /** An answer that is not GraphQL: from the gateway's host or a proxy in front of it, not from the API. */
 function notGraphQL(response: Response): ApiError {
   const code = `HTTP_${response.status}`;
+  if (response.status === 429) return new ApiError('RATE_LIMITED', errorInWords('RATE_LIMITED', '', retryAfter(response)));
   if (response.status >= 500) return new ApiError(code, `The server had a problem (HTTP ${response.status}). Try again in a moment.`);
   return new ApiError(code, `The server refused the request (HTTP ${response.status}). Reload the page and try again.`);
 }
+
+const retryAfter = (response: Response) => Number(response.headers.get('retry-after')) || undefined;
 
 export async function request<TResult, TVariables>(
   operation: TypedDocumentString<TResult, TVariables>,
@@ -85,7 +91,7 @@ export async function request<TResult, TVariables>(
     throw (error as Error)?.name === 'TimeoutError' ? unreachable(error) : notGraphQL(response);
   }
   if (body.errors?.length) {
-    const error = firstError(body.errors);
+    const error = firstError(body.errors, retryAfter(response));
     if (error.code === 'UNAUTHENTICATED') signOut();
     throw error;
   }
@@ -171,7 +177,7 @@ export function subscribe<TResult, TVariables>(
       error: (error) => {
         end();
         if (sessionEnded(error)) return signOut();
-        onError(error instanceof Error ? new ApiError('SUBSCRIPTION_ERROR', error.message) : new ApiError('SUBSCRIPTION_CLOSED', closeReason(error)));
+        onError(new ApiError(error instanceof Error ? 'SUBSCRIPTION_ERROR' : `SUBSCRIPTION_CLOSED_${(error as { code?: number })?.code ?? ''}`, LIVE_UPDATES_STOPPED));
       },
       complete: end,
     },
@@ -182,10 +188,8 @@ export function subscribe<TResult, TVariables>(
   };
 }
 
-function closeReason(event: unknown): string {
-  const close = event as { code?: number; reason?: string };
-  return close.code ? `Live updates stopped (${close.code}${close.reason ? `: ${close.reason}` : ''})` : 'Live updates stopped';
-}
+/** The close code stays in the ApiError's code (the banner's data-code), not in what the user reads. */
+const LIVE_UPDATES_STOPPED = 'Live updates stopped: changes others make no longer show here by themselves. Reload the page to follow them again.';
 
 /** Human text for any thrown value, keeping the API's code. */
 export function asApiError(error: unknown): ApiError {
