@@ -22,9 +22,9 @@ describe('class times across time zones', { timeout: 180_000 }, () => {
     await starts.fill('2027-01-15T09:30');
     await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
     await teacher
-      .getByRole('status')
+      .getByRole('log')
       .filter({ hasText: `Scheduled "${title}"` })
-      .waitFor({ timeout: 30_000 });
+      .waitFor({ state: 'attached', timeout: 30_000 });
 
     const listed = await stack.platform.query('tara.teacher', '{ course(id: "101") { liveClasses { title scheduledAt } } }');
     const scheduled = listed.data.course.liveClasses.find((item: { title: string }) => item.title === title);

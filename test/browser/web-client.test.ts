@@ -91,9 +91,10 @@ describe('the course page', { timeout: 120_000 }, () => {
     await teacher.getByLabel('Duration (minutes)').fill('45');
     await teacher.getByRole('button', { name: 'Schedule', exact: true }).click();
     await teacher
-      .getByRole('status')
+      // Said in the page's log region, what a screen reader hears (the visible line is no live region).
+      .getByRole('log')
       .filter({ hasText: `Scheduled "${title}"` })
-      .waitFor();
+      .waitFor({ state: 'attached' });
     await screenshot(teacher, 'course-teacher');
 
     // The student's page, never reloaded, shows the class.
@@ -129,9 +130,9 @@ describe('the course page', { timeout: 120_000 }, () => {
     await teacher.getByLabel('File to upload').setInputFiles({ name: filename, mimeType: 'application/pdf', buffer: bytes });
     await teacher.getByRole('button', { name: 'Upload', exact: true }).click();
     await teacher
-      .getByRole('status')
+      .getByRole('log')
       .filter({ hasText: `Uploaded ${filename}` })
-      .waitFor({ timeout: 60_000 });
+      .waitFor({ state: 'attached', timeout: 60_000 });
     const link = teacher.getByTestId('documents').getByRole('link', { name: filename });
     await link.waitFor();
     await screenshot(teacher, 'course-documents');
