@@ -6,7 +6,6 @@
  * (HOSTILE_FUZZ_SEED, HOSTILE_FUZZ_RUNS: values per argument).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createKysely } from '../platform/database/connection.js';
 import { runHostileFuzz } from './support/hostile-fuzz.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
@@ -17,14 +16,13 @@ const RUNS = Number(process.env.HOSTILE_FUZZ_RUNS ?? 1);
 const VALID_RUNS = Number(process.env.HOSTILE_FUZZ_VALID_RUNS ?? 2);
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely>;
+let db: TestPlatform['db'];
 beforeAll(async () => {
   // The rate limits would refuse the suite itself: they are the gateway's tests' concern.
   platform = await startTestPlatform({ env: { GATEWAY_RATE_LIMIT_STORE: 'off' } });
-  db = createKysely(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
-  await db?.destroy();
   await platform?.stop();
 });
 

@@ -6,7 +6,6 @@
  */
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createKysely } from '../../../platform/database/connection.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
@@ -14,11 +13,7 @@ import type { DocumentsDatabase } from '../database.js';
 
 export interface DocumentsPlatform {
   platform: TestPlatform;
-  /**
-   * The test's own hand on the database, over this process's one pool for it
-   * (the subgraph's): a test never destroys it, which would end that pool
-   * under the running subgraph; the platform's `stop` closes it.
-   */
+  /** The platform's `db` (test-platform.ts), with the documents tables' types. */
   db: Kysely<DocumentsDatabase>;
   call: <T = any>(who: string | Viewer | null, query: string, variables?: Record<string, unknown>) => Promise<{ status: number; body: { data?: T; errors?: any[] } }>;
   /** The same path and query on the documents service. */
@@ -31,7 +26,7 @@ export async function startDocumentsPlatform(env: Record<string, string> = {}): 
   const service = new URL(platform.subgraphs.documents!.url).origin;
   return {
     platform,
-    db: createKysely<DocumentsDatabase>(platform.database.url),
+    db: platform.db,
     call: (who, query, variables) =>
       callSubgraph({
         url: platform.subgraphs.documents!.url,

@@ -7,9 +7,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeWs, wsUrlOf, type Subscription } from '../../../gateway/test/subscriptions-support.js';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
@@ -29,7 +29,7 @@ const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-follow-ups-'));
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
 let reconciler: Reconciler;
-let db: ReturnType<typeof createKysely<MeetDatabase>>;
+let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({
@@ -37,7 +37,7 @@ beforeAll(async () => {
     env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir, CALENDAR_CONSUME_EVENTS: 'true' },
   });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
-  db = createKysely<MeetDatabase>(platform.database.url, 'meet');
+  db = platform.db.withSchema('meet');
   const { config } = platform;
   const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
   const api = new LiveKitApi(config, config.meet);
@@ -46,7 +46,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await livekit?.webhooksSettled();
   await reconciler?.stop();
-  await db?.destroy();
   await platform?.stop();
   await livekit?.stop();
 });

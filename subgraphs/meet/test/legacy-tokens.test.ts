@@ -8,7 +8,6 @@
 import { sql, type Kysely } from 'kysely';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
@@ -25,14 +24,13 @@ let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
   const { config } = meet.platform;
-  db = createKysely<MeetDatabase>(meet.platform.database.url, 'meet');
+  db = meet.platform.db.withSchema('meet');
   const api = new LiveKitApi(config, config.meet);
   const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
   reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
 });
 afterAll(async () => {
   await reconciler?.stop();
-  await db?.destroy();
   await meet?.stop();
 });
 

@@ -5,10 +5,9 @@
  * removal with joins refused until re-admitted, the audit, and
  * reconciliation removing a user academy no longer lists in the course.
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
@@ -23,16 +22,15 @@ import { RecordingUrlSigner } from '../recordings/recording-url.js';
 
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<MeetDatabase>>;
+let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
-  db = createKysely<MeetDatabase>(platform.database.url, 'meet');
+  db = platform.db.withSchema('meet');
 });
 afterAll(async () => {
   await livekit?.webhooksSettled();
-  await db?.destroy();
   await platform?.stop();
   await livekit?.stop();
 });

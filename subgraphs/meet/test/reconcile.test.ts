@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
@@ -23,7 +22,7 @@ beforeAll(async () => {
   meet = await startMeetPlatform();
   const { config } = meet.platform;
   const settings = config.meet;
-  db = createKysely<MeetDatabase>(meet.platform.database.url, 'meet');
+  db = meet.platform.db.withSchema('meet');
   const livekit = new LiveKitApi(config, settings);
   const files = new RecordingFiles(settings, new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds));
   recordings = new RecordingControl(db, livekit, files);
@@ -31,7 +30,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await reconciler?.stop();
-  await db?.destroy();
   await meet?.stop();
 });
 

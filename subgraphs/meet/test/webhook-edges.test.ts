@@ -8,7 +8,6 @@ import type { AddressInfo } from 'node:net';
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { sendWebhook, signWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
 import { WebhookRetentionJob } from '../jobs/webhook-retention.js';
@@ -30,7 +29,7 @@ beforeAll(async () => {
   process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0';
   meet = await startMeetPlatform();
   const { config } = meet.platform;
-  db = createKysely<MeetDatabase>(meet.platform.database.url, 'meet');
+  db = meet.platform.db.withSchema('meet');
   // The same route and handler meet runs, with a logger the test can read.
   const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
   const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, 60));
@@ -42,7 +41,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await new Promise((resolve) => server?.close(resolve));
-  await db?.destroy();
   await meet?.stop();
 });
 
