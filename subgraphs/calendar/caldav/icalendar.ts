@@ -60,6 +60,11 @@ export interface RemoteObject {
   uid: string;
   master: RemoteEvent | null;
   overrides: RemoteEvent[];
+  /**
+   * TZIDs its events name that no VTIMEZONE of the object defines and that name no zone we know: their
+   * times were read as the owner's wall times (readTime), for the sync to log.
+   */
+  unknownTzids?: string[];
 }
 
 /** The zones an object's times name, by TZID: each becomes one VTIMEZONE of the object. */
@@ -271,6 +276,8 @@ function readTime(property: ICAL.Property, localZone: string): ReadTime {
   // Defined, but like no zone we know: the instant is still exact, only the series' rule runs in UTC.
   if (defined) return { instant: time.toJSDate(), allDay: false, zone: 'UTC', tzid: null, floating: false };
   // Defined nowhere: the owner's wall time, and the TZID goes back as it came (defined by the owner's zone).
+  // ical.js (hence Nextcloud's web calendar) reads such a TZID as floating, each viewer's own wall time:
+  // for the owner, the same instant; UTC instead would move it by their offset, skipping would lose it.
   return { instant: instantOf(wall, localZone), allDay: false, zone: localZone, tzid: localZone === 'UTC' ? null : tzid, floating: false };
 }
 
@@ -387,5 +394,17 @@ export function parseICalendar(text: string, localZone = 'UTC'): RemoteObject {
   // One override per occurrence (RFC 5545 allows one VEVENT per RECURRENCE-ID): of repeats, the last written wins.
   const overrides = new Map<number, RemoteEvent>();
   for (const event of parsed) if (event.recurrenceId) overrides.set(event.recurrenceId.getTime(), event);
-  return { uid, master: parsed.find((event) => !event.recurrenceId) ?? null, overrides: [...overrides.values()] };
+  return { uid, master: parsed.find((event) => !event.recurrenceId) ?? null, overrides: [...overrides.values()], unknownTzids: unknownTzids(calendar, events) };
+}
+
+/** The TZIDs of `events` that no VTIMEZONE of `calendar` defines and that name no zone (read as the owner's wall times). */
+function unknownTzids(calendar: ICAL.Component, events: readonly ICAL.Component[]): string[] {
+  const unknown = new Set<string>();
+  for (const event of events) {
+    for (const property of event.getAllProperties()) {
+      const tzid = property.getParameter('tzid');
+      if (typeof tzid === 'string' && !calendar.getTimeZoneByID(tzid) && !ianaZoneFor(tzid, null, new Date())) unknown.add(tzid);
+    }
+  }
+  return [...unknown];
 }

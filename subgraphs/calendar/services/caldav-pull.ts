@@ -145,7 +145,15 @@ export class CalDAVPull {
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
       try {
-        const { remote, following } = splitThisAndFuture(parseICalendar(item.data ?? '', this.sync.localZone));
+        const parsed = parseICalendar(item.data ?? '', this.sync.localZone);
+        if (parsed.unknownTzids?.length) {
+          const { account, deps, localZone } = this.sync;
+          deps.log.info(
+            { accountId: account.id, href: item.href, tzids: parsed.unknownTzids, zone: localZone },
+            'TZID defined nowhere: its times read as wall times in the owner\u2019s zone',
+          );
+        }
+        const { remote, following } = splitThisAndFuture(parsed);
         for (const object of [remote, ...following.map((rest) => rest.remote)]) {
           const refusal = unstorable(object, this.sync.account.company_id);
           if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar

@@ -244,6 +244,34 @@ describe('VTIMEZONE in the iCalendar we write', () => {
     }
   });
 
+  it('reads a TZID nobody defines or names as the owner\u2019s wall time, and reports it (ical.js would read it floating)', () => {
+    const object = (tzid: string, zone: string[] = []) =>
+      parseICalendar(
+        [
+          'BEGIN:VCALENDAR',
+          'VERSION:2.0',
+          'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+          ...zone,
+          'BEGIN:VEVENT',
+          'UID:unknown-zone',
+          'DTSTAMP:20260101T000000Z',
+          `DTSTART;TZID=${tzid}:20260714T090000`,
+          `DTEND;TZID=${tzid}:20260714T100000`,
+          'SUMMARY:Somewhere',
+          'END:VEVENT',
+          'END:VCALENDAR',
+          '',
+        ].join('\r\n'),
+        'Asia/Kolkata',
+      );
+    const unknown = object('Customized Time Zone 7');
+    expect(unknown.unknownTzids).toEqual(['Customized Time Zone 7']);
+    expect(unknown.master).toMatchObject({ start: at('2026-07-14T03:30:00Z'), timezone: 'Asia/Kolkata', tzid: 'Customized Time Zone 7', floating: false });
+    // Known names and defined zones are not reported.
+    expect(object('Pacific Standard Time').unknownTzids).toEqual([]);
+    expect(object('Customized Time Zone 7', centralEuropeVTimezone('Customized Time Zone 7')).unknownTzids).toEqual([]);
+  });
+
   describe('on a real Radicale', () => {
     const PASSWORD = 'tz-app-password';
     const auth = { authorization: `Basic ${Buffer.from(`zoe:${PASSWORD}`).toString('base64')}` };
