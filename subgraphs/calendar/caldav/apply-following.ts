@@ -11,7 +11,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvent, insertEvents } from '../repositories/event-writes.js';
-import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
+import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { publishCalendarChange } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
@@ -28,8 +28,18 @@ export interface FollowingDeps {
   existing(trx: Trx, uids: readonly string[]): Promise<CalendarEventModel[]>;
 }
 
-/** Writes each following series of `source`; returns them as stored. */
-export async function applyFollowing(trx: Trx, deps: FollowingDeps, source: CalendarEventModel, following: readonly FollowingSeries[]): Promise<CalendarEventModel[]> {
+/**
+ * Writes each following series of `source`; returns them as stored. `answers`: those given to single
+ * occurrences of `source` before the split (its own edit has dropped those past its new end): each
+ * rest takes the ones to its occurrences, moved with them.
+ */
+export async function applyFollowing(
+  trx: Trx,
+  deps: FollowingDeps,
+  source: CalendarEventModel,
+  following: readonly FollowingSeries[],
+  answers: readonly OccurrenceResponse[],
+): Promise<CalendarEventModel[]> {
   if (following.length === 0) return [];
   const made = new Map(
     (
@@ -41,7 +51,7 @@ export async function applyFollowing(trx: Trx, deps: FollowingDeps, source: Cale
   );
   const kept = await deps.participants.ofSeries(trx, source.id);
   const stored: CalendarEventModel[] = [];
-  for (const { remote, from, shiftMs } of following) {
+  for (const [index, { remote, from, move }] of following.entries()) {
     const earlier = made.get(remote.uid);
     if (earlier) {
       stored.push(await applyRemoteEdit(trx, deps.events, earlier, remote));
@@ -54,7 +64,12 @@ export async function applyFollowing(trx: Trx, deps: FollowingDeps, source: Cale
       trx,
       remote.overrides.map((override) => overrideRow(series, override)),
     );
-    await deps.responses.reparent(trx, source.id, series.id, from, shiftMs);
+    const until = following[index + 1]?.from ?? null;
+    const taken = answers.filter((answer) => answer.recurrenceId >= from && (!until || answer.recurrenceId < until));
+    await deps.responses.insert(
+      trx,
+      taken.map((answer) => ({ ...answer, eventId: series.id, recurrenceId: move(answer.recurrenceId) })),
+    );
     await publishCalendarChange(trx, series.companyId, series.id, 'created');
     stored.push(series);
   }

@@ -13,6 +13,7 @@
  */
 import ICAL from 'ical.js';
 import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
+import { wallClockMove } from '../recurrence/moved-occurrences.js';
 import { withWeekdayMoved } from '../recurrence/moved-weekday.js';
 import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
@@ -20,11 +21,11 @@ import type { RemoteEvent, RemoteObject } from './icalendar.js';
 
 const DAY = 86_400_000;
 
-/** The rest of a series, split off at `from`: its object and how far its occurrences moved. */
+/** The rest of a series, split off at `from`: its object and where each of its occurrences moved (by wall-clock time). */
 export interface FollowingSeries {
   remote: RemoteObject;
   from: Date;
-  shiftMs: number;
+  move: (occurrence: Date) => Date;
 }
 
 export interface SplitObject {
@@ -48,10 +49,10 @@ function untilOf(rule: string): { at: Date; isDate: boolean } | null {
 }
 
 /** The series' rule up to `at`, and from there on: its end moved with the occurrences, on the weekday the first of them moved to. */
-function splitRules(series: RemoteEvent, at: Date, shiftMs: number): { before: string | null; following: string | null } {
+function splitRules(series: RemoteEvent, at: Date, move: (date: Date) => Date): { before: string | null; following: string | null } {
   const rule = series.recurrenceRule;
   if (!rule) return { before: null, following: null };
-  const onMovedDay = (following: string) => withWeekdayMoved(following, at, new Date(at.getTime() + shiftMs), series);
+  const onMovedDay = (following: string) => withWeekdayMoved(following, at, move(at), series);
   const count = ruleCount(rule);
   if (count !== null) {
     const before = ruleInstancesBefore(seriesOf(series), at);
@@ -62,9 +63,39 @@ function splitRules(series: RemoteEvent, at: Date, shiftMs: number): { before: s
   const following = !until
     ? rule
     : until.isDate
-      ? withEnding(rule, { until: new Date(until.at.getTime() + Math.round(shiftMs / DAY) * DAY), allDay: true })
-      : withEnding(rule, { until: new Date(until.at.getTime() + shiftMs), allDay: false });
+      ? withEnding(rule, { until: new Date(until.at.getTime() + Math.round((move(at).getTime() - at.getTime()) / DAY) * DAY), allDay: true })
+      : withEnding(rule, { until: move(until.at), allDay: false });
   return { before: withEnding(rule, { until: end, allDay: series.allDay }), following: onMovedDay(following) };
+}
+
+const durationOf = (event: RemoteEvent) => (event.end ? event.end.getTime() - event.start.getTime() : null);
+
+/** Whether an override only restates its occurrence of `series` (what apps keep to carry one occurrence's answers). */
+function restates(series: RemoteEvent, override: RemoteEvent): boolean {
+  return (
+    override.start.getTime() === override.recurrenceId!.getTime() &&
+    durationOf(override) === durationOf(series) &&
+    (['title', 'description', 'location', 'allDay', 'timezone', 'cancelled', 'transparent', 'classification'] as const).every((key) => override[key] === series[key])
+  );
+}
+
+/**
+ * A later override, on the occurrence its own moved to: one restating its
+ * occurrence restates that of the rest (its properties, its answers); one
+ * edited but left at its time moves with it, its own changes kept; one moved
+ * on its own keeps its times.
+ */
+function followingOverride(series: RemoteEvent, rest: RemoteEvent, override: RemoteEvent, move: (date: Date) => Date): RemoteEvent {
+  const recurrenceId = move(override.recurrenceId!);
+  const onIt = (event: RemoteEvent) => {
+    const duration = durationOf(event);
+    return { ...event, recurrenceId, start: recurrenceId, end: duration === null ? null : new Date(recurrenceId.getTime() + duration) };
+  };
+  if (restates(series, override)) {
+    const { attendees, sequence, lastModified } = override;
+    return onIt({ ...rest, recurrenceRule: null, exdates: [], rdates: [], attendees, sequence, lastModified });
+  }
+  return override.start.getTime() === override.recurrenceId!.getTime() ? onIt(override) : { ...override, recurrenceId };
 }
 
 export function splitThisAndFuture(object: RemoteObject): SplitObject {
@@ -77,9 +108,10 @@ export function splitThisAndFuture(object: RemoteObject): SplitObject {
   for (const range of ranges) {
     const at = range.recurrenceId!;
     if (!series || !hasOccurrenceAt(seriesOf(series), at)) continue;
-    const shiftMs = range.start.getTime() - at.getTime();
-    const moved = (date: Date) => new Date(date.getTime() + shiftMs);
-    const rules = splitRules(series, at, shiftMs);
+    // Later occurrences move by the same wall-clock time as this one, not the same milliseconds: past a DST change they keep their local times.
+    const zoneOf = (event: RemoteEvent) => (event.allDay ? 'UTC' : event.timezone);
+    const moved = wallClockMove(at, zoneOf(series), range.start, zoneOf(range));
+    const rules = splitRules(series, at, moved);
     const rest: RemoteEvent = {
       ...range,
       recurrenceId: null,
@@ -88,7 +120,7 @@ export function splitThisAndFuture(object: RemoteObject): SplitObject {
       exdates: series.exdates.filter((date) => date >= at).map(moved),
       rdates: series.rdates.filter((date) => date > at).map(moved),
     };
-    const later = overrides.filter((override) => override.recurrenceId! > at).map((override) => ({ ...override, recurrenceId: moved(override.recurrenceId!) }));
+    const later = overrides.filter((override) => override.recurrenceId! > at).map((override) => followingOverride(series!, rest, override, moved));
     overrides = overrides.filter((override) => override.recurrenceId! < at);
     if (at.getTime() <= series.start.getTime()) {
       // From the first occurrence on: the whole series changes.
@@ -96,7 +128,7 @@ export function splitThisAndFuture(object: RemoteObject): SplitObject {
       overrides = later;
       continue;
     }
-    following.unshift({ remote: { uid: followingUid(object.uid, at), master: rest, overrides: later }, from: at, shiftMs });
+    following.unshift({ remote: { uid: followingUid(object.uid, at), master: rest, overrides: later }, from: at, move: moved });
     series = { ...series, recurrenceRule: rules.before, exdates: series.exdates.filter((date) => date < at), rdates: series.rdates.filter((date) => date < at) };
   }
   return { remote: { ...object, master: series, overrides }, following };

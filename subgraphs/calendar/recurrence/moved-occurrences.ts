@@ -27,6 +27,18 @@ function fromWallMs(ms: number, zone: string): Date {
 }
 
 /**
+ * The move that took `from` (a wall time in `fromZone`) to `to` (in `toZone`),
+ * for any instant: the same wall-clock difference, so a date past a DST
+ * change keeps its local time (a move from Friday 10:00 to Monday 10:00 over
+ * the change to summer time is three days less an hour for the first, three
+ * days for the next ones).
+ */
+export function wallClockMove(from: Date, fromZone: string, to: Date, toZone: string): (date: Date) => Date {
+  const delta = wallMs(to, toZone) - wallMs(from, fromZone);
+  return (date) => fromWallMs(wallMs(date, fromZone) + delta, toZone);
+}
+
+/**
  * For an occurrence of `before` (by its RECURRENCE-ID): the same occurrence
  * of `after`, moved as the start moved; or, when `after` has no occurrence
  * there, the same instant if `after` still has it; else null (gone).

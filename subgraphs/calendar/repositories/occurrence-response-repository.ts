@@ -46,6 +46,15 @@ export class OccurrenceResponseRepository {
     return rows.map((row) => ({ eventId: row.event_id, userId: row.user_id, recurrenceId: row.recurrence_id, status: row.status as ParticipationStatusName }));
   }
 
+  /** Answers recorded as they are (the rest of a split series taking those given before the split). */
+  async insert(db: CalendarDb, responses: readonly OccurrenceResponse[]): Promise<void> {
+    if (responses.length === 0) return;
+    await db
+      .insertInto('calendar.occurrence_responses')
+      .values(responses.map((response) => ({ event_id: response.eventId, user_id: response.userId, recurrence_id: response.recurrenceId, status: response.status })))
+      .execute();
+  }
+
   /** Answers to occurrences from `at` on move to the series that continues a split one, shifted with it. */
   /** The series' answers, each moved to the occurrence `place` names for it (null: dropped), rewritten together so none collides on the way. */
   async move(db: CalendarDb, seriesId: string, place: (recurrenceId: Date) => Date | null): Promise<void> {

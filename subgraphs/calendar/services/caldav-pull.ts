@@ -32,6 +32,7 @@ import { splitThisAndFuture, type FollowingSeries } from '../caldav/this-and-fut
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
+import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
 import { takeOwnAnswers } from './own-answers.js';
@@ -225,9 +226,11 @@ export class CalDAVPull {
           if (reinvited) await replaceParticipants(trx, event.id, invited);
           // Overrides and answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
           const editedHere = resource && event.updatedAt > resource.syncedVersion ? resource.syncedVersion : null;
+          // Answers to single occurrences, read before the series' own edit drops those past its new end: a split's rest takes them.
+          const answers = entry.following.length > 0 ? await deps.responses.ofSeries([event.id], trx) : [];
           const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere);
           keep(event.id, entry.item, stored.updatedAt);
-          const following = await this.applyFollowing(trx, stored, entry.following);
+          const following = await this.applyFollowing(trx, stored, entry.following, answers);
           if (rewrite || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }
       }
@@ -241,7 +244,7 @@ export class CalDAVPull {
         const event = created.get(remote.uid);
         if (!event || resources.has(event.id)) continue;
         keep(event.id, item, event.updatedAt);
-        if (following.length > 0) rewrites.push({ event, item, following: await this.applyFollowing(trx, event, following) });
+        if (following.length > 0) rewrites.push({ event, item, following: await this.applyFollowing(trx, event, following, []) });
       }
       this.sync.outcome.pulled += parsed.length;
       await deps.caldav.saveResources(trx, account.id, [...resources.values()]);
@@ -257,11 +260,16 @@ export class CalDAVPull {
     }
   }
 
-  private async applyFollowing(trx: Transaction<CalendarDatabase>, source: CalendarEventModel, following: readonly FollowingSeries[]): Promise<CalendarEventModel[]> {
+  private async applyFollowing(
+    trx: Transaction<CalendarDatabase>,
+    source: CalendarEventModel,
+    following: readonly FollowingSeries[],
+    answers: readonly OccurrenceResponse[],
+  ): Promise<CalendarEventModel[]> {
     if (following.length === 0) return [];
     const { deps, owner } = this.sync;
     const existing = (db: Transaction<CalendarDatabase>, uids: readonly string[]) => deps.events.findVisibleByExternalIds(db, owner, uids);
-    return applyFollowing(trx, { events: deps.events, participants: deps.participants, responses: deps.responses, existing }, source, following);
+    return applyFollowing(trx, { events: deps.events, participants: deps.participants, responses: deps.responses, existing }, source, following, answers);
   }
 
   /** Ours back over the app's object (no RANGE left for apps that cannot read it, overrides on their occurrences); a split's rest pushed as its own. */

@@ -104,6 +104,47 @@ describe('this and following, edited in a calendar app', () => {
     expect((await h.sync('tara')).total).toBe(0);
   });
 
+  it('RANGE=THISANDFUTURE moved across a DST change: the rest keeps its wall-clock times, exceptions and answers follow', async () => {
+    // Fridays 10:00 Berlin from 6 March; Apple moves "this and future" from Friday 27 March to Monday 30 March, past the change to summer time (29 March).
+    const id = await weeklySeries('Spectra lab', '2026-03-06', '09', 'FREQ=WEEKLY;COUNT=8');
+    await h.ok('ravi', DECLINE_ONE, { id, occurrence: '2026-04-03T08:00:00Z' });
+    await h.sync('tara');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Spectra lab'))!;
+    const text = unfolded(copy.data);
+    const master = veventsOf(text)[0]!;
+    const future = overrideOf(master, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260327T100000', {
+      start: '20260330T100000',
+      end: '20260330T110000',
+      summary: ['SUMMARY:Spectra lab', 'SUMMARY:Spectra lab (Mondays)'],
+    });
+    // An occurrence edited earlier in the app (10 April, renamed), and one deleted there (17 April).
+    const edited = overrideOf(master, 'RECURRENCE-ID;TZID=Europe/Berlin:20260410T100000', {
+      start: '20260410T100000',
+      end: '20260410T110000',
+      summary: ['SUMMARY:Spectra lab', 'SUMMARY:Spectra lab (room 9)'],
+    });
+    const withExdate = master.replace(/(RRULE:[^\r]*\r\n)/, '$1EXDATE;TZID=Europe/Berlin:20260417T100000\r\n');
+    const changed = text.replace(master, withExdate).replace('END:VCALENDAR', `${edited}${future}END:VCALENDAR`);
+    await h.remotePut('tara', copy.href, editedByApp(changed), copy.etag);
+    await h.sync('tara');
+
+    const seen = await occurrencesOf('tara', 'Spectra lab', '2026-03-01T00:00:00Z', '2026-05-15T00:00:00Z');
+    expect(seen.map((o) => [o.start, o.event.title])).toEqual([
+      ['2026-03-06T09:00:00.000Z', 'Spectra lab'],
+      ['2026-03-13T09:00:00.000Z', 'Spectra lab'],
+      ['2026-03-20T09:00:00.000Z', 'Spectra lab'],
+      // Mondays 10:00 summer time (08:00Z): 3 April's answers go to 6 April, 10 April's edit to 13 April, 17 April's deletion to 20 April.
+      ['2026-03-30T08:00:00.000Z', 'Spectra lab (Mondays)'],
+      ['2026-04-06T08:00:00.000Z', 'Spectra lab (Mondays)'],
+      ['2026-04-13T08:00:00.000Z', 'Spectra lab (room 9)'],
+      ['2026-04-27T08:00:00.000Z', 'Spectra lab (Mondays)'],
+    ]);
+    expect(seen[5].recurrenceId).toBe('2026-04-13T08:00:00.000Z');
+    // Ravi's decline of 3 April is his answer to that occurrence, now on 6 April.
+    expect(seen[4].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'DECLINED' });
+    expect(seen[6].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
+  });
+
   it('UNTIL and a new UID (Nextcloud, Thunderbird): the series ends, the new one goes on, nothing is doubled', async () => {
     const id = await weeklySeries('Acoustics lab', '2026-09-07');
     const copy = (await h.remoteWith('tara', 'SUMMARY:Acoustics lab'))!;
