@@ -6,15 +6,22 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import client from 'prom-client';
 import { LATENCY_BUCKETS, boundedLabel, instrument, metricsRegistry } from '../platform/observability/metrics.js';
+import { type CounterSeries, type HistogramSeries, SeriesCounter, SeriesHistogram } from '../platform/observability/series-metrics.js';
 import type { GatewayContext } from './gateway-context.js';
 
 const registers = [metricsRegistry];
 
+/** A gauge that is a count kept by its users, read when scraped: moved twice a request, prom-client's would hash its labels each time. */
+class CountedGauge extends client.Gauge {
+  count = 0;
+}
+
 export const gatewayMetrics = {
+  // Counted on every request: series taken once (platform/observability/series-metrics.ts), not labels hashed each time.
   requests: instrument(
     'bheem_gateway_requests_total',
     () =>
-      new client.Counter({
+      new SeriesCounter({
         name: 'bheem_gateway_requests_total',
         help: 'GraphQL requests by operation and outcome (ok, error: answered with errors, refused: stopped before execution)',
         labelNames: ['operation', 'type', 'outcome'],
@@ -24,7 +31,7 @@ export const gatewayMetrics = {
   duration: instrument(
     'bheem_gateway_request_duration_seconds',
     () =>
-      new client.Histogram({
+      new SeriesHistogram({
         name: 'bheem_gateway_request_duration_seconds',
         help: 'GraphQL request latency by operation',
         labelNames: ['operation', 'type'],
@@ -45,7 +52,7 @@ export const gatewayMetrics = {
   subgraphFetch: instrument(
     'bheem_gateway_subgraph_fetch_duration_seconds',
     () =>
-      new client.Histogram({
+      new SeriesHistogram({
         name: 'bheem_gateway_subgraph_fetch_duration_seconds',
         help: 'Latency of gateway calls to subgraphs, by subgraph and outcome (ok, error: unreachable, slow or not GraphQL)',
         labelNames: ['subgraph', 'outcome'],
@@ -66,7 +73,7 @@ export const gatewayMetrics = {
   fastLane: instrument(
     'bheem_gateway_fast_lane_requests_total',
     () =>
-      new client.Counter({
+      new SeriesCounter({
         name: 'bheem_gateway_fast_lane_requests_total',
         help: "GraphQL requests answered without Apollo Server's pipeline (an operation text it already let through; see gateway/fast-lane.ts)",
         registers,
@@ -84,10 +91,13 @@ export const gatewayMetrics = {
   inFlight: instrument(
     'bheem_gateway_in_flight_requests',
     () =>
-      new client.Gauge({
+      new CountedGauge({
         name: 'bheem_gateway_in_flight_requests',
         help: 'HTTP requests being served',
         registers,
+        collect() {
+          this.set((this as CountedGauge).count);
+        },
       }),
   ),
   fallbacks: instrument(
@@ -113,6 +123,29 @@ export const gatewayMetrics = {
 
 const operationLabel = boundedLabel();
 
+/** An operation's series, by its label and type: taken once, counted into on every request. */
+interface OperationSeries {
+  duration: HistogramSeries;
+  ok: CounterSeries;
+  error: CounterSeries;
+}
+const operationSeries = new Map<string, Map<string, OperationSeries>>();
+
+function seriesOf(operation: string, type: string): OperationSeries {
+  let byType = operationSeries.get(operation);
+  if (!byType) operationSeries.set(operation, (byType = new Map()));
+  let series = byType.get(type);
+  if (!series) {
+    series = {
+      duration: gatewayMetrics.duration.series({ operation, type }),
+      ok: gatewayMetrics.requests.series({ operation, type, outcome: 'ok' }),
+      error: gatewayMetrics.requests.series({ operation, type, outcome: 'error' }),
+    };
+    byType.set(type, series);
+  }
+  return series;
+}
+
 /** Counts a request refused before it reached Apollo (limits, rate limits, authentication, size). */
 export function countRefusal(code: string): void {
   gatewayMetrics.errors.inc({ code });
@@ -126,9 +159,9 @@ export function countErrors(errors: readonly { extensions?: Record<string, unkno
 
 /** Counts an answered operation and its latency since `started` (performance.now()). */
 export function countOperation(operationName: string | null | undefined, type: string, failed: boolean, started: number): void {
-  const operation = operationLabel(operationName);
-  gatewayMetrics.duration.observe({ operation, type }, (performance.now() - started) / 1000);
-  gatewayMetrics.requests.inc({ operation, type, outcome: failed ? 'error' : 'ok' });
+  const series = seriesOf(operationLabel(operationName), type);
+  series.duration.observe((performance.now() - started) / 1000);
+  (failed ? series.error : series.ok).inc();
 }
 
 /** Per operation: count, latency, and the code of every error in the answer. */

@@ -175,10 +175,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     response.setHeader('x-request-id', info.requestId);
     if (draining) response.setHeader('connection', 'close');
     inFlight++;
-    gatewayMetrics.inFlight.inc();
+    gatewayMetrics.inFlight.count++;
     response.once('close', () => {
       inFlight--;
-      gatewayMetrics.inFlight.dec();
+      gatewayMetrics.inFlight.count--;
       // The entry is built only when it is logged (the benchmark and quiet deployments log at warn).
       if (response.statusCode >= 500 || (pathname === '/graphql' && log.isLevelEnabled('info'))) {
         const entry = { ...info, method: request.method, path: pathname, status: response.statusCode, ms: Math.round(performance.now() - started) };

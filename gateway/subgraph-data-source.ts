@@ -22,6 +22,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql';
 import { Pool, type Dispatcher } from 'undici';
 import { IDENTITY_HEADER, signIdentity, signedIdentityKey } from '../platform/auth/gateway-signature.js';
+import type { HistogramSeries } from '../platform/observability/series-metrics.js';
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics } from './gateway-metrics.js';
@@ -122,17 +123,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   private readonly path: string;
   private readonly origin: string;
   private readonly inFlight = new InFlightRequests<RawAnswer>();
-  /** This subgraph's labels, made once: prom-client reads them per observation. */
-  private readonly okLabels: { subgraph: string; outcome: typeof OK };
-  private readonly errorLabels: { subgraph: string; outcome: typeof ERROR };
+  /** This subgraph's series of fetch times, taken once (platform/observability/series-metrics.ts). */
+  private readonly okTimes: HistogramSeries;
+  private readonly errorTimes: HistogramSeries;
   private readonly mergedCounter: { inc: () => void };
 
   readonly name: string;
 
   constructor(private readonly options: SubgraphDataSourceOptions) {
     this.name = options.name;
-    this.okLabels = { subgraph: options.name, outcome: OK };
-    this.errorLabels = { subgraph: options.name, outcome: ERROR };
+    this.okTimes = gatewayMetrics.subgraphFetch.series({ subgraph: options.name, outcome: OK });
+    this.errorTimes = gatewayMetrics.subgraphFetch.series({ subgraph: options.name, outcome: ERROR });
     this.mergedCounter = gatewayMetrics.subgraphRequestsMerged.labels({ subgraph: options.name });
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
@@ -199,7 +200,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   private observe(outcome: typeof OK | typeof ERROR, started: number): void {
-    gatewayMetrics.subgraphFetch.observe(outcome === OK ? this.okLabels : this.errorLabels, (performance.now() - started) / 1000);
+    (outcome === OK ? this.okTimes : this.errorTimes).observe((performance.now() - started) / 1000);
   }
 
   /**

@@ -14,7 +14,7 @@ client.collectDefaultMetrics({ register: metricsRegistry, prefix: 'bheem_' });
 export const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** Creates an instrument once per process (module reloads in tests must not register twice). */
-export function instrument<T extends client.Metric>(name: string, create: () => T): T {
+export function instrument<T>(name: string, create: () => T): T {
   return (metricsRegistry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
