@@ -14,7 +14,7 @@ const VIEWER: Viewer = { userId: 'u1', companyId: 'c1', roles: ['learner'] };
 const LIMITS = { store: 'off' as const, user: { burst: 1, perSecond: 1 }, ip: { burst: 1, perSecond: 1 } };
 
 /** A JWT-shaped token whose payload expires in an hour (the cache keeps it until then). */
-const token = (name: string) => `h.${Buffer.from(JSON.stringify({ sub: name, exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url')}.s`;
+const token = (name: string, signature = 's') => `h.${Buffer.from(JSON.stringify({ sub: name, exp: Math.floor(Date.now() / 1000) + 3600 })).toString('base64url')}.${signature}`;
 
 describe('the auth step over remembered tokens', () => {
   it('verifies a new token through a promise, then lets it through with none', async () => {
@@ -56,5 +56,24 @@ describe('the auth step over remembered tokens', () => {
     }
     expect(verifications).toBe(2);
     expect(await step(edgeRequest('http', '127.0.0.1', undefined, {}))).toMatchObject({ status: 401, code: 'UNAUTHENTICATED' });
+  });
+
+  it("never answers a token with another's viewer, whatever their tails (the cache's key) share", async () => {
+    const verified: string[] = [];
+    const verify = cachedTokenVerifier(async (given) => {
+      const { sub } = JSON.parse(Buffer.from(given.split('.')[1]!, 'base64url').toString('utf8')) as { sub: string };
+      verified.push(sub);
+      return { userId: sub, companyId: 'c1', roles: ['learner'] };
+    });
+    const tail = 'the-same-signature-tail';
+    const [alice, mallory] = [token('alice', tail), token('mallory', tail)];
+    expect(await verify(alice)).toMatchObject({ userId: 'alice' });
+    expect(verify(alice)).toMatchObject({ userId: 'alice' });
+    const forMallory = verify(mallory);
+    expect(forMallory).toBeInstanceOf(Promise);
+    expect(await forMallory).toMatchObject({ userId: 'mallory' });
+    expect(verify(mallory)).toMatchObject({ userId: 'mallory' });
+    expect(await verify(alice)).toMatchObject({ userId: 'alice' });
+    expect(verified).toEqual(['alice', 'mallory', 'alice']);
   });
 });
