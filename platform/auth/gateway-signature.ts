@@ -6,7 +6,7 @@
  * another subgraph, and a request that did not pass through the gateway
  * carries no valid identity at all.
  */
-import { createHmac, hash, timingSafeEqual } from 'node:crypto';
+import { type Hash, createHash, createHmac, hash, timingSafeEqual } from 'node:crypto';
 import { claimsFromViewer, viewerFromClaims, type Viewer } from './viewer.js';
 import type { PlatformConfig } from '../config.js';
 
@@ -45,9 +45,63 @@ export function signedIdentityKey(viewer: Viewer): string {
  */
 export function signIdentity(secret: string, viewer: Viewer, audience: string, body: string | Buffer, ttlSeconds = TTL_SECONDS): string {
   const now = Math.floor(Date.now() / 1000);
-  const payload = `${signedIdentityKey(viewer)},"iss":"${ISSUER}","aud":${JSON.stringify(audience)},"iat":${now},"exp":${now + ttlSeconds},"bh":"${bodyHash(body)}"}`;
-  const signingInput = `${HEADER_SEGMENT}.${base64url(payload)}`;
-  return `${signingInput}.${hmacSha256(secret, signingInput)}`;
+  const start = signingStart(secret, viewer, audience);
+  // The payload's rest: its bytes after the last whole base64 group of its fixed start, then the request's own fields.
+  const rest = Buffer.from(`${start.carry}${now},"exp":${now + ttlSeconds},"bh":"${bodyHash(body)}"}`, 'latin1').toString('base64url');
+  const innerDigest = start.inner.copy().update(rest, 'latin1').digest('binary');
+  return `${start.signingInput}${rest}.${hash('sha256', Buffer.from(padsOf(secret).outer + innerDigest, 'latin1'), 'base64url')}`;
+}
+
+/**
+ * What an identity header's signature shares for one key, viewer and audience: the payload up to `"iat":`
+ * (the claims, issuer and audience), base64url-encoded up to its last whole group of three bytes (a base64
+ * text of a whole number of groups is the start of the whole's), and the HMAC's inner SHA-256 over the key's
+ * pad and that much of the signing input, kept as a hash state to copy (Merkle-Damgard: hashing the rest into
+ * a copy gives the digest of the whole). SHA-256 of those ~330 bytes was a third of the signature's hashing,
+ * which was 9 % of a one-fetch operation's instructions (bench/README-results.md). The signature is the same
+ * HMAC over the same bytes: test/gateway-signature.test.ts checks it against createHmac.
+ */
+interface SigningStart {
+  secret: string;
+  audience: string;
+  /** The compact JWS up to the payload's rest: header segment, dot, the fixed payload's whole groups. */
+  signingInput: string;
+  /** The fixed payload's last 0-2 bytes, as one-byte characters: they begin the rest's first group. */
+  carry: string;
+  inner: Hash;
+}
+
+/** Signing starts of the viewers seen lately, by viewer (a cached token's), a few per viewer (one per subgraph). */
+let startsNow = new Map<Viewer, SigningStart[]>();
+let startsBefore = new Map<Viewer, SigningStart[]>();
+/** Viewers whose starts are kept: two generations of this many, as the token cache's (each start is a ~1 kB hash state). */
+const STARTS_KEPT = 1_000;
+
+function signingStart(secret: string, viewer: Viewer, audience: string): SigningStart {
+  let starts = startsNow.get(viewer);
+  if (!starts) {
+    starts = startsBefore.get(viewer) ?? [];
+    if (startsNow.size >= STARTS_KEPT) {
+      startsBefore = startsNow;
+      startsNow = new Map();
+    }
+    startsNow.set(viewer, starts);
+  }
+  for (const start of starts) if (start.audience === audience && start.secret === secret) return start;
+  const fixed = Buffer.from(`${signedIdentityKey(viewer)},"iss":"${ISSUER}","aud":${JSON.stringify(audience)},"iat":`);
+  const whole = fixed.length - (fixed.length % 3);
+  const signingInput = `${HEADER_SEGMENT}.${fixed.subarray(0, whole).toString('base64url')}`;
+  const start = {
+    secret,
+    audience,
+    signingInput,
+    carry: fixed.subarray(whole).toString('latin1'),
+    inner: createHash('sha256').update(padsOf(secret).inner, 'latin1').update(signingInput, 'latin1'),
+  };
+  // A gateway signs for a few subgraphs with one key (two during a rotation): the list stays as short.
+  if (starts.length >= 32) starts.length = 0;
+  starts.push(start);
+  return start;
 }
 
 /** A key's HMAC pads (RFC 2104) as one-byte strings, computed once per key. */
@@ -69,20 +123,6 @@ function padsOf(secret: string): { inner: string; outer: string } {
   if (padsByKey.size >= 8) padsByKey.clear();
   padsByKey.set(secret, pads);
   return pads;
-}
-
-/**
- * HMAC-SHA256 of an ASCII `input` (a JWS signing input), base64url: the
- * standard construction over two one-shot hashes. createHmac builds a key
- * and an OpenSSL context per call, which the gateway's profile of a
- * one-fetch operation showed at 5-6 % of its CPU; the pads here are
- * computed once per key (test: platform/auth/test/gateway-signature.test.ts
- * checks it against createHmac).
- */
-function hmacSha256(secret: string, input: string): string {
-  const { inner, outer } = padsOf(secret);
-  const innerDigest = hash('sha256', Buffer.from(inner + input, 'latin1'), 'binary');
-  return hash('sha256', Buffer.from(outer + innerDigest, 'latin1'), 'base64url');
 }
 
 export type IdentityCheck = { ok: true; viewer: Viewer } | { ok: false; reason: string };

@@ -1,10 +1,12 @@
 /**
  * The identity header's HMAC (platform/auth/gateway-signature.ts signs with
- * two one-shot hashes over pads computed once per key): the same signature
- * node:crypto's createHmac gives, for short keys, keys of exactly one block,
- * keys longer than a block (hashed first) and keys that are not ASCII.
+ * pads computed once per key and an inner hash state kept per key, viewer and
+ * audience): the same signature node:crypto's createHmac gives, for short
+ * keys, keys of exactly one block, keys longer than a block (hashed first)
+ * and keys that are not ASCII; and the same payload, whatever the length of
+ * the claims that start it.
  */
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { signIdentity, verifyIdentity } from '../gateway-signature.js';
 import type { Viewer } from '../viewer.js';
@@ -31,5 +33,24 @@ describe('the identity header signature', () => {
     expect(verifyIdentity('first key', first, 'meet', body).ok).toBe(true);
     expect(verifyIdentity('first key', second, 'meet', body)).toEqual({ ok: false, reason: 'bad identity signature' });
     expect(verifyIdentity('second key', second, 'meet', body).ok).toBe(true);
+  });
+
+  it('carries the claims, issuer, audience, times and body hash, signed afresh, for claims of every length', () => {
+    const bodyHash = createHash('sha256').update(body).digest('base64url');
+    // Names of three consecutive lengths put the payload's fixed start at each remainder of 3; ☕ is three bytes, é two.
+    for (const name of ['Al', 'Ala', 'Alan', 'Zoé', 'Zoé☕', 'Zoé☕x']) {
+      const named: Viewer = { ...viewer, name };
+      for (const audience of ['meet', 'academy', 'meet']) {
+        const before = Math.floor(Date.now() / 1000);
+        const token = signIdentity('k', named, audience, body);
+        const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+        expect(payload).toMatchObject({ name, iss: 'bheem-gateway', aud: audience, bh: bodyHash });
+        expect(payload.iat).toBeGreaterThanOrEqual(before);
+        expect(payload.exp).toBe(payload.iat + 60);
+        expect(verifyIdentity('k', token, audience, body)).toEqual({ ok: true, viewer: expect.objectContaining({ name }) });
+        expect(verifyIdentity('k', token, audience, `${body} `)).toEqual({ ok: false, reason: 'identity does not match the request body' });
+        expect(verifyIdentity('k', token, audience === 'meet' ? 'academy' : 'meet', body)).toEqual({ ok: false, reason: 'identity is for another audience' });
+      }
+    }
   });
 });
