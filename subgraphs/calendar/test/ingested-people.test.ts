@@ -5,11 +5,10 @@
  * refused whole (a dead letter saying why), and the calendar stores nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
-import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { calendarOutcome, ingestCoreEvent } from './core-ingest.js';
 import { leavePayload, stamp, taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
@@ -24,27 +23,8 @@ afterAll(async () => {
 
 const bheem = demoCompanyId('bheem');
 
-async function ingest(topic: string, payload: Record<string, unknown>): Promise<string> {
-  const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });
-  const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
-    body,
-  });
-  expect(response.status).toBe(202);
-  return ((await response.json()) as { eventId: string }).eventId;
-}
-
-/** Waits until the calendar's consumer has finished the event: handled, or a dead letter (its error). */
-async function outcome(eventId: string): Promise<{ handled: boolean; error: string | null }> {
-  for (;;) {
-    const letter = (await sql<{ error: string }>`SELECT error FROM events.dead_letters WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows[0];
-    if (letter) return { handled: false, error: letter.error };
-    const handled = (await sql`SELECT 1 FROM events.processed WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows.length > 0;
-    if (handled) return { handled: true, error: null };
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const ingest = (topic: string, payload: Record<string, unknown>) => ingestCoreEvent(platform, topic, payload);
+const outcome = (eventId: string) => calendarOutcome(platform, eventId);
 
 const participantsOf = async (entityId: string) =>
   (

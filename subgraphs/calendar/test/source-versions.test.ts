@@ -5,11 +5,9 @@
  * and never brings back a deleted record with an older one.
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
-import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { calendarOutcome, ingestCoreEvent } from './core-ingest.js';
 import { leavePayload, milestonePayload, taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
@@ -22,25 +20,13 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const bheem = demoCompanyId('bheem');
 const earlier = '2026-05-01T10:00:00.000Z';
 const later = '2026-05-01T11:00:00.000Z';
 
+/** Ingests the event and waits until the calendar has handled it (a dead letter fails the test). */
 async function ingest(topic: string, payload: Record<string, unknown>): Promise<void> {
-  const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });
-  const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
-    body,
-  });
-  expect(response.status).toBe(202);
-  const { eventId } = (await response.json()) as { eventId: string };
-  for (;;) {
-    const letter = (await sql<{ error: string }>`SELECT error FROM events.dead_letters WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows[0];
-    if (letter) throw new Error(`dead letter: ${letter.error}`);
-    if ((await sql`SELECT 1 FROM events.processed WHERE group_name = 'calendar' AND event_id = ${eventId}`.execute(db)).rows.length > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  const { handled, error } = await calendarOutcome(platform, await ingestCoreEvent(platform, topic, payload));
+  if (!handled) throw new Error(`dead letter: ${error}`);
 }
 
 const mirrored = (entityId: string) =>
