@@ -31,6 +31,8 @@ import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
+import { applyFollowing } from '../caldav/apply-following.js';
+import { splitThisAndFuture } from '../caldav/this-and-future.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -322,15 +324,25 @@ class AccountSync implements PullContext {
     if (right === 'answer' && remote.data) return this.answeredThere(event, href, remote);
     // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
     if (right === 'edit') {
-      const theirs = parseICalendar(remote.data!, this.localZone);
+      // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
+      const { remote: theirs, following } = splitThisAndFuture(parseICalendar(remote.data!, this.localZone));
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');
         // Taken as a pull takes it (apply-editors-copy.ts), the app's copy put right where it lacks what stays of ours.
         const editedHere = this.byEvent.get(event.id)?.syncedVersion ?? null;
-        const { stored, rewrite } = await this.deps.db.transaction().execute((trx) => applyEditorsCopy(trx, this.deps, event, theirs, editedHere));
-        if (rewrite) return this.writeOver(stored, href, await this.icsOf(stored), remote);
-        return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: stored.updatedAt });
+        const { stored, rewrite, rests } = await this.deps.db.transaction().execute(async (trx) => {
+          // Answers to single occurrences, read before the series' own edit drops those past its new end: a split's rest takes them.
+          const answers = following.length > 0 ? await this.deps.responses.ofSeries([event.id], trx) : [];
+          const applied = await applyEditorsCopy(trx, this.deps, event, theirs, editedHere);
+          const existing = (db: typeof trx, uids: readonly string[]) => this.deps.events.findVisibleByExternalIds(db, this.owner, uids);
+          const rests = await applyFollowing(trx, { ...this.deps, existing }, applied.stored, following, answers);
+          return { ...applied, rests };
+        });
+        if (!rewrite && rests.length === 0) return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: stored.updatedAt });
+        await this.writeOver(stored, href, await this.icsOf(stored), remote);
+        for (const rest of rests) await this.pushNow(rest);
+        return;
       }
     }
     if (remote.data)
