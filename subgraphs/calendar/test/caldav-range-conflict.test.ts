@@ -2,15 +2,9 @@
  * Apple's "this and following" (RECURRENCE-ID;RANGE=THISANDFUTURE) saved in
  * the app while our PUT of an edit made here is on its way (412): split as a
  * pull splits it, and only as far as the app's owner may change the event.
- * Set up as caldav-series-edits.test.ts (its own Radicale and platform).
- *
- * Edits of a whole series, or of its rest, made in calendar apps and here:
- * "this and following" as Apple writes it (RECURRENCE-ID;RANGE=THISANDFUTURE,
- * RFC 5545 3.8.4.4) and as Nextcloud and Thunderbird write it (UNTIL on the
- * series, a new series under a new UID), and a series moved with its edited
- * occurrences. The organiser (tara) and a participant (ravi) sync their own
- * Radicale calendars (the platform's requests through the harness's proxy,
- * so that an app can write between two of them).
+ * The organiser (tara) and a participant (ravi) sync their own Radicale
+ * calendars, the platform's requests through the harness's proxy so that
+ * an app can write between two of them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type CalDAVHarness } from './caldav-harness.js';
