@@ -1,108 +1,13 @@
 /**
  * The IANA zone a Windows time-zone name stands for, as Outlook and Exchange
- * write it in TZID: the zone ID ("W. Europe Standard Time"), or the name
- * Windows shows for it ("(UTC+01:00) Amsterdam, Berlin, Bern, Rome,
- * Stockholm, Vienna"). The facts are CLDR's windowsZones mapping, each ID's
- * territory-neutral ("001") zone, for the zones calendars commonly carry; a
- * name not listed here is read by its VTIMEZONE, or as no zone at all
- * (remote-zones.ts).
+ * write it in TZID: the zone ID ("W. Europe Standard Time"), through
+ * windows-iana (CLDR's windowsZones mapping, the ID's territory-neutral
+ * "001" zone), or the name Windows shows for it ("(UTC+01:00) Amsterdam,
+ * Berlin, Bern, Rome, Stockholm, Vienna"), which CLDR does not list: our
+ * own table of the commonly used ones. A name known to neither is read by
+ * its VTIMEZONE, or as no zone at all (remote-zones.ts).
  */
-
-/** Windows zone ID → IANA zone. */
-const BY_ID: Record<string, string> = {
-  'Dateline Standard Time': 'Etc/GMT+12',
-  'UTC-11': 'Etc/GMT+11',
-  'Hawaiian Standard Time': 'Pacific/Honolulu',
-  'Alaskan Standard Time': 'America/Anchorage',
-  'Pacific Standard Time (Mexico)': 'America/Tijuana',
-  'Pacific Standard Time': 'America/Los_Angeles',
-  'US Mountain Standard Time': 'America/Phoenix',
-  'Mountain Standard Time (Mexico)': 'America/Mazatlan',
-  'Mountain Standard Time': 'America/Denver',
-  'Central America Standard Time': 'America/Guatemala',
-  'Central Standard Time': 'America/Chicago',
-  'Central Standard Time (Mexico)': 'America/Mexico_City',
-  'Canada Central Standard Time': 'America/Regina',
-  'SA Pacific Standard Time': 'America/Bogota',
-  'Eastern Standard Time': 'America/New_York',
-  'Eastern Standard Time (Mexico)': 'America/Cancun',
-  'US Eastern Standard Time': 'America/Indiana/Indianapolis',
-  'Venezuela Standard Time': 'America/Caracas',
-  'Atlantic Standard Time': 'America/Halifax',
-  'SA Western Standard Time': 'America/La_Paz',
-  'Pacific SA Standard Time': 'America/Santiago',
-  'Newfoundland Standard Time': 'America/St_Johns',
-  'E. South America Standard Time': 'America/Sao_Paulo',
-  'Argentina Standard Time': 'America/Argentina/Buenos_Aires',
-  'SA Eastern Standard Time': 'America/Cayenne',
-  'Montevideo Standard Time': 'America/Montevideo',
-  'UTC-02': 'Etc/GMT+2',
-  'Azores Standard Time': 'Atlantic/Azores',
-  'Cape Verde Standard Time': 'Atlantic/Cape_Verde',
-  UTC: 'UTC',
-  'GMT Standard Time': 'Europe/London',
-  'Greenwich Standard Time': 'Atlantic/Reykjavik',
-  'Morocco Standard Time': 'Africa/Casablanca',
-  'W. Europe Standard Time': 'Europe/Berlin',
-  'Central Europe Standard Time': 'Europe/Budapest',
-  'Romance Standard Time': 'Europe/Paris',
-  'Central European Standard Time': 'Europe/Warsaw',
-  'W. Central Africa Standard Time': 'Africa/Lagos',
-  'GTB Standard Time': 'Europe/Bucharest',
-  'E. Europe Standard Time': 'Europe/Chisinau',
-  'FLE Standard Time': 'Europe/Kiev',
-  'Egypt Standard Time': 'Africa/Cairo',
-  'South Africa Standard Time': 'Africa/Johannesburg',
-  'Israel Standard Time': 'Asia/Jerusalem',
-  'Jordan Standard Time': 'Asia/Amman',
-  'Middle East Standard Time': 'Asia/Beirut',
-  'Kaliningrad Standard Time': 'Europe/Kaliningrad',
-  'Turkey Standard Time': 'Europe/Istanbul',
-  'Arabic Standard Time': 'Asia/Baghdad',
-  'Arab Standard Time': 'Asia/Riyadh',
-  'Russian Standard Time': 'Europe/Moscow',
-  'E. Africa Standard Time': 'Africa/Nairobi',
-  'Iran Standard Time': 'Asia/Tehran',
-  'Arabian Standard Time': 'Asia/Dubai',
-  'Azerbaijan Standard Time': 'Asia/Baku',
-  'Georgian Standard Time': 'Asia/Tbilisi',
-  'Caucasus Standard Time': 'Asia/Yerevan',
-  'Afghanistan Standard Time': 'Asia/Kabul',
-  'West Asia Standard Time': 'Asia/Tashkent',
-  'Pakistan Standard Time': 'Asia/Karachi',
-  'Ekaterinburg Standard Time': 'Asia/Yekaterinburg',
-  'India Standard Time': 'Asia/Kolkata',
-  'Sri Lanka Standard Time': 'Asia/Colombo',
-  'Nepal Standard Time': 'Asia/Kathmandu',
-  'Bangladesh Standard Time': 'Asia/Dhaka',
-  'Myanmar Standard Time': 'Asia/Yangon',
-  'SE Asia Standard Time': 'Asia/Bangkok',
-  'N. Central Asia Standard Time': 'Asia/Novosibirsk',
-  'China Standard Time': 'Asia/Shanghai',
-  'North Asia Standard Time': 'Asia/Krasnoyarsk',
-  'Singapore Standard Time': 'Asia/Singapore',
-  'W. Australia Standard Time': 'Australia/Perth',
-  'Taipei Standard Time': 'Asia/Taipei',
-  'Ulaanbaatar Standard Time': 'Asia/Ulaanbaatar',
-  'North Asia East Standard Time': 'Asia/Irkutsk',
-  'Tokyo Standard Time': 'Asia/Tokyo',
-  'Korea Standard Time': 'Asia/Seoul',
-  'Yakutsk Standard Time': 'Asia/Yakutsk',
-  'Cen. Australia Standard Time': 'Australia/Adelaide',
-  'AUS Central Standard Time': 'Australia/Darwin',
-  'E. Australia Standard Time': 'Australia/Brisbane',
-  'AUS Eastern Standard Time': 'Australia/Sydney',
-  'West Pacific Standard Time': 'Pacific/Port_Moresby',
-  'Tasmania Standard Time': 'Australia/Hobart',
-  'Vladivostok Standard Time': 'Asia/Vladivostok',
-  'Central Pacific Standard Time': 'Pacific/Guadalcanal',
-  'New Zealand Standard Time': 'Pacific/Auckland',
-  'UTC+12': 'Etc/GMT-12',
-  'Fiji Standard Time': 'Pacific/Fiji',
-  'Tonga Standard Time': 'Pacific/Tongatapu',
-  'Samoa Standard Time': 'Pacific/Apia',
-  'Line Islands Standard Time': 'Pacific/Kiritimati',
-};
+import { findIana } from 'windows-iana';
 
 /** The places Windows lists in a zone's display name (after "(UTC+hh:mm) "), for the commonly used zones → IANA zone. */
 const BY_PLACES: Record<string, string> = {
@@ -167,7 +72,8 @@ const DISPLAY_PREFIX = /^\(UTC(?:[+-]\d{2}:\d{2})?\)\s*/;
 /** The IANA zone of a Windows zone ID or display name, or null when it is neither (or not a common one). */
 export function windowsZone(tzid: string): string | null {
   const name = tzid.trim();
-  if (Object.hasOwn(BY_ID, name)) return BY_ID[name]!;
+  const byId = findIana(name)[0];
+  if (byId) return byId;
   if (!DISPLAY_PREFIX.test(name)) return null;
   const places = name.replace(DISPLAY_PREFIX, '');
   return Object.hasOwn(BY_PLACES, places) ? BY_PLACES[places]! : null;
