@@ -82,6 +82,22 @@ describe('keyboard and screen reader', { timeout: 180_000 }, () => {
     await expect.poll(() => said(page)).toContain(`${title}: Cancelled.`);
   });
 
+  it('names each class’s repeated buttons after the class, so a list of them does not read "Reschedule, Reschedule"', async () => {
+    const titles = [`Named class A ${Date.now()}`, `Named class B ${Date.now()}`];
+    for (const title of titles) await scheduleClass(title, 120);
+    const page = await (await stack.newContext(DESKTOP)).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const classes = page.getByTestId('live-classes');
+    for (const title of titles) {
+      for (const action of ['Reschedule', 'Cancel class']) {
+        // Exactly one button of that name: the action and the class it acts on, the visible word first.
+        await expect.poll(() => classes.getByRole('button', { name: `${action} ${title}`, exact: true }).count(), { timeout: 30_000 }).toBe(1);
+      }
+    }
+    const names = await classes.getByRole('button', { name: /^Reschedule/ }).evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+    expect(new Set(names).size).toBe(names.length);
+  });
+
   it("says a class's new status in a log region, and its list does not read every countdown tick", async () => {
     const title = `Announced class ${Date.now()}`;
     const id = await scheduleClass(title, 180);
