@@ -8,6 +8,14 @@
  *
  *   node --import tsx bench/gateway-callgrind.ts [--root <checkout>] [--operation lookup|joinLiveClass]
  *     [--requests 1000] [--warmup 2000] [--vus 4] [--out /tmp/cg.out] [--dry]
+ *   node --import tsx bench/gateway-callgrind.ts --operation courseList|coursePage --recording /tmp/replay.json ...
+ *
+ * The course list and page need the bench stack's real answers (~120 kB a list):
+ * `--recording` is a file bench/gateway-replay.ts recorded; the harness sends its
+ * first request of the operation (its variables) and the stub answers each
+ * fetch with what the subgraph answered that caller for the same body (any
+ * other body is a failure). The first answer is checked against the recorded
+ * data, every later one must be byte for byte the first.
  *
  * The measured requests' dump is `<out>.1`. `--dry`: the same without valgrind (checks the harness).
  * `--root`: the checkout whose gateway runs (compiled by its own cache, as
@@ -27,7 +35,9 @@ import { parseArgs } from 'node:util';
 import { Pool } from 'undici';
 import { SUBGRAPH_NAMES } from '../platform/config.js';
 import { checkoutCode } from './gateway/checkout-code.js';
+import { canonical, OPERATIONS } from './gateway/operations.js';
 import { startProductionEnv } from './gateway/production-env.js';
+import { exchangeKey, exchangesOf, readRecording } from './support/replay-recording.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +47,7 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '2000' },
     vus: { type: 'string', default: '4' },
     out: { type: 'string', default: '/tmp/callgrind.gateway.out' },
+    recording: { type: 'string' },
     /** Without valgrind: the same requests, to check the harness quickly. */
     dry: { type: 'boolean', default: false },
   },
@@ -67,19 +78,73 @@ const CASES = {
     },
   },
 } as const;
-const operation = CASES[values.operation as keyof typeof CASES];
-if (!operation) throw new Error(`--operation: one of ${Object.keys(CASES).join(', ')}`);
-const answerText = JSON.stringify(operation.answer);
-const expected = JSON.stringify(operation.answer);
+interface Case {
+  query: string;
+  variables: (sent: number) => Record<string, unknown>;
+  /** The stub's answer to a fetch (the service is the URL's first segment), undefined for one not expected. */
+  answer: (service: string, body: string) => string | undefined;
+  /** Whether a (200) answer's text is right. */
+  check: (text: string) => boolean;
+}
 
-// Every subgraph at one stub: whatever it is asked, the operation's answer (read whole first, as a subgraph does).
+function fixedCase(name: keyof typeof CASES): Case {
+  const answerText = JSON.stringify(CASES[name].answer);
+  return {
+    query: CASES[name].query,
+    variables: (sent) => ({ id: String(sent % 400) }),
+    answer: () => answerText,
+    check: (text) => text.trimEnd() === answerText,
+  };
+}
+
+function recordedCase(name: 'courseList' | 'coursePage', file: string | undefined): Case {
+  if (!file) throw new Error(`--operation ${name} needs --recording <file> (bench/gateway-replay.ts record)`);
+  const recording = readRecording(file);
+  const recorded = recording.requests.find((request) => request.operation === name);
+  if (!recorded) throw new Error(`${file} holds no ${name}`);
+  const exchanges = exchangesOf(recording, recorded);
+  let first: string | undefined;
+  return {
+    query: OPERATIONS[name].query,
+    variables: () => recorded.variables,
+    answer: (service, body) => exchanges.get(exchangeKey(service, body)),
+    check: (text) => {
+      if (first !== undefined) return text === first;
+      const body = JSON.parse(text) as { data?: unknown; errors?: unknown };
+      if (body.errors !== undefined || canonical(body.data) !== recorded.expected) return false;
+      first = text;
+      return true;
+    },
+  };
+}
+
+const operation: Case =
+  values.operation === 'courseList' || values.operation === 'coursePage'
+    ? recordedCase(values.operation, values.recording)
+    : values.operation in CASES
+      ? fixedCase(values.operation as keyof typeof CASES)
+      : (() => {
+          throw new Error(`--operation: one of ${[...Object.keys(CASES), 'courseList', 'coursePage'].join(', ')}`);
+        })();
+
+// Every subgraph at one stub, told apart by the URL's first segment (read whole first, as a subgraph does).
 let fetches = 0;
+let unexpected = '';
 const stub = http.createServer((request, response) => {
-  request.resume();
+  const chunks: Buffer[] = [];
+  request.on('data', (chunk: Buffer) => chunks.push(chunk));
   request.on('end', () => {
     fetches++;
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answerText) });
-    response.end(answerText);
+    const service = request.url?.split('/')[1] ?? '';
+    const body = Buffer.concat(chunks).toString('utf8');
+    const answer = operation.answer(service, body);
+    if (answer === undefined) {
+      unexpected ||= `${service}: ${body.slice(0, 300)}`;
+      response.writeHead(500).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answer) });
+    response.end(answer);
   });
 });
 // Valgrind slows the gateway down: an idle pooled socket must not be closed under it (a mutation is not sent twice).
@@ -160,10 +225,11 @@ async function drive(count: number): Promise<void> {
         path: '/graphql',
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: operation.query, variables: { id: String(sent % 400) } }),
+        body: JSON.stringify({ query: operation.query, variables: operation.variables(sent) }),
       });
       const text = await body.text();
-      if (statusCode !== 200 || text.trimEnd() !== expected) throw new Error(`a wrong answer (${statusCode}): ${text.slice(0, 300)}`);
+      if (unexpected) throw new Error(`a fetch the recording does not hold: ${unexpected}`);
+      if (statusCode !== 200 || !operation.check(text)) throw new Error(`a wrong answer (${statusCode}): ${text.slice(0, 300)}`);
     }
   };
   await Promise.all(Array.from({ length: vus }, worker));

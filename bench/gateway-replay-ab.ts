@@ -4,8 +4,8 @@
  * request holds on a busy machine. Every answer of both is checked once first.
  *   node --import tsx bench/gateway-replay-ab.ts <recording.json> <rootA> <rootB> [rounds] [requests per block] [operation]
  */
-import { readFileSync } from 'node:fs';
 import { canonical, type OperationName } from './gateway/operations.js';
+import { answerKey, type Recorded, readRecording } from './support/replay-recording.js';
 
 const [file, rootA, rootB, roundsArg, blockArg, operationArg] = process.argv.slice(2);
 if (!file || !rootA || !rootB) {
@@ -16,12 +16,7 @@ const rounds = Number(roundsArg ?? 20);
 const block = Number(blockArg ?? 40);
 const operation = (operationArg ?? 'courseList') as OperationName;
 
-interface Recording {
-  supergraph: string;
-  requests: { operation: OperationName; variables: Record<string, unknown>; expected: string; token: string }[];
-  answers: Record<string, string>;
-}
-const recording = JSON.parse(readFileSync(file, 'utf8')) as Recording;
+const recording = readRecording(file);
 const answers = new Map(Object.entries(recording.answers).map(([key, text]) => [key, Buffer.from(text)]));
 const requests = recording.requests.filter((recorded) => recorded.operation === operation);
 
@@ -47,14 +42,14 @@ async function side(root: string) {
       read?: (text: string) => unknown,
     ) => {
       const body = JSON.stringify({ query: fetch.operation, variables, operationName: fetch.operationName });
-      const bytes = answers.get(`${token}\n${fetch.serviceName}\n${body}`);
+      const bytes = answers.get(answerKey(token, fetch.serviceName, body));
       if (!bytes) throw new Error(`no recorded answer from ${fetch.serviceName}`);
       const text = answerText(bytes);
       return read?.(text) ?? JSON.parse(text);
     },
   });
   const prepared = executor.prepareOutside(OPERATIONS[operation].query, undefined, loaded.apiGraphQLSchema, graphqlRuntime.specifiedRules);
-  return async (recorded: Recording['requests'][number]): Promise<Buffer> => {
+  return async (recorded: Recorded): Promise<Buffer> => {
     token = recorded.token;
     // As the fast lane runs and writes it (older checkouts ignore the splice flag and `spliced`).
     const result = await executor.run(prepared, recorded.variables, undefined, true);

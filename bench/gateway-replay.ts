@@ -27,22 +27,7 @@ import { apolloPlanner } from '../gateway/planning/apollo-planner.js';
 import { loadSupergraph } from '../gateway/supergraph/load-supergraph.js';
 import { graphqlRuntime } from '../platform/subgraph/subscriptions/graphql-runtime.js';
 import { canonical, OPERATIONS, type OperationName } from './gateway/operations.js';
-
-interface Recorded {
-  operation: OperationName;
-  variables: Record<string, unknown>;
-  /** canonical() of the right `data`. */
-  expected: string;
-  /** The caller's token: what a subgraph answers depends on who asks. */
-  token: string;
-}
-
-interface Recording {
-  supergraph: string;
-  requests: Recorded[];
-  /** Subgraph answer text by token, service name and request body. */
-  answers: Record<string, string>;
-}
+import { answerKey, type Recording, readRecording } from './support/replay-recording.js';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 if ((mode !== 'record' && mode !== 'replay') || !file) {
@@ -115,7 +100,7 @@ if (mode === 'record') {
         body,
       });
       const text = await response.body.text();
-      recording.answers[`${token}\n${service}\n${body}`] = text;
+      recording.answers[answerKey(token, service, body)] = text;
       return Buffer.from(text);
     });
     // Seeded choices: every company's course list, and course pages of several companies.
@@ -137,7 +122,7 @@ if (mode === 'record') {
   process.exit(0);
 }
 
-const recording = JSON.parse(readFileSync(file, 'utf8')) as Recording;
+const recording = readRecording(file);
 const seconds = Number(rest[0] ?? 5);
 const operations = (rest[1] ?? 'courseList,coursePage').split(',') as OperationName[];
 const emoji = process.env.BENCH_REPLAY_EMOJI === '1';
@@ -146,7 +131,7 @@ const withEmoji = (text: string) => (emoji ? text.replace(/"(shortname|title)":"
 const answers = new Map(Object.entries(recording.answers).map(([key, text]) => [key, Buffer.from(withEmoji(text))]));
 let token = '';
 const run = executorOver(recording.supergraph, async (service, body) => {
-  const text = answers.get(`${token}\n${service}\n${body}`);
+  const text = answers.get(answerKey(token, service, body));
   if (text === undefined) throw new Error(`no recorded answer from ${service} for ${body.slice(0, 200)}`);
   return text;
 });
