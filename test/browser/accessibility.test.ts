@@ -97,10 +97,10 @@ describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
     await doc.waitFor({ timeout: 60_000 });
-    await doc.getByRole('button', { name: 'Share', exact: true }).click();
+    await doc.getByRole('button', { name: `Share ${filename}`, exact: true }).click();
     await doc.getByRole('button', { name: 'Create link' }).click();
     await doc.getByTestId('share-url').waitFor();
-    await doc.getByRole('button', { name: 'Share', exact: true }).click();
+    await doc.getByRole('button', { name: `Share ${filename}`, exact: true }).click();
     await doc.getByRole('button', { name: /^Share links/ }).click();
     await doc.locator('[data-share-link-id]').first().waitFor();
     await screenshot(page, 'course-share-links-320');

@@ -98,6 +98,21 @@ describe('keyboard and screen reader', { timeout: 180_000 }, () => {
     expect(new Set(names).size).toBe(names.length);
   });
 
+  it('names each document’s Share button after the document, so a list of them does not read "Share, Share"', async () => {
+    const page = await (await stack.newContext(DESKTOP)).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const documents = page.getByTestId('documents');
+    await documents.locator('li').first().waitFor({ timeout: 30_000 });
+    const filenames = await documents.locator('li a[download]').evaluateAll((links) => links.map((link) => link.textContent?.trim() ?? ''));
+    expect(filenames.length).toBeGreaterThan(0);
+    for (const filename of filenames) {
+      // The visible words first (label-in-name), then the file they act on.
+      expect(await documents.getByRole('button', { name: `Share ${filename}`, exact: true }).count()).toBe(1);
+      const links = await documents.getByRole('button', { name: /^Share links/ }).evaluateAll((buttons) => buttons.map((button) => button.getAttribute('aria-label')));
+      expect(links.filter((name) => name?.endsWith(` of ${filename}`))).toHaveLength(1);
+    }
+  });
+
   it("says a class's new status in a log region, and its list does not read every countdown tick", async () => {
     const title = `Announced class ${Date.now()}`;
     const id = await scheduleClass(title, 180);
@@ -126,7 +141,7 @@ describe('keyboard and screen reader', { timeout: 180_000 }, () => {
     await expect.poll(() => said(page), { timeout: 30_000 }).toContain(`Scheduled "${title}".`);
 
     const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
-    await doc.getByRole('button', { name: 'Share', exact: true }).click();
+    await doc.getByRole('button', { name: `Share ${filename}`, exact: true }).click();
     await doc.getByRole('button', { name: 'Create link' }).click();
     await expect.poll(() => said(page), { timeout: 30_000 }).toContain(`Share link made for ${filename}`);
     await doc.getByRole('button', { name: /^Share links/ }).click();

@@ -68,7 +68,7 @@ describe('share links of a course document', { timeout: 180_000 }, () => {
     const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await stack.signIn(page, 'tara.teacher', '/app/courses/101');
     const doc = page.getByTestId('documents').locator('li', { hasText: SYLLABUS }).first();
-    await doc.getByRole('button', { name: 'Share', exact: true }).focus();
+    await doc.getByRole('button', { name: `Share ${SYLLABUS}`, exact: true }).focus();
     await page.keyboard.press('Enter');
     // Into the form it opened...
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.labels?.[0]?.textContent)).toBe('Expires in (days)');

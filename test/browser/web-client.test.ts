@@ -146,8 +146,10 @@ describe('the course page', { timeout: 120_000 }, () => {
     const teacher = await (await newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn(teacher, 'tara.teacher', '/app/courses/101');
     const documents = teacher.getByTestId('documents');
-    await documents.locator('li').first().waitFor();
-    await documents.locator('li').first().getByRole('button', { name: 'Share', exact: true }).click();
+    const first = documents.locator('li').first();
+    await first.waitFor();
+    const filename = await first.getByRole('link').first().innerText();
+    await first.getByRole('button', { name: `Share ${filename}`, exact: true }).click();
     await teacher.getByLabel(/^Password/).fill('correct horse battery');
     await teacher.getByRole('button', { name: 'Create link' }).click();
     const url = await teacher.getByTestId('share-url').innerText();
@@ -163,7 +165,7 @@ describe('the course page', { timeout: 120_000 }, () => {
     const first = teacher.getByTestId('documents').locator('li').first();
     await first.waitFor();
     const filename = await first.getByRole('link').first().innerText();
-    await first.getByRole('button', { name: 'Share', exact: true }).click();
+    await first.getByRole('button', { name: `Share ${filename}`, exact: true }).click();
     await teacher.getByLabel(/^Password/).fill('correct horse battery');
     await teacher.getByRole('button', { name: 'Create link' }).click();
     const url = await teacher.getByTestId('share-url').innerText();
