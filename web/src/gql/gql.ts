@@ -19,8 +19,8 @@ type Documents = {
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": typeof types.DocumentDownloadUrlDocument,
-    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": typeof types.RespondToEventDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
+    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {\n    respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) { status }\n  }\n": typeof types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": typeof types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
@@ -44,7 +44,7 @@ type Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
-    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": typeof types.WeekDocument,
+    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
     "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
@@ -54,8 +54,8 @@ const documents: Documents = {
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": types.DocumentDownloadUrlDocument,
-    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n": types.RespondToEventDocument,
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
+    "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {\n    respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) { status }\n  }\n": types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": types.JoinLiveClassDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
@@ -79,7 +79,7 @@ const documents: Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
-    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n": types.WeekDocument,
+    "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
     "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }\n    }\n  }\n": types.DocumentShareLinksDocument,
@@ -104,11 +104,11 @@ export function graphql(source: "\n  query DocumentDownloadUrl($id: ID!) { docum
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {\n    respondToEvent(eventId: $eventId, status: $status) { status }\n  }\n"): typeof import('./graphql').RespondToEventDocument;
+export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n"): typeof import('./graphql').CreateShareLinkDocument;
+export function graphql(source: "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {\n    respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) { status }\n  }\n"): typeof import('./graphql').RespondToEventDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -204,7 +204,7 @@ export function graphql(source: "\n  fragment CourseCardFields on Course {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      event { id title eventType allDay location sourceModule }\n    }\n  }\n"): typeof import('./graphql').WeekDocument;
+export function graphql(source: "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n"): typeof import('./graphql').WeekDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

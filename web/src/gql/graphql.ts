@@ -118,14 +118,6 @@ export type DocumentDownloadUrlQueryVariables = Exact<{
 
 export type DocumentDownloadUrlQuery = { document: { id: string, downloadUrl: string } | null };
 
-export type RespondToEventMutationVariables = Exact<{
-  eventId: string | number;
-  status: ParticipationStatus;
-}>;
-
-
-export type RespondToEventMutation = { respondToEvent: { status: ParticipationStatus } };
-
 export type CreateShareLinkMutationVariables = Exact<{
   documentId: string | number;
   expiresAt: string;
@@ -134,6 +126,15 @@ export type CreateShareLinkMutationVariables = Exact<{
 
 
 export type CreateShareLinkMutation = { createShareLink: { id: string, url: string, expiresAt: string, hasPassword: boolean } };
+
+export type RespondToEventMutationVariables = Exact<{
+  eventId: string | number;
+  status: ParticipationStatus;
+  occurrence?: string | null | undefined;
+}>;
+
+
+export type RespondToEventMutation = { respondToEvent: { status: ParticipationStatus } };
 
 export type JoinLiveClassMutationVariables = Exact<{
   id: string | number;
@@ -284,7 +285,7 @@ export type WeekQueryVariables = Exact<{
 }>;
 
 
-export type WeekQuery = { calendarEvents: Array<{ start: string, end: string | null, event: { id: string, title: string, eventType: EventType, allDay: boolean, location: string | null, sourceModule: string | null } }> };
+export type WeekQuery = { calendarEvents: Array<{ start: string, end: string | null, recurrenceId: string | null, event: { id: string, title: string, eventType: EventType, allDay: boolean, location: string | null, sourceModule: string | null }, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string } | null }> }> };
 
 export type WeekChangedSubscriptionVariables = Exact<{
   from: string;
@@ -460,13 +461,6 @@ export const DocumentDownloadUrlDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DocumentDownloadUrlQuery, DocumentDownloadUrlQueryVariables>;
-export const RespondToEventDocument = new TypedDocumentString(`
-    mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!) {
-  respondToEvent(eventId: $eventId, status: $status) {
-    status
-  }
-}
-    `) as unknown as TypedDocumentString<RespondToEventMutation, RespondToEventMutationVariables>;
 export const CreateShareLinkDocument = new TypedDocumentString(`
     mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {
   createShareLink(
@@ -481,6 +475,13 @@ export const CreateShareLinkDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<CreateShareLinkMutation, CreateShareLinkMutationVariables>;
+export const RespondToEventDocument = new TypedDocumentString(`
+    mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {
+  respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) {
+    status
+  }
+}
+    `) as unknown as TypedDocumentString<RespondToEventMutation, RespondToEventMutationVariables>;
 export const JoinLiveClassDocument = new TypedDocumentString(`
     mutation JoinLiveClass($id: ID!) {
   joinLiveClass(id: $id) {
@@ -822,6 +823,7 @@ export const WeekDocument = new TypedDocumentString(`
   calendarEvents(from: $from, to: $to) {
     start
     end
+    recurrenceId
     event {
       id
       title
@@ -829,6 +831,13 @@ export const WeekDocument = new TypedDocumentString(`
       allDay
       location
       sourceModule
+    }
+    participants {
+      status
+      isOrganizer
+      user {
+        id
+      }
     }
   }
 }

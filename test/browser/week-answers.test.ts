@@ -1,0 +1,132 @@
+/**
+ * Answering an invitation from the week page, as an ERP employee invited to
+ * a meeting does: Yes, Maybe or No beside each event they take part in (not
+ * beside their own, nor beside a holiday everyone sees), pressed with
+ * the keyboard without losing the focus, said in the log region, kept by the
+ * API; for a weekly series, the answer is for the occurrence on screen only.
+ * A failed answer is said in words and changes nothing.
+ */
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { screenshot } from './browser-session.js';
+import { useWebClientStack } from './web-client-stack.js';
+
+const stack = useWebClientStack();
+// The reader's clock on Tuesday 17 November 2026 (the API's is the real one), in UTC.
+const READER = { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' };
+const NOW = new Date('2026-11-17T12:00:00Z');
+const EMIL = '9';
+const stamp = Date.now();
+const meeting = `Budget review ${stamp}`;
+const series = `Weekly stand-up ${stamp}`;
+const holiday = `Founders' day ${stamp}`;
+
+async function create(input: Record<string, unknown>): Promise<void> {
+  const created = await stack.platform.query('maya.manager', 'mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }', {
+    input: { eventType: 'MEETING', ...input },
+  });
+  expect(created.errors).toBeUndefined();
+}
+
+/** Emil's answer to each occurrence of an event in [from, to), as the API keeps it. */
+async function answersOf(title: string, from: string, to: string): Promise<string[]> {
+  const result = await stack.platform.query(
+    'emil.employee',
+    'query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { event { title } participants { status user { id } } } }',
+    { from, to },
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data.calendarEvents
+    .filter((item: { event: { title: string } }) => item.event.title === title)
+    .map((item: { participants: { status: string; user: { id: string } | null }[] }) => item.participants.find((p) => p.user?.id === EMIL)?.status);
+}
+
+beforeAll(async () => {
+  await create({ title: meeting, start: '2026-11-18T10:00:00Z', end: '2026-11-18T11:00:00Z', participantIds: [EMIL] });
+  // Mondays 09:00 from 16 November, three weeks.
+  await create({ title: series, start: '2026-11-16T09:00:00Z', end: '2026-11-16T09:15:00Z', recurrenceRule: 'FREQ=WEEKLY;COUNT=3', participantIds: [EMIL] });
+  // Everyone's, nobody's to answer.
+  await create({ title: holiday, eventType: 'HOLIDAY', allDay: true, start: '2026-11-19T00:00:00Z', end: '2026-11-20T00:00:00Z' });
+}, 60_000);
+
+const day = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
+const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('aria-label') ?? ''}`);
+const said = (page: Page) =>
+  page
+    .getByRole('log')
+    .innerText()
+    .catch(() => '');
+
+async function weekOf(username: string, allowed?: (text: string) => boolean): Promise<Page> {
+  const context = await stack.newContext(READER, allowed);
+  await context.clock.setFixedTime(NOW);
+  const page = await context.newPage();
+  await stack.signIn(page, username, '/app/week');
+  await page.getByRole('heading', { name: 'My week' }).waitFor();
+  return page;
+}
+
+describe('answering invitations from the week page', { timeout: 180_000 }, () => {
+  it('answers a meeting with the keyboard, keeps the focus on the answer, says it, and the API keeps it', async () => {
+    const page = await weekOf('emil.employee');
+    const wednesday = day(page, 'Wednesday, November 18');
+    const answer = wednesday.getByRole('group', { name: `Your answer to ${meeting}` });
+    await answer.waitFor({ timeout: 30_000 });
+    // A holiday: seen, but not an invitation.
+    await day(page, 'Thursday, November 19').getByText(holiday).waitFor();
+    expect(await day(page, 'Thursday, November 19').getByRole('group').count()).toBe(0);
+    expect(await answer.getByRole('button', { pressed: true }).count()).toBe(0);
+
+    const yes = answer.getByRole('button', { name: `Yes to ${meeting}`, exact: true });
+    await yes.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => yes.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => said(page)).toContain(`Your answer to ${meeting}: Yes.`);
+    expect(await focused(page)).toBe(`button Yes to ${meeting}`);
+    await expect.poll(() => answersOf(meeting, '2026-11-18T00:00:00Z', '2026-11-19T00:00:00Z')).toEqual(['ACCEPTED']);
+
+    // Changed with Tab and Enter: the focus stays on the new answer.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => answer.getByRole('button', { name: `Maybe to ${meeting}`, exact: true }).getAttribute('aria-pressed')).toBe('true');
+    expect(await yes.getAttribute('aria-pressed')).toBe('false');
+    expect(await focused(page)).toBe(`button Maybe to ${meeting}`);
+    await expect.poll(() => answersOf(meeting, '2026-11-18T00:00:00Z', '2026-11-19T00:00:00Z')).toEqual(['TENTATIVE']);
+    await screenshot(page, 'week-answers');
+
+    // A new page shows the answer the API kept.
+    await page.reload();
+    const shown = day(page, 'Wednesday, November 18').getByRole('button', { name: `Maybe to ${meeting}`, exact: true });
+    await expect.poll(() => shown.getAttribute('aria-pressed').catch(() => null), { timeout: 30_000 }).toBe('true');
+  });
+
+  it('answers one occurrence of a series, not the others', async () => {
+    const page = await weekOf('emil.employee');
+    const answer = day(page, 'Monday, November 16').getByRole('group', { name: `Your answer to ${series}` });
+    await answer.waitFor({ timeout: 30_000 });
+    await answer.getByRole('button', { name: `No to ${series}`, exact: true }).click();
+    await expect.poll(() => said(page)).toContain(`Your answer to ${series}: No.`);
+    await expect.poll(() => answersOf(series, '2026-11-16T00:00:00Z', '2026-12-07T00:00:00Z')).toEqual(['DECLINED', 'PENDING', 'PENDING']);
+  });
+
+  it('shows no answer beside the organizer’s own meeting', async () => {
+    const page = await weekOf('maya.manager');
+    const wednesday = day(page, 'Wednesday, November 18');
+    await wednesday.getByText(meeting).waitFor({ timeout: 30_000 });
+    expect(await wednesday.getByRole('group', { name: `Your answer to ${meeting}` }).count()).toBe(0);
+  });
+
+  it('says in words when the answer cannot be sent, and keeps the previous one', async () => {
+    const page = await weekOf('emil.employee', (text) => /ERR_INTERNET_DISCONNECTED/.test(text));
+    const answer = day(page, 'Wednesday, November 18').getByRole('group', { name: `Your answer to ${meeting}` });
+    await answer.waitFor({ timeout: 30_000 });
+    const before = await answersOf(meeting, '2026-11-18T00:00:00Z', '2026-11-19T00:00:00Z');
+    await page.route('**/graphql', (route) => ((route.request().postData() ?? '').includes('mutation RespondToEvent') ? route.abort('internetdisconnected') : route.fallback()));
+    await answer.getByRole('button', { name: `No to ${meeting}`, exact: true }).click();
+    const alert = answer.locator('..').getByRole('alert');
+    await expect.poll(() => alert.innerText().catch(() => '')).toMatch(/could not be reached|offline/);
+    expect(await alert.innerText()).not.toMatch(/\b[A-Z]+_[A-Z0-9_]+\b/);
+    expect(await answer.getByRole('button', { name: `No to ${meeting}`, exact: true }).getAttribute('aria-pressed')).toBe('false');
+    expect(await answersOf(meeting, '2026-11-18T00:00:00Z', '2026-11-19T00:00:00Z')).toEqual(before);
+  });
+});
