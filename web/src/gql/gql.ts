@@ -16,6 +16,7 @@ import * as types from './graphql';
  */
 type Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": typeof types.AttendanceDocument,
+    "\n  query CourseAttendanceCsv($id: ID!) { course(id: $id) { id attendanceReport { csv { url } } } }\n": typeof types.CourseAttendanceCsvDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": typeof types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": typeof types.CompleteDocumentUploadDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": typeof types.DocumentDownloadUrlDocument,
@@ -51,6 +52,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
+    "\n  query CourseAttendanceCsv($id: ID!) { course(id: $id) { id attendanceReport { csv { url } } } }\n": types.CourseAttendanceCsvDocument,
     "\n  mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {\n    requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt }\n  }\n": types.RequestDocumentUploadDocument,
     "\n  mutation CompleteDocumentUpload($uploadId: ID!) { completeDocumentUpload(uploadId: $uploadId) { ...DocumentFields } }\n": types.CompleteDocumentUploadDocument,
     "\n  query DocumentDownloadUrl($id: ID!) { document(id: $id) { id downloadUrl } }\n": types.DocumentDownloadUrlDocument,
@@ -89,6 +91,10 @@ const documents: Documents = {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n"): typeof import('./graphql').AttendanceDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CourseAttendanceCsv($id: ID!) { course(id: $id) { id attendanceReport { csv { url } } } }\n"): typeof import('./graphql').CourseAttendanceCsvDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

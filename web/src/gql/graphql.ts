@@ -97,6 +97,13 @@ export type AttendanceQueryVariables = Exact<{
 
 export type AttendanceQuery = { liveClass: { id: string, attendance: Array<{ identity: string, joinedAt: string, leftAt: string | null, secondsPresent: number, user: { id: string, fullName: string } | null }> } | null };
 
+export type CourseAttendanceCsvQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CourseAttendanceCsvQuery = { course: { id: string, attendanceReport: { csv: { url: string } } | null } | null };
+
 export type RequestDocumentUploadMutationVariables = Exact<{
   input: RequestDocumentUploadInput;
 }>;
@@ -418,6 +425,18 @@ export const AttendanceDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<AttendanceQuery, AttendanceQueryVariables>;
+export const CourseAttendanceCsvDocument = new TypedDocumentString(`
+    query CourseAttendanceCsv($id: ID!) {
+  course(id: $id) {
+    id
+    attendanceReport {
+      csv {
+        url
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CourseAttendanceCsvQuery, CourseAttendanceCsvQueryVariables>;
 export const RequestDocumentUploadDocument = new TypedDocumentString(`
     mutation RequestDocumentUpload($input: RequestDocumentUploadInput!) {
   requestDocumentUpload(input: $input) {
