@@ -11,15 +11,11 @@
  * A RANGE override of an object without its series, or naming no occurrence,
  * is read as an override of that one occurrence.
  */
-import ICAL from 'ical.js';
-import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
-import { wallClockMove } from '../recurrence/moved-occurrences.js';
-import { withWeekdayMoved } from '../recurrence/moved-weekday.js';
-import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
+import { hasOccurrenceAt } from '../recurrence/expand-occurrences.js';
+import { followingMove } from '../recurrence/moved-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
+import { splitRules } from '../recurrence/split-rules.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
-
-const DAY = 86_400_000;
 
 /** The rest of a series, split off at `from`: its object and where each of its occurrences moved (by wall-clock time). */
 export interface FollowingSeries {
@@ -40,33 +36,6 @@ export const followingUid = (uid: string, from: Date) =>
     .toISOString()
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '')}`;
-
-/** UNTIL of a rule, as an instant (a DATE as its UTC midnight), or null. */
-function untilOf(rule: string): { at: Date; isDate: boolean } | null {
-  const until = ICAL.Recur.fromString(rule).until;
-  if (!until) return null;
-  return until.isDate ? { at: new Date(Date.UTC(until.year, until.month - 1, until.day)), isDate: true } : { at: until.toJSDate(), isDate: false };
-}
-
-/** The series' rule up to `at`, and from there on: its end moved with the occurrences, on the weekday the first of them moved to. */
-function splitRules(series: RemoteEvent, at: Date, move: (date: Date) => Date): { before: string | null; following: string | null } {
-  const rule = series.recurrenceRule;
-  if (!rule) return { before: null, following: null };
-  const onMovedDay = (following: string) => withWeekdayMoved(following, at, move(at), series);
-  const count = ruleCount(rule);
-  if (count !== null) {
-    const before = ruleInstancesBefore(seriesOf(series), at);
-    return { before: withEnding(rule, { count: Math.max(before, 1) }), following: onMovedDay(withEnding(rule, { count: Math.max(count - before, 1) })) };
-  }
-  const end = series.allDay ? new Date(at.getTime() - DAY) : new Date(at.getTime() - 1000);
-  const until = untilOf(rule);
-  const following = !until
-    ? rule
-    : until.isDate
-      ? withEnding(rule, { until: new Date(until.at.getTime() + Math.round((move(at).getTime() - at.getTime()) / DAY) * DAY), allDay: true })
-      : withEnding(rule, { until: move(until.at), allDay: false });
-  return { before: withEnding(rule, { until: end, allDay: series.allDay }), following: onMovedDay(following) };
-}
 
 const durationOf = (event: RemoteEvent) => (event.end ? event.end.getTime() - event.start.getTime() : null);
 
@@ -109,9 +78,8 @@ export function splitThisAndFuture(object: RemoteObject): SplitObject {
     const at = range.recurrenceId!;
     if (!series || !hasOccurrenceAt(seriesOf(series), at)) continue;
     // Later occurrences move by the same wall-clock time as this one, not the same milliseconds: past a DST change they keep their local times.
-    const zoneOf = (event: RemoteEvent) => (event.allDay ? 'UTC' : event.timezone);
-    const moved = wallClockMove(at, zoneOf(series), range.start, zoneOf(range));
-    const rules = splitRules(series, at, moved);
+    const moved = followingMove(at, series, range);
+    const rules = splitRules(seriesOf(series), at, moved);
     const rest: RemoteEvent = {
       ...range,
       recurrenceId: null,

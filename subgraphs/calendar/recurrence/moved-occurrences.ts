@@ -11,7 +11,7 @@
 import { hasOccurrenceAt, type SeriesDefinition } from './expand-occurrences.js';
 import { instantOf, wallTimeIn } from './time-zones.js';
 
-const zoneOf = (series: SeriesDefinition) => (series.allDay ? 'UTC' : series.timezone);
+const zoneOf = (series: { allDay?: boolean | null; timezone?: string | null }) => (series.allDay ? 'UTC' : (series.timezone ?? 'UTC'));
 
 function wallMs(instant: Date, zone: string): number {
   const wall = wallTimeIn(instant, zone);
@@ -36,6 +36,21 @@ function fromWallMs(ms: number, zone: string): Date {
 export function wallClockMove(from: Date, fromZone: string, to: Date, toZone: string): (date: Date) => Date {
   const delta = wallMs(to, toZone) - wallMs(from, fromZone);
   return (date) => fromWallMs(wallMs(date, fromZone) + delta, toZone);
+}
+
+/**
+ * Where the rest of a series split "this and following" at its occurrence
+ * `at` puts each later date (occurrence, exception, answer), its first
+ * occurrence having gone to `rest.start`: by wall-clock time, each in its
+ * series' zone (UTC for an all-day one). GraphQL's split and an app's
+ * RANGE=THISANDFUTURE split both move by it.
+ */
+export function followingMove(
+  at: Date,
+  series: { allDay?: boolean | null; timezone?: string | null },
+  rest: { start: Date; allDay?: boolean | null; timezone?: string | null },
+): (date: Date) => Date {
+  return wallClockMove(at, zoneOf(series), rest.start, zoneOf(rest));
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Per-occurrence answers of participants (one Monday of a weekly series declined). */
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { CalendarDatabase } from '../database.js';
 import type { ParticipationStatusName } from '../models.js';
 import type { CalendarDb } from './event-repository.js';
@@ -55,7 +55,6 @@ export class OccurrenceResponseRepository {
       .execute();
   }
 
-  /** Answers to occurrences from `at` on move to the series that continues a split one, shifted with it. */
   /** The series' answers, each moved to the occurrence `place` names for it (null: dropped), rewritten together so none collides on the way. */
   async move(db: CalendarDb, seriesId: string, place: (recurrenceId: Date) => Date | null): Promise<void> {
     const rows = await db.selectFrom('calendar.occurrence_responses').selectAll().where('event_id', '=', seriesId).execute();
@@ -72,12 +71,8 @@ export class OccurrenceResponseRepository {
     if (moved.length > 0) await db.insertInto('calendar.occurrence_responses').values(moved).execute();
   }
 
-  async reparent(db: CalendarDb, fromSeriesId: string, toSeriesId: string, at: Date, shiftMs: number): Promise<void> {
-    await db
-      .updateTable('calendar.occurrence_responses')
-      .set((eb) => ({ event_id: toSeriesId, recurrence_id: sql<Date>`${eb.ref('recurrence_id')} + make_interval(secs => ${shiftMs / 1000})` }))
-      .where('event_id', '=', fromSeriesId)
-      .where('recurrence_id', '>=', at)
-      .execute();
+  /** Answers to occurrences from `at` on go to the series that continues a split one (`move` then puts them on its occurrences). */
+  async reparent(db: CalendarDb, fromSeriesId: string, toSeriesId: string, at: Date): Promise<void> {
+    await db.updateTable('calendar.occurrence_responses').set({ event_id: toSeriesId }).where('event_id', '=', fromSeriesId).where('recurrence_id', '>=', at).execute();
   }
 }

@@ -9,11 +9,10 @@ import { hasRole, type Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, forbidden, notFound } from '../../../platform/errors.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
-import { hasOccurrenceAt, ruleInstancesBefore } from '../recurrence/expand-occurrences.js';
-import { ruleCount, withEnding } from '../recurrence/recurrence-rule.js';
-import { occurrenceMover, timingChanged } from '../recurrence/moved-occurrences.js';
-import { withWeekdayMoved } from '../recurrence/moved-weekday.js';
+import { hasOccurrenceAt } from '../recurrence/expand-occurrences.js';
+import { followingMove, occurrenceMover, timingChanged } from '../recurrence/moved-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
+import { splitRules } from '../recurrence/split-rules.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvent, replaceParticipants, touchSeries, updateEventRow, type NewParticipant } from '../repositories/event-writes.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
@@ -27,7 +26,6 @@ import type { UserDirectory } from './user-directory.js';
 
 export type EditScope = 'THIS' | 'THIS_AND_FOLLOWING' | 'ALL';
 type Trx = Transaction<CalendarDatabase>;
-const DAY = 86_400_000;
 
 const isSeries = (event: CalendarEventModel) => !event.parentId && (!!event.recurrenceRule || event.rdates.length > 0);
 const durationOf = (event: CalendarEventModel) => (event.end ? event.end.getTime() - event.start.getTime() : null);
@@ -180,54 +178,42 @@ export class EventWriteService {
     if (!hasOccurrenceAt(seriesOf(series), at) && !overrides.some((o) => o.recurrenceId!.getTime() === at.getTime())) {
       throw badInput(`The series has no occurrence at ${at.toISOString()}`, 'occurrence');
     }
-    const { oldRule, newRule } = this.splitRule(series, at);
+    const duration = durationOf(series);
+    const draft = mergeInput(
+      {
+        ...draftOf(series),
+        externalId: null,
+        start: at,
+        end: duration === null ? null : new Date(at.getTime() + duration),
+        exdates: series.exdates.filter((date) => date >= at),
+        rdates: series.rdates.filter((date) => date >= at),
+      },
+      input,
+    );
+    // Moving the new series (Friday 10:00 -> Monday 10:00) moves its exceptions along, so they still name its occurrences:
+    // by wall-clock time in its zone, so that past a DST change they keep their local times, as its occurrences do.
+    const move = followingMove(at, series, draft);
+    const rules = splitRules(seriesOf(series), at, move);
+    // Its rule ends as the old one's did, on the weekday it moved to (unless the input gives its own rule).
+    if (input.recurrenceRule === undefined) draft.recurrenceRule = rules.following;
+    if (input.exdates === undefined) draft.exdates = (draft.exdates ?? []).map(move);
+    if (input.rdates === undefined) draft.rdates = (draft.rdates ?? []).map(move);
     await this.store(trx, series, {
       ...draftOf(series),
-      recurrenceRule: oldRule,
+      recurrenceRule: rules.before,
       exdates: series.exdates.filter((date) => date < at),
       rdates: series.rdates.filter((date) => date < at),
     });
-    const duration = durationOf(series);
-    const base: EventDraft = {
-      ...draftOf(series),
-      externalId: null,
-      start: at,
-      end: duration === null ? null : new Date(at.getTime() + duration),
-      recurrenceRule: newRule,
-      exdates: series.exdates.filter((date) => date >= at),
-      rdates: series.rdates.filter((date) => date >= at),
-    };
-    const draft = mergeInput(base, input);
-    // Moved to another weekday, the new series goes on on that day (unless the input gives its own rule).
-    if (input.recurrenceRule === undefined && draft.recurrenceRule) draft.recurrenceRule = withWeekdayMoved(draft.recurrenceRule, at, draft.start, draft);
-    // Moving the new series (09:00 -> 10:00) moves its exceptions along, so they still name its occurrences.
-    const shift = draft.start.getTime() - at.getTime();
-    const moved = (dates: readonly Date[] | undefined) => (dates ?? []).map((date) => new Date(date.getTime() + shift));
-    if (input.exdates === undefined) draft.exdates = moved(draft.exdates);
-    if (input.rdates === undefined) draft.rdates = moved(draft.rdates);
     const kept = await this.participants.ofSeries(trx, series.id);
     const created = await insertEvent(trx, draftToRow(draft), participants ?? kept);
-    await this.events.reparent(
-      trx,
-      series.companyId,
-      overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id),
-      created.id,
-      shift,
-    );
-    // Answers to the moved occurrences follow them.
-    await this.responses.reparent(trx, series.id, created.id, at, shift);
-    return created;
-  }
-
-  private splitRule(series: CalendarEventModel, at: Date): { oldRule: string | null; newRule: string | null } {
-    if (!series.recurrenceRule) return { oldRule: null, newRule: null };
-    const count = ruleCount(series.recurrenceRule);
-    if (count !== null) {
-      const before = ruleInstancesBefore(seriesOf(series), at);
-      return { oldRule: withEnding(series.recurrenceRule, { count: Math.max(before, 1) }), newRule: withEnding(series.recurrenceRule, { count: Math.max(count - before, 1) }) };
+    // Later overrides follow their occurrences (their own times by as much, as when a whole series moves).
+    for (const override of overrides.filter((o) => o.recurrenceId! >= at)) {
+      await this.events.reparent(trx, series.companyId, [override.id], created.id, move(override.recurrenceId!).getTime() - override.recurrenceId!.getTime());
     }
-    const until = series.allDay ? new Date(at.getTime() - DAY) : new Date(at.getTime() - 1000);
-    return { oldRule: withEnding(series.recurrenceRule, { until, allDay: series.allDay }), newRule: series.recurrenceRule };
+    // Answers to the moved occurrences follow them.
+    await this.responses.reparent(trx, series.id, created.id, at);
+    await this.responses.move(trx, created.id, move);
+    return created;
   }
 
   private async applyCancel(trx: Trx, event: CalendarEventModel, scope: EditScope, occurrence: Date | null | undefined) {
@@ -246,10 +232,9 @@ export class EventWriteService {
       event.companyId,
       overrides.filter((o) => o.recurrenceId! >= at).map((o) => o.id),
     );
-    const { oldRule } = this.splitRule(event, at);
     return this.store(trx, event, {
       ...draftOf(event),
-      recurrenceRule: oldRule,
+      recurrenceRule: splitRules(seriesOf(event), at).before,
       exdates: event.exdates.filter((d) => d < at),
       rdates: event.rdates.filter((d) => d < at),
     });

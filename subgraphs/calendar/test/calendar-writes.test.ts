@@ -139,6 +139,34 @@ describe('own events', () => {
     });
   });
 
+  it('splits across a DST change by wall-clock time: later edits, cancellations and answers keep their local times', async () => {
+    // Fridays 10:00 Berlin from 6 March; "this and following" from Friday 27 March goes to Monday 30 March, past the change to summer time (29 March).
+    const event = await createWeekly('maya.manager', { start: '2026-03-06T09:00:00Z', end: '2026-03-06T10:00:00Z', recurrenceRule: 'FREQ=WEEKLY;COUNT=9' });
+    await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: '2026-04-10T08:00:00Z', input: { title: 'Planning (offsite)' } });
+    await ok('maya.manager', UPDATE, { id: event.id, scope: 'THIS', occurrence: '2026-04-17T08:00:00Z', input: { start: '2026-04-17T12:00:00Z' } });
+    await ok('maya.manager', CANCEL, { id: event.id, scope: 'THIS', occurrence: '2026-04-24T08:00:00Z' });
+    await ok('emil.employee', RESPOND, { id: event.id, status: 'DECLINED', occurrence: '2026-04-03T08:00:00Z' });
+    const { updateCalendarEvent: rest } = await ok('maya.manager', UPDATE, {
+      id: event.id,
+      scope: 'THIS_AND_FOLLOWING',
+      occurrence: '2026-03-27T09:00:00Z',
+      input: { start: '2026-03-30T08:00:00Z', title: 'Planning v2' },
+    });
+    expect(rest.exdates).toEqual(['2026-04-27T08:00:00.000Z']);
+    const ANSWERS = `query($id: ID!, $from: DateTime!, $to: DateTime!) { calendarEvent(id: $id) { occurrences(from: $from, to: $to) {
+      start recurrenceId event { title } participants { user { id } status } } } }`;
+    const { calendarEvent } = await ok('maya.manager', ANSWERS, { id: rest.id, from: '2026-03-01T00:00:00Z', to: '2026-06-01T00:00:00Z' });
+    // Mondays 10:00 summer time (08:00Z): 3 April's answer goes to 6 April, 10 April's edit to 13 April, 17 April's move
+    // (to 14:00) to 20 April 14:00, 24 April's cancellation to 27 April.
+    expect(calendarEvent.occurrences.map((o: any) => [o.start, o.recurrenceId, o.event.title, o.participants.find((p: any) => p.user?.id === '9').status])).toEqual([
+      ['2026-03-30T08:00:00.000Z', '2026-03-30T08:00:00.000Z', 'Planning v2', 'PENDING'],
+      ['2026-04-06T08:00:00.000Z', '2026-04-06T08:00:00.000Z', 'Planning v2', 'DECLINED'],
+      ['2026-04-13T08:00:00.000Z', '2026-04-13T08:00:00.000Z', 'Planning (offsite)', 'PENDING'],
+      ['2026-04-20T12:00:00.000Z', '2026-04-20T08:00:00.000Z', 'Planning', 'PENDING'],
+      ['2026-05-04T08:00:00.000Z', '2026-05-04T08:00:00.000Z', 'Planning v2', 'PENDING'],
+    ]);
+  });
+
   it('cancels one occurrence (EXDATE), the rest of a series (UNTIL) and whole events', async () => {
     const event = await createWeekly('maya.manager', { recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO' });
     const list = await occurrencesOf('maya.manager', event.id);
