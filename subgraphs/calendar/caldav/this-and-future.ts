@@ -8,6 +8,15 @@
  * starts there with the override's properties. Later overrides go with it,
  * their RECURRENCE-IDs moved as its occurrences moved.
  *
+ * The shift applies to the instances the rule makes, not to one the app had
+ * already moved on its own: RFC 5545 3.8.4.4 says instances defined in their
+ * own components are not impacted by the RANGE override, and the app shows it
+ * where its DTSTART puts it. Its time was chosen for that one occurrence
+ * (Friday 6 November at 14:00 for a guest), so it keeps it; only its
+ * RECURRENCE-ID names the rest's occurrence it stands for. (GraphQL's own
+ * THIS_AND_FOLLOWING moves such an override along, as a whole series moved
+ * here moves its overrides: no app has placed it there.)
+ *
  * A RANGE override of an object without its series, or naming no occurrence,
  * is read as an override of that one occurrence.
  */
@@ -51,8 +60,9 @@ function restates(series: RemoteEvent, override: RemoteEvent): boolean {
 /**
  * A later override, on the occurrence its own moved to: one restating its
  * occurrence restates that of the rest (its properties, its answers); one
- * edited but left at its time moves with it, its own changes kept; one moved
- * on its own keeps its times.
+ * edited but left at its time moves with it, its own changes kept (left on
+ * the old day it would stand off every day the rest has); one moved on its
+ * own keeps its times (see above).
  */
 function followingOverride(series: RemoteEvent, rest: RemoteEvent, override: RemoteEvent, move: (date: Date) => Date): RemoteEvent {
   const recurrenceId = move(override.recurrenceId!);

@@ -145,6 +145,48 @@ describe('this and following, edited in a calendar app', () => {
     expect(seen[6].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
   });
 
+  it('RANGE=THISANDFUTURE over an occurrence the app had moved on its own: that one keeps its time (RFC 5545 3.8.4.4)', async () => {
+    // Fridays 10:00 Berlin from 2 October 2026; 6 November moved in the app to 14:00, then "this and future" from
+    // Friday 23 October to Monday 26 October, past the change to winter time (25 October).
+    await weeklySeries('Lens workshop', '2026-10-02', '08');
+    const copy = (await h.remoteWith('tara', 'SUMMARY:Lens workshop'))!;
+    const text = unfolded(copy.data);
+    const master = veventsOf(text)[0]!;
+    const moved = overrideOf(master, 'RECURRENCE-ID;TZID=Europe/Berlin:20261106T100000', {
+      start: '20261106T140000',
+      end: '20261106T150000',
+      summary: ['SUMMARY:Lens workshop', 'SUMMARY:Lens workshop (guest)'],
+    });
+    const future = overrideOf(master, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20261023T100000', {
+      start: '20261026T100000',
+      end: '20261026T110000',
+      summary: ['SUMMARY:Lens workshop', 'SUMMARY:Lens workshop (Mondays)'],
+    });
+    await h.remotePut('tara', copy.href, editedByApp(text.replace('END:VCALENDAR', `${moved}${future}END:VCALENDAR`)), copy.etag);
+    await h.sync('tara');
+
+    const seen = await occurrencesOf('tara', 'Lens workshop', '2026-09-28T00:00:00Z', '2026-12-01T00:00:00Z');
+    // Mondays 10:00 winter time (09:00Z); the guest talk stays on Friday 6 November 14:00 (13:00Z), in place of the Monday its occurrence became.
+    expect(seen.map((o) => [o.start, o.recurrenceId, o.event.title])).toEqual([
+      ['2026-10-02T08:00:00.000Z', '2026-10-02T08:00:00.000Z', 'Lens workshop'],
+      ['2026-10-09T08:00:00.000Z', '2026-10-09T08:00:00.000Z', 'Lens workshop'],
+      ['2026-10-16T08:00:00.000Z', '2026-10-16T08:00:00.000Z', 'Lens workshop'],
+      ['2026-10-26T09:00:00.000Z', '2026-10-26T09:00:00.000Z', 'Lens workshop (Mondays)'],
+      ['2026-11-02T09:00:00.000Z', '2026-11-02T09:00:00.000Z', 'Lens workshop (Mondays)'],
+      ['2026-11-06T13:00:00.000Z', '2026-11-09T09:00:00.000Z', 'Lens workshop (guest)'],
+    ]);
+    // Both calendars hold it so: the rest's override names its Monday and keeps the app's Friday 14:00.
+    await h.sync('tara');
+    await h.sync('ravi');
+    for (const person of ['tara', 'ravi'] as const) {
+      const rest = unfolded((await h.remoteWith(person, 'SUMMARY:Lens workshop (Mondays)'))!.data);
+      const guest = veventsOf(rest).find((o) => o.includes('SUMMARY:Lens workshop (guest)'))!;
+      expect(guest).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20261109T100000');
+      expect(guest).toContain('DTSTART;TZID=Europe/Berlin:20261106T140000');
+    }
+    expect((await occurrencesOf('ravi', 'Lens workshop', '2026-09-28T00:00:00Z', '2026-12-01T00:00:00Z')).map((o) => o.start)).toEqual(seen.map((o) => o.start));
+  });
+
   it('UNTIL and a new UID (Nextcloud, Thunderbird): the series ends, the new one goes on, nothing is doubled', async () => {
     const id = await weeklySeries('Acoustics lab', '2026-09-07');
     const copy = (await h.remoteWith('tara', 'SUMMARY:Acoustics lab'))!;
