@@ -37,7 +37,7 @@ const mappers: Record<string, Record<string, string>> = {
     SignedDownload: '../attendance/attendance-reports.js#SignedDownloadModel',
   },
   calendar: {
-    CalendarEvent: '../models.js#CalendarEventModel',
+    CalendarEvent: '../models.js#ShownEvent',
     EventParticipant: '../models.js#EventParticipantModel',
     EventOccurrence: '../models.js#EventOccurrenceModel',
     Course: '../models.js#CourseReference',

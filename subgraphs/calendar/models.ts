@@ -49,8 +49,17 @@ export interface EventParticipantModel {
   isOrganizer: boolean;
 }
 
-export interface EventOccurrenceModel {
-  event: CalendarEventModel;
+declare const shown: unique symbol;
+/**
+ * An event as the request's viewer may see it: a private or confidential one withheld from them comes as a copy
+ * titled WITHHELD_TITLE (CalendarEventService.shown). GraphQL's CalendarEvent maps to this type, so that every
+ * resolver handing out an event must have it pass there, and `title` needs no resolver of its own.
+ */
+export type ShownEvent = CalendarEventModel & { readonly [shown]: true };
+
+/** `E`: a ShownEvent as GraphQL gets it, a CalendarEventModel while the service computes it. */
+export interface EventOccurrenceModel<E extends CalendarEventModel = ShownEvent> {
+  event: E;
   start: Date;
   end: Date | null;
   recurrenceId: Date | null;

@@ -19,17 +19,18 @@ export function seriesOf(event: Pick<CalendarEventModel, 'start' | 'end' | 'allD
   };
 }
 
-const byStart = (a: EventOccurrenceModel, b: EventOccurrenceModel) => a.start.getTime() - b.start.getTime() || a.event.id.localeCompare(b.event.id);
+const byStart = (a: EventOccurrenceModel<CalendarEventModel>, b: EventOccurrenceModel<CalendarEventModel>) =>
+  a.start.getTime() - b.start.getTime() || a.event.id.localeCompare(b.event.id);
 
-export function sortOccurrences(occurrences: EventOccurrenceModel[]): EventOccurrenceModel[] {
+export function sortOccurrences<O extends EventOccurrenceModel<CalendarEventModel>>(occurrences: O[]): O[] {
   return occurrences.sort(byStart);
 }
 
-export function occurrencesInRange(event: CalendarEventModel, overrides: readonly CalendarEventModel[], from: Date, to: Date): EventOccurrenceModel[] {
+export function occurrencesInRange(event: CalendarEventModel, overrides: readonly CalendarEventModel[], from: Date, to: Date): EventOccurrenceModel<CalendarEventModel>[] {
   if (event.isCancelled) return [];
   const series = seriesOf(event);
   const replaced = new Set(overrides.map((override) => override.recurrenceId!.getTime()));
-  const occurrences: EventOccurrenceModel[] = expandOccurrences(series, from, to)
+  const occurrences: EventOccurrenceModel<CalendarEventModel>[] = expandOccurrences(series, from, to)
     .filter((occurrence) => !occurrence.recurrenceId || !replaced.has(occurrence.recurrenceId.getTime()))
     .map((occurrence) => ({ event, ...occurrence }));
   for (const override of overrides) {

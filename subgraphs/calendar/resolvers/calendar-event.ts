@@ -1,10 +1,10 @@
 import type { CalendarEventResolvers } from '../generated/resolvers-types.js';
-import { classOf, WITHHELD_TITLE } from '../services/event-privacy.js';
+import { classOf } from '../services/event-privacy.js';
 
 export const CalendarEvent: CalendarEventResolvers = {
   __resolveReference: (reference, { events }) => events.getEvent(reference.id),
-  // A private or confidential event shows others only its busy time (services/event-privacy.ts).
-  title: (event, _args, { events }) => events.unlessWithheld(event, () => event.title, WITHHELD_TITLE),
+  // A private or confidential event shows others only its busy time (services/event-privacy.ts): its title is
+  // withheld as it leaves the service (ShownEvent), the other fields here.
   description: (event, _args, { events }) => events.unlessWithheld(event, () => event.description, null),
   location: (event, _args, { events }) => events.unlessWithheld(event, () => event.location, null),
   metadata: (event, _args, { events }) => events.unlessWithheld(event, () => event.metadata, { class: classOf(event) }),

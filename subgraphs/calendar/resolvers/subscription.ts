@@ -12,10 +12,10 @@ import { subscriptionExtras } from '../../../platform/subgraph/subscriptions/sub
 import { badInput } from '../../../platform/errors.js';
 import type { CalendarContext } from '../context.js';
 import type { SubscriptionCalendarEventChangedArgs, SubscriptionResolverObject, SubscriptionResolvers } from '../generated/resolvers-types.js';
-import type { CalendarEventModel } from '../models.js';
+import type { CalendarEventModel, ShownEvent } from '../models.js';
 
 interface CalendarReminderModel {
-  event: CalendarEventModel;
+  event: ShownEvent;
   occurrenceStart: Date;
   minutesBefore: number;
   remindAt: Date;
@@ -34,7 +34,7 @@ function mayOccurIn(event: CalendarEventModel, from?: Date | null, to?: Date | n
   return true;
 }
 
-const calendarEventChanged: SubscriptionResolverObject<CalendarEventModel, unknown, CalendarContext, Partial<SubscriptionCalendarEventChangedArgs>> = {
+const calendarEventChanged: SubscriptionResolverObject<ShownEvent, unknown, CalendarContext, Partial<SubscriptionCalendarEventChangedArgs>> = {
   subscribe: (_parent, { eventTypes, from, to }, context) => {
     if (from && to && from.getTime() >= to.getTime()) throw badInput('`from` must be before `to`', 'from');
     const { events, resumeAfter } = subscriptionExtras(context);

@@ -8,7 +8,7 @@ import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
-import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName } from '../models.js';
+import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName, ShownEvent } from '../models.js';
 import { occurrenceCount } from '../recurrence/expand-occurrences.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange, sortOccurrences } from '../recurrence/series-occurrences.js';
@@ -16,7 +16,7 @@ import { LEAN_EVENT_FIELDS, type EventRepository } from '../repositories/event-r
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
-import { classOf, withheldFrom } from './event-privacy.js';
+import { classOf, WITHHELD_TITLE, withheldFrom } from './event-privacy.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
 /** Every course of a fetch hands in the same set (selectedFields keeps one per field nodes). */
@@ -78,8 +78,8 @@ export class CalendarEventService {
   }
 
   /** An event the caller may see, or null (also for another company's events). */
-  getEvent(id: string): Promise<CalendarEventModel | null> {
-    return this.eventById.load(id);
+  getEvent(id: string): Promise<ShownEvent | null> {
+    return this.eventById.load(id).then((event) => event && this.shown(event));
   }
 
   /** An event the caller may see as it is now, bypassing this request's cache (a subscription's context lasts). */
@@ -89,6 +89,10 @@ export class CalendarEventService {
 
   /** Occurrences of every visible, non-cancelled event in [from, to), sorted. */
   async listOccurrences(from: Date, to: Date, types?: readonly EventTypeName[] | null): Promise<EventOccurrenceModel[]> {
+    return this.shownOccurrences(await this.rawOccurrences(from, to, types));
+  }
+
+  private async rawOccurrences(from: Date, to: Date, types: readonly EventTypeName[] | null | undefined): Promise<EventOccurrenceModel<CalendarEventModel>[]> {
     requireRange(from, to);
     this.budget.check();
     const series = await this.events.findVisibleInRange(this.viewer, from, to, types);
@@ -117,14 +121,15 @@ export class CalendarEventService {
     );
   }
 
-  async occurrencesOf(event: CalendarEventModel, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
+  async occurrencesOf(event: ShownEvent, from: Date, to: Date): Promise<EventOccurrenceModel[]> {
     requireRange(from, to);
     this.budget.check();
     if (event.parentId) {
       // An edited occurrence stands for itself.
-      return occurrencesInRange({ ...event, recurrenceRule: null, rdates: [], exdates: [] }, [], from, to).map((o) => ({ ...o, recurrenceId: event.recurrenceId }));
+      const single = { ...event, recurrenceRule: null, rdates: [], exdates: [] };
+      return occurrencesInRange(single, [], from, to).map((o) => ({ ...o, event: single, recurrenceId: event.recurrenceId }));
     }
-    return this.spent(occurrencesInRange(event, await this.overridesBySeries.load(event.id), from, to));
+    return this.shownOccurrences(this.spent(occurrencesInRange(event, await this.overridesBySeries.load(event.id), from, to)));
   }
 
   private spent<T>(occurrences: T[]): T[] {
@@ -135,6 +140,28 @@ export class CalendarEventService {
   /** Participants belong to the series; an edited occurrence shows its series' participants. */
   participants(event: CalendarEventModel): Promise<EventParticipantModel[]> {
     return this.participantsByEvent.load(event.parentId ?? event.id);
+  }
+
+  /**
+   * The event as this caller may see it: when it is private or confidential to someone else (event-privacy.ts),
+   * a copy titled WITHHELD_TITLE, its other fields withheld by their resolvers (unlessWithheld). Every event handed
+   * to GraphQL passes here (ShownEvent), so that `title` is a plain property: graphql-jit reads it inline instead
+   * of calling a resolver for every event of a list. Synchronous for an event without a CLASS, nearly all of them.
+   */
+  shown(event: CalendarEventModel): ShownEvent | Promise<ShownEvent> {
+    if (!classOf(event)) return event as ShownEvent;
+    return this.participants(event).then((participants) => (withheldFrom(this.viewer, event, participants) ? { ...event, title: WITHHELD_TITLE } : event) as ShownEvent);
+  }
+
+  /** `shown` of each; the list itself when none has a CLASS. */
+  shownAll(events: CalendarEventModel[]): ShownEvent[] | Promise<ShownEvent[]> {
+    if (!events.some(classOf)) return events as ShownEvent[];
+    return Promise.all(events.map((event) => this.shown(event)));
+  }
+
+  private shownOccurrences(occurrences: EventOccurrenceModel<CalendarEventModel>[]): EventOccurrenceModel[] | Promise<EventOccurrenceModel[]> {
+    if (!occurrences.some((o) => classOf(o.event))) return occurrences as EventOccurrenceModel[];
+    return Promise.all(occurrences.map(async (o) => ({ ...o, event: await this.shown(o.event) })));
   }
 
   /**
@@ -156,24 +183,25 @@ export class CalendarEventService {
     return participants.map((p) => (p.userId && answers.has(p.userId) ? { ...p, status: answers.get(p.userId)! } : p));
   }
 
-  eventsOfTask(taskId: string): Promise<CalendarEventModel[]> {
-    return this.eventsByTask.load(taskId);
+  async eventsOfTask(taskId: string): Promise<ShownEvent[]> {
+    return this.shownAll(await this.eventsByTask.load(taskId));
   }
 
-  async eventOfLiveClass(liveClassId: string): Promise<CalendarEventModel | null> {
-    return (await this.eventsByLiveClass.load(liveClassId))[0] ?? null;
+  async eventOfLiveClass(liveClassId: string): Promise<ShownEvent | null> {
+    const event = (await this.eventsByLiveClass.load(liveClassId))[0];
+    return event ? this.shown(event) : null;
   }
 
   /**
    * A course's events for company admins and the course's participants (checked by academy through `viewerRole`).
    * `fields`: those asked of each event; when all are LEAN_EVENT_FIELDS, only their columns are read.
    */
-  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null, fields?: ReadonlySet<string>): Promise<CalendarEventModel[]> {
+  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null, fields?: ReadonlySet<string>): Promise<ShownEvent[]> {
     if (!mayReadCourse(this.viewer, course)) return [];
     if (from && to) requireRange(from, to);
     const lean = !!fields && onlyLeanFields(fields);
     const events = await this.courseEventsLoader(from, to, lean).load(course.id);
-    if (!to) return events;
+    if (!to) return this.shownAll(events);
     // The SQL filter is coarse for series: keep those with an occurrence in the range (the list itself when all have).
     const start = from ?? new Date(0);
     this.budget.check();
@@ -185,7 +213,7 @@ export class CalendarEventService {
       if (count === 0) kept ??= events.slice(0, index);
       else kept?.push(event);
     }
-    return kept ?? events;
+    return this.shownAll(kept ?? events);
   }
 
   /** The loader of courses' events for one range and column set; the courses of a fetch ask alike, so the last one is kept at hand. */
