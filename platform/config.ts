@@ -53,6 +53,8 @@ export interface AuthConfig {
   audience?: string;
   /** Longest lifetime a user token may have, from iat (or now) to exp (AUTH_MAX_TOKEN_TTL_SECONDS, default 86400). */
   maxTokenTtlSeconds: number;
+  /** The claim holding a token's scopes for @requiresScopes (AUTH_SCOPE_CLAIM, default `scope`: RFC 8693/9068). */
+  scopeClaim: string;
 }
 
 export interface TracingConfig {
@@ -190,6 +192,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
       issuer: env.AUTH_ISSUER ?? (authMode === 'dev' ? 'bheem-passport-dev' : undefined),
       audience: env.AUTH_AUDIENCE ?? (authMode === 'dev' ? 'bheem-federation' : undefined),
       maxTokenTtlSeconds: int(env, 'AUTH_MAX_TOKEN_TTL_SECONDS', 86_400),
+      scopeClaim: env.AUTH_SCOPE_CLAIM || 'scope',
     },
     internalSigningSecret: secret('INTERNAL_SIGNING_SECRET', DEV_SECRETS.internalSigningSecret),
     previousKeys: { internalSigning: list(env.INTERNAL_SIGNING_SECRET_PREVIOUS), credential: list(env.CREDENTIAL_KEY_PREVIOUS) },

@@ -12,7 +12,7 @@ import { refusal, type EdgeRequest, type Step } from './edge-request.js';
 const CHALLENGE = { 'www-authenticate': 'Bearer' };
 
 /** Who a request without a token is in anonymous mode (GATEWAY_ANONYMOUS, conformance runs, never production): no company, no role. */
-export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ userId: 'anonymous', companyId: 'anonymous', roles: [] });
+export const ANONYMOUS_VIEWER: Viewer = Object.freeze({ userId: 'anonymous', companyId: 'anonymous', roles: [], anonymous: true });
 
 export function authStep(verifyUserToken: CachedTokenVerifier, rateLimiter: RateLimiter | undefined, rateLimit: RateLimitConfig, anonymous = false): Step {
   const refuse = async (request: EdgeRequest, error: unknown) => {

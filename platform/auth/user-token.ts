@@ -25,6 +25,13 @@ function lifetimeProblem(payload: Record<string, unknown>, maxSeconds: number): 
   return undefined;
 }
 
+/** A scope claim: a space-separated string (RFC 8693, 9068), or a list of strings as some issuers write `scp`. */
+function scopesOf(claim: unknown): readonly string[] | undefined {
+  if (typeof claim === 'string') return claim.split(' ').filter((scope) => scope !== '');
+  if (Array.isArray(claim)) return claim.filter((scope): scope is string => typeof scope === 'string');
+  return undefined;
+}
+
 export type UserTokenVerifier = (token: string) => Promise<Viewer>;
 
 export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
@@ -51,7 +58,8 @@ export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
     if (!viewer) throw unauthenticated('Token lacks the claims sub, company_id and roles');
     if (!isUuid(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
     if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) throw unauthenticated('Token claim moodle_user_id is not a Moodle user id');
-    return viewer;
+    const scopes = scopesOf(payload[auth.scopeClaim]);
+    return scopes ? { ...viewer, scopes } : viewer;
   };
 }
 
@@ -62,10 +70,10 @@ export function bearerToken(header: string | string[] | undefined | null): strin
   return match?.[1];
 }
 
-/** Dev tokens (embedded mode): HS256 with the dev secret, as Passport would issue them. */
+/** Dev tokens (embedded mode): HS256 with the dev secret, as Passport would issue them (the viewer's scopes in the scope claim). */
 export async function signDevUserToken(auth: AuthConfig, viewer: Viewer, ttlSeconds = 12 * 3600): Promise<string> {
   if (auth.mode !== 'dev') throw new Error('Dev tokens exist only with AUTH_MODE=dev');
-  return new SignJWT({ ...claimsFromViewer(viewer) })
+  return new SignJWT({ ...claimsFromViewer(viewer), ...(viewer.scopes && { [auth.scopeClaim]: viewer.scopes.join(' ') }) })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(auth.issuer!)
     .setAudience(auth.audience!)

@@ -13,6 +13,10 @@ export interface Viewer {
   email?: string;
   /** The Moodle user id (`mdl_user.id`), which is also the federated `User.id`. */
   moodleUserId?: string;
+  /** Scopes the token grants (its scope claim, AUTH_SCOPE_CLAIM): @requiresScopes at the gateway. Not forwarded. */
+  scopes?: readonly string[];
+  /** No verified identity: the gateway's anonymous caller (GATEWAY_ANONYMOUS). @authenticated fields are removed for it. */
+  anonymous?: true;
 }
 
 /** Claims as they travel in tokens. */
