@@ -13,6 +13,9 @@ import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-ru
 import { gatewayMetrics } from '../gateway-metrics.js';
 import { Cancellation } from '../cancellation.js';
 import type { OperationPlanner, PlannedOperation } from '../planning/operation-planner.js';
+import { filterOperation, requirementsOf, type FilteredOperation } from '../planning/authorization-filter.js';
+import { callerOf, type AuthorizationRules } from '../planning/authorization-rules.js';
+import { AuthorizedVariants } from '../planning/authorization-variants.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { deferShapes } from './defer-shapes.js';
@@ -58,6 +61,8 @@ export interface PlanExecutorOptions {
   admission?: OperationAdmission;
   /** Entity fetches of one operation text in parallel branches sent as one request (merge-entity-fetches.ts). Default true. */
   mergeEntityFetches?: boolean;
+  /** The supergraph's @authenticated and @requiresScopes: what a caller may not ask is removed before planning. */
+  authorization?: AuthorizationRules;
 }
 
 /** An operation this executor runs. */
@@ -86,6 +91,10 @@ export interface PreparedOperation {
   passThrough: ReadonlyMap<CompiledFetch, readonly string[]>;
   /** Its plan has Defer nodes (@defer): the shapes of their parts, per @skip/@include values (incremental.ts). */
   deferShapes?: (conditions: Conditions | undefined) => DeferShapes;
+  /** It asks fields with requirements: the operation planned for a caller failing some (authorization-variants.ts). */
+  authorized?: AuthorizedVariants<Compiled>;
+  /** A variant of `authorized`: an error per field removed, in every answer. */
+  unauthorized?: readonly GraphQLError[];
 }
 
 /** Not run: an answer known in advance (planning failed, or what this executor does not run: `unsupported`, counted). */
@@ -186,8 +195,15 @@ export class PlanExecutor {
    * (raw-json.ts): only for a caller that writes it with answer-chunks.ts, given the result's `spliced`.
    */
   run(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown, splice = false): Promise<SplicedResult> {
+    // The one place a caller's rights choose the plan: every path runs here (Apollo Server's, the fast lane, graphql-ws and SSE).
+    const variant = compiled.authorized?.for(callerOf((context as GatewayContext | undefined)?.viewer));
+    if (variant && !variant.plan) {
+      if (variant.unsupported) gatewayMetrics.fallbacks.inc({ reason: variant.unsupported });
+      // Nothing left to ask: no data at all (Apollo Router answers `data: {}` here, which no selection set has).
+      return Promise.resolve({ data: null, errors: [...variant.errors] });
+    }
     this.inFlight++;
-    return this.admitted(compiled, variables, context, splice).finally(this.settled);
+    return this.admitted(variant ?? compiled, variables, context, splice).finally(this.settled);
   }
 
   private admitted(compiled: PreparedOperation, variables: Record<string, unknown> | undefined, context: unknown, splice: boolean): Promise<SplicedResult> {
@@ -221,7 +237,7 @@ export class PlanExecutor {
     const run: PlanRun = {
       variables: values,
       conditions,
-      errors: [] as GraphQLError[],
+      errors: compiled.unauthorized ? [...compiled.unauthorized] : ([] as GraphQLError[]),
       data: {},
       send: (fetch, fetchVariables, read) => this.options.send(fetch, fetchVariables, context, read),
       splice: splice && compiled.passThrough.size > 0 ? { shape, fields: compiled.passThrough } : undefined,
@@ -300,7 +316,12 @@ export class PlanExecutor {
     return compiled;
   }
 
-  private compile({ document, operation, request, schema }: GatewayGraphQLRequestContext): Compiled {
+  /**
+   * `cut`: the operation less what a caller may not ask (authorization-filter.ts), planned in its place; the answer
+   * keeps the shape of the operation as asked, so what was removed answers null.
+   */
+  private compile(requestContext: GatewayGraphQLRequestContext, cut?: FilteredOperation): Compiled {
+    const { document, operation, request, schema } = requestContext;
     // No operation resolved (several without operationName, or an unknown name): the pipeline refuses these first.
     if (!operation)
       return {
@@ -313,7 +334,7 @@ export class PlanExecutor {
     }
     let planned: PlannedOperation;
     try {
-      planned = this.options.planner.plan(document, request.operationName ?? undefined);
+      planned = this.options.planner.plan(cut?.document ?? document, request.operationName ?? undefined);
     } catch (error) {
       return { errors: [error as GraphQLError] };
     }
@@ -332,7 +353,9 @@ export class PlanExecutor {
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;
     const variables = conditionVariables(document, operation);
-    const shapeFor = (conditions?: Conditions) => rootShape(root, operation.selectionSet, { schema, fragments, conditions, readFrom: planned.readFrom });
+    // Fields the filter rebuilt are known to the planner's aliases by their new node: the client's is the original.
+    const readFrom = cut && planned.readFrom ? new Map([...planned.readFrom].map(([field, alias]) => [cut.origins.get(field) ?? field, alias])) : planned.readFrom;
+    const shapeFor = (conditions?: Conditions) => rootShape(root, operation.selectionSet, { schema, fragments, conditions, readFrom });
     let conditional: PreparedOperation['conditional'];
     if (variables.length > 0) {
       const shapes = new Map<string, SelectionShape>();
@@ -346,7 +369,9 @@ export class PlanExecutor {
         },
       };
     }
-    const names = planned.readFrom && clientNames(planned.readFrom);
+    const names = readFrom && clientNames(readFrom);
+    const rules = this.options.authorization;
+    const requirements = rules && !cut ? requirementsOf(rules, schema, document, operation) : [];
     return {
       plan: merged,
       shape: shapeFor(),
@@ -361,6 +386,16 @@ export class PlanExecutor {
       deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names) : undefined,
       passThrough: passThroughFields(merged),
       clientNames: names,
+      authorized:
+        requirements.length > 0
+          ? new AuthorizedVariants(requirements, (denied) => {
+              const filtered = filterOperation(rules!, schema, document, operation, denied);
+              // What compile reads of the request, not the request (its context stays with it, not with the cache).
+              const asked = { document, operation, request: { operationName: request.operationName }, schema } as GatewayGraphQLRequestContext;
+              return filtered.document ? this.compile(asked, filtered) : { errors: filtered.errors };
+            })
+          : undefined,
+      unauthorized: cut?.errors,
     };
   }
 }

@@ -70,6 +70,6 @@ export async function executeEvent(execution: EventExecution, event: ExecutionRe
     planner.supergraphSchema,
     planner.apiSchema,
   );
-  const errors = [...upstreamErrors, ...formatErrors(result.errors ?? [])];
+  const errors = [...upstreamErrors, ...formatErrors(plan.unauthorized ?? []), ...formatErrors(result.errors ?? [])];
   return { data: (result.data ?? null) as ExecutionResult['data'], ...(errors.length > 0 && { errors: errors as never }) };
 }

@@ -120,7 +120,7 @@ export function createSseHandler(options: SseTransportOptions): (request: Incomi
     if (query) return streamAnswer(response, query.run, edge.viewer!, options.requestTimeoutMs ?? 15_000).finally(release);
     let checked: Checked;
     try {
-      checked = engine.check(subscribeRequest);
+      checked = engine.check(subscribeRequest, viewer);
     } catch (error) {
       release();
       throw error;

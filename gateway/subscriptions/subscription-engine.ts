@@ -126,9 +126,9 @@ export class SubscriptionEngine {
    * operation's limits are not checked again here: every transport passes
    * the pipeline's operation step first (gateway-pipeline.ts).
    */
-  check(request: SubscribeRequest): Checked {
+  check(request: SubscribeRequest, viewer: Viewer): Checked {
     const refuse = (errors: readonly (GraphQLError | GraphQLFormattedError)[]) => ({ ok: false as const, errors: formatErrors(errors) });
-    const planned = this.planner.plan(request.query, request.operationName);
+    const planned = this.planner.plan(request.query, request.operationName, viewer);
     if (!planned.ok) return refuse(planned.errors);
     const subgraph = planned.plan.primary.serviceName;
     if (!this.urls[subgraph]) return refuse([new GraphQLError(`No URL configured for subgraph "${subgraph}"`)]);
@@ -141,7 +141,8 @@ export class SubscriptionEngine {
 
     const variables = request.variables ?? {};
     // Per supergraph: a client arriving after a reload does not join a subscription planned on the one before.
-    const key = JSON.stringify([this.generation!.id, request.operationName ?? null, request.query, variables, claimsFromViewer(viewer)]);
+    // Its scopes and anonymity too: callers sharing one upstream subscription share its plan (authorization-variants.ts).
+    const key = JSON.stringify([this.generation!.id, request.operationName ?? null, request.query, variables, claimsFromViewer(viewer), viewer.scopes, viewer.anonymous]);
     let shared = this.shared.get(key);
     if (!shared) {
       const requestId = `subscription:${randomUUID()}`;

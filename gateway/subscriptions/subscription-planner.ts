@@ -5,14 +5,21 @@
  * every event). Operations are validated against the API schema and their
  * plans cached by text. Events run on @apollo/gateway's executor
  * (execute-event.ts), which ignores @fromContext's context rewrites: plans
- * with them are refused rather than answered without their arguments.
+ * with them are refused rather than answered without their arguments. What
+ * the caller may not ask (@authenticated, @requiresScopes) is removed before
+ * planning, as for queries (planning/authorization-filter.ts): its fields
+ * answer null in every event, each event with the errors saying why.
  */
 import type { Schema } from '@apollo/federation-internals';
 import { buildOperationContext } from '@apollo/gateway';
 import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { Viewer } from '../../platform/auth/viewer.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { apolloPlanner } from '../planning/apollo-planner.js';
+import { filterOperation, requirementsOf } from '../planning/authorization-filter.js';
+import { callerOf, type AuthorizationRules } from '../planning/authorization-rules.js';
+import { AuthorizedVariants } from '../planning/authorization-variants.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
 
@@ -47,9 +54,11 @@ export interface SubscriptionPlan {
   rest?: PlanNode;
   document: DocumentNode;
   operationContext: OperationContext;
+  /** Fields removed for this caller: an error each, sent with every event. */
+  unauthorized?: readonly GraphQLError[];
 }
 
-export type Planned = { ok: true; plan: SubscriptionPlan } | { ok: false; errors: readonly GraphQLError[] };
+export type Planned = { ok: true; plan: SubscriptionPlan; authorized?: AuthorizedVariants<Planned> } | { ok: false; errors: readonly GraphQLError[] };
 
 const CACHE_SIZE = 500;
 
@@ -59,15 +68,18 @@ export class SubscriptionPlanner {
   readonly supergraphSchema: GraphQLSchema;
   private readonly planner: OperationPlanner;
   private readonly plans = new Map<string, Planned>();
+  private readonly authorization: AuthorizationRules | undefined;
 
   constructor(loaded: LoadedSupergraph) {
     this.apiSchema = loaded.apiSchema;
     this.apiGraphQLSchema = loaded.apiGraphQLSchema;
     this.supergraphSchema = loaded.supergraphGraphQLSchema;
     this.planner = apolloPlanner(loaded);
+    this.authorization = loaded.authorization;
   }
 
-  plan(query: string, operationName?: string | null): Planned {
+  /** The plan for this caller (`viewer`): cached per text, then per set of requirements it fails. */
+  plan(query: string, operationName?: string | null, viewer?: Viewer): Planned {
     const key = `${operationName ?? ''}\n${query}`;
     let planned = this.plans.get(key);
     if (!planned) {
@@ -75,7 +87,7 @@ export class SubscriptionPlanner {
       if (this.plans.size >= CACHE_SIZE) this.plans.clear();
       this.plans.set(key, planned);
     }
-    return planned;
+    return (planned.ok && planned.authorized?.for(callerOf(viewer))) || planned;
   }
 
   private build(query: string, operationName: string | undefined): Planned {
@@ -92,8 +104,24 @@ export class SubscriptionPlanner {
     if (operation.operation !== 'subscription') {
       return { ok: false, errors: [badRequest('Only subscriptions are served here; send queries and mutations over HTTP')] };
     }
+    const planned = this.planned(document, document, operationName);
+    const rules = this.authorization;
+    const requirements = rules && planned.ok ? requirementsOf(rules, this.apiGraphQLSchema, document, operation) : [];
+    if (!planned.ok || requirements.length === 0) return planned;
+    planned.authorized = new AuthorizedVariants<Planned>(requirements, (denied) => {
+      const filtered = filterOperation(rules!, this.apiGraphQLSchema, document, operation, denied);
+      if (!filtered.document) return { ok: false, errors: filtered.errors };
+      const variant = this.planned(filtered.document, document, operationName);
+      if (variant.ok) variant.plan.unauthorized = filtered.errors;
+      return variant;
+    });
+    return planned;
+  }
+
+  /** `planning` planned; the answer shaped from `document` as asked (what the filter removed answers null). */
+  private planned(planning: DocumentNode, document: DocumentNode, operationName: string | undefined): Planned {
     try {
-      const plan = this.planner.plan(document, operationName);
+      const plan = this.planner.plan(planning, operationName);
       const node = plan.node;
       if (node?.kind !== 'Subscription') throw new Error('The planner returned no subscription plan');
       if (usesContexts(node.primary) || usesContexts(node.rest)) {

@@ -178,7 +178,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         }
         let checked: Checked;
         try {
-          checked = engine.check(request);
+          checked = engine.check(request, connection.viewer);
         } catch (error) {
           release();
           throw error;

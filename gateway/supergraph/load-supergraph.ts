@@ -9,6 +9,7 @@
 import { DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, Supergraph, type Schema } from '@apollo/federation-internals';
 import type { GraphQLSchema } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { AuthorizationRules } from '../planning/authorization-rules.js';
 import { internOneByteNames } from './one-byte-names.js';
 
 export interface LoadedSupergraph {
@@ -21,6 +22,8 @@ export interface LoadedSupergraph {
   supergraphGraphQLSchema: GraphQLSchema;
   /** Each subgraph's name and the URL its join__Graph value gives (possibly empty). */
   subgraphs: readonly { name: string; url: string }[];
+  /** Its @authenticated and @requiresScopes; undefined when it links neither. */
+  authorization?: AuthorizationRules;
 }
 
 /** Why a supergraph cannot be served; `code` is what clients and logs see. */
@@ -31,11 +34,17 @@ export class SupergraphError extends graphqlRuntime.GraphQLError {
 }
 
 /**
- * The features a supergraph may use `for: SECURITY` or `EXECUTION`: Apollo's defaults, and @context/@fromContext
- * (the executor runs their context rewrites). @authenticated, @requiresScopes and @policy stay refused: serving
- * them without enforcing them would answer what they forbid.
+ * The features a supergraph may use `for: SECURITY` or `EXECUTION`: Apollo's defaults, @context/@fromContext
+ * (the executor runs their context rewrites), @authenticated and @requiresScopes (enforced before planning:
+ * planning/authorization-filter.ts). @policy stays refused: serving it without enforcing it would answer what it
+ * forbids, and its policies mean what a coprocessor of Apollo Router decides, which the gateway has no part of.
  */
-const SUPPORTED_FEATURES = new Set([...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES, 'https://specs.apollo.dev/context/v0.1']);
+const SUPPORTED_FEATURES = new Set([
+  ...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES,
+  'https://specs.apollo.dev/context/v0.1',
+  'https://specs.apollo.dev/authenticated/v0.1',
+  'https://specs.apollo.dev/requiresScopes/v0.1',
+]);
 
 /** One-byte copies of the names of the supergraph loading now, held until its schemas hold them (one-byte-names.ts). */
 let _heldNames: object | undefined;
@@ -54,6 +63,7 @@ export function loadSupergraph(sdl: string): LoadedSupergraph {
       apiGraphQLSchema: apiSchema.toGraphQLJSSchema({ includeDefer: true }),
       supergraphGraphQLSchema: supergraph.schema.toGraphQLJSSchema(),
       subgraphs: supergraph.subgraphsMetadata().map(({ name, url }) => ({ name, url })),
+      authorization: AuthorizationRules.of(supergraph.schema),
     };
   } catch (error) {
     throw new SupergraphError(`The supergraph cannot be served: ${(error as Error).message}`);

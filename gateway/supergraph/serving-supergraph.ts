@@ -48,6 +48,7 @@ export function serveSupergraph(sdl: string, options: ServingOptions): ServingSu
       return source.fetch(fetch.operation, variables, fetch.operationName, context as GatewayContext | undefined, fetch.isMutation, read);
     },
     admission: options.admission,
+    authorization: loaded.authorization,
   });
   return { loaded, urls, executor };
 }

@@ -25,6 +25,8 @@ const CLIENT_SAFE_CODES = new Set([
   // The gateway's planner found no plan over its supergraph (gateway/planning/), or its executor does not run it.
   'QUERY_PLANNING_FAILED',
   'OPERATION_NOT_SUPPORTED',
+  // A field the caller may not ask, removed before planning (@authenticated, @requiresScopes: gateway/planning/authorization-filter.ts).
+  'UNAUTHORIZED_FIELD_OR_TYPE',
   // The gateway's bounds (gateway/pipeline/): time, size, room in the admission queue, a caller gone.
   'GATEWAY_TIMEOUT',
   'CLIENT_CLOSED_REQUEST',

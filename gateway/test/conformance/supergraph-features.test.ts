@@ -1,8 +1,9 @@
 /**
  * Federation features this gateway does not execute, and what it does with
- * a supergraph using them: @authenticated, @requiresScopes and @policy make
- * it refuse the supergraph (serving it unenforced would answer what they
- * forbid); a progressive @override (`label: "percent(N)"`) is served with
+ * a supergraph using them: @policy makes it refuse the supergraph (serving
+ * it unenforced would answer what it forbids; @authenticated and
+ * @requiresScopes are enforced: authorization.test.ts); a progressive
+ * @override (`label: "percent(N)"`) is served with
  * every label off: the field stays with the subgraph it is overridden from.
  * A subscription whose plan needs @fromContext is refused: its events run
  * on @apollo/gateway's executor, which would drop the contextual arguments.
@@ -20,14 +21,20 @@ const supergraphOf = (...subgraphs: { name: string; typeDefs: string }[]) =>
   composeSupergraph(subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` })));
 
 describe('supergraph features the gateway does not execute', () => {
+  it('@policy: the supergraph is refused with SUPERGRAPH_INVALID', () => {
+    const sdl = supergraphOf({ name: 'staff', typeDefs: `${link('key', 'policy')} type Query { salary: Int @policy(policies: [["hr"]]) name: String }` });
+    expect(() => loadSupergraph(sdl)).toThrow(expect.objectContaining({ extensions: { code: 'SUPERGRAPH_INVALID' }, message: expect.stringContaining('policy') }));
+  });
+
   for (const [directive, applied] of [
     ['authenticated', '@authenticated'],
     ['requiresScopes', '@requiresScopes(scopes: [["read:salary"]])'],
-    ['policy', '@policy(policies: [["hr"]])'],
   ] as const) {
-    it(`@${directive}: the supergraph is refused with SUPERGRAPH_INVALID`, () => {
+    it(`@${directive}: the supergraph is served, with rules to enforce`, () => {
       const sdl = supergraphOf({ name: 'staff', typeDefs: `${link('key', directive)} type Query { salary: Int ${applied} name: String }` });
-      expect(() => loadSupergraph(sdl)).toThrow(expect.objectContaining({ extensions: { code: 'SUPERGRAPH_INVALID' }, message: expect.stringContaining(directive) }));
+      const loaded = loadSupergraph(sdl);
+      expect(loaded.authorization?.field('Query', 'salary', 'Int')).toBeDefined();
+      expect(loaded.authorization?.field('Query', 'name', 'String')).toBeUndefined();
     });
   }
 

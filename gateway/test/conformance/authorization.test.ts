@@ -1,0 +1,169 @@
+/**
+ * @authenticated and @requiresScopes enforced as Apollo Router does: what
+ * the caller may not ask is removed before planning (no subgraph is asked
+ * for it), answers null (null propagating as GraphQL does), and each removal
+ * is an UNAUTHORIZED_FIELD_OR_TYPE error at its path (list items as `@`).
+ * Callers: none (anonymous mode, no token), a verified token without
+ * scopes, tokens with scopes (the `scope` claim). Every operation is asked
+ * twice: the second time by the fast lane.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevUserToken } from '../../../platform/auth/user-token.js';
+import { loadConfig } from '../../../platform/config.js';
+import { createLogger } from '../../../platform/logger.js';
+import { demoViewer } from '../../../test/support/subgraph-client.js';
+import { startGateway, type RunningGateway } from '../../start-gateway.js';
+import { postTo } from '../support/gateway-platform.js';
+import { composeSupergraph } from './support/compose.js';
+import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+
+const link = (...directives: string[]) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: [${directives.map((name) => `"@${name}"`).join(', ')}])`;
+
+const staff = {
+  name: 'staff',
+  typeDefs: `${link('key', 'authenticated', 'requiresScopes')}
+    type Query {
+      public: String
+      me: User @authenticated
+      salary: Int @requiresScopes(scopes: [["read:salary"], ["hr", "admin"]])
+      secret: Secret
+      clip: Clip
+      items: [Item!]
+      media: [Media!]!
+      profile: Profile
+    }
+    scalar Secret @authenticated
+    type User @key(fields: "id") { id: ID! name: String }
+    interface Item { id: ID! }
+    type Book implements Item @key(fields: "id") { id: ID! title: String }
+    type Clip implements Item @key(fields: "id") @authenticated { id: ID! url: String }
+    union Media = Book | Clip
+    type Profile { name: String! badge: String! @authenticated }`,
+  resolvers: {
+    Query: {
+      public: () => 'hello',
+      me: () => ({ id: 'u1', name: 'Ann' }),
+      salary: () => 100,
+      secret: () => 's3cr3t',
+      clip: () => ({ id: 'c1', url: 'https://clips/1' }),
+      items: () => [
+        { __typename: 'Book', id: 'b1', title: 'Dune' },
+        { __typename: 'Clip', id: 'c1', url: 'https://clips/1' },
+      ],
+      media: () => [
+        { __typename: 'Book', id: 'b1', title: 'Dune' },
+        { __typename: 'Clip', id: 'c1', url: 'https://clips/1' },
+      ],
+      profile: () => ({ name: 'Ann', badge: 'gold' }),
+    },
+    Media: { __resolveType: (value: { __typename: string }) => value.__typename },
+    Item: { __resolveType: (value: { __typename: string }) => value.__typename },
+  },
+};
+
+const mail = {
+  name: 'mail',
+  typeDefs: `${link('key', 'authenticated')} type User @key(fields: "id") { id: ID! email: String @authenticated }`,
+  resolvers: { User: { __resolveReference: ({ id }: { id: string }) => ({ id, email: `${id}@example.com` }) } },
+};
+
+let servers: SubgraphServer[] = [];
+let gateway: RunningGateway;
+let url: string;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  servers = await Promise.all([staff, mail].map((definition) => startSubgraphServer(definition)));
+  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
+  gateway = await startGateway({ config, log: createLogger('authorization-test'), supergraphSdl: composeSupergraph(servers) });
+  url = gateway.url.replace('localhost', '127.0.0.1');
+  const sign = (scopes?: string[]) => signDevUserToken(config.auth, { ...demoViewer('admin'), scopes });
+  Object.assign(tokens, { plain: await sign(), salary: await sign(['read:salary']), hr: await sign(['hr']), hrAdmin: await sign(['admin', 'hr']) });
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all(servers.map((server) => server.stop()));
+});
+
+type Caller = 'anonymous' | keyof typeof tokens;
+
+/** The answer's data and each error's path and code; asked twice (the second by the fast lane), the same both times. */
+async function ask(caller: Caller, query: string, variables?: Record<string, unknown>) {
+  const headers: Record<string, string> = caller === 'anonymous' ? {} : { authorization: `Bearer ${tokens[caller]}` };
+  const answers = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const { status, body } = await postTo(url, { query, variables }, headers);
+    expect(status).toBe(200);
+    answers.push({ data: body.data, errors: body.errors?.map((error) => ({ path: error.path, code: error.extensions?.code })) });
+  }
+  expect(answers[1]).toEqual(answers[0]);
+  return answers[0]!;
+}
+
+const unauthorized = (...path: string[]) => ({ path, code: 'UNAUTHORIZED_FIELD_OR_TYPE' });
+const mailServer = () => servers.find((server) => server.name === 'mail')!;
+
+describe('@authenticated', () => {
+  it('without a verified identity: the field is removed and answers null, the rest is answered, no subgraph asked for it', async () => {
+    const before = mailServer().received.length;
+    expect(await ask('anonymous', '{ public me { name email } }')).toEqual({ data: { public: 'hello', me: null }, errors: [unauthorized('me')] });
+    expect(mailServer().received.length).toBe(before);
+  });
+
+  it('with a verified token: answered whole, across subgraphs', async () => {
+    expect(await ask('plain', '{ public me { name email } }')).toEqual({ data: { public: 'hello', me: { name: 'Ann', email: 'u1@example.com' } }, errors: undefined });
+  });
+
+  it('on a type: fields returning it and fragments on it are removed (object type, scalar)', async () => {
+    const query = '{ clip { url } secret media { ... on Book { title } ... on Clip { url } } }';
+    expect(await ask('anonymous', query)).toEqual({
+      data: { clip: null, secret: null, media: [{ title: 'Dune' }, { url: null }] },
+      errors: [unauthorized('clip'), unauthorized('secret'), unauthorized('media', '@')],
+    });
+    expect((await ask('plain', query)).data).toEqual({ clip: { url: 'https://clips/1' }, secret: 's3cr3t', media: [{ title: 'Dune' }, { url: 'https://clips/1' }] });
+  });
+
+  it('on an implementation: composition puts it on the interface, so fields returning the interface are removed', async () => {
+    expect(await ask('anonymous', '{ public items { id } }')).toEqual({ data: { public: 'hello', items: null }, errors: [unauthorized('items')] });
+    expect((await ask('plain', '{ items { id } }')).data).toEqual({ items: [{ id: 'b1' }, { id: 'c1' }] });
+  });
+
+  it('a removed non-null field nulls its parent', async () => {
+    expect(await ask('anonymous', '{ public profile { name badge } }')).toEqual({ data: { public: 'hello', profile: null }, errors: [unauthorized('profile', 'badge')] });
+  });
+
+  it('aliases, variables, named fragments and @defer (one JSON answer): paths by response name', async () => {
+    const query = `query($withSalary: Boolean!) { boss: me { name } ...Pay ... @defer { profile { name badge } } }
+      fragment Pay on Query { pay: salary @include(if: $withSalary) public }`;
+    expect(await ask('anonymous', query, { withSalary: true })).toEqual({
+      data: { boss: null, pay: null, public: 'hello', profile: null },
+      errors: [unauthorized('boss'), unauthorized('pay'), unauthorized('profile', 'badge')],
+    });
+  });
+
+  it('every requested field removed: data null with the errors', async () => {
+    expect(await ask('anonymous', '{ me { name } secret }')).toEqual({ data: null, errors: [unauthorized('me'), unauthorized('secret')] });
+  });
+
+  it('clients cannot reach _entities through the gateway', async () => {
+    const { body } = await postTo(url, { query: '{ _entities(representations: [{ __typename: "User", id: "u1" }]) { ... on User { email } } }' });
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  });
+});
+
+describe('@requiresScopes: an OR of ANDs of the `scope` claim', () => {
+  it('one alternative met, both of another met, or none', async () => {
+    expect(await ask('salary', '{ salary }')).toEqual({ data: { salary: 100 }, errors: undefined });
+    expect(await ask('hrAdmin', '{ salary }')).toEqual({ data: { salary: 100 }, errors: undefined });
+    expect(await ask('hr', '{ public salary }')).toEqual({ data: { public: 'hello', salary: null }, errors: [unauthorized('salary')] });
+    expect(await ask('plain', '{ public salary }')).toEqual({ data: { public: 'hello', salary: null }, errors: [unauthorized('salary')] });
+  });
+
+  it('plans are not shared across rights: a scoped caller first, then callers without the scope', async () => {
+    const query = '{ public pay: salary }';
+    expect(await ask('salary', query)).toEqual({ data: { public: 'hello', pay: 100 }, errors: undefined });
+    expect(await ask('plain', query)).toEqual({ data: { public: 'hello', pay: null }, errors: [unauthorized('pay')] });
+    expect(await ask('anonymous', query)).toEqual({ data: { public: 'hello', pay: null }, errors: [unauthorized('pay')] });
+    expect(await ask('hrAdmin', query)).toEqual({ data: { public: 'hello', pay: 100 }, errors: undefined });
+  });
+});
