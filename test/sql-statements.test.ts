@@ -23,7 +23,7 @@ beforeAll(async () => {
   large = generateBenchData({ companies: 1, coursesPerCompany: 100, adminsPerCompany: 1, now })[0]!;
   small = generateBenchData({ companies: 1, coursesPerCompany: 1, adminsPerCompany: 1, now, firstCompany: 1 })[0]!;
   await seedBenchData(platform.config, platform.database.url, [large, small], now);
-}, 120_000);
+});
 afterAll(() => platform?.stop());
 
 async function tokenOf(company: BenchCompany): Promise<string> {

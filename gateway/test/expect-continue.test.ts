@@ -22,7 +22,7 @@ beforeAll(async () => {
   gateway = new URL(platform.gateway!.url.replace('localhost', '127.0.0.1'));
   documents = new URL(platform.subgraphs.documents!.url);
   token = await platform.tokenFor('maya.manager');
-}, 120_000);
+});
 afterAll(() => platform?.stop());
 
 interface Exchange {

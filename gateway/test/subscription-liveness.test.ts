@@ -85,7 +85,7 @@ beforeAll(async () => {
       GATEWAY_SSE_STALL_TIMEOUT_MS: String(SSE_STALL_MS),
     },
   });
-}, 120_000);
+});
 afterAll(async () => {
   await platform?.stop();
 });

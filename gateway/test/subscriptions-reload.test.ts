@@ -106,7 +106,7 @@ afterAll(async () => {
 });
 
 describe('subscriptions across a supergraph reload', () => {
-  it('keep their events from the old subgraph; its upstream connection closes once they end', { timeout: 20_000 }, async () => {
+  it('keep their events from the old subgraph; its upstream connection closes once they end', async () => {
     const url = wsUrlOf(gateway.url);
     const started = before.subscribed();
     const old = subscribeWs(url, token, 'subscription { ticks { n } }');

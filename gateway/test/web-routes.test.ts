@@ -39,7 +39,7 @@ const html = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
 beforeAll(async () => {
   assertWebBuilt();
   dev = await gatewayWith({});
-}, 120_000);
+});
 afterAll(async () => {
   for (const gateway of gateways) await gateway.stop();
 });

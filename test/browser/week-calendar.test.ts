@@ -42,7 +42,7 @@ beforeAll(async () => {
     recurrenceRule: 'FREQ=WEEKLY;COUNT=4',
     exdates: ['2026-10-26T09:00:00Z'],
   });
-}, 60_000);
+});
 
 const day = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const range = (page: Page) => page.getByTestId('week-range').innerText();

@@ -47,7 +47,7 @@ beforeAll(async () => {
   await prepareDatabase({ config: loadConfig({ DATABASE_URL: databaseUrl }), databaseUrl, log: createLogger('test', 'silent') }, [], { seed: false });
   db = createKysely(databaseUrl);
   await createHandledTable(db);
-}, 120_000);
+});
 
 afterAll(async () => {
   await closePools();

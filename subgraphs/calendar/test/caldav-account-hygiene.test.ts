@@ -38,7 +38,7 @@ beforeAll(async () => {
   await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
     input: { title: 'Lab inventory', start: '2027-02-02T09:00:00Z', end: '2027-02-02T10:00:00Z' },
   });
-}, 120_000);
+});
 afterAll(async () => {
   await platform?.stop();
   await radicale?.stop();

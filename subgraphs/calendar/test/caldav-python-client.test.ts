@@ -75,7 +75,7 @@ beforeAll(async () => {
   ).createCalendarEvent.id;
   await ok('tara', `mutation($id: ID!) { respondToEvent(eventId: $id, status: ACCEPTED) { status } }`, { id: eventId });
   await ok('emil', `mutation($id: ID!) { respondToEvent(eventId: $id, status: TENTATIVE) { status } }`, { id: eventId });
-}, 120_000);
+});
 afterAll(async () => {
   await platform?.stop();
   await radicale?.stop();

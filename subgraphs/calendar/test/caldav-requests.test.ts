@@ -11,7 +11,7 @@ let h: CalDAVHarness;
 beforeAll(async () => {
   h = await startCalDAVHarness(['tara'], { countRequests: true });
   await h.sync('tara');
-}, 120_000);
+});
 afterAll(async () => {
   await h?.stop();
 });

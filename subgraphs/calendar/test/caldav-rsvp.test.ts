@@ -28,7 +28,7 @@ beforeAll(async () => {
   await h.ok('ravi', `mutation($id: ID!) { respondToEvent(eventId: $id, status: ACCEPTED) { status } }`, { id: eventId });
   await h.sync('tara');
   await h.sync('ravi');
-}, 120_000);
+});
 afterAll(async () => {
   await h?.stop();
 });

@@ -15,7 +15,7 @@ import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type Ca
 let h: CalDAVHarness;
 beforeAll(async () => {
   h = await startCalDAVHarness(['tara', 'ravi'], { countRequests: true });
-}, 120_000);
+});
 afterAll(async () => {
   await h?.stop();
 });

@@ -47,7 +47,7 @@ beforeAll(async () => {
   [webdav, s3] = await Promise.all([startWebDavServer(), startS3Server('documents')]);
   docs = await startDocumentsPlatform({ ...storageEnv({ webdav, s3 }), DOCUMENTS_RESUMABLE_STAGING_DIR: stagingDir });
   db = docs.db;
-}, 120_000);
+});
 afterAll(async () => {
   await docs?.stop();
   for (const server of [webdav, s3]) {
@@ -193,7 +193,7 @@ describe('a 200 MB resumable upload, interrupted and resumed', () => {
     expect([rest.status, rest.headers.get('document-sha256')]).toEqual([204, generatedSha256(total)]);
   });
 
-  it('adds a new version the same way', { timeout: 60_000 }, async () => {
+  it('adds a new version the same way', async () => {
     await ok('admin', `mutation { setCompanyStorageSettings(input: { backend: "local" }) { backend } }`);
     const first = Buffer.from('version one');
     const upload = await createResumable('maya.manager', { filename: 'plan.txt', size: first.length, checksum: sha256(first) });
@@ -346,7 +346,7 @@ describe('several replicas', () => {
   }
   const at = (replica: { url: string }, url: string) => `${replica.url}${new URL(url, 'http://public').pathname}`;
 
-  it('go on with an upload wherever its requests land, the bytes staying on the replica that created it', { timeout: 60_000 }, async () => {
+  it('go on with an upload wherever its requests land, the bytes staying on the replica that created it', async () => {
     await ok('admin', `mutation { setCompanyStorageSettings(input: { backend: "local" }) { backend } }`);
     const [one, two] = [await startReplica(), await startReplica()];
     try {
