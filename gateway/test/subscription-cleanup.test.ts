@@ -1,9 +1,11 @@
 /**
- * A client that leaves ends its subscription upstream at once: the owning
- * subgraph (meet) stops serving it within a second or two, however the
+ * A client that leaves ends its subscription upstream at once, however the
  * client left (graphql-ws's complete, a close frame without one, a TCP
  * connection cut without a close frame, an SSE request aborted), not at
- * the next keep-alive ping or event.
+ * the next keep-alive ping or event. "At once" needs no tight clock: the
+ * gateway's pings are off (WebSocket) or an hour apart (SSE) and no event is
+ * published, so the one other way out is ws's close timeout (30 s) on a
+ * connection whose close handshake is left unfinished.
  */
 import net from 'node:net';
 import http from 'node:http';
@@ -14,28 +16,24 @@ import { startTestPlatform, type TestPlatform } from '../../test/support/test-pl
 import { subscribeWs, wsUrlOf } from './subscriptions-support.js';
 
 const QUERY = 'subscription { liveClassStatusChanged(courseId: "101") { id status } }';
-/** Well under the 30 s keep-alive: what a user would call "at once", with room for a loaded machine. */
-const PROMPTLY_MS = 3000;
 
 let platform: TestPlatform;
 let url: string;
 let token: string;
 
 beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'] });
+  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { GATEWAY_WS_PING_INTERVAL_MS: '0', GATEWAY_SSE_PING_INTERVAL_MS: '3600000' } });
   url = wsUrlOf(platform.gateway!.url);
   token = await platform.tokenFor('sam.student');
-}, 120_000);
+});
 afterAll(() => platform?.stop());
 
 const subscribedUpstream = (count: number) => expect.poll(() => activeSubscriptions('meet'), { timeout: 30_000, interval: 20 }).toBe(count);
 
-/** How long meet keeps the subscription after `leave()`. */
-async function upstreamEndsAfter(leave: () => void): Promise<number> {
-  const left = Date.now();
+/** Meet stops serving the subscription after `leave()`: well before ws's close timeout, the one clock left. */
+async function upstreamEndsAfter(leave: () => void): Promise<void> {
   leave();
-  await expect.poll(() => activeSubscriptions('meet'), { timeout: 40_000, interval: 20 }).toBe(0);
-  return Date.now() - left;
+  await expect.poll(() => activeSubscriptions('meet'), { timeout: 15_000, interval: 20 }).toBe(0);
 }
 
 /** A graphql-transport-ws client by hand: acknowledged and subscribed, with its raw TCP socket. */
@@ -60,13 +58,13 @@ describe('a subscription whose client leaves', () => {
   it('ends upstream at once when the graphql-ws client completes it and closes', async () => {
     const subscription = subscribeWs(url, token, QUERY);
     await subscribedUpstream(1);
-    expect(await upstreamEndsAfter(() => subscription.dispose())).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => subscription.dispose());
   });
 
   it('ends upstream at once when the socket closes without a complete', async () => {
     const { socket } = await rawClient();
     await subscribedUpstream(1);
-    expect(await upstreamEndsAfter(() => socket.close(1000))).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => socket.close(1000));
   });
 
   it('ends upstream at once when the close handshake is not answered and the TCP connection is closed', async () => {
@@ -74,12 +72,10 @@ describe('a subscription whose client leaves', () => {
     await subscribedUpstream(1);
     // A close frame (masked, code 1001), then the connection closed from this side, as a browser tab closing does.
     const closeFrame = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe9]);
-    expect(
-      await upstreamEndsAfter(() => {
-        tcp.write(closeFrame);
-        tcp.end();
-      }),
-    ).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => {
+      tcp.write(closeFrame);
+      tcp.end();
+    });
   });
 
   it('ends upstream at once when the client sends its close frame but leaves its TCP connection open', async () => {
@@ -87,14 +83,14 @@ describe('a subscription whose client leaves', () => {
     await subscribedUpstream(1);
     // As a proxy or a browser that keeps the connection after the close handshake: no FIN from this side.
     const closeFrame = Buffer.from([0x88, 0x82, 0, 0, 0, 0, 0x03, 0xe8]);
-    expect(await upstreamEndsAfter(() => tcp.write(closeFrame))).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => tcp.write(closeFrame));
     tcp.destroy();
   });
 
   it('ends upstream at once when the TCP connection is cut without a close frame', async () => {
     const { tcp } = await rawClient();
     await subscribedUpstream(1);
-    expect(await upstreamEndsAfter(() => tcp.destroy())).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => tcp.destroy());
   });
 
   it('ends upstream at once when an SSE client goes away', async () => {
@@ -103,6 +99,6 @@ describe('a subscription whose client leaves', () => {
     request.on('error', () => {});
     request.end(JSON.stringify({ query: QUERY }));
     await subscribedUpstream(1);
-    expect(await upstreamEndsAfter(() => request.destroy())).toBeLessThan(PROMPTLY_MS);
+    await upstreamEndsAfter(() => request.destroy());
   });
 });
