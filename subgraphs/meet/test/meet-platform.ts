@@ -1,5 +1,6 @@
-/** Academy and meet on a fresh database, meet pointed at a LiveKit double. */
+/** Academy and meet on a fresh database, meet pointed at a LiveKit double; the gateway before them if asked. */
 import { sql } from 'kysely';
+import { expect } from 'vitest';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { meetCaller } from './meet-client.js';
@@ -16,9 +17,9 @@ export interface MeetTestPlatform {
   stop: () => Promise<void>;
 }
 
-export async function startMeetPlatform(env: Record<string, string> = {}): Promise<MeetTestPlatform> {
+export async function startMeetPlatform(env: Record<string, string> = {}, { gateway = false } = {}): Promise<MeetTestPlatform> {
   const livekit = await startLiveKitDouble();
-  const platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway: false, env: { LIVEKIT_URL: livekit.url, ...env } });
+  const platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], gateway, env: { LIVEKIT_URL: livekit.url, ...env } });
   const { db } = platform;
   const webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
   livekit.webhookUrl = webhookUrl; // LiveKit's own webhooks (room_started on CreateRoom...) reach meet, as configured in LiveKit
@@ -35,6 +36,13 @@ export async function startMeetPlatform(env: Record<string, string> = {}): Promi
       await livekit.stop();
     },
   };
+}
+
+/** The data of an operation through the gateway as `user`, which must answer it without errors. */
+export async function gatewayData(platform: TestPlatform, user: string, query: string, variables?: Record<string, unknown>) {
+  const result = await platform.query(user, query, variables);
+  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
+  return result.data;
 }
 
 export const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 import { createLogger } from '../../../platform/logger.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import type { LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import type { TestPlatform } from '../../../test/support/test-platform.js';
 import type { MeetDatabase } from '../database.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { academyRoster } from '../jobs/roster-enforcement.js';
@@ -19,28 +19,20 @@ import { LiveKitApi } from '../livekit/livekit-api.js';
 import { RecordingControl } from '../recordings/recording-control.js';
 import { RecordingFiles } from '../recordings/recording-files.js';
 import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import { gatewayData, inMinutes, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
+let meet: MeetTestPlatform;
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
 let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
-  livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
-  livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
+  ({ livekit, platform } = meet);
   db = platform.db.withSchema('meet');
 });
-afterAll(async () => {
-  await livekit?.webhooksSettled();
-  await platform?.stop();
-  await livekit?.stop();
-});
+afterAll(() => meet?.stop());
 
-const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
-async function gql(user: string, query: string, variables?: Record<string, unknown>) {
-  const result = await platform.query(user, query, variables);
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data;
-}
+const gql = (user: string, query: string, variables?: Record<string, unknown>) => gatewayData(platform, user, query, variables);
 /** The first error's code (and the data must be null or absent for the failed field). */
 async function codeOf(user: string, query: string, variables?: Record<string, unknown>) {
   const result = await platform.query(user, query, variables);

@@ -9,36 +9,25 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
-import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import type { LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { subscribeWs, wsUrlOf, type Subscription } from '../../../gateway/test/subscriptions-support.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import type { TestPlatform } from '../../../test/support/test-platform.js';
+import { gatewayData, inMinutes, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-recordings-'));
+let meet: MeetTestPlatform;
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
 let db: TestPlatform['db'];
 beforeAll(async () => {
-  livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({
-    subgraphs: ['academy', 'meet'],
-    env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir },
-  });
-  livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir }, { gateway: true });
+  ({ livekit, platform } = meet);
   db = platform.db;
 });
-afterAll(async () => {
-  await livekit?.webhooksSettled();
-  await platform?.stop();
-  await livekit?.stop();
-});
+afterAll(() => meet?.stop());
 
-const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
-async function gql(user: string, query: string, variables?: Record<string, unknown>) {
-  const result = await platform.query(user, query, variables);
-  expect(result.errors, JSON.stringify(result.errors)).toBeUndefined();
-  return result.data;
-}
+const gql = (user: string, query: string, variables?: Record<string, unknown>) => gatewayData(platform, user, query, variables);
 async function schedule(input: Record<string, unknown> = {}) {
   const data = await gql('tara.teacher', `mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id roomName waitForModerator } }`, {
     input: { courseId: '101', title: 'Waves', scheduledAt: inMinutes(5), record: true, ...input },
