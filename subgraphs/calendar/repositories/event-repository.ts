@@ -110,7 +110,7 @@ export function mayOccurFrom(from: Date) {
 /**
  * Fields of CalendarEvent answered from LEAN_EVENT_COLUMNS alone: a course's
  * event list asking for no other (the course list, the course page) reads
- * those columns only, 14 of 31, no JSON and no bookkeeping timestamps.
+ * those columns only, 16 of 31: of the metadata only its CLASS, no bookkeeping timestamps.
  */
 export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
   '__typename',
@@ -129,7 +129,8 @@ export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
 /**
  * The lean columns under their model's names: the rows are the models (no copy into a model of 31 fields,
  * most undefined). Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (findByCourses
- * puts [] in their place).
+ * puts [] in their place). The organizer and the metadata's CLASS alone, as `metadata`, are what
+ * CalendarEventService.shown needs to decide privacy as for whole rows; NULL (no JSON to parse) without a CLASS.
  */
 const LEAN_EVENT_COLUMNS = [
   'e.id',
@@ -144,6 +145,8 @@ const LEAN_EVENT_COLUMNS = [
   'e.timezone',
   'e.recurrence_rule as recurrenceRule',
   'e.event_type as eventType',
+  'e.organizer_id as organizerId',
+  sql<Record<string, unknown> | null>`CASE WHEN e.metadata ? 'class' THEN jsonb_build_object('class', e.metadata -> 'class') END`.as('metadata'),
   sql<Date[] | null>`nullif(e.exdates, '{}')`.as('exdates'),
   sql<Date[] | null>`nullif(e.rdates, '{}')`.as('rdates'),
 ] as const;
@@ -158,8 +161,10 @@ interface SourceParams {
 /** A course event as LEAN_EVENT_COLUMNS read it. */
 type LeanEventRow = Pick<
   CalendarEventModel,
-  'id' | 'companyId' | 'parentId' | 'recurrenceId' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule'
+  'id' | 'companyId' | 'parentId' | 'recurrenceId' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule' | 'organizerId'
 > & {
+  /** `{ class }` of an event with a CLASS, else null (classOf reads both). */
+  metadata: Record<string, unknown> | null;
   /** An EventTypeName: the column's check constraint (toEvent casts it alike). */
   eventType: string;
   exdates: Date[] | null;

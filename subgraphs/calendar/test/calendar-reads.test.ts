@@ -213,7 +213,10 @@ describe('calendar entities', () => {
     expect(full.body.errors).toBeUndefined();
     const courseEvents = statements.filter((sql) => sql.includes('"course_id" = any('));
     expect(courseEvents).toHaveLength(2);
-    expect(courseEvents[0]).not.toContain('"metadata"');
+    // The lean read: no whole row, and of the metadata only its CLASS (privacy is decided as for whole rows).
+    expect(courseEvents[0]).not.toContain('"e".*');
+    expect(courseEvents[0]).not.toContain('"e"."metadata"');
+    expect(courseEvents[0]).toContain("e.metadata -> 'class'");
     expect(courseEvents[1]).toContain('"e".*');
     const shown = (body: any) => body.data._entities[0].calendarEvents.map(({ organizer, createdAt, ...leanOnes }: any) => leanOnes);
     expect(shown(lean.body)).toEqual(shown(full.body));
