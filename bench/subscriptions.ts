@@ -366,9 +366,18 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       way.sharedSubscriptions > 0
         ? `  where an event's time goes, ms after the publish (median of ${events} events; first–last of the gateway's ${way.sharedSubscriptions} shared subscriptions): ` +
             `event at the gateway ${way.receivedFirst}–${way.receivedLast}, completed ${way.completedFirst}–${way.completedLast}, ` +
-            `last frame written ${way.writtenFirst}–${way.writtenLast}; clients' receipts ${way.receiptFirst}–${way.receiptLast}`
+            `last frame written ${way.writtenFirst}–${way.writtenLast}; clients' receipts ${way.receiptFirst}–${way.receiptLast}; ` +
+            `the gateway's loop idle ${way.loopIdle} ms between its first receipt and last write`
         : `  clients' receipts ${way.receiptFirst}–${way.receiptLast} ms after the publish (median of ${events} events); this gateway publishes no fan-out timings`,
     );
+    // p99 over a few events lies in the slowest one's tail: each event's path, to see which.
+    const span = (first: number, last: number) => (Number.isFinite(first) ? `${Math.round(first)}–${Math.round(last)}` : '–');
+    for (const [index, times] of way.events.entries()) {
+      print(
+        `    event ${index + 1}: at the gateway ${span(times.receivedFirst, times.receivedLast)}, completed ${span(times.completedFirst, times.completedLast)}, ` +
+          `written ${span(times.writtenFirst, times.writtenLast)}, receipts ${span(times.receiptFirst, times.receiptLast)}, loop idle ${Number.isFinite(times.loopIdle) ? Math.round(times.loopIdle) : '–'} ms`,
+      );
+    }
     print(
       `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? 'settled by a full GC before them' : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
     );

@@ -5,6 +5,9 @@
  * subscriptions to receive it from the subgraph, to have it completed and
  * to have written it to their last client, and the first and last client
  * to read it; each a median over the events, in ms after the publish.
+ * Also per event (p99 over a few events is the slowest event's tail): the
+ * same figures, and how long the gateway's loop sat idle (waiting for I/O,
+ * nothing to run) between the first receipt and the last write.
  * Events are raised one at a time (the next once the last has arrived
  * everywhere), so a timing belongs to the last event raised before it.
  */
@@ -15,6 +18,19 @@ export interface RaisedEvent {
   raisedAt: number;
   /** Client receipt times (Date.now()); only their minimum and maximum matter. */
   receipts: number[];
+}
+
+/** One event's path, ms after its publish; `loopIdle`: ms the gateway's loop waited between its first receipt and last write. */
+export interface EventTimes {
+  receivedFirst: number;
+  receivedLast: number;
+  completedFirst: number;
+  completedLast: number;
+  writtenFirst: number;
+  writtenLast: number;
+  receiptFirst: number;
+  receiptLast: number;
+  loopIdle: number;
 }
 
 export interface EventPath {
@@ -28,9 +44,13 @@ export interface EventPath {
   writtenLast: number;
   receiptFirst: number;
   receiptLast: number;
+  loopIdle: number;
+  /** The figures of each event, in order (NaN where the gateway published no timings). */
+  events: EventTimes[];
 }
 
-const median = (values: number[]) => {
+const median = (all: number[]) => {
+  const values = all.filter(Number.isFinite);
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.floor((sorted.length - 1) / 2)]!);
@@ -41,6 +61,8 @@ export function eventPath(events: readonly RaisedEvent[], timings: readonly FanO
     const until = events[index + 1]?.raisedAt ?? Infinity;
     const mine = timings.filter((timing) => timing.receivedAt >= event.raisedAt && timing.receivedAt < until);
     const after = (key: keyof FanOutTimings, pick: (...values: number[]) => number) => pick(...mine.map((timing) => timing[key])) - event.raisedAt;
+    const first = mine.reduce<FanOutTimings | undefined>((best, timing) => (!best || timing.receivedAt < best.receivedAt ? timing : best), undefined);
+    const last = mine.reduce<FanOutTimings | undefined>((best, timing) => (!best || timing.writtenAt > best.writtenAt ? timing : best), undefined);
     return {
       count: mine.length,
       receivedFirst: after('receivedAt', Math.min),
@@ -51,6 +73,8 @@ export function eventPath(events: readonly RaisedEvent[], timings: readonly FanO
       writtenLast: after('writtenAt', Math.max),
       receiptFirst: Math.min(...event.receipts) - event.raisedAt,
       receiptLast: Math.max(...event.receipts) - event.raisedAt,
+      // A gateway without these readings (an older checkout's) gives NaN.
+      loopIdle: first && last ? last.idleAtWritten - first.idleAtReceipt : Number.NaN,
     };
   });
   const medianOf = (key: Exclude<keyof (typeof perEvent)[number], 'count'>) =>
@@ -65,5 +89,7 @@ export function eventPath(events: readonly RaisedEvent[], timings: readonly FanO
     writtenLast: medianOf('writtenLast'),
     receiptFirst: medianOf('receiptFirst'),
     receiptLast: medianOf('receiptLast'),
+    loopIdle: medianOf('loopIdle'),
+    events: perEvent.map(({ count: _count, ...times }) => times),
   };
 }

@@ -7,9 +7,14 @@
  *
  * Times are milliseconds since the epoch with sub-millisecond precision
  * (performance.timeOrigin + performance.now()), comparable with other
- * processes' clocks on the same host.
+ * processes' clocks on the same host. The loop's idle time (ms since the
+ * process started, node:perf_hooks' event loop utilization) is read at the
+ * receipt and after the last write: between one subscription's receipt and
+ * another's last write, the difference is how long the loop waited for I/O
+ * with nothing to run (for subgraph answers, say) while the event was out.
  */
 import diagnostics from 'node:diagnostics_channel';
+import { performance as loop } from 'node:perf_hooks';
 
 export const FAN_OUT_TIMINGS_CHANNEL = 'bheem:gateway:subscription-fan-out';
 
@@ -20,8 +25,13 @@ export interface FanOutTimings {
   writtenAt: number;
   /** Clients the event was written to. */
   clients: number;
+  /** The event loop's idle time so far, ms, at the receipt and after the last write. */
+  idleAtReceipt: number;
+  idleAtWritten: number;
 }
 
 export const fanOutTimings = diagnostics.channel(FAN_OUT_TIMINGS_CHANNEL);
 
 export const wallClockMs = () => performance.timeOrigin + performance.now();
+
+export const loopIdleMs = () => loop.eventLoopUtilization().idle;

@@ -18,7 +18,7 @@ import { CURSOR_EXTENSION, IDENTITY_EXTENSION, RESUME_EXTENSION, subscribeBody }
 import type { ClientStream } from './client-stream.js';
 import { EventMessage } from './event-message.js';
 import { executeEvent, formatErrors } from './execute-event.js';
-import { fanOutTimings, wallClockMs } from './fan-out-timings.js';
+import { fanOutTimings, loopIdleMs, wallClockMs, type FanOutTimings } from './fan-out-timings.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.js';
 import type { UpstreamConnection, UpstreamPayload } from './upstream-connection.js';
 
@@ -107,17 +107,18 @@ export class SharedSubscription {
     if (typeof cursor === 'string') this.lastCursor = cursor;
     const { extensions: _extensions, ...result } = event;
     const receivedAt = fanOutTimings.hasSubscribers ? wallClockMs() : 0;
+    const idleAtReceipt = receivedAt && loopIdleMs();
     this.delivery = this.delivery
       .then(() => executeEvent(this.options, result))
       .catch((error: Error): ExecutionResult => {
         this.options.log.error({ err: error }, 'subscription event could not be completed');
         return { data: null, errors: [{ message: 'The event could not be completed', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] as never };
       })
-      .then((completed) => this.fanOut(new EventMessage(completed), receivedAt));
+      .then((completed) => this.fanOut(new EventMessage(completed), receivedAt, idleAtReceipt));
   }
 
   /** To every client subscribed when the event was completed, in chunks; timed when received at (fan-out-timings.ts). */
-  private async fanOut(message: EventMessage, receivedAt: number): Promise<void> {
+  private async fanOut(message: EventMessage, receivedAt: number, idleAtReceipt: number): Promise<void> {
     const completedAt = receivedAt && wallClockMs();
     const clients = [...this.clients];
     for (let start = 0; start < clients.length; start += FAN_OUT_CHUNK) {
@@ -125,7 +126,8 @@ export class SharedSubscription {
       const end = Math.min(clients.length, start + FAN_OUT_CHUNK);
       for (let index = start; index < end; index++) clients[index]!.push(message);
     }
-    if (receivedAt) fanOutTimings.publish({ receivedAt, completedAt, writtenAt: wallClockMs(), clients: clients.length });
+    if (receivedAt)
+      fanOutTimings.publish({ receivedAt, completedAt, writtenAt: wallClockMs(), clients: clients.length, idleAtReceipt, idleAtWritten: loopIdleMs() } satisfies FanOutTimings);
   }
 
   /** The upstream ended (refused, or completed): clients get their queued events, then the errors, then the end. */

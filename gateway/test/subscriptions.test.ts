@@ -133,6 +133,8 @@ describe('federated subscriptions through the gateway', () => {
       expect(timing!.completedAt).toBeGreaterThanOrEqual(timing!.receivedAt);
       expect(timing!.writtenAt).toBeGreaterThanOrEqual(timing!.completedAt);
       expect(timing!.writtenAt).toBeLessThan(Date.now() + 1);
+      expect(timing!.idleAtWritten).toBeGreaterThanOrEqual(timing!.idleAtReceipt);
+      expect(timing!.idleAtWritten - timing!.idleAtReceipt).toBeLessThanOrEqual(timing!.writtenAt - timing!.receivedAt + 1);
       subscription.dispose();
     } finally {
       diagnostics.unsubscribe(FAN_OUT_TIMINGS_CHANNEL, listen);
