@@ -18,18 +18,10 @@ import { CURSOR_EXTENSION, IDENTITY_EXTENSION, RESUME_EXTENSION, subscribeBody }
 import type { ClientStream } from './client-stream.js';
 import { EventMessage } from './event-message.js';
 import { executeEvent, formatErrors } from './execute-event.js';
+import { fanOutInTurn } from './fan-out-queue.js';
 import { fanOutTimings, loopIdleMs, wallClockMs, type FanOutTimings } from './fan-out-timings.js';
 import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.js';
 import type { UpstreamConnection, UpstreamPayload } from './upstream-connection.js';
-
-/**
- * Clients written to between two turns of the event loop: a big fan-out
- * lets the other subscriptions' completions (their subgraph answers) and
- * pings through instead of holding the loop for its whole length.
- */
-const FAN_OUT_CHUNK = 500;
-
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface SharedSubscriptionOptions {
   planner: SubscriptionPlanner;
@@ -117,15 +109,11 @@ export class SharedSubscription {
       .then((completed) => this.fanOut(new EventMessage(completed), receivedAt, idleAtReceipt));
   }
 
-  /** To every client subscribed when the event was completed, in chunks; timed when received at (fan-out-timings.ts). */
+  /** To every client subscribed when the event was completed, in turn with the other fan-outs (fan-out-queue.ts); timed when received at (fan-out-timings.ts). */
   private async fanOut(message: EventMessage, receivedAt: number, idleAtReceipt: number): Promise<void> {
     const completedAt = receivedAt && wallClockMs();
     const clients = [...this.clients];
-    for (let start = 0; start < clients.length; start += FAN_OUT_CHUNK) {
-      if (start > 0) await nextTurn();
-      const end = Math.min(clients.length, start + FAN_OUT_CHUNK);
-      for (let index = start; index < end; index++) clients[index]!.push(message);
-    }
+    await fanOutInTurn(clients, message);
     if (receivedAt)
       fanOutTimings.publish({ receivedAt, completedAt, writtenAt: wallClockMs(), clients: clients.length, idleAtReceipt, idleAtWritten: loopIdleMs() } satisfies FanOutTimings);
   }
