@@ -123,7 +123,8 @@ interface Summary {
 /** `perfMap`: where V8 wrote the process's map, by default `/tmp/perf-<the dump's pid>.map`. */
 export function summarize(dump: string, perfMap?: string): Summary {
   const text = readFileSync(dump, 'utf8');
-  const pid = /\.out\.(\d+)/.exec(path.basename(dump))?.[1] ?? /^pid: (\d+)/m.exec(text)?.[1];
+  // The dump's own `pid:` line first: a dump asked for by callgrind_control is named `<out>.<part>`, not `<out>.<pid>`.
+  const pid = /^pid: (\d+)/m.exec(text)?.[1] ?? /\.out\.(\d+)/.exec(path.basename(dump))?.[1];
   const mapFile = perfMap ?? (pid ? `/tmp/perf-${pid}.map` : undefined);
   const symbols = mapFile ? readPerfMap(mapFile) : [];
   const functions = new Map<string, number>();
