@@ -226,6 +226,33 @@ describe('answers holding subgraph text', () => {
     expect((await same(LIST)).kept).toBe(true);
   });
 
+  it('never copies a control character: in a string, a key or a parsed list the answer is refused as JSON.parse refuses it', async () => {
+    answers = { catalog: PRODUCTS, reviews: () => '' };
+    // Without an Int the list is checked by its pattern (list-pattern.ts); with one, by the reader's scan.
+    const STRINGS = '{ products { id reviews { id body } } }';
+    for (const [query, stars] of [
+      [STRINGS, ''],
+      [LIST, ',"stars":4'],
+    ]) {
+      const item = (id: string, body = 'b') => `{"id":"${id}","body":"${body}"${stars}}`;
+      answers.reviews = entities((id) => `{"reviews":[${item(id)}]}`);
+      expect((await same(query!)).kept, query).toBe(true);
+      for (const control of ['\u0000', '\n', '\t', '\u001f']) {
+        const cases: [string, (id: string) => string][] = [
+          ['in a kept string', (id) => `{"reviews":[${item(id, `a${control}b`)}]}`],
+          ['in a key', (id) => `{"revi${control}ews":[${item(id)}],"reviews":[${item(id)}]}`],
+          ['in a parsed list', (id) => `{"reviews":[{"body":"a${control}b","id":"${id}"${stars}}]}`],
+        ];
+        for (const [name, entity] of cases) {
+          answers.reviews = entities(entity);
+          const result = await same(query!);
+          expect(result.kept, `${name} ${JSON.stringify(control)}`).toBe(false);
+          expect(result.answer.errors?.length, name).toBeGreaterThan(0);
+        }
+      }
+    }
+  });
+
   it('parses what escapes other than those of wide characters, wherever they are', async () => {
     answers = { catalog: PRODUCTS, reviews: () => '' };
     const cases: [string, (id: string) => string][] = [
