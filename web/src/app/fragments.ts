@@ -21,3 +21,11 @@ export const DocumentFields = graphql(`
     shareLinks { id url expiresAt hasPassword revokedAt }
   }
 `);
+
+export const LeaveRequestFields = graphql(`
+  fragment LeaveRequestFields on LeaveRequest {
+    id startDate endDate status leaveType reason reviewComment
+    employee { id fullName }
+    reviewedBy { id fullName }
+  }
+`);

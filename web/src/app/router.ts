@@ -2,6 +2,7 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import CoursePage from './pages/CoursePage.vue';
 import CoursesPage from './pages/CoursesPage.vue';
+import LeavePage from './pages/LeavePage.vue';
 import SignInPage from './pages/SignInPage.vue';
 import WeekPage from './pages/WeekPage.vue';
 import { token } from './session';
@@ -12,6 +13,7 @@ export const router = createRouter({
     { path: '/', name: 'courses', component: CoursesPage },
     { path: '/courses/:id', name: 'course', component: CoursePage, props: true },
     { path: '/week', name: 'week', component: WeekPage },
+    { path: '/leave', name: 'leave', component: LeavePage },
     { path: '/sign-in', name: 'sign-in', component: SignInPage, meta: { public: true } },
   ],
 });

@@ -55,6 +55,8 @@ export function decodeClaims(jwt: string): Claims | null {
 
 export const claims = computed(() => (token.value ? decodeClaims(token.value) : null));
 export const isAdmin = computed(() => claims.value?.roles.includes('admin') ?? false);
+/** Company staff (the ERP's admin, manager and employee roles): they have leave. */
+export const isStaff = computed(() => claims.value?.roles.some((role) => role === 'admin' || role === 'manager' || role === 'employee') ?? false);
 
 export function signIn(jwt: string): Claims {
   const decoded = decodeClaims(jwt.trim());

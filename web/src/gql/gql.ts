@@ -23,6 +23,10 @@ type Documents = {
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": typeof types.CreateShareLinkDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {\n    respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) { status }\n  }\n": typeof types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": typeof types.JoinLiveClassDocument,
+    "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": typeof types.ApproveLeaveDocument,
+    "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": typeof types.RejectLeaveDocument,
+    "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": typeof types.RequestLeaveDocument,
+    "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n": typeof types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.EndLiveClassDocument,
@@ -40,11 +44,13 @@ type Documents = {
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
+    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": typeof types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": typeof types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
+    "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n": typeof types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -59,6 +65,10 @@ const documents: Documents = {
     "\n  mutation CreateShareLink($documentId: ID!, $expiresAt: DateTime!, $password: String) {\n    createShareLink(documentId: $documentId, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword }\n  }\n": types.CreateShareLinkDocument,
     "\n  mutation RespondToEvent($eventId: ID!, $status: ParticipationStatus!, $occurrence: DateTime) {\n    respondToEvent(eventId: $eventId, status: $status, occurrence: $occurrence) { status }\n  }\n": types.RespondToEventDocument,
     "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n": types.JoinLiveClassDocument,
+    "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": types.ApproveLeaveDocument,
+    "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": types.RejectLeaveDocument,
+    "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": types.RequestLeaveDocument,
+    "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n": types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": types.EndLiveClassDocument,
@@ -76,11 +86,13 @@ const documents: Documents = {
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
+    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
+    "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n": types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -119,6 +131,22 @@ export function graphql(source: "\n  mutation RespondToEvent($eventId: ID!, $sta
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation JoinLiveClass($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }\n"): typeof import('./graphql').JoinLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n"): typeof import('./graphql').ApproveLeaveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n"): typeof import('./graphql').RejectLeaveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n"): typeof import('./graphql').RequestLeaveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n"): typeof import('./graphql').PendingLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -190,6 +218,10 @@ export function graphql(source: "\n  fragment DocumentFields on Document {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n"): typeof import('./graphql').LeaveRequestFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n"): typeof import('./graphql').CoursePageDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -207,6 +239,10 @@ export function graphql(source: "\n  query Courses { courses { ...CourseCardFiel
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n"): typeof import('./graphql').CourseCardFieldsFragmentDoc;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -19,6 +19,19 @@ export type EventType =
   | 'REMINDER'
   | 'TASK_DEADLINE';
 
+export type LeaveStatus =
+  | 'APPROVED'
+  | 'CANCELLED'
+  | 'PENDING'
+  | 'REJECTED';
+
+export type LeaveType =
+  | 'ANNUAL'
+  | 'OTHER'
+  | 'PARENTAL'
+  | 'SICK'
+  | 'UNPAID';
+
 export type LiveClassStatus =
   | 'CANCELLED'
   | 'ENDED'
@@ -54,6 +67,15 @@ export type RequestDocumentUploadInput = {
   /** Exact size in bytes; at most the global and the company's limit. */
   size: number;
   tags?: Array<string> | null | undefined;
+};
+
+/** A leave request for the caller themselves. */
+export type RequestLeaveInput = {
+  /** Exclusive end, after startDate. */
+  endDate: string;
+  leaveType?: LeaveType | null | undefined;
+  reason?: string | null | undefined;
+  startDate: string;
 };
 
 export type ScheduleLiveClassInput = {
@@ -149,6 +171,34 @@ export type JoinLiveClassMutationVariables = Exact<{
 
 
 export type JoinLiveClassMutation = { joinLiveClass: { token: string, livekitUrl: string, roomName: string, canPublish: boolean, expiresAt: string } };
+
+export type ApproveLeaveMutationVariables = Exact<{
+  id: string | number;
+  comment?: string | null | undefined;
+}>;
+
+
+export type ApproveLeaveMutation = { approveLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+
+export type RejectLeaveMutationVariables = Exact<{
+  id: string | number;
+  reason?: string | null | undefined;
+}>;
+
+
+export type RejectLeaveMutation = { rejectLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+
+export type RequestLeaveMutationVariables = Exact<{
+  input: RequestLeaveInput;
+}>;
+
+
+export type RequestLeaveMutation = { requestLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+
+export type PendingLeaveQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type PendingLeaveQuery = { leaveRequests: Array<{ id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null }> };
 
 export type RescheduleLiveClassMutationVariables = Exact<{
   id: string | number;
@@ -260,6 +310,8 @@ export type CourseEventFieldsFragment = { id: string, title: string, start: stri
 
 export type DocumentFieldsFragment = { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> };
 
+export type LeaveRequestFieldsFragment = { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null };
+
 export type CoursePageQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -285,6 +337,13 @@ export type CoursesQueryVariables = Exact<{ [key: string]: never; }>;
 export type CoursesQuery = { courses: Array<{ id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string, startedAt: string | null }> | null }> };
 
 export type CourseCardFieldsFragment = { id: string, fullname: string, shortname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, status: LiveClassStatus, scheduledAt: string, startedAt: string | null }> | null };
+
+export type MyLeaveQueryVariables = Exact<{
+  me: string | number;
+}>;
+
+
+export type MyLeaveQuery = { companyTimeZone: string, leaveRequests: Array<{ id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null }> };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -388,6 +447,25 @@ export const DocumentFieldsFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"DocumentFields"}) as unknown as TypedDocumentString<DocumentFieldsFragment, unknown>;
+export const LeaveRequestFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}
+    `, {"fragmentName":"LeaveRequestFields"}) as unknown as TypedDocumentString<LeaveRequestFieldsFragment, unknown>;
 export const CourseCardFieldsFragmentDoc = new TypedDocumentString(`
     fragment CourseCardFields on Course {
   id
@@ -512,6 +590,98 @@ export const JoinLiveClassDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<JoinLiveClassMutation, JoinLiveClassMutationVariables>;
+export const ApproveLeaveDocument = new TypedDocumentString(`
+    mutation ApproveLeave($id: ID!, $comment: String) {
+  approveLeave(id: $id, comment: $comment) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<ApproveLeaveMutation, ApproveLeaveMutationVariables>;
+export const RejectLeaveDocument = new TypedDocumentString(`
+    mutation RejectLeave($id: ID!, $reason: String) {
+  rejectLeave(id: $id, reason: $reason) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<RejectLeaveMutation, RejectLeaveMutationVariables>;
+export const RequestLeaveDocument = new TypedDocumentString(`
+    mutation RequestLeave($input: RequestLeaveInput!) {
+  requestLeave(input: $input) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<RequestLeaveMutation, RequestLeaveMutationVariables>;
+export const PendingLeaveDocument = new TypedDocumentString(`
+    query PendingLeave {
+  leaveRequests(status: [PENDING]) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<PendingLeaveQuery, PendingLeaveQueryVariables>;
 export const RescheduleLiveClassDocument = new TypedDocumentString(`
     mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {
   updateLiveClass(id: $id, input: $input) {
@@ -837,6 +1007,30 @@ export const CoursesDocument = new TypedDocumentString(`
     startedAt
   }
 }`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
+export const MyLeaveDocument = new TypedDocumentString(`
+    query MyLeave($me: ID!) {
+  companyTimeZone
+  leaveRequests(employeeId: $me) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<MyLeaveQuery, MyLeaveQueryVariables>;
 export const WeekDocument = new TypedDocumentString(`
     query Week($from: DateTime!, $to: DateTime!) {
   calendarEvents(from: $from, to: $to) {
