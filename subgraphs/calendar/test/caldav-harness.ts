@@ -39,7 +39,13 @@ export interface CalDAVHarness {
   ok(person: Person, query: string, variables?: Record<string, unknown>): Promise<any>;
   /** Syncs the person's account; the sync must end without an error. */
   sync(person: Person): Promise<{ state: string; lastError: string | null; total: number; done: number }>;
+  /**
+   * Syncs the person's account while their app saves `change(copy)` over `copy` between our read and our PUT
+   * of it (so that the PUT meets a 412); the app must have saved. Needs `countRequests`.
+   */
+  syncRacing(person: Person, copy: caldav.RemoteObject, change: (copy: caldav.RemoteObject) => string): Promise<void>;
   remoteObjects(person: Person): Promise<caldav.RemoteObject[]>;
+  /** The first object holding `text`: give each series of a file a title no other starts with (one Radicale per file). */
   remoteWith(person: Person, text: string): Promise<caldav.RemoteObject | undefined>;
   /** Writes an object at `href`, or at that name in the person's calendar. */
   remotePut(person: Person, hrefOrName: string, data: string, etag?: string): Promise<void>;
@@ -89,6 +95,11 @@ export async function startCalDAVHarness(people: readonly Person[], options: { c
     return new URL(hrefOrName, calendarUrl).toString();
   };
   const remoteObjects = (person: Person) => caldav.remoteObjects(appUrl(person, ''), auth(person));
+  const sync = async (person: Person) => {
+    const status = (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError total done } }`, { id: accounts[person].id })).syncCalDAV;
+    expect(status).toMatchObject({ state: 'IDLE', lastError: null });
+    return status;
+  };
   return {
     platform,
     radicale,
@@ -102,10 +113,20 @@ export async function startCalDAVHarness(people: readonly Person[], options: { c
     },
     call,
     ok,
-    async sync(person) {
-      const status = (await ok(person, `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError total done } }`, { id: accounts[person].id })).syncCalDAV;
-      expect(status).toMatchObject({ state: 'IDLE', lastError: null });
-      return status;
+    sync,
+    async syncRacing(person, copy, change) {
+      let appSaved = false;
+      beforeRequest = async (request) => {
+        if (appSaved || request.method !== 'PUT' || request.path !== new URL(copy.href).pathname) return;
+        appSaved = true;
+        await caldav.remotePut(appUrl(person, copy.href), change(copy), auth(person), copy.etag);
+      };
+      try {
+        await sync(person);
+      } finally {
+        beforeRequest = null;
+      }
+      expect(appSaved).toBe(true);
     },
     remoteObjects,
     remoteWith: async (person, text) => (await remoteObjects(person)).find((object) => object.data.includes(text)),

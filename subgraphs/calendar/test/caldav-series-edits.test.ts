@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseICalendar } from '../caldav/icalendar.js';
 import { splitThisAndFuture } from '../caldav/this-and-future.js';
 import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type CalDAVHarness } from './caldav-harness.js';
+import { overrideOf, seriesOn, UPDATE } from './caldav-series.js';
 
 let h: CalDAVHarness;
 beforeAll(async () => {
@@ -20,46 +21,8 @@ afterAll(async () => {
   await h?.stop();
 });
 
-const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
-  updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
 const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
-const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
-const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
-const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) {
-  start recurrenceId participants { user { id } status } event { id title location } } }`;
-
-/** A weekly series of six Mondays at 10:00 Berlin time (08:00Z in summer, 09:00Z in winter), ravi invited and accepting, synced to both calendars. */
-async function weeklySeries(title: string, firstMonday: string, utcHour = '08', recurrenceRule = 'FREQ=WEEKLY;COUNT=6'): Promise<string> {
-  const { createCalendarEvent } = await h.ok('tara', CREATE, {
-    input: {
-      title,
-      start: `${firstMonday}T${utcHour}:00:00Z`,
-      end: `${firstMonday}T${String(Number(utcHour) + 1).padStart(2, '0')}:00:00Z`,
-      timezone: 'Europe/Berlin',
-      recurrenceRule,
-      participantIds: [USER_IDS.ravi],
-    },
-  });
-  await h.ok('ravi', RESPOND, { id: createCalendarEvent.id, status: 'ACCEPTED' });
-  await h.sync('tara');
-  await h.sync('ravi');
-  return createCalendarEvent.id;
-}
-
-/** Occurrences of events titled `prefix…` in [from, to), as the user sees them. */
-async function occurrencesOf(person: 'tara' | 'ravi', prefix: string, from: string, to: string) {
-  const { calendarEvents } = await h.ok(person, OCCURRENCES, { from, to });
-  return (calendarEvents as any[]).filter((o) => o.event.title.startsWith(prefix));
-}
-
-/** The override VEVENT an app writes for the occurrence at `localStamp` (Berlin), from the series' own VEVENT. */
-function overrideOf(master: string, recurrenceId: string, changes: { start: string; end: string; summary: [string, string] }): string {
-  return master
-    .replace(/RRULE:[^\r]*\r\n/, '')
-    .replace(/DTSTART;TZID=Europe\/Berlin:\d{8}T\d{6}/, `DTSTART;TZID=Europe/Berlin:${changes.start}\r\n${recurrenceId}`)
-    .replace(/DTEND;TZID=Europe\/Berlin:\d{8}T\d{6}/, `DTEND;TZID=Europe/Berlin:${changes.end}`)
-    .replace(changes.summary[0], changes.summary[1]);
-}
+const { weeklySeries, occurrencesOf } = seriesOn(() => h);
 
 describe('this and following, edited in a calendar app', () => {
   it('RANGE=THISANDFUTURE (Apple): that occurrence and every later one change, the earlier ones stay', async () => {
@@ -387,18 +350,7 @@ describe('a series moved keeps its edited occurrences', () => {
     const id = await editedSeries('Dynamics lab');
     const copy = (await h.remoteWith('tara', 'SUMMARY:Dynamics lab'))!;
     await h.ok('tara', UPDATE, { id, input: { description: 'Bring goggles' }, scope: 'ALL' });
-    let appSaved = false;
-    h.beforeRequest = async (request) => {
-      if (appSaved || request.method !== 'PUT' || request.path !== new URL(copy.href).pathname) return;
-      appSaved = true;
-      await h.remotePut('tara', copy.href, movedInApp(copy), copy.etag);
-    };
-    try {
-      await h.sync('tara');
-    } finally {
-      h.beforeRequest = null;
-    }
-    expect(appSaved).toBe(true);
+    await h.syncRacing('tara', copy, movedInApp);
     await expectMovedToEleven('Dynamics lab');
     await expectCopiesMoved('Dynamics lab');
   });
