@@ -1,6 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
@@ -11,13 +10,13 @@ import type { CalendarDatabase } from '../database.js';
 const PASSWORD = 'tara-app-password';
 let radicale: RunningRadicale;
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<CalendarDatabase>>;
+let db: Kysely<CalendarDatabase>;
 let accountId: string;
 
 beforeAll(async () => {
   radicale = await startRadicale([{ username: 'tara', password: PASSWORD }]);
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  db = createKysely<CalendarDatabase>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
   await platform?.stop();

@@ -4,9 +4,8 @@
  * change (a redelivered, unchanged record announces nothing).
  */
 import { randomUUID } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
@@ -15,10 +14,10 @@ import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from
 import { taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<CalendarDatabase>>;
+let db: Kysely<CalendarDatabase>;
 beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  db = createKysely<CalendarDatabase>(platform.database.url);
+  db = platform.db;
 });
 afterAll(() => platform?.stop());
 

@@ -1,6 +1,6 @@
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
@@ -10,10 +10,10 @@ import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from
 import { leavePayload, milestonePayload, stamp, taskPayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<CalendarDatabase>>;
+let db: Kysely<CalendarDatabase>;
 beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false, env: { CALENDAR_CONSUME_EVENTS: 'true' } });
-  db = createKysely<CalendarDatabase>(platform.database.url);
+  db = platform.db;
 });
 afterAll(() => platform?.stop());
 

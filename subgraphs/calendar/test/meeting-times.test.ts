@@ -3,9 +3,9 @@
  * own zones, live classes, approved leave and busy time pulled from their
  * CalDAV calendars each rule slots out, and say so when nothing fits.
  */
+import type { Kysely } from 'kysely';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
@@ -16,11 +16,11 @@ import { leavePayload } from './domain-event-payloads.js';
 
 let platform: TestPlatform;
 let radicale: RunningRadicale;
-let db: ReturnType<typeof createKysely<CalendarDatabase>>;
+let db: Kysely<CalendarDatabase>;
 beforeAll(async () => {
   radicale = await startRadicale([{ username: 'ravi', password: 'ravi-pw' }]);
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'], gateway: false });
-  db = createKysely<CalendarDatabase>(platform.database.url);
+  db = platform.db;
 });
 afterAll(async () => {
   await platform?.stop();

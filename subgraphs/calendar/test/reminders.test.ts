@@ -4,8 +4,8 @@
  * Subscription.calendarReminder (through the real gateway), sent once also
  * when the scheduler restarts. The scheduler is run with chosen clocks.
  */
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKysely } from '../../../platform/database/connection.js';
 import { createLogger } from '../../../platform/logger.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
@@ -18,10 +18,10 @@ import { ReminderRepository } from '../repositories/reminder-repository.js';
 import { ReminderScheduler } from '../services/reminder-scheduler.js';
 
 let platform: TestPlatform;
-let db: ReturnType<typeof createKysely<CalendarDatabase>>;
+let db: Kysely<CalendarDatabase>;
 beforeAll(async () => {
   platform = await startTestPlatform({ subgraphs: ['academy', 'calendar'] });
-  db = createKysely<CalendarDatabase>(platform.database.url);
+  db = platform.db;
 });
 afterAll(() => platform?.stop());
 
