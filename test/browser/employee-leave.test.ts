@@ -75,6 +75,13 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     await requestLeave(emil, '2026-11-19', '2026-11-20', 'Annual leave', wedding);
     await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Leave requested for ${THU_FRI}: pending a manager's decision.`);
     expect(await focusedText(emil)).toBe(`li: ${THU_FRI} Pending Annual leave: ${wedding}`);
+    // Days already asked for are refused, in words that say what to do, and the form keeps them.
+    await requestLeave(emil, '2026-11-20', '2026-11-20', 'Annual leave');
+    const refusal = emil.getByRole('region', { name: 'Request leave' }).getByRole('alert');
+    await expect
+      .poll(() => refusal.innerText().catch(() => ''), { timeout: 30_000 })
+      .toBe('These days overlap leave you have already requested. Choose other days, or ask for the other request to be cancelled.');
+    expect(await emil.getByLabel('First day').inputValue()).toBe('2026-11-20');
     await requestLeave(emil, '2026-11-23', '2026-11-23', 'Sick leave');
     await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Leave requested for ${MONDAY}: pending`);
     expect(await focusedText(emil)).toBe(`li: ${MONDAY} Pending Sick leave`);
