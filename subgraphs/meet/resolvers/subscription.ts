@@ -7,13 +7,15 @@
  * SUBSCRIPTION_ACCESS_RECHECK_SECONDS); a caller no longer enrolled in the
  * course subscribed to, or in the course of the class subscribed to, gets
  * one last FORBIDDEN and the stream ends.
- * The class is then read as it is now, with the event's cursor attached so
- * that the gateway can resume after it. The calendar mirrors a class after
+ * The class is then read as it is now, once per event for all its
+ * subscribers (event-memo.ts), and handed to the event's execution with the
+ * event's cursor attached so that the gateway can resume after it. The calendar mirrors a class after
  * meet announced it, so its calendar.event.* for a live class is passed on
  * too: a client sees `calendarEvent` arrive (the scheduling event itself may
  * carry null) and follow a reschedule.
  */
 import { mapEvents } from '../../../platform/subgraph/subscriptions/map-events.js';
+import { eventMemo } from '../../../platform/subgraph/subscriptions/event-memo.js';
 import { withCursor } from '../../../platform/subgraph/subscriptions/event-cursor-tag.js';
 import { forbidden } from '../../../platform/errors.js';
 import { subscriptionExtras } from '../../../platform/subgraph/subscriptions/subscription-context.js';
@@ -56,6 +58,8 @@ function scopeOf(event: { topic: string; payload: unknown }): Scope | null {
 
 interface ClassChanged {
   liveClassId: string;
+  /** The class as read for this event (absent when revoked). */
+  liveClass?: LiveClassModel;
   /** The caller lost access to the subscription's course (named, or its class's): this event says so, and is the last. */
   revoked?: true;
 }
@@ -82,16 +86,14 @@ const liveClassStatusChanged: SubscriptionResolverObject<LiveClassModel, unknown
         return withCursor<ClassChanged>({ liveClassId: scopeOf(event)!.liveClassId, revoked: true }, event.cursor);
       }
       // Visible: of the caller's company (the lookup is filtered by it), and an admin or enrolled in its course.
-      const visible = await liveClasses.getLiveClass(scopeOf(event)!.liveClassId);
+      const visible = await liveClasses.getLiveClassOfEvent(eventMemo(event), scopeOf(event)!.liveClassId);
       if (!visible || (courseId && visible.courseId !== courseId)) return undefined;
-      return withCursor<ClassChanged>({ liveClassId: visible.id }, event.cursor);
+      return withCursor<ClassChanged>({ liveClassId: visible.id, liveClass: visible }, event.cursor);
     });
   },
-  resolve: async (payload, _args, context) => {
-    const { liveClassId, revoked } = payload as unknown as ClassChanged;
-    if (revoked) throw forbidden('You are no longer enrolled in this course: the subscription has ended');
-    const liveClass = await context.liveClasses.findInCompany(liveClassId);
-    if (!liveClass) throw new Error(`Live class ${liveClassId} vanished`);
+  resolve: (payload) => {
+    const { liveClass, revoked } = payload as unknown as ClassChanged;
+    if (revoked || !liveClass) throw forbidden('You are no longer enrolled in this course: the subscription has ended');
     return liveClass;
   },
 };

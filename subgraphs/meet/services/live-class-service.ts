@@ -9,6 +9,7 @@ import { badInput, notFound } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import type { EventMemo } from '../../../platform/subgraph/subscriptions/event-memo.js';
 import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
 import { leanClassColumns, type LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
@@ -38,6 +39,18 @@ export class LiveClassService {
   /** A class the caller may see, or null (also for another company's and for unknown ids). */
   async getLiveClass(id: string): Promise<LiveClassModel | null> {
     const liveClass = await this.classById.load(id);
+    if (!liveClass) return null;
+    return (await this.access.mayRead(liveClass.courseId)) ? liveClass : null;
+  }
+
+  /**
+   * As getLiveClass, for a subscriber handling a backbone event: the row is read once per event for every subscriber
+   * of the caller's company (keyed by company, so no row crosses tenants); whether this caller may see it is asked
+   * of the caller's own roles.
+   */
+  async getLiveClassOfEvent(memo: EventMemo, id: string): Promise<LiveClassModel | null> {
+    const { companyId } = this.viewer;
+    const liveClass = await memo.once(`live_class:${companyId}:${id}`, async () => (await this.classes.findByIds(companyId, [id]))[0] ?? null);
     if (!liveClass) return null;
     return (await this.access.mayRead(liveClass.courseId)) ? liveClass : null;
   }
