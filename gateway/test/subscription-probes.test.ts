@@ -15,6 +15,7 @@ import { publishEvent } from '../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
 import { SubscriptionCloseCode } from '../subscriptions/close-codes.js';
+import { activeClientSubscriptions } from '../subscriptions/start-subscriptions.js';
 import { whileAdvancing } from '../../test/support/while-advancing.js';
 import { subscribeSse, subscribeWs, wsUrlOf, type Subscription } from './subscriptions-support.js';
 
@@ -171,8 +172,13 @@ describe('probing the subscription way in', () => {
     const codes = new Set(client.messages.filter((message) => message.type === 'error').map((message) => message.payload[0]?.extensions?.code));
     // The connection's cap, or the caller's rate limit first: a 429's code either way.
     for (const code of codes) expect(['TOO_MANY_SUBSCRIPTIONS', 'RATE_LIMITED']).toContain(code);
-    // All the same operation and caller: one upstream subscription.
-    await upstream(1);
+    // All the same operation and caller: one upstream subscription. Should it not come, say whether the accepted
+    // ones were ended (a `next` with errors, `complete`) or never reached the engine (no client subscription).
+    await upstream(1).catch((error: Error) => {
+      const others = client.messages.filter((message) => message.type !== 'error' && message.type !== 'connection_ack');
+      error.message += `; client subscriptions: ${activeClientSubscriptions()}; other messages: ${JSON.stringify(others.slice(0, 5))} (${others.length})`;
+      throw error;
+    });
     await gatewayAnswers();
     client.socket.close(1000);
     await upstream(0);
