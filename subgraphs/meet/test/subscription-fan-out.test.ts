@@ -9,24 +9,21 @@ import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-i
 import { observeQueries } from '../../../platform/database/query-observer.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import type { TestPlatform } from '../../../test/support/test-platform.js';
+import { startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 
 const [PHYSICS_NEWTON, , CALCULUS] = DEMO_LIVE_CLASSES; // course 101: sam and sita; 102: sam and neil, taught by ravi
 const BHEEM = DEMO_COMPANIES.bheem.id;
 const SUBSCRIBE = 'subscription($courseId: ID) { liveClassStatusChanged(courseId: $courseId) { id status } }';
 
-let livekit: LiveKitDouble;
+let meet: MeetTestPlatform;
 let platform: TestPlatform;
 beforeAll(async () => {
-  livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
+  ({ platform } = meet);
 });
-afterAll(async () => {
-  await platform?.stop();
-  await livekit?.stop();
-});
+afterAll(() => meet?.stop());
 
 const publishStarted = (liveClass: { id: string; course: string }) =>
   publishEvent(platform.db, {

@@ -5,24 +5,21 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
-import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import type { TestPlatform } from '../../../test/support/test-platform.js';
+import { startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 
 const CALCULUS = DEMO_LIVE_CLASSES[2]!; // course 102: sam and neil, not sita
 const SUBSCRIBE = 'subscription($courseId: ID, $liveClassId: ID) { liveClassStatusChanged(courseId: $courseId, liveClassId: $liveClassId) { id status } }';
 
-let livekit: LiveKitDouble;
+let meet: MeetTestPlatform;
 let platform: TestPlatform;
 beforeAll(async () => {
-  livekit = await startLiveKitDouble();
-  platform = await startTestPlatform({ subgraphs: ['academy', 'meet'], env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0' } });
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
+  ({ platform } = meet);
 });
-afterAll(async () => {
-  await platform?.stop();
-  await livekit?.stop();
-});
+afterAll(() => meet?.stop());
 
 /** The first thing the subscription yields: an event with errors, or its end. */
 async function firstOutcome(user: string, variables: Record<string, unknown>) {
