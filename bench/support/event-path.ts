@@ -33,18 +33,10 @@ export interface EventTimes {
   loopIdle: number;
 }
 
-export interface EventPath {
+/** The medians over the events (EventTimes' fields), and each event's own figures. */
+export interface EventPath extends EventTimes {
   /** Shared subscriptions per event (the callers' distinct identities), as the gateway reported them. */
   sharedSubscriptions: number;
-  receivedFirst: number;
-  receivedLast: number;
-  completedFirst: number;
-  completedLast: number;
-  writtenFirst: number;
-  writtenLast: number;
-  receiptFirst: number;
-  receiptLast: number;
-  loopIdle: number;
   /** The figures of each event, in order (NaN where the gateway published no timings). */
   events: EventTimes[];
 }
