@@ -1,7 +1,9 @@
 /**
  * Publishing the calendar's own changes (calendar.event.*) in the writer's
  * transaction: the event as it is after the change, read back with its
- * participating users, so that a rolled-back write announces nothing.
+ * participating users, so that a rolled-back write announces nothing. A
+ * private or confidential event is announced as non-participants see it
+ * (event-privacy.ts `announced`): titled "Busy", without its participants.
  */
 import type { Transaction } from 'kysely';
 import { publishEvents } from '../../../platform/events/publish-event.js';
@@ -10,6 +12,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel } from '../models.js';
 import { eventsInCompany } from '../repositories/event-repository.js';
 import { participantUserIds } from '../repositories/participant-repository.js';
+import { announced } from './event-privacy.js';
 
 /** Cancelled when the event is (a cancelled occurrence of a series is an update of the series). */
 export type CalendarChange = 'created' | 'updated';
@@ -28,6 +31,7 @@ export async function publishCalendarChanges(trx: Transaction<CalendarDatabase>,
   const order = new Map(eventIds.map((id, index) => [id, index]));
   events.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
   const published = events.map((event) => {
+    const told = announced(event);
     const payload: TopicPayload<'calendar.event.created'> = {
       event_id: event.id,
       company_id: event.companyId,
@@ -35,12 +39,13 @@ export async function publishCalendarChanges(trx: Transaction<CalendarDatabase>,
       source_module: event.sourceModule,
       entity_type: event.entityType,
       entity_id: event.entityId,
-      title: event.title,
+      title: told.title,
       start: event.start.toISOString(),
       end: event.end?.toISOString() ?? null,
       is_cancelled: event.isCancelled,
       organizer_id: event.organizerId,
-      participant_user_ids: byEvent.get(participantsOf(event)) ?? [],
+      participant_user_ids: told.class ? [] : (byEvent.get(participantsOf(event)) ?? []),
+      class: told.class,
     };
     const topic = event.isCancelled ? 'calendar.event.cancelled' : `calendar.event.${change}`;
     return { topic, companyId, key: event.id, payload, source: 'calendar' };

@@ -29,3 +29,13 @@ export function withheldFrom(viewer: Viewer, event: Pick<CalendarEventModel, 'me
   if (!userId) return true;
   return event.organizerId !== userId && !participants.some((p) => p.userId === userId);
 }
+
+/**
+ * The title and class the event backbone tells of `event` (calendar.event.*, reminders): every consumer of the
+ * company's bus (Bheem Core's too) reads them and none is a participant, so a private or confidential event is
+ * told as any non-participant sees it.
+ */
+export function announced(event: Pick<CalendarEventModel, 'metadata' | 'title'>): { title: string; class: string | null } {
+  const classification = classOf(event);
+  return { title: classification ? WITHHELD_TITLE : event.title, class: classification };
+}

@@ -22,6 +22,7 @@ import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import type { ReminderDelivery, ReminderRepository } from '../repositories/reminder-repository.js';
+import { announced } from './event-privacy.js';
 
 /** Reminders due longer ago than this when sending resumes are dropped: a reminder hours late is noise. */
 export const LATE_LIMIT_MS = 60 * 60_000;
@@ -30,7 +31,8 @@ const FIRST_LOOKBACK_MS = 60_000;
 
 interface DueReminder extends ReminderDelivery {
   companyId: string;
-  title: string;
+  /** As the bus may tell it (event-privacy.ts `announced`). */
+  told: { title: string; class: string | null };
   remindAt: Date;
 }
 
@@ -65,7 +67,8 @@ export class ReminderScheduler {
             event_id: reminder.eventId,
             company_id: reminder.companyId,
             user_id: reminder.userId,
-            title: reminder.title,
+            title: reminder.told.title,
+            class: reminder.told.class,
             occurrence_start: reminder.occurrenceStart.toISOString(),
             minutes_before: reminder.minutesBefore,
             remind_at: reminder.remindAt.toISOString(),
@@ -109,7 +112,7 @@ export class ReminderScheduler {
             for (const minutes of occurrence.event.reminderMinutes ?? event.reminderMinutes ?? defaults.get(userId) ?? []) {
               const remindAt = new Date(occurrence.start.getTime() - minutes * 60_000);
               if (remindAt > from && remindAt <= to) {
-                due.push({ companyId, eventId: event.id, userId, occurrenceStart: occurrence.start, minutesBefore: minutes, title: occurrence.event.title, remindAt });
+                due.push({ companyId, eventId: event.id, userId, occurrenceStart: occurrence.start, minutesBefore: minutes, told: announced(occurrence.event), remindAt });
               }
             }
           }

@@ -2,9 +2,17 @@
  * Events a user marks private (CLASS:PRIVATE) or confidential in their own
  * calendar app: synced from their real Radicale calendar, the user sees them
  * in full, while admins and managers who see the user's calendar see only a
- * busy time, on every way out. The class travels back with Bheem's pushes.
+ * busy time, on every way out (the event backbone, which every consumer of
+ * the company's bus reads, included). The class travels back with Bheem's pushes.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../platform/logger.js';
+import { EventRepository } from '../repositories/event-repository.js';
+import { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
+import { ParticipantRepository } from '../repositories/participant-repository.js';
+import { ReminderRepository } from '../repositories/reminder-repository.js';
+import { ReminderScheduler } from '../services/reminder-scheduler.js';
 import { startCalDAVHarness, USER_IDS, type CalDAVHarness, type Person } from './caldav-harness.js';
 
 let h: CalDAVHarness;
@@ -105,5 +113,41 @@ describe('private and confidential events of a synced calendar', () => {
     const pushed = (await h.remoteWith('tara', 'SUMMARY:Therapy (moved room)'))!;
     expect(pushed.data).toMatch(/^CLASS:PRIVATE\r?$/m);
     expect((await occurrences('admin'))[0].event.title).toBe('Busy');
+  });
+
+  it('the event backbone tells them as others see them: "Busy", no participants, their class', async () => {
+    const own = await occurrences('tara');
+    const ids = own.map((o: any) => o.event.id);
+    const { db } = h.platform;
+    const published = async (topic: string) => {
+      const { rows } = await sql<{ topic: string; payload: any }>`
+        SELECT topic, payload FROM events.outbox WHERE topic LIKE ${topic} AND payload->>'event_id' = ANY(${ids}) ORDER BY position`.execute(db);
+      return rows;
+    };
+    // Announced by the pull that brought them, and by the change made here above.
+    const changes = await published('calendar.event.%');
+    const told = changes.map((row) => [row.topic, row.payload.class, row.payload.title, row.payload.participant_user_ids]);
+    expect(told.sort()).toEqual([
+      ['calendar.event.created', 'CONFIDENTIAL', 'Busy', []],
+      ['calendar.event.created', 'PRIVATE', 'Busy', []],
+      ['calendar.event.updated', 'PRIVATE', 'Busy', []],
+    ]);
+    const privateOne = changes.find((row) => row.payload.class === 'PRIVATE')!.payload;
+    expect(privateOne).toMatchObject({ start: '2026-07-02T09:00:00.000Z', end: '2026-07-02T10:00:00.000Z', organizer_id: USER_IDS.tara, event_type: 'CUSTOM' });
+
+    // A reminder names whom it is for; its title stays withheld on the bus too.
+    await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { reminderMinutes: [10] }) { id } }`, { id: ids[1] });
+    const reminders = new ReminderScheduler(
+      db,
+      new ReminderRepository(db),
+      new EventRepository(db),
+      new ParticipantRepository(db),
+      new OccurrenceResponseRepository(db),
+      createLogger('private-reminders-test', 'silent'),
+    );
+    expect(await reminders.deliverDue(new Date('2026-07-03T08:50:20Z'))).toBe(1);
+    const [reminder] = await published('calendar.event.reminder');
+    expect(reminder!.payload).toMatchObject({ user_id: USER_IDS.tara, title: 'Busy', class: 'CONFIDENTIAL', minutes_before: 10 });
+    expect(JSON.stringify([...changes, reminder])).not.toMatch(/Therapy|Weiss|Praxis/);
   });
 });
