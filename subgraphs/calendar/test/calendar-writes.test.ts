@@ -167,6 +167,34 @@ describe('own events', () => {
     ]);
   });
 
+  it('splits a series with UNTIL across a DST change: the rest\u2019s UNTIL moves by wall-clock time, keeping its last occurrence', async () => {
+    // Fridays 10:00 Berlin from 6 March to 24 April (UNTIL is that last one, 08:00Z in summer time); "this and following"
+    // from Friday 27 March (09:00Z, winter time) goes to Monday 30 March 10:00 (08:00Z, summer time).
+    const event = await createWeekly('maya.manager', {
+      start: '2026-03-06T09:00:00Z',
+      end: '2026-03-06T10:00:00Z',
+      recurrenceRule: 'FREQ=WEEKLY;BYDAY=FR;UNTIL=20260424T080000Z',
+    });
+    const { updateCalendarEvent: rest } = await ok('maya.manager', UPDATE, {
+      id: event.id,
+      scope: 'THIS_AND_FOLLOWING',
+      occurrence: '2026-03-27T09:00:00Z',
+      input: { start: '2026-03-30T08:00:00Z', end: '2026-03-30T09:00:00Z' },
+    });
+    // Friday 24 April 10:00 is Monday 27 April 10:00 now: UNTIL moved by three days, not by the first occurrence's 71 hours.
+    expect(rest.recurrenceRule).toBe('FREQ=WEEKLY;BYDAY=MO;UNTIL=20260427T080000Z');
+    expect((await occurrencesOf('maya.manager', rest.id)).map((o) => o.start)).toEqual([
+      '2026-03-30T08:00:00.000Z',
+      '2026-04-06T08:00:00.000Z',
+      '2026-04-13T08:00:00.000Z',
+      '2026-04-20T08:00:00.000Z',
+      '2026-04-27T08:00:00.000Z',
+    ]);
+    const old = await ok('maya.manager', `query($id: ID!) { calendarEvent(id: $id) { recurrenceRule } }`, { id: event.id });
+    expect(old.calendarEvent.recurrenceRule).toBe('FREQ=WEEKLY;BYDAY=FR;UNTIL=20260327T085959Z');
+    expect((await occurrencesOf('maya.manager', event.id)).map((o) => o.start)).toEqual(['2026-03-06T09:00:00.000Z', '2026-03-13T09:00:00.000Z', '2026-03-20T09:00:00.000Z']);
+  });
+
   it('cancels one occurrence (EXDATE), the rest of a series (UNTIL) and whole events', async () => {
     const event = await createWeekly('maya.manager', { recurrenceRule: 'FREQ=WEEKLY;BYDAY=MO' });
     const list = await occurrencesOf('maya.manager', event.id);
