@@ -11,6 +11,10 @@
  *   the server's are dropped, even when ours has none (a description cleared
  *   here stays cleared);
  * - every other property of the server's copy is kept as written;
+ * - of an ATTENDEE, ours, the parameters Bheem models (PARTSTAT, RSVP, CN)
+ *   are ours; the app's others stay on it: ROLE (an optional participant, a
+ *   room as NON-PARTICIPANT; ours only for the organiser, CHAIR), CUTYPE
+ *   (ROOM, RESOURCE), DELEGATED-TO/FROM, SCHEDULE-STATUS, LANGUAGE...;
  * - VALARMs: the server's that are not ours (no X-BHEEM-REMINDER) are kept as
  *   written, relative TRIGGERs then follow the new times, absolute ones stay
  *   where the app set them; ours replace ours, and one of ours is left out
@@ -22,6 +26,7 @@
  * neither VEVENT nor VTIMEZONE are kept.
  */
 import ICAL from 'ical.js';
+import { addressOf } from './attendees.js';
 import { BHEEM_ALARM, recurrenceInstantOf } from './icalendar.js';
 
 const OWNED = new Set([
@@ -46,6 +51,8 @@ const OWNED = new Set([
   'attendee',
 ]);
 const ours = (name: string) => OWNED.has(name) || name.startsWith('x-bheem-');
+/** The ATTENDEE parameters Bheem writes from its model. */
+const OWNED_ATTENDEE_PARAMETERS = new Set(['partstat', 'rsvp', 'cn']);
 
 const copyOf = <T extends ICAL.Component | ICAL.Property>(item: T): T =>
   (item instanceof ICAL.Component ? new ICAL.Component(structuredClone(item.toJSON())) : new ICAL.Property(structuredClone(item.toJSON()))) as T;
@@ -63,10 +70,24 @@ const triggerOf = (alarm: ICAL.Component) =>
     ?.toICALString()
     .replace(/^TRIGGER/i, '') ?? null;
 
+/** Our ATTENDEEs with the parameters the server's copy gave the same addresses that Bheem does not model. */
+function keepAttendeeParameters(event: ICAL.Component, server: ICAL.Component): void {
+  const theirs = new Map(server.getAllProperties('attendee').map((property) => [addressOf(property.getFirstValue()), property]));
+  for (const attendee of event.getAllProperties('attendee')) {
+    const their = theirs.get(addressOf(attendee.getFirstValue()));
+    if (!their) continue;
+    const chair = attendee.getParameter('role') === 'CHAIR';
+    for (const [name, value] of Object.entries(their.toJSON()[1] as Record<string, string | string[]>)) {
+      if (!OWNED_ATTENDEE_PARAMETERS.has(name) && !(name === 'role' && chair)) attendee.setParameter(name, value);
+    }
+  }
+}
+
 function mergeEvent(event: ICAL.Component, server: ICAL.Component): void {
   for (const property of server.getAllProperties()) {
     if (!ours(property.name) && agreesWithTransp(property, event)) event.addProperty(copyOf(property));
   }
+  keepAttendeeParameters(event, server);
   const kept = server.getAllSubcomponents().filter((component) => component.name !== 'valarm' || !component.hasProperty(BHEEM_ALARM));
   const keptTriggers = new Set(kept.filter((component) => component.name === 'valarm').map(triggerOf));
   for (const alarm of event.getAllSubcomponents('valarm')) if (keptTriggers.has(triggerOf(alarm))) event.removeSubcomponent(alarm);

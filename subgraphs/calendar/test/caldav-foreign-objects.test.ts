@@ -124,6 +124,51 @@ it('keeps what the apps set (properties, reminders, an override\u2019s own) when
   expect(series.split('TRIGGER;VALUE=DATE-TIME:20260503T180000Z\r\nX-WR-ALARMUID:phone-alarm-2\r\n')).toHaveLength(2);
 });
 
+it('keeps what the organiser\u2019s app set on attendees (an optional guest, a room) when Bheem pushes its edit', async () => {
+  // As Nextcloud's web calendar writes a meeting with an optional participant and a booked room (its room
+  // booking answers for the room: SCHEDULE-STATUS), Outlook's attendees come alike (ROLE=OPT-PARTICIPANT, CUTYPE=RESOURCE).
+  const GUEST = 'mailto:priya.shah@example.org';
+  const ROOM = 'mailto:room-4@rooms.example.org';
+  await h.remotePut(
+    'tara',
+    'nextcloud-review.ics',
+    [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//IDN nextcloud.com//Calendar app 4.7.0//EN',
+      'BEGIN:VEVENT',
+      'UID:nextcloud-review-1',
+      'DTSTAMP:20260401T080000Z',
+      'DTSTART:20260518T080000Z',
+      'DTEND:20260518T090000Z',
+      'SUMMARY:Design review',
+      'ORGANIZER;CN=Tara Teacher:mailto:tara.teacher@bheem.example',
+      'ATTENDEE;CN=Tara Teacher;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;ROLE=CHAIR:mailto:tara.teacher@bheem.example',
+      `ATTENDEE;CN=Priya Shah;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=OPT-PARTICIPANT;RSVP=TRUE;LANGUAGE=de:${GUEST}`,
+      `ATTENDEE;CN=Room 4;CUTYPE=ROOM;PARTSTAT=ACCEPTED;ROLE=NON-PARTICIPANT;RSVP=TRUE;SCHEDULE-STATUS=1.2:${ROOM}`,
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n'),
+  );
+  await h.sync('tara');
+  const { calendarEvents } = await h.ok('tara', `{ calendarEvents(from: "2026-05-18T00:00:00Z", to: "2026-05-19T00:00:00Z") { event { id title } } }`);
+  const review = calendarEvents.find((o: any) => o.event.title === 'Design review').event;
+  await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Design review (v2)" }) { id } }`, { id: review.id });
+  await h.sync('tara');
+  const data = unfolded((await h.remoteWith('tara', 'UID:nextcloud-review-1'))!.data);
+  expect(data).toContain('SUMMARY:Design review (v2)\r\n');
+  const attendee = (address: string) => {
+    const line = data.split('\r\n').find((l) => l.startsWith('ATTENDEE') && l.endsWith(`:${address}`))!;
+    const parameters = line.slice(0, line.lastIndexOf(':mailto:')).split(';').slice(1);
+    return Object.fromEntries(parameters.map((parameter) => parameter.split('=')));
+  };
+  // Still optional, still a room: Bheem's answers (PARTSTAT) and names (CN), the app's roles, kinds and the rest.
+  expect(attendee(GUEST)).toMatchObject({ ROLE: 'OPT-PARTICIPANT', CUTYPE: 'INDIVIDUAL', LANGUAGE: 'de', PARTSTAT: 'NEEDS-ACTION' });
+  expect(attendee(ROOM)).toMatchObject({ ROLE: 'NON-PARTICIPANT', CUTYPE: 'ROOM', 'SCHEDULE-STATUS': '1.2', PARTSTAT: 'ACCEPTED' });
+  expect(attendee('mailto:tara.teacher@bheem.example')).toMatchObject({ ROLE: 'CHAIR', PARTSTAT: 'ACCEPTED' });
+});
+
 const object = (uid: string, lines: string[]) =>
   ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Probe//EN', 'BEGIN:VEVENT', `UID:${uid}`, 'DTSTAMP:20260501T070000Z', ...lines, 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
 
