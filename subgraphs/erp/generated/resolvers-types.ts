@@ -4,6 +4,7 @@ import type { CompanyModel, ProjectModel, TaskModel, MilestoneModel, SalesMeetin
 import type { ErpContext } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = T | null | undefined;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -102,6 +103,18 @@ export type LeaveRequest = {
   startDate: Scalars['DateTime']['output'];
   status: LeaveStatus;
   updatedAt: Scalars['DateTime']['output'];
+};
+
+export type LeaveRequestConnection = {
+  __typename?: 'LeaveRequestConnection';
+  edges: Array<LeaveRequestEdge>;
+  pageInfo: PageInfo;
+};
+
+export type LeaveRequestEdge = {
+  __typename?: 'LeaveRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: LeaveRequest;
 };
 
 export type LeaveStatus =
@@ -249,6 +262,21 @@ export type MutationUpdateTaskArgs = {
   input: UpdateTaskInput;
 };
 
+/**
+ * Where a page of a connection ends. Cursors are opaque strings: pass
+ * `endCursor` as `after` for the next page while `hasNextPage`. Lists filtered
+ * by permission after reading may return pages shorter than `first` (even
+ * empty) with `hasNextPage` true: keep paging. Forward only: `hasPreviousPage`
+ * is always false.
+ */
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor: Maybe<Scalars['String']['output']>;
+};
+
 /** A project of Bheem Core's project management module. */
 export type Project = {
   __typename?: 'Project';
@@ -283,6 +311,8 @@ export type Query = {
   leaveRequest: Maybe<LeaveRequest>;
   /** Leave requests the caller may see (employees: their own), by start date. */
   leaveRequests: Array<LeaveRequest>;
+  /** leaveRequests a page at a time, in the same order: by start date, then id (see PageInfo). */
+  leaveRequestsConnection: LeaveRequestConnection;
   milestone: Maybe<Milestone>;
   /** The company's milestones (of one project, if given), by due date. */
   milestones: Array<Milestone>;
@@ -320,6 +350,14 @@ export type QueryLeaveRequestsArgs = {
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
+  status?: InputMaybe<Array<LeaveStatus>>;
+};
+
+
+export type QueryLeaveRequestsConnectionArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  employeeId?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<LeaveStatus>>;
 };
 
@@ -649,11 +687,14 @@ export type ResolversTypes = ResolversObject<{
   Employee: ResolverTypeWrapper<EmployeeModel>;
   Invoice: ResolverTypeWrapper<SalesRecordModel>;
   LeaveRequest: ResolverTypeWrapper<LeaveRequestModel>;
+  LeaveRequestConnection: ResolverTypeWrapper<Omit<LeaveRequestConnection, 'edges'> & { edges: Array<ResolversTypes['LeaveRequestEdge']> }>;
+  LeaveRequestEdge: ResolverTypeWrapper<Omit<LeaveRequestEdge, 'node'> & { node: ResolversTypes['LeaveRequest'] }>;
   LeaveStatus: LeaveStatus;
   LeaveType: LeaveType;
   Milestone: ResolverTypeWrapper<MilestoneModel>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   Project: ResolverTypeWrapper<ProjectModel>;
   ProjectStatus: ProjectStatus;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -685,9 +726,12 @@ export type ResolversParentTypes = ResolversObject<{
   Employee: EmployeeModel;
   Invoice: SalesRecordModel;
   LeaveRequest: LeaveRequestModel;
+  LeaveRequestConnection: Omit<LeaveRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['LeaveRequestEdge']> };
+  LeaveRequestEdge: Omit<LeaveRequestEdge, 'node'> & { node: ResolversParentTypes['LeaveRequest'] };
   Milestone: MilestoneModel;
   Boolean: Scalars['Boolean']['output'];
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   Project: ProjectModel;
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
@@ -752,6 +796,16 @@ export type LeaveRequestResolvers<ContextType = ErpContext, ParentType extends R
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 }>;
 
+export type LeaveRequestConnectionResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['LeaveRequestConnection'] = ResolversParentTypes['LeaveRequestConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['LeaveRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type LeaveRequestEdgeResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['LeaveRequestEdge'] = ResolversParentTypes['LeaveRequestEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['LeaveRequest'], ParentType, ContextType>;
+}>;
+
 export type MilestoneResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Milestone'] = ResolversParentTypes['Milestone'], FederationReferenceType extends FederationReferenceTypes['Milestone'] = FederationReferenceTypes['Milestone']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Milestone']> | FederationReferenceType, FederationReferenceType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -784,6 +838,13 @@ export type MutationResolvers<ContextType = ErpContext, ParentType extends Resol
   updateTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationUpdateTaskArgs, 'id' | 'input'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type ProjectResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Project'] = ResolversParentTypes['Project'], FederationReferenceType extends FederationReferenceTypes['Project'] = FederationReferenceTypes['Project']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Project']> | FederationReferenceType, FederationReferenceType, ContextType>;
   course?: Resolver<Maybe<ResolversTypes['Course']>, ParentType, ContextType>;
@@ -804,6 +865,7 @@ export type QueryResolvers<ContextType = ErpContext, ParentType extends Resolver
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   leaveRequest?: Resolver<Maybe<ResolversTypes['LeaveRequest']>, ParentType, ContextType, RequireFields<QueryLeaveRequestArgs, 'id'>>;
   leaveRequests?: Resolver<Array<ResolversTypes['LeaveRequest']>, ParentType, ContextType, RequireFields<QueryLeaveRequestsArgs, 'first' | 'offset'>>;
+  leaveRequestsConnection?: Resolver<ResolversTypes['LeaveRequestConnection'], ParentType, ContextType, RequireFields<QueryLeaveRequestsConnectionArgs, 'first'>>;
   milestone?: Resolver<Maybe<ResolversTypes['Milestone']>, ParentType, ContextType, RequireFields<QueryMilestoneArgs, 'id'>>;
   milestones?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType, RequireFields<QueryMilestonesArgs, 'first' | 'offset'>>;
   myCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
@@ -866,8 +928,11 @@ export type Resolvers<ContextType = ErpContext> = ResolversObject<{
   Employee?: EmployeeResolvers<ContextType>;
   Invoice?: InvoiceResolvers<ContextType>;
   LeaveRequest?: LeaveRequestResolvers<ContextType>;
+  LeaveRequestConnection?: LeaveRequestConnectionResolvers<ContextType>;
+  LeaveRequestEdge?: LeaveRequestEdgeResolvers<ContextType>;
   Milestone?: MilestoneResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   Project?: ProjectResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Quote?: QuoteResolvers<ContextType>;

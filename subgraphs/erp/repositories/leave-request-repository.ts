@@ -1,5 +1,6 @@
 /** Leave requests, always within one company. */
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import type { ErpDatabase, LeaveRequestsTable } from '../database.js';
 import type { LeaveRequestModel, LeaveStatusName } from '../models.js';
 import { onlyUuids } from './record-ids.js';
@@ -27,10 +28,12 @@ function toLeaveRequest(row: Selectable<LeaveRequestsTable>): LeaveRequestModel 
 export type LeaveRequestFields = Pick<LeaveRequestModel, 'employeeId' | 'startDate' | 'endDate' | 'status' | 'leaveType' | 'reason'>;
 export type LeaveDecision = Pick<LeaveRequestModel, 'status' | 'reviewedBy' | 'reviewedAt' | 'reviewComment' | 'wasApproved'>;
 
-export interface LeaveRequestFilter extends Page {
+export interface LeaveRequestWhich {
   statuses?: LeaveStatusName[];
   employeeId?: string;
 }
+
+export interface LeaveRequestFilter extends LeaveRequestWhich, Page {}
 
 export class LeaveRequestRepository {
   constructor(private readonly db: Kysely<ErpDatabase>) {}
@@ -45,12 +48,24 @@ export class LeaveRequestRepository {
     return (await this.companyRequests(companyId).where('id', 'in', uuids).execute()).map(toLeaveRequest);
   }
 
-  async list(companyId: string, filter: LeaveRequestFilter): Promise<LeaveRequestModel[]> {
+  private filtered(companyId: string, which: LeaveRequestWhich) {
     let query = this.companyRequests(companyId);
-    if (filter.statuses?.length) query = query.where('status', 'in', filter.statuses);
-    if (filter.employeeId) query = query.where('employee_id', '=', filter.employeeId);
-    const rows = await query.orderBy('start_date').orderBy('id').limit(filter.first).offset(filter.offset).execute();
+    if (which.statuses?.length) query = query.where('status', 'in', which.statuses);
+    if (which.employeeId) query = query.where('employee_id', '=', which.employeeId);
+    return query;
+  }
+
+  async list(companyId: string, filter: LeaveRequestFilter): Promise<LeaveRequestModel[]> {
+    const rows = await this.filtered(companyId, filter).orderBy('start_date').orderBy('id').limit(filter.first).offset(filter.offset).execute();
     return rows.map(toLeaveRequest);
+  }
+
+  /** A page of `list`'s order (start date, then id), after a cursor's [micros, id]. */
+  async listPage(companyId: string, which: LeaveRequestWhich, page: PageWindow): Promise<KeyedRow<LeaveRequestModel>[]> {
+    let query = this.filtered(companyId, which).select(micros('start_date').as('sort_at'));
+    if (page.after) query = query.where(later('start_date', 'id', page.after));
+    const rows = await query.orderBy('start_date').orderBy('id').limit(page.limit).execute();
+    return rows.map((row) => ({ node: toLeaveRequest(row), key: [row.sort_at, row.id] }));
   }
 
   /**

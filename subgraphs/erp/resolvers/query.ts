@@ -12,6 +12,7 @@ export const Query: QueryResolvers = {
   salesMeetings: (_root, args, { salesMeetings }) => salesMeetings.listSalesMeetings(args),
   leaveRequest: (_root, { id }, { leave }) => leave.getLeaveRequest(id),
   leaveRequests: (_root, args, { leave }) => leave.listLeaveRequests(args),
+  leaveRequestsConnection: (_root, args, { leave }) => leave.leaveRequestsPage(args),
   quote: (_root, { id }, { salesRecords }) => salesRecords.getQuote(id),
   invoice: (_root, { id }, { salesRecords }) => salesRecords.getInvoice(id),
   employee: (_root, { id }, { employees }) => employees.getEmployee(id),

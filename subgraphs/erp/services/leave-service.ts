@@ -6,11 +6,12 @@
 import type DataLoader from 'dataloader';
 import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, conflict, forbidden, notFound } from '../../../platform/errors.js';
+import { pageRequest, toConnection, type Connection } from '../../../platform/graphql/connection.js';
 import { rowLoader } from '../../../platform/graphql/loaders.js';
-import type { QueryLeaveRequestsArgs, RequestLeaveInput } from '../generated/resolvers-types.js';
-import type { LeaveRequestModel } from '../models.js';
+import type { QueryLeaveRequestsArgs, QueryLeaveRequestsConnectionArgs, RequestLeaveInput } from '../generated/resolvers-types.js';
+import type { LeaveRequestModel, LeaveStatusName } from '../models.js';
 import type { ErpDb } from '../repositories/erp-db.js';
-import type { LeaveDecision } from '../repositories/leave-request-repository.js';
+import type { LeaveDecision, LeaveRequestWhich } from '../repositories/leave-request-repository.js';
 import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
 import { leavePayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
@@ -43,22 +44,39 @@ export class LeaveService {
     return leave && this.maySee(leave) ? leave : null;
   }
 
-  async listLeaveRequests(args: QueryLeaveRequestsArgs): Promise<LeaveRequestModel[]> {
+  /** Whose requests a list holds: managers name anyone (or no one: all); others only themselves, or nobody (null). */
+  private listed(args: { status?: LeaveStatusName[] | null; employeeId?: string | null }): LeaveRequestWhich | null {
     requireStaff(this.viewer);
     const requested = args.employeeId ? userId(args.employeeId, 'employeeId') : undefined;
     const self = this.viewer.moodleUserId;
     let employeeId = requested;
     if (!isManager(this.viewer)) {
-      if (!self || (requested && requested !== self)) return [];
+      if (!self || (requested && requested !== self)) return null;
       employeeId = self;
     }
-    const requests = await this.db.read.leaveRequests.list(this.viewer.companyId, {
-      statuses: args.status ?? undefined,
-      employeeId,
-      ...page(args.first, args.offset),
-    });
+    return { statuses: args.status ?? undefined, employeeId };
+  }
+
+  async listLeaveRequests(args: QueryLeaveRequestsArgs): Promise<LeaveRequestModel[]> {
+    const which = this.listed(args);
+    if (!which) return [];
+    const requests = await this.db.read.leaveRequests.list(this.viewer.companyId, { ...which, ...page(args.first, args.offset) });
     for (const leave of requests) this.leaveById.prime(leave.id, leave);
     return requests;
+  }
+
+  /** Query.leaveRequestsConnection: listLeaveRequests a page at a time. */
+  async leaveRequestsPage(args: QueryLeaveRequestsConnectionArgs): Promise<Connection<LeaveRequestModel>> {
+    const which = this.listed(args);
+    const { first, after } = pageRequest(args, ['string', 'string']);
+    const rows = which ? await this.db.read.leaveRequests.listPage(this.viewer.companyId, which, { after, limit: first + 1 }) : [];
+    for (const { node } of rows) this.leaveById.prime(node.id, node);
+    return toConnection(
+      rows,
+      first,
+      (row) => row.key,
+      (row) => row.node,
+    );
   }
 
   async requestLeave(input: RequestLeaveInput): Promise<LeaveRequestModel> {

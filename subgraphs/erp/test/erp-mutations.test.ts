@@ -250,6 +250,48 @@ describe('erp mutations publish their domain event in the same transaction', () 
     expect(cancelledEvent.payload).toMatchObject({ previous_status: 'PENDING', employee_id: '3', actor_id: '2' });
   });
 
+  it('pages leave requests with a cursor, in the plain list\u2019s order, ties by id', async () => {
+    const request = (username: string, day: string) =>
+      call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+        input: { startDate: `${day}T00:00:00Z`, endDate: `${day}T12:00:00Z` },
+      });
+    // Emil and Tara start leave on the same day: the cursor tells them apart by id.
+    for (const day of ['2032-03-01', '2032-03-02', '2032-03-03']) expect((await request('emil.employee', day)).errors).toBeUndefined();
+    expect((await request('tara.teacher', '2032-03-01')).errors).toBeUndefined();
+    const paged = async (username: string, filter: string, first: number) => {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 50; pages++) {
+        const answer: any = await call(
+          username,
+          `query($after: String) { leaveRequestsConnection(${filter} first: ${first}, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+          { after },
+        );
+        expect(answer.errors).toBeUndefined();
+        const { edges, pageInfo } = answer.data.leaveRequestsConnection;
+        expect(edges.length).toBeLessThanOrEqual(first);
+        seen.push(...edges.map((edge: any) => edge.node.id));
+        if (!pageInfo.hasNextPage) return seen;
+        after = pageInfo.endCursor;
+      }
+      throw new Error('paging did not end');
+    };
+    const listed = async (username: string, filter: string) =>
+      (await call(username, `{ leaveRequests${filter ? `(${filter})` : ''} { id } }`)).data.leaveRequests.map((leave: any) => leave.id);
+
+    const emilsOwn = await listed('emil.employee', '');
+    expect(emilsOwn.length).toBeGreaterThanOrEqual(3);
+    expect(await paged('emil.employee', '', 2)).toEqual(emilsOwn);
+    const pending = await listed('maya.manager', 'status: [PENDING]');
+    expect(await paged('maya.manager', 'status: [PENDING]', 1)).toEqual(pending);
+    // Someone else's requests stay out of an employee's pages, as out of the list.
+    expect(await paged('tara.teacher', 'employeeId: "9"', 5)).toEqual([]);
+    const refused = await call('emil.employee', '{ bad: leaveRequestsConnection(after: "nonsense") { edges { cursor } } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    const tooMany = await call('emil.employee', '{ leaveRequestsConnection(first: 0) { edges { cursor } } }');
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('creates and updates a project with project.project.* events', async () => {
     const created = await mutate('maya.manager', 'mutation($input: CreateProjectInput!) { createProject(input: $input) { id name status tasks { id } milestones { id } } }', {
       input: { name: 'Library refit', startDate: '2031-01-01T00:00:00Z', dueDate: '2031-04-01T00:00:00Z' },
