@@ -74,7 +74,7 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
 
     await requestLeave(emil, '2026-11-19', '2026-11-20', 'Annual leave', wedding);
     await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Leave requested for ${THU_FRI}: pending a manager's decision.`);
-    expect(await focusedText(emil)).toBe(`li: ${THU_FRI} Pending Annual leave: ${wedding}`);
+    expect(await focusedText(emil)).toBe(`li: ${THU_FRI} Pending Annual leave: ${wedding} Cancel request`);
     // Days already asked for are refused, in words that say what to do, and the form keeps them.
     await requestLeave(emil, '2026-11-20', '2026-11-20', 'Annual leave');
     const refusal = emil.getByRole('region', { name: 'Request leave' }).getByRole('alert');
@@ -84,7 +84,7 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     expect(await emil.getByLabel('First day').inputValue()).toBe('2026-11-20');
     await requestLeave(emil, '2026-11-23', '2026-11-23', 'Sick leave');
     await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Leave requested for ${MONDAY}: pending`);
-    expect(await focusedText(emil)).toBe(`li: ${MONDAY} Pending Sick leave`);
+    expect(await focusedText(emil)).toBe(`li: ${MONDAY} Pending Sick leave Cancel request`);
     expect(await mine.getByRole('listitem').count()).toBe(before + 2);
 
     // Emil keeps his week open meanwhile: nothing on Thursday yet.
@@ -99,15 +99,15 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     const weddingRequest = toDecide.getByRole('group', { name: `Emil Nair: ${THU_FRI}` });
     await weddingRequest.waitFor({ timeout: 30_000 });
     await weddingRequest.getByText(`Annual leave: ${wedding}`).waitFor();
-    await weddingRequest.getByLabel('Comment to Emil Nair (optional)').fill('Congratulations!');
-    await weddingRequest.getByRole('button', { name: "Approve Emil Nair's leave" }).click();
+    await weddingRequest.getByLabel(`Comment to Emil Nair on ${THU_FRI} (optional)`).fill('Congratulations!');
+    await weddingRequest.getByRole('button', { name: `Approve Emil Nair's leave ${THU_FRI}` }).click();
     await expect.poll(() => said(maya), { timeout: 30_000 }).toContain(`Approved Emil Nair's leave for ${THU_FRI}.`);
     expect(await weddingRequest.count()).toBe(0);
     // The focus went on to the next request rather than to the page's top.
     expect(await focusedText(maya)).toBe(`h3: Emil Nair: ${MONDAY}`);
 
     const monday = toDecide.getByRole('group', { name: `Emil Nair: ${MONDAY}` });
-    await monday.getByRole('button', { name: "Reject Emil Nair's leave" }).click();
+    await monday.getByRole('button', { name: `Reject Emil Nair's leave ${MONDAY}` }).click();
     await expect.poll(() => said(maya), { timeout: 30_000 }).toContain(`Rejected Emil Nair's leave for ${MONDAY}.`);
     await toDecide.getByText('No leave requests are waiting for a decision.').waitFor();
     expect(await focusedText(maya)).toBe('h2: Requests to decide');
@@ -131,7 +131,7 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
       .filter({ hasText: /Nov 19|Nov 23/ })
       .allInnerTexts();
     expect(items.map((text) => text.replace(/\s+/g, ' ').trim())).toEqual([
-      `${THU_FRI} Approved Annual leave: ${wedding} Approved by Maya Pillai: “Congratulations!”`,
+      `${THU_FRI} Approved Annual leave: ${wedding} Approved by Maya Pillai: “Congratulations!” Cancel request`,
       `${MONDAY} Rejected Sick leave Rejected by Maya Pillai`,
     ]);
   });

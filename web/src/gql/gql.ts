@@ -26,10 +26,11 @@ type Documents = {
     "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": typeof types.ApproveLeaveDocument,
     "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": typeof types.RejectLeaveDocument,
     "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": typeof types.RequestLeaveDocument,
-    "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n": typeof types.PendingLeaveDocument,
+    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.EndLiveClassDocument,
+    "\n  mutation CancelLeave($id: ID!) { cancelLeave(id: $id) { ...LeaveRequestFields } }\n": typeof types.CancelLeaveDocument,
     "\n  query RecordingUrls($liveClassId: ID!) { liveClass(id: $liveClassId) { id recordings { id url urlExpiresAt } } }\n": typeof types.RecordingUrlsDocument,
     "\n  query RoomModeration($id: ID!) {\n    liveClass(id: $id) {\n      id\n      roomParticipants { identity name moderator canPublish promoted handRaisedAt user { id fullName } tracks { sid source muted } }\n    }\n  }\n": typeof types.RoomModerationDocument,
     "\n  query MyRaisedHand($id: ID!) { liveClass(id: $id) { id raisedHands { raisedAt } } }\n": typeof types.MyRaisedHandDocument,
@@ -50,7 +51,7 @@ type Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n": typeof types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -68,10 +69,11 @@ const documents: Documents = {
     "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": types.ApproveLeaveDocument,
     "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": types.RejectLeaveDocument,
     "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": types.RequestLeaveDocument,
-    "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n": types.PendingLeaveDocument,
+    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": types.EndLiveClassDocument,
+    "\n  mutation CancelLeave($id: ID!) { cancelLeave(id: $id) { ...LeaveRequestFields } }\n": types.CancelLeaveDocument,
     "\n  query RecordingUrls($liveClassId: ID!) { liveClass(id: $liveClassId) { id recordings { id url urlExpiresAt } } }\n": types.RecordingUrlsDocument,
     "\n  query RoomModeration($id: ID!) {\n    liveClass(id: $id) {\n      id\n      roomParticipants { identity name moderator canPublish promoted handRaisedAt user { id fullName } tracks { sid source muted } }\n    }\n  }\n": types.RoomModerationDocument,
     "\n  query MyRaisedHand($id: ID!) { liveClass(id: $id) { id raisedHands { raisedAt } } }\n": types.MyRaisedHandDocument,
@@ -92,7 +94,7 @@ const documents: Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n": types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -146,7 +148,7 @@ export function graphql(source: "\n  mutation RequestLeave($input: RequestLeaveI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PendingLeave { leaveRequests(status: [PENDING]) { ...LeaveRequestFields } }\n"): typeof import('./graphql').PendingLeaveDocument;
+export function graphql(source: "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').PendingLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -159,6 +161,10 @@ export function graphql(source: "\n  mutation CancelLiveClass($id: ID!) { cancel
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n"): typeof import('./graphql').EndLiveClassDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelLeave($id: ID!) { cancelLeave(id: $id) { ...LeaveRequestFields } }\n"): typeof import('./graphql').CancelLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -242,7 +248,7 @@ export function graphql(source: "\n  fragment CourseCardFields on Course {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyLeave($me: ID!) {\n    companyTimeZone\n    leaveRequests(employeeId: $me) { ...LeaveRequestFields }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
+export function graphql(source: "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -195,10 +195,13 @@ export type RequestLeaveMutationVariables = Exact<{
 
 export type RequestLeaveMutation = { requestLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
-export type PendingLeaveQueryVariables = Exact<{ [key: string]: never; }>;
+export type PendingLeaveQueryVariables = Exact<{
+  first: number;
+  after?: string | null | undefined;
+}>;
 
 
-export type PendingLeaveQuery = { leaveRequests: Array<{ id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null }> };
+export type PendingLeaveQuery = { leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RescheduleLiveClassMutationVariables = Exact<{
   id: string | number;
@@ -221,6 +224,13 @@ export type EndLiveClassMutationVariables = Exact<{
 
 
 export type EndLiveClassMutation = { endLiveClass: { id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean } };
+
+export type CancelLeaveMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type CancelLeaveMutation = { cancelLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type RecordingUrlsQueryVariables = Exact<{
   liveClassId: string | number;
@@ -340,10 +350,12 @@ export type CourseCardFieldsFragment = { id: string, fullname: string, shortname
 
 export type MyLeaveQueryVariables = Exact<{
   me: string | number;
+  first: number;
+  after?: string | null | undefined;
 }>;
 
 
-export type MyLeaveQuery = { companyTimeZone: string, leaveRequests: Array<{ id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null }> };
+export type MyLeaveQuery = { companyTimeZone: string, leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -660,9 +672,17 @@ export const RequestLeaveDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<RequestLeaveMutation, RequestLeaveMutationVariables>;
 export const PendingLeaveDocument = new TypedDocumentString(`
-    query PendingLeave {
-  leaveRequests(status: [PENDING]) {
-    ...LeaveRequestFields
+    query PendingLeave($first: Int!, $after: String) {
+  leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {
+    edges {
+      node {
+        ...LeaveRequestFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
   }
 }
     fragment LeaveRequestFields on LeaveRequest {
@@ -736,6 +756,29 @@ export const EndLiveClassDocument = new TypedDocumentString(`
   endedAt
   record
 }`) as unknown as TypedDocumentString<EndLiveClassMutation, EndLiveClassMutationVariables>;
+export const CancelLeaveDocument = new TypedDocumentString(`
+    mutation CancelLeave($id: ID!) {
+  cancelLeave(id: $id) {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<CancelLeaveMutation, CancelLeaveMutationVariables>;
 export const RecordingUrlsDocument = new TypedDocumentString(`
     query RecordingUrls($liveClassId: ID!) {
   liveClass(id: $liveClassId) {
@@ -1008,10 +1051,18 @@ export const CoursesDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
 export const MyLeaveDocument = new TypedDocumentString(`
-    query MyLeave($me: ID!) {
+    query MyLeave($me: ID!, $first: Int!, $after: String) {
   companyTimeZone
-  leaveRequests(employeeId: $me) {
-    ...LeaveRequestFields
+  leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {
+    edges {
+      node {
+        ...LeaveRequestFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
   }
 }
     fragment LeaveRequestFields on LeaveRequest {

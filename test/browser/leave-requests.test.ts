@@ -1,0 +1,184 @@
+/**
+ * The Leave page beyond request and decide, as its users work it: Maya tells
+ * two pending requests of one person apart by their buttons' names; Emil
+ * cancels a pending request and an approved one still to come, and the
+ * approved one leaves his week; Tara and Maya page through lists longer
+ * than a page. Requests are made through the API (as their employees);
+ * what is checked is what the pages show and say. The company's days are
+ * Asia/Kolkata's while the browsers read UTC.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { screenshot } from './browser-session.js';
+import { useWebClientStack } from './web-client-stack.js';
+
+// The calendar mirrors approved leave only when asked to under tests.
+const stack = useWebClientStack({ CALENDAR_CONSUME_EVENTS: 'true' });
+const READER = { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', locale: 'en-US' };
+// Tuesday 17 November 2026 on the readers' clocks (never later than the API's, which signs the tokens):
+// every request below is still to come for them.
+const NOW = new Date('2026-11-17T12:00:00Z');
+const PAGE_SIZE = 10; // web/src/app/paged-list.ts
+
+const said = (page: Page) =>
+  page
+    .getByRole('log')
+    .innerText()
+    .catch(() => '');
+const focusedText = (page: Page) =>
+  page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}: ${(document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim()}`);
+
+/** Midnight starting a day (YYYY-MM-DD) in the company's zone. */
+const midnight = (day: string) => new Date(`${day}T00:00:00+05:30`).toISOString();
+const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A request from `username` for the days first..last, made through the API; its id. */
+async function requestLeave(username: string, first: string, last = first): Promise<string> {
+  const result = await stack.platform.query(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+    input: { startDate: midnight(first), endDate: midnight(dayAfter(last)), leaveType: 'ANNUAL' },
+  });
+  expect(result.errors).toBeUndefined();
+  return result.data.requestLeave.id;
+}
+
+async function statusOf(id: string): Promise<string> {
+  const result = await stack.platform.query('admin', 'query($id: ID!) { leaveRequest(id: $id) { status } }', { id });
+  return result.data.leaveRequest.status;
+}
+
+/** Emil's leave in the calendar from 16 to 30 November 2026, as the API gives it. */
+async function leaveInCalendar(): Promise<string[]> {
+  const result = await stack.platform.query(
+    'emil.employee',
+    'query { calendarEvents(from: "2026-11-16T00:00:00Z", to: "2026-11-30T00:00:00Z", types: [LEAVE]) { start event { title } } }',
+  );
+  expect(result.errors).toBeUndefined();
+  return result.data.calendarEvents.map((item: { start: string; event: { title: string } }) => `${item.event.title} ${new Date(item.start).toISOString()}`);
+}
+
+async function open(username: string, path: string): Promise<Page> {
+  const context = await stack.newContext(READER);
+  await context.clock.setFixedTime(NOW);
+  const page = await context.newPage();
+  await stack.signIn(page, username, path);
+  return page;
+}
+
+describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
+  it('names each request’s Approve, Reject and comment by person and days', async () => {
+    const early = await requestLeave('emil.employee', '2026-12-02', '2026-12-04');
+    const late = await requestLeave('emil.employee', '2026-12-09', '2026-12-11');
+    const EARLY = 'Wed, Dec 2, 2026 – Fri, Dec 4, 2026';
+    const LATE = 'Wed, Dec 9, 2026 – Fri, Dec 11, 2026';
+
+    const maya = await open('maya.manager', '/app/leave');
+    const toDecide = maya.getByRole('region', { name: 'Requests to decide' });
+    await toDecide.getByRole('group', { name: `Emil Nair: ${LATE}` }).waitFor({ timeout: 30_000 });
+    // One control of each name: a screen reader's list of buttons tells the two requests apart.
+    for (const days of [EARLY, LATE]) {
+      expect(await toDecide.getByRole('button', { name: `Approve Emil Nair's leave ${days}`, exact: true }).count()).toBe(1);
+      expect(await toDecide.getByRole('button', { name: `Reject Emil Nair's leave ${days}`, exact: true }).count()).toBe(1);
+      expect(await toDecide.getByLabel(`Comment to Emil Nair on ${days} (optional)`, { exact: true }).count()).toBe(1);
+    }
+    // Found by its name alone, outside its group, the later request's Reject rejects that one only.
+    await toDecide.getByLabel(`Comment to Emil Nair on ${LATE} (optional)`, { exact: true }).fill('Audit week');
+    await toDecide.getByRole('button', { name: `Reject Emil Nair's leave ${LATE}`, exact: true }).click();
+    await expect.poll(() => said(maya), { timeout: 30_000 }).toContain(`Rejected Emil Nair's leave for ${LATE}.`);
+    expect(await statusOf(late)).toBe('REJECTED');
+    expect(await statusOf(early)).toBe('PENDING');
+    await toDecide.getByRole('button', { name: `Approve Emil Nair's leave ${EARLY}`, exact: true }).waitFor();
+    await screenshot(maya, 'leave-requests-named');
+  });
+
+  it('lets Emil cancel a pending request, and an approved one, which leaves his week', async () => {
+    const approved = await requestLeave('emil.employee', '2026-11-19', '2026-11-20');
+    const pending = await requestLeave('emil.employee', '2026-11-26');
+    const APPROVED = 'Thu, Nov 19, 2026 – Fri, Nov 20, 2026';
+    const PENDING = 'Thu, Nov 26, 2026';
+    const decided = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: approved });
+    expect(decided.errors).toBeUndefined();
+    // The approval has reached the calendar before Emil cancels: its going away is then the cancellation's doing.
+    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual(['Emil Nair on leave 2026-11-19T00:00:00.000Z']);
+
+    const emil = await open('emil.employee', '/app/week');
+    const thursday = emil.getByRole('region', { name: 'Thursday, November 19', exact: true });
+    await thursday.getByText('Emil Nair on leave').waitFor({ timeout: 30_000 });
+    const leavePage = await emil.context().newPage();
+    await leavePage.goto(`${stack.origin}/app/leave`);
+    const mine = leavePage.getByRole('region', { name: 'My requests' });
+    const approvedItem = mine.getByRole('listitem').filter({ hasText: APPROVED });
+    await approvedItem.getByText('Approved', { exact: true }).waitFor({ timeout: 30_000 });
+
+    // Dismissing the browser's question changes nothing.
+    const questions: string[] = [];
+    leavePage.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await mine.getByRole('button', { name: `Cancel request ${PENDING}`, exact: true }).click();
+    expect(questions).toEqual([`Cancel your leave for ${PENDING}?`]);
+    expect(await statusOf(pending)).toBe('PENDING');
+
+    leavePage.once('dialog', (dialog) => void dialog.accept());
+    await mine.getByRole('button', { name: `Cancel request ${PENDING}`, exact: true }).click();
+    await expect.poll(() => said(leavePage), { timeout: 30_000 }).toContain(`Cancelled your leave for ${PENDING}.`);
+    // The button went under the focus: the focus stays on the request, which now says Cancelled.
+    expect(await focusedText(leavePage)).toBe(`li: ${PENDING} Cancelled Annual leave`);
+
+    leavePage.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await mine.getByRole('button', { name: `Cancel request ${APPROVED}`, exact: true }).click();
+    await expect.poll(() => said(leavePage), { timeout: 30_000 }).toContain(`Cancelled your leave for ${APPROVED}.`);
+    expect(questions.at(-1)).toBe(`Cancel your leave for ${APPROVED}? It is approved: it comes off the calendar.`);
+    expect(await focusedText(leavePage)).toBe(`li: ${APPROVED} Cancelled Annual leave Reviewed by Maya Pillai`);
+    expect(await approvedItem.getByRole('button').count()).toBe(0);
+    expect(await mine.getByRole('listitem').filter({ hasText: PENDING }).getByRole('button').count()).toBe(0);
+    expect([await statusOf(approved), await statusOf(pending)]).toEqual(['CANCELLED', 'CANCELLED']);
+    await screenshot(leavePage, 'leave-requests-cancelled');
+
+    // The calendar lets the leave go, and Emil's open week shows it gone without a reload.
+    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual([]);
+    await thursday.getByText('Nothing this day').waitFor({ timeout: 60_000 });
+  });
+
+  it('pages Tara’s own requests and Maya’s requests to decide', async () => {
+    const days = Array.from({ length: PAGE_SIZE + 3 }, (_, index) => `2027-06-${String(index + 1).padStart(2, '0')}`);
+    for (const day of days) await requestLeave('tara.teacher', day);
+    const own = await stack.platform.query('tara.teacher', '{ leaveRequests(employeeId: "3") { id } }');
+    const total = own.data.leaveRequests.length;
+    expect(total).toBeGreaterThan(PAGE_SIZE);
+
+    const tara = await open('tara.teacher', '/app/leave');
+    const mine = tara.getByRole('region', { name: 'My requests' });
+    const more = mine.getByRole('button', { name: 'Show more of my requests' });
+    await more.waitFor({ timeout: 30_000 });
+    expect(await mine.getByRole('listitem').count()).toBe(PAGE_SIZE);
+    await more.click();
+    await expect.poll(() => mine.getByRole('listitem').count(), { timeout: 30_000 }).toBe(total);
+    // Reading goes on from the first request of the new page; the button is gone with the last page.
+    expect(await focusedText(tara)).toBe(`li: Fri, Jun 11, 2027 Pending Annual leave Cancel request`);
+    expect(await more.count()).toBe(0);
+    const shown = (await mine.getByRole('listitem').locator('strong').allInnerTexts()).filter((text) => text.includes('Jun'));
+    expect(shown).toHaveLength(days.length);
+    expect(shown.at(-1)).toBe('Sun, Jun 13, 2027');
+
+    // Maya's pending list is longer than a page too: she reads on until it ends.
+    const pending = await stack.platform.query('maya.manager', '{ leaveRequests(status: [PENDING]) { id employee { id } } }');
+    const toDecideTotal = pending.data.leaveRequests.filter((leave: { employee: { id: string } }) => leave.employee.id !== '8').length;
+    const maya = await open('maya.manager', '/app/leave');
+    const toDecide = maya.getByRole('region', { name: 'Requests to decide' });
+    const moreToDecide = toDecide.getByRole('button', { name: 'Show more requests to decide' });
+    await moreToDecide.waitFor({ timeout: 30_000 });
+    expect(await toDecide.getByRole('group').count()).toBe(PAGE_SIZE);
+    await moreToDecide.click();
+    await expect.poll(() => toDecide.getByRole('group').count(), { timeout: 30_000 }).toBeGreaterThan(PAGE_SIZE);
+    expect(await focusedText(maya)).toMatch(/^h3: Tara Iyer: \w{3}, Jun \d+, 2027$/);
+    // Two pages hold them all: the button goes with the last.
+    expect(toDecideTotal).toBeLessThanOrEqual(2 * PAGE_SIZE);
+    await expect.poll(() => toDecide.getByRole('group').count(), { timeout: 30_000 }).toBe(toDecideTotal);
+    expect(await moreToDecide.count()).toBe(0);
+    await toDecide.getByRole('group', { name: 'Tara Iyer: Sun, Jun 13, 2027' }).waitFor();
+  });
+});
