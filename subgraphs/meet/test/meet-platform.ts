@@ -1,6 +1,6 @@
 /** Academy and meet on a fresh database, meet pointed at a LiveKit double; the gateway before them if asked. */
 import { sql } from 'kysely';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { meetCaller } from './meet-client.js';
@@ -34,6 +34,23 @@ export async function startMeetPlatform(env: Record<string, string> = {}, { gate
       await livekit.webhooksSettled();
       await platform.stop();
       await livekit.stop();
+    },
+  };
+}
+
+/**
+ * Registers the file's hooks: meet behind the gateway, started before its tests and stopped after, with
+ * reconciliation off (it would read classes behind a test's back). Read `.platform` inside a test or hook.
+ */
+export function useMeetGateway(): { readonly platform: TestPlatform } {
+  let meet: MeetTestPlatform | undefined;
+  beforeAll(async () => {
+    meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
+  });
+  afterAll(() => meet?.stop());
+  return {
+    get platform() {
+      return meet!.platform;
     },
   };
 }

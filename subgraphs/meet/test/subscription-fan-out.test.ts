@@ -4,29 +4,22 @@
  * still its own: a student not enrolled in the class's course, and a caller
  * of another company, are given nothing of it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
 import { observeQueries } from '../../../platform/database/query-observer.js';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
-import type { TestPlatform } from '../../../test/support/test-platform.js';
-import { startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { useMeetGateway } from './meet-platform.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 
 const [PHYSICS_NEWTON, , CALCULUS] = DEMO_LIVE_CLASSES; // course 101: sam and sita; 102: sam and neil, taught by ravi
 const BHEEM = DEMO_COMPANIES.bheem.id;
 const SUBSCRIBE = 'subscription($courseId: ID) { liveClassStatusChanged(courseId: $courseId) { id status } }';
 
-let meet: MeetTestPlatform;
-let platform: TestPlatform;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
-  ({ platform } = meet);
-});
-afterAll(() => meet?.stop());
+const meet = useMeetGateway();
 
 const publishStarted = (liveClass: { id: string; course: string }) =>
-  publishEvent(platform.db, {
+  publishEvent(meet.platform.db, {
     topic: 'meet.class.started',
     companyId: BHEEM,
     key: liveClass.id,
@@ -36,6 +29,7 @@ const publishStarted = (liveClass: { id: string; course: string }) =>
 
 describe('live-class fan-out', () => {
   it('reads the class once per event for every subscriber, and gives it to those allowed only', { timeout: 120_000 }, async () => {
+    const { platform } = meet;
     const url = wsUrlOf(platform.gateway!.url);
     const allowed = await Promise.all(
       (['admin', 'ravi.teacher', 'sam.student', 'neil.student'] as const).map(async (user) =>

@@ -3,26 +3,20 @@
  * class the caller cannot see is refused with an error when subscribing,
  * instead of an acknowledged stream that stays silent.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
-import type { TestPlatform } from '../../../test/support/test-platform.js';
-import { startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { useMeetGateway } from './meet-platform.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
 
 const CALCULUS = DEMO_LIVE_CLASSES[2]!; // course 102: sam and neil, not sita
 const SUBSCRIBE = 'subscription($courseId: ID, $liveClassId: ID) { liveClassStatusChanged(courseId: $courseId, liveClassId: $liveClassId) { id status } }';
 
-let meet: MeetTestPlatform;
-let platform: TestPlatform;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' }, { gateway: true });
-  ({ platform } = meet);
-});
-afterAll(() => meet?.stop());
+const meet = useMeetGateway();
 
 /** The first thing the subscription yields: an event with errors, or its end. */
 async function firstOutcome(user: string, variables: Record<string, unknown>) {
+  const { platform } = meet;
   const subscription = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor(user), SUBSCRIBE, variables);
   try {
     return await Promise.race([subscription.event(1).then((event: any) => ({ event })), subscription.ended.then((ended) => ({ ended }))]);
@@ -48,6 +42,7 @@ describe('subscription scope', () => {
   });
 
   it('still serves a visible scope, delivering its events', async () => {
+    const { platform } = meet;
     const subscription = subscribeWs(wsUrlOf(platform.gateway!.url), await platform.tokenFor('sam.student'), SUBSCRIBE, { liveClassId: CALCULUS.id });
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 60_000 }).toBe(1);
     await platform.query('ravi.teacher', `mutation { cancelLiveClass(id: "${CALCULUS.id}") { id } }`);
