@@ -165,20 +165,25 @@ describe('probing the subscription way in', () => {
     const client = rawSocket(await platform.tokenFor('sam.student'));
     await client.init();
     await client.acknowledged;
-    for (let id = 1; id <= 10_000; id++) client.socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: OF_PHYSICS } }));
+    const subscribe = (id: number) => client.socket.send(JSON.stringify({ id: String(id), type: 'subscribe', payload: { query: OF_PHYSICS } }));
+    // The first one's upstream subscription before the flood: meet asks academy whether sam may follow the course
+    // (callSubgraph, 5 s), and here academy shares this process with the gateway and the flooding client, so on a
+    // loaded machine that answer waits behind 10,000 messages, past 5 s, and the accepted end with UNAVAILABLE. In
+    // production the flood lands on the gateway's process, not academy's.
+    subscribe(1);
+    await upstream(1);
+    for (let id = 2; id <= 10_000; id++) subscribe(id);
     // Refused past the cap, each with its own error: waited on while they keep coming, however slowly.
     const refused = () => client.messages.filter((message) => message.type === 'error').length;
     await whileAdvancing(refused, (count) => count >= 10_000 - 50);
     const codes = new Set(client.messages.filter((message) => message.type === 'error').map((message) => message.payload[0]?.extensions?.code));
     // The connection's cap, or the caller's rate limit first: a 429's code either way.
     for (const code of codes) expect(['TOO_MANY_SUBSCRIPTIONS', 'RATE_LIMITED']).toContain(code);
-    // All the same operation and caller: one upstream subscription. Should it not come, say whether the accepted
-    // ones were ended (a `next` with errors, `complete`) or never reached the engine (no client subscription).
-    await upstream(1).catch((error: Error) => {
-      const others = client.messages.filter((message) => message.type !== 'error' && message.type !== 'connection_ack');
-      error.message += `; client subscriptions: ${activeClientSubscriptions()}; other messages: ${JSON.stringify(others.slice(0, 5))} (${others.length})`;
-      throw error;
-    });
+    // All the same operation and caller: still the one upstream subscription, and none of the accepted ended by
+    // the flood (a `next` with errors, `complete`).
+    const others = client.messages.filter((message) => message.type !== 'error' && message.type !== 'connection_ack');
+    expect(others, `client subscriptions: ${activeClientSubscriptions()}`).toEqual([]);
+    await upstream(1);
     await gatewayAnswers();
     client.socket.close(1000);
     await upstream(0);
