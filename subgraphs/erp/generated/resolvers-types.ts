@@ -309,7 +309,7 @@ export type Query = {
   employee: Maybe<Employee>;
   invoice: Maybe<Invoice>;
   leaveRequest: Maybe<LeaveRequest>;
-  /** Leave requests the caller may see (employees: their own), by start date. */
+  /** Leave requests the caller may see (employees: their own), by start date; overlapping [from, to) if given (either bound optional). */
   leaveRequests: Array<LeaveRequest>;
   /** leaveRequests a page at a time, in the same order: by start date, then id (see PageInfo). */
   leaveRequestsConnection: LeaveRequestConnection;
@@ -349,8 +349,10 @@ export type QueryLeaveRequestArgs = {
 export type QueryLeaveRequestsArgs = {
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   offset?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<Array<LeaveStatus>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -358,7 +360,9 @@ export type QueryLeaveRequestsConnectionArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  from?: InputMaybe<Scalars['DateTime']['input']>;
   status?: InputMaybe<Array<LeaveStatus>>;
+  to?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 

@@ -31,6 +31,9 @@ export type LeaveDecision = Pick<LeaveRequestModel, 'status' | 'reviewedBy' | 'r
 export interface LeaveRequestWhich {
   statuses?: LeaveStatusName[];
   employeeId?: string;
+  /** Leave overlapping [from, to): ending after `from`, starting before `to`. */
+  from?: Date;
+  to?: Date;
 }
 
 export interface LeaveRequestFilter extends LeaveRequestWhich, Page {}
@@ -52,6 +55,8 @@ export class LeaveRequestRepository {
     let query = this.companyRequests(companyId);
     if (which.statuses?.length) query = query.where('status', 'in', which.statuses);
     if (which.employeeId) query = query.where('employee_id', '=', which.employeeId);
+    if (which.from) query = query.where('end_date', '>', which.from);
+    if (which.to) query = query.where('start_date', '<', which.to);
     return query;
   }
 

@@ -45,8 +45,9 @@ export class LeaveService {
   }
 
   /** Whose requests a list holds: managers name anyone (or no one: all); others only themselves, or nobody (null). */
-  private listed(args: { status?: LeaveStatusName[] | null; employeeId?: string | null }): LeaveRequestWhich | null {
+  private listed(args: { status?: LeaveStatusName[] | null; employeeId?: string | null; from?: Date | null; to?: Date | null }): LeaveRequestWhich | null {
     requireStaff(this.viewer);
+    if (args.from && args.to) endsAfterStart(args.from, args.to, 'to', 'from');
     const requested = args.employeeId ? userId(args.employeeId, 'employeeId') : undefined;
     const self = this.viewer.moodleUserId;
     let employeeId = requested;
@@ -54,7 +55,7 @@ export class LeaveService {
       if (!self || (requested && requested !== self)) return null;
       employeeId = self;
     }
-    return { statuses: args.status ?? undefined, employeeId };
+    return { statuses: args.status ?? undefined, employeeId, from: args.from ?? undefined, to: args.to ?? undefined };
   }
 
   async listLeaveRequests(args: QueryLeaveRequestsArgs): Promise<LeaveRequestModel[]> {

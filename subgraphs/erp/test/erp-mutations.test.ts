@@ -250,13 +250,14 @@ describe('erp mutations publish their domain event in the same transaction', () 
     expect(cancelledEvent.payload).toMatchObject({ previous_status: 'PENDING', employee_id: '3', actor_id: '2' });
   });
 
-  it('pages leave requests with a cursor, in the plain list\u2019s order, ties by id', async () => {
+  it('pages leave requests with a cursor, in the plain list\u2019s order, ties by id, within [from, to)', async () => {
     const request = (username: string, day: string) =>
       call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
         input: { startDate: `${day}T00:00:00Z`, endDate: `${day}T12:00:00Z` },
       });
     // Emil and Tara start leave on the same day: the cursor tells them apart by id.
-    for (const day of ['2032-03-01', '2032-03-02', '2032-03-03']) expect((await request('emil.employee', day)).errors).toBeUndefined();
+    const march: string[] = [];
+    for (const day of ['2032-03-01', '2032-03-02', '2032-03-03']) march.push((await request('emil.employee', day)).data.requestLeave.id);
     expect((await request('tara.teacher', '2032-03-01')).errors).toBeUndefined();
     const paged = async (username: string, filter: string, first: number) => {
       const seen: string[] = [];
@@ -290,6 +291,12 @@ describe('erp mutations publish their domain event in the same transaction', () 
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const tooMany = await call('emil.employee', '{ leaveRequestsConnection(first: 0) { edges { cursor } } }');
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+
+    // from and to keep the leave overlapping [from, to), in lists and pages alike.
+    expect(await listed('emil.employee', 'from: "2032-03-02T00:00:00Z", to: "2032-03-03T00:00:00Z"')).toEqual([march[1]]);
+    expect(await paged('emil.employee', 'from: "2032-03-02T06:00:00Z", to: "2032-03-04T00:00:00Z"', 1)).toEqual([march[1], march[2]]);
+    const backwards = await call('emil.employee', '{ leaveRequests(from: "2032-03-03T00:00:00Z", to: "2032-03-02T00:00:00Z") { id } }');
+    expect(backwards.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('creates and updates a project with project.project.* events', async () => {
