@@ -3,7 +3,7 @@
  * two pending requests of one person apart by their buttons' names; Emil
  * cancels a pending request and an approved one still to come, and the
  * approved one leaves his week; Tara and Maya page through lists longer
- * than a page. Requests are made through the API (as their employees);
+ * than a page, Tara's coming leave first and her past on request. Requests are made through the API (as their employees);
  * what is checked is what the pages show and say. The company's days are
  * Asia/Kolkata's while the browsers read UTC.
  */
@@ -143,10 +143,12 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     await thursday.getByText('Nothing this day').waitFor({ timeout: 60_000 });
   });
 
-  it('pages Tara’s own requests and Maya’s requests to decide', async () => {
+  it('pages Tara’s own requests, the coming ones first, and Maya’s requests to decide', async () => {
+    // Two requests of days gone by (for the readers' clock), then more to come than a page holds.
+    for (const day of ['2026-10-05', '2026-10-06']) await requestLeave('tara.teacher', day);
     const days = Array.from({ length: PAGE_SIZE + 3 }, (_, index) => `2027-06-${String(index + 1).padStart(2, '0')}`);
     for (const day of days) await requestLeave('tara.teacher', day);
-    const own = await stack.platform.query('tara.teacher', '{ leaveRequests(employeeId: "3") { id } }');
+    const own = await stack.platform.query('tara.teacher', 'query($from: DateTime) { leaveRequests(employeeId: "3", from: $from) { id } }', { from: NOW.toISOString() });
     const total = own.data.leaveRequests.length;
     expect(total).toBeGreaterThan(PAGE_SIZE);
 
@@ -155,6 +157,8 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     const more = mine.getByRole('button', { name: 'Show more of my requests' });
     await more.waitFor({ timeout: 30_000 });
     expect(await mine.getByRole('listitem').count()).toBe(PAGE_SIZE);
+    // What is to come leads; October's days are not in the way.
+    expect(await mine.getByRole('listitem').first().locator('strong').innerText()).toBe('Tue, Jun 1, 2027');
     await more.click();
     await expect.poll(() => mine.getByRole('listitem').count(), { timeout: 30_000 }).toBe(total);
     // Reading goes on from the first request of the new page; the button is gone with the last page.
@@ -163,6 +167,12 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     const shown = (await mine.getByRole('listitem').locator('strong').allInnerTexts()).filter((text) => text.includes('Jun'));
     expect(shown).toHaveLength(days.length);
     expect(shown.at(-1)).toBe('Sun, Jun 13, 2027');
+    expect(await mine.getByText('Oct').count()).toBe(0);
+    // The past is a click away, and the focus goes to it.
+    await tara.getByRole('button', { name: 'Show past requests' }).click();
+    const past = tara.getByRole('region', { name: 'Past requests' });
+    await expect.poll(() => past.getByRole('listitem').locator('strong').allInnerTexts(), { timeout: 30_000 }).toEqual(['Mon, Oct 5, 2026', 'Tue, Oct 6, 2026']);
+    expect(await focusedText(tara)).toBe('h2: Past requests');
 
     // Maya's pending list is longer than a page too: she reads on until it ends.
     const pending = await stack.platform.query('maya.manager', '{ leaveRequests(status: [PENDING]) { id employee { id } } }');

@@ -51,7 +51,7 @@ type Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -94,7 +94,7 @@ const documents: Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.MyLeaveDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -248,7 +248,7 @@ export function graphql(source: "\n  fragment CourseCardFields on Course {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyLeave($me: ID!, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
+export function graphql(source: "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

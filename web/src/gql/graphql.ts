@@ -350,6 +350,8 @@ export type CourseCardFieldsFragment = { id: string, fullname: string, shortname
 
 export type MyLeaveQueryVariables = Exact<{
   me: string | number;
+  from?: string | null | undefined;
+  to?: string | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
@@ -1051,9 +1053,15 @@ export const CoursesDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
 export const MyLeaveDocument = new TypedDocumentString(`
-    query MyLeave($me: ID!, $first: Int!, $after: String) {
+    query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {
   companyTimeZone
-  leaveRequestsConnection(employeeId: $me, first: $first, after: $after) {
+  leaveRequestsConnection(
+    employeeId: $me
+    from: $from
+    to: $to
+    first: $first
+    after: $after
+  ) {
     edges {
       node {
         ...LeaveRequestFields
