@@ -6,6 +6,8 @@
 FROM node:22.21.1-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# npm ci applies patches/ to the installed packages (patch-package, package.json's postinstall).
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY platform ./platform
@@ -19,6 +21,7 @@ FROM node:22.21.1-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0
 COPY package.json package-lock.json ./
+COPY patches ./patches
 # Optional dependencies are left out: the embedded PostgreSQL binaries (npm start only)
 # are the largest of them.
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund && npm cache clean --force

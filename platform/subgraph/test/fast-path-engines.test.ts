@@ -36,6 +36,8 @@ const typeDefs = parse(`
     tags: [String!]
     mustFail: String!
     mayFail: String
+    note: String
+    code: String!
     rooms: [Room!]!
   }
   type Room implements Node @key(fields: "id") { id: ID! title: String }
@@ -46,6 +48,9 @@ const course = (id: string) => ({
   name: id === 'nullname' ? null : `Course ${id}`,
   start: new Date(Date.UTC(2026, 11, 5, 10, Number(id.length))),
   tags: ['a', id],
+  // Leaves with no resolver holding an Error: checked inline by the compiled query (patches/graphql-jit+0.8.9.patch).
+  note: id === 'c1' ? new Error(`no note for ${id}`) : null,
+  code: id === 'c2' ? new Error(`no code for ${id}`) : `code-${id}`,
   rooms: [{ id: `r-${id}`, title: null }],
 });
 const resolvers = {
@@ -147,6 +152,9 @@ describe('subgraph fast path engines', () => {
     expect(await both('{ failing }')).toMatchObject({ body: { data: null } });
     expect(await both('{ strictCourses { id name } }')).toMatchObject({ body: { data: null } });
     expect((await both('{ courses { id badStart start } }'))!.body.errors[0].path).toEqual(['courses', 0, 'badStart']);
+    const errorLeaves = await both('{ courses { id note } search { ... on Course { code } } }');
+    expect(errorLeaves!.body.errors.map((error: { message: string }) => error.message)).toEqual(['no note for c1']);
+    expect((await both('{ courses { code } }'))!.body).toMatchObject({ data: null, errors: [{ message: 'no code for c2', path: ['courses', 1, 'code'] }] });
   });
 
   it('answer @skip, aliases, fragments, JSON, a mutation and __typename alike', async () => {
