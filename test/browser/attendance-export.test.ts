@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_ENDED_LIVE_CLASS } from '../../platform/demo/demo-ids.js';
+import { said } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
 const stack = useWebClientStack();
@@ -16,11 +17,6 @@ const DESKTOP = { viewport: { width: 1280, height: 900 } };
 const BUTTON = 'Download attendance (CSV) of Physics 101: Mechanics';
 
 const focusedName = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim());
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
 
 describe("a course's attendance export", { timeout: 180_000 }, () => {
   it('downloads the CSV with the keyboard: each student’s time in each class, the focus kept on the button', async () => {

@@ -1,7 +1,8 @@
 /**
  * Debian's Chromium driven by playwright-core, as CI has it (.ci/run installs
  * the `chromium` package). Every page records console errors and uncaught
- * exceptions, so that a test can assert a page ran cleanly.
+ * exceptions, so that a test can assert a page ran cleanly. `said` and
+ * `focusedText` read a page as a screen reader user hears it.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -44,3 +45,14 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** What the page's polite log region has said (App.vue's announcer), '' before it exists. */
+export const said = (page: Page): Promise<string> =>
+  page
+    .getByRole('log')
+    .innerText()
+    .catch(() => '');
+
+/** The focused element, as "tag: its text" with white space folded. */
+export const focusedText = (page: Page): Promise<string> =>
+  page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}: ${(document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim()}`);

@@ -10,7 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot } from './browser-session.js';
+import { focusedText, said, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
 // The calendar mirrors other domains' records (approved leave) only when asked to under tests.
@@ -22,14 +22,6 @@ const stamp = Date.now();
 const wedding = `Sister's wedding ${stamp}`;
 const THU_FRI = 'Thu, Nov 19, 2026 – Fri, Nov 20, 2026';
 const MONDAY = 'Mon, Nov 23, 2026';
-
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
-const focusedText = (page: Page) =>
-  page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}: ${(document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim()}`);
 
 /** Emil's leave in the calendar in the weeks of the requests, as the API gives it. */
 async function leaveInCalendar(): Promise<unknown[]> {

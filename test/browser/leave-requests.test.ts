@@ -9,7 +9,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { screenshot } from './browser-session.js';
+import { focusedText, said, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
 // The calendar mirrors approved leave only when asked to under tests.
@@ -19,14 +19,6 @@ const READER = { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', loca
 // every request below is still to come for them.
 const NOW = new Date('2026-11-17T12:00:00Z');
 const PAGE_SIZE = 10; // web/src/app/paged-list.ts
-
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
-const focusedText = (page: Page) =>
-  page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}: ${(document.activeElement as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim()}`);
 
 /** Midnight starting a day (YYYY-MM-DD) in the company's zone. */
 const midnight = (day: string) => new Date(`${day}T00:00:00+05:30`).toISOString();

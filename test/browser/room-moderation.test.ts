@@ -7,6 +7,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { said } from './browser-session.js';
 import { serveLiveKitRoom } from './livekit-signal.js';
 import { useWebClientStack } from './web-client-stack.js';
 
@@ -37,11 +38,6 @@ const focused = (page: Page) =>
   page.evaluate(
     () => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('data-identity') ?? document.activeElement?.textContent?.trim() ?? ''}`,
   );
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
 
 /** A signed-in page of course 101 whose LiveKit room connects; in the room of class `id` once it returns. */
 async function inRoom(username: string, id: string): Promise<Page> {

@@ -8,6 +8,7 @@
  */
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { said } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
 const stack = useWebClientStack();
@@ -30,11 +31,6 @@ const focused = (page: Page) =>
   });
 
 /** What the page's log region has said (the latest few lines). */
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
 
 /** Presses Enter on a control, as a keyboard user does. */
 async function press(page: Page, locator: ReturnType<Page['locator']>) {

@@ -8,7 +8,7 @@
  */
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { screenshot } from './browser-session.js';
+import { said, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
 const stack = useWebClientStack();
@@ -51,11 +51,6 @@ beforeAll(async () => {
 
 const day = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
 const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('aria-label') ?? ''}`);
-const said = (page: Page) =>
-  page
-    .getByRole('log')
-    .innerText()
-    .catch(() => '');
 
 async function weekOf(username: string, allowed?: (text: string) => boolean): Promise<Page> {
   const context = await stack.newContext(READER, allowed);
