@@ -13,6 +13,7 @@
  * have waited unsent for GATEWAY_SSE_STALL_TIMEOUT_MS. Checked here with
  * real SSE clients over loopback.
  */
+import diagnostics from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import { sql } from 'kysely';
@@ -22,7 +23,9 @@ import { publishEvent } from '../../platform/events/publish-event.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
 import { TOO_SLOW_ERROR_CODE } from '../subscriptions/close-codes.js';
+import { FAN_OUT_TIMINGS_CHANNEL } from '../subscriptions/fan-out-timings.js';
 import { activeClientSubscriptions } from '../subscriptions/start-subscriptions.js';
+import { whileAdvancing } from '../../test/support/while-advancing.js';
 import { rawSseSubscriber, subscribeWs } from './subscriptions-support.js';
 
 const OF_PHYSICS = 'subscription { liveClassStatusChanged(courseId: "101") { id status } }';
@@ -111,17 +114,31 @@ describe('a peer that vanishes without a close', () => {
   });
 });
 
-/** The kernel's keep-alive timer of a loopback TCP socket (/proc/net/tcp): whether it runs, and the seconds left on it. */
-function keepAliveTimer(localPort: number, remotePort: number): { running: boolean; seconds: number } | undefined {
+/** The /proc/net/tcp fields of a loopback TCP socket: [slot, local, remote, state, tx_queue:rx_queue, timer, ...]. */
+function tcpFields(localPort: number, remotePort: number): string[] | undefined {
   const hex = (port: number) => `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
   for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
-    const [, local, remote, , , timer] = line.trim().split(/\s+/);
-    if (!local?.endsWith(hex(localPort)) || !remote?.endsWith(hex(remotePort))) continue;
-    const [kind, ticks] = timer!.split(':');
-    // Kind 2 is the keep-alive timer; what is left is in clock ticks (USER_HZ, 100 a second).
-    return { running: kind === '02', seconds: Number.parseInt(ticks!, 16) / 100 };
+    const fields = line.trim().split(/\s+/);
+    if (fields[1]?.endsWith(hex(localPort)) && fields[2]?.endsWith(hex(remotePort))) return fields;
   }
   return undefined;
+}
+
+/** The kernel's keep-alive timer of a loopback TCP socket: whether it runs, and the seconds left on it. */
+function keepAliveTimer(localPort: number, remotePort: number): { running: boolean; seconds: number } | undefined {
+  const timer = tcpFields(localPort, remotePort)?.[5];
+  if (!timer) return undefined;
+  const [kind, ticks] = timer.split(':');
+  // Kind 2 is the keep-alive timer; what is left is in clock ticks (USER_HZ, 100 a second).
+  return { running: kind === '02', seconds: Number.parseInt(ticks!, 16) / 100 };
+}
+
+/** Bytes a loopback TCP socket's kernel buffers hold: sent and not yet acknowledged (tx), received and not yet read (rx). */
+function tcpQueues(localPort: number, remotePort: number): { tx: number; rx: number } | undefined {
+  const queues = tcpFields(localPort, remotePort)?.[4];
+  if (!queues) return undefined;
+  const [tx, rx] = queues.split(':').map((hex) => Number.parseInt(hex, 16));
+  return { tx: tx!, rx: rx! };
 }
 
 /** How many bytes a loopback connection whose reader reads nothing takes in before the writer must hold them: its kernel buffers. */
@@ -194,6 +211,10 @@ describe('SSE keep-alive and stall cut', () => {
     await client.open;
     await expect.poll(() => activeSubscriptions('meet'), { timeout: 30_000, interval: 20 }).toBe(1);
     client.pause();
+    // Events the gateway has written to its clients (fan-out-timings.ts), followed below rather than timed.
+    let written = 0;
+    const onWritten = () => void written++;
+    diagnostics.subscribe(FAN_OUT_TIMINGS_CHANNEL, onWritten);
     const publishedAt = performance.now();
     await db.transaction().execute(async (trx) => {
       for (let index = 0; index < count; index++) {
@@ -206,8 +227,21 @@ describe('SSE keep-alive and stall cut', () => {
         });
       }
     });
-    // The stall timeout and a ping interval by the settings; 15 s of slack for a loaded machine.
-    await expect.poll(() => activeSubscriptions('meet'), { timeout: SSE_STALL_MS + SSE_PING_MS + 15_000, interval: 20 }).toBe(0);
+    // Delivering the events (meet reads the class, the gateway completes and writes each) takes as long as the
+    // machine makes it: waited on while they come. After the last, the stall timeout and a ping interval by the
+    // settings, with 15 s of slack for a loaded machine. Should the cut not come, say where the bytes are.
+    const gatewayPort = Number(new URL(sseUrl()).port);
+    await whileAdvancing(
+      () => written,
+      () => activeSubscriptions('meet') === 0,
+      { stallMs: SSE_STALL_MS + SSE_PING_MS + 15_000 },
+    )
+      .catch((error: Error) => {
+        const kernel = { gateway: tcpQueues(gatewayPort, client.localPort()), client: tcpQueues(client.localPort(), gatewayPort) };
+        error.message += `; events written ${written} of ${count} (${eventBytes} bytes each); kernel queues ${JSON.stringify(kernel)}`;
+        throw error;
+      })
+      .finally(() => diagnostics.unsubscribe(FAN_OUT_TIMINGS_CHANNEL, onWritten));
     // Never before the stall timeout: the stall is counted from the first bytes the gateway had to hold.
     expect(performance.now() - publishedAt).toBeGreaterThanOrEqual(SSE_STALL_MS);
     expect(activeClientSubscriptions()).toBe(0);
