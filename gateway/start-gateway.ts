@@ -10,6 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { createUserTokenVerifier } from '../platform/auth/user-token.js';
+import { loadPolicyGrants } from './planning/policy-grants.js';
 import { SUBGRAPH_NAMES, type PlatformConfig } from '../platform/config.js';
 import { createKysely } from '../platform/database/connection.js';
 import { clientIp, trustedProxies } from '../platform/http/client-ip.js';
@@ -100,7 +101,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const rateLimiter = createRateLimiter(config, databaseUrl, log);
   const safelist = settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined;
   if (safelist) log.info({ operations: safelist.size }, 'safelist mode: only persisted operations run');
-  const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth));
+  const grantPolicies = settings.policiesFile ? loadPolicyGrants(settings.policiesFile) : undefined;
+  const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth, grantPolicies));
   const quota = new SubscriptionQuota(settings.maxSubscriptionsPerConnection, settings.maxSubscriptionsPerUser);
   const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous, subscriptionSteps: [quota.step] });
   const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane, formatErrors: gateway.formatErrors });

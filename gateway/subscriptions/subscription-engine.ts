@@ -141,8 +141,17 @@ export class SubscriptionEngine {
 
     const variables = request.variables ?? {};
     // Per supergraph: a client arriving after a reload does not join a subscription planned on the one before.
-    // Its scopes and anonymity too: callers sharing one upstream subscription share its plan (authorization-variants.ts).
-    const key = JSON.stringify([this.generation!.id, request.operationName ?? null, request.query, variables, claimsFromViewer(viewer), viewer.scopes, viewer.anonymous]);
+    // Its scopes, policies and anonymity too: callers sharing one upstream subscription share its plan (authorization-variants.ts).
+    const key = JSON.stringify([
+      this.generation!.id,
+      request.operationName ?? null,
+      request.query,
+      variables,
+      claimsFromViewer(viewer),
+      viewer.scopes,
+      viewer.policies,
+      viewer.anonymous,
+    ]);
     let shared = this.shared.get(key);
     if (!shared) {
       const requestId = `subscription:${randomUUID()}`;

@@ -22,7 +22,7 @@ export interface LoadedSupergraph {
   supergraphGraphQLSchema: GraphQLSchema;
   /** Each subgraph's name and the URL its join__Graph value gives (possibly empty). */
   subgraphs: readonly { name: string; url: string }[];
-  /** Its @authenticated and @requiresScopes; undefined when it links neither. */
+  /** Its @authenticated, @requiresScopes and @policy; undefined when it links none. */
   authorization?: AuthorizationRules;
 }
 
@@ -35,15 +35,15 @@ export class SupergraphError extends graphqlRuntime.GraphQLError {
 
 /**
  * The features a supergraph may use `for: SECURITY` or `EXECUTION`: Apollo's defaults, @context/@fromContext
- * (the executor runs their context rewrites), @authenticated and @requiresScopes (enforced before planning:
- * planning/authorization-filter.ts). @policy stays refused: serving it without enforcing it would answer what it
- * forbids, and its policies mean what a coprocessor of Apollo Router decides, which the gateway has no part of.
+ * (the executor runs their context rewrites), @authenticated, @requiresScopes and @policy (enforced before
+ * planning: planning/authorization-filter.ts; policies granted from token claims by GATEWAY_POLICIES_FILE).
  */
 const SUPPORTED_FEATURES = new Set([
   ...DEFAULT_SUPPORTED_SUPERGRAPH_FEATURES,
   'https://specs.apollo.dev/context/v0.1',
   'https://specs.apollo.dev/authenticated/v0.1',
   'https://specs.apollo.dev/requiresScopes/v0.1',
+  'https://specs.apollo.dev/policy/v0.1',
 ]);
 
 /** One-byte copies of the names of the supergraph loading now, held until its schemas hold them (one-byte-names.ts). */

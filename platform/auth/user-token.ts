@@ -34,7 +34,8 @@ function scopesOf(claim: unknown): readonly string[] | undefined {
 
 export type UserTokenVerifier = (token: string) => Promise<Viewer>;
 
-export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
+/** `grantPolicies`: the @policy policies a verified token's claims are granted (the gateway's GATEWAY_POLICIES_FILE). */
+export function createUserTokenVerifier(auth: AuthConfig, grantPolicies?: (claims: Readonly<Record<string, unknown>>) => readonly string[]): UserTokenVerifier {
   const options = { issuer: auth.issuer, audience: auth.audience };
   let verify: (token: string) => ReturnType<typeof jwtVerify>;
   if (auth.mode === 'jwks') {
@@ -59,7 +60,8 @@ export function createUserTokenVerifier(auth: AuthConfig): UserTokenVerifier {
     if (!isUuid(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
     if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) throw unauthenticated('Token claim moodle_user_id is not a Moodle user id');
     const scopes = scopesOf(payload[auth.scopeClaim]);
-    return scopes ? { ...viewer, scopes } : viewer;
+    const policies = grantPolicies?.(payload);
+    return { ...viewer, ...(scopes && { scopes }), ...(policies && policies.length > 0 && { policies }) };
   };
 }
 

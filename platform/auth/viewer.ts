@@ -15,6 +15,8 @@ export interface Viewer {
   moodleUserId?: string;
   /** Scopes the token grants (its scope claim, AUTH_SCOPE_CLAIM): @requiresScopes at the gateway. Not forwarded. */
   scopes?: readonly string[];
+  /** Policies granted from the token's claims (GATEWAY_POLICIES_FILE): @policy at the gateway. Not forwarded. */
+  policies?: readonly string[];
   /** No verified identity: the gateway's anonymous caller (GATEWAY_ANONYMOUS). @authenticated fields are removed for it. */
   anonymous?: true;
 }

@@ -46,6 +46,8 @@ export interface GatewayConfig {
   corsOrigins: string[];
   /** Persisted-operation manifest; when set, only its operations run (GATEWAY_SAFELIST_FILE). */
   safelistFile?: string;
+  /** @policy policies granted from token claims, JSON of policy name -> { claim: value or [values] } (GATEWAY_POLICIES_FILE; unset: none granted). */
+  policiesFile?: string;
   /** Per subgraph call, headers to body (GATEWAY_SUBGRAPH_TIMEOUT_MS, default 10000). */
   subgraphTimeoutMs: number;
   /** Keep-alive sockets per subgraph (GATEWAY_SUBGRAPH_CONNECTIONS, default 64). */
@@ -155,6 +157,7 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
       .map((origin) => origin.trim().replace(/\/$/, ''))
       .filter(Boolean),
     safelistFile: env.GATEWAY_SAFELIST_FILE || undefined,
+    policiesFile: env.GATEWAY_POLICIES_FILE || undefined,
     subgraphTimeoutMs: int(env, 'GATEWAY_SUBGRAPH_TIMEOUT_MS', 10_000),
     subgraphConnections: int(env, 'GATEWAY_SUBGRAPH_CONNECTIONS', 64),
     concurrentPlans: int(env, 'GATEWAY_CONCURRENT_PLANS', 16),

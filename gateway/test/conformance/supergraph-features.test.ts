@@ -1,8 +1,7 @@
 /**
  * Federation features this gateway does not execute, and what it does with
- * a supergraph using them: @policy makes it refuse the supergraph (serving
- * it unenforced would answer what it forbids; @authenticated and
- * @requiresScopes are enforced: authorization.test.ts); a progressive
+ * a supergraph using them (@authenticated, @requiresScopes and @policy are
+ * served and enforced: authorization.test.ts, authorization-policies.test.ts); a progressive
  * @override (`label: "percent(N)"`) is served with
  * every label off: the field stays with the subgraph it is overridden from.
  * A subscription whose plan needs @fromContext is refused: its events run
@@ -21,14 +20,10 @@ const supergraphOf = (...subgraphs: { name: string; typeDefs: string }[]) =>
   composeSupergraph(subgraphs.map((subgraph) => ({ ...subgraph, url: `http://${subgraph.name}.invalid/graphql` })));
 
 describe('supergraph features the gateway does not execute', () => {
-  it('@policy: the supergraph is refused with SUPERGRAPH_INVALID', () => {
-    const sdl = supergraphOf({ name: 'staff', typeDefs: `${link('key', 'policy')} type Query { salary: Int @policy(policies: [["hr"]]) name: String }` });
-    expect(() => loadSupergraph(sdl)).toThrow(expect.objectContaining({ extensions: { code: 'SUPERGRAPH_INVALID' }, message: expect.stringContaining('policy') }));
-  });
-
   for (const [directive, applied] of [
     ['authenticated', '@authenticated'],
     ['requiresScopes', '@requiresScopes(scopes: [["read:salary"]])'],
+    ['policy', '@policy(policies: [["hr"]])'],
   ] as const) {
     it(`@${directive}: the supergraph is served, with rules to enforce`, () => {
       const sdl = supergraphOf({ name: 'staff', typeDefs: `${link('key', directive)} type Query { salary: Int ${applied} name: String }` });
