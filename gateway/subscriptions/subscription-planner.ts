@@ -6,7 +6,7 @@
  * plans cached by text. Events run on @apollo/gateway's executor
  * (execute-event.ts), which ignores @fromContext's context rewrites: plans
  * with them are refused rather than answered without their arguments. What
- * the caller may not ask (@authenticated, @requiresScopes) is removed before
+ * the caller may not ask (@authenticated, @requiresScopes, @policy) is removed before
  * planning, as for queries (planning/authorization-filter.ts): its fields
  * answer null in every event, each event with the errors saying why.
  */
