@@ -5,12 +5,16 @@
  * through the operation (aliases included). Built once per part and per
  * combination of @skip/@include values, on first use. The planner prints
  * the fields planning aliased (client-argument-aliases.ts) under our alias:
- * they are read there and answered under the client's response name.
+ * they are read there and answered under the client's response name. Fields
+ * the authorization filter removed are put back in the part they were asked
+ * in, to answer null there (removed-fields.ts).
  */
 import type { FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { conditionsKey, type Conditions } from './conditions.js';
+import type { RemovedField } from '../planning/authorization-filter.js';
 import type { DeferShapes } from './incremental.js';
+import { removedIn, removedSelections } from './removed-fields.js';
 import { SelectionShape } from './response-shape.js';
 
 const { parse, getNamedType, isCompositeType, isObjectType, isInterfaceType, Kind, visit } = graphqlRuntime;
@@ -84,17 +88,20 @@ export function deferShapes(
   operation: OperationDefinitionNode,
   fragments: Record<string, FragmentDefinitionNode>,
   clientNames?: ReadonlyMap<string, string>,
+  removed?: readonly RemovedField[],
 ): (conditions: Conditions | undefined) => DeferShapes {
   const shapes = new Map<string, SelectionShape>();
-  return (conditions) => (subselection, queryPath) => {
-    const key = `${conditions ? conditionsKey(conditions) : ''}\n${queryPath.join('\n')}\n${subselection}`;
+  return (conditions) => (subselection, queryPath, deferred) => {
+    const part = deferred ? `deferred ${deferred.label ?? ''}` : 'primary';
+    const key = `${conditions ? conditionsKey(conditions) : ''}\n${part}\n${queryPath.join('\n')}\n${subselection}`;
     let shape = shapes.get(key);
     if (!shape) {
       const document = parse(`query ${subselection}`, { noLocation: true });
       const printed = (document.definitions[0] as OperationDefinitionNode).selectionSet;
       const { selectionSet, readFrom } = clientNames ? clientNamed(printed, clientNames) : { selectionSet: printed, readFrom: undefined };
       const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
-      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet], { schema, fragments, conditions, readFrom });
+      const asked = removed ? removedSelections(removedIn(removed, deferred && { queryPath, label: deferred.label }, clientNames)) : [];
+      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet, ...asked], { schema, fragments, conditions, readFrom });
       shapes.set(key, shape);
     }
     return shape;

@@ -39,8 +39,8 @@ export interface IncrementalDelivery {
   rest?: AsyncIterable<SubsequentPayload>;
 }
 
-/** The shape of a selection (a Defer's `subselection`) of the objects at `queryPath`. */
-export type DeferShapes = (subselection: string, queryPath: readonly string[]) => SelectionShape;
+/** The shape of a selection (a Defer's `subselection`) of the objects at `queryPath`; `deferred` names a deferred part, none the primary. */
+export type DeferShapes = (subselection: string, queryPath: readonly string[], deferred?: { label?: string }) => SelectionShape;
 
 /** The Defer node the plan starts with (through Conditions, as the request's variables decide them), if any. */
 export function rootDefer(node: CompiledNode, conditions: Conditions | undefined): CompiledDefer | undefined {
@@ -117,6 +117,8 @@ export interface DeferredRun {
   run: PlanRun;
   shapes: DeferShapes;
   isOfType: (typename: unknown, condition: string) => boolean;
+  /** The errors of fields the authorization filter removed from a deferred part (removed-fields.ts). */
+  unauthorized?: (queryPath: readonly string[], label: string | undefined) => readonly GraphQLError[];
 }
 
 /**
@@ -133,11 +135,11 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
 
   const runPart = async (part: CompiledDeferred): Promise<void> => {
     // A part's own errors go with its payload; the data it fetches merges into the one response.
-    const run: PlanRun = { ...context.run, errors: [] };
+    const run: PlanRun = { ...context.run, errors: [...(context.unauthorized?.(part.queryPath, part.label) ?? [])] };
     const nested = part.node?.kind === 'Defer' ? part.node : undefined;
     const node = nested ? nested.primary.node : part.node;
     if (node) await executePlan(node, run);
-    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath);
+    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath, { label: part.label });
     const items = objectsAt(run.data, part.queryPath, context.isOfType, run.clientNames).map(({ object, path }): IncrementalItem => {
       const shaped = shapeObject(object, shape, path);
       return { data: shaped.data, path, ...(part.label !== undefined && { label: part.label }) };

@@ -13,12 +13,13 @@ import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-ru
 import { gatewayMetrics } from '../gateway-metrics.js';
 import { Cancellation } from '../cancellation.js';
 import type { OperationPlanner, PlannedOperation } from '../planning/operation-planner.js';
-import { filterOperation, requirementsOf, type FilteredOperation } from '../planning/authorization-filter.js';
+import { filterOperation, requirementsOf, type FilteredOperation, type RemovedField } from '../planning/authorization-filter.js';
 import { callerOf, type AuthorizationRules } from '../planning/authorization-rules.js';
 import { AuthorizedVariants } from '../planning/authorization-variants.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { deferShapes } from './defer-shapes.js';
+import { removedIn } from './removed-fields.js';
 import { rootDefer, runDeferredParts, whenDelivered, type DeferShapes, type SubsequentPayload } from './incremental.js';
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
@@ -61,7 +62,7 @@ export interface PlanExecutorOptions {
   admission?: OperationAdmission;
   /** Entity fetches of one operation text in parallel branches sent as one request (merge-entity-fetches.ts). Default true. */
   mergeEntityFetches?: boolean;
-  /** The supergraph's @authenticated and @requiresScopes: what a caller may not ask is removed before planning. */
+  /** The supergraph's @authenticated, @requiresScopes and @policy: what a caller may not ask is removed before planning. */
   authorization?: AuthorizationRules;
 }
 
@@ -95,6 +96,14 @@ export interface PreparedOperation {
   authorized?: AuthorizedVariants<Compiled>;
   /** A variant of `authorized`: an error per field removed, in every answer. */
   unauthorized?: readonly GraphQLError[];
+  /** A variant of `authorized`: the fields removed, for the parts of an incremental answer (removed-fields.ts). */
+  removed?: readonly RemovedField[];
+}
+
+/** The errors of an incremental answer's primary part: all but those of fields removed from deferred parts. */
+function primaryErrors(errors: readonly GraphQLError[], removed: readonly RemovedField[]): readonly GraphQLError[] {
+  const deferred = new Set(removed.filter((field) => field.deferred !== undefined).map(({ error }) => error));
+  return errors.filter((error) => !deferred.has(error));
 }
 
 /** Not run: an answer known in advance (planning failed, or what this executor does not run: `unsupported`, counted). */
@@ -234,18 +243,20 @@ export class PlanExecutor {
       conditions = compiled.conditional.values(values);
       shape = compiled.conditional.shape(conditions);
     }
+    // @defer for a client that reads incremental delivery: the primary part now, the rest streamed (incremental.ts).
+    const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
+    const defer = delivery ? rootDefer(compiled.plan, conditions) : undefined;
+    // Incremental: the errors of fields removed from deferred parts go with those parts.
+    const unauthorized = defer && compiled.removed ? primaryErrors(compiled.unauthorized!, compiled.removed) : compiled.unauthorized;
     const run: PlanRun = {
       variables: values,
       conditions,
-      errors: compiled.unauthorized ? [...compiled.unauthorized] : ([] as GraphQLError[]),
+      errors: unauthorized ? [...unauthorized] : ([] as GraphQLError[]),
       data: {},
       send: (fetch, fetchVariables, read) => this.options.send(fetch, fetchVariables, context, read),
       splice: splice && compiled.passThrough.size > 0 ? { shape, fields: compiled.passThrough } : undefined,
       clientNames: compiled.clientNames,
     };
-    // @defer for a client that reads incremental delivery: the primary part now, the rest streamed (incremental.ts).
-    const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
-    const defer = delivery ? rootDefer(compiled.plan, conditions) : undefined;
     const plan = defer ? defer.primary.node : compiled.plan;
     if (defer) shape = compiled.deferShapes!(conditions)(defer.primary.subselection ?? '{}', []);
     if (compiled.introspection) {
@@ -257,7 +268,7 @@ export class PlanExecutor {
     }
     // The answer may share the merged data's objects, unless deferred parts will still merge into them.
     const shaped = shapeResponse(run.data, shape, defer === undefined);
-    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled.deferShapes!(conditions), compiled.schema);
+    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled, conditions);
     const result: SplicedResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     if (shaped.spliced) result.spliced = shaped.spliced;
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
@@ -269,7 +280,14 @@ export class PlanExecutor {
    * Starts the deferred parts of an operation whose primary part is answered; counted in flight until they are
    * done. Their fetches are cancelled when the transport stops reading before the last part (too large a part).
    */
-  private streamDeferred(defer: CompiledDefer, primary: PlanRun, context: GatewayContext, shapes: DeferShapes, schema: GraphQLSchema): AsyncIterable<SubsequentPayload> {
+  private streamDeferred(
+    defer: CompiledDefer,
+    primary: PlanRun,
+    context: GatewayContext,
+    compiled: PreparedOperation,
+    conditions: Conditions | undefined,
+  ): AsyncIterable<SubsequentPayload> {
+    const { schema, removed, clientNames } = compiled;
     this.inFlight++;
     // Aborted with the request, or alone when the transport stops reading before the last part.
     const stop = new Cancellation(context.signal);
@@ -281,7 +299,8 @@ export class PlanExecutor {
       const runtime = typeof typename === 'string' ? schema.getType(typename) : undefined;
       return type !== undefined && isAbstractType(type) && runtime !== undefined && isObjectType(runtime) && schema.isSubType(type, runtime);
     };
-    const { rest, done } = runDeferredParts(defer, { run, shapes, isOfType });
+    const unauthorized = removed && ((queryPath: readonly string[], label: string | undefined) => removedIn(removed, { queryPath, label }, clientNames).map(({ error }) => error));
+    const { rest, done } = runDeferredParts(defer, { run, shapes: compiled.deferShapes!(conditions), isOfType, unauthorized });
     done.catch((error: unknown) => run.errors.push(error as GraphQLError)).finally(this.settled);
     return whenDelivered(rest, undefined, (early) => {
       if (early) stop.abort(Object.assign(new Error('the answer was ended before its deferred parts'), { code: 'REQUEST_CANCELLED' }));
@@ -383,7 +402,7 @@ export class PlanExecutor {
       variableDefinitions: operation.variableDefinitions,
       stringVariables: stringVariables(schema, operation.variableDefinitions),
       multiFetch: fetchCount(merged) > 1,
-      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names) : undefined,
+      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names, cut?.removed) : undefined,
       passThrough: passThroughFields(merged),
       clientNames: names,
       authorized:
@@ -396,6 +415,7 @@ export class PlanExecutor {
             })
           : undefined,
       unauthorized: cut?.errors,
+      removed: cut?.removed,
     };
   }
 }

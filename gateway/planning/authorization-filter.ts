@@ -6,8 +6,11 @@
  * UNAUTHORIZED_FIELD_OR_TYPE error at its path, list items written `@` (the
  * path is the operation's, not an answer's). The executor shapes the answer
  * from the original operation, so a removed field answers null (null
- * propagating as GraphQL does). The same walk lists the requirements an
- * operation meets, so that a plan is cached per set of requirements failed.
+ * propagating as GraphQL does); each removed field is kept with the fields
+ * above it and the @defer fragment it lies in, so that an incremental
+ * answer nulls it in its own part (execution/removed-fields.ts). The same
+ * walk lists the requirements an operation meets, so that a plan is cached
+ * per set of requirements failed.
  */
 import type {
   DocumentNode,
@@ -34,9 +37,42 @@ export interface FilteredOperation {
   errors: readonly GraphQLError[];
   /** Each field of `document` to the field of the original operation it was rebuilt from. */
   origins: ReadonlyMap<FieldNode, FieldNode>;
+  /** The fields removed (not the fragments), each with its error. */
+  removed: readonly RemovedField[];
+}
+
+/** A field of the original operation asked on type `parentType`. */
+export interface AskedField {
+  field: FieldNode;
+  parentType: string;
+}
+
+/** A field removed: its error, the fields from the root down to it, and the innermost @defer fragment it lies in. */
+export interface RemovedField {
+  error: GraphQLError;
+  chain: readonly AskedField[];
+  /** That fragment: how many fields of `chain` are above it, and its label. */
+  deferred?: { depth: number; label?: string };
 }
 
 type Path = readonly string[];
+
+/** Where a walk is: the fields above, and the innermost @defer fragment. */
+interface Place {
+  chain: readonly AskedField[];
+  deferred?: RemovedField['deferred'];
+}
+
+/** The @defer of a fragment, unless `if: false`: its label. */
+function deferOf(selection: SelectionNode): { label?: string } | undefined {
+  const defer = selection.directives?.find((directive) => directive.name.value === 'defer');
+  if (!defer) return undefined;
+  const argument = (name: string) => defer.arguments?.find((candidate) => candidate.name.value === name)?.value;
+  const condition = argument('if');
+  if (condition?.kind === Kind.BOOLEAN && !condition.value) return undefined;
+  const label = argument('label');
+  return label?.kind === Kind.STRING ? { label: label.value } : {};
+}
 
 function listDepth(type: GraphQLOutputType): number {
   let depth = 0;
@@ -46,7 +82,8 @@ function listDepth(type: GraphQLOutputType): number {
 
 /** One walk of an operation; `refuse` is asked of every requirement met and says whether it is failed. */
 class Cut {
-  readonly paths = new Map<string, Path>();
+  /** Each removal by its path, with the field removed when it is one. */
+  readonly paths = new Map<string, { path: Path; removed?: Place }>();
   readonly origins = new Map<FieldNode, FieldNode>();
 
   constructor(
@@ -56,18 +93,19 @@ class Cut {
     private readonly refuse: (requirement: Requirement) => boolean,
   ) {}
 
-  refused(requirement: Requirement | undefined, path: Path): boolean {
+  refused(requirement: Requirement | undefined, path: Path, removed?: Place): boolean {
     if (!requirement || !this.refuse(requirement)) return false;
-    this.paths.set(path.join('\u0000'), path);
+    const key = path.join('\u0000');
+    if (!this.paths.has(key)) this.paths.set(key, { path, removed });
     return true;
   }
 
   /** The selection set less what is refused; undefined when nothing is left. */
-  selections(set: SelectionSetNode, type: GraphQLCompositeType, path: Path): SelectionSetNode | undefined {
+  selections(set: SelectionSetNode, type: GraphQLCompositeType, path: Path, place: Place): SelectionSetNode | undefined {
     const kept: SelectionNode[] = [];
     for (const selection of set.selections) {
       if (selection.kind === Kind.FIELD) {
-        const field = this.field(selection, type, path);
+        const field = this.field(selection, type, path, place);
         if (field) kept.push(field);
         continue;
       }
@@ -75,23 +113,29 @@ class Cut {
       if (!fragment) continue;
       const condition = fragment.typeCondition ? this.schema.getType(fragment.typeCondition.name.value) : type;
       if (!condition || !isCompositeType(condition) || this.refused(this.rules.type(condition.name), path)) continue;
-      const inner = this.selections(fragment.selectionSet, condition, path);
+      const defer = deferOf(selection);
+      const deferred = defer && { depth: place.chain.length, ...defer };
+      const inner = this.selections(fragment.selectionSet, condition, path, deferred ? { chain: place.chain, deferred } : place);
+      // A deferred fragment left with nothing is planned as no part: what was removed from it answers where it stands.
+      if (deferred && !inner) for (const { removed } of this.paths.values()) if (removed?.deferred === deferred) removed.deferred = place.deferred;
       // A spread becomes an inline fragment with the spread's directives (@defer, @skip, @include).
       if (inner) kept.push({ kind: Kind.INLINE_FRAGMENT, typeCondition: fragment.typeCondition, directives: selection.directives, selectionSet: inner });
     }
     return kept.length > 0 ? { kind: Kind.SELECTION_SET, selections: kept } : undefined;
   }
 
-  private field(field: FieldNode, type: GraphQLCompositeType, path: Path): FieldNode | undefined {
+  private field(field: FieldNode, type: GraphQLCompositeType, path: Path, place: Place): FieldNode | undefined {
     const name = field.name.value;
     if (name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type))) return field;
     const definition = type.getFields()[name];
     if (!definition) return field;
     const key = field.alias?.value ?? name;
     const here = [...path, key];
-    if (this.refused(this.rules.field(type.name, name, getNamedType(definition.type).name), here)) return undefined;
+    const chain = [...place.chain, { field, parentType: type.name }];
+    if (this.refused(this.rules.field(type.name, name, getNamedType(definition.type).name), here, { chain, deferred: place.deferred })) return undefined;
     if (!field.selectionSet) return field;
-    const inner = this.selections(field.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, [...here, ...Array<string>(listDepth(definition.type)).fill('@')]);
+    const below = [...here, ...Array<string>(listDepth(definition.type)).fill('@')];
+    const inner = this.selections(field.selectionSet, getNamedType(definition.type) as GraphQLCompositeType, below, { chain, deferred: place.deferred });
     if (!inner) return undefined;
     const rebuilt: FieldNode = { ...field, selectionSet: inner };
     this.origins.set(rebuilt, field);
@@ -108,7 +152,7 @@ function fragmentsOf(document: DocumentNode): Record<string, FragmentDefinitionN
 function walk(rules: AuthorizationRules, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, refuse: (requirement: Requirement) => boolean) {
   const cut = new Cut(rules, schema, fragmentsOf(document), refuse);
   const root = schema.getRootType(operation.operation)!;
-  const set = cut.refused(rules.type(root.name), []) ? undefined : cut.selections(operation.selectionSet, root, []);
+  const set = cut.refused(rules.type(root.name), []) ? undefined : cut.selections(operation.selectionSet, root, [], { chain: [] });
   return { cut, set };
 }
 
@@ -131,9 +175,13 @@ export function filterOperation(
   denied: ReadonlySet<Requirement>,
 ): FilteredOperation {
   const { cut, set } = walk(rules, schema, document, operation, (requirement) => denied.has(requirement));
-  const errors = [...cut.paths.values()].map(
-    (path) => new graphqlRuntime.GraphQLError('Unauthorized field or type', { path: path.length > 0 ? path : undefined, extensions: { code: UNAUTHORIZED } }),
-  );
+  const errors: GraphQLError[] = [];
+  const removed: RemovedField[] = [];
+  for (const { path, removed: place } of cut.paths.values()) {
+    const error = new graphqlRuntime.GraphQLError('Unauthorized field or type', { path: path.length > 0 ? path : undefined, extensions: { code: UNAUTHORIZED } });
+    errors.push(error);
+    if (place) removed.push({ error, ...place });
+  }
   const filtered: OperationDefinitionNode | undefined = set && { ...operation, selectionSet: set };
-  return { document: filtered && { kind: Kind.DOCUMENT, definitions: [filtered] }, errors, origins: cut.origins };
+  return { document: filtered && { kind: Kind.DOCUMENT, definitions: [filtered] }, errors, origins: cut.origins, removed };
 }

@@ -15,6 +15,7 @@ import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
 import { composeSupergraph } from './support/compose.js';
+import { incrementalClient } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
 
 const link = (...directives: string[]) => `extend schema @link(url: "https://specs.apollo.dev/federation/v2.8", import: [${directives.map((name) => `"@${name}"`).join(', ')}])`;
@@ -165,5 +166,56 @@ describe('@requiresScopes: an OR of ANDs of the `scope` claim', () => {
     expect(await ask('plain', query)).toEqual({ data: { public: 'hello', pay: null }, errors: [unauthorized('pay')] });
     expect(await ask('anonymous', query)).toEqual({ data: { public: 'hello', pay: null }, errors: [unauthorized('pay')] });
     expect(await ask('hrAdmin', query)).toEqual({ data: { public: 'hello', pay: 100 }, errors: undefined });
+  });
+});
+
+describe('@defer over multipart/mixed and SSE: a removed field answers null in its own part, with its error', () => {
+  const codes = (errors?: { path?: unknown; extensions?: { code?: unknown } }[]) => errors?.map((error) => ({ path: error.path, code: error.extensions?.code }));
+  const parts = (payloads: unknown[]) =>
+    (payloads as { data?: unknown; errors?: []; hasNext: boolean; incremental?: { data: unknown; path: unknown; label?: string; errors?: [] }[] }[]).map(
+      ({ data, errors, hasNext, incremental }) => ({
+        ...(data !== undefined && { data }),
+        ...(errors && { errors: codes(errors) }),
+        hasNext,
+        ...(incremental && { incremental: incremental.map((item) => ({ ...item, errors: codes(item.errors) })) }),
+      }),
+    );
+
+  it('multipart, no identity: removed in the primary part and in deferred ones, at the root and below', async () => {
+    const query = '{ public me { name } ... @defer(label: "pay") { salary profile { name badge } } clip { ... @defer { url } } ... @defer { secret } }';
+    const answer = await incrementalClient(url, '').multipart(query);
+    const payloads = parts((await answer.rest()).items);
+    // `secret`'s fragment is left with nothing: no part, the field answered with the primary.
+    expect(payloads[0]).toEqual({
+      data: { public: 'hello', me: null, clip: null, secret: null },
+      errors: [unauthorized('me'), unauthorized('clip'), unauthorized('secret')],
+      hasNext: true,
+    });
+    expect(payloads.slice(1).flatMap((payload) => payload.incremental ?? [])).toEqual([
+      { data: { salary: null, profile: null }, path: [], label: 'pay', errors: [unauthorized('salary'), unauthorized('profile', 'badge')] },
+    ]);
+    expect(payloads.at(-1)?.hasNext).toBe(false);
+  });
+
+  it('multipart: a deferred fragment below the root, its removed non-null field nulling the part', async () => {
+    const answer = await incrementalClient(url, '').multipart('{ profile { name ... @defer(label: "badge") { name badge } } }');
+    const payloads = parts((await answer.rest()).items);
+    expect(payloads[0]).toEqual({ data: { profile: { name: 'Ann' } }, hasNext: true });
+    expect(payloads.slice(1).flatMap((payload) => payload.incremental ?? [])).toEqual([
+      { data: null, path: ['profile'], label: 'badge', errors: [unauthorized('profile', 'badge')] },
+    ]);
+  });
+
+  it('SSE, a token without the scope: the deferred field null with its error; with the scope, answered', async () => {
+    const query = '{ public ... @defer { pay: salary profile { name } } }';
+    for (const [caller, pay, errors] of [
+      ['plain', null, [unauthorized('pay')]],
+      ['salary', 100, undefined],
+    ] as const) {
+      const events = (await (await incrementalClient(url, tokens[caller]!).sse(query)).rest()).items.filter((event) => event.event === 'next');
+      const payloads = parts(events.map((event) => event.data));
+      expect(payloads[0]).toEqual({ data: { public: 'hello' }, hasNext: true });
+      expect(payloads.slice(1).flatMap((payload) => payload.incremental ?? [])).toEqual([{ data: { pay, profile: { name: 'Ann' } }, path: [], errors }]);
+    }
   });
 });
