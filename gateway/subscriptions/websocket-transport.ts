@@ -147,8 +147,9 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
       onSubscribe: async (ctx, id, payload) => {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return;
-        const refuse = (errors: readonly { message: string; extensions?: Record<string, unknown> }[]) =>
-          errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { extensions: error.extensions }));
+        // Each error keeps its path (an UNAUTHORIZED_FIELD_OR_TYPE refusal names the field removed).
+        const refuse = (errors: readonly { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[]) =>
+          errors.map((error) => new graphqlRuntime.GraphQLError(error.message, { path: error.path, extensions: error.extensions }));
         const socket = ctx.extra.socket;
         const edge = edgeRequest('websocket', connection.clientIp, connection.token, payload, socket);
         edge.viewer = connection.viewer;
