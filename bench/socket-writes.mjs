@@ -15,10 +15,12 @@
  *           of the per-client objects costs.
  * CPU time, not wall time, so that a loaded machine still gives a reading.
  *
- *   node --no-deprecation bench/socket-writes.mjs stream|bare|closures|sink [rounds=20] [readers=1]
+ *   fd, sinkfd: `fs.writeSync` on the socket's descriptor, bare and through the sink (session 16).
+ *   node --no-deprecation bench/socket-writes.mjs stream|bare|closures|sink|sinkfd|fd [rounds=20] [readers=1]
  * (needs `ulimit -n` above 2 × 10,000 + a margin)
  */
 import { fork } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -97,6 +99,18 @@ class Sink {
   onTooSlow() {}
 }
 
+/** As Sink, but each frame written by descriptor when nothing is queued (fs.writeSync; as websocket-sink.ts tried in session 16). */
+class FdSink extends Sink {
+  deliver(event) {
+    if (this.connection.readyState !== 1) return;
+    const raw = this.connection.raw;
+    const frame = event.frame(this.id);
+    const handle = raw._handle;
+    if (raw.writableLength === 0 && handle && fs.writeSync(handle.fd, frame) === frame.length) return;
+    raw.write(frame);
+  }
+}
+
 /** The hooks as closures in an object literal, spread with an onEnd into the stream's options (the fan-out before session 13). */
 function closures(connection, id) {
   const raw = connection.raw;
@@ -118,14 +132,22 @@ function writer(mode, sockets) {
       for (const socket of sockets) socket.write(FRAME);
     };
   }
-  if (mode === 'closures' || mode === 'sink') {
+  if (mode === 'closures' || mode === 'sink' || mode === 'sinkfd') {
     const streams = sockets.map((socket) => {
       const connection = new Connection(socket);
-      return new Stream(mode === 'sink' ? new Sink(connection, '1') : closures(connection, '1'));
+      return new Stream(mode === 'sink' ? new Sink(connection, '1') : mode === 'sinkfd' ? new FdSink(connection, '1') : closures(connection, '1'));
     });
     return () => {
       const event = new Frames();
       for (const stream of streams) stream.push(event);
+    };
+  }
+  if (mode === 'fd') {
+    return () => {
+      for (const socket of sockets) {
+        if (socket.writableLength === 0 && fs.writeSync(socket._handle.fd, FRAME) === FRAME.length) continue;
+        throw new Error('short write');
+      }
     };
   }
   const { WriteWrap } = process.binding('stream_wrap');
@@ -167,7 +189,7 @@ if (process.argv[2] === 'reader') {
   const server = net.createServer((socket) => socket.on('data', () => {}));
   server.listen(0, '127.0.0.1', () => process.send(server.address().port));
 } else {
-  const mode = ['bare', 'closures', 'sink'].includes(process.argv[2]) ? process.argv[2] : 'stream';
+  const mode = ['bare', 'closures', 'sink', 'sinkfd', 'fd'].includes(process.argv[2]) ? process.argv[2] : 'stream';
   await measure(mode, Number(process.argv[3] ?? 20), Number(process.argv[4] ?? 1));
   process.exit(0);
 }

@@ -293,6 +293,8 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     if (settled) await request(gateway, { type: 'settle' } satisfies ToGateway, 'settled');
 
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
+    // A mark for tools attached to the gateway from outside (perf record -p): the measured events start now.
+    print(`  measuring ${events} events`);
     if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
     const latencies: number[] = [];
     const raisedEvents: RaisedEvent[] = [];
