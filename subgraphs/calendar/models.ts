@@ -3,7 +3,9 @@ import type { CourseRole } from '../../platform/federation/course-access.js';
 
 export const EVENT_TYPES = ['MEETING', 'TASK_DEADLINE', 'MILESTONE', 'LEAVE', 'HOLIDAY', 'REMINDER', 'LIVE_CLASS', 'CUSTOM'] as const;
 export type EventTypeName = (typeof EVENT_TYPES)[number];
-export type ParticipationStatusName = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE';
+export type ParticipationStatusName = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'TENTATIVE' | 'DELEGATED';
+/** An answer that takes the person out of the occurrence: neither busy nor reminded (a delegate answers for themselves). */
+export const notAttending = (status: ParticipationStatusName) => status === 'DECLINED' || status === 'DELEGATED';
 
 export interface CalendarEventModel {
   id: string;

@@ -18,12 +18,18 @@ export type Contacts = ReadonlyMap<string, Contact>;
 export interface RemoteAttendee {
   email: string;
   name: string | null;
-  /** Null for a PARTSTAT we do not model (DELEGATED, COMPLETED...). */
+  /** Null for a PARTSTAT we do not model (COMPLETED, IN-PROCESS, x-names). */
   status: ParticipationStatusName | null;
 }
 
-const PARTSTAT: Record<ParticipationStatusName, string> = { PENDING: 'NEEDS-ACTION', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
-const STATUS: Record<string, ParticipationStatusName> = { 'NEEDS-ACTION': 'PENDING', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', TENTATIVE: 'TENTATIVE' };
+const PARTSTAT: Record<ParticipationStatusName, string> = {
+  PENDING: 'NEEDS-ACTION',
+  ACCEPTED: 'ACCEPTED',
+  DECLINED: 'DECLINED',
+  TENTATIVE: 'TENTATIVE',
+  DELEGATED: 'DELEGATED',
+};
+const STATUS: Record<string, ParticipationStatusName> = Object.fromEntries(Object.entries(PARTSTAT).map(([status, partstat]) => [partstat, status as ParticipationStatusName]));
 
 const mailto = (email: string) => `mailto:${email}`;
 export const addressOf = (value: unknown) =>

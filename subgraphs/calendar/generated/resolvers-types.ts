@@ -537,6 +537,8 @@ export type PageInfo = {
 export type ParticipationStatus =
   | 'ACCEPTED'
   | 'DECLINED'
+  /** Passed on to someone else (iCalendar PARTSTAT=DELEGATED, as a calendar app records it): takes no part, like DECLINED, and the delegate is a participant of their own. */
+  | 'DELEGATED'
   | 'PENDING'
   | 'TENTATIVE';
 

@@ -283,4 +283,14 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0011-delegated-answers': {
+    async up(db: Kysely<any>) {
+      // PARTSTAT=DELEGATED (RFC 5545 3.2.12), as a guest's calendar app answers: stored, not overwritten by ours.
+      const statuses = sql`status IN ('PENDING', 'ACCEPTED', 'DECLINED', 'TENTATIVE', 'DELEGATED')`;
+      for (const table of ['event_participants', 'occurrence_responses']) {
+        await sql`ALTER TABLE ${sql.table(`calendar.${table}`)} DROP CONSTRAINT IF EXISTS ${sql.ref(`${table}_status_check`)}`.execute(db);
+        await sql`ALTER TABLE ${sql.table(`calendar.${table}`)} ADD CONSTRAINT ${sql.ref(`${table}_status_check`)} CHECK (${statuses})`.execute(db);
+      }
+    },
+  },
 };

@@ -5,7 +5,7 @@
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput } from '../../../platform/errors.js';
-import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
+import { notAttending, type CalendarEventModel, type EventParticipantModel, type ParticipationStatusName } from '../models.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
 import { occurrencesInRange } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
@@ -107,7 +107,7 @@ export class FreeBusyService {
         for (const occurrence of occurrences) {
           if (!occurrence.end || occurrence.end <= occurrence.start || isTransparent(occurrence.event)) continue;
           const answer = (occurrence.recurrenceId && answered.get(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) || series;
-          if (answer === 'DECLINED') continue;
+          if (notAttending(answer)) continue;
           const status: FreeBusyStatus = event.eventType === 'LEAVE' ? 'OUT_OF_OFFICE' : answer === 'TENTATIVE' ? 'TENTATIVE' : 'BUSY';
           result.get(userId)!.push({ start: occurrence.start < from ? from : occurrence.start, end: occurrence.end > to ? to : occurrence.end, status });
         }

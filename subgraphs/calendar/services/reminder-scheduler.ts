@@ -16,7 +16,7 @@ import { publishEvents, type DomainEvent } from '../../../platform/events/publis
 import type { TopicPayload } from '../../../platform/events/topics/index.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { CalendarDatabase } from '../database.js';
-import type { CalendarEventModel } from '../models.js';
+import { notAttending, type CalendarEventModel } from '../models.js';
 import { occurrencesInRange } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
@@ -108,7 +108,7 @@ export class ReminderScheduler {
           if (occurrence.start < from) continue;
           for (const [userId, series] of people) {
             const answer = (occurrence.recurrenceId && answered.get(`${event.id}/${userId}/${occurrence.recurrenceId.getTime()}`)) || series;
-            if (answer === 'DECLINED') continue;
+            if (notAttending(answer)) continue;
             for (const minutes of occurrence.event.reminderMinutes ?? event.reminderMinutes ?? defaults.get(userId) ?? []) {
               const remindAt = new Date(occurrence.start.getTime() - minutes * 60_000);
               if (remindAt > from && remindAt <= to) {

@@ -75,3 +75,25 @@ it('an answer given here reaches the organiser\u2019s copy and the participant\u
   expect(partstatIn((await h.remoteWith('tara', 'SUMMARY:Board review'))!.data, 'ravi.teacher@bheem.example')).toBe('DECLINED');
   expect(partstatIn((await h.remoteWith('ravi', 'SUMMARY:Board review'))!.data, 'ravi.teacher@bheem.example')).toBe('DECLINED');
 });
+
+it('keeps a guest\u2019s delegation as the organiser\u2019s copy records it, the delegate a participant, and pushes it back', async () => {
+  // The guest's app delegated to Neil (RFC 5546 4.2.5): Nextcloud records her REPLY on her ATTENDEE and adds the delegate.
+  const DELEGATE = 'neil.student@bheem.example';
+  const copy = (await h.remoteWith('tara', 'SUMMARY:Board review'))!;
+  const data = answering(copy.data, GUEST, 'DELEGATED', `;DELEGATED-TO="mailto:${DELEGATE}";SCHEDULE-STATUS=2.0`).replace(
+    /(ATTENDEE;[^\r]*:mailto:priya\.shah@example\.org\r\n)/,
+    `$1ATTENDEE;CN=Neil Student;CUTYPE=INDIVIDUAL;DELEGATED-FROM="mailto:${GUEST}";PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:${DELEGATE}\r\n`,
+  );
+  await h.remotePut('tara', copy.href, editedByApp(data), copy.etag);
+  await h.sync('tara');
+  expect(await answers()).toMatchObject({ [GUEST]: 'DELEGATED', [USER_IDS.neil]: 'PENDING', [USER_IDS.tara]: 'ACCEPTED' });
+  // An edit here goes out with the delegation as the app wrote it.
+  await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Board review (moved room)" }) { id } }`, { id: eventId });
+  await h.sync('tara');
+  const pushed = unfolded((await h.remoteWith('tara', 'SUMMARY:Board review (moved room)'))!.data);
+  const line = (address: string) => pushed.split('\r\n').find((l) => l.startsWith('ATTENDEE') && l.endsWith(`:mailto:${address}`)) ?? '';
+  expect(partstatIn(pushed, GUEST)).toBe('DELEGATED');
+  expect(line(GUEST)).toContain(`DELEGATED-TO="mailto:${DELEGATE}"`);
+  expect(line(DELEGATE)).toContain(`DELEGATED-FROM="mailto:${GUEST}"`);
+  expect(partstatIn(pushed, DELEGATE)).toBe('NEEDS-ACTION');
+});
