@@ -3,6 +3,9 @@
  * read them): the organiser as ORGANIZER, every participant, the organiser
  * included, as ATTENDEE with PARTSTAT, ROLE and CN. Company users are named
  * by their e-mail address; one whose address is unknown is left out.
+ * Rooms and resources an app books (CUTYPE=ROOM or RESOURCE, RFC 5545 3.2.3)
+ * are no participants: read apart, and kept on the app's copy as it wrote
+ * them (merge-server-copy.ts).
  */
 import ICAL from 'ical.js';
 import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
@@ -30,6 +33,9 @@ const PARTSTAT: Record<ParticipationStatusName, string> = {
   DELEGATED: 'DELEGATED',
 };
 const STATUS: Record<string, ParticipationStatusName> = Object.fromEntries(Object.entries(PARTSTAT).map(([status, partstat]) => [partstat, status as ParticipationStatusName]));
+
+/** Whether an ATTENDEE is a room or a resource (a projector, a car) rather than a person. */
+export const isResource = (attendee: ICAL.Property) => ['ROOM', 'RESOURCE'].includes(String(attendee.getParameter('cutype') ?? '').toUpperCase());
 
 const mailto = (email: string) => `mailto:${email}`;
 export const addressOf = (value: unknown) =>
@@ -72,12 +78,19 @@ export function addScheduling(
   }
 }
 
-export function readAttendees(component: ICAL.Component): { organizer: string | null; attendees: RemoteAttendee[] } {
+/** The people of a VEVENT (rooms and resources left out), and the names of the rooms it books. */
+export function readAttendees(component: ICAL.Component): { organizer: string | null; attendees: RemoteAttendee[]; rooms: string[] } {
   const organizer = component.getFirstPropertyValue('organizer');
-  const attendees = component.getAllProperties('attendee').map((property) => {
-    const name = property.getParameter('cn');
-    const partstat = String(property.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
-    return { email: addressOf(property.getFirstValue()), name: typeof name === 'string' && name ? name : null, status: STATUS[partstat] ?? null };
-  });
-  return { organizer: organizer ? addressOf(organizer) : null, attendees: attendees.filter((attendee) => attendee.email.includes('@')) };
+  const all = component.getAllProperties('attendee');
+  const rooms = all
+    .filter((property) => String(property.getParameter('cutype') ?? '').toUpperCase() === 'ROOM')
+    .map((property) => String(property.getParameter('cn') || addressOf(property.getFirstValue())));
+  const attendees = all
+    .filter((property) => !isResource(property))
+    .map((property) => {
+      const name = property.getParameter('cn');
+      const partstat = String(property.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
+      return { email: addressOf(property.getFirstValue()), name: typeof name === 'string' && name ? name : null, status: STATUS[partstat] ?? null };
+    });
+  return { organizer: organizer ? addressOf(organizer) : null, attendees: attendees.filter((attendee) => attendee.email.includes('@')), rooms };
 }

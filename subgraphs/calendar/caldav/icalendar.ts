@@ -54,6 +54,8 @@ export interface RemoteEvent {
   /** ORGANIZER's address, lower-cased, without mailto:. */
   organizer: string | null;
   attendees: RemoteAttendee[];
+  /** The rooms its ATTENDEEs book (CUTYPE=ROOM), by name: the location when it states none. */
+  rooms: string[];
 }
 
 export interface RemoteObject {
@@ -360,10 +362,10 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     const value = component.getFirstPropertyValue(name);
     return typeof value === 'string' && value !== '' ? value : null;
   };
+  const scheduling = readAttendees(component);
   return {
     title: text('summary') ?? '(no title)',
     description: text('description'),
-    location: text('location'),
     start: start.instant,
     end,
     allDay: start.allDay,
@@ -381,7 +383,9 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',
     classification: classificationOf(text('class')),
     sequence: sequenceOf(component),
-    ...readAttendees(component),
+    ...scheduling,
+    // A room booked without a LOCATION (as Nextcloud's room booking may leave it): the room is where it is.
+    location: text('location') ?? (scheduling.rooms.length > 0 ? scheduling.rooms.join(', ') : null),
   };
 }
 

@@ -15,6 +15,8 @@
  *   are ours; the app's others stay on it: ROLE (an optional participant, a
  *   room as NON-PARTICIPANT; ours only for the organiser, CHAIR), CUTYPE
  *   (ROOM, RESOURCE), DELEGATED-TO/FROM, SCHEDULE-STATUS, LANGUAGE...;
+ * - the app's rooms and resources (ATTENDEE;CUTYPE=ROOM or RESOURCE), which
+ *   Bheem does not hold as participants, are kept as written;
  * - VALARMs: the server's that are not ours (no X-BHEEM-REMINDER) are kept as
  *   written, relative TRIGGERs then follow the new times, absolute ones stay
  *   where the app set them; ours replace ours, and one of ours is left out
@@ -26,7 +28,7 @@
  * neither VEVENT nor VTIMEZONE are kept.
  */
 import ICAL from 'ical.js';
-import { addressOf } from './attendees.js';
+import { addressOf, isResource } from './attendees.js';
 import { BHEEM_ALARM, recurrenceInstantOf } from './icalendar.js';
 
 const OWNED = new Set([
@@ -83,10 +85,15 @@ function keepAttendeeParameters(event: ICAL.Component, server: ICAL.Component): 
   }
 }
 
+/** Whether the server's property is kept as the app wrote it. */
+function keptAsWritten(property: ICAL.Property, event: ICAL.Component, people: ReadonlySet<string>): boolean {
+  if (property.name === 'attendee') return isResource(property) && !people.has(addressOf(property.getFirstValue()));
+  return !ours(property.name) && agreesWithTransp(property, event);
+}
+
 function mergeEvent(event: ICAL.Component, server: ICAL.Component): void {
-  for (const property of server.getAllProperties()) {
-    if (!ours(property.name) && agreesWithTransp(property, event)) event.addProperty(copyOf(property));
-  }
+  const people = new Set(event.getAllProperties('attendee').map((attendee) => addressOf(attendee.getFirstValue())));
+  for (const property of server.getAllProperties()) if (keptAsWritten(property, event, people)) event.addProperty(copyOf(property));
   keepAttendeeParameters(event, server);
   const kept = server.getAllSubcomponents().filter((component) => component.name !== 'valarm' || !component.hasProperty(BHEEM_ALARM));
   const keptTriggers = new Set(kept.filter((component) => component.name === 'valarm').map(triggerOf));

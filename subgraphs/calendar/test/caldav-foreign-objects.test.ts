@@ -129,6 +129,7 @@ it('keeps what the organiser\u2019s app set on attendees (an optional guest, a r
   // booking answers for the room: SCHEDULE-STATUS), Outlook's attendees come alike (ROLE=OPT-PARTICIPANT, CUTYPE=RESOURCE).
   const GUEST = 'mailto:priya.shah@example.org';
   const ROOM = 'mailto:room-4@rooms.example.org';
+  const PROJECTOR = 'mailto:projector-2@rooms.example.org';
   await h.remotePut(
     'tara',
     'nextcloud-review.ics',
@@ -146,14 +147,22 @@ it('keeps what the organiser\u2019s app set on attendees (an optional guest, a r
       'ATTENDEE;CN=Tara Teacher;CUTYPE=INDIVIDUAL;PARTSTAT=ACCEPTED;ROLE=CHAIR:mailto:tara.teacher@bheem.example',
       `ATTENDEE;CN=Priya Shah;CUTYPE=INDIVIDUAL;PARTSTAT=NEEDS-ACTION;ROLE=OPT-PARTICIPANT;RSVP=TRUE;LANGUAGE=de:${GUEST}`,
       `ATTENDEE;CN=Room 4;CUTYPE=ROOM;PARTSTAT=ACCEPTED;ROLE=NON-PARTICIPANT;RSVP=TRUE;SCHEDULE-STATUS=1.2:${ROOM}`,
+      // A resource as Outlook books one: no PARTSTAT.
+      `ATTENDEE;CN=Projector 2;CUTYPE=RESOURCE;ROLE=NON-PARTICIPANT;RSVP=TRUE:${PROJECTOR}`,
       'END:VEVENT',
       'END:VCALENDAR',
       '',
     ].join('\r\n'),
   );
   await h.sync('tara');
-  const { calendarEvents } = await h.ok('tara', `{ calendarEvents(from: "2026-05-18T00:00:00Z", to: "2026-05-19T00:00:00Z") { event { id title } } }`);
+  const { calendarEvents } = await h.ok(
+    'tara',
+    `{ calendarEvents(from: "2026-05-18T00:00:00Z", to: "2026-05-19T00:00:00Z") { event { id title location participants { user { id } externalEmail } } } }`,
+  );
   const review = calendarEvents.find((o: any) => o.event.title === 'Design review').event;
+  // The room and the projector are no guests (nobody to invite, no answers): the room says where it is.
+  expect(review.participants.map((p: any) => p.user?.id ?? p.externalEmail).sort()).toEqual(['3', 'priya.shah@example.org']);
+  expect(review.location).toBe('Room 4');
   await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Design review (v2)" }) { id } }`, { id: review.id });
   await h.sync('tara');
   const data = unfolded((await h.remoteWith('tara', 'UID:nextcloud-review-1'))!.data);
@@ -165,7 +174,8 @@ it('keeps what the organiser\u2019s app set on attendees (an optional guest, a r
   };
   // Still optional, still a room: Bheem's answers (PARTSTAT) and names (CN), the app's roles, kinds and the rest.
   expect(attendee(GUEST)).toMatchObject({ ROLE: 'OPT-PARTICIPANT', CUTYPE: 'INDIVIDUAL', LANGUAGE: 'de', PARTSTAT: 'NEEDS-ACTION' });
-  expect(attendee(ROOM)).toMatchObject({ ROLE: 'NON-PARTICIPANT', CUTYPE: 'ROOM', 'SCHEDULE-STATUS': '1.2', PARTSTAT: 'ACCEPTED' });
+  expect(attendee(ROOM)).toEqual({ CN: 'Room 4', ROLE: 'NON-PARTICIPANT', CUTYPE: 'ROOM', 'SCHEDULE-STATUS': '1.2', PARTSTAT: 'ACCEPTED', RSVP: 'TRUE' });
+  expect(attendee(PROJECTOR)).toEqual({ CN: 'Projector 2', ROLE: 'NON-PARTICIPANT', CUTYPE: 'RESOURCE', RSVP: 'TRUE' });
   expect(attendee('mailto:tara.teacher@bheem.example')).toMatchObject({ ROLE: 'CHAIR', PARTSTAT: 'ACCEPTED' });
 });
 
