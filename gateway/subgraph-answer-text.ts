@@ -46,6 +46,11 @@ function sequenceText(sequence: string): string {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
+/** The answer's text, with its bytes when they are ASCII (one byte per character of the text, which writers may copy). */
+export function decodeAnswer(bytes: Buffer): { text: string; ascii?: Buffer } {
+  return isAscii(bytes) ? { text: bytes.toString('latin1'), ascii: bytes } : { text: answerText(bytes) };
+}
+
 export function answerText(bytes: Buffer): string {
   if (isAscii(bytes)) return bytes.toString('latin1');
   if (isUtf8(bytes)) return bytes.toString('latin1').replace(SEQUENCE, sequenceText);

@@ -29,7 +29,7 @@ import { gatewayMetrics } from './gateway-metrics.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AnswerReader } from './execution/execute-plan.js';
 import { InFlightRequests } from './in-flight-requests.js';
-import { answerText } from './subgraph-answer-text.js';
+import { decodeAnswer } from './subgraph-answer-text.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -44,7 +44,8 @@ export interface SubgraphDataSourceOptions {
 }
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-type RawAnswer = { statusCode: number; text: string };
+/** `ascii`: the answer's bytes when they are ASCII (subgraph-answer-text.ts's decodeAnswer). */
+type RawAnswer = { statusCode: number; text: string; ascii?: Buffer };
 
 /** Failures where the subgraph cannot have received the request, so a query may be sent again. */
 const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -105,7 +106,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     const { chunks } = this;
     const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.length);
     // Decoded one-byte whatever characters it holds (subgraph-answer-text.ts).
-    this.resolve({ statusCode: this.statusCode, text: answerText(bytes) });
+    this.resolve({ statusCode: this.statusCode, ...decodeAnswer(bytes) });
   }
 
   onError(error: Error): void {
@@ -169,16 +170,17 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
     let statusCode: number;
     let text: string;
+    let ascii: Buffer | undefined;
     try {
       const signal = context?.signal;
-      if (isMutation) ({ statusCode, text } = await this.exchange(body, context, signal, true));
+      if (isMutation) ({ statusCode, text, ascii } = await this.exchange(body, context, signal, true));
       else {
         // Keyed by whom the identity names, not by its header: one signed a second later must still merge.
         const key = context?.viewer ? `${signedIdentityKey(context.viewer)}\n${body}` : `\n${body}`;
         // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
         const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(body, context, upstream, false));
         if (merged) this.mergedCounter.inc();
-        ({ statusCode, text } = await result);
+        ({ statusCode, text, ascii } = await result);
       }
     } catch (error) {
       this.observe(ERROR, started);
@@ -186,7 +188,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     let parsed: GatewayResponse;
     try {
-      parsed = ((read && read(text)) ?? JSON.parse(text)) as GatewayResponse;
+      parsed = ((read && read(text, ascii)) ?? JSON.parse(text)) as GatewayResponse;
     } catch {
       this.observe(ERROR, started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);

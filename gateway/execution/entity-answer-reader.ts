@@ -161,7 +161,7 @@ function keptListEnd(text: string, at: number, shape: ValueShape, type: TypeFiel
   return end;
 }
 
-function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined): number {
+function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined, ascii: Buffer | undefined): number {
   if (text.startsWith('null', at)) {
     into.push(null);
     return at + 4;
@@ -180,7 +180,7 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
     let end = type ? keptListEnd(text, valueAt, shape!, type, escapes) : -1;
-    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false);
+    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false, ascii);
     else {
       end = skipValue(text, valueAt, escapes);
       entity[key] = JSON.parse(text.slice(valueAt, end));
@@ -192,8 +192,11 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
   }
 }
 
-/** The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above). */
-export function readEntityAnswer(text: string, passThrough: PassThroughShape): { data: { _entities: unknown[] } } | undefined {
+/**
+ * The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above);
+ * `ascii`: the answer's bytes when they are ASCII, `text` their Latin-1 decoding (the kept lists' bytes are copied).
+ */
+export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii?: Buffer): { data: { _entities: unknown[] } } | undefined {
   // The whitespace JSON allows after the value (subgraphs end their answer with a newline). The text is read up
   // to it, not sliced: every character read of a sliced string goes through its parent (~15 % of the meet
   // answer's read, bench/README-results.md), and the kept slices would hang off the slice.
@@ -210,7 +213,7 @@ export function readEntityAnswer(text: string, passThrough: PassThroughShape): {
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities, escapes);
+        at = readEntity(text, at, index, passThrough, entities, escapes, ascii);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }

@@ -46,7 +46,8 @@ export interface PlanRun {
 }
 
 /** Reads a subgraph's answer text in place of JSON.parse, or returns undefined for the caller to parse it. */
-export type AnswerReader = (text: string) => SubgraphAnswer | undefined;
+/** `ascii`: the answer's bytes when they are ASCII, `text` their Latin-1 decoding (kept text is then copied as bytes). */
+export type AnswerReader = (text: string, ascii?: Buffer) => SubgraphAnswer | undefined;
 
 /** The objects at `path` below `value` ('@' crossing a list), nulls left out; with `paths`, where each one is. */
 function collect(value: unknown, path: Path, index: number, into: Json[], paths?: (string | number)[][], at?: (string | number)[]): void {
@@ -245,7 +246,7 @@ function spliceReader(part: EntityPart, run: PlanRun): AnswerReader | undefined 
     const typename = target.__typename;
     return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.source === name)?.value;
   };
-  return (text) => readEntityAnswer(text, passThrough);
+  return (text, ascii) => readEntityAnswer(text, passThrough, ascii);
 }
 
 /** Entity fetches of one operation text at one point of the plan, sent as one request (merge-entity-fetches.ts). */
