@@ -10,7 +10,7 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp, type TrustedProxies } from '../platform/http/client-ip.js';
-import { endToEndHeaders, relayExchange } from '../platform/http/relay-exchange.js';
+import { relayedRequestHeaders, relayExchange } from '../platform/http/relay-exchange.js';
 import { sendJson } from '../platform/http/respond.js';
 
 export interface ForwardOptions {
@@ -31,7 +31,7 @@ export function forwardTo(serviceUrl: string, serviceName: string, { trust, time
       port: target.port,
       method: request.method,
       path: request.url,
-      headers: { ...endToEndHeaders(request.headers), host: target.host, 'x-forwarded-for': clientIp(request, trust) },
+      headers: { ...relayedRequestHeaders(request), host: target.host, 'x-forwarded-for': clientIp(request, trust) },
       timeout: timeoutMs,
     });
     upstream.on('timeout', () => {

@@ -18,6 +18,18 @@ export function endToEndHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
 }
 
 /**
+ * The headers a relayed request goes on with: the end-to-end ones, its body framed as it came. A body that came
+ * chunked must be sent chunked: Node frames a GET's (DELETE's, OPTIONS') body with neither Content-Length nor
+ * chunked encoding unless told, and the service would read those bytes as the next request on the connection,
+ * one the client wrote with the gateway's trust (request smuggling).
+ */
+export function relayedRequestHeaders(request: IncomingMessage): IncomingHttpHeaders {
+  const headers = endToEndHeaders(request.headers);
+  if (request.headers['transfer-encoding'] !== undefined && headers['content-length'] === undefined) headers['transfer-encoding'] = 'chunked';
+  return headers;
+}
+
+/**
  * Streams `request` into `upstream`, and the upstream's answer into `response` as soon as it comes: an upstream
  * may refuse before it took the whole body (a bad signature, a wrong size) and close. Rejects when the upstream
  * fails before answering, or when the answer cannot be relayed.

@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { endToEndHeaders, relayExchange } from '../../../platform/http/relay-exchange.js';
+import { relayedRequestHeaders, relayExchange } from '../../../platform/http/relay-exchange.js';
 
 /** Marks a forwarded request: the replica receiving it handles it itself, never forwards it again. */
 export const FORWARDED_HEADER = 'x-bheem-tus-forwarded';
@@ -20,7 +20,7 @@ export async function forwardToReplica(replicaUrl: string, request: IncomingMess
     port: target.port,
     method: request.method,
     path: request.url,
-    headers: { ...endToEndHeaders(request.headers), host: target.host, [FORWARDED_HEADER]: '1' },
+    headers: { ...relayedRequestHeaders(request), host: target.host, [FORWARDED_HEADER]: '1' },
   });
   // Only connecting is bounded: storing a large file after the last PATCH may keep the answer a while.
   const connecting = setTimeout(() => upstream.destroy(new Error('the replica did not answer the connection')), CONNECT_TIMEOUT_MS);
