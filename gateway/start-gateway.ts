@@ -20,6 +20,7 @@ import { requestIdOf } from '../platform/http/request-id.js';
 import { sendJson } from '../platform/http/respond.js';
 import { boundRequestTime } from '../platform/http/request-time-bounds.js';
 import { continueWhenRead } from '../platform/http/expect-continue.js';
+import { answerProtocolRefusals } from '../platform/http/protocol-refusals.js';
 import { findRoute, refuseUnrouted } from '../platform/http/router.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
@@ -212,6 +213,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   boundRequestTime(server, config.http);
   // Expect: 100-continue is answered once a route reads the body: a refusal comes in its place.
   continueWhenRead(server);
+  // What Node refuses before any route (unparsable requests, an unknown Expect, CONNECT) is answered with a message too.
+  answerProtocolRefusals(server);
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
     server,

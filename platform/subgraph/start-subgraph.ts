@@ -27,6 +27,7 @@ import { findRoute, refuseUnrouted } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { boundRequestTime } from '../http/request-time-bounds.js';
 import { continueWhenRead } from '../http/expect-continue.js';
+import { answerProtocolRefusals } from '../http/protocol-refusals.js';
 import { readSchemaFile } from '../paths.js';
 import { formatError } from '../graphql/format-error.js';
 import { textInputPlugin } from '../graphql/text-input.js';
@@ -151,6 +152,8 @@ export async function startSubgraph<TContext extends BaseContext>(
   boundRequestTime(server, config.http);
   // Expect: 100-continue is answered once a route reads the body: a refusal comes in its place.
   continueWhenRead(server);
+  // What Node refuses before any route (unparsable requests, an unknown Expect, CONNECT) is answered with a message too.
+  answerProtocolRefusals(server);
   // Subscriptions: graphql-ws on /graphql, for the gateway (see subscriptions/serve-subscriptions.ts).
   const subscriptions = serveSubscriptions({ server, schema, audience: module.name, config, databaseUrl: deps.databaseUrl, log, createContext: runtime.createContext });
   // A port in use (EADDRINUSE) fails the start with the reason, rather than as an uncaught 'error' event.
