@@ -44,3 +44,29 @@ export function endAfterUnreadBody(request: IncomingMessage, response: ServerRes
     return response;
   }) as ServerResponse['end'];
 }
+
+/**
+ * For a handler that reads the body or not as it decides (a library's): should it answer before the body came in,
+ * its `end` waits for the rest (dropped), or `lingerMs`, as endAfterUnreadBody's does. The connection then closes.
+ */
+export function endAfterBodyIfAnsweredEarly(request: IncomingMessage, response: ServerResponse, lingerMs = LINGER_MS): void {
+  const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
+  response.end = ((...args: unknown[]) => {
+    response.end = end as ServerResponse['end'];
+    if (request.complete || request.destroyed) return end(...args);
+    // What the handler left unread is not its any more.
+    request.unpipe();
+    request.resume();
+    const timer = setTimeout(finish, lingerMs);
+    request.once('end', finish);
+    request.once('close', finish);
+    let finished = false;
+    function finish() {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      end(...args);
+    }
+    return response;
+  }) as ServerResponse['end'];
+}

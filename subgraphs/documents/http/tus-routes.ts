@@ -14,7 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EVENTS, Server } from '@tus/server';
 import type { FileStore } from '@tus/file-store';
 import { sendJson } from '../../../platform/http/respond.js';
-import { endAfterUnreadBody } from '../../../platform/http/unread-body.js';
+import { endAfterBodyIfAnsweredEarly, endAfterUnreadBody } from '../../../platform/http/unread-body.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { UploadSessionRepository } from '../repositories/upload-session-repository.js';
@@ -115,6 +115,8 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
       return void response.end();
     }
     if (session.status === 'pending') return refuse(request, response, 404, 'This upload has not been created yet: POST to the endpoint first');
+    // tus answers some PATCHes (a wrong offset, bytes no longer staged) without reading them: the answer must not be lost to a reset.
+    endAfterBodyIfAnsweredEarly(request, response);
     await tus.handle(request, response);
   };
 
