@@ -54,7 +54,8 @@ describe('live-class fan-out', () => {
     } finally {
       stop();
     }
-    expect(classReads).toHaveLength(1);
+    // Seen 3 once at load 50, cause not found yet: the statements say which reads they were.
+    expect(classReads, classReads.join('\n---\n')).toHaveLength(1);
 
     // Sita's first event is the later one of her own course: the Calculus one was never hers.
     await publishStarted(PHYSICS_NEWTON);
