@@ -153,6 +153,11 @@ class Feed implements EventFeed {
   private readonly loop: Promise<void>;
   private readyWaiters: (() => void)[] = [];
   private upToDate = false;
+  /**
+   * The events of the last rows read, by id: a subscriber still catching up from the table and the live ones
+   * are handed the same object for the same row, so reads memoised per event (event-memo.ts) are shared by all.
+   */
+  private readonly recent = new Map<string, PublishedEvent | undefined>();
 
   constructor(private readonly options: EventFeedOptions) {
     this.log = (options.log ?? createLogger('events')).child({ component: 'event-feed' });
@@ -279,6 +284,15 @@ class Feed implements EventFeed {
 
   /** The event, or undefined when its payload breaks its topic's schema (logged, and given to no one). */
   private validEvent(row: OutboxRow): PublishedEvent | undefined {
+    if (this.recent.has(row.id)) return this.recent.get(row.id);
+    const event = this.checkedEvent(row);
+    this.recent.set(row.id, event);
+    // Two pages' worth: enough for every subscriber of one read to meet the same row; the oldest go first.
+    if (this.recent.size > 2 * this.pageSize) this.recent.delete(this.recent.keys().next().value!);
+    return event;
+  }
+
+  private checkedEvent(row: OutboxRow): PublishedEvent | undefined {
     try {
       checkEventPayload(row.topic, row.payload);
       return toPublishedEvent(row);

@@ -79,4 +79,21 @@ describe('live event feed', () => {
     expect(received.map((event) => event.id)).toEqual(published);
     await slow.return!();
   });
+  it('hands one object per event to live subscribers and to those catching up from the table', async () => {
+    // Meet memoises its class read per event object (event-memo.ts): a subscriber that came in while the
+    // feed was reading must get the same object, or each one reads again.
+    const feed = await openFeed();
+    const live = feed.subscribe({ topics: ['meet.class.started'] });
+    await classStarted();
+    const [earlier] = await take(live, 1);
+    const event = await classStarted();
+    // Behind the feed by one event: it reads this one from the table, on its own.
+    const resumed = feed.subscribe({ topics: ['meet.class.started'], after: earlier!.cursor });
+    const [fromLive] = await take(live, 1);
+    const [fromTable] = await take(resumed, 1);
+    expect(fromTable!.id).toBe(event);
+    expect(fromTable).toBe(fromLive);
+    await live.return!();
+    await resumed.return!();
+  });
 });
