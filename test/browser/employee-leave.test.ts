@@ -38,13 +38,7 @@ async function leaveInCalendar(): Promise<unknown[]> {
   }));
 }
 
-async function open(username: string, path: string): Promise<Page> {
-  const context = await stack.newContext(READER);
-  await context.clock.setFixedTime(NOW);
-  const page = await context.newPage();
-  await stack.signIn(page, username, path);
-  return page;
-}
+const open = (username: string, path: string): Promise<Page> => stack.signedInAt(NOW, username, path, READER);
 
 async function requestLeave(page: Page, first: string, last: string, type: string, reason?: string): Promise<void> {
   await page.getByLabel('First day').fill(first);

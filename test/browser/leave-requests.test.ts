@@ -48,13 +48,7 @@ async function leaveInCalendar(): Promise<string[]> {
   return result.data.calendarEvents.map((item: { start: string; event: { title: string } }) => `${item.event.title} ${new Date(item.start).toISOString()}`);
 }
 
-async function open(username: string, path: string): Promise<Page> {
-  const context = await stack.newContext(READER);
-  await context.clock.setFixedTime(NOW);
-  const page = await context.newPage();
-  await stack.signIn(page, username, path);
-  return page;
-}
+const open = (username: string, path: string): Promise<Page> => stack.signedInAt(NOW, username, path, READER);
 
 describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
   it('names each request’s Approve, Reject and comment by person and days', async () => {

@@ -25,6 +25,8 @@ export interface WebClientStack {
   newContext(options?: Parameters<Browser['newContext']>[0], allowed?: (text: string) => boolean, alsoReachable?: string[], autoSignIn?: boolean): Promise<BrowserContext>;
   /** Signs in through the sign-in page with the keyboard only: label, Tab, Enter. */
   signIn(page: Page, username: string, next?: string, token?: string): Promise<void>;
+  /** A page of a new context (as newContext) whose clock stands still at `now`, signed in as `username` at `path`. */
+  signedInAt(now: Date, username: string, path: string, options?: Parameters<Browser['newContext']>[0], allowed?: (text: string) => boolean): Promise<Page>;
 }
 
 function freePort(): Promise<number> {
@@ -113,6 +115,13 @@ export function useWebClientStack(env: Record<string, string> = {}): WebClientSt
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Sign in');
       await page.keyboard.press('Enter');
       await page.waitForURL((url) => !url.pathname.endsWith('/sign-in'));
+    },
+    async signedInAt(now, username, path, options, allowed) {
+      const context = await this.newContext(options, allowed);
+      await context.clock.setFixedTime(now);
+      const page = await context.newPage();
+      await this.signIn(page, username, path);
+      return page;
     },
   };
 }

@@ -53,10 +53,7 @@ const day = (page: Page, name: string) => page.getByRole('region', { name, exact
 const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.getAttribute('aria-label') ?? ''}`);
 
 async function weekOf(username: string, allowed?: (text: string) => boolean): Promise<Page> {
-  const context = await stack.newContext(READER, allowed);
-  await context.clock.setFixedTime(NOW);
-  const page = await context.newPage();
-  await stack.signIn(page, username, '/app/week');
+  const page = await stack.signedInAt(NOW, username, '/app/week', READER, allowed);
   await page.getByRole('heading', { name: 'My week' }).waitFor();
   return page;
 }
