@@ -12,6 +12,8 @@
  * hang), never a 5xx, a 4xx says why, and nothing is written. Random bytes
  * come from a fixed seed (HOSTILE_HTTP_SEED).
  */
+import { createHash } from 'node:crypto';
+import net from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signDevUserToken } from '../platform/auth/user-token.js';
@@ -19,7 +21,7 @@ import { DEMO_COMPANIES, DEMO_ENDED_LIVE_CLASS, DEMO_ERP } from '../platform/dem
 import { signIngestRequest } from '../platform/events/ingest-signature.js';
 import { signWebhook } from './livekit/send-webhook.js';
 import { storedState } from './support/hostile-fuzz.js';
-import { exchange, type RawOutcome, type RawRequest } from './support/raw-http.js';
+import { encodeRequest, exchange, type RawOutcome, type RawRequest } from './support/raw-http.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const SEED = Number(process.env.HOSTILE_HTTP_SEED ?? 20_261_206);
@@ -218,8 +220,13 @@ function problemWith(outcome: RawOutcome, method: string): string | null {
   return null;
 }
 
-async function inBatches<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += size) await Promise.all(items.slice(start, start + size).map(run));
+/** `run` over every item, `size` at a time: a request waiting out a timeout (a body that never comes) holds one place, not a batch. */
+async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await run(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
 }
 
 async function ways(): Promise<Way[]> {
@@ -227,7 +234,15 @@ async function ways(): Promise<Way[]> {
   const service = (name: keyof TestPlatform['subgraphs']) => portOf(platform.subgraphs[name]!.url);
   const { config } = platform;
   const adminToken = await platform.tokenFor('admin');
-  const upload = { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename: 'hostile.bin', size: 64 };
+  // A checksum no variant's bytes have: a variant that happens to send 64 bytes (the __proto__ JSON body is 64) is a
+  // hostile request too, not an upload its URL's holder may make.
+  const upload = {
+    entityType: 'task',
+    entityId: DEMO_ERP.tasks[1].id,
+    filename: 'hostile.bin',
+    size: 64,
+    checksum: createHash('sha256').update(Buffer.alloc(64, 0x62)).digest('hex'),
+  };
 
   const ticket = (await mutate('maya.manager', 'mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadUrl } }', { input: upload }))
     .requestDocumentUpload;
@@ -606,7 +621,7 @@ it('no hostile request to a plain HTTP way in is answered with a 5xx, dropped or
     const before = await storedState(platform.db);
     const cases = [...hostileVariants(way.base), ...(way.own ?? [])].filter(([name]) => ONLY.test(`${way.name}, ${name}`));
     const sends = way.ports.flatMap((port) => cases.map(([name, request]) => ({ port, name, request })));
-    await inBatches(sends, way.serial ? 1 : PARALLEL, async ({ port, name, request }) => {
+    await inPool(sends, way.serial ? 1 : PARALLEL, async ({ port, name, request }) => {
       requests++;
       const outcome = await exchange(port, request);
       const problem = problemWith(outcome, request.method);
@@ -640,4 +655,31 @@ it('relays a chunked body as a body: it never reaches the service as a request o
   expect(outcome).toMatchObject({ status: 404 });
   // The gateway's answer came after the service's, and any second answer would have come on the same exchange.
   expect(await readinessChecks()).toBe(before);
+});
+
+it('closes a finished event stream’s connection when the client asked for Connection: close', async () => {
+  const port = portOf(platform.gateway!.url);
+  const socket = net.connect(port, '127.0.0.1');
+  const received: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.write(
+    encodeRequest(port, {
+      method: 'POST',
+      target: '/graphql/stream',
+      headers: [
+        ['content-type', 'application/json'],
+        ['accept', 'text/event-stream'],
+        ['authorization', `Bearer ${await platform.tokenFor('admin')}`],
+      ],
+      body: Buffer.from('{"query":"{ __typename }"}'),
+    }),
+  );
+  // A bound on a hang only: kept open, the connection would last the server's keep-alive timeout (65 s).
+  const outcome = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still open'), 30_000))]);
+  socket.destroy();
+  const answer = Buffer.concat(received).toString('utf8');
+  expect(answer).toMatch(/^HTTP\/1\.1 200/);
+  expect(answer).toContain('event: complete');
+  expect(outcome).toBe('closed');
 });

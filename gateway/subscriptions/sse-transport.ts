@@ -72,7 +72,8 @@ export interface SseTransportOptions {
 const HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
-  connection: 'keep-alive',
+  // No `connection: keep-alive`: HTTP/1.1 keeps connections by default, and that header made Node keep one open
+  // after a finished stream even when the client had asked `Connection: close` (RFC 9112 9.6).
   // Proxies such as nginx must not buffer the stream.
   'x-accel-buffering': 'no',
 };
