@@ -3,6 +3,8 @@
  * path beside HTTP. The caller's Passport token comes in `connection_init`
  * (`{ authorization: "Bearer …" }`): an expired token → close 4440, any
  * other refusal → 4403; the socket is closed (4440) when the token expires.
+ * Without a token the connection is the anonymous caller exactly where HTTP
+ * lets one in (GATEWAY_ANONYMOUS: the same auth step decides), else 4403.
  * A `subscribe` before `connection_ack` gets graphql-ws's 4401, as the
  * protocol says (close-codes.ts).
  * Each `subscribe` passes the pipeline's steps (limits, rate limit, caps:
@@ -81,7 +83,8 @@ interface Operation {
 
 interface Connection {
   viewer: Viewer;
-  token: string;
+  /** None: the anonymous caller. */
+  token: string | undefined;
   clientIp: string;
   cancelExpiry: () => void;
 }
@@ -133,13 +136,15 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
         const address = clientIp(ctx.extra.request, trust);
         const edge = edgeRequest('websocket', address, token, {});
         const refusal = await runSteps(pipeline.authenticate, edge);
-        if (refusal || !edge.viewer || !token) {
+        // No token and no refusal: the step made the anonymous caller (GATEWAY_ANONYMOUS), as for HTTP.
+        if (refusal || !edge.viewer) {
           // Expired, as the connection's own expiry closes it: the client refreshes its token and reconnects.
           const expiry = token === undefined ? undefined : tokenExpiry(token);
           if (expiry !== undefined && expiry <= Date.now()) socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token');
           return false; // graphql-ws closes with 4403 Forbidden (a no-op once closed above)
         }
-        const cancelExpiry = onTokenExpiry(token, () => socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token'));
+        const cancelExpiry =
+          token === undefined ? NOTHING : onTokenExpiry(token, () => socket.close(SubscriptionCloseCode.TokenExpired, 'Token expired: reconnect with a fresh token'));
         connections.set(socket, { viewer: edge.viewer, token, clientIp: address, cancelExpiry });
         return true;
       },

@@ -6,9 +6,9 @@
  * subscription is shared only by callers of the same rights: two callers of
  * one identity, one with the scope, never share one, so the scoped field
  * never reaches the other. A subscription whose root field is removed is
- * refused, the error naming it. (graphql-ws asks a token of every
- * connection, anonymous mode or not. The planner alone:
- * conformance/authorization-subscriptions.test.ts.)
+ * refused, the error naming it. A connection without a token is the
+ * anonymous caller where HTTP allows one (GATEWAY_ANONYMOUS, as here), with
+ * its limits. (The planner alone: conformance/authorization-subscriptions.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevUserToken } from '../../platform/auth/user-token.js';
@@ -77,6 +77,15 @@ describe('subscriptions under @requiresScopes, over graphql-ws', () => {
     expect(await subscribers[3]!.event(2)).toEqual({ data: { ticks: { n: 2, secret: null } }, errors: [unauthorizedSecret] });
     expect(await subscribers[0]!.event(2)).toEqual({ data: { ticks: { n: 2, secret: 's2' } } });
     for (const subscriber of subscribers) subscriber.dispose();
+    await expect.poll(() => activeClientSubscriptions(), { timeout: 30_000 }).toBe(0);
+  });
+
+  it('without a token, as anonymous HTTP is allowed here: the anonymous caller, the scoped field null with its error', async () => {
+    const anonymous = subscribeWs(url, undefined, TICKS);
+    await expect.poll(() => activeClientSubscriptions(), { timeout: 30_000 }).toBe(1);
+    ticker.publish(3);
+    expect(await anonymous.event(1)).toEqual({ data: { ticks: { n: 3, secret: null } }, errors: [unauthorizedSecret] });
+    anonymous.dispose();
     await expect.poll(() => activeClientSubscriptions(), { timeout: 30_000 }).toBe(0);
   });
 
