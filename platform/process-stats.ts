@@ -34,16 +34,26 @@ interface Stat {
   rssPages: number;
 }
 
+function parseStat(text: string): Stat {
+  // The command name may hold spaces and parentheses: fields start after the last ')'.
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, rss 24.
+  return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), reapedTicks: Number(fields[13]) + Number(fields[14]), rssPages: Number(fields[21]) };
+}
+
 function readStat(pid: number): Stat | undefined {
   try {
-    const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name may hold spaces and parentheses: fields start after the last ')'.
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17, rss 24.
-    return { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]), reapedTicks: Number(fields[13]) + Number(fields[14]), rssPages: Number(fields[21]) };
+    return parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined; // exited meanwhile
   }
+}
+
+/** From the text of a /proc/<pid>/stat: the seconds of CPU of that process's children that it has waited for; undefined when it is no such text. */
+export function reapedCpuSeconds(statText: string): number | undefined {
+  if (!statText.includes(')')) return undefined;
+  const seconds = parseStat(statText.trim()).reapedTicks / clockTicks();
+  return Number.isFinite(seconds) ? seconds : undefined;
 }
 
 /** This process's CPU time so far (ms). */

@@ -15,6 +15,8 @@ import type { PlatformConfig } from '../../platform/config.js';
 import { sendJson } from '../../platform/http/respond.js';
 import { REPO_ROOT } from '../../platform/paths.js';
 import type { HttpRoute } from '../../platform/subgraph/subgraph-module.js';
+import { readWebBuildStatus, WEB_BUILD_STATUS_FILE } from '../../platform/web-build-status.js';
+import { sendBuildPending } from './build-pending-page.js';
 import { readmeExamples } from './readme-examples.js';
 
 export const WEB_DIST_DIR = path.join(REPO_ROOT, 'web', 'dist');
@@ -25,6 +27,8 @@ export interface WebRoutesOptions {
   /** The demo administrator's dev token (main.ts gives one in embedded mode only); never shown in production or with real tokens. */
   devToken?: () => Promise<string | undefined>;
   distDir?: string;
+  /** Where `npm start` says that web/dist is being built (platform/web-build-status.ts). */
+  buildStatusFile?: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -52,11 +56,21 @@ export function devTokenAllowed(config: PlatformConfig): boolean {
   return config.auth.mode === 'dev' && !config.production;
 }
 
-const missingBuild = (response: ServerResponse) =>
-  sendJson(response, 503, { error: 'The web pages are not built: run `npm run build --prefix web` (npm start does it when web/dist is missing)' });
-
-export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: WebRoutesOptions) {
+export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR, buildStatusFile = WEB_BUILD_STATUS_FILE }: WebRoutesOptions) {
   const examples = readmeExamples();
+
+  /** A page while `npm start` builds web/dist, or after its build failed: said so, and when to come back. */
+  const buildPending = async (response: ServerResponse): Promise<boolean> => {
+    const status = await readWebBuildStatus(buildStatusFile);
+    if (status?.state !== 'building') return false;
+    sendBuildPending(response, status);
+    return true;
+  };
+  const missingBuild = async (response: ServerResponse): Promise<void> => {
+    const status = await readWebBuildStatus(buildStatusFile);
+    if (status) return sendBuildPending(response, status);
+    sendJson(response, 503, { error: 'The web pages are not built: run `npm run build --prefix web` (npm start does it when web/dist is missing)' });
+  };
   const tokenForPage = async () => (devTokenAllowed(config) && devToken ? await devToken().catch(() => undefined) : undefined);
 
   /** GET / or GET /graphql from a browser (Accept: text/html, no operation in the URL). */
@@ -68,6 +82,7 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: We
   };
 
   const serveExplorer = async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    if (await buildPending(response)) return;
     let page: string;
     try {
       page = await readFile(path.join(distDir, 'explorer.html'), 'utf8');
@@ -97,10 +112,13 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR }: We
     const relative = path.normalize(pathname.slice(APP_PREFIX.length)).replace(/^(\.\.(\/|\\|$))+/, '');
     let file = path.join(distDir, relative);
     if (!file.startsWith(distDir + path.sep) && file !== distDir) return sendJson(response, 404, { error: 'Not found' });
+    // A page while web/dist is rebuilt would be the old one, or half of the new one's files.
+    const isAsset = path.extname(relative) !== '' && relative !== 'index.html';
+    if (!isAsset && (await buildPending(response))) return;
     let opened = await openRegularFile(file);
     if (!opened) {
-      // A file that is not there is a 404; any other path is a page of the app (client-side routing).
-      if (path.extname(relative) !== '' || relative === 'explorer.html') return sendJson(response, 404, { error: 'Not found' });
+      // A file that is not there is a 404 (while a build writes it, a 503 to retry); any other path is a page of the app (client-side routing).
+      if (isAsset) return (await buildPending(response)) ? undefined : sendJson(response, 404, { error: 'Not found' });
       file = path.join(distDir, 'index.html');
       opened = await openRegularFile(file);
       if (!opened) return missingBuild(response);

@@ -25,7 +25,7 @@ import type { RunningSubgraph } from '../../platform/subgraph/start-subgraph.js'
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { devTokenFor } from './dev-token.js';
-import { ensureWebBuild } from './ensure-web-build.js';
+import { ensureWebBuild, stopWebBuild, type WebBuildRun } from './ensure-web-build.js';
 import { describeEscape, type EscapedError, onEscapedError, runAsService } from './escaped-errors.js';
 import { type ReadinessLimits, ServiceProcess, StartError } from './service-process.js';
 
@@ -44,11 +44,14 @@ const progress = (service: string, message: string) => console.log(`[${elapsed()
 const services = new Map<string, ServiceProcess>();
 const subgraphsHere: RunningSubgraph[] = [];
 let embedded: EmbeddedServer | undefined;
+/** The npm process building web/dist in the background, while it runs. */
+let webBuildPid: number | undefined;
 let stopping = false;
 let running = false; // all started: from then on, a service that exits is reported and the rest keeps serving
 
 async function stopAll(): Promise<void> {
   stopping = true;
+  if (webBuildPid) stopWebBuild(webBuildPid);
   await Promise.all([...services.values()].map((service) => service.stop(10_000)));
   await Promise.all(subgraphsHere.map((subgraph) => subgraph.stop()));
   await closePools();
@@ -79,6 +82,9 @@ async function failStart(error: unknown, escaped?: EscapedError): Promise<never>
 // In development the five subgraphs run in this process (one Node runtime instead of five, and it has loaded
 // them already to migrate); START_SUBGRAPH_PROCESSES=each runs them apart, as production does.
 const subgraphsApart = (process.env.START_SUBGRAPH_PROCESSES ?? 'one') === 'each';
+
+const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
+const origin = new URL(gatewayUrl).origin;
 
 // `npm start` runs this file compiled (scripts/start.mjs): the services it launches run compiled too, from the
 // same build. Run from the sources (node --import tsx scripts/lib/start-stack.ts), it launches the sources.
@@ -133,11 +139,24 @@ async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: s
 const msSince = (since: number) => `${(Date.now() - since).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
-  // Built (when its sources changed, or on a new clone) while PostgreSQL starts and the services load; awaited
-  // before the banner, so the pages are there when the token is printed. The API does not need them: a failed
-  // build is said, and the API served anyway.
-  const webBuilt = (config.gateway.explorer || config.gateway.webApp ? ensureWebBuild((message) => progress('web', message)) : Promise.resolve()).catch((error: unknown) =>
-    log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them'),
+  // Built (when its sources changed, or on a new clone) in the background, at low CPU priority: the API does not
+  // need the pages, so the token does not wait for them. Meanwhile the gateway answers them "still building"; a
+  // line says when they are ready, and a failed build is said while the API serves anyway.
+  const webBuilt: Promise<WebBuildRun | null> =
+    config.gateway.explorer || config.gateway.webApp
+      ? ensureWebBuild({ log: (message) => progress('web', message), background: true, onChild: (pid) => (webBuildPid = pid) })
+      : Promise.resolve(null);
+  let webDone = false;
+  void webBuilt.then(
+    (built) => {
+      webDone = true;
+      const cpu = built?.cpuSeconds === undefined ? '' : `, ${built.cpuSeconds.toFixed(1)} s of CPU`;
+      if (built) progress('web', `built in ${(built.ms / 1000).toFixed(1)} s${cpu}: the explorer and the web client are ready at ${origin}/ and ${origin}/app/`);
+    },
+    (error: unknown) => {
+      webDone = true;
+      if (!stopping) log.error({ err: error }, 'the explorer and the web client could not be built; the API runs without them');
+    },
   );
   // The subgraphs' code loads while PostgreSQL starts (a process of its own).
   const loadingSince = Date.now();
@@ -153,7 +172,6 @@ async function main(): Promise<void> {
 
   // The gateway reads the supergraph from its file and needs neither the migrations nor the subgraphs to load:
   // it loads meanwhile (two cores, two processes), and reports ready once the subgraphs answer.
-  const gatewayUrl = `http://localhost:${config.ports.gateway}/graphql`;
   const gatewayReady = startService('gateway', gatewayUrl);
   gatewayReady.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
 
@@ -171,18 +189,23 @@ async function main(): Promise<void> {
   progress('migrations', `done (${msSince(migratingSince)}; ms per step: ${took.join(', ')})`);
 
   const subgraphsReady = subgraphsApart ? Promise.all(SUBGRAPH_NAMES.map((name) => startService(name, config.subgraphUrls[name]))) : startSubgraphsHere(modules, database.url);
-  await Promise.all([subgraphsReady, gatewayReady, webBuilt]);
+  await Promise.all([subgraphsReady, gatewayReady]);
 
   running = true;
   const admin = config.auth.mode === 'dev' ? await devTokenFor(config, database.url, 'admin').catch(() => null) : null;
   const seconds = process.uptime();
-  const stack = processTree(process.pid);
-  const rssMb = treeRssBytes(process.pid) / 1024 ** 2;
-  const pssMb = treePssBytes(process.pid) / 1024 ** 2;
+  // The stack without the web build: its figures are its own line (an ended build's CPU was reaped into this process's).
+  const building = webBuildPid;
+  const webTree = new Set(building ? processTree(building) : []);
+  const stack = processTree(process.pid).filter((pid) => !webTree.has(pid));
+  const rssMb = (treeRssBytes(process.pid) - (building ? treeRssBytes(building) : 0)) / 1024 ** 2;
+  const pssMb = (treePssBytes(process.pid) - (building ? treePssBytes(building) : 0)) / 1024 ** 2;
   // CPU time is what the start costs whatever else the machine runs; the seconds depend on that load.
-  const cpuSeconds = treesCpuSeconds({ stack: process.pid }, { reaped: true }).stack!;
-  const summary = `Started in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU) at load average ${loadavg()[0]!.toFixed(1)}; the stack is ${stack.length} processes holding ${pssMb.toFixed(0)} MB (PSS; ${rssMb.toFixed(0)} MB RSS summed, shared pages counted per process).`;
-  printBanner(gatewayUrl, database.embedded, admin?.token, summary);
+  const cpu = treesCpuSeconds({ stack: process.pid, ...(building && { web: building }) }, { reaped: true });
+  const webEnded = webDone ? await webBuilt.catch(() => null) : null;
+  const cpuSeconds = cpu.stack! - (cpu.web ?? 0) - (webEnded?.cpuSeconds ?? 0);
+  const summary = `Started in ${seconds.toFixed(1)} s (${cpuSeconds.toFixed(1)} s of CPU${webDone ? '' : ', the web build running beside not counted'}) at load average ${loadavg()[0]!.toFixed(1)}; the stack is ${stack.length} processes holding ${pssMb.toFixed(0)} MB (PSS; ${rssMb.toFixed(0)} MB RSS summed, shared pages counted per process).`;
+  printBanner(gatewayUrl, database.embedded, admin?.token, summary, !webDone);
 }
 
 let signalled = false;
@@ -203,14 +226,14 @@ onEscapedError((escaped) => void failStart(escaped.error, escaped));
 
 await main().catch(failStart);
 
-function printBanner(gatewayUrl: string, database: EmbeddedServer | undefined, token: string | undefined, summary: string): void {
+function printBanner(gatewayUrl: string, database: EmbeddedServer | undefined, token: string | undefined, summary: string, webBuilding: boolean): void {
   const query = '{ courses { id fullname teachers { fullName } liveClasses { id title status } calendarEvents { id title } documents { id filename } } }';
-  const origin = new URL(gatewayUrl).origin;
+  const building = webBuilding ? ' (still being built: a line below says when it is ready)' : '';
   const lines = [
     '',
     `Bheem Federation is running: ${gatewayUrl}`,
-    ...(config.gateway.explorer ? [`  explorer (GraphiQL, ${token ? 'signed in as the demo administrator' : 'bring a token'}): ${origin}/`] : []),
-    ...(config.gateway.webApp ? [`  web client (course pages, calendar, documents): ${origin}/app/`] : []),
+    ...(config.gateway.explorer ? [`  explorer (GraphiQL, ${token ? 'signed in as the demo administrator' : 'bring a token'}): ${origin}/${building}`] : []),
+    ...(config.gateway.webApp ? [`  web client (course pages, calendar, documents): ${origin}/app/${building}`] : []),
     `  ${database ? `embedded PostgreSQL on 127.0.0.1:${database.port} (data in ${config.dataDir})` : 'PostgreSQL from DATABASE_URL'}`,
     `  subgraphs: ${SUBGRAPH_NAMES.map((name) => `${name} :${config.ports[name]}`).join(', ')}`,
   ];
