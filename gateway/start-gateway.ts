@@ -40,6 +40,7 @@ import type { FederationGateway } from './supergraph/federation-gateway.js';
 import { streamedQueries } from './subscriptions/streamed-queries.js';
 import { acceptsOnlyEventStream } from './subscriptions/sse-params.js';
 import { SSE_PATH, startGatewaySubscriptions } from './subscriptions/start-subscriptions.js';
+import { answeredBuildPending } from './web/build-pending-page.js';
 import { createWebRoutes } from './web/web-routes.js';
 import type { HttpRoute } from '../platform/subgraph/subgraph-module.js';
 import type { DocumentNode } from 'graphql';
@@ -183,9 +184,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       inFlight--;
       gatewayMetrics.inFlight.count--;
       // The entry is built only when it is logged (the benchmark and quiet deployments log at warn).
-      if (response.statusCode >= 500 || (pathname === '/graphql' && log.isLevelEnabled('info'))) {
+      const failed = response.statusCode >= 500 && !answeredBuildPending(response);
+      if (failed || (pathname === '/graphql' && log.isLevelEnabled('info'))) {
         const entry = { ...info, method: request.method, path: pathname, status: response.statusCode, ms: Math.round(performance.now() - started) };
-        if (response.statusCode >= 500) log.error(entry, 'request failed');
+        if (failed) log.error(entry, 'request failed');
         else log.info(entry, 'request');
       }
       if (inFlight === 0) drained?.();
