@@ -76,13 +76,23 @@ function dechunk(bytes: Buffer): Buffer {
  * not a speed limit, the outcome then says it hung.
  */
 export function exchange(port: number, request: RawRequest, hangMs = 120_000): Promise<RawOutcome> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const socket = net.connect(port, '127.0.0.1');
-    const done = (outcome: RawOutcome) => {
+  return heldExchange(port, request, { hangMs }).outcome;
+}
+
+/**
+ * As `exchange`, with only the first `sendBytes` of the body sent at once (a client still sending, or stalled):
+ * `rest()` sends the others. The outcome comes whenever the server answers and closes.
+ */
+export function heldExchange(port: number, request: RawRequest, { hangMs = 120_000, sendBytes }: { hangMs?: number; sendBytes?: number } = {}) {
+  const chunks: Buffer[] = [];
+  const socket = net.connect(port, '127.0.0.1');
+  const encoded = encodeRequest(port, request);
+  const held = sendBytes === undefined ? 0 : Math.max(0, (request.body?.length ?? 0) - sendBytes);
+  const outcome = new Promise<RawOutcome>((resolve) => {
+    const done = (answer: RawOutcome) => {
       clearTimeout(timer);
       socket.destroy();
-      resolve(outcome);
+      resolve(answer);
     };
     const timer = setTimeout(() => done(parseAnswer(Buffer.concat(chunks), request.method) ?? { dropped: `hung: no answer after ${hangMs} ms` }), hangMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -90,6 +100,10 @@ export function exchange(port: number, request: RawRequest, hangMs = 120_000): P
     const settle = (reason: string) => done(parseAnswer(Buffer.concat(chunks), request.method) ?? { dropped: reason });
     socket.on('error', (error) => settle(`connection error: ${error.message}`));
     socket.on('close', () => settle('closed without an answer'));
-    socket.write(encodeRequest(port, request));
+    socket.write(encoded.subarray(0, encoded.length - held));
   });
+  const rest = () => {
+    if (held > 0 && !socket.destroyed) socket.write(encoded.subarray(encoded.length - held));
+  };
+  return { outcome, rest };
 }

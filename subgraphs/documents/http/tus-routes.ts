@@ -78,6 +78,15 @@ export function createTusServer(deps: TusRouteDeps): Server {
         throw { status_code: 503, body: 'Storing the file failed: send the final PATCH again\n' };
       }
     },
+    // Stored, its staged bytes are removed: tus finds no upload there (a PATCH or DELETE after the end, or racing
+    // the final one), though the upload is whole (HEAD says so). It is told so, not that nothing is there.
+    onResponseError: async (request, error) => {
+      if (!('status_code' in error) || (error.status_code !== 404 && error.status_code !== 410)) return undefined;
+      const id = tusUploadIdOf(new URL(request.url).pathname);
+      const session = id ? await deps.sessions.statusOf(id) : null;
+      if (session?.status !== 'uploaded' && session?.status !== 'completed') return undefined;
+      return { status_code: 409, body: `This upload is already ${session.status}: HEAD its URL to see it whole\n` };
+    },
   });
   // What documentUpload shows while the bytes come (about once a second).
   tus.on(EVENTS.POST_RECEIVE, (_request, upload) => {
