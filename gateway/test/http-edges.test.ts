@@ -3,11 +3,12 @@
  * edges, through the real gateway and the real services behind it: a
  * refusal sent before a large body was read reaches the client as the
  * service's 4xx, not as a 502 of the gateway; a known path asked with a
- * method it does not serve answers 405 with Allow.
+ * method it does not serve answers 405 with Allow, a CONNECT included.
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../platform/demo/demo-ids.js';
+import { exchange } from '../../test/support/raw-http.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
 
 let platform: TestPlatform;
@@ -116,6 +117,43 @@ describe('a method a path is not served with', () => {
     }
     const nowhere = await fetch(`${gateway}/nowhere`, { method: 'DELETE' });
     expect([nowhere.status, nowhere.headers.get('allow')]).toEqual([404, null]);
+  });
+});
+
+describe('a CONNECT', () => {
+  it('is answered as any method its path is not served with: 405 naming what the path allows, or 404', async () => {
+    const documents = Number(new URL(platform.subgraphs.documents!.url).port);
+    const erp = Number(new URL(platform.subgraphs.erp!.url).port);
+    const gatewayPort = Number(new URL(gateway).port);
+    const cases: [number, string][] = [
+      ...['/graphql', '/graphql/stream', '/health/ready', '/files/tus', '/files/tus/x', '/files/share/x', '/events/ingest', '/webhooks/livekit', '/nowhere'].map(
+        (path): [number, string] => [gatewayPort, path],
+      ),
+      // (A service's /graphql asks for the gateway's signature before it looks at the method.)
+      ...['/files/tus', '/files/uploads/x', '/metrics', '/nowhere'].map((path): [number, string] => [documents, path]),
+      [erp, '/events/ingest'],
+    ];
+    // Signed in, JSON: what the gateway's /graphql (and Apollo's CSRF guard) ask for before they look at the method.
+    const headers: [string, string][] = [
+      ['authorization', `Bearer ${await platform.tokenFor('admin')}`],
+      ['content-type', 'application/json'],
+    ];
+    const told: unknown[] = [];
+    const expected: unknown[] = [];
+    for (const [port, path] of cases) {
+      // TRACE, served nowhere, goes through the ordinary routing: what any unserved method is told.
+      const other = await exchange(port, { method: 'TRACE', target: path, headers });
+      const connect = await exchange(port, { method: 'CONNECT', target: path, headers });
+      if ('dropped' in other || 'dropped' in connect) throw new Error(`${port} ${path}: ${JSON.stringify({ other, connect })}`);
+      told.push([port, path, connect.status, connect.headers.allow, JSON.parse(connect.body).error]);
+      const error = other.status === 405 ? `CONNECT is not served at ${path}: use ${other.headers.allow}` : `No route for CONNECT ${path}`;
+      expected.push([port, path, other.status, other.headers.allow, error]);
+    }
+    expect(told).toEqual(expected);
+    // A proxy's CONNECT names a host, nothing served here.
+    const tunnel = await exchange(gatewayPort, { method: 'CONNECT', target: 'example.com:443' });
+    expect(tunnel).toMatchObject({ status: 404, body: expect.stringContaining('No route for CONNECT example.com:443') });
+    expect('headers' in tunnel && tunnel.headers.allow).toBeUndefined();
   });
 });
 

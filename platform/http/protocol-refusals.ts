@@ -4,11 +4,15 @@
  * that does not parse (a Content-Length that is not a number, two that
  * differ, a malformed chunk, headers past the size limit) gets a bare
  * 400/431 with no body, an unknown `Expect` a bare 417, and a CONNECT has
- * its connection dropped without an answer.
+ * its connection dropped without an answer. A CONNECT is answered as any
+ * method its target path is not served with (405 naming the methods it is,
+ * or 404): `allowedAt` says which those are, the server's routes and the
+ * paths it serves outside them.
  */
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendJson } from './respond.js';
+import { unroutedRefusal } from './router.js';
 
 /** Node's own choice of status for a parse error (its default `clientError` handling), with a message. */
 function refusalOf(code: string | undefined): [number, string] {
@@ -25,7 +29,7 @@ function answerOnSocket(socket: Duplex, status: number, message: string, headers
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${fields.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
 }
 
-export function answerProtocolRefusals(server: Server): void {
+export function answerProtocolRefusals(server: Server, allowedAt: (pathname: string) => readonly string[]): void {
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
     // As Node does: an answer only on a connection that has carried none (a response under way cannot be interrupted).
     if (error.code === 'ECONNRESET' || !socket.writable || (socket.bytesWritten ?? 0) > 0) return void socket.destroy();
@@ -34,5 +38,10 @@ export function answerProtocolRefusals(server: Server): void {
   });
   server.on('checkExpectation', (_request, response) => sendJson(response, 417, { error: 'Only Expect: 100-continue is understood' }, { connection: 'close' }));
   // No route tunnels: a CONNECT (which Node hands over raw, its connection otherwise dropped) is a method like any other refused.
-  server.on('connect', (_request, socket: Duplex) => answerOnSocket(socket, 405, 'CONNECT is not served here', { allow: 'GET, HEAD, POST' }));
+  server.on('connect', (request, socket: Duplex) => {
+    // Its target is mostly an authority (host:port), no path of ours: nothing is served there.
+    const pathname = (request.url ?? '').split('?')[0]!;
+    const { status, error, headers } = unroutedRefusal('CONNECT', pathname, pathname.startsWith('/') ? allowedAt(pathname) : []);
+    answerOnSocket(socket, status, error, headers);
+  });
 }
