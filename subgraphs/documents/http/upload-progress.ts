@@ -3,6 +3,12 @@
  * them and reports the count at most every `intervalMs` (one report in
  * flight at a time, so a slow database never queues writes), plus a log line
  * every `logEveryBytes`. The final count is the storage backend's own.
+ *
+ * Its errors are its reader's: the stream is fed by a client that may go
+ * away (and fail it) before the storage backend reading it has listened
+ * (after its own awaits: a mkdir, a database read). Unlistened, that error
+ * would be uncaught and end the process; the reader still sees it, as the
+ * stream stays errored.
  */
 import { Transform } from 'node:stream';
 
@@ -41,6 +47,7 @@ export function uploadProgress({ intervalMs = 500, logEveryBytes = 128 * 1024 * 
       callback(null, chunk);
     },
   }) as ProgressStream;
+  stream.on('error', () => {});
   stream.settled = async () => {
     await inFlight;
   };

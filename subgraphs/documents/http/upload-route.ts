@@ -62,10 +62,6 @@ export function uploadRoute(signer: UrlSigner, sessions: UploadSessionRepository
       // A client that goes away fails the backend's pipeline through the counter. Not the other way round
       // (as pipeline() would): a failing backend must leave the request alive, to be drained and answered.
       request.pipe(progress);
-      // Listened to from now: the backend listens only once it reads (after its own awaits, a mkdir), and a client
-      // gone before then (its request already destroyed while we awaited the database) would be an uncaught
-      // 'aborted' error, ending the process. The backend still sees the failure: the stream stays errored.
-      progress.on('error', () => {});
       finished(request, (error) => error && progress.destroy(error));
       try {
         const stored = await backend.put(session.storage_key, progress, { maxBytes: declared });
