@@ -11,6 +11,7 @@ import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../../platform/logger.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
+import { isMoodleId, isUuid } from '../repositories/ids.js';
 import { classAttendanceCsv, courseAttendanceCsv } from './attendance-csv.js';
 import { ATTENDANCE_PATH, type AttendanceReports } from './attendance-reports.js';
 
@@ -25,8 +26,11 @@ export function attendanceCsvRoute(config: PlatformConfig, reports: AttendanceRe
       if (!check.ok) return sendJson(response, 403, { error: `Attendance link refused: ${check.reason}` });
       const target = TARGET.exec(check.path);
       const companyId = check.params.get('company');
-      if (!target || !companyId) return sendJson(response, 404, { error: 'No such export' });
+      // Checked before any lookup: an id of another shape is no row, not a database or academy failure (a 503).
+      if (!target || !isUuid(companyId)) return sendJson(response, 404, { error: 'No such export' });
       const id = decodeURIComponent(target[2]!);
+      if (target[1] === 'classes' && !isUuid(id)) return sendJson(response, 404, { error: 'No such live class' });
+      if (target[1] === 'courses' && !isMoodleId(id)) return sendJson(response, 404, { error: 'No such course' });
       const roster = (courseId: string) => new CourseAccess(config, serviceViewer('meet', companyId)).participants(courseId);
       let body: string;
       let filename: string;
