@@ -311,7 +311,12 @@ export type Query = {
   leaveRequest: Maybe<LeaveRequest>;
   /** Leave requests the caller may see (employees: their own), by start date; overlapping [from, to) if given (either bound optional). */
   leaveRequests: Array<LeaveRequest>;
-  /** leaveRequests a page at a time, in the same order: by start date, then id (see PageInfo). */
+  /**
+   * leaveRequests a page at a time, in the same order: by start date, then id (see PageInfo); with
+   * `latestFirst`, the latest start date first (past leave as one looks back on it). With `toDecide`,
+   * only the requests the caller may decide now: pending, and not their own (none for those who may
+   * not decide), left out in the query so that every page is full.
+   */
   leaveRequestsConnection: LeaveRequestConnection;
   milestone: Maybe<Milestone>;
   /** The company's milestones (of one project, if given), by due date. */
@@ -361,8 +366,10 @@ export type QueryLeaveRequestsConnectionArgs = {
   employeeId?: InputMaybe<Scalars['ID']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   from?: InputMaybe<Scalars['DateTime']['input']>;
+  latestFirst?: InputMaybe<Scalars['Boolean']['input']>;
   status?: InputMaybe<Array<LeaveStatus>>;
   to?: InputMaybe<Scalars['DateTime']['input']>;
+  toDecide?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -475,6 +482,17 @@ export type ScheduleSalesMeetingInput = {
   /** The responsible salesperson (a Moodle user id); the caller by default. */
   ownerId?: InputMaybe<Scalars['ID']['input']>;
   scheduledAt: Scalars['DateTime']['input'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Leave requests as they are requested, approved, rejected or cancelled (fed by the event
+   * backbone's hr.leave.*, whichever replica or Bheem Core raised them): the caller's own, and for
+   * admins and managers every request of their company, read as leaveRequest reads them when the
+   * change arrives; never another company's. Company staff only (FORBIDDEN otherwise).
+   */
+  leaveRequestChanged: LeaveRequest;
 };
 
 /** A task of a project. Its assignee is a federated User (Moodle user id). */
@@ -708,6 +726,7 @@ export type ResolversTypes = ResolversObject<{
   SalesMeeting: ResolverTypeWrapper<SalesMeetingModel>;
   SalesMeetingStatus: SalesMeetingStatus;
   ScheduleSalesMeetingInput: ScheduleSalesMeetingInput;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Task: ResolverTypeWrapper<TaskModel>;
   TaskStatus: TaskStatus;
   UpdateMilestoneInput: UpdateMilestoneInput;
@@ -743,6 +762,7 @@ export type ResolversParentTypes = ResolversObject<{
   RequestLeaveInput: RequestLeaveInput;
   SalesMeeting: SalesMeetingModel;
   ScheduleSalesMeetingInput: ScheduleSalesMeetingInput;
+  Subscription: Record<PropertyKey, never>;
   Task: TaskModel;
   UpdateMilestoneInput: UpdateMilestoneInput;
   UpdateProjectInput: UpdateProjectInput;
@@ -869,7 +889,7 @@ export type QueryResolvers<ContextType = ErpContext, ParentType extends Resolver
   invoice?: Resolver<Maybe<ResolversTypes['Invoice']>, ParentType, ContextType, RequireFields<QueryInvoiceArgs, 'id'>>;
   leaveRequest?: Resolver<Maybe<ResolversTypes['LeaveRequest']>, ParentType, ContextType, RequireFields<QueryLeaveRequestArgs, 'id'>>;
   leaveRequests?: Resolver<Array<ResolversTypes['LeaveRequest']>, ParentType, ContextType, RequireFields<QueryLeaveRequestsArgs, 'first' | 'offset'>>;
-  leaveRequestsConnection?: Resolver<ResolversTypes['LeaveRequestConnection'], ParentType, ContextType, RequireFields<QueryLeaveRequestsConnectionArgs, 'first'>>;
+  leaveRequestsConnection?: Resolver<ResolversTypes['LeaveRequestConnection'], ParentType, ContextType, RequireFields<QueryLeaveRequestsConnectionArgs, 'first' | 'latestFirst' | 'toDecide'>>;
   milestone?: Resolver<Maybe<ResolversTypes['Milestone']>, ParentType, ContextType, RequireFields<QueryMilestoneArgs, 'id'>>;
   milestones?: Resolver<Array<ResolversTypes['Milestone']>, ParentType, ContextType, RequireFields<QueryMilestonesArgs, 'first' | 'offset'>>;
   myCompany?: Resolver<Maybe<ResolversTypes['Company']>, ParentType, ContextType>;
@@ -904,6 +924,10 @@ export type SalesMeetingResolvers<ContextType = ErpContext, ParentType extends R
   scheduledAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['SalesMeetingStatus'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+}>;
+
+export type SubscriptionResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  leaveRequestChanged?: SubscriptionResolver<ResolversTypes['LeaveRequest'], "leaveRequestChanged", ParentType, ContextType>;
 }>;
 
 export type TaskResolvers<ContextType = ErpContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task'], FederationReferenceType extends FederationReferenceTypes['Task'] = FederationReferenceTypes['Task']> = ResolversObject<{
@@ -941,6 +965,7 @@ export type Resolvers<ContextType = ErpContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Quote?: QuoteResolvers<ContextType>;
   SalesMeeting?: SalesMeetingResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   User?: UserResolvers<ContextType>;
 }>;

@@ -1,6 +1,6 @@
 /** Leave requests, always within one company. */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
+import { before, later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import type { ErpDatabase, LeaveRequestsTable } from '../database.js';
 import type { LeaveRequestModel, LeaveStatusName } from '../models.js';
 import { onlyUuids } from './record-ids.js';
@@ -31,6 +31,8 @@ export type LeaveDecision = Pick<LeaveRequestModel, 'status' | 'reviewedBy' | 'r
 export interface LeaveRequestWhich {
   statuses?: LeaveStatusName[];
   employeeId?: string;
+  /** Everyone's but this employee's (a manager's own requests, which are not theirs to decide). */
+  exceptEmployeeId?: string;
   /** Leave overlapping [from, to): ending after `from`, starting before `to`. */
   from?: Date;
   to?: Date;
@@ -55,6 +57,7 @@ export class LeaveRequestRepository {
     let query = this.companyRequests(companyId);
     if (which.statuses?.length) query = query.where('status', 'in', which.statuses);
     if (which.employeeId) query = query.where('employee_id', '=', which.employeeId);
+    if (which.exceptEmployeeId) query = query.where('employee_id', '!=', which.exceptEmployeeId);
     if (which.from) query = query.where('end_date', '>', which.from);
     if (which.to) query = query.where('start_date', '<', which.to);
     return query;
@@ -65,11 +68,15 @@ export class LeaveRequestRepository {
     return rows.map(toLeaveRequest);
   }
 
-  /** A page of `list`'s order (start date, then id), after a cursor's [micros, id]. */
-  async listPage(companyId: string, which: LeaveRequestWhich, page: PageWindow): Promise<KeyedRow<LeaveRequestModel>[]> {
+  /** A page of `list`'s order (start date, then id), or of the latest start first, after a cursor's [micros, id]. */
+  async listPage(companyId: string, which: LeaveRequestWhich, page: PageWindow, latestFirst = false): Promise<KeyedRow<LeaveRequestModel>[]> {
     let query = this.filtered(companyId, which).select(micros('start_date').as('sort_at'));
-    if (page.after) query = query.where(later('start_date', 'id', page.after));
-    const rows = await query.orderBy('start_date').orderBy('id').limit(page.limit).execute();
+    if (page.after) query = query.where((latestFirst ? before : later)('start_date', 'id', page.after));
+    const rows = await query
+      .orderBy('start_date', latestFirst ? 'desc' : 'asc')
+      .orderBy('id')
+      .limit(page.limit)
+      .execute();
     return rows.map((row) => ({ node: toLeaveRequest(row), key: [row.sort_at, row.id] }));
   }
 

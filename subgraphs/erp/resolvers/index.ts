@@ -11,6 +11,22 @@ import { Project } from './project.js';
 import { Query } from './query.js';
 import { Quote } from './quote.js';
 import { SalesMeeting } from './sales-meeting.js';
+import { Subscription } from './subscription.js';
 import { Task } from './task.js';
 
-export const resolvers: Resolvers = { DateTime: DateTimeScalar, Query, Mutation, Company, Course, Project, Task, Milestone, SalesMeeting, LeaveRequest, Quote, Invoice, Employee };
+export const resolvers: Resolvers = {
+  DateTime: DateTimeScalar,
+  Query,
+  Mutation,
+  Subscription,
+  Company,
+  Course,
+  Project,
+  Task,
+  Milestone,
+  SalesMeeting,
+  LeaveRequest,
+  Quote,
+  Invoice,
+  Employee,
+};

@@ -44,13 +44,28 @@ export class LeaveService {
     return leave && this.maySee(leave) ? leave : null;
   }
 
-  /** Whose requests a list holds: managers name anyone (or no one: all); others only themselves, or nobody (null). */
-  private listed(args: { status?: LeaveStatusName[] | null; employeeId?: string | null; from?: Date | null; to?: Date | null }): LeaveRequestWhich | null {
+  /**
+   * Whose requests a list holds: managers name anyone (or no one: all); others only themselves, or nobody (null).
+   * `toDecide`: those a decision may be asked of the caller for, as `decide` allows (pending, not their own).
+   */
+  private listed(args: {
+    status?: LeaveStatusName[] | null;
+    employeeId?: string | null;
+    from?: Date | null;
+    to?: Date | null;
+    toDecide?: boolean | null;
+  }): LeaveRequestWhich | null {
     requireStaff(this.viewer);
     if (args.from && args.to) endsAfterStart(args.from, args.to, 'to', 'from');
     const requested = args.employeeId ? userId(args.employeeId, 'employeeId') : undefined;
     const self = this.viewer.moodleUserId;
     let employeeId = requested;
+    if (args.toDecide) {
+      if (!isManager(this.viewer) || (self && requested === self)) return null;
+      const statuses = args.status ? args.status.filter((status) => status === 'PENDING') : ['PENDING' as const];
+      if (statuses.length === 0) return null;
+      return { statuses, employeeId, exceptEmployeeId: self ?? undefined, from: args.from ?? undefined, to: args.to ?? undefined };
+    }
     if (!isManager(this.viewer)) {
       if (!self || (requested && requested !== self)) return null;
       employeeId = self;
@@ -70,7 +85,7 @@ export class LeaveService {
   async leaveRequestsPage(args: QueryLeaveRequestsConnectionArgs): Promise<Connection<LeaveRequestModel>> {
     const which = this.listed(args);
     const { first, after } = pageRequest(args, ['string', 'string']);
-    const rows = which ? await this.db.read.leaveRequests.listPage(this.viewer.companyId, which, { after, limit: first + 1 }) : [];
+    const rows = which ? await this.db.read.leaveRequests.listPage(this.viewer.companyId, which, { after, limit: first + 1 }, args.latestFirst ?? false) : [];
     for (const { node } of rows) this.leaveById.prime(node.id, node);
     return toConnection(
       rows,
@@ -78,6 +93,22 @@ export class LeaveService {
       (row) => row.key,
       (row) => row.node,
     );
+  }
+
+  /** Subscription.leaveRequestChanged: staff only, refused when subscribing. */
+  requireFollower(): void {
+    requireStaff(this.viewer);
+  }
+
+  /** Whether changes to this employee's requests reach the caller's subscription (before reading the request). */
+  mayFollow(employeeId: string): boolean {
+    return isManager(this.viewer) || employeeId === this.viewer.moodleUserId;
+  }
+
+  /** The request as it is now (not as this context first read it: a subscription's context lives on), if the caller may see it. */
+  async getLeaveRequestNow(id: string): Promise<LeaveRequestModel | null> {
+    const [leave] = await this.db.read.leaveRequests.findByIds(this.viewer.companyId, [id]);
+    return leave && this.maySee(leave) ? leave : null;
   }
 
   async requestLeave(input: RequestLeaveInput): Promise<LeaveRequestModel> {
