@@ -4,7 +4,8 @@
  * sees it pending; Maya (a manager) sees them among the requests to decide,
  * approves one with a comment and rejects the other, the focus moving on
  * each time; Emil, whose week page is open, sees the approved leave appear
- * on its days without reloading, and his requests' statuses on the Leave page.
+ * on its days without reloading, and his open Leave page says how each
+ * request was decided, without reloading either.
  * The company's days are Asia/Kolkata's while the browsers read UTC: the
  * days chosen are the days shown, on the Leave page and on the week page.
  */
@@ -57,6 +58,7 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     const mine = emil.getByRole('region', { name: 'My requests' });
     await emil.getByLabel('First day').waitFor({ timeout: 30_000 });
     const before = await mine.getByRole('listitem').count();
+    await emil.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
     await requestLeave(emil, '2026-11-19', '2026-11-20', 'Annual leave', wedding);
     await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Leave requested for ${THU_FRI}: pending a manager's decision.`);
@@ -109,9 +111,13 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     expect(await week.getByRole('region', { name: 'Wednesday, November 18', exact: true }).getByText('Emil Nair on leave').count()).toBe(0);
     await screenshot(week, 'employee-leave-week');
 
-    // And his Leave page, read again, says how each request was decided.
-    await emil.reload();
-    await mine.getByText(`Approved by Maya Pillai: “Congratulations!”`).waitFor({ timeout: 30_000 });
+    // And his Leave page, open all along and never reloaded, says how each request was decided, and said it.
+    await mine.getByText(`Approved by Maya Pillai: “Congratulations!”`).waitFor({ timeout: 60_000 });
+    await mine.getByText('Rejected by Maya Pillai').waitFor({ timeout: 60_000 });
+    expect(await emil.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    const news = await said(emil);
+    expect(news).toContain(`Maya Pillai approved your leave for ${THU_FRI}.`);
+    expect(news).toContain(`Maya Pillai rejected your leave for ${MONDAY}.`);
     const items = await mine
       .getByRole('listitem')
       .filter({ hasText: /Nov 19|Nov 23/ })

@@ -2,8 +2,11 @@
  * The Leave page beyond request and decide, as its users work it: Maya tells
  * two pending requests of one person apart by their buttons' names; Emil
  * cancels a pending request and an approved one still to come, and the
- * approved one leaves his week; Tara and Maya page through lists longer
- * than a page, Tara's coming leave first and her past on request. Requests are made through the API (as their employees);
+ * approved one leaves his week, then approved leave already under way (the
+ * question saying the days taken go too); Tara and Maya page through lists
+ * longer than a page, Tara's coming leave first and her past, latest first,
+ * on request, Maya's pages full though her own requests are among the
+ * pending. Requests are made through the API (as their employees);
  * what is checked is what the pages show and say. The company's days are
  * Asia/Kolkata's while the browsers read UTC.
  */
@@ -129,8 +132,42 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     await thursday.getByText('Nothing this day').waitFor({ timeout: 60_000 });
   });
 
-  it('pages Tara’s own requests, the coming ones first, and Maya’s requests to decide', async () => {
-    // Two requests of days gone by (for the readers' clock), then more to come than a page holds.
+  it('lets Emil cancel approved leave already under way, saying the days taken are cancelled too', async () => {
+    // Monday to Wednesday of the readers' week: begun on Tuesday's clock, approved, on the calendar.
+    const underWay = await requestLeave('emil.employee', '2026-11-16', '2026-11-18');
+    const UNDER_WAY = 'Mon, Nov 16, 2026 – Wed, Nov 18, 2026';
+    const decided = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: underWay });
+    expect(decided.errors).toBeUndefined();
+    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual(['Emil Nair on leave 2026-11-16T00:00:00.000Z']);
+
+    const emil = await open('emil.employee', '/app/leave');
+    const mine = emil.getByRole('region', { name: 'My requests' });
+    const cancel = mine.getByRole('button', { name: `Cancel request ${UNDER_WAY}`, exact: true });
+    await cancel.waitFor({ timeout: 30_000 });
+    // The API cancels the whole request, not the days still to come: the question says so before anything happens.
+    const questions: string[] = [];
+    emil.once('dialog', (dialog) => {
+      questions.push(dialog.message());
+      void dialog.accept();
+    });
+    await cancel.click();
+    await expect.poll(() => said(emil), { timeout: 30_000 }).toContain(`Cancelled your leave for ${UNDER_WAY}.`);
+    expect(questions).toEqual([
+      `Cancel your leave for ${UNDER_WAY}? It is approved and has already begun: the whole leave is cancelled, the days already taken included, and all of it comes off the calendar.`,
+    ]);
+    expect(await focusedText(emil)).toBe(`li: ${UNDER_WAY} Cancelled Annual leave Reviewed by Maya Pillai`);
+    expect(await statusOf(underWay)).toBe('CANCELLED');
+    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual([]);
+  });
+
+  it('pages Tara’s own requests, the coming ones first, the latest past first, and Maya’s requests to decide', async () => {
+    // More requests of days gone by (for the readers' clock) than a page holds, the September ones cancelled
+    // (Maya's pending list stays within two pages), then more to come than a page holds.
+    const september = Array.from({ length: 12 }, (_, index) => `2026-09-${String(index + 1).padStart(2, '0')}`);
+    for (const day of september) {
+      const cancelled = await stack.platform.query('tara.teacher', 'mutation($id: ID!) { cancelLeave(id: $id) { status } }', { id: await requestLeave('tara.teacher', day) });
+      expect(cancelled.errors).toBeUndefined();
+    }
     for (const day of ['2026-10-05', '2026-10-06']) await requestLeave('tara.teacher', day);
     const days = Array.from({ length: PAGE_SIZE + 3 }, (_, index) => `2027-06-${String(index + 1).padStart(2, '0')}`);
     for (const day of days) await requestLeave('tara.teacher', day);
@@ -154,13 +191,23 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     expect(shown).toHaveLength(days.length);
     expect(shown.at(-1)).toBe('Sun, Jun 13, 2027');
     expect(await mine.getByText('Oct').count()).toBe(0);
-    // The past is a click away, and the focus goes to it.
+    // The past is a click away, and the focus goes to it: the latest first, page after page.
     await tara.getByRole('button', { name: 'Show past requests' }).click();
     const past = tara.getByRole('region', { name: 'Past requests' });
-    await expect.poll(() => past.getByRole('listitem').locator('strong').allInnerTexts(), { timeout: 30_000 }).toEqual(['Mon, Oct 5, 2026', 'Tue, Oct 6, 2026']);
+    const pastDays = () => past.getByRole('listitem').locator('strong').allInnerTexts();
+    const septemberShown = september
+      .map((day) => new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { weekday: 'short', month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' }))
+      .reverse();
+    const latestFirst = ['Tue, Oct 6, 2026', 'Mon, Oct 5, 2026', ...septemberShown];
+    await expect.poll(pastDays, { timeout: 30_000 }).toEqual(latestFirst.slice(0, PAGE_SIZE));
     expect(await focusedText(tara)).toBe('h2: Past requests');
+    await past.getByRole('button', { name: 'Show more of past requests' }).click();
+    await expect.poll(pastDays, { timeout: 30_000 }).toEqual(latestFirst);
+    expect(await focusedText(tara)).toBe(`li: ${latestFirst[PAGE_SIZE]} Cancelled Annual leave`);
 
-    // Maya's pending list is longer than a page too: she reads on until it ends.
+    // Maya's pending list is longer than a page too: she reads on until it ends. Her own pending requests,
+    // the earliest of all, are not hers to decide: they take no room on her pages.
+    for (const day of ['2026-08-03', '2026-08-04', '2026-08-05']) await requestLeave('maya.manager', day);
     const pending = await stack.platform.query('maya.manager', '{ leaveRequests(status: [PENDING]) { id employee { id } } }');
     const toDecideTotal = pending.data.leaveRequests.filter((leave: { employee: { id: string } }) => leave.employee.id !== '8').length;
     const maya = await open('maya.manager', '/app/leave');

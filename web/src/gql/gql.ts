@@ -26,7 +26,7 @@ type Documents = {
     "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": typeof types.ApproveLeaveDocument,
     "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": typeof types.RejectLeaveDocument,
     "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": typeof types.RequestLeaveDocument,
-    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.PendingLeaveDocument,
+    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(toDecide: true, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": typeof types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": typeof types.EndLiveClassDocument,
@@ -51,7 +51,8 @@ type Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": typeof types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": typeof types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $latestFirst: Boolean, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, latestFirst: $latestFirst, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.MyLeaveDocument,
+    "\n  subscription LeaveChanged { leaveRequestChanged { ...LeaveRequestFields } }\n": typeof types.LeaveChangedDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
@@ -69,7 +70,7 @@ const documents: Documents = {
     "\n  mutation ApproveLeave($id: ID!, $comment: String) { approveLeave(id: $id, comment: $comment) { ...LeaveRequestFields } }\n": types.ApproveLeaveDocument,
     "\n  mutation RejectLeave($id: ID!, $reason: String) { rejectLeave(id: $id, reason: $reason) { ...LeaveRequestFields } }\n": types.RejectLeaveDocument,
     "\n  mutation RequestLeave($input: RequestLeaveInput!) {\n    requestLeave(input: $input) { ...LeaveRequestFields }\n  }\n": types.RequestLeaveDocument,
-    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.PendingLeaveDocument,
+    "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(toDecide: true, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.PendingLeaveDocument,
     "\n  mutation RescheduleLiveClass($id: ID!, $input: UpdateLiveClassInput!) {\n    updateLiveClass(id: $id, input: $input) { ...LiveClassFields }\n  }\n": types.RescheduleLiveClassDocument,
     "\n  mutation CancelLiveClass($id: ID!) { cancelLiveClass(id: $id) { ...LiveClassFields } }\n": types.CancelLiveClassDocument,
     "\n  mutation EndLiveClass($id: ID!) { endLiveClass(id: $id) { ...LiveClassFields } }\n": types.EndLiveClassDocument,
@@ -94,7 +95,8 @@ const documents: Documents = {
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
     "\n  query Courses { courses { ...CourseCardFields } }\n": types.CoursesDocument,
     "\n  fragment CourseCardFields on Course {\n    id\n    fullname\n    shortname\n    summary\n    viewerRole\n    teachers { id fullName }\n    liveClasses(status: [SCHEDULED, WAITING, LIVE]) { id title status scheduledAt startedAt }\n  }\n": types.CourseCardFieldsFragmentDoc,
-    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.MyLeaveDocument,
+    "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $latestFirst: Boolean, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, latestFirst: $latestFirst, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.MyLeaveDocument,
+    "\n  subscription LeaveChanged { leaveRequestChanged { ...LeaveRequestFields } }\n": types.LeaveChangedDocument,
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
@@ -148,7 +150,7 @@ export function graphql(source: "\n  mutation RequestLeave($input: RequestLeaveI
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').PendingLeaveDocument;
+export function graphql(source: "\n  query PendingLeave($first: Int!, $after: String) {\n    leaveRequestsConnection(toDecide: true, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').PendingLeaveDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -248,7 +250,11 @@ export function graphql(source: "\n  fragment CourseCardFields on Course {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
+export function graphql(source: "\n  query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $latestFirst: Boolean, $first: Int!, $after: String) {\n    companyTimeZone\n    leaveRequestsConnection(employeeId: $me, from: $from, to: $to, latestFirst: $latestFirst, first: $first, after: $after) {\n      edges { node { ...LeaveRequestFields } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): typeof import('./graphql').MyLeaveDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LeaveChanged { leaveRequestChanged { ...LeaveRequestFields } }\n"): typeof import('./graphql').LeaveChangedDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

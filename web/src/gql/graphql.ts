@@ -354,12 +354,18 @@ export type MyLeaveQueryVariables = Exact<{
   me: string | number;
   from?: string | null | undefined;
   to?: string | null | undefined;
+  latestFirst?: boolean | null | undefined;
   first: number;
   after?: string | null | undefined;
 }>;
 
 
 export type MyLeaveQuery = { companyTimeZone: string, leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type LeaveChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
+
+
+export type LeaveChangedSubscription = { leaveRequestChanged: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -677,7 +683,7 @@ export const RequestLeaveDocument = new TypedDocumentString(`
 }`) as unknown as TypedDocumentString<RequestLeaveMutation, RequestLeaveMutationVariables>;
 export const PendingLeaveDocument = new TypedDocumentString(`
     query PendingLeave($first: Int!, $after: String) {
-  leaveRequestsConnection(status: [PENDING], first: $first, after: $after) {
+  leaveRequestsConnection(toDecide: true, first: $first, after: $after) {
     edges {
       node {
         ...LeaveRequestFields
@@ -1055,12 +1061,13 @@ export const CoursesDocument = new TypedDocumentString(`
   }
 }`) as unknown as TypedDocumentString<CoursesQuery, CoursesQueryVariables>;
 export const MyLeaveDocument = new TypedDocumentString(`
-    query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $first: Int!, $after: String) {
+    query MyLeave($me: ID!, $from: DateTime, $to: DateTime, $latestFirst: Boolean, $first: Int!, $after: String) {
   companyTimeZone
   leaveRequestsConnection(
     employeeId: $me
     from: $from
     to: $to
+    latestFirst: $latestFirst
     first: $first
     after: $after
   ) {
@@ -1092,6 +1099,29 @@ export const MyLeaveDocument = new TypedDocumentString(`
     fullName
   }
 }`) as unknown as TypedDocumentString<MyLeaveQuery, MyLeaveQueryVariables>;
+export const LeaveChangedDocument = new TypedDocumentString(`
+    subscription LeaveChanged {
+  leaveRequestChanged {
+    ...LeaveRequestFields
+  }
+}
+    fragment LeaveRequestFields on LeaveRequest {
+  id
+  startDate
+  endDate
+  status
+  leaveType
+  reason
+  reviewComment
+  employee {
+    id
+    fullName
+  }
+  reviewedBy {
+    id
+    fullName
+  }
+}`) as unknown as TypedDocumentString<LeaveChangedSubscription, LeaveChangedSubscriptionVariables>;
 export const WeekDocument = new TypedDocumentString(`
     query Week($from: DateTime!, $to: DateTime!) {
   calendarEvents(from: $from, to: $to) {
