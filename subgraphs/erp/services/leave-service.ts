@@ -62,7 +62,7 @@ export class LeaveService {
     let employeeId = requested;
     if (args.toDecide) {
       if (!isManager(this.viewer) || (self && requested === self)) return null;
-      const statuses = args.status ? args.status.filter((status) => status === 'PENDING') : ['PENDING' as const];
+      const statuses = args.status?.length ? args.status.filter((status) => status === 'PENDING') : ['PENDING' as const];
       if (statuses.length === 0) return null;
       return { statuses, employeeId, exceptEmployeeId: self ?? undefined, from: args.from ?? undefined, to: args.to ?? undefined };
     }
