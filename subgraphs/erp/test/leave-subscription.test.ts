@@ -71,14 +71,24 @@ describe('leaveRequestsConnection for the Leave page', () => {
   const PAGE =
     'query($first: Int!, $after: String, $toDecide: Boolean, $latestFirst: Boolean, $to: DateTime, $me: ID) { leaveRequestsConnection(toDecide: $toDecide, latestFirst: $latestFirst, to: $to, employeeId: $me, first: $first, after: $after) { edges { node { id startDate employee { id } } } pageInfo { hasNextPage endCursor } } }';
 
+  interface Listed {
+    id: string;
+    startDate: string;
+    employee: { id: string };
+  }
+  interface Connection {
+    edges: { node: Listed }[];
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  }
+
   async function pages(username: string, variables: Record<string, unknown>) {
-    const seen: { id: string; startDate: string; employee: { id: string } }[][] = [];
+    const seen: Listed[][] = [];
     let after: string | null = null;
     do {
-      const result = await platform.query(username, PAGE, { ...variables, first: 2, after });
+      const result = await platform.query<{ leaveRequestsConnection: Connection }>(username, PAGE, { ...variables, first: 2, after });
       expect(result.errors).toBeUndefined();
-      const connection = result.data.leaveRequestsConnection;
-      seen.push(connection.edges.map((edge: { node: (typeof seen)[number][number] }) => edge.node));
+      const connection: Connection = result.data!.leaveRequestsConnection;
+      seen.push(connection.edges.map((edge) => edge.node));
       after = connection.pageInfo.hasNextPage ? connection.pageInfo.endCursor : null;
     } while (after);
     return seen;
