@@ -1,6 +1,8 @@
 /**
- * @skip and @include, decided per request from the operation's Boolean
- * variables. The planner turns those on what one fetch cannot decide into
+ * @skip and @include, and @defer's `if`, decided per request from the
+ * operation's Boolean variables (the planner makes a Condition node of a
+ * @defer(if: $d): the plan with the fragment deferred, and the plan with it
+ * inline). The planner turns those on what one fetch cannot decide into
  * Condition nodes and leaves the others in the subgraph operations, so the
  * data a subgraph sends already follows them; shaping the answer must
  * follow them too (a skipped non-null field is absent, not null). Shapes are
@@ -16,26 +18,28 @@ export type Conditions = Readonly<Record<string, boolean>>;
 
 interface ConditionVariable {
   name: string;
-  /** Its default when the request gives none (false when it has none either). */
+  /** Its default when the request gives none; without one, @defer's `if` is true, @skip/@include's false. */
   fallback: boolean;
 }
 
 const isCondition = (directive: DirectiveNode) => directive.name.value === 'skip' || directive.name.value === 'include';
 
-/** The variables @skip/@include read in the document, with their defaults; empty when none does. */
+/** The variables @skip/@include and @defer's `if` read in the document, with their defaults; empty when none does. */
 export function conditionVariables(document: DocumentNode, operation: OperationDefinitionNode): ConditionVariable[] {
-  const names = new Set<string>();
+  /** Each variable, and whether only @defer reads it. */
+  const names = new Map<string, boolean>();
   visit(document, {
     Directive(node) {
-      if (!isCondition(node)) return;
+      const defer = node.name.value === 'defer';
+      if (!defer && !isCondition(node)) return;
       const value = node.arguments?.find((argument) => argument.name.value === 'if')?.value;
-      if (value?.kind === Kind.VARIABLE) names.add(value.name.value);
+      if (value?.kind === Kind.VARIABLE) names.set(value.name.value, defer && names.get(value.name.value) !== false);
     },
   });
-  return [...names].map((name) => {
+  return [...names].map(([name, deferOnly]) => {
     const definition = operation.variableDefinitions?.find((candidate) => candidate.variable.name.value === name);
     const value = definition?.defaultValue;
-    return { name, fallback: value?.kind === Kind.BOOLEAN ? value.value : false };
+    return { name, fallback: value?.kind === Kind.BOOLEAN ? value.value : deferOnly };
   });
 }
 

@@ -165,6 +165,48 @@ describe('@defer', () => {
     ]);
   });
 
+  it('@defer(if: $d): deferred when $d is true or left to its default true; one answer when false, literal or variable', async () => {
+    const deferred = [
+      { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
+      {
+        hasNext: false,
+        incremental: [
+          { data: { seen: 1 }, path: ['posts', 0] },
+          { data: { seen: 1 }, path: ['posts', 1] },
+        ],
+      },
+    ];
+    const whole = {
+      data: {
+        posts: [
+          { id: 'p1', seen: 1 },
+          { id: 'p2', seen: 1 },
+        ],
+      },
+    };
+    const answer = async (query: string, variables?: Record<string, unknown>) => {
+      const stream = await postIncremental(query, variables);
+      const { items, text } = await stream.rest();
+      return stream.response.headers.get('content-type')?.startsWith('multipart/mixed') ? items : JSON.parse(text);
+    };
+    expect(await answer('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: true })).toEqual(deferred);
+    expect(await answer('query($d: Boolean! = true) { posts { id ... @defer(if: $d) { seen } } }')).toEqual(deferred);
+    expect(await answer('query($d: Boolean) { posts { id ... @defer(if: $d) { seen } } }')).toEqual(deferred);
+    expect(await answer('query($d: Boolean! = true) { posts { id ... @defer(if: $d) { seen } } }', { d: false })).toEqual(whole);
+    expect(await answer('{ posts { id ... @defer(if: false) { seen } } }')).toEqual(whole);
+    // Nested: the inner part, off, is delivered with the outer one.
+    expect(await answer('query($d: Boolean!) { posts { id ... @defer(label: "outer") { seen ... @defer(if: $d) { estimate } } } }', { d: false })).toEqual([
+      deferred[0],
+      {
+        hasNext: false,
+        incremental: [
+          { data: { seen: 1, estimate: 20 }, path: ['posts', 0], label: 'outer' },
+          { data: { seen: 1, estimate: 40 }, path: ['posts', 1], label: 'outer' },
+        ],
+      },
+    ]);
+  });
+
   it('over graphql-ws: one `next` per payload, then `complete`; an invalid query refused', async () => {
     const client = createClient({ url: url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
     const run = (query: string) =>
