@@ -48,7 +48,10 @@ export interface CompiledCondition {
 
 /** One part of an operation @defer puts off: its plan, and what of the data it answers (a selection at `queryPath`). */
 export interface CompiledDeferred {
+  /** The client's label. */
   label?: string;
+  /** The label it was planned under when the client gave none (authorization-filter.ts names such parts apart). */
+  ref?: string;
   /** Response names (and `... on T`) from the root to the objects the part completes; lists crossed implicitly. */
   queryPath: readonly string[];
   /** Its selection, as the planner prints it (`{ seen author { name } }`); absent when `node` is a Defer (its primary's). */

@@ -7,7 +7,8 @@
  * the fields planning aliased (client-argument-aliases.ts) under our alias:
  * they are read there and answered under the client's response name. Fields
  * the authorization filter removed are put back in the part they were asked
- * in, to answer null there (removed-fields.ts).
+ * in, to answer null there (removed-fields.ts): which part that is
+ * depends on the parts the plan runs, so on the @defer(if:) values.
  */
 import type { FieldNode, FragmentDefinitionNode, GraphQLCompositeType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
@@ -89,10 +90,12 @@ export function deferShapes(
   fragments: Record<string, FragmentDefinitionNode>,
   clientNames?: ReadonlyMap<string, string>,
   removed?: readonly RemovedField[],
+  /** The deferred parts the plan runs for these condition values (removed-fields.ts deferredParts). */
+  partsFor?: (conditions: Conditions | undefined) => ReadonlySet<string>,
 ): (conditions: Conditions | undefined) => DeferShapes {
   const shapes = new Map<string, SelectionShape>();
   return (conditions) => (subselection, queryPath, deferred) => {
-    const part = deferred ? `deferred ${deferred.label ?? ''}` : 'primary';
+    const part = deferred ? `deferred ${deferred.ref ?? ''}` : 'primary';
     const key = `${conditions ? conditionsKey(conditions) : ''}\n${part}\n${queryPath.join('\n')}\n${subselection}`;
     let shape = shapes.get(key);
     if (!shape) {
@@ -100,7 +103,8 @@ export function deferShapes(
       const printed = (document.definitions[0] as OperationDefinitionNode).selectionSet;
       const { selectionSet, readFrom } = clientNames ? clientNamed(printed, clientNames) : { selectionSet: printed, readFrom: undefined };
       const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
-      const asked = removed ? removedSelections(removedIn(removed, deferred && { queryPath, label: deferred.label }, clientNames)) : [];
+      const named = deferred && { queryPath, ref: deferred.ref };
+      const asked = removed && partsFor ? removedSelections(removedIn(removed, named, partsFor(conditions), clientNames), named) : [];
       shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet, ...asked], { schema, fragments, conditions, readFrom });
       shapes.set(key, shape);
     }

@@ -39,8 +39,8 @@ export interface IncrementalDelivery {
   rest?: AsyncIterable<SubsequentPayload>;
 }
 
-/** The shape of a selection (a Defer's `subselection`) of the objects at `queryPath`; `deferred` names a deferred part, none the primary. */
-export type DeferShapes = (subselection: string, queryPath: readonly string[], deferred?: { label?: string }) => SelectionShape;
+/** The shape of a selection (a Defer's `subselection`) of the objects at `queryPath`; `deferred` names a deferred part (its label, or the filter's), none the primary. */
+export type DeferShapes = (subselection: string, queryPath: readonly string[], deferred?: { ref?: string }) => SelectionShape;
 
 /** The Defer node the plan starts with (through Conditions, as the request's variables decide them), if any. */
 export function rootDefer(node: CompiledNode, conditions: Conditions | undefined): CompiledDefer | undefined {
@@ -117,8 +117,8 @@ export interface DeferredRun {
   run: PlanRun;
   shapes: DeferShapes;
   isOfType: (typename: unknown, condition: string) => boolean;
-  /** The errors of fields the authorization filter removed from a deferred part (removed-fields.ts). */
-  unauthorized?: (queryPath: readonly string[], label: string | undefined) => readonly GraphQLError[];
+  /** The errors of fields the authorization filter removed from a deferred part, named by its label or the filter's (removed-fields.ts). */
+  unauthorized?: (queryPath: readonly string[], ref: string | undefined) => readonly GraphQLError[];
 }
 
 /**
@@ -133,19 +133,24 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
     return { rest: queue, done: Promise.resolve() };
   }
 
+  // An error is sent once: one the primary part sent, or a part before, is not sent again (a field removed from two parts).
+  const sent = new Set(context.run.errors);
   const runPart = async (part: CompiledDeferred): Promise<void> => {
+    const ref = part.ref ?? part.label;
     // A part's own errors go with its payload; the data it fetches merges into the one response.
-    const run: PlanRun = { ...context.run, errors: [...(context.unauthorized?.(part.queryPath, part.label) ?? [])] };
+    const run: PlanRun = { ...context.run, errors: [...(context.unauthorized?.(part.queryPath, ref) ?? [])] };
     const nested = part.node?.kind === 'Defer' ? part.node : undefined;
     const node = nested ? nested.primary.node : part.node;
     if (node) await executePlan(node, run);
-    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath, { label: part.label });
+    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath, { ref });
     const items = objectsAt(run.data, part.queryPath, context.isOfType, run.clientNames).map(({ object, path }): IncrementalItem => {
       const shaped = shapeObject(object, shape, path);
       return { data: shaped.data, path, ...(part.label !== undefined && { label: part.label }) };
     });
     // Each error with the item it is within; one of no item's (no path, or outside them all) with the first.
     for (const error of run.errors) {
+      if (sent.has(error)) continue;
+      sent.add(error);
       const item = items.find(({ path }) => error.path !== undefined && path.every((element, index) => error.path![index] === element)) ?? items[0];
       if (item) (item.errors ??= []).push(error);
     }

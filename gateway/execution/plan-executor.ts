@@ -19,7 +19,7 @@ import { AuthorizedVariants } from '../planning/authorization-variants.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { compilePlan, fetchCount, hasDefer, type CompiledDefer, type CompiledFetch, type CompiledNode } from './compiled-plan.js';
 import { deferShapes } from './defer-shapes.js';
-import { removedIn } from './removed-fields.js';
+import { deferredParts, removedIn, withClientLabels } from './removed-fields.js';
 import { rootDefer, runDeferredParts, whenDelivered, type DeferShapes, type SubsequentPayload } from './incremental.js';
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
@@ -100,9 +100,15 @@ export interface PreparedOperation {
   removed?: readonly RemovedField[];
 }
 
-/** The errors of an incremental answer's primary part: all but those of fields removed from deferred parts. */
-function primaryErrors(errors: readonly GraphQLError[], removed: readonly RemovedField[]): readonly GraphQLError[] {
-  const deferred = new Set(removed.filter((field) => field.deferred !== undefined).map(({ error }) => error));
+/** The errors of an incremental answer's primary part: all but those of removals only deferred parts ask (`parts`: deferredParts). */
+function primaryErrors(
+  errors: readonly GraphQLError[],
+  removed: readonly RemovedField[],
+  parts: ReadonlySet<string>,
+  clientNames?: ReadonlyMap<string, string>,
+): readonly GraphQLError[] {
+  const primary = new Set(removedIn(removed, undefined, parts, clientNames).map(({ error }) => error));
+  const deferred = new Set(removed.map(({ error }) => error).filter((error) => !primary.has(error)));
   return errors.filter((error) => !deferred.has(error));
 }
 
@@ -247,7 +253,8 @@ export class PlanExecutor {
     const delivery = compiled.deferShapes && (context as GatewayContext | undefined)?.incremental;
     const defer = delivery ? rootDefer(compiled.plan, conditions) : undefined;
     // Incremental: the errors of fields removed from deferred parts go with those parts.
-    const unauthorized = defer && compiled.removed ? primaryErrors(compiled.unauthorized!, compiled.removed) : compiled.unauthorized;
+    const parts = defer && compiled.removed ? deferredParts(defer, compiled.clientNames) : undefined;
+    const unauthorized = parts ? primaryErrors(compiled.unauthorized!, compiled.removed!, parts, compiled.clientNames) : compiled.unauthorized;
     const run: PlanRun = {
       variables: values,
       conditions,
@@ -268,7 +275,7 @@ export class PlanExecutor {
     }
     // The answer may share the merged data's objects, unless deferred parts will still merge into them.
     const shaped = shapeResponse(run.data, shape, defer === undefined);
-    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled, conditions);
+    if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled, conditions, parts);
     const result: SplicedResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
     if (shaped.spliced) result.spliced = shaped.spliced;
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
@@ -286,6 +293,7 @@ export class PlanExecutor {
     context: GatewayContext,
     compiled: PreparedOperation,
     conditions: Conditions | undefined,
+    parts: ReadonlySet<string> | undefined,
   ): AsyncIterable<SubsequentPayload> {
     const { schema, removed, clientNames } = compiled;
     this.inFlight++;
@@ -299,7 +307,8 @@ export class PlanExecutor {
       const runtime = typeof typename === 'string' ? schema.getType(typename) : undefined;
       return type !== undefined && isAbstractType(type) && runtime !== undefined && isObjectType(runtime) && schema.isSubType(type, runtime);
     };
-    const unauthorized = removed && ((queryPath: readonly string[], label: string | undefined) => removedIn(removed, { queryPath, label }, clientNames).map(({ error }) => error));
+    const unauthorized =
+      removed && parts && ((queryPath: readonly string[], ref: string | undefined) => removedIn(removed, { queryPath, ref }, parts, clientNames).map(({ error }) => error));
     const { rest, done } = runDeferredParts(defer, { run, shapes: compiled.deferShapes!(conditions), isOfType, unauthorized });
     done.catch((error: unknown) => run.errors.push(error as GraphQLError)).finally(this.settled);
     return whenDelivered(rest, undefined, (early) => {
@@ -361,12 +370,14 @@ export class PlanExecutor {
     if (reason) return unsupported(reason);
     const node = planned.node;
     const isMutation = operation.operation === 'mutation';
-    const plan: CompiledNode | undefined = !node
+    const compiledPlan: CompiledNode | undefined = !node
       ? { kind: 'Sequence', nodes: [] }
       : node.kind === 'Subscription'
         ? undefined
         : compilePlan(node, this.options.supergraphSchema, isMutation);
-    if (!plan) return unsupported('plan');
+    if (!compiledPlan) return unsupported('plan');
+    // The labels the filter gave unlabelled @defer fragments name parts apart, never shown.
+    const plan = cut ? withClientLabels(compiledPlan, cut.labels) : compiledPlan;
     const merged = this.options.mergeEntityFetches === false ? plan : mergeEntityFetches(plan);
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -402,7 +413,7 @@ export class PlanExecutor {
       variableDefinitions: operation.variableDefinitions,
       stringVariables: stringVariables(schema, operation.variableDefinitions),
       multiFetch: fetchCount(merged) > 1,
-      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names, cut?.removed) : undefined,
+      deferShapes: hasDefer(plan) ? deferShapes(schema, operation, fragments, names, cut?.removed, (conditions) => deferredParts(rootDefer(merged, conditions), names)) : undefined,
       passThrough: passThroughFields(merged),
       clientNames: names,
       authorized:

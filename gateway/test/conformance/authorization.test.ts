@@ -206,6 +206,48 @@ describe('@defer over multipart/mixed and SSE: a removed field answers null in i
     ]);
   });
 
+  const multipart = async (query: string, variables?: Record<string, unknown>) => parts((await (await incrementalClient(url, '').multipart(query, variables)).rest()).items);
+  const deferredItems = (payloads: ReturnType<typeof parts>) => payloads.slice(1).flatMap((payload) => payload.incremental ?? []);
+
+  it('two unlabelled deferred fragments at one path: the error once, the field null only in the parts that ask it', async () => {
+    const both = await multipart('{ public ... @defer { salary public } ... @defer { salary profile { name } } }');
+    expect(both[0]).toEqual({ data: { public: 'hello' }, hasNext: true });
+    const items = deferredItems(both);
+    expect(items.map((item) => item.data).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual([
+      { profile: { name: 'Ann' }, salary: null },
+      { public: 'hello', salary: null },
+    ]);
+    expect(items.flatMap((item) => item.errors ?? [])).toEqual([unauthorized('salary')]);
+
+    const one = deferredItems(await multipart('{ public ... @defer { salary public } ... @defer { profile { name } } }'));
+    expect(one.find((item) => 'profile' in (item.data as object))).toEqual({ data: { profile: { name: 'Ann' } }, path: [], errors: undefined });
+    expect(one.find((item) => 'public' in (item.data as object))).toEqual({ data: { public: 'hello', salary: null }, path: [], errors: [unauthorized('salary')] });
+  });
+
+  it('@defer(if: false) by a variable: its removed field and error in the initial payload, not in another part', async () => {
+    const query = 'query($d: Boolean!) { public ... @defer { profile { name } } ... @defer(if: $d) { salary media { ... on Book { title } } } }';
+    const media = [{ title: 'Dune' }, {}];
+    const off = await multipart(query, { d: false });
+    expect(off[0]).toEqual({ data: { public: 'hello', salary: null, media }, errors: [unauthorized('salary')], hasNext: true });
+    expect(deferredItems(off)).toEqual([{ data: { profile: { name: 'Ann' } }, path: [], errors: undefined }]);
+
+    const on = await multipart(query, { d: true });
+    expect(on[0]).toEqual({ data: { public: 'hello' }, hasNext: true });
+    expect(deferredItems(on).sort((a, b) => JSON.stringify(a.data).localeCompare(JSON.stringify(b.data)))).toEqual([
+      { data: { salary: null, media }, path: [], errors: [unauthorized('salary')] },
+      { data: { profile: { name: 'Ann' } }, path: [], errors: undefined },
+    ]);
+  });
+
+  it('a fragment on a refused type inside a deferred fragment: its error with that part, not the initial payload', async () => {
+    const payloads = await multipart('{ public media { ... on Book { title } ... @defer(label: "c") { ... on Book { id } ... on Clip { url } } } }');
+    expect(payloads[0]).toEqual({ data: { public: 'hello', media: [{ title: 'Dune' }, {}] }, hasNext: true });
+    expect(deferredItems(payloads)).toEqual([
+      { data: { id: 'b1' }, path: ['media', 0], label: 'c', errors: [unauthorized('media', '@')] },
+      { data: {}, path: ['media', 1], label: 'c', errors: undefined },
+    ]);
+  });
+
   it('SSE, a token without the scope: the deferred field null with its error; with the scope, answered', async () => {
     const query = '{ public ... @defer { pay: salary profile { name } } }';
     for (const [caller, pay, errors] of [
