@@ -25,8 +25,11 @@
  *   node --import tsx bench/subscriptions.ts
  *   (BENCH_SUB_CLIENTS=10000 BENCH_SUB_PROCESSES=4 BENCH_SUB_EVENTS=5 BENCH_SUB_IDENTITIES=10)
  *   BENCH_SUB_CLIENT=light|ws: the subscribers' client (default light: a
- *   hand-written reader, bench/support/light-subscriber.ts; ws: the `ws`
- *   package's client, heavier, what this bench used before 2026-12-05).
+ *   hand-written reader, bench/support/light-subscriber.ts, each read into one
+ *   buffer per process since 2026-12-06; ws: the `ws` package's client,
+ *   heavier, what this bench used before 2026-12-05). Either counts every
+ *   `next` frame and takes its receipt time as it reads it; the clients share
+ *   the gateway's cores, so their CPU is part of the latency measured.
  *   BENCH_SUB_FORM=dist|tsx: the gateway compiled (default) or transpiled by tsx.
  *   BENCH_SUB_GATEWAY=<checkout>: another checkout's gateway (/work/wt/base, say)
  *   under this bench, for A/B comparisons with the same instrument.
@@ -239,6 +242,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     );
     print(`subscriptions: ${subscribers} subscribers (${identities} callers) from ${processes} client processes (${client} client); ${os.cpus().length} CPUs`);
     print(`  gateway: ${code.description}, node ${code.gatewayNodeFlags.join(' ')}`);
+    print(
+      `  clients: ${client === 'light' ? 'light (bench/support/light-subscriber.ts: frames by hand, each read into one buffer per process)' : 'ws (the ws package)'}; ` +
+        `every next frame counted, its receipt time taken when read; they share this host's ${os.cpus().length} cores with the gateway, so their CPU (below) is in the latency`,
+    );
     const clients = Array.from({ length: processes }, () => fork(SELF, ['clients'], { execArgv: ['--import', 'tsx'] }));
     children.push(...clients);
     if (process.env.BENCH_SUB_CLIENT_POLICY === 'batch') {
