@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processTree, treesCpuSeconds } from '../process-stats.js';
+import { processTree, reapedCpuSeconds, treesCpuSeconds } from '../process-stats.js';
 
 // A child that has used some CPU, with a child of its own, both then idle until killed.
 const BURN = 'const t = Date.now(); while (process.cpuUsage().user < 50_000 && Date.now() - t < 60_000); ';
@@ -28,5 +28,13 @@ describe('treesCpuSeconds', () => {
     expect(seconds.grandchild).toBeGreaterThanOrEqual(0.04);
     expect(seconds.child).toBeGreaterThanOrEqual(seconds.grandchild! + 0.04);
     expect(seconds.test).toBeGreaterThanOrEqual(seconds.child!);
+  });
+});
+
+describe('reapedCpuSeconds', () => {
+  it("reads from a shell's own stat what the children it waited for used (how npm start measures its web build)", () => {
+    const stat = execFileSync('sh', ['-c', `"${process.execPath}" -e "${BURN}"; cat /proc/$$/stat`], { encoding: 'utf8' });
+    expect(reapedCpuSeconds(stat)).toBeGreaterThanOrEqual(0.04);
+    expect(reapedCpuSeconds('')).toBeUndefined();
   });
 });
