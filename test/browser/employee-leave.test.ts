@@ -94,6 +94,8 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     // The focus went on to the next request rather than to the page's top.
     expect(await focusedText(maya)).toBe(`h3: Emil Nair: ${MONDAY}`);
 
+    // Emil has the Monday's Cancel button focused when Maya rejects it: it goes, his focus stays on the request.
+    await mine.getByRole('button', { name: `Cancel request ${MONDAY}`, exact: true }).focus();
     const monday = toDecide.getByRole('group', { name: `Emil Nair: ${MONDAY}` });
     await monday.getByRole('button', { name: `Reject Emil Nair's leave ${MONDAY}` }).click();
     await expect.poll(() => said(maya), { timeout: 30_000 }).toContain(`Rejected Emil Nair's leave for ${MONDAY}.`);
@@ -115,6 +117,7 @@ describe('an employee’s leave, requested and decided', { timeout: 240_000 }, (
     await mine.getByText(`Approved by Maya Pillai: “Congratulations!”`).waitFor({ timeout: 60_000 });
     await mine.getByText('Rejected by Maya Pillai').waitFor({ timeout: 60_000 });
     expect(await emil.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await expect.poll(() => focusedText(emil), { timeout: 30_000 }).toBe(`li: ${MONDAY} Rejected Sick leave Rejected by Maya Pillai`);
     const news = await said(emil);
     expect(news).toContain(`Maya Pillai approved your leave for ${THU_FRI}.`);
     expect(news).toContain(`Maya Pillai rejected your leave for ${MONDAY}.`);
