@@ -71,6 +71,8 @@ export interface CompiledBatch {
   kind: 'Batch';
   serviceName: string;
   parts: { path: readonly (string | number)[]; fetch: CompiledFetch }[];
+  /** The request, when the parts' operation texts differ (merged-entity-operation.ts); else the first part's. */
+  request?: CompiledFetch;
 }
 
 export type CompiledNode =

@@ -172,10 +172,11 @@ function entityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[]): E
 
 /**
  * One `_entities` request for the parts (one, or several of one operation text merged by
- * merge-entity-fetches.ts): their representations one after the other, the answer split back.
+ * merge-entity-fetches.ts): their representations one after the other, the answer split back. `request`: the
+ * operation sent for parts of different texts (merged-entity-operation.ts).
  */
-async function fetchEntities(parts: readonly EntityPart[], run: PlanRun): Promise<void> {
-  const fetch = parts[0]!.fetch;
+async function fetchEntities(parts: readonly EntityPart[], run: PlanRun, request?: CompiledFetch): Promise<void> {
+  const fetch = request ?? parts[0]!.fetch;
   const variables = variablesOf(fetch, run);
   if (Object.hasOwn(variables, 'representations')) throw new Error('Variables cannot contain key "representations"');
   if (parts[0]!.contextValues) Object.assign(variables, parts[0]!.contextValues);
@@ -260,7 +261,7 @@ async function executeBatch(node: CompiledBatch, path: Path, entities: Json[], r
   }
   if (parts.length === 0) return;
   try {
-    await fetchEntities(parts, run);
+    await fetchEntities(parts, run, node.request);
   } catch (error) {
     // Each part's fetch fails with it, as when they were sent apart.
     for (const _part of parts) run.errors.push(asGraphQLError(error));

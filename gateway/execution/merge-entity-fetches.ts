@@ -13,8 +13,17 @@
  * came after the Parallel still comes after it. The price: such a fetch
  * waits for the slowest branch instead of only its own (at most about one
  * fetch's time more), for one request fewer.
+ *
+ * Given the supergraph's object types, such fetches to one subgraph whose
+ * texts differ merge too when their entities are of different types: one
+ * operation holding each one's fragments (merged-entity-operation.ts). Where
+ * the texts cannot merge, those of one text still do.
  */
 import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan.js';
+import { mergedEntityOperation } from './merged-entity-operation.js';
+
+/** Whether a type of the supergraph is an object type (not an interface or union): merging across texts is refused without it. */
+export type ObjectTypeTest = (name: string) => boolean;
 
 type EntityFlatten = { kind: 'Flatten'; path: readonly (string | number)[]; node: CompiledFetch };
 type Mergeable = EntityFlatten | CompiledBatch;
@@ -47,7 +56,8 @@ function trailing(node: CompiledNode, into: Mergeable[]): void {
       if (node.node.kind === 'Fetch' && batchKey(node.node)) into.push(node as EntityFlatten);
       return;
     case 'Batch':
-      into.push(node);
+      // One of texts already merged stays as it is (its request asks for its parts alone).
+      if (!node.request) into.push(node);
   }
 }
 
@@ -68,25 +78,43 @@ function together(nodes: CompiledNode[]): CompiledNode | undefined {
   return nodes.length === 0 ? undefined : nodes.length === 1 ? nodes[0] : { kind: 'Parallel', nodes };
 }
 
-function mergeParallel(nodes: CompiledNode[]): CompiledNode {
-  const groups = new Map<string, { branches: Set<number>; members: Mergeable[] }>();
+function mergeParallel(nodes: CompiledNode[], isObjectType: ObjectTypeTest | undefined): CompiledNode {
+  const groups = new Map<string, { service: string; branches: Set<number>; members: Mergeable[] }>();
   nodes.forEach((child, branch) => {
     const ends: Mergeable[] = [];
     trailing(child, ends);
     for (const end of ends) {
-      const key = batchKey(partsOf(end)[0]!.fetch)!;
+      const fetch = partsOf(end)[0]!.fetch;
+      const key = batchKey(fetch)!;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { branches: new Set(), members: [] }));
+      if (!group) groups.set(key, (group = { service: fetch.serviceName, branches: new Set(), members: [] }));
       group.branches.add(branch);
       group.members.push(end);
     }
   });
   const removed = new Set<CompiledNode>();
   const batches: CompiledBatch[] = [];
-  for (const { branches, members } of groups.values()) {
-    if (branches.size < 2) continue;
+  const texts = [...groups.values()];
+  const merged = new Set<(typeof texts)[number]>();
+  // Different texts to one subgraph, from two branches or more: one request if their operations merge.
+  for (const service of new Set(texts.map((group) => group.service))) {
+    const ofService = texts.filter((group) => group.service === service);
+    const branches = new Set(ofService.flatMap((group) => [...group.branches]));
+    if (!isObjectType || ofService.length < 2 || branches.size < 2) continue;
+    const request = mergedEntityOperation(
+      ofService.map((group) => partsOf(group.members[0]!)[0]!.fetch),
+      isObjectType,
+    );
+    if (!request) continue;
+    const members = ofService.flatMap((group) => group.members);
     for (const member of members) removed.add(member);
-    const parts = members.flatMap(partsOf);
+    for (const group of ofService) merged.add(group);
+    batches.push({ kind: 'Batch', serviceName: service, parts: members.flatMap(partsOf), request });
+  }
+  for (const group of texts) {
+    if (merged.has(group) || group.branches.size < 2) continue;
+    for (const member of group.members) removed.add(member);
+    const parts = group.members.flatMap(partsOf);
     batches.push({ kind: 'Batch', serviceName: parts[0]!.fetch.serviceName, parts });
   }
   if (batches.length === 0) return { kind: 'Parallel', nodes };
@@ -96,26 +124,27 @@ function mergeParallel(nodes: CompiledNode[]): CompiledNode {
 }
 
 /** The plan with such fetches merged (bottom-up: a Batch made inside a branch can join one of a sibling). */
-export function mergeEntityFetches(node: CompiledNode): CompiledNode {
+export function mergeEntityFetches(node: CompiledNode, isObjectType?: ObjectTypeTest): CompiledNode {
+  const merge = (child: CompiledNode) => mergeEntityFetches(child, isObjectType);
   switch (node.kind) {
     case 'Sequence':
-      return { kind: 'Sequence', nodes: node.nodes.map(mergeEntityFetches) };
+      return { kind: 'Sequence', nodes: node.nodes.map(merge) };
     case 'Parallel':
-      return mergeParallel(node.nodes.map(mergeEntityFetches));
+      return mergeParallel(node.nodes.map(merge), isObjectType);
     case 'Flatten':
-      return { kind: 'Flatten', path: node.path, node: mergeEntityFetches(node.node) };
+      return { kind: 'Flatten', path: node.path, node: merge(node.node) };
     case 'Condition':
       return {
         kind: 'Condition',
         variable: node.variable,
-        ifClause: node.ifClause && mergeEntityFetches(node.ifClause),
-        elseClause: node.elseClause && mergeEntityFetches(node.elseClause),
+        ifClause: node.ifClause && merge(node.ifClause),
+        elseClause: node.elseClause && merge(node.elseClause),
       };
     case 'Defer':
       return {
         kind: 'Defer',
-        primary: { subselection: node.primary.subselection, node: node.primary.node && mergeEntityFetches(node.primary.node) },
-        deferred: node.deferred.map((part) => ({ ...part, node: part.node && mergeEntityFetches(part.node) })),
+        primary: { subselection: node.primary.subselection, node: node.primary.node && merge(node.primary.node) },
+        deferred: node.deferred.map((part) => ({ ...part, node: part.node && merge(part.node) })),
       };
     default:
       return node;

@@ -131,6 +131,9 @@ export class PlanExecutor {
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
 
+  /** Entity fetches of different texts merge only over object types of the supergraph (merged-entity-operation.ts). */
+  private readonly isObjectType = (name: string) => isObjectType(this.options.supergraphSchema.getType(name));
+
   constructor(private readonly options: PlanExecutorOptions) {
     this.cacheSize = options.cacheSize ?? 1000;
   }
@@ -378,7 +381,7 @@ export class PlanExecutor {
     if (!compiledPlan) return unsupported('plan');
     // The labels the filter gave unlabelled @defer fragments name parts apart, never shown.
     const plan = cut ? withClientLabels(compiledPlan, cut.labels) : compiledPlan;
-    const merged = this.options.mergeEntityFetches === false ? plan : mergeEntityFetches(plan);
+    const merged = this.options.mergeEntityFetches === false ? plan : mergeEntityFetches(plan, this.isObjectType);
     const fragments: Record<string, FragmentDefinitionNode> = {};
     for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
     const root = schema.getRootType(operation.operation)!;

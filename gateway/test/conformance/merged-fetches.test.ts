@@ -15,12 +15,14 @@ runSuite(mergedFetchesSuite);
 describe('merged entity fetches: requests at the subgraph', () => {
   let servers: SubgraphServer[] = [];
   let people: SubgraphServer;
+  let schedule: SubgraphServer;
   let gateway: RunningGateway;
   let apollo: ApolloServer;
 
   beforeAll(async () => {
     servers = await Promise.all(mergedFetchesSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
     people = servers.find((server) => server.name === 'people')!;
+    schedule = servers.find((server) => server.name === 'schedule')!;
     const supergraphSdl = composeSupergraph(servers);
     const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
     gateway = await startGateway({ config, log: createLogger('merged-fetches'), supergraphSdl });
@@ -33,7 +35,7 @@ describe('merged entity fetches: requests at the subgraph', () => {
     await Promise.all(servers.map((server) => server.stop()));
   });
 
-  const [sameLookup, , differentLookups] = mergedFetchesSuite.operations;
+  const [sameLookup, , differentLookups, differentTypes] = mergedFetchesSuite.operations;
 
   it("sends the users of both branches in one request, where Apollo's executor sends two", async () => {
     people.received.length = 0;
@@ -45,6 +47,27 @@ describe('merged entity fetches: requests at the subgraph', () => {
     people.received.length = 0;
     await apollo.executeOperation({ query: sameLookup!.query });
     expect(people.received).toHaveLength(2);
+  });
+
+  it("asks one subgraph about a course and its lessons in one operation, where Apollo's executor sends two", async () => {
+    schedule.received.length = 0;
+    await postTo(gateway.url.replace('localhost', '127.0.0.1'), { query: differentTypes!.query, variables: differentTypes!.variables });
+    expect(schedule.received).toHaveLength(1);
+    const [request] = schedule.received;
+    // The course's representation and the lessons' (each branch's in the plan's order), each type's fragment once.
+    expect((request!.variables!.representations as { __typename: string; id: string }[]).map((entity) => `${entity.__typename}:${entity.id}`).sort()).toEqual([
+      'Course:c1',
+      'Lesson:c1-l1',
+      'Lesson:c1-l2',
+      'Lesson:l-broken',
+    ]);
+    expect(request!.variables!.first).toBe(1);
+    expect(request!.query).toContain('...on Course{events(first:$first)}');
+    expect(request!.query).toContain('...on Lesson{room}');
+
+    schedule.received.length = 0;
+    await apollo.executeOperation({ query: differentTypes!.query, variables: differentTypes!.variables });
+    expect(schedule.received).toHaveLength(2);
   });
 
   it('keeps lookups of different selections apart', async () => {

@@ -3,7 +3,10 @@
  * request (gateway/execution/merge-entity-fetches.ts): the same user lookup
  * at the end of two parallel branches (documents' uploaders, classes'
  * hosts), entities failing in either part, a part with no entities, and
- * lookups of different selections (not merged). Answers must be Apollo's.
+ * lookups of different selections (not merged). And lookups of one subgraph
+ * about entities of different types (a course's events, each lesson's room)
+ * at the end of two branches, sent as one operation holding both fragments
+ * (gateway/execution/merged-entity-operation.ts). Answers must be Apollo's.
  */
 import { GraphQLError } from 'graphql';
 import { link, type ConformanceSuite } from '../support/conformance-case.js';
@@ -48,6 +51,35 @@ export const mergedFetchesSuite: ConformanceSuite = {
       { id: `${id}-k2`, host: { id: 'u1' } },
       { id: `${id}-k3`, host: { id: 'u9' } },
     ]),
+    {
+      name: 'lessons',
+      typeDefs: `${link('key')}
+        type Course @key(fields: "id") { id: ID! lessons: [Lesson!]! }
+        type Lesson @key(fields: "id") { id: ID! }`,
+      resolvers: {
+        Course: { __resolveReference: ({ id }: { id: string }) => course(id), lessons: ({ id }: { id: string }) => [{ id: `${id}-l1` }, { id: `${id}-l2` }, { id: 'l-broken' }] },
+        Lesson: { __resolveReference: ({ id }: { id: string }) => ({ id }) },
+      },
+    },
+    {
+      name: 'schedule',
+      typeDefs: `${link('key')}
+        type Course @key(fields: "id") { id: ID! events(first: Int): [String!]! }
+        type Lesson @key(fields: "id") { id: ID! room: String }`,
+      resolvers: {
+        Course: {
+          __resolveReference: ({ id }: { id: string }) => course(id),
+          events: ({ id }: { id: string }, { first }: { first?: number }) => [`${id} opens`, `${id} closes`].slice(0, first ?? 2),
+        },
+        Lesson: {
+          __resolveReference: async ({ id }: { id: string }) => ({ id }),
+          room: ({ id }: { id: string }) => {
+            if (id === 'l-broken') throw new GraphQLError('no room for it', { extensions: { code: 'UNAVAILABLE' } });
+            return `room of ${id}`;
+          },
+        },
+      },
+    },
     {
       name: 'people',
       typeDefs: `${link('key')}
@@ -113,6 +145,25 @@ export const mergedFetchesSuite: ConformanceSuite = {
           },
         },
         errors: [{ path: ['course', 'documents', 1, 'uploadedBy'], code: 'UNAVAILABLE' }],
+      },
+    },
+    {
+      name: "lookups of one subgraph about different entity types, one operation, a failing lesson's error at its own path",
+      query: 'query Timetable($first: Int) { course(id: "c1") { id events(first: $first) lessons { id room } } }',
+      variables: { first: 1 },
+      expected: {
+        data: {
+          course: {
+            id: 'c1',
+            events: ['c1 opens'],
+            lessons: [
+              { id: 'c1-l1', room: 'room of c1-l1' },
+              { id: 'c1-l2', room: 'room of c1-l2' },
+              { id: 'l-broken', room: null },
+            ],
+          },
+        },
+        errors: [{ path: ['course', 'lessons', 2, 'room'], code: 'UNAVAILABLE' }],
       },
     },
   ],
