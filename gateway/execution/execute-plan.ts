@@ -16,6 +16,7 @@ import type { CompiledBatch, CompiledFetch, CompiledNode } from './compiled-plan
 import { ancestries } from './context-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { readEntityAnswer, type PassThroughShape } from './entity-answer-reader.js';
+import { copyOfAnswer, referencedFromListItems, SeenRepresentations } from './repeated-representations.js';
 import { shapeAt, type SelectionShape } from './response-shape.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
@@ -135,7 +136,7 @@ async function fetchInContexts(fetch: CompiledFetch, cursorPath: Path, entities:
   });
   const parts: EntityPart[] = [];
   for (const { values, members } of groups.values()) {
-    const part = entityPart(fetch, cursorPath, members.length === entities.length ? entities : members.map((index) => entities[index]!));
+    const part = entityPart(fetch, cursorPath, members.length === entities.length ? entities : members.map((index) => entities[index]!), false);
     if (!part) continue;
     // Owners as indexes of all the entities under the path, as error paths count them.
     if (part.entities !== entities) part.owners = part.owners.map((owner) => members[owner]!);
@@ -152,22 +153,35 @@ interface EntityPart {
   representations: Json[];
   /** For each representation, the index of its entity. */
   owners: number[];
+  /** Representations given by more entities than their owner (repeated-representations.ts): their index, to those entities' indexes. */
+  repeats?: Map<number, number[]>;
   /** @fromContext: the values of its contextual variables. */
   contextValues?: Json;
 }
 
-function entityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[]): EntityPart | undefined {
+/** `once`: each distinct representation sent once, where repeats are to be expected (repeated-representations.ts). */
+function entityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[], once = referencedFromListItems(cursorPath)): EntityPart | undefined {
   const representations: Json[] = [];
   const owners: number[] = [];
+  const seen = once ? new SeenRepresentations() : undefined;
+  let repeats: Map<number, number[]> | undefined;
   for (let index = 0; index < entities.length; index++) {
     const representation = fetch.requires!(entities[index]!);
     if (representation && representation.__typename) {
       fetch.inputRewrite?.(representation);
+      const same = seen?.indexOf(representation, representations.length, representations);
+      if (same !== undefined) {
+        repeats ??= new Map();
+        const others = repeats.get(same);
+        if (others) others.push(index);
+        else repeats.set(same, [index]);
+        continue;
+      }
       representations.push(representation);
       owners.push(index);
     }
   }
-  return representations.length === 0 ? undefined : { fetch, cursorPath, entities, representations, owners };
+  return representations.length === 0 ? undefined : { fetch, cursorPath, entities, representations, owners, repeats };
 }
 
 /**
@@ -213,8 +227,11 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun, request
         collect(run.data, part.cursorPath, 0, [], paths, []);
         entityPaths.set(part, paths);
       }
-      const owner = part.owners[position - offsets[partIndex]!] ?? -1;
-      run.errors.push(downstreamError(error, fetch.serviceName, [...(paths[owner] ?? []), ...error.path!.slice(2)], run));
+      const index = position - offsets[partIndex]!;
+      // At each entity that gave this representation, as if each had been sent.
+      for (const owner of [part.owners[index] ?? -1, ...(part.repeats?.get(index) ?? [])]) {
+        run.errors.push(downstreamError(error, fetch.serviceName, [...(paths[owner] ?? []), ...error.path!.slice(2)], run));
+      }
     }
   }
   const data = answer.data;
@@ -230,6 +247,9 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun, request
       const target = part.entities[part.owners[index]!]!;
       if (!entity.__typename) entity.__typename = target.__typename;
       part.fetch.outputRewrite?.(entity);
+      const others = part.repeats?.get(index);
+      // Each other entity a copy: nothing merged later into one of them shows in another.
+      if (others) for (const other of others) deepMerge(part.entities[other]!, copyOfAnswer(entity));
       deepMerge(target, entity);
     }
   });

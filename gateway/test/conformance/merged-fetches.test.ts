@@ -35,7 +35,7 @@ describe('merged entity fetches: requests at the subgraph', () => {
     await Promise.all(servers.map((server) => server.stop()));
   });
 
-  const [sameLookup, , differentLookups, differentTypes] = mergedFetchesSuite.operations;
+  const [sameLookup, overCourses, differentLookups, differentTypes] = mergedFetchesSuite.operations;
 
   it("sends the users of both branches in one request, where Apollo's executor sends two", async () => {
     people.received.length = 0;
@@ -47,6 +47,18 @@ describe('merged entity fetches: requests at the subgraph', () => {
     people.received.length = 0;
     await apollo.executeOperation({ query: sameLookup!.query });
     expect(people.received).toHaveLength(2);
+  });
+
+  it('sends a user that several classes or documents name once per part, where Apollo sends it for each', async () => {
+    people.received.length = 0;
+    await postTo(gateway.url.replace('localhost', '127.0.0.1'), { query: overCourses!.query });
+    expect(people.received).toHaveLength(1);
+    // Three courses' hosts (u2, u1, u9 each) and uploaders (u1 and the failing one each): the suite's answer holds every one.
+    expect((people.received[0]!.variables!.representations as { id: string }[]).map((user) => user.id)).toEqual(['u2', 'u1', 'u9', 'u1', 'broken']);
+
+    people.received.length = 0;
+    await apollo.executeOperation({ query: overCourses!.query });
+    expect(people.received.flatMap((request) => request.variables!.representations as unknown[])).toHaveLength(13);
   });
 
   it("asks one subgraph about a course and its lessons in one operation, where Apollo's executor sends two", async () => {
