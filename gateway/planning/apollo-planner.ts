@@ -8,7 +8,7 @@
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
-import { aliasClientArguments, contextFieldNames, requiredArguments } from './client-argument-aliases.js';
+import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from './client-argument-aliases.js';
 import { asksSubgraphData } from './empty-plan.js';
 import { EntityMetadata } from './entity-metadata.js';
 import { PlanningError, type OperationPlanner, type PlannedOperation } from './operation-planner.js';
@@ -19,10 +19,11 @@ export function apolloPlanner(loaded: LoadedSupergraph): OperationPlanner {
   const planner = new QueryPlanner(loaded.supergraph, { incrementalDelivery: { enableDefer: true } });
   const metadata = new EntityMetadata(loaded.supergraph, loaded.supergraphGraphQLSchema);
   const required = requiredArguments(loaded.supergraph);
-  const contextFields = contextFieldNames(loaded.supergraph);
+  // Client aliases named like these are planned under ours (client-argument-aliases.ts).
+  const plannerFields = new Set([...contextFieldNames(loaded.supergraph), ...keyAndRequiredFieldNames(loaded.supergraph)]);
   return {
     plan(document, operationName): PlannedOperation {
-      const aliased = aliasClientArguments(document, required, contextFields);
+      const aliased = aliasClientArguments(document, required, plannerFields);
       let plan: QueryPlan;
       try {
         plan = planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, aliased?.document ?? document, { operationName }));

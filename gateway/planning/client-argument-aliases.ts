@@ -10,7 +10,10 @@
  *
  * The same for a client alias named like a field a @fromContext reads on an
  * ancestor (`currency: id` where a context is `$store { currency }`): the
- * planner would ask the context field alone under that name.
+ * planner would ask the context field alone under that name. And for one
+ * named like a field of a @key or a @requires (`id: name` where the key is
+ * `id`): the planner keeps the key field under that name and drops the
+ * client's.
  */
 import { isFederationDirectiveDefinedInSchema, parseContext, type Supergraph } from '@apollo/federation-internals';
 import type { ArgumentNode, DocumentNode, FieldNode, SelectionSetNode } from 'graphql';
@@ -55,6 +58,24 @@ export function requiredArguments(supergraph: Supergraph): RequiredArguments {
   return found;
 }
 
+/** Field names of the supergraph's @key and @requires field sets, at any depth: fields the planner adds to fetches. */
+export function keyAndRequiredFieldNames(supergraph: Supergraph): ReadonlySet<string> {
+  const names = new Set<string>();
+  const collect = (set: SelectionSetNode) => {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) collect(selection.selectionSet);
+    }
+  };
+  for (const subgraph of supergraph.subgraphs()) {
+    const metadata = subgraph.metadata();
+    for (const directive of [metadata.keyDirective(), metadata.requiresDirective()]) {
+      for (const application of directive.applications()) collect(parseFieldSet(String(application.arguments().fields)));
+    }
+  }
+  return names;
+}
+
 /** Field names the supergraph's @fromContext selections read on ancestors. */
 export function contextFieldNames(supergraph: Supergraph): ReadonlySet<string> {
   const names = new Set<string>();
@@ -84,12 +105,12 @@ export interface AliasedOperation {
 }
 
 /**
- * The client's fields a @requires asks by the same name with other arguments, aliased; undefined when there are
- * none. Decided by field name and arguments alone, whatever the type: an alias too many costs nothing but the
+ * The client's fields a @requires asks by the same name with other arguments, and its aliases named like a field the
+ * planner adds (`plannerFields`: context, key and @requires fields), aliased; undefined when there are none. Decided by field name and arguments alone, whatever the type: an alias too many costs nothing but the
  * fetch's own field. Left out: subscriptions, whose events @apollo/gateway's executor shapes by the client's document.
  */
-export function aliasClientArguments(document: DocumentNode, required: RequiredArguments, contextFields: ReadonlySet<string>): AliasedOperation | undefined {
-  if (required.size === 0 && contextFields.size === 0) return undefined;
+export function aliasClientArguments(document: DocumentNode, required: RequiredArguments, plannerFields: ReadonlySet<string>): AliasedOperation | undefined {
+  if (required.size === 0 && plannerFields.size === 0) return undefined;
   const readFrom = new Map<FieldNode, string>();
   let excluded = false;
   const aliasOf = (node: FieldNode, responseName: string): FieldNode => {
@@ -103,7 +124,7 @@ export function aliasClientArguments(document: DocumentNode, required: RequiredA
     },
     Field(node) {
       const alias = node.alias?.value;
-      if (alias !== undefined && alias !== node.name.value && contextFields.has(alias)) return aliasOf(node, alias);
+      if (alias !== undefined && alias !== node.name.value && plannerFields.has(alias)) return aliasOf(node, alias);
       const asked = required.get(node.name.value);
       if (!asked || (node.alias && node.alias.value !== node.name.value)) return undefined;
       const text = argumentsText(node.arguments);

@@ -1,6 +1,7 @@
 /** Every conformance suite, for tests that look at all of them at once (plan-shapes.test.ts). */
 import { abstractTypesSuite } from './abstract-types.js';
 import { contextsSuite } from './contexts.js';
+import { edgeShapesSuite } from './edge-shapes.js';
 import { keysSuite } from './keys.js';
 import { mergedFetchesSuite } from './merged-fetches.js';
 import { operationsSuite } from './operations.js';
@@ -21,4 +22,5 @@ export const ALL_SUITES = [
   plannerCorrectionsSuite,
   mergedFetchesSuite,
   contextsSuite,
+  edgeShapesSuite,
 ];

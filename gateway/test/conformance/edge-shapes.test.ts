@@ -1,0 +1,4 @@
+import { runSuite } from './support/run-suite.js';
+import { edgeShapesSuite } from './suites/edge-shapes.js';
+
+runSuite(edgeShapesSuite);
