@@ -17,6 +17,7 @@ export const UNIT_TESTS = [
   'platform/crypto/test/credential-cipher.test.ts',
   'platform/jobs/test/periodic-job.test.ts',
   'subgraphs/academy/test/moodle-time-zone.test.ts',
+  'subgraphs/calendar/test/hostile-icalendar.test.ts',
   'subgraphs/calendar/test/recurrence.test.ts',
   'subgraphs/documents/test/filename.test.ts',
   'subgraphs/documents/test/text-extraction.test.ts',

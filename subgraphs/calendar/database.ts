@@ -125,6 +125,8 @@ export interface CaldavSyncRunsTable {
   conflicts: Generated<number>;
   full_resync: Generated<boolean>;
   error: string | null;
+  /** The objects the run left out (repositories/caldav-log-repository.ts). */
+  skipped: ColumnType<{ href: string; reason: string }[], string | undefined, string>;
 }
 
 export interface CaldavConflictsTable {

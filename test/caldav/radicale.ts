@@ -19,6 +19,8 @@ export interface RunningRadicale {
   url: string;
   /** A user's calendar home, e.g. http://127.0.0.1:41234/tara/ */
   homeUrl: (username: string) => string;
+  /** Radicale's filesystem storage: a collection at /user/name/ is the folder collection-root/user/name in it. */
+  storageFolder: string;
   stop: () => Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function startRadicale(users: RadicaleUser[]): Promise<RunningRadic
   return {
     url,
     homeUrl: (username) => `${url}${encodeURIComponent(username)}/`,
+    storageFolder: path.join(dir, 'collections'),
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -8,7 +8,10 @@
  * them (merge-server-copy.ts).
  */
 import ICAL from 'ical.js';
+import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
+import { isGuestAddress } from '../services/guest-address.js';
+import { oneLine } from './one-line.js';
 
 export interface Contact {
   email: string;
@@ -78,19 +81,27 @@ export function addScheduling(
   }
 }
 
+/** An ATTENDEE's CN as GraphQL would take a guest's name: on one line, without control characters (else none). */
+function nameOf(property: ICAL.Property): string | null {
+  const name = property.getParameter('cn');
+  if (typeof name !== 'string') return null;
+  const line = oneLine(name);
+  return line && !storableTextProblem(line) ? line : null;
+}
+
 /** The people of a VEVENT (rooms and resources left out), and the names of the rooms it books. */
 export function readAttendees(component: ICAL.Component): { organizer: string | null; attendees: RemoteAttendee[]; rooms: string[] } {
   const organizer = component.getFirstPropertyValue('organizer');
   const all = component.getAllProperties('attendee');
   const rooms = all
     .filter((property) => String(property.getParameter('cutype') ?? '').toUpperCase() === 'ROOM')
-    .map((property) => String(property.getParameter('cn') || addressOf(property.getFirstValue())));
+    .map((property) => oneLine(String(property.getParameter('cn') || addressOf(property.getFirstValue()))));
   const attendees = all
     .filter((property) => !isResource(property))
     .map((property) => {
-      const name = property.getParameter('cn');
       const partstat = String(property.getParameter('partstat') ?? 'NEEDS-ACTION').toUpperCase();
-      return { email: addressOf(property.getFirstValue()), name: typeof name === 'string' && name ? name : null, status: STATUS[partstat] ?? null };
+      return { email: addressOf(property.getFirstValue()), name: nameOf(property), status: STATUS[partstat] ?? null };
     });
-  return { organizer: organizer ? addressOf(organizer) : null, attendees: attendees.filter((attendee) => attendee.email.includes('@')), rooms };
+  // Only addresses GraphQL would take for a guest: one with a space or a line break in it is none.
+  return { organizer: organizer ? addressOf(organizer) : null, attendees: attendees.filter((attendee) => isGuestAddress(attendee.email)), rooms };
 }

@@ -6,14 +6,17 @@
  * by a VTIMEZONE in the same object; all-day events are VALUE=DATE.
  */
 import ICAL from 'ical.js';
+import { MAX_YEAR, MIN_YEAR } from '../../../platform/date-time.js';
 import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
 import { hasOccurrenceAt } from '../recurrence/expand-occurrences.js';
 import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import { addScheduling, readAttendees, type Contacts, type RemoteAttendee } from './attendees.js';
 import { instantOf, wallTimeIn } from '../recurrence/time-zones.js';
+import { oneLine } from './one-line.js';
 import { ianaZoneFor } from './remote-zones.js';
 import { vtimezoneFor, type ZoneDefinition } from './vtimezone.js';
+import { unusableZoneRules } from './zone-rules.js';
 import { isTransparent } from '../services/event-transparency.js';
 import { classOf } from '../services/event-privacy.js';
 
@@ -267,6 +270,8 @@ interface ReadTime {
  */
 function readTime(property: ICAL.Property, localZone: string): ReadTime {
   const time = property.getFirstValue() as ICAL.Time;
+  // Date.UTC takes the years 0 to 99 as 1900 to 1999: the year 0001 would come in as 1901.
+  if (time.year < MIN_YEAR) throw new Error(`${property.name.toUpperCase()} in the year ${time.year}: dates must lie within the years ${MIN_YEAR} to ${MAX_YEAR}`);
   if (time.isDate) return { instant: new Date(Date.UTC(time.year, time.month - 1, time.day)), allDay: true, zone: 'UTC', tzid: null, floating: false };
   const tzid = property.getParameter('tzid');
   const wall = { year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second };
@@ -362,9 +367,11 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     const value = component.getFirstPropertyValue(name);
     return typeof value === 'string' && value !== '' ? value : null;
   };
+  // Fields GraphQL holds to one line (one-line.ts); one of breaks only is none.
+  const line = (name: string) => oneLine(text(name) ?? '') || null;
   const scheduling = readAttendees(component);
   return {
-    title: text('summary') ?? '(no title)',
+    title: line('summary') ?? '(no title)',
     description: text('description'),
     start: start.instant,
     end,
@@ -385,13 +392,15 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     sequence: sequenceOf(component),
     ...scheduling,
     // A room booked without a LOCATION (as Nextcloud's room booking may leave it): the room is where it is.
-    location: text('location') ?? (scheduling.rooms.length > 0 ? scheduling.rooms.join(', ') : null),
+    location: line('location') ?? (scheduling.rooms.length > 0 ? scheduling.rooms.join(', ') : null),
   };
 }
 
 /** A calendar object; `localZone` places its floating times (see readTime). */
 export function parseICalendar(text: string, localZone = 'UTC'): RemoteObject {
   const calendar = new ICAL.Component(ICAL.parse(text));
+  const zoneProblem = unusableZoneRules(calendar);
+  if (zoneProblem) throw new Error(zoneProblem);
   const events = calendar.getAllSubcomponents('vevent');
   const uid = String(events[0]?.getFirstPropertyValue('uid') ?? '');
   const parsed = events.map((event) => readEvent(event, localZone));

@@ -80,6 +80,14 @@ export type CalDavCalendar = {
   url: Scalars['String']['output'];
 };
 
+/** An object of the server's calendar that a sync left out. */
+export type CalDavSkippedObject = {
+  __typename?: 'CalDAVSkippedObject';
+  /** The object's URL. */
+  href: Scalars['String']['output'];
+  reason: Scalars['String']['output'];
+};
+
 /** One finished sync of an account. */
 export type CalDavSyncRun = {
   __typename?: 'CalDAVSyncRun';
@@ -93,6 +101,8 @@ export type CalDavSyncRun = {
   pulled: Scalars['Int']['output'];
   /** Events written to the server. */
   pushed: Scalars['Int']['output'];
+  /** Objects read from the server but left out (unreadable, or what the calendar cannot hold), each with why; the first 100 of the run. They stay on the server as they are, and are read again once changed there. */
+  skipped: Array<CalDavSkippedObject>;
   startedAt: Scalars['DateTime']['output'];
   succeeded: Scalars['Boolean']['output'];
 };
@@ -812,6 +822,7 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CalDAVCalendar: ResolverTypeWrapper<CalDavCalendar>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  CalDAVSkippedObject: ResolverTypeWrapper<CalDavSkippedObject>;
   CalDAVSyncRun: ResolverTypeWrapper<CalDavSyncRun>;
   CalDAVSyncState: CalDavSyncState;
   CalDAVSyncStatus: ResolverTypeWrapper<CalDavSyncStatus>;
@@ -861,6 +872,7 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   CalDAVCalendar: CalDavCalendar;
   Boolean: Scalars['Boolean']['output'];
+  CalDAVSkippedObject: CalDavSkippedObject;
   CalDAVSyncRun: CalDavSyncRun;
   CalDAVSyncStatus: CalDavSyncStatus;
   CalendarEvent: ShownEvent;
@@ -916,6 +928,11 @@ export type CalDavCalendarResolvers<ContextType = CalendarContext, ParentType ex
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type CalDavSkippedObjectResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalDAVSkippedObject'] = ResolversParentTypes['CalDAVSkippedObject']> = ResolversObject<{
+  href?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type CalDavSyncRunResolvers<ContextType = CalendarContext, ParentType extends ResolversParentTypes['CalDAVSyncRun'] = ResolversParentTypes['CalDAVSyncRun']> = ResolversObject<{
   conflicts?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -923,6 +940,7 @@ export type CalDavSyncRunResolvers<ContextType = CalendarContext, ParentType ext
   fullResync?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   pulled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   pushed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  skipped?: Resolver<Array<ResolversTypes['CalDAVSkippedObject']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   succeeded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 }>;
@@ -1122,6 +1140,7 @@ export type Resolvers<ContextType = CalendarContext> = ResolversObject<{
   BusyInterval?: BusyIntervalResolvers<ContextType>;
   CalDAVAccount?: CalDavAccountResolvers<ContextType>;
   CalDAVCalendar?: CalDavCalendarResolvers<ContextType>;
+  CalDAVSkippedObject?: CalDavSkippedObjectResolvers<ContextType>;
   CalDAVSyncRun?: CalDavSyncRunResolvers<ContextType>;
   CalDAVSyncStatus?: CalDavSyncStatusResolvers<ContextType>;
   CalendarEvent?: CalendarEventResolvers<ContextType>;

@@ -293,4 +293,10 @@ export const calendarMigrations: Migrations = {
       }
     },
   },
+  '0012-caldav-skipped-objects': {
+    async up(db: Kysely<any>) {
+      // The server's objects a sync left out ({href, reason} each): the user sees which and why, not only the server log.
+      await sql`ALTER TABLE calendar.caldav_sync_runs ADD COLUMN skipped jsonb NOT NULL DEFAULT '[]'::jsonb`.execute(db);
+    },
+  },
 };

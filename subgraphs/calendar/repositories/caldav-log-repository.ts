@@ -9,6 +9,12 @@ export type ConflictRow = Selectable<CaldavConflictsTable>;
 const KEEP_RUNS = 100;
 const KEEP_CONFLICTS = 200;
 
+/** An object of the server's calendar a sync read but left out, and why. */
+export interface SkippedObject {
+  href: string;
+  reason: string;
+}
+
 export interface NewSyncRun {
   startedAt: Date;
   succeeded: boolean;
@@ -17,6 +23,7 @@ export interface NewSyncRun {
   conflicts: number;
   fullResync: boolean;
   error: string | null;
+  skipped: readonly SkippedObject[];
 }
 
 export interface NewConflict {
@@ -42,6 +49,7 @@ export class CaldavLogRepository {
         conflicts: run.conflicts,
         full_resync: run.fullResync,
         error: run.error?.slice(0, 2000) ?? null,
+        skipped: JSON.stringify(run.skipped),
       })
       .execute();
     await this.trim('calendar.caldav_sync_runs', 'started_at', accountId, KEEP_RUNS);

@@ -25,6 +25,7 @@ export interface SyncRunView {
   conflicts: number;
   fullResync: boolean;
   error: string | null;
+  skipped: { href: string; reason: string }[];
 }
 
 function statusView(row: SyncStatusRow | undefined): SyncStatusView {
@@ -140,6 +141,7 @@ export class CalDAVAccountService {
       conflicts: row.conflicts,
       fullResync: row.full_resync,
       error: row.error,
+      skipped: row.skipped,
     }));
   }
 

@@ -26,6 +26,7 @@ import { misstatesAnswers, organiserAttendees, sameParticipants } from '../calda
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
+import { unsyncable } from '../caldav/unsyncable.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
 import { remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
 import { splitThisAndFuture, type FollowingSeries } from '../caldav/this-and-future.js';
@@ -46,6 +47,8 @@ export interface PullContext {
   readonly account: CaldavAccountRow;
   readonly client: CalDAVClient;
   readonly outcome: { pulled: number; fullResync: boolean };
+  /** An object left out, named with why in the run's log (CalDAVSyncRun.skipped). */
+  skip(href: string, reason: string): void;
   /** The account's owner, with the roles of their latest API call, and their address (to find their ATTENDEE). */
   readonly owner: Viewer;
   readonly ownerEmail: string | null;
@@ -56,6 +59,8 @@ export interface PullContext {
   /** Company users by address, when some of these objects name attendees (read once per sync). */
   userByEmail(remotes: readonly RemoteObject[]): Promise<ReadonlyMap<string, string>>;
   resourceAt(href: string): CaldavResource | undefined;
+  /** Where the event's object is on the server, as last synced. */
+  hrefOf(eventId: string): string | undefined;
   knownHrefs(): string[];
   remember(resource: CaldavResource): void;
   forget(resource: CaldavResource): Promise<void>;
@@ -95,10 +100,14 @@ interface Answered extends Parsed {
 }
 
 export class CalDAVPull {
+  /** Objects gone from the server in this sync: one that moved may come back under another name with its UID. */
+  private removed = new Set<string>();
+
   constructor(private readonly sync: PullContext) {}
 
   async run(): Promise<void> {
     const { token, changed, removed } = await this.changes();
+    this.removed = new Set(removed);
     const fresh = changed.filter((item) => !item.etag || item.etag !== this.sync.resourceAt(item.href)?.etag);
     await this.sync.progress(fresh.length + removed.length, 0);
     const batches: RemoteItem[][] = [];
@@ -145,8 +154,16 @@ export class CalDAVPull {
 
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
+      let parsed: RemoteObject;
       try {
-        const parsed = parseICalendar(item.data ?? '', this.sync.localZone);
+        parsed = parseICalendar(item.data ?? '', this.sync.localZone);
+      } catch (error) {
+        this.sync.skip(item.href, `not readable as iCalendar: ${(error as Error).message}`);
+        return [];
+      }
+      try {
+        const problem = unsyncable(parsed);
+        if (problem) throw new Error(problem);
         if (parsed.unknownTzids?.length) {
           const { account, deps, localZone } = this.sync;
           deps.log.info(
@@ -161,7 +178,7 @@ export class CalDAVPull {
         }
         return [{ item, remote, following }];
       } catch (error) {
-        this.sync.deps.log.warn({ href: item.href, err: error }, 'unreadable or refused calendar object skipped');
+        this.sync.skip(item.href, (error as Error).message);
         return [];
       }
     });
@@ -169,14 +186,17 @@ export class CalDAVPull {
 
   /** One batch in one transaction; refused edits are put back, and participants' answers applied, after it commits. */
   private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
-    const parsed = this.parse(items);
+    const readable = this.parse(items);
     const { deps, account } = this.sync;
+    const doubles = new Set<string>();
     const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];
     const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: string }[] = [];
     const answered: Answered[] = [];
     const rewrites: Rewrite[] = [];
+    const skipped: { href: string; reason: string }[] = [];
     const saved = await deps.db.transaction().execute(async (trx) => {
-      const known = await this.lookUp(trx, parsed);
+      const known = await this.lookUp(trx, readable, doubles);
+      const parsed = readable.filter((entry) => !doubles.has(entry.item.href));
       const ids = [...new Set([...known.values()].map((event) => event.id))];
       const [overrides, participants] = await Promise.all([deps.events.overridesOf(account.company_id, ids, trx), deps.participants.ofEvents(account.company_id, ids)]);
       const resources = new Map<string, CaldavResource>();
@@ -242,7 +262,13 @@ export class CalDAVPull {
       );
       for (const { item, remote, following } of unknown) {
         const event = created.get(remote.uid);
-        if (!event || resources.has(event.id)) continue;
+        if (!event || resources.has(event.id)) {
+          skipped.push({
+            href: item.href,
+            reason: event || remote.master ? 'another object of the calendar holds the same UID' : 'holds only occurrences (RECURRENCE-ID) of a series the calendar does not hold',
+          });
+          continue;
+        }
         keep(event.id, item, event.updatedAt);
         if (following.length > 0) rewrites.push({ event, item, following: await this.applyFollowing(trx, event, following, []) });
       }
@@ -251,6 +277,8 @@ export class CalDAVPull {
       return [...resources.values()];
     });
     for (const resource of saved) this.sync.remember(resource);
+    for (const href of doubles) this.sync.skip(href, 'another object of the calendar holds the same UID');
+    for (const { href, reason } of skipped) this.sync.skip(href, reason);
     for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', ours, 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
     for (const rewrite of rewrites) await this.rewrite(rewrite);
@@ -314,8 +342,8 @@ export class CalDAVPull {
     await this.sync.overwrite(current, item);
   }
 
-  /** The events the batch's objects hold, by href: through our resource rows, else by UID. */
-  private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[]): Promise<Map<string, CalendarEventModel>> {
+  /** The events the batch's objects hold, by href: through our resource rows, else by UID (`doubles` gets the hrefs of second objects of a UID). */
+  private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[], doubles: Set<string>): Promise<Map<string, CalendarEventModel>> {
     const { deps } = this.sync;
     const byResource = parsed.flatMap(({ item }) => {
       const resource = this.sync.resourceAt(item.href);
@@ -344,7 +372,14 @@ export class CalDAVPull {
         )
       ).map((event) => [event.externalId, event]),
     );
-    for (const { item, remote } of rest) if (byUid.has(remote.uid)) found.set(item.href, byUid.get(remote.uid)!);
+    for (const { item, remote } of rest) {
+      const event = byUid.get(remote.uid);
+      if (!event) continue;
+      // A second object with the UID of one synced under another name: taken, it would overwrite that one's event.
+      const held = this.sync.hrefOf(event.id);
+      if (held && held !== item.href && !this.removed.has(held)) doubles.add(item.href);
+      else found.set(item.href, event);
+    }
     return found;
   }
 

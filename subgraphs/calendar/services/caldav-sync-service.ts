@@ -36,7 +36,7 @@ import { splitThisAndFuture } from '../caldav/this-and-future.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
-import type { CaldavLogRepository } from '../repositories/caldav-log-repository.js';
+import type { CaldavLogRepository, SkippedObject } from '../repositories/caldav-log-repository.js';
 import type { ReminderRepository } from '../repositories/reminder-repository.js';
 import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
@@ -58,7 +58,14 @@ export interface SyncOutcome {
   pulled: number;
   conflicts: number;
   fullResync: boolean;
+  /** The server's objects the pull left out, and why (the first MAX_SKIPPED_NAMED). */
+  skipped: SkippedObject[];
 }
+
+/** Skipped objects named in one run's log: a calendar of broken objects must not make the log row unbounded. */
+const MAX_SKIPPED_NAMED = 100;
+/** A reason as long as it helps: a parser's message can quote a whole line (a megabyte). */
+const MAX_REASON_LENGTH = 300;
 
 /**
  * PUTs in flight at once during a push: each to its own href with its own
@@ -79,7 +86,7 @@ class AccountSync implements PullContext {
   private total = 0;
   private done = 0;
   private progressWritten = 0;
-  readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, conflicts: 0, fullResync: false };
+  readonly outcome: SyncOutcome = { pushed: 0, pulled: 0, conflicts: 0, fullResync: false, skipped: [] };
   readonly owner: Viewer;
   readonly writes: EventWriteService;
   ownerEmail: string | null = null;
@@ -103,6 +110,10 @@ class AccountSync implements PullContext {
 
   resourceAt(href: string): CaldavResource | undefined {
     return this.byHref.get(href);
+  }
+
+  hrefOf(eventId: string): string | undefined {
+    return this.byEvent.get(eventId)?.href;
   }
 
   knownHrefs(): string[] {
@@ -137,6 +148,13 @@ class AccountSync implements PullContext {
 
   cancelFromRemote(event: CalendarEventModel): Promise<void> {
     return this.deps.cancelFromRemote(event);
+  }
+
+  skip(href: string, reason: string): void {
+    this.deps.log.warn({ accountId: this.account.id, href, reason }, 'CalDAV object skipped');
+    const oneLine = reason.replace(/\s+/g, ' ').trim();
+    if (this.outcome.skipped.length < MAX_SKIPPED_NAMED)
+      this.outcome.skipped.push({ href, reason: oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH - 1)}\u2026` : oneLine });
   }
 
   /** Keeps the side that lost (`kept` names the winner) where the user can read it. */
@@ -427,7 +445,7 @@ export class CalDAVSyncService {
       return outcome;
     } catch (error) {
       await this.caldav.finishSync(account.id, (error as Error).message);
-      const counts = run?.outcome ?? { pushed: 0, pulled: 0, conflicts: 0, fullResync: false };
+      const counts = run?.outcome ?? { pushed: 0, pulled: 0, conflicts: 0, fullResync: false, skipped: [] };
       await this.syncLog.recordRun(account.id, { startedAt, succeeded: false, ...counts, error: (error as Error).message });
       throw error;
     }

@@ -2,6 +2,7 @@
 import { badInput } from '../../../platform/errors.js';
 import type { EventTypeName } from '../models.js';
 import type { EventDraft } from './event-draft.js';
+import { isGuestAddress } from './guest-address.js';
 
 export interface EventInput {
   title?: string | null;
@@ -56,12 +57,10 @@ export function refuseSeriesFields(input: EventInput): void {
 
 export const changesParticipants = (input: EventInput) => has(input, 'participantIds') || has(input, 'externalParticipants');
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function checkedExternals(input: EventInput): { email: string; name: string | null }[] {
   return (input.externalParticipants ?? []).map(({ email, name }) => {
     const trimmed = email.trim();
-    if (!EMAIL.test(trimmed) || trimmed.length > 320) throw badInput(`"${email}" is not an e-mail address`, 'externalParticipants');
+    if (!isGuestAddress(trimmed)) throw badInput(`"${email}" is not an e-mail address`, 'externalParticipants');
     return { email: trimmed, name: name?.trim() || null };
   });
 }
