@@ -84,6 +84,28 @@ export const requiresProvidesSuite: ConformanceSuite = {
   ],
   operations: [
     {
+      name: 'a client alias named like the field a @requires asks, beside the requiring field',
+      query: '{ posts { price: id estimate } }',
+      expected: {
+        data: {
+          posts: [
+            { price: 'p1', estimate: 20 },
+            { price: 'p2', estimate: 40 },
+          ],
+        },
+      },
+      apolloWrong: {
+        why: "@apollo/query-planner 2.14 sends the client's `price: id` as the required price: the requiring subgraph fails on it",
+        answer: {
+          data: null,
+          errors: [
+            { path: ['posts', 0, 'estimate'], code: 'DOWNSTREAM_SERVICE_ERROR' },
+            { path: ['posts', 1, 'estimate'], code: 'DOWNSTREAM_SERVICE_ERROR' },
+          ],
+        },
+      },
+    },
+    {
       name: '@requires of a field with arguments: the required selection with them',
       query: '{ posts { id seen } }',
       expected: {
