@@ -58,15 +58,18 @@ export function requiredArguments(supergraph: Supergraph): RequiredArguments {
   return found;
 }
 
+/** Every field name of a field set, at any depth (inline fragments included), into `names`. */
+function addFieldNames(set: SelectionSetNode, names: Set<string>): void {
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) names.add(selection.name.value);
+    if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) addFieldNames(selection.selectionSet, names);
+  }
+}
+
 /** Field names of the supergraph's @key and @requires field sets, at any depth: fields the planner adds to fetches. */
 export function keyAndRequiredFieldNames(supergraph: Supergraph): ReadonlySet<string> {
   const names = new Set<string>();
-  const collect = (set: SelectionSetNode) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) collect(selection.selectionSet);
-    }
-  };
+  const collect = (set: SelectionSetNode) => addFieldNames(set, names);
   for (const subgraph of supergraph.subgraphs()) {
     const metadata = subgraph.metadata();
     for (const directive of [metadata.keyDirective(), metadata.requiresDirective()]) {
@@ -79,12 +82,7 @@ export function keyAndRequiredFieldNames(supergraph: Supergraph): ReadonlySet<st
 /** Field names the supergraph's @fromContext selections read on ancestors. */
 export function contextFieldNames(supergraph: Supergraph): ReadonlySet<string> {
   const names = new Set<string>();
-  const collect = (set: SelectionSetNode) => {
-    for (const selection of set.selections) {
-      if (selection.kind === Kind.FIELD) names.add(selection.name.value);
-      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) collect(selection.selectionSet);
-    }
-  };
+  const collect = (set: SelectionSetNode) => addFieldNames(set, names);
   for (const subgraph of supergraph.subgraphs()) {
     const directive = subgraph.metadata().fromContextDirective();
     if (!isFederationDirectiveDefinedInSchema(directive)) continue;
