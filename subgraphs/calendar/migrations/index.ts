@@ -299,4 +299,15 @@ export const calendarMigrations: Migrations = {
       await sql`ALTER TABLE calendar.caldav_sync_runs ADD COLUMN skipped jsonb NOT NULL DEFAULT '[]'::jsonb`.execute(db);
     },
   },
+  '0013-caldav-reread-guests': {
+    async up(db: Kysely<any>) {
+      // Rooms and resources (CUTYPE=ROOM or RESOURCE) pulled before 838bfd3 were stored as outside guests, and a pull
+      // reads an object again only once its ETag changes: the objects of events with guests are read again on each
+      // account's next sync (a full one: no token, those ETags forgotten), where the app's copy says which is a room.
+      const reread = sql`EXISTS (SELECT 1 FROM calendar.event_participants p WHERE p.event_id = r.event_id AND p.external_email IS NOT NULL)`;
+      await sql`UPDATE calendar.caldav_accounts a SET sync_token = NULL
+        WHERE EXISTS (SELECT 1 FROM calendar.caldav_resources r WHERE r.account_id = a.id AND ${reread})`.execute(db);
+      await sql`UPDATE calendar.caldav_resources r SET etag = NULL WHERE ${reread}`.execute(db);
+    },
+  },
 };
