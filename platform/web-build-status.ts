@@ -15,8 +15,7 @@ import { REPO_ROOT } from './paths.js';
 export const WEB_BUILD_STATUS_FILE = path.join(REPO_ROOT, 'node_modules', '.cache', 'bheem-web-build.json');
 
 /** `step`: what a build is doing now, for people; `since`: when it began (epoch ms); `pid`: the start that wrote it. */
-export type WebBuildStatus =
-  { state: 'building'; step: string; since: number; pid: number } | { state: 'failed'; error: string; pid: number };
+export type WebBuildStatus = { state: 'building'; step: string; since: number; pid: number } | { state: 'failed'; error: string; pid: number };
 
 export function writeWebBuildStatus(status: WebBuildStatus, file = WEB_BUILD_STATUS_FILE): void {
   mkdirSync(path.dirname(file), { recursive: true });
