@@ -20,6 +20,7 @@ const stamp = Date.now();
 const meeting = `Budget review ${stamp}`;
 const series = `Weekly stand-up ${stamp}`;
 const holiday = `Founders' day ${stamp}`;
+const passedOn = `Supplier call ${stamp}`;
 
 async function create(input: Record<string, unknown>): Promise<void> {
   const created = await stack.platform.query('maya.manager', 'mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }', {
@@ -47,6 +48,15 @@ beforeAll(async () => {
   await create({ title: series, start: '2026-11-16T09:00:00Z', end: '2026-11-16T09:15:00Z', recurrenceRule: 'FREQ=WEEKLY;COUNT=3', participantIds: [EMIL] });
   // Everyone's, nobody's to answer.
   await create({ title: holiday, eventType: 'HOLIDAY', allDay: true, start: '2026-11-19T00:00:00Z', end: '2026-11-20T00:00:00Z' });
+  // Passed on from Emil's calendar app (PARTSTAT=DELEGATED, as a CalDAV pull stores it).
+  await create({ title: passedOn, start: '2026-11-20T14:00:00Z', end: '2026-11-20T15:00:00Z', participantIds: [EMIL] });
+  const updated = await stack.platform.db
+    .updateTable('calendar.event_participants')
+    .set({ status: 'DELEGATED' })
+    .where('user_id', '=', EMIL)
+    .where('event_id', 'in', stack.platform.db.selectFrom('calendar.calendar_events').select('id').where('title', '=', passedOn))
+    .executeTakeFirst();
+  expect(Number(updated.numUpdatedRows)).toBe(1);
 }, 60_000);
 
 const day = (page: Page, name: string) => page.getByRole('region', { name, exact: true });
@@ -99,6 +109,18 @@ describe('answering invitations from the week page', { timeout: 180_000 }, () =>
     await answer.getByRole('button', { name: `No to ${series}`, exact: true }).click();
     await expect.poll(() => said(page)).toContain(`Your answer to ${series}: No.`);
     await expect.poll(() => answersOf(series, '2026-11-16T00:00:00Z', '2026-12-07T00:00:00Z')).toEqual(['DECLINED', 'PENDING', 'PENDING']);
+  });
+
+  it('says an answer passed on in a calendar app, none of the three pressed, and takes a new one', async () => {
+    const page = await weekOf('emil.employee');
+    const answer = day(page, 'Friday, November 20').getByRole('group', { name: `Your answer to ${passedOn}` });
+    await answer.waitFor({ timeout: 30_000 });
+    expect(await answer.getByText('You passed this on to someone else').count()).toBe(1);
+    expect(await answer.getAttribute('aria-describedby')).toBeTruthy();
+    expect(await answer.getByRole('button', { pressed: true }).count()).toBe(0);
+    await answer.getByRole('button', { name: `Yes to ${passedOn}`, exact: true }).click();
+    await expect.poll(() => answersOf(passedOn, '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).toEqual(['ACCEPTED']);
+    expect(await answer.getByText('You passed this on to someone else').count()).toBe(0);
   });
 
   it('shows no answer beside the organizer’s own meeting', async () => {
