@@ -14,14 +14,15 @@ const MARKER = /^\/\* prepare:([a-z0-9_]{1,60}) \*\//;
 /** The comment that starts such a statement. */
 export const namedStatement = (name: string) => `/* prepare:${name} */`;
 
-/** Makes the client run marked statements (a text and values, no callback) as named ones. */
+/** Makes the client run marked statements (a text and values, with or without a callback) as named ones. */
 export function runMarkedStatementsNamed(client: pg.ClientBase): void {
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   client.query = ((...args: unknown[]) => {
     const [text, values, callback] = args;
-    if (typeof text === 'string' && Array.isArray(values) && callback === undefined) {
+    if (typeof text === 'string' && Array.isArray(values) && (callback === undefined || typeof callback === 'function')) {
       const match = MARKER.exec(text);
-      if (match) return query({ name: match[1], text, values });
+      // Kysely's statements come with a callback (request-cancellation.ts runs them so).
+      if (match) return callback === undefined ? query({ name: match[1], text, values }) : query({ name: match[1], text, values }, callback);
     }
     return query(...args);
   }) as typeof client.query;

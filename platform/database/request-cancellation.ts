@@ -58,6 +58,27 @@ function sendCancel(client: pg.PoolClient): void {
   else connection.connect(port, host);
 }
 
+const isSubmittable = (text: unknown) => typeof (text as { submit?: unknown } | null)?.submit === 'function';
+
+/**
+ * One statement on `client`, through pg's callback form with a promise of our own. pg's promise form
+ * (`client.query(text, values)` without a callback) lets each statement's result outlive the request in
+ * the scavenger's eyes: under meet's course-list fetches, every scavenge kept that fetch's rows alive
+ * and the next one promoted them (~6.9 MB a scavenge, 99 % promoted, at one request in flight as at
+ * four), until a mark-compact freed them; the callback form, same statement, keeps ~0.1 MB
+ * (bench/README-results.md, session 18). A cursor (a submittable) is handed on as it is.
+ */
+function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown): unknown {
+  if (isSubmittable(text)) return client.query(text as never);
+  // Given a callback, pg's query returns nothing.
+  const query = client.query as unknown as (this: pg.PoolClient, ...args: unknown[]) => void;
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | undefined, result: unknown) => (error ? reject(error) : resolve(result));
+    if (parameters === undefined) query.call(client, text, done);
+    else query.call(client, text, parameters, done);
+  });
+}
+
 /** `pool` for Kysely, its statements cancelled with the request that runs them (see above). */
 export function cancellablePool(pool: pg.Pool): PostgresPool {
   return {
@@ -66,7 +87,7 @@ export function cancellablePool(pool: pg.Pool): PostgresPool {
       let cancelSent = false;
       const query = (text: unknown, parameters?: unknown) => {
         const signal = scope.getStore();
-        const run = () => (parameters === undefined ? client.query(text as never) : client.query(text as string, parameters as unknown[]));
+        const run = () => runQuery(client, text, parameters);
         if (!signal) return run();
         if (signal.aborted) return Promise.reject(new RequestCancelledError());
         const onAbort = () => {
