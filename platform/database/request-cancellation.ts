@@ -66,7 +66,7 @@ const isSubmittable = (text: unknown) => typeof (text as { submit?: unknown } | 
  * the scavenger's eyes: under meet's course-list fetches, every scavenge kept that fetch's rows alive
  * and the next one promoted them (~6.9 MB a scavenge, 99 % promoted, at one request in flight as at
  * four), until a mark-compact freed them; the callback form, same statement, keeps ~0.1 MB
- * (bench/README-results.md, session 18). A cursor (a submittable) is handed on as it is.
+ * (bench/README-results.md, session 17, gc-link). A cursor (a submittable) is handed on as it is.
  */
 function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown): unknown {
   if (isSubmittable(text)) return client.query(text as never);
