@@ -99,6 +99,9 @@ interface Answered extends Parsed {
   event: CalendarEventModel;
 }
 
+/** Why a second object of one UID is left out (its event is the first one's). */
+const SAME_UID = 'another object of the calendar holds the same UID';
+
 export class CalDAVPull {
   /** Objects gone from the server in this sync: one that moved may come back under another name with its UID. */
   private removed = new Set<string>();
@@ -265,7 +268,7 @@ export class CalDAVPull {
         if (!event || resources.has(event.id)) {
           skipped.push({
             href: item.href,
-            reason: event || remote.master ? 'another object of the calendar holds the same UID' : 'holds only occurrences (RECURRENCE-ID) of a series the calendar does not hold',
+            reason: event || remote.master ? SAME_UID : 'holds only occurrences (RECURRENCE-ID) of a series the calendar does not hold',
           });
           continue;
         }
@@ -277,7 +280,7 @@ export class CalDAVPull {
       return [...resources.values()];
     });
     for (const resource of saved) this.sync.remember(resource);
-    for (const href of doubles) this.sync.skip(href, 'another object of the calendar holds the same UID');
+    for (const href of doubles) this.sync.skip(href, SAME_UID);
     for (const { href, reason } of skipped) this.sync.skip(href, reason);
     for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', ours, 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
