@@ -6,7 +6,9 @@
  * (HOSTILE_FUZZ_SEED, HOSTILE_FUZZ_RUNS: values per argument).
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { SubgraphName } from '../platform/config.js';
 import { runHostileFuzz } from './support/hostile-fuzz.js';
+import { callSubgraph, demoViewer } from './support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from './support/test-platform.js';
 
 const SEED = Number(process.env.HOSTILE_FUZZ_SEED ?? 20_261_204);
@@ -38,4 +40,32 @@ it('no hostile argument makes a 5xx or an internal error, and a refused mutation
   // Valid arguments reach the services: most such operations are carried out, not refused at the door.
   expect(counts.valid.accepted).toBeGreaterThan(counts.valid.requests / 5);
   expect(counts.failures.map((failure) => `${failure.target} as ${failure.as}: ${failure.reason}`)).toEqual([]);
+});
+
+/** A query of each subgraph that reads the caller's company's rows. */
+const COMPANY_QUERIES: Record<SubgraphName, string> = {
+  academy: '{ courses { id } me { id } }',
+  erp: '{ myCompany { id } tasks { id } }',
+  meet: '{ liveClasses { id } }',
+  calendar: '{ companyTimeZone calDAVAccounts { id } }',
+  documents: '{ documents { id } trashedDocuments { id } }',
+};
+
+// The gateway refuses such claims in a user's token; a request signed around it (a bug, a leaked key) must be refused alike.
+it('every subgraph refuses a gateway-signed identity whose company or Moodle user id is malformed, as UNAUTHENTICATED', async () => {
+  const answers: Record<string, unknown> = {};
+  for (const [subgraph, query] of Object.entries(COMPANY_QUERIES) as [SubgraphName, string][]) {
+    for (const overrides of [{ companyId: 'not-a-uuid' }, { companyId: "1' OR '1'='1" }, { moodleUserId: 'x; DROP' }]) {
+      const { status, body } = await callSubgraph({
+        url: platform.subgraphs[subgraph]!.url,
+        audience: subgraph,
+        secret: platform.config.internalSigningSecret,
+        viewer: demoViewer('admin', overrides),
+        query,
+      });
+      answers[`${subgraph} ${JSON.stringify(overrides)}`] = { status: status < 500 ? '4xx' : status, code: body.errors?.[0]?.extensions?.code };
+    }
+  }
+  expect(Object.keys(answers)).toHaveLength(15);
+  expect(answers).toEqual(Object.fromEntries(Object.keys(answers).map((key) => [key, { status: '4xx', code: 'UNAUTHENTICATED' }])));
 });

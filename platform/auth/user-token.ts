@@ -9,10 +9,7 @@
 import { SignJWT, createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
-import { isUuid } from '../ids.js';
-import { claimsFromViewer, viewerFromClaims, type Viewer } from './viewer.js';
-
-const MOODLE_ID = /^[1-9][0-9]{0,17}$/;
+import { claimsFromViewer, malformedClaim, viewerFromClaims, type Viewer } from './viewer.js';
 
 /** Why a verified token's lifetime is refused, or undefined. `exp` has been checked against now by jose. */
 function lifetimeProblem(payload: Record<string, unknown>, maxSeconds: number): string | undefined {
@@ -57,8 +54,8 @@ export function createUserTokenVerifier(auth: AuthConfig, grantPolicies?: (claim
     if (lifetime) throw unauthenticated(lifetime);
     const viewer = viewerFromClaims(payload);
     if (!viewer) throw unauthenticated('Token lacks the claims sub, company_id and roles');
-    if (!isUuid(viewer.companyId)) throw unauthenticated('Token claim company_id is not a UUID');
-    if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) throw unauthenticated('Token claim moodle_user_id is not a Moodle user id');
+    const malformed = malformedClaim(viewer);
+    if (malformed) throw unauthenticated(`Token ${malformed}`);
     const scopes = scopesOf(payload[auth.scopeClaim]);
     const policies = grantPolicies?.(payload);
     return { ...viewer, ...(scopes && { scopes }), ...(policies && policies.length > 0 && { policies }) };

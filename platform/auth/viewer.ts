@@ -1,3 +1,5 @@
+import { isUuid } from '../ids.js';
+
 /**
  * The caller, as Bheem Passport describes them. Built from a verified JWT at
  * the gateway and carried to subgraphs in a signed header.
@@ -44,6 +46,19 @@ export function viewerFromClaims(claims: Record<string, unknown>): Viewer | null
     email: typeof email === 'string' ? email : undefined,
     moodleUserId: typeof moodle_user_id === 'string' || typeof moodle_user_id === 'number' ? String(moodle_user_id) : undefined,
   };
+}
+
+const MOODLE_ID = /^[1-9][0-9]{0,17}$/;
+
+/**
+ * Why a viewer's claims that name rows (company, Moodle user) cannot be used, or null: each
+ * way in that reads claims (a user's token, the gateway's signed identity, a tus token) refuses
+ * them at the door, so no service meets a malformed id in a query (an SQL error there, a 500).
+ */
+export function malformedClaim(viewer: Viewer): string | null {
+  if (!isUuid(viewer.companyId)) return 'claim company_id is not a UUID';
+  if (viewer.moodleUserId !== undefined && !MOODLE_ID.test(viewer.moodleUserId)) return 'claim moodle_user_id is not a Moodle user id';
+  return null;
 }
 
 export function claimsFromViewer(viewer: Viewer): IdentityClaims {

@@ -8,7 +8,7 @@ import type { PlatformConfig } from '../config.js';
 import { unauthenticated } from '../errors.js';
 import { IDENTITY_HEADER, identityKeys, verifyIdentity } from '../auth/gateway-signature.js';
 import { bearerToken, type UserTokenVerifier } from '../auth/user-token.js';
-import type { Viewer } from '../auth/viewer.js';
+import { malformedClaim, type Viewer } from '../auth/viewer.js';
 
 export function createSubgraphAuthenticator(config: PlatformConfig, audience: string, verifyUserToken: UserTokenVerifier) {
   return async (request: IncomingMessage, rawBody: Buffer): Promise<Viewer> => {
@@ -18,6 +18,9 @@ export function createSubgraphAuthenticator(config: PlatformConfig, audience: st
       const signedPayload = request.method === 'POST' ? rawBody : Buffer.from(request.url ?? '');
       const check = verifyIdentity(identityKeys(config), signed, audience, signedPayload);
       if (!check.ok) throw unauthenticated(`Request refused: ${check.reason}`);
+      // The gateway checks its users' claims; an identity signed around it is held to the same (no SQL error later).
+      const malformed = malformedClaim(check.viewer);
+      if (malformed) throw unauthenticated(`Request refused: identity ${malformed}`);
       return check.viewer;
     }
     if (!config.requireGatewaySignature) {

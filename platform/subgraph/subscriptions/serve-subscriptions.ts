@@ -16,7 +16,7 @@ import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQ
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { identityKeys, verifyIdentity } from '../../auth/gateway-signature.js';
-import type { Viewer } from '../../auth/viewer.js';
+import { malformedClaim, type Viewer } from '../../auth/viewer.js';
 import type { PlatformConfig } from '../../config.js';
 import { createEventFeed, type EventFeed } from '../../events/event-feed.js';
 import type { Logger } from '../../logger.js';
@@ -111,6 +111,8 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
         if (typeof identity !== 'string') return unauthenticated('This subgraph accepts only subscriptions signed by the gateway');
         const check = verifyIdentity(keys, identity, audience, subscribeBody(payload));
         if (!check.ok) return unauthenticated(`Subscription refused: ${check.reason}`);
+        const malformed = malformedClaim(check.viewer);
+        if (malformed) return unauthenticated(`Subscription refused: identity ${malformed}`);
         const document = documentOf(payload.query);
         if (!('kind' in document)) return document;
         const operation = getOperationAST(document, payload.operationName);

@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import { claimsFromViewer, viewerFromClaims, type Viewer } from '../../../platform/auth/viewer.js';
+import { claimsFromViewer, malformedClaim, viewerFromClaims, type Viewer } from '../../../platform/auth/viewer.js';
 
 const AUDIENCE = 'bheem-documents-tus';
 
@@ -37,7 +37,7 @@ export class TusTokens {
     try {
       const { payload } = await jwtVerify(token, this.key, { audience: AUDIENCE, algorithms: ['HS256'], currentDate: now, clockTolerance: 0 });
       const viewer = viewerFromClaims((payload.viewer ?? {}) as Record<string, unknown>);
-      if (!viewer || !payload.sub || !payload.exp) return { ok: false, reason: 'The upload token is not valid' };
+      if (!viewer || malformedClaim(viewer) || !payload.sub || !payload.exp) return { ok: false, reason: 'The upload token is not valid' };
       return { ok: true, uploadId: payload.sub, viewer, expiresAt: new Date(payload.exp * 1000) };
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
