@@ -11,7 +11,7 @@
  * forward its requests there (DOCUMENTS_INTERNAL_URL).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { EVENTS, Server } from '@tus/server';
+import { ERRORS, EVENTS, type Locker, Server } from '@tus/server';
 import type { FileStore } from '@tus/file-store';
 import { sendJson } from '../../../platform/http/respond.js';
 import { endAfterBodyIfAnsweredEarly, endAfterUnreadBody } from '../../../platform/http/unread-body.js';
@@ -37,6 +37,8 @@ export interface TusRouteDeps {
   /** This replica's address for its peers; unset with one replica (nothing is forwarded). */
   internalUrl?: string;
   log: Logger;
+  /** Who holds each upload's lock (tus' in-memory one by default); a test holds one itself. */
+  locker?: Locker;
 }
 
 /** Answers before tus read the body: the connection closes once it came in (see unread-body.ts). */
@@ -58,6 +60,7 @@ export function createTusServer(deps: TusRouteDeps): Server {
   const tus = new Server({
     path: TUS_PATH,
     datastore: deps.staging,
+    ...(deps.locker && { locker: deps.locker }),
     // Relative to the public origin: right through the gateway, and on the service itself.
     generateUrl: (_request, { id }) => `${publicPath}${TUS_PATH}/${id}`,
     // The upload is the session the token names (one tus upload per session).
@@ -81,6 +84,10 @@ export function createTusServer(deps: TusRouteDeps): Server {
     // Stored, its staged bytes are removed: tus finds no upload there (a PATCH or DELETE after the end, or racing
     // the final one), though the upload is whole (HEAD says so). It is told so, not that nothing is there.
     onResponseError: async (request, error) => {
+      // Another request of this upload held its lock past tus' wait (one storing the last bytes): tus says 500.
+      if (error === ERRORS.ERR_LOCK_TIMEOUT || ('body' in error && error.body === ERRORS.ERR_LOCK_TIMEOUT.body)) {
+        return { status_code: 423, body: 'Another request of this upload is under way: HEAD its URL for the offset and try again\n' };
+      }
       if (!('status_code' in error) || (error.status_code !== 404 && error.status_code !== 410)) return undefined;
       const id = tusUploadIdOf(new URL(request.url).pathname);
       const session = id ? await deps.sessions.statusOf(id) : null;
