@@ -38,9 +38,12 @@
  *   BENCH_SUB_GATEWAY_FLAGS="--trace-gc --perf-basic-prof": more node flags
  *   for the gateway (--perf-basic-prof names JIT code for `perf record -p`).
  *   BENCH_SUB_SETTLE=0: no full GC of the gateway before the measured events.
- *   BENCH_SUB_CLIENT_POLICY=batch: the client processes under SCHED_BATCH
- *   (Linux, chrt): a woken client no longer preempts the gateway, as clients
- *   on other hosts never do; they keep their share of the cores.
+ *   BENCH_SUB_CLIENT_POLICY=normal|batch: how the client processes are
+ *   scheduled (support/client-policy.ts), printed with the figures. Default
+ *   normal: a client woken by a frame may preempt the gateway mid-fan-out.
+ *   batch (SCHED_BATCH, Linux's chrt): a woken client does not preempt the
+ *   gateway, as clients on other hosts never do; they keep their share of
+ *   the cores, so their CPU is still in the latency.
  *
  * Also printed: where an event's time goes (the gateway's fan-out timings,
  * gateway/subscriptions/fan-out-timings.ts, beside the clients' receipts)
@@ -61,6 +64,7 @@ import { closePools, createKysely } from '../platform/database/connection.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { ownCpuMs } from '../platform/process-stats.js';
 import { checkoutCode, parseForm, type CheckoutCode } from './gateway/checkout-code.js';
+import { describeClientPolicy, parseClientPolicy, scheduleClients, type ClientPolicy } from './support/client-policy.js';
 import { startProductionEnv } from './gateway/production-env.js';
 import { lightSubscriber } from './support/light-subscriber.js';
 import { percentile } from './support/percentile.js';
@@ -84,6 +88,8 @@ type ClientKind = 'light' | 'ws';
 export interface SubscriptionsBenchResult {
   /** The subscribers' client: the measuring instrument, not the gateway. */
   client: ClientKind;
+  /** How the client processes were scheduled (support/client-policy.ts). */
+  clientPolicy: ClientPolicy;
   /** How the gateway ran (compiled or transpiled, which checkout). */
   gateway: string;
   subscribers: number;
@@ -146,6 +152,11 @@ interface GcPauses {
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const round = (value: number) => Math.round(value * 10) / 10;
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((load) => load.toFixed(2))
+    .join(' ');
 
 function request<T>(child: ChildProcess, message: object, type: string): Promise<T> {
   return new Promise((resolve) => {
@@ -248,10 +259,12 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     );
     const clients = Array.from({ length: processes }, () => fork(SELF, ['clients'], { execArgv: ['--import', 'tsx'] }));
     children.push(...clients);
-    if (process.env.BENCH_SUB_CLIENT_POLICY === 'batch') {
-      for (const child of clients) execFileSync('chrt', ['--all-tasks', '--batch', '-p', '0', String(child.pid)]);
-      print('  client processes under SCHED_BATCH (BENCH_SUB_CLIENT_POLICY=batch): they do not preempt the gateway on wake-up');
-    }
+    const clientPolicy = scheduleClients(clients, parseClientPolicy(process.env.BENCH_SUB_CLIENT_POLICY));
+    print(`  client processes: ${describeClientPolicy(clientPolicy)}`);
+    print(
+      "  latency: from the publish (Date.now() before the INSERT into the event outbox) to each subscriber's read of its next frame " +
+        'in its client process (Date.now() there, same host clock): the outbox, the wake-up relay, meet, the gateway, the sockets and the client',
+    );
     const share = Math.ceil(subscribers / processes);
     const started = performance.now();
     const connected = await Promise.all(
@@ -332,6 +345,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     latencies.sort((a, b) => a - b);
     const result: SubscriptionsBenchResult = {
       client,
+      clientPolicy,
       gateway: `${code.form} ${code.root}`,
       subscribers,
       identities,
@@ -360,10 +374,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     };
     print(`  ${events} events × ${subscribers} deliveries: min ${latencies[0]} ms, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
     print(
-      `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms (system ${result.gatewaySystemMsPerEvent}), ${client} client processes ${result.clientsCpuMsPerEvent} ms (load average ${os
-        .loadavg()
-        .map((load) => load.toFixed(2))
-        .join(' ')})`,
+      `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms (system ${result.gatewaySystemMsPerEvent}), ${client} client processes ${result.clientsCpuMsPerEvent} ms (load average ${loadAverage()})`,
     );
     const { perDelivery: each } = result;
     print(
@@ -391,7 +402,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? 'settled by a full GC before them' : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
     );
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
-    print(`  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'}`);
+    print(
+      `  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'} ` +
+        `(client processes ${clientPolicy}, load average ${loadAverage()})`,
+    );
     for (const child of clients) child.send({ type: 'close' } satisfies ToClients);
     return result;
   } finally {
