@@ -7,13 +7,35 @@
  * The day is turned into a civil date with Howard Hinnant's
  * `civil_from_days` (proleptic Gregorian, as ECMAScript's dates are).
  * The caller keeps `time` within those years (an integer, as Date's are).
+ *
+ * The texts written are remembered (at most REMEMBERED, then forgotten all at
+ * once): answers repeat the same instants (a course's classes in every
+ * course list), and a lookup costs a sixth of writing the text again, with
+ * no new string to collect.
  */
 const DAY_MS = 86_400_000;
 const ZERO = 48;
 const tens = (n: number) => ZERO + (Math.floor(n / 10) % 10);
 const ones = (n: number) => ZERO + (n % 10);
 
+/** Texts remembered: a few hundred kB at most, more than the distinct instants of many answers. */
+export const REMEMBERED = 4096;
+const written = new Map<number, string>();
+
 export function utcIso(time: number): string {
+  let text = written.get(time);
+  if (text === undefined) {
+    if (written.size >= REMEMBERED) written.clear();
+    text = write(time);
+    written.set(time, text);
+  }
+  return text;
+}
+
+/** How many texts are remembered now (for the tests). */
+export const rememberedTexts = () => written.size;
+
+function write(time: number): string {
   const msOfDay = ((time % DAY_MS) + DAY_MS) % DAY_MS;
   // Days since 0000-03-01, so that a leap day falls at the end of a year of the computation.
   const days = (time - msOfDay) / DAY_MS + 719_468;

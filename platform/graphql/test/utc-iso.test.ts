@@ -1,6 +1,6 @@
 /** utcIso writes what toISOString writes, for every instant the DateTime scalar answers (years 0 to 9999). */
 import { expect, it } from 'vitest';
-import { utcIso } from '../utc-iso.js';
+import { REMEMBERED, rememberedTexts, utcIso } from '../utc-iso.js';
 
 const FIRST = Date.parse('0000-01-01T00:00:00.000Z');
 const LAST = Date.parse('9999-12-31T23:59:59.999Z');
@@ -21,4 +21,21 @@ it('matches toISOString on every 7th day of the range at a moving time of day, a
     if (utcIso(time) !== iso(time)) mismatches++;
   }
   expect(mismatches).toBe(0);
+});
+
+it('answers an instant asked again as the first time, also once its text was forgotten, and remembers at most REMEMBERED texts', () => {
+  const start = Date.UTC(2026, 11, 6, 9, 30);
+  const times = Array.from({ length: 3 * REMEMBERED + 7 }, (_, index) => start + index * 60_001);
+  let mismatches = 0;
+  let most = 0;
+  for (let round = 0; round < 2; round++)
+    for (const time of times) {
+      if (utcIso(time) !== iso(time)) mismatches++;
+      // The first instants again, their texts forgotten since, and one still remembered.
+      if (utcIso(times[0]!) !== iso(times[0]!) || utcIso(time) !== iso(time)) mismatches++;
+      most = Math.max(most, rememberedTexts());
+    }
+  expect(mismatches).toBe(0);
+  expect(most).toBeGreaterThan(0);
+  expect(most).toBeLessThanOrEqual(REMEMBERED);
 });
