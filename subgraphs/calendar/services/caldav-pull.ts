@@ -20,16 +20,16 @@
 import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
-import { createFromRemote, unstorable } from '../caldav/apply-remote.js';
+import { createFromRemote } from '../caldav/apply-remote.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
-import { parseICalendar, type RemoteObject } from '../caldav/icalendar.js';
-import { unsyncable } from '../caldav/unsyncable.js';
+import type { RemoteObject } from '../caldav/icalendar.js';
+import { readServerObject } from '../caldav/readable-object.js';
 import { sameAsStored } from '../caldav/remote-equality.js';
 import { remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
-import { splitThisAndFuture, type FollowingSeries } from '../caldav/this-and-future.js';
+import type { FollowingSeries } from '../caldav/this-and-future.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
@@ -157,33 +157,19 @@ export class CalDAVPull {
 
   private parse(items: readonly RemoteItem[]): Parsed[] {
     return items.flatMap((item) => {
-      let parsed: RemoteObject;
-      try {
-        parsed = parseICalendar(item.data ?? '', this.sync.localZone);
-      } catch (error) {
-        this.sync.skip(item.href, `not readable as iCalendar: ${(error as Error).message}`);
+      const read = readServerObject(item.data ?? '', this.sync.localZone, this.sync.account.company_id);
+      if (!read.ok) {
+        this.sync.skip(item.href, read.reason); // one refused object must not hold up the rest of the calendar
         return [];
       }
-      try {
-        const problem = unsyncable(parsed);
-        if (problem) throw new Error(problem);
-        if (parsed.unknownTzids?.length) {
-          const { account, deps, localZone } = this.sync;
-          deps.log.info(
-            { accountId: account.id, href: item.href, tzids: parsed.unknownTzids, zone: localZone },
-            'TZID defined nowhere: its times read as wall times in the owner\u2019s zone',
-          );
-        }
-        const { remote, following } = splitThisAndFuture(parsed);
-        for (const object of [remote, ...following.map((rest) => rest.remote)]) {
-          const refusal = unstorable(object, this.sync.account.company_id);
-          if (refusal) throw refusal; // one refused object must not hold up the rest of the calendar
-        }
-        return [{ item, remote, following }];
-      } catch (error) {
-        this.sync.skip(item.href, (error as Error).message);
-        return [];
+      if (read.unknownTzids.length > 0) {
+        const { account, deps, localZone } = this.sync;
+        deps.log.info(
+          { accountId: account.id, href: item.href, tzids: read.unknownTzids, zone: localZone },
+          'TZID defined nowhere: its times read as wall times in the owner\u2019s zone',
+        );
       }
+      return [{ item, remote: read.remote, following: read.following }];
     });
   }
 

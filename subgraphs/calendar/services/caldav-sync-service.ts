@@ -29,10 +29,10 @@ import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-cli
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
+import { readServerObject } from '../caldav/readable-object.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { applyFollowing } from '../caldav/apply-following.js';
-import { splitThisAndFuture } from '../caldav/this-and-future.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -150,10 +150,14 @@ class AccountSync implements PullContext {
     return this.deps.cancelFromRemote(event);
   }
 
+  /** Events a push left out (named in the run's log): not counted as pushed. */
+  private readonly leftOut = new Set<string>();
+
   skip(href: string, reason: string): void {
     this.deps.log.warn({ accountId: this.account.id, href, reason }, 'CalDAV object skipped');
     const oneLine = reason.replace(/\s+/g, ' ').trim();
-    if (this.outcome.skipped.length < MAX_SKIPPED_NAMED)
+    // Named once: a push that left an object out meets it again in the pull.
+    if (this.outcome.skipped.length < MAX_SKIPPED_NAMED && !this.outcome.skipped.some((skipped) => skipped.href === href))
       this.outcome.skipped.push({ href, reason: oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH - 1)}\u2026` : oneLine });
   }
 
@@ -170,7 +174,7 @@ class AccountSync implements PullContext {
 
   async pushNow(event: CalendarEventModel): Promise<void> {
     await this.pushEvent(event);
-    this.outcome.pushed++;
+    if (!this.leftOut.has(event.id)) this.outcome.pushed++;
   }
 
   async run(): Promise<SyncOutcome> {
@@ -198,8 +202,9 @@ class AccountSync implements PullContext {
     await Promise.all(
       Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
         while (next < dirty.length) {
-          await this.pushEvent(dirty[next++]!);
-          this.outcome.pushed++;
+          const event = dirty[next++]!;
+          await this.pushEvent(event);
+          if (!this.leftOut.has(event.id)) this.outcome.pushed++;
           await this.progress(0, 1);
         }
       }),
@@ -343,7 +348,14 @@ class AccountSync implements PullContext {
     // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
     if (right === 'edit') {
       // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
-      const { remote: theirs, following } = splitThisAndFuture(parseICalendar(remote.data!, this.localZone));
+      const read = readServerObject(remote.data ?? '', this.localZone, this.account.company_id);
+      // A copy the pull would leave out: both sides stay as they are (ours is pushed again next time), the rest goes on.
+      if (!read.ok) {
+        this.skip(href, `changed on both sides, ours kept here and the server\u2019s left there: ${read.reason}`);
+        this.leftOut.add(event.id);
+        return;
+      }
+      const { remote: theirs, following } = read;
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');

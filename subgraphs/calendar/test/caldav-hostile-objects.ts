@@ -18,7 +18,7 @@ const plain = (uid: string, hour: number, ...lines: string[]) => calendarOf(veve
 /** Folds a long line every 74 octets (RFC 5545 3.1). */
 const folded = (line: string) => line.match(/.{1,74}/g)!.join(`${CRLF} `);
 
-const ABSURD_ZONE = [
+export const ABSURD_ZONE = [
   'BEGIN:VTIMEZONE',
   'TZID:Absurd/Zone',
   'BEGIN:STANDARD',
