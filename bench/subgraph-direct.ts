@@ -19,7 +19,8 @@
  * compiled as production runs it, or through tsx for a checkout with no build script or whose
  * entry ends in `@tsx` (bench/gateway/checkout-code.ts).
  * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
- * entity fetches (courseList, coursePage).
+ * entity fetches (courseList, coursePage); BENCH_DIRECT_SUBGRAPH=documents runs documents, sent
+ * its course-page fetch (coursePage).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
  * BENCH_CALLGRIND_DIR=<dir> runs it under callgrind instead and counts the instructions of `--rounds`
  * requests per checkout and operation after `--warmup` requests (300; bench/support/callgrind.ts), the
@@ -28,6 +29,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { request } from 'undici';
 import { IDENTITY_HEADER, signIdentity } from '../platform/auth/gateway-signature.js';
 import { viewerFromClaims } from '../platform/auth/viewer.js';
@@ -49,16 +51,26 @@ const MEET_QUERIES: Partial<Record<OperationName, string>> = {
     'query CoursePage__meet__4($representations:[_Any!]!){_entities(representations:$representations){...on Course{liveClasses{__typename id title status scheduledAt host{__typename id}recordings{id status durationSeconds}}recordings{id status liveClass{id title}}}}}',
   joinLiveClass: 'mutation Join__meet__0($id:ID!){joinLiveClass(id:$id){roomName canPublish livekitUrl token expiresAt}}',
 };
-/** What the gateway sends calendar for a course's events (the course page's calendarEvent of each class is left out). */
+/**
+ * What the gateway sends calendar: the course list's events of 100 courses; the course page's events of one
+ * course and of each of its classes, merged into one fetch (gateway/execution/merged-entity-operation.ts).
+ */
 const CALENDAR_QUERIES: Partial<Record<OperationName, string>> = {
   courseList:
-    'query CourseList__calendar__3($representations:[_Any!]!$from:DateTime!$to:DateTime!){_entities(representations:$representations){...on Course{calendarEvents(from:$from to:$to){id title start}}}}',
-  coursePage: 'query CoursePage__calendar__5($representations:[_Any!]!){_entities(representations:$representations){...on Course{calendarEvents{id title start eventType}}}}',
+    'query CourseList__calendar__1($representations:[_Any!]!$from:DateTime!$to:DateTime!){_entities(representations:$representations){...on Course{calendarEvents(from:$from to:$to){id title start}}}}',
+  coursePage:
+    'query CoursePage__calendar__3($representations:[_Any!]!){_entities(representations:$representations){...on Course{calendarEvents{id title start eventType}}...on LiveClass{calendarEvent{id title start}}}}',
 };
-/** The subgraph run alone: meet (default) or calendar (BENCH_DIRECT_SUBGRAPH); either asks academy nothing for the bench's admins. */
-const SUBGRAPH = (process.env.BENCH_DIRECT_SUBGRAPH ?? 'meet') as 'meet' | 'calendar';
-if (SUBGRAPH !== 'meet' && SUBGRAPH !== 'calendar') throw new Error(`BENCH_DIRECT_SUBGRAPH: "${SUBGRAPH}" is not meet or calendar`);
-const QUERIES = SUBGRAPH === 'meet' ? MEET_QUERIES : CALENDAR_QUERIES;
+/** What the gateway sends documents for the course page. */
+const DOCUMENTS_QUERIES: Partial<Record<OperationName, string>> = {
+  coursePage:
+    'query CoursePage__documents__1($representations:[_Any!]!){_entities(representations:$representations){...on Course{documents{id filename size uploadedBy{__typename id}}}}}',
+};
+const SUBGRAPH_QUERIES = { meet: MEET_QUERIES, calendar: CALENDAR_QUERIES, documents: DOCUMENTS_QUERIES };
+/** The subgraph run alone: meet (default), calendar or documents (BENCH_DIRECT_SUBGRAPH); none asks academy anything for the bench's admins. */
+const SUBGRAPH = (process.env.BENCH_DIRECT_SUBGRAPH ?? 'meet') as keyof typeof SUBGRAPH_QUERIES;
+if (!Object.hasOwn(SUBGRAPH_QUERIES, SUBGRAPH)) throw new Error(`BENCH_DIRECT_SUBGRAPH: "${SUBGRAPH}" is not one of ${Object.keys(SUBGRAPH_QUERIES).join(', ')}`);
+const QUERIES = SUBGRAPH_QUERIES[SUBGRAPH];
 type DirectOperation = OperationName;
 /** BENCH_CALLGRIND_DIR: the subgraph under callgrind, instructions per request counted in place of CPU time. */
 const CALLGRIND_DIR = process.env.BENCH_CALLGRIND_DIR && path.resolve(process.env.BENCH_CALLGRIND_DIR);
@@ -71,15 +83,22 @@ interface DirectRequest {
 }
 
 const course = (id: string) => ({ __typename: 'Course', id, viewerRole: null });
+const liveClass = (id: string) => ({ __typename: 'LiveClass', id });
 
-function requestsOf(fixture: LoadFixture, operation: DirectOperation): DirectRequest[] {
+/** Each course's live classes (calendar's course page asks for each one's event), by course id. */
+type ClassesOfCourse = Map<string, string[]>;
+
+function requestsOf(fixture: LoadFixture, operation: DirectOperation, classesOf: ClassesOfCourse): DirectRequest[] {
   const query = QUERIES[operation];
   if (!query) throw new Error(`${SUBGRAPH} has no direct form of ${operation}`);
   const requests: DirectRequest[] = [];
   for (const company of fixture.companies) {
     company.courses.forEach((id, index) => {
       const token = company.tokens[index % company.tokens.length]!;
-      if (operation === 'coursePage') requests.push({ token, body: JSON.stringify({ query, variables: { representations: [course(id)] } }), compare: true });
+      if (operation === 'coursePage') {
+        const classes = SUBGRAPH === 'calendar' ? (classesOf.get(id) ?? []).map(liveClass) : [];
+        requests.push({ token, body: JSON.stringify({ query, variables: { representations: [course(id), ...classes] } }), compare: true });
+      }
       if (operation === 'joinLiveClass') requests.push({ token, body: JSON.stringify({ query, variables: { id: company.liveClassOf[id] } }), compare: false });
     });
     if (operation === 'courseList') {
@@ -153,6 +172,22 @@ async function settle(attempt: () => Promise<unknown>, tries = 20): Promise<void
 
 const SERVICE_HOST = '127.0.0.1';
 
+/** The seeded live classes of each course, as calendar's events of them name them (in their order on the page: by start). */
+async function liveClassesOfCourses(databaseUrl: string): Promise<ClassesOfCourse> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ course_id: string; entity_id: string }>(
+      "SELECT course_id, entity_id FROM calendar.calendar_events WHERE entity_type = 'live_class' AND course_id IS NOT NULL ORDER BY start_time, id",
+    );
+    const classes: ClassesOfCourse = new Map();
+    for (const row of rows) classes.set(row.course_id, [...(classes.get(row.course_id) ?? []), row.entity_id]);
+    return classes;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The subgraph alone from `code`'s checkout (the bench's callers are admins: it asks academy nothing), as startSubgraphs runs it. */
 async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
@@ -198,7 +233,8 @@ await withBenchStack(print, async (stack) => {
     contenders.push({ label: checkoutLabel(checkout, index), url, pid, meter });
   }
   const answers = new Map<string, string>();
-  const requests = Object.fromEntries(operations.map((operation) => [operation, requestsOf(fixture, operation)])) as Record<DirectOperation, DirectRequest[]>;
+  const classesOf = await liveClassesOfCourses(stack.database.url);
+  const requests = Object.fromEntries(operations.map((operation) => [operation, requestsOf(fixture, operation, classesOf)])) as Record<DirectOperation, DirectRequest[]>;
   // Under callgrind, first code runs slowly enough for a pool's connection to time out (5 s): tried again until it answers.
   if (CALLGRIND_DIR)
     for (const contender of contenders)
