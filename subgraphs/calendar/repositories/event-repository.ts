@@ -129,14 +129,13 @@ export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
 /**
  * The lean columns under their model's names: the rows are the models (no copy into a model of 31 fields,
  * most undefined). Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (findByCourses
- * puts [] in their place). The organizer and the metadata's CLASS alone, as `metadata`, are what
- * CalendarEventService.shown needs to decide privacy as for whole rows; NULL (no JSON to parse) without a CLASS.
+ * puts [] in their place). The metadata's CLASS alone, as `metadata`, and then the organizer are what
+ * CalendarEventService.shown needs to decide privacy as for whole rows; both NULL (no JSON to parse, no
+ * string to decode) without a CLASS, where nothing reads the organizer. Course events are series or single
+ * events of the caller's company (findByCourses' WHERE): the company, parent and RECURRENCE-ID are not read.
  */
 const LEAN_EVENT_COLUMNS = [
   'e.id',
-  'e.company_id as companyId',
-  'e.parent_id as parentId',
-  'e.recurrence_id as recurrenceId',
   'e.course_id as courseId',
   'e.title',
   'e.start_time as start',
@@ -145,7 +144,7 @@ const LEAN_EVENT_COLUMNS = [
   'e.timezone',
   'e.recurrence_rule as recurrenceRule',
   'e.event_type as eventType',
-  'e.organizer_id as organizerId',
+  sql<string | null>`CASE WHEN e.metadata ? 'class' THEN e.organizer_id END`.as('organizerId'),
   sql<Record<string, unknown> | null>`CASE WHEN e.metadata ? 'class' THEN jsonb_build_object('class', e.metadata -> 'class') END`.as('metadata'),
   sql<Date[] | null>`nullif(e.exdates, '{}')`.as('exdates'),
   sql<Date[] | null>`nullif(e.rdates, '{}')`.as('rdates'),
@@ -158,11 +157,8 @@ interface SourceParams {
   entityIds: readonly string[];
 }
 
-/** A course event as LEAN_EVENT_COLUMNS read it. */
-type LeanEventRow = Pick<
-  CalendarEventModel,
-  'id' | 'companyId' | 'parentId' | 'recurrenceId' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule' | 'organizerId'
-> & {
+/** A course event as LEAN_EVENT_COLUMNS read it: `organizerId` only with a CLASS, no company, parent or RECURRENCE-ID. */
+type LeanEventRow = Pick<CalendarEventModel, 'id' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule' | 'organizerId'> & {
   /** `{ class }` of an event with a CLASS, else null (classOf reads both). */
   metadata: Record<string, unknown> | null;
   /** An EventTypeName: the column's check constraint (toEvent casts it alike). */

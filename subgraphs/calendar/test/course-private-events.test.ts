@@ -30,6 +30,8 @@ beforeAll(async () => {
   // Both private; sam no longer invited to Newton's, still to Energy's.
   await db.updateTable('calendar.calendar_events').set({ metadata: sql`metadata || '{"class":"PRIVATE"}'::jsonb` }).where('id', 'in', Object.values(ids)).execute();
   await db.deleteFrom('calendar.event_participants').where('event_id', '=', ids[NEWTON.title]).where('user_id', '=', '5').execute();
+  // Tara organizes Energy's without being listed among its participants: the organizer alone lets her see it.
+  await db.deleteFrom('calendar.event_participants').where('event_id', '=', ids[ENERGY.title]).where('user_id', '=', '3').execute();
 });
 afterAll(() => platform?.stop());
 
