@@ -29,3 +29,20 @@ export function selectedFields(info: Pick<GraphQLResolveInfo, 'fieldNodes' | 'fr
   cache.set(info.fieldNodes, names);
   return names;
 }
+
+const within = new WeakMap<ReadonlySet<string>, WeakMap<ReadonlySet<string>, boolean>>();
+
+/**
+ * Whether every name of `fields` (selectedFields' answer) is one of `allowed`: whether a lean read, of the
+ * columns behind `allowed` only, answers them. Kept per pair of sets, as every item of a list asks alike.
+ */
+export function asksOnly(fields: ReadonlySet<string>, allowed: ReadonlySet<string>): boolean {
+  let answers = within.get(allowed);
+  if (!answers) within.set(allowed, (answers = new WeakMap()));
+  let only = answers.get(fields);
+  if (only === undefined) {
+    only = [...fields].every((field) => allowed.has(field));
+    answers.set(fields, only);
+  }
+  return only;
+}

@@ -1,5 +1,5 @@
 /** Calendar events, always within one company and, for reads, within what the viewer may see. */
-import { sql, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Compilable, type ExpressionBuilder, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { isUuid } from '../../../platform/ids.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
@@ -131,8 +131,8 @@ export const LEAN_EVENT_FIELDS: ReadonlySet<string> = new Set([
  * most undefined). Empty EXDATE and RDATE lists come back as NULL, which pg does not parse (findByCourses
  * puts [] in their place). The metadata's CLASS alone, as `metadata`, and then the organizer are what
  * CalendarEventService.shown needs to decide privacy as for whole rows; both NULL (no JSON to parse, no
- * string to decode) without a CLASS, where nothing reads the organizer. Course events are series or single
- * events of the caller's company (findByCourses' WHERE): the company, parent and RECURRENCE-ID are not read.
+ * string to decode) without a CLASS, where nothing reads the organizer. Lean reads are of series and single
+ * events of the caller's company (their WHERE): the company, parent and RECURRENCE-ID are not read.
  */
 const LEAN_EVENT_COLUMNS = [
   'e.id',
@@ -167,6 +167,15 @@ type LeanEventRow = Pick<CalendarEventModel, 'id' | 'courseId' | 'title' | 'star
   rdates: Date[] | null;
 };
 
+/** Lean rows as the models they are: they answer LEAN_EVENT_FIELDS only (the caller asked for no other). */
+function leanModels(rows: LeanEventRow[]): CalendarEventModel[] {
+  for (const row of rows) {
+    row.exdates ??= [];
+    row.rdates ??= [];
+  }
+  return rows as CalendarEventModel[];
+}
+
 interface CourseParams {
   companyId: string;
   courseIds: readonly string[];
@@ -175,8 +184,9 @@ interface CourseParams {
 }
 
 export class EventRepository {
-  /** Events by source record, one prepared statement per form of the visibility predicate. */
+  /** Events by source record, one prepared statement per form of the visibility predicate: whole rows, and lean ones. */
   private readonly bySource = new Map<string, PreparedQuery<SourceParams, EventRow>>();
+  private readonly leanBySource = new Map<string, PreparedQuery<SourceParams, LeanEventRow & Pick<CalendarEventModel, 'entityId'>>>();
   /** Course events, by which of `from` (1) and `to` (2) bound them: whole rows, and lean ones (LEAN_EVENT_COLUMNS). */
   private readonly byCourses: PreparedQuery<CourseParams, EventRow>[];
   private readonly leanByCourses: PreparedQuery<CourseParams, LeanEventRow>[];
@@ -228,27 +238,45 @@ export class EventRepository {
     return rows.map(toEvent);
   }
 
-  /** Events derived from other domains' records (a task's deadline, a live class), visible to the viewer. */
-  async findVisibleBySource(viewer: Viewer, entityType: string, entityIds: readonly string[]): Promise<CalendarEventModel[]> {
+  /**
+   * Events derived from other domains' records (a task's deadline, a live class), visible to the viewer.
+   * `lean`: models answering LEAN_EVENT_FIELDS only.
+   */
+  async findVisibleBySource(viewer: Viewer, entityType: string, entityIds: readonly string[], lean = false): Promise<CalendarEventModel[]> {
     if (entityIds.length === 0) return [];
     const form = visibilityForm(viewer);
-    let query = this.bySource.get(form);
+    const params = { companyId: viewer.companyId, userId: viewer.moodleUserId ?? '', entityType, entityIds };
+    // The source record's id beside the lean columns: the caller's loader groups by it.
+    if (lean)
+      return leanModels(await this.sourceQuery(this.leanBySource, form, 'lean_', viewer, (query) => query.select([...LEAN_EVENT_COLUMNS, 'e.entity_id as entityId']))(params));
+    return (await this.sourceQuery(this.bySource, form, '', viewer, (query) => query.selectAll('e'))(params)).map(toEvent);
+  }
+
+  private sourceQuery<Row>(
+    queries: Map<string, PreparedQuery<SourceParams, Row>>,
+    form: string,
+    kind: string,
+    viewer: Viewer,
+    columns: (query: ReturnType<EventRepository['ofSources']>) => Compilable<Row>,
+  ): PreparedQuery<SourceParams, Row> {
+    let query = queries.get(form);
     if (!query) {
-      query = preparedQuery(this.db, `calendar_events_by_source_${form}`, (p: SourceParams) =>
-        this.db
-          .selectFrom('calendar.calendar_events as e')
-          .selectAll('e')
-          .where(visibleTo(viewerOfForm(viewer, p.companyId, p.userId)))
-          .where('e.parent_id', 'is', null)
-          .where('e.entity_type', '=', p.entityType)
-          .where('e.entity_id', 'is not', null) // the partial index's predicate, provable in a generic plan
-          .where('e.entity_id', '=', sql<string>`any(${p.entityIds})`)
-          .orderBy('e.start_time'),
-      );
-      this.bySource.set(form, query);
+      query = preparedQuery(this.db, `calendar_events_by_source_${kind}${form}`, (p: SourceParams) => columns(this.ofSources(viewer, p)));
+      queries.set(form, query);
     }
-    const rows = await query({ companyId: viewer.companyId, userId: viewer.moodleUserId ?? '', entityType, entityIds });
-    return rows.map(toEvent);
+    return query;
+  }
+
+  /** Series and single events of source records (their columns left to the caller), as `viewer`'s form of the predicate lets see them. */
+  private ofSources(viewer: Viewer, p: SourceParams) {
+    return this.db
+      .selectFrom('calendar.calendar_events as e')
+      .where(visibleTo(viewerOfForm(viewer, p.companyId, p.userId)))
+      .where('e.parent_id', 'is', null)
+      .where('e.entity_type', '=', p.entityType)
+      .where('e.entity_id', 'is not', null) // the partial index's predicate, provable in a generic plan
+      .where('e.entity_id', '=', sql<string>`any(${p.entityIds})`)
+      .orderBy('e.start_time');
   }
 
   /**
@@ -262,13 +290,7 @@ export class EventRepository {
     const form = (from ? 1 : 0) + (to ? 2 : 0);
     const params = { companyId, courseIds, from: from!, to: to! };
     if (!lean) return (await this.byCourses[form]!(params)).map(toEvent);
-    const rows = await this.leanByCourses[form]!(params);
-    for (const row of rows) {
-      row.exdates ??= [];
-      row.rdates ??= [];
-    }
-    // Lean models: they answer LEAN_EVENT_FIELDS only (the caller asked for no other).
-    return rows as CalendarEventModel[];
+    return leanModels(await this.leanByCourses[form]!(params));
   }
 
   /** One visible event, locked for the rest of the transaction (writes re-read what they change). */

@@ -8,6 +8,7 @@ import type DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
+import { asksOnly } from '../../../platform/graphql/selected-fields.js';
 import type { CalendarEventModel, CourseReference, EventOccurrenceModel, EventParticipantModel, EventTypeName, ShownEvent } from '../models.js';
 import { occurrenceCount } from '../recurrence/expand-occurrences.js';
 import type { OccurrenceBudget } from '../recurrence/occurrence-limits.js';
@@ -19,16 +20,8 @@ import { requireRange } from './date-range.js';
 import { classOf, WITHHELD_TITLE, withheldFrom } from './event-privacy.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
-/** Every course of a fetch hands in the same set (selectedFields keeps one per field nodes). */
-const leanSets = new WeakMap<ReadonlySet<string>, boolean>();
-function onlyLeanFields(fields: ReadonlySet<string>): boolean {
-  let lean = leanSets.get(fields);
-  if (lean === undefined) {
-    lean = [...fields].every((field) => LEAN_EVENT_FIELDS.has(field));
-    leanSets.set(fields, lean);
-  }
-  return lean;
-}
+/** Whether the fields asked of events are answered by lean models (asksOnly keeps the answer per set). */
+const onlyLeanFields = (fields: ReadonlySet<string>) => asksOnly(fields, LEAN_EVENT_FIELDS);
 
 /** The same instant, or both absent alike (as the loaders' keys tell them apart). */
 const sameTime = (a: Date | null | undefined, b: Date | null | undefined) => a === b || (!!a && !!b && a.getTime() === b.getTime());
@@ -40,6 +33,8 @@ export class CalendarEventService {
   private readonly responsesBySeries: DataLoader<string, OccurrenceResponse[]>;
   private readonly eventsByTask: DataLoader<string, CalendarEventModel[]>;
   private readonly eventsByLiveClass: DataLoader<string, CalendarEventModel[]>;
+  /** The same, lean models (made on first use: only fetches asking no more than LEAN_EVENT_FIELDS of them). */
+  private leanEventsByLiveClass: DataLoader<string, CalendarEventModel[]> | undefined;
   private readonly eventsByCourse = new Map<string, DataLoader<string, CalendarEventModel[]>>();
   private lastCourseEvents: { from: Date | null | undefined; to: Date | null | undefined; lean: boolean; loader: DataLoader<string, CalendarEventModel[]> } | undefined;
 
@@ -187,9 +182,19 @@ export class CalendarEventService {
     return this.shownAll(await this.eventsByTask.load(taskId));
   }
 
-  async eventOfLiveClass(liveClassId: string): Promise<ShownEvent | null> {
-    const event = (await this.eventsByLiveClass.load(liveClassId))[0];
+  /** `fields`: those asked of the event; when all are LEAN_EVENT_FIELDS, only their columns are read (the course page's classes). */
+  async eventOfLiveClass(liveClassId: string, fields?: ReadonlySet<string>): Promise<ShownEvent | null> {
+    const loader = fields && onlyLeanFields(fields) ? this.leanLiveClassEvents() : this.eventsByLiveClass;
+    const event = (await loader.load(liveClassId))[0];
     return event ? this.shown(event) : null;
+  }
+
+  private leanLiveClassEvents(): DataLoader<string, CalendarEventModel[]> {
+    this.leanEventsByLiveClass ??= groupLoader(
+      (ids) => this.events.findVisibleBySource(this.viewer, 'live_class', ids, true),
+      (event) => event.entityId!,
+    );
+    return this.leanEventsByLiveClass;
   }
 
   /**

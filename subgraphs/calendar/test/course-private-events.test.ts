@@ -41,6 +41,12 @@ async function courseList(user: string, viewerRole: string | null, fields: strin
   const data = dataOf(await call(user, ENTITIES_QUERY('Course', `calendarEvents { ${fields} }`), { representations: [{ __typename: 'Course', id: '101', viewerRole }] }));
   return Object.fromEntries(data._entities[0].calendarEvents.map((e: any) => [e.id, e.title]));
 }
+/** Each class's event through LiveClass.calendarEvent (the course page's), by event id: its title, or null when not shown. */
+async function classEvents(user: string, fields: string): Promise<Record<string, string | null>> {
+  const representations = [NEWTON, ENERGY].map((liveClass) => ({ __typename: 'LiveClass', id: liveClass.id }));
+  const data = dataOf(await call(user, ENTITIES_QUERY('LiveClass', `calendarEvent { ${fields} }`), { representations }));
+  return Object.fromEntries(data._entities.map((e: any, index: number) => [ids[[NEWTON, ENERGY][index]!.title]!, e.calendarEvent?.title ?? null]));
+}
 async function single(user: string, id: string): Promise<string | null> {
   return dataOf(await call(user, 'query($id: ID!) { calendarEvent(id: $id) { title } }', { id })).calendarEvent?.title ?? null;
 }
@@ -58,6 +64,18 @@ describe('private course events in the course list', () => {
     expect(await courseList('sam.student', 'STUDENT', LEAN)).toEqual(expected);
     expect(await courseList('sam.student', 'STUDENT', WHOLE)).toEqual(expected);
     expect(await single('sam.student', ids[ENERGY.title]!)).toBe(ENERGY.title);
+  });
+
+  it("each class's event reads the same lean (the course page's fields) and whole, for every caller", async () => {
+    const seen = {
+      admin: { [ids[NEWTON.title]!]: 'Busy', [ids[ENERGY.title]!]: 'Busy' },
+      'sam.student': { [ids[ENERGY.title]!]: ENERGY.title, [ids[NEWTON.title]!]: null },
+      'tara.teacher': { [ids[NEWTON.title]!]: NEWTON.title, [ids[ENERGY.title]!]: ENERGY.title },
+    };
+    for (const [user, expected] of Object.entries(seen)) {
+      expect(await classEvents(user, LEAN)).toEqual(expected);
+      expect(await classEvents(user, WHOLE)).toEqual(expected);
+    }
   });
 
   it('the organizer sees both whole, in every read', async () => {
