@@ -1,5 +1,5 @@
 /** Documents and their versions, always within one company (except `findForTransfer`, see there). */
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { sql, type Compilable, type Selectable, type Updateable } from 'kysely';
 import type { DocumentsTable, DocumentVersionsTable } from '../database.js';
 import type { DocumentModel, EntityType } from '../models.js';
 import { fileColumns, toDocument, VERSION_COLUMNS, versionOf, type NewDocument, type NewVersion, type VersionRow } from './document-rows.js';
@@ -52,23 +52,49 @@ interface EntitiesParams {
   entityIds: readonly string[];
 }
 
+/**
+ * Fields of Document answered from LEAN_DOCUMENT_COLUMNS alone: an entity's document list asking for no
+ * other (the course page's `documents { id filename size uploadedBy }`) reads those columns only, 7 of 21.
+ */
+export const LEAN_DOCUMENT_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'filename', 'mimeType', 'size', 'uploadedBy', 'createdAt']);
+
+/**
+ * The lean columns under their model's names: the rows are the models, no copy into one of 23 fields. A live
+ * document (what listForEntities reads) is its own current version: its id is the document's. The size is a
+ * float8, which pg reads as the number toDocument makes of the bigint's text (sizes stay far below 2^53).
+ */
+const LEAN_DOCUMENT_COLUMNS = [
+  'id',
+  'id as documentId',
+  'entity_id as entityId',
+  'filename',
+  'mime_type as mimeType',
+  sql<number>`size::float8`.as('size'),
+  'uploaded_by as uploadedBy',
+  'created_at as createdAt',
+] as const;
+
+/** A document as LEAN_DOCUMENT_COLUMNS read it. */
+type LeanDocumentRow = Pick<DocumentModel, 'id' | 'documentId' | 'entityId' | 'filename' | 'mimeType' | 'size' | 'uploadedBy' | 'createdAt'>;
+
 export class DocumentRepository {
-  /** Every entity's document list (Course.documents, Task.documents, ...): built once, run as a prepared statement. */
+  /** Every entity's document list (Course.documents, Task.documents, ...): built once, run as a prepared statement; whole rows, and lean ones. */
   private readonly forEntities;
+  private readonly leanForEntities;
 
   constructor(private readonly db: DocumentsDb) {
-    this.forEntities = preparedQuery(db, 'documents_for_entities', (p: EntitiesParams) =>
+    const liveOfEntities = (p: EntitiesParams) =>
       db
         .selectFrom('documents.documents')
-        .selectAll()
         .where('company_id', '=', p.companyId)
         .where('entity_type', '=', p.entityType)
         .where('entity_id', '=', sql<string>`any(${p.entityIds})`)
         .where('is_archived', '=', false)
         .where('deleted_at', 'is', null)
         .orderBy('created_at', 'desc')
-        .orderBy('id'),
-    );
+        .orderBy('id');
+    this.forEntities = preparedQuery(db, 'documents_for_entities', (p: EntitiesParams) => liveOfEntities(p).selectAll());
+    this.leanForEntities = preparedQuery(db, 'documents_for_entities_lean', (p: EntitiesParams): Compilable<LeanDocumentRow> => liveOfEntities(p).select(LEAN_DOCUMENT_COLUMNS));
   }
 
   /**
@@ -97,10 +123,13 @@ export class DocumentRepository {
     return found;
   }
 
-  /** Live (not archived, not deleted) documents of many entities of one type. */
-  async listForEntities(companyId: string, entityType: EntityType, entityIds: readonly string[]): Promise<DocumentModel[]> {
+  /** Live (not archived, not deleted) documents of many entities of one type. `lean`: models answering LEAN_DOCUMENT_FIELDS only. */
+  async listForEntities(companyId: string, entityType: EntityType, entityIds: readonly string[], lean = false): Promise<DocumentModel[]> {
     if (entityIds.length === 0) return [];
-    const rows = await this.forEntities({ companyId, entityType, entityIds });
+    const params = { companyId, entityType, entityIds };
+    // Lean models: they answer LEAN_DOCUMENT_FIELDS only (the caller asked for no other).
+    if (lean) return (await this.leanForEntities(params)) as DocumentModel[];
+    const rows = await this.forEntities(params);
     return rows.map((row) => toDocument(row));
   }
 

@@ -1,7 +1,8 @@
+import { selectedFields } from '../../../platform/graphql/selected-fields.js';
 import type { CourseResolvers } from '../generated/resolvers-types.js';
 
 export const Course: CourseResolvers = {
   // The representation carries `viewerRole` (our @requires), fetched from academy for this caller.
   __resolveReference: (reference) => reference,
-  documents: (course, _args, { documents }) => documents.documentsOfCourse(course),
+  documents: (course, _args, { documents }, info) => documents.documentsOfCourse(course, selectedFields(info)),
 };

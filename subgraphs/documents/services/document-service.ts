@@ -9,10 +9,11 @@ import { badInput } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, pageLoader, rowLoader, type PageKey } from '../../../platform/graphql/loaders.js';
+import { asksOnly } from '../../../platform/graphql/selected-fields.js';
 import type { Keyed } from '../repositories/document-repository.js';
 import type { UrlSigner } from '../http/url-signer.js';
 import { ENTITY_TYPES, type ContentIndexModel, type CourseReference, type DocumentModel, type EntityType } from '../models.js';
-import type { DocumentRepository } from '../repositories/document-repository.js';
+import { LEAN_DOCUMENT_FIELDS, type DocumentRepository } from '../repositories/document-repository.js';
 import type { SearchTerms } from '../repositories/search-hits.js';
 import { DEFAULT_SEARCH_LANGUAGE, type SearchRepository } from '../repositories/search-repository.js';
 import type { DocumentAccess } from './document-access.js';
@@ -43,6 +44,8 @@ export class DocumentService {
   private readonly versionPages: DataLoader<PageKey, Keyed<DocumentModel>[], string>;
   private readonly byEntity: Record<EntityType, DataLoader<string, DocumentModel[]>>;
   private readonly indexStates: DataLoader<string, ContentIndexModel | null>;
+  /** Courses' documents as lean models (made on first use: only fetches asking no more than LEAN_DOCUMENT_FIELDS). */
+  private leanByCourse: DataLoader<string, DocumentModel[]> | undefined;
   private language?: Promise<string>;
 
   constructor(
@@ -188,9 +191,21 @@ export class DocumentService {
     return (await this.access.mayRead({ entityType, entityId })) ? this.byEntity[entityType].load(entityId) : [];
   }
 
-  /** The course role arrives with the reference (`@requires(fields: "viewerRole")`), signed by the gateway. */
-  async documentsOfCourse(course: CourseReference): Promise<DocumentModel[]> {
-    return mayReadCourse(this.viewer, course) ? this.byEntity.course.load(course.id) : [];
+  /**
+   * The course role arrives with the reference (`@requires(fields: "viewerRole")`), signed by the gateway.
+   * `fields`: those asked of each document; when all are LEAN_DOCUMENT_FIELDS, only their columns are read.
+   */
+  async documentsOfCourse(course: CourseReference, fields?: ReadonlySet<string>): Promise<DocumentModel[]> {
+    if (!mayReadCourse(this.viewer, course)) return [];
+    return (fields && asksOnly(fields, LEAN_DOCUMENT_FIELDS) ? this.leanCourseDocuments() : this.byEntity.course).load(course.id);
+  }
+
+  private leanCourseDocuments(): DataLoader<string, DocumentModel[]> {
+    this.leanByCourse ??= groupLoader(
+      (ids) => this.repository.listForEntities(this.viewer.companyId, 'course', ids, true),
+      (document) => document.entityId,
+    );
+    return this.leanByCourse;
   }
 
   async versions(document: DocumentModel): Promise<DocumentModel[]> {

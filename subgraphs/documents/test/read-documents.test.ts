@@ -174,6 +174,25 @@ describe('federation contract', () => {
     expect(projects.body.data._entities).toEqual([{ documents: [] }]);
   });
 
+  it("answers a course's documents the same from the lean read (the course page's fields) as from whole rows", async () => {
+    const representations = ['101', '102', '103'].map((id) => ({ __typename: 'Course', id, viewerRole: 'STUDENT' }));
+    const lean = 'id filename mimeType size createdAt uploadedBy { id }';
+    const read = async (fields: string) => {
+      const { body } = await docs.call('sam.student', ENTITIES_QUERY('Course', `documents { ${fields} }`), { representations });
+      expect(body.errors).toBeUndefined();
+      return body.data._entities as { documents: Record<string, unknown>[] }[];
+    };
+    const statements: string[] = [];
+    const stop = observeQueries((sql) => statements.push(sql));
+    const leanAnswer = await read(lean);
+    stop();
+    // `checksum` is no lean field: whole rows.
+    const whole = (await read(`${lean} checksum`)).map(({ documents }) => ({ documents: documents.map(({ checksum: _, ...rest }) => rest) }));
+    expect(leanAnswer).toEqual(whole);
+    expect(leanAnswer.flatMap(({ documents }) => documents).length).toBeGreaterThan(1);
+    expect(statements.filter((sql) => sql.includes('"documents"."documents"') && !sql.includes('"checksum"'))).toHaveLength(1);
+  });
+
   it('refuses a representation whose id is no string with BAD_USER_INPUT, not an internal error', async () => {
     // A list, an object, null or a NUL as the id reached the batched SQL and failed every representation of the batch.
     for (const id of [['101'], { a: 1 }, null, true, '101\u0000']) {
