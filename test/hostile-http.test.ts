@@ -48,6 +48,8 @@ afterAll(async () => {
 });
 
 const portOf = (url: string) => Number(new URL(url).port);
+/** Every subgraph's service: each serves GraphQL, health and metrics of its own. */
+const SERVICES = ['academy', 'erp', 'meet', 'calendar', 'documents'] as const;
 const pathOf = (url: string) => {
   const parsed = new URL(url);
   return `${parsed.pathname}${parsed.search}`;
@@ -496,8 +498,24 @@ async function ways(): Promise<Way[]> {
     },
     {
       name: 'the subgraph /graphql around the gateway',
-      ports: [service('erp'), service('documents')],
+      ports: SERVICES.map(service),
       base: { method: 'POST', target: '/graphql', headers: [['content-type', 'application/json']], body: Buffer.from('{"query":"{ _service { sdl } }"}') },
+      own: [
+        [
+          'an upgrade to a WebSocket, garbled',
+          {
+            method: 'GET',
+            target: '/graphql',
+            headers: [
+              ['connection', 'Upgrade'],
+              ['upgrade', 'websocket'],
+              ['sec-websocket-version', '99'],
+              ['sec-websocket-key', '%%%'],
+              ['sec-websocket-protocol', 'graphql-transport-ws, , x'],
+            ],
+          },
+        ],
+      ],
     },
     {
       name: 'POST /graphql/stream (SSE)',
@@ -513,9 +531,12 @@ async function ways(): Promise<Way[]> {
         body: Buffer.from('{"query":"{ __typename }"}'),
       },
     },
-    { name: 'GET /health/ready', ports: [gateway, service('calendar')], base: { method: 'GET', target: '/health/ready' } },
-    { name: 'GET /metrics', ports: [gateway, service('meet')], base: { method: 'GET', target: '/metrics' } },
+    { name: 'GET /health/ready', ports: [gateway, ...SERVICES.map(service)], base: { method: 'GET', target: '/health/ready' } },
+    { name: 'GET /health/live', ports: [gateway, ...SERVICES.map(service)], base: { method: 'GET', target: '/health/live' } },
+    { name: 'GET /metrics', ports: [gateway, ...SERVICES.map(service)], base: { method: 'GET', target: '/metrics' } },
     { name: 'GET /app/ (web client files)', ports: [gateway], base: { method: 'GET', target: '/app/assets/index.js' } },
+    { name: 'GET /app (its redirect)', ports: [gateway], base: { method: 'GET', target: '/app' } },
+    { name: 'GET / (the explorer)', ports: [gateway], base: { method: 'GET', target: '/', headers: [['accept', 'text/html']] } },
     {
       name: 'POST /webhooks/livekit',
       ports: [gateway, service('meet')],
