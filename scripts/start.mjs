@@ -9,7 +9,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 console.log('Starting Bheem Federation: database, migrations, five subgraphs, gateway...');
 // The same line format as start-stack.ts's progress lines.
-const progress = (message) => console.log(`[${process.uptime().toFixed(1).padStart(5)} s] ${'build'.padEnd(10)} ${message}`);
+const cpuSeconds = () => {
+  const { user, system } = process.cpuUsage();
+  return ((user + system) / 1e6).toFixed(1).padStart(4);
+};
+const progress = (message) => console.log(`[${process.uptime().toFixed(1).padStart(5)} s, CPU ${cpuSeconds()} s] ${'build'.padEnd(10)} ${message}`);
 
 const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 let outDir;
