@@ -67,6 +67,8 @@ export interface PlatformConfig {
   production: boolean;
   embedded: boolean;
   databaseUrl?: string;
+  /** Embedded mode, in a process `npm start` launched (EMBEDDED_DATABASE_URL, set by it): its server's URL, up or starting. */
+  embeddedDatabaseUrl?: string;
   dataDir: string;
   logLevel: string;
   /** Interface services listen on: loopback by default, 0.0.0.0 in containers. */
@@ -177,6 +179,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     production,
     embedded,
     databaseUrl,
+    embeddedDatabaseUrl: (embedded && env.EMBEDDED_DATABASE_URL) || undefined,
     dataDir,
     logLevel: env.LOG_LEVEL ?? 'info',
     host: env.HOST ?? '127.0.0.1',

@@ -83,22 +83,46 @@ function stopPostmaster(databaseDir: string): void {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (message: string) => void = () => {}, options: { ephemeral?: boolean } = {}): Promise<EmbeddedServer> {
+/** The URL of the embedded server on `port`. */
+export function embeddedDatabaseUrl(port: number): string {
+  return urlFor(port);
+}
+
+/** The port of the server another process started for `dataDir` and still runs, if any. */
+async function runningPort(dataDir: string): Promise<number | undefined> {
+  const stateFile = path.join(dataDir, 'postgres.json');
+  if (!existsSync(stateFile)) return undefined;
+  const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+  return (await canConnect(port)) ? port : undefined;
+}
+
+/**
+ * The port the embedded server of `dataDir` answers on, or will once startEmbeddedPostgres has started it
+ * with this `port`: the running server's, else EMBEDDED_PG_PORT, else a free one. `npm start` hands the URL
+ * to the gateway before the server is up (the gateway connects when it is asked something).
+ */
+export async function embeddedPostgresPort(dataDir: string): Promise<number> {
+  return (await runningPort(dataDir)) ?? (Number(process.env.EMBEDDED_PG_PORT) || (await freePort()));
+}
+
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: (message: string) => void = () => {},
+  options: { ephemeral?: boolean; port?: number } = {},
+): Promise<EmbeddedServer> {
   mkdirSync(dataDir, { recursive: true });
   const databaseDir = path.join(dataDir, 'postgres');
   const stateFile = path.join(dataDir, 'postgres.json');
 
-  if (existsSync(stateFile)) {
-    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
-    if (await canConnect(port)) {
-      log(`using the embedded PostgreSQL already running on port ${port}`);
-      return { port, url: (db) => urlFor(port, db), stop: async () => {} };
-    }
-    // A server that died uncleanly leaves its pid file behind and would refuse to start.
-    rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
+  const running = await runningPort(dataDir);
+  if (running) {
+    log(`using the embedded PostgreSQL already running on port ${running}`);
+    return { port: running, url: (db) => urlFor(running, db), stop: async () => {} };
   }
+  // A server that died uncleanly leaves its pid file behind and would refuse to start.
+  if (existsSync(stateFile)) rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
 
-  const port = Number(process.env.EMBEDDED_PG_PORT) || (await freePort());
+  const port = options.port ?? (Number(process.env.EMBEDDED_PG_PORT) || (await freePort()));
   // PostgreSQL's last lines, to say why it did not start (the package rejects with nothing).
   const recent = new RecentLines(20);
   const server = new EmbeddedPostgres({

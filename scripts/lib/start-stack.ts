@@ -92,10 +92,13 @@ const origin = new URL(gatewayUrl).origin;
 const compiled = import.meta.url.endsWith('.js');
 const entry = (file: string): string[] => (compiled ? [fileURLToPath(new URL(`../../${file}.js`, import.meta.url))] : ['--import', 'tsx', `${file}.ts`]);
 
+/** The embedded server's URL for the processes launched here (EMBEDDED_DATABASE_URL), known before it is up. */
+let embeddedUrlEnv: Record<string, string> = {};
+
 function run(name: string): ServiceProcess {
   const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...entry('gateway/main')] : [...SUBGRAPH_NODE_FLAGS, ...entry('scripts/start-subgraph'), name];
-  // Children find the embedded server through DATA_DIR (or use DATABASE_URL), already migrated.
-  const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, SKIP_MIGRATIONS: 'true' } });
+  // Children use the embedded server this process starts (or DATABASE_URL); subgraphs start once it is migrated.
+  const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, ...embeddedUrlEnv, SKIP_MIGRATIONS: 'true' } });
   void service.exited.then(() => {
     if (running && !stopping) log.error({ service: name }, `${name} ${service.exitDescription}; the rest keeps serving (restart it with npm run start:subgraph -- ${name})`);
   });
@@ -168,15 +171,21 @@ async function main(): Promise<void> {
     () => progress('subgraphs', `code loaded (${msSince(loadingSince)})`),
     () => {}, // reported where awaited
   );
-  progress('database', config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL, data in ${config.dataDir}`);
-  const database = await resolveDatabase(config, log);
-  embedded = database.embedded;
-  progress('database', `${embedded ? `ready on 127.0.0.1:${embedded.port}` : 'reachable'} (${msSince(loadingSince)})`);
-
-  // The gateway reads the supergraph from its file and needs neither the migrations nor the subgraphs to load:
-  // it loads meanwhile (two cores, two processes), and reports ready once the subgraphs answer.
+  // The embedded server's port is chosen now, so that the gateway can be told its URL before it is up.
+  // (Loaded in embedded mode only, as resolveDatabase does: production images ship without PostgreSQL.)
+  const embeddedPostgres = config.databaseUrl ? undefined : await import('../../platform/database/embedded-postgres.js');
+  const port = await embeddedPostgres?.embeddedPostgresPort(config.dataDir);
+  if (embeddedPostgres && port) embeddedUrlEnv = { EMBEDDED_DATABASE_URL: embeddedPostgres.embeddedDatabaseUrl(port) };
+  // The gateway reads the supergraph from its file and needs neither the database (it connects when asked
+  // something), the migrations nor the subgraphs to load: it loads meanwhile, on the other core, while this process
+  // loads the subgraphs and PostgreSQL is initialised and started, and reports ready once they all answer.
   const gatewayReady = startService('gateway', gatewayUrl);
   gatewayReady.catch(() => {}); // awaited below; a failure meanwhile must not be an unhandled rejection
+
+  progress('database', config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL, data in ${config.dataDir}`);
+  const database = await resolveDatabase(config, log, port);
+  embedded = database.embedded;
+  progress('database', `${embedded ? `ready on 127.0.0.1:${embedded.port}` : 'reachable'} (${msSince(loadingSince)})`);
 
   const modules = await modulesLoaded;
   const migratingSince = Date.now();
