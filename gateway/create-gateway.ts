@@ -80,6 +80,9 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     formatError: formatClientError,
     // Requests of the fast lane (fast-lane.ts) never reach plugins: what a plugin does, the lane must do too.
     plugins: [metricsPlugin(), answerStatusPlugin()],
+    // Shutdown is ours (platform/bootstrap/shutdown.ts drains first): Apollo's own signal handlers would stop the
+    // server and send the signal again, which reads as a second signal and exits 1 mid-drain.
+    stopOnTerminationSignals: false,
   });
   await server.start();
   return {

@@ -98,6 +98,9 @@ export async function startSubgraph<TContext extends BaseContext>(
       fastPath.plugin,
     ],
     csrfPrevention: false, // only the gateway (a server, not a browser) may call us, and it signs every request
+    // Shutdown is ours (platform/bootstrap/shutdown.ts, npm start's): Apollo's own handlers would stop this server
+    // and send the signal again, which reads as a second Ctrl-C and exits 1 mid-stop.
+    stopOnTerminationSignals: false,
   });
   await apollo.start();
   // With Apollo's defaults now added: any plugin with per-request work must be accounted for by the fast path.
