@@ -26,6 +26,7 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { devTokenFor } from './dev-token.js';
 import { ensureWebBuild, stopWebBuild, type WebBuildRun } from './ensure-web-build.js';
+import { waitInProcessReady } from './in-process-readiness.js';
 import { describeEscape, type EscapedError, onEscapedError, runAsService } from './escaped-errors.js';
 import { type ReadinessLimits, ServiceProcess, StartError } from './service-process.js';
 
@@ -134,8 +135,7 @@ async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: s
         throw new StartError(module.name, `did not start: ${error instanceof Error ? error.message : String(error)}`);
       }
       // What a separate process is waited for: its readiness checks (database, storage) pass.
-      const ready = await fetch(new URL('/health/ready', config.subgraphUrls[module.name]));
-      if (!ready.ok) throw new StartError(module.name, `is listening but not ready (${ready.status}: ${(await ready.text()).slice(0, 300)})`);
+      await waitInProcessReady(module.name, new URL('/health/ready', config.subgraphUrls[module.name]).href, limits, (message) => progress(module.name, message));
       progress(module.name, `ready on ${new URL(config.subgraphUrls[module.name]).host} (${((Date.now() - since) / 1000).toFixed(1)} s)`);
     }),
   );
