@@ -21,7 +21,7 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
 import { Pool, type Dispatcher } from 'undici';
-import { IDENTITY_HEADER, signIdentity, signedIdentityKey } from '../platform/auth/gateway-signature.js';
+import { bodyHash, IDENTITY_HEADER, signedIdentityKey, signIdentityOfHash } from '../platform/auth/gateway-signature.js';
 import type { HistogramSeries } from '../platform/observability/series-metrics.js';
 import { injectTraceHeaders, tracingEnabled } from '../platform/observability/tracing.js';
 import type { GatewayContext } from './gateway-context.js';
@@ -173,12 +173,18 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let ascii: Buffer | undefined;
     try {
       const signal = context?.signal;
-      if (isMutation) ({ statusCode, text, ascii } = await this.exchange(body, context, signal, true));
+      // Encoded once, for the signature and the socket alike (undici sends a Buffer as it is, where it would
+      // encode a string again); with an identity, its SHA-256, which the signature binds, taken once too.
+      const bytes = Buffer.from(body);
+      const digest = context?.viewer ? bodyHash(bytes) : undefined;
+      if (isMutation) ({ statusCode, text, ascii } = await this.exchange(bytes, digest, context, signal, true));
       else {
-        // Keyed by whom the identity names, not by its header: one signed a second later must still merge.
-        const key = context?.viewer ? `${signedIdentityKey(context.viewer)}\n${body}` : `\n${body}`;
+        // Keyed by whom the identity names, not by its header: one signed a second later must still merge. With
+        // an identity, the body by its SHA-256 (signed with it), not by itself: hashing a 6 kB key string for
+        // the map cost the course list ~0.15 M instructions (bench/README-results.md).
+        const key = digest !== undefined ? `${signedIdentityKey(context!.viewer!)}\n${digest}` : `\n${body}`;
         // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
-        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(body, context, upstream, false));
+        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(bytes, digest, context, upstream, false));
         if (merged) this.mergedCounter.inc();
         ({ statusCode, text, ascii } = await result);
       }
@@ -209,10 +215,11 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
    * A request's headers as undici's flat list (names lower-case, as undici would make them): the caller's
    * identity signed over the exact body, its request id, the trace context.
    */
-  private headers(body: Buffer, context: GatewayContext | undefined): string[] {
-    const headers = context?.viewer
-      ? [...FIXED_HEADERS, IDENTITY_HEADER, signIdentity(this.options.signingSecret, context.viewer, this.options.name, body), 'x-request-id', context.requestId]
-      : [...FIXED_HEADERS];
+  private headers(digest: string | undefined, context: GatewayContext | undefined): string[] {
+    const headers =
+      context?.viewer && digest !== undefined
+        ? [...FIXED_HEADERS, IDENTITY_HEADER, signIdentityOfHash(this.options.signingSecret, context.viewer, this.options.name, digest), 'x-request-id', context.requestId]
+        : [...FIXED_HEADERS];
     if (tracingEnabled()) {
       const trace: Record<string, string> = {};
       injectTraceHeaders(trace);
@@ -221,13 +228,9 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return headers;
   }
 
-  /**
-   * Sends the request, and a query once more when it never reached the subgraph. The body is encoded once, for
-   * the signature and the socket alike (undici sends a Buffer as it is, where it would encode a string again).
-   */
-  private exchange(body: string, context: GatewayContext | undefined, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
-    const bytes = Buffer.from(body);
-    const headers = this.headers(bytes, context);
+  /** Sends the request, and a query once more when it never reached the subgraph; `digest`: bodyHash(bytes). */
+  private exchange(bytes: Buffer, digest: string | undefined, context: GatewayContext | undefined, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
+    const headers = this.headers(digest, context);
     return this.send(headers, bytes, signal).catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;

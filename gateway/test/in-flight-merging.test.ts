@@ -5,7 +5,7 @@
  * bheem_gateway_subgraph_requests_merged_total), the same query of two
  * companies reaches it twice, and every caller gets its own right answer.
  * Then the data source alone over a test subgraph: mutations are never
- * merged, a caller that gives up leaves the other's answer alone, and the
+ * merged, nor two different bodies of one person, a caller that gives up leaves the other's answer alone, and the
  * request is cancelled upstream only when every caller has gone.
  */
 import http from 'node:http';
@@ -168,6 +168,19 @@ describe('identical subgraph requests in flight, at the data source', () => {
     release();
     for (const answer of await Promise.all([first, later, colleague])) expect(answer.data).toEqual({ count: 1 });
     expect(arrivals).toBe(2);
+  });
+
+  it('never merges two different requests of one person: each body reaches the subgraph, each gets its answer', async () => {
+    hold();
+    const asked = source.fetch('{ count }', undefined, undefined, context(), false);
+    await until(() => arrivals === 1);
+    const aliased = source.fetch('{ c: count }', undefined, undefined, context(), false);
+    const named = source.fetch('query Q { count }', undefined, 'Q', context(), false);
+    await until(() => arrivals === 3);
+    release();
+    const answers = await Promise.all([asked, aliased, named]);
+    expect(answers.map((answer) => answer.data)).toEqual([{ count: 1 }, { c: 1 }, { count: 1 }]);
+    expect(arrivals).toBe(3);
   });
 
   it('gives each caller its own copy of the answer', async () => {
