@@ -47,7 +47,7 @@ export async function publishEvent<Payload extends object>(trx: Transaction<any>
   // The wake-up only names the topic (the payload stays in the table: far below NOTIFY's 8000 bytes).
   // It is sent after the commit by the relay (wakeup-relay.ts: a NOTIFY here would serialise commits),
   // and in the transaction only when this process has no pool of its own to the database.
-  if (!relayWakeup(EVENTS_CHANNEL, row.database, row.port, row.txid, event.topic)) {
+  if (!relayWakeup(EVENTS_CHANNEL, row.database, row.port, row.txid, event.topic, !trx.isTransaction)) {
     await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${event.topic})`.execute(trx);
   }
   return { id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) };
@@ -72,7 +72,7 @@ export async function publishEvents(trx: Transaction<any> | Kysely<any>, events:
   const rows = [...result.rows].sort((a, b) => (BigInt(a.position) < BigInt(b.position) ? -1 : 1));
   const first = rows[0]!;
   for (const topic of new Set(events.map((event) => event.topic))) {
-    if (!relayWakeup(EVENTS_CHANNEL, first.database, first.port, first.txid, topic)) await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${topic})`.execute(trx);
+    if (!relayWakeup(EVENTS_CHANNEL, first.database, first.port, first.txid, topic, !trx.isTransaction)) await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${topic})`.execute(trx);
   }
   return rows.map((row) => ({ id: row.id, position: row.position, cursor: encodeCursor({ txid: row.txid, position: row.position }) }));
 }

@@ -12,9 +12,17 @@
  * id: nothing to flush). Rolled-back transactions wake no one. If the relay
  * cannot send (or the process dies first), readers still find the events on
  * their next poll.
+ *
+ * A round waits MIN_INTERVAL_MS after the event only while no transaction
+ * of this process commits: a COMMIT run through Kysely here (seen with
+ * observeQueries) may be the publisher's, so the round comes as soon as the
+ * rate allows (MIN_INTERVAL_MS after the last round began). A sparse event
+ * is then woken about a round trip after its commit instead of 10 ms after
+ * its INSERT; a busy process still runs one round per MIN_INTERVAL_MS.
  */
 import type pg from 'pg';
 import { findPool } from '../database/connection.js';
+import { observeQueries } from '../database/query-observer.js';
 
 /** A round of status checks and wake-ups at most this often, per database and process (readers then read bigger batches: README.md)... */
 const MIN_INTERVAL_MS = 10;
@@ -28,6 +36,9 @@ class WakeupRelay {
   private timerDueAt = 0;
   private running = false;
   private interval = MIN_INTERVAL_MS;
+  private lastRoundAt = 0;
+  /** A commit was seen during a round: the next one comes at the minimal interval. */
+  private commitDuringRound = false;
 
   constructor(
     private readonly channel: string,
@@ -48,15 +59,32 @@ class WakeupRelay {
     this.arm();
   }
 
-  private arm(): void {
+  /** A transaction of this process committed: perhaps one of those waiting, so a round as soon as the rate allows. */
+  committed(): void {
+    if (this.waiting.size === 0) return;
+    this.interval = MIN_INTERVAL_MS;
+    if (this.running) {
+      this.commitDuringRound = true;
+      return;
+    }
+    const delay = Math.max(0, this.lastRoundAt + MIN_INTERVAL_MS - Date.now());
+    if (this.timer && this.timerDueAt <= Date.now() + delay) return;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.arm(delay);
+  }
+
+  private arm(delay = this.interval): void {
     if (this.timer || this.running || this.waiting.size === 0) return;
-    this.timerDueAt = Date.now() + this.interval;
-    this.timer = setTimeout(() => void this.round(), this.interval);
+    this.timerDueAt = Date.now() + delay;
+    this.timer = setTimeout(() => void this.round(), delay);
     this.timer.unref(); // a pending wake-up never keeps a process alive
   }
 
   private async round(): Promise<void> {
     this.timer = undefined;
+    this.lastRoundAt = Date.now();
+    this.commitDuringRound = false;
     const pool: pg.Pool | undefined = findPool(this.database, this.port);
     if (!pool) {
       this.waiting.clear();
@@ -85,7 +113,7 @@ class WakeupRelay {
         this.waiting.delete(row.txid);
         ended += 1;
       }
-      this.interval = ended > 0 ? MIN_INTERVAL_MS : Math.min(this.interval * 2, MAX_INTERVAL_MS);
+      this.interval = ended > 0 || this.commitDuringRound ? MIN_INTERVAL_MS : Math.min(this.interval * 2, MAX_INTERVAL_MS);
     } catch {
       // The database is away: readers find the events on their next poll.
       this.waiting.clear();
@@ -97,13 +125,28 @@ class WakeupRelay {
 }
 
 const relays = new Map<string, WakeupRelay>();
+let watchingCommits = false;
 
-/** Arranges the wake-up for an event; false when this process has no pool to that database (notify in the transaction then). */
-export function relayWakeup(channel: string, database: string, port: number, txid: string, topic: string): boolean {
+/** Every relay hears of this process's commits (Kysely logs a transaction's `commit` once it has completed). */
+function watchCommits(): void {
+  if (watchingCommits) return;
+  watchingCommits = true;
+  observeQueries((statement) => {
+    if (statement === 'commit') for (const relay of relays.values()) relay.committed();
+  });
+}
+
+/**
+ * Arranges the wake-up for an event; false when this process has no pool to that database (notify in the transaction then).
+ * `committed`: the statement committed on its own (no transaction around it), so the round need not wait.
+ */
+export function relayWakeup(channel: string, database: string, port: number, txid: string, topic: string, committed = false): boolean {
   if (!findPool(database, port)) return false;
   const key = `${database}:${port}`;
   let relay = relays.get(key);
   if (!relay) relays.set(key, (relay = new WakeupRelay(channel, database, port)));
+  watchCommits();
   relay.add(txid, topic);
+  if (committed) relay.committed();
   return true;
 }
