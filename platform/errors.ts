@@ -17,6 +17,8 @@ export const ErrorCode = {
   REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
   /** A live class action needs the user connected to the class's room (LiveKit does not list them there). */
   NOT_IN_ROOM: 'NOT_IN_ROOM',
+  /** Approved leave whose last day is over: taken, a record of what happened, not cancellable. */
+  LEAVE_ENDED: 'LEAVE_ENDED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -31,6 +33,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   OUTBOUND_REFUSED: 400,
   REMOTE_UNREACHABLE: 400,
   NOT_IN_ROOM: 409,
+  LEAVE_ENDED: 409,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -38,6 +38,8 @@ const CLIENT_SAFE_CODES = new Set([
   'REMOTE_UNREACHABLE',
   // Live class moderation (meet): the user is not connected to the class's room.
   'NOT_IN_ROOM',
+  // Leave (erp): approved leave that is over is not cancelled.
+  'LEAVE_ENDED',
 ]);
 
 const CONTEXT_FAILURE_PREFIX = 'Context creation failed: ';

@@ -3,7 +3,10 @@
  * two pending requests of one person apart by their buttons' names; Emil
  * cancels a pending request and an approved one still to come, and the
  * approved one leaves his week, then approved leave already under way (the
- * question saying the days taken go too); Tara and Maya page through lists
+ * question saying the days taken go too), but finds no Cancel on approved
+ * leave that is over (the API refuses it: LEAVE_ENDED); Maya's requests to
+ * decide follow Emil's filing and cancelling live, and a change heard while
+ * a list loads wins over the list's older answer; Tara and Maya page through lists
  * longer than a page, Tara's coming leave first and her past, latest first,
  * on request, Maya's pages full though her own requests are among the
  * pending. Requests are made through the API (as their employees);
@@ -12,6 +15,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { focusedText, said, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
 
@@ -22,10 +26,26 @@ const READER = { viewport: { width: 1280, height: 900 }, timezoneId: 'UTC', loca
 // every request below is still to come for them.
 const NOW = new Date('2026-11-17T12:00:00Z');
 const PAGE_SIZE = 10; // web/src/app/paged-list.ts
+// Cancelling asks the API's clock whether leave is over: those tests read the clock of the run's start, days counted from it.
+const TODAY = new Date();
+const COMPANY_ZONE = 'Asia/Kolkata';
 
 /** Midnight starting a day (YYYY-MM-DD) in the company's zone. */
 const midnight = (day: string) => new Date(`${day}T00:00:00+05:30`).toISOString();
 const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+/** The day (YYYY-MM-DD) `offset` days from TODAY's in the company's zone. */
+const companyDay = (offset: number) => new Date(TODAY.getTime() + 5.5 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const dayFormat = new Intl.DateTimeFormat('en-US', { timeZone: COMPANY_ZONE, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+/** The days first..last as the page writes them ("Thu, Nov 19, 2026 – Fri, Nov 20, 2026"). */
+const shown = (first: string, last = first) =>
+  [first, last]
+    .map((day) => dayFormat.format(new Date(midnight(day))))
+    .filter((text, index, all) => all.indexOf(text) === index)
+    .join(' – ');
+/** The week page's name for a day's region ("Thursday, November 19"), the browsers reading UTC. */
+const dayRegion = (day: string) => new Date(`${day}T12:00:00Z`).toLocaleDateString('en-US', { timeZone: 'UTC', weekday: 'long', day: 'numeric', month: 'long' });
+/** Monday of a day's week (UTC), as the week page counts weeks. */
+const mondayOf = (date: Date) => Math.floor(date.getTime() / 86_400_000) - ((date.getUTCDay() + 6) % 7);
 
 /** A request from `username` for the days first..last, made through the API; its id. */
 async function requestLeave(username: string, first: string, last = first): Promise<string> {
@@ -41,17 +61,54 @@ async function statusOf(id: string): Promise<string> {
   return result.data.leaveRequest.status;
 }
 
-/** Emil's leave in the calendar from 16 to 30 November 2026, as the API gives it. */
-async function leaveInCalendar(): Promise<string[]> {
+/** Emil's leave in the calendar over the days first..last, as the API gives it. */
+async function leaveInCalendar(first: string, last: string): Promise<string[]> {
   const result = await stack.platform.query(
     'emil.employee',
-    'query { calendarEvents(from: "2026-11-16T00:00:00Z", to: "2026-11-30T00:00:00Z", types: [LEAVE]) { start event { title } } }',
+    'query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to, types: [LEAVE]) { start event { title } } }',
+    { from: `${first}T00:00:00Z`, to: `${dayAfter(last)}T00:00:00Z` },
   );
   expect(result.errors).toBeUndefined();
   return result.data.calendarEvents.map((item: { start: string; event: { title: string } }) => `${item.event.title} ${new Date(item.start).toISOString()}`);
 }
 
 const open = (username: string, path: string): Promise<Page> => stack.signedInAt(NOW, username, path, READER);
+const openToday = (username: string, path: string): Promise<Page> => stack.signedInAt(TODAY, username, path, READER);
+
+async function cancelLeave(username: string, id: string): Promise<void> {
+  const cancelled = await stack.platform.query(username, 'mutation($id: ID!) { cancelLeave(id: $id) { status } }', { id });
+  expect(cancelled.errors).toBeUndefined();
+}
+
+/**
+ * `username`'s page at `path` (at TODAY), whose first answer to `operation` the test holds: read from the API
+ * at once (`read` resolves then), handed to the page only on `release()`. `frames`: what its socket received.
+ */
+async function withHeldAnswer(username: string, path: string, operation: string) {
+  const context = await stack.newContext(READER);
+  await context.clock.setFixedTime(TODAY);
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let answerRead!: () => void;
+  const read = new Promise<void>((resolve) => (answerRead = resolve));
+  let held = false;
+  await context.route('**/graphql', async (route) => {
+    if (held || !route.request().postData()?.includes(`query ${operation}(`)) return route.fallback();
+    held = true;
+    const response = await route.fetch();
+    answerRead();
+    await released;
+    await route.fulfill({ response });
+  });
+  const page = await context.newPage();
+  const frames: string[] = [];
+  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void frames.push(String(payload))));
+  const signedIn = stack.signIn(page, username, path);
+  return { page, frames, read, release, signedIn };
+}
+
+/** Whether a page's socket has brought a change of the request `id` to `status`. */
+const heard = (frames: string[], id: string, status: string) => frames.some((frame) => frame.includes(id) && frame.includes(`"status":"${status}"`));
 
 describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
   it('names each request’s Approve, Reject and comment by person and days', async () => {
@@ -80,17 +137,22 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
   });
 
   it('lets Emil cancel a pending request, and an approved one, which leaves his week', async () => {
-    const approved = await requestLeave('emil.employee', '2026-11-19', '2026-11-20');
-    const pending = await requestLeave('emil.employee', '2026-11-26');
-    const APPROVED = 'Thu, Nov 19, 2026 – Fri, Nov 20, 2026';
-    const PENDING = 'Thu, Nov 26, 2026';
+    // Tomorrow and the day after in the company's zone: still to come on every clock.
+    const [first, last, pendingDay] = [companyDay(1), companyDay(2), companyDay(8)];
+    const approved = await requestLeave('emil.employee', first, last);
+    const pending = await requestLeave('emil.employee', pendingDay);
+    const APPROVED = shown(first, last);
+    const PENDING = shown(pendingDay);
     const decided = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: approved });
     expect(decided.errors).toBeUndefined();
     // The approval has reached the calendar before Emil cancels: its going away is then the cancellation's doing.
-    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual(['Emil Nair on leave 2026-11-19T00:00:00.000Z']);
+    await expect.poll(() => leaveInCalendar(first, last), { timeout: 60_000 }).toEqual([`Emil Nair on leave ${first}T00:00:00.000Z`]);
 
-    const emil = await open('emil.employee', '/app/week');
-    const thursday = emil.getByRole('region', { name: 'Thursday, November 19', exact: true });
+    const emil = await openToday('emil.employee', '/app/week');
+    await emil.getByRole('region', { name: dayRegion(TODAY.toISOString().slice(0, 10)), exact: true }).waitFor({ timeout: 30_000 });
+    // Late in the week, tomorrow is the next week's.
+    if (mondayOf(new Date(`${first}T12:00:00Z`)) > mondayOf(TODAY)) await emil.getByRole('button', { name: 'Next week →' }).click();
+    const thursday = emil.getByRole('region', { name: dayRegion(first), exact: true });
     await thursday.getByText('Emil Nair on leave').waitFor({ timeout: 30_000 });
     const leavePage = await emil.context().newPage();
     await leavePage.goto(`${stack.origin}/app/leave`);
@@ -128,19 +190,20 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     await screenshot(leavePage, 'leave-requests-cancelled');
 
     // The calendar lets the leave go, and Emil's open week shows it gone without a reload.
-    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual([]);
+    await expect.poll(() => leaveInCalendar(first, last), { timeout: 60_000 }).toEqual([]);
     await thursday.getByText('Nothing this day').waitFor({ timeout: 60_000 });
   });
 
   it('lets Emil cancel approved leave already under way, saying the days taken are cancelled too', async () => {
-    // Monday to Wednesday of the readers' week: begun on Tuesday's clock, approved, on the calendar.
-    const underWay = await requestLeave('emil.employee', '2026-11-16', '2026-11-18');
-    const UNDER_WAY = 'Mon, Nov 16, 2026 – Wed, Nov 18, 2026';
+    // Yesterday to tomorrow in the company's zone: begun, not over, approved, on the calendar.
+    const [first, last] = [companyDay(-1), companyDay(1)];
+    const underWay = await requestLeave('emil.employee', first, last);
+    const UNDER_WAY = shown(first, last);
     const decided = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: underWay });
     expect(decided.errors).toBeUndefined();
-    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual(['Emil Nair on leave 2026-11-16T00:00:00.000Z']);
+    await expect.poll(() => leaveInCalendar(first, last), { timeout: 60_000 }).toEqual([`Emil Nair on leave ${first}T00:00:00.000Z`]);
 
-    const emil = await open('emil.employee', '/app/leave');
+    const emil = await openToday('emil.employee', '/app/leave');
     const mine = emil.getByRole('region', { name: 'My requests' });
     const cancel = mine.getByRole('button', { name: `Cancel request ${UNDER_WAY}`, exact: true });
     await cancel.waitFor({ timeout: 30_000 });
@@ -157,7 +220,76 @@ describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
     ]);
     expect(await focusedText(emil)).toBe(`li: ${UNDER_WAY} Cancelled Annual leave Reviewed by Maya Pillai`);
     expect(await statusOf(underWay)).toBe('CANCELLED');
-    await expect.poll(() => leaveInCalendar(), { timeout: 60_000 }).toEqual([]);
+    await expect.poll(() => leaveInCalendar(first, last), { timeout: 60_000 }).toEqual([]);
+  });
+
+  it('offers no Cancel on approved leave that is over, as the API refuses it, but lets an undecided past request go', async () => {
+    const [first, last, undecidedDay] = [companyDay(-10), companyDay(-9), companyDay(-20)];
+    const taken = await requestLeave('emil.employee', first, last);
+    await requestLeave('emil.employee', undecidedDay);
+    const decided = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: taken });
+    expect(decided.errors).toBeUndefined();
+    const refused = await stack.platform.query('emil.employee', 'mutation($id: ID!) { cancelLeave(id: $id) { status } }', { id: taken });
+    expect(refused.errors?.[0]?.extensions?.code).toBe('LEAVE_ENDED');
+
+    const emil = await openToday('emil.employee', '/app/leave');
+    await emil.getByRole('button', { name: 'Show past requests' }).click();
+    const past = emil.getByRole('region', { name: 'Past requests' });
+    const takenItem = past.getByRole('listitem').filter({ hasText: shown(first, last) });
+    await takenItem.getByText('Approved', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await takenItem.getByRole('button').count()).toBe(0);
+    await past.getByRole('button', { name: `Cancel request ${shown(undecidedDay)}`, exact: true }).waitFor();
+    expect(await statusOf(taken)).toBe('APPROVED');
+  });
+
+  it('keeps Maya’s requests to decide live, a change heard while the list loads winning over its older answer', async () => {
+    const withdrawn = await requestLeave('emil.employee', companyDay(40));
+    await expect.poll(() => activeSubscriptions('erp'), { timeout: 30_000 }).toBe(0);
+    const maya = await withHeldAnswer('maya.manager', '/app/leave', 'PendingLeave');
+    // The list is read with the request pending; its answer waits while Emil files one and cancels that one.
+    await maya.read;
+    await expect.poll(() => activeSubscriptions('erp'), { timeout: 30_000 }).toBe(1);
+    const filed = await requestLeave('emil.employee', companyDay(41));
+    await expect.poll(() => heard(maya.frames, filed, 'PENDING'), { timeout: 30_000 }).toBe(true);
+    await cancelLeave('emil.employee', withdrawn);
+    await expect.poll(() => heard(maya.frames, withdrawn, 'CANCELLED'), { timeout: 30_000 }).toBe(true);
+    maya.release();
+    await maya.signedIn;
+    const toDecide = maya.page.getByRole('region', { name: 'Requests to decide' });
+    const group = (day: string) => toDecide.getByRole('group', { name: `Emil Nair: ${shown(day)}`, exact: true });
+    await group(companyDay(41)).waitFor({ timeout: 30_000 });
+    expect(await group(companyDay(40)).count()).toBe(0);
+
+    // Open, without reloading: what Emil files shows and is said, what he cancels goes and is said.
+    const more = await requestLeave('emil.employee', companyDay(42));
+    await group(companyDay(42)).waitFor({ timeout: 30_000 });
+    await expect.poll(() => said(maya.page), { timeout: 30_000 }).toContain(`Emil Nair requested leave for ${shown(companyDay(42))}: it waits for your decision.`);
+    await cancelLeave('emil.employee', more);
+    await group(companyDay(42)).waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(() => said(maya.page), { timeout: 30_000 }).toContain(`Emil Nair cancelled their leave request for ${shown(companyDay(42))}.`);
+    await cancelLeave('emil.employee', filed);
+    await group(companyDay(41)).waitFor({ state: 'detached', timeout: 30_000 });
+  });
+
+  it('shows Emil a decision heard while his list loads, not the older answer', async () => {
+    const decidedDay = companyDay(50);
+    const decided = await requestLeave('emil.employee', decidedDay);
+    await expect.poll(() => activeSubscriptions('erp'), { timeout: 30_000 }).toBe(0);
+    const emil = await withHeldAnswer('emil.employee', '/app/leave', 'MyLeave');
+    await emil.read;
+    await expect.poll(() => activeSubscriptions('erp'), { timeout: 30_000 }).toBe(1);
+    const approved = await stack.platform.query('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { status } }', { id: decided });
+    expect(approved.errors).toBeUndefined();
+    await expect.poll(() => heard(emil.frames, decided, 'APPROVED'), { timeout: 30_000 }).toBe(true);
+    emil.release();
+    await emil.signedIn;
+    const item = emil.page
+      .getByRole('region', { name: 'My requests' })
+      .getByRole('listitem')
+      .filter({ hasText: shown(decidedDay) });
+    await item.getByText('Approved by Maya Pillai').waitFor({ timeout: 30_000 });
+    expect(await item.getByText('Approved', { exact: true }).count()).toBe(1);
+    await cancelLeave('emil.employee', decided);
   });
 
   it('pages Tara’s own requests, the coming ones first, the latest past first, and Maya’s requests to decide', async () => {

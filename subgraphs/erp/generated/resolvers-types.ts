@@ -150,7 +150,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Admins and managers, not for their own request; pending requests only. Publishes hr.leave.approved. */
   approveLeave: LeaveRequest;
-  /** The requester or an admin; pending or approved requests. Publishes hr.leave.cancelled. */
+  /** The requester or an admin; pending requests, and approved ones until their end (LEAVE_ENDED after it: that leave was taken). Publishes hr.leave.cancelled. */
   cancelLeave: LeaveRequest;
   /** Admins and managers. Publishes sales.meeting.cancelled. */
   cancelSalesMeeting: SalesMeeting;

@@ -1,11 +1,12 @@
 /**
  * Leave requests. Any staff member requests leave for themselves and sees
  * their own requests; admins and managers see the company's and decide on
- * them (never on their own); the requester or an admin may cancel.
+ * them (never on their own); the requester or an admin may cancel, but
+ * not approved leave that is over: those days were taken (LEAVE_ENDED).
  */
 import type DataLoader from 'dataloader';
 import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
-import { badInput, conflict, forbidden, notFound } from '../../../platform/errors.js';
+import { badInput, conflict, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
 import { pageRequest, toConnection, type Connection } from '../../../platform/graphql/connection.js';
 import { rowLoader } from '../../../platform/graphql/loaders.js';
 import type { QueryLeaveRequestsArgs, QueryLeaveRequestsConnectionArgs, RequestLeaveInput } from '../generated/resolvers-types.js';
@@ -190,6 +191,10 @@ export class LeaveService {
       }
       const previous = current.status;
       if (previous !== 'PENDING' && previous !== 'APPROVED') throw conflict(`Leave request ${id} is ${previous} and cannot be cancelled`);
+      // A pending request over is still withdrawn (never decided, nobody took those days); approved leave over was taken.
+      if (previous === 'APPROVED' && current.endDate.getTime() <= Date.now()) {
+        throw platformError(ErrorCode.LEAVE_ENDED, `Leave request ${id} ended on ${current.endDate.toISOString()}: leave already taken cannot be cancelled`);
+      }
       const cancelled = await repositories.leaveRequests.setStatus(this.viewer.companyId, id, { status: 'CANCELLED' });
       await publishErpEvent(trx, 'hr.leave.cancelled', id, { ...leavePayload(cancelled, actorOf(this.viewer)), previous_status: previous });
       return cancelled;

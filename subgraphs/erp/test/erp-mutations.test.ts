@@ -525,6 +525,26 @@ describe('refused mutations write nothing', () => {
     expect(await db.fingerprint()).toBe(before);
   });
 
+  it('refuses to cancel approved leave that is over, with LEAVE_ENDED, and lets a pending one that is over go', async () => {
+    const request = (startDate: string, endDate: string) =>
+      call('emil.employee', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', { input: { startDate, endDate } });
+    const taken = (await request('2024-02-05T00:00:00Z', '2024-02-07T00:00:00Z')).data.requestLeave.id;
+    await mutate('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { id } }', { id: taken });
+    const before = await db.fingerprint();
+    // Leave taken is a record of days gone by: cancelling it would take it off the calendar after the fact.
+    for (const user of ['emil.employee', 'admin']) {
+      const { data, errors } = await call(user, 'mutation($id: ID!) { cancelLeave(id: $id) { id } }', { id: taken });
+      expect(data ?? null).toBeNull();
+      expect(errors?.[0]?.extensions?.code).toBe('LEAVE_ENDED');
+      expect(errors?.[0]?.message).toMatch(/ended on 2024-02-07T00:00:00.000Z/);
+    }
+    expect(await db.fingerprint()).toBe(before);
+    // A request never decided is withdrawn, over or not: nobody has taken those days.
+    const undecided = (await request('2024-03-04T00:00:00Z', '2024-03-05T00:00:00Z')).data.requestLeave.id;
+    const withdrawn = await mutate('emil.employee', 'mutation($id: ID!) { cancelLeave(id: $id) { status } }', { id: undecided });
+    expect(withdrawn.data.cancelLeave).toEqual({ status: 'CANCELLED' });
+  });
+
   it('refuses an assignee or owner who is not a user of the caller’s company (another company’s, unknown)', async () => {
     const before = await db.fingerprint();
     const refusals = [

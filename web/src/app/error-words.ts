@@ -15,6 +15,7 @@ const WORDS: Record<string, string> = {
   FORBIDDEN: 'You are not allowed to do this. If you think you should be, ask a teacher of the course or your administrator.',
   NOT_FOUND: 'This no longer exists, or it is not yours to see. Reload the page to see what is there now.',
   CONFLICT: 'Someone changed this at the same time. Reload the page to see the change, then try again.',
+  LEAVE_ENDED: 'This leave is over: leave already taken cannot be cancelled.',
   TOO_MANY_SUBSCRIPTIONS: 'Too many pages of this site are following live updates. Close some of its tabs, then reload this one.',
   SERVER_BUSY: `The server is busy. ${TRY_AGAIN}`,
   UNAVAILABLE: `Part of the service is not answering. ${TRY_AGAIN}`,

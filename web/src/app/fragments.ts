@@ -24,7 +24,7 @@ export const DocumentFields = graphql(`
 
 export const LeaveRequestFields = graphql(`
   fragment LeaveRequestFields on LeaveRequest {
-    id startDate endDate status leaveType reason reviewComment
+    id startDate endDate status leaveType reason reviewComment updatedAt
     employee { id fullName }
     reviewedBy { id fullName }
   }

@@ -45,7 +45,7 @@ type Documents = {
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
-    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": typeof types.LeaveRequestFieldsFragmentDoc,
+    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment updatedAt\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": typeof types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": typeof types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": typeof types.MyCoursesDocument,
@@ -89,7 +89,7 @@ const documents: Documents = {
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
     "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
-    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": types.LeaveRequestFieldsFragmentDoc,
+    "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment updatedAt\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
     "\n  query MyCourses { myCourses { ...CourseCardFields } }\n": types.MyCoursesDocument,
@@ -226,7 +226,7 @@ export function graphql(source: "\n  fragment DocumentFields on Document {\n    
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n"): typeof import('./graphql').LeaveRequestFieldsFragmentDoc;
+export function graphql(source: "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment updatedAt\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n"): typeof import('./graphql').LeaveRequestFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -180,7 +180,7 @@ export type ApproveLeaveMutationVariables = Exact<{
 }>;
 
 
-export type ApproveLeaveMutation = { approveLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+export type ApproveLeaveMutation = { approveLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type RejectLeaveMutationVariables = Exact<{
   id: string | number;
@@ -188,14 +188,14 @@ export type RejectLeaveMutationVariables = Exact<{
 }>;
 
 
-export type RejectLeaveMutation = { rejectLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+export type RejectLeaveMutation = { rejectLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type RequestLeaveMutationVariables = Exact<{
   input: RequestLeaveInput;
 }>;
 
 
-export type RequestLeaveMutation = { requestLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+export type RequestLeaveMutation = { requestLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type PendingLeaveQueryVariables = Exact<{
   first: number;
@@ -203,7 +203,7 @@ export type PendingLeaveQueryVariables = Exact<{
 }>;
 
 
-export type PendingLeaveQuery = { leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type PendingLeaveQuery = { leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type RescheduleLiveClassMutationVariables = Exact<{
   id: string | number;
@@ -232,7 +232,7 @@ export type CancelLeaveMutationVariables = Exact<{
 }>;
 
 
-export type CancelLeaveMutation = { cancelLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+export type CancelLeaveMutation = { cancelLeave: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type RecordingUrlsQueryVariables = Exact<{
   liveClassId: string | number;
@@ -322,7 +322,7 @@ export type CourseEventFieldsFragment = { id: string, title: string, start: stri
 
 export type DocumentFieldsFragment = { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> };
 
-export type LeaveRequestFieldsFragment = { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null };
+export type LeaveRequestFieldsFragment = { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null };
 
 export type CoursePageQueryVariables = Exact<{
   id: string | number;
@@ -360,12 +360,12 @@ export type MyLeaveQueryVariables = Exact<{
 }>;
 
 
-export type MyLeaveQuery = { companyTimeZone: string, leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+export type MyLeaveQuery = { companyTimeZone: string, leaveRequestsConnection: { edges: Array<{ node: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
 
 export type LeaveChangedSubscriptionVariables = Exact<{ [key: string]: never; }>;
 
 
-export type LeaveChangedSubscription = { leaveRequestChanged: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
+export type LeaveChangedSubscription = { leaveRequestChanged: { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null } };
 
 export type WeekQueryVariables = Exact<{
   from: string;
@@ -478,6 +478,7 @@ export const LeaveRequestFieldsFragmentDoc = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -626,6 +627,7 @@ export const ApproveLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -649,6 +651,7 @@ export const RejectLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -672,6 +675,7 @@ export const RequestLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -703,6 +707,7 @@ export const PendingLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -780,6 +785,7 @@ export const CancelLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -1090,6 +1096,7 @@ export const MyLeaveDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
@@ -1113,6 +1120,7 @@ export const LeaveChangedDocument = new TypedDocumentString(`
   leaveType
   reason
   reviewComment
+  updatedAt
   employee {
     id
     fullName
