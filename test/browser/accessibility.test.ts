@@ -2,7 +2,8 @@
  * Keyboard use, names and narrow screens, checked by hand-written rules
  * (no axe dependency): every visible form control has a label, every button
  * and link a name; no page scrolls sideways on a 320 px screen; focus is not
- * lost when a teacher's inline form closes.
+ * lost when a teacher's inline form closes; the Leave page's Approve, Reject
+ * and Cancel are reached by Tab, named by person and days, and work by Enter.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -40,6 +41,16 @@ async function scheduleClass(title: string): Promise<string> {
   });
   expect(scheduled.errors).toBeUndefined();
   return scheduled.data.scheduleLiveClass.id;
+}
+
+/** Presses Tab until the focus is on the element named `name` (its aria-label or text); false after `most` presses. */
+async function tabTo(page: Page, name: string, most = 40): Promise<boolean> {
+  for (let i = 0; i < most; i++) {
+    await page.keyboard.press('Tab');
+    const at = await page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent?.trim() ?? '');
+    if (at === name) return true;
+  }
+  return false;
 }
 
 const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.textContent?.trim() ?? ''}`.trim());
@@ -87,6 +98,55 @@ describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
     await item.getByLabel('New start').waitFor({ state: 'detached' });
     // ...and back to the button that opened it, not to the top of the page.
     await expect.poll(() => focused(page)).toBe('button Reschedule');
+  });
+
+  it('names and reaches by keyboard the Leave page’s Approve, Reject and Cancel, on a 320 px screen too', async () => {
+    const day = '2031-10-06';
+    const DAYS = 'Mon, Oct 6, 2031';
+    const requested = await stack.platform.query('emil.employee', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+      input: { startDate: `${day}T00:00:00+05:30`, endDate: '2031-10-07T00:00:00+05:30' },
+    });
+    expect(requested.errors).toBeUndefined();
+    const reader = { timezoneId: 'UTC', locale: 'en-US' };
+
+    const maya = await (await stack.newContext({ ...NARROW, ...reader })).newPage();
+    await stack.signIn(maya, 'maya.manager', '/app/leave');
+    const toDecide = maya.getByRole('region', { name: 'Requests to decide' });
+    const decision = toDecide.getByRole('group', { name: `Emil Nair: ${DAYS}`, exact: true });
+    await decision.waitFor({ timeout: 30_000 });
+    expect(await problemsOf(maya), 'leave, manager').toEqual([]);
+    // What a screen reader reads of one decision: its heading, a labelled comment box, two buttons named by person and days.
+    const spoken = await decision.ariaSnapshot();
+    expect(spoken).toContain(`heading "Emil Nair: ${DAYS}" [level=3]`);
+    expect(spoken).toContain(`textbox "Comment to Emil Nair on ${DAYS} (optional)"`);
+    expect(spoken).toContain(`button "Approve Emil Nair's leave ${DAYS}"`);
+    expect(spoken).toContain(`button "Reject Emil Nair's leave ${DAYS}"`);
+    for (const name of ['Request leave', 'My requests', 'Requests to decide']) expect(await maya.getByRole('region', { name, exact: true }).count(), name).toBe(1);
+    // By keyboard alone: from the comment, Tab reaches Approve, then Reject, which Enter works.
+    await decision.getByRole('textbox').focus();
+    await maya.keyboard.type('Audit week');
+    expect(await tabTo(maya, `Approve Emil Nair's leave ${DAYS}`, 1)).toBe(true);
+    expect(await tabTo(maya, `Reject Emil Nair's leave ${DAYS}`, 1)).toBe(true);
+    await maya.keyboard.press('Enter');
+    await decision.waitFor({ state: 'detached', timeout: 30_000 });
+    await screenshot(maya, 'leave-manager-320');
+
+    const again = await stack.platform.query('emil.employee', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+      input: { startDate: '2031-10-13T00:00:00+05:30', endDate: '2031-10-14T00:00:00+05:30' },
+    });
+    expect(again.errors).toBeUndefined();
+    const emil = await (await stack.newContext({ ...NARROW, ...reader })).newPage();
+    await stack.signIn(emil, 'emil.employee', '/app/leave');
+    const mine = emil.getByRole('region', { name: 'My requests' });
+    await mine.getByRole('button', { name: 'Cancel request Mon, Oct 13, 2031', exact: true }).waitFor({ timeout: 30_000 });
+    expect(await problemsOf(emil), 'leave, employee').toEqual([]);
+    // The rejected request has no Cancel; the pending one's is reached from the page's top by Tab.
+    expect(await mine.getByRole('listitem').filter({ hasText: DAYS }).getByRole('button').count()).toBe(0);
+    await emil.getByRole('heading', { name: 'Leave', level: 1 }).focus();
+    expect(await tabTo(emil, 'Cancel request Mon, Oct 13, 2031')).toBe(true);
+    emil.once('dialog', (dialog) => void dialog.accept());
+    await emil.keyboard.press('Enter');
+    await mine.getByRole('listitem').filter({ hasText: 'Oct 13, 2031' }).getByText('Cancelled', { exact: true }).waitFor({ timeout: 30_000 });
   });
 
   it('fits a 320 px screen with a long file name, its Share form and its share links open', async () => {
