@@ -3,13 +3,15 @@
  * (the token is printed before the build ends): "still building" with how
  * long so far and when to retry, a failed build said as such, and the pages
  * themselves once the build is done. A status whose writer is gone is ignored.
+ * The gateway reads the status only where the start told it a build runs
+ * (GATEWAY_WEB_BUILD_STATUS_FILE), and no more once the build has ended.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../platform/config.js';
 import { clearWebBuildStatus, writeWebBuildStatus } from '../../platform/web-build-status.js';
 import { APP_PREFIX, createWebRoutes } from '../web/web-routes.js';
@@ -17,28 +19,38 @@ import { APP_PREFIX, createWebRoutes } from '../web/web-routes.js';
 let folder: string;
 let distDir: string;
 let statusFile: string;
-let server: http.Server;
+const servers: http.Server[] = [];
 let base: string;
 const html = { accept: 'text/html' };
 
-beforeAll(async () => {
-  folder = mkdtempSync(path.join(os.tmpdir(), 'bheem-web-pending-'));
-  distDir = path.join(folder, 'dist');
-  statusFile = path.join(folder, 'status', 'web-build.json');
-  const config = loadConfig({ ...process.env, DATABASE_URL: '', GATEWAY_WEB_APP: 'true', GATEWAY_EXPLORER: 'true' });
-  const web = createWebRoutes({ config, distDir, buildStatusFile: statusFile, devToken: async () => undefined });
+/** The pages as a gateway serves them: `told`, as one the start launched while building web/dist. */
+async function pages(told = true): Promise<string> {
+  const config = loadConfig({ ...process.env, DATABASE_URL: '', GATEWAY_WEB_APP: 'true', GATEWAY_EXPLORER: 'true', GATEWAY_WEB_BUILD_STATUS_FILE: told ? statusFile : '' });
+  const web = createWebRoutes({ config, distDir, devToken: async () => undefined });
   const app = web.routes.find((route) => route.path === APP_PREFIX)!;
-  server = http.createServer((request, response) => {
+  const server = http.createServer((request, response) => {
     const pathname = (request.url ?? '/').split('?')[0]!;
     if (web.wantsExplorer(request, pathname)) return void web.serveExplorer(request, response);
     void app.handle(request, response);
   });
+  servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+beforeAll(() => {
+  folder = mkdtempSync(path.join(os.tmpdir(), 'bheem-web-pending-'));
+  distDir = path.join(folder, 'dist');
+  statusFile = path.join(folder, 'status', 'web-build.json');
+});
+beforeEach(async () => {
+  base = await pages();
 });
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  for (const server of servers) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -76,6 +88,10 @@ describe('the pages while npm start builds web/dist', () => {
     const explorer = await fetch(`${base}/`, { headers: html });
     expect(explorer.status).toBe(200);
     expect(await explorer.text()).toContain('the explorer');
+    // The build is over for this gateway: the file is not read again.
+    writeWebBuildStatus({ state: 'building', step: 'building with Vite', since: Date.now(), pid: process.pid }, statusFile);
+    expect((await fetch(`${base}${APP_PREFIX}`, { headers: html })).status).toBe(200);
+    clearWebBuildStatus(statusFile);
     rmSync(distDir, { recursive: true, force: true });
   });
 
@@ -95,5 +111,15 @@ describe('the pages while npm start builds web/dist', () => {
     expect(response.status).toBe(503);
     expect((await response.json()).error).toMatch(/not built/);
     clearWebBuildStatus(statusFile);
+  });
+
+  it('are never held back by the file where the start told of no build (production, or web/dist current)', async () => {
+    const untold = await pages(false);
+    writeDist();
+    writeWebBuildStatus({ state: 'building', step: 'building with Vite', since: Date.now(), pid: process.pid }, statusFile);
+    expect((await fetch(`${untold}${APP_PREFIX}`, { headers: html })).status).toBe(200);
+    expect((await fetch(`${untold}/`, { headers: html })).status).toBe(200);
+    clearWebBuildStatus(statusFile);
+    rmSync(distDir, { recursive: true, force: true });
   });
 });

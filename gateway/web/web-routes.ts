@@ -15,7 +15,7 @@ import type { PlatformConfig } from '../../platform/config.js';
 import { sendJson } from '../../platform/http/respond.js';
 import { REPO_ROOT } from '../../platform/paths.js';
 import type { HttpRoute } from '../../platform/subgraph/subgraph-module.js';
-import { readWebBuildStatus, WEB_BUILD_STATUS_FILE } from '../../platform/web-build-status.js';
+import { readWebBuildStatus, type WebBuildStatus } from '../../platform/web-build-status.js';
 import { sendBuildPending } from './build-pending-page.js';
 import { readmeExamples } from './readme-examples.js';
 
@@ -27,7 +27,7 @@ export interface WebRoutesOptions {
   /** The demo administrator's dev token (main.ts gives one in embedded mode only); never shown in production or with real tokens. */
   devToken?: () => Promise<string | undefined>;
   distDir?: string;
-  /** Where `npm start` says that web/dist is being built (platform/web-build-status.ts). */
+  /** Where `npm start` says that web/dist is being built (platform/web-build-status.ts); by default the configuration's, if any. */
   buildStatusFile?: string;
 }
 
@@ -56,18 +56,28 @@ export function devTokenAllowed(config: PlatformConfig): boolean {
   return config.auth.mode === 'dev' && !config.production;
 }
 
-export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR, buildStatusFile = WEB_BUILD_STATUS_FILE }: WebRoutesOptions) {
+export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR, buildStatusFile = config.gateway.webBuildStatusFile }: WebRoutesOptions) {
   const examples = readmeExamples();
 
-  /** A page while `npm start` builds web/dist, or after its build failed: said so, and when to come back. */
-  const buildPending = async (response: ServerResponse): Promise<boolean> => {
-    const status = await readWebBuildStatus(buildStatusFile);
-    if (status?.state !== 'building') return false;
-    sendBuildPending(response, status);
-    return true;
+  /**
+   * The build's status, read from the file only while a build runs: once it has ended (done, failed, or its start
+   * gone) nothing changes it for this gateway, whose start launched it, so the last answer stands.
+   */
+  let followed = buildStatusFile;
+  let ended: WebBuildStatus | null = null;
+  const buildStatus = async (): Promise<WebBuildStatus | null> => {
+    if (!followed) return ended;
+    const status = await readWebBuildStatus(followed);
+    if (status?.state !== 'building') {
+      followed = undefined;
+      ended = status;
+    }
+    return status;
   };
-  const missingBuild = async (response: ServerResponse): Promise<void> => {
-    const status = await readWebBuildStatus(buildStatusFile);
+  /** A page while `npm start` builds web/dist: said so, and when to come back. */
+  const building = (status: WebBuildStatus | null): status is WebBuildStatus => status?.state === 'building';
+  /** No page to serve: the build under way or failed, said as such, or simply not built. */
+  const missingBuild = (response: ServerResponse, status: WebBuildStatus | null): void => {
     if (status) return sendBuildPending(response, status);
     sendJson(response, 503, { error: 'The web pages are not built: run `npm run build --prefix web` (npm start does it when web/dist is missing)' });
   };
@@ -82,12 +92,13 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR, buil
   };
 
   const serveExplorer = async (_request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (await buildPending(response)) return;
+    const status = await buildStatus();
+    if (building(status)) return sendBuildPending(response, status);
     let page: string;
     try {
       page = await readFile(path.join(distDir, 'explorer.html'), 'utf8');
     } catch {
-      return missingBuild(response);
+      return missingBuild(response, status);
     }
     // JSON inside <script>: "<" escaped so that no value can close the element.
     const settings = JSON.stringify({ devToken: await tokenForPage(), examples }).replace(/</g, '\\u003c');
@@ -114,14 +125,19 @@ export function createWebRoutes({ config, devToken, distDir = WEB_DIST_DIR, buil
     if (!file.startsWith(distDir + path.sep) && file !== distDir) return sendJson(response, 404, { error: 'Not found' });
     // A page while web/dist is rebuilt would be the old one, or half of the new one's files.
     const isAsset = path.extname(relative) !== '' && relative !== 'index.html';
-    if (!isAsset && (await buildPending(response))) return;
+    // Read once a request, and for an asset only when it is missing: assets already written are served meanwhile.
+    let status = isAsset ? null : await buildStatus();
+    if (building(status)) return sendBuildPending(response, status);
     let opened = await openRegularFile(file);
     if (!opened) {
       // A file that is not there is a 404 (while a build writes it, a 503 to retry); any other path is a page of the app (client-side routing).
-      if (isAsset) return (await buildPending(response)) ? undefined : sendJson(response, 404, { error: 'Not found' });
+      if (isAsset) {
+        status = await buildStatus();
+        return building(status) ? sendBuildPending(response, status) : sendJson(response, 404, { error: 'Not found' });
+      }
       file = path.join(distDir, 'index.html');
       opened = await openRegularFile(file);
-      if (!opened) return missingBuild(response);
+      if (!opened) return missingBuild(response, status);
     }
     const { handle, size } = opened;
     const immutable = relative.startsWith(`assets${path.sep}`) && file !== path.join(distDir, 'index.html');

@@ -99,6 +99,12 @@ export interface GatewayConfig {
   explorer: boolean;
   /** The reference web client (web/dist) at /app/ (GATEWAY_WEB_APP, default off in production). */
   webApp: boolean;
+  /**
+   * Where `npm start` says it is building web/dist (GATEWAY_WEB_BUILD_STATUS_FILE, set by the start for the
+   * gateway it launches while a build runs): the pages answer "still building" until it ends. Unset (production,
+   * a start that built nothing): never read.
+   */
+  webBuildStatusFile?: string;
 }
 
 function metricsPort(value: string | undefined, production: boolean): GatewayConfig['metricsPort'] {
@@ -180,5 +186,6 @@ export function loadGatewayConfig(env: Env, production: boolean, platformSubgrap
     anonymous,
     explorer: bool(env.GATEWAY_EXPLORER, !production),
     webApp: bool(env.GATEWAY_WEB_APP, !production),
+    webBuildStatusFile: env.GATEWAY_WEB_BUILD_STATUS_FILE || undefined,
   };
 }

@@ -24,6 +24,7 @@ import { ownCpuMs, processCpuMs, processTree, treesCpuSeconds, treePssBytes, tre
 import type { RunningSubgraph } from '../../platform/subgraph/start-subgraph.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
+import { WEB_BUILD_STATUS_FILE } from '../../platform/web-build-status.js';
 import { devTokenFor } from './dev-token.js';
 import { ensureWebBuild, stopWebBuild, type WebBuildRun } from './ensure-web-build.js';
 import { waitInProcessReady } from './in-process-readiness.js';
@@ -98,8 +99,10 @@ let embeddedUrlEnv: Record<string, string> = {};
 
 function run(name: string): ServiceProcess {
   const args = name === 'gateway' ? [...GATEWAY_NODE_FLAGS, ...entry('gateway/main')] : [...SUBGRAPH_NODE_FLAGS, ...entry('scripts/start-subgraph'), name];
-  // Children use the embedded server this process starts (or DATABASE_URL); subgraphs start once it is migrated.
-  const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, ...embeddedUrlEnv, SKIP_MIGRATIONS: 'true' } });
+  // Children use the embedded server this process starts (or DATABASE_URL); subgraphs start once it is migrated. The
+  // gateway reads the web build's status file only when told a build runs as it starts (else never: web/dist is current).
+  const building = name === 'gateway' && webBuildPid !== undefined && { GATEWAY_WEB_BUILD_STATUS_FILE: WEB_BUILD_STATUS_FILE };
+  const service = new ServiceProcess(name, args, { cwd: REPO_ROOT, env: { ...process.env, ...embeddedUrlEnv, SKIP_MIGRATIONS: 'true', ...building } });
   void service.exited.then(() => {
     if (running && !stopping) log.error({ service: name }, `${name} ${service.exitDescription}; the rest keeps serving (restart it with npm run start:subgraph -- ${name})`);
   });
