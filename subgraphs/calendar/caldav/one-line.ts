@@ -6,3 +6,10 @@
  * line of a header or a log. Each run of breaks becomes one space.
  */
 export const oneLine = (value: string) => value.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' ').trim();
+
+/** oneLine, cut to at most `max` characters (code points: an emoji is not split), an ellipsis saying where. */
+export function oneLineWithin(value: string, max: number): string {
+  const line = oneLine(value);
+  const characters = Array.from(line);
+  return characters.length > max ? `${characters.slice(0, max - 1).join('')}\u2026` : line;
+}

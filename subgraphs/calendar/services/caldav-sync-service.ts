@@ -28,6 +28,7 @@ import type { Logger } from '../../../platform/logger.js';
 import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
+import { oneLineWithin } from '../caldav/one-line.js';
 import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { readServerObject } from '../caldav/readable-object.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
@@ -155,10 +156,10 @@ class AccountSync implements PullContext {
 
   skip(href: string, reason: string): void {
     this.deps.log.warn({ accountId: this.account.id, href, reason }, 'CalDAV object skipped');
-    const oneLine = reason.replace(/\s+/g, ' ').trim();
+    // One line by the rule of titles and names (caldav/one-line.ts): a parser's message may quote the object's lines.
     // Named once: a push that left an object out meets it again in the pull.
     if (this.outcome.skipped.length < MAX_SKIPPED_NAMED && !this.outcome.skipped.some((skipped) => skipped.href === href))
-      this.outcome.skipped.push({ href, reason: oneLine.length > MAX_REASON_LENGTH ? `${oneLine.slice(0, MAX_REASON_LENGTH - 1)}\u2026` : oneLine });
+      this.outcome.skipped.push({ href, reason: oneLineWithin(reason, MAX_REASON_LENGTH) });
   }
 
   /** Keeps the side that lost (`kept` names the winner) where the user can read it. */
