@@ -21,7 +21,7 @@ import { sendJson } from '../platform/http/respond.js';
 import { boundRequestTime } from '../platform/http/request-time-bounds.js';
 import { continueWhenRead } from '../platform/http/expect-continue.js';
 import { answerProtocolRefusals } from '../platform/http/protocol-refusals.js';
-import { allowedMethods, findRoute, GRAPHQL_METHODS, refuseUnrouted } from '../platform/http/router.js';
+import { findRoute, refuseUnrouted } from '../platform/http/router.js';
 import type { Logger } from '../platform/logger.js';
 import { metricsRoute } from '../platform/observability/metrics.js';
 import { flushTraces, startTracing, tracingEnabled, withServerSpan } from '../platform/observability/tracing.js';
@@ -217,7 +217,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   continueWhenRead(server);
   // What Node refuses before any route (unparsable requests, an unknown Expect, CONNECT) is answered with a message too.
   // /graphql and its stream are served outside the routes, with what Apollo's and the SSE transport's 405 allow.
-  answerProtocolRefusals(server, (pathname) => (pathname === '/graphql' || pathname === SSE_PATH ? GRAPHQL_METHODS : allowedMethods(routes, pathname)));
+  answerProtocolRefusals(server, routes, ['/graphql', SSE_PATH]);
   // Subscriptions hook: graphql-ws on /graphql and SSE on /graphql/stream (gateway/subscriptions/).
   const subscriptions = startGatewaySubscriptions({
     server,

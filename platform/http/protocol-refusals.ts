@@ -6,13 +6,14 @@
  * 400/431 with no body, an unknown `Expect` a bare 417, and a CONNECT has
  * its connection dropped without an answer. A CONNECT is answered as any
  * method its target path is not served with (405 naming the methods it is,
- * or 404): `allowedAt` says which those are, the server's routes and the
- * paths it serves outside them.
+ * or 404): those of the server's routes, and GRAPHQL_METHODS at the paths
+ * it serves GraphQL on outside them (`graphqlPaths`).
  */
 import { STATUS_CODES, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { sendJson } from './respond.js';
-import { unroutedRefusal } from './router.js';
+import { allowedMethods, GRAPHQL_METHODS, unroutedRefusal } from './router.js';
+import type { HttpRoute } from '../subgraph/subgraph-module.js';
 
 /** Node's own choice of status for a parse error (its default `clientError` handling), with a message. */
 function refusalOf(code: string | undefined): [number, string] {
@@ -29,7 +30,8 @@ function answerOnSocket(socket: Duplex, status: number, message: string, headers
   socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${fields.map(([name, value]) => `${name}: ${value}\r\n`).join('')}\r\n${body}`);
 }
 
-export function answerProtocolRefusals(server: Server, allowedAt: (pathname: string) => readonly string[]): void {
+export function answerProtocolRefusals(server: Server, routes: readonly HttpRoute[], graphqlPaths: readonly string[] = ['/graphql']): void {
+  const allowedAt = (pathname: string): readonly string[] => (graphqlPaths.includes(pathname) ? GRAPHQL_METHODS : allowedMethods(routes, pathname));
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }) => {
     // As Node does: an answer only on a connection that has carried none (a response under way cannot be interrupted).
     if (error.code === 'ECONNRESET' || !socket.writable || (socket.bytesWritten ?? 0) > 0) return void socket.destroy();

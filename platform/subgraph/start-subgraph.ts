@@ -23,7 +23,7 @@ import { createKysely } from '../database/connection.js';
 import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
 import { healthRoutes } from '../http/health.js';
-import { allowedMethods, findRoute, GRAPHQL_METHODS, refuseUnrouted } from '../http/router.js';
+import { findRoute, refuseUnrouted } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
 import { boundRequestTime } from '../http/request-time-bounds.js';
 import { continueWhenRead } from '../http/expect-continue.js';
@@ -157,7 +157,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   continueWhenRead(server);
   // What Node refuses before any route (unparsable requests, an unknown Expect, CONNECT) is answered with a message too.
   // /graphql is served outside the routes, with what Apollo's 405 allows.
-  answerProtocolRefusals(server, (pathname) => (pathname === '/graphql' ? GRAPHQL_METHODS : allowedMethods(routes, pathname)));
+  answerProtocolRefusals(server, routes);
   // Subscriptions: graphql-ws on /graphql, for the gateway (see subscriptions/serve-subscriptions.ts).
   const subscriptions = serveSubscriptions({ server, schema, audience: module.name, config, databaseUrl: deps.databaseUrl, log, createContext: runtime.createContext });
   // A port in use (EADDRINUSE) fails the start with the reason, rather than as an uncaught 'error' event.
