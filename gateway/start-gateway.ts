@@ -45,6 +45,9 @@ import { createWebRoutes } from './web/web-routes.js';
 import type { HttpRoute } from '../platform/subgraph/subgraph-module.js';
 import type { DocumentNode } from 'graphql';
 
+/** Polled by `npm start` and orchestrators until it answers 200; its 503s are expected while the subgraphs start. */
+const READINESS_PATH = '/health/ready';
+
 export interface RunningGateway {
   url: string;
   port: number;
@@ -183,8 +186,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     response.once('close', () => {
       inFlight--;
       gatewayMetrics.inFlight.count--;
-      // The entry is built only when it is logged (the benchmark and quiet deployments log at warn).
-      const failed = response.statusCode >= 500 && !answeredBuildPending(response);
+      // The entry is built only when it is logged (the benchmark and quiet deployments log at warn). A readiness
+      // 503 is an answer ("not ready yet", polled until the subgraphs are up), not a failed request.
+      const failed = response.statusCode >= 500 && !answeredBuildPending(response) && pathname !== READINESS_PATH;
       if (failed || (pathname === '/graphql' && log.isLevelEnabled('info'))) {
         const entry = { ...info, method: request.method, path: pathname, status: response.statusCode, ms: Math.round(performance.now() - started) };
         if (failed) log.error(entry, 'request failed');
