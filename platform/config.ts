@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { loadDocumentsConfig, type DocumentsConfig } from './config/documents-config.js';
-import { bool, int, list, type Env } from './config/env-values.js';
+import { bool, int, list, port, type Env } from './config/env-values.js';
+import { fetchRefusesPort } from './config/fetch-bad-ports.js';
 import { loadGatewayConfig, type GatewayConfig } from './config/gateway-config.js';
 import { parseTrustProxy, type TrustProxySetting } from './http/client-ip.js';
 import { loadMailConfig, type MailConfig } from './config/mail-config.js';
@@ -154,12 +155,19 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
   const ports = { ...DEFAULT_PORTS };
   for (const key of Object.keys(ports) as (keyof typeof ports)[]) {
     const name = `${key.toUpperCase()}_PORT`;
-    ports[key] = int(env, name, ports[key]);
+    ports[key] = port(env, name, ports[key]);
   }
   const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${ports[name]}/graphql`])) as Record<
     SubgraphName,
     string
   >;
+
+  for (const name of SUBGRAPH_NAMES) {
+    const given = env[`${name.toUpperCase()}_URL`];
+    if (given && URL.canParse(given) && fetchRefusesPort(Number(new URL(given).port))) {
+      throw new Error(`${name.toUpperCase()}_URL=${given} has a port that Node's fetch refuses to connect to (the Fetch standard's "bad ports"): choose another`);
+    }
+  }
 
   const secret = (name: string, devValue: string): string => {
     const value = env[name];

@@ -24,4 +24,10 @@ try {
   console.error(`\nStart-up failed: compiling the services failed: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 }
-await import(pathToFileURL(path.join(outDir, 'scripts', 'lib', 'start-stack.js')).href);
+try {
+  await import(pathToFileURL(path.join(outDir, 'scripts', 'lib', 'start-stack.js')).href);
+} catch (error) {
+  // What fails before the start runs (its configuration: a port, a mode) is said as a start's failure, not a stack trace.
+  console.error(`\nStart-up failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}

@@ -1,4 +1,6 @@
 /** Reading typed values out of environment variables, with the variable's name in every refusal. */
+import { fetchRefusesPort } from './fetch-bad-ports.js';
+
 export type Env = Record<string, string | undefined>;
 
 export function bool(value: string | undefined, fallback: boolean): boolean {
@@ -13,6 +15,16 @@ export function int(env: Env, name: string, fallback: number): number {
   const parsed = Number(value);
   if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}"`);
   return parsed;
+}
+
+/** The TCP port in env[name], or `fallback`: one that fetch and browsers can reach (0: any free one). */
+export function port(env: Env, name: string, fallback: number): number {
+  const value = int(env, name, fallback);
+  if (value > 65535) throw new Error(`${name} must be a port (0-65535), got "${env[name]}"`);
+  if (fetchRefusesPort(value)) {
+    throw new Error(`${name}=${value} is a port that Node's fetch and browsers refuse to connect to (the Fetch standard's "bad ports"): choose another`);
+  }
+  return value;
 }
 
 /** The comma-separated entries of a value, trimmed, empty ones dropped. */
