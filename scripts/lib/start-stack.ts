@@ -26,6 +26,7 @@ import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js'
 import { SUBGRAPH_MODULES } from '../../subgraphs/registry.js';
 import { WEB_BUILD_STATUS_FILE } from '../../platform/web-build-status.js';
 import { devTokenFor } from './dev-token.js';
+import { ensurePortsFree } from './free-ports.js';
 import { ensureWebBuild, stopWebBuild, type WebBuildRun } from './ensure-web-build.js';
 import { waitInProcessReady } from './in-process-readiness.js';
 import { describeEscape, type EscapedError, onEscapedError, runAsService } from './escaped-errors.js';
@@ -148,6 +149,9 @@ async function startSubgraphsHere(modules: SubgraphModule<any>[], databaseUrl: s
 const msSince = (since: number) => `${(Date.now() - since).toLocaleString('en')} ms`;
 
 async function main(): Promise<void> {
+  // A port held by another process fails the start now, not after the database is up (or never, for the gateway's).
+  const portVariables = Object.fromEntries([['GATEWAY_PORT', config.ports.gateway], ...SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_PORT`, config.ports[name]])]);
+  await ensurePortsFree(portVariables, config.host);
   // Built (when its sources changed, or on a new clone) in the background, at low CPU priority: the API does not
   // need the pages, so the token does not wait for them. Meanwhile the gateway answers them "still building"; a
   // line says when they are ready, and a failed build is said while the API serves anyway.
