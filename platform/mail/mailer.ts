@@ -2,8 +2,9 @@
  * Outgoing mail over SMTP (nodemailer), one pooled transport per process.
  * Off (undefined) without SMTP_URL: callers then send nothing.
  */
-import nodemailer from 'nodemailer';
+import type Nodemailer from 'nodemailer';
 import type { MailConfig } from '../config/mail-config.js';
+import { requireWhenUsed } from '../lazy-require.js';
 
 export interface MailMessage {
   to: string | { name: string; address: string };
@@ -22,6 +23,8 @@ export interface Mailer {
 
 export function createMailer(config: MailConfig): Mailer | undefined {
   if (!config.smtpUrl) return undefined;
+  // Loaded only where mail is sent.
+  const nodemailer = requireWhenUsed('nodemailer') as typeof Nodemailer;
   // Bounded waits: a handler holds its event's transaction while it sends.
   const transport = nodemailer.createTransport({ url: config.smtpUrl, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
   return {

@@ -8,12 +8,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes, type Span } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import type { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import type { TracingConfig } from '../config.js';
+import { requireWhenUsed } from '../lazy-require.js';
 
 let provider: NodeTracerProvider | undefined;
 
@@ -21,6 +18,12 @@ let provider: NodeTracerProvider | undefined;
 export function startTracing(serviceName: string, config: TracingConfig): boolean {
   if (provider) return true;
   if (!config.endpoint) return false;
+  // The SDK and its exporter load only where traces are exported.
+  const { W3CTraceContextPropagator } = requireWhenUsed('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { OTLPTraceExporter } = requireWhenUsed('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  const { resourceFromAttributes } = requireWhenUsed('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { BatchSpanProcessor } = requireWhenUsed('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { NodeTracerProvider } = requireWhenUsed('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName, 'service.namespace': config.serviceNamespace }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: config.endpoint }), { scheduledDelayMillis: 500 })],

@@ -1,11 +1,15 @@
 /** One way to make an S3 client from settings (documents' backend, meet's recording bucket). */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../config/s3-settings.js';
 import type { EgressPolicy } from '../http/egress-policy.js';
+import { requireWhenUsed } from '../lazy-require.js';
+
+/** The S3 client's package, loaded only where S3 is used (a bucket configured). */
+export const s3Sdk = () => requireWhenUsed('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
 
 /** `egress`: for endpoints users give (a company's own bucket), every connection obeys the outbound policy. */
 export function createS3Client(settings: S3Settings, egress?: EgressPolicy): S3Client {
-  return new S3Client({
+  return new (s3Sdk().S3Client)({
     endpoint: settings.endpoint,
     region: settings.region,
     forcePathStyle: settings.forcePathStyle,

@@ -7,7 +7,6 @@
  * application/zip there, and is typed again here from all its bytes. Extraction stops at `maxChars` and at `deadline`; a broken file
  * throws, and the indexer records why.
  */
-import { fileTypeFromBuffer } from 'file-type';
 import { docxText } from './docx-text.js';
 import { odtText } from './odt-text.js';
 import { pdfText } from './pdf-text.js';
@@ -50,7 +49,7 @@ const ARCHIVE = 'application/zip';
 export const hasExtractor = (mimeType: string | null): boolean => !!mimeType && (mimeType in EXTRACTORS || mimeType === ARCHIVE);
 
 export async function extractText(bytes: Uint8Array, sniffedType: string | null, limits: ExtractionLimits): Promise<Extracted> {
-  const mimeType = sniffedType === ARCHIVE ? ((await fileTypeFromBuffer(bytes))?.mime ?? ARCHIVE) : sniffedType;
+  const mimeType = sniffedType === ARCHIVE ? ((await (await import('file-type')).fileTypeFromBuffer(bytes))?.mime ?? ARCHIVE) : sniffedType;
   const extractor = mimeType ? EXTRACTORS[mimeType] : undefined;
   if (!extractor) return { supported: false };
   return { supported: true, text: cleanText(await extractor(bytes, limits), limits.maxChars) };

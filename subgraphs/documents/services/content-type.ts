@@ -5,7 +5,6 @@
  * has no magic number; valid UTF-8 without NUL bytes is text, typed by its
  * extension among a few harmless text types, text/plain otherwise.
  */
-import { fileTypeFromBuffer } from 'file-type';
 
 /** file-type needs at most this many bytes. */
 export const SNIFF_BYTES = 4100;
@@ -32,7 +31,7 @@ function looksLikeText(head: Buffer): boolean {
 }
 
 export async function sniffContentType(head: Buffer, filename: string): Promise<string> {
-  const detected = await fileTypeFromBuffer(head);
+  const detected = await (await import('file-type')).fileTypeFromBuffer(head);
   if (detected) return detected.mime;
   if (head.length > 0 && looksLikeText(head)) {
     const extension = filename.toLowerCase().split('.').pop() ?? '';

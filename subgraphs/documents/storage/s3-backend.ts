@@ -4,11 +4,11 @@
  * flight, never the whole file); an object only appears once complete.
  */
 import { Readable } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Settings } from '../../../platform/config/s3-settings.js';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
-import { createS3Client } from '../../../platform/storage/s3-client.js';
+import { requireWhenUsed } from '../../../platform/lazy-require.js';
+import { createS3Client, s3Sdk } from '../../../platform/storage/s3-client.js';
 import { meterBody, statusOf } from './stream-errors.js';
 import {
   assertStorageKey,
@@ -48,6 +48,7 @@ export class S3StorageBackend implements StorageBackend {
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<StoredObject> {
     const metered = meterBody(body, options.maxBytes);
+    const { Upload } = requireWhenUsed('@aws-sdk/lib-storage') as typeof import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.keyOf(key), Body: metered.stream, ContentType: 'application/octet-stream' },
@@ -74,7 +75,9 @@ export class S3StorageBackend implements StorageBackend {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     try {
-      const answer = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }));
+      const answer = await this.client.send(
+        new (s3Sdk().GetObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key), Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
+      );
       return answer.Body as Readable;
     } catch (error) {
       if (statusOf(error) === 404) throw new ObjectNotFoundError(key);
@@ -84,7 +87,7 @@ export class S3StorageBackend implements StorageBackend {
 
   async stat(key: string): Promise<{ size: number } | null> {
     try {
-      const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      const head = await this.client.send(new (s3Sdk().HeadObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }));
       return { size: Number(head.ContentLength ?? 0) };
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -98,7 +101,7 @@ export class S3StorageBackend implements StorageBackend {
 
   async delete(key: string): Promise<void> {
     try {
-      await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.keyOf(key) }));
+      await this.client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: this.bucket, Key: this.keyOf(key) }));
     } catch (error) {
       if (statusOf(error) !== 404) throw this.wrap(error);
     }
@@ -107,7 +110,7 @@ export class S3StorageBackend implements StorageBackend {
   async check(): Promise<void> {
     try {
       // A listing, not HeadBucket: any web server answers HEAD with 200, only S3 names the bucket it listed.
-      const listing = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, MaxKeys: 1 }));
+      const listing = await this.client.send(new (s3Sdk().ListObjectsV2Command)({ Bucket: this.bucket, MaxKeys: 1 }));
       if (listing.Name !== this.bucket) throw new Error('The endpoint did not answer as S3');
     } catch (error) {
       throw new StorageUnavailableError(this.name, error);

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path/posix';
 import { Readable } from 'node:stream';
-import { createClient, type FileStat, type WebDAVClient } from 'webdav';
+import type { FileStat, WebDAVClient } from 'webdav';
 import type { DocumentsConfig } from '../../../platform/config.js';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import { meterBody, statusOf } from './stream-errors.js';
@@ -26,14 +26,24 @@ type WebDavSettings = NonNullable<DocumentsConfig['webdav']>;
 export class WebDavStorageBackend implements StorageBackend {
   readonly name = 'webdav' as const;
   readonly browsable = true;
-  private readonly client: WebDAVClient;
+  private readonly settings: WebDavSettings;
+  private readonly egress: EgressPolicy | undefined;
+  private clientLoaded: Promise<WebDAVClient> | undefined;
   private readonly root: string;
   private readonly knownDirectories = new Set<string>();
 
   /** `egress` for a company's own server (an address a user gave). */
   constructor(settings: WebDavSettings, egress?: EgressPolicy) {
-    this.client = createClient(settings.url, { username: settings.username, password: settings.password, ...egress?.agents() });
+    this.settings = settings;
+    this.egress = egress;
     this.root = `/${settings.root.replace(/^\/+|\/+$/g, '')}`;
+  }
+
+  /** The client, made at first use: the `webdav` package (ES modules, about 0.4 s of CPU) loads only where WebDAV is used. */
+  private client(): Promise<WebDAVClient> {
+    const { url, username, password } = this.settings;
+    this.clientLoaded ??= import('webdav').then(({ createClient }) => createClient(url, { username, password, ...this.egress?.agents() }));
+    return this.clientLoaded;
   }
 
   /** The object's path below the server's URL: with Nextcloud, the path in that account's files (its share API takes it). */
@@ -51,7 +61,7 @@ export class WebDavStorageBackend implements StorageBackend {
 
   private async ensureDirectory(directory: string): Promise<void> {
     if (this.knownDirectories.has(directory)) return;
-    await this.client.createDirectory(directory, { recursive: true });
+    await (await this.client()).createDirectory(directory, { recursive: true });
     this.knownDirectories.add(directory);
   }
 
@@ -61,18 +71,18 @@ export class WebDavStorageBackend implements StorageBackend {
     const metered = meterBody(body, options.maxBytes);
     try {
       await this.ensureDirectory(path.dirname(target));
-      await this.client.putFileContents(partial, metered.stream, { overwrite: true }).catch((error: unknown) => {
+      await (await this.client()).putFileContents(partial, metered.stream, { overwrite: true }).catch((error: unknown) => {
         // 409: the folder is gone (emptied and removed since we made it): forget it, so the next attempt makes it again.
         if (statusOf(error) === 409) this.knownDirectories.delete(path.dirname(target));
         throw error;
       });
       const failure = metered.failure();
       if (failure) throw failure;
-      await this.client.moveFile(partial, target, { overwrite: true });
+      await (await this.client()).moveFile(partial, target, { overwrite: true });
       return metered.stream.result();
     } catch (error) {
       metered.stream.destroy();
-      await this.client.deleteFile(partial).catch(() => {});
+      await (await this.client()).deleteFile(partial).catch(() => {});
       const failure = metered.failure();
       if (failure instanceof ObjectTooLargeError) throw failure;
       if (failure && statusOf(error) === undefined) throw failure; // the client's body failed (e.g. it went away)
@@ -82,7 +92,7 @@ export class WebDavStorageBackend implements StorageBackend {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     try {
-      const response = await this.client.customRequest(this.pathOf(key), {
+      const response = await (await this.client()).customRequest(this.pathOf(key), {
         method: 'GET',
         headers: range ? { Range: `bytes=${range.start}-${range.end}` } : {},
       });
@@ -97,7 +107,7 @@ export class WebDavStorageBackend implements StorageBackend {
 
   async stat(key: string): Promise<{ size: number } | null> {
     try {
-      const stat = (await this.client.stat(this.pathOf(key))) as FileStat;
+      const stat = (await (await this.client()).stat(this.pathOf(key))) as FileStat;
       return { size: stat.size };
     } catch (error) {
       if (statusOf(error) === 404) return null;
@@ -112,7 +122,7 @@ export class WebDavStorageBackend implements StorageBackend {
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);
     try {
-      await this.client.deleteFile(file);
+      await (await this.client()).deleteFile(file);
     } catch (error) {
       if (statusOf(error) !== 404) throw this.wrap(error);
     }
@@ -126,9 +136,9 @@ export class WebDavStorageBackend implements StorageBackend {
   private async removeEmptyFolders(directory: string): Promise<void> {
     for (let folder = directory; folder.startsWith(`${this.root}/`); folder = path.dirname(folder)) {
       try {
-        const entries = (await this.client.getDirectoryContents(folder)) as FileStat[];
+        const entries = (await (await this.client()).getDirectoryContents(folder)) as FileStat[];
         if (entries.length > 0) return;
-        await this.client.deleteFile(folder);
+        await (await this.client()).deleteFile(folder);
         this.knownDirectories.delete(folder);
       } catch {
         return;

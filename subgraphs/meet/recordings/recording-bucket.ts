@@ -3,11 +3,11 @@
  * recordings to: the upload settings handed to egress, presigned GETs for
  * playing, and deletion.
  */
-import { DeleteObjectCommand, GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { S3Upload } from 'livekit-server-sdk';
 import type { S3Settings } from '../../../platform/config/s3-settings.js';
-import { createS3Client } from '../../../platform/storage/s3-client.js';
+import { requireWhenUsed } from '../../../platform/lazy-require.js';
+import { createS3Client, s3Sdk } from '../../../platform/storage/s3-client.js';
 
 export class RecordingBucket {
   private readonly client: S3Client;
@@ -27,7 +27,8 @@ export class RecordingBucket {
 
   /** A GET URL signed with the bucket's credentials (SigV4 query), valid `ttlSeconds`: the player fetches S3 directly. */
   presignedGet(key: string, ttlSeconds: number, fileName: string): Promise<string> {
-    const command = new GetObjectCommand({
+    const { getSignedUrl } = requireWhenUsed('@aws-sdk/s3-request-presigner') as typeof import('@aws-sdk/s3-request-presigner');
+    const command = new (s3Sdk().GetObjectCommand)({
       Bucket: this.settings.bucket,
       Key: key,
       ResponseContentType: 'video/mp4',
@@ -38,6 +39,6 @@ export class RecordingBucket {
 
   /** Removes the object; S3 answers a missing key with success too. */
   async remove(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+    await this.client.send(new (s3Sdk().DeleteObjectCommand)({ Bucket: this.settings.bucket, Key: key }));
   }
 }
