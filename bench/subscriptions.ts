@@ -5,8 +5,9 @@
  * and delivered to all, with fields of three subgraphs (meet streams the
  * event, academy and calendar complete it). Figures: delivery latency
  * p50/p99 (publish → client receipt, over several events), the CPU time
- * per event of the gateway and of the client processes (on a shared
- * machine, latency is mostly who gets a core; CPU is the steadier figure),
+ * per event of the gateway, of the client processes, of this process (the
+ * subgraphs) and of PostgreSQL, summed for the host (on a shared machine,
+ * latency is mostly who gets a core; CPU is the steadier figure),
  * and the gateway process's memory per subscriber (RSS and heap, after GC,
  * compared with before the subscribers came). Per delivery (one subscriber,
  * one event): the gateway's write and read system calls and bytes written
@@ -34,10 +35,12 @@
  *   BENCH_SUB_GATEWAY=<checkout>: another checkout's gateway (/work/wt/base, say)
  *   under this bench, for A/B comparisons with the same instrument.
  *   BENCH_SUB_CPU_PROFILE=/tmp/gateway.cpuprofile: the gateway's CPU profile
- *   over the measured events only (open it in Chrome DevTools).
+ *   over the measured events only (open it in Chrome DevTools), and this
+ *   process's (the subgraphs') beside it, <file>.subgraphs.cpuprofile.
  *   BENCH_SUB_GATEWAY_FLAGS="--trace-gc --perf-basic-prof": more node flags
  *   for the gateway (--perf-basic-prof names JIT code for `perf record -p`).
- *   BENCH_SUB_SETTLE=0: no full GC of the gateway before the measured events.
+ *   BENCH_SUB_SETTLE=0: no full GC of the gateway (nor of this process, the
+ *   subgraphs') before the measured events.
  *   BENCH_SUB_CLIENT_POLICY=normal|batch: how the client processes are
  *   scheduled (support/client-policy.ts), printed with the figures. Default
  *   normal: a client woken by a frame may preempt the gateway mid-fan-out.
@@ -53,8 +56,11 @@
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import inspector from 'node:inspector/promises';
 import type net from 'node:net';
 import os from 'node:os';
+import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -63,6 +69,8 @@ import { loadConfig } from '../platform/config.js';
 import { closePools, createKysely } from '../platform/database/connection.js';
 import { REPO_ROOT } from '../platform/paths.js';
 import { ownCpuMs } from '../platform/process-stats.js';
+import { backendCpu, backendCpuSince } from './support/backend-cpu.js';
+import { fullGc } from './support/full-gc.js';
 import { checkoutCode, parseForm, type CheckoutCode } from './gateway/checkout-code.js';
 import { describeClientPolicy, parseClientPolicy, scheduleClients, type ClientPolicy } from './support/client-policy.js';
 import { startProductionEnv } from './gateway/production-env.js';
@@ -104,10 +112,18 @@ export interface SubscriptionsBenchResult {
   /** Of which in the kernel (the writes to the sockets, and on loopback the receiving side's TCP work). */
   gatewaySystemMsPerEvent: number;
   clientsCpuMsPerEvent: number;
+  /** This process's CPU per event: the subgraphs (meet streams the event, academy and calendar complete it for each caller) and the publish. */
+  subgraphsCpuMsPerEvent: number;
+  /** PostgreSQL's backends serving the bench's database, per event (NaN when the server is not on this host). */
+  postgresCpuMsPerEvent: number;
   /** The gateway's GC pauses during the measured events: how many, and their time per event (major GCs apart). */
   gatewayGcPauses: number;
   gatewayGcMsPerEvent: number;
   gatewayMajorGcMsPerEvent: number;
+  /** The same for this process (the subgraphs that complete the events). */
+  subgraphsGcPauses: number;
+  subgraphsGcMsPerEvent: number;
+  subgraphsMajorGcMsPerEvent: number;
   /** Where an event's time went, ms after the publish (medians over the measured events). */
   path: EventPath;
   /**
@@ -310,16 +326,39 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     // generation past its limit; a gateway whose clients came over minutes has paid it before an event.
     // Paid here (a full GC) unless BENCH_SUB_SETTLE=0, so that the events carry only their own GC.
     const settled = process.env.BENCH_SUB_SETTLE !== '0';
-    if (settled) await request(gateway, { type: 'settle' } satisfies ToGateway, 'settled');
+    // This process too: the subgraphs that complete the events run here, with the set-up's (seeding, 10,000
+    // subscriptions' messages) garbage; a major GC of it during an event held up that event's completions.
+    if (settled) {
+      await request(gateway, { type: 'settle' } satisfies ToGateway, 'settled');
+      fullGc();
+    }
 
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
     // A mark for tools attached to the gateway from outside (perf record -p): the measured events start now.
     print(`  measuring ${events} events`);
-    if (profiling) await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
+    // This process too (the subgraphs completing the events), beside the gateway's: <file>.subgraphs.cpuprofile.
+    const ownProfiler = profiling ? new inspector.Session() : undefined;
+    if (profiling) {
+      await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
+      ownProfiler!.connect();
+      await ownProfiler!.post('Profiler.enable');
+      await ownProfiler!.post('Profiler.start');
+    }
     const latencies: number[] = [];
     const raisedEvents: RaisedEvent[] = [];
     const gatewayCpuBefore = await gatewayCpu();
     const clientsCpuBefore = clientsCpu;
+    const ownGc: GcPauses = { count: 0, ms: 0, majorMs: 0 };
+    const ownGcObserver = new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        ownGc.count++;
+        ownGc.ms += entry.duration;
+        if ((entry as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) ownGc.majorMs += entry.duration;
+      }
+    });
+    ownGcObserver.observe({ entryTypes: ['gc'] });
+    const subgraphsCpuBefore = ownCpuMs();
+    const postgresCpuBefore = await backendCpu(db);
     for (let round = 0; round < events; round++) {
       const waiting = clients.map(delivered);
       const raisedAt = Date.now();
@@ -329,6 +368,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
       clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
     }
+    const subgraphsCpuMs = ownCpuMs() - subgraphsCpuBefore;
+    ownGcObserver.disconnect();
+    const postgresCpuMs = backendCpuSince(postgresCpuBefore, await backendCpu(db)) ?? Number.NaN;
     const gatewayCpuAfter = await gatewayCpu();
     const gatewaySystemMs = gatewayCpuAfter.systemMs - gatewayCpuBefore.systemMs;
     const gatewayCpuMs = gatewayCpuAfter.userMs - gatewayCpuBefore.userMs + gatewaySystemMs;
@@ -339,7 +381,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const switchesDuring = (key: keyof ContextSwitches) => perDelivery(gatewayCpuAfter.contextSwitches[key], gatewayCpuBefore.contextSwitches[key]);
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
-      print(`  gateway CPU profile: ${profiling}`);
+      const { profile } = await ownProfiler!.post('Profiler.stop');
+      writeFileSync(`${profiling}.subgraphs.cpuprofile`, JSON.stringify(profile));
+      ownProfiler!.disconnect();
+      print(`  gateway CPU profile: ${profiling}; this process's (the subgraphs'): ${profiling}.subgraphs.cpuprofile`);
     }
     const after = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
     latencies.sort((a, b) => a - b);
@@ -357,9 +402,14 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       gatewayCpuMsPerEvent: Math.round(gatewayCpuMs / events),
       gatewaySystemMsPerEvent: Math.round(gatewaySystemMs / events),
       clientsCpuMsPerEvent: Math.round((clientsCpu - clientsCpuBefore) / events),
+      subgraphsCpuMsPerEvent: Math.round(subgraphsCpuMs / events),
+      postgresCpuMsPerEvent: Math.round(postgresCpuMs / events),
       gatewayGcPauses: gcDuring('count'),
       gatewayGcMsPerEvent: round(gcDuring('ms') / events),
       gatewayMajorGcMsPerEvent: round(gcDuring('majorMs') / events),
+      subgraphsGcPauses: ownGc.count,
+      subgraphsGcMsPerEvent: round(ownGc.ms / events),
+      subgraphsMajorGcMsPerEvent: round(ownGc.majorMs / events),
       perDelivery: {
         writeSyscalls: syscallsDuring('writes'),
         readSyscalls: syscallsDuring('reads'),
@@ -375,6 +425,12 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     print(`  ${events} events × ${subscribers} deliveries: min ${latencies[0]} ms, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms`);
     print(
       `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms (system ${result.gatewaySystemMsPerEvent}), ${client} client processes ${result.clientsCpuMsPerEvent} ms (load average ${loadAverage()})`,
+    );
+    const hostCpu = result.gatewayCpuMsPerEvent + result.clientsCpuMsPerEvent + result.subgraphsCpuMsPerEvent + (result.postgresCpuMsPerEvent || 0);
+    print(
+      `  CPU per event on this host: gateway ${result.gatewayCpuMsPerEvent} + clients ${result.clientsCpuMsPerEvent} + subgraphs and the bench (this process) ${result.subgraphsCpuMsPerEvent} + ` +
+        `PostgreSQL ${result.postgresCpuMsPerEvent} = ${hostCpu} ms, i.e. at least ${Math.round(hostCpu / os.cpus().length)} ms of wall on ${os.cpus().length} cores ` +
+        `if none of it waited on another (the gateway's own part runs on one core)`,
     );
     const { perDelivery: each } = result;
     print(
@@ -399,7 +455,10 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       );
     }
     print(
-      `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? 'settled by a full GC before them' : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
+      `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? "settled by a full GC before them (and the subgraphs' process's)" : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
+    );
+    print(
+      `  subgraphs' process (this one) GC during the events: ${result.subgraphsGcPauses} pauses, ${result.subgraphsGcMsPerEvent} ms per event (major ${result.subgraphsMajorGcMsPerEvent})`,
     );
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(
