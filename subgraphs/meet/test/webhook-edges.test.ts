@@ -105,6 +105,32 @@ describe('LiveKit webhook route edges', () => {
     expect(await meet.exec(`SELECT id FROM meet.attendance WHERE participant_sid IN ('PA_nul', 'PA_far')`)).toEqual([]);
   });
 
+  it('refuses with 400 an egress whose file size or duration no column holds, and takes the largest that fit', async () => {
+    // LiveKit's size is a uint64 of bytes and its duration an int64 of nanoseconds: more than bigint and integer columns hold.
+    const now = String(Math.floor(Date.now() / 1000));
+    const egress = (id: string, file: Record<string, string>) => ({
+      event: 'egress_ended',
+      id: `EV_${id}`,
+      createdAt: now,
+      egressInfo: { egressId: `EG_${id}`, roomName: 'class-101-demo2', status: 'EGRESS_COMPLETE', fileResults: [{ filename: `${id}.mp4`, location: 'x', ...file }] },
+    });
+    for (const [id, file] of [
+      ['size_max', { size: '9223372036854775807' }],
+      ['duration_max', { size: '10', duration: '9223372036854775807' }],
+      ['duration_negative', { size: '10', duration: '-5000000000' }],
+    ] as const) {
+      const answer = await postSigned(JSON.stringify(egress(id, file)));
+      expect([answer.status, answer.body.error], id).toEqual([400, expect.stringMatching(/not a LiveKit WebhookEvent: .*out of range/)]);
+    }
+    expect(await meet.exec(`SELECT egress_id FROM meet.recordings WHERE egress_id IN ('EG_size_max', 'EG_duration_max', 'EG_duration_negative')`)).toEqual([]);
+    // A file as large as a bigint holds, lasting as long as an integer of seconds holds, is kept.
+    const largest = await postSigned(JSON.stringify(egress('largest', { size: '9007199254740991', duration: String(2_147_483_647n * 1_000_000_000n) })));
+    expect(largest.status).toBe(200);
+    expect(await meet.exec(`SELECT size_bytes, duration_seconds FROM meet.recordings WHERE egress_id = 'EG_largest'`)).toEqual([
+      { size_bytes: '9007199254740991', duration_seconds: 2_147_483_647 },
+    ]);
+  });
+
   it('logs stale and repeated deliveries', async () => {
     const stale = await sendWebhook(loggedUrl, 'room_started', { room: { name: 'no-class' } }, { createdAt: new Date(Date.now() - 3_600_000) });
     expect(stale.status).toBe(400);

@@ -42,6 +42,17 @@ function date(milliseconds: number, field: string): Date {
   return value;
 }
 
+/**
+ * A count meet stores (size_bytes bigint, read back as a JavaScript number; duration_seconds integer): 0..max, else
+ * UnstorableEventError. LiveKit's int64 fields hold more, which PostgreSQL would refuse (a 500) or a number round.
+ */
+function count(value: bigint, max: number, field: string): number {
+  if (value < 0n || value > BigInt(max)) throw new UnstorableEventError(`${field} is out of range (0 to ${max})`);
+  return Number(value);
+}
+
+const INTEGER_MAX = 2_147_483_647;
+
 const fromSeconds = (value: bigint, field: string) => (value > 0n ? date(Number(value) * 1000, field) : null);
 const fromNanos = (value: bigint, field: string) => (value > 0n ? date(Number(value / 1_000_000n), field) : null);
 
@@ -66,8 +77,8 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
       ? {
           filename: text(file.filename, 'egressInfo.file.filename'),
           location: text(file.location, 'egressInfo.file.location'),
-          sizeBytes: Number(file.size),
-          durationSeconds: Math.round(Number(file.duration / 1_000_000n) / 1000),
+          sizeBytes: count(file.size, Number.MAX_SAFE_INTEGER, 'egressInfo.file.size'),
+          durationSeconds: count((file.duration + 500_000_000n) / 1_000_000_000n, INTEGER_MAX, 'egressInfo.file.duration'),
         }
       : null,
   };
