@@ -3,8 +3,12 @@
  * platform's topics: signed (ingest-signature.ts), validated against the
  * topic's schema, and idempotent on the sender's event id. An accepted event
  * is published exactly as a subgraph would publish it, so consumers and
- * live subscribers cannot tell the difference. Protocol: README.md,
- * "Ingestion".
+ * live subscribers cannot tell the difference. The sender speaks for its
+ * own domain only (Bheem Core: the ERP's topics): a meet, academy, calendar
+ * or documents topic is refused (403), since its consumers act on it as that
+ * subgraph's word (a class in Moodle's calendar, mail to a course's
+ * students) with none of the checks the subgraph makes. Protocol:
+ * README.md, "Ingestion".
  */
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
@@ -18,6 +22,7 @@ import type { HttpRoute } from '../subgraph/subgraph-module.js';
 import { verifyIngestSignature } from './ingest-signature.js';
 import { publishEvent } from './publish-event.js';
 import { checkEventPayload, findTopic, PayloadError } from './topic-registry.js';
+import { erpTopics } from './topics/erp-topics.js';
 import './topics/index.js';
 
 export interface EventIngestOptions {
@@ -43,6 +48,7 @@ function refuse(response: Parameters<HttpRoute['handle']>[1], status: number, co
 
 export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
   const sender = options.sender ?? 'bheem-core';
+  const allowedTopics = new Set<string>(Object.keys(erpTopics));
   const db = createKysely<any>(options.databaseUrl);
   const log = (options.log ?? createLogger('events')).child({ component: 'event-ingest', sender });
   return {
@@ -78,6 +84,10 @@ export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
       if (typeof topic !== 'string') return refuse(response, 400, 'BAD_REQUEST', '"topic" must be a string');
       const definition = findTopic(topic);
       if (!definition) return refuse(response, 422, 'UNKNOWN_TOPIC', `Unknown topic "${topic}"`);
+      if (!allowedTopics.has(topic)) {
+        log.warn({ topic }, 'refused an event of a topic the sender does not speak for');
+        return refuse(response, 403, 'TOPIC_NOT_INGESTED', `"${topic}" is not ingested: ${sender} may publish only the ERP's topics`);
+      }
       if (!isUuid(companyId)) return refuse(response, 400, 'BAD_REQUEST', '"company_id" must be a UUID');
       if (key !== undefined && (typeof key !== 'string' || key.length === 0)) return refuse(response, 400, 'BAD_REQUEST', '"key", when given, must be a non-empty string');
       const keyProblem = typeof key === 'string' ? storableTextProblem(key) : null;

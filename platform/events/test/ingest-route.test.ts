@@ -104,6 +104,24 @@ describe('event ingestion endpoint', () => {
     expect((await outboxRows()).length).toBe(before);
   });
 
+  it('refuses with 403 a topic of another domain: Bheem Core speaks for the ERP only, not for meet, academy or documents', async () => {
+    const before = (await outboxRows()).length;
+    const liveClassId = randomUUID();
+    const cases: Record<string, Record<string, unknown>> = {
+      // Would put a class meet never scheduled in Moodle's calendar and tell every student of the course.
+      'meet.class.scheduled': { company_id: COMPANY_ID, live_class_id: liveClassId, course_id: '101', title: 'Not a class', scheduled_at: '2027-01-04T10:00:00Z' },
+      'meet.recording.ready': { company_id: COMPANY_ID, recording_id: randomUUID(), live_class_id: liveClassId, course_id: '101' },
+      'academy.notification.created': { company_id: COMPANY_ID, notification_id: '1', user_id: '5', kind: 'liveclass_reminder' },
+    };
+    for (const [topic, payload] of Object.entries(cases)) {
+      const body = envelope({ topic, payload });
+      const answer = await deliver(body, signIngestRequest(SECRET, body));
+      expect({ topic, status: answer.status, code: answer.body.error?.code }).toEqual({ topic, status: 403, code: 'TOPIC_NOT_INGESTED' });
+      expect(answer.body.error.message).toMatch(/only the ERP's topics/);
+    }
+    expect((await outboxRows()).length).toBe(before);
+  });
+
   it('refuses with 400 an event id or key PostgreSQL cannot store as text, publishing nothing', async () => {
     const before = (await outboxRows()).length;
     for (const overrides of [{ id: 'core-\u0000' }, { key: 'task\u0000' }, { id: 'core-\ud800' }, { key: 'task-\udc00' }, { id: 'core-\u001b[31m' }]) {
