@@ -37,7 +37,7 @@ import { MeetingTimeFinder } from './services/meeting-time-finder.js';
 import { UserContacts } from './services/user-contacts.js';
 import { WorkingHoursService } from './services/working-hours-service.js';
 import { WorkingHoursRepository } from './repositories/working-hours-repository.js';
-import { UserDirectory } from './services/user-directory.js';
+import { academyCompanyOutsiders, UserDirectory } from './services/user-directory.js';
 
 export const calendarSubgraph: SubgraphModule<CalendarContext> = {
   name: 'calendar',
@@ -74,6 +74,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       new EgressPolicy(config.outbound),
       caldavLog,
       reminderRepository,
+      academyCompanyOutsiders(config),
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);

@@ -17,6 +17,10 @@
  * The losing side of every conflict (and of every remote change refused by
  * the owner's rights) is kept in caldav_conflicts as iCalendar text.
  *
+ * An account whose owner is no longer a user of its company (deleted in
+ * Moodle) is not synced (a failed run saying so): the sync acts with no
+ * token, and must not outlive the owner's access through the API.
+ *
  * Progress (total/done), last success and last error are written to
  * caldav_sync_status as the sync goes; each finished run is logged in
  * caldav_sync_runs (counts, error).
@@ -50,6 +54,7 @@ import { ownerTimeZone } from './owner-time-zone.js';
 import type { EventWriteService } from './event-write-service.js';
 import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
+import type { CompanyOutsiders } from './user-directory.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
 const STALE_SYNC_MS = 10 * 60_000;
@@ -433,6 +438,8 @@ export class CalDAVSyncService {
     readonly egress: EgressPolicy,
     readonly syncLog: CaldavLogRepository,
     readonly reminders: ReminderRepository,
+    /** Of some user ids, those no longer users of the company (academy): an account's owner among them is not synced. */
+    private readonly outsiders: CompanyOutsiders,
   ) {}
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */
@@ -450,6 +457,10 @@ export class CalDAVSyncService {
     const startedAt = new Date();
     let run: AccountSync | undefined;
     try {
+      // Asked every run (an unreachable academy fails the run, to be tried again): membership ends without a word to us.
+      if ((await this.outsiders(account.company_id, [account.user_id])).length > 0) {
+        throw new Error("The account's owner is no longer a user of the company: not synced");
+      }
       const password = this.cipher.decrypt(account.password_encrypted, CalDAVSyncService.ownerOf(account));
       run = new AccountSync(this, account, password, await this.caldav.resources(account.id));
       const outcome = await run.run();

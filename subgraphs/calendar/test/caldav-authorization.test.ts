@@ -371,4 +371,30 @@ describe('CalDAV pull obeys who may change what', () => {
     await sync('tara');
     expect((await titleOf(eventId)).isCancelled).toBe(true);
   });
+
+  it('a deleted user\u2019s calendar is synced no more: their app\u2019s edits wait, and apply if they come back', async () => {
+    // CalDAV sync runs with no token: it must not outlive its owner's membership of the company.
+    const { createCalendarEvent } = await ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
+      input: { title: 'Budget talk', start: '2027-06-01T08:00:00Z', end: '2027-06-01T09:00:00Z', participantIds: [RAVI] },
+    });
+    await sync('tara');
+    const copy = (await remoteWith('tara', 'SUMMARY:Budget talk'))!;
+    await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Budget talk', 'SUMMARY:Budget talk (by a former teacher)'), copy.etag);
+    const deleted = (flag: number) =>
+      platform.db
+        .updateTable('moodle.mdl_user' as any)
+        .set({ deleted: flag })
+        .where('id', '=', '3')
+        .execute();
+    await deleted(1);
+    try {
+      const { syncCalDAV } = await ok('tara', `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts.tara.id });
+      expect(syncCalDAV).toEqual({ state: 'FAILED', lastError: expect.stringMatching(/no longer a user of the company/) });
+      expect((await titleOf(createCalendarEvent.id)).title).toBe('Budget talk');
+    } finally {
+      await deleted(0);
+    }
+    await sync('tara');
+    expect((await titleOf(createCalendarEvent.id)).title).toBe('Budget talk (by a former teacher)');
+  });
 });
