@@ -22,7 +22,7 @@ const ALL_TESTS = ['subgraphs/**/test/**/*.test.ts', 'gateway/test/**/*.test.ts'
 // then skips re-importing node_modules (Apollo, the AWS SDK: about 2 s of CPU a file). test/support/per-file-state.ts
 // still gives each its own project modules and process.env. Files join this list once they have passed so (run
 // them with `--project shared-process`); every other file runs in a process of its own.
-const SHARED_PROCESS = [...UNIT_TESTS, ...testFilesIn('subgraphs/documents/test')].filter(
+const SHARED_PROCESS = [...UNIT_TESTS, ...testFilesIn('subgraphs/documents/test'), ...testFilesIn('subgraphs/academy/test'), 'platform/**/test/**/*.test.ts'].filter(
   // It measures its process's memory growth, and it ran out of its time when it shared a process at load 30.
   (file) => file !== 'subgraphs/documents/test/large-upload.test.ts',
 );
