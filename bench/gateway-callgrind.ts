@@ -9,6 +9,7 @@
  *   node --import tsx bench/gateway-callgrind.ts [--root <checkout>] [--operation lookup|joinLiveClass]
  *     [--requests 1000] [--warmup 2000] [--vus 4] [--out /tmp/cg.out] [--dry]
  *   node --import tsx bench/gateway-callgrind.ts --operation courseList|coursePage --recording /tmp/replay.json ...
+ *   ... --dry --node-flags '--trace-gc-nvp'   (the gateway's collections, one line each, in its output)
  *
  * The course list and page need the bench stack's real answers (~120 kB a list):
  * `--recording` is a file bench/gateway-replay.ts recorded; the harness sends its
@@ -18,6 +19,7 @@
  * data, every later one must be byte for byte the first.
  *
  * The measured requests' dump is `<out>.1`. `--dry`: the same without valgrind (checks the harness).
+ * `--node-flags`: more V8/Node flags for the gateway, after its own (space-separated).
  * `--root`: the checkout whose gateway runs (compiled by its own cache, as
  * bench/gateway/checkout-code.ts does; default this one). The gateway runs with
  * `--perf-basic-prof`, so that bench/support/callgrind-names.ts can name the
@@ -50,6 +52,8 @@ const { values } = parseArgs({
     recording: { type: 'string' },
     /** Without valgrind: the same requests, to check the harness quickly. */
     dry: { type: 'boolean', default: false },
+    /** More flags for the gateway's node (`--trace-gc-nvp`), space-separated. */
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const requests = Number(values.requests);
@@ -175,7 +179,14 @@ const port = 20_000 + Math.floor(Math.random() * 20_000);
 const underValgrind = values.dry ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${values.out}`];
 const valgrind = spawn(
   underValgrind[0] ?? 'node',
-  [...underValgrind.slice(1), ...(underValgrind.length ? ['node'] : []), ...code.gatewayNodeFlags, '--perf-basic-prof', ...code.gatewayEntry(1)],
+  [
+    ...underValgrind.slice(1),
+    ...(underValgrind.length ? ['node'] : []),
+    ...code.gatewayNodeFlags,
+    ...values['node-flags']!.split(' ').filter(Boolean),
+    '--perf-basic-prof',
+    ...code.gatewayEntry(1),
+  ],
   {
     cwd: code.root,
     stdio: ['ignore', 'inherit', 'inherit'],
