@@ -61,6 +61,8 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
     const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
+    // Who is no longer a user of a company (deleted in Moodle): their CalDAV sync and feed stop.
+    const outsiders = academyCompanyOutsiders(config);
     const caldavSync = new CalDAVSyncService(
       db,
       caldavRepository,
@@ -74,12 +76,21 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       new EgressPolicy(config.outbound),
       caldavLog,
       reminderRepository,
-      academyCompanyOutsiders(config),
+      outsiders,
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);
     backgroundSync.start(config.calendar.syncIntervalSeconds * 1000);
-    const feed = new CalendarFeedService(new FeedTokenRepository(db), eventRepository, participantRepository, responseRepository, contacts, config.publicUrl, reminderRepository);
+    const feed = new CalendarFeedService(
+      new FeedTokenRepository(db),
+      eventRepository,
+      participantRepository,
+      responseRepository,
+      contacts,
+      config.publicUrl,
+      reminderRepository,
+      outsiders,
+    );
     // Reminders as they fall due, on the event backbone (Subscription.calendarReminder).
     const reminders = new PeriodicJob(
       'calendar reminders',

@@ -3,7 +3,10 @@
  * that subscribe by URL. The token is the only credential: 32 random bytes,
  * stored as a SHA-256, replaced (old URL dead) on every rotation. The feed
  * holds what the user organizes or takes part in, plus company holidays, from
- * 90 days back to a year ahead; cancelled events are left out.
+ * 90 days back to a year ahead; cancelled events are left out. A user no
+ * longer of the company (deleted in Moodle) has no feed: the URL is a
+ * credential and must not outlive the access it stands for; while academy
+ * cannot tell, the feed answers 503 rather than guess.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -17,6 +20,7 @@ import type { OccurrenceResponseRepository } from '../repositories/occurrence-re
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import type { ReminderRepository } from '../repositories/reminder-repository.js';
 import type { UserContacts } from './user-contacts.js';
+import type { CompanyOutsiders } from './user-directory.js';
 
 export const FEED_PATH = '/calendar/feed/';
 const DAY = 86_400_000;
@@ -33,6 +37,8 @@ export class CalendarFeedService {
     private readonly contacts: UserContacts,
     private readonly publicUrl: string,
     private readonly reminders: ReminderRepository,
+    /** Of some user ids, those no longer users of the company (academy): a feed's owner among them has none. */
+    private readonly outsiders: CompanyOutsiders,
   ) {}
 
   /** A new secret feed URL for the caller; any previous one stops working. */
@@ -46,6 +52,7 @@ export class CalendarFeedService {
   async feedFor(token: string): Promise<string | null> {
     const owner = await this.tokens.findOwner(hash(token));
     if (!owner) return null;
+    if (!(await this.ownerStillAUser(owner.company_id, owner.user_id))) return null;
     // As the user sees their own calendar, without role-wide extras: the URL may travel further than the user.
     const viewer: Viewer = { userId: `feed:${owner.user_id}`, companyId: owner.company_id, roles: [], moodleUserId: owner.user_id };
     const now = Date.now();
@@ -71,6 +78,14 @@ export class CalendarFeedService {
     );
   }
 
+  /** Asked on every fetch: membership ends without a word to us. Academy unreachable: FeedUnavailable. */
+  private async ownerStillAUser(companyId: string, userId: string): Promise<boolean> {
+    const outsiders = await this.outsiders(companyId, [userId]).catch((error: unknown) => {
+      throw new FeedUnavailable(error);
+    });
+    return outsiders.length === 0;
+  }
+
   route(): HttpRoute {
     return {
       method: 'GET',
@@ -78,7 +93,12 @@ export class CalendarFeedService {
       handle: async (request: IncomingMessage, response: ServerResponse) => {
         const name = (request.url ?? '').split('?')[0]!.slice(FEED_PATH.length);
         const token = /^([A-Za-z0-9_-]{43})\.ics$/.exec(name)?.[1];
-        const body = token ? await this.feedFor(token) : null;
+        const body = token ? await this.feedFor(token).catch(unlessUnavailable) : null;
+        if (body instanceof FeedUnavailable) {
+          response.writeHead(503, { 'content-type': 'text/plain; charset=utf-8', 'retry-after': '60' });
+          response.end('The calendar feed cannot be checked right now: try again shortly');
+          return;
+        }
         if (body === null) {
           response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
           response.end('No such calendar feed');
@@ -95,3 +115,15 @@ export class CalendarFeedService {
     };
   }
 }
+
+/** Whether the feed's owner is still a user could not be learnt (academy unreachable). */
+class FeedUnavailable extends Error {
+  constructor(cause: unknown) {
+    super('calendar feed owner unknown', { cause });
+  }
+}
+
+const unlessUnavailable = (error: unknown): FeedUnavailable => {
+  if (error instanceof FeedUnavailable) return error;
+  throw error;
+};

@@ -57,4 +57,30 @@ describe('iCalendar feed', () => {
     expect((await fetchFeed(second)).status).toBe(200);
     expect((await fetchFeed(`${platform.config.publicUrl}/calendar/feed/not-a-token.ics`)).status).toBe(404);
   });
+
+  it('serves no feed to a user no longer of the company, and says so while academy cannot tell', async () => {
+    // The URL is a credential standing for the user's access: it must not outlive their membership (deleted in Moodle).
+    const url = await rotate('sam.student');
+    const deleted = (flag: number) =>
+      platform.db
+        .updateTable('moodle.mdl_user' as any)
+        .set({ deleted: flag })
+        .where('username', '=', 'sam.student')
+        .execute();
+    await deleted(1);
+    try {
+      const response = await fetchFeed(url);
+      expect(response.status).toBe(404);
+      expect(await response.text()).not.toContain('BEGIN:VCALENDAR');
+    } finally {
+      await deleted(0);
+    }
+    expect((await fetchFeed(url)).status).toBe(200);
+    // Academy gone: whether Sam is still a user cannot be learnt, and the feed neither serves nor drops him for it.
+    await platform.stopSubgraph('academy');
+    const unknown = await fetchFeed(url);
+    expect(unknown.status).toBe(503);
+    expect(unknown.headers.get('retry-after')).toBe('60');
+    expect(await unknown.text()).toMatch(/try again/);
+  });
 });
