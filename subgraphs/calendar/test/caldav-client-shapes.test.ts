@@ -4,12 +4,12 @@
  * Radicale calendar: what Bheem shows of them after a sync, and what those
  * apps read back after Bheem pushes its own change.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { parseICalendar } from '../caldav/icalendar.js';
-import { startCalDAVHarness, USER_IDS, type CalDAVHarness } from './caldav-harness.js';
+import { useCalDAVHarness, USER_IDS } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara']);
 const ok = (query: string, variables?: Record<string, unknown>) => h.ok('tara', query, variables);
 const remoteWith = (text: string) => h.remoteWith('tara', text);
 const put = (name: string, lines: string[]) => h.remotePut('tara', name, [...lines, ''].join('\r\n'));
@@ -24,11 +24,7 @@ const master = (data: string) => data.split('BEGIN:VEVENT')[1]!.split('END:VEVEN
 const vcalendar = (...lines: string[]) => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example Corp.//Groupware 9.1//EN', ...lines, 'END:VCALENDAR', ''].join('\r\n');
 
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
   await sync();
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 const WINDOWS_BERLIN = [

@@ -14,16 +14,12 @@
  * be announced in (1900-2200) failed the whole account's sync at publishing
  * calendar.event.created.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startCalDAVHarness, unfolded, type CalDAVHarness } from './caldav-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { useCalDAVHarness, unfolded } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara']);
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
   await h.sync('tara');
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 const APP_SERIES = [

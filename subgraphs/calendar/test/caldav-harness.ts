@@ -10,7 +10,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
@@ -138,6 +138,29 @@ export async function startCalDAVHarness(people: readonly Person[], options: { c
       await radicale.stop();
     },
   };
+}
+
+/**
+ * The harness for a whole test file: started before its tests (before any
+ * beforeAll registered after this call) and stopped after them. What it
+ * returns stands for the started harness, so test code reads `h.ok(...)`.
+ */
+export function useCalDAVHarness(people: readonly Person[], options: { countRequests?: boolean } = {}): CalDAVHarness {
+  let started: CalDAVHarness | undefined;
+  beforeAll(async () => {
+    started = await startCalDAVHarness(people, options);
+  }, 120_000);
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const harness = () => {
+    if (!started) throw new Error('the CalDAV harness is used before its beforeAll has run');
+    return started;
+  };
+  return new Proxy({} as CalDAVHarness, {
+    get: (_target, key) => Reflect.get(harness(), key),
+    set: (_target, key, value) => Reflect.set(harness(), key, value),
+  });
 }
 
 /** The object as a calendar app saves it after an edit: a newer LAST-MODIFIED (a minute ahead). */

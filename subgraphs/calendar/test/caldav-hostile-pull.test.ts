@@ -10,18 +10,12 @@
  * object left out is named in the run's log with why, what is kept obeys
  * GraphQL's rules for the same fields, and the calendar still reads.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { placeObject } from '../../../test/caldav/radicale-disk.js';
-import { startCalDAVHarness, type CalDAVHarness } from './caldav-harness.js';
+import { useCalDAVHarness } from './caldav-harness.js';
 import { HOSTILE, NEIGHBOUR } from './caldav-hostile-objects.js';
 
-let h: CalDAVHarness;
-beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
-}, 120_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useCalDAVHarness(['tara']);
 
 const LOG = `query { calDAVAccounts { syncLog(limit: 1) { succeeded pulled error skipped { href reason } } } }`;
 const EVENTS = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start end event { id title location externalId

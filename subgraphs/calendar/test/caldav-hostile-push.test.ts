@@ -8,18 +8,12 @@
  * left as it is on both sides (ours kept here, theirs there, nothing
  * written over), and the other edits go out.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { placeObject } from '../../../test/caldav/radicale-disk.js';
-import { startCalDAVHarness, type CalDAVHarness } from './caldav-harness.js';
+import { useCalDAVHarness } from './caldav-harness.js';
 import { ABSURD_ZONE, calendarOf, veventOf } from './caldav-hostile-objects.js';
 
-let h: CalDAVHarness;
-beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
-}, 120_000);
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useCalDAVHarness(['tara']);
 
 const LOG = `query { calDAVAccounts { syncLog(limit: 1) { succeeded error pushed skipped { href reason } } } }`;
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;

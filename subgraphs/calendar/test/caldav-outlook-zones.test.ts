@@ -7,10 +7,10 @@
  * Each series must land at its right instants across a DST change, and go
  * back under the TZID it came with after an edit here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editedByApp, startCalDAVHarness, unfolded, type CalDAVHarness } from './caldav-harness.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { editedByApp, useCalDAVHarness, unfolded } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara']);
 const ok = (query: string, variables?: Record<string, unknown>) => h.ok('tara', query, variables);
 const put = (name: string, lines: string[]) => h.remotePut('tara', name, [...lines, ''].join('\r\n'));
 const sync = () => h.sync('tara');
@@ -54,13 +54,9 @@ const outlook = (uid: string, tzid: string, zone: string[], start: string, title
 ];
 
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
   // Tara works in Kolkata: a TZID nobody defines is read as her wall time (neither UTC nor the server's zone).
   await ok(`mutation { setWorkingHours(input: { timezone: "Asia/Kolkata", days: [1, 2, 3, 4, 5], start: "09:00", end: "17:00" }) { timezone } }`);
   await sync();
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 describe("Outlook's time zones over CalDAV", () => {

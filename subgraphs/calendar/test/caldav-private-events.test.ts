@@ -6,16 +6,16 @@
  * the company's bus reads, included). The class travels back with Bheem's pushes.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { EventRepository } from '../repositories/event-repository.js';
 import { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import { ParticipantRepository } from '../repositories/participant-repository.js';
 import { ReminderRepository } from '../repositories/reminder-repository.js';
 import { ReminderScheduler } from '../services/reminder-scheduler.js';
-import { startCalDAVHarness, USER_IDS, type CalDAVHarness, type Person } from './caldav-harness.js';
+import { useCalDAVHarness, USER_IDS, type Person } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara']);
 const put = (name: string, lines: string[]) => h.remotePut('tara', name, [...lines, ''].join('\r\n'));
 const FROM = '2026-07-01T00:00:00Z';
 const TO = '2026-07-10T00:00:00Z';
@@ -51,13 +51,9 @@ const object = (uid: string, klass: string, day: string) => [
 ];
 
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
   await put('private.ics', object('private-1@nextcloud', 'PRIVATE', '02'));
   await put('confidential.ics', object('confidential-1@nextcloud', 'CONFIDENTIAL', '03'));
   await h.sync('tara');
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 describe('private and confidential events of a synced calendar', () => {

@@ -9,17 +9,11 @@
  * "Thermo lab" with one there (the race's copy, found by title, was the other
  * series, which our sync never PUT); under a title of its own it passes there.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editedByApp, startCalDAVHarness, unfolded, veventsOf, type CalDAVHarness } from './caldav-harness.js';
+import { describe, expect, it } from 'vitest';
+import { editedByApp, useCalDAVHarness, unfolded, veventsOf } from './caldav-harness.js';
 import { overrideOf, seriesOn, UPDATE } from './caldav-series.js';
 
-let h: CalDAVHarness;
-beforeAll(async () => {
-  h = await startCalDAVHarness(['tara', 'ravi'], { countRequests: true });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useCalDAVHarness(['tara', 'ravi'], { countRequests: true });
 
 const { weeklySeries, occurrencesOf } = seriesOn(() => h);
 

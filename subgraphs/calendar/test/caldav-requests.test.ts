@@ -4,16 +4,12 @@
  * and the If-Match); a write refused with 412 (changed in between) still reads
  * it anew and merges again. Requests counted at a proxy in front of Radicale.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { editedByApp, startCalDAVHarness, unfolded, type CalDAVHarness } from './caldav-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { editedByApp, useCalDAVHarness, unfolded } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara'], { countRequests: true });
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara'], { countRequests: true });
   await h.sync('tara');
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 /** Requests of the last sync to one object, by method. */

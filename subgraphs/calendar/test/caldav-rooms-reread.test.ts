@@ -5,17 +5,13 @@
  * ETag changes. Migration 0013 has such objects read again on each
  * account's next sync; the app's copy still says which ATTENDEE is a room.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { calendarMigrations } from '../migrations/index.js';
-import { startCalDAVHarness, type CalDAVHarness } from './caldav-harness.js';
+import { useCalDAVHarness } from './caldav-harness.js';
 
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara']);
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara']);
   await h.sync('tara');
-}, 120_000);
-afterAll(async () => {
-  await h?.stop();
 });
 
 const BOOKED = [

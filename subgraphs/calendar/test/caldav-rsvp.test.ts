@@ -6,14 +6,13 @@
  * organiser's copy (PARTSTAT, SCHEDULE-STATUS=2.0, RSVP removed), which is
  * taken. Nobody's copy may answer for a company user but their own.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, type CalDAVHarness } from './caldav-harness.js';
+import { beforeAll, expect, it } from 'vitest';
+import { editedByApp, useCalDAVHarness, unfolded, USER_IDS } from './caldav-harness.js';
 
 const GUEST = 'priya.shah@example.org';
-let h: CalDAVHarness;
+const h = useCalDAVHarness(['tara', 'ravi']);
 let eventId: string;
 beforeAll(async () => {
-  h = await startCalDAVHarness(['tara', 'ravi']);
   const { createCalendarEvent } = await h.ok('tara', `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`, {
     input: {
       title: 'Board review',
@@ -28,9 +27,6 @@ beforeAll(async () => {
   await h.ok('ravi', `mutation($id: ID!) { respondToEvent(eventId: $id, status: ACCEPTED) { status } }`, { id: eventId });
   await h.sync('tara');
   await h.sync('ravi');
-});
-afterAll(async () => {
-  await h?.stop();
 });
 
 const answers = async () => {

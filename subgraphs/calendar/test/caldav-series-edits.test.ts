@@ -7,19 +7,13 @@
  * Radicale calendars (the platform's requests through the harness's proxy,
  * so that an app can write between two of them).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseICalendar } from '../caldav/icalendar.js';
 import { splitThisAndFuture } from '../caldav/this-and-future.js';
-import { editedByApp, startCalDAVHarness, unfolded, USER_IDS, veventsOf, type CalDAVHarness } from './caldav-harness.js';
+import { editedByApp, useCalDAVHarness, unfolded, USER_IDS, veventsOf } from './caldav-harness.js';
 import { overrideOf, seriesOn, UPDATE } from './caldav-series.js';
 
-let h: CalDAVHarness;
-beforeAll(async () => {
-  h = await startCalDAVHarness(['tara', 'ravi'], { countRequests: true });
-});
-afterAll(async () => {
-  await h?.stop();
-});
+const h = useCalDAVHarness(['tara', 'ravi'], { countRequests: true });
 
 const DECLINE_ONE = `mutation($id: ID!, $occurrence: DateTime) { respondToEvent(eventId: $id, status: DECLINED, occurrence: $occurrence) { status } }`;
 const { weeklySeries, occurrencesOf } = seriesOn(() => h);
