@@ -33,7 +33,7 @@ import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-cli
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { Contacts } from '../caldav/attendees.js';
 import { oneLineWithin } from '../caldav/one-line.js';
-import { parseICalendar, toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
+import { toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { readServerObject } from '../caldav/readable-object.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
@@ -349,18 +349,20 @@ class AccountSync implements PullContext {
     const remote = fetched === undefined ? await this.client.get(href) : fetched;
     if (!remote) return this.writeOver(event, href, ics, null);
     const right = remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id]));
-    // A participant's answer given in their app is theirs, even when the event changed here meanwhile: taken, then ours goes out with it.
-    if (right === 'answer' && remote.data) return this.answeredThere(event, href, remote);
-    // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
-    if (right === 'edit') {
+    // The server's copy is read as the pull reads it, by the organiser's push and a participant's alike.
+    if (right === 'edit' || (right === 'answer' && remote.data)) {
       // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
       const read = readServerObject(remote.data ?? '', this.localZone, this.account.company_id);
       // A copy the pull would leave out: both sides stay as they are (ours is pushed again next time), the rest goes on.
+      // A participant's push never writes the organiser's event over it: at most their own answer is theirs, and it cannot be read.
       if (!read.ok) {
         this.skip(href, `changed on both sides, ours kept here and the server\u2019s left there: ${read.reason}`);
         this.leftOut.add(event.id);
         return;
       }
+      // A participant's answer given in their app is theirs, even when the event changed here meanwhile: taken, then ours goes out with it.
+      if (right === 'answer') return this.answeredThere(event, href, remote, read.remote);
+      // Only an owner who may edit the event through the API (its organiser, an admin) may win a conflict with ours.
       const { remote: theirs, following } = read;
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
@@ -392,19 +394,12 @@ class AccountSync implements PullContext {
     return this.writeOver(event, href, ics, remote);
   }
 
-  private async answeredThere(event: CalendarEventModel, href: string, remote: RemoteItem): Promise<void> {
-    let theirs: RemoteObject | null = null;
-    try {
-      theirs = parseICalendar(remote.data!, this.localZone);
-    } catch (error) {
-      this.deps.log.warn({ href, err: error }, 'unreadable calendar object: ours is written over it');
-    }
-    if (theirs)
-      await takeOwnAnswers(
-        { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses },
-        event,
-        theirs,
-      );
+  private async answeredThere(event: CalendarEventModel, href: string, remote: RemoteItem, theirs: RemoteObject): Promise<void> {
+    await takeOwnAnswers(
+      { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses },
+      event,
+      theirs,
+    );
     const current = (await this.deps.events.findVisibleIn(this.deps.db, this.owner, [event.id]))[0] ?? event;
     return this.writeOver(current, href, await this.icsOf(current), remote);
   }
