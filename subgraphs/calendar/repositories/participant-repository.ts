@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { CalendarDb } from './event-repository.js';
 import type { CalendarDatabase, EventParticipantsTable } from '../database.js';
 import type { EventParticipantModel, ParticipationStatusName } from '../models.js';
+import { groupBy } from '../group-by.js';
 
 export function toParticipant(row: Selectable<EventParticipantsTable>): EventParticipantModel {
   return {
@@ -18,16 +19,18 @@ export function toParticipant(row: Selectable<EventParticipantsTable>): EventPar
 
 /** The users (not outsiders) taking part in some events, by event, in the caller's transaction. */
 export async function participantUserIds(db: CalendarDb, eventIds: readonly string[]): Promise<Map<string, string[]>> {
-  const byEvent = new Map<string, string[]>();
-  if (eventIds.length === 0) return byEvent;
+  if (eventIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('calendar.event_participants')
     .select(['event_id', 'user_id'])
     .where('event_id', 'in', [...eventIds])
     .where('user_id', 'is not', null)
     .execute();
-  for (const row of rows) byEvent.set(row.event_id, [...(byEvent.get(row.event_id) ?? []), String(row.user_id)]);
-  return byEvent;
+  return groupBy(
+    rows,
+    (row) => row.event_id,
+    (row) => String(row.user_id),
+  );
 }
 
 export class ParticipantRepository {

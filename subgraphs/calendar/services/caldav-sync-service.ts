@@ -55,6 +55,7 @@ import type { EventWriteService } from './event-write-service.js';
 import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
 import type { CompanyOutsiders } from './user-directory.js';
+import { groupBy } from '../group-by.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
 const STALE_SYNC_MS = 10 * 60_000;
@@ -233,16 +234,11 @@ class AccountSync implements PullContext {
       this.deps.responses.ofSeries(ids),
     ]);
     await this.learnContacts([...events.map((event) => event.organizerId), ...participants.map((p) => p.userId)]);
-    const byKey = <T>(rows: T[], key: (row: T) => string) => {
-      const map = new Map<string, T[]>();
-      for (const row of rows) map.set(key(row), [...(map.get(key(row)) ?? []), row]);
-      return map;
-    };
     this.prefetched = {
       ids: new Set(ids),
-      overrides: byKey(overrides, (row) => row.parentId!),
-      participants: byKey(participants, (row) => row.eventId),
-      responses: byKey(responses, (row) => row.eventId),
+      overrides: groupBy(overrides, (row) => row.parentId!),
+      participants: groupBy(participants, (row) => row.eventId),
+      responses: groupBy(responses, (row) => row.eventId),
     };
   }
 

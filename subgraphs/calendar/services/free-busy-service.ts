@@ -16,6 +16,7 @@ import { isTransparent, TRANSPARENT_TYPES } from './event-transparency.js';
 import type { WorkingHoursModel, WorkingHoursRepository } from '../repositories/working-hours-repository.js';
 import type { UserDirectory } from './user-directory.js';
 import { DEFAULT_WORKING_HOURS, workingHoursView } from './working-hours.js';
+import { groupBy } from '../group-by.js';
 
 export const MAX_FREE_BUSY_USERS = 50;
 
@@ -122,13 +123,4 @@ export class FreeBusyService {
     if (own) return own.status;
     return event.organizerId === userId ? 'ACCEPTED' : null;
   }
-}
-
-function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    groups.set(key, [...(groups.get(key) ?? []), item]);
-  }
-  return groups;
 }

@@ -16,13 +16,14 @@ import { publishEvents, type DomainEvent } from '../../../platform/events/publis
 import type { TopicPayload } from '../../../platform/events/topics/index.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { CalendarDatabase } from '../database.js';
-import { notAttending, type CalendarEventModel } from '../models.js';
+import { notAttending } from '../models.js';
 import { occurrencesInRange } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import type { ReminderDelivery, ReminderRepository } from '../repositories/reminder-repository.js';
 import { announced } from './event-privacy.js';
+import { groupBy } from '../group-by.js';
 
 /** Reminders due longer ago than this when sending resumes are dropped: a reminder hours late is noise. */
 export const LATE_LIMIT_MS = 60 * 60_000;
@@ -86,8 +87,7 @@ export class ReminderScheduler {
   private async dueBetween(from: Date, to: Date, leadMinutes: number): Promise<DueReminder[]> {
     const horizon = new Date(to.getTime() + leadMinutes * 60_000);
     const series = await this.reminders.seriesStartingIn(from, horizon);
-    const byCompany = new Map<string, CalendarEventModel[]>();
-    for (const event of series) byCompany.set(event.companyId, [...(byCompany.get(event.companyId) ?? []), event]);
+    const byCompany = groupBy(series, (event) => event.companyId);
     const due: DueReminder[] = [];
     for (const [companyId, events] of byCompany) {
       const ids = events.map((event) => event.id);
