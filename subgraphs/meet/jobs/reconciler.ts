@@ -34,6 +34,7 @@
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
+import type { EgressInfo } from 'livekit-server-sdk';
 import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
@@ -49,7 +50,7 @@ import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
 import { isPresent, needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
 import { classWentLive } from '../services/class-went-live.js';
-import { toMeetEgress } from '../webhooks/livekit-event.js';
+import { type MeetEgress, toMeetEgress, UnstorableEventError } from '../webhooks/livekit-event.js';
 import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
 
 const RECONCILE_LOCK = 4_242_301;
@@ -226,7 +227,8 @@ export class Reconciler {
     for (const liveClass of classes) {
       const egresses = await this.livekit.listEgress(liveClass.roomName).catch(() => []);
       for (const egress of egresses.filter((candidate) => tracked.has(candidate.egressId))) {
-        if (await this.db.transaction().execute((trx) => applyEgress(trx, toMeetEgress(egress), this.settings.recordingsStorage))) updated += 1;
+        const stored = storable(egress, this.log);
+        if (stored && (await this.db.transaction().execute((trx) => applyEgress(trx, stored, this.settings.recordingsStorage)))) updated += 1;
       }
     }
     return updated;
@@ -297,5 +299,16 @@ export class Reconciler {
     } catch (error) {
       this.log.warn({ err: error, room: roomName }, 'reconciliation: could not delete room');
     }
+  }
+}
+
+/** The egress in meet's terms, or null (logged) for one it could not store: the others are still brought up to date. */
+function storable(egress: EgressInfo, log: Logger): MeetEgress | null {
+  try {
+    return toMeetEgress(egress);
+  } catch (error) {
+    if (!(error instanceof UnstorableEventError)) throw error;
+    log.warn({ egressId: egress.egressId, reason: error.message }, 'reconciliation: an egress LiveKit lists cannot be stored, skipped');
+    return null;
   }
 }

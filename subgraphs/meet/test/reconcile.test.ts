@@ -206,6 +206,26 @@ describe('reconciliation with LiveKit', () => {
     expect((await reconciler.reconcile()).recordingsUpdated).toBe(0);
   });
 
+  it('completes the recordings it can store though LiveKit lists one it cannot', async () => {
+    const record = async () => {
+      const created = await liveClass();
+      const started = await meet.call('tara.teacher', `mutation($id: ID!) { startRecording(liveClassId: $id) { id } }`, { id: created.id });
+      const egress = [...meet.livekit.egresses.values()].find((candidate) => candidate.roomName === created.roomName)!;
+      return { created, recordingId: started.body.data.startRecording.id as string, egressId: egress.egressId };
+    };
+    const [unstorable, fine] = [await record(), await record()];
+    await meet.livekit.completeEgress(unstorable.egressId, { durationSeconds: 61 });
+    // A file size no bigint column holds (LiveKit's int64 at its top), as only a broken egress would report.
+    (meet.livekit.egresses.get(unstorable.egressId) as any).fileResults[0].size = '9223372036854775807';
+    await meet.livekit.completeEgress(fine.egressId, { size: 4096, durationSeconds: 62 });
+    expect((await reconciler.reconcile()).recordingsUpdated).toBe(1);
+    const statusOf = async (liveClassId: string) =>
+      (await meet.call('admin', `{ liveClass(id: "${liveClassId}") { recordings { id status sizeBytes } } }`)).body.data.liveClass.recordings;
+    expect(await statusOf(fine.created.id)).toEqual([{ id: fine.recordingId, status: 'READY', sizeBytes: 4096 }]);
+    // The unstorable one is left as it was, to be told by a webhook or a later listing that can be stored.
+    expect((await statusOf(unstorable.created.id))[0].status).not.toBe('READY');
+  });
+
   it('ends a SCHEDULED class nobody joined once its end plus grace has passed, with no start, and deletes its empty room', async () => {
     const schedule = async (title: string) =>
       (await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), durationMinutes: 60 } })).body.data.scheduleLiveClass as {
