@@ -15,6 +15,7 @@ export const UNIT_TESTS = [
   'gateway/test/plan-executor.test.ts',
   'gateway/test/shape-response.test.ts',
   'platform/crypto/test/credential-cipher.test.ts',
+  'platform/database/test/float8.test.ts',
   'platform/jobs/test/periodic-job.test.ts',
   'subgraphs/academy/test/moodle-time-zone.test.ts',
   'subgraphs/calendar/test/hostile-icalendar.test.ts',

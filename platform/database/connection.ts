@@ -9,12 +9,15 @@ import { cancellablePool } from './request-cancellation.js';
 import { runMarkedStatementsNamed } from './named-statements.js';
 import { notifyQueryObservers } from './query-observer.js';
 import { keepInt8AsText } from './int8-text.js';
+import { useFastFloat8Parser } from './float8.js';
 import { useFastTimestamptzParser } from './timestamptz.js';
 
 // int8 (bigint, Moodle ids) stays a string: ids are GraphQL IDs and must not lose precision.
-// timestamptz is parsed into Date, by character positions rather than pg's regular expressions.
+// timestamptz is parsed into Date, by character positions rather than pg's regular expressions; float8 integers
+// (epochMillis) by character code.
 keepInt8AsText();
 useFastTimestamptzParser();
+useFastFloat8Parser();
 
 const pools = new Map<string, pg.Pool>();
 
