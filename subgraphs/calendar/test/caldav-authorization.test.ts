@@ -6,6 +6,7 @@
  * the company admin.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whileDeletedInMoodle } from '../../../test/support/moodle-users.js';
 import { startRadicale, type RunningRadicale } from '../../../test/caldav/radicale.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
@@ -380,20 +381,11 @@ describe('CalDAV pull obeys who may change what', () => {
     await sync('tara');
     const copy = (await remoteWith('tara', 'SUMMARY:Budget talk'))!;
     await remotePut('tara', copy.href, edited(copy.data, 'SUMMARY:Budget talk', 'SUMMARY:Budget talk (by a former teacher)'), copy.etag);
-    const deleted = (flag: number) =>
-      platform.db
-        .updateTable('moodle.mdl_user' as any)
-        .set({ deleted: flag })
-        .where('id', '=', '3')
-        .execute();
-    await deleted(1);
-    try {
+    await whileDeletedInMoodle(platform.db, 'tara.teacher', async () => {
       const { syncCalDAV } = await ok('tara', `mutation($id: ID!) { syncCalDAV(accountId: $id) { state lastError } }`, { id: accounts.tara.id });
       expect(syncCalDAV).toEqual({ state: 'FAILED', lastError: expect.stringMatching(/no longer a user of the company/) });
       expect((await titleOf(createCalendarEvent.id)).title).toBe('Budget talk');
-    } finally {
-      await deleted(0);
-    }
+    });
     await sync('tara');
     expect((await titleOf(createCalendarEvent.id)).title).toBe('Budget talk (by a former teacher)');
   });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { whileDeletedInMoodle } from '../../../test/support/moodle-users.js';
 import { DEMO_LIVE_CLASSES } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
@@ -61,20 +62,11 @@ describe('iCalendar feed', () => {
   it('serves no feed to a user no longer of the company, and says so while academy cannot tell', async () => {
     // The URL is a credential standing for the user's access: it must not outlive their membership (deleted in Moodle).
     const url = await rotate('sam.student');
-    const deleted = (flag: number) =>
-      platform.db
-        .updateTable('moodle.mdl_user' as any)
-        .set({ deleted: flag })
-        .where('username', '=', 'sam.student')
-        .execute();
-    await deleted(1);
-    try {
+    await whileDeletedInMoodle(platform.db, 'sam.student', async () => {
       const response = await fetchFeed(url);
       expect(response.status).toBe(404);
       expect(await response.text()).not.toContain('BEGIN:VCALENDAR');
-    } finally {
-      await deleted(0);
-    }
+    });
     expect((await fetchFeed(url)).status).toBe(200);
     // Academy gone: whether Sam is still a user cannot be learnt, and the feed neither serves nor drops him for it.
     await platform.stopSubgraph('academy');
