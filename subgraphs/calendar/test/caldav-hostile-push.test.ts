@@ -47,15 +47,25 @@ async function lastRun(person: 'tara' | 'ravi') {
 const RENAME = `mutation($id: ID!, $title: String!) { updateCalendarEvent(id: $id, input: { title: $title }) { id } }`;
 const TITLE = `query($id: ID!) { calendarEvent(id: $id) { title } }`;
 
-it('a push conflict with a server copy it cannot read names that event, keeps both sides, and pushes the rest', async () => {
+/**
+ * Three events of Tara's (with `participantIds`), titled `${prefix} Zone|Ancient|Plain`, synced to `person`'s
+ * calendar; there, the Zone and Ancient copies replaced by unreadable ones; here, all three renamed `... (ours)`,
+ * so that each is `person`'s to push again. The events' ids and the replaced copies' file names.
+ */
+async function editedWhereUnreadable(person: 'tara' | 'ravi', prefix: string, day: string, participantIds?: string[]) {
   const ids = {} as Record<Name, string>;
   for (const name of Object.keys(HOURS) as Name[]) {
-    const input = { title: `Push ${name}`, start: `2026-06-01T${HOURS[name]}:00:00Z`, end: `2026-06-01T${HOURS[name]}:30:00Z`, timezone: 'Europe/Berlin' };
+    const input = { title: `${prefix} ${name}`, start: `${day}T${HOURS[name]}:00:00Z`, end: `${day}T${HOURS[name]}:30:00Z`, timezone: 'Europe/Berlin', participantIds };
     ids[name] = (await h.ok('tara', CREATE, { input })).createCalendarEvent.id;
   }
-  await h.sync('tara');
-  const files = { Zone: await replaceUnreadably('tara', 'Push Zone', 'Zone'), Ancient: await replaceUnreadably('tara', 'Push Ancient', 'Ancient') };
-  for (const name of Object.keys(HOURS) as Name[]) await h.ok('tara', RENAME, { id: ids[name], title: `Push ${name} (ours)` });
+  await h.sync(person);
+  const files = { Zone: await replaceUnreadably(person, `${prefix} Zone`, 'Zone'), Ancient: await replaceUnreadably(person, `${prefix} Ancient`, 'Ancient') };
+  for (const name of Object.keys(HOURS) as Name[]) await h.ok('tara', RENAME, { id: ids[name], title: `${prefix} ${name} (ours)` });
+  return { ids, files };
+}
+
+it('a push conflict with a server copy it cannot read names that event, keeps both sides, and pushes the rest', async () => {
+  const { ids, files } = await editedWhereUnreadable('tara', 'Push', '2026-06-01');
 
   await h.sync('tara');
   const skipped = await lastRun('tara');
@@ -69,21 +79,7 @@ it('a push conflict with a server copy it cannot read names that event, keeps bo
 }, 600_000);
 
 it('an attendee\u2019s push leaves the organiser\u2019s event alone where their copy cannot be read, and pushes the rest', async () => {
-  const ids = {} as Record<Name, string>;
-  for (const name of Object.keys(HOURS) as Name[]) {
-    const input = {
-      title: `Invite ${name}`,
-      start: `2026-06-02T${HOURS[name]}:00:00Z`,
-      end: `2026-06-02T${HOURS[name]}:30:00Z`,
-      timezone: 'Europe/Berlin',
-      participantIds: [USER_IDS.ravi],
-    };
-    ids[name] = (await h.ok('tara', CREATE, { input })).createCalendarEvent.id;
-  }
-  await h.sync('ravi');
-  const files = { Zone: await replaceUnreadably('ravi', 'Invite Zone', 'Zone'), Ancient: await replaceUnreadably('ravi', 'Invite Ancient', 'Ancient') };
-  // The organiser changes all three here: each is Ravi's to push again.
-  for (const name of Object.keys(HOURS) as Name[]) await h.ok('tara', RENAME, { id: ids[name], title: `Invite ${name} (ours)` });
+  const { ids, files } = await editedWhereUnreadable('ravi', 'Invite', '2026-06-02', [USER_IDS.ravi]);
 
   await h.sync('ravi');
   const skipped = await lastRun('ravi');
