@@ -21,6 +21,11 @@ export function int(env: Env, name: string, fallback: number): number {
 export function port(env: Env, name: string, fallback: number): number {
   const value = int(env, name, fallback);
   if (value > 65535) throw new Error(`${name} must be a port (0-65535), got "${env[name]}"`);
+  return reachablePort(name, value);
+}
+
+/** `value`, the port in variable `name`, unless fetch and browsers refuse it (the Fetch standard's "bad ports"). */
+export function reachablePort(name: string, value: number): number {
   if (fetchRefusesPort(value)) {
     throw new Error(`${name}=${value} is a port that Node's fetch and browsers refuse to connect to (the Fetch standard's "bad ports"): choose another`);
   }

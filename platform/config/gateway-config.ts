@@ -1,6 +1,6 @@
 /** The gateway's settings (GATEWAY_*): operation limits, rate limits, HTTP hardening. */
 import { parseTrustProxy, type TrustProxySetting } from '../http/client-ip.js';
-import { bool, int, type Env } from './env-values.js';
+import { bool, type Env, int, reachablePort } from './env-values.js';
 
 /** Operation limits, checked at the gateway before any parsing by Apollo (see gateway/operation-limits.ts). */
 export interface OperationLimitsConfig {
@@ -112,7 +112,7 @@ function metricsPort(value: string | undefined, production: boolean): GatewayCon
   if (value === 'public' || value === 'off') return value;
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`GATEWAY_METRICS_PORT must be a port, "public" or "off", got "${value}"`);
-  return port;
+  return reachablePort('GATEWAY_METRICS_PORT', port);
 }
 
 /** A subgraph's name as it appears in an environment variable's name. */

@@ -14,6 +14,10 @@ describe('a port that fetch refuses', () => {
     expect(() => loadConfig({ ACADEMY_URL: 'http://academy:10080/graphql' })).toThrow(/ACADEMY_URL=http:\/\/academy:10080\/graphql has a port/);
     expect(() => loadConfig({ GATEWAY_PORT: '70000' })).toThrow(/GATEWAY_PORT must be a port/);
     expect(loadConfig({ GATEWAY_PORT: '4191' }).ports.gateway).toBe(4191);
+    // /metrics on a port of its own: fetch (the tests, a scraper written in Node) and browsers would be refused too.
+    expect(() => loadConfig({ GATEWAY_METRICS_PORT: '6000' })).toThrow(/GATEWAY_METRICS_PORT=6000 is a port that Node's fetch and browsers refuse/);
+    expect(() => loadConfig({ GATEWAY_METRICS_PORT: '70000' })).toThrow(/GATEWAY_METRICS_PORT must be a port, "public" or "off"/);
+    expect(loadConfig({ GATEWAY_METRICS_PORT: '9464' }).gateway.metricsPort).toBe(9464);
   });
 
   it('stops npm start at once with a message naming it', async () => {
