@@ -150,7 +150,11 @@ const msSince = (since: number) => `${(Date.now() - since).toLocaleString('en')}
 
 async function main(): Promise<void> {
   // A port held by another process fails the start now, not after the database is up (or never, for the gateway's).
-  const portVariables = Object.fromEntries([['GATEWAY_PORT', config.ports.gateway], ...SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_PORT`, config.ports[name]])]);
+  // Checked where each listens (HOST) and where its clients connect (the gateway's localhost: 127.0.0.1 and ::1).
+  const portVariables = Object.fromEntries([
+    ['GATEWAY_PORT', { port: config.ports.gateway, url: gatewayUrl }],
+    ...SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_PORT`, { port: config.ports[name], url: config.subgraphUrls[name] }]),
+  ]);
   await ensurePortsFree(portVariables, config.host);
   // Built (when its sources changed, or on a new clone) in the background, at low CPU priority: the API does not
   // need the pages, so the token does not wait for them. Meanwhile the gateway answers them "still building"; a

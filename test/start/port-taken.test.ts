@@ -22,7 +22,7 @@ describe('npm start with the gateway port taken', () => {
     const output = start.output();
     expect({ code, output: output.slice(output.indexOf('Start-up failed')) }).toEqual({
       code: 1,
-      output: `Start-up failed: GATEWAY_PORT=${taken} is in use by another process (another npm start still running?): stop that process or choose another port\n`,
+      output: `Start-up failed: GATEWAY_PORT=${taken} is in use by another process on 127.0.0.1 (another npm start still running?): stop that process or choose another port\n`,
     });
   }, 300_000);
 });
