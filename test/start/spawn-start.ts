@@ -1,7 +1,8 @@
 /**
  * `npm start` (scripts/start.mjs) as the start tests run it: on a new DATA_DIR, every service on a free port
  * (unless `env` names one), without the explorer and the web client (their build is not what these check),
- * LOG_LEVEL=warn, and neither NODE_ENV=test nor the tests' DATABASE_URL. Its output is collected, stdout and
+ * LOG_LEVEL=warn, and none of the tests' environment (NODE_ENV=test, DATABASE_URL, the suite's defaults that
+ * turn event consumers and periodic jobs off): as a user runs it. Its output is collected, stdout and
  * stderr as printed; when the test ends, a start still running is stopped and DATA_DIR removed.
  */
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
@@ -14,6 +15,7 @@ import { onTestFinished } from 'vitest';
 import { SUBGRAPH_NAMES } from '../../platform/config.js';
 import { freePort } from '../../platform/database/embedded-postgres.js';
 import { REPO_ROOT } from '../../platform/paths.js';
+import { SUITE_OPTIONS } from '../../vitest.config.js';
 
 /** The banner's last line: the start is up. */
 export const BANNER_END = 'Ctrl-C stops everything';
@@ -44,6 +46,7 @@ export async function spawnStart(env: Record<string, string> = {}, { detached = 
     ports[variable] = env[variable] ?? String(await freePort());
   }
   const { NODE_ENV: _test, DATABASE_URL: _database, ...inherited } = process.env;
+  for (const name of Object.keys(SUITE_OPTIONS.env)) delete inherited[name];
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: REPO_ROOT,
     env: { ...inherited, DATA_DIR: dataDir, GATEWAY_EXPLORER: 'false', GATEWAY_WEB_APP: 'false', LOG_LEVEL: 'warn', ...env, ...ports },
