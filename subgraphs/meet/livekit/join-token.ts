@@ -5,7 +5,7 @@
  * moderator promoted them (camera and microphone); see permissions.ts.
  */
 import { decodeJwt } from 'jose';
-import { AccessToken } from 'livekit-server-sdk';
+import { livekitSdk } from './sdk.js';
 import { roomGrant, type Standing } from './permissions.js';
 
 export interface JoinTokenRequest {
@@ -22,6 +22,7 @@ export interface JoinTokenRequest {
 
 /** The token and its exact expiry (read back from the token, so the two can never disagree). */
 export async function mintJoinToken(request: JoinTokenRequest): Promise<{ token: string; expiresAt: Date }> {
+  const { AccessToken } = livekitSdk();
   const token = new AccessToken(request.apiKey, request.apiSecret, {
     identity: request.identity,
     name: request.name,

@@ -10,21 +10,10 @@
  * That transport is private to RoomServiceClient; see twirpTransportOf for
  * why it is still the way, and what happens when an SDK no longer has it.
  */
-import {
-  EgressClient,
-  EncodedFileOutput,
-  EncodedFileType,
-  ParticipantInfo,
-  RoomServiceClient,
-  TwirpError,
-  type EgressInfo,
-  type ParticipantPermission,
-  type Room,
-  type S3Upload,
-  type TrackInfo,
-} from 'livekit-server-sdk';
+import type { EgressClient, EgressInfo, ParticipantInfo, ParticipantPermission, Room, RoomServiceClient, S3Upload, TrackInfo } from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { unavailable } from '../../../platform/errors.js';
+import { livekitSdk } from './sdk.js';
 
 export interface RoomOptions {
   name: string;
@@ -37,7 +26,7 @@ export interface RoomOptions {
 
 /** Refused or unanswered connections: no LiveKit server at the URL (as opposed to LiveKit answering with an error). */
 const unreachable = (error: unknown) =>
-  !(error instanceof TwirpError) &&
+  !(error instanceof livekitSdk().TwirpError) &&
   /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|timed? ?out|abort/i.test(`${(error as Error).message} ${String((error as { cause?: unknown }).cause ?? '')}`);
 
 async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): Promise<T> {
@@ -55,7 +44,7 @@ async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): P
   }
 }
 
-const isNotFound = (error: unknown) => error instanceof TwirpError && (error.status === 404 || error.code === 'not_found');
+const isNotFound = (error: unknown) => error instanceof livekitSdk().TwirpError && (error.status === 404 || error.code === 'not_found');
 
 /** A participant as LiveKit listed it; `kind` is the name sent when the SDK has no number for it (see participants.ts). */
 export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
@@ -74,7 +63,8 @@ export interface TwirpTransport {
  * would give up the SDK's URL handling, timeout, LiveKit Cloud's region
  * failover and its TwirpErrors. An SDK without this transport fails meet's
  * start here, with the reason (livekit-transport.test.ts sees it first),
- * rather than every participant read failing as if LiveKit were down.
+ * (at its first call to LiveKit, when the clients are made), rather than every participant read failing as if
+ * LiveKit were down.
  */
 export function twirpTransportOf(client: RoomServiceClient): TwirpTransport {
   const rpc = (client as unknown as { rpc?: Partial<TwirpTransport> }).rpc;
@@ -88,37 +78,42 @@ export function twirpTransportOf(client: RoomServiceClient): TwirpTransport {
 }
 
 function toListedParticipant(json: unknown): ListedParticipant {
-  const info: ListedParticipant = ParticipantInfo.fromJson(json as never, { ignoreUnknownFields: true });
+  const info: ListedParticipant = livekitSdk().ParticipantInfo.fromJson(json as never, { ignoreUnknownFields: true });
   const sent = (json as { kind?: unknown } | null)?.kind;
   if (typeof sent === 'string' && info.kind === 0 && sent !== 'STANDARD') info.kind = sent;
   return info;
 }
 
 export class LiveKitApi {
-  private readonly rooms: RoomServiceClient;
-  private readonly roomsTransport: TwirpTransport;
-  private readonly egress: EgressClient;
-
+  private clients?: { rooms: RoomServiceClient; roomsTransport: TwirpTransport; egress: EgressClient };
   private readonly url: string;
+  private readonly credentials: { apiKey: string; apiSecret: string };
 
   constructor(config: PlatformConfig, settings: MeetConfig) {
     this.url = settings.livekitApiUrl;
-    const { apiKey, apiSecret } = config.livekit;
+    this.credentials = config.livekit;
+  }
+
+  /** The SDK's clients, made at the first call to LiveKit (the SDK loads then, see sdk.ts). */
+  private get livekit() {
+    if (this.clients) return this.clients;
+    const { RoomServiceClient, EgressClient } = livekitSdk();
+    const { apiKey, apiSecret } = this.credentials;
     // Failover only applies to LiveKit Cloud; a short timeout keeps a dead server from holding requests.
-    this.rooms = new RoomServiceClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 5 });
-    this.roomsTransport = twirpTransportOf(this.rooms);
-    this.egress = new EgressClient(settings.livekitApiUrl, apiKey, apiSecret, { requestTimeout: 10 });
+    const rooms = new RoomServiceClient(this.url, apiKey, apiSecret, { requestTimeout: 5 });
+    this.clients = { rooms, roomsTransport: twirpTransportOf(rooms), egress: new EgressClient(this.url, apiKey, apiSecret, { requestTimeout: 10 }) };
+    return this.clients;
   }
 
   /** Creates the room, or finds it there already (LiveKit answers an existing room with itself). */
   createRoom(options: RoomOptions): Promise<Room> {
-    return liveKit(`create room ${options.name}`, () => this.rooms.createRoom(options), this.url);
+    return liveKit(`create room ${options.name}`, () => this.livekit.rooms.createRoom(options), this.url);
   }
 
   /** Deletes the room; true when it existed. */
   async deleteRoom(name: string): Promise<boolean> {
     try {
-      await this.rooms.deleteRoom(name);
+      await this.livekit.rooms.deleteRoom(name);
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -127,11 +122,11 @@ export class LiveKitApi {
   }
 
   listRooms(names?: string[]): Promise<Room[]> {
-    return liveKit('list rooms', () => this.rooms.listRooms(names));
+    return liveKit('list rooms', () => this.livekit.rooms.listRooms(names));
   }
 
   private async roomService(method: string, room: string, body: Record<string, unknown>): Promise<unknown> {
-    return this.roomsTransport.request('RoomService', method, { room, ...body }, await this.rooms.authHeader({ roomAdmin: true, room }));
+    return this.livekit.roomsTransport.request('RoomService', method, { room, ...body }, await this.livekit.rooms.authHeader({ roomAdmin: true, room }));
   }
 
   /** Participants of a room; null when the room does not exist. */
@@ -158,7 +153,7 @@ export class LiveKitApi {
   /** Replaces the participant's permission (LiveKit unpublishes tracks it no longer allows); null when not in the room. */
   async setPermission(room: string, identity: string, permission: Partial<ParticipantPermission>): Promise<ParticipantInfo | null> {
     try {
-      return await this.rooms.updateParticipant(room, identity, { permission });
+      return await this.livekit.rooms.updateParticipant(room, identity, { permission });
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable(`LiveKit could not change the permissions of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
@@ -168,7 +163,7 @@ export class LiveKitApi {
   /** Mutes a published track; null when the participant or the track is not there. */
   async muteTrack(room: string, identity: string, trackSid: string): Promise<TrackInfo | null> {
     try {
-      return (await this.rooms.mutePublishedTrack(room, identity, trackSid, true)) ?? null;
+      return (await this.livekit.rooms.mutePublishedTrack(room, identity, trackSid, true)) ?? null;
     } catch (error) {
       if (isNotFound(error)) return null;
       throw unavailable(`LiveKit could not mute track ${trackSid} of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
@@ -178,7 +173,7 @@ export class LiveKitApi {
   /** Disconnects a participant; false when they were not in the room. */
   async removeParticipant(room: string, identity: string): Promise<boolean> {
     try {
-      await this.rooms.removeParticipant(room, identity);
+      await this.livekit.rooms.removeParticipant(room, identity);
       return true;
     } catch (error) {
       if (isNotFound(error)) return false;
@@ -188,15 +183,16 @@ export class LiveKitApi {
 
   /** A room composite recording into one MP4 file at `filepath`: a key in `s3`'s bucket, or else under egress's local directory. */
   startRoomRecording(roomName: string, filepath: string, s3?: S3Upload): Promise<EgressInfo> {
+    const { EncodedFileOutput, EncodedFileType } = livekitSdk();
     const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, ...(s3 && { output: { case: 's3' as const, value: s3 } }) });
-    return liveKit(`start recording room ${roomName}`, () => this.egress.startRoomCompositeEgress(roomName, { file }));
+    return liveKit(`start recording room ${roomName}`, () => this.livekit.egress.startRoomCompositeEgress(roomName, { file }));
   }
 
   stopEgress(egressId: string): Promise<EgressInfo> {
-    return liveKit(`stop recording ${egressId}`, () => this.egress.stopEgress(egressId));
+    return liveKit(`stop recording ${egressId}`, () => this.livekit.egress.stopEgress(egressId));
   }
 
   listEgress(roomName: string): Promise<EgressInfo[]> {
-    return liveKit(`list recordings of ${roomName}`, () => this.egress.listEgress({ roomName }));
+    return liveKit(`list recordings of ${roomName}`, () => this.livekit.egress.listEgress({ roomName }));
   }
 }

@@ -6,13 +6,15 @@
  * - speakers (students a moderator promoted): camera and microphone;
  * - listeners (students): watch, listen and chat (data), publish nothing.
  */
-import { ParticipantPermission, TrackSource, type VideoGrant } from 'livekit-server-sdk';
+import type { ParticipantPermission, TrackSource, VideoGrant } from 'livekit-server-sdk';
 import type { TrackSourceName } from '../models.js';
+import { livekitSdk } from './sdk.js';
 
 export type Standing = 'moderator' | 'speaker' | 'listener';
 
-const SPEAKER_SOURCES = [TrackSource.CAMERA, TrackSource.MICROPHONE];
-const MODERATOR_SOURCES = [...SPEAKER_SOURCES, TrackSource.SCREEN_SHARE, TrackSource.SCREEN_SHARE_AUDIO];
+/** What a speaker, and what a moderator, may publish (made at first use: the SDK loads then, see sdk.ts). */
+const speakerSources = () => [livekitSdk().TrackSource.CAMERA, livekitSdk().TrackSource.MICROPHONE];
+const moderatorSources = () => [...speakerSources(), livekitSdk().TrackSource.SCREEN_SHARE, livekitSdk().TrackSource.SCREEN_SHARE_AUDIO];
 
 export function roomGrant(roomName: string, standing: Standing): VideoGrant {
   return {
@@ -21,27 +23,32 @@ export function roomGrant(roomName: string, standing: Standing): VideoGrant {
     canSubscribe: true,
     canPublishData: true,
     canPublish: standing !== 'listener',
-    ...(standing === 'speaker' && { canPublishSources: SPEAKER_SOURCES }),
-    ...(standing === 'moderator' && { canPublishSources: MODERATOR_SOURCES, roomAdmin: true }),
+    ...(standing === 'speaker' && { canPublishSources: speakerSources() }),
+    ...(standing === 'moderator' && { canPublishSources: moderatorSources(), roomAdmin: true }),
   };
 }
 
 /** The permission a promoted (speaker) or demoted (listener) student gets in the room, replacing the one they have. */
 export function studentPermission(standing: Exclude<Standing, 'moderator'>): ParticipantPermission {
+  const { ParticipantPermission } = livekitSdk();
   return new ParticipantPermission({
     canSubscribe: true,
     canPublishData: true,
     canPublish: standing === 'speaker',
-    canPublishSources: standing === 'speaker' ? SPEAKER_SOURCES : [],
+    canPublishSources: standing === 'speaker' ? speakerSources() : [],
   });
 }
 
-const SOURCE_NAMES: Record<number, TrackSourceName> = {
-  [TrackSource.CAMERA]: 'CAMERA',
-  [TrackSource.MICROPHONE]: 'MICROPHONE',
-  [TrackSource.SCREEN_SHARE]: 'SCREEN_SHARE',
-  [TrackSource.SCREEN_SHARE_AUDIO]: 'SCREEN_SHARE_AUDIO',
-};
+let sourceNames: Record<number, TrackSourceName> | undefined;
 
 /** LiveKit's TrackSource (an enum number once parsed by livekit-server-sdk) as meet's enum. */
-export const sourceName = (source: TrackSource | number | undefined): TrackSourceName => SOURCE_NAMES[source ?? 0] ?? 'UNKNOWN';
+export function sourceName(source: TrackSource | number | undefined): TrackSourceName {
+  const { TrackSource } = livekitSdk();
+  sourceNames ??= {
+    [TrackSource.CAMERA]: 'CAMERA',
+    [TrackSource.MICROPHONE]: 'MICROPHONE',
+    [TrackSource.SCREEN_SHARE]: 'SCREEN_SHARE',
+    [TrackSource.SCREEN_SHARE_AUDIO]: 'SCREEN_SHARE_AUDIO',
+  };
+  return sourceNames[source ?? 0] ?? 'UNKNOWN';
+}

@@ -4,9 +4,10 @@
  * playing, and deletion.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { S3Upload } from 'livekit-server-sdk';
+import type { S3Upload } from 'livekit-server-sdk';
 import type { S3Settings } from '../../../platform/config/s3-settings.js';
 import { requireWhenUsed } from '../../../platform/lazy-require.js';
+import { livekitSdk } from '../livekit/sdk.js';
 import { createS3Client, s3Sdk } from '../../../platform/storage/s3-client.js';
 
 export class RecordingBucket {
@@ -22,6 +23,7 @@ export class RecordingBucket {
   /** Where and how egress uploads (it needs its own credentials: it is another process, often another host). */
   egressUpload(): S3Upload {
     const { bucket, endpoint, region, accessKeyId, secretAccessKey, forcePathStyle } = this.settings;
+    const { S3Upload } = livekitSdk();
     return new S3Upload({ bucket, endpoint: endpoint ?? '', region, accessKey: accessKeyId ?? '', secret: secretAccessKey ?? '', forcePathStyle });
   }
 

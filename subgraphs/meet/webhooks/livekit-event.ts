@@ -1,5 +1,6 @@
 /** The parts of LiveKit's WebhookEvent meet acts on, in plain types (times as Dates, sizes as numbers). */
-import { EgressStatus, type EgressInfo, type WebhookEvent } from 'livekit-server-sdk';
+import type { EgressInfo, WebhookEvent } from 'livekit-server-sdk';
+import { livekitSdk } from '../livekit/sdk.js';
 import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 
 export interface LiveKitEgressFile {
@@ -69,7 +70,7 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
   return {
     egressId: text(egress.egressId, 'egressInfo.egressId'),
     roomName: text(egress.roomName, 'egressInfo.roomName'),
-    status: EgressStatus[egress.status] ?? 'EGRESS_STARTING',
+    status: livekitSdk().EgressStatus[egress.status] ?? 'EGRESS_STARTING',
     startedAt: fromNanos(egress.startedAt, 'egressInfo.startedAt'),
     endedAt: fromNanos(egress.endedAt, 'egressInfo.endedAt'),
     error: text(egress.error, 'egressInfo.error'),

@@ -10,7 +10,7 @@
  * judged, by its token's nbf (LiveKit's signing time) or iat; with neither, 400.
  */
 import { createHash } from 'node:crypto';
-import { TokenVerifier, WebhookReceiver, type WebhookEvent } from 'livekit-server-sdk';
+import type { TokenVerifier, WebhookEvent, WebhookReceiver } from 'livekit-server-sdk';
 import type { MeetConfig, PlatformConfig } from '../../../platform/config.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import { sendJson } from '../../../platform/http/respond.js';
@@ -18,19 +18,26 @@ import type { Logger } from '../../../platform/logger.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import { toMeetEvent, type MeetWebhookEvent } from './livekit-event.js';
 import type { LiveKitWebhookHandler } from './webhook-handler.js';
+import { livekitSdk } from '../livekit/sdk.js';
 
 export const LIVEKIT_WEBHOOK_PATH = '/webhooks/livekit';
 
 export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig, handler: LiveKitWebhookHandler, log: Logger): HttpRoute {
-  const verifier = new TokenVerifier(config.livekit.apiKey, config.livekit.apiSecret);
-  // Parsing only: the signature is verified by `verify` below, on the exact bytes received.
-  const parser = new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret);
+  // Made at the first webhook (the SDK loads then, see ../livekit/sdk.ts). The parser only parses: the signature
+  // is verified by `verify` below, on the exact bytes received.
+  let sdk: { verifier: TokenVerifier; parser: WebhookReceiver } | undefined;
+  const livekit = () => {
+    if (sdk) return sdk;
+    const { TokenVerifier, WebhookReceiver } = livekitSdk();
+    sdk = { verifier: new TokenVerifier(config.livekit.apiKey, config.livekit.apiSecret), parser: new WebhookReceiver(config.livekit.apiKey, config.livekit.apiSecret) };
+    return sdk;
+  };
 
   /** When signed by our LiveKit over exactly these bytes, the signing time (nbf, else iat; null if neither), else why not. */
   async function verify(raw: Buffer, token: string | undefined): Promise<{ signedAt: Date | null } | { refusal: string }> {
     if (!token) return { refusal: 'authorization header is empty' };
     try {
-      const claims = await verifier.verify(token);
+      const claims = await livekit().verifier.verify(token);
       const sha256 = createHash('sha256').update(raw).digest('base64');
       if (claims.sha256 !== sha256) return { refusal: 'sha256 checksum of body does not match' };
       const seconds = claims.nbf ?? claims.iat;
@@ -61,7 +68,7 @@ export function livekitWebhookRoute(config: PlatformConfig, settings: MeetConfig
       let event: MeetWebhookEvent;
       try {
         const body = raw.toString('utf8');
-        const received: WebhookEvent = await parser.receive(body, undefined, true);
+        const received: WebhookEvent = await livekit().parser.receive(body, undefined, true);
         event = toMeetEvent(received, signed.signedAt, (JSON.parse(body) as { participant?: { kind?: unknown } } | null)?.participant?.kind);
       } catch (error) {
         log.warn({ err: error }, 'signed LiveKit webhook is not a WebhookEvent');
