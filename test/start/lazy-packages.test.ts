@@ -1,7 +1,7 @@
 /**
- * The packages only some deployments use (S3, WebDAV, SMTP, trace export, content sniffing) load where they
- * are used, not with the subgraphs' and the gateway's code: on the embedded defaults they cost every start
- * about 0.8 s of CPU for nothing. Checked in a process of its own, which lists the packages it resolved.
+ * The packages only some deployments use (S3, WebDAV, SMTP, trace export, content sniffing, LiveKit, CalDAV)
+ * load where they are used, not with the subgraphs' and the gateway's code: on the embedded
+ * defaults they cost every start CPU for nothing. Checked in a process of its own, which lists the packages it resolved.
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ const LAZY = [
   '@opentelemetry/sdk-trace-node',
   '@opentelemetry/exporter-trace-otlp-http',
   'file-type',
+  'livekit-server-sdk',
+  'tsdav',
 ];
 
 // Prints each package the first time a module is resolved in it.

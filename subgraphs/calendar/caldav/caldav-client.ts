@@ -4,9 +4,8 @@
  * stored ETag to change or delete), RFC 6578 sync-collection and, for servers
  * without it, an ETag listing. Credentials go in the Authorization header only.
  */
-import { calendarMultiGet, calendarQuery, createObject, DAVClient, deleteObject, getBasicAuthHeaders, propfind, syncCollection, updateObject } from 'tsdav';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
-import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar, holdsEvents } from './calendar-choice.js';
+import { BHEEM_CALENDAR_NAME, calendarNamedBy, chooseCalendar, holdsEvents, tsdav } from './calendar-choice.js';
 
 export interface CalDAVCredentials {
   username: string;
@@ -44,6 +43,16 @@ const dataOf = (props: Record<string, unknown>) => String((props.calendarData as
 /** The UID of an object's first component, unfolded (RFC 5545 3.1), without parsing the rest. */
 const uidIn = (ics: string) => /^UID:(.*)$/m.exec(ics.replace(/\r?\n[ \t]/g, ''))?.[1]?.trim() ?? null;
 
+/**
+ * The Authorization header tsdav's getBasicAuthHeaders makes (user:password in Latin-1, which it requires, in
+ * base64), made here so that a client can be made without loading tsdav.
+ */
+export function basicAuthHeaders({ username, password }: CalDAVCredentials): Record<string, string> {
+  const pair = `${username}:${password}`;
+  if (/[^\u0000-\u00ff]/.test(pair)) throw new Error('Basic authentication credentials must be Latin-1: a user name or password has a character beyond it');
+  return { authorization: `Basic ${Buffer.from(pair, 'latin1').toString('base64')}` };
+}
+
 export class CalDAVClient {
   private readonly headers: Record<string, string>;
   /** Every request goes through the outbound policy: the URLs are the user's, or the server's answers. */
@@ -54,16 +63,17 @@ export class CalDAVClient {
     credentials: CalDAVCredentials,
     egress: EgressPolicy,
   ) {
-    this.headers = getBasicAuthHeaders(credentials);
+    this.headers = basicAuthHeaders(credentials);
     this.fetch = egress.fetch;
   }
 
   /** The calendar to sync with, chosen by the rule in calendar-choice.ts (made when the user has none that holds events). */
   static async discover(serverUrl: string, credentials: CalDAVCredentials, egress: EgressPolicy): Promise<string> {
-    const named = await calendarNamedBy(serverUrl, getBasicAuthHeaders(credentials), egress.fetch);
+    const named = await calendarNamedBy(serverUrl, basicAuthHeaders(credentials), egress.fetch);
     if (named.kind === 'events') return named.url;
     if (named.kind === 'no-events')
       throw new UnusableCalendarError(`${named.url} is a calendar that cannot hold events (VEVENT): give the address of an event calendar, or of the server`);
+    const { DAVClient } = await tsdav();
     const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
     try {
       await client.login();
@@ -85,6 +95,7 @@ export class CalDAVClient {
     credentials: CalDAVCredentials,
     egress: EgressPolicy,
   ): Promise<{ url: string; displayName: string | null; holdsEvents: boolean }[]> {
+    const { DAVClient } = await tsdav();
     const client = new DAVClient({ serverUrl, credentials, authMethod: 'Basic', defaultAccountType: 'caldav', fetch: egress.fetch });
     try {
       await client.login();
@@ -106,6 +117,7 @@ export class CalDAVClient {
   }
 
   async create(href: string, ics: string): Promise<WriteResult> {
+    const { createObject } = await tsdav();
     const response = await createObject({
       fetch: this.fetch,
       url: href,
@@ -117,6 +129,7 @@ export class CalDAVClient {
   }
 
   async update(href: string, ics: string, etag: string): Promise<WriteResult> {
+    const { updateObject } = await tsdav();
     const response = await updateObject({
       fetch: this.fetch,
       url: href,
@@ -129,6 +142,7 @@ export class CalDAVClient {
   }
 
   async delete(href: string, etag: string | null): Promise<WriteResult> {
+    const { deleteObject } = await tsdav();
     const response = await deleteObject({ fetch: this.fetch, url: href, etag: etag ? quoted(etag) : undefined, headers: this.headers });
     await response.arrayBuffer();
     if (response.ok || response.status === 404) return { ok: true, etag: null };
@@ -149,6 +163,7 @@ export class CalDAVClient {
    * an app may store it under a name of its own, and a collection holds one object per UID (no-uid-conflict).
    */
   async hrefOfUid(uid: string): Promise<string | null> {
+    const { calendarQuery } = await tsdav();
     const responses = await calendarQuery({
       fetch: this.fetch,
       url: this.calendarUrl,
@@ -170,6 +185,7 @@ export class CalDAVClient {
   /** Data and ETags of some objects, in one calendar-multiget REPORT. */
   async fetchMany(hrefs: readonly string[]): Promise<RemoteItem[]> {
     if (hrefs.length === 0) return [];
+    const { calendarMultiGet } = await tsdav();
     const responses = await calendarMultiGet({
       fetch: this.fetch,
       url: this.calendarUrl,
@@ -192,6 +208,7 @@ export class CalDAVClient {
    */
   async changesSince(token: string | null, options: { withData?: boolean } = {}): Promise<{ token: string | null; changed: RemoteItem[]; removed: string[] }> {
     const props = options.withData ? { 'd:getetag': {}, 'c:calendar-data': {} } : { 'd:getetag': {} };
+    const { syncCollection } = await tsdav();
     const responses = await syncCollection({ fetch: this.fetch, url: this.calendarUrl, props, syncLevel: 1, syncToken: token ?? '', headers: { ...this.headers, depth: '1' } });
     const first = responses[0];
     // A refusal of the whole request has no multistatus; a 404 inside one is a removed member.
@@ -216,6 +233,7 @@ export class CalDAVClient {
 
   /** Every member with its ETag (PROPFIND Depth 1): the fallback when sync-collection is unsupported. */
   async listAll(): Promise<RemoteItem[]> {
+    const { propfind } = await tsdav();
     const responses = await propfind({ fetch: this.fetch, url: this.calendarUrl, props: { 'd:getetag': {} }, depth: '1', headers: this.headers });
     return responses
       .filter((response) => response.href && new URL(response.href, this.calendarUrl).toString() !== this.calendarUrl && response.props?.getetag)

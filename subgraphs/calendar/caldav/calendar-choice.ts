@@ -10,7 +10,13 @@
  *    listing order, which need not be stable);
  * 3. with none, a new calendar "Bheem" is made in the home.
  */
-import { propfind } from 'tsdav';
+
+/**
+ * tsdav, loaded at the first request to a CalDAV server, not with the calendar subgraph: a deployment whose
+ * users connect no CalDAV account never needs it (platform/lazy-require.ts). Every use is asynchronous, so this
+ * is the copy an `import` loads.
+ */
+export const tsdav = () => import('tsdav');
 
 export interface CalendarCandidate {
   url: string;
@@ -34,6 +40,7 @@ export type NamedCalendar = { kind: 'events'; url: string } | { kind: 'no-events
 export async function calendarNamedBy(url: string, headers: Record<string, string>, fetch: typeof globalThis.fetch): Promise<NamedCalendar> {
   let responses;
   try {
+    const { propfind } = await tsdav();
     responses = await propfind({ fetch, url, props: { 'd:resourcetype': {}, 'c:supported-calendar-component-set': {} }, depth: '0', headers });
   } catch {
     return { kind: 'none' }; // not a WebDAV resource we may read: discovery reports why
