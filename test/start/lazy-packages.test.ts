@@ -1,7 +1,8 @@
 /**
- * The packages only some deployments use (S3, WebDAV, SMTP, trace export, content sniffing, LiveKit, CalDAV)
- * load where they are used, not with the subgraphs' and the gateway's code: on the embedded
- * defaults they cost every start CPU for nothing. Checked in a process of its own, which lists the packages it resolved.
+ * The packages only some deployments use (S3, WebDAV, SMTP, trace export, content sniffing, LiveKit, resumable
+ * uploads, CalDAV) load where they are used, not with the subgraphs' and the gateway's code: on the embedded
+ * defaults they cost every start CPU for nothing. Checked in a process of its own, which lists the packages it
+ * resolved.
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,8 @@ const LAZY = [
   '@opentelemetry/exporter-trace-otlp-http',
   'file-type',
   'livekit-server-sdk',
+  '@tus/server',
+  '@tus/file-store',
   'tsdav',
 ];
 

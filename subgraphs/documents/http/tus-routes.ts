@@ -11,8 +11,7 @@
  * forward its requests there (DOCUMENTS_INTERNAL_URL).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ERRORS, EVENTS, type Locker, Server } from '@tus/server';
-import type { FileStore } from '@tus/file-store';
+import type { Locker, Server } from '@tus/server';
 import { sendJson } from '../../../platform/http/respond.js';
 import { endAfterBodyIfAnsweredEarly, endAfterUnreadBody } from '../../../platform/http/unread-body.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -23,6 +22,7 @@ import { StorageUnavailableError } from '../storage/storage-backend.js';
 import { FORWARDED_HEADER, forwardToReplica } from './replica-forward.js';
 import { TUS_PATH, tusUploadIdOf } from './tus-path.js';
 import type { TusTokens } from './tus-tokens.js';
+import type { TusStaging } from '../storage/tus-staging.js';
 
 export const TOKEN_HEADER = 'Upload-Token';
 const DOCUMENT_HEADERS = ['Document-Id', 'Document-Version', 'Document-Sha256'];
@@ -30,7 +30,7 @@ const DOCUMENT_HEADERS = ['Document-Id', 'Document-Version', 'Document-Sha256'];
 export interface TusRouteDeps {
   tokens: TusTokens;
   sessions: UploadSessionRepository;
-  staging: FileStore;
+  staging: TusStaging;
   finisher: ResumableUploadFinisher;
   /** The public origin (and path, if any) Location headers are relative to. */
   publicUrl: string;
@@ -49,7 +49,9 @@ function refuse(request: IncomingMessage, response: ServerResponse, status: numb
 
 const tokenOf = (headers: { get(name: string): string | null }) => headers.get(TOKEN_HEADER) ?? undefined;
 
-export function createTusServer(deps: TusRouteDeps): Server {
+/** The tus server on `deps.staging` (@tus/server loads then: see tusRoutes). */
+export async function createTusServer(deps: TusRouteDeps): Promise<Server> {
+  const { ERRORS, EVENTS, Server } = await import('@tus/server');
   const { tokens, finisher, log } = deps;
   const publicPath = new URL(deps.publicUrl).pathname.replace(/\/$/, '');
   const viewerOf = async (headers: { get(name: string): string | null }) => {
@@ -59,7 +61,7 @@ export function createTusServer(deps: TusRouteDeps): Server {
   };
   const tus = new Server({
     path: TUS_PATH,
-    datastore: deps.staging,
+    datastore: await deps.staging.fileStore(),
     ...(deps.locker && { locker: deps.locker }),
     // Relative to the public origin: right through the gateway, and on the service itself.
     generateUrl: (_request, { id }) => `${publicPath}${TUS_PATH}/${id}`,
@@ -104,14 +106,16 @@ export function createTusServer(deps: TusRouteDeps): Server {
 
 export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
   const { tokens, sessions } = deps;
-  const tus = createTusServer(deps);
+  // Made at the first tus request, not with the documents subgraph: a start that sees none does not load @tus/server.
+  let server: Promise<Server> | undefined;
+  const tus = () => (server ??= createTusServer(deps));
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const pathname = (request.url ?? '/').split('?')[0]!;
     const id = tusUploadIdOf(pathname);
     if (id === null) return refuse(request, response, 404, 'No such upload');
     // Discovery (and browsers' preflight) needs no token.
-    if (request.method === 'OPTIONS') return tus.handle(request, response);
+    if (request.method === 'OPTIONS') return (await tus()).handle(request, response);
     const header = request.headers[TOKEN_HEADER.toLowerCase()];
     const check = await tokens.verify(typeof header === 'string' ? header : undefined);
     if (!check.ok) return refuse(request, response, 401, check.reason);
@@ -133,7 +137,7 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     if (session.status === 'pending') return refuse(request, response, 404, 'This upload has not been created yet: POST to the endpoint first');
     // tus answers some PATCHes (a wrong offset, bytes no longer staged) without reading them: the answer must not be lost to a reset.
     endAfterBodyIfAnsweredEarly(request, response);
-    await tus.handle(request, response);
+    await (await tus()).handle(request, response);
   };
 
   const isStaged = (uploadId: string) =>
@@ -170,7 +174,7 @@ export function tusRoutes(deps: TusRouteDeps): HttpRoute[] {
     }
     // Recorded before the answer: the next request may reach another replica at once.
     if (deps.internalUrl) await sessions.markStaged(uploadId, deps.internalUrl);
-    await tus.handle(request, response);
+    await (await tus()).handle(request, response);
     if (claimed && response.statusCode !== 201 && response.statusCode !== 204) await sessions.release(uploadId);
   };
 

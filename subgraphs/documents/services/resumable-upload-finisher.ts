@@ -16,7 +16,7 @@ import type { UploadService } from './upload-service.js';
 
 /** Where tus keeps an upload's bytes until the last one arrives (@tus/file-store). */
 export interface StagedUploads {
-  read(uploadId: string): Readable;
+  read(uploadId: string): Promise<Readable>;
   remove(uploadId: string): Promise<void>;
 }
 
@@ -77,7 +77,7 @@ export class ResumableUploadFinisher {
     };
     let stored;
     try {
-      stored = await backend.put(session.storage_key, staging.read(uploadId), { maxBytes: declared });
+      stored = await backend.put(session.storage_key, await staging.read(uploadId), { maxBytes: declared });
     } catch (error) {
       await backend.delete(session.storage_key).catch(() => {});
       throw error; // the staged bytes stay: a final PATCH with no body tries again

@@ -50,7 +50,7 @@ it('a request that gave up waiting for the upload’s lock is answered 423 with 
   // This test never sends a last byte: nothing is stored, so no upload service is asked for.
   const finisher = new ResumableUploadFinisher({ sessions, backends, staging, uploadsFor: () => expect.fail('no upload is finished here'), log });
   const locker = new MemoryLocker({ acquireLockTimeout: 200 });
-  const tus = createTusServer({ tokens: new TusTokens(config.documents.urlSigningSecret), sessions, staging, finisher, publicUrl: config.publicUrl, log, locker });
+  const tus = await createTusServer({ tokens: new TusTokens(config.documents.urlSigningSecret), sessions, staging, finisher, publicUrl: config.publicUrl, log, locker });
   const server = http.createServer((request, response) => void tus.handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}${new URL(upload.endpoint).pathname}/${upload.uploadId}`;
