@@ -30,6 +30,7 @@ export const UNIT_TESTS = [
   'test/bench-profile.test.ts',
   'test/deploy/kubernetes.test.ts',
   'test/schema.test.ts',
+  'test/subgraph-probe.test.ts',
   'test/start/compiled-cache.test.ts',
   'test/start/escaped-errors.test.ts',
 ];

@@ -5,8 +5,9 @@
  * and delivered to all, with fields of three subgraphs (meet streams the
  * event, academy and calendar complete it). Figures: delivery latency
  * p50/p99 (publish → client receipt, over several events), the CPU time
- * per event of the gateway, of the client processes, of this process (the
- * subgraphs) and of PostgreSQL, summed for the host (on a shared machine,
+ * per event of the gateway, of the client processes, of each subgraph's
+ * process, of this process (the publish, the receipts) and of PostgreSQL,
+ * summed for the host (on a shared machine,
  * latency is mostly who gets a core; CPU is the steadier figure),
  * and the gateway process's memory per subscriber (RSS and heap, after GC,
  * compared with before the subscribers came). Per delivery (one subscriber,
@@ -20,8 +21,12 @@
  *
  * The gateway runs as production runs it: compiled (bench/gateway/checkout-code.ts),
  * with gateway/node-flags.ts's flags (and --expose-gc, for the memory reading),
- * NODE_ENV=production, callers' tokens from a Passport double. The subgraphs
- * only complete the events and run in this process from the sources.
+ * NODE_ENV=production, callers' tokens from a Passport double. So do the
+ * subgraphs (since 2026-12-06, session 20; before, they ran in this process
+ * from the sources, with V8's default young generation): academy, meet and
+ * calendar each in its own process, compiled, with platform/subgraph/node-flags.ts's
+ * flags (bench/support/probed-subgraphs.ts), each answering the bench's
+ * questions (CPU, GC pauses, profiles) through bench/support/subgraph-probe.mjs.
  *
  *   node --import tsx bench/subscriptions.ts
  *   (BENCH_SUB_CLIENTS=10000 BENCH_SUB_PROCESSES=4 BENCH_SUB_EVENTS=5 BENCH_SUB_IDENTITIES=10)
@@ -35,12 +40,21 @@
  *   BENCH_SUB_GATEWAY=<checkout>: another checkout's gateway (/work/wt/base, say)
  *   under this bench, for A/B comparisons with the same instrument.
  *   BENCH_SUB_CPU_PROFILE=/tmp/gateway.cpuprofile: the gateway's CPU profile
- *   over the measured events only (open it in Chrome DevTools), and this
- *   process's (the subgraphs') beside it, <file>.subgraphs.cpuprofile.
+ *   over the measured events only (open it in Chrome DevTools), and each
+ *   subgraph's beside it, <file>.<subgraph>.cpuprofile.
+ *   BENCH_SUB_HEAP_PROFILE=/tmp/alloc: each subgraph's sampling heap profile
+ *   of the measured events, objects GC collected kept (what was allocated),
+ *   <file>.<subgraph>.heapprofile, and its bytes per event printed.
+ *   BENCH_SUB_CALLGRIND=<dir>: the subgraphs run under valgrind's callgrind,
+ *   counted over the measured events only: instructions per event, whatever
+ *   the machine's load (latencies then mean nothing; use few subscribers).
+ *   BENCH_SUB_SUBGRAPHS=<checkout>: another checkout's subgraphs (A/B).
+ *   BENCH_SUB_WARMUP=5: events after the first fully delivered one, before
+ *   the measured ones (the subgraphs' code JIT-compiled, as when serving).
  *   BENCH_SUB_GATEWAY_FLAGS="--trace-gc --perf-basic-prof": more node flags
  *   for the gateway (--perf-basic-prof names JIT code for `perf record -p`).
- *   BENCH_SUB_SETTLE=0: no full GC of the gateway (nor of this process, the
- *   subgraphs') before the measured events.
+ *   BENCH_SUB_SETTLE=0: no full GC of the gateway (nor of the subgraphs'
+ *   processes and this one) before the measured events.
  *   BENCH_SUB_CLIENT_POLICY=normal|batch: how the client processes are
  *   scheduled (support/client-policy.ts), printed with the figures. Default
  *   normal: a client woken by a frame may preempt the gateway mid-fan-out.
@@ -56,11 +70,9 @@
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import inspector from 'node:inspector/promises';
+import { mkdirSync } from 'node:fs';
 import type net from 'node:net';
 import os from 'node:os';
-import { constants as perfConstants, PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -82,10 +94,13 @@ import { throwawayDatabase } from './support/throwaway-database.js';
 import { DEMO_COMPANIES, DEMO_LIVE_CLASSES } from '../platform/demo/demo-ids.js';
 import { publishEvent } from '../platform/events/publish-event.js';
 import { createLogger } from '../platform/logger.js';
-import { startSubgraph, type RunningSubgraph } from '../platform/subgraph/start-subgraph.js';
 import { SUBGRAPH_MODULES } from '../subgraphs/registry.js';
+import { startProbedSubgraphs, type ProbeCpu, type ProbedSubgraphs } from './support/probed-subgraphs.js';
 
 const SELF = fileURLToPath(import.meta.url);
+/** The subgraphs a live class's status reaches: meet streams the event, academy and calendar complete it. */
+const SUBGRAPHS = ['academy', 'meet', 'calendar'] as const;
+const cpuMs = (cpu: ProbeCpu) => cpu.userMs + cpu.systemMs;
 const GATEWAY_PROCESS = path.join(path.dirname(SELF), 'support/subscriptions-gateway.mjs');
 const CLASS = DEMO_LIVE_CLASSES[0];
 const BHEEM = DEMO_COMPANIES.bheem.id;
@@ -112,15 +127,23 @@ export interface SubscriptionsBenchResult {
   /** Of which in the kernel (the writes to the sockets, and on loopback the receiving side's TCP work). */
   gatewaySystemMsPerEvent: number;
   clientsCpuMsPerEvent: number;
-  /** This process's CPU per event: the subgraphs (meet streams the event, academy and calendar complete it for each caller) and the publish. */
+  /** The subgraphs' processes' CPU per event (meet streams the event, academy and calendar complete it for each caller), summed. */
   subgraphsCpuMsPerEvent: number;
+  /** The same, each subgraph's. */
+  subgraphCpuMsPerEvent: Record<string, number>;
+  /** This process's CPU per event: the publish and the bench's bookkeeping (the clients' receipt times). */
+  benchCpuMsPerEvent: number;
+  /** What each subgraph process allocated per event (bytes, a sampling heap profile's estimate), with BENCH_SUB_HEAP_PROFILE only. */
+  subgraphAllocatedBytesPerEvent?: Record<string, number>;
+  /** Instructions each subgraph process ran per event, under callgrind (BENCH_SUB_CALLGRIND) only. */
+  subgraphInstructionsPerEvent?: Record<string, number>;
   /** PostgreSQL's backends serving the bench's database, per event (NaN when the server is not on this host). */
   postgresCpuMsPerEvent: number;
   /** The gateway's GC pauses during the measured events: how many, and their time per event (major GCs apart). */
   gatewayGcPauses: number;
   gatewayGcMsPerEvent: number;
   gatewayMajorGcMsPerEvent: number;
-  /** The same for this process (the subgraphs that complete the events). */
+  /** The same for the subgraphs' processes, summed. */
   subgraphsGcPauses: number;
   subgraphsGcMsPerEvent: number;
   subgraphsMajorGcMsPerEvent: number;
@@ -238,15 +261,19 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
   const log = createLogger('bench', 'warn');
   const deps = { config, databaseUrl: database.url, log };
   const children: ChildProcess[] = [];
-  const subgraphs: RunningSubgraph[] = [];
+  let probed: ProbedSubgraphs | undefined;
   try {
-    const modules = await Promise.all((['academy', 'meet', 'calendar'] as const).map(async (name) => (await SUBGRAPH_MODULES[name]!())!));
+    const modules = await Promise.all(SUBGRAPHS.map(async (name) => (await SUBGRAPH_MODULES[name]!())!));
     await prepareDatabase(deps, modules, { seed: true });
-    for (const module of modules) {
-      const running = await startSubgraph(module, deps);
-      config.subgraphUrls[module.name] = running.url;
-      subgraphs.push(running);
-    }
+    // Each subgraph in its own process, as production runs them (their checkout: this one, or BENCH_SUB_SUBGRAPHS's).
+    const subgraphCode = await checkoutCode(process.env.BENCH_SUB_SUBGRAPHS ?? REPO_ROOT, code.form, print);
+    const callgrindDir = process.env.BENCH_SUB_CALLGRIND;
+    if (callgrindDir) mkdirSync(callgrindDir, { recursive: true });
+    probed = await startProbedSubgraphs(subgraphCode, SUBGRAPHS, { ...shared, ...production.env }, { callgrindDir });
+    for (const subgraph of probed.subgraphs) config.subgraphUrls[subgraph.name] = subgraph.url;
+    const subgraphsDescription =
+      `${subgraphCode.description}; each in its own process, node ${[...subgraphCode.subgraphEntry('<name>')].filter((arg) => arg.startsWith('--')).join(' ') || '(no flags)'}, NODE_ENV=production` +
+      (callgrindDir ? `, under callgrind (${callgrindDir})` : '');
 
     // The gateway alone in its process, so that its memory is its own.
     const gateway = fork(GATEWAY_PROCESS, [], {
@@ -269,6 +296,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     );
     print(`subscriptions: ${subscribers} subscribers (${identities} callers) from ${processes} client processes (${client} client); ${os.cpus().length} CPUs`);
     print(`  gateway: ${code.description}, node ${code.gatewayNodeFlags.join(' ')}`);
+    print(`  subgraphs (${SUBGRAPHS.join(', ')}): ${subgraphsDescription}`);
     print(
       `  clients: ${client === 'light' ? 'light (bench/support/light-subscriber.ts: frames by hand, each read into one buffer per process)' : 'ws (the ws package)'}; ` +
         `every next frame counted, its receipt time taken when read; they share this host's ${os.cpus().length} cores with the gateway, so their CPU (below) is in the latency`,
@@ -314,10 +342,18 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       const waiting = clients.map(delivered);
       await raise();
       raised++;
-      const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
+      const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), callgrindDir ? 600_000 : 5_000))]);
       if (outcome) break;
       print('  warm-up event did not reach everyone yet; again');
       for (const child of clients) child.removeAllListeners('message');
+    }
+    // A few more, so that the subgraphs' processes (which see one upstream execution per caller and event) run
+    // JIT-compiled code during the measured events, as a subgraph serving traffic does (BENCH_SUB_WARMUP, default 5).
+    for (let more = env('BENCH_SUB_WARMUP', 5); more > 0; more--) {
+      const waiting = clients.map(delivered);
+      await raise();
+      raised++;
+      await Promise.all(waiting);
     }
     // Every warm-up event fully received (a late one would otherwise count in the first measured event).
     const drained = await Promise.all(clients.map((child) => request<FromClients & { type: 'drained' }>(child, { type: 'drain', events: raised } satisfies ToClients, 'drained')));
@@ -326,51 +362,51 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     // generation past its limit; a gateway whose clients came over minutes has paid it before an event.
     // Paid here (a full GC) unless BENCH_SUB_SETTLE=0, so that the events carry only their own GC.
     const settled = process.env.BENCH_SUB_SETTLE !== '0';
-    // This process too: the subgraphs that complete the events run here, with the set-up's (seeding, 10,000
-    // subscriptions' messages) garbage; a major GC of it during an event held up that event's completions.
+    // The subgraphs too (the set-up's seeding and 10,000 subscriptions' messages), and this process.
     if (settled) {
       await request(gateway, { type: 'settle' } satisfies ToGateway, 'settled');
+      await Promise.all(probed.subgraphs.map((subgraph) => subgraph.settle()));
       fullGc();
     }
 
     const profiling = process.env.BENCH_SUB_CPU_PROFILE;
     // A mark for tools attached to the gateway from outside (perf record -p): the measured events start now.
     print(`  measuring ${events} events`);
-    // This process too (the subgraphs completing the events), beside the gateway's: <file>.subgraphs.cpuprofile.
-    const ownProfiler = profiling ? new inspector.Session() : undefined;
+    // The subgraphs' too, beside the gateway's: <file>.<subgraph>.cpuprofile.
+    const subgraphFile = (base: string, subgraph: string, extension: string) => `${base}.${subgraph}.${extension}`;
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'start' } satisfies ToGateway, 'profiled');
-      ownProfiler!.connect();
-      await ownProfiler!.post('Profiler.enable');
-      await ownProfiler!.post('Profiler.start');
+      for (const subgraph of probed.subgraphs) await subgraph.profile('start', subgraphFile(profiling, subgraph.name, 'cpuprofile'));
     }
+    // What the subgraphs allocate during the events: <file>.<subgraph>.heapprofile (collected objects kept).
+    const heapProfiling = process.env.BENCH_SUB_HEAP_PROFILE;
+    if (heapProfiling) for (const subgraph of probed.subgraphs) await subgraph.heap('start', subgraphFile(heapProfiling, subgraph.name, 'heapprofile'));
     const latencies: number[] = [];
     const raisedEvents: RaisedEvent[] = [];
     const gatewayCpuBefore = await gatewayCpu();
     const clientsCpuBefore = clientsCpu;
-    const ownGc: GcPauses = { count: 0, ms: 0, majorMs: 0 };
-    const ownGcObserver = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        ownGc.count++;
-        ownGc.ms += entry.duration;
-        if ((entry as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) ownGc.majorMs += entry.duration;
-      }
-    });
-    ownGcObserver.observe({ entryTypes: ['gc'] });
-    const subgraphsCpuBefore = ownCpuMs();
+    const subgraphsCpu = () => Promise.all(probed!.subgraphs.map((subgraph) => subgraph.cpu()));
+    const subgraphsCpuBefore = await subgraphsCpu();
+    const benchCpuBefore = ownCpuMs();
     const postgresCpuBefore = await backendCpu(db);
-    for (let round = 0; round < events; round++) {
-      const waiting = clients.map(delivered);
-      const raisedAt = Date.now();
-      await raise();
-      const answers = await Promise.all(waiting);
-      for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
-      raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
-      clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
-    }
-    const subgraphsCpuMs = ownCpuMs() - subgraphsCpuBefore;
-    ownGcObserver.disconnect();
+    const measure = async () => {
+      for (let round = 0; round < events; round++) {
+        const waiting = clients.map(delivered);
+        const raisedAt = Date.now();
+        await raise();
+        const answers = await Promise.all(waiting);
+        for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
+        raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
+        clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
+      }
+    };
+    const instructions = probed.countInstructions ? await probed.countInstructions(measure) : (await measure(), undefined);
+    const benchCpuMs = ownCpuMs() - benchCpuBefore;
+    const subgraphsCpuAfter = await subgraphsCpu();
     const postgresCpuMs = backendCpuSince(postgresCpuBefore, await backendCpu(db)) ?? Number.NaN;
+    const subgraphCpuMs = (index: number) => cpuMs(subgraphsCpuAfter[index]!) - cpuMs(subgraphsCpuBefore[index]!);
+    const subgraphsCpuMs = SUBGRAPHS.reduce((sum, _name, index) => sum + subgraphCpuMs(index), 0);
+    const subgraphsGc = (key: keyof GcPauses) => subgraphsCpuAfter.reduce((sum, after, index) => sum + after.gc[key] - subgraphsCpuBefore[index]!.gc[key], 0);
     const gatewayCpuAfter = await gatewayCpu();
     const gatewaySystemMs = gatewayCpuAfter.systemMs - gatewayCpuBefore.systemMs;
     const gatewayCpuMs = gatewayCpuAfter.userMs - gatewayCpuBefore.userMs + gatewaySystemMs;
@@ -381,10 +417,15 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const switchesDuring = (key: keyof ContextSwitches) => perDelivery(gatewayCpuAfter.contextSwitches[key], gatewayCpuBefore.contextSwitches[key]);
     if (profiling) {
       await request(gateway, { type: 'profile', action: 'stop' } satisfies ToGateway, 'profiled');
-      const { profile } = await ownProfiler!.post('Profiler.stop');
-      writeFileSync(`${profiling}.subgraphs.cpuprofile`, JSON.stringify(profile));
-      ownProfiler!.disconnect();
-      print(`  gateway CPU profile: ${profiling}; this process's (the subgraphs'): ${profiling}.subgraphs.cpuprofile`);
+      for (const subgraph of probed.subgraphs) await subgraph.profile('stop', subgraphFile(profiling, subgraph.name, 'cpuprofile'));
+      print(`  gateway CPU profile: ${profiling}; the subgraphs': ${profiling}.<subgraph>.cpuprofile`);
+    }
+    let allocated: Record<string, number> | undefined;
+    if (heapProfiling) {
+      allocated = {};
+      for (const subgraph of probed.subgraphs) {
+        allocated[subgraph.name] = Math.round((await subgraph.heap('stop', subgraphFile(heapProfiling, subgraph.name, 'heapprofile'))) / events);
+      }
     }
     const after = await request<FromGateway & { type: 'memory' }>(gateway, { type: 'memory' }, 'memory');
     latencies.sort((a, b) => a - b);
@@ -403,13 +444,17 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       gatewaySystemMsPerEvent: Math.round(gatewaySystemMs / events),
       clientsCpuMsPerEvent: Math.round((clientsCpu - clientsCpuBefore) / events),
       subgraphsCpuMsPerEvent: Math.round(subgraphsCpuMs / events),
+      subgraphCpuMsPerEvent: Object.fromEntries(SUBGRAPHS.map((name, index) => [name, round(subgraphCpuMs(index) / events)])),
+      benchCpuMsPerEvent: Math.round(benchCpuMs / events),
+      subgraphAllocatedBytesPerEvent: allocated,
+      subgraphInstructionsPerEvent: instructions && Object.fromEntries(Object.entries(instructions).map(([name, count]) => [name, Math.round(count / events)])),
       postgresCpuMsPerEvent: Math.round(postgresCpuMs / events),
       gatewayGcPauses: gcDuring('count'),
       gatewayGcMsPerEvent: round(gcDuring('ms') / events),
       gatewayMajorGcMsPerEvent: round(gcDuring('majorMs') / events),
-      subgraphsGcPauses: ownGc.count,
-      subgraphsGcMsPerEvent: round(ownGc.ms / events),
-      subgraphsMajorGcMsPerEvent: round(ownGc.majorMs / events),
+      subgraphsGcPauses: subgraphsGc('count'),
+      subgraphsGcMsPerEvent: round(subgraphsGc('ms') / events),
+      subgraphsMajorGcMsPerEvent: round(subgraphsGc('majorMs') / events),
       perDelivery: {
         writeSyscalls: syscallsDuring('writes'),
         readSyscalls: syscallsDuring('reads'),
@@ -426,9 +471,14 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     print(
       `  CPU per event (user + system): gateway ${result.gatewayCpuMsPerEvent} ms (system ${result.gatewaySystemMsPerEvent}), ${client} client processes ${result.clientsCpuMsPerEvent} ms (load average ${loadAverage()})`,
     );
-    const hostCpu = result.gatewayCpuMsPerEvent + result.clientsCpuMsPerEvent + result.subgraphsCpuMsPerEvent + (result.postgresCpuMsPerEvent || 0);
+    const hostCpu = result.gatewayCpuMsPerEvent + result.clientsCpuMsPerEvent + result.subgraphsCpuMsPerEvent + result.benchCpuMsPerEvent + (result.postgresCpuMsPerEvent || 0);
+    const perSubgraph = (values: Record<string, number>, unit: (value: number) => string) =>
+      Object.entries(values)
+        .map(([name, value]) => `${name} ${unit(value)}`)
+        .join(', ');
     print(
-      `  CPU per event on this host: gateway ${result.gatewayCpuMsPerEvent} + clients ${result.clientsCpuMsPerEvent} + subgraphs and the bench (this process) ${result.subgraphsCpuMsPerEvent} + ` +
+      `  CPU per event on this host: gateway ${result.gatewayCpuMsPerEvent} + clients ${result.clientsCpuMsPerEvent} + subgraphs ${result.subgraphsCpuMsPerEvent} ` +
+        `(${perSubgraph(result.subgraphCpuMsPerEvent, String)}) + the bench (this process: the publish, the receipts) ${result.benchCpuMsPerEvent} + ` +
         `PostgreSQL ${result.postgresCpuMsPerEvent} = ${hostCpu} ms, i.e. at least ${Math.round(hostCpu / os.cpus().length)} ms of wall on ${os.cpus().length} cores ` +
         `if none of it waited on another (the gateway's own part runs on one core)`,
     );
@@ -455,11 +505,19 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       );
     }
     print(
-      `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? "settled by a full GC before them (and the subgraphs' process's)" : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
+      `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? "settled by a full GC before them (and the subgraphs' processes')" : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
     );
     print(
-      `  subgraphs' process (this one) GC during the events: ${result.subgraphsGcPauses} pauses, ${result.subgraphsGcMsPerEvent} ms per event (major ${result.subgraphsMajorGcMsPerEvent})`,
+      `  subgraphs' processes' GC during the events (summed): ${result.subgraphsGcPauses} pauses, ${result.subgraphsGcMsPerEvent} ms per event (major ${result.subgraphsMajorGcMsPerEvent})`,
     );
+    if (result.subgraphAllocatedBytesPerEvent) {
+      print(
+        `  allocated per event (sampling heap profile, collected objects kept): ${perSubgraph(result.subgraphAllocatedBytesPerEvent, (bytes) => `${Math.round(bytes / 1024)} KiB`)}`,
+      );
+    }
+    if (result.subgraphInstructionsPerEvent) {
+      print(`  instructions per event (callgrind): ${perSubgraph(result.subgraphInstructionsPerEvent, (count) => `${(count / 1e6).toFixed(2)} M`)}`);
+    }
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(
       `  target: 10,000 subscribers, p99 < 250 ms, < 20 KiB each: ${subscribers >= 10_000 && result.p99Ms < 250 && result.rssPerSubscriberKiB < 20 ? 'met' : 'NOT met'} ` +
@@ -479,7 +537,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
             }),
       ),
     );
-    for (const running of subgraphs) await running.stop();
+    await probed?.stop();
     await closePools();
     await database.drop();
     await database.embedded?.stop();
