@@ -45,10 +45,8 @@
  *   BENCH_SUB_HEAP_PROFILE=/tmp/alloc: each subgraph's sampling heap profile
  *   of the measured events, objects GC collected kept (what was allocated),
  *   <file>.<subgraph>.heapprofile, and its bytes per event printed.
- *   BENCH_SUB_CALLGRIND=<dir>: the subgraphs run under valgrind's callgrind,
- *   counted over the measured events only: instructions per event, whatever
- *   the machine's load (latencies then mean nothing; use few subscribers).
  *   BENCH_SUB_SUBGRAPHS=<checkout>: another checkout's subgraphs (A/B).
+ *   BENCH_SUB_SUBGRAPH_FLAGS="--trace-gc": more node flags for each subgraph (before its own).
  *   BENCH_SUB_WARMUP=5: events after the first fully delivered one, before
  *   the measured ones (the subgraphs' code JIT-compiled, as when serving).
  *   BENCH_SUB_GATEWAY_FLAGS="--trace-gc --perf-basic-prof": more node flags
@@ -70,7 +68,6 @@
  * embedded one in a temporary directory.
  */
 import { execFileSync, fork, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -135,8 +132,7 @@ export interface SubscriptionsBenchResult {
   benchCpuMsPerEvent: number;
   /** What each subgraph process allocated per event (bytes, a sampling heap profile's estimate), with BENCH_SUB_HEAP_PROFILE only. */
   subgraphAllocatedBytesPerEvent?: Record<string, number>;
-  /** Instructions each subgraph process ran per event, under callgrind (BENCH_SUB_CALLGRIND) only. */
-  subgraphInstructionsPerEvent?: Record<string, number>;
+
   /** PostgreSQL's backends serving the bench's database, per event (NaN when the server is not on this host). */
   postgresCpuMsPerEvent: number;
   /** The gateway's GC pauses during the measured events: how many, and their time per event (major GCs apart). */
@@ -145,6 +141,8 @@ export interface SubscriptionsBenchResult {
   gatewayMajorGcMsPerEvent: number;
   /** The same for the subgraphs' processes, summed. */
   subgraphsGcPauses: number;
+  /** The same, each subgraph's. */
+  subgraphGcPauses: Record<string, number>;
   subgraphsGcMsPerEvent: number;
   subgraphsMajorGcMsPerEvent: number;
   /** Where an event's time went, ms after the publish (medians over the measured events). */
@@ -267,13 +265,9 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     await prepareDatabase(deps, modules, { seed: true });
     // Each subgraph in its own process, as production runs them (their checkout: this one, or BENCH_SUB_SUBGRAPHS's).
     const subgraphCode = await checkoutCode(process.env.BENCH_SUB_SUBGRAPHS ?? REPO_ROOT, code.form, print);
-    const callgrindDir = process.env.BENCH_SUB_CALLGRIND;
-    if (callgrindDir) mkdirSync(callgrindDir, { recursive: true });
-    probed = await startProbedSubgraphs(subgraphCode, SUBGRAPHS, { ...shared, ...production.env }, { callgrindDir });
+    probed = await startProbedSubgraphs(subgraphCode, SUBGRAPHS, { ...shared, ...production.env });
     for (const subgraph of probed.subgraphs) config.subgraphUrls[subgraph.name] = subgraph.url;
-    const subgraphsDescription =
-      `${subgraphCode.description}; each in its own process, node ${[...subgraphCode.subgraphEntry('<name>')].filter((arg) => arg.startsWith('--')).join(' ') || '(no flags)'}, NODE_ENV=production` +
-      (callgrindDir ? `, under callgrind (${callgrindDir})` : '');
+    const subgraphsDescription = `${subgraphCode.description}; each in its own process, node ${[...subgraphCode.subgraphEntry('<name>')].filter((arg) => arg.startsWith('--')).join(' ') || '(no flags)'}, NODE_ENV=production`;
 
     // The gateway alone in its process, so that its memory is its own.
     const gateway = fork(GATEWAY_PROCESS, [], {
@@ -342,7 +336,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       const waiting = clients.map(delivered);
       await raise();
       raised++;
-      const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), callgrindDir ? 600_000 : 5_000))]);
+      const outcome = await Promise.race([Promise.all(waiting), new Promise<false>((resolve) => setTimeout(() => resolve(false), 5_000))]);
       if (outcome) break;
       print('  warm-up event did not reach everyone yet; again');
       for (const child of clients) child.removeAllListeners('message');
@@ -389,18 +383,15 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
     const subgraphsCpuBefore = await subgraphsCpu();
     const benchCpuBefore = ownCpuMs();
     const postgresCpuBefore = await backendCpu(db);
-    const measure = async () => {
-      for (let round = 0; round < events; round++) {
-        const waiting = clients.map(delivered);
-        const raisedAt = Date.now();
-        await raise();
-        const answers = await Promise.all(waiting);
-        for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
-        raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
-        clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
-      }
-    };
-    const instructions = probed.countInstructions ? await probed.countInstructions(measure) : (await measure(), undefined);
+    for (let round = 0; round < events; round++) {
+      const waiting = clients.map(delivered);
+      const raisedAt = Date.now();
+      await raise();
+      const answers = await Promise.all(waiting);
+      for (const { times } of answers) for (const time of times) latencies.push(time - raisedAt);
+      raisedEvents.push({ raisedAt, receipts: answers.flatMap((answer) => [Math.min(...answer.times), Math.max(...answer.times)]) });
+      clientsCpu = answers.reduce((sum, message) => sum + message.cpuMs, 0);
+    }
     const benchCpuMs = ownCpuMs() - benchCpuBefore;
     const subgraphsCpuAfter = await subgraphsCpu();
     const postgresCpuMs = backendCpuSince(postgresCpuBefore, await backendCpu(db)) ?? Number.NaN;
@@ -447,12 +438,12 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       subgraphCpuMsPerEvent: Object.fromEntries(SUBGRAPHS.map((name, index) => [name, round(subgraphCpuMs(index) / events)])),
       benchCpuMsPerEvent: Math.round(benchCpuMs / events),
       subgraphAllocatedBytesPerEvent: allocated,
-      subgraphInstructionsPerEvent: instructions && Object.fromEntries(Object.entries(instructions).map(([name, count]) => [name, Math.round(count / events)])),
       postgresCpuMsPerEvent: Math.round(postgresCpuMs / events),
       gatewayGcPauses: gcDuring('count'),
       gatewayGcMsPerEvent: round(gcDuring('ms') / events),
       gatewayMajorGcMsPerEvent: round(gcDuring('majorMs') / events),
       subgraphsGcPauses: subgraphsGc('count'),
+      subgraphGcPauses: Object.fromEntries(SUBGRAPHS.map((name, index) => [name, subgraphsCpuAfter[index]!.gc.count - subgraphsCpuBefore[index]!.gc.count])),
       subgraphsGcMsPerEvent: round(subgraphsGc('ms') / events),
       subgraphsMajorGcMsPerEvent: round(subgraphsGc('majorMs') / events),
       perDelivery: {
@@ -508,15 +499,12 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
       `  gateway GC during the events: ${result.gatewayGcPauses} pauses, ${result.gatewayGcMsPerEvent} ms per event (major ${result.gatewayMajorGcMsPerEvent}); heap ${settled ? "settled by a full GC before them (and the subgraphs' processes')" : 'not settled before them (BENCH_SUB_SETTLE=0)'}`,
     );
     print(
-      `  subgraphs' processes' GC during the events (summed): ${result.subgraphsGcPauses} pauses, ${result.subgraphsGcMsPerEvent} ms per event (major ${result.subgraphsMajorGcMsPerEvent})`,
+      `  subgraphs' processes' GC during the events (summed): ${result.subgraphsGcPauses} pauses (${perSubgraph(result.subgraphGcPauses, String)}), ${result.subgraphsGcMsPerEvent} ms per event (major ${result.subgraphsMajorGcMsPerEvent})`,
     );
     if (result.subgraphAllocatedBytesPerEvent) {
       print(
         `  allocated per event (sampling heap profile, collected objects kept): ${perSubgraph(result.subgraphAllocatedBytesPerEvent, (bytes) => `${Math.round(bytes / 1024)} KiB`)}`,
       );
-    }
-    if (result.subgraphInstructionsPerEvent) {
-      print(`  instructions per event (callgrind): ${perSubgraph(result.subgraphInstructionsPerEvent, (count) => `${(count / 1e6).toFixed(2)} M`)}`);
     }
     print(`  gateway memory per subscriber: ${result.rssPerSubscriberKiB} KiB RSS, ${result.heapPerSubscriberKiB} KiB heap (${after.clients} client subscriptions)`);
     print(

@@ -4,9 +4,7 @@
  * dist/scripts/start-subgraph.js <name>` of the checkout's compiled build,
  * or its sources under tsx), NODE_ENV=production, on an already migrated and
  * seeded database, with bench/support/subgraph-probe.mjs loaded beside the
- * subgraph to answer the bench over IPC. BENCH_SUB_CALLGRIND=<dir> (read by
- * the caller) runs them under valgrind's callgrind instead, instrumentation
- * off until `countInstructions` turns it on.
+ * subgraph to answer the bench over IPC.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -14,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import type { SubgraphName } from '../../platform/config.js';
 import { freePort } from '../../platform/database/embedded-postgres.js';
 import type { CheckoutCode } from '../gateway/checkout-code.js';
-import { callgrindArgs, callgrindControl } from './callgrind.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'subgraph-probe.mjs');
 
@@ -38,8 +35,6 @@ export interface ProbedSubgraph {
 
 export interface ProbedSubgraphs {
   subgraphs: ProbedSubgraph[];
-  /** Under callgrind: the instructions each subgraph ran during `work` (instrumentation on, zeroed, dumped). */
-  countInstructions?: (work: () => Promise<void>) => Promise<Record<string, number>>;
   stop: () => Promise<void>;
 }
 
@@ -72,12 +67,7 @@ async function waitReady(name: string, child: ChildProcess, url: string, timeout
   throw new Error(`subgraph ${name} was not ready within ${timeoutMs / 1000} s`);
 }
 
-export async function startProbedSubgraphs(
-  code: CheckoutCode,
-  names: readonly SubgraphName[],
-  env: Record<string, string | undefined>,
-  options: { callgrindDir?: string } = {},
-): Promise<ProbedSubgraphs> {
+export async function startProbedSubgraphs(code: CheckoutCode, names: readonly SubgraphName[], env: Record<string, string | undefined>): Promise<ProbedSubgraphs> {
   const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const))) as Record<string, number>;
   const urls = Object.fromEntries(names.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
   const shared: Record<string, string | undefined> = {
@@ -93,12 +83,13 @@ export async function startProbedSubgraphs(
       ]),
     ),
   };
-  const { callgrindDir } = options;
-  const children = names.map((name) => {
-    const nodeArgs = ['--import', PROBE, ...code.subgraphEntry(name)];
-    const [program, args] = callgrindDir ? ['valgrind', [...callgrindArgs(callgrindDir, `subgraph-${name}`), ...nodeArgs]] : [process.execPath, nodeArgs];
-    return spawn(program, args as string[], { cwd: code.root, env: shared, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  });
+  const children = names.map((name) =>
+    spawn(process.execPath, ['--import', PROBE, ...(process.env.BENCH_SUB_SUBGRAPH_FLAGS?.split(' ').filter(Boolean) ?? []), ...code.subgraphEntry(name)], {
+      cwd: code.root,
+      env: shared,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
   const stop = async () => {
     await Promise.all(
       children.map((child) =>
@@ -107,13 +98,13 @@ export async function startProbedSubgraphs(
           : new Promise<void>((resolve) => {
               child.once('exit', () => resolve());
               child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), callgrindDir ? 60_000 : 10_000).unref();
+              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
             }),
       ),
     );
   };
   try {
-    await Promise.all(names.map((name, index) => waitReady(name, children[index]!, urls[name]!, callgrindDir ? 900_000 : 90_000)));
+    await Promise.all(names.map((name, index) => waitReady(name, children[index]!, urls[name]!, 90_000)));
   } catch (error) {
     await stop();
     throw error;
@@ -130,38 +121,5 @@ export async function startProbedSubgraphs(
       heap: async (action, file) => (await ask<{ bytes: number }>(child, { type: 'heap', action, file }, 'heaped')).bytes,
     };
   });
-  const countInstructions = callgrindDir
-    ? async (work: () => Promise<void>) => {
-        // valgrind's pid is node's (valgrind runs the program in its own process).
-        const control = (child: ChildProcess, ...args: string[]) => callgrindControl(callgrindDir, child.pid!, '127.0.0.1', ...args);
-        for (const child of children) {
-          await control(child, '--instr=on');
-          await control(child, '--zero');
-        }
-        await work();
-        const counts: Record<string, number> = {};
-        for (const [index, child] of children.entries()) {
-          await control(child, '--dump');
-          await control(child, '--instr=off');
-          counts[names[index]!] = await lastTotals(callgrindDir, child.pid!);
-        }
-        return counts;
-      }
-    : undefined;
-  return { subgraphs, countInstructions, stop };
-}
-
-/** The totals of the newest callgrind dump of `pid` in `dir` (waited for: the dump is written when the process next runs). */
-async function lastTotals(dir: string, pid: number): Promise<number> {
-  const { readdirSync, readFileSync, statSync } = await import('node:fs');
-  for (let waited = 0; waited < 600_000; waited += 500) {
-    const files = readdirSync(dir)
-      .filter((name) => name.includes(`.out.${pid}.`))
-      .map((name) => path.join(dir, name))
-      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
-    const totals = files[0] && /^totals:\s*(\d+)/m.exec(readFileSync(files[0], 'utf8'));
-    if (totals) return Number(totals[1]);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`callgrind wrote no dump for ${pid} in ${dir}`);
+  return { subgraphs, stop };
 }
