@@ -12,6 +12,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { GATEWAY_NODE_FLAGS } from '../../gateway/node-flags.js';
 import { SUBGRAPH_NODE_FLAGS } from '../../platform/subgraph/node-flags.js';
+import { ignoreOutputErrors } from '../../platform/bootstrap/ignore-output-errors.js';
 import { prepareDatabase } from '../../platform/bootstrap/prepare-database.js';
 import { resolveDatabase } from '../../platform/bootstrap/resolve-database.js';
 import { loadConfig, SUBGRAPH_NAMES, type SubgraphName } from '../../platform/config.js';
@@ -232,11 +233,14 @@ async function main(): Promise<void> {
 }
 
 let signalled = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGHUP: the terminal was closed. The embedded PostgreSQL runs in a session of its own (it must not see the
+// terminal's Ctrl-C before the services stop), so it does not get the hang-up: without this it would outlive the start.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (signalled) process.exit(1);
     signalled = true;
-    console.error('\nStopping Bheem Federation...');
+    if (signal === 'SIGHUP') ignoreOutputErrors();
+    else console.error('\nStopping Bheem Federation...');
     stopAll().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -7,7 +7,8 @@
  * second Ctrl-C and exited 1 mid-stop. Ctrl-C in a terminal signals the
  * whole process group: the embedded PostgreSQL, in that group, stopped at
  * once, under subgraphs still stopping, whose event consumers then logged
- * "the database system is shutting down". Waits follow the start's output.
+ * "the database system is shutting down". Closing the terminal (SIGHUP) stops it all too, PostgreSQL included.
+ * Waits follow the start's output.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +70,15 @@ describe('npm start on a new DATA_DIR', () => {
     expect({ code, signal, output: stopping }).toEqual({ code: 0, signal: null, output: 'Stopping Bheem Federation...\n' });
     // Every process of the group (the gateway's included) and PostgreSQL (whose command line names DATA_DIR) are gone.
     expect(processesInGroup(start.child.pid!)).toEqual([]);
+    expect(processesNaming(start.dataDir)).toEqual([]);
+
+    // The next start on the same DATA_DIR, then its terminal closed: SIGHUP to the group. PostgreSQL, in a session
+    // of its own, does not get it: the start must stop it, or it would run on with no terminal.
+    const again = await spawnStart({}, { detached: true, dataDir: start.dataDir });
+    expect(await again.bannerOrExit).toBe('banner');
+    process.kill(-again.child.pid!, 'SIGHUP');
+    await again.exited;
+    expect(processesInGroup(again.child.pid!)).toEqual([]);
     expect(processesNaming(start.dataDir)).toEqual([]);
   }, 900_000);
 });

@@ -35,10 +35,11 @@ export interface StartRun {
 
 /**
  * Starts `npm start`. `detached`: in a process group of its own (as a terminal runs it), so that the test can
- * send a signal to the whole group, as Ctrl-C does.
+ * send a signal to the whole group, as Ctrl-C does. `dataDir`: a DATA_DIR an earlier start of this test made
+ * (a second start, as a user's next day), left to the start that made it to remove.
  */
-export async function spawnStart(env: Record<string, string> = {}, { detached = false } = {}): Promise<StartRun> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'npm-start-'));
+export async function spawnStart(env: Record<string, string> = {}, { detached = false, dataDir: reused = '' } = {}): Promise<StartRun> {
+  const dataDir = reused || mkdtempSync(path.join(tmpdir(), 'npm-start-'));
   // As root, the embedded PostgreSQL runs as the postgres user, which must reach its data.
   chmodSync(dataDir, 0o755);
   const ports: Record<string, string> = {};
@@ -68,7 +69,7 @@ export async function spawnStart(env: Record<string, string> = {}, { detached = 
       child.kill('SIGINT');
       await exited;
     }
-    rmSync(dataDir, { recursive: true, force: true });
+    if (!reused) rmSync(dataDir, { recursive: true, force: true });
   });
   return { child, ports, dataDir, output: () => output, exited, bannerOrExit: Promise.race([bannered, exited.then(([code]) => code)]) };
 }
