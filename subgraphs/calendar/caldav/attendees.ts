@@ -35,6 +35,8 @@ const PARTSTAT: Record<ParticipationStatusName, string> = {
   TENTATIVE: 'TENTATIVE',
   DELEGATED: 'DELEGATED',
 };
+/** The PARTSTAT (RFC 5545 3.2.12) that says a status. */
+export const partstatFor = (status: ParticipationStatusName) => PARTSTAT[status];
 const STATUS: Record<string, ParticipationStatusName> = Object.fromEntries(Object.entries(PARTSTAT).map(([status, partstat]) => [partstat, status as ParticipationStatusName]));
 
 /** Whether an ATTENDEE is a room or a resource (a projector, a car) rather than a person. */

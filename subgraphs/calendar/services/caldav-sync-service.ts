@@ -31,8 +31,9 @@ import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { Logger } from '../../../platform/logger.js';
 import { CalDAVClient, CalDAVError, type RemoteItem } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
-import type { Contacts } from '../caldav/attendees.js';
 import { oneLineWithin } from '../caldav/one-line.js';
+import { answerInText } from '../caldav/answer-in-text.js';
+import { partstatFor, type Contacts } from '../caldav/attendees.js';
 import { toICalendar, uidOf, type RemoteObject } from '../caldav/icalendar.js';
 import { readServerObject } from '../caldav/readable-object.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
@@ -350,11 +351,11 @@ class AccountSync implements PullContext {
       // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
       const read = readServerObject(remote.data ?? '', this.localZone, this.account.company_id);
       // A copy the pull would leave out: both sides stay as they are (ours is pushed again next time), the rest goes on.
-      // A participant's push never writes the organiser's event over it: at most their own answer is theirs, and it cannot be read.
+      // A participant's push never writes the organiser's event over it: only their own answer, as text (answer-in-text.ts).
       if (!read.ok) {
-        this.skip(href, `changed on both sides, ours kept here and the server\u2019s left there: ${read.reason}`);
         this.leftOut.add(event.id);
-        return;
+        if (right === 'answer') return this.answerInto(event, href, remote, read.reason);
+        return this.skip(href, `changed on both sides, ours kept here and the server\u2019s left there: ${read.reason}`);
       }
       // A participant's answer given in their app is theirs, even when the event changed here meanwhile: taken, then ours goes out with it.
       if (right === 'answer') return this.answeredThere(event, href, remote, read.remote);
@@ -388,6 +389,28 @@ class AccountSync implements PullContext {
         event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it',
       );
     return this.writeOver(event, href, ics, remote);
+  }
+
+  /**
+   * A participant's series answer written into a server copy that cannot be
+   * read (`why`), all else of it left as it is, If-Match its ETag: a 412 (it
+   * changed meanwhile) leaves it for the next sync. The event stays out of
+   * sync, named in the run's log either way.
+   */
+  private async answerInto(event: CalendarEventModel, href: string, remote: RemoteItem, why: string): Promise<void> {
+    const userId = this.owner.moodleUserId!;
+    const own = (await this.deps.participants.ofEvents(event.companyId, [event.id])).find((p) => p.userId === userId);
+    // Answers to single occurrences cannot be matched to an override that cannot be read: the overrides keep theirs then.
+    const occurrences = await this.deps.responses.ofEvents([event.id], [userId]);
+    const edit =
+      own && this.ownerEmail ? answerInText(remote.data!, this.ownerEmail, partstatFor(own.status), { overrides: occurrences.length === 0 }) : ({ kind: 'not-invited' } as const);
+    const left = `the server\u2019s copy left there as it cannot be read, ours kept here: ${why}`;
+    if (edit.kind === 'not-invited') return this.skip(href, `no ATTENDEE of the owner\u2019s in it to answer on; ${left}`);
+    if (edit.kind === 'unchanged') return this.skip(href, `the owner\u2019s answer already in it; ${left}`);
+    const written = await this.client.update(href, edit.data, remote.etag ?? '*');
+    if (written.ok) return this.skip(href, `only the owner\u2019s answer (PARTSTAT) written into it; ${left}`);
+    if (written.status === 412) return this.skip(href, `changed while the owner\u2019s answer was written into it (tried again next sync); ${left}`);
+    return this.skip(href, `the server refused the owner\u2019s answer written into it (${written.status}); ${left}`);
   }
 
   private async answeredThere(event: CalendarEventModel, href: string, remote: RemoteItem, theirs: RemoteObject): Promise<void> {
