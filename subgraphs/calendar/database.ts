@@ -98,6 +98,17 @@ export interface CaldavResourcesTable {
   synced_version: Timestamp;
 }
 
+/** A server object a sync could not read (caldav/readable-object.ts), at the ETag it could not. */
+export interface CaldavUnreadableTable {
+  account_id: string;
+  href: string;
+  etag: string;
+  reason: string;
+  /** The event's updated_at a push left it at (its copy holds what could be written of it), null when the pull noted it. */
+  event_version: Timestamp | null;
+  noted_at: Generated<Date>;
+}
+
 export interface FeedTokensTable {
   token_hash: string;
   company_id: string;
@@ -190,6 +201,7 @@ export interface CalendarDatabase {
   'calendar.caldav_accounts': CaldavAccountsTable;
   'calendar.caldav_sync_status': CaldavSyncStatusTable;
   'calendar.caldav_resources': CaldavResourcesTable;
+  'calendar.caldav_unreadable': CaldavUnreadableTable;
   'calendar.calendar_events': CalendarEventsTable;
   'calendar.event_participants': EventParticipantsTable;
   'calendar.occurrence_responses': OccurrenceResponsesTable;

@@ -310,4 +310,20 @@ export const calendarMigrations: Migrations = {
       await sql`UPDATE calendar.caldav_resources r SET etag = NULL WHERE ${reread}`.execute(db);
     },
   },
+  '0014-caldav-unreadable': {
+    async up(db: Kysely<any>) {
+      // Server objects a sync could not read, at the ETag it could not: not fetched nor read again until that changes.
+      await db.schema
+        .withSchema('calendar')
+        .createTable('caldav_unreadable')
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('href', 'text', (col) => col.notNull())
+        .addColumn('etag', 'text', (col) => col.notNull())
+        .addColumn('reason', 'text', (col) => col.notNull())
+        .addColumn('event_version', 'timestamptz')
+        .addColumn('noted_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('caldav_unreadable_pk', ['account_id', 'href'])
+        .execute();
+    },
+  },
 };

@@ -12,6 +12,17 @@ export interface CaldavResource {
   syncedVersion: Date;
 }
 
+/** A server object a sync could not read, at the ETag it could not: left alone until that ETag changes. */
+export interface UnreadableObject {
+  href: string;
+  etag: string;
+  /** Why it cannot be read (readable-object.ts). */
+  reason: string;
+  /** The event's updated_at a push left it at (what could be written of it is there); null when noted by the pull. */
+  eventVersion: Date | null;
+  notedAt: Date;
+}
+
 export class CaldavRepository {
   constructor(private readonly db: Kysely<CalendarDatabase>) {}
 
@@ -143,6 +154,7 @@ export class CaldavRepository {
   async selectCalendar(accountId: string, calendarUrl: string): Promise<CaldavAccountRow | undefined> {
     return this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('calendar.caldav_resources').where('account_id', '=', accountId).execute();
+      await trx.deleteFrom('calendar.caldav_unreadable').where('account_id', '=', accountId).execute();
       return trx
         .updateTable('calendar.caldav_accounts')
         .set({ calendar_url: calendarUrl, sync_token: null, updated_at: new Date() })
@@ -150,6 +162,31 @@ export class CaldavRepository {
         .returningAll()
         .executeTakeFirst();
     });
+  }
+
+  async unreadable(accountId: string): Promise<UnreadableObject[]> {
+    const rows = await this.db.selectFrom('calendar.caldav_unreadable').selectAll().where('account_id', '=', accountId).execute();
+    return rows.map((row) => ({ href: row.href, etag: row.etag, reason: row.reason, eventVersion: row.event_version, notedAt: row.noted_at }));
+  }
+
+  async noteUnreadable(accountId: string, object: Omit<UnreadableObject, 'notedAt'>): Promise<UnreadableObject> {
+    const values = { href: object.href, etag: object.etag, reason: object.reason, event_version: object.eventVersion };
+    const row = await this.db
+      .insertInto('calendar.caldav_unreadable')
+      .values({ account_id: accountId, ...values })
+      .onConflict((oc) => oc.columns(['account_id', 'href']).doUpdateSet({ ...values, noted_at: new Date() }))
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { ...object, notedAt: row.noted_at };
+  }
+
+  async forgetUnreadable(accountId: string, hrefs: readonly string[]): Promise<void> {
+    if (hrefs.length === 0) return;
+    await this.db
+      .deleteFrom('calendar.caldav_unreadable')
+      .where('account_id', '=', accountId)
+      .where('href', 'in', [...hrefs])
+      .execute();
   }
 
   /** The remote objects of an account that hold events made here (not ones that came from the server): what a disconnect may remove. */

@@ -32,7 +32,7 @@ import { remoteRight, type RemoteRight } from '../caldav/remote-rights.js';
 import type { FollowingSeries } from '../caldav/this-and-future.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
-import type { CaldavAccountRow, CaldavResource } from '../repositories/caldav-repository.js';
+import type { CaldavAccountRow, CaldavResource, UnreadableObject } from '../repositories/caldav-repository.js';
 import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
@@ -59,8 +59,13 @@ export interface PullContext {
   /** Company users by address, when some of these objects name attendees (read once per sync). */
   userByEmail(remotes: readonly RemoteObject[]): Promise<ReadonlyMap<string, string>>;
   resourceAt(href: string): CaldavResource | undefined;
+  /** An object left out as unreadable, at the ETag it had then. */
+  unreadableAt(href: string): UnreadableObject | undefined;
+  noteUnreadable(href: string, etag: string | null, reason: string): Promise<void>;
+  noLongerUnreadable(hrefs: readonly string[]): Promise<void>;
   /** Where the event's object is on the server, as last synced. */
   hrefOf(eventId: string): string | undefined;
+  /** The hrefs of the server's objects the account knows: those holding its events, and those noted unreadable. */
   knownHrefs(): string[];
   remember(resource: CaldavResource): void;
   forget(resource: CaldavResource): Promise<void>;
@@ -111,7 +116,8 @@ export class CalDAVPull {
   async run(): Promise<void> {
     const { token, changed, removed } = await this.changes();
     this.removed = new Set(removed);
-    const fresh = changed.filter((item) => !item.etag || item.etag !== this.sync.resourceAt(item.href)?.etag);
+    // Not fetched nor read: what we hold at its ETag, and what was left out as unreadable at it (named in the run's log all the same).
+    const fresh = changed.filter((item) => !item.etag || (item.etag !== this.sync.resourceAt(item.href)?.etag && item.etag !== this.sync.unreadableAt(item.href)?.etag));
     await this.sync.progress(fresh.length + removed.length, 0);
     const batches: RemoteItem[][] = [];
     for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH));
@@ -131,6 +137,7 @@ export class CalDAVPull {
       await this.pullRemoval(href);
       await this.sync.progress(0, 1);
     }
+    await this.sync.noLongerUnreadable(removed);
     await this.sync.deps.caldav.setSyncToken(this.sync.account.id, token);
   }
 
@@ -155,11 +162,14 @@ export class CalDAVPull {
     return { ...listing, removed: this.sync.knownHrefs().filter((href) => !present.has(href)) };
   }
 
-  private parse(items: readonly RemoteItem[]): Parsed[] {
-    return items.flatMap((item) => {
+  /** The batch's objects read as events; those that cannot be are named in the run's log and noted (not read again until they change). */
+  private async parse(items: readonly RemoteItem[]): Promise<Parsed[]> {
+    const unreadable: { item: RemoteItem; reason: string }[] = [];
+    const parsed = items.flatMap((item) => {
       const read = readServerObject(item.data ?? '', this.sync.localZone, this.sync.account.company_id);
       if (!read.ok) {
         this.sync.skip(item.href, read.reason); // one refused object must not hold up the rest of the calendar
+        unreadable.push({ item, reason: read.reason });
         return [];
       }
       if (read.unknownTzids.length > 0) {
@@ -171,11 +181,14 @@ export class CalDAVPull {
       }
       return [{ item, remote: read.remote, following: read.following }];
     });
+    for (const { item, reason } of unreadable) await this.sync.noteUnreadable(item.href, item.etag, reason);
+    await this.sync.noLongerUnreadable(parsed.map((entry) => entry.item.href));
+    return parsed;
   }
 
   /** One batch in one transaction; refused edits are put back, and participants' answers applied, after it commits. */
   private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
-    const readable = this.parse(items);
+    const readable = await this.parse(items);
     const { deps, account } = this.sync;
     const doubles = new Set<string>();
     const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];

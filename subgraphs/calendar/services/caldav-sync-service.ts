@@ -44,7 +44,7 @@ import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
 import type { CaldavLogRepository, SkippedObject } from '../repositories/caldav-log-repository.js';
 import type { ReminderRepository } from '../repositories/reminder-repository.js';
-import type { CaldavAccountRow, CaldavRepository, CaldavResource } from '../repositories/caldav-repository.js';
+import type { CaldavAccountRow, CaldavRepository, CaldavResource, UnreadableObject } from '../repositories/caldav-repository.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { cancelSynced, markSynced } from '../repositories/event-writes.js';
 import type { OccurrenceResponse, OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
@@ -103,15 +103,19 @@ class AccountSync implements PullContext {
   private contacts: Contacts = new Map();
   /** The owner's default reminders: VALARMs of events without their own. */
   private reminders: number[] = [];
+  /** Server objects left out as unreadable, by href, at the ETag they had: not fetched nor read again until it changes. */
+  private readonly unreadable: Map<string, UnreadableObject>;
 
   constructor(
     readonly deps: CalDAVSyncService,
     readonly account: CaldavAccountRow,
     password: string,
     resources: CaldavResource[],
+    unreadable: UnreadableObject[],
   ) {
     this.client = new CalDAVClient(account.calendar_url, { username: account.username, password }, deps.egress);
     for (const resource of resources) this.remember(resource);
+    this.unreadable = new Map(unreadable.map((object) => [object.href, object]));
     this.owner = CalDAVSyncService.ownerViewer(account);
     this.writes = deps.writesAs(this.owner);
   }
@@ -125,7 +129,23 @@ class AccountSync implements PullContext {
   }
 
   knownHrefs(): string[] {
-    return [...this.byHref.keys()];
+    return [...new Set([...this.byHref.keys(), ...this.unreadable.keys()])];
+  }
+
+  unreadableAt(href: string): UnreadableObject | undefined {
+    return this.unreadable.get(href);
+  }
+
+  /** Notes the object at `href` as unreadable at `etag` (`eventVersion`: the event's version a push left it at). */
+  async noteUnreadable(href: string, etag: string | null, reason: string, eventVersion: Date | null = null): Promise<void> {
+    if (!etag) return; // without an ETag a change could not be told: read again next time
+    this.unreadable.set(href, await this.deps.caldav.noteUnreadable(this.account.id, { href, etag, reason, eventVersion }));
+  }
+
+  /** Objects read (or written over) since, or gone: no longer noted as unreadable. */
+  async noLongerUnreadable(hrefs: readonly string[]): Promise<void> {
+    const noted = hrefs.filter((href) => this.unreadable.delete(href));
+    await this.deps.caldav.forgetUnreadable(this.account.id, noted);
   }
 
   remember(resource: CaldavResource) {
@@ -192,6 +212,8 @@ class AccountSync implements PullContext {
     this.localZone = await ownerTimeZone(this.deps.db, this.account.company_id, this.account.user_id);
     await this.push();
     await new CalDAVPull(this).run();
+    // Still out of sync, though not read again: named in every run until their copy changes there.
+    for (const noted of this.unreadable.values()) this.skip(noted.href, `left as it is, unchanged there since ${noted.notedAt.toISOString()} (not read again): ${noted.reason}`);
     await this.progress(0, 0, true);
     return this.outcome;
   }
@@ -306,6 +328,13 @@ class AccountSync implements PullContext {
       // The UID is already there (a lost mapping): merge as for any conflict.
       return this.resolveConflict(event, elsewhere ?? href, ics);
     }
+    // A copy left out as unreadable at this version of ours: not fetched again. The pull sees whether it changed
+    // there (and then names it with why); else the run names it at its end, as still left out.
+    const noted = this.unreadable.get(resource.href);
+    if (noted?.eventVersion && noted.eventVersion >= event.updatedAt) {
+      this.leftOut.add(event.id);
+      return;
+    }
     // The server's copy, to keep what other apps set on it; changed since we last synced it (or gone): a conflict.
     const current = await this.client.get(resource.href);
     if (!current || (resource.etag && current.etag !== resource.etag)) return this.resolveConflict(event, resource.href, ics, current);
@@ -337,6 +366,7 @@ class AccountSync implements PullContext {
   /** After a successful write: remember the ETag (asking for it when the server did not say) and mark the event synced. */
   private async stored(event: CalendarEventModel, href: string, etag: string | null) {
     const current = etag ?? (await this.client.get(href))?.etag ?? null;
+    await this.noLongerUnreadable([href]);
     await this.deps.markSynced(event);
     await this.save({ eventId: event.id, href, etag: current, syncedVersion: event.updatedAt });
   }
@@ -349,12 +379,16 @@ class AccountSync implements PullContext {
     // The server's copy is read as the pull reads it, by the organiser's push and a participant's alike.
     if (right === 'edit' || (right === 'answer' && remote.data)) {
       // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
-      const read = readServerObject(remote.data ?? '', this.localZone, this.account.company_id);
+      // One noted unreadable at this very ETag is not read again.
+      const noted = this.unreadable.get(href);
+      const read =
+        noted && noted.etag === remote.etag ? ({ ok: false, reason: noted.reason } as const) : readServerObject(remote.data ?? '', this.localZone, this.account.company_id);
       // A copy the pull would leave out: both sides stay as they are (ours is pushed again next time), the rest goes on.
       // A participant's push never writes the organiser's event over it: only their own answer, as text (answer-in-text.ts).
       if (!read.ok) {
         this.leftOut.add(event.id);
         if (right === 'answer') return this.answerInto(event, href, remote, read.reason);
+        await this.noteUnreadable(href, remote.etag, read.reason, event.updatedAt);
         return this.skip(href, `changed on both sides, ours kept here and the server\u2019s left there: ${read.reason}`);
       }
       // A participant's answer given in their app is theirs, even when the event changed here meanwhile: taken, then ours goes out with it.
@@ -405,10 +439,15 @@ class AccountSync implements PullContext {
     const edit =
       own && this.ownerEmail ? answerInText(remote.data!, this.ownerEmail, partstatFor(own.status), { overrides: occurrences.length === 0 }) : ({ kind: 'not-invited' } as const);
     const left = `the server\u2019s copy left there as it cannot be read, ours kept here: ${why}`;
-    if (edit.kind === 'not-invited') return this.skip(href, `no ATTENDEE of the owner\u2019s in it to answer on; ${left}`);
-    if (edit.kind === 'unchanged') return this.skip(href, `the owner\u2019s answer already in it; ${left}`);
+    if (edit.kind !== 'written') {
+      await this.noteUnreadable(href, remote.etag, why, event.updatedAt);
+      return this.skip(href, `${edit.kind === 'unchanged' ? 'the owner\u2019s answer already in it' : 'no ATTENDEE of the owner\u2019s in it to answer on'}; ${left}`);
+    }
     const written = await this.client.update(href, edit.data, remote.etag ?? '*');
-    if (written.ok) return this.skip(href, `only the owner\u2019s answer (PARTSTAT) written into it; ${left}`);
+    if (written.ok) {
+      await this.noteUnreadable(href, written.etag ?? (await this.client.get(href))?.etag ?? null, why, event.updatedAt);
+      return this.skip(href, `only the owner\u2019s answer (PARTSTAT) written into it; ${left}`);
+    }
     if (written.status === 412) return this.skip(href, `changed while the owner\u2019s answer was written into it (tried again next sync); ${left}`);
     return this.skip(href, `the server refused the owner\u2019s answer written into it (${written.status}); ${left}`);
   }
@@ -476,7 +515,7 @@ export class CalDAVSyncService {
         throw new Error("The account's owner is no longer a user of the company: not synced");
       }
       const password = this.cipher.decrypt(account.password_encrypted, CalDAVSyncService.ownerOf(account));
-      run = new AccountSync(this, account, password, await this.caldav.resources(account.id));
+      run = new AccountSync(this, account, password, await this.caldav.resources(account.id), await this.caldav.unreadable(account.id));
       const outcome = await run.run();
       await this.caldav.finishSync(account.id, null);
       await this.syncLog.recordRun(account.id, { startedAt, succeeded: true, ...outcome, error: null });

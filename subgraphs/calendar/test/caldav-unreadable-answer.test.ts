@@ -132,3 +132,32 @@ it('an answer meeting the copy changed meanwhile (412) is not written over that 
   const after = (await h.remoteWith('ravi', 'SUMMARY:Answer racing (theirs renamed)'))!;
   expect(unfolded(after.data)).toBe(answered(racing.data, invited.ravi, 'DECLINED'));
 }, 600_000);
+
+it('a copy left out as unreadable is not fetched nor read again while its ETag stays, yet named in every run; a change is read', async () => {
+  const invited = await invite('Left unreadable', '03');
+  await replaceUnreadably('Left unreadable', invited);
+  await h.ok('ravi', RESPOND, { id: invited.id, status: 'TENTATIVE' });
+  await h.sync('ravi');
+  const copy = (await h.remoteWith('ravi', 'SUMMARY:Left unreadable (theirs)'))!;
+  const path = new URL(copy.href).pathname;
+  expect((await skipped()).get(path)).toMatch(/only the owner\u2019s answer \(PARTSTAT\) written into it/);
+
+  // Unchanged there, and nothing of the event changed here since: the copy is neither fetched nor read, but the run says it is left out.
+  h.requests.length = 0;
+  await h.sync('ravi');
+  expect(h.requests.filter((request) => request.path === path)).toEqual([]);
+  expect((await skipped()).get(path)).toMatch(/unchanged there since .* \(not read again\): .*in the year 1800/);
+  // The organiser changes the event: its copy is fetched for the push, its ETag the one noted, and not read (nor written) again.
+  await h.ok('tara', `mutation($id: ID!) { updateCalendarEvent(id: $id, input: { title: "Left unreadable (ours)" }) { id } }`, { id: invited.id });
+  h.requests.length = 0;
+  await h.sync('ravi');
+  expect(h.requests.filter((request) => request.path === path).map((request) => request.method)).toEqual(['GET']);
+  expect((await h.remoteWith('ravi', 'SUMMARY:Left unreadable (theirs)'))!.etag).toBe(copy.etag);
+
+  // His app changes the copy: read again (still unreadable, named with why, not as unchanged).
+  await h.remotePut('ravi', copy.href, copy.data.replace('SUMMARY:Left unreadable (theirs)', 'SUMMARY:Left unreadable (theirs again)'), copy.etag!);
+  await h.sync('ravi');
+  const reason = (await skipped()).get(path)!;
+  expect(reason).toMatch(/in the year 1800/);
+  expect(reason).not.toMatch(/not read again/);
+}, 600_000);
