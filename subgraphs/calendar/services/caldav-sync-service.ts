@@ -414,6 +414,11 @@ class AccountSync implements PullContext {
         return;
       }
     }
+    // 'mirror' and 'none' write ours over the server's copy, readable or not, as the pull puts ours back over a readable one:
+    // a mirrored event follows another domain's record, Bheem its source of truth (nobody edits it, here or in an app), and an
+    // owner with no right on an event may change nothing of it (remote-rights.ts). No data of theirs is lost unsaid: the copy
+    // is kept whole as the losing side (CalDAVAccount.conflicts, the last 200), as for any refused change. Unlike an editor's
+    // or a participant's copy, neither holds anything the owner could have changed there.
     if (remote.data)
       await this.conflict(
         event,
