@@ -18,6 +18,7 @@ export const UNIT_TESTS = [
   'platform/database/test/float8.test.ts',
   'platform/jobs/test/periodic-job.test.ts',
   'subgraphs/academy/test/moodle-time-zone.test.ts',
+  'subgraphs/calendar/test/answer-in-text.test.ts',
   'subgraphs/calendar/test/hostile-icalendar.test.ts',
   'subgraphs/calendar/test/recurrence.test.ts',
   'subgraphs/documents/test/filename.test.ts',
