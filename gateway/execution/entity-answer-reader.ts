@@ -161,7 +161,7 @@ function keptListEnd(text: string, at: number, shape: ValueShape, type: TypeFiel
   return end;
 }
 
-function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined, ascii: Buffer | undefined): number {
+function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined, ascii: boolean): number {
   if (text.startsWith('null', at)) {
     into.push(null);
     return at + 4;
@@ -194,9 +194,9 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
 
 /**
  * The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above);
- * `ascii`: the answer's bytes when they are ASCII, `text` their Latin-1 decoding (the kept lists' bytes are copied).
+ * `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (the kept lists are then written as Latin-1).
  */
-export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii?: Buffer): { data: { _entities: unknown[] } } | undefined {
+export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii = false): { data: { _entities: unknown[] } } | undefined {
   // The whitespace JSON allows after the value (subgraphs end their answer with a newline). The text is read up
   // to it, not sliced: every character read of a sliced string goes through its parent (~15 % of the meet
   // answer's read, bench/README-results.md), and the kept slices would hang off the slice.

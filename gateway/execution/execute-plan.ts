@@ -47,8 +47,8 @@ export interface PlanRun {
 }
 
 /** Reads a subgraph's answer text in place of JSON.parse, or returns undefined for the caller to parse it. */
-/** `ascii`: the answer's bytes when they are ASCII, `text` their Latin-1 decoding (kept text is then copied as bytes). */
-export type AnswerReader = (text: string, ascii?: Buffer) => SubgraphAnswer | undefined;
+/** `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (kept text is then written as Latin-1). */
+export type AnswerReader = (text: string, ascii?: boolean) => SubgraphAnswer | undefined;
 
 /** The objects at `path` below `value` ('@' crossing a list), nulls left out; with `paths`, where each one is. */
 function collect(value: unknown, path: Path, index: number, into: Json[], paths?: (string | number)[][], at?: (string | number)[]): void {

@@ -28,8 +28,11 @@ export class RawJson {
     readonly shape: ValueShape,
     /** Whether the text holds `\uXXXX` escapes of characters past Latin-1 (wide-escapes.ts). */
     private readonly escaped = false,
-    /** The answer's bytes when they are ASCII, `source` their Latin-1 decoding: one byte per character. */
-    private readonly ascii?: Buffer,
+    /**
+     * Whether the answer's bytes were ASCII (`source` their Latin-1 decoding: one byte per character). Only the
+     * flag is kept, not the bytes: they were read into a buffer reused by the next answer (subgraph-data-source.ts).
+     */
+    private readonly ascii = false,
   ) {}
 
   /** The JSON text, as JSON.stringify writes the parsed value (the reader accepts only text that turns into it). */
@@ -46,7 +49,7 @@ export class RawJson {
   /** The text written as UTF-8 into `buffer` at `offset` (room for byteLength() bytes); the bytes written. */
   writeInto(buffer: Buffer, offset: number): number {
     // Escapes (which an ASCII answer may hold) are written as their characters: not a copy.
-    if (this.ascii && !this.escaped) return this.ascii.copy(buffer, offset, this.start, this.end);
+    if (this.ascii && !this.escaped) return buffer.write(this.source.slice(this.start, this.end), offset, 'latin1');
     return buffer.write(this.text(), offset, 'utf8');
   }
 
