@@ -46,9 +46,39 @@ function sequenceText(sequence: string): string {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
-/** The answer's text, with its bytes when they are ASCII (one byte per character of the text, which writers may copy). */
-export function decodeAnswer(bytes: Buffer): { text: string; ascii?: Buffer } {
-  return isAscii(bytes) ? { text: bytes.toString('latin1'), ascii: bytes } : { text: answerText(bytes) };
+/**
+ * The answer's text, and whether its bytes were ASCII (one byte per character of the text, which writers may then
+ * write as Latin-1). Nothing returned refers to `bytes`: the caller may reuse them.
+ */
+export function decodeAnswer(bytes: Buffer): { text: string; ascii: boolean } {
+  return isAscii(bytes) ? { text: bytes.toString('latin1'), ascii: true } : { text: answerText(bytes), ascii: false };
+}
+
+/**
+ * Where an answer that came in several chunks is put together to be decoded: one buffer for the process, written
+ * and read within one call (decodeAnswerChunks), so that it never holds two answers at once and nothing decoded
+ * refers to it. Buffer.concat took a fresh one per answer: the course list's live classes (87 kB, two socket
+ * reads) were ~85 kB of the ~215 kB of array buffers a course list allocated, and V8 scavenges every 32 MB of
+ * young array buffers whatever the young generation's size (bench/README-results.md).
+ */
+let joined: Buffer | undefined;
+/** Capacities are multiples of this. */
+const JOINED_STEP = 64 * 1024;
+/** Larger answers are rare: put together in a buffer of their own, not kept. */
+const JOINED_UP_TO = 4 * 1024 * 1024;
+
+/** decodeAnswer of the bytes `chunks` hold one after the other (`length` in all); the chunks may be reused after. */
+export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): { text: string; ascii: boolean } {
+  if (chunks.length === 1) return decodeAnswer(chunks[0]!);
+  if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
+  if (joined === undefined || joined.length < length) joined = Buffer.allocUnsafeSlow(Math.ceil(length / JOINED_STEP) * JOINED_STEP);
+  let offset = 0;
+  for (let index = 0; index < chunks.length; index++) {
+    const chunk = chunks[index]!;
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return decodeAnswer(joined.subarray(0, length));
 }
 
 export function answerText(bytes: Buffer): string {

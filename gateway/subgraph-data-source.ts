@@ -29,7 +29,7 @@ import { gatewayMetrics } from './gateway-metrics.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AnswerReader } from './execution/execute-plan.js';
 import { InFlightRequests } from './in-flight-requests.js';
-import { decodeAnswer } from './subgraph-answer-text.js';
+import { decodeAnswerChunks } from './subgraph-answer-text.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -44,8 +44,8 @@ export interface SubgraphDataSourceOptions {
 }
 
 type GatewayResponse = Awaited<ReturnType<GraphQLDataSource['process']>>;
-/** `ascii`: the answer's bytes when they are ASCII (subgraph-answer-text.ts's decodeAnswer). */
-type RawAnswer = { statusCode: number; text: string; ascii?: Buffer };
+/** `ascii`: whether the answer's bytes were ASCII (subgraph-answer-text.ts's decodeAnswer). */
+type RawAnswer = { statusCode: number; text: string; ascii: boolean };
 
 /** Failures where the subgraph cannot have received the request, so a query may be sent again. */
 const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -103,10 +103,11 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
 
   onComplete(): void {
     this.stopListening();
-    const { chunks } = this;
-    const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.length);
-    // Decoded one-byte whatever characters it holds (subgraph-answer-text.ts).
-    this.resolve({ statusCode: this.statusCode, ...decodeAnswer(bytes) });
+    // Decoded one-byte whatever characters it holds, several chunks in a buffer reused by every answer
+    // (subgraph-answer-text.ts): what is decoded is a copy.
+    const { text, ascii } = decodeAnswerChunks(this.chunks, this.length);
+    this.chunks = [];
+    this.resolve({ statusCode: this.statusCode, text, ascii });
   }
 
   onError(error: Error): void {
@@ -170,7 +171,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
 
     let statusCode: number;
     let text: string;
-    let ascii: Buffer | undefined;
+    let ascii: boolean;
     try {
       const signal = context?.signal;
       // Encoded once, for the signature and the socket alike (undici sends a Buffer as it is, where it would

@@ -5,7 +5,7 @@
  * malformed UTF-8 included.
  */
 import { describe, expect, it } from 'vitest';
-import { answerText } from '../subgraph-answer-text.js';
+import { answerText, decodeAnswer, decodeAnswerChunks } from '../subgraph-answer-text.js';
 
 const parsedAlike = (bytes: Buffer) => expect(JSON.parse(answerText(bytes))).toEqual(JSON.parse(bytes.toString('utf8')));
 
@@ -74,5 +74,26 @@ describe('the text of a subgraph answer', () => {
       );
       expect(decoded).toBe(escaped);
     }
+  });
+
+  it('decodes an answer in chunks as the same bytes whole, wherever the chunks are cut', () => {
+    const answers = [
+      '{"data":{"a":"plain ASCII, the longest of the three: ' + 'x'.repeat(300) + '"}}',
+      '{"data":{"a":"Caf\u00e9 \u{1F393} \u20ac"}}',
+      '{"data":{"a":"short"}}',
+    ].map((text) => Buffer.from(text));
+    // A longer answer, then shorter ones: each decoded from its own bytes only, never a former answer's tail.
+    for (const bytes of answers) {
+      const whole = decodeAnswer(bytes);
+      for (let cut = 0; cut <= bytes.length; cut++) {
+        for (const chunks of [
+          [bytes.subarray(0, cut), bytes.subarray(cut)],
+          [bytes.subarray(0, cut >> 1), bytes.subarray(cut >> 1, cut), bytes.subarray(cut)],
+        ]) {
+          expect(decodeAnswerChunks(chunks, bytes.length)).toEqual(whole);
+        }
+      }
+    }
+    expect(decodeAnswerChunks([], 0)).toEqual({ text: '', ascii: true });
   });
 });
