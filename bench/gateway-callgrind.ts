@@ -18,7 +18,8 @@
  * other body is a failure). The first answer is checked against the recorded
  * data, every later one must be byte for byte the first.
  *
- * The measured requests' dump is `<out>.1`. `--dry`: the same without valgrind (checks the harness).
+ * The measured requests' dump is `<out>.1`. `--dry`: the same without valgrind (checks the harness), printing
+ * the gateway's CPU time per measured request from /proc (all its threads, GC helpers included; load-dependent).
  * `--node-flags`: more V8/Node flags for the gateway, after its own (space-separated).
  * `--root`: the checkout whose gateway runs (compiled by its own cache, as
  * bench/gateway/checkout-code.ts does; default this one). The gateway runs with
@@ -31,6 +32,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -250,9 +252,16 @@ const callgrindControl = (...args: string[]) =>
   values.dry ? '' : execFileSync('callgrind_control', [...args, String(gatewayPid)], { encoding: 'utf8', env: { ...process.env, HOST: GATEWAY_HOST } });
 await drive(warmup);
 console.log(`warmed up with ${warmup} requests (${fetches} subgraph fetches)`);
+/** The gateway's CPU time so far (all its threads: GC helpers included), in ms, from /proc. */
+const gatewayCpuMs = () => {
+  const fields = readFileSync(`/proc/${gatewayPid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 1/100 s
+};
 callgrindControl('--instr=on');
 const fetchesBefore = fetches;
+const cpuBefore = gatewayCpuMs();
 await drive(requests);
+const cpuMs = gatewayCpuMs() - cpuBefore;
 callgrindControl('--dump');
 callgrindControl('--instr=off');
 const measuredFetches = fetches - fetchesBefore;
@@ -264,7 +273,9 @@ await production.stop();
 stub.close();
 
 if (values.dry) {
-  console.log(`dry run: ${requests} requests answered right (${measuredFetches} subgraph fetches)`);
+  console.log(
+    `dry run: ${requests} requests answered right (${measuredFetches} subgraph fetches), gateway CPU ${(cpuMs / requests).toFixed(3)} ms a request (all threads, load ${loadavg()[0]!.toFixed(1)})`,
+  );
   process.exit(0);
 }
 // The dump asked for is part 1, `<out>.1` (the final one, at exit, holds what ran after it).
