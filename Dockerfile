@@ -30,4 +30,4 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=10s --timeout=4s --start-period=30s --retries=3 CMD ["node", "dist/scripts/healthcheck.js"]
 # The gateway's V8 flags are those of gateway/node-flags.ts (gateway/test/node-flags.test.ts checks).
-CMD ["node", "--max-semi-space-size=64", "dist/gateway/main.js"]
+CMD ["node", "--max-semi-space-size=64", "--no-allocation-site-pretenuring", "dist/gateway/main.js"]
