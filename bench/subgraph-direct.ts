@@ -192,7 +192,8 @@ async function liveClassesOfCourses(databaseUrl: string): Promise<ClassesOfCours
 async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, databaseUrl: string, env: Record<string, string>): Promise<{ service: Service; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/graphql`;
-  const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== SUBGRAPH).map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:9/graphql']));
+  // Nothing listens there; not port 9 (discard), one of the Fetch standard's bad ports, which the config refuses.
+  const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== SUBGRAPH).map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:2/graphql']));
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.join(process.env.BENCH_CPU_PROFILE_DIR, label)] : [];
   const args = [...profile, ...code.subgraphEntry(SUBGRAPH)];
   const service = spawnProgram(
