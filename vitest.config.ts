@@ -22,13 +22,20 @@ const ALL_TESTS = ['subgraphs/**/test/**/*.test.ts', 'gateway/test/**/*.test.ts'
 // then skips re-importing node_modules (Apollo, the AWS SDK: about 2 s of CPU a file). test/support/per-file-state.ts
 // still gives each its own project modules and process.env. Files join this list once they have passed so (run
 // them with `--project shared-process`); every other file runs in a process of its own.
-const SHARED_PROCESS = [...UNIT_TESTS, ...testFilesIn('subgraphs/documents/test'), ...testFilesIn('subgraphs/academy/test'), 'platform/**/test/**/*.test.ts'].filter(
+const SHARED_PROCESS = [
+  ...UNIT_TESTS,
+  ...testFilesIn('subgraphs/documents/test'),
+  ...testFilesIn('subgraphs/academy/test'),
+  'platform/**/test/**/*.test.ts',
+  ...testFilesIn('gateway/test'),
+].filter(
   // It measures its process's memory growth, and it ran out of its time when it shared a process at load 30.
   (file) => file !== 'subgraphs/documents/test/large-upload.test.ts',
 );
 
+/** The test files under `directory`, its subdirectories' too. */
 function testFilesIn(directory: string): string[] {
-  const names = readdirSync(new URL(directory, import.meta.url));
+  const names = readdirSync(new URL(directory, import.meta.url), { recursive: true, encoding: 'utf8' });
   return names.filter((name) => name.endsWith('.test.ts')).map((name) => `${directory}/${name}`);
 }
 
