@@ -28,6 +28,9 @@ const SHARED_PROCESS = [
   ...testFilesIn('subgraphs/academy/test'),
   'platform/**/test/**/*.test.ts',
   ...testFilesIn('gateway/test'),
+  ...testFilesIn('subgraphs/calendar/test'),
+  ...testFilesIn('subgraphs/meet/test'),
+  ...testFilesIn('subgraphs/erp/test'),
 ].filter(
   // It measures its process's memory growth, and it ran out of its time when it shared a process at load 30.
   (file) => file !== 'subgraphs/documents/test/large-upload.test.ts',
