@@ -7,7 +7,9 @@
  * own domain only (Bheem Core: the ERP's topics): a meet, academy, calendar
  * or documents topic is refused (403), since its consumers act on it as that
  * subgraph's word (a class in Moodle's calendar, mail to a course's
- * students) with none of the checks the subgraph makes. Protocol:
+ * students) with none of the checks the subgraph makes. An event of a
+ * company the receiver does not know is refused (422 UNKNOWN_COMPANY),
+ * for every topic alike. Protocol:
  * README.md, "Ingestion".
  */
 import { createHash } from 'node:crypto';
@@ -29,6 +31,12 @@ export interface EventIngestOptions {
   databaseUrl: string;
   /** The shared HMAC secret (config.eventIngestSecret). */
   secret: string;
+  /**
+   * Whether the sender's company_id names a company the platform knows (for the ERP: a row of erp.companies).
+   * An event of any other is refused, 422 UNKNOWN_COMPANY: consumers would mirror records (a task with no
+   * assignee, a milestone) of a company nobody can sign in to, which no GraphQL caller can do.
+   */
+  companyExists: (companyId: string) => Promise<boolean>;
   /** Who sends: the outbox `source`, and the namespace of its event ids. Default 'bheem-core'. */
   sender?: string;
   /** Default '/events/ingest'. */
@@ -101,6 +109,11 @@ export function createEventIngestRoute(options: EventIngestOptions): HttpRoute {
       } catch (error) {
         if (error instanceof PayloadError) return refuse(response, 422, 'INVALID_PAYLOAD', error.message, error.issues);
         throw error;
+      }
+      // Not recorded as ingested: the sender may send it again, under the same id, once the company exists.
+      if (!(await options.companyExists(companyId))) {
+        log.warn({ topic, companyId }, 'refused an event of an unknown company');
+        return refuse(response, 422, 'UNKNOWN_COMPANY', `Company ${companyId} is not known here: create it before sending its events`);
       }
 
       const bodyHash = createHash('sha256').update(body).digest('hex');

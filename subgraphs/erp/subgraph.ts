@@ -31,8 +31,15 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
   async start({ config, databaseUrl, log }) {
     const db = new ErpDb(createKysely<ErpDatabase>(databaseUrl));
     return {
-      // Bheem Core's own event bus feeds the same topics through this signed endpoint.
-      routes: [createEventIngestRoute({ databaseUrl, secret: config.eventIngestSecret, log })],
+      // Bheem Core's own event bus feeds the same topics through this signed endpoint, for companies erp knows.
+      routes: [
+        createEventIngestRoute({
+          databaseUrl,
+          secret: config.eventIngestSecret,
+          companyExists: async (companyId) => (await db.read.companies.findByIds([companyId])).length > 0,
+          log,
+        }),
+      ],
       createContext: (base) => {
         // Assignees and owners are checked with academy (users of the caller's company), batched per request.
         const people = new CompanyPeople(config, base.viewer);

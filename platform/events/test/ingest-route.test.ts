@@ -18,7 +18,7 @@ let url: string;
 beforeAll(async () => {
   database = await createTestDatabase({ seeded: false });
   db = createKysely(database.url);
-  const route = createEventIngestRoute({ databaseUrl: database.url, secret: SECRET });
+  const route = createEventIngestRoute({ databaseUrl: database.url, secret: SECRET, companyExists: async (id) => id === COMPANY_ID });
   server = http.createServer((request, response) => {
     route.handle(request, response).catch(() => {
       response.statusCode = 500;

@@ -1,0 +1,136 @@
+/**
+ * Bheem Core's events (POST /events/ingest) speak for a company of the ERP:
+ * one the ERP does not know (no row in erp.companies) is refused at the door
+ * for every ERP topic, 422 UNKNOWN_COMPANY, publishing nothing, so no
+ * consumer mirrors a record (a task with no assignee, a milestone) of a
+ * company nobody can sign in to. Bheem Core keeps the event and may send it
+ * again, under the same id, once the company exists.
+ */
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
+import { erpTopics } from '../../../platform/events/topics/erp-topics.js';
+import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+
+let platform: TestPlatform;
+beforeAll(async () => {
+  platform = await startTestPlatform({ subgraphs: ['erp'], gateway: false });
+});
+afterAll(async () => {
+  await platform?.stop();
+});
+
+const stamp = '2026-05-01T10:00:00.000Z';
+
+/** A valid payload of each ERP record, for `companyId`. */
+function recordOf(topic: string, companyId: string): Record<string, unknown> {
+  const common = { company_id: companyId, created_at: stamp, updated_at: stamp };
+  const [domain, kind, change] = topic.split('.') as [string, string, string];
+  const changed = (field: string) => (change === 'updated' ? { changed_fields: [field] } : {});
+  switch (`${domain}.${kind}`) {
+    case 'project.project':
+      return { ...common, project_id: randomUUID(), project_name: 'Site', description: null, status: 'ACTIVE', start_date: null, due_date: null, ...changed('status') };
+    case 'project.task':
+      return {
+        ...common,
+        task_id: randomUUID(),
+        task_name: 'Write the report',
+        description: null,
+        status: 'TODO',
+        due_date: '2026-05-20T15:00:00.000Z',
+        project_id: randomUUID(),
+        project_name: 'Reports',
+        assignee_id: null,
+        ...changed('status'),
+      };
+    case 'project.milestone':
+      return {
+        ...common,
+        milestone_id: randomUUID(),
+        milestone_name: 'Beta',
+        description: null,
+        due_date: '2026-06-30T18:30:00.000Z',
+        completed_at: null,
+        project_id: randomUUID(),
+        project_name: 'Site',
+        ...changed('due_date'),
+      };
+    case 'sales.meeting':
+      return {
+        ...common,
+        meeting_id: randomUUID(),
+        customer_name: 'Initech',
+        customer_email: null,
+        location: null,
+        description: null,
+        scheduled_at: '2026-05-20T09:00:00.000Z',
+        end_at: '2026-05-20T10:00:00.000Z',
+        owner_id: null,
+        status: change === 'cancelled' ? 'CANCELLED' : 'SCHEDULED',
+        cancellation_reason: null,
+        ...changed('location'),
+      };
+    case 'hr.leave':
+      return {
+        ...common,
+        leave_id: randomUUID(),
+        employee_id: '9',
+        start_date: '2026-08-02T18:30:00.000Z',
+        end_date: '2026-08-05T18:30:00.000Z',
+        status: { requested: 'PENDING', approved: 'APPROVED', rejected: 'REJECTED', cancelled: 'CANCELLED' }[change],
+        leave_type: 'ANNUAL',
+        reason: null,
+        reviewed_by: null,
+        reviewed_at: null,
+        review_comment: null,
+        ...(change === 'cancelled' ? { previous_status: 'APPROVED' } : {}),
+      };
+    default:
+      throw new Error(`no payload for ${topic}`);
+  }
+}
+
+async function post(topic: string, companyId: string, id = `core-${randomUUID()}`) {
+  const body = JSON.stringify({ id, topic, company_id: companyId, payload: recordOf(topic, companyId) });
+  const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+const published = async (companyId: string) =>
+  Number((await sql<{ n: string }>`SELECT count(*) AS n FROM events.outbox WHERE company_id = ${companyId}`.execute(platform.db)).rows[0]!.n);
+
+describe('ingested events of a company the ERP does not know', () => {
+  it('refuses every ERP topic with 422 UNKNOWN_COMPANY and publishes nothing', async () => {
+    const stranger = randomUUID();
+    const topics = Object.keys(erpTopics);
+    expect(topics.length).toBeGreaterThanOrEqual(15);
+    for (const topic of topics) {
+      const answer = await post(topic, stranger);
+      expect({ topic, ...answer }).toMatchObject({ topic, status: 422, body: { error: { code: 'UNKNOWN_COMPANY' } } });
+      expect(answer.body.error.message).toContain(stranger);
+    }
+    expect(await published(stranger)).toBe(0);
+  });
+
+  it('accepts the same events for a company it knows', async () => {
+    const bheem = demoCompanyId('bheem');
+    const before = await published(bheem);
+    for (const topic of Object.keys(erpTopics)) expect({ topic, status: (await post(topic, bheem)).status }).toEqual({ topic, status: 202 });
+    expect(await published(bheem)).toBe(before + Object.keys(erpTopics).length);
+  });
+
+  it('lets the sender retry a refused event under the same id once the company exists', async () => {
+    const newcomer = randomUUID();
+    const id = `core-${randomUUID()}`;
+    expect((await post('project.task.created', newcomer, id)).status).toBe(422);
+    await sql`INSERT INTO erp.companies (id, name) VALUES (${newcomer}, 'Newcomer Ltd')`.execute(platform.db);
+    expect((await post('project.task.created', newcomer, id)).status).toBe(202);
+    expect(await published(newcomer)).toBe(1);
+  });
+});
