@@ -6,10 +6,22 @@
  * store can be written back as RFC 3339 (a year past 9999 cannot) and every
  * consumer can compute with it (a series or an end time near the limits of
  * JavaScript's dates would fail later, far from the caller).
+ *
+ * And one bound on how long anything dated lasts: MAX_SPAN_DAYS (366), from
+ * its start to its end, for a sales meeting, a leave request, a calendar
+ * event (each occurrence of a series) and a live class alike, whichever way
+ * it comes in (GraphQL, an ERP domain event, a CalDAV pull): refused as
+ * BAD_USER_INPUT naming the end's field through GraphQL, 422 INVALID_PAYLOAD
+ * at /events/ingest (a dead letter at once in a consumer), and skipped with
+ * the reason in a CalDAV sync's log. It is also the widest range a query
+ * reads (the calendar's date-range.ts).
  */
 
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
+/** The longest time from start to end of anything dated (a year, a leap one included). */
+export const MAX_SPAN_DAYS = 366;
+const DAY_MS = 86_400_000;
 const MIN_TIME = Date.UTC(MIN_YEAR, 0, 1);
 const MAX_TIME = Date.UTC(MAX_YEAR + 1, 0, 1) - 1;
 
@@ -51,4 +63,13 @@ export function inDateRange(date: Date): boolean {
 export function formatDateTime(date: Date): string {
   if (!inDateRange(date)) throw new DateTimeError(`${Number.isNaN(date.getTime()) ? 'an invalid date' : 'a date'} outside the years ${MIN_YEAR} to ${MAX_YEAR}`);
   return date.toISOString();
+}
+
+/**
+ * Why `end` is too far from `start` (more than MAX_SPAN_DAYS, plus `slackDays`), or null. An all-day event
+ * passes one day of slack: 366 days of instants, read as dates in some zone, may touch 367 dates.
+ */
+export function spanProblem(start: Date, end: Date, slackDays = 0): string | null {
+  const span = end.getTime() - start.getTime();
+  return span > (MAX_SPAN_DAYS + slackDays) * DAY_MS ? `may be at most ${MAX_SPAN_DAYS} days after the start` : null;
 }

@@ -11,7 +11,7 @@
  * or retyped.
  */
 import { z } from 'zod';
-import { parseDateTime } from '../date-time.js';
+import { parseDateTime, spanProblem } from '../date-time.js';
 import { storableTextProblem } from '../graphql/text-input.js';
 import { isUuid } from '../ids.js';
 import { storableJsonProblem } from './storable-json.js';
@@ -91,6 +91,19 @@ export const array = <T>(item: Schema<T>, options: { minItems?: number } = {}) =
   z.array(item, expected('an array')).min(options.minItems ?? 0, expected(`at least ${options.minItems} items`));
 
 export const object = <Shape extends z.ZodRawShape>(shape: Shape) => z.object(shape, expected('an object'));
+
+/**
+ * A record's schema whose `end` field lies after its `start` and at most MAX_SPAN_DAYS later
+ * (platform/date-time.ts), as the ERP's mutations hold a meeting or a leave request to.
+ */
+export function spanning<T extends Record<string, unknown>>(schema: Schema<T>, startField: keyof T & string, endField: keyof T & string): Schema<T> {
+  return schema.superRefine((value, context) => {
+    const start = new Date(value[startField] as string);
+    const end = new Date(value[endField] as string);
+    const problem = end <= start ? `must be after ${startField}` : spanProblem(start, end);
+    if (problem) context.addIssue({ code: 'custom', path: [endField], message: problem });
+  });
+}
 
 /** A schema with more fields: `extend(base, { changed_fields: ... })`. */
 export const extend = <A extends z.ZodRawShape, B extends z.ZodRawShape>(base: z.ZodObject<A>, more: B) => base.extend(more);

@@ -6,7 +6,7 @@
  * producers meet one schema. Every payload is a snapshot of the record
  * after the change.
  */
-import { array, dateTime, decimalId, extend, nullable, object, oneOf, optional, string, uuid, type Schema } from '../payload-schema.js';
+import { array, dateTime, decimalId, extend, nullable, object, oneOf, optional, spanning, string, uuid, type Schema } from '../payload-schema.js';
 import { defineTopic } from '../topic-registry.js';
 
 const base = {
@@ -102,6 +102,15 @@ export const meetingFields = ['customer_name', 'customer_email', 'location', 'de
 const updatedTopic = <Payload>(name: string, schema: Schema<Payload>, keyOf: (payload: Payload) => string, what: string) =>
   defineTopic(name, { schema, keyOf, description: `${what} changed; changed_fields names what changed.` });
 
+/**
+ * A meeting scheduled or changed, leave requested or approved: it ends after it starts and at most
+ * MAX_SPAN_DAYS later, as the ERP's mutations allow (platform/date-time.ts); an ingested one that does
+ * not is refused (422), never put on calendars. Cancellations and rejections only take things off.
+ */
+const scheduledMeeting = spanning(meeting, 'scheduled_at', 'end_at');
+const changedMeeting = spanning(extend(meeting, changedFields(meetingFields)), 'scheduled_at', 'end_at');
+const plannedLeave = spanning(leave, 'start_date', 'end_date');
+
 const projectKey = (p: { project_id: string }) => p.project_id;
 const taskKey = (p: { task_id: string }) => p.task_id;
 const milestoneKey = (p: { milestone_id: string }) => p.milestone_id;
@@ -117,11 +126,11 @@ export const erpTopics = {
   'project.milestone.created': defineTopic('project.milestone.created', { schema: milestone, keyOf: milestoneKey, description: 'A milestone was created.' }),
   'project.milestone.updated': updatedTopic('project.milestone.updated', extend(milestone, changedFields(milestoneFields)), milestoneKey, 'A milestone'),
   'project.milestone.deleted': defineTopic('project.milestone.deleted', { schema: milestone, keyOf: milestoneKey, description: 'A milestone was deleted (payload: as it was).' }),
-  'sales.meeting.created': defineTopic('sales.meeting.created', { schema: meeting, keyOf: meetingKey, description: 'A sales meeting was scheduled.' }),
-  'sales.meeting.updated': updatedTopic('sales.meeting.updated', extend(meeting, changedFields(meetingFields)), meetingKey, 'A sales meeting'),
+  'sales.meeting.created': defineTopic('sales.meeting.created', { schema: scheduledMeeting, keyOf: meetingKey, description: 'A sales meeting was scheduled.' }),
+  'sales.meeting.updated': updatedTopic('sales.meeting.updated', changedMeeting, meetingKey, 'A sales meeting'),
   'sales.meeting.cancelled': defineTopic('sales.meeting.cancelled', { schema: meeting, keyOf: meetingKey, description: 'A sales meeting was cancelled.' }),
-  'hr.leave.requested': defineTopic('hr.leave.requested', { schema: leave, keyOf: leaveKey, description: 'An employee requested leave.' }),
-  'hr.leave.approved': defineTopic('hr.leave.approved', { schema: leave, keyOf: leaveKey, description: 'A leave request was approved.' }),
+  'hr.leave.requested': defineTopic('hr.leave.requested', { schema: plannedLeave, keyOf: leaveKey, description: 'An employee requested leave.' }),
+  'hr.leave.approved': defineTopic('hr.leave.approved', { schema: plannedLeave, keyOf: leaveKey, description: 'A leave request was approved.' }),
   'hr.leave.rejected': defineTopic('hr.leave.rejected', { schema: leave, keyOf: leaveKey, description: 'A leave request was rejected.' }),
   'hr.leave.cancelled': defineTopic('hr.leave.cancelled', {
     schema: extend(leave, { previous_status: oneOf(['PENDING', 'APPROVED']) }),

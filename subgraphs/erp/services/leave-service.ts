@@ -6,7 +6,7 @@
  */
 import type DataLoader from 'dataloader';
 import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
-import { badInput, conflict, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
+import { conflict, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
 import { pageRequest, toConnection, type Connection } from '../../../platform/graphql/connection.js';
 import { rowLoader } from '../../../platform/graphql/loaders.js';
 import type { QueryLeaveRequestsArgs, QueryLeaveRequestsConnectionArgs, RequestLeaveInput } from '../generated/resolvers-types.js';
@@ -16,10 +16,7 @@ import type { LeaveDecision, LeaveRequestWhich } from '../repositories/leave-req
 import { actorOf, isManager, requireManager, requireStaff } from './erp-access.js';
 import { leavePayload } from './event-payloads.js';
 import { publishErpEvent } from './publish-erp-event.js';
-import { endsAfterStart, LIMITS, optionalText, page, recordId, userId } from './validate.js';
-
-const MAX_LEAVE_DAYS = 366;
-const DAY_MS = 86_400_000;
+import { endsAfterStart, LIMITS, optionalText, page, recordId, spansAtMost, userId } from './validate.js';
 
 export class LeaveService {
   private readonly leaveById: DataLoader<string, LeaveRequestModel | null>;
@@ -116,10 +113,7 @@ export class LeaveService {
     requireStaff(this.viewer);
     const employeeId = this.viewer.moodleUserId;
     if (!employeeId) throw forbidden('Only people with a user id can request leave');
-    endsAfterStart(input.startDate, input.endDate, 'endDate', 'startDate');
-    if (input.endDate.getTime() - input.startDate.getTime() > MAX_LEAVE_DAYS * DAY_MS) {
-      throw badInput(`endDate: a leave request may span at most ${MAX_LEAVE_DAYS} days`, 'endDate');
-    }
+    spansAtMost(input.startDate, input.endDate, 'endDate', 'startDate');
     const reason = optionalText(input.reason, 'reason', LIMITS.reason) ?? null;
     const companyId = this.viewer.companyId;
     const leave = await this.db.transaction(async (repositories, trx) => {

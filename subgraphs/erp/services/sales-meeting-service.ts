@@ -25,6 +25,7 @@ import {
   recordId,
   requiredText,
   requireSomeField,
+  spansAtMost,
   userId,
 } from './validate.js';
 
@@ -67,7 +68,7 @@ export class SalesMeetingService {
     requireManager(this.viewer, 'schedule sales meetings');
     const ownerId = optionalUserId(input.ownerId, 'ownerId') ?? this.viewer.moodleUserId;
     if (!ownerId) throw badInput('ownerId is required: the caller has no user id to default to', 'ownerId');
-    endsAfterStart(input.scheduledAt, input.endAt, 'endAt', 'scheduledAt');
+    spansAtMost(input.scheduledAt, input.endAt, 'endAt', 'scheduledAt');
     await this.people.requireMember(ownerId, 'ownerId');
     const fields: SalesMeetingFields = {
       customerName: requiredText(input.customerName, 'customerName'),
@@ -112,7 +113,7 @@ export class SalesMeetingService {
       if (!current) throw notFound('Sales meeting', id);
       if (current.status === 'CANCELLED') throw conflict(`Sales meeting ${id} is cancelled and can no longer be changed`);
       const next = merged<SalesMeetingModel>(current, patch);
-      endsAfterStart(next.scheduledAt, next.endAt, 'endAt', 'scheduledAt');
+      spansAtMost(next.scheduledAt, next.endAt, 'endAt', 'scheduledAt');
       const changed = changedKeys<Omit<SalesMeetingFields, 'cancellationReason'>>(current, patch);
       if (changed.length === 0) return current;
       const updated = await repositories.salesMeetings.update(this.viewer.companyId, id, pick(patch, changed));

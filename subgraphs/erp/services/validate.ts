@@ -4,6 +4,7 @@
  * point at it. GraphQL already guarantees types and non-null arguments;
  * these check what the schema cannot say.
  */
+import { spanProblem } from '../../../platform/date-time.js';
 import { badInput } from '../../../platform/errors.js';
 import { isUuid } from '../repositories/record-ids.js';
 import type { Page } from '../repositories/page.js';
@@ -58,6 +59,13 @@ export function optionalEmail(value: string | null | undefined, field: string): 
 
 export function endsAfterStart(start: Date, end: Date, endField: string, startField: string): void {
   if (end.getTime() <= start.getTime()) throw badInput(`${endField} must be after ${startField}`, endField);
+}
+
+/** A meeting or a leave request: ends after it starts, and at most MAX_SPAN_DAYS later (platform/date-time.ts, the platform's one rule). */
+export function spansAtMost(start: Date, end: Date, endField: string, startField: string): void {
+  endsAfterStart(start, end, endField, startField);
+  const problem = spanProblem(start, end);
+  if (problem) throw badInput(`${endField} ${problem} (${startField})`, endField);
 }
 
 export function page(first: number | null | undefined, offset: number | null | undefined): Page {
