@@ -3,7 +3,7 @@
  * time zone, a valid RRULE, all-day events on whole days, and the series'
  * end computed once so that range queries can filter in SQL.
  */
-import { inDateRange, MAX_YEAR, MIN_YEAR } from '../../../platform/date-time.js';
+import { inDateRange, MAX_YEAR, MIN_YEAR, spanProblem } from '../../../platform/date-time.js';
 import { badInput } from '../../../platform/errors.js';
 import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
@@ -74,6 +74,10 @@ export function draftToRow(draft: EventDraft): NewEventRow {
   }
   // Written so that an Invalid Date (a CalDAV DURATION past what a Date holds: NaN fails every comparison) is refused too.
   if (draft.end && !(draft.end.getUTCFullYear() <= 9999)) throw badInput('end is too far in the future', 'end');
+  // The platform's one bound on how long anything lasts (each occurrence of a series too); all-day, a day more:
+  // 366 days of instants (approved leave) read as dates of the company's zone may touch 367 of them.
+  const spanned = draft.end && spanProblem(draft.start, draft.end, allDay ? 1 : 0);
+  if (spanned) throw badInput(`end ${spanned}`, 'end');
   for (const [field, text] of [
     ['title', title],
     ['description', draft.description],

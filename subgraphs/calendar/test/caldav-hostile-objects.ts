@@ -112,6 +112,8 @@ export const HOSTILE: Record<string, string | Uint8Array> = {
   'line-break-title.ics': plain('hostile-line-break', 22, 'SUMMARY:Hostile title\\nSubject: injected', 'LOCATION:Room 1\\nBcc: victim@example.com'),
   'year-0001.ics': calendarOf(veventOf('hostile-year-1', 'DTSTART:00010101T000000Z', 'DTEND:00010101T010000Z', 'SUMMARY:Hostile year one')),
   'year-9999.ics': calendarOf(veventOf('hostile-year-9999', 'DTSTART:99991231T230000Z', 'DTEND:99991231T235959Z', 'SUMMARY:Hostile year 9999')),
+  // Each date within 1900-2200, the event three centuries long (platform/date-time.ts: at most 366 days).
+  'three-centuries.ics': calendarOf(veventOf('hostile-three-centuries', 'DTSTART:19000101T000000Z', 'DTEND:22001231T000000Z', 'SUMMARY:Hostile three centuries')),
   'until-year-9999.ics': plain('hostile-until-9999', 23, 'RRULE:FREQ=YEARLY;UNTIL=99991231T000000Z', 'SUMMARY:Hostile until 9999'),
   'no-uid.ics': calendarOf(['BEGIN:VEVENT', 'DTSTAMP:20260401T000000Z', ...at('20260602T010000Z'), 'SUMMARY:Hostile without UID', 'END:VEVENT'].join(CRLF)),
   'not-icalendar.ics': '<html><body>502 Bad Gateway</body></html>\r\n',

@@ -45,6 +45,7 @@ const LEFT_OUT: Record<string, RegExp> = {
   // It came in as 1901 (Date.UTC's two-digit years).
   'year-0001.ics': /DTSTART in the year 1: dates must lie within the years 1900 to 2200/,
   'year-9999.ics': /start must lie within the years 1900 to 2200/,
+  'three-centuries.ics': /end may be at most 366 days after the start/,
   'no-uid.ics': /no UID/,
   'not-icalendar.ics': /not readable as iCalendar/,
 };

@@ -88,6 +88,17 @@ describe('own events', () => {
     expect(codeOf(backwards)).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses an event lasting more than 366 days (platform/date-time.ts), created or changed, naming end', async () => {
+    const centuries = await call('emil.employee', CREATE, { input: { title: 'Forever', start: '1900-01-01T00:00:00Z', end: '2200-12-31T00:00:00Z' } });
+    expect(centuries.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'end' });
+    expect(centuries.errors?.[0]?.message).toMatch(/366 days/);
+    const allDay = await call('emil.employee', CREATE, { input: { title: 'Long', start: '2030-01-01T00:00:00Z', end: '2031-01-04T00:00:00Z', allDay: true } });
+    expect(allDay.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'end' });
+    const year = (await ok('emil.employee', CREATE, { input: { title: 'A year', start: '2030-01-01T00:00:00Z', end: '2031-01-01T00:00:00Z' } })).createCalendarEvent;
+    const stretched = await call('emil.employee', UPDATE, { id: year.id, input: { end: '2200-12-31T00:00:00Z' } });
+    expect(stretched.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'end' });
+  });
+
   it('moves one occurrence (THIS) as a RECURRENCE-ID override', async () => {
     const event = await createWeekly();
     const third = (await occurrencesOf('maya.manager', event.id))[2];
