@@ -11,6 +11,8 @@ export type CalendarDb = Kysely<CalendarDatabase> | Transaction<CalendarDatabase
 export type EventRow = Selectable<CalendarEventsTable>;
 
 export const uuidsOnly = (ids: readonly string[]) => ids.filter(isUuid);
+/** The UID of an event made here, before a push stored it as its external_id. */
+const OWN_UID = /^(.{36})@bheem$/;
 
 export function toEvent(row: EventRow): CalendarEventModel {
   return {
@@ -394,15 +396,23 @@ export class EventRepository {
    */
   async findVisibleByExternalIds(db: CalendarDb, viewer: Viewer, externalIds: readonly string[]): Promise<CalendarEventModel[]> {
     if (externalIds.length === 0) return [];
+    // An event made here carries `<id>@bheem` (caldav/icalendar.ts, uidOf) before its first push stores that as its
+    // external_id: an app's copy of it (an admin's, from the feed) is that event, not a new one with its UID.
+    const ownIds = uuidsOnly(externalIds.flatMap((uid) => OWN_UID.exec(uid)?.[1] ?? []));
     const rows = await db
       .selectFrom('calendar.calendar_events as e')
       .selectAll('e')
       .where(visibleTo(viewer))
-      .where('e.external_id', 'in', [...externalIds])
+      .where((eb) =>
+        ownIds.length === 0
+          ? eb('e.external_id', 'in', [...externalIds])
+          : eb.or([eb('e.external_id', 'in', [...externalIds]), eb.and([eb('e.external_id', 'is', null), eb('e.id', 'in', ownIds)])]),
+      )
       .where('e.parent_id', 'is', null)
       .orderBy('e.created_at', 'desc')
       .orderBy('e.id', 'desc')
       .execute();
-    return rows.map(toEvent);
+    // Named by the UID they were found by, as callers key them.
+    return rows.map(toEvent).map((event) => (event.externalId ? event : { ...event, externalId: `${event.id}@bheem` }));
   }
 }

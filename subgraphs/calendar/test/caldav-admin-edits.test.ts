@@ -1,0 +1,46 @@
+/**
+ * A company admin may change any event of the company through GraphQL
+ * (event-edit-rules.ts), so their calendar app may too: an object in the
+ * admin's CalDAV calendar carrying the UID of an event someone else
+ * organised (`<id>@bheem`, as the calendar feed and pushes write it) is
+ * that event, also when it was never pushed anywhere (its organiser has no
+ * CalDAV account), not a new event of the admin's with the same UID. (The
+ * rule stays the owner's view: someone who cannot see the event still gets
+ * an event of their own, caldav-authorization.test.ts.)
+ */
+import { expect, it } from 'vitest';
+import { useCalDAVHarness } from './caldav-harness.js';
+import { calendarOf, veventOf } from './caldav-hostile-objects.js';
+
+const h = useCalDAVHarness(['admin']);
+const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
+const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title start end organizer { id } } }`;
+const TITLED = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { event { id title } } }`;
+const LOG = `query { calDAVAccounts { syncLog(limit: 1) { succeeded pulled conflicts skipped { href reason } } } }`;
+
+/** Maya's one-off meeting (she syncs no calendar), and an app's edit of it: another time and title, saved later than ours. */
+async function mayasMeeting(day: string, title: string) {
+  const { createCalendarEvent } = await h.ok('maya', CREATE, { input: { title, start: `${day}T08:00:00Z`, end: `${day}T09:00:00Z` } });
+  const id: string = createCalendarEvent.id;
+  const edit = (newTitle: string) =>
+    calendarOf(
+      veventOf(`${id}@bheem`, `DTSTART:${day.replace(/-/g, '')}T100000Z`, `DTEND:${day.replace(/-/g, '')}T110000Z`, 'LAST-MODIFIED:20991231T000000Z', `SUMMARY:${newTitle}`),
+    );
+  return { id, edit };
+}
+
+it('an admin\u2019s edit of a one-off event someone else organised, never pushed, applies to that event', async () => {
+  const { id, edit } = await mayasMeeting('2026-11-05', 'Budget review');
+  await h.remotePut('admin', 'budget-review.ics', edit('Budget review (moved by admin)'));
+  await h.sync('admin');
+  expect((await h.ok('admin', EVENT, { id })).calendarEvent).toEqual({
+    title: 'Budget review (moved by admin)',
+    start: '2026-11-05T10:00:00.000Z',
+    end: '2026-11-05T11:00:00.000Z',
+    organizer: { id: '8' },
+  });
+  // The same event, not a second one of the admin's beside it.
+  const { calendarEvents } = await h.ok('admin', TITLED, { from: '2026-11-05T00:00:00Z', to: '2026-11-06T00:00:00Z' });
+  expect(calendarEvents.map((o: any) => o.event)).toEqual([{ id, title: 'Budget review (moved by admin)' }]);
+  expect((await h.ok('admin', LOG)).calDAVAccounts[0].syncLog[0]).toMatchObject({ succeeded: true, pulled: 1, skipped: [] });
+});
