@@ -110,7 +110,8 @@ describe('publishEvent', () => {
       location: null,
       description: null,
       scheduled_at: now,
-      end_at: now,
+      // A meeting ends after it starts (erp-topics.ts), as scheduleSalesMeeting requires.
+      end_at: new Date(Date.parse(now) + 3_600_000).toISOString(),
       owner_id: '8',
       status: 'SCHEDULED',
       cancellation_reason: null,
