@@ -111,6 +111,41 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
     await page.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
   });
 
+  it('signs out quietly while the socket is still waiting for its acknowledgement, whatever then closes it', async () => {
+    const context = await stack.newContext(PHONE);
+    // The page's socket reaches the gateway, but its connection_init does not: the page waits for an ack.
+    const waiting: WebSocketRoute[] = [];
+    await context.routeWebSocket(/\/graphql$/, (socket) => {
+      socket.connectToServer();
+      socket.onMessage(() => {});
+      waiting.push(socket);
+    });
+    // Counts the page's socket closes, so that the test knows when the page has had them.
+    await context.addInitScript(() => {
+      const counted = window as unknown as { socketsClosed: number };
+      counted.socketsClosed = 0;
+      const Native = window.WebSocket;
+      window.WebSocket = class extends Native {
+        constructor(...args: ConstructorParameters<typeof WebSocket>) {
+          super(...args);
+          this.addEventListener('close', () => counted.socketsClosed++);
+        }
+      };
+    });
+    const page = await context.newPage();
+    await stack.signIn(page, 'sam.student', '/app/courses/101');
+    await page.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
+    await expect.poll(() => waiting.length).toBeGreaterThan(0);
+    // Signing out drops the connection still being made; it then closes (here with the protocol's 4401).
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    for (const socket of waiting) await socket.close({ code: 4401, reason: 'test: closed before the ack' });
+    // Once the page has had the close, an uncaught rejection of it would be reported: afterEach finds none.
+    await expect.poll(() => page.evaluate(() => (window as unknown as { socketsClosed: number }).socketsClosed)).toBeGreaterThan(0);
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve)));
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+  });
+
   it('sends the user to sign in, saying the session expired, when the token expires under an open page', async () => {
     const token = await stack.platform.tokenFor('sam.student', { expiresIn: 30 });
     const { page } = await openCourseAsStudent(token);

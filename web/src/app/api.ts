@@ -113,7 +113,9 @@ export const liveUpdatesInterrupted = computed(() => socketDown.value && running
 
 // A new token means a new connection: the server reads the token once, in connection_init.
 watch(token, () => {
-  void client?.dispose();
+  // dispose() waits for a socket still connecting, and rejects when that socket closes before its ack (a 4401,
+  // a network error): the old connection is being dropped anyway, so that is no error of the page's.
+  Promise.resolve(client?.dispose()).catch(() => {});
   client = null;
   socketDown.value = false;
 });
