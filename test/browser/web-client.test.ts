@@ -67,6 +67,31 @@ describe('the course page', { timeout: 120_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/app/sign-in');
   });
 
+  it('keeps the user who signed in while the demo session was still being read', async () => {
+    const context = await newContext({ viewport: { width: 1280, height: 900 } }, undefined, [], true);
+    // The demo session (which offers the administrator's token) answers only after the user has signed in.
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    await context.route('**/app/session.json', async (route) => {
+      await held;
+      await route.continue();
+    });
+    const page = await context.newPage();
+    const token = await stack.platform.tokenFor('sam.student');
+    await stack.signIn(page, 'sam.student', '/app/courses/101', token);
+    await page.getByRole('heading', { name: 'Physics 101: Mechanics' }).waitFor();
+
+    const answered = page.waitForResponse((response) => response.url().endsWith('/app/session.json'));
+    answer();
+    await (await answered).finished();
+    // Before, the page then signed in as the administrator and went to the course list: give it the tasks to do so.
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(new URL(page.url()).pathname).toBe('/app/courses/101');
+    expect(await page.evaluate(() => localStorage.getItem('bheem.token'))).toBe(token);
+  });
+
   it("shows a class the teacher schedules, and its status going live, on the student's open page without reload", async () => {
     // Joining tries LiveKit at the double's address (an HTTP server, no media): Chromium reports the failed WebSocket itself.
     const livekitWs = stack.livekit.url.replace(/^http/, 'ws');
