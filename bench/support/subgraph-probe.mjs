@@ -11,19 +11,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { countGcPauses } from './gc-pauses.mjs';
 
-// Main-thread GC pauses as V8 reports them (count and time, major ones apart).
-const gcPauses = { count: 0, ms: 0, majorMs: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    gcPauses.count++;
-    gcPauses.ms += entry.duration;
-    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcPauses.majorMs += entry.duration;
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcPauses = countGcPauses();
 
 /** A full GC without starting node with --expose-gc (bench/support/full-gc.ts). */
 function fullGc() {

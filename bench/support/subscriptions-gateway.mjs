@@ -13,8 +13,8 @@ import diagnostics from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync } from 'node:fs';
 import inspector from 'node:inspector/promises';
 import path from 'node:path';
-import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { countGcPauses } from './gc-pauses.mjs';
 
 const code = process.env.BENCH_SUB_CODE;
 const load = (file) => import(pathToFileURL(path.join(code, file)).href);
@@ -29,15 +29,7 @@ const config = loadConfig(process.env);
 const running = await startGateway({ config, log: createLogger('gateway', 'warn'), subgraphUrls: JSON.parse(process.env.BENCH_SUB_URLS) });
 process.send({ type: 'listening', url: running.url.replace('localhost', '127.0.0.1') });
 
-// GC pauses on the main thread, as V8 reports them (incremental marking steps and helper threads not included).
-const gcPauses = { count: 0, ms: 0, majorMs: 0 };
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    gcPauses.count++;
-    gcPauses.ms += entry.duration;
-    if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) gcPauses.majorMs += entry.duration;
-  }
-}).observe({ entryTypes: ['gc'] });
+const gcPauses = countGcPauses();
 
 // The channel is found by name: nothing of the gateway's code to import for it.
 let timings = [];
