@@ -9,21 +9,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { DEMO, erpCaller, erpDatabase } from './erp-test-kit.js';
+import { DEMO, useErpPlatform } from './erp-test-kit.js';
 
-let platform: TestPlatform;
-let call: ReturnType<typeof erpCaller>;
-let db: ReturnType<typeof erpDatabase>;
-beforeAll(async () => {
-  platform = await startTestPlatform({ subgraphs: ['academy', 'erp'], gateway: false });
-  call = erpCaller(platform);
-  db = erpDatabase(platform);
-});
-afterAll(() => platform?.stop());
+const erp = useErpPlatform();
 
 const SCHEDULE = 'mutation($input: ScheduleSalesMeetingInput!) { scheduleSalesMeeting(input: $input) { id } }';
 const UPDATE = 'mutation($id: ID!, $input: UpdateSalesMeetingInput!) { updateSalesMeeting(id: $id, input: $input) { id endAt } }';
@@ -33,12 +24,12 @@ const daysAfter = (start: string, days: number) => new Date(Date.parse(start) + 
 
 /** A refusal naming `field`, with nothing published. */
 async function refused(username: string, query: string, variables: Record<string, unknown>, field: string) {
-  const mark = await db.outboxMark();
-  const { data, errors } = await call(username, query, variables);
+  const mark = await erp.db.outboxMark();
+  const { data, errors } = await erp.call(username, query, variables);
   expect(data ?? null).toBeNull();
   expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
   expect(errors?.[0]?.message).toMatch(/366 days/);
-  expect(await db.eventsSince(mark)).toEqual([]);
+  expect(await erp.db.eventsSince(mark)).toEqual([]);
 }
 
 describe('how long a meeting or leave may last, through GraphQL', () => {
@@ -46,14 +37,14 @@ describe('how long a meeting or leave may last, through GraphQL', () => {
     await refused('maya.manager', SCHEDULE, { input: { customerName: 'Initech', scheduledAt: '1900-01-01T00:00:00Z', endAt: '2200-12-31T00:00:00Z' } }, 'endAt');
     const start = '2031-01-01T10:00:00.000Z';
     await refused('maya.manager', SCHEDULE, { input: { customerName: 'Initech', scheduledAt: start, endAt: daysAfter(start, 367) } }, 'endAt');
-    const { errors } = await call('maya.manager', SCHEDULE, { input: { customerName: 'Initech', scheduledAt: start, endAt: daysAfter(start, 366) } });
+    const { errors } = await erp.call('maya.manager', SCHEDULE, { input: { customerName: 'Initech', scheduledAt: start, endAt: daysAfter(start, 366) } });
     expect(errors).toBeUndefined();
   });
 
   it('refuses moving a meeting\u2019s end centuries later, and keeps it as it was', async () => {
-    const before = (await call('maya.manager', 'query($id: ID!) { salesMeeting(id: $id) { endAt } }', { id: DEMO.sunriseMeeting })).data.salesMeeting.endAt;
+    const before = (await erp.call('maya.manager', 'query($id: ID!) { salesMeeting(id: $id) { endAt } }', { id: DEMO.sunriseMeeting })).data.salesMeeting.endAt;
     await refused('maya.manager', UPDATE, { id: DEMO.sunriseMeeting, input: { endAt: '2200-12-31T00:00:00Z' } }, 'endAt');
-    expect((await call('maya.manager', 'query($id: ID!) { salesMeeting(id: $id) { endAt } }', { id: DEMO.sunriseMeeting })).data.salesMeeting.endAt).toBe(before);
+    expect((await erp.call('maya.manager', 'query($id: ID!) { salesMeeting(id: $id) { endAt } }', { id: DEMO.sunriseMeeting })).data.salesMeeting.endAt).toBe(before);
   });
 
   it('refuses leave of 367 days as before, by the same rule', async () => {
@@ -98,19 +89,19 @@ describe('the same records ingested from Bheem Core', () => {
 
   async function ingest(topic: string, payload: Record<string, unknown>) {
     const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });
-    const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
+    const response = await fetch(`${erp.platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
+      headers: { 'content-type': 'application/json', ...signIngestRequest(erp.platform.config.eventIngestSecret, body) },
       body,
     });
     return { status: response.status, body: (await response.json()) as any };
   }
 
   const ingestedSince = async (mark: string) =>
-    (await sql<{ topic: string }>`SELECT topic FROM events.outbox WHERE position > ${mark}::bigint AND source = 'bheem-core'`.execute(platform.db)).rows;
+    (await sql<{ topic: string }>`SELECT topic FROM events.outbox WHERE position > ${mark}::bigint AND source = 'bheem-core'`.execute(erp.platform.db)).rows;
 
   it('refuses a meeting from 1900 to 2200, scheduled or changed, and leave of 367 days: 422 naming the end', async () => {
-    const mark = await db.outboxMark();
+    const mark = await erp.db.outboxMark();
     const cases: [string, Record<string, unknown>, string][] = [
       ['sales.meeting.created', meeting('1900-01-01T00:00:00Z', '2200-12-31T00:00:00Z'), 'end_at'],
       ['sales.meeting.updated', { ...meeting('1900-01-01T00:00:00Z', '2200-12-31T00:00:00Z'), changed_fields: ['end_at'] }, 'end_at'],

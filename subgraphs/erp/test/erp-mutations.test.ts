@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_COMPANIES } from '../../../platform/demo/demo-ids.js';
-import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { DEMO, erpCaller, erpDatabase, inDays, type OutboxRow } from './erp-test-kit.js';
+import { DEMO, inDays, type OutboxRow, useErpPlatform } from './erp-test-kit.js';
 
-let platform: TestPlatform;
-let call: ReturnType<typeof erpCaller>;
-let db: ReturnType<typeof erpDatabase>;
-beforeAll(async () => {
-  // academy answers who belongs to the company (assignees, owners).
-  platform = await startTestPlatform({ subgraphs: ['academy', 'erp'], gateway: false });
-  call = erpCaller(platform);
-  db = erpDatabase(platform);
-});
-afterAll(() => platform?.stop());
+const erp = useErpPlatform();
 
 const BHEEM = DEMO_COMPANIES.bheem.id;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** Runs a mutation that must succeed; returns its data and the one event it published. */
 async function mutate(username: string, query: string, variables: Record<string, unknown>) {
-  const mark = await db.outboxMark();
-  const { data, errors } = await call(username, query, variables);
+  const mark = await erp.db.outboxMark();
+  const { data, errors } = await erp.call(username, query, variables);
   expect(errors).toBeUndefined();
-  const events = await db.eventsSince(mark);
+  const events = await erp.db.eventsSince(mark);
   return { data, events };
 }
 
@@ -32,7 +22,7 @@ async function expectOneEventWithRow(events: OutboxRow[], table: string, id: str
   const [event] = events;
   expect(event).toMatchObject({ topic, entity_key: id, company_id: BHEEM, source: 'erp' });
   expect(event!.payload.company_id).toBe(BHEEM);
-  expect(await db.writerOf(table, id)).toBe(event!.xid);
+  expect(await erp.db.writerOf(table, id)).toBe(event!.xid);
   return event!;
 }
 
@@ -72,12 +62,12 @@ describe('erp mutations publish their domain event in the same transaction', () 
       created_at: task.createdAt,
       updated_at: task.updatedAt,
     });
-    const read = await call('emil.employee', `query($id: ID!) { task(id: $id) { title } }`, { id: task.id });
+    const read = await erp.call('emil.employee', `query($id: ID!) { task(id: $id) { title } }`, { id: task.id });
     expect(read.data.task).toEqual({ title: 'Write the launch post' });
   });
 
   it('updates a task (manager: any field; assignee: the status) with project.task.updated and the changed fields', async () => {
-    const created = await call('admin', CREATE_TASK, { input: { projectId: DEMO.labProject, title: 'Calibrate scales', assigneeId: '9' } });
+    const created = await erp.call('admin', CREATE_TASK, { input: { projectId: DEMO.labProject, title: 'Calibrate scales', assigneeId: '9' } });
     const id = created.data.createTask.id;
 
     const byManager = await mutate('maya.manager', UPDATE_TASK, { id, input: { dueDate: '2031-01-01T09:00:00+02:00', title: 'Calibrate the scales' } });
@@ -104,21 +94,21 @@ describe('erp mutations publish their domain event in the same transaction', () 
     expect((moved.payload.changed_fields as string[]).sort()).toEqual(['assignee_id', 'project_id']);
 
     // Setting what is already there changes nothing and publishes nothing.
-    const before = await db.fingerprint();
-    const same = await call('admin', UPDATE_TASK, { id, input: { status: 'DONE' } });
+    const before = await erp.db.fingerprint();
+    const same = await erp.call('admin', UPDATE_TASK, { id, input: { status: 'DONE' } });
     expect(same.errors).toBeUndefined();
-    expect(await db.fingerprint()).toBe(before);
+    expect(await erp.db.fingerprint()).toBe(before);
   });
 
   it('deletes a task and publishes project.task.deleted with its last state', async () => {
-    const created = await call('admin', CREATE_TASK, { input: { projectId: DEMO.labProject, title: 'Throw away', dueDate: inDays(2) } });
+    const created = await erp.call('admin', CREATE_TASK, { input: { projectId: DEMO.labProject, title: 'Throw away', dueDate: inDays(2) } });
     const task = created.data.createTask;
     const { data, events } = await mutate('maya.manager', 'mutation($id: ID!) { deleteTask(id: $id) }', { id: task.id });
     expect(data.deleteTask).toBe(task.id);
     expect(events.map((event) => event.topic)).toEqual(['project.task.deleted']);
     expect(events[0]).toMatchObject({ entity_key: task.id, company_id: BHEEM, payload: { task_id: task.id, task_name: 'Throw away', due_date: task.dueDate, actor_id: '8' } });
-    expect(await db.writerOf('tasks', task.id)).toBeNull();
-    const read = await call('admin', `query($id: ID!) { task(id: $id) { id } }`, { id: task.id });
+    expect(await erp.db.writerOf('tasks', task.id)).toBeNull();
+    const read = await erp.call('admin', `query($id: ID!) { task(id: $id) { id } }`, { id: task.id });
     expect(read.data.task).toBeNull();
   });
 
@@ -151,7 +141,7 @@ describe('erp mutations publish their domain event in the same transaction', () 
     const deleted = await mutate('admin', 'mutation($id: ID!) { deleteMilestone(id: $id) }', { id: milestone.id });
     expect(deleted.events.map((event) => event.topic)).toEqual(['project.milestone.deleted']);
     expect(deleted.events[0]!.payload).toMatchObject({ milestone_id: milestone.id, milestone_name: 'Lab open' });
-    expect(await db.writerOf('milestones', milestone.id)).toBeNull();
+    expect(await erp.db.writerOf('milestones', milestone.id)).toBeNull();
   });
 
   it('schedules, reschedules and cancels a sales meeting with sales.meeting.* events', async () => {
@@ -192,12 +182,12 @@ describe('erp mutations publish their domain event in the same transaction', () 
     const cancelledEvent = await expectOneEventWithRow(cancelled.events, 'sales_meetings', meeting.id, 'sales.meeting.cancelled');
     expect(cancelledEvent.payload).toMatchObject({ status: 'CANCELLED', cancellation_reason: 'Budget frozen', meeting_id: meeting.id });
 
-    const before = await db.fingerprint();
-    const again = await call('admin', 'mutation($id: ID!) { updateSalesMeeting(id: $id, input: { location: "Online" }) { id } }', { id: meeting.id });
+    const before = await erp.db.fingerprint();
+    const again = await erp.call('admin', 'mutation($id: ID!) { updateSalesMeeting(id: $id, input: { location: "Online" }) { id } }', { id: meeting.id });
     expect(again.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const twice = await call('admin', 'mutation($id: ID!) { cancelSalesMeeting(id: $id) { id } }', { id: meeting.id });
+    const twice = await erp.call('admin', 'mutation($id: ID!) { cancelSalesMeeting(id: $id) { id } }', { id: meeting.id });
     expect(twice.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect(await db.fingerprint()).toBe(before);
+    expect(await erp.db.fingerprint()).toBe(before);
   });
 
   it('runs a leave request through requested, approved and cancelled', async () => {
@@ -237,7 +227,7 @@ describe('erp mutations publish their domain event in the same transaction', () 
 
   it('rejects a leave request with hr.leave.rejected, and lets an admin cancel someone else\u2019s', async () => {
     const request = (username: string, startDate: string, endDate: string) =>
-      call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', { input: { startDate, endDate, leaveType: 'SICK' } });
+      erp.call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', { input: { startDate, endDate, leaveType: 'SICK' } });
     const first = (await request('tara.teacher', '2031-09-01T00:00:00Z', '2031-09-02T00:00:00Z')).data.requestLeave.id;
     const rejected = await mutate('admin', 'mutation($id: ID!) { rejectLeave(id: $id, reason: "Exam week") { status reviewedBy { id } approvedBy { id } } }', { id: first });
     expect(rejected.data.rejectLeave).toEqual({ status: 'REJECTED', reviewedBy: { id: '2' }, approvedBy: null });
@@ -252,7 +242,7 @@ describe('erp mutations publish their domain event in the same transaction', () 
 
   it('pages leave requests with a cursor, in the plain list\u2019s order, ties by id, within [from, to)', async () => {
     const request = (username: string, day: string) =>
-      call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+      erp.call(username, 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
         input: { startDate: `${day}T00:00:00Z`, endDate: `${day}T12:00:00Z` },
       });
     // Emil and Tara start leave on the same day: the cursor tells them apart by id.
@@ -263,7 +253,7 @@ describe('erp mutations publish their domain event in the same transaction', () 
       const seen: string[] = [];
       let after: string | null = null;
       for (let pages = 0; pages < 50; pages++) {
-        const answer: any = await call(
+        const answer: any = await erp.call(
           username,
           `query($after: String) { leaveRequestsConnection(${filter} first: ${first}, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
           { after },
@@ -278,7 +268,7 @@ describe('erp mutations publish their domain event in the same transaction', () 
       throw new Error('paging did not end');
     };
     const listed = async (username: string, filter: string) =>
-      (await call(username, `{ leaveRequests${filter ? `(${filter})` : ''} { id } }`)).data.leaveRequests.map((leave: any) => leave.id);
+      (await erp.call(username, `{ leaveRequests${filter ? `(${filter})` : ''} { id } }`)).data.leaveRequests.map((leave: any) => leave.id);
 
     const emilsOwn = await listed('emil.employee', '');
     expect(emilsOwn.length).toBeGreaterThanOrEqual(3);
@@ -287,15 +277,15 @@ describe('erp mutations publish their domain event in the same transaction', () 
     expect(await paged('maya.manager', 'status: [PENDING]', 1)).toEqual(pending);
     // Someone else's requests stay out of an employee's pages, as out of the list.
     expect(await paged('tara.teacher', 'employeeId: "9"', 5)).toEqual([]);
-    const refused = await call('emil.employee', '{ bad: leaveRequestsConnection(after: "nonsense") { edges { cursor } } }');
+    const refused = await erp.call('emil.employee', '{ bad: leaveRequestsConnection(after: "nonsense") { edges { cursor } } }');
     expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const tooMany = await call('emil.employee', '{ leaveRequestsConnection(first: 0) { edges { cursor } } }');
+    const tooMany = await erp.call('emil.employee', '{ leaveRequestsConnection(first: 0) { edges { cursor } } }');
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     // from and to keep the leave overlapping [from, to), in lists and pages alike.
     expect(await listed('emil.employee', 'from: "2032-03-02T00:00:00Z", to: "2032-03-03T00:00:00Z"')).toEqual([march[1]]);
     expect(await paged('emil.employee', 'from: "2032-03-02T06:00:00Z", to: "2032-03-04T00:00:00Z"', 1)).toEqual([march[1], march[2]]);
-    const backwards = await call('emil.employee', '{ leaveRequests(from: "2032-03-03T00:00:00Z", to: "2032-03-02T00:00:00Z") { id } }');
+    const backwards = await erp.call('emil.employee', '{ leaveRequests(from: "2032-03-03T00:00:00Z", to: "2032-03-02T00:00:00Z") { id } }');
     expect(backwards.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
@@ -506,39 +496,39 @@ describe('refused mutations write nothing', () => {
 
   for (const refusal of cases) {
     it(`refuses ${refusal.name} with ${refusal.code}`, async () => {
-      const before = await db.fingerprint();
-      const { data, errors } = await call(refusal.user, refusal.query, refusal.variables);
+      const before = await erp.db.fingerprint();
+      const { data, errors } = await erp.call(refusal.user, refusal.query, refusal.variables);
       expect(errors?.[0]?.extensions?.code).toBe(refusal.code);
       if (refusal.field) expect(errors?.[0]?.extensions?.field).toBe(refusal.field);
       expect(data ?? null).toBeNull();
-      expect(await db.fingerprint()).toBe(before);
+      expect(await erp.db.fingerprint()).toBe(before);
     });
   }
 
   it('refuses to let a manager approve their own leave', async () => {
-    const own = await call('maya.manager', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
+    const own = await erp.call('maya.manager', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', {
       input: { startDate: '2032-08-01T00:00:00Z', endDate: '2032-08-02T00:00:00Z' },
     });
-    const before = await db.fingerprint();
-    const { errors } = await call('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { id } }', { id: own.data.requestLeave.id });
+    const before = await erp.db.fingerprint();
+    const { errors } = await erp.call('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { id } }', { id: own.data.requestLeave.id });
     expect(errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await db.fingerprint()).toBe(before);
+    expect(await erp.db.fingerprint()).toBe(before);
   });
 
   it('refuses to cancel approved leave that is over, with LEAVE_ENDED, and lets a pending one that is over go', async () => {
     const request = (startDate: string, endDate: string) =>
-      call('emil.employee', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', { input: { startDate, endDate } });
+      erp.call('emil.employee', 'mutation($input: RequestLeaveInput!) { requestLeave(input: $input) { id } }', { input: { startDate, endDate } });
     const taken = (await request('2024-02-05T00:00:00Z', '2024-02-07T00:00:00Z')).data.requestLeave.id;
     await mutate('maya.manager', 'mutation($id: ID!) { approveLeave(id: $id) { id } }', { id: taken });
-    const before = await db.fingerprint();
+    const before = await erp.db.fingerprint();
     // Leave taken is a record of days gone by: cancelling it would take it off the calendar after the fact.
     for (const user of ['emil.employee', 'admin']) {
-      const { data, errors } = await call(user, 'mutation($id: ID!) { cancelLeave(id: $id) { id } }', { id: taken });
+      const { data, errors } = await erp.call(user, 'mutation($id: ID!) { cancelLeave(id: $id) { id } }', { id: taken });
       expect(data ?? null).toBeNull();
       expect(errors?.[0]?.extensions?.code).toBe('LEAVE_ENDED');
       expect(errors?.[0]?.message).toMatch(/ended on 2024-02-07T00:00:00.000Z/);
     }
-    expect(await db.fingerprint()).toBe(before);
+    expect(await erp.db.fingerprint()).toBe(before);
     // A request never decided is withdrawn, over or not: nobody has taken those days.
     const undecided = (await request('2024-03-04T00:00:00Z', '2024-03-05T00:00:00Z')).data.requestLeave.id;
     const withdrawn = await mutate('emil.employee', 'mutation($id: ID!) { cancelLeave(id: $id) { status } }', { id: undecided });
@@ -546,22 +536,22 @@ describe('refused mutations write nothing', () => {
   });
 
   it('refuses an assignee or owner who is not a user of the caller’s company (another company’s, unknown)', async () => {
-    const before = await db.fingerprint();
+    const before = await erp.db.fingerprint();
     const refusals = [
-      call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Foreign', assigneeId: '21' } }), // gina, Globex
-      call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Nobody', assigneeId: '4242' } }),
-      call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '22' } }), // gary, Globex
-      call('maya.manager', 'mutation($input: ScheduleSalesMeetingInput!) { scheduleSalesMeeting(input: $input) { id } }', {
+      erp.call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Foreign', assigneeId: '21' } }), // gina, Globex
+      erp.call('maya.manager', CREATE_TASK, { input: { projectId: DEMO.websiteProject, title: 'Nobody', assigneeId: '4242' } }),
+      erp.call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '22' } }), // gary, Globex
+      erp.call('maya.manager', 'mutation($input: ScheduleSalesMeetingInput!) { scheduleSalesMeeting(input: $input) { id } }', {
         input: { customerName: 'Acme', scheduledAt: inDays(3), endAt: inDays(3.1), ownerId: '20' },
       }),
-      call('maya.manager', 'mutation($id: ID!) { updateSalesMeeting(id: $id, input: { ownerId: "4242" }) { id } }', { id: DEMO.sunriseMeeting }),
+      erp.call('maya.manager', 'mutation($id: ID!) { updateSalesMeeting(id: $id, input: { ownerId: "4242" }) { id } }', { id: DEMO.sunriseMeeting }),
     ];
     for (const { errors } of await Promise.all(refusals)) {
       expect(errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
       expect(errors?.[0]?.message).toMatch(/is not a user of your company/);
     }
-    expect(await db.fingerprint()).toBe(before);
+    expect(await erp.db.fingerprint()).toBe(before);
     // A colleague is still fine.
-    expect((await call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '3' } })).data.updateTask.assignee).toEqual({ id: '3' });
+    expect((await erp.call('maya.manager', UPDATE_TASK, { id: DEMO.homePageTask, input: { assigneeId: '3' } })).data.updateTask.assignee).toEqual({ id: '3' });
   });
 });

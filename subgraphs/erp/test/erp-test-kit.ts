@@ -4,9 +4,10 @@
  * fingerprint of everything erp stores (to prove a refused mutation changed nothing).
  */
 import { sql } from 'kysely';
+import { afterAll, beforeAll } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { callSubgraph, demoViewer } from '../../../test/support/subgraph-client.js';
-import type { GraphQLResponse, TestPlatform } from '../../../test/support/test-platform.js';
+import { type GraphQLResponse, startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 
 export const DAY_MS = 86_400_000;
 export const inDays = (days: number) => new Date(Date.now() + days * DAY_MS).toISOString();
@@ -87,4 +88,19 @@ export function erpDatabase(platform: TestPlatform) {
       return parts.join(',');
     },
   };
+}
+
+/**
+ * For a test file: erp, with academy beside it (it answers who belongs to the company: assignees, owners),
+ * started before the file's tests and stopped after. Its parts are there once the tests run.
+ */
+export function useErpPlatform(): { platform: TestPlatform; call: ReturnType<typeof erpCaller>; db: ReturnType<typeof erpDatabase> } {
+  const erp = {} as ReturnType<typeof useErpPlatform>;
+  beforeAll(async () => {
+    erp.platform = await startTestPlatform({ subgraphs: ['academy', 'erp'], gateway: false });
+    erp.call = erpCaller(erp.platform);
+    erp.db = erpDatabase(erp.platform);
+  });
+  afterAll(() => erp.platform?.stop());
+  return erp;
 }
