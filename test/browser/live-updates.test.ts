@@ -92,7 +92,10 @@ describe('live updates of the course page', { timeout: 180_000 }, () => {
   });
 
   it('only stops live updates, without signing out, when the socket is closed for subscribing before connection_ack', async () => {
-    const context = await stack.newContext(PHONE);
+    // The gateway closes while the page may still be answering on that socket (graphql-ws sends a pong or its
+    // subscribe without looking at the socket's state): the browser then says so on the console. A race of the
+    // deliberately broken exchange, seen once in CI, not an error of the page's.
+    const context = await stack.newContext(PHONE, (text) => text === 'WebSocket is already in CLOSING or CLOSED state.');
     // The page's first message is preceded by a subscribe: the gateway closes with the protocol's 4401.
     await context.routeWebSocket(/\/graphql$/, (socket) => {
       const server = socket.connectToServer();
