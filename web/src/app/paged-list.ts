@@ -67,7 +67,11 @@ export function usePagedList<T extends { id: string }>(readPage: (after: string 
       const added = answered.filter((node) => !shown.has(node.id));
       if (fresh) {
         const inAnswer = new Set(answered.map((node) => node.id));
-        const placedMeanwhile = items.value.filter((item) => (latest.get(item.id)?.at ?? 0) > heardBefore && !inAnswer.has(item.id));
+        // Placed by a live update while this page was read: kept within the page's range; past its last item, while
+        // pages remain, a later page brings it in its place.
+        const last = answered.at(-1);
+        const withinPage = (item: T) => !pageInfo.hasNextPage || !live?.order || last === undefined || live.order(item, last) <= 0;
+        const placedMeanwhile = items.value.filter((item) => (latest.get(item.id)?.at ?? 0) > heardBefore && !inAnswer.has(item.id) && withinPage(item));
         const merged = [...added, ...placedMeanwhile];
         items.value = live?.order ? merged.sort(live.order) : merged;
       } else {
