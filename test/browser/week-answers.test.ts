@@ -118,9 +118,12 @@ describe('answering invitations from the week page', { timeout: 180_000 }, () =>
     expect(await answer.getByText('You passed this on to someone else').count()).toBe(1);
     expect(await answer.getAttribute('aria-describedby')).toBeTruthy();
     expect(await answer.getByRole('button', { pressed: true }).count()).toBe(0);
-    await answer.getByRole('button', { name: `Yes to ${passedOn}`, exact: true }).click();
-    await expect.poll(() => answersOf(passedOn, '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).toEqual(['ACCEPTED']);
+    const yes = answer.getByRole('button', { name: `Yes to ${passedOn}`, exact: true });
+    await yes.click();
+    // The API keeps the answer before the page hears back: the page is read once it says so.
+    await expect.poll(() => yes.getAttribute('aria-pressed')).toBe('true');
     expect(await answer.getByText('You passed this on to someone else').count()).toBe(0);
+    await expect.poll(() => answersOf(passedOn, '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).toEqual(['ACCEPTED']);
   });
 
   it('shows no answer beside the organizer’s own meeting', async () => {
