@@ -7,7 +7,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
-import { leavePayload, milestonePayload, stamp, taskPayload } from './domain-event-payloads.js';
+import { leavePayload, milestonePayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
 
 let platform: TestPlatform;
 let db: Kysely<CalendarDatabase>;
@@ -136,22 +136,13 @@ describe('domain events mirrored as calendar events', () => {
 
   it('mirrors sales meetings with the customer as an outside participant, and their cancellation', async () => {
     const meetingId = randomUUID();
-    const payload = {
-      company_id: bheem,
-      actor_id: '8',
-      meeting_id: meetingId,
+    const payload = salesMeetingPayload(meetingId, {
       customer_name: 'Acme School',
       customer_email: 'head@acme.example',
       location: 'Acme HQ',
-      description: null,
       scheduled_at: '2026-06-01T09:00:00.000Z',
       end_at: '2026-06-01T10:30:00.000Z',
-      owner_id: '8',
-      status: 'SCHEDULED',
-      cancellation_reason: null,
-      created_at: stamp,
-      updated_at: stamp,
-    };
+    });
     await handle({ topic: 'sales.meeting.created', companyId: bheem, payload } as DomainEventInput);
     const [event] = await eventsOf(meetingId);
     expect(event).toMatchObject({ title: 'Meeting: Acme School', event_type: 'MEETING', location: 'Acme HQ', organizer_id: '8', all_day: false });

@@ -6,10 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { calendarOutcome, ingestCoreEvent } from './core-ingest.js';
-import { leavePayload, stamp, taskPayload } from './domain-event-payloads.js';
+import { leavePayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
 
 let platform: TestPlatform;
 let db: TestPlatform['db'];
@@ -20,8 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await platform?.stop();
 });
-
-const bheem = demoCompanyId('bheem');
 
 const ingest = (topic: string, payload: Record<string, unknown>) => ingestCoreEvent(platform, topic, payload);
 const outcome = (eventId: string) => calendarOutcome(platform, eventId);
@@ -38,24 +35,6 @@ const participantsOf = async (entityId: string) =>
   ).map((row) => [row.user_id, row.organizer_id]);
 const eventsOf = async (entityId: string) => (await db.selectFrom('calendar.calendar_events').select('id').where('entity_id', '=', entityId).execute()).length;
 
-function meetingPayload(meetingId: string, ownerId: string) {
-  return {
-    company_id: bheem,
-    meeting_id: meetingId,
-    customer_name: 'Initech',
-    customer_email: 'buyer@initech.example',
-    location: null,
-    description: null,
-    scheduled_at: '2026-05-20T09:00:00.000Z',
-    end_at: '2026-05-20T10:00:00.000Z',
-    owner_id: ownerId,
-    status: 'SCHEDULED',
-    cancellation_reason: null,
-    created_at: stamp,
-    updated_at: stamp,
-  };
-}
-
 describe('people named by ingested events', () => {
   it('mirrors a task assigned to a user of the event\u2019s company', async () => {
     const taskId = randomUUID();
@@ -66,7 +45,7 @@ describe('people named by ingested events', () => {
   it('refuses a task assigned, a meeting owned or leave taken by a user of another company (or nobody): a dead letter, nothing stored', async () => {
     const cases = [
       { topic: 'project.task.created', id: randomUUID(), payload: (id: string) => taskPayload(id, { assignee_id: '20' }) }, // Globex's admin
-      { topic: 'sales.meeting.created', id: randomUUID(), payload: (id: string) => meetingPayload(id, '21') },
+      { topic: 'sales.meeting.created', id: randomUUID(), payload: (id: string) => salesMeetingPayload(id, { owner_id: '21' }) },
       { topic: 'hr.leave.approved', id: randomUUID(), payload: (id: string) => leavePayload(id, { employee_id: '22' }) },
       { topic: 'project.task.created', id: randomUUID(), payload: (id: string) => taskPayload(id, { assignee_id: '987654' }) }, // no such user
     ];

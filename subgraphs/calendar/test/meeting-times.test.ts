@@ -12,7 +12,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
-import { leavePayload } from './domain-event-payloads.js';
+import { leavePayload } from '../../../test/support/erp-event-payloads.js';
 
 let platform: TestPlatform;
 let radicale: RunningRadicale;

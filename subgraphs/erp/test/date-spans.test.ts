@@ -12,6 +12,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
+import { leavePayload, salesMeetingPayload } from '../../../test/support/erp-event-payloads.js';
 import { DEMO, useErpPlatform } from './erp-test-kit.js';
 
 const erp = useErpPlatform();
@@ -55,37 +56,8 @@ describe('how long a meeting or leave may last, through GraphQL', () => {
 
 describe('the same records ingested from Bheem Core', () => {
   const bheem = demoCompanyId('bheem');
-  const stamp = '2026-05-01T10:00:00.000Z';
-  const meeting = (scheduledAt: string, endAt: string) => ({
-    company_id: bheem,
-    meeting_id: randomUUID(),
-    customer_name: 'Initech',
-    customer_email: null,
-    location: null,
-    description: null,
-    scheduled_at: scheduledAt,
-    end_at: endAt,
-    owner_id: '8',
-    status: 'SCHEDULED',
-    cancellation_reason: null,
-    created_at: stamp,
-    updated_at: stamp,
-  });
-  const leave = (start: string, end: string) => ({
-    company_id: bheem,
-    leave_id: randomUUID(),
-    employee_id: '9',
-    start_date: start,
-    end_date: end,
-    status: 'APPROVED',
-    leave_type: 'ANNUAL',
-    reason: null,
-    reviewed_by: '8',
-    reviewed_at: stamp,
-    review_comment: null,
-    created_at: stamp,
-    updated_at: stamp,
-  });
+  const meeting = (scheduledAt: string, endAt: string) => salesMeetingPayload(randomUUID(), { scheduled_at: scheduledAt, end_at: endAt });
+  const leave = (start: string, end: string) => leavePayload(randomUUID(), { start_date: start, end_date: end });
 
   async function ingest(topic: string, payload: Record<string, unknown>) {
     const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
 import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
 import { erpTopics } from '../../../platform/events/topics/erp-topics.js';
+import { leavePayload, milestonePayload, projectPayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 
 let platform: TestPlatform;
@@ -22,71 +23,31 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-const stamp = '2026-05-01T10:00:00.000Z';
-
 /** A valid payload of each ERP record, for `companyId`. */
 function recordOf(topic: string, companyId: string): Record<string, unknown> {
-  const common = { company_id: companyId, created_at: stamp, updated_at: stamp };
   const [domain, kind, change] = topic.split('.') as [string, string, string];
-  const changed = (field: string) => (change === 'updated' ? { changed_fields: [field] } : {});
+  const changes = (field: string, more: Record<string, unknown> = {}) => ({
+    company_id: companyId,
+    ...more,
+    ...(change === 'updated' ? { changed_fields: [field] } : {}),
+  });
   switch (`${domain}.${kind}`) {
     case 'project.project':
-      return { ...common, project_id: randomUUID(), project_name: 'Site', description: null, status: 'ACTIVE', start_date: null, due_date: null, ...changed('status') };
+      return projectPayload(randomUUID(), changes('status'));
     case 'project.task':
-      return {
-        ...common,
-        task_id: randomUUID(),
-        task_name: 'Write the report',
-        description: null,
-        status: 'TODO',
-        due_date: '2026-05-20T15:00:00.000Z',
-        project_id: randomUUID(),
-        project_name: 'Reports',
-        assignee_id: null,
-        ...changed('status'),
-      };
+      return taskPayload(randomUUID(), changes('status'));
     case 'project.milestone':
-      return {
-        ...common,
-        milestone_id: randomUUID(),
-        milestone_name: 'Beta',
-        description: null,
-        due_date: '2026-06-30T18:30:00.000Z',
-        completed_at: null,
-        project_id: randomUUID(),
-        project_name: 'Site',
-        ...changed('due_date'),
-      };
+      return milestonePayload(randomUUID(), changes('due_date'));
     case 'sales.meeting':
-      return {
-        ...common,
-        meeting_id: randomUUID(),
-        customer_name: 'Initech',
-        customer_email: null,
-        location: null,
-        description: null,
-        scheduled_at: '2026-05-20T09:00:00.000Z',
-        end_at: '2026-05-20T10:00:00.000Z',
-        owner_id: null,
-        status: change === 'cancelled' ? 'CANCELLED' : 'SCHEDULED',
-        cancellation_reason: null,
-        ...changed('location'),
-      };
+      return salesMeetingPayload(randomUUID(), changes('location', { status: change === 'cancelled' ? 'CANCELLED' : 'SCHEDULED' }));
     case 'hr.leave':
-      return {
-        ...common,
-        leave_id: randomUUID(),
-        employee_id: '9',
-        start_date: '2026-08-02T18:30:00.000Z',
-        end_date: '2026-08-05T18:30:00.000Z',
-        status: { requested: 'PENDING', approved: 'APPROVED', rejected: 'REJECTED', cancelled: 'CANCELLED' }[change],
-        leave_type: 'ANNUAL',
-        reason: null,
-        reviewed_by: null,
-        reviewed_at: null,
-        review_comment: null,
-        ...(change === 'cancelled' ? { previous_status: 'APPROVED' } : {}),
-      };
+      return leavePayload(
+        randomUUID(),
+        changes('status', {
+          status: { requested: 'PENDING', approved: 'APPROVED', rejected: 'REJECTED', cancelled: 'CANCELLED' }[change],
+          ...(change === 'cancelled' ? { previous_status: 'APPROVED' } : {}),
+        }),
+      );
     default:
       throw new Error(`no payload for ${topic}`);
   }

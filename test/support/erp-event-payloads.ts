@@ -1,10 +1,12 @@
 /**
- * Payloads of the ERP's domain events as the calendar receives them (the
- * fields platform/events/topics/erp-topics.ts defines), for Bheem's demo
- * company: a test names the record and what differs from these.
+ * Payloads of the ERP's domain events (the fields
+ * platform/events/topics/erp-topics.ts defines), for Bheem's demo company:
+ * a test names the record and what differs from these (another company:
+ * `{ company_id }`). The calendar's tests feed them to its consumer, the
+ * ERP's post them to /events/ingest (test/support/core-ingest.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
+import { demoCompanyId } from '../../platform/demo/demo-ids.js';
 
 const bheem = demoCompanyId('bheem');
 export const stamp = '2026-05-01T10:00:00.000Z';
@@ -17,6 +19,20 @@ const ofBheem = (fields: Record<string, unknown>, changes: Record<string, unknow
   updated_at: stamp,
   ...changes,
 });
+
+export function projectPayload(projectId: string, changes: Record<string, unknown> = {}) {
+  return ofBheem(
+    {
+      project_id: projectId,
+      project_name: 'Site',
+      description: null,
+      status: 'ACTIVE',
+      start_date: null,
+      due_date: null,
+    },
+    changes,
+  );
+}
 
 export function taskPayload(taskId: string, changes: Record<string, unknown> = {}) {
   return ofBheem(
@@ -45,6 +61,26 @@ export function milestonePayload(milestoneId: string, changes: Record<string, un
       completed_at: null,
       project_id: randomUUID(),
       project_name: 'Site',
+    },
+    changes,
+  );
+}
+
+/** Maya's meeting with Initech, an hour long. */
+export function salesMeetingPayload(meetingId: string, changes: Record<string, unknown> = {}) {
+  return ofBheem(
+    {
+      actor_id: '8',
+      meeting_id: meetingId,
+      customer_name: 'Initech',
+      customer_email: null,
+      location: null,
+      description: null,
+      scheduled_at: '2026-05-20T09:00:00.000Z',
+      end_at: '2026-05-20T10:00:00.000Z',
+      owner_id: '8',
+      status: 'SCHEDULED',
+      cancellation_reason: null,
     },
     changes,
   );
