@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { calendarOutcome, ingestCoreEvent } from './core-ingest.js';
+import { calendarOutcome, ingestCoreEvent } from '../../../test/support/core-ingest.js';
 import { leavePayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
 
 let platform: TestPlatform;

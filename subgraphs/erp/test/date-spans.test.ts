@@ -10,8 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
-import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
+import { postCoreEvent } from '../../../test/support/core-ingest.js';
 import { leavePayload, salesMeetingPayload } from '../../../test/support/erp-event-payloads.js';
 import { DEMO, useErpPlatform } from './erp-test-kit.js';
 
@@ -55,19 +54,10 @@ describe('how long a meeting or leave may last, through GraphQL', () => {
 });
 
 describe('the same records ingested from Bheem Core', () => {
-  const bheem = demoCompanyId('bheem');
   const meeting = (scheduledAt: string, endAt: string) => salesMeetingPayload(randomUUID(), { scheduled_at: scheduledAt, end_at: endAt });
   const leave = (start: string, end: string) => leavePayload(randomUUID(), { start_date: start, end_date: end });
 
-  async function ingest(topic: string, payload: Record<string, unknown>) {
-    const body = JSON.stringify({ id: `core-${randomUUID()}`, topic, company_id: bheem, payload });
-    const response = await fetch(`${erp.platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...signIngestRequest(erp.platform.config.eventIngestSecret, body) },
-      body,
-    });
-    return { status: response.status, body: (await response.json()) as any };
-  }
+  const ingest = (topic: string, payload: Record<string, unknown>) => postCoreEvent(erp.platform, topic, payload);
 
   const ingestedSince = async (mark: string) =>
     (await sql<{ topic: string }>`SELECT topic FROM events.outbox WHERE position > ${mark}::bigint AND source = 'bheem-core'`.execute(erp.platform.db)).rows;

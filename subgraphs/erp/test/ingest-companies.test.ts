@@ -10,9 +10,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCompanyId } from '../../../platform/demo/demo-ids.js';
-import { signIngestRequest } from '../../../platform/events/ingest-signature.js';
 import { erpTopics } from '../../../platform/events/topics/erp-topics.js';
 import { leavePayload, milestonePayload, projectPayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
+import { postCoreEvent } from '../../../test/support/core-ingest.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 
 let platform: TestPlatform;
@@ -53,15 +53,8 @@ function recordOf(topic: string, companyId: string): Record<string, unknown> {
   }
 }
 
-async function post(topic: string, companyId: string, id = `core-${randomUUID()}`) {
-  const body = JSON.stringify({ id, topic, company_id: companyId, payload: recordOf(topic, companyId) });
-  const response = await fetch(`${platform.subgraphs.erp!.url.replace(/\/graphql$/, '')}/events/ingest`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...signIngestRequest(platform.config.eventIngestSecret, body) },
-    body,
-  });
-  return { status: response.status, body: (await response.json()) as any };
-}
+/** Bheem Core's event of `topic` with `payload`, for the payload's company; `id` to send one again. */
+const ingest = (topic: string, payload: Record<string, unknown>, id?: string) => postCoreEvent(platform, topic, payload, id);
 
 const published = async (companyId: string) =>
   Number((await sql<{ n: string }>`SELECT count(*) AS n FROM events.outbox WHERE company_id = ${companyId}`.execute(platform.db)).rows[0]!.n);
@@ -72,7 +65,7 @@ describe('ingested events of a company the ERP does not know', () => {
     const topics = Object.keys(erpTopics);
     expect(topics.length).toBeGreaterThanOrEqual(15);
     for (const topic of topics) {
-      const answer = await post(topic, stranger);
+      const answer = await ingest(topic, recordOf(topic, stranger));
       expect({ topic, ...answer }).toMatchObject({ topic, status: 422, body: { error: { code: 'UNKNOWN_COMPANY' } } });
       expect(answer.body.error.message).toContain(stranger);
     }
@@ -82,16 +75,17 @@ describe('ingested events of a company the ERP does not know', () => {
   it('accepts the same events for a company it knows', async () => {
     const bheem = demoCompanyId('bheem');
     const before = await published(bheem);
-    for (const topic of Object.keys(erpTopics)) expect({ topic, status: (await post(topic, bheem)).status }).toEqual({ topic, status: 202 });
+    for (const topic of Object.keys(erpTopics)) expect({ topic, status: (await ingest(topic, recordOf(topic, bheem))).status }).toEqual({ topic, status: 202 });
     expect(await published(bheem)).toBe(before + Object.keys(erpTopics).length);
   });
 
   it('lets the sender retry a refused event under the same id once the company exists', async () => {
     const newcomer = randomUUID();
     const id = `core-${randomUUID()}`;
-    expect((await post('project.task.created', newcomer, id)).status).toBe(422);
+    const task = recordOf('project.task.created', newcomer);
+    expect((await ingest('project.task.created', task, id)).status).toBe(422);
     await sql`INSERT INTO erp.companies (id, name) VALUES (${newcomer}, 'Newcomer Ltd')`.execute(platform.db);
-    expect((await post('project.task.created', newcomer, id)).status).toBe(202);
+    expect((await ingest('project.task.created', task, id)).status).toBe(202);
     expect(await published(newcomer)).toBe(1);
   });
 });
