@@ -14,6 +14,8 @@ import { publishEvent } from '../../platform/events/publish-event.js';
 import { startLiveKitDouble, type LiveKitDouble } from '../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../test/support/test-platform.js';
+import { createLogger } from '../../platform/logger.js';
+import { startGateway } from '../start-gateway.js';
 import { activeSubscriptions } from '../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import { SubscriptionCloseCode, TOO_SLOW_ERROR_CODE } from '../subscriptions/close-codes.js';
 import { FAN_OUT_TIMINGS_CHANNEL, type FanOutTimings } from '../subscriptions/fan-out-timings.js';
@@ -236,10 +238,19 @@ describe('federated subscriptions through the gateway', () => {
   });
 
   it('closes clients with 1001 (going away) on shutdown', async () => {
-    const subscription = subscribeWs(url, await platform.tokenFor('admin'), IDS);
-    await waitUntilSubscribed();
-    await platform.gateway!.stop();
-    expect((await subscription.ended).code).toBe(1001);
+    // A gateway of its own in front of the same subgraphs: the file's gateway serves the other tests, whichever run after.
+    const subgraphUrls = Object.fromEntries(Object.entries(platform.subgraphs).map(([name, running]) => [name, running!.url]));
+    const gateway = await startGateway({ config: platform.config, log: createLogger('subscriptions-shutdown'), subgraphUrls });
+    let stopped = false;
+    try {
+      const subscription = subscribeWs(wsUrlOf(gateway.url), await platform.tokenFor('admin'), IDS);
+      await waitUntilSubscribed();
+      stopped = true;
+      await gateway.stop();
+      expect((await subscription.ended).code).toBe(1001);
+    } finally {
+      if (!stopped) await gateway.stop();
+    }
   });
 });
 
