@@ -86,15 +86,17 @@ export interface Service {
 /** How long a stopping service may take before it is killed: longer when profiles are written (a busy machine takes its time). */
 const defaultGraceMs = () => (process.env.BENCH_CPU_PROFILE_DIR ? 120_000 : 10_000);
 
-/** A Node.js process running `args`. */
-export function spawnService(scratch: Scratch, name: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Service {
-  return spawnProgram(scratch, name, process.execPath, args, env, cwd);
+type Env = Record<string, string | undefined>;
+
+/** A Node.js process running `args`; `ipc`: with a channel to it (child.send, 'message'). */
+export function spawnService(scratch: Scratch, name: string, args: string[], env: Env, cwd = REPO_ROOT, options: { ipc?: boolean } = {}): Service {
+  return spawnProgram(scratch, name, process.execPath, args, env, cwd, options);
 }
 
 /** Any program (a peer's own binary), logged and stopped like the Node.js ones. */
-export function spawnProgram(scratch: Scratch, name: string, program: string, args: string[], env: Record<string, string>, cwd = REPO_ROOT): Service {
+export function spawnProgram(scratch: Scratch, name: string, program: string, args: string[], env: Env, cwd = REPO_ROOT, options: { ipc?: boolean } = {}): Service {
   const out = scratch.log(name);
-  const child = spawn(program, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', out, out] });
+  const child = spawn(program, args, { cwd, env: { ...process.env, ...env }, stdio: options.ipc ? ['ignore', out, out, 'ipc'] : ['ignore', out, out] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name,
@@ -121,8 +123,9 @@ export async function waitUntil(service: Service, probe: () => Promise<boolean>,
   throw new Error(`${service.name} was not ready within ${timeoutMs / 1000} s; see ${service.logFile}`);
 }
 
-export interface Subgraphs {
-  urls: Record<SubgraphName, string>;
+export interface Subgraphs<Name extends SubgraphName = SubgraphName> {
+  urls: Record<Name, string>;
+  /** In the order of the names started. */
   services: Service[];
 }
 
@@ -144,33 +147,51 @@ export interface SubgraphCheckout {
   cpuProfile?: { dir: string; subgraphs: string[] };
 }
 
-/** The five subgraphs as separate processes (scripts/start-subgraph of `checkout`), on the already migrated database, as production starts them. */
-export async function startSubgraphs(scratch: Scratch, databaseUrl: string, env: Record<string, string>, checkout: SubgraphCheckout): Promise<Subgraphs> {
-  const ports = Object.fromEntries(await Promise.all(SUBGRAPH_NAMES.map(async (name) => [name, await freePort()] as const))) as Record<SubgraphName, number>;
-  const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<SubgraphName, string>;
-  const shared: Record<string, string> = {
+/** How to start the subgraphs besides their checkout: which (default: all five), with which Node.js flags before the entry, with an IPC channel. */
+export interface SubgraphProcessOptions<Name extends SubgraphName> {
+  names?: readonly Name[];
+  nodeFlags?: (name: Name) => string[];
+  ipc?: boolean;
+}
+
+/**
+ * Subgraphs as production starts them: each in a process of its own (scripts/start-subgraph of `checkout`), on the
+ * already migrated database, their output in the scratch directory's logs; ready (GET /health/ready) when this
+ * resolves, all stopped when one is not. The gateway benches run the five; the subscriptions bench
+ * (bench/support/probed-subgraphs.ts) the ones it needs, each with a probe loaded beside it over IPC.
+ */
+export async function startSubgraphs<Name extends SubgraphName = SubgraphName>(
+  scratch: Scratch,
+  databaseUrl: string,
+  env: Env,
+  checkout: SubgraphCheckout,
+  options: SubgraphProcessOptions<Name> = {},
+): Promise<Subgraphs<Name>> {
+  const names = options.names ?? (SUBGRAPH_NAMES as readonly SubgraphName[] as readonly Name[]);
+  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const))) as Record<Name, number>;
+  const urls = Object.fromEntries(names.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`])) as Record<Name, string>;
+  const shared: Env = {
     ...env,
     DATABASE_URL: databaseUrl,
     SKIP_MIGRATIONS: 'true',
     SEED_DEMO_DATA: 'false',
     HOST: '127.0.0.1',
     ...Object.fromEntries(
-      SUBGRAPH_NAMES.flatMap((name) => [
+      names.flatMap((name) => [
         [`${name.toUpperCase()}_PORT`, String(ports[name])],
         [`${name.toUpperCase()}_URL`, urls[name]],
       ]),
     ),
   };
   const { code } = checkout;
-  const services = SUBGRAPH_NAMES.map((name) => {
+  const services = names.map((name) => {
     const label = `${checkout.label}subgraph-${name}`;
-    return spawnService(scratch, label, [...subgraphProfileFlags(label, checkout.cpuProfile, name), ...code.subgraphEntry(name)], shared, code.root);
+    const args = [...subgraphProfileFlags(label, checkout.cpuProfile, name), ...(options.nodeFlags?.(name) ?? []), ...code.subgraphEntry(name)];
+    return spawnService(scratch, label, args, shared, code.root, { ipc: options.ipc });
   });
   try {
     await Promise.all(
-      services.map((service, index) =>
-        waitUntil(service, async () => (await fetch(new URL('/health/ready', urls[SUBGRAPH_NAMES[index]!]), { signal: AbortSignal.timeout(2000) })).ok),
-      ),
+      services.map((service, index) => waitUntil(service, async () => (await fetch(new URL('/health/ready', urls[names[index]!]), { signal: AbortSignal.timeout(2000) })).ok)),
     );
   } catch (error) {
     await Promise.all(services.map((service) => service.stop()));

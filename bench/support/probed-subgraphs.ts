@@ -4,14 +4,16 @@
  * dist/scripts/start-subgraph.js <name>` of the checkout's compiled build,
  * or its sources under tsx), NODE_ENV=production, on an already migrated and
  * seeded database, with bench/support/subgraph-probe.mjs loaded beside the
- * subgraph to answer the bench over IPC.
+ * subgraph to answer the bench over IPC. Started as the gateway benches start
+ * theirs (bench/gateway/services.ts, startSubgraphs): output in log files
+ * under a scratch directory, which errors name.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SubgraphName } from '../../platform/config.js';
-import { freePort } from '../../platform/database/embedded-postgres.js';
 import type { CheckoutCode } from '../gateway/checkout-code.js';
+import { createScratch, startSubgraphs } from '../gateway/services.js';
 
 const PROBE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'subgraph-probe.mjs');
 
@@ -53,67 +55,20 @@ function ask<T>(child: ChildProcess, message: object, type: string): Promise<T> 
   });
 }
 
-async function waitReady(name: string, child: ChildProcess, url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`subgraph ${name} exited with code ${child.exitCode}`);
-    const ready = await fetch(new URL('/health/ready', url), { signal: AbortSignal.timeout(2000) }).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`subgraph ${name} was not ready within ${timeoutMs / 1000} s`);
-}
-
 export async function startProbedSubgraphs(code: CheckoutCode, names: readonly SubgraphName[], env: Record<string, string | undefined>): Promise<ProbedSubgraphs> {
-  const ports = Object.fromEntries(await Promise.all(names.map(async (name) => [name, await freePort()] as const))) as Record<string, number>;
-  const urls = Object.fromEntries(names.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
-  const shared: Record<string, string | undefined> = {
-    ...env,
-    NODE_ENV: 'production',
-    SKIP_MIGRATIONS: 'true',
-    SEED_DEMO_DATA: 'false',
-    HOST: '127.0.0.1',
-    ...Object.fromEntries(
-      names.flatMap((name) => [
-        [`${name.toUpperCase()}_PORT`, String(ports[name])],
-        [`${name.toUpperCase()}_URL`, urls[name]],
-      ]),
-    ),
-  };
-  const children = names.map((name) =>
-    spawn(process.execPath, ['--import', PROBE, ...(process.env.BENCH_SUB_SUBGRAPH_FLAGS?.split(' ').filter(Boolean) ?? []), ...code.subgraphEntry(name)], {
-      cwd: code.root,
-      env: shared,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
+  const flags = process.env.BENCH_SUB_SUBGRAPH_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const { urls, services } = await startSubgraphs(
+    createScratch(),
+    env.DATABASE_URL!,
+    { ...env, NODE_ENV: 'production' },
+    { code, label: '' },
+    { names, ipc: true, nodeFlags: () => ['--import', PROBE, ...flags] },
   );
-  const stop = async () => {
-    await Promise.all(
-      children.map((child) =>
-        child.exitCode !== null || child.signalCode !== null
-          ? undefined
-          : new Promise<void>((resolve) => {
-              child.once('exit', () => resolve());
-              child.kill('SIGTERM');
-              setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
-            }),
-      ),
-    );
-  };
-  try {
-    await Promise.all(names.map((name, index) => waitReady(name, children[index]!, urls[name]!, 90_000)));
-  } catch (error) {
-    await stop();
-    throw error;
-  }
   const subgraphs = names.map((name, index): ProbedSubgraph => {
-    const child = children[index]!;
+    const { child } = services[index]!;
     return {
       name,
-      url: urls[name]!,
+      url: urls[name],
       child,
       cpu: () => ask<ProbeCpu>(child, { type: 'cpu' }, 'cpu'),
       settle: async () => void (await ask(child, { type: 'settle' }, 'settled')),
@@ -121,5 +76,5 @@ export async function startProbedSubgraphs(code: CheckoutCode, names: readonly S
       heap: async (action, file) => (await ask<{ bytes: number }>(child, { type: 'heap', action, file }, 'heaped')).bytes,
     };
   });
-  return { subgraphs, stop };
+  return { subgraphs, stop: async () => void (await Promise.all(services.map((service) => service.stop()))) };
 }
