@@ -36,9 +36,10 @@ export async function participantUserIds(db: CalendarDb, eventIds: readonly stri
 export class ParticipantRepository {
   constructor(private readonly db: Kysely<CalendarDatabase>) {}
 
-  async ofEvents(companyId: string, eventIds: readonly string[]): Promise<EventParticipantModel[]> {
+  /** `db`: the caller's transaction, when it reads inside one (never another pooled connection while holding one). */
+  async ofEvents(companyId: string, eventIds: readonly string[], db: CalendarDb = this.db): Promise<EventParticipantModel[]> {
     if (eventIds.length === 0) return [];
-    const rows = await this.db
+    const rows = await db
       .selectFrom('calendar.event_participants as p')
       .innerJoin('calendar.calendar_events as e', 'e.id', 'p.event_id')
       .selectAll('p')

@@ -75,8 +75,11 @@ export interface PullContext {
   cancelFromRemote(event: CalendarEventModel): Promise<void>;
   /** Keeps the losing side of a conflict (`kept` names the winner). */
   conflict(event: CalendarEventModel, href: string, kept: 'CALENDAR' | 'REMOTE', losingICalendar: string, reason: string): Promise<void>;
-  /** Our version of an event, as iCalendar. */
-  ourVersion(event: CalendarEventModel): Promise<string>;
+  /**
+   * Our version of an event as `trx` holds it, as iCalendar: its rows read in the transaction, the text made by
+   * the function returned, called after it commits (the addresses it names are asked of academy).
+   */
+  ourVersionIn(trx: Transaction<CalendarDatabase>, event: CalendarEventModel): Promise<() => Promise<string>>;
   /** Writes an event the pull made (the rest of a split series) to the server at once. */
   pushNow(event: CalendarEventModel): Promise<void>;
 }
@@ -192,20 +195,23 @@ export class CalDAVPull {
     const { deps, account } = this.sync;
     const doubles = new Set<string>();
     const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];
-    const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: string }[] = [];
+    const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: () => Promise<string> }[] = [];
+    const keptHere: { event: CalendarEventModel; item: RemoteItem }[] = [];
     const answered: Answered[] = [];
     const rewrites: Rewrite[] = [];
     const skipped: { href: string; reason: string }[] = [];
+    // Asked before the transaction: a transaction holds its connection, and nothing inside it may wait for another
+    // one (nor for academy, which shares the pool when the subgraphs run in one process): syncs at once as many as
+    // the pool's connections would each hold one and wait for a second forever (caldav-pool.test.ts).
+    const addresses = await this.sync.userByEmail(readable.map((entry) => entry.remote));
     const saved = await deps.db.transaction().execute(async (trx) => {
       const known = await this.lookUp(trx, readable, doubles);
       const parsed = readable.filter((entry) => !doubles.has(entry.item.href));
       const ids = [...new Set([...known.values()].map((event) => event.id))];
-      const [overrides, participants] = await Promise.all([deps.events.overridesOf(account.company_id, ids, trx), deps.participants.ofEvents(account.company_id, ids)]);
+      const [overrides, participants] = await Promise.all([deps.events.overridesOf(account.company_id, ids, trx), deps.participants.ofEvents(account.company_id, ids, trx)]);
       const resources = new Map<string, CaldavResource>();
       const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
       const unknown: Parsed[] = [];
-      const editable = parsed.filter((entry) => known.has(entry.item.href) && this.rightOn(known.get(entry.item.href)!, participants) === 'edit');
-      const addresses = await this.sync.userByEmail(editable.map((entry) => entry.remote));
       for (const entry of parsed) {
         const event = known.get(entry.item.href);
         if (!event) {
@@ -240,11 +246,11 @@ export class CalDAVPull {
           if (right === 'none') this.refused(event, entry.item, 'the owner may not change this event');
           overwrites.push({ event, item: entry.item, why: right === 'mirror' ? 'the event follows another domain\u2019s record' : 'the owner may not change this event' }); // ours wins
         } else if (resource && event.updatedAt > resource.syncedVersion && (entry.remote.master?.lastModified ?? new Date(0)) <= event.updatedAt) {
-          // Changed here too, and ours is newer: the next push sends it; theirs is kept as the losing side.
-          await this.sync.conflict(event, entry.item.href, 'CALENDAR', entry.item.data ?? '', 'changed on both sides: ours is newer');
+          // Changed here too, and ours is newer: the next push sends it; theirs is kept as the losing side (once committed).
+          keptHere.push({ event, item: entry.item });
         } else {
           // Changed here too, but theirs is newer: ours is kept as the losing side.
-          if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersion(event) });
+          if (resource && event.updatedAt > resource.syncedVersion) lostHere.push({ event, item: entry.item, ours: await this.sync.ourVersionIn(trx, event) });
           if (reinvited) await replaceParticipants(trx, event.id, invited);
           // Overrides and answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
           const editedHere = resource && event.updatedAt > resource.syncedVersion ? resource.syncedVersion : null;
@@ -256,7 +262,7 @@ export class CalDAVPull {
           if (rewrite || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
         }
       }
-      const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: await this.sync.userByEmail(unknown.map((e) => e.remote)) };
+      const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: addresses };
       const created = await createFromRemote(
         trx,
         owner,
@@ -281,7 +287,8 @@ export class CalDAVPull {
     for (const resource of saved) this.sync.remember(resource);
     for (const href of doubles) this.sync.skip(href, SAME_UID);
     for (const { href, reason } of skipped) this.sync.skip(href, reason);
-    for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', ours, 'changed on both sides: the server\u2019s version is newer');
+    for (const { event, item } of keptHere) await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', 'changed on both sides: ours is newer');
+    for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', await ours(), 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
     for (const rewrite of rewrites) await this.rewrite(rewrite);
     for (const { event, item, why } of overwrites) {

@@ -25,7 +25,7 @@
  * caldav_sync_status as the sync goes; each finished run is logged in
  * caldav_sync_runs (counts, error).
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EgressPolicy } from '../../../platform/http/egress-policy.js';
 import type { Logger } from '../../../platform/logger.js';
@@ -86,6 +86,12 @@ export const PUSH_CONCURRENCY = 4;
 const WRITE_ATTEMPTS = 3;
 /** Progress is written at most this often (and once at the end): a row update per event would cost more than the event. */
 const PROGRESS_EVERY_MS = 250;
+
+interface EventRows {
+  overrides: CalendarEventModel[];
+  participants: EventParticipantModel[];
+  responses: OccurrenceResponse[];
+}
 
 class AccountSync implements PullContext {
   readonly client: CalDAVClient;
@@ -195,9 +201,10 @@ class AccountSync implements PullContext {
     await this.deps.syncLog.recordConflict(this.account.id, { eventId: event.id, href, kept, reason, losingICalendar });
   }
 
-  /** Our version of an event as we would push it. */
-  ourVersion(event: CalendarEventModel): Promise<string> {
-    return this.icsOf(event);
+  /** Our version of an event as the pull's transaction holds it: rows read in it, the text made after it (PullContext). */
+  async ourVersionIn(trx: Transaction<CalendarDatabase>, event: CalendarEventModel): Promise<() => Promise<string>> {
+    const rows = await this.rowsOf(event, trx);
+    return () => this.rendered(event, rows);
   }
 
   async pushNow(event: CalendarEventModel): Promise<void> {
@@ -298,11 +305,28 @@ class AccountSync implements PullContext {
         this.contacts,
       );
     }
+    return this.rendered(event, await this.rowsOf(event));
+  }
+
+  /** What an event's object says besides the event's own row; `trx`: read inside it, one statement after the other. */
+  private async rowsOf(event: CalendarEventModel, trx?: Transaction<CalendarDatabase>): Promise<EventRows> {
+    if (trx) {
+      return {
+        overrides: await this.deps.events.overridesOf(event.companyId, [event.id], trx),
+        participants: await this.deps.participants.ofEvents(event.companyId, [event.id], trx),
+        responses: await this.deps.responses.ofSeries([event.id], trx),
+      };
+    }
     const [overrides, participants, responses] = await Promise.all([
       this.deps.events.overridesOf(event.companyId, [event.id]),
       this.deps.participants.ofEvents(event.companyId, [event.id]),
       this.deps.responses.ofSeries([event.id]),
     ]);
+    return { overrides, participants, responses };
+  }
+
+  /** The event's object as iCalendar; never inside a transaction: the addresses it names may be asked of academy. */
+  private async rendered(event: CalendarEventModel, { overrides, participants, responses }: EventRows): Promise<string> {
     await this.learnContacts([event.organizerId, ...participants.map((p) => p.userId)]);
     return toICalendar({ series: event, overrides, participants, responses, reminders: this.reminders }, this.contacts);
   }
