@@ -4,14 +4,14 @@
  * conflicts, and disconnecting it. Each user manages only their own accounts.
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
-import { badInput, forbidden, notFound } from '../../../platform/errors.js';
+import { badInput, forbidden, notFound, unavailable } from '../../../platform/errors.js';
 import { outboundFailure } from '../../../platform/http/egress-policy.js';
 import { CalDAVClient, UnusableCalendarError } from '../caldav/caldav-client.js';
 import type { CredentialCipher } from '../../../platform/crypto/credential-cipher.js';
 import type { CalDAVAccountModel, CalendarSyncConflictModel } from '../models.js';
 import type { CaldavLogRepository } from '../repositories/caldav-log-repository.js';
 import type { CaldavAccountRow, CaldavRepository, SyncStatusRow } from '../repositories/caldav-repository.js';
-import { CalDAVSyncService } from './caldav-sync-service.js';
+import { CalDAVSyncService, SyncsBusyError } from './caldav-sync-service.js';
 
 export type CalDAVAccountView = CalDAVAccountModel;
 export type SyncStatusView = CalDAVAccountModel['status'];
@@ -210,9 +210,11 @@ export class CalDAVAccountService {
     // The sync acts with the rights the owner has now.
     const account = (await this.caldav.refreshOwner(found.id, { subject: this.viewer.userId, roles: this.viewer.roles })) ?? found;
     try {
-      await this.sync.sync(account);
-    } catch {
-      // recorded in the status row
+      // A sync the user asks for does not queue behind others: refused when the process runs as many as it may.
+      await this.sync.sync(account, { wait: false });
+    } catch (error) {
+      if (error instanceof SyncsBusyError) throw unavailable(error.message);
+      // else recorded in the status row
     }
     return statusView((await this.caldav.statusOf([account.id]))[0]);
   }

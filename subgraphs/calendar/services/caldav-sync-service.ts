@@ -504,6 +504,13 @@ class AccountSync implements PullContext {
   }
 }
 
+/** A sync asked for while this process runs as many as it runs at once. */
+export class SyncsBusyError extends Error {
+  constructor() {
+    super('Too many CalDAV syncs are running right now: try again in a few minutes (the background sync gets to every account)');
+  }
+}
+
 export class CalDAVSyncService {
   constructor(
     readonly db: Kysely<CalendarDatabase>,
@@ -522,7 +529,35 @@ export class CalDAVSyncService {
     readonly reminders: ReminderRepository,
     /** Of some user ids, those no longer users of the company (academy): an account's owner among them is not synced. */
     private readonly outsiders: CompanyOutsiders,
+    /** Syncs this process runs at once (CALENDAR_SYNC_CONCURRENCY). */
+    private readonly concurrency: number,
   ) {}
+
+  /** Syncs running now in this process, and those waiting for one of them to end (the background sync's). */
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  /**
+   * A place among the syncs running at once: any user may ask for a sync of each of their accounts, and each takes
+   * pooled connections (up to PUSH_CONCURRENCY at once) and the CalDAV server's time. `wait`: until one is free,
+   * else false at once when none is. The place is given back with leaveTurn().
+   */
+  private async takeTurn(wait: boolean): Promise<boolean> {
+    if (this.running < this.concurrency) {
+      this.running++;
+      return true;
+    }
+    if (!wait) return false;
+    // Handed over by leaveTurn(), `running` unchanged.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    return true;
+  }
+
+  private leaveTurn(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */
   static ownerViewer(account: CaldavAccountRow): Viewer {
@@ -533,8 +568,21 @@ export class CalDAVSyncService {
     return `${account.company_id}/${account.user_id}`;
   }
 
-  /** Syncs one account; null when a sync of it is already running. Failures are recorded in its status and rethrown. */
-  async sync(account: CaldavAccountRow): Promise<SyncOutcome | null> {
+  /**
+   * Syncs one account; null when a sync of it is already running. Failures are recorded in its status and rethrown.
+   * With as many syncs running in this process as it runs at once, it waits for one to end, or with `wait: false`
+   * throws SyncsBusyError at once (nothing recorded: it did not start).
+   */
+  async sync(account: CaldavAccountRow, { wait = true }: { wait?: boolean } = {}): Promise<SyncOutcome | null> {
+    if (!(await this.takeTurn(wait))) throw new SyncsBusyError();
+    try {
+      return await this.syncInTurn(account);
+    } finally {
+      this.leaveTurn();
+    }
+  }
+
+  private async syncInTurn(account: CaldavAccountRow): Promise<SyncOutcome | null> {
     if (!(await this.caldav.claimSync(account.id, STALE_SYNC_MS))) return null;
     const startedAt = new Date();
     let run: AccountSync | undefined;

@@ -12,6 +12,8 @@ import { editedByApp, startCalDAVHarness, type Person } from './caldav-harness.j
 
 // This file's process has its own pool for its own database (connection.ts): two connections, fewer than the syncs below.
 process.env.DATABASE_POOL_MAX = '2';
+// And as many syncs at once as there are accounts (the default bound, 2, would refuse three of them).
+process.env.CALENDAR_SYNC_CONCURRENCY = '5';
 
 const PEOPLE: Person[] = ['tara', 'ravi', 'neil', 'maya', 'admin'];
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
