@@ -219,7 +219,8 @@ class AccountSync implements PullContext {
     this.localZone = await ownerTimeZone(this.deps.db, this.account.company_id, this.account.user_id);
     await this.push();
     await new CalDAVPull(this).run();
-    // Still out of sync, though not read again: named in every run until their copy changes there.
+    // Still out of sync, though not read again: named in every run until their copy changes there. Last, after push and
+    // pull have named what they left out: the run names at most MAX_SKIPPED_NAMED, and these must not crowd those out.
     for (const noted of this.unreadable.values()) this.skip(noted.href, `left as it is, unchanged there since ${noted.notedAt.toISOString()} (not read again): ${noted.reason}`);
     await this.progress(0, 0, true);
     return this.outcome;
