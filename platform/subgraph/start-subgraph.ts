@@ -59,10 +59,19 @@ function callerGone(response: http.ServerResponse): AbortSignal {
   return controller.signal;
 }
 
+export interface StartSubgraphOptions {
+  /**
+   * What executes the fast path's known texts (fast-path.ts): graphql-jit, the default and what every deployment runs,
+   * or graphql-js, for tests that compare the two over the real subgraphs (test/fast-path-engines-stack.test.ts).
+   */
+  fastPathEngine?: 'jit' | 'graphql-js';
+}
+
 export async function startSubgraph<TContext extends BaseContext>(
   module: SubgraphModule<TContext>,
   deps: SubgraphDeps,
   listen: { port: number; host?: string } = { port: 0 },
+  options: StartSubgraphOptions = {},
 ): Promise<RunningSubgraph> {
   const { config, log } = deps;
   startTracing(module.name, config.tracing);
@@ -76,7 +85,14 @@ export async function startSubgraph<TContext extends BaseContext>(
   const formatErrorLogged = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, log);
   const textInput = textInputPlugin();
   // The fast path runs the text checks itself (checkTextInput).
-  const fastPath = createFastPath({ service: module.name, schema, formatError: formatErrorLogged, includeStacktrace: !config.production, accountedFor: [textInput] });
+  const fastPath = createFastPath({
+    service: module.name,
+    schema,
+    formatError: formatErrorLogged,
+    includeStacktrace: !config.production,
+    accountedFor: [textInput],
+    engine: options.fastPathEngine,
+  });
   const apollo = new ApolloServer<TContext>({
     schema,
     // Subgraphs sit behind the gateway: no landing page, traces or introspection for outsiders.
