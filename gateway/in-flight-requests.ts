@@ -8,23 +8,37 @@
  */
 import { Cancellation, type CancelSignal } from './cancellation.js';
 
-interface Shared<T> {
-  result: Promise<T>;
-  controller: Cancellation;
+/*
+ * Classes, not object literals, for what is made per request and points at its answer: V8 may pretenure a
+ * literal's allocation site once its objects survive scavenges (as these do while in flight), and an object born
+ * old keeps its young answer alive until the next mark-compact (bench/README-results.md, "allocation sites").
+ */
+class Shared<T> {
   /** Callers waiting for it (those without a signal never leave early). */
-  waiting: number;
+  waiting = 0;
+  result!: Promise<T>;
+  constructor(readonly controller: Cancellation) {}
+}
+
+/** What a caller of `run` waits for. */
+class Joined<T> {
+  constructor(
+    readonly result: Promise<T>,
+    readonly merged: boolean,
+  ) {}
 }
 
 export class InFlightRequests<T> {
   private readonly shared = new Map<string, Shared<T>>();
 
   /** Joins the request under `key` if one is in flight (`merged`), else starts it with `start`. */
-  run(key: string, signal: CancelSignal | undefined, start: (signal: Cancellation) => Promise<T>): { result: Promise<T>; merged: boolean } {
+  run(key: string, signal: CancelSignal | undefined, start: (signal: Cancellation) => Promise<T>): Joined<T> {
     let entry = this.shared.get(key);
     const merged = entry !== undefined;
     if (!entry) {
       const controller = new Cancellation();
-      const created: Shared<T> = { controller, waiting: 0, result: start(controller) };
+      const created = new Shared<T>(controller);
+      created.result = start(controller);
       const forget = () => {
         if (this.shared.get(key) === created) this.shared.delete(key);
       };
@@ -32,7 +46,7 @@ export class InFlightRequests<T> {
       this.shared.set(key, (entry = created));
     }
     entry.waiting++;
-    return { result: this.wait(key, entry, signal), merged };
+    return new Joined(this.wait(key, entry, signal), merged);
   }
 
   /** In flight now (tests). */

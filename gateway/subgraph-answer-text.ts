@@ -47,11 +47,25 @@ function sequenceText(sequence: string): string {
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80;
 
 /**
+ * A decoded answer. A class, not an object literal: V8 may pretenure a literal's allocation site (allocate its
+ * objects straight into the old generation) once it sees them survive scavenges, and an old object born per fetch
+ * keeps its young text alive through every scavenge until the next mark-compact. Objects of a class have no
+ * allocation site (bench/README-results.md, "allocation sites").
+ */
+export class DecodedAnswer {
+  constructor(
+    readonly text: string,
+    /** Whether the bytes were ASCII. */
+    readonly ascii: boolean,
+  ) {}
+}
+
+/**
  * The answer's text, and whether its bytes were ASCII (one byte per character of the text, which writers may then
  * write as Latin-1). Nothing returned refers to `bytes`: the caller may reuse them.
  */
-export function decodeAnswer(bytes: Buffer): { text: string; ascii: boolean } {
-  return isAscii(bytes) ? { text: bytes.toString('latin1'), ascii: true } : { text: answerText(bytes), ascii: false };
+export function decodeAnswer(bytes: Buffer): DecodedAnswer {
+  return isAscii(bytes) ? new DecodedAnswer(bytes.toString('latin1'), true) : new DecodedAnswer(answerText(bytes), false);
 }
 
 /**
@@ -68,7 +82,7 @@ const JOINED_STEP = 64 * 1024;
 const JOINED_UP_TO = 4 * 1024 * 1024;
 
 /** decodeAnswer of the bytes `chunks` hold one after the other (`length` in all); the chunks may be reused after. */
-export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): { text: string; ascii: boolean } {
+export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): DecodedAnswer {
   if (chunks.length === 1) return decodeAnswer(chunks[0]!);
   if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
   if (joined === undefined || joined.length < length) joined = Buffer.allocUnsafeSlow(Math.ceil(length / JOINED_STEP) * JOINED_STEP);
