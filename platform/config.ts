@@ -135,8 +135,10 @@ export interface PlatformConfig {
   calendar: {
     /** Background CalDAV sync of every account this often (CALENDAR_SYNC_INTERVAL_SECONDS, default 900; 0 = off, the default under tests). */
     syncIntervalSeconds: number;
-    /** CalDAV syncs one process runs at once (CALENDAR_SYNC_CONCURRENCY, default 2): a sync asked for beyond them is refused, the background sync waits its turn. */
+    /** CalDAV syncs one process runs at once (CALENDAR_SYNC_CONCURRENCY, default 2): the background sync waits its turn. */
     syncConcurrency: number;
+    /** How long a sync a user asks for (syncCalDAV) waits for a turn before it is refused (CALENDAR_SYNC_TURN_WAIT_SECONDS, default 20). */
+    syncTurnWaitSeconds: number;
     /** How often due reminders are looked for and sent (CALENDAR_REMINDER_INTERVAL_SECONDS, default 30; 0 = off, the default under tests). */
     reminderIntervalSeconds: number;
     /** Mirror other domains' events into the calendar (CALENDAR_CONSUME_EVENTS, default on; off under tests unless set). */
@@ -244,6 +246,7 @@ export function loadConfig(env: Env = process.env): PlatformConfig {
     calendar: {
       syncIntervalSeconds: int(env, 'CALENDAR_SYNC_INTERVAL_SECONDS', 900),
       syncConcurrency: Math.max(1, int(env, 'CALENDAR_SYNC_CONCURRENCY', 2)),
+      syncTurnWaitSeconds: int(env, 'CALENDAR_SYNC_TURN_WAIT_SECONDS', 20),
       reminderIntervalSeconds: int(env, 'CALENDAR_REMINDER_INTERVAL_SECONDS', 30),
       consumeEvents: bool(env.CALENDAR_CONSUME_EVENTS, true),
       maxSeriesOccurrencesPerYear: int(env, 'CALENDAR_MAX_SERIES_OCCURRENCES_PER_YEAR', 5000),

@@ -77,7 +77,7 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
       caldavLog,
       reminderRepository,
       outsiders,
-      config.calendar.syncConcurrency,
+      { concurrency: config.calendar.syncConcurrency, askedWaitMs: config.calendar.syncTurnWaitSeconds * 1000 },
     );
     // Every account, every interval; never two rounds at once in one process.
     const backgroundSync = new PeriodicJob('CalDAV sync', () => caldavSync.syncAll(), log);

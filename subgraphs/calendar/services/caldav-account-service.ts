@@ -210,8 +210,8 @@ export class CalDAVAccountService {
     // The sync acts with the rights the owner has now.
     const account = (await this.caldav.refreshOwner(found.id, { subject: this.viewer.userId, roles: this.viewer.roles })) ?? found;
     try {
-      // A sync the user asks for does not queue behind others: refused when the process runs as many as it may.
-      await this.sync.sync(account, { wait: false });
+      // A sync the user asks for waits a while for a turn (the page waits on it), then is refused: others can take minutes.
+      await this.sync.syncAsked(account);
     } catch (error) {
       if (error instanceof SyncsBusyError) throw unavailable(error.message);
       // else recorded in the status row

@@ -530,28 +530,40 @@ export class CalDAVSyncService {
     readonly reminders: ReminderRepository,
     /** Of some user ids, those no longer users of the company (academy): an account's owner among them is not synced. */
     private readonly outsiders: CompanyOutsiders,
-    /** Syncs this process runs at once (CALENDAR_SYNC_CONCURRENCY). */
-    private readonly concurrency: number,
+    /** Syncs this process runs at once (CALENDAR_SYNC_CONCURRENCY), and how long one a user asks for waits for a turn. */
+    private readonly turns: { concurrency: number; askedWaitMs: number },
   ) {}
 
-  /** Syncs running now in this process, and those waiting for one of them to end (the background sync's). */
+  /** Syncs running now in this process, and those waiting for one of them to end. */
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
   /**
    * A place among the syncs running at once: any user may ask for a sync of each of their accounts, and each takes
-   * pooled connections (up to PUSH_CONCURRENCY at once) and the CalDAV server's time. `wait`: until one is free,
-   * else false at once when none is. The place is given back with leaveTurn().
+   * pooled connections (up to PUSH_CONCURRENCY at once) and the CalDAV server's time. Waits for one to be free, at
+   * most `waitMs` (forever when undefined); false when none was free in time. Given back with leaveTurn().
    */
-  private async takeTurn(wait: boolean): Promise<boolean> {
-    if (this.running < this.concurrency) {
+  private async takeTurn(waitMs: number | undefined): Promise<boolean> {
+    if (this.running < this.turns.concurrency) {
       this.running++;
       return true;
     }
-    if (!wait) return false;
-    // Handed over by leaveTurn(), `running` unchanged.
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-    return true;
+    if (waitMs === 0) return false;
+    // Handed over by leaveTurn(), `running` unchanged; a waiter whose time is up leaves the line first.
+    return new Promise<boolean>((resolve) => {
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer =
+        waitMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.waiting.splice(this.waiting.indexOf(handOver), 1);
+              resolve(false);
+            }, waitMs);
+      this.waiting.push(handOver);
+    });
   }
 
   private leaveTurn(): void {
@@ -571,11 +583,11 @@ export class CalDAVSyncService {
 
   /**
    * Syncs one account; null when a sync of it is already running. Failures are recorded in its status and rethrown.
-   * With as many syncs running in this process as it runs at once, it waits for one to end, or with `wait: false`
-   * throws SyncsBusyError at once (nothing recorded: it did not start).
+   * With as many syncs running in this process as it runs at once, it waits for one to end: at most `waitMs` when
+   * given, then throws SyncsBusyError (nothing recorded: it did not start).
    */
-  async sync(account: CaldavAccountRow, { wait = true }: { wait?: boolean } = {}): Promise<SyncOutcome | null> {
-    if (!(await this.takeTurn(wait))) throw new SyncsBusyError();
+  async sync(account: CaldavAccountRow, { waitMs }: { waitMs?: number } = {}): Promise<SyncOutcome | null> {
+    if (!(await this.takeTurn(waitMs))) throw new SyncsBusyError();
     try {
       return await this.syncInTurn(account);
     } finally {
@@ -604,6 +616,11 @@ export class CalDAVSyncService {
       await this.syncLog.recordRun(account.id, { startedAt, succeeded: false, ...counts, error: (error as Error).message });
       throw error;
     }
+  }
+
+  /** A sync a user asked for (syncCalDAV): it waits a while for a turn, then throws SyncsBusyError. */
+  syncAsked(account: CaldavAccountRow): Promise<SyncOutcome | null> {
+    return this.sync(account, { waitMs: this.turns.askedWaitMs });
   }
 
   /** Every account, one after the other (the periodic background sync). */
