@@ -6,6 +6,7 @@
  * but the gateway, and fails on any console error left in them.
  */
 import { createServer } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { assertWebBuilt } from '../../scripts/lib/ensure-web-build.js';
@@ -27,6 +28,67 @@ export interface WebClientStack {
   signIn(page: Page, username: string, next?: string, token?: string): Promise<void>;
   /** A page of a new context (as newContext) whose clock stands still at `now`, signed in as `username` at `path`. */
   signedInAt(now: Date, username: string, path: string, options?: Parameters<Browser['newContext']>[0], allowed?: (text: string) => boolean): Promise<Page>;
+}
+
+/**
+ * BROWSER_TEST_SLOW_ANSWERS_MS=<ms>: every answer a page gets from /graphql is held back that long
+ * after the gateway gave it (the server has acted; the page hears late), and every message and close
+ * of its graphql-ws sockets too, in order. Off (0) by default; for finding tests that read a page
+ * before it heard back, and pages that race their own answers. A test's own routes come first.
+ */
+export const SLOW_ANSWERS_MS = Number(process.env.BROWSER_TEST_SLOW_ANSWERS_MS ?? 0) || 0;
+
+/**
+ * A context's routes to /graphql that hold each answer back SLOW_ANSWERS_MS (see above). The answer is fetched
+ * from the test's process, which the browser's offline mode does not reach: an offline context's requests go on
+ * to the browser, which fails them.
+ */
+async function slowAnswers(context: BrowserContext, origin: string): Promise<void> {
+  const graphql = (url: URL) => url.origin === origin && url.pathname === '/graphql';
+  let offline = false;
+  const setOffline = context.setOffline.bind(context);
+  context.setOffline = async (value) => {
+    offline = value;
+    await setOffline(value);
+  };
+  await context.route(graphql, async (route) => {
+    if (offline) return route.fallback();
+    let response: Awaited<ReturnType<typeof route.fetch>>;
+    try {
+      response = await route.fetch();
+    } catch {
+      // The page or context closed meanwhile, or the gateway is gone: as the page would have seen it.
+      return route.abort('connectionfailed').catch(() => {});
+    }
+    await delay(SLOW_ANSWERS_MS);
+    await route.fulfill({ response }).catch(() => {}); // the page may have closed while the answer was held
+  });
+  await context.routeWebSocket(
+    (url) => graphql(new URL(url.toString().replace(/^ws/, 'http'))),
+    (page) => {
+      const server = page.connectToServer();
+      // Each held SLOW_ANSWERS_MS from its arrival, through one queue per socket, so that the page hears the
+      // messages and the close in the order the gateway sent them.
+      let queue = Promise.resolve();
+      const later = (deliver: () => unknown) => {
+        const due = Date.now() + SLOW_ANSWERS_MS;
+        queue = queue.then(async () => {
+          await delay(Math.max(0, due - Date.now()));
+          await Promise.resolve(deliver()).catch(() => {});
+        });
+      };
+      // What the page sends once the gateway has closed, before it hears so, is lost on the way, as on a network.
+      let closed = false;
+      page.onMessage((message) => {
+        if (!closed) server.send(message);
+      });
+      server.onMessage((message) => later(() => page.send(message)));
+      server.onClose((code, reason) => {
+        closed = true;
+        later(() => page.close({ code, reason }));
+      });
+    },
+  );
 }
 
 function freePort(): Promise<number> {
@@ -102,6 +164,10 @@ export function useWebClientStack(env: Record<string, string> = {}): WebClientSt
         offsite.push(url);
         return route.abort('internetdisconnected');
       });
+      if (SLOW_ANSWERS_MS > 0) {
+        if (options.offline) throw new Error('BROWSER_TEST_SLOW_ANSWERS_MS: a context made offline is not supported');
+        await slowAnswers(context, origin);
+      }
       context.on('close', () => {
         problems.push(...recorded, ...offsite.map((url) => ({ page: 'network', text: `request off the gateway: ${url}` })));
       });
