@@ -82,7 +82,9 @@ async function cancelLeave(username: string, id: string): Promise<void> {
 
 /**
  * `username`'s page at `path` (at TODAY), whose first answer to `operation` the test holds: read from the API
- * at once (`read` resolves then), handed to the page only on `release()`. `frames`: what its socket received.
+ * at once (`read` resolves then), handed to the page only on `release()`. `frames()`: what its sockets handed
+ * the page's own code (the messages its WebSocket dispatched), not what reached the browser: the page has
+ * heard a change only once it has had the message.
  */
 async function withHeldAnswer(username: string, path: string, operation: string) {
   const context = await stack.newContext(READER);
@@ -100,15 +102,26 @@ async function withHeldAnswer(username: string, path: string, operation: string)
     await released;
     await route.fulfill({ response });
   });
+  await context.addInitScript(() => {
+    const page = window as unknown as { framesHeard: string[] };
+    page.framesHeard = [];
+    const Native = window.WebSocket;
+    window.WebSocket = class extends Native {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        // Registered before the page's own handler: it has run on the message when the test reads this.
+        this.addEventListener('message', (event) => void page.framesHeard.push(String(event.data)));
+      }
+    };
+  });
   const page = await context.newPage();
-  const frames: string[] = [];
-  page.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void frames.push(String(payload))));
+  const frames = () => page.evaluate(() => (window as unknown as { framesHeard?: string[] }).framesHeard ?? []).catch(() => [] as string[]);
   const signedIn = stack.signIn(page, username, path);
   return { page, frames, read, release, signedIn };
 }
 
 /** Whether a page's socket has brought a change of the request `id` to `status`. */
-const heard = (frames: string[], id: string, status: string) => frames.some((frame) => frame.includes(id) && frame.includes(`"status":"${status}"`));
+const heard = async (frames: () => Promise<string[]>, id: string, status: string) => (await frames()).some((frame) => frame.includes(id) && frame.includes(`"status":"${status}"`));
 
 describe('leave requests on the Leave page', { timeout: 240_000 }, () => {
   it('names each request’s Approve, Reject and comment by person and days', async () => {
