@@ -6,7 +6,7 @@
  * API; for a weekly series, the answer is for the occurrence on screen only.
  * A failed answer is said in words and changes nothing.
  */
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { said, screenshot } from './browser-session.js';
 import { useWebClientStack } from './web-client-stack.js';
@@ -124,6 +124,81 @@ describe('answering invitations from the week page', { timeout: 180_000 }, () =>
     await expect.poll(() => yes.getAttribute('aria-pressed')).toBe('true');
     expect(await answer.getByText('You passed this on to someone else').count()).toBe(0);
     await expect.poll(() => answersOf(passedOn, '2026-11-20T00:00:00Z', '2026-11-21T00:00:00Z')).toEqual(['ACCEPTED']);
+  });
+
+  it('keeps the answer just given when a read of the week begun before it answers after it', async () => {
+    const planning = `Planning ${stamp}`;
+    await create({ title: planning, start: '2026-11-18T13:00:00Z', end: '2026-11-18T14:00:00Z', participantIds: [EMIL] });
+    const context = await stack.newContext(READER);
+    await context.clock.setFixedTime(NOW);
+    // The live updates reach the page only while the test lets them (the event's creation may still come, late).
+    let holdUpdates = true;
+    const heldUpdates: (() => void)[] = [];
+    const passUpdates = () => {
+      holdUpdates = false;
+      for (const deliver of heldUpdates.splice(0)) deliver();
+    };
+    await context.routeWebSocket(/\/graphql$/, (socket) => {
+      const server = socket.connectToServer();
+      server.onMessage((message) => {
+        if (holdUpdates && String(message).includes('"type":"next"')) heldUpdates.push(() => socket.send(message));
+        else socket.send(message);
+      });
+    });
+    const page = await context.newPage();
+    await stack.signIn(page, 'emil.employee', '/app/week');
+    const answer = day(page, 'Wednesday, November 18').getByRole('group', { name: `Your answer to ${planning}` });
+    await answer.waitFor({ timeout: 30_000 });
+    const button = (word: string) => answer.getByRole('button', { name: `${word} to ${planning}`, exact: true });
+    // The week's answers the page has read (its code has run on each once this counts it).
+    await page.evaluate(() => {
+      const counted = window as unknown as { weeksRead: number };
+      counted.weeksRead = 0;
+      const json = Response.prototype.json;
+      Response.prototype.json = async function (this: Response) {
+        const body = await json.call(this);
+        if (JSON.stringify(body).includes('"calendarEvents"')) counted.weeksRead++;
+        return body;
+      };
+    });
+    const weeksRead = () => page.evaluate(() => (window as unknown as { weeksRead: number }).weeksRead);
+    // Each read of the week reaches the API at once (as it stands then), its answer held until the test lets it go.
+    const heldReads: (() => void)[] = [];
+    let holdReads = false;
+    await page.route('**/graphql', async (route: Route) => {
+      if (!holdReads || !(route.request().postData() ?? '').includes('query Week(')) return route.fallback();
+      const response = await route.fetch();
+      await new Promise<void>((resolve) => heldReads.push(resolve));
+      await route.fulfill({ response }).catch(() => {});
+    });
+
+    // Yes, kept; then a change elsewhere in the week (an answer is none) has the page read the week again, after
+    // Yes and before Maybe is pressed.
+    await button('Yes').click();
+    await expect.poll(() => button('Yes').getAttribute('aria-pressed')).toBe('true');
+    holdReads = true;
+    passUpdates();
+    await create({ title: `Retrospective ${stamp}`, start: '2026-11-21T10:00:00Z', end: '2026-11-21T11:00:00Z', participantIds: [EMIL] });
+    await expect.poll(() => heldReads.length, { timeout: 30_000 }).toBeGreaterThan(0);
+    holdUpdates = true;
+    const readBeforeMaybe = heldReads.length;
+    await button('Maybe').click();
+    await expect.poll(() => button('Maybe').getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => answersOf(planning, '2026-11-18T00:00:00Z', '2026-11-19T00:00:00Z')).toEqual(['TENTATIVE']);
+
+    // The reads made before Maybe answer now, saying Yes: the page has read them, and still says Maybe.
+    const before = await weeksRead();
+    for (const release of heldReads.slice(0, readBeforeMaybe)) release();
+    await expect.poll(weeksRead, { timeout: 30_000 }).toBe(before + readBeforeMaybe);
+    expect(await button('Maybe').getAttribute('aria-pressed')).toBe('true');
+    expect(await button('Yes').getAttribute('aria-pressed')).toBe('false');
+
+    // Everything let through: the page ends where the API is.
+    holdReads = false;
+    for (const release of heldReads.splice(0)) release();
+    passUpdates();
+    await expect.poll(() => page.locator('.week').getAttribute('aria-busy'), { timeout: 30_000 }).toBe('false');
+    expect(await button('Maybe').getAttribute('aria-pressed')).toBe('true');
   });
 
   it('shows no answer beside the organizer’s own meeting', async () => {
