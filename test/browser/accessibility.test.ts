@@ -76,8 +76,11 @@ describe('accessibility and narrow screens', { timeout: 180_000 }, () => {
     await screenshot(page, 'course-teacher-320');
     await page.goto(`${stack.origin}/app/week`);
     await page.getByRole('heading', { name: 'My week' }).waitFor();
+    // Checked once the week's days are filled in: checking the bare heading would say nothing of them.
+    await page.locator('.week[aria-busy="false"]').waitFor();
     expect(await problemsOf(page), 'week').toEqual([]);
     await page.goto(`${stack.origin}/app/sign-in`);
+    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
     expect(await problemsOf(page), 'sign-in').toEqual([]);
   });
 
