@@ -8,9 +8,9 @@
  * JavaScript's dates would fail later, far from the caller).
  *
  * And one bound on how long anything dated lasts: MAX_SPAN_DAYS (366), from
- * its start to its end, for a sales meeting, a leave request, a calendar
- * event (each occurrence of a series) and a live class alike, whichever way
- * it comes in (GraphQL, an ERP domain event, a CalDAV pull): refused as
+ * its start to its end, for a sales meeting, a leave request and a calendar
+ * event (each occurrence of a series) alike (a live class has its own, far
+ * shorter bound: meet's schedule-rules.ts), whichever way it comes in (GraphQL, an ERP domain event, a CalDAV pull): refused as
  * BAD_USER_INPUT naming the end's field through GraphQL, 422 INVALID_PAYLOAD
  * at /events/ingest (a dead letter at once in a consumer), and skipped with
  * the reason in a CalDAV sync's log. It is also the widest range a query

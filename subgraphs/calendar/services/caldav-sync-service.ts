@@ -56,6 +56,7 @@ import type { EventWriteService } from './event-write-service.js';
 import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
 import type { CompanyOutsiders } from './user-directory.js';
+import { SyncTurns } from './sync-turns.js';
 import { groupBy } from '../group-by.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
@@ -531,46 +532,12 @@ export class CalDAVSyncService {
     /** Of some user ids, those no longer users of the company (academy): an account's owner among them is not synced. */
     private readonly outsiders: CompanyOutsiders,
     /** Syncs this process runs at once (CALENDAR_SYNC_CONCURRENCY), and how long one a user asks for waits for a turn. */
-    private readonly turns: { concurrency: number; askedWaitMs: number },
-  ) {}
-
-  /** Syncs running now in this process, and those waiting for one of them to end. */
-  private running = 0;
-  private readonly waiting: (() => void)[] = [];
-
-  /**
-   * A place among the syncs running at once: any user may ask for a sync of each of their accounts, and each takes
-   * pooled connections (up to PUSH_CONCURRENCY at once) and the CalDAV server's time. Waits for one to be free, at
-   * most `waitMs` (forever when undefined); false when none was free in time. Given back with leaveTurn().
-   */
-  private async takeTurn(waitMs: number | undefined): Promise<boolean> {
-    if (this.running < this.turns.concurrency) {
-      this.running++;
-      return true;
-    }
-    if (waitMs === 0) return false;
-    // Handed over by leaveTurn(), `running` unchanged; a waiter whose time is up leaves the line first.
-    return new Promise<boolean>((resolve) => {
-      const handOver = () => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer =
-        waitMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.waiting.splice(this.waiting.indexOf(handOver), 1);
-              resolve(false);
-            }, waitMs);
-      this.waiting.push(handOver);
-    });
+    private readonly limits: { concurrency: number; askedWaitMs: number },
+  ) {
+    this.turns = new SyncTurns(limits.concurrency);
   }
 
-  private leaveTurn(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.running--;
-  }
+  private readonly turns: SyncTurns;
 
   /** The account's owner as the API last saw them: only the roles of a token they presented themselves. */
   static ownerViewer(account: CaldavAccountRow): Viewer {
@@ -587,11 +554,11 @@ export class CalDAVSyncService {
    * given, then throws SyncsBusyError (nothing recorded: it did not start).
    */
   async sync(account: CaldavAccountRow, { waitMs }: { waitMs?: number } = {}): Promise<SyncOutcome | null> {
-    if (!(await this.takeTurn(waitMs))) throw new SyncsBusyError();
+    if (!(await this.turns.take(waitMs))) throw new SyncsBusyError();
     try {
       return await this.syncInTurn(account);
     } finally {
-      this.leaveTurn();
+      this.turns.leave();
     }
   }
 
@@ -620,7 +587,7 @@ export class CalDAVSyncService {
 
   /** A sync a user asked for (syncCalDAV): it waits a while for a turn, then throws SyncsBusyError. */
   syncAsked(account: CaldavAccountRow): Promise<SyncOutcome | null> {
-    return this.sync(account, { waitMs: this.turns.askedWaitMs });
+    return this.sync(account, { waitMs: this.limits.askedWaitMs });
   }
 
   /** Every account, one after the other (the periodic background sync). */
