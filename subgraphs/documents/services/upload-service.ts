@@ -235,13 +235,23 @@ export class UploadService {
     };
   }
 
+  /** Where the completed upload lands: the ticket's record for a new document, the document's current one for a version. */
+  private async completionTarget(session: UploadSession): Promise<{ entityType: DocumentModel['entityType']; entityId: string }> {
+    if (!session.new_version) return { entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id };
+    const document = await this.documents.getDocument(session.document_id);
+    if (!document || document.isVersion) throw notFound('Document', session.document_id);
+    return { entityType: document.entityType, entityId: document.entityId };
+  }
+
   async complete(uploadId: string): Promise<DocumentModel> {
     const session = await this.deps.sessions.find(this.viewer.companyId, uploadId);
     // Someone else's ticket is as good as no ticket.
     if (!session || (session.created_by !== this.viewer.userId && !isAdmin(this.viewer))) throw notFound('Upload', uploadId);
     if (session.status === 'completed') return this.loadCreated(session);
     if (session.status !== 'uploaded') throw conflict('Not all bytes of this upload have been received yet: PUT them to the upload URL (or PATCH the rest by tus) first');
-    await this.documents.access.requireWrite({ entityType: session.entity_type as DocumentModel['entityType'], entityId: session.entity_id });
+    // Judged where the document is now: a new version's may have moved since its ticket, somewhere the caller may not write.
+    const target = await this.completionTarget(session);
+    await this.documents.access.requireWrite(target);
 
     const backend = await this.deps.backends.of(session);
     const declaredSize = Number(session.declared_size);
@@ -278,6 +288,9 @@ export class UploadService {
       if (session.new_version) {
         const document = await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, session.document_id);
         if (!document || document.deleted_at) throw notFound('Document', session.document_id);
+        if (document.entity_type !== target.entityType || document.entity_id !== target.entityId) {
+          throw conflict('The document moved while this version was completed: complete it again');
+        }
         if (session.base_version !== null && document.version !== session.base_version) throw staleVersion(session.base_version, document.version);
         await this.deps.documentRepository.appendVersion(trx, document, { versionId: session.id, ...fields });
       } else {

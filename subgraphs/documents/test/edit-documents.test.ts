@@ -115,6 +115,20 @@ describe('new versions name the version they replace', () => {
     const versions = await docs.call('maya.manager', `{ document(id: "${document.id}") { version versions { version } } }`);
     expect(versions.body.data.document).toEqual({ version: 2, versions: [{ version: 2 }, { version: 1 }] });
   });
+
+  it('judges a version’s uploader by where the document is at completion: moved where they may not write, refused', async () => {
+    const document = await upload('maya.manager', 'payslip.txt', 'v1');
+    // Emil may change task documents, so he gets a ticket; then the document moves to Maya's HR record, where he may not.
+    const ticketed = (await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2 })).body.data.requestDocumentVersionUpload;
+    await put(ticketed.uploadUrl, 'v2');
+    expect((await docs.call('maya.manager', MOVE, { id: document.id, type: 'employee', entity: '8' })).body.errors).toBeUndefined();
+    const direct = await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2 });
+    expect(direct.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND'); // through GraphQL now: he cannot even see it
+    const late = await complete('emil.employee', ticketed.uploadId);
+    expect(late.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const after = await docs.call('maya.manager', `{ document(id: "${document.id}") { version entityType } }`);
+    expect(after.body.data.document).toEqual({ version: 1, entityType: 'employee' });
+  });
 });
 
 describe('activity trail and share links after the trash', () => {
