@@ -180,6 +180,18 @@ function hostileVariants(base: RawRequest): [string, RawRequest][] {
     ]),
     withHeaders('Accept only event streams', [['accept', 'text/event-stream']]),
     withHeaders('Accept nothing servable', [['accept', 'application/x-nothing']]),
+    // Node hands every Upgrade to the WebSocket servers' listeners, whatever the path: each must answer, not drop it.
+    withHeaders('an Upgrade to h2c', [
+      ['connection', 'Upgrade, HTTP2-Settings'],
+      ['upgrade', 'h2c'],
+      ['http2-settings', 'AAMAAABkAARAAAAAAAIAAAAA'],
+    ]),
+    withHeaders('an Upgrade to a WebSocket of an unknown version', [
+      ['connection', 'Upgrade'],
+      ['upgrade', 'websocket'],
+      ['sec-websocket-version', '99'],
+      ['sec-websocket-key', 'dGhlIHNhbXBsZSBub25jZQ=='],
+    ]),
     withHeaders('Expect: 100-continue', [['expect', '100-continue']]),
     withHeaders('Expect: something else', [['expect', 'the-unexpected']]),
     withHeaders('X-Forwarded-For garbled', [['x-forwarded-for', 'not an address, ::ffff:999.1.1.1, , %00']]),

@@ -23,6 +23,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { bearerToken } from '../../platform/auth/user-token.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { clientIp, type TrustedProxies } from '../../platform/http/client-ip.js';
+import { refuseUpgrade } from '../../platform/http/refuse-upgrade.js';
 import type { Logger } from '../../platform/logger.js';
 import { edgeRequest, runSteps } from '../pipeline/edge-request.js';
 import type { GatewayPipeline } from '../pipeline/gateway-pipeline.js';
@@ -120,7 +121,7 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
   const liveness = { intervalMs: options.pingIntervalMs ?? 30_000, timeoutMs: options.pongTimeoutMs ?? 10_000 };
 
   const onUpgrade = (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if ((request.url ?? '/').split('?')[0] !== path) return void socket.destroy();
+    if ((request.url ?? '/').split('?')[0] !== path) return refuseUpgrade(socket, path);
     wss.handleUpgrade(request, socket, head, (ws) => {
       keepSocketAlive(ws, liveness);
       wss.emit('connection', ws, request);

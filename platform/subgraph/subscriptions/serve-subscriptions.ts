@@ -16,6 +16,7 @@ import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQ
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import { identityKeys, verifyIdentity } from '../../auth/gateway-signature.js';
+import { refuseUpgrade } from '../../http/refuse-upgrade.js';
 import { malformedClaim, type Viewer } from '../../auth/viewer.js';
 import type { PlatformConfig } from '../../config.js';
 import { createEventFeed, type EventFeed } from '../../events/event-feed.js';
@@ -70,7 +71,7 @@ export function serveSubscriptions<TContext extends BaseContext>(options: ServeS
   const eventFeed = () => (feed ??= createEventFeed({ databaseUrl: options.databaseUrl, log }));
 
   const onUpgrade = (request: http.IncomingMessage, socket: import('node:stream').Duplex, head: Buffer) => {
-    if ((request.url ?? '/').split('?')[0] !== '/graphql') return void socket.destroy();
+    if ((request.url ?? '/').split('?')[0] !== '/graphql') return refuseUpgrade(socket, '/graphql');
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   };
   server.on('upgrade', onUpgrade);
