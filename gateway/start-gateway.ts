@@ -14,6 +14,7 @@ import { loadPolicyGrants } from './planning/policy-grants.js';
 import { SUBGRAPH_NAMES, type PlatformConfig } from '../platform/config.js';
 import { createKysely } from '../platform/database/connection.js';
 import { clientIp, trustedProxies } from '../platform/http/client-ip.js';
+import { refuseContentCoding } from '../platform/http/content-coding.js';
 import { createCors } from '../platform/http/cors.js';
 import { healthRoutes, type ReadinessChecks } from '../platform/http/health.js';
 import { requestIdOf } from '../platform/http/request-id.js';
@@ -160,6 +161,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let inFlight = 0;
   let drained: (() => void) | undefined;
   const serve = async (request: http.IncomingMessage, response: http.ServerResponse, info: RequestInfo, pathname: string) => {
+    if (refuseContentCoding(request, response, pathname === '/graphql' || pathname === SSE_PATH)) return;
     if (pathname === SSE_PATH) return subscriptions.handleSse(request, response); // subscriptions hook
     if (web.wantsExplorer(request, pathname)) return web.serveExplorer(request, response);
     if (pathname === '/graphql') {

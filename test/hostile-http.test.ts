@@ -192,6 +192,7 @@ function hostileVariants(base: RawRequest): [string, RawRequest][] {
       ['sec-websocket-version', '99'],
       ['sec-websocket-key', 'dGhlIHNhbXBsZSBub25jZQ=='],
     ]),
+    withHeaders('Content-Encoding: gzip', [['content-encoding', 'gzip']]),
     withHeaders('Expect: 100-continue', [['expect', '100-continue']]),
     withHeaders('Expect: something else', [['expect', 'the-unexpected']]),
     withHeaders('X-Forwarded-For garbled', [['x-forwarded-for', 'not an address, ::ffff:999.1.1.1, , %00']]),

@@ -22,6 +22,7 @@ import { createUserTokenVerifier } from '../auth/user-token.js';
 import { createKysely } from '../database/connection.js';
 import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
+import { refuseContentCoding } from '../http/content-coding.js';
 import { healthRoutes } from '../http/health.js';
 import { findRoute, refuseUnrouted } from '../http/router.js';
 import { sendJson } from '../http/respond.js';
@@ -149,6 +150,7 @@ export async function startSubgraph<TContext extends BaseContext>(
     const handler = pathname === '/graphql' ? graphql : route?.handle;
     if (!handler) return refuseUnrouted(routes, request, response, pathname);
     measureRequest(module.name, route?.path ?? pathname, request, response);
+    if (refuseContentCoding(request, response, pathname === '/graphql')) return;
     // What Apollo's cache-control plugin answered for every operation without hints.
     if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
     // A GraphQL request's statements are cancelled when its caller (the gateway) gives up on it.

@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { DEMO_COMPANIES, DEMO_ERP } from '../../../platform/demo/demo-ids.js';
@@ -132,6 +133,20 @@ describe('uploads through signed URLs', () => {
     const wrong = await put(ticket.uploadUrl, Buffer.from('abd'));
     expect(wrong.status).toBe(400);
     expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
+  });
+
+  it('refuses bytes in a content coding it does not decode (415), storing nothing, and keeps the ticket', async () => {
+    const gzipped = gzipSync(Buffer.from('report'));
+    const ticket = (await requestUpload('maya.manager', { filename: 'report.txt', size: gzipped.length })).data.requestDocumentUpload;
+    for (const coding of ['gzip', 'br, gzip', 'x-unknown']) {
+      const refused = await put(ticket.uploadUrl, gzipped, { 'content-encoding': coding });
+      expect(refused.status, coding).toBe(415);
+      expect(refused.headers.get('accept-encoding')).toBe('identity');
+      expect((await refused.json()).error).toContain('Content-Encoding');
+    }
+    const stored = await docs.platform.db.selectFrom('documents.upload_sessions').select(['status', 'received_size']).where('id', '=', ticket.uploadId).executeTakeFirstOrThrow();
+    expect(stored.status).toBe('pending');
+    expect((await put(ticket.uploadUrl, gzipped, { 'content-encoding': 'identity' })).status).toBe(200);
   });
 
   it('refuses tampered and expired upload URLs', async () => {
