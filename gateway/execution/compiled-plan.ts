@@ -13,6 +13,7 @@ import { compileContextRewrites, type ContextInputs } from './context-rewrites.j
 import { compileRewrites, type Rewrite } from './data-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { oneByte } from '../supergraph/one-byte-names.js';
 
 const { isAbstractType } = graphqlRuntime;
 
@@ -200,8 +201,11 @@ function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutati
   return {
     kind: 'Fetch',
     serviceName: node.serviceName,
-    operation: node.operation,
-    operationName: node.operationName,
+    // One-byte copies: Apollo's planner prints the text from names cut out of the supergraph's two-byte source, and
+    // one two-byte piece makes every request body JSON.stringify writes two-byte, which Buffer.from then measures and
+    // encodes character by character (~0.25 M instructions a course list, bench/README-results.md, session 22).
+    operation: oneByte(node.operation),
+    operationName: node.operationName === undefined ? undefined : oneByte(node.operationName),
     // A contextual variable is never the client's (one of that name in its request is not sent).
     variableUsages: context ? (node.variableUsages ?? []).filter((name) => !context.names.includes(name)) : (node.variableUsages ?? []),
     // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.

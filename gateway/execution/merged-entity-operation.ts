@@ -16,6 +16,7 @@
 import type { DocumentNode, InlineFragmentNode, OperationDefinitionNode, VariableDefinitionNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import type { CompiledFetch } from './compiled-plan.js';
+import { oneByte } from '../supergraph/one-byte-names.js';
 
 const { Kind, parse, print, stripIgnoredCharacters } = graphqlRuntime;
 
@@ -85,7 +86,8 @@ export function mergedEntityOperation(fetches: readonly CompiledFetch[], isObjec
   return {
     kind: 'Fetch',
     serviceName: first.serviceName,
-    operation: stripIgnoredCharacters(print({ kind: Kind.DOCUMENT, definitions: [operation] })),
+    // One-byte, as compiled-plan.ts's texts: a two-byte text makes the whole request body two-byte.
+    operation: oneByte(stripIgnoredCharacters(print({ kind: Kind.DOCUMENT, definitions: [operation] }))),
     operationName: first.operationName,
     variableUsages: [...usages],
     isMutation: false,

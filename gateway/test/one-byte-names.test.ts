@@ -6,11 +6,14 @@
  * v8.serialize tells the two apart: it writes a string as it is stored.
  */
 import v8 from 'node:v8';
+import type { PlanNode } from '@apollo/query-planner';
 import type { GraphQLObjectType, OperationDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { type CompiledFetch, compilePlan } from '../execution/compiled-plan.js';
 import { rootShape } from '../execution/response-shape.js';
 import { shapeResponse } from '../execution/shape-response.js';
+import { apolloPlanner } from '../planning/apollo-planner.js';
 import { loadSupergraph } from '../supergraph/load-supergraph.js';
 import { composeSupergraph } from './conformance/support/compose.js';
 
@@ -53,5 +56,17 @@ describe('one-byte names', () => {
     const answer = JSON.stringify(shapeResponse(data, shape).data);
     expect(answer).toBe(`{"${LIST}":[{"__typename":"${TYPE}","${KEY}":"7","${LABEL}":"Lamp"}]}`);
     expect(isOneByte(answer)).toBe(true);
+  });
+
+  it('sends one-byte fetch texts, so that request bodies stay one-byte, from a two-byte supergraph', () => {
+    const document = graphqlRuntime.parse(`query Shelf { ${LIST} { ${KEY} ${LABEL} } }`);
+    const plan = apolloPlanner(loaded).plan(document, 'Shelf');
+    const fetch = compilePlan(plan.node as PlanNode, loaded.supergraphGraphQLSchema, false) as CompiledFetch;
+    expect(fetch.kind).toBe('Fetch');
+    expect(fetch.operation).toContain(LABEL);
+    expect(isOneByte(fetch.operation)).toBe(true);
+    expect(isOneByte(fetch.operationName!)).toBe(true);
+    const body = JSON.stringify({ query: fetch.operation, variables: { id: '7' }, operationName: fetch.operationName });
+    expect(isOneByte(body)).toBe(true);
   });
 });
