@@ -29,6 +29,7 @@ import { gatewayMetrics } from './gateway-metrics.js';
 import type { CancelSignal } from './cancellation.js';
 import type { AnswerReader } from './execution/execute-plan.js';
 import { InFlightRequests } from './in-flight-requests.js';
+import { requestBody } from './request-body.js';
 import { decodeAnswerChunks } from './subgraph-answer-text.js';
 
 export interface SubgraphDataSourceOptions {
@@ -178,7 +179,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     isMutation: boolean,
     read?: AnswerReader,
   ): Promise<GatewayResponse> {
-    const body = JSON.stringify({ query, variables, operationName });
+    const body = requestBody(query, variables, operationName);
     const started = performance.now();
 
     let statusCode: number;

@@ -29,6 +29,8 @@ export interface CompiledFetch {
   variableUsages: readonly string[];
   isMutation: boolean;
   requires?: Representation;
+  /** `requires` as text: two fetches with the same build the same representations (shared-representations.ts). */
+  requiresKey?: string;
   /** Every response name `requires` reads (pass-through-fields.ts keeps such fields parsed). */
   requiredNames?: readonly string[];
   /** Applied to each representation (@interfaceObject). */
@@ -211,6 +213,7 @@ function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutati
     // Only a root fetch of a mutation operation runs the mutation; entity fetches after it are queries.
     isMutation: isMutation && !node.requires,
     requires: node.requires ? compileSelections(supergraphSchema, node.requires) : undefined,
+    requiresKey: node.requires ? JSON.stringify(node.requires) : undefined,
     requiredNames: context ? [...(requiredNames ?? []), ...context.fields] : requiredNames,
     inputRewrite: compileRewrites(supergraphSchema, node.inputRewrites),
     outputRewrite: compileRewrites(supergraphSchema, node.outputRewrites),

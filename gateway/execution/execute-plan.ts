@@ -18,6 +18,7 @@ import { deepMerge } from './deep-merge.js';
 import { readEntityAnswer, type PassThroughShape } from './entity-answer-reader.js';
 import { copyOfAnswer, referencedFromListItems, SeenRepresentations } from './repeated-representations.js';
 import { shapeAt, type SelectionShape } from './response-shape.js';
+import { mayShare, noteMerge, sharedPart } from './shared-representations.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
 const { GraphQLError } = graphqlRuntime;
@@ -110,14 +111,32 @@ async function executeFetch(fetch: CompiledFetch, cursorPath: Path, entities: Js
       run.errors.push(downstreamError(error, fetch.serviceName, error.path ? [...cursorPath, ...error.path] : undefined, run));
     }
     if (answer.data) {
+      noteMerge(run.data);
       fetch.outputRewrite?.(answer.data);
       for (const entity of entities) deepMerge(entity, answer.data);
     }
     return;
   }
   if (fetch.context) return fetchInContexts(fetch, cursorPath, entities, run);
-  const part = entityPart(fetch, cursorPath, entities);
+  const part = mayShare(fetch) ? sameEntityPart(fetch, cursorPath, entities, run) : entityPart(fetch, cursorPath, entities);
   if (part) await fetchEntities([part], run);
+}
+
+/**
+ * entityPart, its representations shared with an earlier fetch of the run that asked the same of the same
+ * entities (shared-representations.ts): the same list, with this fetch's own entities (the same objects, in the
+ * same order: collected at the same path with nothing merged since).
+ */
+function sameEntityPart(fetch: CompiledFetch, cursorPath: Path, entities: Json[], run: PlanRun): EntityPart | undefined {
+  const key = `${fetch.requiresKey!}\n${cursorPath.join('\u0000')}`;
+  const part = sharedPart(
+    run.data,
+    key,
+    () => entityPart(fetch, cursorPath, entities),
+    (built) => built.representations,
+  );
+  if (!part || part.fetch === fetch) return part;
+  return { fetch, cursorPath, entities, representations: part.representations, owners: part.owners, repeats: part.repeats };
 }
 
 /** @fromContext: the entities grouped by the values their ancestors give, one request per group, all at once. */
@@ -236,6 +255,7 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun, request
   }
   const data = answer.data;
   if (!data) return;
+  noteMerge(run.data);
   const received = data._entities;
   if (!Array.isArray(received)) throw new Error('Expected "data._entities" in response to be an array');
   if (received.length !== total) throw new Error(`Expected "data._entities" to contain ${total} elements`);
