@@ -21,6 +21,7 @@
  * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
  * entity fetches (courseList, coursePage); BENCH_DIRECT_SUBGRAPH=documents runs documents, sent
  * its course-page fetch (coursePage).
+ * BENCH_SUBGRAPH_NODE_FLAGS="--trace-opt --trace-deopt" hands node flags to the subgraph (its log in the scratch directory).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
  * BENCH_CALLGRIND_DIR=<dir> runs it under callgrind instead and counts the instructions of `--rounds`
  * requests per checkout and operation after `--warmup` requests (300; bench/support/callgrind.ts), the
@@ -195,7 +196,9 @@ async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, d
   // Nothing listens there; not port 9 (discard), one of the Fetch standard's bad ports, which the config refuses.
   const others = Object.fromEntries(SUBGRAPH_NAMES.filter((name) => name !== SUBGRAPH).map((name) => [`${name.toUpperCase()}_URL`, 'http://127.0.0.1:2/graphql']));
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', path.join(process.env.BENCH_CPU_PROFILE_DIR, label)] : [];
-  const args = [...profile, ...code.subgraphEntry(SUBGRAPH)];
+  // BENCH_SUBGRAPH_NODE_FLAGS: node's flags for the subgraph (`--trace-opt --trace-deopt`: what V8 still compiles when warm).
+  const flags = (process.env.BENCH_SUBGRAPH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const args = [...profile, ...flags, ...code.subgraphEntry(SUBGRAPH)];
   const service = spawnProgram(
     scratch,
     label,
