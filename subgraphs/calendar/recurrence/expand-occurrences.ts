@@ -221,11 +221,14 @@ export function expandOccurrences(series: SeriesDefinition, from: Date, to: Date
  */
 export function occurrenceCount(series: SeriesDefinition, from: Date, to: Date): number {
   if (series.recurrenceRule || series.rdates.length > 0) return expandOccurrences(series, from, to).length;
-  // singleEnd() and overlaps() without their Dates.
-  const start = series.start.getTime();
-  const finish = series.end ? series.end.getTime() : series.allDay ? start + DAY : start;
+  // singleEnd() and overlaps() without their Dates; a lean single event's times are milliseconds already (leanModels).
+  const start = millisOf(series.start);
+  const finish = series.end ? millisOf(series.end) : series.allDay ? start + DAY : start;
   return overlapsAt(start, finish, from.getTime(), to.getTime()) ? 1 : 0;
 }
+
+/** A Date's milliseconds, or the milliseconds a lean course event's row holds in its place (event-repository.ts). */
+const millisOf = (instant: Date | number): number => (typeof instant === 'number' ? instant : instant.getTime());
 
 /**
  * Past this many starts seriesEnd stops walking: a daily rule with COUNT=99999 or UNTIL in

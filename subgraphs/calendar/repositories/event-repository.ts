@@ -4,6 +4,7 @@ import { isUuid } from '../../../platform/ids.js';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarDatabase, CalendarEventsTable } from '../database.js';
 import type { CalendarEventModel, EventTypeName } from '../models.js';
+import { epochMillis, type EpochMillis } from '../../../platform/database/epoch-millis.js';
 import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import { visibilityForm, visibleTo, viewerOfForm } from './event-visibility.js';
 
@@ -140,8 +141,8 @@ const LEAN_EVENT_COLUMNS = [
   'e.id',
   'e.course_id as courseId',
   'e.title',
-  'e.start_time as start',
-  'e.end_time as end',
+  epochMillis('e.start_time').as('start'),
+  epochMillis('e.end_time').as('end'),
   'e.all_day as allDay',
   'e.timezone',
   'e.recurrence_rule as recurrenceRule',
@@ -160,7 +161,10 @@ interface SourceParams {
 }
 
 /** A course event as LEAN_EVENT_COLUMNS read it: `organizerId` only with a CLASS, no company, parent or RECURRENCE-ID. */
-type LeanEventRow = Pick<CalendarEventModel, 'id' | 'courseId' | 'title' | 'start' | 'end' | 'allDay' | 'timezone' | 'recurrenceRule' | 'organizerId'> & {
+type LeanEventRow = Pick<CalendarEventModel, 'id' | 'courseId' | 'title' | 'allDay' | 'timezone' | 'recurrenceRule' | 'organizerId'> & {
+  /** Read as milliseconds (epoch-millis.ts); leanModels makes Dates of a series' (the recurrence code reads Dates). */
+  start: EpochMillis | Date;
+  end: EpochMillis | Date | null;
   /** `{ class }` of an event with a CLASS, else null (classOf reads both). */
   metadata: Record<string, unknown> | null;
   /** An EventTypeName: the column's check constraint (toEvent casts it alike). */
@@ -169,13 +173,23 @@ type LeanEventRow = Pick<CalendarEventModel, 'id' | 'courseId' | 'title' | 'star
   rdates: Date[] | null;
 };
 
-/** Lean rows as the models they are: they answer LEAN_EVENT_FIELDS only (the caller asked for no other). */
+/**
+ * Lean rows as the models they are: they answer LEAN_EVENT_FIELDS only (the caller asked for no other). A single
+ * event (no rule, no RDATE: nearly every course event) keeps `start` and `end` as milliseconds, which the DateTime
+ * scalar writes and occurrenceCount reads without a Date (pg's parsing of each timestamp text, ~1 900 instructions,
+ * is gone: 400 a course list); a series' become Dates, as expandOccurrences and the rest of the recurrence code
+ * read them.
+ */
 function leanModels(rows: LeanEventRow[]): CalendarEventModel[] {
   for (const row of rows) {
     row.exdates ??= [];
+    if (row.recurrenceRule || row.rdates) {
+      row.start = new Date(row.start);
+      if (row.end !== null) row.end = new Date(row.end);
+    }
     row.rdates ??= [];
   }
-  return rows as CalendarEventModel[];
+  return rows as unknown as CalendarEventModel[];
 }
 
 interface CourseParams {

@@ -5,11 +5,13 @@
  * and still repeat come back for expansion.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKysely } from '../../../platform/database/connection.js';
+import { DateTimeScalar } from '../../../platform/graphql/scalars.js';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import type { CalendarDatabase } from '../database.js';
+import { occurrenceCount } from '../recurrence/expand-occurrences.js';
 import { EventRepository } from '../repositories/event-repository.js';
 
 const COMPANY = randomUUID();
@@ -63,4 +65,39 @@ it('reads single events that overlap the range and series that may still occur, 
   expect(events.map((event) => event.title).sort()).toEqual(
     ['all day, from midnight', 'extra dates, one in the range', 'in the range', 'runs into the range', 'weekly since January'].sort(),
   );
+});
+
+it('reads a lean single event\u2019s times as milliseconds and a series\u2019 as Dates, counted and written as whole rows\u2019', async () => {
+  // Microseconds, which a Date and the milliseconds both drop (towards the past).
+  await db
+    .insertInto('calendar.calendar_events')
+    .values({
+      id: randomUUID(),
+      company_id: COMPANY,
+      title: 'microseconds',
+      start_time: sql<Date>`'2026-06-13T09:00:00.123999Z'::timestamptz`,
+      end_time: sql<Date>`'2026-06-13T09:59:59.999999Z'::timestamptz`,
+      all_day: false,
+      event_type: 'CUSTOM',
+      course_id: COURSE,
+      metadata: '{}',
+    })
+    .execute();
+  const repository = new EventRepository(db);
+  for (const range of [{ from: FROM, to: TO }, {}]) {
+    const whole = await repository.findByCourses(COMPANY, [COURSE], range);
+    const lean = await repository.findByCourses(COMPANY, [COURSE], range, true);
+    expect(lean.map((event) => event.id)).toEqual(whole.map((event) => event.id));
+    expect(lean.some((event) => event.recurrenceRule)).toBe(true);
+    lean.forEach((event, index) => {
+      const other = whole[index]!;
+      const series = !!event.recurrenceRule || event.rdates.length > 0;
+      expect(typeof event.start, event.title).toBe(series ? 'object' : 'number');
+      expect(DateTimeScalar.serialize(event.start), event.title).toBe(DateTimeScalar.serialize(other.start));
+      expect(event.end === null ? null : DateTimeScalar.serialize(event.end), event.title).toBe(other.end === null ? null : DateTimeScalar.serialize(other.end));
+      expect(occurrenceCount(event, FROM, TO), event.title).toBe(occurrenceCount(other, FROM, TO));
+    });
+    const micro = lean.find((event) => event.title === 'microseconds');
+    if (range.to) expect(micro && DateTimeScalar.serialize(micro.start)).toBe('2026-06-13T09:00:00.123Z');
+  }
 });
