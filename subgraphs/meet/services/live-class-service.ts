@@ -19,6 +19,8 @@ export class LiveClassService {
   /** One loader per distinct filter, so each filter's lists are still one statement. */
   private readonly classesByCourse = new Map<string, DataLoader<string, LiveClassModel[]>>();
   private lastLoader: { filter: LiveClassFilter; leanColumns: number | null; loader: DataLoader<string, LiveClassModel[]> } | undefined;
+  /** The lean class lists this request read (or is reading) of each course, with their columns (classOfRecording). */
+  private readonly leanListsOfCourse = new Map<string, { columns: number; classes: Promise<LiveClassModel[]> }[]>();
 
   constructor(
     private readonly viewer: Viewer,
@@ -81,7 +83,31 @@ export class LiveClassService {
   ofCourse(course: CourseReference, filter: LiveClassFilter, fields?: ReadonlySet<string>): Promise<LiveClassModel[]> | LiveClassModel[] {
     // Not async: the loader's promise is handed on as it is, not wrapped in one more (each course of a fetch asks).
     if (!mayReadCourse(this.viewer, course)) return [];
-    return this.loaderFor(filter, fields ? leanClassColumns(fields) : null).load(course.id);
+    const columns = fields ? leanClassColumns(fields) : null;
+    const classes = this.loaderFor(filter, columns).load(course.id);
+    if (columns !== null) {
+      const lists = this.leanListsOfCourse.get(course.id);
+      if (lists) lists.push({ columns, classes });
+      else this.leanListsOfCourse.set(course.id, [{ columns, classes }]);
+    }
+    return classes;
+  }
+
+  /**
+   * Recording.liveClass: as getLiveClass, but when this request read the course's classes lean with every column
+   * `fields` needs (the course page's `recordings { liveClass { id title } }` beside its `liveClasses`), the class
+   * is taken from that list rather than read whole again; a class not in it (another filter) is read as before.
+   */
+  async classOfRecording(recording: { liveClassId: string; courseId: string }, fields: ReadonlySet<string>): Promise<LiveClassModel | null> {
+    const lists = this.leanListsOfCourse.get(recording.courseId);
+    const columns = lists && leanClassColumns(fields);
+    if (lists && columns != null)
+      for (const list of lists) {
+        if ((list.columns & columns) !== columns) continue;
+        const found = (await list.classes.catch(() => [])).find((liveClass) => liveClass.id === recording.liveClassId);
+        if (found) return (await this.access.mayRead(found.courseId)) ? found : null;
+      }
+    return this.getLiveClass(recording.liveClassId);
   }
 
   /** Query.liveClasses: one course, or every course the caller may see. */

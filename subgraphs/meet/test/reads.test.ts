@@ -107,6 +107,29 @@ describe('meet reads', () => {
     expect(classes).toEqual(classes.map((_: unknown, index: number) => byId.body.data[`c${index}`]));
   });
 
+  it('answers a recording\u2019s class from the course\u2019s lean classes when they hold it, and reads it otherwise', async () => {
+    const course = { representations: [{ __typename: 'Course', id: '101', viewerRole: null }] };
+    const byId = await call('admin', `{ liveClass(id: "${ended}") { id title } }`);
+    expect(byId.body.data.liveClass.title).toBeTruthy();
+    // The course page's shape; a filter leaving the recording's class out; lean classes without the title.
+    for (const [classes, reads] of [
+      ['liveClasses { id title status }', 1],
+      ['liveClasses(status: [SCHEDULED]) { id title }', 2],
+      ['liveClasses { id }', 2],
+    ] as const) {
+      const statements: string[] = [];
+      const stop = observeQueries((sql) => statements.push(sql));
+      const { body } = await call('admin', ENTITIES_QUERY('Course', `${classes} recordings { id liveClass { id title } }`), course);
+      stop();
+      expect(body.errors, classes).toBeUndefined();
+      expect(body.data._entities[0].recordings, classes).toEqual([{ id: DEMO_ENDED_LIVE_CLASS.recordingId, liveClass: byId.body.data.liveClass }]);
+      expect(
+        statements.filter((sql) => sql.includes('"live_classes"')),
+        classes,
+      ).toHaveLength(reads);
+    }
+  });
+
   it('answers scheduledAt of lean rows (read as text) as whole rows (read as a Date) do, to the millisecond', async () => {
     const client = new pg.Client({ connectionString: platform.database.url });
     await client.connect();
