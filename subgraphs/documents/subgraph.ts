@@ -114,7 +114,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     return {
       createContext: (base) => {
         const documents = documentsFor(base.viewer);
-        const shares = new ShareService(base.viewer, documents, shareLinks, shareTokens, db, nextcloudAccounts, activity);
+        const shares = new ShareService(base.viewer, documents, documentRepository, shareLinks, shareTokens, db, nextcloudAccounts, activity);
         const uploads = new UploadService(base.viewer, documents, uploadDeps);
         return {
           ...base,

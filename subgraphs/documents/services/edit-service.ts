@@ -14,6 +14,7 @@ import type { DocumentsDb } from '../repositories/documents-db.js';
 import type { ActivityTrail } from './document-activity.js';
 import { parseEntityType, type DocumentService } from './document-service.js';
 import { sanitizeFilename } from './filename.js';
+import { lockStillAttached } from './locked-attachment.js';
 import { parseCategory, parseDescription, parseEntityId, parseTags } from './upload-input.js';
 
 export interface UpdateDocumentInput {
@@ -69,8 +70,10 @@ export class EditService {
       .filter((change) => change.from !== change.to);
     if (changes.length === 0) return document;
     await this.db.transaction().execute(async (trx) => {
+      const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, document);
+      if (locked.deleted_at) throw notFound('Document', id);
       const row = await this.repository.edit(trx, this.viewer.companyId, document.documentId, edit);
-      if (!row || row.deleted_at) throw notFound('Document', id);
+      if (!row) throw notFound('Document', id);
       const action = changes.some((change) => change.field === 'filename') ? 'renamed' : 'updated';
       await this.activity.record(trx, this.viewer, row, action, { changes });
     });
@@ -85,8 +88,10 @@ export class EditService {
     if (document.entityType === entityType && document.entityId === entityId) return document;
     await this.documents.access.requireAttachable({ entityType, entityId });
     await this.db.transaction().execute(async (trx) => {
+      const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, document);
+      if (locked.deleted_at) throw notFound('Document', id);
       const row = await this.repository.edit(trx, this.viewer.companyId, document.documentId, { entity_type: entityType, entity_id: entityId });
-      if (!row || row.deleted_at) throw notFound('Document', id);
+      if (!row) throw notFound('Document', id);
       await this.activity.record(trx, this.viewer, row, 'moved', {
         changes: [{ field: 'entity', from: `${document.entityType}:${document.entityId}`, to: `${entityType}:${entityId}` }],
       });

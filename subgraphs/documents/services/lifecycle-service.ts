@@ -8,6 +8,7 @@ import type { DocumentsDb } from '../repositories/documents-db.js';
 import type { ActivityTrail } from './document-activity.js';
 import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
+import { lockStillAttached } from './locked-attachment.js';
 import type { ShareService } from './share-service.js';
 
 export class LifecycleService {
@@ -38,6 +39,8 @@ export class LifecycleService {
     const document = await this.writable(id, false);
     if (document.isArchived === archived) return document;
     await this.db.transaction().execute(async (trx) => {
+      const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, document);
+      if (locked.deleted_at) throw notFound('Document', id);
       const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { is_archived: archived });
       if (row) await this.activity.record(trx, this.viewer, row, archived ? 'archived' : 'unarchived');
     });
@@ -49,6 +52,8 @@ export class LifecycleService {
     // Nextcloud's shares must be deleted there; ours are revoked with the trash. Either stays revoked after a restore.
     await this.shares.revokeNextcloudLinksOf(document);
     await this.db.transaction().execute(async (trx) => {
+      const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, document);
+      if (locked.deleted_at) throw notFound('Document', id);
       const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { deleted_at: new Date() });
       if (!row) return;
       await this.shares.revokeAllWithin(trx, document);
@@ -63,6 +68,8 @@ export class LifecycleService {
     if (document && !document.isVersion && !document.deletedAt) throw conflict('The document is not in the trash');
     const trashed = await this.writable(id, true);
     await this.db.transaction().execute(async (trx) => {
+      const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, trashed);
+      if (!locked.deleted_at) throw conflict('The document is not in the trash');
       const row = await this.repository.setState(trx, this.viewer.companyId, trashed.documentId, { deleted_at: null });
       if (!row) return;
       await publishDocumentEvent(trx, 'documents.document.restored', row, this.viewer.userId);

@@ -9,7 +9,7 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound, unavailable } from '../../../platform/errors.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 import { groupLoader, pageLoader, type PageKey } from '../../../platform/graphql/loaders.js';
-import type { Keyed } from '../repositories/document-repository.js';
+import type { DocumentRepository, Keyed } from '../repositories/document-repository.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
 import type { DocumentsDb, DocumentsTrx } from '../repositories/documents-db.js';
 import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
@@ -17,6 +17,7 @@ import type { ActivityTrail } from './document-activity.js';
 import { publishShareEvent } from './document-events.js';
 import type { NextcloudShareAccounts } from './nextcloud-share-accounts.js';
 import type { DocumentService } from './document-service.js';
+import { lockStillAttached } from './locked-attachment.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
 
@@ -30,6 +31,7 @@ export class ShareService {
   constructor(
     private readonly viewer: Viewer,
     private readonly documents: DocumentService,
+    private readonly documentRows: DocumentRepository,
     private readonly links: ShareLinkRepository,
     private readonly tokens: ShareTokens,
     private readonly db: DocumentsDb,
@@ -90,6 +92,8 @@ export class ShareService {
     const external = nextcloud ? await nextcloud.create(path!, expiresAt, password ?? null) : null;
     try {
       const row = await this.db.transaction().execute(async (trx) => {
+        const locked = await lockStillAttached(trx, this.documentRows, this.viewer.companyId, document);
+        if (locked.deleted_at) throw notFound('Document', documentId);
         const inserted = await this.links.insert(trx, {
           id,
           documentId: document.documentId,
@@ -134,6 +138,7 @@ export class ShareService {
       await nextcloud.delete(link.externalId!);
     }
     await this.db.transaction().execute(async (trx) => {
+      await lockStillAttached(trx, this.documentRows, this.viewer.companyId, document);
       const revoked = await this.links.revoke(trx, this.viewer.companyId, link.id);
       // Revoking twice changes nothing and announces nothing.
       if (revoked) await this.revoked(trx, revoked, document);

@@ -22,6 +22,7 @@ import { publishDocumentEvent } from './document-events.js';
 import type { DocumentService } from './document-service.js';
 import { parseEntityType } from './document-service.js';
 import { cleanOriginalFilename, sanitizeFilename } from './filename.js';
+import { lockStillAttached } from './locked-attachment.js';
 import { parseCategory, parseChecksum, parseEntityId, parseSize, parseTags } from './upload-input.js';
 
 /** An upload session opened for the caller: its bytes come by a signed PUT (UploadTicket) or by tus (ResumableUploadService). */
@@ -326,8 +327,8 @@ export class UploadService {
     if (!document || document.isVersion) throw notFound('Document', documentId);
     await this.documents.access.requireWrite(document);
     await this.deps.db.transaction().execute(async (trx) => {
-      const locked = await this.deps.documentRepository.lockForUpdate(trx, this.viewer.companyId, document.documentId);
-      if (!locked || locked.deleted_at) throw notFound('Document', documentId);
+      const locked = await lockStillAttached(trx, this.deps.documentRepository, this.viewer.companyId, document);
+      if (locked.deleted_at) throw notFound('Document', documentId);
       const old = await this.deps.documentRepository.findVersion(trx, locked.id, version);
       if (!old) throw notFound('Version', `${version} of document ${documentId}`);
       if (old.version === locked.version) throw conflict(`Version ${version} is already the current version`);

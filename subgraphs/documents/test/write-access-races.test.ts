@@ -1,0 +1,91 @@
+/**
+ * Write access is judged on the record a document is attached to, then the
+ * write is made: a move committed in between must not let the write land on
+ * a record the caller may not change. Here the test holds the document's row
+ * locked (as a moveDocument mid-transaction would), lets the caller's
+ * mutation pass its access check and wait on the lock, moves the document to
+ * Maya's HR record (where Emil may not write) and commits: Emil is refused,
+ * and nothing of his is written.
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+
+let docs: DocumentsPlatform;
+beforeAll(async () => {
+  docs = await startDocumentsPlatform();
+});
+afterAll(() => docs?.stop());
+
+const TASK = DEMO_ERP.tasks[1].id;
+const OTHER_TASK = DEMO_ERP.tasks[2].id;
+const HR_RECORD = '8'; // Maya's employee record: managers may change its documents, employees may not
+const FIELDS = 'id filename entityType entityId version isArchived';
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+async function ticketed(who: string, mutation: string, type: string, input: Record<string, unknown>, text: string) {
+  const { body } = await docs.call(who, `mutation($input: ${type}!) { ${mutation}(input: $input) { uploadId uploadUrl } }`, { input });
+  const { uploadId, uploadUrl } = body.data[mutation];
+  expect((await fetch(docs.onService(uploadUrl), { method: 'PUT', body: text })).status).toBe(200);
+  const done = await docs.call(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { ${FIELDS} } }`, { id: uploadId });
+  expect(done.body.errors).toBeUndefined();
+  return done.body.data.completeDocumentUpload;
+}
+
+/** A task document of Maya's that Emil may change, in two versions. */
+async function taskDocument(filename: string) {
+  const document = await ticketed('maya.manager', 'requestDocumentUpload', 'RequestDocumentUploadInput', { entityType: 'task', entityId: TASK, filename, size: 2 }, 'v1');
+  await ticketed('maya.manager', 'requestDocumentVersionUpload', 'RequestDocumentVersionUploadInput', { documentId: document.id, size: 2 }, 'v2');
+  return document as { id: string };
+}
+
+const state = async (id: string) => (await docs.call('maya.manager', `{ document(id: "${id}") { ${FIELDS} deletedAt shareLinks { id } } }`)).body.data.document;
+
+/** Runs `mutation` while the test holds the document's row; once it waits on the lock, moves the document to the HR record. */
+async function racedByMove(id: string, mutation: () => Promise<{ body: { errors?: any[] } }>) {
+  let result: Promise<{ body: { errors?: any[] } }> | undefined;
+  await docs.db.transaction().execute(async (trx) => {
+    await sql`select id from documents.documents where id = ${id} for update`.execute(trx);
+    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
+    const holder = rows[0]!.pid;
+    result = mutation();
+    result.catch(() => {});
+    // The caller has passed its access check once a statement of it waits on our lock.
+    for (;;) {
+      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${holder} = any(pg_blocking_pids(pid))`.execute(docs.db);
+      if (waiting.rows[0]!.n > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await sql`update documents.documents set entity_type = 'employee', entity_id = ${HR_RECORD} where id = ${id}`.execute(trx);
+  });
+  return (await result!).body.errors?.[0]?.extensions?.code;
+}
+
+const REFUSED = ['CONFLICT', 'NOT_FOUND'];
+
+it.each([
+  ['updateDocument', (id: string) => `mutation { updateDocument(id: "${id}", input: { filename: "emil.txt" }) { id } }`],
+  ['moveDocument', (id: string) => `mutation { moveDocument(id: "${id}", entityType: "task", entityId: "${OTHER_TASK}") { id } }`],
+  ['archiveDocument', (id: string) => `mutation { archiveDocument(id: "${id}") { id } }`],
+  ['deleteDocument', (id: string) => `mutation { deleteDocument(id: "${id}") { id } }`],
+  ['createShareLink', (id: string) => `mutation { createShareLink(documentId: "${id}", expiresAt: "${inDays(3)}") { id } }`],
+  ['restoreDocumentVersion', (id: string) => `mutation { restoreDocumentVersion(documentId: "${id}", version: 1) { id } }`],
+])('%s: a move to where the caller may not write, between the check and the write, refuses the write', async (name, mutation) => {
+  const document = await taskDocument(`${name}.txt`);
+  const before = await state(document.id);
+  const code = await racedByMove(document.id, () => docs.call('emil.employee', mutation(document.id)));
+  expect(REFUSED).toContain(code);
+  expect(await state(document.id)).toEqual({ ...before, entityType: 'employee', entityId: HR_RECORD });
+});
+
+it('restoreDocument: a move of the trashed document between the check and the write refuses the restore', async () => {
+  const document = await taskDocument('restore.txt');
+  expect((await docs.call('maya.manager', `mutation { deleteDocument(id: "${document.id}") { id } }`)).body.errors).toBeUndefined();
+  const code = await racedByMove(document.id, () => docs.call('emil.employee', `mutation { restoreDocument(id: "${document.id}") { id } }`));
+  expect(REFUSED).toContain(code);
+  const [row] = (
+    await sql<{ deleted: boolean; entity_type: string }>`select deleted_at is not null as deleted, entity_type from documents.documents where id = ${document.id}`.execute(docs.db)
+  ).rows;
+  expect(row).toEqual({ deleted: true, entity_type: 'employee' });
+});
