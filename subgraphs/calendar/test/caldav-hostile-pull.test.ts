@@ -10,6 +10,7 @@
  * object left out is named in the run's log with why, what is kept obeys
  * GraphQL's rules for the same fields, and the calendar still reads.
  */
+import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import { placeObject } from '../../../test/caldav/radicale-disk.js';
 import { useCalDAVHarness } from './caldav-harness.js';
@@ -23,6 +24,8 @@ const EVENTS = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $
 const lastRun = async () => (await h.ok('tara', LOG)).calDAVAccounts[0].syncLog[0];
 const june = async () => (await h.ok('tara', EVENTS, { from: '2026-06-01T00:00:00Z', to: '2026-06-03T00:00:00Z' })).calendarEvents;
 const titled = (occurrences: any[], title: string) => occurrences.filter((o) => o.event.title === title);
+/** The UID an object's text names first (null for none): which event it would be. */
+const uidOf = (bytes: string | Uint8Array) => /^UID:(.*?)\r?$/m.exec(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('latin1'))?.[1] ?? null;
 /** What a run left out, by file name. */
 const skippedIn = (run: { skipped: { href: string; reason: string }[] }) => new Map<string, string>(run.skipped.map((s) => [s.href.split('/').pop()!, s.reason]));
 
@@ -74,9 +77,18 @@ it('pulls a collection of hostile objects: the sync ends, the rest comes in, eac
   // Nothing else lost or changed: the event made here as it was, the neighbour's as its app wrote it.
   expect(titled(occurrences, 'Made here')).toEqual(before);
   expect(titled(occurrences, 'Neighbour lunch')).toMatchObject([{ start: '2026-06-01T12:00:00.000Z', end: '2026-06-01T13:00:00.000Z', event: { location: 'Canteen' } }]);
-  // Each object kept or named, none both.
-  const kept = new Set(occurrences.map((o: any) => o.event.externalId));
+  // Each object kept or named, none both: per UID, as many objects as events kept (one at most) and objects named.
+  // Kept: stored as an event, with or without occurrences in June (a rule may never match).
+  const stored = await sql<{ uid: string }>`select distinct external_id as uid from calendar.calendar_events where external_id is not null`.execute(h.platform.db);
+  const kept = new Set(stored.rows.map((row) => row.uid));
   for (const name of skipped.keys()) expect(HOSTILE[name], name).toBeDefined();
+  const objects = Object.entries({ ...HOSTILE, 'neighbour.ics': NEIGHBOUR }).map(([name, bytes]) => ({ name, uid: uidOf(bytes) }));
+  for (const uid of new Set(objects.map((o) => o.uid))) {
+    const holders = objects.filter((o) => o.uid === uid);
+    const named = holders.filter((o) => skipped.has(o.name)).map((o) => o.name);
+    const keptOrNamed = (uid !== null && kept.has(uid) ? 1 : 0) + named.length;
+    expect({ uid, keptOrNamed, named }).toEqual({ uid, keptOrNamed: holders.length, named });
+  }
   // What is kept obeys GraphQL's rules for the same fields: one-line titles and locations, guests' addresses and names.
   expect(titled(occurrences, 'Hostile title Subject: injected')).toMatchObject([{ event: { location: 'Room 1 Bcc: victim@example.com' } }]);
   const guests = titled(occurrences, 'Hostile CRLF')[0].event.participants.filter((p: any) => p.externalEmail);
