@@ -67,7 +67,20 @@ export interface Ratio {
   cpuPerRequest: number | null;
   /** ours / peer p99: below 1 means ours is faster at the tail. */
   p99: number | null;
+  /**
+   * cpuPerRequest with each side's gateway CPU divided by PostgreSQL's CPU per request of the same run: PostgreSQL
+   * runs the same statements for both (where their subgraph requests match), so it stands for how fast the machine
+   * was while each side ran. On this kind of VM the same code reads up to ~2x apart run to run, and the raw ratio
+   * with it; this one moved by ~0.2 (bench/README-results.md, session 22).
+   */
+  cpuPerPostgres: number | null;
   peerCorrect: boolean;
+}
+
+/** The gateway's CPU per request over PostgreSQL's, or null without both. */
+function perPostgres(row: RunFigures): number | null {
+  const postgres = row.wholeRequestCpuMs?.postgres;
+  return row.cpuMsPerRequest === null || !postgres ? null : row.cpuMsPerRequest / postgres;
 }
 
 export function ratios(rows: RunFigures[]): Ratio[] {
@@ -82,6 +95,7 @@ export function ratios(rows: RunFigures[]): Ratio[] {
         throughput: divide(ours.requestsPerSecond, peer.requestsPerSecond),
         cpuPerRequest: divide(ours.cpuMsPerRequest, peer.cpuMsPerRequest),
         p99: divide(ours.latencyMs.p99, peer.latencyMs.p99),
+        cpuPerPostgres: divide(perPostgres(ours), perPostgres(peer)),
         peerCorrect: peer.errors === 0,
       });
     }
@@ -91,11 +105,15 @@ export function ratios(rows: RunFigures[]): Ratio[] {
 
 export function formatRatios(list: Ratio[]): string[] {
   if (list.length === 0) return [];
-  const lines = ['', 'ours vs each peer (throughput: >1 ours faster; CPU/request and p99: <1 ours cheaper/faster)'];
-  lines.push(`${'operation'.padEnd(14)} ${'peer'.padEnd(32)} ${pad('req/s', 7)} ${pad('CPU/req', 8)} ${pad('p99', 6)}`);
+  const lines = [
+    '',
+    'ours vs each peer (throughput: >1 ours faster; CPU/request and p99: <1 ours cheaper/faster;',
+    "  CPU/pg: each side's gateway CPU over PostgreSQL's in the same run, less swayed by the machine's speed)",
+  ];
+  lines.push(`${'operation'.padEnd(14)} ${'peer'.padEnd(32)} ${pad('req/s', 7)} ${pad('CPU/req', 8)} ${pad('CPU/pg', 7)} ${pad('p99', 6)}`);
   for (const ratio of list) {
     lines.push(
-      `${ratio.operation.padEnd(14)} ${(GATEWAYS[ratio.peer].label + (ratio.peerCorrect ? '' : ' (wrong answers)')).padEnd(32)} ${pad(fixed(ratio.throughput), 7)} ${pad(fixed(ratio.cpuPerRequest), 8)} ${pad(fixed(ratio.p99), 6)}`,
+      `${ratio.operation.padEnd(14)} ${(GATEWAYS[ratio.peer].label + (ratio.peerCorrect ? '' : ' (wrong answers)')).padEnd(32)} ${pad(fixed(ratio.throughput), 7)} ${pad(fixed(ratio.cpuPerRequest), 8)} ${pad(fixed(ratio.cpuPerPostgres), 7)} ${pad(fixed(ratio.p99), 6)}`,
     );
   }
   return lines;
