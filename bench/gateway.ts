@@ -11,7 +11,7 @@
  * overhead without queueing.
  *
  *   npm run bench -- --only gateway [--gateways ours,apollo] [--processes 2]
- *     [--seconds 10] [--warmup 3] [--vus 50] [--operations lookup,coursePage]
+ *     [--seconds 10] [--warmup 15] [--vus 50] [--operations lookup,coursePage]
  *     [--form dist|tsx]
  *
  * Our gateway and the subgraphs run compiled, as production runs them
@@ -82,7 +82,9 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
     processes: 1,
     vus: 50,
     seconds: 10,
-    warmupSeconds: 3,
+    // Long enough for V8 to finish compiling the hot paths of our gateway and the subgraphs: a
+    // process in production has run for hours, and 3 s measured them partly while compiling.
+    warmupSeconds: 15,
     maxRequests: 200_000,
     form: 'dist',
     print: (line) => console.log(line),
