@@ -87,11 +87,7 @@ function putAndCut(url: string, cutAfter: number, cut: () => Promise<void>): Pro
 
 async function cutMidUpload(backend: 'webdav' | 's3', server: StorageServer, cutAfter: number) {
   await ok('admin', `mutation { setCompanyStorageSettings(input: { backend: "${backend}" }) { backend } }`);
-  const ticket = (
-    await ok('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${backend}-cut.bin`, size: SIZE },
-    })
-  ).requestDocumentUpload;
+  const ticket = await docs.ticketAs('maya.manager', { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${backend}-cut.bin`, size: SIZE });
   const outcome = await putAndCut(docs.onService(ticket.uploadUrl), cutAfter, async () => {
     // The bytes are flowing to the backend when it goes.
     expect((await uploadState(ticket.uploadId)).status).toBe('uploading');
@@ -103,7 +99,7 @@ async function cutMidUpload(backend: 'webdav' | 's3', server: StorageServer, cut
   expect(JSON.parse(text).error).toMatch(/stor.*may be retried/i);
   // Nothing stored, and the ticket may be used again.
   expect(await uploadState(ticket.uploadId)).toMatchObject({ status: 'pending' });
-  const completed = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id } }`);
+  const completed = await docs.completeAs('maya.manager', ticket.uploadId);
   expect(completed.body.errors?.length).toBeGreaterThan(0);
 }
 
@@ -121,11 +117,7 @@ describe('a storage backend that goes away during a signed PUT', () => {
 describe('a client that goes away during a signed PUT', () => {
   it('fails the transfer and releases the ticket (local disk)', async () => {
     await ok('admin', `mutation { setCompanyStorageSettings(input: { backend: "local" }) { backend } }`);
-    const ticket = (
-      await ok('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-        input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: 'gone.bin', size: SIZE },
-      })
-    ).requestDocumentUpload;
+    const ticket = await docs.ticketAs('maya.manager', { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: 'gone.bin', size: SIZE });
     const request = http.request(docs.onService(ticket.uploadUrl), { method: 'PUT', headers: { 'content-length': String(SIZE) } });
     request.on('error', () => {});
     request.write(Buffer.alloc(4 * MB, 7));

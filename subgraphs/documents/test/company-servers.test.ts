@@ -45,23 +45,9 @@ const SET = `mutation($input: CompanyStorageSettingsInput!) { setCompanyStorageS
 const davServer = (secret = DAV_PASSWORD) => ({ url: own.url, username: 'acme', root: '/erp-files', secret });
 const s3Server = () => ({ url: bucket.url, bucket: 'acme-files', accessKeyId: 'S3RVER', secret: 'S3RVER' });
 
-async function upload(text: string, documentId?: string) {
-  const bytes = Buffer.from(text);
-  const ticket = documentId
-    ? (
-        await docs.call('admin', `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
-          input: { documentId, size: bytes.length },
-        })
-      ).body.data.requestDocumentVersionUpload
-    : (
-        await docs.call('admin', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-          input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'ledger.txt', size: bytes.length },
-        })
-      ).body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  const { body } = await docs.call('admin', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
-  expect(body.errors).toBeUndefined();
-  return body.data.completeDocumentUpload as { id: string; storageBackend: string };
+async function upload(text: string, documentId?: string): Promise<{ id: string; storageBackend: string }> {
+  const input = documentId ? { documentId } : { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'ledger.txt' };
+  return docs.uploadAs('admin', input, text, 'id storageBackend');
 }
 
 async function read(documentId: string, version?: number): Promise<string> {

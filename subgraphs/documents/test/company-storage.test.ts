@@ -33,22 +33,12 @@ afterAll(async () => {
   }
 });
 
-const REQUEST = `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`;
-const COMPLETE = `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id storageBackend checksum mimeType downloadUrl } }`;
-
-async function ticket(username: string, taskIndex: number, size: number) {
-  const { body } = await docs.call(username, REQUEST, { input: { entityType: 'task', entityId: DEMO_ERP.tasks[taskIndex]!.id, filename: 'report.csv', size } });
-  expect(body.errors).toBeUndefined();
-  return body.data.requestDocumentUpload;
-}
+const FIELDS = 'id storageBackend checksum mimeType downloadUrl';
+const onTask = (taskIndex: number) => ({ entityType: 'task', entityId: DEMO_ERP.tasks[taskIndex]!.id, filename: 'report.csv' });
 
 async function roundTrip(username: string, taskIndex: number) {
   const bytes = Buffer.from('region,revenue\nnorth,100\nsouth,250\n');
-  const { uploadId, uploadUrl } = await ticket(username, taskIndex, bytes.length);
-  expect((await fetch(docs.onService(uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  const { body } = await docs.call(username, COMPLETE, { id: uploadId });
-  expect(body.errors).toBeUndefined();
-  const document = body.data.completeDocumentUpload;
+  const document = await docs.uploadAs(username, onTask(taskIndex), bytes, FIELDS);
   const download = await fetch(docs.onService(document.downloadUrl), { headers: { range: 'bytes=7-' } });
   expect(download.status).toBe(206);
   expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes.subarray(7));
@@ -80,11 +70,11 @@ describe('per-company storage backends', () => {
     const existing = await roundTrip('maya.manager', 1);
     await webdav.stop();
     const before = await documentCount();
-    const { uploadId, uploadUrl } = await ticket('maya.manager', 1, 5);
-    const put = await fetch(docs.onService(uploadUrl), { method: 'PUT', body: Buffer.from('hello') });
+    const { uploadId, uploadUrl } = await docs.ticketAs('maya.manager', { ...onTask(1), size: 5 });
+    const put = await docs.putBytes(uploadUrl, Buffer.from('hello'));
     expect(put.status).toBe(503);
     expect((await put.json()).error).toMatch(/webdav storage backend is unavailable/);
-    const complete = await docs.call('maya.manager', COMPLETE, { id: uploadId });
+    const complete = await docs.completeAs('maya.manager', uploadId, FIELDS);
     expect(complete.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(await documentCount()).toBe(before);
     const download = await fetch(docs.onService(existing.downloadUrl));
@@ -166,7 +156,7 @@ describe('company storage settings through the API', () => {
     const changed = await docs.call('globex.admin', SET, { input: { backend: 'local', maxFileBytes: 1000 } });
     expect(changed.body.data.setCompanyStorageSettings).toMatchObject({ backend: 'local', maxFileBytes: 1000 });
     expect((await roundTrip('globex.admin', 3)).storageBackend).toBe('local');
-    const tooBig = await docs.call('globex.admin', REQUEST, { input: { entityType: 'task', entityId: DEMO_ERP.tasks[3]!.id, filename: 'big.bin', size: 1001 } });
+    const tooBig = await docs.requestUpload('globex.admin', { ...onTask(3), filename: 'big.bin', size: 1001 });
     expect(tooBig.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const again = (await docs.call('globex.admin', `{ document(id: "${old.id}") { storageBackend downloadUrl } }`)).body.data.document;
     expect(again.storageBackend).toBe('s3');

@@ -40,22 +40,8 @@ async function ok(query: string, variables?: Record<string, unknown>) {
   return body.data;
 }
 
-async function upload(text: string, documentId?: string) {
-  const bytes = Buffer.from(text);
-  const ticket = documentId
-    ? (
-        await ok(`mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
-          input: { documentId, size: bytes.length },
-        })
-      ).requestDocumentVersionUpload
-    : (
-        await ok(`mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-          input: { entityType: 'task', entityId: TASK, filename: 'minutes.txt', size: bytes.length },
-        })
-      ).requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  return (await ok(`mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version } }`, { id: ticket.uploadId })).completeDocumentUpload;
-}
+const upload = (text: string, documentId?: string) =>
+  docs.uploadAs(MAYA, documentId ? { documentId } : { entityType: 'task', entityId: TASK, filename: 'minutes.txt' }, text, 'id version');
 
 describe('documents events', () => {
   it('announce every change with company, entity and actor', async () => {

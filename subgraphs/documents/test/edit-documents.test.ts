@@ -21,23 +21,10 @@ const SYLLABUS = DEMO_DOCUMENTS.find((document) => document.filename === 'PHY101
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 const FIELDS = 'id filename tags category description entityType entityId version';
 
-async function ticket(who: string, mutation: 'requestDocumentUpload' | 'requestDocumentVersionUpload', input: Record<string, unknown>) {
-  const type = mutation === 'requestDocumentUpload' ? 'RequestDocumentUploadInput' : 'RequestDocumentVersionUploadInput';
-  return docs.call(who, `mutation($input: ${type}!) { ${mutation}(input: $input) { uploadId uploadUrl } }`, { input });
-}
-
-async function put(url: string, text: string) {
-  expect((await fetch(docs.onService(url), { method: 'PUT', body: text })).status).toBe(200);
-}
-
-const complete = (who: string, uploadId: string) => docs.call(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { ${FIELDS} } }`, { id: uploadId });
-
-async function upload(who: string, filename: string, text: string, extra: Record<string, unknown> = {}) {
-  const requested = await ticket(who, 'requestDocumentUpload', { entityType: 'task', entityId: TASK, filename, size: Buffer.byteLength(text), ...extra });
-  const { uploadId, uploadUrl } = requested.body.data.requestDocumentUpload;
-  await put(uploadUrl, text);
-  return (await complete(who, uploadId)).body.data.completeDocumentUpload;
-}
+const put = async (url: string, text: string) => expect((await docs.putBytes(url, text)).status).toBe(200);
+const complete = (who: string, uploadId: string) => docs.completeAs(who, uploadId, FIELDS);
+const upload = (who: string, filename: string, text: string, extra: Record<string, unknown> = {}) =>
+  docs.uploadAs(who, { entityType: 'task', entityId: TASK, filename, ...extra }, text, FIELDS);
 
 const UPDATE = `mutation($id: ID!, $input: UpdateDocumentInput!) { updateDocument(id: $id, input: $input) { ${FIELDS} } }`;
 const MOVE = `mutation($id: ID!, $type: String!, $entity: ID!) { moveDocument(id: $id, entityType: $type, entityId: $entity) { ${FIELDS} } }`;
@@ -100,17 +87,17 @@ describe('updateDocument and moveDocument', () => {
 describe('new versions name the version they replace', () => {
   it('refuses the second of two concurrent uploaders with CONFLICT, and a stale replacesVersion at once', async () => {
     const document = await upload('maya.manager', 'plan.txt', 'v1');
-    const first = (await ticket('maya.manager', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: 1 })).body.data.requestDocumentVersionUpload;
-    const second = (await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2 })).body.data.requestDocumentVersionUpload;
+    const first = (await docs.requestUpload('maya.manager', { documentId: document.id, size: 2, replacesVersion: 1 })).body.data.requestDocumentVersionUpload;
+    const second = (await docs.requestUpload('emil.employee', { documentId: document.id, size: 2 })).body.data.requestDocumentVersionUpload;
     await put(first.uploadUrl, 'v2');
     await put(second.uploadUrl, 'v3');
     expect((await complete('maya.manager', first.uploadId)).body.data.completeDocumentUpload.version).toBe(2);
     const lost = await complete('emil.employee', second.uploadId);
     expect(lost.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(lost.body.errors?.[0]?.message).toContain('version 2 is current');
-    const stale = await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: 1 });
+    const stale = await docs.requestUpload('emil.employee', { documentId: document.id, size: 2, replacesVersion: 1 });
     expect(stale.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    const current = await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: 2 });
+    const current = await docs.requestUpload('emil.employee', { documentId: document.id, size: 2, replacesVersion: 2 });
     expect(current.body.errors).toBeUndefined();
     const versions = await docs.call('maya.manager', `{ document(id: "${document.id}") { version versions { version } } }`);
     expect(versions.body.data.document).toEqual({ version: 2, versions: [{ version: 2 }, { version: 1 }] });
@@ -119,10 +106,10 @@ describe('new versions name the version they replace', () => {
   it('judges a version’s uploader by where the document is at completion: moved where they may not write, refused', async () => {
     const document = await upload('maya.manager', 'payslip.txt', 'v1');
     // Emil may change task documents, so he gets a ticket; then the document moves to Maya's HR record, where he may not.
-    const ticketed = (await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2 })).body.data.requestDocumentVersionUpload;
+    const ticketed = (await docs.requestUpload('emil.employee', { documentId: document.id, size: 2 })).body.data.requestDocumentVersionUpload;
     await put(ticketed.uploadUrl, 'v2');
     expect((await docs.call('maya.manager', MOVE, { id: document.id, type: 'employee', entity: '8' })).body.errors).toBeUndefined();
-    const direct = await ticket('emil.employee', 'requestDocumentVersionUpload', { documentId: document.id, size: 2 });
+    const direct = await docs.requestUpload('emil.employee', { documentId: document.id, size: 2 });
     expect(direct.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND'); // through GraphQL now: he cannot even see it
     const late = await complete('emil.employee', ticketed.uploadId);
     expect(late.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -201,8 +188,7 @@ describe('cursor pagination', () => {
 
     const document = await upload('maya.manager', 'many.txt', 'v1');
     for (const version of [1, 2, 3]) {
-      const next = (await ticket('maya.manager', 'requestDocumentVersionUpload', { documentId: document.id, size: 2, replacesVersion: version })).body.data
-        .requestDocumentVersionUpload;
+      const next = (await docs.requestUpload('maya.manager', { documentId: document.id, size: 2, replacesVersion: version })).body.data.requestDocumentVersionUpload;
       await put(next.uploadUrl, `v${version + 1}`);
       await complete('maya.manager', next.uploadId);
     }

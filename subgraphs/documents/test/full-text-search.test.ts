@@ -25,25 +25,9 @@ async function ok(who: string, query: string, variables?: Record<string, unknown
   return body.data;
 }
 
-async function upload(who: string, filename: string, bytes: Buffer, target: { entityType: string; entityId: string } = { entityType: 'task', entityId: TASK }) {
-  const ticket = (
-    await ok(who, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { ...target, filename, size: bytes.length },
-    })
-  ).requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
-  return (await ok(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version mimeType } }`, { id: ticket.uploadId })).completeDocumentUpload;
-}
-
-async function uploadVersion(who: string, documentId: string, bytes: Buffer) {
-  const ticket = (
-    await ok(who, `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { documentId, size: bytes.length },
-    })
-  ).requestDocumentVersionUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: new Uint8Array(bytes) })).status).toBe(200);
-  return (await ok(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id version } }`, { id: ticket.uploadId })).completeDocumentUpload;
-}
+const upload = (who: string, filename: string, bytes: Buffer, target: { entityType: string; entityId: string } = { entityType: 'task', entityId: TASK }) =>
+  docs.uploadAs(who, { ...target, filename }, bytes, 'id version mimeType');
+const uploadVersion = (who: string, documentId: string, bytes: Buffer) => docs.uploadAs(who, { documentId }, bytes, 'id version');
 
 /** Waits (as long as the test may run) until the indexer has dealt with this version of the document. */
 async function indexed(who: string, documentId: string, version = 1): Promise<{ status: string; error: string | null; version: number }> {

@@ -59,11 +59,11 @@ function download(url: string): Promise<{ status: number; size: number; sha256: 
 }
 
 async function roundTrip(label: string, bytes: number) {
-  const ticket = (
-    await ok('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl maxBytes } }`, {
-      input: { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${label}.bin`, size: bytes },
-    })
-  ).requestDocumentUpload;
+  const ticket = await docs.ticketAs(
+    'maya.manager',
+    { entityType: 'project', entityId: DEMO_ERP.projects[0].id, filename: `${label}.bin`, size: bytes },
+    'uploadId uploadUrl maxBytes',
+  );
   expect(ticket.maxBytes).toBe(bytes);
   const source = generated(bytes);
   const samples: { status: string; receivedBytes: number }[] = [];
@@ -90,8 +90,9 @@ async function roundTrip(label: string, bytes: number) {
   const after = (await ok('maya.manager', `{ documentUpload(id: "${ticket.uploadId}") { status receivedBytes } }`)).documentUpload;
   expect(after).toEqual({ status: 'uploaded', receivedBytes: bytes });
 
-  const document = (await ok('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id size checksum storageBackend downloadUrl } }`))
-    .completeDocumentUpload;
+  const completed = await docs.completeAs('maya.manager', ticket.uploadId, 'id size checksum storageBackend downloadUrl');
+  expect(completed.body.errors).toBeUndefined();
+  const document = completed.body.data.completeDocumentUpload;
   expect(document).toMatchObject({ size: bytes, checksum: expected });
   const readStarted = Date.now();
   const read = await peakMemoryGrowth(() => download(docs.onService(document.downloadUrl)));

@@ -49,16 +49,9 @@ afterAll(async () => {
 });
 
 async function upload(text: string) {
-  const bytes = Buffer.from(text);
-  const ticket = (
-    await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'offer.txt', size: bytes.length },
-    })
-  ).body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  const { body } = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
-  expect(body.data.completeDocumentUpload.storageBackend).toBe('webdav');
-  return body.data.completeDocumentUpload.id as string;
+  const document = await docs.uploadAs('maya.manager', { entityType: 'task', entityId: DEMO_ERP.tasks[0].id, filename: 'offer.txt' }, text, 'id storageBackend');
+  expect(document.storageBackend).toBe('webdav');
+  return document.id as string;
 }
 
 const linkCount = async () =>

@@ -14,10 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => docs?.stop());
 
-const REQUEST = `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId } }`;
 const UNKNOWN = '0b0e00ff-0000-4000-8000-0000000000ff';
 
-const request = (who: string, entityType: string, entityId: string) => docs.call(who, REQUEST, { input: { entityType, entityId, filename: 'note.txt', size: 5 } });
+const request = (who: string, entityType: string, entityId: string) => docs.requestUpload(who, { entityType, entityId, filename: 'note.txt', size: 5 }, 'uploadId');
 
 describe('links to records', () => {
   it('accepts records of the caller\u2019s own company, of every kind', async () => {

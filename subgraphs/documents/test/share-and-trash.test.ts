@@ -23,16 +23,8 @@ const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
   createShareLink(documentId: $id, expiresAt: $expiresAt, password: $password) { id url expiresAt hasPassword revokedAt downloadCount }
 }`;
 
-async function uploadText(username: string, text: string, filename: string) {
-  const bytes = Buffer.from(text);
-  const ticket = (
-    await docs.call(username, `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename, size: bytes.length },
-    })
-  ).body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  return (await docs.call(username, `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`)).body.data.completeDocumentUpload;
-}
+const uploadText = (username: string, text: string, filename: string) =>
+  docs.uploadAs(username, { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename }, text, 'id storageBackend');
 
 describe('share links', () => {
   it('serve that one file to anyone with the link, counted, until revoked', async () => {

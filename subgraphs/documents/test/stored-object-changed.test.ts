@@ -36,13 +36,8 @@ async function replaceByHand(filename: string, text: string) {
 }
 
 async function upload(filename: string, text: string): Promise<string> {
-  const { body } = await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { entityType: 'project', entityId: PROJECT, filename, size: Buffer.byteLength(text) },
-  });
-  const ticket = body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: text })).status).toBe(200);
-  const completed = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { downloadUrl } }`);
-  return docs.onService(completed.body.data.completeDocumentUpload.downloadUrl);
+  const document = await docs.uploadAs('maya.manager', { entityType: 'project', entityId: PROJECT, filename }, text, 'downloadUrl');
+  return docs.onService(document.downloadUrl);
 }
 
 interface Received {

@@ -21,26 +21,13 @@ const TASK = DEMO_ERP.tasks[1].id;
 // A real 1x1 PNG: its magic number decides its type, whatever the client claims.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 
-const REQUEST = `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl expiresAt maxBytes } }`;
-const COMPLETE = `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id filename originalFilename mimeType size checksum version entityType entityId category tags uploadedBy { id } downloadUrl versions { version checksum } } }`;
+const TICKET = 'uploadId uploadUrl expiresAt maxBytes';
+const FIELDS = 'id filename originalFilename mimeType size checksum version entityType entityId category tags uploadedBy { id } downloadUrl versions { version checksum }';
 
-async function requestUpload(username: string, input: Record<string, unknown>) {
-  const { body } = await docs.call(username, REQUEST, { input: { entityType: 'task', entityId: TASK, ...input } });
-  return body;
-}
-
-function put(url: string, body: Buffer | Readable, headers: Record<string, string> = {}) {
-  return fetch(docs.onService(url), { method: 'PUT', body: body instanceof Readable ? (Readable.toWeb(body) as ReadableStream) : body, headers, duplex: 'half' } as RequestInit);
-}
-
-async function upload(username: string, bytes: Buffer, input: Record<string, unknown> = {}) {
-  const ticket = (await requestUpload(username, { filename: 'file.bin', size: bytes.length, ...input })).data.requestDocumentUpload;
-  const response = await put(ticket.uploadUrl, bytes);
-  expect(response.status).toBe(200);
-  const completed = await docs.call(username, COMPLETE, { id: ticket.uploadId });
-  expect(completed.body.errors).toBeUndefined();
-  return completed.body.data.completeDocumentUpload;
-}
+const requestUpload = async (username: string, input: Record<string, unknown>) =>
+  (await docs.requestUpload(username, { entityType: 'task', entityId: TASK, ...input }, TICKET)).body;
+const upload = (username: string, bytes: Buffer, input: Record<string, unknown> = {}) =>
+  docs.uploadAs(username, { entityType: 'task', entityId: TASK, filename: 'file.bin', ...input }, bytes, FIELDS);
 
 const documentCount = async () =>
   Number(
@@ -95,15 +82,15 @@ describe('uploads through signed URLs', () => {
   it('creates no document before completion, and none for a ticket without bytes', async () => {
     const before = await documentCount();
     const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3 })).data.requestDocumentUpload;
-    const early = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    const early = await docs.completeAs('maya.manager', ticket.uploadId, FIELDS);
     expect(early.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
-    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
+    expect((await docs.putBytes(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
     expect(await documentCount()).toBe(before);
-    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(409);
-    const someoneElse = await docs.call('emil.employee', COMPLETE, { id: ticket.uploadId });
+    expect((await docs.putBytes(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(409);
+    const someoneElse = await docs.completeAs('emil.employee', ticket.uploadId, FIELDS);
     expect(someoneElse.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const done = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
-    const again = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    const done = await docs.completeAs('maya.manager', ticket.uploadId, FIELDS);
+    const again = await docs.completeAs('maya.manager', ticket.uploadId, FIELDS);
     expect(again.body.data.completeDocumentUpload.id).toBe(done.body.data.completeDocumentUpload.id);
     expect(await documentCount()).toBe(before + 1);
   });
@@ -112,63 +99,63 @@ describe('uploads through signed URLs', () => {
     const tooBig = await requestUpload('maya.manager', { filename: 'big.bin', size: MAX + 1 });
     expect(tooBig.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     await db.insertInto('documents.company_storage').values({ company_id: DEMO_COMPANIES.globex.id, backend: 'local', max_file_bytes: 1000 }).execute();
-    const overCompany = await docs.call('globex.admin', REQUEST, { input: { entityType: 'task', entityId: DEMO_ERP.tasks[3].id, filename: 'x', size: 1001 } });
+    const overCompany = await docs.requestUpload('globex.admin', { entityType: 'task', entityId: DEMO_ERP.tasks[3].id, filename: 'x', size: 1001 }, TICKET);
     expect(overCompany.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 
     const ticket = (await requestUpload('maya.manager', { filename: 'a.bin', size: 10 })).data.requestDocumentUpload;
     // A body without Content-Length (streamed) that runs past the declared size is cut off.
-    const overflow = await put(ticket.uploadUrl, Readable.from([Buffer.alloc(8), Buffer.alloc(8)]));
+    const overflow = await docs.putBytes(ticket.uploadUrl, Readable.from([Buffer.alloc(8), Buffer.alloc(8)]));
     expect(overflow.status).toBe(413);
-    const short = await put(ticket.uploadUrl, Readable.from([Buffer.alloc(4)]));
+    const short = await docs.putBytes(ticket.uploadUrl, Readable.from([Buffer.alloc(4)]));
     expect(short.status).toBe(400);
     const [session] = await db.selectFrom('documents.upload_sessions').select(['status', 'storage_key']).where('id', '=', ticket.uploadId).execute();
     expect(session!.status).toBe('pending');
     const backends = await createStorageBackends(docs.platform.config.documents);
     expect(await backends.get('local').exists(session!.storage_key)).toBe(false);
-    expect((await put(ticket.uploadUrl, Buffer.alloc(10, 1))).status).toBe(200);
+    expect((await docs.putBytes(ticket.uploadUrl, Buffer.alloc(10, 1))).status).toBe(200);
   });
 
   it('refuses bytes that do not match the declared checksum', async () => {
     const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3, checksum: sha256(Buffer.from('abc')) })).data.requestDocumentUpload;
-    const wrong = await put(ticket.uploadUrl, Buffer.from('abd'));
+    const wrong = await docs.putBytes(ticket.uploadUrl, Buffer.from('abd'));
     expect(wrong.status).toBe(400);
-    expect((await put(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
+    expect((await docs.putBytes(ticket.uploadUrl, Buffer.from('abc'))).status).toBe(200);
   });
 
   it('refuses bytes in a content coding it does not decode (415), storing nothing, and keeps the ticket', async () => {
     const gzipped = gzipSync(Buffer.from('report'));
     const ticket = (await requestUpload('maya.manager', { filename: 'report.txt', size: gzipped.length })).data.requestDocumentUpload;
     for (const coding of ['gzip', 'br, gzip', 'x-unknown']) {
-      const refused = await put(ticket.uploadUrl, gzipped, { 'content-encoding': coding });
+      const refused = await docs.putBytes(ticket.uploadUrl, gzipped, { 'content-encoding': coding });
       expect(refused.status, coding).toBe(415);
       expect(refused.headers.get('accept-encoding')).toBe('identity');
       expect((await refused.json()).error).toContain('Content-Encoding');
     }
     const stored = await docs.platform.db.selectFrom('documents.upload_sessions').select(['status', 'received_size']).where('id', '=', ticket.uploadId).executeTakeFirstOrThrow();
     expect(stored.status).toBe('pending');
-    expect((await put(ticket.uploadUrl, gzipped, { 'content-encoding': 'identity' })).status).toBe(200);
+    expect((await docs.putBytes(ticket.uploadUrl, gzipped, { 'content-encoding': 'identity' })).status).toBe(200);
   });
 
   it('refuses tampered and expired upload URLs', async () => {
     const ticket = (await requestUpload('maya.manager', { filename: 'a.txt', size: 3 })).data.requestDocumentUpload;
     const tampered = new URL(ticket.uploadUrl);
     tampered.pathname = tampered.pathname.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
-    expect((await put(tampered.toString(), Buffer.from('abc'))).status).toBe(403);
+    expect((await docs.putBytes(tampered.toString(), Buffer.from('abc'))).status).toBe(403);
     const expired = new URL(ticket.uploadUrl);
     expired.searchParams.set('expires', '1000');
-    expect((await put(expired.toString(), Buffer.from('abc'))).status).toBe(403);
+    expect((await docs.putBytes(expired.toString(), Buffer.from('abc'))).status).toBe(403);
   });
 
   it('lets only writers ask for tickets', async () => {
     const student = await requestUpload('sam.student', { filename: 'a.txt', size: 1 });
     expect(student.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const courseStudent = await docs.call('sam.student', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    const courseStudent = await docs.requestUpload('sam.student', { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 }, TICKET);
     expect(courseStudent.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const teacher = await docs.call('tara.teacher', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    const teacher = await docs.requestUpload('tara.teacher', { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 }, TICKET);
     expect(teacher.body.errors).toBeUndefined();
-    const otherCompany = await docs.call('globex.admin', REQUEST, { input: { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 } });
+    const otherCompany = await docs.requestUpload('globex.admin', { entityType: 'course', entityId: '101', filename: 'a.txt', size: 1 }, TICKET);
     expect(otherCompany.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const employeeFile = await docs.call('emil.employee', REQUEST, { input: { entityType: 'employee', entityId: '9', filename: 'a.txt', size: 1 } });
+    const employeeFile = await docs.requestUpload('emil.employee', { entityType: 'employee', entityId: '9', filename: 'a.txt', size: 1 }, TICKET);
     expect(employeeFile.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const badId = await requestUpload('maya.manager', { entityId: '42', filename: 'a.txt', size: 1 });
     expect(badId.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
@@ -178,16 +165,13 @@ describe('uploads through signed URLs', () => {
 });
 
 describe('versions', () => {
-  const VERSION_REQUEST = `mutation($input: RequestDocumentVersionUploadInput!) { requestDocumentVersionUpload(input: $input) { uploadId uploadUrl } }`;
-
   it('adds versions with their own objects and checksums, and restores an old one as a new version', async () => {
     const first = Buffer.from('version one');
     const second = Buffer.from('version two, longer');
     const document = await upload('maya.manager', first, { filename: 'plan.txt' });
-    const ticket = (await docs.call('emil.employee', VERSION_REQUEST, { input: { documentId: document.id, size: second.length, filename: 'plan v2.txt' } })).body.data
-      .requestDocumentVersionUpload;
-    expect((await put(ticket.uploadUrl, second)).status).toBe(200);
-    const updated = (await docs.call('emil.employee', COMPLETE, { id: ticket.uploadId })).body.data.completeDocumentUpload;
+    const ticket = (await docs.requestUpload('emil.employee', { documentId: document.id, size: second.length, filename: 'plan v2.txt' })).body.data.requestDocumentVersionUpload;
+    expect((await docs.putBytes(ticket.uploadUrl, second)).status).toBe(200);
+    const updated = (await docs.completeAs('emil.employee', ticket.uploadId, FIELDS)).body.data.completeDocumentUpload;
     expect(updated).toMatchObject({ id: document.id, version: 2, filename: 'plan v2.txt', checksum: sha256(second), size: second.length, uploadedBy: { id: '9' } });
     expect(updated.versions).toEqual([
       { version: 2, checksum: sha256(second) },
@@ -204,7 +188,7 @@ describe('versions', () => {
     expect(Buffer.from(await (await fetch(docs.onService(restored.downloadUrl))).arrayBuffer())).toEqual(first);
     const missing = await docs.call('maya.manager', `mutation { restoreDocumentVersion(documentId: "${document.id}", version: 9) { version } }`);
     expect(missing.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const forbidden = await docs.call('sam.student', VERSION_REQUEST, { input: { documentId: document.id, size: 1 } });
+    const forbidden = await docs.requestUpload('sam.student', { documentId: document.id, size: 1 });
     expect(forbidden.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
@@ -212,7 +196,7 @@ describe('versions', () => {
 describe('abandoned uploads', () => {
   it('are removed with their bytes by the cleanup job', async () => {
     const ticket = (await requestUpload('maya.manager', { filename: 'left.txt', size: 4 })).data.requestDocumentUpload;
-    expect((await put(ticket.uploadUrl, Buffer.from('left'))).status).toBe(200);
+    expect((await docs.putBytes(ticket.uploadUrl, Buffer.from('left'))).status).toBe(200);
     const [session] = await db.selectFrom('documents.upload_sessions').select('storage_key').where('id', '=', ticket.uploadId).execute();
     const backends = await createStorageBackends(docs.platform.config.documents);
     expect(await backends.get('local').exists(session!.storage_key)).toBe(true);
@@ -222,7 +206,7 @@ describe('abandoned uploads', () => {
     const later = new Date(Date.now() + 2 * docs.platform.config.documents.uploadTtlSeconds * 1000);
     expect((await cleanupAbandonedUploads(sessions, backends, log, { now: later })).removed).toBeGreaterThanOrEqual(1);
     expect(await backends.get('local').exists(session!.storage_key)).toBe(false);
-    const completed = await docs.call('maya.manager', COMPLETE, { id: ticket.uploadId });
+    const completed = await docs.completeAs('maya.manager', ticket.uploadId, FIELDS);
     expect(completed.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });

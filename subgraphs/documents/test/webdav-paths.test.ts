@@ -30,16 +30,10 @@ afterAll(async () => {
 const PROJECT = DEMO_ERP.projects[1].id;
 const folder = () => path.join(webdav.directory, 'bheem', DEMO_COMPANIES.bheem.id, `project-${PROJECT}`);
 
-async function upload(filename: string, text: string) {
-  const { body } = await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-    input: { entityType: 'project', entityId: PROJECT, filename, size: Buffer.byteLength(text) },
-  });
-  expect(body.errors).toBeUndefined();
-  const ticket = body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: text })).status).toBe(200);
-  const completed = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id storageBackend } }`);
-  expect(completed.body.data.completeDocumentUpload.storageBackend).toBe('webdav');
-  return completed.body.data.completeDocumentUpload.id as string;
+async function upload(filename: string, text: string, entity: { entityType: string; entityId: string } = { entityType: 'project', entityId: PROJECT }) {
+  const document = await docs.uploadAs('maya.manager', { ...entity, filename }, text, 'id storageBackend');
+  expect(document.storageBackend).toBe('webdav');
+  return document.id as string;
 }
 
 describe('readable WebDAV paths', () => {
@@ -72,12 +66,7 @@ describe('readable WebDAV paths', () => {
 
   it('removes the record\u2019s folder when its last document is purged', async () => {
     const lonely = DEMO_ERP.tasks[2].id;
-    const { body } = await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { entityType: 'task', entityId: lonely, filename: 'only.txt', size: 4 },
-    });
-    const ticket = body.data.requestDocumentUpload;
-    await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: 'only' });
-    const id = (await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id } }`)).body.data.completeDocumentUpload.id;
+    const id = await upload('only.txt', 'only', { entityType: 'task', entityId: lonely });
     const taskFolder = path.join(webdav.directory, 'bheem', DEMO_COMPANIES.bheem.id, `task-${lonely}`);
     expect(readdirSync(taskFolder)).toEqual(['only.txt']);
     await docs.call('maya.manager', `mutation { deleteDocument(id: "${id}") { id } }`);

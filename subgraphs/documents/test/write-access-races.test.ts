@@ -24,19 +24,10 @@ const HR_RECORD = '8'; // Maya's employee record: managers may change its docume
 const FIELDS = 'id filename entityType entityId version isArchived';
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
-async function ticketed(who: string, mutation: string, type: string, input: Record<string, unknown>, text: string) {
-  const { body } = await docs.call(who, `mutation($input: ${type}!) { ${mutation}(input: $input) { uploadId uploadUrl } }`, { input });
-  const { uploadId, uploadUrl } = body.data[mutation];
-  expect((await fetch(docs.onService(uploadUrl), { method: 'PUT', body: text })).status).toBe(200);
-  const done = await docs.call(who, `mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { ${FIELDS} } }`, { id: uploadId });
-  expect(done.body.errors).toBeUndefined();
-  return done.body.data.completeDocumentUpload;
-}
-
 /** A task document of Maya's that Emil may change, in two versions. */
 async function taskDocument(filename: string) {
-  const document = await ticketed('maya.manager', 'requestDocumentUpload', 'RequestDocumentUploadInput', { entityType: 'task', entityId: TASK, filename, size: 2 }, 'v1');
-  await ticketed('maya.manager', 'requestDocumentVersionUpload', 'RequestDocumentVersionUploadInput', { documentId: document.id, size: 2 }, 'v2');
+  const document = await docs.uploadAs('maya.manager', { entityType: 'task', entityId: TASK, filename }, 'v1', FIELDS);
+  await docs.uploadAs('maya.manager', { documentId: document.id }, 'v2', FIELDS);
   return document as { id: string };
 }
 
