@@ -5,13 +5,18 @@
  * in one process, as here and under `npm start`). Otherwise every
  * connection ends up held by a transaction waiting for another one: the
  * syncs fail on the pool's connect timeout (or hang, given a longer one).
- * The test's timeout bounds a hang.
+ * The test's timeout bounds a hang. The conflict test holds the pulls in
+ * their transactions until every pooled connection is held by one
+ * (held-pulls.ts): the syncs overlap there in every run, and a run where
+ * they did not would fail rather than pass without meeting the case.
  */
 import { expect, it } from 'vitest';
 import { editedByApp, startCalDAVHarness, type CalDAVRequest, type Person } from './caldav-harness.js';
+import { heldPulls, type HeldPulls } from './held-pulls.js';
 
 // This file's process has its own pool for its own database (connection.ts): two connections, fewer than the syncs below.
-process.env.DATABASE_POOL_MAX = '2';
+const POOL_MAX = 2;
+process.env.DATABASE_POOL_MAX = String(POOL_MAX);
 // And as many syncs at once as there are accounts (the default bound, 2, would refuse three of them).
 process.env.CALENDAR_SYNC_CONCURRENCY = '5';
 
@@ -20,6 +25,12 @@ const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEven
 const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`;
 const CONFLICTS = `{ calDAVAccounts { conflicts { kept reason event { title } } } }`;
+
+type Kept = 'CALENDAR' | 'REMOTE';
+const KEPT: Kept[] = ['CALENDAR', 'REMOTE'];
+/** Titles no other starts with (remoteWith): `Kept here tara`, `Kept there tara`. */
+const titled = (kept: Kept, person: Person) => `${kept === 'CALENDAR' ? 'Kept here' : 'Kept there'} ${person}`;
+const SLOT = { start: '2026-09-15T08:00:00Z', end: '2026-09-15T09:00:00Z' };
 /** An app's LAST-MODIFIED an hour away from now: before our edit or after it, however slowly the test runs. */
 const lastModified = (data: string, hours: number) =>
   data.replace(
@@ -49,21 +60,28 @@ it('more syncs at once than pooled connections, each pulling a change to a known
   }
 }, 120_000);
 
-it('more syncs at once than pooled connections, each pull meeting an event changed on both sides, all end', async () => {
+it('more syncs at once than pooled connections, each pull meeting events changed on both sides, all end', async () => {
   const h = await startCalDAVHarness(PEOPLE, { countRequests: true });
+  let held: HeldPulls | undefined;
   try {
-    const ids = new Map<Person, string>();
-    // Alternately the app's edit is older than ours (ours is kept) and newer (theirs is kept): both conflict paths.
-    const oursNewer = (person: Person) => PEOPLE.indexOf(person) % 2 === 0;
+    held = await heldPulls(h.platform.database.url);
+    // Two events each, changed by the person's app and here: on one the app's edit is older than ours (ours is
+    // kept), on the other newer (theirs is kept). Every pull takes both conflict paths in its transaction.
+    const ids = new Map<Person, Record<Kept, string>>();
     for (const person of PEOPLE) {
-      const input = { title: `Both sides ${person}`, start: '2026-09-15T08:00:00Z', end: '2026-09-15T09:00:00Z' };
-      ids.set(person, (await h.ok(person, CREATE, { input })).createCalendarEvent.id);
+      const made = {} as Record<Kept, string>;
+      for (const kept of KEPT) made[kept] = (await h.ok(person, CREATE, { input: { ...SLOT, title: titled(kept, person) } })).createCalendarEvent.id;
+      ids.set(person, made);
       await h.sync(person);
-      const pushed = (await h.remoteWith(person, `Both sides ${person}`))!;
-      await h.remotePut(person, pushed.href, lastModified(editedByApp(pushed.data, `Both sides ${person}`, `Theirs ${person}`), oursNewer(person) ? -1 : 1), pushed.etag);
+      for (const kept of KEPT) {
+        const pushed = (await h.remoteWith(person, titled(kept, person)))!;
+        const theirs = editedByApp(pushed.data, titled(kept, person), `Theirs ${titled(kept, person)}`);
+        await h.remotePut(person, pushed.href, lastModified(theirs, kept === 'CALENDAR' ? -1 : 1), pushed.etag);
+      }
     }
-    // Edited here once every sync has pushed (a push would meet the change first) and is reading the server's changes:
-    // each pull then meets an event changed on both sides. They go on together, the pool's two connections shared.
+    // Edited here once every sync has pushed (a push would meet the change first) and is reading the server's
+    // changes. Then each pull that begins its transaction is held in it (held-pulls.ts) until the pool's
+    // connections are all held so, the other syncs waiting for one: this file's case, every run.
     const reached = new Set<Person>();
     let allReached!: () => void;
     const edited = new Promise<void>((resolve) => (allReached = resolve));
@@ -72,26 +90,35 @@ it('more syncs at once than pooled connections, each pull meeting an event chang
       if (request.method !== 'REPORT' || !person || reached.has(person)) return;
       reached.add(person);
       if (reached.size === PEOPLE.length) {
-        for (const name of PEOPLE) await h.ok(name, UPDATE, { id: ids.get(name), input: { title: `Ours ${name}` } });
+        for (const name of PEOPLE) {
+          for (const kept of KEPT) await h.ok(name, UPDATE, { id: ids.get(name)![kept], input: { title: `Ours ${titled(kept, name)}` } });
+        }
+        await held!.hold();
         allReached();
       }
       await edited;
     };
-    await Promise.all(PEOPLE.map((person) => h.sync(person)));
+    const syncs = Promise.all(PEOPLE.map((person) => h.sync(person)));
+    const overlapped = await held.heldBy(POOL_MAX, syncs);
+    await held.release();
+    await syncs;
     h.beforeRequest = null;
-    expect(reached.size).toBe(PEOPLE.length);
+    expect(overlapped, 'every pooled connection held by a pull at once').toBe(true);
     for (const person of PEOPLE) {
-      const title = oursNewer(person) ? `Ours ${person}` : `Theirs ${person}`;
-      expect((await h.ok(person, EVENT, { id: ids.get(person) })).calendarEvent.title, person).toBe(title);
+      for (const kept of KEPT) {
+        const title = `${kept === 'CALENDAR' ? 'Ours' : 'Theirs'} ${titled(kept, person)}`;
+        expect((await h.ok(person, EVENT, { id: ids.get(person)![kept] })).calendarEvent.title, person).toBe(title);
+      }
       const [account] = (await h.ok(person, CONFLICTS)).calDAVAccounts;
-      expect(account.conflicts, person).toEqual([
-        oursNewer(person)
-          ? { kept: 'CALENDAR', reason: 'changed on both sides: ours is newer', event: { title } }
-          : { kept: 'REMOTE', reason: 'changed on both sides: the server\u2019s version is newer', event: { title } },
+      const conflicts = [...account.conflicts].sort((a: { kept: string }, b: { kept: string }) => a.kept.localeCompare(b.kept));
+      expect(conflicts, person).toEqual([
+        { kept: 'CALENDAR', reason: 'changed on both sides: ours is newer', event: { title: `Ours ${titled('CALENDAR', person)}` } },
+        { kept: 'REMOTE', reason: 'changed on both sides: the server\u2019s version is newer', event: { title: `Theirs ${titled('REMOTE', person)}` } },
       ]);
     }
   } finally {
     h.beforeRequest = null;
+    await held?.end();
     await h.stop();
   }
 }, 120_000);
