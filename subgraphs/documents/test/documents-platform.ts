@@ -42,6 +42,8 @@ export interface DocumentsPlatform {
   completeAs: (who: Who, uploadId: string, fields?: string) => Promise<Answer>;
   /** Ticket, PUT (`input.size` defaults to the bytes' length) and completion, each expected to succeed: the document's fields. */
   uploadAs: (who: Who, input: UploadInput, bytes: string | Uint8Array, fields?: string) => Promise<any>;
+  /** How many rows a documents table holds (to check that a refusal wrote nothing). */
+  rowCount: (table: 'documents.documents' | 'documents.share_links') => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -86,6 +88,15 @@ export async function startDocumentsPlatform(env: Record<string, string> = {}): 
       expect(body.errors).toBeUndefined();
       return body.data.completeDocumentUpload;
     },
+    rowCount: async (table) =>
+      Number(
+        (
+          await platform.db
+            .selectFrom(table)
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     stop: () => platform.stop(),
   };
   return docs;
