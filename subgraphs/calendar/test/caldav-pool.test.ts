@@ -5,14 +5,14 @@
  * in one process, as here and under `npm start`). Otherwise every
  * connection ends up held by a transaction waiting for another one: the
  * syncs fail on the pool's connect timeout (or hang, given a longer one).
- * The test's timeout bounds a hang. The conflict test holds the pulls in
- * their transactions until every pooled connection is held by one
- * (held-pulls.ts): the syncs overlap there in every run, and a run where
- * they did not would fail rather than pass without meeting the case.
+ * The test's timeout bounds a hang. The syncs are held in their pulls'
+ * transactions until every pooled connection is held by one
+ * (held-pulls.ts): they overlap there in every run, and a run where they
+ * did not would fail rather than pass without meeting the case.
  */
 import { expect, it } from 'vitest';
-import { editedByApp, startCalDAVHarness, type CalDAVRequest, type Person } from './caldav-harness.js';
-import { heldPulls, type HeldPulls } from './held-pulls.js';
+import { editedByApp, startCalDAVHarness, type Person } from './caldav-harness.js';
+import { syncAllHeld } from './held-pulls.js';
 
 // This file's process has its own pool for its own database (connection.ts): two connections, fewer than the syncs below.
 const POOL_MAX = 2;
@@ -25,6 +25,7 @@ const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEven
 const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`;
 const CONFLICTS = `{ calDAVAccounts { conflicts { kept reason event { title } } } }`;
+const OVERLAPPED = 'every pooled connection held by a pull at once';
 
 type Kept = 'CALENDAR' | 'REMOTE';
 const KEPT: Kept[] = ['CALENDAR', 'REMOTE'];
@@ -42,7 +43,7 @@ const lastModified = (data: string, hours: number) =>
   );
 
 it('more syncs at once than pooled connections, each pulling a change to a known event, all end', async () => {
-  const h = await startCalDAVHarness(PEOPLE);
+  const h = await startCalDAVHarness(PEOPLE, { countRequests: true });
   try {
     const ids = new Map<Person, string>();
     for (const person of PEOPLE) {
@@ -53,7 +54,7 @@ it('more syncs at once than pooled connections, each pulling a change to a known
       const pushed = (await h.remoteWith(person, `Pool check ${person}`))!;
       await h.remotePut(person, pushed.href, editedByApp(pushed.data, `Pool check ${person}`, `Renamed by ${person}`), pushed.etag);
     }
-    await Promise.all(PEOPLE.map((person) => h.sync(person)));
+    expect(await syncAllHeld(h, PEOPLE, POOL_MAX), OVERLAPPED).toBe(true);
     for (const person of PEOPLE) expect((await h.ok(person, EVENT, { id: ids.get(person) })).calendarEvent.title).toBe(`Renamed by ${person}`);
   } finally {
     await h.stop();
@@ -62,9 +63,7 @@ it('more syncs at once than pooled connections, each pulling a change to a known
 
 it('more syncs at once than pooled connections, each pull meeting events changed on both sides, all end', async () => {
   const h = await startCalDAVHarness(PEOPLE, { countRequests: true });
-  let held: HeldPulls | undefined;
   try {
-    held = await heldPulls(h.platform.database.url);
     // Two events each, changed by the person's app and here: on one the app's edit is older than ours (ours is
     // kept), on the other newer (theirs is kept). Every pull takes both conflict paths in its transaction.
     const ids = new Map<Person, Record<Kept, string>>();
@@ -79,31 +78,13 @@ it('more syncs at once than pooled connections, each pull meeting events changed
         await h.remotePut(person, pushed.href, lastModified(theirs, kept === 'CALENDAR' ? -1 : 1), pushed.etag);
       }
     }
-    // Edited here once every sync has pushed (a push would meet the change first) and is reading the server's
-    // changes. Then each pull that begins its transaction is held in it (held-pulls.ts) until the pool's
-    // connections are all held so, the other syncs waiting for one: this file's case, every run.
-    const reached = new Set<Person>();
-    let allReached!: () => void;
-    const edited = new Promise<void>((resolve) => (allReached = resolve));
-    h.beforeRequest = async (request: CalDAVRequest) => {
-      const person = PEOPLE.find((name) => request.path.startsWith(`/${name}/`));
-      if (request.method !== 'REPORT' || !person || reached.has(person)) return;
-      reached.add(person);
-      if (reached.size === PEOPLE.length) {
-        for (const name of PEOPLE) {
-          for (const kept of KEPT) await h.ok(name, UPDATE, { id: ids.get(name)![kept], input: { title: `Ours ${titled(kept, name)}` } });
-        }
-        await held!.hold();
-        allReached();
+    // Edited here once every sync has pushed (a push would meet the change first) and is reading the server's changes.
+    const editHere = async () => {
+      for (const person of PEOPLE) {
+        for (const kept of KEPT) await h.ok(person, UPDATE, { id: ids.get(person)![kept], input: { title: `Ours ${titled(kept, person)}` } });
       }
-      await edited;
     };
-    const syncs = Promise.all(PEOPLE.map((person) => h.sync(person)));
-    const overlapped = await held.heldBy(POOL_MAX, syncs);
-    await held.release();
-    await syncs;
-    h.beforeRequest = null;
-    expect(overlapped, 'every pooled connection held by a pull at once').toBe(true);
+    expect(await syncAllHeld(h, PEOPLE, POOL_MAX, editHere), OVERLAPPED).toBe(true);
     for (const person of PEOPLE) {
       for (const kept of KEPT) {
         const title = `${kept === 'CALENDAR' ? 'Ours' : 'Theirs'} ${titled(kept, person)}`;
@@ -117,8 +98,6 @@ it('more syncs at once than pooled connections, each pull meeting events changed
       ]);
     }
   } finally {
-    h.beforeRequest = null;
-    await held?.end();
     await h.stop();
   }
 }, 120_000);

@@ -1,14 +1,49 @@
 /**
- * Holds CalDAV pulls inside their batch transactions until every connection
- * of the process's pool is held by one of them, so that syncs certainly
- * overlap there (caldav-pool.test.ts) rather than most likely. The test's
- * own connection (not the pool's) takes calendar_events ACCESS EXCLUSIVE: a
- * pull's transaction waits at its first read of an event (caldav-pull.ts,
- * lookUp), holding its pooled connection, until `release`.
+ * Syncs that certainly overlap inside their pulls' batch transactions
+ * (caldav-pool.test.ts), rather than most likely: each sync is held at its
+ * pull's first REPORT until all are there; then the test's own connection
+ * (not the pool's) takes calendar_events ACCESS EXCLUSIVE, so that a pull's
+ * transaction waits at its first read of an event (caldav-pull.ts, lookUp)
+ * holding its pooled connection; the lock goes once every connection of the
+ * pool is held so.
  */
 import pg from 'pg';
+import type { CalDAVHarness, Person } from './caldav-harness.js';
 
-export interface HeldPulls {
+/**
+ * Syncs every person's account at once, held as above (`meanwhile` runs once all are at their first REPORT, before
+ * the lock: edits made here after every push). True when `poolMax` pulls held the pool's connections at once; the
+ * syncs must end either way, each without an error.
+ */
+export async function syncAllHeld(h: CalDAVHarness, people: readonly Person[], poolMax: number, meanwhile = async () => {}): Promise<boolean> {
+  const held = await heldPulls(h.platform.database.url);
+  const reached = new Set<Person>();
+  let allReached!: () => void;
+  const ready = new Promise<void>((resolve) => (allReached = resolve));
+  h.beforeRequest = async (request) => {
+    const person = people.find((name) => request.path.startsWith(`/${name}/`));
+    if (request.method !== 'REPORT' || !person || reached.has(person)) return;
+    reached.add(person);
+    if (reached.size === people.length) {
+      await meanwhile();
+      await held.hold();
+      allReached();
+    }
+    await ready;
+  };
+  try {
+    const syncs = Promise.all(people.map((person) => h.sync(person)));
+    const overlapped = await held.heldBy(poolMax, syncs);
+    await held.release();
+    await syncs;
+    return overlapped;
+  } finally {
+    h.beforeRequest = null;
+    await held.end();
+  }
+}
+
+interface HeldPulls {
   /** Takes the lock: from now on, each pull that begins its transaction waits in it. */
   hold(): Promise<void>;
   /** True once `count` transactions begun before their waiting statement wait on the lock; false if `until` settles first. */
@@ -17,7 +52,7 @@ export interface HeldPulls {
   end(): Promise<void>;
 }
 
-export async function heldPulls(databaseUrl: string): Promise<HeldPulls> {
+async function heldPulls(databaseUrl: string): Promise<HeldPulls> {
   const holder = new pg.Client({ connectionString: databaseUrl });
   // Apart from the holder: pg_stat_activity is read once per transaction, and the holder's stays open.
   const watcher = new pg.Client({ connectionString: databaseUrl });
