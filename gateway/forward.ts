@@ -6,12 +6,14 @@
  * sending, with nothing waiting on the service, is the caller's: its own
  * bounds answer it (408 after HTTP_UPLOAD_IDLE_TIMEOUT_MS for an upload,
  * request-time-bounds.ts), as the service would, and not a 504 first.
+ * Headers only the platform sets (internal-headers.ts) are dropped on the way in.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp, type TrustedProxies } from '../platform/http/client-ip.js';
 import { relayedRequestHeaders, relayExchange } from '../platform/http/relay-exchange.js';
 import { sendJson } from '../platform/http/respond.js';
+import { withoutInternalHeaders } from './internal-headers.js';
 
 export interface ForwardOptions {
   /** The gateway's trusted proxies: the service behind gets one X-Forwarded-For address, the client as the gateway judged it. */
@@ -31,7 +33,8 @@ export function forwardTo(serviceUrl: string, serviceName: string, { trust, time
       port: target.port,
       method: request.method,
       path: request.url,
-      headers: { ...relayedRequestHeaders(request), host: target.host, 'x-forwarded-for': clientIp(request, trust) },
+      // A client's copy of a header only the platform sets (internal-headers.ts) goes no further.
+      headers: { ...withoutInternalHeaders(relayedRequestHeaders(request)), host: target.host, 'x-forwarded-for': clientIp(request, trust) },
       timeout: timeoutMs,
     });
     upstream.on('timeout', () => {

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { relayedRequestHeaders, relayExchange } from '../../../platform/http/relay-exchange.js';
 
-/** Marks a forwarded request: the replica receiving it handles it itself, never forwards it again. */
+/** Marks a forwarded request: the replica receiving it handles it itself, never forwards it again. A client's copy is dropped by the gateway (gateway/internal-headers.ts). */
 export const FORWARDED_HEADER = 'x-bheem-tus-forwarded';
 const CONNECT_TIMEOUT_MS = 5000;
 
