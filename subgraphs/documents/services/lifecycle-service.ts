@@ -49,13 +49,12 @@ export class LifecycleService {
 
   async trash(id: string): Promise<DocumentModel> {
     const document = await this.writable(id, false);
-    // Nextcloud's shares must be deleted there; ours are revoked with the trash. Either stays revoked after a restore.
-    await this.shares.revokeNextcloudLinksOf(document);
     await this.db.transaction().execute(async (trx) => {
       const locked = await lockStillAttached(trx, this.repository, this.viewer.companyId, document);
       if (locked.deleted_at) throw notFound('Document', id);
       const row = await this.repository.setState(trx, this.viewer.companyId, document.documentId, { deleted_at: new Date() });
       if (!row) return;
+      // Ours and Nextcloud's (deleted there now, the row locked: no racing write can undo the trash after it). Revoked for good.
       await this.shares.revokeAllWithin(trx, document);
       await publishDocumentEvent(trx, 'documents.document.deleted', row, this.viewer.userId, { purged: false });
       await this.activity.record(trx, this.viewer, row, 'trashed');

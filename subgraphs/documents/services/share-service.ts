@@ -16,6 +16,7 @@ import { toShareLink, type ShareLinkRepository } from '../repositories/share-lin
 import type { ActivityTrail } from './document-activity.js';
 import { publishShareEvent } from './document-events.js';
 import type { NextcloudShareAccounts } from './nextcloud-share-accounts.js';
+import type { NextcloudShares } from './nextcloud-shares.js';
 import type { DocumentService } from './document-service.js';
 import { lockStillAttached } from './locked-attachment.js';
 import { hashSharePassword } from './share-password.js';
@@ -125,24 +126,27 @@ export class ShareService {
     return (await this.links.find(this.viewer.companyId, link.id))!;
   }
 
-  /** Nextcloud serves its shares itself: a trashed document's must go there too (ours die with the trash). */
-  async revokeNextcloudLinksOf(document: DocumentModel): Promise<void> {
-    const links = await this.links.listForDocuments(this.viewer.companyId, [document.documentId]);
-    for (const link of links) if (link.provider === 'nextcloud' && !link.revokedAt) await this.revokeLink(link, document);
-  }
-
+  /**
+   * Revokes one link. A Nextcloud share is deleted there only once the document's row is locked and still
+   * where it was judged, in the transaction that marks it revoked: nothing can refuse the revocation after
+   * the delete (a commit that fails aside). Nextcloud counts a share already gone as deleted: a retry finishes.
+   */
   private async revokeLink(link: ShareLinkModel, document: DocumentModel): Promise<void> {
-    if (link.provider === 'nextcloud' && !link.revokedAt) {
-      const nextcloud = await this.nextcloud.clientFor(this.viewer.companyId, 'revoke');
-      if (!nextcloud) throw unavailable('This link is a Nextcloud share and the company has no Nextcloud account configured to revoke it', { backend: 'nextcloud' });
-      await nextcloud.delete(link.externalId!);
-    }
     await this.db.transaction().execute(async (trx) => {
       await lockStillAttached(trx, this.documentRows, this.viewer.companyId, document);
       const revoked = await this.links.revoke(trx, this.viewer.companyId, link.id);
       // Revoking twice changes nothing and announces nothing.
-      if (revoked) await this.revoked(trx, revoked, document);
+      if (!revoked) return;
+      if (revoked.provider === 'nextcloud') await (await this.nextcloudRevoker()).delete(revoked.external_id!);
+      await this.revoked(trx, revoked, document);
     });
+  }
+
+  /** Nextcloud serves its shares itself: revoking one needs the company's account there. */
+  private async nextcloudRevoker(): Promise<NextcloudShares> {
+    const nextcloud = await this.nextcloud.clientFor(this.viewer.companyId, 'revoke');
+    if (!nextcloud) throw unavailable('This link is a Nextcloud share and the company has no Nextcloud account configured to revoke it', { backend: 'nextcloud' });
+    return nextcloud;
   }
 
   private async revoked(trx: DocumentsTrx, link: Parameters<typeof publishShareEvent>[2], document: DocumentModel): Promise<void> {
@@ -150,8 +154,17 @@ export class ShareService {
     await this.activity.record(trx, this.viewer, { id: document.documentId, company_id: this.viewer.companyId }, 'share_revoked', { shareLinkId: link.id });
   }
 
-  /** Every live link of ours of a document that goes to the trash: a restore does not bring them back (share again instead). */
+  /**
+   * Every live link of a document that goes to the trash, in the trash's transaction (its row locked, the trash
+   * sure to go through but for Nextcloud): a restore does not bring them back (share again instead). Nextcloud's
+   * shares are deleted there now; if Nextcloud fails, the trash is refused and every link stays recorded live
+   * (one already deleted there is gone for good, and deleted again, harmlessly, by the next try).
+   */
   async revokeAllWithin(trx: DocumentsTrx, document: DocumentModel): Promise<void> {
-    for (const link of await this.links.revokeAllOf(trx, this.viewer.companyId, document.documentId)) await this.revoked(trx, link, document);
+    let nextcloud: NextcloudShares | undefined;
+    for (const link of await this.links.revokeAllOf(trx, this.viewer.companyId, document.documentId)) {
+      if (link.provider === 'nextcloud') await (nextcloud ??= await this.nextcloudRevoker()).delete(link.external_id!);
+      await this.revoked(trx, link, document);
+    }
   }
 }

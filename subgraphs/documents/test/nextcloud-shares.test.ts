@@ -2,7 +2,8 @@
  * Share links as Nextcloud shares (OCS Share API) for companies that ask for
  * them, against a loopback double of the OCS endpoints over the files that
  * `rclone serve webdav` serves: created and deleted there, remembered here,
- * announced, and never served by our own share URL.
+ * announced, and never served by our own share URL. A trash that is refused
+ * leaves them alive there too.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import { startWebDavServer, storageEnv, type StorageServer } from '../../../test
 import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { ShareTokens } from '../services/share-tokens.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+import { whileRowHeld } from './held-row.js';
 
 const USERNAME = 'bheem-docs';
 const APP_PASSWORD = 'K7p2-xq9M-app-password';
@@ -114,6 +116,24 @@ describe('Nextcloud shares', () => {
     expect(nextcloud.shares.has(row.external_id!)).toBe(false);
     const restored = await docs.call('maya.manager', `mutation { restoreDocument(id: "${documentId}") { shareLinks { id revokedAt } } }`);
     expect(restored.body.data.restoreDocument.shareLinks[0].revokedAt).not.toBeNull();
+  });
+
+  it('stay, there and here, when a write committed while the trash waited makes it refuse', async () => {
+    const documentId = await upload('raced to the trash');
+    const link = (await docs.call('maya.manager', SHARE, { id: documentId, expiresAt: inDays(1) })).body.data.createShareLink;
+    const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', link.id).executeTakeFirstOrThrow();
+    // Moved to Maya's HR record while her deleteDocument waits for the row: the trash was judged elsewhere, and is refused.
+    const trash = () => docs.call('maya.manager', `mutation { deleteDocument(id: "${documentId}") { id } }`);
+    const answer = await whileRowHeld(db, documentId, trash, async (trx) => {
+      await sql`update documents.documents set entity_type = 'employee', entity_id = '8' where id = ${documentId}`.execute(trx);
+    });
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    const document = await db.selectFrom('documents.documents').select('deleted_at').where('id', '=', documentId).executeTakeFirstOrThrow();
+    expect(document.deleted_at).toBeNull();
+    expect(nextcloud.shares.has(row.external_id!)).toBe(true);
+    expect(await (await fetch(`${link.url}/download`)).text()).toBe('raced to the trash');
+    const listed = await docs.call('maya.manager', `{ document(id: "${documentId}") { shareLinks { id revokedAt } } }`);
+    expect(listed.body.data.document.shareLinks).toEqual([{ id: link.id, revokedAt: null }]);
   });
 
   it('leave documents on other backends to our own links', async () => {

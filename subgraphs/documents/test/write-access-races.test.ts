@@ -11,6 +11,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+import { whileRowHeld } from './held-row.js';
 
 let docs: DocumentsPlatform;
 beforeAll(async () => {
@@ -35,22 +36,10 @@ const state = async (id: string) => (await docs.call('maya.manager', `{ document
 
 /** Runs `mutation` while the test holds the document's row; once it waits on the lock, moves the document to the HR record. */
 async function racedByMove(id: string, mutation: () => Promise<{ body: { errors?: any[] } }>) {
-  let result: Promise<{ body: { errors?: any[] } }> | undefined;
-  await docs.db.transaction().execute(async (trx) => {
-    await sql`select id from documents.documents where id = ${id} for update`.execute(trx);
-    const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(trx);
-    const holder = rows[0]!.pid;
-    result = mutation();
-    result.catch(() => {});
-    // The caller has passed its access check once a statement of it waits on our lock.
-    for (;;) {
-      const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity where ${holder} = any(pg_blocking_pids(pid))`.execute(docs.db);
-      if (waiting.rows[0]!.n > 0) break;
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+  const answer = await whileRowHeld(docs.db, id, mutation, async (trx) => {
     await sql`update documents.documents set entity_type = 'employee', entity_id = ${HR_RECORD} where id = ${id}`.execute(trx);
   });
-  return (await result!).body.errors?.[0]?.extensions?.code;
+  return answer.body.errors?.[0]?.extensions?.code;
 }
 
 const REFUSED = ['CONFLICT', 'NOT_FOUND'];
