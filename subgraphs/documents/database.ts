@@ -62,6 +62,11 @@ export interface ShareLinksTable {
   created_by: string;
   /** The maker's Moodle user id (the User entity's id); null when the token had none or, for older links, the activity log did not name one. */
   created_by_user: string | null;
+  /**
+   * The maker's roles when they made the link: with company_id and created_by_user, what their access rested on,
+   * re-judged each time the link is opened (share-maker-access.ts). Null for links made before it was kept.
+   */
+  created_by_roles: string[] | null;
   created_at: Generated<Date>;
   /** documents: served by us under /files/share/; nextcloud: a Nextcloud share (OCS API), served by Nextcloud. */
   provider: Generated<string>;

@@ -91,11 +91,9 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       indexPendingDocuments(searchIndex, indexer, log, { quietSeconds: 0, stopping: () => stopping }).catch((error: unknown) => {
         log.warn({ err: error }, 'search index catch-up failed');
       });
-    // The services acting for one caller: a GraphQL request's, or the one a resumable upload's token names.
-    const documentsFor = (viewer: Viewer) => {
-      const access = new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp'));
-      return new DocumentService(viewer, documentRepository, access, signer, settings.urlTtlSeconds, searchIndex);
-    };
+    // The services acting for one caller: a GraphQL request's, the one a resumable upload's token names, or a share link's maker.
+    const accessFor = (viewer: Viewer) => new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp'));
+    const documentsFor = (viewer: Viewer) => new DocumentService(viewer, documentRepository, accessFor(viewer), signer, settings.urlTtlSeconds, searchIndex);
     const uploadsFor = (viewer: Viewer) => new UploadService(viewer, documentsFor(viewer), uploadDeps);
     const tusTokens = new TusTokens(settings.urlSigningSecret);
     const staging = createTusStaging(settings.resumableStagingDir, settings.resumableUploadTtlSeconds);
@@ -133,7 +131,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
         downloadRoute(signer, documentRepository, backends),
         uploadRoute(signer, sessions, backends, log),
         ...tusRoutes({ tokens: tusTokens, sessions, staging, finisher, publicUrl: config.publicUrl, internalUrl: settings.internalUrl, log }),
-        ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity),
+        ...shareRoutes(shareLinks, backends, new SharePasswordLimit(shareAttempts), trustedProxies(config.subgraphTrustProxy), activity, accessFor),
       ],
       readiness: Object.fromEntries(backends.all().map((backend) => [`storage:${backend.name}`, () => backend.check()])),
       stop: async () => {

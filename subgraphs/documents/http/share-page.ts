@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../../../platform/http/respond.js';
 
-export type ShareRefusal = 'missing' | 'gone' | 'password' | 'wrong-password' | 'too-many' | 'too-large';
+export type ShareRefusal = 'missing' | 'gone' | 'password' | 'wrong-password' | 'too-many' | 'too-large' | 'unavailable';
 
 const PAGES: Record<ShareRefusal, { status: number; title: string; text: string; form: boolean }> = {
   missing: { status: 404, title: 'Link not found', text: 'There is no shared document at this address. Check the link you were given.', form: false },
@@ -18,6 +18,7 @@ const PAGES: Record<ShareRefusal, { status: number; title: string; text: string;
   'wrong-password': { status: 403, title: 'Wrong password', text: 'That password is not right. Try again.', form: true },
   'too-many': { status: 429, title: 'Too many attempts', text: 'Too many wrong passwords were tried for this link. Try again later.', form: false },
   'too-large': { status: 413, title: 'Request too large', text: 'The form sent was too large.', form: true },
+  unavailable: { status: 503, title: 'Try again shortly', text: 'This link cannot be checked right now. Try again in a moment.', form: false },
 };
 
 const JSON_ERRORS: Record<ShareRefusal, Record<string, unknown>> = {
@@ -27,6 +28,7 @@ const JSON_ERRORS: Record<ShareRefusal, Record<string, unknown>> = {
   'wrong-password': { error: 'Wrong password' },
   'too-many': { error: 'Too many wrong passwords for this link: try again later' },
   'too-large': { error: 'The request body is too large' },
+  unavailable: { error: 'This share link cannot be checked right now: try again shortly' },
 };
 
 /** A browser navigating (Accept names text/html), not an API client. */

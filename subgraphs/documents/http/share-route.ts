@@ -1,18 +1,23 @@
 /**
  * GET (or POST, with a password form) /files/share/<token>: the shared
  * document's current version, for anyone holding the link, until it expires
- * or is revoked. The token names one document; nothing else is reachable.
+ * or is revoked, and while its maker could still read the document where it
+ * is now (share-maker-access.ts). The token names one document; nothing else is reachable.
  * Downloads are counted (a range that starts past byte 0 continues one).
  * Wrong passwords are rate-limited per link and client (429 + Retry-After).
  * Browsers get refusals as small HTML pages (a password form), others JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { GraphQLError } from 'graphql';
+import type { Viewer } from '../../../platform/auth/viewer.js';
 import { clientIp, type TrustedProxies } from '../../../platform/http/client-ip.js';
 import { headerText } from '../../../platform/http/header-text.js';
 import { BodyTooLargeError, readBody } from '../../../platform/http/read-body.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
 import type { ActivityTrail } from '../services/document-activity.js';
+import type { DocumentAccess } from '../services/document-access.js';
+import { makerMayRead, type SharedDocument } from '../services/share-maker-access.js';
 import type { SharePasswordLimit } from '../services/share-password-limit.js';
 import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
@@ -29,13 +34,37 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
   return form.get('password') ?? undefined;
 }
 
-/** `trust`: the proxies in front of this service (the gateway), as SUBGRAPH_TRUST_PROXY says. */
-export function shareRoutes(links: ShareLinkRepository, backends: StorageBackends, limit: SharePasswordLimit, trust: TrustedProxies, activity: ActivityTrail): HttpRoute[] {
+/** Gone when the maker could no longer read the document where it is now; unavailable when academy cannot tell (a course's). */
+async function makerRefusal(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<'gone' | 'unavailable' | null> {
+  try {
+    return (await makerMayRead(link, accessFor)) ? null : 'gone';
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // Academy refusing the maker (forbidden, not found) refuses the link; academy down says nothing either way.
+    return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'gone';
+  }
+}
+
+/**
+ * `trust`: the proxies in front of this service (the gateway), as SUBGRAPH_TRUST_PROXY says.
+ * `accessFor`: the document access rules for a viewer, as GraphQL applies them (the link's maker here).
+ */
+export function shareRoutes(
+  links: ShareLinkRepository,
+  backends: StorageBackends,
+  limit: SharePasswordLimit,
+  trust: TrustedProxies,
+  activity: ActivityTrail,
+  accessFor: (viewer: Viewer) => DocumentAccess,
+): HttpRoute[] {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
     if (!link || link.deleted_at) return refuseShare(request, response, 'missing');
     if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return refuseShare(request, response, 'gone');
+    // The link is its maker's authority: no more than they may read where the document is now (it may have moved).
+    const refusal = await makerRefusal(link, accessFor);
+    if (refusal) return refuseShare(request, response, refusal);
     if (link.password_hash) {
       let password: string | undefined;
       try {

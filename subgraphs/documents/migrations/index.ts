@@ -205,4 +205,11 @@ export const documentsMigrations: Migrations = {
     },
   },
   '0008-share-link-makers': shareLinkMakers,
+  '0009-share-link-maker-roles': {
+    async up(db: Kysely<any>) {
+      // A link serves only while its maker could read the document where it is now (share-maker-access.ts).
+      // Links made before have none recorded: their makers' access cannot be judged, so they serve nothing.
+      await db.schema.withSchema('documents').alterTable('share_links').addColumn('created_by_roles', sql`text[]`).execute();
+    },
+  },
 };

@@ -36,6 +36,7 @@ export class ShareLinkRepository {
       passwordHash: string | null;
       createdBy: string;
       createdByUser: string | null;
+      createdByRoles: readonly string[];
       provider?: 'documents' | 'nextcloud';
       externalId?: string;
       externalUrl?: string;
@@ -52,6 +53,7 @@ export class ShareLinkRepository {
         password_hash: link.passwordHash,
         created_by: link.createdBy,
         created_by_user: link.createdByUser,
+        created_by_roles: [...link.createdByRoles],
         provider: link.provider ?? 'documents',
         external_id: link.externalId ?? null,
         external_url: link.externalUrl ?? null,
@@ -121,7 +123,10 @@ export class ShareLinkRepository {
       .execute();
   }
 
-  /** The public side: a link by its token's hash. The token is the authority, so no company filter. */
+  /**
+   * The public side: a link by its token's hash, with what its maker's access rested on and the document as it is
+   * now. The token is the authority, so no company filter (the maker's access is judged on it: share-maker-access.ts).
+   */
   async findByTokenHash(tokenHash: string) {
     return (
       (await this.db
@@ -135,8 +140,14 @@ export class ShareLinkRepository {
           's.expires_at',
           's.revoked_at',
           's.password_hash',
+          's.company_id as maker_company_id',
+          's.created_by',
+          's.created_by_user',
+          's.created_by_roles',
           'd.id as document_id',
           'd.company_id',
+          'd.entity_type',
+          'd.entity_id',
           'd.deleted_at',
           'd.storage_backend',
           'd.storage_key',

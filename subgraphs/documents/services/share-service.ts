@@ -104,6 +104,8 @@ export class ShareService {
           passwordHash,
           createdBy: this.viewer.userId,
           createdByUser: this.viewer.moodleUserId ?? null,
+          // What the maker's access rested on (with company and Moodle id): the link serves while it still holds.
+          createdByRoles: this.viewer.roles,
           ...(external && { provider: 'nextcloud', externalId: external.id, externalUrl: external.url }),
         });
         await publishShareEvent(trx, 'documents.share.created', inserted, document, this.viewer.userId);

@@ -1,0 +1,44 @@
+/**
+ * A share link is its maker's authority: it serves only while its maker
+ * could still read the document where it is attached now, by the rules
+ * GraphQL applies to them (DocumentAccess), for the maker as their identity
+ * was when they made the link (roles, company, Moodle user id, kept with it).
+ * Judged each time the link is opened, so it holds however the document
+ * moved (moveDocument, or any other change of its record). For a course,
+ * academy is asked the maker's role there now, as for their own requests.
+ * A link made before makers' roles were kept has no maker to judge: it
+ * serves nothing (its maker can share again).
+ */
+import type { Viewer } from '../../../platform/auth/viewer.js';
+import type { EntityType } from '../models.js';
+import type { DocumentAccess } from './document-access.js';
+
+export interface SharedDocument {
+  /** The link's company, its maker's when they made it. */
+  maker_company_id: string;
+  created_by: string;
+  created_by_user: string | null;
+  created_by_roles: string[] | null;
+  /** The document's company and attachment now. */
+  company_id: string;
+  entity_type: string;
+  entity_id: string;
+}
+
+/** The maker as they were when they made the link; null when that was not kept. */
+export function makerOf(link: SharedDocument): Viewer | null {
+  if (!link.created_by_roles) return null;
+  return {
+    userId: link.created_by,
+    companyId: link.maker_company_id,
+    roles: link.created_by_roles,
+    ...(link.created_by_user !== null && { moodleUserId: link.created_by_user }),
+  };
+}
+
+/** Whether the link's maker may read the document where it is now. Rejects (UNAVAILABLE) when academy cannot say, for a course. */
+export async function makerMayRead(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<boolean> {
+  const maker = makerOf(link);
+  if (!maker) return false;
+  return accessFor(maker).mayRead({ companyId: link.company_id, entityType: link.entity_type as EntityType, entityId: link.entity_id });
+}

@@ -1,0 +1,111 @@
+/**
+ * A share link is its maker's authority: it serves only while its maker
+ * could still read the document where it is now. An employee's link on a
+ * task document stops serving (410, as a revoked one) once the document is
+ * moved to an HR record only managers and that employee may read, whether by
+ * moveDocument or by any other change of its record, and serves again if it
+ * comes back. Course documents are judged by the maker's role in the course,
+ * asked of academy. Links made before the maker's roles were kept serve nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
+
+let docs: DocumentsPlatform;
+let db: DocumentsPlatform['db'];
+beforeAll(async () => {
+  docs = await startDocumentsPlatform();
+  db = docs.db;
+});
+afterAll(() => docs?.stop());
+
+const TASK = DEMO_ERP.tasks[1].id;
+const MAYAS_HR_RECORD = '8'; // admins, managers and Maya herself may read its documents
+const EMILS_HR_RECORD = '9';
+const PHY101 = '101'; // taught by Tara
+const MAT201 = '102'; // Ravi's; Tara is not enrolled
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
+
+async function taskDocument(text: string): Promise<string> {
+  const bytes = Buffer.from(text);
+  const ticket = (
+    await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
+      input: { entityType: 'task', entityId: TASK, filename: 'notes.txt', size: bytes.length },
+    })
+  ).body.data.requestDocumentUpload;
+  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
+  const { body } = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id } }`);
+  expect(body.errors).toBeUndefined();
+  return body.data.completeDocumentUpload.id;
+}
+
+async function share(who: string, documentId: string): Promise<string> {
+  const { body } = await docs.call(who, `mutation($id: ID!, $at: DateTime!) { createShareLink(documentId: $id, expiresAt: $at) { url } }`, { id: documentId, at: inDays(2) });
+  expect(body.errors).toBeUndefined();
+  return docs.onService(body.data.createShareLink.url);
+}
+
+async function move(documentId: string, type: string, entity: string) {
+  const { body } = await docs.call('admin', `mutation($id: ID!, $type: String!, $entity: ID!) { moveDocument(id: $id, entityType: $type, entityId: $entity) { id } }`, {
+    id: documentId,
+    type,
+    entity,
+  });
+  expect(body.errors).toBeUndefined();
+}
+
+const opened = async (url: string, accept = 'application/json') => {
+  const response = await fetch(url, { headers: { accept } });
+  return { status: response.status, text: await response.text() };
+};
+
+describe('a share link is its maker’s authority', () => {
+  it('stops serving once the document moves where its maker may not read, and serves again when it comes back', async () => {
+    const documentId = await taskDocument('task notes');
+    const emils = await share('emil.employee', documentId);
+    const mayas = await share('maya.manager', documentId);
+    expect(await opened(emils)).toEqual({ status: 200, text: 'task notes' });
+
+    await move(documentId, 'employee', MAYAS_HR_RECORD);
+    expect(await opened(emils)).toEqual({ status: 410, text: JSON.stringify({ error: 'This share link has expired or was revoked' }) });
+    const page = await opened(emils, 'text/html');
+    expect(page.status).toBe(410);
+    expect(page.text).toContain('Link no longer valid');
+    expect(page.text).not.toContain('task notes');
+    // Maya may read her own HR record (and is a manager): her link still serves.
+    expect(await opened(mayas)).toEqual({ status: 200, text: 'task notes' });
+
+    // Emil may read his own HR record.
+    await move(documentId, 'employee', EMILS_HR_RECORD);
+    expect((await opened(emils)).status).toBe(200);
+    await move(documentId, 'task', TASK);
+    expect((await opened(emils)).status).toBe(200);
+  });
+
+  it('holds however the document moved, not only through moveDocument', async () => {
+    const documentId = await taskDocument('moved behind our back');
+    const emils = await share('emil.employee', documentId);
+    await db.updateTable('documents.documents').set({ entity_type: 'employee', entity_id: MAYAS_HR_RECORD }).where('id', '=', documentId).execute();
+    expect((await opened(emils)).status).toBe(410);
+  });
+
+  it('judges a course document by the maker’s role in that course, asked of academy', async () => {
+    const documentId = await taskDocument('lab safety');
+    const taras = await share('tara.teacher', documentId);
+    const emils = await share('emil.employee', documentId);
+    await move(documentId, 'course', PHY101);
+    expect(await opened(taras)).toEqual({ status: 200, text: 'lab safety' });
+    expect((await opened(emils)).status).toBe(410);
+    await move(documentId, 'course', MAT201);
+    expect((await opened(taras)).status).toBe(410);
+  });
+
+  it('serves nothing for a link made before its maker’s roles were kept', async () => {
+    const documentId = await taskDocument('older link');
+    const url = await share('maya.manager', documentId);
+    expect((await opened(url)).status).toBe(200);
+    // As the migration leaves links made before it: no roles recorded.
+    await db.updateTable('documents.share_links').set({ created_by_roles: null }).where('document_id', '=', documentId).execute();
+    expect((await opened(url)).status).toBe(410);
+  });
+});
