@@ -112,7 +112,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     return {
       createContext: (base) => {
         const documents = documentsFor(base.viewer);
-        const shares = new ShareService(base.viewer, documents, documentRepository, shareLinks, shareTokens, db, nextcloudAccounts, activity);
+        const shares = new ShareService(base.viewer, documents, documentRepository, shareLinks, shareTokens, db, nextcloudAccounts, activity, accessFor);
         const uploads = new UploadService(base.viewer, documents, uploadDeps);
         return {
           ...base,
@@ -121,7 +121,7 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
           resumableUploads: new ResumableUploadService(base.viewer, uploads, resumableDeps),
           shares,
           lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares, activity),
-          edits: new EditService(base.viewer, documents, documentRepository, db, activity),
+          edits: new EditService(base.viewer, documents, documentRepository, db, activity, shares),
           activity: new ActivityFeed(base.viewer, documents, activityRows),
           storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
           searchSettings: new SearchSettingsService(base.viewer, db, searchIndex),

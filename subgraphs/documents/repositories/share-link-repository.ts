@@ -111,6 +111,18 @@ export class ShareLinkRepository {
     return row ?? null;
   }
 
+  /** A document's live Nextcloud shares, with their makers, in a transaction that holds the document's row. */
+  async liveNextcloudOf(trx: DocumentsTrx, companyId: string, documentId: string): Promise<Selectable<ShareLinksTable>[]> {
+    return trx
+      .selectFrom('documents.share_links')
+      .selectAll()
+      .where('company_id', '=', companyId)
+      .where('document_id', '=', documentId)
+      .where('provider', '=', 'nextcloud')
+      .where('revoked_at', 'is', null)
+      .execute();
+  }
+
   /** Revokes every live link of a document; the links revoked now. */
   async revokeAllOf(trx: DocumentsTrx, companyId: string, documentId: string): Promise<Selectable<ShareLinksTable>[]> {
     return trx

@@ -14,6 +14,7 @@ import type { DocumentsDb } from '../repositories/documents-db.js';
 import type { ActivityTrail } from './document-activity.js';
 import { parseEntityType, type DocumentService } from './document-service.js';
 import { sanitizeFilename } from './filename.js';
+import type { ShareService } from './share-service.js';
 import { lockStillAttached } from './locked-attachment.js';
 import { parseCategory, parseDescription, parseEntityId, parseTags } from './upload-input.js';
 
@@ -33,6 +34,7 @@ export class EditService {
     private readonly repository: DocumentRepository,
     private readonly db: DocumentsDb,
     private readonly activity: ActivityTrail,
+    private readonly shares: ShareService,
   ) {}
 
   /** The current document (not a version, not in the trash) the caller may change. */
@@ -80,7 +82,7 @@ export class EditService {
     return this.reload(document.documentId);
   }
 
-  /** Attaches the document to another record; its versions, links and trail go with it. */
+  /** Attaches the document to another record; its versions, links and trail go with it (links serve while their makers may read it there). */
   async move(id: string, entityTypeInput: string, entityIdInput: string): Promise<DocumentModel> {
     const entityType = parseEntityType(entityTypeInput);
     const entityId = parseEntityId(entityType, entityIdInput);
@@ -95,6 +97,8 @@ export class EditService {
       await this.activity.record(trx, this.viewer, row, 'moved', {
         changes: [{ field: 'entity', from: `${document.entityType}:${document.entityId}`, to: `${entityType}:${entityId}` }],
       });
+      // Links whose makers may not read the document where it goes stop serving (Nextcloud's are revoked now).
+      await this.shares.revokeNextcloudLinksUnreadableAfterMove(trx, { ...document, entityType, entityId });
     });
     return this.reload(document.documentId);
   }

@@ -7,18 +7,23 @@
  * moved (moveDocument, or any other change of its record). For a course,
  * academy is asked the maker's role there now, as for their own requests.
  * A link made before makers' roles were kept has no maker to judge: it
- * serves nothing (its maker can share again).
+ * serves nothing (its maker can share again). Nextcloud serves its own
+ * shares: those are judged when the document moves (ShareService).
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EntityType } from '../models.js';
 import type { DocumentAccess } from './document-access.js';
 
-export interface SharedDocument {
+/** What a link's maker's access rested on when they made it. */
+export interface LinkMaker {
   /** The link's company, its maker's when they made it. */
   maker_company_id: string;
   created_by: string;
   created_by_user: string | null;
   created_by_roles: string[] | null;
+}
+
+export interface SharedDocument extends LinkMaker {
   /** The document's company and attachment now. */
   company_id: string;
   entity_type: string;
@@ -26,7 +31,7 @@ export interface SharedDocument {
 }
 
 /** The maker as they were when they made the link; null when that was not kept. */
-export function makerOf(link: SharedDocument): Viewer | null {
+export function makerOf(link: LinkMaker): Viewer | null {
   if (!link.created_by_roles) return null;
   return {
     userId: link.created_by,

@@ -17,8 +17,10 @@ import type { ActivityTrail } from './document-activity.js';
 import { publishShareEvent } from './document-events.js';
 import type { NextcloudShareAccounts } from './nextcloud-share-accounts.js';
 import type { NextcloudShares } from './nextcloud-shares.js';
+import type { DocumentAccess } from './document-access.js';
 import type { DocumentService } from './document-service.js';
 import { lockStillAttached } from './locked-attachment.js';
+import { makerOf } from './share-maker-access.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
 
@@ -38,6 +40,8 @@ export class ShareService {
     private readonly db: DocumentsDb,
     private readonly nextcloud: NextcloudShareAccounts,
     private readonly activity: ActivityTrail,
+    /** The document access rules for a viewer (a link's maker here), as GraphQL applies them. */
+    private readonly accessFor: (viewer: Viewer) => DocumentAccess,
   ) {
     this.linkPages = pageLoader(
       (ids, window) => links.listPages(viewer.companyId, ids, window),
@@ -151,9 +155,29 @@ export class ShareService {
     return nextcloud;
   }
 
-  private async revoked(trx: DocumentsTrx, link: Parameters<typeof publishShareEvent>[2], document: DocumentModel): Promise<void> {
+  private async revoked(trx: DocumentsTrx, link: Parameters<typeof publishShareEvent>[2], document: DocumentModel, reason?: string): Promise<void> {
     await publishShareEvent(trx, 'documents.share.revoked', link, document, this.viewer.userId);
-    await this.activity.record(trx, this.viewer, { id: document.documentId, company_id: this.viewer.companyId }, 'share_revoked', { shareLinkId: link.id });
+    await this.activity.record(trx, this.viewer, { id: document.documentId, company_id: this.viewer.companyId }, 'share_revoked', {
+      shareLinkId: link.id,
+      ...(reason && { reason }),
+    });
+  }
+
+  /**
+   * A move, in its transaction (the row locked, the attachment changed): a link serves only while its maker could
+   * read the document where it is. Ours are judged each time they are opened (share-maker-access.ts); Nextcloud
+   * serves its shares itself, so those whose maker may not read the `moved` document are revoked now, there and here.
+   */
+  async revokeNextcloudLinksUnreadableAfterMove(trx: DocumentsTrx, moved: DocumentModel): Promise<void> {
+    let nextcloud: NextcloudShares | undefined;
+    for (const row of await this.links.liveNextcloudOf(trx, this.viewer.companyId, moved.documentId)) {
+      const maker = makerOf({ ...row, maker_company_id: row.company_id });
+      if (maker && (await this.accessFor(maker).mayRead(moved))) continue;
+      const revoked = await this.links.revoke(trx, this.viewer.companyId, row.id);
+      if (!revoked) continue;
+      await (nextcloud ??= await this.nextcloudRevoker()).delete(revoked.external_id!);
+      await this.revoked(trx, revoked, moved, `its maker may not read documents of ${moved.entityType} ${moved.entityId}`);
+    }
   }
 
   /**

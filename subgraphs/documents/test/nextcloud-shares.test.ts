@@ -3,7 +3,7 @@
  * them, against a loopback double of the OCS endpoints over the files that
  * `rclone serve webdav` serves: created and deleted there, remembered here,
  * announced, and never served by our own share URL. A trash that is refused
- * leaves them alive there too.
+ * leaves them alive there too; a move where their maker may not read ends them.
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +134,34 @@ describe('Nextcloud shares', () => {
     expect(await (await fetch(`${link.url}/download`)).text()).toBe('raced to the trash');
     const listed = await docs.call('maya.manager', `{ document(id: "${documentId}") { shareLinks { id revokedAt } } }`);
     expect(listed.body.data.document.shareLinks).toEqual([{ id: link.id, revokedAt: null }]);
+  });
+
+  it('are revoked, there and here, when the document moves where their maker may not read it', async () => {
+    const documentId = await upload('task notes, shared');
+    const share = async (who: string) => {
+      const link = (await docs.call(who, SHARE, { id: documentId, expiresAt: inDays(1) })).body.data.createShareLink;
+      const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', link.id).executeTakeFirstOrThrow();
+      return { ...link, externalId: row.external_id! };
+    };
+    const emils = await share('emil.employee');
+    const mayas = await share('maya.manager');
+    // To Maya's HR record: Emil may not read it; Maya may.
+    const moved = await docs.call('maya.manager', `mutation { moveDocument(id: "${documentId}", entityType: "employee", entityId: "8") { id } }`);
+    expect(moved.body.errors).toBeUndefined();
+    expect(nextcloud.shares.has(emils.externalId)).toBe(false);
+    expect((await fetch(`${emils.url}/download`)).status).toBe(404);
+    expect(await (await fetch(`${mayas.url}/download`)).text()).toBe('task notes, shared');
+    const listed = await docs.call('maya.manager', `{ document(id: "${documentId}") { shareLinks { id revokedAt } } }`);
+    const revokedAt = Object.fromEntries(listed.body.data.document.shareLinks.map((link: { id: string; revokedAt: string | null }) => [link.id, link.revokedAt]));
+    expect(revokedAt[emils.id]).not.toBeNull();
+    expect(revokedAt[mayas.id]).toBeNull();
+    const trail = await db
+      .selectFrom('documents.document_activity')
+      .select(['action', 'details'])
+      .where('document_id', '=', documentId)
+      .where('action', '=', 'share_revoked')
+      .execute();
+    expect(trail).toEqual([{ action: 'share_revoked', details: { shareLinkId: emils.id, reason: 'its maker may not read documents of employee 8' } }]);
   });
 
   it('leave documents on other backends to our own links', async () => {
