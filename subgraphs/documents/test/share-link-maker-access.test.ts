@@ -108,4 +108,12 @@ describe('a share link is its maker’s authority', () => {
     await db.updateTable('documents.share_links').set({ created_by_roles: null }).where('document_id', '=', documentId).execute();
     expect((await opened(url)).status).toBe(410);
   });
+
+  it('asks to try again, never a server error, when academy cannot say whether the maker is in the course', async () => {
+    const documentId = await taskDocument('course handout');
+    const taras = await share('tara.teacher', documentId);
+    await move(documentId, 'course', PHY101);
+    await docs.platform.stopSubgraph('academy'); // the last test: academy stays down
+    expect(await opened(taras)).toEqual({ status: 503, text: JSON.stringify({ error: 'This share link cannot be checked right now: try again shortly' }) });
+  });
 });
