@@ -67,6 +67,8 @@ export interface ShareLinksTable {
    * re-judged each time the link is opened (share-maker-access.ts). Null for links made before it was kept.
    */
   created_by_roles: string[] | null;
+  /** For a link made before its maker's roles were kept: the record ("type:id") it serves on, and only there. */
+  legacy_attachment: string | null;
   created_at: Generated<Date>;
   /** documents: served by us under /files/share/; nextcloud: a Nextcloud share (OCS API), served by Nextcloud. */
   provider: Generated<string>;

@@ -6,6 +6,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
 import { shareLinkMakers } from './share-link-makers.js';
+import { shareLinkMakerRoles } from './share-link-maker-roles.js';
 import { fullTextSearch } from './full-text-search.js';
 
 export const documentsMigrations: Migrations = {
@@ -205,11 +206,5 @@ export const documentsMigrations: Migrations = {
     },
   },
   '0008-share-link-makers': shareLinkMakers,
-  '0009-share-link-maker-roles': {
-    async up(db: Kysely<any>) {
-      // A link serves only while its maker could read the document where it is now (share-maker-access.ts).
-      // Links made before have none recorded: their makers' access cannot be judged, so they serve nothing.
-      await db.schema.withSchema('documents').alterTable('share_links').addColumn('created_by_roles', sql`text[]`).execute();
-    },
-  },
+  '0009-share-link-maker-roles': shareLinkMakerRoles,
 };

@@ -156,6 +156,7 @@ export class ShareLinkRepository {
           's.created_by',
           's.created_by_user',
           's.created_by_roles',
+          's.legacy_attachment',
           'd.id as document_id',
           'd.company_id',
           'd.entity_type',

@@ -7,8 +7,10 @@
  * moved (moveDocument, or any other change of its record). For a course,
  * academy is asked the maker's role there now, as for their own requests.
  * A link made before makers' roles were kept has no maker to judge: it
- * serves nothing (its maker can share again). Nextcloud serves its own
- * shares: those are judged when the document moves (ShareService).
+ * serves only while its document stays on the record it was on when the
+ * roles began to be kept (migrations/share-link-maker-roles.ts). Nextcloud
+ * serves its own shares: those are judged when the document moves
+ * (ShareService), and such an older one is revoked by any move.
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EntityType } from '../models.js';
@@ -21,6 +23,8 @@ export interface LinkMaker {
   created_by: string;
   created_by_user: string | null;
   created_by_roles: string[] | null;
+  /** Only for a link without recorded roles: the record ("type:id") it serves on. */
+  legacy_attachment?: string | null;
 }
 
 export interface SharedDocument extends LinkMaker {
@@ -44,6 +48,6 @@ export function makerOf(link: LinkMaker): Viewer | null {
 /** Whether the link's maker may read the document where it is now. Rejects (UNAVAILABLE) when academy cannot say, for a course. */
 export async function makerMayRead(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<boolean> {
   const maker = makerOf(link);
-  if (!maker) return false;
+  if (!maker) return link.legacy_attachment === `${link.entity_type}:${link.entity_id}`;
   return accessFor(maker).mayRead({ companyId: link.company_id, entityType: link.entity_type as EntityType, entityId: link.entity_id });
 }

@@ -5,10 +5,12 @@
  * moved to an HR record only managers and that employee may read, whether by
  * moveDocument or by any other change of its record, and serves again if it
  * comes back. Course documents are judged by the maker's role in the course,
- * asked of academy. Links made before the maker's roles were kept serve nothing.
+ * asked of academy. Links made before the maker's roles were kept serve only
+ * while their document stays on the record it was on at the migration.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
+import { pinLegacyShareLinks } from '../migrations/share-link-maker-roles.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
@@ -20,6 +22,7 @@ beforeAll(async () => {
 afterAll(() => docs?.stop());
 
 const TASK = DEMO_ERP.tasks[1].id;
+const OTHER_TASK = DEMO_ERP.tasks[2].id;
 const MAYAS_HR_RECORD = '8'; // admins, managers and Maya herself may read its documents
 const EMILS_HR_RECORD = '9';
 const PHY101 = '101'; // taught by Tara
@@ -100,13 +103,21 @@ describe('a share link is its maker’s authority', () => {
     expect((await opened(taras)).status).toBe(410);
   });
 
-  it('serves nothing for a link made before its maker’s roles were kept', async () => {
+  it('keeps a link made before its maker’s roles were kept serving only where its document was', async () => {
     const documentId = await taskDocument('older link');
-    const url = await share('maya.manager', documentId);
-    expect((await opened(url)).status).toBe(200);
-    // As the migration leaves links made before it: no roles recorded.
+    const url = await share('emil.employee', documentId);
+    // As links made before the roles were kept: none recorded, then pinned by the migration's own step.
     await db.updateTable('documents.share_links').set({ created_by_roles: null }).where('document_id', '=', documentId).execute();
+    await pinLegacyShareLinks(db);
+    expect(await opened(url)).toEqual({ status: 200, text: 'older link' });
+
+    // Moved even where its maker could read (another task): the maker cannot be judged, so it stops.
+    await move(documentId, 'task', OTHER_TASK);
     expect((await opened(url)).status).toBe(410);
+    await move(documentId, 'employee', MAYAS_HR_RECORD);
+    expect((await opened(url)).status).toBe(410);
+    await move(documentId, 'task', TASK);
+    expect(await opened(url)).toEqual({ status: 200, text: 'older link' });
   });
 
   it('asks to try again, never a server error, when academy cannot say whether the maker is in the course', async () => {
