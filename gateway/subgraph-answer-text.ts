@@ -16,6 +16,7 @@
  * ~330 µs for the loop over every byte that malformed answers still take.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
+import { scratch, scratchHasControl } from './control-bytes.js';
 
 const HEX = '0123456789abcdef';
 
@@ -57,6 +58,12 @@ export class DecodedAnswer {
     readonly text: string,
     /** Whether the bytes were ASCII. */
     readonly ascii: boolean,
+    /**
+     * Whether the text is known to hold no C0 control character before its trailing whitespace (checked for answers
+     * of CHECKED_FROM bytes or more, control-bytes.ts): a reader may then check its strings for quotes and
+     * backslashes alone (execution/list-pattern.ts). False says nothing either way.
+     */
+    readonly controlFree = false,
   ) {}
 }
 
@@ -64,35 +71,43 @@ export class DecodedAnswer {
  * The answer's text, and whether its bytes were ASCII (one byte per character of the text, which writers may then
  * write as Latin-1). Nothing returned refers to `bytes`: the caller may reuse them.
  */
-export function decodeAnswer(bytes: Buffer): DecodedAnswer {
-  return isAscii(bytes) ? new DecodedAnswer(bytes.toString('latin1'), true) : new DecodedAnswer(answerText(bytes), false);
+export function decodeAnswer(bytes: Buffer, controlFree = false): DecodedAnswer {
+  return isAscii(bytes) ? new DecodedAnswer(bytes.toString('latin1'), true, controlFree) : new DecodedAnswer(answerText(bytes), false, controlFree);
 }
 
 /**
- * Where an answer that came in several chunks is put together to be decoded: one buffer for the process, written
- * and read within one call (decodeAnswerChunks), so that it never holds two answers at once and nothing decoded
- * refers to it. Buffer.concat took a fresh one per answer: the course list's live classes (87 kB, two socket
- * reads) were ~85 kB of the ~215 kB of array buffers a course list allocated, and V8 scavenges every 32 MB of
- * young array buffers whatever the young generation's size (bench/README-results.md).
+ * Answers from this many bytes are looked over for control characters, in the module's memory of
+ * control-bytes.ts, where several chunks are put together anyway: a smaller one holds too little text for the
+ * cheaper check to pay for the copy.
  */
-let joined: Buffer | undefined;
-/** Capacities are multiples of this. */
-const JOINED_STEP = 64 * 1024;
-/** Larger answers are rare: put together in a buffer of their own, not kept. */
+export const CHECKED_FROM = 2048;
+/**
+ * Larger answers are rare: put together in a buffer of their own, not checked. The scratch buffer that joins the
+ * others is one for the process, written and read within one call (decodeAnswerChunks), so that it never holds two
+ * answers at once and nothing decoded refers to it: Buffer.concat took a fresh one per answer (the course list's
+ * live classes, 87 kB in two socket reads, were ~85 kB of the ~215 kB of array buffers a course list allocated, and
+ * V8 scavenges every 32 MB of young array buffers whatever the young generation's size, bench/README-results.md).
+ */
 const JOINED_UP_TO = 4 * 1024 * 1024;
+
+const isWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
 /** decodeAnswer of the bytes `chunks` hold one after the other (`length` in all); the chunks may be reused after. */
 export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): DecodedAnswer {
-  if (chunks.length === 1) return decodeAnswer(chunks[0]!);
   if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
-  if (joined === undefined || joined.length < length) joined = Buffer.allocUnsafeSlow(Math.ceil(length / JOINED_STEP) * JOINED_STEP);
+  if (chunks.length === 1 && length < CHECKED_FROM) return decodeAnswer(chunks[0]!);
+  const joined = scratch(length);
   let offset = 0;
   for (let index = 0; index < chunks.length; index++) {
     const chunk = chunks[index]!;
     joined.set(chunk, offset);
     offset += chunk.length;
   }
-  return decodeAnswer(joined.subarray(0, length));
+  // JSON's whitespace after the value (a newline ends most answers) is no control character of its text.
+  let end = length;
+  while (end > 0 && isWhitespace(joined[end - 1]!)) end--;
+  const controlFree = length >= CHECKED_FROM && !scratchHasControl(end);
+  return decodeAnswer(chunks.length === 1 ? chunks[0]! : joined.subarray(0, length), controlFree);
 }
 
 export function answerText(bytes: Buffer): string {

@@ -56,6 +56,8 @@ class RawAnswer {
     readonly text: string,
     /** Whether the answer's bytes were ASCII (subgraph-answer-text.ts's decodeAnswer). */
     readonly ascii: boolean,
+    /** Whether its text is known free of control characters (subgraph-answer-text.ts's DecodedAnswer). */
+    readonly controlFree: boolean,
   ) {}
 }
 
@@ -117,10 +119,10 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.stopListening();
     // Decoded one-byte whatever characters it holds, several chunks in a buffer reused by every answer
     // (subgraph-answer-text.ts): what is decoded is a copy.
-    const { text, ascii } = decodeAnswerChunks(this.chunks, this.length);
+    const { text, ascii, controlFree } = decodeAnswerChunks(this.chunks, this.length);
     // Emptied in place: a fresh `[]` here was another allocation site V8 pretenured.
     this.chunks.length = 0;
-    this.resolve(new RawAnswer(this.statusCode, text, ascii));
+    this.resolve(new RawAnswer(this.statusCode, text, ascii, controlFree));
   }
 
   onError(error: Error): void {
@@ -185,13 +187,14 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     let statusCode: number;
     let text: string;
     let ascii: boolean;
+    let controlFree: boolean;
     try {
       const signal = context?.signal;
       // Encoded once, for the signature and the socket alike (undici sends a Buffer as it is, where it would
       // encode a string again); with an identity, its SHA-256, which the signature binds, taken once too.
       const bytes = Buffer.from(body);
       const digest = context?.viewer ? bodyHash(bytes) : undefined;
-      if (isMutation) ({ statusCode, text, ascii } = await this.exchange(bytes, digest, context, signal, true));
+      if (isMutation) ({ statusCode, text, ascii, controlFree } = await this.exchange(bytes, digest, context, signal, true));
       else {
         // Keyed by whom the identity names, not by its header: one signed a second later must still merge. With
         // an identity, the body by its SHA-256 (signed with it), not by itself: hashing a 6 kB key string for
@@ -200,7 +203,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
         // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
         const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(bytes, digest, context, upstream, false));
         if (merged) this.mergedCounter.inc();
-        ({ statusCode, text, ascii } = await result);
+        ({ statusCode, text, ascii, controlFree } = await result);
       }
     } catch (error) {
       this.observe(ERROR, started);
@@ -208,7 +211,7 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     }
     let parsed: GatewayResponse;
     try {
-      parsed = ((read && read(text, ascii)) ?? JSON.parse(text)) as GatewayResponse;
+      parsed = ((read && read(text, ascii, controlFree)) ?? JSON.parse(text)) as GatewayResponse;
     } catch {
       this.observe(ERROR, started);
       throw this.unavailable(`Subgraph "${this.options.name}" answered HTTP ${statusCode} without a GraphQL body`);

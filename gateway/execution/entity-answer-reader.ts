@@ -152,16 +152,26 @@ function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields, 
  * does not read every character of a string: a control character, which JSON.parse would refuse, is looked for
  * in what it keeps.
  */
-function keptListEnd(text: string, at: number, shape: ValueShape, type: TypeFields, escapes: Backslashes | undefined): number {
-  const pattern = listPattern(shape, type);
+function keptListEnd(text: string, at: number, shape: ValueShape, type: TypeFields, escapes: Backslashes | undefined, controlFree: boolean): number {
+  // A text with no backslash and no control character needs its strings checked for their closing quote alone.
+  const pattern = listPattern(shape, type, controlFree && escapes === undefined);
   const matched = pattern ? matchedEnd(pattern, text, at) : -1;
   if (matched >= 0) return matched;
   const end = listEnd(text, at, shape, type, escapes);
-  if (end >= 0 && CONTROL.test(text.slice(at, end))) throw new Invalid();
+  if (end >= 0 && !controlFree && CONTROL.test(text.slice(at, end))) throw new Invalid();
   return end;
 }
 
-function readEntity(text: string, at: number, index: number, passThrough: PassThroughShape, into: unknown[], escapes: Backslashes | undefined, ascii: boolean): number {
+function readEntity(
+  text: string,
+  at: number,
+  index: number,
+  passThrough: PassThroughShape,
+  into: unknown[],
+  escapes: Backslashes | undefined,
+  ascii: boolean,
+  controlFree: boolean,
+): number {
   if (text.startsWith('null', at)) {
     into.push(null);
     return at + 4;
@@ -175,11 +185,11 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
     const keyEnd = stringEnd(text, position, escapes);
     const key = text.slice(position + 1, keyEnd - 1);
     // A key JSON.parse would make an own property of, where assigning it would not; one it would unescape.
-    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON || escapes?.has(position, keyEnd) || CONTROL.test(key)) throw new Invalid();
+    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON || escapes?.has(position, keyEnd) || (!controlFree && CONTROL.test(key))) throw new Invalid();
     const valueAt = keyEnd + 1;
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
-    let end = type ? keptListEnd(text, valueAt, shape!, type, escapes) : -1;
+    let end = type ? keptListEnd(text, valueAt, shape!, type, escapes, controlFree) : -1;
     if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false, ascii);
     else {
       end = skipValue(text, valueAt, escapes);
@@ -194,9 +204,11 @@ function readEntity(text: string, at: number, index: number, passThrough: PassTh
 
 /**
  * The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above);
- * `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (the kept lists are then written as Latin-1).
+ * `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (the kept lists are then written as
+ * Latin-1); `controlFree`: whether the text is known to hold no control character before its trailing whitespace
+ * (its bytes looked over, subgraph-answer-text.ts), so that the kept lists' strings need no check for one.
  */
-export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii = false): { data: { _entities: unknown[] } } | undefined {
+export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii = false, controlFree = false): { data: { _entities: unknown[] } } | undefined {
   // The whitespace JSON allows after the value (subgraphs end their answer with a newline). The text is read up
   // to it, not sliced: every character read of a sliced string goes through its parent (~15 % of the meet
   // answer's read, bench/README-results.md), and the kept slices would hang off the slice.
@@ -213,7 +225,7 @@ export function readEntityAnswer(text: string, passThrough: PassThroughShape, as
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities, escapes, ascii);
+        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }

@@ -47,9 +47,12 @@ export interface PlanRun {
   splice?: { shape: SelectionShape; fields: ReadonlyMap<CompiledFetch, readonly string[]> };
 }
 
-/** Reads a subgraph's answer text in place of JSON.parse, or returns undefined for the caller to parse it. */
-/** `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (kept text is then written as Latin-1). */
-export type AnswerReader = (text: string, ascii?: boolean) => SubgraphAnswer | undefined;
+/**
+ * Reads a subgraph's answer text in place of JSON.parse, or returns undefined for the caller to parse it.
+ * `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (kept text is then written as
+ * Latin-1); `controlFree`: whether the text is known to hold no control character (subgraph-answer-text.ts).
+ */
+export type AnswerReader = (text: string, ascii?: boolean, controlFree?: boolean) => SubgraphAnswer | undefined;
 
 /** The objects at `path` below `value` ('@' crossing a list), nulls left out; with `paths`, where each one is. */
 function collect(value: unknown, path: Path, index: number, into: Json[], paths?: (string | number)[][], at?: (string | number)[]): void {
@@ -287,7 +290,7 @@ function spliceReader(part: EntityPart, run: PlanRun): AnswerReader | undefined 
     const typename = target.__typename;
     return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.source === name)?.value;
   };
-  return (text, ascii) => readEntityAnswer(text, passThrough, ascii);
+  return (text, ascii, controlFree) => readEntityAnswer(text, passThrough, ascii, controlFree);
 }
 
 /** Entity fetches of one operation text at one point of the plan, sent as one request (merge-entity-fetches.ts). */

@@ -15,7 +15,7 @@ import { composeServices } from '@apollo/composition';
 import { describe, expect, it } from 'vitest';
 import { answerChunks } from '../answer-chunks.js';
 import { splicedAnswerBytes } from '../spliced-answer-bytes.js';
-import { decodeAnswer } from '../subgraph-answer-text.js';
+import { decodeAnswerChunks } from '../subgraph-answer-text.js';
 import type { AnswerReader } from '../execution/execute-plan.js';
 import { PlanExecutor, type PreparedOperation } from '../execution/plan-executor.js';
 import { apolloPlanner } from '../planning/apollo-planner.js';
@@ -61,9 +61,10 @@ function executor(splice: boolean) {
     supergraphSchema: supergraph.supergraphGraphQLSchema,
     send: async (fetch, variables, _context, read?: AnswerReader) => {
       const answer = fetch.serviceName === 'catalog' ? answers.catalog : answers.reviews(variables.representations as never);
-      // As subgraph-data-source.ts: the bytes decoded, the reader first, JSON.parse when it declines.
-      const { text, ascii } = decodeAnswer(typeof answer === 'string' ? Buffer.from(answer) : answer);
-      return (splice && read ? read(text, ascii) : undefined) ?? JSON.parse(text);
+      // As subgraph-data-source.ts: the bytes decoded (a large answer's looked over), the reader first, JSON.parse when it declines.
+      const bytes = typeof answer === 'string' ? Buffer.from(answer) : answer;
+      const { text, ascii, controlFree } = decodeAnswerChunks([bytes], bytes.length);
+      return (splice && read ? read(text, ascii, controlFree) : undefined) ?? JSON.parse(text);
     },
   });
 }
@@ -258,6 +259,30 @@ describe('answers holding subgraph text', () => {
         }
       }
     }
+  });
+
+  it('never copies a control character of a large answer, whose bytes are looked over for one', async () => {
+    // Answers of CHECKED_FROM bytes and more (subgraph-answer-text.ts): their kept strings are then checked for
+    // quotes alone (list-pattern.ts), so a control character anywhere must keep the text from that check.
+    answers = { catalog: PRODUCTS, reviews: () => '' };
+    const STRINGS = '{ products { id reviews { id body } } }';
+    const many = (id: string, body: (index: number) => string) =>
+      `{"reviews":[${Array.from({ length: 40 }, (_, index) => `{"id":"${id}-${index}","body":"${body(index)}"}`).join(',')}]}`;
+    answers.reviews = entities((id) => many(id, (index) => `body ${index} ${'x'.repeat(20)}`));
+    expect((await same(STRINGS)).kept).toBe(true);
+    for (const control of ['\u0000', '\n', '\t', '\u001f']) {
+      for (const where of [0, 17, 39]) {
+        answers.reviews = entities((id) => many(id, (index) => (index === where && id === 'p2' ? `a${control}b` : `body ${index}`)));
+        const result = await same(STRINGS);
+        expect(result.kept, `${JSON.stringify(control)} in item ${where}`).toBe(false);
+        expect(result.answer.errors?.length).toBeGreaterThan(0);
+      }
+    }
+    // A backslash anywhere: the strings are checked whole again, escaped quotes and all.
+    answers.reviews = entities((id) => many(id, (index) => (index === 5 && id === 'p2' ? 'say \\"hi\\"' : `body ${index}`)));
+    expect((await same(STRINGS)).kept).toBe(true);
+    answers.reviews = entities((id) => many(id, (index) => (index === 5 ? 'wide \\u4e2d' : `body ${index}`)));
+    expect((await same(STRINGS)).kept).toBe(true);
   });
 
   it('parses what escapes other than those of wide characters, wherever they are', async () => {

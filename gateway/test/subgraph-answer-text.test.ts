@@ -5,7 +5,7 @@
  * malformed UTF-8 included.
  */
 import { describe, expect, it } from 'vitest';
-import { answerText, decodeAnswer, decodeAnswerChunks } from '../subgraph-answer-text.js';
+import { answerText, CHECKED_FROM, decodeAnswer, decodeAnswerChunks } from '../subgraph-answer-text.js';
 
 const parsedAlike = (bytes: Buffer) => expect(JSON.parse(answerText(bytes))).toEqual(JSON.parse(bytes.toString('utf8')));
 
@@ -94,6 +94,29 @@ describe('the text of a subgraph answer', () => {
         }
       }
     }
-    expect(decodeAnswerChunks([], 0)).toEqual({ text: '', ascii: true });
+    expect(decodeAnswerChunks([], 0)).toEqual({ text: '', ascii: true, controlFree: false });
+  });
+
+  it('says a large answer is free of control characters only when every byte before its trailing whitespace is', () => {
+    const large = (inside: string, tail = '\n') => Buffer.from(`{"data":{"a":"${'x'.repeat(CHECKED_FROM)}${inside}${'y'.repeat(100)}"}}${tail}`);
+    const free = (bytes: Buffer) => {
+      const cut = bytes.length >> 1;
+      const one = decodeAnswerChunks([bytes], bytes.length);
+      const two = decodeAnswerChunks([bytes.subarray(0, cut), bytes.subarray(cut)], bytes.length);
+      expect(two).toEqual(one);
+      expect(one.text).toBe(decodeAnswer(bytes).text);
+      return one.controlFree;
+    };
+    expect(free(large(''))).toBe(true);
+    expect(free(large('', ' \r\n\t'))).toBe(true);
+    expect(free(large('', ''))).toBe(true);
+    expect(free(large('caf\u00e9 \u{1F393}'))).toBe(true);
+    for (const control of ['\u0000', '\u0001', '\t', '\n', '\r', '\u001f']) {
+      expect(free(large(control)), JSON.stringify(control)).toBe(false);
+      expect(free(Buffer.from(`${control}${large('').toString()}`)), `${JSON.stringify(control)} first`).toBe(false);
+      expect(free(large('', `${control}x`)), `${JSON.stringify(control)} near the end`).toBe(false);
+    }
+    // A small answer is not looked over: nothing is said of it.
+    expect(decodeAnswerChunks([Buffer.from('{"data":{"a":"b"}}')], 18).controlFree).toBe(false);
   });
 });
