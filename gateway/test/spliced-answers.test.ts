@@ -26,7 +26,7 @@ const { parse } = graphqlRuntime;
 
 const CATALOG = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-type Query { products: [Product!]! items: [Item!]! }
+type Query { products: [Product!]! items: [Item!]! maybeProducts: [Product] }
 interface Item { id: ID! }
 type Product implements Item @key(fields: "id") { id: ID! name: String! }
 type Seller implements Item @key(fields: "id") { id: ID! name: String! }
@@ -78,7 +78,7 @@ async function bytes(on: PlanExecutor, query: string, variables: Record<string, 
   const answer = { errors: result.errors, data: result.data, extensions: result.extensions };
   const text = answerChunks(answer, result.spliced).join('');
   // The fast lane's writer of such answers (spliced-answer-bytes.ts), when it takes the answer: the same bytes.
-  const written = result.spliced && splicedAnswerBytes(answer);
+  const written = result.places && splicedAnswerBytes(answer, result.places);
   if (written) expect(written.body.toString('latin1')).toBe(Buffer.from(text).toString('latin1'));
   return { text, kept: result.spliced !== undefined, written: written !== undefined };
 }
@@ -285,6 +285,18 @@ describe('answers holding subgraph text', () => {
     expect((await same(STRINGS)).kept).toBe(true);
   });
 
+  it('writes kept text through the fast writer when a null bubbles up past some of it', async () => {
+    // maybeProducts' items may be null: one whose name is missing is, and its kept reviews with it.
+    answers = {
+      catalog: '{"data":{"maybeProducts":[{"__typename":"Product","id":"p1","name":null},{"__typename":"Product","id":"p2","name":"Desk"}]}}',
+      reviews: entities((id) => `{"reviews":[${review(id)}]}`),
+    };
+    const result = await same('{ maybeProducts { id reviews { id body stars } name } }');
+    expect(result.kept).toBe(true);
+    expect(result.written).toBe(true);
+    expect(result.answer.data).toEqual({ maybeProducts: [null, { id: 'p2', reviews: [{ id: 'p2', body: 'good p2', stars: 4 }], name: 'Desk' }] });
+  });
+
   it('parses what escapes other than those of wide characters, wherever they are', async () => {
     answers = { catalog: PRODUCTS, reviews: () => '' };
     const cases: [string, (id: string) => string][] = [
@@ -322,6 +334,14 @@ describe('answers holding subgraph text', () => {
       [placeholder, 'b'],
       ['Lamp', placeholder],
       [`x${placeholder}`, `${placeholder}"`],
+      // Numbered as the writer numbers its places: one in range, out of range, written otherwise.
+      [`${placeholder}0`, 'b'],
+      [`${placeholder}1`, `${placeholder}0`],
+      ['Lamp', `${placeholder}1`],
+      [`${placeholder}2`, 'b'],
+      [`${placeholder}00`, `${placeholder}01`],
+      [`${placeholder}9999999999`, 'b'],
+      [`${placeholder}0x`, 'b'],
     ]) {
       answers = {
         catalog: JSON.stringify({ data: { products: [{ __typename: 'Product', id: 'p1', name }] } }),
