@@ -17,6 +17,7 @@ import { answerChunks } from '../answer-chunks.js';
 import { splicedAnswerBytes } from '../spliced-answer-bytes.js';
 import { decodeAnswerChunks } from '../subgraph-answer-text.js';
 import type { AnswerReader } from '../execution/execute-plan.js';
+import { RawJson, RawPlaces } from '../execution/raw-json.js';
 import { PlanExecutor, type PreparedOperation } from '../execution/plan-executor.js';
 import { apolloPlanner } from '../planning/apollo-planner.js';
 import { loadSupergraph } from '../supergraph/load-supergraph.js';
@@ -324,6 +325,21 @@ describe('answers holding subgraph text', () => {
     answers.reviews = entities((id) => `{"reviews":[{"stars":4,"id":"${id} \\"]}","body":"中"}],"maybe":[{"id":"🎓 ${id}"},null]}`);
     const mixed = await same('{ products { id reviews { id body stars } maybe { id } } }');
     expect(mixed.kept).toBe(true);
+  });
+
+  it('does not write an answer one of whose places was noted twice, so that no number stands for two', () => {
+    const raw = new RawJson('[1]', 0, 3, {} as never, false, true);
+    const holder = { name: '\u0000raw0', list: raw };
+    const twice = new RawPlaces();
+    twice.add(holder, 'list', raw);
+    twice.add(holder, 'list', raw);
+    expect(splicedAnswerBytes({ data: holder }, twice)).toBeUndefined();
+    expect(holder.list).toBe(raw);
+    const alone = { list: raw };
+    const places = new RawPlaces();
+    places.add(alone, 'list', raw);
+    expect(splicedAnswerBytes({ data: alone }, places)?.body.toString()).toBe('{"data":{"list":[1]}}\n');
+    expect(alone.list).toBe(raw);
   });
 
   it("writes an answer whose data holds the writer's placeholder through the string writer, unchanged", async () => {
