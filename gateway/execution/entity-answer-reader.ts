@@ -47,6 +47,40 @@ export type PassThroughShape = (index: number, name: string) => ValueShape | und
 
 class Invalid extends Error {}
 
+/**
+ * The gateway's own copy of a key read from a text: the same characters, internalized once. A key sliced from the
+ * answer is a fresh string, which V8 looked up in its string table at every property store and compared character
+ * by character with the field names it was asked about: ~1.5 k instructions an entity, 200 a course list
+ * (bench/README-results.md). A copy, not the slice itself, so that no answer's text is kept alive by it.
+ */
+const ownKeys = new Map<string, string>();
+/** Distinct keys kept; past that (a subgraph answering ever new keys), forgotten and begun again. */
+const OWN_KEYS_KEPT = 10_000;
+
+function ownKey(sliced: string): string {
+  let key = ownKeys.get(sliced);
+  if (key === undefined) {
+    // A property's key is internalized: what Object.keys gives back is the table's copy.
+    key = Object.keys({ [sliced]: true })[0]!;
+    if (ownKeys.size >= OWN_KEYS_KEPT) ownKeys.clear();
+    ownKeys.set(key, key);
+  }
+  return key;
+}
+
+/**
+ * The key at `at` (its opening quote) when it is one of `known`, as that string: GraphQL names (letters, digits and
+ * underscores, never `__proto__`), so a key equal to one holds no escape, quote or control character.
+ */
+function knownKey(text: string, at: number, known: readonly string[] | undefined): string | undefined {
+  if (known === undefined || text.charCodeAt(at) !== QUOTE) return undefined;
+  for (let index = 0; index < known.length; index++) {
+    const name = known[index]!;
+    if (text.startsWith(name, at + 1) && text.charCodeAt(at + 1 + name.length) === QUOTE) return name;
+  }
+  return undefined;
+}
+
 /** Where the JSON value at `at` ends (its validity is left to JSON.parse of the slice). */
 function skipValue(text: string, at: number, escapes: Backslashes | undefined): number {
   const first = text.charCodeAt(at);
@@ -171,6 +205,7 @@ function readEntity(
   escapes: Backslashes | undefined,
   ascii: boolean,
   controlFree: boolean,
+  knownKeys: readonly string[] | undefined,
 ): number {
   if (text.startsWith('null', at)) {
     into.push(null);
@@ -182,10 +217,18 @@ function readEntity(
   let position = at + 1;
   if (text.charCodeAt(position) === CLOSE_BRACE) return position + 1;
   for (;;) {
-    const keyEnd = stringEnd(text, position, escapes);
-    const key = text.slice(position + 1, keyEnd - 1);
-    // A key JSON.parse would make an own property of, where assigning it would not; one it would unescape.
-    if (key === '__proto__' || text.charCodeAt(keyEnd) !== COLON || escapes?.has(position, keyEnd) || (!controlFree && CONTROL.test(key))) throw new Invalid();
+    let key = knownKey(text, position, knownKeys);
+    let keyEnd: number;
+    if (key !== undefined) {
+      keyEnd = position + key.length + 2;
+      if (text.charCodeAt(keyEnd) !== COLON) throw new Invalid();
+    } else {
+      keyEnd = stringEnd(text, position, escapes);
+      const sliced = text.slice(position + 1, keyEnd - 1);
+      // A key JSON.parse would make an own property of, where assigning it would not; one it would unescape.
+      if (sliced === '__proto__' || text.charCodeAt(keyEnd) !== COLON || escapes?.has(position, keyEnd) || (!controlFree && CONTROL.test(sliced))) throw new Invalid();
+      key = ownKey(sliced);
+    }
     const valueAt = keyEnd + 1;
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
@@ -206,9 +249,16 @@ function readEntity(
  * The answer with the lists that may stay text kept so, or undefined when the text does not qualify (see above);
  * `ascii`: whether the answer's bytes were ASCII, `text` their Latin-1 decoding (the kept lists are then written as
  * Latin-1); `controlFree`: whether the text is known to hold no control character before its trailing whitespace
- * (its bytes looked over, subgraph-answer-text.ts), so that the kept lists' strings need no check for one.
+ * (its bytes looked over, subgraph-answer-text.ts), so that the kept lists' strings need no check for one;
+ * `knownKeys`: GraphQL names the entities' keys likely are (the pass-through fields), taken as they are when equal.
  */
-export function readEntityAnswer(text: string, passThrough: PassThroughShape, ascii = false, controlFree = false): { data: { _entities: unknown[] } } | undefined {
+export function readEntityAnswer(
+  text: string,
+  passThrough: PassThroughShape,
+  ascii = false,
+  controlFree = false,
+  knownKeys?: readonly string[],
+): { data: { _entities: unknown[] } } | undefined {
   // The whitespace JSON allows after the value (subgraphs end their answer with a newline). The text is read up
   // to it, not sliced: every character read of a sliced string goes through its parent (~15 % of the meet
   // answer's read, bench/README-results.md), and the kept slices would hang off the slice.
@@ -225,7 +275,7 @@ export function readEntityAnswer(text: string, passThrough: PassThroughShape, as
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree);
+        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree, knownKeys);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }

@@ -290,7 +290,7 @@ function spliceReader(part: EntityPart, run: PlanRun): AnswerReader | undefined 
     const typename = target.__typename;
     return objects.fieldsFor(typeof typename === 'string' ? typename : undefined)?.fields.find((field) => field.source === name)?.value;
   };
-  return (text, ascii, controlFree) => readEntityAnswer(text, passThrough, ascii, controlFree);
+  return (text, ascii, controlFree) => readEntityAnswer(text, passThrough, ascii, controlFree, names);
 }
 
 /** Entity fetches of one operation text at one point of the plan, sent as one request (merge-entity-fetches.ts). */

@@ -34,7 +34,7 @@ type Seller implements Item @key(fields: "id") { id: ID! name: String! }
 `;
 const REVIEWS = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-type Product @key(fields: "id") { id: ID! reviews: [Review!]! maybe: [Review] }
+type Product @key(fields: "id") { id: ID! reviews: [Review!]! maybe: [Review] reviewCount: Int rating: Float }
 type Seller @key(fields: "id") { id: ID! reviews: [Review!]! }
 type Review { id: ID! body: String stars: Int! score: Float kind: Kind }
 enum Kind { GOOD BAD }
@@ -148,6 +148,21 @@ describe('answers holding subgraph text', () => {
     };
     const result = await same('{ products { id r: reviews { __typename n: id body score kind } maybe { id } } }');
     expect(result.kept).toBe(true);
+  });
+
+  it('reads the keys beside kept lists by their own names, in any order', async () => {
+    // reviewCount and rating are parsed, not kept (entity-answer-reader.ts reads their keys from the text).
+    const query = '{ products { id reviewCount reviews { id body stars } rating } }';
+    for (const entity of [
+      (id: string) => `{"reviewCount":2,"reviews":[${review(id)}],"rating":4.5}`,
+      (id: string) => `{"rating":1.5,"reviewCount":${id.length},"reviews":[${review(id)}]}`,
+      (id: string) => `{"reviewsX":[],"rating":null,"reviews":[${review(id)}],"reviewCount":7}`,
+    ]) {
+      answers = { catalog: PRODUCTS, reviews: entities(entity) };
+      const result = await same(query);
+      expect(result.kept).toBe(true);
+      expect(Object.keys((result.answer.data as { products: object[] }).products[0]!)).toEqual(['id', 'reviewCount', 'reviews', 'rating']);
+    }
   });
 
   it('parses what is not in its answer form, and shapes it as before', async () => {
