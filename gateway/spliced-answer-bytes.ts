@@ -11,10 +11,10 @@
  * stringify writes (the academy part, ~10 kB) stays under the size past
  * which V8 builds strings in its large-object space.
  *
- * A string of the data that reads as a placeholder (a number out of range,
- * met twice, or not followed by its closing quote) makes the answer not
- * written here: every place must be found exactly once, else the caller
- * writes the answer with answer-chunks.ts.
+ * A string of the data that reads as a placeholder (not the next place's
+ * number, or not followed by its closing quote) makes the answer not
+ * written here: every place must be found exactly once, in order, else
+ * the caller writes the answer with answer-chunks.ts.
  */
 import { giveBackAnswerBuffer, takeAnswerBuffer } from './answer-buffers.js';
 import { PLACEHOLDER_JSON_START, type RawPlaces, stringifyWithPlaceholders } from './execution/raw-json.js';
@@ -28,51 +28,64 @@ export interface AnswerBytes {
 
 const NEWLINE = 0x0a;
 const QUOTE = 34;
-const ZERO = 48;
-const NINE = 57;
+
+/**
+ * Pieces of Latin-1 text up to this many characters (the keys and values between two kept lists, ~20-60) are
+ * copied by a loop: a Buffer write is a call into C++ of ~0.7 k instructions whatever its length.
+ */
+const LOOPED_UP_TO = 64;
+
+/** text[from, to) written at `offset`; the bytes written. */
+function writePiece(buffer: Buffer, offset: number, text: string, from: number, to: number, encoding: BufferEncoding): number {
+  if (encoding === 'latin1' && to - from <= LOOPED_UP_TO) {
+    for (let at = from; at < to; at++) buffer[offset++] = text.charCodeAt(at);
+    return to - from;
+  }
+  return buffer.write(from === 0 && to === text.length ? text : text.slice(from, to), offset, encoding);
+}
+
+/** The decimal digits of place numbers, made once each. */
+const numbers: string[] = [];
+const NUMBERS_KEPT = 4096;
+const numberText = (index: number) => (index < NUMBERS_KEPT ? (numbers[index] ??= String(index)) : String(index));
 
 /**
  * `{ errors, data, extensions }` as JSON.stringify writes it and a newline, or undefined (see above); `places`:
- * where shaping put the RawJson values of `data` (plan-executor.ts's SplicedResult).
+ * where shaping put the RawJson values of `data` (plan-executor.ts's SplicedResult). Stringify meets the places in
+ * the order shaping noted them (both walk the answer's fields in order): place i's placeholder must be the i-th
+ * one found, exactly, else the answer is not written here.
  */
 export function splicedAnswerBytes(answer: { errors?: unknown; data?: unknown; extensions?: unknown }, places: RawPlaces): AnswerBytes | undefined {
   const text = stringifyWithPlaceholders(answer, places);
   if (text === undefined) return undefined;
   const raws = places.raws;
-  // Where each placeholder starts and ends in the text, and whose place it is; every place exactly once.
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const found: number[] = [];
-  const seen = new Uint8Array(raws.length);
-  for (let at = text.indexOf(PLACEHOLDER_JSON_START); at >= 0; at = text.indexOf(PLACEHOLDER_JSON_START, ends[ends.length - 1]!)) {
-    let index = 0;
-    let end = at + PLACEHOLDER_JSON_START.length;
-    const digits = end;
-    for (let code = text.charCodeAt(end); code >= ZERO && code <= NINE; code = text.charCodeAt(++end)) index = index * 10 + code - ZERO;
-    // Written as the placeholder's number is: digits, no leading zero, a closing quote.
-    if (end === digits || end - digits > 9 || (end - digits > 1 && text.charCodeAt(digits) === ZERO) || text.charCodeAt(end) !== QUOTE || index >= raws.length || seen[index] === 1)
-      return undefined;
-    seen[index] = 1;
-    starts.push(at);
-    ends.push(end + 1);
-    found.push(index);
-  }
-  if (found.length !== raws.length) return undefined;
+  const count = raws.length;
   // The placeholders are ASCII: the pieces between them have the text's UTF-8 length less theirs.
-  const textBytes = Buffer.byteLength(text);
-  const encoding: BufferEncoding = textBytes === text.length ? 'latin1' : 'utf8';
-  let length = textBytes + 1;
-  for (let index = 0; index < found.length; index++) length += raws[found[index]!]!.byteLength() - (ends[index]! - starts[index]!);
+  let length = Buffer.byteLength(text) + 1;
+  const encoding: BufferEncoding = length - 1 === text.length ? 'latin1' : 'utf8';
+  for (let index = 0; index < count; index++) length += raws[index]!.byteLength() - (PLACEHOLDER_JSON_START.length + numberText(index).length + 1);
   const kept = takeAnswerBuffer(length);
   const buffer = kept ?? Buffer.allocUnsafe(length);
   let offset = 0;
   let from = 0;
-  for (let index = 0; index < found.length; index++) {
-    offset += buffer.write(text.slice(from, starts[index]), offset, encoding);
-    offset += raws[found[index]!]!.writeInto(buffer, offset);
-    from = ends[index]!;
+  let index = 0;
+  for (let at = text.indexOf(PLACEHOLDER_JSON_START); at >= 0; at = text.indexOf(PLACEHOLDER_JSON_START, from)) {
+    const digits = at + PLACEHOLDER_JSON_START.length;
+    const number = index < count ? numberText(index) : '';
+    if (number === '' || !text.startsWith(number, digits) || text.charCodeAt(digits + number.length) !== QUOTE) {
+      if (kept) giveBackAnswerBuffer(kept);
+      return undefined;
+    }
+    offset += writePiece(buffer, offset, text, from, at, encoding);
+    offset += raws[index]!.writeInto(buffer, offset);
+    from = digits + number.length + 1;
+    index++;
   }
-  offset += buffer.write(from === 0 ? text : text.slice(from), offset, encoding);
+  if (index !== count) {
+    if (kept) giveBackAnswerBuffer(kept);
+    return undefined;
+  }
+  offset += writePiece(buffer, offset, text, from, text.length, encoding);
   buffer[offset++] = NEWLINE;
   return { body: buffer.subarray(0, offset), release: kept && (() => giveBackAnswerBuffer(kept)) };
 }

@@ -238,6 +238,14 @@ describe('answers holding subgraph text', () => {
       expect(result.kept, title).toBe(true);
       expect(JSON.stringify(result.answer), title).toContain(JSON.stringify(title));
     }
+    // Characters past ASCII between the kept lists too (the fast writer's pieces, written as UTF-8).
+    answers = {
+      catalog: '{"data":{"products":[{"__typename":"Product","id":"p1","name":"Caf\u00e9 \u4e2d"},{"__typename":"Product","id":"p2","name":"\u00e9"}]}}',
+      reviews: entities((id) => `{"reviews":[${review(id)}]}`),
+    };
+    const wide = await same(LIST);
+    expect(wide.written).toBe(true);
+    expect(JSON.stringify(wide.answer)).toContain('"Café 中"');
     // Escapes the subgraph wrote itself, upper-case hex too; a character the decoder replaced (an invalid byte).
     answers.reviews = entities((id) => `{"reviews":[{"id":"${id}","body":"\\u4E2D\\u6587 \\ud83c\\udf93","stars":4}]}`);
     expect((await same(LIST)).kept).toBe(true);
