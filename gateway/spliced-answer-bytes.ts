@@ -29,21 +29,6 @@ export interface AnswerBytes {
 const NEWLINE = 0x0a;
 const QUOTE = 34;
 
-/**
- * Pieces of Latin-1 text up to this many characters (the keys and values between two kept lists, ~20-60) are
- * copied by a loop: a Buffer write is a call into C++ of ~0.7 k instructions whatever its length.
- */
-const LOOPED_UP_TO = 64;
-
-/** text[from, to) written at `offset`; the bytes written. */
-function writePiece(buffer: Buffer, offset: number, text: string, from: number, to: number, encoding: BufferEncoding): number {
-  if (encoding === 'latin1' && to - from <= LOOPED_UP_TO) {
-    for (let at = from; at < to; at++) buffer[offset++] = text.charCodeAt(at);
-    return to - from;
-  }
-  return buffer.write(from === 0 && to === text.length ? text : text.slice(from, to), offset, encoding);
-}
-
 /** The decimal digits of place numbers, made once each. */
 const numbers: string[] = [];
 const NUMBERS_KEPT = 4096;
@@ -76,7 +61,7 @@ export function splicedAnswerBytes(answer: { errors?: unknown; data?: unknown; e
       if (kept) giveBackAnswerBuffer(kept);
       return undefined;
     }
-    offset += writePiece(buffer, offset, text, from, at, encoding);
+    offset += buffer.write(text.slice(from, at), offset, encoding);
     offset += raws[index]!.writeInto(buffer, offset);
     from = digits + number.length + 1;
     index++;
@@ -85,7 +70,7 @@ export function splicedAnswerBytes(answer: { errors?: unknown; data?: unknown; e
     if (kept) giveBackAnswerBuffer(kept);
     return undefined;
   }
-  offset += writePiece(buffer, offset, text, from, text.length, encoding);
+  offset += buffer.write(from === 0 ? text : text.slice(from), offset, encoding);
   buffer[offset++] = NEWLINE;
   return { body: buffer.subarray(0, offset), release: kept && (() => giveBackAnswerBuffer(kept)) };
 }

@@ -13,8 +13,10 @@
  * writer can stringify the answer with a placeholder string in each place
  * for a moment (stringifyWithPlaceholders): JSON.stringify calling toJSON,
  * a call from C++ into JavaScript, cost ~1 k instructions each, 200 a course
- * list (bench/README-results.md). Each placeholder names its place's number,
- * so the writer need not trust that stringify meets them in shaping's order.
+ * list (bench/README-results.md). Each placeholder names its place's number:
+ * the writer takes the i-th one it finds only if it is place i's (stringify
+ * meets them in the order shaping noted them), so that no string of the data
+ * can stand in for kept text.
  */
 import type { ValueShape } from './response-shape.js';
 import { unescapeWide } from './wide-escapes.js';
