@@ -92,10 +92,14 @@ const JOINED_UP_TO = 4 * 1024 * 1024;
 
 const isWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 
-/** decodeAnswer of the bytes `chunks` hold one after the other (`length` in all); the chunks may be reused after. */
-export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): DecodedAnswer {
+/**
+ * decodeAnswer of the bytes `chunks` hold one after the other (`length` in all); the chunks may be reused after.
+ * `lookOver`: whether to look a large answer over for control characters (only a reader that keeps text asks).
+ */
+export function decodeAnswerChunks(chunks: readonly Buffer[], length: number, lookOver = true): DecodedAnswer {
   if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
-  if (chunks.length === 1 && length < CHECKED_FROM) return decodeAnswer(chunks[0]!);
+  const looked = lookOver && length >= CHECKED_FROM;
+  if (chunks.length === 1 && !looked) return decodeAnswer(chunks[0]!);
   const joined = scratch(length);
   let offset = 0;
   for (let index = 0; index < chunks.length; index++) {
@@ -103,10 +107,13 @@ export function decodeAnswerChunks(chunks: readonly Buffer[], length: number): D
     joined.set(chunk, offset);
     offset += chunk.length;
   }
-  // JSON's whitespace after the value (a newline ends most answers) is no control character of its text.
-  let end = length;
-  while (end > 0 && isWhitespace(joined[end - 1]!)) end--;
-  const controlFree = length >= CHECKED_FROM && !scratchHasControl(end);
+  let controlFree = false;
+  if (looked) {
+    // JSON's whitespace after the value (a newline ends most answers) is no control character of its text.
+    let end = length;
+    while (end > 0 && isWhitespace(joined[end - 1]!)) end--;
+    controlFree = !scratchHasControl(end);
+  }
   return decodeAnswer(chunks.length === 1 ? chunks[0]! : joined.subarray(0, length), controlFree);
 }
 

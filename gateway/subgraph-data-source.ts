@@ -90,6 +90,8 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     private readonly resolve: (answer: RawAnswer) => void,
     private readonly reject: (error: unknown) => void,
     private readonly signal: CancelSignal | undefined,
+    /** Whether a reader will ask if the answer is free of control characters (subgraph-answer-text.ts). */
+    private readonly lookOver: boolean,
   ) {
     if (signal && !signal.aborted) {
       this.onAbort = () => this.abort?.(signal.reason as Error);
@@ -119,7 +121,7 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
     this.stopListening();
     // Decoded one-byte whatever characters it holds, several chunks in a buffer reused by every answer
     // (subgraph-answer-text.ts): what is decoded is a copy.
-    const { text, ascii, controlFree } = decodeAnswerChunks(this.chunks, this.length);
+    const { text, ascii, controlFree } = decodeAnswerChunks(this.chunks, this.length, this.lookOver);
     // Emptied in place: a fresh `[]` here was another allocation site V8 pretenured.
     this.chunks.length = 0;
     this.resolve(new RawAnswer(this.statusCode, text, ascii, controlFree));
@@ -194,14 +196,16 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
       // encode a string again); with an identity, its SHA-256, which the signature binds, taken once too.
       const bytes = Buffer.from(body);
       const digest = context?.viewer ? bodyHash(bytes) : undefined;
-      if (isMutation) ({ statusCode, text, ascii, controlFree } = await this.exchange(bytes, digest, context, signal, true));
+      // Only an answer a reader takes (execution/entity-answer-reader.ts) is looked over for control characters.
+      const lookOver = read !== undefined;
+      if (isMutation) ({ statusCode, text, ascii, controlFree } = await this.exchange(bytes, digest, context, signal, true, lookOver));
       else {
         // Keyed by whom the identity names, not by its header: one signed a second later must still merge. With
         // an identity, the body by its SHA-256 (signed with it), not by itself: hashing a 6 kB key string for
         // the map cost the course list ~0.15 M instructions (bench/README-results.md).
         const key = digest !== undefined ? `${signedIdentityKey(context!.viewer!)}\n${digest}` : `\n${body}`;
         // Signed only when sent: a merged caller waits for the first caller's request, identity and all.
-        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(bytes, digest, context, upstream, false));
+        const { result, merged } = this.inFlight.run(key, signal, (upstream) => this.exchange(bytes, digest, context, upstream, false, lookOver));
         if (merged) this.mergedCounter.inc();
         ({ statusCode, text, ascii, controlFree } = await result);
       }
@@ -246,18 +250,25 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   /** Sends the request, and a query once more when it never reached the subgraph; `digest`: bodyHash(bytes). */
-  private exchange(bytes: Buffer, digest: string | undefined, context: GatewayContext | undefined, signal: CancelSignal | undefined, isMutation: boolean): Promise<RawAnswer> {
+  private exchange(
+    bytes: Buffer,
+    digest: string | undefined,
+    context: GatewayContext | undefined,
+    signal: CancelSignal | undefined,
+    isMutation: boolean,
+    lookOver: boolean,
+  ): Promise<RawAnswer> {
     const headers = this.headers(digest, context);
-    return this.send(headers, bytes, signal).catch((error: { code?: string }) => {
+    return this.send(headers, bytes, signal, lookOver).catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;
-      return this.send(headers, bytes, signal);
+      return this.send(headers, bytes, signal, lookOver);
     });
   }
 
-  private send(headers: string[], body: Buffer, signal: CancelSignal | undefined): Promise<RawAnswer> {
+  private send(headers: string[], body: Buffer, signal: CancelSignal | undefined, lookOver: boolean): Promise<RawAnswer> {
     return new Promise<RawAnswer>((resolve, reject) => {
-      this.pool.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal));
+      this.pool.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal, lookOver));
     });
   }
 

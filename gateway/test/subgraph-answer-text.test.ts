@@ -118,5 +118,8 @@ describe('the text of a subgraph answer', () => {
     }
     // A small answer is not looked over: nothing is said of it.
     expect(decodeAnswerChunks([Buffer.from('{"data":{"a":"b"}}')], 18).controlFree).toBe(false);
+    // Nor one no reader asks about.
+    const bytes = large('');
+    expect(decodeAnswerChunks([bytes], bytes.length, false)).toEqual(decodeAnswer(bytes));
   });
 });
