@@ -97,9 +97,9 @@ const isWhitespace = (byte: number) => byte === 0x20 || byte === 0x0a || byte ==
  * `lookOver`: whether to look a large answer over for control characters (only a reader that keeps text asks).
  */
 export function decodeAnswerChunks(chunks: readonly Buffer[], length: number, lookOver = true): DecodedAnswer {
-  if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
-  const looked = lookOver && length >= CHECKED_FROM;
+  const looked = lookOver && length >= CHECKED_FROM && length <= JOINED_UP_TO;
   if (chunks.length === 1 && !looked) return decodeAnswer(chunks[0]!);
+  if (length > JOINED_UP_TO) return decodeAnswer(Buffer.concat(chunks, length));
   const joined = scratch(length);
   let offset = 0;
   for (let index = 0; index < chunks.length; index++) {

@@ -50,8 +50,8 @@ class Invalid extends Error {}
 /**
  * The gateway's own copy of a key read from a text: the same characters, internalized once. A key sliced from the
  * answer is a fresh string, which V8 looked up in its string table at every property store and compared character
- * by character with the field names it was asked about: ~1.5 k instructions an entity, 200 a course list
- * (bench/README-results.md). A copy, not the slice itself, so that no answer's text is kept alive by it.
+ * by character with the field names it was asked about: ~0.7 k instructions an entity once this is paid for, 200
+ * entities a course list (bench/README-results.md, session 23). A copy, not the slice itself, so that no answer's text is kept alive by it.
  */
 const ownKeys = new Map<string, string>();
 /** Distinct keys kept; past that (a subgraph answering ever new keys), forgotten and begun again. */
