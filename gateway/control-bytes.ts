@@ -71,25 +71,35 @@ const MODULE = new Uint8Array([
   ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
 ]);
 
-const instance = new WebAssembly.Instance(new WebAssembly.Module(MODULE));
-const memory = instance.exports.memory as WebAssembly.Memory;
-const control = instance.exports.control as (at: number, end: number) => number;
 const PAGE = 64 * 1024;
 
-let view = Buffer.from(memory.buffer);
+/** The module's memory and function; undefined where Node runs without WebAssembly (`--jitless`). */
+const module = (() => {
+  if (typeof WebAssembly === 'undefined') return undefined;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(MODULE));
+  return { memory: instance.exports.memory as WebAssembly.Memory, control: instance.exports.control as (at: number, end: number) => number };
+})();
+
+let view = module ? Buffer.from(module.memory.buffer) : Buffer.allocUnsafeSlow(PAGE);
 
 /** A Buffer of `length` bytes over the module's memory (its first bytes), to write bytes into before asking about them. */
 export function scratch(length: number): Buffer {
   if (view.length < length) {
-    memory.grow(Math.ceil((length - view.length) / PAGE));
-    // Growing detaches the old ArrayBuffer: a view over the new one.
-    view = Buffer.from(memory.buffer);
+    const pages = Math.ceil((length - view.length) / PAGE);
+    if (module) {
+      module.memory.grow(pages);
+      // Growing detaches the old ArrayBuffer: a view over the new one.
+      view = Buffer.from(module.memory.buffer);
+    } else view = Buffer.allocUnsafeSlow(view.length + pages * PAGE);
   }
   return view.subarray(0, length);
 }
 
-/** Whether the first `end` bytes of the scratch buffer (scratch(n) with n >= end) hold a byte below 0x20. */
+/**
+ * Whether the first `end` bytes of the scratch buffer (scratch(n) with n >= end) may hold a byte below 0x20: without
+ * WebAssembly, always (nothing is then known free of them, and readers check every character as before).
+ */
 export function scratchHasControl(end: number): boolean {
   if (end > view.length) throw new RangeError('past the scratch buffer');
-  return control(0, end) !== 0;
+  return module ? module.control(0, end) !== 0 : true;
 }

@@ -4,6 +4,7 @@
  * and of the tail after them, lengths around the block size, and bytes
  * past the module's first page (its memory grown).
  */
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { scratch, scratchHasControl } from '../control-bytes.js';
 
@@ -52,5 +53,15 @@ describe('control bytes', () => {
         expect(check(marked), `${length} bytes, a control at ${at}`).toBe(true);
       }
     }
+  });
+
+  it('without WebAssembly (node --jitless), says any bytes may hold one, and still hands out the scratch buffer', () => {
+    const script = `
+      const { scratch, scratchHasControl } = await import('./gateway/control-bytes.ts');
+      const bytes = scratch(100_000);
+      bytes.fill(0x61);
+      console.log(typeof WebAssembly, bytes.length, scratchHasControl(100_000));`;
+    const output = execFileSync(process.execPath, ['--jitless', '--no-warnings', '--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(output.trim()).toBe('undefined 100000 true');
   });
 });
