@@ -28,7 +28,6 @@ import { executePlan, type AnswerReader, type PlanRun, type SubgraphAnswer } fro
 import { mergeEntityFetches } from './merge-entity-fetches.js';
 import { passThroughFields } from './pass-through-fields.js';
 import { SERVER_BUSY, type OperationAdmission } from './operation-admission.js';
-import type { RawPlaces } from './raw-json.js';
 import { rootShape, type SelectionShape } from './response-shape.js';
 import { shapeResponse } from './shape-response.js';
 import { stringVariables, stringsCoerce, type StringVariables } from './string-variables.js';
@@ -49,11 +48,8 @@ const { getOperationAST, getVariableValues, isAbstractType, isObjectType, Kind, 
  */
 export type SubgraphSender = (fetch: CompiledFetch, variables: Record<string, unknown>, context: unknown, read?: AnswerReader) => Promise<SubgraphAnswer>;
 
-/**
- * An answer whose `data` may hold subgraph text (raw-json.ts): `spliced` names the objects and lists holding it,
- * `places` where each value is (both set together).
- */
-export type SplicedResult = GatewayExecutionResult & { spliced?: ReadonlySet<object>; places?: RawPlaces };
+/** An answer whose `data` may hold subgraph text (raw-json.ts): `spliced` names the objects and lists holding it. */
+export type SplicedResult = GatewayExecutionResult & { spliced?: ReadonlySet<object> };
 
 export interface PlanExecutorOptions {
   planner: OperationPlanner;
@@ -284,10 +280,7 @@ export class PlanExecutor {
     const shaped = shapeResponse(run.data, shape, defer === undefined);
     if (defer && shaped.data !== null) delivery!.rest = this.streamDeferred(defer, run, context as GatewayContext, compiled, conditions, parts);
     const result: SplicedResult = run.errors.length > 0 ? { errors: run.errors, data: shaped.data } : { data: shaped.data };
-    if (shaped.spliced) {
-      result.spliced = shaped.spliced;
-      result.places = shaped.places;
-    }
+    if (shaped.spliced) result.spliced = shaped.spliced;
     // As @apollo/gateway: nulls the shaping had to bubble up are reported apart when no fetch failed.
     if (run.errors.length === 0 && shaped.errors.length > 0) result.extensions = { valueCompletion: shaped.errors };
     return result;

@@ -7,19 +7,17 @@
  * that meets one reads `value()`, which is what JSON.parse would have made
  * of it, so that no path but the writers' depends on it being text.
  * JSON.stringify meets it through toJSON and writes the same bytes as the
- * text.
- *
- * Shaping notes where it put each one (RawPlaces), so that the fast lane's
- * writer can stringify the answer with a placeholder string in each place
- * for a moment (stringifyWithPlaceholders): JSON.stringify calling toJSON,
- * a call from C++ into JavaScript, cost ~1 k instructions each, 200 a course
- * list (bench/README-results.md). Each placeholder names its place's number:
- * the writer takes the i-th one it finds only if it is place i's (stringify
- * meets them in the order shaping noted them), so that no string of the data
- * can stand in for kept text.
+ * text, or, inside stringifyHoldingText, a placeholder the writer replaces.
  */
 import type { ValueShape } from './response-shape.js';
 import { unescapeWide } from './wide-escapes.js';
+
+/** What toJSON answers inside stringifyHoldingText; JSON.stringify writes it as PLACEHOLDER_JSON. */
+const PLACEHOLDER = '\u0000raw';
+export const PLACEHOLDER_JSON = JSON.stringify(PLACEHOLDER);
+
+/** The values met by toJSON, in the order JSON.stringify wrote them, while stringifyHoldingText runs. */
+let met: RawJson[] | undefined;
 
 export class RawJson {
   constructor(
@@ -61,66 +59,23 @@ export class RawJson {
   }
 
   toJSON(): unknown {
-    return this.value();
+    if (met === undefined) return this.value();
+    met.push(this);
+    return PLACEHOLDER;
   }
-}
-
-type Holder = Record<string | number, unknown>;
-
-/** Where shaping put the RawJson values of one answer: `holders[i][keys[i]]` is `raws[i]`. */
-export class RawPlaces {
-  readonly holders: Holder[] = [];
-  readonly keys: (string | number)[] = [];
-  readonly raws: RawJson[] = [];
-
-  get length(): number {
-    return this.raws.length;
-  }
-
-  add(holder: object, key: string | number, raw: RawJson): void {
-    this.holders.push(holder as Holder);
-    this.keys.push(key);
-    this.raws.push(raw);
-  }
-
-  /** Forgets the places noted after the first `length` (their holder was dropped: a null bubbled up past it). */
-  truncate(length: number): void {
-    this.holders.length = length;
-    this.keys.length = length;
-    this.raws.length = length;
-  }
-}
-
-/** Place i's placeholder: this then i, which JSON.stringify writes as PLACEHOLDER_JSON_START, the digits and a quote. */
-const PLACEHOLDER_START = '\u0000raw';
-export const PLACEHOLDER_JSON_START = JSON.stringify(PLACEHOLDER_START).slice(0, -1);
-
-/** Placeholders made, by number (an answer's first few hundred are all a course list needs). */
-const placeholders: string[] = [];
-const PLACEHOLDERS_KEPT = 4096;
-
-function placeholder(index: number): string {
-  if (index >= PLACEHOLDERS_KEPT) return `${PLACEHOLDER_START}${index}`;
-  return (placeholders[index] ??= `${PLACEHOLDER_START}${index}`);
 }
 
 /**
- * JSON.stringify of `value`, with place i's RawJson written as the placeholder of i, each put back after; undefined
- * when a place was noted twice (or no longer holds its value), so that no number can stand for two places. A
- * RawJson not noted is written by toJSON, parsed: that makes no wrong bytes, only a slower answer.
+ * JSON.stringify of `value` with each RawJson in it written as PLACEHOLDER_JSON, and those values in the order
+ * written. A string of the data that equals the placeholder is written the same way: the caller tells them apart
+ * by counting (spliced-answer-bytes.ts).
  */
-export function stringifyWithPlaceholders(value: unknown, places: RawPlaces): string | undefined {
-  const { holders, keys, raws } = places;
-  let swapped = 0;
+export function stringifyHoldingText(value: unknown): { text: string; raws: RawJson[] } {
+  const raws: RawJson[] = [];
+  met = raws;
   try {
-    for (; swapped < raws.length; swapped++) {
-      const holder = holders[swapped]!;
-      const key = keys[swapped]!;
-      if (holder[key] !== raws[swapped]) return undefined;
-      holder[key] = placeholder(swapped);
-    }
-    return JSON.stringify(value);
+    return { text: JSON.stringify(value), raws };
   } finally {
-    for (let index = 0; index < swapped; index++) holders[index]![keys[index]!] = raws[index];
+    met = undefined;
   }
 }

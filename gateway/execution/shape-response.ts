@@ -8,7 +8,7 @@
  * the fetches themselves failed nowhere (see plan-executor.ts).
  */
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
-import { RawJson, RawPlaces } from './raw-json.js';
+import { RawJson } from './raw-json.js';
 import type { SelectionShape, TypeFields, ValueShape } from './response-shape.js';
 
 // Errors of Apollo's graphql-js instance, which Apollo Server recognises (and keeps their paths).
@@ -27,20 +27,6 @@ interface ShapingRun {
   raw: number;
   /** The answer's objects and lists that hold such text, at any depth (answer-chunks.ts writes those by hand). */
   spliced?: Set<object>;
-  /** Where each such value is in the answer (spliced-answer-bytes.ts writes a placeholder there a moment). */
-  places?: RawPlaces;
-}
-
-function notePlace(run: ShapingRun, holder: object, key: string | number, raw: RawJson): void {
-  (run.places ??= new RawPlaces()).add(holder, key, raw);
-}
-
-/** The places noted so far, to forget those noted after it if what holds them is dropped (placesDropped). */
-const placesNoted = (run: ShapingRun) => run.places?.length ?? 0;
-
-/** A null bubbled up past what holds the places noted since `noted`: they are no longer in the answer. */
-function placesDropped(run: ShapingRun, noted: number): void {
-  if (run.places !== undefined && run.places.length > noted) run.places.truncate(noted);
 }
 
 function markSpliced(run: ShapingRun, value: object): void {
@@ -81,8 +67,6 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
     let output = run.reuse ? undefined : new Array<unknown>(input.length);
     let nullified = false;
     const rawBefore = run.raw;
-    const noted = placesNoted(run);
-    let rawItems = false;
     for (let index = 0; index < input.length; index++) {
       const value = input[index] as unknown;
       run.path.push(index);
@@ -96,17 +80,11 @@ function completeValue(input: unknown, shape: ValueShape, run: ShapingRun, paren
       }
       if (output === undefined && completed !== value) output = input.slice(0, index);
       if (output !== undefined) output[index] = completed;
-      if (completed instanceof RawJson) rawItems = true;
       run.path.pop();
     }
-    if (nullified) {
-      placesDropped(run, noted);
-      return null;
-    }
+    if (nullified) return null;
     const list = output ?? input;
     if (run.raw !== rawBefore) markSpliced(run, list);
-    // Items that are kept text themselves (a list of lists): their places are known only now the list is.
-    if (rawItems) for (let index = 0; index < list.length; index++) if (list[index] instanceof RawJson) notePlace(run, list, index, list[index] as RawJson);
     return list;
   }
   if (typeof input !== 'object' || Array.isArray(input)) {
@@ -148,7 +126,6 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
   if (run.reuse && type.leaves && inShape(input, type)) return input;
   const output: Json = {};
   const rawBefore = run.raw;
-  const noted = placesNoted(run);
   const fields = type.fields;
   for (let index = 0; index < fields.length; index++) {
     const field = fields[index]!;
@@ -167,7 +144,6 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
         run.path.push(name);
         completed = completeValue(value, field.value, run, type.typeName);
         run.path.pop();
-        if (completed instanceof RawJson) notePlace(run, output, name, completed);
       }
     }
     if (completed === null && field.value.nonNull) {
@@ -176,7 +152,6 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
         run.errors.push(invalidGraphQL(`Cannot return null for non-nullable field ${type.typeName}.${name}.`, run.path));
         run.path.pop();
       }
-      placesDropped(run, noted);
       return null;
     }
     output[name] = completed;
@@ -196,11 +171,10 @@ export function shapeObject(input: Json, shape: SelectionShape, path: readonly (
  * Shapes the merged data of a whole operation; `data` null when a non-null root field has no value. With `reuse`,
  * the answer shares the input's objects and lists already in their answer's form: only for input that nothing
  * changes afterwards (not the primary part of @defer, whose deferred fetches merge into the same objects), and
- * it takes values kept as text (raw-json.ts) as they are, naming in `spliced` the containers that hold them and
- * in `places` where each one is.
+ * it takes values kept as text (raw-json.ts) as they are, naming in `spliced` the containers that hold them.
  */
-export function shapeResponse(input: Json, root: SelectionShape, reuse = false): { data: Json | null; errors: GraphQLError[]; spliced?: ReadonlySet<object>; places?: RawPlaces } {
+export function shapeResponse(input: Json, root: SelectionShape, reuse = false): { data: Json | null; errors: GraphQLError[]; spliced?: ReadonlySet<object> } {
   const run: ShapingRun = { path: [], errors: [], reuse, raw: 0 };
   const data = completeObject(input, root, run, root.type.name);
-  return { data, errors: run.errors, spliced: run.spliced, places: run.places };
+  return { data, errors: run.errors, spliced: run.spliced };
 }
