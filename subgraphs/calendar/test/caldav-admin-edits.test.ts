@@ -9,7 +9,7 @@
  * an event of their own, caldav-authorization.test.ts.)
  */
 import { expect, it } from 'vitest';
-import { useCalDAVHarness } from './caldav-harness.js';
+import { USER_IDS, useCalDAVHarness } from './caldav-harness.js';
 import { calendarOf, veventOf } from './caldav-hostile-objects.js';
 
 const h = useCalDAVHarness(['admin']);
@@ -43,4 +43,28 @@ it('an admin\u2019s edit of a one-off event someone else organised, never pushed
   const { calendarEvents } = await h.ok('admin', TITLED, { from: '2026-11-05T00:00:00Z', to: '2026-11-06T00:00:00Z' });
   expect(calendarEvents.map((o: any) => o.event)).toEqual([{ id, title: 'Budget review (moved by admin)' }]);
   expect((await h.ok('admin', LOG)).calDAVAccounts[0].syncLog[0]).toMatchObject({ succeeded: true, pulled: 1, skipped: [] });
+});
+
+it('an admin invited to someone else\u2019s event answers it from their calendar app, as respondToEvent lets them', async () => {
+  const PARTICIPANTS = `query($id: ID!) { calendarEvent(id: $id) { title participants { user { id } status } } }`;
+  const { createCalendarEvent } = await h.ok('maya', CREATE, {
+    input: { title: 'Hiring panel', start: '2026-11-12T08:00:00Z', end: '2026-11-12T09:00:00Z', participantIds: [USER_IDS.admin] },
+  });
+  const id: string = createCalendarEvent.id;
+  await h.sync('admin');
+  const copy = (await h.remoteWith('admin', 'SUMMARY:Hiring panel'))!;
+  const unfolded = copy.data.replace(/\r\n[ \t]/g, '');
+  expect(unfolded).toMatch(/ATTENDEE;[^\r]*PARTSTAT=NEEDS-ACTION[^\r]*:mailto:admin@/);
+  // Accepting in the app: their own ATTENDEE's PARTSTAT, saved later than ours.
+  const accepted = unfolded
+    .replace(/(ATTENDEE;[^\r]*)PARTSTAT=NEEDS-ACTION([^\r]*:mailto:admin@)/, '$1PARTSTAT=ACCEPTED$2')
+    .replace(/LAST-MODIFIED:\d{8}T\d{6}Z/, 'LAST-MODIFIED:20991231T000000Z');
+  await h.remotePut('admin', copy.href, accepted, copy.etag);
+  await h.sync('admin');
+  const { calendarEvent } = await h.ok('maya', PARTICIPANTS, { id });
+  expect(calendarEvent.participants).toContainEqual({ user: { id: USER_IDS.admin }, status: 'ACCEPTED' });
+  // Their answer stays in their copy, not put back as NEEDS-ACTION.
+  await h.sync('admin');
+  const after = (await h.remoteWith('admin', 'SUMMARY:Hiring panel'))!.data.replace(/\r\n[ \t]/g, '');
+  expect(after).toMatch(/ATTENDEE;[^\r]*PARTSTAT=ACCEPTED[^\r]*:mailto:admin@/);
 });
