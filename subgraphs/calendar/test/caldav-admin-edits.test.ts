@@ -9,10 +9,10 @@
  * an event of their own, caldav-authorization.test.ts.)
  */
 import { expect, it } from 'vitest';
-import { USER_IDS, useCalDAVHarness } from './caldav-harness.js';
+import { editedByApp, USER_IDS, unfolded, useCalDAVHarness } from './caldav-harness.js';
 import { calendarOf, veventOf } from './caldav-hostile-objects.js';
 
-const h = useCalDAVHarness(['admin']);
+const h = useCalDAVHarness(['admin'], { countRequests: true });
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const EVENT = `query($id: ID!) { calendarEvent(id: $id) { title start end organizer { id } } }`;
 const TITLED = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { event { id title } } }`;
@@ -66,5 +66,26 @@ it('an admin invited to someone else\u2019s event answers it from their calendar
   // Their answer stays in their copy, not put back as NEEDS-ACTION.
   await h.sync('admin');
   const after = (await h.remoteWith('admin', 'SUMMARY:Hiring panel'))!.data.replace(/\r\n[ \t]/g, '');
+  expect(after).toMatch(/ATTENDEE;[^\r]*PARTSTAT=ACCEPTED[^\r]*:mailto:admin@/);
+});
+
+/** The admin's acceptance as an app saves it: with a newer LAST-MODIFIED (their copy wins), or keeping the old one (ours wins). */
+const ACCEPT = /(ATTENDEE;[^\r]*)PARTSTAT=NEEDS-ACTION([^\r]*:mailto:admin@)/;
+it.each([
+  ['newer than the edit made here', 'Vendor demo', (copy: { data: string }) => editedByApp(copy.data, ACCEPT, '$1PARTSTAT=ACCEPTED$2')],
+  ['older than the edit made here', 'Supplier demo', (copy: { data: string }) => unfolded(copy.data).replace(ACCEPT, '$1PARTSTAT=ACCEPTED$2')],
+])('an admin\u2019s answer saved in their app just before our PUT of an edit made here (412), %s, is taken and goes out', async (_, title, accept) => {
+  const PARTICIPANTS = `query($id: ID!) { calendarEvent(id: $id) { title participants { user { id } status } } }`;
+  const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!) { updateCalendarEvent(id: $id, input: $input) { id } }`;
+  const { createCalendarEvent } = await h.ok('maya', CREATE, {
+    input: { title, start: '2026-11-19T08:00:00Z', end: '2026-11-19T09:00:00Z', participantIds: [USER_IDS.admin] },
+  });
+  const id: string = createCalendarEvent.id;
+  await h.sync('admin');
+  await h.ok('maya', UPDATE, { id, input: { description: 'Bring the contract' } });
+  await h.syncRacing('admin', (await h.remoteWith('admin', `SUMMARY:${title}`))!, accept);
+  expect((await h.ok('maya', PARTICIPANTS, { id })).calendarEvent.participants).toContainEqual({ user: { id: USER_IDS.admin }, status: 'ACCEPTED' });
+  await h.sync('admin');
+  const after = unfolded((await h.remoteWith('admin', `SUMMARY:${title}`))!.data);
   expect(after).toMatch(/ATTENDEE;[^\r]*PARTSTAT=ACCEPTED[^\r]*:mailto:admin@/);
 });
