@@ -36,7 +36,7 @@ async function roleless(identity: string, roomName: string): Promise<string> {
   token.addGrant({ room: roomName, roomJoin: true, canPublish: true, canSubscribe: true });
   return token.toJwt();
 }
-async function publish(roomName: string, identity: string, source: 'CAMERA' | 'MICROPHONE') {
+async function publish(roomName: string, identity: string, source: 'CAMERA' | 'MICROPHONE' | 'SCREEN_SHARE') {
   meet.livekit.publishTrack(roomName, identity, source);
   await meet.livekit.webhooksSettled();
 }
@@ -63,6 +63,23 @@ describe('publishing meet never allowed', () => {
     await publish(roomName, '6', 'MICROPHONE');
     expect(meet.livekit.participant(roomName, '6')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
     expect((await moderationLog(id)).map((entry: { action: string; detail: string }) => [entry.action, entry.detail])).toEqual([['DEMOTED', 'unauthorised_publish']]);
+  });
+
+  it('a screen share is taken back from a promoted student (camera and microphone only), who stays promoted', async () => {
+    const { id, roomName } = await liveClass();
+    const sam = await enter('sam.student', id);
+    await meet.call('tara.teacher', `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted } }`, { c: id, u: '5' });
+    await publish(roomName, '5', 'CAMERA');
+    // Every source allowed behind meet's back (LiveKit's API, or a roleless token of an integrator's).
+    sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+    await publish(roomName, '5', 'SCREEN_SHARE');
+    const after = meet.livekit.participant(roomName, '5')!;
+    expect(after.permission).toMatchObject({ canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+    expect(after.tracks!.map((track) => track.source)).toEqual(['CAMERA']);
+    expect((await moderationLog(id)).map((entry: { action: string; detail: string }) => [entry.action, entry.detail])).toEqual([
+      ['DEMOTED', 'unauthorised_source'],
+      ['PROMOTED', null],
+    ]);
   });
 
   it('is left alone for teachers and for students a moderator promoted', async () => {

@@ -1,6 +1,8 @@
 /** The parts of LiveKit's WebhookEvent meet acts on, in plain types (times as Dates, sizes as numbers). */
 import type { EgressInfo, WebhookEvent } from 'livekit-server-sdk';
 import { livekitSdk } from '../livekit/sdk.js';
+import { sourceName } from '../livekit/permissions.js';
+import type { TrackSourceName } from '../models.js';
 import { storableTextProblem } from '../../../platform/graphql/text-input.js';
 
 export interface LiveKitEgressFile {
@@ -30,6 +32,8 @@ export interface MeetWebhookEvent {
   /** `kind` is LiveKit's ParticipantInfo.Kind, a name when sent as one (see livekit/participants.ts); `metadata` is the join token's. */
   participant: { sid: string; identity: string; joinedAt: Date | null; kind: number | string; metadata: string } | null;
   egress: MeetEgress | null;
+  /** The source of the track a track_published names (UNKNOWN when it names none LiveKit knows), else null. */
+  trackSource: TrackSourceName | null;
 }
 
 /** A value meet cannot store: the event is refused (400) rather than failing in PostgreSQL (500). */
@@ -112,5 +116,6 @@ export function toMeetEvent(event: WebhookEvent, signedAt: Date | null, sentKind
         }
       : null,
     egress: event.egressInfo ? toMeetEgress(event.egressInfo) : null,
+    trackSource: event.track ? sourceName(event.track.source) : null,
   };
 }

@@ -27,7 +27,7 @@ import { needsMoodleRole, opensClass, participantKind } from '../livekit/partici
 import type { CourseRoster } from '../jobs/roster-enforcement.js';
 import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
-import { publishedUnallowed, takeBackPublishing } from './unauthorised-publishing.js';
+import { publishedUnallowed, type StudentStanding, takeBackPublishing } from './unauthorised-publishing.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -38,7 +38,7 @@ interface Applied {
   /** A participant a moderator removed from this class, back in its room. */
   evict?: { liveClass: LiveClassModel; identity: string };
   /** A student who published without a moderator's leave (webhooks/unauthorised-publishing.ts). */
-  silence?: { liveClass: LiveClassModel; identity: string };
+  silence?: { liveClass: LiveClassModel; identity: string; standing: StudentStanding };
 }
 
 export class LiveKitWebhookHandler {
@@ -64,7 +64,8 @@ export class LiveKitWebhookHandler {
     if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
     if (applied.evict) await this.evict(applied.evict.liveClass, applied.evict.identity);
     if (applied.silence) {
-      if (this.livekit) await takeBackPublishing(this.db, this.livekit, applied.silence.liveClass, applied.silence.identity, this.log);
+      const { liveClass, identity, standing } = applied.silence;
+      if (this.livekit) await takeBackPublishing(this.db, this.livekit, liveClass, identity, this.log, standing);
       else this.log.warn(applied.silence, 'a student published without being promoted');
     }
     return applied.outcome;
@@ -162,8 +163,9 @@ export class LiveKitWebhookHandler {
       case 'track_published': {
         const participant = event.participant;
         if (!participant || !['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
-        if (!(await publishedUnallowed(trx, liveClass, participant, teachers))) return { outcome: 'ignored' };
-        return { outcome: 'applied', silence: { liveClass, identity: participant.identity } };
+        const standing = await publishedUnallowed(trx, liveClass, participant, teachers, event.trackSource);
+        if (!standing) return { outcome: 'ignored' };
+        return { outcome: 'applied', silence: { liveClass, identity: participant.identity, standing } };
       }
       case 'participant_connection_aborted': {
         // Sent instead of participant_left for a session that never became active (and so had no participant_joined):
