@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { sendJson } from '../../../platform/http/respond.js';
 import { ObjectNotFoundError, type ByteRange, type StorageBackend } from '../storage/storage-backend.js';
 import { parseRange } from './byte-range.js';
-import { contentDisposition } from './content-disposition.js';
+import { contentDisposition } from '../../../platform/http/content-disposition.js';
 import { verifiedBody } from './verified-body.js';
 
 export interface ServedObject {

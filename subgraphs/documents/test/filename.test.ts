@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentDisposition } from '../http/content-disposition.js';
+import { contentDisposition } from '../../../platform/http/content-disposition.js';
 import { cleanOriginalFilename, sanitizeFilename } from '../services/filename.js';
 
 describe('file names', () => {

@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parseRange } from '../../../platform/http/byte-range.js';
+import { contentDisposition } from '../../../platform/http/content-disposition.js';
 import { sendJson } from '../../../platform/http/respond.js';
 import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { RecordingRepository } from '../repositories/recording-repository.js';
@@ -42,7 +43,8 @@ export function recordingDownloadRoute(files: RecordingFiles, signer: RecordingU
       if (!info?.isFile()) return sendJson(response, 404, { error: 'The recording file is not available' });
       const headers = {
         'content-type': 'video/mp4',
-        'content-disposition': `inline; filename="${path.basename(file)}"`,
+        // The file's name comes from LiveKit (an adopted egress's own): any Unicode, quotes included.
+        'content-disposition': contentDisposition(path.basename(file), 'inline'),
         'cache-control': 'private, no-store',
         'accept-ranges': 'bytes',
         'last-modified': info.mtime.toUTCString(),

@@ -4,6 +4,8 @@
  * segments (HLS) and no file, for an egress meet did not start itself
  * (adopted from the webhook).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
@@ -65,6 +67,23 @@ describe('egress outcomes', () => {
     const [recording] = await recordingsOf(id);
     expect(recording!.status).not.toBe('READY');
     expect(await readyEvents(id)).toHaveLength(0);
+  });
+
+  it('plays an adopted egress whose file name is not Latin-1 (or holds a quote), naming it in the download\u2019s header', async () => {
+    const { id, roomName } = await liveClass();
+    const filename = `${roomName}/录像 "final".mp4`;
+    const local = path.join(meet.platform.config.meet.recordingsDir, filename);
+    mkdirSync(path.dirname(local), { recursive: true });
+    writeFileSync(local, 'recorded bytes');
+    const file = { filename, location: `/out/${filename}`, size: '14', duration: `${60n * 1_000_000_000n}` };
+    await hook('egress_ended', { egressInfo: egress(roomName, 'EG_named', { status: 'EGRESS_COMPLETE', endedAt: nanos(new Date()), fileResults: [file] }) });
+    const [recording] = await recordingsOf(id);
+    expect(recording!.status).toBe('READY');
+    const signed = new URL(recording!.url!);
+    const played = await fetch(new URL(`${signed.pathname}${signed.search}`, meet.platform.config.subgraphUrls.meet));
+    expect(played.status).toBe(200);
+    expect(await played.text()).toBe('recorded bytes');
+    expect(played.headers.get('content-disposition')).toBe(`inline; filename="_final_.mp4"; filename*=UTF-8''%E5%BD%95%E5%83%8F%20%22final%22.mp4`);
   });
 
   it('leaves a recording alone when an egress names another class’s room than its own', async () => {

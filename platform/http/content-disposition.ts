@@ -1,5 +1,5 @@
 /**
- * Content-Disposition per RFC 6266: an ASCII `filename` for old clients and
+ * Content-Disposition per RFC 6266 (downloads of documents and recordings): an ASCII `filename` for old clients and
  * the exact name as `filename*` (RFC 8187, UTF-8, percent-encoded).
  */
 function encodeRfc8187(value: string): string {
