@@ -9,6 +9,7 @@ import type { S3Settings } from '../../../platform/config/s3-settings.js';
 import { requireWhenUsed } from '../../../platform/lazy-require.js';
 import { livekitSdk } from '../livekit/sdk.js';
 import { createS3Client, s3Sdk } from '../../../platform/storage/s3-client.js';
+import { contentDisposition } from '../../../platform/http/content-disposition.js';
 
 export class RecordingBucket {
   private readonly client: S3Client;
@@ -34,7 +35,8 @@ export class RecordingBucket {
       Bucket: this.settings.bucket,
       Key: key,
       ResponseContentType: 'video/mp4',
-      ResponseContentDisposition: `inline; filename="${fileName}"`,
+      // The name is LiveKit's (an adopted egress's own): any Unicode, quotes included, so RFC 6266's two forms.
+      ResponseContentDisposition: contentDisposition(fileName, 'inline'),
     });
     return getSignedUrl(this.presigner, command, { expiresIn: ttlSeconds });
   }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadToS3 } from '../../../test/livekit/egress-upload.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startS3Server, type StorageServer } from '../../../test/storage/storage-servers.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
@@ -75,6 +76,25 @@ describe('recordings in S3-compatible storage', () => {
     expect((await fetch(signedEarlier)).status).toBe(403);
     // Not enrolled: no recording, so no URL.
     expect((await meet.call('neil.student', `{ liveClass(id: "${liveClass.id}") { id } }`)).body.data.liveClass).toBeNull();
+  });
+
+  it('plays an adopted egress whose file name is not Latin-1 (or holds a quote), named in the presigned URL\u2019s header', async () => {
+    const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Lenses', scheduledAt: inMinutes(10) } });
+    const liveClass = body.data.scheduleLiveClass as { id: string; roomName: string };
+    await meet.call('tara.teacher', JOIN, { id: liveClass.id });
+    await hook('participant_joined', { room: { name: liveClass.roomName }, participant: meet.livekit.addParticipant(liveClass.roomName, '3') });
+    const filename = `${liveClass.roomName}/录像 "final".mp4`;
+    const upload = { bucket: BUCKET, endpoint: s3.url, region: 'us-east-1', accessKey: 'S3RVER', secret: 'S3RVER', forcePathStyle: true };
+    const location = await uploadToS3(upload, filename, 'adopted bytes');
+    const nanos = `${BigInt(Date.now()) * 1_000_000n}`;
+    const file = { filename, location, size: '13', duration: `${60n * 1_000_000_000n}` };
+    const egressInfo = { egressId: 'EG_adopted_named', roomName: liveClass.roomName, status: 'EGRESS_COMPLETE', startedAt: nanos, endedAt: nanos, fileResults: [file] };
+    expect((await hook('egress_ended', { egressInfo })).body.status).toBe('applied');
+    const [recording] = await recordingsOf('tara.teacher', liveClass.id);
+    const played = await fetch(recording.url);
+    expect(played.status).toBe(200);
+    expect(await played.text()).toBe('adopted bytes');
+    expect(played.headers.get('content-disposition')).toBe(`inline; filename="_final_.mp4"; filename*=UTF-8''%E5%BD%95%E5%83%8F%20%22final%22.mp4`);
   });
 
   it('deletes a recording for the course\u2019s teachers and admins only, removing the object from the bucket', async () => {
