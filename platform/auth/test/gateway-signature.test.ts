@@ -8,7 +8,7 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { signIdentity, verifyIdentity } from '../gateway-signature.js';
+import { hmacSha256, signIdentity, verifyIdentity } from '../gateway-signature.js';
 import type { Viewer } from '../viewer.js';
 
 const viewer: Viewer = { userId: '7', companyId: '00000000-0000-4000-8000-000000000001', roles: ['teacher'], name: 'Tara', email: 'tara@example.com' };
@@ -51,6 +51,22 @@ describe('the identity header signature', () => {
         expect(verifyIdentity('k', token, audience, `${body} `)).toEqual({ ok: false, reason: 'identity does not match the request body' });
         expect(verifyIdentity('k', token, audience === 'meet' ? 'academy' : 'meet', body)).toEqual({ ok: false, reason: 'identity is for another audience' });
       }
+    }
+  });
+
+  it('is verified with the HMAC createHmac computes, for every kind of key and message', () => {
+    for (const secret of secrets) {
+      for (const message of ['', 'a.b', 'x'.repeat(63), 'y'.repeat(200), 'Équipe ☕.payload']) {
+        expect(hmacSha256(secret, message)).toEqual(createHmac('sha256', secret).update(message).digest());
+      }
+    }
+  });
+
+  it('refuses a header that is not three parts under our own header segment', () => {
+    const token = signIdentity('k', viewer, 'meet', body);
+    const [header, payload, signature] = token.split('.');
+    for (const broken of [`${token}.`, `${header}.${payload}`, `${header}..${payload}.${signature}`, `x${token}`, `${header}x.${payload}.${signature}`, '', '.']) {
+      expect(verifyIdentity('k', broken, 'meet', body)).toEqual({ ok: false, reason: 'malformed identity header' });
     }
   });
 });
