@@ -11,11 +11,20 @@ import { sendGraphQLError } from './respond.js';
 
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
-  /** Builds the per-request context; throw a GraphQLError to refuse the request. */
-  context: (request: IncomingMessage, rawBody: Buffer) => Promise<TContext>;
+  /** Builds the per-request context (at once, or as a promise); throw a GraphQLError to refuse the request. */
+  context: (request: IncomingMessage, rawBody: Buffer) => TContext | Promise<TContext>;
   maxBodyBytes?: number;
   /** Serves the requests it can past Apollo Server's pipeline (platform/subgraph/fast-path.ts). */
   fastPath?: FastPath;
+}
+
+/** The request's headers as Apollo Server takes them; built only for the requests its pipeline serves (not the fast path's). */
+function headerMapOf(request: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
 }
 
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
@@ -28,15 +37,10 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       if (error instanceof BodyTooLargeError) return sendGraphQLError(response, 413, 'PAYLOAD_TOO_LARGE', error.message);
       throw error;
     }
-    const headers = new HeaderMap();
-    for (const [name, value] of Object.entries(request.headers)) {
-      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-    }
-    const url = request.url ?? '/';
-    const queryIndex = url.indexOf('?');
     let body: unknown = undefined;
     if (rawBody.length > 0) {
-      const contentType = headers.get('content-type') ?? '';
+      // Node keeps one content-type (a repeated one is dropped), as Apollo's HeaderMap would read it.
+      const contentType = request.headers['content-type'] ?? '';
       if (contentType.includes('json')) {
         try {
           body = JSON.parse(rawBody.toString('utf8'));
@@ -47,17 +51,19 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         body = rawBody.toString('utf8');
       }
     }
-    let context = () => options.context(request, rawBody);
+    // Apollo Server's form: a promise, a refusal as its rejection.
+    let context = async () => options.context(request, rawBody);
     const fast = options.fastPath?.prepare(request.method, body, request.headers);
     if (fast) {
       let contextValue: TContext | undefined;
       try {
-        contextValue = await context();
+        const made = options.context(request, rawBody);
+        contextValue = made instanceof Promise ? await made : made;
       } catch (error) {
         // Apollo Server answers a context that failed, as it would have had it built the context itself.
         context = () => Promise.reject(error);
       }
-      if (contextValue) {
+      if (contextValue !== undefined) {
         const answer = await options.fastPath!.execute(fast, contextValue);
         if (answer) {
           response.writeHead(answer.status, answer.headers);
@@ -68,10 +74,12 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         context = () => Promise.resolve(built);
       }
     }
+    const url = request.url ?? '/';
+    const queryIndex = url.indexOf('?');
     const result = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: {
         method: (request.method ?? 'GET').toUpperCase(),
-        headers,
+        headers: headerMapOf(request),
         search: queryIndex >= 0 ? url.slice(queryIndex) : '',
         body,
       },

@@ -11,12 +11,14 @@ import { bearerToken, type UserTokenVerifier } from '../auth/user-token.js';
 import { malformedClaim, type Viewer } from '../auth/viewer.js';
 
 export function createSubgraphAuthenticator(config: PlatformConfig, audience: string, verifyUserToken: UserTokenVerifier) {
-  return async (request: IncomingMessage, rawBody: Buffer): Promise<Viewer> => {
+  const keys = identityKeys(config);
+  /** The gateway's identity is checked at once (no promise per request); only a user's own token is verified asynchronously. */
+  return (request: IncomingMessage, rawBody: Buffer): Viewer | Promise<Viewer> => {
     const signed = request.headers[IDENTITY_HEADER];
     if (typeof signed === 'string') {
       // GET requests carry the operation in the query string; sign that instead of a body.
       const signedPayload = request.method === 'POST' ? rawBody : Buffer.from(request.url ?? '');
-      const check = verifyIdentity(identityKeys(config), signed, audience, signedPayload);
+      const check = verifyIdentity(keys, signed, audience, signedPayload);
       if (!check.ok) throw unauthenticated(`Request refused: ${check.reason}`);
       // The gateway checks its users' claims; an identity signed around it is held to the same (no SQL error later).
       const malformed = malformedClaim(check.viewer);

@@ -19,6 +19,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { sql } from 'kysely';
 import { parse, type GraphQLFormattedError } from 'graphql';
 import { createUserTokenVerifier } from '../auth/user-token.js';
+import type { Viewer } from '../auth/viewer.js';
 import { createKysely } from '../database/connection.js';
 import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
@@ -124,14 +125,18 @@ export async function startSubgraph<TContext extends BaseContext>(
   fastPath.checkPlugins(installedPlugins(apollo));
 
   const authenticate = createSubgraphAuthenticator(config, module.name, createUserTokenVerifier(config.auth));
+  const contextFor = (request: http.IncomingMessage, viewer: Viewer): TContext => {
+    const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
+    return runtime.createContext({ viewer, requestId, log: log.child({ requestId }) });
+  };
   const graphql = createGraphQLHttpHandler<TContext>({
     server: apollo,
     maxBodyBytes: 5_000_000,
     fastPath,
-    context: async (request, rawBody) => {
-      const viewer = await authenticate(request, rawBody);
-      const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
-      return runtime.createContext({ viewer, requestId, log: log.child({ requestId }) });
+    // The gateway's signed identity is checked at once, and the context built without a promise.
+    context: (request, rawBody) => {
+      const viewer = authenticate(request, rawBody);
+      return viewer instanceof Promise ? viewer.then((verified) => contextFor(request, verified)) : contextFor(request, viewer);
     },
   });
   const db = createKysely(deps.databaseUrl);
