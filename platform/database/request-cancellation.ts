@@ -68,12 +68,16 @@ const isSubmittable = (text: unknown) => typeof (text as { submit?: unknown } | 
  * four), until a mark-compact freed them; the callback form, same statement, keeps ~0.1 MB
  * (bench/README-results.md, session 17, gc-link). A cursor (a submittable) is handed on as it is.
  */
-function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown): unknown {
+function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown, settled?: () => void): unknown {
   if (isSubmittable(text)) return client.query(text as never);
   // Given a callback, pg's query returns nothing.
   const query = client.query as unknown as (this: pg.PoolClient, ...args: unknown[]) => void;
   return new Promise((resolve, reject) => {
-    const done = (error: Error | undefined, result: unknown) => (error ? reject(error) : resolve(result));
+    const done = (error: Error | undefined, result: unknown) => {
+      settled?.();
+      if (error) reject(error);
+      else resolve(result);
+    };
     if (parameters === undefined) query.call(client, text, done);
     else query.call(client, text, parameters, done);
   });
@@ -87,21 +91,19 @@ export function cancellablePool(pool: pg.Pool): PostgresPool {
       let cancelSent = false;
       const query = (text: unknown, parameters?: unknown) => {
         const signal = scope.getStore();
-        const run = () => runQuery(client, text, parameters);
-        if (!signal) return run();
+        if (!signal) return runQuery(client, text, parameters);
         if (signal.aborted) return Promise.reject(new RequestCancelledError());
         const onAbort = () => {
           cancelSent = true;
           sendCancel(client);
         };
         signal.addEventListener('abort', onAbort, { once: true });
-        const result = run() as unknown;
-        if (!(result instanceof Promise)) {
-          // A cursor (streamed rows): not cancelled here, only its statement.
-          signal.removeEventListener('abort', onAbort);
-          return result;
-        }
-        return result.finally(() => signal.removeEventListener('abort', onAbort));
+        // The listener goes when the statement is done: in pg's callback, not a promise of its own per statement.
+        const stopWatching = () => signal.removeEventListener('abort', onAbort);
+        const result = runQuery(client, text, parameters, stopWatching);
+        // A cursor (streamed rows): not cancelled here, only its statement.
+        if (!(result instanceof Promise)) stopWatching();
+        return result;
       };
       return {
         query,
