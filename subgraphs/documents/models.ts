@@ -2,6 +2,7 @@
 import type { StorageBackendName } from '../../platform/config.js';
 import type { CourseRole } from '../../platform/federation/course-access.js';
 import type { StorageProfileSettings } from './database.js';
+import type { LinkMaker } from './services/share-maker-access.js';
 
 export const ENTITY_TYPES = ['quote', 'invoice', 'project', 'task', 'employee', 'course'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -72,6 +73,8 @@ export interface ShareLinkModel {
   externalId: string | null;
   /** Nextcloud's public URL of the share (provider nextcloud). */
   externalUrl: string | null;
+  /** What the maker's access rested on (share-maker-access.ts): judged for ShareLink.servesNow. */
+  maker: LinkMaker;
 }
 
 export interface DocumentUploadModel {

@@ -650,6 +650,12 @@ export type ShareLink = {
   /** documents: served by this service under /files/share/; nextcloud: a Nextcloud share (OCS API), `url` on Nextcloud. */
   provider: Scalars['String']['output'];
   revokedAt: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Whether the link serves the document now: not revoked, not expired, and its maker may still read the document
+   * where it is (a link is its maker's authority: one whose document moved out of its maker's reach serves nothing
+   * until the document comes back). Null when that cannot be told now (academy unavailable, for a course's document).
+   */
+  servesNow: Maybe<Scalars['Boolean']['output']>;
   url: Scalars['String']['output'];
 };
 
@@ -1122,6 +1128,7 @@ export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extend
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  servesNow?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -8,7 +8,6 @@
  * Browsers get refusals as small HTML pages (a password form), others JSON.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { GraphQLError } from 'graphql';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { clientIp, type TrustedProxies } from '../../../platform/http/client-ip.js';
 import { headerText } from '../../../platform/http/header-text.js';
@@ -17,7 +16,7 @@ import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
 import type { ActivityTrail } from '../services/document-activity.js';
 import type { DocumentAccess } from '../services/document-access.js';
-import { makerMayRead, type SharedDocument } from '../services/share-maker-access.js';
+import { makerJudgement } from '../services/share-maker-access.js';
 import type { SharePasswordLimit } from '../services/share-password-limit.js';
 import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
@@ -32,17 +31,6 @@ async function passwordOf(request: IncomingMessage): Promise<string | undefined>
   if (request.method !== 'POST') return undefined;
   const form = new URLSearchParams((await readBody(request, 16_384)).toString('utf8'));
   return form.get('password') ?? undefined;
-}
-
-/** Gone when the maker could no longer read the document where it is now; unavailable when academy cannot tell (a course's). */
-async function makerRefusal(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<'gone' | 'unavailable' | null> {
-  try {
-    return (await makerMayRead(link, accessFor)) ? null : 'gone';
-  } catch (error) {
-    if (!(error instanceof GraphQLError)) throw error;
-    // Academy refusing the maker (forbidden, not found) refuses the link; academy down says nothing either way.
-    return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'gone';
-  }
 }
 
 /**
@@ -63,8 +51,8 @@ export function shareRoutes(
     if (!link || link.deleted_at) return refuseShare(request, response, 'missing');
     if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return refuseShare(request, response, 'gone');
     // The link is its maker's authority: no more than they may read where the document is now (it may have moved).
-    const refusal = await makerRefusal(link, accessFor);
-    if (refusal) return refuseShare(request, response, refusal);
+    const judgement = await makerJudgement(link, accessFor);
+    if (judgement !== 'reads') return refuseShare(request, response, judgement);
     if (link.password_hash) {
       let password: string | undefined;
       try {

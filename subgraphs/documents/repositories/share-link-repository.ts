@@ -19,6 +19,13 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
     provider: row.provider as ShareLinkModel['provider'],
     externalId: row.external_id,
     externalUrl: row.external_url,
+    maker: {
+      maker_company_id: row.company_id,
+      created_by: row.created_by,
+      created_by_user: row.created_by_user,
+      created_by_roles: row.created_by_roles,
+      legacy_attachment: row.legacy_attachment,
+    },
   };
 }
 

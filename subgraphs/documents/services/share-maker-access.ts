@@ -12,6 +12,7 @@
  * serves its own shares: those are judged when the document moves
  * (ShareService), and such an older one is revoked by any move.
  */
+import { GraphQLError } from 'graphql';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { EntityType } from '../models.js';
 import type { DocumentAccess } from './document-access.js';
@@ -50,4 +51,18 @@ export async function makerMayRead(link: SharedDocument, accessFor: (viewer: Vie
   const maker = makerOf(link);
   if (!maker) return link.legacy_attachment === `${link.entity_type}:${link.entity_id}`;
   return accessFor(maker).mayRead({ companyId: link.company_id, entityType: link.entity_type as EntityType, entityId: link.entity_id });
+}
+
+/**
+ * The link judged for its maker: 'reads' (it may serve), 'gone' (the maker may not read the document where it is
+ * now, or academy refused them) or 'unavailable' (academy cannot tell now, for a course's document).
+ */
+export async function makerJudgement(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<'reads' | 'gone' | 'unavailable'> {
+  try {
+    return (await makerMayRead(link, accessFor)) ? 'reads' : 'gone';
+  } catch (error) {
+    if (!(error instanceof GraphQLError)) throw error;
+    // Academy refusing the maker (forbidden, not found) refuses the link; academy down says nothing either way.
+    return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'gone';
+  }
 }

@@ -20,7 +20,7 @@ import type { NextcloudShares } from './nextcloud-shares.js';
 import type { DocumentAccess } from './document-access.js';
 import type { DocumentService } from './document-service.js';
 import { lockStillAttached } from './locked-attachment.js';
-import { makerOf } from './share-maker-access.js';
+import { makerJudgement, makerOf } from './share-maker-access.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
 
@@ -56,6 +56,20 @@ export class ShareService {
   async linksOf(document: DocumentModel): Promise<ShareLinkModel[]> {
     if (document.isVersion || !(await this.documents.mayManage(document))) return [];
     return this.linksByDocument.load(document.documentId);
+  }
+
+  /** ShareLink.servesNow: live, and its maker may read the document where it is now; null when academy cannot tell. */
+  async servesNow(link: ShareLinkModel): Promise<boolean | null> {
+    if (link.revokedAt || link.expiresAt.getTime() <= Date.now()) return false;
+    // Nextcloud serves its shares itself; a move revokes those whose maker may not read the new place.
+    if (link.provider !== 'documents') return true;
+    const document = await this.documents.getDocument(link.documentId);
+    if (!document) return false;
+    const judgement = await makerJudgement(
+      { ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId },
+      this.accessFor,
+    );
+    return judgement === 'unavailable' ? null : judgement === 'reads';
   }
 
   async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {

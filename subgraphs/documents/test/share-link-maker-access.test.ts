@@ -57,6 +57,14 @@ async function move(documentId: string, type: string, entity: string) {
   expect(body.errors).toBeUndefined();
 }
 
+/** Whether the document's links serve now, as its page lists them (ShareLink.servesNow), in the order they were made. */
+async function listedServing(documentId: string): Promise<Array<boolean | null>> {
+  const { body } = await docs.call('admin', `query($id: ID!) { document(id: $id) { shareLinks { createdAt servesNow } } }`, { id: documentId });
+  expect(body.errors).toBeUndefined();
+  const links: Array<{ createdAt: string; servesNow: boolean | null }> = body.data.document.shareLinks;
+  return links.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((link) => link.servesNow);
+}
+
 const opened = async (url: string, accept = 'application/json') => {
   const response = await fetch(url, { headers: { accept } });
   return { status: response.status, text: await response.text() };
@@ -77,12 +85,15 @@ describe('a share link is its maker’s authority', () => {
     expect(page.text).not.toContain('task notes');
     // Maya may read her own HR record (and is a manager): her link still serves.
     expect(await opened(mayas)).toEqual({ status: 200, text: 'task notes' });
+    // The document's page says so: Emil's link (made first) does not serve there, Maya's does.
+    expect(await listedServing(documentId)).toEqual([false, true]);
 
     // Emil may read his own HR record.
     await move(documentId, 'employee', EMILS_HR_RECORD);
     expect((await opened(emils)).status).toBe(200);
     await move(documentId, 'task', TASK);
     expect((await opened(emils)).status).toBe(200);
+    expect(await listedServing(documentId)).toEqual([true, true]);
   });
 
   it('holds however the document moved, not only through moveDocument', async () => {
