@@ -2,11 +2,20 @@
  * What a CalDAV account's owner may change of an event from their calendar
  * app: exactly what they may change through GraphQL.
  * - `mirror`: the event follows another domain's record; nobody edits it here.
- * - `edit`: its organiser or a company admin; the remote version applies.
- * - `answer`: a participant; only their own PARTSTAT comes back, as their RSVP
- *   for the series or for one occurrence (RECURRENCE-ID).
+ * - `edit`: its organiser, or a company admin not invited to it; the remote
+ *   version applies, and deleting their copy cancels the event.
+ * - `answer`: a participant, an admin invited included; only their own PARTSTAT
+ *   comes back, as their RSVP for the series or for one occurrence
+ *   (RECURRENCE-ID), and deleting their copy declines the event.
  * - `none`: anyone else; nothing applies.
  * Whatever is not applied is put back from ours.
+ *
+ * An admin invited to someone else's event is, in their own calendar, an
+ * attendee as calendar apps see them (Nextcloud, Outlook, Apple): an
+ * attendee's edit of an invitation stays in their copy, never sent to the
+ * organiser, and deleting it sends a DECLINED reply (RFC 6638). So their copy
+ * answers, as anyone's invitation does; they change the event for everyone
+ * through Bheem, as an admin.
  */
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import type { CalendarEventModel, EventParticipantModel, ParticipationStatusName } from '../models.js';
@@ -18,8 +27,9 @@ export type RemoteRight = 'mirror' | 'edit' | 'answer' | 'none';
 
 export function remoteRight(owner: Viewer, event: CalendarEventModel, participants: readonly EventParticipantModel[]): RemoteRight {
   if (event.sourceModule) return 'mirror';
-  if (mayEdit(owner, event)) return 'edit';
-  return participants.some((p) => p.userId === owner.moodleUserId) ? 'answer' : 'none';
+  const invited = event.organizerId !== owner.moodleUserId && participants.some((p) => p.userId === owner.moodleUserId && !p.isOrganizer);
+  if (invited) return 'answer';
+  return mayEdit(owner, event) ? 'edit' : 'none';
 }
 
 /** An answer of the owner's that differs from ours: for the series (`occurrence` null) or one occurrence. */

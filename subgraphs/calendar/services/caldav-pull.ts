@@ -407,7 +407,10 @@ export class CalDAVPull {
     return found;
   }
 
-  /** Deleted there: cancelled here when the owner may cancel it; otherwise the next push puts it back. */
+  /**
+   * Deleted there: cancelled here by its organiser (or an admin not invited to it); declined by a participant, as
+   * calendar apps read an attendee's delete (RFC 6638); otherwise nothing. The next push puts a copy not cancelled back.
+   */
   private async pullRemoval(href: string) {
     const resource = this.sync.resourceAt(href);
     if (!resource) return;
@@ -417,6 +420,16 @@ export class CalDAVPull {
     if (!event || event.isCancelled) return;
     const right = this.rightOn(event, await deps.participants.ofEvents(event.companyId, [event.id]));
     if (right === 'edit') await this.sync.cancelFromRemote(event);
+    else if (right === 'answer') await this.decline(event, href);
     else if (right !== 'mirror') this.refused(event, { href, etag: null }, 'only its organiser or an admin may cancel it');
+  }
+
+  /** A participant's delete of their copy: their answer to the whole event becomes DECLINED, as respondToEvent makes it. */
+  private async decline(event: CalendarEventModel, href: string): Promise<void> {
+    try {
+      await this.sync.writes.respond(event.id, 'DECLINED', null);
+    } catch (error) {
+      this.refused(event, { href, etag: null }, 'the decline was refused', error);
+    }
   }
 }

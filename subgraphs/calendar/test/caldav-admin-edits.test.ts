@@ -89,3 +89,44 @@ it.each([
   const after = unfolded((await h.remoteWith('admin', `SUMMARY:${title}`))!.data);
   expect(after).toMatch(/ATTENDEE;[^\r]*PARTSTAT=ACCEPTED[^\r]*:mailto:admin@/);
 });
+
+/*
+ * In their own calendar an invited admin is an attendee, as calendar apps see them (Nextcloud, Outlook, Apple):
+ * deleting the invitation there declines it (RFC 6638's DECLINED reply), and an edit of their copy stays theirs,
+ * never sent to the organiser. Changing the meeting for everyone is done as its organiser or through Bheem.
+ */
+it('an admin invited to someone else\u2019s event who deletes their copy declines it; the event is not cancelled', async () => {
+  const STATE = `query($id: ID!) { calendarEvent(id: $id) { isCancelled participants { user { id } status } } }`;
+  const { createCalendarEvent } = await h.ok('maya', CREATE, {
+    input: { title: 'Quarterly planning', start: '2026-11-26T08:00:00Z', end: '2026-11-26T09:00:00Z', participantIds: [USER_IDS.admin] },
+  });
+  const id: string = createCalendarEvent.id;
+  await h.sync('admin');
+  await h.remoteDelete('admin', (await h.remoteWith('admin', 'SUMMARY:Quarterly planning'))!.href);
+  await h.sync('admin');
+  const { calendarEvent } = await h.ok('maya', STATE, { id });
+  expect(calendarEvent.isCancelled).toBe(false);
+  expect(calendarEvent.participants).toContainEqual({ user: { id: USER_IDS.admin }, status: 'DECLINED' });
+});
+
+it('an admin invited to someone else\u2019s event who moves and renames their copy changes nothing for the others; ours goes back', async () => {
+  const { createCalendarEvent } = await h.ok('maya', CREATE, {
+    input: { title: 'Team lunch', start: '2026-12-03T11:00:00Z', end: '2026-12-03T12:00:00Z', participantIds: [USER_IDS.admin] },
+  });
+  const id: string = createCalendarEvent.id;
+  await h.sync('admin');
+  const copy = (await h.remoteWith('admin', 'SUMMARY:Team lunch'))!;
+  const moved = editedByApp(copy.data, 'SUMMARY:Team lunch', 'SUMMARY:Team lunch (admin)')
+    .replace(/DTSTART:20261203T110000Z/, 'DTSTART:20261203T130000Z')
+    .replace(/DTEND:20261203T120000Z/, 'DTEND:20261203T140000Z');
+  expect(moved).toContain('DTSTART:20261203T130000Z');
+  await h.remotePut('admin', copy.href, moved, copy.etag);
+  await h.sync('admin');
+  expect((await h.ok('maya', EVENT, { id })).calendarEvent).toEqual({
+    title: 'Team lunch',
+    start: '2026-12-03T11:00:00.000Z',
+    end: '2026-12-03T12:00:00.000Z',
+    organizer: { id: '8' },
+  });
+  expect((await h.remoteWith('admin', 'SUMMARY:Team lunch'))!.data).not.toContain('Team lunch (admin)');
+});

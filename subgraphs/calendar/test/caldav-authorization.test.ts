@@ -93,18 +93,22 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(back.data).toContain('SUMMARY:Curriculum review');
   });
 
-  it('a participant deleting their copy cancels nothing, and the copy comes back', async () => {
+  it('a participant deleting their copy declines it, as calendar apps read it, cancels nothing, and the copy comes back', async () => {
     const copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
     await remoteDelete('ravi', copy.href);
     await sync('ravi');
-    expect((await titleOf(eventId)).isCancelled).toBe(false);
+    const event = await titleOf(eventId);
+    expect(event.isCancelled).toBe(false);
+    expect(event.participants).toContainEqual({ user: { id: RAVI }, status: 'DECLINED' });
     await sync('ravi');
-    expect(await remoteWith('ravi', 'SUMMARY:Curriculum review')).toBeDefined();
+    const back = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
+    expect(back.data.replace(/\r\n[ \t]/g, '')).toMatch(/PARTSTAT=DECLINED[^\r]*:mailto:ravi\.teacher@bheem\.example/);
   });
 
   it('a participant\u2019s answer in their own client comes back as their RSVP, for the series and for one occurrence', async () => {
     let copy = (await remoteWith('ravi', 'SUMMARY:Curriculum review'))!;
-    const accept = (data: string) => data.replace(/\r\n[ \t]/g, '').replace(/(ATTENDEE;[^\r]*)PARTSTAT=NEEDS-ACTION([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=ACCEPTED$2');
+    // Having declined by deleting their copy (above), Ravi accepts after all.
+    const accept = (data: string) => data.replace(/\r\n[ \t]/g, '').replace(/(ATTENDEE;[^\r]*)PARTSTAT=DECLINED([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=ACCEPTED$2');
     await remotePut('ravi', copy.href, edited(accept(copy.data), /^$/, ''), copy.etag);
     await sync('ravi');
     expect((await titleOf(eventId)).participants).toContainEqual({ user: { id: RAVI }, status: 'ACCEPTED' });
