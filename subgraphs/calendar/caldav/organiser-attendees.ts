@@ -50,14 +50,11 @@ export function sameParticipants(current: readonly EventParticipantModel[], want
   return wanted.length === have.size && wanted.every((p) => have.has(keyOf(p)) && (!!p.userId || (p.status ?? 'PENDING') === have.get(keyOf(p))!.status));
 }
 
-/**
- * Whether the editor's copy gives a company user (not the organiser, nor the copy's owner: an admin invited answers
- * for themself) an answer other than the one they gave: it goes back right.
- */
-export function misstatesAnswers(remote: RemoteEvent, current: readonly EventParticipantModel[], userByEmail: ReadonlyMap<string, string>, ownerId: string): boolean {
+/** Whether the organiser's copy gives a company user (not herself) an answer other than the one they gave: it goes back right. */
+export function misstatesAnswers(remote: RemoteEvent, current: readonly EventParticipantModel[], userByEmail: ReadonlyMap<string, string>): boolean {
   return remote.attendees.some((attendee) => {
     const userId = userByEmail.get(attendee.email);
-    const participant = userId && userId !== ownerId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
+    const participant = userId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
     return !!participant && !!attendee.status && attendee.status !== participant.status;
   });
 }

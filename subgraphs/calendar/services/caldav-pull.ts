@@ -198,7 +198,6 @@ export class CalDAVPull {
     const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: () => Promise<string> }[] = [];
     const keptHere: { event: CalendarEventModel; item: RemoteItem }[] = [];
     const answered: Answered[] = [];
-    const editorsAnswers: Answered[] = [];
     const rewrites: Rewrite[] = [];
     const skipped: { href: string; reason: string }[] = [];
     // Asked before the transaction: a transaction holds its connection, and nothing inside it may wait for another
@@ -231,9 +230,7 @@ export class CalDAVPull {
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
         // A company user's answer in the organiser's copy is not hers to give: ours goes back over it.
-        const misstated = right === 'edit' && !!entry.remote.master && misstatesAnswers(entry.remote.master, current, addresses, account.user_id);
-        // An admin invited to someone else's event edits it, and answers it as any participant does (respondToEvent).
-        if (right === 'edit' && current.some((p) => p.userId === account.user_id && !p.isOrganizer)) editorsAnswers.push({ ...entry, event });
+        const misstated = right === 'edit' && !!entry.remote.master && misstatesAnswers(entry.remote.master, current, addresses);
         if (
           !reinvited &&
           !misstated &&
@@ -293,7 +290,6 @@ export class CalDAVPull {
     for (const { event, item } of keptHere) await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', 'changed on both sides: ours is newer');
     for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', await ours(), 'changed on both sides: the server\u2019s version is newer');
     for (const entry of answered) await this.applyAnswers(entry);
-    for (const entry of editorsAnswers) await this.applyEditorsAnswers(entry);
     for (const rewrite of rewrites) await this.rewrite(rewrite);
     for (const { event, item, why } of overwrites) {
       await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', why);
@@ -352,17 +348,6 @@ export class CalDAVPull {
     }
     this.refused(current, item, refusal ? 'an answer was refused' : 'a participant may only answer', refusal ?? undefined);
     await this.sync.conflict(current, item.href, 'CALENDAR', item.data ?? '', refusal ? 'an answer was refused' : 'a participant may only change their own answer');
-    await this.sync.overwrite(current, item);
-  }
-
-  /** An editor's own answers in their copy, taken as a participant's are; one refused (an occurrence the series lacks) puts ours back. */
-  private async applyEditorsAnswers({ item, remote, event }: Answered): Promise<void> {
-    const { deps, owner, ownerEmail, writes } = this.sync;
-    const refusal = await takeOwnAnswers({ owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses }, event, remote);
-    if (!refusal) return;
-    const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
-    if (!current) return;
-    this.refused(current, item, 'an answer was refused', refusal);
     await this.sync.overwrite(current, item);
   }
 

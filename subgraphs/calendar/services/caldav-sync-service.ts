@@ -401,10 +401,7 @@ class AccountSync implements PullContext {
   private async resolveConflict(event: CalendarEventModel, href: string, ics: string, fetched?: RemoteItem | null): Promise<void> {
     const remote = fetched === undefined ? await this.client.get(href) : fetched;
     if (!remote) return this.writeOver(event, href, ics, null);
-    const participants = await this.deps.participants.ofEvents(event.companyId, [event.id]);
-    const right = remoteRight(this.owner, event, participants);
-    // What goes over the server's copy: ours, with an invited editor's own answer taken from that copy (editorsAnswers).
-    let ours = { event, ics };
+    const right = remoteRight(this.owner, event, await this.deps.participants.ofEvents(event.companyId, [event.id]));
     // The server's copy is read as the pull reads it, by the organiser's push and a participant's alike.
     if (right === 'edit' || (right === 'answer' && remote.data)) {
       // Apple's RANGE=THISANDFUTURE is split as a pull splits it: read as one occurrence's edit, it would change only that one.
@@ -437,14 +434,11 @@ class AccountSync implements PullContext {
           const rests = await applyFollowing(trx, { ...this.deps, existing }, applied.stored, following, answers);
           return { ...applied, rests };
         });
-        const answered = await this.editorsAnswers(participants, stored, theirs);
         if (!rewrite && rests.length === 0) return this.save({ eventId: event.id, href, etag: remote.etag, syncedVersion: stored.updatedAt });
-        await this.writeOver(answered, href, await this.icsOf(answered), remote);
+        await this.writeOver(stored, href, await this.icsOf(stored), remote);
         for (const rest of rests) await this.pushNow(rest);
         return;
       }
-      const answered = await this.editorsAnswers(participants, event, theirs);
-      if (answered !== event) ours = { event: answered, ics: await this.icsOf(answered) };
     }
     // 'mirror' and 'none' write ours over the server's copy, readable or not, as the pull puts ours back over a readable one:
     // a mirrored event follows another domain's record, Bheem its source of truth (nobody edits it, here or in an app), and an
@@ -459,21 +453,7 @@ class AccountSync implements PullContext {
         remote.data,
         event.sourceModule ? 'the event follows another domain\u2019s record' : 'changed on both sides: ours is newer, or the owner may not change it',
       );
-    return this.writeOver(ours.event, href, ours.ics, remote);
-  }
-
-  /**
-   * An admin invited to someone else's event edits it, and answers it as any participant does (respondToEvent): their
-   * answers in the server's copy are taken whichever side wins, and the event as it then is returned; else `event`.
-   */
-  private async editorsAnswers(participants: readonly EventParticipantModel[], event: CalendarEventModel, theirs: RemoteObject): Promise<CalendarEventModel> {
-    if (!participants.some((p) => p.userId === this.account.user_id && !p.isOrganizer)) return event;
-    await takeOwnAnswers(
-      { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses },
-      event,
-      theirs,
-    );
-    return (await this.deps.events.findVisibleIn(this.deps.db, this.owner, [event.id]))[0] ?? event;
+    return this.writeOver(event, href, ics, remote);
   }
 
   /**
