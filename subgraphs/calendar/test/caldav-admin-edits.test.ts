@@ -6,7 +6,9 @@
  * that event, also when it was never pushed anywhere (its organiser has no
  * CalDAV account), not a new event of the admin's with the same UID. (The
  * rule stays the owner's view: someone who cannot see the event still gets
- * an event of their own, caldav-authorization.test.ts.)
+ * an event of their own, caldav-authorization.test.ts.) An admin invited to
+ * the event is an attendee in their own calendar: their copy answers, as any
+ * participant's does (remote-rights.ts).
  */
 import { expect, it } from 'vitest';
 import { editedByApp, USER_IDS, unfolded, useCalDAVHarness } from './caldav-harness.js';
