@@ -4,10 +4,13 @@
  * listed with their expiry, maker and downloads; one is copied and revoked,
  * and the revoked link stops working on the real share route. Made with the
  * keyboard, the Share form gives the focus back to its button when it closes.
+ * A link whose document moved out of its maker's reach is marked as not
+ * working, apart from revoked and expired ones.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createKysely } from '../../platform/database/connection.js';
+import { DEMO_ERP } from '../../platform/demo/demo-ids.js';
 import type { DocumentsDatabase } from '../../subgraphs/documents/database.js';
 import { useWebClientStack } from './web-client-stack.js';
 
@@ -29,6 +32,20 @@ async function createLink(username: string, documentId: string, days: number): P
   );
   expect(created.errors).toBeUndefined();
   return created.data.createShareLink;
+}
+
+/** A new document on a demo task (Maya's upload), which an employee like Emil may read and share. */
+async function taskDocument(filename: string): Promise<string> {
+  const bytes = Buffer.from('task notes');
+  const requested = await stack.platform.query('maya.manager', 'mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }', {
+    input: { entityType: 'task', entityId: DEMO_ERP.tasks[1].id, filename, size: bytes.length },
+  });
+  expect(requested.errors).toBeUndefined();
+  const ticket = requested.data.requestDocumentUpload;
+  expect((await fetch(new URL(ticket.uploadUrl, stack.origin), { method: 'PUT', body: bytes })).status).toBe(200);
+  const completed = await stack.platform.query('maya.manager', 'mutation($id: ID!) { completeDocumentUpload(uploadId: $id) { id } }', { id: ticket.uploadId });
+  expect(completed.errors).toBeUndefined();
+  return completed.data.completeDocumentUpload.id;
 }
 
 const focused = (page: Page) => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()} ${document.activeElement?.textContent?.trim() ?? ''}`.trim());
@@ -119,6 +136,30 @@ describe('share links of a course document', { timeout: 180_000 }, () => {
     const opened = queries.slice(before);
     expect(opened).toHaveLength(1);
     expect(opened[0]).not.toContain('activity');
+  });
+
+  it("marks a link whose document moved out of its maker's reach as not working, apart from revoked and expired", async () => {
+    const filename = `moved-notes-${Date.now()}.txt`;
+    const documentId = await taskDocument(filename);
+    const emils = await createLink('emil.employee', documentId, 4);
+    const admins = await createLink('admin', documentId, 4);
+    // Into PHY101, whose documents Emil (not in the course) may not read: his link stops, the admin's goes on.
+    const moved = await stack.platform.query('admin', 'mutation($id: ID!) { moveDocument(id: $id, entityType: "course", entityId: "101") { id } }', { id: documentId });
+    expect(moved.errors).toBeUndefined();
+    expect((await fetch(emils.url)).status).toBe(410);
+
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
+    await doc.getByRole('button', { name: /^Share links/ }).click();
+    const emilsRow = doc.locator(`[data-share-link-id="${emils.id}"]`);
+    await emilsRow.waitFor();
+    await expect.poll(() => emilsRow.innerText()).toContain('Its maker can no longer see this document here.');
+    expect(await emilsRow.locator('.badge').innerText()).toBe('Not working');
+    expect(await emilsRow.innerText()).not.toMatch(/Revoked|Expired/);
+    const adminsRow = doc.locator(`[data-share-link-id="${admins.id}"]`);
+    expect(await adminsRow.innerText()).toContain('Until');
+    expect(await adminsRow.innerText()).not.toContain('Not working');
   });
 
   it('shows a student neither Share nor Upload', async () => {

@@ -1,4 +1,9 @@
-/** A document's share links, newest first, each with who made it (`createdBy`, null when the API does not know). */
+/**
+ * A document's share links, newest first, each with who made it (`createdBy`,
+ * null when the API does not know) and whether it serves now (`servesNow`:
+ * false too for a live link whose maker may no longer read the document where
+ * it is; null when the API cannot tell now).
+ */
 import { graphql } from '../gql';
 import type { DocumentShareLinksQuery } from '../gql/graphql';
 import { request } from './api';
@@ -7,7 +12,7 @@ const ShareLinks = graphql(`
   query DocumentShareLinks($id: ID!) {
     document(id: $id) {
       id
-      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }
+      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }
     }
   }
 `);

@@ -56,7 +56,7 @@ type Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
-    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
+    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
 };
 const documents: Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
@@ -100,7 +100,7 @@ const documents: Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
-    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }\n    }\n  }\n": types.DocumentShareLinksDocument,
+    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n": types.DocumentShareLinksDocument,
 };
 
 /**
@@ -270,7 +270,7 @@ export function graphql(source: "\n  mutation RotateCalendarFeedUrl { rotateCale
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } }\n    }\n  }\n"): typeof import('./graphql').DocumentShareLinksDocument;
+export function graphql(source: "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n"): typeof import('./graphql').DocumentShareLinksDocument;
 
 
 export function graphql(source: string) {

@@ -393,7 +393,7 @@ export type DocumentShareLinksQueryVariables = Exact<{
 }>;
 
 
-export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string, createdBy: { id: string, fullName: string } | null }> } | null };
+export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string, servesNow: boolean | null, createdBy: { id: string, fullName: string } | null }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -1182,6 +1182,7 @@ export const DocumentShareLinksDocument = new TypedDocumentString(`
         id
         fullName
       }
+      servesNow
     }
   }
 }
