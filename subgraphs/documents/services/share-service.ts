@@ -65,10 +65,7 @@ export class ShareService {
     if (link.provider !== 'documents') return true;
     const document = await this.documents.getDocument(link.documentId);
     if (!document) return false;
-    const judgement = await makerJudgement(
-      { ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId },
-      this.accessFor,
-    );
+    const judgement = await makerJudgement({ ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId }, this.accessFor);
     return judgement === 'unavailable' ? null : judgement === 'reads';
   }
 
