@@ -109,6 +109,15 @@ export interface CaldavUnreadableTable {
   noted_at: Generated<Date>;
 }
 
+/** A participant's copy deleted in their app (their decline): left out of pushes while the event says what they declined. */
+export interface CaldavRemovedCopiesTable {
+  account_id: string;
+  event_id: string;
+  /** What they answered to when they deleted it (caldav/answered-content.ts): the event's times, recurrence and place. */
+  answered: string;
+  removed_at: Generated<Date>;
+}
+
 export interface FeedTokensTable {
   token_hash: string;
   company_id: string;
@@ -202,6 +211,7 @@ export interface CalendarDatabase {
   'calendar.caldav_sync_status': CaldavSyncStatusTable;
   'calendar.caldav_resources': CaldavResourcesTable;
   'calendar.caldav_unreadable': CaldavUnreadableTable;
+  'calendar.caldav_removed_copies': CaldavRemovedCopiesTable;
   'calendar.calendar_events': CalendarEventsTable;
   'calendar.event_participants': EventParticipantsTable;
   'calendar.occurrence_responses': OccurrenceResponsesTable;

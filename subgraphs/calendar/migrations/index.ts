@@ -326,4 +326,19 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0015-caldav-removed-copies': {
+    async up(db: Kysely<any>) {
+      // A participant's copy they deleted in their app (a decline, RFC 6638): not pushed back while the event still
+      // says what they declined (`answered`, caldav/answered-content.ts); a reschedule asks them again (RFC 5546).
+      await db.schema
+        .withSchema('calendar')
+        .createTable('caldav_removed_copies')
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('answered', 'text', (col) => col.notNull())
+        .addColumn('removed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('caldav_removed_copies_pk', ['account_id', 'event_id'])
+        .execute();
+    },
+  },
 };

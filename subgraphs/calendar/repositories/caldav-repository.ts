@@ -189,6 +189,24 @@ export class CaldavRepository {
       .execute();
   }
 
+  /** The copies the account's owner deleted as a participant (their declines), by event: what each answered to. */
+  async removedCopies(accountId: string): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('calendar.caldav_removed_copies').select(['event_id', 'answered']).where('account_id', '=', accountId).execute();
+    return new Map(rows.map((row) => [row.event_id, row.answered]));
+  }
+
+  async noteRemovedCopy(accountId: string, eventId: string, answered: string): Promise<void> {
+    await this.db
+      .insertInto('calendar.caldav_removed_copies')
+      .values({ account_id: accountId, event_id: eventId, answered })
+      .onConflict((oc) => oc.columns(['account_id', 'event_id']).doUpdateSet({ answered, removed_at: new Date() }))
+      .execute();
+  }
+
+  async forgetRemovedCopy(accountId: string, eventId: string): Promise<void> {
+    await this.db.deleteFrom('calendar.caldav_removed_copies').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
+  }
+
   /** The remote objects of an account that hold events made here (not ones that came from the server): what a disconnect may remove. */
   async pushedResources(accountId: string): Promise<{ eventId: string; href: string; etag: string | null }[]> {
     const rows = await this.db

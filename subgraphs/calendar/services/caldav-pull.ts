@@ -22,6 +22,7 @@ import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
 import { createFromRemote } from '../caldav/apply-remote.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
+import { answeredContent } from '../caldav/answered-content.js';
 import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
@@ -394,7 +395,8 @@ export class CalDAVPull {
 
   /**
    * Deleted there: cancelled here by its organiser (or an admin not invited to it); declined by a participant, as
-   * calendar apps read an attendee's delete (RFC 6638); otherwise nothing. The next push puts a copy not cancelled back.
+   * calendar apps read an attendee's delete (RFC 6638), their copy then left out (removed-copies.ts); otherwise nothing.
+   * The next push puts back any other copy not cancelled.
    */
   private async pullRemoval(href: string) {
     const resource = this.sync.resourceAt(href);
@@ -409,12 +411,18 @@ export class CalDAVPull {
     else if (right !== 'mirror') this.refused(event, { href, etag: null }, 'only its organiser or an admin may cancel it');
   }
 
-  /** A participant's delete of their copy: their answer to the whole event becomes DECLINED, as respondToEvent makes it. */
+  /**
+   * A participant's delete of their copy: their answer to the whole event becomes DECLINED, as respondToEvent makes
+   * it, and the copy stays gone from their calendar until they answer again or the event asks them anew (a push).
+   */
   private async decline(event: CalendarEventModel, href: string): Promise<void> {
+    const { deps, account } = this.sync;
     try {
       await this.sync.writes.respond(event.id, 'DECLINED', null);
     } catch (error) {
       this.refused(event, { href, etag: null }, 'the decline was refused', error);
+      return;
     }
+    await deps.caldav.noteRemovedCopy(account.id, event.id, answeredContent(event, await deps.events.overridesOf(event.companyId, [event.id])));
   }
 }

@@ -57,6 +57,7 @@ import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
 import type { CompanyOutsiders } from './user-directory.js';
 import { SyncTurns } from './sync-turns.js';
+import { RemovedCopies } from './removed-copies.js';
 import { groupBy } from '../group-by.js';
 
 /** A RUNNING status older than this is taken over (a process died mid-sync). */
@@ -185,7 +186,10 @@ class AccountSync implements PullContext {
     return this.deps.cancelFromRemote(event);
   }
 
-  /** Events a push left out (named in the run's log): not counted as pushed. */
+  /** Copies the owner deleted as a participant (their declines), left out of the push (read at the start of a run). */
+  private removed!: RemovedCopies;
+
+  /** Events a push left out (named in the run's log, or copies the owner deleted): not counted as pushed. */
   private readonly leftOut = new Set<string>();
 
   skip(href: string, reason: string): void {
@@ -218,6 +222,7 @@ class AccountSync implements PullContext {
     this.ownerEmail = this.contacts.get(this.account.user_id)?.email ?? null;
     this.reminders = (await this.deps.reminders.defaultsOf(this.account.company_id, [this.account.user_id])).get(this.account.user_id) ?? [];
     this.localZone = await ownerTimeZone(this.deps.db, this.account.company_id, this.account.user_id);
+    this.removed = await RemovedCopies.of(this.deps, this.account.id, this.owner, this.writes);
     await this.push();
     await new CalDAVPull(this).run();
     // Still out of sync, though not read again: named in every run until their copy changes there. Last, after push and
@@ -342,6 +347,16 @@ class AccountSync implements PullContext {
       if (!result.ok && result.status === 412) result = await this.client.delete(resource.href, (await this.client.get(resource.href))?.etag ?? null);
       if (!result.ok) throw new CalDAVError(`DELETE ${resource.href} answered ${result.status}`, result.status);
       return this.forget(resource);
+    }
+    // A copy its participant deleted (their decline) stays gone until it asks them anew (removed-copies.ts).
+    if (!resource && this.removed.has(event.id)) {
+      const back = await this.removed.comingBack(event);
+      if (!back) {
+        this.leftOut.add(event.id);
+        return;
+      }
+      this.prefetched?.ids.delete(back.id); // its answers may have changed: read again
+      return this.pushEvent(back);
     }
     const ics = await this.icsOf(event);
     if (!resource) {

@@ -1,0 +1,25 @@
+/**
+ * What a participant answers to: when and where the event asks them to be.
+ * A participant who deleted their copy (a decline) is not sent it again while
+ * this stays the same; once the organiser changes it (a reschedule: RFC 5546
+ * 2.1.4, the changes that "jeopardize the validity of the participation
+ * status", for which a new REQUEST asks for a new answer) they are asked again.
+ *
+ * Times, recurrence and place, of the series and of each edited occurrence:
+ * Sabre's (Nextcloud's) significant properties DTSTART, DTEND, RRULE, RDATE,
+ * with LOCATION, RFC 5546's own example. Not EXDATE: an occurrence cancelled
+ * asks nothing new of someone who declined them all. Not the title nor the
+ * description, which Sabre does not count either.
+ */
+import type { CalendarEventModel } from '../models.js';
+
+const time = (date: Date | null) => date?.getTime() ?? null;
+
+export function answeredContent(series: CalendarEventModel, overrides: readonly CalendarEventModel[]): string {
+  const place = (event: CalendarEventModel) => [time(event.start), time(event.end), event.allDay, event.location ?? null];
+  const occurrences = overrides
+    .filter((override) => !override.isCancelled)
+    .map((override) => [time(override.recurrenceId), ...place(override)])
+    .sort((a, b) => Number(a[0]) - Number(b[0]));
+  return JSON.stringify([...place(series), series.timezone, series.recurrenceRule ?? null, series.rdates.map(time), occurrences]);
+}

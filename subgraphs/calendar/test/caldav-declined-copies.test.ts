@@ -1,0 +1,64 @@
+/**
+ * A participant who deletes an invitation from their calendar app declines
+ * it (caldav-pull.ts), and in Nextcloud, Outlook and Apple it stays gone from
+ * their calendar: it comes back only when they answer again, or when the
+ * organiser changes what they answered to (a new time: RFC 5546's new
+ * REQUEST, asking them again, NEEDS-ACTION).
+ */
+import { expect, it } from 'vitest';
+import { unfolded, USER_IDS, useCalDAVHarness } from './caldav-harness.js';
+
+const h = useCalDAVHarness(['ravi']);
+const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
+const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
+  updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
+const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
+const STATE = `query($id: ID!) { calendarEvent(id: $id) { participants { user { id } status } } }`;
+const RAVI = 'ravi.teacher@bheem\\.example';
+const ravisAnswer = (data: string) => new RegExp(`ATTENDEE;[^\\r]*PARTSTAT=([A-Z-]+)[^\\r]*:mailto:${RAVI}`).exec(unfolded(data))?.[1];
+const ravisStatus = async (id: string) => (await h.ok('tara', STATE, { id })).calendarEvent.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status;
+
+/** Tara's meeting with Ravi, in his calendar; then deleted there by him and synced twice (the decline, then a push). */
+async function deletedByRavi(title: string, day: string): Promise<string> {
+  const { createCalendarEvent } = await h.ok('tara', CREATE, {
+    input: { title, start: `${day}T08:00:00Z`, end: `${day}T09:00:00Z`, participantIds: [USER_IDS.ravi] },
+  });
+  const id: string = createCalendarEvent.id;
+  await h.sync('ravi');
+  await h.remoteDelete('ravi', (await h.remoteWith('ravi', `SUMMARY:${title}`))!.href);
+  await h.sync('ravi');
+  expect(await ravisStatus(id)).toBe('DECLINED');
+  await h.sync('ravi');
+  return id;
+}
+
+it('a deleted invitation stays gone while the organiser changes nothing he answered to; a new time brings it back, asking him again', async () => {
+  const id = await deletedByRavi('Syllabus sync', '2027-03-01');
+  expect(await h.remoteWith('ravi', 'SUMMARY:Syllabus sync')).toBeUndefined();
+  // A new title or description asks nothing new of him (RFC 5546 2.1.4; Sabre counts neither).
+  await h.ok('tara', UPDATE, { id, input: { title: 'Syllabus sync (agenda)', description: 'Agenda attached' } });
+  await h.sync('ravi');
+  expect(await h.remoteWith('ravi', 'SUMMARY:Syllabus sync')).toBeUndefined();
+  expect(await ravisStatus(id)).toBe('DECLINED');
+  // Rescheduled: a new REQUEST, which his answer to the old time does not answer.
+  await h.ok('tara', UPDATE, { id, input: { start: '2027-03-02T08:00:00Z', end: '2027-03-02T09:00:00Z' } });
+  await h.sync('ravi');
+  const back = (await h.remoteWith('ravi', 'SUMMARY:Syllabus sync (agenda)'))!;
+  expect(back).toBeDefined();
+  expect(unfolded(back.data)).toContain('DTSTART:20270302T080000Z');
+  expect(ravisAnswer(back.data)).toBe('NEEDS-ACTION');
+  expect(await ravisStatus(id)).toBe('PENDING');
+  // Back for good: the next sync leaves it there.
+  await h.sync('ravi');
+  expect(await h.remoteWith('ravi', 'SUMMARY:Syllabus sync (agenda)')).toBeDefined();
+});
+
+it('a deleted invitation comes back when he accepts it after all through Bheem', async () => {
+  const id = await deletedByRavi('Exam board', '2027-03-08');
+  expect(await h.remoteWith('ravi', 'SUMMARY:Exam board')).toBeUndefined();
+  await h.ok('ravi', RESPOND, { id, status: 'ACCEPTED' });
+  await h.sync('ravi');
+  const back = (await h.remoteWith('ravi', 'SUMMARY:Exam board'))!;
+  expect(back).toBeDefined();
+  expect(ravisAnswer(back.data)).toBe('ACCEPTED');
+});
