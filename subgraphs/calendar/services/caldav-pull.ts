@@ -23,6 +23,7 @@ import { applyFollowing } from '../caldav/apply-following.js';
 import { createFromRemote } from '../caldav/apply-remote.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { answeredContent } from '../caldav/answered-content.js';
+import { removedOccurrences, withoutRemoved } from '../caldav/removed-occurrences.js';
 import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
@@ -340,8 +341,9 @@ export class CalDAVPull {
     const refusal = await takeOwnAnswers({ owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses }, event, remote);
     const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
     if (!current) return;
-    const overrides = await deps.events.overridesOf(event.companyId, [event.id]);
-    if (!refusal && sameAsStored(current, overrides, remote)) {
+    // Occurrences they deleted there are declined (above) and stay deleted in their copy: only the rest is compared.
+    const rest = withoutRemoved(remote, await deps.events.overridesOf(event.companyId, [event.id]), removedOccurrences(event, remote));
+    if (!refusal && sameAsStored(current, rest.overrides, rest.remote)) {
       const resource = { eventId: current.id, href: item.href, etag: item.etag, syncedVersion: current.updatedAt };
       await deps.caldav.saveResource(this.sync.account.id, resource);
       this.sync.remember(resource);

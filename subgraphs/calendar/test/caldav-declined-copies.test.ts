@@ -3,17 +3,20 @@
  * it (caldav-pull.ts), and in Nextcloud, Outlook and Apple it stays gone from
  * their calendar: it comes back only when they answer again, or when the
  * organiser changes what they answered to (a new time: RFC 5546's new
- * REQUEST, asking them again, NEEDS-ACTION).
+ * REQUEST, asking them again, NEEDS-ACTION). Deleting one occurrence of a
+ * series there (an EXDATE, with the override of an edited one) declines that
+ * occurrence only, as Nextcloud's scheduling replies.
  */
 import { expect, it } from 'vitest';
-import { unfolded, USER_IDS, useCalDAVHarness } from './caldav-harness.js';
+import { editedByApp, unfolded, USER_IDS, useCalDAVHarness, veventsOf } from './caldav-harness.js';
 
 const h = useCalDAVHarness(['ravi']);
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
   updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
 const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!) { respondToEvent(eventId: $id, status: $status) { status } }`;
-const STATE = `query($id: ID!) { calendarEvent(id: $id) { participants { user { id } status } } }`;
+const STATE = `query($id: ID!) { calendarEvent(id: $id) { isCancelled exdates participants { user { id } status } } }`;
+const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start event { title } participants { user { id } status } } }`;
 const RAVI = 'ravi.teacher@bheem\\.example';
 const ravisAnswer = (data: string) => new RegExp(`ATTENDEE;[^\\r]*PARTSTAT=([A-Z-]+)[^\\r]*:mailto:${RAVI}`).exec(unfolded(data))?.[1];
 const ravisStatus = async (id: string) => (await h.ok('tara', STATE, { id })).calendarEvent.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status;
@@ -61,4 +64,58 @@ it('a deleted invitation comes back when he accepts it after all through Bheem',
   const back = (await h.remoteWith('ravi', 'SUMMARY:Exam board'))!;
   expect(back).toBeDefined();
   expect(ravisAnswer(back.data)).toBe('ACCEPTED');
+});
+
+/** Tara's weekly series (four Mondays from `day`) with Ravi, in his calendar. */
+async function weeklyWithRavi(title: string, day: string): Promise<string> {
+  const { createCalendarEvent } = await h.ok('tara', CREATE, {
+    input: { title, start: `${day}T08:00:00Z`, end: `${day}T09:00:00Z`, recurrenceRule: 'FREQ=WEEKLY;COUNT=4', participantIds: [USER_IDS.ravi] },
+  });
+  return createCalendarEvent.id;
+}
+
+/** Ravi's answers to the occurrences of the series titled `title` (an edited one is its own event) between `from` and `to`, by start. */
+async function ravisOccurrences(title: string, from: string, to: string): Promise<Record<string, string>> {
+  const { calendarEvents } = await h.ok('ravi', OCCURRENCES, { from, to });
+  return Object.fromEntries(
+    calendarEvents.filter((o: any) => o.event.title === title).map((o: any) => [o.start, o.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status]),
+  );
+}
+
+it('an occurrence he deletes from his copy (EXDATE) is declined, that one only, and stays deleted there', async () => {
+  const id = await weeklyWithRavi('Lab rota', '2027-04-05');
+  await h.sync('ravi');
+  const copy = (await h.remoteWith('ravi', 'SUMMARY:Lab rota'))!;
+  await h.remotePut('ravi', copy.href, editedByApp(copy.data, /(RRULE:[^\r]*\r\n)/, '$1EXDATE:20270412T080000Z\r\n'), copy.etag);
+  await h.sync('ravi');
+  expect(await ravisOccurrences('Lab rota', '2027-04-01T00:00:00Z', '2027-05-01T00:00:00Z')).toEqual({
+    '2027-04-05T08:00:00.000Z': 'PENDING',
+    '2027-04-12T08:00:00.000Z': 'DECLINED',
+    '2027-04-19T08:00:00.000Z': 'PENDING',
+    '2027-04-26T08:00:00.000Z': 'PENDING',
+  });
+  const { calendarEvent } = await h.ok('tara', STATE, { id });
+  expect(calendarEvent).toMatchObject({ isCancelled: false, exdates: [] });
+  await h.sync('ravi');
+  expect(unfolded((await h.remoteWith('ravi', 'SUMMARY:Lab rota'))!.data)).toContain('EXDATE:20270412T080000Z');
+});
+
+it('an occurrence the organiser edited, deleted from his copy (its override gone, an EXDATE added), is declined', async () => {
+  const id = await weeklyWithRavi('Safety drill', '2027-05-03');
+  await h.ok('tara', UPDATE, { id, input: { location: 'Yard' }, scope: 'THIS', occurrence: '2027-05-10T08:00:00Z' });
+  await h.sync('ravi');
+  const copy = (await h.remoteWith('ravi', 'SUMMARY:Safety drill'))!;
+  const [series, ...overrides] = veventsOf(copy.data);
+  expect(overrides.length).toBe(1);
+  const text = unfolded(copy.data);
+  const head = text.slice(0, text.indexOf('BEGIN:VEVENT'));
+  const withoutIt = `${head}${series!.replace(/(RRULE:[^\r]*\r\n)/, '$1EXDATE:20270510T080000Z\r\n')}END:VCALENDAR\r\n`;
+  await h.remotePut('ravi', copy.href, editedByApp(withoutIt), copy.etag);
+  await h.sync('ravi');
+  expect(await ravisOccurrences('Safety drill', '2027-05-01T00:00:00Z', '2027-06-01T00:00:00Z')).toMatchObject({
+    '2027-05-03T08:00:00.000Z': 'PENDING',
+    '2027-05-10T08:00:00.000Z': 'DECLINED',
+    '2027-05-17T08:00:00.000Z': 'PENDING',
+  });
+  expect((await h.ok('tara', STATE, { id })).calendarEvent.exdates).toEqual([]);
 });
