@@ -9,6 +9,9 @@
  * the organiser's copy gives, when added and after.
  * A copy without an ORGANIZER states no scheduling at all (a client that drops
  * it): the participants are left as they are.
+ * The organiser is the event's owner, which neither CalDAV nor GraphQL
+ * changes: a copy whose ORGANIZER names someone else (an app's "transfer
+ * organiser", or its bug) changes nobody's place, and ours goes back.
  */
 import type { EventParticipantModel } from '../models.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
@@ -32,12 +35,12 @@ export function organiserAttendees(remote: RemoteEvent, current: readonly EventP
   for (const p of current) if (p.isOrganizer || (p.userId ? !addressed.has(p.userId) : !p.externalEmail)) wanted.set(keyOf(p), stays(p));
   const existing = new Map(current.map((p) => [keyOf(p), p]));
   for (const attendee of remote.attendees) {
-    if (attendee.email === remote.organizer) continue;
     const userId = userByEmail.get(attendee.email);
     const candidate: NewParticipant = userId ? { userId, status: 'PENDING' } : { externalEmail: attendee.email, externalName: attendee.name, status: attendee.status ?? 'PENDING' };
     const key = keyOf(candidate);
-    if (wanted.has(key)) continue;
     const before = existing.get(key);
+    // The organiser's own ATTENDEE (already wanted when her address names her), else the ORGANIZER's, unless that is someone we hold.
+    if (wanted.has(key) || (!userId && !before && attendee.email === remote.organizer)) continue;
     const guestAnswer = !userId && attendee.status ? { status: attendee.status } : {};
     wanted.set(key, before ? { ...stays(before), ...guestAnswer } : candidate);
   }
@@ -57,4 +60,9 @@ export function misstatesAnswers(remote: RemoteEvent, current: readonly EventPar
     const participant = userId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
     return !!participant && !!attendee.status && attendee.status !== participant.status;
   });
+}
+
+/** Whether the copy names as ORGANIZER someone other than the event's organiser (`userByEmail` naming her too): ours goes back. */
+export function misstatesOrganiser(remote: RemoteEvent, organizerId: string | null, userByEmail: ReadonlyMap<string, string>): boolean {
+  return !!remote.organizer && !!organizerId && userByEmail.get(remote.organizer) !== organizerId;
 }

@@ -24,7 +24,7 @@ import { createFromRemote } from '../caldav/apply-remote.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { answeredContent } from '../caldav/answered-content.js';
 import { removedOccurrences, withoutRemoved } from '../caldav/removed-occurrences.js';
-import { misstatesAnswers, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
+import { misstatesAnswers, misstatesOrganiser, organiserAttendees, sameParticipants } from '../caldav/organiser-attendees.js';
 import { replaceParticipants } from '../repositories/event-writes.js';
 import { CalDAVError, InvalidSyncTokenError, type CalDAVClient, type RemoteItem } from '../caldav/caldav-client.js';
 import type { RemoteObject } from '../caldav/icalendar.js';
@@ -206,6 +206,8 @@ export class CalDAVPull {
     // one (nor for academy, which shares the pool when the subgraphs run in one process): syncs at once as many as
     // the pool's connections would each hold one and wait for a second forever (caldav-pool.test.ts).
     const addresses = await this.sync.userByEmail(readable.map((entry) => entry.remote));
+    // The directory is not asked when a batch names only the owner: her own address still names her.
+    const owners = this.sync.ownerEmail ? new Map([...addresses, [this.sync.ownerEmail.toLowerCase(), account.user_id]]) : addresses;
     const saved = await deps.db.transaction().execute(async (trx) => {
       const known = await this.lookUp(trx, readable, doubles);
       const parsed = readable.filter((entry) => !doubles.has(entry.item.href));
@@ -232,7 +234,11 @@ export class CalDAVPull {
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
         // A company user's answer in the organiser's copy is not hers to give: ours goes back over it.
-        const misstated = right === 'edit' && !!entry.remote.master && misstatesAnswers(entry.remote.master, current, addresses);
+        // Nor is the ORGANIZER (the event's owner) hers to change: who is invited stays, and ours goes back over it.
+        const misstated =
+          right === 'edit' &&
+          !!entry.remote.master &&
+          (misstatesAnswers(entry.remote.master, current, addresses) || misstatesOrganiser(entry.remote.master, event.organizerId, owners));
         if (
           !reinvited &&
           !misstated &&

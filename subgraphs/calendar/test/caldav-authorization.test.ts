@@ -279,6 +279,34 @@ describe('CalDAV pull obeys who may change what', () => {
     expect((await titleOf(eventId)).title).toBe('Curriculum review (room 2)');
   });
 
+  it('the organiser\u2019s copy naming a participant as ORGANIZER loses nobody: her rename applies, our ORGANIZER goes back', async () => {
+    const before = (await titleOf(eventId)).participants;
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    // "Transfer organiser" in her app (or its bug): CalDAV cannot change who owns the event, GraphQL neither.
+    const moved = copy.data.replace(/\r\n[ \t]/g, '').replace(/(ORGANIZER[^\r]*):mailto:tara\.teacher@bheem\.example/, '$1:mailto:ravi.teacher@bheem.example');
+    expect(moved).toMatch(/ORGANIZER[^\r]*:mailto:ravi\.teacher/);
+    await remotePut('tara', copy.href, edited(moved, /SUMMARY:Curriculum review[^\r]*/, 'SUMMARY:Curriculum review (handed over)'), copy.etag);
+    await sync('tara');
+    const event = await titleOf(eventId);
+    expect(event.title).toBe('Curriculum review (handed over)');
+    expect(event.participants).toEqual(before);
+    expect(event.participants).toContainEqual({ user: { id: RAVI }, status: 'ACCEPTED' });
+    const back = (await remoteObjects('tara')).find((o) => o.href === copy.href)!.data.replace(/\r\n[ \t]/g, '');
+    expect(back).toMatch(/ORGANIZER[^\r]*:mailto:tara\.teacher@bheem\.example/);
+    expect(back).toMatch(/ATTENDEE;[^\r]*:mailto:ravi\.teacher@bheem\.example/);
+  });
+
+  it('the organiser\u2019s copy changing only its ORGANIZER is put back, even with nothing else to apply', async () => {
+    const before = (await titleOf(eventId)).participants;
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    const moved = copy.data.replace(/\r\n[ \t]/g, '').replace(/(ORGANIZER[^\r]*):mailto:tara\.teacher@bheem\.example/, '$1:mailto:ravi.teacher@bheem.example');
+    await remotePut('tara', copy.href, edited(moved, /^$/, ''), copy.etag);
+    await sync('tara');
+    expect((await titleOf(eventId)).participants).toEqual(before);
+    const back = (await remoteObjects('tara')).find((o) => o.href === copy.href)!.data.replace(/\r\n[ \t]/g, '');
+    expect(back).toMatch(/ORGANIZER[^\r]*:mailto:tara\.teacher@bheem\.example/);
+  });
+
   it('an event made in the organiser\u2019s app keeps its ATTENDEEs: company users by address, others as guests', async () => {
     const made = [
       'BEGIN:VCALENDAR',
