@@ -30,16 +30,7 @@ const MAT201 = '102'; // Ravi's; Tara is not enrolled
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString();
 
 async function taskDocument(text: string): Promise<string> {
-  const bytes = Buffer.from(text);
-  const ticket = (
-    await docs.call('maya.manager', `mutation($input: RequestDocumentUploadInput!) { requestDocumentUpload(input: $input) { uploadId uploadUrl } }`, {
-      input: { entityType: 'task', entityId: TASK, filename: 'notes.txt', size: bytes.length },
-    })
-  ).body.data.requestDocumentUpload;
-  expect((await fetch(docs.onService(ticket.uploadUrl), { method: 'PUT', body: bytes })).status).toBe(200);
-  const { body } = await docs.call('maya.manager', `mutation { completeDocumentUpload(uploadId: "${ticket.uploadId}") { id } }`);
-  expect(body.errors).toBeUndefined();
-  return body.data.completeDocumentUpload.id;
+  return (await docs.uploadAs('maya.manager', { entityType: 'task', entityId: TASK, filename: 'notes.txt' }, text, 'id')).id;
 }
 
 async function share(who: string, documentId: string): Promise<string> {
