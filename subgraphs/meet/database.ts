@@ -106,7 +106,7 @@ export interface ClassParticipantsTable {
   updated_at: UpdatedAt;
 }
 
-export type ModerationAction = 'HAND_RAISED' | 'HAND_LOWERED' | 'PROMOTED' | 'DEMOTED' | 'TRACK_MUTED' | 'REMOVED' | 'READMITTED';
+export type ModerationAction = 'HAND_RAISED' | 'HAND_LOWERED' | 'PROMOTED' | 'DEMOTED' | 'SOURCE_REVOKED' | 'TRACK_MUTED' | 'REMOVED' | 'READMITTED';
 
 /** The audit of moderation: one row per action, never updated. */
 export interface ModerationLogTable {

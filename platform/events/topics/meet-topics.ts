@@ -53,14 +53,14 @@ export const meetTopics = {
       company_id: uuid(),
       live_class_id: uuid(),
       course_id: decimalId(),
-      action: oneOf(['HAND_RAISED', 'HAND_LOWERED', 'PROMOTED', 'DEMOTED', 'TRACK_MUTED', 'REMOVED', 'READMITTED']),
+      action: oneOf(['HAND_RAISED', 'HAND_LOWERED', 'PROMOTED', 'DEMOTED', 'SOURCE_REVOKED', 'TRACK_MUTED', 'REMOVED', 'READMITTED']),
       /** Moodle user id of the participant the action was about. */
       target_user_id: decimalId(),
       /** Null when meet itself acted (reconciliation removing a user no longer enrolled). */
       actor_id: optional(decimalId()),
     }),
     keyOf: classKey,
-    description: 'Moderation in a live class: a hand raised or lowered, a participant promoted, demoted, muted, removed or re-admitted.',
+    description: 'Moderation in a live class: a hand raised or lowered, a participant promoted, demoted, held to a promoted student\u2019s sources, muted, removed or re-admitted.',
   }),
   'meet.recording.ready': defineTopic('meet.recording.ready', {
     schema: recording,

@@ -212,6 +212,8 @@ export type ModerationAction =
   | 'READMITTED'
   /** Disconnected from the room; joins refused until re-admitted (or, by meet, because the user is no longer enrolled). */
   | 'REMOVED'
+  /** A source a promoted student may not publish (a screen share) taken back; they stay promoted. */
+  | 'SOURCE_REVOKED'
   | 'TRACK_MUTED';
 
 /** One moderation action: who did what to whom, when. */

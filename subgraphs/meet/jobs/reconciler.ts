@@ -30,7 +30,10 @@
  * - recordings still RECORDING or PROCESSING take the status LiveKit
  *   reports for their egress (a lost egress_ended still yields READY);
  * - people no longer enrolled in the course (or suspended) and people a
- *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts).
+ *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts);
+ * - tracks of students that meet never let publish them (track_published
+ *   lost) are taken back as the webhook does, by the same judgement
+ *   (webhooks/unauthorised-publishing.ts).
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
@@ -38,7 +41,7 @@ import type { EgressInfo } from 'livekit-server-sdk';
 import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import type { LiveKitApi } from '../livekit/livekit-api.js';
+import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
 import type { MeetConfig } from '../../../platform/config.js';
 import type { LiveClassModel } from '../models.js';
 import { applyEgress } from '../recordings/apply-egress.js';
@@ -49,8 +52,10 @@ import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
 import { isPresent, needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
+import { sourceName } from '../livekit/permissions.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { type MeetEgress, toMeetEgress, UnstorableEventError } from '../webhooks/livekit-event.js';
+import { publishedUnallowed, type StudentStanding, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
 import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
 
 const RECONCILE_LOCK = 4_242_301;
@@ -67,6 +72,8 @@ export interface ReconcileReport {
   recordingsUpdated: number;
   /** Participants removed because they may no longer be in the room. */
   removedParticipants: RosterRemoval[];
+  /** Students whose publishing meet took back, held to a listener's or a speaker's permission. */
+  heldToStanding: { liveClassId: string; userId: string; standing: StudentStanding }[];
 }
 
 /** A run that changed nothing yet. */
@@ -80,6 +87,7 @@ const emptyReport = (): ReconcileReport => ({
   deletedRooms: [],
   recordingsUpdated: 0,
   removedParticipants: [],
+  heldToStanding: [],
 });
 
 export class Reconciler {
@@ -193,7 +201,10 @@ export class Reconciler {
         now,
         present.map((participant) => participant.sid),
       );
-      if (enforcement) report.removedParticipants.push(...(await enforcement.enforce(liveClass, sessions)));
+      const removed = enforcement ? await enforcement.enforce(liveClass, sessions) : [];
+      report.removedParticipants.push(...removed);
+      const staying = sessions.filter((participant) => !removed.some((removal) => removal.userId === participant.identity));
+      await this.holdPublishers(liveClass, staying, report, enforcement);
     }
 
     if (rooms?.size) {
@@ -211,7 +222,8 @@ export class Reconciler {
       report.closedIntervals ||
       report.openedIntervals ||
       report.deletedRooms.length ||
-      report.removedParticipants.length
+      report.removedParticipants.length ||
+      report.heldToStanding.length
     ) {
       this.log.info(report, 'reconciliation repaired drift');
     }
@@ -264,6 +276,23 @@ export class Reconciler {
       }
     }
     return madeLive;
+  }
+
+  /**
+   * Takes back what students publish without meet's leave, as track_published would have (its webhook lost): the
+   * same judgement of each one's published sources. A token naming no role counts as Moodle's say, asked of academy
+   * only for those publishing; academy silent, the webhook's rule holds (no teacher known: taken back).
+   */
+  private async holdPublishers(liveClass: LiveClassModel, participants: readonly ListedParticipant[], report: ReconcileReport, enforcement?: RosterEnforcement): Promise<void> {
+    for (const participant of participants.filter((candidate) => candidate.tracks.length > 0)) {
+      const teachers = enforcement && needsMoodleRole(participant) ? ((await enforcement.rosterOf(liveClass))?.teachers ?? null) : null;
+      const sources = participant.tracks.map((track) => sourceName(track.source));
+      const standing = await publishedUnallowed(this.db, liveClass, participant, teachers, sources);
+      if (!standing) continue;
+      if (await takeBackPublishing(this.db, this.livekit, liveClass, participant.identity, this.log, standing)) {
+        report.heldToStanding.push({ liveClassId: liveClass.id, userId: participant.identity, standing });
+      }
+    }
   }
 
   /** SCHEDULED classes past their end + grace whose room holds nobody (the occupied ones were just made LIVE): ENDED. */

@@ -5,17 +5,35 @@
  * publish did (a token naming no role, minted by an integrator; a
  * permission changed through LiveKit's API behind meet's back), meet takes
  * publishing back as a demotion does (LiveKit unpublishes the tracks), logs
- * it and audits it. Through the LiveKit double and its signed webhooks.
+ * it and audits it. Through the LiveKit double and its signed webhooks; and,
+ * the webhook lost, through reconciliation (livekit-server-sdk's Twirp calls
+ * to the same double), which judges alike.
  */
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../platform/logger.js';
+import { Reconciler } from '../jobs/reconciler.js';
+import { academyRoster } from '../jobs/roster-enforcement.js';
+import { LiveKitApi } from '../livekit/livekit-api.js';
+import { RecordingControl } from '../recordings/recording-control.js';
+import { RecordingFiles } from '../recordings/recording-files.js';
+import { RecordingUrlSigner } from '../recordings/recording-url.js';
 import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
+let reconciler: Reconciler;
 beforeAll(async () => {
   meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+  const { config } = meet.platform;
+  const db = meet.platform.db.withSchema('meet');
+  const livekit = new LiveKitApi(config, config.meet);
+  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
+  reconciler = new Reconciler(db, livekit, new RecordingControl(db, livekit, files), config.meet, createLogger('test'), academyRoster(config));
 });
-afterAll(() => meet?.stop());
+afterAll(async () => {
+  await reconciler?.stop();
+  await meet?.stop();
+});
 
 async function liveClass() {
   const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Prisms', scheduledAt: inMinutes(10) } });
@@ -40,6 +58,17 @@ async function publish(roomName: string, identity: string, source: 'CAMERA' | 'M
   meet.livekit.publishTrack(roomName, identity, source);
   await meet.livekit.webhooksSettled();
 }
+/** The client publishes, and LiveKit's track_published never reaches meet. */
+function publishUnannounced(roomName: string, identity: string, source: 'CAMERA' | 'MICROPHONE' | 'SCREEN_SHARE') {
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  try {
+    meet.livekit.publishTrack(roomName, identity, source);
+  } finally {
+    meet.livekit.webhookUrl = webhookUrl;
+  }
+}
+const PROMOTE = `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted } }`;
 const LOG = `query($id: ID!) { liveClass(id: $id) { moderationLog { action actor { id } target { id } detail } } }`;
 const moderationLog = async (id: string) => (await meet.call('tara.teacher', LOG, { id })).body.data.liveClass.moderationLog;
 
@@ -77,7 +106,7 @@ describe('publishing meet never allowed', () => {
     expect(after.permission).toMatchObject({ canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
     expect(after.tracks!.map((track) => track.source)).toEqual(['CAMERA']);
     expect((await moderationLog(id)).map((entry: { action: string; detail: string }) => [entry.action, entry.detail])).toEqual([
-      ['DEMOTED', 'unauthorised_source'],
+      ['SOURCE_REVOKED', 'unauthorised_source'],
       ['PROMOTED', null],
     ]);
   });
@@ -92,5 +121,48 @@ describe('publishing meet never allowed', () => {
     expect(meet.livekit.participant(roomName, '3')!.tracks).toHaveLength(1);
     expect(meet.livekit.participant(roomName, '5')!.tracks).toHaveLength(1);
     expect((await moderationLog(id)).map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
+  });
+});
+
+describe('publishing meet never allowed, its track_published lost', () => {
+  const heldIn = async (id: string) => (await reconciler.reconcile()).heldToStanding.filter((held) => held.liveClassId === id);
+
+  it('is taken back by reconciliation from a student, and audited as the webhook would', async () => {
+    const { id, roomName } = await liveClass();
+    const sita = await enter('sita.student', id);
+    sita.permission = { ...sita.permission!, canPublish: true, canPublishSources: [] };
+    publishUnannounced(roomName, '6', 'MICROPHONE');
+    publishUnannounced(roomName, '3', 'SCREEN_SHARE'); // the teacher's, left alone
+    expect(await moderationLog(id)).toEqual([]);
+
+    expect(await heldIn(id)).toEqual([{ liveClassId: id, userId: '6', standing: 'listener' }]);
+    expect(meet.livekit.participant(roomName, '6')).toMatchObject({ permission: { canPublish: false, canPublishSources: [] }, tracks: [] });
+    expect(meet.livekit.participant(roomName, '3')!.tracks!.map((track) => track.source)).toEqual(['SCREEN_SHARE']);
+    expect(await moderationLog(id)).toEqual([{ action: 'DEMOTED', actor: null, target: { id: '6' }, detail: 'unauthorised_publish' }]);
+    // Nothing left to take back: the next run audits nothing more.
+    expect(await heldIn(id)).toEqual([]);
+    expect(await moderationLog(id)).toHaveLength(1);
+  });
+
+  it('takes back a promoted student\u2019s screen share, leaving them promoted with their camera', async () => {
+    const { id, roomName } = await liveClass();
+    const sam = await enter('sam.student', id);
+    await meet.call('tara.teacher', PROMOTE, { c: id, u: '5' });
+    publishUnannounced(roomName, '5', 'CAMERA');
+    expect(await heldIn(id)).toEqual([]); // a promoted student's camera is theirs to publish
+    sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+    publishUnannounced(roomName, '5', 'SCREEN_SHARE');
+
+    expect(await heldIn(id)).toEqual([{ liveClassId: id, userId: '5', standing: 'speaker' }]);
+    const after = meet.livekit.participant(roomName, '5')!;
+    expect(after.permission).toMatchObject({ canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] });
+    expect(after.tracks!.map((track) => track.source)).toEqual(['CAMERA']);
+    expect((await moderationLog(id)).map((entry: { action: string; detail: string }) => [entry.action, entry.detail])).toEqual([
+      ['SOURCE_REVOKED', 'unauthorised_source'],
+      ['PROMOTED', null],
+    ]);
+    const PARTICIPANTS = `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity promoted } } }`;
+    const { body } = await meet.call('tara.teacher', PARTICIPANTS, { id });
+    expect(body.data.liveClass.roomParticipants).toContainEqual({ identity: '5', promoted: true });
   });
 });

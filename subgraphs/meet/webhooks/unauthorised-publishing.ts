@@ -26,27 +26,31 @@ import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js'
 const SPEAKER_SOURCES: readonly TrackSourceName[] = ['CAMERA', 'MICROPHONE'];
 
 /**
- * Did this person publish `source` without meet's leave: a Moodle user, neither a moderator (teachers' tokens; a
- * token naming no role, by Moodle's `teachers`) nor a student a moderator promoted publishing camera or microphone?
- * The standing to hold them to ('listener', or 'speaker' for a promoted one), else null. Service participants
- * publish as they must (ingress, agents, SIP), and identities that are no Moodle user are no student of the class.
+ * Did this person publish any of `sources` (one track's, from a webhook; all their tracks, from reconciliation)
+ * without meet's leave: a Moodle user, neither a moderator (teachers' tokens; a token naming no role, by Moodle's
+ * `teachers`) nor a student a moderator promoted publishing camera or microphone? The standing to hold them to
+ * ('listener', or 'speaker' for a promoted one), else null. Service participants publish as they must (ingress,
+ * agents, SIP), and identities that are no Moodle user are no student of the class.
  */
 export async function publishedUnallowed(
   db: Kysely<MeetDatabase>,
   liveClass: LiveClassModel,
   participant: ParticipantFacts,
   teachers: ReadonlySet<string> | null,
-  source: TrackSourceName | null,
+  sources: readonly TrackSourceName[],
 ): Promise<StudentStanding | null> {
-  if (participantKind(participant) !== 'STANDARD' || !isMoodleId(participant.identity) || isModerator(participant, teachers)) return null;
+  if (sources.length === 0 || participantKind(participant) !== 'STANDARD' || !isMoodleId(participant.identity) || isModerator(participant, teachers)) return null;
   const standing = await new ClassParticipantRepository(db).find(liveClass.id, participant.identity);
   if (!standing?.promoted_at) return 'listener';
-  return source && !SPEAKER_SOURCES.includes(source) ? 'speaker' : null;
+  return sources.some((source) => !SPEAKER_SOURCES.includes(source)) ? 'speaker' : null;
 }
 
 export type StudentStanding = 'listener' | 'speaker';
 
-/** Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant gone meanwhile is left be. */
+/**
+ * Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant
+ * gone meanwhile is left be. True when it was done.
+ */
 export async function takeBackPublishing(
   db: Kysely<MeetDatabase>,
   livekit: LiveKitApi,
@@ -54,17 +58,25 @@ export async function takeBackPublishing(
   identity: string,
   log: Logger,
   standing: StudentStanding = 'listener',
-): Promise<void> {
+): Promise<boolean> {
   const speaker = standing === 'speaker';
   log.warn(
     { liveClassId: liveClass.id, identity },
     speaker ? 'a promoted student published a source only moderators may' : 'a student published without being promoted; taking publishing back',
   );
   try {
-    if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(standing)))) return;
-    const detail = speaker ? 'unauthorised_source' : 'unauthorised_publish';
-    await recordModeration(db, liveClass, MEET_ITSELF, { action: 'DEMOTED', targetUserId: identity, detail, standing: speaker ? {} : { promoted_at: null } });
+    if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(standing)))) return false;
+    await recordModeration(
+      db,
+      liveClass,
+      MEET_ITSELF,
+      speaker
+        ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: 'unauthorised_source', standing: {} }
+        : { action: 'DEMOTED', targetUserId: identity, detail: 'unauthorised_publish', standing: { promoted_at: null } },
+    );
+    return true;
   } catch (error) {
     log.warn({ err: error, liveClassId: liveClass.id, identity }, 'could not take publishing back from a student');
+    return false;
   }
 }

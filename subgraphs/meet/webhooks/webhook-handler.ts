@@ -163,7 +163,8 @@ export class LiveKitWebhookHandler {
       case 'track_published': {
         const participant = event.participant;
         if (!participant || !['SCHEDULED', 'WAITING', 'LIVE'].includes(liveClass.status)) return { outcome: 'ignored' };
-        const standing = await publishedUnallowed(trx, liveClass, participant, teachers, event.trackSource);
+        // A publication that names no track is of a source meet cannot allow either.
+        const standing = await publishedUnallowed(trx, liveClass, participant, teachers, [event.trackSource ?? 'UNKNOWN']);
         if (!standing) return { outcome: 'ignored' };
         return { outcome: 'applied', silence: { liveClass, identity: participant.identity, standing } };
       }
