@@ -15,7 +15,7 @@
  */
 import type { EventParticipantModel } from '../models.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
-import type { RemoteEvent } from './icalendar.js';
+import type { RemoteEvent, RemoteObject } from './icalendar.js';
 
 const keyOf = (p: NewParticipant) => (p.userId ? `u:${p.userId}` : p.externalEmail ? `e:${p.externalEmail.toLowerCase()}` : `n:${p.externalName ?? ''}`);
 
@@ -62,7 +62,12 @@ export function misstatesAnswers(remote: RemoteEvent, current: readonly EventPar
   });
 }
 
-/** Whether the copy names as ORGANIZER someone other than the event's organiser (`userByEmail` naming her too): ours goes back. */
-export function misstatesOrganiser(remote: RemoteEvent, organizerId: string | null, userByEmail: ReadonlyMap<string, string>): boolean {
-  return !!remote.organizer && !!organizerId && userByEmail.get(remote.organizer) !== organizerId;
+/**
+ * Whether the copy names as ORGANIZER someone other than the event's organiser (`userByEmail` naming her too), in
+ * the series or in any occurrence it edits (RFC 5545 gives each VEVENT its own ORGANIZER; one organiser schedules
+ * them all): ours goes back. Who is invited is read from the series alone, so nobody is dropped either way.
+ */
+export function misstatesOrganiser(remote: RemoteObject, organizerId: string | null, userByEmail: ReadonlyMap<string, string>): boolean {
+  if (!organizerId) return false;
+  return [remote.master, ...remote.overrides].some((vevent) => !!vevent?.organizer && userByEmail.get(vevent.organizer) !== organizerId);
 }

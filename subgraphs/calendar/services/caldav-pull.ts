@@ -234,11 +234,9 @@ export class CalDAVPull {
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
         // A company user's answer in the organiser's copy is not hers to give: ours goes back over it.
-        // Nor is the ORGANIZER (the event's owner) hers to change: who is invited stays, and ours goes back over it.
+        // Nor is the ORGANIZER (the event's owner), of the series or of an occurrence, hers to change: who is invited stays, and ours goes back over it.
         const misstated =
-          right === 'edit' &&
-          !!entry.remote.master &&
-          (misstatesAnswers(entry.remote.master, current, addresses) || misstatesOrganiser(entry.remote.master, event.organizerId, owners));
+          right === 'edit' && !!entry.remote.master && (misstatesAnswers(entry.remote.master, current, addresses) || misstatesOrganiser(entry.remote, event.organizerId, owners));
         if (
           !reinvited &&
           !misstated &&

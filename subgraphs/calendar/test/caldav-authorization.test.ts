@@ -307,6 +307,31 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(back).toMatch(/ORGANIZER[^\r]*:mailto:tara\.teacher@bheem\.example/);
   });
 
+  it('an edited occurrence in the organiser\u2019s copy naming a participant as ORGANIZER loses nobody either, and goes back', async () => {
+    const before = (await titleOf(eventId)).participants;
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    const [calendarHead, ...vevents] = copy.data.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT');
+    // The second Monday, which Ravi declined (above): an override of its own in Tara's copy.
+    const second = vevents.findIndex((vevent) => vevent.includes('RECURRENCE-ID;TZID=Europe/Berlin:20260511T100000'));
+    expect(second).toBeGreaterThan(0);
+    // Her app hands that occurrence to Ravi: he is its ORGANIZER now, no longer one of its ATTENDEEs.
+    vevents[second] = vevents[second]!.replace(/(ORGANIZER[^\r]*):mailto:tara\.teacher@bheem\.example/, '$1:mailto:ravi.teacher@bheem.example').replace(
+      /ATTENDEE;[^\r]*:mailto:ravi\.teacher@bheem\.example\r\n/,
+      '',
+    );
+    expect(vevents[second]).toMatch(/ORGANIZER[^\r]*:mailto:ravi\.teacher/);
+    expect(vevents[second]).not.toMatch(/ATTENDEE;[^\r]*:mailto:ravi\.teacher/);
+    await remotePut('tara', copy.href, edited([calendarHead, ...vevents].join('BEGIN:VEVENT'), /^$/, ''), copy.etag);
+    await sync('tara');
+    expect((await titleOf(eventId)).participants).toEqual(before);
+    expect(before).toContainEqual({ user: { id: RAVI }, status: 'ACCEPTED' });
+    const back = (await remoteObjects('tara')).find((o) => o.href === copy.href)!.data.replace(/\r\n[ \t]/g, '');
+    const backSecond = back.split('BEGIN:VEVENT').find((vevent) => vevent.includes('RECURRENCE-ID;TZID=Europe/Berlin:20260511T100000'))!;
+    expect(backSecond).toMatch(/ORGANIZER[^\r]*:mailto:tara\.teacher@bheem\.example/);
+    expect(backSecond).toMatch(/ATTENDEE;[^\r]*PARTSTAT=DECLINED[^\r]*:mailto:ravi\.teacher@bheem\.example/);
+    expect(back).not.toMatch(/ORGANIZER[^\r]*:mailto:ravi\.teacher/);
+  });
+
   it('an event made in the organiser\u2019s app keeps its ATTENDEEs: company users by address, others as guests', async () => {
     const made = [
       'BEGIN:VCALENDAR',
