@@ -118,6 +118,16 @@ export interface CaldavRemovedCopiesTable {
   removed_at: Generated<Date>;
 }
 
+/** One occurrence a participant deleted from their copy of a series (its decline): kept out of that copy while it asks the same. */
+export interface CaldavRemovedOccurrencesTable {
+  account_id: string;
+  event_id: string;
+  recurrence_id: Date;
+  /** What they answered to when they deleted it (caldav/answered-content.ts): the occurrence's times and place. */
+  answered: string;
+  removed_at: Generated<Date>;
+}
+
 export interface FeedTokensTable {
   token_hash: string;
   company_id: string;
@@ -212,6 +222,7 @@ export interface CalendarDatabase {
   'calendar.caldav_resources': CaldavResourcesTable;
   'calendar.caldav_unreadable': CaldavUnreadableTable;
   'calendar.caldav_removed_copies': CaldavRemovedCopiesTable;
+  'calendar.caldav_removed_occurrences': CaldavRemovedOccurrencesTable;
   'calendar.calendar_events': CalendarEventsTable;
   'calendar.event_participants': EventParticipantsTable;
   'calendar.occurrence_responses': OccurrenceResponsesTable;

@@ -23,3 +23,15 @@ export function answeredContent(series: CalendarEventModel, overrides: readonly 
     .sort((a, b) => Number(a[0]) - Number(b[0]));
   return JSON.stringify([...place(series), series.timezone, series.recurrenceRule ?? null, series.rdates.map(time), occurrences]);
 }
+
+/**
+ * What a participant answers to in one occurrence of a series (`recurrenceId`): its times and place, as its override
+ * gives them or else the series at that instant. A participant who deleted that occurrence from their copy (declined
+ * it) is asked again once this changes (services/occurrences-kept-out.ts).
+ */
+export function occurrenceAnswered(series: CalendarEventModel, overrides: readonly CalendarEventModel[], recurrenceId: Date): string {
+  const edited = overrides.find((override) => time(override.recurrenceId) === recurrenceId.getTime());
+  if (edited) return JSON.stringify([time(edited.start), time(edited.end), edited.allDay, edited.location ?? null]);
+  const end = series.end ? recurrenceId.getTime() + (series.end.getTime() - series.start.getTime()) : null;
+  return JSON.stringify([recurrenceId.getTime(), end, series.allDay, series.location ?? null]);
+}

@@ -341,4 +341,20 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0016-caldav-removed-occurrences': {
+    async up(db: Kysely<any>) {
+      // One occurrence a participant deleted from their copy of a series (an EXDATE: a decline of it): kept out of
+      // that copy while the occurrence still says what they declined (`answered`, caldav/answered-content.ts).
+      await db.schema
+        .withSchema('calendar')
+        .createTable('caldav_removed_occurrences')
+        .addColumn('account_id', 'uuid', (col) => col.notNull().references('calendar.caldav_accounts.id').onDelete('cascade'))
+        .addColumn('event_id', 'uuid', (col) => col.notNull().references('calendar.calendar_events.id').onDelete('cascade'))
+        .addColumn('recurrence_id', 'timestamptz', (col) => col.notNull())
+        .addColumn('answered', 'text', (col) => col.notNull())
+        .addColumn('removed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('caldav_removed_occurrences_pk', ['account_id', 'event_id', 'recurrence_id'])
+        .execute();
+    },
+  },
 };

@@ -207,6 +207,32 @@ export class CaldavRepository {
     await this.db.deleteFrom('calendar.caldav_removed_copies').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
   }
 
+  /** The occurrences the account's owner deleted from their copies as a participant (their declines): what each answered to, by event and instant. */
+  async removedOccurrences(accountId: string): Promise<Map<string, Map<number, string>>> {
+    const rows = await this.db.selectFrom('calendar.caldav_removed_occurrences').select(['event_id', 'recurrence_id', 'answered']).where('account_id', '=', accountId).execute();
+    const byEvent = new Map<string, Map<number, string>>();
+    for (const row of rows) byEvent.set(row.event_id, (byEvent.get(row.event_id) ?? new Map()).set(row.recurrence_id.getTime(), row.answered));
+    return byEvent;
+  }
+
+  /** Noted once: what the occurrence asked when first deleted stays what a later change is compared with. */
+  async noteRemovedOccurrence(accountId: string, eventId: string, recurrenceId: Date, answered: string): Promise<void> {
+    await this.db
+      .insertInto('calendar.caldav_removed_occurrences')
+      .values({ account_id: accountId, event_id: eventId, recurrence_id: recurrenceId, answered })
+      .onConflict((oc) => oc.columns(['account_id', 'event_id', 'recurrence_id']).doNothing())
+      .execute();
+  }
+
+  async forgetRemovedOccurrence(accountId: string, eventId: string, recurrenceId: Date): Promise<void> {
+    await this.db
+      .deleteFrom('calendar.caldav_removed_occurrences')
+      .where('account_id', '=', accountId)
+      .where('event_id', '=', eventId)
+      .where('recurrence_id', '=', recurrenceId)
+      .execute();
+  }
+
   /** The remote objects of an account that hold events made here (not ones that came from the server): what a disconnect may remove. */
   async pushedResources(accountId: string): Promise<{ eventId: string; href: string; etag: string | null }[]> {
     const rows = await this.db

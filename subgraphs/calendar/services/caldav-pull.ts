@@ -38,6 +38,7 @@ import type { CaldavAccountRow, CaldavResource, UnreadableObject } from '../repo
 import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
+import type { OccurrencesKeptOut } from './occurrences-kept-out.js';
 import { takeOwnAnswers } from './own-answers.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
@@ -58,6 +59,8 @@ export interface PullContext {
   readonly localZone: string;
   /** The calendar's write service acting as the owner. */
   readonly writes: EventWriteService;
+  /** Occurrences the owner deleted from their copies as a participant, kept out of them (occurrences-kept-out.ts). */
+  readonly keptOut: OccurrencesKeptOut;
   /** Company users by address, when some of these objects name attendees (read once per sync). */
   userByEmail(remotes: readonly RemoteObject[]): Promise<ReadonlyMap<string, string>>;
   resourceAt(href: string): CaldavResource | undefined;
@@ -343,6 +346,7 @@ export class CalDAVPull {
     const { deps, owner, ownerEmail, writes } = this.sync;
     // An occurrence the series does not have is refused: put back below.
     const refusal = await takeOwnAnswers({ owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses }, event, remote);
+    await this.sync.keptOut.follow(event, remote);
     const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
     if (!current) return;
     // Occurrences they deleted there are declined (above) and stay deleted in their copy: only the rest is compared.

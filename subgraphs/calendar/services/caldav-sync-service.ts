@@ -57,6 +57,7 @@ import { takeOwnAnswers } from './own-answers.js';
 import type { UserContacts } from './user-contacts.js';
 import type { CompanyOutsiders } from './user-directory.js';
 import { SyncTurns } from './sync-turns.js';
+import { OccurrencesKeptOut } from './occurrences-kept-out.js';
 import { RemovedCopies } from './removed-copies.js';
 import { groupBy } from '../group-by.js';
 
@@ -189,6 +190,9 @@ class AccountSync implements PullContext {
   /** Copies the owner deleted as a participant (their declines), left out of the push (read at the start of a run). */
   private removed!: RemovedCopies;
 
+  /** Occurrences the owner deleted from their copies as a participant, written as EXDATEs there (read at the start of a run). */
+  keptOut!: OccurrencesKeptOut;
+
   /** Events a push left out (named in the run's log, or copies the owner deleted): not counted as pushed. */
   private readonly leftOut = new Set<string>();
 
@@ -223,6 +227,7 @@ class AccountSync implements PullContext {
     this.reminders = (await this.deps.reminders.defaultsOf(this.account.company_id, [this.account.user_id])).get(this.account.user_id) ?? [];
     this.localZone = await ownerTimeZone(this.deps.db, this.account.company_id, this.account.user_id);
     this.removed = await RemovedCopies.of(this.deps, this.account.id, this.owner, this.writes);
+    this.keptOut = await OccurrencesKeptOut.of(this.deps, this.account.id, this.owner, this.writes);
     await this.push();
     await new CalDAVPull(this).run();
     // Still out of sync, though not read again: named in every run until their copy changes there. Last, after push and
@@ -301,16 +306,8 @@ class AccountSync implements PullContext {
     // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
     if (prefetched?.ids.delete(event.id)) {
       const id = event.id;
-      return toICalendar(
-        {
-          series: event,
-          overrides: prefetched.overrides.get(id) ?? [],
-          participants: prefetched.participants.get(id) ?? [],
-          responses: prefetched.responses.get(id) ?? [],
-          reminders: this.reminders,
-        },
-        this.contacts,
-      );
+      const written = this.keptOut.applyTo(event, { overrides: prefetched.overrides.get(id) ?? [], responses: prefetched.responses.get(id) ?? [] });
+      return toICalendar({ ...written, participants: prefetched.participants.get(id) ?? [], reminders: this.reminders }, this.contacts);
     }
     return this.rendered(event, await this.rowsOf(event));
   }
@@ -335,7 +332,7 @@ class AccountSync implements PullContext {
   /** The event's object as iCalendar; never inside a transaction: the addresses it names may be asked of academy. */
   private async rendered(event: CalendarEventModel, { overrides, participants, responses }: EventRows): Promise<string> {
     await this.learnContacts([event.organizerId, ...participants.map((p) => p.userId)]);
-    return toICalendar({ series: event, overrides, participants, responses, reminders: this.reminders }, this.contacts);
+    return toICalendar({ ...this.keptOut.applyTo(event, { overrides, responses }), participants, reminders: this.reminders }, this.contacts);
   }
 
   private async pushEvent(event: CalendarEventModel): Promise<void> {
@@ -358,6 +355,8 @@ class AccountSync implements PullContext {
       this.prefetched?.ids.delete(back.id); // its answers may have changed: read again
       return this.pushEvent(back);
     }
+    // Occurrences the owner deleted there stay out of it, unless they come back now (occurrences-kept-out.ts).
+    if (await this.keptOut.review(event)) this.prefetched?.ids.delete(event.id); // an answer asked again: read anew
     const ics = await this.icsOf(event);
     if (!resource) {
       const href = this.client.hrefFor(uidOf(event));
@@ -504,6 +503,7 @@ class AccountSync implements PullContext {
       event,
       theirs,
     );
+    await this.keptOut.follow(event, theirs);
     const current = (await this.deps.events.findVisibleIn(this.deps.db, this.owner, [event.id]))[0] ?? event;
     return this.writeOver(current, href, await this.icsOf(current), remote);
   }

@@ -5,7 +5,9 @@
  * organiser changes what they answered to (a new time: RFC 5546's new
  * REQUEST, asking them again, NEEDS-ACTION). Deleting one occurrence of a
  * series there (an EXDATE, with the override of an edited one) declines that
- * occurrence only, as Nextcloud's scheduling replies.
+ * occurrence only, as Nextcloud's scheduling replies; and it stays deleted
+ * from his copy on the same terms: until he answers it otherwise, or the
+ * organiser moves it.
  */
 import { expect, it } from 'vitest';
 import { editedByApp, unfolded, USER_IDS, useCalDAVHarness, veventsOf } from './caldav-harness.js';
@@ -118,4 +120,57 @@ it('an occurrence the organiser edited, deleted from his copy (its override gone
     '2027-05-17T08:00:00.000Z': 'PENDING',
   });
   expect((await h.ok('tara', STATE, { id })).calendarEvent.exdates).toEqual([]);
+});
+
+it('an occurrence he deleted stays deleted, and declined, when the organiser changes something else; a new time for it brings it back', async () => {
+  const id = await weeklyWithRavi('Reading group', '2027-06-07');
+  await h.sync('ravi');
+  const copy = (await h.remoteWith('ravi', 'SUMMARY:Reading group'))!;
+  await h.remotePut('ravi', copy.href, editedByApp(copy.data, /(RRULE:[^\r]*\r\n)/, '$1EXDATE:20270614T080000Z\r\n'), copy.etag);
+  await h.sync('ravi');
+  await h.sync('ravi');
+  // The organiser renames the series: nothing he answered to changed.
+  await h.ok('tara', UPDATE, { id, input: { title: 'Reading group (Woolf)' } });
+  await h.sync('ravi');
+  const renamed = (await h.remoteWith('ravi', 'SUMMARY:Reading group (Woolf)'))!;
+  expect(unfolded(renamed.data)).toContain('EXDATE:20270614T080000Z');
+  expect(veventsOf(renamed.data)).toHaveLength(1);
+  const june = ['2027-06-01T00:00:00Z', '2027-07-01T00:00:00Z'] as const;
+  expect(await ravisOccurrences('Reading group (Woolf)', ...june)).toEqual({
+    '2027-06-07T08:00:00.000Z': 'PENDING',
+    '2027-06-14T08:00:00.000Z': 'DECLINED',
+    '2027-06-21T08:00:00.000Z': 'PENDING',
+    '2027-06-28T08:00:00.000Z': 'PENDING',
+  });
+  await h.sync('ravi');
+  expect(unfolded((await h.remoteWith('ravi', 'SUMMARY:Reading group (Woolf)'))!.data)).toContain('EXDATE:20270614T080000Z');
+  // Only his copy: the event, and the organiser's copy, keep the occurrence.
+  expect((await h.ok('tara', STATE, { id })).calendarEvent.exdates).toEqual([]);
+  // The organiser moves that occurrence: a new time asks him again, and it is back in his copy.
+  await h.ok('tara', UPDATE, { id, input: { start: '2027-06-15T08:00:00Z', end: '2027-06-15T09:00:00Z' }, scope: 'THIS', occurrence: '2027-06-14T08:00:00Z' });
+  await h.sync('ravi');
+  const moved = (await h.remoteWith('ravi', 'SUMMARY:Reading group (Woolf)'))!;
+  expect(unfolded(moved.data)).not.toContain('EXDATE');
+  const [, back] = veventsOf(moved.data);
+  expect(unfolded(back!)).toContain('DTSTART:20270615T080000Z');
+  expect(ravisAnswer(back!)).toBe('NEEDS-ACTION');
+  expect(await ravisOccurrences('Reading group (Woolf)', ...june)).toMatchObject({ '2027-06-15T08:00:00.000Z': 'PENDING' });
+  await h.sync('ravi');
+  expect(unfolded((await h.remoteWith('ravi', 'SUMMARY:Reading group (Woolf)'))!.data)).not.toContain('EXDATE');
+});
+
+it('an occurrence he deleted comes back when he accepts it after all through Bheem', async () => {
+  const id = await weeklyWithRavi('Choir practice', '2027-07-05');
+  await h.sync('ravi');
+  const copy = (await h.remoteWith('ravi', 'SUMMARY:Choir practice'))!;
+  await h.remotePut('ravi', copy.href, editedByApp(copy.data, /(RRULE:[^\r]*\r\n)/, '$1EXDATE:20270712T080000Z\r\n'), copy.etag);
+  await h.sync('ravi');
+  await h.ok('tara', UPDATE, { id, input: { description: 'Bring the scores' } });
+  await h.sync('ravi');
+  expect(unfolded((await h.remoteWith('ravi', 'SUMMARY:Choir practice'))!.data)).toContain('EXDATE:20270712T080000Z');
+  await h.ok('ravi', `mutation($id: ID!, $at: DateTime) { respondToEvent(eventId: $id, status: ACCEPTED, occurrence: $at) { status } }`, { id, at: '2027-07-12T08:00:00Z' });
+  await h.sync('ravi');
+  const back = (await h.remoteWith('ravi', 'SUMMARY:Choir practice'))!;
+  expect(unfolded(back.data)).not.toContain('EXDATE');
+  expect(ravisAnswer(veventsOf(back.data)[1]!)).toBe('ACCEPTED');
 });
