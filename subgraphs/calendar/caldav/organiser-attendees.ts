@@ -15,6 +15,7 @@
  */
 import type { EventParticipantModel } from '../models.js';
 import type { NewParticipant } from '../repositories/event-writes.js';
+import type { OccurrenceResponse } from '../repositories/occurrence-response-repository.js';
 import type { RemoteEvent, RemoteObject } from './icalendar.js';
 
 const keyOf = (p: NewParticipant) => (p.userId ? `u:${p.userId}` : p.externalEmail ? `e:${p.externalEmail.toLowerCase()}` : `n:${p.externalName ?? ''}`);
@@ -53,13 +54,27 @@ export function sameParticipants(current: readonly EventParticipantModel[], want
   return wanted.length === have.size && wanted.every((p) => have.has(keyOf(p)) && (!!p.userId || (p.status ?? 'PENDING') === have.get(keyOf(p))!.status));
 }
 
-/** Whether the organiser's copy gives a company user (not herself) an answer other than the one they gave: it goes back right. */
-export function misstatesAnswers(remote: RemoteEvent, current: readonly EventParticipantModel[], userByEmail: ReadonlyMap<string, string>): boolean {
-  return remote.attendees.some((attendee) => {
-    const userId = userByEmail.get(attendee.email);
-    const participant = userId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
-    return !!participant && !!attendee.status && attendee.status !== participant.status;
-  });
+/**
+ * Whether the organiser's copy gives a company user (not herself) an answer other than the one they gave, to the
+ * series or to an occurrence it edits (their answer to that occurrence, else to the series, as we write it): it goes
+ * back right. `responses`: the answers given to single occurrences of this series.
+ */
+export function misstatesAnswers(
+  remote: RemoteObject,
+  current: readonly EventParticipantModel[],
+  responses: readonly OccurrenceResponse[],
+  userByEmail: ReadonlyMap<string, string>,
+): boolean {
+  return [remote.master, ...remote.overrides].some((vevent) =>
+    vevent?.attendees.some((attendee) => {
+      const userId = userByEmail.get(attendee.email);
+      const participant = userId ? current.find((p) => p.userId === userId && !p.isOrganizer) : undefined;
+      if (!participant || !attendee.status) return false;
+      const at = vevent.recurrenceId?.getTime();
+      const answer = at === undefined ? undefined : responses.find((r) => r.userId === userId && r.recurrenceId.getTime() === at)?.status;
+      return attendee.status !== (answer ?? participant.status);
+    }),
+  );
 }
 
 /**

@@ -215,7 +215,11 @@ export class CalDAVPull {
       const known = await this.lookUp(trx, readable, doubles);
       const parsed = readable.filter((entry) => !doubles.has(entry.item.href));
       const ids = [...new Set([...known.values()].map((event) => event.id))];
-      const [overrides, participants] = await Promise.all([deps.events.overridesOf(account.company_id, ids, trx), deps.participants.ofEvents(account.company_id, ids, trx)]);
+      const [overrides, participants, responses] = await Promise.all([
+        deps.events.overridesOf(account.company_id, ids, trx),
+        deps.participants.ofEvents(account.company_id, ids, trx),
+        deps.responses.ofSeries(ids, trx),
+      ]);
       const resources = new Map<string, CaldavResource>();
       const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
       const unknown: Parsed[] = [];
@@ -233,13 +237,16 @@ export class CalDAVPull {
         const resource = this.sync.resourceAt(entry.item.href);
         const synced = resource && resource.eventId === event.id ? resource.syncedVersion : event.updatedAt;
         const current = participants.filter((p) => p.eventId === event.id);
+        const occurrenceAnswers = responses.filter((r) => r.eventId === event.id);
         // The organiser's (or an admin's) copy also says who is invited.
         const invited = right === 'edit' && entry.remote.master ? organiserAttendees(entry.remote.master, current, addresses) : null;
         const reinvited = invited !== null && !sameParticipants(current, invited);
-        // A company user's answer in the organiser's copy is not hers to give: ours goes back over it.
+        // A company user's answer in the organiser's copy, to the series or to one occurrence, is not hers to give: ours goes back over it.
         // Nor is the ORGANIZER (the event's owner), of the series or of an occurrence, hers to change: who is invited stays, and ours goes back over it.
         const misstated =
-          right === 'edit' && !!entry.remote.master && (misstatesAnswers(entry.remote.master, current, addresses) || misstatesOrganiser(entry.remote, event.organizerId, owners));
+          right === 'edit' &&
+          !!entry.remote.master &&
+          (misstatesAnswers(entry.remote, current, occurrenceAnswers, addresses) || misstatesOrganiser(entry.remote, event.organizerId, owners));
         if (
           !reinvited &&
           !misstated &&

@@ -332,6 +332,25 @@ describe('CalDAV pull obeys who may change what', () => {
     expect(back).not.toMatch(/ORGANIZER[^\r]*:mailto:ravi\.teacher/);
   });
 
+  it('the organiser\u2019s copy answering one occurrence for a participant is not applied, and goes back', async () => {
+    const copy = (await remoteWith('tara', 'SUMMARY:Curriculum review'))!;
+    const [calendarHead, ...vevents] = copy.data.replace(/\r\n[ \t]/g, '').split('BEGIN:VEVENT');
+    // Ravi declined the second Monday (above); Tara's app says he accepts it.
+    const second = vevents.findIndex((vevent) => vevent.includes('RECURRENCE-ID;TZID=Europe/Berlin:20260511T100000'));
+    vevents[second] = vevents[second]!.replace(/(ATTENDEE;[^\r]*)PARTSTAT=DECLINED([^\r]*:mailto:ravi\.teacher)/, '$1PARTSTAT=ACCEPTED$2');
+    expect(vevents[second]).toMatch(/PARTSTAT=ACCEPTED[^\r]*:mailto:ravi\.teacher/);
+    await remotePut('tara', copy.href, edited([calendarHead, ...vevents].join('BEGIN:VEVENT'), /^$/, ''), copy.etag);
+    await sync('tara');
+    const { freeBusy } = await ok('tara', `query($from: DateTime!, $to: DateTime!) { freeBusy(userIds: ["${RAVI}"], from: $from, to: $to) { busy { start } } }`, {
+      from: '2026-05-01T00:00:00Z',
+      to: '2026-05-31T00:00:00Z',
+    });
+    expect(freeBusy[0].busy.map((b: any) => b.start)).not.toContain(SECOND.replace('Z', '.000Z'));
+    const back = (await remoteObjects('tara')).find((o) => o.href === copy.href)!.data.replace(/\r\n[ \t]/g, '');
+    const backSecond = back.split('BEGIN:VEVENT').find((vevent) => vevent.includes('RECURRENCE-ID;TZID=Europe/Berlin:20260511T100000'))!;
+    expect(backSecond).toMatch(/ATTENDEE;[^\r]*PARTSTAT=DECLINED[^\r]*:mailto:ravi\.teacher@bheem\.example/);
+  });
+
   it('an event made in the organiser\u2019s app keeps its ATTENDEEs: company users by address, others as guests', async () => {
     const made = [
       'BEGIN:VCALENDAR',
