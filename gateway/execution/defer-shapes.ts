@@ -84,6 +84,16 @@ function clientNamed(selectionSet: SelectionSetNode, clientNames: ReadonlyMap<st
   return { selectionSet: renamed, readFrom };
 }
 
+/**
+ * A Defer's subselection as a selection set. A part the planner gives no selection (every field of its level
+ * deferred: `{ ... @defer { posts { id } } }`, or only `__typename` asked there) is an empty one, which GraphQL's
+ * syntax cannot write: `query {}` does not parse.
+ */
+function selectionSetOf(subselection: string): SelectionSetNode {
+  if (/^\{\s*\}$/.test(subselection.trim())) return { kind: Kind.SELECTION_SET, selections: [] };
+  return (parse(`query ${subselection}`, { noLocation: true }).definitions[0] as OperationDefinitionNode).selectionSet;
+}
+
 export function deferShapes(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
@@ -99,8 +109,7 @@ export function deferShapes(
     const key = `${conditions ? conditionsKey(conditions) : ''}\n${part}\n${queryPath.join('\n')}\n${subselection}`;
     let shape = shapes.get(key);
     if (!shape) {
-      const document = parse(`query ${subselection}`, { noLocation: true });
-      const printed = (document.definitions[0] as OperationDefinitionNode).selectionSet;
+      const printed = selectionSetOf(subselection);
       const { selectionSet, readFrom } = clientNames ? clientNamed(printed, clientNames) : { selectionSet: printed, readFrom: undefined };
       const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
       const named = deferred && { queryPath, ref: deferred.ref };

@@ -140,6 +140,33 @@ describe('@defer', () => {
     ]);
   });
 
+  // The planner gives such a primary part no selection at all, which once reached the parser as `query {}`: a 500
+  // over multipart/mixed, a connection dropped after its 200 over SSE.
+  it('the whole root selection deferred: an empty initial payload, then the part at the root, over multipart/mixed and SSE', async () => {
+    const cases: [string, unknown[]][] = [
+      [
+        '{ ... @defer(label: "all") { posts { id } } }',
+        [
+          { data: {}, hasNext: true },
+          { hasNext: false, incremental: [{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, path: [], label: 'all' }] },
+        ],
+      ],
+      [
+        '{ ... @defer { __typename } }',
+        [
+          { data: {}, hasNext: true },
+          { hasNext: false, incremental: [{ data: { __typename: 'Query' }, path: [] }] },
+        ],
+      ],
+    ];
+    for (const [query, parts] of cases) {
+      const multipart = await postIncremental(query);
+      expect(multipart.response.status, query).toBe(200);
+      expect((await multipart.rest()).items, query).toEqual(parts);
+      expect((await (await sseRequest(query)).rest()).items, query).toEqual([...parts.map((data) => ({ event: 'next', data })), { event: 'complete', data: null }]);
+    }
+  });
+
   it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
     const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
     expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
