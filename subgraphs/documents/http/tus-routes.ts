@@ -90,6 +90,9 @@ export async function createTusServer(deps: TusRouteDeps): Promise<Server> {
       if (error === ERRORS.ERR_LOCK_TIMEOUT || ('body' in error && error.body === ERRORS.ERR_LOCK_TIMEOUT.body)) {
         return { status_code: 423, body: 'Another request of this upload is under way: HEAD its URL for the offset and try again\n' };
       }
+      // An extension we do not offer, asked for by a client's header (a PATCH with Upload-Length: deferring the length):
+      // tus answers 501, a server error for a client's choice.
+      if ('status_code' in error && error.status_code === 501) return { status_code: 400, body: `Not supported here: ${error.body}` };
       if (!('status_code' in error) || (error.status_code !== 404 && error.status_code !== 410)) return undefined;
       const id = tusUploadIdOf(new URL(request.url).pathname);
       const session = id ? await deps.sessions.statusOf(id) : null;

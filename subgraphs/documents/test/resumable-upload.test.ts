@@ -257,7 +257,15 @@ describe('who may upload', () => {
         JSON.stringify({ error: 'Upload-Defer-Length and Upload-Concat are not supported: send Upload-Length, the declared size' }),
       ]);
     }
-    expect((await tus('POST', colleague.endpoint, { 'Upload-Token': colleague.token, 'Upload-Length': '8' })).status).toBe(201);
+    const created = await tus('POST', colleague.endpoint, { 'Upload-Token': colleague.token, 'Upload-Length': '8' });
+    expect(created.status).toBe(201);
+    // Upload-Length on a PATCH is how a client gives a deferred length: refused as such (tus said 501), nothing written.
+    const located = created.headers.get('location')!;
+    for (const length of ['8', '4']) {
+      const deferred = await tus('PATCH', located, { 'Upload-Token': colleague.token, 'Upload-Offset': '0', 'Upload-Length': length }, Buffer.from('1234'));
+      expect([deferred.status, deferred.text], length).toEqual([400, 'Not supported here: creation-defer-length extension is not (yet) supported.\n']);
+    }
+    expect((await tus('HEAD', located, { 'Upload-Token': colleague.token })).headers.get('upload-offset')).toBe('0');
   });
 });
 
