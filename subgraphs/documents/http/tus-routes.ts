@@ -75,6 +75,10 @@ export async function createTusServer(deps: TusRouteDeps): Promise<Server> {
       const { viewer } = await viewerOf(request.headers);
       try {
         const document = await finisher.finish(upload.id, viewer);
+        // Finished by its POST (an empty file, or one sent whole with its creation): tus would read the upload again
+        // for its Upload-Expires header, find the staged bytes removed, and answer 404 for a stored file. A whole
+        // upload has no expiry to tell (tus 1.0, Expiration), and without a creation date tus does not look.
+        if (request.method === 'POST') upload.creation_date = undefined;
         return { headers: { 'Document-Id': document.documentId, 'Document-Version': document.version, 'Document-Sha256': document.checksum } };
       } catch (error) {
         if (error instanceof FinishRefused) throw { status_code: error.status, body: `${error.message}\n` };

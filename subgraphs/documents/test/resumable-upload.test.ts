@@ -286,6 +286,29 @@ describe('checksums', () => {
   });
 });
 
+describe('uploads finished by their creation', () => {
+  // tus read the upload again after it was stored (for an Upload-Expires header) and found its staged bytes gone:
+  // a 404 for a stored file, so the client started again into a 409.
+  it('an empty file, and a file sent whole with its POST (creation-with-upload): 201 with the document', async () => {
+    const whole = Buffer.from('sent whole with the POST');
+    for (const body of [Buffer.alloc(0), whole]) {
+      const upload = await createResumable('maya.manager', { filename: `whole-${body.length}.txt`, size: body.length, checksum: sha256(body) });
+      const created = await tus(
+        'POST',
+        upload.endpoint,
+        { 'Upload-Token': upload.token, 'Upload-Length': String(body.length), ...(body.length > 0 && { 'Content-Type': 'application/offset+octet-stream' }) },
+        body.length > 0 ? body : undefined,
+      );
+      expect([created.status, created.headers.get('document-sha256')], `${body.length} bytes`).toEqual([201, sha256(body)]);
+      const documentId = created.headers.get('document-id');
+      const { document } = await ok('maya.manager', `{ document(id: "${documentId}") { size downloadUrl } }`);
+      expect(document.size).toBe(body.length);
+      const read = await download(docs.onService(document.downloadUrl));
+      expect([read.status, read.sha256]).toEqual([200, sha256(body)]);
+    }
+  });
+});
+
 describe('termination and expiration', () => {
   it('a terminated upload loses its staged bytes and may be created again', async () => {
     const upload = await createResumable('maya.manager', { filename: 'gone.bin', size: 10 });
