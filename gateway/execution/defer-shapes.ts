@@ -94,6 +94,15 @@ function selectionSetOf(subselection: string): SelectionSetNode {
   return (parse(`query ${subselection}`, { noLocation: true }).definitions[0] as OperationDefinitionNode).selectionSet;
 }
 
+/**
+ * The operation's `__typename` fields at its root, outside any fragment: the planner leaves them out of the primary
+ * part's selection (no subgraph is asked them), so that part's shape adds them back, or the answer would lack them.
+ */
+function rootTypenames(operation: OperationDefinitionNode): SelectionSetNode[] {
+  const selections = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD && selection.name.value === '__typename');
+  return selections.length > 0 ? [{ kind: Kind.SELECTION_SET, selections }] : [];
+}
+
 export function deferShapes(
   schema: GraphQLSchema,
   operation: OperationDefinitionNode,
@@ -114,7 +123,8 @@ export function deferShapes(
       const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
       const named = deferred && { queryPath, ref: deferred.ref };
       const asked = removed && partsFor ? removedSelections(removedIn(removed, named, partsFor(conditions), clientNames), named) : [];
-      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet, ...asked], { schema, fragments, conditions, readFrom });
+      const typenames = !deferred && queryPath.length === 0 ? rootTypenames(operation) : [];
+      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet, ...typenames, ...asked], { schema, fragments, conditions, readFrom });
       shapes.set(key, shape);
     }
     return shape;

@@ -167,6 +167,17 @@ describe('@defer', () => {
     }
   });
 
+  // The planner leaves a root __typename out of the primary part's selection (the gateway answers it, no subgraph):
+  // shaped by that selection alone, the initial payload lost it, and no later part brought it.
+  it('a root __typename outside the deferred fragments is in the initial payload, under its alias too', async () => {
+    const query = '{ __typename kind: __typename posts { id ... @defer(label: "stats") { seen } } }';
+    const parts = (await (await postIncremental(query)).rest()).items;
+    expect(parts[0]).toEqual({ data: { __typename: 'Query', kind: 'Query', posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true });
+    expect((await (await sseRequest(query)).rest()).items[0]).toEqual({ event: 'next', data: parts[0] });
+    const skipped = await postIncremental('query($no: Boolean!) { __typename @skip(if: $no) ... @defer { posts { id } } }', { no: true });
+    expect((await skipped.rest()).items[0]).toEqual({ data: {}, hasNext: true });
+  });
+
   it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
     const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
     expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
