@@ -44,8 +44,8 @@ function fieldsNamed(
   return found;
 }
 
-/** The type of the objects at `queryPath` in the operation. */
-function typeAt(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, queryPath: readonly string[]): GraphQLCompositeType {
+/** The type of the objects at `queryPath` in the operation, and the selection sets that ask for them. */
+function walk(schema: GraphQLSchema, operation: OperationDefinitionNode, fragments: Record<string, FragmentDefinitionNode>, queryPath: readonly string[]) {
   let type: GraphQLCompositeType = schema.getRootType(operation.operation)!;
   let sets: { set: SelectionSetNode; type: GraphQLCompositeType }[] = [{ set: operation.selectionSet, type }];
   for (const element of queryPath) {
@@ -64,7 +64,32 @@ function typeAt(schema: GraphQLSchema, operation: OperationDefinitionNode, fragm
     type = named;
     sets = fields.flatMap(({ field }) => (field.selectionSet ? [{ set: field.selectionSet, type }] : []));
   }
-  return type;
+  return { type, sets };
+}
+
+const EMPTY_SELECTION: SelectionSetNode = { kind: Kind.SELECTION_SET, selections: [] };
+
+/**
+ * The fields from the objects at `from` down to those at `from` + `steps`, as the operation asks for them (alias,
+ * arguments, @skip/@include), with nothing selected at the end: a part holds the objects its deferred parts complete,
+ * even when it asks nothing of them itself (`{ me { ... @defer { id } } }` answers `{ me: {} }` first).
+ */
+function pathTo(
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  fragments: Record<string, FragmentDefinitionNode>,
+  from: readonly string[],
+  steps: readonly string[],
+): SelectionSetNode {
+  const [step, ...rest] = steps;
+  if (step === undefined) return EMPTY_SELECTION;
+  const inner = pathTo(schema, operation, fragments, [...from, step], rest);
+  if (step.startsWith('... on ')) {
+    const typeCondition = { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: step.slice('... on '.length) } } as const;
+    return { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.INLINE_FRAGMENT, typeCondition, selectionSet: inner }] };
+  }
+  const field = fieldsNamed(walk(schema, operation, fragments, from).sets, step, schema, fragments)[0]?.field;
+  return field ? { kind: Kind.SELECTION_SET, selections: [{ ...field, selectionSet: inner }] } : EMPTY_SELECTION;
 }
 
 /** A planner's selection with our aliases given back the client's response names, and where each such field is read. */
@@ -95,11 +120,12 @@ function selectionSetOf(subselection: string): SelectionSetNode {
 }
 
 /**
- * The operation's `__typename` fields at its root, outside any fragment: the planner leaves them out of the primary
- * part's selection (no subgraph is asked them), so that part's shape adds them back, or the answer would lack them.
+ * The operation's meta fields at its root (`__typename`, `__schema`, `__type`), outside any fragment: the planner
+ * leaves them out of the primary part's selection (the gateway answers them, no subgraph), so that part's shape adds
+ * them back, or the answer would lack them.
  */
-function rootTypenames(operation: OperationDefinitionNode): SelectionSetNode[] {
-  const selections = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD && selection.name.value === '__typename');
+function rootMetaFields(operation: OperationDefinitionNode): SelectionSetNode[] {
+  const selections = operation.selectionSet.selections.filter((selection) => selection.kind === Kind.FIELD && selection.name.value.startsWith('__'));
   return selections.length > 0 ? [{ kind: Kind.SELECTION_SET, selections }] : [];
 }
 
@@ -113,18 +139,21 @@ export function deferShapes(
   partsFor?: (conditions: Conditions | undefined) => ReadonlySet<string>,
 ): (conditions: Conditions | undefined) => DeferShapes {
   const shapes = new Map<string, SelectionShape>();
-  return (conditions) => (subselection, queryPath, deferred) => {
+  const clientPath = (queryPath: readonly string[]) => (clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath);
+  return (conditions) => (subselection, queryPath, deferred, within) => {
     const part = deferred ? `deferred ${deferred.ref ?? ''}` : 'primary';
-    const key = `${conditions ? conditionsKey(conditions) : ''}\n${part}\n${queryPath.join('\n')}\n${subselection}`;
+    const held = (within ?? []).map((inner) => inner.join('\t')).join('\n');
+    const key = `${conditions ? conditionsKey(conditions) : ''}\n${part}\n${queryPath.join('\n')}\n${subselection}\n${held}`;
     let shape = shapes.get(key);
     if (!shape) {
       const printed = selectionSetOf(subselection);
       const { selectionSet, readFrom } = clientNames ? clientNamed(printed, clientNames) : { selectionSet: printed, readFrom: undefined };
-      const path = clientNames ? queryPath.map((element) => clientNames.get(element) ?? element) : queryPath;
+      const path = clientPath(queryPath);
       const named = deferred && { queryPath, ref: deferred.ref };
       const asked = removed && partsFor ? removedSelections(removedIn(removed, named, partsFor(conditions), clientNames), named) : [];
-      const typenames = !deferred && queryPath.length === 0 ? rootTypenames(operation) : [];
-      shape = new SelectionShape(typeAt(schema, operation, fragments, path), [selectionSet, ...typenames, ...asked], { schema, fragments, conditions, readFrom });
+      const metaFields = !deferred && queryPath.length === 0 ? rootMetaFields(operation) : [];
+      const holds = (within ?? []).map((inner) => pathTo(schema, operation, fragments, path, clientPath(inner).slice(path.length)));
+      shape = new SelectionShape(walk(schema, operation, fragments, path).type, [selectionSet, ...metaFields, ...holds, ...asked], { schema, fragments, conditions, readFrom });
       shapes.set(key, shape);
     }
     return shape;

@@ -40,7 +40,13 @@ export interface IncrementalDelivery {
 }
 
 /** The shape of a selection (a Defer's `subselection`) of the objects at `queryPath`; `deferred` names a deferred part (its label, or the filter's), none the primary. */
-export type DeferShapes = (subselection: string, queryPath: readonly string[], deferred?: { ref?: string }) => SelectionShape;
+export type DeferShapes = (
+  subselection: string,
+  queryPath: readonly string[],
+  deferred?: { ref?: string },
+  /** The query paths of the parts deferred within this one: its answer holds the objects they complete. */
+  within?: readonly (readonly string[])[],
+) => SelectionShape;
 
 /** The Defer node the plan starts with (through Conditions, as the request's variables decide them), if any. */
 export function rootDefer(node: CompiledNode, conditions: Conditions | undefined): CompiledDefer | undefined {
@@ -142,7 +148,8 @@ export function runDeferredParts(defer: CompiledDefer, context: DeferredRun): { 
     const nested = part.node?.kind === 'Defer' ? part.node : undefined;
     const node = nested ? nested.primary.node : part.node;
     if (node) await executePlan(node, run);
-    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath, { ref });
+    const within = nested?.deferred.map((inner) => inner.queryPath);
+    const shape = context.shapes(nested ? (nested.primary.subselection ?? '{}') : (part.subselection ?? '{}'), part.queryPath, { ref }, within);
     const items = objectsAt(run.data, part.queryPath, context.isOfType, run.clientNames).map(({ object, path }): IncrementalItem => {
       const shaped = shapeObject(object, shape, path);
       return { data: shaped.data, path, ...(part.label !== undefined && { label: part.label }) };

@@ -268,7 +268,13 @@ export class PlanExecutor {
       clientNames: compiled.clientNames,
     };
     const plan = defer ? defer.primary.node : compiled.plan;
-    if (defer) shape = compiled.deferShapes!(conditions)(defer.primary.subselection ?? '{}', []);
+    if (defer)
+      shape = compiled.deferShapes!(conditions)(
+        defer.primary.subselection ?? '{}',
+        [],
+        undefined,
+        defer.deferred.map((part) => part.queryPath),
+      );
     if (compiled.introspection) {
       const [introspected] = await Promise.all([compiled.introspection(values), plan && executePlan(plan, run)]);
       deepMerge(run.data, introspected.data);

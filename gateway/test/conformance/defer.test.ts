@@ -178,6 +178,29 @@ describe('@defer', () => {
     expect((await skipped.rest()).items[0]).toEqual({ data: {}, hasNext: true });
   });
 
+  // Shaped by the planner's primary selection alone ({}), the initial payload lacked the objects the deferred part
+  // completes: its items' paths named objects the client never had.
+  it('objects whose every field is deferred are in the initial payload, empty, for the parts to complete; root introspection too', async () => {
+    const parts = (await (await postIncremental('{ posts { ... @defer(label: "all") { id seen } } }')).rest()).items;
+    expect(parts).toEqual([
+      { data: { posts: [{}, {}] }, hasNext: true },
+      {
+        hasNext: false,
+        incremental: [
+          { data: { id: 'p1', seen: 1 }, path: ['posts', 0], label: 'all' },
+          { data: { id: 'p2', seen: 1 }, path: ['posts', 1], label: 'all' },
+        ],
+      },
+    ]);
+    const nested = (await (await postIncremental('{ ... @defer(label: "outer") { posts { ... @defer(label: "inner") { seen } } } }')).rest()).items;
+    expect(nested.slice(0, 2)).toEqual([
+      { data: {}, hasNext: true },
+      { hasNext: true, incremental: [{ data: { posts: [{}, {}] }, path: [], label: 'outer' }] },
+    ]);
+    const introspected = (await (await postIncremental('{ __schema { queryType { name } } ... @defer { posts { id } } }')).rest()).items;
+    expect(introspected[0]).toEqual({ data: { __schema: { queryType: { name: 'Query' } } }, hasNext: true });
+  });
+
   it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
     const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
     expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
