@@ -29,6 +29,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import type { OperationLimitsConfig } from '../platform/config.js';
+import { deferLabelRule } from './defer-label-rule.js';
 import { CONTROL_CHARACTER_MESSAGE, isAcceptableText } from './pipeline/control-characters.js';
 
 export type OperationLimits = OperationLimitsConfig;
@@ -59,6 +60,8 @@ export const LimitCode = {
   LIST_TOO_LONG: 'LIST_TOO_LONG',
   /** Control characters in a string (see pipeline/control-characters.ts). */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A rule of the spec graphql-js does not check yet: @defer's label (defer-label-rule.ts). */
+  VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
 export type LimitCode = (typeof LimitCode)[keyof typeof LimitCode];
 
@@ -197,6 +200,7 @@ function checkDocument(document: DocumentNode, limits: OperationLimits): LimitVe
     costLimitRule({ ...armor, maxCost: limits.maxCost, onReject: [reject(LimitCode.MAX_COST_EXCEEDED)] }),
     listLiteralRule(limits.maxListLength, reject(LimitCode.LIST_TOO_LONG)),
     stringLiteralRule(reject(LimitCode.BAD_USER_INPUT)),
+    deferLabelRule(reject(LimitCode.VALIDATION_FAILED)),
   ];
   validate(PLACEHOLDER_SCHEMA, document, rules, { maxErrors: 1 });
   if (refusal) return refusal;

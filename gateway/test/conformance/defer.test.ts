@@ -201,6 +201,29 @@ describe('@defer', () => {
     expect(introspected[0]).toEqual({ data: { __schema: { queryType: { name: 'Query' } } }, hasNext: true });
   });
 
+  // The planner took a variable's AST node for the label: SSE answered `"label":{"name":"l"}`.
+  it('refuses a label that is a variable, or used twice, on every transport, with GRAPHQL_VALIDATION_FAILED', async () => {
+    const refused = [
+      ['query($l: String) { posts { id ... @defer(label: $l) { seen } } }', 'not a variable'],
+      ['{ posts { id ... @defer(label: "a") { seen } ... @defer(label: "a") { estimate } } }', 'used twice'],
+    ] as const;
+    for (const [query, says] of refused) {
+      const multipart = await postIncremental(query, { l: 'x' });
+      const answer = JSON.parse((await multipart.rest()).text) as { errors: { message: string; extensions: { code: string } }[] };
+      expect([multipart.response.status, answer.errors[0]!.extensions.code], query).toEqual([400, 'GRAPHQL_VALIDATION_FAILED']);
+      expect(answer.errors[0]!.message).toContain(says);
+      const sse = await fetch(url.replace(/\/graphql$/, '/graphql/stream'), {
+        method: 'POST',
+        headers: { accept: 'text/event-stream', authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables: { l: 'x' } }),
+      });
+      expect(sse.status, query).toBe(400);
+    }
+    // Written in the operation and each its own: as before.
+    const parts = (await (await postIncremental('{ posts { id ... @defer(label: "a") { seen } ... @defer(label: "b") { estimate } } }')).rest()).items;
+    expect(parts).toHaveLength(3);
+  });
+
   it('@defer(if: false) and an unlabelled fragment spread: as the client asks', async () => {
     const off = await postIncremental('query($d: Boolean!) { posts { id ... @defer(if: $d) { seen } } }', { d: false });
     expect(off.response.headers.get('content-type')).toMatch(/^application\/json/);
