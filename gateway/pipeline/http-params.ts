@@ -69,7 +69,8 @@ export async function readHttpGraphQLRequest(
   // toString would turn invalid bytes into U+FFFD: the client's text, silently changed.
   if (!isUtf8(raw)) return NOT_UTF8;
   const text = raw.toString('utf8');
-  if (!(request.headers['content-type'] ?? '').includes('json')) return { method, search, body: text, params: undefined };
+  // Media type names are case-insensitive (RFC 9110 §8.3.1): `Application/JSON` is JSON too.
+  if (!/json/i.test(request.headers['content-type'] ?? '')) return { method, search, body: text, params: undefined };
   let body: unknown;
   try {
     body = JSON.parse(text);

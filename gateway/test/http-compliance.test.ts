@@ -35,4 +35,15 @@ describe('GraphQL over HTTP compliance', () => {
     expect(failing.filter((result) => result.status === 'warn').map((result) => result.name)).toEqual(DECLINED_SHOULDS);
     expect(results.length).toBeGreaterThan(30);
   });
+
+  // A client library that writes the media type in capitals got a 400 "POST body missing" once (RFC 9110 §8.3.1:
+  // type, subtype and parameter names are case-insensitive).
+  it('reads a body whose media type is written in capitals', async () => {
+    for (const type of ['APPLICATION/JSON', 'Application/Json; Charset=UTF-8']) {
+      const answer = await platform.post(JSON.stringify({ query: '{ courses { id } }' }), { authorization: `Bearer ${token}`, 'content-type': type });
+      expect(answer.status, type).toBe(200);
+      expect(answer.body.errors, type).toBeUndefined();
+      expect(answer.body.data.courses.length, type).toBeGreaterThan(0);
+    }
+  });
 });

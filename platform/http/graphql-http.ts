@@ -41,7 +41,8 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
     if (rawBody.length > 0) {
       // Node keeps one content-type (a repeated one is dropped), as Apollo's HeaderMap would read it.
       const contentType = request.headers['content-type'] ?? '';
-      if (contentType.includes('json')) {
+      // Media type names are case-insensitive (RFC 9110 §8.3.1).
+      if (/json/i.test(contentType)) {
         try {
           body = JSON.parse(rawBody.toString('utf8'));
         } catch {
