@@ -141,6 +141,13 @@ export class LiveKitDouble {
   readonly calls: DoubleCall[] = [];
   /** Make the next calls fail as if LiveKit were down (HTTP 503). */
   unavailable = false;
+  /** Make the next calls to these methods (`UpdateParticipant`) fail so, acting on nothing; the others answer. */
+  readonly unavailableMethods = new Set<string>();
+  /**
+   * Awaited once the double has acted on a call and before it answers (a slow network or server): a test holds an
+   * answer back to let something else happen in between. Throwing loses the answer (HTTP 500) after the change.
+   */
+  beforeAnswer?: (call: { service: string; method: string; body: Record<string, any> }) => Promise<void> | void;
   /** LiveKit's `room.enable_remote_unmute` (off by default): may MutePublishedTrack unmute? */
   enableRemoteUnmute = false;
   /** Where webhooks go (meet's /webhooks/livekit); none are sent while unset. */
@@ -474,10 +481,11 @@ export class LiveKitDouble {
     let status = 200;
     let answer: unknown;
     try {
-      if (this.unavailable) throw new TwirpError(503, 'unavailable', 'LiveKit double is down');
+      if (this.unavailable || this.unavailableMethods.has(match?.[2] ?? '')) throw new TwirpError(503, 'unavailable', 'LiveKit double is down');
       if (request.method !== 'POST' || !match) throw new TwirpError(404, 'bad_route', `no route ${request.method} ${request.url}`);
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
       answer = await this.dispatch(match[1]!, match[2]!, body, await this.grantsOf(request));
+      await this.beforeAnswer?.({ service: match[1]!, method: match[2]!, body });
     } catch (error) {
       const twirp = error instanceof TwirpError ? error : new TwirpError(500, 'internal', (error as Error).message);
       status = twirp.status;
