@@ -27,6 +27,20 @@ export class ClassParticipantRepository {
       .executeTakeFirstOrThrow();
   }
 
+  /**
+   * Clears a promotion only if it is still the one set at `at` (a promotion whose LiveKit side failed): one set
+   * before, or by another moderator meanwhile, is left alone.
+   */
+  async withdrawPromotion(liveClassId: string, userId: string, at: Date): Promise<void> {
+    await this.db
+      .updateTable('class_participants')
+      .set({ promoted_at: null, updated_at: sql`now()` })
+      .where('live_class_id', '=', liveClassId)
+      .where('user_id', '=', userId)
+      .where('promoted_at', '=', at)
+      .execute();
+  }
+
   async find(liveClassId: string, userId: string): Promise<ClassParticipantRow | undefined> {
     return this.db.selectFrom('class_participants').selectAll().where('live_class_id', '=', liveClassId).where('user_id', '=', userId).executeTakeFirst();
   }

@@ -4,7 +4,8 @@
  * promote a student to speak (camera and microphone), demote, mute a track,
  * remove a participant (joins refused until re-admitted) and see the room,
  * the raised hands and the audit. LiveKit is told first (RoomService), and
- * only what it did is recorded (services/moderation-record.ts). A user
+ * only what it did is recorded (services/moderation-record.ts); a promotion
+ * alone is claimed in the database before (see withPromotionClaimed). A user
  * LiveKit does not list in the room is NOT_IN_ROOM; moderators cannot be
  * promoted, demoted or removed (they publish by their own token).
  */
@@ -122,12 +123,18 @@ export class ModerationService {
   async promote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
-    const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker'));
-    if (!updated) throw notInRoom(target, liveClass);
-    const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: new Date(), hand_raised_at: null } });
+    const promotedAt = new Date();
+    const updated = await this.withPromotionClaimed(liveClass, target, promotedAt, () => this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker')));
+    const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: promotedAt, hand_raised_at: null } });
     return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
   }
 
+  /**
+   * LiveKit first, the database second: in between, LiveKit allows less than the database says, and the judges of
+   * publishing (track_published, reconciliation) only ever take publishing back, so whatever they see then is at
+   * worst left to the demotion. The other order would let them take a promoted student's camera back as
+   * unauthorised and audit it so.
+   */
   async demote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
@@ -170,6 +177,28 @@ export class ModerationService {
 
   private get actor(): ModerationActor {
     return { userId: this.viewer.moodleUserId ?? null, subject: this.viewer.userId };
+  }
+
+  /**
+   * The promotion is in the database before LiveKit lets the student publish: the track_published webhook and
+   * reconciliation judge publishing by the database, and one landing between LiveKit's change and a later write
+   * would take the publishing back, leaving the student promoted in the database and silenced in LiveKit. Only the
+   * standing goes first (the audit and the event once LiveKit did it). LiveKit failing or not finding the student,
+   * a promotion this call set is withdrawn, so none stays recorded; LiveKit's answer lost after it acted leaves it
+   * allowing what the database does not, which the judges take back on the first publication (the safe side).
+   */
+  private async withPromotionClaimed(liveClass: LiveClassModel, target: string, at: Date, change: () => Promise<ListedParticipant | null>): Promise<ListedParticipant> {
+    const standing = new ClassParticipantRepository(this.db);
+    const claim = await standing.set(liveClass.companyId, liveClass.id, target, { promoted_at: at });
+    const claimedHere = claim.promoted_at?.getTime() === at.getTime(); // else promoted already, and stays so
+    let updated: ListedParticipant | null = null;
+    try {
+      updated = await change();
+    } finally {
+      if (!updated && claimedHere) await standing.withdrawPromotion(liveClass.id, target, at);
+    }
+    if (!updated) throw notInRoom(target, liveClass);
+    return updated;
   }
 
   private record(liveClass: LiveClassModel, change: ModerationChange): Promise<ClassParticipantRow> {
