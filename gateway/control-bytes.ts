@@ -29,6 +29,8 @@
  *   (memory (export "memory") 1)
  */
 
+import { leb, moduleBytes, name, section } from './wasm-binary.js';
+
 const lanes = (byte: number) => Array<number>(16).fill(byte);
 const load = (offset: number) => [0x20, 0x00, 0xfd, 0x00, 0x00, offset, 0xfd, 0x77]; // local.get $at, v128.load, i8x16.min_u
 
@@ -49,27 +51,13 @@ const BODY = [
   [0x41, 0x00, 0x0b], // 0
 ].flat();
 
-/** An unsigned LEB128 number (lengths). */
-function leb(value: number): number[] {
-  const bytes: number[] = [];
-  do {
-    const low = value & 0x7f;
-    value >>>= 7;
-    bytes.push(value === 0 ? low : low | 0x80);
-  } while (value !== 0);
-  return bytes;
-}
-const section = (id: number, content: number[]) => [id, ...leb(content.length), ...content];
-const name = (text: string) => [text.length, ...Buffer.from(text, 'latin1')];
-
-const MODULE = new Uint8Array([
-  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // "\0asm", version 1
-  ...section(1, [0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f]), // one type: (i32, i32) -> i32
-  ...section(3, [0x01, 0x00]), // one function, of that type
-  ...section(5, [0x01, 0x00, 0x01]), // one memory, one page to start with
-  ...section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('control'), 0x00, 0x00]),
-  ...section(10, [0x01, ...leb(BODY.length), ...BODY]),
-]);
+const MODULE = moduleBytes(
+  section(1, [0x01, 0x60, 0x02, 0x7f, 0x7f, 0x01, 0x7f]), // one type: (i32, i32) -> i32
+  section(3, [0x01, 0x00]), // one function, of that type
+  section(5, [0x01, 0x00, 0x01]), // one memory, one page to start with
+  section(7, [0x02, ...name('memory'), 0x02, 0x00, ...name('control'), 0x00, 0x00]),
+  section(10, [0x01, ...leb(BODY.length), ...BODY]),
+);
 
 const PAGE = 64 * 1024;
 
