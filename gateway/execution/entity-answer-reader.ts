@@ -21,7 +21,9 @@
  * undefined too, so that the caller's JSON.parse reports it as it always
  * has.
  */
+import { listScanAvailable, ScannedText } from '../list-scan.js';
 import { listPattern, matchedEnd } from './list-pattern.js';
+import { listTemplate } from './list-template.js';
 import { RawJson } from './raw-json.js';
 import { acceptsAnything, type TypeFields, type ValueShape } from './response-shape.js';
 import { Backslashes } from './wide-escapes.js';
@@ -182,14 +184,28 @@ function listEnd(text: string, at: number, shape: ValueShape, type: TypeFields, 
 }
 
 /**
- * Where a list that may stay text ends, or -1: by its pattern (list-pattern.ts), else by listEnd's scan, which
- * does not read every character of a string: a control character, which JSON.parse would refuse, is looked for
- * in what it keeps.
+ * Where a list that may stay text ends, or -1: in an ASCII text by list-scan.ts's function over its bytes, else by
+ * its pattern (list-pattern.ts), both checking every character of its strings; else by listEnd's scan, which does
+ * not read every character of a string: a control character, which JSON.parse would refuse, is looked for in what it
+ * keeps.
  */
-function keptListEnd(text: string, at: number, shape: ValueShape, type: TypeFields, escapes: Backslashes | undefined, controlFree: boolean): number {
-  // A text with no backslash and no control character needs its strings checked for their closing quote alone.
-  const pattern = listPattern(shape, type, controlFree && escapes === undefined);
-  const matched = pattern ? matchedEnd(pattern, text, at) : -1;
+function keptListEnd(
+  text: string,
+  at: number,
+  shape: ValueShape,
+  type: TypeFields,
+  escapes: Backslashes | undefined,
+  controlFree: boolean,
+  scanned: ScannedText | undefined,
+): number {
+  const template = scanned && listTemplate(shape, type);
+  let matched = -1;
+  if (template !== undefined) matched = scanned!.listEnd(at, template, !shape.item!.nonNull);
+  else {
+    // A text with no backslash and no control character needs its strings checked for their closing quote alone.
+    const pattern = listPattern(shape, type, controlFree && escapes === undefined);
+    if (pattern) matched = matchedEnd(pattern, text, at);
+  }
   if (matched >= 0) return matched;
   const end = listEnd(text, at, shape, type, escapes);
   if (end >= 0 && !controlFree && CONTROL.test(text.slice(at, end))) throw new Invalid();
@@ -206,6 +222,7 @@ function readEntity(
   ascii: boolean,
   controlFree: boolean,
   knownKeys: readonly string[] | undefined,
+  scanned: ScannedText | undefined,
 ): number {
   if (text.startsWith('null', at)) {
     into.push(null);
@@ -232,7 +249,7 @@ function readEntity(
     const valueAt = keyEnd + 1;
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
-    let end = type ? keptListEnd(text, valueAt, shape!, type, escapes, controlFree) : -1;
+    let end = type ? keptListEnd(text, valueAt, shape!, type, escapes, controlFree, scanned) : -1;
     if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false, ascii);
     else {
       end = skipValue(text, valueAt, escapes);
@@ -271,11 +288,14 @@ export function readEntityAnswer(
   const escapes = backslashes.any ? backslashes : undefined;
   const entities: unknown[] = [];
   const last = length - TAIL.length;
+  // One byte a character, as the bytes were: the kept lists are checked over a copy of them (list-scan.ts), in a
+  // text with no backslash and no control character for their closing quotes alone.
+  const scanned = ascii && listScanAvailable ? new ScannedText(text, controlFree && escapes === undefined) : undefined;
   try {
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree, knownKeys);
+        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree, knownKeys, scanned);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }

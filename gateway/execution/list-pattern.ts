@@ -10,7 +10,10 @@
  * look for control characters in them.
  *
  * Lists the pattern does not take (numbers, enums, escapes, a shape it
- * cannot express) are left to entity-answer-reader.ts's own scan.
+ * cannot express) are left to entity-answer-reader.ts's own scan. In an
+ * ASCII text the same check runs over the bytes instead (list-scan.ts,
+ * list-template.ts, cheaper still); the pattern stays for other texts and
+ * where WebAssembly is not there (`node --jitless`).
  *
  * In a text known to hold no backslash and no control character (its
  * bytes looked over by control-bytes.ts, its backslashes by

@@ -300,6 +300,38 @@ describe('answers holding subgraph text', () => {
     expect((await same(STRINGS)).kept).toBe(true);
   });
 
+  it('checks lists of strings in ASCII answers over their bytes (list-scan.ts) as the pattern did, odd strings and all', async () => {
+    answers = { catalog: PRODUCTS, reviews: () => '' };
+    // No Int: the lists have a template, and ASCII answers are checked by it; other answers by the pattern.
+    const STRINGS = '{ products { id reviews { id body } maybe { id } } }';
+    const cases: [string, string, boolean][] = [
+      ['plain', 'a body', true],
+      ['empty', '', true],
+      ['long', 'x'.repeat(100), true],
+      ['wide escapes the subgraph wrote', '\\u4E2D\\u6587 \\ud83c\\udf93', true],
+      ['Latin-1 written raw (not ASCII)', 'caf\u00e9 cr\u00e8me', true],
+      ['an emoji written raw (not ASCII)', 'cap \u{1F393}', true],
+      ['a lone high surrogate escaped', 'x \\ud800 y', false],
+      ['a lone low surrogate escaped', 'x \\udc00', false],
+      ['a Latin-1 character escaped', 'caf\\u00e9', false],
+      ['an escaped quote', 'say \\"hi\\"', false],
+      ['an escaped backslash', 'a \\\\ b', false],
+      ['a newline escaped', 'a\\nb', false],
+      ['a bracket and brace', 'a ]} b', true],
+    ];
+    for (const [name, body, kept] of cases) {
+      answers.reviews = entities((id) => `{"reviews":[{"id":"${id}","body":"${body}"},{"id":"${id}-2","body":"${body}"}],"maybe":[null,{"id":"${body}"}]}`);
+      expect((await same(STRINGS)).kept, name).toBe(kept);
+    }
+    for (const control of ['\u0000', '\u0001', '\n', '\u001f', '\u007f']) {
+      answers.reviews = entities((id) => `{"reviews":[{"id":"${id}","body":"a${control}b"}],"maybe":[]}`);
+      const result = await same(STRINGS);
+      // DEL is no control character to JSON.
+      expect(result.kept, JSON.stringify(control)).toBe(control === '\u007f');
+      expect(result.answer.errors?.length ?? 0, JSON.stringify(control)).toBe(control === '\u007f' ? 0 : 1);
+    }
+  });
+
   it('parses what escapes other than those of wide characters, wherever they are', async () => {
     answers = { catalog: PRODUCTS, reviews: () => '' };
     const cases: [string, (id: string) => string][] = [
