@@ -3,11 +3,10 @@
  * (each subgraph's instance only adds its schema), so a process running
  * several subgraphs does not multiply connections.
  */
-import { Kysely, PostgresDialect, WithSchemaPlugin, type KyselyPlugin } from 'kysely';
+import { WithSchemaPlugin, type Kysely, type KyselyPlugin } from 'kysely';
 import pg from 'pg';
-import { cancellablePool } from './request-cancellation.js';
 import { runMarkedStatementsNamed } from './named-statements.js';
-import { notifyQueryObservers } from './query-observer.js';
+import { processKysely } from './request-database.js';
 import { keepInt8AsText } from './int8-text.js';
 import { useFastFloat8Parser } from './float8.js';
 import { useFastTimestamptzParser } from './timestamptz.js';
@@ -63,12 +62,8 @@ export function findPool(database: string, port: number): pg.Pool | undefined {
 }
 
 export function createKysely<DB>(databaseUrl: string, schema?: string, plugins: KyselyPlugin[] = []): Kysely<DB> {
-  return new Kysely<DB>({
-    // Statements of a request its caller gave up on are cancelled (request-cancellation.ts).
-    dialect: new PostgresDialect({ pool: cancellablePool(getPool(databaseUrl)) }),
-    plugins: schema ? [new WithSchemaPlugin(schema), ...plugins] : plugins,
-    log: notifyQueryObservers,
-  });
+  // A request's statements are cancelled when its caller gives up, through forRequest's Kysely (request-database.ts).
+  return processKysely<DB>(getPool(databaseUrl), schema ? [new WithSchemaPlugin(schema), ...plugins] : plugins);
 }
 
 export async function closePools(): Promise<void> {

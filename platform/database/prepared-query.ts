@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import { CompiledQuery, type Compilable, type Kysely } from 'kysely';
 import { namedStatement } from './named-statements.js';
+import { rootOf } from './request-database.js';
 
 /** Marks a parameter of the compiled query as the value of one key. */
 class Slot {
@@ -33,9 +34,28 @@ function parameterValue(value: unknown): unknown {
 
 export type PreparedQuery<Params extends object, Row> = (params: Params) => Promise<Row[]>;
 
+interface Compiled {
+  sql: string;
+  parameters: readonly unknown[];
+  keys: (string | undefined)[];
+}
+/**
+ * Compiled once per process's Kysely and name, not per preparedQuery: a subgraph's repositories are made again for
+ * each request, over the request's own Kysely (request-database.ts), and the text of a name never changes.
+ */
+const compiledByRoot = new WeakMap<object, Map<string, Compiled>>();
+
 export function preparedQuery<Params extends object, Row>(db: Kysely<any>, name: string, build: (slots: Params) => Compilable<Row>): PreparedQuery<Params, Row> {
-  let compiled: { sql: string; parameters: readonly unknown[]; keys: (string | undefined)[] } | undefined;
-  const compile = () => {
+  let compiled: Compiled | undefined;
+  const compile = (): Compiled => {
+    const root = rootOf(db);
+    let byName = compiledByRoot.get(root);
+    if (!byName) compiledByRoot.set(root, (byName = new Map()));
+    let found = byName.get(name);
+    if (!found) byName.set(name, (found = compileOnce()));
+    return found;
+  };
+  const compileOnce = (): Compiled => {
     const slots = new Proxy({}, { get: (_target, key) => new Slot(String(key)) }) as Params;
     const query = build(slots).compile();
     // The name carries the text's hash: two texts never share a name (another schema, a changed query).

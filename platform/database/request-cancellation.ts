@@ -1,6 +1,7 @@
 /**
- * Work nobody waits for stops in PostgreSQL too. A subgraph runs each
- * GraphQL request inside `runCancellable(signal, …)` (start-subgraph.ts);
+ * Work nobody waits for stops in PostgreSQL too. A subgraph gives each
+ * GraphQL request's context a signal (BaseContext.signal, start-subgraph.ts)
+ * and its services a Kysely whose statements watch it (request-database.ts);
  * the signal fires when the caller's connection closes before the answer
  * is out: the gateway gave up (its GATEWAY_REQUEST_TIMEOUT_MS passed, or
  * its own client went away, see gateway/pipeline/request-deadline.ts) and
@@ -14,11 +15,8 @@
  * a cancel is therefore never reused (released as broken, the pool opens a
  * new one).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PostgresPool, PostgresPoolClient } from 'kysely';
 import pg from 'pg';
-
-const scope = new AsyncLocalStorage<AbortSignal>();
 
 /** extensions.code of the error an aborted request's statements fail with. */
 export const REQUEST_CANCELLED = 'REQUEST_CANCELLED';
@@ -28,11 +26,6 @@ export class RequestCancelledError extends Error {
   constructor() {
     super('The request was cancelled: its caller is gone');
   }
-}
-
-/** Runs `work` with its statements cancelled once `signal` fires. */
-export function runCancellable<T>(signal: AbortSignal, work: () => T): T {
-  return scope.run(signal, work);
 }
 
 /** What pg keeps of a session for cancel requests (left out of its types), and its protocol connection. */
@@ -83,14 +76,18 @@ function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown, set
   });
 }
 
-/** `pool` for Kysely, its statements cancelled with the request that runs them (see above). */
-export function cancellablePool(pool: pg.Pool): PostgresPool {
+/**
+ * `pool` for Kysely, its statements cancelled once `signal` fires (see above); without a signal (work of no
+ * request: jobs, consumers, subscriptions), run as they are. The signal is handed over, not found in an
+ * AsyncLocalStorage: on Node 20 any ALS turns on promise hooks for every promise of the process (~8 % of
+ * calendar's course-list fetch, bench/README-results.md, session 23).
+ */
+export function cancellablePool(pool: pg.Pool, signal?: AbortSignal): PostgresPool {
   return {
     connect: async () => {
       const client = await pool.connect();
       let cancelSent = false;
       const query = (text: unknown, parameters?: unknown) => {
-        const signal = scope.getStore();
         if (!signal) return runQuery(client, text, parameters);
         if (signal.aborted) return Promise.reject(new RequestCancelledError());
         const onAbort = () => {

@@ -12,7 +12,7 @@ import { sendGraphQLError } from './respond.js';
 export interface GraphQLHttpOptions<TContext extends BaseContext> {
   server: ApolloServer<TContext>;
   /** Builds the per-request context (at once, or as a promise); throw a GraphQLError to refuse the request. */
-  context: (request: IncomingMessage, rawBody: Buffer) => TContext | Promise<TContext>;
+  context: (request: IncomingMessage, rawBody: Buffer, response: ServerResponse) => TContext | Promise<TContext>;
   maxBodyBytes?: number;
   /** Serves the requests it can past Apollo Server's pipeline (platform/subgraph/fast-path.ts). */
   fastPath?: FastPath;
@@ -53,12 +53,12 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       }
     }
     // Apollo Server's form: a promise, a refusal as its rejection.
-    let context = async () => options.context(request, rawBody);
+    let context = async () => options.context(request, rawBody, response);
     const fast = options.fastPath?.prepare(request.method, body, request.headers);
     if (fast) {
       let contextValue: TContext | undefined;
       try {
-        const made = options.context(request, rawBody);
+        const made = options.context(request, rawBody, response);
         contextValue = made instanceof Promise ? await made : made;
       } catch (error) {
         // Apollo Server answers a context that failed, as it would have had it built the context itself.

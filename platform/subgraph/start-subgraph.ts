@@ -21,7 +21,6 @@ import { parse, type GraphQLFormattedError } from 'graphql';
 import { createUserTokenVerifier } from '../auth/user-token.js';
 import type { Viewer } from '../auth/viewer.js';
 import { createKysely } from '../database/connection.js';
-import { runCancellable } from '../database/request-cancellation.js';
 import { createGraphQLHttpHandler } from '../http/graphql-http.js';
 import { refuseContentCoding } from '../http/content-coding.js';
 import { healthRoutes } from '../http/health.js';
@@ -125,18 +124,19 @@ export async function startSubgraph<TContext extends BaseContext>(
   fastPath.checkPlugins(installedPlugins(apollo));
 
   const authenticate = createSubgraphAuthenticator(config, module.name, createUserTokenVerifier(config.auth));
-  const contextFor = (request: http.IncomingMessage, viewer: Viewer): TContext => {
+  const contextFor = (request: http.IncomingMessage, response: http.ServerResponse, viewer: Viewer): TContext => {
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
-    return runtime.createContext({ viewer, requestId, log: log.child({ requestId }) });
+    // The request's statements are cancelled when its caller (the gateway) gives up on it.
+    return runtime.createContext({ viewer, requestId, log: log.child({ requestId }), signal: callerGone(response) });
   };
   const graphql = createGraphQLHttpHandler<TContext>({
     server: apollo,
     maxBodyBytes: 5_000_000,
     fastPath,
     // The gateway's signed identity is checked at once, and the context built without a promise.
-    context: (request, rawBody) => {
+    context: (request, rawBody, response) => {
       const viewer = authenticate(request, rawBody);
-      return viewer instanceof Promise ? viewer.then((verified) => contextFor(request, verified)) : contextFor(request, viewer);
+      return viewer instanceof Promise ? viewer.then((verified) => contextFor(request, response, verified)) : contextFor(request, response, viewer);
     },
   });
   const db = createKysely(deps.databaseUrl);
@@ -158,10 +158,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     if (refuseContentCoding(request, response, pathname === '/graphql')) return;
     // What Apollo's cache-control plugin answered for every operation without hints.
     if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
-    // A GraphQL request's statements are cancelled when its caller (the gateway) gives up on it.
-    const serve = pathname === '/graphql' ? () => runCancellable(callerGone(response), () => handler(request, response)) : () => handler(request, response);
     const run = () =>
-      serve().catch((error: unknown) => {
+      handler(request, response).catch((error: unknown) => {
         log.error({ err: error }, 'request failed');
         if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
         else response.destroy();

@@ -13,6 +13,12 @@ export interface BaseContext {
   viewer: Viewer;
   requestId: string;
   log: Logger;
+  /**
+   * Fires when a GraphQL request's caller is gone (start-subgraph.ts): the request's statements are then cancelled,
+   * those of its own Kysely (`forRequest(db, signal)`, platform/database/request-database.ts). None outside a request
+   * over HTTP (subscriptions, tests).
+   */
+  signal?: AbortSignal;
 }
 
 export interface SubgraphDeps {

@@ -3,6 +3,7 @@
  * the one schema a subgraph may read that it does not own, by nature.
  */
 import { createKysely } from '../../platform/database/connection.js';
+import { forRequest } from '../../platform/database/request-database.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import { createMailer } from '../../platform/mail/mailer.js';
 import type { AcademyContext } from './context.js';
@@ -38,9 +39,6 @@ export const academySubgraph: SubgraphModule<AcademyContext> = {
     const mailer = createMailer(config.mail);
     const mailConsumer = mailer ? await startNotificationMailConsumer({ config, databaseUrl, log, mailer }) : undefined;
     const reminders = startClassReminders(root, config, log);
-    const courseRepository = new CourseRepository(db);
-    const enrolmentRepository = new EnrolmentRepository(db);
-    const userRepository = new UserRepository(db);
     return {
       stop: async () => {
         await reminders.stop();
@@ -48,11 +46,15 @@ export const academySubgraph: SubgraphModule<AcademyContext> = {
         await mailConsumer?.stop();
         mailer?.close();
       },
-      createContext: (base) => ({
-        ...base,
-        courses: new CourseService(base.viewer, courseRepository, enrolmentRepository),
-        users: new UserService(base.viewer, userRepository),
-      }),
+      createContext: (base) => {
+        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+        const requestDb = base.signal ? academyDb(forRequest(root, base.signal), config.moodle.schema) : db;
+        return {
+          ...base,
+          courses: new CourseService(base.viewer, new CourseRepository(requestDb), new EnrolmentRepository(requestDb)),
+          users: new UserService(base.viewer, new UserRepository(requestDb)),
+        };
+      },
     };
   },
   seed: (deps) => seedAcademy(deps),

@@ -5,6 +5,7 @@
  */
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { createKysely } from '../../platform/database/connection.js';
+import { forRequest } from '../../platform/database/request-database.js';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import { EgressPolicy } from '../../platform/http/egress-policy.js';
 import { PeriodicJob } from '../../platform/jobs/periodic-job.js';
@@ -50,7 +51,6 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const eventRepository = new EventRepository(db);
     const participantRepository = new ParticipantRepository(db);
     const responseRepository = new OccurrenceResponseRepository(db);
-    const workingHoursRepository = new WorkingHoursRepository(db);
     // Other domains' records mirrored as events: the platform's consumer, group `calendar`.
     const consumer = config.calendar.consumeEvents
       ? await startEventConsumer({ databaseUrl, group: 'calendar', handlers: calendarEventHandlers(academyDomainEventDeps(config)), log })
@@ -60,7 +60,8 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
     const reminderRepository = new ReminderRepository(db);
     const cipher = new CredentialCipher(config.credentialKey, config.previousKeys.credential);
     const contacts = new UserContacts(config, log.child({ component: 'user-contacts' }));
-    const writesAs = (viewer: Viewer) => new EventWriteService(viewer, db, eventRepository, participantRepository, responseRepository, new UserDirectory(config, viewer));
+    const writesAs = (viewer: Viewer, over = db, events = eventRepository, participants = participantRepository, responses = responseRepository) =>
+      new EventWriteService(viewer, over, events, participants, responses, new UserDirectory(config, viewer));
     // Who is no longer a user of a company (deleted in Moodle): their CalDAV sync and feed stop.
     const outsiders = academyCompanyOutsiders(config);
     const caldavSync = new CalDAVSyncService(
@@ -109,21 +110,27 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
         await consumer?.stop();
       },
       createContext: (base) => {
+        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+        const requestDb = forRequest(db, base.signal);
+        const events = new EventRepository(requestDb);
+        const participants = new ParticipantRepository(requestDb);
+        const responses = new OccurrenceResponseRepository(requestDb);
+        const workingHours = new WorkingHoursRepository(requestDb);
         const users = new UserDirectory(config, base.viewer);
         // One budget for every expansion of the request (fields, aliases, free/busy).
         const budget = new OccurrenceBudget();
-        const freeBusy = new FreeBusyService(base.viewer, eventRepository, participantRepository, responseRepository, users, budget, workingHoursRepository);
+        const freeBusy = new FreeBusyService(base.viewer, events, participants, responses, users, budget, workingHours);
         return {
           ...base,
-          events: new CalendarEventService(base.viewer, eventRepository, participantRepository, responseRepository, budget),
-          eventWrites: writesAs(base.viewer),
+          events: new CalendarEventService(base.viewer, events, participants, responses, budget),
+          eventWrites: writesAs(base.viewer, requestDb, events, participants, responses),
           freeBusy,
           meetingTimes: new MeetingTimeFinder(freeBusy, users),
-          workingHours: new WorkingHoursService(base.viewer, workingHoursRepository),
-          caldavAccounts: new CalDAVAccountService(base.viewer, caldavRepository, caldavSync, cipher, caldavLog),
+          workingHours: new WorkingHoursService(base.viewer, workingHours),
+          caldavAccounts: new CalDAVAccountService(base.viewer, new CaldavRepository(requestDb), caldavSync, cipher, new CaldavLogRepository(requestDb)),
           feed,
-          companyTimeZone: new CompanyTimeZoneService(base.viewer, db),
-          reminderDefaults: new ReminderDefaultsService(base.viewer, reminderRepository),
+          companyTimeZone: new CompanyTimeZoneService(base.viewer, requestDb),
+          reminderDefaults: new ReminderDefaultsService(base.viewer, new ReminderRepository(requestDb)),
         };
       },
     };

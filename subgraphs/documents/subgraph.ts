@@ -4,6 +4,7 @@
  * URLs, or resumably by tus, under /files/ (served here, forwarded by the gateway).
  */
 import { createKysely } from '../../platform/database/connection.js';
+import { forRequest } from '../../platform/database/request-database.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
 import { EntityReferences } from '../../platform/federation/entity-references.js';
 import { trustedProxies } from '../../platform/http/client-ip.js';
@@ -93,7 +94,8 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       });
     // The services acting for one caller: a GraphQL request's, the one a resumable upload's token names, or a share link's maker.
     const accessFor = (viewer: Viewer) => new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp'));
-    const documentsFor = (viewer: Viewer) => new DocumentService(viewer, documentRepository, accessFor(viewer), signer, settings.urlTtlSeconds, searchIndex);
+    const documentsFor = (viewer: Viewer, rows = documentRepository, search = searchIndex) =>
+      new DocumentService(viewer, rows, accessFor(viewer), signer, settings.urlTtlSeconds, search);
     const uploadsFor = (viewer: Viewer) => new UploadService(viewer, documentsFor(viewer), uploadDeps);
     const tusTokens = new TusTokens(settings.urlSigningSecret);
     const staging = createTusStaging(settings.resumableStagingDir, settings.resumableUploadTtlSeconds);
@@ -111,20 +113,34 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     );
     return {
       createContext: (base) => {
-        const documents = documentsFor(base.viewer);
-        const shares = new ShareService(base.viewer, documents, documentRepository, shareLinks, shareTokens, db, nextcloudAccounts, activity, accessFor);
-        const uploads = new UploadService(base.viewer, documents, uploadDeps);
+        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+        // Storage settings, profiles and Nextcloud accounts keep the process's (rare writes of an administrator).
+        const requestDb = forRequest(db, base.signal);
+        const rows = new DocumentRepository(requestDb);
+        const search = new SearchRepository(requestDb);
+        const requestActivityRows = new ActivityRepository(requestDb);
+        const trail = new ActivityTrail(requestActivityRows);
+        const documents = documentsFor(base.viewer, rows, search);
+        const shares = new ShareService(base.viewer, documents, rows, new ShareLinkRepository(requestDb), shareTokens, requestDb, nextcloudAccounts, trail, accessFor);
+        const uploads = new UploadService(base.viewer, documents, {
+          ...uploadDeps,
+          db: requestDb,
+          documentRepository: rows,
+          sessions: new UploadSessionRepository(requestDb),
+          companyStorage: new CompanyStorageRepository(requestDb),
+          activity: trail,
+        });
         return {
           ...base,
           documents,
           uploads,
           resumableUploads: new ResumableUploadService(base.viewer, uploads, resumableDeps),
           shares,
-          lifecycle: new LifecycleService(base.viewer, documents, documentRepository, db, shares, activity),
-          edits: new EditService(base.viewer, documents, documentRepository, db, activity, shares),
-          activity: new ActivityFeed(base.viewer, documents, activityRows),
+          lifecycle: new LifecycleService(base.viewer, documents, rows, requestDb, shares, trail),
+          edits: new EditService(base.viewer, documents, rows, requestDb, trail, shares),
+          activity: new ActivityFeed(base.viewer, documents, requestActivityRows),
           storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
-          searchSettings: new SearchSettingsService(base.viewer, db, searchIndex),
+          searchSettings: new SearchSettingsService(base.viewer, requestDb, search),
         };
       },
       routes: [

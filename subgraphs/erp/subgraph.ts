@@ -4,6 +4,7 @@
  * event (./events.ts) in the transaction that makes it.
  */
 import { createKysely } from '../../platform/database/connection.js';
+import { forRequest } from '../../platform/database/request-database.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { ErpContext } from './context.js';
 import type { ErpDatabase } from './database.js';
@@ -29,7 +30,8 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
   migrations: erpMigrations,
   resolvers,
   async start({ config, databaseUrl, log }) {
-    const db = new ErpDb(createKysely<ErpDatabase>(databaseUrl));
+    const kysely = createKysely<ErpDatabase>(databaseUrl);
+    const db = new ErpDb(kysely);
     return {
       // Bheem Core's own event bus feeds the same topics through this signed endpoint, for companies erp knows.
       routes: [
@@ -43,6 +45,8 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
       createContext: (base) => {
         // Assignees and owners are checked with academy (users of the caller's company), batched per request.
         const people = new CompanyPeople(config, base.viewer);
+        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+        const db = new ErpDb(forRequest(kysely, base.signal));
         return {
           ...base,
           companies: new CompanyService(base.viewer, db),

@@ -4,6 +4,7 @@
  * webhooks, repaired by a periodic reconciliation.
  */
 import { createKysely } from '../../platform/database/connection.js';
+import { forRequest } from '../../platform/database/request-database.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
 import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/subgraph-module.js';
 import type { MeetContext } from './context.js';
@@ -72,17 +73,21 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
     roomOpening,
     webhookRetention,
     createContext: (base) => {
+      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+      // Attendance reports (signed CSV links) keep the process's: reads of a report nobody cancels.
+      const requestDb = forRequest(db, base.signal);
+      const control = new RecordingControl(requestDb, livekit, files);
       const courses = new CourseAccess(config, base.viewer);
       const access = new ClassAccess(base.viewer, courses);
-      const liveClasses = new LiveClassService(base.viewer, access, classRepository);
+      const liveClasses = new LiveClassService(base.viewer, access, new LiveClassRepository(requestDb));
       return {
         ...base,
         liveClasses,
-        scheduling: new SchedulingService(base.viewer, access, liveClasses, db, livekit, recordingControl, base.log),
-        joins: new JoinService(base.viewer, access, liveClasses, db, livekit, config, settings),
-        recordings: new RecordingService(base.viewer, access, recordingRepository, liveClasses, recordingControl),
-        moderation: new ModerationService(base.viewer, access, liveClasses, db, livekit),
-        attendance: new AttendanceService(base.viewer, access, attendanceRepository, attendanceReports, courses),
+        scheduling: new SchedulingService(base.viewer, access, liveClasses, requestDb, livekit, control, base.log),
+        joins: new JoinService(base.viewer, access, liveClasses, requestDb, livekit, config, settings),
+        recordings: new RecordingService(base.viewer, access, new RecordingRepository(requestDb), liveClasses, control),
+        moderation: new ModerationService(base.viewer, access, liveClasses, requestDb, livekit),
+        attendance: new AttendanceService(base.viewer, access, new AttendanceRepository(requestDb), attendanceReports, courses),
       };
     },
     routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository), attendanceCsvRoute(config, attendanceReports, log)],

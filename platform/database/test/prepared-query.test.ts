@@ -8,7 +8,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { runMarkedStatementsNamed } from '../named-statements.js';
 import { preparedQuery } from '../prepared-query.js';
-import { cancellablePool, runCancellable } from '../request-cancellation.js';
+import { cancellablePool } from '../request-cancellation.js';
 
 let pool: pg.Pool;
 let db: Kysely<any>;
@@ -50,10 +50,10 @@ it('builds once and runs with each call’s values', async () => {
 
 it('is named as well through the subgraphs’ cancellable pool, which runs statements with a callback', async () => {
   // Not destroyed: it shares the pool that afterAll ends.
-  const cancellable = new Kysely<any>({ dialect: new PostgresDialect({ pool: cancellablePool(pool) }) });
-  const named = preparedQuery<{ n: number }, { n: number }>(cancellable, 'test_cancellable', (slots) => cancellable.selectNoFrom(sql<number>`${slots.n}::int`.as('n')));
-  expect(await runCancellable(new AbortController().signal, () => named({ n: 7 }))).toEqual([{ n: 7 }]);
-  expect(await named({ n: 8 })).toEqual([{ n: 8 }]);
+  const over = (signal?: AbortSignal) => new Kysely<any>({ dialect: new PostgresDialect({ pool: cancellablePool(pool, signal) }) });
+  const named = (db: Kysely<any>) => preparedQuery<{ n: number }, { n: number }>(db, 'test_cancellable', (slots) => db.selectNoFrom(sql<number>`${slots.n}::int`.as('n')));
+  expect(await named(over(new AbortController().signal))({ n: 7 })).toEqual([{ n: 7 }]);
+  expect(await named(over())({ n: 8 })).toEqual([{ n: 8 }]);
   const { rows } = await sql<{ name: string }>`SELECT name FROM pg_prepared_statements`.execute(db);
   expect(rows.filter((row) => row.name.startsWith('test_cancellable_'))).toHaveLength(1);
 });

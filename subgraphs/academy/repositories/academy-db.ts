@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { withSchemaOf } from '../../../platform/database/request-database.js';
 import type { AcademyDatabase } from '../database.js';
 
 /** Kysely over the Moodle database, with Moodle's tables resolved in MOODLE_SCHEMA. */
@@ -8,7 +9,7 @@ export interface AcademyDb {
 }
 
 export function academyDb(db: Kysely<AcademyDatabase>, moodleSchema: string): AcademyDb {
-  return { moodle: db.withSchema(moodleSchema) };
+  return { moodle: withSchemaOf(db, moodleSchema) };
 }
 
 /** Moodle stores times as unix seconds, 0 meaning "not set". */

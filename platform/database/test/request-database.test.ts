@@ -1,0 +1,78 @@
+/**
+ * A request's own Kysely (forRequest): its statements are cancelled once the request's signal fires, the
+ * process's Kysely is left alone, and a prepared query is compiled once for the process's Kysely and every
+ * request's.
+ */
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { closePools, createKysely } from '../connection.js';
+import { preparedQuery } from '../prepared-query.js';
+import { RequestCancelledError } from '../request-cancellation.js';
+import { forRequest, withSchemaOf } from '../request-database.js';
+
+const SLEEP = 'select pg_sleep(20) as request_database_test';
+let observer: pg.Client;
+beforeAll(async () => {
+  observer = new pg.Client({ connectionString: inject('databaseServerUrl') });
+  await observer.connect();
+});
+afterAll(async () => {
+  await observer?.end();
+  await closePools();
+});
+
+async function until(what: string, probe: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+it("cancels a request's running statement when its signal fires, and fails its later ones at once", { timeout: 30_000 }, async () => {
+  const db = createKysely<any>(inject('databaseServerUrl'));
+  const controller = new AbortController();
+  const requestDb = forRequest(db, controller.signal);
+  const running = sql.raw(SLEEP).execute(requestDb);
+  running.catch(() => {});
+  await until('the statement to run', async () => {
+    const { rows } = await observer.query(`select 1 from pg_stat_activity where state = 'active' and query = $1`, [SLEEP]);
+    return rows.length > 0;
+  });
+  const started = Date.now();
+  controller.abort();
+  // PostgreSQL's query_canceled, well before the 20 s sleep ends.
+  await expect(running).rejects.toMatchObject({ code: '57014' });
+  expect(Date.now() - started).toBeLessThan(10_000);
+  await expect(sql`select 1 as one`.execute(requestDb)).rejects.toBeInstanceOf(RequestCancelledError);
+  // The process's Kysely, and another request's, are not cancelled.
+  expect((await sql<{ one: number }>`select 1 as one`.execute(db)).rows).toEqual([{ one: 1 }]);
+  expect((await sql<{ one: number }>`select 1 as one`.execute(forRequest(db, new AbortController().signal))).rows).toEqual([{ one: 1 }]);
+});
+
+it('is the process’s Kysely itself without a signal', () => {
+  const db = createKysely<any>(inject('databaseServerUrl'));
+  expect(forRequest(db, undefined)).toBe(db);
+});
+
+it("compiles a prepared query once for the process's Kysely and every request's, schema-scoped or not", async () => {
+  const db = createKysely<any>(inject('databaseServerUrl'));
+  let builds = 0;
+  const queryOver = (over: typeof db) =>
+    preparedQuery<{ n: number }, { n: number }>(over, 'test_request_family', (slots) => {
+      builds++;
+      return over.selectNoFrom(sql<number>`${slots.n}::int`.as('n'));
+    });
+  expect(await queryOver(db)({ n: 1 })).toEqual([{ n: 1 }]);
+  for (const n of [2, 3]) expect(await queryOver(forRequest(db, new AbortController().signal))({ n })).toEqual([{ n }]);
+  expect(builds).toBe(1);
+  let scopedBuilds = 0;
+  const scopedOver = (over: typeof db) =>
+    preparedQuery<{ n: number }, { n: number }>(withSchemaOf(over, 'public'), 'test_request_family_scoped', (slots) => {
+      scopedBuilds++;
+      return over.selectNoFrom(sql<number>`${slots.n}::int`.as('n'));
+    });
+  for (const n of [4, 5]) expect(await scopedOver(forRequest(db, new AbortController().signal))({ n })).toEqual([{ n }]);
+  expect(scopedBuilds).toBe(1);
+});
