@@ -7,7 +7,9 @@
  * The slow operation is real: a test transaction holds a lock on the
  * calendar's events, so the subgraph's read waits in PostgreSQL. What is
  * observed is the subgraph's side, in pg_stat_activity: its statement is
- * waiting, then gone, while the lock is still held.
+ * waiting, then gone, while the lock is still held. Every other subgraph
+ * builds its request's Kysely the same way (forRequest): each is asked a
+ * read of one of its tables, locked.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,7 +26,7 @@ let observer: pg.Client;
 
 beforeAll(async () => {
   platform = await startTestPlatform({
-    subgraphs: ['calendar'],
+    subgraphs: ['calendar', 'meet', 'academy', 'documents', 'erp'],
     env: { GATEWAY_RATE_LIMIT_STORE: 'memory', GATEWAY_REQUEST_TIMEOUT_MS: '120000', GATEWAY_SUBGRAPH_TIMEOUT_MS: '120000' },
   });
   const subgraphUrls = { calendar: platform.subgraphs.calendar!.url };
@@ -45,11 +47,12 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-/** Backends of the subgraphs running a statement on calendar events, as PostgreSQL sees them. */
-async function subgraphStatements(): Promise<{ pid: number; state: string; wait: string | null }[]> {
+/** Backends of the subgraphs running a statement on `table` (calendar events unless told), as PostgreSQL sees them. */
+async function subgraphStatements(table = 'events'): Promise<{ pid: number; state: string; wait: string | null }[]> {
   const { rows } = await observer.query<{ pid: number; state: string; wait: string | null }>(
     `select pid, state, wait_event_type as wait from pg_stat_activity
-     where datname = current_database() and state = 'active' and application_name not like 'cancellation-test-%' and query ilike '%events%'`,
+     where datname = current_database() and state = 'active' and application_name not like 'cancellation-test-%' and query ilike '%' || $1 || '%'`,
+    [table],
   );
   return rows;
 }
@@ -64,10 +67,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   }
 }
 
-/** Runs `scenario` while the calendar's events are locked: the subgraph's read of them waits until cancelled or unlocked. */
-async function withEventsLocked(scenario: () => Promise<void>): Promise<void> {
+/** Runs `scenario` while `table` (the calendar's events unless told) is locked: a subgraph's read of it waits until cancelled or unlocked. */
+async function withEventsLocked(scenario: () => Promise<void>, table = 'calendar.calendar_events'): Promise<void> {
   await locker.query('begin');
-  await locker.query('lock table calendar.calendar_events in access exclusive mode');
+  await locker.query(`lock table ${table} in access exclusive mode`);
   try {
     await scenario();
   } finally {
@@ -108,5 +111,28 @@ describe('subgraph work is cancelled with the request', () => {
     // the patient gateway: on a busy machine an unlocked read can take longer than the impatient one's timeout.
     const after = await platform.request({ token, query: QUERY });
     expect(after.body.errors).toBeUndefined();
+  });
+
+  it.each([
+    ['meet', 'meet.live_classes', '{ liveClasses { id } }'],
+    ['academy', 'moodle.mdl_course', '{ courses { id } }'],
+    ['documents', 'documents.documents', '{ documents { id } }'],
+    ['erp', 'erp.projects', '{ projects { id } }'],
+  ])('cancels the statement of %s when the client goes away', { timeout: 60_000 }, async (_subgraph, table, query) => {
+    const token = await platform.tokenFor('admin');
+    const name = table.split('.')[1]!;
+    await withEventsLocked(async () => {
+      const controller = new AbortController();
+      const pending = fetch(platform.gateway!.url.replace('localhost', '127.0.0.1'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query }),
+        signal: controller.signal,
+      }).catch(() => undefined);
+      const waiting = await until('the subgraph statement waiting on the lock', async () => (await subgraphStatements(name)).find((row) => row.wait === 'Lock'));
+      controller.abort();
+      await pending;
+      await until('the statement to be cancelled', async () => ((await subgraphStatements(name)).some((row) => row.pid === waiting.pid) ? undefined : true), 5_000);
+    }, table);
   });
 });
