@@ -28,6 +28,14 @@ export class ClassParticipantRepository {
   }
 
   /**
+   * The user's standing, its row created if need be and locked until the caller's transaction ends: a moderator's
+   * change to it (which writes the same row) waits until then.
+   */
+  async lockStanding(companyId: string, liveClassId: string, userId: string): Promise<ClassParticipantRow> {
+    return this.set(companyId, liveClassId, userId, {});
+  }
+
+  /**
    * Clears a promotion only if it is still the one set at `at` (a promotion whose LiveKit side failed): one set
    * before, or by another moderator meanwhile, is left alone.
    */

@@ -5,7 +5,7 @@
  * the class along the live-class subscription. The moderation service and
  * reconciliation (removing users no longer enrolled) both come through here.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { publishEvent } from '../../../platform/events/publish-event.js';
 import type { MeetDatabase, ModerationAction } from '../database.js';
 import type { LiveClassModel } from '../models.js';
@@ -29,31 +29,39 @@ export interface ModerationChange {
 }
 
 export async function recordModeration(db: Kysely<MeetDatabase>, liveClass: LiveClassModel, actor: ModerationActor, change: ModerationChange): Promise<ClassParticipantRow> {
-  return db.transaction().execute(async (trx) => {
-    const row = await new ClassParticipantRepository(trx).set(liveClass.companyId, liveClass.id, change.targetUserId, change.standing);
-    await new ModerationLogRepository(trx).record({
-      companyId: liveClass.companyId,
-      liveClassId: liveClass.id,
-      action: change.action,
-      actorUserId: actor.userId,
-      actorSubject: actor.subject,
-      targetUserId: change.targetUserId,
-      detail: change.detail,
-    });
-    await publishEvent(trx, {
-      topic: 'meet.class.moderated',
-      companyId: liveClass.companyId,
-      key: liveClass.id,
-      payload: {
-        company_id: liveClass.companyId,
-        live_class_id: liveClass.id,
-        course_id: liveClass.courseId,
-        action: change.action,
-        target_user_id: change.targetUserId,
-        actor_id: actor.userId,
-      },
-      source: 'meet',
-    });
-    return row;
+  return db.transaction().execute((trx) => recordModerationIn(trx, liveClass, actor, change));
+}
+
+/** The same, inside a transaction the caller holds (one that locked the user's standing first). */
+export async function recordModerationIn(
+  trx: Transaction<MeetDatabase>,
+  liveClass: LiveClassModel,
+  actor: ModerationActor,
+  change: ModerationChange,
+): Promise<ClassParticipantRow> {
+  const row = await new ClassParticipantRepository(trx).set(liveClass.companyId, liveClass.id, change.targetUserId, change.standing);
+  await new ModerationLogRepository(trx).record({
+    companyId: liveClass.companyId,
+    liveClassId: liveClass.id,
+    action: change.action,
+    actorUserId: actor.userId,
+    actorSubject: actor.subject,
+    targetUserId: change.targetUserId,
+    detail: change.detail,
   });
+  await publishEvent(trx, {
+    topic: 'meet.class.moderated',
+    companyId: liveClass.companyId,
+    key: liveClass.id,
+    payload: {
+      company_id: liveClass.companyId,
+      live_class_id: liveClass.id,
+      course_id: liveClass.courseId,
+      action: change.action,
+      target_user_id: change.targetUserId,
+      actor_id: actor.userId,
+    },
+    source: 'meet',
+  });
+  return row;
 }

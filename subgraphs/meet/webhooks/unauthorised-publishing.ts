@@ -20,7 +20,7 @@ import { studentPermission } from '../livekit/permissions.js';
 import type { LiveClassModel, TrackSourceName } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
-import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js';
+import { MEET_ITSELF, recordModerationIn } from '../services/moderation-record.js';
 
 /** What a promoted student may publish (a speaker's sources, livekit/permissions.ts). */
 const SPEAKER_SOURCES: readonly TrackSourceName[] = ['CAMERA', 'MICROPHONE'];
@@ -50,6 +50,11 @@ export type StudentStanding = 'listener' | 'speaker';
 /**
  * Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant
  * gone meanwhile is left be. True when it was done.
+ *
+ * `standing` was judged on a read that may be old by now: the standing is read again with its row locked, and the
+ * lock held across LiveKit's call and the audit. A promotion that landed since wins (nothing is taken back: the
+ * next publication is judged anew); one that comes meanwhile waits for the lock, so its LiveKit call follows this
+ * one. A promoted student demoted since is held to a listener's permission, not a speaker's.
  */
 export async function takeBackPublishing(
   db: Kysely<MeetDatabase>,
@@ -59,22 +64,26 @@ export async function takeBackPublishing(
   log: Logger,
   standing: StudentStanding = 'listener',
 ): Promise<boolean> {
-  const speaker = standing === 'speaker';
-  log.warn(
-    { liveClassId: liveClass.id, identity },
-    speaker ? 'a promoted student published a source only moderators may' : 'a student published without being promoted; taking publishing back',
-  );
   try {
-    if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(standing)))) return false;
-    await recordModeration(
-      db,
-      liveClass,
-      MEET_ITSELF,
-      speaker
-        ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: 'unauthorised_source', standing: {} }
-        : { action: 'DEMOTED', targetUserId: identity, detail: 'unauthorised_publish', standing: { promoted_at: null } },
-    );
-    return true;
+    return await db.transaction().execute(async (trx) => {
+      const promoted = !!(await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity)).promoted_at;
+      if (standing === 'listener' && promoted) return false;
+      const speaker = promoted;
+      log.warn(
+        { liveClassId: liveClass.id, identity },
+        speaker ? 'a promoted student published a source only moderators may' : 'a student published without being promoted; taking publishing back',
+      );
+      if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener')))) return false;
+      await recordModerationIn(
+        trx,
+        liveClass,
+        MEET_ITSELF,
+        speaker
+          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: 'unauthorised_source', standing: {} }
+          : { action: 'DEMOTED', targetUserId: identity, detail: 'unauthorised_publish', standing: { promoted_at: null } },
+      );
+      return true;
+    });
   } catch (error) {
     log.warn({ err: error, liveClassId: liveClass.id, identity }, 'could not take publishing back from a student');
     return false;

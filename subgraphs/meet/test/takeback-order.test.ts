@@ -1,0 +1,115 @@
+/**
+ * A takeback of publishing (track_published, reconciliation) racing a
+ * promotion: judged on the old "not promoted" standing, it must not silence
+ * a student a moderator promoted since. Once the promotion landed before the
+ * takeback's LiveKit call (judge, promote, takeback in that order); once
+ * with the takeback's UpdateParticipant answer held back while a moderator
+ * promotes (the promotion waits for the takeback, then wins).
+ */
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../platform/logger.js';
+import { Reconciler } from '../jobs/reconciler.js';
+import { academyRoster } from '../jobs/roster-enforcement.js';
+import { LiveKitApi } from '../livekit/livekit-api.js';
+import { RecordingControl } from '../recordings/recording-control.js';
+import { RecordingFiles } from '../recordings/recording-files.js';
+import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
+import { publishedUnallowed, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
+import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+let reconciler: Reconciler;
+let livekit: LiveKitApi;
+beforeAll(async () => {
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+  const { config } = meet.platform;
+  const db = meet.platform.db.withSchema('meet');
+  livekit = new LiveKitApi(config, config.meet);
+  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
+  reconciler = new Reconciler(db, livekit, new RecordingControl(db, livekit, files), config.meet, createLogger('test'), academyRoster(config));
+});
+afterAll(async () => {
+  meet.livekit.beforeAnswer = undefined;
+  await reconciler?.stop();
+  await meet?.stop();
+});
+
+const PROMOTE = `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted canPublish } }`;
+const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity promoted canPublish } moderationLog { action detail } } }`;
+
+/** A class with its teacher and Sam (user 5, a student) in the room, Sam's camera published with no webhook sent. */
+async function samPublishedUnpromoted() {
+  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Prisms', scheduledAt: inMinutes(10) } });
+  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+  for (const user of ['tara.teacher', 'sam.student']) {
+    const joined = await meet.call(user, JOIN, { id: created.id });
+    await meet.livekit.connect(joined.body.data.joinLiveClass.token);
+  }
+  await meet.livekit.webhooksSettled();
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  // Allowed behind meet's back (LiveKit's API).
+  const sam = meet.livekit.participant(created.roomName, '5')!;
+  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+  meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
+  meet.livekit.webhookUrl = webhookUrl;
+  return created;
+}
+async function samOf(id: string) {
+  const { body } = await meet.call('tara.teacher', STANDING, { id });
+  const { roomParticipants, moderationLog } = body.data.liveClass;
+  return { sam: roomParticipants.find((participant: { identity: string }) => participant.identity === '5'), log: moderationLog };
+}
+/** Resolves once `promise` settled or a statement of this database waits for a row lock (the promotion's claim). */
+async function settledOrWaitingOnLock(promise: Promise<unknown>): Promise<void> {
+  let settled = false;
+  void promise.finally(() => {
+    settled = true;
+  });
+  for (;;) {
+    if (settled) return;
+    const waiting = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%class_participants%'`.execute(meet.platform.db);
+    if (waiting.rows[0]!.n > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('a takeback judged before a promotion landed', () => {
+  it('leaves Sam speaking when the promotion landed before the takeback reached LiveKit', async () => {
+    const { id, roomName } = await samPublishedUnpromoted();
+    const db = meet.platform.db.withSchema('meet');
+    const [liveClass] = await new LiveClassRepository(db).findByIdsAcrossCompanies([id]);
+    const participant = meet.livekit.participant(roomName, '5')!;
+    const standing = await publishedUnallowed(db, liveClass!, { identity: '5', kind: 0, metadata: participant.metadata ?? null }, null, ['CAMERA']);
+    expect(standing).toBe('listener');
+    expect((await meet.call('tara.teacher', PROMOTE, { c: id, u: '5' })).body.data.promoteParticipant).toEqual({ promoted: true, canPublish: true });
+    expect(await takeBackPublishing(db, livekit, liveClass!, '5', createLogger('test'), standing!)).toBe(false);
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true }, tracks: [{ source: 'CAMERA' }] });
+    const { sam, log } = await samOf(id);
+    expect(sam).toMatchObject({ promoted: true, canPublish: true });
+    expect(log.map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
+  });
+
+  it('lets a promotion made while the takeback\u2019s answer is on its way win', async () => {
+    const { id, roomName } = await samPublishedUnpromoted();
+    let promotion: Promise<{ body: any }> | undefined;
+    meet.livekit.beforeAnswer = async ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.identity !== '5' || body.permission?.canPublish) return;
+      meet.livekit.beforeAnswer = undefined;
+      promotion = meet.call('tara.teacher', PROMOTE, { c: id, u: '5' });
+      await settledOrWaitingOnLock(promotion);
+    };
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(promotion).toBeDefined();
+    expect((await promotion!).body.data.promoteParticipant).toEqual({ promoted: true, canPublish: true });
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
+    const { sam, log } = await samOf(id);
+    expect(sam).toMatchObject({ promoted: true, canPublish: true });
+    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['PROMOTED null', 'DEMOTED unauthorised_publish']); // newest first;
+  });
+});
