@@ -36,16 +36,16 @@ export class ClassParticipantRepository {
   }
 
   /**
-   * Clears a promotion only if it is still the one set at `at` (a promotion whose LiveKit side failed): one set
-   * before, or by another moderator meanwhile, is left alone.
+   * Clears a claim (a promotion, a removal) only if it is still the one set at `at` (its LiveKit side failed): one
+   * set before, or by another moderator meanwhile, is left alone.
    */
-  async withdrawPromotion(liveClassId: string, userId: string, at: Date): Promise<void> {
+  async withdraw(liveClassId: string, userId: string, column: 'promoted_at' | 'removed_at', at: Date): Promise<void> {
     await this.db
       .updateTable('class_participants')
-      .set({ promoted_at: null, updated_at: sql`now()` })
+      .set({ [column]: null, updated_at: sql`now()` })
       .where('live_class_id', '=', liveClassId)
       .where('user_id', '=', userId)
-      .where('promoted_at', '=', at)
+      .where(column, '=', at)
       .execute();
   }
 

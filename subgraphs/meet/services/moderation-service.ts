@@ -5,7 +5,7 @@
  * remove a participant (joins refused until re-admitted) and see the room,
  * the raised hands and the audit. LiveKit is told first (RoomService), and
  * only what it did is recorded (services/moderation-record.ts); a promotion
- * alone is claimed in the database before (see withPromotionClaimed). A user
+ * and a removal are claimed in the database before (see withClaim). A user
  * LiveKit does not list in the room is NOT_IN_ROOM; moderators cannot be
  * promoted, demoted or removed (they publish by their own token).
  */
@@ -124,7 +124,7 @@ export class ModerationService {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
     const promotedAt = new Date();
-    const updated = await this.withPromotionClaimed(liveClass, target, promotedAt, () => this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker')));
+    const updated = await this.withClaim(liveClass, target, 'promoted_at', promotedAt, () => this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker')));
     const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: promotedAt, hand_raised_at: null } });
     return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
   }
@@ -161,8 +161,10 @@ export class ModerationService {
   async remove(liveClassId: string, userId: string): Promise<LiveClassModel> {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
-    if (!(await this.livekit.removeParticipant(liveClass.roomName, target))) throw notInRoom(target, liveClass);
-    await this.record(liveClass, { action: 'REMOVED', targetUserId: target, standing: { removed_at: new Date(), promoted_at: null, hand_raised_at: null } });
+    const removedAt = new Date();
+    // Claimed before LiveKit disconnects them, so a join meanwhile is refused (a new token would let them back in).
+    await this.withClaim(liveClass, target, 'removed_at', removedAt, async () => (await this.livekit.removeParticipant(liveClass.roomName, target)) || null);
+    await this.record(liveClass, { action: 'REMOVED', targetUserId: target, standing: { removed_at: removedAt, promoted_at: null, hand_raised_at: null } });
     return liveClass;
   }
 
@@ -180,25 +182,27 @@ export class ModerationService {
   }
 
   /**
-   * The promotion is in the database before LiveKit lets the student publish: the track_published webhook and
-   * reconciliation judge publishing by the database, and one landing between LiveKit's change and a later write
-   * would take the publishing back, leaving the student promoted in the database and silenced in LiveKit. Only the
-   * standing goes first (the audit and the event once LiveKit did it). LiveKit failing or not finding the student,
-   * a promotion this call set is withdrawn, so none stays recorded; LiveKit's answer lost after it acted leaves it
-   * allowing what the database does not, which the judges take back on the first publication (the safe side).
+   * A promotion (or removal) is in the database before LiveKit acts on it. A promotion: the track_published webhook
+   * and reconciliation judge publishing by the database, and one landing between LiveKit's change and a later write
+   * would take the publishing back, leaving the student promoted in the database and silenced in LiveKit. A removal:
+   * joins are refused by the database, and one in between would hand the student a new token. Only the standing
+   * goes first (the audit and the event once LiveKit did it). LiveKit failing or not finding the student, a claim
+   * this call set is withdrawn, so none stays recorded; LiveKit's answer lost after it acted leaves a promotion
+   * allowing what the database does not, which the judges take back on the first publication (the safe side), and
+   * a removal done in LiveKit but not recorded (the moderator sees the error and removes again).
    */
-  private async withPromotionClaimed(liveClass: LiveClassModel, target: string, at: Date, change: () => Promise<ListedParticipant | null>): Promise<ListedParticipant> {
+  private async withClaim<T>(liveClass: LiveClassModel, target: string, column: 'promoted_at' | 'removed_at', at: Date, change: () => Promise<T | null>): Promise<T> {
     const standing = new ClassParticipantRepository(this.db);
-    const claim = await standing.set(liveClass.companyId, liveClass.id, target, { promoted_at: at });
-    const claimedHere = claim.promoted_at?.getTime() === at.getTime(); // else promoted already, and stays so
-    let updated: ListedParticipant | null = null;
+    const claim = await standing.set(liveClass.companyId, liveClass.id, target, { [column]: at });
+    const claimedHere = claim[column]?.getTime() === at.getTime(); // else claimed already, and stays so
+    let done: T | null = null;
     try {
-      updated = await change();
+      done = await change();
     } finally {
-      if (!updated && claimedHere) await standing.withdrawPromotion(liveClass.id, target, at);
+      if (!done && claimedHere) await standing.withdraw(liveClass.id, target, column, at);
     }
-    if (!updated) throw notInRoom(target, liveClass);
-    return updated;
+    if (!done) throw notInRoom(target, liveClass);
+    return done;
   }
 
   private record(liveClass: LiveClassModel, change: ModerationChange): Promise<ClassParticipantRow> {
