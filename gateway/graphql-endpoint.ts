@@ -17,7 +17,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
 import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
 import { acceptsMultipart, writeMultipart } from './incremental-http.js';
-import { answerParts, type InitialPayload } from './incremental-parts.js';
+import { ANSWER_FAILED, answerParts, type InitialPayload } from './incremental-parts.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import { requestDeadline } from './pipeline/request-deadline.js';
@@ -44,6 +44,8 @@ export interface GraphQLEndpointOptions {
   fastLane?: FastLane;
   /** Errors as Apollo Server formats them (formatError), for @defer's later payloads (incremental-http.ts). */
   formatErrors?: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+  /** Told of a failure of ours that ended an incremental answer after its status was sent (the log). */
+  onFailed?: (error: unknown, requestId: string) => void;
 }
 
 type FastLane = ReturnType<typeof createFastLane>;
@@ -69,7 +71,7 @@ function refuse(request: IncomingMessage, response: ServerResponse, info: Reques
 }
 
 export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
-  const { server, config, pipeline, rateLimiter, fastLane, formatErrors = () => [] } = options;
+  const { server, config, pipeline, rateLimiter, fastLane, formatErrors = () => [], onFailed } = options;
 
   /** A caller without a valid token learns it before it sends its body, not after (RFC 9110 §10.1.1). */
   const refusedBeforeBody = async (request: IncomingMessage, response: ServerResponse, info: RequestInfo): Promise<boolean> => {
@@ -137,8 +139,12 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
         info.code = RESPONSE_TOO_LARGE;
         countRefusal(RESPONSE_TOO_LARGE);
       };
+      const failed = (error: unknown) => {
+        info.code = ANSWER_FAILED;
+        onFailed?.(error, info.requestId);
+      };
       const initial = JSON.parse(result.body.string) as InitialPayload;
-      return writeMultipart(response, status, answerParts(initial, rest, { formatErrors, maxBytes: config.maxResponseBytes, onTooLarge }));
+      return writeMultipart(response, status, answerParts(initial, rest, { formatErrors, maxBytes: config.maxResponseBytes, onTooLarge, onFailed: failed }));
     }
     response.statusCode = status;
     if (result.body.kind === 'complete') {

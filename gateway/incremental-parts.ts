@@ -10,6 +10,11 @@
  * past it is replaced by one that ends the answer with RESPONSE_TOO_LARGE,
  * and the deferred parts still running are let go (reading stops, which
  * cancels their fetches and frees the operation's admission slot).
+ *
+ * A failure of ours once the answer has begun (its status and first part
+ * may be out already: a deferred part's data that cannot be serialized, say)
+ * ends it with a part that says so (INTERNAL_SERVER_ERROR, no internals in
+ * its message), as a client can read it, rather than a cut connection.
  */
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { IncrementalItem, SubsequentPayload } from './execution/incremental.js';
@@ -34,6 +39,17 @@ export interface AnswerPartsOptions {
   maxBytes: number;
   /** Told when the bound ends the answer (metrics, the access log). */
   onTooLarge?: () => void;
+  /** Told of a failure that ended the answer early (the log): its client gets failedPart's error. */
+  onFailed?: (error: unknown) => void;
+}
+
+export const ANSWER_FAILED = 'INTERNAL_SERVER_ERROR';
+const failure = { message: 'The gateway failed to complete this answer', extensions: { code: ANSWER_FAILED } };
+
+/** The last part of an answer that failed: in place of the initial payload (`hasNext` when parts were to follow), or after it. */
+function failedPart(initialSent: boolean, incremental: boolean): AnswerPart {
+  if (initialSent) return part({ hasNext: false, errors: [failure] });
+  return part({ data: null, errors: [failure], ...(incremental && { hasNext: false }) });
 }
 
 const part = (payload: Record<string, unknown>): AnswerPart => ({ payload, text: JSON.stringify(payload) });
@@ -52,6 +68,22 @@ function tooLargePart(maxBytes: number, items: readonly IncrementalItem[] | unde
 }
 
 export async function* answerParts(initial: InitialPayload, rest: AsyncIterable<SubsequentPayload> | undefined, options: AnswerPartsOptions): AsyncGenerator<AnswerPart> {
+  const progress = { initialSent: false };
+  try {
+    yield* boundedParts(initial, rest, options, progress);
+  } catch (error) {
+    // Leaving boundedParts by this throw returned `rest`: the deferred parts still running are let go.
+    options.onFailed?.(error);
+    yield failedPart(progress.initialSent, rest !== undefined);
+  }
+}
+
+async function* boundedParts(
+  initial: InitialPayload,
+  rest: AsyncIterable<SubsequentPayload> | undefined,
+  options: AnswerPartsOptions,
+  progress: { initialSent: boolean },
+): AsyncGenerator<AnswerPart> {
   const { maxBytes } = options;
   let sent = 0;
   const fits = (text: string) => maxBytes <= 0 || (sent += Buffer.byteLength(text)) <= maxBytes;
@@ -64,6 +96,7 @@ export async function* answerParts(initial: InitialPayload, rest: AsyncIterable<
     await rest?.[Symbol.asyncIterator]().return?.();
     return;
   }
+  progress.initialSent = true;
   yield first;
   if (!rest) return;
   // Leaving the loop early (the bound, or the transport returning this generator) stops `rest`.

@@ -111,7 +111,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const verifyUserToken = cachedTokenVerifier(createUserTokenVerifier(config.auth, grantPolicies));
   const quota = new SubscriptionQuota(settings.maxSubscriptionsPerConnection, settings.maxSubscriptionsPerUser);
   const pipeline = createGatewayPipeline({ config: settings, verifyUserToken, rateLimiter, safelist, anonymous: settings.anonymous, subscriptionSteps: [quota.step] });
-  const graphql = createGraphQLEndpoint({ server: gateway.server, config: settings, pipeline, rateLimiter, fastLane: gateway.fastLane, formatErrors: gateway.formatErrors });
+  const graphql = createGraphQLEndpoint({
+    server: gateway.server,
+    config: settings,
+    pipeline,
+    rateLimiter,
+    fastLane: gateway.fastLane,
+    formatErrors: gateway.formatErrors,
+    onFailed: (error, requestId) => log.error({ err: error, requestId }, 'incremental answer failed'),
+  });
   const cors = createCors(settings.corsOrigins);
   const trust = trustedProxies(settings.trustProxy);
 
@@ -237,6 +245,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       introspection: settings.introspection,
       formatErrors: gateway.formatErrors,
       maxResponseBytes: settings.maxResponseBytes,
+      onFailed: (error) => log.error({ err: error }, 'streamed answer failed'),
     }),
   });
   gateway.gateway.onServing((serving) => subscriptions.engine.update(serving));

@@ -41,6 +41,8 @@ export interface StreamedQueriesOptions {
   formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
   /** GATEWAY_MAX_RESPONSE_BYTES, over all the parts of an answer. */
   maxResponseBytes: number;
+  /** Told of a failure of ours that ended an answer early (the log). */
+  onFailed?: (error: unknown) => void;
 }
 
 export function streamedQueries(options: StreamedQueriesOptions): StreamedQueries {
@@ -86,6 +88,7 @@ async function* runQuery(
       formatErrors: options.formatErrors,
       maxBytes: options.maxResponseBytes,
       onTooLarge: () => countRefusal(RESPONSE_TOO_LARGE),
+      onFailed: options.onFailed,
     });
   } finally {
     cancel.abort(Object.assign(new Error('the client completed the operation or left'), { code: 'REQUEST_CANCELLED' }));

@@ -16,7 +16,7 @@
 import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import type { ExecutionArgs, ExecutionResult } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLFormattedError } from 'graphql';
 import { handleProtocols } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -99,6 +99,11 @@ async function* releasing(parts: ReturnType<RunQuery>, release: () => void): Asy
   } finally {
     release();
   }
+}
+
+/** An error as JSON: a GraphQLError's toJSON, or the already formatted error itself. */
+function plainError(error: GraphQLFormattedError | { toJSON(): GraphQLFormattedError }): GraphQLFormattedError {
+  return 'toJSON' in error && typeof error.toJSON === 'function' ? error.toJSON() : (error as GraphQLFormattedError);
 }
 
 function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): string | undefined {
@@ -216,6 +221,9 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
           throw error;
         }
       },
+      // The errors of our parts are formatted already (incremental-parts.ts, a failure's last part too): graphql-ws
+      // would call each one's toJSON, which a plain object lacks, and send the client an `error` in the `next`'s place.
+      onNext: (_context, _id, _payload, _args, result) => (result.errors ? { ...result, errors: result.errors.map(plainError) } : undefined),
       // Queries (streamed-queries.ts): each payload a `next`, then `complete`; the quota's place given back at the end.
       execute: (args) => {
         const { viewer, query, release } = args.contextValue as Operation;
