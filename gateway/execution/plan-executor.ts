@@ -24,6 +24,7 @@ import { rootDefer, runDeferredParts, whenDelivered, type DeferShapes, type Subs
 import { conditionValues, conditionVariables, conditionsKey, type Conditions } from './conditions.js';
 import { deepMerge } from './deep-merge.js';
 import { compileIntrospection, type Introspection } from './introspection.js';
+import { deferredIntrospectionError, defersIntrospection } from '../planning/deferred-introspection.js';
 import { executePlan, type AnswerReader, type PlanRun, type SubgraphAnswer } from './execute-plan.js';
 import { mergeEntityFetches } from './merge-entity-fetches.js';
 import { passThroughFields } from './pass-through-fields.js';
@@ -373,7 +374,8 @@ export class PlanExecutor {
     try {
       planned = this.options.planner.plan(cut?.document ?? document, request.operationName ?? undefined);
     } catch (error) {
-      return { errors: [error as GraphQLError] };
+      // The planner's own words about deferred introspection tell the client nothing it can act on.
+      return { errors: [defersIntrospection(document) ? deferredIntrospectionError() : (error as GraphQLError)] };
     }
     const reason = unsupportedReason(document);
     if (reason) return unsupported(reason);

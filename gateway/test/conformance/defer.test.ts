@@ -201,6 +201,17 @@ describe('@defer', () => {
     expect(introspected[0]).toEqual({ data: { __schema: { queryType: { name: 'Query' } } }, hasNext: true });
   });
 
+  // Apollo's planner finds no plan for introspection in a deferred fragment, and said so in its own words ("...This
+  // shouldn't have happened"), which told the client nothing it could act on.
+  it('introspection inside a @defer fragment: QUERY_PLANNING_FAILED naming the cause, on every transport', async () => {
+    const error = { message: 'Introspection (__schema, __type) cannot be deferred: select it outside @defer fragments', extensions: { code: 'QUERY_PLANNING_FAILED' } };
+    for (const query of ['{ ... @defer { __schema { queryType { name } } } }', '{ posts { id } ...D @defer } fragment D on Query { __type(name: "Post") { name } }']) {
+      expect((await postTo(url, { query })).body, query).toMatchObject({ errors: [error] });
+      expect(JSON.parse((await (await postIncremental(query)).rest()).text), query).toMatchObject({ errors: [error] });
+      expect(JSON.parse((await (await sseRequest(query)).rest()).text), query).toMatchObject({ errors: [error] });
+    }
+  });
+
   // The planner took a variable's AST node for the label: SSE answered `"label":{"name":"l"}`.
   it('refuses a label that is a variable, or used twice, on every transport, with GRAPHQL_VALIDATION_FAILED', async () => {
     const refused = [
