@@ -3,6 +3,13 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
+import { createLogger } from '../../../platform/logger.js';
+import { Reconciler } from '../jobs/reconciler.js';
+import { academyRoster } from '../jobs/roster-enforcement.js';
+import { LiveKitApi } from '../livekit/livekit-api.js';
+import { RecordingControl } from '../recordings/recording-control.js';
+import { RecordingFiles } from '../recordings/recording-files.js';
+import { RecordingUrlSigner } from '../recordings/recording-url.js';
 import { meetCaller } from './meet-client.js';
 
 export interface MeetTestPlatform {
@@ -68,3 +75,25 @@ export const SCHEDULE = `mutation($input: ScheduleLiveClassInput!) {
   scheduleLiveClass(input: $input) { id status roomName scheduledAt durationMinutes title description record host { id } course { id } }
 }`;
 export const JOIN = `mutation($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }`;
+
+/** A reconciler wired as meet's subgraph.ts wires it, over the platform's database and its LiveKit double, and the LiveKit client it uses. */
+export function reconcilerFor(meet: MeetTestPlatform): { reconciler: Reconciler; livekit: LiveKitApi } {
+  const { config } = meet.platform;
+  const db = meet.platform.db.withSchema('meet');
+  const livekit = new LiveKitApi(config, config.meet);
+  const signer = new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds);
+  const recordings = new RecordingControl(db, livekit, new RecordingFiles(config.meet, signer));
+  return { reconciler: new Reconciler(db, livekit, recordings, config.meet, createLogger('test'), academyRoster(config)), livekit };
+}
+
+/** A class of course 101 scheduled by Tara, `users` joined to its LiveKit room (the double), their webhooks settled. */
+export async function classWithInRoom(meet: MeetTestPlatform, title: string, users: readonly string[]): Promise<{ id: string; roomName: string }> {
+  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10) } });
+  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
+  for (const user of users) {
+    const joined = await meet.call(user, JOIN, { id: created.id });
+    await meet.livekit.connect(joined.body.data.joinLiveClass.token);
+  }
+  await meet.livekit.webhooksSettled();
+  return created;
+}

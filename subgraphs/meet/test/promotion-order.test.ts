@@ -9,24 +9,14 @@
  * LiveKit allowing more than the database, which the judge takes back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
-import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
-import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
 beforeAll(async () => {
   meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  const { config } = meet.platform;
-  const db = meet.platform.db.withSchema('meet');
-  const livekit = new LiveKitApi(config, config.meet);
-  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-  reconciler = new Reconciler(db, livekit, new RecordingControl(db, livekit, files), config.meet, createLogger('test'), academyRoster(config));
+  ({ reconciler } = reconcilerFor(meet));
 });
 afterAll(async () => {
   meet.livekit.beforeAnswer = undefined;
@@ -40,14 +30,7 @@ const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { iden
 
 /** A class with its teacher and Sam (user 5, a student) in the room. */
 async function classWithSam() {
-  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Lenses', scheduledAt: inMinutes(10) } });
-  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
-  for (const user of ['tara.teacher', 'sam.student']) {
-    const joined = await meet.call(user, JOIN, { id: created.id });
-    await meet.livekit.connect(joined.body.data.joinLiveClass.token);
-  }
-  await meet.livekit.webhooksSettled();
-  return created;
+  return classWithInRoom(meet, 'Lenses', ['tara.teacher', 'sam.student']);
 }
 /** Runs `meanwhile` once, when LiveKit has made Sam a speaker and before it answers so. */
 function holdSamsPromotion(meanwhile: () => Promise<void>) {

@@ -5,7 +5,7 @@
  * failing, the claim is withdrawn: not removed, UNAVAILABLE, no 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { classWithInRoom, JOIN, type MeetTestPlatform, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 beforeAll(async () => {
@@ -21,14 +21,7 @@ const REMOVED = `query($id: ID!) { liveClass(id: $id) { removedParticipants { id
 
 /** A class with its teacher and Sam (user 5, a student) in the room. */
 async function classWithSam() {
-  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Mirrors', scheduledAt: inMinutes(10) } });
-  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
-  for (const user of ['tara.teacher', 'sam.student']) {
-    const joined = await meet.call(user, JOIN, { id: created.id });
-    await meet.livekit.connect(joined.body.data.joinLiveClass.token);
-  }
-  await meet.livekit.webhooksSettled();
-  return created;
+  return classWithInRoom(meet, 'Mirrors', ['tara.teacher', 'sam.student']);
 }
 async function removedOf(id: string) {
   const { body } = await meet.call('tara.teacher', REMOVED, { id });

@@ -10,25 +10,17 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { publishedUnallowed, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
-import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
 let livekit: LiveKitApi;
 beforeAll(async () => {
   meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  const { config } = meet.platform;
-  const db = meet.platform.db.withSchema('meet');
-  livekit = new LiveKitApi(config, config.meet);
-  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-  reconciler = new Reconciler(db, livekit, new RecordingControl(db, livekit, files), config.meet, createLogger('test'), academyRoster(config));
+  ({ reconciler, livekit } = reconcilerFor(meet));
 });
 afterAll(async () => {
   meet.livekit.beforeAnswer = undefined;
@@ -41,13 +33,7 @@ const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { iden
 
 /** A class with its teacher and Sam (user 5, a student) in the room, Sam's camera published with no webhook sent. */
 async function samPublishedUnpromoted() {
-  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title: 'Prisms', scheduledAt: inMinutes(10) } });
-  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
-  for (const user of ['tara.teacher', 'sam.student']) {
-    const joined = await meet.call(user, JOIN, { id: created.id });
-    await meet.livekit.connect(joined.body.data.joinLiveClass.token);
-  }
-  await meet.livekit.webhooksSettled();
+  const created = await classWithInRoom(meet, 'Prisms', ['tara.teacher', 'sam.student']);
   const { webhookUrl } = meet.livekit;
   meet.livekit.webhookUrl = undefined;
   // Allowed behind meet's back (LiveKit's API).
