@@ -20,7 +20,8 @@
  * entry ends in `@tsx` (bench/gateway/checkout-code.ts).
  * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
  * entity fetches (courseList, coursePage); BENCH_DIRECT_SUBGRAPH=documents runs documents, sent
- * its course-page fetch (coursePage).
+ * its course-page fetch (coursePage); BENCH_DIRECT_SUBGRAPH=academy runs academy, sent the course list's
+ * root fetch (courseList).
  * BENCH_SUBGRAPH_NODE_FLAGS="--trace-opt --trace-deopt" hands node flags to the subgraph (its log in the scratch directory).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
  * BENCH_CALLGRIND_DIR=<dir> runs it under callgrind instead and counts the instructions of `--rounds`
@@ -67,8 +68,12 @@ const DOCUMENTS_QUERIES: Partial<Record<OperationName, string>> = {
   coursePage:
     'query CoursePage__documents__1($representations:[_Any!]!){_entities(representations:$representations){...on Course{documents{id filename size uploadedBy{__typename id}}}}}',
 };
-const SUBGRAPH_QUERIES = { meet: MEET_QUERIES, calendar: CALENDAR_QUERIES, documents: DOCUMENTS_QUERIES };
-/** The subgraph run alone: meet (default), calendar or documents (BENCH_DIRECT_SUBGRAPH); none asks academy anything for the bench's admins. */
+/** What the gateway sends academy for the course list: the root field, no representations. */
+const ACADEMY_QUERIES: Partial<Record<OperationName, string>> = {
+  courseList: 'query CourseList__academy__0{courses{__typename id shortname viewerRole}}',
+};
+const SUBGRAPH_QUERIES = { meet: MEET_QUERIES, calendar: CALENDAR_QUERIES, documents: DOCUMENTS_QUERIES, academy: ACADEMY_QUERIES };
+/** The subgraph run alone: meet (default), calendar, documents or academy (BENCH_DIRECT_SUBGRAPH); none asks another anything for the bench's admins. */
 const SUBGRAPH = (process.env.BENCH_DIRECT_SUBGRAPH ?? 'meet') as keyof typeof SUBGRAPH_QUERIES;
 if (!Object.hasOwn(SUBGRAPH_QUERIES, SUBGRAPH)) throw new Error(`BENCH_DIRECT_SUBGRAPH: "${SUBGRAPH}" is not one of ${Object.keys(SUBGRAPH_QUERIES).join(', ')}`);
 const QUERIES = SUBGRAPH_QUERIES[SUBGRAPH];
@@ -103,7 +108,7 @@ function requestsOf(fixture: LoadFixture, operation: DirectOperation, classesOf:
       if (operation === 'joinLiveClass') requests.push({ token, body: JSON.stringify({ query, variables: { id: company.liveClassOf[id] } }), compare: false });
     });
     if (operation === 'courseList') {
-      const variables = { representations: company.courses.map(course), ...(SUBGRAPH === 'calendar' && fixture.window) };
+      const variables = SUBGRAPH === 'academy' ? {} : { representations: company.courses.map(course), ...(SUBGRAPH === 'calendar' && fixture.window) };
       const body = JSON.stringify({ query, variables });
       for (const token of company.tokens) requests.push({ token, body, compare: true });
     }
