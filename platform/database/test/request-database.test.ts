@@ -1,9 +1,9 @@
 /**
  * A request's own Kysely (forRequest): its statements are cancelled once the request's signal fires, the
  * process's Kysely is left alone, and a prepared query is compiled once for the process's Kysely and every
- * request's.
+ * request's; every request's statements are compiled by the process's one query compiler.
  */
-import { sql } from 'kysely';
+import { PostgresQueryCompiler, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { closePools, createKysely } from '../connection.js';
@@ -75,4 +75,27 @@ it("compiles a prepared query once for the process's Kysely and every request's,
     });
   for (const n of [4, 5]) expect(await scopedOver(forRequest(db, new AbortController().signal))({ n })).toEqual([{ n }]);
   expect(scopedBuilds).toBe(1);
+});
+
+it("compiles every request's statements with the process's one query compiler, and compiles them right", async () => {
+  const db = createKysely<any>(inject('databaseServerUrl'));
+  const compilers = new Set<object>();
+  const compile = PostgresQueryCompiler.prototype.compileQuery;
+  PostgresQueryCompiler.prototype.compileQuery = function (this: PostgresQueryCompiler, ...args) {
+    compilers.add(this);
+    return compile.apply(this, args);
+  };
+  try {
+    const requests = [forRequest(db, new AbortController().signal), forRequest(db, new AbortController().signal)];
+    // Interleaved, with parameters of their own: each statement's text and parameters are its own.
+    const answers = await Promise.all(
+      [db, ...requests, withSchemaOf(requests[0]!, 'public')].map((over, n) =>
+        over.selectNoFrom([sql<number>`${n}::int`.as('n'), sql<string>`${`text ${n}`}::text`.as('t')]).execute(),
+      ),
+    );
+    expect(answers).toEqual([0, 1, 2, 3].map((n) => [{ n, t: `text ${n}` }]));
+  } finally {
+    PostgresQueryCompiler.prototype.compileQuery = compile;
+  }
+  expect(compilers.size).toBe(1);
 });
