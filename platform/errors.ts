@@ -17,6 +17,11 @@ export const ErrorCode = {
   REMOTE_UNREACHABLE: 'REMOTE_UNREACHABLE',
   /** A live class action needs the user connected to the class's room (LiveKit does not list them there). */
   NOT_IN_ROOM: 'NOT_IN_ROOM',
+  /**
+   * A change recorded and enforced, whose outside side (LiveKit) did not confirm it: its answer was lost, so it may
+   * or may not have been carried out yet; the platform carries it out later (HTTP 202).
+   */
+  UNCONFIRMED: 'UNCONFIRMED',
   /** Approved leave whose last day is over: taken, a record of what happened, not cancellable. */
   LEAVE_ENDED: 'LEAVE_ENDED',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
@@ -33,6 +38,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   OUTBOUND_REFUSED: 400,
   REMOTE_UNREACHABLE: 400,
   NOT_IN_ROOM: 409,
+  UNCONFIRMED: 202,
   LEAVE_ENDED: 409,
   INTERNAL_SERVER_ERROR: 500,
 };

@@ -38,6 +38,8 @@ const CLIENT_SAFE_CODES = new Set([
   'REMOTE_UNREACHABLE',
   // Live class moderation (meet): the user is not connected to the class's room.
   'NOT_IN_ROOM',
+  // A change recorded and enforced whose outside side (LiveKit) did not confirm it (meet's removal of a student).
+  'UNCONFIRMED',
   // Leave (erp): approved leave that is over is not cancelled.
   'LEAVE_ENDED',
 ]);

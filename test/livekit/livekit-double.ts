@@ -130,6 +130,13 @@ class TwirpError extends Error {
   }
 }
 
+/** Thrown by `beforeAnswer`: the double closes the connection unanswered, after acting (a reset, a proxy gone). */
+export class ConnectionReset extends Error {
+  constructor() {
+    super('connection reset by the LiveKit double');
+  }
+}
+
 const sid = (prefix: string) => `${prefix}_${randomBytes(6).toString('hex')}`;
 const nowSeconds = () => String(Math.floor(Date.now() / 1000));
 const nowNanos = () => (BigInt(Date.now()) * 1_000_000n).toString();
@@ -145,7 +152,8 @@ export class LiveKitDouble {
   readonly unavailableMethods = new Set<string>();
   /**
    * Awaited once the double has acted on a call and before it answers (a slow network or server): a test holds an
-   * answer back to let something else happen in between. Throwing loses the answer (HTTP 500) after the change.
+   * answer back to let something else happen in between. Throwing loses the answer (HTTP 500) after the change;
+   * throwing ConnectionReset drops the connection instead, with no answer at all.
    */
   beforeAnswer?: (call: { service: string; method: string; body: Record<string, any> }) => Promise<void> | void;
   /** LiveKit's `room.enable_remote_unmute` (off by default): may MutePublishedTrack unmute? */
@@ -479,20 +487,25 @@ export class LiveKitDouble {
     const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(request.url ?? '');
     let body: Record<string, any> = {};
     let status = 200;
-    let answer: unknown;
+    let payload: string;
     try {
       if (this.unavailable || this.unavailableMethods.has(match?.[2] ?? '')) throw new TwirpError(503, 'unavailable', 'LiveKit double is down');
       if (request.method !== 'POST' || !match) throw new TwirpError(404, 'bad_route', `no route ${request.method} ${request.url}`);
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-      answer = await this.dispatch(match[1]!, match[2]!, body, await this.grantsOf(request));
+      // The answer is the state the call left, as LiveKit writes it then, whatever happens while it is held back.
+      payload = JSON.stringify(await this.dispatch(match[1]!, match[2]!, body, await this.grantsOf(request)));
       await this.beforeAnswer?.({ service: match[1]!, method: match[2]!, body });
     } catch (error) {
+      if (error instanceof ConnectionReset) {
+        this.calls.push({ service: match?.[1] ?? '?', method: match?.[2] ?? '?', body, status: 0 });
+        request.socket.destroy();
+        return;
+      }
       const twirp = error instanceof TwirpError ? error : new TwirpError(500, 'internal', (error as Error).message);
       status = twirp.status;
-      answer = { code: twirp.code, msg: twirp.message };
+      payload = JSON.stringify({ code: twirp.code, msg: twirp.message });
     }
     this.calls.push({ service: match?.[1] ?? '?', method: match?.[2] ?? '?', body, status });
-    const payload = JSON.stringify(answer);
     response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) });
     response.end(payload);
   }

@@ -248,6 +248,8 @@ export type Mutation = {
   /**
    * Teachers of the course and admins: the participant may publish camera and microphone (LiveKit UpdateParticipant),
    * also after joining again; clears their raised hand. NOT_IN_ROOM when the user is not connected to the room.
+   * UNAVAILABLE when LiveKit failed or its answer was lost: not promoted (promote again); whatever LiveKit may have
+   * allowed is taken back.
    */
   promoteParticipant: RoomParticipant;
   /** Teachers of the course and admins: students see the recording (the default for new recordings). */
@@ -256,7 +258,12 @@ export type Mutation = {
   raiseHand: LiveClass;
   /** Teachers of the course and admins: a removed user may join again. */
   readmitParticipant: LiveClass;
-  /** Teachers of the course and admins: disconnects the participant; their joins are refused until readmitParticipant. */
+  /**
+   * Teachers of the course and admins: disconnects the participant; their joins are refused until readmitParticipant.
+   * NOT_IN_ROOM when LiveKit does not list them; UNAVAILABLE when LiveKit refused: not removed (remove again).
+   * UNCONFIRMED when LiveKit's answer was lost: the removal is recorded (removedParticipants lists them, the audit says
+   * so, their joins are refused) and meet disconnects them if LiveKit still has them in the room; no need to retry.
+   */
   removeParticipant: LiveClass;
   /** Teachers of the course and company admins. */
   scheduleLiveClass: LiveClass;

@@ -19,7 +19,7 @@ import { CourseAccess, type CourseParticipants } from '../../../platform/federat
 import { serviceViewer } from '../../../platform/federation/subgraph-call.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
+import type { ListedParticipant, LiveKitApi, RemovalOutcome } from '../livekit/livekit-api.js';
 import { participantKind, tokenFlag, tokenRole } from '../livekit/participants.js';
 import type { LiveClassModel } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
@@ -70,12 +70,8 @@ export class RosterEnforcement {
             ? 'removed'
             : null;
       if (!reason) continue;
-      try {
-        if (!(await this.livekit.removeParticipant(liveClass.roomName, userId))) continue; // gone meanwhile
-      } catch (error) {
-        this.log.warn({ err: error, liveClassId: liveClass.id, userId }, 'reconciliation: could not remove a participant');
-        continue;
-      }
+      // Gone meanwhile; or not done, or not confirmed (the next run sees whether LiveKit still lists them).
+      if ((await this.removeFromRoom(liveClass, userId)) !== 'removed') continue;
       await recordModeration(this.db, liveClass, MEET_ITSELF, {
         action: 'REMOVED',
         targetUserId: userId,
@@ -85,6 +81,17 @@ export class RosterEnforcement {
       removals.push({ liveClassId: liveClass.id, userId, reason });
     }
     return removals;
+  }
+
+  private async removeFromRoom(liveClass: LiveClassModel, userId: string): Promise<RemovalOutcome | null> {
+    try {
+      const outcome = await this.livekit.removeParticipant(liveClass.roomName, userId);
+      if (outcome === 'unconfirmed') this.log.warn({ liveClassId: liveClass.id, userId }, 'reconciliation: LiveKit did not confirm removing a participant');
+      return outcome;
+    } catch (error) {
+      this.log.warn({ err: error, liveClassId: liveClass.id, userId }, 'reconciliation: could not remove a participant');
+      return null;
+    }
   }
 
   /** Who may be in the class's room, and who of them teaches the course; null when academy cannot say. Once per course a run. */

@@ -46,6 +46,24 @@ async function liveKit<T>(what: string, call: () => Promise<T>, url?: string): P
 
 const isNotFound = (error: unknown) => error instanceof livekitSdk().TwirpError && (error.status === 404 || error.code === 'not_found');
 
+/** Connections that never opened: the request was not sent. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Might LiveKit have carried out a change that failed so? Yes when no answer came (the SDK's timeout, a connection
+ * reset or closed once the request was sent) or one that does not say the change was refused (500 internal, a
+ * proxy's 502 or 504: the server may have acted before failing). No when LiveKit refused it (4xx; 503, Twirp's
+ * `unavailable`: not served) or the connection never opened.
+ */
+function mayHaveActed(error: unknown): boolean {
+  if (error instanceof livekitSdk().TwirpError) return error.status >= 500 && error.status !== 503;
+  const code = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return !(typeof code === 'string' && NEVER_SENT.has(code));
+}
+
+/** How a removal went: done, the participant not in the room, or unknown (LiveKit's answer lost, see mayHaveActed). */
+export type RemovalOutcome = 'removed' | 'not_in_room' | 'unconfirmed';
+
 /** A participant as LiveKit listed it; `kind` is the name sent when the SDK has no number for it (see participants.ts). */
 export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
 
@@ -170,13 +188,14 @@ export class LiveKitApi {
     }
   }
 
-  /** Disconnects a participant; false when they were not in the room. */
-  async removeParticipant(room: string, identity: string): Promise<boolean> {
+  /** Disconnects a participant. UNAVAILABLE when LiveKit refused; 'unconfirmed' when it may have done it unanswered. */
+  async removeParticipant(room: string, identity: string): Promise<RemovalOutcome> {
     try {
       await this.livekit.rooms.removeParticipant(room, identity);
-      return true;
+      return 'removed';
     } catch (error) {
-      if (isNotFound(error)) return false;
+      if (isNotFound(error)) return 'not_in_room';
+      if (mayHaveActed(error)) return 'unconfirmed';
       throw unavailable(`LiveKit could not remove ${identity} from ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
     }
   }

@@ -163,8 +163,21 @@ export class ModerationService {
     await this.requireStudentInRoom(liveClass, target);
     const removedAt = new Date();
     // Claimed before LiveKit disconnects them, so a join meanwhile is refused (a new token would let them back in).
-    await this.withClaim(liveClass, target, 'removed_at', removedAt, async () => (await this.livekit.removeParticipant(liveClass.roomName, target)) || null);
-    await this.record(liveClass, { action: 'REMOVED', targetUserId: target, standing: { removed_at: removedAt, promoted_at: null, hand_raised_at: null } });
+    const outcome = await this.withClaim(liveClass, target, 'removed_at', removedAt, async () => {
+      const removal = await this.livekit.removeParticipant(liveClass.roomName, target);
+      return removal === 'not_in_room' ? null : removal;
+    });
+    // Unconfirmed, the claim stays (removal's safe side): joins refused, and reconciliation disconnects them if LiveKit still lists them.
+    const detail = outcome === 'unconfirmed' ? 'unconfirmed' : null;
+    await this.record(liveClass, { action: 'REMOVED', targetUserId: target, detail, standing: { removed_at: removedAt, promoted_at: null, hand_raised_at: null } });
+    if (outcome === 'unconfirmed') {
+      throw platformError(
+        ErrorCode.UNCONFIRMED,
+        `LiveKit did not confirm removing user ${target} from the room of live class ${liveClass.id}: the removal is recorded, ` +
+          'their joins are refused, and meet disconnects them if LiveKit still has them in the room',
+        { userId: target },
+      );
+    }
     return liveClass;
   }
 
@@ -187,9 +200,9 @@ export class ModerationService {
    * would take the publishing back, leaving the student promoted in the database and silenced in LiveKit. A removal:
    * joins are refused by the database, and one in between would hand the student a new token. Only the standing
    * goes first (the audit and the event once LiveKit did it). LiveKit failing or not finding the student, a claim
-   * this call set is withdrawn, so none stays recorded; LiveKit's answer lost after it acted leaves a promotion
-   * allowing what the database does not, which the judges take back on the first publication (the safe side), and
-   * a removal done in LiveKit but not recorded (the moderator sees the error and removes again).
+   * this call set is withdrawn, so none stays recorded. `change` tells what its failures leave: a promotion's lost
+   * answer throws, withdrawing the claim (LiveKit may allow what the database does not: the judges take it back,
+   * the safe side); a removal's comes back as 'unconfirmed', and the claim stays (remove).
    */
   private async withClaim<T>(liveClass: LiveClassModel, target: string, column: 'promoted_at' | 'removed_at', at: Date, change: () => Promise<T | null>): Promise<T> {
     const standing = new ClassParticipantRepository(this.db);

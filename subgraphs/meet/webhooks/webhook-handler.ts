@@ -73,7 +73,9 @@ export class LiveKitWebhookHandler {
 
   private async evict(liveClass: LiveClassModel, identity: string): Promise<void> {
     try {
-      if (!(await this.livekit!.removeParticipant(liveClass.roomName, identity))) return;
+      const outcome = await this.livekit!.removeParticipant(liveClass.roomName, identity);
+      if (outcome === 'unconfirmed') this.log.warn({ liveClassId: liveClass.id, identity }, 'LiveKit did not confirm removing a participant a moderator had removed');
+      if (outcome !== 'removed') return; // gone meanwhile, or reconciliation looks again
       await recordModeration(this.db, liveClass, MEET_ITSELF, { action: 'REMOVED', targetUserId: identity, detail: 'removed', standing: {} });
     } catch (error) {
       // Reconciliation tries again.
