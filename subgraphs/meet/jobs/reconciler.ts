@@ -33,7 +33,9 @@
  *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts);
  * - tracks of students that meet never let publish them (track_published
  *   lost) are taken back as the webhook does, by the same judgement
- *   (webhooks/unauthorised-publishing.ts).
+ *   (webhooks/unauthorised-publishing.ts), and so is a permission LiveKit
+ *   gives a student beyond their standing (a promotion withdrawn after its
+ *   answer was lost).
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
@@ -51,8 +53,8 @@ import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
-import { isPresent, needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
-import { sourceName } from '../livekit/permissions.js';
+import { isPresent, needsMoodleRole, opensClass, participantKind, tokenRole } from '../livekit/participants.js';
+import { publishableSources, sourceName } from '../livekit/permissions.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { type MeetEgress, toMeetEgress, UnstorableEventError } from '../webhooks/livekit-event.js';
 import { publishedUnallowed, type StudentStanding, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
@@ -281,12 +283,16 @@ export class Reconciler {
   /**
    * Takes back what students publish without meet's leave, as track_published would have (its webhook lost): the
    * same judgement of each one's published sources. A token naming no role counts as Moodle's say, asked of academy
-   * only for those publishing; academy silent, the webhook's rule holds (no teacher known: taken back).
+   * only for those publishing; academy silent, the webhook's rule holds (no teacher known: taken back). A student
+   * holding meet's student token is also judged on what LiveKit lets them publish: more than their standing in the
+   * database (a promotion whose answer was lost, then withdrawn; a change through LiveKit's API) is taken back too.
    */
   private async holdPublishers(liveClass: LiveClassModel, participants: readonly ListedParticipant[], report: ReconcileReport, enforcement?: RosterEnforcement): Promise<void> {
-    for (const participant of participants.filter((candidate) => candidate.tracks.length > 0)) {
+    for (const participant of participants) {
+      const permitted = tokenRole(participant.metadata) === 'student' ? publishableSources(participant.permission) : [];
+      const sources = [...new Set([...participant.tracks.map((track) => sourceName(track.source)), ...permitted])];
+      if (sources.length === 0) continue;
       const teachers = enforcement && needsMoodleRole(participant) ? ((await enforcement.rosterOf(liveClass))?.teachers ?? null) : null;
-      const sources = participant.tracks.map((track) => sourceName(track.source));
       const standing = await publishedUnallowed(this.db, liveClass, participant, teachers, sources);
       if (!standing) continue;
       if (await takeBackPublishing(this.db, this.livekit, liveClass, participant.identity, this.log, standing)) {

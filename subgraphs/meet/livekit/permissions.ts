@@ -52,3 +52,11 @@ export function sourceName(source: TrackSource | number | undefined): TrackSourc
   };
   return sourceNames[source ?? 0] ?? 'UNKNOWN';
 }
+
+const EVERY_SOURCE: readonly TrackSourceName[] = ['CAMERA', 'MICROPHONE', 'SCREEN_SHARE', 'SCREEN_SHARE_AUDIO'];
+
+/** The sources a participant's permission, as LiveKit lists it, lets them publish (LiveKit: none listed, any source). */
+export function publishableSources(permission: ParticipantPermission | undefined): TrackSourceName[] {
+  if (!permission?.canPublish) return [];
+  return permission.canPublishSources.length ? permission.canPublishSources.map(sourceName) : [...EVERY_SOURCE];
+}

@@ -5,11 +5,14 @@
  * published and the webhook, or a reconciliation run, was processed. The
  * database says "promoted" before LiveKit does, so the judge leaves the track
  * and the student ends promoted in both. And a promotion LiveKit fails
- * leaves none recorded; one whose answer is lost after LiveKit acted leaves
- * LiveKit allowing more than the database, which the judge takes back.
+ * leaves none recorded; one whose answer is lost after LiveKit acted (an
+ * error answer, a connection reset) leaves LiveKit allowing more than the
+ * database, which the judge takes back on a publication, and reconciliation
+ * without one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Reconciler } from '../jobs/reconciler.js';
+import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
+import type { Reconciler } from '../jobs/reconciler.js';
 import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
@@ -121,5 +124,25 @@ describe('a promotion LiveKit fails', () => {
     await meet.livekit.webhooksSettled();
     expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
     expect((await standingOf(id)).log.map((entry: { detail: string | null }) => entry.detail)).toEqual(['unauthorised_publish']);
+  });
+
+  it('whose connection is reset after LiveKit acted is withdrawn, and reconciliation holds LiveKit to the database', async () => {
+    const { id, roomName } = await classWithSam();
+    holdSamsPromotion(async () => {
+      throw new ConnectionReset();
+    });
+    const { status, body } = await meet.call('tara.teacher', PROMOTE, { c: id, u: '5' });
+    expect(status).not.toBe(500);
+    expect(body.errors?.[0]?.extensions?.code).toBe('UNAVAILABLE');
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true } });
+    expect((await standingOf(id)).sam.promoted).toBe(false);
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false, canPublishSources: [] } });
+    const { sam, log } = await standingOf(id);
+    expect(sam.promoted).toBe(false);
+    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['DEMOTED unauthorised_permission']);
+    // Held so, the next run finds nothing to take back.
+    expect((await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id)).toEqual([]);
   });
 });

@@ -10,13 +10,15 @@
  * and audits it (no actor, detail `unauthorised_publish`). A promoted
  * student's screen share is taken back the same way, to a speaker's
  * permission: they stay promoted (detail `unauthorised_source`).
+ * Reconciliation also judges what LiveKit lets a student publish: taken
+ * back alike, its audit's detail is `unauthorised_permission`.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import type { LiveKitApi } from '../livekit/livekit-api.js';
+import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
 import { isModerator, participantKind, type ParticipantFacts } from '../livekit/participants.js';
-import { studentPermission } from '../livekit/permissions.js';
+import { publishableSources, sourceName, studentPermission } from '../livekit/permissions.js';
 import type { LiveClassModel, TrackSourceName } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
@@ -51,10 +53,12 @@ export type StudentStanding = 'listener' | 'speaker';
  * Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant
  * gone meanwhile is left be. True when it was done.
  *
- * `standing` was judged on a read that may be old by now: the standing is read again with its row locked, and the
- * lock held across LiveKit's call and the audit. A promotion that landed since wins (nothing is taken back: the
+ * `standing` was judged on reads that may be old by now: the standing is read again with its row locked, and the
+ * lock held across LiveKit's calls and the audit. A promotion that landed since wins (nothing is taken back: the
  * next publication is judged anew); one that comes meanwhile waits for the lock, so its LiveKit call follows this
- * one. A promoted student demoted since is held to a listener's permission, not a speaker's.
+ * one. A promoted student demoted since is held to a listener's permission, not a speaker's. LiveKit is read again
+ * under the lock too: a student it holds to that standing already (the other judge took the same publication back
+ * first, or a moderator demoted them) is left be, so one publication is taken back, and audited, once.
  */
 export async function takeBackPublishing(
   db: Kysely<MeetDatabase>,
@@ -69,9 +73,12 @@ export async function takeBackPublishing(
       const promoted = !!(await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity)).promoted_at;
       if (standing === 'listener' && promoted) return false;
       const speaker = promoted;
+      const participant = await livekit.getParticipant(liveClass.roomName, identity);
+      const excess = participant && beyond(participant, speaker ? SPEAKER_SOURCES : []);
+      if (!excess) return false;
       log.warn(
         { liveClassId: liveClass.id, identity },
-        speaker ? 'a promoted student published a source only moderators may' : 'a student published without being promoted; taking publishing back',
+        speaker ? 'a promoted student may publish a source only moderators may' : 'a student may publish without being promoted; taking publishing back',
       );
       if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener')))) return false;
       await recordModerationIn(
@@ -79,8 +86,8 @@ export async function takeBackPublishing(
         liveClass,
         MEET_ITSELF,
         speaker
-          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: 'unauthorised_source', standing: {} }
-          : { action: 'DEMOTED', targetUserId: identity, detail: 'unauthorised_publish', standing: { promoted_at: null } },
+          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: excess === 'published' ? 'unauthorised_source' : 'unauthorised_permission', standing: {} }
+          : { action: 'DEMOTED', targetUserId: identity, detail: excess === 'published' ? 'unauthorised_publish' : 'unauthorised_permission', standing: { promoted_at: null } },
       );
       return true;
     });
@@ -88,4 +95,11 @@ export async function takeBackPublishing(
     log.warn({ err: error, liveClassId: liveClass.id, identity }, 'could not take publishing back from a student');
     return false;
   }
+}
+
+/** What LiveKit lets the participant do beyond `allowed` sources: publishing (a track up), only permitted, or nothing (null). */
+function beyond(participant: ListedParticipant, allowed: readonly TrackSourceName[]): 'published' | 'permitted' | null {
+  const outside = (source: TrackSourceName) => !allowed.includes(source);
+  if (participant.tracks.some((track) => outside(sourceName(track.source)))) return 'published';
+  return publishableSources(participant.permission).some(outside) ? 'permitted' : null;
 }

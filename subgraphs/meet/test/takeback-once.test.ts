@@ -1,0 +1,76 @@
+/**
+ * One publication taken back once. track_published and a reconciliation run
+ * can both judge the same state (Sam's camera up, Sam not promoted); in
+ * either order, the second takeback finds LiveKit holding Sam to a
+ * listener's permission already (read again under the standing's lock) and
+ * leaves it: one UpdateParticipant, one audit row.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendWebhook } from '../../../test/livekit/send-webhook.js';
+import type { Reconciler } from '../jobs/reconciler.js';
+import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+let reconciler: Reconciler;
+beforeAll(async () => {
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+  ({ reconciler } = reconcilerFor(meet));
+});
+afterAll(async () => {
+  meet.livekit.beforeAnswer = undefined;
+  await reconciler?.stop();
+  await meet?.stop();
+});
+
+const LOG = `query($id: ID!) { liveClass(id: $id) { moderationLog { action detail } } }`;
+
+/**
+ * A class with Tara and Sam (user 5) in its room, Sam allowed behind meet's back and publishing a camera whose
+ * track_published is not sent; `deliver` sends it, as LiveKit would have then.
+ */
+async function samPublishedUnannounced() {
+  const created = await classWithInRoom(meet, 'Gratings', ['tara.teacher', 'sam.student']);
+  const sam = meet.livekit.participant(created.roomName, '5')!;
+  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  const track = meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
+  meet.livekit.webhookUrl = webhookUrl;
+  const fields = { room: { ...meet.livekit.rooms.get(created.roomName)! }, participant: structuredClone(sam), track };
+  const deliver = async () => {
+    expect((await sendWebhook(meet.webhookUrl, 'track_published', fields)).status).toBe(200);
+  };
+  return { ...created, deliver };
+}
+async function auditOf(id: string) {
+  const { body } = await meet.call('tara.teacher', LOG, { id });
+  return body.data.liveClass.moderationLog.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`);
+}
+const updatesOfSam = (roomName: string) => meet.livekit.callsTo('UpdateParticipant').filter((call) => call.body.room === roomName && call.body.identity === '5');
+
+describe('a publication judged by both track_published and reconciliation', () => {
+  it('is taken back once when the webhook lands while the run\u2019s list of the room is on its way', async () => {
+    const { id, roomName, deliver } = await samPublishedUnannounced();
+    meet.livekit.beforeAnswer = async ({ method, body }) => {
+      if (method !== 'ListParticipants' || body.room !== roomName) return;
+      meet.livekit.beforeAnswer = undefined;
+      await deliver(); // the run judges the list LiveKit wrote before this takeback
+    };
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(meet.livekit.beforeAnswer).toBeUndefined();
+    expect(held).toEqual([]);
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
+    expect(updatesOfSam(roomName)).toHaveLength(1);
+    expect(await auditOf(id)).toEqual(['DEMOTED unauthorised_publish']);
+  });
+
+  it('is taken back once when reconciliation ran first and the webhook comes late', async () => {
+    const { id, roomName, deliver } = await samPublishedUnannounced();
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    await deliver();
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
+    expect(updatesOfSam(roomName)).toHaveLength(1);
+    expect(await auditOf(id)).toEqual(['DEMOTED unauthorised_publish']);
+  });
+});
