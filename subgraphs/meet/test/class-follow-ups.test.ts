@@ -7,7 +7,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeWs, wsUrlOf, type Subscription } from '../../../gateway/test/subscriptions-support.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -15,21 +14,15 @@ import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/se
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import type { MeetDatabase } from '../database.js';
-import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
-import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import type { Reconciler } from '../jobs/reconciler.js';
 import { seedMeet } from '../seed.js';
+import { reconcilerFor } from './meet-platform.js';
 import { DEMO_ENDED_LIVE_CLASS } from '../../../platform/demo/demo-ids.js';
 
 const recordingsDir = mkdtempSync(path.join(tmpdir(), 'meet-follow-ups-'));
 let livekit: LiveKitDouble;
 let platform: TestPlatform;
 let reconciler: Reconciler;
-let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   livekit = await startLiveKitDouble();
   platform = await startTestPlatform({
@@ -37,11 +30,7 @@ beforeAll(async () => {
     env: { LIVEKIT_URL: livekit.url, MEET_RECONCILE_INTERVAL_SECONDS: '0', MEET_RECORDINGS_DIR: recordingsDir, CALENDAR_CONSUME_EVENTS: 'true' },
   });
   livekit.webhookUrl = platform.subgraphs.meet!.url.replace(/\/graphql$/, '/webhooks/livekit');
-  db = platform.db.withSchema('meet');
-  const { config } = platform;
-  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-  const api = new LiveKitApi(config, config.meet);
-  reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+  ({ reconciler } = reconcilerFor({ platform }));
 });
 afterAll(async () => {
   await livekit?.webhooksSettled();

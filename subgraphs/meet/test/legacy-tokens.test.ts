@@ -8,26 +8,17 @@
 import { sql, type Kysely } from 'kysely';
 import { AccessToken } from 'livekit-server-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
-import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
-import { inMinutes, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import type { Reconciler } from '../jobs/reconciler.js';
+import { inMinutes, reconcilerFor, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
 let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  const { config } = meet.platform;
   db = meet.platform.db.withSchema('meet');
-  const api = new LiveKitApi(config, config.meet);
-  const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-  reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+  ({ reconciler } = reconcilerFor(meet));
 });
 afterAll(async () => {
   await reconciler?.stop();

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
-import { createLogger } from '../../../platform/logger.js';
+import { createLogger, type Logger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { academyRoster } from '../jobs/roster-enforcement.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
@@ -76,14 +76,20 @@ export const SCHEDULE = `mutation($input: ScheduleLiveClassInput!) {
 }`;
 export const JOIN = `mutation($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }`;
 
-/** A reconciler wired as meet's subgraph.ts wires it, over the platform's database and its LiveKit double, and the LiveKit client it uses. */
-export function reconcilerFor(meet: MeetTestPlatform): { reconciler: Reconciler; livekit: LiveKitApi } {
+/**
+ * A reconciler wired as meet's subgraph.ts wires it, over the database of a platform running meet and its LiveKit
+ * double, and the LiveKit client and recording control it uses; `log` where a test reads what it says.
+ */
+export function reconcilerFor(
+  meet: Pick<MeetTestPlatform, 'platform'>,
+  log: Logger = createLogger('test'),
+): { reconciler: Reconciler; livekit: LiveKitApi; recordings: RecordingControl } {
   const { config } = meet.platform;
   const db = meet.platform.db.withSchema('meet');
   const livekit = new LiveKitApi(config, config.meet);
   const signer = new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds);
   const recordings = new RecordingControl(db, livekit, new RecordingFiles(config.meet, signer));
-  return { reconciler: new Reconciler(db, livekit, recordings, config.meet, createLogger('test'), academyRoster(config)), livekit };
+  return { reconciler: new Reconciler(db, livekit, recordings, config.meet, log, academyRoster(config)), livekit, recordings };
 }
 
 /** A class of course 101 scheduled by Tara, `users` joined to its LiveKit room (the double), their webhooks settled. */
@@ -97,3 +103,4 @@ export async function classWithInRoom(meet: MeetTestPlatform, title: string, use
   await meet.livekit.webhooksSettled();
   return created;
 }
+

@@ -8,18 +8,11 @@
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { subscribeWs, wsUrlOf } from '../../../gateway/test/subscriptions-support.js';
-import { createLogger } from '../../../platform/logger.js';
 import { activeSubscriptions } from '../../../platform/subgraph/subscriptions/serve-subscriptions.js';
 import type { LiveKitDouble } from '../../../test/livekit/livekit-double.js';
 import type { TestPlatform } from '../../../test/support/test-platform.js';
 import type { MeetDatabase } from '../database.js';
-import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
-import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
-import { gatewayData, inMinutes, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { gatewayData, inMinutes, reconcilerFor, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let livekit: LiveKitDouble;
@@ -198,10 +191,7 @@ describe('live class moderation (through the gateway)', () => {
   });
 
   it('reconciliation removes from the room a user academy no longer lists in the course, and nobody else', async () => {
-    const { config } = platform;
-    const api = new LiveKitApi(config, config.meet);
-    const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-    const reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+    const { reconciler } = reconcilerFor(meet);
     const liveClass = await schedule();
     await enter('tara.teacher', liveClass.id);
     await enter('admin', liveClass.id); // a company admin, not enrolled in the course: stays
@@ -228,10 +218,7 @@ describe('live class moderation (through the gateway)', () => {
   });
 
   it('reconciliation takes a teacher’s token out of the room once Moodle made them a student mid-class; they come back as one', async () => {
-    const { config } = platform;
-    const api = new LiveKitApi(config, config.meet);
-    const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-    const reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+    const { reconciler } = reconcilerFor(meet);
     const liveClass = await schedule();
     await enter('tara.teacher', liveClass.id);
     // Sita is made a teacher of the course in Moodle, and joins as one (room admin, every source).
@@ -263,10 +250,7 @@ describe('live class moderation (through the gateway)', () => {
   });
 
   it('reconciliation holds the class’s host to the same rules as joinLiveClass: demoted, then suspended, they are removed', async () => {
-    const { config } = platform;
-    const api = new LiveKitApi(config, config.meet);
-    const files = new RecordingFiles(config.meet, new RecordingUrlSigner(config.internalSigningSecret, config.meet.recordingsPublicUrl, config.meet.recordingUrlTtlSeconds));
-    const reconciler = new Reconciler(db, api, new RecordingControl(db, api, files), config.meet, createLogger('test'), academyRoster(config));
+    const { reconciler } = reconcilerFor(meet);
     const liveClass = await schedule(); // Tara (3) schedules it: she is its host
     const host = await enter('tara.teacher', liveClass.id);
     expect(JSON.parse(host.metadata!).role).toBe('teacher');

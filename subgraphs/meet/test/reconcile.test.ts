@@ -1,17 +1,12 @@
 import type { Kysely } from 'kysely';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../../platform/logger.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { MeetDatabase } from '../database.js';
-import { Reconciler } from '../jobs/reconciler.js';
-import { academyRoster } from '../jobs/roster-enforcement.js';
-import { LiveKitApi } from '../livekit/livekit-api.js';
-import { RecordingControl } from '../recordings/recording-control.js';
-import { RecordingFiles } from '../recordings/recording-files.js';
-import { RecordingUrlSigner } from '../recordings/recording-url.js';
+import type { Reconciler } from '../jobs/reconciler.js';
+import type { RecordingControl } from '../recordings/recording-control.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { inMinutes, JOIN, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
+import { inMinutes, JOIN, reconcilerFor, SCHEDULE, startMeetPlatform, type MeetTestPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -20,13 +15,8 @@ let db: Kysely<MeetDatabase>;
 beforeAll(async () => {
   process.env.MEET_RECONCILE_INTERVAL_SECONDS = '0'; // the tests run it by hand
   meet = await startMeetPlatform();
-  const { config } = meet.platform;
-  const settings = config.meet;
   db = meet.platform.db.withSchema('meet');
-  const livekit = new LiveKitApi(config, settings);
-  const files = new RecordingFiles(settings, new RecordingUrlSigner(config.internalSigningSecret, settings.recordingsPublicUrl, settings.recordingUrlTtlSeconds));
-  recordings = new RecordingControl(db, livekit, files);
-  reconciler = new Reconciler(db, livekit, recordings, settings, createLogger('test'), academyRoster(config));
+  ({ reconciler, recordings } = reconcilerFor(meet));
 });
 afterAll(async () => {
   await reconciler?.stop();
@@ -167,8 +157,7 @@ describe('reconciliation with LiveKit', () => {
   it('says once that LiveKit is unreachable, and once that it is back, not on every run', async () => {
     const logged: { level: number; msg: string }[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) });
-    const { config } = meet.platform;
-    const watched = new Reconciler(db, new LiveKitApi(config, config.meet), recordings, config.meet, log);
+    const { reconciler: watched } = reconcilerFor(meet, log);
     const livekitLines = () => logged.filter((line) => line.msg.includes('LiveKit')).map((line) => line.msg.split(',')[0]);
     meet.livekit.unavailable = true;
     try {
