@@ -104,3 +104,21 @@ export async function classWithInRoom(meet: MeetTestPlatform, title: string, use
   return created;
 }
 
+/**
+ * Resolves 'settled' once `promise` settled, or 'waiting' once a statement on the platform's database waits for a
+ * lock (a row another transaction holds) before that.
+ */
+export async function settledOrWaitingOnLock(meet: Pick<MeetTestPlatform, 'platform'>, promise: Promise<unknown>): Promise<'settled' | 'waiting'> {
+  let settled = false;
+  void promise.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  for (;;) {
+    if (settled) return 'settled';
+    const waiting = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(meet.platform.db);
+    if (waiting.rows[0]!.n > 0) return 'waiting';
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -6,14 +6,13 @@
  * with the takeback's UpdateParticipant answer held back while a moderator
  * promotes (the promotion waits for the takeback, then wins).
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { publishedUnallowed, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
-import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, reconcilerFor, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -48,22 +47,6 @@ async function samOf(id: string) {
   const { roomParticipants, moderationLog } = body.data.liveClass;
   return { sam: roomParticipants.find((participant: { identity: string }) => participant.identity === '5'), log: moderationLog };
 }
-/** Resolves once `promise` settled or a statement of this database waits for a row lock (the promotion's claim). */
-async function settledOrWaitingOnLock(promise: Promise<unknown>): Promise<void> {
-  let settled = false;
-  void promise.finally(() => {
-    settled = true;
-  });
-  for (;;) {
-    if (settled) return;
-    const waiting = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%class_participants%'`.execute(meet.platform.db);
-    if (waiting.rows[0]!.n > 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('a takeback judged before a promotion landed', () => {
   it('leaves Sam speaking when the promotion landed before the takeback reached LiveKit', async () => {
     const { id, roomName } = await samPublishedUnpromoted();
@@ -87,7 +70,7 @@ describe('a takeback judged before a promotion landed', () => {
       if (method !== 'UpdateParticipant' || body.identity !== '5' || body.permission?.canPublish) return;
       meet.livekit.beforeAnswer = undefined;
       promotion = meet.call('tara.teacher', PROMOTE, { c: id, u: '5' });
-      await settledOrWaitingOnLock(promotion);
+      await settledOrWaitingOnLock(meet, promotion);
     };
     const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
     expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);

@@ -69,6 +69,8 @@ export async function takeBackPublishing(
   standing: StudentStanding = 'listener',
 ): Promise<boolean> {
   try {
+    // Made beforehand, the row is only updated under the lock: the class's row stays free (lockStanding).
+    await new ClassParticipantRepository(db).ensure(liveClass.companyId, liveClass.id, identity);
     return await db.transaction().execute(async (trx) => {
       const promoted = !!(await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity)).promoted_at;
       if (standing === 'listener' && promoted) return false;

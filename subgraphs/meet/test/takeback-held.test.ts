@@ -1,0 +1,64 @@
+/**
+ * A takeback holds the student's standing row locked across LiveKit's
+ * UpdateParticipant (webhooks/unauthorised-publishing.ts), up to the SDK's
+ * timeout when LiveKit hangs. That lock is the student's alone: while the
+ * answer to Sam's takeback is held back, Sita joins the class and her
+ * participant_joined and track webhooks are applied, none waiting for a lock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Reconciler } from '../jobs/reconciler.js';
+import { classWithInRoom, JOIN, type MeetTestPlatform, reconcilerFor, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+let reconciler: Reconciler;
+beforeAll(async () => {
+  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+  ({ reconciler } = reconcilerFor(meet));
+});
+afterAll(async () => {
+  meet.livekit.beforeAnswer = undefined;
+  await reconciler?.stop();
+  await meet?.stop();
+});
+
+const STANDING = `query($id: ID!) { liveClass(id: $id) { attendance { user { id } } moderationLog { action detail } } }`;
+
+/** A class with Tara and Sam (user 5) in its room, Sam allowed behind meet's back and publishing, no webhook sent. */
+async function samPublishedUnannounced() {
+  const created = await classWithInRoom(meet, 'Shutters', ['tara.teacher', 'sam.student']);
+  const sam = meet.livekit.participant(created.roomName, '5')!;
+  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
+  meet.livekit.webhookUrl = webhookUrl;
+  return created;
+}
+
+describe('a takeback waiting on LiveKit', () => {
+  it('lets another student join, and her webhooks through, meanwhile', async () => {
+    const { id, roomName } = await samPublishedUnannounced();
+    let meanwhile: 'settled' | 'waiting' | undefined;
+    let sitaEnters: Promise<{ status: number; body: any }> | undefined;
+    meet.livekit.beforeAnswer = async ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.identity !== '5') return;
+      meet.livekit.beforeAnswer = undefined;
+      sitaEnters = (async () => {
+        const joined = await meet.call('sita.student', JOIN, { id });
+        await meet.livekit.connect(joined.body.data.joinLiveClass.token);
+        await meet.livekit.webhooksSettled();
+        return joined;
+      })();
+      meanwhile = await settledOrWaitingOnLock(meet, sitaEnters);
+    };
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(meanwhile).toBe('settled');
+    expect((await sitaEnters!).body.data.joinLiveClass.token).toEqual(expect.any(String));
+    const joinedHooks = meet.livekit.webhooks.filter((hook) => hook.room === roomName && hook.event === 'participant_joined');
+    expect(joinedHooks.map((hook) => hook.status)).toEqual([200, 200, 200]);
+    const { body } = await meet.call('tara.teacher', STANDING, { id });
+    expect(body.data.liveClass.attendance.map((entry: { user: { id: string } }) => entry.user.id).sort()).toEqual(['3', '5', '6']);
+    expect(body.data.liveClass.moderationLog).toEqual([{ action: 'DEMOTED', detail: 'unauthorised_publish' }]);
+  });
+});
