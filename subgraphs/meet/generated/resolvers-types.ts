@@ -223,7 +223,11 @@ export type ModerationEntry = {
   /** Who acted; null when meet itself did (reconciliation removing a user no longer enrolled). */
   actor: Maybe<User>;
   at: Scalars['DateTime']['output'];
-  /** The muted track (`MICROPHONE TR_…`), or why meet removed the user (`not_enrolled`, `not_teacher`, `removed`). */
+  /**
+   * The muted track (`MICROPHONE TR_…`); why meet removed the user (`not_enrolled`, `not_teacher`, `removed`) or took
+   * publishing back (`unauthorised_publish`, `unauthorised_source`, `unauthorised_permission`); `unconfirmed` for a
+   * moderator's removal LiveKit did not confirm (recorded all the same).
+   */
   detail: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   target: User;
