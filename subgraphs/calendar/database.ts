@@ -125,6 +125,8 @@ export interface CaldavRemovedOccurrencesTable {
   recurrence_id: Date;
   /** What they answered to when they deleted it (caldav/answered-content.ts): the occurrence's times and place. */
   answered: string;
+  /** Their own answer to the occurrence before the delete declined it; null: it followed their answer to the series. */
+  answer_before: string | null;
   removed_at: Generated<Date>;
 }
 

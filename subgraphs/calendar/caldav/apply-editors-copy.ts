@@ -21,6 +21,7 @@ import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvents } from '../repositories/event-writes.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
+import { placeAfter, settleKeptOut } from '../services/kept-out-settling.js';
 import { moveAnswers } from '../services/moved-series.js';
 import { applyRemoteEdit } from './apply-remote.js';
 import type { RemoteObject } from './icalendar.js';
@@ -55,6 +56,7 @@ export async function applyEditorsCopy(
     : [];
   const stored = await applyRemoteEdit(trx, deps.events, event, placed.remote);
   await moveAnswers(trx, deps.responses, event, stored);
+  await settleKeptOut(trx, stored, placeAfter(event, stored));
   const kept = editedHere.filter((override) => hasOccurrenceAt(seriesOf(stored), override.recurrenceId!));
   await insertEvents(
     trx,

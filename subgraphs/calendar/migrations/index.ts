@@ -357,4 +357,11 @@ export const calendarMigrations: Migrations = {
         .execute();
     },
   },
+  '0017-caldav-removed-occurrences-answer-before': {
+    async up(db: Kysely<any>) {
+      // The participant's own answer to the occurrence before their delete declined it (null: it followed their answer
+      // to the series): what a restore in their app gives back (services/occurrences-kept-out.ts).
+      await db.schema.withSchema('calendar').alterTable('caldav_removed_occurrences').addColumn('answer_before', 'text').execute();
+    },
+  },
 };

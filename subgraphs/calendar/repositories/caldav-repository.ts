@@ -1,9 +1,17 @@
 /** CalDAV accounts, their sync status and the remote objects that hold our events. */
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaldavAccountsTable, CaldavSyncStatusTable, CalendarDatabase } from '../database.js';
+import type { ParticipationStatusName } from '../models.js';
 
 export type CaldavAccountRow = Selectable<CaldavAccountsTable>;
 export type SyncStatusRow = Selectable<CaldavSyncStatusTable>;
+
+/** An occurrence kept out of a participant's copy: what it asked when deleted (caldav/answered-content.ts), and their answer to it before. */
+export interface KeptOutOccurrence {
+  answered: string;
+  /** Their own answer to that occurrence before the delete declined it; null: it followed their answer to the series. */
+  answerBefore: ParticipationStatusName | null;
+}
 
 export interface CaldavResource {
   eventId: string;
@@ -207,19 +215,26 @@ export class CaldavRepository {
     await this.db.deleteFrom('calendar.caldav_removed_copies').where('account_id', '=', accountId).where('event_id', '=', eventId).execute();
   }
 
-  /** The occurrences the account's owner deleted from their copies as a participant (their declines): what each answered to, by event and instant. */
-  async removedOccurrences(accountId: string): Promise<Map<string, Map<number, string>>> {
-    const rows = await this.db.selectFrom('calendar.caldav_removed_occurrences').select(['event_id', 'recurrence_id', 'answered']).where('account_id', '=', accountId).execute();
-    const byEvent = new Map<string, Map<number, string>>();
-    for (const row of rows) byEvent.set(row.event_id, (byEvent.get(row.event_id) ?? new Map()).set(row.recurrence_id.getTime(), row.answered));
+  /** The occurrences the account's owner deleted from their copies as a participant (their declines), by event and instant. */
+  async removedOccurrences(accountId: string): Promise<Map<string, Map<number, KeptOutOccurrence>>> {
+    const rows = await this.db
+      .selectFrom('calendar.caldav_removed_occurrences')
+      .select(['event_id', 'recurrence_id', 'answered', 'answer_before'])
+      .where('account_id', '=', accountId)
+      .execute();
+    const byEvent = new Map<string, Map<number, KeptOutOccurrence>>();
+    for (const row of rows) {
+      const kept = { answered: row.answered, answerBefore: row.answer_before as ParticipationStatusName | null };
+      byEvent.set(row.event_id, (byEvent.get(row.event_id) ?? new Map()).set(row.recurrence_id.getTime(), kept));
+    }
     return byEvent;
   }
 
   /** Noted once: what the occurrence asked when first deleted stays what a later change is compared with. */
-  async noteRemovedOccurrence(accountId: string, eventId: string, recurrenceId: Date, answered: string): Promise<void> {
+  async noteRemovedOccurrence(accountId: string, eventId: string, recurrenceId: Date, kept: KeptOutOccurrence): Promise<void> {
     await this.db
       .insertInto('calendar.caldav_removed_occurrences')
-      .values({ account_id: accountId, event_id: eventId, recurrence_id: recurrenceId, answered })
+      .values({ account_id: accountId, event_id: eventId, recurrence_id: recurrenceId, answered: kept.answered, answer_before: kept.answerBefore })
       .onConflict((oc) => oc.columns(['account_id', 'event_id', 'recurrence_id']).doNothing())
       .execute();
   }

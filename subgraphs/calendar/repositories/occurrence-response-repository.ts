@@ -22,6 +22,11 @@ export class OccurrenceResponseRepository {
       .execute();
   }
 
+  /** A user's answer to one occurrence withdrawn: their answer to the series stands for it again. */
+  async remove(db: CalendarDb, eventId: string, userId: string, recurrenceId: Date): Promise<void> {
+    await db.deleteFrom('calendar.occurrence_responses').where('event_id', '=', eventId).where('user_id', '=', userId).where('recurrence_id', '=', recurrenceId).execute();
+  }
+
   /** Answers of some users to occurrences of some series (callers have scoped the series to a company). */
   async ofEvents(eventIds: readonly string[], userIds: readonly string[]): Promise<OccurrenceResponse[]> {
     if (eventIds.length === 0 || userIds.length === 0) return [];

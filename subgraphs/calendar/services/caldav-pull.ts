@@ -114,6 +114,8 @@ interface Answered extends Parsed {
 
 /** Why a second object of one UID is left out (its event is the first one's). */
 const SAME_UID = 'another object of the calendar holds the same UID';
+/** A copy synced before of an event its owner can no longer see (taken off its participants): nothing of it is taken. */
+const UNSEEN = 'its event is no longer one the owner takes part in or may see: nothing of this copy is taken';
 
 export class CalDAVPull {
   /** Objects gone from the server in this sync: one that moved may come back under another name with its UID. */
@@ -199,6 +201,7 @@ export class CalDAVPull {
     const readable = await this.parse(items);
     const { deps, account } = this.sync;
     const doubles = new Set<string>();
+    const unseen = new Set<string>();
     const overwrites: { event: CalendarEventModel; item: RemoteItem; why: string }[] = [];
     const lostHere: { event: CalendarEventModel; item: RemoteItem; ours: () => Promise<string> }[] = [];
     const keptHere: { event: CalendarEventModel; item: RemoteItem }[] = [];
@@ -212,8 +215,8 @@ export class CalDAVPull {
     // The directory is not asked when a batch names only the owner: her own address still names her.
     const owners = this.sync.ownerEmail ? new Map([...addresses, [this.sync.ownerEmail.toLowerCase(), account.user_id]]) : addresses;
     const saved = await deps.db.transaction().execute(async (trx) => {
-      const known = await this.lookUp(trx, readable, doubles);
-      const parsed = readable.filter((entry) => !doubles.has(entry.item.href));
+      const known = await this.lookUp(trx, readable, doubles, unseen);
+      const parsed = readable.filter((entry) => !doubles.has(entry.item.href) && !unseen.has(entry.item.href));
       const ids = [...new Set([...known.values()].map((event) => event.id))];
       const [overrides, participants, responses] = await Promise.all([
         deps.events.overridesOf(account.company_id, ids, trx),
@@ -302,6 +305,7 @@ export class CalDAVPull {
     });
     for (const resource of saved) this.sync.remember(resource);
     for (const href of doubles) this.sync.skip(href, SAME_UID);
+    for (const href of unseen) this.sync.skip(href, UNSEEN);
     for (const { href, reason } of skipped) this.sync.skip(href, reason);
     for (const { event, item } of keptHere) await this.sync.conflict(event, item.href, 'CALENDAR', item.data ?? '', 'changed on both sides: ours is newer');
     for (const { event, item, ours } of lostHere) await this.sync.conflict(event, item.href, 'REMOTE', await ours(), 'changed on both sides: the server\u2019s version is newer');
@@ -352,13 +356,15 @@ export class CalDAVPull {
   private async applyAnswers({ item, remote, event }: Answered): Promise<void> {
     const { deps, owner, ownerEmail, writes } = this.sync;
     // An occurrence the series does not have is refused: put back below.
-    const refusal = await takeOwnAnswers({ owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses }, event, remote);
-    await this.sync.keptOut.follow(event, remote);
+    const who = { owner, ownerEmail, writes, participants: deps.participants, responses: deps.responses };
+    const { answered: refusal, gaveBack } = await this.sync.keptOut.follow(event, remote, () => takeOwnAnswers(who, event, remote));
     const current = (await deps.events.findVisibleIn(deps.db, owner, [event.id]))[0];
     if (!current) return;
     // Occurrences they deleted there are declined (above) and stay deleted in their copy: only the rest is compared.
     const rest = withoutRemoved(remote, await deps.events.overridesOf(event.companyId, [event.id]), removedOccurrences(event, remote));
     if (!refusal && sameAsStored(current, rest.overrides, rest.remote)) {
+      // An occurrence they restored took back its earlier answer, which their copy does not say yet.
+      if (gaveBack) return this.sync.overwrite(current, item);
       const resource = { eventId: current.id, href: item.href, etag: item.etag, syncedVersion: current.updatedAt };
       await deps.caldav.saveResource(this.sync.account.id, resource);
       this.sync.remember(resource);
@@ -369,8 +375,12 @@ export class CalDAVPull {
     await this.sync.overwrite(current, item);
   }
 
-  /** The events the batch's objects hold, by href: through our resource rows, else by UID (`doubles` gets the hrefs of second objects of a UID). */
-  private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[], doubles: Set<string>): Promise<Map<string, CalendarEventModel>> {
+  /**
+   * The events the batch's objects hold, by href: through our resource rows, else by UID (`doubles` gets the hrefs of
+   * second objects of a UID; `unseen` those whose resource names an event the owner no longer sees: taken as a new
+   * event of theirs, it would claim the href its resource holds).
+   */
+  private async lookUp(trx: Transaction<CalendarDatabase>, parsed: readonly Parsed[], doubles: Set<string>, unseen: Set<string>): Promise<Map<string, CalendarEventModel>> {
     const { deps } = this.sync;
     const byResource = parsed.flatMap(({ item }) => {
       const resource = this.sync.resourceAt(item.href);
@@ -387,8 +397,11 @@ export class CalDAVPull {
       ).map((event) => [event.id, event]),
     );
     const found = new Map<string, CalendarEventModel>();
-    for (const [href, id] of byResource) if (byId.has(id)) found.set(href, byId.get(id)!);
-    const rest = parsed.filter(({ item }) => !found.has(item.href));
+    for (const [href, id] of byResource) {
+      if (byId.has(id)) found.set(href, byId.get(id)!);
+      else unseen.add(href);
+    }
+    const rest = parsed.filter(({ item }) => !found.has(item.href) && !unseen.has(item.href));
     // Only events the owner can see: an unseen event's UID makes a new event of the owner's.
     const byUid = new Map(
       (

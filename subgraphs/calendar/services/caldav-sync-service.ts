@@ -58,6 +58,7 @@ import type { UserContacts } from './user-contacts.js';
 import type { CompanyOutsiders } from './user-directory.js';
 import { SyncTurns } from './sync-turns.js';
 import { OccurrencesKeptOut } from './occurrences-kept-out.js';
+import { settleKeptOut } from './kept-out-settling.js';
 import { RemovedCopies } from './removed-copies.js';
 import { groupBy } from '../group-by.js';
 
@@ -301,6 +302,14 @@ class AccountSync implements PullContext {
     if (missing.length > 0) this.contacts = new Map([...this.contacts, ...(await this.deps.contacts.of(this.account.company_id, missing))]);
   }
 
+  /** The event's rows as prefetched for the push, still unused; else undefined. */
+  private prefetchedRows(event: CalendarEventModel): EventRows | undefined {
+    const prefetched = this.prefetched;
+    if (!prefetched?.ids.has(event.id)) return undefined;
+    const id = event.id;
+    return { overrides: prefetched.overrides.get(id) ?? [], participants: prefetched.participants.get(id) ?? [], responses: prefetched.responses.get(id) ?? [] };
+  }
+
   private async icsOf(event: CalendarEventModel): Promise<string> {
     const prefetched = this.prefetched;
     // Once used, an event's prefetched rows are dropped: a conflict or an overwrite later reads them fresh.
@@ -356,7 +365,7 @@ class AccountSync implements PullContext {
       return this.pushEvent(back);
     }
     // Occurrences the owner deleted there stay out of it, unless they come back now (occurrences-kept-out.ts).
-    if (await this.keptOut.review(event)) this.prefetched?.ids.delete(event.id); // an answer asked again: read anew
+    if (await this.keptOut.review(event, this.prefetchedRows(event))) this.prefetched?.ids.delete(event.id); // an answer asked again: read anew
     const ics = await this.icsOf(event);
     if (!resource) {
       const href = this.client.hrefFor(uidOf(event));
@@ -498,12 +507,8 @@ class AccountSync implements PullContext {
   }
 
   private async answeredThere(event: CalendarEventModel, href: string, remote: RemoteItem, theirs: RemoteObject): Promise<void> {
-    await takeOwnAnswers(
-      { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses },
-      event,
-      theirs,
-    );
-    await this.keptOut.follow(event, theirs);
+    const who = { owner: this.owner, ownerEmail: this.ownerEmail, writes: this.writes, participants: this.deps.participants, responses: this.deps.responses };
+    await this.keptOut.follow(event, theirs, () => takeOwnAnswers(who, event, theirs));
     const current = (await this.deps.events.findVisibleIn(this.deps.db, this.owner, [event.id]))[0] ?? event;
     return this.writeOver(current, href, await this.icsOf(current), remote);
   }
@@ -623,6 +628,7 @@ export class CalDAVSyncService {
   async cancelFromRemote(event: CalendarEventModel): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await cancelSynced(trx, event.companyId, event.id);
+      await settleKeptOut(trx, { ...event, isCancelled: true });
       await publishCalendarChange(trx, event.companyId, event.id, 'updated');
     });
   }

@@ -20,6 +20,7 @@ import type { ParticipantRepository } from '../repositories/participant-reposito
 import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
+import { placeAfter, settleKeptOut } from './kept-out-settling.js';
 import { moveAnswers, moveOverrides } from './moved-series.js';
 import { changesParticipants, checkedExternals, mergeInput, refuseSeriesFields, type EventInput } from './event-input.js';
 import type { UserDirectory } from './user-directory.js';
@@ -71,6 +72,7 @@ export class EventWriteService {
     return this.db.transaction().execute(async (trx) => {
       const event = await this.lockEditable(trx, id);
       const cancelled = await this.applyCancel(trx, event, scope, occurrence);
+      if (!cancelled.parentId) await settleKeptOut(trx, cancelled);
       await publishCalendarChange(trx, cancelled.companyId, cancelled.id, 'updated');
       return cancelled;
     });
@@ -97,6 +99,18 @@ export class EventWriteService {
       // PARTSTAT changes do not bump SEQUENCE (RFC 5546), but the event changed for sync.
       await updateEventRow(trx, event.companyId, seriesId, {});
       return { ...participant, status };
+    });
+  }
+
+  /** The caller's own answer to one occurrence of a series withdrawn: their answer to the series applies to it again. */
+  async withdrawOccurrenceAnswer(seriesId: string, occurrence: Date): Promise<void> {
+    const userId = this.viewer.moodleUserId;
+    await this.db.transaction().execute(async (trx) => {
+      const series = await this.events.lockVisible(trx, this.viewer, seriesId);
+      if (!series) throw notFound('CalendarEvent', seriesId);
+      if (!userId || !(await this.participants.findOwn(trx, series.id, userId))) throw forbidden('Only participants of the event may answer it');
+      await this.responses.remove(trx, series.id, userId, occurrence);
+      await updateEventRow(trx, series.companyId, series.id, {});
     });
   }
 
@@ -141,6 +155,7 @@ export class EventWriteService {
       if (!same) updated = await this.store(trx, updated, { ...draftOf(updated), exdates }, false);
     }
     if (participants) await replaceParticipants(trx, event.id, participants);
+    await settleKeptOut(trx, updated, placeAfter(event, updated));
     return updated;
   }
 
@@ -198,7 +213,7 @@ export class EventWriteService {
     if (input.recurrenceRule === undefined) draft.recurrenceRule = rules.following;
     if (input.exdates === undefined) draft.exdates = (draft.exdates ?? []).map(move);
     if (input.rdates === undefined) draft.rdates = (draft.rdates ?? []).map(move);
-    await this.store(trx, series, {
+    const before = await this.store(trx, series, {
       ...draftOf(series),
       recurrenceRule: rules.before,
       exdates: series.exdates.filter((date) => date < at),
@@ -213,6 +228,9 @@ export class EventWriteService {
     // Answers to the moved occurrences follow them.
     await this.responses.reparent(trx, series.id, created.id, at);
     await this.responses.move(trx, created.id, move);
+    // Occurrences kept out of copies go with them, or come back where the split moved them (kept-out-settling.ts).
+    await settleKeptOut(trx, created, move, series.id, at);
+    await settleKeptOut(trx, before);
     return created;
   }
 
