@@ -374,8 +374,16 @@ class AccountSync implements PullContext {
       // 409: the calendar holds this UID under another name (an app's own naming, a copy moved from another calendar).
       const elsewhere = created.status === 409 ? await this.client.hrefOfUid(uidOf(event)) : null;
       if (created.status !== 412 && !elsewhere) throw new CalDAVError(`PUT ${href} answered ${created.status}`, created.status);
+      const there = elsewhere ?? href;
+      // The copy of another event of ours with that UID (an app's object made an event of its own with a UID already
+      // in use, one its owner could not see): left as it is, not taken over by this one.
+      const holder = this.resourceAt(there);
+      if (holder && holder.eventId !== event.id) {
+        this.leftOut.add(event.id);
+        return this.skip(there, `another event of ours with the same UID (${uidOf(event)}) is already synced here; this one is not pushed`);
+      }
       // The UID is already there (a lost mapping): merge as for any conflict.
-      return this.resolveConflict(event, elsewhere ?? href, ics);
+      return this.resolveConflict(event, there, ics);
     }
     // A copy left out as unreadable at this version of ours: not fetched again. The pull sees whether it changed
     // there (and then names it with why); else the run names it at its end, as still left out.
