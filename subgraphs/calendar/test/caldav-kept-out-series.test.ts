@@ -246,3 +246,24 @@ it('a participant taken off the event keeps nothing out of it, and his app resto
   const refused = await h.call('ravi', RESPOND, { id, status: 'ACCEPTED', at: '2028-03-13T08:00:00Z' });
   expect(refused.errors?.[0]?.extensions?.code).toMatch(/NOT_FOUND|FORBIDDEN/);
 });
+
+it('split "this and following": a deleted occurrence after the split stays out of the new series, or comes back if it moved', async () => {
+  const id = await weeklyWithRavi('Lab duty', '2028-04-03');
+  await ravisAppDeletes('Lab duty', ['20280417T080000Z', '20280424T080000Z']);
+  // Renamed from the 17th on: the 17th and 24th are the new series' and still ask what he declined.
+  const { updateCalendarEvent } = await h.ok('tara', UPDATE, { id, input: { title: 'Lab duty (new lab)' }, scope: 'THIS_AND_FOLLOWING', occurrence: '2028-04-17T08:00:00Z' });
+  const rest: string = updateCalendarEvent.id;
+  expect(await keptOut(rest)).toEqual(['2028-04-17T08:00:00.000Z', '2028-04-24T08:00:00.000Z']);
+  await h.sync('ravi');
+  expect((await copyOf('Lab duty (new lab)')).match(/EXDATE:[^\r]*/g)).toEqual(['EXDATE:20280417T080000Z', 'EXDATE:20280424T080000Z']);
+  // Moved an hour from the 24th on: that one asks him again.
+  const moved = await h.ok('tara', UPDATE, {
+    id: rest,
+    input: { start: '2028-04-24T09:00:00Z', end: '2028-04-24T10:00:00Z' },
+    scope: 'THIS_AND_FOLLOWING',
+    occurrence: '2028-04-24T08:00:00Z',
+  });
+  expect(await keptOut(rest)).toEqual(['2028-04-17T08:00:00.000Z']);
+  expect(await keptOut(moved.updateCalendarEvent.id)).toEqual([]);
+  expect(await ravisOccurrences('Lab duty (new lab)', '2028-04-24T00:00:00Z', '2028-04-25T00:00:00Z')).toEqual({ '2028-04-24T09:00:00.000Z': 'PENDING' });
+});
