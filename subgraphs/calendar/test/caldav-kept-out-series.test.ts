@@ -16,7 +16,7 @@ const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: Ed
   updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
 const CANCEL = `mutation($id: ID!, $scope: EditScope!, $occurrence: DateTime) { cancelCalendarEvent(id: $id, scope: $scope, occurrence: $occurrence) { id } }`;
 const RESPOND = `mutation($id: ID!, $status: ParticipationStatus!, $at: DateTime) { respondToEvent(eventId: $id, status: $status, occurrence: $at) { status } }`;
-const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start event { title } participants { user { id } status } } }`;
+const OCCURRENCES = `query($from: DateTime!, $to: DateTime!) { calendarEvents(from: $from, to: $to) { start event { id title } participants { user { id } status } } }`;
 const RAVI = 'ravi.teacher@bheem\\.example';
 const ravisAnswer = (data: string) => new RegExp(`ATTENDEE;[^\\r]*PARTSTAT=([A-Z-]+)[^\\r]*:mailto:${RAVI}`).exec(unfolded(data))?.[1];
 
@@ -40,11 +40,13 @@ async function ravisAppDeletes(title: string, exdates: string[]): Promise<void> 
   await h.sync('ravi');
 }
 
-/** Ravi's answers to the occurrences of the series titled `title` between `from` and `to`, by start. */
-async function ravisOccurrences(title: string, from: string, to: string): Promise<Record<string, string>> {
+/** Ravi's answers to the occurrences of the series titled `title` (and of id `only`, if given) between `from` and `to`, by start. */
+async function ravisOccurrences(title: string, from: string, to: string, only?: string): Promise<Record<string, string>> {
   const { calendarEvents } = await h.ok('ravi', OCCURRENCES, { from, to });
   return Object.fromEntries(
-    calendarEvents.filter((o: any) => o.event.title === title).map((o: any) => [o.start, o.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status]),
+    calendarEvents
+      .filter((o: any) => o.event.title === title && (!only || o.event.id === only))
+      .map((o: any) => [o.start, o.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status]),
   );
 }
 
@@ -221,7 +223,8 @@ it('a copy with deleted or restored occurrences from someone not invited changes
   const still = (await h.remoteObjects('ravi')).filter((object) => object.data.includes('SUMMARY:Budget review'));
   expect(still.map((object) => object.href)).toEqual([ravis.href]);
   expect(unfolded(still[0]!.data)).toContain('EXDATE:20280214T080000Z');
-  expect(await ravisOccurrences('Budget review', '2028-02-01T00:00:00Z', '2028-03-01T00:00:00Z')).toEqual({
+  // Tara's series only: Neil's own event, naming Ravi, has the same title and times.
+  expect(await ravisOccurrences('Budget review', '2028-02-01T00:00:00Z', '2028-03-01T00:00:00Z', id)).toEqual({
     '2028-02-07T08:00:00.000Z': 'PENDING',
     '2028-02-14T08:00:00.000Z': 'DECLINED',
     '2028-02-21T08:00:00.000Z': 'PENDING',
