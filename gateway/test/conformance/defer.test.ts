@@ -20,7 +20,7 @@ import { postTo } from '../support/gateway-platform.js';
 import { incrementalClient, type SseOptions } from './support/incremental-client.js';
 import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
-import { fallbackCount } from './support/run-suite.js';
+import { fallbackCount } from './support/suite-gateways.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
 import { requiresProvidesSuite } from './suites/requires-provides.js';
 

@@ -6,74 +6,30 @@
  * and Apollo's the same unless the case says Apollo is wrong. No operation
  * may fall back to Apollo's executor (bheem_gateway_executor_fallbacks_total).
  */
-import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../platform/config.js';
-import { createLogger } from '../../../../platform/logger.js';
-import { gatewayMetrics } from '../../../gateway-metrics.js';
-import { startGateway, type RunningGateway } from '../../../start-gateway.js';
-import { postTo } from '../../support/gateway-platform.js';
-import { composeSupergraph } from './compose.js';
 import type { ConformanceOperation, ConformanceSuite } from './conformance-case.js';
-import { startSubgraphServer, type SubgraphServer } from './subgraph-server.js';
-
-interface Answer {
-  data?: unknown;
-  errors?: { message: string; path?: readonly (string | number)[]; extensions?: Record<string, unknown> }[];
-}
-
-/** What is compared: the data, and each error's path and code (messages are the gateways' own words). */
-function comparable(answer: Answer) {
-  return {
-    data: answer.data,
-    ...(answer.errors?.length && { errors: answer.errors.map((error) => ({ path: error.path, code: error.extensions?.code })) }),
-  };
-}
+import { type Answer, comparable, fallbackCount, type SuiteGateways, startSuiteGateways } from './suite-gateways.js';
 
 function expectedOf({ data, errors }: ConformanceOperation['expected']) {
   return { data, ...(errors?.length && { errors: errors.map((error) => ({ path: error.path, code: error.code ?? expect.anything() })) }) };
 }
 
-export async function fallbackCount(): Promise<number> {
-  const metric = await gatewayMetrics.fallbacks.get();
-  return metric.values.reduce((sum, value) => sum + value.value, 0);
-}
-
 export function runSuite(suite: ConformanceSuite): void {
   describe(`conformance: ${suite.name}`, () => {
-    let servers: SubgraphServer[] = [];
-    let gateway: RunningGateway;
-    let apollo: ApolloServer;
-    let apolloRefusal: Error | undefined;
+    let gateways: SuiteGateways;
     let fallbacksBefore = 0;
 
     beforeAll(async () => {
-      servers = await Promise.all(suite.subgraphs.map((definition) => startSubgraphServer(definition)));
-      const supergraphSdl = composeSupergraph(servers);
-      const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-      gateway = await startGateway({ config, log: createLogger('conformance'), supergraphSdl });
-      apollo = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl }) });
-      apolloRefusal = await apollo.start().then(
-        () => undefined,
-        (error: Error) => error,
-      );
-      if (apolloRefusal && !suite.apolloRefuses) throw apolloRefusal;
+      gateways = await startSuiteGateways(suite);
+      if (gateways.apolloRefusal && !suite.apolloRefuses) throw gateways.apolloRefusal;
       fallbacksBefore = await fallbackCount();
     });
     afterAll(async () => {
-      if (!apolloRefusal) await apollo?.stop();
-      await gateway?.stop();
-      await Promise.all(servers.map((server) => server.stop()));
+      await gateways?.stop();
     });
 
-    const ours = async (operation: ConformanceOperation): Promise<Answer> =>
-      (await postTo(gateway.url.replace('localhost', '127.0.0.1'), { query: operation.query, variables: operation.variables })).body as Answer;
-    const theirs = async (operation: ConformanceOperation): Promise<Answer> => {
-      const response = await apollo.executeOperation({ query: operation.query, variables: operation.variables });
-      if (response.body.kind !== 'single') throw new Error('Apollo answered incrementally');
-      return response.body.singleResult as Answer;
-    };
+    const ours = async (operation: ConformanceOperation): Promise<Answer> => (await gateways.ours(operation)).body;
+    const theirs = (operation: ConformanceOperation): Promise<Answer> => gateways.theirs(operation);
 
     for (const operation of suite.operations) {
       it(`${operation.name}${operation.apolloWrong ? ' (we are right, Apollo is wrong)' : ''}`, async () => {
@@ -92,7 +48,7 @@ export function runSuite(suite: ConformanceSuite): void {
     if (suite.apolloRefuses) {
       const { why, message } = suite.apolloRefuses;
       it(`@apollo/gateway refuses the supergraph (${why})`, () => {
-        expect(apolloRefusal?.message).toMatch(message);
+        expect(gateways.apolloRefusal?.message).toMatch(message);
       });
     }
 
