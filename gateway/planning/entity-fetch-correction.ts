@@ -174,8 +174,7 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
   const asked: AskedField[] = [];
   for (const fragment of entityFragments(operationOf(site))) {
     const typeName = fragment.typeCondition!.name.value;
-    for (const selection of fragment.selectionSet.selections) {
-      if (selection.kind !== Kind.FIELD) continue;
+    for (const selection of sameTypeFields(fragment.selectionSet.selections, typeName)) {
       const required = metadata.requiredBy(service, typeName, selection.name.value);
       const aliased: AliasedField[] = [];
       asked.push({
@@ -196,7 +195,7 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
     const requiredNames = new Set(ofType.flatMap((field) => field.requiredNames));
     const hasAliases = ofType.some((field) => field.aliased.length > 0);
     // The planner's key: its representation minus __typename and the fields @requires asks.
-    const key = fragment.selections.filter((selection) => selection.kind === 'Field' && selection.name !== '__typename' && !requiredNames.has(selection.name));
+    const key = samePlanTypeFields(fragment.selections, typeName).filter((selection) => selection.name !== '__typename' && !requiredNames.has(selection.name));
     const resolvable = metadata.resolvableKeys(service, typeName);
     const keyFixed = resolvable.length > 0 && !resolvable.some((candidate) => holdsKey(key, candidate)) ? resolvable[0] : undefined;
     if (hasAliases || keyFixed) byType.set(typeName, { fragment, key: keyFixed ? toPlanSelections(keyFixed, typeName, [], undefined) : key, keyFixed });
@@ -227,7 +226,7 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
   }
   for (const correction of byType.values()) {
     if (!correction.keyFixed) continue;
-    const names = new Set(['__typename', ...correction.fragment.selections.map((selection) => (selection.kind === 'Field' ? selection.name : ''))]);
+    const names = new Set(['__typename', ...samePlanTypeFields(correction.fragment.selections, correction.fragment.typeCondition!).map((selection) => selection.name)]);
     const found = findHolder(earlier, site.path, (candidate) => names.has(candidate.name.value));
     if (!found) return;
     additions.push({ ...found, selections: correction.keyFixed.selections });
@@ -243,6 +242,24 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
   }
   site.replaced = true;
   site.replace({ kind: 'Parallel', nodes: fetches });
+}
+
+/** The fields of a selection on `typeName`, with those of fragments on that same type inside it (the planner nests some: `... on User { ... on User { email } }`). */
+function sameTypeFields(selections: SelectionSetNode['selections'], typeName: string): FieldNode[] {
+  return selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind !== Kind.INLINE_FRAGMENT || (selection.typeCondition && selection.typeCondition.name.value !== typeName)) return [];
+    return sameTypeFields(selection.selectionSet.selections, typeName);
+  });
+}
+
+/** The same, of a plan's `requires`. */
+function samePlanTypeFields(selections: readonly QueryPlanSelectionNode[], typeName: string): Extract<QueryPlanSelectionNode, { kind: 'Field' }>[] {
+  return selections.flatMap((selection) => {
+    if (selection.kind === 'Field') return [selection];
+    if (selection.typeCondition && selection.typeCondition !== typeName) return [];
+    return samePlanTypeFields(selection.selections, typeName);
+  });
 }
 
 /** The inline fragments under `_entities` (one per entity type the fetch asks fields of). */
@@ -265,13 +282,28 @@ function separateConflicts(asked: readonly AskedField[]): AskedField[][] {
   return groups.map((group) => group.fields);
 }
 
+/**
+ * Whether `fragment`, one of the planner's representations of its type, is the one for `field`'s @requires: the
+ * one holding every field it requires (each such representation is built or dropped as a whole, so one field's
+ * missing requirement, skipped or failed, must not hold back another's). A type's only representation serves all.
+ */
+function serves(fragment: QueryPlanInlineFragmentNode, field: AskedField, ofType: readonly QueryPlanInlineFragmentNode[]): boolean {
+  if (ofType.length === 1) return true;
+  const holds = (candidate: QueryPlanInlineFragmentNode) =>
+    field.requiredNames.every((name) => samePlanTypeFields(candidate.selections, candidate.typeCondition!).some((selection) => selection.name === name));
+  return holds(fragment) || !ofType.some(holds);
+}
+
 /** The fetch for one group: its fields only (when split), representations of the corrected key and aliased fields, renamed back. */
 function correctedFetch(fetch: FetchNode, group: readonly AskedField[], byType: ReadonlyMap<string, TypeCorrection>, split: boolean): FetchNode {
   const requires = (fetch.requires ?? []).map((fragment) => {
     if (fragment.kind !== 'InlineFragment' || !fragment.typeCondition) return fragment;
     const correction = byType.get(fragment.typeCondition);
     if (!correction) return fragment;
-    const required = group.filter((field) => field.typeName === fragment.typeCondition).flatMap((field) => field.required ?? []);
+    const ofType = (fetch.requires ?? []).filter((other) => other.kind === 'InlineFragment' && other.typeCondition === fragment.typeCondition);
+    const required = group
+      .filter((field) => field.typeName === fragment.typeCondition && serves(fragment, field, ofType as QueryPlanInlineFragmentNode[]))
+      .flatMap((field) => field.required ?? []);
     const selections = mergeSelections([{ kind: 'Field', name: '__typename' }, ...correction.key, ...required]);
     return { ...fragment, selections };
   });

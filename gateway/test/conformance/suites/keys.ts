@@ -91,6 +91,11 @@ export const keysSuite: ConformanceSuite = {
       },
     },
     {
+      name: 'an entity fetch whose planned representation nests a fragment on its own type (kept as planned)',
+      query: 'query($hide: Boolean = false) { ... @skip(if: $hide) { inbox { from @include(if: true) { name } } } }',
+      expected: { data: { inbox: [{ from: { name: 'Ada' } }, { from: null }, { from: null }] } },
+    },
+    {
       name: 'an entity whose subgraph fails: its field null, the error at its path, the rest answered',
       query: '{ users { id seat } }',
       expected: {

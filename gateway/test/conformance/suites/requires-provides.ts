@@ -199,6 +199,11 @@ export const requiresProvidesSuite: ConformanceSuite = {
       },
     },
     {
+      name: 'a skipped field with @requires beside another: the other still gets its own requirement',
+      query: '{ featured { ... on Post @skip(if: true) { seen } estimateEur } }',
+      expected: { data: { featured: { estimateEur: 36 } } },
+    },
+    {
       name: '@provides: the provided field comes from the providing subgraph',
       query: '{ featured { id author { id name } } }',
       expected: { data: { featured: { id: 'p2', author: { id: 'a2', name: 'Raj (provided)' } } } },
