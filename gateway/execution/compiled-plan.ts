@@ -37,6 +37,11 @@ export interface CompiledFetch {
   inputRewrite?: Rewrite;
   /** Applied to each answer before it is merged (@interfaceObject, aliased fields of differing types). */
   outputRewrite?: Rewrite;
+  /**
+   * @interfaceObject: the interface names this fetch's representations say for __typename, which its subgraph
+   * answers back. Not a type learnt: an entity whose type is known keeps it (else fragments on it stop applying).
+   */
+  interfaceTypenames?: ReadonlySet<string>;
   /** @fromContext: variables whose values are read from each entity's ancestors (not in `variableUsages`). */
   context?: ContextInputs;
 }
@@ -197,6 +202,13 @@ export function compilePlan(node: PlanNode, supergraphSchema: GraphQLSchema, isM
   }
 }
 
+function interfaceTypenames(node: FetchNode): ReadonlySet<string> | undefined {
+  const names = (node.inputRewrites ?? []).flatMap((rewrite) =>
+    rewrite.kind === 'ValueSetter' && rewrite.path.at(-1) === '__typename' && typeof rewrite.setValueTo === 'string' ? [rewrite.setValueTo] : [],
+  );
+  return names.length > 0 ? new Set(names) : undefined;
+}
+
 function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutation: boolean): CompiledFetch {
   const context = compileContextRewrites(supergraphSchema, node.contextRewrites);
   const requiredNames = node.requires ? responseNames(node.requires) : undefined;
@@ -217,6 +229,7 @@ function compileFetch(node: FetchNode, supergraphSchema: GraphQLSchema, isMutati
     requiredNames: context ? [...(requiredNames ?? []), ...context.fields] : requiredNames,
     inputRewrite: compileRewrites(supergraphSchema, node.inputRewrites),
     outputRewrite: compileRewrites(supergraphSchema, node.outputRewrites),
+    interfaceTypenames: interfaceTypenames(node),
     context,
   };
 }

@@ -268,7 +268,9 @@ async function fetchEntities(parts: readonly EntityPart[], run: PlanRun, request
       const entity = received[offset + index] as Json | null;
       if (!entity) continue;
       const target = part.entities[part.owners[index]!]!;
-      if (!entity.__typename) entity.__typename = target.__typename;
+      if (!entity.__typename || (target.__typename !== undefined && part.fetch.interfaceTypenames?.has(entity.__typename as string))) {
+        entity.__typename = target.__typename;
+      }
       part.fetch.outputRewrite?.(entity);
       const others = part.repeats?.get(index);
       // Each other entity a copy: nothing merged later into one of them shows in another.

@@ -70,6 +70,15 @@ export const abstractTypesSuite: ConformanceSuite = {
       expected: { data: { topRated: [{ id: 'v1', stars: 3, title: 'Alien', __typename: 'Movie', minutes: 117 }] } },
     },
     {
+      name: "an @interfaceObject's fields fetched after the owner told the concrete type: the type stays the concrete one",
+      query: '{ topRated { ... on Movie { ... { stars } __typename } a5: __typename } }',
+      expected: { data: { topRated: [{ stars: 3, __typename: 'Movie', a5: 'Movie' }] } },
+      apolloWrong: {
+        why: '@apollo/gateway merges the @interfaceObject subgraph\'s __typename ("Media") over the concrete "Movie" the owner answered: the fragment on Movie no longer applies',
+        answer: { data: { topRated: [{ a5: 'Movie' }] } },
+      },
+    },
+    {
       name: 'one field name of two types under a union (aliased in the subgraph query, renamed back)',
       query: '{ search { ... on Book { size } ... on Movie { size } } }',
       expected: { data: { search: [{ size: 2048 }, { size: 412 }] } },
