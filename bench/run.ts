@@ -53,6 +53,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'documents-search', file: 'bench/documents-search.ts', run: call('runDocumentsSearchBench') },
   { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
   { name: 'fuzz', file: 'bench/fuzz.ts', run: call('runFuzzBench') },
+  { name: 'gateway-fuzz', file: 'bench/gateway-fuzz.ts', run: call('runGatewayFuzzBench') },
   { name: 'amplification', file: 'bench/amplification.ts', run: call('runAmplificationBench') },
 ];
 

@@ -104,5 +104,14 @@ export const plannerCorrectionsSuite: ConformanceSuite = {
       expected: { data: undefined, errors: [{ code: 'QUERY_PLANNING_FAILED' }] },
       apolloWrong: { why: '@apollo/query-planner plans no fetch at all, and the answer is a null without an error', answer: { data: { asset: null } } },
     },
+    {
+      name: "the concrete type of an @interfaceObject's object that no subgraph can tell: a planning error",
+      query: '{ taggedAsset { __typename } }',
+      expected: { data: undefined, errors: [{ code: 'QUERY_PLANNING_FAILED' }] },
+      apolloWrong: {
+        why: '@apollo/query-planner fails an internal assertion ("Subgraph assets has no entities defined"), which @apollo/gateway answers as an INTERNAL_SERVER_ERROR: a crash, not a refusal that names the cause',
+        answer: { data: undefined, errors: [{ code: 'INTERNAL_SERVER_ERROR' }] },
+      },
+    },
   ],
 };

@@ -63,5 +63,34 @@ export const requiresLocalArgumentsSuite: ConformanceSuite = {
         },
       },
     },
+    {
+      name: 'the client asks the required field with other arguments, beside the requiring field',
+      query: '{ shelves { books(first: 0) { __typename isbn title } label } }',
+      expected: {
+        data: {
+          shelves: [
+            { books: [], label: 'Emma + Ulysses' },
+            { books: [], label: 'Kim' },
+          ],
+        },
+      },
+      apolloWrong: {
+        why: "@apollo/query-planner merges the client's books(first: 0) with the required books(first: 2) and answers the client the required ones",
+        answer: {
+          data: {
+            shelves: [
+              {
+                books: [
+                  { __typename: 'Book', isbn: 'b1', title: 'Emma' },
+                  { __typename: 'Book', isbn: 'b2', title: 'Ulysses' },
+                ],
+                label: 'Emma + Ulysses',
+              },
+              { books: [{ __typename: 'Book', isbn: 'b4', title: 'Kim' }], label: 'Kim' },
+            ],
+          },
+        },
+      },
+    },
   ],
 };
