@@ -41,13 +41,18 @@ export interface EditorsCopyDeps {
   responses: OccurrenceResponseRepository;
 }
 
-/** `editedHereSince`: the version last synced, when the event changed here since (null: it did not). */
+/**
+ * `editedHereSince`: the version last synced, when the event changed here since (null: it did not). `splitAt`: where
+ * the app split the series "this and future" (this-and-future.ts): the occurrences kept out from there on are left for
+ * the split-off series to take (apply-following.ts), not settled against this one, which no longer has them.
+ */
 export async function applyEditorsCopy(
   trx: Transaction<CalendarDatabase>,
   deps: EditorsCopyDeps,
   event: CalendarEventModel,
   remote: RemoteObject,
   editedHereSince: Date | null,
+  splitAt?: Date,
 ): Promise<{ stored: CalendarEventModel; rewrite: boolean }> {
   const placed = overridesFollowingMaster(event, remote);
   const theirs = new Set(placed.remote.overrides.map((override) => override.recurrenceId!.getTime()));
@@ -56,7 +61,7 @@ export async function applyEditorsCopy(
     : [];
   const stored = await applyRemoteEdit(trx, deps.events, event, placed.remote);
   await moveAnswers(trx, deps.responses, event, stored);
-  await settleKeptOut(trx, stored, placeAfter(event, stored));
+  await settleKeptOut(trx, stored, placeAfter(event, stored), { until: splitAt });
   const kept = editedHere.filter((override) => hasOccurrenceAt(seriesOf(stored), override.recurrenceId!));
   await insertEvents(
     trx,

@@ -4,7 +4,10 @@
  * GraphQL's THIS_AND_FOLLOWING split writes it: a new series with the old
  * one's type, organiser and participants (their answers kept), its own
  * overrides, and the answers given to the occurrences it took over moved
- * along with them. Made once: a second pull of the same split updates it.
+ * along with them, as do the occurrences participants keep out of their
+ * copies (kept-out-settling.ts: still out where the split left them, asked
+ * again where it moved them). Made once: a second pull of the same split
+ * updates it.
  */
 import type { Transaction } from 'kysely';
 import type { CalendarDatabase } from '../database.js';
@@ -15,6 +18,7 @@ import type { OccurrenceResponse, OccurrenceResponseRepository } from '../reposi
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { publishCalendarChange } from '../services/calendar-change-events.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
+import { settleKeptOut } from '../services/kept-out-settling.js';
 import { applyRemoteEdit, overrideRow, withRemote } from './apply-remote.js';
 import type { FollowingSeries } from './this-and-future.js';
 
@@ -52,9 +56,12 @@ export async function applyFollowing(
   const kept = await deps.participants.ofSeries(trx, source.id);
   const stored: CalendarEventModel[] = [];
   for (const [index, { remote, from, move }] of following.entries()) {
+    const until = following[index + 1]?.from;
     const earlier = made.get(remote.uid);
     if (earlier) {
-      stored.push(await applyRemoteEdit(trx, deps.events, earlier, remote));
+      const edited = await applyRemoteEdit(trx, deps.events, earlier, remote);
+      await settleKeptOut(trx, edited, move, { fromId: source.id, since: from, until });
+      stored.push(edited);
       continue;
     }
     const base = { ...draftOf(source), externalId: remote.uid, parentId: null, recurrenceId: null };
@@ -64,12 +71,13 @@ export async function applyFollowing(
       trx,
       remote.overrides.map((override) => overrideRow(series, override)),
     );
-    const until = following[index + 1]?.from ?? null;
     const taken = answers.filter((answer) => answer.recurrenceId >= from && (!until || answer.recurrenceId < until));
     await deps.responses.insert(
       trx,
       taken.map((answer) => ({ ...answer, eventId: series.id, recurrenceId: move(answer.recurrenceId) })),
     );
+    // After the answers: one asked again is the moved decline, set back to PENDING.
+    await settleKeptOut(trx, series, move, { fromId: source.id, since: from, until });
     await publishCalendarChange(trx, series.companyId, series.id, 'created');
     stored.push(series);
   }

@@ -275,7 +275,7 @@ export class CalDAVPull {
           const editedHere = resource && event.updatedAt > resource.syncedVersion ? resource.syncedVersion : null;
           // Answers to single occurrences, read before the series' own edit drops those past its new end: a split's rest takes them.
           const answers = entry.following.length > 0 ? await deps.responses.ofSeries([event.id], trx) : [];
-          const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere);
+          const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere, entry.following[0]?.from);
           keep(event.id, entry.item, stored.updatedAt);
           const following = await this.applyFollowing(trx, stored, entry.following, answers);
           if (rewrite || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });

@@ -460,7 +460,7 @@ class AccountSync implements PullContext {
         const { stored, rewrite, rests } = await this.deps.db.transaction().execute(async (trx) => {
           // Answers to single occurrences, read before the series' own edit drops those past its new end: a split's rest takes them.
           const answers = following.length > 0 ? await this.deps.responses.ofSeries([event.id], trx) : [];
-          const applied = await applyEditorsCopy(trx, this.deps, event, theirs, editedHere);
+          const applied = await applyEditorsCopy(trx, this.deps, event, theirs, editedHere, following[0]?.from);
           const existing = (db: typeof trx, uids: readonly string[]) => this.deps.events.findVisibleByExternalIds(db, this.owner, uids);
           const rests = await applyFollowing(trx, { ...this.deps, existing }, applied.stored, following, answers);
           return { ...applied, rests };

@@ -229,7 +229,7 @@ export class EventWriteService {
     await this.responses.reparent(trx, series.id, created.id, at);
     await this.responses.move(trx, created.id, move);
     // Occurrences kept out of copies go with them, or come back where the split moved them (kept-out-settling.ts).
-    await settleKeptOut(trx, created, move, series.id, at);
+    await settleKeptOut(trx, created, move, { fromId: series.id, since: at });
     await settleKeptOut(trx, before);
     return created;
   }

@@ -29,11 +29,19 @@ export function placeAfter(before: CalendarEventModel, after: CalendarEventModel
   return timingChanged(seriesOf(before), seriesOf(after)) ? occurrenceMover(seriesOf(before), seriesOf(after)) : unmoved;
 }
 
+/** Which kept-out occurrences a change settles: those of `fromId` (default: the series changed), for a split only those in [since, until). */
+export interface KeptOutTaken {
+  fromId?: string;
+  since?: Date;
+  until?: Date;
+}
+
 /**
- * The kept-out occurrences of `fromId` (only those from `since` on, for a split) settled against the series `after`,
- * each placed there by `place`: kept (under `after`'s id), forgotten, or forgotten and asked again.
+ * The kept-out occurrences `taken` settled against the series `after`, each placed there by `place`: kept (under
+ * `after`'s id), forgotten, or forgotten and asked again.
  */
-export async function settleKeptOut(trx: Trx, after: CalendarEventModel, place: Place = unmoved, fromId = after.id, since?: Date): Promise<void> {
+export async function settleKeptOut(trx: Trx, after: CalendarEventModel, place: Place = unmoved, taken: KeptOutTaken = {}): Promise<void> {
+  const { fromId = after.id, since, until } = taken;
   let query = trx
     .selectFrom('calendar.caldav_removed_occurrences as kept')
     .innerJoin('calendar.caldav_accounts as account', 'account.id', 'kept.account_id')
@@ -43,6 +51,7 @@ export async function settleKeptOut(trx: Trx, after: CalendarEventModel, place: 
     .select(['kept.account_id', 'kept.recurrence_id', 'account.user_id', 'participant.id as participant_id'])
     .where('kept.event_id', '=', fromId);
   if (since) query = query.where('kept.recurrence_id', '>=', since);
+  if (until) query = query.where('kept.recurrence_id', '<', until);
   const rows = await query.execute();
   const series = seriesOf(after);
   for (const row of rows) {

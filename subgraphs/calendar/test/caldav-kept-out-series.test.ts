@@ -270,3 +270,58 @@ it('split "this and following": a deleted occurrence after the split stays out o
   expect(await keptOut(moved.updateCalendarEvent.id)).toEqual([]);
   expect(await ravisOccurrences('Lab duty (new lab)', '2028-04-24T00:00:00Z', '2028-04-25T00:00:00Z')).toEqual({ '2028-04-24T09:00:00.000Z': 'PENDING' });
 });
+
+/** Tara's app splits her copy of `title` "this and future" (RANGE=THISANDFUTURE, RFC 5545 3.8.4.4) at `at`, the rest renamed `renamed`, from `start` to `end`. */
+async function tarasAppSplits(title: string, at: string, renamed: string, start: string, end: string): Promise<void> {
+  await h.sync('tara');
+  const hers = (await h.remoteWith('tara', `SUMMARY:${title}`))!;
+  const text = unfolded(hers.data);
+  const master = veventsOf(text)[0]!;
+  const future = master
+    .replace(/(RRULE|EXDATE)[^\r]*\r\n/g, '')
+    .replace(/DTSTART[^\r]*\r\n/, `DTSTART:${start}\r\nRECURRENCE-ID;RANGE=THISANDFUTURE:${at}\r\n`)
+    .replace(/DTEND[^\r]*\r\n/, `DTEND:${end}\r\n`)
+    .replace(`SUMMARY:${title}`, `SUMMARY:${renamed}`);
+  await h.remotePut('tara', hers.href, editedByApp(text.replace('END:VCALENDAR', `${future}END:VCALENDAR`)), hers.etag);
+  await h.sync('tara');
+}
+
+/** The id of Tara's series titled `title`. */
+async function seriesTitled(title: string): Promise<string> {
+  const row = await h.platform.db.selectFrom('calendar.calendar_events').select('id').where('title', '=', title).where('parent_id', 'is', null).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+it('split "this and following" in the organiser\u2019s app at the same times: the deleted occurrence stays out of the new series', async () => {
+  const id = await weeklyWithRavi('Lab cover', '2028-05-01');
+  await ravisAppDeletes('Lab cover', ['20280515T080000Z']);
+  await tarasAppSplits('Lab cover', '20280508T080000Z', 'Lab cover (new lab)', '20280508T080000Z', '20280508T090000Z');
+  const rest = await seriesTitled('Lab cover (new lab)');
+  expect(await keptOut(id)).toEqual([]);
+  expect(await keptOut(rest)).toEqual(['2028-05-15T08:00:00.000Z']);
+  expect(await ravisOccurrences('Lab cover (new lab)', '2028-05-01T00:00:00Z', '2028-06-01T00:00:00Z')).toEqual({
+    '2028-05-08T08:00:00.000Z': 'PENDING',
+    '2028-05-15T08:00:00.000Z': 'DECLINED',
+    '2028-05-22T08:00:00.000Z': 'PENDING',
+  });
+  await h.sync('ravi');
+  expect((await copyOf('Lab cover (new lab)')).match(/EXDATE:[^\r]*/g)).toEqual(['EXDATE:20280515T080000Z']);
+});
+
+it('split "this and following" in the organiser\u2019s app at new times: the deleted occurrence comes back, asking him again', async () => {
+  const id = await weeklyWithRavi('Desk cover', '2028-06-05');
+  await ravisAppDeletes('Desk cover', ['20280619T080000Z']);
+  await tarasAppSplits('Desk cover', '20280612T080000Z', 'Desk cover (later)', '20280612T100000Z', '20280612T110000Z');
+  const rest = await seriesTitled('Desk cover (later)');
+  expect(await keptOut(id)).toEqual([]);
+  expect(await keptOut(rest)).toEqual([]);
+  expect(await ravisOccurrences('Desk cover (later)', '2028-06-01T00:00:00Z', '2028-07-01T00:00:00Z')).toEqual({
+    '2028-06-12T10:00:00.000Z': 'PENDING',
+    '2028-06-19T10:00:00.000Z': 'PENDING',
+    '2028-06-26T10:00:00.000Z': 'PENDING',
+  });
+  await h.sync('ravi');
+  const copy = await copyOf('Desk cover (later)');
+  expect(copy).not.toContain('EXDATE');
+  expect(veventsOf(copy).map(ravisAnswer)).toEqual(['NEEDS-ACTION', 'NEEDS-ACTION']);
+});
