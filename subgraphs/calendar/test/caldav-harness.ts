@@ -16,9 +16,9 @@ import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import * as caldav from './caldav-client.js';
 
-/** Demo users by the short names tests give them (platform/demo/demo-ids.ts): teachers, a student, a manager and an admin. */
-export const DEMO_USERS = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', maya: 'maya.manager', admin: 'admin' } as const;
-export const USER_IDS = { tara: '3', ravi: '4', neil: '7', maya: '8', admin: '2' } as const;
+/** Demo users by the short names tests give them (platform/demo/demo-ids.ts): teachers, a student, a manager and an admin; gina teaches at another company (Globex). */
+export const DEMO_USERS = { tara: 'tara.teacher', ravi: 'ravi.teacher', neil: 'neil.student', maya: 'maya.manager', admin: 'admin', gina: 'gina.teacher' } as const;
+export const USER_IDS = { tara: '3', ravi: '4', neil: '7', maya: '8', admin: '2', gina: '21' } as const;
 export type Person = keyof typeof DEMO_USERS;
 
 export interface CalDAVRequest {

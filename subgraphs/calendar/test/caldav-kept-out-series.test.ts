@@ -10,7 +10,7 @@
 import { expect, it } from 'vitest';
 import { editedByApp, unfolded, USER_IDS, useCalDAVHarness, veventsOf } from './caldav-harness.js';
 
-const h = useCalDAVHarness(['tara', 'ravi', 'neil']);
+const h = useCalDAVHarness(['tara', 'ravi', 'neil', 'gina']);
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateCalendarEventInput!, $scope: EditScope, $occurrence: DateTime) {
   updateCalendarEvent(id: $id, input: $input, scope: $scope, occurrence: $occurrence) { id } }`;
@@ -324,4 +324,25 @@ it('split "this and following" in the organiser\u2019s app at new times: the del
   const copy = await copyOf('Desk cover (later)');
   expect(copy).not.toContain('EXDATE');
   expect(veventsOf(copy).map(ravisAnswer)).toEqual(['NEEDS-ACTION', 'NEEDS-ACTION']);
+});
+
+it('a copy with deleted or restored occurrences from a user of another company changes nothing of the event', async () => {
+  const id = await weeklyWithRavi('Audit review', '2028-07-03');
+  await ravisAppDeletes('Audit review', ['20280710T080000Z']);
+  const ravis = (await h.remoteWith('ravi', 'SUMMARY:Audit review'))!;
+  // Gina (Globex) saves the same object, Ravi still named in it, with another occurrence deleted, then Ravi's restored.
+  await h.remotePut('gina', 'audit-review.ics', editedByApp(ravis.data, /EXDATE:[^\r]*/, 'EXDATE:20280717T080000Z'));
+  await h.sync('gina');
+  const ginas = (await h.remoteWith('gina', 'SUMMARY:Audit review'))!;
+  await h.remotePut('gina', ginas.href, editedByApp(ginas.data, /EXDATE:[^\r]*\r\n/g, ''), ginas.etag);
+  await h.sync('gina');
+  expect(await keptOut(id)).toEqual(['2028-07-10T08:00:00.000Z']);
+  expect(await ravisOccurrences('Audit review', '2028-07-01T00:00:00Z', '2028-08-01T00:00:00Z', id)).toEqual({
+    '2028-07-03T08:00:00.000Z': 'PENDING',
+    '2028-07-10T08:00:00.000Z': 'DECLINED',
+    '2028-07-17T08:00:00.000Z': 'PENDING',
+    '2028-07-24T08:00:00.000Z': 'PENDING',
+  });
+  await h.sync('ravi');
+  expect(unfolded((await h.remoteWith('ravi', 'SUMMARY:Audit review'))!.data)).toContain('EXDATE:20280710T080000Z');
 });
