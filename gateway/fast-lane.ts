@@ -74,7 +74,7 @@ export function createFastLane(options: FastLaneOptions) {
       const headers = { 'cache-control': 'no-store', 'content-type': contentType, 'content-length': String(length) };
       response.writeHead(head?.status ?? 200, head ? { ...headers, ...head.headers } : headers);
     };
-    const spliced = result.spliced && splicedAnswerBytes(answer);
+    const spliced = result.spliced && splicedAnswerBytes(answer, result.spliced);
     if (spliced && !(options.maxResponseBytes && spliced.body.length > options.maxResponseBytes)) {
       // Subgraph text copied into one buffer (spliced-answer-bytes.ts).
       writeHead(spliced.body.length);

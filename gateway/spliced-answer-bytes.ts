@@ -11,11 +11,15 @@
  * stringify writes (the academy part, ~10 kB) stays under the size past
  * which V8 builds strings in its large-object space.
  *
+ * Given the containers that hold kept lists (`spliced`), walked-answer-bytes.ts
+ * writes it instead, when it can.
+ *
  * A string of the data equal to the placeholder would read as one: the
  * placeholders found must be exactly the kept lists met, else the caller
  * writes the answer with answer-chunks.ts.
  */
 import { giveBackAnswerBuffer, takeAnswerBuffer } from './answer-buffers.js';
+import { walkedAnswerBytes } from './walked-answer-bytes.js';
 import { PLACEHOLDER_JSON, stringifyHoldingText } from './execution/raw-json.js';
 
 export interface AnswerBytes {
@@ -27,8 +31,15 @@ export interface AnswerBytes {
 
 const NEWLINE = 0x0a;
 
+type Answer = { errors?: unknown; data?: unknown; extensions?: unknown };
+
 /** `{ errors, data, extensions }` as JSON.stringify writes it and a newline, or undefined (see above). */
-export function splicedAnswerBytes(answer: { errors?: unknown; data?: unknown; extensions?: unknown }): AnswerBytes | undefined {
+export function splicedAnswerBytes(answer: Answer, spliced?: ReadonlySet<object>): AnswerBytes | undefined {
+  return (spliced && walkedAnswerBytes(answer, spliced)) || placeholderAnswerBytes(answer);
+}
+
+/** JSON.stringify's text with placeholders for the kept lists (see above). */
+function placeholderAnswerBytes(answer: Answer): AnswerBytes | undefined {
   const { text, raws } = stringifyHoldingText(answer);
   const places: number[] = [];
   for (let at = text.indexOf(PLACEHOLDER_JSON); at >= 0; at = text.indexOf(PLACEHOLDER_JSON, at + PLACEHOLDER_JSON.length)) places.push(at);
