@@ -14,7 +14,7 @@
 /** Below this a string write costs less: the head and the body leave as one string. */
 export const POOLED_FROM_BYTES = 16 * 1024;
 /** Larger answers are rare: not kept. */
-const POOLED_UP_TO_BYTES = 4 * 1024 * 1024;
+export const POOLED_UP_TO_BYTES = 4 * 1024 * 1024;
 /** Capacities are multiples of this, so that one buffer serves answers of about the same size. */
 const STEP = 64 * 1024;
 /** About the answers in flight at once on a busy gateway; more are allocated and dropped. */
@@ -35,7 +35,7 @@ export function takeAnswerBuffer(bytes: number): Buffer | undefined {
   return Buffer.allocUnsafeSlow(Math.ceil(bytes / STEP) * STEP);
 }
 
-/** Only once nothing reads `buffer` any more (the response's finish). */
+/** Only once nothing reads `buffer` any more (the response's finish). A buffer larger than any handed out is not kept. */
 export function giveBackAnswerBuffer(buffer: Buffer): void {
-  if (free.length < KEPT) free.push(buffer);
+  if (free.length < KEPT && buffer.length <= POOLED_UP_TO_BYTES) free.push(buffer);
 }

@@ -20,7 +20,7 @@
  * walk past ASCII (a name with an accent) makes it give up (undefined) for
  * the placeholders' path, which writes UTF-8.
  */
-import { giveBackAnswerBuffer, POOLED_FROM_BYTES, takeAnswerBuffer } from './answer-buffers.js';
+import { giveBackAnswerBuffer, POOLED_FROM_BYTES, POOLED_UP_TO_BYTES, takeAnswerBuffer } from './answer-buffers.js';
 import { RawJson } from './execution/raw-json.js';
 import type { AnswerBytes } from './spliced-answer-bytes.js';
 
@@ -29,7 +29,7 @@ type Json = Record<string, unknown>;
 const QUOTE = 0x22;
 const [OPEN_LIST, CLOSE_LIST, OPEN_OBJECT, CLOSE_OBJECT, COMMA, COLON, NEWLINE] = [0x5b, 0x5d, 0x7b, 0x7d, 0x2c, 0x3a, 0x0a];
 
-/** The room the last answer took: the next starts with as much (a buffer grows when it runs out). */
+/** The room the last answer took, up to the pool's bound: the next starts with as much (a buffer grows when it runs out). */
 let room = POOLED_FROM_BYTES;
 
 class PastAscii extends Error {}
@@ -148,7 +148,8 @@ export function walkedAnswerBytes(answer: { errors?: unknown; data?: unknown; ex
   }
   walk.byte(NEWLINE);
   const { buffer, at } = walk;
-  room = Math.max(POOLED_FROM_BYTES, at);
+  // A huge answer's room is not asked of the next (buffers past the pool's bound are not kept).
+  room = Math.min(POOLED_UP_TO_BYTES, Math.max(POOLED_FROM_BYTES, at));
   if (at >= POOLED_FROM_BYTES) return { body: buffer.subarray(0, at), release: () => giveBackAnswerBuffer(buffer) };
   // A small answer: its own copy, the kept buffer back at once.
   const body = Buffer.allocUnsafe(at);

@@ -4,7 +4,7 @@
  * to string writes.
  */
 import { describe, expect, it } from 'vitest';
-import { POOLED_FROM_BYTES, giveBackAnswerBuffer, takeAnswerBuffer } from '../answer-buffers.js';
+import { POOLED_FROM_BYTES, POOLED_UP_TO_BYTES, giveBackAnswerBuffer, takeAnswerBuffer } from '../answer-buffers.js';
 
 describe('answer buffers', () => {
   it('hands a buffer out again only once it is given back, and only when large enough', () => {
@@ -16,6 +16,12 @@ describe('answer buffers', () => {
     expect(takeAnswerBuffer(300_000)).not.toBe(first);
     expect(takeAnswerBuffer(90_000)).toBe(first);
     expect(takeAnswerBuffer(90_000)).not.toBe(first);
+  });
+
+  it('does not keep a buffer larger than any it hands out', () => {
+    const huge = Buffer.allocUnsafeSlow(8 * 1024 * 1024);
+    giveBackAnswerBuffer(huge);
+    expect(takeAnswerBuffer(POOLED_UP_TO_BYTES)).not.toBe(huge);
   });
 
   it('leaves small and huge answers to string writes', () => {
