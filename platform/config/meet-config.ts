@@ -34,6 +34,8 @@ export interface MeetConfig {
   roomOpenIntervalSeconds: number;
   /** Reconciliation period; 0 turns the timer off. MEET_RECONCILE_INTERVAL_SECONDS, default 60. */
   reconcileIntervalSeconds: number;
+  /** Classes a reconciliation run handles at once (a room LiveKit is slow to answer holds one of them). MEET_RECONCILE_CONCURRENCY, default 4. */
+  reconcileConcurrency: number;
   /** Webhooks created longer ago are refused as replays. MEET_WEBHOOK_MAX_AGE_SECONDS, default 300. */
   webhookMaxAgeSeconds: number;
   /** Applied webhook ids are kept this long for dedupe, then pruned (never less than twice the max age). MEET_WEBHOOK_RETENTION_HOURS, default 24. */
@@ -66,6 +68,7 @@ export function loadMeetConfig(env: Env, dataDir: string, publicUrl: string, liv
     roomMaxParticipants: int(env, 'MEET_ROOM_MAX_PARTICIPANTS', 200),
     roomOpenIntervalSeconds: int(env, 'MEET_ROOM_OPEN_INTERVAL_SECONDS', 30),
     reconcileIntervalSeconds: int(env, 'MEET_RECONCILE_INTERVAL_SECONDS', 60),
+    reconcileConcurrency: Math.max(1, int(env, 'MEET_RECONCILE_CONCURRENCY', 4)),
     webhookMaxAgeSeconds: int(env, 'MEET_WEBHOOK_MAX_AGE_SECONDS', 300),
     webhookRetentionHours: int(env, 'MEET_WEBHOOK_RETENTION_HOURS', 24),
     recordingsStorage,

@@ -36,10 +36,14 @@
  *   (webhooks/unauthorised-publishing.ts), and so is a permission LiveKit
  *   gives a student beyond their standing (a promotion withdrawn after its
  *   answer was lost).
+ * Live classes are handled MEET_RECONCILE_CONCURRENCY at a time, each one's
+ * steps in order, so a room LiveKit is slow to answer (up to the SDK's
+ * timeout) delays only its own class; one class failing leaves the others be.
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
 import type { EgressInfo } from 'livekit-server-sdk';
+import { eachBounded } from '../../../platform/jobs/each-bounded.js';
 import { PeriodicJob } from '../../../platform/jobs/periodic-job.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
@@ -154,60 +158,14 @@ export class Reconciler {
     if (rooms) await this.endUnattended(new Set(occupied), now, report);
     const classes = new LiveClassRepository(this.db);
     const inRoom = [...(await classes.listInStatus('LIVE')), ...(await classes.listInStatus('WAITING'))];
-    for (const liveClass of inRoom) {
-      const overdue = liveClass.status === 'LIVE' && now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
-      if (overdue) {
-        await this.end(liveClass, now, 'overdue', report);
-        if (rooms?.has(liveClass.roomName)) await this.deleteRoom(liveClass.roomName, report);
-        continue;
+    // Classes at once, each one's steps in order: a room whose LiveKit answer hangs holds up only its own class.
+    await eachBounded(inRoom, this.settings.reconcileConcurrency, async (liveClass) => {
+      try {
+        await this.reconcileClass(liveClass, now, rooms, report, enforcement);
+      } catch (error) {
+        this.log.warn({ err: error, liveClassId: liveClass.id }, 'reconciliation: could not reconcile a class, the others go on');
       }
-      if (!rooms) continue;
-      const participants = rooms.has(liveClass.roomName) ? await this.livekit.listParticipants(liveClass.roomName).catch(() => undefined) : null;
-      if (participants === undefined) continue; // LiveKit failed for this room: try again next time
-      if (participants === null) {
-        if (liveClass.status === 'LIVE') await this.end(liveClass, now, 'room_gone', report);
-        else
-          await this.db.transaction().execute(async (trx) => {
-            const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
-            if (current?.status !== 'WAITING') return;
-            report.closedIntervals += await new AttendanceRepository(trx).closeDeparted(current.id, now);
-            await stopWaiting(trx, current, now);
-          });
-        continue;
-      }
-      const attendance = new AttendanceRepository(this.db);
-      // Sessions still connecting are not there yet (no participant_joined either), but may be removed from the room.
-      const sessions = participants.filter((participant) => participant.sid);
-      const present = sessions.filter(isPresent);
-      const known = new Set(await attendance.listOpenSids(liveClass.id));
-      for (const participant of present) {
-        if (known.has(participant.sid)) continue;
-        await attendance.recordSession({
-          companyId: liveClass.companyId,
-          liveClassId: liveClass.id,
-          identity: participant.identity,
-          sid: participant.sid,
-          kind: participantKind(participant),
-          userId: isMoodleId(participant.identity) ? participant.identity : null,
-          joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
-        });
-        report.openedIntervals += 1;
-      }
-      await attendance.markSeen(
-        liveClass.id,
-        present.map((participant) => participant.sid),
-        now,
-      );
-      report.closedIntervals += await attendance.closeDeparted(
-        liveClass.id,
-        now,
-        present.map((participant) => participant.sid),
-      );
-      const removed = enforcement ? await enforcement.enforce(liveClass, sessions) : [];
-      report.removedParticipants.push(...removed);
-      const staying = sessions.filter((participant) => !removed.some((removal) => removal.userId === participant.identity));
-      await this.holdPublishers(liveClass, staying, report, enforcement);
-    }
+    });
 
     if (rooms?.size) {
       const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter((liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED');
@@ -230,6 +188,65 @@ export class Reconciler {
       this.log.info(report, 'reconciliation repaired drift');
     }
     return report;
+  }
+
+  /** One LIVE or WAITING class against its room (`rooms`: LiveKit's, null when unreachable): time limit, attendance, roster, publishing. */
+  private async reconcileClass(liveClass: LiveClassModel, now: Date, rooms: Set<string> | null, report: ReconcileReport, enforcement?: RosterEnforcement): Promise<void> {
+    const overdue = liveClass.status === 'LIVE' && now.getTime() > liveClass.endsAt.getTime() + this.settings.liveGraceMinutes * 60_000;
+    if (overdue) {
+      await this.end(liveClass, now, 'overdue', report);
+      if (rooms?.has(liveClass.roomName)) await this.deleteRoom(liveClass.roomName, report);
+      return;
+    }
+    if (!rooms) return;
+    const participants = rooms.has(liveClass.roomName) ? await this.livekit.listParticipants(liveClass.roomName).catch(() => undefined) : null;
+    if (participants === undefined) return; // LiveKit failed for this room: try again next time
+    if (participants === null) {
+      if (liveClass.status === 'LIVE') await this.end(liveClass, now, 'room_gone', report);
+      else
+        await this.db.transaction().execute(async (trx) => {
+          const current = await new LiveClassRepository(trx).findByRoomForUpdate(liveClass.roomName);
+          if (current?.status !== 'WAITING') return;
+          const closed = await new AttendanceRepository(trx).closeDeparted(current.id, now);
+          report.closedIntervals += closed;
+          await stopWaiting(trx, current, now);
+        });
+      return;
+    }
+    const attendance = new AttendanceRepository(this.db);
+    // Sessions still connecting are not there yet (no participant_joined either), but may be removed from the room.
+    const sessions = participants.filter((participant) => participant.sid);
+    const present = sessions.filter(isPresent);
+    const known = new Set(await attendance.listOpenSids(liveClass.id));
+    for (const participant of present) {
+      if (known.has(participant.sid)) continue;
+      await attendance.recordSession({
+        companyId: liveClass.companyId,
+        liveClassId: liveClass.id,
+        identity: participant.identity,
+        sid: participant.sid,
+        kind: participantKind(participant),
+        userId: isMoodleId(participant.identity) ? participant.identity : null,
+        joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
+      });
+      report.openedIntervals += 1;
+    }
+    await attendance.markSeen(
+      liveClass.id,
+      present.map((participant) => participant.sid),
+      now,
+    );
+    // Read before adding: `+= await` adds to the total as it stood before the await, losing other classes' counts.
+    const closed = await attendance.closeDeparted(
+      liveClass.id,
+      now,
+      present.map((participant) => participant.sid),
+    );
+    report.closedIntervals += closed;
+    const removed = enforcement ? await enforcement.enforce(liveClass, sessions) : [];
+    report.removedParticipants.push(...removed);
+    const staying = sessions.filter((participant) => !removed.some((removal) => removal.userId === participant.identity));
+    await this.holdPublishers(liveClass, staying, report, enforcement);
   }
 
   private async syncRecordings(): Promise<number> {
@@ -319,7 +336,8 @@ export class Reconciler {
       if (reason === 'room_gone') {
         // The room vanished unannounced: everyone left by their last sight, and the class ended with the last of them.
         const attendance = new AttendanceRepository(trx);
-        report.closedIntervals += await attendance.closeDeparted(current.id, at);
+        const closed = await attendance.closeDeparted(current.id, at);
+        report.closedIntervals += closed;
         endedAt = (await attendance.lastPresence(current.id)) ?? at;
       }
       await markEnded(trx, current, endedAt, reason);

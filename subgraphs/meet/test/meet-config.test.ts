@@ -15,6 +15,7 @@ describe("meet's configuration (config.meet)", () => {
       roomEmptyTimeoutSeconds: 600,
       roomMaxParticipants: 200,
       reconcileIntervalSeconds: 60,
+      reconcileConcurrency: 4,
       webhookMaxAgeSeconds: 300,
       recordingsStorage: 'local',
       recordingsDir: path.resolve('/srv/bheem/recordings'),
