@@ -226,7 +226,7 @@ export type ModerationEntry = {
   /**
    * The muted track (`MICROPHONE TR_…`); why meet removed the user (`not_enrolled`, `not_teacher`, `removed`) or took
    * publishing back (`unauthorised_publish`, `unauthorised_source`, `unauthorised_permission`); `unconfirmed` for a
-   * moderator's removal LiveKit did not confirm (recorded all the same).
+   * moderator's removal or meet's takeback of publishing LiveKit did not confirm (recorded all the same).
    */
   detail: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];

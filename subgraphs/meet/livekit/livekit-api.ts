@@ -64,6 +64,9 @@ function mayHaveActed(error: unknown): boolean {
 /** How a removal went: done, the participant not in the room, or unknown (LiveKit's answer lost, see mayHaveActed). */
 export type RemovalOutcome = 'removed' | 'not_in_room' | 'unconfirmed';
 
+/** How a permission change went: done, the participant not in the room, or unknown (LiveKit's answer lost, see mayHaveActed). */
+export type PermissionOutcome = 'set' | 'not_in_room' | 'unconfirmed';
+
 /** A participant as LiveKit listed it; `kind` is the name sent when the SDK has no number for it (see participants.ts). */
 export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
 
@@ -174,6 +177,18 @@ export class LiveKitApi {
       return await this.livekit.rooms.updateParticipant(room, identity, { permission });
     } catch (error) {
       if (isNotFound(error)) return null;
+      throw unavailable(`LiveKit could not change the permissions of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
+  }
+
+  /** Replaces the participant's permission, as setPermission; 'unconfirmed' when LiveKit may have done it unanswered. */
+  async holdPermission(room: string, identity: string, permission: Partial<ParticipantPermission>): Promise<PermissionOutcome> {
+    try {
+      await this.livekit.rooms.updateParticipant(room, identity, { permission });
+      return 'set';
+    } catch (error) {
+      if (isNotFound(error)) return 'not_in_room';
+      if (mayHaveActed(error)) return 'unconfirmed';
       throw unavailable(`LiveKit could not change the permissions of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
     }
   }

@@ -4,8 +4,10 @@
  * timeout when LiveKit hangs. That lock is the student's alone: while the
  * answer to Sam's takeback is held back, Sita joins the class and her
  * participant_joined and track webhooks are applied, none waiting for a lock.
+ * An answer lost after LiveKit acted still leaves the takeback audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import type { Reconciler } from '../jobs/reconciler.js';
 import { classWithInRoom, JOIN, type MeetTestPlatform, reconcilerFor, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
 
@@ -60,5 +62,21 @@ describe('a takeback waiting on LiveKit', () => {
     const { body } = await meet.call('tara.teacher', STANDING, { id });
     expect(body.data.liveClass.attendance.map((entry: { user: { id: string } }) => entry.user.id).sort()).toEqual(['3', '5', '6']);
     expect(body.data.liveClass.moderationLog).toEqual([{ action: 'DEMOTED', detail: 'unauthorised_publish' }]);
+  });
+
+  it('audits a takeback whose answer LiveKit lost after acting, as unconfirmed, once', async () => {
+    const { id, roomName } = await samPublishedUnannounced();
+    meet.livekit.beforeAnswer = ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.room !== roomName) return;
+      meet.livekit.beforeAnswer = undefined;
+      throw new ConnectionReset(); // LiveKit took publishing back; meet never hears so
+    };
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(meet.livekit.participant(roomName, '5')!.permission!.canPublish).toBe(false);
+    // The next run finds Sam held already: nothing more to take back, nor to audit.
+    expect((await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id)).toEqual([]);
+    const { body } = await meet.call('tara.teacher', STANDING, { id });
+    expect(body.data.liveClass.moderationLog).toEqual([{ action: 'DEMOTED', detail: 'unconfirmed' }]);
   });
 });

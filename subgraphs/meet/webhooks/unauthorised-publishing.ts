@@ -11,7 +11,11 @@
  * student's screen share is taken back the same way, to a speaker's
  * permission: they stay promoted (detail `unauthorised_source`).
  * Reconciliation also judges what LiveKit lets a student publish: taken
- * back alike, its audit's detail is `unauthorised_permission`.
+ * back alike, its audit's detail is `unauthorised_permission`. When LiveKit's
+ * answer to the takeback is lost (a timeout, a reset), it may have acted: the
+ * next judge would then find nothing to take back, so the takeback is audited
+ * there and then with the detail `unconfirmed`. Had LiveKit not acted, the
+ * next judge takes it back again, audited as usual.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
@@ -51,7 +55,7 @@ export type StudentStanding = 'listener' | 'speaker';
 
 /**
  * Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant
- * gone meanwhile is left be. True when it was done.
+ * gone meanwhile is left be. True when it was done (or, LiveKit's answer lost, may have been: audited `unconfirmed`).
  *
  * `standing` was judged on reads that may be old by now: the standing is read again with its row locked, and the
  * lock held across LiveKit's calls and the audit. A promotion that landed since wins (nothing is taken back: the
@@ -82,14 +86,17 @@ export async function takeBackPublishing(
         { liveClassId: liveClass.id, identity },
         speaker ? 'a promoted student may publish a source only moderators may' : 'a student may publish without being promoted; taking publishing back',
       );
-      if (!(await livekit.setPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener')))) return false;
+      const outcome = await livekit.holdPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener'));
+      if (outcome === 'not_in_room') return false;
+      if (outcome === 'unconfirmed') log.warn({ liveClassId: liveClass.id, identity }, 'LiveKit did not confirm taking publishing back; audited as unconfirmed');
+      const reason = outcome === 'unconfirmed' ? 'unconfirmed' : excess === 'published' ? null : 'unauthorised_permission';
       await recordModerationIn(
         trx,
         liveClass,
         MEET_ITSELF,
         speaker
-          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: excess === 'published' ? 'unauthorised_source' : 'unauthorised_permission', standing: {} }
-          : { action: 'DEMOTED', targetUserId: identity, detail: excess === 'published' ? 'unauthorised_publish' : 'unauthorised_permission', standing: { promoted_at: null } },
+          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: reason ?? 'unauthorised_source', standing: {} }
+          : { action: 'DEMOTED', targetUserId: identity, detail: reason ?? 'unauthorised_publish', standing: { promoted_at: null } },
       );
       return true;
     });
