@@ -17,6 +17,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { gatewayMetrics, metricsPlugin } from './gateway-metrics.js';
 import { answerStatusPlugin } from './pipeline/answer-status.js';
 import { FederationGateway } from './supergraph/federation-gateway.js';
+import { stringifyResult } from './unserializable-answer.js';
 
 export interface GatewayOptions {
   config: PlatformConfig;
@@ -78,6 +79,8 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
     // A second line behind operation-limits.ts, should a document reach Apollo unchecked.
     maxRecursiveSelections: config.gateway.limits.maxRecursiveSelections,
     formatError: formatClientError,
+    // A subgraph's value nested past the stack: an answer that says so, not Apollo's 500 (unserializable-answer.ts).
+    stringifyResult: stringifyResult((error) => log.warn({ err: error }, 'answer too deeply nested to serialize')),
     // Requests of the fast lane (fast-lane.ts) never reach plugins: what a plugin does, the lane must do too.
     plugins: [metricsPlugin(), answerStatusPlugin()],
     // Shutdown is ours (platform/bootstrap/shutdown.ts drains first): Apollo's own signal handlers would stop the
@@ -96,6 +99,7 @@ export async function createGateway({ config, log, subgraphUrls, supergraphSdl }
       formatError: formatClientError,
       includeStacktrace: !config.production,
       maxResponseBytes: config.gateway.maxResponseBytes,
+      onTooDeep: (error, requestId) => log.warn({ err: error, requestId }, 'answer too deeply nested to serialize'),
     }),
     /** Errors formatted as Apollo Server formats them (@defer's later payloads). */
     formatErrors: (errors: readonly GraphQLError[]) => formatErrors(errors, { formatError: formatClientError, includeStacktrace: !config.production }),

@@ -19,6 +19,7 @@ import type { GatewayContext } from './gateway-context.js';
 import { countErrors, countOperation, countRefusal, gatewayMetrics } from './gateway-metrics.js';
 import { answerHead } from './pipeline/answer-status.js';
 import { RESPONSE_TOO_LARGE, exceedsBound, tooLargeBody } from './pipeline/response-bound.js';
+import { TOO_DEEP_TEXT, isTooDeep } from './unserializable-answer.js';
 
 export { formatErrors };
 
@@ -30,6 +31,8 @@ export interface FastLaneOptions {
   includeStacktrace: boolean;
   /** GATEWAY_MAX_RESPONSE_BYTES (pipeline/response-bound.ts); 0: no bound. */
   maxResponseBytes?: number;
+  /** Told why an answer could not be serialized (the log); its client gets unserializable-answer.ts's. */
+  onTooDeep?: (error: unknown, requestId: string) => void;
 }
 
 /** A request the pipeline let through (pipeline/operation-step.ts checked the types of operationName and variables). */
@@ -74,17 +77,25 @@ export function createFastLane(options: FastLaneOptions) {
       const headers = { 'cache-control': 'no-store', 'content-type': contentType, 'content-length': String(length) };
       response.writeHead(head?.status ?? 200, head ? { ...headers, ...head.headers } : headers);
     };
-    const spliced = result.spliced && splicedAnswerBytes(answer, result.spliced);
-    if (spliced && !(options.maxResponseBytes && spliced.body.length > options.maxResponseBytes)) {
-      // Subgraph text copied into one buffer (spliced-answer-bytes.ts).
-      writeHead(spliced.body.length);
-      response.end(spliced.body, spliced.release);
-      return true;
+    let body: string[];
+    try {
+      const spliced = result.spliced && splicedAnswerBytes(answer, result.spliced);
+      if (spliced && !(options.maxResponseBytes && spliced.body.length > options.maxResponseBytes)) {
+        // Subgraph text copied into one buffer (spliced-answer-bytes.ts).
+        writeHead(spliced.body.length);
+        response.end(spliced.body, spliced.release);
+        return true;
+      }
+      spliced?.release?.();
+      // Strings, encoded by the socket write itself: a Buffer.from first measured up to ~0.1 ms more in-process on a
+      // 114 kB answer with non-ASCII text, an extra pass over it. Several for a large answer (answer-chunks.ts).
+      body = answerChunks(answer, result.spliced);
+    } catch (error) {
+      // A subgraph's value nested past the stack: Apollo Server's path answers the same (unserializable-answer.ts).
+      if (!isTooDeep(error)) throw error;
+      options.onTooDeep?.(error, context.requestId);
+      body = [TOO_DEEP_TEXT];
     }
-    spliced?.release?.();
-    // Strings, encoded by the socket write itself: a Buffer.from first measured up to ~0.1 ms more in-process on a
-    // 114 kB answer with non-ASCII text, an extra pass over it. Several for a large answer (answer-chunks.ts).
-    let body = answerChunks(answer, result.spliced);
     if (options.maxResponseBytes && exceedsBound(body, options.maxResponseBytes)) {
       body = [tooLargeBody(options.maxResponseBytes)];
       countRefusal(RESPONSE_TOO_LARGE);

@@ -7,15 +7,24 @@
  * `complete`. The failure is real: a subgraph whose JSON scalar is nested
  * deeper than the gateway can serialize (JSON.parse reads it, JSON.stringify
  * overflows the stack).
+ *
+ * The same answer without @defer, as plain JSON (POST, GET, the fast lane,
+ * a safelisted operation by its id), is a GraphQL answer that blames the
+ * subgraph (SUBGRAPH_ANSWER_TOO_DEEP, `data: null`), with the cause logged:
+ * not Apollo Server's 500.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
-import { createLogger } from '../../../platform/logger.js';
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { composeSupergraph } from './support/compose.js';
@@ -28,11 +37,28 @@ const tooDeep = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
 const failed = { message: 'The gateway failed to complete this answer', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 const initial = { data: { posts: [{ id: 'p1' }] }, hasNext: true };
 
+const tooDeepAnswer = {
+  data: null,
+  errors: [{ message: 'A subgraph answered a value nested too deeply for the gateway to serialize', extensions: { code: 'SUBGRAPH_ANSWER_TOO_DEEP' } }],
+};
+
 let posts: SubgraphServer;
 let blobs: http.Server;
 let gateway: RunningGateway;
+let safelisted: RunningGateway;
 let url: string;
 let token: string;
+const manifestDir = mkdtempSync(path.join(tmpdir(), 'bheem-defer-failures-'));
+const logged: { msg: string; err?: { message?: string } }[] = [];
+const log = pino(
+  { level: 'warn' },
+  new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
+      done();
+    },
+  }),
+);
 
 beforeAll(async () => {
   posts = await startSubgraphServer({
@@ -52,12 +78,19 @@ beforeAll(async () => {
   const blobsUrl = `http://127.0.0.1:${(blobs.address() as AddressInfo).port}/graphql`;
   const blobsSubgraph = { name: 'blobs', url: blobsUrl, typeDefs: `${link('key')} scalar JSON type Post @key(fields: "id") { id: ID! blob: JSON }` };
   const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-  gateway = await startGateway({ config, log: createLogger('defer-failures-test'), supergraphSdl: composeSupergraph([posts, blobsSubgraph]) });
+  const supergraphSdl = composeSupergraph([posts, blobsSubgraph]);
+  gateway = await startGateway({ config, log, supergraphSdl });
   token = await signDevUserToken(config.auth, demoViewer('admin'));
   url = gateway.url.replace('localhost', '127.0.0.1');
+  const manifest = path.join(manifestDir, 'manifest.json');
+  const operations = [{ id: 'blob-v1', name: 'Blob', type: 'query', body: 'query Blob { posts { id blob } }' }];
+  writeFileSync(manifest, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations }));
+  safelisted = await startGateway({ config: { ...config, gateway: { ...config.gateway, safelistFile: manifest } }, log, supergraphSdl });
 });
 afterAll(async () => {
   await gateway?.stop();
+  await safelisted?.stop();
+  rmSync(manifestDir, { recursive: true, force: true });
   blobs?.closeAllConnections();
   await new Promise((resolve) => blobs?.close(resolve));
   await posts?.stop();
@@ -102,5 +135,38 @@ describe('an incremental answer that fails after it has begun', () => {
     } finally {
       await client.dispose();
     }
+  });
+});
+
+describe('the same answer as plain JSON', () => {
+  const query = '{ posts { id blob } }';
+  const headers = (accept: string) => ({ accept, authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' });
+  const post = (accept: string, body: Record<string, unknown>, at = url) =>
+    fetch(at, { method: 'POST', headers: { ...headers(accept), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('POST, either media type, through Apollo Server and then the fast lane: 200, the subgraph blamed, the cause logged', async () => {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      // The first time through Apollo Server, the same text again through the fast lane.
+      for (let time = 0; time < 2; time++) {
+        logged.length = 0;
+        const response = await post(accept, { query });
+        expect([accept, time, response.status]).toEqual([accept, time, 200]);
+        expect(response.headers.get('content-type')?.startsWith(accept)).toBe(true);
+        expect(await response.json()).toEqual(tooDeepAnswer);
+        expect(logged).toEqual([
+          expect.objectContaining({ msg: 'answer too deeply nested to serialize', err: expect.objectContaining({ message: expect.stringMatching(/call stack/) }) }),
+        ]);
+      }
+    }
+  });
+
+  it('GET, and a safelisted operation by its id: the same answer', async () => {
+    const get = await fetch(`${url}?${new URLSearchParams({ query })}`, { headers: headers('application/json') });
+    expect(get.status).toBe(200);
+    expect(await get.json()).toEqual(tooDeepAnswer);
+    const safelistedUrl = safelisted.url.replace('localhost', '127.0.0.1');
+    const byId = await post('application/json', { documentId: 'blob-v1' }, safelistedUrl);
+    expect(byId.status).toBe(200);
+    expect(await byId.json()).toEqual(tooDeepAnswer);
   });
 });
