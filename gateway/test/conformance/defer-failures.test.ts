@@ -20,16 +20,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
-import { incrementalClient } from './support/incremental-client.js';
+import { graphqlWsCollector, incrementalClient } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
 
 const DEPTH = 50_000;
@@ -123,17 +121,12 @@ describe('an incremental answer that fails after it has begun', () => {
   });
 
   it('over graphql-ws: a `next` with the error, then `complete`, the socket kept', async () => {
-    const client = createClient({ url: url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-    const run = (query: string) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const received: unknown[] = [];
-        client.subscribe({ query }, { next: (payload) => void received.push(payload), error: reject, complete: () => resolve(received) });
-      });
+    const { run, dispose } = graphqlWsCollector(url, token);
     try {
       expect(await run(deferred)).toEqual([initial, { hasNext: false, errors: [failed] }]);
       expect(await run('{ posts { id } }')).toEqual([{ data: { posts: [{ id: 'p1' }] } }]);
     } finally {
-      await client.dispose();
+      await dispose();
     }
   });
 });

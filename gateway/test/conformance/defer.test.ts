@@ -8,16 +8,14 @@
  * suite (a deferred @requires, nested defers through @provides).
  */
 import { createClient as createSseClient } from 'graphql-sse';
-import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
-import { incrementalClient, type SseOptions } from './support/incremental-client.js';
+import { graphqlWsCollector, incrementalClient, type SseOptions } from './support/incremental-client.js';
 import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
 import { fallbackCount } from './support/suite-gateways.js';
@@ -303,12 +301,7 @@ describe('@defer', () => {
   });
 
   it('over graphql-ws: one `next` per payload, then `complete`; an invalid query refused', async () => {
-    const client = createClient({ url: url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
-    const run = (query: string) =>
-      new Promise<unknown[]>((resolve, reject) => {
-        const received: unknown[] = [];
-        client.subscribe({ query }, { next: (payload) => void received.push(payload), error: reject, complete: () => resolve(received) });
-      });
+    const { run, dispose } = graphqlWsCollector(url, token);
     try {
       expect(await run('{ posts { id ... @defer(label: "stats") { seen } } }')).toEqual([
         { data: { posts: [{ id: 'p1' }, { id: 'p2' }] }, hasNext: true },
@@ -323,7 +316,7 @@ describe('@defer', () => {
       expect(await run('{ posts { id } }')).toEqual([{ data: { posts: [{ id: 'p1' }, { id: 'p2' }] } }]);
       await expect(run('{ posts { nope } }')).rejects.toEqual([expect.objectContaining({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })]);
     } finally {
-      await client.dispose();
+      await dispose();
     }
   });
 

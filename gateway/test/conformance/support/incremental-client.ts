@@ -2,8 +2,12 @@
  * A client of incremental answers by hand, reading each body as it streams:
  * multipart/mixed (as Apollo Client and urql ask for it) and Server-Sent
  * Events (graphql-sse's distinct connections mode: POST of JSON, or GET with
- * URL parameters). `signal` lets a test leave mid-stream.
+ * URL parameters). `signal` lets a test leave mid-stream. And graphql-ws's
+ * client, collecting each operation's payloads.
  */
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+
 const MULTIPART = 'multipart/mixed;deferSpec=20220824, application/json';
 
 export interface SseOptions {
@@ -75,5 +79,18 @@ export function incrementalClient(url: string, token: string) {
           : await fetch(target, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query }), signal: options.signal });
       return streamed(response, sseEvents);
     },
+  };
+}
+
+/** graphql-ws's client of the gateway (`url`: its /graphql); `run` collects one operation's payloads until `complete`, or rejects with its errors. */
+export function graphqlWsCollector(url: string, token: string) {
+  const client = createClient({ url: url.replace('http:', 'ws:'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+  return {
+    run: (query: string) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const received: unknown[] = [];
+        client.subscribe({ query }, { next: (payload) => void received.push(payload), error: reject, complete: () => resolve(received) });
+      }),
+    dispose: () => client.dispose(),
   };
 }
