@@ -16,8 +16,9 @@ import { fastLaneContentType, type createFastLane } from './fast-lane.js';
 import type { GatewayContext } from './gateway-context.js';
 import { countRefusal } from './gateway-metrics.js';
 import { edgeRequest, runSteps, type Refusal, type StepOutcome } from './pipeline/edge-request.js';
-import { acceptsMultipart, writeMultipart } from './incremental-http.js';
+import { writeMultipart } from './incremental-http.js';
 import { ANSWER_FAILED, answerParts, type InitialPayload } from './incremental-parts.js';
+import { MULTIPART_AND_JSON, answerFormats, unacceptable } from './pipeline/answer-formats.js';
 import type { GatewayPipeline } from './pipeline/gateway-pipeline.js';
 import { readHttpGraphQLRequest } from './pipeline/http-params.js';
 import { requestDeadline } from './pipeline/request-deadline.js';
@@ -62,7 +63,8 @@ function refuse(request: IncomingMessage, response: ServerResponse, info: Reques
   info.code = code;
   countRefusal(code);
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  const graphqlResponse = wantsGraphQLResponse(request);
+  // A 406 cannot be in a type the client refused (`application/graphql-response+json;q=0`): plain JSON.
+  const graphqlResponse = status !== 406 && wantsGraphQLResponse(request);
   // Parse errors and bad input follow the GraphQL over HTTP spec (200 for legacy JSON clients); limits are always 4xx.
   const answered = !graphqlResponse && status === 400 && (code === 'GRAPHQL_PARSE_FAILED' || code === 'BAD_USER_INPUT') ? 200 : status;
   const type = graphqlResponse ? GRAPHQL_RESPONSE : 'application/json';
@@ -106,9 +108,13 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
       else body = Object.fromEntries(entries);
     }
 
+    const formats = answerFormats(request.headers.accept);
+    const notAcceptable = unacceptable(formats);
+    if (notAcceptable) return refuse(request, response, info, notAcceptable);
+
     const context: GatewayContext = { viewer, requestId: info.requestId, signal: requestDeadline(response, config.requestTimeoutMs) };
     // A client that reads multipart/mixed gets @defer's parts as they come (never the fast lane: its accept is not JSON's).
-    if (acceptsMultipart(request.headers.accept)) context.incremental = {};
+    if (formats.multipart) context.incremental = {};
     if (fastLane && method === 'POST' && typeof edge.query === 'string' && edge.extensions === undefined && edge.documentId === undefined) {
       const contentType = fastLaneContentType(request.headers.accept);
       const isJson = /^application\/json\s*(;|$)/i.test(request.headers['content-type'] ?? '');
@@ -120,6 +126,8 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     for (const [name, value] of Object.entries(request.headers)) {
       if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
     }
+    // Apollo Server writes an answer without @defer as JSON only: one part of multipart/mixed below instead.
+    if (!formats.json) headers.set('accept', MULTIPART_AND_JSON);
     const result = await server.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method, headers, search, body },
       context: async () => context,
@@ -134,7 +142,7 @@ export function createGraphQLEndpoint(options: GraphQLEndpointOptions) {
     }
     for (const [name, value] of result.headers) response.setHeader(name, value);
     const rest = context.incremental?.rest;
-    if (rest && result.body.kind === 'complete') {
+    if ((rest || !formats.json) && result.body.kind === 'complete') {
       const onTooLarge = () => {
         info.code = RESPONSE_TOO_LARGE;
         countRefusal(RESPONSE_TOO_LARGE);

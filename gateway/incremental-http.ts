@@ -3,8 +3,8 @@
  * (`deferSpec=20220824`, the format Apollo Client and urql read, as Apollo
  * Server writes it): each payload a part of its own, JSON, the first with
  * the initial data and `hasNext: true`, the last with `hasNext: false`. Only
- * for clients whose Accept names multipart/mixed; the others get one JSON
- * answer with every part in it.
+ * for clients whose Accept names that format (pipeline/answer-formats.ts);
+ * the others get one JSON answer with every part in it.
  */
 import type { ServerResponse } from 'node:http';
 import type { AnswerPart } from './incremental-parts.js';
@@ -12,11 +12,6 @@ import type { AnswerPart } from './incremental-parts.js';
 export const MULTIPART_CONTENT_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
 const PART_HEADER = '\r\n---\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
 const END = '\r\n-----\r\n';
-
-/** Whether the client reads incremental delivery over multipart/mixed (checked on every request: a substring, no regex). */
-export function acceptsMultipart(accept: string | undefined): boolean {
-  return accept !== undefined && (accept.includes('multipart/mixed') || accept.includes('Multipart/Mixed') || accept.includes('MULTIPART/MIXED'));
-}
 
 /** Writes each part as it comes (incremental-parts.ts: the initial payload first); ends the body after the last. */
 export async function writeMultipart(response: ServerResponse, status: number, parts: AsyncIterable<AnswerPart>): Promise<void> {

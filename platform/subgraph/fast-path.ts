@@ -28,18 +28,13 @@ import client from 'prom-client';
 import { normalizeErrors } from '../graphql/normalize-errors.js';
 import { checkTextInput } from '../graphql/text-input.js';
 import { instrument, metricsRegistry } from '../observability/metrics.js';
+import { preferredMediaType } from '../http/media-negotiation.js';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 
 const { execute } = graphqlRuntime;
 // graphql-jit as CommonJS, so that it shares Apollo's graphql-js instance (graphql-runtime.ts).
 const require = createRequire(import.meta.url);
 const jit = require('graphql-jit') as typeof import('graphql-jit');
-// Apollo Server's own media-type negotiation (the package has no types of its own here).
-const Negotiator = require('negotiator') as new (request: {
-  headers: { accept: string };
-}) => {
-  mediaType(available: string[]): string | undefined;
-};
 type CompiledQuery = import('graphql-jit').CompiledQuery;
 
 const served = instrument(
@@ -107,7 +102,7 @@ const negotiated = new Map<string, string | undefined>([
 function contentTypeFor(accept: string | undefined): string | undefined {
   if (accept === undefined || accept === '') return JSON_TYPE;
   if (negotiated.has(accept)) return negotiated.get(accept);
-  const preferred = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
+  const preferred = preferredMediaType(accept, [JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
   const type = preferred === JSON_TYPE || preferred === GRAPHQL_RESPONSE_TYPE ? preferred : undefined;
   // A gateway sends one or two header texts: bounded against a caller who sends a new one each time.
   if (negotiated.size < 64) negotiated.set(accept, type);
