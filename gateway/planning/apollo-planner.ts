@@ -7,6 +7,7 @@
  */
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import type { Logger } from '../../platform/logger.js';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
 import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from './client-argument-aliases.js';
 import { asksSubgraphData } from './empty-plan.js';
@@ -14,7 +15,8 @@ import { EntityMetadata } from './entity-metadata.js';
 import { PlanningError, type OperationPlanner, type PlannedOperation } from './operation-planner.js';
 import { correctPlan } from './plan-corrections.js';
 
-export function apolloPlanner(loaded: LoadedSupergraph): OperationPlanner {
+/** `log`: where the planner's own words go when it finds no plan (the client gets ours: planning-failure.ts). */
+export function apolloPlanner(loaded: LoadedSupergraph, log?: Pick<Logger, 'warn'>): OperationPlanner {
   // Defer nodes for @defer (gateway/execution/incremental.ts runs them).
   const planner = new QueryPlanner(loaded.supergraph, { incrementalDelivery: { enableDefer: true } });
   const metadata = new EntityMetadata(loaded.supergraph, loaded.supergraphGraphQLSchema);
@@ -28,10 +30,12 @@ export function apolloPlanner(loaded: LoadedSupergraph): OperationPlanner {
       try {
         plan = planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, aliased?.document ?? document, { operationName }));
       } catch (error) {
+        // Once per operation text: plans and their failures are cached by the callers.
+        log?.warn({ err: error, operationName }, 'operation cannot be planned');
         throw new PlanningError(error);
       }
       if (!plan.node && asksSubgraphData(document, operationName)) {
-        throw new PlanningError(new Error('no subgraph can resolve the fields it asks'));
+        throw new PlanningError(undefined, 'no subgraph can resolve the fields it asks');
       }
       const corrected = correctPlan(plan, metadata);
       return aliased ? { ...corrected, readFrom: aliased.readFrom } : corrected;

@@ -7,6 +7,7 @@
 import type { QueryPlan } from '@apollo/query-planner';
 import type { DocumentNode, FieldNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
+import { CANNOT_BE_PLANNED, planningFailureMessage } from './planning-failure.js';
 
 export interface PlannedOperation extends QueryPlan {
   /** Fields of the client's document the plan answers under another key (client-argument-aliases.ts): that key. */
@@ -26,11 +27,11 @@ export interface OperationPlanner {
  * GraphQL-over-HTTP spec says of requests that cannot be executed.
  */
 export class PlanningError extends graphqlRuntime.GraphQLError {
-  constructor(cause: unknown) {
-    const message = cause instanceof Error ? cause.message : String(cause);
-    super(`The operation cannot be planned over this supergraph: ${message}`, {
+  /** `cause`: the planner's exception (logged by apollo-planner.ts; its text never reaches the client: planning-failure.ts); `reason`: ours, when we know it. */
+  constructor(cause: unknown, reason?: string) {
+    super(reason === undefined ? planningFailureMessage(cause) : `${CANNOT_BE_PLANNED}: ${reason}`, {
+      // Not the planner's exception as originalError: outside production, its stack (its text first) would be the client's stacktrace.
       extensions: { code: 'QUERY_PLANNING_FAILED' },
-      originalError: cause instanceof Error ? cause : undefined,
     });
   }
 }

@@ -89,7 +89,7 @@ export class SubscriptionEngine {
       }
       services[name] = source;
     }
-    this.planner = new SubscriptionPlanner(supergraph.loaded);
+    this.planner = new SubscriptionPlanner(supergraph.loaded, this.options.log);
     this.services = services;
     this.urls = supergraph.urls;
     if (this.generation) this.retired.add(this.generation);

@@ -22,6 +22,7 @@ import { callerOf, type AuthorizationRules } from '../planning/authorization-rul
 import { AuthorizedVariants } from '../planning/authorization-variants.js';
 import type { OperationPlanner } from '../planning/operation-planner.js';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
+import type { Logger } from '../../platform/logger.js';
 
 // The API schema is built by federation-internals: validate with its graphql-js instance.
 const { getOperationAST, parse, validate } = graphqlRuntime;
@@ -70,11 +71,12 @@ export class SubscriptionPlanner {
   private readonly plans = new Map<string, Planned>();
   private readonly authorization: AuthorizationRules | undefined;
 
-  constructor(loaded: LoadedSupergraph) {
+  /** `log`: where the planner's words go when it finds no plan (apollo-planner.ts). */
+  constructor(loaded: LoadedSupergraph, log?: Pick<Logger, 'warn'>) {
     this.apiSchema = loaded.apiSchema;
     this.apiGraphQLSchema = loaded.apiGraphQLSchema;
     this.supergraphSchema = loaded.supergraphGraphQLSchema;
-    this.planner = apolloPlanner(loaded);
+    this.planner = apolloPlanner(loaded, log);
     this.authorization = loaded.authorization;
   }
 

@@ -13,6 +13,7 @@ import type { SubgraphDataSource } from '../subgraph-data-source.js';
 import { loadSupergraph, SupergraphError, type LoadedSupergraph } from './load-supergraph.js';
 import type { SubgraphSources } from './subgraph-sources.js';
 import { subgraphUrl, type UrlSources } from './subgraph-urls.js';
+import type { Logger } from '../../platform/logger.js';
 
 export interface ServingSupergraph {
   loaded: LoadedSupergraph;
@@ -25,6 +26,8 @@ export interface ServingOptions extends Omit<UrlSources, 'config'> {
   config: PlatformConfig;
   sources: SubgraphSources;
   admission?: OperationAdmission;
+  /** Where the planner's words go when it finds no plan (apollo-planner.ts). */
+  log?: Pick<Logger, 'warn'>;
 }
 
 export function serveSupergraph(sdl: string, options: ServingOptions): ServingSupergraph {
@@ -35,7 +38,7 @@ export function serveSupergraph(sdl: string, options: ServingOptions): ServingSu
     if (!url) throw new SupergraphError(`Subgraph "${subgraph.name}" has no URL: give one in its join__Graph or in GATEWAY_SUBGRAPH_URL_<NAME>`);
     urls[subgraph.name] = url;
   }
-  const planner = apolloPlanner(loaded);
+  const planner = apolloPlanner(loaded, options.log);
   // Pools last: nothing above may throw with pools held (federation-gateway.ts releases them when this one retires).
   const byName = new Map<string, SubgraphDataSource>();
   for (const [name, url] of Object.entries(urls)) byName.set(name, options.sources.acquire(name, url));
