@@ -31,6 +31,7 @@ export interface HttpGraphQLRequest {
 
 const NOT_JSON = refusal(400, 'BAD_REQUEST', 'Request body is not valid JSON');
 const NOT_UTF8 = refusal(400, 'BAD_REQUEST', 'Request body is not valid UTF-8');
+const NOT_AN_OBJECT = refusal(400, 'BAD_REQUEST', 'The body must be a JSON object: { "query": "…", "variables": {…} }');
 const BATCH = refusal(400, 'BATCHING_NOT_SUPPORTED', 'Batched operations are not accepted: send one operation per request');
 
 function paramsFromSearch(search: string): GraphQLParams {
@@ -81,5 +82,7 @@ export async function readHttpGraphQLRequest(
     await rateLimiter?.take([{ key: `ip:${clientIp}`, ...config.rateLimit.ip, cost: Math.min(Math.max(1, body.length), config.rateLimit.ip.burst) }]);
     return BATCH;
   }
-  return { method, search, body, params: body && typeof body === 'object' ? (body as GraphQLParams) : undefined };
+  // null, a string, a number: Apollo Server's refusal carried its stack trace outside production.
+  if (body === null || typeof body !== 'object') return NOT_AN_OBJECT;
+  return { method, search, body, params: body as GraphQLParams };
 }

@@ -16,6 +16,9 @@ const SUBSCRIPTION_OVER_HTTP = refusal(
 );
 const BAD_OPERATION_NAME = refusal(400, 'BAD_REQUEST', 'operationName must be a string');
 const BAD_VARIABLES = refusal(400, 'BAD_REQUEST', 'variables must be a JSON object');
+const BAD_EXTENSIONS = refusal(400, 'BAD_REQUEST', 'extensions must be a JSON object');
+
+const notAnObject = (value: unknown) => value !== undefined && value !== null && (typeof value !== 'object' || Array.isArray(value));
 
 /** The operation `operationName` picks, as graphql-js's getOperationAST would, or the refusal saying why none. */
 function pick(operations: readonly OperationEntry[], operationName: string | undefined): OperationEntry | Refusal {
@@ -35,9 +38,11 @@ export function operationStep(limits: OperationLimitsConfig): Step {
   return (request: EdgeRequest) => {
     // Not a GraphQL request at all: the transport answers it (Apollo Server's own 400s over HTTP).
     if (typeof request.query !== 'string') return undefined;
-    const { operationName, variables } = request;
+    const { operationName, variables, extensions } = request;
     if (operationName !== undefined && operationName !== null && typeof operationName !== 'string') return BAD_OPERATION_NAME;
-    if (variables !== undefined && variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) return BAD_VARIABLES;
+    if (notAnObject(variables)) return BAD_VARIABLES;
+    // Apollo Server refuses these too, but with its stack trace outside production.
+    if (notAnObject(extensions)) return BAD_EXTENSIONS;
     const verdict = checkOperationLimits(request.query, limits);
     if (!verdict.ok) return refusal(verdict.status, verdict.code, verdict.message);
     const picked = pick(verdict.operations, operationName ?? undefined);

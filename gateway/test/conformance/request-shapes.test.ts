@@ -1,0 +1,64 @@
+/**
+ * Request bodies of the wrong shape get our 400 BAD_REQUEST with a message
+ * and no stack trace (this gateway runs outside production, where Apollo
+ * Server's own refusals carried theirs): a JSON body that is not an object,
+ * `extensions` that is not an object, over POST and GET alike.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevUserToken } from '../../../platform/auth/user-token.js';
+import { loadConfig } from '../../../platform/config.js';
+import { createLogger } from '../../../platform/logger.js';
+import { demoViewer } from '../../../test/support/subgraph-client.js';
+import { startGateway, type RunningGateway } from '../../start-gateway.js';
+import { composeSupergraph } from './support/compose.js';
+import { link } from './support/conformance-case.js';
+import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+
+let posts: SubgraphServer;
+let gateway: RunningGateway;
+let url: string;
+let token: string;
+
+beforeAll(async () => {
+  posts = await startSubgraphServer({
+    name: 'posts',
+    typeDefs: `${link('key')} type Query { posts: [Post!]! } type Post @key(fields: "id") { id: ID! }`,
+    resolvers: { Query: { posts: () => [{ id: 'p1' }] } },
+  });
+  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
+  gateway = await startGateway({ config, log: createLogger('request-shapes-test', 'warn'), supergraphSdl: composeSupergraph([posts]) });
+  token = await signDevUserToken(config.auth, demoViewer('admin'));
+  url = gateway.url.replace('localhost', '127.0.0.1');
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await posts?.stop();
+});
+
+const refused = (message: string) => ({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
+const headers = () => ({ authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' });
+
+async function post(body: string) {
+  const response = await fetch(url, { method: 'POST', headers: { ...headers(), 'content-type': 'application/json' }, body });
+  return { status: response.status, body: await response.json() };
+}
+
+describe('bodies and parameters of the wrong shape', () => {
+  it('a JSON body that is not an object', async () => {
+    for (const body of ['null', '"{ posts { id } }"', '7', 'true']) {
+      expect([body, await post(body)]).toEqual([body, refused('The body must be a JSON object: { "query": "…", "variables": {…} }')]);
+    }
+  });
+
+  it('extensions that is not an object, in a body or a GET parameter', async () => {
+    for (const extensions of ['"{}"', '[1]', '3']) {
+      const body = `{"query":"{ posts { id } }","extensions":${extensions}}`;
+      expect([body, await post(body)]).toEqual([body, refused('extensions must be a JSON object')]);
+    }
+    for (const extensions of ['[1]', 'not json']) {
+      const response = await fetch(`${url}?${new URLSearchParams({ query: '{ posts { id } }', extensions })}`, { headers: headers() });
+      expect([extensions, { status: response.status, body: await response.json() }]).toEqual([extensions, refused('extensions must be a JSON object')]);
+    }
+    expect(await post('{"query":"{ posts { id } }","extensions":{}}')).toEqual({ status: 200, body: { data: { posts: [{ id: 'p1' }] } } });
+  });
+});
