@@ -111,6 +111,19 @@ function tokenFrom(params: Readonly<Record<string, unknown>> | undefined): strin
   return bearerToken(typeof header === 'string' ? header : undefined);
 }
 
+const SERVER_ONLY_TYPES = new Set(['next', 'error', 'connection_ack']);
+
+/** A client's message of a type only the server sends (graphql-ws PROTOCOL.md). */
+function isServerOnlyMessage(data: Buffer): boolean {
+  const text = data.toString();
+  if (!/"(?:next|error|connection_ack)"/.test(text)) return false;
+  try {
+    return SERVER_ONLY_TYPES.has((JSON.parse(text) as { type?: string } | null)?.type ?? '');
+  } catch {
+    return false;
+  }
+}
+
 export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTransport {
   const { server, engine, pipeline, trust, log } = options;
   const path = options.path ?? '/graphql';
@@ -130,6 +143,10 @@ export function serveWebSocket(options: WebSocketTransportOptions): WebSocketTra
     wss.handleUpgrade(request, socket, head, (ws) => {
       keepSocketAlive(ws, liveness);
       wss.emit('connection', ws, request);
+      // Before graphql-ws's own listener, which throws on these and closes 4500, as if the fault were ours.
+      ws.prependListener('message', (data: Buffer) => {
+        if (isServerOnlyMessage(data)) ws.close(4400, "next, error and connection_ack messages are the server's to send");
+      });
     });
   };
   server.on('upgrade', onUpgrade);

@@ -2,9 +2,11 @@
  * Request bodies of the wrong shape get our 400 BAD_REQUEST with a message
  * and no stack trace (this gateway runs outside production, where Apollo
  * Server's own refusals carried theirs): a JSON body that is not an object,
- * `extensions` that is not an object, over POST and GET alike.
+ * `extensions` that is not an object, over POST and GET alike. Over
+ * graphql-ws, a message only the server sends closes the socket 4400.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -60,5 +62,20 @@ describe('bodies and parameters of the wrong shape', () => {
       expect([extensions, { status: response.status, body: await response.json() }]).toEqual([extensions, refused('extensions must be a JSON object')]);
     }
     expect(await post('{"query":"{ posts { id } }","extensions":{}}')).toEqual({ status: 200, body: { data: { posts: [{ id: 'p1' }] } } });
+  });
+});
+
+describe('graphql-ws messages only the server sends', () => {
+  it('closes 4400, not 4500, on a client message of type next, error or connection_ack', async () => {
+    for (const type of ['next', 'error', 'connection_ack']) {
+      const ws = new WebSocket(url.replace('http:', 'ws:'), 'graphql-transport-ws');
+      const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
+      const acked = new Promise((resolve) => ws.once('message', resolve));
+      await new Promise((resolve) => ws.on('open', resolve));
+      ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+      await acked;
+      ws.send(JSON.stringify({ type, id: '1', payload: {} }));
+      expect([type, await closed]).toEqual([type, 4400]);
+    }
   });
 });
