@@ -15,6 +15,12 @@
  *   sub-selection another subgraph resolves). Fields of one fetch that need the
  *   same field with different arguments go to separate fetches, run in
  *   parallel.
+ * - Fields with a @requires that the fetch asks under @skip/@include,
+ *   beside others: the planner builds one representation for all, and
+ *   fetches the conditional field's requirements under that condition
+ *   only, so when it is false every entity is dropped. Such fields get a
+ *   representation of their own (key and their requirements), built or
+ *   dropped apart from the others'.
  * - A representation built on a key the target subgraph cannot resolve
  *   (`@key(..., resolvable: false)` there, another subgraph's key): the
  *   planner's key is replaced by one the subgraph resolves, and its fields
@@ -54,6 +60,8 @@ interface AliasedField {
 interface AskedField {
   typeName: string;
   responseName: string;
+  /** Its @skip/@include (and those of the fragments around it in the fetch) as text; '' when it has none. */
+  condition: string;
   required?: QueryPlanSelectionNode[];
   /** The top-level fields of its @requires, as the planner's representation names them. */
   requiredNames: string[];
@@ -157,6 +165,8 @@ interface TypeCorrection {
   /** The key the representation is built on (the planner's, or one the subgraph resolves). */
   key: QueryPlanSelectionNode[];
   keyFixed?: SelectionSetNode;
+  /** Fields of the type with a @requires are asked under different conditions: a representation per condition. */
+  byCondition: boolean;
 }
 
 /** Corrects one entity fetch (see the file's comment); leaves it alone when it needs nothing or cannot be corrected. */
@@ -174,12 +184,13 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
   const asked: AskedField[] = [];
   for (const fragment of entityFragments(operationOf(site))) {
     const typeName = fragment.typeCondition!.name.value;
-    for (const selection of sameTypeFields(fragment.selectionSet.selections, typeName)) {
+    for (const { field: selection, condition } of sameTypeFields(fragment.selectionSet.selections, typeName, conditionText(fragment))) {
       const required = metadata.requiredBy(service, typeName, selection.name.value);
       const aliased: AliasedField[] = [];
       asked.push({
         typeName,
         responseName: selection.alias?.value ?? selection.name.value,
+        condition,
         required: required && toPlanSelections(required, typeName, [], { metadata, aliases, aliased }),
         requiredNames: required ? required.selections.flatMap((selection) => (selection.kind === Kind.FIELD ? [selection.name.value] : [])) : [],
         aliased,
@@ -194,11 +205,12 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
     const ofType = asked.filter((field) => field.typeName === typeName);
     const requiredNames = new Set(ofType.flatMap((field) => field.requiredNames));
     const hasAliases = ofType.some((field) => field.aliased.length > 0);
+    const byCondition = new Set(ofType.map((field) => field.condition)).size > 1 && ofType.some((field) => field.condition !== '' && field.requiredNames.length > 0);
     // The planner's key: its representation minus __typename and the fields @requires asks.
     const key = samePlanTypeFields(fragment.selections, typeName).filter((selection) => selection.name !== '__typename' && !requiredNames.has(selection.name));
     const resolvable = metadata.resolvableKeys(service, typeName);
     const keyFixed = resolvable.length > 0 && !resolvable.some((candidate) => holdsKey(key, candidate)) ? resolvable[0] : undefined;
-    if (hasAliases || keyFixed) byType.set(typeName, { fragment, key: keyFixed ? toPlanSelections(keyFixed, typeName, [], undefined) : key, keyFixed });
+    if (hasAliases || keyFixed || byCondition) byType.set(typeName, { fragment, key: keyFixed ? toPlanSelections(keyFixed, typeName, [], undefined) : key, keyFixed, byCondition });
   }
   if (byType.size === 0) return;
 
@@ -244,12 +256,24 @@ function correct(site: FetchSite, earlier: readonly FetchSite[], metadata: Entit
   site.replace({ kind: 'Parallel', nodes: fetches });
 }
 
-/** The fields of a selection on `typeName`, with those of fragments on that same type inside it (the planner nests some: `... on User { ... on User { email } }`). */
-function sameTypeFields(selections: SelectionSetNode['selections'], typeName: string): FieldNode[] {
+/** A selection's @skip/@include as text ('' without). */
+function conditionText(selection: FieldNode | InlineFragmentNode): string {
+  return (selection.directives ?? [])
+    .filter((directive) => directive.name.value === 'skip' || directive.name.value === 'include')
+    .map((directive) => print(directive))
+    .join(' ');
+}
+
+/**
+ * The fields of a selection on `typeName`, with those of fragments on that same type inside it (the planner nests some:
+ * `... on User { ... on User { email } }`), each with the conditions it is asked under (`outer`'s, then its own).
+ */
+function sameTypeFields(selections: SelectionSetNode['selections'], typeName: string, outer: string): { field: FieldNode; condition: string }[] {
+  const within = (inner: string) => [outer, inner].filter((text) => text !== '').join(' ');
   return selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.FIELD) return [{ field: selection, condition: within(conditionText(selection)) }];
     if (selection.kind !== Kind.INLINE_FRAGMENT || (selection.typeCondition && selection.typeCondition.name.value !== typeName)) return [];
-    return sameTypeFields(selection.selectionSet.selections, typeName);
+    return sameTypeFields(selection.selectionSet.selections, typeName, within(conditionText(selection)));
   });
 }
 
@@ -296,16 +320,20 @@ function serves(fragment: QueryPlanInlineFragmentNode, field: AskedField, ofType
 
 /** The fetch for one group: its fields only (when split), representations of the corrected key and aliased fields, renamed back. */
 function correctedFetch(fetch: FetchNode, group: readonly AskedField[], byType: ReadonlyMap<string, TypeCorrection>, split: boolean): FetchNode {
-  const requires = (fetch.requires ?? []).map((fragment) => {
-    if (fragment.kind !== 'InlineFragment' || !fragment.typeCondition) return fragment;
+  const requires = (fetch.requires ?? []).flatMap((fragment) => {
+    if (fragment.kind !== 'InlineFragment' || !fragment.typeCondition) return [fragment];
     const correction = byType.get(fragment.typeCondition);
-    if (!correction) return fragment;
+    if (!correction) return [fragment];
     const ofType = (fetch.requires ?? []).filter((other) => other.kind === 'InlineFragment' && other.typeCondition === fragment.typeCondition);
-    const required = group
-      .filter((field) => field.typeName === fragment.typeCondition && serves(fragment, field, ofType as QueryPlanInlineFragmentNode[]))
-      .flatMap((field) => field.required ?? []);
-    const selections = mergeSelections([{ kind: 'Field', name: '__typename' }, ...correction.key, ...required]);
-    return { ...fragment, selections };
+    const served = group.filter((field) => field.typeName === fragment.typeCondition && serves(fragment, field, ofType as QueryPlanInlineFragmentNode[]));
+    const representation = (fields: readonly AskedField[]) => ({
+      ...fragment,
+      selections: mergeSelections([{ kind: 'Field', name: '__typename' }, ...correction.key, ...fields.flatMap((field) => field.required ?? [])]),
+    });
+    if (!correction.byCondition) return [representation(served)];
+    // The unconditional fields' representation first, then one per condition: each built or dropped as a whole.
+    const conditions = [...new Set(['', ...served.map((field) => field.condition)])];
+    return conditions.map((condition) => representation(served.filter((field) => field.condition === condition)));
   });
   const renames: FetchDataRewrite[] = [];
   const renamed = new Set<string>();

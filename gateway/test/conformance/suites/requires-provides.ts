@@ -199,6 +199,52 @@ export const requiresProvidesSuite: ConformanceSuite = {
       },
     },
     {
+      name: 'a field whose @requires the client also asks, excluded by a variable: the client still gets its fields',
+      query: 'query($c: Boolean!) { featured { ... on Post { estimate @include(if: $c) ... on Post { rank price } } } }',
+      variables: { c: false },
+      expected: { data: { featured: { rank: 70, price: 20 } } },
+    },
+    {
+      name: 'a field with @requires excluded by a variable, beside another from the same fetch',
+      query: 'query($c: Boolean!) { featured { estimate @include(if: $c) rank } }',
+      variables: { c: false },
+      expected: { data: { featured: { rank: 70 } } },
+      apolloWrong: {
+        why: '@apollo/query-planner builds one representation for rank and estimate, with the price estimate requires fetched only under its @include: every entity is dropped',
+        answer: { data: null },
+      },
+    },
+    {
+      name: 'a field whose @requires the client also asks, included by a variable',
+      query: 'query($c: Boolean!) { featured { ... on Post { estimate @include(if: $c) ... on Post { rank price } } } }',
+      variables: { c: true },
+      expected: { data: { featured: { estimate: 40, rank: 70, price: 20 } } },
+    },
+    {
+      name: 'a field whose @requires the client also asks, skipped by a variable',
+      query: 'query($c: Boolean!) { featured { ... on Post { estimate @skip(if: $c) ... on Post { rank price } } } }',
+      variables: { c: true },
+      expected: { data: { featured: { rank: 70, price: 20 } } },
+    },
+    {
+      name: 'a field whose @requires the client also asks, not skipped by a variable',
+      query: 'query($c: Boolean!) { featured { ... on Post { estimate @skip(if: $c) ... on Post { rank price } } } }',
+      variables: { c: false },
+      expected: { data: { featured: { estimate: 40, rank: 70, price: 20 } } },
+    },
+    {
+      name: 'the client asks the required field outside the fragment of a field excluded by a variable',
+      query: 'query($c: Boolean!) { featured { price ... on Post { estimate @include(if: $c) } } }',
+      variables: { c: false },
+      expected: { data: { featured: { price: 20 } } },
+    },
+    {
+      name: 'the client asks the required field outside the fragment of a field included by a variable',
+      query: 'query($c: Boolean!) { featured { price ... on Post { estimate @include(if: $c) } } }',
+      variables: { c: true },
+      expected: { data: { featured: { price: 20, estimate: 40 } } },
+    },
+    {
       name: 'a skipped field with @requires beside another: the other still gets its own requirement',
       query: '{ featured { ... on Post @skip(if: true) { seen } estimateEur } }',
       expected: { data: { featured: { estimateEur: 36 } } },
