@@ -61,7 +61,7 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
     let apolloOrderDefects = 0;
     const pool = argumentPoolOf(suite.operations);
 
-    let known: (query: string) => string | undefined;
+    let known: ReturnType<typeof knownApolloDefect>;
     /** Failures that are Apollo's known defects (printed, not failed). */
     const excused: string[] = [];
 
@@ -103,7 +103,7 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
         const small = await shrinkOperation(schema, operation, async (candidate) => (await failure(candidate)) !== undefined);
         const reason = await failure(small);
         const shown = `seed ${SEED}, operation ${index}: ${reason}\n  query: ${small.query.replace(/\s+/g, ' ')}\n  variables: ${JSON.stringify(small.variables)}`;
-        const why = reason?.startsWith('HTTP') || reason?.startsWith('fell back') ? undefined : known(small.query);
+        const why = reason?.startsWith('HTTP') || reason?.startsWith('fell back') ? undefined : known(small.query, (await gateways.ours(small)).body, await gateways.theirs(small));
         if (why) {
           excused.push(`Apollo's known defect (${why}): ${shown}`);
           continue;

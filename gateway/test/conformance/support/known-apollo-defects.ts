@@ -9,18 +9,46 @@
  *   asks with other arguments, where @apollo/query-planner answers the
  *   client with the planner's data (edge-shapes, requires-client-arguments,
  *   requires-local-arguments, requires-provides).
+ * Both only where each null of ours that Apollo has a value for comes
+ * with an error of ours at or below it: Apollo's defects there give wrong
+ * values or errors, while a bug of ours in the same plans that silently
+ * drops data (an entity dropped, data: null without an error) must still
+ * fail the check.
  * Returns why, or undefined.
  */
 import type { ConformanceSuite } from './conformance-case.js';
+import type { Answer } from './suite-gateways.js';
 import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from '../../../planning/client-argument-aliases.js';
 import type { LoadedSupergraph } from '../../../supergraph/load-supergraph.js';
 import { graphqlRuntime as g } from '../../../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { selectsOnlyFrom } from './field-coordinates.js';
 
-export function knownApolloDefect(suite: ConformanceSuite, loaded: LoadedSupergraph): (query: string) => string | undefined {
+type Path = readonly (string | number)[];
+
+/** Where `ours` is null (or absent) and `theirs` has a value (list items as far as both go: their lengths may rightly differ). */
+function nullsWhereTheirs(ours: unknown, theirs: unknown, at: Path = [], into: Path[] = []): Path[] {
+  if (theirs === null || theirs === undefined) return into;
+  if (ours === null || ours === undefined) into.push(at);
+  else if (Array.isArray(theirs) && Array.isArray(ours)) {
+    for (let index = 0; index < Math.min(ours.length, theirs.length); index++) nullsWhereTheirs(ours[index], theirs[index], [...at, index], into);
+  } else if (typeof theirs === 'object' && typeof ours === 'object' && !Array.isArray(theirs)) {
+    for (const [key, value] of Object.entries(theirs)) nullsWhereTheirs((ours as Record<string, unknown>)[key], value, [...at, key], into);
+  }
+  return into;
+}
+
+/** Whether each of our nulls where Apollo has a value comes with an error of ours at or below it (as null propagation does). */
+function nullsExplained(ours: Answer, theirs: Answer): boolean {
+  return nullsWhereTheirs(ours.data, theirs.data).every((at) =>
+    (ours.errors ?? []).some((error) => at.length === 0 || at.every((element, index) => error.path?.[index] === element)),
+  );
+}
+
+export function knownApolloDefect(suite: ConformanceSuite, loaded: LoadedSupergraph): (query: string, ours: Answer, theirs: Answer) => string | undefined {
   const required = requiredArguments(loaded.supergraph);
   const plannerFields = new Set([...contextFieldNames(loaded.supergraph), ...keyAndRequiredFieldNames(loaded.supergraph)]);
-  return (query) => {
+  return (query, ours, theirs) => {
+    if (!nullsExplained(ours, theirs)) return undefined;
     const written = suite.operations.find((operation) => operation.apolloWrong && selectsOnlyFrom(loaded.apiGraphQLSchema, query, operation.query));
     if (written) return `as the case "${written.name}"`;
     if (aliasClientArguments(g.parse(query), required, plannerFields)) return 'a client field planned under an alias of ours';
