@@ -92,6 +92,24 @@ export function reconcilerFor(
   return { reconciler: new Reconciler(db, livekit, recordings, config.meet, log, academyRoster(config)), livekit, recordings };
 }
 
+/**
+ * For a test file: a meet platform whose reconciliation runs only when a test runs it (its interval 0) and a
+ * reconciler for it, started before the file's tests and stopped after them; `use` receives both once started.
+ */
+export function meetWithReconciler(use: (started: { meet: MeetTestPlatform; reconciler: Reconciler }) => void): void {
+  let started: { meet: MeetTestPlatform; reconciler: Reconciler } | undefined;
+  beforeAll(async () => {
+    const meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
+    started = { meet, reconciler: reconcilerFor(meet).reconciler };
+    use(started);
+  });
+  afterAll(async () => {
+    if (started) started.meet.livekit.beforeAnswer = undefined;
+    await started?.reconciler.stop();
+    await started?.meet.stop();
+  });
+}
+
 /** A class of course 101 scheduled by Tara, `users` joined to its LiveKit room (the double), their webhooks settled. */
 export async function classWithInRoom(meet: MeetTestPlatform, title: string, users: readonly string[]): Promise<{ id: string; roomName: string }> {
   const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10) } });

@@ -10,22 +10,14 @@
  * database, which the judge takes back on a publication, and reconciliation
  * without one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  ({ reconciler } = reconcilerFor(meet));
-});
-afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
-  await reconciler?.stop();
-  await meet?.stop();
-});
+meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 const PROMOTE = `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted canPublish } }`;
 const RAISE = `mutation($c: ID!) { raiseHand(liveClassId: $c) { id } }`;

@@ -2,21 +2,13 @@
  * A reconciliation run handles live classes side by side (MEET_RECONCILE_CONCURRENCY): while LiveKit holds back its
  * answer about one class's room, another class's unauthorised publishing is still taken back in the same run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  ({ reconciler } = reconcilerFor(meet));
-});
-afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
-  await reconciler?.stop();
-  await meet?.stop();
-});
+meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 /** A LIVE class with Tara and Sam (user 5) in its room, Sam allowed behind meet's back and publishing, no webhook sent. */
 async function samPublishingUnannounced(title: string) {

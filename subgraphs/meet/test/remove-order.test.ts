@@ -7,22 +7,14 @@
  * stays, audited: UNCONFIRMED, joins refused, and reconciliation disconnects
  * them if LiveKit still lists them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, JOIN, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, JOIN, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  ({ reconciler } = reconcilerFor(meet));
-});
-afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
-  await reconciler?.stop();
-  await meet?.stop();
-});
+meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 const REMOVE = `mutation($c: ID!, $u: ID!) { removeParticipant(liveClassId: $c, userId: $u) { id } }`;
 const REMOVED = `query($id: ID!) { liveClass(id: $id) { removedParticipants { id } moderationLog { action detail actor { id } } } }`;

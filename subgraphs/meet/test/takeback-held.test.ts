@@ -6,22 +6,14 @@
  * participant_joined and track webhooks are applied, none waiting for a lock.
  * An answer lost after LiveKit acted still leaves the takeback audited.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, JOIN, type MeetTestPlatform, reconcilerFor, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, JOIN, type MeetTestPlatform, settledOrWaitingOnLock, meetWithReconciler } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  ({ reconciler } = reconcilerFor(meet));
-});
-afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
-  await reconciler?.stop();
-  await meet?.stop();
-});
+meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 const STANDING = `query($id: ID!) { liveClass(id: $id) { attendance { user { id } } moderationLog { action detail } } }`;
 

@@ -5,22 +5,14 @@
  * listener's permission already (read again under the standing's lock) and
  * leaves it: one UpdateParticipant, one audit row.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, type MeetTestPlatform, reconcilerFor, startMeetPlatform } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
-beforeAll(async () => {
-  meet = await startMeetPlatform({ MEET_RECONCILE_INTERVAL_SECONDS: '0' });
-  ({ reconciler } = reconcilerFor(meet));
-});
-afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
-  await reconciler?.stop();
-  await meet?.stop();
-});
+meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 const LOG = `query($id: ID!) { liveClass(id: $id) { moderationLog { action detail } } }`;
 
