@@ -8,18 +8,13 @@
  * refusal carried one), when nothing acceptable can be written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevUserToken } from '../../../platform/auth/user-token.js';
-import { loadConfig } from '../../../platform/config.js';
-import { createLogger } from '../../../platform/logger.js';
-import { demoViewer } from '../../../test/support/subgraph-client.js';
-import { startGateway, type RunningGateway } from '../../start-gateway.js';
-import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
 import { multipartPayloads, sseEvents } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { startTestGateway, stopTestGateway, type TestGateway } from './support/test-gateway.js';
 
 let posts: SubgraphServer;
-let gateway: RunningGateway;
+let gateway: TestGateway;
 let url: string;
 let token: string;
 
@@ -29,15 +24,10 @@ beforeAll(async () => {
     typeDefs: `${link('key')} type Query { posts: [Post!]! } type Post @key(fields: "id") { id: ID! title: String! }`,
     resolvers: { Query: { posts: () => [{ id: 'p1', title: 'One' }] }, Post: { __resolveReference: ({ id }: { id: string }) => ({ id, title: 'One' }) } },
   });
-  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-  gateway = await startGateway({ config, log: createLogger('accept-negotiation-test', 'warn'), supergraphSdl: composeSupergraph([posts]) });
-  token = await signDevUserToken(config.auth, demoViewer('admin'));
-  url = gateway.url.replace('localhost', '127.0.0.1');
+  gateway = await startTestGateway([posts], { name: 'accept-negotiation-test' });
+  ({ url, token } = gateway);
 });
-afterAll(async () => {
-  await gateway?.stop();
-  await posts?.stop();
-});
+afterAll(() => stopTestGateway(gateway, posts ? [posts] : []));
 
 const plain = '{ posts { id title } }';
 const deferred = '{ posts { id ... @defer { title } } }';

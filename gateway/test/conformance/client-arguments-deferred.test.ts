@@ -5,33 +5,23 @@
  * paths included, over multipart/mixed and in one JSON answer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevUserToken } from '../../../platform/auth/user-token.js';
-import { loadConfig } from '../../../platform/config.js';
-import { createLogger } from '../../../platform/logger.js';
-import { demoViewer } from '../../../test/support/subgraph-client.js';
-import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { postTo } from '../support/gateway-platform.js';
-import { composeSupergraph } from './support/compose.js';
 import { incrementalClient } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { startTestGateway, stopTestGateway, type TestGateway } from './support/test-gateway.js';
 import { requiresClientArgumentsSuite } from './suites/requires-client-arguments.js';
 
 let servers: SubgraphServer[] = [];
-let gateway: RunningGateway;
+let gateway: TestGateway;
 let url: string;
 let token: string;
 
 beforeAll(async () => {
   servers = await Promise.all(requiresClientArgumentsSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
-  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-  gateway = await startGateway({ config, log: createLogger('client-arguments-deferred'), supergraphSdl: composeSupergraph(servers) });
-  token = await signDevUserToken(config.auth, demoViewer('admin'));
-  url = gateway.url.replace('localhost', '127.0.0.1');
+  gateway = await startTestGateway(servers, { name: 'client-arguments-deferred' });
+  ({ url, token } = gateway);
 });
-afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all(servers.map((server) => server.stop()));
-});
+afterAll(() => stopTestGateway(gateway, servers));
 
 const multipart = async (query: string) => (await (await incrementalClient(url, token).multipart(query)).rest()).items;
 /** A payload's errors as paths (messages are the gateway's words). */

@@ -9,50 +9,30 @@
  * subscription of the platform's supergraph.
  */
 import { readFileSync } from 'node:fs';
-import { Writable } from 'node:stream';
 import { parse } from 'graphql';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signDevUserToken } from '../../../platform/auth/user-token.js';
-import { loadConfig } from '../../../platform/config.js';
 import { schemaPath } from '../../../platform/paths.js';
-import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { apolloPlanner } from '../../planning/apollo-planner.js';
-import { startGateway, type RunningGateway } from '../../start-gateway.js';
 import { loadSupergraph } from '../../supergraph/load-supergraph.js';
 import { contextsSuite } from './suites/contexts.js';
-import { composeSupergraph } from './support/compose.js';
 import { graphqlWsCollector } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { collectingLogger, startTestGateway, stopTestGateway, type TestGateway } from './support/test-gateway.js';
 
 const PLANNER_WORDS = /options for|shouldn't have happened|root type/;
-const logged: { msg: string; err?: { message?: string } }[] = [];
-const log = pino(
-  { level: 'warn' },
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-      done();
-    },
-  }),
-);
+const { log, logged } = collectingLogger();
 
 let servers: SubgraphServer[] = [];
-let gateway: RunningGateway;
+let gateway: TestGateway;
 let url: string;
 let token: string;
 
 beforeAll(async () => {
   servers = await Promise.all(contextsSuite.subgraphs.map((definition) => startSubgraphServer(definition)));
-  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-  gateway = await startGateway({ config, log, supergraphSdl: composeSupergraph(servers) });
-  token = await signDevUserToken(config.auth, demoViewer('admin'));
-  url = gateway.url.replace('localhost', '127.0.0.1');
+  gateway = await startTestGateway(servers, { name: 'planning-failures-test', log });
+  ({ url, token } = gateway);
 });
-afterAll(async () => {
-  await gateway?.stop();
-  await Promise.all(servers.map((server) => server.stop()));
-});
+afterAll(() => stopTestGateway(gateway, servers));
 
 const unplannable = '{ listings { ... on Market { posters { caption } } } }';
 const fieldError = {

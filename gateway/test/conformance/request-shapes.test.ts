@@ -7,17 +7,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { signDevUserToken } from '../../../platform/auth/user-token.js';
-import { loadConfig } from '../../../platform/config.js';
-import { createLogger } from '../../../platform/logger.js';
-import { demoViewer } from '../../../test/support/subgraph-client.js';
-import { startGateway, type RunningGateway } from '../../start-gateway.js';
-import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { startTestGateway, stopTestGateway, type TestGateway } from './support/test-gateway.js';
 
 let posts: SubgraphServer;
-let gateway: RunningGateway;
+let gateway: TestGateway;
 let url: string;
 let token: string;
 
@@ -27,15 +22,10 @@ beforeAll(async () => {
     typeDefs: `${link('key')} type Query { posts: [Post!]! } type Post @key(fields: "id") { id: ID! }`,
     resolvers: { Query: { posts: () => [{ id: 'p1' }] } },
   });
-  const config = loadConfig({ ...process.env, GATEWAY_ANONYMOUS: 'true', GATEWAY_RATE_LIMIT_STORE: 'memory' });
-  gateway = await startGateway({ config, log: createLogger('request-shapes-test', 'warn'), supergraphSdl: composeSupergraph([posts]) });
-  token = await signDevUserToken(config.auth, demoViewer('admin'));
-  url = gateway.url.replace('localhost', '127.0.0.1');
+  gateway = await startTestGateway([posts], { name: 'request-shapes-test' });
+  ({ url, token } = gateway);
 });
-afterAll(async () => {
-  await gateway?.stop();
-  await posts?.stop();
-});
+afterAll(() => stopTestGateway(gateway, posts ? [posts] : []));
 
 const refused = (message: string) => ({ status: 400, body: { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] } });
 const headers = () => ({ authorization: `Bearer ${token}`, 'apollo-require-preflight': 'true' });
