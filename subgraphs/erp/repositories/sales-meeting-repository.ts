@@ -1,5 +1,5 @@
 /** Sales meetings, always within one company. */
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
 import type { ErpDatabase, SalesMeetingsTable } from '../database.js';
 import type { SalesMeetingModel, SalesMeetingStatusName } from '../models.js';
 import { onlyUuids } from './record-ids.js';
@@ -27,6 +27,23 @@ export type SalesMeetingFields = Pick<
   SalesMeetingModel,
   'customerName' | 'customerEmail' | 'location' | 'description' | 'ownerId' | 'scheduledAt' | 'endAt' | 'status' | 'cancellationReason'
 >;
+
+/** The columns of the fields given; a field left out is undefined, which Kysely leaves out of the statement. */
+function columnsOf(fields: SalesMeetingFields): Omit<Insertable<SalesMeetingsTable>, 'company_id'>;
+function columnsOf(fields: Partial<SalesMeetingFields>): Updateable<SalesMeetingsTable>;
+function columnsOf(fields: Partial<SalesMeetingFields>): Updateable<SalesMeetingsTable> {
+  return {
+    customer_name: fields.customerName,
+    customer_email: fields.customerEmail,
+    location: fields.location,
+    description: fields.description,
+    owner_id: fields.ownerId,
+    scheduled_at: fields.scheduledAt,
+    end_at: fields.endAt,
+    status: fields.status,
+    cancellation_reason: fields.cancellationReason,
+  };
+}
 
 export interface SalesMeetingFilter extends Page {
   /** Meetings ending after this instant. */
@@ -69,18 +86,7 @@ export class SalesMeetingRepository {
   async insert(companyId: string, fields: SalesMeetingFields): Promise<SalesMeetingModel> {
     const row = await this.db
       .insertInto('erp.sales_meetings')
-      .values({
-        company_id: companyId,
-        customer_name: fields.customerName,
-        customer_email: fields.customerEmail,
-        location: fields.location,
-        description: fields.description,
-        owner_id: fields.ownerId,
-        scheduled_at: fields.scheduledAt,
-        end_at: fields.endAt,
-        status: fields.status,
-        cancellation_reason: fields.cancellationReason,
-      })
+      .values({ company_id: companyId, ...columnsOf(fields) })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toMeeting(row);
@@ -89,18 +95,7 @@ export class SalesMeetingRepository {
   async update(companyId: string, id: string, fields: Partial<SalesMeetingFields>): Promise<SalesMeetingModel> {
     const row = await this.db
       .updateTable('erp.sales_meetings')
-      .set({
-        customer_name: fields.customerName,
-        customer_email: fields.customerEmail,
-        location: fields.location,
-        description: fields.description,
-        owner_id: fields.ownerId,
-        scheduled_at: fields.scheduledAt,
-        end_at: fields.endAt,
-        status: fields.status,
-        cancellation_reason: fields.cancellationReason,
-        updated_at: new Date(),
-      })
+      .set({ ...columnsOf(fields), updated_at: new Date() })
       .where('company_id', '=', companyId)
       .where('id', '=', id)
       .returningAll()
