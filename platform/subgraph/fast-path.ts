@@ -29,6 +29,7 @@ import { normalizeErrors } from '../graphql/normalize-errors.js';
 import { checkTextInput } from '../graphql/text-input.js';
 import { instrument, metricsRegistry } from '../observability/metrics.js';
 import { preferredMediaType } from '../http/media-negotiation.js';
+import { allowRawJson, stringifyAnswer, withdrawRawJson } from './raw-json.js';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
 
 const { execute } = graphqlRuntime;
@@ -199,13 +200,19 @@ export function createFastPath(options: FastPathOptions) {
       } else {
         const compiled = compiledQuery(request.document, request.operationName);
         if (!compiled) return undefined;
+        // graphql-jit (patched) passes a list answered as JSON text through, and stringifyAnswer splices it in.
+        allowRawJson(contextValue);
         result = await compiled.query(undefined, contextValue, request.variables);
       }
-      // No data at all: the variables did not coerce or the operation name matched nothing; nothing ran.
-      if (result.data === undefined) return undefined;
+      // No data at all: the variables did not coerce or the operation name matched nothing; nothing ran. Apollo
+      // Server executes it with this context then, by graphql-js: no raw JSON lists.
+      if (result.data === undefined) {
+        withdrawRawJson(contextValue);
+        return undefined;
+      }
       const errors = result.errors?.length ? normalizeErrors(result.errors, options) : undefined;
       servedHere.inc();
-      const body = `${JSON.stringify({ errors: errors?.formatted, data: result.data, extensions: result.extensions })}\n`;
+      const body = `${stringifyAnswer({ errors: errors?.formatted, data: result.data, extensions: result.extensions })}\n`;
       return {
         status: errors?.status ?? 200,
         // Framed by length as Apollo's answers are: node writes head and body together, not as chunks framed apart.

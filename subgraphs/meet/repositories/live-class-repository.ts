@@ -1,11 +1,12 @@
 /** Live classes; every read by a caller is filtered by company. */
-import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Updateable } from 'kysely';
 import type { LiveClassesTable, LiveClassStatus, MeetDatabase } from '../database.js';
 import type { LiveClassFilter, LiveClassModel } from '../models.js';
 import { later, micros, type KeyedRow, type PageWindow } from '../../../platform/database/keyset.js';
 import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import { epochMillis, type EpochMillis } from '../../../platform/database/epoch-millis.js';
 import { moodleIdsOnly, uuidsOnly } from './ids.js';
+import type { ClassJsonShape } from './live-class-json.js';
 
 export function toLiveClass(row: Selectable<LiveClassesTable>): LiveClassModel {
   return {
@@ -86,6 +87,33 @@ interface ListParams {
   to: Date;
 }
 
+/** Which of status (1), `from` (2) and `to` (4) filter a list of classes. */
+function filterForm(filter: LiveClassFilter): number {
+  return (filter.status?.length ? 1 : 0) + (filter.from ? 2 : 0) + (filter.to ? 4 : 0);
+}
+
+function listParams(companyId: string, courseIds: readonly string[], filter: LiveClassFilter): ListParams {
+  return { companyId, courseIds, statuses: filter.status?.length ? filter.status : [], from: filter.from!, to: filter.to! };
+}
+
+type WhereQuery = SelectQueryBuilder<MeetDatabase, 'live_classes', any>;
+
+/** The classes of some courses of one company that a filter of `form` keeps: the rows both lists of courses read. */
+function classesOfCourses<Query extends WhereQuery>(query: Query, p: ListParams, form: number): Query {
+  let classes = query.where('company_id', '=', p.companyId).where('course_id', '=', sql<string>`any(${p.courseIds}::bigint[])`);
+  if (form & 1) classes = classes.where('status', '=', sql<LiveClassStatus>`any(${p.statuses}::text[])`);
+  // A class overlaps [from, to) when it starts before `to` and ends after `from`.
+  if (form & 4) classes = classes.where('scheduled_at', '<', p.to);
+  if (form & 2) classes = classes.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${p.from}`);
+  return classes as Query;
+}
+
+/** A course's classes as one JSON text (listJsonOfCourses). */
+export interface CourseClassesJson {
+  courseId: string;
+  json: string | null;
+}
+
 export interface NewLiveClass {
   companyId: string;
   courseId: string;
@@ -105,6 +133,8 @@ export class LiveClassRepository {
   private byIds?: PreparedQuery<{ companyId: string; ids: readonly string[] }, Selectable<LiveClassesTable>>;
   /** Classes of some courses, by which of status (1), `from` (2) and `to` (4) filter them and which lean columns are read. */
   private readonly ofCourses = new Map<string, PreparedQuery<ListParams, LeanLiveClass | Selectable<LiveClassesTable>>>();
+  /** The same, as each course's JSON text (listJsonOfCourses), by form and shape. */
+  private readonly jsonOfCourses = new Map<string, PreparedQuery<ListParams, CourseClassesJson>>();
 
   constructor(private readonly db: Kysely<MeetDatabase>) {}
 
@@ -125,8 +155,7 @@ export class LiveClassRepository {
   async listOfCourses(companyId: string, courseIds: readonly string[], filter: LiveClassFilter, leanColumns: number | null = null): Promise<LiveClassModel[]> {
     const valid = moodleIdsOnly(courseIds);
     if (valid.length === 0) return [];
-    const statuses = filter.status?.length ? filter.status : null;
-    const form = (statuses ? 1 : 0) + (filter.from ? 2 : 0) + (filter.to ? 4 : 0);
+    const form = filterForm(filter);
     const name = `meet_course_classes_${form}_${leanColumns ?? 'all'}`;
     let query = this.ofCourses.get(name);
     if (!query) {
@@ -134,20 +163,35 @@ export class LiveClassRepository {
         const from = this.db.selectFrom('live_classes');
         const columns = LEAN_CLASS_COLUMNS.filter((_, bit) => (leanColumns ?? 0) & (1 << bit));
         // Lean rows lack the other columns: their models answer the fields leanClassColumns granted them for only.
-        let classes = (leanColumns === null ? from.selectAll() : from.select(['id', 'course_id as courseId', ...columns])) as ReturnType<typeof from.selectAll>;
-        classes = classes.where('company_id', '=', p.companyId).where('course_id', '=', sql<string>`any(${p.courseIds}::bigint[])`);
-        if (form & 1) classes = classes.where('status', '=', sql<LiveClassStatus>`any(${p.statuses}::text[])`);
-        // A class overlaps [from, to) when it starts before `to` and ends after `from`.
-        if (form & 4) classes = classes.where('scheduled_at', '<', p.to);
-        if (form & 2) classes = classes.where(sql<boolean>`scheduled_at + make_interval(mins => duration_minutes) > ${p.from}`);
-        return classes.orderBy('scheduled_at').orderBy('id');
+        const classes = (leanColumns === null ? from.selectAll() : from.select(['id', 'course_id as courseId', ...columns])) as ReturnType<typeof from.selectAll>;
+        return classesOfCourses(classes, p, form).orderBy('scheduled_at').orderBy('id');
       });
       this.ofCourses.set(name, query);
     }
-    const rows = await query({ companyId, courseIds: valid, statuses: statuses ?? [], from: filter.from!, to: filter.to! });
+    const rows = await query(listParams(companyId, valid, filter));
     if (leanColumns === null) return (rows as Selectable<LiveClassesTable>[]).map(toLiveClass);
     // Lean rows stand for models only for the fields leanClassColumns granted them (scheduledAt as milliseconds).
     return rows as unknown as LiveClassModel[];
+  }
+
+  /**
+   * The same classes as listOfCourses, each course's list as the JSON text of `shape` (live-class-json.ts), one row
+   * per course that has classes; `json` null for a course whose list that text cannot write.
+   */
+  async listJsonOfCourses(companyId: string, courseIds: readonly string[], filter: LiveClassFilter, shape: ClassJsonShape): Promise<CourseClassesJson[]> {
+    const valid = moodleIdsOnly(courseIds);
+    if (valid.length === 0) return [];
+    const form = filterForm(filter);
+    const name = `meet_course_classes_json_${form}_${shape.id}`;
+    let query = this.jsonOfCourses.get(name);
+    if (!query) {
+      query = preparedQuery(this.db, name, (p: ListParams) => {
+        const lists = this.db.selectFrom('live_classes').select(['course_id as courseId', sql<string | null>`${sql.raw(shape.listSql)}`.as('json')]);
+        return classesOfCourses(lists, p, form).groupBy('course_id');
+      });
+      this.jsonOfCourses.set(name, query);
+    }
+    return query(listParams(companyId, valid, filter));
   }
 
   /** Locks the row for a state change (within a transaction). */

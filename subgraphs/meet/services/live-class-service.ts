@@ -3,7 +3,7 @@
  * of courses the caller may see. Per request, batched: any number of
  * lookups is one SQL statement per kind plus at most one call to academy.
  */
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { badInput, notFound } from '../../../platform/errors.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
@@ -11,6 +11,9 @@ import { pageRequest, toConnection, type Connection, type PageArgs } from '../..
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import type { EventMemo } from '../../../platform/subgraph/subscriptions/event-memo.js';
 import type { CourseReference, LiveClassFilter, LiveClassModel } from '../models.js';
+import type { PlainField } from '../../../platform/graphql/plain-selection.js';
+import { RawJson } from '../../../platform/subgraph/raw-json.js';
+import { classJsonShape, type ClassJsonShape } from '../repositories/live-class-json.js';
 import { leanClassColumns, type LiveClassRepository } from '../repositories/live-class-repository.js';
 import type { ClassAccess } from './class-access.js';
 
@@ -18,6 +21,8 @@ export class LiveClassService {
   private readonly classById: DataLoader<string, LiveClassModel | null>;
   /** One loader per distinct filter, so each filter's lists are still one statement. */
   private readonly classesByCourse = new Map<string, DataLoader<string, LiveClassModel[]>>();
+  /** The same lists as JSON text (jsonLoaderFor), by filter and shape. */
+  private readonly jsonByCourse = new Map<string, DataLoader<string, LiveClassModel[] | RawJson>>();
   private lastLoader: { filter: LiveClassFilter; leanColumns: number | null; loader: DataLoader<string, LiveClassModel[]> } | undefined;
   /** The lean class lists this request read (or is reading) of each course, with their columns (classOfRecording). */
   private readonly leanListsOfCourse = new Map<string, { columns: number; classes: Promise<LiveClassModel[]> }[]>();
@@ -79,10 +84,20 @@ export class LiveClassService {
   /**
    * Course.liveClasses: academy told the gateway the caller's role in this course (@requires).
    * `fields`: those asked of each class; when lean rows answer them all (leanClassColumns), only their columns are read.
+   * `plain`: the selection, given when the request may be answered raw JSON (raw-json.ts): when PostgreSQL can write
+   * it (classJsonShape), the same classes come as the list's JSON text, no rows built (classOfRecording does not
+   * find them then).
    */
-  ofCourse(course: CourseReference, filter: LiveClassFilter, fields?: ReadonlySet<string>): Promise<LiveClassModel[]> | LiveClassModel[] {
+  ofCourse(
+    course: CourseReference,
+    filter: LiveClassFilter,
+    fields?: ReadonlySet<string>,
+    plain?: readonly PlainField[] | null,
+  ): Promise<LiveClassModel[] | RawJson> | LiveClassModel[] {
     // Not async: the loader's promise is handed on as it is, not wrapped in one more (each course of a fetch asks).
     if (!mayReadCourse(this.viewer, course)) return [];
+    const shape = plain ? classJsonShape(plain) : null;
+    if (shape) return this.jsonLoaderFor(filter, shape, fields ? leanClassColumns(fields) : null).load(course.id);
     const columns = fields ? leanClassColumns(fields) : null;
     const classes = this.loaderFor(filter, columns).load(course.id);
     if (columns !== null) {
@@ -160,6 +175,29 @@ export class LiveClassService {
       (row) => row.node,
       (classes) => (courseId ? Promise.resolve(classes.map(() => true)) : Promise.all(classes.map((liveClass) => this.access.mayRead(liveClass.courseId)))),
     );
+  }
+
+  /**
+   * The classes of each course as its JSON text, one statement per filter and shape (each course of a fetch asks
+   * alike); a course whose text PostgreSQL could not write is read as rows, `leanColumns` as ofCourse reads them.
+   */
+  private jsonLoaderFor(filter: LiveClassFilter, shape: ClassJsonShape, leanColumns: number | null): DataLoader<string, LiveClassModel[] | RawJson> {
+    const key = JSON.stringify([filter.status ?? null, filter.from ?? null, filter.to ?? null, shape.id]);
+    let loader = this.jsonByCourse.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (courseIds) => {
+        const lists = new Map<string, string | null>();
+        for (const row of await this.classes.listJsonOfCourses(this.viewer.companyId, courseIds, filter, shape)) lists.set(row.courseId, row.json);
+        const unwritten = courseIds.filter((id) => lists.get(id) === null);
+        const rows = unwritten.length > 0 ? await this.classes.listOfCourses(this.viewer.companyId, unwritten, filter, leanColumns) : [];
+        return courseIds.map((id) => {
+          const json = lists.get(id);
+          return json === undefined ? [] : json === null ? rows.filter((row) => row.courseId === id) : new RawJson(json);
+        });
+      });
+      this.jsonByCourse.set(key, loader);
+    }
+    return loader;
   }
 
   private loaderFor(filter: LiveClassFilter, leanColumns: number | null = null): DataLoader<string, LiveClassModel[]> {
