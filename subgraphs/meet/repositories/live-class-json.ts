@@ -8,27 +8,35 @@
  * - strings by `to_json`, whose escapes are JSON.stringify's (`\"`, `\\`,
  *   `\b \f \n \r \t`, `\u00XX` in lower case for the other control
  *   characters, everything else as it is; PostgreSQL's text holds no NUL and
- *   no lone surrogate);
+ *   no lone surrogate); ids (uuids) need no escape and are quoted as they are;
  * - a null as `null`; integers as their text;
- * - DateTime as the scalar writes it (toISOString's text: milliseconds, `Z`),
- *   the microseconds floored as date_trunc does for the lean rows (to_char's
- *   `MS` reads the second's fraction, never negative). The scalar writes years
- *   0 to 9999, PostgreSQL's `YYYY` from 1 AD: a course with a class outside
- *   years 1 to 9999 gets no text (null) and is read the usual way.
+ * - DateTime as the scalar writes it (toISOString's text: milliseconds, `Z`):
+ *   to_json of the UTC time floored to the millisecond (date_trunc, towards
+ *   the past before 1970 too, as the lean rows read it) plus 100 µs, so that
+ *   its fraction is always four digits ending in 1 (to_json drops trailing
+ *   zeros), that 1 then replaced by `Z`: cheaper than to_char, which
+ *   formats by snprintf (bench/README-results.md, session 26, counts both;
+ *   either way this text is most of what the statement costs PostgreSQL
+ *   more than rows do). The scalar writes years 0 to 9999, to_json four digits for
+ *   years 1 to 9999: a course with a class outside those years gets no text
+ *   (null) and is read the usual way.
  *
  * Fields not listed here (objects, enums, computed ones) are not plain
  * columns: a selection asking one is answered the usual way.
  */
 import type { PlainField } from '../../../platform/graphql/plain-selection.js';
 
-/** Each plain field's JSON text, as an SQL expression over a live_classes row. */
-const FIELD_JSON: Readonly<Record<string, string>> = {
-  __typename: `'"LiveClass"'`,
-  id: 'to_json(id)::text',
-  title: 'to_json(title)::text',
-  description: `coalesce(to_json(description)::text, 'null')`,
-  durationMinutes: 'duration_minutes::text',
-  scheduledAt: `'"' || to_char(scheduled_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"'`,
+/** A piece of a field's JSON text: literal text, or an SQL expression over a live_classes row. */
+type Piece = { text: string } | { sql: string };
+
+/** Each plain field's JSON text, in pieces (adjacent literal text is joined: each `||` costs PostgreSQL a copy). */
+const FIELD_JSON: Readonly<Record<string, readonly Piece[]>> = {
+  __typename: [{ text: '"LiveClass"' }],
+  id: [{ text: '"' }, { sql: 'id::text' }, { text: '"' }],
+  title: [{ sql: 'to_json(title)::text' }],
+  description: [{ sql: `coalesce(to_json(description)::text, 'null')` }],
+  durationMinutes: [{ sql: 'duration_minutes::text' }],
+  scheduledAt: [{ sql: `replace(to_json(date_trunc('milliseconds', scheduled_at at time zone 'UTC') + interval '100 microseconds')::text, '1"', 'Z"')` }],
 };
 
 /** Years the DateTime text above writes as the scalar does. */
@@ -57,15 +65,32 @@ export function classJsonShape(fields: readonly PlainField[]): ClassJsonShape | 
 }
 
 function build(fields: readonly PlainField[], id: number): ClassJsonShape | null {
-  const parts: string[] = [];
+  const pieces: Piece[] = [];
   for (const { key, field } of fields) {
     const json = FIELD_JSON[field];
     // A response key is a GraphQL name (the parser saw to it): no quote or backslash to escape in either language.
     if (json === undefined || !/^[_A-Za-z][_0-9A-Za-z]*$/.test(key)) return null;
-    parts.push(`'${parts.length === 0 ? '{' : ','}"${key}":' || ${json}`);
+    pieces.push({ text: `${pieces.length === 0 ? '{' : ','}"${key}":` }, ...json);
   }
-  const item = `${parts.join(' || ')} || '}'`;
+  pieces.push({ text: '}' });
+  const item = joined(pieces);
   const list = `'[' || string_agg(${item}, ',' order by scheduled_at, id) || ']'`;
   const checksTime = fields.some(({ field }) => field === 'scheduledAt');
   return { id, listSql: checksTime ? `case when bool_and(${WRITABLE_TIMES}) then ${list} end` : list };
+}
+
+/** The pieces as one SQL text expression, adjacent literal text joined, literals quoted (no quote in them but keys'). */
+function joined(pieces: readonly Piece[]): string {
+  const terms: string[] = [];
+  let text = '';
+  for (const piece of pieces) {
+    if ('text' in piece) text += piece.text;
+    else {
+      if (text) terms.push(`'${text.replaceAll("'", "''")}'`);
+      text = '';
+      terms.push(piece.sql);
+    }
+  }
+  if (text) terms.push(`'${text.replaceAll("'", "''")}'`);
+  return terms.join(' || ');
 }
