@@ -1,7 +1,7 @@
 /** Academy and meet on a fresh database, meet pointed at a LiveKit double; the gateway before them if asked. */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startLiveKitDouble, type LiveKitDouble } from '../../../test/livekit/livekit-double.js';
+import { startLiveKitDouble, type LiveKitDouble, type TrackJson } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { createLogger, type Logger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
@@ -120,6 +120,24 @@ export async function classWithInRoom(meet: MeetTestPlatform, title: string, use
   }
   await meet.livekit.webhooksSettled();
   return created;
+}
+
+/**
+ * A class of course 101 with Tara and Sam (user 5) in its room, Sam allowed behind meet's back (LiveKit's API) and
+ * publishing a camera, LiveKit's track_published not sent (lost): only reconciliation, or a test sending the webhook
+ * by hand, judges it. Returns the class and the track.
+ */
+export async function samPublishingUnannounced(meet: MeetTestPlatform, title: string): Promise<{ id: string; roomName: string; track: TrackJson }> {
+  const created = await classWithInRoom(meet, title, ['tara.teacher', 'sam.student']);
+  const sam = meet.livekit.participant(created.roomName, '5')!;
+  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  try {
+    return { ...created, track: meet.livekit.publishTrack(created.roomName, '5', 'CAMERA') };
+  } finally {
+    meet.livekit.webhookUrl = webhookUrl;
+  }
 }
 
 /**

@@ -4,27 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
+import { type MeetTestPlatform, meetWithReconciler, samPublishingUnannounced } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
 meetWithReconciler((started) => ({ meet, reconciler } = started));
 
-/** A LIVE class with Tara and Sam (user 5) in its room, Sam allowed behind meet's back and publishing, no webhook sent. */
-async function samPublishingUnannounced(title: string) {
-  const created = await classWithInRoom(meet, title, ['tara.teacher', 'sam.student']);
-  const sam = meet.livekit.participant(created.roomName, '5')!;
-  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
-  meet.livekit.webhookUrl = webhookUrl;
-  return created;
-}
-
 describe('a reconciliation run with one room slow to answer', () => {
   it('takes back another class’s unauthorised publishing while that answer is held', async () => {
-    const classes = [await samPublishingUnannounced('Lenses'), await samPublishingUnannounced('Prisms')];
+    const classes = [await samPublishingUnannounced(meet, 'Lenses'), await samPublishingUnannounced(meet, 'Prisms')];
     // Whichever room the run lists first, its answer is held until Sam's publishing is taken back in another room.
     let heldRoom: string | undefined;
     let releaseHeld!: () => void;

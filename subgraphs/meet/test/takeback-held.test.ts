@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, JOIN, type MeetTestPlatform, settledOrWaitingOnLock, meetWithReconciler } from './meet-platform.js';
+import { JOIN, type MeetTestPlatform, meetWithReconciler, samPublishingUnannounced, settledOrWaitingOnLock } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -17,21 +17,9 @@ meetWithReconciler((started) => ({ meet, reconciler } = started));
 
 const STANDING = `query($id: ID!) { liveClass(id: $id) { attendance { user { id } } moderationLog { action detail } } }`;
 
-/** A class with Tara and Sam (user 5) in its room, Sam allowed behind meet's back and publishing, no webhook sent. */
-async function samPublishedUnannounced() {
-  const created = await classWithInRoom(meet, 'Shutters', ['tara.teacher', 'sam.student']);
-  const sam = meet.livekit.participant(created.roomName, '5')!;
-  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
-  meet.livekit.webhookUrl = webhookUrl;
-  return created;
-}
-
 describe('a takeback waiting on LiveKit', () => {
   it('lets another student join, and her webhooks through, meanwhile', async () => {
-    const { id, roomName } = await samPublishedUnannounced();
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Shutters');
     let meanwhile: 'settled' | 'waiting' | undefined;
     let sitaEnters: Promise<{ status: number; body: any }> | undefined;
     meet.livekit.beforeAnswer = async ({ method, body }) => {
@@ -57,7 +45,7 @@ describe('a takeback waiting on LiveKit', () => {
   });
 
   it('audits a takeback whose answer LiveKit lost after acting, as unconfirmed, once', async () => {
-    const { id, roomName } = await samPublishedUnannounced();
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Shutters');
     meet.livekit.beforeAnswer = ({ method, body }) => {
       if (method !== 'UpdateParticipant' || body.room !== roomName) return;
       meet.livekit.beforeAnswer = undefined;

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, type MeetTestPlatform, meetWithReconciler } from './meet-platform.js';
+import { type MeetTestPlatform, meetWithReconciler, samPublishingUnannounced } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -21,14 +21,8 @@ const LOG = `query($id: ID!) { liveClass(id: $id) { moderationLog { action detai
  * track_published is not sent; `deliver` sends it, as LiveKit would have then.
  */
 async function samPublishedUnannounced() {
-  const created = await classWithInRoom(meet, 'Gratings', ['tara.teacher', 'sam.student']);
-  const sam = meet.livekit.participant(created.roomName, '5')!;
-  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  const track = meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
-  meet.livekit.webhookUrl = webhookUrl;
-  const fields = { room: { ...meet.livekit.rooms.get(created.roomName)! }, participant: structuredClone(sam), track };
+  const { track, ...created } = await samPublishingUnannounced(meet, 'Gratings');
+  const fields = { room: { ...meet.livekit.rooms.get(created.roomName)! }, participant: structuredClone(meet.livekit.participant(created.roomName, '5')), track };
   const deliver = async () => {
     expect((await sendWebhook(meet.webhookUrl, 'track_published', fields)).status).toBe(200);
   };

@@ -12,7 +12,7 @@ import { Reconciler } from '../jobs/reconciler.js';
 import { LiveKitApi } from '../livekit/livekit-api.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { publishedUnallowed, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
-import { classWithInRoom, type MeetTestPlatform, reconcilerFor, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
+import { type MeetTestPlatform, reconcilerFor, samPublishingUnannounced, settledOrWaitingOnLock, startMeetPlatform } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -30,18 +30,6 @@ afterAll(async () => {
 const PROMOTE = `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted canPublish } }`;
 const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity promoted canPublish } moderationLog { action detail } } }`;
 
-/** A class with its teacher and Sam (user 5, a student) in the room, Sam's camera published with no webhook sent. */
-async function samPublishedUnpromoted() {
-  const created = await classWithInRoom(meet, 'Prisms', ['tara.teacher', 'sam.student']);
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  // Allowed behind meet's back (LiveKit's API).
-  const sam = meet.livekit.participant(created.roomName, '5')!;
-  sam.permission = { ...sam.permission!, canPublish: true, canPublishSources: [] };
-  meet.livekit.publishTrack(created.roomName, '5', 'CAMERA');
-  meet.livekit.webhookUrl = webhookUrl;
-  return created;
-}
 async function samOf(id: string) {
   const { body } = await meet.call('tara.teacher', STANDING, { id });
   const { roomParticipants, moderationLog } = body.data.liveClass;
@@ -49,7 +37,7 @@ async function samOf(id: string) {
 }
 describe('a takeback judged before a promotion landed', () => {
   it('leaves Sam speaking when the promotion landed before the takeback reached LiveKit', async () => {
-    const { id, roomName } = await samPublishedUnpromoted();
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Prisms');
     const db = meet.platform.db.withSchema('meet');
     const [liveClass] = await new LiveClassRepository(db).findByIdsAcrossCompanies([id]);
     const participant = meet.livekit.participant(roomName, '5')!;
@@ -64,7 +52,7 @@ describe('a takeback judged before a promotion landed', () => {
   });
 
   it('lets a promotion made while the takeback\u2019s answer is on its way win', async () => {
-    const { id, roomName } = await samPublishedUnpromoted();
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Prisms');
     let promotion: Promise<{ body: any }> | undefined;
     meet.livekit.beforeAnswer = async ({ method, body }) => {
       if (method !== 'UpdateParticipant' || body.identity !== '5' || body.permission?.canPublish) return;
