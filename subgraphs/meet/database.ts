@@ -108,7 +108,7 @@ export interface ClassParticipantsTable {
 
 export type ModerationAction = 'HAND_RAISED' | 'HAND_LOWERED' | 'PROMOTED' | 'DEMOTED' | 'SOURCE_REVOKED' | 'TRACK_MUTED' | 'REMOVED' | 'READMITTED';
 
-/** The audit of moderation: one row per action, never updated. */
+/** The audit of moderation: one row per action, updated only to settle one LiveKit did not confirm (moderation-record.ts). */
 export interface ModerationLogTable {
   id: Generated<string>;
   company_id: string;
@@ -119,7 +119,7 @@ export interface ModerationLogTable {
   /** Passport subject of who acted (`service:meet` for reconciliation). */
   actor_subject: string;
   target_user_id: BigInt;
-  /** The muted track, or why meet removed someone (`not_enrolled`, `removed`). */
+  /** The muted track, or why meet removed someone (`not_enrolled`, `removed`); ` unconfirmed` ends it while LiveKit did not confirm. */
   detail: string | null;
   created_at: CreatedAt;
 }

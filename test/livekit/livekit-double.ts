@@ -156,6 +156,11 @@ export class LiveKitDouble {
    * throwing ConnectionReset drops the connection instead, with no answer at all.
    */
   beforeAnswer?: (call: { service: string; method: string; body: Record<string, any> }) => Promise<void> | void;
+  /**
+   * Awaited before the double acts on a call (a request slow to arrive): throwing ConnectionReset drops the
+   * connection with nothing done, as a LiveKit that lost the request, or failed before acting, with no answer.
+   */
+  beforeActing?: (call: { service: string; method: string; body: Record<string, any> }) => Promise<void> | void;
   /** LiveKit's `room.enable_remote_unmute` (off by default): may MutePublishedTrack unmute? */
   enableRemoteUnmute = false;
   /** Where webhooks go (meet's /webhooks/livekit); none are sent while unset. */
@@ -492,6 +497,7 @@ export class LiveKitDouble {
       if (this.unavailable || this.unavailableMethods.has(match?.[2] ?? '')) throw new TwirpError(503, 'unavailable', 'LiveKit double is down');
       if (request.method !== 'POST' || !match) throw new TwirpError(404, 'bad_route', `no route ${request.method} ${request.url}`);
       body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
+      await this.beforeActing?.({ service: match[1]!, method: match[2]!, body });
       // The answer is the state the call left, as LiveKit writes it then, whatever happens while it is held back.
       payload = JSON.stringify(await this.dispatch(match[1]!, match[2]!, body, await this.grantsOf(request)));
       await this.beforeAnswer?.({ service: match[1]!, method: match[2]!, body });

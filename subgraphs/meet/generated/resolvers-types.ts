@@ -225,8 +225,10 @@ export type ModerationEntry = {
   at: Scalars['DateTime']['output'];
   /**
    * The muted track (`MICROPHONE TR_…`); why meet removed the user (`not_enrolled`, `not_teacher`, `removed`) or took
-   * publishing back (`unauthorised_publish`, `unauthorised_source`, `unauthorised_permission`); `unconfirmed` for a
-   * moderator's removal or meet's takeback of publishing LiveKit did not confirm (recorded all the same).
+   * publishing back (`unauthorised_publish`, `unauthorised_source`, `unauthorised_permission`). While LiveKit has not
+   * confirmed a removal, demotion or takeback (recorded all the same), the detail ends in `unconfirmed`, after the
+   * reason if any (`unconfirmed`, `unauthorised_publish unconfirmed`); once meet finishes it, the same entry drops
+   * `unconfirmed` (one action, one entry).
    */
   detail: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
@@ -239,7 +241,12 @@ export type Mutation = {
   cancelLiveClass: LiveClass;
   /** Teachers of the course and admins: deletes the recording's file (S3 or local) and hides it (status DELETED); not while it is still recording. */
   deleteRecording: Recording;
-  /** Teachers of the course and admins: takes publishing back (LiveKit unpublishes the participant's tracks). */
+  /**
+   * Teachers of the course and admins: takes publishing back (LiveKit unpublishes the participant's tracks).
+   * NOT_IN_ROOM when LiveKit does not list them; UNAVAILABLE when LiveKit refused: not demoted (demote again).
+   * UNCONFIRMED when LiveKit's answer was lost: the demotion is recorded (audited so; their joins give a listener's
+   * token) and meet takes publishing back if LiveKit still allows it; no need to retry.
+   */
   demoteParticipant: RoomParticipant;
   /** Teachers of the course and admins; ends a LIVE (or opened) class and closes its room. */
   endLiveClass: LiveClass;

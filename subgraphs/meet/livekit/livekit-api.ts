@@ -64,8 +64,8 @@ function mayHaveActed(error: unknown): boolean {
 /** How a removal went: done, the participant not in the room, or unknown (LiveKit's answer lost, see mayHaveActed). */
 export type RemovalOutcome = 'removed' | 'not_in_room' | 'unconfirmed';
 
-/** How a permission change went: done, the participant not in the room, or unknown (LiveKit's answer lost, see mayHaveActed). */
-export type PermissionOutcome = 'set' | 'not_in_room' | 'unconfirmed';
+/** How a permission change went: done (the participant after it), the participant not in the room, or unknown (see mayHaveActed). */
+export type PermissionOutcome = ParticipantInfo | 'not_in_room' | 'unconfirmed';
 
 /** A participant as LiveKit listed it; `kind` is the name sent when the SDK has no number for it (see participants.ts). */
 export type ListedParticipant = Omit<ParticipantInfo, 'kind'> & { kind: ParticipantInfo['kind'] | string };
@@ -172,20 +172,14 @@ export class LiveKitApi {
   }
 
   /** Replaces the participant's permission (LiveKit unpublishes tracks it no longer allows); null when not in the room. */
-  async setPermission(room: string, identity: string, permission: Partial<ParticipantPermission>): Promise<ParticipantInfo | null> {
-    try {
-      return await this.livekit.rooms.updateParticipant(room, identity, { permission });
-    } catch (error) {
-      if (isNotFound(error)) return null;
-      throw unavailable(`LiveKit could not change the permissions of ${identity} in ${room}: ${(error as Error).message}`, { serviceName: 'livekit' });
-    }
-  }
-
-  /** Replaces the participant's permission, as setPermission; 'unconfirmed' when LiveKit may have done it unanswered. */
+  /**
+   * Replaces the participant's permission (LiveKit unpublishes tracks it no longer allows): the participant as it
+   * left them; 'not_in_room'; 'unconfirmed' when LiveKit may have done it unanswered (see mayHaveActed). UNAVAILABLE
+   * when LiveKit refused.
+   */
   async holdPermission(room: string, identity: string, permission: Partial<ParticipantPermission>): Promise<PermissionOutcome> {
     try {
-      await this.livekit.rooms.updateParticipant(room, identity, { permission });
-      return 'set';
+      return await this.livekit.rooms.updateParticipant(room, identity, { permission });
     } catch (error) {
       if (isNotFound(error)) return 'not_in_room';
       if (mayHaveActed(error)) return 'unconfirmed';

@@ -1,4 +1,7 @@
-/** The moderation audit: one row per action, written with the change it records and never updated. */
+/**
+ * The moderation audit: one row per action, written with the change it records. Updated only to settle an action
+ * LiveKit did not confirm, once it is finished (services/moderation-record.ts).
+ */
 import type { Kysely, Selectable } from 'kysely';
 import type { MeetDatabase, ModerationAction, ModerationLogTable } from '../database.js';
 import { uuidsOnly } from './ids.js';
@@ -31,6 +34,23 @@ export class ModerationLogRepository {
         detail: entry.detail ?? null,
       })
       .execute();
+  }
+
+  /** The target's latest audit row in the class among `actions`, or undefined. */
+  async latestOf(liveClassId: string, targetUserId: string, actions: readonly ModerationAction[]): Promise<ModerationLogRow | undefined> {
+    return this.db
+      .selectFrom('moderation_log')
+      .selectAll()
+      .where('live_class_id', '=', liveClassId)
+      .where('target_user_id', '=', targetUserId as never)
+      .where('action', 'in', actions)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+  }
+
+  async setDetail(id: string, detail: string | null): Promise<void> {
+    await this.db.updateTable('moderation_log').set({ detail }).where('id', '=', id).execute();
   }
 
   async listByClasses(companyId: string, classIds: readonly string[]): Promise<ModerationLogRow[]> {

@@ -4,6 +4,19 @@
  * (moderation_log) and the domain event meet.class.moderated, which moves
  * the class along the live-class subscription. The moderation service and
  * reconciliation (removing users no longer enrolled) both come through here.
+ *
+ * An action LiveKit did not confirm (its answer lost: it may or may not have
+ * acted) is recorded all the same, its detail ending in `unconfirmed` after
+ * its reason (`unconfirmed` alone when it has none). If LiveKit had not acted,
+ * someone finishes it later: a judge of publishing takes back what a lost
+ * takeback or demotion left, reconciliation disconnects the subject of a lost
+ * removal, a moderator repeats it. That is the same action, not another: when
+ * the target's latest action of its kind (promotions and demotions; removals
+ * and readmissions) is this one, unconfirmed, it is settled (the detail loses
+ * `unconfirmed`, its actor and time stay) instead of a second row and event.
+ * Finished again unconfirmed, it stays as it is. An unconfirmed action LiveKit
+ * did carry out is never settled: nothing is left to finish, and meet cannot
+ * tell it happened; the audit keeps saying `unconfirmed`.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { publishEvent } from '../../../platform/events/publish-event.js';
@@ -28,6 +41,22 @@ export interface ModerationChange {
   detail?: string | null;
 }
 
+export const UNCONFIRMED_DETAIL = 'unconfirmed';
+
+/** The detail of an action LiveKit did not confirm: its reason, if any, then `unconfirmed`. */
+export const unconfirmedDetail = (reason?: string | null): string => (reason ? `${reason} ${UNCONFIRMED_DETAIL}` : UNCONFIRMED_DETAIL);
+
+const isUnconfirmed = (detail: string | null | undefined) => detail === UNCONFIRMED_DETAIL || !!detail?.endsWith(` ${UNCONFIRMED_DETAIL}`);
+
+/** The detail once confirmed: the reason before `unconfirmed`, or null. */
+const confirmedDetail = (detail: string) => detail.slice(0, -UNCONFIRMED_DETAIL.length).trimEnd() || null;
+
+/** Actions on one standing: a later one of the same kind supersedes an earlier. */
+const KINDS: readonly (readonly ModerationAction[])[] = [
+  ['PROMOTED', 'DEMOTED', 'SOURCE_REVOKED'],
+  ['REMOVED', 'READMITTED'],
+];
+
 export async function recordModeration(db: Kysely<MeetDatabase>, liveClass: LiveClassModel, actor: ModerationActor, change: ModerationChange): Promise<ClassParticipantRow> {
   return db.transaction().execute((trx) => recordModerationIn(trx, liveClass, actor, change));
 }
@@ -39,8 +68,16 @@ export async function recordModerationIn(
   actor: ModerationActor,
   change: ModerationChange,
 ): Promise<ClassParticipantRow> {
+  // The standing's row first: its lock orders two writers of one user's audit, so both see the other's row.
   const row = await new ClassParticipantRepository(trx).set(liveClass.companyId, liveClass.id, change.targetUserId, change.standing);
-  await new ModerationLogRepository(trx).record({
+  const log = new ModerationLogRepository(trx);
+  const kind = KINDS.find((actions) => actions.includes(change.action));
+  const pending = kind && (await log.latestOf(liveClass.id, change.targetUserId, kind));
+  if (pending?.action === change.action && isUnconfirmed(pending.detail)) {
+    if (!isUnconfirmed(change.detail)) await log.setDetail(pending.id, confirmedDetail(pending.detail!));
+    return row;
+  }
+  await log.record({
     companyId: liveClass.companyId,
     liveClassId: liveClass.id,
     action: change.action,

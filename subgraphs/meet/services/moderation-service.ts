@@ -12,7 +12,7 @@
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
-import { badInput, ErrorCode, forbidden, notFound, platformError } from '../../../platform/errors.js';
+import { badInput, ErrorCode, forbidden, notFound, platformError, unavailable } from '../../../platform/errors.js';
 import { groupLoader } from '../../../platform/graphql/loaders.js';
 import type { MeetDatabase } from '../database.js';
 import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
@@ -24,7 +24,7 @@ import { isMoodleId } from '../repositories/ids.js';
 import { ModerationLogRepository, type ModerationLogRow } from '../repositories/moderation-log-repository.js';
 import type { ClassAccess } from './class-access.js';
 import type { LiveClassService } from './live-class-service.js';
-import { recordModeration, type ModerationActor, type ModerationChange } from './moderation-record.js';
+import { recordModeration, type ModerationActor, type ModerationChange, unconfirmedDetail } from './moderation-record.js';
 
 const notInRoom = (userId: string, liveClass: LiveClassModel) =>
   platformError(ErrorCode.NOT_IN_ROOM, `User ${userId} is not in the room of live class ${liveClass.id}`, { userId });
@@ -124,7 +124,18 @@ export class ModerationService {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
     const promotedAt = new Date();
-    const updated = await this.withClaim(liveClass, target, 'promoted_at', promotedAt, () => this.livekit.setPermission(liveClass.roomName, target, studentPermission('speaker')));
+    const updated = await this.withClaim(liveClass, target, 'promoted_at', promotedAt, async () => {
+      const outcome = await this.livekit.holdPermission(liveClass.roomName, target, studentPermission('speaker'));
+      if (outcome === 'unconfirmed') {
+        // Withdrawn (the promotion's safe side): whatever LiveKit may have allowed, the judges of publishing take back.
+        throw unavailable(
+          `LiveKit did not confirm promoting user ${target} in the room of live class ${liveClass.id}: they are not promoted, ` +
+            'and whatever LiveKit may have let them publish is taken back; promote them again',
+          { serviceName: 'livekit', userId: target },
+        );
+      }
+      return outcome === 'not_in_room' ? null : outcome;
+    });
     const row = await this.record(liveClass, { action: 'PROMOTED', targetUserId: target, standing: { promoted_at: promotedAt, hand_raised_at: null } });
     return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
   }
@@ -133,15 +144,26 @@ export class ModerationService {
    * LiveKit first, the database second: in between, LiveKit allows less than the database says, and the judges of
    * publishing (track_published, reconciliation) only ever take publishing back, so whatever they see then is at
    * worst left to the demotion. The other order would let them take a promoted student's camera back as
-   * unauthorised and audit it so.
+   * unauthorised and audit it so. LiveKit's answer lost, the demotion is recorded all the same (its safe side: joins
+   * give a listener's token) and audited `unconfirmed`; had LiveKit not acted, the judges take publishing back,
+   * which settles that audit row (moderation-record.ts). The moderator is told UNCONFIRMED.
    */
   async demote(liveClassId: string, userId: string): Promise<RoomParticipantModel> {
     const { liveClass, target } = await this.moderatedTarget(liveClassId, userId);
     await this.requireStudentInRoom(liveClass, target);
-    const updated = await this.livekit.setPermission(liveClass.roomName, target, studentPermission('listener'));
-    if (!updated) throw notInRoom(target, liveClass);
-    const row = await this.record(liveClass, { action: 'DEMOTED', targetUserId: target, standing: { promoted_at: null } });
-    return this.view(updated, await this.teachersFor(liveClass, [updated]), row);
+    const outcome = await this.livekit.holdPermission(liveClass.roomName, target, studentPermission('listener'));
+    if (outcome === 'not_in_room') throw notInRoom(target, liveClass);
+    const detail = outcome === 'unconfirmed' ? unconfirmedDetail() : null;
+    const row = await this.record(liveClass, { action: 'DEMOTED', targetUserId: target, detail, standing: { promoted_at: null } });
+    if (outcome === 'unconfirmed') {
+      throw platformError(
+        ErrorCode.UNCONFIRMED,
+        `LiveKit did not confirm demoting user ${target} in the room of live class ${liveClass.id}: the demotion is recorded, ` +
+          'their joins give a listener\u2019s token, and meet takes publishing back if LiveKit still allows it',
+        { userId: target },
+      );
+    }
+    return this.view(outcome, await this.teachersFor(liveClass, [outcome]), row);
   }
 
   async muteTrack(liveClassId: string, userId: string, trackSid?: string | null, source?: TrackSourceName | null): Promise<RoomParticipantModel> {
@@ -168,7 +190,7 @@ export class ModerationService {
       return removal === 'not_in_room' ? null : removal;
     });
     // Unconfirmed, the claim stays (removal's safe side): joins refused, and reconciliation disconnects them if LiveKit still lists them.
-    const detail = outcome === 'unconfirmed' ? 'unconfirmed' : null;
+    const detail = outcome === 'unconfirmed' ? unconfirmedDetail() : null;
     await this.record(liveClass, { action: 'REMOVED', targetUserId: target, detail, standing: { removed_at: removedAt, promoted_at: null, hand_raised_at: null } });
     if (outcome === 'unconfirmed') {
       throw platformError(
@@ -202,7 +224,7 @@ export class ModerationService {
    * goes first (the audit and the event once LiveKit did it). LiveKit failing or not finding the student, a claim
    * this call set is withdrawn, so none stays recorded. `change` tells what its failures leave: a promotion's lost
    * answer throws, withdrawing the claim (LiveKit may allow what the database does not: the judges take it back,
-   * the safe side); a removal's comes back as 'unconfirmed', and the claim stays (remove).
+   * the safe side; promote); a removal's comes back as 'unconfirmed', and the claim stays (remove).
    */
   private async withClaim<T>(liveClass: LiveClassModel, target: string, column: 'promoted_at' | 'removed_at', at: Date, change: () => Promise<T | null>): Promise<T> {
     const standing = new ClassParticipantRepository(this.db);

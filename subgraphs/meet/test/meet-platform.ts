@@ -104,7 +104,7 @@ export function meetWithReconciler(use: (started: { meet: MeetTestPlatform; reco
     use(started);
   });
   afterAll(async () => {
-    if (started) started.meet.livekit.beforeAnswer = undefined;
+    if (started) started.meet.livekit.beforeAnswer = started.meet.livekit.beforeActing = undefined;
     await started?.reconciler.stop();
     await started?.meet.stop();
   });

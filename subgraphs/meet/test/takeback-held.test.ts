@@ -4,7 +4,9 @@
  * timeout when LiveKit hangs. That lock is the student's alone: while the
  * answer to Sam's takeback is held back, Sita joins the class and her
  * participant_joined and track webhooks are applied, none waiting for a lock.
- * An answer lost after LiveKit acted still leaves the takeback audited.
+ * An answer lost after LiveKit acted still leaves the takeback audited,
+ * `unconfirmed` after its reason; one lost before LiveKit acted is finished
+ * by the next judge, which settles that audit row rather than adding one.
  */
 import { describe, expect, it } from 'vitest';
 import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
@@ -57,6 +59,25 @@ describe('a takeback waiting on LiveKit', () => {
     // The next run finds Sam held already: nothing more to take back, nor to audit.
     expect((await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id)).toEqual([]);
     const { body } = await meet.call('tara.teacher', STANDING, { id });
-    expect(body.data.liveClass.moderationLog).toEqual([{ action: 'DEMOTED', detail: 'unconfirmed' }]);
+    expect(body.data.liveClass.moderationLog).toEqual([{ action: 'DEMOTED', detail: 'unauthorised_publish unconfirmed' }]);
+  });
+
+  it('finishes a takeback LiveKit lost before acting in the next run, still audited once', async () => {
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Shutters');
+    meet.livekit.beforeActing = ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.room !== roomName) return;
+      meet.livekit.beforeActing = undefined;
+      throw new ConnectionReset(); // lost on its way: Sam still publishes, and meet cannot tell
+    };
+    const heldIn = async () => (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(await heldIn()).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true }, tracks: [{ source: 'CAMERA' }] });
+    const audit = async () => (await meet.call('tara.teacher', STANDING, { id })).body.data.liveClass.moderationLog;
+    expect(await audit()).toEqual([{ action: 'DEMOTED', detail: 'unauthorised_publish unconfirmed' }]);
+    // The next run takes publishing back, confirmed: the one audit row says so, no second one.
+    expect(await heldIn()).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
+    expect(await audit()).toEqual([{ action: 'DEMOTED', detail: 'unauthorised_publish' }]);
+    expect(await heldIn()).toEqual([]);
   });
 });

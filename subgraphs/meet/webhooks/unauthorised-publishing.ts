@@ -14,8 +14,11 @@
  * back alike, its audit's detail is `unauthorised_permission`. When LiveKit's
  * answer to the takeback is lost (a timeout, a reset), it may have acted: the
  * next judge would then find nothing to take back, so the takeback is audited
- * there and then with the detail `unconfirmed`. Had LiveKit not acted, the
- * next judge takes it back again, audited as usual.
+ * there and then, its detail the reason then `unconfirmed`
+ * (`unauthorised_publish unconfirmed`). Had LiveKit not acted, the next judge
+ * takes it back again and settles that row (services/moderation-record.ts):
+ * one takeback, one audit row, `unconfirmed` dropped once LiveKit confirmed.
+ * A moderator's demotion whose answer was lost is finished the same way.
  */
 import type { Kysely } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
@@ -26,7 +29,7 @@ import { publishableSources, sourceName, studentPermission } from '../livekit/pe
 import type { LiveClassModel, TrackSourceName } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
-import { MEET_ITSELF, recordModerationIn } from '../services/moderation-record.js';
+import { MEET_ITSELF, recordModerationIn, unconfirmedDetail } from '../services/moderation-record.js';
 
 /** What a promoted student may publish (a speaker's sources, livekit/permissions.ts). */
 const SPEAKER_SOURCES: readonly TrackSourceName[] = ['CAMERA', 'MICROPHONE'];
@@ -89,14 +92,15 @@ export async function takeBackPublishing(
       const outcome = await livekit.holdPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener'));
       if (outcome === 'not_in_room') return false;
       if (outcome === 'unconfirmed') log.warn({ liveClassId: liveClass.id, identity }, 'LiveKit did not confirm taking publishing back; audited as unconfirmed');
-      const reason = outcome === 'unconfirmed' ? 'unconfirmed' : excess === 'published' ? null : 'unauthorised_permission';
+      const reason = excess === 'permitted' ? 'unauthorised_permission' : speaker ? 'unauthorised_source' : 'unauthorised_publish';
+      const detail = outcome === 'unconfirmed' ? unconfirmedDetail(reason) : reason;
       await recordModerationIn(
         trx,
         liveClass,
         MEET_ITSELF,
         speaker
-          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail: reason ?? 'unauthorised_source', standing: {} }
-          : { action: 'DEMOTED', targetUserId: identity, detail: reason ?? 'unauthorised_publish', standing: { promoted_at: null } },
+          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail, standing: {} }
+          : { action: 'DEMOTED', targetUserId: identity, detail, standing: { promoted_at: null } },
       );
       return true;
     });
