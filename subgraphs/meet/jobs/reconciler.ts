@@ -36,9 +36,11 @@
  *   (webhooks/unauthorised-publishing.ts), and so is a permission LiveKit
  *   gives a student beyond their standing (a promotion withdrawn after its
  *   answer was lost).
- * Live classes are handled MEET_RECONCILE_CONCURRENCY at a time, each one's
- * steps in order, so a room LiveKit is slow to answer (up to the SDK's
- * timeout) delays only its own class; one class failing leaves the others be.
+ * Classes are handled MEET_RECONCILE_CONCURRENCY at a time in each step
+ * (starting occupied ones, live ones, deleting rooms, recordings, automatic
+ * recording), each live class's steps in order, so a room LiveKit is slow to
+ * answer (up to the SDK's timeout) delays only its own class; one class
+ * failing is logged and leaves the others be.
  * One replica at a time (a PostgreSQL advisory lock); the others skip.
  */
 import { sql, type Kysely } from 'kysely';
@@ -159,22 +161,20 @@ export class Reconciler {
     const classes = new LiveClassRepository(this.db);
     const inRoom = [...(await classes.listInStatus('LIVE')), ...(await classes.listInStatus('WAITING'))];
     // Classes at once, each one's steps in order: a room whose LiveKit answer hangs holds up only its own class.
-    await eachBounded(inRoom, this.settings.reconcileConcurrency, async (liveClass) => {
-      try {
-        await this.reconcileClass(liveClass, now, rooms, report, enforcement);
-      } catch (error) {
-        this.log.warn({ err: error, liveClassId: liveClass.id }, 'reconciliation: could not reconcile a class, the others go on');
-      }
-    });
+    await this.eachClass(inRoom, 'reconcile a class', (liveClass) => this.reconcileClass(liveClass, now, rooms, report, enforcement));
 
     if (rooms?.size) {
       const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter((liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED');
-      for (const liveClass of finished) await this.deleteRoom(liveClass.roomName, report);
+      await this.eachClass(finished, 'delete a room', (liveClass) => this.deleteRoom(liveClass.roomName, report));
     }
     if (rooms) report.recordingsUpdated = await this.syncRecordings();
     // After their commits, as the webhook does; not for a class this run already ended as overdue.
     const ended = new Set(report.ended.map((entry) => entry.id));
-    for (const liveClass of wentLive.filter((candidate) => !ended.has(candidate.id))) await classWentLive(this.recordings, liveClass, this.log);
+    await this.eachClass(
+      wentLive.filter((candidate) => !ended.has(candidate.id)),
+      'follow a class going live',
+      (liveClass) => classWentLive(this.recordings, liveClass, this.log),
+    );
     if (
       report.recordingsUpdated ||
       report.started.length ||
@@ -188,6 +188,20 @@ export class Reconciler {
       this.log.info(report, 'reconciliation repaired drift');
     }
     return report;
+  }
+
+  /**
+   * `work` for each class, MEET_RECONCILE_CONCURRENCY at a time (each one's own steps in order): one whose LiveKit
+   * call hangs (up to the SDK's timeout) holds one lane, not the others. One that throws is logged, the others go on.
+   */
+  private async eachClass(classes: readonly LiveClassModel[], what: string, work: (liveClass: LiveClassModel) => Promise<void>): Promise<void> {
+    await eachBounded(classes, this.settings.reconcileConcurrency, async (liveClass) => {
+      try {
+        await work(liveClass);
+      } catch (error) {
+        this.log.warn({ err: error, liveClassId: liveClass.id }, `reconciliation: could not ${what}, the others go on`);
+      }
+    });
   }
 
   /** One LIVE or WAITING class against its room (`rooms`: LiveKit's, null when unreachable): time limit, attendance, roster, publishing. */
@@ -255,13 +269,14 @@ export class Reconciler {
     const classes = await new LiveClassRepository(this.db).findByIdsAcrossCompanies([...new Set(active.map((r) => r.liveClassId))]);
     const tracked = new Set(active.map((recording) => recording.egressId));
     let updated = 0;
-    for (const liveClass of classes) {
+    await this.eachClass(classes, 'bring its recordings up to date', async (liveClass) => {
       const egresses = await this.livekit.listEgress(liveClass.roomName).catch(() => []);
       for (const egress of egresses.filter((candidate) => tracked.has(candidate.egressId))) {
         const stored = storable(egress, this.log);
+        // Counted after the await (`+= await` would add to the count as it stood before it, losing other classes').
         if (stored && (await this.db.transaction().execute((trx) => applyEgress(trx, stored, this.settings.recordingsStorage)))) updated += 1;
       }
-    }
+    });
     return updated;
   }
 
@@ -272,10 +287,10 @@ export class Reconciler {
   private async startOccupied(roomNames: string[], now: Date, report: ReconcileReport, enforcement?: RosterEnforcement): Promise<LiveClassModel[]> {
     const madeLive: LiveClassModel[] = [];
     const notStarted = (await new LiveClassRepository(this.db).listByRoomNames(roomNames)).filter((liveClass) => (NOT_STARTED as readonly string[]).includes(liveClass.status));
-    for (const liveClass of notStarted) {
+    await this.eachClass(notStarted, 'start a class', async (liveClass) => {
       const participants = await this.livekit.listParticipants(liveClass.roomName).catch(() => null);
       const people = (participants ?? []).filter((participant) => participantKind(participant) === 'STANDARD' && isPresent(participant));
-      if (!people.length) continue;
+      if (!people.length) return;
       // Tokens naming no role count as Moodle's say: the course's teachers, asked of academy only for them.
       const teachers = liveClass.waitForModerator && enforcement && people.some(needsMoodleRole) ? (await enforcement.rosterOf(liveClass))?.teachers : null;
       const openers = people.filter((participant) => opensClass(participant, liveClass, teachers));
@@ -293,7 +308,7 @@ export class Reconciler {
         report.started.push(liveClass.id);
         madeLive.push(started);
       }
-    }
+    });
     return madeLive;
   }
 
