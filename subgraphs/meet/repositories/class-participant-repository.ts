@@ -27,20 +27,11 @@ export class ClassParticipantRepository {
       .executeTakeFirstOrThrow();
   }
 
-  /** The user's standing row, made (empty) if there is none; committed by itself, see lockStanding. */
-  async ensure(companyId: string, liveClassId: string, userId: string): Promise<void> {
-    await this.db
-      .insertInto('class_participants')
-      .values({ company_id: companyId, live_class_id: liveClassId, user_id: userId })
-      .onConflict((oc) => oc.columns(['live_class_id', 'user_id']).doNothing())
-      .execute();
-  }
-
   /**
    * The user's standing, its row created if need be and locked until the caller's transaction ends: a moderator's
    * change to it (which writes the same row) waits until then. A row this creates also holds its class's row
    * (the foreign key's KEY SHARE lock) until then, and every webhook of the class waits for that row (FOR UPDATE):
-   * a caller holding the lock across a slow call (LiveKit's) makes the row first (ensure).
+   * hold it only to write, never across a slow call (LiveKit's).
    */
   async lockStanding(companyId: string, liveClassId: string, userId: string): Promise<ClassParticipantRow> {
     return this.set(companyId, liveClassId, userId, {});

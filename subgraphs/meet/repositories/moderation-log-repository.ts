@@ -2,7 +2,7 @@
  * The moderation audit: one row per action, written with the change it records. Updated only to settle an action
  * LiveKit did not confirm, once it is finished (services/moderation-record.ts).
  */
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { MeetDatabase, ModerationAction, ModerationLogTable } from '../database.js';
 import { uuidsOnly } from './ids.js';
 
@@ -36,14 +36,15 @@ export class ModerationLogRepository {
       .execute();
   }
 
-  /** The target's latest audit row in the class among `actions`, or undefined. */
-  async latestOf(liveClassId: string, targetUserId: string, actions: readonly ModerationAction[]): Promise<ModerationLogRow | undefined> {
+  /** The target's latest audit row in the class among `actions` (written after `after`, a timestamp's text, if given), or undefined. */
+  async latestOf(liveClassId: string, targetUserId: string, actions: readonly ModerationAction[], after?: string): Promise<ModerationLogRow | undefined> {
     return this.db
       .selectFrom('moderation_log')
       .selectAll()
       .where('live_class_id', '=', liveClassId)
       .where('target_user_id', '=', targetUserId as never)
       .where('action', 'in', actions)
+      .$if(after !== undefined, (query) => query.where('created_at', '>', sql<Date>`${after}::timestamptz`))
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();

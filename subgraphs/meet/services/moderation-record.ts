@@ -46,7 +46,8 @@ export const UNCONFIRMED_DETAIL = 'unconfirmed';
 /** The detail of an action LiveKit did not confirm: its reason, if any, then `unconfirmed`. */
 export const unconfirmedDetail = (reason?: string | null): string => (reason ? `${reason} ${UNCONFIRMED_DETAIL}` : UNCONFIRMED_DETAIL);
 
-const isUnconfirmed = (detail: string | null | undefined) => detail === UNCONFIRMED_DETAIL || !!detail?.endsWith(` ${UNCONFIRMED_DETAIL}`);
+/** Does the detail say LiveKit did not confirm the action? */
+export const isUnconfirmed = (detail: string | null | undefined) => detail === UNCONFIRMED_DETAIL || !!detail?.endsWith(` ${UNCONFIRMED_DETAIL}`);
 
 /** The detail once confirmed: the reason before `unconfirmed`, or null. */
 const confirmedDetail = (detail: string) => detail.slice(0, -UNCONFIRMED_DETAIL.length).trimEnd() || null;

@@ -1,8 +1,8 @@
 /**
- * A takeback holds the student's standing row locked across LiveKit's
- * UpdateParticipant (webhooks/unauthorised-publishing.ts), up to the SDK's
- * timeout when LiveKit hangs. That lock is the student's alone: while the
- * answer to Sam's takeback is held back, Sita joins the class and her
+ * A takeback holds no database connection nor lock across LiveKit's
+ * UpdateParticipant (webhooks/unauthorised-publishing.ts), which may take up
+ * to the SDK's timeout when LiveKit hangs: while the answer to Sam's takeback
+ * is held back, no transaction is open, and Sita joins the class and her
  * participant_joined and track webhooks are applied, none waiting for a lock.
  * An answer lost after LiveKit acted still leaves the takeback audited,
  * `unconfirmed` after its reason; one lost before LiveKit acted is finished
@@ -23,10 +23,12 @@ describe('a takeback waiting on LiveKit', () => {
   it('lets another student join, and her webhooks through, meanwhile', async () => {
     const { id, roomName } = await samPublishingUnannounced(meet, 'Shutters');
     let meanwhile: 'settled' | 'waiting' | undefined;
+    let openTransactions: number | undefined;
     let sitaEnters: Promise<{ status: number; body: any }> | undefined;
     meet.livekit.beforeAnswer = async ({ method, body }) => {
       if (method !== 'UpdateParticipant' || body.identity !== '5') return;
       meet.livekit.beforeAnswer = undefined;
+      openTransactions = (await meet.exec(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0].n;
       sitaEnters = (async () => {
         const joined = await meet.call('sita.student', JOIN, { id });
         await meet.livekit.connect(joined.body.data.joinLiveClass.token);
@@ -37,6 +39,7 @@ describe('a takeback waiting on LiveKit', () => {
     };
     const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
     expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
+    expect(openTransactions).toBe(0);
     expect(meanwhile).toBe('settled');
     expect((await sitaEnters!).body.data.joinLiveClass.token).toEqual(expect.any(String));
     const joinedHooks = meet.livekit.webhooks.filter((hook) => hook.room === roomName && hook.event === 'participant_joined');

@@ -2,8 +2,10 @@
  * One publication taken back once. track_published and a reconciliation run
  * can both judge the same state (Sam's camera up, Sam not promoted); in
  * either order, the second takeback finds LiveKit holding Sam to a
- * listener's permission already (read again under the standing's lock) and
- * leaves it: one UpdateParticipant, one audit row.
+ * listener's permission already (read again before acting) and leaves it:
+ * one UpdateParticipant, one audit row. When both read LiveKit before either
+ * takeback reached it, both tell LiveKit, and the second to write finds the
+ * first's audit, written since its read, and adds none.
  */
 import { describe, expect, it } from 'vitest';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
@@ -47,6 +49,21 @@ describe('a publication judged by both track_published and reconciliation', () =
     expect(held).toEqual([]);
     expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
     expect(updatesOfSam(roomName)).toHaveLength(1);
+    expect(await auditOf(id)).toEqual(['DEMOTED unauthorised_publish']);
+  });
+
+  it('is audited once when the webhook\u2019s takeback runs while the run\u2019s own is on its way to LiveKit', async () => {
+    const { id, roomName, deliver } = await samPublishedUnannounced();
+    meet.livekit.beforeActing = async ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.room !== roomName) return;
+      meet.livekit.beforeActing = undefined;
+      await deliver(); // both judges read LiveKit before either's takeback reached it; no lock keeps them apart
+    };
+    const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
+    expect(meet.livekit.beforeActing).toBeUndefined();
+    expect(held).toEqual([]); // the webhook's takeback, written first, is the one audited
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: false }, tracks: [] });
+    expect(updatesOfSam(roomName)).toHaveLength(2);
     expect(await auditOf(id)).toEqual(['DEMOTED unauthorised_publish']);
   });
 

@@ -2,9 +2,12 @@
  * A takeback of publishing (track_published, reconciliation) racing a
  * promotion: judged on the old "not promoted" standing, it must not silence
  * a student a moderator promoted since. Once the promotion landed before the
- * takeback's LiveKit call (judge, promote, takeback in that order); once
+ * takeback's LiveKit call (judge, promote, takeback in that order); then
  * with the takeback's UpdateParticipant answer held back while a moderator
- * promotes (the promotion waits for the takeback, then wins).
+ * promotes (no lock is held across the call: the promotion goes through at
+ * once, and the takeback, finding it written, yields); and with the
+ * promotion's UpdateParticipant landing before the takeback's (which
+ * silenced Sam): the takeback makes the promotion's permission again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
@@ -22,7 +25,7 @@ beforeAll(async () => {
   ({ reconciler, livekit } = reconcilerFor(meet));
 });
 afterAll(async () => {
-  meet.livekit.beforeAnswer = undefined;
+  meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
   await reconciler?.stop();
   await meet?.stop();
 });
@@ -51,22 +54,38 @@ describe('a takeback judged before a promotion landed', () => {
     expect(log.map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
   });
 
-  it('lets a promotion made while the takeback\u2019s answer is on its way win', async () => {
+  it('lets a promotion made while the takeback\u2019s answer is on its way through at once, and win', async () => {
     const { id, roomName } = await samPublishingUnannounced(meet, 'Prisms');
     let promotion: Promise<{ body: any }> | undefined;
+    let meanwhile: 'settled' | 'waiting' | undefined;
     meet.livekit.beforeAnswer = async ({ method, body }) => {
       if (method !== 'UpdateParticipant' || body.identity !== '5' || body.permission?.canPublish) return;
       meet.livekit.beforeAnswer = undefined;
       promotion = meet.call('tara.teacher', PROMOTE, { c: id, u: '5' });
-      await settledOrWaitingOnLock(meet, promotion);
+      meanwhile = await settledOrWaitingOnLock(meet, promotion);
     };
     const held = (await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id);
-    expect(held).toEqual([{ liveClassId: id, userId: '5', standing: 'listener' }]);
-    expect(promotion).toBeDefined();
+    // No lock is held across the takeback's LiveKit call: the promotion went through, and the takeback yields to it.
+    expect(meanwhile).toBe('settled');
+    expect(held).toEqual([]);
     expect((await promotion!).body.data.promoteParticipant).toEqual({ promoted: true, canPublish: true });
     expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
     const { sam, log } = await samOf(id);
     expect(sam).toMatchObject({ promoted: true, canPublish: true });
-    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['PROMOTED null', 'DEMOTED unauthorised_publish']); // newest first;
+    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['PROMOTED null']);
+  });
+
+  it('makes a promotion whose LiveKit call landed before the superseded takeback\u2019s again', async () => {
+    const { id, roomName } = await samPublishingUnannounced(meet, 'Prisms');
+    let promotion: { body: any } | undefined;
+    meet.livekit.beforeActing = async ({ method, body }) => {
+      if (method !== 'UpdateParticipant' || body.identity !== '5' || body.permission?.canPublish) return;
+      meet.livekit.beforeActing = undefined;
+      promotion = await meet.call('tara.teacher', PROMOTE, { c: id, u: '5' }); // its UpdateParticipant lands first
+    };
+    expect((await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id)).toEqual([]);
+    expect(promotion?.body.data.promoteParticipant).toEqual({ promoted: true, canPublish: true });
+    expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
+    expect((await samOf(id)).log.map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
   });
 });

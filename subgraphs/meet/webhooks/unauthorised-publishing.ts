@@ -20,7 +20,7 @@
  * one takeback, one audit row, `unconfirmed` dropped once LiveKit confirmed.
  * A moderator's demotion whose answer was lost is finished the same way.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
 import type { ListedParticipant, LiveKitApi } from '../livekit/livekit-api.js';
@@ -29,7 +29,8 @@ import { publishableSources, sourceName, studentPermission } from '../livekit/pe
 import type { LiveClassModel, TrackSourceName } from '../models.js';
 import { ClassParticipantRepository } from '../repositories/class-participant-repository.js';
 import { isMoodleId } from '../repositories/ids.js';
-import { MEET_ITSELF, recordModerationIn, unconfirmedDetail } from '../services/moderation-record.js';
+import { ModerationLogRepository } from '../repositories/moderation-log-repository.js';
+import { isUnconfirmed, MEET_ITSELF, recordModerationIn, unconfirmedDetail } from '../services/moderation-record.js';
 
 /** What a promoted student may publish (a speaker's sources, livekit/permissions.ts). */
 const SPEAKER_SOURCES: readonly TrackSourceName[] = ['CAMERA', 'MICROPHONE'];
@@ -60,12 +61,17 @@ export type StudentStanding = 'listener' | 'speaker';
  * Holds the student to `standing` in LiveKit (it unpublishes what that does not allow) and audits it; a participant
  * gone meanwhile is left be. True when it was done (or, LiveKit's answer lost, may have been: audited `unconfirmed`).
  *
- * `standing` was judged on reads that may be old by now: the standing is read again with its row locked, and the
- * lock held across LiveKit's calls and the audit. A promotion that landed since wins (nothing is taken back: the
- * next publication is judged anew); one that comes meanwhile waits for the lock, so its LiveKit call follows this
- * one. A promoted student demoted since is held to a listener's permission, not a speaker's. LiveKit is read again
- * under the lock too: a student it holds to that standing already (the other judge took the same publication back
- * first, or a moderator demoted them) is left be, so one publication is taken back, and audited, once.
+ * No database connection nor lock is held across LiveKit's calls (each up to the SDK's timeout): the standing is
+ * read before them, and read again with its row locked only to write the audit. `standing` was judged on reads that
+ * may be old by now: a promotion that landed before the first read wins (nothing is taken back: the next publication
+ * is judged anew). LiveKit is read again before acting: a student it holds to that standing already (the other judge
+ * took the same publication back first, or a moderator demoted them) is left be. Under the lock:
+ * - the standing changed during the calls (a moderator promoted, or demoted, them): theirs and this takeback's
+ *   UpdateParticipant may have landed in either order, so the standing's permission is set again after the lock, and
+ *   this takeback, superseded, is not audited (the moderator's action is);
+ * - an audit of the same action written since LiveKit was read (another judge acting on the same state at the same
+ *   time, or a moderator's demotion) is that takeback's: none is added, so one publication is audited once (one
+ *   left `unconfirmed` is settled by a confirmed one, services/moderation-record.ts).
  */
 export async function takeBackPublishing(
   db: Kysely<MeetDatabase>,
@@ -76,34 +82,43 @@ export async function takeBackPublishing(
   standing: StudentStanding = 'listener',
 ): Promise<boolean> {
   try {
-    // Made beforehand, the row is only updated under the lock: the class's row stays free (lockStanding).
-    await new ClassParticipantRepository(db).ensure(liveClass.companyId, liveClass.id, identity);
-    return await db.transaction().execute(async (trx) => {
-      const promoted = !!(await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity)).promoted_at;
-      if (standing === 'listener' && promoted) return false;
-      const speaker = promoted;
-      const participant = await livekit.getParticipant(liveClass.roomName, identity);
-      const excess = participant && beyond(participant, speaker ? SPEAKER_SOURCES : []);
-      if (!excess) return false;
-      log.warn(
-        { liveClassId: liveClass.id, identity },
-        speaker ? 'a promoted student may publish a source only moderators may' : 'a student may publish without being promoted; taking publishing back',
-      );
-      const outcome = await livekit.holdPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener'));
-      if (outcome === 'not_in_room') return false;
-      if (outcome === 'unconfirmed') log.warn({ liveClassId: liveClass.id, identity }, 'LiveKit did not confirm taking publishing back; audited as unconfirmed');
-      const reason = excess === 'permitted' ? 'unauthorised_permission' : speaker ? 'unauthorised_source' : 'unauthorised_publish';
-      const detail = outcome === 'unconfirmed' ? unconfirmedDetail(reason) : reason;
+    // The database's clock (as the audit's) before LiveKit is read: an audit written after it saw the same state.
+    const since = (await sql<{ at: string }>`SELECT clock_timestamp()::text AS at`.execute(db)).rows[0]!.at;
+    const speaker = !!(await new ClassParticipantRepository(db).find(liveClass.id, identity))?.promoted_at;
+    if (standing === 'listener' && speaker) return false;
+    const participant = await livekit.getParticipant(liveClass.roomName, identity);
+    const excess = participant && beyond(participant, speaker ? SPEAKER_SOURCES : []);
+    if (!excess) return false;
+    log.warn(
+      { liveClassId: liveClass.id, identity },
+      speaker ? 'a promoted student may publish a source only moderators may' : 'a student may publish without being promoted; taking publishing back',
+    );
+    const outcome = await livekit.holdPermission(liveClass.roomName, identity, studentPermission(speaker ? 'speaker' : 'listener'));
+    if (outcome === 'not_in_room') return false;
+    if (outcome === 'unconfirmed') log.warn({ liveClassId: liveClass.id, identity }, 'LiveKit did not confirm taking publishing back; audited as unconfirmed');
+    const action = speaker ? 'SOURCE_REVOKED' : 'DEMOTED';
+    const reason = excess === 'permitted' ? 'unauthorised_permission' : speaker ? 'unauthorised_source' : 'unauthorised_publish';
+    const detail = outcome === 'unconfirmed' ? unconfirmedDetail(reason) : reason;
+    // The standing to hold LiveKit to again when superseded, else whether this takeback was audited.
+    const written = await db.transaction().execute(async (trx): Promise<StudentStanding | boolean> => {
+      const now = await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity);
+      if (!!now.promoted_at !== speaker) return now.promoted_at ? 'speaker' : 'listener';
+      const meanwhile = await new ModerationLogRepository(trx).latestOf(liveClass.id, identity, [action], since);
+      if (meanwhile && !isUnconfirmed(meanwhile.detail)) return false;
       await recordModerationIn(
         trx,
         liveClass,
         MEET_ITSELF,
-        speaker
-          ? { action: 'SOURCE_REVOKED', targetUserId: identity, detail, standing: {} }
-          : { action: 'DEMOTED', targetUserId: identity, detail, standing: { promoted_at: null } },
+        speaker ? { action, targetUserId: identity, detail, standing: {} } : { action, targetUserId: identity, detail, standing: { promoted_at: null } },
       );
       return true;
     });
+    if (typeof written !== 'boolean') {
+      log.info({ liveClassId: liveClass.id, identity }, 'a moderator changed the student\u2019s standing during a takeback; LiveKit is held to it again');
+      await livekit.holdPermission(liveClass.roomName, identity, studentPermission(written));
+      return false;
+    }
+    return written;
   } catch (error) {
     log.warn({ err: error, liveClassId: liveClass.id, identity }, 'could not take publishing back from a student');
     return false;
