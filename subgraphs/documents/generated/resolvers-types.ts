@@ -656,6 +656,8 @@ export type ShareLink = {
    * until the document comes back). Null when that cannot be told now (academy unavailable, for a course's document).
    */
   servesNow: Maybe<Scalars['Boolean']['output']>;
+  /** Whether the link serves now and, when it does not, why: one stable code (servesNow, spelt out). */
+  status: ShareLinkStatus;
   url: Scalars['String']['output'];
 };
 
@@ -670,6 +672,26 @@ export type ShareLinkEdge = {
   cursor: Scalars['String']['output'];
   node: ShareLink;
 };
+
+/** Whether a share link serves now, and why not when it does not. */
+export type ShareLinkStatus =
+  /** Cannot be told now: academy, which says whether the maker is in the course, is not answering. Try again shortly. */
+  | 'CANNOT_TELL'
+  /** Its document is gone (purged). */
+  | 'DOCUMENT_GONE'
+  /** Past its expiry. */
+  | 'EXPIRED'
+  /**
+   * Made before makers were kept with links: it serves only while its document stays on the record it was on then,
+   * and the document has left that record.
+   */
+  | 'LEFT_PINNED_RECORD'
+  /** Its maker may no longer read the document where it is now (it moved, or academy refuses them the course). */
+  | 'MAKER_LOST_ACCESS'
+  /** Revoked by hand, or with its document when that went to the trash. */
+  | 'REVOKED'
+  /** It serves the document to whoever has it. */
+  | 'SERVING';
 
 export type Task = {
   __typename?: 'Task';
@@ -867,6 +889,7 @@ export type ResolversTypes = ResolversObject<{
   ShareLink: ResolverTypeWrapper<ShareLinkModel>;
   ShareLinkConnection: ResolverTypeWrapper<Omit<ShareLinkConnection, 'edges'> & { edges: Array<ResolversTypes['ShareLinkEdge']> }>;
   ShareLinkEdge: ResolverTypeWrapper<Omit<ShareLinkEdge, 'node'> & { node: ResolversTypes['ShareLink'] }>;
+  ShareLinkStatus: ShareLinkStatus;
   Task: ResolverTypeWrapper<EntityReference>;
   TextRange: ResolverTypeWrapper<TextRange>;
   UpdateDocumentInput: UpdateDocumentInput;
@@ -1129,6 +1152,7 @@ export type ShareLinkResolvers<ContextType = DocumentsContext, ParentType extend
   provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   revokedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   servesNow?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['ShareLinkStatus'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 

@@ -16,13 +16,19 @@ import type { HttpRoute } from '../../../platform/subgraph/subgraph-module.js';
 import type { ShareLinkRepository } from '../repositories/share-link-repository.js';
 import type { ActivityTrail } from '../services/document-activity.js';
 import type { DocumentAccess } from '../services/document-access.js';
-import { makerJudgement } from '../services/share-maker-access.js';
+import { makerJudgement, type MakerJudgement } from '../services/share-maker-access.js';
 import type { SharePasswordLimit } from '../services/share-password-limit.js';
 import { verifySharePassword } from '../services/share-password.js';
 import { SHARE_PREFIX, ShareTokens } from '../services/share-tokens.js';
 import type { StorageBackends } from '../storage/storage-backends.js';
 import { serveObject } from './serve-object.js';
-import { refuseShare } from './share-page.js';
+import { refuseShare, type ShareRefusal } from './share-page.js';
+
+const REFUSAL_OF: Record<Exclude<MakerJudgement, 'reads'>, ShareRefusal> = {
+  lost: 'maker-lost-access',
+  'left-pinned': 'left-pinned-record',
+  unavailable: 'unavailable',
+};
 
 async function passwordOf(request: IncomingMessage): Promise<string | undefined> {
   const header = request.headers['x-share-password'];
@@ -49,10 +55,11 @@ export function shareRoutes(
     const token = (request.url ?? '').split('?')[0]!.slice(SHARE_PREFIX.length);
     const link = /^[A-Za-z0-9_-]{43}$/.test(token) ? await links.findByTokenHash(ShareTokens.hash(token)) : null;
     if (!link || link.deleted_at) return refuseShare(request, response, 'missing');
-    if (link.revoked_at || link.expires_at.getTime() <= Date.now()) return refuseShare(request, response, 'gone');
+    if (link.revoked_at) return refuseShare(request, response, 'revoked');
+    if (link.expires_at.getTime() <= Date.now()) return refuseShare(request, response, 'expired');
     // The link is its maker's authority: no more than they may read where the document is now (it may have moved).
     const judgement = await makerJudgement(link, accessFor);
-    if (judgement !== 'reads') return refuseShare(request, response, judgement);
+    if (judgement !== 'reads') return refuseShare(request, response, REFUSAL_OF[judgement]);
     if (link.password_hash) {
       let password: string | undefined;
       try {

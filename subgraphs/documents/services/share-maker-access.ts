@@ -46,23 +46,22 @@ export function makerOf(link: LinkMaker): Viewer | null {
   };
 }
 
-/** Whether the link's maker may read the document where it is now. Rejects (UNAVAILABLE) when academy cannot say, for a course. */
-export async function makerMayRead(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<boolean> {
-  const maker = makerOf(link);
-  if (!maker) return link.legacy_attachment === `${link.entity_type}:${link.entity_id}`;
-  return accessFor(maker).mayRead({ companyId: link.company_id, entityType: link.entity_type as EntityType, entityId: link.entity_id });
-}
-
 /**
- * The link judged for its maker: 'reads' (it may serve), 'gone' (the maker may not read the document where it is
- * now, or academy refused them) or 'unavailable' (academy cannot tell now, for a course's document).
+ * The link judged for its maker: 'reads' (it may serve), 'lost' (the maker may not read the document where it is
+ * now, or academy refused them), 'left-pinned' (a link without a recorded maker whose document left the record it
+ * was pinned to) or 'unavailable' (academy cannot tell now, for a course's document).
  */
-export async function makerJudgement(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<'reads' | 'gone' | 'unavailable'> {
+export type MakerJudgement = 'reads' | 'lost' | 'left-pinned' | 'unavailable';
+
+export async function makerJudgement(link: SharedDocument, accessFor: (viewer: Viewer) => DocumentAccess): Promise<MakerJudgement> {
+  const maker = makerOf(link);
+  if (!maker) return link.legacy_attachment === `${link.entity_type}:${link.entity_id}` ? 'reads' : 'left-pinned';
   try {
-    return (await makerMayRead(link, accessFor)) ? 'reads' : 'gone';
+    const reads = await accessFor(maker).mayRead({ companyId: link.company_id, entityType: link.entity_type as EntityType, entityId: link.entity_id });
+    return reads ? 'reads' : 'lost';
   } catch (error) {
     if (!(error instanceof GraphQLError)) throw error;
     // Academy refusing the maker (forbidden, not found) refuses the link; academy down says nothing either way.
-    return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'gone';
+    return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'lost';
   }
 }

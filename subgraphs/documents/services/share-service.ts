@@ -11,6 +11,7 @@ import { pageRequest, toConnection, type Connection, type PageArgs } from '../..
 import { groupLoader, pageLoader, type PageKey } from '../../../platform/graphql/loaders.js';
 import type { DocumentRepository, Keyed } from '../repositories/document-repository.js';
 import type { DocumentModel, ShareLinkModel } from '../models.js';
+import type { ShareLinkStatus } from '../generated/resolvers-types.js';
 import type { DocumentsDb, DocumentsTrx } from '../repositories/documents-db.js';
 import { toShareLink, type ShareLinkRepository } from '../repositories/share-link-repository.js';
 import type { ActivityTrail } from './document-activity.js';
@@ -20,16 +21,25 @@ import type { NextcloudShares } from './nextcloud-shares.js';
 import type { DocumentAccess } from './document-access.js';
 import type { DocumentService } from './document-service.js';
 import { lockStillAttached } from './locked-attachment.js';
-import { makerJudgement, makerOf } from './share-maker-access.js';
+import { makerJudgement, makerOf, type MakerJudgement } from './share-maker-access.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
 
 export const MAX_SHARE_DAYS = 30;
 
+const STATUS_OF: Record<MakerJudgement, ShareLinkStatus> = {
+  reads: 'SERVING',
+  lost: 'MAKER_LOST_ACCESS',
+  'left-pinned': 'LEFT_PINNED_RECORD',
+  unavailable: 'CANNOT_TELL',
+};
+
 export class ShareService {
   private readonly linksByDocument: DataLoader<string, ShareLinkModel[]>;
   /** shareLinksConnection of every document in a list, one query per page shape. */
   private readonly linkPages: DataLoader<PageKey, Keyed<ShareLinkModel>[], string>;
+  private readonly statuses = new Map<string, Promise<ShareLinkStatus>>();
+  private readonly makerAccesses = new Map<string, DocumentAccess>();
 
   constructor(
     private readonly viewer: Viewer,
@@ -60,13 +70,36 @@ export class ShareService {
 
   /** ShareLink.servesNow: live, and its maker may read the document where it is now; null when academy cannot tell. */
   async servesNow(link: ShareLinkModel): Promise<boolean | null> {
-    if (link.revokedAt || link.expiresAt.getTime() <= Date.now()) return false;
+    const status = await this.status(link);
+    return status === 'CANNOT_TELL' ? null : status === 'SERVING';
+  }
+
+  /** ShareLink.status: whether it serves now and why not, judged once per link and request (servesNow asks too). */
+  status(link: ShareLinkModel): Promise<ShareLinkStatus> {
+    let judged = this.statuses.get(link.id);
+    if (!judged) this.statuses.set(link.id, (judged = this.judge(link)));
+    return judged;
+  }
+
+  private async judge(link: ShareLinkModel): Promise<ShareLinkStatus> {
+    if (link.revokedAt) return 'REVOKED';
+    if (link.expiresAt.getTime() <= Date.now()) return 'EXPIRED';
     // Nextcloud serves its shares itself; a move revokes those whose maker may not read the new place.
-    if (link.provider !== 'documents') return true;
+    if (link.provider !== 'documents') return 'SERVING';
     const document = await this.documents.getDocument(link.documentId);
-    if (!document) return false;
-    const judgement = await makerJudgement({ ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId }, this.accessFor);
-    return judgement === 'unavailable' ? null : judgement === 'reads';
+    if (!document) return 'DOCUMENT_GONE';
+    const judgement = await makerJudgement({ ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId }, (maker) =>
+      this.makerAccess(maker),
+    );
+    return STATUS_OF[judgement];
+  }
+
+  /** One DocumentAccess per maker in a request: a list of links by the same maker asks academy once per course. */
+  private makerAccess(maker: Viewer): DocumentAccess {
+    const key = JSON.stringify([maker.companyId, maker.userId, maker.moodleUserId ?? null, maker.roles]);
+    let access = this.makerAccesses.get(key);
+    if (!access) this.makerAccesses.set(key, (access = this.accessFor(maker)));
+    return access;
   }
 
   async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {

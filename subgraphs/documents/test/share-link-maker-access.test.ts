@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { pinLegacyShareLinks } from '../migrations/share-link-maker-roles.js';
+import { ShareTokens } from '../services/share-tokens.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 
 let docs: DocumentsPlatform;
@@ -56,6 +57,14 @@ async function listedServing(documentId: string): Promise<Array<boolean | null>>
   return links.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((link) => link.servesNow);
 }
 
+/** Each link's status code (ShareLink.status), in the order the links were made. */
+async function listedStatus(documentId: string): Promise<string[]> {
+  const { body } = await docs.call('admin', `query($id: ID!) { document(id: $id) { shareLinks { createdAt status } } }`, { id: documentId });
+  expect(body.errors).toBeUndefined();
+  const links: Array<{ createdAt: string; status: string }> = body.data.document.shareLinks;
+  return links.sort((a, b) => a.createdAt.localeCompare(b.createdAt)).map((link) => link.status);
+}
+
 const opened = async (url: string, accept = 'application/json') => {
   const response = await fetch(url, { headers: { accept } });
   return { status: response.status, text: await response.text() };
@@ -69,7 +78,10 @@ describe('a share link is its maker’s authority', () => {
     expect(await opened(emils)).toEqual({ status: 200, text: 'task notes' });
 
     await move(documentId, 'employee', MAYAS_HR_RECORD);
-    expect(await opened(emils)).toEqual({ status: 410, text: JSON.stringify({ error: 'This share link has expired or was revoked' }) });
+    expect(await opened(emils)).toEqual({
+      status: 410,
+      text: JSON.stringify({ error: 'Whoever made this share link may no longer read the document where it is now', code: 'MAKER_LOST_ACCESS' }),
+    });
     const page = await opened(emils, 'text/html');
     expect(page.status).toBe(410);
     expect(page.text).toContain('Link no longer valid');
@@ -116,10 +128,57 @@ describe('a share link is its maker’s authority', () => {
     // Moved even where its maker could read (another task): the maker cannot be judged, so it stops.
     await move(documentId, 'task', OTHER_TASK);
     expect((await opened(url)).status).toBe(410);
+    expect(JSON.parse((await opened(url)).text).code).toBe('LEFT_PINNED_RECORD');
     await move(documentId, 'employee', MAYAS_HR_RECORD);
     expect((await opened(url)).status).toBe(410);
     await move(documentId, 'task', TASK);
     expect(await opened(url)).toEqual({ status: 200, text: 'older link' });
+  });
+
+  it('says why each link does not serve, one stable code each', async () => {
+    const documentId = await taskDocument('reasons');
+    await share('emil.employee', documentId); // his access is lost with the move below
+    await share('maya.manager', documentId); // hers is not
+    const revoked = await share('admin', documentId);
+    const expired = await share('admin', documentId);
+    const pinned = await share('emil.employee', documentId);
+    const idOf = async (url: string) =>
+      (
+        await db
+          .selectFrom('documents.share_links')
+          .select('id')
+          .where('token_hash', '=', ShareTokens.hash(url.split('/').pop()!))
+          .executeTakeFirstOrThrow()
+      ).id;
+    const revokedId = await idOf(revoked);
+    const { body } = await docs.call('admin', 'mutation($id: ID!) { revokeShareLink(id: $id) { id } }', { id: revokedId });
+    expect(body.errors).toBeUndefined();
+    await db
+      .updateTable('documents.share_links')
+      .set({ expires_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', await idOf(expired))
+      .execute();
+    // As a link made before the roles were kept, pinned by the migration to the task.
+    await db
+      .updateTable('documents.share_links')
+      .set({ created_by_roles: null })
+      .where('id', '=', await idOf(pinned))
+      .execute();
+    await pinLegacyShareLinks(db);
+    expect(await listedStatus(documentId)).toEqual(['SERVING', 'SERVING', 'REVOKED', 'EXPIRED', 'SERVING']);
+
+    await move(documentId, 'employee', MAYAS_HR_RECORD);
+    expect(await listedStatus(documentId)).toEqual(['MAKER_LOST_ACCESS', 'SERVING', 'REVOKED', 'EXPIRED', 'LEFT_PINNED_RECORD']);
+    expect(await listedServing(documentId)).toEqual([false, true, false, false, false]);
+    // The links themselves say the same, as a stable code.
+    for (const [url, code] of [
+      [revoked, 'REVOKED'],
+      [expired, 'EXPIRED'],
+      [pinned, 'LEFT_PINNED_RECORD'],
+    ]) {
+      const answer = await opened(url!);
+      expect([answer.status, JSON.parse(answer.text).code]).toEqual([410, code]);
+    }
   });
 
   it('asks to try again, never a server error, when academy cannot say whether the maker is in the course', async () => {
@@ -127,6 +186,9 @@ describe('a share link is its maker’s authority', () => {
     const taras = await share('tara.teacher', documentId);
     await move(documentId, 'course', PHY101);
     await docs.platform.stopSubgraph('academy'); // the last test: academy stays down
-    expect(await opened(taras)).toEqual({ status: 503, text: JSON.stringify({ error: 'This share link cannot be checked right now: try again shortly' }) });
+    expect(await opened(taras)).toEqual({ status: 503, text: JSON.stringify({ error: 'This share link cannot be checked right now: try again shortly', code: 'CANNOT_TELL' }) });
+    // Listed (to an admin, who needs no academy to see it): neither serving nor not, but cannot tell.
+    expect(await listedStatus(documentId)).toEqual(['CANNOT_TELL']);
+    expect(await listedServing(documentId)).toEqual([null]);
   });
 });

@@ -95,10 +95,13 @@ describe('share links in a browser', () => {
       .where('id', '=', expired.id)
       .execute();
     const page = await browser.newPage();
-    for (const url of [revoked.url, expired.url]) {
-      const response = await page.goto(url);
+    for (const [url, heading] of [
+      [revoked.url, 'Link revoked'],
+      [expired.url, 'Link expired'],
+    ]) {
+      const response = await page.goto(url!);
       expect(response!.status()).toBe(410);
-      expect(await page.locator('h1').textContent()).toBe('Link no longer valid');
+      expect(await page.locator('h1').textContent()).toBe(heading);
       expect(await page.locator('form').count()).toBe(0);
     }
     const unknown = await page.goto(`${revoked.url.slice(0, -10)}AAAAAAAAAA`);
