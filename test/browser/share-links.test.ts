@@ -5,7 +5,10 @@
  * and the revoked link stops working on the real share route. Made with the
  * keyboard, the Share form gives the focus back to its button when it closes.
  * A link whose document moved out of its maker's reach is marked as not
- * working, apart from revoked and expired ones.
+ * working, apart from revoked and expired ones. Only working links are
+ * counted; the rest are listed apart, each with its own reason (an older
+ * link pinned to a record is not its maker's access). With academy really
+ * stopped, a link it must judge says its state cannot be told right now.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -162,6 +165,56 @@ describe('share links of a course document', { timeout: 180_000 }, () => {
     expect(await adminsRow.innerText()).not.toContain('Not working');
   });
 
+  it('counts only working links, and shows the others apart, each with its true reason', async () => {
+    const filename = `reasons-${Date.now()}.txt`;
+    const documentId = await taskDocument(filename);
+    const emils = await createLink('emil.employee', documentId, 4);
+    const working = await createLink('admin', documentId, 4);
+    const revoked = await createLink('admin', documentId, 4);
+    const expired = await createLink('admin', documentId, 4);
+    const pinned = await createLink('emil.employee', documentId, 4);
+    const revokedNow = await stack.platform.query('admin', 'mutation($id: ID!) { revokeShareLink(id: $id) { id } }', { id: revoked.id });
+    expect(revokedNow.errors).toBeUndefined();
+    // (The platform's own pool for this database: not to be ended here.)
+    const db = createKysely<DocumentsDatabase>(stack.platform.database.url);
+    await db
+      .updateTable('documents.share_links')
+      .set({ expires_at: new Date(Date.now() - 60_000) })
+      .where('id', '=', expired.id)
+      .execute();
+    // A link from before makers were kept: pinned to the task the document is on, as the migration pins them.
+    await db
+      .updateTable('documents.share_links')
+      .set({ created_by_roles: null, legacy_attachment: `task:${DEMO_ERP.tasks[1].id}` })
+      .where('id', '=', pinned.id)
+      .execute();
+    const moved = await stack.platform.query('admin', 'mutation($id: ID!) { moveDocument(id: $id, entityType: "course", entityId: "101") { id } }', { id: documentId });
+    expect(moved.errors).toBeUndefined();
+
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'tara.teacher', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
+    const button = doc.getByRole('button', { name: /^Share links/ });
+    // One link of five works: the count says one, and the rest are told apart by why.
+    await expect.poll(() => button.innerText()).toBe('Share links (1)');
+    const apart = doc.getByTestId('share-links-not-working');
+    expect(await apart.innerText()).toBe('1 revoked · 1 expired · 2 not working');
+
+    await button.click();
+    const workingList = doc.getByRole('list', { name: `Working share links of ${filename}` });
+    await workingList.waitFor();
+    expect(await workingList.locator('[data-share-link-id]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-share-link-id')))).toEqual([working.id]);
+    const otherList = doc.getByRole('list', { name: `Share links of ${filename} that no longer work` });
+    expect(await otherList.locator('[data-share-link-id]').count()).toBe(4);
+    const row = (link: { id: string }) => otherList.locator(`[data-share-link-id="${link.id}"]`);
+    expect(await row(revoked).innerText()).toContain('Revoked');
+    expect(await row(expired).innerText()).toContain('Expired');
+    expect(await row(emils).innerText()).toContain('Its maker can no longer see this document here.');
+    // The older link's own reason, not its maker's access (which was never recorded).
+    expect(await row(pinned).innerText()).toContain('An older link: it opens the document only where it was when it was made, and the document has moved since.');
+    expect(await row(pinned).innerText()).not.toContain('Its maker');
+  });
+
   it('shows a student neither Share nor Upload', async () => {
     const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await stack.signIn(page, 'sam.student', '/app/courses/101');
@@ -169,5 +222,35 @@ describe('share links of a course document', { timeout: 180_000 }, () => {
     await doc.waitFor();
     expect(await doc.getByRole('button', { name: /^Share/ }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Upload', exact: true }).count()).toBe(0);
+  });
+
+  // The last test: academy is stopped in it, and started again after.
+  it("says a link's state cannot be told while academy, which knows its maker's course role, is down", async () => {
+    const filename = `outage-${Date.now()}.txt`;
+    const documentId = await taskDocument(filename);
+    const moved = await stack.platform.query('admin', 'mutation($id: ID!) { moveDocument(id: $id, entityType: "course", entityId: "101") { id } }', { id: documentId });
+    expect(moved.errors).toBeUndefined();
+    const taras = await createLink('tara.teacher', documentId, 4);
+
+    // The administrator needs no academy to see the document; Tara's link needs it to be judged.
+    const page = await (await stack.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await stack.signIn(page, 'admin', '/app/courses/101');
+    const doc = page.getByTestId('documents').locator('li', { hasText: filename }).first();
+    await doc.getByRole('button', { name: /^Share links/ }).waitFor();
+    await stack.platform.stopSubgraph('academy');
+    try {
+      expect((await fetch(taras.url)).status).toBe(503);
+      await doc.getByRole('button', { name: /^Share links/ }).click();
+      const row = doc.locator(`[data-share-link-id="${taras.id}"]`);
+      await row.waitFor();
+      expect(await row.locator('.badge').innerText()).toBe('Cannot tell right now');
+      expect(await row.innerText()).toContain('whether it works: part of the service is not answering.');
+      expect(await row.innerText()).not.toMatch(/Not working|Revoked|Expired/);
+      // Nor counted as working, nor as not: told apart. Her name, which academy gives, cannot be read now either.
+      expect(await doc.getByRole('list', { name: `Working share links of ${filename}` }).count()).toBe(0);
+      expect(await row.innerText()).toContain("(its maker's name cannot be read right now)");
+    } finally {
+      await stack.platform.restartSubgraph('academy');
+    }
   });
 });

@@ -31,10 +31,10 @@ export class ApiError extends Error {
   }
 }
 
-interface GraphQLErrorShape {
+export interface GraphQLErrorShape {
   message: string;
   path?: (string | number)[];
-  extensions?: { code?: string };
+  extensions?: { code?: string; serviceName?: string };
 }
 
 const endpoint = new URL('/graphql', location.href).toString();
@@ -69,6 +69,18 @@ export async function request<TResult, TVariables>(
   operation: TypedDocumentString<TResult, TVariables>,
   ...[variables]: TVariables extends Record<string, never> ? [] : [TVariables]
 ): Promise<TResult> {
+  return (await requestAllowing(operation, variables as TVariables, () => false)).data;
+}
+
+/**
+ * As `request`, but errors `allowed` accepts leave the rest of the answer standing (they are returned): for fields
+ * the page can do without (names another service gives) when that service is down.
+ */
+export async function requestAllowing<TResult, TVariables>(
+  operation: TypedDocumentString<TResult, TVariables>,
+  variables: TVariables,
+  allowed: (error: GraphQLErrorShape) => boolean,
+): Promise<{ data: TResult; allowedErrors: GraphQLErrorShape[] }> {
   let response: Response;
   try {
     response = await fetch(endpoint, {
@@ -90,13 +102,14 @@ export async function request<TResult, TVariables>(
   } catch (error) {
     throw (error as Error)?.name === 'TimeoutError' ? unreachable(error) : notGraphQL(response);
   }
-  if (body.errors?.length) {
-    const error = firstError(body.errors, retryAfter(response));
+  const refused = (body.errors ?? []).filter((error) => !allowed(error));
+  if (refused.length) {
+    const error = firstError(refused, retryAfter(response));
     if (error.code === 'UNAUTHENTICATED') signOut();
     throw error;
   }
   if (!body.data) throw notGraphQL(response);
-  return body.data;
+  return { data: body.data, allowedErrors: body.errors ?? [] };
 }
 
 /** The gateway's close codes for a token it no longer takes (gateway/subscriptions/close-codes.ts): not retried. */

@@ -18,7 +18,7 @@ export const DocumentFields = graphql(`
   fragment DocumentFields on Document {
     id filename mimeType size createdAt downloadUrl version
     uploadedBy { id fullName }
-    shareLinks { id url expiresAt hasPassword revokedAt }
+    shareLinks { id url expiresAt hasPassword revokedAt status }
   }
 `);
 

@@ -44,7 +44,7 @@ type Documents = {
     "\n  mutation RevokeShareLink($id: ID!) { revokeShareLink(id: $id) { id revokedAt } }\n": typeof types.RevokeShareLinkDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": typeof types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": typeof types.CourseEventFieldsFragmentDoc,
-    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
+    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt status }\n  }\n": typeof types.DocumentFieldsFragmentDoc,
     "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment updatedAt\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": typeof types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": typeof types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": typeof types.LiveClassChangedDocument,
@@ -56,7 +56,7 @@ type Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": typeof types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": typeof types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": typeof types.RotateCalendarFeedUrlDocument,
-    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
+    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } status }\n    }\n  }\n": typeof types.DocumentShareLinksDocument,
 };
 const documents: Documents = {
     "\n  query Attendance($id: ID!) {\n    liveClass(id: $id) { id attendance { identity user { id fullName } joinedAt leftAt secondsPresent } }\n  }\n": types.AttendanceDocument,
@@ -88,7 +88,7 @@ const documents: Documents = {
     "\n  mutation RevokeShareLink($id: ID!) { revokeShareLink(id: $id) { id revokedAt } }\n": types.RevokeShareLinkDocument,
     "\n  fragment LiveClassFields on LiveClass {\n    id title description status scheduledAt endsAt durationMinutes startedAt endedAt record\n  }\n": types.LiveClassFieldsFragmentDoc,
     "\n  fragment CourseEventFields on CalendarEvent {\n    id title start end allDay location eventType isCancelled\n    participants { status isOrganizer user { id fullName } }\n  }\n": types.CourseEventFieldsFragmentDoc,
-    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n": types.DocumentFieldsFragmentDoc,
+    "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt status }\n  }\n": types.DocumentFieldsFragmentDoc,
     "\n  fragment LeaveRequestFields on LeaveRequest {\n    id startDate endDate status leaveType reason reviewComment updatedAt\n    employee { id fullName }\n    reviewedBy { id fullName }\n  }\n": types.LeaveRequestFieldsFragmentDoc,
     "\n  query CoursePage($id: ID!) {\n    course(id: $id) {\n      id\n      fullname\n      summary\n      viewerRole\n      teachers { id fullName }\n      liveClasses { ...LiveClassFields }\n      recordings { id status durationSeconds sizeBytes url urlExpiresAt createdAt liveClass { id title } }\n      calendarEvents { ...CourseEventFields }\n      documents { ...DocumentFields }\n    }\n  }\n": types.CoursePageDocument,
     "\n  subscription LiveClassChanged($courseId: ID!) {\n    liveClassStatusChanged(courseId: $courseId) { ...LiveClassFields }\n  }\n": types.LiveClassChangedDocument,
@@ -100,7 +100,7 @@ const documents: Documents = {
     "\n  query Week($from: DateTime!, $to: DateTime!) {\n    calendarEvents(from: $from, to: $to) {\n      start\n      end\n      recurrenceId\n      event { id title eventType allDay location sourceModule }\n      participants { status isOrganizer user { id } }\n    }\n  }\n": types.WeekDocument,
     "\n  subscription WeekChanged($from: DateTime!, $to: DateTime!) { calendarEventChanged(from: $from, to: $to) { id } }\n": types.WeekChangedDocument,
     "\n  mutation RotateCalendarFeedUrl { rotateCalendarFeedUrl }\n": types.RotateCalendarFeedUrlDocument,
-    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n": types.DocumentShareLinksDocument,
+    "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } status }\n    }\n  }\n": types.DocumentShareLinksDocument,
 };
 
 /**
@@ -222,7 +222,7 @@ export function graphql(source: "\n  fragment CourseEventFields on CalendarEvent
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt }\n  }\n"): typeof import('./graphql').DocumentFieldsFragmentDoc;
+export function graphql(source: "\n  fragment DocumentFields on Document {\n    id filename mimeType size createdAt downloadUrl version\n    uploadedBy { id fullName }\n    shareLinks { id url expiresAt hasPassword revokedAt status }\n  }\n"): typeof import('./graphql').DocumentFieldsFragmentDoc;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -270,7 +270,7 @@ export function graphql(source: "\n  mutation RotateCalendarFeedUrl { rotateCale
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } servesNow }\n    }\n  }\n"): typeof import('./graphql').DocumentShareLinksDocument;
+export function graphql(source: "\n  query DocumentShareLinks($id: ID!) {\n    document(id: $id) {\n      id\n      shareLinks { id url expiresAt hasPassword revokedAt downloadCount createdAt createdBy { id fullName } status }\n    }\n  }\n"): typeof import('./graphql').DocumentShareLinksDocument;
 
 
 export function graphql(source: string) {

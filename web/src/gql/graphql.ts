@@ -95,6 +95,26 @@ export type ScheduleLiveClassInput = {
   waitForModerator?: boolean | null | undefined;
 };
 
+/** Whether a share link serves now, and why not when it does not. */
+export type ShareLinkStatus =
+  /** Cannot be told now: academy, which says whether the maker is in the course, is not answering. Try again shortly. */
+  | 'CANNOT_TELL'
+  /** Its document is gone (purged). */
+  | 'DOCUMENT_GONE'
+  /** Past its expiry. */
+  | 'EXPIRED'
+  /**
+   * Made before makers were kept with links: it serves only while its document stays on the record it was on then,
+   * and the document has left that record.
+   */
+  | 'LEFT_PINNED_RECORD'
+  /** Its maker may no longer read the document where it is now (it moved, or academy refuses them the course). */
+  | 'MAKER_LOST_ACCESS'
+  /** Revoked by hand, or with its document when that went to the trash. */
+  | 'REVOKED'
+  /** It serves the document to whoever has it. */
+  | 'SERVING';
+
 /** A kind of media track (LiveKit's TrackSource). */
 export type TrackSource =
   | 'CAMERA'
@@ -140,7 +160,7 @@ export type CompleteDocumentUploadMutationVariables = Exact<{
 }>;
 
 
-export type CompleteDocumentUploadMutation = { completeDocumentUpload: { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> } };
+export type CompleteDocumentUploadMutation = { completeDocumentUpload: { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, status: ShareLinkStatus }> } };
 
 export type DocumentDownloadUrlQueryVariables = Exact<{
   id: string | number;
@@ -320,7 +340,7 @@ export type LiveClassFieldsFragment = { id: string, title: string, description: 
 
 export type CourseEventFieldsFragment = { id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> };
 
-export type DocumentFieldsFragment = { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> };
+export type DocumentFieldsFragment = { id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, status: ShareLinkStatus }> };
 
 export type LeaveRequestFieldsFragment = { id: string, startDate: string, endDate: string, status: LeaveStatus, leaveType: LeaveType, reason: string | null, reviewComment: string | null, updatedAt: string, employee: { id: string, fullName: string }, reviewedBy: { id: string, fullName: string } | null };
 
@@ -329,7 +349,7 @@ export type CoursePageQueryVariables = Exact<{
 }>;
 
 
-export type CoursePageQuery = { course: { id: string, fullname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean }> | null, recordings: Array<{ id: string, status: RecordingStatus, durationSeconds: number | null, sizeBytes: number | null, url: string | null, urlExpiresAt: string | null, createdAt: string, liveClass: { id: string, title: string } }> | null, calendarEvents: Array<{ id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> }> | null, documents: Array<{ id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null }> }> | null } | null };
+export type CoursePageQuery = { course: { id: string, fullname: string, summary: string | null, viewerRole: CourseRole | null, teachers: Array<{ id: string, fullName: string }>, liveClasses: Array<{ id: string, title: string, description: string | null, status: LiveClassStatus, scheduledAt: string, endsAt: string, durationMinutes: number, startedAt: string | null, endedAt: string | null, record: boolean }> | null, recordings: Array<{ id: string, status: RecordingStatus, durationSeconds: number | null, sizeBytes: number | null, url: string | null, urlExpiresAt: string | null, createdAt: string, liveClass: { id: string, title: string } }> | null, calendarEvents: Array<{ id: string, title: string, start: string, end: string | null, allDay: boolean, location: string | null, eventType: EventType, isCancelled: boolean, participants: Array<{ status: ParticipationStatus, isOrganizer: boolean, user: { id: string, fullName: string } | null }> }> | null, documents: Array<{ id: string, filename: string, mimeType: string | null, size: number, createdAt: string, downloadUrl: string, version: number, uploadedBy: { id: string, fullName: string } | null, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, status: ShareLinkStatus }> }> | null } | null };
 
 export type LiveClassChangedSubscriptionVariables = Exact<{
   courseId: string | number;
@@ -393,7 +413,7 @@ export type DocumentShareLinksQueryVariables = Exact<{
 }>;
 
 
-export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string, servesNow: boolean | null, createdBy: { id: string, fullName: string } | null }> } | null };
+export type DocumentShareLinksQuery = { document: { id: string, shareLinks: Array<{ id: string, url: string, expiresAt: string, hasPassword: boolean, revokedAt: string | null, downloadCount: number, createdAt: string, status: ShareLinkStatus, createdBy: { id: string, fullName: string } | null }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -466,6 +486,7 @@ export const DocumentFieldsFragmentDoc = new TypedDocumentString(`
     expiresAt
     hasPassword
     revokedAt
+    status
   }
 }
     `, {"fragmentName":"DocumentFields"}) as unknown as TypedDocumentString<DocumentFieldsFragment, unknown>;
@@ -571,6 +592,7 @@ export const CompleteDocumentUploadDocument = new TypedDocumentString(`
     expiresAt
     hasPassword
     revokedAt
+    status
   }
 }`) as unknown as TypedDocumentString<CompleteDocumentUploadMutation, CompleteDocumentUploadMutationVariables>;
 export const DocumentDownloadUrlDocument = new TypedDocumentString(`
@@ -998,6 +1020,7 @@ fragment DocumentFields on Document {
     expiresAt
     hasPassword
     revokedAt
+    status
   }
 }`) as unknown as TypedDocumentString<CoursePageQuery, CoursePageQueryVariables>;
 export const LiveClassChangedDocument = new TypedDocumentString(`
@@ -1182,7 +1205,7 @@ export const DocumentShareLinksDocument = new TypedDocumentString(`
         id
         fullName
       }
-      servesNow
+      status
     }
   }
 }
