@@ -162,6 +162,8 @@ export interface ActivityDetails {
   version?: number;
   restoredFrom?: number;
   shareLinkId?: string;
+  /** Why a share link was revoked by the service itself (its maker may no longer read the document). */
+  reason?: string;
   changes?: { field: string; from: string | null; to: string | null }[];
 }
 

@@ -21,6 +21,7 @@ import { UrlSigner } from './http/url-signer.js';
 import { startSearchIndexConsumer } from './consumers/search-index-consumer.js';
 import { cleanupAbandonedUploads } from './jobs/cleanup-uploads.js';
 import { indexPendingDocuments } from './jobs/index-pending.js';
+import { NextcloudShareJudge } from './jobs/judge-nextcloud-shares.js';
 import { startPeriodicJobs } from './jobs/periodic-jobs.js';
 import { purgeTrash } from './jobs/purge-trash.js';
 import { documentsMigrations } from './migrations/index.js';
@@ -101,12 +102,15 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
     const staging = createTusStaging(settings.resumableStagingDir, settings.resumableUploadTtlSeconds);
     const finisher = new ResumableUploadFinisher({ sessions, backends, staging, uploadsFor, log });
     const resumableDeps = { tokens: tusTokens, publicUrl: config.publicUrl, ttlSeconds: settings.resumableUploadTtlSeconds };
+    const shareJudge = new NextcloudShareJudge({ db, documents: documentRepository, links: shareLinks, accounts: nextcloudAccounts, accessFor, activity, log });
     const stopJobs = startPeriodicJobs(
       settings.jobIntervalSeconds,
       {
         cleanupAbandonedUploads: () => cleanupAbandonedUploads(sessions, backends, log, { staging }),
         purgeTrash: () => purgeTrash(documentRepository, backends, settings.trashRetentionDays, log),
         pruneShareAttempts: () => shareAttempts.prune(new Date(Date.now() - 86_400_000)),
+        // Nextcloud serves its shares unjudged: those whose maker lost the document another way than a move end here.
+        judgeNextcloudShares: () => shareJudge.run(),
         ...(indexing ? { indexPendingDocuments: () => indexPendingDocuments(searchIndex, indexer, log, { stopping: () => stopping }) } : {}),
       },
       log,

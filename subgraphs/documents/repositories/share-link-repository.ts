@@ -2,9 +2,16 @@
 import { sql, type Selectable } from 'kysely';
 import type { ShareLinksTable } from '../database.js';
 import type { ShareLinkModel } from '../models.js';
+import type { SharedDocument } from '../services/share-maker-access.js';
 import type { Keyed, PageWindow } from './document-repository.js';
 import { uuidsOnly, type DocumentsDb, type DocumentsTrx } from './documents-db.js';
 import { before, micros } from '../../../platform/database/keyset.js';
+
+/** A live Nextcloud share with its maker and its document's attachment now (liveNextcloudToJudge). */
+export interface NextcloudShareToJudge extends SharedDocument {
+  id: string;
+  document_id: string;
+}
 
 export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
   return {
@@ -127,6 +134,34 @@ export class ShareLinkRepository {
       .where('document_id', '=', documentId)
       .where('provider', '=', 'nextcloud')
       .where('revoked_at', 'is', null)
+      .execute();
+  }
+
+  /**
+   * Every live Nextcloud share (not revoked nor expired) of a document not in the trash (the trash revokes its own),
+   * with what its maker's access rested on and where its document is now: for judging them again.
+   */
+  async liveNextcloudToJudge(): Promise<NextcloudShareToJudge[]> {
+    return this.db
+      .selectFrom('documents.share_links as s')
+      .innerJoin('documents.documents as d', 'd.id', 's.document_id')
+      .where('s.provider', '=', 'nextcloud')
+      .where('s.revoked_at', 'is', null)
+      .where('s.expires_at', '>', new Date())
+      .where('d.deleted_at', 'is', null)
+      .select([
+        's.id',
+        's.company_id as maker_company_id',
+        's.created_by',
+        's.created_by_user',
+        's.created_by_roles',
+        's.legacy_attachment',
+        'd.id as document_id',
+        'd.company_id',
+        'd.entity_type',
+        'd.entity_id',
+      ])
+      .orderBy('s.created_at')
       .execute();
   }
 

@@ -3,7 +3,9 @@
  * them, against a loopback double of the OCS endpoints over the files that
  * `rclone serve webdav` serves: created and deleted there, remembered here,
  * announced, and never served by our own share URL. A trash that is refused
- * leaves them alive there too; a move where their maker may not read ends them.
+ * leaves them alive there too; a move where their maker may not read ends them,
+ * and so does the periodic judging when the document left its maker's reach
+ * another way (a relink without moveDocument; an older share's pinned record).
  */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,22 @@ import { DEMO_DOCUMENTS } from '../demo-documents.js';
 import { ShareTokens } from '../services/share-tokens.js';
 import { startDocumentsPlatform, type DocumentsPlatform } from './documents-platform.js';
 import { whileRowHeld } from './held-row.js';
+import { CourseAccess } from '../../../platform/federation/course-access.js';
+import { EntityReferences } from '../../../platform/federation/entity-references.js';
+import { EgressPolicy } from '../../../platform/http/egress-policy.js';
+import { createLogger } from '../../../platform/logger.js';
+import { NextcloudShareJudge } from '../jobs/judge-nextcloud-shares.js';
+import { ActivityRepository } from '../repositories/activity-repository.js';
+import { CompanyStorageRepository } from '../repositories/company-storage-repository.js';
+import { DocumentRepository } from '../repositories/document-repository.js';
+import { ShareLinkRepository } from '../repositories/share-link-repository.js';
+import { StorageProfileRepository } from '../repositories/storage-profile-repository.js';
+import { CompanySecrets } from '../services/company-secrets.js';
+import { DocumentAccess } from '../services/document-access.js';
+import { ActivityTrail } from '../services/document-activity.js';
+import { NextcloudShareAccounts } from '../services/nextcloud-share-accounts.js';
+import { StorageProfiles } from '../services/storage-profiles.js';
+import { createStorageBackends, type StorageBackends } from '../storage/storage-backends.js';
 
 const USERNAME = 'bheem-docs';
 const APP_PASSWORD = 'K7p2-xq9M-app-password';
@@ -21,6 +39,7 @@ let docs: DocumentsPlatform;
 let webdav: StorageServer;
 let nextcloud: NextcloudOcsDouble;
 let db: DocumentsPlatform['db'];
+let backends: StorageBackends;
 
 const SET = `mutation($input: CompanyStorageSettingsInput!) { setCompanyStorageSettings(input: $input) { nextcloudShares hasNextcloudAppPassword } }`;
 const SHARE = `mutation($id: ID!, $expiresAt: DateTime!, $password: String) {
@@ -40,6 +59,9 @@ beforeAll(async () => {
   nextcloud = await startNextcloudOcsDouble({ username: USERNAME, appPassword: APP_PASSWORD, filesDirectory: webdav.directory });
   docs = await startDocumentsPlatform(storageEnv({ webdav }));
   db = docs.db;
+  const config = docs.platform.config;
+  const secrets = new CompanySecrets(config.credentialKey, config.previousKeys.credential);
+  backends = await createStorageBackends(config.documents, new StorageProfiles(new StorageProfileRepository(db), secrets, new EgressPolicy(config.outbound)).resolve);
   const { body } = await docs.call('admin', SET, { input: settings() });
   expect(body.data.setCompanyStorageSettings).toEqual({ nextcloudShares: true, hasNextcloudAppPassword: true });
 });
@@ -57,6 +79,31 @@ async function upload(text: string) {
 }
 
 const linkCount = () => docs.rowCount('documents.share_links');
+
+async function shareOf(who: string, documentId: string) {
+  const created = await docs.call(who, SHARE, { id: documentId, expiresAt: inDays(1) });
+  expect(created.body.errors).toBeUndefined();
+  const link = created.body.data.createShareLink;
+  const row = await db.selectFrom('documents.share_links').select('external_id').where('id', '=', link.id).executeTakeFirstOrThrow();
+  return { ...link, externalId: row.external_id! } as { id: string; url: string; externalId: string };
+}
+
+/** The judging the documents service runs with its periodic jobs, as it builds it, run here by hand. */
+function shareJudge(): NextcloudShareJudge {
+  const config = docs.platform.config;
+  const egress = new EgressPolicy(config.outbound);
+  const secrets = new CompanySecrets(config.credentialKey, config.previousKeys.credential);
+  const accounts = new NextcloudShareAccounts(new CompanyStorageRepository(db), secrets, backends, egress);
+  return new NextcloudShareJudge({
+    db,
+    documents: new DocumentRepository(db),
+    links: new ShareLinkRepository(db),
+    accounts,
+    accessFor: (viewer) => new DocumentAccess(viewer, new CourseAccess(config, viewer), new EntityReferences(config, viewer, 'erp')),
+    activity: new ActivityTrail(new ActivityRepository(db)),
+    log: createLogger('test'),
+  });
+}
 
 describe('Nextcloud shares', () => {
   it('are created through the OCS API, served by Nextcloud, and revoked there', async () => {
@@ -162,6 +209,53 @@ describe('Nextcloud shares', () => {
       .where('action', '=', 'share_revoked')
       .execute();
     expect(trail).toEqual([{ action: 'share_revoked', details: { shareLinkId: emils.id, reason: 'its maker may not read documents of employee 8' } }]);
+  });
+
+  it('are revoked, there and here, by the next judging when the document left their maker’s reach another way', async () => {
+    const documentId = await upload('moved another way');
+    const emils = await shareOf('emil.employee', documentId);
+    const mayas = await shareOf('maya.manager', documentId);
+    const judge = shareJudge();
+    expect(await judge.run()).toEqual({ revoked: 0 });
+    expect(nextcloud.shares.has(emils.externalId)).toBe(true);
+
+    // Relinked to Maya's HR record without moveDocument (as a repair or an import would): Emil may not read it there.
+    await db.updateTable('documents.documents').set({ entity_type: 'employee', entity_id: '8' }).where('id', '=', documentId).execute();
+    expect(await judge.run()).toEqual({ revoked: 1 });
+    expect(nextcloud.shares.has(emils.externalId)).toBe(false);
+    expect((await fetch(`${emils.url}/download`)).status).toBe(404);
+    expect(await (await fetch(`${mayas.url}/download`)).text()).toBe('moved another way');
+    const listed = await docs.call('maya.manager', `{ document(id: "${documentId}") { shareLinks { id status } } }`);
+    expect(Object.fromEntries(listed.body.data.document.shareLinks.map((link: { id: string; status: string }) => [link.id, link.status]))).toEqual({
+      [emils.id]: 'REVOKED',
+      [mayas.id]: 'SERVING',
+    });
+    const trail = await db
+      .selectFrom('documents.document_activity')
+      .select(['action', 'details'])
+      .where('document_id', '=', documentId)
+      .where('action', '=', 'share_revoked')
+      .execute();
+    expect(trail).toEqual([{ action: 'share_revoked', details: { shareLinkId: emils.id, reason: 'its maker may not read documents of employee 8' } }]);
+    const announced = await sql<{ count: string }>`select count(*) from events.outbox where topic = 'documents.share.revoked' and payload->>'share_id' = ${emils.id}`.execute(db);
+    expect(announced.rows[0]!.count).toBe('1');
+    // Judged again: nothing more to revoke.
+    expect(await judge.run()).toEqual({ revoked: 0 });
+  });
+
+  it('are revoked by the next judging when an older share’s document left the record it was pinned to', async () => {
+    const documentId = await upload('an older share');
+    const older = await shareOf('maya.manager', documentId);
+    // As a share from before makers were kept, pinned to the task by the migration.
+    await db
+      .updateTable('documents.share_links')
+      .set({ created_by_roles: null, legacy_attachment: `task:${DEMO_ERP.tasks[0].id}` })
+      .where('id', '=', older.id)
+      .execute();
+    expect(await shareJudge().run()).toEqual({ revoked: 0 });
+    await db.updateTable('documents.documents').set({ entity_id: DEMO_ERP.tasks[1].id }).where('id', '=', documentId).execute();
+    expect(await shareJudge().run()).toEqual({ revoked: 1 });
+    expect(nextcloud.shares.has(older.externalId)).toBe(false);
   });
 
   it('leave documents on other backends to our own links', async () => {
