@@ -18,7 +18,7 @@ import type { DocumentAccess } from '../services/document-access.js';
 import type { ActivityTrail } from '../services/document-activity.js';
 import { publishShareEvent } from '../services/document-events.js';
 import type { NextcloudShareAccounts } from '../services/nextcloud-share-accounts.js';
-import { makerJudgement, type MakerJudgement } from '../services/share-maker-access.js';
+import { makerJudgement, perMaker, type MakerJudgement } from '../services/share-maker-access.js';
 
 export interface NextcloudShareJudgeDeps {
   db: DocumentsDb;
@@ -37,8 +37,9 @@ export class NextcloudShareJudge {
   /** Judges every live Nextcloud share once; how many were revoked. One that fails is logged and judged next time. */
   async run(): Promise<{ revoked: number }> {
     let revoked = 0;
+    const accessFor = perMaker(this.deps.accessFor);
     for (const share of await this.deps.links.liveNextcloudToJudge()) {
-      const judgement = await makerJudgement(share, this.deps.accessFor);
+      const judgement = await makerJudgement(share, accessFor);
       if (judgement === 'reads' || judgement === 'unavailable') continue;
       try {
         if (await this.revoke(share, judgement)) revoked += 1;

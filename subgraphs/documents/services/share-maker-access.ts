@@ -10,7 +10,9 @@
  * serves only while its document stays on the record it was on when the
  * roles began to be kept (migrations/share-link-maker-roles.ts). Nextcloud
  * serves its own shares: those are judged when the document moves
- * (ShareService), and such an older one is revoked by any move.
+ * (ShareService), and such an older one is revoked by any move; and again
+ * with the periodic jobs (jobs/judge-nextcloud-shares.ts), for the changes
+ * of access that come another way.
  */
 import { GraphQLError } from 'graphql';
 import type { Viewer } from '../../../platform/auth/viewer.js';
@@ -64,4 +66,18 @@ export async function makerJudgement(link: SharedDocument, accessFor: (viewer: V
     // Academy refusing the maker (forbidden, not found) refuses the link; academy down says nothing either way.
     return error.extensions.code === 'UNAVAILABLE' ? 'unavailable' : 'lost';
   }
+}
+
+/**
+ * accessFor, with one DocumentAccess per maker for as long as this lives (a request, a run of the judging): links
+ * by the same maker then ask academy once per course (CourseAccess batches and keeps its answers).
+ */
+export function perMaker(accessFor: (viewer: Viewer) => DocumentAccess): (viewer: Viewer) => DocumentAccess {
+  const accesses = new Map<string, DocumentAccess>();
+  return (maker) => {
+    const key = JSON.stringify([maker.companyId, maker.userId, maker.moodleUserId ?? null, maker.roles]);
+    let access = accesses.get(key);
+    if (!access) accesses.set(key, (access = accessFor(maker)));
+    return access;
+  };
 }

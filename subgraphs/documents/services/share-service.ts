@@ -21,7 +21,7 @@ import type { NextcloudShares } from './nextcloud-shares.js';
 import type { DocumentAccess } from './document-access.js';
 import type { DocumentService } from './document-service.js';
 import { lockStillAttached } from './locked-attachment.js';
-import { makerJudgement, makerOf, type MakerJudgement } from './share-maker-access.js';
+import { makerJudgement, makerOf, perMaker, type MakerJudgement } from './share-maker-access.js';
 import { hashSharePassword } from './share-password.js';
 import { ShareTokens } from './share-tokens.js';
 
@@ -39,7 +39,8 @@ export class ShareService {
   /** shareLinksConnection of every document in a list, one query per page shape. */
   private readonly linkPages: DataLoader<PageKey, Keyed<ShareLinkModel>[], string>;
   private readonly statuses = new Map<string, Promise<ShareLinkStatus>>();
-  private readonly makerAccesses = new Map<string, DocumentAccess>();
+  /** Makers' access, one per maker in this request (perMaker). */
+  private readonly makerAccess: (maker: Viewer) => DocumentAccess;
 
   constructor(
     private readonly viewer: Viewer,
@@ -53,6 +54,7 @@ export class ShareService {
     /** The document access rules for a viewer (a link's maker here), as GraphQL applies them. */
     private readonly accessFor: (viewer: Viewer) => DocumentAccess,
   ) {
+    this.makerAccess = perMaker(accessFor);
     this.linkPages = pageLoader(
       (ids, window) => links.listPages(viewer.companyId, ids, window),
       (row) => row.node.documentId,
@@ -84,22 +86,14 @@ export class ShareService {
   private async judge(link: ShareLinkModel): Promise<ShareLinkStatus> {
     if (link.revokedAt) return 'REVOKED';
     if (link.expiresAt.getTime() <= Date.now()) return 'EXPIRED';
-    // Nextcloud serves its shares itself; a move revokes those whose maker may not read the new place.
+    // Nextcloud serves its shares itself: a move revokes those whose maker may not read the new place, and the
+    // periodic judging those whose document left their maker's reach another way (jobs/judge-nextcloud-shares.ts).
     if (link.provider !== 'documents') return 'SERVING';
     const document = await this.documents.getDocument(link.documentId);
     if (!document) return 'DOCUMENT_GONE';
-    const judgement = await makerJudgement({ ...link.maker, company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId }, (maker) =>
-      this.makerAccess(maker),
-    );
+    const attached = { company_id: document.companyId, entity_type: document.entityType, entity_id: document.entityId };
+    const judgement = await makerJudgement({ ...link.maker, ...attached }, this.makerAccess);
     return STATUS_OF[judgement];
-  }
-
-  /** One DocumentAccess per maker in a request: a list of links by the same maker asks academy once per course. */
-  private makerAccess(maker: Viewer): DocumentAccess {
-    const key = JSON.stringify([maker.companyId, maker.userId, maker.moodleUserId ?? null, maker.roles]);
-    let access = this.makerAccesses.get(key);
-    if (!access) this.makerAccesses.set(key, (access = this.accessFor(maker)));
-    return access;
   }
 
   async linksPage(document: DocumentModel, args: PageArgs): Promise<Connection<ShareLinkModel>> {
