@@ -5,9 +5,10 @@
  * announced, and never served by our own share URL. A trash that is refused
  * leaves them alive there too; a move where their maker may not read ends them,
  * and so does the periodic judging when the document left its maker's reach
- * another way (a relink without moveDocument; an older share's pinned record).
+ * another way (a relink without moveDocument; an older share's pinned record;
+ * the maker's enrolment in the course suspended in Moodle).
  */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startNextcloudOcsDouble, type NextcloudOcsDouble } from '../../../test/storage/nextcloud-ocs-double.js';
@@ -256,6 +257,24 @@ describe('Nextcloud shares', () => {
     await db.updateTable('documents.documents').set({ entity_id: DEMO_ERP.tasks[1].id }).where('id', '=', documentId).execute();
     expect(await shareJudge().run()).toEqual({ revoked: 1 });
     expect(nextcloud.shares.has(older.externalId)).toBe(false);
+  });
+
+  it('are revoked by the next judging when their maker’s role in the course ends in academy', async () => {
+    const document = await docs.uploadAs('tara.teacher', { entityType: 'course', entityId: '101', filename: 'handout.txt' }, 'course handout', 'id storageBackend');
+    expect(document.storageBackend).toBe('webdav');
+    const taras = await shareOf('tara.teacher', document.id);
+    expect(await shareJudge().run()).toEqual({ revoked: 0 });
+    // Tara's enrolment in PHY101 suspended in Moodle: academy no longer gives her a role there (and announces nothing).
+    const moodle = db.withSchema(docs.platform.config.moodle.schema) as unknown as Kysely<any>;
+    const enrol = await moodle.selectFrom('mdl_enrol').select('id').where('courseid', '=', '101').executeTakeFirstOrThrow();
+    const enrolment = await moodle.selectFrom('mdl_user_enrolments').selectAll().where('enrolid', '=', enrol.id).where('userid', '=', '3').executeTakeFirstOrThrow();
+    await moodle.updateTable('mdl_user_enrolments').set({ status: 1 }).where('id', '=', enrolment.id).execute();
+    try {
+      expect(await shareJudge().run()).toEqual({ revoked: 1 });
+      expect(nextcloud.shares.has(taras.externalId)).toBe(false);
+    } finally {
+      await moodle.updateTable('mdl_user_enrolments').set({ status: enrolment.status }).where('id', '=', enrolment.id).execute();
+    }
   });
 
   it('leave documents on other backends to our own links', async () => {
