@@ -10,7 +10,7 @@
  * series, which our sync never PUT); under a title of its own it passes there.
  */
 import { describe, expect, it } from 'vitest';
-import { editedByApp, useCalDAVHarness, unfolded, veventsOf } from './caldav-harness.js';
+import { editedByApp, USER_IDS, useCalDAVHarness, unfolded, veventsOf } from './caldav-harness.js';
 import { overrideOf, seriesOn, UPDATE } from './caldav-series.js';
 
 const h = useCalDAVHarness(['tara', 'ravi'], { countRequests: true });
@@ -19,15 +19,17 @@ const { weeklySeries, occurrencesOf } = seriesOn(() => h);
 
 describe('this and following saved in an app just before our PUT (412)', () => {
   /** The copy with Apple's "this and future" from 20 July: 11:00, in room 4. */
-  const rangeFromJuly20 = (title: string) => (copy: { data: string }) => {
-    const text = unfolded(copy.data);
-    const future = overrideOf(veventsOf(text)[0]!, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260720T100000', {
-      start: '20260720T110000',
-      end: '20260720T120000',
-      summary: [`SUMMARY:${title}`, `SUMMARY:${title} (room 4)`],
-    });
-    return editedByApp(text.replace('END:VCALENDAR', `${future}END:VCALENDAR`));
-  };
+  const rangeFromJuly20 =
+    (title: string, hour = '11') =>
+    (copy: { data: string }) => {
+      const text = unfolded(copy.data);
+      const future = overrideOf(veventsOf(text)[0]!, 'RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Berlin:20260720T100000', {
+        start: `20260720T${hour}0000`,
+        end: `20260720T${Number(hour) + 1}0000`,
+        summary: [`SUMMARY:${title}`, `SUMMARY:${title} (room 4)`],
+      });
+      return editedByApp(text.replace('END:VCALENDAR', `${future}END:VCALENDAR`));
+    };
 
   it('the organiser\u2019s newer RANGE=THISANDFUTURE is split as a pull splits it, not taken as one occurrence', async () => {
     const id = await weeklySeries('Kinetics lab', '2026-07-06');
@@ -60,4 +62,37 @@ describe('this and following saved in an app just before our PUT (412)', () => {
       expect(seen.map((o) => [o.start, o.event.title])).toEqual(['07-06', '07-13', '07-20', '07-27', '08-03', '08-10'].map((day) => [`2026-${day}T08:00:00.000Z`, 'Fluids lab']));
     }
   });
+
+  it('both sides changed the series: the split\u2019s own time hands what a participant kept out after it to the rest', async () => {
+    const id = await weeklySeries('Optics lab', '2026-07-06');
+    // Ravi deletes the 13th and the 27th from his copy: kept out, declined.
+    const ravis = (await h.remoteWith('ravi', 'SUMMARY:Optics lab'))!;
+    const exdates = 'EXDATE;TZID=Europe/Berlin:20260713T100000\r\nEXDATE;TZID=Europe/Berlin:20260727T100000\r\n';
+    await h.remotePut('ravi', ravis.href, editedByApp(ravis.data, /(RRULE:FREQ=WEEKLY[^\r]*\r\n)/, `$1${exdates}`), ravis.etag);
+    await h.sync('ravi');
+    expect(await keptOut(id)).toEqual(['2026-07-13T08:00:00.000Z', '2026-07-27T08:00:00.000Z']);
+    // Changed here, and in Tara's app "this and future" from the 20th, at the same times, while our PUT is on its way.
+    await h.ok('tara', UPDATE, { id, input: { description: 'Bring lenses' }, scope: 'ALL' });
+    await h.syncRacing('tara', (await h.remoteWith('tara', 'SUMMARY:Optics lab'))!, rangeFromJuly20('Optics lab', '10'));
+    const rest = (await occurrencesOf('tara', 'Optics lab (room 4)', '2026-07-20T00:00:00Z', '2026-07-21T00:00:00Z'))[0]!.event.id;
+    expect(rest).not.toBe(id);
+    expect(await keptOut(id)).toEqual(['2026-07-13T08:00:00.000Z']);
+    expect(await keptOut(rest)).toEqual(['2026-07-27T08:00:00.000Z']);
+    const answers = await occurrencesOf('ravi', 'Optics lab', '2026-07-01T00:00:00Z', '2026-09-01T00:00:00Z');
+    const ravisAnswer = (o: any) => o.participants.find((p: any) => p.user?.id === USER_IDS.ravi)?.status;
+    expect(answers.map((o) => [o.start, o.event.title, ravisAnswer(o)])).toEqual([
+      ['2026-07-06T08:00:00.000Z', 'Optics lab', 'ACCEPTED'],
+      ['2026-07-13T08:00:00.000Z', 'Optics lab', 'DECLINED'],
+      ['2026-07-20T08:00:00.000Z', 'Optics lab (room 4)', 'ACCEPTED'],
+      ['2026-07-27T08:00:00.000Z', 'Optics lab (room 4)', 'DECLINED'],
+      ['2026-08-03T08:00:00.000Z', 'Optics lab (room 4)', 'ACCEPTED'],
+      ['2026-08-10T08:00:00.000Z', 'Optics lab (room 4)', 'ACCEPTED'],
+    ]);
+  });
 });
+
+/** The occurrences kept out of copies of the event, as ISO instants. */
+async function keptOut(eventId: string): Promise<string[]> {
+  const rows = await h.platform.db.selectFrom('calendar.caldav_removed_occurrences').select('recurrence_id').where('event_id', '=', eventId).orderBy('recurrence_id').execute();
+  return rows.map((row: { recurrence_id: Date }) => row.recurrence_id.toISOString());
+}
