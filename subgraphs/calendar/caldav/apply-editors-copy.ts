@@ -20,6 +20,7 @@ import { seriesOf } from '../recurrence/series-occurrences.js';
 import type { EventRepository } from '../repositories/event-repository.js';
 import { insertEvents } from '../repositories/event-writes.js';
 import type { OccurrenceResponseRepository } from '../repositories/occurrence-response-repository.js';
+import { dropAnswersToCancelled } from '../services/cancelled-answers.js';
 import { draftOf, draftToRow } from '../services/event-draft.js';
 import { placeAfter, settleKeptOut } from '../services/kept-out-settling.js';
 import { moveAnswers } from '../services/moved-series.js';
@@ -62,6 +63,7 @@ export async function applyEditorsCopy(
   const stored = await applyRemoteEdit(trx, deps.events, event, placed.remote);
   await moveAnswers(trx, deps.responses, event, stored);
   await settleKeptOut(trx, stored, placeAfter(event, stored), { until: splitAt });
+  await dropAnswersToCancelled(trx, stored);
   const kept = editedHere.filter((override) => hasOccurrenceAt(seriesOf(stored), override.recurrenceId!));
   await insertEvents(
     trx,

@@ -20,6 +20,7 @@ import type { ParticipantRepository } from '../repositories/participant-reposito
 import { COMPANY_EVENT_TYPES, OWN_EVENT_TYPES, requireEditable } from './event-edit-rules.js';
 import { publishCalendarChange } from './calendar-change-events.js';
 import { draftOf, draftToRow, type EventDraft } from './event-draft.js';
+import { dropAnswersToCancelled } from './cancelled-answers.js';
 import { placeAfter, settleKeptOut } from './kept-out-settling.js';
 import { moveAnswers, moveOverrides } from './moved-series.js';
 import { changesParticipants, checkedExternals, mergeInput, refuseSeriesFields, type EventInput } from './event-input.js';
@@ -73,6 +74,7 @@ export class EventWriteService {
       const event = await this.lockEditable(trx, id);
       const cancelled = await this.applyCancel(trx, event, scope, occurrence);
       if (!cancelled.parentId) await settleKeptOut(trx, cancelled);
+      await dropAnswersToCancelled(trx, cancelled);
       await publishCalendarChange(trx, cancelled.companyId, cancelled.id, 'updated');
       return cancelled;
     });
@@ -156,6 +158,7 @@ export class EventWriteService {
     }
     if (participants) await replaceParticipants(trx, event.id, participants);
     await settleKeptOut(trx, updated, placeAfter(event, updated));
+    await dropAnswersToCancelled(trx, updated);
     return updated;
   }
 
