@@ -59,6 +59,8 @@ export interface RemoteEvent {
   attendees: RemoteAttendee[];
   /** The rooms its ATTENDEEs book (CUTYPE=ROOM), by name: the location when it states none. */
   rooms: string[];
+  /** UIDs it names RELATED-TO;RELTYPE=SIBLING (RFC 5545 3.2.15): Nextcloud links the two halves of a split series so (continued-series.ts). */
+  siblings?: string[];
 }
 
 export interface RemoteObject {
@@ -390,10 +392,19 @@ function readEvent(component: ICAL.Component, localZone: string): RemoteEvent {
     transparent: (text('transp') ?? (text('x-microsoft-cdo-busystatus')?.toUpperCase() === 'FREE' ? 'TRANSPARENT' : 'OPAQUE')).toUpperCase() === 'TRANSPARENT',
     classification: classificationOf(text('class')),
     sequence: sequenceOf(component),
+    siblings: siblingsOf(component),
     ...scheduling,
     // A room booked without a LOCATION (as Nextcloud's room booking may leave it): the room is where it is.
     location: line('location') ?? (scheduling.rooms.length > 0 ? scheduling.rooms.join(', ') : null),
   };
+}
+
+function siblingsOf(component: ICAL.Component): string[] {
+  return component
+    .getAllProperties('related-to')
+    .filter((property) => String(property.getParameter('reltype') ?? '').toUpperCase() === 'SIBLING')
+    .map((property) => String(property.getFirstValue() ?? ''))
+    .filter((uid) => uid !== '');
 }
 
 /** A calendar object; `localZone` places its floating times (see readTime). */

@@ -21,6 +21,7 @@ import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
 import { createFromRemote } from '../caldav/apply-remote.js';
+import { continuationOf } from '../caldav/continued-series.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { answeredContent } from '../caldav/answered-content.js';
 import { removedOccurrences, withoutRemoved } from '../caldav/removed-occurrences.js';
@@ -226,6 +227,9 @@ export class CalDAVPull {
       const resources = new Map<string, CaldavResource>();
       const keep = (eventId: string, item: RemoteItem, syncedVersion: Date) => resources.set(eventId, { eventId, href: item.href, etag: item.etag, syncedVersion });
       const unknown: Parsed[] = [];
+      // New objects (UIDs not held) a cut series here may continue; `taken`: those that did.
+      const taken = new Set<string>();
+      const newObjects = () => parsed.filter((entry) => !known.has(entry.item.href) && entry.following.length === 0 && !taken.has(entry.item.href));
       for (const entry of parsed) {
         const event = known.get(entry.item.href);
         if (!event) {
@@ -273,21 +277,30 @@ export class CalDAVPull {
           if (reinvited) await replaceParticipants(trx, event.id, invited);
           // Overrides and answers to single occurrences follow them as the series moved; the rest of a split series takes its own.
           const editedHere = resource && event.updatedAt > resource.syncedVersion ? resource.syncedVersion : null;
+          // The rest of a split saved as a new object of its own (continued-series.ts), taken as a RANGE split's rest.
+          const continued = entry.following.length === 0 ? continuationOf(event, entry.remote, newObjects()) : null;
+          const split = continued ? [continued.following] : entry.following;
           // Answers to single occurrences, read before the series' own edit drops those past its new end: a split's rest takes them.
-          const answers = entry.following.length > 0 ? await deps.responses.ofSeries([event.id], trx) : [];
-          const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere, entry.following[0]?.from);
+          const answers = split.length > 0 ? await deps.responses.ofSeries([event.id], trx) : [];
+          const { stored, rewrite } = await applyEditorsCopy(trx, deps, event, entry.remote, editedHere, split[0]?.from);
           keep(event.id, entry.item, stored.updatedAt);
-          const following = await this.applyFollowing(trx, stored, entry.following, answers);
-          if (rewrite || misstated || following.length > 0) rewrites.push({ event: stored, item: entry.item, following });
+          const following = await this.applyFollowing(trx, stored, split, answers);
+          if (continued) {
+            // Already on the server as the app wrote it: held where it is, not pushed as another object.
+            taken.add(continued.item.href);
+            keep(following[0]!.id, continued.item, following[0]!.updatedAt);
+          }
+          const pushed = continued ? [] : following;
+          if (rewrite || misstated || pushed.length > 0) rewrites.push({ event: stored, item: entry.item, following: pushed });
         }
       }
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: addresses };
       const created = await createFromRemote(
         trx,
         owner,
-        unknown.map((entry) => entry.remote),
+        unknown.filter((entry) => !taken.has(entry.item.href)).map((entry) => entry.remote),
       );
-      for (const { item, remote, following } of unknown) {
+      for (const { item, remote, following } of unknown.filter((entry) => !taken.has(entry.item.href))) {
         const event = created.get(remote.uid);
         if (!event || resources.has(event.id)) {
           skipped.push({
