@@ -58,18 +58,18 @@ async function seriesWithRavisAnswers(title: string, day: string): Promise<strin
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 
 /**
- * Tara's app ends her series `title` before `cut` (UNTIL a second before) and saves the rest as a new object
+ * Tara's app ends her series `title` before `cut` (UNTIL a second before, or the rule `ending` given) and saves the rest as a new object
  * `renamed` (new UID, the same ORGANIZER and ATTENDEEs, but Ravi's `withoutRavi`) starting at `start`, four weeks;
  * `siblings`: each names the other RELATED-TO;RELTYPE=SIBLING, as Nextcloud writes them.
  */
-async function tarasAppSplits(title: string, cut: string, renamed: string, start: string, siblings: boolean, withoutRavi = false): Promise<void> {
+async function tarasAppSplits(title: string, cut: string, renamed: string, start: string, siblings: boolean, withoutRavi = false, ending?: string): Promise<void> {
   const hers = (await h.remoteWith('tara', `SUMMARY:${title}`))!;
   const text = unfolded(hers.data);
   const master = veventsOf(text)[0]!;
   const uid = /UID:([^\r]*)/.exec(master)![1]!;
   const newUid = `${renamed.replace(/\W/g, '-')}-nextcloud-uid`;
   const until = stamp(new Date(Date.parse(cut) - 1000).toISOString());
-  const cutShort = master.replace(/RRULE:[^\r]*\r\n/, `RRULE:FREQ=WEEKLY;UNTIL=${until}\r\n${siblings ? `RELATED-TO;RELTYPE=SIBLING:${newUid}\r\n` : ''}`);
+  const cutShort = master.replace(/RRULE:[^\r]*\r\n/, `RRULE:FREQ=WEEKLY;${ending ?? `UNTIL=${until}`}\r\n${siblings ? `RELATED-TO;RELTYPE=SIBLING:${newUid}\r\n` : ''}`);
   const end = new Date(Date.parse(start) + 3_600_000).toISOString();
   const rest = master
     .replace(/UID:[^\r]*\r\n/, `UID:${newUid}\r\n${siblings ? `RELATED-TO;RELTYPE=SIBLING:${uid}\r\n` : ''}`)
@@ -123,9 +123,9 @@ it('a split moving the rest an hour later, named SIBLING: the moved occurrences 
   ]);
 });
 
-it('a split made by hand (no RELATED-TO, as in Thunderbird): the rest starting at the cut is linked', async () => {
+it('a split made by hand (no RELATED-TO, as in Thunderbird, ended by COUNT): the rest starting at the cut is linked', async () => {
   const id = await seriesWithRavisAnswers('Strings', '2029-09-03');
-  await tarasAppSplits('Strings', '2029-09-17T08:00:00Z', 'Strings (new term)', '2029-09-17T08:00:00Z', false);
+  await tarasAppSplits('Strings', '2029-09-17T08:00:00Z', 'Strings (new term)', '2029-09-17T08:00:00Z', false, false, 'COUNT=2');
   const rest = await idOf('Strings (new term)');
   expect(await keptOut(id)).toEqual([]);
   expect(await keptOut(rest)).toEqual(['2029-09-24T08:00:00.000Z']);
