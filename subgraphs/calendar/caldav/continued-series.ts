@@ -58,7 +58,8 @@ const addresses = (event: RemoteEvent) => [...new Set(event.attendees.map((atten
 /** The new object of `candidates` that continues the stored series its organiser's `copy` cut short, as the rest of a split; null when none does beyond doubt. */
 export function continuationOf(stored: CalendarEventModel, copy: RemoteObject, candidates: readonly NewObject[]): (NewObject & { following: FollowingSeries }) | null {
   const master = copy.master;
-  if (!master?.organizer) return null;
+  // No new object in the batch: no rule is walked for the cut (most edits).
+  if (!master?.organizer || candidates.length === 0) return null;
   const cut = cutOf(stored, master);
   if (!cut) return null;
   const alike = candidates.filter(({ remote }) => {
