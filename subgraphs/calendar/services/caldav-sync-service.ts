@@ -248,14 +248,21 @@ class AccountSync implements PullContext {
     });
     await this.progress(dirty.length, 0);
     await this.prefetch(dirty.filter((event) => !event.isCancelled));
+    // Events sharing a UID (an app's object made an event of its own with one in use) go one after the other, in one
+    // worker: side by side, the second met the first's new object (412) before the first's resource was saved, took it
+    // for a lost mapping of its own, and the account's sync FAILED on caldav_resources_href from then on.
+    const byUid = new Map<string, CalendarEventModel[]>();
+    for (const event of dirty) byUid.set(uidOf(event), [...(byUid.get(uidOf(event)) ?? []), event]);
+    const groups = [...byUid.values()];
     let next = 0;
     await Promise.all(
-      Array.from({ length: Math.min(PUSH_CONCURRENCY, dirty.length) }, async () => {
-        while (next < dirty.length) {
-          const event = dirty[next++]!;
-          await this.pushEvent(event);
-          if (!this.leftOut.has(event.id)) this.outcome.pushed++;
-          await this.progress(0, 1);
+      Array.from({ length: Math.min(PUSH_CONCURRENCY, groups.length) }, async () => {
+        while (next < groups.length) {
+          for (const event of groups[next++]!) {
+            await this.pushEvent(event);
+            if (!this.leftOut.has(event.id)) this.outcome.pushed++;
+            await this.progress(0, 1);
+          }
         }
       }),
     );
