@@ -63,5 +63,35 @@ describe('areaOf', () => {
     ['JS:*promiseInitHook node:internal/async_hooks:320:25', 'async hooks (AsyncLocalStorage)'],
     ['v8::internal::JsonStringifier::SerializeString', 'JSON'],
     ['sha256_block_data_order_avx2', 'crypto (OpenSSL)'],
+    // V8 13's signatures (Node 22 and later): by the function's own name, not a `Tagged<HeapObject>` among its parameters.
+    [
+      'v8::internal::JsonStringifier::Result v8::internal::JsonStringifier::Serialize_<false>(v8::internal::Handle<v8::internal::Union<v8::internal::Smi, v8::internal::HeapObject>>, bool, v8::internal::Handle<v8::internal::Object>)',
+      'JSON',
+    ],
+    [
+      'v8::internal::Handle<v8::internal::String> v8::internal::Factory::InternalizeSubString<v8::internal::SeqOneByteString, v8::internal::Handle>(v8::internal::Tagged<v8::internal::HeapObject>)',
+      'V8 builtins and runtime',
+    ],
+    ['v8::internal::HeapObject::SizeFromMap(v8::internal::Tagged<v8::internal::Map>) const', 'GC'],
+    [
+      'void v8::internal::BodyDescriptorBase::IteratePointers<v8::internal::ConcurrentMarkingVisitor>(v8::internal::Tagged<v8::internal::HeapObject>, int, int, v8::internal::ConcurrentMarkingVisitor*)',
+      'GC',
+    ],
+    ['v8::internal::MarkingWorklists::Local::Push(v8::internal::Tagged<v8::internal::HeapObject>) [clone .isra.0]', 'GC'],
+    [
+      'v8::internal::Handle<v8::internal::JSObject> v8::internal::JSDataObjectBuilder::BuildFromIterator<v8::internal::JsonParser<unsigned char>::NamedPropertyIterator>(v8::internal::JsonParser<unsigned char>::NamedPropertyIterator&, v8::internal::MaybeHandle<v8::internal::FixedArrayBase>)',
+      'JSON',
+    ],
+    ['JS:wasm-function[0]-0-turbofan', 'our modules'],
   ])('%s is %s', (name, area) => expect(areaOf(name)).toBe(area));
+
+  it("names a recursive call's cycle (`<address>'2`) from the perf map as the same code", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'callgrind-areas-'));
+    const dump = path.join(dir, 'gateway.out.4243.1');
+    writeFileSync(dump, "# callgrind format\nversion: 1\npid: 4243\nevents: Ir\nfl=(1) node\nfn=(1) 0x0000000000001010\n5 40\nfn=(2) 0x0000000000001010'2\n5 60\ntotals: 100\n");
+    const perfMap = path.join(dir, 'perf-4243.map');
+    writeFileSync(perfMap, '1000 100 JS:*object /app/node_modules/.cache/bheem-start/0a1b/gateway/walked-answer-bytes.js:84:9\n');
+    const summary = summarize(dump, perfMap);
+    expect(Object.fromEntries(summary.areas)).toEqual({ 'our modules': 100 });
+  });
 });

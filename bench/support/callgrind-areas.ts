@@ -70,7 +70,8 @@ function readPerfMap(file: string): JitSymbol[] {
 }
 
 function nameJit(name: string, symbols: JitSymbol[]): string {
-  const match = /^0x([0-9a-f]+)$/.exec(name);
+  // A recursive call's cycle is named `<address>'<depth>` (the same code).
+  const match = /^0x([0-9a-f]+)(?:'\d+)?$/.exec(name);
   if (!match) return name;
   const address = Number.parseInt(match[1]!, 16);
   for (let index = symbols.length - 1; index >= 0; index--) {
@@ -85,7 +86,8 @@ const AREAS: [string, RegExp][] = [
     'GC',
     /Heap|Scaveng|MarkCompact|Sweep|Marking|Evacuat|Mark(ing)?Visitor|RecordWrite|MemoryAllocator|MemoryChunk|Page::|SemiSpace|NewSpace|PagedSpace|LocalHeap|GCTracer|Safepoint|IncrementalMarking|RememberedSet|SlotSet|TypedSlot|ObjectVisitor|Minor|EphemeronTable|WeakObjects/,
   ],
-  ['JSON', /Json|JSON/],
+  // V8 12+ builds JSON.parse's objects in JSDataObjectBuilder (Node 20's V8 in JsonParser itself).
+  ['JSON', /Json|JSON|JSDataObjectBuilder/],
   ['crypto (OpenSSL)', /sha256|sha512|EVP_|HMAC|OPENSSL|CRYPTO_|ossl_|BN_|ecp_|hmac/i],
   ['graphql-jit', /graphql-jit/],
   ['graphql-js', /node_modules\/graphql\//],
@@ -96,7 +98,8 @@ const AREAS: [string, RegExp][] = [
   ['prom-client', /node_modules\/prom-client\//],
   ['pino', /node_modules\/pino/],
   ['async hooks (AsyncLocalStorage)', /async_hooks|PromiseHook|promiseInitHook|async_context|AsyncLocalStorage|emitInit|emitBefore|emitAfter|executionAsyncResource/],
-  ['our modules', /bheem-start|\/(platform|subgraphs|gateway)\/[\w/-]+\.(js|ts)/],
+  // WebAssembly is only the gateway's control-byte scan (gateway/control-bytes.ts): named by newer Node's perf map, unnamed by Node 20's.
+  ['our modules', /bheem-start|\/(platform|subgraphs|gateway)\/[\w/-]+\.(js|ts)|^JS:wasm-function/],
   ['other node_modules', /node_modules\//],
   // graphql-jit's compiled queries: V8 names them with no file (`new Function`).
   ['graphql-jit (compiled queries)', /^JS:\S+ :\d+:\d+$/],
@@ -109,8 +112,38 @@ const AREAS: [string, RegExp][] = [
   ['JIT code, unnamed', /^JIT code, unnamed$/],
 ];
 
+/**
+ * A C++ symbol's own qualified name with its template arguments: its return type, parameters and
+ * qualifiers left out. V8 13's signatures spell `Tagged<HeapObject>` in most parameter lists, which
+ * would put JSON's or the runtime's functions taking one into the GC area (Node 20's V8 did so far
+ * less); a template argument still tells (`IteratePointers<ConcurrentMarkingVisitor>` is the GC's).
+ */
+export function ownName(name: string): string {
+  if (name.startsWith('JS:') || !name.includes('(')) return name;
+  let parens = 0;
+  let angles = 0;
+  let word = '';
+  const words: string[] = [];
+  for (const character of name.replace(/\s*\[clone [^\]]*\]/g, '')) {
+    if (character === '(') parens++;
+    else if (character === ')') parens = Math.max(0, parens - 1);
+    else if (parens > 0) continue;
+    else if (character === ' ' && angles === 0) {
+      if (word) words.push(word);
+      word = '';
+    } else {
+      if (character === '<') angles++;
+      else if (character === '>') angles = Math.max(0, angles - 1);
+      word += character;
+    }
+  }
+  if (word) words.push(word);
+  return words.filter((each) => !/^(const|volatile|&&?)$/.test(each)).at(-1) ?? name;
+}
+
 export function areaOf(name: string): string {
-  for (const [area, pattern] of AREAS) if (pattern.test(name)) return area;
+  const own = ownName(name);
+  for (const [area, pattern] of AREAS) if (pattern.test(own)) return area;
   return 'other';
 }
 
