@@ -180,10 +180,10 @@ const GATEWAY_HOST = '127.0.0.1';
 const port = 20_000 + Math.floor(Math.random() * 20_000);
 const underValgrind = values.dry ? [] : ['valgrind', '--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${values.out}`];
 const valgrind = spawn(
-  underValgrind[0] ?? 'node',
+  underValgrind[0] ?? code.node.binary,
   [
     ...underValgrind.slice(1),
-    ...(underValgrind.length ? ['node'] : []),
+    ...(underValgrind.length ? [code.node.binary] : []),
     ...code.gatewayNodeFlags,
     ...values['node-flags']!.split(' ').filter(Boolean),
     '--perf-basic-prof',

@@ -12,13 +12,14 @@
  *
  *   npm run bench -- --only gateway [--gateways ours,apollo] [--processes 2]
  *     [--seconds 10] [--warmup 15] [--vus 50] [--operations lookup,coursePage]
- *     [--form dist|tsx]
+ *     [--form dist|tsx] [--node 24.22.3]
  *
  * Our gateway and the subgraphs run compiled, as production runs them
  * (`--form dist`, the default: the checkout compiled once per version of its
  * sources as `npm run build` does, `node <build>/gateway/main.js`,
  * bench/gateway/checkout-code.ts); `--form tsx` runs the TypeScript through
- * tsx instead. The report says which form ran.
+ * tsx instead. The report says which form ran, and under which Node.js: the
+ * machine's, or `--node`'s (BENCH_NODE; bench/gateway/node-runtime.ts).
  *
  * Subgraphs run with REQUIRE_GATEWAY_SIGNATURE=false so that the peers, who
  * cannot sign our identity header, can forward the caller's bearer token;
@@ -37,6 +38,7 @@ import { REPO_ROOT } from '../platform/paths.js';
 import { DEFAULT_GATEWAY_IDS, GATEWAY_IDS, GATEWAYS, nodeFlags, type GatewayId } from './gateway/gateways.js';
 import type { LoadJob } from './gateway/load-worker.js';
 import { waitUntilAnswering } from './gateway/gateway-ready.js';
+import { applyNodeOption } from './gateway/node-runtime.js';
 import { OPERATION_NAMES, type OperationName } from './gateway/operations.js';
 import { checkoutCode, parseForm, type CodeForm } from './gateway/checkout-code.js';
 import { cpuPerRequest } from './gateway/cpu-meter.js';
@@ -66,7 +68,7 @@ export interface GatewayBenchResult {
   /** V8 flags of our gateway's process (production's, gateway/node-flags.ts) and of the peers'. */
   nodeFlags: { ours: string[]; peers: string[] };
   /** What ran for our code (the subgraphs and our gateway): its form, and how. */
-  code: { form: CodeForm; description: string };
+  code: { form: CodeForm; description: string; node: string };
   data: Record<string, number>;
   gateways: Record<string, { label: string; notes: string }>;
   runs: RunFigures[];
@@ -265,7 +267,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
         form: options.form,
       },
       nodeFlags: nodeFlags(),
-      code: { form: code.form, description: code.description },
+      code: { form: code.form, description: code.description, node: code.node.version },
       data: { ...counts },
       gateways: Object.fromEntries(options.gateways.map((id) => [id, { label: GATEWAYS[id].label, notes: GATEWAYS[id].notes }])),
       runs,
@@ -308,6 +310,7 @@ export function gatewayBenchOptions(argv: string[]): Partial<GatewayBenchOptions
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  applyNodeOption(process.argv.slice(2));
   runGatewayBench(gatewayBenchOptions(process.argv.slice(2))).then(
     () => process.exit(0),
     (error: unknown) => {

@@ -6,6 +6,11 @@
  *
  *   npm run bench
  *   npm run bench -- --only gateway --processes 2
+ *   npm run bench -- --only gateway --node 24.22.3
+ *
+ * `--node <version>` (or BENCH_NODE): our gateway and subgraphs run under that
+ * exact Node.js release, installed on first use into .data/bench-cache/node/
+ * (bench/gateway/node-runtime.ts); by default under the machine's node.
  *
  * `--only profile` (never part of a bare run) profiles the gateway and one
  * subgraph under the course list and prints a summary (bench/profile.ts).
@@ -14,6 +19,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../platform/paths.js';
+import { applyNodeOption } from './gateway/node-runtime.js';
 
 interface Benchmark {
   name: string;
@@ -58,6 +64,7 @@ const BENCHMARKS: Benchmark[] = [
 ];
 
 const argv = process.argv.slice(2);
+applyNodeOption(argv);
 const onlyIndex = argv.indexOf('--only');
 const only = onlyIndex >= 0 ? argv[onlyIndex + 1]?.split(',').map((name) => name.trim()) : undefined;
 for (const name of only ?? []) {

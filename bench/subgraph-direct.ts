@@ -207,8 +207,8 @@ async function startAlone(scratch: Scratch, code: CheckoutCode, label: string, d
   const service = spawnProgram(
     scratch,
     label,
-    CALLGRIND_DIR ? 'valgrind' : process.execPath,
-    CALLGRIND_DIR ? [...callgrindArgs(CALLGRIND_DIR, label.replace(/\W/g, '_')), ...args] : args,
+    CALLGRIND_DIR ? 'valgrind' : code.node.binary,
+    CALLGRIND_DIR ? [...callgrindArgs(CALLGRIND_DIR, label.replace(/\W/g, '_'), code.node.binary), ...args] : args,
     {
       ...env,
       ...others,

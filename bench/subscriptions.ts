@@ -271,6 +271,7 @@ export async function runSubscriptionsBench(print: (line: string) => void = cons
 
     // The gateway alone in its process, so that its memory is its own.
     const gateway = fork(GATEWAY_PROCESS, [], {
+      execPath: code.node.binary,
       execArgv: [
         ...code.gatewayNodeFlags,
         '--expose-gc',

@@ -4,7 +4,7 @@
  * made-up input, no process started, nothing compiled.
  */
 import { describe, expect, it } from 'vitest';
-import { interleaveOptions } from '../bench/gateway/interleave.js';
+import { checkoutLabel, interleaveOptions } from '../bench/gateway/interleave.js';
 import { areaOf, formatSummaries, summarizeProfile, type CpuProfile } from '../bench/support/cpu-profile.js';
 
 const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 9 });
@@ -91,5 +91,18 @@ describe('interleaveOptions', () => {
     ]);
     expect(interleaveOptions(['--form', 'tsx'], { BENCH_AB_ROOTS: '/a,/b@dist' }).checkouts.map((checkout) => checkout.form)).toEqual(['tsx', 'dist']);
     expect(() => interleaveOptions([], { BENCH_AB_ROOTS: '/a@ts,/b' })).toThrow(/not one of/);
+  });
+
+  it('reads a Node.js release per checkout, beside its form or alone', () => {
+    const { checkouts } = interleaveOptions([], { BENCH_AB_ROOTS: '/a,/a@node24.22.3,/b@tsx@node26.12.1,/c@node22.21.1@dist' });
+    expect(checkouts).toEqual([
+      { root: '/a', form: 'dist' },
+      { root: '/a', form: 'dist', node: '24.22.3' },
+      { root: '/b', form: 'tsx', node: '26.12.1' },
+      { root: '/c', form: 'dist', node: '22.21.1' },
+    ]);
+    expect(checkouts.map(checkoutLabel)).toEqual(['0:a/dist', '1:a/dist/node24.22.3', '2:b/tsx/node26.12.1', '3:c/dist/node22.21.1']);
+    // A major alone is not a release: what it installs would depend on the day.
+    expect(() => interleaveOptions([], { BENCH_AB_ROOTS: '/a,/a@node24' })).toThrow(/not an exact Node.js version/);
   });
 });

@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../platform/paths.js';
+import { nodeRuntime, type NodeRuntime } from './node-runtime.js';
 
 export const CODE_FORMS = ['dist', 'tsx'] as const;
 export type CodeForm = (typeof CODE_FORMS)[number];
@@ -30,6 +31,8 @@ export interface CheckoutCode {
   form: CodeForm;
   /** One line for the report: which form, and why when it is not the one asked for. */
   description: string;
+  /** The Node.js that runs its gateway and subgraphs (BENCH_NODE or the side's own, else the machine's). */
+  node: NodeRuntime;
   /** The checkout's own production V8 flags of the gateway (its gateway/node-flags.ts). */
   gatewayNodeFlags: readonly string[];
   /** Node arguments after the flags: the gateway's entry, or `processes` of it under node:cluster. */
@@ -43,20 +46,24 @@ type CompiledCache = typeof import('../../scripts/lib/compiled-cache.mjs');
 const OUR_GATEWAY = 'bench/gateway/peers/our-gateway.ts';
 const CLUSTER = path.join(REPO_ROOT, 'bench/gateway/peers/cluster.mjs');
 
-const prepared = new Map<string, Promise<CheckoutCode>>();
+const prepared = new Map<string, Promise<Omit<CheckoutCode, 'node'>>>();
 
 /**
  * The code of the checkout at `root` in the form asked for (`dist` unless told), compiled now
  * if its sources changed since the last bench: at most one build per checkout and bench run.
+ * `nodeVersion`: the exact Node.js release to run it under (bench/gateway/node-runtime.ts),
+ * by default BENCH_NODE's, else the machine's.
  */
-export function checkoutCode(root: string, form: CodeForm, print: (line: string) => void): Promise<CheckoutCode> {
+export async function checkoutCode(root: string, form: CodeForm, print: (line: string) => void, nodeVersion = process.env.BENCH_NODE): Promise<CheckoutCode> {
   const key = `${path.resolve(root)}\0${form}`;
-  let code = prepared.get(key);
-  if (!code) {
-    code = form === 'dist' ? compiled(path.resolve(root), print) : Promise.resolve(transpiled(path.resolve(root), 'tsx, as asked'));
-    prepared.set(key, code);
+  let built = prepared.get(key);
+  if (!built) {
+    built = form === 'dist' ? compiled(path.resolve(root), print) : transpiled(path.resolve(root), 'tsx, as asked');
+    prepared.set(key, built);
   }
-  return code;
+  const [code, node] = await Promise.all([built, nodeRuntime(nodeVersion, print)]);
+  const where = node.binary === process.execPath ? "the machine's" : path.relative(process.cwd(), node.binary);
+  return { ...code, node, description: `${code.description}, on Node.js ${node.version} (${where})` };
 }
 
 /** `--form dist|tsx` (default dist). */
@@ -73,7 +80,7 @@ async function nodeFlagsOf(file: string, name: 'GATEWAY_NODE_FLAGS' | 'SUBGRAPH_
   return module[name] ?? [];
 }
 
-async function transpiled(root: string, why: string): Promise<CheckoutCode> {
+async function transpiled(root: string, why: string): Promise<Omit<CheckoutCode, 'node'>> {
   const flags = await nodeFlagsOf(path.join(root, 'gateway/node-flags.ts'), 'GATEWAY_NODE_FLAGS');
   const subgraphFlags = await nodeFlagsOf(path.join(root, 'platform/subgraph/node-flags.ts'), 'SUBGRAPH_NODE_FLAGS');
   return {
@@ -98,7 +105,7 @@ async function compiledCacheOf(root: string): Promise<CompiledCache | undefined>
   return existsSync(own) ? ((await import(pathToFileURL(own).href)) as CompiledCache) : undefined;
 }
 
-async function compiled(root: string, print: (line: string) => void): Promise<CheckoutCode> {
+async function compiled(root: string, print: (line: string) => void): Promise<Omit<CheckoutCode, 'node'>> {
   const cache = await compiledCacheOf(root);
   if (!cache) return transpiled(root, `${root} has no compiled cache (scripts/lib/compiled-cache.mjs)`);
   const { outDir, built } = await cache.compiledServices(root, (line) => print(`bench: ${root}: ${line}`));

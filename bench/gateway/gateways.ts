@@ -119,9 +119,10 @@ export function startOurGateway(
   extraEnv: Record<string, string> = {},
 ): Service {
   const profile = cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfileDir] : profileFlags();
-  return spawnService(
+  return spawnProgram(
     scratch,
     name,
+    code.node.binary,
     [...ourNodeFlags(code.gatewayNodeFlags), ...profile, ...code.gatewayEntry(processes)],
     {
       ...env,

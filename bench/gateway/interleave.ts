@@ -14,15 +14,17 @@ import type { SubgraphName } from '../../platform/config.js';
 import type { CpuReading } from './cpu-meter.js';
 import { REPO_ROOT } from '../../platform/paths.js';
 import { checkoutCode, parseForm, type CheckoutCode, type CodeForm } from './checkout-code.js';
+import { parseNodeVersion } from './node-runtime.js';
 import { OTHER_CHECKOUT_ENV, startOurGateway } from './gateways.js';
 import { waitUntilAnswering } from './gateway-ready.js';
 import type { LoadFixture, OperationName } from './operations.js';
 import { runLoadProcess, type Scratch, type Service } from './services.js';
 
-/** One side of an A/B: a checkout, and the form its code runs in. */
+/** One side of an A/B: a checkout, the form its code runs in, and the Node.js release that runs it (BENCH_NODE's or the machine's unless given). */
 export interface Checkout {
   root: string;
   form: CodeForm;
+  node?: string;
 }
 
 export interface InterleaveOptions {
@@ -38,6 +40,8 @@ export interface InterleaveOptions {
  * `--rounds 4 --seconds 3 --vus 8 --operations lookup,courseList [--form dist|tsx]` and
  * BENCH_AB_ROOTS=<a>,<b>[,...]: checkouts, each compiled as production runs it (`--form`'s default,
  * dist) unless it ends in `@tsx` (or `@dist`): `BENCH_AB_ROOTS=.@tsx,.@dist` measures one checkout both ways.
+ * `@node<version>` runs a side under that Node.js release (bench/gateway/node-runtime.ts):
+ * `BENCH_AB_ROOTS=.,.@node24.22.3` measures one checkout under the machine's Node and Node 24.
  */
 export function interleaveOptions(argv: string[], env = process.env): InterleaveOptions {
   const arg = (name: string, fallback: string) => {
@@ -48,10 +52,7 @@ export function interleaveOptions(argv: string[], env = process.env): Interleave
   const checkouts = (env.BENCH_AB_ROOTS ?? '')
     .split(',')
     .filter(Boolean)
-    .map((entry) => {
-      const [, root, suffix] = /^(.*?)(?:@(\w+))?$/.exec(entry)!;
-      return { root: path.resolve(root!), form: suffix === undefined ? form : parseForm(suffix, `BENCH_AB_ROOTS (${entry})`) };
-    });
+    .map((entry) => parseCheckout(entry, form));
   if (checkouts.length < 2) throw new Error('BENCH_AB_ROOTS: two or more checkouts, the first the reference');
   return {
     rounds: Number(arg('--rounds', '4')),
@@ -62,14 +63,27 @@ export function interleaveOptions(argv: string[], env = process.env): Interleave
   };
 }
 
-/** A label per checkout: its index, folder name and form. */
-export const checkoutLabel = ({ root, form }: Checkout, index: number) => `${index}:${path.basename(root)}/${form}`;
+/** `<root>[@tsx|@dist][@node<version>]`, in either order of the suffixes. */
+export function parseCheckout(entry: string, defaultForm: CodeForm): Checkout {
+  let root = entry;
+  let form: CodeForm | undefined;
+  let node: string | undefined;
+  for (let suffix = /@(node[\d.]+|\w+)$/.exec(root); suffix; suffix = /@(node[\d.]+|\w+)$/.exec(root)) {
+    if (suffix[1]!.startsWith('node')) node ??= parseNodeVersion(suffix[1]!.slice(4), `BENCH_AB_ROOTS (${entry})`);
+    else form ??= parseForm(suffix[1], `BENCH_AB_ROOTS (${entry})`);
+    root = root.slice(0, suffix.index);
+  }
+  return { root: path.resolve(root), form: form ?? defaultForm, ...(node !== undefined && { node }) };
+}
+
+/** A label per checkout: its index, folder name, form and Node.js release when one was given. */
+export const checkoutLabel = ({ root, form, node }: Checkout, index: number) => `${index}:${path.basename(root)}/${form}${node === undefined ? '' : `/node${node}`}`;
 
 /** Every checkout's code in its form, compiled first where asked (once each), with what will run printed. */
 export async function prepareCheckouts(checkouts: Checkout[], print: (line: string) => void): Promise<CheckoutCode[]> {
   const codes: CheckoutCode[] = [];
   for (const [index, checkout] of checkouts.entries()) {
-    const code = await checkoutCode(checkout.root, checkout.form, print);
+    const code = await checkoutCode(checkout.root, checkout.form, print, checkout.node ?? process.env.BENCH_NODE);
     print(`${checkoutLabel(checkout, index)} runs ${code.description}`);
     codes.push(code);
   }

@@ -187,7 +187,7 @@ export async function startSubgraphs<Name extends SubgraphName = SubgraphName>(
   const services = names.map((name) => {
     const label = `${checkout.label}subgraph-${name}`;
     const args = [...subgraphProfileFlags(label, checkout.cpuProfile, name), ...(options.nodeFlags?.(name) ?? []), ...code.subgraphEntry(name)];
-    return spawnService(scratch, label, args, shared, code.root, { ipc: options.ipc });
+    return spawnProgram(scratch, label, code.node.binary, args, shared, code.root, { ipc: options.ipc });
   });
   try {
     await Promise.all(

@@ -18,9 +18,9 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** valgrind's arguments in front of node's: the dumps go to `<dir>/<label>.out.<pid>[.n]`. */
-export function callgrindArgs(dir: string, label: string): string[] {
-  return ['--tool=callgrind', '--instr-atstart=no', vgdbPrefix(dir), `--callgrind-out-file=${path.join(dir, `${label}.out.%p`)}`, process.execPath, '--perf-basic-prof'];
+/** valgrind's arguments in front of node's (`node`: the binary, by default the bench's own): the dumps go to `<dir>/<label>.out.<pid>[.n]`. */
+export function callgrindArgs(dir: string, label: string, node = process.execPath): string[] {
+  return ['--tool=callgrind', '--instr-atstart=no', vgdbPrefix(dir), `--callgrind-out-file=${path.join(dir, `${label}.out.%p`)}`, node, '--perf-basic-prof'];
 }
 
 // Valgrind names its control pipes after $USER and $HOST (a service's HOST is the address it listens on): kept in
