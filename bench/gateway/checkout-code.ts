@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from '../../platform/paths.js';
-import { nodeRuntime, type NodeRuntime } from './node-runtime.js';
+import { assertFlagsKnown, nodeRuntime, type NodeRuntime } from './node-runtime.js';
 
 export const CODE_FORMS = ['dist', 'tsx'] as const;
 export type CodeForm = (typeof CODE_FORMS)[number];
@@ -35,6 +35,8 @@ export interface CheckoutCode {
   node: NodeRuntime;
   /** The checkout's own production V8 flags of the gateway (its gateway/node-flags.ts). */
   gatewayNodeFlags: readonly string[];
+  /** Its subgraphs' (platform/subgraph/node-flags.ts), part of subgraphEntry's arguments. */
+  subgraphNodeFlags: readonly string[];
   /** Node arguments after the flags: the gateway's entry, or `processes` of it under node:cluster. */
   gatewayEntry: (processes: number) => string[];
   /** Node arguments: the checkout's subgraph V8 flags (platform/subgraph/node-flags.ts), then one subgraph's entry. */
@@ -62,6 +64,7 @@ export async function checkoutCode(root: string, form: CodeForm, print: (line: s
     prepared.set(key, built);
   }
   const [code, node] = await Promise.all([built, nodeRuntime(nodeVersion, print)]);
+  await Promise.all([assertFlagsKnown(node, code.gatewayNodeFlags), assertFlagsKnown(node, code.subgraphNodeFlags)]);
   const where = node.binary === process.execPath ? "the machine's" : path.relative(process.cwd(), node.binary);
   return { ...code, node, description: `${code.description}, on Node.js ${node.version} (${where})` };
 }
@@ -88,6 +91,7 @@ async function transpiled(root: string, why: string): Promise<Omit<CheckoutCode,
     form: 'tsx',
     description: `tsx (${why}): TypeScript sources transpiled in each process`,
     gatewayNodeFlags: flags,
+    subgraphNodeFlags: subgraphFlags,
     // The checkout's wrapper runs gateway/main.ts, or several under node:cluster (BENCH_PROCESSES).
     gatewayEntry: () => ['--import', 'tsx', path.join(root, existsSync(path.join(root, OUR_GATEWAY)) ? OUR_GATEWAY : 'gateway/main.ts')],
     subgraphEntry: (name) => [...subgraphFlags, '--import', 'tsx', path.join(root, 'scripts/start-subgraph.ts'), name],
@@ -118,6 +122,7 @@ async function compiled(root: string, print: (line: string) => void): Promise<Om
     form: 'dist',
     description: `compiled (${name}, the code of \`npm run build\`'s dist/), run by node as the image runs it`,
     gatewayNodeFlags: flags,
+    subgraphNodeFlags: subgraphFlags,
     // Alone, main.js as the image runs it; several under node:cluster (BENCH_PROCESSES) through a wrapper in plain JavaScript.
     gatewayEntry: (processes) => [...(processes > 1 ? [CLUSTER] : []), path.join(outDir, 'gateway/main.js')],
     subgraphEntry: (subgraph) => [...subgraphFlags, path.join(outDir, 'scripts/start-subgraph.js'), subgraph],

@@ -72,3 +72,25 @@ export function applyNodeOption(argv: string[]): void {
   if (value === undefined) throw new Error('--node: an exact Node.js version (such as 24.22.3)');
   process.env.BENCH_NODE = parseNodeVersion(value, '--node');
 }
+
+const checked = new Map<string, Promise<void>>();
+
+/**
+ * Fails unless `runtime` starts with `flags` (a checkout's production V8 flags): V8 drops flags between
+ * releases, and node then refuses to start ("bad option"), which a bench would only see as a service
+ * that never became ready.
+ */
+export function assertFlagsKnown(runtime: NodeRuntime, flags: readonly string[]): Promise<void> {
+  const key = `${runtime.binary}\0${flags.join(' ')}`;
+  let check = checked.get(key);
+  if (!check) {
+    check = promisify(execFile)(runtime.binary, [...flags, '-e', '0']).then(
+      () => undefined,
+      (error: { stderr?: string }) => {
+        throw new Error(`Node.js ${runtime.version} does not start with ${flags.join(' ')}: ${error.stderr?.trim() ?? error}`);
+      },
+    );
+    checked.set(key, check);
+  }
+  return check;
+}

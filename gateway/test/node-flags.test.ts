@@ -2,6 +2,7 @@
  * The gateway's and the subgraphs' V8 flags are spelled out where a file cannot import them: they must stay
  * those of gateway/node-flags.ts and platform/subgraph/node-flags.ts.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +27,16 @@ describe('the gateway launch commands', () => {
     for (const command of commands) expect(command).toEqual(['node', ...SUBGRAPH_NODE_FLAGS, 'dist/scripts/start-subgraph.js']);
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts['start:subgraph']).toBe(['node', ...SUBGRAPH_NODE_FLAGS, '--import', 'tsx', 'scripts/start-subgraph.ts'].join(' '));
+  });
+});
+
+describe('the launch flags', () => {
+  // V8 drops flags between releases, and node refuses to start on one it does not know ("bad option"): run the
+  // tests under a new release (`<node> node_modules/vitest/vitest.mjs run ...`) before moving the image to it.
+  it.each([
+    ['gateway', GATEWAY_NODE_FLAGS],
+    ['subgraphs', SUBGRAPH_NODE_FLAGS],
+  ])("of the %s are known to the node running the tests (the image's release when run under it)", (_, flags) => {
+    expect(execFileSync(process.execPath, [...flags, '-e', 'process.stdout.write("started")'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })).toBe('started');
   });
 });
