@@ -1,5 +1,5 @@
 /** Kysely types for meet's own tables (schema `meet`). */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 type BigInt = string; // int8 as returned by pg: exact, never a float
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -19,6 +19,8 @@ export interface LiveClassesTable {
   title: string;
   description: string | null;
   scheduled_at: Timestamp;
+  /** scheduled_at as the DateTime scalar's JSON text, quotes included; null outside years 1 to 9999 (migrations/scheduled-at-json.ts). */
+  scheduled_at_json: GeneratedAlways<string | null>;
   duration_minutes: number;
   status: Generated<LiveClassStatus>;
   started_at: Timestamp | null;

@@ -1,6 +1,7 @@
 /** Meet's schema (`meet`): live classes, their recordings and attendance, and applied webhooks. */
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
+import { addScheduledAtJson } from './scheduled-at-json.js';
 
 export const meetMigrations: Migrations = {
   '0001-live-classes': {
@@ -147,4 +148,6 @@ export const meetMigrations: Migrations = {
         .execute();
     },
   },
+  // scheduled_at as the DateTime scalar's JSON text, so that course lists written by PostgreSQL copy it, not format it.
+  '0006-scheduled-at-json': { up: addScheduledAtJson },
 };

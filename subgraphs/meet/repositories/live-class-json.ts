@@ -11,15 +11,13 @@
  *   no lone surrogate); ids (uuids) need no escape and are quoted as they are;
  * - a null as `null`; integers as their text;
  * - DateTime as the scalar writes it (toISOString's text: milliseconds, `Z`):
- *   to_json of the UTC time floored to the millisecond (date_trunc, towards
- *   the past before 1970 too, as the lean rows read it) plus 100 µs, so that
- *   its fraction is always four digits ending in 1 (to_json drops trailing
- *   zeros), that 1 then replaced by `Z`: cheaper than to_char, which
- *   formats by snprintf (bench/README-results.md, session 26, counts both;
- *   either way this text is most of what the statement costs PostgreSQL
- *   more than rows do). The scalar writes years 0 to 9999, to_json four digits for
- *   years 1 to 9999: a course with a class outside those years gets no text
- *   (null) and is read the usual way.
+ *   the column scheduled_at_json, which holds that text already, quotes
+ *   included (migrations/scheduled-at-json.ts, a stored generated column:
+ *   formatting it per read was most of what these statements cost
+ *   PostgreSQL more than rows do; bench/README-results.md, session 26).
+ *   It is null for years outside 1 to 9999 (the scalar writes years 0 to
+ *   9999): a course with such a class gets no text (null) and is read the
+ *   usual way.
  *
  * Fields not listed here (objects, enums, computed ones) are not plain
  * columns: a selection asking one is answered the usual way.
@@ -36,11 +34,11 @@ const FIELD_JSON: Readonly<Record<string, readonly Piece[]>> = {
   title: [{ sql: 'to_json(title)::text' }],
   description: [{ sql: `coalesce(to_json(description)::text, 'null')` }],
   durationMinutes: [{ sql: 'duration_minutes::text' }],
-  scheduledAt: [{ sql: `replace(to_json(date_trunc('milliseconds', scheduled_at at time zone 'UTC') + interval '100 microseconds')::text, '1"', 'Z"')` }],
+  scheduledAt: [{ sql: 'scheduled_at_json' }],
 };
 
-/** Years the DateTime text above writes as the scalar does. */
-const WRITABLE_TIMES = `scheduled_at >= '0001-01-01 00:00:00+00' and scheduled_at < '10000-01-01 00:00:00+00'`;
+/** Every class's time has its text (years 1 to 9999). */
+const WRITABLE_TIMES = 'scheduled_at_json is not null';
 
 /** A selection's statement parts, with the number naming its prepared statements. */
 export interface ClassJsonShape {

@@ -96,3 +96,80 @@ describe("meet's course class lists written by PostgreSQL", () => {
     expect(await answerText(platform.subgraphs.meet!.url, body)).toBe(expected);
   });
 });
+
+/**
+ * The lists' times are copied from scheduled_at_json (migrations/scheduled-at-json.ts): it must follow scheduled_at
+ * through every way a time is written (the mutations, any update, raw SQL under any session settings).
+ */
+describe("meet's stored class time text follows scheduled_at", () => {
+  const COURSE_OF_MUTATIONS = '101';
+  /** Meet's answer for the courses' lists, checked to be graphql-js's (which reads rows) byte for byte. */
+  async function listsAsTwinWrites(courses: readonly string[]): Promise<string> {
+    const query = 'query($representations: [_Any!]!) { _entities(representations: $representations) { ... on Course { liveClasses { id scheduledAt title } } } }';
+    const body = JSON.stringify({ query, variables: { representations: courses.map((id) => ({ __typename: 'Course', id, viewerRole: null })) } });
+    await answerText(platform.subgraphs.meet!.url, body);
+    await answerText(twin.url, body);
+    const expected = await answerText(twin.url, body);
+    const answer = await answerText(platform.subgraphs.meet!.url, body);
+    expect(answer).toBe(expected);
+    expect(expected).not.toContain('"errors"');
+    return answer;
+  }
+  /** Every class's stored text is the scalar's of its time (null where the scalar's text is not four-digit years 1 to 9999). */
+  async function expectStoredTextsOfScalar(): Promise<void> {
+    const { rows } = await sql<{ id: string; text: string | null; ms: number }>`
+      SELECT id, scheduled_at_json AS text, floor(extract(epoch FROM scheduled_at) * 1000)::float8 AS ms FROM meet.live_classes`.execute(platform.db);
+    expect(rows.length).toBeGreaterThan(CLASSES.length);
+    for (const { id, text, ms } of rows) {
+      const year = new Date(ms).getUTCFullYear();
+      expect({ id, text }).toEqual({ id, text: year >= 1 && year <= 9999 ? JSON.stringify(new Date(ms).toISOString()) : null });
+    }
+  }
+  async function mutate(query: string, variables: Record<string, unknown>): Promise<any> {
+    const text = await answerText(platform.subgraphs.meet!.url, JSON.stringify({ query, variables }));
+    const body = JSON.parse(text.slice(text.indexOf('\n') + 1));
+    expect(body.errors).toBeUndefined();
+    return body.data;
+  }
+  /** A future time with milliseconds (and the scalar's text of it). */
+  const later = (days: number, millis: number) => new Date(Math.floor(Date.now() / 86_400_000 + days) * 86_400_000 + 3_723_000 + millis).toISOString();
+
+  it('writes the time of a class scheduled, then rescheduled, then changed otherwise, as the scalar does', async () => {
+    const first = later(3, 7);
+    const schedule = 'mutation($input: ScheduleLiveClassInput!) { scheduleLiveClass(input: $input) { id scheduledAt } }';
+    const created = (await mutate(schedule, { input: { courseId: COURSE_OF_MUTATIONS, title: 'time text', scheduledAt: first, durationMinutes: 30 } })).scheduleLiveClass;
+    expect(created.scheduledAt).toBe(first);
+    expect(await listsAsTwinWrites([COURSE_OF_MUTATIONS])).toContain(`{"id":"${created.id}","scheduledAt":"${first}"`);
+    await expectStoredTextsOfScalar();
+
+    const moved = later(5, 999);
+    const update = 'mutation($id: ID!, $input: UpdateLiveClassInput!) { updateLiveClass(id: $id, input: $input) { scheduledAt } }';
+    expect((await mutate(update, { id: created.id, input: { scheduledAt: moved } })).updateLiveClass.scheduledAt).toBe(moved);
+    expect(await listsAsTwinWrites([COURSE_OF_MUTATIONS])).toContain(`{"id":"${created.id}","scheduledAt":"${moved}"`);
+    await expectStoredTextsOfScalar();
+
+    // Updates of other columns (title, duration, cancelling) leave the time and its text as they were.
+    await mutate(update, { id: created.id, input: { title: 'time text, renamed', durationMinutes: 45 } });
+    await mutate('mutation($id: ID!) { cancelLiveClass(id: $id) { id } }', { id: created.id });
+    expect(await listsAsTwinWrites([COURSE_OF_MUTATIONS])).toContain(`{"id":"${created.id}","scheduledAt":"${moved}","title":"time text, renamed"}`);
+    await expectStoredTextsOfScalar();
+  });
+
+  it('writes times set by raw SQL under other session settings (time zone, DateStyle, IntervalStyle) as the scalar does', async () => {
+    await platform.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL TIME ZONE 'Asia/Kolkata'`.execute(trx);
+      await sql`SET LOCAL DateStyle = 'SQL, DMY'`.execute(trx);
+      await sql`SET LOCAL IntervalStyle = 'sql_standard'`.execute(trx);
+      // Every class of the first test's courses moves by a day and some microseconds; one more is written as Kolkata's local time.
+      await sql`UPDATE meet.live_classes SET scheduled_at = scheduled_at + make_interval(days => 1, secs => 0.123789) WHERE course_id IN (${COURSE}, ${UNWRITABLE_COURSE})`.execute(
+        trx,
+      );
+      await sql`INSERT INTO meet.live_classes (company_id, course_id, title, scheduled_at, duration_minutes, room_name, host_user_id, created_by)
+        VALUES (${DEMO_COMPANIES.bheem.id}, ${COURSE}, 'set in Kolkata', '08/12/2026 23:30:00.4567', 30, 'json-room-kolkata', 2, 'test')`.execute(trx);
+    });
+    const answer = await listsAsTwinWrites([COURSE, UNWRITABLE_COURSE]);
+    expect(answer).toContain('"scheduledAt":"2026-12-08T18:00:00.456Z","title":"set in Kolkata"');
+    expect(answer).toContain('"scheduledAt":"0500-06-02T12:34:56.912Z","title":"year 500"');
+    await expectStoredTextsOfScalar();
+  });
+});
