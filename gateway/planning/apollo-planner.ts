@@ -3,7 +3,7 @@
  * a QueryPlanner over the supergraph, operations built by
  * @apollo/federation-internals against the API schema; its plans then
  * corrected where they would answer wrongly (client-argument-aliases.ts,
- * plan-corrections.ts, empty-plan.ts).
+ * plan-corrections.ts, empty-plan.ts, emptied-selections.ts).
  */
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
@@ -11,6 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
 import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from './client-argument-aliases.js';
 import { asksSubgraphData } from './empty-plan.js';
+import { withTypenameInEmptiedFields } from './emptied-selections.js';
 import { EntityMetadata } from './entity-metadata.js';
 import { PlanningError, type OperationPlanner, type PlannedOperation } from './operation-planner.js';
 import { correctPlan } from './plan-corrections.js';
@@ -26,9 +27,11 @@ export function apolloPlanner(loaded: LoadedSupergraph, log?: Pick<Logger, 'warn
   return {
     plan(document, operationName): PlannedOperation {
       const aliased = aliasClientArguments(document, required, plannerFields);
+      // On the aliased copy: `readFrom` is keyed by the client's own field nodes, which no copy changes.
+      const planned = aliased?.document ?? document;
       let plan: QueryPlan;
       try {
-        plan = planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, aliased?.document ?? document, { operationName }));
+        plan = planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, withTypenameInEmptiedFields(planned) ?? planned, { operationName }));
       } catch (error) {
         // Once per operation text: plans and their failures are cached by the callers.
         log?.warn({ err: error, operationName }, 'operation cannot be planned');

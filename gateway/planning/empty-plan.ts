@@ -13,7 +13,7 @@ const { Kind, getOperationAST } = graphqlRuntime;
 
 const META_FIELDS = new Set(['__typename', '__schema', '__type']);
 
-function skippedForSure(directives: readonly DirectiveNode[] | undefined): boolean {
+export function skippedForSure(directives: readonly DirectiveNode[] | undefined): boolean {
   return (directives ?? []).some((directive) => {
     const value = directive.arguments?.find((argument) => argument.name.value === 'if')?.value;
     if (value?.kind !== Kind.BOOLEAN) return false;

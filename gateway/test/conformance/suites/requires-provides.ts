@@ -250,6 +250,32 @@ export const requiresProvidesSuite: ConformanceSuite = {
       expected: { data: { featured: { estimateEur: 36 } } },
     },
     {
+      name: 'a field under a variable @skip whose selections literal conditions all remove, not skipped: {}',
+      query: 'query($c: Boolean!) { featured @skip(if: $c) { ...PostId @include(if: false) } } fragment PostId on Post { id }',
+      variables: { c: false },
+      expected: { data: { featured: {} } },
+      apolloWrong: {
+        why: '@apollo/query-planner 2.14 plans no fetch for it, and the executor finds no value for the non-null featured',
+        answer: { data: null },
+      },
+    },
+    {
+      name: 'a field under a variable @skip whose selections literal conditions all remove, skipped',
+      query: 'query($c: Boolean!) { featured @skip(if: $c) { ...PostId @include(if: false) } } fragment PostId on Post { id }',
+      variables: { c: true },
+      expected: { data: {} },
+    },
+    {
+      name: 'a field under a variable @include whose fragment a literal condition empties, included: {}',
+      query: 'query($c: Boolean!) { posts @include(if: $c) { ... on Post { id @skip(if: true) } } }',
+      variables: { c: true },
+      expected: { data: { posts: [{}, {}] } },
+      apolloWrong: {
+        why: '@apollo/query-planner 2.14 plans no fetch for it, and the executor finds no value for the non-null posts',
+        answer: { data: null },
+      },
+    },
+    {
       name: '@provides: the provided field comes from the providing subgraph',
       query: '{ featured { id author { id name } } }',
       expected: { data: { featured: { id: 'p2', author: { id: 'a2', name: 'Raj (provided)' } } } },
