@@ -11,6 +11,9 @@
  * and the deferred parts still running are let go (reading stops, which
  * cancels their fetches and frees the operation's admission slot).
  *
+ * An initial payload with `data: null` ends the answer (`hasNext: false`):
+ * no later part has anywhere to go.
+ *
  * A failure of ours once the answer has begun (its status and first part
  * may be out already: a deferred part's data that cannot be serialized, say)
  * ends it with a part that says so (INTERNAL_SERVER_ERROR, no internals in
@@ -88,6 +91,15 @@ async function* boundedParts(
   let sent = 0;
   const fits = (text: string) => maxBytes <= 0 || (sent += Buffer.byteLength(text)) <= maxBytes;
 
+  if (rest && initial.data === null) {
+    // No data for a later part to go into (a failure took the whole answer, a subgraph's value too deep to
+    // serialize, say): as GraphQL's incremental delivery does, the initial payload is the last, and the
+    // deferred parts still running are let go.
+    await rest[Symbol.asyncIterator]().return?.();
+    progress.initialSent = true;
+    yield part({ ...initial, hasNext: false });
+    return;
+  }
   const first = part(rest ? { ...initial, hasNext: true } : { ...initial });
   if (!fits(first.text)) {
     options.onTooLarge?.();

@@ -105,6 +105,14 @@ describe('an incremental answer that fails after it has begun', () => {
     expect(text.endsWith('\r\n-----\r\n')).toBe(true);
   });
 
+  it('over multipart/mixed, when the first part fails: only that part, the subgraph blamed, hasNext false, then the closing boundary', async () => {
+    const stream = await incrementalClient(url, token).multipart('{ posts { id blob ... @defer { id } } }');
+    expect(stream.response.status).toBe(200);
+    const { items, text } = await stream.rest();
+    expect(items).toEqual([{ ...tooDeepAnswer, hasNext: false }]);
+    expect(text.endsWith('\r\n-----\r\n')).toBe(true);
+  });
+
   it('over SSE: a `next` with the error, then `complete`; also when the first part fails, after the 200', async () => {
     const stream = await incrementalClient(url, token).sse(deferred);
     expect((await stream.rest()).items).toEqual([
