@@ -79,6 +79,25 @@ export const abstractTypesSuite: ConformanceSuite = {
       },
     },
     {
+      name: 'fragments on implementations asking an @interfaceObject field or __typename: the concrete type stays',
+      query: `{ media { ... on Book { __typename stars } } search { ... on Book { __typename stars } ... on Movie { __typename stars } } topRated { ...MovieId @include(if: true) } }
+        fragment MovieId on Movie { __typename id ... on Media { __typename } }`,
+      expected: {
+        data: {
+          media: [{ __typename: 'Book', stars: 5 }, {}],
+          search: [
+            { __typename: 'Movie', stars: 3 },
+            { __typename: 'Book', stars: 5 },
+          ],
+          topRated: [{ __typename: 'Movie', id: 'v1' }],
+        },
+      },
+      apolloWrong: {
+        why: '@apollo/gateway takes the @interfaceObject subgraph\'s __typename ("Media") for the concrete type (found by the random check, seed 1): no fragment on Book or Movie applies',
+        answer: { data: { media: [{}, {}], search: [{}, {}], topRated: [{}] } },
+      },
+    },
+    {
       name: 'one field name of two types under a union (aliased in the subgraph query, renamed back)',
       query: '{ search { ... on Book { size } ... on Movie { size } } }',
       expected: { data: { search: [{ size: 2048 }, { size: 412 }] } },

@@ -215,6 +215,22 @@ export const requiresProvidesSuite: ConformanceSuite = {
       },
     },
     {
+      name: 'fields with @requires excluded by literal conditions, beside others from the same fetch',
+      query: '{ posts { seen rank estimate @skip(if: true) estimateEur @include(if: false) } }',
+      expected: {
+        data: {
+          posts: [
+            { seen: 1, rank: 40 },
+            { seen: 1, rank: 70 },
+          ],
+        },
+      },
+      apolloWrong: {
+        why: 'the same defect with literal conditions and other fields (found by the random check, seed 1): every entity is dropped',
+        answer: { data: null },
+      },
+    },
+    {
       name: 'a field whose @requires the client also asks, included by a variable',
       query: 'query($c: Boolean!) { featured { ... on Post { estimate @include(if: $c) ... on Post { rank price } } } }',
       variables: { c: true },
