@@ -25,6 +25,8 @@ export interface ConformanceSuite {
   /** @apollo/gateway does not load the suite's supergraph: why, and its error (asserted); answers are ours alone. */
   apolloRefuses?: { why: string; message: RegExp };
   subgraphs: SubgraphDefinition[];
+  /** Forgets what earlier operations changed in the subgraphs (mutations), so that two runs of one operation agree. */
+  resetState?: () => void;
   operations: ConformanceOperation[];
 }
 

@@ -1,5 +1,6 @@
 /**
- * Random valid queries over an API schema, for the differential check
+ * Random valid queries (and mutations, where the schema has them: a third
+ * of the operations) over an API schema, for the differential check
  * (random-operations.test.ts): nested selections to a bounded depth, aliases
  * (the same field twice with different arguments, aliases named like other
  * fields), __typename anywhere, inline and named fragments on abstract and
@@ -31,6 +32,8 @@ export function argumentPoolOf(operations: readonly ConformanceOperation[]): Arg
   const pool: ArgumentPool = new Map();
   const add = (name: string, value: unknown) => {
     if (value === undefined || value === null) return;
+    // A list's items too: a list argument's items are generated one by one, by the same name.
+    if (Array.isArray(value)) for (const item of value) add(name, item);
     const values = pool.get(name) ?? [];
     if (!values.some((known) => JSON.stringify(known) === JSON.stringify(value))) values.push(value);
     pool.set(name, values);
@@ -195,8 +198,10 @@ export function randomOperation(schema: GraphQLSchema, random: SeededRandom, { m
     return chosen;
   }
 
-  const root = selections(schema.getQueryType()!, 0, new Map(), 0);
-  const header = variableDefinitions.length ? `query Random(${variableDefinitions.join(', ')})` : 'query Random';
+  const mutation = schema.getMutationType();
+  const kind = mutation && random.chance(1 / 3) ? 'mutation' : 'query';
+  const root = selections(kind === 'mutation' ? mutation! : schema.getQueryType()!, 0, new Map(), 0);
+  const header = variableDefinitions.length ? `${kind} Random(${variableDefinitions.join(', ')})` : `${kind} Random`;
   const query = [`${header} { ${root.join(' ')} }`, ...fragments].join('\n');
   const errors = g.validate(schema, g.parse(query));
   if (errors.length) throw new Error(`generated an invalid operation (a defect of the generator): ${errors[0]!.message}\n${query}`);
