@@ -13,6 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkOperationLimits } from '../../operation-limits.js';
 import { loadSupergraph } from '../../supergraph/load-supergraph.js';
+import { errorsText, unordered } from './support/answer-comparison.js';
 import { knownApolloDefect } from './support/known-apollo-defects.js';
 import { type ArgumentPool, argumentPoolOf, type RandomOperation, randomOperation } from './support/random-operations.js';
 import { seededRandom } from './support/seeded-random.js';
@@ -24,26 +25,6 @@ import { ALL_SUITES } from './suites/all.js';
 const SEED = Number(process.env.GATEWAY_FUZZ_SEED ?? 20261207);
 const RUNS = Number(process.env.GATEWAY_FUZZ_RUNS ?? 10);
 const MAX_DEPTH = 3;
-
-/**
- * A subgraph error without a code: Apollo calls it DOWNSTREAM_SERVICE_ERROR, and the platform's error
- * formatting (platform/graphql/format-error.ts) masks it as INTERNAL_SERVER_ERROR on purpose (no subgraph
- * internals reach clients). The same finding under two names.
- */
-const codeOf = (code: unknown) => (code === 'DOWNSTREAM_SERVICE_ERROR' ? 'INTERNAL_SERVER_ERROR' : code);
-
-/** Errors' paths and codes in a stable order (the spec orders none). */
-function errorsText(answer: Answer): string {
-  const { errors } = comparable(answer);
-  return JSON.stringify((errors ?? []).map((error) => JSON.stringify({ ...error, code: codeOf(error.code) })).sort());
-}
-
-/** JSON with object keys sorted: equal for answers that differ in field order only. */
-function unordered(value: unknown): string {
-  return JSON.stringify(value, (_key, inner) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner) ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1))) : inner,
-  );
-}
 
 /** Operations under our gateway's limits (operation-limits.ts refuses the others before planning, Apollo not). */
 function limitedOperation(schema: GraphQLSchema, seed: number, pool: ArgumentPool): RandomOperation {
@@ -65,11 +46,21 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
     /** Failures that are Apollo's known defects (printed, not failed). */
     const excused: string[] = [];
 
+    // Each gateway's run of an operation starts from the same subgraph state (mutations change it).
+    const oursFrom = (operation: RandomOperation) => {
+      suite.resetState?.();
+      return gateways.ours(operation);
+    };
+    const theirsFrom = (operation: RandomOperation) => {
+      suite.resetState?.();
+      return gateways.theirs(operation);
+    };
+
     beforeAll(async () => {
       gateways = await startSuiteGateways(suite);
       const loaded = loadSupergraph(gateways.supergraphSdl);
       schema = loaded.apiGraphQLSchema;
-      known = knownApolloDefect(suite, loaded);
+      known = knownApolloDefect(suite, loaded, theirsFrom);
     });
     afterAll(async () => {
       await gateways?.stop();
@@ -78,11 +69,11 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
     /** Why `operation` fails the check, or undefined. */
     async function failure(operation: RandomOperation): Promise<string | undefined> {
       const fallbacksBefore = await fallbackCount();
-      const ours = await gateways.ours(operation);
+      const ours = await oursFrom(operation);
       if (ours.status >= 500) return `HTTP ${ours.status}: ${JSON.stringify(ours.body)}`;
       if ((await fallbackCount()) !== fallbacksBefore) return "fell back to Apollo's executor";
       if (gateways.apolloRefusal) return undefined;
-      const theirs = await gateways.theirs(operation);
+      const theirs = await theirsFrom(operation);
       const differ = (what: string, a: unknown, b: unknown) => `${what} differ\n  ours:   ${JSON.stringify(a)}\n  apollo: ${JSON.stringify(b)}`;
       if (errorsText(ours.body) !== errorsText(theirs)) return differ('errors', comparable(ours.body), comparable(theirs));
       if (JSON.stringify(ours.body.data) === JSON.stringify(theirs.data)) return undefined;
@@ -95,7 +86,8 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
       return differ('field orders', ours.body.data, theirs.data);
     }
 
-    it(`${RUNS} random operations answer as @apollo/gateway's, never 5xx, never by fallback (seed ${SEED})`, async () => {
+    // A bound for a hung test that grows with the runs asked (GATEWAY_FUZZ_RUNS), not a speed limit.
+    it(`${RUNS} random operations answer as @apollo/gateway's, never 5xx, never by fallback (seed ${SEED})`, { timeout: Math.max(120_000, RUNS * 3_000) }, async () => {
       const failures: string[] = [];
       for (let index = 0; index < RUNS; index++) {
         const operation = limitedOperation(schema, SEED * 1_000_003 + suiteIndex * 10_007 + index, pool);
@@ -103,7 +95,7 @@ ALL_SUITES.forEach((suite, suiteIndex) => {
         const small = await shrinkOperation(schema, operation, async (candidate) => (await failure(candidate)) !== undefined);
         const reason = await failure(small);
         const shown = `seed ${SEED}, operation ${index}: ${reason}\n  query: ${small.query.replace(/\s+/g, ' ')}\n  variables: ${JSON.stringify(small.variables)}`;
-        const why = reason?.startsWith('HTTP') || reason?.startsWith('fell back') ? undefined : known(small.query, (await gateways.ours(small)).body, await gateways.theirs(small));
+        const why = reason?.startsWith('HTTP') || reason?.startsWith('fell back') ? undefined : await known(small, (await oursFrom(small)).body, await theirsFrom(small));
         if (why) {
           excused.push(`Apollo's known defect (${why}): ${shown}`);
           continue;

@@ -14,9 +14,16 @@
  * values or errors, while a bug of ours in the same plans that silently
  * drops data (an entity dropped, data: null without an error) must still
  * fail the check.
+ * In the second case, also where our answer is Apollo's own to the same
+ * operation with every response name prefixed (prefixed-names.ts: no clash
+ * left), field order aside: a null of ours there is one Apollo gives too
+ * (`id: seat` where the seat is null, and Apollo answered the key's id).
  * Returns why, or undefined.
  */
+import { errorsText, unordered } from './answer-comparison.js';
 import type { ConformanceSuite } from './conformance-case.js';
+import { answerUnprefixed, withPrefixedNames } from './prefixed-names.js';
+import type { RandomOperation } from './random-operations.js';
 import type { Answer } from './suite-gateways.js';
 import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from '../../../planning/client-argument-aliases.js';
 import type { LoadedSupergraph } from '../../../supergraph/load-supergraph.js';
@@ -44,14 +51,26 @@ function nullsExplained(ours: Answer, theirs: Answer): boolean {
   );
 }
 
-export function knownApolloDefect(suite: ConformanceSuite, loaded: LoadedSupergraph): (query: string, ours: Answer, theirs: Answer) => string | undefined {
+/** `askApollo`: @apollo/gateway's answer to an operation. */
+export function knownApolloDefect(
+  suite: ConformanceSuite,
+  loaded: LoadedSupergraph,
+  askApollo: (operation: RandomOperation) => Promise<Answer>,
+): (operation: RandomOperation, ours: Answer, theirs: Answer) => Promise<string | undefined> {
   const required = requiredArguments(loaded.supergraph);
   const plannerFields = new Set([...contextFieldNames(loaded.supergraph), ...keyAndRequiredFieldNames(loaded.supergraph)]);
-  return (query, ours, theirs) => {
-    if (!nullsExplained(ours, theirs)) return undefined;
-    const written = suite.operations.find((operation) => operation.apolloWrong && selectsOnlyFrom(loaded.apiGraphQLSchema, query, operation.query));
-    if (written) return `as the case "${written.name}"`;
-    if (aliasClientArguments(g.parse(query), required, plannerFields)) return 'a client field planned under an alias of ours';
+  return async (operation, ours, theirs) => {
+    const { query } = operation;
+    const clash = aliasClientArguments(g.parse(query), required, plannerFields) !== undefined;
+    if (nullsExplained(ours, theirs)) {
+      const written = suite.operations.find((known) => known.apolloWrong && selectsOnlyFrom(loaded.apiGraphQLSchema, query, known.query));
+      if (written) return `as the case "${written.name}"`;
+      if (clash) return 'a client field planned under an alias of ours';
+    }
+    if (!clash) return undefined;
+    const renamed = answerUnprefixed(await askApollo(withPrefixedNames(operation)));
+    if (errorsText(renamed) === errorsText(ours) && unordered(renamed.data) === unordered(ours.data))
+      return "a client name clashing with a planner's: Apollo's answer once none clashes";
     return undefined;
   };
 }

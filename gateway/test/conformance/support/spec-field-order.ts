@@ -44,8 +44,11 @@ export function inSpecOrder(schema: GraphQLSchema, { query, variables }: RandomO
         .join(',');
       const fits = schema
         .getPossibleTypes(abstractType)
-        .filter((type) => [...collectSubfields(schema, fragments, coerced, type, info.fieldNodes).keys()].sort().join(',') === keys);
-      return fits.length === 1 ? fits[0]!.name : undefined;
+        .map((type) => ({ type, names: [...collectSubfields(schema, fragments, coerced, type, info.fieldNodes).keys()] }))
+        .filter(({ names }) => [...names].sort().join(',') === keys);
+      // Several types that would collect the same names in the same order: any of them orders the object alike.
+      const orders = new Set(fits.map(({ names }) => names.join(',')));
+      return fits.length > 0 && orders.size === 1 ? fits[0]!.type.name : undefined;
     },
   });
   return result.errors?.length ? undefined : result.data;
