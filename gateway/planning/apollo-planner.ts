@@ -7,6 +7,7 @@
  */
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
+import type { DocumentNode } from 'graphql';
 import type { Logger } from '../../platform/logger.js';
 import type { LoadedSupergraph } from '../supergraph/load-supergraph.js';
 import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requiredArguments } from './client-argument-aliases.js';
@@ -27,18 +28,23 @@ export function apolloPlanner(loaded: LoadedSupergraph, log?: Pick<Logger, 'warn
   return {
     plan(document, operationName): PlannedOperation {
       const aliased = aliasClientArguments(document, required, plannerFields);
-      // On the aliased copy: `readFrom` is keyed by the client's own field nodes, which no copy changes.
+      const build = (planned: DocumentNode): QueryPlan => {
+        try {
+          return planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, planned, { operationName }));
+        } catch (error) {
+          // Once per operation text: plans and their failures are cached by the callers.
+          log?.warn({ err: error, operationName }, 'operation cannot be planned');
+          throw new PlanningError(error);
+        }
+      };
       const planned = aliased?.document ?? document;
-      let plan: QueryPlan;
-      try {
-        plan = planner.buildQueryPlan(operationFromDocument(loaded.apiSchema, withTypenameInEmptiedFields(planned) ?? planned, { operationName }));
-      } catch (error) {
-        // Once per operation text: plans and their failures are cached by the callers.
-        log?.warn({ err: error, operationName }, 'operation cannot be planned');
-        throw new PlanningError(error);
-      }
+      let plan = build(planned);
       if (!plan.node && asksSubgraphData(document, operationName)) {
-        throw new PlanningError(undefined, 'no subgraph can resolve the fields it asks');
+        // Fields that literal conditions empty, under a variable one, may be all that is left: planned with a
+        // __typename in them (emptied-selections.ts). The copy keeps the client's field nodes `readFrom` knows.
+        const filled = withTypenameInEmptiedFields(planned);
+        if (filled) plan = build(filled);
+        if (!plan.node) throw new PlanningError(undefined, 'no subgraph can resolve the fields it asks');
       }
       const corrected = correctPlan(plan, metadata);
       return aliased ? { ...corrected, readFrom: aliased.readFrom } : corrected;

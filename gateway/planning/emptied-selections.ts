@@ -4,10 +4,12 @@
  * object, or null with an error if its subgraph gives none. Under a field
  * or fragment with a variable condition, @apollo/query-planner 2.14 plans
  * no fetch at all for such a field (QueryPlan {}), so the answer would lack
- * it. Before planning, each such selection set gets a `__typename`: the
+ * it. Such an operation (one whose plan is empty: apollo-planner.ts) is
+ * planned again with a `__typename` in each such selection set: the
  * planner then fetches the field, and the answer keeps the client's
  * selections only (response-shape.ts shapes by the client's document).
- * Operations without such a field are planned unchanged.
+ * Only then: elsewhere the planner does fetch such fields, and a
+ * `__typename` may cost an entity fetch, or be one no subgraph can tell.
  */
 import type { DocumentNode, FieldNode, FragmentDefinitionNode, SelectionSetNode } from 'graphql';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';

@@ -60,6 +60,11 @@ export const keysSuite: ConformanceSuite = {
   ],
   operations: [
     {
+      name: 'an entity field a literal condition removes: no fetch of its subgraph, so none of its errors',
+      query: '{ users { seat @include(if: false) } }',
+      expected: { data: { users: [{}, {}, {}] } },
+    },
+    {
       name: 'joins by a second key (email) from another subgraph',
       query: '{ users { id unread } }',
       expected: {

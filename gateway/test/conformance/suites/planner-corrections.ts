@@ -85,6 +85,11 @@ export const plannerCorrectionsSuite: ConformanceSuite = {
   ],
   operations: [
     {
+      name: "an @interfaceObject's only field removed by a literal condition: {}, not a planning error",
+      query: '{ taggedAsset { id @skip(if: true) } }',
+      expected: { data: { taggedAsset: {} } },
+    },
+    {
       name: 'an entity sent by the key its subgraph resolves (not one it marks resolvable: false)',
       query: '{ order { id parts { id name label } } }',
       expected: { data: { order: { id: 'o1', parts: [{ id: 'x1', name: 'Bolt', label: 'label of Bolt' }] } } },
