@@ -3,7 +3,7 @@
  * a QueryPlanner over the supergraph, operations built by
  * @apollo/federation-internals against the API schema; its plans then
  * corrected where they would answer wrongly (client-argument-aliases.ts,
- * plan-corrections.ts, empty-plan.ts, emptied-selections.ts).
+ * plan-corrections.ts, empty-plan.ts, emptied-selections.ts, literal-conditions.ts).
  */
 import { operationFromDocument } from '@apollo/federation-internals';
 import { QueryPlanner, type QueryPlan } from '@apollo/query-planner';
@@ -14,6 +14,7 @@ import { aliasClientArguments, contextFieldNames, keyAndRequiredFieldNames, requ
 import { asksSubgraphData } from './empty-plan.js';
 import { withTypenameInEmptiedFields } from './emptied-selections.js';
 import { EntityMetadata } from './entity-metadata.js';
+import { withoutLiteralSkips } from './literal-conditions.js';
 import { PlanningError, type OperationPlanner, type PlannedOperation } from './operation-planner.js';
 import { correctPlan } from './plan-corrections.js';
 
@@ -37,7 +38,8 @@ export function apolloPlanner(loaded: LoadedSupergraph, log?: Pick<Logger, 'warn
           throw new PlanningError(error);
         }
       };
-      const planned = aliased?.document ?? document;
+      const asked = aliased?.document ?? document;
+      const planned = withoutLiteralSkips(asked) ?? asked;
       let plan = build(planned);
       if (!plan.node && asksSubgraphData(document, operationName)) {
         // Fields that literal conditions empty, under a variable one, may be all that is left: planned with a

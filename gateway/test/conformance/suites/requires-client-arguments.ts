@@ -72,6 +72,29 @@ export const requiresClientArgumentsSuite: ConformanceSuite = {
   ],
   operations: [
     {
+      name: 'a field with @requires skipped by a literal condition, asked elsewhere too, beside another field of its fetch',
+      query: 'query($c: Boolean = false) { a2: playlists { summary } playlists @skip(if: $c) { summary @skip(if: true) tracks(first: 2) { id } } }',
+      expected: {
+        data: {
+          a2: [{ summary: '600 s' }, { summary: '120 s' }],
+          playlists: [{ tracks: [{ id: 't1' }, { id: 't2' }] }, { tracks: [{ id: 't5' }, { id: 't6' }] }],
+        },
+      },
+      apolloWrong: {
+        why: '@apollo/query-planner fetches the requirement (length) only under the literal @skip, and asks summary in the entity fetch without it: every entity is dropped (found by the random check, seed 1)',
+        answer: { data: null },
+      },
+    },
+    {
+      name: 'a field with @requires excluded by a condition beside the requiring field of another @requires',
+      query: '{ playlists { headliner summary @include(if: false) } }',
+      expected: { data: { playlists: [{ headliner: 'Ella' }, { headliner: 'Dizzy' }] } },
+      apolloWrong: {
+        why: '@apollo/query-planner builds one representation for both, with the length summary requires fetched only under its @include: every entity is dropped (found by the random check, seeds 1 and 2)',
+        answer: { data: null },
+      },
+    },
+    {
       name: 'the requiring field alone',
       query: '{ playlists { headliner } }',
       expected: { data: { playlists: [{ headliner: 'Ella' }, { headliner: 'Dizzy' }] } },
