@@ -114,5 +114,23 @@ export const keysSuite: ConformanceSuite = {
         errors: [{ path: ['users', 2], code: 'UNAVAILABLE' }],
       },
     },
+    {
+      name: 'fields removed by literal conditions under a field with a variable one: {} for each item',
+      query: 'query($c: Boolean = false) { inbox @skip(if: $c) { id @include(if: false) from @include(if: false) { seat } } }',
+      expected: { data: { inbox: [{}, {}, {}] } },
+      apolloWrong: {
+        why: '@apollo/query-planner 2.14 plans no fetch for it, and the executor finds no value for the non-null inbox (random check, seed 3)',
+        answer: { data: null },
+      },
+    },
+    {
+      name: 'an entity field a literal condition removes, beside __typename: no fetch of its subgraph',
+      query: '{ users { seat @include(if: false) __typename } }',
+      expected: { data: { users: [{ __typename: 'User' }, { __typename: 'User' }, { __typename: 'User' }] } },
+      apolloWrong: {
+        why: '@apollo/query-planner fetches the seats subgraph for the skipped seat, and its error for u3 is given for nothing asked (random check, seed 1)',
+        answer: { data: { users: [{ __typename: 'User' }, { __typename: 'User' }, { __typename: 'User' }] }, errors: [{ path: ['users', 2], code: 'UNAVAILABLE' }] },
+      },
+    },
   ],
 };

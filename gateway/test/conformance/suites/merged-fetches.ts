@@ -175,5 +175,23 @@ export const mergedFetchesSuite: ConformanceSuite = {
         answer: { data: { course: { documents: [{ a2: {} }, { a2: {} }] } }, errors: [{ path: ['course', 'documents', 1, 'a2'], code: 'UNAVAILABLE' }] },
       },
     },
+    {
+      name: 'a field skipped literally beside its twin under a variable condition: the error only at the field asked',
+      query: 'query($c: Boolean = false) { course(id: "c1") @skip(if: $c) { lessons { a12: room @skip(if: true) room } } }',
+      expected: {
+        data: { course: { lessons: [{ room: 'room of c1-l1' }, { room: 'room of c1-l2' }, { room: null }] } },
+        errors: [{ path: ['course', 'lessons', 2, 'room'], code: 'UNAVAILABLE' }],
+      },
+      apolloWrong: {
+        why: '@apollo/gateway also gives the error at the literally skipped a12, a path the answer does not have (random check, seeds 1 and 3)',
+        answer: {
+          data: { course: { lessons: [{ room: 'room of c1-l1' }, { room: 'room of c1-l2' }, { room: null }] } },
+          errors: [
+            { path: ['course', 'lessons', 2, 'a12'], code: 'UNAVAILABLE' },
+            { path: ['course', 'lessons', 2, 'room'], code: 'UNAVAILABLE' },
+          ],
+        },
+      },
+    },
   ],
 };

@@ -73,11 +73,24 @@ export const requiresClientArgumentsSuite: ConformanceSuite = {
   operations: [
     {
       name: 'a field with @requires skipped by a literal condition, asked elsewhere too, beside another field of its fetch',
-      query: 'query($c: Boolean = false) { a2: playlists { summary } playlists @skip(if: $c) { summary @skip(if: true) tracks(first: 2) { id } } }',
+      query: 'query($c: Boolean = false) { a2: playlists { summary } playlists @skip(if: $c) { summary @skip(if: true) tracks(first: 2) { id artist } } }',
       expected: {
         data: {
           a2: [{ summary: '600 s' }, { summary: '120 s' }],
-          playlists: [{ tracks: [{ id: 't1' }, { id: 't2' }] }, { tracks: [{ id: 't5' }, { id: 't6' }] }],
+          playlists: [
+            {
+              tracks: [
+                { id: 't1', artist: 'Nina' },
+                { id: 't2', artist: 'Miles' },
+              ],
+            },
+            {
+              tracks: [
+                { id: 't5', artist: 'Chet' },
+                { id: 't6', artist: 'Sarah' },
+              ],
+            },
+          ],
         },
       },
       apolloWrong: {
