@@ -19,7 +19,7 @@ import { type ArgumentPool, argumentPoolOf, type RandomOperation, randomOperatio
 import { seededRandom } from './support/seeded-random.js';
 import { shrinkOperation } from './support/shrink-operation.js';
 import { inSpecOrder } from './support/spec-field-order.js';
-import { type Answer, comparable, fallbackCount, type SuiteGateways, startSuiteGateways } from './support/suite-gateways.js';
+import { comparable, fallbackCount, type SuiteGateways, startSuiteGateways } from './support/suite-gateways.js';
 import { ALL_SUITES } from './suites/all.js';
 
 const SEED = Number(process.env.GATEWAY_FUZZ_SEED ?? 20261207);
