@@ -7,6 +7,8 @@ import type { CalendarEventModel, EventTypeName } from '../models.js';
 import { epochMillis, type EpochMillis } from '../../../platform/database/epoch-millis.js';
 import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import { visibilityForm, visibleTo, viewerOfForm } from './event-visibility.js';
+import type { JsonListShape } from '../../../platform/database/json-list-text.js';
+import { courseEventListSql } from './course-event-json.js';
 
 export type CalendarDb = Kysely<CalendarDatabase> | Transaction<CalendarDatabase>;
 export type EventRow = Selectable<CalendarEventsTable>;
@@ -192,6 +194,13 @@ function leanModels(rows: LeanEventRow[]): CalendarEventModel[] {
   return rows as unknown as CalendarEventModel[];
 }
 
+/** A course's events as one JSON text (findJsonByCourses), and how many there are. */
+export interface CourseEventsJson {
+  courseId: string;
+  json: string | null;
+  count: number;
+}
+
 interface CourseParams {
   companyId: string;
   courseIds: readonly string[];
@@ -207,21 +216,30 @@ export class EventRepository {
   private readonly byCourses: PreparedQuery<CourseParams, EventRow>[];
   private readonly leanByCourses: PreparedQuery<CourseParams, LeanEventRow>[];
 
+  /** The same, as each course's JSON text (findJsonByCourses), by form and shape. */
+  private readonly jsonByCourses = new Map<string, PreparedQuery<CourseParams, CourseEventsJson>>();
+
   constructor(readonly db: Kysely<CalendarDatabase>) {
-    const ofCourses = (form: number, p: CourseParams) => {
-      let query = db
-        .selectFrom('calendar.calendar_events as e')
-        .where('e.company_id', '=', p.companyId)
-        .where('e.parent_id', 'is', null)
-        .where('e.is_cancelled', '=', false)
-        .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
-        .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
-      if (form & 2) query = query.where('e.start_time', '<', p.to);
-      if (form & 1) query = query.where(mayOccurFrom(p.from));
-      return query.orderBy('e.start_time').orderBy('e.id');
-    };
-    this.byCourses = [0, 1, 2, 3].map((form) => preparedQuery(db, `calendar_course_events_${form}`, (p: CourseParams) => ofCourses(form, p).selectAll('e')));
-    this.leanByCourses = [0, 1, 2, 3].map((form) => preparedQuery(db, `calendar_course_events_lean_${form}`, (p: CourseParams) => ofCourses(form, p).select(LEAN_EVENT_COLUMNS)));
+    this.byCourses = [0, 1, 2, 3].map((form) =>
+      preparedQuery(db, `calendar_course_events_${form}`, (p: CourseParams) => this.ofCourses(form, p).selectAll('e').orderBy('e.start_time').orderBy('e.id')),
+    );
+    this.leanByCourses = [0, 1, 2, 3].map((form) =>
+      preparedQuery(db, `calendar_course_events_lean_${form}`, (p: CourseParams) => this.ofCourses(form, p).select(LEAN_EVENT_COLUMNS).orderBy('e.start_time').orderBy('e.id')),
+    );
+  }
+
+  /** A company's course events that a range of `form` keeps, not cancelled: the rows both course lists read. */
+  private ofCourses(form: number, p: CourseParams) {
+    let query = this.db
+      .selectFrom('calendar.calendar_events as e')
+      .where('e.company_id', '=', p.companyId)
+      .where('e.parent_id', 'is', null)
+      .where('e.is_cancelled', '=', false)
+      .where('e.course_id', 'is not', null) // the partial index's predicate, provable in a generic plan
+      .where('e.course_id', '=', sql<string>`any(${p.courseIds})`);
+    if (form & 2) query = query.where('e.start_time', '<', p.to);
+    if (form & 1) query = query.where(mayOccurFrom(p.from));
+    return query;
   }
 
   private visible(viewer: Viewer) {
@@ -307,6 +325,32 @@ export class EventRepository {
     const params = { companyId, courseIds, from: from!, to: to! };
     if (!lean) return (await this.byCourses[form]!(params)).map(toEvent);
     return leanModels(await this.leanByCourses[form]!(params));
+  }
+
+  /**
+   * The same events as findByCourses (not for a range bounded by `to` alone), each course's list as the JSON text of
+   * `shape` (course-event-json.ts) with its number of events, one row per course that has events; `json` null for a
+   * course whose list must be read the usual way.
+   */
+  async findJsonByCourses(companyId: string, courseIds: readonly string[], range: { from?: Date | null; to?: Date | null }, shape: JsonListShape): Promise<CourseEventsJson[]> {
+    if (courseIds.length === 0) return [];
+    const from = range.from ?? null;
+    const to = range.to ?? null;
+    const form = (from ? 1 : 0) + (to ? 2 : 0);
+    if (form === 2) throw new Error('findJsonByCourses: a range bounded by `to` alone is filtered in JavaScript (from the epoch)');
+    const name = `calendar_course_events_json_${form}_${shape.id}`;
+    let query = this.jsonByCourses.get(name);
+    if (!query) {
+      const list = courseEventListSql(shape, form === 3);
+      query = preparedQuery(this.db, name, (p: CourseParams) =>
+        this.ofCourses(form, p)
+          // course_id is not null here (the WHERE).
+          .select([sql<string>`e.course_id`.as('courseId'), sql<string | null>`${sql.raw(list)}`.as('json'), sql<number>`count(*)::int`.as('count')])
+          .groupBy('e.course_id'),
+      );
+      this.jsonByCourses.set(name, query);
+    }
+    return query({ companyId, courseIds, from: from!, to: to! });
   }
 
   /** One visible event, locked for the rest of the transaction (writes re-read what they change). */

@@ -4,7 +4,7 @@
  * to other domains' entities. Per request; every lookup of one kind is batched
  * into one SQL statement by the loaders below.
  */
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { mayReadCourse } from '../../../platform/federation/course-access.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
@@ -18,6 +18,10 @@ import type { OccurrenceResponse, OccurrenceResponseRepository } from '../reposi
 import type { ParticipantRepository } from '../repositories/participant-repository.js';
 import { requireRange } from './date-range.js';
 import { classOf, WITHHELD_TITLE, withheldFrom } from './event-privacy.js';
+import type { JsonListShape } from '../../../platform/database/json-list-text.js';
+import type { PlainField } from '../../../platform/graphql/plain-selection.js';
+import { RawJson } from '../../../platform/subgraph/raw-json.js';
+import { courseEventJsonShape } from '../repositories/course-event-json.js';
 import { pageRequest, toConnection, type Connection, type PageArgs } from '../../../platform/graphql/connection.js';
 
 /** Whether the fields asked of events are answered by lean models (asksOnly keeps the answer per set). */
@@ -36,6 +40,8 @@ export class CalendarEventService {
   /** The same, lean models (made on first use: only fetches asking no more than LEAN_EVENT_FIELDS of them). */
   private leanEventsByLiveClass: DataLoader<string, CalendarEventModel[]> | undefined;
   private readonly eventsByCourse = new Map<string, DataLoader<string, CalendarEventModel[]>>();
+  /** The same lists as JSON text (courseJsonLoader), by range and shape. */
+  private readonly courseJsonLists = new Map<string, DataLoader<string, CalendarEventModel[] | { json: RawJson; count: number }>>();
   private lastCourseEvents: { from: Date | null | undefined; to: Date | null | undefined; lean: boolean; loader: DataLoader<string, CalendarEventModel[]> } | undefined;
 
   constructor(
@@ -200,12 +206,34 @@ export class CalendarEventService {
   /**
    * A course's events for company admins and the course's participants (checked by academy through `viewerRole`).
    * `fields`: those asked of each event; when all are LEAN_EVENT_FIELDS, only their columns are read.
+   * `plain`: the selection, given when the request may be answered raw JSON (raw-json.ts): when PostgreSQL can write
+   * it (course-event-json.ts), the same events come as the list's JSON text, no rows built; a course whose events
+   * would be changed or dropped here (privacy, a series' occurrences) comes as rows, as before.
    */
-  async eventsOfCourse(course: CourseReference, from?: Date | null, to?: Date | null, fields?: ReadonlySet<string>): Promise<ShownEvent[]> {
+  async eventsOfCourse(
+    course: CourseReference,
+    from?: Date | null,
+    to?: Date | null,
+    fields?: ReadonlySet<string>,
+    plain?: readonly PlainField[] | null,
+  ): Promise<ShownEvent[] | RawJson> {
     if (!mayReadCourse(this.viewer, course)) return [];
     if (from && to) requireRange(from, to);
-    const lean = !!fields && onlyLeanFields(fields);
-    const events = await this.courseEventsLoader(from, to, lean).load(course.id);
+    // A range bounded by `to` alone is filtered from the epoch below: not written by PostgreSQL.
+    const shape = plain && !(to && !from) ? courseEventJsonShape(plain) : null;
+    let events: CalendarEventModel[];
+    if (shape) {
+      const list = await this.courseJsonLoader(from, to, shape).load(course.id);
+      if (!Array.isArray(list)) {
+        // Every one of its events has one occurrence in the range: spent as occurrenceCount would have.
+        if (to) {
+          this.budget.check();
+          this.budget.spend(list.count);
+        }
+        return list.json;
+      }
+      events = list;
+    } else events = await this.courseEventsLoader(from, to, !!fields && onlyLeanFields(fields)).load(course.id);
     if (!to) return this.shownAll(events);
     // The SQL filter is coarse for series: keep those with an occurrence in the range (the list itself when all have).
     const start = from ?? new Date(0);
@@ -219,6 +247,34 @@ export class CalendarEventService {
       else kept?.push(event);
     }
     return this.shownAll(kept ?? events);
+  }
+
+  /**
+   * Each course's events as its JSON text and count, one statement per range and shape (each course of a fetch asks
+   * alike); a course whose list PostgreSQL did not write is read as lean rows (the shape's fields are lean ones).
+   */
+  private courseJsonLoader(
+    from: Date | null | undefined,
+    to: Date | null | undefined,
+    shape: JsonListShape,
+  ): DataLoader<string, CalendarEventModel[] | { json: RawJson; count: number }> {
+    const key = `${from?.getTime() ?? ''}/${to?.getTime() ?? ''}/${shape.id}`;
+    let loader = this.courseJsonLists.get(key);
+    if (!loader) {
+      loader = new DataLoader(async (courseIds) => {
+        const lists = new Map<string, { json: string | null; count: number }>();
+        for (const row of await this.events.findJsonByCourses(this.viewer.companyId, courseIds, { from, to }, shape)) lists.set(row.courseId, row);
+        const unwritten = courseIds.filter((id) => lists.get(id)?.json === null);
+        const rows = unwritten.length > 0 ? await this.events.findByCourses(this.viewer.companyId, unwritten, { from, to }, true) : [];
+        return courseIds.map((id) => {
+          const list = lists.get(id);
+          if (list === undefined) return [];
+          return list.json === null ? rows.filter((row) => row.courseId === id) : { json: new RawJson(list.json), count: list.count };
+        });
+      });
+      this.courseJsonLists.set(key, loader);
+    }
+    return loader;
   }
 
   /** The loader of courses' events for one range and column set; the courses of a fetch ask alike, so the last one is kept at hand. */
