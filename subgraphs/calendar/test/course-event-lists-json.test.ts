@@ -20,6 +20,7 @@ import { startSubgraph, type RunningSubgraph } from '../../../platform/subgraph/
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { SUBGRAPH_MODULES } from '../../registry.js';
+import { DEFAULT_OCCURRENCE_LIMITS, setOccurrenceLimits } from '../recurrence/occurrence-limits.js';
 
 let platform: TestPlatform;
 let twin: RunningSubgraph;
@@ -109,6 +110,27 @@ describe("calendar's course event lists written by PostgreSQL", () => {
     if (selection.includes('title')) {
       expect(expected).not.toContain('"private"');
       expect(expected).toContain('"Busy"');
+    }
+  });
+
+  it('spend the occurrence budget as graphql-js does: the cap is passed in the same course', async () => {
+    // Both services run in this process: the cap is theirs. The first course has 5 events in the range.
+    setOccurrenceLimits({ ...DEFAULT_OCCURRENCE_LIMITS, perRequest: 6 });
+    try {
+      const query =
+        'query($representations: [_Any!]!, $from: DateTime, $to: DateTime) { _entities(representations: $representations) { ... on Course { calendarEvents(from: $from, to: $to) { id title start } } } }';
+      const body = JSON.stringify({ query, variables: { representations, from: '2026-12-08T00:00:00.000Z', to: '2026-12-09T00:00:00.000Z' } });
+      const calendar = platform.subgraphs.calendar!.url;
+      await answerText(calendar, body);
+      await answerText(twin.url, body);
+      const expected = await answerText(twin.url, body);
+      expect(expected).toContain('CALENDAR_MAX_OCCURRENCES_PER_REQUEST');
+      expect(expected).toContain('"path":["_entities",2,"calendarEvents"]');
+      // Stack traces (shown outside production) differ in their frames, not in what they say.
+      const withoutStacks = (text: string) => text.replace(/,"stacktrace":\[[^\]]*\]/g, '');
+      expect(withoutStacks(await answerText(calendar, body))).toBe(withoutStacks(expected));
+    } finally {
+      setOccurrenceLimits(DEFAULT_OCCURRENCE_LIMITS);
     }
   });
 });
