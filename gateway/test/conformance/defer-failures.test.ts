@@ -18,8 +18,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevUserToken } from '../../../platform/auth/user-token.js';
 import { loadConfig } from '../../../platform/config.js';
@@ -29,6 +27,7 @@ import { composeSupergraph } from './support/compose.js';
 import { link } from './support/conformance-case.js';
 import { graphqlWsCollector, incrementalClient } from './support/incremental-client.js';
 import { startSubgraphServer, type SubgraphServer } from './support/subgraph-server.js';
+import { collectingLogger } from './support/test-gateway.js';
 
 const DEPTH = 50_000;
 const tooDeep = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
@@ -47,16 +46,7 @@ let safelisted: RunningGateway;
 let url: string;
 let token: string;
 const manifestDir = mkdtempSync(path.join(tmpdir(), 'bheem-defer-failures-'));
-const logged: { msg: string; err?: { message?: string } }[] = [];
-const log = pino(
-  { level: 'warn' },
-  new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logged.push(JSON.parse(line));
-      done();
-    },
-  }),
-);
+const { log, logged } = collectingLogger();
 
 beforeAll(async () => {
   posts = await startSubgraphServer({

@@ -36,6 +36,19 @@ export function toShareLink(row: Selectable<ShareLinksTable>): ShareLinkModel {
   };
 }
 
+/** A link's maker (what their access rested on) and where its document is now: what a link is judged by. */
+const MAKER_AND_PLACE = [
+  's.company_id as maker_company_id',
+  's.created_by',
+  's.created_by_user',
+  's.created_by_roles',
+  's.legacy_attachment',
+  'd.id as document_id',
+  'd.company_id',
+  'd.entity_type',
+  'd.entity_id',
+] as const;
+
 export class ShareLinkRepository {
   constructor(private readonly db: DocumentsDb) {}
 
@@ -149,18 +162,7 @@ export class ShareLinkRepository {
       .where('s.revoked_at', 'is', null)
       .where('s.expires_at', '>', new Date())
       .where('d.deleted_at', 'is', null)
-      .select([
-        's.id',
-        's.company_id as maker_company_id',
-        's.created_by',
-        's.created_by_user',
-        's.created_by_roles',
-        's.legacy_attachment',
-        'd.id as document_id',
-        'd.company_id',
-        'd.entity_type',
-        'd.entity_id',
-      ])
+      .select(['s.id', ...MAKER_AND_PLACE])
       .orderBy('s.created_at')
       .execute();
   }
@@ -194,15 +196,7 @@ export class ShareLinkRepository {
           's.expires_at',
           's.revoked_at',
           's.password_hash',
-          's.company_id as maker_company_id',
-          's.created_by',
-          's.created_by_user',
-          's.created_by_roles',
-          's.legacy_attachment',
-          'd.id as document_id',
-          'd.company_id',
-          'd.entity_type',
-          'd.entity_id',
+          ...MAKER_AND_PLACE,
           'd.deleted_at',
           'd.storage_backend',
           'd.storage_key',
