@@ -54,12 +54,11 @@ import type { MeetConfig } from '../../../platform/config.js';
 import type { LiveClassModel } from '../models.js';
 import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
-import { isMoodleId } from '../repositories/ids.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
-import { isPresent, needsMoodleRole, opensClass, participantKind, tokenRole } from '../livekit/participants.js';
+import { isPresent, needsMoodleRole, opensClass, participantKind, sessionOf, tokenRole } from '../livekit/participants.js';
 import { publishableSources, sourceName } from '../livekit/permissions.js';
 import { classWentLive } from '../services/class-went-live.js';
 import { type MeetEgress, toMeetEgress, UnstorableEventError } from '../webhooks/livekit-event.js';
@@ -235,12 +234,7 @@ export class Reconciler {
     for (const participant of present) {
       if (known.has(participant.sid)) continue;
       await attendance.recordSession({
-        companyId: liveClass.companyId,
-        liveClassId: liveClass.id,
-        identity: participant.identity,
-        sid: participant.sid,
-        kind: participantKind(participant),
-        userId: isMoodleId(participant.identity) ? participant.identity : null,
+        ...sessionOf(liveClass, participant),
         joinedAt: participant.joinedAt > 0n ? new Date(Number(participant.joinedAt) * 1000) : now,
       });
       report.openedIntervals += 1;

@@ -31,6 +31,18 @@ export function participantKind(participant: ParticipantFacts): ParticipantKind 
   return participant.identity.startsWith('EG_') ? 'EGRESS' : 'STANDARD';
 }
 
+/** A session's attendance facts that the participant itself gives (who, which session, what kind), for a class. */
+export function sessionOf(liveClass: Pick<LiveClassModel, 'companyId' | 'id'>, participant: ParticipantFacts & { sid: string }) {
+  return {
+    companyId: liveClass.companyId,
+    liveClassId: liveClass.id,
+    identity: participant.identity,
+    sid: participant.sid,
+    kind: participantKind(participant),
+    userId: isMoodleId(participant.identity) ? participant.identity : null,
+  };
+}
+
 /**
  * Is this session in the room as LiveKit's webhooks see it? ListParticipants also lists sessions still connecting
  * (JOINING: signalling only; JOINED: offer received), and participant_joined is sent only once a session turns

@@ -155,14 +155,13 @@ export class ModerationService {
     if (outcome === 'not_in_room') throw notInRoom(target, liveClass);
     const detail = outcome === 'unconfirmed' ? unconfirmedDetail() : null;
     const row = await this.record(liveClass, { action: 'DEMOTED', targetUserId: target, detail, standing: { promoted_at: null } });
-    if (outcome === 'unconfirmed') {
-      throw platformError(
-        ErrorCode.UNCONFIRMED,
-        `LiveKit did not confirm demoting user ${target} in the room of live class ${liveClass.id}: the demotion is recorded, ` +
-          'their joins give a listener\u2019s token, and meet takes publishing back if LiveKit still allows it',
-        { userId: target },
+    if (outcome === 'unconfirmed')
+      throw unconfirmed(
+        `demoting user ${target} in`,
+        liveClass,
+        target,
+        'the demotion is recorded, their joins give a listener\u2019s token, and meet takes publishing back if LiveKit still allows it',
       );
-    }
     return this.view(outcome, await this.teachersFor(liveClass, [outcome]), row);
   }
 
@@ -192,14 +191,13 @@ export class ModerationService {
     // Unconfirmed, the claim stays (removal's safe side): joins refused, and reconciliation disconnects them if LiveKit still lists them.
     const detail = outcome === 'unconfirmed' ? unconfirmedDetail() : null;
     await this.record(liveClass, { action: 'REMOVED', targetUserId: target, detail, standing: { removed_at: removedAt, promoted_at: null, hand_raised_at: null } });
-    if (outcome === 'unconfirmed') {
-      throw platformError(
-        ErrorCode.UNCONFIRMED,
-        `LiveKit did not confirm removing user ${target} from the room of live class ${liveClass.id}: the removal is recorded, ` +
-          'their joins are refused, and meet disconnects them if LiveKit still has them in the room',
-        { userId: target },
+    if (outcome === 'unconfirmed')
+      throw unconfirmed(
+        `removing user ${target} from`,
+        liveClass,
+        target,
+        'the removal is recorded, their joins are refused, and meet disconnects them if LiveKit still has them in the room',
       );
-    }
     return liveClass;
   }
 
@@ -292,4 +290,9 @@ export class ModerationService {
       promoted: !!standing?.promoted_at,
     };
   }
+}
+
+/** UNCONFIRMED: LiveKit's answer to an action was lost; it is recorded on its safe side, and `then` says what follows. */
+function unconfirmed(action: string, liveClass: LiveClassModel, target: string, then: string) {
+  return platformError(ErrorCode.UNCONFIRMED, `LiveKit did not confirm ${action} the room of live class ${liveClass.id}: ${then}`, { userId: target });
 }

@@ -23,7 +23,7 @@ import { ClassParticipantRepository } from '../repositories/class-participant-re
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import { MEET_ITSELF, recordModeration } from '../services/moderation-record.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
-import { needsMoodleRole, opensClass, participantKind } from '../livekit/participants.js';
+import { needsMoodleRole, opensClass, participantKind, sessionOf } from '../livekit/participants.js';
 import type { CourseRoster } from '../jobs/roster-enforcement.js';
 import { classWentLive } from '../services/class-went-live.js';
 import type { MeetWebhookEvent } from './livekit-event.js';
@@ -202,16 +202,7 @@ export class LiveKitWebhookHandler {
     event: MeetWebhookEvent,
     times: { joinedAt?: Date | null; leftAt?: Date | null; leftInferred?: boolean },
   ) {
-    const participant = event.participant!;
-    return new AttendanceRepository(trx).recordSession({
-      companyId: liveClass.companyId,
-      liveClassId: liveClass.id,
-      identity: participant.identity,
-      sid: participant.sid,
-      kind: participantKind(participant),
-      userId: isMoodleId(participant.identity) ? participant.identity : null,
-      ...times,
-    });
+    return new AttendanceRepository(trx).recordSession({ ...sessionOf(liveClass, event.participant!), ...times });
   }
 
   private async applyEgress(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
