@@ -8,15 +8,20 @@
  * An action LiveKit did not confirm (its answer lost: it may or may not have
  * acted) is recorded all the same, its detail ending in `unconfirmed` after
  * its reason (`unconfirmed` alone when it has none). If LiveKit had not acted,
- * someone finishes it later: a judge of publishing takes back what a lost
+ * meet's judges finish it later: a judge of publishing takes back what a lost
  * takeback or demotion left, reconciliation disconnects the subject of a lost
- * removal, a moderator repeats it. That is the same action, not another: when
- * the target's latest action of its kind (promotions and demotions; removals
- * and readmissions) is this one, unconfirmed, it is settled (the detail loses
+ * removal. That is the same action, not another: when the target's latest
+ * action of its kind (promotions and demotions; removals and readmissions) is
+ * this one, unconfirmed, the judge's settles it (the detail loses
  * `unconfirmed`, its actor and time stay) instead of a second row and event.
- * Finished again unconfirmed, it stays as it is. An unconfirmed action LiveKit
- * did carry out is never settled: nothing is left to finish, and meet cannot
- * tell it happened; the audit keeps saying `unconfirmed`.
+ * Finished again unconfirmed, it stays as it is. A moderator's action is
+ * always its own row, even the same action right after an unconfirmed one
+ * (their own repeat, or another moderator's): it is another person's, or
+ * another moment's, decision, and settling the first row with it would lose
+ * who acted (and the first row stays `unconfirmed`: meet cannot tell whether
+ * LiveKit carried it out). An unconfirmed action LiveKit did carry out is
+ * never settled: nothing is left to finish, and meet cannot tell it happened;
+ * the audit keeps saying `unconfirmed`.
  */
 import type { Kysely, Transaction } from 'kysely';
 import { publishEvent } from '../../../platform/events/publish-event.js';
@@ -73,7 +78,9 @@ export async function recordModerationIn(
   const row = await new ClassParticipantRepository(trx).set(liveClass.companyId, liveClass.id, change.targetUserId, change.standing);
   const log = new ModerationLogRepository(trx);
   const kind = KINDS.find((actions) => actions.includes(change.action));
-  const pending = kind && (await log.latestOf(liveClass.id, change.targetUserId, kind));
+  // Only meet's own judges finish an unconfirmed action; a moderator's action is never folded into another row.
+  const judge = actor.subject === MEET_ITSELF.subject;
+  const pending = kind && judge ? await log.latestOf(liveClass.id, change.targetUserId, kind) : undefined;
   if (pending?.action === change.action && isUnconfirmed(pending.detail)) {
     if (!isUnconfirmed(change.detail)) await log.setDetail(pending.id, confirmedDetail(pending.detail!));
     return row;
