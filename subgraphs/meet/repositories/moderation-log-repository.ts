@@ -16,6 +16,8 @@ export interface ModerationRecord {
   actorSubject: string;
   targetUserId: string;
   detail?: string | null;
+  /** The action's time (a timestamptz's text) when it happened before it is written; else the row's insertion. */
+  at?: string;
 }
 
 export class ModerationLogRepository {
@@ -32,6 +34,7 @@ export class ModerationLogRepository {
         actor_subject: entry.actorSubject,
         target_user_id: entry.targetUserId,
         detail: entry.detail ?? null,
+        ...(entry.at !== undefined && { created_at: entry.at }),
       })
       .execute();
   }

@@ -44,6 +44,8 @@ export interface ModerationChange {
   targetUserId: string;
   standing: Partial<Record<'hand_raised_at' | 'promoted_at' | 'removed_at', Date | null>>;
   detail?: string | null;
+  /** When the action happened (a timestamptz's text, the database's clock), if before it is written: now by default. */
+  at?: string;
 }
 
 export const UNCONFIRMED_DETAIL = 'unconfirmed';
@@ -93,6 +95,7 @@ export async function recordModerationIn(
     actorSubject: actor.subject,
     targetUserId: change.targetUserId,
     detail: change.detail,
+    at: change.at,
   });
   await publishEvent(trx, {
     topic: 'meet.class.moderated',

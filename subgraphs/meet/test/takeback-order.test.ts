@@ -7,7 +7,10 @@
  * promotes (no lock is held across the call: the promotion goes through at
  * once, and the takeback, finding it written, yields); and with the
  * promotion's UpdateParticipant landing before the takeback's (which
- * silenced Sam): the takeback makes the promotion's permission again.
+ * silenced Sam): the takeback makes the promotion's permission again. In
+ * both of those LiveKit did take Sam's camera down for a moment: the audit
+ * says so, the takeback (meet's, `unauthorised_publish`) before the
+ * promotion that won.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../platform/logger.js';
@@ -31,7 +34,7 @@ afterAll(async () => {
 });
 
 const PROMOTE = `mutation($c: ID!, $u: ID!) { promoteParticipant(liveClassId: $c, userId: $u) { promoted canPublish } }`;
-const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity promoted canPublish } moderationLog { action detail } } }`;
+const STANDING = `query($id: ID!) { liveClass(id: $id) { roomParticipants { identity promoted canPublish } moderationLog { action detail actor { id } } } }`;
 
 async function samOf(id: string) {
   const { body } = await meet.call('tara.teacher', STANDING, { id });
@@ -72,7 +75,8 @@ describe('a takeback judged before a promotion landed', () => {
     expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
     const { sam, log } = await samOf(id);
     expect(sam).toMatchObject({ promoted: true, canPublish: true });
-    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['PROMOTED null']);
+    // Newest first: the promotion won, after the takeback LiveKit applied.
+    expect(log.map((entry: { action: string; detail: string | null }) => `${entry.action} ${entry.detail}`)).toEqual(['PROMOTED null', 'DEMOTED unauthorised_publish']);
   });
 
   it('makes a promotion whose LiveKit call landed before the superseded takeback\u2019s again', async () => {
@@ -86,6 +90,10 @@ describe('a takeback judged before a promotion landed', () => {
     expect((await reconciler.reconcile()).heldToStanding.filter((entry) => entry.liveClassId === id)).toEqual([]);
     expect(promotion?.body.data.promoteParticipant).toEqual({ promoted: true, canPublish: true });
     expect(meet.livekit.participant(roomName, '5')).toMatchObject({ permission: { canPublish: true, canPublishSources: ['CAMERA', 'MICROPHONE'] } });
-    expect((await samOf(id)).log.map((entry: { action: string }) => entry.action)).toEqual(['PROMOTED']);
+    const { log } = await samOf(id);
+    expect(log.map((entry: { action: string; detail: string | null; actor: { id: string } | null }) => [entry.action, entry.detail, entry.actor?.id ?? null])).toEqual([
+      ['PROMOTED', null, '3'],
+      ['DEMOTED', 'unauthorised_publish', null],
+    ]);
   });
 });

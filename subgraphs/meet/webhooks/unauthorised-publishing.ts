@@ -67,8 +67,11 @@ export type StudentStanding = 'listener' | 'speaker';
  * is judged anew). LiveKit is read again before acting: a student it holds to that standing already (the other judge
  * took the same publication back first, or a moderator demoted them) is left be. Under the lock:
  * - the standing changed during the calls (a moderator promoted, or demoted, them): theirs and this takeback's
- *   UpdateParticipant may have landed in either order, so the standing's permission is set again after the lock, and
- *   this takeback, superseded, is not audited (the moderator's action is);
+ *   UpdateParticipant may have landed in either order, so the standing's permission is set again after the lock.
+ *   LiveKit did carry this takeback out (what it took down was down for a moment), so it is audited all the same,
+ *   dated when it began (the database's clock before LiveKit was read, which is before the moderator's change was
+ *   claimed, so before their row): a teacher's log reads the takeback, then the action that won. It leaves the
+ *   standing as the moderator set it;
  * - an audit of the same action written since LiveKit was read (another judge acting on the same state at the same
  *   time, or a moderator's demotion) is that takeback's: none is added, so one publication is audited once (one
  *   left `unconfirmed` is settled by a confirmed one, services/moderation-record.ts).
@@ -102,7 +105,12 @@ export async function takeBackPublishing(
     // The standing to hold LiveKit to again when superseded, else whether this takeback was audited.
     const written = await db.transaction().execute(async (trx): Promise<StudentStanding | boolean> => {
       const now = await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity);
-      if (!!now.promoted_at !== speaker) return now.promoted_at ? 'speaker' : 'listener';
+      if (!!now.promoted_at !== speaker) {
+        // LiveKit did apply the takeback (the camera went down), then the moderator's action won: both are audited,
+        // the takeback at the time it began, so before the moderator's row, and leaving their standing as it is.
+        await recordModerationIn(trx, liveClass, MEET_ITSELF, { action, targetUserId: identity, detail, standing: {}, at: since });
+        return now.promoted_at ? 'speaker' : 'listener';
+      }
       const meanwhile = await new ModerationLogRepository(trx).latestOf(liveClass.id, identity, [action], since);
       if (meanwhile && !isUnconfirmed(meanwhile.detail)) return false;
       await recordModerationIn(
