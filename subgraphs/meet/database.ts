@@ -126,9 +126,18 @@ export interface ModerationLogTable {
   created_at: CreatedAt;
 }
 
+/** A class's recording start under way, claimed until its recording is written (recordings/recording-control.ts). */
+export interface RecordingStartsTable {
+  live_class_id: string;
+  /** The starter's own token: only it drops the claim. */
+  claim: string;
+  claimed_at: UpdatedAt;
+}
+
 export interface MeetDatabase {
   live_classes: LiveClassesTable;
   recordings: RecordingsTable;
+  recording_starts: RecordingStartsTable;
   attendance: AttendanceTable;
   webhook_events: WebhookEventsTable;
   class_participants: ClassParticipantsTable;

@@ -150,4 +150,16 @@ export const meetMigrations: Migrations = {
   },
   // scheduled_at as the DateTime scalar's JSON text, so that course lists written by PostgreSQL copy it, not format it.
   '0006-scheduled-at-json': { up: addScheduledAtJson },
+  // A recording start under way (recordings/recording-control.ts): claimed before LiveKit is called, no lock held across it.
+  '0007-recording-starts': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .withSchema('meet')
+        .createTable('recording_starts')
+        .addColumn('live_class_id', 'uuid', (col) => col.primaryKey().references('meet.live_classes.id').onDelete('cascade'))
+        .addColumn('claim', 'uuid', (col) => col.notNull())
+        .addColumn('claimed_at', 'timestamptz', (col) => col.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
 };

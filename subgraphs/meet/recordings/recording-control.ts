@@ -13,6 +13,9 @@ import { RecordingRepository } from '../repositories/recording-repository.js';
 import { publishRecordingChange } from '../services/class-events.js';
 import type { RecordingFiles } from './recording-files.js';
 
+/** A start claimed this long ago (its starter died between claim and write) is taken over: six times egress's 10 s timeout. */
+const STALE_START_SECONDS = 60;
+
 export class RecordingControl {
   constructor(
     private readonly db: Kysely<MeetDatabase>,
@@ -28,27 +31,45 @@ export class RecordingControl {
   }
 
   /**
-   * Starts recording unless a recording of the class is already RECORDING or PROCESSING (then null): automatic
-   * recording may be asked for by the webhook and by reconciliation, and must start one egress only.
+   * Starts recording unless a recording of the class is already RECORDING or PROCESSING, or another start of it is
+   * under way (then null): automatic recording may be asked for by the webhook and by reconciliation, on any replica,
+   * and must start one egress only. No lock nor connection is held across LiveKit's call (up to the SDK's timeout when
+   * it hangs): under the class's start lock, a short transaction checks and claims the start (recording_starts);
+   * LiveKit is called; another writes the recording and drops the claim. A starter deciding meanwhile finds the claim,
+   * or once written the recording (the lock orders the two). A start LiveKit fails drops its claim; one whose starter
+   * died before writing is taken over once STALE_START_SECONDS old (far beyond the SDK's timeout).
    */
   async startUnlessActive(liveClass: LiveClassModel): Promise<RecordingModel | null> {
-    // The check, LiveKit's egress and the row are one step under the lock: two starters cannot both pass the check.
-    return this.db.transaction().execute(async (trx) => {
+    const claim = await this.db.transaction().execute(async (trx) => {
       const repository = new RecordingRepository(trx);
       await repository.lockStartsOfClass(liveClass.id);
       if (await repository.findActiveOfClass(liveClass.id)) return null;
-      // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
-      const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
-      const egress = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
-      return repository.insert({
+      return repository.claimStart(liveClass.id, STALE_START_SECONDS);
+    });
+    if (!claim) return null;
+    // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
+    const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
+    let egressId: string;
+    try {
+      egressId = (await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload())).egressId;
+    } catch (error) {
+      await new RecordingRepository(this.db).dropStart(liveClass.id, claim);
+      throw error;
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const repository = new RecordingRepository(trx);
+      await repository.lockStartsOfClass(liveClass.id);
+      const recording = await repository.insert({
         companyId: liveClass.companyId,
         liveClassId: liveClass.id,
         courseId: liveClass.courseId,
-        egressId: egress.egressId,
+        egressId,
         storage: this.files.storage,
         fileKey,
         startedAt: new Date(),
       });
+      await repository.dropStart(liveClass.id, claim);
+      return recording;
     });
   }
 

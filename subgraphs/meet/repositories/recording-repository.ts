@@ -76,10 +76,35 @@ export class RecordingRepository {
 
   /**
    * Within a transaction: one starter of a class's recording at a time (a teacher, the webhook and reconciliation may
-   * all try at once), held until commit. An advisory lock, so status changes of the class are not held up meanwhile.
+   * all try at once) decides, or writes what it started, held until commit. An advisory lock, so status changes of
+   * the class are not held up meanwhile; never held across LiveKit's call (recording-control.ts).
    */
   async lockStartsOfClass(liveClassId: string): Promise<void> {
     await sql`SELECT pg_advisory_xact_lock(${RECORDING_START_LOCK}::int, hashtext(${liveClassId}))`.execute(this.db);
+  }
+
+  /**
+   * Claims the class's recording start (under lockStartsOfClass): its token, or null while another start is under
+   * way. A claim older than `staleSeconds` (its starter died before writing) is taken over.
+   */
+  async claimStart(liveClassId: string, staleSeconds: number): Promise<string | null> {
+    const row = await this.db
+      .insertInto('recording_starts')
+      .values({ live_class_id: liveClassId, claim: sql<string>`gen_random_uuid()` })
+      .onConflict((oc) =>
+        oc
+          .column('live_class_id')
+          .doUpdateSet({ claim: sql<string>`excluded.claim`, claimed_at: sql<Date>`now()` })
+          .where('recording_starts.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`),
+      )
+      .returning('claim')
+      .executeTakeFirst();
+    return row?.claim ?? null;
+  }
+
+  /** Drops the class's start claim if it is still `claim` (one taken over since is the other starter's). */
+  async dropStart(liveClassId: string, claim: string): Promise<void> {
+    await this.db.deleteFrom('recording_starts').where('live_class_id', '=', liveClassId).where('claim', '=', claim).execute();
   }
 
   /** For the download route, whose signature already names the recording. */
