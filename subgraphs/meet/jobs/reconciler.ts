@@ -127,6 +127,15 @@ export class Reconciler {
     return this.periodic.run(() => this.lockedRun(now));
   }
 
+  /**
+   * The advisory lock is a session's, so it keeps one pooled connection, idle, for the whole run, LiveKit's calls
+   * included. Kept so, as it costs one connection of the process's pool (DATABASE_POOL_MAX, 10) whatever LiveKit
+   * does: runs in one process share the one in flight (PeriodicJob), and the run's own work takes at most
+   * MEET_RECONCILE_CONCURRENCY (4) more, each only for a statement or a short transaction, none across LiveKit's
+   * calls (takebacks, removals, recording starts claim or lock only to decide and to write). Not keeping a session
+   * would need a lease row whose expiry a run hanging on LiveKit renews, and a stalled replica's lease running out lets
+   * two runs overlap; a connection outside the pool would be one more to PostgreSQL per replica for no gain.
+   */
   private async lockedRun(now: Date): Promise<ReconcileReport> {
     return this.db.connection().execute(async (connection) => {
       const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(${RECONCILE_LOCK}) AS locked`.execute(connection);
