@@ -140,9 +140,13 @@ export async function samPublishingUnannounced(meet: MeetTestPlatform, title: st
   }
 }
 
+/** How long one backend must wait on a lock before it counts as held up (a webhook's brief wait under load does not). */
+const HELD_UP_MS = 1500;
+
 /**
- * Resolves 'settled' once `promise` settled, or 'waiting' once a statement on the platform's database waits for a
- * lock (a row another transaction holds) before that.
+ * Resolves 'settled' once `promise` settled, or 'waiting' once a statement on the platform's database has waited for
+ * a lock (a row another transaction holds) for HELD_UP_MS before that. The lock the tests look for is held until this
+ * resolves, so such a wait never ends by itself; the waits of other work (a webhook racing briefly) do.
  */
 export async function settledOrWaitingOnLock(meet: Pick<MeetTestPlatform, 'platform'>, promise: Promise<unknown>): Promise<'settled' | 'waiting'> {
   let settled = false;
@@ -150,11 +154,21 @@ export async function settledOrWaitingOnLock(meet: Pick<MeetTestPlatform, 'platf
     () => (settled = true),
     () => (settled = true),
   );
+  /** Each waiting backend (pid and the start of its wait's statement) and when it was first seen waiting. */
+  const firstSeen = new Map<string, number>();
   for (;;) {
     if (settled) return 'settled';
-    const waiting = await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(meet.platform.db);
-    if (waiting.rows[0]!.n > 0) return 'waiting';
+    const waiting = await sql<{ id: string }>`
+      SELECT pid || ':' || query_start AS id FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(meet.platform.db);
+    const now = Date.now();
+    const seen = new Set(waiting.rows.map((row) => row.id));
+    for (const id of firstSeen.keys()) if (!seen.has(id)) firstSeen.delete(id);
+    for (const id of seen) {
+      const since = firstSeen.get(id) ?? now;
+      firstSeen.set(id, since);
+      if (now - since >= HELD_UP_MS) return 'waiting';
+    }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
