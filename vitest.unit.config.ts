@@ -28,6 +28,7 @@ export const UNIT_TESTS = [
   'subgraphs/meet/test/meet-config.test.ts',
   'subgraphs/meet/test/recording-bucket.test.ts',
   'test/bench-callgrind.test.ts',
+  'test/bench-node-runtime.test.ts',
   'test/bench-profile.test.ts',
   'test/deploy/kubernetes.test.ts',
   'test/schema.test.ts',

@@ -175,6 +175,7 @@ const tokens = await Promise.all(
 );
 
 const code = await checkoutCode(root, 'dist', (line) => console.log(line));
+console.log(`the gateway runs ${code.description}`);
 /** Valgrind names its control pipes after HOST too: callgrind_control must be given the same. */
 const GATEWAY_HOST = '127.0.0.1';
 const port = 20_000 + Math.floor(Math.random() * 20_000);

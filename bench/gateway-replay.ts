@@ -88,6 +88,7 @@ if (mode === 'record') {
   const print = (line: string) => console.log(line);
   // The subgraphs answer as production's compiled ones do (their answers are what is recorded).
   const code = await checkoutCode(REPO_ROOT, 'dist', print);
+  print(`the subgraphs run ${code.description}`);
   await withBenchStack(print, async (stack) => {
     const { fixture } = stack.data;
     const { subgraphs, supergraphPath, meter } = await stack.startSubgraphs(stack.database.url, { code, label: '' });
@@ -125,6 +126,7 @@ if (mode === 'record') {
 const recording = readRecording(file);
 const seconds = Number(rest[0] ?? 5);
 const operations = (rest[1] ?? 'courseList,coursePage').split(',') as OperationName[];
+console.log(`the executor runs in this process, on Node.js ${process.version} (the machine's: run this file under another node to measure it)`);
 const emoji = process.env.BENCH_REPLAY_EMOJI === '1';
 // Every one, in the answers and the expected data alike (one is enough to make a string two-byte).
 const withEmoji = (text: string) => (emoji ? text.replace(/"(shortname|title)":"/g, '"$1":"\u{1F393}') : text);

@@ -90,6 +90,7 @@ const perRequest = (value: number, count: number) => (value / Math.max(1, count)
 
 const subgraphCode = await checkoutCode(REPO_ROOT, 'dist', print);
 const ourCode = await checkoutCode(REPO_ROOT, 'dist', print);
+print(`our gateway and the subgraphs run ${ourCode.description}`);
 await withBenchStack(print, async (stack) => {
   const { fixture, fixturePath } = stack.data;
   const { subgraphs, supergraphPath } = await stack.startSubgraphs(stack.database.url, { code: subgraphCode, label: '' });

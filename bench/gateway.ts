@@ -12,14 +12,15 @@
  *
  *   npm run bench -- --only gateway [--gateways ours,apollo] [--processes 2]
  *     [--seconds 10] [--warmup 15] [--vus 50] [--operations lookup,coursePage]
- *     [--form dist|tsx] [--node 24.22.3]
+ *     [--form dist|tsx] [--node 24.22.3|machine]
  *
  * Our gateway and the subgraphs run compiled, as production runs them
  * (`--form dist`, the default: the checkout compiled once per version of its
  * sources as `npm run build` does, `node <build>/gateway/main.js`,
  * bench/gateway/checkout-code.ts); `--form tsx` runs the TypeScript through
  * tsx instead. The report says which form ran, and under which Node.js: the
- * machine's, or `--node`'s (BENCH_NODE; bench/gateway/node-runtime.ts).
+ * image's (the Dockerfile's FROM node:<version>) unless `--node <version>|machine`
+ * says otherwise (BENCH_NODE; bench/gateway/node-runtime.ts). Node peers run on the machine's.
  *
  * Subgraphs run with REQUIRE_GATEWAY_SIGNATURE=false so that the peers, who
  * cannot sign our identity header, can forward the caller's bearer token;
@@ -104,6 +105,8 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   // Compiled before anything starts (at most once per version of the sources), so that a build error ends the run at once.
   const code = await checkoutCode(REPO_ROOT, options.form, print);
   print(`  our gateway and the subgraphs run ${code.description}`);
+  const nodePeers = options.gateways.filter((id) => id === 'apollo' || id.startsWith('hive'));
+  if (nodePeers.length > 0) print(`  ${nodePeers.join(', ')} run on the machine's Node.js ${process.version}`);
 
   return withBenchStack(print, async (stack) => {
     const { scratch, database, production, services } = stack;

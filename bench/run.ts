@@ -7,10 +7,14 @@
  *   npm run bench
  *   npm run bench -- --only gateway --processes 2
  *   npm run bench -- --only gateway --node 24.22.3
+ *   npm run bench -- --only gateway --node machine
  *
- * `--node <version>` (or BENCH_NODE): our gateway and subgraphs run under that
- * exact Node.js release, installed on first use into .data/bench-cache/node/
- * (bench/gateway/node-runtime.ts); by default under the machine's node.
+ * Our gateway and subgraphs run under the production image's Node.js release
+ * (the Dockerfile's `FROM node:<version>`), installed on first use into
+ * .data/bench-cache/node/ (bench/gateway/node-runtime.ts); `--node <version>`
+ * (or BENCH_NODE) picks another exact release, `--node machine` the machine's
+ * node. Benchmarks that run in the bench's own process (events, calendar,
+ * documents, documents-search) and the vitest ones run on the machine's node.
  *
  * `--only profile` (never part of a bare run) profiles the gateway and one
  * subgraph under the course list and prints a summary (bench/profile.ts).
@@ -27,6 +31,8 @@ interface Benchmark {
   run: (module: Record<string, unknown>, argv: string[]) => Promise<unknown>;
   /** Runs only when named in --only (not part of a bare `npm run bench`). */
   onDemand?: boolean;
+  /** Runs our services under the bench's Node (image's, --node's) and prints which; the others run on the machine's. */
+  benchNode?: boolean;
 }
 
 const call = (exported: string) => async (module: Record<string, unknown>) => {
@@ -39,6 +45,7 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'gateway',
     file: 'bench/gateway.ts',
+    benchNode: true,
     run: async (module, argv) => {
       const { runGatewayBench, gatewayBenchOptions } = module as typeof import('./gateway.js');
       return runGatewayBench(gatewayBenchOptions(argv));
@@ -47,6 +54,7 @@ const BENCHMARKS: Benchmark[] = [
   {
     name: 'profile',
     file: 'bench/profile.ts',
+    benchNode: true,
     onDemand: true,
     run: async (module, argv) => {
       const { runProfileBench, profileBenchOptions } = module as typeof import('./profile.js');
@@ -57,7 +65,7 @@ const BENCHMARKS: Benchmark[] = [
   { name: 'calendar', file: 'bench/calendar.ts', run: call('runCalendarBench') },
   { name: 'documents', file: 'bench/documents.ts', run: call('runDocumentsBench') },
   { name: 'documents-search', file: 'bench/documents-search.ts', run: call('runDocumentsSearchBench') },
-  { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench') },
+  { name: 'subscriptions', file: 'bench/subscriptions.ts', run: call('runSubscriptionsBench'), benchNode: true },
   { name: 'fuzz', file: 'bench/fuzz.ts', run: call('runFuzzBench') },
   { name: 'gateway-fuzz', file: 'bench/gateway-fuzz.ts', run: call('runGatewayFuzzBench') },
   { name: 'amplification', file: 'bench/amplification.ts', run: call('runAmplificationBench') },
@@ -82,7 +90,7 @@ for (const benchmark of BENCHMARKS) {
     console.log(`\n== ${benchmark.name}: skipped (${benchmark.file} is not in this checkout)`);
     continue;
   }
-  console.log(`\n== ${benchmark.name} (${benchmark.file})`);
+  console.log(`\n== ${benchmark.name} (${benchmark.file})${benchmark.benchNode ? '' : `, on the machine's Node.js ${process.version}`}`);
   try {
     await benchmark.run((await import(pathToFileURL(file).href)) as Record<string, unknown>, argv);
   } catch (error) {

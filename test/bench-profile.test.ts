@@ -103,6 +103,6 @@ describe('interleaveOptions', () => {
     ]);
     expect(checkouts.map(checkoutLabel)).toEqual(['0:a/dist', '1:a/dist/node24.22.3', '2:b/tsx/node26.12.1', '3:c/dist/node22.21.1']);
     // A major alone is not a release: what it installs would depend on the day.
-    expect(() => interleaveOptions([], { BENCH_AB_ROOTS: '/a,/a@node24' })).toThrow(/not an exact Node.js version/);
+    expect(() => interleaveOptions([], { BENCH_AB_ROOTS: '/a,/a@node24' })).toThrow(/neither an exact Node.js version/);
   });
 });

@@ -31,7 +31,7 @@ export interface CheckoutCode {
   form: CodeForm;
   /** One line for the report: which form, and why when it is not the one asked for. */
   description: string;
-  /** The Node.js that runs its gateway and subgraphs (BENCH_NODE or the side's own, else the machine's). */
+  /** The Node.js that runs its gateway and subgraphs (the side's own or BENCH_NODE, else the image's). */
   node: NodeRuntime;
   /** The checkout's own production V8 flags of the gateway (its gateway/node-flags.ts). */
   gatewayNodeFlags: readonly string[];
@@ -54,7 +54,7 @@ const prepared = new Map<string, Promise<Omit<CheckoutCode, 'node'>>>();
  * The code of the checkout at `root` in the form asked for (`dist` unless told), compiled now
  * if its sources changed since the last bench: at most one build per checkout and bench run.
  * `nodeVersion`: the exact Node.js release to run it under (bench/gateway/node-runtime.ts),
- * by default BENCH_NODE's, else the machine's.
+ * by default BENCH_NODE's, else the image's (the Dockerfile's; `machine`: the machine's).
  */
 export async function checkoutCode(root: string, form: CodeForm, print: (line: string) => void, nodeVersion = process.env.BENCH_NODE): Promise<CheckoutCode> {
   const key = `${path.resolve(root)}\0${form}`;
@@ -65,8 +65,8 @@ export async function checkoutCode(root: string, form: CodeForm, print: (line: s
   }
   const [code, node] = await Promise.all([built, nodeRuntime(nodeVersion, print)]);
   await Promise.all([assertFlagsKnown(node, code.gatewayNodeFlags), assertFlagsKnown(node, code.subgraphNodeFlags)]);
-  const where = node.binary === process.execPath ? "the machine's" : path.relative(process.cwd(), node.binary);
-  return { ...code, node, description: `${code.description}, on Node.js ${node.version} (${where})` };
+  const where = node.binary === process.execPath ? '' : `, ${path.relative(process.cwd(), node.binary)}`;
+  return { ...code, node, description: `${code.description}, on Node.js ${node.version} (${node.chosen}${where})` };
 }
 
 /** `--form dist|tsx` (default dist). */

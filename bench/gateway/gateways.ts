@@ -68,11 +68,14 @@ export const nodeFlags = () => ({ ours: ourNodeFlags(), peers: peerNodeFlags() }
 
 const QUIET = { LOG_LEVEL: 'warn' };
 
+/** Node peers run on the machine's node whatever --node says (their release is not production's to pick). */
+const PEER_NODE = `on the machine's Node.js ${process.version}`;
+
 function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
   return {
     id,
     label,
-    notes,
+    notes: `${notes}; ${PEER_NODE}`,
     start: ({ scratch, port, processes, supergraphPath, env: production }) =>
       spawnService(
         scratch,
@@ -171,7 +174,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
   apollo: {
     id: 'apollo',
     label: '@apollo/gateway (Apollo Server)',
-    notes: 'default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process',
+    notes: `default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process; ${PEER_NODE}`,
     start: ({ scratch, port, processes, supergraphPath, env }) =>
       spawnService(scratch, 'gateway-apollo', [...peerNodeFlags(), '--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
         ...env,

@@ -20,7 +20,7 @@ import { waitUntilAnswering } from './gateway-ready.js';
 import type { LoadFixture, OperationName } from './operations.js';
 import { runLoadProcess, type Scratch, type Service } from './services.js';
 
-/** One side of an A/B: a checkout, the form its code runs in, and the Node.js release that runs it (BENCH_NODE's or the machine's unless given). */
+/** One side of an A/B: a checkout, the form its code runs in, and the Node.js release that runs it (`machine`, or BENCH_NODE's, else the image's unless given). */
 export interface Checkout {
   root: string;
   form: CodeForm;
@@ -41,7 +41,9 @@ export interface InterleaveOptions {
  * BENCH_AB_ROOTS=<a>,<b>[,...]: checkouts, each compiled as production runs it (`--form`'s default,
  * dist) unless it ends in `@tsx` (or `@dist`): `BENCH_AB_ROOTS=.@tsx,.@dist` measures one checkout both ways.
  * `@node<version>` runs a side under that Node.js release (bench/gateway/node-runtime.ts):
- * `BENCH_AB_ROOTS=.,.@node24.22.3` measures one checkout under the machine's Node and Node 24.
+ * `@nodemachine` under the machine's node (the one running the bench); a side without either runs
+ * under BENCH_NODE's, else the image's (the Dockerfile's): `BENCH_AB_ROOTS=.@nodemachine,.@node22.21.1`
+ * measures one checkout under the machine's Node and Node 22.
  */
 export function interleaveOptions(argv: string[], env = process.env): InterleaveOptions {
   const arg = (name: string, fallback: string) => {
@@ -63,12 +65,14 @@ export function interleaveOptions(argv: string[], env = process.env): Interleave
   };
 }
 
-/** `<root>[@tsx|@dist][@node<version>]`, in either order of the suffixes. */
+const SUFFIX = /@(node(?:[\d.]+|machine)|\w+)$/;
+
+/** `<root>[@tsx|@dist][@node<version>|@nodemachine]`, in either order of the suffixes. */
 export function parseCheckout(entry: string, defaultForm: CodeForm): Checkout {
   let root = entry;
   let form: CodeForm | undefined;
   let node: string | undefined;
-  for (let suffix = /@(node[\d.]+|\w+)$/.exec(root); suffix; suffix = /@(node[\d.]+|\w+)$/.exec(root)) {
+  for (let suffix = SUFFIX.exec(root); suffix; suffix = SUFFIX.exec(root)) {
     if (suffix[1]!.startsWith('node')) node ??= parseNodeVersion(suffix[1]!.slice(4), `BENCH_AB_ROOTS (${entry})`);
     else form ??= parseForm(suffix[1], `BENCH_AB_ROOTS (${entry})`);
     root = root.slice(0, suffix.index);
