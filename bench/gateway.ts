@@ -106,7 +106,7 @@ export async function runGatewayBench(partial: Partial<GatewayBenchOptions> = {}
   const code = await checkoutCode(REPO_ROOT, options.form, print);
   print(`  our gateway and the subgraphs run ${code.description}`);
   const nodePeers = options.gateways.filter((id) => id === 'apollo' || id.startsWith('hive'));
-  if (nodePeers.length > 0) print(`  ${nodePeers.join(', ')} run on the machine's Node.js ${process.version}`);
+  if (nodePeers.length > 0) print(`  ${nodePeers.join(', ')} run on the same Node.js as ours, ${code.node.version}`);
 
   return withBenchStack(print, async (stack) => {
     const { scratch, database, production, services } = stack;

@@ -9,7 +9,7 @@
  *   npm run bench -- --only gateway --node 24.22.3
  *   npm run bench -- --only gateway --node machine
  *
- * Our gateway and subgraphs run under the production image's Node.js release
+ * Our gateway, subgraphs and Node peers (Apollo, Hive) run under the production image's Node.js release
  * (the Dockerfile's `FROM node:<version>`), installed on first use into
  * .data/bench-cache/node/ (bench/gateway/node-runtime.ts); `--node <version>`
  * (or BENCH_NODE) picks another exact release, `--node machine` the machine's

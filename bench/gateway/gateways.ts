@@ -13,7 +13,8 @@ import type { SubgraphName } from '../../platform/config.js';
 import { REPO_ROOT } from '../../platform/paths.js';
 import { checkoutCode, type CheckoutCode, type CodeForm } from './checkout-code.js';
 import { ensureGrafbase, GRAFBASE_VERSION, grafbaseBinary, writeGrafbaseConfig } from './peers/grafbase.js';
-import { spawnProgram, spawnService, type Scratch, type Service } from './services.js';
+import { spawnProgram, type Scratch, type Service } from './services.js';
+import { nodeRuntime } from './node-runtime.js';
 
 export const GATEWAY_IDS = ['ours', 'apollo', 'hive', 'hive-jit', 'hive-router', 'grafbase', 'ours-baseline'] as const;
 export type GatewayId = (typeof GATEWAY_IDS)[number];
@@ -68,8 +69,14 @@ export const nodeFlags = () => ({ ours: ourNodeFlags(), peers: peerNodeFlags() }
 
 const QUIET = { LOG_LEVEL: 'warn' };
 
-/** Node peers run on the machine's node whatever --node says (their release is not production's to pick). */
-const PEER_NODE = `on the machine's Node.js ${process.version}`;
+/** Node peers run on the Node ours runs on (the image's unless --node says otherwise): like with like. */
+const PEER_NODE = 'on the same Node.js release as ours';
+
+/** Spawns a Node peer on that release (installed by ours' preparation, or here on first use). */
+async function spawnPeer(scratch: Scratch, name: string, args: string[], env: Record<string, string>): Promise<Service> {
+  const node = await nodeRuntime(process.env.BENCH_NODE, () => {});
+  return spawnProgram(scratch, name, node.binary, args, env);
+}
 
 function hive(id: GatewayId, label: string, flags: string[], env: Record<string, string>, notes: string): GatewaySpec {
   return {
@@ -77,7 +84,7 @@ function hive(id: GatewayId, label: string, flags: string[], env: Record<string,
     label,
     notes: `${notes}; ${PEER_NODE}`,
     start: ({ scratch, port, processes, supergraphPath, env: production }) =>
-      spawnService(
+      spawnPeer(
         scratch,
         `gateway-${id}`,
         [
@@ -176,7 +183,7 @@ export const GATEWAYS: Record<GatewayId, GatewaySpec> = {
     label: '@apollo/gateway (Apollo Server)',
     notes: `default settings (startStandaloneServer); forwards Authorization; node:cluster for more than one process; ${PEER_NODE}`,
     start: ({ scratch, port, processes, supergraphPath, env }) =>
-      spawnService(scratch, 'gateway-apollo', [...peerNodeFlags(), '--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
+      spawnPeer(scratch, 'gateway-apollo', [...peerNodeFlags(), '--import', 'tsx', 'bench/gateway/peers/apollo-gateway.ts'], {
         ...env,
         ...QUIET,
         PORT: String(port),
