@@ -33,8 +33,11 @@ export interface CalDAVHarness {
   readonly accounts: Record<Person, { id: string; calendarUrl: string }>;
   /** Requests the platform sent to Radicale (only with `countRequests`). */
   readonly requests: CalDAVRequest[];
-  /** Awaited before each counted request goes on to Radicale (something else writing in between, say). */
-  beforeRequest: ((request: CalDAVRequest) => Promise<void>) | null;
+  /**
+   * Awaited before each counted request goes on to Radicale (something else writing in between, say); what it returns,
+   * if anything, is awaited before Radicale's answer goes back to the platform.
+   */
+  beforeRequest: ((request: CalDAVRequest) => Promise<void | (() => Promise<void>)>) | null;
   call(person: Person, query: string, variables?: Record<string, unknown>): Promise<any>;
   ok(person: Person, query: string, variables?: Record<string, unknown>): Promise<any>;
   /** Syncs the person's account; the sync must end without an error. */
@@ -60,8 +63,9 @@ async function countingProxy(target: string, seen: CalDAVRequest[], before: () =
   const server = http.createServer(async (request, response) => {
     const noted = { method: request.method!, path: request.url! };
     seen.push(noted);
-    await before()?.(noted);
-    const upstream = http.request(new URL(request.url!, target), { method: request.method, headers: request.headers }, (answer) => {
+    const answering = await before()?.(noted);
+    const upstream = http.request(new URL(request.url!, target), { method: request.method, headers: request.headers }, async (answer) => {
+      if (answering) await answering();
       response.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(response);
     });
