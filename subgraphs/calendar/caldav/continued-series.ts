@@ -17,16 +17,20 @@
  * (apply-following.ts: answers and kept-out occurrences carried over), only
  * when the evidence leaves no doubt; otherwise it stays a new event of its
  * own (a wrong merge would give people answers they never gave):
- * 1. in the same batch of the same pull, the organiser's copy of a series we
- *    hold cut it short at `cut` (the same DTSTART, a finite rule ending
- *    before an occurrence the stored series has: its first one past the new
- *    end), and a new object (a UID we do not hold) is a series too;
+ * 1. in the same pull, the organiser's copy of a series we hold cut it short
+ *    at `cut` (the same DTSTART, a finite rule ending before an occurrence
+ *    the stored series has: its first one past the new end), and a new object
+ *    (a UID we do not hold) is a series too. A pull reads objects in batches
+ *    (caldav-pull.ts): in a pull of more than one, cuts and new series wait
+ *    for its end and are judged there, together with every other one of the
+ *    pull with the same ORGANIZER and ATTENDEEs; a cut a push meets as a
+ *    conflict is left to the pull that follows it (caldav-sync-service.ts);
  * 2. both name the same ORGANIZER and the same ATTENDEE addresses;
  * 3. either one of them names the other RELATED-TO;RELTYPE=SIBLING, the rest
  *    then starting anywhere (a move of "this and following": later
  *    occurrences move as far by wall-clock time, as a RANGE split moves them),
  *    or, named by neither, the rest starts exactly at `cut`;
- * 4. exactly one new object of the batch fits: two look-alikes link neither.
+ * 4. exactly one new object of the pull fits: two look-alikes link neither.
  */
 import type { CalendarEventModel } from '../models.js';
 import { expandOccurrences } from '../recurrence/expand-occurrences.js';
@@ -54,6 +58,21 @@ export function cutOf(stored: CalendarEventModel, copy: RemoteEvent): Date | nul
 }
 
 const addresses = (event: RemoteEvent) => [...new Set(event.attendees.map((attendee) => attendee.email.toLowerCase()))].sort().join(' ');
+
+/** Whether the organiser's `copy` cut the stored series short, so that a new object of the pull may be its rest. */
+export function mayBeCut(stored: CalendarEventModel, copy: RemoteObject): boolean {
+  return !!copy.master?.organizer && cutOf(stored, copy.master) !== null;
+}
+
+/** Whether a new object may be the rest of a series cut short: a series with an ORGANIZER. */
+export function mayContinue(remote: RemoteObject): boolean {
+  return !!remote.master?.recurrenceRule && !!remote.master.organizer;
+}
+
+/** Cuts and rests that may belong together have the same key: only these need to be judged side by side. */
+export function partnersKey(remote: RemoteObject): string {
+  return remote.master ? `${remote.master.organizer ?? ''}\n${addresses(remote.master)}` : '';
+}
 
 /** The new object of `candidates` that continues the stored series its organiser's `copy` cut short, as the rest of a split; null when none does beyond doubt. */
 export function continuationOf(stored: CalendarEventModel, copy: RemoteObject, candidates: readonly NewObject[]): (NewObject & { following: FollowingSeries }) | null {

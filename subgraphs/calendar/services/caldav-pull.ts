@@ -7,6 +7,11 @@
  * new events, announcements' reads and resource rows many rows per
  * statement), progress once per batch.
  *
+ * The two objects of a split saved by an app (continued-series.ts) may fall
+ * in different batches: in a pull of more than one, cut series and new series
+ * are held back and judged after the last batch, side by side with every
+ * other one of the pull that may be their partner.
+ *
  * Only real changes are written and announced (calendar.event.*): an object
  * whose ETag we hold is left alone, and one whose ETag is new to us but that
  * says what we store (sameAsStored) only has its ETag noted.
@@ -21,7 +26,7 @@ import type { Transaction } from 'kysely';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { applyFollowing } from '../caldav/apply-following.js';
 import { createFromRemote } from '../caldav/apply-remote.js';
-import { continuationOf } from '../caldav/continued-series.js';
+import { continuationOf, mayBeCut, mayContinue, partnersKey } from '../caldav/continued-series.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { answeredContent } from '../caldav/answered-content.js';
 import { removedOccurrences, withoutRemoved } from '../caldav/removed-occurrences.js';
@@ -41,6 +46,7 @@ import type { CalDAVSyncService } from './caldav-sync-service.js';
 import type { EventWriteService } from './event-write-service.js';
 import type { OccurrencesKeptOut } from './occurrences-kept-out.js';
 import { takeOwnAnswers } from './own-answers.js';
+import { groupBy } from '../group-by.js';
 
 /** Objects per calendar-multiget REPORT and per write transaction. */
 export const PULL_BATCH = 100;
@@ -121,6 +127,14 @@ const UNSEEN = 'its event is no longer one the owner takes part in or may see: n
 export class CalDAVPull {
   /** Objects gone from the server in this sync: one that moved may come back under another name with its UID. */
   private removed = new Set<string>();
+  /**
+   * Cut series and new series, held back from the batches and applied after the last one, side by side: a split's two
+   * objects may be in different batches (continued-series.ts). Only in a pull of more than one batch; cuts only when
+   * it has new objects (at an href we do not hold), which alone may be their rest.
+   */
+  private readonly held: Parsed[] = [];
+  private holdCuts = false;
+  private holdRests = false;
 
   constructor(private readonly sync: PullContext) {}
 
@@ -130,6 +144,8 @@ export class CalDAVPull {
     // Not fetched nor read: what we hold at its ETag, and what was left out as unreadable at it (named in the run's log all the same).
     const fresh = changed.filter((item) => !item.etag || (item.etag !== this.sync.resourceAt(item.href)?.etag && item.etag !== this.sync.unreadableAt(item.href)?.etag));
     await this.sync.progress(fresh.length + removed.length, 0);
+    this.holdRests = fresh.length > PULL_BATCH;
+    this.holdCuts = this.holdRests && fresh.some((item) => !this.sync.resourceAt(item.href));
     const batches: RemoteItem[][] = [];
     for (let at = 0; at < fresh.length; at += PULL_BATCH) batches.push(fresh.slice(at, at + PULL_BATCH));
     // Items listed with their data (a full resync) need no fetch.
@@ -141,9 +157,10 @@ export class CalDAVPull {
       next = index + 1 < batches.length ? fetchBatch(batches[index + 1]!) : null;
       // Fetched but not written (an error below): the next one's failure must not go unhandled.
       next?.catch(() => {});
-      await this.applyBatch(items);
+      await this.apply(await this.parse(items), false);
       await this.sync.progress(0, batches[index]!.length);
     }
+    for (const chunk of partnersTogether(this.held)) await this.apply(chunk, true);
     for (const href of removed) {
       await this.pullRemoval(href);
       await this.sync.progress(0, 1);
@@ -197,9 +214,11 @@ export class CalDAVPull {
     return parsed;
   }
 
-  /** One batch in one transaction; refused edits are put back, and participants' answers applied, after it commits. */
-  private async applyBatch(items: readonly RemoteItem[]): Promise<void> {
-    const readable = await this.parse(items);
+  /**
+   * One batch in one transaction; refused edits are put back, and participants' answers applied, after it commits.
+   * `last`: the objects held back from the batches (nothing is held again).
+   */
+  private async apply(readable: readonly Parsed[], last: boolean): Promise<void> {
     const { deps, account } = this.sync;
     const doubles = new Set<string>();
     const unseen = new Set<string>();
@@ -230,6 +249,8 @@ export class CalDAVPull {
       // New objects (UIDs not held) a cut series here may continue; `taken`: those that did.
       const taken = new Set<string>();
       const newObjects = () => parsed.filter((entry) => !known.has(entry.item.href) && entry.following.length === 0 && !taken.has(entry.item.href));
+      // Held to the end of the pull: not applied, not counted here.
+      const held = new Set<string>();
       for (const entry of parsed) {
         const event = known.get(entry.item.href);
         if (!event) {
@@ -237,6 +258,12 @@ export class CalDAVPull {
           continue;
         }
         const right = this.rightOn(event, participants);
+        // A cut whose rest may be in another batch (or a look-alike of it).
+        if (!last && this.holdCuts && right === 'edit' && entry.following.length === 0 && mayBeCut(event, entry.remote)) {
+          held.add(entry.item.href);
+          this.held.push(entry);
+          continue;
+        }
         if (right === 'answer') {
           answered.push({ ...entry, event });
           continue;
@@ -294,13 +321,20 @@ export class CalDAVPull {
           if (rewrite || misstated || pushed.length > 0) rewrites.push({ event: stored, item: entry.item, following: pushed });
         }
       }
+      // A new series may be the rest of a cut in another batch (or a look-alike of it).
+      for (const entry of unknown) {
+        if (last || !this.holdRests || taken.has(entry.item.href) || entry.following.length > 0 || !mayContinue(entry.remote)) continue;
+        held.add(entry.item.href);
+        this.held.push(entry);
+      }
+      const made = unknown.filter((entry) => !taken.has(entry.item.href) && !held.has(entry.item.href));
       const owner = { companyId: account.company_id, userId: account.user_id, email: this.sync.ownerEmail, userByEmail: addresses };
       const created = await createFromRemote(
         trx,
         owner,
-        unknown.filter((entry) => !taken.has(entry.item.href)).map((entry) => entry.remote),
+        made.map((entry) => entry.remote),
       );
-      for (const { item, remote, following } of unknown.filter((entry) => !taken.has(entry.item.href))) {
+      for (const { item, remote, following } of made) {
         const event = created.get(remote.uid);
         if (!event || resources.has(event.id)) {
           skipped.push({
@@ -312,7 +346,7 @@ export class CalDAVPull {
         keep(event.id, item, event.updatedAt);
         if (following.length > 0) rewrites.push({ event, item, following: await this.applyFollowing(trx, event, following, []) });
       }
-      this.sync.outcome.pulled += parsed.length;
+      this.sync.outcome.pulled += parsed.length - held.size;
       await deps.caldav.saveResources(trx, account.id, [...resources.values()]);
       return [...resources.values()];
     });
@@ -468,4 +502,18 @@ export class CalDAVPull {
     }
     await deps.caldav.noteRemovedCopy(account.id, event.id, answeredContent(event, await deps.events.overridesOf(event.companyId, [event.id])));
   }
+}
+
+/**
+ * The held objects in batches of at most PULL_BATCH, those that may be partners (one ORGANIZER, the same ATTENDEEs)
+ * in one batch whatever its size: a cut is judged against every new series of the pull that may continue it.
+ */
+function partnersTogether(held: readonly Parsed[]): Parsed[][] {
+  const chunks: Parsed[][] = [];
+  for (const group of groupBy(held, (entry) => partnersKey(entry.remote)).values()) {
+    const open = chunks[chunks.length - 1];
+    if (open && open.length + group.length <= PULL_BATCH) open.push(...group);
+    else chunks.push([...group]);
+  }
+  return chunks;
 }

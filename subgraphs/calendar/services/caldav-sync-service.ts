@@ -39,6 +39,7 @@ import { readServerObject } from '../caldav/readable-object.js';
 import { mergeWithServerCopy } from '../caldav/merge-server-copy.js';
 import { applyEditorsCopy } from '../caldav/apply-editors-copy.js';
 import { applyFollowing } from '../caldav/apply-following.js';
+import { mayBeCut } from '../caldav/continued-series.js';
 import { remoteRight } from '../caldav/remote-rights.js';
 import type { CalendarDatabase } from '../database.js';
 import type { CalendarEventModel, EventParticipantModel } from '../models.js';
@@ -194,7 +195,7 @@ class AccountSync implements PullContext {
   /** Occurrences the owner deleted from their copies as a participant, written as EXDATEs there (read at the start of a run). */
   keptOut!: OccurrencesKeptOut;
 
-  /** Events a push left out (named in the run's log, or copies the owner deleted): not counted as pushed. */
+  /** Events a push left out (named in the run's log, copies the owner deleted, or cuts left to the pull): not counted as pushed. */
   private readonly leftOut = new Set<string>();
 
   skip(href: string, reason: string): void {
@@ -461,6 +462,12 @@ class AccountSync implements PullContext {
       const { remote: theirs, following } = read;
       const remoteModified = theirs.master?.lastModified ?? new Date(0);
       if (remoteModified > event.updatedAt) {
+        // The app cut the series short: its rest, a new object (continued-series.ts), is read by the pull alone. The pull
+        // takes the cut too, as this would (the same conflict, ours the losing side), judged with the pull's new objects.
+        if (following.length === 0 && mayBeCut(event, theirs)) {
+          this.leftOut.add(event.id);
+          return;
+        }
         await this.conflict(event, href, 'REMOTE', ics, 'changed on both sides: the server\u2019s version is newer');
         // Taken as a pull takes it (apply-editors-copy.ts), the app's copy put right where it lacks what stays of ours.
         const editedHere = this.byEvent.get(event.id)?.syncedVersion ?? null;

@@ -7,7 +7,9 @@
  * does; a look-alike that does not start at the cut stays an event of its own.
  */
 import { expect, it } from 'vitest';
+import { PULL_BATCH } from '../services/caldav-pull.js';
 import { editedByApp, unfolded, USER_IDS, useCalDAVHarness, veventsOf } from './caldav-harness.js';
+import { UPDATE } from './caldav-series.js';
 
 const h = useCalDAVHarness(['tara', 'ravi']);
 const CREATE = `mutation($input: CreateCalendarEventInput!) { createCalendarEvent(input: $input) { id } }`;
@@ -60,9 +62,10 @@ const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d{3}/, '');
 /**
  * Tara's app ends her series `title` before `cut` (UNTIL a second before, or the rule `ending` given) and saves the rest as a new object
  * `renamed` (new UID, the same ORGANIZER and ATTENDEEs, but Ravi's `withoutRavi`) starting at `start`, four weeks;
- * `siblings`: each names the other RELATED-TO;RELTYPE=SIBLING, as Nextcloud writes them.
+ * `siblings`: each names the other RELATED-TO;RELTYPE=SIBLING, as Nextcloud writes them. `apart`: among other objects she
+ * saved meanwhile, two pull batches in all, the rest named so that her next pull reads it in another batch than the cut.
  */
-async function tarasAppSplits(title: string, cut: string, renamed: string, start: string, siblings: boolean, withoutRavi = false, ending?: string): Promise<void> {
+async function tarasAppSplits(title: string, cut: string, renamed: string, start: string, siblings: boolean, withoutRavi = false, ending?: string, apart = false): Promise<void> {
   const hers = (await h.remoteWith('tara', `SUMMARY:${title}`))!;
   const text = unfolded(hers.data);
   const master = veventsOf(text)[0]!;
@@ -82,8 +85,48 @@ async function tarasAppSplits(title: string, cut: string, renamed: string, start
     .replace(withoutRavi ? /ATTENDEE[^\r]*:mailto:ravi[^\r]*\r\n/ : /^$/, '');
   const head = text.slice(0, text.indexOf('BEGIN:VEVENT'));
   await h.remotePut('tara', hers.href, editedByApp(text.replace(master, cutShort)), hers.etag);
-  await h.remotePut('tara', `${newUid}.ics`, editedByApp(`${head}${rest}END:VCALENDAR\r\n`));
+  if (apart) await restApart(hers.href, newUid, editedByApp(`${head}${rest}END:VCALENDAR\r\n`), title);
+  else await h.remotePut('tara', `${newUid}.ics`, editedByApp(`${head}${rest}END:VCALENDAR\r\n`));
   await h.sync('tara');
+}
+
+/**
+ * Two pull batches of Tara's changed objects: other events of hers (`title` Filler n), the cut at `cutHref`, and the
+ * rest (`data`) in another batch than the cut's. The server lists them in an order of its own (of their names, which
+ * the cut's is not the test's to choose): the rest is saved under names `uid-n.ics` until other events listed before
+ * the first of the two can be deleted so that it is in the first batch and the other in the second.
+ */
+async function restApart(cutHref: string, uid: string, data: string, title: string): Promise<void> {
+  const fillers = 2 * PULL_BATCH - 2;
+  const fillerName = (n: number) => `filler-${title}-${n}.ics`;
+  for (let n = 0; n < fillers; n++) {
+    const day = new Date(Date.parse('2031-01-01T10:00:00Z') + n * 86_400_000);
+    await h.remotePut(
+      'tara',
+      fillerName(n),
+      `BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Test//Filler//EN\r\nBEGIN:VEVENT\r\nUID:filler-${title}-${n}\r\nDTSTAMP:20300101T000000Z\r\nDTSTART:${stamp(day.toISOString())}\r\nDTEND:${stamp(new Date(day.getTime() + 3_600_000).toISOString())}\r\nSUMMARY:Filler ${title} ${n}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`,
+    );
+  }
+  const name = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+  const cutName = name(new URL(cutHref).pathname);
+  for (let n = 0; n < 20; n++) {
+    await h.remotePut('tara', `${uid}-${n}.ics`, data);
+    const order = (await h.remoteChanged('tara')).map(name);
+    expect(order).toHaveLength(fillers + 2);
+    const [first, second] = [cutName, `${uid}-${n}.ics`].sort((a, b) => order.indexOf(a) - order.indexOf(b)) as [string, string];
+    const [at, then] = [order.indexOf(first), order.indexOf(second)];
+    const before = order.slice(0, at);
+    const kept = Math.min(before.length, PULL_BATCH - 1);
+    // After the deletions the first is at `kept`, the second at `kept + (then - at)`.
+    if (kept + (then - at) >= PULL_BATCH) {
+      for (const filler of before.slice(kept)) await h.remoteDelete('tara', new URL(filler, cutHref).toString());
+      const listed = (await h.remoteChanged('tara')).map(name);
+      expect([Math.floor(listed.indexOf(first) / PULL_BATCH), Math.floor(listed.indexOf(second) / PULL_BATCH)]).toEqual([0, 1]);
+      return;
+    }
+    await h.remoteDelete('tara', new URL(`${uid}-${n}.ics`, cutHref).toString());
+  }
+  throw new Error('no name of the rest listed apart from the cut');
 }
 
 it('Nextcloud\u2019s split (RELATED-TO;RELTYPE=SIBLING): the rest takes the answers and the kept-out occurrence', async () => {
@@ -167,3 +210,57 @@ it('a look-alike made by hand at the cut but inviting other people stays an even
   const participants = await h.platform.db.selectFrom('calendar.event_participants').select('user_id').where('event_id', '=', other).execute();
   expect(participants.map((row: { user_id: string | null }) => row.user_id)).toEqual([USER_IDS.tara]);
 });
+
+it('the app\u2019s split over an edit made here (a push conflict, the app\u2019s newer): the rest is linked all the same', async () => {
+  const id = await seriesWithRavisAnswers('Harp', '2031-09-01');
+  await h.ok('tara', UPDATE, { id, input: { description: 'Bring the stands' }, scope: 'ALL' });
+  await tarasAppSplits('Harp', '2031-09-15T08:00:00Z', 'Harp (hall C)', '2031-09-15T08:00:00Z', true);
+  const rest = await idOf('Harp (hall C)');
+  expect(await keptOut(id)).toEqual([]);
+  expect(await keptOut(rest)).toEqual(['2031-09-22T08:00:00.000Z']);
+  expect(await ravisAnswers('Harp', '2031-09-01T00:00:00Z', '2031-11-01T00:00:00Z')).toEqual([
+    '2031-09-01 Harp ACCEPTED',
+    '2031-09-08 Harp ACCEPTED',
+    '2031-09-15 Harp (hall C) ACCEPTED',
+    '2031-09-22 Harp (hall C) DECLINED',
+    '2031-09-29 Harp (hall C) TENTATIVE',
+    '2031-10-06 Harp (hall C) ACCEPTED',
+  ]);
+  // Tara's edit lost to her app's newer one, kept where she can read it.
+  const conflicts = await h.platform.db.selectFrom('calendar.caldav_conflicts').select(['kept', 'losing_icalendar']).where('event_id', '=', id).execute();
+  expect(conflicts.map((row: { kept: string; losing_icalendar: string }) => [row.kept, row.losing_icalendar.includes('Bring the stands')])).toEqual([['REMOTE', true]]);
+});
+
+it('Nextcloud\u2019s split read in two pull batches, the cut in one and the rest in the other: the rest is linked all the same', async () => {
+  const id = await seriesWithRavisAnswers('Organ', '2030-09-02');
+  await tarasAppSplits('Organ', '2030-09-16T08:00:00Z', 'Organ (hall B)', '2030-09-16T08:00:00Z', true, false, undefined, true);
+  const rest = await idOf('Organ (hall B)');
+  expect(await keptOut(id)).toEqual([]);
+  expect(await keptOut(rest)).toEqual(['2030-09-23T08:00:00.000Z']);
+  expect(await ravisAnswers('Organ', '2030-09-01T00:00:00Z', '2030-11-01T00:00:00Z')).toEqual([
+    '2030-09-02 Organ ACCEPTED',
+    '2030-09-09 Organ ACCEPTED',
+    '2030-09-16 Organ (hall B) ACCEPTED',
+    '2030-09-23 Organ (hall B) DECLINED',
+    '2030-09-30 Organ (hall B) TENTATIVE',
+    '2030-10-07 Organ (hall B) ACCEPTED',
+  ]);
+  await h.sync('tara');
+  expect((await h.remoteObjects('tara')).filter((o) => o.data.includes('SUMMARY:Organ (hall B)'))).toHaveLength(1);
+}, 300_000);
+
+it('a split made by hand read in two pull batches, the cut in one and the rest in the other: the rest at the cut is linked', async () => {
+  const id = await seriesWithRavisAnswers('Flute', '2030-12-02');
+  await tarasAppSplits('Flute', '2030-12-16T08:00:00Z', 'Flute (new term)', '2030-12-16T08:00:00Z', false, false, 'COUNT=2', true);
+  const rest = await idOf('Flute (new term)');
+  expect(await keptOut(id)).toEqual([]);
+  expect(await keptOut(rest)).toEqual(['2030-12-23T08:00:00.000Z']);
+  expect(await ravisAnswers('Flute', '2030-12-01T00:00:00Z', '2031-02-01T00:00:00Z')).toEqual([
+    '2030-12-02 Flute ACCEPTED',
+    '2030-12-09 Flute ACCEPTED',
+    '2030-12-16 Flute (new term) ACCEPTED',
+    '2030-12-23 Flute (new term) DECLINED',
+    '2030-12-30 Flute (new term) TENTATIVE',
+    '2031-01-06 Flute (new term) ACCEPTED',
+  ]);
+}, 300_000);

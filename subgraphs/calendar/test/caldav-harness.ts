@@ -52,6 +52,8 @@ export interface CalDAVHarness {
   remoteWith(person: Person, text: string): Promise<caldav.RemoteObject | undefined>;
   /** Writes an object at `href`, or at that name in the person's calendar. */
   remotePut(person: Person, hrefOrName: string, data: string, etag?: string): Promise<void>;
+  /** The paths of the objects the person's next pull reads as changed, in the server's order (their account's sync token). */
+  remoteChanged(person: Person): Promise<string[]>;
   remoteDelete(person: Person, href: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -136,6 +138,10 @@ export async function startCalDAVHarness(people: readonly Person[], options: { c
     remoteWith: async (person, text) => (await remoteObjects(person)).find((object) => object.data.includes(text)),
     remotePut: (person, hrefOrName, data, etag) => caldav.remotePut(appUrl(person, hrefOrName), data, auth(person), etag),
     remoteDelete: (person, href) => caldav.remoteDelete(href, auth(person)),
+    async remoteChanged(person) {
+      const account = await platform.db.selectFrom('calendar.caldav_accounts').select('sync_token').where('id', '=', accounts[person].id).executeTakeFirstOrThrow();
+      return caldav.changedSince(appUrl(person, ''), auth(person), account.sync_token!);
+    },
     async stop() {
       await platform.stop();
       await proxy?.close();
