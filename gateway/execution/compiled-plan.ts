@@ -132,6 +132,8 @@ function compileSelections(schema: GraphQLSchema, selections: readonly QueryPlan
     const applies = typeTest(schema, only.typeCondition);
     return (source) => (applies(source.__typename) ? (inner(source) ?? {}) : {});
   }
+  const leaves = leafRepresentation(selections);
+  if (leaves) return leaves;
   const steps = selections.map((selection): ((source: Json, result: Json) => boolean) => {
     if (selection.kind === 'InlineFragment') {
       const inner = compileSelections(schema, selection.selections);
@@ -156,6 +158,30 @@ function compileSelections(schema: GraphQLSchema, selections: readonly QueryPlan
     for (const step of steps) if (!step(source, result)) return null;
     return result;
   };
+}
+
+/**
+ * The steps' representation for fields that are all leaves (`__typename id viewerRole`, the usual key), as one
+ * function made for these names: each read by name, the object made as one literal. The steps' `result[name] =`
+ * and `source[name]` were megamorphic (~0.25 k instructions a store: the course list's 300 a request,
+ * bench/README-results.md, session 27); here each site sees the few kinds of entity of its fetch, and every
+ * representation of a fetch has one shape. The same values, keys and order as the steps; undefined when a
+ * selection has a sub-selection or a fragment, or names repeat or include `__proto__`.
+ */
+function leafRepresentation(selections: readonly QueryPlanSelectionNode[]): Representation | undefined {
+  const names: string[] = [];
+  for (const selection of selections) {
+    if (selection.kind !== 'Field' || selection.selections) return undefined;
+    const name = selection.alias ?? selection.name;
+    if (name === '__proto__' || names.includes(name)) return undefined;
+    names.push(name);
+  }
+  if (names.length === 0) return undefined;
+  const keys = names.map((name) => JSON.stringify(name));
+  const reads = keys.map((key, index) => `const v${index} = source[${key}]; if (v${index} === undefined || !hasOwn(source, ${key})) return null;`);
+  const made = `{ ${keys.map((key, index) => `${key}: v${index}`).join(', ')} }`;
+  const make = new Function('hasOwn', `return (source) => { ${reads.join(' ')} return ${made}; };`) as (hasOwn: typeof Object.hasOwn) => Representation;
+  return make(Object.hasOwn);
 }
 
 function responseNames(selections: readonly QueryPlanSelectionNode[], into: string[] = []): string[] {
