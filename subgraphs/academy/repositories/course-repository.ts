@@ -1,10 +1,11 @@
 /** Moodle courses, always within one company's course categories. */
 import { sql, type Selectable } from 'kysely';
-import { preparedQuery } from '../../../platform/database/prepared-query.js';
+import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
 import type { MdlCourse } from '../database.js';
 import type { CourseModel } from '../models.js';
 import { fromUnixSeconds, unixNow, type AcademyDb } from './academy-db.js';
-import { enterableEnrolmentsOf } from './enrolment-repository.js';
+import { VIEWER_ROLES, type CourseJsonShape } from './course-json.js';
+import { enterableEnrolmentsOf, rolesOfUserQuery } from './enrolment-repository.js';
 
 /** The columns a course model is made of: Moodle's mdl_course has many more (and summaries of any length), none of them read. */
 const COURSE_COLUMNS = ['c.id', 'c.category', 'c.shortname', 'c.fullname', 'c.summary', 'c.startdate', 'c.enddate', 'c.visible'] as const;
@@ -33,41 +34,59 @@ interface UserParams extends CompanyParams {
   now: string;
 }
 
+/** Which courses a list holds (CourseRepository's list statements). */
+export type ListForm = 'all' | 'visible' | 'visibleOrEnrolled' | 'enrolled';
+
+/** A list of courses as its JSON text (listJson). */
+export interface CourseListJson {
+  count: number;
+  json: string | null;
+}
+
 export class CourseRepository {
   private readonly byIds;
   private readonly all;
   private readonly visible;
   private readonly visibleOrEnrolled;
   private readonly enrolled;
+  /** Lists as JSON text, by form and shape. */
+  private readonly jsonLists = new Map<string, PreparedQuery<UserParams, { count: string; json: string | null }>>();
 
   constructor(private readonly db: AcademyDb) {
     // Hot reads (every course page and list), each built once and run as a prepared statement.
     this.byIds = preparedQuery(db.moodle, 'academy_courses_by_ids', (p: CompanyParams & { ids: readonly string[] }) =>
       this.companyCourses(p.companyId).where('c.id', '=', sql<string>`any(${p.ids})`),
     );
-    this.all = preparedQuery(db.moodle, 'academy_courses_all', (p: CompanyParams) => this.companyCourses(p.companyId).orderBy('c.sortorder').orderBy('c.id'));
-    this.visible = preparedQuery(db.moodle, 'academy_courses_visible', (p: CompanyParams) =>
-      this.companyCourses(p.companyId).where('c.visible', '=', 1).orderBy('c.sortorder').orderBy('c.id'),
-    );
-    this.visibleOrEnrolled = preparedQuery(db.moodle, 'academy_courses_visible_or_enrolled', (p: UserParams) =>
-      this.companyCourses(p.companyId)
-        .where((eb) => eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))]))
-        .orderBy('c.sortorder')
-        .orderBy('c.id'),
-    );
-    this.enrolled = preparedQuery(db.moodle, 'academy_courses_enrolled', (p: UserParams) =>
-      this.companyCourses(p.companyId)
-        .where('c.id', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
-        .orderBy('c.sortorder')
-        .orderBy('c.id'),
-    );
+    const list = (form: ListForm) => (p: UserParams) => this.listed(form, p).select(COURSE_COLUMNS).orderBy('c.sortorder').orderBy('c.id');
+    this.all = preparedQuery(db.moodle, 'academy_courses_all', list('all'));
+    this.visible = preparedQuery(db.moodle, 'academy_courses_visible', list('visible'));
+    this.visibleOrEnrolled = preparedQuery(db.moodle, 'academy_courses_visible_or_enrolled', list('visibleOrEnrolled'));
+    this.enrolled = preparedQuery(db.moodle, 'academy_courses_enrolled', list('enrolled'));
+  }
+
+  private companyCoursesFrom(companyId: string) {
+    return this.db.moodle
+      .selectFrom('mdl_course as c')
+      .innerJoin('academy.company_course_categories as ccc', (join) => join.onRef('ccc.category_id', '=', 'c.category').on('ccc.company_id', '=', companyId));
   }
 
   private companyCourses(companyId: string) {
-    return this.db.moodle
-      .selectFrom('mdl_course as c')
-      .innerJoin('academy.company_course_categories as ccc', (join) => join.onRef('ccc.category_id', '=', 'c.category').on('ccc.company_id', '=', companyId))
-      .select(COURSE_COLUMNS);
+    return this.companyCoursesFrom(companyId).select(COURSE_COLUMNS);
+  }
+
+  /** The courses of a list, by its form: who sees which course, for rows and JSON text alike. */
+  private listed(form: ListForm, p: UserParams) {
+    const courses = this.companyCoursesFrom(p.companyId);
+    switch (form) {
+      case 'all':
+        return courses;
+      case 'visible':
+        return courses.where('c.visible', '=', 1);
+      case 'visibleOrEnrolled':
+        return courses.where((eb) => eb.or([eb('c.visible', '=', 1), eb('c.id', 'in', enterableEnrolmentsOf(this.db, p.userId, p.now).select('e.courseid'))]));
+      case 'enrolled':
+        return courses.where('c.id', 'in', enterableEnrolmentsOf(this.db, p.userId, p.now).select('e.courseid'));
+    }
   }
 
   async findByIds(companyId: string, ids: readonly string[]): Promise<CourseModel[]> {
@@ -80,14 +99,40 @@ export class CourseRepository {
   async listForCompany(companyId: string, options: { includeHidden: boolean; userId?: string }): Promise<CourseModel[]> {
     const { userId } = options;
     const rows = options.includeHidden
-      ? await this.all({ companyId })
+      ? await this.all({ companyId } as UserParams)
       : userId
         ? await this.visibleOrEnrolled({ companyId, userId, now: String(unixNow()) })
-        : await this.visible({ companyId });
+        : await this.visible({ companyId } as UserParams);
     return rows.map(toCourse);
   }
 
   async listEnrolled(companyId: string, userId: string): Promise<CourseModel[]> {
     return (await this.enrolled({ companyId, userId, now: String(unixNow()) })).map(toCourse);
+  }
+
+  /** The form of listForCompany's statement for these options (listEnrolled's is 'enrolled'). */
+  static companyListForm(options: { includeHidden: boolean; userId?: string }): ListForm {
+    return options.includeHidden ? 'all' : options.userId ? 'visibleOrEnrolled' : 'visible';
+  }
+
+  /**
+   * The courses of a list of `form` (listForCompany's or listEnrolled's) as the JSON text of `shape` (course-json.ts),
+   * with their number: one statement, the caller's roles joined when the shape asks them. `json` is null when a row
+   * must be read the usual way (and when there is none: `count` 0).
+   */
+  async listJson(form: ListForm, companyId: string, userId: string | undefined, shape: CourseJsonShape): Promise<CourseListJson> {
+    const name = `academy_courses_json_${form}_${shape.name}`;
+    let query = this.jsonLists.get(name);
+    if (!query) {
+      query = preparedQuery(this.db.moodle, name, (p: UserParams) => {
+        const courses = this.listed(form, p);
+        const select = [sql<string>`count(*)`.as('count'), sql<string | null>`${sql.raw(shape.shape.listSql)}`.as('json')] as const;
+        if (!shape.roles) return courses.select(select);
+        return courses.leftJoin(rolesOfUserQuery(this.db, p.userId, p.now).as(VIEWER_ROLES), `${VIEWER_ROLES}.courseId`, 'c.id').select(select);
+      });
+      this.jsonLists.set(name, query);
+    }
+    const [row] = await query({ companyId, userId: userId ?? '', now: String(unixNow()) });
+    return { count: Number(row!.count), json: row!.json };
   }
 }

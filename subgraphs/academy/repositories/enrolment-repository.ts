@@ -61,6 +61,25 @@ export interface CourseParticipant extends UserModel {
 
 const roleCase = sql<CourseRoleName>`CASE WHEN bool_or(r.shortname IN ('editingteacher', 'teacher')) THEN 'TEACHER' ELSE 'STUDENT' END`;
 
+/**
+ * The role one user holds in each course they may enter (teacher wins over student), as `courseId` and `role`:
+ * of `courseIds` (all of them without): rolesOfUser's rows, and the roles a course list written by PostgreSQL joins
+ * (course-repository.ts).
+ */
+export function rolesOfUserQuery(db: AcademyDb, userId: string, now: string, courseIds?: readonly string[]) {
+  let roles = db.moodle
+    .selectFrom('mdl_context as ctx')
+    .innerJoin('mdl_role_assignments as ra', (join) => join.onRef('ra.contextid', '=', 'ctx.id').on('ra.userid', '=', userId))
+    .innerJoin('mdl_role as r', 'r.id', 'ra.roleid')
+    .where('ctx.contextlevel', '=', MOODLE.CONTEXT_COURSE);
+  if (courseIds) roles = roles.where('ctx.instanceid', '=', sql<string>`any(${courseIds})`);
+  return roles
+    .where('ctx.instanceid', 'in', enterableEnrolmentsOf(db, userId, now).select('e.courseid'))
+    .where('r.shortname', 'in', [...MOODLE.TEACHER_ROLES, ...MOODLE.STUDENT_ROLES])
+    .groupBy('ctx.instanceid')
+    .select(['ctx.instanceid as courseId', roleCase.as('role')]);
+}
+
 interface ParticipantsParams {
   courseIds: readonly string[];
   now: string;
@@ -103,18 +122,7 @@ export class EnrolmentRepository {
         .orderBy('u.lastname')
         .orderBy('u.firstname'),
     );
-    this.roles = preparedQuery(db.moodle, 'academy_roles_of_user', (p: RolesParams) =>
-      db.moodle
-        .selectFrom('mdl_context as ctx')
-        .innerJoin('mdl_role_assignments as ra', (join) => join.onRef('ra.contextid', '=', 'ctx.id').on('ra.userid', '=', p.userId))
-        .innerJoin('mdl_role as r', 'r.id', 'ra.roleid')
-        .where('ctx.contextlevel', '=', MOODLE.CONTEXT_COURSE)
-        .where('ctx.instanceid', '=', sql<string>`any(${p.courseIds})`)
-        .where('ctx.instanceid', 'in', enterableEnrolmentsOf(db, p.userId, p.now).select('e.courseid'))
-        .where('r.shortname', 'in', [...MOODLE.TEACHER_ROLES, ...MOODLE.STUDENT_ROLES])
-        .groupBy('ctx.instanceid')
-        .select(['ctx.instanceid as courseId', roleCase.as('role')]),
-    );
+    this.roles = preparedQuery(db.moodle, 'academy_roles_of_user', (p: RolesParams) => rolesOfUserQuery(db, p.userId, p.now, p.courseIds));
   }
 
   /** One query for many courses: the participants holding a teacher or student role. */

@@ -7,7 +7,10 @@ import { forbidden } from '../../../platform/errors.js';
 import { groupLoader, rowLoader } from '../../../platform/graphql/loaders.js';
 import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import type { CourseModel, CourseRoleName } from '../models.js';
-import type { CourseRepository } from '../repositories/course-repository.js';
+import type { PlainField } from '../../../platform/graphql/plain-selection.js';
+import { RawJson } from '../../../platform/subgraph/raw-json.js';
+import { courseJsonShape } from '../repositories/course-json.js';
+import { CourseRepository, type ListForm } from '../repositories/course-repository.js';
 import type { CourseParticipant, EnrolmentRepository } from '../repositories/enrolment-repository.js';
 
 export class CourseService {
@@ -44,20 +47,38 @@ export class CourseService {
     return (await this.viewerRole(course)) ? course : null;
   }
 
-  async listCourses(): Promise<CourseModel[]> {
-    const courses = await this.courses.listForCompany(this.viewer.companyId, {
-      includeHidden: isAdmin(this.viewer),
-      userId: this.viewer.moodleUserId,
-    });
+  /**
+   * `plain`: the selection, given when the request may be answered raw JSON (raw-json.ts): when PostgreSQL can write
+   * it (courseJsonShape), the same courses come as the list's JSON text, viewerRole included, no rows built (nor the
+   * course loader primed with them); a list a row of which it cannot write is read as rows.
+   */
+  async listCourses(plain?: readonly PlainField[] | null): Promise<CourseModel[] | RawJson> {
+    const options = { includeHidden: isAdmin(this.viewer), userId: this.viewer.moodleUserId };
+    const json = plain ? await this.listJson(CourseRepository.companyListForm(options), plain) : null;
+    if (json) return json;
+    const courses = await this.courses.listForCompany(this.viewer.companyId, options);
     for (const course of courses) this.courseById.prime(course.id, course);
     return courses;
   }
 
-  async myCourses(): Promise<CourseModel[]> {
+  /** As listCourses, the caller's own courses. */
+  async myCourses(plain?: readonly PlainField[] | null): Promise<CourseModel[] | RawJson> {
     if (!this.viewer.moodleUserId) return [];
+    const json = plain ? await this.listJson('enrolled', plain) : null;
+    if (json) return json;
     const courses = await this.courses.listEnrolled(this.viewer.companyId, this.viewer.moodleUserId);
     for (const course of courses) this.courseById.prime(course.id, course);
     return courses;
+  }
+
+  /** The list of `form` as its JSON text, or null to read it as rows (a field or a row PostgreSQL cannot write). */
+  private async listJson(form: ListForm, plain: readonly PlainField[]): Promise<RawJson | [] | null> {
+    const userId = this.viewer.moodleUserId;
+    const shape = courseJsonShape(plain, Boolean(userId));
+    if (!shape) return null;
+    const list = await this.courses.listJson(form, this.viewer.companyId, userId, shape);
+    if (list.count === 0) return [];
+    return list.json === null ? null : new RawJson(list.json);
   }
 
   viewerRole(course: CourseModel): Promise<CourseRoleName | null> {
