@@ -62,9 +62,9 @@ export interface CourseParticipant extends UserModel {
 const roleCase = sql<CourseRoleName>`CASE WHEN bool_or(r.shortname IN ('editingteacher', 'teacher')) THEN 'TEACHER' ELSE 'STUDENT' END`;
 
 /**
- * The role one user holds in each course they may enter (teacher wins over student), as `courseId` and `role`:
- * of `courseIds` (all of them without): rolesOfUser's rows, and the roles a course list written by PostgreSQL joins
- * (course-repository.ts).
+ * The role one user holds in each course they may enter (teacher wins over student), as `courseId` and `role`, in
+ * `courseIds` or, without them, in any course: rolesOfUser's rows, and the roles a course list written by PostgreSQL
+ * joins (course-repository.ts, by course).
  */
 export function rolesOfUserQuery(db: AcademyDb, userId: string, now: string, courseIds?: readonly string[]) {
   let roles = db.moodle
