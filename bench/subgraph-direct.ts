@@ -21,7 +21,7 @@
  * BENCH_DIRECT_SUBGRAPH=calendar runs calendar instead, sent its course-list and course-page
  * entity fetches (courseList, coursePage); BENCH_DIRECT_SUBGRAPH=documents runs documents, sent
  * its course-page fetch (coursePage); BENCH_DIRECT_SUBGRAPH=academy runs academy, sent the course list's
- * root fetch (courseList).
+ * root fetch (courseList) and the course page's course by id (coursePage).
  * BENCH_SUBGRAPH_NODE_FLAGS="--trace-opt --trace-deopt" hands node flags to the subgraph (its log in the scratch directory).
  * BENCH_CPU_PROFILE_DIR=<dir> profiles it (`<dir>/<index>-subgraph-<name>/`).
  * BENCH_CALLGRIND_DIR=<dir> runs it under callgrind instead and counts the instructions of `--rounds`
@@ -68,9 +68,10 @@ const DOCUMENTS_QUERIES: Partial<Record<OperationName, string>> = {
   coursePage:
     'query CoursePage__documents__1($representations:[_Any!]!){_entities(representations:$representations){...on Course{documents{id filename size uploadedBy{__typename id}}}}}',
 };
-/** What the gateway sends academy for the course list: the root field, no representations. */
+/** What the gateway sends academy: the course list's root field (no representations), the course page's course by id. */
 const ACADEMY_QUERIES: Partial<Record<OperationName, string>> = {
   courseList: 'query CourseList__academy__0{courses{__typename id shortname viewerRole}}',
+  coursePage: 'query CoursePage__academy__0($id:ID!){course(id:$id){__typename id shortname fullname teachers{id fullName}viewerRole}}',
 };
 const SUBGRAPH_QUERIES = { meet: MEET_QUERIES, calendar: CALENDAR_QUERIES, documents: DOCUMENTS_QUERIES, academy: ACADEMY_QUERIES };
 /** The subgraph run alone: meet (default), calendar, documents or academy (BENCH_DIRECT_SUBGRAPH); none asks another anything for the bench's admins. */
@@ -103,7 +104,8 @@ function requestsOf(fixture: LoadFixture, operation: DirectOperation, classesOf:
       const token = company.tokens[index % company.tokens.length]!;
       if (operation === 'coursePage') {
         const classes = SUBGRAPH === 'calendar' ? (classesOf.get(id) ?? []).map(liveClass) : [];
-        requests.push({ token, body: JSON.stringify({ query, variables: { representations: [course(id), ...classes] } }), compare: true });
+        const variables = SUBGRAPH === 'academy' ? { id } : { representations: [course(id), ...classes] };
+        requests.push({ token, body: JSON.stringify({ query, variables }), compare: true });
       }
       if (operation === 'joinLiveClass') requests.push({ token, body: JSON.stringify({ query, variables: { id: company.liveClassOf[id] } }), compare: false });
     });

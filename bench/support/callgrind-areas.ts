@@ -6,6 +6,8 @@
  * the perf map the process wrote (`--perf-basic-prof`, /tmp/perf-<pid>.map).
  *
  *   npx tsx bench/support/callgrind-areas.ts <dump> [--per <requests>] [--top 30] [--baseline <dump> --baseline-per <n>]
+ *     [--inclusive <regular expression>]
+ * `--inclusive`: the functions whose names match, with what they called (see inclusiveCosts), in place of the areas.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +52,39 @@ export function selfCosts(text: string): Map<string, number> {
       }
       const parts = line.split(' ');
       const cost = Number(parts[1] ?? 0);
+      if (cost) costs.set(current, (costs.get(current) ?? 0) + cost);
+    }
+  }
+  return costs;
+}
+
+/**
+ * Inclusive instructions by function name: its own and those of the calls it made (callgrind's `calls=` lines'
+ * costs). A function that calls itself, directly or not, counts its callees' work more than once: read it for the
+ * entry points of a request's stages (the HTTP parser's callbacks, the identity check, the compiled query).
+ */
+export function inclusiveCosts(text: string): Map<string, number> {
+  const names = new Map<string, string>();
+  const costs = new Map<string, number>();
+  let current = '';
+  const nameOf = (spec: string) => {
+    const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
+    if (!match) return spec;
+    if (match[2] !== undefined) names.set(match[1]!, match[2]);
+    return names.get(match[1]!) ?? spec;
+  };
+  for (const line of text.split('\n')) {
+    if (line.startsWith('fn=')) {
+      current = nameOf(line.slice(3));
+      continue;
+    }
+    if (line.startsWith('cfn=')) {
+      nameOf(line.slice(4));
+      continue;
+    }
+    const first = line.charCodeAt(0);
+    if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+      const cost = Number(line.split(' ')[1] ?? 0);
       if (cost) costs.set(current, (costs.get(current) ?? 0) + cost);
     }
   }
@@ -154,14 +189,14 @@ interface Summary {
 }
 
 /** `perfMap`: where V8 wrote the process's map, by default `/tmp/perf-<the dump's pid>.map`. */
-export function summarize(dump: string, perfMap?: string): Summary {
+export function summarize(dump: string, perfMap?: string, inclusive = false): Summary {
   const text = readFileSync(dump, 'utf8');
   // The dump's own `pid:` line first: a dump asked for by callgrind_control is named `<out>.<part>`, not `<out>.<pid>`.
   const pid = /^pid: (\d+)/m.exec(text)?.[1] ?? /\.out\.(\d+)/.exec(path.basename(dump))?.[1];
   const mapFile = perfMap ?? (pid ? `/tmp/perf-${pid}.map` : undefined);
   const symbols = mapFile ? readPerfMap(mapFile) : [];
   const functions = new Map<string, number>();
-  for (const [name, cost] of selfCosts(text)) {
+  for (const [name, cost] of (inclusive ? inclusiveCosts : selfCosts)(text)) {
     const named = nameJit(name, symbols);
     functions.set(named, (functions.get(named) ?? 0) + cost);
   }
@@ -190,6 +225,17 @@ function main(argv: string[]): void {
   if (!dump) throw new Error('usage: callgrind-areas.ts <dump> [--per <requests>] [--top <n>] [--baseline <dump> --baseline-per <n>]');
   const per = Number(option('--per') ?? 1);
   const top = Number(option('--top') ?? 30);
+  const inclusive = option('--inclusive');
+  if (inclusive !== undefined) {
+    const pattern = new RegExp(inclusive);
+    const { functions } = summarize(dump, undefined, true);
+    const chosen = [...functions]
+      .filter(([name]) => pattern.test(name))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top);
+    for (const [name, cost] of chosen) console.log(`${(cost / per / 1000).toFixed(1).padStart(9)} k  ${shorten(name)}`);
+    return;
+  }
   const summary = summarize(dump);
   const baselineFile = option('--baseline');
   const baseline = baselineFile ? summarize(baselineFile) : undefined;
