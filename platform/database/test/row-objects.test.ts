@@ -56,6 +56,15 @@ it('makes the rows pg makes, for every shape of names and values', async () => {
   }
 });
 
+it('keeps a column named __proto__ as its row’s own field, as pg does, each time the statement runs', async () => {
+  for (let run = 0; run < 2; run++) {
+    const { rows } = await client.query(`SELECT 'p' AS "__proto__", 'q' AS "constructor"`);
+    expect(Object.getOwnPropertyDescriptor(rows[0], '__proto__')?.value).toBe('p');
+    expect(Object.getPrototypeOf(rows[0])).toBe(Object.prototype);
+    expect(rows[0].constructor).toBe('q');
+  }
+});
+
 it('leaves rows as arrays in array mode', async () => {
   const { rows } = await client.query({ text: `SELECT 1::int AS a, 'x' AS b, NULL AS c`, rowMode: 'array' });
   expect(rows).toEqual([[1, 'x', null]]);
