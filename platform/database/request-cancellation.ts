@@ -80,34 +80,58 @@ function runQuery(client: pg.PoolClient, text: unknown, parameters: unknown, set
  * `pool` for Kysely, its statements cancelled once `signal` fires (see above); without a signal (work of no
  * request: jobs, consumers, subscriptions), run as they are. The signal is handed over, not found in an
  * AsyncLocalStorage: on Node 20 any ALS turns on promise hooks for every promise of the process (~8 % of
- * calendar's course-list fetch, bench/README-results.md, session 23).
+ * calendar's course-list fetch, bench/README-results.md, session 23). One abort listener for all of the
+ * request's statements, added with its first: the connections running one when it fires are cancelled.
  */
 export function cancellablePool(pool: pg.Pool, signal?: AbortSignal): PostgresPool {
+  if (!signal) {
+    return {
+      connect: async () => {
+        const client = await pool.connect();
+        return { query: (text: unknown, parameters?: unknown) => runQuery(client, text, parameters), release: () => client.release() } as PostgresPoolClient;
+      },
+      end: () => pool.end(),
+    };
+  }
+  /** The request's connections running a statement now. */
+  const running = new Set<RequestConnection>();
+  let watching = false;
+  const onAbort = () => {
+    for (const connection of running) {
+      connection.cancelSent = true;
+      sendCancel(connection.client);
+    }
+    running.clear();
+  };
   return {
     connect: async () => {
-      const client = await pool.connect();
-      let cancelSent = false;
+      const connection: RequestConnection = { client: await pool.connect(), cancelSent: false };
+      const settled = () => void running.delete(connection);
       const query = (text: unknown, parameters?: unknown) => {
-        if (!signal) return runQuery(client, text, parameters);
         if (signal.aborted) return Promise.reject(new RequestCancelledError());
-        const onAbort = () => {
-          cancelSent = true;
-          sendCancel(client);
-        };
-        signal.addEventListener('abort', onAbort, { once: true });
-        // The listener goes when the statement is done: in pg's callback, not a promise of its own per statement.
-        const stopWatching = () => signal.removeEventListener('abort', onAbort);
-        const result = runQuery(client, text, parameters, stopWatching);
+        if (!watching) {
+          watching = true;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        running.add(connection);
+        // It stops being watched in pg's callback, not by a promise of its own per statement.
+        const result = runQuery(connection.client, text, parameters, settled);
         // A cursor (streamed rows): not cancelled here, only its statement.
-        if (!(result instanceof Promise)) stopWatching();
+        if (!(result instanceof Promise)) settled();
         return result;
       };
       return {
         query,
         // A backend that may still get our cancel request is closed, never handed to another request.
-        release: () => client.release(cancelSent || undefined),
+        release: () => connection.client.release(connection.cancelSent || undefined),
       } as PostgresPoolClient;
     },
     end: () => pool.end(),
   };
+}
+
+/** One of a request's pool connections, and whether a cancel request went to its backend. */
+interface RequestConnection {
+  client: pg.PoolClient;
+  cancelSent: boolean;
 }

@@ -51,6 +51,24 @@ it("cancels a request's running statement when its signal fires, and fails its l
   expect((await sql<{ one: number }>`select 1 as one`.execute(forRequest(db, new AbortController().signal))).rows).toEqual([{ one: 1 }]);
 });
 
+it('cancels every statement a request is running when its signal fires, on each of its connections', { timeout: 30_000 }, async () => {
+  const db = createKysely<any>(inject('databaseServerUrl'));
+  const controller = new AbortController();
+  const requestDb = forRequest(db, controller.signal);
+  // One statement first and done: the request's abort listener is added with it, and outlives it.
+  expect((await sql<{ one: number }>`select 1 as one`.execute(requestDb)).rows).toEqual([{ one: 1 }]);
+  const texts = [`${SLEEP}, 1 as first`, `${SLEEP}, 2 as second`];
+  const running = texts.map((text) => sql.raw(text).execute(requestDb));
+  for (const statement of running) statement.catch(() => {});
+  await until('both statements to run', async () => {
+    const { rows } = await observer.query(`select 1 from pg_stat_activity where state = 'active' and query = any($1)`, [texts]);
+    return rows.length === 2;
+  });
+  controller.abort();
+  for (const statement of running) await expect(statement).rejects.toMatchObject({ code: '57014' });
+  await expect(sql`select 1 as one`.execute(requestDb)).rejects.toBeInstanceOf(RequestCancelledError);
+});
+
 it('is the process’s Kysely itself without a signal', () => {
   const db = createKysely<any>(inject('databaseServerUrl'));
   expect(forRequest(db, undefined)).toBe(db);
