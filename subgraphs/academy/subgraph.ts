@@ -4,6 +4,7 @@
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { forRequest } from '../../platform/database/request-database.js';
+import { lazyContext } from '../../platform/subgraph/lazy-context.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import { createMailer } from '../../platform/mail/mailer.js';
 import type { AcademyContext } from './context.js';
@@ -46,15 +47,12 @@ export const academySubgraph: SubgraphModule<AcademyContext> = {
         await mailConsumer?.stop();
         mailer?.close();
       },
-      createContext: (base) => {
-        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
-        const requestDb = base.signal ? academyDb(forRequest(root, base.signal), config.moodle.schema) : db;
-        return {
-          ...base,
-          courses: new CourseService(base.viewer, new CourseRepository(requestDb), new EnrolmentRepository(requestDb)),
-          users: new UserService(base.viewer, new UserRepository(requestDb)),
-        };
-      },
+      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+      // Each service is built when a resolver first reads it (lazy-context.ts).
+      createContext: lazyContext<AcademyContext, typeof db>((base) => (base.signal ? academyDb(forRequest(root, base.signal), config.moodle.schema) : db), {
+        courses: ({ viewer }, requestDb) => new CourseService(viewer, new CourseRepository(requestDb), new EnrolmentRepository(requestDb)),
+        users: ({ viewer }, requestDb) => new UserService(viewer, new UserRepository(requestDb)),
+      }),
     };
   },
   seed: (deps) => seedAcademy(deps),

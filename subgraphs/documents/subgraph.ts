@@ -9,6 +9,7 @@ import { CourseAccess } from '../../platform/federation/course-access.js';
 import { EntityReferences } from '../../platform/federation/entity-references.js';
 import { trustedProxies } from '../../platform/http/client-ip.js';
 import { EgressPolicy } from '../../platform/http/egress-policy.js';
+import { lazyContext } from '../../platform/subgraph/lazy-context.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { DocumentsContext } from './context.js';
 import type { DocumentsDatabase } from './database.js';
@@ -55,6 +56,16 @@ import { UploadService } from './services/upload-service.js';
 import { createStorageBackends } from './storage/storage-backends.js';
 import { createTusStaging } from './storage/tus-staging.js';
 import type { Viewer } from '../../platform/auth/viewer.js';
+import type { Kysely } from 'kysely';
+
+/** What a request's documents services share: its Kysely and repositories (built for every request). */
+interface RequestShared {
+  requestDb: Kysely<DocumentsDatabase>;
+  rows: DocumentRepository;
+  search: SearchRepository;
+  activityRows: ActivityRepository;
+  trail: ActivityTrail;
+}
 
 export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
   name: 'documents',
@@ -116,37 +127,37 @@ export const documentsSubgraph: SubgraphModule<DocumentsContext> = {
       log,
     );
     return {
-      createContext: (base) => {
-        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
-        // Storage settings, profiles and Nextcloud accounts keep the process's (rare writes of an administrator).
-        const requestDb = forRequest(db, base.signal);
-        const rows = new DocumentRepository(requestDb);
-        const search = new SearchRepository(requestDb);
-        const requestActivityRows = new ActivityRepository(requestDb);
-        const trail = new ActivityTrail(requestActivityRows);
-        const documents = documentsFor(base.viewer, rows, search);
-        const shares = new ShareService(base.viewer, documents, rows, new ShareLinkRepository(requestDb), shareTokens, requestDb, nextcloudAccounts, trail, accessFor);
-        const uploads = new UploadService(base.viewer, documents, {
-          ...uploadDeps,
-          db: requestDb,
-          documentRepository: rows,
-          sessions: new UploadSessionRepository(requestDb),
-          companyStorage: new CompanyStorageRepository(requestDb),
-          activity: trail,
-        });
-        return {
-          ...base,
-          documents,
-          uploads,
-          resumableUploads: new ResumableUploadService(base.viewer, uploads, resumableDeps),
-          shares,
-          lifecycle: new LifecycleService(base.viewer, documents, rows, requestDb, shares, trail),
-          edits: new EditService(base.viewer, documents, rows, requestDb, trail, shares),
-          activity: new ActivityFeed(base.viewer, documents, requestActivityRows),
-          storageSettings: new StorageSettingsService(base.viewer, storageSettingsDeps),
-          searchSettings: new SearchSettingsService(base.viewer, requestDb, search),
-        };
-      },
+      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+      // Storage settings, profiles and Nextcloud accounts keep the process's (rare writes of an administrator).
+      // Each service is built when a resolver first reads it (lazy-context.ts): a fetch reads one or two.
+      createContext: lazyContext<DocumentsContext, RequestShared>(
+        (base) => {
+          const requestDb = forRequest(db, base.signal);
+          const search = new SearchRepository(requestDb);
+          const activityRows = new ActivityRepository(requestDb);
+          return { requestDb, rows: new DocumentRepository(requestDb), search, activityRows, trail: new ActivityTrail(activityRows) };
+        },
+        {
+          documents: ({ viewer }, { rows, search }) => documentsFor(viewer, rows, search),
+          uploads: ({ viewer, documents }, { requestDb, rows, trail }) =>
+            new UploadService(viewer, documents, {
+              ...uploadDeps,
+              db: requestDb,
+              documentRepository: rows,
+              sessions: new UploadSessionRepository(requestDb),
+              companyStorage: new CompanyStorageRepository(requestDb),
+              activity: trail,
+            }),
+          resumableUploads: ({ viewer, uploads }) => new ResumableUploadService(viewer, uploads, resumableDeps),
+          shares: ({ viewer, documents }, { requestDb, rows, trail }) =>
+            new ShareService(viewer, documents, rows, new ShareLinkRepository(requestDb), shareTokens, requestDb, nextcloudAccounts, trail, accessFor),
+          lifecycle: ({ viewer, documents, shares }, { requestDb, rows, trail }) => new LifecycleService(viewer, documents, rows, requestDb, shares, trail),
+          edits: ({ viewer, documents, shares }, { requestDb, rows, trail }) => new EditService(viewer, documents, rows, requestDb, trail, shares),
+          activity: ({ viewer, documents }, { activityRows }) => new ActivityFeed(viewer, documents, activityRows),
+          storageSettings: ({ viewer }) => new StorageSettingsService(viewer, storageSettingsDeps),
+          searchSettings: ({ viewer }, { requestDb, search }) => new SearchSettingsService(viewer, requestDb, search),
+        },
+      ),
       routes: [
         downloadRoute(signer, documentRepository, backends),
         uploadRoute(signer, sessions, backends, log),
