@@ -3,12 +3,14 @@
  * other domains (deadlines, meetings, leave, live classes), recurring series
  * expanded per IANA time zone, and CalDAV sync.
  */
+import type { Kysely } from 'kysely';
 import type { Viewer } from '../../platform/auth/viewer.js';
 import { createKysely } from '../../platform/database/connection.js';
 import { forRequest } from '../../platform/database/request-database.js';
 import { startEventConsumer } from '../../platform/events/event-consumer.js';
 import { EgressPolicy } from '../../platform/http/egress-policy.js';
 import { PeriodicJob } from '../../platform/jobs/periodic-job.js';
+import { lazyContext } from '../../platform/subgraph/lazy-context.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { CalendarContext } from './context.js';
 import type { CalendarDatabase } from './database.js';
@@ -39,6 +41,17 @@ import { UserContacts } from './services/user-contacts.js';
 import { WorkingHoursService } from './services/working-hours-service.js';
 import { WorkingHoursRepository } from './repositories/working-hours-repository.js';
 import { academyCompanyOutsiders, UserDirectory } from './services/user-directory.js';
+
+/** What a request's services share, built for every request (the services themselves on first read). */
+interface CalendarRequestShared {
+  requestDb: Kysely<CalendarDatabase>;
+  events: EventRepository;
+  participants: ParticipantRepository;
+  responses: OccurrenceResponseRepository;
+  workingHours: WorkingHoursRepository;
+  users: UserDirectory;
+  budget: OccurrenceBudget;
+}
 
 export const calendarSubgraph: SubgraphModule<CalendarContext> = {
   name: 'calendar',
@@ -109,30 +122,36 @@ export const calendarSubgraph: SubgraphModule<CalendarContext> = {
         await reminders.stop();
         await consumer?.stop();
       },
-      createContext: (base) => {
-        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
-        const requestDb = forRequest(db, base.signal);
-        const events = new EventRepository(requestDb);
-        const participants = new ParticipantRepository(requestDb);
-        const responses = new OccurrenceResponseRepository(requestDb);
-        const workingHours = new WorkingHoursRepository(requestDb);
-        const users = new UserDirectory(config, base.viewer);
-        // One budget for every expansion of the request (fields, aliases, free/busy).
-        const budget = new OccurrenceBudget();
-        const freeBusy = new FreeBusyService(base.viewer, events, participants, responses, users, budget, workingHours);
-        return {
-          ...base,
-          events: new CalendarEventService(base.viewer, events, participants, responses, budget),
-          eventWrites: writesAs(base.viewer, requestDb, events, participants, responses),
-          freeBusy,
-          meetingTimes: new MeetingTimeFinder(freeBusy, users),
-          workingHours: new WorkingHoursService(base.viewer, workingHours),
-          caldavAccounts: new CalDAVAccountService(base.viewer, new CaldavRepository(requestDb), caldavSync, cipher, new CaldavLogRepository(requestDb)),
-          feed,
-          companyTimeZone: new CompanyTimeZoneService(base.viewer, requestDb),
-          reminderDefaults: new ReminderDefaultsService(base.viewer, new ReminderRepository(requestDb)),
-        };
-      },
+      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+      // Each service is built when a resolver first reads it (lazy-context.ts): a fetch reads one or two.
+      createContext: lazyContext<CalendarContext, CalendarRequestShared>(
+        (base) => {
+          const requestDb = forRequest(db, base.signal);
+          const workingHours = new WorkingHoursRepository(requestDb);
+          return {
+            requestDb,
+            events: new EventRepository(requestDb),
+            participants: new ParticipantRepository(requestDb),
+            responses: new OccurrenceResponseRepository(requestDb),
+            workingHours,
+            users: new UserDirectory(config, base.viewer),
+            // One budget for every expansion of the request (fields, aliases, free/busy).
+            budget: new OccurrenceBudget(),
+          };
+        },
+        {
+          events: ({ viewer }, { events, participants, responses, budget }) => new CalendarEventService(viewer, events, participants, responses, budget),
+          eventWrites: ({ viewer }, { requestDb, events, participants, responses }) => writesAs(viewer, requestDb, events, participants, responses),
+          freeBusy: ({ viewer }, { events, participants, responses, users, budget, workingHours }) =>
+            new FreeBusyService(viewer, events, participants, responses, users, budget, workingHours),
+          meetingTimes: ({ freeBusy }, { users }) => new MeetingTimeFinder(freeBusy, users),
+          workingHours: ({ viewer }, { workingHours }) => new WorkingHoursService(viewer, workingHours),
+          caldavAccounts: ({ viewer }, { requestDb }) => new CalDAVAccountService(viewer, new CaldavRepository(requestDb), caldavSync, cipher, new CaldavLogRepository(requestDb)),
+          feed: () => feed,
+          companyTimeZone: ({ viewer }, { requestDb }) => new CompanyTimeZoneService(viewer, requestDb),
+          reminderDefaults: ({ viewer }, { requestDb }) => new ReminderDefaultsService(viewer, new ReminderRepository(requestDb)),
+        },
+      ),
     };
   },
   seed: (deps) => seedCalendar(deps),

@@ -5,6 +5,7 @@
  */
 import { createKysely } from '../../platform/database/connection.js';
 import { forRequest } from '../../platform/database/request-database.js';
+import { lazyContext } from '../../platform/subgraph/lazy-context.js';
 import type { SubgraphModule } from '../../platform/subgraph/subgraph-module.js';
 import type { ErpContext } from './context.js';
 import type { ErpDatabase } from './database.js';
@@ -24,6 +25,12 @@ import { SalesMeetingService } from './services/sales-meeting-service.js';
 import { SalesRecordService } from './services/sales-record-service.js';
 import { TaskService } from './services/task-service.js';
 
+/** What a request's services share, built for every request (the services themselves on first read). */
+interface ErpRequestShared {
+  db: ErpDb;
+  people: CompanyPeople;
+}
+
 export const erpSubgraph: SubgraphModule<ErpContext> = {
   name: 'erp',
   dbSchema: 'erp',
@@ -42,23 +49,22 @@ export const erpSubgraph: SubgraphModule<ErpContext> = {
           log,
         }),
       ],
-      createContext: (base) => {
+      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+      // Each service is built when a resolver first reads it (lazy-context.ts): a fetch reads one or two.
+      createContext: lazyContext<ErpContext, ErpRequestShared>(
         // Assignees and owners are checked with academy (users of the caller's company), batched per request.
-        const people = new CompanyPeople(config, base.viewer);
-        // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
-        const db = new ErpDb(forRequest(kysely, base.signal));
-        return {
-          ...base,
-          companies: new CompanyService(base.viewer, db),
-          projects: new ProjectService(base.viewer, db, new CompanyCourses(config, base.viewer)),
-          tasks: new TaskService(base.viewer, db, people),
-          milestones: new MilestoneService(base.viewer, db),
-          salesMeetings: new SalesMeetingService(base.viewer, db, people),
-          leave: new LeaveService(base.viewer, db),
-          salesRecords: new SalesRecordService(base.viewer, db),
-          employees: new EmployeeService(base.viewer, db),
-        };
-      },
+        (base) => ({ db: new ErpDb(forRequest(kysely, base.signal)), people: new CompanyPeople(config, base.viewer) }),
+        {
+          companies: ({ viewer }, { db }) => new CompanyService(viewer, db),
+          projects: ({ viewer }, { db }) => new ProjectService(viewer, db, new CompanyCourses(config, viewer)),
+          tasks: ({ viewer }, { db, people }) => new TaskService(viewer, db, people),
+          milestones: ({ viewer }, { db }) => new MilestoneService(viewer, db),
+          salesMeetings: ({ viewer }, { db, people }) => new SalesMeetingService(viewer, db, people),
+          leave: ({ viewer }, { db }) => new LeaveService(viewer, db),
+          salesRecords: ({ viewer }, { db }) => new SalesRecordService(viewer, db),
+          employees: ({ viewer }, { db }) => new EmployeeService(viewer, db),
+        },
+      ),
     };
   },
   seed: (deps) => seedErp(deps),

@@ -3,9 +3,11 @@
  * recordings are LiveKit's; class status and attendance follow its
  * webhooks, repaired by a periodic reconciliation.
  */
+import type { Kysely } from 'kysely';
 import { createKysely } from '../../platform/database/connection.js';
 import { forRequest } from '../../platform/database/request-database.js';
 import { CourseAccess } from '../../platform/federation/course-access.js';
+import { lazyContext } from '../../platform/subgraph/lazy-context.js';
 import type { SubgraphModule, SubgraphRuntime } from '../../platform/subgraph/subgraph-module.js';
 import type { MeetContext } from './context.js';
 import type { MeetDatabase } from './database.js';
@@ -43,6 +45,14 @@ export interface MeetRuntime extends SubgraphRuntime<MeetContext> {
   webhookRetention: WebhookRetentionJob;
 }
 
+/** What a request's services share, built for every request (the services themselves on first read). */
+interface MeetRequestShared {
+  requestDb: Kysely<MeetDatabase>;
+  courses: CourseAccess;
+  access: ClassAccess;
+  control: RecordingControl;
+}
+
 export async function startMeet({ config, databaseUrl, log }: Parameters<SubgraphModule['start']>[0]): Promise<MeetRuntime> {
   const settings = config.meet;
   const db = createKysely<MeetDatabase>(databaseUrl, 'meet');
@@ -72,24 +82,24 @@ export async function startMeet({ config, databaseUrl, log }: Parameters<Subgrap
     reconciler,
     roomOpening,
     webhookRetention,
-    createContext: (base) => {
-      // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
-      // Attendance reports (signed CSV links) keep the process's: reads of a report nobody cancels.
-      const requestDb = forRequest(db, base.signal);
-      const control = new RecordingControl(requestDb, livekit, files);
-      const courses = new CourseAccess(config, base.viewer);
-      const access = new ClassAccess(base.viewer, courses);
-      const liveClasses = new LiveClassService(base.viewer, access, new LiveClassRepository(requestDb));
-      return {
-        ...base,
-        liveClasses,
-        scheduling: new SchedulingService(base.viewer, access, liveClasses, requestDb, livekit, control, base.log),
-        joins: new JoinService(base.viewer, access, liveClasses, requestDb, livekit, config, settings),
-        recordings: new RecordingService(base.viewer, access, new RecordingRepository(requestDb), liveClasses, control),
-        moderation: new ModerationService(base.viewer, access, liveClasses, requestDb, livekit),
-        attendance: new AttendanceService(base.viewer, access, new AttendanceRepository(requestDb), attendanceReports, courses),
-      };
-    },
+    // The request's statements are cancelled with it: its own Kysely and repositories (request-database.ts).
+    // Attendance reports (signed CSV links) keep the process's: reads of a report nobody cancels.
+    // Each service is built when a resolver first reads it (lazy-context.ts): a fetch reads one or two.
+    createContext: lazyContext<MeetContext, MeetRequestShared>(
+      (base) => {
+        const requestDb = forRequest(db, base.signal);
+        const courses = new CourseAccess(config, base.viewer);
+        return { requestDb, courses, access: new ClassAccess(base.viewer, courses), control: new RecordingControl(requestDb, livekit, files) };
+      },
+      {
+        liveClasses: ({ viewer }, { requestDb, access }) => new LiveClassService(viewer, access, new LiveClassRepository(requestDb)),
+        scheduling: ({ viewer, liveClasses, log }, { requestDb, access, control }) => new SchedulingService(viewer, access, liveClasses, requestDb, livekit, control, log),
+        joins: ({ viewer, liveClasses }, { requestDb, access }) => new JoinService(viewer, access, liveClasses, requestDb, livekit, config, settings),
+        recordings: ({ viewer, liveClasses }, { requestDb, access, control }) => new RecordingService(viewer, access, new RecordingRepository(requestDb), liveClasses, control),
+        moderation: ({ viewer, liveClasses }, { requestDb, access }) => new ModerationService(viewer, access, liveClasses, requestDb, livekit),
+        attendance: ({ viewer }, { requestDb, access, courses }) => new AttendanceService(viewer, access, new AttendanceRepository(requestDb), attendanceReports, courses),
+      },
+    ),
     routes: [livekitWebhookRoute(config, settings, webhooks, log), recordingDownloadRoute(files, signer, recordingRepository), attendanceCsvRoute(config, attendanceReports, log)],
     stop: async () => {
       await Promise.all([reconciler.stop(), roomOpening.stop(), webhookRetention.stop()]);
