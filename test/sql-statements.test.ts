@@ -74,9 +74,15 @@ describe('SQL statements per operation', () => {
     // level 1: their live classes (meet) and events (calendar).
     expectWithin(perTable, { mdl_course: 1, mdl_context: 1, live_classes: 1, calendar_events: 1 });
 
+    // Once the operation is known, the subgraphs' fast path has PostgreSQL write the lists (academy's courses
+    // with the caller's roles in one statement): as few again, whatever the number of courses.
+    const warm = await statementsOf(large, OPERATIONS.courseList.query, fixture.window);
+    expect(canonical(warm.response.body.data)).toBe(fixture.expected.courseList[0]);
+    expectWithin(warm.perTable, { mdl_course: 1, mdl_context: 1, live_classes: 1, calendar_events: 1 });
+    expect(warm.total).toBeLessThanOrEqual(total);
     const one = await statementsOf(small, OPERATIONS.courseList.query, fixture.window);
     expect(one.response.body.data.courses).toHaveLength(1);
-    expect(one.total).toBe(total);
+    expect(one.total).toBe(warm.total);
   });
 
   it('serves the course page, three levels deep across four subgraphs, in one statement per entity type per level', async () => {

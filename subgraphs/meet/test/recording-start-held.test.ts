@@ -56,12 +56,20 @@ describe('automatic recording started while LiveKit is slow to answer', () => {
     meet.livekit.beforeAnswer = async ({ method, body }) => {
       if (method !== 'StartRoomCompositeEgress' || body.roomName !== created.roomName) return;
       meet.livekit.beforeAnswer = undefined;
-      openTransactions = (await meet.exec(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0].n;
+      // Transactions open now and still open (the same one) once the others are done: one held across this call.
+      // Another lane's short transaction, caught between two statements under load, is over by then.
+      const openNow = async () =>
+        (await meet.exec(`SELECT pid || ':' || xact_start AS id FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`)).map(
+          (row: { id: string }) => row.id,
+        );
+      const openAtFirst = await openNow();
       // Recording starts' advisory locks (recording-repository.ts: 4242302 and the class's hash).
       startLocks = (await meet.exec(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND classid = 4242302 AND granted`))[0].n;
       const liveClass = await liveClassModel(created.id);
       others = Promise.all([replica.startUnlessActive(liveClass), meet.call('tara.teacher', START, { id: created.id })]);
       meanwhile = await settledOrWaitingOnLock(meet, others);
+      const openAtLast = await openNow();
+      openTransactions = openAtFirst.filter((id) => openAtLast.includes(id)).length;
     };
     const report = await reconciler.reconcile();
     meet.livekit.beforeAnswer = undefined;
