@@ -18,18 +18,23 @@ interface JitSymbol {
   name: string;
 }
 
-/** Self instructions by function name, from callgrind's format (names compressed as `(id) name` once, `(id)` after). */
-export function selfCosts(text: string): Map<string, number> {
+/** Reads callgrind's compressed names: `(id) name` defines an id, `(id)` alone names it again. */
+function compressedNames(): (spec: string) => string {
   const names = new Map<string, string>();
-  const costs = new Map<string, number>();
-  let current = '';
-  let afterCalls = false;
-  const nameOf = (spec: string) => {
+  return (spec) => {
     const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
     if (!match) return spec;
     if (match[2] !== undefined) names.set(match[1]!, match[2]);
     return names.get(match[1]!) ?? spec;
   };
+}
+
+/** Self instructions by function name, from callgrind's format (names compressed as `(id) name` once, `(id)` after). */
+export function selfCosts(text: string): Map<string, number> {
+  const nameOf = compressedNames();
+  const costs = new Map<string, number>();
+  let current = '';
+  let afterCalls = false;
   for (const line of text.split('\n')) {
     if (line.startsWith('fn=')) {
       current = nameOf(line.slice(3));
@@ -64,15 +69,9 @@ export function selfCosts(text: string): Map<string, number> {
  * entry points of a request's stages (the HTTP parser's callbacks, the identity check, the compiled query).
  */
 export function inclusiveCosts(text: string): Map<string, number> {
-  const names = new Map<string, string>();
+  const nameOf = compressedNames();
   const costs = new Map<string, number>();
   let current = '';
-  const nameOf = (spec: string) => {
-    const match = /^\((\d+)\)(?: (.*))?$/.exec(spec);
-    if (!match) return spec;
-    if (match[2] !== undefined) names.set(match[1]!, match[2]);
-    return names.get(match[1]!) ?? spec;
-  };
   for (const line of text.split('\n')) {
     if (line.startsWith('fn=')) {
       current = nameOf(line.slice(3));

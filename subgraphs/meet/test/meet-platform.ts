@@ -77,6 +77,25 @@ export const SCHEDULE = `mutation($input: ScheduleLiveClassInput!) {
 export const JOIN = `mutation($id: ID!) { joinLiveClass(id: $id) { token livekitUrl roomName canPublish expiresAt } }`;
 
 /**
+ * A class scheduled in ten minutes (recorded automatically when `record`) with Tara in its room, her
+ * participant_joined lost: SCHEDULED until reconciliation finds her there.
+ */
+export async function occupiedUnannounced(meet: MeetTestPlatform, title: string, record = false) {
+  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), ...(record && { record }) } });
+  const created = body.data.scheduleLiveClass as { id: string; roomName: string; record?: boolean };
+  const token = (await meet.call('tara.teacher', JOIN, { id: created.id })).body.data.joinLiveClass.token;
+  await meet.livekit.webhooksSettled();
+  const { webhookUrl } = meet.livekit;
+  meet.livekit.webhookUrl = undefined;
+  try {
+    await meet.livekit.connect(token);
+  } finally {
+    meet.livekit.webhookUrl = webhookUrl;
+  }
+  return created;
+}
+
+/**
  * A reconciler wired as meet's subgraph.ts wires it, over the database of a platform running meet and its LiveKit
  * double, and the LiveKit client and recording control it uses; `log` where a test reads what it says.
  */

@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reconciler } from '../jobs/reconciler.js';
-import { classWithInRoom, inMinutes, JOIN, type MeetTestPlatform, meetWithReconciler, SCHEDULE, samPublishingUnannounced } from './meet-platform.js';
+import { classWithInRoom, type MeetTestPlatform, meetWithReconciler, occupiedUnannounced as occupiedUnannouncedIn, samPublishingUnannounced } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -73,21 +73,7 @@ async function reconcileHolding(method: string, rooms: readonly string[]) {
   }
 }
 
-/** A scheduled class with Tara in its room, her participant_joined lost: the class is still SCHEDULED. */
-async function occupiedUnannounced(title: string) {
-  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10) } });
-  const created = body.data.scheduleLiveClass as { id: string; roomName: string };
-  const token = (await meet.call('tara.teacher', JOIN, { id: created.id })).body.data.joinLiveClass.token;
-  await meet.livekit.webhooksSettled();
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  try {
-    await meet.livekit.connect(token);
-  } finally {
-    meet.livekit.webhookUrl = webhookUrl;
-  }
-  return created;
-}
+const occupiedUnannounced = (title: string) => occupiedUnannouncedIn(meet, title);
 
 /** A class Tara ended while LiveKit was down: its room is still there. */
 async function endedWithRoom(title: string) {

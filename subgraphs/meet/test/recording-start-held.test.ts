@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import type { Reconciler } from '../jobs/reconciler.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { inMinutes, JOIN, type MeetTestPlatform, meetWithReconciler, reconcilerFor, SCHEDULE, settledOrWaitingOnLock } from './meet-platform.js';
+import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor, settledOrWaitingOnLock } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -29,18 +29,8 @@ const RECORDINGS = `query($id: ID!) { liveClass(id: $id) { status recordings { s
 
 /** A class recorded automatically, Tara in its room, her participant_joined lost: SCHEDULED until reconciliation. */
 async function recordedClassOccupiedUnannounced(title: string) {
-  const { body } = await meet.call('tara.teacher', SCHEDULE, { input: { courseId: '101', title, scheduledAt: inMinutes(10), record: true } });
-  const created = body.data.scheduleLiveClass as { id: string; roomName: string; record: boolean };
+  const created = await occupiedUnannounced(meet, title, true);
   expect(created.record).toBe(true);
-  const token = (await meet.call('tara.teacher', JOIN, { id: created.id })).body.data.joinLiveClass.token;
-  await meet.livekit.webhooksSettled();
-  const { webhookUrl } = meet.livekit;
-  meet.livekit.webhookUrl = undefined;
-  try {
-    await meet.livekit.connect(token);
-  } finally {
-    meet.livekit.webhookUrl = webhookUrl;
-  }
   return created;
 }
 const egressesOf = (roomName: string) => [...meet.livekit.egresses.values()].filter((egress) => egress.roomName === roomName);
