@@ -132,6 +132,8 @@ export interface RecordingStartsTable {
   /** The starter's own token: only it drops the claim. */
   claim: string;
   claimed_at: UpdatedAt;
+  /** Set when LiveKit's answer to the start was lost: it may have started an egress meet does not know yet. */
+  unconfirmed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface MeetDatabase {

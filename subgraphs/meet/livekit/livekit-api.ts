@@ -209,18 +209,27 @@ export class LiveKitApi {
     }
   }
 
-  /** A room composite recording into one MP4 file at `filepath`: a key in `s3`'s bucket, or else under egress's local directory. */
-  startRoomRecording(roomName: string, filepath: string, s3?: S3Upload): Promise<EgressInfo> {
+  /**
+   * A room composite recording into one MP4 file at `filepath`: a key in `s3`'s bucket, or else under egress's local
+   * directory. 'unconfirmed' when LiveKit may have started it unanswered (see mayHaveActed); UNAVAILABLE when it refused.
+   */
+  async startRoomRecording(roomName: string, filepath: string, s3?: S3Upload): Promise<EgressInfo | 'unconfirmed'> {
     const { EncodedFileOutput, EncodedFileType } = livekitSdk();
     const file = new EncodedFileOutput({ fileType: EncodedFileType.MP4, filepath, ...(s3 && { output: { case: 's3' as const, value: s3 } }) });
-    return liveKit(`start recording room ${roomName}`, () => this.livekit.egress.startRoomCompositeEgress(roomName, { file }));
+    try {
+      return await this.livekit.egress.startRoomCompositeEgress(roomName, { file });
+    } catch (error) {
+      if (mayHaveActed(error)) return 'unconfirmed';
+      throw unavailable(`LiveKit could not start recording room ${roomName}: ${(error as Error).message}`, { serviceName: 'livekit' });
+    }
   }
 
   stopEgress(egressId: string): Promise<EgressInfo> {
     return liveKit(`stop recording ${egressId}`, () => this.livekit.egress.stopEgress(egressId));
   }
 
-  listEgress(roomName: string): Promise<EgressInfo[]> {
-    return liveKit(`list recordings of ${roomName}`, () => this.livekit.egress.listEgress({ roomName }));
+  /** The room's egresses; `active`: only those starting or recording (ending and ended ones left out). */
+  listEgress(roomName: string, { active = false } = {}): Promise<EgressInfo[]> {
+    return liveKit(`list recordings of ${roomName}`, () => this.livekit.egress.listEgress({ roomName, ...(active && { active }) }));
   }
 }

@@ -162,4 +162,10 @@ export const meetMigrations: Migrations = {
         .execute();
     },
   },
+  // A start whose LiveKit answer was lost keeps its claim, unconfirmed, until Egress is asked (recording-control.ts).
+  '0008-recording-start-unconfirmed': {
+    async up(db: Kysely<any>) {
+      await db.schema.withSchema('meet').alterTable('recording_starts').addColumn('unconfirmed_at', 'timestamptz').execute();
+    },
+  },
 };

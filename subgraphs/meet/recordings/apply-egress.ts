@@ -2,12 +2,15 @@
  * Brings a recording row up to what LiveKit says of its egress (from a
  * webhook or from reconciliation), forward only, publishing
  * meet.recording.ready when the file is complete. Runs in the caller's
- * transaction; false when there was nothing to change.
+ * transaction; false when there was nothing to change. A class it leaves
+ * with an active recording loses its unsettled recording start claim
+ * (recording-control.ts): what that claim waited to learn, that the class
+ * is being recorded, is known.
  */
 import type { Transaction } from 'kysely';
 import type { MeetDatabase } from '../database.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { RecordingRepository } from '../repositories/recording-repository.js';
+import { ACTIVE_RECORDING, RecordingRepository, STALE_START_SECONDS } from '../repositories/recording-repository.js';
 import { publishRecordingReady } from '../services/class-events.js';
 import type { MeetEgress } from '../webhooks/livekit-event.js';
 import type { RecordingStorage } from './recording-files.js';
@@ -18,6 +21,8 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
   const recordings = new RecordingRepository(trx);
   const liveClass = await new LiveClassRepository(trx).findByRoomForUpdate(egress.roomName);
   if (!liveClass) return false; // not a class of ours
+  // Before the recording's row, as starters take it (recording-control.ts): ordered with them, no deadlock.
+  await recordings.lockStartsOfClass(liveClass.id);
   const known = await recordings.findByEgressForUpdate(egress.egressId);
   // An egress records one room for life: a known one said to be of another class's room (or company's) is not believed.
   if (known && known.liveClassId !== liveClass.id) return false;
@@ -34,6 +39,8 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
       startedAt: egress.startedAt,
     }));
   const status = recordingStatusOf(egress.status, egress.file !== null);
+  const active = (ACTIVE_RECORDING as readonly string[]).includes(isForward(recording.status, status) ? status : recording.status);
+  if (active) await recordings.dropUnsettledStart(liveClass.id, STALE_START_SECONDS);
   if (!isForward(recording.status, status)) return false;
   const updated = await recordings.update(recording.id, {
     status,

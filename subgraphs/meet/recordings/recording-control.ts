@@ -4,17 +4,19 @@
  * check permissions; automatic recording goes through startUnlessActive (services/class-went-live.ts).
  */
 import type { Kysely } from 'kysely';
-import { conflict } from '../../../platform/errors.js';
+import { conflict, ErrorCode, platformError } from '../../../platform/errors.js';
 import type { MeetDatabase } from '../database.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
-import { RecordingRepository } from '../repositories/recording-repository.js';
+import { RecordingRepository, STALE_START_SECONDS } from '../repositories/recording-repository.js';
+import { toMeetEgress } from '../webhooks/livekit-event.js';
+import { applyEgress } from './apply-egress.js';
 import { publishRecordingChange } from '../services/class-events.js';
 import type { RecordingFiles } from './recording-files.js';
 
-/** A start claimed this long ago (its starter died between claim and write) is taken over: six times egress's 10 s timeout. */
-const STALE_START_SECONDS = 60;
+/** What a starter found under the class's start lock. */
+type StartDecision = { start: string } | { settle: string } | null;
 
 export class RecordingControl {
   constructor(
@@ -23,10 +25,10 @@ export class RecordingControl {
     readonly files: RecordingFiles,
   ) {}
 
-  /** Starts recording a LIVE class, unless a recording of it already runs (CONFLICT). */
+  /** Starts recording a LIVE class, unless a recording of it already runs or a start of it is under way (CONFLICT). */
   async start(liveClass: LiveClassModel): Promise<RecordingModel> {
     const started = await this.startUnlessActive(liveClass);
-    if (!started) throw conflict(`Live class ${liveClass.id} is already being recorded`);
+    if (!started) throw conflict(`Live class ${liveClass.id} is already being recorded, or a start of its recording is under way`);
     return started;
   }
 
@@ -36,25 +38,34 @@ export class RecordingControl {
    * and must start one egress only. No lock nor connection is held across LiveKit's call (up to the SDK's timeout when
    * it hangs): under the class's start lock, a short transaction checks and claims the start (recording_starts);
    * LiveKit is called; another writes the recording and drops the claim. A starter deciding meanwhile finds the claim,
-   * or once written the recording (the lock orders the two). A start LiveKit fails drops its claim; one whose starter
-   * died before writing is taken over once STALE_START_SECONDS old (far beyond the SDK's timeout).
+   * or once written the recording (the lock orders the two). A start LiveKit refused drops its claim.
+   *
+   * A start whose answer was lost (a reset, a timeout: LiveKit may have started the egress) keeps its claim, marked
+   * unconfirmed, and so does one whose starter died (the claim STALE_START_SECONDS old): such an unsettled claim is
+   * settled before any new start, by asking Egress for the room's active egresses and adopting them (applyEgress,
+   * as their webhook does, which settles the claim as well). With none listed, nothing starts until the claim is stale
+   * (LiveKit may still be acting on the request); then it is claimed anew and started.
    */
   async startUnlessActive(liveClass: LiveClassModel): Promise<RecordingModel | null> {
-    const claim = await this.db.transaction().execute(async (trx) => {
-      const repository = new RecordingRepository(trx);
-      await repository.lockStartsOfClass(liveClass.id);
-      if (await repository.findActiveOfClass(liveClass.id)) return null;
-      return repository.claimStart(liveClass.id, STALE_START_SECONDS);
-    });
+    const decision = await this.decide(liveClass.id);
+    if (!decision) return null;
+    const claim = 'start' in decision ? decision.start : await this.settle(liveClass, decision.settle);
     if (!claim) return null;
     // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
     const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
-    let egressId: string;
+    let answer: Awaited<ReturnType<LiveKitApi['startRoomRecording']>>;
     try {
-      egressId = (await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload())).egressId;
+      answer = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
     } catch (error) {
       await new RecordingRepository(this.db).dropStart(liveClass.id, claim);
       throw error;
+    }
+    if (answer === 'unconfirmed') {
+      await new RecordingRepository(this.db).markStartUnconfirmed(liveClass.id, claim);
+      throw platformError(
+        ErrorCode.UNCONFIRMED,
+        `LiveKit did not confirm starting the recording of live class ${liveClass.id}: if it started, the recording appears as soon as meet hears of it, and no other is started meanwhile`,
+      );
     }
     return this.db.transaction().execute(async (trx) => {
       const repository = new RecordingRepository(trx);
@@ -63,13 +74,43 @@ export class RecordingControl {
         companyId: liveClass.companyId,
         liveClassId: liveClass.id,
         courseId: liveClass.courseId,
-        egressId,
+        egressId: answer.egressId,
         storage: this.files.storage,
         fileKey,
         startedAt: new Date(),
       });
       await repository.dropStart(liveClass.id, claim);
       return recording;
+    });
+  }
+
+  /** Under the class's start lock: a new claim to start with, an unsettled one to settle first, or null (nothing to start). */
+  private decide(liveClassId: string): Promise<StartDecision> {
+    return this.db.transaction().execute(async (trx) => {
+      const repository = new RecordingRepository(trx);
+      await repository.lockStartsOfClass(liveClassId);
+      if (await repository.findActiveOfClass(liveClassId)) return null;
+      const found = await repository.findStart(liveClassId, STALE_START_SECONDS);
+      if (!found) return { start: await repository.claimStart(liveClassId) };
+      return found.unsettled ? { settle: found.claim } : null; // else a start under way, awaiting LiveKit's answer
+    });
+  }
+
+  /**
+   * The unsettled claim `claim`: adopts the egresses LiveKit runs for the room (held by no lock: LiveKit's call), then,
+   * under the lock, none active and the claim still `claim` and stale, claims it anew (the token to start with).
+   */
+  private async settle(liveClass: LiveClassModel, claim: string): Promise<string | null> {
+    for (const egress of await this.livekit.listEgress(liveClass.roomName, { active: true })) {
+      const meetEgress = toMeetEgress(egress);
+      await this.db.transaction().execute((trx) => applyEgress(trx, meetEgress, this.files.storage));
+    }
+    return this.db.transaction().execute(async (trx) => {
+      const repository = new RecordingRepository(trx);
+      await repository.lockStartsOfClass(liveClass.id);
+      if (await repository.findActiveOfClass(liveClass.id)) return null;
+      const found = await repository.findStart(liveClass.id, STALE_START_SECONDS);
+      return found?.claim === claim && found.stale ? repository.retakeStart(liveClass.id, claim) : null;
     });
   }
 

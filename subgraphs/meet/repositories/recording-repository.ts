@@ -9,6 +9,9 @@ import { moodleIdsOnly, uuidsOnly } from './ids.js';
 /** First half of the advisory lock key serialising recording starts (the class id's hash is the second). */
 const RECORDING_START_LOCK = 4_242_302;
 
+/** A start claimed this long ago (its starter died, or LiveKit may still have been acting on it) is settled anew: six times egress's 10 s timeout. */
+export const STALE_START_SECONDS = 60;
+
 export function toRecording(row: Selectable<RecordingsTable>): RecordingModel {
   return {
     id: row.id,
@@ -84,27 +87,60 @@ export class RecordingRepository {
   }
 
   /**
-   * Claims the class's recording start (under lockStartsOfClass): its token, or null while another start is under
-   * way. A claim older than `staleSeconds` (its starter died before writing) is taken over.
+   * The class's start claim (under lockStartsOfClass), if any. `unsettled`: LiveKit may run an egress of it that meet
+   * does not know (its answer was lost, or its starter died: the claim is `staleSeconds` old); `stale` as said.
    */
-  async claimStart(liveClassId: string, staleSeconds: number): Promise<string | null> {
+  async findStart(liveClassId: string, staleSeconds: number): Promise<{ claim: string; unsettled: boolean; stale: boolean } | null> {
+    const row = await this.db
+      .selectFrom('recording_starts')
+      .select(['claim', sql<boolean>`unconfirmed_at IS NOT NULL`.as('unconfirmed'), sql<boolean>`claimed_at < now() - make_interval(secs => ${staleSeconds})`.as('stale')])
+      .where('live_class_id', '=', liveClassId)
+      .executeTakeFirst();
+    return row ? { claim: row.claim, unsettled: row.unconfirmed || row.stale, stale: row.stale } : null;
+  }
+
+  /** Claims the class's recording start (under lockStartsOfClass, none found): its token. */
+  async claimStart(liveClassId: string): Promise<string> {
     const row = await this.db
       .insertInto('recording_starts')
       .values({ live_class_id: liveClassId, claim: sql<string>`gen_random_uuid()` })
-      .onConflict((oc) =>
-        oc
-          .column('live_class_id')
-          .doUpdateSet({ claim: sql<string>`excluded.claim`, claimed_at: sql<Date>`now()` })
-          .where('recording_starts.claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`),
-      )
+      .returning('claim')
+      .executeTakeFirstOrThrow();
+    return row.claim;
+  }
+
+  /** Claims anew a start whose claim is still `claim` (stale, and Egress asked): the new token, or null. */
+  async retakeStart(liveClassId: string, claim: string): Promise<string | null> {
+    const row = await this.db
+      .updateTable('recording_starts')
+      .set({ claim: sql<string>`gen_random_uuid()`, claimed_at: sql<Date>`now()`, unconfirmed_at: null })
+      .where('live_class_id', '=', liveClassId)
+      .where('claim', '=', claim)
       .returning('claim')
       .executeTakeFirst();
     return row?.claim ?? null;
   }
 
+  /** LiveKit's answer to the start claimed as `claim` was lost: the claim stays, unconfirmed, until Egress is asked. */
+  async markStartUnconfirmed(liveClassId: string, claim: string): Promise<void> {
+    await this.db.updateTable('recording_starts').set({ unconfirmed_at: sql<Date>`now()` }).where('live_class_id', '=', liveClassId).where('claim', '=', claim).execute();
+  }
+
   /** Drops the class's start claim if it is still `claim` (one taken over since is the other starter's). */
   async dropStart(liveClassId: string, claim: string): Promise<void> {
     await this.db.deleteFrom('recording_starts').where('live_class_id', '=', liveClassId).where('claim', '=', claim).execute();
+  }
+
+  /**
+   * The class has an active recording (an egress adopted): an unsettled claim (under lockStartsOfClass) has what it
+   * waited to learn, and goes; a starter's claim still awaiting its answer is left to it.
+   */
+  async dropUnsettledStart(liveClassId: string, staleSeconds: number): Promise<void> {
+    await this.db
+      .deleteFrom('recording_starts')
+      .where('live_class_id', '=', liveClassId)
+      .where((eb) => eb.or([eb('unconfirmed_at', 'is not', null), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)]))
+      .execute();
   }
 
   /** For the download route, whose signature already names the recording. */
