@@ -51,6 +51,20 @@ export class ClassParticipantRepository {
       .execute();
   }
 
+  /**
+   * Whether the user is promoted, and the standing's version: its updated_at as a timestamptz's text (to the
+   * microsecond, which a Date would lose), changed by every write of the row; null when there is no row.
+   */
+  async findVersioned(liveClassId: string, userId: string): Promise<{ promoted: boolean; version: string | null }> {
+    const row = await this.db
+      .selectFrom('class_participants')
+      .select([sql<boolean>`promoted_at IS NOT NULL`.as('promoted'), sql<string>`updated_at::text`.as('version')])
+      .where('live_class_id', '=', liveClassId)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return row ?? { promoted: false, version: null };
+  }
+
   async find(liveClassId: string, userId: string): Promise<ClassParticipantRow | undefined> {
     return this.db.selectFrom('class_participants').selectAll().where('live_class_id', '=', liveClassId).where('user_id', '=', userId).executeTakeFirst();
   }

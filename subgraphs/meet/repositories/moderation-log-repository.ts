@@ -53,6 +53,21 @@ export class ModerationLogRepository {
       .executeTakeFirst();
   }
 
+  /** Has `subject` audited `action` on the target at or after `from` (a timestamptz's text)? */
+  async auditedFrom(liveClassId: string, targetUserId: string, action: ModerationAction, subject: string, from: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom('moderation_log')
+      .select('id')
+      .where('live_class_id', '=', liveClassId)
+      .where('target_user_id', '=', targetUserId as never)
+      .where('action', '=', action)
+      .where('actor_subject', '=', subject)
+      .where('created_at', '>=', sql<Date>`${from}::timestamptz`)
+      .limit(1)
+      .executeTakeFirst();
+    return !!row;
+  }
+
   async setDetail(id: string, detail: string | null): Promise<void> {
     await this.db.updateTable('moderation_log').set({ detail }).where('id', '=', id).execute();
   }

@@ -69,9 +69,11 @@ export type StudentStanding = 'listener' | 'speaker';
  * - the standing changed during the calls (a moderator promoted, or demoted, them): theirs and this takeback's
  *   UpdateParticipant may have landed in either order, so the standing's permission is set again after the lock.
  *   LiveKit did carry this takeback out (what it took down was down for a moment), so it is audited all the same,
- *   dated when it began (the database's clock before LiveKit was read, which is before the moderator's change was
- *   claimed, so before their row): a teacher's log reads the takeback, then the action that won. It leaves the
- *   standing as the moderator set it;
+ *   dated when it began (the database's clock before LiveKit was read, or the standing's version if that was
+ *   later; both before the moderator's change was claimed, so before their row): a teacher's log reads the
+ *   takeback, then the action that won. It leaves the standing as the moderator set it. Two judges who read the
+ *   same standing (its version, updated_at, changed by every write of it) and whose takebacks the action overrode
+ *   both get here: the second finds the first's row, dated at or after that version, and adds none;
  * - an audit of the same action written since LiveKit was read (another judge acting on the same state at the same
  *   time, or a moderator's demotion) is that takeback's: none is added, so one publication is audited once (one
  *   left `unconfirmed` is settled by a confirmed one, services/moderation-record.ts).
@@ -87,7 +89,8 @@ export async function takeBackPublishing(
   try {
     // The database's clock (as the audit's) before LiveKit is read: an audit written after it saw the same state.
     const since = (await sql<{ at: string }>`SELECT clock_timestamp()::text AS at`.execute(db)).rows[0]!.at;
-    const speaker = !!(await new ClassParticipantRepository(db).find(liveClass.id, identity))?.promoted_at;
+    // The standing judged, and its version: judges that read the same one judged the same state.
+    const { promoted: speaker, version } = await new ClassParticipantRepository(db).findVersioned(liveClass.id, identity);
     if (standing === 'listener' && speaker) return false;
     const participant = await livekit.getParticipant(liveClass.roomName, identity);
     const excess = participant && beyond(participant, speaker ? SPEAKER_SOURCES : []);
@@ -107,8 +110,13 @@ export async function takeBackPublishing(
       const now = await new ClassParticipantRepository(trx).lockStanding(liveClass.companyId, liveClass.id, identity);
       if (!!now.promoted_at !== speaker) {
         // LiveKit did apply the takeback (the camera went down), then the moderator's action won: both are audited,
-        // the takeback at the time it began, so before the moderator's row, and leaving their standing as it is.
-        await recordModerationIn(trx, liveClass, MEET_ITSELF, { action, targetUserId: identity, detail, standing: {}, at: since });
+        // the takeback when it began, so before the moderator's row, and leaving their standing as it is; once only,
+        // when another judge of the same standing had its takeback overridden too (its row, dated so, is found).
+        const from = version ?? '-infinity';
+        if (!(await new ModerationLogRepository(trx).auditedFrom(liveClass.id, identity, action, MEET_ITSELF.subject, from))) {
+          const at = (await sql<{ at: string }>`SELECT greatest(${since}::timestamptz, ${version}::timestamptz)::text AS at`.execute(trx)).rows[0]!.at;
+          await recordModerationIn(trx, liveClass, MEET_ITSELF, { action, targetUserId: identity, detail, standing: {}, at });
+        }
         return now.promoted_at ? 'speaker' : 'listener';
       }
       const meanwhile = await new ModerationLogRepository(trx).latestOf(liveClass.id, identity, [action], since);
