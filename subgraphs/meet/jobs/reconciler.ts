@@ -65,6 +65,16 @@ import { type MeetEgress, toMeetEgress, UnstorableEventError } from '../webhooks
 import { publishedUnallowed, type StudentStanding, takeBackPublishing } from '../webhooks/unauthorised-publishing.js';
 import { RosterEnforcement, type CourseRoster, type RosterRemoval } from './roster-enforcement.js';
 
+/**
+ * One run at a time across replicas: a session advisory lock (lockedRun), as the platform's event consumers and
+ * pruner take theirs. Meet's other locking style, the claim rows of meet.recording_starts (recordings/
+ * recording-control.ts, taken under a transaction's advisory lock per class), is not a lock to fold into this one
+ * or to replace it: a claim is a record of a LiveKit start in flight that must outlive its starter's transaction
+ * and connection, and, its answer lost, say so (unconfirmed) until Egress is asked; a lock can hold no such state.
+ * This lock needs none: released with its session when a replica dies, it asks nothing of the run, where a lease
+ * row would need renewing through a run hanging on LiveKit and would let two runs overlap once it ran out. Both
+ * kept, each for what the other cannot do (session 28).
+ */
 const RECONCILE_LOCK = 4_242_301;
 
 export interface ReconcileReport {

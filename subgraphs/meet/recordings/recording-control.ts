@@ -44,7 +44,8 @@ export class RecordingControl {
    * unconfirmed, and so does one whose starter died (the claim STALE_START_SECONDS old): such an unsettled claim is
    * settled before any new start, by asking Egress for the room's active egresses and adopting them (applyEgress,
    * as their webhook does, which settles the claim as well). With none listed, nothing starts until the claim is stale
-   * (LiveKit may still be acting on the request); then it is claimed anew and started.
+   * (LiveKit may still be acting on the request); then it is claimed anew and started. (Why these claim rows and the
+   * reconciler's session advisory lock are two styles, both kept: jobs/reconciler.ts, RECONCILE_LOCK.)
    */
   async startUnlessActive(liveClass: LiveClassModel): Promise<RecordingModel | null> {
     const decision = await this.decide(liveClass.id);
