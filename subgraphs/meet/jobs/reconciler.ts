@@ -29,6 +29,8 @@
  *   of classes this run ended);
  * - recordings still RECORDING or PROCESSING take the status LiveKit
  *   reports for their egress (a lost egress_ended still yields READY);
+ *   a recording start LiveKit did not confirm has the egress LiveKit runs
+ *   for its room adopted (a lost egress_started);
  * - people no longer enrolled in the course (or suspended) and people a
  *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts);
  * - tracks of students that meet never let publish them (track_published
@@ -55,7 +57,7 @@ import type { LiveClassModel } from '../models.js';
 import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { RecordingRepository } from '../repositories/recording-repository.js';
+import { RecordingRepository, STALE_START_SECONDS } from '../repositories/recording-repository.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { markEnded, markLive, markWaiting, NOT_STARTED, stopWaiting } from '../services/class-lifecycle.js';
 import { isPresent, needsMoodleRole, opensClass, participantKind, sessionOf, tokenRole } from '../livekit/participants.js';
@@ -185,7 +187,7 @@ export class Reconciler {
       const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter((liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED');
       await this.eachClass(finished, 'delete a room', (liveClass) => this.deleteRoom(liveClass.roomName, report));
     }
-    if (rooms) report.recordingsUpdated = await this.syncRecordings();
+    if (rooms) report.recordingsUpdated = (await this.syncRecordings()) + (await this.adoptUnconfirmedStarts());
     // After their commits, as the webhook does; not for a class this run already ended as overdue.
     const ended = new Set(report.ended.map((entry) => entry.id));
     await this.eachClass(
@@ -291,6 +293,22 @@ export class Reconciler {
       }
     });
     return updated;
+  }
+
+  /**
+   * Classes whose recording start LiveKit did not confirm (or whose starter died): the egresses LiveKit runs for them
+   * adopted, as their lost egress_started would have (settling the claim). With none, the claim stays for the next
+   * start to settle. How many egresses LiveKit listed.
+   */
+  private async adoptUnconfirmedStarts(): Promise<number> {
+    const ids = await new RecordingRepository(this.db).listUnsettledStarts(STALE_START_SECONDS);
+    if (ids.length === 0) return 0;
+    let listed = 0;
+    await this.eachClass(await new LiveClassRepository(this.db).findByIdsAcrossCompanies(ids), 'adopt the egress of an unconfirmed recording start', async (liveClass) => {
+      const count = await this.recordings.adoptRunning(liveClass);
+      listed += count;
+    });
+    return listed;
   }
 
   /**

@@ -102,10 +102,7 @@ export class RecordingControl {
    * under the lock, none active and the claim still `claim` and stale, claims it anew (the token to start with).
    */
   private async settle(liveClass: LiveClassModel, claim: string): Promise<string | null> {
-    for (const egress of await this.livekit.listEgress(liveClass.roomName, { active: true })) {
-      const meetEgress = toMeetEgress(egress);
-      await this.db.transaction().execute((trx) => applyEgress(trx, meetEgress, this.files.storage));
-    }
+    await this.adoptRunning(liveClass);
     return this.db.transaction().execute(async (trx) => {
       const repository = new RecordingRepository(trx);
       await repository.lockStartsOfClass(liveClass.id);
@@ -113,6 +110,20 @@ export class RecordingControl {
       const found = await repository.findStart(liveClass.id, STALE_START_SECONDS);
       return found?.claim === claim && found.stale ? repository.retakeStart(liveClass.id, claim) : null;
     });
+  }
+
+  /**
+   * Adopts the egresses LiveKit runs for the class's room (ListEgress, active ones) as their webhooks would
+   * (applyEgress; one meet knows is brought up to date), settling an unsettled start claim: a starter's, or
+   * reconciliation's for a claim whose egress_started was lost. How many LiveKit listed.
+   */
+  async adoptRunning(liveClass: LiveClassModel): Promise<number> {
+    const running = await this.livekit.listEgress(liveClass.roomName, { active: true });
+    for (const egress of running) {
+      const meetEgress = toMeetEgress(egress);
+      await this.db.transaction().execute((trx) => applyEgress(trx, meetEgress, this.files.storage));
+    }
+    return running.length;
   }
 
   /** Removes a finished recording's file, then hides the row (DELETED); CONFLICT while egress still writes it. */

@@ -99,6 +99,16 @@ export class RecordingRepository {
     return row ? { claim: row.claim, unsettled: row.unconfirmed || row.stale, stale: row.stale } : null;
   }
 
+  /** Classes whose start claim is unsettled (see findStart): LiveKit may run an egress of theirs that meet does not know. */
+  async listUnsettledStarts(staleSeconds: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('recording_starts')
+      .select('live_class_id')
+      .where((eb) => eb.or([eb('unconfirmed_at', 'is not', null), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)]))
+      .execute();
+    return rows.map((row) => row.live_class_id);
+  }
+
   /** Claims the class's recording start (under lockStartsOfClass, none found): its token. */
   async claimStart(liveClassId: string): Promise<string> {
     const row = await this.db

@@ -6,7 +6,8 @@
  * before Egress is asked (ListEgress, the room's active egresses): one found
  * is adopted (the recording written as the webhook would write it), so a
  * second starter (another replica's reconciliation, a teacher) starts no
- * second egress. The webhook adopting it settles the claim too. When LiveKit
+ * second egress. The webhook adopting it settles the claim too, and so does
+ * reconciliation, should the webhook be lost. When LiveKit
  * lists none, the class waits until the claim is stale (LiveKit may still be
  * acting on the request) and is then started once.
  */
@@ -84,6 +85,15 @@ describe('a recording start whose answer LiveKit lost', () => {
     expect((await meet.call('tara.teacher', START, { id: created.id })).body.errors?.[0]?.extensions?.code).toBe('CONFLICT');
     expect(egressesOf(created.roomName)).toHaveLength(1);
     expect(await recordingRows(created.id)).toEqual([{ egress_id: egress!.egressId, status: 'RECORDING' }]);
+  });
+
+  it('is adopted by the next reconciliation run when its egress_started is lost', async () => {
+    const created = await liveWithLostStart('Lost answer IV', 'after');
+    const [egress] = egressesOf(created.roomName);
+    expect((await reconciler.reconcile()).recordingsUpdated).toBeGreaterThan(0);
+    expect(await recordingRows(created.id)).toEqual([{ egress_id: egress!.egressId, status: 'RECORDING' }]);
+    expect(await claims(created.id)).toEqual([]);
+    expect(egressesOf(created.roomName)).toHaveLength(1);
   });
 
   it('when LiveKit lists no egress, starts nothing until the claim is stale, then one', async () => {
