@@ -1,5 +1,5 @@
 /** Kysely types for the `calendar` schema. */
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json = ColumnType<Record<string, unknown>, string | undefined, string>;
@@ -12,10 +12,16 @@ export interface CalendarEventsTable {
   /** The replaced occurrence's original start (overrides only). */
   recurrence_id: Timestamp | null;
   title: string;
+  /** The title as JSON.stringify writes it (migrations/event-json-texts.ts). */
+  title_json: GeneratedAlways<string>;
   description: string | null;
   location: string | null;
   start_time: Timestamp;
   end_time: Timestamp | null;
+  /** start_time as the DateTime scalar's JSON text, quotes included; null unless a whole millisecond in years 1 to 9999 (migrations/event-json-texts.ts). */
+  start_json: GeneratedAlways<string | null>;
+  /** end_time's alike, `null` for no end; null when that text is not the time. */
+  end_json: GeneratedAlways<string | null>;
   all_day: Generated<boolean>;
   timezone: Generated<string>;
   recurrence_rule: string | null;

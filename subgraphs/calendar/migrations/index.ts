@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Migrations } from '../../../platform/database/migrate.js';
+import { addEventJsonTexts } from './event-json-texts.js';
 
 export const calendarMigrations: Migrations = {
   '0001-events': {
@@ -364,4 +365,5 @@ export const calendarMigrations: Migrations = {
       await db.schema.withSchema('calendar').alterTable('caldav_removed_occurrences').addColumn('answer_before', 'text').execute();
     },
   },
+  '0018-event-json-texts': { up: addEventJsonTexts },
 };

@@ -12,6 +12,7 @@ import { parseICalendar } from '../caldav/icalendar.js';
 import { splitThisAndFuture } from '../caldav/this-and-future.js';
 import { editedByApp, useCalDAVHarness, unfolded, USER_IDS, veventsOf } from './caldav-harness.js';
 import { overrideOf, seriesOn, UPDATE } from './caldav-series.js';
+import { expectStoredJsonTexts } from './stored-json-texts.js';
 
 const h = useCalDAVHarness(['tara', 'ravi'], { countRequests: true });
 
@@ -427,5 +428,11 @@ describe('the organiser\u2019s app changes what was answered or edited here', ()
       expect(seen[2].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'DECLINED' });
       expect(seen[3].participants).toContainEqual({ user: { id: USER_IDS.ravi }, status: 'ACCEPTED' });
     }
+  });
+});
+
+describe('the stored JSON texts (migrations/event-json-texts.ts)', () => {
+  it('are the scalar\u2019s and JSON.stringify\u2019s texts of every event the apps\u2019 series edits wrote (pulled splits and overrides)', async () => {
+    expect(await expectStoredJsonTexts(h.platform.db)).toBeGreaterThan(3);
   });
 });

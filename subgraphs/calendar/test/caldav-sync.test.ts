@@ -6,6 +6,7 @@ import { startTestPlatform, type TestPlatform } from '../../../test/support/test
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import * as caldav from './caldav-client.js';
 import type { CalendarDatabase } from '../database.js';
+import { expectStoredJsonTexts } from './stored-json-texts.js';
 
 const PASSWORD = 'tara-app-password';
 let radicale: RunningRadicale;
@@ -256,5 +257,11 @@ describe('CalDAV sync with a real Radicale', () => {
     const after = (await ok(EVENT, { id: series.id })).calendarEvent.occurrences;
     expect(after.map((o: any) => [o.start, o.event.title])).toEqual(before.map((o: any, i: number) => [o.start, i === 2 ? 'Office hours (room 3)' : 'Office hours']));
     expect(after).toHaveLength(5);
+  });
+});
+
+describe('the stored JSON texts (migrations/event-json-texts.ts)', () => {
+  it('are the scalar\u2019s and JSON.stringify\u2019s texts of every event the pulls and pushes wrote', async () => {
+    expect(await expectStoredJsonTexts(db)).toBeGreaterThan(3);
   });
 });

@@ -3,6 +3,7 @@ import { DEMO_ERP } from '../../../platform/demo/demo-ids.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js';
 import { wallTimeIn } from '../recurrence/time-zones.js';
+import { expectStoredJsonTexts } from './stored-json-texts.js';
 
 let platform: TestPlatform;
 beforeAll(async () => {
@@ -315,5 +316,11 @@ describe('answers and free/busy', () => {
     expect(after[0].busy).toEqual([{ start: '2026-09-07T07:30:00.000Z', end: '2026-09-07T08:30:00.000Z' }]);
     expect(codeOf(await call('admin', FREE_BUSY, { users: ['21'], ...range }))).toBe('BAD_USER_INPUT');
     expect(codeOf(await call('admin', FREE_BUSY, { users: ['9'], from: range.to, to: range.from }))).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('the stored JSON texts (migrations/event-json-texts.ts)', () => {
+  it('are the scalar\u2019s and JSON.stringify\u2019s texts of every event these tests wrote (created, moved, split, cancelled)', async () => {
+    expect(await expectStoredJsonTexts(platform.db)).toBeGreaterThan(5);
   });
 });

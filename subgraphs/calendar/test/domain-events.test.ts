@@ -8,6 +8,7 @@ import { dataOf, subgraphCaller } from '../../../test/support/subgraph-caller.js
 import type { CalendarDatabase } from '../database.js';
 import { academyDomainEventDeps, handleDomainEvent, type DomainEventInput } from '../services/domain-event-handler.js';
 import { leavePayload, milestonePayload, salesMeetingPayload, taskPayload } from '../../../test/support/erp-event-payloads.js';
+import { expectStoredJsonTexts } from './stored-json-texts.js';
 
 let platform: TestPlatform;
 let db: Kysely<CalendarDatabase>;
@@ -270,5 +271,11 @@ describe('domain events mirrored as calendar events', () => {
       rows = await eventsOf(taskId);
     }
     expect(rows.map((row) => [row.event_type, row.start_time.toISOString()])).toEqual([['TASK_DEADLINE', '2026-05-20T15:00:00.000Z']]);
+  });
+});
+
+describe('the stored JSON texts (migrations/event-json-texts.ts)', () => {
+  it('are the scalar\u2019s and JSON.stringify\u2019s texts of every event the domain events wrote (upserts of mirrored records)', async () => {
+    expect(await expectStoredJsonTexts(db)).toBeGreaterThan(3);
   });
 });
