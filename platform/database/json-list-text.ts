@@ -59,7 +59,8 @@ export interface JsonListShape {
 
 /** `shape`'s list text, null unless every row meets the fields' guards and `more`. */
 export function guardedList(shape: JsonListShape, more: readonly string[] = []): string {
-  const guards = [...shape.guards, ...more];
+  // A caller's guard may be a field's too (a stored text's `is not null`): each is tested once.
+  const guards = [...new Set([...shape.guards, ...more])];
   return guards.length === 0 ? shape.unguardedSql : `case when bool_and(${guards.map((guard) => `(${guard})`).join(' and ')}) then ${shape.unguardedSql} end`;
 }
 

@@ -3,25 +3,36 @@
  * of columns (platform/database/json-list-text.ts says how, and why byte for
  * byte), in the list's order (`start_time, id`).
  *
+ * `title`, `start` and `end` are the columns title_json, start_json and
+ * end_json, which hold their JSON text already, quotes included
+ * (migrations/event-json-texts.ts, stored generated columns: formatting them
+ * per read was most of what these statements cost PostgreSQL more than rows
+ * do; bench/README-results.md, session 28). Such a text is null when it is not exactly the time (outside
+ * years 1 to 9999, or not a whole millisecond): a course with such an event
+ * gets no text when the time is asked or a range is, and is read as rows.
+ *
  * Only lists whose answer is the rows as read may be so written: a course
  * with an event that CalendarEventService would change or drop after reading
  * gets no text (null) and is read the usual way, so that its checks stay
  * where they are. `COURSE_LIST_GUARDS`: no CLASS in its metadata (privacy
  * decides per viewer then, event-privacy.ts); with a range, a single event
  * (no rule, no RDATE: a series' occurrences are expansion's to count) whose
- * times are whole milliseconds and which is not an all-day event without an
- * end: for those, the statement's range filter (mayOccurFrom, start < to)
- * keeps exactly the events occurrenceCount keeps.
+ * times are whole milliseconds (their stored texts not null) and which is not
+ * an all-day event without an end: for those, the statement's range filter
+ * (mayOccurFrom, start < to) keeps exactly the events occurrenceCount keeps.
  */
-import { dateTimeJson, guardedList, JsonListWriter, type JsonFields, type JsonListShape } from '../../../platform/database/json-list-text.js';
+import { guardedList, JsonListWriter, type JsonFields, type JsonListShape } from '../../../platform/database/json-list-text.js';
 import type { PlainField } from '../../../platform/graphql/plain-selection.js';
+
+const STORED_START = 'e.start_json is not null';
+const STORED_END = 'e.end_json is not null';
 
 const FIELD_JSON: JsonFields = {
   __typename: { pieces: [{ text: '"CalendarEvent"' }] },
   id: { pieces: [{ text: '"' }, { sql: 'e.id::text' }, { text: '"' }] },
-  title: { pieces: [{ sql: 'to_json(e.title)::text' }] },
-  start: dateTimeJson('e.start_time'),
-  end: dateTimeJson('e.end_time', true),
+  title: { pieces: [{ sql: 'e.title_json' }] },
+  start: { pieces: [{ sql: 'e.start_json' }], guard: STORED_START },
+  end: { pieces: [{ sql: 'e.end_json' }], guard: STORED_END },
   allDay: { pieces: [{ sql: 'e.all_day::text' }] },
   timezone: { pieces: [{ sql: 'to_json(e.timezone)::text' }] },
   // The column's check constraint holds the enum's names.
@@ -31,8 +42,9 @@ const FIELD_JSON: JsonFields = {
 const NO_CLASS = `not (e.metadata ? 'class')`;
 const SINGLE_WHOLE_MILLIS = [
   `e.recurrence_rule is null and cardinality(e.rdates) = 0`,
-  `date_trunc('milliseconds', e.start_time) = e.start_time`,
-  `(e.end_time is null or date_trunc('milliseconds', e.end_time) = e.end_time)`,
+  // Whole milliseconds (and years 1 to 9999), as the stored texts say: no date_trunc per row.
+  STORED_START,
+  STORED_END,
   `(e.end_time is not null or not e.all_day)`,
 ];
 

@@ -12,7 +12,7 @@
  * plain selections.
  */
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { IDENTITY_HEADER, signIdentity } from '../../../platform/auth/gateway-signature.js';
 import { DEMO_COMPANIES } from '../../../platform/demo/demo-ids.js';
 import { createLogger } from '../../../platform/logger.js';
@@ -20,7 +20,9 @@ import { startSubgraph, type RunningSubgraph } from '../../../platform/subgraph/
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { SUBGRAPH_MODULES } from '../../registry.js';
+import { EventRepository } from '../repositories/event-repository.js';
 import { DEFAULT_OCCURRENCE_LIMITS, setOccurrenceLimits } from '../recurrence/occurrence-limits.js';
+import { expectStoredJsonTexts } from './stored-json-texts.js';
 
 let platform: TestPlatform;
 let twin: RunningSubgraph;
@@ -132,5 +134,61 @@ describe("calendar's course event lists written by PostgreSQL", () => {
     } finally {
       setOccurrenceLimits(DEFAULT_OCCURRENCE_LIMITS);
     }
+  });
+});
+
+/**
+ * The lists' titles and times are copied from title_json, start_json and end_json (migrations/event-json-texts.ts):
+ * they must follow the columns however written (stored-json-texts.ts; the mutations, pulls and domain events are
+ * checked in their own files), and under any session settings.
+ */
+describe("calendar's stored event JSON texts", () => {
+  /** Calendar's answer for every range and the bench's selection, checked to be graphql-js's byte for byte. */
+  async function listsAsTwinWrites(): Promise<string[]> {
+    const answers: string[] = [];
+    for (const range of RANGES) {
+      const variables = `$representations: [_Any!]!${range.includes('$from') ? ' $from: DateTime' : ''}${range.includes('$to') ? ' $to: DateTime' : ''}`;
+      const query = `query(${variables}) { _entities(representations: $representations) { ... on Course { calendarEvents${range} { id title start end } } } }`;
+      const body = JSON.stringify({ query, variables: { representations, from: '2026-12-08T00:00:00.000Z', to: '2026-12-09T00:00:00.000Z' } });
+      await answerText(platform.subgraphs.calendar!.url, body);
+      await answerText(twin.url, body);
+      const expected = await answerText(twin.url, body);
+      expect(await answerText(platform.subgraphs.calendar!.url, body)).toBe(expected);
+      expect(expected).not.toContain('"errors"');
+      answers.push(expected);
+    }
+    return answers;
+  }
+
+  it('are the scalar\u2019s text of the odd times (1969, year 500, 1 BC, microseconds, no end) and the odd titles\u2019 JSON', async () => {
+    expect(await expectStoredJsonTexts(platform.db)).toBeGreaterThanOrEqual(EVENTS.length);
+  });
+
+  it('follow titles and times set by raw SQL under other session settings (time zone, DateStyle, IntervalStyle)', async () => {
+    await platform.db.transaction().execute(async (trx) => {
+      await sql`SET LOCAL TIME ZONE 'Asia/Kolkata'`.execute(trx);
+      await sql`SET LOCAL DateStyle = 'SQL, DMY'`.execute(trx);
+      await sql`SET LOCAL IntervalStyle = 'sql_standard'`.execute(trx);
+      // The plain course's events move by an hour and some milliseconds (its end-less ones keep no end) and are
+      // renamed; one more is written as Kolkata's local time, and one with microseconds beside the microseconds one.
+      await sql`UPDATE calendar.calendar_events SET title = title || ' "moved"', start_time = start_time + make_interval(hours => 1, secs => 0.123),
+        end_time = end_time + make_interval(hours => 1, secs => 0.123) WHERE course_id = ${PLAIN}`.execute(trx);
+      await sql`INSERT INTO calendar.calendar_events (company_id, course_id, title, start_time, end_time, event_type, organizer_id)
+        VALUES (${BHEEM}, ${PLAIN}, 'set in Kolkata', '08/12/2026 23:30:00.456', '09/12/2026 00:15:00', 'MEETING', '999'),
+          (${BHEEM}, '9802', 'set in Kolkata, microseconds', '08/12/2026 10:00:00.000001', null, 'MEETING', '999')`.execute(trx);
+    });
+    // The plain course's lists must come as PostgreSQL's text (its stored texts copied), not as rows.
+    const written = vi.spyOn(EventRepository.prototype, 'findJsonByCourses');
+    let unranged: string;
+    try {
+      [unranged] = (await listsAsTwinWrites()) as [string];
+      const lists = await Promise.all(written.mock.results.map((result) => result.value as ReturnType<EventRepository['findJsonByCourses']>));
+      expect(lists.flat().filter((list) => list.courseId === PLAIN && list.json !== null)).toHaveLength(RANGES.length - 1);
+    } finally {
+      written.mockRestore();
+    }
+    expect(unranged).toContain('"title":"set in Kolkata","start":"2026-12-08T18:00:00.456Z","end":"2026-12-08T18:45:00.000Z"');
+    expect(unranged).toContain('"title":" \\"moved\\"","start":"1970-01-01T01:00:00.122Z","end":"2026-12-08T01:30:00.123Z"');
+    await expectStoredJsonTexts(platform.db);
   });
 });
