@@ -39,3 +39,36 @@ function read(nodes: readonly FieldNode[]): readonly PlainField[] | null {
   }
   return fields.length > 0 ? fields : null;
 }
+
+/** What a field's selection asks of one of its fields (`childSelection`). */
+export interface ChildSelection {
+  /** Whether the field is asked among the selection's own fields (not in a fragment). */
+  asked: boolean;
+  /** Its plain selection, when it is asked once and its selection is plain. */
+  plain: readonly PlainField[] | null;
+}
+
+const NOT_ASKED: ChildSelection = { asked: false, plain: null };
+const children = new WeakMap<readonly FieldNode[], Map<string, ChildSelection>>();
+
+/**
+ * What the field of `info` (asked once) asks of its field `name`: for a resolver reading ahead what its object's
+ * fields will ask (a course page's statement writing the course's teachers). Kept per field nodes, as plainSelection.
+ */
+export function childSelection(info: Pick<GraphQLResolveInfo, 'fieldNodes'>, name: string): ChildSelection {
+  let byName = children.get(info.fieldNodes);
+  if (!byName) children.set(info.fieldNodes, (byName = new Map()));
+  let child = byName.get(name);
+  if (child === undefined) {
+    child = readChild(info.fieldNodes, name);
+    byName.set(name, child);
+  }
+  return child;
+}
+
+function readChild(nodes: readonly FieldNode[], name: string): ChildSelection {
+  if (nodes.length !== 1) return NOT_ASKED;
+  const found = (nodes[0]!.selectionSet?.selections ?? []).filter((selection): selection is FieldNode => selection.kind === Kind.FIELD && selection.name.value === name);
+  if (found.length === 0) return NOT_ASKED;
+  return { asked: true, plain: found.length === 1 ? read(found) : null };
+}

@@ -1,10 +1,12 @@
 /** Moodle courses, always within one company's course categories. */
 import { sql, type Selectable } from 'kysely';
 import { preparedQuery, type PreparedQuery } from '../../../platform/database/prepared-query.js';
+import type { JsonListShape } from '../../../platform/database/json-list-text.js';
 import type { MdlCourse } from '../database.js';
 import type { CourseModel } from '../models.js';
 import { fromUnixSeconds, unixNow, type AcademyDb } from './academy-db.js';
 import { VIEWER_ROLES, type CourseJsonShape } from './course-json.js';
+import { withPageColumns, type CoursePageColumns, type CoursePageParams } from './course-page.js';
 import { enterableEnrolmentsOf, rolesOfUserQuery } from './enrolment-repository.js';
 
 /** The columns a course model is made of: Moodle's mdl_course has many more (and summaries of any length), none of them read. */
@@ -49,6 +51,8 @@ export class CourseRepository {
   private readonly visible;
   private readonly visibleOrEnrolled;
   private readonly enrolled;
+  /** Course pages (course-page.ts), by whether they join the caller's roles and the teachers' shape. */
+  private readonly pages = new Map<string, PreparedQuery<CoursePageParams, CourseRow & CoursePageColumns>>();
   /** Lists as JSON text, by form and shape. */
   private readonly jsonLists = new Map<string, PreparedQuery<UserParams, { count: string; json: string | null }>>();
 
@@ -93,6 +97,27 @@ export class CourseRepository {
     const numeric = ids.filter(isMoodleId);
     if (numeric.length === 0) return [];
     return (await this.byIds({ companyId, ids: numeric })).map(toCourse);
+  }
+
+  /**
+   * A course of the company by id (as findByIds: the same row, none for an id that is not the row's own) with the
+   * caller's role in it (when `userId` is given, else null) and its teachers' JSON text (when `teachers` is given,
+   * else null): one statement (course-page.ts).
+   */
+  async pageOf(companyId: string, id: string, userId: string | undefined, teachers: JsonListShape | null): Promise<({ course: CourseModel } & CoursePageColumns) | null> {
+    if (!isMoodleId(id)) return null;
+    const name = `academy_course_page_${userId ? 'u' : 'n'}${teachers ? teachers.id : 'x'}`;
+    let query = this.pages.get(name);
+    if (!query) {
+      query = preparedQuery(this.db.moodle, name, (p: CoursePageParams) =>
+        withPageColumns(this.db, this.companyCourses(p.companyId).where('c.id', '=', sql<string>`any(${p.ids})`), p, Boolean(userId), teachers),
+      );
+      this.pages.set(name, query);
+    }
+    const [row] = await query({ companyId, ids: [id], userId: userId ?? '', now: String(unixNow()) });
+    // findByIds' loader finds a course by its own id: "007" is no course there.
+    if (!row || String(row.id) !== id) return null;
+    return { course: toCourse(row), viewerRole: row.viewerRole, teachersJson: row.teachersJson };
   }
 
   /** All of a company's courses (admins), or its visible ones plus those the user is enrolled in. */

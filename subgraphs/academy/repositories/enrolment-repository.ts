@@ -80,6 +80,38 @@ export function rolesOfUserQuery(db: AcademyDb, userId: string, now: string, cou
     .select(['ctx.instanceid as courseId', roleCase.as('role')]);
 }
 
+/**
+ * The participants of courses holding a teacher or student role, one row per course and user with the role they hold
+ * there (teacher wins over student), in name order (the id breaking ties, so that rows and a list written by
+ * PostgreSQL agree): the participants' rows, and the teachers a course page's statement writes (course-page.ts).
+ */
+export function participantsQuery(db: AcademyDb, now: string, courseIds: readonly string[]) {
+  return db.moodle
+    .selectFrom('mdl_context as ctx')
+    .innerJoin('mdl_role_assignments as ra', 'ra.contextid', 'ctx.id')
+    .innerJoin('mdl_role as r', 'r.id', 'ra.roleid')
+    .innerJoin('mdl_user as u', 'u.id', 'ra.userid')
+    .innerJoin('mdl_enrol as e', (join) => join.onRef('e.courseid', '=', 'ctx.instanceid').on('e.status', '=', MOODLE.ENROL_INSTANCE_ENABLED))
+    .innerJoin('mdl_user_enrolments as ue', (join) =>
+      join
+        .onRef('ue.enrolid', '=', 'e.id')
+        .onRef('ue.userid', '=', 'u.id')
+        .on('ue.status', '=', MOODLE.ENROL_USER_ACTIVE)
+        .on('ue.timestart', '<=', now)
+        .on((eb) => eb.or([eb('ue.timeend', '=', '0'), eb('ue.timeend', '>', now)])),
+    )
+    .where('ctx.contextlevel', '=', MOODLE.CONTEXT_COURSE)
+    .where('ctx.instanceid', '=', sql<string>`any(${courseIds})`)
+    .where('r.shortname', 'in', [...MOODLE.TEACHER_ROLES, ...MOODLE.STUDENT_ROLES])
+    .where('u.deleted', '=', 0)
+    .where('u.suspended', '=', 0)
+    .groupBy(['ctx.instanceid', 'u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email'])
+    .select(['ctx.instanceid as courseId', 'u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email', roleCase.as('role')])
+    .orderBy('u.lastname')
+    .orderBy('u.firstname')
+    .orderBy('u.id');
+}
+
 interface ParticipantsParams {
   courseIds: readonly string[];
   now: string;
@@ -97,31 +129,7 @@ export class EnrolmentRepository {
 
   constructor(db: AcademyDb) {
     // Both run on every course page and list: built once, run as prepared statements.
-    this.participants = preparedQuery(db.moodle, 'academy_course_participants', (p: ParticipantsParams) =>
-      db.moodle
-        .selectFrom('mdl_context as ctx')
-        .innerJoin('mdl_role_assignments as ra', 'ra.contextid', 'ctx.id')
-        .innerJoin('mdl_role as r', 'r.id', 'ra.roleid')
-        .innerJoin('mdl_user as u', 'u.id', 'ra.userid')
-        .innerJoin('mdl_enrol as e', (join) => join.onRef('e.courseid', '=', 'ctx.instanceid').on('e.status', '=', MOODLE.ENROL_INSTANCE_ENABLED))
-        .innerJoin('mdl_user_enrolments as ue', (join) =>
-          join
-            .onRef('ue.enrolid', '=', 'e.id')
-            .onRef('ue.userid', '=', 'u.id')
-            .on('ue.status', '=', MOODLE.ENROL_USER_ACTIVE)
-            .on('ue.timestart', '<=', p.now)
-            .on((eb) => eb.or([eb('ue.timeend', '=', '0'), eb('ue.timeend', '>', p.now)])),
-        )
-        .where('ctx.contextlevel', '=', MOODLE.CONTEXT_COURSE)
-        .where('ctx.instanceid', '=', sql<string>`any(${p.courseIds})`)
-        .where('r.shortname', 'in', [...MOODLE.TEACHER_ROLES, ...MOODLE.STUDENT_ROLES])
-        .where('u.deleted', '=', 0)
-        .where('u.suspended', '=', 0)
-        .groupBy(['ctx.instanceid', 'u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email'])
-        .select(['ctx.instanceid as courseId', 'u.id', 'u.username', 'u.firstname', 'u.lastname', 'u.email', roleCase.as('role')])
-        .orderBy('u.lastname')
-        .orderBy('u.firstname'),
-    );
+    this.participants = preparedQuery(db.moodle, 'academy_course_participants', (p: ParticipantsParams) => participantsQuery(db, p.now, p.courseIds));
     this.roles = preparedQuery(db.moodle, 'academy_roles_of_user', (p: RolesParams) => rolesOfUserQuery(db, p.userId, p.now, p.courseIds));
   }
 

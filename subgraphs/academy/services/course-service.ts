@@ -9,14 +9,24 @@ import { isAdmin, type Viewer } from '../../../platform/auth/viewer.js';
 import type { CourseModel, CourseRoleName } from '../models.js';
 import type { PlainField } from '../../../platform/graphql/plain-selection.js';
 import { RawJson } from '../../../platform/subgraph/raw-json.js';
+import type { JsonListShape } from '../../../platform/database/json-list-text.js';
 import { courseJsonShape } from '../repositories/course-json.js';
+import { teacherJsonShape } from '../repositories/teacher-json.js';
 import { CourseRepository, type ListForm } from '../repositories/course-repository.js';
 import type { CourseParticipant, EnrolmentRepository } from '../repositories/enrolment-repository.js';
+
+/** What a course page's selection asks of the course (Query.course's resolver reads it ahead). */
+export interface CoursePageAsk {
+  /** The teachers' selection when plain (written as JSON text), else null. */
+  teachers: readonly PlainField[] | null;
+}
 
 export class CourseService {
   private readonly courseById: DataLoader<string, CourseModel | null>;
   private readonly participantsByCourse: DataLoader<string, CourseParticipant[]>;
   private readonly viewerRoleByCourse: DataLoader<string, CourseRoleName | null>;
+  /** Teachers' lists a course page's statement wrote (coursePage), by course, with the selection they were written for. */
+  private readonly teachersJson = new Map<string, { shape: JsonListShape; json: string }>();
 
   constructor(
     private readonly viewer: Viewer,
@@ -39,12 +49,35 @@ export class CourseService {
     });
   }
 
-  /** A course of the caller's company: hidden ones only for admins and the course's own participants. */
-  async getCourse(id: string): Promise<CourseModel | null> {
+  /**
+   * A course of the caller's company: hidden ones only for admins and the course's own participants. `page`: the
+   * course's selection, given when the request may be answered raw JSON and the selection asks its teachers or the
+   * caller's role (a course page): the course, the role and the teachers' text come in one statement (coursePage).
+   */
+  async getCourse(id: string, page?: CoursePageAsk | null): Promise<CourseModel | null> {
+    if (page) return this.coursePage(id, page);
     const course = await this.courseById.load(id);
     if (!course) return null;
     if (course.visible || isAdmin(this.viewer)) return course;
     return (await this.viewerRole(course)) ? course : null;
+  }
+
+  /**
+   * getCourse's answer from one statement (CourseRepository.pageOf), its course, role and teachers' text kept for the
+   * loaders and `teachers` to answer: the course loader and the role loader primed with what the statement read
+   * (as rowLoader and the role loader would have read them), the teachers' text by course and selection.
+   */
+  private async coursePage(id: string, page: CoursePageAsk): Promise<CourseModel | null> {
+    const shape = page.teachers ? teacherJsonShape(page.teachers) : null;
+    const userId = this.viewer.moodleUserId;
+    const found = await this.courses.pageOf(this.viewer.companyId, id, userId, shape);
+    this.courseById.prime(id, found?.course ?? null);
+    if (!found) return null;
+    const { course, viewerRole } = found;
+    this.viewerRoleByCourse.prime(course.id, viewerRole);
+    if (shape && found.teachersJson !== null) this.teachersJson.set(course.id, { shape, json: found.teachersJson });
+    if (course.visible || isAdmin(this.viewer)) return course;
+    return viewerRole ? course : null;
   }
 
   /**
@@ -85,7 +118,10 @@ export class CourseService {
     return this.viewerRoleByCourse.load(course.id);
   }
 
-  async teachers(course: CourseModel): Promise<CourseParticipant[]> {
+  /** `plain`: as listCourses'; the teachers' text a course page's statement wrote for this selection, if it did. */
+  async teachers(course: CourseModel, plain?: readonly PlainField[] | null): Promise<CourseParticipant[] | RawJson> {
+    const written = plain ? this.teachersJson.get(course.id) : undefined;
+    if (written && written.shape === teacherJsonShape(plain!)) return new RawJson(written.json);
     return (await this.participantsByCourse.load(course.id)).filter((row) => row.role === 'TEACHER');
   }
 
