@@ -143,7 +143,10 @@ export class CourseRepository {
   /**
    * The courses of a list of `form` (listForCompany's or listEnrolled's) as the JSON text of `shape` (course-json.ts),
    * with their number: one statement, the caller's roles joined when the shape asks them. `json` is null when a row
-   * must be read the usual way (and when there is none: `count` 0).
+   * must be read the usual way (and when there is none: `count` 0). The roles are not restricted to the listed
+   * courses: they are roles in courses the caller may enter, all of which a list of any form holds when they are the
+   * company's, so beyond the list are only other companies' courses (normally none); a restriction would cost every
+   * list a probe per course or role to save that (bench/README-results.md, session 28).
    */
   async listJson(form: ListForm, companyId: string, userId: string | undefined, shape: CourseJsonShape): Promise<CourseListJson> {
     const name = `academy_courses_json_${form}_${shape.name}`;

@@ -83,7 +83,8 @@ export class CourseService {
   /**
    * `plain`: the selection, given when the request may be answered raw JSON (raw-json.ts): when PostgreSQL can write
    * it (courseJsonShape), the same courses come as the list's JSON text, viewerRole included, no rows built (nor the
-   * course loader primed with them); a list a row of which it cannot write is read as rows.
+   * course loader primed with them: priming needs the models this path does not build, and only a fetch asking
+   * `course(id:)` beside the list reads that course again); a list a row of which it cannot write is read as rows.
    */
   async listCourses(plain?: readonly PlainField[] | null): Promise<CourseModel[] | RawJson> {
     const options = { includeHidden: isAdmin(this.viewer), userId: this.viewer.moodleUserId };
