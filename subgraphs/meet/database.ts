@@ -134,6 +134,8 @@ export interface RecordingStartsTable {
   claimed_at: UpdatedAt;
   /** Set when LiveKit's answer to the start was lost: it may have started an egress meet does not know yet. */
   unconfirmed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** The file path the start asks egress for: its egress, should meet learn of it unanswered, is the one naming it. */
+  file_key: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface MeetDatabase {

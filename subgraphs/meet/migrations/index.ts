@@ -168,4 +168,10 @@ export const meetMigrations: Migrations = {
       await db.schema.withSchema('meet').alterTable('recording_starts').addColumn('unconfirmed_at', 'timestamptz').execute();
     },
   },
+  // A start's claim names the file it asks for, so that only its own egress settles it (recordings/apply-egress.ts).
+  '0009-recording-start-file-key': {
+    async up(db: Kysely<any>) {
+      await db.schema.withSchema('meet').alterTable('recording_starts').addColumn('file_key', 'text').execute();
+    },
+  },
 };

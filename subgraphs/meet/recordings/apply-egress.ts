@@ -2,10 +2,9 @@
  * Brings a recording row up to what LiveKit says of its egress (from a
  * webhook or from reconciliation), forward only, publishing
  * meet.recording.ready when the file is complete. Runs in the caller's
- * transaction; false when there was nothing to change. A class it leaves
- * with an active recording loses its unsettled recording start claim
- * (recording-control.ts): what that claim waited to learn, that the class
- * is being recorded, is known.
+ * transaction; false when there was nothing to change. An egress settles
+ * the recording start claim that asked for its file (recording-control.ts):
+ * what that claim waited to learn, that its start was carried out, is known.
  */
 import type { Transaction } from 'kysely';
 import type { MeetDatabase } from '../database.js';
@@ -40,7 +39,7 @@ export async function applyEgress(trx: Transaction<MeetDatabase>, egress: MeetEg
     }));
   const status = recordingStatusOf(egress.status, egress.file !== null);
   const active = (ACTIVE_RECORDING as readonly string[]).includes(isForward(recording.status, status) ? status : recording.status);
-  if (active) await recordings.dropUnsettledStart(liveClass.id, STALE_START_SECONDS);
+  await recordings.dropStartOf(liveClass.id, egress.requestedFile, active, STALE_START_SECONDS);
   if (!isForward(recording.status, status)) return false;
   const updated = await recordings.update(recording.id, {
     status,

@@ -48,12 +48,13 @@ export class RecordingControl {
    * reconciler's session advisory lock are two styles, both kept: jobs/reconciler.ts, RECONCILE_LOCK.)
    */
   async startUnlessActive(liveClass: LiveClassModel): Promise<RecordingModel | null> {
-    const decision = await this.decide(liveClass.id);
-    if (!decision) return null;
-    const claim = 'start' in decision ? decision.start : await this.settle(liveClass, decision.settle);
-    if (!claim) return null;
-    // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR.
+    // A key in the S3 bucket, or a path relative to egress's local directory, which must be MEET_RECORDINGS_DIR. The
+    // claim names it: the egress asking for it is this start's (ListEgress and webhooks report the request).
     const fileKey = `${liveClass.roomName}/${new Date().toISOString().replace(/[:.]/g, '-')}.mp4`;
+    const decision = await this.decide(liveClass.id, fileKey);
+    if (!decision) return null;
+    const claim = 'start' in decision ? decision.start : await this.settle(liveClass, decision.settle, fileKey);
+    if (!claim) return null;
     let answer: Awaited<ReturnType<LiveKitApi['startRoomRecording']>>;
     try {
       answer = await this.livekit.startRoomRecording(liveClass.roomName, fileKey, this.files.egressUpload());
@@ -86,13 +87,13 @@ export class RecordingControl {
   }
 
   /** Under the class's start lock: a new claim to start with, an unsettled one to settle first, or null (nothing to start). */
-  private decide(liveClassId: string): Promise<StartDecision> {
+  private decide(liveClassId: string, fileKey: string): Promise<StartDecision> {
     return this.db.transaction().execute(async (trx) => {
       const repository = new RecordingRepository(trx);
       await repository.lockStartsOfClass(liveClassId);
       if (await repository.findActiveOfClass(liveClassId)) return null;
       const found = await repository.findStart(liveClassId, STALE_START_SECONDS);
-      if (!found) return { start: await repository.claimStart(liveClassId) };
+      if (!found) return { start: await repository.claimStart(liveClassId, fileKey) };
       return found.unsettled ? { settle: found.claim } : null; // else a start under way, awaiting LiveKit's answer
     });
   }
@@ -101,14 +102,14 @@ export class RecordingControl {
    * The unsettled claim `claim`: adopts the egresses LiveKit runs for the room (held by no lock: LiveKit's call), then,
    * under the lock, none active and the claim still `claim` and stale, claims it anew (the token to start with).
    */
-  private async settle(liveClass: LiveClassModel, claim: string): Promise<string | null> {
+  private async settle(liveClass: LiveClassModel, claim: string, fileKey: string): Promise<string | null> {
     await this.adoptRunning(liveClass);
     return this.db.transaction().execute(async (trx) => {
       const repository = new RecordingRepository(trx);
       await repository.lockStartsOfClass(liveClass.id);
       if (await repository.findActiveOfClass(liveClass.id)) return null;
       const found = await repository.findStart(liveClass.id, STALE_START_SECONDS);
-      return found?.claim === claim && found.stale ? repository.retakeStart(liveClass.id, claim) : null;
+      return found?.claim === claim && found.stale ? repository.retakeStart(liveClass.id, claim, fileKey) : null;
     });
   }
 

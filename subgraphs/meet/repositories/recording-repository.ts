@@ -109,21 +109,21 @@ export class RecordingRepository {
     return rows.map((row) => row.live_class_id);
   }
 
-  /** Claims the class's recording start (under lockStartsOfClass, none found): its token. */
-  async claimStart(liveClassId: string): Promise<string> {
+  /** Claims the class's recording start (under lockStartsOfClass, none found), asking egress for `fileKey`: its token. */
+  async claimStart(liveClassId: string, fileKey: string): Promise<string> {
     const row = await this.db
       .insertInto('recording_starts')
-      .values({ live_class_id: liveClassId, claim: sql<string>`gen_random_uuid()` })
+      .values({ live_class_id: liveClassId, claim: sql<string>`gen_random_uuid()`, file_key: fileKey })
       .returning('claim')
       .executeTakeFirstOrThrow();
     return row.claim;
   }
 
-  /** Claims anew a start whose claim is still `claim` (stale, and Egress asked): the new token, or null. */
-  async retakeStart(liveClassId: string, claim: string): Promise<string | null> {
+  /** Claims anew, for a start asking for `fileKey`, a start whose claim is still `claim` (stale, and Egress asked): the new token, or null. */
+  async retakeStart(liveClassId: string, claim: string, fileKey: string): Promise<string | null> {
     const row = await this.db
       .updateTable('recording_starts')
-      .set({ claim: sql<string>`gen_random_uuid()`, claimed_at: sql<Date>`now()`, unconfirmed_at: null })
+      .set({ claim: sql<string>`gen_random_uuid()`, claimed_at: sql<Date>`now()`, unconfirmed_at: null, file_key: fileKey })
       .where('live_class_id', '=', liveClassId)
       .where('claim', '=', claim)
       .returning('claim')
@@ -142,14 +142,29 @@ export class RecordingRepository {
   }
 
   /**
-   * The class has an active recording (an egress adopted): an unsettled claim (under lockStartsOfClass) has what it
-   * waited to learn, and goes; a starter's claim still awaiting its answer is left to it.
+   * Under lockStartsOfClass, the class's egress asking for `requestedFile` is known: the start claim that asked for that
+   * file has what it waited to learn (its start was carried out), and goes, its answer lost or still awaited (its
+   * starter's write then finds the recording). A claim taken before claims named their file (migration 0009) goes, as
+   * it did then, for any `active` egress once unsettled. Another egress settles no claim: its own may run unknown to meet.
    */
-  async dropUnsettledStart(liveClassId: string, staleSeconds: number): Promise<void> {
+  async dropStartOf(liveClassId: string, requestedFile: string | null, active: boolean, staleSeconds: number): Promise<void> {
+    if (requestedFile === null && !active) return;
     await this.db
       .deleteFrom('recording_starts')
       .where('live_class_id', '=', liveClassId)
-      .where((eb) => eb.or([eb('unconfirmed_at', 'is not', null), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)]))
+      .where((eb) =>
+        eb.or([
+          ...(requestedFile === null ? [] : [eb('file_key', '=', requestedFile)]),
+          ...(active
+            ? [
+                eb.and([
+                  eb('file_key', 'is', null),
+                  eb.or([eb('unconfirmed_at', 'is not', null), eb('claimed_at', '<', sql<Date>`now() - make_interval(secs => ${staleSeconds})`)]),
+                ]),
+              ]
+            : []),
+        ]),
+      )
       .execute();
   }
 

@@ -20,6 +20,8 @@ export interface MeetEgress {
   endedAt: Date | null;
   error: string;
   file: LiveKitEgressFile | null;
+  /** The file path its start asked for (a room composite's first file output), null for any other request. */
+  requestedFile: string | null;
 }
 
 export interface MeetWebhookEvent {
@@ -86,7 +88,16 @@ export function toMeetEgress(egress: EgressInfo): MeetEgress {
           durationSeconds: count((file.duration + 500_000_000n) / 1_000_000_000n, INTEGER_MAX, 'egressInfo.file.duration'),
         }
       : null,
+    requestedFile: requestedFile(egress),
   };
+}
+
+/** What a room composite egress was asked to write (its request, which LiveKit reports with the egress). */
+function requestedFile(egress: EgressInfo): string | null {
+  if (egress.request.case !== 'roomComposite') return null;
+  const request = egress.request.value;
+  const output = request.fileOutputs[0] ?? (request.output.case === 'file' ? request.output.value : undefined);
+  return output?.filepath ? text(output.filepath, 'egressInfo.roomComposite.fileOutputs.filepath') : null;
 }
 
 /**

@@ -1,0 +1,74 @@
+/**
+ * How a recording start whose LiveKit answer was lost is settled, whichever
+ * way meet learns of it (webhook, reconciliation, a starter):
+ * - only its own egress (the file the start asked for) settles the claim:
+ *   another egress of the room does not, and its own, should egress_started
+ *   be lost, is still adopted.
+ * Claims are aged by moving their time in the database, no sleeping.
+ */
+import { describe, expect, it } from 'vitest';
+import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
+import { sendWebhook } from '../../../test/livekit/send-webhook.js';
+import type { Reconciler } from '../jobs/reconciler.js';
+import type { LiveKitApi } from '../livekit/livekit-api.js';
+import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor } from './meet-platform.js';
+
+let meet: MeetTestPlatform;
+let reconciler: Reconciler;
+/** Another LiveKit client than meet's, over the same LiveKit. */
+let livekit: LiveKitApi;
+meetWithReconciler((started) => {
+  ({ meet, reconciler } = started);
+  ({ livekit } = reconcilerFor(meet));
+});
+
+const START = `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`;
+
+const egressesOf = (roomName: string) => [...meet.livekit.egresses.values()].filter((egress) => egress.roomName === roomName);
+const recordingRows = async (id: string) => meet.exec(`SELECT egress_id, status FROM meet.recordings WHERE live_class_id = '${id}' ORDER BY created_at, egress_id`);
+const claims = async (id: string) => meet.exec(`SELECT unconfirmed_at IS NOT NULL AS unconfirmed FROM meet.recording_starts WHERE live_class_id = '${id}'`);
+const egressStarted = (egress: object) => sendWebhook(meet.webhookUrl, 'egress_started', { egressInfo: { ...egress, status: 'EGRESS_ACTIVE' } });
+
+/** The double's next StartRoomCompositeEgress of `roomName` loses its answer: after starting the egress, or before acting. */
+function loseStartAnswer(roomName: string, when: 'after' | 'before') {
+  const hook = ({ method, body }: { method: string; body: Record<string, any> }) => {
+    if (method !== 'StartRoomCompositeEgress' || body.roomName !== roomName) return;
+    meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
+    throw new ConnectionReset();
+  };
+  if (when === 'after') meet.livekit.beforeAnswer = hook;
+  else meet.livekit.beforeActing = hook;
+}
+
+/** A LIVE class (recorded automatically when `record`) whose start's answer LiveKit lost (`when`): by reconciliation, or Tara's. */
+async function liveWithLostStart(title: string, when: 'after' | 'before', record = true) {
+  const created = await occupiedUnannounced(meet, title, record);
+  if (record) loseStartAnswer(created.roomName, when);
+  try {
+    expect((await reconciler.reconcile()).started).toContain(created.id);
+    if (!record) {
+      loseStartAnswer(created.roomName, when);
+      expect((await meet.call('tara.teacher', START, { id: created.id })).body.errors?.[0]?.extensions?.code).toBe('UNCONFIRMED');
+    }
+  } finally {
+    meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
+  }
+  expect(await claims(created.id)).toEqual([{ unconfirmed: true }]);
+  expect(egressesOf(created.roomName)).toHaveLength(when === 'after' ? 1 : 0);
+  return created;
+}
+
+describe('a lost start\u2019s claim', () => {
+  it('is settled by its own egress only: another one adopted leaves it, and its own is adopted still', async () => {
+    const created = await liveWithLostStart('Two egresses', 'after');
+    const [own] = egressesOf(created.roomName);
+    const other = (await livekit.startRoomRecording(created.roomName, 'elsewhere/another.mp4')) as { egressId: string };
+    await egressStarted(meet.livekit.egresses.get(other.egressId)!);
+    expect(await claims(created.id)).toEqual([{ unconfirmed: true }]);
+    // Its own egress_started lost: reconciliation adopts it, and only then is the claim settled.
+    await reconciler.reconcile();
+    expect(await claims(created.id)).toEqual([]);
+    expect(new Set((await recordingRows(created.id)).map((row: { egress_id: string }) => row.egress_id))).toEqual(new Set([own!.egressId, other.egressId]));
+    expect(egressesOf(created.roomName)).toHaveLength(2);
+  });
+});
