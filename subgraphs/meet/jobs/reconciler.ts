@@ -29,8 +29,9 @@
  *   of classes this run ended);
  * - recordings still RECORDING or PROCESSING take the status LiveKit
  *   reports for their egress (a lost egress_ended still yields READY);
- *   a recording start LiveKit did not confirm has the egress LiveKit runs
- *   for its room adopted (a lost egress_started);
+ *   one still recording a class that is over is stopped; a recording start
+ *   LiveKit did not confirm has the egress LiveKit runs for its room adopted
+ *   (a lost egress_started);
  * - people no longer enrolled in the course (or suspended) and people a
  *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts);
  * - tracks of students that meet never let publish them (track_published
@@ -288,8 +289,11 @@ export class Reconciler {
       const egresses = await this.livekit.listEgress(liveClass.roomName).catch(() => []);
       for (const egress of egresses.filter((candidate) => tracked.has(candidate.egressId))) {
         const stored = storable(egress, this.log);
+        if (!stored) continue;
+        const { changed, outlived } = await this.db.transaction().execute((trx) => applyEgress(trx, stored, this.settings.recordingsStorage));
         // Counted after the await (`+= await` would add to the count as it stood before it, losing other classes').
-        if (stored && (await this.db.transaction().execute((trx) => applyEgress(trx, stored, this.settings.recordingsStorage)))) updated += 1;
+        if (changed) updated += 1;
+        if (outlived) await this.recordings.stopOutlived(outlived.recording);
       }
     });
     return updated;

@@ -116,15 +116,29 @@ export class RecordingControl {
   /**
    * Adopts the egresses LiveKit runs for the class's room (ListEgress, active ones) as their webhooks would
    * (applyEgress; one meet knows is brought up to date), settling an unsettled start claim: a starter's, or
-   * reconciliation's for a claim whose egress_started was lost. How many LiveKit listed.
+   * reconciliation's for a claim whose egress_started was lost; one outliving its class is stopped (stopOutlived).
+   * How many LiveKit listed.
    */
   async adoptRunning(liveClass: LiveClassModel): Promise<number> {
     const running = await this.livekit.listEgress(liveClass.roomName, { active: true });
     for (const egress of running) {
       const meetEgress = toMeetEgress(egress);
-      await this.db.transaction().execute((trx) => applyEgress(trx, meetEgress, this.files.storage));
+      const { outlived } = await this.db.transaction().execute((trx) => applyEgress(trx, meetEgress, this.files.storage));
+      if (outlived) await this.stopOutlived(outlived.recording);
     }
     return running.length;
+  }
+
+  /**
+   * An egress still recording a class that is over (adopted after its end: its start's answer and egress_started were
+   * lost; or its end could not stop it): stopped, as endLiveClass stops a class's recording, and PROCESSING as that
+   * leaves it (READY when egress_ended comes). An ended class records nothing more: LiveKit would end it only with the
+   * room, and an egress may outlive its room by its own timeouts. Called after applyEgress's commit, by whichever way
+   * meet heard of the egress (webhook, reconciliation, a starter's settling).
+   */
+  async stopOutlived(recording: RecordingModel): Promise<RecordingModel | null> {
+    await this.livekit.stopEgress(recording.egressId);
+    return new RecordingRepository(this.db).updateWhileIn(recording.id, ['RECORDING'], { status: 'PROCESSING' });
   }
 
   /** Removes a finished recording's file, then hides the row (DELETED); CONFLICT while egress still writes it. */

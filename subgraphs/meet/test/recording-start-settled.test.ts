@@ -1,6 +1,8 @@
 /**
  * How a recording start whose LiveKit answer was lost is settled, whichever
  * way meet learns of it (webhook, reconciliation, a starter):
+ * - its egress, adopted after the class ended, is stopped (an ended class
+ *   records nothing more), by the webhook as by reconciliation;
  * - only its own egress (the file the start asked for) settles the claim:
  *   another egress of the room does not, and its own, should egress_started
  *   be lost, is still adopted.
@@ -23,10 +25,12 @@ meetWithReconciler((started) => {
 });
 
 const START = `mutation($id: ID!) { startRecording(liveClassId: $id) { id status } }`;
+const END = `mutation($id: ID!) { endLiveClass(id: $id) { status } }`;
 
 const egressesOf = (roomName: string) => [...meet.livekit.egresses.values()].filter((egress) => egress.roomName === roomName);
 const recordingRows = async (id: string) => meet.exec(`SELECT egress_id, status FROM meet.recordings WHERE live_class_id = '${id}' ORDER BY created_at, egress_id`);
 const claims = async (id: string) => meet.exec(`SELECT unconfirmed_at IS NOT NULL AS unconfirmed FROM meet.recording_starts WHERE live_class_id = '${id}'`);
+const stopCalls = (egressId: string) => meet.livekit.callsTo('StopEgress').filter((call) => call.body.egressId === egressId);
 const egressStarted = (egress: object) => sendWebhook(meet.webhookUrl, 'egress_started', { egressInfo: { ...egress, status: 'EGRESS_ACTIVE' } });
 
 /** The double's next StartRoomCompositeEgress of `roomName` loses its answer: after starting the egress, or before acting. */
@@ -57,6 +61,41 @@ async function liveWithLostStart(title: string, when: 'after' | 'before', record
   expect(egressesOf(created.roomName)).toHaveLength(when === 'after' ? 1 : 0);
   return created;
 }
+
+describe('the egress of a lost start adopted after its class ended', () => {
+  /** A lost start whose egress runs, its class ended by Tara (meet knew no recording to stop). */
+  async function endedWithUnknownEgress(title: string) {
+    const created = await liveWithLostStart(title, 'after');
+    expect((await meet.call('tara.teacher', END, { id: created.id })).body.data.endLiveClass).toEqual({ status: 'ENDED' });
+    const [egress] = egressesOf(created.roomName);
+    expect(stopCalls(egress!.egressId)).toHaveLength(0);
+    // LiveKit's egress outlives the room here (the double keeps it), as one may by its own timeouts.
+    expect(egress!.status).toBe('EGRESS_STARTING');
+    return { created, egress: egress! };
+  }
+
+  it('is stopped when its egress_started comes', async () => {
+    const { created, egress } = await endedWithUnknownEgress('Ended, then heard of');
+    await egressStarted(egress);
+    expect(stopCalls(egress.egressId)).toHaveLength(1);
+    expect(meet.livekit.egresses.get(egress.egressId)!.status).toBe('EGRESS_ENDING');
+    expect(await recordingRows(created.id)).toEqual([{ egress_id: egress.egressId, status: 'PROCESSING' }]);
+    expect(await claims(created.id)).toEqual([]);
+  });
+
+  it('is stopped by the reconciliation run that adopts it, to the same state', async () => {
+    const { created, egress } = await endedWithUnknownEgress('Ended, then found');
+    await reconciler.reconcile();
+    expect(stopCalls(egress.egressId)).toHaveLength(1);
+    expect(meet.livekit.egresses.get(egress.egressId)!.status).toBe('EGRESS_ENDING');
+    expect(await recordingRows(created.id)).toEqual([{ egress_id: egress.egressId, status: 'PROCESSING' }]);
+    expect(await claims(created.id)).toEqual([]);
+    // Its egress_started arriving late changes nothing more.
+    await egressStarted(egress);
+    expect(stopCalls(egress.egressId)).toHaveLength(1);
+    expect(await recordingRows(created.id)).toEqual([{ egress_id: egress.egressId, status: 'PROCESSING' }]);
+  });
+});
 
 describe('a lost start\u2019s claim', () => {
   it('is settled by its own egress only: another one adopted leaves it, and its own is adopted still', async () => {

@@ -12,7 +12,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from '../../../platform/logger.js';
 import type { MeetDatabase } from '../database.js';
-import type { LiveClassModel } from '../models.js';
+import type { LiveClassModel, RecordingModel } from '../models.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { applyEgress } from '../recordings/apply-egress.js';
 import { AttendanceRepository } from '../repositories/attendance-repository.js';
@@ -39,6 +39,8 @@ interface Applied {
   evict?: { liveClass: LiveClassModel; identity: string };
   /** A student who published without a moderator's leave (webhooks/unauthorised-publishing.ts). */
   silence?: { liveClass: LiveClassModel; identity: string; standing: StudentStanding };
+  /** An egress still recording a class that is over, to stop (RecordingControl.stopOutlived). */
+  outlived?: RecordingModel;
 }
 
 export class LiveKitWebhookHandler {
@@ -63,12 +65,22 @@ export class LiveKitWebhookHandler {
     // After commit: LiveKit is called outside the transaction (reconciliation does the same when it makes a class LIVE).
     if (applied.wentLive) await classWentLive(this.recordings, applied.wentLive, this.log);
     if (applied.evict) await this.evict(applied.evict.liveClass, applied.evict.identity);
+    if (applied.outlived) await this.stopOutlived(applied.outlived);
     if (applied.silence) {
       const { liveClass, identity, standing } = applied.silence;
       if (this.livekit) await takeBackPublishing(this.db, this.livekit, liveClass, identity, this.log, standing);
       else this.log.warn(applied.silence, 'a student published without being promoted');
     }
     return applied.outcome;
+  }
+
+  private async stopOutlived(recording: RecordingModel): Promise<void> {
+    try {
+      await this.recordings.stopOutlived(recording);
+    } catch (error) {
+      // Reconciliation follows the recording and tries again.
+      this.log.warn({ err: error, liveClassId: recording.liveClassId, egressId: recording.egressId }, 'could not stop an egress recording a class that is over');
+    }
   }
 
   private async evict(liveClass: LiveClassModel, identity: string): Promise<void> {
@@ -207,6 +219,7 @@ export class LiveKitWebhookHandler {
 
   private async applyEgress(trx: Transaction<MeetDatabase>, event: MeetWebhookEvent): Promise<Applied> {
     if (!event.egress?.egressId) return { outcome: 'ignored' };
-    return { outcome: (await applyEgress(trx, event.egress, this.recordings.files.storage)) ? 'applied' : 'ignored' };
+    const { changed, outlived } = await applyEgress(trx, event.egress, this.recordings.files.storage);
+    return { outcome: changed ? 'applied' : 'ignored', ...(outlived && { outlived: outlived.recording }) };
   }
 }
