@@ -31,7 +31,8 @@
  *   reports for their egress (a lost egress_ended still yields READY);
  *   one still recording a class that is over is stopped; a recording start
  *   LiveKit did not confirm has the egress LiveKit runs for its room adopted
- *   (a lost egress_started);
+ *   (a lost egress_started), and once its claim is stale with none of its
+ *   own listed, a class recorded automatically is started again (once);
  * - people no longer enrolled in the course (or suspended) and people a
  *   moderator removed are removed from the rooms (jobs/roster-enforcement.ts);
  * - tracks of students that meet never let publish them (track_published
@@ -90,6 +91,8 @@ export interface ReconcileReport {
   openedIntervals: number;
   deletedRooms: string[];
   recordingsUpdated: number;
+  /** Classes whose automatic recording this run started anew, LiveKit having carried out none of a lost start. */
+  recordingsStarted: string[];
   /** Participants removed because they may no longer be in the room. */
   removedParticipants: RosterRemoval[];
   /** Students whose publishing meet took back, held to a listener's or a speaker's permission. */
@@ -106,6 +109,7 @@ const emptyReport = (): ReconcileReport => ({
   openedIntervals: 0,
   deletedRooms: [],
   recordingsUpdated: 0,
+  recordingsStarted: [],
   removedParticipants: [],
   heldToStanding: [],
 });
@@ -188,7 +192,7 @@ export class Reconciler {
       const finished = (await new LiveClassRepository(this.db).listByRoomNames([...rooms])).filter((liveClass) => liveClass.status === 'ENDED' || liveClass.status === 'CANCELLED');
       await this.eachClass(finished, 'delete a room', (liveClass) => this.deleteRoom(liveClass.roomName, report));
     }
-    if (rooms) report.recordingsUpdated = (await this.syncRecordings()) + (await this.adoptUnconfirmedStarts());
+    if (rooms) report.recordingsUpdated = (await this.syncRecordings()) + (await this.settleUnconfirmedStarts(report));
     // After their commits, as the webhook does; not for a class this run already ended as overdue.
     const ended = new Set(report.ended.map((entry) => entry.id));
     await this.eachClass(
@@ -198,6 +202,7 @@ export class Reconciler {
     );
     if (
       report.recordingsUpdated ||
+      report.recordingsStarted.length ||
       report.started.length ||
       report.ended.length ||
       report.closedIntervals ||
@@ -301,16 +306,18 @@ export class Reconciler {
 
   /**
    * Classes whose recording start LiveKit did not confirm (or whose starter died): the egresses LiveKit runs for them
-   * adopted, as their lost egress_started would have (settling the claim). With none, the claim stays for the next
-   * start to settle. How many egresses LiveKit listed.
+   * adopted, as their lost egress_started would have (the claim's own settling it); a stale claim with none of its own
+   * listed, its class recorded automatically, started anew, else dropped (RecordingControl.settleUnconfirmed). How
+   * many egresses LiveKit listed.
    */
-  private async adoptUnconfirmedStarts(): Promise<number> {
+  private async settleUnconfirmedStarts(report: ReconcileReport): Promise<number> {
     const ids = await new RecordingRepository(this.db).listUnsettledStarts(STALE_START_SECONDS);
     if (ids.length === 0) return 0;
     let listed = 0;
-    await this.eachClass(await new LiveClassRepository(this.db).findByIdsAcrossCompanies(ids), 'adopt the egress of an unconfirmed recording start', async (liveClass) => {
-      const count = await this.recordings.adoptRunning(liveClass);
-      listed += count;
+    await this.eachClass(await new LiveClassRepository(this.db).findByIdsAcrossCompanies(ids), 'settle an unconfirmed recording start', async (liveClass) => {
+      const settled = await this.recordings.settleUnconfirmed(liveClass);
+      listed += settled.listed;
+      if (settled.started) report.recordingsStarted.push(liveClass.id);
     });
     return listed;
   }

@@ -9,6 +9,7 @@ import type { MeetDatabase } from '../database.js';
 import type { Logger } from '../../../platform/logger.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { LiveClassModel, RecordingModel } from '../models.js';
+import { LiveClassRepository } from '../repositories/live-class-repository.js';
 import { RecordingRepository, STALE_START_SECONDS } from '../repositories/recording-repository.js';
 import { toMeetEgress } from '../webhooks/livekit-event.js';
 import { applyEgress } from './apply-egress.js';
@@ -111,6 +112,30 @@ export class RecordingControl {
       const found = await repository.findStart(liveClass.id, STALE_START_SECONDS);
       return found?.claim === claim && found.stale ? repository.retakeStart(liveClass.id, claim, fileKey) : null;
     });
+  }
+
+  /**
+   * Reconciliation's settling of the class's unsettled start claim (its answer lost, or its starter dead): adopts the
+   * egresses LiveKit runs for the room (the claim's own settles it; one outliving its class is stopped). Once the
+   * claim is stale with none of its own listed, LiveKit carried nothing out: a class still to record automatically
+   * (LIVE, `record`, no recording active) is started anew through startUnlessActive, whose claim and lock let one
+   * egress start whoever else starts it meanwhile; any other class's claim is dropped (an ended class records nothing
+   * more; a teacher's own start, told UNCONFIRMED, is theirs to make again; a recording running meanwhile is the
+   * class's). `listed`: how many egresses LiveKit listed; `started`: the recording started anew.
+   */
+  async settleUnconfirmed(liveClass: LiveClassModel): Promise<{ listed: number; started: RecordingModel | null }> {
+    const listed = await this.adoptRunning(liveClass);
+    const restart = await this.db.transaction().execute(async (trx) => {
+      const repository = new RecordingRepository(trx);
+      await repository.lockStartsOfClass(liveClass.id);
+      const found = await repository.findStart(liveClass.id, STALE_START_SECONDS);
+      if (!found?.stale) return false; // settled, or LiveKit may still be acting on it
+      const [current] = await new LiveClassRepository(trx).findByIdsAcrossCompanies([liveClass.id]);
+      if (current?.record && current.status === 'LIVE' && !(await repository.findActiveOfClass(liveClass.id))) return true;
+      await repository.dropStart(liveClass.id, found.claim);
+      return false;
+    });
+    return { listed, started: restart ? await this.startUnlessActive(liveClass) : null };
   }
 
   /**
