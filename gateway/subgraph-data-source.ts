@@ -1,7 +1,8 @@
 /**
  * How the gateway calls a subgraph: one keep-alive connection pool per
- * subgraph (bounded), a timeout per call, and the caller's identity signed
- * over the exact body (see platform/auth/gateway-signature.ts). A subgraph
+ * subgraph (bounded: subgraph-http-client.ts for plain http:, undici's Pool
+ * for https:), a timeout per call, and the caller's identity signed over the
+ * exact body (see platform/auth/gateway-signature.ts). A subgraph
  * that is down or slow yields an error naming it, never a crash, and the
  * rest of the answer is still served.
  *
@@ -31,6 +32,7 @@ import type { AnswerReader } from './execution/execute-plan.js';
 import { InFlightRequests } from './in-flight-requests.js';
 import { requestBody } from './request-body.js';
 import { decodeAnswerChunks } from './subgraph-answer-text.js';
+import { type ExchangeHandler, SubgraphHttpClient } from './subgraph-http-client.js';
 
 export interface SubgraphDataSourceOptions {
   name: string;
@@ -66,7 +68,13 @@ const UNSENT = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET']
 
 /** Every request's first headers, as undici's flat list of names and values. */
 const FIXED_HEADERS = ['content-type', 'application/json', 'accept', 'application/json'] as const;
+const FIXED_HEADER_LINES = 'content-type: application/json\r\naccept: application/json\r\n';
+/** What a header value may hold on the wire (RFC 9110 §5.5, as undici and Node check); anything else is refused. */
+const UNSAFE_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]|^[\t ]|[\t ]$/;
+/** The one-byte text on the wire: what SubgraphHttpClient writes as Latin-1 must be ASCII. */
+const NOT_ASCII = /[^\t\x20-\x7e]/;
 
+const KEEP_ALIVE_MS = 30_000;
 const OK = 'ok';
 const ERROR = 'error';
 
@@ -137,8 +145,34 @@ class AnswerCollector implements Dispatcher.DispatchHandler {
   }
 }
 
+/** An answer of SubgraphHttpClient, decoded as AnswerCollector's. */
+class CollectedAnswer implements ExchangeHandler {
+  constructor(
+    private readonly resolve: (answer: RawAnswer) => void,
+    private readonly reject: (error: unknown) => void,
+    private readonly lookOver: boolean,
+  ) {}
+
+  onComplete(statusCode: number, chunks: Buffer[], length: number): void {
+    const { text, ascii, controlFree } = decodeAnswerChunks(chunks, length, this.lookOver);
+    this.resolve(new RawAnswer(statusCode, text, ascii, controlFree));
+  }
+
+  onError(error: Error): void {
+    this.reject(error);
+  }
+}
+
+/** A header line's value as SubgraphHttpClient may send it, or an error (never a request split by a CR LF in it). */
+function checkedValue(name: string, value: string): string {
+  if (UNSAFE_HEADER_VALUE.test(value) || NOT_ASCII.test(value)) throw new Error(`Invalid ${name} header value`);
+  return value;
+}
+
 export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
-  private readonly pool: Pool;
+  /** Plain http: subgraphs (every one the platform runs), through SubgraphHttpClient; https: through undici's Pool. */
+  private readonly client: SubgraphHttpClient | undefined;
+  private readonly pool: Pool | undefined;
   private readonly path: string;
   private readonly origin: string;
   private readonly inFlight = new InFlightRequests<RawAnswer>();
@@ -157,14 +191,27 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     const url = new URL(options.url);
     this.path = url.pathname + url.search;
     this.origin = url.origin;
-    this.pool = new Pool(url.origin, {
-      connections: options.connections ?? 64,
-      keepAliveTimeout: 30_000,
-      connectTimeout: Math.min(options.timeoutMs ?? 10_000, 5_000),
-      headersTimeout: options.timeoutMs ?? 10_000,
-      bodyTimeout: options.timeoutMs ?? 10_000,
-      ...(options.maxResponseBytes && { maxResponseSize: options.maxResponseBytes }),
-    });
+    const connections = options.connections ?? 64;
+    const connectTimeoutMs = Math.min(options.timeoutMs ?? 10_000, 5_000);
+    if (url.protocol === 'http:') {
+      this.client = new SubgraphHttpClient({
+        url,
+        connections,
+        keepAliveTimeoutMs: KEEP_ALIVE_MS,
+        connectTimeoutMs,
+        answerTimeoutMs: options.timeoutMs ?? 10_000,
+        maxResponseBytes: options.maxResponseBytes ?? 0,
+      });
+    } else {
+      this.pool = new Pool(url.origin, {
+        connections,
+        keepAliveTimeout: KEEP_ALIVE_MS,
+        connectTimeout: connectTimeoutMs,
+        headersTimeout: options.timeoutMs ?? 10_000,
+        bodyTimeout: options.timeoutMs ?? 10_000,
+        ...(options.maxResponseBytes && { maxResponseSize: options.maxResponseBytes }),
+      });
+    }
   }
 
   process({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayResponse> {
@@ -249,6 +296,23 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     return headers;
   }
 
+  /**
+   * The same headers as SubgraphHttpClient's lines. The identity is base64url by construction; the request id and
+   * trace values come from elsewhere and are checked, as undici checked every value.
+   */
+  private headerLines(digest: string | undefined, context: GatewayContext | undefined): string {
+    let lines =
+      context?.viewer && digest !== undefined
+        ? `${FIXED_HEADER_LINES}${IDENTITY_HEADER}: ${signIdentityOfHash(this.options.signingSecret, context.viewer, this.options.name, digest)}\r\nx-request-id: ${checkedValue('x-request-id', context.requestId)}\r\n`
+        : FIXED_HEADER_LINES;
+    if (tracingEnabled()) {
+      const trace: Record<string, string> = {};
+      injectTraceHeaders(trace);
+      for (const [name, value] of Object.entries(trace)) lines += `${name}: ${checkedValue(name, value)}\r\n`;
+    }
+    return lines;
+  }
+
   /** Sends the request, and a query once more when it never reached the subgraph; `digest`: bodyHash(bytes). */
   private exchange(
     bytes: Buffer,
@@ -258,17 +322,32 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
     isMutation: boolean,
     lookOver: boolean,
   ): Promise<RawAnswer> {
-    const headers = this.headers(digest, context);
-    return this.send(headers, bytes, signal, lookOver).catch((error: { code?: string }) => {
+    let send: () => Promise<RawAnswer>;
+    try {
+      if (this.client) {
+        const lines = this.headerLines(digest, context);
+        send = () => this.sendLean(lines, bytes, signal, lookOver);
+      } else {
+        const headers = this.headers(digest, context);
+        send = () => this.send(headers, bytes, signal, lookOver);
+      }
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return send().catch((error: { code?: string }) => {
       const mayRetry = error.code !== undefined && UNSENT.has(error.code) && !isMutation && !signal?.aborted;
       if (!mayRetry) throw error;
-      return this.send(headers, bytes, signal, lookOver);
+      return send();
     });
+  }
+
+  private sendLean(lines: string, body: Buffer, signal: CancelSignal | undefined, lookOver: boolean): Promise<RawAnswer> {
+    return new Promise<RawAnswer>((resolve, reject) => this.client!.request(lines, body, signal, new CollectedAnswer(resolve, reject, lookOver)));
   }
 
   private send(headers: string[], body: Buffer, signal: CancelSignal | undefined, lookOver: boolean): Promise<RawAnswer> {
     return new Promise<RawAnswer>((resolve, reject) => {
-      this.pool.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal, lookOver));
+      this.pool!.dispatch({ origin: this.origin, method: 'POST', path: this.path, headers, body }, new AnswerCollector(resolve, reject, signal, lookOver));
     });
   }
 
@@ -294,6 +373,6 @@ export class SubgraphDataSource implements GraphQLDataSource<GatewayContext> {
   }
 
   async close(): Promise<void> {
-    await this.pool.close();
+    await (this.client ?? this.pool!).close();
   }
 }
