@@ -18,6 +18,7 @@ type ServiceFactories<TContext extends BaseContext, TShared> = {
 
 const SHARED = Symbol('shared');
 const BUILT = Symbol('built');
+const BASE = Symbol('base');
 
 export function lazyContext<TContext extends BaseContext, TShared>(
   shared: (base: BaseContext) => TShared,
@@ -27,18 +28,22 @@ export function lazyContext<TContext extends BaseContext, TShared>(
   class RequestContext implements BaseContext {
     viewer: BaseContext['viewer'];
     requestId: string;
-    log: BaseContext['log'];
     signal: AbortSignal | undefined;
+    /** Read through for `log`, which the base may make on first use (request-base.ts). */
+    [BASE]: BaseContext;
     [SHARED]: TShared;
     /** Each service once built, by its index in `names`. */
     [BUILT]: unknown[];
     constructor(base: BaseContext) {
       this.viewer = base.viewer;
       this.requestId = base.requestId;
-      this.log = base.log;
       this.signal = base.signal;
+      this[BASE] = base;
       this[SHARED] = shared(base);
       this[BUILT] = new Array(names.length);
+    }
+    get log(): BaseContext['log'] {
+      return this[BASE].log;
     }
   }
   names.forEach((name, index) => {

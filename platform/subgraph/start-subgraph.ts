@@ -40,6 +40,7 @@ import { startTracing, tracingEnabled, withServerSpan } from '../observability/t
 import { createSubgraphAuthenticator } from './authenticate.js';
 import { createFastPath, installedPlugins } from './fast-path.js';
 import { resolveEntitiesPromptly } from './prompt-entities.js';
+import { RequestBase } from './request-base.js';
 import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
@@ -127,7 +128,7 @@ export async function startSubgraph<TContext extends BaseContext>(
   const contextFor = (request: http.IncomingMessage, response: http.ServerResponse, viewer: Viewer): TContext => {
     const requestId = (request.headers['x-request-id'] as string | undefined) ?? randomUUID();
     // The request's statements are cancelled when its caller (the gateway) gives up on it.
-    return runtime.createContext({ viewer, requestId, log: log.child({ requestId }), signal: callerGone(response) });
+    return runtime.createContext(new RequestBase(viewer, requestId, callerGone(response), log));
   };
   const graphql = createGraphQLHttpHandler<TContext>({
     server: apollo,
