@@ -55,7 +55,8 @@ export interface RunningSubgraph {
 /** Fires when the response's connection closes before the answer is out: nobody is waiting for it any more. */
 function callerGone(response: http.ServerResponse): AbortSignal {
   const controller = new AbortController();
-  response.once('close', () => {
+  // 'close' comes once: no once() wrapper.
+  response.on('close', () => {
     if (!response.writableFinished) controller.abort();
   });
   return controller.signal;
@@ -155,7 +156,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     const route = pathname === '/graphql' ? undefined : findRoute(routes, request);
     const handler = pathname === '/graphql' ? graphql : route?.handle;
     if (!handler) return refuseUnrouted(routes, request, response, pathname);
-    measureRequest(module.name, route?.path ?? pathname, request, response);
+    // No route but a handler: /graphql (a constant string: the route's series are found by it).
+    measureRequest(module.name, route?.path ?? '/graphql', request, response);
     if (refuseContentCoding(request, response, pathname === '/graphql')) return;
     // What Apollo's cache-control plugin answered for every operation without hints.
     if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
