@@ -16,6 +16,26 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Serves the requests it can past Apollo Server's pipeline (platform/subgraph/fast-path.ts). */
   fastPath?: FastPath;
+  /** Headers every answer of the handler carries (names in lower case); an answer's own header of the same name wins. */
+  answerHeaders?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The handler's headers, then the answer's, as one flat list for writeHead: with no header set on the response
+ * beforehand, Node writes the list as it is, where each setHeader (and writeHead's object merged into them) checks
+ * and stores a header of its own. An answer's header replaces the handler's of the same name, as setHeader did.
+ */
+function headOf(answerHeaders: readonly (readonly [string, string])[], headers: Readonly<Record<string, string>>): string[] {
+  const head: string[] = [];
+  for (const [name, value] of answerHeaders) if (!hasHeader(headers, name)) head.push(name, value);
+  for (const name in headers) head.push(name, headers[name]!);
+  return head;
+}
+
+/** Whether `headers` names `lowerName`, in any case. */
+function hasHeader(headers: Readonly<Record<string, string>>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
 }
 
 /** The request's headers as Apollo Server takes them; built only for the requests its pipeline serves (not the fast path's). */
@@ -29,11 +49,17 @@ function headerMapOf(request: IncomingMessage): HeaderMap {
 
 export function createGraphQLHttpHandler<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>) {
   const { server, maxBodyBytes = 1_000_000 } = options;
+  const answerHeaders = Object.entries(options.answerHeaders ?? {});
+  /** For the answers other than the fast path's: set first, then overridden by the answer's own as before. */
+  const setAnswerHeaders = (response: ServerResponse) => {
+    for (const [name, value] of answerHeaders) response.setHeader(name, value);
+  };
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     let rawBody: Buffer;
     try {
       rawBody = request.method === 'POST' ? await readBody(request, maxBodyBytes) : Buffer.alloc(0);
     } catch (error) {
+      setAnswerHeaders(response);
       if (error instanceof BodyTooLargeError) return sendGraphQLError(response, 413, 'PAYLOAD_TOO_LARGE', error.message);
       throw error;
     }
@@ -46,6 +72,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         try {
           body = JSON.parse(rawBody.toString('utf8'));
         } catch {
+          setAnswerHeaders(response);
           return sendGraphQLError(response, 400, 'BAD_REQUEST', 'Request body is not valid JSON');
         }
       } else {
@@ -67,8 +94,12 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       if (contextValue !== undefined) {
         const answer = await options.fastPath!.execute(fast, contextValue);
         if (answer) {
-          response.writeHead(answer.status, answer.headers);
-          response.end(answer.body);
+          response.writeHead(answer.status, headOf(answerHeaders, answer.headers));
+          // Written, then ended: end(body) corks the socket and writes the head and body, then an empty chunk to
+          // signal the end, as one writev; write(body) sends head and body as one string, and end() then has
+          // nothing to send. The same bytes, in one write either way.
+          response.write(answer.body);
+          response.end();
           return;
         }
         const built = contextValue;
@@ -86,6 +117,7 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
       },
       context,
     });
+    setAnswerHeaders(response);
     for (const [name, value] of result.headers) response.setHeader(name, value);
     response.statusCode = result.status ?? 200;
     if (result.body.kind === 'complete') {

@@ -44,6 +44,9 @@ import { RequestBase } from './request-base.js';
 import { serveSubscriptions } from './subscriptions/serve-subscriptions.js';
 import type { BaseContext, SubgraphDeps, SubgraphModule } from './subgraph-module.js';
 
+/** Every answer at /graphql, refusals included (but a Content-Encoding's, refused before it). */
+const NO_STORE = { 'cache-control': 'no-store' };
+
 export interface RunningSubgraph {
   name: string;
   url: string;
@@ -135,6 +138,8 @@ export async function startSubgraph<TContext extends BaseContext>(
     server: apollo,
     maxBodyBytes: 5_000_000,
     fastPath,
+    // What Apollo's cache-control plugin answered for every operation without hints.
+    answerHeaders: NO_STORE,
     // The gateway's signed identity is checked at once, and the context built without a promise.
     context: (request, rawBody, response) => {
       const viewer = authenticate(request, rawBody);
@@ -159,12 +164,10 @@ export async function startSubgraph<TContext extends BaseContext>(
     // No route but a handler: /graphql (a constant string: the route's series are found by it).
     measureRequest(module.name, route?.path ?? '/graphql', request, response);
     if (refuseContentCoding(request, response, pathname === '/graphql')) return;
-    // What Apollo's cache-control plugin answered for every operation without hints.
-    if (pathname === '/graphql') response.setHeader('cache-control', 'no-store');
     const run = () =>
       handler(request, response).catch((error: unknown) => {
         log.error({ err: error }, 'request failed');
-        if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' });
+        if (!response.headersSent) sendJson(response, 500, { error: 'Internal error' }, handler === graphql ? NO_STORE : {});
         else response.destroy();
       });
     if (!tracingEnabled()) return void run();
