@@ -20,7 +20,7 @@ const schema = buildSubgraphSchema({
     Query: {
       hello: () => 'hi',
       private: () => {
-        throw new GraphQLError('not for caches', { extensions: { code: 'FORBIDDEN', http: { headers: new Map([['Cache-Control', 'private']]) } } });
+        throw new GraphQLError('not for caches', { extensions: { code: 'FORBIDDEN', http: { headers: new Map([['Cache-Control', 'private']]) } as never } });
       },
     },
   } as never,
