@@ -95,11 +95,9 @@ export function createGraphQLHttpHandler<TContext extends BaseContext>(options: 
         const answer = await options.fastPath!.execute(fast, contextValue);
         if (answer) {
           response.writeHead(answer.status, headOf(answerHeaders, answer.headers));
-          // Written, then ended: end(body) corks the socket and writes the head and body, then an empty chunk to
-          // signal the end, as one writev; write(body) sends head and body as one string, and end() then has
-          // nothing to send. The same bytes, in one write either way.
-          response.write(answer.body);
-          response.end();
+          // end(body), not write(body) then end(): Node's write corks the socket as well (until the next tick or
+          // end), and counted ~5 k instructions more a fetch (bench/README-results.md, session 28).
+          response.end(answer.body);
           return;
         }
         const built = contextValue;
