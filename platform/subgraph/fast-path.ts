@@ -24,10 +24,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import type { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import type { DocumentNode, ExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import client from 'prom-client';
 import { normalizeErrors } from '../graphql/normalize-errors.js';
 import { checkTextInput } from '../graphql/text-input.js';
 import { instrument, metricsRegistry } from '../observability/metrics.js';
+import { SeriesCounter } from '../observability/series-metrics.js';
 import { preferredMediaType } from '../http/media-negotiation.js';
 import { allowRawJson, stringifyAnswer, withdrawRawJson } from './raw-json.js';
 import { graphqlRuntime } from './subscriptions/graphql-runtime.js';
@@ -41,7 +41,8 @@ type CompiledQuery = import('graphql-jit').CompiledQuery;
 const served = instrument(
   'bheem_subgraph_fast_path_requests_total',
   () =>
-    new client.Counter({
+    // Counted on every fast answer: its series taken once per subgraph (series-metrics.ts), no labels hashed per request.
+    new SeriesCounter({
       name: 'bheem_subgraph_fast_path_requests_total',
       help: "GraphQL requests a subgraph answered past Apollo Server's pipeline, by service",
       labelNames: ['service'],
@@ -128,7 +129,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
 
 export function createFastPath(options: FastPathOptions) {
   const documents = new Map<string, DocumentNode>();
-  const servedHere = served.labels({ service: options.service });
+  const servedHere = served.series({ service: options.service });
 
   /** Records each text Apollo Server let through to execution (parsed, valid, its operation found). */
   const plugin: ApolloServerPlugin = {
