@@ -14,6 +14,7 @@ import { compileRewrites, type Rewrite } from './data-rewrites.js';
 import { deepMerge } from './deep-merge.js';
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { oneByte } from '../supergraph/one-byte-names.js';
+import { propertyNameLiteral } from './property-name-literal.js';
 
 const { isAbstractType } = graphqlRuntime;
 
@@ -169,15 +170,14 @@ function compileSelections(schema: GraphQLSchema, selections: readonly QueryPlan
  * selection has a sub-selection or a fragment, or names repeat or include `__proto__`.
  */
 function leafRepresentation(selections: readonly QueryPlanSelectionNode[]): Representation | undefined {
-  const names: string[] = [];
+  const keys: string[] = [];
   for (const selection of selections) {
     if (selection.kind !== 'Field' || selection.selections) return undefined;
-    const name = selection.alias ?? selection.name;
-    if (name === '__proto__' || names.includes(name)) return undefined;
-    names.push(name);
+    const key = propertyNameLiteral(selection.alias ?? selection.name);
+    if (key === undefined || keys.includes(key)) return undefined;
+    keys.push(key);
   }
-  if (names.length === 0) return undefined;
-  const keys = names.map((name) => JSON.stringify(name));
+  if (keys.length === 0) return undefined;
   const reads = keys.map((key, index) => `const v${index} = source[${key}]; if (v${index} === undefined || !hasOwn(source, ${key})) return null;`);
   const made = `{ ${keys.map((key, index) => `${key}: v${index}`).join(', ')} }`;
   const make = new Function('hasOwn', `return (source) => { ${reads.join(' ')} return ${made}; };`) as (hasOwn: typeof Object.hasOwn) => Representation;

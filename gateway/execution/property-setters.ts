@@ -9,10 +9,13 @@
  * name is stored into: V8 then stores it as a known property, a few
  * instructions.
  *
- * The function's text is made from the name as a JSON string (a JavaScript
- * string literal), so any name is safe to make one for; `__proto__` is not
- * given one (assigning it would set the prototype: callers never store it).
+ * The function's text is made from the name by property-name-literal.ts (a
+ * JavaScript string literal), so any name is safe to make one for; `__proto__`
+ * is not given one (assigning it would set the prototype: callers never store
+ * it).
  */
+import { propertyNameLiteral } from './property-name-literal.js';
+
 type Setter = (target: Record<string, unknown>, value: unknown) => void;
 
 const setters = new Map<string, Setter>();
@@ -32,9 +35,10 @@ export function setterOf(key: string): Setter {
   if (key === lastKey) return lastSetter;
   let setter = setters.get(key);
   if (setter === undefined) {
-    if (key === '__proto__') return plainStore;
+    const literal = propertyNameLiteral(key);
+    if (literal === undefined) return plainStore;
     if (setters.size >= SETTERS_KEPT) setters.clear();
-    setter = new Function('target', 'value', `target[${JSON.stringify(key)}] = value;`) as Setter;
+    setter = new Function('target', 'value', `target[${literal}] = value;`) as Setter;
     setters.set(key, setter);
   }
   lastKey = key;
