@@ -129,4 +129,22 @@ describe('answers written by walking the containers of kept lists', () => {
       expect(written(value)).toBe(`${JSON.stringify(value)}\n`);
     }
   });
+
+  it('writes only own keys, declining while Object.prototype has an enumerable one', () => {
+    const value = { data: { courses: [{ id: '1', classes: kept('[{"id":"a"}]') }] } };
+    const spliced = new Set<object>();
+    holders(value.data, spliced);
+    expect(walkedAnswerBytes(value, spliced)).toBeDefined();
+    // A key every object inherits: JSON.stringify writes own keys alone, and so must the walk's for-in.
+    const prototype = Object.prototype as Record<string, unknown>;
+    prototype.inherited = 'polluted';
+    try {
+      expect(walkedAnswerBytes(value, spliced)).toBeUndefined();
+      expect(written(value)).toBe(`${JSON.stringify(value)}\n`);
+      expect(written(value)).not.toContain('polluted');
+    } finally {
+      delete prototype.inherited;
+    }
+    expect(written(value)).toBe(`${JSON.stringify(value)}\n`);
+  });
 });
