@@ -19,6 +19,7 @@ import type {
 import { graphqlRuntime } from '../../platform/subgraph/subscriptions/graphql-runtime.js';
 import { oneByte } from '../supergraph/one-byte-names.js';
 import { included, type Conditions } from './conditions.js';
+import { setterOf } from './property-setters.js';
 
 // The API schema comes from Apollo's packages: inspect it with their graphql-js instance.
 const { isAbstractType, isCompositeType, isEnumType, isListType, isNonNullType, isObjectType, isScalarType, getNamedType, Kind } = graphqlRuntime;
@@ -38,6 +39,12 @@ export interface ValueShape {
 
 export interface FieldShape {
   responseName: string;
+  /**
+   * Stores the field's value into an answer object under its response name (property-setters.ts): shaping's
+   * `output[name] = value` was one store site for every name and type, megamorphic (~0.25 k instructions a store:
+   * the course list's ~400 a request, bench/README-results.md, session 28).
+   */
+  store: (target: Record<string, unknown>, value: unknown) => void;
   /** Its key in the merged data: the response name, or the alias planning gave the field (ShapeContext.readFrom). */
   source: string;
   /** `__typename`, answered by the gateway from the object's runtime type. */
@@ -157,7 +164,7 @@ export class SelectionShape {
     for (const [responseName, nodes] of grouped) {
       const name = nodes[0]!.name.value;
       if (name === '__typename') {
-        fields.push({ responseName, source: responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
+        fields.push({ responseName, store: setterOf(responseName), source: responseName, isTypename: true, value: { nonNull: true, typeName: 'String' } });
         continue;
       }
       const definition =
@@ -166,7 +173,13 @@ export class SelectionShape {
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       // The fields of one response name share name and arguments (validation): aliased alike.
       const alias = this.context.readFrom?.get(nodes[0]!);
-      fields.push({ responseName, source: alias === undefined ? responseName : oneByte(alias), isTypename: false, value: this.valueShape(definition.type, subSelections) });
+      fields.push({
+        responseName,
+        store: setterOf(responseName),
+        source: alias === undefined ? responseName : oneByte(alias),
+        isTypename: false,
+        value: this.valueShape(definition.type, subSelections),
+      });
     }
     // As @apollo/gateway: asking __typename of an object whose runtime type is unknown nulls the object.
     const valid = isObjectType(runtime) || !fields.some((field) => field.isTypename);

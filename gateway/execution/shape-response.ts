@@ -131,7 +131,7 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
     const field = fields[index]!;
     const name = field.responseName;
     if (field.isTypename) {
-      output[name] = type.typeName;
+      field.store(output, type.typeName);
       continue;
     }
     const value = input[field.source];
@@ -154,7 +154,7 @@ function completeObject(input: Json, shape: SelectionShape, run: ShapingRun, par
       }
       return null;
     }
-    output[name] = completed;
+    field.store(output, completed);
   }
   if (run.raw !== rawBefore) markSpliced(run, output);
   return output;

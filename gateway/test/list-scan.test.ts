@@ -13,12 +13,19 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { listPattern, matchedEnd } from '../execution/list-pattern.js';
 import { listTemplate } from '../execution/list-template.js';
+import { setterOf } from '../execution/property-setters.js';
 import { acceptsAnything, type FieldShape, type TypeFields, type ValueShape } from '../execution/response-shape.js';
 import { ScannedText } from '../list-scan.js';
 
 const anything = () => true;
 const leaf = (typeName: string, nonNull: boolean, isValid: (value: unknown) => boolean = anything): ValueShape => ({ typeName, nonNull, isValid });
-const field = (responseName: string, value: ValueShape, isTypename = false): FieldShape => ({ responseName, source: responseName, isTypename, value });
+const field = (responseName: string, value: ValueShape, isTypename = false): FieldShape => ({
+  responseName,
+  store: setterOf(responseName),
+  source: responseName,
+  isTypename,
+  value,
+});
 
 /** A list shape of `Item`s with `fields`, its items nullable or not. */
 function shapeOf(fields: FieldShape[], itemNonNull: boolean) {
