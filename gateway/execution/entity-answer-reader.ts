@@ -24,6 +24,7 @@
 import { listScanAvailable, ScannedText } from '../list-scan.js';
 import { listPattern, matchedEnd } from './list-pattern.js';
 import { listTemplate } from './list-template.js';
+import { setterOf } from './property-setters.js';
 import { RawJson } from './raw-json.js';
 import { acceptsAnything, type TypeFields, type ValueShape } from './response-shape.js';
 import { Backslashes } from './wide-escapes.js';
@@ -71,16 +72,34 @@ function ownKey(sliced: string): string {
 }
 
 /**
- * The key at `at` (its opening quote) when it is one of `known`, as that string: GraphQL names (letters, digits and
+ * The index in `known` of the key at `at` (its opening quote), or -1: GraphQL names (letters, digits and
  * underscores, never `__proto__`), so a key equal to one holds no escape, quote or control character.
  */
-function knownKey(text: string, at: number, known: readonly string[] | undefined): string | undefined {
-  if (known === undefined || text.charCodeAt(at) !== QUOTE) return undefined;
+function knownKey(text: string, at: number, known: readonly string[] | undefined): number {
+  if (known === undefined || text.charCodeAt(at) !== QUOTE) return -1;
   for (let index = 0; index < known.length; index++) {
     const name = known[index]!;
-    if (text.startsWith(name, at + 1) && text.charCodeAt(at + 1 + name.length) === QUOTE) return name;
+    if (text.startsWith(name, at + 1) && text.charCodeAt(at + 1 + name.length) === QUOTE) return index;
   }
-  return undefined;
+  return -1;
+}
+
+type Setter = (target: Json, value: unknown) => void;
+
+/**
+ * A store per known key (property-setters.ts), made once per list of known keys (one per planned fetch): the
+ * entity's `entity[key] = value` was one megamorphic store site for every key (~0.25 k instructions an entity,
+ * bench/README-results.md, session 27). By index, not looked up by name: the names are the list's own strings.
+ */
+const knownSetters = new WeakMap<readonly string[], readonly Setter[]>();
+
+function settersOf(known: readonly string[]): readonly Setter[] {
+  let setters = knownSetters.get(known);
+  if (setters === undefined) {
+    setters = known.map((name) => setterOf(name));
+    knownSetters.set(known, setters);
+  }
+  return setters;
 }
 
 /** Where the JSON value at `at` ends (its validity is left to JSON.parse of the slice). */
@@ -222,6 +241,7 @@ function readEntity(
   ascii: boolean,
   controlFree: boolean,
   knownKeys: readonly string[] | undefined,
+  knownStores: readonly Setter[] | undefined,
   scanned: ScannedText | undefined,
 ): number {
   if (text.startsWith('null', at)) {
@@ -234,9 +254,11 @@ function readEntity(
   let position = at + 1;
   if (text.charCodeAt(position) === CLOSE_BRACE) return position + 1;
   for (;;) {
-    let key = knownKey(text, position, knownKeys);
+    const known = knownKey(text, position, knownKeys);
+    let key: string;
     let keyEnd: number;
-    if (key !== undefined) {
+    if (known >= 0) {
+      key = knownKeys![known]!;
       keyEnd = position + key.length + 2;
       if (text.charCodeAt(keyEnd) !== COLON) throw new Invalid();
     } else {
@@ -250,11 +272,14 @@ function readEntity(
     const shape = passThrough(index, key);
     const type = shape && leafItems(shape);
     let end = type ? keptListEnd(text, valueAt, shape!, type, escapes, controlFree, scanned) : -1;
-    if (end >= 0) entity[key] = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false, ascii);
+    let value: unknown;
+    if (end >= 0) value = new RawJson(text, valueAt, end, shape!, escapes?.has(valueAt, end) ?? false, ascii);
     else {
       end = skipValue(text, valueAt, escapes);
-      entity[key] = JSON.parse(text.slice(valueAt, end));
+      value = JSON.parse(text.slice(valueAt, end));
     }
+    if (known >= 0) knownStores![known]!(entity, value);
+    else entity[key] = value;
     const next = text.charCodeAt(end);
     if (next === CLOSE_BRACE) return end + 1;
     if (next !== COMMA) throw new Invalid();
@@ -287,6 +312,7 @@ export function readEntityAnswer(
   const backslashes = new Backslashes(text);
   const escapes = backslashes.any ? backslashes : undefined;
   const entities: unknown[] = [];
+  const knownStores = knownKeys && settersOf(knownKeys);
   const last = length - TAIL.length;
   // One byte a character, as the bytes were: the kept lists are checked over a copy of them (list-scan.ts), in a
   // text with no backslash and no control character for their closing quotes alone.
@@ -295,7 +321,7 @@ export function readEntityAnswer(
     let at = HEAD.length;
     if (at < last) {
       for (let index = 0; ; index++) {
-        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree, knownKeys, scanned);
+        at = readEntity(text, at, index, passThrough, entities, escapes, ascii, controlFree, knownKeys, knownStores, scanned);
         if (at === last) break;
         if (text.charCodeAt(at++) !== COMMA) return undefined;
       }
