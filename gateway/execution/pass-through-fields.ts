@@ -71,6 +71,17 @@ function walk(node: CompiledNode, fetches: CompiledFetch[], paths: Set<string>):
   }
 }
 
+/**
+ * The name as V8's string table holds it (a property key is internalized: Object.keys gives the table's copy).
+ * The names parse() cuts from the operation text are fresh strings, slices of it from 13 characters on: the
+ * entity reader compares and stores them per entity (entity-answer-reader.ts), where two equal strings that are
+ * not the same one, one of them sliced, are compared character by character in V8's runtime (String::SlowEquals,
+ * bench/README-results.md, session 28). Internalized, equal names are the same string.
+ */
+function internalized(name: string): string {
+  return Object.keys({ [name]: true })[0]!;
+}
+
 /** Per entity fetch, the response names of its fields that may stay text; empty when none may. */
 export function passThroughFields(plan: CompiledNode): Map<CompiledFetch, readonly string[]> {
   const result = new Map<CompiledFetch, readonly string[]>();
@@ -86,7 +97,7 @@ export function passThroughFields(plan: CompiledNode): Map<CompiledFetch, readon
         fetches.every((other, otherIndex) => otherIndex === index || (!used[otherIndex]!.names.has(name) && !other.requiredNames?.includes(name))) &&
         !fetch.requiredNames?.includes(name),
     );
-    if (kept.length > 0) result.set(fetch, kept);
+    if (kept.length > 0) result.set(fetch, kept.map(internalized));
   });
   return result;
 }
