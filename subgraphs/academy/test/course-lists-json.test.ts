@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { CourseRepository } from '../repositories/course-repository.js';
-import { GLOBEX_CATEGORY, startAcademyTwins, type AcademyTwins, type MoodleCourse } from './graphql-js-twin.js';
+import { GLOBEX_CATEGORY, startAcademyTwins, type AcademyTwins, type MoodleCourse, TWIN_VIEWERS } from './graphql-js-twin.js';
 
 let twins: AcademyTwins;
 
@@ -49,17 +49,6 @@ afterAll(() => twins?.stop());
 
 const bothAnswers = (viewer: Viewer, query: string) => twins.bothAnswers(viewer, query);
 
-const VIEWERS: Record<string, () => Viewer> = {
-  'an admin': () => demoViewer('admin'),
-  'a teacher of a hidden course': () => demoViewer('tara.teacher'),
-  'a student': () => demoViewer('sam.student'),
-  'an employee enrolled nowhere': () => demoViewer('emil.employee'),
-  'a student with a role and no enrolment': () => demoViewer('neil.student'),
-  'an employee naming no Moodle user': () => demoViewer('emil.employee', { moodleUserId: undefined }),
-  'an admin naming no Moodle user': () => demoViewer('admin', { moodleUserId: undefined }),
-  "another company's admin": () => demoViewer('globex.admin'),
-};
-
 const SELECTIONS = [
   '__typename id shortname viewerRole',
   'id fullname summary startDate endDate',
@@ -71,10 +60,10 @@ const SELECTIONS = [
 describe("academy's course lists written by PostgreSQL", () => {
   const written = vi.spyOn(CourseRepository.prototype, 'listJson');
 
-  it.each(Object.keys(VIEWERS).flatMap((who) => ['courses', 'myCourses'].flatMap((field) => SELECTIONS.map((selection) => [who, field, selection] as const))))(
+  it.each(Object.keys(TWIN_VIEWERS).flatMap((who) => ['courses', 'myCourses'].flatMap((field) => SELECTIONS.map((selection) => [who, field, selection] as const))))(
     'answer %s { %s { %s } } as graphql-js does, byte for byte',
     async (who, field, selection) => {
-      const { academy, expected } = await bothAnswers(VIEWERS[who]!(), `{ ${field} { ${selection} } }`);
+      const { academy, expected } = await bothAnswers(TWIN_VIEWERS[who]!(), `{ ${field} { ${selection} } }`);
       expect(academy).toBe(expected);
       expect(expected).not.toContain('"errors"');
       if (!who.startsWith('another')) expect(expected).not.toContain('another company');

@@ -15,10 +15,9 @@
  * who are not listed (suspended, deleted, enrolment ended, a student only).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Viewer } from '../../../platform/auth/viewer.js';
 import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { CourseRepository } from '../repositories/course-repository.js';
-import { GLOBEX_CATEGORY, startAcademyTwins, unix, type AcademyTwins } from './graphql-js-twin.js';
+import { GLOBEX_CATEGORY, startAcademyTwins, unix, type AcademyTwins, TWIN_VIEWERS } from './graphql-js-twin.js';
 
 let twins: AcademyTwins;
 
@@ -89,17 +88,6 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => twins?.stop());
 
-const VIEWERS: Record<string, () => Viewer> = {
-  'an admin': () => demoViewer('admin'),
-  'a teacher of a hidden course': () => demoViewer('tara.teacher'),
-  'a student': () => demoViewer('sam.student'),
-  'an employee enrolled nowhere': () => demoViewer('emil.employee'),
-  'a student with a role and no enrolment': () => demoViewer('neil.student'),
-  'an employee naming no Moodle user': () => demoViewer('emil.employee', { moodleUserId: undefined }),
-  'an admin naming no Moodle user': () => demoViewer('admin', { moodleUserId: undefined }),
-  "another company's admin": () => demoViewer('globex.admin'),
-};
-
 const IDS = ['9701', '9702', '9703', '9704', '9705', '09701', 'x9701', '9799'];
 
 const SELECTIONS = [
@@ -122,11 +110,11 @@ const page = (selection: string) => `query Page($id: ID!) { course(id: $id) { ${
 describe("academy's course page read in one statement, its teachers written by PostgreSQL", () => {
   const pages = vi.spyOn(CourseRepository.prototype, 'pageOf');
 
-  it.each(Object.keys(VIEWERS).flatMap((who) => SELECTIONS.map((selection) => [who, selection] as const)))(
+  it.each(Object.keys(TWIN_VIEWERS).flatMap((who) => SELECTIONS.map((selection) => [who, selection] as const)))(
     'answers %s { course(id) { %s } } as graphql-js does, byte for byte, for every course',
     async (who, selection) => {
       for (const id of IDS) {
-        const { academy, expected } = await twins.bothAnswers(VIEWERS[who]!(), page(selection), { id });
+        const { academy, expected } = await twins.bothAnswers(TWIN_VIEWERS[who]!(), page(selection), { id });
         expect(academy, id).toBe(expected);
         if (!(id === '9705' && selection.includes('endDate'))) expect(expected, id).not.toContain('"errors"');
         if (!who.startsWith('another')) expect(expected, id).not.toContain('9704');

@@ -10,6 +10,7 @@ import { IDENTITY_HEADER, signIdentity } from '../../../platform/auth/gateway-si
 import type { Viewer } from '../../../platform/auth/viewer.js';
 import { createLogger } from '../../../platform/logger.js';
 import { startSubgraph, type RunningSubgraph } from '../../../platform/subgraph/start-subgraph.js';
+import { demoViewer } from '../../../test/support/subgraph-client.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { SUBGRAPH_MODULES } from '../../registry.js';
 
@@ -120,3 +121,15 @@ export async function startAcademyTwins(): Promise<AcademyTwins> {
     },
   };
 }
+
+/** The callers both twin tests ask as: roles, enrolments, a company apart, tokens naming no Moodle user. */
+export const TWIN_VIEWERS: Record<string, () => Viewer> = {
+  'an admin': () => demoViewer('admin'),
+  'a teacher of a hidden course': () => demoViewer('tara.teacher'),
+  'a student': () => demoViewer('sam.student'),
+  'an employee enrolled nowhere': () => demoViewer('emil.employee'),
+  'a student with a role and no enrolment': () => demoViewer('neil.student'),
+  'an employee naming no Moodle user': () => demoViewer('emil.employee', { moodleUserId: undefined }),
+  'an admin naming no Moodle user': () => demoViewer('admin', { moodleUserId: undefined }),
+  "another company's admin": () => demoViewer('globex.admin'),
+};
