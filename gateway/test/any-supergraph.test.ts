@@ -141,6 +141,9 @@ describe('reloading the supergraph file', () => {
   });
 
   it('closes the pool of a subgraph the reload moved, once the operation in flight that still uses it has finished', async () => {
+    // A payroll of this test's own: the file's other gateways keep pooled sockets to the shared one until their
+    // stop (or its keep-alive), which its count would include.
+    const payroll = await startSubgraphServer({ name: 'payroll-eu', typeDefs: PAYROLL, resolvers: payrollResolvers });
     const file = supergraphFile('moving.graphql', [hr, payroll]);
     const { gateway, post } = await gatewayWith({ GATEWAY_SUPERGRAPH_FILE: file });
     expect((await post('{ employees { salary } }')).status).toBe(200);
@@ -174,6 +177,7 @@ describe('reloading the supergraph file', () => {
     // would drop them); hr's pool, kept by the new supergraph, stays.
     await expect.poll(() => payroll.connections(), { timeout: 2_000 }).toBe(0);
     expect(await hr.connections()).toBeGreaterThan(0);
+    await payroll.stop();
   });
 
   it('keeps serving the current supergraph when the file turns into one that does not load', async () => {
