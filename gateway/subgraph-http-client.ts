@@ -267,8 +267,9 @@ class Connection {
     if (keepAliveHintMs >= 0) {
       // A server about to close the socket: not reused (as undici).
       const keptMs = Math.min(this.client.options.keepAliveTimeoutMs, keepAliveHintMs - KEEP_ALIVE_MARGIN_MS);
-      if (keptMs <= 0) this.keepAlive = false;
-      else this.idleSweeps = this.client.sweepsFor(keptMs);
+      const idleSweeps = this.client.idleSweepsWithin(keptMs);
+      if (idleSweeps === 0) this.keepAlive = false;
+      else this.idleSweeps = idleSweeps;
     }
     const { maxResponseBytes } = this.client.options;
     if (maxResponseBytes > 0 && contentLength > maxResponseBytes) return (this.tooLarge(), -1);
@@ -387,12 +388,22 @@ export class SubgraphHttpClient {
     this.intervalMs = Math.max(10, Math.min(1000, Math.floor(Math.min(options.connectTimeoutMs, options.answerTimeoutMs, options.keepAliveTimeoutMs) / 4)));
     this.connectSweeps = this.sweepsFor(options.connectTimeoutMs);
     this.answerSweeps = this.sweepsFor(options.answerTimeoutMs);
-    this.idleSweeps = this.sweepsFor(options.keepAliveTimeoutMs);
+    this.idleSweeps = this.idleSweepsWithin(options.keepAliveTimeoutMs);
   }
 
   /** Sweeps that surely span `ms` (each comes at least an interval after the last, and the first may come at once). */
   sweepsFor(ms: number): number {
     return Math.max(1, Math.ceil(ms / this.intervalMs)) + 1;
+  }
+
+  /**
+   * Sweeps an idle socket is kept so that it goes within `ms` of its last use on time: a bound on reuse must err
+   * short, as the server closes at its own timeout (sweepsFor's rounding up kept a socket up to the server's hint,
+   * margin and all, so a request could meet the server's close). Late timers eat into what is left of `ms`.
+   * 0: not even one sweep fits, the socket is not kept.
+   */
+  idleSweepsWithin(ms: number): number {
+    return Math.max(0, Math.floor(ms / this.intervalMs));
   }
 
   /**

@@ -222,4 +222,17 @@ describe('SubgraphHttpClient', () => {
     const to = client(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql?x=1`));
     for (let index = 0; index < 3; index++) expect(await send(to)).toEqual({ status: 200, body: '{"data":{}}' });
   });
+
+  it("keeps an idle socket for less than the server's keep-alive less the margin, however the timeouts divide", () => {
+    // The socket must be gone before the server closes it: a request sent on it then would meet the close.
+    for (const keepAliveTimeoutMs of [1_000, 4_000, 30_000]) {
+      for (const hintMs of [2_500, 3_000, 5_000, 65_000]) {
+        const to = client(new URL('http://127.0.0.1:9/graphql'), { keepAliveTimeoutMs });
+        const keptMs = Math.min(keepAliveTimeoutMs, hintMs - 2_000);
+        // 0: not kept at all.
+        expect(to.idleSweepsWithin(keptMs) * to.intervalMs).toBeLessThanOrEqual(keptMs);
+        if (keptMs >= to.intervalMs) expect(to.idleSweepsWithin(keptMs)).toBeGreaterThan(0);
+      }
+    }
+  });
 });
