@@ -1,7 +1,7 @@
 /** Academy and meet on a fresh database, meet pointed at a LiveKit double; the gateway before them if asked. */
 import { sql } from 'kysely';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { startLiveKitDouble, type LiveKitDouble, type TrackJson } from '../../../test/livekit/livekit-double.js';
+import { ConnectionReset, startLiveKitDouble, type LiveKitDouble, type TrackJson } from '../../../test/livekit/livekit-double.js';
 import { startTestPlatform, type TestPlatform } from '../../../test/support/test-platform.js';
 import { createLogger, type Logger } from '../../../platform/logger.js';
 import { Reconciler } from '../jobs/reconciler.js';
@@ -190,4 +190,15 @@ export async function settledOrWaitingOnLock(meet: Pick<MeetTestPlatform, 'platf
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** The double's next StartRoomCompositeEgress of `roomName` loses its answer: after starting the egress, or before acting. */
+export function loseStartAnswer(meet: MeetTestPlatform, roomName: string, when: 'after' | 'before') {
+  const hook = ({ method, body }: { method: string; body: Record<string, any> }) => {
+    if (method !== 'StartRoomCompositeEgress' || body.roomName !== roomName) return;
+    meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
+    throw new ConnectionReset();
+  };
+  if (when === 'after') meet.livekit.beforeAnswer = hook;
+  else meet.livekit.beforeActing = hook;
 }

@@ -12,12 +12,11 @@
  * acting on the request) and is then started once.
  */
 import { describe, expect, it } from 'vitest';
-import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { Reconciler } from '../jobs/reconciler.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor } from './meet-platform.js';
+import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor, loseStartAnswer } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -36,21 +35,10 @@ const liveClassModel = async (id: string) => (await new LiveClassRepository(meet
 const recordingRows = async (id: string) => meet.exec(`SELECT egress_id, status FROM meet.recordings WHERE live_class_id = '${id}' ORDER BY created_at`);
 const claims = async (id: string) => meet.exec(`SELECT unconfirmed_at IS NOT NULL AS unconfirmed FROM meet.recording_starts WHERE live_class_id = '${id}'`);
 
-/** The double's next StartRoomCompositeEgress of `roomName` loses its answer: after starting the egress, or before acting. */
-function loseStartAnswer(roomName: string, when: 'after' | 'before') {
-  const hook = ({ method, body }: { method: string; body: Record<string, any> }) => {
-    if (method !== 'StartRoomCompositeEgress' || body.roomName !== roomName) return;
-    meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
-    throw new ConnectionReset();
-  };
-  if (when === 'after') meet.livekit.beforeAnswer = hook;
-  else meet.livekit.beforeActing = hook;
-}
-
 /** A recorded class made LIVE by reconciliation, whose automatic start's answer LiveKit lost (`when`). */
 async function liveWithLostStart(title: string, when: 'after' | 'before') {
   const created = await occupiedUnannounced(meet, title, true);
-  loseStartAnswer(created.roomName, when);
+  loseStartAnswer(meet, created.roomName, when);
   try {
     expect((await reconciler.reconcile()).started).toContain(created.id);
   } finally {
@@ -112,7 +100,7 @@ describe('a recording start whose answer LiveKit lost', () => {
   it('tells a teacher whose start lost its answer UNCONFIRMED, and their next start finds the recording', async () => {
     const created = await occupiedUnannounced(meet, 'Lost answer III');
     expect((await reconciler.reconcile()).started).toContain(created.id);
-    loseStartAnswer(created.roomName, 'after');
+    loseStartAnswer(meet, created.roomName, 'after');
     const lost = await meet.call('tara.teacher', START, { id: created.id });
     expect(lost.body.errors?.[0]?.extensions?.code).toBe('UNCONFIRMED');
     const again = await meet.call('tara.teacher', START, { id: created.id });

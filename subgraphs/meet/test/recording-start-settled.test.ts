@@ -14,13 +14,12 @@
  * Claims are aged by moving their time in the database, no sleeping.
  */
 import { describe, expect, it } from 'vitest';
-import { ConnectionReset } from '../../../test/livekit/livekit-double.js';
 import { sendWebhook } from '../../../test/livekit/send-webhook.js';
 import type { Reconciler } from '../jobs/reconciler.js';
 import type { LiveKitApi } from '../livekit/livekit-api.js';
 import type { RecordingControl } from '../recordings/recording-control.js';
 import { LiveClassRepository } from '../repositories/live-class-repository.js';
-import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor, settledOrWaitingOnLock } from './meet-platform.js';
+import { type MeetTestPlatform, meetWithReconciler, occupiedUnannounced, reconcilerFor, settledOrWaitingOnLock, loseStartAnswer } from './meet-platform.js';
 
 let meet: MeetTestPlatform;
 let reconciler: Reconciler;
@@ -44,25 +43,14 @@ const ageClaim = (id: string) => meet.exec(`UPDATE meet.recording_starts SET cla
 const stopCalls = (egressId: string) => meet.livekit.callsTo('StopEgress').filter((call) => call.body.egressId === egressId);
 const egressStarted = (egress: object) => sendWebhook(meet.webhookUrl, 'egress_started', { egressInfo: { ...egress, status: 'EGRESS_ACTIVE' } });
 
-/** The double's next StartRoomCompositeEgress of `roomName` loses its answer: after starting the egress, or before acting. */
-function loseStartAnswer(roomName: string, when: 'after' | 'before') {
-  const hook = ({ method, body }: { method: string; body: Record<string, any> }) => {
-    if (method !== 'StartRoomCompositeEgress' || body.roomName !== roomName) return;
-    meet.livekit.beforeAnswer = meet.livekit.beforeActing = undefined;
-    throw new ConnectionReset();
-  };
-  if (when === 'after') meet.livekit.beforeAnswer = hook;
-  else meet.livekit.beforeActing = hook;
-}
-
 /** A LIVE class (recorded automatically when `record`) whose start's answer LiveKit lost (`when`): by reconciliation, or Tara's. */
 async function liveWithLostStart(title: string, when: 'after' | 'before', record = true) {
   const created = await occupiedUnannounced(meet, title, record);
-  if (record) loseStartAnswer(created.roomName, when);
+  if (record) loseStartAnswer(meet, created.roomName, when);
   try {
     expect((await reconciler.reconcile()).started).toContain(created.id);
     if (!record) {
-      loseStartAnswer(created.roomName, when);
+      loseStartAnswer(meet, created.roomName, when);
       expect((await meet.call('tara.teacher', START, { id: created.id })).body.errors?.[0]?.extensions?.code).toBe('UNCONFIRMED');
     }
   } finally {
